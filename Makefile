@@ -1,0 +1,61 @@
+# Hotline: `make run` serves the demo, `make test` runs every check. Both start from a bare clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6 needs Python 3.12 or newer: take the first one found on PATH or under pyenv.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+# PostgreSQL for the second test run; CI sets DATABASE_URL to a fresh database.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hotline
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-sqlite test-postgres lint fmt clean
+
+help:
+	@echo "make run     set everything up and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make test    set everything up and run lint + the suite on SQLite and PostgreSQL"
+	@echo "make install create .venv and install Hotline into it"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (Django 6 needs it); set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/hotline serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/hotline makemigrations --check --dry-run
+	$(BIN)/mypy src
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL HOTLINE_HOME=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Runs when DATABASE_URL is set or PostgreSQL answers on 127.0.0.1:5432; says so when it skips.
+test-postgres: install
+	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
+	if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== suite on PostgreSQL ($$url)"; \
+		DATABASE_URL="$$url" HOTLINE_HOME=$$(mktemp -d) $(BIN)/pytest --create-db $(PYTEST_ARGS); \
+	else echo "== PostgreSQL not reachable and DATABASE_URL unset: PostgreSQL run skipped"; fi
+
+fmt: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
