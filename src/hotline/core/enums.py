@@ -1,0 +1,143 @@
+"""Every status, kind and role of the domain, in one place, stored as their values."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    WEB = "web", _("网站")
+    APP = "app", _("移动应用")
+    WECHAT = "wechat", _("微信")
+    MAILBOX = "mailbox", _("信箱")
+    GRID = "grid", _("网格员")
+    OPEN311 = "open311", _("Open311")
+    IMPORT = "import", _("导入")
+    LEADER_MAILBOX = "leader_mailbox", _("领导信箱")
+    MEDIA = "media", _("媒体")
+    DEPUTIES = "deputies", _("代表委员建议")
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉")
+    HELP = "help", _("求助")
+    CONSULTATION = "consultation", _("咨询")
+    SUGGESTION = "suggestion", _("建议")
+    REPORT = "report", _("举报")
+    PRAISE = "praise", _("表扬")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", _("待派单")
+    DISPATCHED = "dispatched", _("已派单")
+    ACCEPTED = "accepted", _("办理中")
+    RETURNED = "returned", _("退单待审")
+    REPLIED = "replied", _("已答复")
+    REOPENED = "reopened", _("重办")
+    ANSWERED = "answered", _("直接答复")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已合并")
+    INVALID = "invalid", _("无效诉求")
+
+
+# A ticket in one of these states needs no more work from anyone.
+TERMINAL_STATUSES = frozenset({TicketStatus.CLOSED, TicketStatus.MERGED, TicketStatus.INVALID})
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO = "co", _("协办")
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("待签收")
+    ACCEPTED = "accepted", _("已签收")
+    RETURNED = "returned", _("已退单")
+    ANSWERED = "answered", _("已反馈")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# Assignments in these states still owe the ticket something.
+OPEN_ASSIGNMENT_STATUSES = frozenset(
+    {AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED, AssignmentStatus.RETURNED}
+)
+
+
+class Resolution(models.TextChoices):
+    RESOLVED = "resolved", _("已解决")
+    PARTLY = "partly", _("部分解决")
+    UNRESOLVED = "unresolved", _("未解决")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("受理员")
+    DISPATCHER = "dispatcher", _("派单员")
+    HANDLER = "handler", _("承办人")
+    HEAD = "head", _("单位负责人")
+    SUPERVISOR = "supervisor", _("督办员")
+    LEADER = "leader", _("领导")
+    ADMIN = "admin", _("管理员")
+
+
+class DepartmentLevel(models.TextChoices):
+    CITY = "city", _("市级")
+    DISTRICT = "district", _("区县")
+    STREET = "street", _("街道乡镇")
+    COMMUNITY = "community", _("社区网格")
+
+
+class SupervisionKind(models.TextChoices):
+    REMINDER = "reminder", _("催办")
+    ORDER = "order", _("督办")
+    LISTING = "listing", _("挂牌督办")
+    ELEVATION = "elevation", _("提级办理")
+
+
+# The escalation ladder, lowest first: a later step outranks the ones before it.
+ESCALATION_LADDER: tuple[SupervisionKind, ...] = (
+    SupervisionKind.REMINDER,
+    SupervisionKind.ORDER,
+    SupervisionKind.LISTING,
+    SupervisionKind.ELEVATION,
+)
+
+
+class SupervisionReason(models.TextChoices):
+    OVERDUE = "overdue", _("超期未办结")
+    REPEATED = "repeated", _("同一问题重复反映")
+    RETURNED = "returned", _("多次退单")
+    MANUAL = "manual", _("人工督办")
+
+
+class NotificationReason(models.TextChoices):
+    SIGN_OVERDUE = "sign_overdue", _("签收超时")
+    RESPONSE_OVERDUE = "response_overdue", _("首次响应超时")
+    DUE_SOON = "due_soon", _("临近办理时限")
+    DAILY = "daily", _("每日待办提醒")
+    SUPERVISION = "supervision", _("督办通知")
+    SUPERVISION_RESOLVED = "supervision_resolved", _("督办办结")
+    OTHER = "other", _("其他")
+
+
+class NotificationChannel(models.TextChoices):
+    INBOX = "inbox", _("站内信")
+    EMAIL = "email", _("电子邮件")
+    WEBHOOK = "webhook", _("Webhook")
+    NULL = "null", _("空通道")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("发送失败")

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.phone import mask_phone
+from hotline.intake.models import Appeal
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    """Appeals are never edited after intake; the admin only lists them, phones masked."""
+
+    list_display = ["title", "channel", "citizen_name", "masked_phone", "received_at", "ticket"]
+    list_filter = ["channel"]
+    search_fields = ["title", "external_id", "ticket__number"]
+    exclude = ["citizen_phone"]
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: Appeal) -> str:
+        return mask_phone(obj.citizen_phone)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

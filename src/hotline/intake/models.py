@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.enums import Channel
+
+
+class Appeal(models.Model):
+    """One contact by one citizen through one channel. Written once at intake, never edited."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices)
+    # The id the channel gave this contact (call id, message id); the same (channel, external_id)
+    # twice is the same contact delivered twice and must not make a second ticket.
+    external_id = models.CharField(_("渠道编号"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    citizen_name = models.CharField(_("诉求人"), max_length=50, blank=True)
+    citizen_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="appeal_unique_channel_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("an Appeal is never edited after intake")
+        super().save(*args, **kwargs)

@@ -1,0 +1,41 @@
+"""The body of `POST /api/v1/appeals`: one contact as a channel delivers it."""
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field
+from pydantic import AfterValidator
+
+from hotline.core.enums import Channel, Kind, Urgency
+from hotline.tickets.schemas import Id, InSchema, NoNul, as_aware, bounded
+
+# Lengths follow the columns of intake.Appeal and tickets.Ticket.
+# An empty external_id is the same as none: the contact cannot be recognised when it comes again.
+ExternalId = Annotated[str, bounded(100, required=False), NoNul]
+CitizenName = Annotated[str, bounded(50, required=False), NoNul]
+CitizenPhone = Annotated[str, bounded(20, required=False), NoNul]
+Title = Annotated[str, bounded(200), NoNul]
+Content = Annotated[str, bounded(20_000), NoNul]
+Address = Annotated[str, bounded(300, required=False), NoNul]
+ReceivedAt = Annotated[datetime, AfterValidator(as_aware)]
+
+
+class AppealIn(InSchema):
+    channel: Channel
+    external_id: ExternalId | None = Field(
+        None, description="the channel's own id for this contact; the same one twice creates nothing"
+    )
+    citizen_name: CitizenName = ""
+    citizen_phone: CitizenPhone = ""
+    title: Title
+    content: Content
+    address: Address = ""
+    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    received_at: ReceivedAt | None = Field(
+        None, description="ISO 8601; without an offset it is the city's local time; default: now"
+    )
+    kind: Kind = Kind.COMPLAINT
+    urgency: Urgency = Urgency.NORMAL
+    category_id: Id | None = None
+    area_id: Id | None = None
