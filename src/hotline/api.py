@@ -1,0 +1,88 @@
+"""The JSON API under /api/v1/: routers of the apps, authentication and the mapping of errors."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, renderers
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from hotline.accounts.auth import API_AUTH
+from hotline.core.errors import HotlineError
+from hotline.directory.api import router as departments_router
+from hotline.intake.api import router as appeals_router
+from hotline.notifications.api import router as notifications_router
+from hotline.supervision.api import router as supervision_router
+from hotline.taxonomy.api import router as categories_router
+from hotline.tickets.api import router as tickets_router
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    # Chinese text as it is rather than as \uXXXX escapes: readable in logs, and half the bytes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="Hotline API",
+    version="1",
+    description="Citizen-request hotline: intake, tickets and their actions, departments, categories.",
+    urls_namespace="api",
+    auth=API_AUTH,
+    # With "ninja" in INSTALLED_APPS the docs page takes Swagger UI from ninja's own static files
+    # (otherwise it would load them from a CDN, which nothing here may do).
+    docs_url="/docs",
+    renderer=JSONRenderer(),
+)
+
+api.add_router("/appeals", appeals_router)
+api.add_router("/tickets", tickets_router)
+api.add_router("/departments", departments_router)
+api.add_router("/categories", categories_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /supervisions
+
+
+@api.exception_handler(HotlineError)
+def _hotline_error(request: HttpRequest, exc: HotlineError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # ninja raises it with "Unauthorized" when no credentials at all came; TokenAuth says more.
+    message = (
+        exc.message
+        if exc.message != "Unauthorized"
+        else "未认证：请使用 Authorization: Bearer <令牌> 或先登录"
+    )
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="hotline"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+# Endpoints name their body schema `payload` and their query schema `filters`; clients never see these.
+_CONTAINERS = frozenset({"payload", "filters"})
+
+
+def _where(loc: tuple[str | int, ...]) -> str:
+    """("body", "payload", "title") -> "title"; ("query", "filters", "status", 0) -> "status.0"."""
+    source, *rest = loc or ("",)
+    if rest and rest[0] in _CONTAINERS:
+        rest = rest[1:]
+    return ".".join(str(part) for part in rest) or str(source)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": _where(tuple(e.get("loc", ()))),
+            "message": str(e.get("msg", "")),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "请求无效"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)

@@ -1,0 +1,57 @@
+"""Read-only views of tickets for administrators.
+
+A ticket's state changes only through the actions in tickets/actions.py, so the admin shows tickets
+but never edits, adds or deletes them.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.phone import mask_phone
+from hotline.intake.models import Appeal
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class AssignmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Assignment
+    fields = ("department", "role", "status", "dispatched_at", "due_at", "accepted_at", "answered_at")
+    readonly_fields = fields
+    extra = 0
+
+
+class AppealInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Appeal
+    fields = ("channel", "external_id", "citizen_name", "masked_phone", "received_at")
+    readonly_fields = fields
+    extra = 0
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: Appeal) -> str:
+        return mask_phone(obj.citizen_phone)
+
+
+class EventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = TicketEvent
+    fields = ("at", "action", "actor", "from_status", "to_status", "details")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "title", "kind", "urgency", "status", "category", "created_at"]
+    list_filter = ["status", "kind", "urgency"]
+    search_fields = ["number", "title"]
+    date_hierarchy = "created_at"
+    inlines = [AppealInline, AssignmentInline, EventInline]

@@ -1,0 +1,180 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    Kind,
+    TicketStatus,
+    Urgency,
+)
+
+
+class Ticket(models.Model):
+    """The issue being handled (工单). One or more Appeals attach to it."""
+
+    number = models.CharField(_("工单编号"), max_length=20, unique=True)
+    kind = models.CharField(_("诉求类型"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
+    category = models.ForeignKey(
+        "taxonomy.Category",
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    is_complex = models.BooleanField(_("复杂件"), default=False)
+    area = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("属地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="area_tickets",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_tickets",
+    )
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    callback_due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="ticket_status_created")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def lead_assignment(self) -> "Assignment | None":
+        return (
+            self.assignments.filter(role=AssignmentRole.LEAD)
+            .exclude(status=AssignmentStatus.WITHDRAWN)
+            .order_by("-pk")
+            .first()
+        )
+
+
+class Assignment(models.Model):
+    """A department's part in a ticket (派单): lead or co-handling, with its own deadline and answer."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("承办方式"), max_length=8, choices=AssignmentRole.choices)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.PENDING,
+        db_index=True,
+    )
+    dispatched_at = models.DateTimeField(_("派单时间"))
+    dispatched_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    due_at = models.DateTimeField(_("办理时限"), db_index=True)
+    # The deadlines below are filled by the deadline policies (sla); the supervision sweep reads them.
+    original_due_at = models.DateTimeField(_("原办理时限"), null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("首次响应时限"), null=True, blank=True)
+    # While set, the assignment is suspended (挂起) and its clock stands still.
+    paused_since = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    # Set once by the sweep when the handling deadline passes unanswered.
+    overdue_at = models.DateTimeField(_("超期时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.TextField(_("退单理由"), blank=True)
+    returned_at = models.DateTimeField(_("退单时间"), null=True, blank=True)
+    answer = models.TextField(_("办理意见"), blank=True)
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("派单")
+        verbose_name_plural = _("派单")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["department", "status"], name="assignment_dept_status"),
+            # The supervision sweep scans open assignments by deadline.
+            models.Index(fields=["status", "due_at"], name="assignment_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} → {self.department} ({self.get_role_display()})"
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's timeline: who did what, when, from which status to which."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=32)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=TicketStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=TicketStatus.choices)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单事件")
+        verbose_name_plural = _("工单事件")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.from_status}->{self.to_status}"
+
+
+class InvalidationRequest(models.Model):
+    """A request to mark a ticket invalid (不合理/恶意诉求); a second person must confirm it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="invalidation_requests")
+    reason = models.TextField(_("理由"))
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    confirmed = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("无效诉求申请")
+        verbose_name_plural = _("无效诉求申请")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.reason[:30]}"
+
+
+class DailySequence(models.Model):
+    """The last ticket number handed out on one local day (numbers read 20261122-000123)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

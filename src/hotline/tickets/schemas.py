@@ -1,0 +1,367 @@
+"""Shapes of the ticket API: what goes in (one body per action) and what comes out."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator, model_validator
+
+from hotline.core.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    Kind,
+    Resolution,
+    Satisfaction,
+    TicketStatus,
+    Urgency,
+)
+
+# --- field types shared by the API modules ---------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # bigint; larger numbers would reach the database and fail there
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+MAX_TEXT = 10_000
+MAX_NOTE = 2_000
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text; refuse it here instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def city_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def as_aware(value: datetime) -> datetime:
+    """A naive datetime from a client means the city's local time."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, city_zone())
+    return value
+
+
+def _to_city_time(value: datetime) -> datetime:
+    return as_aware(value).astimezone(city_zone())
+
+
+def bounded(max_length: int, *, required: bool = True) -> StringConstraints:
+    """Stripped, at most `max_length` characters, and not blank when `required`."""
+    return StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=max_length)
+
+
+NoNul = AfterValidator(_no_nul)
+LongText = Annotated[str, bounded(MAX_TEXT), NoNul]
+Note = Annotated[str, bounded(MAX_NOTE, required=False), NoNul]
+OptionalLongText = Annotated[str, bounded(MAX_TEXT, required=False), NoNul]
+SearchText = Annotated[str, bounded(100, required=False), NoNul]
+
+
+# Datetimes leave the API in the city's zone, e.g. 2026-03-02T09:30:00+08:00.
+LocalDateTime = Annotated[datetime, AfterValidator(_to_city_time)]
+
+
+class InSchema(Schema):
+    """Request bodies: unknown fields are an error, so that a misspelt optional field is not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- action bodies ---------------------------------------------------------------------------------
+
+
+class DispatchIn(InSchema):
+    lead_department_id: Id
+    co_department_ids: list[Id] = Field(default_factory=list, max_length=50)
+    category_id: Id | None = None
+    kind: Kind | None = None
+    urgency: Urgency | None = None
+    is_complex: bool | None = None
+    note: Note = ""
+
+
+class AcceptIn(InSchema):
+    assignment_id: Id | None = None
+
+
+class ReturnIn(InSchema):
+    reason: LongText
+    assignment_id: Id | None = None
+
+
+class ReviewReturnIn(InSchema):
+    assignment_id: Id
+    uphold: bool
+    lead_department_id: Id | None = None
+    co_department_ids: list[Id] = Field(default_factory=list, max_length=50)
+    note: Note = ""
+
+
+class AnswerIn(InSchema):
+    text: LongText
+    assignment_id: Id | None = None
+
+
+class ReplyIn(InSchema):
+    text: LongText
+
+
+class AnswerOnSpotIn(InSchema):
+    text: LongText
+
+
+class RequestInvalidationIn(InSchema):
+    reason: LongText
+
+
+class ConfirmInvalidationIn(InSchema):
+    confirm: bool
+    note: Note = ""
+
+
+class CallbackIn(InSchema):
+    resolution: Resolution
+    satisfaction: Satisfaction
+    note: OptionalLongText = ""
+
+
+class CloseIn(InSchema):
+    note: Note = ""
+
+
+class MergeIn(InSchema):
+    into_ticket_id: Id
+    note: Note = ""
+
+
+# --- list filters ----------------------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def _parse_moment(value: str) -> date | datetime:
+    """A date (2026-03-01) or a datetime (2026-03-01T08:00[:00][+08:00]); naive means city time."""
+    # The date first: parse_datetime would also take "2026-03-01", as midnight.
+    try:
+        day = parse_date(value)
+        moment = None if day is not None else parse_datetime(value)
+    except ValueError:
+        day = moment = None
+    if day is not None:
+        return day
+    if moment is None:
+        raise ValueError("expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM[:SS][±HH:MM])")
+    return as_aware(moment)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=city_zone())
+
+
+class TicketFilters(Schema):
+    status: list[TicketStatus] = Field(
+        default_factory=list, description="one or more statuses (repeat the parameter)"
+    )
+    department: Id | None = Field(None, description="department id: tickets with an assignment to it")
+    category: Id | None = Field(None, description="category id: tickets in it or in any category under it")
+    kind: Kind | None = None
+    created_from: str | None = Field(
+        None, description="date or datetime, inclusive; a date means from the start of that day"
+    )
+    created_to: str | None = Field(
+        None, description="date or datetime, inclusive; a date means to the end of that day"
+    )
+    q: SearchText | None = Field(None, description="text in the title, the content or the ticket number")
+    limit: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+    offset: int | None = Field(None, ge=0, le=MAX_ID)
+    page: int | None = Field(None, ge=1, le=10**9)
+    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+    @field_validator("created_from", "created_to")
+    @classmethod
+    def _check_moment(cls, value: str | None) -> str | None:
+        if value is not None:
+            _parse_moment(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_to_page(self) -> "TicketFilters":
+        if (self.page is not None or self.page_size is not None) and (
+            self.limit is not None or self.offset is not None
+        ):
+            raise ValueError("use either limit/offset or page/page_size, not both")
+        return self
+
+    def created_range(self) -> tuple[datetime | None, datetime | None, bool]:
+        """(from, to, to_inclusive): a date as the upper bound means before the next day's start."""
+        start = end = None
+        inclusive = True
+        if self.created_from:
+            moment = _parse_moment(self.created_from)
+            start = moment if isinstance(moment, datetime) else _day_start(moment)
+        if self.created_to:
+            moment = _parse_moment(self.created_to)
+            if isinstance(moment, datetime):
+                end = moment
+            else:
+                end, inclusive = _day_start(moment + timedelta(days=1)), False
+        return start, end, inclusive
+
+    def window(self) -> tuple[int, int]:
+        """(offset, limit) from either style of paging."""
+        if self.page is not None or self.page_size is not None:
+            size = self.page_size or DEFAULT_PAGE_SIZE
+            return ((self.page or 1) - 1) * size, size
+        return self.offset or 0, self.limit or DEFAULT_PAGE_SIZE
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+
+class DepartmentRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class CategoryRef(Schema):
+    id: int
+    code: str
+    name: str
+    path: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    name: str
+
+
+class TicketRef(Schema):
+    id: int
+    number: str
+
+
+class TicketSummary(Schema):
+    id: int
+    number: str
+    status: TicketStatus
+    kind: Kind
+    urgency: Urgency
+    is_complex: bool
+    title: str
+    address: str
+    category: CategoryRef | None
+    area: DepartmentRef | None
+    lead_department: DepartmentRef | None
+    due_at: LocalDateTime | None = Field(description="handling deadline of the lead assignment")
+    citizen_name: str
+    citizen_phone: str = Field(description="masked in lists, always")
+    appeal_count: int
+    reopen_count: int
+    merged_into: TicketRef | None
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
+    closed_at: LocalDateTime | None
+
+
+class TicketPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[TicketSummary]
+
+
+class AppealOut(Schema):
+    id: int
+    channel: str
+    external_id: str | None
+    citizen_name: str
+    citizen_phone: str = Field(description="full number only for roles that call citizens back")
+    phone_masked: bool
+    title: str
+    content: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    received_at: LocalDateTime
+
+
+class AssignmentOut(Schema):
+    id: int
+    department: DepartmentRef
+    role: AssignmentRole
+    status: AssignmentStatus
+    dispatched_at: LocalDateTime
+    due_at: LocalDateTime
+    accepted_at: LocalDateTime | None
+    accepted_by: str | None
+    return_reason: str
+    returned_at: LocalDateTime | None
+    answer: str
+    answered_at: LocalDateTime | None
+    answered_by: str | None
+
+
+class ReplyOut(Schema):
+    id: int
+    department: DepartmentRef | None
+    text: str
+    replied_by: str | None
+    replied_at: LocalDateTime
+
+
+class CallbackOut(Schema):
+    id: int
+    reply_id: int | None
+    resolution: Resolution
+    satisfaction: Satisfaction
+    note: str
+    reopened: bool
+    called_by: str | None
+    called_at: LocalDateTime
+
+
+class InvalidationRequestOut(Schema):
+    id: int
+    reason: str
+    requested_by: str
+    requested_at: LocalDateTime
+    decided_by: str | None
+    decided_at: LocalDateTime | None
+    confirmed: bool | None
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    actor: str | None = Field(description="username")
+    at: LocalDateTime
+    from_status: str
+    to_status: str
+    details: dict[str, Any]
+
+
+class TicketDetail(TicketSummary):
+    content: str
+    allowed_actions: list[str] = Field(
+        description="actions that the ticket's state and the user's role allow; the department check "
+        "happens when the action runs"
+    )
+    appeals: list[AppealOut]
+    assignments: list[AssignmentOut]
+    replies: list[ReplyOut]
+    callbacks: list[CallbackOut]
+    invalidation_requests: list[InvalidationRequestOut]
+    events: list[EventOut]
+
+
+class ErrorOut(Schema):
+    detail: str
