@@ -1,0 +1,943 @@
+"""A realistic demo city: departments, categories, staff, and tickets with genuine timelines.
+
+The tickets are not written into the tables directly. Each one is planned first (what it is about,
+where, who calls, which state it ends in and when each step happens), then every step of every
+ticket is replayed in time order through the real actions of `hotline.tickets.actions`, with the
+clock frozen at the step's moment. The timelines, deadlines, ticket numbers and replies are
+therefore exactly what the system would have written. Departments, categories and users are made
+in bulk (no actions exist for them and they have no history).
+
+Everything is decided by a `random.Random(seed)`; the city layout itself does not depend on the
+seed. Times are relative to `clock.now()`.
+"""
+
+import heapq
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from hotline.accounts.models import User
+from hotline.core import clock
+from hotline.core.enums import (
+    AssignmentStatus,
+    Channel,
+    DepartmentLevel,
+    Kind,
+    Resolution,
+    Role,
+    Satisfaction,
+    TicketStatus,
+    Urgency,
+)
+from hotline.core.errors import HotlineError
+from hotline.demo import vocabulary as V
+from hotline.directory.models import Department
+from hotline.intake.models import Appeal
+from hotline.sla.calendar import is_workday
+from hotline.taxonomy.models import Category
+from hotline.taxonomy.tree import merge_paths
+from hotline.tickets import actions
+from hotline.tickets.models import Ticket
+
+S = TicketStatus
+
+DEMO_PASSWORD = "hotline-demo"
+
+# Final states and their share of the tickets: most are closed, a working backlog is open.
+TARGET_SHARES: dict[str, float] = {
+    S.CLOSED: 0.60,
+    S.ACCEPTED: 0.08,
+    S.REPLIED: 0.07,
+    S.DISPATCHED: 0.05,
+    S.MERGED: 0.05,
+    S.NEW: 0.04,
+    S.ANSWERED: 0.04,
+    S.INVALID: 0.03,
+    S.RETURNED: 0.02,
+    S.REOPENED: 0.02,
+}
+
+# How far along each final state is; older tickets get the states further along.
+_PROGRESS: dict[str, float] = {
+    S.NEW: 0.0,
+    S.DISPATCHED: 1.0,
+    S.ANSWERED: 1.5,
+    S.ACCEPTED: 2.0,
+    S.RETURNED: 2.0,
+    S.INVALID: 2.5,
+    S.REPLIED: 3.0,
+    S.REOPENED: 3.5,
+    S.CLOSED: 5.0,
+}
+
+CHANNEL_SHARES: dict[str, float] = {
+    Channel.PHONE: 55,
+    Channel.WECHAT: 12,
+    Channel.WEB: 11,
+    Channel.APP: 10,
+    Channel.GRID: 4,
+    Channel.MAILBOX: 3,
+    Channel.LEADER_MAILBOX: 2,
+    Channel.MEDIA: 1,
+    Channel.OPEN311: 1,
+    Channel.DEPUTIES: 1,
+}
+# Contacts that an operator takes in person; the others arrive through a system.
+OPERATOR_CHANNELS = frozenset({Channel.PHONE, Channel.MAILBOX, Channel.LEADER_MAILBOX, Channel.MEDIA})
+_EXTERNAL_PREFIX: dict[str, str] = {
+    Channel.PHONE: "CALL",
+    Channel.WECHAT: "WX",
+    Channel.WEB: "WEB",
+    Channel.APP: "APP",
+    Channel.GRID: "GRID",
+    Channel.MAILBOX: "MAIL",
+    Channel.LEADER_MAILBOX: "LDXX",
+    Channel.MEDIA: "MEDIA",
+    Channel.OPEN311: "O311",
+    Channel.DEPUTIES: "RDJY",
+}
+
+# Calls per hour of the day (local time), roughly the shape of a city hotline's day.
+HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.5, 4, 8, 10, 10, 9, 7, 7, 9, 9, 8, 7, 6, 6, 5, 4, 3, 2)
+# Departments and callbacks work in the daytime; the call centre (dispatch) around the clock.
+_DAYTIME_ACTIONS = frozenset(
+    {"accept", "co_accept", "co_answer", "reply", "return", "review", "callback", "close", "invalidate"}
+)
+MOBILE_PREFIXES = (
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
+    "156", "157", "158", "159", "166", "173", "175", "176", "177", "178", "180", "181", "182", "183",
+    "185", "186", "187", "188", "189", "191", "193", "195", "198", "199",
+)  # fmt: skip
+
+
+class DemoError(HotlineError):
+    """The demo cannot be written into this database as it is."""
+
+
+# --- the city --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    is_area: bool
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    username: str
+    role: str
+    department: str | None
+    name: str
+
+    @property
+    def is_staff(self) -> bool:
+        # Only the roles that configure the system use the Django admin.
+        return self.role in (Role.DISPATCHER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class StreetPlace:
+    district: str
+    street_code: str
+    street: str
+    communities: tuple[str, ...]
+    roads: tuple[str, ...]
+    xiaoqu: tuple[str, ...]
+
+
+def department_specs() -> list[DepartmentSpec]:
+    """The departments of the demo city, parents before children."""
+    specs = [DepartmentSpec(V.CITY_CODE, V.CITY_NAME, DepartmentLevel.CITY, None, True)]
+    specs += [
+        DepartmentSpec(code, name, DepartmentLevel.CITY, V.CITY_CODE, False) for code, name in V.BUREAUS
+    ]
+    for d, (district, streets) in enumerate(V.DISTRICTS, start=1):
+        d_code = f"{V.CITY_CODE}{d:02d}"
+        specs.append(DepartmentSpec(d_code, district, DepartmentLevel.DISTRICT, V.CITY_CODE, True))
+        for s, (street, communities) in enumerate(streets, start=1):
+            s_code = f"{d_code}{s:02d}"
+            specs.append(DepartmentSpec(s_code, street, DepartmentLevel.STREET, d_code, True))
+            specs += [
+                DepartmentSpec(f"{s_code}{c:02d}", community, DepartmentLevel.COMMUNITY, s_code, True)
+                for c, community in enumerate(communities, start=1)
+            ]
+    return specs
+
+
+def street_places() -> list[StreetPlace]:
+    """Roads and residential compounds (小区) of each street; fixed, whatever the seed."""
+    rng = random.Random("hotline-demo-city")
+    roads = list(V.ROADS)
+    rng.shuffle(roads)
+    xiaoqu = [p + s for p in V.XIAOQU_PREFIXES for s in V.XIAOQU_SUFFIXES]
+    rng.shuffle(xiaoqu)
+    places: list[StreetPlace] = []
+    for d, (district, streets) in enumerate(V.DISTRICTS, start=1):
+        for s, (street, communities) in enumerate(streets, start=1):
+            i = len(places)
+            places.append(
+                StreetPlace(
+                    district=district,
+                    street_code=f"{V.CITY_CODE}{d:02d}{s:02d}",
+                    street=street,
+                    communities=communities,
+                    roads=tuple(roads[(3 * i + k) % len(roads)] for k in range(3)),
+                    xiaoqu=tuple(xiaoqu[5 * i + k] for k in range(5)),
+                )
+            )
+    return places
+
+
+def user_specs() -> list[UserSpec]:
+    """A login for every role: a handler per bureau and street, heads of districts and some bureaus."""
+    rng = random.Random("hotline-demo-staff")
+
+    def name() -> str:
+        return rng.choice(V.SURNAMES) + rng.choice(V.GIVEN_NAMES)
+
+    specs = [
+        UserSpec("admin", Role.ADMIN, None, name()),
+        UserSpec("operator1", Role.OPERATOR, None, name()),
+        UserSpec("operator2", Role.OPERATOR, None, name()),
+        UserSpec("operator3", Role.OPERATOR, None, name()),
+        UserSpec("dispatcher1", Role.DISPATCHER, None, name()),
+        UserSpec("dispatcher2", Role.DISPATCHER, None, name()),
+        UserSpec("supervisor1", Role.SUPERVISOR, None, name()),
+        UserSpec("leader1", Role.LEADER, None, name()),
+    ]
+    districts = [d for d in department_specs() if d.level == DepartmentLevel.DISTRICT]
+    specs += [UserSpec(f"head_{d.code.lower()}", Role.HEAD, d.code, name()) for d in districts]
+    specs += [UserSpec(f"head_{code.lower()}", Role.HEAD, code, name()) for code in V.BUREAUS_WITH_HEAD]
+    specs += [UserSpec(f"h_{code.lower()}", Role.HANDLER, code, name()) for code, _name in V.BUREAUS]
+    specs += [
+        UserSpec(f"h_{p.street_code.lower()}", Role.HANDLER, p.street_code, name()) for p in street_places()
+    ]
+    return specs
+
+
+def category_paths() -> list[tuple[str, str, str]]:
+    return [
+        (l1, l2, l3)
+        for l1, level2 in V.CATEGORY_TREE.items()
+        for l2, leaves in level2.items()
+        for l3 in leaves
+    ]
+
+
+@dataclass
+class City:
+    departments: dict[str, Department]
+    categories: dict[tuple[str, ...], Category]
+    users: dict[str, User]
+    places: list[StreetPlace]
+    created: Counter[str] = field(default_factory=Counter)
+
+    def staff(self, role: str) -> list[str]:
+        """Citywide users of a role, sorted: the database's row order must not change the demo."""
+        return sorted(u.username for u in self.users.values() if u.role == role and u.department_id is None)
+
+    def workers(self, department_code: str) -> list[str]:
+        """Who acts for a department: its handlers first, then its head."""
+        dept = self.departments[department_code]
+        found = [u for u in self.users.values() if u.department_id == dept.pk]
+        found.sort(key=lambda u: (u.role != Role.HANDLER, u.username))
+        return [u.username for u in found]
+
+
+def ensure_city() -> City:
+    """Create whatever part of the demo city is missing (departments, categories, users); idempotent."""
+    created: Counter[str] = Counter()
+    departments = {d.code: d for d in Department.objects.all()}
+    for depth in range(4):
+        todo = [s for s in _specs_at_depth(depth) if s.code not in departments]
+        if not todo:
+            continue
+        new = [
+            Department(
+                code=s.code,
+                name=s.name,
+                level=s.level,
+                parent=departments[s.parent] if s.parent else None,
+                is_area=s.is_area,
+            )
+            for s in todo
+        ]
+        Department.objects.bulk_create(new)
+        departments.update({d.code: d for d in Department.objects.filter(code__in=[s.code for s in todo])})
+        created["departments"] += len(new)
+
+    report = merge_paths(category_paths())
+    if report.total_created:
+        created["categories"] += report.total_created
+
+    specs = user_specs()
+    existing = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
+    wrong = [
+        f"{s.username}（应为{Role(s.role).label}）"
+        for s in specs
+        if s.username in existing
+        and (existing[s.username].role != s.role or _dept_code(existing[s.username]) != s.department)
+    ]
+    if wrong:
+        raise DemoError("已有同名用户但角色或单位与演示数据不同：" + "、".join(wrong))
+    missing = [s for s in specs if s.username not in existing]
+    if missing:
+        # One hash for all: the demo password is the same everywhere and PBKDF2 is slow on purpose.
+        password = make_password(DEMO_PASSWORD)
+        joined = clock.now() - timedelta(days=365)
+        User.objects.bulk_create(
+            [
+                User(
+                    username=s.username,
+                    first_name=s.name,
+                    role=s.role,
+                    department=departments[s.department] if s.department else None,
+                    is_staff=s.is_staff,
+                    is_superuser=s.role == Role.ADMIN,
+                    password=password,
+                    date_joined=joined,
+                )
+                for s in missing
+            ]
+        )
+        created["users"] += len(missing)
+    users = {
+        u.username: u
+        for u in User.objects.select_related("department").filter(username__in=[s.username for s in specs])
+    }
+    return City(departments, report.nodes, users, street_places(), created)
+
+
+def _specs_at_depth(depth: int) -> list[DepartmentSpec]:
+    by_code = {s.code: s for s in department_specs()}
+
+    def depth_of(spec: DepartmentSpec) -> int:
+        return 0 if spec.parent is None else 1 + depth_of(by_code[spec.parent])
+
+    return [s for s in by_code.values() if depth_of(s) == depth]
+
+
+def _dept_code(user: User) -> str | None:
+    return user.department.code if user.department else None
+
+
+def database_is_empty() -> bool:
+    """No departments and no tickets: the state in which `hotline serve` seeds the demo."""
+    return not Department.objects.exists() and not Ticket.objects.exists()
+
+
+# --- planning ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    action: str
+    actor: str  # username; "" for a contact that no staff member took
+    params: dict[str, Any] = field(default_factory=dict)
+    delay: float = 0.0  # seconds after the previous step, before fitting into the window
+    at: datetime | None = None
+
+
+@dataclass
+class Plan:
+    index: int
+    target: str
+    problem: V.Problem
+    place: StreetPlace
+    words: dict[str, str]
+    channel: str
+    created_at: datetime
+    urgent: bool
+    complex: bool
+    steps: list[Step] = field(default_factory=list)
+    ticket: Ticket | None = None
+
+    @property
+    def terminal_at(self) -> datetime | None:
+        """When the ticket reaches a terminal state; None when it stays open."""
+        if self.target in (S.CLOSED, S.MERGED, S.INVALID):
+            return self.steps[-1].at
+        return None
+
+
+def target_counts(n: int) -> dict[str, int]:
+    """Tickets per final state: the shares, largest remainder; every state at least once from 10 tickets."""
+    floor = 1 if n >= len(TARGET_SHARES) else 0
+    counts = {s: max(floor, int(n * share)) for s, share in TARGET_SHARES.items()}
+    order = sorted(TARGET_SHARES, key=lambda s: (n * TARGET_SHARES[s]) % 1, reverse=True)
+    i = 0
+    while sum(counts.values()) < n:
+        counts[order[i % len(order)]] += 1
+        i += 1
+    while sum(counts.values()) > n:  # the floor of 1 pushed a tiny run over: take from the biggest
+        biggest = max(counts, key=lambda s: counts[s])
+        counts[biggest] -= 1
+    return counts
+
+
+class Planner:
+    def __init__(self, city: City, *, seed: int, end: datetime, days: int, number_base: int = 0) -> None:
+        self.city = city
+        self.rng = random.Random(seed)
+        self.end = end
+        self.start = end - timedelta(days=days)
+        self.latest = end - timedelta(minutes=10)
+        self.number_base = number_base
+        self.operators = city.staff(Role.OPERATOR)
+        self.dispatchers = city.staff(Role.DISPATCHER)
+        self.supervisors = city.staff(Role.SUPERVISOR)
+        self.consultations = [p for p in V.PROBLEMS if p.kind == Kind.CONSULTATION]
+
+    # Random helpers ------------------------------------------------------------------------------
+
+    def pick(self, options: Iterable[str]) -> str:
+        return self.rng.choice(tuple(options))
+
+    def minutes(self, low: float, high: float) -> float:
+        """Seconds, log-uniform between `low` and `high` minutes: many quick, a few slow."""
+        return 60 * math.exp(self.rng.uniform(math.log(low), math.log(high)))
+
+    def moment(self) -> datetime:
+        """A contact time in the window, shaped by the hour of day and fewer on days off."""
+        span = (self.latest - self.start).total_seconds()
+        top = max(HOUR_WEIGHTS)
+        for _ in range(100):
+            at = self.start + timedelta(seconds=self.rng.uniform(0, span))
+            local = timezone.localtime(at)
+            weight = HOUR_WEIGHTS[local.hour] / top * (1.0 if is_workday(local.date()) else 0.7)
+            if self.rng.random() < weight:
+                return at.replace(microsecond=0)
+        return at.replace(microsecond=0)
+
+    def phone(self) -> str:
+        return self.pick(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    # Plans -----------------------------------------------------------------------------------------
+
+    def plans(self, n: int) -> list[Plan]:
+        counts = target_counts(n)
+        merged = counts.pop(S.MERGED, 0)
+        targets = [s for s, c in counts.items() for _ in range(c)]
+        # Older tickets get the states further along, with noise so that old open ones remain.
+        targets.sort(key=lambda s: _PROGRESS[s] + self.rng.gauss(0, 1.0), reverse=True)
+        moments = sorted(self.moment() for _ in targets)
+        plans = [
+            self.plan(i, target, at) for i, (target, at) in enumerate(zip(targets, moments, strict=True))
+        ]
+        plans += [self.duplicate(len(plans) + k, plans) for k in range(merged)]
+        plans.sort(key=lambda p: p.created_at)
+        return plans
+
+    def plan(self, index: int, target: str, created_at: datetime, problem: V.Problem | None = None) -> Plan:
+        if problem is None:
+            problem = self.problem_for(target)
+        place = self.rng.choice(self.city.places)
+        plan = Plan(
+            index=index,
+            target=target,
+            problem=problem,
+            place=place,
+            words=self.words(place),
+            channel=self.rng.choices(list(CHANNEL_SHARES), list(CHANNEL_SHARES.values()))[0],
+            created_at=created_at,
+            urgent=self.rng.random() < problem.urgent,
+            complex=self.rng.random() < problem.complex,
+        )
+        plan.steps = [self.receive_step(plan), *self.path(plan)]
+        self.schedule(plan)
+        return plan
+
+    def problem_for(self, target: str) -> V.Problem:
+        if target == S.ANSWERED:
+            return self.rng.choice(self.consultations)
+        if target == S.INVALID:
+            return self.rng.choice(V.INVALID_PROBLEMS)
+        return self.rng.choices(V.PROBLEMS, [p.weight for p in V.PROBLEMS])[0]
+
+    def words(self, place: StreetPlace) -> dict[str, str]:
+        rng = self.rng
+        road, road2 = rng.sample(place.roads, 2)
+        number = rng.randrange(1, 300)
+        prefix = rng.choice(V.COMPANY_PREFIXES)
+        return {
+            "district": place.district,
+            "street": place.street,
+            "community": rng.choice(place.communities),
+            "road": road,
+            "road2": road2,
+            "addr": f"{road}{number}号",
+            "xiaoqu": rng.choice(place.xiaoqu),
+            "building": f"{rng.randrange(1, 30)}栋",
+            "time": rng.choice(V.TIMES),
+            "since": rng.choice(V.SINCES),
+            "shop": rng.choice(V.SHOPS),
+            "company": f"{prefix}{rng.choice(V.COMPANY_TRADES)}有限公司",
+            "school": f"{place.district}第{rng.randrange(1, 12)}小学",
+            "bus": f"{rng.randrange(1, 90)}路公交",
+            "training": f"{rng.choice(V.TRAINING_NAMES)}教育培训中心",
+            "gym": f"{rng.choice(V.GYM_NAMES)}健身会所",
+            "n": str(rng.randrange(2, 9)),
+            "surname": rng.choice(V.SURNAMES),
+            "number": str(number),
+        }
+
+    def text(self, template: str, plan: Plan, **extra: str) -> str:
+        return template.format_map(plan.words | extra)
+
+    def receive_step(self, plan: Plan) -> Step:
+        problem, words = plan.problem, plan.words
+        n = self.rng.randrange(len(problem.details))
+        detail = problem.details[n]
+        paired = len(problem.titles) == len(problem.details)
+        title = self.text(problem.titles[n] if paired else self.rng.choice(problem.titles), plan)
+        content = (
+            self.text(self.rng.choice(V.OPENINGS), plan)
+            + self.text(detail, plan)
+            + self.rng.choice(V.CLOSINGS[problem.kind])
+        )
+        # The address is the place the text talks about: a compound (小区) or a road.
+        in_compound = "{xiaoqu}" in detail and not ("{road}" in detail or "{addr}" in detail)
+        if problem.kind == Kind.CONSULTATION:
+            address = ""
+        elif in_compound or ("{xiaoqu}" in detail and self.rng.random() < 0.5):
+            address = f"{words['district']}{words['street']}{words['xiaoqu']}{words['building']}"
+        else:
+            address = f"{words['district']}{words['street']}{words['addr']}"
+        anonymous = plan.channel not in OPERATOR_CHANNELS and self.rng.random() < 0.15
+        by_operator = plan.channel in OPERATOR_CHANNELS
+        # Systems deliver their own message ids; what an operator types in has none.
+        external_id = (
+            "" if by_operator else f"{_EXTERNAL_PREFIX[plan.channel]}-{self.number_base + plan.index + 1:07d}"
+        )
+        return Step(
+            "receive",
+            self.pick(self.operators) if by_operator else "",
+            {
+                "title": title,
+                "content": content,
+                "address": address,
+                "citizen_name": "" if anonymous else words["surname"] + self.rng.choice(("先生", "女士")),
+                "citizen_phone": "" if anonymous else self.phone(),
+                "external_id": external_id,
+                "classify": by_operator,  # operators classify at intake; system channels at dispatch
+            },
+        )
+
+    def lead_and_co(self, plan: Plan) -> tuple[str, list[str]]:
+        leads = [self.resolve(code, plan) for code in plan.problem.leads]
+        lead = leads[1] if len(leads) > 1 and self.rng.random() < 0.2 else leads[0]
+        co = [c for c in (self.resolve(code, plan) for code in plan.problem.co) if c != lead]
+        return lead, co
+
+    def fallback(self, plan: Plan, lead: str, co: list[str]) -> str:
+        """Where a justified return goes next."""
+        candidates = [self.resolve(code, plan) for code in (*plan.problem.leads, V.STREET, "CGJ", "ZJJ")]
+        return next(c for c in candidates if c != lead and c not in co)
+
+    def resolve(self, code: str, plan: Plan) -> str:
+        return plan.place.street_code if code == V.STREET else code
+
+    def worker(self, department: str) -> str:
+        workers = self.city.workers(department)
+        return workers[-1] if len(workers) > 1 and self.rng.random() < 0.2 else workers[0]
+
+    def path(self, plan: Plan) -> list[Step]:
+        """The steps after intake that take the ticket to its final state."""
+        target, rng = plan.target, self.rng
+        operator, dispatcher = self.pick(self.operators), self.pick(self.dispatchers)
+        if target == S.NEW:
+            return []
+        if target == S.MERGED:
+            return []  # made by `duplicate`
+        consultation = plan.problem.kind == Kind.CONSULTATION
+        if target == S.ANSWERED or (target == S.CLOSED and consultation and rng.random() < 0.6):
+            steps = [self.on_spot(plan, operator)]
+            if target == S.CLOSED:
+                steps += self.callback_and_close(plan, operator)
+            return steps
+
+        lead, co = self.lead_and_co(plan)
+        steps = [self.dispatch(plan, dispatcher, lead, co)]
+        if target == S.DISPATCHED:
+            return steps
+        if target == S.INVALID:
+            if rng.random() < 0.5:
+                steps.append(self.accept(lead))
+            if rng.random() < 0.4:
+                steps = []  # seen through at intake, before any dispatch
+            return [*steps, *self.invalidation()]
+        if target == S.RETURNED:
+            if rng.random() < 0.5:
+                steps.append(self.accept(lead))
+            return [*steps, self.return_(lead)]
+
+        variant = rng.random() if target == S.CLOSED else 1.0
+        if variant < 0.05:  # a justified return: dispatch re-routes the ticket
+            new_lead = self.fallback(plan, lead, co)
+            steps += [self.return_(lead), self.review(dispatcher, new_lead)]
+            lead = new_lead
+        steps.append(self.accept(lead))
+        if 0.05 <= variant < 0.08:  # an unjustified return: dispatch sends it back
+            steps += [self.return_(lead), self.review(dispatcher, None)]
+        steps += [Step("co_accept", self.worker(c), delay=self.minutes(20, 1000)) for c in co]
+        if target == S.ACCEPTED:
+            return steps
+        steps += [
+            Step("co_answer", self.worker(c), {"text": rng.choice(V.CO_ANSWERS)}, self.minutes(240, 4000))
+            for c in co
+        ]
+        steps.append(self.reply(plan, lead))
+        if target == S.REPLIED:
+            return steps
+        if target == S.REOPENED or rng.random() < 0.08:
+            steps.append(self.callback(operator, Satisfaction.UNSATISFIED))
+            if target == S.REOPENED:
+                return steps
+            steps.append(self.reply(plan, lead, again=True))
+        return steps + self.callback_and_close(plan, operator)
+
+    def accept(self, department: str) -> Step:
+        return Step("accept", self.worker(department), delay=self.minutes(10, 720))
+
+    def return_(self, department: str) -> Step:
+        reason = self.rng.choice(V.RETURN_REASONS)
+        return Step("return", self.worker(department), {"reason": reason}, self.minutes(30, 1200))
+
+    def review(self, dispatcher: str, new_lead: str | None) -> Step:
+        """Dispatch decides on a return: re-route to `new_lead`, or send it back when None."""
+        if new_lead is None:
+            params = {"uphold": False, "lead": None, "note": self.rng.choice(V.REVIEW_NOTES_REJECTED)}
+        else:
+            params = {"uphold": True, "lead": new_lead, "note": self.rng.choice(V.REVIEW_NOTES_UPHELD)}
+        return Step("review", dispatcher, params, self.minutes(20, 480))
+
+    def invalidation(self) -> list[Step]:
+        """An operator proposes, a supervisor confirms: two people, as the action requires."""
+        reason = self.rng.choice(V.INVALID_REASONS)
+        note = "经核实，同意认定为无效诉求。"
+        return [
+            Step("request_invalid", self.pick(self.operators), {"reason": reason}, self.minutes(20, 600)),
+            Step("invalidate", self.pick(self.supervisors), {"note": note}, self.minutes(30, 1500)),
+        ]
+
+    def dispatch(self, plan: Plan, dispatcher: str, lead: str, co: list[str]) -> Step:
+        delay = self.minutes(2, 25) if plan.urgent else self.minutes(5, 300)
+        return Step(
+            "dispatch", dispatcher, {"lead": lead, "co": co, "note": self.rng.choice(V.DISPATCH_NOTES)}, delay
+        )
+
+    def on_spot(self, plan: Plan, operator: str) -> Step:
+        text = self.text(self.rng.choice(plan.problem.answers or plan.problem.replies), plan)
+        return Step("answer_on_spot", operator, {"text": text}, self.minutes(2, 20))
+
+    def reply(self, plan: Plan, lead: str, *, again: bool = False) -> Step:
+        dept = self.city.departments[lead].name
+        templates = (
+            plan.problem.replies + V.GENERIC_REPLIES if self.rng.random() < 0.3 else plan.problem.replies
+        )
+        text = self.text(self.rng.choice(templates or V.GENERIC_REPLIES), plan, dept=dept)
+        if again:
+            text = "经重新办理，" + text
+        slow = self.rng.random() < 0.1  # some replies are late: material for the deadline reports
+        delay = self.minutes(4000, 11000) if slow else self.minutes(600, 5000)
+        return Step("reply", self.worker(lead), {"text": text}, delay)
+
+    def callback(self, operator: str, satisfaction: str) -> Step:
+        rng = self.rng
+        if satisfaction == Satisfaction.SATISFIED:
+            resolution = Resolution.RESOLVED if rng.random() < 0.9 else Resolution.PARTLY
+        elif satisfaction == Satisfaction.BASICALLY:
+            resolution = Resolution.PARTLY if rng.random() < 0.6 else Resolution.RESOLVED
+        else:
+            resolution = Resolution.UNRESOLVED if rng.random() < 0.7 else Resolution.PARTLY
+        note = rng.choice(V.CALLBACK_NOTES[satisfaction])
+        params = {"resolution": resolution, "satisfaction": satisfaction, "note": note}
+        return Step("callback", operator, params, self.minutes(120, 2800))
+
+    def callback_and_close(self, plan: Plan, operator: str) -> list[Step]:
+        satisfied = Satisfaction.SATISFIED if self.rng.random() < 0.78 else Satisfaction.BASICALLY
+        closer = self.pick(self.operators + self.dispatchers)
+        close = Step("close", closer, {"note": self.rng.choice(V.CLOSE_NOTES)}, self.minutes(2, 120))
+        return [self.callback(operator, satisfied), close]
+
+    def duplicate(self, index: int, plans: list[Plan]) -> Plan:
+        """A second contact about the same issue at the same place, merged into the earlier ticket."""
+        rng = self.rng
+        candidates = []
+        for original in plans:
+            if original.target == S.INVALID:
+                continue
+            until = min(original.terminal_at or self.latest, self.latest)
+            if (until - original.created_at).total_seconds() > 3600:
+                candidates.append((original, until))
+        if not candidates:
+            raise DemoError("窗口太短，无法生成重复诉求；请增加 --days")
+        original, until = rng.choice(candidates)
+        window = (until - original.created_at).total_seconds()
+        created_at = original.created_at + timedelta(seconds=rng.uniform(0.05, 0.6) * window)
+        merge_at = created_at + timedelta(seconds=rng.uniform(0.1, 0.35) * window)
+        plan = Plan(
+            index=index,
+            target=S.MERGED,
+            problem=original.problem,
+            place=original.place,
+            words=original.words | {"time": rng.choice(V.TIMES), "since": rng.choice(V.SINCES)},
+            channel=rng.choices(list(CHANNEL_SHARES), list(CHANNEL_SHARES.values()))[0],
+            created_at=created_at.replace(microsecond=0),
+            urgent=original.urgent,
+            complex=False,
+        )
+        receive = self.receive_step(plan)
+        receive.at = plan.created_at
+        merge = Step(
+            "merge",
+            self.pick(self.dispatchers),
+            {"into": original.index, "note": "同一事项重复来电，合并办理。"},
+        )
+        merge.at = max(merge_at.replace(microsecond=0), plan.created_at + timedelta(seconds=1))
+        plan.steps = [receive, merge]
+        return plan
+
+    def schedule(self, plan: Plan) -> None:
+        """Give every step its time: in order, inside the window, department work in the daytime."""
+        steps = plan.steps
+        limit = self.end - timedelta(minutes=1)
+        total = sum(s.delay for s in steps[1:])
+        # A ticket that could not have got this far by now in real time is played faster.
+        scale = min(1.0, (limit - plan.created_at).total_seconds() / total) if total else 1.0
+        gaps = [timedelta(seconds=max(1.0, s.delay * scale)) for s in steps]
+        at = steps[0].at = plan.created_at
+        for i, step in enumerate(steps[1:], start=1):
+            at += gaps[i]
+            if step.action in _DAYTIME_ACTIONS and not plan.urgent:
+                morning = self.next_morning(at)
+                if morning is not None and morning + sum(gaps[i + 1 :], timedelta()) <= limit:
+                    at = morning
+            # Whole seconds; the gap is at least one, so the order holds.
+            step.at = at = at.replace(microsecond=0)
+
+    def next_morning(self, at: datetime) -> datetime | None:
+        """A time early in the next working morning when `at` is at night, else None."""
+        local = timezone.localtime(at)
+        if 8 <= local.hour < 21:
+            return None
+        day = local.date() + timedelta(days=1 if local.hour >= 21 else 0)
+        morning = datetime.combine(day, dt_time(8), tzinfo=local.tzinfo)
+        return morning + timedelta(minutes=self.rng.uniform(0, 90))
+
+
+# --- replay -------------------------------------------------------------------------------------------
+
+
+class Replayer:
+    """Runs the planned steps of all tickets in time order through the ticket actions."""
+
+    def __init__(self, city: City, plans: list[Plan]) -> None:
+        self.city = city
+        self.plans = {p.index: p for p in plans}
+
+    def run(self) -> None:
+        queue = [
+            (step.at, plan.index, n, step)
+            for plan in self.plans.values()
+            for n, step in enumerate(plan.steps)
+        ]
+        heapq.heapify(queue)
+        while queue:
+            at, index, _n, step = heapq.heappop(queue)
+            plan = self.plans[index]
+            assert at is not None
+            with clock.frozen_at(at):
+                plan.ticket = self.apply(plan, step)
+
+    def apply(self, plan: Plan, step: Step) -> Ticket:
+        if step.action == "receive":
+            return self.receive(plan, step)
+        ticket, actor, p = self.ticket(plan), self.city.users[step.actor], step.params
+        match step.action:
+            case "dispatch":
+                return self.dispatch(plan, step)
+            case "accept" | "co_accept":
+                return actions.do_accept_assignment(ticket, actor)
+            case "co_answer":
+                return actions.do_answer_assignment(ticket, actor, text=p["text"])
+            case "reply":
+                return actions.do_reply_ticket(ticket, actor, text=p["text"])
+            case "return":
+                return actions.do_return_assignment(ticket, actor, reason=p["reason"])
+            case "review":
+                return self.review(plan, step)
+            case "answer_on_spot":
+                return actions.do_answer_on_spot(ticket, actor, text=p["text"])
+            case "request_invalid":
+                return actions.do_request_invalidation(ticket, actor, reason=p["reason"])
+            case "invalidate":
+                return actions.do_confirm_invalidation(ticket, actor, confirm=True, note=p["note"])
+            case "callback":
+                return actions.do_record_callback(
+                    ticket, actor, resolution=p["resolution"], satisfaction=p["satisfaction"], note=p["note"]
+                )
+            case "close":
+                return actions.do_close_ticket(ticket, actor, note=p["note"])
+            case "merge":
+                into = self.ticket(self.plans[p["into"]])
+                return actions.do_merge_ticket(ticket, actor, into_ticket_id=into.pk, note=p["note"])
+        raise ValueError(f"unknown demo step {step.action!r}")
+
+    def ticket(self, plan: Plan) -> Ticket:
+        assert plan.ticket is not None, f"ticket {plan.index} acted on before intake"
+        return plan.ticket
+
+    def user(self, step: Step) -> User:
+        return self.city.users[step.actor]
+
+    def receive(self, plan: Plan, step: Step) -> Ticket:
+        p = step.params
+        category = self.city.categories[plan.problem.category]
+        data = actions.AppealData(
+            channel=plan.channel,
+            title=p["title"],
+            content=p["content"],
+            external_id=p["external_id"],
+            citizen_name=p["citizen_name"],
+            citizen_phone=p["citizen_phone"],
+            address=p["address"],
+            kind=plan.problem.kind,
+            urgency=Urgency.URGENT if plan.urgent else Urgency.NORMAL,
+            category_id=category.pk if p["classify"] else None,
+            area_id=self.city.departments[plan.place.street_code].pk,
+        )
+        ticket, created = actions.do_receive_appeal(data, self.city.users.get(step.actor))
+        if not created:  # the channel id was taken by an earlier run
+            raise DemoError(f"渠道编号 {p['external_id']} 已存在，无法追加演示工单")
+        return ticket
+
+    def dispatch(self, plan: Plan, step: Step) -> Ticket:
+        p = step.params
+        return actions.do_dispatch_ticket(
+            self.ticket(plan),
+            self.user(step),
+            lead_department_id=self.city.departments[p["lead"]].pk,
+            co_department_ids=[self.city.departments[c].pk for c in p["co"]],
+            category_id=self.city.categories[plan.problem.category].pk,
+            is_complex=plan.complex,
+            note=p["note"],
+        )
+
+    def review(self, plan: Plan, step: Step) -> Ticket:
+        ticket = self.ticket(plan)
+        returned = ticket.assignments.filter(status=AssignmentStatus.RETURNED).order_by("-pk").first()
+        assert returned is not None
+        p = step.params
+        return actions.do_review_return(
+            ticket,
+            self.user(step),
+            assignment_id=returned.pk,
+            uphold=p["uphold"],
+            lead_department_id=self.city.departments[p["lead"]].pk if p["uphold"] else None,
+            note=p["note"],
+        )
+
+
+# --- the whole run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoResult:
+    created: Counter[str]
+    statuses: Counter[str]
+    tickets: int
+    seconds: float
+    start: datetime
+    end: datetime
+
+
+def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) -> DemoResult:
+    """Fill the database with the demo city and `tickets` tickets over the last `days` days.
+
+    One transaction: on any error nothing is written. Refuses a database that already holds
+    departments or tickets unless `append` (then the missing parts of the city are added and the
+    tickets come on top).
+    """
+    if tickets < 0:
+        raise DemoError("--tickets 不能为负数")
+    if days < 1:
+        raise DemoError("--days 至少为 1")
+    began = time.perf_counter()
+    end = clock.now().replace(microsecond=0)
+    with transaction.atomic():
+        if not append and not database_is_empty():
+            raise DemoError("数据库中已有承办单位或工单；要在其上追加演示数据，请使用 --append")
+        city = ensure_city()
+        number_base = Ticket.objects.count()
+        last_appeal = Appeal.objects.aggregate(last=Max("pk"))["last"] or 0
+        planner = Planner(city, seed=seed, end=end, days=days, number_base=number_base)
+        plans = planner.plans(tickets)
+        Replayer(city, plans).run()
+        # Appeal.created_at is stamped by the database clock (auto_now_add); a replayed appeal was
+        # written when it was received.
+        Appeal.objects.filter(pk__gt=last_appeal).update(created_at=F("received_at"))
+        statuses = Counter(p.ticket.status for p in plans if p.ticket is not None)
+    return DemoResult(
+        created=city.created,
+        statuses=statuses,
+        tickets=len(plans),
+        seconds=time.perf_counter() - began,
+        start=end - timedelta(days=days),
+        end=end,
+    )
+
+
+def login_rows() -> list[tuple[str, str, str, str]]:
+    """(username, password, role, department) of the demo logins present in the database."""
+    specs = user_specs()
+    users = User.objects.select_related("department").filter(username__in=[s.username for s in specs])
+    departments = {u.username: (u.department.name if u.department else "—") for u in users}
+    return [
+        (s.username, DEMO_PASSWORD, str(Role(s.role).label), departments[s.username])
+        for s in specs
+        if s.username in departments
+    ]
+
+
+def format_table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    """A plain text table that lines up Chinese text (two columns per CJK character)."""
+
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    widths = [max(width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [str(c) + " " * (w - width(str(c))) for c, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def summary(result: DemoResult) -> str:
+    rows = [(str(S(s).label), s, str(result.statuses.get(s, 0))) for s in S.values]
+    labels = {"departments": "承办单位", "categories": "分类", "users": "用户"}
+    created = "，".join(f"{labels[k]} {v}" for k, v in result.created.items()) or "无（已存在）"
+    local = timezone.localtime
+    return (
+        f"新建城市数据：{created}\n"
+        f"工单 {result.tickets} 张，时间 {local(result.start):%Y-%m-%d %H:%M} — "
+        f"{local(result.end):%Y-%m-%d %H:%M}，用时 {result.seconds:.1f} 秒\n"
+        + format_table(rows, ("状态", "status", "工单数"))
+    )

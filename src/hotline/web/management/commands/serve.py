@@ -1,0 +1,189 @@
+"""`hotline serve [--host H] [--port P] [--workers N]`: get the instance ready, then serve it with gunicorn.
+
+Ready means: migrated, seeded with the demo when the database is empty (no departments, no tickets),
+static files collected into STATIC_ROOT (whitenoise serves them from there). Everything lives under
+HOTLINE_HOME, so instances with different HOTLINE_HOME and ports run side by side. The command then
+replaces itself with gunicorn (exec), so Ctrl-C and `kill` reach gunicorn's master directly and stop
+it cleanly.
+"""
+
+import io
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from hotline.core.errors import HotlineError
+from hotline.demo.generator import DEMO_PASSWORD, database_is_empty, format_table, generate, login_rows
+
+# The logins shown when the server starts; `hotline demo --logins` lists them all.
+SHOWN_LOGINS = (
+    "admin",
+    "operator1",
+    "dispatcher1",
+    "supervisor1",
+    "leader1",
+    "head_sf01",
+    "h_zjj",
+    "h_sf0101",
+)
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms'
+
+
+@dataclass(frozen=True)
+class Bind:
+    host: str
+    port: int
+    workers: int
+
+    @property
+    def address(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        host = "[::1]" if host == "::" else (f"[{host}]" if ":" in host else host)
+        return f"http://{host}:{self.port}/"
+
+
+def parse_bind(host: str, port: str, workers: str) -> Bind:
+    host = host.strip()
+    if not host:
+        raise CommandError("--host 不能为空")
+    try:
+        port_number = int(port)
+    except ValueError:
+        raise CommandError(f"--port 应为 1–65535 之间的整数，收到 {port!r}") from None
+    if not 1 <= port_number <= 65535:
+        raise CommandError(f"--port 应为 1–65535 之间的整数，收到 {port!r}")
+    try:
+        worker_count = int(workers)
+    except ValueError:
+        raise CommandError(f"--workers 应为 1–64 之间的整数，收到 {workers!r}") from None
+    if not 1 <= worker_count <= 64:
+        raise CommandError(f"--workers 应为 1–64 之间的整数，收到 {workers!r}")
+    return Bind(host, port_number, worker_count)
+
+
+def gunicorn_argv(bind: Bind) -> list[str]:
+    """gunicorn from the same Python (so from the same virtualenv) as this command."""
+    # gunicorn's control socket defaults to one path per user; each instance gets its own under
+    # HOTLINE_HOME, or none when that path is too long for a Unix socket.
+    control = settings.HOTLINE_HOME / "gunicorn.ctl"
+    control_args = ["--control-socket", str(control)] if len(str(control)) < 100 else ["--no-control-socket"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "hotline.wsgi:application",
+        "--bind",
+        bind.address,
+        "--workers",
+        str(bind.workers),
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
+        "--error-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+        *control_args,
+    ]
+
+
+def exec_gunicorn(argv: list[str]) -> None:
+    """Replace this process with gunicorn; never returns."""
+    connections.close_all()  # no database connection should leak into gunicorn
+    os.execv(argv[0], argv)
+
+
+def describe_database() -> str:
+    db = connections[DEFAULT_DB_ALIAS].settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {db['NAME']}"
+    host = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or ''}".rstrip(":")
+    return f"{connections[DEFAULT_DB_ALIAS].vendor} {host}/{db['NAME']}"
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed the demo into an empty database, collect static files, then serve with gunicorn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", default="8000", help="port (default 8000)")
+        parser.add_argument("--workers", default="2", help="gunicorn worker processes (default 2)")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="do not seed the demo into an empty database"
+        )
+        parser.add_argument("--demo-tickets", type=int, default=500, help="tickets in the demo (default 500)")
+        parser.add_argument("--demo-days", type=int, default=60, help="days the demo covers (default 60)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bind = parse_bind(options["host"], options["port"], options["workers"])
+        self.prepare(
+            seed_demo=not options["no_demo"],
+            demo_tickets=options["demo_tickets"],
+            demo_days=options["demo_days"],
+        )
+        self.show_logins()
+        # The exec'd gunicorn and its workers must find the same settings and the same HOTLINE_HOME.
+        if settings.SETTINGS_MODULE:  # unset only under override_settings, i.e. in tests
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
+        os.environ["HOTLINE_HOME"] = str(settings.HOTLINE_HOME)
+        if bind.host not in settings.ALLOWED_HOSTS and bind.host not in ("0.0.0.0", "::"):
+            os.environ["HOTLINE_ALLOWED_HOSTS"] = ",".join([*settings.ALLOWED_HOSTS, bind.host])
+        self.stdout.write(
+            self.style.SUCCESS(f"Hotline 启动：{bind.url}  （{bind.workers} 个工作进程，Ctrl-C 停止）")
+        )
+        if bind.host in ("0.0.0.0", "::"):
+            self.stdout.write("提示：从其他主机访问时，请在 HOTLINE_ALLOWED_HOSTS 中列出所用的主机名。")
+        self.stdout.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        exec_gunicorn(gunicorn_argv(bind))
+
+    def prepare(self, *, seed_demo: bool = True, demo_tickets: int = 500, demo_days: int = 60) -> None:
+        """Everything before serving; safe to run again (it only does what is missing)."""
+        home = settings.HOTLINE_HOME
+        self.stdout.write(f"HOTLINE_HOME  {home}")
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"数据库        {describe_database()}（执行迁移 {pending} 个）")
+
+        if seed_demo and database_is_empty():
+            self.stdout.write(
+                f"演示数据      数据库为空，正在生成 {demo_tickets} 张工单（近 {demo_days} 天）…"
+            )
+            self.stdout.flush()
+            try:
+                result = generate(tickets=demo_tickets, days=demo_days)
+            except HotlineError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(f"演示数据      {result.tickets} 张工单已生成（{result.seconds:.1f} 秒）")
+        elif seed_demo:
+            self.stdout.write("演示数据      数据库非空，跳过")
+
+        static = io.StringIO()
+        copied = call_command("collectstatic", interactive=False, verbosity=1, stdout=static) or ""
+        outcome = copied.strip().splitlines()[-1] if copied.strip() else "已是最新"
+        self.stdout.write(f"静态文件      {settings.STATIC_ROOT}（{outcome}）")
+        os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
+
+    def show_logins(self) -> None:
+        rows = [row for row in login_rows() if row[0] in SHOWN_LOGINS]
+        if not rows:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}；全部账号：hotline demo --logins）：")
+        self.stdout.write(format_table([(u, r, d) for u, _p, r, d in rows], ("用户名", "角色", "单位")))
+        self.stdout.write("")
