@@ -1,0 +1,275 @@
+"""Supervision by hand: opening an order (督办) and closing it. The sweep opens them by rule.
+
+Supervising does not move a ticket through its states: the timeline event each action writes has
+the same status before and after.
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from hotline.accounts.models import User
+from hotline.core import clock
+from hotline.core.enums import (
+    ESCALATION_LADDER,
+    TERMINAL_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    NotificationReason,
+    Role,
+    SupervisionKind,
+    SupervisionReason,
+)
+from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput, NotFound
+from hotline.directory.models import Department
+from hotline.notifications.actions import Draft, store_notifications
+from hotline.supervision.models import Supervision
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
+
+# Who may open and close supervisions by hand.
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+
+# Assignments that still owe work; a returned one waits for dispatch, not for its department.
+WORKING_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
+
+PUBLIC_KINDS = frozenset({SupervisionKind.LISTING, SupervisionKind.ELEVATION})
+
+MAX_REASON = 10_000
+
+
+def require_supervisor(actor: User) -> None:
+    if not actor.is_active:
+        raise Forbidden("该账号已停用")
+    if actor.role not in SUPERVISION_ROLES:
+        raise Forbidden(f"角色“{actor.get_role_display()}”不能督办")
+
+
+def record_event(
+    ticket: Ticket, actor: User | None, action: str, details: dict[str, Any], *, at: datetime
+) -> TicketEvent:
+    """A timeline line that leaves the ticket's status as it is."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        action=action,
+        actor=actor,
+        at=at,
+        from_status=ticket.status,
+        to_status=ticket.status,
+        details=details,
+    )
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One audience of a supervision: `when` it applies ("unit": the supervision names a unit,
+    "city": it names none, "always"), the `role` addressed ("" = everyone) and whether it goes to
+    the supervision's unit or to the city."""
+
+    when: str
+    role: str
+    to_unit: bool
+
+
+def audience_rules(kind: str, reason: str = "") -> list[Audience]:
+    """Who is told of a supervision.
+
+    催办 goes to the handling unit, 督办 to its head, 挂牌 also to the city's leaders, 提级 to the
+    head of the level above (the city's leaders when there is none). A supervision that names no
+    unit goes to the supervisors; orders about repetition and returns always do, as they follow
+    them up.
+    """
+    if kind == SupervisionKind.REMINDER:
+        return [Audience("unit", "", True), Audience("city", Role.SUPERVISOR.value, False)]
+    if kind == SupervisionKind.LISTING:
+        return [Audience("unit", Role.HEAD.value, True), Audience("always", Role.LEADER.value, False)]
+    if kind == SupervisionKind.ELEVATION:
+        return [Audience("unit", Role.HEAD.value, True), Audience("city", Role.LEADER.value, False)]
+    supervisors = "always" if reason in (SupervisionReason.REPEATED, SupervisionReason.RETURNED) else "city"
+    return [Audience("unit", Role.HEAD.value, True), Audience(supervisors, Role.SUPERVISOR.value, False)]
+
+
+def audiences(kind: str, department_id: int | None, *, reason: str = "") -> list[tuple[int | None, str]]:
+    """(department id or None for the city, role or "") that a supervision is sent to."""
+    applies = {"always": True, "unit": department_id is not None, "city": department_id is None}
+    return [
+        (department_id if a.to_unit else None, a.role)
+        for a in audience_rules(kind, reason)
+        if applies[a.when]
+    ]
+
+
+def ladder_level(kind: str) -> int:
+    return [k.value for k in ESCALATION_LADDER].index(kind)
+
+
+def supervision_drafts(
+    *,
+    key: str,
+    supervision_id: int,
+    kind: str,
+    reason: str,
+    department_id: int | None,
+    ticket_id: int,
+    assignment_id: int | None,
+    deadline: datetime | None,
+    message: str,
+) -> Iterator[Draft]:
+    level = ladder_level(kind)
+    for dept, role in audiences(kind, department_id, reason=reason):
+        yield Draft(
+            key=f"sup:{key}:{dept or 'city'}:{role or 'all'}",
+            reason=NotificationReason.SUPERVISION,
+            message=message,
+            department_id=dept,
+            role=role,
+            ticket_id=ticket_id,
+            assignment_id=assignment_id,
+            supervision_id=supervision_id,
+            level=level,
+            deadline=deadline,
+        )
+
+
+def _target_assignment(ticket: Ticket, assignment_id: int | None) -> Assignment | None:
+    if assignment_id is not None:
+        assignment = ticket.assignments.select_related("department").filter(pk=assignment_id).first()
+        if assignment is None:
+            raise InvalidInput(f"assignment_id: 派单 {assignment_id} 不属于工单 {ticket.number}")
+        return assignment
+    return (
+        ticket.assignments.select_related("department")
+        .filter(role=AssignmentRole.LEAD, status__in=[*WORKING_STATUSES, AssignmentStatus.RETURNED])
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_open_supervision(
+    ticket: Ticket,
+    actor: User,
+    *,
+    kind: str = SupervisionKind.ORDER,
+    reason: str,
+    deadline: datetime | None = None,
+    assignment_id: int | None = None,
+) -> Supervision:
+    """A supervisor opens a supervision by hand, with a deadline of its own (督办时限).
+
+    It is addressed to the unit of the given assignment, by default the lead's; an elevation is
+    addressed to the level above that unit.
+    """
+    require_supervisor(actor)
+    if kind not in SupervisionKind.values:
+        raise InvalidInput(f"kind: 应为 {', '.join(SupervisionKind.values)} 之一")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason: 不能为空")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"reason: 不能超过 {MAX_REASON} 字")
+    now = clock.now()
+    if deadline is not None:
+        if deadline.utcoffset() is None:
+            raise InvalidInput("deadline: 须带时区")
+        if deadline <= now:
+            raise InvalidInput("deadline: 督办时限须晚于当前时间")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status in TERMINAL_STATUSES:
+        raise ActionNotAllowed(f"工单 {ticket.number} 状态为“{ticket.get_status_display()}”，不能督办")
+    assignment = _target_assignment(ticket, assignment_id)
+    department: Department | None = assignment.department if assignment else None
+    if kind == SupervisionKind.ELEVATION and department is not None:
+        department = department.parent
+    supervision = Supervision.objects.create(
+        ticket=ticket,
+        assignment=assignment,
+        department=department,
+        kind=kind,
+        reason=SupervisionReason.MANUAL,
+        reason_text=reason,
+        assignment_due_at=assignment.due_at if assignment else None,
+        created_by=actor,
+        created_at=now,
+        deadline=deadline,
+        is_public=kind in PUBLIC_KINDS,
+        dedupe_key=f"manual:{ticket.pk}:{uuid.uuid4().hex}",
+    )
+    record_event(
+        ticket,
+        actor,
+        "supervise",
+        {
+            "supervision": supervision.pk,
+            "kind": kind,
+            "reason": SupervisionReason.MANUAL.value,
+            "text": reason,
+            "department": department.code if department else None,
+            "deadline": deadline.isoformat() if deadline else None,
+        },
+        at=now,
+    )
+    label = SupervisionKind(kind).label
+    due = f"，督办时限 {clock.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
+    store_notifications(
+        supervision_drafts(
+            key=supervision.dedupe_key,
+            supervision_id=supervision.pk,
+            kind=kind,
+            reason=SupervisionReason.MANUAL,
+            department_id=department.pk if department else None,
+            ticket_id=ticket.pk,
+            assignment_id=assignment.pk if assignment else None,
+            deadline=deadline,
+            message=f"工单 {ticket.number}「{ticket.title}」被{label}{due}：{reason}",
+        ),
+        now=now,
+    )
+    return supervision
+
+
+@transaction.atomic
+def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str = "") -> Supervision:
+    """Close an open supervision (督办销号); its unit is told."""
+    require_supervisor(actor)
+    found = Supervision.objects.select_for_update().filter(pk=supervision.pk).first()
+    if found is None:
+        raise NotFound(f"督办 {supervision.pk} 不存在")
+    supervision = found
+    if supervision.resolved_at is not None:
+        raise ActionNotAllowed(
+            f"督办 {supervision.pk} 已于 {clock.localtime(supervision.resolved_at):%Y-%m-%d %H:%M} 办结"
+        )
+    now = clock.now()
+    supervision.resolved_at = now
+    supervision.resolved_by = actor
+    supervision.resolution_note = note.strip()
+    supervision.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    ticket = supervision.ticket
+    note = supervision.resolution_note
+    record_event(
+        ticket,
+        actor,
+        "resolve_supervision",
+        {"supervision": supervision.pk, "kind": supervision.kind, "note": supervision.resolution_note},
+        at=now,
+    )
+    if supervision.department_id is not None:
+        store_notifications(
+            [
+                Draft(
+                    key=f"resolved:{supervision.pk}",
+                    reason=NotificationReason.SUPERVISION_RESOLVED,
+                    message=f"工单 {ticket.number} 的{supervision.get_kind_display()}已办结。{note}".strip(),
+                    department_id=supervision.department_id,
+                    ticket_id=ticket.pk,
+                    assignment_id=supervision.assignment_id,
+                    supervision_id=supervision.pk,
+                )
+            ],
+            now=now,
+        )
+    return supervision

@@ -1,0 +1,41 @@
+"""Supervisions in the admin, read-only: they are opened and closed by the actions and the sweep."""
+
+from django.contrib import admin
+
+from hotline.supervision.models import Supervision, SweepState
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "reason",
+        "ticket",
+        "department",
+        "deadline",
+        "is_public",
+        "resolved_at",
+    )
+    list_filter = ("kind", "reason", "is_public")
+    search_fields = ("ticket__number", "reason_text", "dedupe_key")
+    date_hierarchy = "created_at"
+    list_select_related = ("ticket", "department")
+    raw_id_fields = ("ticket", "assignment", "department", "created_by", "resolved_by")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(SweepState)
+class SweepStateAdmin(admin.ModelAdmin):
+    list_display = ("last_started_at", "last_finished_at", "last_enqueued_at")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,112 @@
+"""`hotline worker`: run background tasks, and put the supervision sweep on the queue on a schedule.
+
+    hotline worker                      loop until SIGTERM/SIGINT
+    hotline worker --once               one round: enqueue the sweep if it is due, run what is ready, exit
+    hotline worker --sweep-interval 60  seconds between sweeps (default HOTLINE_SWEEP_INTERVAL, 300)
+    hotline worker --no-sweep           only run tasks (when another process keeps the schedule)
+
+Each round it (1) enqueues the sweep task when the last one was enqueued at least the interval ago,
+(2) runs every task that is ready with django-tasks-db's worker in batch mode, and (3) sleeps
+`--poll` seconds. The time of the last enqueued sweep is kept in the database (`SweepState`), so
+several workers against one database share one schedule instead of sweeping once each; and as the
+sweep is idempotent, the rare double enqueue does no harm.
+"""
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections, transaction
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django.utils.crypto import get_random_string
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+
+from hotline.core import clock
+from hotline.supervision.models import SweepState
+from hotline.supervision.tasks import sweep
+
+DEFAULT_SWEEP_INTERVAL = 300
+
+logger = logging.getLogger("hotline.supervision")
+
+
+def enqueue_sweep_if_due(interval: float) -> bool:
+    """Enqueue one sweep when none was enqueued in the last `interval` seconds (by any worker)."""
+    with transaction.atomic():
+        SweepState.objects.get_or_create(pk=1)
+        # A sweep holding the row means one is running right now: nothing to add.
+        state = SweepState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if state is None:
+            return False
+        now = clock.now()
+        if state.last_enqueued_at is not None and now - state.last_enqueued_at < timedelta(seconds=interval):
+            return False
+        state.last_enqueued_at = now
+        state.save(update_fields=["last_enqueued_at"])
+        transaction.on_commit(sweep.enqueue)
+    return True
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (django-tasks-db) and enqueue the supervision sweep on a schedule."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="one round, then exit")
+        parser.add_argument(
+            "--sweep-interval",
+            type=float,
+            default=None,
+            help=f"seconds between sweeps (default: HOTLINE_SWEEP_INTERVAL, {DEFAULT_SWEEP_INTERVAL})",
+        )
+        parser.add_argument("--no-sweep", action="store_true", help="do not enqueue sweeps")
+        parser.add_argument("--poll", type=float, default=1.0, help="seconds to wait when idle (default 1)")
+        parser.add_argument("--queue-name", default="default", help="queues to run, comma-separated, or '*'")
+        parser.add_argument("--backend", default=DEFAULT_TASK_BACKEND_ALIAS, help="task backend alias")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        interval = options["sweep_interval"]
+        if interval is None:
+            interval = float(getattr(settings, "HOTLINE_SWEEP_INTERVAL", DEFAULT_SWEEP_INTERVAL))
+        if interval <= 0 or options["poll"] < 0:
+            raise CommandError("--sweep-interval 须大于 0，--poll 不能为负")
+        try:
+            backend = task_backends[options["backend"]]
+        except Exception as exc:
+            raise CommandError(f"--backend {options['backend']}: {exc}") from None
+        runs_queue = isinstance(backend, DatabaseBackend)
+        if not runs_queue and not options["once"]:
+            raise CommandError(
+                f"任务后端 {options['backend']} 不是 django_tasks_db.DatabaseBackend，没有可执行的队列"
+            )
+        worker = Worker(
+            queue_names=options["queue_name"].split(","),
+            interval=options["poll"],
+            batch=True,
+            backend_name=options["backend"],
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        if not options["once"]:
+            worker.configure_signals()
+            self.stdout.write(
+                f"worker {worker.worker_id[:8]}: queues {options['queue_name']}, "
+                + ("no sweeps" if options["no_sweep"] else f"sweep every {interval:g} s")
+            )
+        while worker.running:
+            if not options["once"]:
+                close_old_connections()  # a long-lived process: drop connections gone stale
+            if not options["no_sweep"] and enqueue_sweep_if_due(interval):
+                logger.info("sweep enqueued")
+                if options["once"]:
+                    self.stdout.write("sweep enqueued")
+            if runs_queue:
+                worker.run()  # batch mode: runs every ready task, returns when none is left
+            if options["once"]:
+                return
+            time.sleep(options["poll"])

@@ -1,0 +1,112 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.enums import SupervisionKind, SupervisionReason
+
+
+class Supervision(models.Model):
+    """One act of supervision on a ticket: 催办, 督办, 挂牌督办 or 提级办理.
+
+    The sweep opens them by rule (`created_by` empty), supervisors by hand with their own deadline.
+    `department` is the unit the supervision is addressed to; for an elevation that is the level
+    above the handling unit (None: the city itself), which takes the matter over.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervisions"
+    )
+    # Indexed below with the deadline: the sweep asks "supervised at this step already?" by both.
+    assignment = models.ForeignKey(
+        "tickets.Assignment",
+        verbose_name=_("派单"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="supervisions",
+        db_index=False,
+    )
+    department = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("督办对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+    )
+    kind = models.CharField(_("督办方式"), max_length=16, choices=SupervisionKind.choices)
+    reason = models.CharField(_("督办原因"), max_length=16, choices=SupervisionReason.choices)
+    reason_text = models.TextField(_("督办事由"))
+    # The handling deadline the supervision is about (overdue rules): a new deadline is a new case.
+    assignment_due_at = models.DateTimeField(_("所督时限"), null=True, blank=True)
+    # What a repetition rule grouped by (category + area, or address), so it does not fire twice.
+    subject = models.CharField(_("督办主题"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("督办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("督办时间"))
+    deadline = models.DateTimeField(_("督办时限"), null=True, blank=True)
+    is_public = models.BooleanField(_("公开挂牌"), default=False)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("办结说明"), blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
+    # The sweep that opened it (SweepState.runs at the time); None for supervisions opened by hand.
+    sweep_run = models.PositiveBigIntegerField(_("巡检批次"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["assignment", "assignment_due_at", "kind"], name="supervision_assignment"),
+            models.Index(fields=["kind", "created_at"], name="supervision_kind_created"),
+            models.Index(fields=["reason", "subject", "created_at"], name="supervision_subject"),
+            models.Index(fields=["sweep_run", "reason", "kind"], name="supervision_sweep_run"),
+            # The leaders' board and the sweep's closing step read the open ones only.
+            models.Index(
+                fields=["kind", "is_public", "created_at"],
+                name="supervision_open",
+                condition=Q(resolved_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.ticket_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class SweepState(models.Model):
+    """The one row that sweeps lock while they run (so two never overlap) and that records the last one."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    runs = models.PositiveBigIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+    # The local day of the last daily digest (每日一提醒): one a day, whatever the number of sweeps.
+    last_daily_on = models.DateField(null=True, blank=True)
+    # When a worker last put a sweep on the queue; workers share the schedule through it.
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("巡检状态")
+        verbose_name_plural = _("巡检状态")
+
+    def __str__(self) -> str:
+        return f"sweep {self.last_finished_at}"

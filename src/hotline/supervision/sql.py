@@ -1,0 +1,128 @@
+"""Set-based writing for the sweep: INSERT ... SELECT built from ORM querysets, on PostgreSQL and SQLite.
+
+`bulk_create(ignore_conflicts=True)` sends `INSERT ... ON CONFLICT DO NOTHING` too, but every row
+first becomes a model instance and a set of parameters in Python; at the sweep's first pass over a
+million open assignments that is most of the time (see docs/adr/0003-supervision.md). Here the
+database builds the rows from the same SELECT that finds the candidates, and the unique key still
+decides what is new.
+"""
+
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Func, QuerySet, Value
+from django.db.models.expressions import Combinable, Expression
+from django.db.models.functions import Cast, Concat
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970 of a datetime column (whole seconds on SQLite, exact on PostgreSQL), so
+    that comparisons at the very second of a threshold come out the same on both."""
+
+    output_field = models.FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django stores UTC text there, which strftime reads. '%%%%' survives two rounds of
+        # %-formatting (this template, then the driver's placeholders) as one '%'.
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra
+        )
+
+
+class EpochInt(Func):
+    """Whole seconds since 1970, for keys."""
+
+    output_field = models.BigIntegerField()
+    template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s)) AS BIGINT)"
+    as_sqlite = EpochSeconds.as_sqlite
+
+
+class ShareReached(Func):
+    """True when `percent`% of the time from `start` to `end` has gone by `moment`.
+
+    PostgreSQL computes the point in time with timestamp and interval arithmetic (whole
+    microseconds, cheap); SQLite compares whole seconds, elapsed * 100 >= span * percent, which is
+    exact at the very second of the threshold.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, start: Any, end: Any, moment: Any, percent: int) -> None:
+        super().__init__(start, end, Value(moment, output_field=models.DateTimeField()))
+        self.percent = percent
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        (start, sp), (end, ep), (moment, mp) = (compiler.compile(e) for e in self.get_source_expressions())
+        share = f"{self.percent / 100:.6f}"
+        return f"(({start}) + (({end}) - ({start})) * {share}) <= ({moment})", [*sp, *ep, *sp, *mp]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        (start, sp), (end, ep), (moment, mp) = (compiler.compile(e) for e in self.get_source_expressions())
+
+        def epoch(sql: str) -> str:
+            # '%%s' reaches SQLite as '%s' (the driver's placeholders are '%s' too).
+            return f"CAST(strftime('%%s', {sql}) AS INTEGER)"
+
+        sql = (
+            f"(({epoch(moment)} - {epoch(start)}) * 100 >= ({epoch(end)} - {epoch(start)}) * {self.percent})"
+        )
+        return sql, [*mp, *sp, *ep, *sp]
+
+
+def text(*parts: Any) -> Concat:
+    """Concatenation of literal strings and expressions (numbers are cast to text)."""
+    pieces: list[Any] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(Value(part))
+        elif isinstance(part, Expression | Combinable):
+            pieces.append(Cast(part, models.TextField()))
+        else:
+            pieces.append(Value(str(part)))
+    if len(pieces) == 1:
+        pieces.append(Value(""))
+    return Concat(*pieces, output_field=models.TextField())
+
+
+def _expression(model: type[models.Model], name: str, value: Any) -> Any:
+    if isinstance(value, Expression | Combinable):
+        return value
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    if isinstance(field, models.ForeignKey):
+        return Value(value, output_field=field.target_field)
+    return Value(value, output_field=field)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
+def insert_select(
+    model: type[models.Model], rows: QuerySet[Any], values: dict[str, Any], *, unique: str | None = None
+) -> int:
+    """INSERT INTO model (fields) SELECT <values evaluated on each row of `rows>` [ON CONFLICT (unique)
+    DO NOTHING]; returns how many rows were inserted.
+
+    `values` maps every field to set to an expression over `rows` or to a constant; fields left out
+    must be nullable.
+    """
+    aliases = {f"_v{i}": _expression(model, name, value) for i, (name, value) in enumerate(values.items())}
+    select = rows.order_by().annotate(**aliases).values_list(*aliases)
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in values)
+    statement = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}"
+    if unique is not None:
+        # SQLite reads "SELECT ... FROM a JOIN b ON ... ON CONFLICT" wrongly unless a WHERE comes first.
+        if " WHERE " not in sql:
+            raise ValueError("insert_select with a unique key needs a filtered queryset")
+        statement += f" ON CONFLICT ({quote(_column(model, unique))}) DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)

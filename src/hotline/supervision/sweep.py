@@ -1,0 +1,615 @@
+"""The supervision sweep: deadline reminders, 每日一提醒, overdue marking and the escalation ladder.
+
+`run_sweep()` applies every rule of `rules.py` once, in one transaction, and may run any number of
+times. Each rule is a few set-based statements, whatever the number of open assignments:
+
+- the candidates are selected by one query that leaves out what was already done (an indexed
+  NOT EXISTS on the notification or supervision the rule would create);
+- the new rows are written by the database from that same query (INSERT ... SELECT, see `sql.py`)
+  with ON CONFLICT DO NOTHING on their unique dedupe keys, so that a second run creates nothing;
+- the supervisions opened by this run (`sweep_run`) then get their timeline events and their
+  notifications the same way; overdue assignments are marked with one UPDATE.
+
+The rules that group (repetition, returns, the daily digest) read grouped counts, a few rows per
+group, and write with `bulk_create(ignore_conflicts=True)`. Sweeps lock the `SweepState` row, so two
+never overlap.
+
+What counts as open: an assignment pending or accepted (a returned one waits for dispatch; an
+answered or withdrawn one is done), not suspended (`paused_since` set), on a ticket that is not
+closed, merged or invalid.
+"""
+
+import hashlib
+import logging
+import time as monotonic
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import islice
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import JSONObject, Lower, Replace, Trim
+
+from hotline.core import clock
+from hotline.core.enums import (
+    ESCALATION_LADDER,
+    TERMINAL_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    DeliveryState,
+    NotificationReason,
+    SupervisionKind,
+    SupervisionReason,
+)
+from hotline.notifications.actions import Draft, enqueue_pending_delivery, store_notifications
+from hotline.notifications.backends import configured_backends
+from hotline.notifications.models import Notification
+from hotline.sla.calendar import is_workday
+from hotline.supervision import rules as rules_module
+from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
+from hotline.supervision.models import Supervision, SweepState
+from hotline.supervision.sql import EpochInt, ShareReached, insert_select, text
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
+
+logger = logging.getLogger("hotline.supervision")
+
+# Counters of the report, in the order they are printed.
+RULES = (
+    "sign_overdue",
+    "response_overdue",
+    "due_soon",
+    "daily",
+    "overdue_marked",
+    *(f"escalation_{k.value}" for k in ESCALATION_LADDER),
+    "repeated",
+    "returned",
+    "resolved",
+    "events",
+    "notifications",
+)
+SUPERVISION_COUNTERS = (*(f"escalation_{k.value}" for k in ESCALATION_LADDER), "repeated", "returned")
+# Counters of rows updated rather than created.
+UPDATES = ("overdue_marked", "resolved")
+# After this many new rows in a table the sweep refreshes PostgreSQL's statistics of it: with the
+# table still counted as nearly empty, the planner answers the next NOT EXISTS by scanning it once
+# per candidate instead of looking each one up in the index (seconds instead of milliseconds).
+ANALYZE_AFTER = 10_000
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did: rows created (or updated) per rule, and how long it took.
+
+    The deadline rules count notifications (one per assignment, whatever the number of channels),
+    the supervision rules count supervisions; `notifications` and `events` count every row stored.
+    """
+
+    started_at: datetime
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RULES, 0))
+    seconds: float = 0.0
+
+    @property
+    def created(self) -> int:
+        """Rows created: supervisions, timeline events and notifications."""
+        return (
+            sum(self.counts[k] for k in SUPERVISION_COUNTERS)
+            + self.counts["events"]
+            + self.counts["notifications"]
+        )
+
+    @property
+    def changed(self) -> int:
+        return self.created + sum(self.counts[k] for k in UPDATES)
+
+    def add(self, rule: str, n: int) -> None:
+        self.counts[rule] = self.counts.get(rule, 0) + n
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"started_at": self.started_at.isoformat(), "seconds": round(self.seconds, 3), **self.counts}
+
+    def lines(self) -> list[str]:
+        width = max(len(k) for k in self.counts)
+        rows = [f"{name:<{width}}  {n}" for name, n in self.counts.items()]
+        return [
+            f"sweep at {clock.localtime(self.started_at):%Y-%m-%d %H:%M:%S%z}",
+            *rows,
+            f"{'seconds':<{width}}  {self.seconds:.3f}",
+        ]
+
+
+def open_assignments() -> QuerySet[Assignment]:
+    return Assignment.objects.filter(status__in=WORKING_STATUSES, paused_since__isnull=True).exclude(
+        ticket__status__in=list(TERMINAL_STATUSES)
+    )
+
+
+def overdue_bound(now: datetime, workdays: int) -> datetime:
+    """Deadlines before this moment are at least `workdays` working days overdue at `now`.
+
+    0 means overdue at all (the deadline has passed). For n >= 1 a deadline on day D counts as n
+    working days overdue from the start of the n-th working day after D, so each step of the ladder
+    comes at the start of a working day: a deadline on Friday is one working day overdue on Monday.
+    """
+    if workdays == 0:
+        return now + timedelta(microseconds=1)
+    local = clock.localtime(now)
+    day = local.date()
+    counted = 0
+    while counted < workdays:
+        if is_workday(day):
+            counted += 1
+        day -= timedelta(days=1)
+    # Every deadline on `day` or earlier has `workdays` working days after it up to today.
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=local.tzinfo)
+
+
+def _city_midnight(moment: datetime) -> datetime:
+    return clock.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _normalised_address() -> Func:
+    """Lower case, without blanks (also the ideographic space): 幸福路 12号 == 幸福路12号."""
+    return Lower(Replace(Replace(Trim("address"), Value(" "), Value("")), Value("\u3000"), Value("")))
+
+
+# --- the sweep ------------------------------------------------------------------------------------
+
+
+class _Sweep:
+    def __init__(self, now: datetime, rules: rules_module.Rules, run: int) -> None:
+        self.now = now
+        self.rules = rules
+        self.run_id = run
+        self.report = SweepReport(started_at=now)
+        self.channels = [(b.channel, b.stores_only) for b in configured_backends()]
+        self.sends = False  # stored something a task must send
+        self.grown: dict[str, int] = {}
+
+    def grew(self, model: Any, n: int) -> None:
+        """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL)."""
+        table = model._meta.db_table
+        self.grown[table] = self.grown.get(table, 0) + n
+        if self.grown[table] >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            self.grown[table] = 0
+
+    # notifications ---------------------------------------------------------------------------
+
+    def notify_rows(
+        self,
+        rows: QuerySet[Any],
+        *,
+        told: Callable[..., Exists] | None = None,
+        key: Any,
+        reason: str,
+        message: Any,
+        department: Any,
+        role: str = "",
+        ticket: Any = None,
+        assignment: Any = None,
+        supervision: Any = None,
+        level: Any = None,
+        deadline: Any = None,
+    ) -> int:
+        """Store one notification per row of `rows` on each channel, leaving out the rows already
+        `told(channel=...)`; returns how many rows the first channel got (the number of
+        notifications, whatever the channels)."""
+        first = None
+        for channel, stores_only in self.channels:
+            n = insert_select(
+                Notification,
+                rows if told is None else rows.exclude(told(channel=channel)),
+                {
+                    "recipient": None,
+                    "department": department,
+                    "role": role,
+                    "ticket": ticket,
+                    "assignment": assignment,
+                    "supervision": supervision,
+                    "reason": reason,
+                    "level": level,
+                    "deadline": deadline,
+                    "message": message,
+                    "channel": channel,
+                    "state": DeliveryState.DELIVERED if stores_only else DeliveryState.PENDING,
+                    "attempts": 0,
+                    "last_error": "",
+                    "created_at": self.now,
+                    "delivered_at": self.now if stores_only else None,
+                    "read_at": None,
+                    "dedupe_key": text(key, f"|{channel}"),
+                },
+                unique="dedupe_key",
+            )
+            self.report.add("notifications", n)
+            self.grew(Notification, n)
+            self.sends |= bool(n) and not stores_only
+            first = n if first is None else first
+        return first or 0
+
+    def told(self, reason: str, deadline: str, *, channel: str, **more: Any) -> Exists:
+        """This assignment was already told this (on this channel, about this deadline)."""
+        return Exists(
+            Notification.objects.filter(
+                assignment=OuterRef("pk"), reason=reason, deadline=OuterRef(deadline), channel=channel, **more
+            )
+        )
+
+    # deadline rules --------------------------------------------------------------------------
+
+    def deadline_passed(self, rule: str, column: str, reason: NotificationReason, label: str) -> None:
+        """Sign-off (签收) or first response not done by its deadline: tell the unit once."""
+        late = open_assignments().filter(
+            status=AssignmentStatus.PENDING, **{f"{column}__isnull": False, f"{column}__lte": self.now}
+        )
+        n = self.notify_rows(
+            late,
+            told=partial(self.told, reason, column),
+            key=text(f"{rule}:", F("pk"), ":", EpochInt(column)),
+            reason=reason,
+            message=text(
+                "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{label}时限已过，请尽快{label}。"
+            ),
+            department=F("department_id"),
+            ticket=F("ticket_id"),
+            assignment=F("pk"),
+            deadline=F(column),
+        )
+        self.report.add(rule, n)
+
+    def due_soon(self) -> None:
+        """Before the handling deadline, at each configured share of the time: only the highest share
+        passed is sent, so an assignment first seen at 85% gets the 80% reminder and not the 50% one."""
+        percents = self.rules.due_soon_percents
+        # A deadline not after the dispatch leaves no time to share out.
+        base = open_assignments().filter(due_at__gt=self.now).filter(due_at__gt=F("dispatched_at"))
+        for i, p in enumerate(percents):
+            reached = base.filter(ShareReached(F("dispatched_at"), F("due_at"), self.now, p))
+            if i + 1 < len(percents):
+                reached = reached.exclude(
+                    ShareReached(F("dispatched_at"), F("due_at"), self.now, percents[i + 1])
+                )
+            n = self.notify_rows(
+                reached,
+                told=partial(self.told, NotificationReason.DUE_SOON, "due_at", level__gte=p),
+                key=text("due_soon:", F("pk"), ":", EpochInt("due_at"), f":{p}"),
+                reason=NotificationReason.DUE_SOON,
+                message=text(
+                    "工单 ",
+                    F("ticket__number"),
+                    "「",
+                    F("ticket__title"),
+                    f"」已用去 {p}% 的办理时间，请抓紧办理。",
+                ),
+                department=F("department_id"),
+                ticket=F("ticket_id"),
+                assignment=F("pk"),
+                level=p,
+                deadline=F("due_at"),
+            )
+            self.report.add("due_soon", n)
+
+    def daily(self, state: SweepState) -> None:
+        """每日一提醒: on each working day, from the configured hour, one digest per unit with open work."""
+        at = self.rules.daily_reminder_at
+        local = clock.localtime(self.now)
+        today = local.date()
+        if at is None or not is_workday(today) or local.time() < at or state.last_daily_on == today:
+            return
+        state.last_daily_on = local.date()
+        rows = (
+            open_assignments()
+            .values("department_id")
+            .annotate(
+                total=Count("pk"),
+                unsigned=Count("pk", filter=Q(status=AssignmentStatus.PENDING)),
+                overdue=Count("pk", filter=Q(due_at__lte=self.now)),
+            )
+            .order_by("department_id")
+        )
+        drafts = (
+            Draft(
+                key=f"daily:{row['department_id']}:{local:%Y%m%d}",
+                reason=NotificationReason.DAILY,
+                message=(
+                    f"{local:%m月%d日}待办提醒：您单位有 {row['total']} 件工单尚未办结，"
+                    f"其中待签收 {row['unsigned']} 件，已超期 {row['overdue']} 件。"
+                ),
+                department_id=row["department_id"],
+            )
+            for row in rows
+        )
+        self.report.add("daily", self.store(drafts))
+
+    def store(self, drafts: Iterable[Draft]) -> int:
+        """Store notifications made in Python; returns how many (one per draft, whatever the channels)."""
+        n = store_notifications(drafts, now=self.now, batch_size=self.rules.batch_size, enqueue=False)
+        self.report.add("notifications", n * len(self.channels))
+        self.sends |= bool(n) and any(not stores_only for _c, stores_only in self.channels)
+        return n
+
+    def mark_overdue(self) -> None:
+        n = (
+            open_assignments()
+            .filter(due_at__lte=self.now, overdue_at__isnull=True)
+            .update(overdue_at=self.now)
+        )
+        self.report.add("overdue_marked", n)
+
+    # supervisions ----------------------------------------------------------------------------
+
+    def opened(self, reason: str, kind: str) -> QuerySet[Supervision]:
+        """The supervisions this run opened for one rule."""
+        return Supervision.objects.filter(sweep_run=self.run_id, reason=reason, kind=kind)
+
+    def follow_up(self, reason: str, kind: str) -> None:
+        """Timeline events and notifications for the supervisions this run opened for one rule."""
+        opened = self.opened(reason, kind)
+        events = insert_select(
+            TicketEvent,
+            opened,
+            {
+                "ticket": F("ticket_id"),
+                "action": "supervise",
+                "actor": None,
+                "at": self.now,
+                "from_status": F("ticket__status"),
+                "to_status": F("ticket__status"),
+                "details": JSONObject(
+                    supervision=F("pk"),
+                    kind=F("kind"),
+                    reason=F("reason"),
+                    department=F("department_id"),
+                    by=Value("sweep"),
+                ),
+            },
+        )
+        self.report.add("events", events)
+        for audience in audience_rules(kind, reason):
+            rows = opened
+            if audience.when == "unit":
+                rows = rows.filter(department__isnull=False)
+            elif audience.when == "city":
+                rows = rows.filter(department__isnull=True)
+            self.notify_rows(
+                rows,
+                key=text(
+                    "sup:",
+                    F("dedupe_key"),
+                    ":",
+                    F("department_id") if audience.to_unit else "city",
+                    f":{audience.role or 'all'}",
+                ),
+                reason=NotificationReason.SUPERVISION,
+                message=F("reason_text"),
+                department=F("department_id") if audience.to_unit else None,
+                role=audience.role,
+                ticket=F("ticket_id"),
+                assignment=F("assignment_id"),
+                supervision=F("pk"),
+                level=ladder_level(kind),
+                deadline=F("assignment_due_at"),
+            )
+
+    def escalate(self) -> None:
+        """The ladder 催办 -> 督办 -> 挂牌 -> 提级 by working days overdue; the highest step reached."""
+        steps = self.rules.escalation
+        bounds = [overdue_bound(self.now, days) for _kind, days in steps]
+        ladder = [k.value for k in ESCALATION_LADDER]
+        for i, (kind, days) in enumerate(steps):
+            rows = open_assignments().filter(due_at__lt=bounds[i])
+            if i + 1 < len(steps):
+                rows = rows.filter(due_at__gte=bounds[i + 1])
+            done = Supervision.objects.filter(
+                assignment=OuterRef("pk"),
+                assignment_due_at=OuterRef("due_at"),
+                kind__in=ladder[ladder.index(kind.value) :],
+            )
+            late = f"已超期 {days} 个工作日以上" if days else "已超期"
+            what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else kind.label
+            n = insert_select(
+                Supervision,
+                rows.exclude(Exists(done)),
+                {
+                    "ticket": F("ticket_id"),
+                    "assignment": F("pk"),
+                    # 提级办理: the level above takes the matter over.
+                    "department": F("department__parent_id")
+                    if kind == SupervisionKind.ELEVATION
+                    else F("department_id"),
+                    "kind": kind.value,
+                    "reason": SupervisionReason.OVERDUE.value,
+                    "reason_text": text(
+                        "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{late}，{what}。"
+                    ),
+                    "assignment_due_at": F("due_at"),
+                    "subject": "",
+                    "created_by": None,
+                    "created_at": self.now,
+                    "deadline": None,
+                    "is_public": kind in PUBLIC_KINDS,
+                    "resolved_at": None,
+                    "resolved_by": None,
+                    "resolution_note": "",
+                    "dedupe_key": text(f"overdue:{kind.value}:", F("pk"), ":", EpochInt("due_at")),
+                    "sweep_run": self.run_id,
+                },
+                unique="dedupe_key",
+            )
+            self.report.add(f"escalation_{kind.value}", n)
+            self.grew(Supervision, n)
+            if n:
+                self.follow_up(SupervisionReason.OVERDUE, kind)
+
+    def repeated(self) -> None:
+        """The same issue reported REPEAT_COUNT times in the window: one order on its latest open ticket."""
+        since = self.now - timedelta(days=self.rules.repeat_window_days)
+        recent = Ticket.objects.filter(created_at__gte=since, created_at__lte=self.now)
+        open_latest = Max("pk", filter=~Q(status__in=list(TERMINAL_STATUSES)))
+        need = self.rules.repeat_count
+        groups: dict[str, tuple[int, int, str]] = {}  # subject -> (ticket id, count, what)
+        by_place = (
+            recent.filter(category__isnull=False, area__isnull=False)
+            .values("category_id", "area_id")
+            .annotate(n=Count("pk"), latest=open_latest)
+            .filter(n__gte=need, latest__isnull=False)
+            .order_by()
+        )
+        for cat, area, n, latest in by_place.values_list("category_id", "area_id", "n", "latest"):
+            groups[f"ca:{cat}:{area}"] = (latest, n, "同一分类、同一属地")
+        by_address = (
+            recent.annotate(norm=_normalised_address())
+            .exclude(norm="")
+            .values("norm")
+            .annotate(n=Count("pk"), latest=open_latest)
+            .filter(n__gte=need, latest__isnull=False)
+            .order_by()
+        )
+        for norm, n, latest in by_address.values_list("norm", "n", "latest"):
+            digest = hashlib.sha1(norm.encode(), usedforsecurity=False).hexdigest()[:24]
+            groups[f"addr:{digest}"] = (latest, n, "同一地址")
+        if not groups:
+            return
+        # The orders of the window, read whole (a few per group) rather than asked for by a long
+        # IN list. One order per ticket: a ticket that is the latest report of two groups (same
+        # place and same address) gets one, and counts as done for both.
+        done: set[str] = set()
+        supervised: set[int] = set()
+        for subject, ticket in Supervision.objects.filter(
+            reason=SupervisionReason.REPEATED, created_at__gte=since
+        ).values_list("subject", "ticket_id"):
+            done.add(subject)
+            supervised.add(ticket)
+        todo = {subject: g for subject, g in groups.items() if subject not in done and g[0] not in supervised}
+        self.open_orders(SupervisionReason.REPEATED, todo)
+
+    def returned(self) -> None:
+        """A ticket returned RETURNS_FOR_ORDER times: one order on it."""
+        since = self.now - timedelta(days=self.rules.returns_lookback_days)
+        recent = TicketEvent.objects.filter(action="return", at__gte=since).values("ticket_id")
+        already = Supervision.objects.filter(ticket=OuterRef("ticket_id"), reason=SupervisionReason.RETURNED)
+        rows = (
+            TicketEvent.objects.filter(action="return", ticket_id__in=recent)
+            .exclude(ticket__status__in=list(TERMINAL_STATUSES))
+            .values("ticket_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=self.rules.returns_for_order)
+            .exclude(Exists(already))
+            .order_by()
+        )
+        todo = {f"ticket:{row['ticket_id']}": (row["ticket_id"], row["n"], "") for row in rows}
+        self.open_orders(SupervisionReason.RETURNED, todo)
+
+    def open_orders(self, reason: SupervisionReason, groups: dict[str, tuple[int, int, str]]) -> None:
+        """Supervision orders on tickets, addressed to each ticket's lead unit still at work."""
+        for batch in _chunks(groups.items(), self.rules.batch_size):
+            Supervision.objects.bulk_create(list(self._orders(reason, batch)), ignore_conflicts=True)
+        n = self.opened(reason, SupervisionKind.ORDER).count()
+        self.report.add(reason.value, n)
+        self.grew(Supervision, n)
+        if n:
+            self.follow_up(reason, SupervisionKind.ORDER)
+
+    def _orders(
+        self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, str]]]
+    ) -> Iterator[Supervision]:
+        ids = [ticket for _subject, (ticket, _n, _what) in batch]
+        tickets = dict(
+            (pk, (number, title))
+            for pk, number, title in Ticket.objects.filter(pk__in=ids).values_list("pk", "number", "title")
+        )
+        leads: dict[int, tuple[int | None, int | None, datetime | None]] = {}
+        for lead_ticket, lead_pk, lead_dept, lead_due in (
+            Assignment.objects.filter(
+                ticket_id__in=ids, role=AssignmentRole.LEAD, status__in=WORKING_STATUSES
+            )
+            .order_by("pk")
+            .values_list("ticket_id", "pk", "department_id", "due_at")
+        ):
+            leads[lead_ticket] = (lead_pk, lead_dept, lead_due)
+        seen: set[int] = set()
+        for subject, (ticket, n, what) in batch:
+            if ticket in seen or ticket not in tickets:
+                continue
+            seen.add(ticket)
+            number, title = tickets[ticket]
+            assignment, dept, due = leads.get(ticket, (None, None, None))
+            if reason == SupervisionReason.REPEATED:
+                days = self.rules.repeat_window_days
+                text_ = f"{what}的问题 {days} 天内被反映 {n} 次，督办工单 {number}「{title}」。"
+                key = f"repeated:{subject}:{ticket}"
+            else:
+                text_ = f"工单 {number}「{title}」已被退单 {n} 次，督办。"
+                key = f"returned:{ticket}"
+            yield Supervision(
+                ticket_id=ticket,
+                assignment_id=assignment,
+                department_id=dept,
+                kind=SupervisionKind.ORDER,
+                reason=reason,
+                reason_text=text_,
+                assignment_due_at=due,
+                subject=subject if reason == SupervisionReason.REPEATED else "",
+                created_at=self.now,
+                dedupe_key=key,
+                sweep_run=self.run_id,
+            )
+
+    def resolve_settled(self) -> None:
+        """Close the supervisions whose ticket is done, or whose assignment was answered or withdrawn."""
+        settled = Q(ticket__status__in=list(TERMINAL_STATUSES)) | Q(
+            created_by__isnull=True,
+            assignment__status__in=[AssignmentStatus.ANSWERED, AssignmentStatus.WITHDRAWN],
+        )
+        n = (
+            Supervision.objects.filter(resolved_at__isnull=True)
+            .filter(settled)
+            .update(resolved_at=self.now, resolution_note="工单已办结或派单已反馈，自动销号")
+        )
+        self.report.add("resolved", n)
+
+    def run(self, state: SweepState) -> SweepReport:
+        self.deadline_passed("sign_overdue", "sign_due_at", NotificationReason.SIGN_OVERDUE, "签收")
+        self.deadline_passed(
+            "response_overdue", "response_due_at", NotificationReason.RESPONSE_OVERDUE, "响应"
+        )
+        self.due_soon()
+        self.daily(state)
+        self.escalate()
+        self.repeated()
+        self.returned()
+        # Updates last: they lock rows that the ticket actions also lock, so hold them briefly.
+        self.mark_overdue()
+        self.resolve_settled()
+        if self.sends:
+            enqueue_pending_delivery()
+        return self.report
+
+
+def run_sweep(now: datetime | None = None, *, overrides: dict[str, Any] | None = None) -> SweepReport:
+    """Apply every supervision rule once, as of `now` (default: the clock). One transaction."""
+    rules = rules_module.load(overrides)
+    now = now or clock.now()
+    started = monotonic.perf_counter()
+    with transaction.atomic():
+        SweepState.objects.get_or_create(pk=1)
+        state = SweepState.objects.select_for_update().get(pk=1)
+        state.runs += 1
+        report = _Sweep(now, rules, state.runs).run(state)
+        report.seconds = monotonic.perf_counter() - started
+        state.last_started_at = now
+        state.last_finished_at = clock.now()
+        state.last_report = report.as_dict()
+        state.save()
+    logger.info("sweep %s on %s: %s", now.isoformat(), connection.vendor, report.as_dict())
+    return report
