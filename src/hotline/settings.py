@@ -1,0 +1,158 @@
+"""Django settings. Everything that differs between deployments comes from the environment.
+
+HOTLINE_HOME   folder for the SQLite file, uploads and models (default: ./var)
+DATABASE_URL   e.g. postgres://user@host:5432/hotline; SQLite under HOTLINE_HOME when unset
+HOTLINE_SECRET_KEY, HOTLINE_DEBUG, HOTLINE_ALLOWED_HOSTS, HOTLINE_TIME_ZONE
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+HOTLINE_HOME = Path(os.environ.get("HOTLINE_HOME", Path.cwd() / "var")).resolve()
+HOTLINE_HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = os.environ.get("HOTLINE_DEBUG", "") == "1"
+# The fallback key is for local demos only; a deployment sets HOTLINE_SECRET_KEY.
+SECRET_KEY = os.environ.get("HOTLINE_SECRET_KEY", "hotline-local-demo-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = os.environ.get("HOTLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",  # serves its API docs page (Swagger UI) from its own static files, not from a CDN
+    "django_tasks_db",
+    "hotline.core",
+    "hotline.accounts",
+    "hotline.directory",
+    "hotline.taxonomy",
+    "hotline.notifications",
+    "hotline.supervision",
+    "hotline.intake",
+    "hotline.tickets",
+    "hotline.feedback",
+    "hotline.routing",
+    "hotline.web",
+    "hotline.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hotline.urls"
+WSGI_APPLICATION = "hotline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{HOTLINE_HOME / 'hotline.sqlite3'}",
+        conn_max_age=int(os.environ.get("HOTLINE_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the single writer; IMMEDIATE makes a write transaction take the
+    # lock at BEGIN, so concurrent writers wait (busy timeout) instead of failing on upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("HOTLINE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOTLINE_HOME / "static"
+# WhiteNoise warns at start-up when STATIC_ROOT is missing, as it is in a fresh HOTLINE_HOME.
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = HOTLINE_HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "hotline": {"handlers": ["console"], "level": os.environ.get("HOTLINE_LOG_LEVEL", "INFO")},
+    },
+}
+
+# Domain settings (per-city differences are configuration, not code).
+HOTLINE: dict[str, Any] = {
+    "CITY_NAME": os.environ.get("HOTLINE_CITY_NAME", "示范市"),
+    "HANDLING_WORKDAYS": 3,
+    "COMPLEX_HANDLING_WORKDAYS": 5,
+    "URGENT_RESPONSE_MINUTES": 30,
+}
+
+# Background work (django.tasks): the database backend, run by `hotline worker`, which also enqueues
+# the supervision sweep every HOTLINE_SWEEP_INTERVAL seconds.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
+# Dotted paths of hotline.notifications.backends classes, comma-separated; the in-app inbox by default.
+HOTLINE_NOTIFICATION_BACKENDS = os.environ.get(
+    "HOTLINE_NOTIFICATION_BACKENDS", "hotline.notifications.backends.InboxBackend"
+).split(",")
+HOTLINE_NOTIFICATION_WEBHOOK_URL = os.environ.get("HOTLINE_NOTIFICATION_WEBHOOK_URL", "")
+HOTLINE_NOTIFICATION_WEBHOOK_SECRET = os.environ.get("HOTLINE_NOTIFICATION_WEBHOOK_SECRET", "")
+# E-mail notifications go out through Django's default mailer (SMTP; tests swap in locmem).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("HOTLINE_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("HOTLINE_EMAIL_PORT", "25")),
+            "username": os.environ.get("HOTLINE_EMAIL_USER", ""),
+            "password": os.environ.get("HOTLINE_EMAIL_PASSWORD", ""),
+            "use_tls": os.environ.get("HOTLINE_EMAIL_TLS", "") == "1",
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("HOTLINE_EMAIL_FROM", "hotline@localhost")
