@@ -1,0 +1,37 @@
+import pytest
+
+from hotline.core.enums import Role
+from tests.factories import DepartmentFactory, UserFactory
+
+
+@pytest.fixture
+def departments(db):
+    """A small city: one district with a street under it, and two bureaus."""
+    district = DepartmentFactory(code="D01", name="东城区", level="district", is_area=True)
+    street = DepartmentFactory(code="D0101", name="和平街道", level="street", parent=district, is_area=True)
+    housing = DepartmentFactory(code="B01", name="住建局", level="city")
+    water = DepartmentFactory(code="B02", name="水务局", level="city")
+    return {"district": district, "street": street, "housing": housing, "water": water}
+
+
+@pytest.fixture
+def staff(departments):
+    """One user for every role; handlers belong to a department."""
+    return {
+        "operator": UserFactory(username="op", role=Role.OPERATOR),
+        "operator2": UserFactory(username="op2", role=Role.OPERATOR),
+        "dispatcher": UserFactory(username="disp", role=Role.DISPATCHER),
+        "supervisor": UserFactory(username="sup", role=Role.SUPERVISOR),
+        "leader": UserFactory(username="lead", role=Role.LEADER),
+        "admin": UserFactory(username="adm", role=Role.ADMIN),
+        "housing": UserFactory(username="h_housing", role=Role.HANDLER, department=departments["housing"]),
+        "water": UserFactory(username="h_water", role=Role.HANDLER, department=departments["water"]),
+        "street": UserFactory(username="h_street", role=Role.HANDLER, department=departments["street"]),
+        "district_head": UserFactory(username="head_d", role=Role.HEAD, department=departments["district"]),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 at production strength costs ~0.3 s per user; tests only need hashing to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

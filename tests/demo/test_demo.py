@@ -1,0 +1,259 @@
+"""`hotline demo`: a small city with every state, every role, genuine timelines, the same for a seed."""
+
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from io import StringIO
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from hotline.accounts.models import User
+from hotline.core import clock
+from hotline.core.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    Kind,
+    Role,
+    Satisfaction,
+    TicketStatus,
+)
+from hotline.demo import generator
+from hotline.demo import vocabulary as V
+from hotline.directory.models import Department
+from hotline.intake.models import Appeal
+from hotline.taxonomy.models import Category
+from hotline.tickets import actions
+from hotline.tickets.models import Ticket, TicketEvent
+from tests.factories import DepartmentFactory
+
+S = TicketStatus
+NOW = datetime(2026, 3, 20, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+TICKETS, DAYS = 60, 10
+
+
+def run_demo(*args: str, seed: int = 7, tickets: int = TICKETS, days: int = DAYS) -> str:
+    out = StringIO()
+    with clock.frozen_at(NOW):
+        call_command(
+            "demo", "--tickets", str(tickets), "--days", str(days), "--seed", str(seed), *args, stdout=out
+        )
+    return out.getvalue()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def snapshot() -> list[tuple]:
+    """Everything a run decides, without database ids."""
+    rows = []
+    for ticket in Ticket.objects.select_related("category", "area", "merged_into").order_by("number"):
+        events = [
+            (e.action, e.at, e.from_status, e.to_status, e.actor.username if e.actor else "")
+            for e in ticket.events.select_related("actor").order_by("at", "pk")
+        ]
+        appeals = [
+            (a.channel, a.citizen_name, a.citizen_phone, a.title, a.content) for a in ticket.appeals.all()
+        ]
+        rows.append(
+            (
+                ticket.number,
+                ticket.status,
+                ticket.kind,
+                ticket.urgency,
+                ticket.category.code if ticket.category else "",
+                ticket.area.code if ticket.area else "",
+                ticket.merged_into.number if ticket.merged_into else "",
+                ticket.address,
+                events,
+                appeals,
+            )
+        )
+    return rows
+
+
+def snapshot_of_run(seed: int) -> list[tuple]:
+    try:
+        with transaction.atomic():
+            run_demo(seed=seed, tickets=30)
+            rows = snapshot()
+            raise _Rollback
+    except _Rollback:
+        return rows
+
+
+@pytest.mark.django_db
+def test_every_state_every_role_and_genuine_timelines():
+    output = run_demo()
+
+    statuses = Counter(Ticket.objects.values_list("status", flat=True))
+    assert set(statuses) == set(S.values)
+    assert sum(statuses.values()) == TICKETS
+    assert statuses[S.CLOSED] == max(statuses.values())  # most tickets are closed
+    assert len(set(Ticket.objects.values_list("kind", flat=True))) >= 4
+
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser and admin.check_password(generator.DEMO_PASSWORD)
+    assert User.objects.get(username="dispatcher1").is_staff
+    assert not User.objects.filter(
+        role__in=[Role.OPERATOR, Role.HANDLER, Role.HEAD, Role.LEADER], is_staff=True
+    )
+    assert not User.objects.filter(role__in=[Role.HANDLER, Role.HEAD], department=None).exists()
+
+    assert Department.objects.filter(level="district").count() == len(V.DISTRICTS)
+    assert Department.objects.filter(level="city", is_area=False).count() == len(V.BUREAUS)
+    assert Category.objects.filter(level=3).count() == len(generator.category_paths())
+    assert "admin" in output and generator.DEMO_PASSWORD in output and "已办结" in output
+
+    start = NOW - timedelta(days=DAYS)
+    for ticket in Ticket.objects.prefetch_related("events", "appeals", "assignments", "replies", "callbacks"):
+        events = sorted(ticket.events.all(), key=lambda e: (e.at, e.pk))
+        assert events[0].action == "receive" and events[0].from_status == "" and events[0].to_status == S.NEW
+        for before, after in pairwise(events):
+            assert after.from_status == before.to_status, ticket.number
+            assert after.at > before.at, ticket.number
+        assert events[-1].to_status == ticket.status
+        assert ticket.created_at == events[0].at and ticket.updated_at == events[-1].at
+        assert start <= ticket.created_at and events[-1].at < NOW
+        assert ticket.number.startswith(clock.localtime(ticket.created_at).strftime("%Y%m%d"))
+
+        (appeal,) = ticket.appeals.all()
+        assert appeal.received_at == ticket.created_at == appeal.created_at
+        assert re.fullmatch(r"(1[3-9]\d{9})?", appeal.citizen_phone)
+
+        if ticket.status == S.CLOSED:
+            assert ticket.closed_at == events[-1].at
+            last_callback = max(ticket.callbacks.all(), key=lambda c: c.called_at)
+            assert last_callback.satisfaction != Satisfaction.UNSATISFIED
+        if ticket.status in (S.CLOSED, S.REPLIED, S.ANSWERED, S.REOPENED):
+            assert ticket.replies.all()
+        if ticket.status == S.ANSWERED:
+            assert ticket.kind == Kind.CONSULTATION and not ticket.assignments.all()
+        if ticket.status == S.MERGED:
+            assert ticket.merged_into is not None and ticket.merged_into.created_at < ticket.created_at
+        if ticket.status == S.INVALID:
+            request = ticket.invalidation_requests.get()
+            assert request.confirmed and request.requested_by != request.decided_by
+        if ticket.status == S.DISPATCHED:
+            assert {a.status for a in ticket.assignments.all()} == {AssignmentStatus.PENDING}
+        if ticket.status == S.RETURNED:
+            lead = [a for a in ticket.assignments.all() if a.role == AssignmentRole.LEAD]
+            assert lead[-1].status == AssignmentStatus.RETURNED
+        if ticket.status == S.REOPENED:
+            assert ticket.reopen_count >= 1
+    # Department work happens in the daytime unless it is urgent or squeezed by the window's end.
+    daytime = TicketEvent.objects.filter(action__in=["accept", "reply"], ticket__urgency="normal")
+    hours = Counter(8 <= clock.localtime(e.at).hour < 21 for e in daytime)
+    assert hours[True] > 3 * hours[False]
+
+
+@pytest.mark.django_db
+def test_same_seed_same_demo_other_seed_other_demo():
+    first = snapshot_of_run(7)
+    assert first == snapshot_of_run(7)
+    assert first != snapshot_of_run(8)
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refuses_a_database_with_departments_and_writes_nothing():
+    DepartmentFactory(code="X1", name="已有单位")
+    with pytest.raises(CommandError, match="--append"):
+        run_demo()
+    assert Department.objects.count() == 1
+    assert not User.objects.exists() and not Ticket.objects.exists() and not Category.objects.exists()
+
+
+@pytest.mark.django_db
+def test_append_adds_tickets_to_the_existing_city():
+    run_demo(tickets=20)
+    departments, users = Department.objects.count(), User.objects.count()
+    output = run_demo("--append", seed=3, tickets=15)
+    assert Ticket.objects.count() == 35
+    assert Department.objects.count() == departments and User.objects.count() == users
+    assert "无（已存在）" in output
+    external = [e for e in Appeal.objects.values_list("external_id", flat=True) if e]
+    assert len(external) == len(set(external))
+
+
+@pytest.mark.django_db
+def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
+    calls = 0
+    real_close = actions.do_close_ticket
+
+    def close_then_fail(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise RuntimeError("disk full")
+        return real_close(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "do_close_ticket", close_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_demo()
+    assert calls == 5
+    assert not Ticket.objects.exists() and not Department.objects.exists() and not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_sizes_are_refused():
+    with pytest.raises(CommandError, match="--days"):
+        run_demo(days=0)
+    with pytest.raises(CommandError, match="--tickets"):
+        run_demo(tickets=-1)
+
+
+@pytest.mark.django_db
+def test_logins_lists_the_demo_accounts():
+    out = StringIO()
+    call_command("demo", "--logins", stdout=out)
+    assert "没有演示账号" in out.getvalue()
+    run_demo(tickets=0)
+    out = StringIO()
+    call_command("demo", "--logins", stdout=out)
+    assert all(spec.username in out.getvalue() for spec in generator.user_specs())
+
+
+def test_target_counts_cover_every_state_and_add_up():
+    for n in (10, 60, 61, 2000):
+        counts = generator.target_counts(n)
+        assert sum(counts.values()) == n
+        assert all(counts[s] >= 1 for s in S.values)
+    assert generator.target_counts(2000)[S.CLOSED] == 1200
+
+
+def test_vocabulary_templates_fill_and_point_at_real_things():
+    leaves = set(generator.category_paths())
+    bureaus = {code for code, _name in V.BUREAUS}
+    fields = ["district", "street", "community", "road", "road2", "addr", "xiaoqu", "building", "time"]
+    fields += [
+        "since",
+        "shop",
+        "company",
+        "school",
+        "bus",
+        "training",
+        "gym",
+        "n",
+        "surname",
+        "number",
+        "dept",
+    ]
+    words = dict.fromkeys(fields, "x")
+    for problem in (*V.PROBLEMS, *V.INVALID_PROBLEMS):
+        assert problem.category in leaves, problem.key
+        assert set(problem.leads + problem.co) <= bureaus | {V.STREET}, problem.key
+        assert problem.titles and problem.details
+        if problem.kind == Kind.CONSULTATION:
+            assert problem.answers, problem.key
+        for template in (*problem.titles, *problem.details, *problem.replies, *problem.answers):
+            template.format_map(words)
+    for template in (*V.OPENINGS, *V.GENERIC_REPLIES):
+        template.format_map(words)
+    assert len({p.key for p in V.PROBLEMS}) == len(V.PROBLEMS)
+    assert len(V.CATEGORY_TREE) >= 8 and len(leaves) >= 40

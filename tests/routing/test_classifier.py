@@ -1,0 +1,181 @@
+import json
+
+import numpy as np
+import pytest
+import sklearn
+
+from hotline.routing import classifier
+from hotline.routing.text import normalize, tokenize
+from tests.routing.conftest import LABELLED_CSV, PROBLEMS, corpus
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  小区\n  门口路灯\r\n不亮 ", "小区门口路灯不亮"),
+        ("ＷｉＦｉ　信号差，３号楼", "wifi信号差,3号楼"),
+        ("wifi  router\t坏了", "wifi router坏了"),
+        ("\n\t \u3000", ""),
+    ],
+)
+def test_normalize_removes_stray_whitespace_and_full_width_forms(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_tokenize_gives_words_without_punctuation() -> None:
+    words = tokenize("幸福路小区停水三天了！！请尽快\n恢复供水。")
+    assert "停水" in words
+    assert "供水" in words
+    assert not any(word in {"！", "!", "。", ","} for word in words)
+
+
+def test_predict_top_ranks_the_right_category_first(small_model: classifier.Model) -> None:
+    cases = {
+        "和平路的路灯不亮了，晚上很黑": "城乡建设",
+        "隔壁工地夜间施工噪音太大，睡不着": "环境保护",
+        "孩子所在的学校乱收补课费": "教育文体",
+        "老板拖欠工资不给，怎么办": "劳动和社会保障",
+    }
+    for text, label in cases.items():
+        top = classifier.predict_top(small_model, text, k=3)
+        assert top[0][0] == label, (text, top)
+        assert len(top) == 3
+        probabilities = [p for _label, p in top]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert all(0.0 <= p <= 1.0 for p in probabilities)
+
+
+def test_probabilities_over_all_labels_sum_to_one(small_model: classifier.Model) -> None:
+    texts = ["路灯坏了", "垃圾没人清运", "随便说点什么", ""]
+    probabilities = classifier.predict_proba(small_model, texts)
+    assert probabilities.shape == (4, len(PROBLEMS))
+    assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-6)
+    everything = classifier.predict_top(small_model, "路灯坏了", k=10)
+    assert len(everything) == len(PROBLEMS)
+    assert sum(p for _label, p in everything) == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("calibration", ["sigmoid", "temperature"])
+@pytest.mark.parametrize(
+    "features",
+    [
+        classifier.DEFAULT_SETTINGS,
+        classifier.FeatureSettings(head_chars=0, word_ngram=(1, 2), sublinear_tf=False),
+        classifier.FeatureSettings(max_chars=40, word_max_chars=12, head_chars=8, head_weight=0.5),
+    ],
+    ids=["default", "no-head", "cut"],
+)
+def test_the_one_text_scorer_agrees_with_the_pipeline(
+    features: classifier.FeatureSettings, calibration: str
+) -> None:
+    texts, labels = corpus(per_label=8)
+    model = classifier.train(texts, labels, features.replace(calibration=calibration))
+    probes = [
+        "路灯坏了",
+        "",
+        "！！！",
+        "完全无关的句子 with english words",
+        "ＡＢＣ１２３ 垃圾 噪音\n路灯" * 30,
+        *texts[::5],
+    ]
+    expected = classifier.predict_proba(model, probes)
+    got = np.array([model.scorer.predict_proba(text) for text in probes])
+    assert np.allclose(got, expected, atol=1e-6), np.abs(got - expected).max()
+    assert list(model.scorer.classes) == model.labels
+
+
+def test_evaluate_reports_scores_per_class_and_the_confusion_matrix(small_model: classifier.Model) -> None:
+    texts = ["和平路的路灯不亮了", "工厂往河里排污水", "幼儿园报名太难", "单位一直不交社保", "路灯坏了"]
+    labels = ["城乡建设", "环境保护", "教育文体", "劳动和社会保障", "环境保护"]  # the last one is wrong
+    result = classifier.evaluate(small_model, texts, labels)
+    assert result["n"] == 5
+    assert result["accuracy"] == pytest.approx(0.8)
+    assert 0.0 < result["macro_f1"] < 1.0
+    assert set(result["per_class"]) == set(PROBLEMS)
+    assert result["per_class"]["教育文体"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+    assert result["per_class"]["环境保护"]["recall"] == 0.5
+    matrix = result["confusion_matrix"]
+    assert matrix["labels"] == small_model.labels
+    assert sum(map(sum, matrix["matrix"])) == 5
+    i, j = matrix["labels"].index("环境保护"), matrix["labels"].index("城乡建设")
+    assert matrix["matrix"][i][j] == 1
+    json.dumps(result)  # plain types only
+
+
+def test_save_and_load_give_the_same_predictions(small_model: classifier.Model, tmp_path) -> None:
+    folder = classifier.save(small_model, tmp_path / "m1")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    texts, _labels = corpus()
+    assert meta["labels"] == small_model.labels
+    assert meta["data_size"] == len(texts)
+    assert meta["sklearn_version"] == sklearn.__version__
+    assert meta["settings"]["char_ngram"] == list(classifier.DEFAULT_SETTINGS.char_ngram)
+    assert meta["training_seconds"] > 0
+    assert meta["created_at"].endswith("+00:00")
+    assert meta["size_bytes"] == (folder / "model.joblib").stat().st_size
+
+    loaded = classifier.load(folder)
+    probe = ["楼道墙皮掉了", "公积金提取不了"]
+    assert np.allclose(classifier.predict_proba(loaded, probe), classifier.predict_proba(small_model, probe))
+    assert loaded.meta["labels"] == meta["labels"]
+    assert classifier.FeatureSettings.from_dict(meta["settings"]) == classifier.DEFAULT_SETTINGS
+
+
+def test_load_refuses_what_is_not_a_model(tmp_path) -> None:
+    with pytest.raises(classifier.ModelLoadError, match="not a model folder"):
+        classifier.load(tmp_path / "nowhere")
+    (tmp_path / "model.joblib").write_bytes(b"not a pickle")
+    (tmp_path / "meta.json").write_text(json.dumps({"format": classifier.FORMAT_VERSION}), encoding="utf-8")
+    with pytest.raises(classifier.ModelLoadError, match="unreadable"):
+        classifier.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (["甲"] * 6, "at least two different labels"),
+        (["甲"] * 5 + ["乙"], "at least 2 examples"),
+    ],
+)
+def test_train_refuses_data_it_cannot_learn_from(labels: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        classifier.train(["文本"] * len(labels), labels)
+
+
+def test_cross_validation_reports_the_spread_and_subsets() -> None:
+    texts, labels = corpus(per_label=9)
+    first_third = [i % 3 == 0 for i in range(len(texts))]
+    result = classifier.cross_validate(texts, labels, folds=3, subsets={"some": first_third})
+    assert result["k"] == 3
+    assert len(result["folds"]) == 3
+    assert sum(fold["n"] for fold in result["folds"]) == len(texts)
+    assert result["macro_f1"] == pytest.approx(np.mean([f["macro_f1"] for f in result["folds"]]), abs=1e-4)
+    assert result["macro_f1_std"] >= 0
+    assert result["macro_f1"] > 0.6  # six examples per class to learn from; chance is 0.25
+    assert sum(map(sum, result["confusion_matrix"]["matrix"])) == len(texts)
+    some = result["subsets"]["some"]
+    assert some["n"] == sum(first_third)
+    assert sum(fold["n"] for fold in some["folds"]) == sum(first_third)
+
+
+def test_cross_validation_needs_enough_examples_per_fold() -> None:
+    texts, labels = corpus(per_label=3)
+    with pytest.raises(ValueError, match="5 folds need at least 5"):
+        classifier.cross_validate(texts, labels, folds=5)
+
+
+def test_real_messages_are_classified_well() -> None:
+    """A few hundred real messages (form=raw) of the TipDM set: a sanity check, not the benchmark."""
+    if not LABELLED_CSV.is_file():
+        pytest.skip(f"real data not found at {LABELLED_CSV} (the shared data folder is absent)")
+    from hotline.routing.dataset import read_labelled_csv
+
+    data = read_labelled_csv(LABELLED_CSV, extra_cols=("form",))
+    raw = [i for i, form in enumerate(data.extra["form"]) if form == "raw"][::7]  # ~400 rows, every class
+    texts, labels = [data.texts[i] for i in raw], [data.labels[i] for i in raw]
+    train_part = [i for i in range(len(texts)) if i % 4]
+    test_part = [i for i in range(len(texts)) if not i % 4]
+    model = classifier.train([texts[i] for i in train_part], [labels[i] for i in train_part])
+    result = classifier.evaluate(model, [texts[i] for i in test_part], [labels[i] for i in test_part])
+    assert result["n"] == len(test_part)
+    assert result["accuracy"] > 0.7

@@ -1,0 +1,90 @@
+"""Read queries: who sees which tickets, and whose phone numbers."""
+
+import pytest
+
+from hotline.core.enums import AssignmentStatus, Role
+from hotline.core.errors import NotFound
+from hotline.tickets import actions
+from hotline.tickets.selectors import can_see_phone, get_visible_ticket, visible_tickets
+from tests.tickets.conftest import Flow, new_user
+
+
+def test_citywide_roles_see_everything(flow: Flow) -> None:
+    tickets = {flow.new().pk, flow.dispatch(flow.new()).pk}
+    for key in ("operator", "dispatcher", "supervisor", "leader", "admin"):
+        assert set(visible_tickets(flow.user(key)).values_list("pk", flat=True)) == tickets
+
+
+def test_departments_see_their_assignments_only(flow: Flow) -> None:
+    unassigned = flow.new()
+    housing_lead = flow.dispatch(flow.new(), lead="housing", co=("water",))
+    street_lead = flow.dispatch(flow.new(), lead="street", co=())
+    district_lead = flow.dispatch(flow.new(), lead="district", co=())
+
+    def seen(key: str) -> set[int]:
+        return set(visible_tickets(flow.user(key)).values_list("pk", flat=True))
+
+    assert seen("housing") == {housing_lead.pk}
+    assert seen("water") == {housing_lead.pk}  # co-handlers see it too
+    assert seen("street") == {street_lead.pk}
+    # The district head sees the district's and the street's tickets.
+    assert seen("district_head") == {street_lead.pk, district_lead.pk}
+    assert unassigned.pk not in seen("district_head")
+
+
+def test_an_upheld_return_hides_the_ticket_from_the_department(flow: Flow) -> None:
+    ticket = flow.dispatch(flow.new())
+    ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
+    assert visible_tickets(flow.user("housing")).filter(pk=ticket.pk).exists()
+    lead = flow.assignment(ticket, "housing")
+    actions.do_review_return(
+        ticket,
+        flow.user("dispatcher"),
+        assignment_id=lead.pk,
+        uphold=True,
+        lead_department_id=flow.dept("street").pk,
+    )
+    assert not visible_tickets(flow.user("housing")).filter(pk=ticket.pk).exists()
+    assert visible_tickets(flow.user("street")).filter(pk=ticket.pk).exists()
+
+
+@pytest.mark.parametrize("end", ["merge", "invalid"])
+def test_a_rejected_return_keeps_the_ticket_visible_after_it_ends(flow: Flow, end: str) -> None:
+    """The department worked on it (its return was refused), so it keeps seeing it once withdrawn."""
+    ticket = flow.dispatch(flow.new())
+    ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
+    lead = flow.assignment(ticket, "housing")
+    ticket = actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False)
+    if end == "merge":
+        ticket = actions.do_merge_ticket(ticket, flow.user("operator"), into_ticket_id=flow.new().pk)
+    else:
+        ticket = actions.do_request_invalidation(ticket, flow.user("operator"), reason="恶意诉求")
+        ticket = actions.do_confirm_invalidation(ticket, flow.user("supervisor"), confirm=True)
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.WITHDRAWN
+    assert visible_tickets(flow.user("housing")).filter(pk=ticket.pk).exists()
+
+
+def test_handler_without_department_sees_nothing(flow: Flow) -> None:
+    flow.dispatch(flow.new())
+    homeless = new_user(role=Role.HANDLER, department=None)
+    assert not visible_tickets(homeless).exists()
+
+
+def test_get_visible_ticket_hides_what_one_may_not_see(flow: Flow) -> None:
+    ticket = flow.dispatch(flow.new(), lead="housing", co=())
+    assert get_visible_ticket(flow.user("housing"), ticket.pk) == ticket
+    with pytest.raises(NotFound) as hidden:
+        get_visible_ticket(flow.user("water"), ticket.pk)
+    with pytest.raises(NotFound) as missing:
+        get_visible_ticket(flow.user("water"), 999_999)
+    # The same answer whether it exists or not.
+    assert type(hidden.value) is type(missing.value)
+
+
+def test_phone_numbers_only_for_roles_that_call_back(flow: Flow) -> None:
+    ticket = flow.dispatch(flow.new(), lead="housing", co=())
+    assert can_see_phone(flow.user("operator"), ticket)
+    assert can_see_phone(flow.user("housing"), ticket)
+    assert not can_see_phone(flow.user("leader"), ticket)
+    assert not can_see_phone(flow.user("water"), ticket)  # a handler who may not see the ticket
