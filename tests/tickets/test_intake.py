@@ -7,6 +7,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from hotline.accounts.models import User
 from hotline.core.enums import Channel, Kind, TicketStatus
@@ -165,3 +166,26 @@ def test_a_contact_delivered_twice_at_once_still_makes_one_ticket(staff: dict[st
         again, created = do_receive_appeal(CALL, staff["operator"])
     assert (again.pk, created) == (first.pk, False)
     assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_intake_hands_out_distinct_consecutive_numbers() -> None:
+    """Numbers come from one upsert per ticket, so parallel requests never share or skip one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database: SQLite serialises writers anyway")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def receive(i: int) -> str:
+        try:
+            ticket, _ = do_receive_appeal(replace(CALL, external_id=f"PAR-{i}"), None)
+            return ticket.number
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        numbers = list(pool.map(receive, range(60)))
+    assert len(set(numbers)) == 60
+    day = numbers[0].split("-")[0]
+    assert sorted(numbers) == [f"{day}-{n:06d}" for n in range(1, 61)]

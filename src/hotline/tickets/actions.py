@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import department_scope, require_role
@@ -202,14 +201,7 @@ def _require_text(value: str, field: str) -> str:
 
 def _next_number(at: datetime) -> str:
     day = clock.localtime(at).date()
-    try:
-        with transaction.atomic():
-            DailySequence.objects.get_or_create(day=day)
-    except IntegrityError:
-        pass  # another request created today's row first
-    DailySequence.objects.filter(day=day).update(last=F("last") + 1)
-    last = DailySequence.objects.get(day=day).last
-    return f"{day:%Y%m%d}-{last:06d}"
+    return f"{day:%Y%m%d}-{DailySequence.take(day):06d}"
 
 
 def _withdraw_open_assignments(ticket: Ticket) -> int:

@@ -1,4 +1,6 @@
-from django.db import models
+from datetime import date
+
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core.enums import (
@@ -178,3 +180,15 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+    @classmethod
+    def take(cls, day: date) -> int:
+        """Hand out the next number of `day` in one statement (an upsert), safe under concurrency."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (day, last) VALUES (%s, 1)"
+                f" ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [connection.ops.adapt_datefield_value(day)],
+            )
+            return int(cursor.fetchone()[0])
