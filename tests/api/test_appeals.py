@@ -120,6 +120,14 @@ def test_an_aware_received_at_is_kept_and_shown_in_city_time(staff, api_as):
     assert response.json()["created_at"].endswith("+08:00")
 
 
+def test_a_received_at_in_the_future_is_refused(staff, api_as):
+    response = api_as(staff["operator"]).post("/appeals", BODY | {"received_at": "2999-01-01T00:00:00+08:00"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("received_at")
+    assert not Appeal.objects.exists()
+
+
 def test_category_and_area_are_attached(staff, departments, api_as):
     category = CategoryFactory(name="环境保护")
     response = api_as(staff["operator"]).post(

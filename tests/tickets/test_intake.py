@@ -128,6 +128,7 @@ def test_appeal_is_never_edited_after_intake(staff: dict[str, User]) -> None:
         ({"category_id": 999_999}, "category_id"),
         ({"area_id": 999_999}, "area_id"),
         ({"received_at": datetime(2025, 6, 10, 9, 30)}, "received_at"),  # noqa: DTZ001 - naive on purpose
+        ({"received_at": datetime(2999, 1, 1, tzinfo=SHANGHAI)}, "received_at"),  # a contact from the future
     ],
 )
 def test_bad_input_writes_nothing(staff: dict[str, User], change: dict[str, Any], field: str) -> None:

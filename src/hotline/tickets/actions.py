@@ -8,7 +8,7 @@ nothing.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +38,7 @@ from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, DailySequence, InvalidationRequest, Ticket, TicketEvent
 
 S = TicketStatus
+RECEIVED_AT_SKEW = timedelta(minutes=10)
 
 # Where each action may start from. The API and the tests read this table too. A reopened ticket
 # goes back to its lead only (its co-handlers have answered and stay answered), so there is
@@ -228,6 +229,10 @@ def do_receive_appeal(data: AppealData, actor: User | None) -> tuple[Ticket, boo
     if data.received_at is not None and data.received_at.utcoffset() is None:
         # A naive time would be read in the server's zone without a word; the channel must say which.
         raise InvalidInput("received_at: 须带时区")
+    now = clock.now()
+    # Channel clocks drift a little; a contact stamped well after now is a wrong clock or a wrong field.
+    if data.received_at is not None and data.received_at > now + RECEIVED_AT_SKEW:
+        raise InvalidInput(f"received_at: {clock.localtime(data.received_at):%Y-%m-%d %H:%M} 晚于当前时间")
     external_id = (data.external_id or "").strip() or None
     if external_id and (existing := _existing_appeal_ticket(data.channel, external_id)):
         return existing, False
@@ -237,7 +242,6 @@ def do_receive_appeal(data: AppealData, actor: User | None) -> tuple[Ticket, boo
         if category is None:
             raise InvalidInput(f"category_id: 分类 {data.category_id} 不存在")
     area = _department(data.area_id, "area_id") if data.area_id is not None else None
-    now = clock.now()
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
