@@ -232,3 +232,21 @@ def test_a_session_of_a_user_made_inactive_is_401(ticket, staff):
     staff["operator"].save()
 
     assert client.get("/api/v1/tickets").status_code == 401
+
+
+def test_a_co_handler_naming_the_leads_assignment_gets_403(staff, departments, api_as):
+    """Both departments see the ticket; each may act only on its own assignment."""
+    ticket = make_ticket(actor=staff["operator"], title="路面塌陷")
+    do_dispatch_ticket(
+        ticket,
+        staff["dispatcher"],
+        lead_department_id=departments["water"].pk,
+        co_department_ids=[departments["housing"].pk],
+    )
+    lead = Assignment.objects.get(ticket=ticket, department=departments["water"])
+
+    response = api_as(staff["housing"]).action(ticket, "accept", {"assignment_id": lead.pk})
+
+    assert response.status_code == 403
+    assert "不属于您的单位" in response.json()["detail"]
+    assert set(Assignment.objects.filter(ticket=ticket).values_list("status", flat=True)) == {"pending"}

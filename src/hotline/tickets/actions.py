@@ -186,6 +186,9 @@ def _actor_assignment(
     if not found:
         if not ticket.assignments.filter(department_id__in=scope or set()).exists():
             raise Forbidden(f"工单 {ticket.number} 不属于您的单位")
+        named = ticket.assignments.filter(pk=assignment_id).first() if assignment_id is not None else None
+        if named is not None and scope is not None and named.department_id not in scope:
+            raise Forbidden(f"派单 {assignment_id} 不属于您的单位")
         raise ActionNotAllowed(f"工单 {ticket.number} 没有您单位可执行此操作的派单")
     leads = [a for a in found if a.role == AssignmentRole.LEAD]
     if assignment_id is None and len(found) > 1 and len(leads) != 1:
