@@ -39,7 +39,7 @@ def active_model(target: str = ModelTarget.CATEGORY) -> ActiveModel | None:
         return None
     with _loading:
         cached = _loaded.get(target)
-        if cached is not None and cached.version.pk == version.pk:
+        if cached is not None and (cached.version.pk, cached.version.path) == (version.pk, version.path):
             return cached
         try:
             model = classifier.load(version.path)

@@ -49,9 +49,10 @@ SIGNS: tuple[Sign, ...] = (
 
 # Clause boundaries after normalisation (full-width ，！？； become , ! ? ;).
 _CLAUSE_END = re.compile(r"[,.!?;。、\n]")
-# A negation (or prevention) right before the sign, with at most one small word between.
+# A negation (or prevention) right before the sign, with at most one small word between ("打不着火"
+# is a stove that will not light, not a fire).
 _NEGATED_BEFORE = re.compile(
-    r"(不是|并非|并不是|没有|没|无|未|不存在|不再|不会|防止|预防|避免|以免|以防)"
+    r"(不是|并非|并不是|没有|没|无|未|不存在|不再|不会|不|防止|预防|避免|以免|以防)"
     r"(发生|出现|闻到|发现|看到|听到|任何|人员|人|什么)?$"
 )
 # The danger said to be over right after the sign.
