@@ -50,7 +50,7 @@ def explain(request: HttpRequest, payload: ExplainIn) -> ExplainOut:
             raise InvalidInput(f"area_id: 属地单位 {payload.area_id} 不存在")
     facts = AppealFacts(
         title=payload.title,
-        content=payload.text or "",
+        content=payload.text,
         address=payload.address,
         latitude=payload.latitude,
         longitude=payload.longitude,

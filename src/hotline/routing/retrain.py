@@ -74,7 +74,7 @@ def run_retrain() -> dict[str, Any]:
             texts, labels = list(base.texts), list(base.labels)
     report["base_corpus"] = len(texts)
     own = category_examples()
-    report[ModelTarget.CATEGORY] = _train(
+    report[ModelTarget.CATEGORY.value] = _train(
         ModelTarget.CATEGORY, texts + [e.text for e in own], labels + [e.label for e in own], folds
     )
 
@@ -83,11 +83,11 @@ def run_retrain() -> dict[str, Any]:
     enough = {code for code, n in counts.items() if n >= config["DEPARTMENT_MODEL_MIN_EXAMPLES"]}
     if len(enough) >= config["DEPARTMENT_MODEL_MIN_DEPARTMENTS"]:
         kept = [e for e in by_department if e.label in enough]
-        report[ModelTarget.DEPARTMENT] = _train(
+        report[ModelTarget.DEPARTMENT.value] = _train(
             ModelTarget.DEPARTMENT, [e.text for e in kept], [e.label for e in kept], folds
         )
     else:
-        report[ModelTarget.DEPARTMENT] = {
+        report[ModelTarget.DEPARTMENT.value] = {
             "trained": False,
             "reason": (
                 f"达到 {config['DEPARTMENT_MODEL_MIN_EXAMPLES']} 条样本的承办单位只有 {len(enough)} 个"

@@ -6,7 +6,7 @@ from ninja import Field, Schema
 from pydantic import model_validator
 
 from hotline.core.enums import Kind, RoutingMode, SuggestionSource, Urgency
-from hotline.intake.schemas import Address, Content
+from hotline.intake.schemas import Address
 from hotline.tickets.schemas import (
     MAX_ID,
     MAX_PAGE_SIZE,
@@ -20,11 +20,12 @@ from hotline.tickets.schemas import (
 )
 
 OptionalTitle = Annotated[str, bounded(200, required=False), NoNul]
+OptionalContent = Annotated[str, bounded(20_000, required=False), NoNul]
 
 
 class ExplainIn(InSchema):
     title: OptionalTitle = ""
-    text: Content | None = Field(None, description="the appeal's content")
+    text: OptionalContent = Field("", description="the appeal's content")
     address: Address = ""
     category_id: Id | None = Field(None, description="as the operator would choose it; default: predicted")
     area_id: Id | None = Field(None, description="as the operator would choose it; default: located")
@@ -33,7 +34,7 @@ class ExplainIn(InSchema):
 
     @model_validator(mode="after")
     def _something_to_read(self) -> "ExplainIn":
-        if not self.title.strip() and not (self.text or "").strip():
+        if not self.title and not self.text:
             raise ValueError("title 和 text 至少填写一项")
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude 和 longitude 须同时给出")
