@@ -18,7 +18,7 @@ def square(x0: float, y0: float, x1: float, y1: float) -> list[list[list[float]]
 
 @pytest.fixture
 def city() -> dict[str, Department]:
-    """Haikou, partly: two districts with real division codes, streets (two towns of one name), a community."""
+    """Part of Haikou: two districts with division codes, streets (two towns share a name), a community."""
     haikou = DepartmentFactory(code="HK", name="海口市", level=D.CITY, is_area=True)
     longhua = DepartmentFactory(code="HK01", name="龙华区", level=D.DISTRICT, parent=haikou, is_area=True)
     meilan = DepartmentFactory(code="HK02", name="美兰区", level=D.DISTRICT, parent=haikou, is_area=True)
