@@ -1,6 +1,7 @@
 """The learning loop: dispatchers' corrections become labels, and the next model learns them."""
 
 import csv
+import json
 import io
 from pathlib import Path
 
@@ -195,3 +196,12 @@ def test_the_worker_schedules_the_retrain(settings, django_capture_on_commit_cal
     settings.HOTLINE_RETRAIN_INTERVAL = 0
     RetrainState.objects.update(last_enqueued_at=None)
     assert worker() == ""  # switched off
+
+
+def test_hotline_model_retrain_prints_the_report(base, settings) -> None:
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"], "BASE_CORPUS": ""}}
+    out = io.StringIO()
+    call_command("model", "retrain", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["labels"] == 0
+    assert report["category"]["trained"] is False
