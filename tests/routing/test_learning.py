@@ -1,8 +1,8 @@
 """The learning loop: dispatchers' corrections become labels, and the next model learns them."""
 
 import csv
-import json
 import io
+import json
 from pathlib import Path
 
 import pytest

@@ -37,6 +37,9 @@ def test_signs_of_danger_make_an_appeal_urgent(text, signs) -> None:
         ("建议物业加强巡查，防止火灾", "前有否定"),
         ("昨天的停电已经恢复了，谢谢", "已解除"),
         ("楼下着火已扑灭，现在只是想问赔偿", "已解除"),
+        ("车辆堵住消防通道，一旦发生火灾后果不堪设想", "前有否定"),
+        ("经抢救已脱离生命危险，想咨询工伤认定", "前有否定"),
+        ("楼道堆满杂物，存在火灾隐患", "只是隐患"),
     ],
 )
 def test_negated_or_finished_dangers_do_not(text, why_not) -> None:

@@ -3,7 +3,8 @@
 Each sign is a regular expression over the normalised text (`routing.text.normalize`: half-width
 punctuation, lower case). A match does not count when, within its clause, it is negated just
 before it ("不是燃气泄漏", "没有闻到煤气味", "未发生火灾", "无人员被困", "防止火灾") or said to be
-over just after it ("停电已恢复", "火已经扑灭了"). The list is the city's to extend: it is a module
+over just after it ("停电已恢复", "火已经扑灭了"); nor when it is a hypothesis ("一旦发生火灾") or a risk
+("火灾隐患"). The list is the city's to extend: it is a module
 constant so that a change is reviewed and tested like code, since a sign that fires too often
 would put every ticket on the 30-minute clock.
 """
@@ -52,9 +53,11 @@ _CLAUSE_END = re.compile(r"[,.!?;。、\n]")
 # A negation (or prevention) right before the sign, with at most one small word between ("打不着火"
 # is a stove that will not light, not a fire).
 _NEGATED_BEFORE = re.compile(
-    r"(不是|并非|并不是|没有|没|无|未|不存在|不再|不会|不|防止|预防|避免|以免|以防)"
+    r"(不是|并非|并不是|没有|没|无|未|不存在|不再|不会|不|防止|预防|避免|以免|以防|一旦|万一|如果|假如|要是|脱离)"
     r"(发生|出现|闻到|发现|看到|听到|任何|人员|人|什么)?$"
 )
+# A risk rather than an event ("火灾隐患", "发生火灾怎么办"): for supervision, not for the 30-minute clock.
+_ONLY_A_RISK = re.compile(r"^(的)?(隐患|风险|危险性|怎么办)")
 # The danger said to be over right after the sign.
 _OVER_AFTER = re.compile(r"^.{0,4}?(已经?|都已经?)(恢复|修好|修复|扑灭|排除|解决|处理好|处理完|消除|救出)")
 
@@ -104,6 +107,8 @@ def detect(text: str) -> Urgency:
             after = text[match.end() : finish]
             if _NEGATED_BEFORE.search(before):
                 findings.append(Finding(sign.name, match.group(), False, "前有否定"))
+            elif _ONLY_A_RISK.search(after):
+                findings.append(Finding(sign.name, match.group(), False, "只是隐患"))
             elif _OVER_AFTER.search(after):
                 findings.append(Finding(sign.name, match.group(), False, "已解除"))
             else:
