@@ -148,7 +148,12 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
     `dispatch` event, whose note gives the reason and the confidence.
     """
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("category", "area").get(pk=ticket.pk)
+        # Lock the ticket row only (FOR UPDATE cannot reach the nullable side of the joins to category, area).
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("category", "area")
+            .get(pk=ticket.pk)
+        )
         if ticket.status != TicketStatus.NEW:
             raise ActionNotAllowed(
                 f"工单 {ticket.number} 当前状态为“{ticket.get_status_display()}”，不能分拨"
