@@ -35,3 +35,9 @@ def staff(departments):
 def _fast_password_hashing(settings):
     # PBKDF2 at production strength costs ~0.3 s per user; tests only need hashing to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_scheduled_retrain(settings):
+    # A worker round would otherwise enqueue (and run) a model retrain; the routing tests turn it on.
+    settings.HOTLINE_RETRAIN_INTERVAL = 0

@@ -9,6 +9,7 @@ from hotline.core.errors import HotlineError
 from hotline.directory.api import router as departments_router
 from hotline.intake.api import router as appeals_router
 from hotline.notifications.api import router as notifications_router
+from hotline.routing.api import router as routing_router
 from hotline.supervision.api import router as supervision_router
 from hotline.taxonomy.api import router as categories_router
 from hotline.tickets.api import router as tickets_router
@@ -22,7 +23,9 @@ class JSONRenderer(renderers.JSONRenderer):
 api = NinjaAPI(
     title="Hotline API",
     version="1",
-    description="Citizen-request hotline: intake, tickets and their actions, departments, categories.",
+    description=(
+        "Citizen-request hotline: intake, tickets and their actions, departments, categories, routing."
+    ),
     urls_namespace="api",
     auth=API_AUTH,
     # With "ninja" in INSTALLED_APPS the docs page takes Swagger UI from ninja's own static files
@@ -36,6 +39,7 @@ api.add_router("/tickets", tickets_router)
 api.add_router("/departments", departments_router)
 api.add_router("/categories", categories_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/routing", routing_router)
 api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /supervisions
 
 

@@ -129,12 +129,31 @@ HOTLINE: dict[str, Any] = {
     "HANDLING_WORKDAYS": 3,
     "COMPLEX_HANDLING_WORKDAYS": 5,
     "URGENT_RESPONSE_MINUTES": 30,
+    # Smart dispatch. AUTO_DISPATCH and THRESHOLD are the defaults of the admin-editable
+    # routing.RoutingSettings row; the rest is read from here only.
+    "ROUTING": {
+        "AUTO_DISPATCH": os.environ.get("HOTLINE_AUTO_DISPATCH", "1") == "1",
+        "THRESHOLD": float(os.environ.get("HOTLINE_AUTO_DISPATCH_THRESHOLD", "0.9")),
+        "SUGGESTIONS": 3,
+        # The user that automatic dispatches are attributed to (created on first use, no password).
+        "SYSTEM_USERNAME": "system",
+        # Closed tickets of the last HISTORY_DAYS tell which department handles a category.
+        "HISTORY_DAYS": 365,
+        # A labelled CSV (columns text,label) that every retrain adds to the platform's own examples.
+        "BASE_CORPUS": os.environ.get("HOTLINE_BASE_CORPUS", ""),
+        "RETRAIN_FOLDS": 5,
+        # The department model is trained once this many departments have this many examples each.
+        "DEPARTMENT_MODEL_MIN_DEPARTMENTS": 2,
+        "DEPARTMENT_MODEL_MIN_EXAMPLES": 20,
+    },
 }
 
 # Background work (django.tasks): the database backend, run by `hotline worker`, which also enqueues
 # the supervision sweep every HOTLINE_SWEEP_INTERVAL seconds.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
+# Seconds between retrains of the classifier from closed tickets and dispatchers' corrections (0: never).
+HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Dotted paths of hotline.notifications.backends classes, comma-separated; the in-app inbox by default.
 HOTLINE_NOTIFICATION_BACKENDS = os.environ.get(
     "HOTLINE_NOTIFICATION_BACKENDS", "hotline.notifications.backends.InboxBackend"

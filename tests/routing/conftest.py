@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from hotline.accounts.models import User
+from hotline.core.enums import Resolution, Role, Satisfaction
+from hotline.directory.models import Department, Responsibility
 from hotline.routing import classifier
+from hotline.routing.actions import do_register_model
+from hotline.routing.models import ModelTarget, ModelVersion
+from hotline.taxonomy.models import Category
+from hotline.tickets import actions
+from hotline.tickets.models import Ticket
+from tests.api.conftest import anonymous, api_as  # noqa: F401  (fixtures shared with the API tests)
+from tests.factories import CategoryFactory, DepartmentFactory
 
 PLACES = ["幸福路12号", "人民大道", "光明小区", "新华里社区", "滨河路", "东风街道"]
 REQUESTS = ["请尽快处理。", "希望有关部门管一管！", "多次反映无人解决。"]
@@ -41,3 +51,65 @@ def small_model() -> classifier.Model:
     """One model trained once for the tests that only read it."""
     texts, labels = corpus()
     return classifier.train(texts, labels)
+
+
+@pytest.fixture
+def corpus_tree(db) -> dict[str, Category]:
+    """The first-level categories of `corpus()`, with one subcategory each."""
+    roots = {
+        name: CategoryFactory(code=f"{i:02d}", name=name, level=1) for i, name in enumerate(PROBLEMS, start=1)
+    }
+    subs = {
+        f"{name}/其他": CategoryFactory(code=f"{i:02d}99", name="其他", level=2, parent=roots[name])
+        for i, name in enumerate(PROBLEMS, start=1)
+    }
+    return {**roots, **subs}
+
+
+@pytest.fixture
+def bureaus(departments) -> dict[str, Department]:
+    """The bureaus that lead each corpus category (housing and water come from `departments`)."""
+    return {
+        "城乡建设": departments["housing"],
+        "环境保护": DepartmentFactory(code="B03", name="生态环境局"),
+        "教育文体": DepartmentFactory(code="B04", name="教育局"),
+        "劳动和社会保障": DepartmentFactory(code="B05", name="人社局"),
+    }
+
+
+@pytest.fixture
+def rules_by_category(corpus_tree, bureaus) -> dict[str, Responsibility]:
+    """One rule per first-level category: its bureau leads."""
+    return {
+        name: Responsibility.objects.create(
+            name=f"{name}归口", category=corpus_tree[name], lead_department=bureau
+        )
+        for name, bureau in bureaus.items()
+    }
+
+
+def register(model: classifier.Model, folder: Path, cv_macro_f1: float = 0.8) -> ModelVersion:
+    """Save `model` and make it the active version (with a stated CV score, skipping the CV run)."""
+    model.meta.setdefault("metrics", {})["cv"] = {"macro_f1": cv_macro_f1}
+    classifier.save(model, folder)
+    return do_register_model(folder, target=model.meta.get("target", ModelTarget.CATEGORY))
+
+
+@pytest.fixture
+def active_model(small_model, tmp_path, db) -> ModelVersion:
+    """`small_model` as the active category model."""
+    return register(classifier.Model(small_model.pipeline, dict(small_model.meta)), tmp_path / "category-v1")
+
+
+def close(staff: dict[str, User], ticket: Ticket, lead: Department, category: Category | None) -> Ticket:
+    """Dispatch `ticket` to `lead` with `category` and take it through to closed, by the real actions."""
+    handler = User.objects.get(department=lead, role=Role.HANDLER)
+    ticket = actions.do_dispatch_ticket(
+        ticket, staff["dispatcher"], lead_department_id=lead.pk, category_id=category.pk if category else None
+    )
+    ticket = actions.do_accept_assignment(ticket, handler)
+    ticket = actions.do_reply_ticket(ticket, handler, text="已处理。")
+    ticket = actions.do_record_callback(
+        ticket, staff["operator"], resolution=Resolution.RESOLVED, satisfaction=Satisfaction.SATISFIED
+    )
+    return actions.do_close_ticket(ticket, staff["operator"])

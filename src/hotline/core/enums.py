@@ -141,3 +141,34 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", _("待发送")
     DELIVERED = "delivered", _("已送达")
     FAILED = "failed", _("发送失败")
+
+
+class AreaRole(models.TextChoices):
+    """What a responsibility rule gives the ticket's own area (属地): nothing, the lead, or a co-part."""
+
+    NONE = "none", _("不参与")
+    LEAD = "lead", _("属地主办")
+    CO = "co", _("属地协办")
+
+
+class RoutingMode(models.TextChoices):
+    """What the routing decided at intake: dispatched by itself, or left to a dispatcher."""
+
+    AUTO = "auto", _("自动派单")
+    QUEUE = "queue", _("人工派单")
+
+
+class SuggestionSource(models.TextChoices):
+    """Where a dispatch suggestion comes from."""
+
+    RULE = "rule", _("权责清单")
+    HISTORY = "history", _("历史派单")
+    MODEL = "model", _("承办单位模型")
+
+
+class LabelSource(models.TextChoices):
+    """How a person's decision became a training label."""
+
+    DISPATCH_CORRECTION = "dispatch_correction", _("派单纠正")
+    CATEGORY_CHANGE = "category_change", _("分类修改")
+    UPHELD_RETURN = "upheld_return", _("退单成立")

@@ -5,6 +5,7 @@ from ninja import Router, Status
 
 from hotline.accounts.auth import request_user
 from hotline.intake.schemas import AppealIn
+from hotline.routing.actions import route_new_ticket
 from hotline.tickets.actions import AppealData, do_receive_appeal
 from hotline.tickets.api import ERRORS, ticket_detail
 from hotline.tickets.schemas import TicketDetail
@@ -25,4 +26,7 @@ def receive_appeal(request: HttpRequest, payload: AppealIn) -> Status[TicketDeta
     fields = payload.model_dump(mode="python")
     fields.update(channel=payload.channel.value, kind=payload.kind.value, urgency=payload.urgency.value)
     ticket, created = do_receive_appeal(AppealData(**fields), user)
+    if created:
+        # Smart dispatch: area, urgency, suggestions, and the automatic dispatch when sure enough.
+        route_new_ticket(ticket)
     return Status(201 if created else 200, ticket_detail(user, ticket.pk))

@@ -14,10 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from hotline.accounts.system import system_user
 from hotline.core import clock
-from hotline.core.errors import InvalidInput
+from hotline.core.enums import RoutingMode, TicketStatus, Urgency
+from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.routing import classifier
-from hotline.routing.models import ModelTarget, ModelVersion
+from hotline.routing.decision import AppealFacts, decide
+from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
+from hotline.supervision.actions import record_event
+from hotline.tickets.actions import do_dispatch_ticket
+from hotline.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +108,121 @@ def retrain_category_model(
 ) -> ModelVersion:
     """Cross-validate, train on everything, save under HOTLINE_HOME/models and register.
 
-    What a scheduled retrain runs, with examples from `training_data.closed_ticket_examples` (plus
-    any base corpus). Training takes minutes, so it runs outside any transaction; only the
+    What a scheduled retrain runs, with examples from `training_data.category_examples` (plus any
+    base corpus). Training takes minutes, so it runs outside any transaction; only the
     registration is one.
     """
+    return retrain_model(ModelTarget.CATEGORY, texts, labels, folds=folds, out=out, n_jobs=n_jobs)
+
+
+def retrain_model(
+    target: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    folds: int = 5,
+    out: Path | None = None,
+    n_jobs: int = 1,
+) -> ModelVersion:
+    """`retrain_category_model` for any target (the department model learns department codes)."""
     cv = classifier.cross_validate(texts, labels, folds=folds, n_jobs=n_jobs)
     model = classifier.train(texts, labels)
+    model.meta["target"] = target
     model.meta["metrics"]["cv"] = {k: v for k, v in cv.items() if k != "settings"}
     if out is None:
         stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
-        out = models_home() / f"{ModelTarget.CATEGORY}-{stamp}"
+        out = models_home() / f"{target}-{stamp}"
     classifier.save(model, out)
-    return do_register_model(out, target=ModelTarget.CATEGORY)
+    return do_register_model(out, target=target)
+
+
+# --- routing a new ticket ---------------------------------------------------------------------------
+
+
+def do_route_ticket(ticket: Ticket) -> RoutingDecision:
+    """Route a new ticket (智能分拨): fill in its area, mark it urgent, store the suggestions, and
+    dispatch it through `do_dispatch_ticket` as the system user when the best suggestion is sure enough.
+
+    One transaction. Area and urgency are only ever added (an operator's choice stays); when either
+    changes, a `route` event by the system user says so. The automatic dispatch writes its own
+    `dispatch` event, whose note gives the reason and the confidence.
+    """
+    with transaction.atomic():
+        # Lock the ticket row only (FOR UPDATE cannot reach the nullable side of the joins to category, area).
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("category", "area")
+            .get(pk=ticket.pk)
+        )
+        if ticket.status != TicketStatus.NEW:
+            raise ActionNotAllowed(
+                f"工单 {ticket.number} 当前状态为“{ticket.get_status_display()}”，不能分拨"
+            )
+        decision = decide(AppealFacts.of_ticket(ticket))
+        system = system_user()
+        now = clock.now()
+        changes: dict[str, Any] = {}
+        if ticket.area is None and decision.place.area is not None:
+            ticket.area = decision.place.area
+            changes["area"] = {"code": ticket.area.code, "how": decision.place.how}
+        if decision.urgency.urgent and ticket.urgency != Urgency.URGENT:
+            ticket.urgency = Urgency.URGENT
+            changes["urgency"] = {"signs": decision.urgency.signs}
+        row = RoutingDecision.objects.create(
+            ticket=ticket,
+            decided_at=now,
+            mode=decision.mode,
+            confidence=decision.confidence,
+            threshold=decision.settings.threshold,
+            area=decision.place.area,
+            urgent=decision.urgency.urgent,
+            model_version=decision.model_version,
+            suggestions=[s.as_dict() for s in decision.suggestions],
+            evidence={
+                "place": decision.place.evidence,
+                "urgency": decision.urgency.evidence,
+                "category": decision.as_dict()["category"],
+                "category_given": decision.category_given,
+                "predictions": decision.as_dict()["predictions"],
+                "rules": decision.rules.as_dict(),
+                "notes": decision.notes,
+            },
+        )
+        if changes:
+            ticket.updated_at = now
+            ticket.save(update_fields=["area", "urgency", "updated_at"])
+            record_event(ticket, system, "route", {**changes, "decision": row.pk}, at=now)
+        if decision.mode == RoutingMode.AUTO:
+            top = decision.suggestions[0]
+            do_dispatch_ticket(
+                ticket,
+                system,
+                lead_department_id=top.lead.pk,
+                co_department_ids=[d.pk for d in top.co],
+                category_id=top.category.pk if ticket.category is None and top.category else None,
+                note=(
+                    f"自动派单（置信度 {top.confidence:.2f} ≥ 阈值 {decision.settings.threshold:.2f}）："
+                    f"{top.reason}"
+                )[:2000],
+            )
+    logger.info(
+        "ticket %s routed: %s (confidence %s, %d suggestions)",
+        ticket.number,
+        row.mode,
+        row.confidence,
+        len(row.suggestions),
+    )
+    return row
+
+
+def route_new_ticket(ticket: Ticket) -> RoutingDecision | None:
+    """What intake calls after `do_receive_appeal` created a ticket: route it, never failing intake.
+
+    The ticket is already stored; should routing fail (a model folder gone, a bad boundary), it
+    stays new, in the dispatcher's queue, and the error is logged.
+    """
+    try:
+        return do_route_ticket(ticket)
+    except Exception:
+        logger.exception("routing ticket %s failed; it waits in the dispatch queue", ticket.number)
+        return None

@@ -1,8 +1,73 @@
-"""Read queries of the model registry."""
+"""Read queries of routing: the model registry, the active models, the settings and the queue."""
 
-from hotline.routing.models import ModelTarget, ModelVersion
+import logging
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, QuerySet, Value, When
+
+from hotline.core.enums import TicketStatus, Urgency
+from hotline.routing import classifier
+from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision, RoutingSettings
+from hotline.tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
 
 
 def active_model_version(target: str = ModelTarget.CATEGORY) -> ModelVersion | None:
     """The version in use for `target`, if any."""
     return ModelVersion.objects.filter(target=target, is_active=True).first()
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    version: ModelVersion
+    model: classifier.Model
+
+
+# Loading a model takes seconds, so each process keeps the active one per target and reloads it only
+# when another version becomes active (one indexed query per call tells).
+_loaded: dict[str, ActiveModel] = {}
+_loading = threading.Lock()
+
+
+def active_model(target: str = ModelTarget.CATEGORY) -> ActiveModel | None:
+    """The active model of `target`, loaded; None when there is none or its folder cannot be read."""
+    version = active_model_version(target)
+    if version is None:
+        return None
+    with _loading:
+        cached = _loaded.get(target)
+        if cached is not None and (cached.version.pk, cached.version.path) == (version.pk, version.path):
+            return cached
+        try:
+            model = classifier.load(version.path)
+        except classifier.ModelLoadError as exc:
+            logger.warning("active %s model %s not loaded: %s", target, version.name, exc)
+            return None
+        _loaded[target] = ActiveModel(version, model)
+        return _loaded[target]
+
+
+def routing_settings() -> RoutingSettings:
+    """The dispatch settings: the admin's row, or the defaults of settings.HOTLINE["ROUTING"] (unsaved)."""
+    row = RoutingSettings.objects.filter(pk=1).first()
+    if row is not None:
+        return row
+    defaults = settings.HOTLINE["ROUTING"]
+    return RoutingSettings(pk=1, auto_dispatch=defaults["AUTO_DISPATCH"], threshold=defaults["THRESHOLD"])
+
+
+def latest_decision(ticket: Ticket) -> RoutingDecision | None:
+    return ticket.routing_decisions.order_by("-decided_at", "-pk").first()
+
+
+def dispatch_queue() -> QuerySet[Ticket]:
+    """Tickets waiting for a dispatcher (待派单): urgent first, then the oldest first."""
+    return (
+        Ticket.objects.filter(status=TicketStatus.NEW)
+        .select_related("category", "area")
+        .alias(urgent_first=Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)))
+        .order_by("urgent_first", "created_at", "pk")
+    )

@@ -1,5 +1,10 @@
 """Training examples from the platform's own history: the learning loop.
 
+Two sources: closed tickets (below), and the labels that dispatchers' corrections left
+(`TrainingLabel`, collected by `routing.labels`), which are known before a ticket closes and
+which win over what the closed ticket says. `category_examples` and `department_examples` give
+one example per ticket from both.
+
 A closed ticket carries the category that its handling confirmed: what the operator chose at
 intake, or what the dispatcher corrected it to when dispatching, or what a re-dispatch after an
 upheld return set. Its title and content are what the citizen said. Each closed ticket with a
@@ -12,9 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from hotline.core.enums import TicketStatus
+from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
+from hotline.routing.models import ModelTarget, TrainingLabel
 from hotline.taxonomy.models import Category
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Assignment, Ticket
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ def ticket_text(title: str, content: str) -> str:
     return f"{title.strip()}\n{content.strip()}".strip()
 
 
-def _roots() -> dict[int, str]:
+def category_roots() -> dict[int, str]:
     """Category id -> name of its first-level ancestor, for the whole tree in one query."""
     parents: dict[int, int | None] = {}
     names: dict[int, str] = {}
@@ -56,10 +62,50 @@ def closed_ticket_examples(*, since: datetime | None = None) -> Iterator[Example
     tickets = Ticket.objects.filter(status=TicketStatus.CLOSED, category__isnull=False)
     if since is not None:
         tickets = tickets.filter(closed_at__gte=since)
-    roots = _roots()
+    roots = category_roots()
     for pk, title, content, category_id in tickets.order_by("created_at", "pk").values_list(
         "pk", "title", "content", "category_id"
     ):
         text = ticket_text(title, content)
         if text and category_id in roots:
             yield Example(text=text, label=roots[category_id], ticket_id=pk)
+
+
+def _labelled(target: str) -> dict[int, Example]:
+    """The latest label of each ticket for `target`."""
+    found: dict[int, Example] = {}
+    for ticket_id, text, label in (
+        TrainingLabel.objects.filter(target=target)
+        .order_by("created_at", "pk")
+        .values_list("ticket_id", "text", "label")
+    ):
+        found[ticket_id] = Example(text=text, label=label, ticket_id=ticket_id)
+    return found
+
+
+def category_examples() -> list[Example]:
+    """One (text, first-level category) per ticket: its label if a correction gave one, else its
+    category if it is closed."""
+    labelled = _labelled(ModelTarget.CATEGORY)
+    closed = [e for e in closed_ticket_examples() if e.ticket_id not in labelled]
+    return closed + list(labelled.values())
+
+
+def department_examples() -> list[Example]:
+    """One (text, lead department code) per ticket: its label if a correction gave one, else the
+    department that led it to its reply if it is closed."""
+    labelled = _labelled(ModelTarget.DEPARTMENT)
+    leads = (
+        Assignment.objects.filter(
+            role=AssignmentRole.LEAD, status=AssignmentStatus.ANSWERED, ticket__status=TicketStatus.CLOSED
+        )
+        .exclude(ticket_id__in=list(labelled))
+        .order_by("ticket_id", "-pk")
+        .values_list("ticket_id", "ticket__title", "ticket__content", "department__code")
+    )
+    closed: dict[int, Example] = {}
+    for ticket_id, title, content, code in leads:
+        text = ticket_text(title, content)
+        if text and ticket_id not in closed:
+            closed[ticket_id] = Example(text=text, label=code, ticket_id=ticket_id)
+    return list(closed.values()) + list(labelled.values())

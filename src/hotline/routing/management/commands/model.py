@@ -4,6 +4,10 @@
     hotline model evaluate --model DIR --data FILE.csv [--text-col text] [--label-col label]
     hotline model cv --data FILE.csv --folds 5
     hotline model predict --model DIR "text"
+    hotline model retrain
+
+`retrain` does now what `hotline worker` schedules: corrections become labels, the category and
+department models are retrained from them and from closed tickets, and registered (JSON report).
 
 `train` cross-validates first (the registry needs that score to decide whether the new version
 replaces the active one), fits on all rows, writes DIR and registers it when a database is there.
@@ -26,7 +30,9 @@ class Command(BaseCommand):
     help = "Train, evaluate, cross-validate or run the category classifier."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{train,evaluate,cv,predict}")
+        sub = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{train,evaluate,cv,predict,retrain}"
+        )
 
         def data_args(p: Any) -> None:
             p.add_argument("--data", type=Path, required=True, help="CSV file with a header row")
@@ -56,6 +62,8 @@ class Command(BaseCommand):
         predict.add_argument("--model", type=Path, required=True)
         predict.add_argument("--top", type=int, default=3)
         predict.add_argument("text")
+
+        sub.add_parser("retrain", help="collect corrections and retrain from the platform's history (JSON)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"do_{options['subcommand']}")(options)
@@ -119,6 +127,11 @@ class Command(BaseCommand):
             raise CommandError("--top 至少为 1")
         for label, probability in classifier.predict_top(model, options["text"], k=options["top"]):
             self.stdout.write(f"{label}\t{probability:.4f}")
+
+    def do_retrain(self, options: dict[str, Any]) -> None:
+        from hotline.routing.retrain import run_retrain
+
+        self.print_json(run_retrain())
 
     # --- helpers ------------------------------------------------------------------------------
 

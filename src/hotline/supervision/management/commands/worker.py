@@ -4,12 +4,15 @@
     hotline worker --once               one round: enqueue the sweep if it is due, run what is ready, exit
     hotline worker --sweep-interval 60  seconds between sweeps (default HOTLINE_SWEEP_INTERVAL, 300)
     hotline worker --no-sweep           only run tasks (when another process keeps the schedule)
+    hotline worker --no-retrain         do not enqueue the model retrain (HOTLINE_RETRAIN_INTERVAL, daily)
 
 Each round it (1) enqueues the sweep task when the last one was enqueued at least the interval ago,
 (2) runs every task that is ready with django-tasks-db's worker in batch mode, and (3) sleeps
 `--poll` seconds. The time of the last enqueued sweep is kept in the database (`SweepState`), so
 several workers against one database share one schedule instead of sweeping once each; and as the
-sweep is idempotent, the rare double enqueue does no harm.
+sweep is idempotent, the rare double enqueue does no harm. The routing models' retrain is
+scheduled the same way (`routing.tasks.enqueue_retrain_if_due`), every HOTLINE_RETRAIN_INTERVAL
+seconds (0: never).
 """
 
 import logging
@@ -26,6 +29,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from hotline.core import clock
+from hotline.routing.tasks import enqueue_retrain_if_due
 from hotline.supervision.models import SweepState
 from hotline.supervision.tasks import sweep
 
@@ -63,6 +67,7 @@ class Command(BaseCommand):
             help=f"seconds between sweeps (default: HOTLINE_SWEEP_INTERVAL, {DEFAULT_SWEEP_INTERVAL})",
         )
         parser.add_argument("--no-sweep", action="store_true", help="do not enqueue sweeps")
+        parser.add_argument("--no-retrain", action="store_true", help="do not enqueue model retrains")
         parser.add_argument("--poll", type=float, default=1.0, help="seconds to wait when idle (default 1)")
         parser.add_argument("--queue-name", default="default", help="queues to run, comma-separated, or '*'")
         parser.add_argument("--backend", default=DEFAULT_TASK_BACKEND_ALIAS, help="task backend alias")
@@ -71,6 +76,7 @@ class Command(BaseCommand):
         interval = options["sweep_interval"]
         if interval is None:
             interval = float(getattr(settings, "HOTLINE_SWEEP_INTERVAL", DEFAULT_SWEEP_INTERVAL))
+        retrain_interval = float(getattr(settings, "HOTLINE_RETRAIN_INTERVAL", 0))
         if interval <= 0 or options["poll"] < 0:
             raise CommandError("--sweep-interval 须大于 0，--poll 不能为负")
         try:
@@ -105,6 +111,14 @@ class Command(BaseCommand):
                 logger.info("sweep enqueued")
                 if options["once"]:
                     self.stdout.write("sweep enqueued")
+            if (
+                retrain_interval > 0
+                and not options["no_retrain"]
+                and enqueue_retrain_if_due(retrain_interval)
+            ):
+                logger.info("retrain enqueued")
+                if options["once"]:
+                    self.stdout.write("retrain enqueued")
             if runs_queue:
                 worker.run()  # batch mode: runs every ready task, returns when none is left
             if options["once"]:

@@ -1,0 +1,101 @@
+"""Routing endpoints for dispatchers: why a text would go where (explain) and the dispatch queue.
+
+POST /api/v1/routing/explain   the decision routing would take for a text, with every rule considered
+GET  /api/v1/routing/queue     new tickets waiting for a dispatcher, each with its top suggestions
+
+Both are for the roles that dispatch (dispatcher, admin); anyone else gets 403.
+"""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from hotline.accounts.auth import request_user
+from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
+from hotline.core.enums import Kind, Urgency
+from hotline.core.errors import InvalidInput
+from hotline.directory.models import Department
+from hotline.routing.decision import AppealFacts, category_ref, decide, department_ref
+from hotline.routing.schemas import ExplainIn, ExplainOut, QueueFilters, QueueItem, QueuePage, SuggestionOut
+from hotline.routing.selectors import dispatch_queue, latest_decision
+from hotline.taxonomy.models import Category
+from hotline.tickets.api import ERRORS
+from hotline.tickets.schemas import CategoryRef, DepartmentRef
+
+router = Router(tags=["routing"])
+
+
+def _dispatcher(request: HttpRequest) -> User:
+    user = request_user(request)
+    require_role(user, "dispatch")
+    return user
+
+
+@router.post(
+    "/explain", response={200: ExplainOut, **ERRORS}, summary="Explain where a text would be dispatched"
+)
+def explain(request: HttpRequest, payload: ExplainIn) -> ExplainOut:
+    """Nothing is stored: the answer says which area and urgency would be found, which rule fires
+    and why the others do not, and the suggestions with their reasons."""
+    _dispatcher(request)
+    category = None
+    if payload.category_id is not None:
+        category = Category.objects.filter(pk=payload.category_id, is_active=True).first()
+        if category is None:
+            raise InvalidInput(f"category_id: 分类 {payload.category_id} 不存在")
+    area = None
+    if payload.area_id is not None:
+        area = Department.objects.filter(pk=payload.area_id, is_active=True, is_area=True).first()
+        if area is None:
+            raise InvalidInput(f"area_id: 属地单位 {payload.area_id} 不存在")
+    facts = AppealFacts(
+        title=payload.title,
+        content=payload.text,
+        address=payload.address,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        category=category,
+        area=area,
+    )
+    return ExplainOut(**decide(facts).as_dict())
+
+
+@router.get(
+    "/queue", response={200: QueuePage, **ERRORS}, summary="New tickets waiting for a dispatcher (待派单)"
+)
+def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
+    """Urgent first, then oldest first. Suggestions are those routing stored at intake; for a ticket
+    that was never routed they are computed now (and not stored)."""
+    _dispatcher(request)
+    tickets = dispatch_queue()
+    page = list(tickets[filters.offset : filters.offset + filters.limit])
+    items = []
+    for ticket in page:
+        decision = latest_decision(ticket)
+        if decision is not None:
+            suggestions, decided_at, confidence = (
+                decision.suggestions,
+                decision.decided_at,
+                decision.confidence,
+            )
+        else:
+            computed = decide(AppealFacts.of_ticket(ticket))
+            suggestions = [s.as_dict() for s in computed.suggestions]
+            decided_at, confidence = None, computed.confidence
+        items.append(
+            QueueItem(
+                id=ticket.pk,
+                number=ticket.number,
+                title=ticket.title,
+                address=ticket.address,
+                kind=Kind(ticket.kind),
+                urgency=Urgency(ticket.urgency),
+                category=CategoryRef(**ref) if (ref := category_ref(ticket.category)) else None,
+                area=DepartmentRef(**department_ref(ticket.area)) if ticket.area else None,
+                created_at=ticket.created_at,
+                decided_at=decided_at,
+                confidence=confidence,
+                suggestions=[SuggestionOut(**s) for s in suggestions],
+            )
+        )
+    return QueuePage(count=tickets.count(), offset=filters.offset, limit=filters.limit, items=items)

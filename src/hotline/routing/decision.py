@@ -1,0 +1,350 @@
+"""The dispatch decision for one appeal: its area, its urgency and the departments to send it to.
+
+Suggestions come from three sources, merged by lead department (the most confident one kept):
+
+- **rules** (权责清单) on the category: the operator's, with confidence 1; or, when the operator
+  gave none, each of the classifier's three most likely first-level categories, with the
+  classifier's probability as confidence;
+- **history**, for a category no rule covers: the department that led most of the closed tickets
+  of that category recently, with confidence = (category probability) x (its share of them);
+- the **department model**, once the platform has trained one from its own closed tickets: its
+  probability for each department.
+
+The most confident suggestion is dispatched automatically when automatic dispatch is on and its
+confidence reaches the threshold (`RoutingSettings`); otherwise the ticket waits in the
+dispatcher's queue with the suggestions and their reasons. `decide()` only reads;
+`routing.actions.do_route_ticket` stores and applies what it returns.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+
+from hotline.core import clock
+from hotline.core.enums import AssignmentRole, AssignmentStatus, RoutingMode, SuggestionSource, TicketStatus
+from hotline.directory.models import Department, Responsibility
+from hotline.intake.models import Appeal
+from hotline.routing import classifier, rules
+from hotline.routing.explain import Contribution, top_terms
+from hotline.routing.models import ModelTarget, ModelVersion, RoutingSettings
+from hotline.routing.place import PlaceMatch, locate
+from hotline.routing.selectors import active_model, routing_settings
+from hotline.routing.text import normalize
+from hotline.routing.training_data import ticket_text
+from hotline.routing.urgency import Urgency, detect
+from hotline.taxonomy.models import Category
+from hotline.tickets.models import Assignment, Ticket
+
+TOP_TERMS = 5
+
+
+@dataclass(frozen=True)
+class AppealFacts:
+    """What routing reads of an appeal."""
+
+    title: str
+    content: str
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    category: Category | None = None  # as the operator chose it
+    area: Department | None = None  # as the operator chose it
+
+    @classmethod
+    def of_ticket(cls, ticket: Ticket) -> "AppealFacts":
+        located = Appeal.objects.filter(ticket=ticket, latitude__isnull=False, longitude__isnull=False)
+        first = located.order_by("received_at", "pk").first()
+        return cls(
+            title=ticket.title,
+            content=ticket.content,
+            address=ticket.address,
+            latitude=first.latitude if first else None,
+            longitude=first.longitude if first else None,
+            category=ticket.category,
+            area=ticket.area,
+        )
+
+    @property
+    def text(self) -> str:
+        return ticket_text(self.title, self.content)
+
+
+def department_ref(department: Department) -> dict[str, Any]:
+    return {"id": department.pk, "code": department.code, "name": department.name}
+
+
+def category_ref(category: Category | None) -> dict[str, Any] | None:
+    if category is None:
+        return None
+    return {"id": category.pk, "code": category.code, "name": category.name, "path": category.path}
+
+
+@dataclass
+class Suggestion:
+    """One way to dispatch: a lead, co-handlers, the category to set, how sure, and why."""
+
+    lead: Department
+    co: list[Department]
+    category: Category | None
+    confidence: float
+    source: SuggestionSource
+    reason: str
+    rule: Responsibility | None = None
+    label: str = ""  # the classifier's class that led here (a category name or a department code)
+    probability: float | None = None  # the classifier's probability of `label`
+    terms: list[Contribution] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lead": department_ref(self.lead),
+            "co": [department_ref(d) for d in self.co],
+            "category": category_ref(self.category),
+            "confidence": round(self.confidence, 4),
+            "source": self.source.value,
+            "reason": self.reason,
+            "rule": {"id": self.rule.pk, "name": self.rule.name} if self.rule else None,
+            "label": self.label,
+            "probability": None if self.probability is None else round(self.probability, 4),
+            "terms": [t.as_dict() for t in self.terms],
+        }
+
+
+@dataclass
+class Decision:
+    place: PlaceMatch
+    urgency: Urgency
+    category: Category | None  # the operator's, else the most likely predicted one
+    category_given: bool
+    rules: rules.Outcome  # the rules evaluated for `category`
+    predictions: list[tuple[str, float]]  # the category model's top classes
+    suggestions: list[Suggestion]
+    model_version: ModelVersion | None
+    settings: RoutingSettings
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def confidence(self) -> float | None:
+        return self.suggestions[0].confidence if self.suggestions else None
+
+    @property
+    def mode(self) -> RoutingMode:
+        confidence = self.confidence
+        sure = confidence is not None and confidence >= self.settings.threshold
+        return RoutingMode.AUTO if self.settings.auto_dispatch and sure else RoutingMode.QUEUE
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode.value,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "threshold": self.settings.threshold,
+            "auto_dispatch": self.settings.auto_dispatch,
+            "place": self.place.evidence,
+            "urgency": self.urgency.evidence,
+            "category": category_ref(self.category),
+            "category_given": self.category_given,
+            "predictions": [{"label": label, "probability": round(p, 4)} for label, p in self.predictions],
+            "model_version": self.model_version.name if self.model_version else None,
+            "rules": self.rules.as_dict(),
+            "suggestions": [s.as_dict() for s in self.suggestions],
+            "notes": self.notes,
+        }
+
+
+def predict_top(model: classifier.Model, text: str, k: int = 3) -> list[tuple[str, float]]:
+    """`classifier.predict_top`, except for two-class models, which go through the pipeline.
+
+    `classifier.Scorer` assumes one row of SVM coefficients per class; with two classes
+    scikit-learn keeps one row and one calibrator, and the scorer then answers 1.0 for the first
+    class whatever the text (a department model starts with two departments). Until the scorer
+    handles that case, the pipeline's own `predict_proba` (slower, correct) is used for it.
+    """
+    if len(model.labels) != 2:
+        return classifier.predict_top(model, text, k=k)
+    probabilities = classifier.predict_proba(model, [text])[0]
+    ranked = sorted(zip(model.labels, probabilities, strict=True), key=lambda lp: -lp[1])
+    return [(label, float(p)) for label, p in ranked[:k]]
+
+
+def _subtree(category: Category) -> list[int]:
+    ids = [category.pk]
+    frontier = [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in ids]
+        ids += frontier
+    return ids
+
+
+def history(category: Category) -> tuple[Department | None, float, int]:
+    """The department that led most closed tickets of `category` (and below) lately, its share, the count."""
+    days = settings.HOTLINE["ROUTING"]["HISTORY_DAYS"]
+    leads = (
+        Assignment.objects.filter(
+            role=AssignmentRole.LEAD,
+            status=AssignmentStatus.ANSWERED,
+            ticket__status=TicketStatus.CLOSED,
+            ticket__category_id__in=_subtree(category),
+            ticket__closed_at__gte=clock.now() - timedelta(days=days),
+            department__is_active=True,
+        )
+        .values("department")
+        .annotate(n=Count("ticket", distinct=True))
+        .order_by("-n", "department")
+    )
+    counts = list(leads)
+    total = sum(row["n"] for row in counts)
+    if not total:
+        return None, 0.0, 0
+    top = counts[0]
+    return Department.objects.get(pk=top["department"]), top["n"] / total, total
+
+
+def _by_category(
+    category: Category, probability: float | None, facts: AppealFacts, area: Department | None, label: str
+) -> tuple[rules.Outcome, Suggestion | None]:
+    """The suggestion for one category: its rule, else its history."""
+    confidence = 1.0 if probability is None else probability
+    subject = rules.Subject(normalize(facts.text), category, area, predicted=probability is not None)
+    outcome = rules.evaluate(subject)
+    fired = outcome.fired
+    guessed = "" if probability is None else f"分类模型预测“{label}”（{probability:.0%}）；"
+    if fired is not None and fired.lead is not None:
+        matched = "，".join(
+            f"{key_name}{value if isinstance(value, str) else '、'.join(value)}"
+            for key_name, value in (
+                ("分类 ", fired.matched.get("category")),
+                ("属地 ", fired.matched.get("area")),
+                ("关键词 ", fired.matched.get("keywords")),
+            )
+            if value
+        )
+        reason = f"{guessed}权责清单“{fired.rule.name}”：{matched}"
+        suggestion = Suggestion(
+            fired.lead,
+            fired.co,
+            category,
+            confidence,
+            SuggestionSource.RULE,
+            reason,
+            fired.rule,
+            label,
+            probability,
+        )
+        return outcome, suggestion
+    department, share, total = history(category)
+    if department is None:
+        return outcome, None
+    reason = (
+        f"{guessed}无适用的权责清单规则；近 {settings.HOTLINE['ROUTING']['HISTORY_DAYS']} 天"
+        f"“{category.name}”类已办结工单 {total} 件中 {share:.0%} 由{department.name}主办"
+    )
+    suggestion = Suggestion(
+        department,
+        [],
+        category,
+        confidence * share,
+        SuggestionSource.HISTORY,
+        reason,
+        None,
+        label,
+        probability,
+    )
+    return outcome, suggestion
+
+
+def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decision:
+    """Everything routing concludes about one appeal; reads, never writes."""
+    routing = routing or routing_settings()
+    notes: list[str] = []
+    if facts.area is not None:
+        place = PlaceMatch(area=facts.area, how="given")
+    else:
+        place = locate(
+            facts.address, [facts.title, facts.content], latitude=facts.latitude, longitude=facts.longitude
+        )
+    urgency = detect(f"{facts.title}\n{facts.content}")
+    text = facts.text
+    candidates: list[Suggestion] = []
+    predictions: list[tuple[str, float]] = []
+    version: ModelVersion | None = None
+    category_model = active_model(ModelTarget.CATEGORY)
+
+    if facts.category is not None:
+        outcome, suggestion = _by_category(facts.category, None, facts, place.area, "")
+        candidates += [suggestion] if suggestion else []
+        chosen: Category | None = facts.category
+    else:
+        chosen, outcome = None, rules.Outcome([], "工单没有分类，也没有可用的分类模型")
+        if category_model is not None:
+            version = category_model.version
+            predictions = predict_top(category_model.model, text, k=3)
+            for label, probability in predictions:
+                root = Category.objects.filter(parent__isnull=True, name=label, is_active=True).first()
+                if root is None:
+                    notes.append(f"预测的分类“{label}”不在分类树中")
+                    continue
+                category_outcome, suggestion = _by_category(root, probability, facts, place.area, label)
+                if chosen is None:
+                    chosen, outcome = root, category_outcome
+                candidates += [suggestion] if suggestion else []
+
+    department_model = active_model(ModelTarget.DEPARTMENT)
+    if department_model is not None:
+        for code, probability in predict_top(department_model.model, text, k=3):
+            department = Department.objects.filter(code=code, is_active=True).first()
+            if department is None:
+                continue
+            reason = f"承办单位模型 {department_model.version.name} 预测（{probability:.0%}）"
+            candidates.append(
+                Suggestion(
+                    department, [], None, probability, SuggestionSource.MODEL, reason, None, code, probability
+                )
+            )
+
+    # The most confident suggestion per lead department, most confident first.
+    best: dict[int, Suggestion] = {}
+    for suggestion in candidates:
+        kept = best.get(suggestion.lead.pk)
+        if kept is None or suggestion.confidence > kept.confidence:
+            best[suggestion.lead.pk] = suggestion
+    ranked = sorted(best.values(), key=lambda s: -s.confidence)[: settings.HOTLINE["ROUTING"]["SUGGESTIONS"]]
+    _add_terms(ranked, text, category_model, department_model)
+    return Decision(
+        place,
+        urgency,
+        chosen,
+        facts.category is not None,
+        outcome,
+        predictions,
+        ranked,
+        version,
+        routing,
+        notes,
+    )
+
+
+def _add_terms(
+    suggestions: list[Suggestion],
+    text: str,
+    category_model: Any,
+    department_model: Any,
+) -> None:
+    """The words that pushed each suggestion's class, from the model that predicted it."""
+    for source, loaded in ((SuggestionSource.MODEL, department_model), (None, category_model)):
+        wanted = [
+            s
+            for s in suggestions
+            if s.probability is not None
+            and (s.source == source if source else s.source != SuggestionSource.MODEL)
+        ]
+        if loaded is None or not wanted:
+            continue
+        terms = top_terms(loaded.model, text, list(dict.fromkeys(s.label for s in wanted)), k=TOP_TERMS)
+        for suggestion in wanted:
+            suggestion.terms = terms.get(suggestion.label, [])
+            if suggestion.terms:
+                words = "、".join(t.term for t in suggestion.terms)
+                suggestion.reason += f"；主要依据：{words}"

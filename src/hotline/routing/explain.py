@@ -1,0 +1,84 @@
+"""Why the classifier gives a class: the words and character n-grams that pushed the text towards it.
+
+The model is linear: the SVM's margin for a class is its intercept plus, for every feature of
+the text, the feature's TF-IDF value times the class's coefficient. So each feature's share of
+the margin is exact, and the strongest positive shares are the reason to show a dispatcher. The
+values come from the pipeline's own `transform` (the same arithmetic that scored the text), the
+coefficients from the fitted SVM, and the names from each block's analyzer and vocabulary; only
+the model's public, fitted attributes are read. A term that occurs in several blocks (a character
+n-gram of the text and of its head) is shown once, with its shares added up.
+
+With two classes scikit-learn keeps one row of coefficients, for the second class; the first
+class's shares are their negatives.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sklearn
+
+from hotline.routing.classifier import Model
+
+# Single characters say little on their own ("的", "了"); n-grams of one character are shown only
+# when nothing longer pushed the class.
+MIN_TERM_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Contribution:
+    term: str
+    weight: float  # the term's share of the class's margin
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "weight": round(self.weight, 4)}
+
+
+def _coefficients(model: Model) -> tuple[np.ndarray, list[str]]:
+    """The SVM's coefficient rows, one per label of `model.labels`, and those labels."""
+    calibrated = model.pipeline.named_steps["classifier"]
+    svm = calibrated.calibrated_classifiers_[0].estimator
+    coef = np.asarray(svm.coef_)
+    labels = [str(label) for label in calibrated.classes_]
+    if coef.shape[0] == 1 and len(labels) == 2:
+        coef = np.vstack([-coef[0], coef[0]])
+    return coef, labels
+
+
+def _names(model: Model, prepared: str) -> dict[int, str]:
+    """Column -> term, for the terms of one (prepared) text, across the feature blocks."""
+    names: dict[int, str] = {}
+    offset = 0
+    for _name, vectorizer in model.pipeline.named_steps["features"].transformer_list:
+        vocabulary = vectorizer.vocabulary_
+        for term in vectorizer.build_analyzer()(prepared):
+            column = vocabulary.get(term)
+            if column is not None:
+                names[offset + column] = term
+        offset += len(vocabulary)
+    return names
+
+
+def top_terms(model: Model, text: str, labels: list[str], k: int = 5) -> dict[str, list[Contribution]]:
+    """For each of `labels`, the `k` terms of `text` that pushed the model towards it most."""
+    coef, classes = _coefficients(model)
+    prepared = model.pipeline.named_steps["prepare"].transform([text])
+    with sklearn.config_context(assume_finite=True):
+        row = model.pipeline.named_steps["features"].transform(prepared).tocsr()
+    names = _names(model, prepared[0])
+    result: dict[str, list[Contribution]] = {}
+    for label in labels:
+        if label not in classes:
+            result[label] = []
+            continue
+        weights = coef[classes.index(label)]
+        by_term: dict[str, float] = defaultdict(float)
+        for column, value in zip(row.indices, row.data, strict=True):
+            term = names.get(int(column))
+            if term is not None:
+                by_term[term] += float(value) * float(weights[column])
+        positive = sorted(((t, w) for t, w in by_term.items() if w > 0), key=lambda tw: -tw[1])
+        longer = [tw for tw in positive if len(tw[0].replace(" ", "")) >= MIN_TERM_CHARS]
+        result[label] = [Contribution(t, w) for t, w in (longer or positive)[:k]]
+    return result

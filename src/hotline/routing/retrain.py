@@ -1,0 +1,103 @@
+"""The scheduled retrain: corrections become labels, and the models learn from them and from closed tickets.
+
+`run_retrain()` (the `retrain` task of `hotline worker`, or `hotline model retrain`):
+
+1. collects the corrections in the timeline as labels (`routing.labels`);
+2. retrains the category model on the base corpus (settings.HOTLINE["ROUTING"]["BASE_CORPUS"], if
+   any) plus one example per ticket (`training_data.category_examples`);
+3. retrains the department model on the tickets' lead departments once enough departments have
+   enough examples;
+4. registers each new version, which becomes the active one only when its cross-validated
+   macro-F1 is at least the active one's (`actions.do_register_model`).
+
+It is idempotent in effect: run twice on the same data it registers two equal versions, the
+second activated (equal scores) or not, and nothing else changes.
+"""
+
+import logging
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+
+from hotline.core import clock
+from hotline.routing.actions import retrain_model
+from hotline.routing.dataset import DataFileError, read_labelled_csv
+from hotline.routing.labels import collect_labels
+from hotline.routing.models import ModelTarget, RetrainState
+from hotline.routing.training_data import category_examples, department_examples
+
+logger = logging.getLogger(__name__)
+
+
+def _trainable(labels: list[str], folds: int) -> str:
+    """Why these labels cannot be cross-validated and trained, or "" when they can."""
+    counts = Counter(labels)
+    if len(counts) < 2:
+        return f"标签少于 2 类（{len(counts)} 类）"
+    if min(counts.values()) < folds:
+        scarce = "、".join(sorted(label for label, n in counts.items() if n < folds))
+        return f"{folds} 折交叉验证要求每类至少 {folds} 条，不足：{scarce}"
+    return ""
+
+
+def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict[str, Any]:
+    why_not = _trainable(labels, folds)
+    if why_not:
+        return {"trained": False, "reason": why_not, "examples": len(texts)}
+    version = retrain_model(target, texts, labels, folds=folds)
+    return {
+        "trained": True,
+        "version": version.version,
+        "active": version.is_active,
+        "cv_macro_f1": version.cv_macro_f1,
+        "decision": version.decision,
+        "examples": len(texts),
+    }
+
+
+def run_retrain() -> dict[str, Any]:
+    """Collect labels, retrain both models where the data allows, and record the report."""
+    config = settings.HOTLINE["ROUTING"]
+    folds = config["RETRAIN_FOLDS"]
+    report: dict[str, Any] = {"started_at": clock.now().isoformat(), "labels": collect_labels()}
+
+    texts: list[str] = []
+    labels: list[str] = []
+    if config["BASE_CORPUS"]:
+        try:
+            base = read_labelled_csv(config["BASE_CORPUS"])
+        except DataFileError as exc:
+            logger.error("base corpus not read: %s", exc)
+            report["base_corpus_error"] = str(exc)
+        else:
+            texts, labels = list(base.texts), list(base.labels)
+    report["base_corpus"] = len(texts)
+    own = category_examples()
+    report[ModelTarget.CATEGORY.value] = _train(
+        ModelTarget.CATEGORY, texts + [e.text for e in own], labels + [e.label for e in own], folds
+    )
+
+    by_department = department_examples()
+    counts = Counter(e.label for e in by_department)
+    enough = {code for code, n in counts.items() if n >= config["DEPARTMENT_MODEL_MIN_EXAMPLES"]}
+    if len(enough) >= config["DEPARTMENT_MODEL_MIN_DEPARTMENTS"]:
+        kept = [e for e in by_department if e.label in enough]
+        report[ModelTarget.DEPARTMENT.value] = _train(
+            ModelTarget.DEPARTMENT, [e.text for e in kept], [e.label for e in kept], folds
+        )
+    else:
+        report[ModelTarget.DEPARTMENT.value] = {
+            "trained": False,
+            "reason": (
+                f"达到 {config['DEPARTMENT_MODEL_MIN_EXAMPLES']} 条样本的承办单位只有 {len(enough)} 个"
+                f"（至少 {config['DEPARTMENT_MODEL_MIN_DEPARTMENTS']} 个）"
+            ),
+            "examples": len(by_department),
+        }
+    report["finished_at"] = clock.now().isoformat()
+    RetrainState.objects.update_or_create(
+        pk=1, defaults={"last_finished_at": clock.now(), "last_report": report}
+    )
+    logger.info("retrain: %s", report)
+    return report

@@ -1,0 +1,180 @@
+"""The responsibility list (权责清单) applied to one appeal: which rule fires, and why the others do not.
+
+A rule applies when the appeal's category is the rule's or below it, its area (if the rule names
+one) is the rule's or below it, one of the rule's keywords (if any) is in the text, and none of
+its excluded keywords is. Of the rules that apply, the first by `rank` fires: higher priority,
+then the deeper category, then the deeper area, then a rule with keywords over one without.
+Every rule of the appeal's first-level category is reported, active or not, with what matched
+and what failed, which is what the admin console and `POST /api/v1/routing/explain` show.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hotline.core.enums import AreaRole
+from hotline.directory.models import Department, Responsibility
+from hotline.routing.text import normalize
+from hotline.taxonomy.models import Category
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What rules are matched against: the text (title and content), a category and an area."""
+
+    text: str
+    category: Category | None
+    area: Department | None
+    # True when `category` is the classifier's guess: a first-level category, nothing below it known.
+    predicted: bool = False
+
+
+@dataclass
+class Check:
+    """One rule against one subject."""
+
+    rule: Responsibility
+    rank: tuple[int, int, int, int]
+    matched: dict[str, Any] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    fired: bool = False
+    outranked_by: Responsibility | None = None
+    lead: Department | None = None
+    co: list[Department] = field(default_factory=list)
+
+    @property
+    def applies(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": {"id": self.rule.pk, "name": self.rule.name},
+            "fired": self.fired,
+            "applies": self.applies,
+            "priority": self.rule.priority,
+            "is_active": self.rule.is_active,
+            "matched": self.matched,
+            "failures": self.failures,
+            "outranked_by": (
+                {"id": self.outranked_by.pk, "name": self.outranked_by.name} if self.outranked_by else None
+            ),
+        }
+
+
+@dataclass
+class Outcome:
+    """The rule that fired (if any), and every rule considered, the fired one first."""
+
+    checks: list[Check]
+    note: str = ""
+
+    @property
+    def fired(self) -> Check | None:
+        return next((c for c in self.checks if c.fired), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        fired = self.fired
+        return {
+            "fired": fired.as_dict() if fired else None,
+            "considered": [c.as_dict() for c in self.checks],
+            "note": self.note,
+        }
+
+
+def _chain(node: Any) -> list[Any]:
+    """The node and its parents, nearest first (the trees are three or four levels deep)."""
+    chain: list[Any] = []
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def _path(category: Category) -> str:
+    return " / ".join(c.name for c in reversed(_chain(category)))
+
+
+def _found(words: Iterable[str], text: str) -> list[str]:
+    return [w for w in words if normalize(w) and normalize(w) in text]
+
+
+def _check(
+    rule: Responsibility, subject: Subject, categories: list[Category], areas: list[Department]
+) -> Check:
+    rule_area_depth = len(_chain(rule.area)) if rule.area else 0
+    keywords = rule.keyword_list
+    check = Check(rule, (rule.priority, rule.category.level, rule_area_depth, 1 if keywords else 0))
+    if not rule.is_active:
+        check.failures.append("规则已停用")
+    if rule.category in categories:
+        check.matched["category"] = _path(rule.category)
+    elif subject.predicted and subject.category in _chain(rule.category):
+        # Only the first level is predicted: a rule further down stands in for the unknown
+        # subcategory only through its own keywords.
+        if keywords:
+            check.matched["category"] = f"{_path(rule.category)}（由关键词推定）"
+        else:
+            check.failures.append(
+                f"分类不符：规则适用于“{_path(rule.category)}”，工单分类仅预测到一级，且规则未设关键词"
+            )
+    else:
+        check.failures.append(f"分类不符：规则适用于“{_path(rule.category)}”")
+    if rule.area is not None:
+        if subject.area is None:
+            check.failures.append(f"工单属地未知，规则仅适用于“{rule.area.name}”")
+        elif rule.area in areas:
+            check.matched["area"] = rule.area.name
+        else:
+            check.failures.append(
+                f"属地不符：规则仅适用于“{rule.area.name}”，工单属地为“{subject.area.name}”"
+            )
+    if keywords:
+        found = _found(keywords, subject.text)
+        if found:
+            check.matched["keywords"] = found
+        else:
+            check.failures.append(f"未出现关键词：{'、'.join(keywords)}")
+    if excluded := _found(rule.exclude_keyword_list, subject.text):
+        check.failures.append(f"出现排除关键词：{'、'.join(excluded)}")
+
+    if rule.area_role == AreaRole.LEAD:
+        check.lead = subject.area
+        if subject.area is None:
+            check.failures.append("由属地主办，但工单属地未知")
+    else:
+        check.lead = rule.lead_department
+        if check.lead is not None and not check.lead.is_active:
+            check.failures.append(f"主办单位“{check.lead.name}”已停用")
+    co = [d for d in rule.co_departments.all() if d.is_active]
+    if rule.area_role == AreaRole.CO and subject.area is not None:
+        co.append(subject.area)
+    check.co = list(dict.fromkeys(d for d in co if d != check.lead))
+    return check
+
+
+def evaluate(subject: Subject) -> Outcome:
+    """The rules of the subject's first-level category, checked, the one that fires marked."""
+    if subject.category is None:
+        return Outcome([], "工单没有分类，无法匹配权责清单")
+    categories = _chain(subject.category)
+    root = categories[-1]
+    areas = _chain(subject.area) if subject.area else []
+    rules = (
+        Responsibility.objects.select_related(
+            "category__parent__parent", "area__parent__parent__parent", "lead_department"
+        )
+        .prefetch_related("co_departments")
+        .order_by("pk")
+    )
+    checks = [_check(rule, subject, categories, areas) for rule in rules if _chain(rule.category)[-1] == root]
+    # Highest rank first; between equal ranks the older rule.
+    checks.sort(key=lambda c: (*(-r for r in c.rank), c.rule.pk))
+    winner = next((c for c in checks if c.applies), None)
+    if winner is None:
+        return Outcome(checks, "没有适用的规则" if checks else f"“{root.name}”下没有规则")
+    winner.fired = True
+    for check in checks:
+        if check.applies and not check.fired:
+            check.outranked_by = winner.rule
+    checks.sort(key=lambda c: not c.fired)
+    return Outcome(checks)

@@ -1,0 +1,207 @@
+"""The learning loop: dispatchers' corrections become labels, and the next model learns them."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from hotline.core.enums import Channel, LabelSource, SuggestionSource, TicketStatus
+from hotline.routing import classifier
+from hotline.routing.decision import AppealFacts, decide
+from hotline.routing.labels import collect_labels
+from hotline.routing.models import ModelTarget, RetrainState, RoutingSettings, TrainingLabel
+from hotline.routing.retrain import run_retrain
+from hotline.routing.selectors import active_model_version
+from hotline.tickets import actions
+from hotline.tickets.models import Ticket
+from tests.factories import make_ticket
+from tests.routing.conftest import close, corpus, register
+
+pytestmark = pytest.mark.django_db
+
+PLACES = ["幸福路", "人民大道", "光明小区", "新华里", "滨河路", "东风街道", "建设街", "和平里", "南湖路"]
+PROBE = "邻居家装修电钻噪音太吵了"
+
+
+def write_corpus(path: Path, texts: list[str], labels: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label"])
+        writer.writerows(zip(texts, labels, strict=True))
+    return path
+
+
+@pytest.fixture
+def base(tmp_path, settings) -> tuple[list[str], list[str]]:
+    """A base corpus that files renovation noise under 城乡建设, used by every retrain."""
+    texts, labels = corpus(per_label=9)
+    for place in PLACES[:6]:
+        texts.append(f"{place}楼上装修噪音很大，电钻声吵得没法休息")
+        labels.append("城乡建设")
+    routing = {**settings.HOTLINE["ROUTING"], "RETRAIN_FOLDS": 3}
+    routing["BASE_CORPUS"] = str(write_corpus(tmp_path / "base.csv", texts, labels))
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": routing}
+    settings.HOTLINE_HOME = tmp_path
+    return texts, labels
+
+
+def receive(client, title: str, content: str, **fields) -> Ticket:
+    response = client.post("/appeals", {"channel": Channel.WEB, "title": title, "content": content, **fields})
+    assert response.status_code == 201, response.json()
+    return Ticket.objects.get(pk=response.json()["id"])
+
+
+def test_a_correction_changes_the_next_models_prediction(
+    base, tmp_path, staff, api_as, corpus_tree, rules_by_category, bureaus
+) -> None:
+    texts, labels = base
+    first = register(classifier.train(texts, labels), tmp_path / "v1", cv_macro_f1=0.5)
+    assert classifier.predict_top(classifier.load(first.path), PROBE)[0][0] == "城乡建设"
+    RoutingSettings.objects.create(auto_dispatch=False, threshold=0.9)
+    operator, dispatcher = api_as(staff["operator"]), api_as(staff["dispatcher"])
+
+    # Routing suggests the housing bureau (城乡建设); dispatchers send each to 环境保护 instead.
+    for place in PLACES:
+        ticket = receive(operator, f"{place}装修噪音扰民", "楼上每天装修，电钻噪音吵得没法休息。")
+        assert ticket.routing_decisions.get().suggestions[0]["lead"]["code"] == bureaus["城乡建设"].code
+        response = dispatcher.action(
+            ticket,
+            "dispatch",
+            {"lead_department_id": bureaus["环境保护"].pk, "category_id": corpus_tree["环境保护"].pk},
+        )
+        assert response.status_code == 200, response.json()
+
+    report = run_retrain()
+
+    assert report["labels"] == 2 * len(PLACES)
+    corrections = TrainingLabel.objects.filter(source=LabelSource.DISPATCH_CORRECTION)
+    assert set(corrections.values_list("target", "label", "suggested")) == {
+        (ModelTarget.CATEGORY, "环境保护", "城乡建设"),
+        (ModelTarget.DEPARTMENT, bureaus["环境保护"].code, bureaus["城乡建设"].code),
+    }
+    assert {label.created_by for label in corrections} == {staff["dispatcher"]}
+    assert report["category"]["trained"] and report["category"]["active"]
+    assert report["category"]["examples"] == len(texts) + len(PLACES)
+    assert "达到 20 条样本的承办单位只有 0 个" in report["department"]["reason"]
+    second = active_model_version()
+    assert second.version == first.version + 1
+    assert classifier.predict_top(classifier.load(second.path), PROBE)[0][0] == "环境保护"
+    # The next such appeal is suggested to the environment bureau.
+    decision = decide(AppealFacts(title="装修噪音", content=PROBE))
+    assert decision.suggestions[0].lead == bureaus["环境保护"]
+    assert RetrainState.objects.get().last_report["category"]["version"] == second.version
+
+
+def test_a_category_changed_at_dispatch_is_a_label(staff, api_as, corpus_tree, rules_by_category) -> None:
+    RoutingSettings.objects.create(auto_dispatch=False, threshold=0.9)
+    ticket = receive(api_as(staff["operator"]), "噪音", "装修噪音", category_id=corpus_tree["城乡建设"].pk)
+    actions.do_dispatch_ticket(
+        ticket,
+        staff["dispatcher"],
+        lead_department_id=rules_by_category["城乡建设"].lead_department_id,
+        category_id=corpus_tree["环境保护/其他"].pk,
+    )
+    assert collect_labels() == 1
+    label = TrainingLabel.objects.get()
+    assert (label.target, label.label, label.suggested, label.source) == (
+        ModelTarget.CATEGORY,
+        "环境保护",
+        "城乡建设",
+        LabelSource.CATEGORY_CHANGE,
+    )
+    assert label.text == "噪音\n装修噪音"
+
+
+def test_an_upheld_return_is_a_label_and_collecting_twice_adds_nothing(staff, departments) -> None:
+    ticket = make_ticket(actor=staff["operator"])
+    actions.do_dispatch_ticket(ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk)
+    actions.do_return_assignment(ticket, staff["housing"], reason="不属于本单位职责")
+    lead = ticket.assignments.get()
+    actions.do_review_return(
+        ticket,
+        staff["dispatcher"],
+        assignment_id=lead.pk,
+        uphold=True,
+        lead_department_id=departments["water"].pk,
+    )
+
+    assert collect_labels() == 1  # the first dispatch had no routing decision before it: no label
+    label = TrainingLabel.objects.get()
+    assert (label.target, label.label, label.suggested, label.source) == (
+        ModelTarget.DEPARTMENT,
+        departments["water"].code,
+        departments["housing"].code,
+        LabelSource.UPHELD_RETURN,
+    )
+    assert collect_labels() == 0
+    assert TrainingLabel.objects.count() == 1
+
+
+def test_what_the_system_dispatched_itself_is_no_correction(
+    staff, api_as, corpus_tree, rules_by_category
+) -> None:
+    ticket = receive(api_as(staff["operator"]), "路灯", "路灯不亮", category_id=corpus_tree["城乡建设"].pk)
+    assert ticket.status == TicketStatus.DISPATCHED
+    assert collect_labels() == 0
+
+
+def test_with_enough_history_a_department_model_suggests_departments_directly(
+    base, staff, departments, settings
+) -> None:
+    routing = {**settings.HOTLINE["ROUTING"], "DEPARTMENT_MODEL_MIN_EXAMPLES": 3, "BASE_CORPUS": ""}
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": routing}
+    texts, labels = corpus(per_label=9)
+    lead = {"城乡建设": departments["housing"], "环境保护": departments["water"]}
+    for text, label in zip(texts, labels, strict=True):
+        if label in lead:  # closed without a category: only the department is known
+            close(staff, make_ticket(title="来电", content=text), lead[label], None)
+
+    report = run_retrain()
+
+    assert not report["category"]["trained"]
+    assert report["department"]["trained"]
+    assert report["department"]["examples"] == 18
+    assert active_model_version(ModelTarget.DEPARTMENT).labels == ["B01", "B02"]
+    decision = decide(AppealFacts(title="垃圾", content="光明小区垃圾堆积发臭，请尽快处理。"))
+    by_model = [s for s in decision.suggestions if s.source == SuggestionSource.MODEL]
+    assert by_model and by_model[0].lead == departments["water"]
+    assert by_model[0].reason.startswith("承办单位模型 department-v1 预测")
+    assert by_model[0].terms
+
+
+def test_too_few_examples_train_nothing_and_say_why(base, settings) -> None:
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"], "BASE_CORPUS": ""}}
+    report = run_retrain()
+    assert report["category"] == {"trained": False, "reason": "标签少于 2 类（0 类）", "examples": 0}
+    assert active_model_version() is None
+
+
+def test_the_worker_schedules_the_retrain(settings, django_capture_on_commit_callbacks) -> None:
+    settings.HOTLINE_RETRAIN_INTERVAL = 3600
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+    def worker() -> str:
+        out = io.StringIO()
+        call_command("worker", "--once", "--no-sweep", stdout=out)
+        return out.getvalue()
+
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        assert "retrain enqueued" in worker()
+    assert len(enqueued) == 1
+    assert RetrainState.objects.get().last_enqueued_at is not None
+    assert worker() == ""  # within the hour: not again
+    settings.HOTLINE_RETRAIN_INTERVAL = 0
+    RetrainState.objects.update(last_enqueued_at=None)
+    assert worker() == ""  # switched off
+
+
+def test_hotline_model_retrain_prints_the_report(base, settings) -> None:
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"], "BASE_CORPUS": ""}}
+    out = io.StringIO()
+    call_command("model", "retrain", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["labels"] == 0
+    assert report["category"]["trained"] is False
