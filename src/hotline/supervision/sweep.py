@@ -47,7 +47,8 @@ from hotline.core.enums import (
 from hotline.notifications.actions import Draft, enqueue_pending_delivery, store_notifications
 from hotline.notifications.backends import configured_backends
 from hotline.notifications.models import Notification
-from hotline.sla.calendar import is_workday
+from hotline.sla.calendar import Calendar
+from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
 from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
 from hotline.supervision.models import Supervision, SweepState
@@ -126,7 +127,7 @@ def open_assignments() -> QuerySet[Assignment]:
     )
 
 
-def overdue_bound(now: datetime, workdays: int) -> datetime:
+def overdue_bound(now: datetime, workdays: int, calendar: Calendar | None = None) -> datetime:
     """Deadlines before this moment are at least `workdays` working days overdue at `now`.
 
     0 means overdue at all (the deadline has passed). For n >= 1 a deadline on day D counts as n
@@ -135,11 +136,12 @@ def overdue_bound(now: datetime, workdays: int) -> datetime:
     """
     if workdays == 0:
         return now + timedelta(microseconds=1)
+    calendar = calendar or Calendar()
     local = clock.localtime(now)
     day = local.date()
     counted = 0
     while counted < workdays:
-        if is_workday(day):
+        if calendar.day(day).is_workday:
             counted += 1
         day -= timedelta(days=1)
     # Every deadline on `day` or earlier has `workdays` working days after it up to today.
@@ -173,6 +175,16 @@ class _Sweep:
         self.channels = [(b.channel, b.stores_only) for b in configured_backends()]
         self.sends = False  # stored something a task must send
         self.grown: dict[str, int] = {}
+        # The city's calendar: the ladder and the digest count the city's working days, whatever
+        # local holidays a unit has (one set-based statement per step serves every unit).
+        self.calendar = calendar_for(None)
+        today = self.calendar.day(clock.localtime(now).date())
+        if today.assumed:
+            logger.warning(
+                "the holidays of %s are unknown: the sweep counts its working days by the weekday rule "
+                "until they are entered (admin: 日历例外, 已录入年度)",
+                today.day.year,
+            )
 
     def grew(self, model: Any, n: int) -> None:
         """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL)."""
@@ -304,7 +316,12 @@ class _Sweep:
         at = self.rules.daily_reminder_at
         local = clock.localtime(self.now)
         today = local.date()
-        if at is None or not is_workday(today) or local.time() < at or state.last_daily_on == today:
+        if (
+            at is None
+            or not self.calendar.day(today).is_workday
+            or local.time() < at
+            or state.last_daily_on == today
+        ):
             return
         state.last_daily_on = local.date()
         rows = (
@@ -404,7 +421,7 @@ class _Sweep:
     def escalate(self) -> None:
         """The ladder 催办 -> 督办 -> 挂牌 -> 提级 by working days overdue; the highest step reached."""
         steps = self.rules.escalation
-        bounds = [overdue_bound(self.now, days) for _kind, days in steps]
+        bounds = [overdue_bound(self.now, days, self.calendar) for _kind, days in steps]
         ladder = [k.value for k in ESCALATION_LADDER]
         for i, (kind, days) in enumerate(steps):
             rows = open_assignments().filter(due_at__lt=bounds[i])
