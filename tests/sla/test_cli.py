@@ -2,9 +2,11 @@
 
 import io
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.core.management import ManagementUtility, call_command
+from django.db import connections
 
 from hotline.sla.models import CalendarOverride, CalendarYear
 
@@ -19,11 +21,13 @@ def run(*args: str) -> str:
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """As `hotline calendar ...` runs from a shell: the exit code, stdout and stderr."""
-    try:
-        ManagementUtility(["hotline", "calendar", *args]).execute()
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
+    # run_from_argv closes the database connections when it ends, which would end the test's transaction.
+    with mock.patch.object(connections, "close_all"):
+        try:
+            ManagementUtility(["hotline", "calendar", *args]).execute()
+            code = 0
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
     captured = capsys.readouterr()
     return code, captured.out.strip(), captured.err
 
