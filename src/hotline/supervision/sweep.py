@@ -30,7 +30,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import JSONObject, Lower, Replace, Trim
 
 from hotline.core import clock
@@ -52,7 +52,7 @@ from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
 from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
 from hotline.supervision.models import Supervision, SweepState
-from hotline.supervision.sql import EpochInt, ShareReached, insert_select, text
+from hotline.supervision.sql import Absent, EpochInt, ShareReached, insert_rows, insert_select, text
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 logger = logging.getLogger("hotline.supervision")
@@ -78,6 +78,12 @@ UPDATES = ("overdue_marked", "resolved")
 # table still counted as nearly empty, the planner answers the next NOT EXISTS by scanning it once
 # per candidate instead of looking each one up in the index (seconds instead of milliseconds).
 ANALYZE_AFTER = 10_000
+# The per-assignment rules write in windows of this many assignment ids, one statement each. A rule's
+# NOT EXISTS reads the table that the same statement writes to; over a table that the planner still
+# believes empty (the first sweep), it rescans the new rows once per candidate, so one statement over
+# a million assignments grows quadratically. Windows bound that, and between them `grew()` refreshes
+# the statistics, after which the planner probes the index instead.
+WINDOW = 50_000
 
 
 @dataclass
@@ -163,6 +169,22 @@ def _normalised_address() -> Func:
     return Lower(Replace(Replace(Trim("address"), Value(" "), Value("")), Value("\u3000"), Value("")))
 
 
+# The columns of the supervision orders that the grouped rules open (the others keep their defaults).
+ORDER_FIELDS = (
+    "ticket",
+    "assignment",
+    "department",
+    "kind",
+    "reason",
+    "reason_text",
+    "assignment_due_at",
+    "subject",
+    "created_at",
+    "dedupe_key",
+    "sweep_run",
+)
+
+
 # --- the sweep ------------------------------------------------------------------------------------
 
 
@@ -174,7 +196,9 @@ class _Sweep:
         self.report = SweepReport(started_at=now)
         self.channels = [(b.channel, b.stores_only) for b in configured_backends()]
         self.sends = False  # stored something a task must send
-        self.grown: dict[str, int] = {}
+        self.grown: dict[str, int] = {}  # rows this sweep added, per table
+        self.analyzed_at: dict[str, int] = {}  # ... when it last ran ANALYZE on the table
+        self.id_span: tuple[int, int] | None = None
         # The city's calendar: the ladder and the digest count the city's working days, whatever
         # local holidays a unit has (one set-based statement per step serves every unit).
         self.calendar = calendar_for(None)
@@ -186,14 +210,28 @@ class _Sweep:
                 today.day.year,
             )
 
+    def windows(self, rows: QuerySet[Assignment]) -> Iterator[QuerySet[Assignment]]:
+        """`rows` cut into windows of assignment ids (see WINDOW)."""
+        if self.id_span is None:
+            bounds = open_assignments().aggregate(lo=Min("pk"), hi=Max("pk"))
+            self.id_span = (bounds["lo"] or 0, bounds["hi"] or 0)
+        lo, hi = self.id_span
+        for start in range(lo, hi + 1, WINDOW):
+            yield rows.filter(pk__gte=start, pk__lt=start + WINDOW)
+
     def grew(self, model: Any, n: int) -> None:
-        """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL)."""
+        """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL).
+
+        At ANALYZE_AFTER new rows, then each time the sweep's rows in it have doubled: what the
+        planner must learn is that the table is no longer empty, and each ANALYZE of a large table
+        costs a few tenths of a second, so a sweep that writes a million rows runs a handful."""
         table = model._meta.db_table
         self.grown[table] = self.grown.get(table, 0) + n
-        if self.grown[table] >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        due = self.analyzed_at.get(table, ANALYZE_AFTER // 2) * 2
+        if self.grown[table] >= due and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-            self.grown[table] = 0
+            self.analyzed_at[table] = self.grown[table]
 
     # notifications ---------------------------------------------------------------------------
 
@@ -220,7 +258,7 @@ class _Sweep:
         for channel, stores_only in self.channels:
             n = insert_select(
                 Notification,
-                rows if told is None else rows.exclude(told(channel=channel)),
+                rows if told is None else rows.filter(Absent(told(channel=channel))),
                 {
                     "recipient": None,
                     "department": department,
@@ -264,18 +302,25 @@ class _Sweep:
         late = open_assignments().filter(
             status=AssignmentStatus.PENDING, **{f"{column}__isnull": False, f"{column}__lte": self.now}
         )
-        n = self.notify_rows(
-            late,
-            told=partial(self.told, reason, column),
-            key=text(f"{rule}:", F("pk"), ":", EpochInt(column)),
-            reason=reason,
-            message=text(
-                "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{label}时限已过，请尽快{label}。"
-            ),
-            department=F("department_id"),
-            ticket=F("ticket_id"),
-            assignment=F("pk"),
-            deadline=F(column),
+        n = sum(
+            self.notify_rows(
+                window,
+                told=partial(self.told, reason, column),
+                key=text(f"{rule}:", F("pk"), ":", EpochInt(column)),
+                reason=reason,
+                message=text(
+                    "工单 ",
+                    F("ticket__number"),
+                    "「",
+                    F("ticket__title"),
+                    f"」{label}时限已过，请尽快{label}。",
+                ),
+                department=F("department_id"),
+                ticket=F("ticket_id"),
+                assignment=F("pk"),
+                deadline=F(column),
+            )
+            for window in self.windows(late)
         )
         self.report.add(rule, n)
 
@@ -291,23 +336,26 @@ class _Sweep:
                 reached = reached.exclude(
                     ShareReached(F("dispatched_at"), F("due_at"), self.now, percents[i + 1])
                 )
-            n = self.notify_rows(
-                reached,
-                told=partial(self.told, NotificationReason.DUE_SOON, "due_at", level__gte=p),
-                key=text("due_soon:", F("pk"), ":", EpochInt("due_at"), f":{p}"),
-                reason=NotificationReason.DUE_SOON,
-                message=text(
-                    "工单 ",
-                    F("ticket__number"),
-                    "「",
-                    F("ticket__title"),
-                    f"」已用去 {p}% 的办理时间，请抓紧办理。",
-                ),
-                department=F("department_id"),
-                ticket=F("ticket_id"),
-                assignment=F("pk"),
-                level=p,
-                deadline=F("due_at"),
+            n = sum(
+                self.notify_rows(
+                    window,
+                    told=partial(self.told, NotificationReason.DUE_SOON, "due_at", level__gte=p),
+                    key=text("due_soon:", F("pk"), ":", EpochInt("due_at"), f":{p}"),
+                    reason=NotificationReason.DUE_SOON,
+                    message=text(
+                        "工单 ",
+                        F("ticket__number"),
+                        "「",
+                        F("ticket__title"),
+                        f"」已用去 {p}% 的办理时间，请抓紧办理。",
+                    ),
+                    department=F("department_id"),
+                    ticket=F("ticket_id"),
+                    assignment=F("pk"),
+                    level=p,
+                    deadline=F("due_at"),
+                )
+                for window in self.windows(reached)
             )
             self.report.add("due_soon", n)
 
@@ -433,40 +481,48 @@ class _Sweep:
                 kind__in=ladder[ladder.index(kind.value) :],
             )
             late = f"已超期 {days} 个工作日以上" if days else "已超期"
-            what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else kind.label
-            n = insert_select(
-                Supervision,
-                rows.exclude(Exists(done)),
-                {
-                    "ticket": F("ticket_id"),
-                    "assignment": F("pk"),
-                    # 提级办理: the level above takes the matter over.
-                    "department": F("department__parent_id")
-                    if kind == SupervisionKind.ELEVATION
-                    else F("department_id"),
-                    "kind": kind.value,
-                    "reason": SupervisionReason.OVERDUE.value,
-                    "reason_text": text(
-                        "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{late}，{what}。"
-                    ),
-                    "assignment_due_at": F("due_at"),
-                    "subject": "",
-                    "created_by": None,
-                    "created_at": self.now,
-                    "deadline": None,
-                    "is_public": kind in PUBLIC_KINDS,
-                    "resolved_at": None,
-                    "resolved_by": None,
-                    "resolution_note": "",
-                    "dedupe_key": text(f"overdue:{kind.value}:", F("pk"), ":", EpochInt("due_at")),
-                    "sweep_run": self.run_id,
-                },
-                unique="dedupe_key",
-            )
+            what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else str(kind.label)
+            n = 0
+            for window in self.windows(rows.filter(Absent(Exists(done)))):
+                n += self.open_escalations(window, kind, late, what)
             self.report.add(f"escalation_{kind.value}", n)
-            self.grew(Supervision, n)
             if n:
                 self.follow_up(SupervisionReason.OVERDUE, kind)
+
+    def open_escalations(
+        self, rows: QuerySet[Assignment], kind: SupervisionKind, late: str, what: str
+    ) -> int:
+        n = insert_select(
+            Supervision,
+            rows,
+            {
+                "ticket": F("ticket_id"),
+                "assignment": F("pk"),
+                # 提级办理: the level above takes the matter over.
+                "department": F("department__parent_id")
+                if kind == SupervisionKind.ELEVATION
+                else F("department_id"),
+                "kind": kind.value,
+                "reason": SupervisionReason.OVERDUE.value,
+                "reason_text": text(
+                    "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{late}，{what}。"
+                ),
+                "assignment_due_at": F("due_at"),
+                "subject": "",
+                "created_by": None,
+                "created_at": self.now,
+                "deadline": None,
+                "is_public": kind in PUBLIC_KINDS,
+                "resolved_at": None,
+                "resolved_by": None,
+                "resolution_note": "",
+                "dedupe_key": text(f"overdue:{kind.value}:", F("pk"), ":", EpochInt("due_at")),
+                "sweep_run": self.run_id,
+            },
+            unique="dedupe_key",
+        )
+        self.grew(Supervision, n)
+        return n
 
     def repeated(self) -> None:
         """The same issue reported REPEAT_COUNT times in the window: one order on its latest open ticket."""
@@ -530,7 +586,7 @@ class _Sweep:
     def open_orders(self, reason: SupervisionReason, groups: dict[str, tuple[int, int, str]]) -> None:
         """Supervision orders on tickets, addressed to each ticket's lead unit still at work."""
         for batch in _chunks(groups.items(), self.rules.batch_size):
-            Supervision.objects.bulk_create(list(self._orders(reason, batch)), ignore_conflicts=True)
+            insert_rows(Supervision, ORDER_FIELDS, self._orders(reason, batch), unique="dedupe_key")
         n = self.opened(reason, SupervisionKind.ORDER).count()
         self.report.add(reason.value, n)
         self.grew(Supervision, n)
@@ -539,7 +595,8 @@ class _Sweep:
 
     def _orders(
         self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, str]]]
-    ) -> Iterator[Supervision]:
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of ORDER_FIELDS (tuples, not model instances: tens of thousands at the first sweep)."""
         ids = [ticket for _subject, (ticket, _n, _what) in batch]
         tickets = dict(
             (pk, (number, title))
@@ -568,18 +625,18 @@ class _Sweep:
             else:
                 text_ = f"工单 {number}「{title}」已被退单 {n} 次，督办。"
                 key = f"returned:{ticket}"
-            yield Supervision(
-                ticket_id=ticket,
-                assignment_id=assignment,
-                department_id=dept,
-                kind=SupervisionKind.ORDER,
-                reason=reason,
-                reason_text=text_,
-                assignment_due_at=due,
-                subject=subject if reason == SupervisionReason.REPEATED else "",
-                created_at=self.now,
-                dedupe_key=key,
-                sweep_run=self.run_id,
+            yield (
+                ticket,
+                assignment,
+                dept,
+                SupervisionKind.ORDER.value,
+                reason.value,
+                text_,
+                due,
+                subject if reason == SupervisionReason.REPEATED else "",
+                self.now,
+                key,
+                self.run_id,
             )
 
     def resolve_settled(self) -> None:
