@@ -78,12 +78,12 @@ UPDATES = ("overdue_marked", "resolved")
 # table still counted as nearly empty, the planner answers the next NOT EXISTS by scanning it once
 # per candidate instead of looking each one up in the index (seconds instead of milliseconds).
 ANALYZE_AFTER = 10_000
-# The per-assignment rules write in windows of this many assignment ids, one statement each. A rule's
-# NOT EXISTS reads the table that the same statement writes to; over a table that the planner still
-# believes empty (the first sweep), it rescans the new rows once per candidate, so one statement over
-# a million assignments grows quadratically. Windows bound that, and between them `grew()` refreshes
-# the statistics, after which the planner probes the index instead.
-WINDOW = 50_000
+# Catching up: when no sweep ran in this long (never, or the worker was down), a sweep may have
+# hundreds of thousands of rows to write at once, and writes them differently (`_Sweep.windows`).
+CATCH_UP_AFTER = timedelta(hours=1)
+# ... in windows of assignment ids, one statement each: the first covers FIRST_WINDOW ids, each next
+# one twice as many (a handful of statements for a million assignments).
+FIRST_WINDOW = 25_000
 
 
 @dataclass
@@ -199,6 +199,7 @@ class _Sweep:
         self.grown: dict[str, int] = {}  # rows this sweep added, per table
         self.analyzed_at: dict[str, int] = {}  # ... when it last ran ANALYZE on the table
         self.id_span: tuple[int, int] | None = None
+        self.catching_up = False
         # The city's calendar: the ladder and the digest count the city's working days, whatever
         # local holidays a unit has (one set-based statement per step serves every unit).
         self.calendar = calendar_for(None)
@@ -211,13 +212,32 @@ class _Sweep:
             )
 
     def windows(self, rows: QuerySet[Assignment]) -> Iterator[QuerySet[Assignment]]:
-        """`rows` cut into windows of assignment ids (see WINDOW)."""
+        """`rows` as they are, or, when catching up, cut into windows of assignment ids.
+
+        Why: a rule's "not done yet" test reads the table that the same statement writes to. When the
+        planner expects no row to match it (nothing of the kind stored yet, as in a first sweep), it
+        picks a nested loop over a sequential scan of that table, which the statement's own INSERT
+        grows as it runs: quadratic, most of the 140 s that the first sweep over a million
+        assignments took. Catching up, each statement writes a bounded window, the later and larger
+        windows are planned knowing that the table has grown (`grew()` refreshes its statistics),
+        and the test is an index probe per candidate (`Absent`). In the steady state, a few
+        hundred rows per sweep, one statement and the planner's own anti-join are faster.
+        """
+        if not self.catching_up:
+            yield rows
+            return
         if self.id_span is None:
             bounds = open_assignments().aggregate(lo=Min("pk"), hi=Max("pk"))
             self.id_span = (bounds["lo"] or 0, bounds["hi"] or 0)
-        lo, hi = self.id_span
-        for start in range(lo, hi + 1, WINDOW):
-            yield rows.filter(pk__gte=start, pk__lt=start + WINDOW)
+        start, hi = self.id_span
+        size = FIRST_WINDOW
+        while start <= hi:
+            yield rows.filter(pk__gte=start, pk__lt=start + size)
+            start, size = start + size, size * 2
+
+    def absent(self, exists: Exists) -> Any:
+        """NOT EXISTS: as an index probe per candidate when catching up (see `windows`)."""
+        return Absent(exists) if self.catching_up else ~exists
 
     def grew(self, model: Any, n: int) -> None:
         """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL).
@@ -258,7 +278,7 @@ class _Sweep:
         for channel, stores_only in self.channels:
             n = insert_select(
                 Notification,
-                rows if told is None else rows.filter(Absent(told(channel=channel))),
+                rows if told is None else rows.filter(self.absent(told(channel=channel))),
                 {
                     "recipient": None,
                     "department": department,
@@ -483,7 +503,7 @@ class _Sweep:
             late = f"已超期 {days} 个工作日以上" if days else "已超期"
             what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else str(kind.label)
             n = 0
-            for window in self.windows(rows.filter(Absent(Exists(done)))):
+            for window in self.windows(rows.filter(self.absent(Exists(done)))):
                 n += self.open_escalations(window, kind, late, what)
             self.report.add(f"escalation_{kind.value}", n)
             if n:
@@ -653,6 +673,8 @@ class _Sweep:
         self.report.add("resolved", n)
 
     def run(self, state: SweepState) -> SweepReport:
+        last = state.last_started_at
+        self.catching_up = last is None or abs(self.now - last) > CATCH_UP_AFTER
         self.deadline_passed("sign_overdue", "sign_due_at", NotificationReason.SIGN_OVERDUE, "签收")
         self.deadline_passed(
             "response_overdue", "response_due_at", NotificationReason.RESPONSE_OVERDUE, "响应"
