@@ -20,8 +20,8 @@ class Notification(models.Model):
     The foreign keys have no constraint in the database (Django still cascades deletions): the
     sweep writes hundreds of thousands of notifications in one transaction, each built by the
     database from the very rows it points to, and PostgreSQL would check every key of every row
-    again at commit — five deferred checks per row, each locking the row it points to, which was
-    the largest single cost of the first sweep (docs/adr/0003-supervision.md).
+    again at commit — five deferred checks per row, each locking the row it points to: a quarter
+    of the first sweep's time (docs/adr/0003-supervision.md).
     """
 
     recipient = models.ForeignKey(

@@ -8,11 +8,12 @@ times. Each rule is a few set-based statements, whatever the number of open assi
 - the new rows are written by the database from that same query (INSERT ... SELECT, see `sql.py`)
   with ON CONFLICT DO NOTHING on their unique dedupe keys, so that a second run creates nothing;
 - the supervisions opened by this run (`sweep_run`) then get their timeline events and their
-  notifications the same way; overdue assignments are marked with one UPDATE.
+  notifications the same way; overdue assignments are marked with one UPDATE;
+- a sweep that catches up over a backlog writes each rule in windows of assignment ids (`windows`).
 
 The rules that group (repetition, returns, the daily digest) read grouped counts, a few rows per
-group, and write with `bulk_create(ignore_conflicts=True)`. Sweeps lock the `SweepState` row, so two
-never overlap.
+group, and write rows made in Python (`insert_rows`, or `bulk_create` for the digest). Sweeps lock
+the `SweepState` row, so two never overlap.
 
 What counts as open: an assignment pending or accepted (a returned one waits for dispatch; an
 answered or withdrawn one is done), not suspended (`paused_since` set), on a ticket that is not
@@ -217,11 +218,12 @@ class _Sweep:
         Why: a rule's "not done yet" test reads the table that the same statement writes to. When the
         planner expects no row to match it (nothing of the kind stored yet, as in a first sweep), it
         picks a nested loop over a sequential scan of that table, which the statement's own INSERT
-        grows as it runs: quadratic, most of the 140 s that the first sweep over a million
-        assignments took. Catching up, each statement writes a bounded window, the later and larger
-        windows are planned knowing that the table has grown (`grew()` refreshes its statistics),
-        and the test is an index probe per candidate (`Absent`). In the steady state, a few
-        hundred rows per sweep, one statement and the planner's own anti-join are faster.
+        grows as it runs: quadratic (at 300,000 assignments, statements of several seconds where
+        a window takes a few tenths; docs/adr/0003-supervision.md). Catching up, each statement
+        writes a bounded window, the later and larger windows are planned knowing that the table
+        has grown (`grew()` refreshes its statistics), and the test is an index probe per candidate
+        (`Absent`). In the steady state, a few hundred rows per sweep, one statement and the
+        planner's own anti-join are faster.
         """
         if not self.catching_up:
             yield rows
