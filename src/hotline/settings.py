@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hotline.taxonomy",
     "hotline.notifications",
     "hotline.supervision",
+    "hotline.sla",
     "hotline.intake",
     "hotline.tickets",
     "hotline.feedback",
@@ -126,9 +127,14 @@ LOGGING = {
 # Domain settings (per-city differences are configuration, not code).
 HOTLINE: dict[str, Any] = {
     "CITY_NAME": os.environ.get("HOTLINE_CITY_NAME", "示范市"),
+    # Deadlines when no deadline policy (admin: 时限规则) sets them; see sla/policies.py.
+    "SIGN_WORKING_HOURS": 2,
+    "URGENT_RESPONSE_MINUTES": 30,
     "HANDLING_WORKDAYS": 3,
     "COMPLEX_HANDLING_WORKDAYS": 5,
-    "URGENT_RESPONSE_MINUTES": 30,
+    "CALLBACK_WORKDAYS": 2,
+    # Local working hours of a working day; sign-off deadlines and suspensions count only these.
+    "WORKING_HOURS": [("09:00", "12:00"), ("13:30", "17:30")],
     # Smart dispatch. AUTO_DISPATCH and THRESHOLD are the defaults of the admin-editable
     # routing.RoutingSettings row; the rest is read from here only.
     "ROUTING": {

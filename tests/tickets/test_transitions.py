@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
-from hotline.core.enums import AssignmentRole, AssignmentStatus, Kind, Role, TicketStatus
+from hotline.core.enums import AssignmentRole, AssignmentStatus, Kind, Role, SuspensionReason, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden
 from hotline.intake.models import Appeal
 from hotline.tickets import actions
@@ -91,6 +92,30 @@ def _prepare_close(flow: Flow, ticket: Ticket) -> Ticket:
 def _bind_merge(flow: Flow, ticket: Ticket) -> Call:
     target = flow.new()
     return lambda actor: actions.do_merge_ticket(ticket, actor, into_ticket_id=target.pk)
+
+
+def _actor_working(flow: Flow, ticket: Ticket) -> User:
+    """The department with an accepted assignment: the co-handler once it signed, else the lead."""
+    co = _co_water(flow, ticket)
+    return flow.user("water" if co is not None and co.status == AssignmentStatus.ACCEPTED else "housing")
+
+
+def _prepare_resume(flow: Flow, ticket: Ticket) -> Ticket:
+    ticket = _prepare_answer(flow, ticket)
+    return actions.do_suspend_assignment(
+        ticket, _actor_working(flow, ticket), reason=SuspensionReason.CITIZEN_UNREACHABLE
+    )
+
+
+def _request(flow: Flow, ticket: Ticket, actor: User) -> Ticket:
+    return actions.do_request_extension(
+        ticket, actor, reason="需协调多个部门现场勘查", requested_due_at=datetime(2099, 1, 5, 17, tzinfo=UTC)
+    )
+
+
+def _prepare_review_extension(flow: Flow, ticket: Ticket) -> Ticket:
+    ticket = _prepare_answer(flow, ticket)
+    return _request(flow, ticket, _actor_working(flow, ticket))
 
 
 @dataclass(frozen=True)
@@ -184,6 +209,32 @@ WAYS: dict[str, Way] = {
         bind=_bind_merge,
         actor=_fixed("operator"),
         results=dict.fromkeys(HANDLING, S.MERGED),
+    ),
+    "suspend": Way(
+        prepare=_prepare_answer,
+        bind=lambda flow, t: (
+            lambda actor: actions.do_suspend_assignment(t, actor, reason=SuspensionReason.AWAITING_MATERIAL)
+        ),
+        actor=_actor_working,
+        results={s: s for s in (S.DISPATCHED, S.ACCEPTED, S.REOPENED)},
+    ),
+    "resume": Way(
+        prepare=_prepare_resume,
+        bind=lambda flow, t: lambda actor: actions.do_resume_assignment(t, actor),
+        actor=_fixed("dispatcher"),
+        results={s: s for s in (S.DISPATCHED, S.ACCEPTED, S.REOPENED)},
+    ),
+    "request_extension": Way(
+        prepare=_prepare_answer,
+        bind=lambda flow, t: lambda actor: _request(flow, t, actor),
+        actor=_actor_working,
+        results={s: s for s in (S.DISPATCHED, S.ACCEPTED, S.REOPENED)},
+    ),
+    "review_extension": Way(
+        prepare=_prepare_review_extension,
+        bind=lambda flow, t: lambda actor: actions.do_review_extension(t, actor, approve=True),
+        actor=_fixed("supervisor"),
+        results={s: s for s in (S.DISPATCHED, S.ACCEPTED, S.REOPENED)},
     ),
 }
 

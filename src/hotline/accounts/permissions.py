@@ -22,6 +22,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "callback": frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}),
     "close": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "merge": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    "suspend": _DEPT_ROLES,
+    # Dispatch and supervisors may restart a clock that a department left stopped.
+    "resume": _DEPT_ROLES | {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
+    "request_extension": _DEPT_ROLES,
+    "review_extension": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

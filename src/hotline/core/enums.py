@@ -68,6 +68,29 @@ OPEN_ASSIGNMENT_STATUSES = frozenset(
 )
 
 
+class SuspensionReason(models.TextChoices):
+    CITIZEN_UNREACHABLE = "citizen_unreachable", _("无法联系诉求人")
+    AWAITING_MATERIAL = "awaiting_material", _("待诉求人补充材料")
+    THIRD_PARTY = "third_party", _("待第三方鉴定、检测或答复")
+    OTHER = "other", _("其他")
+
+
+class DelayCause(models.TextChoices):
+    """Whom the time lost to an upheld return (退单) is counted against."""
+
+    DEPARTMENT = "department", _("承办单位")
+    DISPATCH = "dispatch", _("派单错误")
+
+
+class DaySource(models.TextChoices):
+    """Why the work calendar says a day is (or is not) a working day."""
+
+    OVERRIDE = "override", _("日历例外")
+    STATUTORY = "statutory", _("法定节假日或调休")
+    WEEKDAY = "weekday", _("周一至周五上班")
+    ASSUMED = "assumed", _("年度安排未知，按周末规则推定")
+
+
 class Resolution(models.TextChoices):
     RESOLVED = "resolved", _("已解决")
     PARTLY = "partly", _("部分解决")

@@ -44,7 +44,7 @@ from hotline.core.errors import HotlineError
 from hotline.demo import vocabulary as V
 from hotline.directory.models import Department
 from hotline.intake.models import Appeal
-from hotline.sla.calendar import is_workday
+from hotline.sla.calendar import Calendar
 from hotline.taxonomy.models import Category
 from hotline.taxonomy.tree import merge_paths
 from hotline.tickets import actions
@@ -109,6 +109,9 @@ _EXTERNAL_PREFIX: dict[str, str] = {
 }
 
 # Calls per hour of the day (local time), roughly the shape of a city hotline's day.
+# The statutory calendar shapes the demo's traffic; a year it does not know follows the week (a guess
+# is harmless for made-up traffic).
+_CALENDAR = Calendar()
 HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.5, 4, 8, 10, 10, 9, 7, 7, 9, 9, 8, 7, 6, 6, 5, 4, 3, 2)
 # Departments and callbacks work in the daytime; the call centre (dispatch) around the clock.
 _DAYTIME_ACTIONS = frozenset(
@@ -419,7 +422,7 @@ class Planner:
         for _ in range(100):
             at = self.start + timedelta(seconds=self.rng.uniform(0, span))
             local = timezone.localtime(at)
-            weight = HOUR_WEIGHTS[local.hour] / top * (1.0 if is_workday(local.date()) else 0.7)
+            weight = HOUR_WEIGHTS[local.hour] / top * (1.0 if _CALENDAR.day(local.date()).is_workday else 0.7)
             if self.rng.random() < weight:
                 return at.replace(microsecond=0)
         return at.replace(microsecond=0)

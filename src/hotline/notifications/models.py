@@ -16,6 +16,12 @@ class Notification(models.Model):
 
     `dedupe_key` is unique: whoever stores a notification names it, and the same name is never
     stored twice. That is what lets the sweep run again and again without repeating itself.
+
+    The foreign keys have no constraint in the database (Django still cascades deletions): the
+    sweep writes hundreds of thousands of notifications in one transaction, each built by the
+    database from the very rows it points to, and PostgreSQL would check every key of every row
+    again at commit — five deferred checks per row, each locking the row it points to: a quarter
+    of the first sweep's time (docs/adr/0003-supervision.md).
     """
 
     recipient = models.ForeignKey(
@@ -26,6 +32,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # the inbox index below starts with it
+        db_constraint=False,  # see the class docstring
     )
     department = models.ForeignKey(
         "directory.Department",
@@ -35,6 +42,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # the inbox index below starts with it
+        db_constraint=False,  # see the class docstring
     )
     # With a department: only its members of this role (e.g. the head); without: this role citywide.
     role = models.CharField(_("收件角色"), max_length=16, choices=Role.choices, blank=True)
@@ -45,6 +53,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_constraint=False,  # see the class docstring
     )
     # Indexed below together with reason and deadline: the sweep asks "already told?" by these.
     assignment = models.ForeignKey(
@@ -55,6 +64,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # a partial index below
+        db_constraint=False,  # see the class docstring
     )
     supervision = models.ForeignKey(
         "supervision.Supervision",
@@ -64,6 +74,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # a partial index below
+        db_constraint=False,  # see the class docstring
     )
     reason = models.CharField(_("原因"), max_length=32, choices=NotificationReason.choices)
     # The rule's step: the percentage of the time for a deadline reminder, the ladder step for a

@@ -7,6 +7,7 @@ database builds the rows from the same SELECT that finds the candidates, and the
 decides what is new.
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -70,6 +71,19 @@ class ShareReached(Func):
         return sql, [*mp, *sp, *ep, *sp]
 
 
+class Absent(Func):
+    """NOT EXISTS, written so that PostgreSQL keeps it a subplan: one probe of the index per candidate.
+
+    A plain NOT EXISTS becomes an anti-join, planned from row estimates; when the statistics say that
+    no row matches yet (a new table, a reason or deadline never stored before), the planner picks a
+    nested loop over a sequential scan of the table, which the sweep's own INSERT grows as it runs:
+    quadratic in the number of candidates. A subplan is planned for one probe, i.e. the index.
+    """
+
+    template = "(%(expressions)s) IS NOT TRUE"
+    output_field = models.BooleanField()
+
+
 def text(*parts: Any) -> Concat:
     """Concatenation of literal strings and expressions (numbers are cast to text)."""
     pieces: list[Any] = []
@@ -126,3 +140,71 @@ def insert_select(
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return max(cursor.rowcount, 0)
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, unique: str
+) -> int:
+    """INSERT INTO model (fields) VALUES (...) ON CONFLICT (unique) DO NOTHING for each of `rows`,
+    made in Python; returns how many were inserted.
+
+    Rows are plain tuples in the order of `fields` (no model instances: `bulk_create` spends most of
+    its time on those and on per-row expressions); dates and JSON get their field's preparation.
+    Fields left out take the model field's default (NULL, or "" for text, as `bulk_create` does).
+    """
+    named = [model._meta.get_field(name) for name in fields]
+    given = [f for f in named if isinstance(f, models.Field)]
+    missing = [f for f in model._meta.concrete_fields if f.name not in fields and not f.primary_key]
+    if len(given) != len(named):
+        raise ValueError(f"{model.__name__}: {fields} are not all columns")
+    # Only these need converting; ids, numbers and text go to the driver as they are.
+    convert = [
+        (i, f.get_db_prep_save)
+        for i, f in enumerate(given)
+        if isinstance(f, models.DateField | models.JSONField | models.DecimalField | models.DurationField)
+    ]
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in missing]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, f.name)) for f in [*given, *missing])
+    marks = ", ".join(["%s"] * (len(given) + len(missing)))
+    statement = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT ({quote(_column(model, unique))}) DO NOTHING"
+    )
+    prepared = []
+    for row in rows:
+        values = list(row)
+        for i, prep in convert:
+            values[i] = prep(values[i], connection)
+        prepared.append(values + defaults)
+    if not prepared:
+        return 0
+    if connection.vendor == "postgresql":
+        return _copy_then_insert(model, [*given, *missing], prepared, unique)
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, prepared)
+        return max(cursor.rowcount, 0)
+
+
+def _copy_then_insert(
+    model: type[models.Model], fields: Sequence[models.Field], rows: list[list[Any]], unique: str
+) -> int:
+    """PostgreSQL: COPY the rows into a temporary table, then INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING from it. Row by row (even pipelined) the server parses and plans one INSERT per row, and a
+    single statement with thousands of parameters is slow to bind on the client; COPY is neither."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(_column(model, f.name)) for f in fields)
+    scratch = quote(f"_insert_{model._meta.db_table}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS SELECT {columns} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
+            f"ON CONFLICT ({quote(_column(model, unique))}) DO NOTHING"
+        )
+        inserted = max(cursor.rowcount, 0)
+        cursor.execute(f"DROP TABLE {scratch}")
+    return inserted

@@ -8,11 +8,12 @@ times. Each rule is a few set-based statements, whatever the number of open assi
 - the new rows are written by the database from that same query (INSERT ... SELECT, see `sql.py`)
   with ON CONFLICT DO NOTHING on their unique dedupe keys, so that a second run creates nothing;
 - the supervisions opened by this run (`sweep_run`) then get their timeline events and their
-  notifications the same way; overdue assignments are marked with one UPDATE.
+  notifications the same way; overdue assignments are marked with one UPDATE;
+- a sweep that catches up over a backlog writes each rule in windows of assignment ids (`windows`).
 
 The rules that group (repetition, returns, the daily digest) read grouped counts, a few rows per
-group, and write with `bulk_create(ignore_conflicts=True)`. Sweeps lock the `SweepState` row, so two
-never overlap.
+group, and write rows made in Python (`insert_rows`, or `bulk_create` for the digest). Sweeps lock
+the `SweepState` row, so two never overlap.
 
 What counts as open: an assignment pending or accepted (a returned one waits for dispatch; an
 answered or withdrawn one is done), not suspended (`paused_since` set), on a ticket that is not
@@ -30,7 +31,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import JSONObject, Lower, Replace, Trim
 
 from hotline.core import clock
@@ -47,11 +48,12 @@ from hotline.core.enums import (
 from hotline.notifications.actions import Draft, enqueue_pending_delivery, store_notifications
 from hotline.notifications.backends import configured_backends
 from hotline.notifications.models import Notification
-from hotline.sla.calendar import is_workday
+from hotline.sla.calendar import Calendar
+from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
 from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
 from hotline.supervision.models import Supervision, SweepState
-from hotline.supervision.sql import EpochInt, ShareReached, insert_select, text
+from hotline.supervision.sql import Absent, EpochInt, ShareReached, insert_rows, insert_select, text
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 logger = logging.getLogger("hotline.supervision")
@@ -77,6 +79,12 @@ UPDATES = ("overdue_marked", "resolved")
 # table still counted as nearly empty, the planner answers the next NOT EXISTS by scanning it once
 # per candidate instead of looking each one up in the index (seconds instead of milliseconds).
 ANALYZE_AFTER = 10_000
+# Catching up: when no sweep ran in this long (never, or the worker was down), a sweep may have
+# hundreds of thousands of rows to write at once, and writes them differently (`_Sweep.windows`).
+CATCH_UP_AFTER = timedelta(hours=1)
+# ... in windows of assignment ids, one statement each: the first covers FIRST_WINDOW ids, each next
+# one twice as many (a handful of statements for a million assignments).
+FIRST_WINDOW = 25_000
 
 
 @dataclass
@@ -126,7 +134,7 @@ def open_assignments() -> QuerySet[Assignment]:
     )
 
 
-def overdue_bound(now: datetime, workdays: int) -> datetime:
+def overdue_bound(now: datetime, workdays: int, calendar: Calendar | None = None) -> datetime:
     """Deadlines before this moment are at least `workdays` working days overdue at `now`.
 
     0 means overdue at all (the deadline has passed). For n >= 1 a deadline on day D counts as n
@@ -135,11 +143,12 @@ def overdue_bound(now: datetime, workdays: int) -> datetime:
     """
     if workdays == 0:
         return now + timedelta(microseconds=1)
+    calendar = calendar or Calendar()
     local = clock.localtime(now)
     day = local.date()
     counted = 0
     while counted < workdays:
-        if is_workday(day):
+        if calendar.day(day).is_workday:
             counted += 1
         day -= timedelta(days=1)
     # Every deadline on `day` or earlier has `workdays` working days after it up to today.
@@ -161,6 +170,22 @@ def _normalised_address() -> Func:
     return Lower(Replace(Replace(Trim("address"), Value(" "), Value("")), Value("\u3000"), Value("")))
 
 
+# The columns of the supervision orders that the grouped rules open (the others keep their defaults).
+ORDER_FIELDS = (
+    "ticket",
+    "assignment",
+    "department",
+    "kind",
+    "reason",
+    "reason_text",
+    "assignment_due_at",
+    "subject",
+    "created_at",
+    "dedupe_key",
+    "sweep_run",
+)
+
+
 # --- the sweep ------------------------------------------------------------------------------------
 
 
@@ -172,16 +197,63 @@ class _Sweep:
         self.report = SweepReport(started_at=now)
         self.channels = [(b.channel, b.stores_only) for b in configured_backends()]
         self.sends = False  # stored something a task must send
-        self.grown: dict[str, int] = {}
+        self.grown: dict[str, int] = {}  # rows this sweep added, per table
+        self.analyzed_at: dict[str, int] = {}  # ... when it last ran ANALYZE on the table
+        self.id_span: tuple[int, int] | None = None
+        self.catching_up = False
+        # The city's calendar: the ladder and the digest count the city's working days, whatever
+        # local holidays a unit has (one set-based statement per step serves every unit).
+        self.calendar = calendar_for(None)
+        today = self.calendar.day(clock.localtime(now).date())
+        if today.assumed:
+            logger.warning(
+                "the holidays of %s are unknown: the sweep counts its working days by the weekday rule "
+                "until they are entered (admin: 日历例外, 已录入年度)",
+                today.day.year,
+            )
+
+    def windows(self, rows: QuerySet[Assignment]) -> Iterator[QuerySet[Assignment]]:
+        """`rows` as they are, or, when catching up, cut into windows of assignment ids.
+
+        Why: a rule's "not done yet" test reads the table that the same statement writes to. When the
+        planner expects no row to match it (nothing of the kind stored yet, as in a first sweep), it
+        picks a nested loop over a sequential scan of that table, which the statement's own INSERT
+        grows as it runs: quadratic (at 300,000 assignments, statements of several seconds where
+        a window takes a few tenths; docs/adr/0003-supervision.md). Catching up, each statement
+        writes a bounded window, the later and larger windows are planned knowing that the table
+        has grown (`grew()` refreshes its statistics), and the test is an index probe per candidate
+        (`Absent`). In the steady state, a few hundred rows per sweep, one statement and the
+        planner's own anti-join are faster.
+        """
+        if not self.catching_up:
+            yield rows
+            return
+        if self.id_span is None:
+            bounds = open_assignments().aggregate(lo=Min("pk"), hi=Max("pk"))
+            self.id_span = (bounds["lo"] or 0, bounds["hi"] or 0)
+        start, hi = self.id_span
+        size = FIRST_WINDOW
+        while start <= hi:
+            yield rows.filter(pk__gte=start, pk__lt=start + size)
+            start, size = start + size, size * 2
+
+    def absent(self, exists: Exists) -> Any:
+        """NOT EXISTS: as an index probe per candidate when catching up (see `windows`)."""
+        return Absent(exists) if self.catching_up else ~exists
 
     def grew(self, model: Any, n: int) -> None:
-        """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL)."""
+        """Count new rows in a table; refresh its planner statistics when many came (PostgreSQL).
+
+        At ANALYZE_AFTER new rows, then each time the sweep's rows in it have doubled: what the
+        planner must learn is that the table is no longer empty, and each ANALYZE of a large table
+        costs a few tenths of a second, so a sweep that writes a million rows runs a handful."""
         table = model._meta.db_table
         self.grown[table] = self.grown.get(table, 0) + n
-        if self.grown[table] >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        due = self.analyzed_at.get(table, ANALYZE_AFTER // 2) * 2
+        if self.grown[table] >= due and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-            self.grown[table] = 0
+            self.analyzed_at[table] = self.grown[table]
 
     # notifications ---------------------------------------------------------------------------
 
@@ -208,7 +280,7 @@ class _Sweep:
         for channel, stores_only in self.channels:
             n = insert_select(
                 Notification,
-                rows if told is None else rows.exclude(told(channel=channel)),
+                rows if told is None else rows.filter(self.absent(told(channel=channel))),
                 {
                     "recipient": None,
                     "department": department,
@@ -252,18 +324,25 @@ class _Sweep:
         late = open_assignments().filter(
             status=AssignmentStatus.PENDING, **{f"{column}__isnull": False, f"{column}__lte": self.now}
         )
-        n = self.notify_rows(
-            late,
-            told=partial(self.told, reason, column),
-            key=text(f"{rule}:", F("pk"), ":", EpochInt(column)),
-            reason=reason,
-            message=text(
-                "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{label}时限已过，请尽快{label}。"
-            ),
-            department=F("department_id"),
-            ticket=F("ticket_id"),
-            assignment=F("pk"),
-            deadline=F(column),
+        n = sum(
+            self.notify_rows(
+                window,
+                told=partial(self.told, reason, column),
+                key=text(f"{rule}:", F("pk"), ":", EpochInt(column)),
+                reason=reason,
+                message=text(
+                    "工单 ",
+                    F("ticket__number"),
+                    "「",
+                    F("ticket__title"),
+                    f"」{label}时限已过，请尽快{label}。",
+                ),
+                department=F("department_id"),
+                ticket=F("ticket_id"),
+                assignment=F("pk"),
+                deadline=F(column),
+            )
+            for window in self.windows(late)
         )
         self.report.add(rule, n)
 
@@ -279,23 +358,26 @@ class _Sweep:
                 reached = reached.exclude(
                     ShareReached(F("dispatched_at"), F("due_at"), self.now, percents[i + 1])
                 )
-            n = self.notify_rows(
-                reached,
-                told=partial(self.told, NotificationReason.DUE_SOON, "due_at", level__gte=p),
-                key=text("due_soon:", F("pk"), ":", EpochInt("due_at"), f":{p}"),
-                reason=NotificationReason.DUE_SOON,
-                message=text(
-                    "工单 ",
-                    F("ticket__number"),
-                    "「",
-                    F("ticket__title"),
-                    f"」已用去 {p}% 的办理时间，请抓紧办理。",
-                ),
-                department=F("department_id"),
-                ticket=F("ticket_id"),
-                assignment=F("pk"),
-                level=p,
-                deadline=F("due_at"),
+            n = sum(
+                self.notify_rows(
+                    window,
+                    told=partial(self.told, NotificationReason.DUE_SOON, "due_at", level__gte=p),
+                    key=text("due_soon:", F("pk"), ":", EpochInt("due_at"), f":{p}"),
+                    reason=NotificationReason.DUE_SOON,
+                    message=text(
+                        "工单 ",
+                        F("ticket__number"),
+                        "「",
+                        F("ticket__title"),
+                        f"」已用去 {p}% 的办理时间，请抓紧办理。",
+                    ),
+                    department=F("department_id"),
+                    ticket=F("ticket_id"),
+                    assignment=F("pk"),
+                    level=p,
+                    deadline=F("due_at"),
+                )
+                for window in self.windows(reached)
             )
             self.report.add("due_soon", n)
 
@@ -304,7 +386,12 @@ class _Sweep:
         at = self.rules.daily_reminder_at
         local = clock.localtime(self.now)
         today = local.date()
-        if at is None or not is_workday(today) or local.time() < at or state.last_daily_on == today:
+        if (
+            at is None
+            or not self.calendar.day(today).is_workday
+            or local.time() < at
+            or state.last_daily_on == today
+        ):
             return
         state.last_daily_on = local.date()
         rows = (
@@ -404,7 +491,7 @@ class _Sweep:
     def escalate(self) -> None:
         """The ladder 催办 -> 督办 -> 挂牌 -> 提级 by working days overdue; the highest step reached."""
         steps = self.rules.escalation
-        bounds = [overdue_bound(self.now, days) for _kind, days in steps]
+        bounds = [overdue_bound(self.now, days, self.calendar) for _kind, days in steps]
         ladder = [k.value for k in ESCALATION_LADDER]
         for i, (kind, days) in enumerate(steps):
             rows = open_assignments().filter(due_at__lt=bounds[i])
@@ -416,40 +503,48 @@ class _Sweep:
                 kind__in=ladder[ladder.index(kind.value) :],
             )
             late = f"已超期 {days} 个工作日以上" if days else "已超期"
-            what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else kind.label
-            n = insert_select(
-                Supervision,
-                rows.exclude(Exists(done)),
-                {
-                    "ticket": F("ticket_id"),
-                    "assignment": F("pk"),
-                    # 提级办理: the level above takes the matter over.
-                    "department": F("department__parent_id")
-                    if kind == SupervisionKind.ELEVATION
-                    else F("department_id"),
-                    "kind": kind.value,
-                    "reason": SupervisionReason.OVERDUE.value,
-                    "reason_text": text(
-                        "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{late}，{what}。"
-                    ),
-                    "assignment_due_at": F("due_at"),
-                    "subject": "",
-                    "created_by": None,
-                    "created_at": self.now,
-                    "deadline": None,
-                    "is_public": kind in PUBLIC_KINDS,
-                    "resolved_at": None,
-                    "resolved_by": None,
-                    "resolution_note": "",
-                    "dedupe_key": text(f"overdue:{kind.value}:", F("pk"), ":", EpochInt("due_at")),
-                    "sweep_run": self.run_id,
-                },
-                unique="dedupe_key",
-            )
+            what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else str(kind.label)
+            n = 0
+            for window in self.windows(rows.filter(self.absent(Exists(done)))):
+                n += self.open_escalations(window, kind, late, what)
             self.report.add(f"escalation_{kind.value}", n)
-            self.grew(Supervision, n)
             if n:
                 self.follow_up(SupervisionReason.OVERDUE, kind)
+
+    def open_escalations(
+        self, rows: QuerySet[Assignment], kind: SupervisionKind, late: str, what: str
+    ) -> int:
+        n = insert_select(
+            Supervision,
+            rows,
+            {
+                "ticket": F("ticket_id"),
+                "assignment": F("pk"),
+                # 提级办理: the level above takes the matter over.
+                "department": F("department__parent_id")
+                if kind == SupervisionKind.ELEVATION
+                else F("department_id"),
+                "kind": kind.value,
+                "reason": SupervisionReason.OVERDUE.value,
+                "reason_text": text(
+                    "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{late}，{what}。"
+                ),
+                "assignment_due_at": F("due_at"),
+                "subject": "",
+                "created_by": None,
+                "created_at": self.now,
+                "deadline": None,
+                "is_public": kind in PUBLIC_KINDS,
+                "resolved_at": None,
+                "resolved_by": None,
+                "resolution_note": "",
+                "dedupe_key": text(f"overdue:{kind.value}:", F("pk"), ":", EpochInt("due_at")),
+                "sweep_run": self.run_id,
+            },
+            unique="dedupe_key",
+        )
+        self.grew(Supervision, n)
+        return n
 
     def repeated(self) -> None:
         """The same issue reported REPEAT_COUNT times in the window: one order on its latest open ticket."""
@@ -513,7 +608,7 @@ class _Sweep:
     def open_orders(self, reason: SupervisionReason, groups: dict[str, tuple[int, int, str]]) -> None:
         """Supervision orders on tickets, addressed to each ticket's lead unit still at work."""
         for batch in _chunks(groups.items(), self.rules.batch_size):
-            Supervision.objects.bulk_create(list(self._orders(reason, batch)), ignore_conflicts=True)
+            insert_rows(Supervision, ORDER_FIELDS, self._orders(reason, batch), unique="dedupe_key")
         n = self.opened(reason, SupervisionKind.ORDER).count()
         self.report.add(reason.value, n)
         self.grew(Supervision, n)
@@ -522,7 +617,8 @@ class _Sweep:
 
     def _orders(
         self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, str]]]
-    ) -> Iterator[Supervision]:
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of ORDER_FIELDS (tuples, not model instances: tens of thousands at the first sweep)."""
         ids = [ticket for _subject, (ticket, _n, _what) in batch]
         tickets = dict(
             (pk, (number, title))
@@ -551,18 +647,18 @@ class _Sweep:
             else:
                 text_ = f"工单 {number}「{title}」已被退单 {n} 次，督办。"
                 key = f"returned:{ticket}"
-            yield Supervision(
-                ticket_id=ticket,
-                assignment_id=assignment,
-                department_id=dept,
-                kind=SupervisionKind.ORDER,
-                reason=reason,
-                reason_text=text_,
-                assignment_due_at=due,
-                subject=subject if reason == SupervisionReason.REPEATED else "",
-                created_at=self.now,
-                dedupe_key=key,
-                sweep_run=self.run_id,
+            yield (
+                ticket,
+                assignment,
+                dept,
+                SupervisionKind.ORDER.value,
+                reason.value,
+                text_,
+                due,
+                subject if reason == SupervisionReason.REPEATED else "",
+                self.now,
+                key,
+                self.run_id,
             )
 
     def resolve_settled(self) -> None:
@@ -579,6 +675,8 @@ class _Sweep:
         self.report.add("resolved", n)
 
     def run(self, state: SweepState) -> SweepReport:
+        last = state.last_started_at
+        self.catching_up = last is None or abs(self.now - last) > CATCH_UP_AFTER
         self.deadline_passed("sign_overdue", "sign_due_at", NotificationReason.SIGN_OVERDUE, "签收")
         self.deadline_passed(
             "response_overdue", "response_due_at", NotificationReason.RESPONSE_OVERDUE, "响应"

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from hotline.accounts.models import User
@@ -23,9 +22,11 @@ from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
     Channel,
+    DelayCause,
     Kind,
     Resolution,
     Satisfaction,
+    SuspensionReason,
     TicketStatus,
     Urgency,
 )
@@ -33,7 +34,9 @@ from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
 from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
-from hotline.sla.calendar import due_after_workdays
+from hotline.sla.deadlines import after_suspension
+from hotline.sla.models import Extension, Suspension, TimeLost
+from hotline.sla.selectors import calendar_for, callback_due_for, deadlines_for
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, DailySequence, InvalidationRequest, Ticket, TicketEvent
 
@@ -57,6 +60,11 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "callback": frozenset({S.REPLIED, S.ANSWERED}),
     "close": frozenset({S.REPLIED, S.ANSWERED}),
     "merge": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
+    "suspend": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    "resume": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    "request_extension": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    # A ticket waiting for the review of its lead's return is decided on after it is re-dispatched.
+    "review_extension": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
 }
 
 
@@ -123,10 +131,31 @@ def _record(
     )
 
 
-def _handling_due(start: datetime, ticket: Ticket) -> datetime:
-    hotline = settings.HOTLINE
-    days = hotline["COMPLEX_HANDLING_WORKDAYS"] if ticket.is_complex else hotline["HANDLING_WORKDAYS"]
-    return due_after_workdays(clock.localtime(start), days)
+def _new_assignment(
+    ticket: Ticket, actor: User, department: Department, role: str, at: datetime
+) -> Assignment:
+    """An assignment with its own deadlines, from the deadline policies that match it (sla)."""
+    deadlines, _terms = deadlines_for(ticket, department, at)
+    return Assignment.objects.create(
+        ticket=ticket,
+        department=department,
+        role=role,
+        dispatched_at=at,
+        dispatched_by=actor,
+        sign_due_at=deadlines.sign_due_at,
+        response_due_at=deadlines.response_due_at,
+        due_at=deadlines.due_at,
+        original_due_at=deadlines.due_at,
+        deadline_assumed=deadlines.assumed,
+    )
+
+
+def _deadline_details(assignment: Assignment) -> dict[str, Any]:
+    """The deadlines of a new assignment as the timeline shows them."""
+    details: dict[str, Any] = {"due_at": assignment.due_at.isoformat()}
+    if assignment.deadline_assumed:
+        details["deadline_assumed"] = True
+    return details
 
 
 def _department(department_id: int, field: str) -> Department:
@@ -139,29 +168,26 @@ def _department(department_id: int, field: str) -> Department:
 def _create_assignments(
     ticket: Ticket, actor: User, lead: Department, co: Iterable[Department], at: datetime
 ) -> list[Assignment]:
-    due = _handling_due(at, ticket)
-    made = [
-        Assignment.objects.create(
-            ticket=ticket,
-            department=lead,
-            role=AssignmentRole.LEAD,
-            dispatched_at=at,
-            dispatched_by=actor,
-            due_at=due,
-        )
-    ]
-    made += [
-        Assignment.objects.create(
-            ticket=ticket,
-            department=dept,
-            role=AssignmentRole.CO,
-            dispatched_at=at,
-            dispatched_by=actor,
-            due_at=due,
-        )
-        for dept in co
-    ]
+    made = [_new_assignment(ticket, actor, lead, AssignmentRole.LEAD, at)]
+    made += [_new_assignment(ticket, actor, dept, AssignmentRole.CO, at) for dept in co]
     return made
+
+
+def _record_time_lost(withdrawn: Assignment, actor: User, *, wrong_dispatch: bool, at: datetime) -> TimeLost:
+    """The time from the withdrawn assignment's dispatch to its replacement, against whoever caused it."""
+    working = calendar_for(None).working_time_between(withdrawn.dispatched_at, at)
+    return TimeLost.objects.create(
+        ticket_id=withdrawn.ticket_id,
+        assignment=withdrawn,
+        cause=DelayCause.DISPATCH if wrong_dispatch else DelayCause.DEPARTMENT,
+        department=None if wrong_dispatch else withdrawn.department,
+        dispatcher=withdrawn.dispatched_by if wrong_dispatch else None,
+        started_at=withdrawn.dispatched_at,
+        ended_at=at,
+        elapsed=at - withdrawn.dispatched_at,
+        working_time=working.value,
+        recorded_by=actor,
+    )
 
 
 def _resolve_departments(lead_id: int, co_ids: Iterable[int]) -> tuple[Department, list[Department]]:
@@ -173,11 +199,19 @@ def _resolve_departments(lead_id: int, co_ids: Iterable[int]) -> tuple[Departmen
 
 
 def _actor_assignment(
-    ticket: Ticket, actor: User, assignment_id: int | None, statuses: Iterable[str]
+    ticket: Ticket,
+    actor: User,
+    assignment_id: int | None,
+    statuses: Iterable[str],
+    *,
+    paused: bool | None = None,
 ) -> Assignment:
-    """The assignment a department user acts on: the given one, or the only one in their scope."""
+    """The assignment a department user acts on: the given one, or the only one in their scope.
+    `paused` True/False: only suspended / running ones."""
     scope = department_scope(actor)
     candidates = ticket.assignments.filter(status__in=list(statuses)).select_related("department")
+    if paused is not None:
+        candidates = candidates.filter(paused_since__isnull=not paused)
     if scope is not None:
         candidates = candidates.filter(department_id__in=scope)
     if assignment_id is not None:
@@ -194,6 +228,13 @@ def _actor_assignment(
     if assignment_id is None and len(found) > 1 and len(leads) != 1:
         raise InvalidInput("assignment_id: 您的单位在此工单上有多个派单，请指明 assignment_id")
     return leads[0] if assignment_id is None and leads else found[0]
+
+
+def _not_suspended(assignment: Assignment) -> None:
+    if assignment.paused_since is not None:
+        raise ActionNotAllowed(
+            f"{assignment.department.name}的派单已挂起（计时已停止），请先恢复计时（resume）"
+        )
 
 
 def _require_text(value: str, field: str) -> str:
@@ -339,12 +380,7 @@ def do_dispatch_ticket(
         actor,
         "dispatch",
         S.DISPATCHED,
-        {
-            "lead": lead.code,
-            "co": [d.code for d in co],
-            "due_at": made[0].due_at.isoformat(),
-            "note": note,
-        },
+        {"lead": lead.code, "co": [d.code for d in co], **_deadline_details(made[0]), "note": note},
         at=now,
     )
     return ticket
@@ -390,6 +426,7 @@ def do_return_assignment(
     assignment = _actor_assignment(
         ticket, actor, assignment_id, [AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED]
     )
+    _not_suspended(assignment)
     now = clock.now()
     details = {
         "assignment": assignment.pk,
@@ -416,13 +453,16 @@ def do_review_return(
     uphold: bool,
     lead_department_id: int | None = None,
     co_department_ids: Iterable[int] = (),
+    wrong_dispatch: bool = False,
     note: str = "",
 ) -> Ticket:
     """Dispatch reviews a return (异议审核).
 
     Upheld: the returned assignment is withdrawn and the ticket re-dispatched (a lead return needs a new
-    lead department; a co return may name replacement co-handlers). Rejected: the assignment goes
-    back to the department as it was before the return.
+    lead department; a co return may name replacement co-handlers). The new assignments get fresh
+    deadlines, and the time from the withdrawn assignment's dispatch until now is recorded as lost
+    (`TimeLost`), against the department, or against the dispatcher who sent it there when
+    `wrong_dispatch`. Rejected: the assignment goes back to the department as it was before the return.
     """
     require_role(actor, "review_return")
     ticket = _locked(ticket)
@@ -458,6 +498,8 @@ def do_review_return(
 
     assignment.status = AssignmentStatus.WITHDRAWN
     assignment.save()
+    lost = _record_time_lost(assignment, actor, wrong_dispatch=wrong_dispatch, at=now)
+    details["time_lost"] = {"cause": lost.cause, "working_seconds": int(lost.working_time.total_seconds())}
     if assignment.role == AssignmentRole.LEAD:
         if lead_department_id is None:
             raise InvalidInput("lead_department_id: 支持退单时必须指定新的主办单位")
@@ -472,7 +514,7 @@ def do_review_return(
         if lead.pk in busy:
             raise InvalidInput("lead_department_id: 该单位已在办理此工单")
         made = _create_assignments(ticket, actor, lead, co, now)
-        details |= {"lead": lead.code, "co": [d.code for d in co], "due_at": made[0].due_at.isoformat()}
+        details |= {"lead": lead.code, "co": [d.code for d in co], **_deadline_details(made[0])}
         _record(ticket, actor, "review_return", S.DISPATCHED, details, at=now)
         return ticket
 
@@ -487,16 +529,8 @@ def do_review_return(
     )
     if clash := [d.name for d in co if d.pk in busy]:
         raise InvalidInput(f"co_department_ids: 该单位已在办理此工单：{'、'.join(clash)}")
-    due = _handling_due(now, ticket)
     for dept in co:
-        Assignment.objects.create(
-            ticket=ticket,
-            department=dept,
-            role=AssignmentRole.CO,
-            dispatched_at=now,
-            dispatched_by=actor,
-            due_at=due,
-        )
+        _new_assignment(ticket, actor, dept, AssignmentRole.CO, now)
     details["co"] = [d.code for d in co]
     _record(ticket, actor, "review_return", ticket.status, details, at=now)
     return ticket
@@ -514,6 +548,7 @@ def do_answer_assignment(
     assignment = _actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED])
     if assignment.role != AssignmentRole.CO:
         raise ActionNotAllowed("主办单位请使用“答复”（reply）向诉求人答复")
+    _not_suspended(assignment)
     now = clock.now()
     assignment.status = AssignmentStatus.ANSWERED
     assignment.answer = text
@@ -548,6 +583,7 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
     )
     if waiting:
         raise ActionNotAllowed(f"协办单位尚未反馈：{'、'.join(waiting)}")
+    _not_suspended(lead)
     now = clock.now()
     lead.status = AssignmentStatus.ANSWERED
     lead.answer = text
@@ -557,9 +593,16 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
     reply = Reply.objects.create(
         ticket=ticket, department=lead.department, text=text, replied_by=actor, replied_at=now
     )
-    _record(
-        ticket, actor, "reply", S.REPLIED, {"reply": reply.pk, "department": lead.department.code}, at=now
-    )
+    callback = callback_due_for(ticket, lead.department, now)
+    ticket.callback_due_at = callback.value
+    details: dict[str, Any] = {
+        "reply": reply.pk,
+        "department": lead.department.code,
+        "callback_due_at": callback.value.isoformat(),
+    }
+    if callback.assumed:
+        details["deadline_assumed"] = True
+    _record(ticket, actor, "reply", S.REPLIED, details, at=now)
     return ticket
 
 
@@ -667,10 +710,14 @@ def do_record_callback(
         ticket.reopen_count += 1
         lead = ticket.lead_assignment
         if ticket.status == S.REPLIED and lead is not None:
+            # 重办 starts a new handling deadline; sign-off was done the first time.
+            deadlines, _terms = deadlines_for(ticket, lead.department, now)
             lead.status = AssignmentStatus.ACCEPTED
-            lead.due_at = _handling_due(now, ticket)
+            lead.due_at = lead.original_due_at = deadlines.due_at
+            lead.deadline_assumed = deadlines.assumed
+            lead.overdue_at = None
             lead.save()
-            details |= {"department": lead.department.code, "due_at": lead.due_at.isoformat()}
+            details |= {"department": lead.department.code, **_deadline_details(lead)}
             to = S.REOPENED
         else:
             # Answered on the spot and still unsatisfied: it goes to dispatch like a new ticket.
@@ -719,4 +766,185 @@ def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: s
         S.MERGED,
         {"into": target.pk, "into_number": target.number, "withdrawn_assignments": withdrawn, "note": note},
     )
+    return ticket
+
+
+# --- the clock: suspension and extension ---------------------------------------------------------
+
+
+@transaction.atomic
+def do_suspend_assignment(
+    ticket: Ticket, actor: User, *, reason: str, note: str = "", assignment_id: int | None = None
+) -> Ticket:
+    """A department stops its assignment's clock (挂起), e.g. while the citizen cannot be reached."""
+    require_role(actor, "suspend")
+    ticket = _locked(ticket)
+    _check_state(ticket, "suspend")
+    if reason not in SuspensionReason.values:
+        raise InvalidInput(f"reason: 应为 {', '.join(SuspensionReason.values)} 之一")
+    note = (note or "").strip()
+    if reason == SuspensionReason.OTHER and not note:
+        raise InvalidInput("note: 挂起原因为“其他”时须说明")
+    assignment = _actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED], paused=False)
+    now = clock.now()
+    assignment.paused_since = now
+    assignment.save()
+    suspension = Suspension.objects.create(
+        assignment=assignment, reason=reason, note=note, started_at=now, started_by=actor
+    )
+    _record(
+        ticket,
+        actor,
+        "suspend",
+        ticket.status,
+        {
+            "suspension": suspension.pk,
+            "assignment": assignment.pk,
+            "department": assignment.department.code,
+            "reason": reason,
+            "note": note,
+        },
+        at=now,
+    )
+    return ticket
+
+
+@transaction.atomic
+def do_resume_assignment(
+    ticket: Ticket, actor: User, *, note: str = "", assignment_id: int | None = None
+) -> Ticket:
+    """Restart a suspended assignment's clock; its handling deadline moves by the working time lost."""
+    require_role(actor, "resume")
+    ticket = _locked(ticket)
+    _check_state(ticket, "resume")
+    assignment = _actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED], paused=True)
+    assert assignment.paused_since is not None  # selected so
+    now = clock.now()
+    moved = after_suspension(
+        calendar_for(assignment.department), assignment.due_at, assignment.paused_since, now
+    )
+    previous = assignment.due_at
+    assignment.due_at = moved.due_at
+    assignment.deadline_assumed |= moved.assumed
+    assignment.paused_since = None
+    if assignment.overdue_at is not None and assignment.due_at > now:
+        assignment.overdue_at = None  # overdue no more: the sweep marks it again if it runs out
+    assignment.save()
+    suspension = assignment.suspensions.filter(ended_at__isnull=True).order_by("-pk").first()
+    if suspension is not None:
+        suspension.ended_at = now
+        suspension.ended_by = actor
+        suspension.paused = moved.paused
+        suspension.save()
+    details: dict[str, Any] = {
+        "suspension": suspension.pk if suspension else None,
+        "assignment": assignment.pk,
+        "department": assignment.department.code,
+        "paused_seconds": int(moved.paused.total_seconds()),
+        "previous_due_at": previous.isoformat(),
+        **_deadline_details(assignment),
+        "note": note,
+    }
+    _record(ticket, actor, "resume", ticket.status, details, at=now)
+    return ticket
+
+
+@transaction.atomic
+def do_request_extension(
+    ticket: Ticket,
+    actor: User,
+    *,
+    reason: str,
+    requested_due_at: datetime,
+    assignment_id: int | None = None,
+) -> Ticket:
+    """The handling department asks for a later handling deadline (延期申请)."""
+    require_role(actor, "request_extension")
+    ticket = _locked(ticket)
+    _check_state(ticket, "request_extension")
+    reason = _require_text(reason, "reason")
+    if requested_due_at.tzinfo is None:
+        raise InvalidInput("requested_due_at: 须带时区")
+    assignment = _actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED])
+    _not_suspended(assignment)
+    if assignment.extensions.filter(approved__isnull=True).exists():
+        raise ActionNotAllowed(f"{assignment.department.name}已有待审批的延期申请")
+    now = clock.now()
+    if requested_due_at <= max(assignment.due_at, now):
+        raise InvalidInput(
+            f"requested_due_at: 须晚于当前办理时限 {clock.localtime(assignment.due_at):%Y-%m-%d %H:%M}"
+            "和当前时间"
+        )
+    extension = Extension.objects.create(
+        assignment=assignment,
+        reason=reason,
+        previous_due_at=assignment.due_at,
+        requested_due_at=requested_due_at,
+        requested_by=actor,
+        requested_at=now,
+    )
+    _record(
+        ticket,
+        actor,
+        "request_extension",
+        ticket.status,
+        {
+            "extension": extension.pk,
+            "assignment": assignment.pk,
+            "department": assignment.department.code,
+            "reason": reason,
+            "due_at": assignment.due_at.isoformat(),
+            "requested_due_at": requested_due_at.isoformat(),
+        },
+        at=now,
+    )
+    return ticket
+
+
+@transaction.atomic
+def do_review_extension(
+    ticket: Ticket, actor: User, *, approve: bool, extension_id: int | None = None, note: str = ""
+) -> Ticket:
+    """Dispatch or a supervisor approves or refuses an extension. Approved, the requested deadline
+    becomes the handling deadline; the original one stays in `original_due_at`."""
+    require_role(actor, "review_extension")
+    ticket = _locked(ticket)
+    _check_state(ticket, "review_extension")
+    pending = Extension.objects.filter(assignment__ticket=ticket, approved__isnull=True)
+    if extension_id is not None:
+        pending = pending.filter(pk=extension_id)
+    found = list(pending.select_related("assignment__department").order_by("pk")[:2])
+    if not found:
+        raise ActionNotAllowed(f"工单 {ticket.number} 没有待审批的延期申请")
+    if extension_id is None and len(found) > 1:
+        raise InvalidInput("extension_id: 此工单有多个待审批的延期申请，请指明 extension_id")
+    extension = found[0]
+    assignment = extension.assignment
+    now = clock.now()
+    details: dict[str, Any] = {
+        "extension": extension.pk,
+        "assignment": assignment.pk,
+        "department": assignment.department.code,
+        "approved": approve,
+        "note": note,
+    }
+    if approve:
+        if assignment.status not in (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED):
+            raise ActionNotAllowed(f"{assignment.department.name}的派单已不在办理中，无需延期")
+        if assignment.original_due_at is None:
+            assignment.original_due_at = assignment.due_at
+        assignment.due_at = extension.requested_due_at
+        if assignment.overdue_at is not None and assignment.due_at > now:
+            assignment.overdue_at = None
+        assignment.save()
+        details |= {
+            "due_at": assignment.due_at.isoformat(),
+            "previous_due_at": extension.previous_due_at.isoformat(),
+        }
+    extension.approved = approve
+    extension.decided_by = actor
+    extension.decided_at = now
+    extension.decision_note = note
+    extension.save()
+    _record(ticket, actor, "review_extension", ticket.status, details, at=now)
     return ticket

@@ -11,11 +11,19 @@ from ninja import Query, Router
 from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
-from hotline.core.enums import AssignmentRole, AssignmentStatus, Resolution, Satisfaction
+from hotline.core.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    DelayCause,
+    Resolution,
+    Satisfaction,
+    SuspensionReason,
+)
 from hotline.core.errors import NotFound
 from hotline.core.phone import mask_phone
 from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
+from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
@@ -34,19 +42,26 @@ from hotline.tickets.schemas import (
     DispatchIn,
     ErrorOut,
     EventOut,
+    ExtensionOut,
     Id,
     InvalidationRequestOut,
     MergeIn,
     ReplyIn,
     ReplyOut,
+    RequestExtensionIn,
     RequestInvalidationIn,
+    ResumeIn,
     ReturnIn,
+    ReviewExtensionIn,
     ReviewReturnIn,
+    SuspendIn,
+    SuspensionOut,
     TicketDetail,
     TicketFilters,
     TicketPage,
     TicketRef,
     TicketSummary,
+    TimeLostOut,
 )
 
 router = Router(tags=["tickets"])
@@ -141,6 +156,49 @@ def _allowed_actions(user: User, ticket: Ticket) -> list[str]:
     ]
 
 
+def _suspension_out(x: Suspension) -> SuspensionOut:
+    return SuspensionOut(
+        id=x.pk,
+        assignment_id=x.assignment_id,
+        reason=SuspensionReason(x.reason),
+        note=x.note,
+        started_at=x.started_at,
+        started_by=x.started_by.username,
+        ended_at=x.ended_at,
+        ended_by=_username(x.ended_by),
+        paused_seconds=int(x.paused.total_seconds()) if x.paused is not None else None,
+    )
+
+
+def _extension_out(x: Extension) -> ExtensionOut:
+    return ExtensionOut(
+        id=x.pk,
+        assignment_id=x.assignment_id,
+        reason=x.reason,
+        previous_due_at=x.previous_due_at,
+        requested_due_at=x.requested_due_at,
+        requested_by=x.requested_by.username,
+        requested_at=x.requested_at,
+        approved=x.approved,
+        decided_by=_username(x.decided_by),
+        decided_at=x.decided_at,
+        decision_note=x.decision_note,
+    )
+
+
+def _time_lost_out(x: TimeLost) -> TimeLostOut:
+    return TimeLostOut(
+        assignment_id=x.assignment_id,
+        cause=DelayCause(x.cause),
+        department=_department_ref(x.department),
+        dispatcher=_username(x.dispatcher),
+        started_at=x.started_at,
+        ended_at=x.ended_at,
+        elapsed_seconds=int(x.elapsed.total_seconds()),
+        working_seconds=int(x.working_time.total_seconds()),
+    )
+
+
 def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
     """The whole ticket as `user` may see it; NotFound when they may not see it at all."""
     visible = selectors.get_visible_ticket(user, ticket_id)
@@ -162,6 +220,10 @@ def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
         )
         .get()
     )
+    on_ticket = {"assignment__ticket": ticket}
+    suspensions = Suspension.objects.filter(**on_ticket).select_related("started_by", "ended_by")
+    extensions = Extension.objects.filter(**on_ticket).select_related("requested_by", "decided_by")
+    time_lost = ticket.time_lost.select_related("department", "dispatcher")
     show_phone = selectors.can_see_phone(user, ticket)
     return TicketDetail(
         **_summary_fields(ticket, show_phone=show_phone),
@@ -192,6 +254,12 @@ def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
                 status=AssignmentStatus(a.status),
                 dispatched_at=a.dispatched_at,
                 due_at=a.due_at,
+                original_due_at=a.original_due_at,
+                sign_due_at=a.sign_due_at,
+                response_due_at=a.response_due_at,
+                deadline_assumed=a.deadline_assumed,
+                paused_since=a.paused_since,
+                overdue_at=a.overdue_at,
                 accepted_at=a.accepted_at,
                 accepted_by=_username(a.accepted_by),
                 return_reason=a.return_reason,
@@ -237,6 +305,10 @@ def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
             )
             for r in ticket.invalidation_requests.all()
         ],
+        callback_due_at=ticket.callback_due_at,
+        suspensions=[_suspension_out(x) for x in suspensions],
+        extensions=[_extension_out(x) for x in extensions],
+        time_lost=[_time_lost_out(x) for x in time_lost],
         events=[
             EventOut(
                 id=e.pk,
@@ -415,6 +487,35 @@ def close(request: HttpRequest, ticket_id: Id, payload: CloseIn | None = None) -
 def merge(request: HttpRequest, ticket_id: Id, payload: MergeIn) -> TicketDetail:
     return _act(
         request, ticket_id, lambda t, u: actions.do_merge_ticket(t, u, **payload.model_dump(mode="json"))
+    )
+
+
+@_action_route("suspend", "A department stops its assignment's clock (挂起)")
+def suspend(request: HttpRequest, ticket_id: Id, payload: SuspendIn) -> TicketDetail:
+    return _act(
+        request,
+        ticket_id,
+        lambda t, u: actions.do_suspend_assignment(t, u, **payload.model_dump(mode="json")),
+    )
+
+
+@_action_route("resume", "Restart a suspended assignment's clock (恢复计时)")
+def resume(request: HttpRequest, ticket_id: Id, payload: ResumeIn | None = None) -> TicketDetail:
+    """The body may be left out when only one assignment is suspended."""
+    fields = (payload or ResumeIn()).model_dump(mode="json")
+    return _act(request, ticket_id, lambda t, u: actions.do_resume_assignment(t, u, **fields))
+
+
+@_action_route("request_extension", "A department asks for a later handling deadline (延期申请)")
+def request_extension(request: HttpRequest, ticket_id: Id, payload: RequestExtensionIn) -> TicketDetail:
+    # Python mode: the action takes the deadline as an aware datetime.
+    return _act(request, ticket_id, lambda t, u: actions.do_request_extension(t, u, **payload.model_dump()))
+
+
+@_action_route("review_extension", "Dispatch or a supervisor approves or refuses an extension (延期审批)")
+def review_extension(request: HttpRequest, ticket_id: Id, payload: ReviewExtensionIn) -> TicketDetail:
+    return _act(
+        request, ticket_id, lambda t, u: actions.do_review_extension(t, u, **payload.model_dump(mode="json"))
     )
 
 

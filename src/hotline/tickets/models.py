@@ -99,6 +99,9 @@ class Assignment(models.Model):
     original_due_at = models.DateTimeField(_("原办理时限"), null=True, blank=True)
     sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("首次响应时限"), null=True, blank=True)
+    # Some day counted into the deadlines above lies in a year whose holidays are unknown: they were
+    # computed with the weekday rule and may move once the year's schedule is entered.
+    deadline_assumed = models.BooleanField(_("时限按周末规则推定"), default=False)
     # While set, the assignment is suspended (挂起) and its clock stands still.
     paused_since = models.DateTimeField(_("挂起时间"), null=True, blank=True)
     # Set once by the sweep when the handling deadline passes unanswered.

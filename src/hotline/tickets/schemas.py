@@ -13,9 +13,11 @@ from pydantic import AfterValidator, ConfigDict, StringConstraints, field_valida
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
+    DelayCause,
     Kind,
     Resolution,
     Satisfaction,
+    SuspensionReason,
     TicketStatus,
     Urgency,
 )
@@ -100,6 +102,11 @@ class ReviewReturnIn(InSchema):
     uphold: bool
     lead_department_id: Id | None = None
     co_department_ids: list[Id] = Field(default_factory=list, max_length=50)
+    wrong_dispatch: bool = Field(
+        False,
+        description="upheld because the ticket was sent to the wrong place: the time lost counts against "
+        "the dispatcher, not the department",
+    )
     note: Note = ""
 
 
@@ -137,6 +144,31 @@ class CloseIn(InSchema):
 
 class MergeIn(InSchema):
     into_ticket_id: Id
+    note: Note = ""
+
+
+class SuspendIn(InSchema):
+    reason: SuspensionReason
+    note: Note = ""
+    assignment_id: Id | None = None
+
+
+class ResumeIn(InSchema):
+    note: Note = ""
+    assignment_id: Id | None = None
+
+
+class RequestExtensionIn(InSchema):
+    reason: LongText
+    requested_due_at: Annotated[datetime, AfterValidator(as_aware)] = Field(
+        description="the new handling deadline; without an offset it is the city's local time"
+    )
+    assignment_id: Id | None = None
+
+
+class ReviewExtensionIn(InSchema):
+    approve: bool
+    extension_id: Id | None = Field(None, description="needed when the ticket has several pending requests")
     note: Note = ""
 
 
@@ -300,7 +332,17 @@ class AssignmentOut(Schema):
     role: AssignmentRole
     status: AssignmentStatus
     dispatched_at: LocalDateTime
-    due_at: LocalDateTime
+    due_at: LocalDateTime = Field(
+        description="handling deadline in force (moved by suspensions and extensions)"
+    )
+    original_due_at: LocalDateTime | None = Field(description="handling deadline given at dispatch")
+    sign_due_at: LocalDateTime | None
+    response_due_at: LocalDateTime | None
+    deadline_assumed: bool = Field(
+        description="the deadlines cross a year whose holidays are unknown: counted by the weekday rule"
+    )
+    paused_since: LocalDateTime | None = Field(description="set while the clock is stopped (挂起)")
+    overdue_at: LocalDateTime | None
     accepted_at: LocalDateTime | None
     accepted_by: str | None
     return_reason: str
@@ -308,6 +350,43 @@ class AssignmentOut(Schema):
     answer: str
     answered_at: LocalDateTime | None
     answered_by: str | None
+
+
+class SuspensionOut(Schema):
+    id: int
+    assignment_id: int
+    reason: SuspensionReason
+    note: str
+    started_at: LocalDateTime
+    started_by: str
+    ended_at: LocalDateTime | None
+    ended_by: str | None
+    paused_seconds: int | None = Field(description="working time the clock stood still")
+
+
+class ExtensionOut(Schema):
+    id: int
+    assignment_id: int
+    reason: str
+    previous_due_at: LocalDateTime
+    requested_due_at: LocalDateTime
+    requested_by: str
+    requested_at: LocalDateTime
+    approved: bool | None
+    decided_by: str | None
+    decided_at: LocalDateTime | None
+    decision_note: str
+
+
+class TimeLostOut(Schema):
+    assignment_id: int
+    cause: DelayCause
+    department: DepartmentRef | None = Field(description="the department whose return was upheld")
+    dispatcher: str | None = Field(description="the dispatcher, when the dispatch was wrong")
+    started_at: LocalDateTime
+    ended_at: LocalDateTime
+    elapsed_seconds: int
+    working_seconds: int
 
 
 class ReplyOut(Schema):
@@ -360,6 +439,10 @@ class TicketDetail(TicketSummary):
     replies: list[ReplyOut]
     callbacks: list[CallbackOut]
     invalidation_requests: list[InvalidationRequestOut]
+    callback_due_at: LocalDateTime | None
+    suspensions: list[SuspensionOut]
+    extensions: list[ExtensionOut]
+    time_lost: list[TimeLostOut] = Field(description="time lost to upheld returns, and against whom")
     events: list[EventOut]
 
 
