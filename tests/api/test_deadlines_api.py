@@ -261,6 +261,22 @@ def test_suspend_and_resume_move_the_deadline(clients, departments, new_ticket):
     refused(clients["housing"].action(tid, "resume"), 409)  # nothing suspended any more
 
 
+def test_merging_ends_the_suspension_of_a_withdrawn_assignment(clients, departments, new_ticket):
+    tid, other = new_ticket(), new_ticket()
+    with moment(2025, 6, 10, 9, 30):
+        dispatch(clients, departments, tid)
+        ok(clients["housing"].action(tid, "accept"))
+    with moment(2025, 6, 11, 9, 0):
+        ok(clients["housing"].action(tid, "suspend", {"reason": "citizen_unreachable"}))
+    with moment(2025, 6, 11, 14, 0):
+        body = ok(clients["dispatcher"].action(tid, "merge", {"into_ticket_id": other}))
+    lead = by_dept(body)["B01"]
+    assert (lead["status"], lead["paused_since"]) == ("withdrawn", None)
+    assert body["suspensions"][0]["ended_at"] == iso(2025, 6, 11, 14, 0)
+    assert body["suspensions"][0]["ended_by"] == "disp"
+    assert body["suspensions"][0]["paused_seconds"] == 3 * 3600 + 30 * 60  # 09:00-12:00, 13:30-14:00
+
+
 def test_dispatch_may_restart_a_clock(clients, departments, new_ticket):
     tid = new_ticket()
     dispatch(clients, departments, tid)

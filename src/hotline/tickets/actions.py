@@ -34,7 +34,7 @@ from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
 from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
-from hotline.sla.deadlines import after_suspension
+from hotline.sla.deadlines import Resumed, after_suspension
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.sla.selectors import calendar_for, callback_due_for, deadlines_for
 from hotline.taxonomy.models import Category
@@ -249,10 +249,27 @@ def _next_number(at: datetime) -> str:
     return f"{day:%Y%m%d}-{DailySequence.take(day):06d}"
 
 
-def _withdraw_open_assignments(ticket: Ticket) -> int:
-    return ticket.assignments.filter(status__in=list(OPEN_ASSIGNMENT_STATUSES)).update(
-        status=AssignmentStatus.WITHDRAWN
+def _withdraw_open_assignments(ticket: Ticket, actor: User, at: datetime) -> int:
+    """Withdraw what is still open (merge, invalidation); a stopped clock ends with its assignment."""
+    open_ = ticket.assignments.filter(status__in=list(OPEN_ASSIGNMENT_STATUSES))
+    for paused in open_.filter(paused_since__isnull=False).select_related("department"):
+        _end_suspension(paused, actor, at)
+    return open_.update(status=AssignmentStatus.WITHDRAWN, paused_since=None)
+
+
+def _end_suspension(assignment: Assignment, actor: User, at: datetime) -> tuple[Suspension | None, Resumed]:
+    """Close the assignment's open suspension at `at`; the result says how far its deadline moves."""
+    assert assignment.paused_since is not None
+    moved = after_suspension(
+        calendar_for(assignment.department), assignment.due_at, assignment.paused_since, at
     )
+    suspension = assignment.suspensions.filter(ended_at__isnull=True).order_by("-pk").first()
+    if suspension is not None:
+        suspension.ended_at = at
+        suspension.ended_by = actor
+        suspension.paused = moved.paused
+        suspension.save()
+    return suspension, moved
 
 
 # --- intake --------------------------------------------------------------------------------------
@@ -666,7 +683,7 @@ def do_confirm_invalidation(ticket: Ticket, actor: User, *, confirm: bool, note:
     request.save()
     details = {"request": request.pk, "confirmed": confirm, "reason": request.reason, "note": note}
     if confirm:
-        details["withdrawn_assignments"] = _withdraw_open_assignments(ticket)
+        details["withdrawn_assignments"] = _withdraw_open_assignments(ticket, actor, now)
         _record(ticket, actor, "confirm_invalidation", S.INVALID, details, at=now)
     else:
         _record(ticket, actor, "confirm_invalidation", ticket.status, details, at=now)
@@ -758,13 +775,15 @@ def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: s
     if target.status in TERMINAL_STATUSES:
         raise ActionNotAllowed(f"目标工单 {target.number} 状态为“{target.get_status_display()}”，不能并入")
     ticket.merged_into = target
-    withdrawn = _withdraw_open_assignments(ticket)
+    now = clock.now()
+    withdrawn = _withdraw_open_assignments(ticket, actor, now)
     _record(
         ticket,
         actor,
         "merge",
         S.MERGED,
         {"into": target.pk, "into_number": target.number, "withdrawn_assignments": withdrawn, "note": note},
+        at=now,
     )
     return ticket
 
@@ -818,11 +837,8 @@ def do_resume_assignment(
     ticket = _locked(ticket)
     _check_state(ticket, "resume")
     assignment = _actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED], paused=True)
-    assert assignment.paused_since is not None  # selected so
     now = clock.now()
-    moved = after_suspension(
-        calendar_for(assignment.department), assignment.due_at, assignment.paused_since, now
-    )
+    suspension, moved = _end_suspension(assignment, actor, now)
     previous = assignment.due_at
     assignment.due_at = moved.due_at
     assignment.deadline_assumed |= moved.assumed
@@ -830,12 +846,6 @@ def do_resume_assignment(
     if assignment.overdue_at is not None and assignment.due_at > now:
         assignment.overdue_at = None  # overdue no more: the sweep marks it again if it runs out
     assignment.save()
-    suspension = assignment.suspensions.filter(ended_at__isnull=True).order_by("-pk").first()
-    if suspension is not None:
-        suspension.ended_at = now
-        suspension.ended_by = actor
-        suspension.paused = moved.paused
-        suspension.save()
     details: dict[str, Any] = {
         "suspension": suspension.pk if suspension else None,
         "assignment": assignment.pk,
