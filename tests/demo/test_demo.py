@@ -116,7 +116,9 @@ def test_every_state_every_role_and_genuine_timelines():
         assert events[0].action == "receive" and events[0].from_status == "" and events[0].to_status == S.NEW
         for before, after in pairwise(events):
             assert after.from_status == before.to_status, ticket.number
-            assert after.at > before.at, ticket.number
+            # Routing records what it found and dispatches in one transaction, at one moment.
+            same_moment = before.action == "route" and after.action == "dispatch"
+            assert after.at > before.at or (same_moment and after.at == before.at), ticket.number
         assert events[-1].to_status == ticket.status
         assert ticket.created_at == events[0].at and ticket.updated_at == events[-1].at
         assert start <= ticket.created_at and events[-1].at < NOW
@@ -139,8 +141,10 @@ def test_every_state_every_role_and_genuine_timelines():
         if ticket.status == S.INVALID:
             request = ticket.invalidation_requests.get()
             assert request.confirmed and request.requested_by != request.decided_by
-        if ticket.status == S.DISPATCHED:
-            assert {a.status for a in ticket.assignments.all()} == {AssignmentStatus.PENDING}
+        if ticket.status == S.DISPATCHED:  # (an assignment that automatic dispatch got wrong is withdrawn)
+            assert {a.status for a in ticket.assignments.all()} - {AssignmentStatus.WITHDRAWN} == {
+                AssignmentStatus.PENDING
+            }
         if ticket.status == S.RETURNED:
             lead = [a for a in ticket.assignments.all() if a.role == AssignmentRole.LEAD]
             assert lead[-1].status == AssignmentStatus.RETURNED

@@ -4,19 +4,31 @@ The tickets are not written into the tables directly. Each one is planned first 
 where, who calls, which state it ends in and when each step happens), then every step of every
 ticket is replayed in time order through the real actions of `hotline.tickets.actions`, with the
 clock frozen at the step's moment. The timelines, deadlines, ticket numbers and replies are
-therefore exactly what the system would have written. Departments, categories and users are made
-in bulk (no actions exist for them and they have no history).
+therefore exactly what the system would have written. Departments, categories, users, the
+responsibility list and the gazetteer are made in bulk (no actions exist for them and they have no
+history).
+
+Smart dispatch takes part as it does for the appeals API: every appeal that does not end in the
+operator's call is routed (`routing.actions.do_route_ticket`) a second after intake, so the system
+user dispatches what it is sure of, marks urgent appeals and leaves the rest, with suggestions, to
+the dispatchers. Where it dispatched as the plan would have, the planned dispatch is left out; where
+it chose another department, that department returns the ticket and a dispatcher re-dispatches it
+(`Replayer.settle`), which is how corrections reach the learning loop. Two thirds into the window
+the scheduled retrain runs once (`routing.retrain.run_retrain`; `hotline worker` runs it daily), so
+the later appeals meet a category model trained on the demo's own closed tickets.
 
 Everything is decided by a `random.Random(seed)`; the city layout itself does not depend on the
 seed. Times are relative to `clock.now()`.
 """
 
 import heapq
+import logging
 import math
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as dt_time
@@ -30,25 +42,37 @@ from django.utils import timezone
 from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.enums import (
+    OPEN_ASSIGNMENT_STATUSES,
+    AssignmentRole,
     AssignmentStatus,
     Channel,
     DepartmentLevel,
     Kind,
     Resolution,
     Role,
+    RoutingMode,
     Satisfaction,
     TicketStatus,
     Urgency,
 )
 from hotline.core.errors import HotlineError
 from hotline.demo import vocabulary as V
-from hotline.directory.models import Department
+from hotline.demo.directory import boxes, ensure_places, ensure_responsibilities
+from hotline.directory.models import Department, Responsibility
 from hotline.intake.models import Appeal
+from hotline.routing import rules
+from hotline.routing.actions import do_route_ticket
+from hotline.routing.labels import collect_labels
+from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision, TrainingLabel
+from hotline.routing.retrain import run_retrain
+from hotline.routing.text import normalize
+from hotline.routing.training_data import ticket_text
+from hotline.routing.urgency import detect
 from hotline.sla.calendar import Calendar
 from hotline.taxonomy.models import Category
 from hotline.taxonomy.tree import merge_paths
 from hotline.tickets import actions
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Ticket, TicketEvent
 
 S = TicketStatus
 
@@ -95,6 +119,22 @@ CHANNEL_SHARES: dict[str, float] = {
 }
 # Contacts that an operator takes in person; the others arrive through a system.
 OPERATOR_CHANNELS = frozenset({Channel.PHONE, Channel.MAILBOX, Channel.LEADER_MAILBOX, Channel.MEDIA})
+# Channels that deliver a category: the operator picks one, a grid worker's app and an Open311
+# client send a service code. The others leave it to routing (and its model, once there is one).
+CLASSIFYING_CHANNELS = OPERATOR_CHANNELS | {Channel.GRID, Channel.OPEN311}
+# Share of the appeals of a channel that carry the reporter's position (from the phone's GPS).
+LOCATED_SHARES: dict[str, float] = {
+    Channel.GRID: 1.0,
+    Channel.OPEN311: 1.0,
+    Channel.APP: 0.6,
+    Channel.WECHAT: 0.4,
+}
+# Share of operators' categories that are wrong (a sibling of the right one): the rule for the wrong
+# category dispatches the ticket to the wrong department, which returns it.
+MISCLASSIFIED = 0.06
+# When the scheduled retrain runs once during the replay: this far into the window, at night.
+RETRAIN_AT = 2 / 3
+RETRAIN_HOUR = 2
 _EXTERNAL_PREFIX: dict[str, str] = {
     Channel.PHONE: "CALL",
     Channel.WECHAT: "WX",
@@ -255,9 +295,17 @@ class City:
         return sorted(u.username for u in self.users.values() if u.role == role and u.department_id is None)
 
     def workers(self, department_code: str) -> list[str]:
-        """Who acts for a department: its handlers first, then its head."""
-        dept = self.departments[department_code]
-        found = [u for u in self.users.values() if u.department_id == dept.pk]
+        """Who acts for a department: its handlers first, then its head; for a department without
+        logins (a community), the nearest head above it, whose scope covers it."""
+        node: Department | None = self.departments[department_code]
+        found: list[User] = []
+        while node is not None and not found:
+            found = [
+                u
+                for u in self.users.values()
+                if u.department_id == node.pk and (node.code == department_code or u.role == Role.HEAD)
+            ]
+            node = node.parent
         found.sort(key=lambda u: (u.role != Role.HANDLER, u.username))
         return [u.username for u in found]
 
@@ -323,6 +371,11 @@ def ensure_city() -> City:
         u.username: u
         for u in User.objects.select_related("department").filter(username__in=[s.username for s in specs])
     }
+    own = {s.code: departments[s.code] for s in department_specs()}
+    if added := ensure_responsibilities(own, report.nodes):
+        created["rules"] += added
+    if added := ensure_places(own, street_places()):
+        created["places"] += added
     return City(departments, report.nodes, users, street_places(), created)
 
 
@@ -354,6 +407,7 @@ class Step:
     params: dict[str, Any] = field(default_factory=dict)
     delay: float = 0.0  # seconds after the previous step, before fitting into the window
     at: datetime | None = None
+    skipped: bool = False  # left out at replay: automatic dispatch did it already
 
 
 @dataclass
@@ -365,7 +419,7 @@ class Plan:
     words: dict[str, str]
     channel: str
     created_at: datetime
-    urgent: bool
+    urgent: bool  # as the ticket ends up: marked by the operator or found by routing
     complex: bool
     steps: list[Step] = field(default_factory=list)
     ticket: Ticket | None = None
@@ -405,6 +459,18 @@ class Planner:
         self.dispatchers = city.staff(Role.DISPATCHER)
         self.supervisors = city.staff(Role.SUPERVISOR)
         self.consultations = [p for p in V.PROBLEMS if p.kind == Kind.CONSULTATION]
+        self.leaves = category_paths()
+        self.boxes = boxes()
+        # Rules read the text only for their keywords: plans that name the same ones in the same
+        # category and street get the same answer, and evaluating the list costs milliseconds.
+        self.rule_terms = sorted(
+            {
+                normalize(t)
+                for r in Responsibility.objects.all()
+                for t in (*r.keyword_list, *r.exclude_keyword_list)
+            }
+        )
+        self.fired: dict[tuple[int, int, tuple[str, ...]], rules.Check | None] = {}
 
     # Random helpers ------------------------------------------------------------------------------
 
@@ -456,14 +522,23 @@ class Planner:
             problem=problem,
             place=place,
             words=self.words(place),
-            channel=self.rng.choices(list(CHANNEL_SHARES), list(CHANNEL_SHARES.values()))[0],
+            channel=self.channel(target),
             created_at=created_at,
-            urgent=self.rng.random() < problem.urgent,
+            urgent=False,  # decided with the text, by `receive_step`
             complex=self.rng.random() < problem.complex,
         )
-        plan.steps = [self.receive_step(plan), *self.path(plan)]
+        plan.steps = [self.receive_step(plan)]
+        plan.steps += self.path(plan)
         self.schedule(plan)
         return plan
+
+    def channel(self, target: str) -> str:
+        """The channel of a contact. One that is to wait for a dispatcher came without a category:
+        with one, the responsibility list would have dispatched it at once."""
+        shares = CHANNEL_SHARES
+        if target == S.NEW:
+            shares = {c: w for c, w in CHANNEL_SHARES.items() if c not in CLASSIFYING_CHANNELS}
+        return self.rng.choices(list(shares), list(shares.values()))[0]
 
     def problem_for(self, target: str) -> V.Problem:
         if target == S.ANSWERED:
@@ -523,6 +598,14 @@ class Planner:
             address = f"{words['district']}{words['street']}{words['addr']}"
         anonymous = plan.channel not in OPERATOR_CHANNELS and self.rng.random() < 0.15
         by_operator = plan.channel in OPERATOR_CHANNELS
+        # The operator judges urgency during the call; routing reads the signs of danger in any
+        # text. The ticket is urgent, and handled at urgent speed, when either says so.
+        judged = by_operator and self.rng.random() < problem.urgent
+        plan.urgent = judged or detect(f"{title}\n{content}").urgent
+        point = self.point(plan)
+        if point is not None and address:
+            # The app sends the position; people type only the compound or the road then.
+            address = address.removeprefix(words["district"] + words["street"])
         # Systems deliver their own message ids; what an operator types in has none.
         external_id = (
             "" if by_operator else f"{_EXTERNAL_PREFIX[plan.channel]}-{self.number_base + plan.index + 1:07d}"
@@ -537,11 +620,47 @@ class Planner:
                 "citizen_name": "" if anonymous else words["surname"] + self.rng.choice(("先生", "女士")),
                 "citizen_phone": "" if anonymous else self.phone(),
                 "external_id": external_id,
-                "classify": by_operator,  # operators classify at intake; system channels at dispatch
+                "category": self.given_category(plan) if plan.channel in CLASSIFYING_CHANNELS else None,
+                "area_given": by_operator,  # operators pick the street; routing finds the others'
+                "urgent": judged,
+                "point": point,
             },
         )
 
+    def given_category(self, plan: Plan) -> tuple[str, ...]:
+        """The category delivered with the contact: the right one, now and then an operator's slip
+        to a sibling (the rule for it then sends the ticket to a department that returns it)."""
+        right = plan.problem.category
+        if plan.channel in OPERATOR_CHANNELS and self.rng.random() < MISCLASSIFIED:
+            siblings = [path for path in self.leaves if path[0] == right[0] and path != right]
+            if siblings:
+                return self.rng.choice(siblings)
+        return right
+
+    def point(self, plan: Plan) -> tuple[float, float] | None:
+        """(latitude, longitude) inside the plan's street, for the contacts whose channel sends one."""
+        if self.rng.random() >= LOCATED_SHARES.get(plan.channel, 0.0):
+            return None
+        west, south, east, north = self.boxes[plan.place.street]
+        # Away from the edges, where the street meets its neighbours.
+        lon = self.rng.uniform(west + 0.05 * (east - west), east - 0.05 * (east - west))
+        lat = self.rng.uniform(south + 0.05 * (north - south), north - 0.05 * (north - south))
+        return round(lat, 6), round(lon, 6)
+
     def lead_and_co(self, plan: Plan) -> tuple[str, list[str]]:
+        """Where dispatchers send the ticket: what the responsibility list says for its right category,
+        street and text when one of its rules applies; else the problem's usual lead, now and then the
+        second one."""
+        intake = plan.steps[0].params
+        text = normalize(ticket_text(intake["title"], intake["content"]))
+        category = self.city.categories[plan.problem.category]
+        street = self.city.departments[plan.place.street_code]
+        key = (category.pk, street.pk, tuple(t for t in self.rule_terms if t and t in text))
+        if key not in self.fired:
+            self.fired[key] = rules.evaluate(rules.Subject(text, category, street)).fired
+        fired = self.fired[key]
+        if fired is not None and fired.lead is not None:
+            return fired.lead.code, [d.code for d in fired.co]
         leads = [self.resolve(code, plan) for code in plan.problem.leads]
         lead = leads[1] if len(leads) > 1 and self.rng.random() < 0.2 else leads[0]
         co = [c for c in (self.resolve(code, plan) for code in plan.problem.co) if c != lead]
@@ -563,8 +682,11 @@ class Planner:
         """The steps after intake that take the ticket to its final state."""
         target, rng = plan.target, self.rng
         operator, dispatcher = self.pick(self.operators), self.pick(self.dispatchers)
+        # Routing runs right after intake, as the appeals API does, for all but the consultations
+        # that the operator answers during the call: those never wait for dispatch.
+        route = Step("route", "", delay=1)
         if target == S.NEW:
-            return []
+            return [route]
         if target == S.MERGED:
             return []  # made by `duplicate`
         consultation = plan.problem.kind == Kind.CONSULTATION
@@ -575,14 +697,14 @@ class Planner:
             return steps
 
         lead, co = self.lead_and_co(plan)
-        steps = [self.dispatch(plan, dispatcher, lead, co)]
+        steps = [route, self.dispatch(plan, dispatcher, lead, co)]
         if target == S.DISPATCHED:
             return steps
         if target == S.INVALID:
             if rng.random() < 0.5:
                 steps.append(self.accept(lead))
             if rng.random() < 0.4:
-                steps = []  # seen through at intake, before any dispatch
+                steps = [route]  # seen through at intake, before any dispatch
             return [*steps, *self.invalidation()]
         if target == S.RETURNED:
             if rng.random() < 0.5:
@@ -597,11 +719,18 @@ class Planner:
         steps.append(self.accept(lead))
         if 0.05 <= variant < 0.08:  # an unjustified return: dispatch sends it back
             steps += [self.return_(lead), self.review(dispatcher, None)]
-        steps += [Step("co_accept", self.worker(c), delay=self.minutes(20, 1000)) for c in co]
+        steps += [
+            Step("co_accept", self.worker(c), {"department": c}, delay=self.minutes(20, 1000)) for c in co
+        ]
         if target == S.ACCEPTED:
             return steps
         steps += [
-            Step("co_answer", self.worker(c), {"text": rng.choice(V.CO_ANSWERS)}, self.minutes(240, 4000))
+            Step(
+                "co_answer",
+                self.worker(c),
+                {"department": c, "text": rng.choice(V.CO_ANSWERS)},
+                self.minutes(240, 4000),
+            )
             for c in co
         ]
         steps.append(self.reply(plan, lead))
@@ -700,20 +829,22 @@ class Planner:
             problem=original.problem,
             place=original.place,
             words=original.words | {"time": rng.choice(V.TIMES), "since": rng.choice(V.SINCES)},
-            channel=rng.choices(list(CHANNEL_SHARES), list(CHANNEL_SHARES.values()))[0],
+            channel=self.channel(S.MERGED),
             created_at=created_at.replace(microsecond=0),
-            urgent=original.urgent,
+            urgent=False,  # decided with the text, by `receive_step`
             complex=False,
         )
         receive = self.receive_step(plan)
         receive.at = plan.created_at
+        # Routed like any contact: it may be dispatched before the dispatcher sees the duplicate.
+        route = Step("route", "", at=plan.created_at + timedelta(seconds=1))
         merge = Step(
             "merge",
             self.pick(self.dispatchers),
             {"into": original.index, "note": "同一事项重复来电，合并办理。"},
         )
-        merge.at = max(merge_at.replace(microsecond=0), plan.created_at + timedelta(seconds=1))
-        plan.steps = [receive, merge]
+        merge.at = max(merge_at.replace(microsecond=0), plan.created_at + timedelta(seconds=2))
+        plan.steps = [receive, route, merge]
         return plan
 
     def schedule(self, plan: Plan) -> None:
@@ -748,33 +879,49 @@ class Planner:
 
 
 class Replayer:
-    """Runs the planned steps of all tickets in time order through the ticket actions."""
+    """Runs the planned steps of all tickets in time order through the ticket and routing actions,
+    with the scheduled retrain at `retrain_at`."""
 
-    def __init__(self, city: City, plans: list[Plan]) -> None:
+    def __init__(self, city: City, plans: list[Plan], *, retrain_at: datetime | None = None) -> None:
         self.city = city
         self.plans = {p.index: p for p in plans}
+        self.retrain_at = retrain_at
+        self.retrain_report: dict[str, Any] | None = None
+        self.routed: Counter[str] = Counter()  # auto dispatches kept as they were, and corrected
+        self.queue: list[tuple[datetime, int, int, Step]] = []
 
     def run(self) -> None:
-        queue = [
+        self.queue = [
             (step.at, plan.index, n, step)
             for plan in self.plans.values()
             for n, step in enumerate(plan.steps)
+            if step.at is not None
         ]
-        heapq.heapify(queue)
-        while queue:
-            at, index, _n, step = heapq.heappop(queue)
-            plan = self.plans[index]
-            assert at is not None
+        if self.retrain_at is not None:
+            self.queue.append((self.retrain_at, -1, 0, Step("retrain", "")))
+        heapq.heapify(self.queue)
+        while self.queue:
+            at, index, _n, step = heapq.heappop(self.queue)
             with clock.frozen_at(at):
-                plan.ticket = self.apply(plan, step)
+                if index < 0:
+                    self.retrain_report = run_retrain()
+                elif not step.skipped:
+                    plan = self.plans[index]
+                    plan.ticket = self.apply(plan, step)
 
     def apply(self, plan: Plan, step: Step) -> Ticket:
         if step.action == "receive":
             return self.receive(plan, step)
+        if step.action == "route":
+            return self.route(plan, step)
+        if step.action == "disown":
+            return self.disown(plan, step)
         ticket, actor, p = self.ticket(plan), self.city.users[step.actor], step.params
         match step.action:
             case "dispatch":
                 return self.dispatch(plan, step)
+            case "redispatch":
+                return self.redispatch(plan, step)
             case "accept" | "co_accept":
                 return actions.do_accept_assignment(ticket, actor)
             case "co_answer":
@@ -811,7 +958,7 @@ class Replayer:
 
     def receive(self, plan: Plan, step: Step) -> Ticket:
         p = step.params
-        category = self.city.categories[plan.problem.category]
+        latitude, longitude = p["point"] or (None, None)
         data = actions.AppealData(
             channel=plan.channel,
             title=p["title"],
@@ -820,14 +967,121 @@ class Replayer:
             citizen_name=p["citizen_name"],
             citizen_phone=p["citizen_phone"],
             address=p["address"],
+            latitude=latitude,
+            longitude=longitude,
             kind=plan.problem.kind,
-            urgency=Urgency.URGENT if plan.urgent else Urgency.NORMAL,
-            category_id=category.pk if p["classify"] else None,
-            area_id=self.city.departments[plan.place.street_code].pk,
+            urgency=Urgency.URGENT if p["urgent"] else Urgency.NORMAL,
+            category_id=self.city.categories[p["category"]].pk if p["category"] else None,
+            area_id=self.city.departments[plan.place.street_code].pk if p["area_given"] else None,
         )
         ticket, created = actions.do_receive_appeal(data, self.city.users.get(step.actor))
         if not created:  # the channel id was taken by an earlier run
             raise DemoError(f"渠道编号 {p['external_id']} 已存在，无法追加演示工单")
+        return ticket
+
+    def route(self, plan: Plan, step: Step) -> Ticket:
+        """Smart dispatch, as the appeals API runs it after intake. `do_route_ticket` rather than the
+        API's `route_new_ticket`, which logs an error and carries on: a demo that fails must say so."""
+        ticket = self.ticket(plan)
+        do_route_ticket(ticket)
+        ticket.refresh_from_db()
+        if ticket.status == S.DISPATCHED:
+            self.settle(plan, step, ticket)
+        return ticket
+
+    def settle(self, plan: Plan, route: Step, ticket: Ticket) -> None:
+        """Reconcile the plan with the departments the system dispatched the ticket to.
+
+        Where it chose the plan's lead and co-handlers, the planned dispatch is left out. Where it
+        chose others, they return their part halfway to the planned dispatch, and at its time the
+        dispatcher upholds the returns and re-dispatches as planned: an upheld return is a training
+        label. A plan without a dispatch (the ticket was to wait, to be merged or to be found
+        invalid) goes on from the dispatched state.
+        """
+        after = plan.steps.index(route) + 1
+        dispatch = plan.steps[after] if after < len(plan.steps) else None
+        if dispatch is None or dispatch.action != "dispatch":
+            return
+        lead, co = dispatch.params["lead"], set(dispatch.params["co"])
+        assigned = list(
+            ticket.assignments.filter(status__in=list(OPEN_ASSIGNMENT_STATUSES)).select_related("department")
+        )
+        wrong = [
+            a.pk
+            for a in assigned
+            if not (a.role == AssignmentRole.LEAD and a.department.code == lead)
+            and not (a.role == AssignmentRole.CO and a.department.code in co)
+        ]
+        if not wrong:
+            self.routed["kept"] += 1
+            dispatch.skipped = True
+            present = {a.department.code for a in assigned}
+            for later in plan.steps[after:]:  # a co-handler the rule did not name is not asked
+                if later.action in ("co_accept", "co_answer") and later.params["department"] not in present:
+                    later.skipped = True
+            return
+        self.routed["corrected"] += 1
+        dispatch.action = "redispatch"
+        assert route.at is not None and dispatch.at is not None
+        at = route.at + (dispatch.at - route.at) / 2
+        disown = Step("disown", "", {"assignments": wrong}, at=at)
+        plan.steps.insert(after, disown)
+        heapq.heappush(self.queue, (at, plan.index, len(plan.steps), disown))
+
+    def disown(self, plan: Plan, step: Step) -> Ticket:
+        """The departments that automatic dispatch chose wrongly return their part, co-handlers
+        first (a lead's return sends the ticket back to dispatch), a moment apart."""
+        ticket = self.ticket(plan)
+        assert step.at is not None
+        wrong = ticket.assignments.filter(pk__in=step.params["assignments"]).select_related("department")
+        for i, assignment in enumerate(sorted(wrong, key=lambda a: (a.role == AssignmentRole.LEAD, a.pk))):
+            actor = self.city.users[self.city.workers(assignment.department.code)[0]]
+            with clock.frozen_at(step.at + timedelta(milliseconds=i)):
+                ticket = actions.do_return_assignment(
+                    ticket, actor, reason=V.RETURN_REASONS[0], assignment_id=assignment.pk
+                )
+        return ticket
+
+    def redispatch(self, plan: Plan, step: Step) -> Ticket:
+        """The dispatcher upholds the returns of `disown` and sends the ticket where the plan does."""
+        ticket, actor, p = self.ticket(plan), self.user(step), step.params
+        assert step.at is not None
+        lead = self.city.departments[p["lead"]]
+        co = [self.city.departments[c] for c in p["co"]]
+        returned = sorted(
+            ticket.assignments.filter(status=AssignmentStatus.RETURNED),
+            key=lambda a: (a.role == AssignmentRole.LEAD, a.pk),
+        )
+        note = V.REVIEW_NOTES_UPHELD[1]
+        for i, assignment in enumerate(returned):
+            with clock.frozen_at(step.at + timedelta(milliseconds=i)):
+                if assignment.role == AssignmentRole.LEAD:
+                    ticket = actions.do_review_return(
+                        ticket,
+                        actor,
+                        assignment_id=assignment.pk,
+                        uphold=True,
+                        lead_department_id=lead.pk,
+                        co_department_ids=[d.pk for d in co],
+                        note=note,
+                    )
+                    continue
+                replacements: list[int] = []
+                if i == len(returned) - 1:  # the lead stays: the last co review adds whom the plan wants
+                    busy = set(
+                        ticket.assignments.filter(status__in=list(OPEN_ASSIGNMENT_STATUSES)).values_list(
+                            "department_id", flat=True
+                        )
+                    )
+                    replacements = [d.pk for d in co if d.pk not in busy]
+                ticket = actions.do_review_return(
+                    ticket,
+                    actor,
+                    assignment_id=assignment.pk,
+                    uphold=True,
+                    co_department_ids=replacements,
+                    note=note,
+                )
         return ticket
 
     def dispatch(self, plan: Plan, step: Step) -> Ticket:
@@ -861,6 +1115,27 @@ class Replayer:
 
 
 @dataclass
+class RoutingSummary:
+    """What smart dispatch did in a run, for the summary."""
+
+    routed: int = 0  # tickets routed at intake
+    auto: int = 0  # dispatched by the system user
+    corrected: int = 0  # of those, returned by the department and re-dispatched
+    located: int = 0  # area found by routing (boundary, gazetteer or division)
+    urgent: int = 0  # marked urgent by routing
+    queue: int = 0  # waiting for a dispatcher at the end
+    labels: int = 0  # training labels in the database
+    model: str = ""  # the active category model, or why none was trained
+
+    def text(self) -> str:
+        return (
+            f"智能分拨：分拨 {self.routed} 张，其中自动派单 {self.auto} 张（{self.corrected} 张经退单改派），"
+            f"识别属地 {self.located} 张，识别紧急 {self.urgent} 张；待派单 {self.queue} 张；"
+            f"训练标注 {self.labels} 条；分类模型：{self.model}"
+        )
+
+
+@dataclass
 class DemoResult:
     created: Counter[str]
     statuses: Counter[str]
@@ -868,6 +1143,49 @@ class DemoResult:
     seconds: float
     start: datetime
     end: datetime
+    routing: RoutingSummary = field(default_factory=RoutingSummary)
+
+
+@contextmanager
+def quiet_routing() -> Iterator[None]:
+    """Routing logs a line for every ticket it routes and model it registers; for a replay of
+    hundreds of tickets that would bury the summary, which counts them instead."""
+    logger = logging.getLogger("hotline.routing")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def retrain_moment(start: datetime, end: datetime) -> datetime:
+    """When the replay runs the scheduled retrain: the night `RETRAIN_AT` into the window."""
+    local = timezone.localtime(start + (end - start) * RETRAIN_AT)
+    night = local.replace(hour=RETRAIN_HOUR, minute=0, second=0, microsecond=0)
+    return max(night, start)
+
+
+def routing_summary(plans: Sequence[Plan], replayer: Replayer) -> RoutingSummary:
+    ids = [p.ticket.pk for p in plans if p.ticket is not None]
+    decisions = RoutingDecision.objects.filter(ticket_id__in=ids)
+    routes = TicketEvent.objects.filter(ticket_id__in=ids, action="route")
+    active = ModelVersion.objects.filter(target=ModelTarget.CATEGORY, is_active=True).first()
+    if active is not None:
+        model = f"{active.name}（交叉验证 macro-F1 {active.cv_macro_f1 or 0:.2f}）"
+    else:
+        report = (replayer.retrain_report or {}).get(ModelTarget.CATEGORY.value) or {}
+        model = f"未训练（{report.get('reason', '未运行')}）"
+    return RoutingSummary(
+        routed=decisions.count(),
+        auto=decisions.filter(mode=RoutingMode.AUTO).count(),
+        corrected=replayer.routed["corrected"],
+        located=routes.filter(details__has_key="area").count(),
+        urgent=routes.filter(details__has_key="urgency").count(),
+        queue=Ticket.objects.filter(pk__in=ids, status=S.NEW).count(),
+        labels=TrainingLabel.objects.count(),
+        model=model,
+    )
 
 
 def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) -> DemoResult:
@@ -889,13 +1207,24 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         city = ensure_city()
         number_base = Ticket.objects.count()
         last_appeal = Appeal.objects.aggregate(last=Max("pk"))["last"] or 0
+        last_model = ModelVersion.objects.aggregate(last=Max("pk"))["last"] or 0
         planner = Planner(city, seed=seed, end=end, days=days, number_base=number_base)
         plans = planner.plans(tickets)
-        Replayer(city, plans).run()
+        retrain_at = retrain_moment(planner.start, end)
+        replayer = Replayer(city, plans, retrain_at=retrain_at)
+        with quiet_routing():
+            replayer.run()
+        with clock.frozen_at(end):
+            # The corrections since the retrain, as the next one would collect them first.
+            collect_labels()
         # Appeal.created_at is stamped by the database clock (auto_now_add); a replayed appeal was
-        # written when it was received.
+        # written when it was received. A model version takes its creation time from its folder's
+        # meta.json, which the classifier writes with the wall clock; the replayed one was trained
+        # at the retrain.
         Appeal.objects.filter(pk__gt=last_appeal).update(created_at=F("received_at"))
+        ModelVersion.objects.filter(pk__gt=last_model).update(created_at=retrain_at)
         statuses = Counter(p.ticket.status for p in plans if p.ticket is not None)
+        routing = routing_summary(plans, replayer)
     return DemoResult(
         created=city.created,
         statuses=statuses,
@@ -903,6 +1232,7 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         seconds=time.perf_counter() - began,
         start=end - timedelta(days=days),
         end=end,
+        routing=routing,
     )
 
 
@@ -935,7 +1265,13 @@ def format_table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
 
 def summary(result: DemoResult) -> str:
     rows = [(str(S(s).label), s, str(result.statuses.get(s, 0))) for s in S.values]
-    labels = {"departments": "承办单位", "categories": "分类", "users": "用户"}
+    labels = {
+        "departments": "承办单位",
+        "categories": "分类",
+        "users": "用户",
+        "rules": "权责清单规则",
+        "places": "地名",
+    }
     created = "，".join(f"{labels[k]} {v}" for k, v in result.created.items()) or "无（已存在）"
     local = timezone.localtime
     return (
@@ -943,4 +1279,5 @@ def summary(result: DemoResult) -> str:
         f"工单 {result.tickets} 张，时间 {local(result.start):%Y-%m-%d %H:%M} — "
         f"{local(result.end):%Y-%m-%d %H:%M}，用时 {result.seconds:.1f} 秒\n"
         + format_table(rows, ("状态", "status", "工单数"))
+        + f"\n{result.routing.text()}"
     )

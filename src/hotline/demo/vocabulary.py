@@ -235,7 +235,7 @@ PROBLEMS: tuple[Problem, ...] = (
         ("SCJ", "ZJJ"),
         ("{xiaoqu}电梯频繁故障困人", "{xiaoqu}电梯运行有异响"),
         (
-            "{xiaoqu}{building}的电梯这个月已经坏了{n}次，昨天还困了人，住高层的老人没法下楼。",
+            "{xiaoqu}{building}的电梯这个月已经坏了{n}次，昨天还有人被困在里面，住高层的老人没法下楼。",
             "{xiaoqu}电梯运行时有异响，{time}还突然停了一次，担心安全问题。",
         ),
         ("我局已对该电梯开展专项检查，责令维保单位更换曳引钢丝绳和门机部件，经检测合格后恢复运行。",),
@@ -802,7 +802,25 @@ PROBLEMS: tuple[Problem, ...] = (
             "{street}的工作人员帮助我家办理了困难补助，跑前跑后，特别耐心，全家都很感激。",
         ),
         ("感谢您对我们工作的肯定，我们将继续做好服务。",),
-        weight=0.8,
+        weight=1.5,
+    ),
+    Problem(
+        "missing_elderly",
+        ("综合事务", "其他", "其他诉求"),
+        Kind.HELP,
+        ("GAJ", STREET),
+        ("家中老人走失求助", "{xiaoqu}独居老人联系不上"),
+        (
+            "我父亲今年八十多岁，有老年痴呆，{time}从{xiaoqu}出门后老人走失了，身上没带手机，请帮忙寻找。",
+            "{xiaoqu}{building}的独居老人联系不上，邻居说{since}没见他出门，敲门也没人应。",
+        ),
+        (
+            "接报后辖区派出所立即调取{road}一带监控，会同社区网格员分头寻找，当晚已将老人安全送回家中。",
+            "民警和社区工作人员已上门查看，老人因身体不适在家休息，已联系其家属照看。",
+        ),
+        co=(STREET,),
+        weight=0.6,
+        urgent=0.8,
     ),
 )
 
@@ -928,3 +946,278 @@ CALLBACK_NOTES: dict[str, tuple[str, ...]] = {
 
 CLOSE_NOTES = ("", "回访满意，予以办结。", "已回访，办结。")
 DISPATCH_NOTES = ("", "", "请按时限办理并答复市民。", "请尽快核实处理。", "市民情绪较急，请优先处理。")
+
+# --- the responsibility list (权责清单) ----------------------------------------------------------------
+
+AREA = "area"  # as a rule's lead: the ticket's own street or town leads (属地主办); in `co`: it co-handles
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of the demo city's responsibility list; `routing.rules` explains how they combine.
+
+    `lead` and `co` are bureau codes, district names or AREA; `area` is a district or street name.
+    """
+
+    name: str
+    category: tuple[str, ...]  # one to three levels of CATEGORY_TREE
+    lead: str
+    co: tuple[str, ...] = ()
+    area: str = ""
+    keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    priority: int = 0
+    active: bool = True
+    note: str = ""
+
+
+# The demo's dispatchers follow this list wherever one of its rules applies (and Problem.leads
+# elsewhere), so that the list and what the city really does agree, as they should after a year
+# of use. Each first-level category has a catch-all for appeals whose subcategory is only guessed;
+# keyword rules stand in for the subcategory then.
+RESPONSIBILITIES: tuple[Rule, ...] = (
+    Rule("城乡建设类事项", ("城乡建设",), "ZJJ", note="未细分的城乡建设事项由市住建局接办，按职责转办"),
+    Rule(
+        "城市道路照明",
+        ("城乡建设", "市政设施", "路灯"),
+        "CGJ",
+        note="市城管局“三定”方案：城市道路照明设施的维护管理",
+    ),
+    Rule(
+        "城市道路照明（机构改革前）",
+        ("城乡建设", "市政设施", "路灯"),
+        "ZJJ",
+        active=False,
+        note="机构改革后路灯管理职责由市住建局划入市城管局，本规则停用，留作依据",
+    ),
+    Rule(
+        "高新区市政设施",
+        ("城乡建设", "市政设施"),
+        "高新区",
+        area="高新区",
+        priority=1,
+        note="高新区范围内的道路、路灯、井盖、排水设施由高新区管委会建设管理部门管养，优先于全市分工",
+    ),
+    Rule(
+        "城市道路维修", ("城乡建设", "市政设施", "道路破损"), "ZJJ", note="城市道路的养护维修（市政工程中心）"
+    ),
+    Rule(
+        "市政井盖",
+        ("城乡建设", "市政设施", "井盖缺失"),
+        "CGJ",
+        note="市政及无主井盖由市城管局负责，专业管线井盖由产权单位负责",
+    ),
+    Rule(
+        "电力井盖",
+        ("城乡建设", "市政设施", "井盖缺失"),
+        "GDGS",
+        keywords=("电力井", "电缆井", "供电井"),
+        note="电力检查井盖产权属供电公司",
+    ),
+    Rule(
+        "燃气井盖",
+        ("城乡建设", "市政设施", "井盖缺失"),
+        "RQGS",
+        keywords=("燃气井", "阀门井"),
+        note="燃气阀门井盖产权属燃气公司",
+    ),
+    Rule("城市排水设施", ("城乡建设", "市政设施", "排水管网"), "SWJ", note="市政雨污水管网的疏通养护"),
+    Rule(
+        "小区内部排水",
+        ("城乡建设", "市政设施", "排水管网"),
+        AREA,
+        co=("SWJ",),
+        keywords=("楼下", "楼道", "单元", "小区内"),
+        exclude=("市政道路", "主干道"),
+        note="小区红线内排水设施由物业负责维护，街道督促，水务局指导",
+    ),
+    Rule(
+        "物业服务管理", ("城乡建设", "物业管理"), AREA, note="物业管理纠纷实行属地管理，街道（乡镇）牵头调处"
+    ),
+    Rule(
+        "电梯安全",
+        ("城乡建设", "物业管理", "电梯故障"),
+        "SCJ",
+        co=("ZJJ",),
+        note="电梯属特种设备，市场监管局负责安全监察，住建局督促物业",
+    ),
+    Rule("住宅专项维修资金", ("城乡建设", "物业管理", "维修资金"), "ZJJ"),
+    Rule("住房保障", ("城乡建设", "住房保障"), "ZJJ"),
+    Rule("生态环境类事项", ("环境保护",), "SHJ"),
+    Rule(
+        "建筑施工噪声",
+        ("环境保护", "噪声污染", "施工噪声"),
+        "SHJ",
+        co=("CGJ",),
+        note="生态环境局查处施工噪声，城管局配合夜间巡查",
+    ),
+    Rule(
+        "市政工程施工噪声",
+        ("环境保护", "噪声污染", "施工噪声"),
+        "ZJJ",
+        co=("SHJ",),
+        keywords=("道路施工", "管网施工", "市政工程"),
+        note="市政工程由建设主管部门督促施工单位",
+    ),
+    Rule(
+        "社会生活噪声",
+        ("环境保护", "噪声污染", "社会生活噪声"),
+        "GAJ",
+        note="《噪声污染防治法》：社会生活噪声由公安机关处理",
+    ),
+    Rule(
+        "室内装修噪声",
+        ("环境保护", "噪声污染", "社会生活噪声"),
+        AREA,
+        keywords=("装修", "电钻"),
+        exclude=("商铺", "门面"),
+        note="住宅室内装修由物业管理，街道社区协调",
+    ),
+    Rule(
+        "广场舞噪声",
+        ("环境保护", "噪声污染", "社会生活噪声"),
+        AREA,
+        co=("GAJ",),
+        keywords=("广场舞",),
+        note="社区协调活动时间和音量，派出所配合",
+    ),
+    Rule("交通噪声", ("环境保护", "噪声污染", "交通噪声"), "JTJ", co=("SHJ",)),
+    Rule(
+        "机动车鸣笛",
+        ("环境保护", "噪声污染", "交通噪声"),
+        "GAJ",
+        co=("JTJ",),
+        keywords=("鸣笛", "禁鸣"),
+        note="禁鸣路段由公安交管部门执法",
+    ),
+    Rule("餐饮油烟", ("环境保护", "大气污染", "餐饮油烟"), "SHJ"),
+    Rule(
+        "露天烧烤",
+        ("环境保护", "大气污染", "餐饮油烟"),
+        "CGJ",
+        keywords=("露天烧烤", "路边烧烤"),
+        exclude=("室内",),
+        note="城市建成区露天烧烤由城管部门查处",
+    ),
+    Rule(
+        "工地扬尘",
+        ("环境保护", "大气污染", "工地扬尘"),
+        "ZJJ",
+        co=("SHJ",),
+        note="建筑工地扬尘由住建部门监管",
+    ),
+    Rule("露天焚烧", ("环境保护", "大气污染", "露天焚烧"), AREA, note="街道（乡镇）负责辖区禁烧巡查"),
+    Rule(
+        "河道污染",
+        ("环境保护", "水污染", "河道污染"),
+        "SWJ",
+        co=("SHJ",),
+        note="河长制：水务局牵头治理，生态环境局查排污口",
+    ),
+    Rule("企业排污", ("环境保护", "水污染", "企业排污"), "SHJ"),
+    Rule("城市管理类事项", ("城市管理",), "CGJ"),
+    Rule(
+        "占道经营",
+        ("城市管理", "市容环境", "占道经营"),
+        AREA,
+        co=("CGJ",),
+        note="街道综合行政执法队查处，城管局指导",
+    ),
+    Rule("生活垃圾清运", ("城市管理", "市容环境", "垃圾清运"), "CGJ"),
+    Rule(
+        "江口区生活垃圾清运",
+        ("城市管理", "市容环境", "垃圾清运"),
+        AREA,
+        area="江口区",
+        note="江口区实行“村收集、镇转运”，垃圾清运由街道、镇包干",
+    ),
+    Rule(
+        "违规广告", ("城市管理", "市容环境", "违规广告"), "CGJ", co=(AREA,), note="城管局查处，属地协助清理"
+    ),
+    Rule("违法建设", ("城市管理", "违法建设"), AREA, co=("CGJ",), note="违法建设治理属地负责"),
+    Rule("园林绿化", ("城市管理", "园林绿化"), "CGJ"),
+    Rule(
+        "树木压线",
+        ("城市管理", "园林绿化", "树木修剪"),
+        "CGJ",
+        co=("GDGS",),
+        keywords=("电线", "电力线"),
+        note="树木与电力线路安全距离不足时供电公司配合修剪",
+    ),
+    Rule("供水服务", ("水电气", "供水"), "SWJ"),
+    Rule(
+        "自来水水质", ("水电气", "供水", "水质问题"), "SWJ", co=("WJW",), note="卫健委负责生活饮用水卫生监督"
+    ),
+    Rule(
+        "二次供水",
+        ("水电气", "供水"),
+        AREA,
+        co=("SWJ",),
+        keywords=("二次供水", "水箱", "加压泵"),
+        note="小区二次供水设施由物业管理",
+    ),
+    Rule("供电服务", ("水电气", "供电"), "GDGS"),
+    Rule("燃气服务与安全", ("水电气", "燃气"), "RQGS"),
+    Rule("交通运输类事项", ("交通运输",), "JTJ"),
+    Rule("道路交通秩序", ("交通运输", "道路交通"), "GAJ", note="公安交管部门"),
+    Rule(
+        "小区消防通道占用",
+        ("交通运输", "道路交通", "违章停车"),
+        AREA,
+        co=("GAJ",),
+        keywords=("消防通道",),
+        note="小区内部道路不属交警管辖，由物业和街道清理，派出所配合",
+    ),
+    Rule("劳动和社会保障类事项", ("劳动和社会保障",), "RSJ"),
+    Rule(
+        "工程建设领域欠薪",
+        ("劳动和社会保障", "劳动关系", "拖欠工资"),
+        "RSJ",
+        co=("ZJJ",),
+        keywords=("工地", "项目部", "包工头", "农民工"),
+        note="根治欠薪：人社局查处，住建局督促施工总包单位",
+    ),
+    Rule("教育类事项", ("教育文体",), "JYJ"),
+    Rule("校外培训", ("教育文体", "基础教育", "校外培训"), "JYJ", co=("SCJ",)),
+    Rule("社区文体设施", ("教育文体", "文体设施"), AREA),
+    Rule("市场监管类事项", ("市场监管",), "SCJ"),
+    Rule("卫生健康类事项", ("卫生健康",), "WJW"),
+    Rule("病媒生物防制", ("卫生健康", "公共卫生", "病媒生物"), AREA, note="爱国卫生运动由街道社区组织"),
+    Rule(
+        "表扬感谢",
+        ("综合事务", "表扬感谢"),
+        AREA,
+        keywords=("表扬", "感谢", "锦旗"),
+        note="转被表扬单位；其他综合事务无固定承办单位，由派单员判断",
+    ),
+)
+
+# --- the gazetteer (地名库) and the map ------------------------------------------------------------------
+
+# Other names people use for an area: former names (撤县设区, 撤乡设镇) and short names. The streets'
+# residential compounds and the roads that run through one street only are added by the generator.
+PLACE_ALIASES: dict[str, tuple[str, ...]] = {
+    "高新区": ("高新技术产业开发区", "高新开发区", "高新园区"),
+    "江口区": ("江口县",),
+    "青山镇": ("青山乡",),
+    "白石镇": ("白石乡",),
+    "渔港镇": ("渔港乡",),
+    "桃源镇": ("桃源乡",),
+    "软件园街道": ("软件园片区",),
+    "云谷街道": ("云谷片区",),
+}
+
+# Where the made-up city lies: each district fills one cell of a grid (column, row from the
+# north-west corner), and its streets divide the cell into strips from west to east. Communities
+# have no boundary: the demo city dispatches to streets and towns (its communities have no logins),
+# and a point inside a community would make the community the 属地 of area-led rules.
+MAP_ORIGIN = (112.90, 28.30)  # longitude, latitude of the north-west corner
+MAP_CELL = (0.10, 0.08)  # degrees of longitude and latitude per district
+DISTRICT_CELLS: dict[str, tuple[int, int]] = {
+    "西山区": (0, 0),
+    "北塘区": (1, 0),
+    "东湖区": (2, 0),
+    "高新区": (0, 1),
+    "南城区": (1, 1),
+    "江口区": (2, 1),
+}
