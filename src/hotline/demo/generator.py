@@ -407,7 +407,7 @@ class Step:
     params: dict[str, Any] = field(default_factory=dict)
     delay: float = 0.0  # seconds after the previous step, before fitting into the window
     at: datetime | None = None
-    skipped: bool = False  # left out at replay: automatic dispatch did it already
+    skipped: bool = False  # left out at replay: automatic dispatch did it, or assigned nobody to do it
 
 
 @dataclass
@@ -461,16 +461,16 @@ class Planner:
         self.consultations = [p for p in V.PROBLEMS if p.kind == Kind.CONSULTATION]
         self.leaves = category_paths()
         self.boxes = boxes()
-        # Rules read the text only for their keywords: plans that name the same ones in the same
-        # category and street get the same answer, and evaluating the list costs milliseconds.
+        # Evaluating the list costs milliseconds, and it reads the text only for its keywords and
+        # the street only for the rules' areas that contain it (an area-led rule names the street
+        # itself): plans alike in these get the same answer. (Should the planner ever answer
+        # otherwise than routing, `Replayer.settle` corrects the dispatch as a dispatcher would.)
+        listed = list(Responsibility.objects.all())
         self.rule_terms = sorted(
-            {
-                normalize(t)
-                for r in Responsibility.objects.all()
-                for t in (*r.keyword_list, *r.exclude_keyword_list)
-            }
+            {normalize(t) for r in listed for t in (*r.keyword_list, *r.exclude_keyword_list)}
         )
-        self.fired: dict[tuple[int, int, tuple[str, ...]], rules.Check | None] = {}
+        self.rule_areas = {r.area_id for r in listed if r.area_id is not None}
+        self.listed: dict[tuple[int, tuple[int, ...], tuple[str, ...]], list[str]] = {}
 
     # Random helpers ------------------------------------------------------------------------------
 
@@ -655,12 +655,18 @@ class Planner:
         text = normalize(ticket_text(intake["title"], intake["content"]))
         category = self.city.categories[plan.problem.category]
         street = self.city.departments[plan.place.street_code]
-        key = (category.pk, street.pk, tuple(t for t in self.rule_terms if t and t in text))
-        if key not in self.fired:
-            self.fired[key] = rules.evaluate(rules.Subject(text, category, street)).fired
-        fired = self.fired[key]
-        if fired is not None and fired.lead is not None:
-            return fired.lead.code, [d.code for d in fired.co]
+        within: list[int] = []
+        node: Department | None = street
+        while node is not None:
+            within += [node.pk] if node.pk in self.rule_areas else []
+            node = node.parent
+        key = (category.pk, tuple(within), tuple(t for t in self.rule_terms if t and t in text))
+        if key not in self.listed:
+            fired = rules.evaluate(rules.Subject(text, category, street)).fired
+            found = [] if fired is None or fired.lead is None else [fired.lead, *fired.co]
+            self.listed[key] = [V.STREET if d == street else d.code for d in found]
+        if listed := [self.resolve(code, plan) for code in self.listed[key]]:
+            return listed[0], listed[1:]
         leads = [self.resolve(code, plan) for code in plan.problem.leads]
         lead = leads[1] if len(leads) > 1 and self.rng.random() < 0.2 else leads[0]
         co = [c for c in (self.resolve(code, plan) for code in plan.problem.co) if c != lead]

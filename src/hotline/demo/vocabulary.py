@@ -973,8 +973,9 @@ class Rule:
 
 # The demo's dispatchers follow this list wherever one of its rules applies (and Problem.leads
 # elsewhere), so that the list and what the city really does agree, as they should after a year
-# of use. Each first-level category has a catch-all for appeals whose subcategory is only guessed;
-# keyword rules stand in for the subcategory then.
+# of use. Most first-level categories have a catch-all for appeals whose subcategory is only
+# guessed (by the classifier); keyword rules (关键词派单) stand in for the subcategory then.
+_BY_KEYWORD = "分类未细分到此时，按关键词推定"
 RESPONSIBILITIES: tuple[Rule, ...] = (
     Rule("城乡建设类事项", ("城乡建设",), "ZJJ", note="未细分的城乡建设事项由市住建局接办，按职责转办"),
     Rule(
@@ -1043,6 +1044,32 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
     ),
     Rule("住宅专项维修资金", ("城乡建设", "物业管理", "维修资金"), "ZJJ"),
     Rule("住房保障", ("城乡建设", "住房保障"), "ZJJ"),
+    Rule("路灯（关键词）", ("城乡建设", "市政设施", "路灯"), "CGJ", keywords=("路灯",), note=_BY_KEYWORD),
+    Rule("井盖（关键词）", ("城乡建设", "市政设施", "井盖缺失"), "CGJ", keywords=("井盖",), note=_BY_KEYWORD),
+    Rule(
+        "排水（关键词）",
+        ("城乡建设", "市政设施", "排水管网"),
+        "SWJ",
+        keywords=("下水道", "雨水井", "污水外溢"),
+        exclude=("楼下", "楼道", "单元", "小区内"),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
+        "物业（关键词）",
+        ("城乡建设", "物业管理", "物业服务"),
+        AREA,
+        keywords=("物业",),
+        exclude=("电梯",),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
+        "电梯（关键词）",
+        ("城乡建设", "物业管理", "电梯故障"),
+        "SCJ",
+        co=("ZJJ",),
+        keywords=("电梯",),
+        note=_BY_KEYWORD,
+    ),
     Rule("生态环境类事项", ("环境保护",), "SHJ"),
     Rule(
         "建筑施工噪声",
@@ -1115,6 +1142,29 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
         note="河长制：水务局牵头治理，生态环境局查排污口",
     ),
     Rule("企业排污", ("环境保护", "水污染", "企业排污"), "SHJ"),
+    Rule(
+        "河道（关键词）",
+        ("环境保护", "水污染", "河道污染"),
+        "SWJ",
+        co=("SHJ",),
+        keywords=("河道", "小河"),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
+        "扬尘（关键词）",
+        ("环境保护", "大气污染", "工地扬尘"),
+        "ZJJ",
+        co=("SHJ",),
+        keywords=("扬尘",),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
+        "焚烧（关键词）",
+        ("环境保护", "大气污染", "露天焚烧"),
+        AREA,
+        keywords=("焚烧", "秸秆"),
+        note=_BY_KEYWORD,
+    ),
     Rule("城市管理类事项", ("城市管理",), "CGJ"),
     Rule(
         "占道经营",
@@ -1137,6 +1187,22 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
     Rule("违法建设", ("城市管理", "违法建设"), AREA, co=("CGJ",), note="违法建设治理属地负责"),
     Rule("园林绿化", ("城市管理", "园林绿化"), "CGJ"),
     Rule(
+        "占道（关键词）",
+        ("城市管理", "市容环境", "占道经营"),
+        AREA,
+        co=("CGJ",),
+        keywords=("占道", "摊贩"),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
+        "违建（关键词）",
+        ("城市管理", "违法建设"),
+        AREA,
+        co=("CGJ",),
+        keywords=("违章搭建", "私搭乱建"),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
         "树木压线",
         ("城市管理", "园林绿化", "树木修剪"),
         "CGJ",
@@ -1158,6 +1224,16 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
     ),
     Rule("供电服务", ("水电气", "供电"), "GDGS"),
     Rule("燃气服务与安全", ("水电气", "燃气"), "RQGS"),
+    Rule("停电（关键词）", ("水电气", "供电"), "GDGS", keywords=("停电", "断电"), note=_BY_KEYWORD),
+    Rule("燃气（关键词）", ("水电气", "燃气"), "RQGS", keywords=("燃气", "煤气"), note=_BY_KEYWORD),
+    Rule(
+        "供水（关键词）",
+        ("水电气", "供水"),
+        "SWJ",
+        keywords=("停水", "自来水"),
+        exclude=("二次供水", "水箱", "加压泵"),
+        note=_BY_KEYWORD,
+    ),
     Rule("交通运输类事项", ("交通运输",), "JTJ"),
     Rule("道路交通秩序", ("交通运输", "道路交通"), "GAJ", note="公安交管部门"),
     Rule(
@@ -1167,6 +1243,14 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
         co=("GAJ",),
         keywords=("消防通道",),
         note="小区内部道路不属交警管辖，由物业和街道清理，派出所配合",
+    ),
+    Rule(
+        "道路交通（关键词）",
+        ("交通运输", "道路交通"),
+        "GAJ",
+        keywords=("乱停车", "违停", "红绿灯", "信号灯"),
+        exclude=("消防通道",),
+        note=_BY_KEYWORD,
     ),
     Rule("劳动和社会保障类事项", ("劳动和社会保障",), "RSJ"),
     Rule(
@@ -1180,9 +1264,17 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
     Rule("教育类事项", ("教育文体",), "JYJ"),
     Rule("校外培训", ("教育文体", "基础教育", "校外培训"), "JYJ", co=("SCJ",)),
     Rule("社区文体设施", ("教育文体", "文体设施"), AREA),
+    Rule("健身器材（关键词）", ("教育文体", "文体设施"), AREA, keywords=("健身器材",), note=_BY_KEYWORD),
     Rule("市场监管类事项", ("市场监管",), "SCJ"),
     Rule("卫生健康类事项", ("卫生健康",), "WJW"),
     Rule("病媒生物防制", ("卫生健康", "公共卫生", "病媒生物"), AREA, note="爱国卫生运动由街道社区组织"),
+    Rule(
+        "病媒（关键词）",
+        ("卫生健康", "公共卫生", "病媒生物"),
+        AREA,
+        keywords=("老鼠", "蚊子", "消杀"),
+        note=_BY_KEYWORD,
+    ),
     Rule(
         "表扬感谢",
         ("综合事务", "表扬感谢"),
