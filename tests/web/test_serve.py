@@ -58,6 +58,7 @@ def test_prepares_an_empty_instance_then_execs_gunicorn(home, exec_calls):
     assert (home / "static" / "admin" / "css" / "base.css").is_file()
     assert (home / "media").is_dir()
     assert "演示数据      15 张工单已生成" in output and "admin" in output and "hotline-demo" in output
+    assert "智能分拨：分拨" in output  # what smart dispatch did with them
     assert "http://127.0.0.1:8765/" in output
 
     (argv,) = exec_calls

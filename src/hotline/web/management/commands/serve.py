@@ -170,6 +170,7 @@ class Command(BaseCommand):
             except HotlineError as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(f"演示数据      {result.tickets} 张工单已生成（{result.seconds:.1f} 秒）")
+            self.stdout.write(f"              {result.routing.text()}")
         elif seed_demo:
             self.stdout.write("演示数据      数据库非空，跳过")
 
