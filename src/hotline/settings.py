@@ -145,6 +145,9 @@ HOTLINE: dict[str, Any] = {
         "SYSTEM_USERNAME": "system",
         # Closed tickets of the last HISTORY_DAYS tell which department handles a category.
         "HISTORY_DAYS": 365,
+        # History's share is shrunk as if this many more tickets had gone elsewhere: n of n closed
+        # tickets gives n / (n + HISTORY_PRIOR), so 1 of 1 is 0.17 and 45 of 45 is 0.9.
+        "HISTORY_PRIOR": 5,
         # A labelled CSV (columns text,label) that every retrain adds to the platform's own examples.
         "BASE_CORPUS": os.environ.get("HOTLINE_BASE_CORPUS", ""),
         "RETRAIN_FOLDS": 5,

@@ -125,6 +125,39 @@ def test_without_a_rule_history_says_which_department_handles_the_category(
     assert ticket.status == TicketStatus.NEW
 
 
+def test_history_of_a_single_ticket_is_not_enough_to_dispatch_by_itself(
+    operator, dispatcher, staff, active_model, corpus_tree, departments
+) -> None:
+    """One closed ticket out of one is 100 % of the history but says little: the share is shrunk."""
+    close(
+        staff,
+        make_ticket(title="工资", content="拖欠工资"),
+        departments["water"],
+        corpus_tree["劳动和社会保障"],
+    )
+    RoutingSettings.objects.create(auto_dispatch=True, threshold=0.5)
+
+    ticket = receive(operator, "欠薪", "公司拖欠工资三个月了", category_id=corpus_tree["劳动和社会保障"].pk)
+
+    assert ticket.status == TicketStatus.NEW
+    (top, *_rest) = dispatcher.get("/routing/queue").json()["items"][0]["suggestions"]
+    assert top["source"] == "history"
+    assert top["confidence"] < 0.5
+    assert "已办结工单 1 件中 100% 由水务局主办" in top["reason"]
+
+
+def test_a_consultation_is_left_to_people(operator, rules_by_category, corpus_tree) -> None:
+    """The operator may answer a consultation during the call: routing suggests, it never dispatches it."""
+    ticket = receive(
+        operator, "办证咨询", "请问路灯报修找谁", kind="consultation", category_id=corpus_tree["城乡建设"].pk
+    )
+
+    assert ticket.status == TicketStatus.NEW
+    decision = ticket.routing_decisions.get()
+    assert (decision.mode, decision.confidence) == (RoutingMode.QUEUE, 1.0)
+    assert any("咨询" in note for note in decision.evidence["notes"])
+
+
 def test_switched_off_nothing_is_dispatched_automatically(operator, rules_by_category, corpus_tree) -> None:
     RoutingSettings.objects.create(auto_dispatch=False, threshold=0.5)
     ticket = receive(operator, "路灯", "路灯不亮", category_id=corpus_tree["城乡建设"].pk)

@@ -6,12 +6,14 @@ Suggestions come from three sources, merged by lead department (the most confide
   gave none, each of the classifier's three most likely first-level categories, with the
   classifier's probability as confidence;
 - **history**, for a category no rule covers: the department that led most of the closed tickets
-  of that category recently, with confidence = (category probability) x (its share of them);
+  of that category recently, with confidence = (category probability) x (its share of them,
+  shrunk towards 0 by `HISTORY_PRIOR` pseudo-tickets so that 1 of 1 is not read as certainty);
 - the **department model**, once the platform has trained one from its own closed tickets: its
   probability for each department.
 
 The most confident suggestion is dispatched automatically when automatic dispatch is on and its
-confidence reaches the threshold (`RoutingSettings`); otherwise the ticket waits in the
+confidence reaches the threshold (never for a consultation, which the operator may answer during
+the call) (`RoutingSettings`); otherwise the ticket waits in the
 dispatcher's queue with the suggestions and their reasons. `decide()` only reads;
 `routing.actions.do_route_ticket` stores and applies what it returns.
 """
@@ -24,7 +26,14 @@ from django.conf import settings
 from django.db.models import Count
 
 from hotline.core import clock
-from hotline.core.enums import AssignmentRole, AssignmentStatus, RoutingMode, SuggestionSource, TicketStatus
+from hotline.core.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    Kind,
+    RoutingMode,
+    SuggestionSource,
+    TicketStatus,
+)
 from hotline.directory.models import Department, Responsibility
 from hotline.intake.models import Appeal
 from hotline.routing import classifier, rules
@@ -52,6 +61,7 @@ class AppealFacts:
     longitude: float | None = None
     category: Category | None = None  # as the operator chose it
     area: Department | None = None  # as the operator chose it
+    kind: str = ""
 
     @classmethod
     def of_ticket(cls, ticket: Ticket) -> "AppealFacts":
@@ -65,6 +75,7 @@ class AppealFacts:
             longitude=first.longitude if first else None,
             category=ticket.category,
             area=ticket.area,
+            kind=ticket.kind,
         )
 
     @property
@@ -124,6 +135,7 @@ class Decision:
     model_version: ModelVersion | None
     settings: RoutingSettings
     notes: list[str] = field(default_factory=list)
+    automatic: bool = True  # False: whatever the confidence, a person dispatches this one
 
     @property
     def confidence(self) -> float | None:
@@ -133,7 +145,8 @@ class Decision:
     def mode(self) -> RoutingMode:
         confidence = self.confidence
         sure = confidence is not None and confidence >= self.settings.threshold
-        return RoutingMode.AUTO if self.settings.auto_dispatch and sure else RoutingMode.QUEUE
+        auto = self.settings.auto_dispatch and self.automatic and sure
+        return RoutingMode.AUTO if auto else RoutingMode.QUEUE
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -237,6 +250,7 @@ def _by_category(
     department, share, total = history(category)
     if department is None:
         return outcome, None
+    shrunk = share * total / (total + settings.HOTLINE["ROUTING"]["HISTORY_PRIOR"])
     reason = (
         f"{guessed}无适用的权责清单规则；近 {settings.HOTLINE['ROUTING']['HISTORY_DAYS']} 天"
         f"“{category.name}”类已办结工单 {total} 件中 {share:.0%} 由{department.name}主办"
@@ -245,7 +259,7 @@ def _by_category(
         department,
         [],
         category,
-        confidence * share,
+        confidence * shrunk,
         SuggestionSource.HISTORY,
         reason,
         None,
@@ -311,6 +325,9 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
         if kept is None or suggestion.confidence > kept.confidence:
             best[suggestion.lead.pk] = suggestion
     ranked = sorted(best.values(), key=lambda s: -s.confidence)[: settings.HOTLINE["ROUTING"]["SUGGESTIONS"]]
+    automatic = facts.kind != Kind.CONSULTATION
+    if not automatic:
+        notes.append("咨询类诉求可由话务员当场答复，不自动派单")
     _add_terms(ranked, text, category_model, department_model)
     return Decision(
         place,
@@ -323,6 +340,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
         version,
         routing,
         notes,
+        automatic,
     )
 
 
