@@ -3,21 +3,23 @@
 import csv
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from hotline.core.enums import Channel, LabelSource, SuggestionSource, TicketStatus
+from hotline.core.enums import Channel, LabelSource, Role, SuggestionSource, TicketStatus
 from hotline.routing import classifier
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.labels import collect_labels
 from hotline.routing.models import ModelTarget, RetrainState, RoutingSettings, TrainingLabel
 from hotline.routing.retrain import run_retrain
 from hotline.routing.selectors import active_model_version
+from hotline.routing.training_data import OTHER_DEPARTMENTS
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
-from tests.factories import make_ticket
+from tests.factories import UserFactory, make_ticket
 from tests.routing.conftest import close, corpus, register
 
 pytestmark = pytest.mark.django_db
@@ -172,10 +174,61 @@ def test_with_enough_history_a_department_model_suggests_departments_directly(
     assert by_model[0].terms
 
 
+def test_departments_with_little_history_are_pooled_so_the_model_can_say_none_of_these(
+    base, staff, departments, settings
+) -> None:
+    routing = {**settings.HOTLINE["ROUTING"], "DEPARTMENT_MODEL_MIN_EXAMPLES": 5, "BASE_CORPUS": ""}
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": routing}
+    texts, labels = corpus(per_label=9)
+    lead = {"城乡建设": departments["housing"], "环境保护": departments["water"]}
+    scarce = {"教育文体": departments["street"], "劳动和社会保障": departments["district"]}
+    UserFactory(role=Role.HANDLER, department=departments["district"])
+    seen: Counter[str] = Counter()
+    for text, label in zip(texts, labels, strict=True):
+        seen[label] += 1
+        if label in lead or seen[label] <= 3:  # three tickets each for the two scarce departments
+            close(staff, make_ticket(title="来电", content=text), (lead | scarce)[label], None)
+
+    report = run_retrain()
+
+    assert report["department"]["trained"]
+    assert report["department"]["pooled"] == sorted(
+        [departments["street"].code, departments["district"].code]
+    )
+    assert active_model_version(ModelTarget.DEPARTMENT).labels == ["B01", "B02", OTHER_DEPARTMENTS]
+    decision = decide(AppealFacts(title="学校", content="东风街道学校乱收补课费，请尽快处理。"))
+    by_model = [s for s in decision.suggestions if s.source == SuggestionSource.MODEL]
+    assert all(s.confidence < 0.5 for s in by_model)  # "none of those two" took the probability
+    assert all(s.lead.code != OTHER_DEPARTMENTS for s in decision.suggestions)
+
+
+def test_a_category_too_scarce_to_cross_validate_is_left_out(
+    base, staff, departments, corpus_tree, settings
+) -> None:
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"], "BASE_CORPUS": ""}}
+    texts, labels = corpus(per_label=6)
+    seen: Counter[str] = Counter()
+    for text, label in zip(texts, labels, strict=True):
+        seen[label] += 1
+        if label != "教育文体" or seen[label] == 1:  # a single 教育文体 ticket
+            close(staff, make_ticket(title="来电", content=text), departments["housing"], corpus_tree[label])
+
+    report = run_retrain()
+
+    assert report["category"]["trained"]
+    assert report["category"]["left_out"] == {"教育文体": 1}
+    assert "教育文体" not in active_model_version().labels
+
+
 def test_too_few_examples_train_nothing_and_say_why(base, settings) -> None:
     settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"], "BASE_CORPUS": ""}}
     report = run_retrain()
-    assert report["category"] == {"trained": False, "reason": "标签少于 2 类（0 类）", "examples": 0}
+    assert report["category"] == {
+        "trained": False,
+        "reason": "标签少于 2 类（0 类）",
+        "examples": 0,
+        "left_out": {},
+    }
     assert active_model_version() is None
 
 

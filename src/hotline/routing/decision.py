@@ -42,7 +42,7 @@ from hotline.routing.models import ModelTarget, ModelVersion, RoutingSettings
 from hotline.routing.place import PlaceMatch, locate
 from hotline.routing.selectors import active_model, routing_settings
 from hotline.routing.text import normalize
-from hotline.routing.training_data import ticket_text
+from hotline.routing.training_data import OTHER_DEPARTMENTS, ticket_text
 from hotline.routing.urgency import Urgency, detect
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, Ticket
@@ -308,6 +308,8 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
     department_model = active_model(ModelTarget.DEPARTMENT)
     if department_model is not None:
         for code, probability in predict_top(department_model.model, text, k=3):
+            if code == OTHER_DEPARTMENTS:
+                continue  # "none of those I know": nothing to suggest, only less for the others
             department = Department.objects.filter(code=code, is_active=True).first()
             if department is None:
                 continue

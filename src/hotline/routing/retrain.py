@@ -6,7 +6,7 @@
 2. retrains the category model on the base corpus (settings.HOTLINE["ROUTING"]["BASE_CORPUS"], if
    any) plus one example per ticket (`training_data.category_examples`);
 3. retrains the department model on the tickets' lead departments once enough departments have
-   enough examples;
+   enough examples; the departments with fewer are pooled into one "other departments" class;
 4. registers each new version, which becomes the active one only when its cross-validated
    macro-F1 is at least the active one's (`actions.do_register_model`).
 
@@ -25,7 +25,7 @@ from hotline.routing.actions import retrain_model
 from hotline.routing.dataset import DataFileError, read_labelled_csv
 from hotline.routing.labels import collect_labels
 from hotline.routing.models import ModelTarget, RetrainState
-from hotline.routing.training_data import category_examples, department_examples
+from hotline.routing.training_data import OTHER_DEPARTMENTS, category_examples, department_examples
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,15 @@ def _trainable(labels: list[str], folds: int) -> str:
 
 
 def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict[str, Any]:
+    """Train and register; a class with fewer examples than folds is left out (and reported), since
+    one scarce class must not keep the others from being learnt."""
+    counts = Counter(labels)
+    left_out = {label: n for label, n in sorted(counts.items()) if n < folds}
+    kept = [(text, label) for text, label in zip(texts, labels, strict=True) if label not in left_out]
+    texts, labels = [text for text, _ in kept], [label for _, label in kept]
     why_not = _trainable(labels, folds)
     if why_not:
-        return {"trained": False, "reason": why_not, "examples": len(texts)}
+        return {"trained": False, "reason": why_not, "examples": len(texts), "left_out": left_out}
     version = retrain_model(target, texts, labels, folds=folds)
     return {
         "trained": True,
@@ -53,6 +59,7 @@ def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict
         "cv_macro_f1": version.cv_macro_f1,
         "decision": version.decision,
         "examples": len(texts),
+        "left_out": left_out,
     }
 
 
@@ -82,10 +89,11 @@ def run_retrain() -> dict[str, Any]:
     counts = Counter(e.label for e in by_department)
     enough = {code for code, n in counts.items() if n >= config["DEPARTMENT_MODEL_MIN_EXAMPLES"]}
     if len(enough) >= config["DEPARTMENT_MODEL_MIN_DEPARTMENTS"]:
-        kept = [e for e in by_department if e.label in enough]
+        pooled = sorted(set(counts) - enough)
+        dept_labels = [e.label if e.label in enough else OTHER_DEPARTMENTS for e in by_department]
         report[ModelTarget.DEPARTMENT.value] = _train(
-            ModelTarget.DEPARTMENT, [e.text for e in kept], [e.label for e in kept], folds
-        )
+            ModelTarget.DEPARTMENT, [e.text for e in by_department], dept_labels, folds
+        ) | {"pooled": pooled}
     else:
         report[ModelTarget.DEPARTMENT.value] = {
             "trained": False,

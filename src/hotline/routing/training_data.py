@@ -22,6 +22,11 @@ from hotline.routing.models import ModelTarget, TrainingLabel
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, Ticket
 
+# The department model's label for "a department with too little history of its own": pooling
+# them lets the model answer "none of the departments I know" instead of forcing every text onto
+# the few it has seen often.
+OTHER_DEPARTMENTS = "__other__"
+
 
 @dataclass(frozen=True)
 class Example:
