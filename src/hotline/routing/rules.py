@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from hotline.core.enums import AreaRole
 from hotline.directory.models import Department, Responsibility
 from hotline.routing.text import normalize
@@ -164,6 +166,9 @@ def evaluate(subject: Subject) -> Outcome:
             "category__parent__parent", "area__parent__parent__parent", "lead_department"
         )
         .prefetch_related("co_departments")
+        # Only the subject's first-level branch (categories are three levels deep): reading the
+        # whole list for every appeal cost milliseconds per call at intake.
+        .filter(Q(category=root) | Q(category__parent=root) | Q(category__parent__parent=root))
         .order_by("pk")
     )
     checks = [_check(rule, subject, categories, areas) for rule in rules if _chain(rule.category)[-1] == root]
