@@ -94,7 +94,12 @@ class Supervision(models.Model):
         indexes = [
             models.Index(fields=["assignment", "assignment_due_at", "kind"], name="supervision_assignment"),
             models.Index(fields=["kind", "created_at"], name="supervision_kind_created"),
-            models.Index(fields=["reason", "subject", "created_at"], name="supervision_subject"),
+            # The repetition rule's "opened for this group already?"; only its orders have a subject.
+            models.Index(
+                fields=["reason", "subject", "created_at"],
+                name="supervision_subject",
+                condition=Q(reason=SupervisionReason.REPEATED),
+            ),
             models.Index(fields=["sweep_run", "reason", "kind"], name="supervision_sweep_run"),
             # The leaders' board and the sweep's closing step read the open ones only.
             models.Index(
