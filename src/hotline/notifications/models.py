@@ -92,12 +92,23 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-    dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
+    # Unique by the constraint below (not `unique=True`, see there).
+    dedupe_key = models.CharField(_("去重键"), max_length=200)
 
     class Meta:
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # `unique=True` on a CharField gives PostgreSQL two indexes: the unique one and a
+            # `varchar_pattern_ops` copy for LIKE, which no query here uses. One unique index with
+            # that operator class serves both equality and ON CONFLICT (dedupe_key), and compares
+            # bytes instead of calling the collation: one index less per row the sweep writes.
+            # Other databases ignore the operator class.
+            models.UniqueConstraint(
+                fields=["dedupe_key"], name="notification_dedupe_key", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         # Partial indexes: a sweep may store hundreds of thousands of rows at once, and each index
         # a row does not belong in is work saved.
         indexes = [

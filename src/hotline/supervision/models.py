@@ -11,10 +11,21 @@ class Supervision(models.Model):
     The sweep opens them by rule (`created_by` empty), supervisors by hand with their own deadline.
     `department` is the unit the supervision is addressed to; for an elevation that is the level
     above the handling unit (None: the city itself), which takes the matter over.
+
+    `ticket`, `assignment` and `department` have no constraint in the database (Django still
+    cascades and protects on deletion): a first sweep opens a hundred thousand supervisions in one
+    transaction, each built by the database from the very rows it names, and PostgreSQL would check
+    each of the three keys of each row again at commit, locking the row it points to. The keys to
+    users (`created_by`, `resolved_by`), set by people, keep theirs. The trade-off is in
+    docs/adr/0003-supervision.md ("Integrity").
     """
 
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervisions"
+        "tickets.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.CASCADE,
+        related_name="supervisions",
+        db_constraint=False,  # see the class docstring
     )
     # Indexed below with the deadline: the sweep asks "supervised at this step already?" by both.
     assignment = models.ForeignKey(
@@ -25,6 +36,7 @@ class Supervision(models.Model):
         on_delete=models.CASCADE,
         related_name="supervisions",
         db_index=False,
+        db_constraint=False,  # see the class docstring
     )
     department = models.ForeignKey(
         "directory.Department",
@@ -33,6 +45,7 @@ class Supervision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="supervisions",
+        db_constraint=False,  # see the class docstring
     )
     kind = models.CharField(_("督办方式"), max_length=16, choices=SupervisionKind.choices)
     reason = models.CharField(_("督办原因"), max_length=16, choices=SupervisionReason.choices)
@@ -48,6 +61,7 @@ class Supervision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a partial index below: the sweep's rows have none
     )
     created_at = models.DateTimeField(_("督办时间"))
     deadline = models.DateTimeField(_("督办时限"), null=True, blank=True)
@@ -60,9 +74,11 @@ class Supervision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a partial index below: the sweep's rows have none
     )
     resolution_note = models.TextField(_("办结说明"), blank=True)
-    dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
+    # Unique by the constraint below (one index, no LIKE copy: see Notification's).
+    dedupe_key = models.CharField(_("去重键"), max_length=200)
     # The sweep that opened it (SweepState.runs at the time); None for supervisions opened by hand.
     sweep_run = models.PositiveBigIntegerField(_("巡检批次"), null=True, blank=True)
 
@@ -70,16 +86,33 @@ class Supervision(models.Model):
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], name="supervision_dedupe_key", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         indexes = [
             models.Index(fields=["assignment", "assignment_due_at", "kind"], name="supervision_assignment"),
             models.Index(fields=["kind", "created_at"], name="supervision_kind_created"),
-            models.Index(fields=["reason", "subject", "created_at"], name="supervision_subject"),
+            # The repetition rule's "opened for this group already?"; only its orders have a subject.
+            models.Index(
+                fields=["reason", "subject", "created_at"],
+                name="supervision_subject",
+                condition=Q(reason=SupervisionReason.REPEATED),
+            ),
             models.Index(fields=["sweep_run", "reason", "kind"], name="supervision_sweep_run"),
             # The leaders' board and the sweep's closing step read the open ones only.
             models.Index(
                 fields=["kind", "is_public", "created_at"],
                 name="supervision_open",
                 condition=Q(resolved_at__isnull=True),
+            ),
+            # For PROTECT when a user is deleted; the sweep's rows (no user) stay out of them.
+            models.Index(
+                fields=["created_by"], name="supervision_created_by", condition=Q(created_by__isnull=False)
+            ),
+            models.Index(
+                fields=["resolved_by"], name="supervision_resolved_by", condition=Q(resolved_by__isnull=False)
             ),
         ]
 
