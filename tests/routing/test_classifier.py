@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import numpy as np
@@ -5,7 +6,7 @@ import pytest
 import sklearn
 
 from hotline.routing import classifier
-from hotline.routing.text import normalize, tokenize
+from hotline.routing.text import FUNCTION_WORDS, normalize, strip_function_words, tokenize
 from tests.routing.conftest import LABELLED_CSV, PROBLEMS, corpus
 
 
@@ -27,6 +28,26 @@ def test_tokenize_gives_words_without_punctuation() -> None:
     assert "停水" in words
     assert "供水" in words
     assert not any(word in {"！", "!", "。", ","} for word in words)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我们小区的路灯已经坏了，请尽快修理！", "小区路灯已经坏请修理"),
+        ("2017年1月11日反映过3次", "2017年月11日反映过次"),  # lone digits go, as in the copies
+        ("a1区的5a景区 wifi router", "a1区5a景区wifirouter"),  # codes and words stay
+        ("不得不说，综上所述", "说"),  # longer function words first
+        ("！！！的了吗", ""),
+    ],
+)
+def test_strip_function_words_leaves_the_content(text: str, expected: str) -> None:
+    assert strip_function_words(normalize(text)) == expected
+
+
+def test_function_words_are_chinese_and_unique() -> None:
+    assert len(FUNCTION_WORDS) == len(set(FUNCTION_WORDS)) > 200
+    assert all("\u4e00" <= char <= "\u9fff" for word in FUNCTION_WORDS for char in word)
+    assert "保险" not in FUNCTION_WORDS  # kept inside 养老保险 by the copies, so kept here too
 
 
 def test_predict_top_ranks_the_right_category_first(small_model: classifier.Model) -> None:
@@ -60,7 +81,9 @@ def test_probabilities_over_all_labels_sum_to_one(small_model: classifier.Model)
     "features",
     [
         classifier.DEFAULT_SETTINGS,
-        classifier.FeatureSettings(head_chars=0, word_ngram=(1, 2), sublinear_tf=False),
+        classifier.FeatureSettings(
+            head_chars=0, word_ngram=(1, 2), sublinear_tf=False, strip_function_words=False
+        ),
         classifier.FeatureSettings(max_chars=40, word_max_chars=12, head_chars=8, head_weight=0.5),
     ],
     ids=["default", "no-head", "cut"],
@@ -82,6 +105,53 @@ def test_the_one_text_scorer_agrees_with_the_pipeline(
     got = np.array([model.scorer.predict_proba(text) for text in probes])
     assert np.allclose(got, expected, atol=1e-6), np.abs(got - expected).max()
     assert list(model.scorer.classes) == model.labels
+
+
+def test_pipelines_saved_before_the_stripping_keep_predicting_as_before() -> None:
+    texts, labels = corpus(per_label=8)
+    old = classifier.FeatureSettings(strip_function_words=False)
+    model = classifier.train(texts, labels, old)
+    # A pipeline pickled before the setting existed has only max_chars among its arguments.
+    model.pipeline.named_steps["prepare"].kw_args = {"max_chars": old.max_chars}
+    probes = ["我们的路灯坏了！！", "学校乱收费，怎么办？"]
+    expected = classifier.predict_proba(model, probes)
+    assert np.allclose([model.scorer.predict_proba(text) for text in probes], expected, atol=1e-6)
+    settings = dataclasses.asdict(old)
+    del settings["strip_function_words"]
+    assert classifier.FeatureSettings.from_dict(settings) == old
+
+
+def test_near_duplicate_groups_tie_copies_and_reposts_only() -> None:
+    message = "幸福路小区的路灯已经坏了三个月，晚上出门很不安全，我们多次反映都没有人来修，请尽快处理。"
+    copy = strip_function_words(normalize(message))  # as the segmented copies in the labelled data
+    repost = message.replace("请尽快处理", "希望有关部门管一管")
+    others = [
+        "光明小区旁边的工地夜间施工，噪音太大，孩子睡不着觉，请环保部门来查一查。",
+        "公司已经拖欠我们三个月的工资了，老板一直躲着不见人，劳动监察能不能管一管？",
+        "孩子所在的学校要求家长购买指定的教辅资料，一本一百多元，这合理吗？",
+    ]
+    groups = classifier.near_duplicate_groups([message, others[0], copy, others[1], repost, others[2]])
+    assert groups[0] == groups[2] == groups[4]
+    assert len({groups[0], groups[1], groups[3], groups[5]}) == 4
+    assert classifier.near_duplicate_groups([]) == []
+    assert classifier.near_duplicate_groups(["路", "灯"]) == [0, 1]
+
+
+def test_cross_validation_folds_keep_each_group_on_one_side() -> None:
+    texts, labels = corpus(per_label=12)
+    groups = [i // 2 for i in range(len(texts))]  # pairs, always of one label in this corpus
+    splits, grouped = classifier._folds(labels, labels, groups, 3, seed=0)
+    assert grouped
+    for train_idx, test_idx in splits:
+        assert not {groups[i] for i in train_idx} & {groups[i] for i in test_idx}
+    result = classifier.cross_validate(texts, labels, folds=3, groups=groups)
+    assert result["grouped"] and result["duplicate_groups"] == len(texts) // 2
+    assert result["rows_in_duplicate_groups"] == len(texts)
+    # A group holding most of one label cannot be spread over the folds: plain stratified folds.
+    too_big = [0 if label == labels[0] else i + 1 for i, label in enumerate(labels)]
+    result = classifier.cross_validate(texts, labels, folds=3, groups=too_big)
+    assert not result["grouped"]
+    assert sum(fold["n"] for fold in result["folds"]) == len(texts)
 
 
 def test_evaluate_reports_scores_per_class_and_the_confusion_matrix(small_model: classifier.Model) -> None:

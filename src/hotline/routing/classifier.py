@@ -2,21 +2,27 @@
 
 One scikit-learn pipeline:
 
-    prepare: normalise, cut to `max_chars`
+    prepare: normalise, strip punctuation and function words, cut to `max_chars`
       -> FeatureUnion( TF-IDF over character 1-3-grams of the text,
                        TF-IDF over jieba words of its first `word_max_chars` characters,
                        TF-IDF over character 1-3-grams of its first `head_chars` characters )
       -> CalibratedClassifierCV( LinearSVC, sigmoid )
 
-Character n-grams carry most of the signal in Chinese and need no dictionary; jieba words add
-whole terms ("物业费", "公积金") that character trigrams only see in pieces; the head block counts
-the title (or first sentence) a second time, which is where a message says what it is about.
+Two thirds of the labelled data are word-segmented copies of messages with punctuation and
+function words removed; `prepare` removes them from every text, so that the copies, the messages
+as written and the messages to predict look alike. Character n-grams carry most of the signal in
+Chinese and need no dictionary; jieba words add whole terms ("物业费", "公积金") that character
+trigrams only see in pieces; the head block counts the title (or first sentence) a second time,
+which is where a message says what it is about.
 The linear SVM beat the other linear models in cross-validation, and the calibration turns its
 margins into probabilities that a dispatch threshold can rely on. docs/adr/0002-classifier.md
 has the figures and the alternatives; bench/classify.py measures them.
 
 Single texts are scored by `Scorer`, which repeats the pipeline's arithmetic without
 scikit-learn's per-call overhead (a few milliseconds, more than the work itself).
+
+`cross_validate` keeps near-duplicates together (the same message posted twice, or a message and
+its segmented copy): one on each side of a split would score memory, not generalisation.
 
 A model is a folder: `model.joblib` (the fitted pipeline) and `meta.json` (labels, data size,
 metrics, training time, library version and the feature settings), written by `save` and read by
@@ -27,9 +33,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
+import warnings
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
@@ -45,7 +53,7 @@ from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
@@ -80,8 +88,11 @@ class FeatureSettings:
     head_min_df: int = 2
     head_weight: float = 1.0
     sublinear_tf: bool = True
-    # Texts are cut after this many characters (after normalisation), which bounds the
-    # prediction time of very long letters (None: never cut).
+    # Punctuation, whitespace, lone digits and function words removed before everything else
+    # (text.strip_function_words), as they were from the segmented copies in the training data.
+    strip_function_words: bool = True
+    # Texts are cut after this many characters (after normalisation and stripping), which bounds
+    # the prediction time of very long letters (None: never cut).
     max_chars: int | None = 500
     C: float = 1.0
     class_weight: str | None = "balanced"
@@ -92,6 +103,8 @@ class FeatureSettings:
     def from_dict(cls, data: Mapping[str, Any]) -> FeatureSettings:
         known = set(cls.__dataclass_fields__)
         values = {k: v for k, v in data.items() if k in known}
+        # Models saved before the stripping existed did not strip.
+        values.setdefault("strip_function_words", False)
         for key in ("char_ngram", "word_ngram", "head_ngram"):
             if key in values:
                 values[key] = tuple(values[key])
@@ -134,16 +147,26 @@ class Head:
         return text[: self.chars]
 
 
-def prepare(texts: Sequence[str], max_chars: int | None = None) -> list[str]:
-    """Normalise each text and cut it to `max_chars` characters (the pipeline's first step).
+def prepare(
+    texts: Sequence[str], max_chars: int | None = None, strip_function_words: bool = False
+) -> list[str]:
+    """Normalise each text, maybe strip it, and cut it to `max_chars` characters (the first step).
 
     With a cut, the raw text is first cut to twice that length, so that a long letter is not
-    normalised in full only to be thrown away; only a text that is more than half whitespace
-    loses words this way (training and prediction both go through here, so they always agree).
+    normalised in full only to be thrown away; only a text that is more than half whitespace,
+    punctuation and function words loses words this way (training and prediction both go through
+    here, so they always agree). `strip_function_words` defaults to False, as in the pipelines
+    saved before it existed.
     """
-    if not max_chars:
-        return [text_mod.normalize(str(text)) for text in texts]
-    return [text_mod.normalize(str(text)[: 2 * max_chars])[:max_chars] for text in texts]
+    strip = text_mod.strip_function_words if strip_function_words else None
+    prepared = []
+    for text in texts:
+        text = str(text)
+        clean = text_mod.normalize(text[: 2 * max_chars] if max_chars else text)
+        if strip is not None:
+            clean = strip(clean)
+        prepared.append(clean[:max_chars] if max_chars else clean)
+    return prepared
 
 
 # Cross-validation fits the same texts again and again and jieba costs far more than the TF-IDF,
@@ -210,7 +233,16 @@ def build_pipeline(
     folds = calibration_folds or settings.calibration_folds
     return Pipeline(
         [
-            ("prepare", FunctionTransformer(prepare, kw_args={"max_chars": settings.max_chars})),
+            (
+                "prepare",
+                FunctionTransformer(
+                    prepare,
+                    kw_args={
+                        "max_chars": settings.max_chars,
+                        "strip_function_words": settings.strip_function_words,
+                    },
+                ),
+            ),
             ("features", FeatureUnion(blocks, transformer_weights=weights)),
             # ensemble=False: one SVM fitted on all rows, its calibration learnt from out-of-fold
             # margins; a third of the size and prediction time of an ensemble of per-fold SVMs.
@@ -234,8 +266,9 @@ class Scorer:
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
-        prepare_step = pipeline.named_steps["prepare"]
-        self._max_chars = (prepare_step.kw_args or {}).get("max_chars")
+        prepare_args = pipeline.named_steps["prepare"].kw_args or {}
+        self._max_chars = prepare_args.get("max_chars")
+        self._strip = bool(prepare_args.get("strip_function_words", False))
         union = pipeline.named_steps["features"]
         weights = union.transformer_weights or {}
         calibrated = pipeline.named_steps["classifier"]
@@ -280,7 +313,7 @@ class Scorer:
 
     def decision(self, text: str) -> np.ndarray:
         """The SVM's margins, one per class."""
-        prepared = prepare([text], self._max_chars)[0]
+        prepared = prepare([text], self._max_chars, self._strip)[0]
         decision = self._intercept.copy()
         for analyze, vocabulary, idf, sublinear, weight, coef in self._blocks:
             counts = Counter(analyze(prepared))
@@ -434,6 +467,84 @@ def evaluate(model: Model, texts: Sequence[str], labels: Sequence[str]) -> dict[
     return score(labels, predicted, label_order=model.labels)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def near_duplicate_groups(
+    texts: Sequence[str], *, min_overlap: float = 0.6, neighbours: int = 10, min_similarity: float = 0.3
+) -> list[int]:
+    """A group number for each text; near-copies of one another (directly or through others) share one.
+
+    Two texts are near-copies when at least `min_overlap` of the distinct character bigrams of the
+    shorter (normalised, without punctuation and whitespace) occur in the longer: the same message
+    posted twice with a different greeting, or a message and a copy of it with the function words
+    removed (which breaks longer n-grams but keeps most bigrams). Only each text's `neighbours`
+    most similar texts (cosine of character-bigram TF-IDF, at least `min_similarity`) are compared,
+    so the cost is one sparse product, done in blocks: a few seconds for 10,000 texts, quadratic beyond.
+    """
+    n = len(texts)
+    if n < 2:
+        return list(range(n))
+    stripped = [_NOT_WORD.sub("", text_mod.normalize(str(text))) for text in texts]
+    bigrams = [{text[i : i + 2] for i in range(len(text) - 1)} for text in stripped]
+    vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), lowercase=False, dtype=np.float32)
+    try:
+        matrix = vectors.fit_transform(stripped)
+    except ValueError:  # no text has two characters: nothing to compare
+        return list(range(n))
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    k = min(neighbours, n - 1)
+    block = max(1, 4_000_000 // n)  # rows of the dense similarity block (16 MB)
+    for start in range(0, n, block):
+        similarity = (matrix[start : start + block] @ matrix.T).toarray()
+        rows = np.arange(similarity.shape[0])
+        similarity[rows, start + rows] = 0.0
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        for row, candidates in zip(rows, nearest, strict=True):
+            i = start + int(row)
+            for j in candidates[similarity[row, candidates] >= min_similarity]:
+                a, b = sorted((bigrams[i], bigrams[int(j)]), key=len)
+                if a and len(a & b) >= min_overlap * len(a):
+                    parent[root(i)] = root(int(j))
+    return [root(i) for i in range(n)]
+
+
+def _folds(
+    keys: Sequence[str], labels: Sequence[str], groups: Sequence[Hashable] | None, folds: int, seed: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
+    """Stratified folds that keep each group on one side, if the groups allow; else plain stratified.
+
+    Groups allow when every fold gets rows and every training part keeps two examples of each label.
+    The second value says whether the folds are grouped.
+    """
+    rows = np.zeros(len(keys))
+    if groups is not None and len(set(groups)) < len(groups):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "least populated class": checked below
+            try:
+                splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+                grouped = list(splitter.split(rows, keys, list(groups)))
+            except ValueError:
+                grouped = []
+        label_array = np.asarray(labels, dtype=object)
+        needed = Counter(labels)
+        if grouped and all(
+            len(test_idx)
+            and all(needed[label] - count >= 2 for label, count in Counter(label_array[test_idx]).items())
+            for _train_idx, test_idx in grouped
+        ):
+            return grouped, True
+    splitter_plain = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return list(splitter_plain.split(rows, keys)), False
+
+
 def cross_validate(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -442,10 +553,12 @@ def cross_validate(
     *,
     strata: Sequence[str] | None = None,
     subsets: Mapping[str, Sequence[bool]] | None = None,
+    groups: Sequence[Hashable] | None = None,
+    group_near_duplicates: bool = True,
     seed: int = 0,
     n_jobs: int = 1,
 ) -> dict[str, Any]:
-    """Stratified k-fold cross-validation.
+    """Stratified k-fold cross-validation that keeps near-duplicates on one side.
 
     Each fold trains on the other folds (all their rows) and predicts its own rows. The result has
     the keys of `score` computed on the pooled out-of-fold predictions, except `macro_f1` and
@@ -453,6 +566,12 @@ def cross_validate(
     score per fold) give the spread. Folds are stratified by `strata` (default: the labels).
     `subsets` names boolean masks over the rows; each gets the same figures computed on its rows
     only (for example the messages written by citizens as opposed to pre-processed copies).
+
+    Rows of one group never sit in two folds: `groups` if given, else (`group_near_duplicates`)
+    the groups of `near_duplicate_groups`, so that a message whose copy was trained on does not
+    count as predicted. When the groups cannot be spread over the folds (a group too large for its
+    label), the folds are plain stratified; `grouped` in the result says which it was, and
+    `duplicate_groups` / `rows_in_duplicate_groups` how many rows the grouping tied together.
     """
     labels = [str(label) for label in labels]
     _check_training_data(texts, labels)
@@ -469,10 +588,15 @@ def cross_validate(
         if mask.shape != (len(texts),):
             raise ValueError(f"subset {name!r} has {mask.shape[0]} flags for {len(texts)} texts")
 
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    splits = list(splitter.split(np.zeros(len(keys)), keys))
+    if groups is not None and len(groups) != len(texts):
+        raise ValueError(f"{len(groups)} groups for {len(texts)} texts")
     started = time.perf_counter()
-    prepared = prepare(texts, settings.max_chars)
+    if groups is None and group_near_duplicates:
+        groups = near_duplicate_groups(texts)
+    splits, grouped = _folds(keys, labels, groups, folds, seed)
+    sizes = Counter(groups) if groups is not None else Counter()
+    tied = [size for size in sizes.values() if size > 1]
+    prepared = prepare(texts, settings.max_chars, settings.strip_function_words)
     cut = Head(settings.word_max_chars) if settings.word_max_chars else str
     tokens = {cut(text): text_mod.words(cut(text)) for text in set(prepared)}
     results = joblib.Parallel(n_jobs=n_jobs)(
@@ -509,6 +633,9 @@ def cross_validate(
     result = summary(np.ones(len(labels), dtype=bool))
     result["k"] = folds
     result["seed"] = seed
+    result["grouped"] = grouped
+    result["duplicate_groups"] = len(tied)
+    result["rows_in_duplicate_groups"] = sum(tied)
     result["seconds"] = round(seconds, 3)
     result["settings"] = asdict(settings)
     if masks:
