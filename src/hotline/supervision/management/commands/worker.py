@@ -17,18 +17,17 @@ seconds (0: never).
 
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from hotline.core import clock
+from hotline.core.schedule import enqueue_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due
 from hotline.supervision.models import SweepState
 from hotline.supervision.tasks import sweep
@@ -39,20 +38,9 @@ logger = logging.getLogger("hotline.supervision")
 
 
 def enqueue_sweep_if_due(interval: float) -> bool:
-    """Enqueue one sweep when none was enqueued in the last `interval` seconds (by any worker)."""
-    with transaction.atomic():
-        SweepState.objects.get_or_create(pk=1)
-        # A sweep holding the row means one is running right now: nothing to add.
-        state = SweepState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
-        if state is None:
-            return False
-        now = clock.now()
-        if state.last_enqueued_at is not None and now - state.last_enqueued_at < timedelta(seconds=interval):
-            return False
-        state.last_enqueued_at = now
-        state.save(update_fields=["last_enqueued_at"])
-        transaction.on_commit(sweep.enqueue)
-    return True
+    """Enqueue one sweep when none was enqueued in the last `interval` seconds (by any worker);
+    a sweep holding the state row means one is running right now."""
+    return enqueue_if_due(SweepState, sweep, interval)
 
 
 class Command(BaseCommand):
