@@ -107,6 +107,21 @@ def test_the_one_text_scorer_agrees_with_the_pipeline(
     assert list(model.scorer.classes) == model.labels
 
 
+@pytest.mark.parametrize("calibration", ["sigmoid", "temperature"])
+def test_the_scorer_agrees_with_the_pipeline_for_two_classes(calibration: str) -> None:
+    """scikit-learn keeps one margin (and one calibrator) for a binary problem, not one per class."""
+    texts, labels = corpus(per_label=8)
+    two = [(t, label) for t, label in zip(texts, labels, strict=True) if label in ("城乡建设", "环境保护")]
+    model = classifier.train(
+        [t for t, _ in two], [label for _, label in two], classifier.FeatureSettings(calibration=calibration)
+    )
+    probes = ["路灯坏了", "垃圾发臭", "", *[t for t, _ in two][::3]]
+    expected = classifier.predict_proba(model, probes)
+    got = np.array([model.scorer.predict_proba(text) for text in probes])
+    assert np.allclose(got, expected, atol=1e-6), np.abs(got - expected).max()
+    assert classifier.predict_top(model, "垃圾堆积发臭", k=2)[0][0] == "环境保护"
+
+
 def test_pipelines_saved_before_the_stripping_keep_predicting_as_before() -> None:
     texts, labels = corpus(per_label=8)
     old = classifier.FeatureSettings(strip_function_words=False)

@@ -334,6 +334,14 @@ class Scorer:
     def predict_proba(self, text: str) -> np.ndarray:
         """Calibrated probabilities, in the order of `classes` (they sum to 1)."""
         decision = self.decision(text)
+        if len(self.classes) == 2:
+            # A binary SVM keeps one margin, for classes[1], and the calibration one calibrator.
+            (margin,) = decision
+            if self._method == "sigmoid":
+                positive = float(expit(-(self._a[0] * margin + self._b[0])))
+            else:  # temperature: softmax over the logits (-margin, margin)
+                positive = float(expit(2.0 * self._beta * margin))
+            return np.array([1.0 - positive, positive])
         if self._method == "sigmoid":
             # One-vs-rest Platt scaling per class, then normalised, as CalibratedClassifierCV does.
             proba = expit(-(self._a * decision + self._b))

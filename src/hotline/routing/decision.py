@@ -166,21 +166,6 @@ class Decision:
         }
 
 
-def predict_top(model: classifier.Model, text: str, k: int = 3) -> list[tuple[str, float]]:
-    """`classifier.predict_top`, except for two-class models, which go through the pipeline.
-
-    `classifier.Scorer` assumes one row of SVM coefficients per class; with two classes
-    scikit-learn keeps one row and one calibrator, and the scorer then answers 1.0 for the first
-    class whatever the text (a department model starts with two departments). Until the scorer
-    handles that case, the pipeline's own `predict_proba` (slower, correct) is used for it.
-    """
-    if len(model.labels) != 2:
-        return classifier.predict_top(model, text, k=k)
-    probabilities = classifier.predict_proba(model, [text])[0]
-    ranked = sorted(zip(model.labels, probabilities, strict=True), key=lambda lp: -lp[1])
-    return [(label, float(p)) for label, p in ranked[:k]]
-
-
 def _subtree(category: Category) -> list[int]:
     ids = [category.pk]
     frontier = [category.pk]
@@ -294,7 +279,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
         chosen, outcome = None, rules.Outcome([], "工单没有分类，也没有可用的分类模型")
         if category_model is not None:
             version = category_model.version
-            predictions = predict_top(category_model.model, text, k=3)
+            predictions = classifier.predict_top(category_model.model, text, k=3)
             for label, probability in predictions:
                 root = Category.objects.filter(parent__isnull=True, name=label, is_active=True).first()
                 if root is None:
@@ -307,7 +292,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
 
     department_model = active_model(ModelTarget.DEPARTMENT)
     if department_model is not None:
-        for code, probability in predict_top(department_model.model, text, k=3):
+        for code, probability in classifier.predict_top(department_model.model, text, k=3):
             if code == OTHER_DEPARTMENTS:
                 continue  # "none of those I know": nothing to suggest, only less for the others
             department = Department.objects.filter(code=code, is_active=True).first()
