@@ -286,6 +286,35 @@ def test_the_requester_may_not_confirm_their_own_invalidation(ticket, staff, api
     assert ticket.status == "new"
 
 
+def test_an_undecided_invalidation_lapses_when_the_ticket_is_merged(ticket, staff, api_as):
+    operator = api_as(staff["operator"])
+    _ok(operator.action(ticket, "request_invalidation", {"reason": "恶意重复来电"}))
+    target = make_ticket(actor=staff["operator"], title="同一路灯")
+
+    body = _ok(api_as(staff["dispatcher"]).action(ticket, "merge", {"into_ticket_id": target.pk}))
+
+    (request,) = body["invalidation_requests"]
+    assert (request["confirmed"], request["decided_by"]) == (None, None)
+    assert request["lapsed_at"] is not None  # no longer waiting for anyone
+    assert "confirm_invalidation" not in body["allowed_actions"]
+
+
+def test_a_lapsed_invalidation_cannot_be_confirmed_after_a_reopen(staff, api_as):
+    ticket = make_ticket(actor=staff["operator"], kind=Kind.CONSULTATION, title="社保卡怎么补办")
+    operator = api_as(staff["operator"])
+    _ok(operator.action(ticket, "request_invalidation", {"reason": "恶意重复来电"}))
+    _ok(operator.action(ticket, "answer_on_spot", {"text": "携带身份证到社保中心办理"}))
+    body = _ok(
+        operator.action(ticket, "callback", {"resolution": "unresolved", "satisfaction": "unsatisfied"})
+    )
+    assert body["status"] == "new"  # back to dispatch, where invalidation is possible again
+
+    response = api_as(staff["supervisor"]).action(ticket, "confirm_invalidation", {"confirm": True})
+
+    assert response.status_code == 409
+    assert _ok(operator.action(ticket, "request_invalidation", {"reason": "再次恶意来电"}))["status"] == "new"
+
+
 def test_merge_into_another_ticket(ticket, staff, api_as):
     target = make_ticket(actor=staff["operator"], title="同一路灯")
 

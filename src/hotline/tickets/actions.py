@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import department_scope, require_role
@@ -119,6 +120,8 @@ def _record(
     ticket.updated_at = at
     if to_status == S.CLOSED:
         ticket.closed_at = at
+    if to_status not in ALLOWED_FROM["confirm_invalidation"]:
+        _pending_invalidations(ticket).update(lapsed_at=at)
     ticket.save()
     return TicketEvent.objects.create(
         ticket=ticket,
@@ -156,6 +159,10 @@ def _deadline_details(assignment: Assignment) -> dict[str, Any]:
     if assignment.deadline_assumed:
         details["deadline_assumed"] = True
     return details
+
+
+def _pending_invalidations(ticket: Ticket) -> QuerySet[InvalidationRequest]:
+    return ticket.invalidation_requests.filter(confirmed__isnull=True, lapsed_at__isnull=True)
 
 
 def _department(department_id: int, field: str) -> Department:
@@ -648,7 +655,7 @@ def do_request_invalidation(ticket: Ticket, actor: User, *, reason: str) -> Tick
     ticket = _locked(ticket)
     _check_state(ticket, "request_invalidation")
     reason = _require_text(reason, "reason")
-    if ticket.invalidation_requests.filter(confirmed__isnull=True).exists():
+    if _pending_invalidations(ticket).exists():
         raise ActionNotAllowed(f"工单 {ticket.number} 已有待确认的无效诉求申请")
     now = clock.now()
     request = InvalidationRequest.objects.create(
@@ -671,7 +678,7 @@ def do_confirm_invalidation(ticket: Ticket, actor: User, *, confirm: bool, note:
     require_role(actor, "confirm_invalidation")
     ticket = _locked(ticket)
     _check_state(ticket, "confirm_invalidation")
-    request = ticket.invalidation_requests.filter(confirmed__isnull=True).first()
+    request = _pending_invalidations(ticket).first()
     if request is None:
         raise ActionNotAllowed(f"工单 {ticket.number} 没有待确认的无效诉求申请")
     if request.requested_by_id == actor.pk:

@@ -302,6 +302,7 @@ def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
                 decided_by=_username(r.decided_by),
                 decided_at=r.decided_at,
                 confirmed=r.confirmed,
+                lapsed_at=r.lapsed_at,
             )
             for r in ticket.invalidation_requests.all()
         ],

@@ -166,6 +166,9 @@ class InvalidationRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     confirmed = models.BooleanField(null=True)
+    # Undecided when the ticket moved where nobody can decide it (replied, merged, closed ...):
+    # it waits for no one any more, and a reopened ticket needs a fresh request.
+    lapsed_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("无效诉求申请")

@@ -416,6 +416,9 @@ class InvalidationRequestOut(Schema):
     decided_by: str | None
     decided_at: LocalDateTime | None
     confirmed: bool | None
+    lapsed_at: LocalDateTime | None = Field(
+        description="set when the ticket moved on (replied, merged, closed) before anyone decided"
+    )
 
 
 class EventOut(Schema):
