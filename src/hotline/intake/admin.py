@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.admin import ReadOnlyAdminMixin
 from hotline.core.phone import mask_phone
 from hotline.intake.models import Appeal
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Appeals are never edited after intake; the admin only lists them, phones masked."""
 
     list_display = ["title", "channel", "citizen_name", "masked_phone", "received_at", "ticket"]
@@ -17,12 +18,3 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj: Appeal) -> str:
         return mask_phone(obj.citizen_phone)
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hotline.core.admin import ReadOnlyAdminMixin
 from hotline.routing.models import ModelVersion, RoutingDecision, RoutingSettings, TrainingLabel
 from hotline.routing.selectors import routing_settings
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "target", "version", "is_active", "cv_macro_f1", "data_size", "created_at"]
     list_filter = ["target", "is_active"]
     fields = (
@@ -29,15 +30,6 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "metrics",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(RoutingSettings)
@@ -58,19 +50,8 @@ class RoutingSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(RoutingDecision)
-class RoutingDecisionAdmin(ReadOnlyAdmin):
+class RoutingDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What routing concluded at intake, per ticket (written by `do_route_ticket` only)."""
 
     list_display = ["ticket", "decided_at", "mode", "confidence", "area", "urgent", "model_version"]
@@ -80,7 +61,7 @@ class RoutingDecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TrainingLabel)
-class TrainingLabelAdmin(ReadOnlyAdmin):
+class TrainingLabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Dispatchers' corrections as training labels (collected from the timeline)."""
 
     list_display = ["ticket", "target", "label", "suggested", "source", "created_by", "created_at"]

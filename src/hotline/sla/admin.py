@@ -3,6 +3,7 @@ Suspensions, extensions and time lost are records written by the ticket actions:
 
 from django.contrib import admin
 
+from hotline.core.admin import ReadOnlyAdminMixin
 from hotline.sla.models import CalendarOverride, CalendarYear, DeadlinePolicy, Extension, Suspension, TimeLost
 
 
@@ -36,30 +37,19 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     raw_id_fields = ("category",)
 
 
-class RecordAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Suspension)
-class SuspensionAdmin(RecordAdmin):
+class SuspensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("assignment", "reason", "started_at", "ended_at", "paused")
     list_filter = ("reason",)
 
 
 @admin.register(Extension)
-class ExtensionAdmin(RecordAdmin):
+class ExtensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("assignment", "previous_due_at", "requested_due_at", "approved", "decided_at")
     list_filter = ("approved",)
 
 
 @admin.register(TimeLost)
-class TimeLostAdmin(RecordAdmin):
+class TimeLostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("ticket", "cause", "department", "dispatcher", "started_at", "ended_at", "working_time")
     list_filter = ("cause",)

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from hotline.core.admin import NoEditAdminMixin
 from hotline.supervision.models import Supervision, SweepState
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(admin.ModelAdmin):
+class SupervisionAdmin(NoEditAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "kind",
@@ -23,19 +24,7 @@ class SupervisionAdmin(admin.ModelAdmin):
     list_select_related = ("ticket", "department")
     raw_id_fields = ("ticket", "assignment", "department", "created_by", "resolved_by")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(SweepState)
-class SweepStateAdmin(admin.ModelAdmin):
+class SweepStateAdmin(NoEditAdminMixin, admin.ModelAdmin):
     list_display = ("last_started_at", "last_finished_at", "last_enqueued_at")
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -16,11 +16,11 @@ from hotline.core.enums import SupervisionKind, SupervisionReason
 from hotline.supervision import actions, selectors
 from hotline.supervision.models import Supervision
 from hotline.tickets import selectors as ticket_selectors
+from hotline.tickets.api import ERRORS
 from hotline.tickets.schemas import (
     MAX_ID,
     MAX_PAGE_SIZE,
     DepartmentRef,
-    ErrorOut,
     Id,
     InSchema,
     LocalDateTime,
@@ -30,15 +30,6 @@ from hotline.tickets.schemas import (
 )
 
 router = Router(tags=["supervision"])
-
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 class SupervisionIn(InSchema):

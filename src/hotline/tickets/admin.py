@@ -7,20 +7,10 @@ but never edits, adds or deletes them.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.admin import ReadOnlyAdminMixin
 from hotline.core.phone import mask_phone
 from hotline.intake.models import Appeal
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 class AssignmentInline(ReadOnlyAdminMixin, admin.TabularInline):
