@@ -1,6 +1,7 @@
 """The English catalogue covers every string the code marks for translation."""
 
 import ast
+import gettext
 import shutil
 import subprocess
 import sys
@@ -66,11 +67,10 @@ def test_the_compiled_catalogue_is_not_older_than_its_source() -> None:
     compiled = CATALOGUE.with_suffix(".mo")
     assert compiled.exists()
     # Both are committed together; a .po edited without compilemessages leaves the UI untranslated.
-    assert _entries(CATALOGUE.read_text(encoding="utf-8"))
-    import gettext
-
+    parsed = _entries(CATALOGUE.read_text(encoding="utf-8"))
+    assert parsed
     with compiled.open("rb") as fh:
         translations = gettext.GNUTranslations(fh)
-    entries = [e for e in _entries(CATALOGUE.read_text(encoding="utf-8")) if e.get("msgid") and "msgstr" in e]
+    entries = [e for e in parsed if e.get("msgid") and "msgstr" in e]
     stale = [e["msgid"] for e in entries if translations.gettext(e["msgid"]) != e["msgstr"]]
     assert stale == []

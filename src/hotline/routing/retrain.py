@@ -30,17 +30,6 @@ from hotline.routing.training_data import OTHER_DEPARTMENTS, category_examples, 
 logger = logging.getLogger(__name__)
 
 
-def _trainable(labels: list[str], folds: int) -> str:
-    """Why these labels cannot be cross-validated and trained, or "" when they can."""
-    counts = Counter(labels)
-    if len(counts) < 2:
-        return f"标签少于 2 类（{len(counts)} 类）"
-    if min(counts.values()) < folds:
-        scarce = "、".join(sorted(label for label, n in counts.items() if n < folds))
-        return f"{folds} 折交叉验证要求每类至少 {folds} 条，不足：{scarce}"
-    return ""
-
-
 def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict[str, Any]:
     """Train and register; a class with fewer examples than folds is left out (and reported), since
     one scarce class must not keep the others from being learnt."""
@@ -48,9 +37,10 @@ def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict
     left_out = {label: n for label, n in sorted(counts.items()) if n < folds}
     kept = [(text, label) for text, label in zip(texts, labels, strict=True) if label not in left_out]
     texts, labels = [text for text, _ in kept], [label for _, label in kept]
-    why_not = _trainable(labels, folds)
-    if why_not:
-        return {"trained": False, "reason": why_not, "examples": len(texts), "left_out": left_out}
+    classes = len(counts) - len(left_out)
+    if classes < 2:
+        reason = f"标签少于 2 类（{classes} 类）"
+        return {"trained": False, "reason": reason, "examples": len(texts), "left_out": left_out}
     version = retrain_model(target, texts, labels, folds=folds)
     return {
         "trained": True,
