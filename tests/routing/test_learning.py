@@ -142,6 +142,58 @@ def test_an_upheld_return_is_a_label_and_collecting_twice_adds_nothing(staff, de
     assert TrainingLabel.objects.count() == 1
 
 
+def test_an_upheld_return_that_corrects_the_category_is_a_category_label(
+    staff, api_as, corpus_tree, rules_by_category, bureaus
+) -> None:
+    RoutingSettings.objects.create(auto_dispatch=False, threshold=0.9)
+    operator, dispatcher = api_as(staff["operator"]), api_as(staff["dispatcher"])
+    ticket = receive(operator, "噪音", "工地夜间施工噪音", category_id=corpus_tree["城乡建设/其他"].pk)
+    housing = rules_by_category["城乡建设"].lead_department
+    assert dispatcher.action(ticket, "dispatch", {"lead_department_id": housing.pk}).status_code == 200
+    lead = ticket.assignments.get()
+    assert api_as(staff["housing"]).action(ticket, "return", {"reason": "属于环保职责"}).status_code == 200
+
+    response = dispatcher.action(
+        ticket,
+        "review_return",
+        {
+            "assignment_id": lead.pk,
+            "uphold": True,
+            "lead_department_id": bureaus["环境保护"].pk,
+            "category_id": corpus_tree["环境保护/其他"].pk,
+        },
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["category"]["id"] == corpus_tree["环境保护/其他"].pk
+    # The dispatch agreed with the category given at intake: only the review corrected it.
+    assert collect_labels() == 2
+    assert set(
+        TrainingLabel.objects.filter(source=LabelSource.UPHELD_RETURN).values_list(
+            "target", "label", "suggested"
+        )
+    ) == {
+        (ModelTarget.CATEGORY, "环境保护", "城乡建设"),
+        (ModelTarget.DEPARTMENT, bureaus["环境保护"].code, housing.code),
+    }
+
+
+def test_a_rejected_return_cannot_change_the_category(staff, api_as, corpus_tree, departments) -> None:
+    ticket = make_ticket(actor=staff["operator"])
+    actions.do_dispatch_ticket(ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk)
+    actions.do_return_assignment(ticket, staff["housing"], reason="不属于本单位职责")
+    lead = ticket.assignments.get()
+    response = api_as(staff["dispatcher"]).action(
+        ticket,
+        "review_return",
+        {"assignment_id": lead.pk, "uphold": False, "category_id": corpus_tree["环境保护"].pk},
+    )
+    assert response.status_code == 422
+    assert "只有支持退单时才能修改分类" in str(response.json())
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RETURNED
+
+
 def test_what_the_system_dispatched_itself_is_no_correction(
     staff, api_as, corpus_tree, rules_by_category
 ) -> None:

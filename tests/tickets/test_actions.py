@@ -20,6 +20,7 @@ from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.feedback.models import Callback, Reply
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
+from tests.factories import CategoryFactory
 from tests.tickets.conftest import Flow, FrozenClock, new_department, new_user, snapshot
 
 S = TicketStatus
@@ -297,6 +298,43 @@ def test_uphold_lead_return_refuses_bad_new_lead(flow: Flow, lead: str | None, m
             lead_department_id=ids[lead] if lead else None,
         )
     assert snapshot(ticket.pk) == before
+
+
+def test_an_upheld_return_may_correct_the_category_and_a_rejected_one_may_not(flow: Flow) -> None:
+    ticket = _lead_returned(flow, accepted=False)
+    returned = flow.assignment(ticket, "housing")
+    filed_under = ticket.category
+    right = CategoryFactory(name="供水", level=1)
+    before = snapshot(ticket.pk)
+    with pytest.raises(InvalidInput, match="只有支持退单时才能修改分类"):
+        actions.do_review_return(
+            ticket, flow.user("dispatcher"), assignment_id=returned.pk, uphold=False, category_id=right.pk
+        )
+    with pytest.raises(InvalidInput, match="分类 999999 不存在"):
+        actions.do_review_return(
+            ticket,
+            flow.user("dispatcher"),
+            assignment_id=returned.pk,
+            uphold=True,
+            lead_department_id=flow.dept("street").pk,
+            category_id=999_999,
+        )
+    assert snapshot(ticket.pk) == before
+
+    ticket = actions.do_review_return(
+        ticket,
+        flow.user("dispatcher"),
+        assignment_id=returned.pk,
+        uphold=True,
+        lead_department_id=flow.dept("street").pk,
+        category_id=right.pk,
+    )
+    ticket.refresh_from_db()
+    assert ticket.category == right
+    assert last_event(ticket).details["category"] == {
+        "from": filed_under.pk if filed_under else None,
+        "to": right.pk,
+    }
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@
   the operator chose at intake gives a category label (`category_change`).
 - An upheld return re-dispatched to a new lead (`review_return` with `uphold` and `lead`): a
   department label for the new lead (`upheld_return`); the returned department is what it replaces.
+  When the review also moved the ticket to another first-level category, a category label too.
 
 Reading the timeline rather than hooking the dispatch action keeps the ticket actions unaware of
 routing, and catches corrections however they were made. The last event read is remembered
@@ -50,7 +51,9 @@ def _dispatch_labels(event: TicketEvent, roots: dict[int, str]) -> list[dict[str
                 "source": LabelSource.DISPATCH_CORRECTION,
             }
         )
-    chosen = roots.get(ticket.category_id) if ticket.category_id else None
+    # The category as dispatched (events before it was recorded: the ticket's, as it is now).
+    dispatched = event.details.get("category", ticket.category_id)
+    chosen = roots.get(dispatched) if dispatched else None
     given = (decision.evidence.get("category") or {}) if decision.evidence.get("category_given") else {}
     predictions = decision.evidence.get("predictions") or []
     if chosen and given:
@@ -76,17 +79,32 @@ def _dispatch_labels(event: TicketEvent, roots: dict[int, str]) -> list[dict[str
     return labels
 
 
-def _return_labels(event: TicketEvent) -> list[dict[str, Any]]:
-    if not event.details.get("uphold") or not event.details.get("lead"):
+def _return_labels(event: TicketEvent, roots: dict[int, str]) -> list[dict[str, Any]]:
+    if not event.details.get("uphold"):
         return []
-    return [
-        {
-            "target": ModelTarget.DEPARTMENT,
-            "label": event.details["lead"],
-            "suggested": event.details.get("department", ""),
-            "source": LabelSource.UPHELD_RETURN,
-        }
-    ]
+    labels: list[dict[str, Any]] = []
+    if event.details.get("lead"):
+        labels.append(
+            {
+                "target": ModelTarget.DEPARTMENT,
+                "label": event.details["lead"],
+                "suggested": event.details.get("department", ""),
+                "source": LabelSource.UPHELD_RETURN,
+            }
+        )
+    change = event.details.get("category") or {}
+    after = roots.get(int(change.get("to") or 0))
+    before = roots.get(int(change.get("from") or 0), "")
+    if after and after != before:
+        labels.append(
+            {
+                "target": ModelTarget.CATEGORY,
+                "label": after,
+                "suggested": before,
+                "source": LabelSource.UPHELD_RETURN,
+            }
+        )
+    return labels
 
 
 def collect_labels() -> int:
@@ -106,7 +124,8 @@ def collect_labels() -> int:
         now = clock.now()
         for event in events.iterator(chunk_size=500):
             last = event.pk
-            found = _dispatch_labels(event, roots) if event.action == "dispatch" else _return_labels(event)
+            read = _dispatch_labels if event.action == "dispatch" else _return_labels
+            found = read(event, roots)
             text = ticket_text(event.ticket.title, event.ticket.content)
             rows += [
                 TrainingLabel(

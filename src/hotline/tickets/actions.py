@@ -165,6 +165,13 @@ def _pending_invalidations(ticket: Ticket) -> QuerySet[InvalidationRequest]:
     return ticket.invalidation_requests.filter(confirmed__isnull=True, lapsed_at__isnull=True)
 
 
+def _category(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id, is_active=True).first()
+    if category is None:
+        raise InvalidInput(f"category_id: 分类 {category_id} 不存在")
+    return category
+
+
 def _department(department_id: int, field: str) -> Department:
     try:
         return Department.objects.get(pk=department_id, is_active=True)
@@ -304,11 +311,7 @@ def do_receive_appeal(data: AppealData, actor: User | None) -> tuple[Ticket, boo
     external_id = (data.external_id or "").strip() or None
     if external_id and (existing := _existing_appeal_ticket(data.channel, external_id)):
         return existing, False
-    category = None
-    if data.category_id is not None:
-        category = Category.objects.filter(pk=data.category_id, is_active=True).first()
-        if category is None:
-            raise InvalidInput(f"category_id: 分类 {data.category_id} 不存在")
+    category = _category(data.category_id) if data.category_id is not None else None
     area = _department(data.area_id, "area_id") if data.area_id is not None else None
     try:
         with transaction.atomic():
@@ -383,10 +386,7 @@ def do_dispatch_ticket(
     _check_state(ticket, "dispatch")
     lead, co = _resolve_departments(lead_department_id, co_department_ids)
     if category_id is not None:
-        category = Category.objects.filter(pk=category_id, is_active=True).first()
-        if category is None:
-            raise InvalidInput(f"category_id: 分类 {category_id} 不存在")
-        ticket.category = category
+        ticket.category = _category(category_id)
     if kind is not None:
         if kind not in Kind.values:
             raise InvalidInput(f"kind: 未知诉求类型 {kind!r}")
@@ -404,7 +404,14 @@ def do_dispatch_ticket(
         actor,
         "dispatch",
         S.DISPATCHED,
-        {"lead": lead.code, "co": [d.code for d in co], **_deadline_details(made[0]), "note": note},
+        {
+            "lead": lead.code,
+            "co": [d.code for d in co],
+            # As dispatched: a later review may move the ticket to another category.
+            "category": ticket.category_id,
+            **_deadline_details(made[0]),
+            "note": note,
+        },
         at=now,
     )
     return ticket
@@ -478,6 +485,7 @@ def do_review_return(
     lead_department_id: int | None = None,
     co_department_ids: Iterable[int] = (),
     wrong_dispatch: bool = False,
+    category_id: int | None = None,
     note: str = "",
 ) -> Ticket:
     """Dispatch reviews a return (异议审核).
@@ -486,7 +494,10 @@ def do_review_return(
     lead department; a co return may name replacement co-handlers). The new assignments get fresh
     deadlines, and the time from the withdrawn assignment's dispatch until now is recorded as lost
     (`TimeLost`), against the department, or against the dispatcher who sent it there when
-    `wrong_dispatch`. Rejected: the assignment goes back to the department as it was before the return.
+    `wrong_dispatch`. An upheld return may also correct the category (`category_id`): a department
+    often returns a ticket because it was filed under the wrong one, and the correction is recorded
+    (`category` in the event) so that routing can learn it. Rejected: the assignment goes back to the
+    department as it was before the return, and the category stays.
     """
     require_role(actor, "review_return")
     ticket = _locked(ticket)
@@ -502,6 +513,8 @@ def do_review_return(
         "note": note,
     }
     if not uphold:
+        if category_id is not None:
+            raise InvalidInput("category_id: 只有支持退单时才能修改分类")
         previous = (
             TicketEvent.objects.filter(ticket=ticket, action="return", details__assignment=assignment.pk)
             .order_by("-pk")
@@ -520,6 +533,10 @@ def do_review_return(
         _record(ticket, actor, "review_return", to, details, at=now)
         return ticket
 
+    if category_id is not None and category_id != ticket.category_id:
+        category = _category(category_id)
+        details["category"] = {"from": ticket.category_id, "to": category.pk}
+        ticket.category = category
     assignment.status = AssignmentStatus.WITHDRAWN
     assignment.save()
     lost = _record_time_lost(assignment, actor, wrong_dispatch=wrong_dispatch, at=now)

@@ -107,6 +107,9 @@ class ReviewReturnIn(InSchema):
         description="upheld because the ticket was sent to the wrong place: the time lost counts against "
         "the dispatcher, not the department",
     )
+    category_id: Id | None = Field(
+        None, description="upheld only: the right category, when the ticket was filed under a wrong one"
+    )
     note: Note = ""
 
 
