@@ -13,12 +13,17 @@ from hotline.routing.selectors import active_model_version
 pytestmark = pytest.mark.django_db
 
 
-def model_folder(root: Path, name: str, cv_macro_f1: float | None, data_size: int = 100) -> Path:
+def model_folder(
+    root: Path, name: str, cv_macro_f1: float | None, data_size: int = 100, grouped: bool | None = True
+) -> Path:
     """A folder that looks like `hotline model train` wrote it (the registry reads meta.json only)."""
     folder = root / name
     folder.mkdir()
     (folder / classifier.MODEL_FILE).write_bytes(b"")
-    metrics = {} if cv_macro_f1 is None else {"cv": {"macro_f1": cv_macro_f1, "macro_f1_std": 0.01, "k": 5}}
+    cv: dict[str, object] = {"macro_f1": cv_macro_f1, "macro_f1_std": 0.01, "k": 5}
+    if grouped is not None:
+        cv["grouped"] = grouped
+    metrics = {} if cv_macro_f1 is None else {"cv": cv}
     meta = {
         "format": classifier.FORMAT_VERSION,
         "labels": ["城乡建设", "环境保护"],
@@ -72,6 +77,22 @@ def test_a_new_version_is_activated_only_if_it_scores_at_least_as_well(
     assert reason in second.decision
     assert active_model_version() == (second if activated else first)
     assert ModelVersion.objects.filter(is_active=True).count() == 1
+
+
+@pytest.mark.parametrize("old_grouped", [None, False])
+def test_a_score_from_another_cv_protocol_does_not_block_a_new_version(
+    tmp_path: Path, old_grouped: bool | None
+) -> None:
+    """Folds that split near-copies read higher: such a score is not compared with a grouped one."""
+    first = do_register_model(model_folder(tmp_path, "old", 0.93, grouped=old_grouped))
+    second = do_register_model(model_folder(tmp_path, "new", 0.92, grouped=True))
+    first.refresh_from_db()
+    assert (first.is_active, second.is_active) == (False, True)
+    assert "不可比较" in second.decision
+    # Once both are grouped, the usual rule holds again.
+    third = do_register_model(model_folder(tmp_path, "newer", 0.91, grouped=True))
+    assert not third.is_active
+    assert "0.9100 < 当前 v2 的 0.9200" in third.decision
 
 
 def test_versions_are_numbered_per_target(tmp_path: Path) -> None:

@@ -38,13 +38,28 @@ def _cv_macro_f1(meta: dict[str, Any]) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _decide(new_score: float | None, active: ModelVersion | None) -> tuple[bool, str]:
+def _grouped(metrics: dict[str, Any]) -> bool | None:
+    """Whether the CV kept near-copies in one fold (None: scored before the CV could say)."""
+    grouped = (metrics.get("cv") or {}).get("grouped")
+    return grouped if isinstance(grouped, bool) else None
+
+
+def _decide(
+    new_score: float | None, new_meta: dict[str, Any], active: ModelVersion | None
+) -> tuple[bool, str]:
     if new_score is None:
         return False, "未启用：没有交叉验证分数"
     if active is None:
         return True, f"启用：交叉验证 macro-F1 {new_score:.4f}，此前没有启用中的模型"
     if active.cv_macro_f1 is None:
         return True, f"启用：交叉验证 macro-F1 {new_score:.4f}，当前 v{active.version} 没有交叉验证分数"
+    # Folds that split near-copies score the same model higher (docs/adr/0002-classifier.md): a
+    # grouped score below an ungrouped one says nothing, and would keep an old version forever.
+    if _grouped(new_meta.get("metrics") or {}) != _grouped(active.metrics or {}):
+        return True, (
+            f"启用：交叉验证 macro-F1 {new_score:.4f}，与当前 v{active.version} 的 {active.cv_macro_f1:.4f} "
+            "不可比较（交叉验证方式不同：近似重复留言是否分在同一折），以新的评估为准"
+        )
     comparison = f"交叉验证 macro-F1 {new_score:.4f} {{}} 当前 v{active.version} 的 {active.cv_macro_f1:.4f}"
     if new_score >= active.cv_macro_f1:
         return True, "启用：" + comparison.format("≥")
@@ -73,7 +88,7 @@ def do_register_model(directory: Path | str, *, target: str = ModelTarget.CATEGO
     version = max((row.version for row in rows), default=0) + 1
     active = ModelVersion.objects.filter(target=target, is_active=True).first()
     score = _cv_macro_f1(meta)
-    activate, decision = _decide(score, active)
+    activate, decision = _decide(score, meta, active)
     now = clock.now()
     if activate and active is not None:
         active.is_active = False
