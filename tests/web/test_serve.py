@@ -171,3 +171,15 @@ def test_serve_for_real_with_gunicorn(tmp_path):
     assert process.returncode == 0, log
     assert "Starting gunicorn" in log and "Shutting down: Master" in log
     assert '"GET /admin/login/ HTTP/1.1" 200' in log
+
+
+def test_starting_a_process_does_not_import_the_machine_learning_stack(tmp_path) -> None:
+    """Workers and commands that never predict must not pay ~1 s and ~150 MB for scikit-learn."""
+    code = (
+        "import sys, django; django.setup(); import hotline.urls; "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'pandas', 'joblib', 'cpca') if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hotline.settings", "HOTLINE_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

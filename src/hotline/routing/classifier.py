@@ -44,22 +44,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-import sklearn
-from scipy.special import expit
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
-from sklearn.svm import LinearSVC
-from threadpoolctl import threadpool_limits
 
 from hotline.routing import text as text_mod
+
+# scikit-learn, SciPy and joblib are imported where they are used, not here: the admin and the
+# API import this module at start-up, and importing them costs every process about a second and
+# 150 MB, including workers and commands that never train or predict. The first prediction, or
+# loading a model, pays it once.
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
 
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
@@ -199,6 +196,12 @@ def _caching_words(initial: dict[str, list[str]] | None = None) -> Iterator[dict
 def build_pipeline(
     settings: FeatureSettings = DEFAULT_SETTINGS, calibration_folds: int | None = None
 ) -> Pipeline:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.svm import LinearSVC
+
     common: dict[str, Any] = {"sublinear_tf": settings.sublinear_tf, "lowercase": False, "dtype": np.float32}
     blocks: list[tuple[str, TfidfVectorizer]] = [
         (
@@ -333,6 +336,8 @@ class Scorer:
 
     def predict_proba(self, text: str) -> np.ndarray:
         """Calibrated probabilities, in the order of `classes` (they sum to 1)."""
+        from scipy.special import expit
+
         decision = self.decision(text)
         if len(self.classes) == 2:
             # A binary SVM keeps one margin, for classes[1], and the calibration one calibrator.
@@ -376,6 +381,9 @@ def _check_training_data(texts: Sequence[str], labels: Sequence[str]) -> int:
 
 def train(texts: Sequence[str], labels: Sequence[str], settings: FeatureSettings = DEFAULT_SETTINGS) -> Model:
     """Fit a model on all of `texts`; `meta` records the data size, labels, settings and time."""
+    import sklearn
+    from threadpoolctl import threadpool_limits
+
     labels = [str(label) for label in labels]
     rarest = _check_training_data(texts, labels)
     pipeline = build_pipeline(settings, calibration_folds=min(settings.calibration_folds, rarest))
@@ -404,6 +412,8 @@ def train(texts: Sequence[str], labels: Sequence[str], settings: FeatureSettings
 
 def predict_proba(model: Model, texts: Sequence[str]) -> np.ndarray:
     """Probabilities, one row per text, columns in the order of `model.labels`."""
+    import sklearn
+
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
         return model.pipeline.predict_proba(list(texts))
 
@@ -434,6 +444,8 @@ def score(true: Sequence[str], predicted: Sequence[str], label_order: Sequence[s
     macro-F1 averages over the labels that occur in `true` or `predicted` (a label absent from both
     says nothing about this data).
     """
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
     seen = set(true) | set(predicted)
     labels = list(dict.fromkeys(label_order)) + sorted(seen - set(label_order))
     present = [label for label in labels if label in seen]
@@ -490,6 +502,8 @@ def near_duplicate_groups(
     most similar texts (cosine of character-bigram TF-IDF, at least `min_similarity`) are compared,
     so the cost is one sparse product, done in blocks: a few seconds for 10,000 texts, quadratic beyond.
     """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     n = len(texts)
     if n < 2:
         return list(range(n))
@@ -532,6 +546,8 @@ def _folds(
     Groups allow when every fold gets rows and every training part keeps two examples of each label.
     The second value says whether the folds are grouped.
     """
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
     rows = np.zeros(len(keys))
     if groups is not None and len(set(groups)) < len(groups):
         with warnings.catch_warnings():
@@ -581,6 +597,8 @@ def cross_validate(
     label), the folds are plain stratified; `grouped` in the result says which it was, and
     `duplicate_groups` / `rows_in_duplicate_groups` how many rows the grouping tied together.
     """
+    import joblib
+
     labels = [str(label) for label in labels]
     _check_training_data(texts, labels)
     keys = list(strata) if strata is not None else labels
@@ -666,6 +684,8 @@ def _fit_fold(
 
 def save(model: Model, directory: Path | str) -> Path:
     """Write the model folder (created if needed); returns its path."""
+    import joblib
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     joblib.dump(model.pipeline, directory / MODEL_FILE, compress=3)
@@ -684,6 +704,9 @@ class ModelLoadError(Exception):
 
 def load(directory: Path | str) -> Model:
     """Read a model folder written by `save`."""
+    import joblib
+    from sklearn.pipeline import Pipeline
+
     directory = Path(directory)
     model_path = directory / MODEL_FILE
     if not directory.is_dir() or not model_path.is_file():

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sklearn
 
 from hotline.routing.classifier import Model
 
@@ -62,6 +61,8 @@ def _names(model: Model, prepared: str) -> dict[int, str]:
 
 def top_terms(model: Model, text: str, labels: list[str], k: int = 5) -> dict[str, list[Contribution]]:
     """For each of `labels`, the `k` terms of `text` that pushed the model towards it most."""
+    import sklearn  # here, as in `classifier`: only when a model is used
+
     coef, classes = _coefficients(model)
     prepared = model.pipeline.named_steps["prepare"].transform([text])
     with sklearn.config_context(assume_finite=True):
