@@ -20,7 +20,8 @@ def hotline(tmp_path, database_url: str, *args: str) -> subprocess.CompletedProc
 
 
 def test_a_database_that_was_never_migrated_is_named_with_the_fix(tmp_path) -> None:
-    done = hotline(tmp_path, f"sqlite:///{tmp_path / 'empty.sqlite3'}", "calendar", "is-workday", "2025-09-28")
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    done = hotline(tmp_path, empty, "calendar", "is-workday", "2025-09-28")
     assert done.returncode == 1
     assert "the database is not set up" in done.stderr
     assert "hotline migrate" in done.stderr
