@@ -8,6 +8,8 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versio
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
@@ -15,7 +17,7 @@ WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hotline
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite test-postgres lint fmt clean
+.PHONY: help install browser run test test-sqlite test-postgres lint fmt clean
 
 help:
 	@echo "make run     set everything up and serve the demo on http://$(HOST):$(PORT)"
@@ -29,7 +31,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end packages (htmx) from the npm registry, as package-lock.json pins them.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (Node.js 20 with npm is needed for the staff pages' scripts)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root and apt).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "error: $(CHROMIUM) not found: install the Debian package chromium (as root), or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi
+
+install: $(STAMP) $(NODE_STAMP)
+
+browser: $(CHROMIUM)
 
 run: install
 	$(BIN)/hotline serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -42,15 +58,15 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: install
-	env -u DATABASE_URL HOTLINE_HOME=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
+test-sqlite: install browser
+	env -u DATABASE_URL HOTLINE_HOME=$$(mktemp -d) HOTLINE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Runs when DATABASE_URL is set or PostgreSQL answers on 127.0.0.1:5432; says so when it skips.
-test-postgres: install
+test-postgres: install browser
 	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
 	if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== suite on PostgreSQL ($$url)"; \
-		DATABASE_URL="$$url" HOTLINE_HOME=$$(mktemp -d) $(BIN)/pytest --create-db $(PYTEST_ARGS); \
+		DATABASE_URL="$$url" HOTLINE_HOME=$$(mktemp -d) HOTLINE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest --create-db $(PYTEST_ARGS); \
 	else echo "== PostgreSQL not reachable and DATABASE_URL unset: PostgreSQL run skipped"; fi
 
 fmt: install
@@ -58,4 +74,4 @@ fmt: install
 	$(BIN)/ruff format src tests bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hotline.web.context_processors.site",
             ],
         },
     },
@@ -96,7 +97,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# Staff of every role sign in here; the admin keeps its own page for those who configure the system.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -107,6 +111,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOTLINE_HOME / "static"
+# Front-end packages come from the npm registry into the checkout's node_modules (`make install`,
+# package.json) and are served as static files under vendor/. Without them the staff pages still
+# work, as plain forms that reload the page.
+NODE_MODULES = Path(os.environ.get("HOTLINE_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
+STATICFILES_DIRS = [
+    (f"vendor/{name}", NODE_MODULES / package / "dist")
+    for name, package in (("htmx", "htmx.org"),)
+    if (NODE_MODULES / package / "dist").is_dir()
+]
 # WhiteNoise warns at start-up when STATIC_ROOT is missing, as it is in a fresh HOTLINE_HOME.
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = HOTLINE_HOME / "media"

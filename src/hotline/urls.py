@@ -1,11 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hotline.api import api
+from hotline.web import dispatch as web_dispatch
 from hotline.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dispatch/", web_dispatch.queue, name="dispatch_queue"),
+    path("dispatch/<int:ticket_id>/", web_dispatch.dispatch, name="dispatch_ticket"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -16,8 +16,9 @@ from hotline.core.enums import Kind, Urgency
 from hotline.core.errors import InvalidInput
 from hotline.directory.models import Department
 from hotline.routing.decision import AppealFacts, category_ref, decide, department_ref
+from hotline.routing.queue import queue_entry
 from hotline.routing.schemas import ExplainIn, ExplainOut, QueueFilters, QueueItem, QueuePage, SuggestionOut
-from hotline.routing.selectors import dispatch_queue, latest_decision
+from hotline.routing.selectors import dispatch_queue
 from hotline.taxonomy.models import Category
 from hotline.tickets.api import ERRORS
 from hotline.tickets.schemas import CategoryRef, DepartmentRef
@@ -68,20 +69,9 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
     that was never routed they are computed now (and not stored)."""
     _dispatcher(request)
     tickets = dispatch_queue()
-    page = list(tickets[filters.offset : filters.offset + filters.limit])
     items = []
-    for ticket in page:
-        decision = latest_decision(ticket)
-        if decision is not None:
-            suggestions, decided_at, confidence = (
-                decision.suggestions,
-                decision.decided_at,
-                decision.confidence,
-            )
-        else:
-            computed = decide(AppealFacts.of_ticket(ticket))
-            suggestions = [s.as_dict() for s in computed.suggestions]
-            decided_at, confidence = None, computed.confidence
+    for entry in map(queue_entry, tickets[filters.offset : filters.offset + filters.limit]):
+        ticket = entry.ticket
         items.append(
             QueueItem(
                 id=ticket.pk,
@@ -93,9 +83,9 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
                 category=CategoryRef(**ref) if (ref := category_ref(ticket.category)) else None,
                 area=DepartmentRef(**department_ref(ticket.area)) if ticket.area else None,
                 created_at=ticket.created_at,
-                decided_at=decided_at,
-                confidence=confidence,
-                suggestions=[SuggestionOut(**s) for s in suggestions],
+                decided_at=entry.decided_at,
+                confidence=entry.confidence,
+                suggestions=[SuggestionOut(**s) for s in entry.suggestions],
             )
         )
     return QueuePage(count=tickets.count(), offset=filters.offset, limit=filters.limit, items=items)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,5 +20,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"city_name": settings.HOTLINE["CITY_NAME"], "by_status": by_status},
+        {"by_status": by_status},
     )

@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+
+from hotline.accounts.permissions import ACTION_ROLES
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """What every staff page's frame shows: the city, the links the user may follow, htmx if installed."""
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    return {
+        "city_name": settings.HOTLINE["CITY_NAME"],
+        "can_dispatch": role in ACTION_ROLES["dispatch"],
+        "htmx_installed": _htmx_installed(),
+    }
+
+
+def _htmx_installed() -> bool:
+    return bool(finders.find("vendor/htmx/htmx.min.js"))

@@ -1,0 +1,146 @@
+"""The dispatcher's page (派单台): the queue of new tickets, routing's suggestions, one click to dispatch.
+
+GET  /dispatch/                  the tickets waiting for a dispatcher, urgent first, each with
+                                 routing's top suggestions and the reason for each (the rule that
+                                 fired, the words that weighed most), and a form to choose otherwise
+POST /dispatch/<ticket id>/      dispatch it (`tickets.actions.do_dispatch_ticket`, as the signed-in
+                                 dispatcher), with a suggestion's departments and category or the
+                                 dispatcher's own choice
+
+With htmx a dispatch replaces the ticket's card in place; without JavaScript the form posts and
+the page comes back with a message. A refused dispatch says why with the action's own message and
+status (403, 409, 422), and changes nothing.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
+from hotline.core.enums import TicketStatus
+from hotline.core.errors import Forbidden, HotlineError, InvalidInput
+from hotline.directory.models import Department
+from hotline.routing.queue import QueueEntry, queue_entry
+from hotline.routing.selectors import dispatch_queue
+from hotline.taxonomy.models import Category
+from hotline.tickets import actions
+from hotline.tickets.models import Ticket
+
+PAGE_SIZE = 20
+MAX_CO = 20
+
+
+def _dispatcher(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    require_role(user, "dispatch")
+    return user
+
+
+def _forbidden(request: HttpRequest, error: Forbidden) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "departments": Department.objects.filter(is_active=True).order_by("code"),
+        "categories": sorted(Category.objects.filter(is_active=True).select_related("parent"), key=str),
+    }
+
+
+def _offset(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    try:
+        _dispatcher(request)
+    except Forbidden as error:
+        return _forbidden(request, error)
+    tickets = dispatch_queue()
+    offset = _offset(request)
+    entries = [queue_entry(t) for t in tickets[offset : offset + PAGE_SIZE]]
+    total = tickets.count()
+    return render(
+        request,
+        "web/dispatch_queue.html",
+        {
+            "entries": entries,
+            "total": total,
+            "offset": offset,
+            "previous": max(0, offset - PAGE_SIZE) if offset else None,
+            "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
+            **_choices(),
+        },
+    )
+
+
+def _ids(values: list[str], field: str) -> list[int]:
+    try:
+        ids = [int(v) for v in values if v.strip()]
+    except ValueError:
+        raise InvalidInput(f"{field}: 须为编号") from None
+    if len(ids) > MAX_CO:
+        raise InvalidInput(f"{field}: 最多 {MAX_CO} 个")
+    return ids
+
+
+def _dispatch_arguments(request: HttpRequest) -> dict[str, Any]:
+    lead = _ids([request.POST.get("lead_department_id", "")], "lead_department_id")
+    if not lead:
+        raise InvalidInput(_("请选择主办单位"))
+    category = _ids([request.POST.get("category_id", "")], "category_id")
+    note = request.POST.get("note", "").strip()
+    if len(note) > 2000:
+        raise InvalidInput("note: 最多 2000 字")
+    return {
+        "lead_department_id": lead[0],
+        "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
+        "category_id": category[0] if category else None,
+        "note": note,
+    }
+
+
+@login_required
+@require_POST
+def dispatch(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        user = _dispatcher(request)
+    except Forbidden as error:
+        return _forbidden(request, error)
+    ticket = Ticket.objects.filter(pk=ticket_id).select_related("category", "area").first()
+    if ticket is None:
+        return render(request, "web/forbidden.html", {"message": _("工单不存在")}, status=404)
+    try:
+        ticket = actions.do_dispatch_ticket(ticket, user, **_dispatch_arguments(request))
+    except HotlineError as error:
+        if not htmx:
+            messages.error(request, f"{ticket.number}：{error.message}")
+            return HttpResponseRedirect(reverse("dispatch_queue"))
+        entry: QueueEntry | None = queue_entry(ticket) if ticket.status == TicketStatus.NEW else None
+        return render(
+            request,
+            "web/_queue_item.html",
+            {"entry": entry, "ticket": ticket, "error": error.message, **_choices()},
+            status=error.status_code,
+        )
+    lead = ticket.lead_assignment
+    assert lead is not None  # a dispatch always makes one
+    if not htmx:
+        messages.success(
+            request, _("%(number)s 已派给 %(lead)s") % {"number": ticket.number, "lead": lead.department}
+        )
+        return HttpResponseRedirect(reverse("dispatch_queue"))
+    return render(request, "web/_dispatched.html", {"ticket": ticket, "lead": lead})

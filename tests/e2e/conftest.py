@@ -1,0 +1,57 @@
+"""Browser tests: the real pages in a real headless Chromium (Debian's, /usr/bin/chromium), driven by
+Playwright against pytest-django's live server.
+
+`make test` installs Chromium when it is missing; without it these tests fail and say so, rather
+than skip, so that a green run always means the browser ran them.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.web.conftest import waiting  # noqa: F401  (fixtures shared with the page tests)
+
+# Playwright's sync API runs an event loop in the test's thread; Django would then refuse the
+# ORM calls that tests and fixtures make there. The live server answers in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make install` installs it (Debian package chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, live_server, username: str, password: str, next_path: str) -> None:
+    """Through the real login form, as a person would."""
+    page.goto(f"{live_server.url}/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{next_path}")

@@ -1,0 +1,50 @@
+"""The dispatcher's page in Chromium: dispatch from a suggestion, and a refusal, without reloading."""
+
+import pytest
+
+from hotline.core.enums import TicketStatus
+from hotline.tickets.models import Ticket
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_dispatcher_works_the_queue_in_the_browser(page, live_server, staff, departments, waiting) -> None:
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+    normal, urgent = waiting
+
+    sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/")
+    assert page.evaluate("typeof htmx") == "object"  # served from our static files, not a CDN
+    cards = page.locator("article.ticket")
+    assert cards.count() == 2
+    assert cards.nth(0).get_attribute("data-number") == urgent.number  # urgent first
+    assert "紧急" in cards.nth(0).inner_text()
+    assert "市政设施归口" in cards.nth(0).inner_text()  # the reason for the suggestion
+    page.evaluate("window.notReloaded = true")
+
+    # The dispatcher's own choice, refused by the action: the card says why and stays.
+    card = page.locator(f"#ticket-{normal.pk}")
+    card.locator("details.manual summary").click()
+    manual = card.locator("details.manual form")
+    manual.locator("select[name=lead_department_id]").select_option(str(departments["housing"].pk))
+    manual.locator("select[name=co_department_ids]").select_option([str(departments["housing"].pk)])
+    manual.locator("button[type=submit]").click()
+    page.locator(f"#ticket-{normal.pk} .error").wait_for()
+    assert "主办单位不能同时作为协办单位" in page.locator(f"#ticket-{normal.pk} .error").inner_text()
+    assert Ticket.objects.get(pk=normal.pk).status == TicketStatus.NEW
+
+    # One click on the top suggestion dispatches the urgent ticket; the card turns into a notice.
+    page.locator(f"#ticket-{urgent.pk} button.suggestion").first.click()
+    page.locator(f"#ticket-{urgent.pk}.done").wait_for()
+    assert "已派给 住建局" in page.locator(f"#ticket-{urgent.pk}").inner_text()
+    assert page.evaluate("window.notReloaded") is True  # swapped in place, no page load
+    urgent.refresh_from_db()
+    assert urgent.status == TicketStatus.DISPATCHED
+    assert urgent.events.get(action="dispatch").actor == dispatcher
+    assert {a.department for a in urgent.assignments.all()} == {departments["housing"], departments["water"]}
+
+    page.reload()
+    assert page.locator("article.ticket").count() == 1
+    assert "1 件工单待派单" in page.inner_text("main")

@@ -1,0 +1,43 @@
+import pytest
+
+from hotline.core.enums import Channel, Urgency
+from hotline.directory.models import Responsibility, ResponsibilityCoHandler
+from hotline.routing.actions import do_route_ticket
+from hotline.routing.models import RoutingSettings
+from hotline.tickets.actions import AppealData, do_receive_appeal
+from hotline.tickets.models import Ticket
+from tests.factories import CategoryFactory
+
+
+@pytest.fixture
+def waiting(staff, departments) -> list[Ticket]:
+    """Two tickets routed to the dispatcher's queue (automatic dispatch off), the urgent one second.
+
+    The operator filed both under 城乡建设/市政设施, whose rule names the housing bureau as lead and
+    the water bureau as co-handler, so routing suggests exactly that.
+    """
+    root = CategoryFactory(code="01", name="城乡建设", level=1)
+    sub = CategoryFactory(code="0101", name="市政设施", level=2, parent=root)
+    rule = Responsibility.objects.create(
+        name="市政设施归口", category=root, lead_department=departments["housing"]
+    )
+    ResponsibilityCoHandler.objects.create(responsibility=rule, department=departments["water"])
+    RoutingSettings.objects.create(auto_dispatch=False, threshold=0.9)
+    tickets = []
+    for title, urgency in (("小区门口路灯不亮", Urgency.NORMAL), ("路面塌陷", Urgency.URGENT)):
+        ticket, _created = do_receive_appeal(
+            AppealData(
+                channel=Channel.PHONE,
+                title=title,
+                content=f"幸福路12号{title}，请尽快处理。",
+                citizen_name="张先生",
+                citizen_phone="13812341234",
+                address="幸福路12号",
+                urgency=urgency,
+                category_id=sub.pk,
+            ),
+            staff["operator"],
+        )
+        do_route_ticket(ticket)
+        tickets.append(ticket)
+    return tickets
