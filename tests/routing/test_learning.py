@@ -9,14 +9,22 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from hotline.core.enums import Channel, LabelSource, Role, SuggestionSource, TicketStatus
+from hotline.core.enums import (
+    Channel,
+    LabelSource,
+    Resolution,
+    Role,
+    Satisfaction,
+    SuggestionSource,
+    TicketStatus,
+)
 from hotline.routing import classifier
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.labels import collect_labels
 from hotline.routing.models import ModelTarget, RetrainState, RoutingSettings, TrainingLabel
 from hotline.routing.retrain import run_retrain
 from hotline.routing.selectors import active_model_version
-from hotline.routing.training_data import OTHER_DEPARTMENTS
+from hotline.routing.training_data import OTHER_DEPARTMENTS, category_examples, closed_ticket_examples
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
 from tests.factories import UserFactory, make_ticket
@@ -310,3 +318,48 @@ def test_hotline_model_retrain_prints_the_report(base, settings) -> None:
     report = json.loads(out.getvalue())
     assert report["labels"] == 0
     assert report["category"]["trained"] is False
+
+
+def _take_to_closed(ticket: Ticket, staff) -> Ticket:
+    lead = ticket.lead_assignment.department
+    handler = UserFactory(role=Role.HANDLER, department=lead)
+    ticket = actions.do_accept_assignment(ticket, handler)
+    ticket = actions.do_reply_ticket(ticket, handler, text="已处理。")
+    ticket = actions.do_record_callback(
+        ticket, staff["operator"], resolution=Resolution.RESOLVED, satisfaction=Satisfaction.SATISFIED
+    )
+    return actions.do_close_ticket(ticket, staff["operator"])
+
+
+def test_a_category_only_the_model_chose_is_not_learnt_back(
+    active_model, staff, api_as, corpus_tree, rules_by_category, bureaus
+) -> None:
+    RoutingSettings.objects.create(auto_dispatch=True, threshold=0.0)
+    operator = api_as(staff["operator"])
+    guessed = receive(operator, "装修噪音", PROBE)  # no category: the classifier chooses one
+    given = receive(operator, "路灯不亮", "幸福路路灯坏了", category_id=corpus_tree["城乡建设"].pk)
+    for ticket in (guessed, given):
+        ticket.refresh_from_db()
+        assert ticket.status == TicketStatus.DISPATCHED and ticket.category is not None
+        assert ticket.events.get(action="dispatch").actor.username == "system"
+        _take_to_closed(ticket, staff)
+
+    assert [e.ticket_id for e in closed_ticket_examples()] == [given.pk]
+    # Once a person corrects a guess, the correction counts (before the ticket is even closed).
+    corrected = receive(operator, "装修噪音", "楼上装修电钻声太吵")
+    corrected.refresh_from_db()
+    lead = corrected.lead_assignment
+    handler = UserFactory(role=Role.HANDLER, department=lead.department)
+    actions.do_return_assignment(corrected, handler, reason="不属于本单位")
+    other = next(b for b in bureaus.values() if b != lead.department)
+    right = "环境保护" if corrected.category.name != "环境保护" else "教育文体"
+    actions.do_review_return(
+        corrected,
+        staff["dispatcher"],
+        assignment_id=lead.pk,
+        uphold=True,
+        lead_department_id=other.pk,
+        category_id=corpus_tree[right].pk,
+    )
+    collect_labels()
+    assert {e.ticket_id for e in category_examples()} == {given.pk, corrected.pk}

@@ -11,14 +11,22 @@ upheld return set. Its title and content are what the citizen said. Each closed 
 category therefore makes one (text, label) example, the label being the first-level name of its
 category (the level the classifier predicts). A scheduled retrain feeds these, with any base
 corpus, to `actions.retrain_category_model`.
+
+Except where the category is the model's own guess: a ticket that came in without a category and
+that routing dispatched by itself carries the category the classifier predicted, and nobody looked
+at it. Learning from those would teach the model what it already believes, mistakes included
+(self-training, which cost 0.9 points of macro-F1 in docs/adr/0002-classifier.md). They are left
+out until a person corrects them (a correction is a label, which counts).
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
-from hotline.routing.models import ModelTarget, TrainingLabel
+from django.db.models import QuerySet
+
+from hotline.core.enums import AssignmentRole, AssignmentStatus, RoutingMode, TicketStatus
+from hotline.routing.models import ModelTarget, RoutingDecision, TrainingLabel
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, Ticket
 
@@ -59,12 +67,21 @@ def category_roots() -> dict[int, str]:
     return roots
 
 
+def model_guessed_tickets() -> QuerySet[RoutingDecision, int]:
+    """Ids of the tickets whose category routing chose and applied by itself (see above)."""
+    return RoutingDecision.objects.filter(mode=RoutingMode.AUTO, evidence__category_given=False).values_list(
+        "ticket_id", flat=True
+    )
+
+
 def closed_ticket_examples(*, since: datetime | None = None) -> Iterator[Example]:
-    """(text, first-level category) of every closed ticket that has a category, oldest first.
+    """(text, first-level category) of every closed ticket whose category a person chose, oldest first.
 
     `since` keeps the tickets closed at or after that moment (for a retrain on recent traffic).
     """
-    tickets = Ticket.objects.filter(status=TicketStatus.CLOSED, category__isnull=False)
+    tickets = Ticket.objects.filter(status=TicketStatus.CLOSED, category__isnull=False).exclude(
+        pk__in=model_guessed_tickets()
+    )
     if since is not None:
         tickets = tickets.filter(closed_at__gte=since)
     roots = category_roots()
