@@ -12,6 +12,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dispatch/", web_dispatch.queue, name="dispatch_queue"),
     path("dispatch/<int:ticket_id>/", web_dispatch.dispatch, name="dispatch_ticket"),
+    path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),
+    path("dispatch/returns/<int:assignment_id>/", web_dispatch.review, name="review_return"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,4 +1,4 @@
-"""The dispatcher's page in Chromium: dispatch from a suggestion, and a refusal, without reloading."""
+"""The dispatcher's pages in Chromium: dispatch from a suggestion, a refusal, a return review, in place."""
 
 import pytest
 
@@ -48,3 +48,26 @@ def test_a_dispatcher_works_the_queue_in_the_browser(page, live_server, staff, d
     page.reload()
     assert page.locator("article.ticket").count() == 1
     assert "1 件工单待派单" in page.inner_text("main")
+
+
+def test_a_dispatcher_upholds_a_return_in_the_browser(
+    page, live_server, staff, departments, returned
+) -> None:
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+    lead = returned.assignments.get(department=departments["housing"])
+
+    sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/returns/")
+    card = page.locator(f"#return-{lead.pk}")
+    assert "路灯归街道管理" in card.inner_text()
+    page.evaluate("window.notReloaded = true")
+    card.locator("select[name=lead_department_id]").select_option(str(departments["street"].pk))
+    card.locator("input[name=wrong_dispatch]").check()
+    card.locator("button[name=decision][value=uphold]").click()  # the button says which decision
+    page.locator(f"#return-{lead.pk}.done").wait_for()
+    assert "已改派 和平街道" in page.locator(f"#return-{lead.pk}").inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    returned.refresh_from_db()
+    assert returned.status == TicketStatus.DISPATCHED
+    assert returned.lead_assignment.department == departments["street"]

@@ -4,7 +4,7 @@ from hotline.core.enums import Channel, Urgency
 from hotline.directory.models import Responsibility, ResponsibilityCoHandler
 from hotline.routing.actions import do_route_ticket
 from hotline.routing.models import RoutingSettings
-from hotline.tickets.actions import AppealData, do_receive_appeal
+from hotline.tickets.actions import AppealData, do_dispatch_ticket, do_receive_appeal, do_return_assignment
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory
 
@@ -41,3 +41,15 @@ def waiting(staff, departments) -> list[Ticket]:
         do_route_ticket(ticket)
         tickets.append(ticket)
     return tickets
+
+
+@pytest.fixture
+def returned(staff, departments, waiting) -> Ticket:
+    """The first waiting ticket dispatched to housing (lead) and water (co), then returned by housing."""
+    ticket = do_dispatch_ticket(
+        waiting[0],
+        staff["dispatcher"],
+        lead_department_id=departments["housing"].pk,
+        co_department_ids=[departments["water"].pk],
+    )
+    return do_return_assignment(ticket, staff["housing"], reason="路灯归街道管理，不属于本局职责")

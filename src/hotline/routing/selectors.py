@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, QuerySet, Value, When
 
-from hotline.core.enums import TicketStatus, Urgency
+from hotline.core.enums import AssignmentStatus, TicketStatus, Urgency
 from hotline.routing import classifier
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision, RoutingSettings
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Assignment, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -70,4 +70,13 @@ def dispatch_queue() -> QuerySet[Ticket]:
         .select_related("category", "area")
         .alias(urgent_first=Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)))
         .order_by("urgent_first", "created_at", "pk")
+    )
+
+
+def returns_to_review() -> QuerySet[Assignment]:
+    """Assignments a department returned, waiting for dispatch to review (退单审核): oldest first."""
+    return (
+        Assignment.objects.filter(status=AssignmentStatus.RETURNED)
+        .select_related("ticket", "ticket__category", "ticket__area", "department")
+        .order_by("returned_at", "pk")
     )

@@ -6,6 +6,12 @@ GET  /dispatch/                  the tickets waiting for a dispatcher, urgent fi
 POST /dispatch/<ticket id>/      dispatch it (`tickets.actions.do_dispatch_ticket`, as the signed-in
                                  dispatcher), with a suggestion's departments and category or the
                                  dispatcher's own choice
+GET  /dispatch/returns/          the returns waiting for review (退单审核): who returned what and why,
+                                 with routing's suggestions for a new lead
+POST /dispatch/returns/<assignment id>/
+                                 review one (`do_review_return`): uphold, with a new lead (and maybe
+                                 the right category, and whether dispatch sent it to the wrong place),
+                                 or reject, sending it back to the department
 
 With htmx a dispatch replaces the ticket's card in place; without JavaScript the form posts and
 the page comes back with a message. A refused dispatch says why with the action's own message and
@@ -24,22 +30,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
-from hotline.core.enums import TicketStatus
+from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.routing.queue import QueueEntry, queue_entry
-from hotline.routing.selectors import dispatch_queue
+from hotline.routing.selectors import dispatch_queue, returns_to_review
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Assignment, Ticket
 
 PAGE_SIZE = 20
 MAX_CO = 20
 
 
-def _dispatcher(request: HttpRequest) -> User:
+def _actor(request: HttpRequest, action: str) -> User:
     user: User = request.user  # type: ignore[assignment]
-    require_role(user, "dispatch")
+    require_role(user, action)
     return user
 
 
@@ -65,7 +71,7 @@ def _offset(request: HttpRequest) -> int:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     try:
-        _dispatcher(request)
+        _actor(request, "dispatch")
     except Forbidden as error:
         return _forbidden(request, error)
     tickets = dispatch_queue()
@@ -101,15 +107,19 @@ def _dispatch_arguments(request: HttpRequest) -> dict[str, Any]:
     if not lead:
         raise InvalidInput(_("请选择主办单位"))
     category = _ids([request.POST.get("category_id", "")], "category_id")
-    note = request.POST.get("note", "").strip()
-    if len(note) > 2000:
-        raise InvalidInput("note: 最多 2000 字")
     return {
         "lead_department_id": lead[0],
         "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
         "category_id": category[0] if category else None,
-        "note": note,
+        "note": _note(request),
     }
+
+
+def _note(request: HttpRequest) -> str:
+    note = request.POST.get("note", "").strip()
+    if len(note) > 2000:
+        raise InvalidInput("note: 最多 2000 字")
+    return note
 
 
 @login_required
@@ -117,7 +127,7 @@ def _dispatch_arguments(request: HttpRequest) -> dict[str, Any]:
 def dispatch(request: HttpRequest, ticket_id: int) -> HttpResponse:
     htmx = request.headers.get("HX-Request") == "true"
     try:
-        user = _dispatcher(request)
+        user = _actor(request, "dispatch")
     except Forbidden as error:
         return _forbidden(request, error)
     ticket = Ticket.objects.filter(pk=ticket_id).select_related("category", "area").first()
@@ -144,3 +154,96 @@ def dispatch(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("dispatch_queue"))
     return render(request, "web/_dispatched.html", {"ticket": ticket, "lead": lead})
+
+
+@login_required
+@require_GET
+def returns(request: HttpRequest) -> HttpResponse:
+    try:
+        _actor(request, "review_return")
+    except Forbidden as error:
+        return _forbidden(request, error)
+    pending = returns_to_review()
+    offset = _offset(request)
+    total = pending.count()
+    items = [_return_item(a) for a in pending[offset : offset + PAGE_SIZE]]
+    return render(
+        request,
+        "web/returns.html",
+        {
+            "items": items,
+            "total": total,
+            "previous": max(0, offset - PAGE_SIZE) if offset else None,
+            "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
+            **_choices(),
+        },
+    )
+
+
+def _return_item(assignment: Assignment) -> dict[str, Any]:
+    """The returned assignment with routing's suggestions, less the department that returned it."""
+    entry = queue_entry(assignment.ticket)
+    others = [s for s in entry.suggestions if s["lead"]["id"] != assignment.department_id]
+    return {"assignment": assignment, "ticket": assignment.ticket, "suggestions": others[:3]}
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        user = _actor(request, "review_return")
+    except Forbidden as error:
+        return _forbidden(request, error)
+    assignment = Assignment.objects.filter(pk=assignment_id).select_related("ticket", "department").first()
+    if assignment is None:
+        return render(request, "web/forbidden.html", {"message": _("退单不存在")}, status=404)
+    ticket = assignment.ticket
+    try:
+        uphold = {"uphold": True, "reject": False}.get(request.POST.get("decision", ""))
+        if uphold is None:
+            raise InvalidInput(_("请选择支持或驳回退单"))
+        arguments: dict[str, Any] = {"note": _note(request)}
+        if uphold:
+            lead = _ids([request.POST.get("lead_department_id", "")], "lead_department_id")
+            category = _ids([request.POST.get("category_id", "")], "category_id")
+            arguments |= {
+                "lead_department_id": lead[0] if lead else None,
+                "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
+                "category_id": category[0] if category else None,
+                "wrong_dispatch": request.POST.get("wrong_dispatch") == "on",
+            }
+        ticket = actions.do_review_return(
+            ticket, user, assignment_id=assignment.pk, uphold=uphold, **arguments
+        )
+    except HotlineError as error:
+        if not htmx:
+            messages.error(request, f"{ticket.number}：{error.message}")
+            return HttpResponseRedirect(reverse("dispatch_returns"))
+        assignment.refresh_from_db()
+        item = _return_item(assignment) if assignment.status == AssignmentStatus.RETURNED else None
+        return render(
+            request,
+            "web/_return_item.html",
+            {"item": item, "assignment": assignment, "ticket": ticket, "error": error.message, **_choices()},
+            status=error.status_code,
+        )
+    done = _outcome(ticket, assignment, uphold)
+    if not htmx:
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("dispatch_returns"))
+    return render(request, "web/_reviewed.html", {"assignment": assignment, "message": done})
+
+
+def _outcome(ticket: Ticket, assignment: Assignment, uphold: bool) -> str:
+    if not uphold:
+        return _("%(number)s：退单已驳回，退回 %(department)s 继续办理") % {
+            "number": ticket.number,
+            "department": assignment.department,
+        }
+    if assignment.role == AssignmentRole.LEAD and (lead := ticket.lead_assignment) is not None:
+        return _("%(number)s：退单成立，已改派 %(lead)s") % {"number": ticket.number, "lead": lead.department}
+    return _("%(number)s：%(department)s 的协办退单成立") % {
+        "number": ticket.number,
+        "department": assignment.department,
+    }

@@ -1,0 +1,122 @@
+"""The return review page (退单审核): uphold with a new lead (and the right category), or reject."""
+
+import pytest
+
+from hotline.core.enums import AssignmentStatus, DelayCause, LabelSource, TicketStatus
+from hotline.routing.labels import collect_labels
+from hotline.routing.models import ModelTarget, TrainingLabel
+from hotline.sla.models import TimeLost
+from hotline.taxonomy.models import Category
+from tests.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_only_dispatch_reviews_returns(client, staff, returned) -> None:
+    client.force_login(staff["water"])
+    assert client.get("/dispatch/returns/").status_code == 403
+    lead = returned.assignments.get(department__code="B01")
+    assert client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}).status_code == 403
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.RETURNED
+
+
+def test_the_page_lists_each_return_with_its_reason_and_other_departments(client, staff, returned) -> None:
+    client.force_login(staff["dispatcher"])
+    page = client.get("/dispatch/returns/").content.decode()
+    assert "1 件退单待审核" in page
+    assert returned.number in page
+    assert "住建局 于" in page and "路灯归街道管理，不属于本局职责" in page
+    lead = returned.assignments.get(department__code="B01")
+    form = page[page.index(f'id="return-{lead.pk}"') :]
+    assert f'<option value="{lead.department_id}">' not in form  # not back to the department that returned it
+    assert "13812341234" not in page
+
+
+def test_upholding_redispatches_corrects_the_category_and_teaches_routing(
+    client, staff, departments, returned
+) -> None:
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    right = CategoryFactory(code="02", name="市容环境", level=1)
+    response = client.post(
+        f"/dispatch/returns/{lead.pk}/",
+        {
+            "decision": "uphold",
+            "lead_department_id": departments["street"].pk,
+            "category_id": right.pk,
+            "wrong_dispatch": "on",
+            "note": "改派属地街道",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200, response.content.decode()
+    assert "退单成立，已改派 和平街道" in response.content.decode()
+    returned.refresh_from_db()
+    assert returned.status == TicketStatus.DISPATCHED
+    assert returned.lead_assignment.department == departments["street"]
+    assert returned.category == right
+    assert TimeLost.objects.get(assignment=lead).cause == DelayCause.DISPATCH  # not the bureau's fault
+    event = returned.events.filter(action="review_return").get()
+    assert event.actor == staff["dispatcher"] and event.details["note"] == "改派属地街道"
+    collect_labels()
+    assert set(
+        TrainingLabel.objects.filter(source=LabelSource.UPHELD_RETURN).values_list("target", "label")
+    ) == {(ModelTarget.DEPARTMENT, "D0101"), (ModelTarget.CATEGORY, "市容环境")}
+
+
+def test_rejecting_without_javascript_sends_it_back_with_a_message(client, staff, returned) -> None:
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    response = client.post(
+        f"/dispatch/returns/{lead.pk}/", {"decision": "reject", "note": "属于本局职责"}, follow=True
+    )
+    assert response.redirect_chain == [("/dispatch/returns/", 302)]
+    assert "退单已驳回，退回 住建局 继续办理" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.PENDING
+    assert "没有待审核的退单" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({}, "请选择支持或驳回退单"),
+        ({"decision": "uphold"}, "必须指定新的主办单位"),
+        ({"decision": "uphold", "lead_department_id": "LEAD"}, "不能是退单单位"),
+        ({"decision": "reject", "category_id": "CATEGORY"}, ""),  # a rejection ignores the category field
+    ],
+)
+def test_a_refused_review_says_why_and_changes_nothing(
+    client, staff, departments, returned, form, message
+) -> None:
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    form = {
+        k: {"LEAD": lead.department_id, "CATEGORY": Category.objects.first().pk}.get(v, v)
+        for k, v in form.items()
+    }
+    response = client.post(f"/dispatch/returns/{lead.pk}/", form, **HTMX)
+    if not message:
+        assert response.status_code == 200  # rejected, as asked; the category stays
+        returned.refresh_from_db()
+        assert returned.status == TicketStatus.DISPATCHED
+        return
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert 'name="decision"' in response.content.decode()  # the form comes back, to try again
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.RETURNED
+    assert not TimeLost.objects.exists()
+
+
+def test_a_return_reviewed_twice_is_a_conflict(client, staff, returned) -> None:
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    assert client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}, **HTMX).status_code == 200
+    response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}, **HTMX)
+    assert response.status_code == 409
+    assert 'name="decision"' not in response.content.decode()
+    assert client.post("/dispatch/returns/999999/", {"decision": "reject"}).status_code == 404
