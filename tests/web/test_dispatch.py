@@ -123,3 +123,16 @@ def test_staff_of_any_role_sign_in_on_the_staff_login_page(client, staff) -> Non
     assert response.status_code == 302 and response["Location"] == "/"
     assert "我的工单" in client.get("/").content.decode()
     assert "派单台" not in client.get("/").content.decode()  # not a dispatcher: no link
+
+
+def test_the_queue_pages_through_long_lists(client, staff, waiting, monkeypatch) -> None:
+    monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 1)
+    client.force_login(staff["dispatcher"])
+    normal, urgent = waiting
+    first = client.get("/dispatch/").content.decode()
+    assert urgent.number in first and normal.number not in first
+    assert 'href="?offset=1"' in first
+    second = client.get("/dispatch/?offset=1").content.decode()
+    assert normal.number in second and urgent.number not in second
+    assert 'href="?offset=0"' in second and 'href="?offset=2"' not in second
+    assert urgent.number in client.get("/dispatch/?offset=junk").content.decode()

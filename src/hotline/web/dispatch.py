@@ -18,10 +18,13 @@ the page comes back with a message. A refused dispatch says why with the action'
 status (403, 409, 422), and changes nothing.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,15 +45,36 @@ from hotline.tickets.models import Assignment, Ticket
 PAGE_SIZE = 20
 MAX_CO = 20
 
-
-def _actor(request: HttpRequest, action: str) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    require_role(user, action)
-    return user
+View = Callable[..., HttpResponse]
 
 
-def _forbidden(request: HttpRequest, error: Forbidden) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+def staff_view(action: str, method: Callable[[View], View]) -> Callable[[View], View]:
+    """Signed in (else to the login page), the HTTP method, and a role that may do `action` (else a
+    403 page that says why). The view gets the user as its second argument."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @method
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user: User = request.user  # type: ignore[assignment]
+            try:
+                require_role(user, action)
+            except Forbidden as error:
+                return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+            return view(request, user, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=404)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def _choices() -> dict[str, Any]:
@@ -60,36 +84,26 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def _offset(request: HttpRequest) -> int:
+def _page(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
+    """One page of `rows` by `?offset=`, with the offsets of the pages before and after."""
     try:
-        return max(0, int(request.GET.get("offset", "0")))
+        offset = max(0, int(request.GET.get("offset", "0")))
     except ValueError:
-        return 0
+        offset = 0
+    total = rows.count()
+    return {
+        "rows": list(rows[offset : offset + PAGE_SIZE]),
+        "total": total,
+        "previous": max(0, offset - PAGE_SIZE) if offset else None,
+        "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
+    }
 
 
-@login_required
-@require_GET
-def queue(request: HttpRequest) -> HttpResponse:
-    try:
-        _actor(request, "dispatch")
-    except Forbidden as error:
-        return _forbidden(request, error)
-    tickets = dispatch_queue()
-    offset = _offset(request)
-    entries = [queue_entry(t) for t in tickets[offset : offset + PAGE_SIZE]]
-    total = tickets.count()
-    return render(
-        request,
-        "web/dispatch_queue.html",
-        {
-            "entries": entries,
-            "total": total,
-            "offset": offset,
-            "previous": max(0, offset - PAGE_SIZE) if offset else None,
-            "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
-            **_choices(),
-        },
-    )
+@staff_view("dispatch", require_GET)
+def queue(request: HttpRequest, user: User) -> HttpResponse:
+    page = _page(request, dispatch_queue())
+    page["entries"] = [queue_entry(t) for t in page.pop("rows")]
+    return render(request, "web/dispatch_queue.html", {**page, **_choices()})
 
 
 def _ids(values: list[str], field: str) -> list[int]:
@@ -102,17 +116,9 @@ def _ids(values: list[str], field: str) -> list[int]:
     return ids
 
 
-def _dispatch_arguments(request: HttpRequest) -> dict[str, Any]:
-    lead = _ids([request.POST.get("lead_department_id", "")], "lead_department_id")
-    if not lead:
-        raise InvalidInput(_("请选择主办单位"))
-    category = _ids([request.POST.get("category_id", "")], "category_id")
-    return {
-        "lead_department_id": lead[0],
-        "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
-        "category_id": category[0] if category else None,
-        "note": _note(request),
-    }
+def _one_id(request: HttpRequest, field: str) -> int | None:
+    ids = _ids([request.POST.get(field, "")], field)
+    return ids[0] if ids else None
 
 
 def _note(request: HttpRequest) -> str:
@@ -122,21 +128,27 @@ def _note(request: HttpRequest) -> str:
     return note
 
 
-@login_required
-@require_POST
-def dispatch(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    htmx = request.headers.get("HX-Request") == "true"
-    try:
-        user = _actor(request, "dispatch")
-    except Forbidden as error:
-        return _forbidden(request, error)
+def _dispatch_arguments(request: HttpRequest) -> dict[str, Any]:
+    lead = _one_id(request, "lead_department_id")
+    if lead is None:
+        raise InvalidInput(_("请选择主办单位"))
+    return {
+        "lead_department_id": lead,
+        "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
+        "category_id": _one_id(request, "category_id"),
+        "note": _note(request),
+    }
+
+
+@staff_view("dispatch", require_POST)
+def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     ticket = Ticket.objects.filter(pk=ticket_id).select_related("category", "area").first()
     if ticket is None:
-        return render(request, "web/forbidden.html", {"message": _("工单不存在")}, status=404)
+        return _not_found(request, _("工单不存在"))
     try:
         ticket = actions.do_dispatch_ticket(ticket, user, **_dispatch_arguments(request))
     except HotlineError as error:
-        if not htmx:
+        if not _is_htmx(request):
             messages.error(request, f"{ticket.number}：{error.message}")
             return HttpResponseRedirect(reverse("dispatch_queue"))
         entry: QueueEntry | None = queue_entry(ticket) if ticket.status == TicketStatus.NEW else None
@@ -148,7 +160,7 @@ def dispatch(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
     lead = ticket.lead_assignment
     assert lead is not None  # a dispatch always makes one
-    if not htmx:
+    if not _is_htmx(request):
         messages.success(
             request, _("%(number)s 已派给 %(lead)s") % {"number": ticket.number, "lead": lead.department}
         )
@@ -156,28 +168,11 @@ def dispatch(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, "web/_dispatched.html", {"ticket": ticket, "lead": lead})
 
 
-@login_required
-@require_GET
-def returns(request: HttpRequest) -> HttpResponse:
-    try:
-        _actor(request, "review_return")
-    except Forbidden as error:
-        return _forbidden(request, error)
-    pending = returns_to_review()
-    offset = _offset(request)
-    total = pending.count()
-    items = [_return_item(a) for a in pending[offset : offset + PAGE_SIZE]]
-    return render(
-        request,
-        "web/returns.html",
-        {
-            "items": items,
-            "total": total,
-            "previous": max(0, offset - PAGE_SIZE) if offset else None,
-            "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
-            **_choices(),
-        },
-    )
+@staff_view("review_return", require_GET)
+def returns(request: HttpRequest, user: User) -> HttpResponse:
+    page = _page(request, returns_to_review())
+    page["items"] = [_return_item(a) for a in page.pop("rows")]
+    return render(request, "web/returns.html", {**page, **_choices()})
 
 
 def _return_item(assignment: Assignment) -> dict[str, Any]:
@@ -187,37 +182,32 @@ def _return_item(assignment: Assignment) -> dict[str, Any]:
     return {"assignment": assignment, "ticket": assignment.ticket, "suggestions": others[:3]}
 
 
-@login_required
-@require_POST
-def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    htmx = request.headers.get("HX-Request") == "true"
-    try:
-        user = _actor(request, "review_return")
-    except Forbidden as error:
-        return _forbidden(request, error)
+def _review_arguments(request: HttpRequest) -> dict[str, Any]:
+    uphold = {"uphold": True, "reject": False}.get(request.POST.get("decision", ""))
+    if uphold is None:
+        raise InvalidInput(_("请选择支持或驳回退单"))
+    arguments: dict[str, Any] = {"uphold": uphold, "note": _note(request)}
+    if uphold:  # a rejection keeps the departments and the category as they are
+        arguments |= {
+            "lead_department_id": _one_id(request, "lead_department_id"),
+            "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
+            "category_id": _one_id(request, "category_id"),
+            "wrong_dispatch": request.POST.get("wrong_dispatch") == "on",
+        }
+    return arguments
+
+
+@staff_view("review_return", require_POST)
+def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse:
     assignment = Assignment.objects.filter(pk=assignment_id).select_related("ticket", "department").first()
     if assignment is None:
-        return render(request, "web/forbidden.html", {"message": _("退单不存在")}, status=404)
+        return _not_found(request, _("退单不存在"))
     ticket = assignment.ticket
     try:
-        uphold = {"uphold": True, "reject": False}.get(request.POST.get("decision", ""))
-        if uphold is None:
-            raise InvalidInput(_("请选择支持或驳回退单"))
-        arguments: dict[str, Any] = {"note": _note(request)}
-        if uphold:
-            lead = _ids([request.POST.get("lead_department_id", "")], "lead_department_id")
-            category = _ids([request.POST.get("category_id", "")], "category_id")
-            arguments |= {
-                "lead_department_id": lead[0] if lead else None,
-                "co_department_ids": _ids(request.POST.getlist("co_department_ids"), "co_department_ids"),
-                "category_id": category[0] if category else None,
-                "wrong_dispatch": request.POST.get("wrong_dispatch") == "on",
-            }
-        ticket = actions.do_review_return(
-            ticket, user, assignment_id=assignment.pk, uphold=uphold, **arguments
-        )
+        arguments = _review_arguments(request)
+        ticket = actions.do_review_return(ticket, user, assignment_id=assignment.pk, **arguments)
     except HotlineError as error:
-        if not htmx:
+        if not _is_htmx(request):
             messages.error(request, f"{ticket.number}：{error.message}")
             return HttpResponseRedirect(reverse("dispatch_returns"))
         assignment.refresh_from_db()
@@ -228,8 +218,8 @@ def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
             {"item": item, "assignment": assignment, "ticket": ticket, "error": error.message, **_choices()},
             status=error.status_code,
         )
-    done = _outcome(ticket, assignment, uphold)
-    if not htmx:
+    done = _outcome(ticket, assignment, arguments["uphold"])
+    if not _is_htmx(request):
         messages.success(request, done)
         return HttpResponseRedirect(reverse("dispatch_returns"))
     return render(request, "web/_reviewed.html", {"assignment": assignment, "message": done})
