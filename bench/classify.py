@@ -61,6 +61,7 @@ DATA = ROOT.parent / "shared" / "data" / "tipdm" / "messages_labelled.csv"
 
 # What --sweep cross-validates besides the defaults: one change at a time.
 SWEEP: dict[str, dict[str, Any]] = {
+    "the calibrated SVM alone (the model before 2026-11-29)": {"model": "svm"},
     "no function-word stripping": {"strip_function_words": False},
     "cut 350": {"max_chars": 350},
     "cut 800": {"max_chars": 800},
@@ -72,7 +73,7 @@ SWEEP: dict[str, dict[str, Any]] = {
     "no class weights": {"class_weight": None},
     "char 1-4, min_df 3": {"char_ngram": (1, 4), "char_min_df": 3},
     "word bigrams": {"word_ngram": (1, 2)},
-    "temperature calibration": {"calibration": "temperature"},
+    "the SVM with temperature calibration": {"model": "svm", "calibration": "temperature"},
 }
 
 

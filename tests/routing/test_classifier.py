@@ -76,7 +76,15 @@ def test_probabilities_over_all_labels_sum_to_one(small_model: classifier.Model)
     assert sum(p for _label, p in everything) == pytest.approx(1.0, abs=1e-6)
 
 
-@pytest.mark.parametrize("calibration", ["sigmoid", "temperature"])
+# The model's last step: the SVM with either calibration, or the folded stack (routing.stacking).
+FINAL = {
+    "sigmoid": {"calibration": "sigmoid"},
+    "temperature": {"calibration": "temperature"},
+    "stack": {"model": "stack"},
+}
+
+
+@pytest.mark.parametrize("final", list(FINAL))
 @pytest.mark.parametrize(
     "features",
     [
@@ -89,10 +97,11 @@ def test_probabilities_over_all_labels_sum_to_one(small_model: classifier.Model)
     ids=["default", "no-head", "cut"],
 )
 def test_the_one_text_scorer_agrees_with_the_pipeline(
-    features: classifier.FeatureSettings, calibration: str
+    features: classifier.FeatureSettings, final: str, monkeypatch
 ) -> None:
+    monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 2)  # a stack even on this small corpus
     texts, labels = corpus(per_label=8)
-    model = classifier.train(texts, labels, features.replace(calibration=calibration))
+    model = classifier.train(texts, labels, features.replace(**FINAL[final]))
     probes = [
         "路灯坏了",
         "",
@@ -107,13 +116,14 @@ def test_the_one_text_scorer_agrees_with_the_pipeline(
     assert list(model.scorer.classes) == model.labels
 
 
-@pytest.mark.parametrize("calibration", ["sigmoid", "temperature"])
-def test_the_scorer_agrees_with_the_pipeline_for_two_classes(calibration: str) -> None:
+@pytest.mark.parametrize("final", list(FINAL))
+def test_the_scorer_agrees_with_the_pipeline_for_two_classes(final: str, monkeypatch) -> None:
     """scikit-learn keeps one margin (and one calibrator) for a binary problem, not one per class."""
+    monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 2)
     texts, labels = corpus(per_label=8)
     two = [(t, label) for t, label in zip(texts, labels, strict=True) if label in ("城乡建设", "环境保护")]
     model = classifier.train(
-        [t for t, _ in two], [label for _, label in two], classifier.FeatureSettings(calibration=calibration)
+        [t for t, _ in two], [label for _, label in two], classifier.FeatureSettings(**FINAL[final])
     )
     probes = ["路灯坏了", "垃圾发臭", "", *[t for t, _ in two][::3]]
     expected = classifier.predict_proba(model, probes)
@@ -124,7 +134,7 @@ def test_the_scorer_agrees_with_the_pipeline_for_two_classes(calibration: str) -
 
 def test_pipelines_saved_before_the_stripping_keep_predicting_as_before() -> None:
     texts, labels = corpus(per_label=8)
-    old = classifier.FeatureSettings(strip_function_words=False)
+    old = classifier.FeatureSettings(strip_function_words=False, model="svm")
     model = classifier.train(texts, labels, old)
     # A pipeline pickled before the setting existed has only max_chars among its arguments.
     model.pipeline.named_steps["prepare"].kw_args = {"max_chars": old.max_chars}
@@ -132,7 +142,7 @@ def test_pipelines_saved_before_the_stripping_keep_predicting_as_before() -> Non
     expected = classifier.predict_proba(model, probes)
     assert np.allclose([model.scorer.predict_proba(text) for text in probes], expected, atol=1e-6)
     settings = dataclasses.asdict(old)
-    del settings["strip_function_words"]
+    del settings["strip_function_words"], settings["model"]
     assert classifier.FeatureSettings.from_dict(settings) == old
 
 
@@ -203,7 +213,10 @@ def test_save_and_load_give_the_same_predictions(small_model: classifier.Model, 
     probe = ["楼道墙皮掉了", "公积金提取不了"]
     assert np.allclose(classifier.predict_proba(loaded, probe), classifier.predict_proba(small_model, probe))
     assert loaded.meta["labels"] == meta["labels"]
-    assert classifier.FeatureSettings.from_dict(meta["settings"]) == classifier.DEFAULT_SETTINGS
+    # The small corpus is trained as the plain SVM (too few examples for the stack); all else as asked.
+    assert classifier.FeatureSettings.from_dict(meta["settings"]) == classifier.DEFAULT_SETTINGS.replace(
+        model="svm"
+    )
 
 
 def test_load_refuses_what_is_not_a_model(tmp_path) -> None:
@@ -264,3 +277,33 @@ def test_real_messages_are_classified_well() -> None:
     result = classifier.evaluate(model, [texts[i] for i in test_part], [labels[i] for i in test_part])
     assert result["n"] == len(test_part)
     assert result["accuracy"] > 0.7
+
+
+def test_the_stack_is_one_linear_model_that_the_explanations_read(monkeypatch) -> None:
+    """The folded stack's logits are linear in the features: each term's share adds up to the logit."""
+    from hotline.routing.explain import top_terms
+
+    monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 2)
+    texts, labels = corpus(per_label=8)
+    model = classifier.train(texts, labels, classifier.FeatureSettings(model="stack"))
+    stack = model.pipeline.named_steps["classifier"]
+    assert model.meta["settings"]["model"] == "stack"
+    assert stack.coef_.shape == (
+        len(model.labels),
+        sum(len(v.vocabulary_) for _n, v in model.pipeline.named_steps["features"].transformer_list),
+    )
+    text = "小区垃圾堆积发臭没人清运"
+    assert classifier.predict_top(model, text)[0][0] == "环境保护"
+    terms = top_terms(model, text, ["环境保护"])["环境保护"]
+    assert terms and all(t.weight > 0 for t in terms)
+    assert any("垃圾" in t.term for t in terms)
+
+
+def test_with_few_examples_per_label_a_stack_is_trained_as_the_plain_svm(monkeypatch) -> None:
+    texts, labels = corpus(per_label=8)
+    model = classifier.train(texts, labels)  # the default asks for the stack
+    assert classifier.DEFAULT_SETTINGS.model == "stack"
+    assert model.meta["settings"]["model"] == "svm"
+    assert hasattr(model.pipeline.named_steps["classifier"], "calibrated_classifiers_")
+    monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 8)
+    assert classifier.train(texts, labels).meta["settings"]["model"] == "stack"

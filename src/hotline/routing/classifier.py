@@ -6,7 +6,8 @@ One scikit-learn pipeline:
       -> FeatureUnion( TF-IDF over character 1-3-grams of the text,
                        TF-IDF over jieba words of its first `word_max_chars` characters,
                        TF-IDF over character 1-3-grams of its first `head_chars` characters )
-      -> CalibratedClassifierCV( LinearSVC, sigmoid )
+      -> StackedLinear( LinearSVC + ComplementNB -> LogisticRegression, folded into one linear model )
+         (or, with few examples per label, CalibratedClassifierCV( LinearSVC, sigmoid ))
 
 Two thirds of the labelled data are word-segmented copies of messages with punctuation and
 function words removed; `prepare` removes them from every text, so that the copies, the messages
@@ -14,8 +15,9 @@ as written and the messages to predict look alike. Character n-grams carry most 
 Chinese and need no dictionary; jieba words add whole terms ("物业费", "公积金") that character
 trigrams only see in pieces; the head block counts the title (or first sentence) a second time,
 which is where a message says what it is about.
-The linear SVM beat the other linear models in cross-validation, and the calibration turns its
-margins into probabilities that a dispatch threshold can rely on. docs/adr/0002-classifier.md
+The linear SVM beat the other linear models in cross-validation; stacking it with Naive Bayes
+under a logistic regression (`routing.stacking`) scored higher still and gives probabilities that
+a dispatch threshold can rely on, at the cost of one linear model. docs/adr/0002-classifier.md
 has the figures and the alternatives; bench/classify.py measures them.
 
 Single texts are scored by `Scorer`, which repeats the pipeline's arithmetic without
@@ -95,6 +97,12 @@ class FeatureSettings:
     class_weight: str | None = "balanced"
     calibration: str = "sigmoid"  # or "temperature"
     calibration_folds: int = 3
+    # "stack": the SVM and ComplementNB (over the character block) under a logistic regression,
+    # folded into one linear model (`routing.stacking`); the calibration settings do not apply to
+    # it. "svm": the SVM alone with the calibration above (the model before 2026-11-29).
+    model: str = "stack"
+    nb_alpha: float = 0.1
+    stack_folds: int = 5
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FeatureSettings:
@@ -102,6 +110,7 @@ class FeatureSettings:
         values = {k: v for k, v in data.items() if k in known}
         # Models saved before the stripping existed did not strip.
         values.setdefault("strip_function_words", False)
+        values.setdefault("model", "svm")
         for key in ("char_ngram", "word_ngram", "head_ngram"):
             if key in values:
                 values[key] = tuple(values[key])
@@ -112,6 +121,10 @@ class FeatureSettings:
 
 
 DEFAULT_SETTINGS = FeatureSettings()
+
+# Below this many examples of its rarest label, a "stack" model is trained as the plain "svm"
+# (meta.json's settings say which one was trained).
+STACK_MIN_PER_LABEL = 30
 
 
 @dataclass
@@ -234,6 +247,18 @@ def build_pipeline(
     weights = {"head": settings.head_weight} if settings.head_chars and settings.head_weight != 1.0 else None
     svm = LinearSVC(C=settings.C, class_weight=settings.class_weight, random_state=0)
     folds = calibration_folds or settings.calibration_folds
+    final: Any = CalibratedClassifierCV(svm, method=settings.calibration, cv=folds, ensemble=False)
+    if settings.model == "stack":
+        from hotline.routing.stacking import StackedLinear
+
+        final = StackedLinear(
+            C=settings.C,
+            class_weight=settings.class_weight,
+            nb_alpha=settings.nb_alpha,
+            inner_folds=settings.stack_folds,
+        )
+    elif settings.model != "svm":
+        raise ValueError(f"unknown model {settings.model!r} (svm or stack)")
     return Pipeline(
         [
             (
@@ -249,10 +274,7 @@ def build_pipeline(
             ("features", FeatureUnion(blocks, transformer_weights=weights)),
             # ensemble=False: one SVM fitted on all rows, its calibration learnt from out-of-fold
             # margins; a third of the size and prediction time of an ensemble of per-fold SVMs.
-            (
-                "classifier",
-                CalibratedClassifierCV(svm, method=settings.calibration, cv=folds, ensemble=False),
-            ),
+            ("classifier", final),
         ]
     )
 
@@ -274,17 +296,14 @@ class Scorer:
         self._strip = bool(prepare_args.get("strip_function_words", False))
         union = pipeline.named_steps["features"]
         weights = union.transformer_weights or {}
-        calibrated = pipeline.named_steps["classifier"]
-        if len(calibrated.calibrated_classifiers_) != 1:
-            raise ValueError("the scorer needs a calibration with ensemble=False")
-        (fitted,) = calibrated.calibrated_classifiers_
-        svm = fitted.estimator
-        self.classes = np.asarray(calibrated.classes_)
-        # The SVM sees the labels themselves or (temperature scaling) their positions in `classes`.
-        if list(svm.classes_) not in (list(self.classes), list(range(len(self.classes)))):
-            raise ValueError("classifier and calibration disagree on the classes")
-        coef = np.asarray(svm.coef_)
-        self._intercept = np.asarray(svm.intercept_, dtype=np.float64)
+        final = pipeline.named_steps["classifier"]
+        if hasattr(final, "calibrated_classifiers_"):
+            coef = self._read_calibrated(final)
+        else:  # a stack folded into one linear model (routing.stacking.StackedLinear): a softmax
+            self.classes = np.asarray(final.classes_)
+            coef = np.asarray(final.coef_)
+            self._intercept = np.asarray(final.intercept_, dtype=np.float64)
+            self._method = "softmax"
         self._blocks = []
         offset = 0
         for name, vectorizer in union.transformer_list:
@@ -304,6 +323,18 @@ class Scorer:
             offset += size
         if offset != coef.shape[1]:
             raise ValueError(f"features ({offset}) and coefficients ({coef.shape[1]}) differ in number")
+
+    def _read_calibrated(self, calibrated: Any) -> np.ndarray:
+        """Classes, intercepts and calibrators of a calibrated SVM; returns its coefficients."""
+        if len(calibrated.calibrated_classifiers_) != 1:
+            raise ValueError("the scorer needs a calibration with ensemble=False")
+        (fitted,) = calibrated.calibrated_classifiers_
+        svm = fitted.estimator
+        self.classes = np.asarray(calibrated.classes_)
+        # The SVM sees the labels themselves or (temperature scaling) their positions in `classes`.
+        if list(svm.classes_) not in (list(self.classes), list(range(len(self.classes)))):
+            raise ValueError("classifier and calibration disagree on the classes")
+        self._intercept = np.asarray(svm.intercept_, dtype=np.float64)
         self._method = fitted.method
         calibrators = fitted.calibrators
         if self._method == "sigmoid":
@@ -313,6 +344,7 @@ class Scorer:
             self._beta = float(calibrators[0].beta_)
         else:
             raise ValueError(f"the scorer does not know the calibration {self._method!r}")
+        return np.asarray(svm.coef_)
 
     def decision(self, text: str) -> np.ndarray:
         """The SVM's margins, one per class."""
@@ -339,6 +371,10 @@ class Scorer:
         from scipy.special import expit
 
         decision = self.decision(text)
+        if self._method == "softmax":
+            from hotline.routing.stacking import softmax
+
+            return softmax(decision)
         if len(self.classes) == 2:
             # A binary SVM keeps one margin, for classes[1], and the calibration one calibrator.
             (margin,) = decision
@@ -379,19 +415,35 @@ def _check_training_data(texts: Sequence[str], labels: Sequence[str]) -> int:
     return rarest
 
 
-def train(texts: Sequence[str], labels: Sequence[str], settings: FeatureSettings = DEFAULT_SETTINGS) -> Model:
-    """Fit a model on all of `texts`; `meta` records the data size, labels, settings and time."""
+def train(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    settings: FeatureSettings = DEFAULT_SETTINGS,
+    *,
+    groups: Sequence[Hashable] | None = None,
+) -> Model:
+    """Fit a model on all of `texts`; `meta` records the data size, labels, settings and time.
+
+    A stacked model keeps `groups` (by default `near_duplicate_groups` of the texts) in one inner fold.
+    """
     import sklearn
     from threadpoolctl import threadpool_limits
 
     labels = [str(label) for label in labels]
     rarest = _check_training_data(texts, labels)
+    if settings.model == "stack" and rarest < STACK_MIN_PER_LABEL:
+        # The combination is learnt from out-of-fold outputs: with a handful of examples per label
+        # those come from models that saw almost nothing, and the stack scores far below the SVM.
+        settings = settings.replace(model="svm")
     pipeline = build_pipeline(settings, calibration_folds=min(settings.calibration_folds, rarest))
     started = time.perf_counter()
     # The sigmoid calibration solves tiny (two-parameter) problems with L-BFGS; OpenBLAS threads
     # only add wake-up latency there, and on a busy machine they made training ten times slower.
     with _caching_words(), threadpool_limits(limits=1, user_api="blas"):
-        pipeline.fit(list(texts), labels)
+        if settings.model == "stack":
+            _fit_stacked(pipeline, list(texts), labels, groups)
+        else:
+            pipeline.fit(list(texts), labels)
     seconds = time.perf_counter() - started
     features = pipeline.named_steps["features"]
     meta = {
@@ -408,6 +460,18 @@ def train(texts: Sequence[str], labels: Sequence[str], settings: FeatureSettings
         "metrics": {},
     }
     return Model(pipeline=pipeline, meta=meta)
+
+
+def _fit_stacked(
+    pipeline: Pipeline, texts: list[str], labels: list[str], groups: Sequence[Hashable] | None
+) -> None:
+    """Fit the features, then the stack on them: it needs the character block's width and the groups,
+    which `Pipeline.fit` cannot hand it."""
+    features = pipeline[:-1].fit_transform(texts)
+    chars = pipeline.named_steps["features"].transformer_list[0][1]
+    stack = pipeline.named_steps["classifier"]
+    stack.set_params(nb_columns=len(chars.vocabulary_))
+    stack.fit(features, labels, groups=near_duplicate_groups(texts) if groups is None else groups)
 
 
 def predict_proba(model: Model, texts: Sequence[str]) -> np.ndarray:
@@ -626,7 +690,7 @@ def cross_validate(
     cut = Head(settings.word_max_chars) if settings.word_max_chars else str
     tokens = {cut(text): text_mod.words(cut(text)) for text in set(prepared)}
     results = joblib.Parallel(n_jobs=n_jobs)(
-        joblib.delayed(_fit_fold)(texts, labels, train_idx, test_idx, settings, tokens)
+        joblib.delayed(_fit_fold)(texts, labels, train_idx, test_idx, settings, tokens, groups)
         for train_idx, test_idx in splits
     )
     seconds = time.perf_counter() - started
@@ -676,9 +740,15 @@ def _fit_fold(
     test_idx: np.ndarray,
     settings: FeatureSettings,
     tokens: dict[str, list[str]],
+    groups: Sequence[Hashable] | None,
 ) -> list[str]:
     with _caching_words(tokens):
-        model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], settings)
+        model = train(
+            [texts[i] for i in train_idx],
+            [labels[i] for i in train_idx],
+            settings,
+            groups=None if groups is None else [groups[i] for i in train_idx],
+        )
         return predict(model, [texts[i] for i in test_idx])
 
 

@@ -35,11 +35,14 @@ class Contribution:
 
 
 def _coefficients(model: Model) -> tuple[np.ndarray, list[str]]:
-    """The SVM's coefficient rows, one per label of `model.labels`, and those labels."""
-    calibrated = model.pipeline.named_steps["classifier"]
-    svm = calibrated.calibrated_classifiers_[0].estimator
-    coef = np.asarray(svm.coef_)
-    labels = [str(label) for label in calibrated.classes_]
+    """The linear model's coefficient rows, one per label of `model.labels`, and those labels: the
+    calibrated SVM's, or the folded stack's (whose logits are linear in the features too)."""
+    final = model.pipeline.named_steps["classifier"]
+    linear = (
+        final.calibrated_classifiers_[0].estimator if hasattr(final, "calibrated_classifiers_") else final
+    )
+    coef = np.asarray(linear.coef_)
+    labels = [str(label) for label in final.classes_]
     if coef.shape[0] == 1 and len(labels) == 2:
         coef = np.vstack([-coef[0], coef[0]])
     return coef, labels
