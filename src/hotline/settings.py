@@ -167,6 +167,9 @@ HOTLINE: dict[str, Any] = {
         # The department model is trained once this many departments have this many examples each.
         "DEPARTMENT_MODEL_MIN_DEPARTMENTS": 2,
         "DEPARTMENT_MODEL_MIN_EXAMPLES": 20,
+        # The kind model (complaint, consultation, ...) likewise: this many kinds with this many each.
+        "KIND_MODEL_MIN_KINDS": 2,
+        "KIND_MODEL_MIN_EXAMPLES": 20,
     },
 }
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from hotline.core.enums import (
     Channel,
+    Kind,
     LabelSource,
     Resolution,
     Role,
@@ -363,3 +364,47 @@ def test_a_category_only_the_model_chose_is_not_learnt_back(
     )
     collect_labels()
     assert {e.ticket_id for e in category_examples()} == {given.pk, corrected.pk}
+
+
+QUESTIONS = [
+    "居住证",
+    "公积金提取",
+    "社保转移",
+    "护照",
+    "营业执照",
+    "新生儿落户",
+    "驾照换证",
+    "医保报销",
+    "房产证",
+]
+
+
+def test_the_kind_model_learns_what_staff_chose_and_holds_back_questions_filed_as_complaints(
+    base, staff, departments, settings
+) -> None:
+    routing = {**settings.HOTLINE["ROUTING"], "KIND_MODEL_MIN_EXAMPLES": 6, "BASE_CORPUS": ""}
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": routing}
+    housing = departments["housing"]
+    texts, _labels = corpus(per_label=3)
+    for text in texts[:9]:
+        close(staff, make_ticket(actor=staff["operator"], title="来电", content=text), housing, None)
+    for topic in QUESTIONS:
+        question = f"请问{topic}怎么办理，需要带什么材料，在哪里办？"
+        ticket = make_ticket(actor=staff["operator"], kind=Kind.CONSULTATION, title="咨询", content=question)
+        close(staff, ticket, housing, None)
+    # A web form (no person chose the kind) teaches nothing about kinds.
+    close(staff, make_ticket(title="网上留言", content="请问怎么交物业费"), housing, None)
+
+    report = run_retrain()
+
+    assert report["kind"]["trained"], report["kind"]
+    assert report["kind"]["examples"] == 18
+    assert active_model_version(ModelTarget.KIND).labels == [Kind.COMPLAINT, Kind.CONSULTATION]
+    RoutingSettings.objects.create(auto_dispatch=True, threshold=0.6)
+    decision = decide(AppealFacts(title="来电", content="请问电动车上牌怎么办理，需要带什么材料？"))
+    kind, probability = decision.kind_predictions[0]
+    assert kind == Kind.CONSULTATION and probability >= 0.6
+    assert not decision.automatic  # filed as a complaint (the default), but reads as a question
+    assert any("诉求类型模型判断为咨询" in note for note in decision.notes)
+    assert decide(AppealFacts(title="来电", content=texts[0])).kind_predictions[0][0] == Kind.COMPLAINT
+    assert decision.as_dict()["kind_predictions"][0]["label"] == Kind.CONSULTATION

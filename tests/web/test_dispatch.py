@@ -136,3 +136,21 @@ def test_the_queue_pages_through_long_lists(client, staff, waiting, monkeypatch)
     assert normal.number in second and urgent.number not in second
     assert 'href="?offset=0"' in second and 'href="?offset=2"' not in second
     assert urgent.number in client.get("/dispatch/?offset=junk").content.decode()
+
+
+def test_a_card_says_when_the_kind_model_reads_the_ticket_as_another_kind(client, staff, waiting) -> None:
+    normal, urgent = waiting
+    decision = normal.routing_decisions.get()
+    decision.evidence["kind_predictions"] = [
+        {"label": "consultation", "probability": 0.81},
+        {"label": "complaint", "probability": 0.19},
+    ]
+    decision.save()
+    urgent_decision = urgent.routing_decisions.get()
+    urgent_decision.evidence["kind_predictions"] = [{"label": urgent.kind, "probability": 0.9}]
+    urgent_decision.save()
+    client.force_login(staff["dispatcher"])
+    page = client.get("/dispatch/").content.decode()
+    card = page[page.index(f'id="ticket-{normal.pk}"') :]
+    assert "类型判断：更像“咨询”（0.81）" in card
+    assert page.count("类型判断") == 1  # the urgent one reads as what it was filed as

@@ -183,6 +183,7 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
         if decision.urgency.urgent and ticket.urgency != Urgency.URGENT:
             ticket.urgency = Urgency.URGENT
             changes["urgency"] = {"signs": decision.urgency.signs}
+        summary = decision.as_dict()
         row = RoutingDecision.objects.create(
             ticket=ticket,
             decided_at=now,
@@ -196,9 +197,10 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
             evidence={
                 "place": decision.place.evidence,
                 "urgency": decision.urgency.evidence,
-                "category": decision.as_dict()["category"],
+                "category": summary["category"],
                 "category_given": decision.category_given,
-                "predictions": decision.as_dict()["predictions"],
+                "predictions": summary["predictions"],
+                "kind_predictions": summary["kind_predictions"],
                 "rules": decision.rules.as_dict(),
                 "notes": decision.notes,
             },

@@ -136,6 +136,7 @@ class Decision:
     settings: RoutingSettings
     notes: list[str] = field(default_factory=list)
     automatic: bool = True  # False: whatever the confidence, a person dispatches this one
+    kind_predictions: list[tuple[str, float]] = field(default_factory=list)  # the kind model's top kinds
 
     @property
     def confidence(self) -> float | None:
@@ -159,6 +160,9 @@ class Decision:
             "category": category_ref(self.category),
             "category_given": self.category_given,
             "predictions": [{"label": label, "probability": round(p, 4)} for label, p in self.predictions],
+            "kind_predictions": [
+                {"label": label, "probability": round(p, 4)} for label, p in self.kind_predictions
+            ],
             "model_version": self.model_version.name if self.model_version else None,
             "rules": self.rules.as_dict(),
             "suggestions": [s.as_dict() for s in self.suggestions],
@@ -315,6 +319,13 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
     automatic = facts.kind != Kind.CONSULTATION
     if not automatic:
         notes.append("咨询类诉求可由话务员当场答复，不自动派单")
+    kind_predictions = _kinds(text)
+    if automatic and kind_predictions:
+        kind, probability = kind_predictions[0]
+        # Filed as something else but reads as a question: a person should see it first.
+        if kind == Kind.CONSULTATION and probability >= routing.threshold:
+            automatic = False
+            notes.append(f"诉求类型模型判断为咨询（{probability:.0%}），不自动派单")
     _add_terms(ranked, text, category_model, department_model)
     return Decision(
         place,
@@ -328,7 +339,16 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
         routing,
         notes,
         automatic,
+        kind_predictions,
     )
+
+
+def _kinds(text: str) -> list[tuple[str, float]]:
+    """The kind model's two most likely kinds (诉求类型), if the platform has trained one."""
+    kind_model = active_model(ModelTarget.KIND)
+    if kind_model is None:
+        return []
+    return classifier.predict_top(kind_model.model, text, k=2)
 
 
 def _add_terms(

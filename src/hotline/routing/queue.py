@@ -6,10 +6,11 @@ Suggestions are those routing stored when the ticket came in; a ticket that was 
 the queue never writes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hotline.core.enums import Kind
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.selectors import latest_decision
 from hotline.tickets.models import Ticket
@@ -21,11 +22,24 @@ class QueueEntry:
     suggestions: list[dict[str, Any]]  # `Suggestion.as_dict()`, the most confident first
     decided_at: datetime | None  # None: computed now, never stored
     confidence: float | None
+    kind_predictions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def other_kind(self) -> tuple[str, float] | None:
+        """The kind model's reading, (its label, probability), when it differs from the ticket's kind."""
+        if not self.kind_predictions:
+            return None
+        top = self.kind_predictions[0]
+        if top["label"] == self.ticket.kind or top["label"] not in Kind.values:
+            return None
+        return str(Kind(top["label"]).label), float(top["probability"])
 
 
 def queue_entry(ticket: Ticket) -> QueueEntry:
     decision = latest_decision(ticket)
     if decision is not None:
-        return QueueEntry(ticket, decision.suggestions, decision.decided_at, decision.confidence)
+        kinds = (decision.evidence or {}).get("kind_predictions") or []
+        return QueueEntry(ticket, decision.suggestions, decision.decided_at, decision.confidence, kinds)
     computed = decide(AppealFacts.of_ticket(ticket))
-    return QueueEntry(ticket, [s.as_dict() for s in computed.suggestions], None, computed.confidence)
+    suggestions = [s.as_dict() for s in computed.suggestions]
+    return QueueEntry(ticket, suggestions, None, computed.confidence, computed.as_dict()["kind_predictions"])

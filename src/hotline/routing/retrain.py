@@ -7,6 +7,8 @@
    any) plus one example per ticket (`training_data.category_examples`);
 3. retrains the department model on the tickets' lead departments once enough departments have
    enough examples; the departments with fewer are pooled into one "other departments" class;
+   and the kind model (诉求类型) on the kinds that hotline staff chose at intake, once enough
+   kinds have enough examples;
 4. registers each new version, which becomes the active one only when its cross-validated
    macro-F1 is at least the active one's (`actions.do_register_model`).
 
@@ -25,7 +27,12 @@ from hotline.routing.actions import retrain_model
 from hotline.routing.dataset import DataFileError, read_labelled_csv
 from hotline.routing.labels import collect_labels
 from hotline.routing.models import ModelTarget, RetrainState
-from hotline.routing.training_data import OTHER_DEPARTMENTS, category_examples, department_examples
+from hotline.routing.training_data import (
+    OTHER_DEPARTMENTS,
+    category_examples,
+    department_examples,
+    kind_examples,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +58,24 @@ def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict
         "examples": len(texts),
         "left_out": left_out,
     }
+
+
+def _train_kind(config: dict[str, Any], folds: int) -> dict[str, Any]:
+    """The kind model, once enough kinds have enough closed tickets whose kind a person chose."""
+    examples = kind_examples()
+    counts = Counter(e.label for e in examples)
+    enough = {kind for kind, n in counts.items() if n >= config["KIND_MODEL_MIN_EXAMPLES"]}
+    if len(enough) < config["KIND_MODEL_MIN_KINDS"]:
+        return {
+            "trained": False,
+            "reason": (
+                f"达到 {config['KIND_MODEL_MIN_EXAMPLES']} 条样本的诉求类型只有 {len(enough)} 种"
+                f"（至少 {config['KIND_MODEL_MIN_KINDS']} 种）"
+            ),
+            "examples": len(examples),
+        }
+    kept = [e for e in examples if e.label in enough]
+    return _train(ModelTarget.KIND, [e.text for e in kept], [e.label for e in kept], folds)
 
 
 def run_retrain() -> dict[str, Any]:
@@ -93,6 +118,7 @@ def run_retrain() -> dict[str, Any]:
             ),
             "examples": len(by_department),
         }
+    report[ModelTarget.KIND.value] = _train_kind(config, folds)
     report["finished_at"] = clock.now().isoformat()
     RetrainState.objects.update_or_create(
         pk=1, defaults={"last_finished_at": clock.now(), "last_report": report}

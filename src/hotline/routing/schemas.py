@@ -91,6 +91,9 @@ class ExplainOut(Schema):
     category: CategoryRef | None
     category_given: bool
     predictions: list[dict[str, Any]]
+    kind_predictions: list[dict[str, Any]] = Field(
+        default_factory=list, description="the kind model's most likely kinds (诉求类型), once trained"
+    )
     model_version: str | None
     rules: RulesOut
     suggestions: list[SuggestionOut]

@@ -3,7 +3,8 @@
 Two sources: closed tickets (below), and the labels that dispatchers' corrections left
 (`TrainingLabel`, collected by `routing.labels`), which are known before a ticket closes and
 which win over what the closed ticket says. `category_examples` and `department_examples` give
-one example per ticket from both.
+one example per ticket from both. `kind_examples` gives the kind (诉求类型) that hotline staff
+chose at intake, for the kind model.
 
 A closed ticket carries the category that its handling confirmed: what the operator chose at
 intake, or what the dispatcher corrected it to when dispatching, or what a re-dispatch after an
@@ -23,12 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from hotline.core.enums import AssignmentRole, AssignmentStatus, RoutingMode, TicketStatus
 from hotline.routing.models import ModelTarget, RoutingDecision, TrainingLabel
 from hotline.taxonomy.models import Category
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 # The department model's label for "a department with too little history of its own": pooling
 # them lets the model answer "none of the departments I know" instead of forcing every text onto
@@ -131,3 +133,23 @@ def department_examples() -> list[Example]:
         if text and ticket_id not in closed:
             closed[ticket_id] = Example(text=text, label=code, ticket_id=ticket_id)
     return list(closed.values()) + list(labelled.values())
+
+
+def kind_examples() -> list[Example]:
+    """(text, kind) of every closed ticket whose kind a person at the hotline chose at intake.
+
+    A contact that came in without a person (a web form, an app, with no actor) carries the
+    default kind, which says nothing; the system user never receives. Oldest first.
+    """
+    chosen = TicketEvent.objects.filter(action="receive", actor__isnull=False).exclude(
+        actor__username=settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"]
+    )
+    tickets = Ticket.objects.filter(status=TicketStatus.CLOSED, pk__in=chosen.values("ticket_id"))
+    examples = []
+    for pk, title, content, kind in tickets.order_by("created_at", "pk").values_list(
+        "pk", "title", "content", "kind"
+    ):
+        text = ticket_text(title, content)
+        if text:
+            examples.append(Example(text=text, label=kind, ticket_id=pk))
+    return examples
