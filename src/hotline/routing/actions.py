@@ -140,8 +140,10 @@ def retrain_model(
     n_jobs: int = 1,
 ) -> ModelVersion:
     """`retrain_category_model` for any target (the department model learns department codes)."""
-    cv = classifier.cross_validate(texts, labels, folds=folds, n_jobs=n_jobs)
-    model = classifier.train(texts, labels)
+    # Found once for both: the folds keep near-copies together, and so do the stack's inner folds.
+    groups = classifier.near_duplicate_groups(texts)
+    cv = classifier.cross_validate(texts, labels, folds=folds, n_jobs=n_jobs, groups=groups)
+    model = classifier.train(texts, labels, groups=groups)
     model.meta["target"] = target
     model.meta["metrics"]["cv"] = {k: v for k, v in cv.items() if k != "settings"}
     if out is None:

@@ -80,12 +80,14 @@ class Command(BaseCommand):
             # A registered version points at its folder; never replace a model under it.
             raise CommandError(f"--out {out}: 目录中已有模型，请换一个目录")
         cv_result = None
+        # Found once for both: the folds keep near-copies together, and so do the stack's inner folds.
+        groups = classifier.near_duplicate_groups(data.texts)
         if folds:
             self.note(f"{folds} 折交叉验证（{len(data)} 条）……")
-            cv_result = self.cross_validate(data, folds, options["jobs"], seed=0)
+            cv_result = self.cross_validate(data, folds, options["jobs"], seed=0, groups=groups)
         self.note(f"在全部 {len(data)} 条上训练……")
         try:
-            model = classifier.train(data.texts, data.labels)
+            model = classifier.train(data.texts, data.labels, groups=groups)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         model.meta["source"] = {
@@ -149,9 +151,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: 没有可用的行")
         return data
 
-    def cross_validate(self, data: LabelledData, folds: int, jobs: int, seed: int) -> dict[str, Any]:
+    def cross_validate(
+        self, data: LabelledData, folds: int, jobs: int, seed: int, groups: list[int] | None = None
+    ) -> dict[str, Any]:
         try:
-            return classifier.cross_validate(data.texts, data.labels, folds=folds, seed=seed, n_jobs=jobs)
+            return classifier.cross_validate(
+                data.texts, data.labels, folds=folds, seed=seed, n_jobs=jobs, groups=groups
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
 
