@@ -122,6 +122,19 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else 0), (after.start() if after else len(text))
 
 
+# What cancels a sign, tried in this order: (pattern, the part of the clause it reads, why not).
+_CANCELLED_BY: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (_NEGATED_BEFORE, "before", "前有否定"),
+    (_HYPOTHESIS_BEFORE, "before", "只是假设"),
+    (_HYPOTHESIS_AFTER, "after", "只是假设"),
+    (_RECURRING_BEFORE, "before", "反复发生"),
+    (_RECURRING_AFTER, "after", "反复发生"),
+    (_PAST_BEFORE, "before", "已是过去"),
+    (_ONLY_A_RISK, "after", "只是隐患"),
+    (_OVER_AFTER, "after", "已解除"),
+)
+
+
 def detect(text: str) -> Urgency:
     """Every sign of danger in `text`, each counted or not (and why not)."""
     text = normalize(text)
@@ -129,20 +142,7 @@ def detect(text: str) -> Urgency:
     for sign in SIGNS:
         for match in sign.pattern.finditer(text):
             begin, finish = _clause_bounds(text, match.start(), match.end())
-            before = text[begin : match.start()]
-            after = text[match.end() : finish]
-            if _NEGATED_BEFORE.search(before):
-                findings.append(Finding(sign.name, match.group(), False, "前有否定"))
-            elif _HYPOTHESIS_BEFORE.search(before) or _HYPOTHESIS_AFTER.search(after):
-                findings.append(Finding(sign.name, match.group(), False, "只是假设"))
-            elif _RECURRING_BEFORE.search(before) or _RECURRING_AFTER.search(after):
-                findings.append(Finding(sign.name, match.group(), False, "反复发生"))
-            elif _PAST_BEFORE.search(before):
-                findings.append(Finding(sign.name, match.group(), False, "已是过去"))
-            elif _ONLY_A_RISK.search(after):
-                findings.append(Finding(sign.name, match.group(), False, "只是隐患"))
-            elif _OVER_AFTER.search(after):
-                findings.append(Finding(sign.name, match.group(), False, "已解除"))
-            else:
-                findings.append(Finding(sign.name, match.group(), True))
+            around = {"before": text[begin : match.start()], "after": text[match.end() : finish]}
+            why_not = next((why for pattern, part, why in _CANCELLED_BY if pattern.search(around[part])), "")
+            findings.append(Finding(sign.name, match.group(), not why_not, why_not))
     return Urgency(tuple(findings))
