@@ -291,6 +291,12 @@ class Scorer:
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
+        # Resolved once here, not per text: scoring one text is the hot path of intake.
+        from scipy.special import expit
+
+        from hotline.routing.stacking import softmax
+
+        self._expit, self._softmax = expit, softmax
         prepare_args = pipeline.named_steps["prepare"].kw_args or {}
         self._max_chars = prepare_args.get("max_chars")
         self._strip = bool(prepare_args.get("strip_function_words", False))
@@ -347,7 +353,7 @@ class Scorer:
         return np.asarray(svm.coef_)
 
     def decision(self, text: str) -> np.ndarray:
-        """The SVM's margins, one per class."""
+        """The linear model's margins (the SVM's, or the folded stack's logits), one per class."""
         prepared = prepare([text], self._max_chars, self._strip)[0]
         decision = self._intercept.copy()
         for analyze, vocabulary, idf, sublinear, weight, coef in self._blocks:
@@ -368,13 +374,10 @@ class Scorer:
 
     def predict_proba(self, text: str) -> np.ndarray:
         """Calibrated probabilities, in the order of `classes` (they sum to 1)."""
-        from scipy.special import expit
-
+        expit = self._expit
         decision = self.decision(text)
         if self._method == "softmax":
-            from hotline.routing.stacking import softmax
-
-            return softmax(decision)
+            return self._softmax(decision)
         if len(self.classes) == 2:
             # A binary SVM keeps one margin, for classes[1], and the calibration one calibrator.
             (margin,) = decision
