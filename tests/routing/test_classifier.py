@@ -165,7 +165,7 @@ def test_near_duplicate_groups_tie_copies_and_reposts_only() -> None:
 def test_cross_validation_folds_keep_each_group_on_one_side() -> None:
     texts, labels = corpus(per_label=12)
     groups = [i // 2 for i in range(len(texts))]  # pairs, always of one label in this corpus
-    splits, grouped = classifier._folds(labels, labels, groups, 3, seed=0)
+    splits, grouped = classifier.stratified_folds(labels, labels, groups, 3, seed=0)
     assert grouped
     for train_idx, test_idx in splits:
         assert not {groups[i] for i in train_idx} & {groups[i] for i in test_idx}

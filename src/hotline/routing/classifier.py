@@ -605,7 +605,7 @@ def near_duplicate_groups(
     return [root(i) for i in range(n)]
 
 
-def _folds(
+def stratified_folds(
     keys: Sequence[str], labels: Sequence[str], groups: Sequence[Hashable] | None, folds: int, seed: int
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
     """Stratified folds that keep each group on one side, if the groups allow; else plain stratified.
@@ -686,7 +686,7 @@ def cross_validate(
     started = time.perf_counter()
     if groups is None and group_near_duplicates:
         groups = near_duplicate_groups(texts)
-    splits, grouped = _folds(keys, labels, groups, folds, seed)
+    splits, grouped = stratified_folds(keys, labels, groups, folds, seed)
     sizes = Counter(groups) if groups is not None else Counter()
     tied = [size for size in sizes.values() if size > 1]
     prepared = prepare(texts, settings.max_chars, settings.strip_function_words)

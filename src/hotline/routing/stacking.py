@@ -24,9 +24,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
+
+from hotline.routing.classifier import stratified_folds
 
 
 class StackedLinear(ClassifierMixin, BaseEstimator):
@@ -84,17 +85,12 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
     # --- fitting --------------------------------------------------------------------------------
 
     def _splits(self, y: np.ndarray, groups: Sequence[Any] | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The inner folds: as cross-validation's, stratified, each group of near-copies on one side."""
         smallest = min(np.unique(y, return_counts=True)[1])
         folds = max(2, min(self.inner_folds, smallest))
-        rows = np.zeros(len(y))
-        if groups is not None:
-            splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
-            splits = list(splitter.split(rows, y, groups))
-            # Grouping may leave a class out of a training part; the plain folds never do.
-            if all(len(np.unique(y[train])) == len(self.classes_) for train, _test in splits):
-                return splits
-        plain = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
-        return list(plain.split(rows, y))
+        labels = [str(label) for label in y]
+        splits, _grouped = stratified_folds(labels, labels, groups, folds, self.random_state)
+        return splits
 
     def fit(self, X: Any, labels: Sequence[Any], groups: Sequence[Any] | None = None) -> StackedLinear:
         X = sparse.csr_matrix(X)
