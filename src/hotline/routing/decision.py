@@ -159,15 +159,18 @@ class Decision:
             "urgency": self.urgency.evidence,
             "category": category_ref(self.category),
             "category_given": self.category_given,
-            "predictions": [{"label": label, "probability": round(p, 4)} for label, p in self.predictions],
-            "kind_predictions": [
-                {"label": label, "probability": round(p, 4)} for label, p in self.kind_predictions
-            ],
+            "predictions": ranked_dicts(self.predictions),
+            "kind_predictions": ranked_dicts(self.kind_predictions),
             "model_version": self.model_version.name if self.model_version else None,
             "rules": self.rules.as_dict(),
             "suggestions": [s.as_dict() for s in self.suggestions],
             "notes": self.notes,
         }
+
+
+def ranked_dicts(predictions: list[tuple[str, float]]) -> list[dict[str, Any]]:
+    """A model's top labels as stored and served: [{"label", "probability"}], most likely first."""
+    return [{"label": label, "probability": round(p, 4)} for label, p in predictions]
 
 
 def _subtree(category: Category) -> list[int]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from hotline.core.enums import Kind
-from hotline.routing.decision import AppealFacts, decide
+from hotline.routing.decision import AppealFacts, decide, ranked_dicts
 from hotline.routing.selectors import latest_decision
 from hotline.tickets.models import Ticket
 
@@ -42,4 +42,5 @@ def queue_entry(ticket: Ticket) -> QueueEntry:
         return QueueEntry(ticket, decision.suggestions, decision.decided_at, decision.confidence, kinds)
     computed = decide(AppealFacts.of_ticket(ticket))
     suggestions = [s.as_dict() for s in computed.suggestions]
-    return QueueEntry(ticket, suggestions, None, computed.confidence, computed.as_dict()["kind_predictions"])
+    kinds = ranked_dicts(computed.kind_predictions)
+    return QueueEntry(ticket, suggestions, None, computed.confidence, kinds)

@@ -1,3 +1,4 @@
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -18,5 +19,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@cache
 def _htmx_installed() -> bool:
+    # Looked up once per process: the static files do not change while it runs, and a lookup
+    # touches the file system on every page otherwise.
     return bool(finders.find("vendor/htmx/htmx.min.js"))
