@@ -289,6 +289,7 @@ def test_too_few_examples_train_nothing_and_say_why(base, settings) -> None:
         "reason": "标签少于 2 类（0 类）",
         "examples": 0,
         "left_out": {},
+        "older_left_out": 0,
     }
     assert active_model_version() is None
 
@@ -408,3 +409,45 @@ def test_the_kind_model_learns_what_staff_chose_and_holds_back_questions_filed_a
     assert any("诉求类型模型判断为咨询" in note for note in decision.notes)
     assert decide(AppealFacts(title="来电", content=texts[0])).kind_predictions[0][0] == Kind.COMPLAINT
     assert decision.as_dict()["kind_predictions"][0]["label"] == Kind.CONSULTATION
+
+
+def test_a_long_history_is_cut_to_the_newest_tickets_and_the_corrections(
+    staff, departments, corpus_tree, settings
+) -> None:
+    routing = {
+        **settings.HOTLINE["ROUTING"],
+        "BASE_CORPUS": "",
+        "RETRAIN_FOLDS": 3,
+        "RETRAIN_MAX_EXAMPLES": 13,
+    }
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": routing}
+    texts, labels = corpus(per_label=6)
+    by_label: dict[str, list[str]] = {}
+    for text, label in zip(texts, labels, strict=True):
+        by_label.setdefault(label, []).append(text)
+    # The oldest tickets are about schools; one of them a dispatcher corrected to 城乡建设.
+    old = [
+        close(staff, make_ticket(title="来电", content=text), departments["housing"], corpus_tree["教育文体"])
+        for text in by_label["教育文体"]
+    ]
+    TrainingLabel.objects.create(
+        ticket=old[0],
+        event=old[0].events.first(),
+        target=ModelTarget.CATEGORY,
+        label="城乡建设",
+        suggested="教育文体",
+        source=LabelSource.DISPATCH_CORRECTION,
+        text=old[0].content,
+        created_at=old[0].created_at,
+    )
+    for label in ("城乡建设", "环境保护"):
+        for text in by_label[label]:
+            close(staff, make_ticket(title="来电", content=text), departments["housing"], corpus_tree[label])
+
+    report = run_retrain()
+
+    assert report["category"]["trained"]
+    # 13 of 18: the correction and the 12 newest; the 5 other school tickets are too old to count.
+    assert report["category"]["examples"] == 13
+    assert report["category"]["older_left_out"] == 5
+    assert active_model_version().labels == ["城乡建设", "环境保护"]

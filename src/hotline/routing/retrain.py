@@ -4,7 +4,8 @@
 
 1. collects the corrections in the timeline as labels (`routing.labels`);
 2. retrains the category model on the base corpus (settings.HOTLINE["ROUTING"]["BASE_CORPUS"], if
-   any) plus one example per ticket (`training_data.category_examples`);
+   any) plus one example per ticket (`training_data.category_examples`), the newest
+   RETRAIN_MAX_EXAMPLES of them (`_newest`);
 3. retrains the department model on the tickets' lead departments once enough departments have
    enough examples; the departments with fewer are pooled into one "other departments" class;
    and the kind model (诉求类型) on the kinds that hotline staff chose at intake, once enough
@@ -29,12 +30,26 @@ from hotline.routing.labels import collect_labels
 from hotline.routing.models import ModelTarget, RetrainState
 from hotline.routing.training_data import (
     OTHER_DEPARTMENTS,
+    Example,
     category_examples,
     department_examples,
     kind_examples,
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _newest(examples: list[Example]) -> tuple[list[Example], int]:
+    """The last RETRAIN_MAX_EXAMPLES of `examples` and how many older ones were left out.
+
+    The example lists come oldest first with the corrections at the end, so the cut keeps every
+    correction and the most recent tickets. It bounds the retrain (the near-copy search is
+    quadratic and the stack fits its base models six times per fold), and a category's or a
+    department's meaning moves with reorganisations: last year's tickets say more than older ones.
+    """
+    limit = settings.HOTLINE["ROUTING"]["RETRAIN_MAX_EXAMPLES"]
+    older = max(0, len(examples) - limit)
+    return examples[older:], older
 
 
 def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict[str, Any]:
@@ -62,7 +77,7 @@ def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict
 
 def _train_kind(config: dict[str, Any], folds: int) -> dict[str, Any]:
     """The kind model, once enough kinds have enough closed tickets whose kind a person chose."""
-    examples = kind_examples()
+    examples, older = _newest(kind_examples())
     counts = Counter(e.label for e in examples)
     enough = {kind for kind, n in counts.items() if n >= config["KIND_MODEL_MIN_EXAMPLES"]}
     if len(enough) < config["KIND_MODEL_MIN_KINDS"]:
@@ -75,7 +90,9 @@ def _train_kind(config: dict[str, Any], folds: int) -> dict[str, Any]:
             "examples": len(examples),
         }
     kept = [e for e in examples if e.label in enough]
-    return _train(ModelTarget.KIND, [e.text for e in kept], [e.label for e in kept], folds)
+    return _train(ModelTarget.KIND, [e.text for e in kept], [e.label for e in kept], folds) | {
+        "older_left_out": older
+    }
 
 
 def run_retrain() -> dict[str, Any]:
@@ -95,12 +112,12 @@ def run_retrain() -> dict[str, Any]:
         else:
             texts, labels = list(base.texts), list(base.labels)
     report["base_corpus"] = len(texts)
-    own = category_examples()
+    own, older = _newest(category_examples())
     report[ModelTarget.CATEGORY.value] = _train(
         ModelTarget.CATEGORY, texts + [e.text for e in own], labels + [e.label for e in own], folds
-    )
+    ) | {"older_left_out": older}
 
-    by_department = department_examples()
+    by_department, older = _newest(department_examples())
     counts = Counter(e.label for e in by_department)
     enough = {code for code, n in counts.items() if n >= config["DEPARTMENT_MODEL_MIN_EXAMPLES"]}
     if len(enough) >= config["DEPARTMENT_MODEL_MIN_DEPARTMENTS"]:
@@ -108,7 +125,7 @@ def run_retrain() -> dict[str, Any]:
         dept_labels = [e.label if e.label in enough else OTHER_DEPARTMENTS for e in by_department]
         report[ModelTarget.DEPARTMENT.value] = _train(
             ModelTarget.DEPARTMENT, [e.text for e in by_department], dept_labels, folds
-        ) | {"pooled": pooled}
+        ) | {"pooled": pooled, "older_left_out": older}
     else:
         report[ModelTarget.DEPARTMENT.value] = {
             "trained": False,

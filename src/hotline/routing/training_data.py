@@ -109,7 +109,7 @@ def _labelled(target: str) -> dict[int, Example]:
 
 def category_examples() -> list[Example]:
     """One (text, first-level category) per ticket: its label if a correction gave one, else its
-    category if it is closed."""
+    category if it is closed. The closed tickets come first, oldest first, then the corrections."""
     labelled = _labelled(ModelTarget.CATEGORY)
     closed = [e for e in closed_ticket_examples() if e.ticket_id not in labelled]
     return closed + list(labelled.values())
@@ -117,7 +117,8 @@ def category_examples() -> list[Example]:
 
 def department_examples() -> list[Example]:
     """One (text, lead department code) per ticket: its label if a correction gave one, else the
-    department that led it to its reply if it is closed."""
+    department that led it to its reply if it is closed. Closed tickets first, oldest first, then
+    the corrections."""
     labelled = _labelled(ModelTarget.DEPARTMENT)
     leads = (
         Assignment.objects.filter(
