@@ -136,6 +136,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def machine_speed() -> str:
+    """How fast this machine runs the kind of code prediction is made of, right now.
+
+    The shared VM's speed changes from day to day by a factor of three or more, and not evenly:
+    a tight loop may run at full speed while look-ups in large dictionaries (jieba's 350,000-word
+    dictionary, the 400,000-term vocabularies) are slowed by cache misses. Every latency and
+    training figure is printed next to both, so that figures of different days can be compared.
+    """
+    started = time.process_time()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    loop = time.process_time() - started
+    keys = [f"{i:x}" for i in range(1_000_000)]
+    table = dict.fromkeys(keys, 1)
+    # New string objects each time, as an analyzer makes them: their hashes are not cached.
+    probes = ["".join(keys[(i * 7919) % len(keys)]) for i in range(1_000_000)]
+    started = time.process_time()
+    for key in probes:
+        total += table[key]
+    lookup = (time.process_time() - started) / len(probes) * 1e9
+    return f"a 5,000,000-step Python loop {loop:.2f} s; a look-up in a 1,000,000-key dict {lookup:.0f} ns"
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -271,6 +295,8 @@ def main() -> None:
     raw_texts = [text for text, form in zip(texts, forms, strict=True) if form == "raw"]
     print(f"{DATA}: {len(texts)} rows, {len(raw_texts)} raw, {len(set(labels))} labels")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    speed = machine_speed()
+    print(f"machine speed (CPU time): {speed}")
     args.groups = None
     if not args.ungrouped:
         started = time.perf_counter()
@@ -292,7 +318,12 @@ def main() -> None:
         changes[name] = json.loads(value)
     settings = classifier.FeatureSettings.from_dict(asdict(classifier.DEFAULT_SETTINGS) | changes)
     print(f"settings: {json.dumps(asdict(settings), ensure_ascii=False)}")
-    report: dict[str, Any] = {"data": str(DATA), "rows": len(texts), "settings": asdict(settings)}
+    report: dict[str, Any] = {
+        "data": str(DATA),
+        "rows": len(texts),
+        "settings": asdict(settings),
+        "machine_speed": speed,
+    }
 
     if not args.skip_cv:
         kind = "ungrouped (near-copies split apart)" if args.ungrouped else "near-copies kept together"
@@ -345,6 +376,7 @@ def main() -> None:
             report["sweep"][name] = {"changes": changes, "raw": raw["macro_f1"], "all": result["macro_f1"]}
 
     print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"machine speed at the end: {machine_speed()}")
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
