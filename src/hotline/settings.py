@@ -165,7 +165,7 @@ HOTLINE: dict[str, Any] = {
         "BASE_CORPUS": os.environ.get("HOTLINE_BASE_CORPUS", ""),
         "RETRAIN_FOLDS": 5,
         # Each retrain learns from the newest this many of the platform's own examples per model
-        # (corrections always among them; the base corpus comes on top): routing/retrain.py, _newest.
+        # (corrections before closed tickets; the base corpus comes on top): routing/retrain.py, _newest.
         "RETRAIN_MAX_EXAMPLES": int(os.environ.get("HOTLINE_RETRAIN_MAX_EXAMPLES", "50000")),
         # The department model is trained once this many departments have this many examples each.
         "DEPARTMENT_MODEL_MIN_DEPARTMENTS": 2,

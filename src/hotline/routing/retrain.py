@@ -42,8 +42,9 @@ logger = logging.getLogger(__name__)
 def _newest(examples: list[Example]) -> tuple[list[Example], int]:
     """The last RETRAIN_MAX_EXAMPLES of `examples` and how many older ones were left out.
 
-    The example lists come oldest first with the corrections at the end, so the cut keeps every
-    correction and the most recent tickets. It bounds the retrain (the near-copy search is
+    The example lists come oldest first with the corrections at the end, so the cut keeps the
+    corrections (the newest of them, should they alone exceed the limit) before any closed ticket,
+    then the most recent tickets. It bounds the retrain (the near-copy search is
     quadratic and the stack fits its base models six times per fold), and a category's or a
     department's meaning moves with reorganisations: last year's tickets say more than older ones.
     """
