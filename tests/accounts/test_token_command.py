@@ -56,6 +56,21 @@ def test_revoke_by_prefix_or_whole_token():
 
 
 @pytest.mark.django_db
+def test_a_prefix_never_starts_with_a_dash_so_revoke_can_take_it(monkeypatch):
+    # token_urlsafe may start with "-", which the command line reads as an option: `token revoke
+    # -AbC…` failed (about one token in 64, and this test with it, before the fix).
+    drawn = iter(["-" + "A" * 42, "-" + "B" * 42, "C" * 43])
+    monkeypatch.setattr("hotline.accounts.models.secrets.token_urlsafe", lambda _n: next(drawn))
+    UserFactory(username="alice")
+    raw = token("create", "alice")[0].strip()
+    stored = ApiToken.objects.get()
+    assert raw == "hl_" + "C" * 43 and stored.prefix == "C" * 8
+
+    out, _err = token("revoke", stored.prefix)
+    assert "已吊销" in out and ApiToken.objects.get().revoked
+
+
+@pytest.mark.django_db
 def test_revoke_an_unknown_or_ambiguous_prefix():
     with pytest.raises(CommandError, match="没有前缀为 'nothing1' 的令牌"):
         token("revoke", "nothing1")

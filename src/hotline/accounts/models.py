@@ -58,5 +58,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
         raw = "hl_" + secrets.token_urlsafe(32)
+        # The prefix names the token on the command line (`hotline token revoke PREFIX`), where one
+        # starting with "-" would read as an option; one draw in 64 does, and is drawn again.
+        while raw[3] == "-":
+            raw = "hl_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[3:11], key_hash=hash_token(raw))
         return token, raw
