@@ -53,9 +53,10 @@ def _newest(examples: list[Example]) -> tuple[list[Example], int]:
     return examples[older:], older
 
 
-def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict[str, Any]:
+def _train(target: str, texts: list[str], labels: list[str], folds: int, older: int) -> dict[str, Any]:
     """Train and register; a class with fewer examples than folds is left out (and reported), since
-    one scarce class must not keep the others from being learnt."""
+    one scarce class must not keep the others from being learnt. `older`: the examples `_newest`
+    cut, for the report."""
     counts = Counter(labels)
     left_out = {label: n for label, n in sorted(counts.items()) if n < folds}
     kept = [(text, label) for text, label in zip(texts, labels, strict=True) if label not in left_out]
@@ -63,7 +64,13 @@ def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict
     classes = len(counts) - len(left_out)
     if classes < 2:
         reason = f"标签少于 2 类（{classes} 类）"
-        return {"trained": False, "reason": reason, "examples": len(texts), "left_out": left_out}
+        return {
+            "trained": False,
+            "reason": reason,
+            "examples": len(texts),
+            "left_out": left_out,
+            "older_left_out": older,
+        }
     version = retrain_model(target, texts, labels, folds=folds)
     return {
         "trained": True,
@@ -73,6 +80,7 @@ def _train(target: str, texts: list[str], labels: list[str], folds: int) -> dict
         "decision": version.decision,
         "examples": len(texts),
         "left_out": left_out,
+        "older_left_out": older,
     }
 
 
@@ -91,13 +99,11 @@ def _train_kind(config: dict[str, Any], folds: int) -> dict[str, Any]:
             "examples": len(examples),
         }
     kept = [e for e in examples if e.label in enough]
-    return _train(ModelTarget.KIND, [e.text for e in kept], [e.label for e in kept], folds) | {
-        "older_left_out": older
-    }
+    return _train(ModelTarget.KIND, [e.text for e in kept], [e.label for e in kept], folds, older)
 
 
 def run_retrain() -> dict[str, Any]:
-    """Collect labels, retrain both models where the data allows, and record the report."""
+    """Collect labels, retrain the three models where the data allows, and record the report."""
     config = settings.HOTLINE["ROUTING"]
     folds = config["RETRAIN_FOLDS"]
     report: dict[str, Any] = {"started_at": clock.now().isoformat(), "labels": collect_labels()}
@@ -115,8 +121,8 @@ def run_retrain() -> dict[str, Any]:
     report["base_corpus"] = len(texts)
     own, older = _newest(category_examples())
     report[ModelTarget.CATEGORY.value] = _train(
-        ModelTarget.CATEGORY, texts + [e.text for e in own], labels + [e.label for e in own], folds
-    ) | {"older_left_out": older}
+        ModelTarget.CATEGORY, texts + [e.text for e in own], labels + [e.label for e in own], folds, older
+    )
 
     by_department, older = _newest(department_examples())
     counts = Counter(e.label for e in by_department)
@@ -125,8 +131,8 @@ def run_retrain() -> dict[str, Any]:
         pooled = sorted(set(counts) - enough)
         dept_labels = [e.label if e.label in enough else OTHER_DEPARTMENTS for e in by_department]
         report[ModelTarget.DEPARTMENT.value] = _train(
-            ModelTarget.DEPARTMENT, [e.text for e in by_department], dept_labels, folds
-        ) | {"pooled": pooled, "older_left_out": older}
+            ModelTarget.DEPARTMENT, [e.text for e in by_department], dept_labels, folds, older
+        ) | {"pooled": pooled}
     else:
         report[ModelTarget.DEPARTMENT.value] = {
             "trained": False,
