@@ -41,6 +41,7 @@ from hotline.routing.selectors import dispatch_queue, returns_to_review
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.schemas import MAX_NOTE
 
 PAGE_SIZE = 20
 MAX_CO = 20
@@ -123,8 +124,8 @@ def _one_id(request: HttpRequest, field: str) -> int | None:
 
 def _note(request: HttpRequest) -> str:
     note = request.POST.get("note", "").strip()
-    if len(note) > 2000:
-        raise InvalidInput("note: 最多 2000 字")
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"note: 最多 {MAX_NOTE} 字")
     return note
 
 
