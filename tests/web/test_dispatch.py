@@ -70,6 +70,8 @@ def test_dispatching_with_htmx_returns_the_card_to_swap_in(client, staff, depart
         ({}, 422, "请选择主办单位"),
         ({"lead_department_id": "abc"}, 422, "须为编号"),
         ({"lead_department_id": 999_999}, 422, "不存在或已停用"),
+        ({"lead_department_id": 2**63}, 422, "不存在或已停用"),
+        ({"lead_department_id": "LEAD", "category_id": 2**64}, 422, "不存在"),
         ({"lead_department_id": "LEAD", "category_id": 999_999}, 422, "分类 999999 不存在"),
     ],
 )
