@@ -81,6 +81,7 @@ FINAL = {
     "sigmoid": {"calibration": "sigmoid"},
     "temperature": {"calibration": "temperature"},
     "stack": {"model": "stack"},
+    "stack-of-two": {"model": "stack", "stack_bases": ("svm", "nb_chars")},
 }
 
 
@@ -144,6 +145,34 @@ def test_pipelines_saved_before_the_stripping_keep_predicting_as_before() -> Non
     settings = dataclasses.asdict(old)
     del settings["strip_function_words"], settings["model"]
     assert classifier.FeatureSettings.from_dict(settings) == old
+
+
+def test_stacks_saved_before_the_choice_of_base_models_keep_their_two(monkeypatch) -> None:
+    from hotline.routing.stacking import StackedLinear
+
+    monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 2)
+    texts, labels = corpus(per_label=8)
+    two = classifier.FeatureSettings(model="stack", stack_bases=("svm", "nb_chars"))
+    settings = dataclasses.asdict(two)
+    del settings["stack_bases"]  # meta.json of a stack saved before the setting existed
+    assert classifier.FeatureSettings.from_dict(settings) == two
+    model = classifier.train(texts, labels, classifier.FeatureSettings(model="stack"))
+    stack = model.pipeline.named_steps["classifier"]
+    assert stack.get_params()["bases"] == ("svm", "nb_chars", "nb_all", "ridge")
+    old = StackedLinear.__new__(StackedLinear)  # as unpickled from before: no `bases` attribute
+    old.__dict__.update({k: v for k, v in stack.__dict__.items() if k != "bases"})
+    assert old.get_params()["bases"] == ("svm", "nb_chars")
+    assert np.array_equal(
+        old.predict_proba(model.pipeline[:-1].transform(texts)),
+        stack.predict_proba(model.pipeline[:-1].transform(texts)),
+    )
+
+
+def test_a_stack_of_an_unknown_base_model_is_refused(monkeypatch) -> None:
+    monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 2)
+    texts, labels = corpus(per_label=8)
+    with pytest.raises(ValueError, match=r"'forest'.*choose from svm, nb_chars, nb_all, ridge"):
+        classifier.train(texts, labels, classifier.FeatureSettings(stack_bases=("svm", "forest")))
 
 
 def test_near_duplicate_groups_tie_copies_and_reposts_only() -> None:

@@ -6,7 +6,8 @@ One scikit-learn pipeline:
       -> FeatureUnion( TF-IDF over character 1-3-grams of the text,
                        TF-IDF over jieba words of its first `word_max_chars` characters,
                        TF-IDF over character 1-3-grams of its first `head_chars` characters )
-      -> StackedLinear( LinearSVC + ComplementNB -> LogisticRegression, folded into one linear model )
+      -> StackedLinear( LinearSVC + ComplementNB (characters, all) + ridge -> LogisticRegression,
+                        folded into one linear model )
          (or, with few examples per label, CalibratedClassifierCV( LinearSVC, sigmoid ))
 
 Two thirds of the labelled data are word-segmented copies of messages with punctuation and
@@ -15,10 +16,10 @@ as written and the messages to predict look alike. Character n-grams carry most 
 Chinese and need no dictionary; jieba words add whole terms ("物业费", "公积金") that character
 trigrams only see in pieces; the head block counts the title (or first sentence) a second time,
 which is where a message says what it is about.
-The linear SVM beat the other linear models in cross-validation; stacking it with Naive Bayes
-under a logistic regression (`routing.stacking`) scored higher still and gives probabilities that
-a dispatch threshold can rely on, at the cost of one linear model. docs/adr/0002-classifier.md
-has the figures and the alternatives; bench/classify.py measures them.
+The linear SVM beat the other linear models in cross-validation; stacking it with Naive Bayes and
+a ridge classifier under a logistic regression (`routing.stacking`) scored higher still and gives
+probabilities that a dispatch threshold can rely on, at the cost of one linear model.
+docs/adr/0002-classifier.md has the figures and the alternatives; bench/classify.py measures them.
 
 Single texts are scored by `Scorer`, which repeats the pipeline's arithmetic without
 scikit-learn's per-call overhead (a few milliseconds, more than the work itself).
@@ -97,12 +98,14 @@ class FeatureSettings:
     class_weight: str | None = "balanced"
     calibration: str = "sigmoid"  # or "temperature"
     calibration_folds: int = 3
-    # "stack": the SVM and ComplementNB (over the character block) under a logistic regression,
-    # folded into one linear model (`routing.stacking`); the calibration settings do not apply to
+    # "stack": the base models of `stack_bases` under a logistic regression, folded into one
+    # linear model (`routing.stacking`); the calibration settings do not apply to
     # it. "svm": the SVM alone with the calibration above (the model before 2026-11-29).
     model: str = "stack"
     nb_alpha: float = 0.1
     stack_folds: int = 5
+    # The stack's base models (routing.stacking.BASE_MODELS).
+    stack_bases: tuple[str, ...] = ("svm", "nb_chars", "nb_all", "ridge")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FeatureSettings:
@@ -111,7 +114,9 @@ class FeatureSettings:
         # Models saved before the stripping existed did not strip.
         values.setdefault("strip_function_words", False)
         values.setdefault("model", "svm")
-        for key in ("char_ngram", "word_ngram", "head_ngram"):
+        # Stacks saved before the setting existed combined the SVM and the characters' Naive Bayes.
+        values.setdefault("stack_bases", ("svm", "nb_chars"))
+        for key in ("char_ngram", "word_ngram", "head_ngram", "stack_bases"):
             if key in values:
                 values[key] = tuple(values[key])
         return cls(**values)
@@ -256,6 +261,7 @@ def build_pipeline(
             class_weight=settings.class_weight,
             nb_alpha=settings.nb_alpha,
             inner_folds=settings.stack_folds,
+            bases=settings.stack_bases,
         )
     elif settings.model != "svm":
         raise ValueError(f"unknown model {settings.model!r} (svm or stack)")

@@ -1,18 +1,19 @@
-"""A linear SVM and Complement Naive Bayes, stacked under a multinomial logistic regression, and
-folded back into one linear model.
+"""Linear base models stacked under a multinomial logistic regression, and folded back into one
+linear model.
 
 Why: the SVM alone, calibrated per class, scored 0.9235 macro-F1 on the raw messages; learning how
 to weigh its margins together with Naive Bayes's log-probabilities, from out-of-fold outputs and
-without class weights in the combination, scored 0.9276 over three fold seeds
-(docs/adr/0002-classifier.md, third round).
+without class weights in the combination, scored 0.9259 over eight fold seeds, and adding a second
+Naive Bayes over every block and a ridge classifier 0.9286, higher on each of the eight
+(docs/adr/0002-classifier.md, third and fifth rounds).
 
 How: inner folds give each training text the outputs of base models that did not see it; a
 multinomial logistic regression learns from those outputs (standardised) which to trust; the base
-models are then refitted on everything. Every step is linear in the TF-IDF features (an SVM margin
-is w·x + b, a centred ComplementNB log-probability is a linear function of x), so the whole stack
-is one matrix `coef_` and one vector `intercept_` followed by a softmax: predicting costs what the
-single SVM cost, and `classifier.Scorer` and `explain.top_terms` read it as they read a linear
-model.
+models are then refitted on everything. Every step is linear in the TF-IDF features (an SVM's or a
+ridge classifier's margin is w·x + b, a centred ComplementNB log-probability is a linear function
+of x), so the whole stack is one matrix `coef_` and one vector `intercept_` followed by a softmax:
+predicting costs what the single SVM cost, and `classifier.Scorer` and `explain.top_terms` read it
+as they read a linear model.
 """
 
 from __future__ import annotations
@@ -23,19 +24,28 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from hotline.routing.classifier import stratified_folds
 
+# The base models a stack can combine. Each one's outputs are linear in the features (L x + c): an
+# SVM's or a ridge classifier's margins w·x + b, ComplementNB's log-probabilities centred over the
+# classes (over the character block, "nb_chars", or over every block, "nb_all").
+BASE_MODELS = ("svm", "nb_chars", "nb_all", "ridge")
+
 
 class StackedLinear(ClassifierMixin, BaseEstimator):
-    """SVM + ComplementNB under a logistic regression, as one linear model with a softmax.
+    """Linear base models under a logistic regression, as one linear model with a softmax.
 
-    `nb_columns`: the ComplementNB reads the first `nb_columns` features only (the character block;
-    None: all). `fit` takes optional `groups` so that near-copies stay in one inner fold.
+    `bases`: which of `BASE_MODELS` to stack. `nb_columns`: "nb_chars" reads the first
+    `nb_columns` features only (the character block; None: all). `fit` takes optional `groups` so
+    that near-copies stay in one inner fold.
     """
+
+    # Stacks pickled before `bases` existed combined these two (an unpickled one has no attribute).
+    bases: tuple[str, ...] = ("svm", "nb_chars")
 
     def __init__(
         self,
@@ -46,6 +56,7 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         inner_folds: int = 5,
         meta_C: float = 1.0,
         random_state: int = 0,
+        bases: tuple[str, ...] = BASE_MODELS,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -54,33 +65,36 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         self.inner_folds = inner_folds
         self.meta_C = meta_C
         self.random_state = random_state
+        self.bases = bases
 
     # --- the base models ----------------------------------------------------------------------
 
-    def _fit_base(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[LinearSVC, ComplementNB]:
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state).fit(X, y)
-        nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, : self._nb_end(X)], y)
-        return svm, nb
+    def _linear_parts(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Fit the base models on (X, y); their outputs as L x + c, one block of rows per model."""
+        parts = [self._fit_base(name, X, y) for name in self.bases]
+        return np.vstack([coef for coef, _ in parts]), np.concatenate([intercept for _, intercept in parts])
 
-    def _nb_end(self, X: Any) -> int:
-        return X.shape[1] if self.nb_columns is None else min(self.nb_columns, X.shape[1])
-
-    def _linear_parts(self, svm: LinearSVC, nb: ComplementNB, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """The base models' outputs as L x + c: SVM margins, then centred NB log-probabilities."""
-        k = len(self.classes_)
-        coef = np.asarray(svm.coef_, dtype=np.float64)
-        intercept = np.asarray(svm.intercept_, dtype=np.float64)
-        if k == 2:  # a binary SVM keeps one row, for the second class
-            coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
-        nb_log = np.asarray(nb.feature_log_prob_, dtype=np.float64)
-        nb_log = nb_log - nb_log.mean(axis=0, keepdims=True)  # centred over classes: no normaliser
-        nb_rows = np.zeros((k, width))
-        nb_rows[:, : nb_log.shape[1]] = nb_log
-        return np.vstack([coef, nb_rows]), np.concatenate([intercept, np.zeros(k)])
-
-    def _outputs(self, svm: LinearSVC, nb: ComplementNB, X: sparse.csr_matrix) -> np.ndarray:
-        L, c = self._linear_parts(svm, nb, X.shape[1])
-        return np.asarray(X @ L.T) + c
+    def _fit_base(self, name: str, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k, width = len(self.classes_), X.shape[1]
+        if name in ("svm", "ridge"):
+            margins: LinearSVC | RidgeClassifier = (
+                LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+                if name == "svm"
+                else RidgeClassifier(class_weight=self.class_weight)
+            ).fit(X, y)
+            coef = np.asarray(margins.coef_, dtype=np.float64).reshape(-1, width)
+            intercept = np.asarray(margins.intercept_, dtype=np.float64).reshape(-1)
+            if k == 2:  # a binary model keeps one row, for the second class
+                coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
+            return coef, intercept
+        if name in ("nb_chars", "nb_all"):
+            end = width if name == "nb_all" or self.nb_columns is None else min(self.nb_columns, width)
+            nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :end], y)
+            log = np.asarray(nb.feature_log_prob_, dtype=np.float64)
+            rows = np.zeros((k, width))
+            rows[:, :end] = log - log.mean(axis=0, keepdims=True)  # centred over classes: no normaliser
+            return rows, np.zeros(k)
+        raise ValueError(f"unknown base model {name!r} (one of {', '.join(BASE_MODELS)})")
 
     # --- fitting --------------------------------------------------------------------------------
 
@@ -98,11 +112,14 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError("stacking needs at least two classes")
+        unknown = [name for name in self.bases if name not in BASE_MODELS]
+        if unknown or not self.bases:
+            raise ValueError(f"base models {list(self.bases)}: choose from {', '.join(BASE_MODELS)}")
         k = len(self.classes_)
-        out_of_fold = np.zeros((len(y), 2 * k))
+        out_of_fold = np.zeros((len(y), len(self.bases) * k))
         for train, test in self._splits(y, groups):
-            svm, nb = self._fit_base(X[train], y[train])
-            out_of_fold[test] = self._outputs(svm, nb, X[test])
+            L, c = self._linear_parts(X[train], y[train])
+            out_of_fold[test] = np.asarray(X[test] @ L.T) + c
         mean = out_of_fold.mean(axis=0)
         scale = out_of_fold.std(axis=0)
         scale[scale == 0] = 1.0
@@ -112,7 +129,7 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         if k == 2:  # binary: p(second) = sigmoid(z) = softmax([-z/2, z/2]), each class its own share
             meta_coef = np.vstack([-meta_coef[0] / 2, meta_coef[0] / 2])
             meta_intercept = np.array([-meta_intercept[0] / 2, meta_intercept[0] / 2])
-        L, c = self._linear_parts(*self._fit_base(X, y), X.shape[1])
+        L, c = self._linear_parts(X, y)
         self.coef_ = meta_coef @ L
         self.intercept_ = meta_coef @ (c - mean) + meta_intercept
         self.n_features_in_ = X.shape[1]
