@@ -54,7 +54,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/hotline makemigrations --check --dry-run
-	$(BIN)/mypy src
+	$(BIN)/mypy src bench
 
 test: lint test-sqlite test-postgres
 

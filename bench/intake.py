@@ -146,7 +146,7 @@ def plain_inserts(url: str, rows: list[dict]) -> float:
         t0 = time.perf_counter()
         for i, row in enumerate(rows):
             with conn.transaction():
-                ticket_id = conn.execute(
+                inserted = conn.execute(
                     "INSERT INTO tickets_ticket (number, kind, urgency, is_complex, status, title, content,"
                     " address, reopen_count, created_at, updated_at) VALUES"
                     " (%s, %s, 'normal', false, 'new', %s, %s, %s, 0, now(), now()) RETURNING id",
@@ -157,7 +157,9 @@ def plain_inserts(url: str, rows: list[dict]) -> float:
                         row["content"],
                         row["address"],
                     ),
-                ).fetchone()[0]
+                ).fetchone()
+                assert inserted is not None  # RETURNING always gives the row
+                ticket_id = inserted[0]
                 conn.execute(
                     "INSERT INTO intake_appeal (ticket_id, channel, external_id, citizen_name, citizen_phone,"
                     " title, content, address, received_at, created_at) VALUES"

@@ -260,7 +260,11 @@ def table_counts(url: str) -> dict[str, int]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        return {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}
+        counts = {}
+        for table in COUNTED:
+            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+            counts[table] = int(row[0]) if row else 0
+        return counts
 
 
 # --- one sweep in its own process -----------------------------------------------------------------
