@@ -313,9 +313,11 @@ def main() -> None:
     speed = machine_speed()
     print(f"machine speed (CPU time): {speed}")
     args.groups = None
+    fingerprint = None
     if not args.ungrouped:
         started = time.perf_counter()
         args.groups = classifier.near_duplicate_groups(texts)
+        fingerprint = groups_fingerprint(args.groups)
         sizes = Counter(args.groups)
         tied = [size for size in sizes.values() if size > 1]
         raw_with_copy = sum(
@@ -323,7 +325,7 @@ def main() -> None:
         )
         print(
             f"near-copies: {sum(tied)} rows in {len(tied)} groups (largest {max(tied, default=1)}), "
-            f"{raw_with_copy} raw rows among them; fingerprint {groups_fingerprint(args.groups)}; "
+            f"{raw_with_copy} raw rows among them; fingerprint {fingerprint}; "
             f"{time.perf_counter() - started:.1f} s"
         )
     changes = {}
@@ -339,7 +341,7 @@ def main() -> None:
         "rows": len(texts),
         "settings": asdict(settings),
         "machine_speed": speed,
-        "groups_fingerprint": None if args.groups is None else groups_fingerprint(args.groups),
+        "groups_fingerprint": fingerprint,
     }
 
     if not args.skip_cv:

@@ -263,7 +263,8 @@ def table_counts(url: str) -> dict[str, int]:
         counts = {}
         for table in COUNTED:
             row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
-            counts[table] = int(row[0]) if row else 0
+            assert row is not None  # count(*) always gives a row
+            counts[table] = int(row[0])
         return counts
 
 

@@ -75,18 +75,8 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         return np.vstack([coef for coef, _ in parts]), np.concatenate([intercept for _, intercept in parts])
 
     def _fit_base(self, name: str, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One base model of `BASE_MODELS` (checked by `fit`), fitted; its outputs as L x + c."""
         k, width = len(self.classes_), X.shape[1]
-        if name in ("svm", "ridge"):
-            margins: LinearSVC | RidgeClassifier = (
-                LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-                if name == "svm"
-                else RidgeClassifier(class_weight=self.class_weight)
-            ).fit(X, y)
-            coef = np.asarray(margins.coef_, dtype=np.float64).reshape(-1, width)
-            intercept = np.asarray(margins.intercept_, dtype=np.float64).reshape(-1)
-            if k == 2:  # a binary model keeps one row, for the second class
-                coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
-            return coef, intercept
         if name in ("nb_chars", "nb_all"):
             end = width if name == "nb_all" or self.nb_columns is None else min(self.nb_columns, width)
             nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :end], y)
@@ -94,7 +84,16 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
             rows = np.zeros((k, width))
             rows[:, :end] = log - log.mean(axis=0, keepdims=True)  # centred over classes: no normaliser
             return rows, np.zeros(k)
-        raise ValueError(f"unknown base model {name!r} (one of {', '.join(BASE_MODELS)})")
+        margins: LinearSVC | RidgeClassifier = (
+            LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+            if name == "svm"
+            else RidgeClassifier(class_weight=self.class_weight)
+        ).fit(X, y)
+        coef = np.asarray(margins.coef_, dtype=np.float64).reshape(-1, width)
+        intercept = np.asarray(margins.intercept_, dtype=np.float64).reshape(-1)
+        if k == 2:  # a binary model keeps one row, for the second class
+            coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
+        return coef, intercept
 
     # --- fitting --------------------------------------------------------------------------------
 
