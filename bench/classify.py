@@ -63,6 +63,9 @@ DATA = ROOT.parent / "shared" / "data" / "tipdm" / "messages_labelled.csv"
 # What --sweep cross-validates besides the defaults: one change at a time.
 SWEEP: dict[str, dict[str, Any]] = {
     "the calibrated SVM alone (the model before 2026-11-29)": {"model": "svm"},
+    "the stack with the plain SVM instead of the NB-SVM": {
+        "stack_bases": ("svm", "nb_chars", "nb_all", "ridge")
+    },
     "no function-word stripping": {"strip_function_words": False},
     "cut 350": {"max_chars": 350},
     "cut 800": {"max_chars": 800},

@@ -82,6 +82,7 @@ FINAL = {
     "temperature": {"calibration": "temperature"},
     "stack": {"model": "stack"},
     "stack-of-two": {"model": "stack", "stack_bases": ("svm", "nb_chars")},
+    "stack-with-the-svm": {"model": "stack", "stack_bases": ("svm", "nb_chars", "nb_all", "ridge")},
 }
 
 
@@ -158,7 +159,7 @@ def test_stacks_saved_before_the_choice_of_base_models_keep_their_two(monkeypatc
     assert classifier.FeatureSettings.from_dict(settings) == two
     model = classifier.train(texts, labels, classifier.FeatureSettings(model="stack"))
     stack = model.pipeline.named_steps["classifier"]
-    assert stack.get_params()["bases"] == ("svm", "nb_chars", "nb_all", "ridge")
+    assert stack.get_params()["bases"] == ("nbsvm", "nb_chars", "nb_all", "ridge")
     old = StackedLinear.__new__(StackedLinear)  # as unpickled from before: no `bases` attribute
     old.__dict__.update({k: v for k, v in stack.__dict__.items() if k != "bases"})
     assert old.get_params()["bases"] == ("svm", "nb_chars")
@@ -171,7 +172,7 @@ def test_stacks_saved_before_the_choice_of_base_models_keep_their_two(monkeypatc
 def test_a_stack_of_an_unknown_base_model_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(classifier, "STACK_MIN_PER_LABEL", 2)
     texts, labels = corpus(per_label=8)
-    with pytest.raises(ValueError, match=r"'forest'.*choose from svm, nb_chars, nb_all, ridge"):
+    with pytest.raises(ValueError, match=r"'forest'.*choose from svm, nbsvm, nb_chars, nb_all, ridge"):
         classifier.train(texts, labels, classifier.FeatureSettings(stack_bases=("svm", "forest")))
 
 

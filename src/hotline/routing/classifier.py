@@ -6,7 +6,7 @@ One scikit-learn pipeline:
       -> FeatureUnion( TF-IDF over character 1-3-grams of the text,
                        TF-IDF over jieba words of its first `word_max_chars` characters,
                        TF-IDF over character 1-3-grams of its first `head_chars` characters )
-      -> StackedLinear( LinearSVC + ComplementNB (characters, all) + ridge -> LogisticRegression,
+      -> StackedLinear( NB-SVM + ComplementNB (characters, all) + ridge -> LogisticRegression,
                         folded into one linear model )
          (or, with few examples per label, CalibratedClassifierCV( LinearSVC, sigmoid ))
 
@@ -16,9 +16,10 @@ as written and the messages to predict look alike. Character n-grams carry most 
 Chinese and need no dictionary; jieba words add whole terms ("物业费", "公积金") that character
 trigrams only see in pieces; the head block counts the title (or first sentence) a second time,
 which is where a message says what it is about.
-The linear SVM beat the other linear models in cross-validation; stacking it with Naive Bayes and
-a ridge classifier under a logistic regression (`routing.stacking`) scored higher still and gives
-probabilities that a dispatch threshold can rely on, at the cost of one linear model.
+The linear SVM beat the other linear models in cross-validation; stacking an SVM over features
+scaled by Naive Bayes ratios with Naive Bayes and a ridge classifier under a logistic regression
+(`routing.stacking`) scored higher still and gives probabilities that a dispatch threshold can rely
+on, at the cost of one linear model.
 docs/adr/0002-classifier.md has the figures and the alternatives; bench/classify.py measures them.
 
 Single texts are scored by `Scorer`, which repeats the pipeline's arithmetic without
@@ -105,7 +106,7 @@ class FeatureSettings:
     nb_alpha: float = 0.1
     stack_folds: int = 5
     # The stack's base models (routing.stacking.BASE_MODELS).
-    stack_bases: tuple[str, ...] = ("svm", "nb_chars", "nb_all", "ridge")
+    stack_bases: tuple[str, ...] = ("nbsvm", "nb_chars", "nb_all", "ridge")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FeatureSettings:

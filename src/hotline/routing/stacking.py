@@ -3,17 +3,18 @@ linear model.
 
 Why: the SVM alone, calibrated per class, scored 0.9235 macro-F1 on the raw messages; learning how
 to weigh its margins together with Naive Bayes's log-probabilities, from out-of-fold outputs and
-without class weights in the combination, scored 0.9259 over eight fold seeds, and adding a second
-Naive Bayes over every block and a ridge classifier 0.9286, higher on each of the eight
-(docs/adr/0002-classifier.md, third and fifth rounds).
+without class weights in the combination, scored 0.9259 over eight fold seeds; adding a second
+Naive Bayes over every block and a ridge classifier 0.9286, and putting an SVM over features
+scaled by Naive Bayes ratios (NB-SVM) in the plain SVM's place 0.9313, each step higher on every
+one of the eight (docs/adr/0002-classifier.md, third, fifth and sixth rounds).
 
 How: inner folds give each training text the outputs of base models that did not see it; a
 multinomial logistic regression learns from those outputs (standardised) which to trust; the base
 models are then refitted on everything. Every step is linear in the TF-IDF features (an SVM's or a
-ridge classifier's margin is w·x + b, a centred ComplementNB log-probability is a linear function
-of x), so the whole stack is one matrix `coef_` and one vector `intercept_` followed by a softmax:
-predicting costs what the single SVM cost, and `classifier.Scorer` and `explain.top_terms` read it
-as they read a linear model.
+ridge classifier's margin is w·x + b, an NB-SVM's is w·(r ⊙ x) + b = (w ⊙ r)·x + b, a centred
+ComplementNB log-probability is a linear function of x), so the whole stack is one matrix `coef_`
+and one vector `intercept_` followed by a softmax: predicting costs what the single SVM cost, and
+`classifier.Scorer` and `explain.top_terms` read it as they read a linear model.
 """
 
 from __future__ import annotations
@@ -31,9 +32,14 @@ from sklearn.svm import LinearSVC
 from hotline.routing.classifier import stratified_folds
 
 # The base models a stack can combine. Each one's outputs are linear in the features (L x + c): an
-# SVM's or a ridge classifier's margins w·x + b, ComplementNB's log-probabilities centred over the
-# classes (over the character block, "nb_chars", or over every block, "nb_all").
-BASE_MODELS = ("svm", "nb_chars", "nb_all", "ridge")
+# SVM's or a ridge classifier's margins w·x + b, an NB-SVM's (one SVM per class over the features
+# scaled by that class's Naive Bayes log-count ratios r, Wang & Manning 2012) w·(r ⊙ x) + b,
+# ComplementNB's log-probabilities centred over the classes (over the character block, "nb_chars",
+# or over every block, "nb_all").
+BASE_MODELS = ("svm", "nbsvm", "nb_chars", "nb_all", "ridge")
+
+# The smoothing of the NB-SVM's log-count ratios (added to every feature's sum of TF-IDF values).
+NBSVM_ALPHA = 1.0
 
 
 class StackedLinear(ClassifierMixin, BaseEstimator):
@@ -84,6 +90,8 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
             rows = np.zeros((k, width))
             rows[:, :end] = log - log.mean(axis=0, keepdims=True)  # centred over classes: no normaliser
             return rows, np.zeros(k)
+        if name == "nbsvm":
+            return self._fit_nbsvm(X, y)
         margins: LinearSVC | RidgeClassifier = (
             LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
             if name == "svm"
@@ -94,6 +102,23 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         if k == 2:  # a binary model keeps one row, for the second class
             coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
         return coef, intercept
+
+    def _fit_nbsvm(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One SVM per class (that class against the rest) over x scaled by the class's log-count
+        ratios r = log((p / |p|) / (q / |q|)), p and q the smoothed feature sums inside and outside
+        the class: features typical of a class weigh more in its own SVM. Returned as (w ⊙ r, b)."""
+        rows, intercepts = [], []
+        total = np.asarray(X.sum(axis=0)).ravel()
+        for label in self.classes_:
+            inside = y == label
+            p = np.asarray(X[inside].sum(axis=0)).ravel() + NBSVM_ALPHA
+            q = total - p + 2 * NBSVM_ALPHA
+            ratios = np.log(p / p.sum()) - np.log(q / q.sum())
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+            svm.fit(X @ sparse.diags(ratios), inside)
+            rows.append(np.asarray(svm.coef_, dtype=np.float64).ravel() * ratios)
+            intercepts.append(float(svm.intercept_[0]))
+        return np.vstack(rows), np.array(intercepts)
 
     # --- fitting --------------------------------------------------------------------------------
 
