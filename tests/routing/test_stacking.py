@@ -64,8 +64,9 @@ def test_the_naive_bayes_part_gives_complement_nb_probabilities() -> None:
     assert np.allclose(softmax(linear_parts("nb_all", X, y)), nb.predict_proba(X), atol=1e-8)
 
 
-def test_every_base_model_alone_makes_a_working_stack() -> None:
-    X, y = features(4)
+@pytest.mark.parametrize("classes", [4, 2], ids=["multi-class", "binary"])
+def test_every_base_model_alone_makes_a_working_stack(classes: int) -> None:
+    X, y = features(classes)
     for name in BASE_MODELS:
         stack = StackedLinear(bases=(name,), nb_columns=X.shape[1]).fit(X, list(y))
         assert (stack.predict(X) == y).mean() > 0.9, name

@@ -106,7 +106,9 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
     def _fit_nbsvm(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One SVM per class (that class against the rest) over x scaled by the class's log-count
         ratios r = log((p / |p|) / (q / |q|)), p and q the smoothed feature sums inside and outside
-        the class: features typical of a class weigh more in its own SVM. Returned as (w ⊙ r, b)."""
+        the class: in each class's SVM a feature is scaled by how much its rate differs between the
+        class and the rest (|r|, in either direction), where the plain SVM treats all alike.
+        Returned as (w ⊙ r, b)."""
         rows, intercepts = [], []
         total = np.asarray(X.sum(axis=0)).ravel()
         for label in self.classes_:
