@@ -100,8 +100,8 @@ class FeatureSettings:
     calibration: str = "sigmoid"  # or "temperature"
     calibration_folds: int = 3
     # "stack": the base models of `stack_bases` under a logistic regression, folded into one
-    # linear model (`routing.stacking`); the calibration settings do not apply to
-    # it. "svm": the SVM alone with the calibration above (the model before 2026-11-29).
+    # linear model (`routing.stacking`); the calibration settings do not apply to it. "svm": the
+    # SVM alone with the calibration above (the model before 2026-11-29).
     model: str = "stack"
     nb_alpha: float = 0.1
     stack_folds: int = 5

@@ -93,15 +93,17 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
         if name == "nbsvm":
             return self._fit_nbsvm(X, y)
         margins: LinearSVC | RidgeClassifier = (
-            LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-            if name == "svm"
-            else RidgeClassifier(class_weight=self.class_weight)
+            self._svm() if name == "svm" else RidgeClassifier(class_weight=self.class_weight)
         ).fit(X, y)
         coef = np.asarray(margins.coef_, dtype=np.float64).reshape(-1, width)
         intercept = np.asarray(margins.intercept_, dtype=np.float64).reshape(-1)
         if k == 2:  # a binary model keeps one row, for the second class
             coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
         return coef, intercept
+
+    def _svm(self) -> LinearSVC:
+        """The linear SVM of the "svm" and "nbsvm" base models, with the stack's C and class weights."""
+        return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
 
     def _fit_nbsvm(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One SVM per class (that class against the rest) over x scaled by the class's log-count
@@ -116,8 +118,7 @@ class StackedLinear(ClassifierMixin, BaseEstimator):
             p = np.asarray(X[inside].sum(axis=0)).ravel() + NBSVM_ALPHA
             q = total - p + 2 * NBSVM_ALPHA
             ratios = np.log(p / p.sum()) - np.log(q / q.sum())
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-            svm.fit(X @ sparse.diags(ratios), inside)
+            svm = self._svm().fit(X @ sparse.diags(ratios), inside)
             rows.append(np.asarray(svm.coef_, dtype=np.float64).ravel() * ratios)
             intercepts.append(float(svm.intercept_[0]))
         return np.vstack(rows), np.array(intercepts)
