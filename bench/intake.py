@@ -130,7 +130,7 @@ def post_all(port: int, token: str, rows: list[dict], clients: int) -> tuple[flo
 
 def in_process(rows: list[dict]) -> float:
     """do_receive_appeal for each row, in this process; returns appeals per second."""
-    from hotline.tickets.actions import AppealData, do_receive_appeal
+    from hotline.intake.actions import AppealData, do_receive_appeal
 
     t0 = time.perf_counter()
     for row in rows:

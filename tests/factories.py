@@ -6,8 +6,8 @@ from factory.django import DjangoModelFactory
 from hotline.accounts.models import User
 from hotline.core.enums import Channel, DepartmentLevel, Kind, Role
 from hotline.directory.models import Department
+from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.taxonomy.models import Category
-from hotline.tickets.actions import AppealData, do_receive_appeal
 from hotline.tickets.models import Ticket
 
 

@@ -153,6 +153,9 @@ HOTLINE: dict[str, Any] = {
     "ROUTING": {
         "AUTO_DISPATCH": os.environ.get("HOTLINE_AUTO_DISPATCH", "1") == "1",
         "THRESHOLD": float(os.environ.get("HOTLINE_AUTO_DISPATCH_THRESHOLD", "0.9")),
+        # What routes a new ticket after intake (tickets/router.py): the models and the rules, or
+        # hotline.tickets.router.NullRouter to leave every ticket to the dispatchers.
+        "ROUTER": os.environ.get("HOTLINE_ROUTER", "hotline.routing.services.ModelRouter"),
         "SUGGESTIONS": 3,
         # The user that automatic dispatches are attributed to (created on first use, no password).
         "SYSTEM_USERNAME": "system",

@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from hotline.accounts.models import ApiToken, User
 from hotline.core.enums import Channel
@@ -27,7 +27,10 @@ class ApiClient:
 
     def post(self, path: str, body: Any = None, *, raw: str | bytes | None = None) -> Any:
         data = raw if raw is not None else json.dumps({} if body is None else body)
-        return self.client.post(API + path, data, content_type="application/json", headers=self.headers)
+        # Each request commits as it ends; what runs on commit (routing a new ticket) runs then too,
+        # although the test's own transaction wraps the request.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return self.client.post(API + path, data, content_type="application/json", headers=self.headers)
 
     def action(self, ticket: Ticket | int, name: str, body: Any = None) -> Any:
         ticket_id = ticket if isinstance(ticket, int) else ticket.pk

@@ -4,8 +4,8 @@ import pytest
 
 from hotline.core.enums import Kind
 from hotline.feedback.models import Callback, Reply
-from hotline.tickets.actions import ALLOWED_FROM
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.transitions import ALLOWED_FROM
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from hotline.tickets.actions import ALLOWED_FROM
+from hotline.tickets.transitions import ALLOWED_FROM
 
 pytestmark = pytest.mark.django_db
 

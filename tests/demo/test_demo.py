@@ -24,9 +24,9 @@ from hotline.core.enums import (
 from hotline.demo import generator
 from hotline.demo import vocabulary as V
 from hotline.directory.models import Department
+from hotline.feedback import actions as feedback_actions
 from hotline.intake.models import Appeal
 from hotline.taxonomy.models import Category
-from hotline.tickets import actions
 from hotline.tickets.models import Ticket, TicketEvent
 from tests.factories import DepartmentFactory
 
@@ -188,7 +188,7 @@ def test_append_adds_tickets_to_the_existing_city():
 @pytest.mark.django_db
 def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
     calls = 0
-    real_close = actions.do_close_ticket
+    real_close = feedback_actions.do_close_ticket
 
     def close_then_fail(*args, **kwargs):
         nonlocal calls
@@ -197,7 +197,7 @@ def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
             raise RuntimeError("disk full")
         return real_close(*args, **kwargs)
 
-    monkeypatch.setattr(actions, "do_close_ticket", close_then_fail)
+    monkeypatch.setattr(feedback_actions, "do_close_ticket", close_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         run_demo()
     assert calls == 5

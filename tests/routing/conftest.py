@@ -12,6 +12,7 @@ import pytest
 from hotline.accounts.models import User
 from hotline.core.enums import Resolution, Role, Satisfaction
 from hotline.directory.models import Department, Responsibility
+from hotline.feedback import actions as feedback_actions
 from hotline.routing import classifier
 from hotline.routing.actions import do_register_model
 from hotline.routing.models import ModelTarget, ModelVersion
@@ -108,8 +109,8 @@ def close(staff: dict[str, User], ticket: Ticket, lead: Department, category: Ca
         ticket, staff["dispatcher"], lead_department_id=lead.pk, category_id=category.pk if category else None
     )
     ticket = actions.do_accept_assignment(ticket, handler)
-    ticket = actions.do_reply_ticket(ticket, handler, text="已处理。")
-    ticket = actions.do_record_callback(
+    ticket = feedback_actions.do_reply_ticket(ticket, handler, text="已处理。")
+    ticket = feedback_actions.do_record_callback(
         ticket, staff["operator"], resolution=Resolution.RESOLVED, satisfaction=Satisfaction.SATISFIED
     )
-    return actions.do_close_ticket(ticket, staff["operator"])
+    return feedback_actions.do_close_ticket(ticket, staff["operator"])

@@ -19,6 +19,7 @@ from hotline.core.enums import (
     SuggestionSource,
     TicketStatus,
 )
+from hotline.feedback import actions as feedback_actions
 from hotline.routing import classifier
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.labels import collect_labels
@@ -326,11 +327,11 @@ def _take_to_closed(ticket: Ticket, staff) -> Ticket:
     lead = ticket.lead_assignment.department
     handler = UserFactory(role=Role.HANDLER, department=lead)
     ticket = actions.do_accept_assignment(ticket, handler)
-    ticket = actions.do_reply_ticket(ticket, handler, text="已处理。")
-    ticket = actions.do_record_callback(
+    ticket = feedback_actions.do_reply_ticket(ticket, handler, text="已处理。")
+    ticket = feedback_actions.do_record_callback(
         ticket, staff["operator"], resolution=Resolution.RESOLVED, satisfaction=Satisfaction.SATISFIED
     )
-    return actions.do_close_ticket(ticket, staff["operator"])
+    return feedback_actions.do_close_ticket(ticket, staff["operator"])
 
 
 def test_a_category_only_the_model_chose_is_not_learnt_back(

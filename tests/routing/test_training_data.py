@@ -7,6 +7,7 @@ import pytest
 from hotline.accounts.models import User
 from hotline.core.enums import Resolution, Satisfaction, TicketStatus
 from hotline.directory.models import Department
+from hotline.feedback import actions as feedback_actions
 from hotline.routing import classifier
 from hotline.routing.actions import retrain_category_model
 from hotline.routing.models import ModelVersion
@@ -49,11 +50,11 @@ def closed_ticket(
     if not close:
         return ticket
     ticket = actions.do_accept_assignment(ticket, staff["housing"])
-    ticket = actions.do_reply_ticket(ticket, staff["housing"], text="已联系相关单位处理。")
-    ticket = actions.do_record_callback(
+    ticket = feedback_actions.do_reply_ticket(ticket, staff["housing"], text="已联系相关单位处理。")
+    ticket = feedback_actions.do_record_callback(
         ticket, staff["operator"], resolution=Resolution.RESOLVED, satisfaction=Satisfaction.SATISFIED
     )
-    return actions.do_close_ticket(ticket, staff["operator"])
+    return feedback_actions.do_close_ticket(ticket, staff["operator"])
 
 
 def test_closed_tickets_give_text_and_first_level_category(staff, departments, tree) -> None:

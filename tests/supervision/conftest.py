@@ -15,8 +15,9 @@ import pytest
 from hotline.accounts.models import ApiToken
 from hotline.core import clock
 from hotline.core.enums import Channel
+from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.sweep import SweepReport, run_sweep
-from hotline.tickets.actions import AppealData, do_dispatch_ticket, do_receive_appeal
+from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Assignment, Ticket
 from tests.api.conftest import ApiClient
 

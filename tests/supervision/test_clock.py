@@ -6,14 +6,14 @@ import pytest
 from hotline.core import clock
 from hotline.core.enums import NotificationReason, SuspensionReason
 from hotline.notifications.models import Notification
-from hotline.supervision.models import Supervision
-from hotline.tickets.actions import (
-    do_accept_assignment,
+from hotline.sla.actions import (
     do_request_extension,
     do_resume_assignment,
     do_review_extension,
     do_suspend_assignment,
 )
+from hotline.supervision.models import Supervision
+from hotline.tickets.actions import do_accept_assignment
 from tests.supervision.conftest import at, sweep
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ import pytest
 from hotline.accounts.models import User
 from hotline.core.enums import AssignmentStatus, Kind, Resolution, Satisfaction, TicketStatus
 from hotline.directory.models import Department
+from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback, Reply
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions
@@ -122,13 +123,13 @@ class Flow:
         return actions.do_answer_assignment(ticket, self.staff[who], text=text)
 
     def reply(self, ticket: Ticket, who: str = "housing", text: str = "路灯已修复。") -> Ticket:
-        return actions.do_reply_ticket(ticket, self.staff[who], text=text)
+        return feedback_actions.do_reply_ticket(ticket, self.staff[who], text=text)
 
     def callback(self, ticket: Ticket, satisfaction: str = Satisfaction.SATISFIED) -> Ticket:
         resolution = (
             Resolution.UNRESOLVED if satisfaction == Satisfaction.UNSATISFIED else Resolution.RESOLVED
         )
-        return actions.do_record_callback(
+        return feedback_actions.do_record_callback(
             ticket, self.staff["operator"], resolution=resolution, satisfaction=satisfaction
         )
 
@@ -136,7 +137,7 @@ class Flow:
         """A fresh ticket in `status`, reached only through actions."""
         if status == S.ANSWERED:
             ticket = self.new(kind=Kind.CONSULTATION)
-            return actions.do_answer_on_spot(
+            return feedback_actions.do_answer_on_spot(
                 ticket, self.staff["operator"], text="办理时间为工作日9点至17点。"
             )
         ticket = self.new(kind=kind)
@@ -165,7 +166,7 @@ class Flow:
             return self.callback(ticket, Satisfaction.UNSATISFIED)
         if status == S.CLOSED:
             ticket = self.callback(ticket)
-            return actions.do_close_ticket(ticket, self.staff["operator"])
+            return feedback_actions.do_close_ticket(ticket, self.staff["operator"])
         raise AssertionError(f"no path to {status}")
 
 

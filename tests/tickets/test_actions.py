@@ -17,6 +17,7 @@ from hotline.core.enums import (
     TicketStatus,
 )
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
+from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback, Reply
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
@@ -186,7 +187,7 @@ def test_department_head_acts_for_a_child_department(flow: Flow) -> None:
     ticket = actions.do_accept_assignment(ticket, flow.user("district_head"))
     assert ticket.status == S.ACCEPTED
     assert flow.assignment(ticket, "street").accepted_by == flow.user("district_head")
-    ticket = actions.do_reply_ticket(ticket, flow.user("district_head"), text="已处理。")
+    ticket = feedback_actions.do_reply_ticket(ticket, flow.user("district_head"), text="已处理。")
     assert ticket.status == S.REPLIED
     # The head of a child department does not reach up to its parent.
     street_head = new_user(role=Role.HEAD, department=flow.dept("street"))
@@ -505,11 +506,13 @@ def test_answer_on_spot_only_for_consultations(flow: Flow) -> None:
     complaint = flow.new(kind=Kind.COMPLAINT)
     before = snapshot(complaint.pk)
     with pytest.raises(ActionNotAllowed, match="咨询"):
-        actions.do_answer_on_spot(complaint, flow.user("operator"), text="请等待。")
+        feedback_actions.do_answer_on_spot(complaint, flow.user("operator"), text="请等待。")
     assert snapshot(complaint.pk) == before
 
     question = flow.new(kind=Kind.CONSULTATION)
-    ticket = actions.do_answer_on_spot(question, flow.user("operator"), text="社保卡补办请到街道服务中心。")
+    ticket = feedback_actions.do_answer_on_spot(
+        question, flow.user("operator"), text="社保卡补办请到街道服务中心。"
+    )
     assert ticket.status == S.ANSWERED
     reply = Reply.objects.get(ticket=ticket)
     assert reply.department is None
@@ -587,16 +590,16 @@ def test_satisfied_callback_keeps_replied_and_allows_close(flow: Flow) -> None:
     ticket = flow.to(S.REPLIED)
     before = snapshot(ticket.pk)
     with pytest.raises(ActionNotAllowed, match="尚未回访"):
-        actions.do_close_ticket(ticket, flow.user("operator"))
+        feedback_actions.do_close_ticket(ticket, flow.user("operator"))
     assert snapshot(ticket.pk) == before
-    ticket = actions.do_record_callback(
+    ticket = feedback_actions.do_record_callback(
         ticket, flow.user("operator"), resolution=Resolution.PARTLY, satisfaction=Satisfaction.BASICALLY
     )
     assert ticket.status == S.REPLIED
     callback = Callback.objects.get(ticket=ticket)
     assert callback.reply == Reply.objects.get(ticket=ticket)
     assert callback.reopened is False
-    ticket = actions.do_close_ticket(ticket, flow.user("supervisor"), note="办结")
+    ticket = feedback_actions.do_close_ticket(ticket, flow.user("supervisor"), note="办结")
     assert ticket.status == S.CLOSED
     assert ticket.closed_at is not None
     event = last_event(ticket)
@@ -620,13 +623,13 @@ def test_unsatisfied_callback_reopens_to_the_lead(flow: Flow, frozen_clock: Froz
     assert Callback.objects.get(ticket=ticket).reopened is True
     # The old reply's callback does not let it close; the lead replies again, a new callback closes.
     with pytest.raises(ActionNotAllowed):
-        actions.do_close_ticket(ticket, flow.user("operator"))
+        feedback_actions.do_close_ticket(ticket, flow.user("operator"))
     ticket = flow.reply(ticket, text="已更换灯具。")
     assert ticket.status == S.REPLIED
     with pytest.raises(ActionNotAllowed, match="尚未回访"):
-        actions.do_close_ticket(ticket, flow.user("operator"))
+        feedback_actions.do_close_ticket(ticket, flow.user("operator"))
     ticket = flow.callback(ticket)
-    ticket = actions.do_close_ticket(ticket, flow.user("operator"))
+    ticket = feedback_actions.do_close_ticket(ticket, flow.user("operator"))
     assert ticket.status == S.CLOSED
     assert ticket.reopen_count == 1
 
@@ -642,7 +645,7 @@ def test_unsatisfied_after_an_answer_on_the_spot_goes_to_dispatch(flow: Flow) ->
 
 def test_close_after_an_answer_on_the_spot(flow: Flow) -> None:
     ticket = flow.callback(flow.to(S.ANSWERED))
-    ticket = actions.do_close_ticket(ticket, flow.user("operator"))
+    ticket = feedback_actions.do_close_ticket(ticket, flow.user("operator"))
     assert ticket.status == S.CLOSED
 
 
@@ -651,7 +654,7 @@ def test_callback_refuses_unknown_values(flow: Flow, resolution: str, satisfacti
     ticket = flow.to(S.REPLIED)
     before = snapshot(ticket.pk)
     with pytest.raises(InvalidInput):
-        actions.do_record_callback(
+        feedback_actions.do_record_callback(
             ticket, flow.user("operator"), resolution=resolution, satisfaction=satisfaction
         )
     assert snapshot(ticket.pk) == before
@@ -757,7 +760,7 @@ def test_each_action_writes_exactly_one_event(flow: Flow) -> None:
         ("callback", op, S.REOPENED, lambda t: flow.callback(t, Satisfaction.UNSATISFIED)),
         ("reply", street, S.REPLIED, lambda t: flow.reply(t, "street")),
         ("callback", op, S.REPLIED, lambda t: flow.callback(t)),
-        ("close", op, S.CLOSED, lambda t: actions.do_close_ticket(t, op)),
+        ("close", op, S.CLOSED, lambda t: feedback_actions.do_close_ticket(t, op)),
     ]
     for action, actor, to_status, step in steps:
         count = ticket.events.count()

@@ -38,9 +38,11 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import HotlineError
 from hotline.directory.models import Department
+from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback, Reply
+from hotline.intake import actions as intake_actions
 from hotline.intake.models import Appeal
-from hotline.tickets import actions
+from hotline.tickets import actions, transitions
 from hotline.tickets.models import Assignment, DailySequence, InvalidationRequest, Ticket, TicketEvent
 
 S = TicketStatus
@@ -224,11 +226,11 @@ class TicketMachine(RuleBasedStateMachine):
         who=actors,
     )
     def receive(self, kind: str, external_id: str | None, channel: str, who: str) -> None:
-        data = actions.AppealData(
+        data = intake_actions.AppealData(
             channel=channel, title="诉求", content="内容", kind=kind, external_id=external_id
         )
         actor = self._actor(who, "operator")
-        self._attempt("receive", None, lambda: actions.do_receive_appeal(data, actor))
+        self._attempt("receive", None, lambda: intake_actions.do_receive_appeal(data, actor))
 
     @precondition(lambda self: self.tickets)
     @rule(
@@ -324,14 +326,16 @@ class TicketMachine(RuleBasedStateMachine):
     def reply(self, pick: int, who: str, text: str) -> None:
         ticket = self._ticket(pick)
         actor = self._dept_actor(who, ticket, {A.ACCEPTED}, AssignmentRole.LEAD)
-        self._attempt("reply", ticket, lambda: actions.do_reply_ticket(ticket, actor, text=text))
+        self._attempt("reply", ticket, lambda: feedback_actions.do_reply_ticket(ticket, actor, text=text))
 
     @precondition(lambda self: self.tickets)
     @rule(pick=picks, who=actors, text=texts)
     def answer_on_spot(self, pick: int, who: str, text: str) -> None:
         ticket = self._ticket(pick)
         actor = self._actor(who, "operator")
-        self._attempt("answer_on_spot", ticket, lambda: actions.do_answer_on_spot(ticket, actor, text=text))
+        self._attempt(
+            "answer_on_spot", ticket, lambda: feedback_actions.do_answer_on_spot(ticket, actor, text=text)
+        )
 
     @precondition(lambda self: self.tickets)
     @rule(pick=picks, who=actors, reason=texts)
@@ -368,7 +372,7 @@ class TicketMachine(RuleBasedStateMachine):
         self._attempt(
             "callback",
             ticket,
-            lambda: actions.do_record_callback(
+            lambda: feedback_actions.do_record_callback(
                 ticket, actor, resolution=resolution, satisfaction=satisfaction
             ),
         )
@@ -378,7 +382,7 @@ class TicketMachine(RuleBasedStateMachine):
     def close(self, pick: int, who: str) -> None:
         ticket = self._ticket(pick)
         actor = self._actor(who, "operator")
-        self._attempt("close", ticket, lambda: actions.do_close_ticket(ticket, actor))
+        self._attempt("close", ticket, lambda: feedback_actions.do_close_ticket(ticket, actor))
 
     @precondition(lambda self: self.tickets)
     @rule(pick=picks, who=actors, into=picks)
@@ -428,7 +432,7 @@ class TicketMachine(RuleBasedStateMachine):
         open_ = ticket.assignments
         other = OPEN_DEPARTMENTS[(OPEN_DEPARTMENTS.index(department) + 1 + choice) % len(OPEN_DEPARTMENTS)]
         pending_request = ticket.invalidation_requests.filter(confirmed__isnull=True).exists()
-        if pending_request and ticket.status in actions.ALLOWED_FROM["confirm_invalidation"]:
+        if pending_request and ticket.status in transitions.ALLOWED_FROM["confirm_invalidation"]:
             self.confirm_invalidation(pick, SMART, choice % 2 == 0)  # a second person decides
             return
         if ticket.status == S.NEW:

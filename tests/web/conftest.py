@@ -2,9 +2,10 @@ import pytest
 
 from hotline.core.enums import Channel, Urgency
 from hotline.directory.models import Responsibility, ResponsibilityCoHandler
+from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.routing.actions import do_route_ticket
 from hotline.routing.models import RoutingSettings
-from hotline.tickets.actions import AppealData, do_dispatch_ticket, do_receive_appeal, do_return_assignment
+from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory
 

@@ -5,6 +5,7 @@ from hotline.core.enums import Role
 from hotline.core.errors import Forbidden
 
 _DEPT_ROLES = frozenset({Role.HANDLER, Role.HEAD})
+_SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 
 # Which roles may call each ticket action. Department roles are further limited to their own
 # assignments by the action itself.
@@ -27,6 +28,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "resume": _DEPT_ROLES | {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
     "request_extension": _DEPT_ROLES,
     "review_extension": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # Supervision by hand (督办, 催办, 挂牌, 提级) and closing it; the sweep opens them by rule.
+    "supervise": _SUPERVISION_ROLES,
+    "resolve_supervision": _SUPERVISION_ROLES,
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

@@ -25,10 +25,6 @@ def localtime(value: datetime | None = None) -> datetime:
     return timezone.localtime(value or now())
 
 
-def is_frozen() -> bool:
-    return _frozen.get() is not None
-
-
 @contextmanager
 def frozen_at(moment: datetime) -> Iterator[datetime]:
     """Inside the block, `now()` returns `moment` (an aware datetime). Blocks may nest."""

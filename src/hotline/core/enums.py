@@ -49,6 +49,33 @@ class TicketStatus(models.TextChoices):
 TERMINAL_STATUSES = frozenset({TicketStatus.CLOSED, TicketStatus.MERGED, TicketStatus.INVALID})
 
 
+class EventType(models.TextChoices):
+    """What one line of a ticket's timeline records (`TicketEvent.action`); written only through
+    the functions of `tickets.events`, one per type."""
+
+    RECEIVE = "receive", _("受理")
+    ROUTE = "route", _("智能分拨")
+    ROUTE_FAILED = "route_failed", _("智能分拨失败")
+    DISPATCH = "dispatch", _("派单")
+    ACCEPT = "accept", _("签收")
+    RETURN = "return", _("退单")
+    REVIEW_RETURN = "review_return", _("退单审核")
+    ANSWER = "answer", _("协办反馈")
+    REPLY = "reply", _("答复")
+    ANSWER_ON_SPOT = "answer_on_spot", _("直接答复")
+    REQUEST_INVALIDATION = "request_invalidation", _("无效诉求申请")
+    CONFIRM_INVALIDATION = "confirm_invalidation", _("无效诉求确认")
+    CALLBACK = "callback", _("回访")
+    CLOSE = "close", _("办结")
+    MERGE = "merge", _("合并")
+    SUSPEND = "suspend", _("挂起")
+    RESUME = "resume", _("恢复计时")
+    REQUEST_EXTENSION = "request_extension", _("延期申请")
+    REVIEW_EXTENSION = "review_extension", _("延期审批")
+    SUPERVISE = "supervise", _("督办")
+    RESOLVE_SUPERVISION = "resolve_supervision", _("督办办结")
+
+
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("主办")
     CO = "co", _("协办")

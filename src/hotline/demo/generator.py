@@ -59,6 +59,8 @@ from hotline.core.errors import HotlineError
 from hotline.demo import vocabulary as V
 from hotline.demo.directory import boxes, ensure_places, ensure_responsibilities
 from hotline.directory.models import Department, Responsibility
+from hotline.feedback import actions as feedback_actions
+from hotline.intake import actions as intake_actions
 from hotline.intake.models import Appeal
 from hotline.routing import rules
 from hotline.routing.actions import do_route_ticket
@@ -933,23 +935,23 @@ class Replayer:
             case "co_answer":
                 return actions.do_answer_assignment(ticket, actor, text=p["text"])
             case "reply":
-                return actions.do_reply_ticket(ticket, actor, text=p["text"])
+                return feedback_actions.do_reply_ticket(ticket, actor, text=p["text"])
             case "return":
                 return actions.do_return_assignment(ticket, actor, reason=p["reason"])
             case "review":
                 return self.review(plan, step)
             case "answer_on_spot":
-                return actions.do_answer_on_spot(ticket, actor, text=p["text"])
+                return feedback_actions.do_answer_on_spot(ticket, actor, text=p["text"])
             case "request_invalid":
                 return actions.do_request_invalidation(ticket, actor, reason=p["reason"])
             case "invalidate":
                 return actions.do_confirm_invalidation(ticket, actor, confirm=True, note=p["note"])
             case "callback":
-                return actions.do_record_callback(
+                return feedback_actions.do_record_callback(
                     ticket, actor, resolution=p["resolution"], satisfaction=p["satisfaction"], note=p["note"]
                 )
             case "close":
-                return actions.do_close_ticket(ticket, actor, note=p["note"])
+                return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
             case "merge":
                 into = self.ticket(self.plans[p["into"]])
                 return actions.do_merge_ticket(ticket, actor, into_ticket_id=into.pk, note=p["note"])
@@ -965,7 +967,7 @@ class Replayer:
     def receive(self, plan: Plan, step: Step) -> Ticket:
         p = step.params
         latitude, longitude = p["point"] or (None, None)
-        data = actions.AppealData(
+        data = intake_actions.AppealData(
             channel=plan.channel,
             title=p["title"],
             content=p["content"],
@@ -980,14 +982,15 @@ class Replayer:
             category_id=self.city.categories[p["category"]].pk if p["category"] else None,
             area_id=self.city.departments[plan.place.street_code].pk if p["area_given"] else None,
         )
-        ticket, created = actions.do_receive_appeal(data, self.city.users.get(step.actor))
+        ticket, created = intake_actions.do_receive_appeal(data, self.city.users.get(step.actor), route=False)
         if not created:  # the channel id was taken by an earlier run
             raise DemoError(f"渠道编号 {p['external_id']} 已存在，无法追加演示工单")
         return ticket
 
     def route(self, plan: Plan, step: Step) -> Ticket:
-        """Smart dispatch, as the appeals API runs it after intake. `do_route_ticket` rather than the
-        API's `route_new_ticket`, which logs an error and carries on: a demo that fails must say so."""
+        """Smart dispatch, as intake runs it once the appeal is stored (`tickets.router`), replayed at
+        its moment. `do_route_ticket` rather than the router, which records a failure on the ticket
+        and carries on: a demo that fails must say so."""
         ticket = self.ticket(plan)
         do_route_ticket(ticket)
         ticket.refresh_from_db()

@@ -4,9 +4,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from hotline.accounts.auth import request_user
+from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.schemas import AppealIn
-from hotline.routing.actions import route_new_ticket
-from hotline.tickets.actions import AppealData, do_receive_appeal
 from hotline.tickets.api import ERRORS, ticket_detail
 from hotline.tickets.schemas import TicketDetail
 
@@ -25,8 +24,6 @@ def receive_appeal(request: HttpRequest, payload: AppealIn) -> Status[TicketDeta
     # mode="python" keeps received_at a datetime; the enums become their stored values.
     fields = payload.model_dump(mode="python")
     fields.update(channel=payload.channel.value, kind=payload.kind.value, urgency=payload.urgency.value)
+    # A new ticket is routed (tickets.router) as soon as it is stored, before the answer is built.
     ticket, created = do_receive_appeal(AppealData(**fields), user)
-    if created:
-        # Smart dispatch: area, urgency, suggestions, and the automatic dispatch when sure enough.
-        route_new_ticket(ticket)
     return Status(201 if created else 200, ticket_detail(user, ticket.pk))

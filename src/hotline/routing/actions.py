@@ -21,7 +21,7 @@ from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.routing import classifier
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
-from hotline.supervision.actions import record_event
+from hotline.tickets import events
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
 
@@ -210,7 +210,7 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
         if changes:
             ticket.updated_at = now
             ticket.save(update_fields=["area", "urgency", "updated_at"])
-            record_event(ticket, system, "route", {**changes, "decision": row.pk}, at=now)
+            events.routed(ticket, system, changes=changes, decision_id=row.pk, at=now)
         if decision.mode == RoutingMode.AUTO:
             top = decision.suggestions[0]
             do_dispatch_ticket(
@@ -232,16 +232,3 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
         len(row.suggestions),
     )
     return row
-
-
-def route_new_ticket(ticket: Ticket) -> RoutingDecision | None:
-    """What intake calls after `do_receive_appeal` created a ticket: route it, never failing intake.
-
-    The ticket is already stored; should routing fail (a model folder gone, a bad boundary), it
-    stays new, in the dispatcher's queue, and the error is logged.
-    """
-    try:
-        return do_route_ticket(ticket)
-    except Exception:
-        logger.exception("routing ticket %s failed; it waits in the dispatch queue", ticket.number)
-        return None

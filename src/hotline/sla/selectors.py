@@ -8,7 +8,7 @@ from the next action on, in every process, without a cache server.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,9 +21,18 @@ from hotline.sla.deadlines import Deadlines, assignment_deadlines, callback_due
 from hotline.sla.models import CalendarOverride, CalendarYear, DeadlinePolicy
 from hotline.sla.policies import Facts, Policy, Terms, default_terms, resolve
 from hotline.taxonomy.models import Category
-from hotline.tickets.models import Ticket
 
 _cache: dict[str, tuple[Any, Any]] = {}
+
+
+class TicketFacts(Protocol):
+    """What the deadline rules read of a ticket (a `tickets.Ticket`; the clock sits below tickets
+    and does not import them)."""
+
+    kind: str
+    urgency: str
+    category_id: int | None
+    is_complex: bool
 
 
 def _stamp(*models: type[Model]) -> tuple[Any, ...]:
@@ -86,7 +95,7 @@ def calendar_for(department: Department | int | None = None) -> Calendar:
     )
 
 
-def terms_for(ticket: Ticket, department: Department | None) -> Terms:
+def terms_for(ticket: TicketFacts, department: Department | None) -> Terms:
     """The deadline terms of `ticket` handled by `department` (None: the ticket as a whole)."""
     policies = _policies()
     named = any(p.category_id is not None for p in policies)
@@ -100,14 +109,14 @@ def terms_for(ticket: Ticket, department: Department | None) -> Terms:
     return resolve(policies, facts, defaults)
 
 
-def deadlines_for(ticket: Ticket, department: Department, start: datetime) -> tuple[Deadlines, Terms]:
+def deadlines_for(ticket: TicketFacts, department: Department, start: datetime) -> tuple[Deadlines, Terms]:
     """The deadlines of an assignment of `ticket` to `department` dispatched at `start`."""
     terms = terms_for(ticket, department)
     return assignment_deadlines(calendar_for(department), terms, start, is_complex=ticket.is_complex), terms
 
 
 def callback_due_for(
-    ticket: Ticket, department: Department | None, replied_at: datetime
+    ticket: TicketFacts, department: Department | None, replied_at: datetime
 ) -> Reckoned[datetime]:
     """When the callback (回访) of a reply is due: counted in the city's calendar (the hotline calls)."""
     return callback_due(calendar_for(None), terms_for(ticket, department), replied_at)

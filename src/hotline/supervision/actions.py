@@ -8,11 +8,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
 from hotline.core import clock
 from hotline.core.enums import (
     ESCALATION_LADDER,
@@ -24,14 +24,12 @@ from hotline.core.enums import (
     SupervisionKind,
     SupervisionReason,
 )
-from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput, NotFound
+from hotline.core.errors import ActionNotAllowed, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.notifications.actions import Draft, store_notifications
 from hotline.supervision.models import Supervision
-from hotline.tickets.models import Assignment, Ticket, TicketEvent
-
-# Who may open and close supervisions by hand.
-SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+from hotline.tickets import events
+from hotline.tickets.models import Assignment, Ticket
 
 # Assignments that still owe work; a returned one waits for dispatch, not for its department.
 WORKING_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
@@ -39,28 +37,6 @@ WORKING_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
 PUBLIC_KINDS = frozenset({SupervisionKind.LISTING, SupervisionKind.ELEVATION})
 
 MAX_REASON = 10_000
-
-
-def require_supervisor(actor: User) -> None:
-    if not actor.is_active:
-        raise Forbidden("该账号已停用")
-    if actor.role not in SUPERVISION_ROLES:
-        raise Forbidden(f"角色“{actor.get_role_display()}”不能督办")
-
-
-def record_event(
-    ticket: Ticket, actor: User | None, action: str, details: dict[str, Any], *, at: datetime
-) -> TicketEvent:
-    """A timeline line that leaves the ticket's status as it is."""
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        action=action,
-        actor=actor,
-        at=at,
-        from_status=ticket.status,
-        to_status=ticket.status,
-        details=details,
-    )
 
 
 @dataclass(frozen=True)
@@ -163,7 +139,7 @@ def do_open_supervision(
     It is addressed to the unit of the given assignment, by default the lead's; an elevation is
     addressed to the level above that unit.
     """
-    require_supervisor(actor)
+    require_role(actor, "supervise")
     if kind not in SupervisionKind.values:
         raise InvalidInput(f"kind: 应为 {', '.join(SupervisionKind.values)} 之一")
     reason = (reason or "").strip()
@@ -198,18 +174,15 @@ def do_open_supervision(
         is_public=kind in PUBLIC_KINDS,
         dedupe_key=f"manual:{ticket.pk}:{uuid.uuid4().hex}",
     )
-    record_event(
+    events.supervised(
         ticket,
         actor,
-        "supervise",
-        {
-            "supervision": supervision.pk,
-            "kind": kind,
-            "reason": SupervisionReason.MANUAL.value,
-            "text": reason,
-            "department": department.code if department else None,
-            "deadline": deadline.isoformat() if deadline else None,
-        },
+        supervision_id=supervision.pk,
+        kind=kind,
+        reason=SupervisionReason.MANUAL.value,
+        text=reason,
+        department_code=department.code if department else None,
+        deadline=deadline,
         at=now,
     )
     label = SupervisionKind(kind).label
@@ -234,7 +207,7 @@ def do_open_supervision(
 @transaction.atomic
 def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str = "") -> Supervision:
     """Close an open supervision (督办销号); its unit is told."""
-    require_supervisor(actor)
+    require_role(actor, "resolve_supervision")
     found = Supervision.objects.select_for_update().filter(pk=supervision.pk).first()
     if found is None:
         raise NotFound(f"督办 {supervision.pk} 不存在")
@@ -250,11 +223,12 @@ def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str =
     supervision.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
     ticket = supervision.ticket
     note = supervision.resolution_note
-    record_event(
+    events.supervision_resolved(
         ticket,
         actor,
-        "resolve_supervision",
-        {"supervision": supervision.pk, "kind": supervision.kind, "note": supervision.resolution_note},
+        supervision_id=supervision.pk,
+        kind=supervision.kind,
+        note=supervision.resolution_note,
         at=now,
     )
     if supervision.department_id is not None:

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import JSONObject, Lower, Replace, Trim
+from django.db.models.functions import Lower, Replace, Trim
 
 from hotline.core import clock
 from hotline.core.enums import (
@@ -41,10 +41,12 @@ from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
     DeliveryState,
+    EventType,
     NotificationReason,
     SupervisionKind,
     SupervisionReason,
 )
+from hotline.core.sql import Absent, EpochInt, ShareReached, insert_rows, insert_select, text
 from hotline.notifications.actions import Draft, enqueue_pending_delivery, store_notifications
 from hotline.notifications.backends import configured_backends
 from hotline.notifications.models import Notification
@@ -53,7 +55,7 @@ from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
 from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
 from hotline.supervision.models import Supervision, SweepState
-from hotline.supervision.sql import Absent, EpochInt, ShareReached, insert_rows, insert_select, text
+from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 logger = logging.getLogger("hotline.supervision")
@@ -155,10 +157,6 @@ def overdue_bound(now: datetime, workdays: int, calendar: Calendar | None = None
         day -= timedelta(days=1)
     # Every deadline on `day` or earlier has `workdays` working days after it up to today.
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=local.tzinfo)
-
-
-def _city_midnight(moment: datetime) -> datetime:
-    return clock.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -461,25 +459,7 @@ class _Sweep:
     def follow_up(self, reason: str, kind: str) -> None:
         """Timeline events and notifications for the supervisions this run opened for one rule."""
         opened = self.opened(reason, kind)
-        events = insert_select(
-            TicketEvent,
-            opened,
-            {
-                "ticket": F("ticket_id"),
-                "action": "supervise",
-                "actor": None,
-                "at": self.now,
-                "from_status": F("ticket__status"),
-                "to_status": F("ticket__status"),
-                "details": JSONObject(
-                    supervision=F("pk"),
-                    kind=F("kind"),
-                    reason=F("reason"),
-                    department=F("department_id"),
-                    by=Value("sweep"),
-                ),
-            },
-        )
+        events = ticket_events.supervised_by_sweep(opened, at=self.now)
         self.report.add("events", events)
         for audience in audience_rules(kind, reason):
             rows = opened
@@ -610,10 +590,12 @@ class _Sweep:
     def returned(self) -> None:
         """A ticket returned RETURNS_FOR_ORDER times: one order on it."""
         since = self.now - timedelta(days=self.rules.returns_lookback_days)
-        recent = TicketEvent.objects.filter(action="return", at__gte=since).values("ticket_id")
+        recent = TicketEvent.objects.filter(ticket_events.of_type(EventType.RETURN), at__gte=since).values(
+            "ticket_id"
+        )
         already = Supervision.objects.filter(ticket=OuterRef("ticket_id"), reason=SupervisionReason.RETURNED)
         rows = (
-            TicketEvent.objects.filter(action="return", ticket_id__in=recent)
+            TicketEvent.objects.filter(ticket_events.of_type(EventType.RETURN), ticket_id__in=recent)
             .exclude(ticket__status__in=list(TERMINAL_STATUSES))
             .values("ticket_id")
             .annotate(n=Count("pk"))

@@ -21,11 +21,13 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import NotFound
 from hotline.core.phone import mask_phone
+from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
+from hotline.sla import actions as sla_actions
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.taxonomy.models import Category
-from hotline.tickets import actions, selectors
+from hotline.tickets import actions, selectors, transitions
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
 from hotline.tickets.schemas import (
     AcceptIn,
@@ -75,7 +77,7 @@ ERRORS: dict[int, type[ErrorOut]] = {
     422: ErrorOut,
 }
 
-ACTION_NAMES: tuple[str, ...] = tuple(actions.ALLOWED_FROM)
+ACTION_NAMES: tuple[str, ...] = tuple(transitions.ALLOWED_FROM)
 
 
 # --- building the responses ----------------------------------------------------------------------
@@ -151,7 +153,7 @@ def _with_relations(
 def _allowed_actions(user: User, ticket: Ticket) -> list[str]:
     return [
         name
-        for name, states in actions.ALLOWED_FROM.items()
+        for name, states in transitions.ALLOWED_FROM.items()
         if ticket.status in states and user.role in ACTION_ROLES[name]
     ]
 
@@ -441,14 +443,18 @@ def answer(request: HttpRequest, ticket_id: Id, payload: AnswerIn) -> TicketDeta
 @_action_route("reply", "The lead department answers the citizen (答复)")
 def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> TicketDetail:
     return _act(
-        request, ticket_id, lambda t, u: actions.do_reply_ticket(t, u, **payload.model_dump(mode="json"))
+        request,
+        ticket_id,
+        lambda t, u: feedback_actions.do_reply_ticket(t, u, **payload.model_dump(mode="json")),
     )
 
 
 @_action_route("answer_on_spot", "The operator answers a consultation directly (直接答复)")
 def answer_on_spot(request: HttpRequest, ticket_id: Id, payload: AnswerOnSpotIn) -> TicketDetail:
     return _act(
-        request, ticket_id, lambda t, u: actions.do_answer_on_spot(t, u, **payload.model_dump(mode="json"))
+        request,
+        ticket_id,
+        lambda t, u: feedback_actions.do_answer_on_spot(t, u, **payload.model_dump(mode="json")),
     )
 
 
@@ -473,7 +479,9 @@ def confirm_invalidation(request: HttpRequest, ticket_id: Id, payload: ConfirmIn
 @_action_route("callback", "Record the satisfaction callback (回访)")
 def callback(request: HttpRequest, ticket_id: Id, payload: CallbackIn) -> TicketDetail:
     return _act(
-        request, ticket_id, lambda t, u: actions.do_record_callback(t, u, **payload.model_dump(mode="json"))
+        request,
+        ticket_id,
+        lambda t, u: feedback_actions.do_record_callback(t, u, **payload.model_dump(mode="json")),
     )
 
 
@@ -481,7 +489,7 @@ def callback(request: HttpRequest, ticket_id: Id, payload: CallbackIn) -> Ticket
 def close(request: HttpRequest, ticket_id: Id, payload: CloseIn | None = None) -> TicketDetail:
     """The body may be left out."""
     fields = (payload or CloseIn()).model_dump(mode="json")
-    return _act(request, ticket_id, lambda t, u: actions.do_close_ticket(t, u, **fields))
+    return _act(request, ticket_id, lambda t, u: feedback_actions.do_close_ticket(t, u, **fields))
 
 
 @_action_route("merge", "Merge a duplicate into another ticket (合并)")
@@ -496,7 +504,7 @@ def suspend(request: HttpRequest, ticket_id: Id, payload: SuspendIn) -> TicketDe
     return _act(
         request,
         ticket_id,
-        lambda t, u: actions.do_suspend_assignment(t, u, **payload.model_dump(mode="json")),
+        lambda t, u: sla_actions.do_suspend_assignment(t, u, **payload.model_dump(mode="json")),
     )
 
 
@@ -504,19 +512,23 @@ def suspend(request: HttpRequest, ticket_id: Id, payload: SuspendIn) -> TicketDe
 def resume(request: HttpRequest, ticket_id: Id, payload: ResumeIn | None = None) -> TicketDetail:
     """The body may be left out when only one assignment is suspended."""
     fields = (payload or ResumeIn()).model_dump(mode="json")
-    return _act(request, ticket_id, lambda t, u: actions.do_resume_assignment(t, u, **fields))
+    return _act(request, ticket_id, lambda t, u: sla_actions.do_resume_assignment(t, u, **fields))
 
 
 @_action_route("request_extension", "A department asks for a later handling deadline (延期申请)")
 def request_extension(request: HttpRequest, ticket_id: Id, payload: RequestExtensionIn) -> TicketDetail:
     # Python mode: the action takes the deadline as an aware datetime.
-    return _act(request, ticket_id, lambda t, u: actions.do_request_extension(t, u, **payload.model_dump()))
+    return _act(
+        request, ticket_id, lambda t, u: sla_actions.do_request_extension(t, u, **payload.model_dump())
+    )
 
 
 @_action_route("review_extension", "Dispatch or a supervisor approves or refuses an extension (延期审批)")
 def review_extension(request: HttpRequest, ticket_id: Id, payload: ReviewExtensionIn) -> TicketDetail:
     return _act(
-        request, ticket_id, lambda t, u: actions.do_review_extension(t, u, **payload.model_dump(mode="json"))
+        request,
+        ticket_id,
+        lambda t, u: sla_actions.do_review_extension(t, u, **payload.model_dump(mode="json")),
     )
 
 

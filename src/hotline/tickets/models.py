@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
+    EventType,
     Kind,
     TicketStatus,
     Urgency,
@@ -136,7 +137,8 @@ class TicketEvent(models.Model):
     """One line of a ticket's timeline: who did what, when, from which status to which."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("动作"), max_length=32)
+    # One of the vocabulary in core.enums.EventType, written by tickets.events only.
+    action = models.CharField(_("动作"), max_length=32, choices=EventType.choices)
     actor = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -273,12 +273,6 @@ class CategoryRef(Schema):
     path: str
 
 
-class UserRef(Schema):
-    id: int
-    username: str
-    name: str
-
-
 class TicketRef(Schema):
     id: int
     number: str

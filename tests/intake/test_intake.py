@@ -12,9 +12,9 @@ from django.db import connection
 from hotline.accounts.models import User
 from hotline.core.enums import Channel, Kind, TicketStatus
 from hotline.core.errors import InvalidInput
+from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal
-from hotline.tickets import actions
-from hotline.tickets.actions import AppealData, do_receive_appeal
+from hotline.intake import actions
 from hotline.tickets.models import DailySequence, Ticket, TicketEvent
 from tests.tickets.conftest import FrozenClock, new_category, new_department
 
@@ -162,8 +162,8 @@ def test_a_contact_delivered_twice_at_once_still_makes_one_ticket(staff: dict[st
     """The other delivery commits between our look-up and our insert: the unique constraint decides."""
     first, _ = do_receive_appeal(CALL, staff["operator"])
     before = counts()
-    stored = actions._existing_appeal_ticket(CALL.channel, "CALL-0001")
-    with mock.patch.object(actions, "_existing_appeal_ticket", side_effect=[None, stored]):
+    stored = actions.existing_ticket(CALL.channel, "CALL-0001")
+    with mock.patch.object(actions, "existing_ticket", side_effect=[None, stored]):
         again, created = do_receive_appeal(CALL, staff["operator"])
     assert (again.pk, created) == (first.pk, False)
     assert counts() == before

@@ -1,4 +1,4 @@
-"""Set-based writing for the sweep: INSERT ... SELECT built from ORM querysets, on PostgreSQL and SQLite.
+"""Set-based writing: INSERT ... SELECT built from ORM querysets, on PostgreSQL and SQLite.
 
 `bulk_create(ignore_conflicts=True)` sends `INSERT ... ON CONFLICT DO NOTHING` too, but every row
 first becomes a model instance and a set of parameters in Python; at the sweep's first pass over a

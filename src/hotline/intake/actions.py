@@ -1,0 +1,130 @@
+"""Intake (受理): one contact from any channel becomes an appeal on a new ticket.
+
+After the transaction that stored it commits, the new ticket is handed to the router that
+settings name (`tickets.router`); intake does not know what routing does.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
+from hotline.core import clock
+from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
+from hotline.core.errors import InvalidInput
+from hotline.intake.models import Appeal
+from hotline.tickets import events
+from hotline.tickets.models import DailySequence, Ticket
+from hotline.tickets.router import route_after_commit
+from hotline.tickets.transitions import active_category, active_department, require_text
+
+# Channel clocks drift a little; a contact stamped well after now is a wrong clock or a wrong field.
+RECEIVED_AT_SKEW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class AppealData:
+    """What a channel delivers for one contact."""
+
+    channel: str
+    title: str
+    content: str
+    received_at: datetime | None = None
+    external_id: str | None = None
+    citizen_name: str = ""
+    citizen_phone: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    kind: str = Kind.COMPLAINT
+    urgency: str = Urgency.NORMAL
+    category_id: int | None = None
+    area_id: int | None = None
+
+
+def _check(data: AppealData) -> None:
+    if data.channel not in Channel.values:
+        raise InvalidInput(_("channel: 未知渠道 %(value)r") % {"value": data.channel})
+    if data.kind not in Kind.values:
+        raise InvalidInput(_("kind: 未知诉求类型 %(value)r") % {"value": data.kind})
+    if data.urgency not in Urgency.values:
+        raise InvalidInput(_("urgency: 未知紧急程度 %(value)r") % {"value": data.urgency})
+
+
+def _next_number(at: datetime) -> str:
+    day = clock.localtime(at).date()
+    return f"{day:%Y%m%d}-{DailySequence.take(day):06d}"
+
+
+def existing_ticket(channel: str, external_id: str) -> Ticket | None:
+    """The ticket of the appeal this channel already delivered under this id."""
+    appeal = Appeal.objects.filter(channel=channel, external_id=external_id).select_related("ticket").first()
+    return appeal.ticket if appeal else None
+
+
+def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = True) -> tuple[Ticket, bool]:
+    """Take one contact in; returns (ticket, created). A repeated (channel, external_id) creates nothing.
+
+    `route`: hand the new ticket to the router once it is stored (the demo replays routing itself,
+    at the moment it happened).
+    """
+    if actor is not None:
+        require_role(actor, "receive")
+    _check(data)
+    title = require_text(data.title, "title")
+    content = require_text(data.content, "content")
+    if data.received_at is not None and data.received_at.utcoffset() is None:
+        # A naive time would be read in the server's zone without a word; the channel must say which.
+        raise InvalidInput(_("received_at: 须带时区"))
+    now = clock.now()
+    if data.received_at is not None and data.received_at > now + RECEIVED_AT_SKEW:
+        raise InvalidInput(
+            _("received_at: %(at)s 晚于当前时间")
+            % {"at": f"{clock.localtime(data.received_at):%Y-%m-%d %H:%M}"}
+        )
+    external_id = (data.external_id or "").strip() or None
+    if external_id and (existing := existing_ticket(data.channel, external_id)):
+        return existing, False
+    category = active_category(data.category_id) if data.category_id is not None else None
+    area = active_department(data.area_id, "area_id") if data.area_id is not None else None
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                number=_next_number(now),
+                kind=data.kind,
+                urgency=data.urgency,
+                category=category,
+                area=area,
+                title=title,
+                content=content,
+                address=data.address.strip(),
+                status=TicketStatus.NEW,
+                created_at=now,
+                updated_at=now,
+            )
+            Appeal.objects.create(
+                ticket=ticket,
+                channel=data.channel,
+                external_id=external_id,
+                citizen_name=data.citizen_name.strip(),
+                citizen_phone=data.citizen_phone.strip(),
+                title=title,
+                content=content,
+                address=data.address.strip(),
+                latitude=data.latitude,
+                longitude=data.longitude,
+                received_at=data.received_at or now,
+                created_by=actor,
+            )
+            events.received(ticket, actor, channel=data.channel, external_id=external_id, at=now)
+            if route:
+                route_after_commit(ticket)
+    except IntegrityError:
+        # The same contact arrived twice at the same moment; the other request made the ticket.
+        if external_id and (existing := existing_ticket(data.channel, external_id)):
+            return existing, False
+        raise
+    return ticket, True

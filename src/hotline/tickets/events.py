@@ -1,0 +1,426 @@
+"""The timeline's one vocabulary: a function per event type (`core.enums.EventType`), the only
+code that writes `TicketEvent` rows.
+
+Events of the state machine (`_moved`) put the ticket in its new status, possibly the one it is in,
+and save it; side events (`_noted`: routing, supervision) leave the ticket as it is. What each event
+stores in `details` is fixed here, so that the timeline, the audit, the label collection of
+routing and the supervision rules read one shape per type.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import JSONObject
+
+from hotline.accounts.models import User
+from hotline.core.enums import EventType, TicketStatus
+from hotline.core.sql import insert_select
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.transitions import move
+
+E = EventType
+
+
+def _moved(
+    ticket: Ticket,
+    type_: EventType,
+    actor: User | None,
+    to_status: str,
+    details: dict[str, Any],
+    at: datetime,
+) -> TicketEvent:
+    from_status = move(ticket, to_status, at)
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        action=type_,
+        actor=actor,
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        details=details,
+    )
+
+
+def _noted(
+    ticket: Ticket, type_: EventType, actor: User | None, details: dict[str, Any], at: datetime
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        action=type_,
+        actor=actor,
+        at=at,
+        from_status=ticket.status,
+        to_status=ticket.status,
+        details=details,
+    )
+
+
+def deadline_details(assignment: Assignment) -> dict[str, Any]:
+    """The deadlines of a new or restarted assignment as the timeline shows them."""
+    details: dict[str, Any] = {"due_at": assignment.due_at.isoformat()}
+    if assignment.deadline_assumed:
+        details["deadline_assumed"] = True
+    return details
+
+
+def _assignment(assignment: Assignment) -> dict[str, Any]:
+    return {"assignment": assignment.pk, "department": assignment.department.code}
+
+
+# --- intake and routing --------------------------------------------------------------------------
+
+
+def received(
+    ticket: Ticket, actor: User | None, *, channel: str, external_id: str | None, at: datetime
+) -> TicketEvent:
+    """The first line of every timeline; the ticket was created in `new`."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        action=E.RECEIVE,
+        actor=actor,
+        at=at,
+        from_status="",
+        to_status=TicketStatus.NEW,
+        details={"channel": channel, "external_id": external_id},
+    )
+
+
+def routed(
+    ticket: Ticket, actor: User, *, changes: dict[str, Any], decision_id: int, at: datetime
+) -> TicketEvent:
+    """Routing filled in the area or marked the ticket urgent (an automatic dispatch is its own event)."""
+    return _noted(ticket, E.ROUTE, actor, {**changes, "decision": decision_id}, at)
+
+
+def routing_failed(ticket: Ticket, *, error: str, router: str, at: datetime) -> TicketEvent:
+    """Routing after intake raised; the ticket waits for a dispatcher."""
+    return _noted(ticket, E.ROUTE_FAILED, None, {"error": error[:2000], "router": router}, at)
+
+
+# --- dispatch and handling -----------------------------------------------------------------------
+
+
+def dispatched(
+    ticket: Ticket,
+    actor: User,
+    *,
+    lead: Assignment,
+    co: Iterable[Assignment],
+    note: str,
+    at: datetime,
+) -> TicketEvent:
+    details = {
+        "lead": lead.department.code,
+        "co": [a.department.code for a in co],
+        # As dispatched: a later review may move the ticket to another category.
+        "category": ticket.category_id,
+        **deadline_details(lead),
+        "note": note,
+    }
+    return _moved(ticket, E.DISPATCH, actor, TicketStatus.DISPATCHED, details, at)
+
+
+def accepted(
+    ticket: Ticket, actor: User, assignment: Assignment, *, to_status: str, at: datetime
+) -> TicketEvent:
+    return _moved(ticket, E.ACCEPT, actor, to_status, _assignment(assignment), at)
+
+
+def returned(
+    ticket: Ticket,
+    actor: User,
+    assignment: Assignment,
+    *,
+    reason: str,
+    previous: str,
+    to_status: str,
+    at: datetime,
+) -> TicketEvent:
+    """`previous` and the ticket's status before are kept: a rejected return restores both."""
+    details = {
+        **_assignment(assignment),
+        "reason": reason,
+        "previous": previous,
+        "ticket_previous": ticket.status,
+    }
+    return _moved(ticket, E.RETURN, actor, to_status, details, at)
+
+
+def last_return(ticket: Ticket, assignment: Assignment) -> TicketEvent | None:
+    return (
+        TicketEvent.objects.filter(ticket=ticket, action=E.RETURN, details__assignment=assignment.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def return_reviewed(
+    ticket: Ticket,
+    actor: User,
+    assignment: Assignment,
+    *,
+    uphold: bool,
+    note: str,
+    to_status: str,
+    at: datetime,
+    category: tuple[int | None, int] | None = None,
+    time_lost: dict[str, Any] | None = None,
+    lead: Assignment | None = None,
+    co: Iterable[Assignment] | None = None,
+) -> TicketEvent:
+    """A return decided; upheld, with the time lost, a corrected category and the new assignments."""
+    details: dict[str, Any] = {**_assignment(assignment), "uphold": uphold, "note": note}
+    if category is not None:
+        details["category"] = {"from": category[0], "to": category[1]}
+    if time_lost is not None:
+        details["time_lost"] = time_lost
+    if lead is not None:
+        details |= {"lead": lead.department.code}
+    if co is not None:
+        details["co"] = [a.department.code for a in co]
+    if lead is not None:
+        details |= deadline_details(lead)
+    return _moved(ticket, E.REVIEW_RETURN, actor, to_status, details, at)
+
+
+def co_answered(ticket: Ticket, actor: User, assignment: Assignment, *, at: datetime) -> TicketEvent:
+    return _moved(ticket, E.ANSWER, actor, ticket.status, _assignment(assignment), at)
+
+
+# --- invalid appeals and merging -----------------------------------------------------------------
+
+
+def invalidation_requested(
+    ticket: Ticket, actor: User, *, request_id: int, reason: str, at: datetime
+) -> TicketEvent:
+    details = {"request": request_id, "reason": reason}
+    return _moved(ticket, E.REQUEST_INVALIDATION, actor, ticket.status, details, at)
+
+
+def invalidation_decided(
+    ticket: Ticket,
+    actor: User,
+    *,
+    request_id: int,
+    confirmed: bool,
+    reason: str,
+    note: str,
+    withdrawn: int | None,
+    at: datetime,
+) -> TicketEvent:
+    details: dict[str, Any] = {"request": request_id, "confirmed": confirmed, "reason": reason, "note": note}
+    if withdrawn is not None:
+        details["withdrawn_assignments"] = withdrawn
+    to_status = TicketStatus.INVALID if confirmed else ticket.status
+    return _moved(ticket, E.CONFIRM_INVALIDATION, actor, to_status, details, at)
+
+
+def merged(
+    ticket: Ticket, actor: User, *, into: Ticket, withdrawn: int, note: str, at: datetime
+) -> TicketEvent:
+    details = {"into": into.pk, "into_number": into.number, "withdrawn_assignments": withdrawn, "note": note}
+    return _moved(ticket, E.MERGE, actor, TicketStatus.MERGED, details, at)
+
+
+# --- the clock -----------------------------------------------------------------------------------
+
+
+def suspended(
+    ticket: Ticket,
+    actor: User,
+    assignment: Assignment,
+    *,
+    suspension_id: int,
+    reason: str,
+    note: str,
+    at: datetime,
+) -> TicketEvent:
+    details = {"suspension": suspension_id, **_assignment(assignment), "reason": reason, "note": note}
+    return _moved(ticket, E.SUSPEND, actor, ticket.status, details, at)
+
+
+def resumed(
+    ticket: Ticket,
+    actor: User,
+    assignment: Assignment,
+    *,
+    suspension_id: int | None,
+    paused_seconds: int,
+    previous_due_at: datetime,
+    note: str,
+    at: datetime,
+) -> TicketEvent:
+    details = {
+        "suspension": suspension_id,
+        **_assignment(assignment),
+        "paused_seconds": paused_seconds,
+        "previous_due_at": previous_due_at.isoformat(),
+        **deadline_details(assignment),
+        "note": note,
+    }
+    return _moved(ticket, E.RESUME, actor, ticket.status, details, at)
+
+
+def extension_requested(
+    ticket: Ticket,
+    actor: User,
+    assignment: Assignment,
+    *,
+    extension_id: int,
+    reason: str,
+    requested_due_at: datetime,
+    at: datetime,
+) -> TicketEvent:
+    details = {
+        "extension": extension_id,
+        **_assignment(assignment),
+        "reason": reason,
+        "due_at": assignment.due_at.isoformat(),
+        "requested_due_at": requested_due_at.isoformat(),
+    }
+    return _moved(ticket, E.REQUEST_EXTENSION, actor, ticket.status, details, at)
+
+
+def extension_reviewed(
+    ticket: Ticket,
+    actor: User,
+    assignment: Assignment,
+    *,
+    extension_id: int,
+    approved: bool,
+    note: str,
+    previous_due_at: datetime | None,
+    at: datetime,
+) -> TicketEvent:
+    """`previous_due_at` only when approved: the handling deadline moved from there to `due_at`."""
+    details: dict[str, Any] = {
+        "extension": extension_id,
+        **_assignment(assignment),
+        "approved": approved,
+        "note": note,
+    }
+    if previous_due_at is not None:
+        details |= {"due_at": assignment.due_at.isoformat(), "previous_due_at": previous_due_at.isoformat()}
+    return _moved(ticket, E.REVIEW_EXTENSION, actor, ticket.status, details, at)
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def replied(
+    ticket: Ticket,
+    actor: User,
+    *,
+    reply_id: int,
+    department_code: str,
+    callback_due: tuple[datetime, bool],
+    at: datetime,
+) -> TicketEvent:
+    """`callback_due`: when the callback is due, and whether that was computed with an assumed calendar."""
+    due, assumed = callback_due
+    details: dict[str, Any] = {
+        "reply": reply_id,
+        "department": department_code,
+        "callback_due_at": due.isoformat(),
+    }
+    if assumed:
+        details["deadline_assumed"] = True
+    return _moved(ticket, E.REPLY, actor, TicketStatus.REPLIED, details, at)
+
+
+def answered_on_spot(ticket: Ticket, actor: User, *, reply_id: int, at: datetime) -> TicketEvent:
+    return _moved(ticket, E.ANSWER_ON_SPOT, actor, TicketStatus.ANSWERED, {"reply": reply_id}, at)
+
+
+def called_back(
+    ticket: Ticket,
+    actor: User,
+    *,
+    callback_id: int,
+    resolution: str,
+    satisfaction: str,
+    to_status: str,
+    reopened_to: Assignment | None,
+    at: datetime,
+) -> TicketEvent:
+    """`reopened_to`: the lead assignment that handles the ticket again (重办), with its new deadline."""
+    details: dict[str, Any] = {
+        "callback": callback_id,
+        "resolution": resolution,
+        "satisfaction": satisfaction,
+    }
+    if reopened_to is not None:
+        details |= {"department": reopened_to.department.code, **deadline_details(reopened_to)}
+    return _moved(ticket, E.CALLBACK, actor, to_status, details, at)
+
+
+def closed(ticket: Ticket, actor: User, *, callback_id: int, note: str, at: datetime) -> TicketEvent:
+    return _moved(ticket, E.CLOSE, actor, TicketStatus.CLOSED, {"callback": callback_id, "note": note}, at)
+
+
+# --- supervision ---------------------------------------------------------------------------------
+
+
+def supervised(
+    ticket: Ticket,
+    actor: User,
+    *,
+    supervision_id: int,
+    kind: str,
+    reason: str,
+    text: str,
+    department_code: str | None,
+    deadline: datetime | None,
+    at: datetime,
+) -> TicketEvent:
+    details = {
+        "supervision": supervision_id,
+        "kind": kind,
+        "reason": reason,
+        "text": text,
+        "department": department_code,
+        "deadline": deadline.isoformat() if deadline else None,
+    }
+    return _noted(ticket, E.SUPERVISE, actor, details, at)
+
+
+def supervised_by_sweep(supervisions: QuerySet[Any], *, at: datetime) -> int:
+    """One `supervise` event per supervision in `supervisions` (rows of `supervision.Supervision`
+    that the sweep opened), written in one INSERT ... SELECT; returns how many. The department is
+    named by its code, as in a supervision opened by hand."""
+    return insert_select(
+        TicketEvent,
+        supervisions,
+        {
+            "ticket": F("ticket_id"),
+            "action": Value(E.SUPERVISE.value),
+            "actor": None,
+            "at": at,
+            "from_status": F("ticket__status"),
+            "to_status": F("ticket__status"),
+            "details": JSONObject(
+                supervision=F("pk"),
+                kind=F("kind"),
+                reason=F("reason"),
+                department=F("department__code"),
+                by=Value("sweep"),
+            ),
+        },
+    )
+
+
+def supervision_resolved(
+    ticket: Ticket, actor: User, *, supervision_id: int, kind: str, note: str, at: datetime
+) -> TicketEvent:
+    details = {"supervision": supervision_id, "kind": kind, "note": note}
+    return _noted(ticket, E.RESOLVE_SUPERVISION, actor, details, at)
+
+
+# --- reading the timeline ------------------------------------------------------------------------
+
+
+def of_type(*types: EventType) -> Q:
+    """A filter on `TicketEvent` for events of these types."""
+    return Q(action__in=[t.value for t in types])

@@ -1,0 +1,170 @@
+"""The state machine's kernel: which action may start from which state, and the preamble every
+action shares (`transition`: one transaction, the actor's role, the ticket's row lock, the state).
+
+The actions themselves live with the stage of the loop they belong to (`intake.actions`,
+`tickets.actions`, `sla.actions`, `feedback.actions`); each is a function decorated with
+`@transition(name)` that writes exactly one timeline event through `tickets.events`.
+"""
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Concatenate
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import department_scope, require_role
+from hotline.core.enums import AssignmentRole, TicketStatus
+from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
+from hotline.directory.models import Department
+from hotline.taxonomy.models import Category
+from hotline.tickets.models import Assignment, InvalidationRequest, Ticket
+
+S = TicketStatus
+
+# Where each action may start from. The API, the pages and the tests read this table too. A
+# reopened ticket goes back to its lead only (its co-handlers have answered and stay answered), so
+# there is nothing to sign for, no co-handler answer and no co-handler return to review in
+# `reopened`; a lead's return moves the ticket to `returned`.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "dispatch": frozenset({S.NEW}),
+    "accept": frozenset({S.DISPATCHED, S.ACCEPTED}),
+    "return": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    "review_return": frozenset({S.RETURNED, S.DISPATCHED, S.ACCEPTED}),
+    "answer": frozenset({S.DISPATCHED, S.ACCEPTED}),
+    "reply": frozenset({S.ACCEPTED, S.REOPENED}),
+    "answer_on_spot": frozenset({S.NEW}),
+    "request_invalidation": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
+    "confirm_invalidation": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
+    "callback": frozenset({S.REPLIED, S.ANSWERED}),
+    "close": frozenset({S.REPLIED, S.ANSWERED}),
+    "merge": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
+    "suspend": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    "resume": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    "request_extension": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    # A ticket waiting for the review of its lead's return is decided on after it is re-dispatched.
+    "review_extension": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+}
+
+
+def check_state(ticket: Ticket, action: str) -> None:
+    if ticket.status not in ALLOWED_FROM[action]:
+        raise ActionNotAllowed(
+            _("工单 %(number)s 当前状态为“%(status)s”，不能执行操作“%(action)s”")
+            % {"number": ticket.number, "status": ticket.get_status_display(), "action": action}
+        )
+
+
+def locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock, so two actions on one ticket run one after the other."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def transition[**P, R](
+    name: str, *, lock: bool = True
+) -> Callable[[Callable[Concatenate[Ticket, User, P], R]], Callable[Concatenate[Ticket, User, P], R]]:
+    """Make a function `(ticket, actor, **fields)` the action `name`: it runs in one transaction,
+    after the actor's role is checked (`accounts.permissions.ACTION_ROLES`), the ticket's row is
+    locked and re-read, and its state is checked against `ALLOWED_FROM[name]`. `lock=False` leaves
+    locking and the state check to an action that locks more than one row (merge)."""
+
+    def wrap(action: Callable[Concatenate[Ticket, User, P], R]) -> Callable[Concatenate[Ticket, User, P], R]:
+        @functools.wraps(action)
+        def run(ticket: Ticket, actor: User, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with transaction.atomic():
+                require_role(actor, name)
+                if lock:
+                    ticket = locked(ticket)
+                    check_state(ticket, name)
+                return action(ticket, actor, *args, **kwargs)
+
+        return run
+
+    return wrap
+
+
+def move(ticket: Ticket, to_status: str, at: datetime) -> str:
+    """Put the ticket in `to_status` (possibly the one it is in) at `at` and save it; returns the
+    status it came from. An invalidation request nobody can decide any more lapses."""
+    from_status = ticket.status
+    ticket.status = to_status
+    ticket.updated_at = at
+    if to_status == S.CLOSED:
+        ticket.closed_at = at
+    if to_status not in ALLOWED_FROM["confirm_invalidation"]:
+        pending_invalidations(ticket).update(lapsed_at=at)
+    ticket.save()
+    return from_status
+
+
+def pending_invalidations(ticket: Ticket) -> QuerySet[InvalidationRequest]:
+    return ticket.invalidation_requests.filter(confirmed__isnull=True, lapsed_at__isnull=True)
+
+
+# --- what the actions check ----------------------------------------------------------------------
+
+
+def require_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(_("%(field)s: 不能为空") % {"field": field})
+    return value
+
+
+def active_category(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id, is_active=True).first()
+    if category is None:
+        raise InvalidInput(_("category_id: 分类 %(id)s 不存在") % {"id": category_id})
+    return category
+
+
+def active_department(department_id: int, field: str) -> Department:
+    try:
+        return Department.objects.get(pk=department_id, is_active=True)
+    except Department.DoesNotExist:
+        raise InvalidInput(
+            _("%(field)s: 承办单位 %(id)s 不存在或已停用") % {"field": field, "id": department_id}
+        ) from None
+
+
+def actor_assignment(
+    ticket: Ticket,
+    actor: User,
+    assignment_id: int | None,
+    statuses: Iterable[str],
+    *,
+    paused: bool | None = None,
+) -> Assignment:
+    """The assignment a department user acts on: the given one, or the only one in their scope.
+    `paused` True/False: only suspended / running ones."""
+    scope = department_scope(actor)
+    candidates = ticket.assignments.filter(status__in=list(statuses)).select_related("department")
+    if paused is not None:
+        candidates = candidates.filter(paused_since__isnull=not paused)
+    if scope is not None:
+        candidates = candidates.filter(department_id__in=scope)
+    if assignment_id is not None:
+        candidates = candidates.filter(pk=assignment_id)
+    found = list(candidates.order_by("role", "pk"))  # "co" sorts before "lead"; prefer lead below
+    if not found:
+        if not ticket.assignments.filter(department_id__in=scope or set()).exists():
+            raise Forbidden(_("工单 %(number)s 不属于您的单位") % {"number": ticket.number})
+        named = ticket.assignments.filter(pk=assignment_id).first() if assignment_id is not None else None
+        if named is not None and scope is not None and named.department_id not in scope:
+            raise Forbidden(_("派单 %(id)s 不属于您的单位") % {"id": assignment_id})
+        raise ActionNotAllowed(_("工单 %(number)s 没有您单位可执行此操作的派单") % {"number": ticket.number})
+    leads = [a for a in found if a.role == AssignmentRole.LEAD]
+    if assignment_id is None and len(found) > 1 and len(leads) != 1:
+        raise InvalidInput(_("assignment_id: 您的单位在此工单上有多个派单，请指明 assignment_id"))
+    return leads[0] if assignment_id is None and leads else found[0]
+
+
+def not_suspended(assignment: Assignment) -> None:
+    if assignment.paused_since is not None:
+        raise ActionNotAllowed(
+            _("%(department)s的派单已挂起（计时已停止），请先恢复计时（resume）")
+            % {"department": assignment.department.name}
+        )
