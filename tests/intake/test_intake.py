@@ -12,9 +12,9 @@ from django.db import connection
 from hotline.accounts.models import User
 from hotline.core.enums import Channel, Kind, TicketStatus
 from hotline.core.errors import InvalidInput
+from hotline.intake import actions
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal
-from hotline.intake import actions
 from hotline.tickets.models import DailySequence, Ticket, TicketEvent
 from tests.tickets.conftest import FrozenClock, new_category, new_department
 
