@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hotline.routing",
     "hotline.web",
     "hotline.demo",
+    "hotline.worker",
 ]
 
 MIDDLEWARE = [

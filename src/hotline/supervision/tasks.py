@@ -4,6 +4,8 @@ from typing import Any
 
 from django.tasks import task
 
+from hotline.core.schedule import enqueue_if_due
+from hotline.supervision.models import SweepState
 from hotline.supervision.sweep import run_sweep
 
 
@@ -11,3 +13,9 @@ from hotline.supervision.sweep import run_sweep
 def sweep() -> dict[str, Any]:
     """One supervision sweep; idempotent, so a sweep enqueued twice does its work once."""
     return run_sweep().as_dict()
+
+
+def enqueue_sweep_if_due(interval: float) -> bool:
+    """Enqueue one sweep when none was enqueued in the last `interval` seconds (by any worker);
+    a sweep holding the state row means one is running right now."""
+    return enqueue_if_due(SweepState, sweep, interval)

@@ -27,20 +27,12 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from hotline.core.schedule import enqueue_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due
-from hotline.supervision.models import SweepState
-from hotline.supervision.tasks import sweep
+from hotline.supervision.tasks import enqueue_sweep_if_due
 
 DEFAULT_SWEEP_INTERVAL = 300
 
-logger = logging.getLogger("hotline.supervision")
-
-
-def enqueue_sweep_if_due(interval: float) -> bool:
-    """Enqueue one sweep when none was enqueued in the last `interval` seconds (by any worker);
-    a sweep holding the state row means one is running right now."""
-    return enqueue_if_due(SweepState, sweep, interval)
+logger = logging.getLogger("hotline.worker")
 
 
 class Command(BaseCommand):
