@@ -1,0 +1,158 @@
+"""The folder tree's layers (docs/adr/0007-layers.md): a module imports only from its own layer or
+the layers below it, and within a layer only from its own app. Every import counts, including
+those inside functions, which is where a cycle would otherwise hide."""
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import hotline
+
+SRC = Path(hotline.__file__).parent
+
+# Lowest first. A module belongs to the layer of the longest prefix that names it; the prefixes
+# below the app ("sla.actions") split an app whose parts sit at different heights.
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("kit", ("core",)),
+    ("people", ("accounts",)),
+    ("reference", ("taxonomy", "directory")),
+    ("clock", ("sla",)),
+    ("record", ("tickets", "intake.models", "feedback.models")),
+    ("loop", ("intake.actions", "tickets.actions", "sla.actions", "feedback.actions")),
+    ("routing", ("routing",)),
+    ("notifications", ("notifications",)),
+    ("supervision", ("supervision",)),
+    ("interface", ("web", "demo", "worker", "api", "urls", "settings", "cli", "wsgi", "")),
+]
+
+# Whatever an app's module is called, these parts face people and other systems: they may use
+# every layer (an admin page, an API endpoint, a command, the JSON a ticket is shown as).
+INTERFACE_PARTS = frozenset({"api", "admin", "schemas", "presenter", "management", "templatetags"})
+
+
+@dataclass(frozen=True)
+class Placed:
+    module: str  # without the leading "hotline."
+    layer: int
+    app: str
+
+
+def place(module: str) -> Placed:
+    """The layer of `module` (dotted, without "hotline.")."""
+    parts = module.split(".") if module else []
+    app = parts[0] if parts else ""
+    if INTERFACE_PARTS & set(parts[1:]):
+        return Placed(module, len(LAYERS) - 1, app)
+    best: tuple[int, int] | None = None  # (prefix length, layer)
+    for rank, (_name, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            p = prefix.split(".") if prefix else []
+            if parts[: len(p)] == p and (best is None or len(p) > best[0]):
+                best = (len(p), rank)
+    assert best is not None, module
+    return Placed(module, best[1], app)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_module(dotted: str) -> bool:
+    base = SRC.joinpath(*dotted.split(".")) if dotted else SRC
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
+def imports(source: str, package: str) -> set[str]:
+    """Every hotline module `source` imports (without "hotline."), wherever the import stands."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(["hotline", *[p for p in base if p], *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            # `from hotline.tickets import events` imports the module tickets.events.
+            names = [module] + [f"{module}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name == "hotline" or name.startswith("hotline."):
+                inner = name.removeprefix("hotline").removeprefix(".")
+                if _is_module(inner):
+                    found.add(inner)
+    return found
+
+
+def violations(module: str, targets: set[str]) -> list[str]:
+    here = place(module)
+    found = []
+    for target in sorted(targets):
+        there = place(target)
+        upward = there.layer > here.layer
+        sideways = there.layer == here.layer and there.app != here.app and here.layer != len(LAYERS) - 1
+        if upward or sideways:
+            found.append(
+                f"hotline.{module} ({LAYERS[here.layer][0]}) imports hotline.{target} "
+                f"({LAYERS[there.layer][0]}{', another app of the same layer' if sideways else ''})"
+            )
+    return found
+
+
+def _sources() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    found: list[str] = []
+    for path in _sources():
+        module = _module_name(path)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        found += violations(module, imports(path.read_text(encoding="utf-8"), package))
+    assert found == []
+
+
+def test_every_app_has_a_layer() -> None:
+    apps = {p.parent.name for p in SRC.glob("*/apps.py")}
+    named = {prefix.split(".")[0] for _name, prefixes in LAYERS for prefix in prefixes if prefix}
+    assert apps <= named
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "complaint"),
+    [
+        # The cycles this table was drawn to break: each would be reported.
+        ("intake.actions", "from hotline.routing.actions import do_route_ticket", "(routing)"),
+        ("sla.selectors", "from hotline.tickets.models import Ticket", "(record)"),
+        ("tickets.transitions", "def f():\n    from hotline.sla import actions", "(loop)"),
+        ("directory.models", "import hotline.routing.decision", "(routing)"),
+        ("routing.actions", "from hotline.supervision import actions", "(supervision)"),
+        ("tickets.actions", "from hotline.feedback.actions import do_reply_ticket", "same layer"),
+        ("tickets.events", "from hotline.tickets.api import router", "(interface)"),
+    ],
+)
+def test_the_check_reports_an_upward_import(module: str, source: str, complaint: str) -> None:
+    package = module.rpartition(".")[0]
+    found = violations(module, imports(source, package))
+    assert found and all(complaint in line for line in found), found
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("routing.actions", "from hotline.tickets.actions import do_dispatch_ticket"),
+        ("feedback.actions", "from hotline.sla.selectors import callback_due_for"),
+        ("tickets.api", "from hotline.feedback import actions"),
+        ("supervision.sweep", "from hotline.notifications.actions import Draft"),
+        ("worker.management.commands.worker", "from hotline.routing.tasks import enqueue_retrain_if_due"),
+    ],
+)
+def test_the_check_allows_a_downward_import(module: str, source: str) -> None:
+    assert violations(module, imports(source, module.rpartition(".")[0])) == []
