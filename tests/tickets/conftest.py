@@ -16,6 +16,7 @@ from hotline.feedback.models import Callback, Reply
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
+from tests.api.conftest import api_as  # noqa: F401  (the API tests' token client)
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, make_ticket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
