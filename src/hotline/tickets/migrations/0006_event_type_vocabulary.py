@@ -5,33 +5,27 @@ hand by code; the sweep's are mapped to the code."""
 from django.db import migrations, models
 
 
-def department_ids_to_codes(apps, schema_editor):
+def _rename_departments(apps, *, to_code: bool) -> None:
     TicketEvent = apps.get_model("tickets", "TicketEvent")
     Department = apps.get_model("directory", "Department")
-    codes = dict(Department.objects.values_list("pk", "code"))
+    pairs = Department.objects.values_list("pk", "code")
+    names = dict(pairs) if to_code else {code: pk for pk, code in pairs}
+    old = int if to_code else str
     changed = []
     for event in TicketEvent.objects.filter(action="supervise", details__by="sweep").iterator():
         department = event.details.get("department")
-        if isinstance(department, int):
-            event.details["department"] = codes.get(department)
+        if isinstance(department, old):
+            event.details["department"] = names.get(department)
             changed.append(event)
-        if len(changed) >= 1000:
-            TicketEvent.objects.bulk_update(changed, ["details"])
-            changed = []
-    TicketEvent.objects.bulk_update(changed, ["details"])
+    TicketEvent.objects.bulk_update(changed, ["details"], batch_size=1000)
+
+
+def department_ids_to_codes(apps, schema_editor):
+    _rename_departments(apps, to_code=True)
 
 
 def department_codes_to_ids(apps, schema_editor):
-    TicketEvent = apps.get_model("tickets", "TicketEvent")
-    Department = apps.get_model("directory", "Department")
-    ids = dict(Department.objects.values_list("code", "pk"))
-    changed = []
-    for event in TicketEvent.objects.filter(action="supervise", details__by="sweep").iterator():
-        department = event.details.get("department")
-        if isinstance(department, str):
-            event.details["department"] = ids.get(department)
-            changed.append(event)
-    TicketEvent.objects.bulk_update(changed, ["details"], batch_size=1000)
+    _rename_departments(apps, to_code=False)
 
 
 class Migration(migrations.Migration):
