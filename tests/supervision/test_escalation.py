@@ -142,7 +142,11 @@ def test_supervising_writes_the_timeline_but_leaves_the_status(build):
     assert event.from_status == event.to_status == TicketStatus.DISPATCHED
     assert event.actor is None
     assert event.details["kind"] == K.ORDER
-    assert event.details["supervision"] == Supervision.objects.get(ticket=ticket).pk
+    supervision = Supervision.objects.get(ticket=ticket)
+    assert event.details["supervision"] == supervision.pk
+    # The department by its code, as in a supervision opened by hand (one shape per event type).
+    assert event.details["department"] == supervision.department.code
+    assert event.details["by"] == "sweep"
 
 
 def test_a_holiday_does_not_count_as_working_days_overdue(build):
