@@ -20,9 +20,10 @@ from django.db import transaction
 
 from hotline.accounts.system import system_user
 from hotline.core import clock
-from hotline.core.enums import LabelSource
+from hotline.core.enums import EventType, LabelSource
 from hotline.routing.models import ModelTarget, RetrainState, RoutingDecision, TrainingLabel
 from hotline.routing.training_data import category_roots, ticket_text
+from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Ticket, TicketEvent
 
 
@@ -113,7 +114,9 @@ def collect_labels() -> int:
         state, _created = RetrainState.objects.select_for_update().get_or_create(pk=1)
         system = system_user()
         events = (
-            TicketEvent.objects.filter(pk__gt=state.last_event_id, action__in=["dispatch", "review_return"])
+            TicketEvent.objects.filter(
+                ticket_events.of_type(EventType.DISPATCH, EventType.REVIEW_RETURN), pk__gt=state.last_event_id
+            )
             .exclude(actor=system)
             .select_related("ticket", "actor")
             .order_by("pk")
@@ -124,7 +127,7 @@ def collect_labels() -> int:
         now = clock.now()
         for event in events.iterator(chunk_size=500):
             last = event.pk
-            read = _dispatch_labels if event.action == "dispatch" else _return_labels
+            read = _dispatch_labels if event.action == EventType.DISPATCH else _return_labels
             found = read(event, roots)
             text = ticket_text(event.ticket.title, event.ticket.content)
             rows += [

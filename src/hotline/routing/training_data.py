@@ -27,9 +27,10 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import QuerySet
 
-from hotline.core.enums import AssignmentRole, AssignmentStatus, RoutingMode, TicketStatus
+from hotline.core.enums import AssignmentRole, AssignmentStatus, EventType, RoutingMode, TicketStatus
 from hotline.routing.models import ModelTarget, RoutingDecision, TrainingLabel
 from hotline.taxonomy.models import Category
+from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 # The department model's label for "a department with too little history of its own": pooling
@@ -142,9 +143,9 @@ def kind_examples() -> list[Example]:
     A contact that came in without a person (a web form, an app, with no actor) carries the
     default kind, which says nothing; the system user never receives. Oldest first.
     """
-    chosen = TicketEvent.objects.filter(action="receive", actor__isnull=False).exclude(
-        actor__username=settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"]
-    )
+    chosen = TicketEvent.objects.filter(
+        ticket_events.of_type(EventType.RECEIVE), actor__isnull=False
+    ).exclude(actor__username=settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"])
     tickets = Ticket.objects.filter(status=TicketStatus.CLOSED, pk__in=chosen.values("ticket_id"))
     examples = []
     for pk, title, content, kind in tickets.order_by("created_at", "pk").values_list(
