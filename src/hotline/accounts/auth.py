@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -24,7 +25,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         token = token.strip()
         if not token:
-            raise AuthenticationError(message="API 令牌为空")
+            raise AuthenticationError(message=_("API 令牌为空"))
         api_token = (
             ApiToken.objects.select_related("user", "user__department")
             .filter(key_hash=hash_token(token))
@@ -33,7 +34,7 @@ class TokenAuth(HttpBearer):
         # A token that is presented but not valid is refused outright, rather than falling back to a
         # session that the same client may also hold: the caller asked to be this token.
         if api_token is None or api_token.revoked or not api_token.user.is_active:
-            raise AuthenticationError(message="API 令牌无效、已吊销或账号已停用")
+            raise AuthenticationError(message=_("API 令牌无效、已吊销或账号已停用"))
         now = clock.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
@@ -58,7 +59,7 @@ class SessionAuth(APIKeyCookie):
             return None
         unsafe = request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False)
         if unsafe and check_csrf(request) is not None:
-            raise HttpError(403, "CSRF 校验失败：浏览器会话的写操作须带 X-CSRFToken 请求头")
+            raise HttpError(403, _("CSRF 校验失败：浏览器会话的写操作须带 X-CSRFToken 请求头"))
         return user
 
 

@@ -1,5 +1,7 @@
 """Who may do what: roles per action, and the departments a user's work is limited to."""
 
+from django.utils.translation import gettext as _
+
 from hotline.accounts.models import CITYWIDE_ROLES, User
 from hotline.core.enums import Role
 from hotline.core.errors import Forbidden
@@ -41,9 +43,11 @@ PHONE_ROLES = frozenset(
 
 def require_role(actor: User, action: str) -> None:
     if not actor.is_active:
-        raise Forbidden("该账号已停用")
+        raise Forbidden(_("该账号已停用"))
     if actor.role not in ACTION_ROLES[action]:
-        raise Forbidden(f"角色“{actor.get_role_display()}”不能执行操作“{action}”")
+        raise Forbidden(
+            _("角色“%(role)s”不能执行操作“%(action)s”") % {"role": actor.get_role_display(), "action": action}
+        )
 
 
 def department_scope(user: User) -> set[int] | None:

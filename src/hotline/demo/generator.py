@@ -38,6 +38,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -341,13 +342,15 @@ def ensure_city() -> City:
     specs = user_specs()
     existing = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
     wrong = [
-        f"{s.username}（应为{Role(s.role).label}）"
+        _("%(username)s（应为%(role)s）") % {"username": s.username, "role": Role(s.role).label}
         for s in specs
         if s.username in existing
         and (existing[s.username].role != s.role or _dept_code(existing[s.username]) != s.department)
     ]
     if wrong:
-        raise DemoError("已有同名用户但角色或单位与演示数据不同：" + "、".join(wrong))
+        # Translators: the separator between the items of a list
+        names = _("、").join(wrong)
+        raise DemoError(_("已有同名用户但角色或单位与演示数据不同：%(users)s") % {"users": names})
     missing = [s for s in specs if s.username not in existing]
     if missing:
         # One hash for all: the demo password is the same everywhere and PBKDF2 is slow on purpose.
@@ -487,7 +490,7 @@ class Planner:
         """A contact time in the window, shaped by the hour of day and fewer on days off."""
         span = (self.latest - self.start).total_seconds()
         top = max(HOUR_WEIGHTS)
-        for _ in range(100):
+        for _attempt in range(100):
             at = self.start + timedelta(seconds=self.rng.uniform(0, span))
             local = timezone.localtime(at)
             weight = HOUR_WEIGHTS[local.hour] / top * (1.0 if _CALENDAR.day(local.date()).is_workday else 0.7)
@@ -503,10 +506,10 @@ class Planner:
     def plans(self, n: int) -> list[Plan]:
         counts = target_counts(n)
         merged = counts.pop(S.MERGED, 0)
-        targets = [s for s, c in counts.items() for _ in range(c)]
+        targets = [s for s, c in counts.items() for _copy in range(c)]
         # Older tickets get the states further along, with noise so that old open ones remain.
         targets.sort(key=lambda s: _PROGRESS[s] + self.rng.gauss(0, 1.0), reverse=True)
-        moments = sorted(self.moment() for _ in targets)
+        moments = sorted(self.moment() for _target in targets)
         plans = [
             self.plan(i, target, at) for i, (target, at) in enumerate(zip(targets, moments, strict=True))
         ]
@@ -826,7 +829,7 @@ class Planner:
             if (until - original.created_at).total_seconds() > 3600:
                 candidates.append((original, until))
         if not candidates:
-            raise DemoError("窗口太短，无法生成重复诉求；请增加 --days")
+            raise DemoError(_("窗口太短，无法生成重复诉求；请增加 --days"))
         original, until = rng.choice(candidates)
         window = (until - original.created_at).total_seconds()
         created_at = original.created_at + timedelta(seconds=rng.uniform(0.05, 0.6) * window)
@@ -984,7 +987,7 @@ class Replayer:
         )
         ticket, created = intake_actions.do_receive_appeal(data, self.city.users.get(step.actor), route=False)
         if not created:  # the channel id was taken by an earlier run
-            raise DemoError(f"渠道编号 {p['external_id']} 已存在，无法追加演示工单")
+            raise DemoError(_("渠道编号 %(id)s 已存在，无法追加演示工单") % {"id": p["external_id"]})
         return ticket
 
     def route(self, plan: Plan, step: Step) -> Ticket:
@@ -1137,11 +1140,20 @@ class RoutingSummary:
     model: str = ""  # the active category model, or why none was trained
 
     def text(self) -> str:
-        return (
-            f"智能分拨：分拨 {self.routed} 张，其中自动派单 {self.auto} 张（{self.corrected} 张经退单改派），"
-            f"识别属地 {self.located} 张，识别紧急 {self.urgent} 张；待派单 {self.queue} 张；"
-            f"训练标注 {self.labels} 条；分类模型：{self.model}"
-        )
+        return _(
+            "智能分拨：分拨 %(routed)s 张，其中自动派单 %(auto)s 张（%(corrected)s 张经退单改派），"
+            "识别属地 %(located)s 张，识别紧急 %(urgent)s 张；待派单 %(queue)s 张；"
+            "训练标注 %(labels)s 条；分类模型：%(model)s"
+        ) % {
+            "routed": self.routed,
+            "auto": self.auto,
+            "corrected": self.corrected,
+            "located": self.located,
+            "urgent": self.urgent,
+            "queue": self.queue,
+            "labels": self.labels,
+            "model": self.model,
+        }
 
 
 @dataclass
@@ -1181,10 +1193,13 @@ def routing_summary(plans: Sequence[Plan], replayer: Replayer) -> RoutingSummary
     routes = TicketEvent.objects.filter(ticket_id__in=ids, action="route")
     active = ModelVersion.objects.filter(target=ModelTarget.CATEGORY, is_active=True).first()
     if active is not None:
-        model = f"{active.name}（交叉验证 macro-F1 {active.cv_macro_f1 or 0:.2f}）"
+        model = _("%(name)s（交叉验证 macro-F1 %(score).2f）") % {
+            "name": active.name,
+            "score": active.cv_macro_f1 or 0,
+        }
     else:
         report = (replayer.retrain_report or {}).get(ModelTarget.CATEGORY.value) or {}
-        model = f"未训练（{report.get('reason', '未运行')}）"
+        model = _("未训练（%(reason)s）") % {"reason": report.get("reason") or _("未运行")}
     return RoutingSummary(
         routed=decisions.count(),
         auto=decisions.filter(mode=RoutingMode.AUTO).count(),
@@ -1205,14 +1220,14 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
     tickets come on top).
     """
     if tickets < 0:
-        raise DemoError("--tickets 不能为负数")
+        raise DemoError(_("--tickets 不能为负数"))
     if days < 1:
-        raise DemoError("--days 至少为 1")
+        raise DemoError(_("--days 至少为 1"))
     began = time.perf_counter()
     end = clock.now().replace(microsecond=0)
     with transaction.atomic():
         if not append and not database_is_empty():
-            raise DemoError("数据库中已有承办单位或工单；要在其上追加演示数据，请使用 --append")
+            raise DemoError(_("数据库中已有承办单位或工单；要在其上追加演示数据，请使用 --append"))
         city = ensure_city()
         number_base = Ticket.objects.count()
         last_appeal = Appeal.objects.aggregate(last=Max("pk"))["last"] or 0
@@ -1275,18 +1290,26 @@ def format_table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
 def summary(result: DemoResult) -> str:
     rows = [(str(S(s).label), s, str(result.statuses.get(s, 0))) for s in S.values]
     labels = {
-        "departments": "承办单位",
-        "categories": "分类",
-        "users": "用户",
-        "rules": "权责清单规则",
-        "places": "地名",
+        "departments": _("承办单位"),
+        "categories": _("分类"),
+        "users": _("用户"),
+        "rules": _("权责清单规则"),
+        "places": _("地名"),
     }
-    created = "，".join(f"{labels[k]} {v}" for k, v in result.created.items()) or "无（已存在）"
+    # Translators: the separator between the counts of the city data created
+    created = _("，").join(f"{labels[k]} {v}" for k, v in result.created.items()) or _("无（已存在）")
     local = timezone.localtime
     return (
-        f"新建城市数据：{created}\n"
-        f"工单 {result.tickets} 张，时间 {local(result.start):%Y-%m-%d %H:%M} — "
-        f"{local(result.end):%Y-%m-%d %H:%M}，用时 {result.seconds:.1f} 秒\n"
-        + format_table(rows, ("状态", "status", "工单数"))
+        _("新建城市数据：%(created)s") % {"created": created}
+        + "\n"
+        + _("工单 %(tickets)s 张，时间 %(start)s — %(end)s，用时 %(seconds).1f 秒")
+        % {
+            "tickets": result.tickets,
+            "start": f"{local(result.start):%Y-%m-%d %H:%M}",
+            "end": f"{local(result.end):%Y-%m-%d %H:%M}",
+            "seconds": result.seconds,
+        }
+        + "\n"
+        + format_table(rows, (_("状态"), "status", _("工单数")))
         + f"\n{result.routing.text()}"
     )

@@ -11,6 +11,8 @@ less than a phone's GPS error. They must be in the same datum as the points the 
 from collections.abc import Sequence
 from typing import Any
 
+from hotline.core.i18n import gettext as _
+
 Ring = list[tuple[float, float]]
 
 # Closer than this (in degrees, about a centimetre) counts as on the edge.
@@ -20,11 +22,11 @@ EDGE_TOLERANCE = 1e-7
 def parse_boundary(value: Any) -> list[Ring]:
     """The boundary as rings of (lon, lat) tuples; ValueError saying what is wrong with it."""
     if not isinstance(value, list) or not value:
-        raise ValueError("边界应为多边形环的列表：[[[经度, 纬度], ...], ...]")
+        raise ValueError(_("边界应为多边形环的列表：[[[经度, 纬度], ...], ...]"))
     rings: list[Ring] = []
     for r, ring in enumerate(value, start=1):
         if not isinstance(ring, list):
-            raise ValueError(f"第 {r} 个环应为坐标点的列表")
+            raise ValueError(_("第 %(ring)s 个环应为坐标点的列表") % {"ring": r})
         points: Ring = []
         for p, point in enumerate(ring, start=1):
             if (
@@ -32,15 +34,20 @@ def parse_boundary(value: Any) -> list[Ring]:
                 or len(point) != 2
                 or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point)
             ):
-                raise ValueError(f"第 {r} 个环第 {p} 个点应为 [经度, 纬度]")
+                raise ValueError(
+                    _("第 %(ring)s 个环第 %(point)s 个点应为 [经度, 纬度]") % {"ring": r, "point": p}
+                )
             lon, lat = float(point[0]), float(point[1])
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise ValueError(f"第 {r} 个环第 {p} 个点超出经纬度范围：[{lon}, {lat}]")
+                raise ValueError(
+                    _("第 %(ring)s 个环第 %(point)s 个点超出经纬度范围：[%(lon)s, %(lat)s]")
+                    % {"ring": r, "point": p, "lon": lon, "lat": lat}
+                )
             points.append((lon, lat))
         if len(points) > 1 and points[0] == points[-1]:
             points.pop()
         if len(points) < 3:
-            raise ValueError(f"第 {r} 个环至少需要 3 个不同的点")
+            raise ValueError(_("第 %(ring)s 个环至少需要 3 个不同的点") % {"ring": r})
         rings.append(points)
     return rings
 

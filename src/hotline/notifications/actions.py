@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -117,11 +118,11 @@ def do_notify(
 ) -> list[Notification]:
     """Store one notification on every configured channel (once per key) and send it after commit."""
     if reason not in NotificationReason.values:
-        raise InvalidInput(f"reason: 未知通知原因 {reason!r}")
+        raise InvalidInput(_("reason: 未知通知原因 %(value)r") % {"value": reason})
     if not message.strip():
-        raise InvalidInput("message: 不能为空")
+        raise InvalidInput(_("message: 不能为空"))
     if recipient is None and department is None and not role:
-        raise InvalidInput("通知须有收件人、收件单位或收件角色")
+        raise InvalidInput(_("通知须有收件人、收件单位或收件角色"))
     draft = Draft(
         key=key,
         reason=reason,
@@ -217,7 +218,7 @@ def do_mark_read(notification_id: int, user: User) -> Notification:
     """Mark one of the user's in-app notifications read (again: no change)."""
     notification = inbox(user).select_for_update(of=("self",)).filter(pk=notification_id).first()
     if notification is None:
-        raise NotFound(f"通知 {notification_id} 不存在")
+        raise NotFound(_("通知 %(id)s 不存在") % {"id": notification_id})
     if notification.read_at is None:
         notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.system import system_user
 from hotline.core import clock
@@ -74,14 +75,16 @@ def do_register_model(directory: Path | str, *, target: str = ModelTarget.CATEGO
     train`). Raises InvalidInput for a folder that is not a model.
     """
     if target not in ModelTarget.values:
-        raise InvalidInput(f"target: 未知预测目标 {target!r}")
+        raise InvalidInput(_("target: 未知预测目标 %(value)r") % {"value": target})
     directory = Path(directory).resolve()
     try:
         meta = classifier.read_meta(directory)
     except classifier.ModelLoadError as exc:
         raise InvalidInput(f"path: {exc}") from None
     if not (directory / classifier.MODEL_FILE).is_file():
-        raise InvalidInput(f"path: {directory} 中没有 {classifier.MODEL_FILE}")
+        raise InvalidInput(
+            _("path: %(directory)s 中没有 %(file)s") % {"directory": directory, "file": classifier.MODEL_FILE}
+        )
 
     # Lock the target's rows so that two registrations in parallel number and decide one after the other.
     rows = list(ModelVersion.objects.select_for_update().filter(target=target).only("pk", "version"))
@@ -173,7 +176,8 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
         )
         if ticket.status != TicketStatus.NEW:
             raise ActionNotAllowed(
-                f"工单 {ticket.number} 当前状态为“{ticket.get_status_display()}”，不能分拨"
+                _("工单 %(number)s 当前状态为“%(status)s”，不能分拨")
+                % {"number": ticket.number, "status": ticket.get_status_display()}
             )
         decision = decide(AppealFacts.of_ticket(ticket))
         system = system_user()

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotline.core.i18n import gettext as _
 from hotline.routing.text import normalize
 
 # Excel on Chinese Windows saves CSV as GB18030 unless told otherwise; UTF-8 (with or without BOM) first.
@@ -27,7 +28,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.line} 行：{self.message}"
+        return _("第 %(line)s 行：%(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -48,7 +49,7 @@ def _decode(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DataFileError(f"{name}: 无法识别文件编码（应为 UTF-8 或 GB18030）")
+    raise DataFileError(_("%(file)s: 无法识别文件编码（应为 UTF-8 或 GB18030）") % {"file": name})
 
 
 def read_labelled_csv(
@@ -62,7 +63,9 @@ def read_labelled_csv(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataFileError(f"无法读取文件 {path}: {exc.strerror or exc}") from None
+        raise DataFileError(
+            _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
+        ) from None
     reader = csv.reader(io.StringIO(_decode(raw, path.name), newline=""))
     data = LabelledData(extra={name: [] for name in extra_cols})
 
@@ -77,7 +80,7 @@ def read_labelled_csv(
             break
         except csv.Error as exc:
             next_line = reader.line_num + 1
-            data.problems.append(Problem(start, f"CSV 格式错误（{exc}），已跳过"))
+            data.problems.append(Problem(start, _("CSV 格式错误（%(error)s），已跳过") % {"error": exc}))
             continue
         next_line = reader.line_num + 1
         if not cells or not any(cell.strip() for cell in cells):
@@ -90,27 +93,32 @@ def read_labelled_csv(
             if missing:
                 found = ", ".join(header)
                 raise DataFileError(
-                    f"{path.name} 第 {header_line} 行：缺少列 {', '.join(missing)}（现有列：{found}）"
+                    _("%(file)s 第 %(line)s 行：缺少列 %(missing)s（现有列：%(found)s）")
+                    % {"file": path.name, "line": header_line, "missing": ", ".join(missing), "found": found}
                 )
             text_at = header.index(text_col)
             label_at = header.index(label_col) if label_col else None
             extra_at = {name: header.index(name) for name in extra_cols}
             continue
         if len(cells) != len(header):
-            data.problems.append(Problem(start, f"应有 {len(header)} 列，实际为 {len(cells)} 列，已跳过"))
+            skipped = _("应有 %(expected)s 列，实际为 %(actual)s 列，已跳过") % {
+                "expected": len(header),
+                "actual": len(cells),
+            }
+            data.problems.append(Problem(start, skipped))
             continue
         text = cells[text_at]
         if not text.strip():
-            data.problems.append(Problem(start, f"“{text_col}”为空，已跳过"))
+            data.problems.append(Problem(start, _("“%(column)s”为空，已跳过") % {"column": text_col}))
             continue
         if not normalize(text):
-            data.problems.append(Problem(start, f"“{text_col}”规范化后为空，已跳过"))
+            data.problems.append(Problem(start, _("“%(column)s”规范化后为空，已跳过") % {"column": text_col}))
             continue
         label = ""
         if label_at is not None:
             label = cells[label_at].strip()
             if not label:
-                data.problems.append(Problem(start, f"“{label_col}”为空，已跳过"))
+                data.problems.append(Problem(start, _("“%(column)s”为空，已跳过") % {"column": label_col}))
                 continue
         data.texts.append(text)
         data.labels.append(label)
@@ -118,5 +126,5 @@ def read_labelled_csv(
         for name, at in extra_at.items():
             data.extra[name].append(cells[at])
     if header is None:
-        raise DataFileError(f"{path.name}: 文件为空，没有表头")
+        raise DataFileError(_("%(file)s: 文件为空，没有表头") % {"file": path.name})
     return data

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 from hotline.core.enums import DaySource
+from hotline.core.i18n import gettext as _
 
 # The years whose State Council notice the installed `chinesecalendar` carries.
 STATUTORY_YEARS: frozenset[int] = frozenset(d.year for d in chinese_calendar.holidays)
@@ -34,9 +35,11 @@ class UnknownCalendarYear(ValueError):
 
     def __init__(self, year: int) -> None:
         super().__init__(
-            f"{year} 年的节假日安排未知：chinesecalendar 只收录 "
-            f"{min(STATUTORY_YEARS)}–{max(STATUTORY_YEARS)} 年；"
-            f"请在管理后台录入 {year} 年的放假与调休安排并登记该年度，或升级 chinesecalendar"
+            _(
+                "%(year)s 年的节假日安排未知：chinesecalendar 只收录 %(first)s–%(last)s 年；"
+                "请在管理后台录入 %(year)s 年的放假与调休安排并登记该年度，或升级 chinesecalendar"
+            )
+            % {"year": year, "first": min(STATUTORY_YEARS), "last": max(STATUTORY_YEARS)}
         )
         self.year = year
 
@@ -210,7 +213,10 @@ class Calendar:
 def _one_more_day_off(off: int, day: date) -> int:
     off += 1
     if off > MAX_DAYS_OFF_IN_A_ROW:
-        raise ValueError(f"没有工作日：{day} 之前连续 {MAX_DAYS_OFF_IN_A_ROW} 天都不是工作日，请检查日历例外")
+        raise ValueError(
+            _("没有工作日：%(day)s 之前连续 %(count)s 天都不是工作日，请检查日历例外")
+            % {"day": day, "count": MAX_DAYS_OFF_IN_A_ROW}
+        )
     return off
 
 

@@ -44,7 +44,8 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         where = self.department or _("全市")
-        return f"{self.day} {where}: {'上班' if self.is_workday else '放假'}"
+        state = _("上班") if self.is_workday else _("放假")
+        return f"{self.day} {where}: {state}"
 
 
 class CalendarYear(models.Model):

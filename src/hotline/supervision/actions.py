@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
@@ -114,7 +115,10 @@ def _target_assignment(ticket: Ticket, assignment_id: int | None) -> Assignment 
     if assignment_id is not None:
         assignment = ticket.assignments.select_related("department").filter(pk=assignment_id).first()
         if assignment is None:
-            raise InvalidInput(f"assignment_id: 派单 {assignment_id} 不属于工单 {ticket.number}")
+            raise InvalidInput(
+                _("assignment_id: 派单 %(id)s 不属于工单 %(number)s")
+                % {"id": assignment_id, "number": ticket.number}
+            )
         return assignment
     return (
         ticket.assignments.select_related("department")
@@ -141,21 +145,24 @@ def do_open_supervision(
     """
     require_role(actor, "supervise")
     if kind not in SupervisionKind.values:
-        raise InvalidInput(f"kind: 应为 {', '.join(SupervisionKind.values)} 之一")
+        raise InvalidInput(_("kind: 应为 %(kinds)s 之一") % {"kinds": ", ".join(SupervisionKind.values)})
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("reason: 不能为空")
+        raise InvalidInput(_("reason: 不能为空"))
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"reason: 不能超过 {MAX_REASON} 字")
+        raise InvalidInput(_("reason: 不能超过 %(max)s 字") % {"max": MAX_REASON})
     now = clock.now()
     if deadline is not None:
         if deadline.utcoffset() is None:
-            raise InvalidInput("deadline: 须带时区")
+            raise InvalidInput(_("deadline: 须带时区"))
         if deadline <= now:
-            raise InvalidInput("deadline: 督办时限须晚于当前时间")
+            raise InvalidInput(_("deadline: 督办时限须晚于当前时间"))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status in TERMINAL_STATUSES:
-        raise ActionNotAllowed(f"工单 {ticket.number} 状态为“{ticket.get_status_display()}”，不能督办")
+        raise ActionNotAllowed(
+            _("工单 %(number)s 状态为“%(status)s”，不能督办")
+            % {"number": ticket.number, "status": ticket.get_status_display()}
+        )
     assignment = _target_assignment(ticket, assignment_id)
     department: Department | None = assignment.department if assignment else None
     if kind == SupervisionKind.ELEVATION and department is not None:
@@ -210,11 +217,12 @@ def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str =
     require_role(actor, "resolve_supervision")
     found = Supervision.objects.select_for_update().filter(pk=supervision.pk).first()
     if found is None:
-        raise NotFound(f"督办 {supervision.pk} 不存在")
+        raise NotFound(_("督办 %(id)s 不存在") % {"id": supervision.pk})
     supervision = found
     if supervision.resolved_at is not None:
         raise ActionNotAllowed(
-            f"督办 {supervision.pk} 已于 {clock.localtime(supervision.resolved_at):%Y-%m-%d %H:%M} 办结"
+            _("督办 %(id)s 已于 %(at)s 办结")
+            % {"id": supervision.pk, "at": f"{clock.localtime(supervision.resolved_at):%Y-%m-%d %H:%M}"}
         )
     now = clock.now()
     supervision.resolved_at = now

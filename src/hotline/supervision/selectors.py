@@ -1,6 +1,7 @@
 """Read queries over supervisions, limited to what the user may see."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import department_scope
@@ -30,5 +31,5 @@ def listing_board() -> QuerySet[Supervision]:
 def get_visible_supervision(user: User, supervision_id: int) -> Supervision:
     found = visible_supervisions(user).filter(pk=supervision_id).first()
     if found is None:
-        raise NotFound(f"督办 {supervision_id} 不存在")
+        raise NotFound(_("督办 %(id)s 不存在") % {"id": supervision_id})
     return found

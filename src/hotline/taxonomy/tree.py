@@ -12,11 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hotline.core.errors import InvalidInput
 from hotline.taxonomy.models import Category
 
 HEADER = ("一级分类", "二级分类", "三级分类")
-LEVEL_NAMES = {1: "一级分类", 2: "二级分类", 3: "三级分类"}
+LEVEL_NAMES = {1: gettext_lazy("一级分类"), 2: gettext_lazy("二级分类"), 3: gettext_lazy("三级分类")}
 NAME_MAX = Category._meta.get_field("name").max_length or 100
 
 # Excel on Chinese Windows saves CSV as GB18030 unless told otherwise; UTF-8 (with or without BOM) first.
@@ -47,7 +50,7 @@ def _decode(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InvalidInput(f"{name}: 无法识别文件编码（应为 UTF-8 或 GB18030）")
+    raise InvalidInput(_("%(file)s: 无法识别文件编码（应为 UTF-8 或 GB18030）") % {"file": name})
 
 
 def read_tree_csv(path: Path) -> list[TreeRow]:
@@ -55,7 +58,9 @@ def read_tree_csv(path: Path) -> list[TreeRow]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"无法读取文件 {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(
+            _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
+        ) from None
     text = _decode(raw, path.name)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[TreeRow] = []
@@ -69,30 +74,49 @@ def read_tree_csv(path: Path) -> list[TreeRow]:
             if not header_seen:
                 if tuple(names) != HEADER:
                     raise InvalidInput(
-                        f"{path.name} 第 {line} 行：表头应为“{','.join(HEADER)}”，实际为“{','.join(names)}”"
+                        _("%(file)s 第 %(line)s 行：表头应为“%(expected)s”，实际为“%(actual)s”")
+                        % {
+                            "file": path.name,
+                            "line": line,
+                            "expected": ",".join(HEADER),
+                            "actual": ",".join(names),
+                        }
                     )
                 header_seen = True
                 continue
             rows.append(TreeRow(line, _check_row(names, line, path.name)))
     except csv.Error as exc:
-        raise InvalidInput(f"{path.name} 第 {reader.line_num} 行：CSV 格式错误（{exc}）") from None
+        raise InvalidInput(
+            _("%(file)s 第 %(line)s 行：CSV 格式错误（%(error)s）")
+            % {"file": path.name, "line": reader.line_num, "error": exc}
+        ) from None
     if not header_seen:
-        raise InvalidInput(f"{path.name}: 文件为空，缺少表头“{','.join(HEADER)}”")
+        raise InvalidInput(
+            _("%(file)s: 文件为空，缺少表头“%(header)s”") % {"file": path.name, "header": ",".join(HEADER)}
+        )
     return rows
 
 
 def _check_row(names: list[str], line: int, file_name: str) -> tuple[str, ...]:
-    where = f"{file_name} 第 {line} 行"
+    where = {"file": file_name, "line": line}
     if len(names) != len(HEADER):
-        raise InvalidInput(f"{where}：应有 {len(HEADER)} 列，实际为 {len(names)} 列")
+        raise InvalidInput(
+            _("%(file)s 第 %(line)s 行：应有 %(expected)s 列，实际为 %(actual)s 列")
+            % {**where, "expected": len(HEADER), "actual": len(names)}
+        )
     level1, level2, level3 = names
     if not level1:
-        raise InvalidInput(f"{where}：一级分类为空")
+        raise InvalidInput(_("%(file)s 第 %(line)s 行：一级分类为空") % where)
     if level3 and not level2:
-        raise InvalidInput(f"{where}：三级分类“{level3}”缺少二级分类")
+        raise InvalidInput(
+            _("%(file)s 第 %(line)s 行：三级分类“%(name)s”缺少二级分类") % {**where, "name": level3}
+        )
     for level, name in enumerate(names, start=1):
         if len(name) > NAME_MAX:
-            raise InvalidInput(f"{where}：{LEVEL_NAMES[level]}“{name[:20]}…”超过 {NAME_MAX} 个字符")
+            raise InvalidInput(
+                _("%(file)s 第 %(line)s 行：%(level)s“%(name)s…”超过 %(max)s 个字符")
+                % {**where, "level": LEVEL_NAMES[level], "name": name[:20], "max": NAME_MAX}
+            )
     return tuple(name for name in names if name)
 
 

@@ -111,9 +111,9 @@ def _ids(values: list[str], field: str) -> list[int]:
     try:
         ids = [int(v) for v in values if v.strip()]
     except ValueError:
-        raise InvalidInput(f"{field}: 须为编号") from None
+        raise InvalidInput(_("%(field)s: 须为编号") % {"field": field}) from None
     if len(ids) > MAX_CO:
-        raise InvalidInput(f"{field}: 最多 {MAX_CO} 个")
+        raise InvalidInput(_("%(field)s: 最多 %(max)s 个") % {"field": field, "max": MAX_CO})
     return ids
 
 
@@ -125,7 +125,7 @@ def _one_id(request: HttpRequest, field: str) -> int | None:
 def _note(request: HttpRequest) -> str:
     note = request.POST.get("note", "").strip()
     if len(note) > MAX_NOTE:
-        raise InvalidInput(f"note: 最多 {MAX_NOTE} 字")
+        raise InvalidInput(_("note: 最多 %(max)s 字") % {"max": MAX_NOTE})
     return note
 
 
@@ -150,7 +150,9 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
         ticket = actions.do_dispatch_ticket(ticket, user, **_dispatch_arguments(request))
     except HotlineError as error:
         if not _is_htmx(request):
-            messages.error(request, f"{ticket.number}：{error.message}")
+            messages.error(
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+            )
             return HttpResponseRedirect(reverse("dispatch_queue"))
         entry: QueueEntry | None = queue_entry(ticket) if ticket.status == TicketStatus.NEW else None
         return render(
@@ -209,7 +211,9 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
         ticket = actions.do_review_return(ticket, user, assignment_id=assignment.pk, **arguments)
     except HotlineError as error:
         if not _is_htmx(request):
-            messages.error(request, f"{ticket.number}：{error.message}")
+            messages.error(
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+            )
             return HttpResponseRedirect(reverse("dispatch_returns"))
         assignment.refresh_from_db()
         item = _return_item(assignment) if assignment.status == AssignmentStatus.RETURNED else None

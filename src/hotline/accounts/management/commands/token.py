@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import ApiToken, User, hash_token
 
@@ -44,18 +45,28 @@ class Command(BaseCommand):
     def create(self, username: str, name: str) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"用户 {username!r} 不存在")
+            raise CommandError(_("用户 %(username)r 不存在") % {"username": username})
         if not user.is_active:
-            raise CommandError(f"用户 {username!r} 已停用，不能签发令牌")
+            raise CommandError(_("用户 %(username)r 已停用，不能签发令牌") % {"username": username})
         if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
-            raise CommandError("--name 过长（最多 100 个字符）")
+            raise CommandError(_("--name 过长（最多 100 个字符）"))
         token, raw = ApiToken.issue(user, name=name)
         self.stdout.write(raw)
-        self.stderr.write(
-            f"已为 {user.username}（{user.get_role_display()}）签发令牌 {token.prefix}…"
-            f"{'，名称：' + name if name else ''}。令牌只显示这一次，请妥善保存。",
-            style_func=lambda text: text,
+        details = {
+            "username": user.username,
+            "role": user.get_role_display(),
+            "prefix": token.prefix,
+            "name": name,
+        }
+        issued = (
+            _(
+                "已为 %(username)s（%(role)s）签发令牌 %(prefix)s…，名称：%(name)s。"
+                "令牌只显示这一次，请妥善保存。"
+            )
+            if name
+            else _("已为 %(username)s（%(role)s）签发令牌 %(prefix)s…。令牌只显示这一次，请妥善保存。")
         )
+        self.stderr.write(issued % details, style_func=lambda text: text)
 
     def revoke(self, prefix: str) -> None:
         prefix = prefix.strip().removesuffix("…")
@@ -65,23 +76,33 @@ class Command(BaseCommand):
             else:
                 tokens = list(ApiToken.objects.select_for_update().filter(prefix=prefix.removeprefix("hl_")))
             if not tokens:
-                raise CommandError(f"没有前缀为 {prefix!r} 的令牌")
+                raise CommandError(_("没有前缀为 %(prefix)r 的令牌") % {"prefix": prefix})
             if len(tokens) > 1:
-                owners = "、".join(sorted(t.user.username for t in tokens))
-                raise CommandError(f"前缀 {prefix!r} 对应多个令牌（{owners}），请给出完整令牌")
+                owners = _("、").join(sorted(t.user.username for t in tokens))
+                raise CommandError(
+                    _("前缀 %(prefix)r 对应多个令牌（%(owners)s），请给出完整令牌")
+                    % {"prefix": prefix, "owners": owners}
+                )
             token = tokens[0]
             if token.revoked:
-                self.stdout.write(f"令牌 {token.prefix}…（{token.user.username}）早已吊销")
+                self.stdout.write(
+                    _("令牌 %(prefix)s…（%(username)s）早已吊销")
+                    % {"prefix": token.prefix, "username": token.user.username}
+                )
                 return
             token.revoked = True
             token.save(update_fields=["revoked"])
-        self.stdout.write(self.style.SUCCESS(f"已吊销令牌 {token.prefix}…（{token.user.username}）"))
+        revoked = _("已吊销令牌 %(prefix)s…（%(username)s）") % {
+            "prefix": token.prefix,
+            "username": token.user.username,
+        }
+        self.stdout.write(self.style.SUCCESS(revoked))
 
     def list(self, username: str | None) -> None:
         tokens = ApiToken.objects.select_related("user").order_by("user__username", "created_at")
         if username:
             if not User.objects.filter(username=username).exists():
-                raise CommandError(f"用户 {username!r} 不存在")
+                raise CommandError(_("用户 %(username)r 不存在") % {"username": username})
             tokens = tokens.filter(user__username=username)
         found = False
         for token in tokens:
@@ -89,11 +110,17 @@ class Command(BaseCommand):
             used = (
                 timezone.localtime(token.last_used_at).strftime("%Y-%m-%d %H:%M")
                 if token.last_used_at
-                else "从未使用"
+                else _("从未使用")
             )
-            state = "已吊销" if token.revoked else "有效"
+            state = _("已吊销") if token.revoked else _("有效")
             created = timezone.localtime(token.created_at).strftime("%Y-%m-%d %H:%M")
-            line = f"{token.prefix}  {token.user.username}  {state}  创建 {created}  最近使用 {used}"
+            line = _("%(prefix)s  %(username)s  %(state)s  创建 %(created)s  最近使用 %(used)s") % {
+                "prefix": token.prefix,
+                "username": token.user.username,
+                "state": state,
+                "created": created,
+                "used": used,
+            }
             self.stdout.write(f"{line}  {token.name}".rstrip())
         if not found:
-            self.stdout.write("没有令牌")
+            self.stdout.write(_("没有令牌"))

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from hotline.core.errors import HotlineError
 from hotline.demo.generator import format_table, generate, login_rows, summary
@@ -49,7 +50,7 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         rows = login_rows()
         if not rows:
-            self.stdout.write("数据库中没有演示账号")
+            self.stdout.write(_("数据库中没有演示账号"))
             return
-        self.stdout.write("演示账号：")
-        self.stdout.write(format_table(rows, ("用户名", "密码", "角色", "单位")))
+        self.stdout.write(_("演示账号："))
+        self.stdout.write(format_table(rows, (_("用户名"), _("密码"), _("角色"), _("单位"))))

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from hotline.routing import classifier
 from hotline.routing.dataset import DataFileError, LabelledData, read_labelled_csv
@@ -75,17 +76,17 @@ class Command(BaseCommand):
         folds = options["folds"]
         out: Path = options["out"]
         if out.exists() and not out.is_dir():
-            raise CommandError(f"--out {out}: 不是目录")
+            raise CommandError(_("--out %(out)s: 不是目录") % {"out": out})
         if (out / classifier.MODEL_FILE).exists():
             # A registered version points at its folder; never replace a model under it.
-            raise CommandError(f"--out {out}: 目录中已有模型，请换一个目录")
+            raise CommandError(_("--out %(out)s: 目录中已有模型，请换一个目录") % {"out": out})
         cv_result = None
         # Found once for both: the folds keep near-copies together, and so do the stack's inner folds.
         groups = classifier.near_duplicate_groups(data.texts)
         if folds:
-            self.note(f"{folds} 折交叉验证（{len(data)} 条）……")
+            self.note(_("%(folds)s 折交叉验证（%(rows)s 条）……") % {"folds": folds, "rows": len(data)})
             cv_result = self.cross_validate(data, folds, options["jobs"], seed=0, groups=groups)
-        self.note(f"在全部 {len(data)} 条上训练……")
+        self.note(_("在全部 %(rows)s 条上训练……") % {"rows": len(data)})
         try:
             model = classifier.train(data.texts, data.labels, groups=groups)
         except ValueError as exc:
@@ -100,14 +101,20 @@ class Command(BaseCommand):
             model.meta["metrics"]["cv"] = {k: v for k, v in cv_result.items() if k != "settings"}
         classifier.save(model, out)
         meta = model.meta
-        self.stdout.write(f"模型已保存：{out}")
+        self.stdout.write(_("模型已保存：%(out)s") % {"out": out})
         self.stdout.write(
-            f"  样本 {meta['data_size']} 条，{len(meta['labels'])} 类，训练 {meta['training_seconds']:.1f} 秒"
+            _("  样本 %(rows)s 条，%(classes)s 类，训练 %(seconds).1f 秒")
+            % {"rows": meta["data_size"], "classes": len(meta["labels"]), "seconds": meta["training_seconds"]}
         )
         if cv_result is not None:
             self.stdout.write(
-                f"  交叉验证 macro-F1 {cv_result['macro_f1']:.4f} ± {cv_result['macro_f1_std']:.4f}，"
-                f"accuracy {cv_result['accuracy']:.4f}（{folds} 折）"
+                _("  交叉验证 macro-F1 %(f1).4f ± %(std).4f，accuracy %(accuracy).4f（%(folds)s 折）")
+                % {
+                    "f1": cv_result["macro_f1"],
+                    "std": cv_result["macro_f1_std"],
+                    "accuracy": cv_result["accuracy"],
+                    "folds": folds,
+                }
             )
         if not options["no_register"]:
             self.register(out)
@@ -124,9 +131,9 @@ class Command(BaseCommand):
     def do_predict(self, options: dict[str, Any]) -> None:
         model = self.load(options["model"])
         if not options["text"].strip():
-            raise CommandError("文本为空")
+            raise CommandError(_("文本为空"))
         if options["top"] < 1:
-            raise CommandError("--top 至少为 1")
+            raise CommandError(_("--top 至少为 1"))
         for label, probability in classifier.predict_top(model, options["text"], k=options["top"]):
             self.stdout.write(f"{label}\t{probability:.4f}")
 
@@ -146,9 +153,12 @@ class Command(BaseCommand):
         for problem in data.problems:
             self.stderr.write(f"{path.name} {problem}")
         if data.problems:
-            self.stderr.write(f"{path.name}: 跳过 {len(data.problems)} 行，使用 {len(data)} 行")
+            self.stderr.write(
+                _("%(file)s: 跳过 %(skipped)s 行，使用 %(used)s 行")
+                % {"file": path.name, "skipped": len(data.problems), "used": len(data)}
+            )
         if not len(data):
-            raise CommandError(f"{path.name}: 没有可用的行")
+            raise CommandError(_("%(file)s: 没有可用的行") % {"file": path.name})
         return data
 
     def cross_validate(
@@ -174,10 +184,15 @@ class Command(BaseCommand):
         try:
             ModelVersion.objects.exists()  # is there a migrated database to write to?
         except DatabaseError as exc:
-            self.note(f"未登记到模型库（数据库不可用：{str(exc).strip().splitlines()[0]}）")
+            self.note(
+                _("未登记到模型库（数据库不可用：%(error)s）") % {"error": str(exc).strip().splitlines()[0]}
+            )
             return
         version = do_register_model(directory)
-        self.stdout.write(f"  已登记为 {version.target} v{version.version}（{version.decision}）")
+        self.stdout.write(
+            _("  已登记为 %(target)s v%(version)s（%(decision)s）")
+            % {"target": version.target, "version": version.version, "decision": version.decision}
+        )
 
     def note(self, message: str) -> None:
         self.stderr.write(message)

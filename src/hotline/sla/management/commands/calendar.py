@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from hotline.directory.models import Department
 from hotline.sla.calendar import Calendar, UnknownCalendarYear
@@ -21,7 +22,9 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"日期 {value!r} 无效：应为存在的日期，格式 YYYY-MM-DD，例如 2025-09-28") from None
+        raise CommandError(
+            _("日期 %(value)r 无效：应为存在的日期，格式 YYYY-MM-DD，例如 2025-09-28") % {"value": value}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -55,20 +58,22 @@ class Command(BaseCommand):
             return calendar_for(None)
         department = Department.objects.filter(code=code).first()
         if department is None:
-            raise CommandError(f"辖区 {code!r} 不存在：--jurisdiction 应为承办单位编码")
+            raise CommandError(_("辖区 %(code)r 不存在：--jurisdiction 应为承办单位编码") % {"code": code})
         return calendar_for(department)
 
     def add_workdays(self, calendar: Calendar, day: date, n: str) -> date:
         try:
             count = int(n)
         except ValueError:
-            raise CommandError(f"工作日数 {n!r} 无效：应为 0 或正整数") from None
+            raise CommandError(_("工作日数 %(n)r 无效：应为 0 或正整数") % {"n": n}) from None
         if count < 0:
-            raise CommandError(f"工作日数 {n!r} 无效：应为 0 或正整数")
+            raise CommandError(_("工作日数 %(n)r 无效：应为 0 或正整数") % {"n": n})
         try:
             result = calendar.add_workdays(day, count)
         except OverflowError:
-            raise CommandError(f"{day} 之后第 {count} 个工作日超出了日期范围") from None
+            raise CommandError(
+                _("%(day)s 之后第 %(count)s 个工作日超出了日期范围") % {"day": day, "count": count}
+            ) from None
         if result.assumed:
             # Strict like is-workday: an answer through an unknown year would be a guess.
             unknown = next(y for y in range(day.year, result.value.year + 1) if y not in calendar.known_years)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from hotline.core import clock
 from hotline.supervision.sweep import run_sweep
@@ -35,7 +36,8 @@ class Command(BaseCommand):
                 now = None
             if now is None or now.utcoffset() is None:
                 raise CommandError(
-                    f"--at {options['at']}: 须为带时区的 ISO 8601 时间，如 2026-03-02T10:00+08:00"
+                    _("--at %(value)s: 须为带时区的 ISO 8601 时间，如 2026-03-02T10:00+08:00")
+                    % {"value": options["at"]}
                 )
         with clock.frozen_at(now) if now else nullcontext():
             report = run_sweep(now)

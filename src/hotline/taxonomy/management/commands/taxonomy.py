@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.core.errors import HotlineError
 from hotline.taxonomy.models import Category
@@ -37,12 +38,17 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         with transaction.atomic():
             report = merge_paths(row.path for row in rows)
-        self.stdout.write(f"{path.name}: {len(rows)} 行")
+        self.stdout.write(_("%(file)s: %(rows)s 行") % {"file": path.name, "rows": len(rows)})
         for level in (1, 2, 3):
             self.stdout.write(
-                f"  {LEVEL_NAMES[level]}: 新增 {report.created[level]}，已存在 {report.existing[level]}"
+                _("  %(level)s: 新增 %(created)s，已存在 %(existing)s")
+                % {
+                    "level": LEVEL_NAMES[level],
+                    "created": report.created[level],
+                    "existing": report.existing[level],
+                }
             )
-        self.stdout.write(self.style.SUCCESS(f"共新增 {report.total_created} 个分类"))
+        self.stdout.write(self.style.SUCCESS(_("共新增 %(count)s 个分类") % {"count": report.total_created}))
 
     def print_tree(self, depth: int) -> None:
         children: dict[int | None, list[Category]] = {}
@@ -51,10 +57,10 @@ class Command(BaseCommand):
 
         def walk(parent_id: int | None, indent: int) -> None:
             for node in children.get(parent_id, []):
-                mark = "" if node.is_active else "（停用）"
+                mark = "" if node.is_active else _("（停用）")
                 self.stdout.write(f"{'  ' * indent}{node.code}  {node.name}{mark}")
                 walk(node.pk, indent + 1)
 
         if not children:
-            self.stdout.write("分类树为空")
+            self.stdout.write(_("分类树为空"))
         walk(None, 0)

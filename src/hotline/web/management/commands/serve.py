@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 from hotline.core.errors import HotlineError
 from hotline.demo.generator import DEMO_PASSWORD, database_is_empty, format_table, generate, login_rows
@@ -56,19 +57,19 @@ class Bind:
 def parse_bind(host: str, port: str, workers: str) -> Bind:
     host = host.strip()
     if not host:
-        raise CommandError("--host 不能为空")
+        raise CommandError(_("--host 不能为空"))
     try:
         port_number = int(port)
     except ValueError:
-        raise CommandError(f"--port 应为 1–65535 之间的整数，收到 {port!r}") from None
+        raise CommandError(_("--port 应为 1–65535 之间的整数，收到 %(value)r") % {"value": port}) from None
     if not 1 <= port_number <= 65535:
-        raise CommandError(f"--port 应为 1–65535 之间的整数，收到 {port!r}")
+        raise CommandError(_("--port 应为 1–65535 之间的整数，收到 %(value)r") % {"value": port})
     try:
         worker_count = int(workers)
     except ValueError:
-        raise CommandError(f"--workers 应为 1–64 之间的整数，收到 {workers!r}") from None
+        raise CommandError(_("--workers 应为 1–64 之间的整数，收到 %(value)r") % {"value": workers}) from None
     if not 1 <= worker_count <= 64:
-        raise CommandError(f"--workers 应为 1–64 之间的整数，收到 {workers!r}")
+        raise CommandError(_("--workers 应为 1–64 之间的整数，收到 %(value)r") % {"value": workers})
     return Bind(host, port_number, worker_count)
 
 
@@ -140,11 +141,13 @@ class Command(BaseCommand):
         os.environ["HOTLINE_HOME"] = str(settings.HOTLINE_HOME)
         if bind.host not in settings.ALLOWED_HOSTS and bind.host not in ("0.0.0.0", "::"):
             os.environ["HOTLINE_ALLOWED_HOSTS"] = ",".join([*settings.ALLOWED_HOSTS, bind.host])
-        self.stdout.write(
-            self.style.SUCCESS(f"Hotline 启动：{bind.url}  （{bind.workers} 个工作进程，Ctrl-C 停止）")
-        )
+        started = _("Hotline 启动：%(url)s  （%(workers)s 个工作进程，Ctrl-C 停止）") % {
+            "url": bind.url,
+            "workers": bind.workers,
+        }
+        self.stdout.write(self.style.SUCCESS(started))
         if bind.host in ("0.0.0.0", "::"):
-            self.stdout.write("提示：从其他主机访问时，请在 HOTLINE_ALLOWED_HOSTS 中列出所用的主机名。")
+            self.stdout.write(_("提示：从其他主机访问时，请在 HOTLINE_ALLOWED_HOSTS 中列出所用的主机名。"))
         self.stdout.flush()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -158,26 +161,35 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"数据库        {describe_database()}（执行迁移 {pending} 个）")
+        self.stdout.write(
+            _("数据库        %(database)s（执行迁移 %(pending)s 个）")
+            % {"database": describe_database(), "pending": pending}
+        )
 
         if seed_demo and database_is_empty():
             self.stdout.write(
-                f"演示数据      数据库为空，正在生成 {demo_tickets} 张工单（近 {demo_days} 天）…"
+                _("演示数据      数据库为空，正在生成 %(tickets)s 张工单（近 %(days)s 天）…")
+                % {"tickets": demo_tickets, "days": demo_days}
             )
             self.stdout.flush()
             try:
                 result = generate(tickets=demo_tickets, days=demo_days)
             except HotlineError as exc:
                 raise CommandError(exc.message) from exc
-            self.stdout.write(f"演示数据      {result.tickets} 张工单已生成（{result.seconds:.1f} 秒）")
+            self.stdout.write(
+                _("演示数据      %(tickets)s 张工单已生成（%(seconds).1f 秒）")
+                % {"tickets": result.tickets, "seconds": result.seconds}
+            )
             self.stdout.write(f"              {result.routing.text()}")
         elif seed_demo:
-            self.stdout.write("演示数据      数据库非空，跳过")
+            self.stdout.write(_("演示数据      数据库非空，跳过"))
 
         static = io.StringIO()
         copied = call_command("collectstatic", interactive=False, verbosity=1, stdout=static) or ""
-        outcome = copied.strip().splitlines()[-1] if copied.strip() else "已是最新"
-        self.stdout.write(f"静态文件      {settings.STATIC_ROOT}（{outcome}）")
+        outcome = copied.strip().splitlines()[-1] if copied.strip() else _("已是最新")
+        self.stdout.write(
+            _("静态文件      %(root)s（%(outcome)s）") % {"root": settings.STATIC_ROOT, "outcome": outcome}
+        )
         os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
 
     def show_logins(self) -> None:
@@ -185,6 +197,11 @@ class Command(BaseCommand):
         if not rows:
             return
         self.stdout.write("")
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}；全部账号：hotline demo --logins）：")
-        self.stdout.write(format_table([(u, r, d) for u, _p, r, d in rows], ("用户名", "角色", "单位")))
+        self.stdout.write(
+            _("演示账号（密码均为 %(password)s；全部账号：hotline demo --logins）：")
+            % {"password": DEMO_PASSWORD}
+        )
+        self.stdout.write(
+            format_table([(u, r, d) for u, _p, r, d in rows], (_("用户名"), _("角色"), _("单位")))
+        )
         self.stdout.write("")
