@@ -6,8 +6,8 @@ from typing import Annotated
 from ninja import Field
 from pydantic import AfterValidator
 
+from hotline.core.api import Id, InSchema, NoNul, as_aware, bounded
 from hotline.core.enums import Channel, Kind, Urgency
-from hotline.tickets.schemas import Id, InSchema, NoNul, as_aware, bounded
 
 # Lengths follow the columns of intake.Appeal and tickets.Ticket.
 # An empty external_id is the same as none: the contact cannot be recognised when it comes again.

@@ -4,27 +4,31 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from hotline.accounts.auth import request_user
-from hotline.core.enums import NotificationReason
-from hotline.notifications import actions, selectors
-from hotline.notifications.models import Notification
-from hotline.tickets.schemas import (
+from hotline.core.api import (
+    MAX_ID,
     MAX_PAGE_SIZE,
     DepartmentRef,
     ErrorOut,
     Id,
     LocalDateTime,
     TicketRef,
+    department_ref,
+    ticket_ref,
 )
+from hotline.core.enums import NotificationReason
+from hotline.notifications import actions, selectors
+from hotline.notifications.models import Notification
 
 router = Router(tags=["notifications"])
 
-ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# The inbox answers with fewer errors than the ticket endpoints: nothing here is a 400 or a 409.
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (401, 403, 404, 422)}
 
 
 class NotificationFilters(Schema):
     unread: bool | None = Field(None, description="true: only unread; false: only read")
     limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0, le=2**63 - 1)
+    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class NotificationOut(Schema):
@@ -56,12 +60,8 @@ def _out(n: Notification) -> NotificationOut:
         reason_label=str(n.get_reason_display()),
         level=n.level,
         message=n.message,
-        ticket=TicketRef(id=n.ticket.pk, number=n.ticket.number) if n.ticket else None,
-        department=(
-            DepartmentRef(id=n.department.pk, code=n.department.code, name=n.department.name)
-            if n.department
-            else None
-        ),
+        ticket=ticket_ref(n.ticket),
+        department=department_ref(n.department),
         role=n.role,
         deadline=n.deadline,
         created_at=n.created_at,

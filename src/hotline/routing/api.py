@@ -12,16 +12,15 @@ from ninja import Query, Router
 from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
+from hotline.core.api import ERRORS, category_ref, department_ref
 from hotline.core.enums import Kind, Urgency
 from hotline.core.errors import InvalidInput
 from hotline.directory.models import Department
-from hotline.routing.decision import AppealFacts, category_ref, decide, department_ref
+from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.queue import queue_entry
 from hotline.routing.schemas import ExplainIn, ExplainOut, QueueFilters, QueueItem, QueuePage, SuggestionOut
 from hotline.routing.selectors import dispatch_queue
 from hotline.taxonomy.models import Category
-from hotline.tickets.api import ERRORS
-from hotline.tickets.schemas import CategoryRef, DepartmentRef
 
 router = Router(tags=["routing"])
 
@@ -80,8 +79,8 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
                 address=ticket.address,
                 kind=Kind(ticket.kind),
                 urgency=Urgency(ticket.urgency),
-                category=CategoryRef(**ref) if (ref := category_ref(ticket.category)) else None,
-                area=DepartmentRef(**department_ref(ticket.area)) if ticket.area else None,
+                category=category_ref(ticket.category),
+                area=department_ref(ticket.area),
                 created_at=ticket.created_at,
                 decided_at=entry.decided_at,
                 confidence=entry.confidence,

@@ -5,9 +5,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from hotline.core.enums import Kind, RoutingMode, SuggestionSource, Urgency
-from hotline.intake.schemas import Address
-from hotline.tickets.schemas import (
+from hotline.core.api import (
     MAX_ID,
     MAX_PAGE_SIZE,
     CategoryRef,
@@ -18,6 +16,8 @@ from hotline.tickets.schemas import (
     NoNul,
     bounded,
 )
+from hotline.core.enums import Kind, RoutingMode, SuggestionSource, Urgency
+from hotline.intake.schemas import Address
 
 OptionalTitle = Annotated[str, bounded(200, required=False), NoNul]
 OptionalContent = Annotated[str, bounded(20_000, required=False), NoNul]

@@ -12,12 +12,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from hotline.accounts.auth import request_user
-from hotline.core.enums import SupervisionKind, SupervisionReason
-from hotline.supervision import actions, selectors
-from hotline.supervision.models import Supervision
-from hotline.tickets import selectors as ticket_selectors
-from hotline.tickets.api import ERRORS
-from hotline.tickets.schemas import (
+from hotline.core.api import (
+    ERRORS,
     MAX_ID,
     MAX_PAGE_SIZE,
     DepartmentRef,
@@ -27,7 +23,13 @@ from hotline.tickets.schemas import (
     LongText,
     Note,
     TicketRef,
+    department_ref,
+    ticket_ref,
 )
+from hotline.core.enums import SupervisionKind, SupervisionReason
+from hotline.supervision import actions, selectors
+from hotline.supervision.models import Supervision
+from hotline.tickets import selectors as ticket_selectors
 
 router = Router(tags=["supervision"])
 
@@ -85,13 +87,9 @@ class SupervisionPage(Schema):
 def _out(s: Supervision) -> SupervisionOut:
     return SupervisionOut(
         id=s.pk,
-        ticket=TicketRef(id=s.ticket.pk, number=s.ticket.number),
+        ticket=ticket_ref(s.ticket),
         assignment_id=s.assignment_id,
-        department=(
-            DepartmentRef(id=s.department.pk, code=s.department.code, name=s.department.name)
-            if s.department
-            else None
-        ),
+        department=department_ref(s.department),
         kind=SupervisionKind(s.kind),
         kind_label=str(s.get_kind_display()),
         reason=SupervisionReason(s.reason),

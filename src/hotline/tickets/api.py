@@ -11,6 +11,7 @@ from ninja import Query, Router
 from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
+from hotline.core.api import ERRORS, CategoryRef, DepartmentRef, Id, TicketRef
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -37,15 +38,11 @@ from hotline.tickets.schemas import (
     AssignmentOut,
     CallbackIn,
     CallbackOut,
-    CategoryRef,
     CloseIn,
     ConfirmInvalidationIn,
-    DepartmentRef,
     DispatchIn,
-    ErrorOut,
     EventOut,
     ExtensionOut,
-    Id,
     InvalidationRequestOut,
     MergeIn,
     ReplyIn,
@@ -61,21 +58,11 @@ from hotline.tickets.schemas import (
     TicketDetail,
     TicketFilters,
     TicketPage,
-    TicketRef,
     TicketSummary,
     TimeLostOut,
 )
 
 router = Router(tags=["tickets"])
-
-ERRORS: dict[int, type[ErrorOut]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 ACTION_NAMES: tuple[str, ...] = tuple(transitions.ALLOWED_FROM)
 

@@ -2,14 +2,28 @@
 
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
+from hotline.core.api import (
+    DEFAULT_PAGE_SIZE,
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    CategoryRef,
+    DepartmentRef,
+    Id,
+    InSchema,
+    LocalDateTime,
+    LongText,
+    Note,
+    OptionalLongText,
+    SearchText,
+    TicketRef,
+    as_aware,
+    city_zone,
+)
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -21,59 +35,6 @@ from hotline.core.enums import (
     TicketStatus,
     Urgency,
 )
-
-# --- field types shared by the API modules ---------------------------------------------------------
-
-MAX_ID = 2**63 - 1  # bigint; larger numbers would reach the database and fail there
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-MAX_TEXT = 10_000
-MAX_NOTE = 2_000
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL in text; refuse it here instead of failing at the database.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-def city_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def as_aware(value: datetime) -> datetime:
-    """A naive datetime from a client means the city's local time."""
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, city_zone())
-    return value
-
-
-def _to_city_time(value: datetime) -> datetime:
-    return as_aware(value).astimezone(city_zone())
-
-
-def bounded(max_length: int, *, required: bool = True) -> StringConstraints:
-    """Stripped, at most `max_length` characters, and not blank when `required`."""
-    return StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=max_length)
-
-
-NoNul = AfterValidator(_no_nul)
-LongText = Annotated[str, bounded(MAX_TEXT), NoNul]
-Note = Annotated[str, bounded(MAX_NOTE, required=False), NoNul]
-OptionalLongText = Annotated[str, bounded(MAX_TEXT, required=False), NoNul]
-SearchText = Annotated[str, bounded(100, required=False), NoNul]
-
-
-# Datetimes leave the API in the city's zone, e.g. 2026-03-02T09:30:00+08:00.
-LocalDateTime = Annotated[datetime, AfterValidator(_to_city_time)]
-
-
-class InSchema(Schema):
-    """Request bodies: unknown fields are an error, so that a misspelt optional field is not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
 
 # --- action bodies ---------------------------------------------------------------------------------
 
@@ -177,9 +138,6 @@ class ReviewExtensionIn(InSchema):
 
 # --- list filters ----------------------------------------------------------------------------------
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
-
 
 def _parse_moment(value: str) -> date | datetime:
     """A date (2026-03-01) or a datetime (2026-03-01T08:00[:00][+08:00]); naive means city time."""
@@ -258,24 +216,6 @@ class TicketFilters(Schema):
 
 
 # --- responses -------------------------------------------------------------------------------------
-
-
-class DepartmentRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class CategoryRef(Schema):
-    id: int
-    code: str
-    name: str
-    path: str
-
-
-class TicketRef(Schema):
-    id: int
-    number: str
 
 
 class TicketSummary(Schema):
@@ -444,7 +384,3 @@ class TicketDetail(TicketSummary):
     extensions: list[ExtensionOut]
     time_lost: list[TimeLostOut] = Field(description="time lost to upheld returns, and against whom")
     events: list[EventOut]
-
-
-class ErrorOut(Schema):
-    detail: str

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
+from hotline.core.api import MAX_NOTE
 from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.directory.models import Department
@@ -41,7 +42,6 @@ from hotline.routing.selectors import dispatch_queue, returns_to_review
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
-from hotline.tickets.schemas import MAX_NOTE
 
 PAGE_SIZE = 20
 MAX_CO = 20

@@ -1,0 +1,162 @@
+"""What every app's API shares: the error responses, the field types of request bodies and query
+strings, and the small references (`DepartmentRef`, `CategoryRef`, `TicketRef`) by which one
+object's JSON points at another.
+
+Core is the bottom layer: this module knows django, ninja and pydantic, and no other hotline app.
+The references are therefore built from any object with the fields they show: `department_ref`
+takes a `directory.Department` without importing it.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Protocol, overload
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict, StringConstraints
+
+# --- errors ----------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+# The statuses an endpoint may answer with besides its success; `api.py` maps the domain errors
+# (core.errors) onto them.
+ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+# --- field types -----------------------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # bigint; larger numbers would reach the database and fail there
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+MAX_TEXT = 10_000
+MAX_NOTE = 2_000
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text; refuse it here instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def city_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def as_aware(value: datetime) -> datetime:
+    """A naive datetime from a client means the city's local time."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, city_zone())
+    return value
+
+
+def _to_city_time(value: datetime) -> datetime:
+    return as_aware(value).astimezone(city_zone())
+
+
+def bounded(max_length: int, *, required: bool = True) -> StringConstraints:
+    """Stripped, at most `max_length` characters, and not blank when `required`."""
+    return StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=max_length)
+
+
+NoNul = AfterValidator(_no_nul)
+LongText = Annotated[str, bounded(MAX_TEXT), NoNul]
+Note = Annotated[str, bounded(MAX_NOTE, required=False), NoNul]
+OptionalLongText = Annotated[str, bounded(MAX_TEXT, required=False), NoNul]
+SearchText = Annotated[str, bounded(100, required=False), NoNul]
+
+# Datetimes leave the API in the city's zone, e.g. 2026-03-02T09:30:00+08:00.
+LocalDateTime = Annotated[datetime, AfterValidator(_to_city_time)]
+
+
+class InSchema(Schema):
+    """Request bodies: unknown fields are an error, so that a misspelt optional field is not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- references --------------------------------------------------------------------------------------
+
+
+class DepartmentRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class CategoryRef(Schema):
+    id: int
+    code: str
+    name: str
+    path: str
+
+
+class TicketRef(Schema):
+    id: int
+    number: str
+
+
+class _Coded(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class _Filed(_Coded, Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+class _Numbered(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def number(self) -> str: ...
+
+
+@overload
+def department_ref(department: _Coded) -> DepartmentRef: ...
+@overload
+def department_ref(department: _Coded | None) -> DepartmentRef | None: ...
+def department_ref(department: _Coded | None) -> DepartmentRef | None:
+    if department is None:
+        return None
+    return DepartmentRef(id=department.pk, code=department.code, name=department.name)
+
+
+@overload
+def category_ref(category: _Filed) -> CategoryRef: ...
+@overload
+def category_ref(category: _Filed | None) -> CategoryRef | None: ...
+def category_ref(category: _Filed | None) -> CategoryRef | None:
+    if category is None:
+        return None
+    return CategoryRef(id=category.pk, code=category.code, name=category.name, path=category.path)
+
+
+@overload
+def ticket_ref(ticket: _Numbered) -> TicketRef: ...
+@overload
+def ticket_ref(ticket: _Numbered | None) -> TicketRef | None: ...
+def ticket_ref(ticket: _Numbered | None) -> TicketRef | None:
+    if ticket is None:
+        return None
+    return TicketRef(id=ticket.pk, number=ticket.number)
