@@ -1,10 +1,13 @@
 """Read queries: who sees which tickets, and whose phone numbers."""
 
+from typing import Any
+
 import pytest
 
 from hotline.core.enums import AssignmentStatus, Role
 from hotline.core.errors import NotFound
 from hotline.tickets import actions
+from hotline.tickets.models import Ticket, current_lead
 from hotline.tickets.selectors import can_see_phone, get_visible_ticket, visible_tickets
 from tests.tickets.conftest import Flow, new_user
 
@@ -88,3 +91,28 @@ def test_phone_numbers_only_for_roles_that_call_back(flow: Flow) -> None:
     assert can_see_phone(flow.user("housing"), ticket)
     assert not can_see_phone(flow.user("leader"), ticket)
     assert not can_see_phone(flow.user("water"), ticket)  # a handler who may not see the ticket
+
+
+def test_the_list_and_the_ticket_name_the_same_lead(flow: Flow, django_assert_num_queries: Any) -> None:
+    """One rule for the lead in force, whether the assignments are prefetched (the list) or not."""
+    ticket = flow.dispatch(flow.new(), lead="housing", co=("water",))
+    ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
+    returned = Ticket.objects.get(pk=ticket.pk).lead_assignment
+    assert returned is not None and returned.department == flow.dept("housing")  # still the lead
+
+    actions.do_review_return(
+        ticket,
+        flow.user("dispatcher"),
+        assignment_id=flow.assignment(ticket, "housing").pk,
+        uphold=True,
+        lead_department_id=flow.dept("street").pk,
+    )
+
+    listed = Ticket.objects.prefetch_related("assignments").get(pk=ticket.pk)
+    with django_assert_num_queries(0):
+        from_the_list = listed.lead_assignment
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert from_the_list == fresh.lead_assignment == current_lead(fresh.assignments.all())
+    assert fresh.lead_assignment is not None
+    assert fresh.lead_assignment.department == flow.dept("street")
+    assert current_lead([]) is None

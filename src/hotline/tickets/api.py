@@ -1,7 +1,7 @@
 """Ticket endpoints: list, detail and one endpoint per action. They check and delegate; the rules
 live in `tickets.actions`, the visibility in `tickets.selectors`."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -86,18 +86,10 @@ def _category_ref(category: Category | None) -> CategoryRef | None:
     return CategoryRef(id=category.pk, code=category.code, name=category.name, path=category.path)
 
 
-def _lead(assignments: Iterable[Assignment]) -> Assignment | None:
-    """The current lead assignment among (prefetched) assignments; the same rule as Ticket.lead_assignment."""
-    leads = [
-        a for a in assignments if a.role == AssignmentRole.LEAD and a.status != AssignmentStatus.WITHDRAWN
-    ]
-    return max(leads, key=lambda a: a.pk, default=None)
-
-
 def _summary_fields(ticket: Ticket, *, show_phone: bool) -> dict[str, Any]:
     appeals = list(ticket.appeals.all())
     first = appeals[0] if appeals else None
-    lead = _lead(ticket.assignments.all())
+    lead = ticket.lead_assignment  # reads the prefetched assignments
     phone = first.citizen_phone if first else ""
     merged_into = ticket.merged_into
     return {

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, models
@@ -67,12 +68,8 @@ class Ticket(models.Model):
 
     @property
     def lead_assignment(self) -> "Assignment | None":
-        return (
-            self.assignments.filter(role=AssignmentRole.LEAD)
-            .exclude(status=AssignmentStatus.WITHDRAWN)
-            .order_by("-pk")
-            .first()
-        )
+        """The lead in force; reads the prefetched assignments when the ticket has them."""
+        return current_lead(self.assignments.all())
 
 
 class Assignment(models.Model):
@@ -131,6 +128,15 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number} → {self.department} ({self.get_role_display()})"
+
+
+def current_lead(assignments: Iterable[Assignment]) -> Assignment | None:
+    """The lead assignment in force among a ticket's assignments: the newest lead not withdrawn (a
+    lead whose return was upheld is withdrawn, and the new lead comes after it)."""
+    leads = [
+        a for a in assignments if a.role == AssignmentRole.LEAD and a.status != AssignmentStatus.WITHDRAWN
+    ]
+    return max(leads, key=lambda a: a.pk, default=None)
 
 
 class TicketEvent(models.Model):
