@@ -138,6 +138,27 @@ def test_allowed_actions_follow_the_role(ticket, staff, api_as):
     assert leader == []
 
 
+def test_allowed_actions_follow_the_department(dispatched, staff, api_as):
+    """Housing leads and water co-handles: each is offered what its own assignment allows."""
+    housing, water = api_as(staff["housing"]), api_as(staff["water"])
+
+    def offered(client) -> list[str]:
+        response = client.get(f"/tickets/{dispatched.pk}")
+        assert response.status_code == 200, response.json()
+        return response.json()["allowed_actions"]
+
+    assert offered(housing) == offered(water) == ["accept", "return"]
+    assert "accept" not in housing.action(dispatched, "accept").json()["allowed_actions"]
+    assert water.action(dispatched, "accept").status_code == 200
+
+    assert offered(housing) == ["return", "reply", "suspend", "request_extension"]
+    assert offered(water) == ["return", "answer", "suspend", "request_extension"]  # no reply for a co
+    # What is not offered is refused; what is offered is done.
+    assert water.action(dispatched, "reply", {"text": "已修复"}).status_code == 409
+    assert water.action(dispatched, "answer", {"text": "已排查"}).status_code == 200
+    assert offered(water) == []
+
+
 # --- the browser session ---------------------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ from ninja import Query, Router
 
 from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
-from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core.api import ERRORS, CategoryRef, DepartmentRef, Id, TicketRef
 from hotline.core.enums import (
     AssignmentRole,
@@ -129,14 +128,6 @@ def _with_relations(
     )
 
 
-def _allowed_actions(user: User, ticket: Ticket) -> list[str]:
-    return [
-        name
-        for name, states in transitions.ALLOWED_FROM.items()
-        if ticket.status in states and user.role in ACTION_ROLES[name]
-    ]
-
-
 def _suspension_out(x: Suspension) -> SuspensionOut:
     return SuspensionOut(
         id=x.pk,
@@ -209,7 +200,7 @@ def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
     return TicketDetail(
         **_summary_fields(ticket, show_phone=show_phone),
         content=ticket.content,
-        allowed_actions=_allowed_actions(user, ticket),
+        allowed_actions=transitions.allowed_actions(user, ticket),
         appeals=[
             AppealOut(
                 id=a.pk,

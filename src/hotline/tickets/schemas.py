@@ -371,8 +371,9 @@ class EventOut(Schema):
 class TicketDetail(TicketSummary):
     content: str
     allowed_actions: list[str] = Field(
-        description="actions that the ticket's state and the user's role allow; the department check "
-        "happens when the action runs"
+        description="actions that the ticket's state, the user's role and, for a department user, their "
+        "department's own assignments on the ticket allow; checks that depend on the request's fields "
+        "happen when the action runs"
     )
     appeals: list[AppealOut]
     assignments: list[AssignmentOut]

@@ -8,6 +8,7 @@ The actions themselves live with the stage of the loop they belong to (`intake.a
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Concatenate
 
@@ -16,8 +17,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import department_scope, require_role
-from hotline.core.enums import AssignmentRole, TicketStatus
+from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
+from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
@@ -168,3 +169,71 @@ def not_suspended(assignment: Assignment) -> None:
             _("%(department)s的派单已挂起（计时已停止），请先恢复计时（resume）")
             % {"department": assignment.department.name}
         )
+
+
+# --- what a user may do now ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The assignment an action works on, as `actor_assignment` picks it: one in the actor's scope
+    in one of `statuses`, running or suspended when `paused` says so, of `role` when the action
+    refuses the other role outright."""
+
+    statuses: frozenset[str]
+    paused: bool | None = None
+    role: str | None = None
+
+    def met_by(self, assignment: Assignment) -> bool:
+        return (
+            assignment.status in self.statuses
+            and (self.paused is None or (assignment.paused_since is not None) == self.paused)
+            and (self.role is None or assignment.role == self.role)
+        )
+
+
+A = AssignmentStatus
+
+# The actions that work on an assignment, and the assignment each needs. It repeats what the action
+# functions pass to `actor_assignment` (and, for answer and reply, the role they insist on);
+# tests/tickets/test_allowed_actions.py checks that an action offered here is not refused for its
+# department and one not offered is.
+ASSIGNMENT_NEEDS: dict[str, Needs] = {
+    "accept": Needs(frozenset({A.PENDING})),
+    "return": Needs(frozenset({A.PENDING, A.ACCEPTED})),
+    "answer": Needs(frozenset({A.ACCEPTED}), role=AssignmentRole.CO),
+    "reply": Needs(frozenset({A.ACCEPTED}), role=AssignmentRole.LEAD),
+    "suspend": Needs(frozenset({A.ACCEPTED}), paused=False),
+    "resume": Needs(frozenset({A.ACCEPTED}), paused=True),
+    "request_extension": Needs(frozenset({A.ACCEPTED})),
+}
+
+
+def allowed_actions(user: User, ticket: Ticket) -> list[str]:
+    """The actions `user` may take on `ticket` now, in the order of ALLOWED_FROM: the ticket's state
+    allows them, the user's role may do them, and an action on an assignment finds one in the
+    user's department scope that it can work on (for a citywide role, any on the ticket).
+
+    The one answer for the API, the pages and the tests. It lives here, beside ALLOWED_FROM and
+    `actor_assignment`, because it must say what they say: it never offers an action that the state,
+    the role or the department would refuse. What depends on the action's fields or on the rest of
+    the ticket (a suspended clock, co-handlers still to answer, a pending extension, who asked for
+    an invalidation) is checked when the action runs. Reads `ticket.assignments.all()`, so a ticket
+    loaded with its assignments costs no query.
+    """
+    if not user.is_active:
+        return []
+    possible = [
+        name
+        for name, states in ALLOWED_FROM.items()
+        if ticket.status in states and user.role in ACTION_ROLES[name]
+    ]
+    if not any(name in ASSIGNMENT_NEEDS for name in possible):
+        return possible
+    scope = department_scope(user)
+    mine = [a for a in ticket.assignments.all() if scope is None or a.department_id in scope]
+    return [
+        name
+        for name in possible
+        if name not in ASSIGNMENT_NEEDS or any(ASSIGNMENT_NEEDS[name].met_by(a) for a in mine)
+    ]
