@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 
+from hotline.tickets.api import ACTION_ENDPOINTS
 from hotline.tickets.transitions import ALLOWED_FROM
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,33 @@ def test_every_action_has_its_own_endpoint_and_body(spec, name):
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert "$ref" in body or "anyOf" in body
     assert {"200", "403", "404", "409", "422"} <= set(operation["responses"])
+
+
+def test_the_action_table_has_one_row_per_action():
+    assert [row.name for row in ACTION_ENDPOINTS] == list(ALLOWED_FROM)
+
+
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("accept", "The body may be left out when the department has only one assignment on the ticket."),
+        ("close", "The body may be left out."),
+        ("resume", "The body may be left out when only one assignment is suspended."),
+    ],
+)
+def test_a_body_that_may_be_left_out_says_so(spec, name, description):
+    operation = spec["paths"][f"/api/v1/tickets/{{ticket_id}}/actions/{name}"]["post"]
+
+    assert operation["requestBody"]["required"] is False
+    assert operation["description"] == description
+
+
+def test_the_other_bodies_are_required(spec):
+    optional = {"accept", "close", "resume"}
+    for name in set(ALLOWED_FROM) - optional:
+        operation = spec["paths"][f"/api/v1/tickets/{{ticket_id}}/actions/{name}"]["post"]
+        assert operation["requestBody"]["required"] is True, name
+        assert "description" not in operation, name
 
 
 def test_the_dispatch_body_is_typed(spec):

@@ -8,7 +8,12 @@ from hotline.core.enums import AssignmentStatus, Role
 from hotline.core.errors import NotFound
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket, current_lead
-from hotline.tickets.selectors import can_see_phone, get_visible_ticket, visible_tickets
+from hotline.tickets.selectors import (
+    can_see_phone,
+    filtered_tickets,
+    get_visible_ticket,
+    visible_tickets,
+)
 from tests.tickets.conftest import Flow, new_user
 
 
@@ -116,3 +121,19 @@ def test_the_list_and_the_ticket_name_the_same_lead(flow: Flow, django_assert_nu
     assert fresh.lead_assignment is not None
     assert fresh.lead_assignment.department == flow.dept("street")
     assert current_lead([]) is None
+
+
+def test_the_list_filters_combine(flow: Flow) -> None:
+    housing = flow.dispatch(flow.new(title="楼道漏水"), lead="housing", co=())
+    flow.dispatch(flow.new(title="路灯不亮"), lead="street", co=())
+    flow.new(title="楼道堆物")
+    operator = flow.user("operator")
+
+    def found(**filters: Any) -> set[int]:
+        return set(filtered_tickets(operator, **filters).values_list("pk", flat=True))
+
+    assert found(text="楼道", statuses=["dispatched"]) == {housing.pk}
+    assert found(department_id=flow.dept("housing").pk) == {housing.pk}
+    assert len(found()) == 3
+    # Never more than the user may see.
+    assert set(filtered_tickets(flow.user("water")).values_list("pk", flat=True)) == set()

@@ -7,7 +7,7 @@ from hotline.accounts.auth import request_user
 from hotline.core.api import ERRORS
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.schemas import AppealIn
-from hotline.tickets.api import ticket_detail
+from hotline.tickets.presenter import ticket_detail
 from hotline.tickets.schemas import TicketDetail
 
 router = Router(tags=["intake"])

@@ -1,12 +1,20 @@
-"""Read queries over tickets, always limited to what the user may see."""
+"""Read queries over tickets, always limited to what the user may see: who sees which tickets, the
+list with its filters, one ticket with everything its detail shows, and whose phone numbers."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
 from hotline.core.enums import AssignmentStatus
 from hotline.core.errors import NotFound
-from hotline.tickets.models import Assignment, Ticket
+from hotline.sla.models import Extension, Suspension, TimeLost
+from hotline.taxonomy.models import Category
+from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -38,3 +46,126 @@ def get_visible_ticket(user: User, ticket_id: int) -> Ticket:
 def can_see_phone(user: User, ticket: Ticket) -> bool:
     """Full phone numbers only on a ticket's own page, for roles that call citizens back."""
     return user.role in PHONE_ROLES and visible_tickets(user).filter(pk=ticket.pk).exists()
+
+
+def _records(relation: str) -> QuerySet[Any]:
+    """Every row of the model that points at Ticket by `relation` (its related_name). Appeals,
+    replies and callbacks belong to intake and feedback, which sit in the ticket's own layer and so
+    may not be imported from here (docs/adr/0007-layers.md); the relation they declare reaches them."""
+    model = Ticket._meta.get_field(relation).related_model
+    assert isinstance(model, type), relation
+    return model._default_manager.all()
+
+
+# --- the list --------------------------------------------------------------------------------------
+
+
+def filtered_tickets(
+    user: User,
+    *,
+    statuses: Collection[str] = (),
+    kind: str | None = None,
+    department_id: int | None = None,
+    category_id: int | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    created_to_inclusive: bool = True,
+    text: str = "",
+) -> QuerySet[Ticket]:
+    """The tickets `user` may see that pass every filter given; newest first."""
+    tickets = visible_tickets(user)
+    if statuses:
+        tickets = tickets.filter(status__in=list(statuses))
+    if kind is not None:
+        tickets = tickets.filter(kind=kind)
+    if department_id is not None:
+        # A department's tickets are those it was given and still has (a withdrawn part is no longer its).
+        held = Assignment.objects.filter(ticket=OuterRef("pk"), department_id=department_id).exclude(
+            status=AssignmentStatus.WITHDRAWN
+        )
+        tickets = tickets.filter(Exists(held))
+    if category_id is not None:
+        tickets = tickets.filter(category_id__in=_category_and_below(category_id))
+    if created_from is not None:
+        tickets = tickets.filter(created_at__gte=created_from)
+    if created_to is not None:
+        tickets = (
+            tickets.filter(created_at__lte=created_to)
+            if created_to_inclusive
+            else tickets.filter(created_at__lt=created_to)
+        )
+    if text:
+        tickets = tickets.filter(
+            Q(title__icontains=text) | Q(content__icontains=text) | Q(number__icontains=text)
+        )
+    return tickets
+
+
+def _category_and_below(category_id: int) -> set[int]:
+    ids = {category_id}
+    frontier = [category_id]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in ids]  # a cycle in bad data must not loop forever
+        ids.update(frontier)
+    return ids
+
+
+def with_list_relations(
+    tickets: QuerySet[Ticket], assignments: QuerySet[Assignment] | None = None
+) -> QuerySet[Ticket]:
+    """What a list row needs, loaded in a fixed number of queries whatever the page size."""
+    if assignments is None:
+        assignments = Assignment.objects.select_related("department")
+    # Category paths walk up to two parents; the tree has three levels.
+    return tickets.select_related("category__parent__parent", "area", "merged_into").prefetch_related(
+        Prefetch("appeals", queryset=_records("appeals").order_by("received_at", "pk")),
+        Prefetch("assignments", queryset=assignments),
+    )
+
+
+# --- one ticket ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedTicket:
+    """A ticket with everything its detail shows. The ticket's own relations are prefetched
+    (appeals, assignments, replies, callbacks, invalidation requests, events, time lost); the
+    deadline records hang off its assignments and come as lists in their own order."""
+
+    ticket: Ticket
+    suspensions: list[Suspension]
+    extensions: list[Extension]
+    show_phone: bool
+
+
+def ticket_with_history(user: User, ticket_id: int) -> LoadedTicket:
+    """The whole ticket as `user` may see it, in a fixed number of queries; NotFound when they may
+    not see it at all."""
+    visible = get_visible_ticket(user, ticket_id)
+    ticket = (
+        with_list_relations(
+            Ticket.objects.filter(pk=visible.pk),
+            Assignment.objects.select_related("department", "accepted_by", "answered_by"),
+        )
+        .prefetch_related(
+            Prefetch("replies", queryset=_records("replies").select_related("department", "replied_by")),
+            Prefetch("callbacks", queryset=_records("callbacks").select_related("called_by")),
+            Prefetch(
+                "invalidation_requests",
+                queryset=InvalidationRequest.objects.select_related("requested_by", "decided_by").order_by(
+                    "requested_at", "pk"
+                ),
+            ),
+            Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+            Prefetch("time_lost", queryset=TimeLost.objects.select_related("department", "dispatcher")),
+        )
+        .get()
+    )
+    on_ticket = {"assignment__ticket": ticket}
+    return LoadedTicket(
+        ticket=ticket,
+        suspensions=list(Suspension.objects.filter(**on_ticket).select_related("started_by", "ended_by")),
+        extensions=list(Extension.objects.filter(**on_ticket).select_related("requested_by", "decided_by")),
+        show_phone=can_see_phone(user, ticket),
+    )

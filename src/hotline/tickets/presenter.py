@@ -1,0 +1,228 @@
+"""The ticket's JSON: a list row (`TicketSummary`) and the whole ticket (`TicketDetail`).
+
+The tickets come from `tickets.selectors` (`with_list_relations` for a list, `ticket_with_history`
+for one ticket) with everything shown already loaded; the builders here only read it."""
+
+from typing import Any
+
+from hotline.accounts.models import User
+from hotline.core.api import category_ref, department_ref, ticket_ref
+from hotline.core.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    DelayCause,
+    Resolution,
+    Satisfaction,
+    SuspensionReason,
+)
+from hotline.core.phone import mask_phone
+from hotline.feedback.models import Callback, Reply
+from hotline.intake.models import Appeal
+from hotline.sla.models import Extension, Suspension, TimeLost
+from hotline.tickets import selectors
+from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
+from hotline.tickets.schemas import (
+    AppealOut,
+    AssignmentOut,
+    CallbackOut,
+    EventOut,
+    ExtensionOut,
+    InvalidationRequestOut,
+    ReplyOut,
+    SuspensionOut,
+    TicketDetail,
+    TicketSummary,
+    TimeLostOut,
+)
+from hotline.tickets.transitions import allowed_actions
+
+
+def ticket_summary(ticket: Ticket) -> TicketSummary:
+    """A list row. The citizen's phone is masked, always: full numbers only on a ticket's own page."""
+    return TicketSummary(**_summary_fields(ticket, show_phone=False))
+
+
+def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
+    """The whole ticket as `user` may see it; NotFound when they may not see it at all."""
+    loaded = selectors.ticket_with_history(user, ticket_id)
+    ticket, show_phone = loaded.ticket, loaded.show_phone
+    return TicketDetail(
+        **_summary_fields(ticket, show_phone=show_phone),
+        content=ticket.content,
+        allowed_actions=allowed_actions(user, ticket),
+        appeals=[_appeal_out(a, show_phone=show_phone) for a in ticket.appeals.all()],
+        assignments=[_assignment_out(a) for a in ticket.assignments.all()],
+        replies=[_reply_out(r) for r in ticket.replies.all()],
+        callbacks=[_callback_out(c) for c in ticket.callbacks.all()],
+        invalidation_requests=[_invalidation_out(r) for r in ticket.invalidation_requests.all()],
+        callback_due_at=ticket.callback_due_at,
+        suspensions=[_suspension_out(x) for x in loaded.suspensions],
+        extensions=[_extension_out(x) for x in loaded.extensions],
+        time_lost=[_time_lost_out(x) for x in ticket.time_lost.all()],
+        events=[_event_out(e) for e in ticket.events.all()],
+    )
+
+
+def _username(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def _summary_fields(ticket: Ticket, *, show_phone: bool) -> dict[str, Any]:
+    appeals = list(ticket.appeals.all())
+    first = appeals[0] if appeals else None
+    lead = ticket.lead_assignment
+    phone = first.citizen_phone if first else ""
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "status": ticket.status,
+        "kind": ticket.kind,
+        "urgency": ticket.urgency,
+        "is_complex": ticket.is_complex,
+        "title": ticket.title,
+        "address": ticket.address,
+        "category": category_ref(ticket.category),
+        "area": department_ref(ticket.area),
+        "lead_department": department_ref(lead.department if lead else None),
+        "due_at": lead.due_at if lead else None,
+        "citizen_name": first.citizen_name if first else "",
+        "citizen_phone": phone if show_phone else mask_phone(phone),
+        "appeal_count": len(appeals),
+        "reopen_count": ticket.reopen_count,
+        "merged_into": ticket_ref(ticket.merged_into),
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "closed_at": ticket.closed_at,
+    }
+
+
+def _appeal_out(a: Appeal, *, show_phone: bool) -> AppealOut:
+    return AppealOut(
+        id=a.pk,
+        channel=a.channel,
+        external_id=a.external_id,
+        citizen_name=a.citizen_name,
+        citizen_phone=a.citizen_phone if show_phone else mask_phone(a.citizen_phone),
+        phone_masked=not show_phone and bool(a.citizen_phone),
+        title=a.title,
+        content=a.content,
+        address=a.address,
+        latitude=a.latitude,
+        longitude=a.longitude,
+        received_at=a.received_at,
+    )
+
+
+def _assignment_out(a: Assignment) -> AssignmentOut:
+    return AssignmentOut(
+        id=a.pk,
+        department=department_ref(a.department),
+        role=AssignmentRole(a.role),
+        status=AssignmentStatus(a.status),
+        dispatched_at=a.dispatched_at,
+        due_at=a.due_at,
+        original_due_at=a.original_due_at,
+        sign_due_at=a.sign_due_at,
+        response_due_at=a.response_due_at,
+        deadline_assumed=a.deadline_assumed,
+        paused_since=a.paused_since,
+        overdue_at=a.overdue_at,
+        accepted_at=a.accepted_at,
+        accepted_by=_username(a.accepted_by),
+        return_reason=a.return_reason,
+        returned_at=a.returned_at,
+        answer=a.answer,
+        answered_at=a.answered_at,
+        answered_by=_username(a.answered_by),
+    )
+
+
+def _reply_out(r: Reply) -> ReplyOut:
+    return ReplyOut(
+        id=r.pk,
+        department=department_ref(r.department),
+        text=r.text,
+        replied_by=_username(r.replied_by),
+        replied_at=r.replied_at,
+    )
+
+
+def _callback_out(c: Callback) -> CallbackOut:
+    return CallbackOut(
+        id=c.pk,
+        reply_id=c.reply_id,
+        resolution=Resolution(c.resolution),
+        satisfaction=Satisfaction(c.satisfaction),
+        note=c.note,
+        reopened=c.reopened,
+        called_by=_username(c.called_by),
+        called_at=c.called_at,
+    )
+
+
+def _invalidation_out(r: InvalidationRequest) -> InvalidationRequestOut:
+    return InvalidationRequestOut(
+        id=r.pk,
+        reason=r.reason,
+        requested_by=r.requested_by.username,
+        requested_at=r.requested_at,
+        decided_by=_username(r.decided_by),
+        decided_at=r.decided_at,
+        confirmed=r.confirmed,
+        lapsed_at=r.lapsed_at,
+    )
+
+
+def _suspension_out(x: Suspension) -> SuspensionOut:
+    return SuspensionOut(
+        id=x.pk,
+        assignment_id=x.assignment_id,
+        reason=SuspensionReason(x.reason),
+        note=x.note,
+        started_at=x.started_at,
+        started_by=x.started_by.username,
+        ended_at=x.ended_at,
+        ended_by=_username(x.ended_by),
+        paused_seconds=int(x.paused.total_seconds()) if x.paused is not None else None,
+    )
+
+
+def _extension_out(x: Extension) -> ExtensionOut:
+    return ExtensionOut(
+        id=x.pk,
+        assignment_id=x.assignment_id,
+        reason=x.reason,
+        previous_due_at=x.previous_due_at,
+        requested_due_at=x.requested_due_at,
+        requested_by=x.requested_by.username,
+        requested_at=x.requested_at,
+        approved=x.approved,
+        decided_by=_username(x.decided_by),
+        decided_at=x.decided_at,
+        decision_note=x.decision_note,
+    )
+
+
+def _time_lost_out(x: TimeLost) -> TimeLostOut:
+    return TimeLostOut(
+        assignment_id=x.assignment_id,
+        cause=DelayCause(x.cause),
+        department=department_ref(x.department),
+        dispatcher=_username(x.dispatcher),
+        started_at=x.started_at,
+        ended_at=x.ended_at,
+        elapsed_seconds=int(x.elapsed.total_seconds()),
+        working_seconds=int(x.working_time.total_seconds()),
+    )
+
+
+def _event_out(e: TicketEvent) -> EventOut:
+    return EventOut(
+        id=e.pk,
+        action=e.action,
+        actor=_username(e.actor),
+        at=e.at,
+        from_status=e.from_status,
+        to_status=e.to_status,
+        details=e.details,
+    )
