@@ -31,6 +31,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 # every layer (an admin page, an API endpoint, a command, the JSON a ticket is shown as).
 INTERFACE_PARTS = frozenset({"api", "admin", "schemas", "presenter", "management", "templatetags"})
 
+# The ticket's record is one unit though three apps hold its models: a query over a ticket may read
+# its appeals and replies. Elsewhere two apps of one layer (the loop's stages above all) stay apart.
+ONE_UNIT = frozenset({"record", "interface"})
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -44,7 +48,7 @@ def place(module: str) -> Placed:
     parts = module.split(".") if module else []
     app = parts[0] if parts else ""
     if INTERFACE_PARTS & set(parts[1:]):
-        return Placed(module, len(LAYERS) - 1, app)
+        return Placed(module, len(LAYERS) - 1, "interface")
     best: tuple[int, int] | None = None  # (prefix length, layer)
     for rank, (_name, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
@@ -52,7 +56,8 @@ def place(module: str) -> Placed:
             if parts[: len(p)] == p and (best is None or len(p) > best[0]):
                 best = (len(p), rank)
     assert best is not None, module
-    return Placed(module, best[1], app)
+    layer = LAYERS[best[1]][0]
+    return Placed(module, best[1], layer if layer in ONE_UNIT else app)
 
 
 def _module_name(path: Path) -> str:
@@ -76,7 +81,9 @@ def imports(source: str, package: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                module = ".".join(["hotline", *[p for p in base if p], *([node.module] if node.module else [])])
+                module = ".".join(
+                    ["hotline", *[p for p in base if p], *([node.module] if node.module else [])]
+                )
             else:
                 module = node.module or ""
             # `from hotline.tickets import events` imports the module tickets.events.
@@ -97,7 +104,7 @@ def violations(module: str, targets: set[str]) -> list[str]:
     for target in sorted(targets):
         there = place(target)
         upward = there.layer > here.layer
-        sideways = there.layer == here.layer and there.app != here.app and here.layer != len(LAYERS) - 1
+        sideways = there.layer == here.layer and there.app != here.app
         if upward or sideways:
             found.append(
                 f"hotline.{module} ({LAYERS[here.layer][0]}) imports hotline.{target} "
@@ -135,6 +142,7 @@ def test_every_app_has_a_layer() -> None:
         ("directory.models", "import hotline.routing.decision", "(routing)"),
         ("routing.actions", "from hotline.supervision import actions", "(supervision)"),
         ("tickets.actions", "from hotline.feedback.actions import do_reply_ticket", "same layer"),
+        ("directory.models", "from hotline.taxonomy.models import Category", "same layer"),
         ("tickets.events", "from hotline.tickets.api import router", "(interface)"),
     ],
 )
@@ -150,6 +158,7 @@ def test_the_check_reports_an_upward_import(module: str, source: str, complaint:
         ("routing.actions", "from hotline.tickets.actions import do_dispatch_ticket"),
         ("feedback.actions", "from hotline.sla.selectors import callback_due_for"),
         ("tickets.api", "from hotline.feedback import actions"),
+        ("tickets.selectors", "from hotline.intake.models import Appeal"),
         ("supervision.sweep", "from hotline.notifications.actions import Draft"),
         ("worker.management.commands.worker", "from hotline.routing.tasks import enqueue_retrain_if_due"),
     ],
