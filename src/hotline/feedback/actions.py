@@ -25,7 +25,7 @@ from hotline.feedback.models import Callback, Reply
 from hotline.sla.selectors import callback_due_for, deadlines_for
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
-from hotline.tickets.transitions import actor_assignment, not_suspended, require_text, transition
+from hotline.tickets.transitions import actor_assignment, answer, not_suspended, require_text, transition
 
 S = TicketStatus
 
@@ -34,7 +34,7 @@ S = TicketStatus
 def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
     """The lead department answers the citizen (答复); every co-handler must have answered first."""
     text = require_text(text, "text")
-    lead = actor_assignment(ticket, actor, None, [AssignmentStatus.ACCEPTED])
+    lead = actor_assignment(ticket, actor, "reply")
     if lead.role != AssignmentRole.LEAD:
         raise ActionNotAllowed(_("只有主办单位可以答复诉求人；协办单位请使用“反馈”（answer）"))
     waiting = list(
@@ -46,11 +46,7 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
         raise ActionNotAllowed(_("协办单位尚未反馈：%(names)s") % {"names": "、".join(waiting)})
     not_suspended(lead)
     now = clock.now()
-    lead.status = AssignmentStatus.ANSWERED
-    lead.answer = text
-    lead.answered_at = now
-    lead.answered_by = actor
-    lead.save()
+    answer(lead, actor, text, now)
     reply = Reply.objects.create(
         ticket=ticket, department=lead.department, text=text, replied_by=actor, replied_at=now
     )

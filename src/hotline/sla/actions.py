@@ -33,7 +33,7 @@ def do_suspend_assignment(
     note = (note or "").strip()
     if reason == SuspensionReason.OTHER and not note:
         raise InvalidInput(_("note: 挂起原因为“其他”时须说明"))
-    assignment = actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED], paused=False)
+    assignment = actor_assignment(ticket, actor, "suspend", assignment_id)
     now = clock.now()
     assignment.paused_since = now
     assignment.save()
@@ -49,7 +49,7 @@ def do_resume_assignment(
     ticket: Ticket, actor: User, *, note: str = "", assignment_id: int | None = None
 ) -> Ticket:
     """Restart a suspended assignment's clock; its handling deadline moves by the working time lost."""
-    assignment = actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED], paused=True)
+    assignment = actor_assignment(ticket, actor, "resume", assignment_id)
     now = clock.now()
     suspension, moved = end_suspension(assignment, actor, now)
     previous = assignment.due_at
@@ -85,7 +85,7 @@ def do_request_extension(
     reason = require_text(reason, "reason")
     if requested_due_at.tzinfo is None:
         raise InvalidInput(_("requested_due_at: 须带时区"))
-    assignment = actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED])
+    assignment = actor_assignment(ticket, actor, "request_extension", assignment_id)
     not_suspended(assignment)
     if assignment.extensions.filter(approved__isnull=True).exists():
         raise ActionNotAllowed(

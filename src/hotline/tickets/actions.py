@@ -31,6 +31,7 @@ from hotline.tickets.transitions import (
     active_category,
     active_department,
     actor_assignment,
+    answer,
     check_state,
     not_suspended,
     pending_invalidations,
@@ -131,7 +132,7 @@ def do_dispatch_ticket(
 @transition("accept")
 def do_accept_assignment(ticket: Ticket, actor: User, *, assignment_id: int | None = None) -> Ticket:
     """A department signs for its assignment (签收). The lead's sign-off moves the ticket to handling."""
-    assignment = actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.PENDING])
+    assignment = actor_assignment(ticket, actor, "accept", assignment_id)
     now = clock.now()
     assignment.status = AssignmentStatus.ACCEPTED
     assignment.accepted_at = now
@@ -152,9 +153,7 @@ def do_return_assignment(
 ) -> Ticket:
     """A department disputes its assignment (退单). A lead's return sends the ticket back to dispatch."""
     reason = require_text(reason, "reason")
-    assignment = actor_assignment(
-        ticket, actor, assignment_id, [AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED]
-    )
+    assignment = actor_assignment(ticket, actor, "return", assignment_id)
     not_suspended(assignment)
     now = clock.now()
     previous = assignment.status
@@ -273,16 +272,12 @@ def do_answer_assignment(
 ) -> Ticket:
     """A co-handling department gives its part of the answer to the lead (协办反馈)."""
     text = require_text(text, "text")
-    assignment = actor_assignment(ticket, actor, assignment_id, [AssignmentStatus.ACCEPTED])
+    assignment = actor_assignment(ticket, actor, "answer", assignment_id)
     if assignment.role != AssignmentRole.CO:
         raise ActionNotAllowed(_("主办单位请使用“答复”（reply）向诉求人答复"))
     not_suspended(assignment)
     now = clock.now()
-    assignment.status = AssignmentStatus.ANSWERED
-    assignment.answer = text
-    assignment.answered_at = now
-    assignment.answered_by = actor
-    assignment.save()
+    answer(assignment, actor, text, now)
     events.co_answered(ticket, actor, assignment, at=now)
     return ticket
 

@@ -7,7 +7,7 @@ The actions themselves live with the stage of the loop they belong to (`intake.a
 """
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Concatenate
@@ -131,36 +131,13 @@ def active_department(department_id: int, field: str) -> Department:
         ) from None
 
 
-def actor_assignment(
-    ticket: Ticket,
-    actor: User,
-    assignment_id: int | None,
-    statuses: Iterable[str],
-    *,
-    paused: bool | None = None,
-) -> Assignment:
-    """The assignment a department user acts on: the given one, or the only one in their scope.
-    `paused` True/False: only suspended / running ones."""
-    scope = department_scope(actor)
-    candidates = ticket.assignments.filter(status__in=list(statuses)).select_related("department")
-    if paused is not None:
-        candidates = candidates.filter(paused_since__isnull=not paused)
-    if scope is not None:
-        candidates = candidates.filter(department_id__in=scope)
-    if assignment_id is not None:
-        candidates = candidates.filter(pk=assignment_id)
-    found = list(candidates.order_by("role", "pk"))  # "co" sorts before "lead"; prefer lead below
-    if not found:
-        if not ticket.assignments.filter(department_id__in=scope or set()).exists():
-            raise Forbidden(_("工单 %(number)s 不属于您的单位") % {"number": ticket.number})
-        named = ticket.assignments.filter(pk=assignment_id).first() if assignment_id is not None else None
-        if named is not None and scope is not None and named.department_id not in scope:
-            raise Forbidden(_("派单 %(id)s 不属于您的单位") % {"id": assignment_id})
-        raise ActionNotAllowed(_("工单 %(number)s 没有您单位可执行此操作的派单") % {"number": ticket.number})
-    leads = [a for a in found if a.role == AssignmentRole.LEAD]
-    if assignment_id is None and len(found) > 1 and len(leads) != 1:
-        raise InvalidInput(_("assignment_id: 您的单位在此工单上有多个派单，请指明 assignment_id"))
-    return leads[0] if assignment_id is None and leads else found[0]
+def answer(assignment: Assignment, actor: User, text: str, at: datetime) -> None:
+    """The department's part is done: its answer (a co-handler's to the lead, the lead's to the citizen)."""
+    assignment.status = AssignmentStatus.ANSWERED
+    assignment.answer = text
+    assignment.answered_at = at
+    assignment.answered_by = actor
+    assignment.save()
 
 
 def not_suspended(assignment: Assignment) -> None:
@@ -194,10 +171,10 @@ class Needs:
 
 A = AssignmentStatus
 
-# The actions that work on an assignment, and the assignment each needs. It repeats what the action
-# functions pass to `actor_assignment` (and, for answer and reply, the role they insist on);
-# tests/tickets/test_allowed_actions.py checks that an action offered here is not refused for its
-# department and one not offered is.
+# The actions that work on an assignment, and the assignment each needs: `actor_assignment` picks it
+# by this table, `allowed_actions` offers the action by it (with, for answer and reply, the role the
+# action insists on); tests/tickets/test_allowed_actions.py checks that an action offered is not
+# refused for its department and one not offered is.
 ASSIGNMENT_NEEDS: dict[str, Needs] = {
     "accept": Needs(frozenset({A.PENDING})),
     "return": Needs(frozenset({A.PENDING, A.ACCEPTED})),
@@ -207,6 +184,35 @@ ASSIGNMENT_NEEDS: dict[str, Needs] = {
     "resume": Needs(frozenset({A.ACCEPTED}), paused=True),
     "request_extension": Needs(frozenset({A.ACCEPTED})),
 }
+
+
+def actor_assignment(
+    ticket: Ticket, actor: User, action: str, assignment_id: int | None = None
+) -> Assignment:
+    """The assignment a department user does `action` on (`ASSIGNMENT_NEEDS` says which statuses
+    and whether running or suspended): the given one, or the only one in their scope, the lead's
+    when they hold both. The action itself insists on the role where it must, with its own message."""
+    needs = ASSIGNMENT_NEEDS[action]
+    scope = department_scope(actor)
+    candidates = ticket.assignments.filter(status__in=list(needs.statuses)).select_related("department")
+    if needs.paused is not None:
+        candidates = candidates.filter(paused_since__isnull=not needs.paused)
+    if scope is not None:
+        candidates = candidates.filter(department_id__in=scope)
+    if assignment_id is not None:
+        candidates = candidates.filter(pk=assignment_id)
+    found = list(candidates.order_by("role", "pk"))  # "co" sorts before "lead"; prefer lead below
+    if not found:
+        if not ticket.assignments.filter(department_id__in=scope or set()).exists():
+            raise Forbidden(_("工单 %(number)s 不属于您的单位") % {"number": ticket.number})
+        named = ticket.assignments.filter(pk=assignment_id).first() if assignment_id is not None else None
+        if named is not None and scope is not None and named.department_id not in scope:
+            raise Forbidden(_("派单 %(id)s 不属于您的单位") % {"id": assignment_id})
+        raise ActionNotAllowed(_("工单 %(number)s 没有您单位可执行此操作的派单") % {"number": ticket.number})
+    leads = [a for a in found if a.role == AssignmentRole.LEAD]
+    if assignment_id is None and len(found) > 1 and len(leads) != 1:
+        raise InvalidInput(_("assignment_id: 您的单位在此工单上有多个派单，请指明 assignment_id"))
+    return leads[0] if assignment_id is None and leads else found[0]
 
 
 def allowed_actions(user: User, ticket: Ticket) -> list[str]:
