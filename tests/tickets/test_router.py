@@ -93,6 +93,10 @@ def test_a_failing_router_is_recorded_on_the_ticket_and_logged(use_router, staff
     assert [e["action"] for e in response.json()["events"]] == ["receive", "route_failed"]
     (record,) = [r for r in caplog.records if r.name == "hotline.tickets.router"]
     assert "failed" in record.getMessage() and record.exc_info is not None
+    # The dispatch queue counts it, and lists it with suggestions computed now.
+    queue = api_as(staff["dispatcher"]).get("/routing/queue").json()
+    assert queue["routing_failed"] == 1
+    assert [item["id"] for item in queue["items"]] == [ticket.pk]
 
 
 def test_the_null_router_leaves_the_ticket_to_the_dispatchers(use_router, staff, api_as) -> None:

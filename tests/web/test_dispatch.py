@@ -2,7 +2,9 @@
 
 import pytest
 
+from hotline.core import clock
 from hotline.core.enums import TicketStatus
+from hotline.tickets.events import routing_failed
 from hotline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,12 @@ def test_a_card_says_when_the_kind_model_reads_the_ticket_as_another_kind(client
     card = page[page.index(f'id="ticket-{normal.pk}"') :]
     assert "类型判断：更像“咨询”（0.81）" in card
     assert page.count("类型判断") == 1  # the urgent one reads as what it was filed as
+
+
+def test_the_queue_says_how_many_tickets_routing_failed_on(client, staff, waiting) -> None:
+    client.force_login(staff["dispatcher"])
+    assert 'id="routing-failed"' not in client.get("/dispatch/").content.decode()
+    routing_failed(waiting[0], error="RuntimeError: model folder gone", router="r", at=clock.now())
+    page = client.get("/dispatch/").content.decode()
+    assert "其中 1 件智能分拨失败" in page
+    assert waiting[0].number in page  # still in the queue, with suggestions computed now

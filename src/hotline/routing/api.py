@@ -19,7 +19,7 @@ from hotline.directory.models import Department
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.queue import queue_entry
 from hotline.routing.schemas import ExplainIn, ExplainOut, QueueFilters, QueueItem, QueuePage, SuggestionOut
-from hotline.routing.selectors import dispatch_queue
+from hotline.routing.selectors import dispatch_queue, routing_failures
 from hotline.taxonomy.models import Category
 
 router = Router(tags=["routing"])
@@ -87,4 +87,10 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
                 suggestions=[SuggestionOut(**s) for s in entry.suggestions],
             )
         )
-    return QueuePage(count=tickets.count(), offset=filters.offset, limit=filters.limit, items=items)
+    return QueuePage(
+        count=tickets.count(),
+        offset=filters.offset,
+        limit=filters.limit,
+        items=items,
+        routing_failed=routing_failures(tickets),
+    )

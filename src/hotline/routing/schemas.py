@@ -125,3 +125,4 @@ class QueuePage(Schema):
     offset: int
     limit: int
     items: list[QueueItem]
+    routing_failed: int = Field(description="tickets in the queue whose routing after intake failed")

@@ -5,12 +5,13 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 
-from hotline.core.enums import AssignmentStatus, TicketStatus, Urgency
+from hotline.core.enums import AssignmentStatus, EventType, TicketStatus, Urgency
 from hotline.routing import classifier
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision, RoutingSettings
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets import events as ticket_events
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,13 @@ def dispatch_queue() -> QuerySet[Ticket]:
         .alias(urgent_first=Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)))
         .order_by("urgent_first", "created_at", "pk")
     )
+
+
+def routing_failures(tickets: QuerySet[Ticket]) -> int:
+    """How many of `tickets` routing failed on (a `route_failed` event): the dispatch queue shows
+    the figure, since their suggestions are computed as the queue lists them."""
+    failed = TicketEvent.objects.filter(ticket_events.of_type(EventType.ROUTE_FAILED), ticket=OuterRef("pk"))
+    return tickets.filter(Exists(failed)).count()
 
 
 def returns_to_review() -> QuerySet[Assignment]:

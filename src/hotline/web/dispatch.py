@@ -38,7 +38,7 @@ from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.routing.queue import QueueEntry, queue_entry
-from hotline.routing.selectors import dispatch_queue, returns_to_review
+from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
 from hotline.taxonomy.models import Category
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
@@ -102,8 +102,10 @@ def _page(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
 
 @staff_view("dispatch", require_GET)
 def queue(request: HttpRequest, user: User) -> HttpResponse:
-    page = _page(request, dispatch_queue())
+    tickets = dispatch_queue()
+    page = _page(request, tickets)
     page["entries"] = [queue_entry(t) for t in page.pop("rows")]
+    page["routing_failed"] = routing_failures(tickets)
     return render(request, "web/dispatch_queue.html", {**page, **_choices()})
 
 
