@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: routers of the apps, authentication and the mapping of errors."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -54,7 +55,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     message = (
         exc.message
         if exc.message != "Unauthorized"
-        else "未认证：请使用 Authorization: Bearer <令牌> 或先登录"
+        else _("未认证：请使用 Authorization: Bearer <令牌> 或先登录")
     )
     response = api.create_response(request, {"detail": message}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="hotline"'
@@ -88,5 +89,5 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         }
         for e in exc.errors
     ]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "请求无效"
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or _("请求无效")
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)

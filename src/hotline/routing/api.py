@@ -7,6 +7,7 @@ Both are for the roles that dispatch (dispatcher, admin); anyone else gets 403.
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from hotline.accounts.auth import request_user
@@ -42,12 +43,12 @@ def explain(request: HttpRequest, payload: ExplainIn) -> ExplainOut:
     if payload.category_id is not None:
         category = Category.objects.filter(pk=payload.category_id, is_active=True).first()
         if category is None:
-            raise InvalidInput(f"category_id: 分类 {payload.category_id} 不存在")
+            raise InvalidInput(_("category_id: 分类 %(id)s 不存在") % {"id": payload.category_id})
     area = None
     if payload.area_id is not None:
         area = Department.objects.filter(pk=payload.area_id, is_active=True, is_area=True).first()
         if area is None:
-            raise InvalidInput(f"area_id: 属地单位 {payload.area_id} 不存在")
+            raise InvalidInput(_("area_id: 属地单位 %(id)s 不存在") % {"id": payload.area_id})
     facts = AppealFacts(
         title=payload.title,
         content=payload.text,

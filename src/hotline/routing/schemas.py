@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import model_validator
 
@@ -35,9 +36,9 @@ class ExplainIn(InSchema):
     @model_validator(mode="after")
     def _something_to_read(self) -> "ExplainIn":
         if not self.title and not self.text:
-            raise ValueError("title 和 text 至少填写一项")
+            raise ValueError(_("title 和 text 至少填写一项"))
         if (self.latitude is None) != (self.longitude is None):
-            raise ValueError("latitude 和 longitude 须同时给出")
+            raise ValueError(_("latitude 和 longitude 须同时给出"))
         return self
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from hotline.accounts.auth import request_user
@@ -243,4 +244,6 @@ for _spec in ACTION_ENDPOINTS:
 def unknown_action(request: HttpRequest, ticket_id: Id, name: str) -> Any:
     user = request_user(request)
     selectors.get_visible_ticket(user, ticket_id)
-    raise NotFound(f"未知操作 {name!r}；可用的操作：{', '.join(ACTION_NAMES)}")
+    raise NotFound(
+        _("未知操作 %(name)r；可用的操作：%(names)s") % {"name": name, "names": ", ".join(ACTION_NAMES)}
+    )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
@@ -39,7 +40,7 @@ def get_visible_ticket(user: User, ticket_id: int) -> Ticket:
         visible_tickets(user).select_related("category", "area", "merged_into").filter(pk=ticket_id).first()
     )
     if ticket is None:
-        raise NotFound(f"工单 {ticket_id} 不存在")
+        raise NotFound(_("工单 %(id)s 不存在") % {"id": ticket_id})
     return ticket
 
 

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             interval = float(getattr(settings, "HOTLINE_SWEEP_INTERVAL", DEFAULT_SWEEP_INTERVAL))
         retrain_interval = float(getattr(settings, "HOTLINE_RETRAIN_INTERVAL", 0))
         if interval <= 0 or options["poll"] < 0:
-            raise CommandError("--sweep-interval 须大于 0，--poll 不能为负")
+            raise CommandError(_("--sweep-interval 须大于 0，--poll 不能为负"))
         try:
             backend = task_backends[options["backend"]]
         except Exception as exc:
@@ -66,7 +67,8 @@ class Command(BaseCommand):
         runs_queue = isinstance(backend, DatabaseBackend)
         if not runs_queue and not options["once"]:
             raise CommandError(
-                f"任务后端 {options['backend']} 不是 django_tasks_db.DatabaseBackend，没有可执行的队列"
+                _("任务后端 %(backend)s 不是 django_tasks_db.DatabaseBackend，没有可执行的队列")
+                % {"backend": options["backend"]}
             )
         worker = Worker(
             queue_names=options["queue_name"].split(","),
