@@ -48,6 +48,7 @@ from hotline.core.enums import (
     AssignmentStatus,
     Channel,
     DepartmentLevel,
+    EventType,
     Kind,
     Resolution,
     Role,
@@ -75,6 +76,7 @@ from hotline.sla.calendar import Calendar
 from hotline.taxonomy.models import Category
 from hotline.taxonomy.tree import merge_paths
 from hotline.tickets import actions
+from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Ticket, TicketEvent
 
 S = TicketStatus
@@ -1190,7 +1192,7 @@ def retrain_moment(start: datetime, end: datetime) -> datetime:
 def routing_summary(plans: Sequence[Plan], replayer: Replayer) -> RoutingSummary:
     ids = [p.ticket.pk for p in plans if p.ticket is not None]
     decisions = RoutingDecision.objects.filter(ticket_id__in=ids)
-    routes = TicketEvent.objects.filter(ticket_id__in=ids, action="route")
+    routes = TicketEvent.objects.filter(ticket_events.of_type(EventType.ROUTE), ticket_id__in=ids)
     active = ModelVersion.objects.filter(target=ModelTarget.CATEGORY, is_active=True).first()
     if active is not None:
         model = _("%(name)s（交叉验证 macro-F1 %(score).2f）") % {
