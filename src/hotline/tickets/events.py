@@ -23,15 +23,15 @@ from hotline.tickets.transitions import move
 E = EventType
 
 
-def _moved(
+def _write(
     ticket: Ticket,
     type_: EventType,
     actor: User | None,
-    to_status: str,
+    statuses: tuple[str, str],
     details: dict[str, Any],
     at: datetime,
 ) -> TicketEvent:
-    from_status = move(ticket, to_status, at)
+    from_status, to_status = statuses
     return TicketEvent.objects.create(
         ticket=ticket,
         action=type_,
@@ -43,18 +43,24 @@ def _moved(
     )
 
 
+def _moved(
+    ticket: Ticket,
+    type_: EventType,
+    actor: User | None,
+    to_status: str,
+    details: dict[str, Any],
+    at: datetime,
+) -> TicketEvent:
+    """A step of the state machine: the ticket moves (possibly to where it is) and the step is written."""
+    from_status = move(ticket, to_status, at)
+    return _write(ticket, type_, actor, (from_status, to_status), details, at)
+
+
 def _noted(
     ticket: Ticket, type_: EventType, actor: User | None, details: dict[str, Any], at: datetime
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        action=type_,
-        actor=actor,
-        at=at,
-        from_status=ticket.status,
-        to_status=ticket.status,
-        details=details,
-    )
+    """A fact about the ticket that leaves it as it is."""
+    return _write(ticket, type_, actor, (ticket.status, ticket.status), details, at)
 
 
 def deadline_details(assignment: Assignment) -> dict[str, Any]:
@@ -76,15 +82,8 @@ def received(
     ticket: Ticket, actor: User | None, *, channel: str, external_id: str | None, at: datetime
 ) -> TicketEvent:
     """The first line of every timeline; the ticket was created in `new`."""
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        action=E.RECEIVE,
-        actor=actor,
-        at=at,
-        from_status="",
-        to_status=TicketStatus.NEW,
-        details={"channel": channel, "external_id": external_id},
-    )
+    details = {"channel": channel, "external_id": external_id}
+    return _write(ticket, E.RECEIVE, actor, ("", TicketStatus.NEW), details, at)
 
 
 def routed(
