@@ -132,16 +132,15 @@ def post_all(port: int, token: str, rows: list[dict], clients: int) -> tuple[flo
 def in_process(rows: list[dict]) -> float:
     """do_receive_appeal for each row, in this process, routed by nothing; returns appeals per second."""
     from django.conf import settings
-    from django.test import override_settings
 
     from hotline.intake.actions import AppealData, do_receive_appeal
 
-    routing = {**settings.HOTLINE["ROUTING"], "ROUTER": "hotline.tickets.router.NullRouter"}
-    with override_settings(HOTLINE={**settings.HOTLINE, "ROUTING": routing}):
-        t0 = time.perf_counter()
-        for row in rows:
-            do_receive_appeal(AppealData(**{**row, "external_id": row["external_id"] + "-inproc"}), None)
-        return len(rows) / (time.perf_counter() - t0)
+    # Set in place: override_settings would slow every settings read of the ORM down and skew the figure.
+    settings.HOTLINE["ROUTING"]["ROUTER"] = "hotline.tickets.router.NullRouter"
+    t0 = time.perf_counter()
+    for row in rows:
+        do_receive_appeal(AppealData(**{**row, "external_id": row["external_id"] + "-inproc"}), None)
+    return len(rows) / (time.perf_counter() - t0)
 
 
 def plain_inserts(url: str, rows: list[dict]) -> float:

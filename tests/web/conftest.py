@@ -39,7 +39,7 @@ def waiting(staff, departments) -> list[Ticket]:
             ),
             staff["operator"],
         )
-        do_route_ticket(ticket)
+        do_route_ticket(ticket.pk)
         tickets.append(ticket)
     return tickets
 

@@ -997,7 +997,7 @@ class Replayer:
         its moment. `do_route_ticket` rather than the router, which records a failure on the ticket
         and carries on: a demo that fails must say so."""
         ticket = self.ticket(plan)
-        do_route_ticket(ticket)
+        do_route_ticket(ticket.pk)
         ticket.refresh_from_db()
         if ticket.status == S.DISPATCHED:
             self.settle(plan, step, ticket)

@@ -159,9 +159,10 @@ def retrain_model(
 # --- routing a new ticket ---------------------------------------------------------------------------
 
 
-def do_route_ticket(ticket: Ticket) -> RoutingDecision:
-    """Route a new ticket (智能分拨): fill in its area, mark it urgent, store the suggestions, and
-    dispatch it through `do_dispatch_ticket` as the system user when the best suggestion is sure enough.
+def do_route_ticket(ticket_id: int) -> RoutingDecision:
+    """Route the new ticket `ticket_id` (智能分拨): fill in its area, mark it urgent, store the
+    suggestions, and dispatch it through `do_dispatch_ticket` as the system user when the best
+    suggestion is sure enough.
 
     One transaction. Area and urgency are only ever added (an operator's choice stays); when either
     changes, a `route` event by the system user says so. The automatic dispatch writes its own
@@ -172,7 +173,7 @@ def do_route_ticket(ticket: Ticket) -> RoutingDecision:
         ticket = (
             Ticket.objects.select_for_update(of=("self",))
             .select_related("category", "area")
-            .get(pk=ticket.pk)
+            .get(pk=ticket_id)
         )
         if ticket.status != TicketStatus.NEW:
             raise ActionNotAllowed(

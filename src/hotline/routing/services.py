@@ -1,7 +1,6 @@
 """Routing as the rest of the platform calls it: the router behind `tickets.router`."""
 
 from hotline.routing.actions import do_route_ticket
-from hotline.tickets.models import Ticket
 
 
 class ModelRouter:
@@ -9,4 +8,4 @@ class ModelRouter:
     dispatch when the best suggestion is sure enough (`routing.actions.do_route_ticket`)."""
 
     def route(self, ticket_id: int) -> None:
-        do_route_ticket(Ticket.objects.get(pk=ticket_id))
+        do_route_ticket(ticket_id)
