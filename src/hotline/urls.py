@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hotline.api import api
+from hotline.web import actions as web_actions
 from hotline.web import dispatch as web_dispatch
+from hotline.web import tickets as web_tickets
 from hotline.web import views as web_views
 
 urlpatterns = [
@@ -14,6 +16,11 @@ urlpatterns = [
     path("dispatch/<int:ticket_id>/", web_dispatch.dispatch, name="dispatch_ticket"),
     path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),
     path("dispatch/returns/<int:assignment_id>/", web_dispatch.review, name="review_return"),
+    path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),
+    path("tickets/<str:number>/do/<str:name>/", web_actions.act, name="ticket_action"),
+    path(
+        "tickets/<str:number>/appeals/<int:appeal_id>/phone/", web_tickets.reveal_phone, name="reveal_phone"
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -11,14 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import require_role
+from hotline.accounts.permissions import PHONE_ROLES, require_role
 from hotline.core import clock
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
-from hotline.core.errors import InvalidInput
-from hotline.intake.models import Appeal
+from hotline.core.errors import Forbidden, InvalidInput, NotFound
+from hotline.intake.models import Appeal, PhoneReveal
 from hotline.tickets import events
 from hotline.tickets.models import DailySequence, Ticket
 from hotline.tickets.router import route_after_commit
+from hotline.tickets.selectors import can_see_phone
 from hotline.tickets.transitions import active_category, active_department, require_text
 
 # Channel clocks drift a little; a contact stamped well after now is a wrong clock or a wrong field.
@@ -128,3 +129,14 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
             return existing, False
         raise
     return ticket, True
+
+
+def do_reveal_phone(appeal: Appeal, actor: User, *, ip: str | None = None) -> str:
+    """Show `actor` the full phone number of `appeal` and record that they saw it (号码查看记录).
+    Only roles that call citizens (`PHONE_ROLES`), on a ticket they may see."""
+    if not actor.is_active or actor.role not in PHONE_ROLES:
+        raise Forbidden(_("角色“%(role)s”不能查看诉求人的完整号码") % {"role": actor.get_role_display()})
+    if not can_see_phone(actor, appeal.ticket):
+        raise NotFound(_("工单 %(number)s 不存在") % {"number": appeal.ticket.number})
+    PhoneReveal.objects.create(appeal=appeal, revealed_by=actor, revealed_at=clock.now(), ip=ip)
+    return appeal.citizen_phone

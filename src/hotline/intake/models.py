@@ -46,3 +46,25 @@ class Appeal(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("an Appeal is never edited after intake")
         super().save(*args, **kwargs)
+
+
+class PhoneReveal(models.Model):
+    """A staff member was shown a citizen's full phone number on a ticket's page: who, when, which
+    appeal. Written by `intake.actions.do_reveal_phone`; never edited or deleted (an audit trail)."""
+
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="phone_reveals"
+    )
+    revealed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
+    revealed_at = models.DateTimeField(_("查看时间"), db_index=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("号码查看记录")
+        verbose_name_plural = _("号码查看记录")
+        ordering = ["-revealed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.revealed_by_id} → {self.appeal_id} {self.revealed_at:%Y-%m-%d %H:%M}"

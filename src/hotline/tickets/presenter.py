@@ -42,10 +42,12 @@ def ticket_summary(ticket: Ticket) -> TicketSummary:
     return TicketSummary(**_summary_fields(ticket, show_phone=False))
 
 
-def ticket_detail(user: User, ticket_id: int) -> TicketDetail:
-    """The whole ticket as `user` may see it; NotFound when they may not see it at all."""
+def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> TicketDetail:
+    """The whole ticket as `user` may see it; NotFound when they may not see it at all.
+    `mask_phones`: masked even for a role that may see them (the pages unmask one on request, and
+    record it: `intake.actions.do_reveal_phone`)."""
     loaded = selectors.ticket_with_history(user, ticket_id)
-    ticket, show_phone = loaded.ticket, loaded.show_phone
+    ticket, show_phone = loaded.ticket, loaded.show_phone and not mask_phones
     return TicketDetail(
         **_summary_fields(ticket, show_phone=show_phone),
         content=ticket.content,

@@ -1,0 +1,118 @@
+"""Every ticket action from the pages, through one endpoint: the same table, the same input schemas
+and the same action functions as the API (`tickets.api.ACTION_ENDPOINTS`).
+
+POST /tickets/<number>/do/<action>/   the form's fields, validated by the action's API schema;
+                                      `next` (a path on this site) says where to go afterwards
+
+Without htmx the page posts and comes back (Post/Redirect/Get) with a message; with htmx the answer
+is an `HX-Redirect` to the same place. A refused action changes nothing and answers with the
+action's own status (403, 404, 409, 422) and its message, on a page or, for htmx, as a fragment the
+form shows next to itself.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from hotline.accounts.models import User
+from hotline.core.enums import EventType
+from hotline.core.errors import HotlineError, InvalidInput, NotFound
+from hotline.tickets import selectors
+from hotline.tickets.api import ACTION_ENDPOINTS, ActionEndpoint
+from hotline.tickets.models import Ticket
+
+ENDPOINTS: dict[str, ActionEndpoint] = {spec.name: spec for spec in ACTION_ENDPOINTS}
+
+# Form fields that are not the action's: Django's and this endpoint's own.
+_NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
+
+
+def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:
+    """The action's fields from a posted form: a list field takes every value given (checkboxes,
+    multiple selects), an empty value means "not given", and the rest stay text for the schema to
+    read (pydantic turns "true"/"1", "12" and "2026-12-05T17:30" into what the field is)."""
+    fields: dict[str, Any] = {}
+    for name in post:
+        if name in _NOT_FIELDS:
+            continue
+        info = spec.body.model_fields.get(name)
+        is_list = info is not None and getattr(info.annotation, "__origin__", None) is list
+        values = [v for v in post.getlist(name) if v.strip() != ""]
+        if is_list:
+            fields[name] = values
+        elif values:
+            fields[name] = values[-1]
+    return fields
+
+
+def _validation_message(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(x) for x in item["loc"]) or _("表单")
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def next_url(request: HttpRequest, ticket: Ticket | None) -> str:
+    """Where to go after the action: `next` when it is a path on this site, else the ticket's page."""
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    if ticket is not None:
+        return reverse("ticket_page", args=[ticket.number])
+    return reverse("home")
+
+
+def _refused(request: HttpRequest, message: str, status: int, back: str) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "web/_refused.html", {"message": message}, status=status)
+    return render(request, "web/refused.html", {"message": message, "back": back}, status=status)
+
+
+def visible_by_number(user: User, number: str) -> Ticket:
+    """The ticket numbered `number` if the user may see it; NotFound otherwise (the same answer)."""
+    ticket = selectors.visible_tickets(user).filter(number=number).first()
+    if ticket is None:
+        raise NotFound(_("工单 %(number)s 不存在") % {"number": number})
+    return ticket
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    ticket: Ticket | None = None
+    try:
+        spec = ENDPOINTS.get(name)
+        if spec is None:
+            raise NotFound(_("未知操作 %(name)r") % {"name": name})
+        ticket = visible_by_number(user, number)
+        fields = form_fields(spec, request.POST)
+        if name == "merge" and "into_number" in fields:
+            # People know tickets by number; the action takes the id of one the user can see.
+            fields["into_ticket_id"] = visible_by_number(user, fields.pop("into_number")).pk
+        try:
+            body = spec.body.model_validate(fields)
+        except ValidationError as error:
+            raise InvalidInput(_validation_message(error)) from None
+        spec.run(ticket, user, **body.model_dump(mode=spec.dump))
+    except HotlineError as error:
+        return _refused(request, error.message, error.status_code, next_url(request, ticket))
+    messages.success(
+        request,
+        _("工单 %(number)s：%(action)s已完成") % {"number": ticket.number, "action": EventType(name).label},
+    )
+    target = next_url(request, ticket)
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)

@@ -1,0 +1,193 @@
+"""A ticket's own page (工单详情) for every staff role.
+
+GET  /tickets/<number>/                          everything about the ticket the user may see: its
+                                                 appeals (merged ones too), the caller, assignments
+                                                 with their deadlines and clocks, replies, callbacks,
+                                                 the clock's records and the timeline; and a form for
+                                                 each action the user may take now (`allowed_actions`),
+                                                 posting to `web.actions`
+POST /tickets/<number>/appeals/<id>/phone/       show one caller's full number, for roles that call
+                                                 citizens back; every reveal is recorded
+
+A ticket another department holds answers 404, the same as one that does not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import PHONE_ROLES
+from hotline.core import clock
+from hotline.core.enums import (
+    AssignmentStatus,
+    EventType,
+    Resolution,
+    Satisfaction,
+    SuspensionReason,
+    TicketStatus,
+)
+from hotline.core.errors import HotlineError
+from hotline.core.phone import mask_phone
+from hotline.directory.models import Department
+from hotline.intake.actions import do_reveal_phone
+from hotline.intake.models import Appeal
+from hotline.taxonomy.models import Category
+from hotline.tickets import presenter
+from hotline.tickets.models import Ticket
+from hotline.tickets.schemas import EventOut, TicketDetail
+from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
+from hotline.web.actions import visible_by_number
+
+# Details of a timeline event worth a line on the page, in this order, with their labels.
+_DETAIL_LABELS: tuple[tuple[str, str], ...] = (
+    ("department", "单位"),
+    ("lead", "主办"),
+    ("co", "协办"),
+    ("reason", "理由"),
+    ("text", "内容"),
+    ("note", "说明"),
+    ("resolution", "解决情况"),
+    ("satisfaction", "满意度"),
+    ("due_at", "办理时限"),
+    ("requested_due_at", "申请时限"),
+    ("into_number", "并入工单"),
+    ("error", "错误"),
+)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: datetime
+    label: str
+    actor: str | None
+    from_status: str
+    to_status: str
+    facts: list[tuple[str, str]]
+
+
+def _status_label(value: str) -> str:
+    return str(TicketStatus(value).label) if value in TicketStatus.values else value
+
+
+def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
+    if key in ("department", "lead") and isinstance(value, str):
+        return departments.get(value, value)
+    if key == "co" and isinstance(value, list):
+        return "、".join(departments.get(str(v), str(v)) for v in value)
+    if key in ("due_at", "requested_due_at") and isinstance(value, str):
+        return f"{clock.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+    if key == "resolution" and value in Resolution.values:
+        return str(Resolution(value).label)
+    if key == "satisfaction" and value in Satisfaction.values:
+        return str(Satisfaction(value).label)
+    return str(value)
+
+
+def timeline(events: list[EventOut]) -> list[TimelineRow]:
+    """The timeline as people read it: what happened (the event type's name), who, the move between
+    states, and the facts worth a line, departments by name."""
+    codes: set[str] = set()
+    for e in events:
+        for key in ("department", "lead", "co"):
+            value = e.details.get(key)
+            codes.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    departments = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = []
+    for e in events:
+        label = str(EventType(e.action).label) if e.action in EventType.values else e.action
+        facts = [
+            (_(name), _fact(key, e.details[key], departments))
+            for key, name in _DETAIL_LABELS
+            if e.details.get(key) not in (None, "", [])
+        ]
+        rows.append(
+            TimelineRow(e.at, label, e.actor, _status_label(e.from_status), _status_label(e.to_status), facts)
+        )
+    return rows
+
+
+def _my_assignments(user: User, detail: TicketDetail) -> dict[str, int | None]:
+    """For each assignment action the user may take, the assignment it would act on (so the form
+    can name it); None when the action must be told which (several fit)."""
+    ticket = Ticket.objects.get(pk=detail.id)
+    chosen: dict[str, int | None] = {}
+    for name in detail.allowed_actions:
+        if name not in ASSIGNMENT_NEEDS:
+            continue
+        try:
+            chosen[name] = actor_assignment(ticket, user, name).pk
+        except HotlineError:
+            chosen[name] = None
+    return chosen
+
+
+def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, str]) -> dict[str, Any]:
+    ticket = visible_by_number(user, number)
+    detail = presenter.ticket_detail(user, ticket.pk, mask_phones=True)
+    allowed = set(detail.allowed_actions)
+    return {
+        "t": detail,
+        "allowed": allowed,
+        "timeline": timeline(detail.events),
+        "appeal_rows": [{"appeal": a, "revealed": revealed.get(a.id)} for a in detail.appeals],
+        # The appeals of duplicates merged into this ticket: their callers get this ticket's reply.
+        "merged_appeals": [
+            {"appeal": a, "phone": mask_phone(a.citizen_phone)}
+            for a in Appeal.objects.filter(ticket__merged_into=ticket)
+            .select_related("ticket")
+            .order_by("received_at", "pk")
+        ],
+        "can_reveal": user.role in PHONE_ROLES,
+        "chosen": _my_assignments(user, detail),
+        "pending_extensions": [x for x in detail.extensions if x.approved is None],
+        "open_statuses": [AssignmentStatus.PENDING.value, AssignmentStatus.ACCEPTED.value],
+        "resolutions": Resolution.choices,
+        "satisfactions": Satisfaction.choices,
+        "suspension_reasons": SuspensionReason.choices,
+        "departments": Department.objects.filter(is_active=True).order_by("code")
+        if "dispatch" in allowed
+        else [],
+        "categories": (
+            sorted(Category.objects.filter(is_active=True).select_related("parent"), key=str)
+            if "dispatch" in allowed
+            else []
+        ),
+        "now": clock.localtime(),
+    }
+
+
+@login_required
+@require_GET
+def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        context = _context(request, user, number, {})
+    except HotlineError as error:
+        return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
+    return render(request, "web/ticket.html", context)
+
+
+@login_required
+@require_POST
+def reveal_phone(request: HttpRequest, number: str, appeal_id: int) -> HttpResponse:
+    """The full number of one appeal's caller; recorded. With htmx only the number comes back."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        ticket = visible_by_number(user, number)
+        appeal = Appeal.objects.filter(pk=appeal_id, ticket=ticket).select_related("ticket").first()
+        if appeal is None:
+            return render(request, "web/forbidden.html", {"message": _("诉求不存在")}, status=404)
+        phone = do_reveal_phone(appeal, user, ip=request.META.get("REMOTE_ADDR"))
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "web/_phone.html", {"phone": phone})
+        context = _context(request, user, number, {appeal.pk: phone})
+    except HotlineError as error:
+        return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
+    return render(request, "web/ticket.html", context)
