@@ -3,15 +3,29 @@ list with its filters, one ticket with everything its detail shows, and whose ph
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
-from hotline.core.enums import AssignmentStatus
+from hotline.core import clock
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus
 from hotline.core.errors import NotFound
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.taxonomy.models import Category
@@ -169,4 +183,80 @@ def ticket_with_history(user: User, ticket_id: int) -> LoadedTicket:
         suspensions=list(Suspension.objects.filter(**on_ticket).select_related("started_by", "ended_by")),
         extensions=list(Extension.objects.filter(**on_ticket).select_related("requested_by", "decided_by")),
         show_phone=can_see_phone(user, ticket),
+    )
+
+
+# --- the department inbox (承办) -------------------------------------------------------------------
+
+# The inbox's status filters: to sign, in progress (signed, clock running), suspended (clock
+# stopped), overdue (past the handling deadline, or stopped past it), due before today ends, and
+# returned (waiting for dispatch's review).
+INBOX_FILTERS = ("pending", "accepted", "suspended", "overdue", "due_today", "returned")
+
+_AT_WORK = [AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED]
+
+
+def _inbox_conditions(now: datetime) -> dict[str, Q]:
+    running = Q(status__in=_AT_WORK, paused_since__isnull=True)
+    suspended = Q(status__in=_AT_WORK, paused_since__isnull=False)
+    local = clock.localtime(now)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+    return {
+        "pending": Q(status=AssignmentStatus.PENDING),
+        "accepted": Q(status=AssignmentStatus.ACCEPTED, paused_since__isnull=True),
+        "suspended": suspended,
+        # A stopped clock keeps the time it had left when it stopped.
+        "overdue": (running & Q(due_at__lt=now)) | (suspended & Q(due_at__lt=F("paused_since"))),
+        "due_today": running & Q(due_at__gte=now, due_at__lt=tomorrow),
+        "returned": Q(status=AssignmentStatus.RETURNED),
+    }
+
+
+def _inbox_scope(user: User, department_id: int | None) -> QuerySet[Assignment]:
+    """The open assignments (to sign, in hand, returned) of the user's department scope, or of one
+    department in it, on tickets still at work."""
+    assignments = Assignment.objects.filter(
+        status__in=[*_AT_WORK, AssignmentStatus.RETURNED],
+    ).exclude(ticket__status__in=list(TERMINAL_STATUSES))
+    scope = department_scope(user)
+    if scope is not None:
+        assignments = assignments.filter(department_id__in=scope)
+    if department_id is not None:
+        assignments = assignments.filter(department_id=department_id)
+    return assignments
+
+
+def inbox_assignments(
+    user: User, *, now: datetime, status: str | None = None, department_id: int | None = None
+) -> QuerySet[Assignment]:
+    """The rows of a department's inbox, by time left to the handling deadline: running clocks
+    first (the most urgent on top), then stopped clocks (by the time they had left), then returns
+    waiting for review. Each row carries its ticket (with the category path and every assignment
+    of the ticket, for `allowed_actions`) and its department, in a fixed number of queries."""
+    assignments = _inbox_scope(user, department_id)
+    if status is not None:
+        assignments = assignments.filter(_inbox_conditions(now)[status])
+    return (
+        assignments.select_related("ticket__category__parent__parent", "department")
+        .prefetch_related(
+            Prefetch("ticket__assignments", queryset=Assignment.objects.select_related("department"))
+        )
+        .annotate(
+            inbox_group=Case(
+                When(status=AssignmentStatus.RETURNED, then=Value(2)),
+                When(paused_since__isnull=False, then=Value(1)),
+                default=Value(0),
+            ),
+            frozen_left=ExpressionWrapper(F("due_at") - F("paused_since"), output_field=DurationField()),
+        )
+        .order_by("inbox_group", "frozen_left", "due_at", "pk")
+    )
+
+
+def inbox_counts(user: User, *, now: datetime, department_id: int | None = None) -> dict[str, int]:
+    """The inbox's counters in one query: to sign, in progress, due today, overdue."""
+    conditions = _inbox_conditions(now)
+    names = ("pending", "accepted", "due_today", "overdue")
+    return _inbox_scope(user, department_id).aggregate(
+        **{name: Count("pk", filter=conditions[name]) for name in names}
     )

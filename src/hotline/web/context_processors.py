@@ -15,6 +15,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "city_name": settings.HOTLINE["CITY_NAME"],
         "can_dispatch": role in ACTION_ROLES["dispatch"],
+        "can_handle": role in ACTION_ROLES["accept"],
         "htmx_installed": _htmx_installed(),
     }
 

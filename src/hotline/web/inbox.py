@@ -1,0 +1,231 @@
+"""A department's inbox (承办): its open assignments by time left, and the work on each, in one list.
+
+GET /inbox/     the assignments of the user's department scope (a head's department and the ones
+                below it) that still wait for it: to sign, in hand (clock running or stopped), and
+                returned ones waiting for dispatch's review; the most urgent on top, with a countdown
+                to the handling deadline, counters, filters by status (and, for a head, department)
+
+Each row offers what `tickets.transitions.allowed_actions` allows on its assignment, as small forms
+that post to the pages' one action endpoint (`web.actions.act`, `ticket_action`) with the
+assignment's id and `next` = this page as it is, so the user comes back to the same place.
+
+The countdown is natural time from `core.clock.now()`; a stopped clock shows the time it had left.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES, department_scope
+from hotline.core import clock
+from hotline.core.enums import (
+    OPEN_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    Role,
+    SuspensionReason,
+)
+from hotline.directory.models import Department
+from hotline.tickets.models import Assignment
+from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
+from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
+from hotline.web.dispatch import _page
+
+# The actions a department takes on its own assignment (`web/_inbox_actions.html` has a form for each).
+INBOX_ACTIONS = frozenset({"accept", "reply", "answer", "suspend", "resume", "request_extension", "return"})
+
+# These refuse an assignment whose clock is stopped (`transitions.not_suspended`): a suspended row
+# offers "resume" instead of forms that would be turned down after the text is written.
+_NEED_RUNNING_CLOCK = frozenset({"reply", "answer", "request_extension", "return"})
+
+SOON = timedelta(hours=24)
+
+FILTER_LABELS = {
+    "pending": gettext_lazy("待签收"),
+    "accepted": gettext_lazy("办理中"),
+    "suspended": gettext_lazy("已挂起"),
+    "overdue": gettext_lazy("超期"),
+    "due_today": gettext_lazy("今日到期"),
+    "returned": gettext_lazy("退单待审核"),
+}
+assert set(FILTER_LABELS) == set(INBOX_FILTERS)
+
+REPLY_TEMPLATES = (
+    gettext_lazy("您好，您反映的问题已收悉。经现场核查，问题已处理完毕，感谢您对我们工作的理解与支持。"),
+    gettext_lazy(
+        "您好，经核实，您反映的问题属实。我单位已安排专人处理，预计于____前完成，届时将再次与您联系。"
+    ),
+    gettext_lazy("您好，经现场核查，实际情况与您反映的有所不同：____。如有疑问，请联系我单位，电话：____。"),
+    gettext_lazy("您好，您咨询的问题答复如下：____。如需进一步了解，可拨打12345热线。"),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the inbox: the assignment, where its clock stands, and what may be done on it."""
+
+    assignment: Assignment
+    state: str  # pending, accepted, suspended, returned
+    state_label: str
+    countdown: str
+    urgency: str  # "overdue", "soon" or "" (the row's colour)
+    sign_late: bool
+    actions: frozenset[str]
+    waiting_for: str  # co-handlers that have not answered yet (the lead cannot reply before)
+
+
+def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
+    message = _("承办工作台供承办单位使用（承办人、单位负责人）；您的角色“%(role)s”请使用其他页面。") % {
+        "role": user.get_role_display()
+    }
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+@contextmanager
+def _scope_read_once(user: User) -> Iterator[None]:
+    """`allowed_actions` asks `department_scope` for every ticket, and a head's scope walks the
+    department tree each time (a query per level): for one page, walk it once."""
+    department = user.department
+    if department is None or user.role != Role.HEAD:
+        yield
+        return
+    ids = frozenset(department.descendant_ids())
+    department.__dict__["descendant_ids"] = lambda: set(ids)
+    try:
+        yield
+    finally:
+        department.__dict__.pop("descendant_ids", None)
+
+
+def duration(delta: timedelta) -> str:
+    """A length of time in days and hours, or hours and minutes under a day."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)s 天", "%(n)s 天", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)s 小时", "%(n)s 小时", hours) % {"n": hours})
+    if not days and (minutes or not hours):
+        parts.append(ngettext("%(n)s 分钟", "%(n)s 分钟", minutes) % {"n": minutes})
+    return " ".join(parts)
+
+
+def time_left(assignment: Assignment, now: datetime) -> timedelta:
+    """Until the handling deadline; a stopped clock keeps what it had left when it stopped."""
+    return assignment.due_at - (assignment.paused_since or now)
+
+
+def countdown(left: timedelta) -> str:
+    if left >= timedelta(0):
+        return _("剩 %(time)s") % {"time": duration(left)}
+    return _("超期 %(time)s") % {"time": duration(left)}
+
+
+def _state(assignment: Assignment) -> tuple[str, str]:
+    if assignment.status == AssignmentStatus.RETURNED:
+        return "returned", str(FILTER_LABELS["returned"])
+    if assignment.paused_since is not None:
+        return "suspended", str(FILTER_LABELS["suspended"])
+    if assignment.status == AssignmentStatus.PENDING:
+        return "pending", str(FILTER_LABELS["pending"])
+    return "accepted", str(FILTER_LABELS["accepted"])
+
+
+def row(user: User, assignment: Assignment, now: datetime) -> Row:
+    ticket = assignment.ticket
+    state, label = _state(assignment)
+    allowed = set(allowed_actions(user, ticket))
+    actions = {
+        name
+        for name in INBOX_ACTIONS
+        if name in allowed
+        and ASSIGNMENT_NEEDS[name].met_by(assignment)
+        and not (assignment.paused_since is not None and name in _NEED_RUNNING_CLOCK)
+    }
+    waiting = [
+        a.department.name
+        for a in ticket.assignments.all()
+        if a.role == AssignmentRole.CO and a.status in OPEN_ASSIGNMENT_STATUSES
+    ]
+    if assignment.role == AssignmentRole.LEAD and waiting:
+        actions.discard("reply")  # refused until every co-handler has answered
+    left = time_left(assignment, now)
+    if state == "returned":
+        text, urgency = _("等待派单审核"), ""
+    else:
+        text = countdown(left)
+        urgency = "overdue" if left < timedelta(0) else "soon" if left < SOON else ""
+        if state == "suspended":
+            text = _("计时已停止 · %(left)s") % {"left": text}
+    return Row(
+        assignment=assignment,
+        state=state,
+        state_label=label,
+        countdown=text,
+        urgency=urgency,
+        sign_late=state == "pending" and assignment.sign_due_at is not None and assignment.sign_due_at < now,
+        actions=frozenset(actions),
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        waiting_for=_("、").join(waiting) if assignment.role == AssignmentRole.LEAD else "",
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_active or user.role not in ACTION_ROLES["accept"]:
+        return _forbidden(request, user)
+    status = request.GET.get("status") or None
+    if status not in INBOX_FILTERS:
+        status = None
+    with _scope_read_once(user):
+        scope = department_scope(user) or set()
+        departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
+        department_id = _int(request.GET.get("department"))
+        if department_id not in scope:
+            department_id = None
+        now = clock.now()
+        page = _page(request, inbox_assignments(user, now=now, status=status, department_id=department_id))
+        rows = [row(user, a, now) for a in page.pop("rows")]
+        counts = inbox_counts(user, now=now, department_id=department_id)
+    kept: dict[str, Any] = {"status": status, "department": department_id}
+    return render(
+        request,
+        "web/inbox.html",
+        {
+            **page,
+            "rows": rows,
+            "counts": counts,
+            "status": status or "",
+            "filters": list(FILTER_LABELS.items()),
+            "departments": departments,
+            "department_id": department_id,
+            "here": request.get_full_path(),
+            # Links that keep the filters: the pages before and after, and the counters.
+            "query": urlencode({k: v for k, v in kept.items() if v}),
+            "by_department": urlencode({"department": department_id} if department_id else {}),
+            "suspension_reasons": SuspensionReason.choices,
+            "reply_templates": REPLY_TEMPLATES,
+        },
+    )

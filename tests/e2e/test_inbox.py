@@ -1,0 +1,83 @@
+"""The department inbox in Chromium: a handler signs for a ticket with the keyboard and replies with a
+template, and the list shows each new state."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from hotline.core.enums import AssignmentStatus, TicketStatus
+from hotline.feedback.models import Reply
+from hotline.tickets.actions import do_dispatch_ticket
+from tests.e2e.conftest import sign_in
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The e2e tests keep no artifacts folder of their own: the screenshots go under HOTLINE_HOME.
+SCREENSHOTS = Path(settings.HOTLINE_HOME) / "screenshots"
+
+
+def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
+    page, live_server, staff, departments
+) -> None:
+    handler = staff["housing"]
+    handler.set_password("s3cret-pass")
+    handler.save()
+    ticket = do_dispatch_ticket(
+        make_ticket(actor=staff["operator"]),
+        staff["dispatcher"],
+        lead_department_id=departments["housing"].pk,
+    )
+    other = do_dispatch_ticket(
+        make_ticket(actor=staff["operator"], title="停水", content="建设街停水两天"),
+        staff["dispatcher"],
+        lead_department_id=departments["water"].pk,
+    )
+    lead = ticket.assignments.get()
+
+    sign_in(page, live_server, handler.username, "s3cret-pass", "/inbox/")
+    assert page.locator("nav.site a[href='/inbox/']").count() == 1
+    rows = page.locator("li.inbox-row")
+    assert rows.count() == 1 and other.number not in page.inner_text("main")
+    row = page.locator(f"#assignment-{lead.pk}")
+    assert "待签收" in row.inner_text() and "剩 " in row.locator(".clock").inner_text()
+    assert page.locator("#inbox-counters .pending strong").inner_text() == "1"
+
+    # From the filter form's button, Tab moves to the row's sign button; Enter signs.
+    accept = row.locator("button.accept")
+    page.locator("#inbox-filters button").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if accept.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("the sign button cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.locator(f"#assignment-{lead.pk}[data-state=accepted]").wait_for()
+    assert f"工单 {ticket.number}：签收已完成" in page.locator(".messages").inner_text()
+    assert "办理中" in row.inner_text()
+    assert page.locator("#inbox-counters .accepted strong").inner_text() == "1"
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.ACCEPTED and lead.accepted_by == handler
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "inbox-accepted.png", full_page=True)
+
+    # The reply: a template fills the box, the handler adds a line, and sends it.
+    row.locator("details.reply summary").click()
+    row.locator("select[data-reply-template]").select_option(index=1)
+    box = row.locator("textarea[name=text]")
+    template = box.input_value()
+    assert template.startswith("您好，您反映的问题已收悉")
+    box.press("End")
+    box.type("（住建局 张工）")
+    page.screenshot(path=SCREENSHOTS / "inbox-reply.png", full_page=True)
+    row.locator("details.reply button[type=submit]").click()
+    page.locator(".messages li.success", has_text="答复已完成").wait_for()
+    assert page.locator(f"#assignment-{lead.pk}").count() == 0  # its part is done: off the list
+    assert "没有待办的派单" in page.inner_text("main")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.REPLIED
+    assert Reply.objects.get(ticket=ticket).text == template + "（住建局 张工）"
+    assert ticket.events.get(action="reply").actor == handler
+    page.screenshot(path=SCREENSHOTS / "inbox-replied.png", full_page=True)
