@@ -212,6 +212,13 @@ def _street_led(flow: Flow) -> Ticket:
     return flow.dispatch(flow.new(), lead="street", co=("housing",))
 
 
+def _head_holds_lead_and_co(flow: Flow) -> Ticket:
+    """The district's head acts for the street (lead) and the district (co), both signed."""
+    ticket = flow.dispatch(flow.new(), lead="street", co=("district",))
+    head = flow.user("district_head")
+    return actions.do_accept_assignment(actions.do_accept_assignment(ticket, head), head)
+
+
 SCENARIOS: dict[str, Callable[[Flow], Ticket]] = {
     "dispatched": _dispatched,
     "lead signed": _lead_signed,
@@ -221,6 +228,7 @@ SCENARIOS: dict[str, Callable[[Flow], Ticket]] = {
     "reopened": lambda flow: flow.to(S.REOPENED),
     "co returned": _co_returned,
     "street led": _street_led,
+    "head holds lead and co": _head_holds_lead_and_co,
 }
 
 

@@ -189,9 +189,10 @@ ASSIGNMENT_NEEDS: dict[str, Needs] = {
 def actor_assignment(
     ticket: Ticket, actor: User, action: str, assignment_id: int | None = None
 ) -> Assignment:
-    """The assignment a department user does `action` on (`ASSIGNMENT_NEEDS` says which statuses
-    and whether running or suspended): the given one, or the only one in their scope, the lead's
-    when they hold both. The action itself insists on the role where it must, with its own message."""
+    """The assignment a department user does `action` on (`ASSIGNMENT_NEEDS` says which statuses,
+    whether running or suspended, and for answer and reply which role): the given one, or the only
+    one in their scope; of two, the one of the action's role, else the lead's. The action itself
+    insists on the role where it must, with its own message."""
     needs = ASSIGNMENT_NEEDS[action]
     scope = department_scope(actor)
     candidates = ticket.assignments.filter(status__in=list(needs.statuses)).select_related("department")
@@ -209,6 +210,9 @@ def actor_assignment(
         if named is not None and scope is not None and named.department_id not in scope:
             raise Forbidden(_("派单 %(id)s 不属于您的单位") % {"id": assignment_id})
         raise ActionNotAllowed(_("工单 %(number)s 没有您单位可执行此操作的派单") % {"number": ticket.number})
+    if assignment_id is None and needs.role is not None:
+        # A head acting for the lead and a co-handler answers as the one the action is for.
+        found = [a for a in found if a.role == needs.role] or found
     leads = [a for a in found if a.role == AssignmentRole.LEAD]
     if assignment_id is None and len(found) > 1 and len(leads) != 1:
         raise InvalidInput(_("assignment_id: 您的单位在此工单上有多个派单，请指明 assignment_id"))
