@@ -67,6 +67,7 @@ def test_other_roles_may_not(api_as, staff, ticket, role):
     response = open_order(api_as(staff[role]), ticket)
 
     assert response.status_code == 403, response.json()
+    assert response.json()["detail"] == f"角色“{staff[role].get_role_display()}”不能督办"
     assert not Supervision.objects.exists()
     assert not TicketEvent.objects.filter(action="supervise").exists()
 
@@ -164,7 +165,9 @@ def test_resolve(api_as, staff, departments, ticket):
     supervisor = api_as(staff["supervisor"])
     sid = open_order(supervisor, ticket).json()["id"]
 
-    assert api_as(staff["street"]).post(f"/supervisions/{sid}/resolve", {"note": "已办"}).status_code == 403
+    refused = api_as(staff["street"]).post(f"/supervisions/{sid}/resolve", {"note": "已办"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "角色“承办人”不能督办"
     response = supervisor.post(f"/supervisions/{sid}/resolve", {"note": "已现场核实"})
     assert response.status_code == 200, response.json()
     assert response.json()["resolved_by"] == staff["supervisor"].username

@@ -1,6 +1,7 @@
 """Who may do what: roles per action, and the departments a user's work is limited to."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.accounts.models import CITYWIDE_ROLES, User
 from hotline.core.enums import Role
@@ -41,22 +42,40 @@ PHONE_ROLES = frozenset(
 )
 
 
+# Refusals that name what is refused in words rather than by the action's name.
+_REFUSED_AS: dict[str, str] = {
+    "supervise": gettext_noop("角色“%(role)s”不能督办"),
+    "resolve_supervision": gettext_noop("角色“%(role)s”不能督办"),
+}
+
+
 def require_role(actor: User, action: str) -> None:
     if not actor.is_active:
         raise Forbidden(_("该账号已停用"))
     if actor.role not in ACTION_ROLES[action]:
-        raise Forbidden(
-            _("角色“%(role)s”不能执行操作“%(action)s”") % {"role": actor.get_role_display(), "action": action}
+        message = (
+            _(_REFUSED_AS[action]) if action in _REFUSED_AS else _("角色“%(role)s”不能执行操作“%(action)s”")
         )
+        raise Forbidden(message % {"role": actor.get_role_display(), "action": action})
 
 
 def department_scope(user: User) -> set[int] | None:
-    """The department ids whose tickets the user works on; None means the whole city."""
+    """The department ids whose tickets the user works on; None means the whole city.
+
+    A head's scope walks the department tree; a page asks it once per ticket it shows, so the
+    answer is kept on the user object (one per request) for as long as role and department stay.
+    """
     # By role alone: a superuser who works as a department handler acts for that department.
     if user.role in CITYWIDE_ROLES:
         return None
-    if user.department is None:
+    if user.department_id is None:
         return set()
-    if user.role == Role.HEAD:
-        return user.department.descendant_ids()
-    return {user.department.pk}
+    if user.role != Role.HEAD:
+        return {user.department_id}
+    key = (user.role, user.department_id)
+    kept = user.__dict__.get("_hotline_scope")
+    if kept is None or kept[0] != key:
+        assert user.department is not None
+        kept = (key, frozenset(user.department.descendant_ids()))
+        user.__dict__["_hotline_scope"] = kept
+    return set(kept[1])
