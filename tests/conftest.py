@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from hotline.core.enums import Role
 from tests.factories import DepartmentFactory, UserFactory
@@ -41,3 +42,11 @@ def _fast_password_hashing(settings):
 def _no_scheduled_retrain(settings):
     # A worker round would otherwise enqueue (and run) a model retrain; the routing tests turn it on.
     settings.HOTLINE_RETRAIN_INTERVAL = 0
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_default():
+    # LocaleMiddleware leaves the language a request asked for active in the thread; a later test
+    # would read its messages in English.
+    yield
+    translation.deactivate()

@@ -57,6 +57,22 @@ def test_a_rule_on_the_operators_category_dispatches_by_itself(
     assert decision.suggestions[0]["rule"]["name"] == "城乡建设归口"
 
 
+@pytest.mark.django_db(transaction=True)  # as in production: routing runs when the intake commits
+def test_the_answer_to_an_appeal_is_the_ticket_as_routed(
+    operator, rules_by_category, corpus_tree, bureaus, departments
+) -> None:
+    body = {
+        "channel": Channel.WEB,
+        "title": "路灯不亮",
+        "content": "和平街道幸福路12号门口路灯坏了一周",
+        "category_id": corpus_tree["城乡建设"].pk,
+    }
+    answer = operator.post("/appeals", body).json()
+    assert answer["status"] == TicketStatus.DISPATCHED
+    assert answer["lead_department"]["code"] == "B01"
+    assert [e["action"] for e in answer["events"]] == ["receive", "route", "dispatch"]
+
+
 def test_a_confident_prediction_dispatches_and_sets_the_category(
     operator, active_model, rules_by_category, corpus_tree, bureaus, settings
 ) -> None:

@@ -6,8 +6,10 @@ from typing import ClassVar
 
 import pytest
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.core.enums import Channel, EventType, TicketStatus
+from hotline.core.errors import InvalidInput
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.routing.models import RoutingDecision
 from hotline.tickets import router
@@ -30,6 +32,13 @@ class Recording:
 class Broken:
     def route(self, ticket_id: int) -> None:
         raise RuntimeError("model folder gone")
+
+
+class Refusing:
+    """Fails with a translated message, as an action refusing inside routing would."""
+
+    def route(self, ticket_id: int) -> None:
+        raise InvalidInput(_("工单 %(id)s 不存在") % {"id": 999})
 
 
 @pytest.fixture
@@ -99,6 +108,19 @@ def test_a_failing_router_is_recorded_on_the_ticket_and_logged(use_router, staff
     assert [item["id"] for item in queue["items"]] == [ticket.pk]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_what_routing_stores_is_in_the_citys_language_whatever_the_request_asked(
+    use_router, staff, api_as
+) -> None:
+    use_router(Refusing)
+    client = api_as(staff["operator"])
+    client.headers["Accept-Language"] = "en"
+    response = client.post("/appeals", {"channel": "web", "title": "路灯不亮", "content": "幸福路路灯不亮"})
+    assert response.status_code == 201
+    event = TicketEvent.objects.get(action=EventType.ROUTE_FAILED)
+    assert event.details["error"] == "InvalidInput: 工单 999 不存在"
+
+
 def test_the_null_router_leaves_the_ticket_to_the_dispatchers(use_router, staff, api_as) -> None:
     use_router(router.NullRouter)
     response = api_as(staff["operator"]).post(
@@ -117,3 +139,16 @@ def test_by_default_the_models_route(staff, api_as) -> None:
     )
     ticket = Ticket.objects.get(pk=response.json()["id"])
     assert ticket.routing_decisions.count() == 1
+
+
+def test_a_router_that_cannot_be_imported_fails_the_checks(use_router, settings) -> None:
+    from django.core.checks import run_checks
+
+    assert [m.id for m in run_checks() if m.id and m.id.startswith("hotline.")] == []
+    settings.HOTLINE = {
+        **settings.HOTLINE,
+        "ROUTING": {**settings.HOTLINE["ROUTING"], "ROUTER": "no.such.Router"},
+    }
+    assert [m.id for m in run_checks() if m.id and m.id.startswith("hotline.")] == ["hotline.E001"]
+    use_router(Recording)
+    assert [m.id for m in run_checks() if m.id and m.id.startswith("hotline.")] == []

@@ -13,7 +13,9 @@ import logging
 from typing import Protocol
 
 from django.conf import settings
+from django.core import checks
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from hotline.core import clock
@@ -49,7 +51,10 @@ def route_now(ticket_id: int) -> bool:
     """Run the configured router on one ticket; False when it failed (recorded on the ticket)."""
     path = settings.HOTLINE["ROUTING"]["ROUTER"]
     try:
-        configured_router().route(ticket_id)
+        # What routing writes is stored (decisions, notes, a failure's message): in the city's
+        # language, not in that of the request whose intake it follows.
+        with translation.override(settings.LANGUAGE_CODE):
+            configured_router().route(ticket_id)
     except Exception as exc:
         logger.exception("routing ticket %s failed; it waits in the dispatch queue", ticket_id)
         _record_failure(ticket_id, f"{type(exc).__name__}: {exc}", path)
@@ -70,3 +75,23 @@ def _record_failure(ticket_id: int, error: str, path: str) -> None:
 def route_after_commit(ticket: Ticket) -> None:
     """Route `ticket` once the transaction that is storing it commits (at once outside one)."""
     transaction.on_commit(functools.partial(route_now, ticket.pk))
+
+
+def check_router(**kwargs: object) -> list[checks.CheckMessage]:
+    """A router that cannot be imported is an error at start-up (`hotline serve` and every command
+    run the checks), not a `route_failed` on every ticket from the first intake on."""
+    path = settings.HOTLINE["ROUTING"]["ROUTER"]
+    try:
+        router = import_string(path)
+    except ImportError as exc:
+        return [
+            checks.Error(
+                f"HOTLINE['ROUTING']['ROUTER'] (HOTLINE_ROUTER) names {path!r}, "
+                f"which cannot be imported: {exc}",
+                hint="hotline.routing.services.ModelRouter, or hotline.tickets.router.NullRouter",
+                id="hotline.E001",
+            )
+        ]
+    if not callable(getattr(router, "route", None)):
+        return [checks.Error(f"{path} has no route(ticket_id) method", id="hotline.E002")]
+    return []
