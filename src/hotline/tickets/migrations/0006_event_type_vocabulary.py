@@ -1,31 +1,57 @@
 """The timeline's vocabulary (core.enums.EventType) as the field's choices, and one shape per
 event type: `supervise` events written by the sweep named their department by id, those opened by
-hand by code; the sweep's are mapped to the code."""
+hand by code; the sweep's are mapped to the code (SQL for the two databases Hotline runs on)."""
 
 from django.db import migrations, models
 
+# One statement each way, whatever the number of events (the sweep writes many): the department's
+# id becomes its code, or back. A department no longer there leaves null, as it would by hand.
+_SQL = {
+    ("postgresql", True): """
+        UPDATE tickets_ticketevent SET details = jsonb_set(
+            details, '{department}',
+            COALESCE((SELECT to_jsonb(d.code) FROM directory_department d
+                      WHERE d.id = (tickets_ticketevent.details->>'department')::bigint), 'null'::jsonb))
+        WHERE action = 'supervise' AND details->>'by' = 'sweep'
+          AND jsonb_typeof(details->'department') = 'number'
+    """,
+    ("postgresql", False): """
+        UPDATE tickets_ticketevent SET details = jsonb_set(
+            details, '{department}',
+            COALESCE((SELECT to_jsonb(d.id) FROM directory_department d
+                      WHERE d.code = tickets_ticketevent.details->>'department'), 'null'::jsonb))
+        WHERE action = 'supervise' AND details->>'by' = 'sweep'
+          AND jsonb_typeof(details->'department') = 'string'
+    """,
+    ("sqlite", True): """
+        UPDATE tickets_ticketevent SET details = json_set(
+            details, '$.department',
+            (SELECT d.code FROM directory_department d
+             WHERE d.id = json_extract(tickets_ticketevent.details, '$.department')))
+        WHERE action = 'supervise' AND json_extract(details, '$.by') = 'sweep'
+          AND json_type(details, '$.department') = 'integer'
+    """,
+    ("sqlite", False): """
+        UPDATE tickets_ticketevent SET details = json_set(
+            details, '$.department',
+            (SELECT d.id FROM directory_department d
+             WHERE d.code = json_extract(tickets_ticketevent.details, '$.department')))
+        WHERE action = 'supervise' AND json_extract(details, '$.by') = 'sweep'
+          AND json_type(details, '$.department') = 'text'
+    """,
+}
 
-def _rename_departments(apps, *, to_code: bool) -> None:
-    TicketEvent = apps.get_model("tickets", "TicketEvent")
-    Department = apps.get_model("directory", "Department")
-    pairs = Department.objects.values_list("pk", "code")
-    names = dict(pairs) if to_code else {code: pk for pk, code in pairs}
-    old = int if to_code else str
-    changed = []
-    for event in TicketEvent.objects.filter(action="supervise", details__by="sweep").iterator():
-        department = event.details.get("department")
-        if isinstance(department, old):
-            event.details["department"] = names.get(department)
-            changed.append(event)
-    TicketEvent.objects.bulk_update(changed, ["details"], batch_size=1000)
+
+def _rename_departments(schema_editor, *, to_code: bool) -> None:
+    schema_editor.execute(_SQL[(schema_editor.connection.vendor, to_code)])
 
 
 def department_ids_to_codes(apps, schema_editor):
-    _rename_departments(apps, to_code=True)
+    _rename_departments(schema_editor, to_code=True)
 
 
 def department_codes_to_ids(apps, schema_editor):
-    _rename_departments(apps, to_code=False)
+    _rename_departments(schema_editor, to_code=False)
 
 
 class Migration(migrations.Migration):
