@@ -12,8 +12,6 @@ assignment's id and `next` = this page as it is, so the user comes back to the s
 The countdown is natural time from `core.clock.now()`; a stopped clock shows the time it had left.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,7 +31,6 @@ from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
-    Role,
     SuspensionReason,
 )
 from hotline.directory.models import Department
@@ -90,22 +87,6 @@ def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
         "role": user.get_role_display()
     }
     return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-@contextmanager
-def _scope_read_once(user: User) -> Iterator[None]:
-    """`allowed_actions` asks `department_scope` for every ticket, and a head's scope walks the
-    department tree each time (a query per level): for one page, walk it once."""
-    department = user.department
-    if department is None or user.role != Role.HEAD:
-        yield
-        return
-    ids = frozenset(department.descendant_ids())
-    department.__dict__["descendant_ids"] = lambda: set(ids)
-    try:
-        yield
-    finally:
-        department.__dict__.pop("descendant_ids", None)
 
 
 def duration(delta: timedelta) -> str:
@@ -199,16 +180,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in INBOX_FILTERS:
         status = None
-    with _scope_read_once(user):
-        scope = department_scope(user) or set()
-        departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
-        department_id = _int(request.GET.get("department"))
-        if department_id not in scope:
-            department_id = None
-        now = clock.now()
-        page = _page(request, inbox_assignments(user, now=now, status=status, department_id=department_id))
-        rows = [row(user, a, now) for a in page.pop("rows")]
-        counts = inbox_counts(user, now=now, department_id=department_id)
+    scope = department_scope(user) or set()
+    departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
+    department_id = _int(request.GET.get("department"))
+    if department_id not in scope:
+        department_id = None
+    now = clock.now()
+    page = _page(request, inbox_assignments(user, now=now, status=status, department_id=department_id))
+    rows = [row(user, a, now) for a in page.pop("rows")]
+    counts = inbox_counts(user, now=now, department_id=department_id)
     kept: dict[str, Any] = {"status": status, "department": department_id}
     return render(
         request,

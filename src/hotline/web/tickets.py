@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
@@ -47,18 +48,18 @@ from hotline.web.actions import visible_by_number
 
 # Details of a timeline event worth a line on the page, in this order, with their labels.
 _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
-    ("department", "单位"),
-    ("lead", "主办"),
-    ("co", "协办"),
-    ("reason", "理由"),
-    ("text", "内容"),
-    ("note", "说明"),
-    ("resolution", "解决情况"),
-    ("satisfaction", "满意度"),
-    ("due_at", "办理时限"),
-    ("requested_due_at", "申请时限"),
-    ("into_number", "并入工单"),
-    ("error", "错误"),
+    ("department", gettext_noop("单位")),
+    ("lead", gettext_noop("主办")),
+    ("co", gettext_noop("协办")),
+    ("reason", gettext_noop("理由")),
+    ("text", gettext_noop("内容")),
+    ("note", gettext_noop("说明")),
+    ("resolution", gettext_noop("解决情况")),
+    ("satisfaction", gettext_noop("满意度")),
+    ("due_at", gettext_noop("办理时限")),
+    ("requested_due_at", gettext_noop("申请时限")),
+    ("into_number", gettext_noop("并入工单")),
+    ("error", gettext_noop("错误")),
 )
 
 
