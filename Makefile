@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
+# A Chinese font, so that the browser tests' screenshots show the pages' text, not empty boxes.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
@@ -43,9 +45,17 @@ $(CHROMIUM):
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "error: $(CHROMIUM) not found: install the Debian package chromium (as root), or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi
 
+# Only the screenshots need it: without root and apt, say so and go on.
+$(CJK_FONT):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; } \
+		|| echo "warning: fonts-wqy-microhei not installed: the test screenshots will show boxes for Chinese text" >&2; \
+	else echo "warning: no Chinese font ($(CJK_FONT)): install fonts-wqy-microhei for readable test screenshots" >&2; fi
+
 install: $(STAMP) $(NODE_STAMP)
 
-browser: $(CHROMIUM)
+browser: $(CHROMIUM) $(CJK_FONT)
 
 run: install
 	$(BIN)/hotline serve --host $(HOST) --port $(PORT) --workers $(WORKERS)

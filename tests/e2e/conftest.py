@@ -7,7 +7,8 @@ than skip, so that a green run always means the browser ran them.
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,12 @@ from tests.web.conftest import returned, waiting  # noqa: F401  (fixtures shared
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
+
+# Screenshots of every page the tests walk through, kept after the run (the suite's HOTLINE_HOME is
+# a temporary folder): var/test-artifacts/screenshots of the checkout, or HOTLINE_TEST_ARTIFACTS.
+ARTIFACTS = Path(
+    os.environ.get("HOTLINE_TEST_ARTIFACTS", Path(__file__).parents[2] / "var" / "test-artifacts")
+)
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,3 +62,17 @@ def sign_in(page, live_server, username: str, password: str, next_path: str) -> 
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}{next_path}")
+
+
+@pytest.fixture
+def screenshot(page) -> Callable[[str], Path]:
+    """screenshot(name) saves the whole page as <ARTIFACTS>/screenshots/<name>.png."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take

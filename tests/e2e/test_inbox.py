@@ -1,10 +1,7 @@
 """The department inbox in Chromium: a handler signs for a ticket with the keyboard and replies with a
 template, and the list shows each new state."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from hotline.core.enums import AssignmentStatus, TicketStatus
 from hotline.feedback.models import Reply
@@ -14,12 +11,9 @@ from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The e2e tests keep no artifacts folder of their own: the screenshots go under HOTLINE_HOME.
-SCREENSHOTS = Path(settings.HOTLINE_HOME) / "screenshots"
-
 
 def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
-    page, live_server, staff, departments
+    page, live_server, staff, departments, screenshot
 ) -> None:
     handler = staff["housing"]
     handler.set_password("s3cret-pass")
@@ -60,8 +54,7 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     assert page.locator("#inbox-counters .accepted strong").inner_text() == "1"
     lead.refresh_from_db()
     assert lead.status == AssignmentStatus.ACCEPTED and lead.accepted_by == handler
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "inbox-accepted.png", full_page=True)
+    screenshot("inbox-accepted")
 
     # The reply: a template fills the box, the handler adds a line, and sends it.
     row.locator("details.reply summary").click()
@@ -71,7 +64,7 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     assert template.startswith("您好，您反映的问题已收悉")
     box.press("End")
     box.type("（住建局 张工）")
-    page.screenshot(path=SCREENSHOTS / "inbox-reply.png", full_page=True)
+    screenshot("inbox-reply")
     row.locator("details.reply button[type=submit]").click()
     page.locator(".messages li.success", has_text="答复已完成").wait_for()
     assert page.locator(f"#assignment-{lead.pk}").count() == 0  # its part is done: off the list
@@ -80,4 +73,4 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     assert ticket.status == TicketStatus.REPLIED
     assert Reply.objects.get(ticket=ticket).text == template + "（住建局 张工）"
     assert ticket.events.get(action="reply").actor == handler
-    page.screenshot(path=SCREENSHOTS / "inbox-replied.png", full_page=True)
+    screenshot("inbox-replied")

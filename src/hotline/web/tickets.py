@@ -28,6 +28,7 @@ from hotline.accounts.permissions import PHONE_ROLES
 from hotline.core import clock
 from hotline.core.enums import (
     AssignmentStatus,
+    Channel,
     EventType,
     Resolution,
     Satisfaction,
@@ -71,6 +72,10 @@ class TimelineRow:
     from_status: str
     to_status: str
     facts: list[tuple[str, str]]
+
+
+def _channel_label(value: str) -> str:
+    return str(Channel(value).label) if value in Channel.values else value
 
 
 def _status_label(value: str) -> str:
@@ -137,7 +142,10 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "t": detail,
         "allowed": allowed,
         "timeline": timeline(detail.events),
-        "appeal_rows": [{"appeal": a, "revealed": revealed.get(a.id)} for a in detail.appeals],
+        "appeal_rows": [
+            {"appeal": a, "channel": _channel_label(a.channel), "revealed": revealed.get(a.id)}
+            for a in detail.appeals
+        ],
         # The appeals of duplicates merged into this ticket: their callers get this ticket's reply.
         "merged_appeals": [
             {"appeal": a, "phone": mask_phone(a.citizen_phone)}
