@@ -86,9 +86,23 @@ def filtered_tickets(
     created_to: datetime | None = None,
     created_to_inclusive: bool = True,
     text: str = "",
+    area_id: int | None = None,
+    channel: str | None = None,
+    phone: str = "",
 ) -> QuerySet[Ticket]:
-    """The tickets `user` may see that pass every filter given; newest first."""
+    """The tickets `user` may see that pass every filter given; newest first. `phone`: the digits a
+    caller's number ends with (the whole number, or at least its last four), on any of the
+    ticket's appeals; "138-1234-1234" is read as 13812341234."""
     tickets = visible_tickets(user)
+    if area_id is not None:
+        tickets = tickets.filter(area_id=area_id)
+    if channel is not None:
+        tickets = tickets.filter(Exists(_records("appeals").filter(ticket=OuterRef("pk"), channel=channel)))
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) >= 4:
+        tickets = tickets.filter(
+            Exists(_records("appeals").filter(ticket=OuterRef("pk"), citizen_phone__endswith=digits))
+        )
     if statuses:
         tickets = tickets.filter(status__in=list(statuses))
     if kind is not None:

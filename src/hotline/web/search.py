@@ -1,0 +1,228 @@
+"""Finding tickets (工单查询) for every staff role, within what the role and department may see.
+
+GET /tickets/              the search form and the tickets that match, newest first, a page at a time
+                           by keyset (`?after=` the last row's time and id), so a page deep in a
+                           million tickets costs what the first does
+GET /tickets/export.xlsx   the same filters, every matching ticket as an Excel sheet; phone numbers
+                           masked, as in every list
+
+Filters: number or text, caller's phone (the whole number or its last four digits at least),
+status, category (and below), department holding it, area, channel, received between two dates.
+"""
+
+import io
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from hotline.accounts.models import User
+from hotline.core import clock
+from hotline.core.enums import Channel, TicketStatus
+from hotline.core.phone import mask_phone
+from hotline.directory.models import Department
+from hotline.taxonomy.models import Category
+from hotline.tickets import selectors
+from hotline.tickets.models import Ticket
+
+PAGE_SIZE = 50
+# An export larger than this is refused with a message: narrow the filters (the worker-built export
+# for very large lists is a later step).
+EXPORT_LIMIT = 50_000
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("编号或内容"), max_length=100, required=False)
+    phone = forms.CharField(label=gettext_lazy("来电号码"), max_length=20, required=False)
+    status = forms.MultipleChoiceField(
+        label=gettext_lazy("状态"), choices=TicketStatus.choices, required=False, widget=forms.SelectMultiple
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("分类"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("承办单位"), queryset=Department.objects.filter(is_active=True), required=False
+    )
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("属地"),
+        queryset=Department.objects.filter(is_active=True, is_area=True),
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("渠道"), choices=[("", "—"), *Channel.choices], required=False
+    )
+    created_from = forms.DateField(label=gettext_lazy("受理日期自"), required=False)
+    created_to = forms.DateField(label=gettext_lazy("至"), required=False)
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data.get("phone") or ""
+        digits = "".join(c for c in phone if c.isdigit())
+        if phone and len(digits) < 4:
+            raise forms.ValidationError(_("请输入完整号码或至少后四位"))
+        return digits
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("起始日期晚于结束日期"))
+        return data
+
+
+def _day_start(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def matching(user: User, form: SearchForm) -> QuerySet[Ticket]:
+    """The tickets `user` may see that the (valid) form asks for, newest first."""
+    data = form.cleaned_data
+    end = data.get("created_to")
+    return selectors.filtered_tickets(
+        user,
+        statuses=data.get("status") or (),
+        department_id=data["department"].pk if data.get("department") else None,
+        category_id=data["category"].pk if data.get("category") else None,
+        created_from=_day_start(data["created_from"]) if data.get("created_from") else None,
+        created_to=_day_start(end + timedelta(days=1)) if end else None,
+        created_to_inclusive=False,
+        text=(data.get("q") or "").strip(),
+        area_id=data["area"].pk if data.get("area") else None,
+        channel=data.get("channel") or None,
+        phone=data.get("phone") or "",
+    ).order_by("-created_at", "-pk")
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _after(tickets: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
+    """The rows after the cursor "<created_at in µs since 1970>_<id>" in the newest-first order; a
+    cursor that is not one starts from the top."""
+    micros, _sep, pk = cursor.partition("_")
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18 or len(pk) > 18:
+        return tickets
+    at = _EPOCH + timedelta(microseconds=int(micros))
+    return tickets.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=int(pk)))
+
+
+def _cursor(ticket: Ticket) -> str:
+    return f"{(ticket.created_at - _EPOCH) // timedelta(microseconds=1)}_{ticket.pk}"
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "rows": None}
+    if form.is_bound and form.is_valid():
+        tickets = matching(user, form)
+        after = request.GET.get("after", "")
+        page = list(
+            selectors.with_list_relations(_after(tickets, after) if after else tickets)[: PAGE_SIZE + 1]
+        )
+        more = len(page) > PAGE_SIZE
+        page = page[:PAGE_SIZE]
+        query = request.GET.copy()
+        query.pop("after", None)
+        context |= {
+            "rows": [_row(t) for t in page],
+            "next_after": _cursor(page[-1]) if more else None,
+            "query": query.urlencode(),
+            "paged": bool(after),
+        }
+    return render(
+        request, "web/search.html", context, status=200 if form.is_valid() or not form.is_bound else 422
+    )
+
+
+def _row(ticket: Ticket) -> dict[str, Any]:
+    appeals = list(ticket.appeals.all())
+    lead = ticket.lead_assignment
+    return {
+        "ticket": ticket,
+        "phone": mask_phone(appeals[0].citizen_phone) if appeals else "",
+        "channel": appeals[0].get_channel_display() if appeals else "",
+        "lead": lead.department.name if lead else "",
+        "due_at": lead.due_at if lead else None,
+    }
+
+
+COLUMNS = (
+    gettext_lazy("工单编号"),
+    gettext_lazy("受理时间"),
+    gettext_lazy("状态"),
+    gettext_lazy("诉求类型"),
+    gettext_lazy("标题"),
+    gettext_lazy("分类"),
+    gettext_lazy("属地"),
+    gettext_lazy("主办单位"),
+    gettext_lazy("办理时限"),
+    gettext_lazy("渠道"),
+    gettext_lazy("诉求人"),
+    gettext_lazy("联系电话"),
+    gettext_lazy("地址"),
+)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The matching tickets as .xlsx (phones masked), written row by row (openpyxl's write-only mode)."""
+    user: User = request.user  # type: ignore[assignment]
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "web/search.html", {"form": form, "rows": None}, status=422)
+    tickets = matching(user, form)
+    total = tickets.count()
+    if total > EXPORT_LIMIT:
+        message = _("匹配 %(n)s 件，超过一次导出的上限 %(limit)s 件；请缩小查询范围") % {
+            "n": total,
+            "limit": EXPORT_LIMIT,
+        }
+        return render(request, "web/forbidden.html", {"message": message}, status=413)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("工单"))
+    sheet.append([str(c) for c in COLUMNS])
+
+    def local(moment: datetime | None) -> str:
+        return f"{clock.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+    for start in range(0, total, 1000):
+        for ticket in selectors.with_list_relations(tickets)[start : start + 1000]:
+            row = _row(ticket)
+            first = next(iter(ticket.appeals.all()), None)
+            sheet.append(
+                [
+                    ticket.number,
+                    local(ticket.created_at),
+                    ticket.get_status_display(),
+                    ticket.get_kind_display(),
+                    ticket.title,
+                    ticket.category.path if ticket.category else "",
+                    ticket.area.name if ticket.area else "",
+                    row["lead"],
+                    local(row["due_at"]),
+                    row["channel"],
+                    first.citizen_name if first else "",
+                    row["phone"],
+                    ticket.address,
+                ]
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = f"{clock.localtime():%Y%m%d-%H%M}"
+    response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.xlsx"'
+    return response
