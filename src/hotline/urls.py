@@ -7,6 +7,7 @@ from hotline.web import actions as web_actions
 from hotline.web import dispatch as web_dispatch
 from hotline.web import inbox as web_inbox
 from hotline.web import search as web_search
+from hotline.web import supervision as web_supervision
 from hotline.web import tickets as web_tickets
 from hotline.web import views as web_views
 
@@ -19,6 +20,13 @@ urlpatterns = [
     path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),
     path("dispatch/returns/<int:assignment_id>/", web_dispatch.review, name="review_return"),
     path("inbox/", web_inbox.inbox, name="inbox"),
+    path("supervision/", web_supervision.board, name="supervision_board"),
+    path("supervision/tickets/<str:number>/open/", web_supervision.open_supervision, name="supervision_open"),
+    path(
+        "supervision/<int:supervision_id>/resolve/",
+        web_supervision.resolve_supervision,
+        name="supervision_resolve",
+    ),
     path("tickets/", web_search.search, name="ticket_search"),
     path("tickets/export.xlsx", web_search.export, name="ticket_export"),
     path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),

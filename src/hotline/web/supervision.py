@@ -1,0 +1,330 @@
+"""The supervision board (督办台): what is late or about to be, what is under supervision, and the
+extension requests waiting for a decision, for supervisors, leaders and admins.
+
+GET  /supervision/                              tabs by `?view=`: overdue (超期, the default), due
+                                                today (今日到期), open supervisions (督办中,
+                                                `&kind=` one kind or "public" for 挂牌), extension
+                                                requests (延期审批); filters `department` (the
+                                                responsible unit) and `area` (the ticket's area and
+                                                the places under it); `offset` pages
+POST /supervision/tickets/<number>/open/        open a supervision by hand
+                                                (`supervision.actions.do_open_supervision`): kind,
+                                                reason, optional deadline (city time), assignment_id
+POST /supervision/<id>/resolve/                 close one (销号, `do_resolve_supervision`), note
+
+Extension requests are decided through the pages' action endpoint (`web.actions.act`,
+`review_extension`), like every other ticket action. A POST comes back to `next` with a message; a
+refusal changes nothing and answers with the action's own status and message (`web.actions`).
+The supervising roles are citywide (`accounts.models.CITYWIDE_ROLES`): the board shows the city.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES
+from hotline.core import clock
+from hotline.core.api import MAX_ID, MAX_NOTE, as_aware
+from hotline.core.enums import SupervisionKind
+from hotline.core.errors import HotlineError, InvalidInput, NotFound
+from hotline.directory.models import Department
+from hotline.sla.models import Extension
+from hotline.supervision import actions, selectors
+from hotline.supervision.models import Supervision
+from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
+from hotline.tickets.models import Assignment, Ticket
+from hotline.web.actions import _refused, next_url, visible_by_number
+from hotline.web.dispatch import _page, staff_view
+from hotline.web.inbox import SOON, countdown
+
+VIEW_LABELS = {
+    "overdue": gettext_lazy("超期"),
+    "due_today": gettext_lazy("今日到期"),
+    "supervised": gettext_lazy("督办中"),
+    "extensions": gettext_lazy("延期审批"),
+}
+assert set(VIEW_LABELS) == set(BOARD_VIEWS)
+
+# The 督办中 tab's narrowing by kind; "public" is every public listing (挂牌).
+KIND_FILTERS = {
+    **{k.value: k.label for k in SupervisionKind},
+    "public": gettext_lazy("挂牌（公开）"),
+}
+
+View = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One line of the board: the ticket, the unit responsible, the deadline that counts on this
+    tab and how far it is, the ticket's open supervisions, and the row's own record (the
+    supervision of 督办中, the request of 延期审批)."""
+
+    key: str  # unique on the page, for the element's id
+    ticket: Ticket
+    assignment: Assignment | None
+    department: Department | None
+    deadline: datetime | None
+    lateness: str
+    urgency: str  # "overdue", "soon" or "" (the row's colour)
+    supervisions: list[Supervision]
+    supervision: Supervision | None = None
+    extension: Extension | None = None
+
+
+def _lateness(deadline: datetime | None, now: datetime) -> tuple[str, str]:
+    if deadline is None:
+        return _("无时限"), ""
+    left = deadline - now
+    return countdown(left), "overdue" if left < timedelta(0) else "soon" if left < SOON else ""
+
+
+def _assignment_row(assignment: Assignment, now: datetime) -> BoardRow:
+    # A stopped clock keeps the time it had left when it stopped (as in the inbox).
+    left_at = now if assignment.paused_since is None else assignment.paused_since
+    text, urgency = _lateness(assignment.due_at, left_at)
+    if assignment.paused_since is not None:
+        text = _("计时已停止 · %(left)s") % {"left": text}
+    ticket = assignment.ticket
+    return BoardRow(
+        key=f"a{assignment.pk}",
+        ticket=ticket,
+        assignment=assignment,
+        department=assignment.department,
+        deadline=assignment.due_at,
+        lateness=text,
+        urgency=urgency,
+        supervisions=getattr(ticket, "open_supervisions", []),
+    )
+
+
+def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
+    """The supervision's own deadline (督办时限) counts; without one, the handling deadline."""
+    assignment = supervision.assignment
+    deadline = supervision.deadline or (assignment.due_at if assignment else None)
+    text, urgency = _lateness(deadline, now)
+    ticket = supervision.ticket
+    return BoardRow(
+        key=f"s{supervision.pk}",
+        ticket=ticket,
+        assignment=assignment,
+        department=assignment.department if assignment else supervision.department,
+        deadline=deadline,
+        lateness=text,
+        urgency=urgency,
+        # The ticket's other open supervisions: this one is the row itself.
+        supervisions=[s for s in getattr(ticket, "open_supervisions", []) if s.pk != supervision.pk],
+        supervision=supervision,
+    )
+
+
+def _extension_row(extension: Extension, now: datetime) -> BoardRow:
+    assignment = extension.assignment
+    text, urgency = _lateness(assignment.due_at, now)
+    ticket = assignment.ticket
+    return BoardRow(
+        key=f"e{extension.pk}",
+        ticket=ticket,
+        assignment=assignment,
+        department=assignment.department,
+        deadline=assignment.due_at,
+        lateness=text,
+        urgency=urgency,
+        supervisions=getattr(ticket, "open_supervisions", []),
+        extension=extension,
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
+    message = _("督办台供督办员、领导和管理员使用；您的角色“%(role)s”请使用其他页面。") % {
+        "role": user.get_role_display()
+    }
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def supervisors_only(view: View) -> View:
+    """Signed in (else to the login page) with a role that supervises (else a 403 page)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        if not user.is_active or user.role not in ACTION_ROLES["supervise"]:
+            return _forbidden(request, user)
+        return view(request, user, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@supervisors_only
+def board(request: HttpRequest, user: User) -> HttpResponse:
+    view = request.GET.get("view") or "overdue"
+    if view not in BOARD_VIEWS:
+        view = "overdue"
+    kind = request.GET.get("kind") or None
+    if view != "supervised" or kind not in KIND_FILTERS:
+        kind = None
+    departments = list(Department.objects.filter(is_active=True).order_by("code"))
+    areas = [d for d in departments if d.is_area]
+    department_id = _int(request.GET.get("department"))
+    if department_id not in {d.pk for d in departments}:
+        department_id = None
+    area_id = _int(request.GET.get("area"))
+    area = next((d for d in areas if d.pk == area_id), None)
+    filters = BoardFilters(
+        department_id=department_id,
+        area_ids=frozenset(_area_and_below(area, departments)) if area is not None else None,
+    )
+    now = clock.now()
+    rows: list[BoardRow]
+    if view == "supervised":
+        page = _page(request, selectors.board_supervisions(filters, kind=kind))
+        rows = [_supervision_row(s, now) for s in page.pop("rows")]
+    elif view == "extensions":
+        page = _page(request, selectors.board_extensions(filters))
+        rows = [_extension_row(e, now) for e in page.pop("rows")]
+    else:
+        page = _page(request, selectors.board_assignments(view, now=now, filters=filters))
+        rows = [_assignment_row(a, now) for a in page.pop("rows")]
+    filtered = {"department": department_id, "area": area.pk if area else None}
+    kept = {"view": view, "kind": kind, **filtered}
+    return render(
+        request,
+        "web/supervision.html",
+        {
+            **page,
+            "rows": rows,
+            "view": view,
+            "view_label": VIEW_LABELS[view],
+            "views": list(VIEW_LABELS.items()),
+            "counts": selectors.board_counts(now=now, filters=filters),
+            "kind": kind or "",
+            "kinds": list(KIND_FILTERS.items()),
+            "supervision_kinds": SupervisionKind.choices,
+            "departments": departments,
+            "areas": areas,
+            "department_id": department_id,
+            "area_id": area.pk if area else None,
+            "can_review_extension": user.role in ACTION_ROLES["review_extension"],
+            "can_resolve": user.role in ACTION_ROLES["resolve_supervision"],
+            "now_local": clock.localtime(now),
+            "here": request.get_full_path(),
+            # Links that keep the filters: the pages before and after, and the tabs.
+            "query": urlencode({k: v for k, v in kept.items() if v}),
+            "filtered": urlencode({k: v for k, v in filtered.items() if v}),
+        },
+    )
+
+
+def _area_and_below(area: Department, departments: list[Department]) -> set[int]:
+    """The area and every department under it, from the list already read (no query per level)."""
+    children: dict[int, list[int]] = {}
+    for d in departments:
+        if d.parent_id is not None:
+            children.setdefault(d.parent_id, []).append(d.pk)
+    ids = {area.pk}
+    frontier = [area.pk]
+    while frontier:
+        frontier = [c for pk in frontier for c in children.get(pk, []) if c not in ids]
+        ids.update(frontier)
+    return ids
+
+
+def _deadline(value: str) -> datetime | None:
+    """A `datetime-local` field's value, read in the city's zone; blank is no deadline."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return as_aware(datetime.fromisoformat(value))
+    except ValueError:
+        raise InvalidInput(_("deadline: 时间格式不正确")) from None
+
+
+def _done(request: HttpRequest, ticket: Ticket, message: str) -> HttpResponse:
+    messages.success(request, message)
+    target = next_url(request, ticket)
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)
+
+
+@staff_view("supervise", require_POST)
+def open_supervision(request: HttpRequest, user: User, number: str) -> HttpResponse:
+    ticket: Ticket | None = None
+    try:
+        ticket = visible_by_number(user, number)
+        supervision = actions.do_open_supervision(
+            ticket,
+            user,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            deadline=_deadline(request.POST.get("deadline", "")),
+            assignment_id=_assignment_id(request.POST.get("assignment_id", "")),
+        )
+    except HotlineError as error:
+        return _refused(request, error.message, error.status_code, next_url(request, ticket))
+    due = (
+        _("，督办时限 %(due)s") % {"due": f"{clock.localtime(supervision.deadline):%Y-%m-%d %H:%M}"}
+        if supervision.deadline
+        else ""
+    )
+    return _done(
+        request,
+        ticket,
+        _("工单 %(number)s：%(kind)s已发出%(due)s")
+        % {"number": ticket.number, "kind": supervision.get_kind_display(), "due": due},
+    )
+
+
+def _assignment_id(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        raise InvalidInput(_("assignment_id: 须为编号"))
+    return int(value)
+
+
+@staff_view("resolve_supervision", require_POST)
+def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -> HttpResponse:
+    supervision = Supervision.objects.select_related("ticket").filter(pk=supervision_id).first()
+    ticket = supervision.ticket if supervision else None
+    try:
+        if supervision is None:
+            raise NotFound(_("督办 %(id)s 不存在") % {"id": supervision_id})
+        note = request.POST.get("note", "")
+        if len(note) > MAX_NOTE:
+            raise InvalidInput(_("note: 最多 %(max)s 字") % {"max": MAX_NOTE})
+        actions.do_resolve_supervision(supervision, user, note=note)
+    except HotlineError as error:
+        return _refused(request, error.message, error.status_code, next_url(request, ticket))
+    assert ticket is not None
+    return _done(
+        request,
+        ticket,
+        _("工单 %(number)s：%(kind)s已销号")
+        % {"number": ticket.number, "kind": supervision.get_kind_display() if supervision else ""},
+    )
