@@ -147,6 +147,8 @@ HOTLINE: dict[str, Any] = {
     "HANDLING_WORKDAYS": 3,
     "COMPLEX_HANDLING_WORKDAYS": 5,
     "CALLBACK_WORKDAYS": 2,
+    # A citizen who could not be reached for the callback is called again this many hours later.
+    "CALLBACK_RETRY_HOURS": 2,
     # Local working hours of a working day; sign-off deadlines and suspensions count only these.
     "WORKING_HOURS": [("09:00", "12:00"), ("13:30", "17:30")],
     # Smart dispatch. AUTO_DISPATCH and THRESHOLD are the defaults of the admin-editable

@@ -205,6 +205,13 @@ WAYS: dict[str, Way] = {
         actor=_fixed("operator"),
         results={S.REPLIED: S.REPLIED, S.ANSWERED: S.ANSWERED},
     ),
+    "callback_attempt": Way(
+        bind=lambda flow, t: (
+            lambda actor: feedback_actions.do_record_callback_attempt(t, actor, note="无人接听")
+        ),
+        actor=_fixed("operator"),
+        results={S.REPLIED: S.REPLIED, S.ANSWERED: S.ANSWERED},
+    ),
     "close": Way(
         prepare=_prepare_close,
         bind=lambda flow, t: lambda actor: feedback_actions.do_close_ticket(t, actor),

@@ -24,6 +24,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "request_invalidation": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "confirm_invalidation": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "callback": frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}),
+    # The citizen could not be reached: recorded by whoever makes the callbacks.
+    "callback_attempt": frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}),
     "close": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "merge": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "suspend": _DEPT_ROLES,

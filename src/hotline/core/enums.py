@@ -66,6 +66,7 @@ class EventType(models.TextChoices):
     REQUEST_INVALIDATION = "request_invalidation", _("无效诉求申请")
     CONFIRM_INVALIDATION = "confirm_invalidation", _("无效诉求确认")
     CALLBACK = "callback", _("回访")
+    CALLBACK_ATTEMPT = "callback_attempt", _("回访未接通")
     CLOSE = "close", _("办结")
     MERGE = "merge", _("合并")
     SUSPEND = "suspend", _("挂起")

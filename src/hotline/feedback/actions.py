@@ -1,6 +1,6 @@
 """Answers and their follow-up: the lead department's reply to the citizen (答复), the operator's
-answer on the spot (直接答复), the satisfaction callback (回访, which may reopen the ticket: 重办)
-and closing (办结).
+answer on the spot (直接答复), the satisfaction callback (回访, which may reopen the ticket: 重办),
+a callback that did not reach the citizen (回访未接通, tried again later) and closing (办结).
 
 Each is a `@transition` of the ticket (`tickets.transitions`) and writes one timeline event.
 """
@@ -22,6 +22,7 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.feedback.models import Callback, Reply
+from hotline.feedback.selectors import callback_attempts, retry_delay
 from hotline.sla.selectors import callback_due_for, deadlines_for
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
@@ -126,6 +127,23 @@ def do_record_callback(
         satisfaction=satisfaction,
         to_status=to,
         reopened_to=lead,
+        at=now,
+    )
+    return ticket
+
+
+@transition("callback_attempt")
+def do_record_callback_attempt(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
+    """The citizen could not be reached for the callback (回访未接通). The ticket stays where it is;
+    the attempt is counted (since the ticket was last answered) and the next call is due after
+    `settings.HOTLINE["CALLBACK_RETRY_HOURS"]`."""
+    now = clock.now()
+    events.callback_attempted(
+        ticket,
+        actor,
+        attempt=callback_attempts(ticket) + 1,
+        note=note.strip(),
+        retry_at=now + retry_delay(),
         at=now,
     )
     return ticket

@@ -21,6 +21,7 @@ from hotline.tickets.schemas import (
     AcceptIn,
     AnswerIn,
     AnswerOnSpotIn,
+    CallbackAttemptIn,
     CallbackIn,
     CloseIn,
     ConfirmInvalidationIn,
@@ -159,6 +160,12 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
         CallbackIn,
         feedback_actions.do_record_callback,
         "Record the satisfaction callback (回访)",
+    ),
+    ActionEndpoint(
+        "callback_attempt",
+        CallbackAttemptIn,
+        feedback_actions.do_record_callback_attempt,
+        "The citizen could not be reached for the callback (回访未接通); try again later",
     ),
     ActionEndpoint(
         "close",

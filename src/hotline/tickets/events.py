@@ -355,6 +355,15 @@ def called_back(
     return _moved(ticket, E.CALLBACK, actor, to_status, details, at)
 
 
+def callback_attempted(
+    ticket: Ticket, actor: User, *, attempt: int, note: str, retry_at: datetime, at: datetime
+) -> TicketEvent:
+    """The citizen could not be reached (回访未接通): the `attempt`-th try since the ticket was last
+    answered, and when to try again. The ticket stays where it is, waiting for its callback."""
+    details = {"attempt": attempt, "note": note, "retry_at": retry_at.isoformat()}
+    return _moved(ticket, E.CALLBACK_ATTEMPT, actor, ticket.status, details, at)
+
+
 def closed(ticket: Ticket, actor: User, *, callback_id: int, note: str, at: datetime) -> TicketEvent:
     return _moved(ticket, E.CLOSE, actor, TicketStatus.CLOSED, {"callback": callback_id, "note": note}, at)
 

@@ -102,6 +102,10 @@ class CallbackIn(InSchema):
     note: OptionalLongText = ""
 
 
+class CallbackAttemptIn(InSchema):
+    note: Note = ""
+
+
 class CloseIn(InSchema):
     note: Note = ""
 

@@ -41,6 +41,7 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "request_invalidation": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
     "confirm_invalidation": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
     "callback": frozenset({S.REPLIED, S.ANSWERED}),
+    "callback_attempt": frozenset({S.REPLIED, S.ANSWERED}),
     "close": frozenset({S.REPLIED, S.ANSWERED}),
     "merge": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
     "suspend": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
