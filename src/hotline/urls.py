@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from hotline.api import api
 from hotline.web import actions as web_actions
+from hotline.web import callbacks as web_callbacks
 from hotline.web import dispatch as web_dispatch
 from hotline.web import inbox as web_inbox
 from hotline.web import search as web_search
@@ -20,6 +21,7 @@ urlpatterns = [
     path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),
     path("dispatch/returns/<int:assignment_id>/", web_dispatch.review, name="review_return"),
     path("inbox/", web_inbox.inbox, name="inbox"),
+    path("callbacks/", web_callbacks.callbacks, name="callbacks"),
     path("supervision/", web_supervision.board, name="supervision_board"),
     path("supervision/tickets/<str:number>/open/", web_supervision.open_supervision, name="supervision_open"),
     path(

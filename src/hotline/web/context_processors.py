@@ -16,6 +16,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "city_name": settings.HOTLINE["CITY_NAME"],
         "can_dispatch": role in ACTION_ROLES["dispatch"],
         "can_handle": role in ACTION_ROLES["accept"],
+        "can_callback": role in ACTION_ROLES["callback"],
         "can_supervise": role in ACTION_ROLES["supervise"],
         "htmx_installed": _htmx_installed(),
     }

@@ -1,0 +1,160 @@
+"""The callback desk (回访): the answered tickets whose citizen is to be called back, and the call's
+outcome recorded in place.
+
+GET /callbacks/     the tickets the user may see that wait for their callback (replied by a
+                    department, or answered on the spot), the oldest callback deadline first, an
+                    overdue one red and one due today orange; those whose citizen was not reached
+                    and is not to be called again yet come after the others. Counters, filters (due
+                    today, overdue, all) and pages like the inbox.
+
+Each row shows what the call needs: the citizens with masked numbers (one click shows the full
+number and records who looked, through the ticket page's reveal endpoint), the lead department,
+the answer given, the attempts so far. Its forms post to the pages' action endpoint
+(`web.actions.act`, `ticket_action`) with `next` = this page as it is: the outcome (`callback`:
+resolution, satisfaction, note; unsatisfied reopens the ticket, 重办), the citizen not reached
+(`callback_attempt`), and, once a callback that keeps the ticket is recorded, closing it (`close`).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES
+from hotline.core import clock
+from hotline.core.enums import Resolution, Satisfaction
+from hotline.core.phone import mask_phone
+from hotline.feedback.models import Callback, Reply
+from hotline.feedback.selectors import CALLBACK_FILTERS, awaiting_callback, callback_counts, retry_delay
+from hotline.tickets.models import Ticket
+from hotline.tickets.transitions import allowed_actions
+from hotline.web.dispatch import _page
+from hotline.web.inbox import duration
+
+FILTER_LABELS = {
+    "due_today": gettext_lazy("今日到期"),
+    "overdue": gettext_lazy("已超期"),
+}
+assert set(FILTER_LABELS) == set(CALLBACK_FILTERS)
+
+
+@dataclass(frozen=True)
+class Caller:
+    appeal_id: int
+    name: str
+    phone: str  # masked
+
+
+@dataclass(frozen=True)
+class Row:
+    """One ticket on the desk: whom to call, what they were told, where the callback stands."""
+
+    ticket: Ticket
+    callers: list[Caller]
+    answered_by: str  # the lead department, or the operator's answer on the spot
+    reply: Reply | None
+    due: str  # "overdue", "today" or "" (the row's colour)
+    due_text: str
+    attempts: int
+    retry_at: str  # while the citizen is not to be called again yet: when (HH:MM today, else with the date)
+    callback: Callback | None  # recorded after the last reply and keeping the ticket: it may be closed
+    actions: frozenset[str]
+
+
+def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
+    message = _("回访工作台供受理员、督办员和管理员使用；您的角色“%(role)s”请使用其他页面。") % {
+        "role": user.get_role_display()
+    }
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def _due(ticket: Ticket, now: datetime, done: bool) -> tuple[str, str]:
+    due_at = ticket.callback_due_at
+    if due_at is None:
+        return "", _("无回访时限")
+    when = clock.localtime(due_at)
+    if done:
+        return "", _("回访时限 %(due)s") % {"due": f"{when:%Y-%m-%d %H:%M}"}
+    if due_at < now:
+        return "overdue", _("回访超期 %(time)s") % {"time": duration(now - due_at)}
+    if when.date() == clock.localtime(now).date():
+        return "today", _("今日 %(time)s 前回访") % {"time": f"{when:%H:%M}"}
+    return "", _("%(due)s 前回访") % {"due": f"{when:%Y-%m-%d %H:%M}"}
+
+
+def _retry_text(at: datetime, now: datetime) -> str:
+    local = clock.localtime(at)
+    return f"{local:%H:%M}" if local.date() == clock.localtime(now).date() else f"{local:%m-%d %H:%M}"
+
+
+def row(user: User, ticket: Ticket, now: datetime) -> Row:
+    replies = list(ticket.replies.all())
+    reply = replies[-1] if replies else None
+    callback = None
+    if reply is not None:
+        kept = [c for c in ticket.callbacks.all() if c.reply_id == reply.pk and not c.reopened]
+        callback = kept[-1] if kept else None
+    lead = ticket.lead_assignment
+    if reply is not None and reply.department is not None:
+        answered_by = reply.department.name
+    elif lead is not None:
+        answered_by = lead.department.name
+    else:
+        answered_by = _("受理员直接答复")
+    # Called back and kept: what is left is to close it. Otherwise: call, and record the outcome.
+    wanted = {"close"} if callback is not None else {"callback", "callback_attempt"}
+    actions = set(allowed_actions(user, ticket)) & wanted
+    attempts: int = ticket.callback_attempts  # type: ignore[attr-defined]
+    last_attempt: datetime | None = ticket.last_attempt_at  # type: ignore[attr-defined]
+    waiting = ticket.waiting_retry == 1  # type: ignore[attr-defined]
+    due, due_text = _due(ticket, now, done=callback is not None)
+    return Row(
+        ticket=ticket,
+        callers=[Caller(a.pk, a.citizen_name, mask_phone(a.citizen_phone)) for a in ticket.appeals.all()],
+        answered_by=answered_by,
+        reply=reply,
+        due=due,
+        due_text=due_text,
+        attempts=attempts,
+        retry_at=_retry_text(last_attempt + retry_delay(), now) if waiting and last_attempt else "",
+        callback=callback,
+        actions=frozenset(actions),
+    )
+
+
+@login_required
+@require_GET
+def callbacks(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_active or user.role not in ACTION_ROLES["callback"]:
+        return _forbidden(request, user)
+    show = request.GET.get("filter") or None
+    if show not in CALLBACK_FILTERS:
+        show = None
+    now = clock.now()
+    page = _page(request, awaiting_callback(user, now=now, show=show))
+    rows = [row(user, t, now) for t in page.pop("rows")]
+    return render(
+        request,
+        "web/callbacks.html",
+        {
+            **page,
+            "rows": rows,
+            "counts": callback_counts(user, now=now),
+            "show": show or "",
+            "filters": list(FILTER_LABELS.items()),
+            "here": request.get_full_path(),
+            "query": urlencode({"filter": show} if show else {}),
+            "resolutions": Resolution.choices,
+            "satisfactions": Satisfaction.choices,
+            "unsatisfied": Satisfaction.UNSATISFIED.value,
+            "retry_after": duration(retry_delay()),
+        },
+    )
