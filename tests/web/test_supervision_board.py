@@ -355,6 +355,8 @@ def test_a_refused_action_changes_nothing_and_says_why(client, staff, department
         ({"reason": "快办", "kind": "scold"}, 422, "kind: 应为"),
         ({"reason": "快办", "assignment_id": str(lead_of(closed).pk)}, 422, "不属于工单"),
         ({"reason": "快办", "assignment_id": "x1"}, 422, "assignment_id: 须为编号"),
+        ({"reason": "快\x00办"}, 422, "reason: 不能包含 NUL 字符"),
+        ({"reason": "快" * 10_001}, 422, "reason: 最多 10000 字"),
     ):
         response = client.post(form["action"], {**form["fields"], **extra}, HTTP_HX_REQUEST="true")
         assert response.status_code == status, (extra, response.content.decode())

@@ -36,9 +36,9 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core import clock
-from hotline.core.api import MAX_ID, MAX_NOTE, as_aware
+from hotline.core.api import MAX_ID, MAX_NOTE, MAX_TEXT, as_aware
 from hotline.core.enums import SupervisionKind
-from hotline.core.errors import HotlineError, InvalidInput, NotFound
+from hotline.core.errors import HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.sla.models import Extension
 from hotline.supervision import actions, selectors
@@ -280,7 +280,7 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
             ticket,
             user,
             kind=request.POST.get("kind", ""),
-            reason=request.POST.get("reason", ""),
+            reason=_text(request, "reason", MAX_TEXT),
             deadline=_deadline(request.POST.get("deadline", "")),
             assignment_id=_assignment_id(request.POST.get("assignment_id", "")),
         )
@@ -299,6 +299,17 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
     )
 
 
+def _text(request: HttpRequest, field: str, max_length: int) -> str:
+    """A text field, stripped; NUL (which PostgreSQL cannot store) and overlong text are refused
+    here, as the API's schemas do."""
+    value = request.POST.get(field, "").strip()
+    if "\x00" in value:
+        raise InvalidInput(_("%(field)s: 不能包含 NUL 字符") % {"field": field})
+    if len(value) > max_length:
+        raise InvalidInput(_("%(field)s: 最多 %(max)s 字") % {"field": field, "max": max_length})
+    return value
+
+
 def _assignment_id(value: str) -> int | None:
     value = value.strip()
     if not value:
@@ -310,21 +321,16 @@ def _assignment_id(value: str) -> int | None:
 
 @staff_view("resolve_supervision", require_POST)
 def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -> HttpResponse:
-    supervision = Supervision.objects.select_related("ticket").filter(pk=supervision_id).first()
-    ticket = supervision.ticket if supervision else None
+    ticket: Ticket | None = None
     try:
-        if supervision is None:
-            raise NotFound(_("督办 %(id)s 不存在") % {"id": supervision_id})
-        note = request.POST.get("note", "")
-        if len(note) > MAX_NOTE:
-            raise InvalidInput(_("note: 最多 %(max)s 字") % {"max": MAX_NOTE})
-        actions.do_resolve_supervision(supervision, user, note=note)
+        supervision = selectors.get_visible_supervision(user, supervision_id)
+        ticket = supervision.ticket
+        actions.do_resolve_supervision(supervision, user, note=_text(request, "note", MAX_NOTE))
     except HotlineError as error:
         return _refused(request, error.message, error.status_code, next_url(request, ticket))
-    assert ticket is not None
     return _done(
         request,
         ticket,
         _("工单 %(number)s：%(kind)s已销号")
-        % {"number": ticket.number, "kind": supervision.get_kind_display() if supervision else ""},
+        % {"number": ticket.number, "kind": supervision.get_kind_display()},
     )
