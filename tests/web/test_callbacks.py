@@ -351,3 +351,19 @@ def test_the_desk_costs_the_same_queries_for_3_rows_or_30(client, flow, monkeypa
     assert few == 3 and many == 30
     assert many_queries == few_queries, (few_queries, many_queries)
     print(f"callback desk: {few_queries} queries for {few} rows, {many_queries} for {many}")
+
+
+def test_the_ticket_page_records_an_attempt_and_its_timeline_says_so(client, flow) -> None:
+    ticket = replied(flow, NOW - timedelta(hours=1))
+    client.force_login(flow.user("operator"))
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert f'action="/tickets/{ticket.number}/do/callback_attempt/"' in page
+    response = client.post(
+        f"/tickets/{ticket.number}/do/callback_attempt/",
+        {"note": "关机", "next": f"/tickets/{ticket.number}/"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/tickets/{ticket.number}/", 302)]
+    [line] = [r for r in response.context["timeline"] if r.label == "回访未接通"]
+    assert dict(line.facts) == {"说明": "关机", "未接通次数": "1", "下次回访": "2025-06-11 12:00"}
+    assert line.from_status == line.to_status == "已答复"

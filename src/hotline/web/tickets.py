@@ -57,6 +57,8 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("note", gettext_noop("说明")),
     ("resolution", gettext_noop("解决情况")),
     ("satisfaction", gettext_noop("满意度")),
+    ("attempt", gettext_noop("未接通次数")),
+    ("retry_at", gettext_noop("下次回访")),
     ("due_at", gettext_noop("办理时限")),
     ("requested_due_at", gettext_noop("申请时限")),
     ("into_number", gettext_noop("并入工单")),
@@ -87,7 +89,7 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
         return departments.get(value, value)
     if key == "co" and isinstance(value, list):
         return "、".join(departments.get(str(v), str(v)) for v in value)
-    if key in ("due_at", "requested_due_at") and isinstance(value, str):
+    if key in ("due_at", "requested_due_at", "retry_at") and isinstance(value, str):
         return f"{clock.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
     if key == "resolution" and value in Resolution.values:
         return str(Resolution(value).label)
