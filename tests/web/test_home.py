@@ -38,3 +38,47 @@ def test_home_counts_only_visible_tickets(client, staff, departments):
     client.force_login(staff["dispatcher"])
     rows = dict(client.get("/").context["by_status"])
     assert rows["已派单"] == 2
+
+
+def _waiting(client) -> dict[str, tuple[int, str]]:
+    return {c.label: (c.count, c.url) for c in client.get("/").context["waiting"]}
+
+
+def test_each_role_sees_what_waits_for_it_with_links(client, staff, departments):
+    from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
+
+    waiting_ticket = make_ticket(actor=staff["operator"])
+    returned = make_ticket(actor=staff["operator"], title="停水", content="建设街停水两天")
+    do_dispatch_ticket(returned, staff["dispatcher"], lead_department_id=departments["housing"].pk)
+    do_return_assignment(returned, staff["housing"], reason="不属于本单位")
+    signed = make_ticket(actor=staff["operator"], title="噪音", content="夜间施工噪音")
+    do_dispatch_ticket(signed, staff["dispatcher"], lead_department_id=departments["water"].pk)
+
+    client.force_login(staff["dispatcher"])
+    waiting = _waiting(client)
+    assert waiting["待派单"] == (1, "/dispatch/")
+    assert waiting["退单待审核"] == (1, "/dispatch/returns/")
+    assert "待签收" not in waiting and "待回访" not in waiting
+
+    client.force_login(staff["water"])
+    waiting = _waiting(client)
+    assert waiting["待签收"] == (1, "/inbox/?status=pending")
+    assert "待派单" not in waiting
+    page = client.get("/").content.decode()
+    assert 'href="/inbox/?status=pending"' in page
+
+    client.force_login(staff["operator"])
+    assert _waiting(client)["待回访"] == (0, "/callbacks/")
+
+    client.force_login(staff["supervisor"])
+    waiting = _waiting(client)
+    assert waiting["超期未办结"] == (0, "/supervision/?view=overdue")
+    assert "待回访" in waiting  # supervisors also call back
+    assert waiting_ticket.pk  # still new: counted for dispatch above
+
+
+def test_every_counter_link_opens_for_its_role(client, staff, departments):
+    for role in ("operator", "dispatcher", "supervisor", "leader", "admin", "housing", "district_head"):
+        client.force_login(staff[role])
+        for label, (_count, url) in _waiting(client).items():
+            assert client.get(url).status_code == 200, (role, label, url)
