@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("routing", ("routing",)),
     ("notifications", ("notifications",)),
     ("supervision", ("supervision",)),
+    ("analytics", ("analytics",)),
     ("interface", ("web", "demo", "worker", "api", "urls", "settings", "cli", "wsgi", "__init__")),
 ]
 

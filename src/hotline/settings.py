@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hotline.tickets",
     "hotline.feedback",
     "hotline.routing",
+    "hotline.analytics",
     "hotline.web",
     "hotline.demo",
     "hotline.worker",
@@ -120,6 +121,13 @@ STATICFILES_DIRS = [
     (f"vendor/{name}", NODE_MODULES / package / "dist")
     for name, package in (("htmx", "htmx.org"),)
     if (NODE_MODULES / package / "dist").is_dir()
+]
+# Of a large package only the file the pages load is served and collected (web/finders.py).
+NODE_FILES = {"vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js"}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "hotline.web.finders.NodeFileFinder",
 ]
 # WhiteNoise warns at start-up when STATIC_ROOT is missing, as it is in a fresh HOTLINE_HOME.
 STATIC_ROOT.mkdir(exist_ok=True)
