@@ -5,6 +5,7 @@ from django.urls import include, path
 from hotline.api import api
 from hotline.web import actions as web_actions
 from hotline.web import callbacks as web_callbacks
+from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import inbox as web_inbox
 from hotline.web import search as web_search
@@ -16,6 +17,10 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("console/", web_console.console, name="console"),
+    path("console/caller/", web_console.caller, name="console_caller"),
+    path("console/suggest/", web_console.suggest, name="console_suggest"),
+    path("console/attach/<int:ticket_id>/", web_console.attach, name="console_attach"),
     path("dispatch/", web_dispatch.queue, name="dispatch_queue"),
     path("dispatch/<int:ticket_id>/", web_dispatch.dispatch, name="dispatch_ticket"),
     path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),

@@ -14,6 +14,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     return {
         "city_name": settings.HOTLINE["CITY_NAME"],
+        "can_receive": role in ACTION_ROLES["receive"],
         "can_dispatch": role in ACTION_ROLES["dispatch"],
         "can_handle": role in ACTION_ROLES["accept"],
         "can_callback": role in ACTION_ROLES["callback"],

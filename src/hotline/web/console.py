@@ -1,0 +1,371 @@
+"""The operator's console (受理台): one screen to take a call, made for the keyboard.
+
+GET  /console/                     the form for a call (channel, phone, caller, kind, urgency, title,
+                                   content, address, and optionally category and area); after a call
+                                   (`?done=<number>`) the number to read to the caller, in large type
+POST /console/                     receive it (`intake.actions.do_receive_appeal`; routing follows
+                                   after the commit); with `submit=answer` a consultation is answered
+                                   on the spot as well (`feedback.actions.do_answer_on_spot`) and
+                                   waits for its callback, which closes it
+GET  /console/caller/?citizen_phone=     the caller's earlier tickets (the whole number or its last
+                                   four digits at least), newest first, phones masked
+GET  /console/suggest/?content=&...      smart dispatch's reading of the text (`routing.decision.
+                                   decide`, nothing stored): category, area, urgency and the
+                                   departments with their reasons; and the open tickets of the last
+                                   30 days at the same place, each with a button to attach the call
+POST /console/attach/<ticket id>/  receive the call and merge it into that ticket at once
+                                   (`tickets.actions.do_merge_ticket`), in one transaction
+
+A form with errors comes back with them and status 422, and nothing is stored. Only the roles that
+receive calls (`ACTION_ROLES["receive"]`) reach any of it; others get a 403 page.
+
+Until the duplicate search exists (issue 17) "similar" means the same place: the area routing finds
+for the text, or the same street or road in the address.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hotline.accounts.models import User
+from hotline.core import clock
+from hotline.core.api import MAX_TEXT
+from hotline.core.enums import TERMINAL_STATUSES, Channel, Kind, Urgency
+from hotline.core.errors import HotlineError
+from hotline.core.phone import mask_phone
+from hotline.directory.models import Department
+from hotline.feedback.actions import do_answer_on_spot
+from hotline.intake.actions import AppealData, do_receive_appeal
+from hotline.intake.models import Appeal
+from hotline.routing.decision import AppealFacts, Decision, decide
+from hotline.taxonomy.models import Category
+from hotline.tickets import selectors
+from hotline.tickets.actions import do_merge_ticket
+from hotline.tickets.models import Ticket
+from hotline.web.dispatch import staff_view
+
+# How many earlier tickets of a caller, similar tickets and suggested departments the side shows.
+SHOWN = 5
+SUGGESTED = 3
+SIMILAR_DAYS = 30
+# Texts shorter than this say too little for routing to read anything into them.
+MIN_TEXT = 4
+
+# A caller's number: digits with the usual separators, 7 to 15 digits (a local landline to an
+# international number).
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
+
+# The street or road an address names: "幸福路12号" -> "幸福路", "建设街3弄" -> "建设街".
+_ROAD = re.compile(r"([\u4e00-\u9fff\w]{1,12}?(?:大道|大街|路|街|巷|胡同|弄|道|里))")
+
+# What "how" routing found the place, as people read it.
+PLACE_HOW = {
+    "given": gettext_lazy("话务员选定"),
+    "boundary": gettext_lazy("坐标所在区域"),
+    "gazetteer": gettext_lazy("地名匹配"),
+    "division": gettext_lazy("行政区划识别"),
+}
+
+_HTMX_DELAY = "keyup changed delay:400ms"
+
+
+def _categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent", "parent__parent")
+
+
+def _areas() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True, is_area=True).order_by("code")
+
+
+class CallForm(forms.Form):
+    """One call as the operator takes it; field order is the Tab order (the order of the call)."""
+
+    channel = forms.ChoiceField(label=gettext_lazy("渠道"), choices=Channel.choices, initial=Channel.PHONE)
+    citizen_phone = forms.CharField(
+        label=gettext_lazy("来电号码"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "tel",
+                "inputmode": "tel",
+                "hx-get": reverse_lazy("console_caller"),
+                "hx-trigger": _HTMX_DELAY,
+                "hx-target": "#console-caller",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    citizen_name = forms.CharField(label=gettext_lazy("诉求人"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
+    content = forms.CharField(
+        label=gettext_lazy("诉求内容"),
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 5,
+                "hx-get": reverse_lazy("console_suggest"),
+                "hx-trigger": _HTMX_DELAY,
+                "hx-target": "#console-suggest",
+                "hx-include": "#id_title, #id_address, #id_kind, #id_category, #id_area",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("地址"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "hx-get": reverse_lazy("console_suggest"),
+                "hx-trigger": _HTMX_DELAY,
+                "hx-target": "#console-suggest",
+                "hx-include": "#id_title, #id_content, #id_kind, #id_category, #id_area",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("分类（可选）"), queryset=_categories(), required=False
+    )
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("属地（可选）"), queryset=_areas(), required=False, empty_label="—"
+    )
+    answer = forms.CharField(
+        label=gettext_lazy("答复内容"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, answering: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answering = answering
+        # A long tree reads best sorted by its path ("城乡建设/市政设施").
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.choices = [("", "—"), *sorted(((c.pk, str(c)) for c in _categories()), key=lambda x: x[1])]
+
+    def clean_citizen_phone(self) -> str:
+        phone: str = (self.cleaned_data.get("citizen_phone") or "").strip()
+        if not phone:
+            return ""
+        digits = sum(c.isdigit() for c in phone)
+        if not _PHONE_CHARS.match(phone) or not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS:
+            raise forms.ValidationError(
+                _("号码须为 %(min)s 至 %(max)s 位数字") % {"min": MIN_PHONE_DIGITS, "max": MAX_PHONE_DIGITS}
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.answering:
+            if data.get("kind") != Kind.CONSULTATION:
+                self.add_error("kind", _("只有咨询类诉求可以直接答复"))
+            if not (data.get("answer") or "").strip():
+                self.add_error("answer", _("请填写答复内容"))
+        return data
+
+    def appeal(self) -> AppealData:
+        data = self.cleaned_data
+        return AppealData(
+            channel=data["channel"],
+            title=data["title"],
+            content=data["content"],
+            citizen_name=data["citizen_name"],
+            citizen_phone=data["citizen_phone"],
+            address=data["address"],
+            kind=data["kind"],
+            urgency=data["urgency"],
+            category_id=data["category"].pk if data.get("category") else None,
+            area_id=data["area"].pk if data.get("area") else None,
+        )
+
+
+def _render(
+    request: HttpRequest, user: User, form: CallForm, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    done = None
+    number = request.GET.get("done", "")
+    if number and not form.is_bound:
+        done = selectors.visible_tickets(user).select_related("merged_into").filter(number=number).first()
+    return render(
+        request,
+        "web/console.html",
+        {"form": form, "done": done, "error": error, "consultation": Kind.CONSULTATION.value},
+        status=status,
+    )
+
+
+def _done(ticket: Ticket) -> HttpResponse:
+    return HttpResponseRedirect(reverse("console") + "?" + urlencode({"done": ticket.number}))
+
+
+@staff_view("receive", require_http_methods(["GET", "POST"]))
+def console(request: HttpRequest, user: User) -> HttpResponse:
+    if request.method == "GET":
+        return _render(request, user, CallForm())
+    answering = request.POST.get("submit") == "answer"
+    form = CallForm(request.POST, answering=answering)
+    if not form.is_valid():
+        return _render(request, user, form, status=422)
+    try:
+        with transaction.atomic():
+            if answering:
+                # Answered during the call: nothing to route; the callback desk takes it from here.
+                ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
+                ticket = do_answer_on_spot(ticket, user, text=form.cleaned_data["answer"])
+            else:
+                ticket, _created = do_receive_appeal(form.appeal(), user)
+    except HotlineError as error:
+        return _render(request, user, form, status=error.status_code, error=error.message)
+    return _done(ticket)
+
+
+@staff_view("receive", require_POST)
+def attach(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
+    """The call is about a ticket already open: receive it and merge it into that one."""
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        return _render(request, user, form, status=422)
+    target = selectors.visible_tickets(user).filter(pk=ticket_id).first()
+    if target is None:
+        return _render(request, user, form, status=404, error=_("工单 %(id)s 不存在") % {"id": ticket_id})
+    try:
+        with transaction.atomic():
+            # Merged at once, so there is nothing to route: the ticket it joins is handled already.
+            ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
+            ticket = do_merge_ticket(
+                ticket,
+                user,
+                into_ticket_id=target.pk,
+                note=_("受理台：来电并入 %(number)s") % {"number": target.number},
+            )
+    except HotlineError as error:
+        return _render(request, user, form, status=error.status_code, error=error.message)
+    return _done(ticket)
+
+
+# --- the side: the caller's earlier tickets, and what routing reads in the text -------------------
+
+
+@dataclass(frozen=True)
+class EarlierTicket:
+    ticket: Ticket
+    phones: list[str]  # the caller's number on its appeals, masked
+
+
+@staff_view("receive", require_GET)
+def caller(request: HttpRequest, user: User) -> HttpResponse:
+    phone = request.GET.get("citizen_phone", "")
+    digits = "".join(c for c in phone if c.isdigit())
+    rows: list[EarlierTicket] | None = None
+    total = 0
+    if len(digits) >= 4:
+        tickets = selectors.filtered_tickets(user, phone=digits).order_by("-created_at", "-pk")
+        total = tickets.count()
+        shown = tickets.select_related("category").prefetch_related(
+            Prefetch("appeals", queryset=Appeal.objects.filter(citizen_phone__endswith=digits).order_by("pk"))
+        )[:SHOWN]
+        rows = [
+            EarlierTicket(t, list(dict.fromkeys(mask_phone(a.citizen_phone) for a in t.appeals.all())))
+            for t in shown
+        ]
+    return render(request, "web/_console_caller.html", {"rows": rows, "total": total, "shown": SHOWN})
+
+
+def _one(model: type[Category] | type[Department], value: str | None, **filters: Any) -> Any:
+    if not value or not value.isdigit():
+        return None
+    return model.objects.filter(pk=int(value), is_active=True, **filters).first()
+
+
+def road(address: str) -> str:
+    """The street or road an address names ("幸福路12号" -> "幸福路"), or ""."""
+    found = _ROAD.search(address.strip())
+    return found.group(1) if found else ""
+
+
+def similar_open(user: User, area: Department | None, address: str) -> list[Ticket]:
+    """Open tickets of the last 30 days at the same place (same area, or same street or road in the
+    address), newest first; what stands in for the duplicate search until it exists."""
+    street = road(address)
+    if area is None and not street:
+        return []
+    place = Q()
+    if area is not None:
+        place |= Q(area=area)
+    if street:
+        place |= Q(address__contains=street)
+    since = clock.now() - timedelta(days=SIMILAR_DAYS)
+    tickets = (
+        selectors.visible_tickets(user)
+        .filter(place, created_at__gte=since)
+        .exclude(status__in=list(TERMINAL_STATUSES))
+        .select_related("category", "area")
+        .order_by("-created_at", "-pk")
+    )
+    return list(tickets[:SHOWN])
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the side shows of routing's decision."""
+
+    decision: Decision
+    place_how: str
+    probability: float | None  # the category model's, when the category was predicted
+
+    @property
+    def suggestions(self) -> list[Any]:
+        return self.decision.suggestions[:SUGGESTED]
+
+
+@staff_view("receive", require_GET)
+def suggest(request: HttpRequest, user: User) -> HttpResponse:
+    title = request.GET.get("title", "")[:200]
+    content = request.GET.get("content", "")[:20_000]
+    address = request.GET.get("address", "")[:300]
+    if len((title + content).strip()) < MIN_TEXT:
+        return render(request, "web/_console_suggest.html", {"reading": None})
+    facts = AppealFacts(
+        title=title,
+        content=content,
+        address=address,
+        category=_one(Category, request.GET.get("category")),
+        area=_one(Department, request.GET.get("area"), is_area=True),
+        kind=request.GET.get("kind", ""),
+    )
+    decision = decide(facts)
+    probability = None
+    if not decision.category_given and decision.predictions and decision.category is not None:
+        probability = next((p for label, p in decision.predictions if label == decision.category.name), None)
+    reading = Reading(decision, str(PLACE_HOW.get(decision.place.how, decision.place.how)), probability)
+    return render(
+        request,
+        "web/_console_suggest.html",
+        {
+            "reading": reading,
+            "similar": similar_open(user, decision.place.area, address),
+            "street": road(address),
+            "urgent": Urgency.URGENT.value,
+        },
+    )

@@ -1,0 +1,318 @@
+"""The operator's console (受理台, /console/): who may use it, taking a call, the caller's earlier
+tickets, smart dispatch's reading of the text, attaching a call to an open ticket, answering a
+consultation on the spot, and bad input refused with nothing stored."""
+
+import re
+from typing import Any
+
+import pytest
+
+from hotline.core.enums import Channel, Kind, TicketStatus
+from hotline.feedback.models import Reply
+from hotline.intake.models import Appeal
+from hotline.tickets.actions import do_merge_ticket
+from hotline.tickets.models import Ticket
+from tests.factories import make_ticket
+from tests.routing.conftest import (  # noqa: F401  (fixtures: a trained category model and its rules)
+    active_model,
+    bureaus,
+    corpus_tree,
+    rules_by_category,
+    small_model,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def call(**fields: Any) -> dict[str, Any]:
+    """A call as the console's form posts it."""
+    return {
+        "channel": Channel.PHONE,
+        "citizen_phone": "139 0000 5678",
+        "citizen_name": "李女士",
+        "kind": Kind.COMPLAINT,
+        "urgency": "normal",
+        "title": "小区垃圾没人清运",
+        "content": "光明小区3号楼旁垃圾堆了一周，气味很大。",
+        "address": "光明小区3号楼",
+        "category": "",
+        "area": "",
+        "submit": "receive",
+        **fields,
+    }
+
+
+def shown_number(page: str) -> str:
+    found = re.search(r'<p class="number" id="console-number">([^<]+)</p>', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_the_console_is_for_the_roles_that_receive(client, staff) -> None:
+    response = client.get("/console/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/console/")
+    for role in ("operator", "dispatcher", "admin"):
+        client.force_login(staff[role])
+        response = client.get("/console/")
+        assert response.status_code == 200, role
+        page = response.content.decode()
+        assert 'href="/console/"' in page  # the nav link
+        assert 'id="id_citizen_phone"' in page and 'accesskey="n"' in page
+    for role in ("housing", "district_head", "supervisor", "leader"):
+        client.force_login(staff[role])
+        for url in ("/console/", "/console/caller/?citizen_phone=1234", "/console/suggest/?content=路灯不亮"):
+            response = client.get(url)
+            assert response.status_code == 403, (role, url)
+        assert "不能执行操作" in response.content.decode()
+        assert 'href="/console/"' not in client.get("/").content.decode()
+
+
+def test_every_field_has_a_label_in_the_order_of_the_call(client, staff) -> None:
+    client.force_login(staff["operator"])
+    page = client.get("/console/").content.decode()
+    order = ["channel", "citizen_phone", "citizen_name", "kind", "urgency", "title", "content", "address"]
+    order += ["category", "area", "answer"]
+    positions = [page.index(f'id="id_{name}"') for name in order]
+    assert positions == sorted(positions)
+    for name in order:
+        assert f'<label for="id_{name}"' in page, name
+    # The first submit button (the one Enter uses) receives the call.
+    assert page.index('value="receive"') < page.index('value="answer"')
+
+
+def test_taking_a_call_creates_the_ticket_and_shows_its_number(
+    client, staff, django_capture_on_commit_callbacks
+) -> None:
+    operator = staff["operator"]
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/console/", call())
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/console/?done={ticket.number}"
+    assert len(callbacks) == 1  # routing runs once the ticket is stored
+
+    appeal = ticket.appeals.get()
+    assert (appeal.channel, appeal.citizen_phone, appeal.citizen_name) == ("phone", "139 0000 5678", "李女士")
+    assert appeal.created_by == operator and appeal.external_id is None
+    assert (ticket.title, ticket.address, ticket.status) == ("小区垃圾没人清运", "光明小区3号楼", "new")
+    first = ticket.events.order_by("at", "pk").first()
+    assert first is not None and first.action == "receive" and first.actor == operator
+
+    page = client.get(response["Location"]).content.decode()
+    assert shown_number(page) == ticket.number
+    assert f'href="/tickets/{ticket.number}/"' in page
+    # The form is empty again, ready for the next call.
+    assert 'value="小区垃圾没人清运"' not in page and "139 0000 5678" not in page
+
+
+def test_the_operators_choices_are_kept(client, staff, departments, waiting) -> None:
+    sub = waiting[0].category
+    client.force_login(staff["operator"])
+    response = client.post(
+        "/console/",
+        call(
+            kind=Kind.HELP, urgency="urgent", category=sub.pk, area=departments["street"].pk, channel="wechat"
+        ),
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.latest("pk")
+    assert (ticket.kind, ticket.urgency, ticket.category, ticket.area) == (
+        "help",
+        "urgent",
+        sub,
+        departments["street"],
+    )
+    assert ticket.appeals.get().channel == "wechat"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"title": " "}, "title", "这个字段是必填项"),
+        ({"content": ""}, "content", "这个字段是必填项"),
+        ({"citizen_phone": "12ab34"}, "citizen_phone", "号码须为 7 至 15 位数字"),
+        ({"citizen_phone": "123"}, "citizen_phone", "号码须为 7 至 15 位数字"),
+        ({"kind": "rumour"}, "kind", "选择一个有效的选项"),
+        ({"submit": "answer", "answer": "可以办理。"}, "kind", "只有咨询类诉求可以直接答复"),
+        ({"submit": "answer", "kind": Kind.CONSULTATION}, "answer", "请填写答复内容"),
+    ],
+)
+def test_bad_input_comes_back_with_the_errors_and_stores_nothing(
+    client, staff, change, field, message
+) -> None:
+    client.force_login(staff["operator"])
+    response = client.post("/console/", call(**change))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert message in page
+    assert re.search(
+        rf'id="id_{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{field}"', page
+    )
+    assert 'value="光明小区3号楼"' in page  # what was typed stays
+    assert not Ticket.objects.exists() and not Appeal.objects.exists()
+
+
+def test_a_forged_post_by_a_handler_is_refused(client, staff, waiting) -> None:
+    client.force_login(staff["housing"])
+    before = Ticket.objects.count()
+    assert client.post("/console/", call()).status_code == 403
+    assert client.post(f"/console/attach/{waiting[0].pk}/", call()).status_code == 403
+    assert Ticket.objects.count() == before
+    waiting[0].refresh_from_db()
+    assert waiting[0].status == TicketStatus.NEW
+
+
+def test_the_callers_earlier_tickets_newest_first_masked(client, staff, departments) -> None:
+    older = make_ticket(actor=staff["operator"], title="第一次来电", phone="13812341234")
+    newer = make_ticket(actor=staff["operator"], title="第二次来电", phone="13812341234")
+    other = make_ticket(actor=staff["operator"], title="别人的来电", phone="13900001111")
+    client.force_login(staff["operator"])
+
+    page = client.get("/console/caller/", {"citizen_phone": "1234"}, **HTMX).content.decode()
+    numbers = re.findall(r'class="caller-ticket" data-number="([^"]+)"', page)
+    assert numbers == [newer.number, older.number]
+    assert other.number not in page
+    assert "138****1234" in page and "13812341234" not in page
+    assert f'href="/tickets/{newer.number}/"' in page
+
+    whole = client.get("/console/caller/", {"citizen_phone": "138-1234-1234"}).content.decode()
+    assert re.findall(r'data-number="([^"]+)"', whole) == [newer.number, older.number]
+    # Fewer than four digits match nobody (not everybody).
+    short = client.get("/console/caller/", {"citizen_phone": "234"}).content.decode()
+    assert "data-number" not in short
+    assert "没有历史工单" in client.get("/console/caller/", {"citizen_phone": "55556666"}).content.decode()
+
+
+def test_the_caller_list_shows_only_the_newest_five(client, staff) -> None:
+    for i in range(7):
+        make_ticket(actor=staff["operator"], title=f"来电{i}", phone="13812341234")
+    client.force_login(staff["dispatcher"])
+    page = client.get("/console/caller/", {"citizen_phone": "13812341234"}).content.decode()
+    assert len(re.findall(r'class="caller-ticket"', page)) == 5
+    assert "共 7 件历史工单" in page and "来电6" in page and "来电1" not in page
+
+
+def test_the_suggestions_name_the_rule_and_the_open_tickets_at_the_same_road(
+    client, staff, departments, waiting
+) -> None:
+    sub = waiting[0].category
+    closed_elsewhere = make_ticket(actor=staff["operator"], title="别处的问题")
+    Ticket.objects.filter(pk=closed_elsewhere.pk).update(address="人民大道1号")
+    client.force_login(staff["operator"])
+    page = client.get(
+        "/console/suggest/",
+        {
+            "title": "路灯不亮",
+            "content": "幸福路12号门口路灯坏了",
+            "address": "幸福路15号",
+            "category": sub.pk,
+        },
+        **HTMX,
+    ).content.decode()
+    assert "城乡建设 / 市政设施" in page and "（话务员选定）" in page
+    assert "住建局" in page and "水务局" in page  # lead and co-handler from the rule
+    assert "权责清单“市政设施归口”" in page  # the reason
+    similar = re.findall(r'class="similar-ticket" data-number="([^"]+)"', page)
+    assert similar == [waiting[1].number, waiting[0].number]  # the same road (幸福路), newest first
+    assert closed_elsewhere.number not in page
+    assert f'formaction="/console/attach/{waiting[0].pk}/"' in page
+
+    # A merged (terminal) ticket is not offered.
+    do_merge_ticket(waiting[1], staff["dispatcher"], into_ticket_id=waiting[0].pk)
+    page = client.get(
+        "/console/suggest/", {"content": "幸福路12号门口路灯坏了", "address": "幸福路15号"}
+    ).content.decode()
+    assert re.findall(r'class="similar-ticket" data-number="([^"]+)"', page) == [waiting[0].number]
+
+
+@pytest.mark.usefixtures("active_model", "rules_by_category")
+def test_the_suggestions_predict_the_category_and_say_why(client, staff) -> None:
+    client.force_login(staff["operator"])
+    page = client.get(
+        "/console/suggest/", {"content": "公司拖欠工资三个月，希望有关部门管一管！", "title": ""}, **HTMX
+    ).content.decode()
+    assert 'id="suggest-category">劳动和社会保障' in page
+    assert "分类模型，概率" in page
+    assert "人社局" in page
+    assert "分类模型预测“劳动和社会保障”" in page and "权责清单“劳动和社会保障归口”" in page
+    assert 'data-set-field="id_category"' in page  # one key to take the suggestion
+    # Too little text: nothing to read yet.
+    assert "suggest-category" not in client.get("/console/suggest/", {"content": "路"}).content.decode()
+
+
+def test_the_suggestions_find_the_area_and_the_urgency(client, staff, departments) -> None:
+    nearby = make_ticket(actor=staff["operator"], title="和平街道井盖丢了")
+    Ticket.objects.filter(pk=nearby.pk).update(area=departments["street"], address="")
+    client.force_login(staff["operator"])
+    page = client.get(
+        "/console/suggest/", {"content": "和平街道燃气泄漏，闻到很大的煤气味", "title": "燃气泄漏"}
+    ).content.decode()
+    assert re.search(r'id="suggest-area">和平街道', page)
+    assert 'data-set-field="id_urgency" data-value="urgent"' in page
+    assert re.findall(r'class="similar-ticket" data-number="([^"]+)"', page) == [nearby.number]
+
+
+def test_attaching_a_call_merges_a_new_appeal_into_the_chosen_ticket(
+    client, staff, waiting, django_capture_on_commit_callbacks
+) -> None:
+    target = waiting[0]
+    client.force_login(staff["operator"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"/console/attach/{target.pk}/", call(citizen_phone="13700007777"))
+    assert response.status_code == 302
+    assert callbacks == []  # merged at once: nothing to route
+    new = Ticket.objects.latest("pk")
+    assert new.pk != target.pk
+    assert (new.status, new.merged_into) == (TicketStatus.MERGED, target)
+    assert new.appeals.get().citizen_phone == "13700007777"
+    assert [e.action for e in new.events.order_by("at", "pk")] == ["receive", "merge"]
+    target.refresh_from_db()
+    assert target.status == TicketStatus.NEW
+
+    page = client.get(response["Location"]).content.decode()
+    assert shown_number(page) == target.number  # the number the caller should know
+    assert f"来电已并入工单 {target.number}" in page and new.number in page
+    # The ticket's page lists the caller among the merged appeals.
+    assert "137****7777" in client.get(f"/tickets/{target.number}/").content.decode()
+
+
+def test_attaching_to_a_closed_ticket_is_refused_and_stores_nothing(client, staff, waiting) -> None:
+    do_merge_ticket(waiting[1], staff["dispatcher"], into_ticket_id=waiting[0].pk)
+    before = (Ticket.objects.count(), Appeal.objects.count())
+    client.force_login(staff["operator"])
+    response = client.post(f"/console/attach/{waiting[1].pk}/", call())
+    assert response.status_code == 409
+    assert "不能并入" in response.content.decode()
+    assert (Ticket.objects.count(), Appeal.objects.count()) == before
+    assert client.post("/console/attach/999999/", call()).status_code == 404
+    response = client.post(f"/console/attach/{waiting[0].pk}/", call(title=""))
+    assert response.status_code == 422
+    assert (Ticket.objects.count(), Appeal.objects.count()) == before
+
+
+def test_a_consultation_is_answered_on_the_spot(client, staff, django_capture_on_commit_callbacks) -> None:
+    operator = staff["operator"]
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            "/console/",
+            call(
+                kind=Kind.CONSULTATION,
+                title="居住证怎么办",
+                content="请问外地人办居住证需要什么材料？",
+                submit="answer",
+                answer="携带身份证、租房合同到社区服务中心办理。",
+            ),
+        )
+    assert response.status_code == 302
+    assert callbacks == []  # answered: not for routing
+    ticket = Ticket.objects.get()
+    assert ticket.status == TicketStatus.ANSWERED and ticket.kind == Kind.CONSULTATION
+    reply = Reply.objects.get(ticket=ticket)
+    assert reply.text == "携带身份证、租房合同到社区服务中心办理。" and reply.replied_by == operator
+    assert [e.action for e in ticket.events.order_by("at", "pk")] == ["receive", "answer_on_spot"]
+    page = client.get(response["Location"]).content.decode()
+    assert shown_number(page) == ticket.number
+    assert "已直接答复；待回访工作台回访后办结" in page
