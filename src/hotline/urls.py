@@ -8,7 +8,9 @@ from hotline.web import callbacks as web_callbacks
 from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import inbox as web_inbox
+from hotline.web import overview as web_overview
 from hotline.web import search as web_search
+from hotline.web import stats as web_stats
 from hotline.web import supervision as web_supervision
 from hotline.web import tickets as web_tickets
 from hotline.web import views as web_views
@@ -26,6 +28,9 @@ urlpatterns = [
     path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),
     path("dispatch/returns/<int:assignment_id>/", web_dispatch.review, name="review_return"),
     path("inbox/", web_inbox.inbox, name="inbox"),
+    path("overview/", web_overview.overview, name="overview"),
+    path("overview/districts.geojson", web_overview.districts_geojson, name="overview_districts"),
+    path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),
     path("supervision/", web_supervision.board, name="supervision_board"),
     path("supervision/tickets/<str:number>/open/", web_supervision.open_supervision, name="supervision_open"),

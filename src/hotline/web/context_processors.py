@@ -6,6 +6,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 
 from hotline.accounts.permissions import ACTION_ROLES
+from hotline.web.overview import OVERVIEW_ROLES
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -19,6 +20,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_handle": role in ACTION_ROLES["accept"],
         "can_callback": role in ACTION_ROLES["callback"],
         "can_supervise": role in ACTION_ROLES["supervise"],
+        "can_overview": role in OVERVIEW_ROLES,
         "htmx_installed": _htmx_installed(),
     }
 

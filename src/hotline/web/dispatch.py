@@ -39,7 +39,7 @@ from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.routing.queue import QueueEntry, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
-from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
 
@@ -81,7 +81,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _choices() -> dict[str, Any]:
     return {
         "departments": Department.objects.filter(is_active=True).order_by("code"),
-        "categories": sorted(Category.objects.filter(is_active=True).select_related("parent"), key=str),
+        "categories": list(active_categories()),
     }
 
 

@@ -30,7 +30,7 @@ from hotline.core import clock
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
-from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 
@@ -47,7 +47,7 @@ class SearchForm(forms.Form):
         label=gettext_lazy("状态"), choices=TicketStatus.choices, required=False, widget=forms.SelectMultiple
     )
     category = forms.ModelChoiceField(
-        label=gettext_lazy("分类"), queryset=Category.objects.filter(is_active=True), required=False
+        label=gettext_lazy("分类"), queryset=active_categories(), required=False
     )
     department = forms.ModelChoiceField(
         label=gettext_lazy("承办单位"), queryset=Department.objects.filter(is_active=True), required=False

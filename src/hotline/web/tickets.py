@@ -40,7 +40,7 @@ from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
 from hotline.intake.actions import do_reveal_phone
 from hotline.intake.models import Appeal
-from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter
 from hotline.tickets.models import Ticket
 from hotline.tickets.schemas import EventOut, TicketDetail
@@ -165,11 +165,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "departments": Department.objects.filter(is_active=True).order_by("code")
         if "dispatch" in allowed
         else [],
-        "categories": (
-            sorted(Category.objects.filter(is_active=True).select_related("parent"), key=str)
-            if "dispatch" in allowed
-            else []
-        ),
+        "categories": (list(active_categories()) if "dispatch" in allowed else []),
         "now": clock.localtime(),
     }
 

@@ -1,0 +1,120 @@
+"""The leader overview (领导驾驶舱) for leaders, supervisors and admins.
+
+GET /overview/                    today's and this month's volume, what is overdue now, this month's
+                                  four rates with the counts behind them, the top categories and
+                                  areas, the last 30 days' volume and the volume per district; each
+                                  chart (ECharts, when installed) with its table, and the page reads
+                                  whole without JavaScript
+GET /overview/districts.geojson   the districts' boundaries from the gazetteer, for the map
+
+Every figure is defined in `analytics.kpis` (and built into lists in `analytics.selectors`); this
+module only picks the periods and lays them out.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.models import User
+from hotline.analytics import kpis, selectors
+from hotline.analytics.kpis import Period, Rate
+from hotline.core import clock
+from hotline.core.enums import Role
+
+OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+
+TREND_DAYS = 30
+
+
+@cache
+def echarts_installed() -> bool:
+    """Whether ECharts is served (`npm ci`); without it the pages show their tables only."""
+    return bool(finders.find("vendor/echarts/echarts.min.js"))
+
+
+@dataclass(frozen=True)
+class ShownRate:
+    key: str
+    label: str
+    definition: str
+    rate: Rate
+
+
+RATE_TEXT = {
+    "replied": (
+        gettext_lazy("回复率"),
+        gettext_lazy("本月受理并已派单或直接答复的工单中，已答复、直接答复或已办结的比例"),
+    ),
+    "on_time": (gettext_lazy("按时办结率"), gettext_lazy("本月答复的主办派单中，在办理时限内答复的比例")),
+    "satisfied": (gettext_lazy("满意率"), gettext_lazy("本月回访中，满意与基本满意的比例")),
+    "resolved": (gettext_lazy("解决率"), gettext_lazy("本月回访中，市民认为已解决的比例")),
+}
+
+
+def _forbidden(request: HttpRequest, user: User) -> HttpResponse | None:
+    if user.role in OVERVIEW_ROLES:
+        return None
+    message = _("角色“%(role)s”不能查看领导驾驶舱") % {"role": user.get_role_display()}
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := _forbidden(request, user)) is not None:
+        return refused
+    now = clock.now()
+    today = clock.localtime(now).date()
+    month = Period.month(today.year, today.month)
+    rates = kpis.rates(month)
+    trend = selectors.daily_volume(today, TREND_DAYS)
+    districts = selectors.district_volumes(month)
+    categories = selectors.top_categories(month)
+    areas = selectors.top_areas(month)
+    has_map = selectors.has_district_boundaries()
+    charts: dict[str, Any] = {
+        "categories": [[r.name, r.count] for r in categories],
+        "areas": [[r.name, r.count] for r in areas],
+        "trend": [[day.isoformat(), n] for day, n in trend],
+        "districts": [[r.name, r.count] for r in districts],
+    }
+    return render(
+        request,
+        "web/overview.html",
+        {
+            "today": today,
+            "today_volume": kpis.volume(Period.day(today)),
+            "month_volume": kpis.volume(month),
+            "overdue": kpis.overdue_now(now),
+            "rates": [
+                ShownRate(key, str(label), str(text), rates[key]) for key, (label, text) in RATE_TEXT.items()
+            ],
+            "categories": categories,
+            "areas": areas,
+            "trend": trend,
+            "districts": districts,
+            "has_map": has_map,
+            "charts": charts,
+            "echarts_installed": echarts_installed(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def districts_geojson(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.role not in OVERVIEW_ROLES:
+        return JsonResponse({"detail": _("无权访问")}, status=403)
+    response = JsonResponse(selectors.district_geojson(), json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    return response

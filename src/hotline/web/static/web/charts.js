@@ -1,0 +1,94 @@
+// Draws the charts of a page from its JSON data (json_script "overview-data" or "stats-data") with
+// ECharts, served from node_modules. Each chart has its table on the page; without ECharts or
+// JavaScript the tables are all there is. The district map is drawn from the gazetteer's GeoJSON:
+// no tiles, nothing from outside the site.
+(function () {
+  "use strict";
+  if (!window.echarts) return;
+  var source = document.getElementById("overview-data") || document.getElementById("stats-data");
+  if (!source) return;
+  var data = JSON.parse(source.textContent);
+  var RED = "#b42318";
+
+  function draw(id, option, height) {
+    var el = document.getElementById(id);
+    if (!el) return null;
+    el.style.height = (height || 280) + "px";
+    var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-rendered", "true");
+    return chart;
+  }
+
+  function bars(id, rows) {
+    if (!rows || !rows.length) return;
+    var ordered = rows.slice().reverse(); // the largest on top
+    draw(id, {
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: ordered.map(function (r) { return r[0]; }) },
+      series: [{ type: "bar", color: RED, data: ordered.map(function (r) { return r[1]; }) }]
+    }, Math.max(160, 28 * rows.length + 40));
+  }
+
+  function line(id, rows, name) {
+    if (!rows || !rows.length) return;
+    draw(id, {
+      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ type: "line", name: name || "", color: RED, smooth: false, data: rows.map(function (r) { return r[1]; }) }]
+    });
+  }
+
+  function districtMap(id, rows) {
+    var el = document.getElementById(id);
+    if (!el || !rows) return;
+    fetch(el.getAttribute("data-geojson"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (geo) {
+        if (!geo || !geo.features || !geo.features.length) return;
+        window.echarts.registerMap("hotline-districts", geo);
+        var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
+        draw(id, {
+          tooltip: { trigger: "item" },
+          visualMap: { min: 0, max: max, calculable: true, left: 8, bottom: 8, inRange: { color: ["#fef3f2", RED] } },
+          series: [{
+            type: "map", map: "hotline-districts", roam: false, label: { show: true },
+            data: rows.map(function (r) { return { name: r[0], value: r[1] }; })
+          }]
+        }, 360);
+      });
+  }
+
+  // The leader overview.
+  line("chart-trend", data.trend);
+  bars("chart-categories", data.categories);
+  bars("chart-areas", data.areas);
+  districtMap("chart-districts", data.districts);
+
+  // The public statistics.
+  if (data.months) {
+    draw("chart-months", {
+      grid: { left: 8, right: 40, top: 32, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      xAxis: { type: "category", data: data.months.map(function (m) { return m.month; }) },
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }],
+      series: [
+        { type: "bar", name: data.labels.volume, color: "#9aa5b1", data: data.months.map(function (m) { return m.volume; }) },
+        { type: "line", name: data.labels.on_time, yAxisIndex: 1, color: RED, data: data.months.map(function (m) { return m.on_time; }) },
+        { type: "line", name: data.labels.satisfied, yAxisIndex: 1, color: "#05603a", data: data.months.map(function (m) { return m.satisfied; }) }
+      ]
+    }, 320);
+  }
+  if (data.shares && data.shares.length) {
+    draw("chart-shares", {
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: data.shares.map(function (r) { return { name: r[0], value: r[1] }; }) }]
+    }, 300);
+  }
+})();

@@ -1,0 +1,77 @@
+"""Public statistics (/stats/, 数据公开), for anyone, without signing in.
+
+The last 12 months' volume, on-time rate (按时办结率) and satisfaction rate (满意率) per month, and the
+share of each first-level category over those months; the figures are those of `analytics.kpis`.
+Nothing personal and nothing internal is shown: no ticket numbers, names, phone numbers, texts or
+addresses, no departments' figures. The page is built without the session (no user, no CSRF
+token), so that a shared cache may keep it for five minutes.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from hotline.analytics import selectors
+from hotline.analytics.kpis import Period
+from hotline.core import clock
+from hotline.web.overview import echarts_installed
+
+MONTHS = 12
+MAX_AGE = 300
+
+
+@dataclass(frozen=True)
+class Share:
+    name: str
+    count: int
+    percent: float
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+@require_GET
+@cache_control(public=True, max_age=MAX_AGE)
+def public_stats(request: HttpRequest) -> HttpResponse:
+    today = clock.localtime().date()
+    months = selectors.monthly(today, MONTHS)
+    first, last = months[0].month, months[-1].month
+    period = Period(Period.month(first.year, first.month).start, Period.month(last.year, last.month).end)
+    categories = selectors.top_categories(period, limit=None)
+    categorised = sum(r.count for r in categories)
+    shares = [Share(r.name, r.count, round(100 * r.count / categorised, 1)) for r in categories]
+    charts: dict[str, Any] = {
+        "months": [
+            {
+                "month": m.month.strftime("%Y-%m"),
+                "volume": m.volume,
+                "on_time": m.on_time.percent,
+                "satisfied": m.satisfied.percent,
+            }
+            for m in months
+        ],
+        "shares": [[s.name, s.count] for s in shares],
+        "labels": {"volume": _("受理量"), "on_time": _("按时办结率"), "satisfied": _("满意率")},
+    }
+    # Without the request: no context processor reads the session, so no Vary: Cookie.
+    html = render_to_string(
+        "web/stats.html",
+        {
+            "months": months,
+            "shares": shares,
+            "total": sum(m.volume for m in months),
+            "first": first,
+            "last": last,
+            "charts": charts,
+            "echarts_installed": echarts_installed(),
+            "city_name": settings.HOTLINE["CITY_NAME"],
+        },
+    )
+    return HttpResponse(html)

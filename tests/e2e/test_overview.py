@@ -1,0 +1,72 @@
+"""The leader overview in Chromium: a leader signs in, ECharts draws the trend, the bars and the
+district map (canvases), and the trend's table says what the chart draws."""
+
+from datetime import timedelta
+
+import pytest
+
+from hotline.core import clock
+from hotline.core.enums import Channel
+from hotline.directory.models import Place
+from hotline.intake.actions import AppealData, do_receive_appeal
+from tests.e2e.conftest import sign_in
+from tests.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "s3cret-pass"
+
+
+def test_a_leader_sees_the_charts_and_their_tables(page, live_server, staff, departments, screenshot) -> None:
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    Place.objects.create(
+        department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.1], [120, 30.1]]]
+    )
+    category = CategoryFactory(code="01", name="城乡建设", level=1)
+    now = clock.now()
+    # Today 3 tickets, 2 days ago 1, 5 days ago 2 (the live server reads the real clock).
+    for days_ago, n in ((0, 3), (2, 1), (5, 2)):
+        for i in range(n):
+            with clock.frozen_at(now - timedelta(days=days_ago, seconds=i)):
+                do_receive_appeal(
+                    AppealData(
+                        channel=Channel.PHONE,
+                        title="路灯不亮",
+                        content="路灯坏了。",
+                        category_id=category.pk,
+                        area_id=departments["street"].pk,
+                    ),
+                    staff["operator"],
+                )
+
+    sign_in(page, live_server, leader.username, PASSWORD, "/overview/")
+    assert page.locator("nav.site a[href='/overview/']").count() == 1
+    for chart in ("#chart-trend", "#chart-categories", "#chart-areas", "#chart-districts"):
+        page.locator(f"{chart}[data-rendered=true] canvas").first.wait_for()
+    assert page.locator("#today-volume strong").inner_text() == "3"
+
+    rows = [r.split("\t") for r in page.locator("#table-trend tbody tr").all_inner_texts()]
+    cells = page.locator("#table-trend tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[0].textContent, Number(r.cells[1].textContent)])"
+    )
+    assert len(rows) == 30 and len(cells) == 30
+    today = clock.localtime(now).date()
+    expected = {(today - timedelta(days=d)).isoformat(): n for d, n in ((0, 3), (2, 1), (5, 2))}
+    assert {day: n for day, n in cells if n} == expected
+    # The chart draws the same series as the table.
+    drawn = page.evaluate(
+        "() => { const c = echarts.getInstanceByDom(document.getElementById('chart-trend')).getOption();"
+        " return [c.xAxis[0].data, c.series[0].data]; }"
+    )
+    assert drawn == [[day for day, _n in cells], [n for _day, n in cells]]
+    # The map colours this month's volume, as its table says.
+    this_month = sum(n for day, n in expected.items() if day[:7] == today.isoformat()[:7])
+    districts = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-districts'))"
+        ".getOption().series[0].data"
+    )
+    assert [(d["name"], d["value"]) for d in districts] == [("东城区", this_month)]
+    assert page.locator("#table-districts tbody tr").all_inner_texts() == [f"东城区\t{this_month}"]
+    screenshot("overview")

@@ -1,0 +1,122 @@
+"""The leader overview (/overview/): who may see it, the figures it shows (those of
+analytics.kpis on the hand-built June of tests/analytics), the district GeoJSON and its queries."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hotline.core import clock
+from hotline.core.enums import Channel
+from hotline.intake.actions import AppealData, do_receive_appeal
+from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
+
+NOW = at(6, 20, 12)
+
+
+def get(client, user, path: str = "/overview/"):
+    client.force_login(user)
+    with clock.frozen_at(NOW):
+        return client.get(path)
+
+
+@pytest.mark.parametrize("role", ["leader", "supervisor", "admin"])
+def test_leaders_supervisors_and_admins_see_it_with_its_nav_link(client, staff, role) -> None:
+    response = get(client, staff[role])
+    assert response.status_code == 200
+    assert 'href="/overview/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["operator", "dispatcher", "housing", "district_head"])
+def test_other_roles_are_refused(client, staff, role) -> None:
+    response = get(client, staff[role])
+    assert response.status_code == 403
+    assert "不能查看领导驾驶舱" in response.content.decode()
+    assert get(client, staff[role], "/overview/districts.geojson").status_code == 403
+    home = client.get("/").content.decode()
+    assert 'href="/overview/"' not in home
+
+
+def test_signed_out_goes_to_the_login(client) -> None:
+    assert client.get("/overview/")["Location"].startswith("/login/")
+
+
+def part(html: str, element_id: str, end: str = "</div>") -> str:
+    """The markup from the element with `element_id` to the first `end` after it."""
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index(end, start)]
+
+
+def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
+    response = get(client, staff["leader"])
+    ctx = response.context
+    assert (ctx["today_volume"], ctx["month_volume"], ctx["overdue"]) == (0, 8, 2)
+    html = response.content.decode()
+    assert "<strong>8</strong>" in part(html, "month-volume")
+    assert "<strong>2</strong>" in part(html, "overdue-now")
+    for key, percent, counts in [
+        ("replied", "60.0%", "3 / 5"),
+        ("on_time", "50.0%", "1 / 2"),
+        ("satisfied", "66.7%", "2 / 3"),
+        ("resolved", "33.3%", "1 / 3"),
+    ]:
+        shown = part(html, f"rate-{key}", "</span>")
+        assert f"<strong>{percent}</strong>" in shown and counts in shown, shown
+    categories = part(html, "table-categories", "</table>")
+    assert categories.index("城乡建设") < categories.index("教育")
+    assert '<td>城乡建设</td><td class="n">3</td>' in categories
+    districts = part(html, "table-districts", "</table>")
+    assert (
+        '<td>东城区</td><td class="n">3</td>' in districts
+        and '<td>西城区</td><td class="n">2</td>' in districts
+    )
+    trend = ctx["trend"]
+    assert len(trend) == 30 and trend[-1][0].isoformat() == "2025-06-20"
+    assert sum(n for _day, n in trend) == 8  # 22 May to 20 June: t8 and all of June but t9
+    assert '<td>2025-06-12</td><td class="n">1</td>' in part(html, "table-trend", "</table>")
+    assert 'id="chart-districts"' in html and 'data-geojson="/overview/districts.geojson"' in html
+
+
+def test_without_boundaries_the_districts_are_a_table_only(client, staff, departments) -> None:
+    html = get(client, staff["leader"]).content.decode()
+    assert 'id="chart-districts"' not in html and 'id="table-districts"' in html and "东城区" in html
+
+
+def test_charts_only_when_echarts_is_installed(client, staff, monkeypatch) -> None:
+    from hotline.web import overview
+
+    html = get(client, staff["leader"]).content.decode()
+    assert ("vendor/echarts/echarts.min.js" in html) == overview.echarts_installed()
+    monkeypatch.setattr(overview, "echarts_installed", lambda: False)
+    html = get(client, staff["leader"]).content.decode()
+    assert "echarts" not in html and 'id="table-trend"' in html
+
+
+def test_the_district_geojson(client, staff, june) -> None:  # noqa: F811
+    response = get(client, staff["supervisor"], "/overview/districts.geojson")
+    assert response.status_code == 200 and response["Content-Type"] == "application/geo+json"
+    geo = json.loads(response.content)
+    assert geo["type"] == "FeatureCollection"
+    assert [f["properties"]["name"] for f in geo["features"]] == ["东城区", "西城区"]
+    for feature in geo["features"]:
+        assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Polygon"
+        for ring in feature["geometry"]["coordinates"]:
+            assert len(ring) >= 4 and ring[0] == ring[-1]
+
+
+def test_a_fixed_number_of_queries(client, staff, june) -> None:  # noqa: F811
+    client.force_login(staff["leader"])
+
+    def count() -> int:
+        with clock.frozen_at(NOW), CaptureQueriesContext(connection) as ctx:
+            assert client.get("/overview/").status_code == 200
+        return len(ctx.captured_queries)
+
+    first = count()
+    for i in range(5):  # more tickets, the same queries
+        with clock.frozen_at(at(6, 18, 9, i)):
+            do_receive_appeal(
+                AppealData(channel=Channel.WEB, title=f"噪音{i}", content="夜间施工噪音。"), staff["operator"]
+            )
+    assert count() == first

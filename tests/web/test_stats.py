@@ -1,0 +1,59 @@
+"""The public statistics (/stats/): open to anyone, the monthly figures of analytics.kpis, the
+categories' shares, nothing personal or internal, and cacheable."""
+
+import re
+
+from hotline.core import clock
+from hotline.tickets.models import Ticket
+from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
+
+
+def get(client):
+    with clock.frozen_at(at(6, 20, 12)):
+        return client.get("/stats/")
+
+
+def test_anyone_sees_the_monthly_figures(client, june) -> None:  # noqa: F811
+    response = get(client)
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = re.findall(
+        r"<tr>\s*<td>(\d{4}-\d{2})</td>\s*<td class=\"n\">(\d+)</td>"
+        r"\s*<td class=\"n\">([^<]*)</td>\s*<td class=\"n\">([^<]*)</td>",
+        html,
+    )
+    assert len(rows) == 12 and rows[0][0] == "2024-07" and rows[-1][0] == "2025-06"
+    assert rows[-2] == ("2025-05", "1", "—", "—")
+    assert rows[-1] == ("2025-06", "8", "50.0%", "66.7%")
+    shares = html[html.index('id="table-shares"') :]
+    assert '<td>城乡建设</td><td class="n">3</td><td class="n">75.0%</td>' in shares
+    assert '<td>教育</td><td class="n">1</td><td class="n">25.0%</td>' in shares
+
+
+def test_nothing_personal_or_internal(client, staff, june) -> None:  # noqa: F811
+    html = get(client).content.decode()
+    assert not re.search(r"1\d{10}", html)  # no phone numbers
+    assert "138" not in html and "****" not in html  # not even masked
+    for number in Ticket.objects.values_list("number", flat=True):
+        assert number not in html
+    for user in staff.values():
+        assert f">{user.username}<" not in html and f" {user.username} " not in html
+    for word in ("张先生", "幸福路", "路灯不亮", "住建局", "水务局", "已修复", "csrfmiddlewaretoken", "退出"):
+        assert word not in html
+
+
+def test_cache_friendly(client, june) -> None:  # noqa: F811
+    response = get(client)
+    assert "max-age=300" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    assert "Cookie" not in response.get("Vary", "") and not response.cookies
+
+
+def test_signed_in_staff_get_the_same_public_page(client, staff, june) -> None:  # noqa: F811
+    client.force_login(staff["admin"])
+    html = get(client).content.decode()
+    assert staff["admin"].username not in html and 'href="/overview/"' not in html
+
+
+def test_an_empty_city(client, db) -> None:
+    response = get(client)
+    assert response.status_code == 200 and "暂无数据" in response.content.decode()
