@@ -157,6 +157,15 @@ HOTLINE: dict[str, Any] = {
     "CALLBACK_WORKDAYS": 2,
     # A citizen who could not be reached for the callback is called again this many hours later.
     "CALLBACK_RETRY_HOURS": 2,
+    # The public citizen portal (/portal/): submissions per hour per IP address and per phone
+    # number, lookups (and ratings) per hour per IP address; the largest photo it takes; the user its
+    # citizens' ratings are recorded as (created on first use, an operator without a password).
+    "PORTAL": {
+        "SUBMITS_PER_HOUR": 5,
+        "TRACKS_PER_HOUR": 30,
+        "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+        "USERNAME": "portal",
+    },
     # Local working hours of a working day; sign-off deadlines and suspensions count only these.
     "WORKING_HOURS": [("09:00", "12:00"), ("13:30", "17:30")],
     # Smart dispatch. AUTO_DISPATCH and THRESHOLD are the defaults of the admin-editable

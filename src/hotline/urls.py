@@ -9,6 +9,7 @@ from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import inbox as web_inbox
 from hotline.web import overview as web_overview
+from hotline.web import portal as web_portal
 from hotline.web import search as web_search
 from hotline.web import stats as web_stats
 from hotline.web import supervision as web_supervision
@@ -46,6 +47,9 @@ urlpatterns = [
     path(
         "tickets/<str:number>/appeals/<int:appeal_id>/phone/", web_tickets.reveal_phone, name="reveal_phone"
     ),
+    path("portal/", web_portal.submit, name="portal"),
+    path("portal/track/", web_portal.track, name="portal_track"),
+    path("portal/rate/", web_portal.rate, name="portal_rate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,3 +1,5 @@
+from uuid import uuid4
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +70,47 @@ class PhoneReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revealed_by_id} → {self.appeal_id} {self.revealed_at:%Y-%m-%d %H:%M}"
+
+
+def _upload_path(instance: "Attachment", filename: str) -> str:
+    # The citizen's own file name is not kept: it may say who they are, and it is theirs to choose.
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png"}.get(instance.content_type, "")
+    return f"uploads/{instance.uploaded_at:%Y/%m}/{uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file a citizen sent with an appeal (a photo from the portal), stored under MEDIA_ROOT/uploads."""
+
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=_upload_path, max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.file.name or ""
+
+
+class PortalHit(models.Model):
+    """One counted use of the public portal (a submission, a lookup) for its rate limits
+    (`intake.limits`). The key (an IP address, a phone number) is stored only as a keyed hash;
+    rows older than the window are pruned as new ones are written."""
+
+    kind = models.CharField(_("类别"), max_length=16)
+    key_hash = models.CharField(_("键摘要"), max_length=64)
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("门户访问计数")
+        verbose_name_plural = _("门户访问计数")
+        indexes = [models.Index(fields=["kind", "key_hash", "at"], name="intake_portalhit_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_hash[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,408 @@
+"""The public citizen portal (市民诉求门户), without a login, made for a phone's screen.
+
+GET  /portal/         the appeal form, with a one-time token
+POST /portal/         take the appeal in through the `web` channel (no staff actor; the token is the
+                      appeal's external id, so a double submit makes one ticket) and show its number
+POST /portal/track/   a ticket's public progress for its number and the last four digits of the
+                      caller's phone: status in plain words, the public timeline and the replies
+POST /portal/rate/    the citizen rates the answer, recorded as a callback (回访); unsatisfied reopens
+
+What the public view leaves out: staff and their names, notes, returns, extensions, suspensions,
+supervision, other callers, phone numbers. A wrong pair of number and digits answers exactly as an
+unknown number does (404), so the form cannot tell whether a number exists.
+
+Rate limits (settings.HOTLINE["PORTAL"], `intake.limits`): submissions per IP address and per
+phone number, lookups and ratings per IP address, each per hour; over a limit the answer is 429 and
+nothing is stored. The lookup is a POST, so that the phone's digits stay out of URLs and logs.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hotline.accounts.system import portal_user
+from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
+from hotline.core.errors import HotlineError
+from hotline.directory.models import Department
+from hotline.feedback.actions import do_record_callback
+from hotline.feedback.models import Reply
+from hotline.intake import attachments, limits
+from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
+from hotline.tickets.models import Ticket
+
+# 11-digit mainland mobile numbers; fixed lines with their area code (010-12345678, 0571 87654321).
+MOBILE = re.compile(r"1[3-9]\d{9}")
+FIXED_LINE = re.compile(r"0\d{2,3}[1-9]\d{6,7}")
+TOKEN = re.compile(r"[0-9a-f]{32}")
+NUMBER = re.compile(r"\d{8}-\d{6}")
+# The external id of a portal appeal: the form's one-time token.
+EXTERNAL_PREFIX = "portal-"
+# A merged ticket's citizen follows it to the ticket it joined; no chain is this long in practice.
+MAX_MERGE_HOPS = 5
+
+
+def _portal() -> dict[str, Any]:
+    return dict(settings.HOTLINE["PORTAL"])
+
+
+def client_ip(request: HttpRequest) -> str:
+    # The address the connection came from. Behind a reverse proxy, the proxy must pass the
+    # citizen's address as REMOTE_ADDR; a client-sent X-Forwarded-For is not believed.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def normalise_phone(value: str) -> str | None:
+    """The digits of a mainland mobile or a fixed-line number, or None when it is neither."""
+    digits = re.sub(r"[\s\-()]", "", value)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if MOBILE.fullmatch(digits) or FIXED_LINE.fullmatch(digits):
+        return digits
+    return None
+
+
+class AppealForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
+    title = forms.CharField(
+        label=gettext_lazy("标题"), max_length=200, error_messages={"required": gettext_lazy("请填写标题")}
+    )
+    content = forms.CharField(
+        label=gettext_lazy("诉求内容"),
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": gettext_lazy("请填写诉求内容")},
+    )
+    address = forms.CharField(label=gettext_lazy("发生地址"), max_length=300, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("联系电话"),
+        max_length=20,
+        error_messages={"required": gettext_lazy("请填写联系电话")},
+    )
+    name = forms.CharField(label=gettext_lazy("姓名（可不填）"), max_length=50, required=False)
+    photo = forms.FileField(label=gettext_lazy("照片（可不传，JPEG 或 PNG，5 MB 以内）"), required=False)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    # The photo's type as its content says (clean_photo).
+    photo_type = ""
+
+    def clean_phone(self) -> str:
+        phone = normalise_phone(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(_("请填写 11 位手机号码，或带区号的固定电话号码"))
+        return phone
+
+    def clean_token(self) -> str:
+        token: str = self.cleaned_data["token"]
+        if not TOKEN.fullmatch(token):
+            raise forms.ValidationError(_("表单已失效，请刷新页面后重新提交"))
+        return token
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        if photo.size > attachments.max_photo_bytes():
+            raise forms.ValidationError(
+                _("照片不能超过 %(mb)s MB") % {"mb": attachments.max_photo_bytes() // (1024 * 1024)}
+            )
+        content_type = attachments.image_type(photo)
+        if content_type is None:
+            raise forms.ValidationError(_("照片须为 JPEG 或 PNG 图片"))
+        self.photo_type = content_type
+        return photo
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("工单编号"), max_length=20)
+    last4 = forms.CharField(label=gettext_lazy("联系电话后四位"), max_length=4, min_length=4)
+
+    def clean_number(self) -> str:
+        number: str = self.cleaned_data["number"].strip()
+        if not NUMBER.fullmatch(number):
+            raise forms.ValidationError(_("工单编号形如 20250611-000123"))
+        return number
+
+    def clean_last4(self) -> str:
+        last4: str = self.cleaned_data["last4"]
+        if not last4.isdigit():
+            raise forms.ValidationError(_("请输入 4 位数字"))
+        return last4
+
+
+class RateForm(TrackForm):
+    resolution = forms.ChoiceField(
+        label=gettext_lazy("问题解决了吗"), choices=Resolution.choices, widget=forms.RadioSelect
+    )
+    satisfaction = forms.ChoiceField(
+        label=gettext_lazy("您对答复满意吗"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+
+
+def _limited(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/portal_limited.html", {"message": message}, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = AppealForm(initial={"token": uuid.uuid4().hex})
+        return render(request, "web/portal_submit.html", {"form": form})
+    ip = client_ip(request)
+    conf = _portal()
+    form = AppealForm(request.POST, request.FILES)
+    if not form.is_valid():
+        if "token" in form.errors:
+            # A lost or forged token: the form comes back with a fresh one, the rest as typed.
+            fresh = request.POST.copy()
+            fresh["token"] = uuid.uuid4().hex
+            form.data = fresh
+        return render(request, "web/portal_submit.html", {"form": form}, status=422)
+    data = form.cleaned_data
+    external_id = EXTERNAL_PREFIX + data["token"]
+    # The same form sent twice (a double tap, a reload): the ticket it made, counted once.
+    if (done := existing_ticket(Channel.WEB, external_id)) is not None:
+        return render(request, "web/portal_submitted.html", {"ticket": done})
+    limit = conf["SUBMITS_PER_HOUR"]
+    if limits.exceeded(limits.SUBMIT_BY_IP, ip, limit) or limits.exceeded(
+        limits.SUBMIT_BY_PHONE, data["phone"], limit
+    ):
+        return _limited(request, _("提交过于频繁：每小时最多提交 %(n)s 件诉求，请稍后再试。") % {"n": limit})
+    try:
+        with transaction.atomic():
+            ticket, created = do_receive_appeal(
+                AppealData(
+                    channel=Channel.WEB,
+                    external_id=external_id,
+                    kind=data["kind"],
+                    title=data["title"],
+                    content=data["content"],
+                    address=data["address"],
+                    citizen_phone=data["phone"],
+                    citizen_name=data["name"],
+                ),
+                actor=None,
+            )
+            if created:
+                if data["photo"] is not None:
+                    appeal = ticket.appeals.get(external_id=external_id)
+                    attachments.store_photo(appeal, data["photo"], form.photo_type)
+                limits.count(limits.SUBMIT_BY_IP, ip)
+                limits.count(limits.SUBMIT_BY_PHONE, data["phone"])
+    except HotlineError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "web/portal_submit.html", {"form": form}, status=422)
+    return render(request, "web/portal_submitted.html", {"ticket": ticket})
+
+
+# --- tracking --------------------------------------------------------------------------------------
+
+
+def _digits(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())
+
+
+def find_for_citizen(number: str, last4: str) -> Ticket | None:
+    """The ticket `number` when one of its callers' phones ends in `last4`; else None, whichever
+    of the two was wrong."""
+    ticket = Ticket.objects.filter(number=number).first()
+    if ticket is None:
+        return None
+    phones = ticket.appeals.values_list("citizen_phone", flat=True)
+    if not any(len(d := _digits(p)) >= 4 and d[-4:] == last4 for p in phones):
+        return None
+    return ticket
+
+
+def followed(ticket: Ticket) -> Ticket:
+    """The ticket that handles `ticket`'s issue: itself, or the one it was merged into."""
+    for _hop in range(MAX_MERGE_HOPS):
+        if ticket.status != TicketStatus.MERGED or ticket.merged_into_id is None:
+            break
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
+
+
+# What a citizen reads for each status.
+PUBLIC_STATUS: dict[str, Any] = {
+    TicketStatus.NEW: gettext_lazy("已受理，正在确定承办单位"),
+    TicketStatus.DISPATCHED: gettext_lazy("已转交承办单位"),
+    TicketStatus.ACCEPTED: gettext_lazy("承办单位正在办理"),
+    TicketStatus.RETURNED: gettext_lazy("正在重新确定承办单位"),
+    TicketStatus.REPLIED: gettext_lazy("已答复"),
+    TicketStatus.REOPENED: gettext_lazy("正在重新办理"),
+    TicketStatus.ANSWERED: gettext_lazy("已答复"),
+    TicketStatus.CLOSED: gettext_lazy("已办结"),
+    TicketStatus.MERGED: gettext_lazy("已与反映同一问题的诉求合并办理"),
+    TicketStatus.INVALID: gettext_lazy("经审核不予受理"),
+}
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    at: datetime
+    text: str
+
+
+def public_timeline(ticket: Ticket) -> list[PublicStep]:
+    """The steps a citizen may see, oldest first: no staff, no notes, no internal steps."""
+    events = list(ticket.events.order_by("at", "pk").only("action", "at", "to_status", "details"))
+    codes: set[str] = set()
+    for event in events:
+        for key in ("lead", "department"):
+            if isinstance(code := event.details.get(key), str):
+                codes.add(code)
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+
+    def dept(code: object) -> str:
+        return names.get(code, _("承办单位")) if isinstance(code, str) else _("承办单位")
+
+    steps: list[PublicStep] = []
+    for event in events:
+        d, text = event.details, None
+        match event.action:
+            case EventType.RECEIVE:
+                text = _("诉求已受理")
+            case EventType.DISPATCH:
+                text = _("已转交 %(department)s 办理") % {"department": dept(d.get("lead"))}
+            case EventType.REVIEW_RETURN if d.get("lead"):
+                text = _("已改派 %(department)s 办理") % {"department": dept(d.get("lead"))}
+            case EventType.ACCEPT:
+                text = _("%(department)s 已签收") % {"department": dept(d.get("department"))}
+            case EventType.REPLY:
+                text = _("%(department)s 已答复") % {"department": dept(d.get("department"))}
+            case EventType.ANSWER_ON_SPOT:
+                text = _("已直接答复")
+            case EventType.CALLBACK:
+                text = _("回访：%(satisfaction)s") % {
+                    "satisfaction": _label(Satisfaction, d.get("satisfaction"))
+                }
+                if event.to_status in (TicketStatus.REOPENED, TicketStatus.NEW):
+                    text += _("，重新办理")
+            case EventType.CLOSE:
+                text = _("已办结")
+            case EventType.MERGE:
+                text = _("已与反映同一问题的诉求合并办理")
+            case EventType.CONFIRM_INVALIDATION if d.get("confirmed"):
+                text = _("经审核不予受理")
+        if text is not None:
+            steps.append(PublicStep(at=event.at, text=text))
+    return steps
+
+
+def _label(choices: Any, value: object) -> str:
+    return str(choices(value).label) if value in choices.values else ""
+
+
+def can_rate(ticket: Ticket) -> bool:
+    """A reply exists, the ticket waits for its callback, and none was recorded after that reply."""
+    if ticket.status not in (TicketStatus.REPLIED, TicketStatus.ANSWERED):
+        return False
+    last = ticket.replies.order_by("-pk").first()
+    return last is not None and not ticket.callbacks.filter(reply=last).exists()
+
+
+def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
+    shown = followed(ticket)
+    replies = [
+        {"at": r.replied_at, "text": r.text, "department": r.department.name if r.department else ""}
+        for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk")
+    ]
+    rateable = can_rate(shown)
+    return {
+        "ticket": ticket,
+        "shown": shown,
+        "merged": shown.pk != ticket.pk,
+        "status_text": PUBLIC_STATUS.get(shown.status, ""),
+        "steps": public_timeline(shown),
+        "replies": replies,
+        "rate_form": RateForm(initial={"number": number, "last4": last4}) if rateable else None,
+    }
+
+
+def _not_found(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    form.add_error(None, _("未找到该工单：请核对工单编号和联系电话后四位。"))
+    return render(request, "web/portal_track.html", {"form": form}, status=404)
+
+
+def _track_limited(request: HttpRequest) -> HttpResponse | None:
+    limit = _portal()["TRACKS_PER_HOUR"]
+    ip = client_ip(request)
+    if limits.exceeded(limits.TRACK_BY_IP, ip, limit):
+        return _limited(request, _("查询过于频繁：每小时最多查询 %(n)s 次，请稍后再试。") % {"n": limit})
+    limits.count(limits.TRACK_BY_IP, ip)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "web/portal_track.html", {"form": TrackForm()})
+    if (refused := _track_limited(request)) is not None:
+        return refused
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/portal_track.html", {"form": form}, status=422)
+    number, last4 = form.cleaned_data["number"], form.cleaned_data["last4"]
+    ticket = find_for_citizen(number, last4)
+    if ticket is None:
+        return _not_found(request, form)
+    return render(request, "web/portal_track.html", {"form": form, **_public_context(ticket, number, last4)})
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    if (refused := _track_limited(request)) is not None:
+        return refused
+    form = RateForm(request.POST)
+    track_form = TrackForm(request.POST)
+    if not track_form.is_valid():
+        return render(request, "web/portal_track.html", {"form": track_form}, status=422)
+    number, last4 = track_form.cleaned_data["number"], track_form.cleaned_data["last4"]
+    ticket = find_for_citizen(number, last4)
+    if ticket is None:
+        return _not_found(request, track_form)
+    if not form.is_valid():
+        context = _public_context(ticket, number, last4)
+        if context["rate_form"] is not None:
+            context["rate_form"] = form
+        return render(request, "web/portal_track.html", {"form": track_form, **context}, status=422)
+    data = form.cleaned_data
+    message, status = _("感谢您的评价。"), 200
+    try:
+        with transaction.atomic():
+            # The row lock makes the check and the record one step: two ratings sent at once
+            # record one callback.
+            shown = Ticket.objects.select_for_update().get(pk=followed(ticket).pk)
+            if not can_rate(shown):
+                message, status = _("这件诉求目前不能评价：已评价过，或尚未答复。"), 409
+            else:
+                do_record_callback(
+                    shown,
+                    portal_user(),
+                    resolution=data["resolution"],
+                    satisfaction=data["satisfaction"],
+                    note=_("市民在网上门户评价"),
+                )
+    except HotlineError as exc:
+        message, status = exc.message, exc.status_code
+    ticket.refresh_from_db()
+    context = _public_context(ticket, number, last4)
+    return render(
+        request,
+        "web/portal_track.html",
+        {"form": track_form, "message": message, "message_ok": status == 200, **context},
+        status=status,
+    )
