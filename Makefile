@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Front-end packages (htmx) from the npm registry, as package-lock.json pins them.
+# Front-end packages (htmx, ECharts) from the npm registry, as package-lock.json pins them.
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found (Node.js 20 with npm is needed for the staff pages' scripts)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
