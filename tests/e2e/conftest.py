@@ -9,6 +9,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,14 +66,20 @@ def sign_in(page, live_server, username: str, password: str, next_path: str) -> 
 
 
 @pytest.fixture
-def screenshot(page) -> Callable[[str], Path]:
-    """screenshot(name) saves the whole page as <ARTIFACTS>/screenshots/<name>.png."""
+def screenshot_of() -> Callable[[Any, str], Path]:
+    """screenshot_of(page, name) saves that whole page as <ARTIFACTS>/screenshots/<name>.png."""
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(page: Any, name: str) -> Path:
         path = folder / f"{name}.png"
         page.screenshot(path=path, full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture
+def screenshot(page, screenshot_of) -> Callable[[str], Path]:
+    """screenshot(name): the test's own page, as screenshot_of does."""
+    return lambda name: screenshot_of(page, name)
