@@ -1,5 +1,10 @@
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from hotline.core import clock
 from hotline.core.enums import Channel, Urgency
 from hotline.directory.models import Responsibility, ResponsibilityCoHandler
 from hotline.intake.actions import AppealData, do_receive_appeal
@@ -8,6 +13,17 @@ from hotline.routing.models import RoutingSettings
 from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A Wednesday morning with ordinary working days around it (no holiday the week before or after).
+NOW = datetime(2025, 6, 11, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def at_now() -> Iterator[datetime]:
+    """The pages and the actions read the clock in the test's thread: stop it at NOW."""
+    with clock.frozen_at(NOW):
+        yield NOW
 
 
 @pytest.fixture

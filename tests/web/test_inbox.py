@@ -2,11 +2,9 @@
 filters, and the work done from it through the pages' action endpoint, in a fixed number of queries."""
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -20,19 +18,9 @@ from hotline.sla.models import Extension, Suspension
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket, do_return_assignment
 from hotline.tickets.models import Assignment, Ticket
 from tests.factories import CategoryFactory, make_ticket
+from tests.web.conftest import NOW, SHANGHAI
 
-pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# A Wednesday morning with ordinary working days around it (no holiday the week before or after).
-NOW = datetime(2025, 6, 11, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    """The pages and the actions read the clock in the test's thread: stop it at NOW."""
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 def dispatched(

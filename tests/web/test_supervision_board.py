@@ -3,11 +3,9 @@ work done from it (督办 and its kinds, 销号, extension approvals) through th
 that change nothing, and a fixed number of queries whatever the number of rows."""
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -25,19 +23,9 @@ from hotline.supervision.sweep import run_sweep
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 from tests.tickets.conftest import Flow, snapshot
+from tests.web.conftest import NOW, SHANGHAI
 
-pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# A Wednesday morning with ordinary working days around it (no holiday the week before or after).
-NOW = datetime(2025, 6, 11, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    """The pages and the actions read the clock in the test's thread: stop it at NOW."""
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 def dispatched(
