@@ -91,3 +91,30 @@ def test_a_handler_of_another_department_gets_no_page(page, live_server, staff, 
     response = page.goto(f"{live_server.url}/tickets/{dispatched.number}/")
     assert response is not None and response.status == 404
     assert dispatched.title not in page.inner_text("main")
+
+
+def test_the_place_of_a_ticket_is_drawn_on_the_districts(
+    page, live_server, staff, departments, screenshot
+) -> None:
+    from hotline.core.enums import Channel
+    from hotline.directory.models import Place
+    from hotline.intake.actions import AppealData, do_receive_appeal
+
+    Place.objects.create(
+        department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.1], [120, 30.1]]]
+    )
+    staff["operator"].set_password(PASSWORD)
+    staff["operator"].save()
+    ticket, _created = do_receive_appeal(
+        AppealData(
+            channel=Channel.GRID,
+            title="井盖缺失",
+            content="人民路口井盖缺失",
+            latitude=30.05,
+            longitude=120.1,
+        ),
+        staff["operator"],
+    )
+    sign_in(page, live_server, staff["operator"].username, PASSWORD, f"/tickets/{ticket.number}/")
+    page.locator("#ticket-map[data-rendered=true] canvas").first.wait_for()
+    screenshot("ticket-page-map")

@@ -174,3 +174,28 @@ def test_revealing_a_phone_number_is_recorded(client, staff, dispatched) -> None
     other = make_ticket(actor=staff["operator"], title="其他", content="其他")
     assert client.post(f"/tickets/{other.number}/appeals/{appeal.pk}/phone/").status_code == 404
     assert PhoneReveal.objects.count() == 2
+
+
+def test_a_ticket_with_a_position_shows_it_on_the_districts_map(client, staff, departments) -> None:
+    from hotline.core.enums import Channel
+    from hotline.intake.actions import AppealData, do_receive_appeal
+
+    ticket, _created = do_receive_appeal(
+        AppealData(
+            channel=Channel.GRID,
+            title="井盖缺失",
+            content="人民路口井盖缺失",
+            latitude=30.05,
+            longitude=120.1,
+        ),
+        staff["operator"],
+    )
+    client.force_login(staff["operator"])
+    html = page(client, ticket).content.decode()
+    assert "北纬 30.05000，东经 120.10000" in html
+    assert 'id="ticket-map" data-geojson="/overview/districts.geojson"' in html
+    assert '"lat": 30.05' in html and "ticket_map.js" in html
+    assert client.get("/overview/districts.geojson").status_code == 200  # outlines for every staff member
+
+    plain = make_ticket(actor=staff["operator"], title="无位置", content="无位置")
+    assert 'id="ticket-map"' not in page(client, plain).content.decode()

@@ -46,6 +46,7 @@ from hotline.tickets.models import Ticket
 from hotline.tickets.schemas import EventOut, TicketDetail
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web.actions import visible_by_number
+from hotline.web.overview import echarts_installed
 
 # Details of a timeline event worth a line on the page, in this order, with their labels.
 _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
@@ -121,6 +122,14 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
     return rows
 
 
+def _place(detail: TicketDetail) -> dict[str, Any] | None:
+    """Where the ticket is, for its map: the first appeal that came with a position."""
+    for appeal in detail.appeals:
+        if appeal.latitude is not None and appeal.longitude is not None:
+            return {"lat": appeal.latitude, "lng": appeal.longitude, "label": detail.address or detail.title}
+    return None
+
+
 def _my_assignments(user: User, detail: TicketDetail) -> dict[str, int | None]:
     """For each assignment action the user may take, the assignment it would act on (so the form
     can name it); None when the action must be told which (several fit)."""
@@ -167,6 +176,8 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         else [],
         "categories": (list(active_categories()) if "dispatch" in allowed else []),
         "now": clock.localtime(),
+        "place": _place(detail),
+        "echarts_installed": echarts_installed(),
     }
 
 
