@@ -12,10 +12,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import department_scope
 from hotline.core import clock
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
+    Channel,
     Kind,
     Role,
     Satisfaction,
@@ -25,9 +27,13 @@ from hotline.demo import generator
 from hotline.demo import vocabulary as V
 from hotline.directory.models import Department
 from hotline.feedback import actions as feedback_actions
+from hotline.feedback.models import Callback
+from hotline.feedback.selectors import callback_counts
 from hotline.intake.models import Appeal
+from hotline.sla.models import Extension, Suspension
+from hotline.supervision.models import Supervision
 from hotline.taxonomy.models import Category
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
 from tests.factories import DepartmentFactory
 
 S = TicketStatus
@@ -116,11 +122,14 @@ def test_every_state_every_role_and_genuine_timelines():
         assert events[0].action == "receive" and events[0].from_status == "" and events[0].to_status == S.NEW
         for before, after in pairwise(events):
             assert after.from_status == before.to_status, ticket.number
-            # Routing records what it found and dispatches in one transaction, at one moment.
-            same_moment = before.action == "route" and after.action == "dispatch"
+            # Routing records what it found and dispatches in one transaction, at one moment; a
+            # sweep may open two supervisions of one ticket at once.
+            same_moment = (before.action, after.action) in (("route", "dispatch"), ("supervise", "supervise"))
             assert after.at > before.at or (same_moment and after.at == before.at), ticket.number
         assert events[-1].to_status == ticket.status
-        assert ticket.created_at == events[0].at and ticket.updated_at == events[-1].at
+        # Supervising notes a fact about the ticket and leaves it as it is (`tickets.events._noted`).
+        moved = [e for e in events if e.action not in ("supervise", "resolve_supervision")]
+        assert ticket.created_at == events[0].at and ticket.updated_at == moved[-1].at
         assert start <= ticket.created_at and events[-1].at < NOW
         assert ticket.number.startswith(clock.localtime(ticket.created_at).strftime("%Y%m%d"))
 
@@ -261,3 +270,48 @@ def test_vocabulary_templates_fill_and_point_at_real_things():
         template.format_map(words)
     assert len({p.key for p in V.PROBLEMS}) == len(V.PROBLEMS)
     assert len(V.CATEGORY_TREE) >= 8 and len(leaves) >= 40
+
+
+@pytest.mark.django_db
+def test_every_page_has_something_to_show():
+    """Supervision (by the sweep and by hand), the departments' clocks, the callback desk and the
+    district heads' inboxes, all through the real actions."""
+    output = run_demo()
+
+    open_supervisions = Supervision.objects.filter(resolved_at__isnull=True)
+    assert len(set(open_supervisions.values_list("kind", flat=True))) >= 2
+    assert open_supervisions.filter(created_by__isnull=True).exists()  # the sweep's
+    manual = Supervision.objects.filter(created_by__username="supervisor1")
+    assert manual.exists()
+    for supervision in Supervision.objects.filter(resolved_by__isnull=False):
+        assert supervision.resolved_by.username == "supervisor1"
+        assert supervision.ticket.events.filter(action="resolve_supervision").exists()
+
+    assert Extension.objects.filter(approved__isnull=True).exists()
+    assert Extension.objects.filter(approved__isnull=False).exists()
+    for extension in Extension.objects.filter(approved=True):
+        assert extension.assignment.original_due_at is not None
+    assert Suspension.objects.exists()
+
+    assert TicketEvent.objects.filter(action="callback_attempt").exists()
+    replied = Ticket.objects.filter(status=S.REPLIED)
+    assert replied.exists() and not Callback.objects.filter(ticket__in=replied, reopened=False).exists()
+    with clock.frozen_at(NOW):
+        due = callback_counts(User.objects.get(username="operator1"), now=NOW)
+    assert due["due_today"] >= 1 and due["to_call"] > due["due_today"]
+
+    heads = User.objects.filter(role=Role.HEAD, department__level="district")
+    assert any(
+        Assignment.objects.filter(
+            department_id__in=department_scope(head),
+            status__in=[AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED],
+        ).exclude(ticket__status__in=[S.CLOSED, S.MERGED, S.INVALID])
+        for head in heads
+    )
+
+    web = Appeal.objects.filter(channel=Channel.WEB)
+    assert web.exists()
+    assert TicketEvent.objects.filter(action="receive", actor=None, ticket__appeals__in=web).exists()
+
+    assert "督办：巡查" in output and "延期申请" in output and "回访未接通" in output
+    assert f"督办中 {open_supervisions.count()} 件" in output

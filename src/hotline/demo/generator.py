@@ -22,6 +22,7 @@ seed. Times are relative to `clock.now()`.
 """
 
 import heapq
+import itertools
 import logging
 import math
 import random
@@ -34,9 +35,10 @@ from datetime import datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +46,7 @@ from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
+    TERMINAL_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Channel,
@@ -54,6 +57,8 @@ from hotline.core.enums import (
     Role,
     RoutingMode,
     Satisfaction,
+    SupervisionKind,
+    SuspensionReason,
     TicketStatus,
     Urgency,
 )
@@ -72,12 +77,18 @@ from hotline.routing.retrain import run_retrain
 from hotline.routing.text import normalize
 from hotline.routing.training_data import ticket_text
 from hotline.routing.urgency import detect
+from hotline.sla import actions as sla_actions
 from hotline.sla.calendar import Calendar
+from hotline.sla.models import Extension, Suspension
+from hotline.supervision.actions import WORKING_STATUSES, do_open_supervision, do_resolve_supervision
+from hotline.supervision.models import Supervision
+from hotline.supervision.sweep import overdue_bound, run_sweep
 from hotline.taxonomy.models import Category
 from hotline.taxonomy.tree import merge_paths
 from hotline.tickets import actions
 from hotline.tickets import events as ticket_events
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.transitions import actor_assignment
 
 S = TicketStatus
 
@@ -137,6 +148,27 @@ LOCATED_SHARES: dict[str, float] = {
 # Share of operators' categories that are wrong (a sibling of the right one): the rule for the wrong
 # category dispatches the ticket to the wrong department, which returns it.
 MISCLASSIFIED = 0.06
+# Departments that stop their clock (挂起) for a while, and that ask for more time (延期申请); of the
+# tickets still being handled at the end, some stay suspended and some requests wait for a decision.
+SUSPENDED = 0.07
+STILL_SUSPENDED = 0.3
+EXTENDED = 0.09
+EXTENDED_OPEN = 0.2  # of the assignments still being handled at the end: the slow ones ask more often
+STILL_PENDING = 0.45
+EXTENSION_APPROVED = 0.75
+# Callbacks whose citizen does not answer the first call (回访未接通); of the tickets replied at the
+# end, the share already tried in vain.
+UNREACHED = 0.15
+REPLIED_UNREACHED = 0.35
+# Of the tickets a department still works on, the share about a problem that a street handles
+# (the district heads' inboxes), and of those replied at the end, the share whose callback is due today.
+STREET_WORK = 0.3
+DUE_TODAY = 0.15
+# The supervision sweep runs every day at this local time (`hotline worker` runs it every few
+# minutes; once a day is enough for a ladder counted in working days) and once at the end; the
+# supervisor goes through the board every working morning.
+SWEEP_AT = dt_time(9, 5)
+ROUND_AT = dt_time(10, 30)
 # When the scheduled retrain runs once during the replay: this far into the window, at night.
 RETRAIN_AT = 2 / 3
 RETRAIN_HOUR = 2
@@ -159,8 +191,13 @@ _EXTERNAL_PREFIX: dict[str, str] = {
 _CALENDAR = Calendar()
 HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.5, 4, 8, 10, 10, 9, 7, 7, 9, 9, 8, 7, 6, 6, 5, 4, 3, 2)
 # Departments and callbacks work in the daytime; the call centre (dispatch) around the clock.
-_DAYTIME_ACTIONS = frozenset(
-    {"accept", "co_accept", "co_answer", "reply", "return", "review", "callback", "close", "invalidate"}
+# The steps planned with `Planner.life`.
+_LIFE_ACTIONS = frozenset({"suspend", "resume", "request_extension", "review_extension", "callback_attempt"})
+_DAYTIME_ACTIONS = (
+    frozenset(
+        {"accept", "co_accept", "co_answer", "reply", "return", "review", "callback", "close", "invalidate"}
+    )
+    | _LIFE_ACTIONS
 )
 MOBILE_PREFIXES = (
     "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
@@ -458,6 +495,10 @@ class Planner:
     def __init__(self, city: City, *, seed: int, end: datetime, days: int, number_base: int = 0) -> None:
         self.city = city
         self.rng = random.Random(seed)
+        # The steps of a ticket's life beyond its path through the states (a stopped clock, a request
+        # for more time, a citizen who does not answer) draw from a stream of their own: adding
+        # them leaves everything else a seed decides as it was.
+        self.life = random.Random(f"hotline-demo-life-{seed}")
         self.end = end
         self.start = end - timedelta(days=days)
         self.latest = end - timedelta(minutes=10)
@@ -478,15 +519,16 @@ class Planner:
         )
         self.rule_areas = {r.area_id for r in listed if r.area_id is not None}
         self.listed: dict[tuple[int, tuple[int, ...], tuple[str, ...]], list[str]] = {}
+        self.undecided = 0  # extension requests planned to wait for a decision at the end
 
     # Random helpers ------------------------------------------------------------------------------
 
     def pick(self, options: Iterable[str]) -> str:
         return self.rng.choice(tuple(options))
 
-    def minutes(self, low: float, high: float) -> float:
+    def minutes(self, low: float, high: float, rng: random.Random | None = None) -> float:
         """Seconds, log-uniform between `low` and `high` minutes: many quick, a few slow."""
-        return 60 * math.exp(self.rng.uniform(math.log(low), math.log(high)))
+        return 60 * math.exp((rng or self.rng).uniform(math.log(low), math.log(high)))
 
     def moment(self) -> datetime:
         """A contact time in the window, shaped by the hour of day and fewer on days off."""
@@ -517,7 +559,33 @@ class Planner:
         ]
         plans += [self.duplicate(len(plans) + k, plans) for k in range(merged)]
         plans.sort(key=lambda p: p.created_at)
+        self.due_today(plans)
         return plans
+
+    def due_today(self, plans: list[Plan]) -> None:
+        """Move the reply of some tickets that stay replied to the moment that makes their callback
+        due later today (the callback desk's 今日到期): the working day the callback deadline counts
+        back to, after the time of day that the window ends. None on a day off, or late at night."""
+        workdays = settings.HOTLINE["CALLBACK_WORKDAYS"]
+        today = timezone.localtime(self.end)
+        day = today.date()
+        for _back in range(3 * workdays + 10):
+            day -= timedelta(days=1)
+            if _CALENDAR.add_workdays(day, workdays).value == today.date():
+                break
+        else:
+            return
+        earliest = datetime.combine(day, today.time(), tzinfo=today.tzinfo) + timedelta(minutes=15)
+        latest = min(earliest + timedelta(hours=5), datetime.combine(day, dt_time(22), tzinfo=today.tzinfo))
+        moved = 0
+        for plan in plans:
+            reply, before = plan.steps[-1], plan.steps[-2].at
+            if plan.target != S.REPLIED or reply.action != "reply" or before is None:
+                continue
+            if before < earliest < latest and (self.life.random() < DUE_TODAY or not moved):
+                span = (latest - earliest).total_seconds()
+                reply.at = earliest + timedelta(seconds=int(self.life.uniform(0, span)))
+                moved += 1
 
     def plan(self, index: int, target: str, created_at: datetime, problem: V.Problem | None = None) -> Plan:
         if problem is None:
@@ -552,7 +620,10 @@ class Planner:
             return self.rng.choice(self.consultations)
         if target == S.INVALID:
             return self.rng.choice(V.INVALID_PROBLEMS)
-        return self.rng.choices(V.PROBLEMS, [p.weight for p in V.PROBLEMS])[0]
+        problems = V.PROBLEMS
+        if target in (S.DISPATCHED, S.ACCEPTED, S.REOPENED) and self.life.random() < STREET_WORK:
+            problems = tuple(p for p in V.PROBLEMS if p.leads[0] == V.STREET)
+        return self.rng.choices(problems, [p.weight for p in problems])[0]
 
     def words(self, place: StreetPlace) -> dict[str, str]:
         rng = self.rng
@@ -687,9 +758,9 @@ class Planner:
     def resolve(self, code: str, plan: Plan) -> str:
         return plan.place.street_code if code == V.STREET else code
 
-    def worker(self, department: str) -> str:
+    def worker(self, department: str, rng: random.Random | None = None) -> str:
         workers = self.city.workers(department)
-        return workers[-1] if len(workers) > 1 and self.rng.random() < 0.2 else workers[0]
+        return workers[-1] if len(workers) > 1 and (rng or self.rng).random() < 0.2 else workers[0]
 
     def path(self, plan: Plan) -> list[Step]:
         """The steps after intake that take the ticket to its final state."""
@@ -735,6 +806,7 @@ class Planner:
         steps += [
             Step("co_accept", self.worker(c), {"department": c}, delay=self.minutes(20, 1000)) for c in co
         ]
+        steps += self.clock_steps(plan, lead, still_open=target == S.ACCEPTED)
         if target == S.ACCEPTED:
             return steps
         steps += [
@@ -748,8 +820,11 @@ class Planner:
         ]
         steps.append(self.reply(plan, lead))
         if target == S.REPLIED:
+            if self.life.random() < REPLIED_UNREACHED:
+                steps += self.attempts(operator, self.life.randint(1, 2))
             return steps
         if target == S.REOPENED or rng.random() < 0.08:
+            steps += self.attempts(operator, 1 if self.life.random() < UNREACHED else 0)
             steps.append(self.callback(operator, Satisfaction.UNSATISFIED))
             if target == S.REOPENED:
                 return steps
@@ -816,9 +891,51 @@ class Planner:
 
     def callback_and_close(self, plan: Plan, operator: str) -> list[Step]:
         satisfied = Satisfaction.SATISFIED if self.rng.random() < 0.78 else Satisfaction.BASICALLY
+        tries = self.attempts(operator, self.life.randint(1, 2) if self.life.random() < UNREACHED else 0)
         closer = self.pick(self.operators + self.dispatchers)
         close = Step("close", closer, {"note": self.rng.choice(V.CLOSE_NOTES)}, self.minutes(2, 120))
-        return [self.callback(operator, satisfied), close]
+        return [*tries, self.callback(operator, satisfied), close]
+
+    def attempts(self, operator: str, n: int) -> list[Step]:
+        """Calls to the citizen that nobody answers (回访未接通), each at least the retry interval
+        (two hours) after the one before; the callback that follows comes later still."""
+        rng = self.life
+        delays = [self.minutes(60, 2000, rng), *(self.minutes(130, 1500, rng) for _n in range(n - 1))]
+        return [
+            Step("callback_attempt", operator, {"note": rng.choice(V.CALLBACK_ATTEMPT_NOTES)}, delay)
+            for delay in delays[:n]
+        ]
+
+    def clock_steps(self, plan: Plan, lead: str, *, still_open: bool) -> list[Step]:
+        """The lead department stops its clock while it waits for something (挂起) and restarts it
+        (恢复计时), or asks for a later deadline (延期申请) that dispatch or a supervisor decides on.
+        A ticket still being handled at the end may stay suspended, or its request undecided; the
+        first such ticket planned always has one waiting (the board's 延期审批 tab)."""
+        rng, steps = self.life, []
+        worker = self.worker(lead, rng)
+        first = still_open and not self.undecided
+        if rng.random() < SUSPENDED:
+            reason = rng.choice(SuspensionReason.values)
+            note = rng.choice(V.SUSPENSION_NOTES[reason])
+            steps.append(
+                Step("suspend", worker, {"reason": reason, "note": note}, self.minutes(60, 1500, rng))
+            )
+            if still_open and rng.random() < STILL_SUSPENDED and not first:
+                return steps  # a suspended assignment cannot ask for more time
+            note = rng.choice(V.RESUME_NOTES)
+            steps.append(Step("resume", worker, {"note": note}, self.minutes(240, 4000, rng)))
+        if rng.random() < (EXTENDED_OPEN if still_open else EXTENDED) or first:
+            params = {"reason": rng.choice(V.EXTENSION_REASONS), "days": rng.randint(3, 10)}
+            steps.append(Step("request_extension", worker, params, self.minutes(120, 3000, rng)))
+            if still_open and (rng.random() < STILL_PENDING or first):
+                self.undecided += 1
+            else:
+                approve = rng.random() < EXTENSION_APPROVED
+                notes = V.EXTENSION_NOTES_APPROVED if approve else V.EXTENSION_NOTES_REFUSED
+                reviewer = rng.choice(self.dispatchers + self.supervisors)
+                params = {"approve": approve, "note": rng.choice(notes)}
+                steps.append(Step("review_extension", reviewer, params, self.minutes(30, 900, rng)))
+        return steps
 
     def duplicate(self, index: int, plans: list[Plan]) -> Plan:
         """A second contact about the same issue at the same place, merged into the earlier ticket."""
@@ -872,20 +989,20 @@ class Planner:
         for i, step in enumerate(steps[1:], start=1):
             at += gaps[i]
             if step.action in _DAYTIME_ACTIONS and not plan.urgent:
-                morning = self.next_morning(at)
+                morning = self.next_morning(at, self.life if step.action in _LIFE_ACTIONS else self.rng)
                 if morning is not None and morning + sum(gaps[i + 1 :], timedelta()) <= limit:
                     at = morning
             # Whole seconds; the gap is at least one, so the order holds.
             step.at = at = at.replace(microsecond=0)
 
-    def next_morning(self, at: datetime) -> datetime | None:
+    def next_morning(self, at: datetime, rng: random.Random) -> datetime | None:
         """A time early in the next working morning when `at` is at night, else None."""
         local = timezone.localtime(at)
         if 8 <= local.hour < 21:
             return None
         day = local.date() + timedelta(days=1 if local.hour >= 21 else 0)
         morning = datetime.combine(day, dt_time(8), tzinfo=local.tzinfo)
-        return morning + timedelta(minutes=self.rng.uniform(0, 90))
+        return morning + timedelta(minutes=rng.uniform(0, 90))
 
 
 # --- replay -------------------------------------------------------------------------------------------
@@ -895,13 +1012,42 @@ class Replayer:
     """Runs the planned steps of all tickets in time order through the ticket and routing actions,
     with the scheduled retrain at `retrain_at`."""
 
-    def __init__(self, city: City, plans: list[Plan], *, retrain_at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        city: City,
+        plans: list[Plan],
+        *,
+        retrain_at: datetime | None = None,
+        window: tuple[datetime, datetime] | None = None,
+        seed: int = 1,
+    ) -> None:
         self.city = city
         self.plans = {p.index: p for p in plans}
         self.retrain_at = retrain_at
+        self.window = window
         self.retrain_report: dict[str, Any] | None = None
         self.routed: Counter[str] = Counter()  # auto dispatches kept as they were, and corrected
+        self.supervised: Counter[str] = Counter()  # sweeps run; supervisions opened and closed by hand
+        self.rng = random.Random(f"supervisor-{seed}")
         self.queue: list[tuple[datetime, int, int, Step]] = []
+
+    def city_steps(self) -> list[Step]:
+        """What happens to the city rather than to one ticket: the retrain, the supervision sweeps
+        (every day and once at the end) and the supervisor's rounds of the board (working mornings).
+        Half a second past the minute: never at the moment of a ticket's step (whole seconds)."""
+        steps = [Step("retrain", "", at=self.retrain_at)] if self.retrain_at is not None else []
+        if self.window is None:
+            return steps
+        start, end = self.window
+        day = timezone.localtime(start).date()
+        while (day := day + timedelta(days=1)) <= timezone.localtime(end).date():
+            for action, hour in (("sweep", SWEEP_AT), ("round", ROUND_AT)):
+                at = datetime.combine(day, hour, tzinfo=timezone.localtime(start).tzinfo)
+                at += timedelta(milliseconds=500)
+                if at < end and (action == "sweep" or _CALENDAR.day(day).is_workday):
+                    steps.append(Step(action, "", at=at))
+        steps.append(Step("sweep", "", at=end - timedelta(seconds=30)))
+        return steps
 
     def run(self) -> None:
         self.queue = [
@@ -910,17 +1056,106 @@ class Replayer:
             for n, step in enumerate(plan.steps)
             if step.at is not None
         ]
-        if self.retrain_at is not None:
-            self.queue.append((self.retrain_at, -1, 0, Step("retrain", "")))
+        self.queue += [(step.at, -1, n, step) for n, step in enumerate(self.city_steps()) if step.at]
         heapq.heapify(self.queue)
         while self.queue:
             at, index, _n, step = heapq.heappop(self.queue)
             with clock.frozen_at(at):
                 if index < 0:
-                    self.retrain_report = run_retrain()
+                    self.city_step(step)
                 elif not step.skipped:
                     plan = self.plans[index]
                     plan.ticket = self.apply(plan, step)
+
+    def city_step(self, step: Step) -> None:
+        if step.action == "retrain":
+            self.retrain_report = run_retrain()
+        elif step.action == "sweep":
+            run_sweep()
+            self.supervised["sweeps"] += 1
+        elif step.action == "round":
+            self.round()
+
+    def round(self) -> None:
+        """The supervisor goes through the board (`/supervision/`): closes (销号) the supervisions
+        they opened whose ticket has been answered, and now and then supervises (督办) an overdue
+        ticket, lists (挂牌) one about a problem reported again and again, and elevates (提级) one
+        that is long overdue. One action per ticket, a millisecond apart."""
+        supervisor = self.city.users[self.city.staff(Role.SUPERVISOR)[0]]
+        now = clock.now()
+        moments = (now + timedelta(milliseconds=i) for i in itertools.count())
+        done = Supervision.objects.filter(resolved_at__isnull=True, created_by__isnull=False).filter(
+            Q(ticket__status__in=[S.REPLIED, S.CLOSED]) | Q(assignment__status=AssignmentStatus.ANSWERED)
+        )
+        for supervision in done.select_related("ticket").order_by("pk"):
+            with clock.frozen_at(next(moments)):
+                do_resolve_supervision(supervision, supervisor, note=self.rng.choice(V.RESOLVE_NOTES))
+            self.supervised["resolved"] += 1
+        # What the supervisor already watches, per ticket: the kinds of the open ones they opened.
+        watched: dict[int, set[str]] = {}
+        for ticket_id, kind in Supervision.objects.filter(
+            resolved_at__isnull=True, created_by__isnull=False
+        ).values_list("ticket_id", "kind"):
+            watched.setdefault(ticket_id, set()).add(kind)
+        late = list(
+            Assignment.objects.filter(
+                role=AssignmentRole.LEAD,
+                status__in=WORKING_STATUSES,
+                paused_since__isnull=True,
+                due_at__lt=now,
+            )
+            .exclude(ticket__status__in=list(TERMINAL_STATUSES))
+            .select_related("ticket")
+            .order_by("due_at", "pk")
+        )
+        chosen: list[tuple[Assignment, str]] = []
+        # 提级: the longest overdue, three working days or more, not yet elevated.
+        long_ago = overdue_bound(now, 3)
+        if self.rng.random() < 0.4:
+            chosen += [
+                (a, SupervisionKind.ELEVATION)
+                for a in late
+                if a.due_at < long_ago and SupervisionKind.ELEVATION not in watched.get(a.ticket_id, ())
+            ][:1]
+        # 挂牌: the one about the problem reported most often, not yet listed or elevated.
+        public = {SupervisionKind.LISTING, SupervisionKind.ELEVATION}
+        rest = [a for a in late if all(a is not c for c, _kind in chosen)]
+        unlisted = [a for a in rest if not public & watched.get(a.ticket_id, set())]
+        if self.rng.random() < 0.5 and (repeated := self.repeated(unlisted, now)) is not None:
+            chosen.append((repeated, SupervisionKind.LISTING))
+            rest.remove(repeated)
+        # 督办: any one not watched yet.
+        unwatched = [a for a in rest if a.ticket_id not in watched]
+        if unwatched and self.rng.random() < 0.6:
+            chosen.append((self.rng.choice(unwatched), SupervisionKind.ORDER))
+        for assignment, kind in chosen:
+            at = next(moments)
+            with clock.frozen_at(at):
+                do_open_supervision(
+                    assignment.ticket,
+                    supervisor,
+                    kind=kind,
+                    reason=self.rng.choice(V.SUPERVISE_REASONS[kind]),
+                    deadline=at + timedelta(days=3 if kind == SupervisionKind.ELEVATION else 2),
+                    assignment_id=assignment.pk,
+                )
+            self.supervised[kind] += 1
+
+    def repeated(self, late: list[Assignment], now: datetime) -> Assignment | None:
+        """Of the late assignments, the one whose problem (category and area) was reported most often
+        in the last 30 days, if at least three times."""
+        since = now - timedelta(days=30)
+        reports: Counter[tuple[int | None, int | None]] = Counter(
+            Ticket.objects.filter(created_at__gte=since, category__isnull=False, area__isnull=False)
+            .exclude(status=S.MERGED)
+            .values_list("category_id", "area_id")
+        )
+
+        def often(a: Assignment) -> int:
+            return reports[(a.ticket.category_id, a.ticket.area_id)]
+
+        ranked = sorted(late, key=often, reverse=True)  # stable: the longest overdue of equals first
+        return ranked[0] if ranked and often(ranked[0]) >= 3 else None
 
     def apply(self, plan: Plan, step: Step) -> Ticket:
         if step.action == "receive":
@@ -957,6 +1192,16 @@ class Replayer:
                 )
             case "close":
                 return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
+            case "callback_attempt":
+                return feedback_actions.do_record_callback_attempt(ticket, actor, note=p["note"])
+            case "suspend":
+                return sla_actions.do_suspend_assignment(ticket, actor, reason=p["reason"], note=p["note"])
+            case "resume":
+                return sla_actions.do_resume_assignment(ticket, actor, note=p["note"])
+            case "request_extension":
+                return self.request_extension(plan, step)
+            case "review_extension":
+                return sla_actions.do_review_extension(ticket, actor, approve=p["approve"], note=p["note"])
             case "merge":
                 into = self.ticket(self.plans[p["into"]])
                 return actions.do_merge_ticket(ticket, actor, into_ticket_id=into.pk, note=p["note"])
@@ -1041,6 +1286,16 @@ class Replayer:
         disown = Step("disown", "", {"assignments": wrong}, at=at)
         plan.steps.insert(after, disown)
         heapq.heappush(self.queue, (at, plan.index, len(plan.steps), disown))
+
+    def request_extension(self, plan: Plan, step: Step) -> Ticket:
+        """Ask for `days` more than the later of the deadline and now, to the end of a working day."""
+        ticket, actor = self.ticket(plan), self.user(step)
+        lead = actor_assignment(ticket, actor, "request_extension")
+        wanted = timezone.localtime(max(lead.due_at, clock.now()) + timedelta(days=step.params["days"]))
+        wanted = wanted.replace(hour=17, minute=30, second=0, microsecond=0)
+        return sla_actions.do_request_extension(
+            ticket, actor, reason=step.params["reason"], requested_due_at=wanted, assignment_id=lead.pk
+        )
 
     def disown(self, plan: Plan, step: Step) -> Ticket:
         """The departments that automatic dispatch chose wrongly return their part, co-handlers
@@ -1159,6 +1414,72 @@ class RoutingSummary:
 
 
 @dataclass
+class WorkSummary:
+    """What supervision, the departments' clocks and the callback desk did in a run, for the summary."""
+
+    sweeps: int = 0  # supervision sweeps run
+    supervisions: int = 0  # opened on the run's tickets, by the sweep or by hand
+    manual: int = 0  # of those, opened by the supervisor
+    resolved_by_hand: int = 0  # closed (销号) by the supervisor
+    open: int = 0  # still open at the end (督办中)
+    extensions: int = 0  # extension requests
+    approved: int = 0
+    refused: int = 0
+    pending: int = 0  # waiting for a decision at the end (延期审批)
+    suspensions: int = 0  # clocks stopped
+    suspended: int = 0  # still stopped at the end
+    attempts: int = 0  # callbacks not answered (回访未接通)
+    awaiting: int = 0  # answered tickets waiting for their callback at the end
+
+    def text(self) -> str:
+        return _(
+            "督办：巡查 %(sweeps)s 次，督办 %(supervisions)s 件（人工 %(manual)s 件，人工销号 "
+            "%(resolved)s 件），督办中 %(open)s 件；延期申请 %(extensions)s 件（批准 %(approved)s 件，"
+            "不批准 %(refused)s 件，待审批 %(pending)s 件）；挂起 %(suspensions)s 次（仍挂起 "
+            "%(suspended)s 件）；回访未接通 %(attempts)s 次，待回访 %(awaiting)s 张"
+        ) % {
+            "sweeps": self.sweeps,
+            "supervisions": self.supervisions,
+            "manual": self.manual,
+            "resolved": self.resolved_by_hand,
+            "open": self.open,
+            "extensions": self.extensions,
+            "approved": self.approved,
+            "refused": self.refused,
+            "pending": self.pending,
+            "suspensions": self.suspensions,
+            "suspended": self.suspended,
+            "attempts": self.attempts,
+            "awaiting": self.awaiting,
+        }
+
+
+def work_summary(plans: Sequence[Plan], replayer: Replayer) -> WorkSummary:
+    ids = [p.ticket.pk for p in plans if p.ticket is not None]
+    supervisions = Supervision.objects.filter(ticket_id__in=ids)
+    extensions = Extension.objects.filter(assignment__ticket_id__in=ids)
+    suspensions = Suspension.objects.filter(assignment__ticket_id__in=ids)
+    attempts = TicketEvent.objects.filter(
+        ticket_events.of_type(EventType.CALLBACK_ATTEMPT), ticket_id__in=ids
+    )
+    return WorkSummary(
+        sweeps=replayer.supervised["sweeps"],
+        supervisions=supervisions.count(),
+        manual=supervisions.filter(created_by__isnull=False).count(),
+        resolved_by_hand=supervisions.filter(resolved_by__isnull=False).count(),
+        open=supervisions.filter(resolved_at__isnull=True).count(),
+        extensions=extensions.count(),
+        approved=extensions.filter(approved=True).count(),
+        refused=extensions.filter(approved=False).count(),
+        pending=extensions.filter(approved__isnull=True).count(),
+        suspensions=suspensions.count(),
+        suspended=suspensions.filter(ended_at__isnull=True).count(),
+        attempts=attempts.count(),
+        awaiting=Ticket.objects.filter(pk__in=ids, status=S.REPLIED).count(),
+    )
+
+
+@dataclass
 class DemoResult:
     created: Counter[str]
     statuses: Counter[str]
@@ -1167,19 +1488,23 @@ class DemoResult:
     start: datetime
     end: datetime
     routing: RoutingSummary = field(default_factory=RoutingSummary)
+    work: WorkSummary = field(default_factory=WorkSummary)
 
 
 @contextmanager
 def quiet_routing() -> Iterator[None]:
-    """Routing logs a line for every ticket it routes and model it registers; for a replay of
-    hundreds of tickets that would bury the summary, which counts them instead."""
-    logger = logging.getLogger("hotline.routing")
-    level = logger.level
-    logger.setLevel(max(level, logging.WARNING))
+    """Routing logs a line for every ticket it routes and model it registers, the sweep one for
+    every run; for a replay of hundreds of tickets that would bury the summary, which counts them
+    instead."""
+    loggers = [logging.getLogger(name) for name in ("hotline.routing", "hotline.supervision")]
+    levels = [logger.level for logger in loggers]
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(max(level, logging.WARNING))
     try:
         yield
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def retrain_moment(start: datetime, end: datetime) -> datetime:
@@ -1237,7 +1562,7 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         planner = Planner(city, seed=seed, end=end, days=days, number_base=number_base)
         plans = planner.plans(tickets)
         retrain_at = retrain_moment(planner.start, end)
-        replayer = Replayer(city, plans, retrain_at=retrain_at)
+        replayer = Replayer(city, plans, retrain_at=retrain_at, window=(planner.start, end), seed=seed)
         with quiet_routing():
             replayer.run()
         with clock.frozen_at(end):
@@ -1251,6 +1576,7 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         ModelVersion.objects.filter(pk__gt=last_model).update(created_at=retrain_at)
         statuses = Counter(p.ticket.status for p in plans if p.ticket is not None)
         routing = routing_summary(plans, replayer)
+        work = work_summary(plans, replayer)
     return DemoResult(
         created=city.created,
         statuses=statuses,
@@ -1259,6 +1585,7 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         start=end - timedelta(days=days),
         end=end,
         routing=routing,
+        work=work,
     )
 
 
@@ -1314,4 +1641,5 @@ def summary(result: DemoResult) -> str:
         + "\n"
         + format_table(rows, (_("状态"), "status", _("工单数")))
         + f"\n{result.routing.text()}"
+        + f"\n{result.work.text()}"
     )

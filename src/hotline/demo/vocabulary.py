@@ -945,6 +945,35 @@ CALLBACK_NOTES: dict[str, tuple[str, ...]] = {
 }
 
 CLOSE_NOTES = ("", "回访满意，予以办结。", "已回访，办结。")
+CALLBACK_ATTEMPT_NOTES = (
+    "电话无人接听。",
+    "电话关机。",
+    "电话占线，稍后再拨。",
+    "市民称正在开会，约定稍后回访。",
+)
+# Why a department stops its clock (挂起), by `SuspensionReason`; "other" always says why.
+SUSPENSION_NOTES: dict[str, tuple[str, ...]] = {
+    "citizen_unreachable": ("多次联系诉求人未果，待联系上后继续办理。",),
+    "awaiting_material": ("已请诉求人补充现场照片和相关票据。", "待诉求人提供合同等证明材料。"),
+    "third_party": ("已委托第三方检测机构检测，待出具报告。", "待产权单位书面答复。"),
+    "other": ("涉及多个部门联合执法，待统一安排时间。",),
+}
+RESUME_NOTES = ("", "材料已补齐，恢复办理。", "已联系上诉求人，恢复计时。", "检测报告已出具，继续办理。")
+EXTENSION_REASONS = (
+    "需协调多个部门现场联合处置，时限内难以办结。",
+    "维修需采购材料，预计工期较长。",
+    "涉及历史遗留问题，需调阅档案核实。",
+    "需等待施工单位排期，申请延长办理时限。",
+)
+EXTENSION_NOTES_APPROVED = ("情况属实，同意延期。", "同意延期，请在新时限内办结并答复市民。")
+EXTENSION_NOTES_REFUSED = ("延期理由不充分，请按原时限办理。", "该事项可在时限内办结，不同意延期。")
+# What the supervisor writes when opening a supervision by hand, and when closing one (销号).
+SUPERVISE_REASONS = {
+    "order": ("已超期未办结，市民多次来电催问，请限期办结。", "超期未答复，请单位负责人督促办理。"),
+    "listing": ("同一问题反复反映，挂牌督办，请彻底解决。",),
+    "elevation": ("超期多日仍未办结，提级由上级单位督办。",),
+}
+RESOLVE_NOTES = ("已答复市民，督办销号。", "经核实已办理，予以销号。")
 DISPATCH_NOTES = ("", "", "请按时限办理并答复市民。", "请尽快核实处理。", "市民情绪较急，请优先处理。")
 
 # --- the responsibility list (权责清单) ----------------------------------------------------------------
