@@ -100,6 +100,17 @@ def test_keyset_pages_walk_every_ticket_once_in_a_fixed_number_of_queries(client
     assert len(set(queries)) == 1  # the third page costs what the first does
 
 
+def test_a_keyset_page_bounds_the_time_index_scan() -> None:
+    """The cursor's condition carries `created_at <= cursor` on its own (not only inside the OR),
+    so that a page deep in the list starts the index scan at the cursor (bench/pages.py)."""
+    from hotline.tickets.models import Ticket
+    from hotline.web.search import _after
+
+    sql = str(_after(Ticket.objects.all(), "1762300800000000_7").query)
+    where = sql.split(" WHERE ", 1)[1]
+    assert where.startswith('("tickets_ticket"."created_at" <= ')  # AND-ed with the OR, not inside it
+
+
 def test_bad_input_is_a_clear_422_not_an_error(client, staff, tickets) -> None:
     client.force_login(staff["operator"])
     response = client.get("/tickets/", {"phone": "12", "created_from": "2026-13-40"})
