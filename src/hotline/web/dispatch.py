@@ -85,13 +85,15 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, rows: QuerySet[Any]) -> dict[str, Any]:
-    """One page of `rows` by `?offset=`, with the offsets of the pages before and after."""
+def _page(request: HttpRequest, rows: QuerySet[Any], *, total: int | None = None) -> dict[str, Any]:
+    """One page of `rows` by `?offset=`, with the offsets of the pages before and after. `total`:
+    how many rows there are, when the caller has counted them already (a page's counters)."""
     try:
         offset = max(0, int(request.GET.get("offset", "0")))
     except ValueError:
         offset = 0
-    total = rows.count()
+    if total is None:
+        total = rows.count()
     return {
         "rows": list(rows[offset : offset + PAGE_SIZE]),
         "total": total,

@@ -196,15 +196,18 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
         area_ids=frozenset(_area_and_below(area, departments)) if area is not None else None,
     )
     now = clock.now()
+    counts = selectors.board_counts(now=now, filters=filters)
     rows: list[BoardRow]
     if view == "supervised":
-        page = _page(request, selectors.board_supervisions(filters, kind=kind))
+        # The counter counts every open supervision; narrowed to one kind, the page counts its own.
+        total = None if kind else counts["supervised"]
+        page = _page(request, selectors.board_supervisions(filters, kind=kind), total=total)
         rows = [_supervision_row(s, now) for s in page.pop("rows")]
     elif view == "extensions":
-        page = _page(request, selectors.board_extensions(filters))
+        page = _page(request, selectors.board_extensions(filters), total=counts["extensions"])
         rows = [_extension_row(e, now) for e in page.pop("rows")]
     else:
-        page = _page(request, selectors.board_assignments(view, now=now, filters=filters))
+        page = _page(request, selectors.board_assignments(view, now=now, filters=filters), total=counts[view])
         rows = [_assignment_row(a, now) for a in page.pop("rows")]
     filtered = {"department": department_id, "area": area.pk if area else None}
     kept = {"view": view, "kind": kind, **filtered}
@@ -217,7 +220,7 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
             "view": view,
             "view_label": VIEW_LABELS[view],
             "views": list(VIEW_LABELS.items()),
-            "counts": selectors.board_counts(now=now, filters=filters),
+            "counts": counts,
             "kind": kind or "",
             "kinds": list(KIND_FILTERS.items()),
             "supervision_kinds": SupervisionKind.choices,
