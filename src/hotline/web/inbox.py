@@ -115,6 +115,19 @@ def countdown(left: timedelta) -> str:
     return _("超期 %(time)s") % {"time": duration(left)}
 
 
+def lateness(left: timedelta) -> tuple[str, str]:
+    """The countdown to a deadline in words, and how pressing it is: "overdue", "soon" or ""."""
+    return countdown(left), "overdue" if left < timedelta(0) else "soon" if left < SOON else ""
+
+
+def assignment_clock(assignment: Assignment, now: datetime) -> tuple[str, str]:
+    """`lateness` of the handling deadline; a stopped clock says so, with what it had left."""
+    text, urgency = lateness(time_left(assignment, now))
+    if assignment.paused_since is not None:
+        text = _("计时已停止 · %(left)s") % {"left": text}
+    return text, urgency
+
+
 def _state(assignment: Assignment) -> tuple[str, str]:
     if assignment.status == AssignmentStatus.RETURNED:
         return "returned", str(FILTER_LABELS["returned"])
@@ -143,14 +156,7 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
     ]
     if assignment.role == AssignmentRole.LEAD and waiting:
         actions.discard("reply")  # refused until every co-handler has answered
-    left = time_left(assignment, now)
-    if state == "returned":
-        text, urgency = _("等待派单审核"), ""
-    else:
-        text = countdown(left)
-        urgency = "overdue" if left < timedelta(0) else "soon" if left < SOON else ""
-        if state == "suspended":
-            text = _("计时已停止 · %(left)s") % {"left": text}
+    text, urgency = (_("等待派单审核"), "") if state == "returned" else assignment_clock(assignment, now)
     return Row(
         assignment=assignment,
         state=state,

@@ -20,7 +20,7 @@ The supervising roles are citywide (`accounts.models.CITYWIDE_ROLES`): the board
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -47,7 +47,7 @@ from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import _refused, next_url, visible_by_number
 from hotline.web.dispatch import _page, staff_view
-from hotline.web.inbox import SOON, countdown
+from hotline.web.inbox import _int, assignment_clock, lateness
 
 VIEW_LABELS = {
     "overdue": gettext_lazy("超期"),
@@ -84,19 +84,8 @@ class BoardRow:
     extension: Extension | None = None
 
 
-def _lateness(deadline: datetime | None, now: datetime) -> tuple[str, str]:
-    if deadline is None:
-        return _("无时限"), ""
-    left = deadline - now
-    return countdown(left), "overdue" if left < timedelta(0) else "soon" if left < SOON else ""
-
-
 def _assignment_row(assignment: Assignment, now: datetime) -> BoardRow:
-    # A stopped clock keeps the time it had left when it stopped (as in the inbox).
-    left_at = now if assignment.paused_since is None else assignment.paused_since
-    text, urgency = _lateness(assignment.due_at, left_at)
-    if assignment.paused_since is not None:
-        text = _("计时已停止 · %(left)s") % {"left": text}
+    text, urgency = assignment_clock(assignment, now)
     ticket = assignment.ticket
     return BoardRow(
         key=f"a{assignment.pk}",
@@ -114,7 +103,7 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
     """The supervision's own deadline (督办时限) counts; without one, the handling deadline."""
     assignment = supervision.assignment
     deadline = supervision.deadline or (assignment.due_at if assignment else None)
-    text, urgency = _lateness(deadline, now)
+    text, urgency = lateness(deadline - now) if deadline is not None else (_("无时限"), "")
     ticket = supervision.ticket
     return BoardRow(
         key=f"s{supervision.pk}",
@@ -132,7 +121,7 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
 
 def _extension_row(extension: Extension, now: datetime) -> BoardRow:
     assignment = extension.assignment
-    text, urgency = _lateness(assignment.due_at, now)
+    text, urgency = lateness(assignment.due_at - now)
     ticket = assignment.ticket
     return BoardRow(
         key=f"e{extension.pk}",
@@ -145,13 +134,6 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
         supervisions=getattr(ticket, "open_supervisions", []),
         extension=extension,
     )
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
