@@ -18,16 +18,14 @@ resolution, satisfaction, note; unsatisfied reopens the ticket, 重办), the cit
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core import clock
 from hotline.core.enums import Resolution, Satisfaction
 from hotline.core.phone import mask_phone
@@ -35,7 +33,7 @@ from hotline.feedback.models import Callback, Reply
 from hotline.feedback.selectors import CALLBACK_FILTERS, awaiting_callback, callback_counts, retry_delay
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import allowed_actions
-from hotline.web.dispatch import _page
+from hotline.web.dispatch import _page, staff_view
 from hotline.web.inbox import duration
 
 FILTER_LABELS = {
@@ -68,11 +66,8 @@ class Row:
     actions: frozenset[str]
 
 
-def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
-    message = _("回访工作台供受理员、督办员和管理员使用；您的角色“%(role)s”请使用其他页面。") % {
-        "role": user.get_role_display()
-    }
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+# Who this page is for, said to anybody else.
+CALLBACKS_FOR = gettext_noop("回访工作台供受理员、督办员和管理员使用；您的角色“%(role)s”请使用其他页面。")
 
 
 def _due(ticket: Ticket, now: datetime, done: bool) -> tuple[str, str]:
@@ -129,12 +124,8 @@ def row(user: User, ticket: Ticket, now: datetime) -> Row:
     )
 
 
-@login_required
-@require_GET
-def callbacks(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_active or user.role not in ACTION_ROLES["callback"]:
-        return _forbidden(request, user)
+@staff_view("callback", require_GET, refusal=CALLBACKS_FOR)
+def callbacks(request: HttpRequest, user: User) -> HttpResponse:
     show = request.GET.get("filter") or None
     if show not in CALLBACK_FILTERS:
         show = None

@@ -49,9 +49,13 @@ MAX_CO = 20
 View = Callable[..., HttpResponse]
 
 
-def staff_view(action: str, method: Callable[[View], View]) -> Callable[[View], View]:
+def staff_view(
+    action: str, method: Callable[[View], View], *, refusal: str | None = None
+) -> Callable[[View], View]:
     """Signed in (else to the login page), the HTTP method, and a role that may do `action` (else a
-    403 page that says why). The view gets the user as its second argument."""
+    403 page that says why: the action's own refusal, or the page's `refusal`, a sentence marked
+    with gettext_noop and naming the user's %(role)s, for a page that is a role's workplace). The
+    view gets the user as its second argument."""
 
     def decorate(view: View) -> View:
         @login_required
@@ -62,7 +66,8 @@ def staff_view(action: str, method: Callable[[View], View]) -> Callable[[View], 
             try:
                 require_role(user, action)
             except Forbidden as error:
-                return render(request, "web/forbidden.html", {"message": error.message}, status=403)
+                message = error.message if refusal is None else _(refusal) % {"role": user.get_role_display()}
+                return render(request, "web/forbidden.html", {"message": message}, status=403)
             return view(request, user, *args, **kwargs)
 
         return wrapped

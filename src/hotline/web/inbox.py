@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import ACTION_ROLES, department_scope
+from hotline.accounts.permissions import department_scope
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -37,7 +36,7 @@ from hotline.directory.models import Department
 from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
-from hotline.web.dispatch import _page
+from hotline.web.dispatch import _page, staff_view
 
 # The actions a department takes on its own assignment (`web/_inbox_actions.html` has a form for each).
 INBOX_ACTIONS = frozenset({"accept", "reply", "answer", "suspend", "resume", "request_extension", "return"})
@@ -82,11 +81,8 @@ class Row:
     waiting_for: str  # co-handlers that have not answered yet (the lead cannot reply before)
 
 
-def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
-    message = _("承办工作台供承办单位使用（承办人、单位负责人）；您的角色“%(role)s”请使用其他页面。") % {
-        "role": user.get_role_display()
-    }
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+# Who this page is for, said to anybody else.
+INBOX_FOR = gettext_noop("承办工作台供承办单位使用（承办人、单位负责人）；您的角色“%(role)s”请使用其他页面。")
 
 
 def duration(delta: timedelta) -> str:
@@ -177,12 +173,8 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-@login_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_active or user.role not in ACTION_ROLES["accept"]:
-        return _forbidden(request, user)
+@staff_view("accept", require_GET, refusal=INBOX_FOR)
+def inbox(request: HttpRequest, user: User) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in INBOX_FILTERS:
         status = None

@@ -21,16 +21,13 @@ The supervising roles are citywide (`accounts.models.CITYWIDE_ROLES`): the board
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
@@ -136,29 +133,11 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
     )
 
 
-def _forbidden(request: HttpRequest, user: User) -> HttpResponse:
-    message = _("督办台供督办员、领导和管理员使用；您的角色“%(role)s”请使用其他页面。") % {
-        "role": user.get_role_display()
-    }
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+# Who this page is for, said to anybody else.
+BOARD_FOR = gettext_noop("督办台供督办员、领导和管理员使用；您的角色“%(role)s”请使用其他页面。")
 
 
-def supervisors_only(view: View) -> View:
-    """Signed in (else to the login page) with a role that supervises (else a 403 page)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_active or user.role not in ACTION_ROLES["supervise"]:
-            return _forbidden(request, user)
-        return view(request, user, *args, **kwargs)
-
-    return wrapped
-
-
-@require_GET
-@supervisors_only
+@staff_view("supervise", require_GET, refusal=BOARD_FOR)
 def board(request: HttpRequest, user: User) -> HttpResponse:
     view = request.GET.get("view") or "overdue"
     if view not in BOARD_VIEWS:
