@@ -130,10 +130,9 @@ def _place(detail: TicketDetail) -> dict[str, Any] | None:
     return None
 
 
-def _my_assignments(user: User, detail: TicketDetail) -> dict[str, int | None]:
+def _my_assignments(user: User, ticket: Ticket, detail: TicketDetail) -> dict[str, int | None]:
     """For each assignment action the user may take, the assignment it would act on (so the form
     can name it); None when the action must be told which (several fit)."""
-    ticket = Ticket.objects.get(pk=detail.id)
     chosen: dict[str, int | None] = {}
     for name in detail.allowed_actions:
         if name not in ASSIGNMENT_NEEDS:
@@ -165,7 +164,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
             .order_by("received_at", "pk")
         ],
         "can_reveal": user.role in PHONE_ROLES,
-        "chosen": _my_assignments(user, detail),
+        "chosen": _my_assignments(user, ticket, detail),
         "pending_extensions": [x for x in detail.extensions if x.approved is None],
         "open_statuses": [AssignmentStatus.PENDING.value, AssignmentStatus.ACCEPTED.value],
         "resolutions": Resolution.choices,
