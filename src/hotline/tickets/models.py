@@ -124,6 +124,8 @@ class Assignment(models.Model):
             models.Index(fields=["department", "status"], name="assignment_dept_status"),
             # The supervision sweep scans open assignments by deadline.
             models.Index(fields=["status", "due_at"], name="assignment_status_due"),
+            # The figures (analytics) count the answers of a period.
+            models.Index(fields=["answered_at"], name="assignment_answered"),
         ]
 
     def __str__(self) -> str:
