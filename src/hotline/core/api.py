@@ -15,6 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from hotline.core import timerange
 
 # --- errors ----------------------------------------------------------------------------------------
 
@@ -82,6 +85,19 @@ SearchText = Annotated[str, bounded(100, required=False), NoNul]
 
 # Datetimes leave the API in the city's zone, e.g. 2026-03-02T09:30:00+08:00.
 LocalDateTime = Annotated[datetime, AfterValidator(_to_city_time)]
+
+
+def _in_range(value: datetime) -> datetime:
+    # Checked before any conversion between zones: near year 1 or 9999 that conversion overflows.
+    value = as_aware(value)
+    if not timerange.in_range(value):
+        raise PydanticCustomError("datetime_range", timerange.range_message())
+    return value
+
+
+# Datetimes that enter: aware (a naive one is city time) and within core.timerange's range.
+InDateTime = Annotated[datetime, AfterValidator(_in_range)]
+InLocalDateTime = Annotated[datetime, AfterValidator(_in_range), AfterValidator(_to_city_time)]
 
 
 class InSchema(Schema):

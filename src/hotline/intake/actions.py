@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, require_role
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import Forbidden, InvalidInput, NotFound
 from hotline.intake.models import Appeal, PhoneReveal
@@ -80,6 +80,7 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
     if data.received_at is not None and data.received_at.utcoffset() is None:
         # A naive time would be read in the server's zone without a word; the channel must say which.
         raise InvalidInput(_("received_at: 须带时区"))
+    timerange.check_moment(data.received_at, "received_at")
     now = clock.now()
     if data.received_at is not None and data.received_at > now + RECEIVED_AT_SKEW:
         raise InvalidInput(

@@ -1,12 +1,10 @@
 """The body of `POST /api/v1/appeals`: one contact as a channel delivers it."""
 
-from datetime import datetime
 from typing import Annotated
 
 from ninja import Field
-from pydantic import AfterValidator
 
-from hotline.core.api import Id, InSchema, NoNul, as_aware, bounded
+from hotline.core.api import Id, InDateTime, InSchema, NoNul, bounded
 from hotline.core.enums import Channel, Kind, Urgency
 
 # Lengths follow the columns of intake.Appeal and tickets.Ticket.
@@ -17,7 +15,7 @@ CitizenPhone = Annotated[str, bounded(20, required=False), NoNul]
 Title = Annotated[str, bounded(200), NoNul]
 Content = Annotated[str, bounded(20_000), NoNul]
 Address = Annotated[str, bounded(300, required=False), NoNul]
-ReceivedAt = Annotated[datetime, AfterValidator(as_aware)]
+ReceivedAt = InDateTime
 
 
 class AppealIn(InSchema):

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.core.enums import AssignmentStatus, SuspensionReason
 from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.sla.models import Extension, Suspension
@@ -85,6 +85,7 @@ def do_request_extension(
     reason = require_text(reason, "reason")
     if requested_due_at.tzinfo is None:
         raise InvalidInput(_("requested_due_at: 须带时区"))
+    timerange.check_moment(requested_due_at, "requested_due_at")
     assignment = actor_assignment(ticket, actor, "request_extension", assignment_id)
     not_suspended(assignment)
     if assignment.extensions.filter(approved__isnull=True).exists():

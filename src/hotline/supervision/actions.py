@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.core.enums import (
     ESCALATION_LADDER,
     TERMINAL_STATUSES,
@@ -155,6 +155,7 @@ def do_open_supervision(
     if deadline is not None:
         if deadline.utcoffset() is None:
             raise InvalidInput(_("deadline: 须带时区"))
+        timerange.check_moment(deadline, "deadline")
         if deadline <= now:
             raise InvalidInput(_("deadline: 督办时限须晚于当前时间"))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)

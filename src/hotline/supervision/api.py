@@ -18,6 +18,7 @@ from hotline.core.api import (
     MAX_PAGE_SIZE,
     DepartmentRef,
     Id,
+    InLocalDateTime,
     InSchema,
     LocalDateTime,
     LongText,
@@ -37,7 +38,7 @@ router = Router(tags=["supervision"])
 class SupervisionIn(InSchema):
     kind: SupervisionKind = SupervisionKind.ORDER
     reason: LongText
-    deadline: LocalDateTime | None = Field(
+    deadline: InLocalDateTime | None = Field(
         None, description="the supervision's own deadline; a time without zone is city time"
     )
     assignment_id: Id | None = Field(None, description="default: the lead assignment")

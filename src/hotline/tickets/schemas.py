@@ -1,12 +1,14 @@
 """Shapes of the ticket API: what goes in (one body per action) and what comes out."""
 
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Schema
-from pydantic import AfterValidator, field_validator, model_validator
+from pydantic import field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from hotline.core import timerange
 from hotline.core.api import (
     DEFAULT_PAGE_SIZE,
     MAX_ID,
@@ -14,6 +16,7 @@ from hotline.core.api import (
     CategoryRef,
     DepartmentRef,
     Id,
+    InDateTime,
     InSchema,
     LocalDateTime,
     LongText,
@@ -128,7 +131,7 @@ class ResumeIn(InSchema):
 
 class RequestExtensionIn(InSchema):
     reason: LongText
-    requested_due_at: Annotated[datetime, AfterValidator(as_aware)] = Field(
+    requested_due_at: InDateTime = Field(
         description="the new handling deadline; without an offset it is the city's local time"
     )
     assignment_id: Id | None = None
@@ -152,9 +155,13 @@ def _parse_moment(value: str) -> date | datetime:
     except ValueError:
         day = moment = None
     if day is not None:
+        if not timerange.day_in_range(day):
+            raise PydanticCustomError("date_range", timerange.range_message())
         return day
     if moment is None:
         raise ValueError("expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM[:SS][±HH:MM])")
+    if not timerange.in_range(moment):
+        raise PydanticCustomError("datetime_range", timerange.range_message())
     return as_aware(moment)
 
 

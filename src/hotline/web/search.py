@@ -11,7 +11,7 @@ status, category (and below), department holding it, area, channel, received bet
 """
 
 import io
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from hotline.accounts.models import User
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
@@ -70,12 +70,26 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(_("请输入完整号码或至少后四位"))
         return digits
 
+    def clean_created_from(self) -> date | None:
+        return _day_in_range(self, "created_from")
+
+    def clean_created_to(self) -> date | None:
+        return _day_in_range(self, "created_to")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("created_from"), data.get("created_to")
         if start and end and start > end:
             raise forms.ValidationError(_("起始日期晚于结束日期"))
         return data
+
+
+def _day_in_range(form: forms.Form, name: str) -> date | None:
+    # A day outside core.timerange's range would overflow when it becomes a moment in the zone.
+    day: date | None = form.cleaned_data.get(name)
+    if day is not None and not timerange.day_in_range(day):
+        raise forms.ValidationError(f"{form.fields[name].label}：{timerange.range_message()}")
+    return day
 
 
 def _day_start(day: Any) -> datetime:

@@ -91,7 +91,12 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
     if key == "co" and isinstance(value, list):
         return "、".join(departments.get(str(v), str(v)) for v in value)
     if key in ("due_at", "requested_due_at", "retry_at") and isinstance(value, str):
-        return f"{clock.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+        try:
+            return f"{clock.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+        except (ValueError, OverflowError):
+            # A moment from before the range was enforced (year 9999 at -12:00) has no local time;
+            # the timeline is a record and keeps it as it was written.
+            return value
     if key == "resolution" and value in Resolution.values:
         return str(Resolution(value).label)
     if key == "satisfaction" and value in Satisfaction.values:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from hotline.core import timerange
 from hotline.directory.models import Department
 from hotline.sla.calendar import Calendar, UnknownCalendarYear
 from hotline.sla.selectors import calendar_for
@@ -20,11 +21,14 @@ from hotline.sla.selectors import calendar_for
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(
             _("日期 %(value)r 无效：应为存在的日期，格式 YYYY-MM-DD，例如 2025-09-28") % {"value": value}
         ) from None
+    if not timerange.day_in_range(day):
+        raise CommandError(timerange.out_of_range(value).message)
+    return day
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.supervision.sweep import run_sweep
 
 
@@ -39,6 +39,8 @@ class Command(BaseCommand):
                     _("--at %(value)s: 须为带时区的 ISO 8601 时间，如 2026-03-02T10:00+08:00")
                     % {"value": options["at"]}
                 )
+            if not timerange.in_range(now):
+                raise CommandError(timerange.out_of_range("--at").message)
         with clock.frozen_at(now) if now else nullcontext():
             report = run_sweep(now)
         if options["json"]:

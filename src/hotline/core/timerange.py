@@ -1,0 +1,102 @@
+"""The one range of moments Hotline takes in: from 2000-01-01 to 2100-12-31, in the city's zone.
+
+Every timestamp that enters (the API's bodies and filters, the pages' forms, the commands) is
+checked against it before anything is stored. Outside it a timestamp is a typo or an attack, never
+a citizen's request, and a moment near Python's limits (year 1, year 9999) cannot even be converted
+between zones: stored once, it broke every later read of the ticket.
+
+The database holds the same range as CHECK constraints (`constraint`) on the main timestamp
+columns. Those bounds are fixed in UTC and one day wider on each side, so that the migrations are
+the same whatever zone a city runs in (settings.TIME_ZONE): the exact range is the application's,
+the database's is the backstop that makes a far-out row impossible. `hotline dates repair` mends
+rows stored before the constraints existed.
+"""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import CheckConstraint, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.core.errors import InvalidInput
+
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+# The database's bounds: [FIRST_DAY - 1 day, LAST_DAY + 2 days) in UTC covers the range in every
+# zone (offsets run from -12:00 to +14:00).
+DB_FLOOR = datetime(1999, 12, 31, tzinfo=UTC)
+DB_CEILING = datetime(2101, 1, 2, tzinfo=UTC)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def earliest() -> datetime:
+    """The first moment taken in: 2000-01-01 00:00 in the city's zone."""
+    return datetime.combine(FIRST_DAY, time.min, tzinfo=_zone())
+
+
+def latest() -> datetime:
+    """The last moment taken in: 2100-12-31 23:59:59.999999 in the city's zone."""
+    return datetime.combine(LAST_DAY, time.max, tzinfo=_zone())
+
+
+def in_range(moment: datetime) -> bool:
+    """Whether `moment` lies in the range; a naive moment is read in the city's zone."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=_zone())
+    # Comparing aware datetimes never converts them, so year 1 or 9999 with any offset is safe here.
+    return earliest() <= moment <= latest()
+
+
+def day_in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def range_text() -> str:
+    """ "2000-01-01 至 2100-12-31（Asia/Shanghai 时间）"."""
+    return _("%(first)s 至 %(last)s（%(zone)s 时间）") % {
+        "first": FIRST_DAY.isoformat(),
+        "last": LAST_DAY.isoformat(),
+        "zone": settings.TIME_ZONE,
+    }
+
+
+def range_message() -> str:
+    """What a refusal says, without the field's name (the API puts it in front)."""
+    return _("须在 %(first)s 至 %(last)s 之间（%(zone)s 时间）") % {
+        "first": FIRST_DAY.isoformat(),
+        "last": LAST_DAY.isoformat(),
+        "zone": settings.TIME_ZONE,
+    }
+
+
+def out_of_range(field: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {range_message()}")
+
+
+def check_moment[M: datetime | None](moment: M, field: str) -> M:
+    """`moment` itself when it is in range (or None); InvalidInput (422) naming `field` otherwise."""
+    if moment is not None and not in_range(moment):
+        raise out_of_range(field)
+    return moment
+
+
+def check_day[D: date | None](day: D, field: str) -> D:
+    if day is not None and not day_in_range(day):
+        raise out_of_range(field)
+    return day
+
+
+def db_condition(field: str, *, null: bool = False) -> Q:
+    """The CHECK condition of one column: within the database's bounds (or NULL when `null`)."""
+    condition = Q(**{f"{field}__gte": DB_FLOOR, f"{field}__lt": DB_CEILING})
+    return Q(**{f"{field}__isnull": True}) | condition if null else condition
+
+
+def constraint(field: str, name: str, *, null: bool = False) -> CheckConstraint:
+    return CheckConstraint(condition=db_condition(field, null=null), name=name)
