@@ -12,11 +12,15 @@ the database's is the backstop that makes a far-out row impossible. `hotline dat
 rows stored before the constraints existed.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps as django_apps
+from django.apps.registry import Apps
 from django.conf import settings
-from django.db.models import CheckConstraint, Q
+from django.db.models import CheckConstraint, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,3 +104,64 @@ def db_condition(field: str, *, null: bool = False) -> Q:
 
 def constraint(field: str, name: str, *, null: bool = False) -> CheckConstraint:
     return CheckConstraint(condition=db_condition(field, null=null), name=name)
+
+
+# --- repairing rows stored before the range was enforced --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A timestamp column that `repair` mends. A row out of range is clamped to the nearest end of
+    the range, unless `fallback` names a timestamp of a related row (through the foreign key
+    `via`) that stands in for it: an appeal's received time becomes its ticket's creation time,
+    the moment the server took it in, since a far-out time the channel claimed carries nothing."""
+
+    model: str  # "app_label.Model"
+    field: str
+    fallback: tuple[str, str, str] | None = None  # (foreign key attname, "app_label.Model", field)
+
+
+# In the order they are mended: a fallback is read after its own column was mended.
+COLUMNS: tuple[Column, ...] = (
+    Column("tickets.Ticket", "created_at"),
+    Column("intake.Appeal", "received_at", fallback=("ticket_id", "tickets.Ticket", "created_at")),
+    Column("tickets.Assignment", "due_at"),
+    Column("tickets.Assignment", "original_due_at"),
+    Column("sla.Extension", "requested_due_at"),
+    Column("sla.Extension", "previous_due_at"),
+    Column("supervision.Supervision", "deadline"),
+    Column("supervision.Supervision", "assignment_due_at"),
+    Column("notifications.Notification", "deadline"),
+)
+
+
+def out_of_range_rows(model: type[Model], field: str) -> QuerySet[Any]:
+    # Compared in SQL only: a far-out value may not even load into Python (year 10000 on PostgreSQL).
+    return model._default_manager.filter(Q(**{f"{field}__lt": earliest()}) | Q(**{f"{field}__gt": latest()}))
+
+
+def repair(column: Column, models: Apps | None = None, *, dry_run: bool = False) -> list[int]:
+    """Mend `column`'s rows out of range; returns their ids (sorted). `models`: the app registry,
+    a migration's historical one included; `dry_run` only finds them."""
+    registry = models or django_apps
+    model = registry.get_model(column.model)
+    ids = sorted(out_of_range_rows(model, column.field).values_list("pk", flat=True))
+    if dry_run or not ids:
+        return ids
+    rows = model._default_manager.filter(pk__in=ids)
+    if column.fallback is not None:
+        via, other, other_field = column.fallback
+        source = registry.get_model(other)._default_manager.filter(pk=OuterRef(via)).values(other_field)[:1]
+        rows.update(**{column.field: Subquery(source)})
+    # Whatever is still out (no fallback, or a fallback that is out itself) goes to the nearest end.
+    first, last = earliest(), latest().replace(microsecond=0)
+    rows.filter(**{f"{column.field}__lt": first}).update(**{column.field: first})
+    rows.filter(**{f"{column.field}__gt": latest()}).update(**{column.field: last})
+    return ids
+
+
+def repair_app(app_label: str, models: Apps) -> None:
+    """A migration's step before its CHECK constraints: mend the app's columns (RunPython)."""
+    for column in COLUMNS:
+        if column.model.split(".")[0] == app_label:
+            repair(column, models)

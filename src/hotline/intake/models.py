@@ -3,6 +3,7 @@ from uuid import uuid4
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core import timerange
 from hotline.core.enums import Channel
 
 
@@ -39,6 +40,7 @@ class Appeal(models.Model):
                 condition=models.Q(external_id__isnull=False),
                 name="appeal_unique_channel_external_id",
             ),
+            timerange.constraint("received_at", "appeal_received_at_in_range"),
         ]
 
     def __str__(self) -> str:

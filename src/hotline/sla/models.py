@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core import timerange
 from hotline.core.enums import DelayCause, DepartmentLevel, Kind, SuspensionReason, Urgency
 
 
@@ -178,7 +179,8 @@ class Extension(models.Model):
                 fields=["assignment"],
                 condition=models.Q(approved__isnull=True),
                 name="extension_one_pending_per_assignment",
-            )
+            ),
+            timerange.constraint("requested_due_at", "extension_requested_due_at_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core import timerange
 from hotline.core.enums import SupervisionKind, SupervisionReason
 
 
@@ -90,6 +91,7 @@ class Supervision(models.Model):
             models.UniqueConstraint(
                 fields=["dedupe_key"], name="supervision_dedupe_key", opclasses=["varchar_pattern_ops"]
             ),
+            timerange.constraint("deadline", "supervision_deadline_in_range", null=True),
         ]
         indexes = [
             models.Index(fields=["assignment", "assignment_due_at", "kind"], name="supervision_assignment"),

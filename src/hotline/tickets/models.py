@@ -4,6 +4,7 @@ from datetime import date
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core import timerange
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -62,6 +63,7 @@ class Ticket(models.Model):
         verbose_name_plural = _("工单")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="ticket_status_created")]
+        constraints = [timerange.constraint("created_at", "ticket_created_at_in_range")]
 
     def __str__(self) -> str:
         return self.number
@@ -127,6 +129,7 @@ class Assignment(models.Model):
             # The figures (analytics) count the answers of a period.
             models.Index(fields=["answered_at"], name="assignment_answered"),
         ]
+        constraints = [timerange.constraint("due_at", "assignment_due_at_in_range")]
 
     def __str__(self) -> str:
         return f"{self.ticket.number} → {self.department} ({self.get_role_display()})"
