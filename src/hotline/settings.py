@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its request id is in every log line of the request, and it turns the errors under
+    # /api/ into JSON whichever layer below answered them.
+    "hotline.core.http.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,12 +140,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# One JSON object per line on stderr, each with its request id (core/logs.py); Django's
+# "Internal Server Error" records carry the traceback. HOTLINE_LOG_FORMAT=text for people reading a
+# terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "hotline.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "hotline.core.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "text" if os.environ.get("HOTLINE_LOG_FORMAT") == "text" else "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "hotline": {"handlers": ["console"], "level": os.environ.get("HOTLINE_LOG_LEVEL", "INFO")},
+        "hotline": {"level": os.environ.get("HOTLINE_LOG_LEVEL", "INFO")},
+        # Errors of requests (500 with traceback, 4xx as warnings); Django's own console handler
+        # speaks only when DEBUG is on, so without this a 500 reached no log at all.
+        "django.request": {"level": "WARNING"},
     },
 }
 

@@ -34,7 +34,8 @@ SHOWN_LOGINS = (
     "h_zjj",
     "h_sf0101",
 )
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms'
+# The last field is the response's X-Request-ID (core/http.py), the id in the application's log lines.
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms %({x-request-id}o)s'
 
 
 @dataclass(frozen=True)

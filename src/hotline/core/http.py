@@ -1,0 +1,99 @@
+"""What every response shares: a request id, and JSON errors under the API's prefixes.
+
+`RequestIdMiddleware` comes first in settings.MIDDLEWARE. It takes the caller's `X-Request-ID`
+when it is a sane token (a proxy or a client that already named the request), otherwise makes one,
+keeps it in `core.logs.request_id` for every log line of the request, and sends it back in the
+`X-Request-ID` header of every response.
+
+Under `/api/` and `/open311/` every error is JSON, `{"detail": ...}`, as the endpoints' own
+errors are: a body too large (413), a URL that names nothing (404), a method the URL does not take
+(405), and an unhandled exception (500, with the request id, so that a caller can quote it). The
+pages keep Django's HTML error pages. An unhandled exception is still handled by Django, which
+logs it with its traceback (logger `django.request`) before this middleware turns the answer into
+JSON.
+"""
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from hotline.core import logs
+
+HEADER = "X-Request-ID"
+API_PREFIXES = ("/api/", "/open311/")
+# Letters, digits and a few separators, as request ids from proxies and tracers look; anything
+# else (spaces, newlines, quotes, very long) could forge log lines or headers and is replaced.
+_SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
+
+
+def incoming_id(value: str | None) -> str | None:
+    return value if value and _SANE.fullmatch(value) else None
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def _detail(status: int, request: HttpRequest, response: HttpResponse) -> str:
+    if status == 404:
+        return _("接口不存在：%(method)s %(path)s") % {"method": request.method, "path": request.path}
+    if status == 405:
+        allowed = response.get("Allow", "")
+        return _("该接口不支持 %(method)s 方法（可用：%(allowed)s）") % {
+            "method": request.method,
+            "allowed": allowed or "-",
+        }
+    if status == 413:
+        return _("请求体过大")
+    if status >= 500:
+        return _("服务器内部错误；请求编号 %(id)s") % {"id": logs.request_id.get()}
+    if status == 400:
+        return _("请求无效")
+    return response.reason_phrase
+
+
+def json_error(status: int, detail: str) -> HttpResponse:
+    body = {"detail": detail, "request_id": logs.request_id.get()}
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
+    )
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = incoming_id(request.headers.get(HEADER)) or uuid.uuid4().hex
+        request.request_id = rid  # type: ignore[attr-defined]  # for what is logged after this returns
+        token = logs.request_id.set(rid)
+        try:
+            response = self.get_response(request)
+            if is_api(request) and response.status_code >= 400 and not _is_json(response):
+                # Django's and ninja's own answers (404 page, 405, 400, the 500 page) in the API's shape.
+                replaced = json_error(response.status_code, _detail(response.status_code, request, response))
+                if "Allow" in response:
+                    replaced["Allow"] = response["Allow"]
+                # Django marks a response it logged (a 500 with its traceback); without the mark it
+                # would log the replacement a second time, without the traceback.
+                replaced._has_been_logged = getattr(response, "_has_been_logged", False)  # type: ignore[attr-defined]
+                response = replaced
+            response[HEADER] = rid
+            return response
+        finally:
+            logs.request_id.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 400; the API says what it is.
+        if is_api(request) and isinstance(exception, RequestDataTooBig):
+            return json_error(413, _detail(413, request, HttpResponse(status=413)))
+        return None
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
