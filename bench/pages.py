@@ -686,6 +686,21 @@ def run_pages(repeat: int) -> list[tuple[Result, str]]:
     return results
 
 
+def keep_figures(at: datetime) -> None:
+    """What the worker does before anyone asks for the overview: keep the daily figures (the first
+    recount of a backlog counts every day; the next, every ten minutes, only the recent ones)."""
+    from hotline.analytics.models import FigureDay
+    from hotline.analytics.tasks import recount_due
+    from hotline.core import clock
+
+    FigureDay.objects.all().delete()
+    for label in ("first recount (every day since the first ticket)", "a later one (the recent days)"):
+        started = time.perf_counter()
+        with clock.frozen_at(at):
+            report = recount_due()
+        print(f"  figures: {label}: {report['days']} days in {time.perf_counter() - started:.1f} s")
+
+
 def table_sizes() -> dict[str, int]:
     from django.db import connection
 
@@ -717,11 +732,17 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server, without database")
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
+    parser.add_argument(
+        "--reuse", metavar="NAME", help="time the pages on a database an earlier --keep run loaded (kept)"
+    )
     args = parser.parse_args()
 
-    name = f"hotline_pages_{os.getpid()}"
+    name = args.reuse or f"hotline_pages_{os.getpid()}"
     url = f"{args.pg}/{name}"
-    pg_admin(args.pg, f"CREATE DATABASE {name}")
+    if args.reuse:
+        args.keep = True
+    else:
+        pg_admin(args.pg, f"CREATE DATABASE {name}")
     os.environ.update(
         DATABASE_URL=url,
         HOTLINE_HOME=tempfile.mkdtemp(prefix="hotline-pages-"),
@@ -746,11 +767,13 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         at = moment()
         print(f"the data up to {at:%Y-%m-%d %H:%M %Z}, the pages asked for at that moment")
-        started = time.perf_counter()
-        load(args.tickets, args.seed, at)
-        print(f"loaded {args.tickets:,} tickets in {time.perf_counter() - started:.1f} s")
+        if not args.reuse:
+            started = time.perf_counter()
+            load(args.tickets, args.seed, at)
+            print(f"loaded {args.tickets:,} tickets in {time.perf_counter() - started:.1f} s")
         for key, value in table_sizes().items():
             print(f"  {key:28} {value:>10,}")
+        keep_figures(at)
         print(f"pages, {args.repeat} requests each after one warm-up:")
         with clock.frozen_at(at):
             run_pages(args.repeat)

@@ -40,8 +40,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _no_scheduled_retrain(settings):
-    # A worker round would otherwise enqueue (and run) a model retrain; the routing tests turn it on.
+    # A worker round would otherwise enqueue (and run) a model retrain and a recount of the figures;
+    # the routing and analytics tests turn them on.
     settings.HOTLINE_RETRAIN_INTERVAL = 0
+    settings.HOTLINE_FIGURES_INTERVAL = 0
 
 
 @pytest.fixture(autouse=True)

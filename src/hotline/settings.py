@@ -96,6 +96,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any query the planner costs high, which costs 50-100 ms before the
+    # first row: most of the overview's time on a million tickets (bench/pages.py). The pages' queries
+    # read few rows through indexes and never win it back.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -227,6 +232,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 # Seconds between retrains of the classifier from closed tickets and dispatchers' corrections (0: never).
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
+# Seconds between recounts of the daily figures the overview and the statistics read (0: never).
+HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
 # Dotted paths of hotline.notifications.backends classes, comma-separated; the in-app inbox by default.
 HOTLINE_NOTIFICATION_BACKENDS = os.environ.get(
     "HOTLINE_NOTIFICATION_BACKENDS", "hotline.notifications.backends.InboxBackend"

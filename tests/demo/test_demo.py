@@ -13,6 +13,9 @@ from django.db import transaction
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import department_scope
+from hotline.analytics.figures import read
+from hotline.analytics.models import FigureDay
+from hotline.analytics.periods import Period
 from hotline.core import clock
 from hotline.core.enums import (
     AssignmentRole,
@@ -315,3 +318,13 @@ def test_every_page_has_something_to_show():
 
     assert "督办：巡查" in output and "延期申请" in output and "回访未接通" in output
     assert f"督办中 {open_supervisions.count()} 件" in output
+
+    # The overview reads the days before today as the worker keeps them, and they agree with a
+    # count from the tickets.
+    with clock.frozen_at(NOW):
+        today = clock.localtime().date()
+        month = Period.days(today - timedelta(days=DAYS), today)
+        assert FigureDay.objects.filter(day=month.last_day).exists()
+        kept = read(month).city
+        FigureDay.objects.all().delete()
+        assert read(month).city == kept and kept.received > 0 and kept.callbacks > 0

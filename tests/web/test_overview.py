@@ -1,12 +1,15 @@
 """The leader overview (/overview/): who may see it, the figures it shows (those of
-analytics.kpis on the hand-built June of tests/analytics), the district GeoJSON and its queries."""
+analytics.facts on the hand-built June of tests/analytics, live and kept), the district GeoJSON and
+its queries."""
 
 import json
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hotline.analytics.figures import recount
 from hotline.core import clock
 from hotline.core.enums import Channel
 from hotline.intake.actions import AppealData, do_receive_appeal
@@ -57,8 +60,9 @@ def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
     assert "<strong>8</strong>" in part(html, "month-volume")
     assert "<strong>2</strong>" in part(html, "overdue-now")
     for key, percent, counts in [
-        ("replied", "60.0%", "3 / 5"),
         ("on_time", "50.0%", "1 / 2"),
+        ("handled", "60.0%", "3 / 5"),
+        ("replied", "100.0%", "3 / 3"),
         ("satisfied", "66.7%", "2 / 3"),
         ("resolved", "33.3%", "1 / 3"),
     ]:
@@ -72,6 +76,9 @@ def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
         '<td>东城区</td><td class="n">3</td>' in districts
         and '<td>西城区</td><td class="n">2</td>' in districts
     )
+    labels = [r.label for r in ctx["rates"]]
+    assert labels == ["及时率", "处置率", "回复率", "满意率", "解决率"]  # the four rates, then 解决率
+    assert 'id="counted-at"' not in html  # nothing kept yet: every figure counted live
     trend = ctx["trend"]
     assert len(trend) == 30 and trend[-1][0].isoformat() == "2025-06-20"
     assert sum(n for _day, n in trend) == 8  # 22 May to 20 June: t8 and all of June but t9
@@ -121,3 +128,15 @@ def test_a_fixed_number_of_queries(client, staff, june) -> None:  # noqa: F811
                 AppealData(channel=Channel.WEB, title=f"噪音{i}", content="夜间施工噪音。"), staff["operator"]
             )
     assert count() == first
+
+
+def test_the_same_figures_once_the_worker_keeps_the_days(client, staff, june) -> None:  # noqa: F811
+    live = get(client, staff["leader"]).context
+    with clock.frozen_at(at(6, 20, 3)):
+        recount(date(2025, 5, 1), date(2025, 6, 20))
+    response = get(client, staff["leader"])
+    kept = response.context
+    for name in ("today_volume", "month_volume", "overdue", "trend", "categories", "areas", "districts"):
+        assert kept[name] == live[name], name
+    assert [r.rate for r in kept["rates"]] == [r.rate for r in live["rates"]]
+    assert "2025-06-20 03:00" in part(response.content.decode(), "counted-at", "</span>")

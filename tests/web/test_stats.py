@@ -1,4 +1,4 @@
-"""The public statistics (/stats/): open to anyone, the monthly figures of analytics.kpis, the
+"""The public statistics (/stats/): open to anyone, the monthly figures of analytics.facts, the
 categories' shares, nothing personal or internal, and cacheable."""
 
 import re

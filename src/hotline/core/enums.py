@@ -223,3 +223,21 @@ class LabelSource(models.TextChoices):
     DISPATCH_CORRECTION = "dispatch_correction", _("派单纠正")
     CATEGORY_CHANGE = "category_change", _("分类修改")
     UPHELD_RETURN = "upheld_return", _("退单成立")
+
+
+class FigureDimension(models.TextChoices):
+    """The slices the daily figures are kept in (analytics)."""
+
+    CITY = "city", _("全市")
+    AREA = "area", _("属地")
+    CATEGORY = "category", _("一级分类")
+    DEPARTMENT = "department", _("主办单位")
+
+
+class ExportStatus(models.TextChoices):
+    """The course of an export built by the worker (web.models.Export)."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
+from hotline.analytics.tasks import recount_due
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -1568,6 +1569,8 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         with clock.frozen_at(end):
             # The corrections since the retrain, as the next one would collect them first.
             collect_labels()
+            # The daily figures, as the worker keeps them (the overview reads them).
+            recount_due()
         # Appeal.created_at is stamped by the database clock (auto_now_add); a replayed appeal was
         # written when it was received. A model version takes its creation time from its folder's
         # meta.json, which the classifier writes with the wall clock; the replayed one was trained

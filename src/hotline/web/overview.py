@@ -7,14 +7,15 @@ GET /overview/                    today's and this month's volume, what is overd
                                   whole without JavaScript
 GET /overview/districts.geojson   the districts' boundaries from the gazetteer, for the map
 
-Every figure is defined in `analytics.kpis` (and built into lists in `analytics.selectors`); this
-module only picks the periods and lays them out.
+Every figure is defined in `analytics.facts` (kept per day by `analytics.figures`, built into lists
+in `analytics.selectors`); this module only picks the periods and lays them out.
 """
 
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,8 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.analytics import kpis, selectors
-from hotline.analytics.kpis import Period, Rate
+from hotline.analytics import figures, selectors
+from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
 from hotline.core.enums import Role
 
@@ -48,12 +49,20 @@ class ShownRate:
     rate: Rate
 
 
+# The four rates (四率) in their customary order, then 解决率; each defined in `analytics.facts`.
 RATE_TEXT = {
+    "on_time": (
+        gettext_lazy("及时率"),
+        gettext_lazy("本月答复的主办派单中，在办理时限（含批准的延期和挂起时间）内答复的比例"),
+    ),
+    "handled": (
+        gettext_lazy("处置率"),
+        gettext_lazy("本月受理并已离开派单队列的工单中，已答复、直接答复或已办结的比例"),
+    ),
     "replied": (
         gettext_lazy("回复率"),
-        gettext_lazy("本月受理并已派单或直接答复的工单中，已答复、直接答复或已办结的比例"),
+        gettext_lazy("本月受理并已处置的工单中，答复已送达市民（直接答复，或答复后已回访）的比例"),
     ),
-    "on_time": (gettext_lazy("按时办结率"), gettext_lazy("本月答复的主办派单中，在办理时限内答复的比例")),
     "satisfied": (gettext_lazy("满意率"), gettext_lazy("本月回访中，满意与基本满意的比例")),
     "resolved": (gettext_lazy("解决率"), gettext_lazy("本月回访中，市民认为已解决的比例")),
 }
@@ -74,8 +83,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         return refused
     now = clock.now()
     today = clock.localtime(now).date()
-    month = Period.month(today.year, today.month)
-    rates = kpis.rates(month)
+    month = figures.read(Period.month(today.year, today.month))
+    rates = month.city.rates
     trend = selectors.daily_volume(today, TREND_DAYS)
     districts = selectors.district_volumes(month)
     categories = selectors.top_categories(month)
@@ -92,9 +101,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         "web/overview.html",
         {
             "today": today,
-            "today_volume": kpis.volume(Period.day(today)),
-            "month_volume": kpis.volume(month),
-            "overdue": kpis.overdue_now(now),
+            "today_volume": month.day(today).received,
+            "month_volume": month.city.received,
+            "overdue": selectors.overdue_now(now),
+            "counted_at": month.counted_at,
+            "recount_minutes": max(1, round(settings.HOTLINE_FIGURES_INTERVAL / 60)),
             "rates": [
                 ShownRate(key, str(label), str(text), rates[key]) for key, (label, text) in RATE_TEXT.items()
             ],

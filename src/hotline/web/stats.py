@@ -1,7 +1,8 @@
 """Public statistics (/stats/, 数据公开), for anyone, without signing in.
 
-The last 12 months' volume, on-time rate (按时办结率) and satisfaction rate (满意率) per month, and the
-share of each first-level category over those months; the figures are those of `analytics.kpis`.
+The last 12 months' volume, on-time rate (及时率) and satisfaction rate (满意率) per month, and the
+share of each first-level category over those months; the figures are those of `analytics.facts`,
+kept per day (`analytics.figures`).
 Nothing personal and nothing internal is shown: no ticket numbers, names, phone numbers, texts or
 addresses, no departments' figures. The page is built without the session (no user, no CSRF
 token), so that a shared cache may keep it for five minutes.
@@ -17,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from hotline.analytics import selectors
-from hotline.analytics.kpis import Period
+from hotline.analytics import figures, selectors
 from hotline.core import clock
 from hotline.web.overview import echarts_installed
 
@@ -41,10 +41,10 @@ def _percent(value: float | None) -> float | None:
 @cache_control(public=True, max_age=MAX_AGE)
 def public_stats(request: HttpRequest) -> HttpResponse:
     today = clock.localtime().date()
-    months = selectors.monthly(today, MONTHS)
+    year = figures.read(selectors.months_ending(today, MONTHS))
+    months = selectors.monthly(year)
     first, last = months[0].month, months[-1].month
-    period = Period(Period.month(first.year, first.month).start, Period.month(last.year, last.month).end)
-    categories = selectors.top_categories(period, limit=None)
+    categories = selectors.top_categories(year, limit=None)
     categorised = sum(r.count for r in categories)
     shares = [Share(r.name, r.count, round(100 * r.count / categorised, 1)) for r in categories]
     charts: dict[str, Any] = {
@@ -58,7 +58,7 @@ def public_stats(request: HttpRequest) -> HttpResponse:
             for m in months
         ],
         "shares": [[s.name, s.count] for s in shares],
-        "labels": {"volume": _("受理量"), "on_time": _("按时办结率"), "satisfied": _("满意率")},
+        "labels": {"volume": _("受理量"), "on_time": _("及时率"), "satisfied": _("满意率")},
     }
     # Without the request: no context processor reads the session, so no Vary: Cookie.
     html = render_to_string(

@@ -12,7 +12,8 @@ Each round it (1) enqueues the sweep task when the last one was enqueued at leas
 several workers against one database share one schedule instead of sweeping once each; and as the
 sweep is idempotent, the rare double enqueue does no harm. The routing models' retrain is
 scheduled the same way (`routing.tasks.enqueue_retrain_if_due`), every HOTLINE_RETRAIN_INTERVAL
-seconds (0: never).
+seconds (0: never), and so is the recount of the daily figures that the overview and the
+statistics read (`analytics.tasks`), every HOTLINE_FIGURES_INTERVAL seconds (600; 0: never).
 """
 
 import logging
@@ -28,6 +29,8 @@ from django.utils.translation import gettext as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from hotline.analytics.tasks import DEFAULT_INTERVAL as DEFAULT_FIGURES_INTERVAL
+from hotline.analytics.tasks import enqueue_recount_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
 
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         if interval is None:
             interval = float(getattr(settings, "HOTLINE_SWEEP_INTERVAL", DEFAULT_SWEEP_INTERVAL))
         retrain_interval = float(getattr(settings, "HOTLINE_RETRAIN_INTERVAL", 0))
+        figures_interval = float(getattr(settings, "HOTLINE_FIGURES_INTERVAL", DEFAULT_FIGURES_INTERVAL))
         if interval <= 0 or options["poll"] < 0:
             raise CommandError(_("--sweep-interval 须大于 0，--poll 不能为负"))
         try:
@@ -101,6 +105,10 @@ class Command(BaseCommand):
                 logger.info("retrain enqueued")
                 if options["once"]:
                     self.stdout.write("retrain enqueued")
+            if figures_interval > 0 and enqueue_recount_if_due(figures_interval):
+                logger.info("figures recount enqueued")
+                if options["once"]:
+                    self.stdout.write("figures recount enqueued")
             if runs_queue:
                 worker.run()  # batch mode: runs every ready task, returns when none is left
             if options["once"]:

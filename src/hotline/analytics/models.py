@@ -1,0 +1,76 @@
+"""The figures kept per local day, so that the overview and the statistics read a few hundred rows
+instead of counting a month of tickets on every request.
+
+`DailyFigure` holds, for one local day and one slice of the city (everything, one area, one
+first-level category or one lead department), the counts that every rate is built from; what each
+count means is defined once, in `analytics.facts`. `FigureDay` says which days are kept and when
+they were last counted: a day without it is counted live from the tickets (today always is).
+`FiguresState` is the worker's shared schedule for recounting.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.enums import FigureDimension
+
+
+class FigureDay(models.Model):
+    """A local day whose figures are kept, and when they were counted."""
+
+    day = models.DateField(_("日期"), primary_key=True)
+    counted_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("已统计日期")
+        verbose_name_plural = _("已统计日期")
+
+    def __str__(self) -> str:
+        return f"{self.day} @ {self.counted_at}"
+
+
+class DailyFigure(models.Model):
+    """The counts of one local day in one slice; the measures are those of `analytics.facts.MEASURES`.
+    A day's rows go with its `FigureDay`: no row is read for a day that is not kept."""
+
+    day = models.ForeignKey(
+        FigureDay, on_delete=models.CASCADE, db_column="day", related_name="figures", verbose_name=_("日期")
+    )
+    dimension = models.CharField(_("维度"), max_length=16, choices=FigureDimension.choices)
+    # The area's, category's or department's id; 0 for the whole city.
+    key = models.PositiveBigIntegerField(_("对象"))
+    received = models.PositiveIntegerField(_("受理量"), default=0)
+    dispatched = models.PositiveIntegerField(_("已出派单队列"), default=0)
+    handled = models.PositiveIntegerField(_("已处置"), default=0)
+    replied = models.PositiveIntegerField(_("已回复市民"), default=0)
+    leads_answered = models.PositiveIntegerField(_("主办答复数"), default=0)
+    leads_on_time = models.PositiveIntegerField(_("按时答复数"), default=0)
+    callbacks = models.PositiveIntegerField(_("回访数"), default=0)
+    satisfied = models.PositiveIntegerField(_("满意数"), default=0)
+    resolved = models.PositiveIntegerField(_("解决数"), default=0)
+
+    class Meta:
+        verbose_name = _("每日统计")
+        verbose_name_plural = _("每日统计")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "day", "key"], name="daily_figure_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}:{self.key}"
+
+
+class FiguresState(models.Model):
+    """The one row through which workers share the recount schedule (see `core.schedule`)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The local day of the last recount of every kept day (once a day; the recent ones more often).
+    last_full_on = models.DateField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("统计状态")
+        verbose_name_plural = _("统计状态")
+
+    def __str__(self) -> str:
+        return str(self.last_report)

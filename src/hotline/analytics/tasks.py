@@ -1,0 +1,64 @@
+"""Background work of analytics (django.tasks; run by `hotline worker`): keep the daily figures.
+
+Each recount keeps the last `RECENT_DAYS` days up to today so far (this month and the last: what the
+overview and the monthly figures show, and where tickets still change) and, when any is missing,
+every day since the first ticket (the first run on a city's backlog); once per local day it
+recounts every day, as an old ticket may still be closed, merged or found invalid.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+
+from hotline.analytics.figures import recount
+from hotline.analytics.models import FigureDay, FiguresState
+from hotline.core import clock
+from hotline.core.schedule import enqueue_if_due
+from hotline.tickets.models import Ticket
+
+RECENT_DAYS = 62
+DEFAULT_INTERVAL = 600
+
+
+def recount_due() -> dict[str, Any]:
+    """One recount as the module's docstring says, under the state row's lock (so two never
+    overlap); returns its report, which is also kept on the state row."""
+    started = clock.now()
+    today = clock.localtime(started).date()
+    with transaction.atomic():
+        FiguresState.objects.get_or_create(pk=1)
+        state = FiguresState.objects.select_for_update().get(pk=1)
+        first_ticket = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
+        if first_ticket is None:
+            report: dict[str, Any] = {"days": 0}
+        else:
+            start = clock.localtime(first_ticket).date()
+            full = state.last_full_on != today
+            recent_from = start if full else max(start, today - timedelta(days=RECENT_DAYS))
+            days = recount(recent_from, today)
+            # Old days never kept (a backlog loaded before the worker first ran): from the first.
+            some_missing = (
+                FigureDay.objects.filter(day__gte=start, day__lt=recent_from).count()
+                < (recent_from - start).days
+            )
+            if some_missing:
+                days += recount(start, recent_from - timedelta(days=1))
+            report = {"days": days, "full": full}
+            if full:
+                state.last_full_on = today
+        report["seconds"] = round((clock.now() - started).total_seconds(), 3)
+        state.last_report = report
+        state.save(update_fields=["last_full_on", "last_report"])
+    return report
+
+
+@task()
+def recount_figures() -> dict[str, Any]:
+    return recount_due()
+
+
+def enqueue_recount_if_due(interval: float) -> bool:
+    """Enqueue one recount when none was enqueued in the last `interval` seconds (by any worker)."""
+    return enqueue_if_due(FiguresState, recount_figures, interval)
