@@ -59,6 +59,7 @@ def test_search_by_text_phone_channel_status_department_and_dates(
     assert numbers(client.get("/tickets/", {"q": first.number})) == [first.number]
     assert numbers(client.get("/tickets/", {"phone": "0003"})) == [third.number]  # the last four digits
     assert numbers(client.get("/tickets/", {"phone": "139-0000-0002"})) == [second.number]
+    assert numbers(client.get("/tickets/", {"phone": "10003"})) == []  # the same last four, not the five
     assert numbers(client.get("/tickets/", {"channel": "web"})) == [third.number]
     assert numbers(client.get("/tickets/", {"status": ["new"]})) == [third.number, first.number]
     assert numbers(client.get("/tickets/", {"department": departments["housing"].pk})) == [second.number]

@@ -1,6 +1,7 @@
 from uuid import uuid4
 
 from django.db import models
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import timerange
@@ -19,6 +20,14 @@ class Appeal(models.Model):
     external_id = models.CharField(_("渠道编号"), max_length=100, null=True, blank=True)  # noqa: DJ001
     citizen_name = models.CharField(_("诉求人"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The phone's last four characters, kept by the database and indexed: a search by a caller's
+    # last four digits reads the hundred-odd appeals that end so, not every appeal (bench/pages.py).
+    phone_tail = models.GeneratedField(
+        expression=Right("citizen_phone", 4),
+        output_field=models.CharField(max_length=4),
+        db_persist=True,
+        db_index=True,
+    )
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("内容"))
     address = models.CharField(_("地址"), max_length=300, blank=True)

@@ -100,9 +100,10 @@ def filtered_tickets(
         tickets = tickets.filter(Exists(_records("appeals").filter(ticket=OuterRef("pk"), channel=channel)))
     digits = "".join(c for c in phone if c.isdigit())
     if len(digits) >= 4:
-        tickets = tickets.filter(
-            Exists(_records("appeals").filter(ticket=OuterRef("pk"), citizen_phone__endswith=digits))
-        )
+        # Through the indexed tail: the few appeals ending so, then their tickets (a semi-join),
+        # instead of probing every ticket's appeals from the newest down.
+        calls = _records("appeals").filter(phone_tail=digits[-4:], citizen_phone__endswith=digits)
+        tickets = tickets.filter(pk__in=calls.values("ticket_id"))
     if statuses:
         tickets = tickets.filter(status__in=list(statuses))
     if kind is not None:
