@@ -7,6 +7,7 @@ from hotline.web import actions as web_actions
 from hotline.web import callbacks as web_callbacks
 from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
+from hotline.web import exports as web_exports
 from hotline.web import inbox as web_inbox
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
@@ -41,7 +42,9 @@ urlpatterns = [
         name="supervision_resolve",
     ),
     path("tickets/", web_search.search, name="ticket_search"),
-    path("tickets/export.xlsx", web_search.export, name="ticket_export"),
+    path("tickets/export.xlsx", web_exports.export, name="ticket_export"),
+    path("tickets/exports/<uuid:export_id>/", web_exports.export_page, name="export_page"),
+    path("tickets/exports/<uuid:export_id>/file", web_exports.export_file, name="export_file"),
     path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/do/<str:name>/", web_actions.act, name="ticket_action"),
     path(

@@ -3,14 +3,12 @@
 GET /tickets/              the search form and the tickets that match, newest first, a page at a time
                            by keyset (`?after=` the last row's time and id), so a page deep in a
                            million tickets costs what the first does
-GET /tickets/export.xlsx   the same filters, every matching ticket as an Excel sheet; phone numbers
-                           masked, as in every list
+GET /tickets/export.xlsx   the same filters, every matching ticket as an Excel sheet (web/exports.py)
 
 Filters: number or text, caller's phone (the whole number or its last four digits at least),
 status, category (and below), department holding it, area, channel, received between two dates.
 """
 
-import io
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -23,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from hotline.accounts.models import User
-from hotline.core import clock, timerange
+from hotline.core import timerange
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
@@ -35,9 +32,6 @@ from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 
 PAGE_SIZE = 50
-# An export larger than this is refused with a message: narrow the filters (the worker-built export
-# for very large lists is a later step).
-EXPORT_LIMIT = 50_000
 
 
 class SearchForm(forms.Form):
@@ -189,57 +183,3 @@ COLUMNS = (
     gettext_lazy("联系电话"),
     gettext_lazy("地址"),
 )
-
-
-@login_required
-@require_GET
-def export(request: HttpRequest) -> HttpResponse:
-    """The matching tickets as .xlsx (phones masked), written row by row (openpyxl's write-only mode)."""
-    user: User = request.user  # type: ignore[assignment]
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(request, "web/search.html", {"form": form, "rows": None}, status=422)
-    tickets = matching(user, form)
-    total = tickets.count()
-    if total > EXPORT_LIMIT:
-        message = _("匹配 %(n)s 件，超过一次导出的上限 %(limit)s 件；请缩小查询范围") % {
-            "n": total,
-            "limit": EXPORT_LIMIT,
-        }
-        return render(request, "web/forbidden.html", {"message": message}, status=413)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("工单"))
-    sheet.append([str(c) for c in COLUMNS])
-
-    def local(moment: datetime | None) -> str:
-        return f"{clock.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-    for start in range(0, total, 1000):
-        for ticket in selectors.with_list_relations(tickets)[start : start + 1000]:
-            row = _row(ticket)
-            first = next(iter(ticket.appeals.all()), None)
-            sheet.append(
-                [
-                    ticket.number,
-                    local(ticket.created_at),
-                    ticket.get_status_display(),
-                    ticket.get_kind_display(),
-                    ticket.title,
-                    ticket.category.path if ticket.category else "",
-                    ticket.area.name if ticket.area else "",
-                    row["lead"],
-                    local(row["due_at"]),
-                    row["channel"],
-                    first.citizen_name if first else "",
-                    row["phone"],
-                    ticket.address,
-                ]
-            )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    stamp = f"{clock.localtime():%Y%m%d-%H%M}"
-    response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.xlsx"'
-    return response
