@@ -48,6 +48,11 @@ urlpatterns = [
     path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/do/<str:name>/", web_actions.act, name="ticket_action"),
     path(
+        "tickets/<str:number>/attachments/<int:attachment_id>",
+        web_tickets.ticket_attachment,
+        name="ticket_attachment",
+    ),
+    path(
         "tickets/<str:number>/appeals/<int:appeal_id>/phone/", web_tickets.reveal_phone, name="reveal_phone"
     ),
     path("portal/", web_portal.submit, name="portal"),

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hotline.core.enums import Kind
+from hotline.intake.models import PhoneReveal
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, make_ticket
@@ -320,6 +321,13 @@ def test_the_operator_sees_the_full_phone_on_the_detail(ticket, staff, api_as):
     assert body["citizen_phone"] == "13812341234"
     assert body["appeals"][0]["citizen_phone"] == "13812341234"
     assert body["appeals"][0]["phone_masked"] is False
+    # Every unmasking is recorded, as a reveal on the ticket's page is.
+    seen = PhoneReveal.objects.get()
+    assert (seen.appeal_id, seen.revealed_by, seen.ip) == (
+        body["appeals"][0]["id"],
+        staff["operator"],
+        "127.0.0.1",
+    )
 
 
 def test_a_leader_sees_the_phone_masked_on_the_detail(ticket, staff, api_as):
@@ -330,6 +338,7 @@ def test_a_leader_sees_the_phone_masked_on_the_detail(ticket, staff, api_as):
     assert body["appeals"][0]["citizen_phone"] == "138****1234"
     assert body["appeals"][0]["phone_masked"] is True
     assert "13812341234" not in response.content.decode()
+    assert not PhoneReveal.objects.exists()  # nothing was shown
 
 
 def test_a_ticket_that_does_not_exist_is_404(staff, api_as):

@@ -141,3 +141,13 @@ def do_reveal_phone(appeal: Appeal, actor: User, *, ip: str | None = None) -> st
         raise NotFound(_("工单 %(number)s 不存在") % {"number": appeal.ticket.number})
     PhoneReveal.objects.create(appeal=appeal, revealed_by=actor, revealed_at=clock.now(), ip=ip)
     return appeal.citizen_phone
+
+
+def do_record_phones_shown(appeal_ids: list[int], actor: User, *, ip: str | None = None) -> None:
+    """Record that `actor` was shown the full phone numbers of these appeals (号码查看记录): the API
+    answers a role that calls citizens back with the numbers unmasked, and every unmasking is
+    recorded, as on the ticket's page."""
+    now = clock.now()
+    PhoneReveal.objects.bulk_create(
+        [PhoneReveal(appeal_id=pk, revealed_by=actor, revealed_at=now, ip=ip) for pk in appeal_ids]
+    )

@@ -7,7 +7,7 @@ from hotline.accounts.auth import request_user
 from hotline.core.api import ERRORS
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.schemas import AppealIn
-from hotline.tickets.presenter import ticket_detail
+from hotline.tickets.api import shown_detail
 from hotline.tickets.schemas import TicketDetail
 
 router = Router(tags=["intake"])
@@ -27,4 +27,4 @@ def receive_appeal(request: HttpRequest, payload: AppealIn) -> Status[TicketDeta
     fields.update(channel=payload.channel.value, kind=payload.kind.value, urgency=payload.urgency.value)
     # A new ticket is routed (tickets.router) as soon as it is stored, before the answer is built.
     ticket, created = do_receive_appeal(AppealData(**fields), user)
-    return Status(201 if created else 200, ticket_detail(user, ticket.pk))
+    return Status(201 if created else 200, shown_detail(request, user, ticket.pk))

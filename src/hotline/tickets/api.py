@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from hotline.accounts.auth import request_user
+from hotline.accounts.models import User
 from hotline.core.api import ERRORS, Id, InSchema
 from hotline.core.errors import NotFound
 from hotline.feedback import actions as feedback_actions
+from hotline.intake.actions import do_record_phones_shown
 from hotline.sla import actions as sla_actions
 from hotline.tickets import actions, presenter, selectors, transitions
 from hotline.tickets.schemas import (
@@ -73,9 +75,19 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketP
     )
 
 
+def shown_detail(request: HttpRequest, user: User, ticket_id: int) -> TicketDetail:
+    """The ticket as `user` may see it, for an API answer; the full phone numbers it shows (to a
+    role that calls citizens back) are recorded as seen, like a reveal on the ticket's page."""
+    detail = presenter.ticket_detail(user, ticket_id)
+    shown = [a.id for a in detail.appeals if not a.phone_masked and a.citizen_phone]
+    if shown:
+        do_record_phones_shown(shown, user, ip=request.META.get("REMOTE_ADDR"))
+    return detail
+
+
 @router.get("/{ticket_id}", response={200: TicketDetail, **ERRORS}, summary="One ticket with its history")
 def get_ticket(request: HttpRequest, ticket_id: Id) -> TicketDetail:
-    return presenter.ticket_detail(request_user(request), ticket_id)
+    return shown_detail(request, request_user(request), ticket_id)
 
 
 # --- actions -------------------------------------------------------------------------------------
@@ -215,7 +227,7 @@ def _register(spec: ActionEndpoint) -> None:
         user = request_user(request)
         ticket = selectors.get_visible_ticket(user, ticket_id)
         spec.run(ticket, user, **fields)
-        return presenter.ticket_detail(user, ticket.pk)
+        return shown_detail(request, user, ticket.pk)
 
     # ninja reads the body's schema from the signature, so each endpoint states its own.
     optional = spec.optional_body is not None
