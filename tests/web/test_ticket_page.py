@@ -2,8 +2,10 @@
 same actions as the API (a refused or forged action changes nothing)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hotline.core.enums import AssignmentStatus, TicketStatus
+from hotline.intake.attachments import store_photo
 from hotline.intake.models import PhoneReveal
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
 from hotline.tickets.models import Ticket
@@ -199,3 +201,34 @@ def test_a_ticket_with_a_position_shows_it_on_the_districts_map(client, staff, d
 
     plain = make_ticket(actor=staff["operator"], title="无位置", content="无位置")
     assert 'id="ticket-map"' not in page(client, plain).content.decode()
+
+
+def test_a_citizens_photo_is_shown_to_those_who_may_see_the_ticket(
+    client, staff, dispatched, waiting, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    appeal = dispatched.appeals.get()
+    photo = store_photo(appeal, SimpleUploadedFile("门口.png", png, content_type="image/png"), "image/png")
+    url = f"/tickets/{dispatched.number}/attachments/{photo.pk}"
+
+    client.force_login(staff["housing"])
+    html = page(client, dispatched).content.decode()
+    assert f'<img src="{url}"' in html and "市民上传的照片 1" in html
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png
+    response.close()
+    assert "private" in response["Cache-Control"]
+
+    # Another department's handler does not see the ticket, so not its photo either.
+    client.force_login(staff["street"])
+    assert client.get(url).status_code == 404
+    # Nor does a photo come through another ticket's number.
+    client.force_login(staff["operator"])
+    assert client.get(f"/tickets/{waiting[1].number}/attachments/{photo.pk}").status_code == 404
+    response = client.get(url)
+    assert response.status_code == 200
+    response.close()
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login

@@ -17,7 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,7 +41,7 @@ from hotline.core.errors import HotlineError
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
 from hotline.intake.actions import do_reveal_phone
-from hotline.intake.models import Appeal
+from hotline.intake.models import Appeal, Attachment
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter
 from hotline.tickets.models import Ticket
@@ -168,6 +170,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
             .select_related("ticket")
             .order_by("received_at", "pk")
         ],
+        "photos": _photos(ticket),
         "can_reveal": user.role in PHONE_ROLES,
         "chosen": _my_assignments(user, ticket, detail),
         "pending_extensions": [x for x in detail.extensions if x.approved is None],
@@ -183,6 +186,36 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "place": _place(detail),
         "echarts_installed": echarts_installed(),
     }
+
+
+def _ticket_attachments(ticket: Ticket) -> QuerySet[Attachment]:
+    """The files sent with the ticket's appeals and with those of the duplicates merged into it."""
+    return Attachment.objects.filter(Q(appeal__ticket=ticket) | Q(appeal__ticket__merged_into=ticket))
+
+
+def _photos(ticket: Ticket) -> dict[int, list[Attachment]]:
+    """The ticket's attachments by appeal id."""
+    found: dict[int, list[Attachment]] = {}
+    for attachment in _ticket_attachments(ticket).order_by("uploaded_at", "pk"):
+        found.setdefault(attachment.appeal_id, []).append(attachment)
+    return found
+
+
+@login_required
+@require_GET
+def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpResponseBase:
+    """A citizen's photo, only to those who may see the ticket (the files are not served as media)."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        ticket = visible_by_number(user, number)
+    except HotlineError as error:
+        return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
+    attachment = _ticket_attachments(ticket).filter(pk=attachment_id).first()
+    if attachment is None or not attachment.file.storage.exists(attachment.file.name):
+        return render(request, "web/forbidden.html", {"message": _("附件不存在")}, status=404)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
