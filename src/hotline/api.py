@@ -6,7 +6,7 @@ from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from hotline.accounts.auth import API_AUTH
-from hotline.core.errors import HotlineError
+from hotline.core.errors import HotlineError, TooManyRequests
 from hotline.directory.api import router as departments_router
 from hotline.intake.api import router as appeals_router
 from hotline.notifications.api import router as notifications_router
@@ -46,7 +46,10 @@ api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /superv
 
 @api.exception_handler(HotlineError)
 def _hotline_error(request: HttpRequest, exc: HotlineError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -193,6 +193,11 @@ HOTLINE: dict[str, Any] = {
         "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
         "USERNAME": "portal",
     },
+    # Brute force (accounts/throttle.py): after FAILURES failed sign-ins of one username from one
+    # address within WINDOW seconds, /login/ refuses that pair (429) until COOL_OFF seconds after the
+    # last failure; a success forgets the failures. Bad API tokens count per address alone.
+    "LOGIN_THROTTLE": {"FAILURES": 5, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
+    "TOKEN_THROTTLE": {"FAILURES": 20, "WINDOW": 60, "COOL_OFF": 5 * 60},
     # Local working hours of a working day; sign-off deadlines and suspensions count only these.
     "WORKING_HOURS": [("09:00", "12:00"), ("13:30", "17:30")],
     # Smart dispatch. AUTO_DISPATCH and THRESHOLD are the defaults of the admin-editable

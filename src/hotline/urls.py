@@ -9,6 +9,7 @@ from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import exports as web_exports
 from hotline.web import inbox as web_inbox
+from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
 from hotline.web import search as web_search
@@ -19,7 +20,7 @@ from hotline.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", web_login.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", web_console.console, name="console"),
     path("console/caller/", web_console.caller, name="console_caller"),

@@ -10,8 +10,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from hotline.accounts import throttle
 from hotline.accounts.models import ApiToken, User, hash_token
 from hotline.core import clock
+from hotline.core.errors import TooManyRequests
 
 # Writing last_used_at on every call would make each read a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -26,6 +28,11 @@ class TokenAuth(HttpBearer):
         token = token.strip()
         if not token:
             raise AuthenticationError(message=_("API 令牌为空"))
+        # An address that sent too many bad tokens is refused before its token is even looked up:
+        # had the guesser just found a good one, it must not learn so.
+        ip = throttle.client_ip(request)
+        if wait := throttle.retry_after(throttle.TOKEN, ip):
+            raise TooManyRequests(_("无效令牌过多，请 %(seconds)s 秒后再试") % {"seconds": wait}, wait)
         api_token = (
             ApiToken.objects.select_related("user", "user__department")
             .filter(key_hash=hash_token(token))
@@ -34,6 +41,7 @@ class TokenAuth(HttpBearer):
         # A token that is presented but not valid is refused outright, rather than falling back to a
         # session that the same client may also hold: the caller asked to be this token.
         if api_token is None or api_token.revoked or not api_token.user.is_active:
+            throttle.fail(throttle.TOKEN, ip)
             raise AuthenticationError(message=_("API 令牌无效、已吊销或账号已停用"))
         now = clock.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:

@@ -64,3 +64,24 @@ class ApiToken(models.Model):
             raw = "hl_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[3:11], key_hash=hash_token(raw))
         return token, raw
+
+
+class AuthFailure(models.Model):
+    """One failed sign-in or bad API token, counted for the throttle (`accounts.throttle`).
+
+    In the database rather than in a cache, because no shared cache is configured and every web
+    process must see the same count. The key (a username with an address, an address) is stored
+    only as a keyed hash; rows older than the window are pruned as new ones are written.
+    """
+
+    kind = models.CharField(_("类别"), max_length=16)
+    key_hash = models.CharField(_("键摘要"), max_length=64)
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("认证失败记录")
+        verbose_name_plural = _("认证失败记录")
+        indexes = [models.Index(fields=["kind", "key_hash", "at"], name="accounts_authfail_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_hash[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -33,3 +33,13 @@ class InvalidInput(HotlineError):
     """A field is missing or malformed (HTTP 422)."""
 
     status_code = 422
+
+
+class TooManyRequests(HotlineError):
+    """Too many attempts of one caller; `retry_after` seconds until the next may come (HTTP 429)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

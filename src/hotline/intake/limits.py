@@ -4,6 +4,7 @@ as an HMAC with the SECRET_KEY: the table says how often, never who."""
 
 import hashlib
 import hmac
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -32,6 +33,18 @@ def used(kind: str, key: str, *, now: datetime | None = None) -> int:
 def exceeded(kind: str, key: str, limit: int, *, now: datetime | None = None) -> bool:
     """True when `key` has already been counted `limit` times for `kind` within the last hour."""
     return used(kind, key, now=now) >= limit
+
+
+def retry_after(kind: str, key: str, *, now: datetime | None = None) -> int:
+    """Seconds until `key` is counted once less for `kind`: when its oldest use leaves the window."""
+    now = now or clock.now()
+    oldest = (
+        PortalHit.objects.filter(kind=kind, key_hash=key_hash(kind, key), at__gt=now - WINDOW)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return 0 if oldest is None else max(1, math.ceil((oldest + WINDOW - now).total_seconds()))
 
 
 def count(kind: str, key: str, *, now: datetime | None = None) -> None:

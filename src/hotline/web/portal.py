@@ -151,8 +151,12 @@ class RateForm(TrackForm):
     )
 
 
-def _limited(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/portal_limited.html", {"message": message}, status=429)
+def _limited(request: HttpRequest, message: str, *counted: tuple[str, str]) -> HttpResponse:
+    """429 with the page that says why, and Retry-After: when every exceeded count has room again."""
+    response = render(request, "web/portal_limited.html", {"message": message}, status=429)
+    waits = [limits.retry_after(kind, key) for kind, key in counted]
+    response["Retry-After"] = str(max((w for w in waits if w), default=limits.WINDOW.seconds))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,10 +180,14 @@ def submit(request: HttpRequest) -> HttpResponse:
     if (done := existing_ticket(Channel.WEB, external_id)) is not None:
         return render(request, "web/portal_submitted.html", {"ticket": done})
     limit = conf["SUBMITS_PER_HOUR"]
-    if limits.exceeded(limits.SUBMIT_BY_IP, ip, limit) or limits.exceeded(
-        limits.SUBMIT_BY_PHONE, data["phone"], limit
-    ):
-        return _limited(request, _("提交过于频繁：每小时最多提交 %(n)s 件诉求，请稍后再试。") % {"n": limit})
+    exceeded = [
+        (kind, key)
+        for kind, key in ((limits.SUBMIT_BY_IP, ip), (limits.SUBMIT_BY_PHONE, data["phone"]))
+        if limits.exceeded(kind, key, limit)
+    ]
+    if exceeded:
+        message = _("提交过于频繁：每小时最多提交 %(n)s 件诉求，请稍后再试。") % {"n": limit}
+        return _limited(request, message, *exceeded)
     try:
         with transaction.atomic():
             ticket, created = do_receive_appeal(
@@ -341,7 +349,8 @@ def _track_limited(request: HttpRequest) -> HttpResponse | None:
     limit = _portal()["TRACKS_PER_HOUR"]
     ip = client_ip(request)
     if limits.exceeded(limits.TRACK_BY_IP, ip, limit):
-        return _limited(request, _("查询过于频繁：每小时最多查询 %(n)s 次，请稍后再试。") % {"n": limit})
+        message = _("查询过于频繁：每小时最多查询 %(n)s 次，请稍后再试。") % {"n": limit}
+        return _limited(request, message, (limits.TRACK_BY_IP, ip))
     limits.count(limits.TRACK_BY_IP, ip)
     return None
 

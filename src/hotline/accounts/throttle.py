@@ -1,0 +1,89 @@
+"""Brute-force throttles: failed staff sign-ins per username and address, bad API tokens per address.
+
+After `FAILURES` failures of one key within `WINDOW` seconds, further attempts with that key are
+refused, without checking the password or the token, until `COOL_OFF` seconds after the last
+failure (settings.HOTLINE["LOGIN_THROTTLE"] and ["TOKEN_THROTTLE"]). A refused attempt is not
+counted, so a locked-out user waits out the same cool-off however often they retry; a successful
+sign-in forgets the failures of its key.
+
+The failures are rows in the database (`AuthFailure`), as the portal's counts are, because every
+gunicorn worker must see them and the project configures no shared cache.
+"""
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from hotline.accounts.models import AuthFailure
+from hotline.core import clock
+
+LOGIN = "login"
+TOKEN = "token"
+
+
+@dataclass(frozen=True)
+class Rule:
+    failures: int
+    window: timedelta
+    cool_off: timedelta
+
+    @classmethod
+    def of(cls, kind: str) -> "Rule":
+        conf: dict[str, Any] = settings.HOTLINE[f"{kind.upper()}_THROTTLE"]
+        return cls(
+            failures=int(conf["FAILURES"]),
+            window=timedelta(seconds=conf["WINDOW"]),
+            cool_off=timedelta(seconds=conf["COOL_OFF"]),
+        )
+
+
+def client_ip(request: HttpRequest) -> str:
+    # The address the connection came from. Behind a reverse proxy, the proxy must pass the
+    # client's address as REMOTE_ADDR; a client-sent X-Forwarded-For is not believed.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def login_key(username: str, ip: str) -> str:
+    # Usernames are matched case-insensitively here so that "Admin" and "admin" share one count.
+    return f"{username.strip().casefold()}\0{ip}"
+
+
+def _hash(kind: str, key: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}\0{key}".encode(), hashlib.sha256).hexdigest()
+
+
+def retry_after(kind: str, key: str, *, now: datetime | None = None) -> int:
+    """Seconds until `key` may try again; 0 when it is not locked out."""
+    rule = Rule.of(kind)
+    now = now or clock.now()
+    # The last `failures` failures that could still lock: within the window of each other, and the
+    # newest within the cool-off.
+    recent = list(
+        AuthFailure.objects.filter(
+            kind=kind, key_hash=_hash(kind, key), at__gt=now - rule.cool_off - rule.window
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)[: rule.failures]
+    )
+    if len(recent) < rule.failures or recent[0] - recent[-1] > rule.window:
+        return 0
+    return max(0, math.ceil((recent[0] + rule.cool_off - now).total_seconds()))
+
+
+def fail(kind: str, key: str, *, now: datetime | None = None) -> int:
+    """Count one failure of `key`; answer the seconds it is now locked out for (0: not yet)."""
+    now = now or clock.now()
+    rule = Rule.of(kind)
+    AuthFailure.objects.filter(kind=kind, at__lte=now - rule.cool_off - rule.window).delete()
+    AuthFailure.objects.create(kind=kind, key_hash=_hash(kind, key), at=now)
+    return retry_after(kind, key, now=now)
+
+
+def reset(kind: str, key: str) -> None:
+    AuthFailure.objects.filter(kind=kind, key_hash=_hash(kind, key)).delete()

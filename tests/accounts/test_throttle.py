@@ -1,0 +1,98 @@
+"""Brute force on the staff login and on API tokens (issue 20): refused with 429 for a while."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from hotline.accounts.models import ApiToken
+from hotline.core import clock
+from hotline.core.enums import Role
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(username="op1", role=Role.OPERATOR, password=PASSWORD)
+
+
+def login(client: Client, password: str, *, username: str = "op1", ip: str = "10.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_wrong_passwords_lock_the_login_for_that_username_and_address(operator, settings):
+    limit = settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"]
+    client = Client()
+    for _attempt in range(limit - 1):
+        assert login(client, "wrong").status_code == 200
+    # The last failure allowed already says so; then even the right password is refused.
+    assert login(client, "wrong").status_code == 429
+    refused = login(client, PASSWORD)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "登录失败次数过多" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address, or another username from the same address, is not locked out.
+    assert login(Client(), PASSWORD, ip="10.0.0.2").status_code == 302
+    assert login(Client(), "wrong", username="someone").status_code == 200
+
+
+def test_the_lock_ends_after_the_cool_off_and_a_success_resets_the_count(operator, settings):
+    conf = settings.HOTLINE["LOGIN_THROTTLE"]
+    client = Client()
+    start = clock.now()
+    with clock.frozen_at(start):
+        for _attempt in range(conf["FAILURES"]):
+            login(client, "wrong")
+        assert login(client, PASSWORD).status_code == 429
+    with clock.frozen_at(start + timedelta(seconds=conf["COOL_OFF"] + 1)):
+        assert login(client, PASSWORD).status_code == 302
+        # The success forgot the failures: the full allowance again.
+        client = Client()
+        for _attempt in range(conf["FAILURES"] - 1):
+            assert login(client, "wrong").status_code == 200
+        assert login(client, PASSWORD).status_code == 302
+
+
+def test_the_lockout_message_is_translated(operator, settings):
+    client = Client()
+    for _attempt in range(settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"]):
+        login(client, "wrong")
+    client.cookies["django_language"] = "en"
+    refused = login(client, PASSWORD)
+    assert refused.status_code == 429 and "Too many failed sign-ins" in refused.content.decode()
+
+
+def bearer(client: Client, token: str, *, ip: str = "10.0.0.9"):
+    return client.get("/api/v1/tickets", HTTP_AUTHORIZATION=f"Bearer {token}", REMOTE_ADDR=ip)
+
+
+def test_bad_bearer_tokens_from_one_address_get_429_with_retry_after(operator, settings):
+    limit = settings.HOTLINE["TOKEN_THROTTLE"]["FAILURES"]
+    _token, good = ApiToken.issue(operator)
+    client = Client()
+    for attempt in range(limit):
+        assert bearer(client, f"hl_guess{attempt}").status_code == 401
+    refused = bearer(client, "hl_guess-again")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json()["detail"]
+    # While locked, not even a good token gets through from that address (the guesser may have found it)...
+    assert bearer(client, good).status_code == 429
+    # ...but it does from another one.
+    assert bearer(client, good, ip="10.0.0.10").status_code == 200
+
+
+def test_the_token_lock_ends_after_its_cool_off(operator, settings):
+    conf = settings.HOTLINE["TOKEN_THROTTLE"]
+    _token, good = ApiToken.issue(operator)
+    client = Client()
+    start = clock.now()
+    with clock.frozen_at(start):
+        for attempt in range(conf["FAILURES"]):
+            bearer(client, f"hl_guess{attempt}")
+        assert bearer(client, good).status_code == 429
+    with clock.frozen_at(start + timedelta(seconds=conf["COOL_OFF"] + 1)):
+        assert bearer(client, good).status_code == 200
