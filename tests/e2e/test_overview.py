@@ -46,6 +46,11 @@ def test_a_leader_sees_the_charts_and_their_tables(page, live_server, staff, dep
     for chart in ("#chart-trend", "#chart-categories", "#chart-areas", "#chart-districts"):
         page.locator(f"{chart}[data-rendered=true] canvas").first.wait_for()
     assert page.locator("#today-volume strong").inner_text() == "3"
+    # The four rates by their names (no ticket was answered yet: no figure, a dash), then 解决率.
+    labels = page.locator("#figures .rate").evaluate_all("els => els.map(e => e.id)")
+    assert labels == ["rate-on_time", "rate-handled", "rate-replied", "rate-satisfied", "rate-resolved"]
+    assert "及时率" in page.locator("#rate-on_time").inner_text()
+    assert "—" in page.locator("#rate-handled").inner_text()
 
     rows = [r.split("\t") for r in page.locator("#table-trend tbody tr").all_inner_texts()]
     cells = page.locator("#table-trend tbody tr").evaluate_all(
