@@ -16,11 +16,15 @@ _NO_SERVER = re.compile(r"connection (to server .*)?(failed|refused)|could not c
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
     try:
         execute_from_command_line(["hotline", *sys.argv[1:]])
+    except ImproperlyConfigured as exc:
+        # The settings refuse to load (production without a secret key of its own): say why, no traceback.
+        sys.exit(f"error: {exc}")
     except DatabaseError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if _NO_TABLE.search(message):

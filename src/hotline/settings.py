@@ -3,6 +3,7 @@
 HOTLINE_HOME   folder for the SQLite file, uploads and models (default: ./var)
 DATABASE_URL   e.g. postgres://user@host:5432/hotline; SQLite under HOTLINE_HOME when unset
 HOTLINE_SECRET_KEY, HOTLINE_DEBUG, HOTLINE_ALLOWED_HOSTS, HOTLINE_TIME_ZONE
+HOTLINE_PROFILE demo (default) or production (a real secret key required, HTTPS only)
 """
 
 import os
@@ -10,14 +11,28 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 HOTLINE_HOME = Path(os.environ.get("HOTLINE_HOME", Path.cwd() / "var")).resolve()
 HOTLINE_HOME.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("HOTLINE_DEBUG", "") == "1"
-# The fallback key is for local demos only; a deployment sets HOTLINE_SECRET_KEY.
-SECRET_KEY = os.environ.get("HOTLINE_SECRET_KEY", "hotline-local-demo-key-change-me-in-production-0123456789")
+# "demo" (the default: `make run` works with nothing set) or "production": a real secret key is
+# required and the HTTPS settings below are on, so that `hotline check --deploy` finds nothing.
+PROFILE = os.environ.get("HOTLINE_PROFILE", "demo")
+if PROFILE not in ("demo", "production"):
+    raise ImproperlyConfigured(f"HOTLINE_PROFILE must be demo or production, not {PROFILE!r}")
+PRODUCTION = PROFILE == "production"
+# The fallback key is for local demos only: it is public, so anyone could forge sessions, CSRF
+# tokens and password-reset links with it. Production refuses to start without a key of its own.
+DEMO_SECRET_KEY = "hotline-local-demo-key-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("HOTLINE_SECRET_KEY", "") or DEMO_SECRET_KEY
+if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "HOTLINE_PROFILE=production needs HOTLINE_SECRET_KEY: a random string of at least 50 characters "
+        "of its own, not the demo key (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 ALLOWED_HOSTS = os.environ.get("HOTLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -60,6 +75,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if PRODUCTION:
+    # HTTPS only: the browser is told to use nothing else for a year (HSTS), plain HTTP is redirected,
+    # and the session and CSRF cookies never travel unencrypted. Behind a proxy that ends TLS, the
+    # proxy says so in the header HOTLINE_PROXY_SSL_HEADER names (e.g. X-Forwarded-Proto: https);
+    # the probes of a load balancer or of Prometheus may come over plain HTTP.
+    SECURE_SSL_REDIRECT = os.environ.get("HOTLINE_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("HOTLINE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+if proxy_header := os.environ.get("HOTLINE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
 
 ROOT_URLCONF = "hotline.urls"
 WSGI_APPLICATION = "hotline.wsgi.application"
