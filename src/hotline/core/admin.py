@@ -14,7 +14,9 @@ class NoEditAdminMixin:
 
 
 class ReadOnlyAdminMixin(NoEditAdminMixin):
-    """Shown only: not added, changed or deleted by hand."""
+    """Shown only: not added, changed or deleted by hand, not even by the superuser (without the
+    delete permission the admin also offers no bulk delete). For the audit trail and the records
+    the actions keep."""
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

@@ -1,13 +1,14 @@
-"""Supervisions in the admin, read-only: they are opened and closed by the actions and the sweep."""
+"""Supervisions in the admin, read-only: they are opened and closed by the actions and the sweep, and
+they are part of the audit trail, which nobody deletes (not even the superuser)."""
 
 from django.contrib import admin
 
-from hotline.core.admin import NoEditAdminMixin
+from hotline.core.admin import NoEditAdminMixin, ReadOnlyAdminMixin
 from hotline.supervision.models import Supervision, SweepState
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(NoEditAdminMixin, admin.ModelAdmin):
+class SupervisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "kind",

@@ -1,7 +1,8 @@
 """Read-only views of tickets for administrators.
 
 A ticket's state changes only through the actions in tickets/actions.py, so the admin shows tickets
-but never edits, adds or deletes them.
+but never edits, adds or deletes them. Their timeline is the audit trail: it has a list of its own,
+to search across tickets, and is read-only there too.
 """
 
 from django.contrib import admin
@@ -45,3 +46,14 @@ class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["number", "title"]
     date_hierarchy = "created_at"
     inlines = [AppealInline, AssignmentInline, EventInline]
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "ticket", "action", "actor", "from_status", "to_status"]
+    list_filter = ["action"]
+    search_fields = ["ticket__number"]
+    date_hierarchy = "at"
+    list_select_related = ["ticket", "actor"]
+    fields = ["at", "ticket", "action", "actor", "from_status", "to_status", "details"]
+    readonly_fields = fields
