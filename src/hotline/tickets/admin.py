@@ -55,5 +55,5 @@ class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["ticket__number"]
     date_hierarchy = "at"
     list_select_related = ["ticket", "actor"]
-    fields = ["at", "ticket", "action", "actor", "from_status", "to_status", "details"]
+    fields = ("at", "ticket", "action", "actor", "from_status", "to_status", "details")
     readonly_fields = fields
