@@ -626,7 +626,7 @@ def cases() -> tuple[list[Case], dict[str, Any]]:
         cursor.execute("SELECT count(*) FROM tickets_ticket")
         total = cursor.fetchone()[0]
     deep = Ticket.objects.order_by("-created_at", "-pk")[total // 2]
-    from hotline.web.search import _cursor
+    from hotline.web.search import cursor_of
 
     found = [
         Case(
@@ -642,7 +642,11 @@ def cases() -> tuple[list[Case], dict[str, Any]]:
         Case("search", "operator, text 路灯", "/tickets/?q=路灯", operator, "rows"),
         Case("search", f"operator, rare text ({RARE_WORD})", f"/tickets/?q={RARE_WORD}", operator, "rows"),
         Case(
-            "search", "operator, keyset page at 50%", f"/tickets/?q=&after={_cursor(deep)}", operator, "rows"
+            "search",
+            "operator, keyset page at 50%",
+            f"/tickets/?q=&after={cursor_of(deep)}",
+            operator,
+            "rows",
         ),
         Case("search", "operator, status 办理中", "/tickets/?status=accepted", operator, "rows"),
         Case("search", "operator, phone last 4", "/tickets/?phone=1234", operator, "rows"),

@@ -105,9 +105,9 @@ def test_a_keyset_page_bounds_the_time_index_scan() -> None:
     """The cursor's condition carries `created_at <= cursor` on its own (not only inside the OR),
     so that a page deep in the list starts the index scan at the cursor (bench/pages.py)."""
     from hotline.tickets.models import Ticket
-    from hotline.web.search import _after
+    from hotline.web.search import rows_after
 
-    sql = str(_after(Ticket.objects.all(), "1762300800000000_7").query)
+    sql = str(rows_after(Ticket.objects.all(), "1762300800000000_7").query)
     where = sql.split(" WHERE ", 1)[1]
     assert where.startswith('("tickets_ticket"."created_at" <= ')  # AND-ed with the OR, not inside it
 

@@ -71,7 +71,7 @@ def next_url(request: HttpRequest, ticket: Ticket | None) -> str:
     return reverse("home")
 
 
-def _refused(request: HttpRequest, message: str, status: int, back: str) -> HttpResponse:
+def refusal_page(request: HttpRequest, message: str, status: int, back: str) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/_refused.html", {"message": message}, status=status)
     return render(request, "web/refused.html", {"message": message, "back": back}, status=status)
@@ -105,7 +105,7 @@ def act(request: HttpRequest, number: str, name: str) -> HttpResponse:
             raise InvalidInput(_validation_message(error)) from None
         spec.run(ticket, user, **body.model_dump(mode=spec.dump))
     except HotlineError as error:
-        return _refused(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
     messages.success(
         request,
         _("工单 %(number)s：%(action)s已完成") % {"number": ticket.number, "action": EventType(name).label},

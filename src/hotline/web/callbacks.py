@@ -33,7 +33,7 @@ from hotline.feedback.models import Callback, Reply
 from hotline.feedback.selectors import CALLBACK_FILTERS, awaiting_callback, callback_counts, retry_delay
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import allowed_actions
-from hotline.web.dispatch import _page, staff_view
+from hotline.web.dispatch import paginate, staff_view
 from hotline.web.inbox import duration
 
 FILTER_LABELS = {
@@ -130,7 +130,7 @@ def callbacks(request: HttpRequest, user: User) -> HttpResponse:
     if show not in CALLBACK_FILTERS:
         show = None
     now = clock.now()
-    page = _page(request, awaiting_callback(user, now=now, show=show))
+    page = paginate(request, awaiting_callback(user, now=now, show=show))
     rows = [row(user, t, now) for t in page.pop("rows")]
     return render(
         request,

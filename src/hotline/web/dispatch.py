@@ -90,7 +90,7 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, rows: QuerySet[Any], *, total: int | None = None) -> dict[str, Any]:
+def paginate(request: HttpRequest, rows: QuerySet[Any], *, total: int | None = None) -> dict[str, Any]:
     """One page of `rows` by `?offset=`, with the offsets of the pages before and after. `total`:
     how many rows there are, when the caller has counted them already (a page's counters)."""
     try:
@@ -110,7 +110,7 @@ def _page(request: HttpRequest, rows: QuerySet[Any], *, total: int | None = None
 @staff_view("dispatch", require_GET)
 def queue(request: HttpRequest, user: User) -> HttpResponse:
     tickets = dispatch_queue()
-    page = _page(request, tickets)
+    page = paginate(request, tickets)
     page["entries"] = [queue_entry(t) for t in page.pop("rows")]
     page["routing_failed"] = routing_failures(tickets)
     return render(request, "web/dispatch_queue.html", {**page, **_choices()})
@@ -182,7 +182,7 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
 
 @staff_view("review_return", require_GET)
 def returns(request: HttpRequest, user: User) -> HttpResponse:
-    page = _page(request, returns_to_review())
+    page = paginate(request, returns_to_review())
     page["items"] = [_return_item(a) for a in page.pop("rows")]
     return render(request, "web/returns.html", {**page, **_choices()})
 

@@ -40,7 +40,7 @@ from hotline.core.enums import ExportStatus
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.models import Export
-from hotline.web.search import COLUMNS, SearchForm, _after, _cursor, _row, matching
+from hotline.web.search import COLUMNS, SearchForm, cursor_of, list_row, matching, rows_after
 
 logger = logging.getLogger("hotline.web.exports")
 
@@ -73,9 +73,11 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
     sheet.append([str(c) for c in COLUMNS])
     written, cursor = 0, ""
     while True:
-        chunk = list(selectors.with_list_relations(_after(tickets, cursor) if cursor else tickets)[:CHUNK])
+        chunk = list(
+            selectors.with_list_relations(rows_after(tickets, cursor) if cursor else tickets)[:CHUNK]
+        )
         for ticket in chunk:
-            row = _row(ticket)
+            row = list_row(ticket)
             first = next(iter(ticket.appeals.all()), None)
             sheet.append(
                 [
@@ -98,7 +100,7 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
         progress(written)
         if len(chunk) < CHUNK:
             break
-        cursor = _cursor(chunk[-1])
+        cursor = cursor_of(chunk[-1])
     book.save(out)
     return written
 

@@ -36,7 +36,7 @@ from hotline.directory.models import Department
 from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
-from hotline.web.dispatch import _page, staff_view
+from hotline.web.dispatch import paginate, staff_view
 
 # The actions a department takes on its own assignment (`web/_inbox_actions.html` has a form for each).
 INBOX_ACTIONS = frozenset({"accept", "reply", "answer", "suspend", "resume", "request_extension", "return"})
@@ -166,7 +166,7 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
     )
 
 
-def _int(value: str | None) -> int | None:
+def int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value else None
     except ValueError:
@@ -180,11 +180,11 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
         status = None
     scope = department_scope(user) or set()
     departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
-    department_id = _int(request.GET.get("department"))
+    department_id = int_or_none(request.GET.get("department"))
     if department_id not in scope:
         department_id = None
     now = clock.now()
-    page = _page(request, inbox_assignments(user, now=now, status=status, department_id=department_id))
+    page = paginate(request, inbox_assignments(user, now=now, status=status, department_id=department_id))
     rows = [row(user, a, now) for a in page.pop("rows")]
     counts = inbox_counts(user, now=now, department_id=department_id)
     kept: dict[str, Any] = {"status": status, "department": department_id}

@@ -112,7 +112,7 @@ def matching(user: User, form: SearchForm) -> QuerySet[Ticket]:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _after(tickets: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
+def rows_after(tickets: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
     """The rows after the cursor "<created_at in µs since 1970>_<id>" in the newest-first order; a
     cursor that is not one starts from the top."""
     micros, _sep, pk = cursor.partition("_")
@@ -125,7 +125,7 @@ def _after(tickets: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
     return tickets.filter(created_at__lte=at).filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=int(pk)))
 
 
-def _cursor(ticket: Ticket) -> str:
+def cursor_of(ticket: Ticket) -> str:
     return f"{(ticket.created_at - _EPOCH) // timedelta(microseconds=1)}_{ticket.pk}"
 
 
@@ -139,15 +139,15 @@ def search(request: HttpRequest) -> HttpResponse:
         tickets = matching(user, form)
         after = request.GET.get("after", "")
         page = list(
-            selectors.with_list_relations(_after(tickets, after) if after else tickets)[: PAGE_SIZE + 1]
+            selectors.with_list_relations(rows_after(tickets, after) if after else tickets)[: PAGE_SIZE + 1]
         )
         more = len(page) > PAGE_SIZE
         page = page[:PAGE_SIZE]
         query = request.GET.copy()
         query.pop("after", None)
         context |= {
-            "rows": [_row(t) for t in page],
-            "next_after": _cursor(page[-1]) if more else None,
+            "rows": [list_row(t) for t in page],
+            "next_after": cursor_of(page[-1]) if more else None,
             "query": query.urlencode(),
             "paged": bool(after),
         }
@@ -156,7 +156,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _row(ticket: Ticket) -> dict[str, Any]:
+def list_row(ticket: Ticket) -> dict[str, Any]:
     appeals = list(ticket.appeals.all())
     lead = ticket.lead_assignment
     return {

@@ -42,9 +42,9 @@ from hotline.supervision import actions, selectors
 from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets.models import Assignment, Ticket
-from hotline.web.actions import _refused, next_url, visible_by_number
-from hotline.web.dispatch import _page, staff_view
-from hotline.web.inbox import _int, assignment_clock, lateness
+from hotline.web.actions import next_url, refusal_page, visible_by_number
+from hotline.web.dispatch import paginate, staff_view
+from hotline.web.inbox import assignment_clock, int_or_none, lateness
 
 VIEW_LABELS = {
     "overdue": gettext_lazy("超期"),
@@ -147,10 +147,10 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
         kind = None
     departments = list(Department.objects.filter(is_active=True).order_by("code"))
     areas = [d for d in departments if d.is_area]
-    department_id = _int(request.GET.get("department"))
+    department_id = int_or_none(request.GET.get("department"))
     if department_id not in {d.pk for d in departments}:
         department_id = None
-    area_id = _int(request.GET.get("area"))
+    area_id = int_or_none(request.GET.get("area"))
     area = next((d for d in areas if d.pk == area_id), None)
     filters = BoardFilters(
         department_id=department_id,
@@ -162,13 +162,15 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
     if view == "supervised":
         # The counter counts every open supervision; narrowed to one kind, the page counts its own.
         total = None if kind else counts["supervised"]
-        page = _page(request, selectors.board_supervisions(filters, kind=kind), total=total)
+        page = paginate(request, selectors.board_supervisions(filters, kind=kind), total=total)
         rows = [_supervision_row(s, now) for s in page.pop("rows")]
     elif view == "extensions":
-        page = _page(request, selectors.board_extensions(filters), total=counts["extensions"])
+        page = paginate(request, selectors.board_extensions(filters), total=counts["extensions"])
         rows = [_extension_row(e, now) for e in page.pop("rows")]
     else:
-        page = _page(request, selectors.board_assignments(view, now=now, filters=filters), total=counts[view])
+        page = paginate(
+            request, selectors.board_assignments(view, now=now, filters=filters), total=counts[view]
+        )
         rows = [_assignment_row(a, now) for a in page.pop("rows")]
     filtered = {"department": department_id, "area": area.pk if area else None}
     kept = {"view": view, "kind": kind, **filtered}
@@ -249,7 +251,7 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
             assignment_id=_assignment_id(request.POST.get("assignment_id", "")),
         )
     except HotlineError as error:
-        return _refused(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
     due = (
         _("，督办时限 %(due)s") % {"due": f"{clock.localtime(supervision.deadline):%Y-%m-%d %H:%M}"}
         if supervision.deadline
@@ -291,7 +293,7 @@ def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -
         ticket = supervision.ticket
         actions.do_resolve_supervision(supervision, user, note=_text(request, "note", MAX_NOTE))
     except HotlineError as error:
-        return _refused(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
     return _done(
         request,
         ticket,

@@ -211,7 +211,7 @@ def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> 
     except HotlineError as error:
         return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
     attachment = _ticket_attachments(ticket).filter(pk=attachment_id).first()
-    if attachment is None or not attachment.file.storage.exists(attachment.file.name):
+    if attachment is None or not attachment.file.storage.exists(attachment.file.name or ""):
         return render(request, "web/forbidden.html", {"message": _("附件不存在")}, status=404)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=3600"
