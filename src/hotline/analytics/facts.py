@@ -32,12 +32,22 @@ city only.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
 from hotline.analytics.periods import Period, Rate, city_zone
@@ -86,15 +96,21 @@ class Counts:
     def rates(self) -> dict[str, Rate]:
         """及时率, 处置率, 回复率, 满意率 (the four rates), then 解决率."""
         return {
-            "on_time": Rate(self.leads_on_time, self.leads_answered),
-            "handled": Rate(self.handled, self.dispatched),
-            "replied": Rate(self.replied, self.handled),
-            "satisfied": Rate(self.satisfied, self.callbacks),
-            "resolved": Rate(self.resolved, self.callbacks),
+            name: Rate(getattr(self, numerator), getattr(self, denominator))
+            for name, (numerator, denominator) in RATES.items()
         }
 
 
 MEASURES = tuple(f.name for f in fields(Counts))
+# Each rate as (numerator, denominator) measures: 及时率, 处置率, 回复率, 满意率 (the four), 解决率.
+RATES = {
+    "on_time": ("leads_on_time", "leads_answered"),
+    "handled": ("handled", "dispatched"),
+    "replied": ("replied", "handled"),
+    "satisfied": ("satisfied", "callbacks"),
+    "resolved": ("resolved", "callbacks"),
+}
+FOUR_RATES = ("on_time", "handled", "replied", "satisfied")
 
 # One day's counts of one slice: (day, dimension, key), key 0 for the city.
 FactKey = tuple[date, str, int]
@@ -123,36 +139,38 @@ def _root_category(prefix: str = "") -> Coalesce:
     )
 
 
-def _ticket_rows(period: Period) -> Any:
-    """Rows of (day, area_id, category_key, department_key) and measures."""
-    zone = city_zone()
-    reached = Exists(Callback.objects.filter(ticket=OuterRef("pk"), reopened=False))
+REACHED = Q(status=TicketStatus.ANSWERED) | Q(
+    status__in=[TicketStatus.REPLIED, TicketStatus.CLOSED], reached=True
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a group of measures counts: one row per ticket, lead answer or callback of a period,
+    annotated with its local `day` and its slices (`area_key`, `category_key`, `department_key`);
+    each measure counts the rows that meet its condition (None: every row). `ticket` names the
+    ticket's id on a row, for the drill-down."""
+
+    rows: Callable[[Period], QuerySet[Any]]
+    measures: dict[str, Q | None]
+    ticket: str
+
+
+def _received(period: Period) -> QuerySet[Any]:
     return (
         counted_tickets()
         .filter(created_at__gte=period.start, created_at__lt=period.end)
         .annotate(
-            day=TruncDate("created_at", tzinfo=zone),
+            day=TruncDate("created_at", tzinfo=city_zone()),
+            area_key=F("area_id"),
             category_key=_root_category(),
             department_key=_lead_department("pk"),
-            reached=reached,
+            reached=Exists(Callback.objects.filter(ticket=OuterRef("pk"), reopened=False)),
         )
-        .values("day", "area_id", "category_key", "department_key")
-        .annotate(
-            received=Count("pk"),
-            dispatched=Count("pk", filter=~Q(status=TicketStatus.NEW)),
-            handled=Count("pk", filter=Q(status__in=HANDLED_STATUSES)),
-            replied=Count(
-                "pk",
-                filter=Q(status=TicketStatus.ANSWERED)
-                | Q(status__in=[TicketStatus.REPLIED, TicketStatus.CLOSED], reached=True),
-            ),
-        )
-        .order_by()
     )
 
 
-def _answer_rows(period: Period) -> Any:
-    zone = city_zone()
+def _answered(period: Period) -> QuerySet[Any]:
     return (
         Assignment.objects.filter(
             role=AssignmentRole.LEAD,
@@ -162,54 +180,87 @@ def _answer_rows(period: Period) -> Any:
         )
         .exclude(ticket__status__in=EXCLUDED_STATUSES)
         .annotate(
-            day=TruncDate("answered_at", tzinfo=zone),
-            area_id=F("ticket__area_id"),
+            day=TruncDate("answered_at", tzinfo=city_zone()),
+            area_key=F("ticket__area_id"),
             category_key=_root_category("ticket__"),
             department_key=F("department_id"),
         )
-        .values("day", "area_id", "category_key", "department_key")
-        .annotate(leads_answered=Count("pk"), leads_on_time=Count("pk", filter=ON_TIME))
-        .order_by()
     )
 
 
-def _callback_rows(period: Period) -> Any:
-    zone = city_zone()
+def _called(period: Period) -> QuerySet[Any]:
     return (
         Callback.objects.filter(called_at__gte=period.start, called_at__lt=period.end)
         .exclude(ticket__status__in=EXCLUDED_STATUSES)
         .annotate(
-            day=TruncDate("called_at", tzinfo=zone),
-            area_id=F("ticket__area_id"),
+            day=TruncDate("called_at", tzinfo=city_zone()),
+            area_key=F("ticket__area_id"),
             category_key=_root_category("ticket__"),
             department_key=_lead_department("ticket_id"),
         )
-        .values("day", "area_id", "category_key", "department_key")
-        .annotate(
-            callbacks=Count("pk"),
-            satisfied=Count("pk", filter=SATISFIED),
-            resolved=Count("pk", filter=RESOLVED),
-        )
-        .order_by()
     )
+
+
+SOURCES = (
+    Source(
+        _received,
+        {
+            "received": None,
+            "dispatched": ~Q(status=TicketStatus.NEW),
+            "handled": Q(status__in=HANDLED_STATUSES),
+            "replied": REACHED,
+        },
+        "pk",
+    ),
+    Source(_answered, {"leads_answered": None, "leads_on_time": ON_TIME}, "ticket_id"),
+    Source(_called, {"callbacks": None, "satisfied": SATISFIED, "resolved": RESOLVED}, "ticket_id"),
+)
+SLICE_COLUMNS = {
+    FigureDimension.AREA: "area_key",
+    FigureDimension.CATEGORY: "category_key",
+    FigureDimension.DEPARTMENT: "department_key",
+}
 
 
 def _slices(row: dict[str, Any]) -> Iterable[tuple[str, int]]:
     yield FigureDimension.CITY, 0
-    for dimension, column in (
-        (FigureDimension.AREA, "area_id"),
-        (FigureDimension.CATEGORY, "category_key"),
-        (FigureDimension.DEPARTMENT, "department_key"),
-    ):
+    for dimension, column in SLICE_COLUMNS.items():
         if row[column] is not None:
             yield dimension, row[column]
+
+
+def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]:
+    """The rows a rate of a slice is counted from (its denominator), each with `counted`: whether
+    it is in the numerator, and `ticket_key`, its ticket's id; the drill-down from a figure to its
+    tickets. `rate` is a key of `RATES`; `dimension` FigureDimension.CITY (key ignored) or a slice."""
+    numerator, denominator = RATES[rate]
+    source = next(s for s in SOURCES if numerator in s.measures and denominator in s.measures)
+    rows = source.rows(period)
+    if dimension != FigureDimension.CITY:
+        rows = rows.filter(**{SLICE_COLUMNS[FigureDimension(dimension)]: key})
+    if (population := source.measures[denominator]) is not None:
+        rows = rows.filter(population)
+    condition = source.measures[numerator]
+    counted = ExpressionWrapper(condition if condition is not None else Q(pk__isnull=False), BooleanField())
+    return rows.annotate(counted=counted, ticket_key=F(source.ticket))
 
 
 def count_facts(period: Period) -> dict[FactKey, Counts]:
     """Every measure of every local day of the period, for the city and each slice, counted from
     the tickets now. Three queries, whatever the number of tickets."""
     found: dict[FactKey, Counts] = defaultdict(Counts)
-    for rows in (_ticket_rows(period), _answer_rows(period), _callback_rows(period)):
+    for source in SOURCES:
+        rows = (
+            source.rows(period)
+            .values("day", *SLICE_COLUMNS.values())
+            .annotate(
+                **{
+                    name: Count("pk", filter=condition) if condition is not None else Count("pk")
+                    for name, condition in source.measures.items()
+                }
+            )
+            .order_by()
+        )
         for row in rows:
             day = row["day"]
             for dimension, key in _slices(row):

@@ -74,3 +74,37 @@ class FiguresState(models.Model):
 
     def __str__(self) -> str:
         return str(self.last_report)
+
+
+class ScoreWeights(models.Model):
+    """The weights of the four rates in the composite score (综合得分) that ranks departments,
+    areas and categories (红黑榜); one row, set in the admin. A rate with nothing to count for a
+    slice is left out and the others' weights share its part."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    on_time = models.PositiveSmallIntegerField(_("及时率权重"), default=25)
+    handled = models.PositiveSmallIntegerField(_("处置率权重"), default=25)
+    replied = models.PositiveSmallIntegerField(_("回复率权重"), default=25)
+    satisfied = models.PositiveSmallIntegerField(_("满意率权重"), default=25)
+    # A slice with fewer tickets received in the period is listed but not ranked: two tickets
+    # answered on time do not make the best department of the month.
+    min_received = models.PositiveIntegerField(_("参与排名的最少受理量"), default=10)
+
+    class Meta:
+        verbose_name = _("综合得分权重")
+        verbose_name_plural = _("综合得分权重")
+
+    def __str__(self) -> str:
+        return f"{self.on_time}/{self.handled}/{self.replied}/{self.satisfied}"
+
+    @classmethod
+    def current(cls) -> "ScoreWeights":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "on_time": self.on_time,
+            "handled": self.handled,
+            "replied": self.replied,
+            "satisfied": self.satisfied,
+        }

@@ -68,7 +68,8 @@ RATE_TEXT = {
 }
 
 
-def _forbidden(request: HttpRequest, user: User) -> HttpResponse | None:
+def overview_refusal(request: HttpRequest, user: User) -> HttpResponse | None:
+    """The 403 page for a role that may not see the leaders' figures; None for one that may."""
     if user.role in OVERVIEW_ROLES:
         return None
     message = _("角色“%(role)s”不能查看领导驾驶舱") % {"role": user.get_role_display()}
@@ -79,7 +80,7 @@ def _forbidden(request: HttpRequest, user: User) -> HttpResponse | None:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if (refused := _forbidden(request, user)) is not None:
+    if (refused := overview_refusal(request, user)) is not None:
         return refused
     now = clock.now()
     today = clock.localtime(now).date()

@@ -1,0 +1,151 @@
+"""The rankings (红黑榜) for leaders, supervisors and admins, and the tickets behind every figure.
+
+GET /rankings/?dimension=department&month=2026-11   the departments (or areas, or categories) of a
+                                                    month by their composite score of the four
+                                                    rates, with the change against the month before
+GET /rankings/tickets/?rate=on_time&dimension=department&key=7&month=2026-11[&missed=1]
+                                                    the tickets a figure is counted from, newest
+                                                    first; `missed=1`: only those that did not
+                                                    count (answered late, not handled, ...)
+
+The figures are those of `analytics.facts`, kept per day (`analytics.figures`); the score and the
+ranks are `analytics.rankings`'.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.models import User
+from hotline.analytics import facts, figures
+from hotline.analytics.models import ScoreWeights
+from hotline.analytics.periods import Period
+from hotline.analytics.rankings import names_of, ranking
+from hotline.core import clock
+from hotline.core.enums import FigureDimension
+from hotline.tickets import selectors
+from hotline.tickets.models import Ticket
+from hotline.web.dispatch import paginate
+from hotline.web.overview import RATE_TEXT, overview_refusal
+
+MONTHS = 12
+DIMENSIONS = {
+    FigureDimension.DEPARTMENT: gettext_lazy("主办单位"),
+    FigureDimension.AREA: gettext_lazy("属地"),
+    FigureDimension.CATEGORY: gettext_lazy("一级分类"),
+}
+
+
+def _months(today: date) -> list[date]:
+    """The first days of the last MONTHS months, the newest first."""
+    found = [today.replace(day=1)]
+    while len(found) < MONTHS:
+        found.append((found[-1] - timedelta(days=1)).replace(day=1))
+    return found
+
+
+def _month(request: HttpRequest, choices: list[date]) -> date:
+    wanted = request.GET.get("month", "")
+    return next((m for m in choices if m.strftime("%Y-%m") == wanted), choices[0])
+
+
+def _dimension(request: HttpRequest) -> FigureDimension:
+    wanted = request.GET.get("dimension", "")
+    return next((d for d in DIMENSIONS if d.value == wanted), FigureDimension.DEPARTMENT)
+
+
+def _period(month: date) -> Period:
+    return Period.month(month.year, month.month)
+
+
+@login_required
+@require_GET
+def rankings(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    choices = _months(clock.localtime().date())
+    month = _month(request, choices)
+    dimension = _dimension(request)
+    before = (month - timedelta(days=1)).replace(day=1)
+    rows = ranking(figures.read(_period(month)), figures.read(_period(before), slices=True), dimension)
+    weights = ScoreWeights.current()
+    return render(
+        request,
+        "web/rankings.html",
+        {
+            "rows": rows,
+            "month": month,
+            "before": before,
+            "months": choices,
+            "dimension": dimension,
+            "dimensions": [(d.value, label) for d, label in DIMENSIONS.items()],
+            "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
+            "weights": weights,
+            "red": [r for r in rows if r.rank is not None][:3],
+            "black": [r for r in rows if r.rank is not None][3:][-3:][::-1],
+        },
+    )
+
+
+@login_required
+@require_GET
+def rankings_tickets(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    choices = _months(clock.localtime().date())
+    month = _month(request, choices)
+    rate = request.GET.get("rate", "")
+    if rate not in facts.RATES:
+        rate = "on_time"
+    dimension = request.GET.get("dimension", FigureDimension.CITY)
+    if dimension not in FigureDimension.values:
+        dimension = FigureDimension.CITY
+    key = request.GET.get("key", "")
+    key_id = int(key) if key.isdigit() and len(key) < 19 else 0
+    missed = request.GET.get("missed") == "1"
+    rows = facts.behind(rate, _period(month), dimension, key_id)
+    if missed:
+        rows = rows.filter(counted=False)
+    tickets = selectors.with_list_relations(Ticket.objects.filter(pk__in=rows.values("ticket_key"))).order_by(
+        "-created_at", "-pk"
+    )
+    page: dict[str, Any] = paginate(request, tickets)
+    # A ticket counts when any of its rows does (a ticket called back twice has two).
+    counted: dict[int, bool] = {}
+    for ticket_key, in_numerator in rows.filter(ticket_key__in=[t.pk for t in page["rows"]]).values_list(
+        "ticket_key", "counted"
+    ):
+        counted[ticket_key] = counted.get(ticket_key, False) or bool(in_numerator)
+    query = request.GET.copy()
+    query.pop("offset", None)
+    every = query.copy()
+    every.pop("missed", None)
+    return render(
+        request,
+        "web/rankings_tickets.html",
+        {
+            **page,
+            "entries": [(t, counted.get(t.pk, False)) for t in page["rows"]],
+            "rate": rate,
+            "rate_label": RATE_TEXT[rate][0],
+            "rate_definition": RATE_TEXT[rate][1],
+            "month": month,
+            "missed": missed,
+            "slice_name": _slice_name(dimension, key_id),
+            "query": query.urlencode(),
+            "every_query": every.urlencode(),
+        },
+    )
+
+
+def _slice_name(dimension: str, key: int) -> str:
+    if dimension == FigureDimension.CITY:
+        return str(FigureDimension.CITY.label)
+    return names_of(dimension, [key]).get(key, str(key))
