@@ -47,13 +47,35 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def csp_violations(page: Any) -> list[str]:
+    """Every Content-Security-Policy violation on `page` from now on, as Chromium reports it: a
+    `securitypolicyviolation` event in the document, and the error it writes to the console."""
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda message: seen.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.expose_function("reportCspViolation", lambda text: seen.append(text))
+    page.add_init_script(
+        """document.addEventListener("securitypolicyviolation", function (event) {
+          window.reportCspViolation(event.violatedDirective + " " + (event.blockedURI || "inline")
+            + " at " + event.sourceFile + ":" + event.lineNumber);
+        });"""
+    )
+    return seen
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every browser test also checks that the pages it walks through need nothing the
+    # Content-Security-Policy refuses (settings.SECURE_CSP).
+    violations = csp_violations(page)
     yield page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def sign_in(page, live_server, username: str, password: str, next_path: str) -> None:

@@ -1,0 +1,64 @@
+// The operator's console (web/console.html): the keyboard, a new call, the answer box.
+(function () {
+  var form = document.getElementById("console-form");
+  var phone = document.getElementById("id_citizen_phone");
+  // What a new call starts from, and the kind that is answered on the spot: on the form's data-*.
+  var defaults = {
+    channel: form.dataset.defaultChannel, kind: form.dataset.defaultKind, urgency: form.dataset.defaultUrgency
+  };
+  var consultation = form.dataset.consultation;
+  var kind = document.getElementById("id_kind");
+  var answer = document.getElementById("console-answer");
+
+  function showAnswer() { answer.hidden = kind.value !== consultation; }
+
+  // A new call: every field empty (or its default), the side panels and the last result gone.
+  function newCall() {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit") return;
+      el.value = el.tagName === "SELECT" ? (defaults[el.name] || "") : "";
+    });
+    form.querySelectorAll(".errorlist, .error").forEach(function (el) { el.remove(); });
+    ["console-done", "console-error"].forEach(function (id) {
+      var el = document.getElementById(id); if (el) el.remove();
+    });
+    document.getElementById("console-caller").innerHTML = "";
+    document.getElementById("console-suggest").innerHTML = "";
+    if (window.location.search) history.replaceState(null, "", window.location.pathname);
+    showAnswer();
+    phone.focus();
+  }
+
+  document.getElementById("new-call").addEventListener("click", function (event) {
+    event.preventDefault(); newCall();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyN") {
+      event.preventDefault(); newCall();
+    }
+  });
+  // Enter in a single-line field moves on to the next field; in the address (the last one) it
+  // submits the call, as the browser does.
+  form.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key !== "Enter" || el.tagName !== "INPUT" || el.id === "id_address") return;
+    event.preventDefault();
+    var fields = Array.prototype.filter.call(form.elements, function (f) {
+      return f.name && f.type !== "hidden" && f.type !== "submit" && !f.disabled;
+    });
+    var next = fields[fields.indexOf(el) + 1];
+    if (next) next.focus();
+  });
+  // "采用" on a suggestion sets the form's field to it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-set-field]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.setField);
+    field.value = button.dataset.value;
+    field.dispatchEvent(new Event("change", {bubbles: true}));
+  });
+  kind.addEventListener("change", showAnswer);
+  showAnswer();
+  // Ready for the call: the phone field, or the first field the operator must correct.
+  (form.querySelector("[aria-invalid=true]") || phone).focus();
+})();
