@@ -60,7 +60,6 @@ def test_a_large_export_goes_to_the_worker_and_its_page_shows_the_progress(
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith('attachment; filename="tickets-')
     content = b"".join(download.streaming_content)
-    download.close()
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "工单编号"
     assert [r[0] for r in rows[1:]] == [t.number for t in reversed(tickets)]  # newest first, every chunk

@@ -217,8 +217,8 @@ def test_a_citizens_photo_is_shown_to_those_who_may_see_the_ticket(
     assert f'<img src="{url}"' in html and "市民上传的照片 1" in html
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    # Read to the end, as a server would: the test client then closes the response and its file.
     assert b"".join(response.streaming_content) == png
-    response.close()
     assert "private" in response["Cache-Control"]
 
     # Another department's handler does not see the ticket, so not its photo either.
@@ -228,7 +228,6 @@ def test_a_citizens_photo_is_shown_to_those_who_may_see_the_ticket(
     client.force_login(staff["operator"])
     assert client.get(f"/tickets/{waiting[1].number}/attachments/{photo.pk}").status_code == 404
     response = client.get(url)
-    assert response.status_code == 200
-    response.close()
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png
     client.logout()
     assert client.get(url).status_code == 302  # to the login
