@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it times and counts every response, whichever layer below answered it.
+    "hotline.core.metrics.MetricsMiddleware",
     # First: its request id is in every log line of the request, and it turns the errors under
     # /api/ into JSON whichever layer below answered them.
     "hotline.core.http.RequestIdMiddleware",
@@ -289,6 +291,10 @@ HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Seconds between recounts of the daily figures the overview and the statistics read (0: never).
 HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
+# Who may read /metrics (web/health.py): clients whose connection comes from these networks
+# (comma-separated CIDR), or that send `Authorization: Bearer HOTLINE_METRICS_TOKEN` when it is set.
+HOTLINE_METRICS_ALLOW = os.environ.get("HOTLINE_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
+HOTLINE_METRICS_TOKEN = os.environ.get("HOTLINE_METRICS_TOKEN", "")
 # Dotted paths of hotline.notifications.backends classes, comma-separated; the in-app inbox by default.
 HOTLINE_NOTIFICATION_BACKENDS = os.environ.get(
     "HOTLINE_NOTIFICATION_BACKENDS", "hotline.notifications.backends.InboxBackend"

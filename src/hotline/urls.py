@@ -8,6 +8,7 @@ from hotline.web import callbacks as web_callbacks
 from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import exports as web_exports
+from hotline.web import health as web_health
 from hotline.web import inbox as web_inbox
 from hotline.web import login as web_login
 from hotline.web import overview as web_overview
@@ -62,6 +63,9 @@ urlpatterns = [
     path("portal/", web_portal.submit, name="portal"),
     path("portal/track/", web_portal.track, name="portal_track"),
     path("portal/rate/", web_portal.rate, name="portal_rate"),
+    path("healthz", web_health.healthz, name="healthz"),
+    path("readyz", web_health.readyz, name="readyz"),
+    path("metrics", web_health.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

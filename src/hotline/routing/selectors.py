@@ -3,6 +3,7 @@
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
@@ -49,6 +50,39 @@ def active_model(target: str = ModelTarget.CATEGORY) -> ActiveModel | None:
             return None
         _loaded[target] = ActiveModel(version, model)
         return _loaded[target]
+
+
+@dataclass(frozen=True)
+class ModelHealth:
+    """Whether the active model of a target can route: `state` is "loaded" (in this process),
+    "loadable" (its folder holds a model file and a description of the format this code reads) or
+    "broken" (`problem` says why)."""
+
+    target: str
+    name: str
+    state: str
+    problem: str = ""
+
+
+def active_models_health() -> list[ModelHealth]:
+    """One entry per target that has an active version (none: routing goes by the rules and the
+    history alone, which is a working state). Cheap: one query, and for a model this process has not
+    loaded, a look at its folder, never the seconds it takes to load (a readiness probe asks often)."""
+    found = []
+    for version in ModelVersion.objects.filter(is_active=True).order_by("target"):
+        cached = _loaded.get(version.target)
+        if cached is not None and (cached.version.pk, cached.version.path) == (version.pk, version.path):
+            found.append(ModelHealth(version.target, version.name, "loaded"))
+            continue
+        try:
+            classifier.read_meta(version.path)
+            if not (Path(version.path) / classifier.MODEL_FILE).is_file():
+                raise classifier.ModelLoadError(f"{version.path}: no {classifier.MODEL_FILE}")
+        except classifier.ModelLoadError as exc:
+            found.append(ModelHealth(version.target, version.name, "broken", str(exc)))
+        else:
+            found.append(ModelHealth(version.target, version.name, "loadable"))
+    return found
 
 
 def routing_settings() -> RoutingSettings:
