@@ -1,19 +1,23 @@
 """`hotline serve`: the preparation in-process, and once for real with gunicorn in a subprocess."""
 
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from hotline.accounts.models import User
 from hotline.directory.models import Department
@@ -29,7 +33,12 @@ def home(tmp_path, settings, monkeypatch):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.MEDIA_ROOT = tmp_path / "media"
     # serve exports these for gunicorn; give them back afterwards.
-    for name in ("HOTLINE_HOME", "DJANGO_SETTINGS_MODULE", "HOTLINE_ALLOWED_HOSTS"):
+    for name in (
+        "HOTLINE_HOME",
+        "DJANGO_SETTINGS_MODULE",
+        "HOTLINE_ALLOWED_HOSTS",
+        "PROMETHEUS_MULTIPROC_DIR",
+    ):
         if name in os.environ:
             monkeypatch.setenv(name, os.environ[name])
         else:
@@ -44,6 +53,19 @@ def exec_calls(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def worker_starts(monkeypatch):
+    """Counts the task workers serve would start (none is started for real here)."""
+    starts: list[int] = []
+
+    def start() -> int:
+        starts.append(os.getpid())
+        return 4242
+
+    monkeypatch.setattr(serve, "start_worker", start)
+    return starts
+
+
 def run_serve(*args: str) -> str:
     out = StringIO()
     call_command("serve", *args, stdout=out)
@@ -51,7 +73,7 @@ def run_serve(*args: str) -> str:
 
 
 @pytest.mark.django_db
-def test_prepares_an_empty_instance_then_execs_gunicorn(home, exec_calls):
+def test_prepares_an_empty_instance_then_execs_gunicorn(home, exec_calls, worker_starts):
     output = run_serve("--port", "8765", "--workers", "3", "--demo-tickets", "15", "--demo-days", "5")
 
     assert Ticket.objects.count() == 15 and User.objects.filter(username="admin").exists()
@@ -67,6 +89,10 @@ def test_prepares_an_empty_instance_then_execs_gunicorn(home, exec_calls):
     assert argv[argv.index("--workers") + 1] == "3"
     assert "--access-logfile" in argv
     assert os.environ["HOTLINE_HOME"] == str(home)
+    # A task worker beside it, and the request metrics in an empty folder that gunicorn's workers share.
+    assert worker_starts == [os.getpid()] and "hotline worker（进程 4242）" in output
+    assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(home / "metrics")
+    assert list((home / "metrics").iterdir()) == []
 
     # A second start seeds nothing more and finds the static files in place.
     output = run_serve("--port", "8765", "--demo-tickets", "15")
@@ -75,13 +101,26 @@ def test_prepares_an_empty_instance_then_execs_gunicorn(home, exec_calls):
 
 
 @pytest.mark.django_db
-def test_does_not_seed_a_database_that_has_data_or_when_told_not_to(home, exec_calls):
+def test_does_not_seed_a_database_that_has_data_or_when_told_not_to(home, exec_calls, worker_starts):
     run_serve("--no-demo")
     assert not Ticket.objects.exists() and not Department.objects.exists()
     DepartmentFactory()
     run_serve()
     assert not Ticket.objects.exists() and Department.objects.count() == 1
     assert len(exec_calls) == 2
+
+
+@pytest.mark.django_db
+def test_no_worker_leaves_the_tasks_to_workers_run_apart(home, exec_calls, worker_starts):
+    output = run_serve("--no-demo", "--no-worker")
+    assert len(exec_calls) == 1 and worker_starts == []
+    assert "未启动（--no-worker）" in output
+
+
+def test_the_worker_is_told_whose_child_it_is():
+    argv = serve.worker_argv(1234)
+    assert argv[:3] == [sys.executable, "-m", "hotline.cli"]
+    assert argv[3:] == ["worker", "--parent-pid", "1234"]
 
 
 @pytest.mark.parametrize(
@@ -95,10 +134,10 @@ def test_does_not_seed_a_database_that_has_data_or_when_told_not_to(home, exec_c
         (["--host", " "], "--host"),
     ],
 )
-def test_bad_arguments_are_refused_before_anything_happens(args, message, exec_calls):
+def test_bad_arguments_are_refused_before_anything_happens(args, message, exec_calls, worker_starts):
     with pytest.raises(CommandError, match=message):
         call_command("serve", *args)
-    assert not exec_calls
+    assert not exec_calls and not worker_starts
 
 
 def test_bind_addresses():
@@ -132,20 +171,78 @@ def hotline_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "hotline.cli"]
 
 
-@pytest.mark.slow
-def test_serve_for_real_with_gunicorn(tmp_path):
-    """Start `hotline serve` in its own HOTLINE_HOME (its own SQLite file), fetch a page and a static file."""
+def start_serve(tmp_path: Path, *args: str, log: str = "serve.log") -> tuple[subprocess.Popen, Path, str]:
+    """`hotline serve` in its own HOTLINE_HOME (its own SQLite file), its output in serve.log."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HOTLINE_ALLOWED_HOSTS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "HOTLINE_ALLOWED_HOSTS", "PROMETHEUS_MULTIPROC_DIR")
+    }
     env["HOTLINE_HOME"] = str(tmp_path / "home")
-    log_path = tmp_path / "serve.log"
-    command = [*hotline_command(), "serve", "--port", str(port), "--workers", "1", "--demo-tickets", "10"]
+    env["HOTLINE_RETRAIN_INTERVAL"] = "0"  # the worker's first round would otherwise retrain for seconds
+    log_path = tmp_path / log
+    command = [*hotline_command(), "serve", "--port", str(port), *args]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    return process, log_path, f"http://127.0.0.1:{port}"
+
+
+def wait_until(condition, seconds: float, process: subprocess.Popen | None = None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (process is None or process.poll() is None):
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)
+    return None
+
+
+def worker_pid(log_path: Path) -> int | None:
+    """The pid the task worker prints when it starts (worker.py)."""
+    found = re.search(r"worker \w+ \(pid (\d+)\)", log_path.read_text(errors="replace"))
+    return int(found.group(1)) if found else None
+
+
+def is_gone(pid: int) -> bool:
+    """No such process, or only its exit status waits to be collected (a zombie does nothing)."""
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def sweeps_done(database: Path) -> int:
+    """Sweeps the worker ran, read from the instance's own SQLite file."""
+    try:
+        with closing(sqlite3.connect(database, timeout=5)) as db:
+            (count,) = db.execute(
+                f"SELECT count(*) FROM {DBTaskResult._meta.db_table} "
+                "WHERE task_path LIKE '%.sweep' AND status = 'SUCCESSFUL'"
+            ).fetchone()
+    except sqlite3.Error:  # not created yet, or busy
+        return 0
+    return count
+
+
+def requests_counted(base: str) -> float:
+    status, body = fetch(f"{base}/metrics")
+    assert status == 200
+    found = re.search(rb'^hotline_http_requests_total\{method="GET",status="2xx"\} (\S+)$', body, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+@pytest.mark.slow
+def test_serve_for_real_with_gunicorn_and_its_worker(tmp_path):
+    """Start `hotline serve`, fetch a page and a static file, see its worker run the supervision sweep
+    and its two gunicorn workers count requests together; Ctrl-C stops gunicorn and the worker, and
+    so does a kill -9 of gunicorn's master."""
+    process, log_path, base = start_serve(tmp_path, "--workers", "2", "--demo-tickets", "10")
+    worker = None
+    try:
         status = 0
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             try:
                 status, body = fetch(f"{base}/admin/login/")
@@ -158,7 +255,19 @@ def test_serve_for_real_with_gunicorn(tmp_path):
         assert b"csrfmiddlewaretoken" in body
         css_status, css = fetch(f"{base}/static/admin/css/base.css")
         assert css_status == 200 and len(css) > 1000
-        assert (tmp_path / "home" / "hotline.sqlite3").is_file()
+        database = tmp_path / "home" / "hotline.sqlite3"
+        assert database.is_file()
+
+        worker = worker_pid(log_path)
+        assert worker is not None and not is_gone(worker), log_path.read_text(errors="replace")
+        # Its first round enqueues the sweep and runs it.
+        assert wait_until(lambda: sweeps_done(database), 30, process), log_path.read_text(errors="replace")
+
+        # Whichever gunicorn worker answers, /metrics counts them all: 10 pings and the first scrape.
+        before = requests_counted(base)
+        for _ in range(10):
+            assert fetch(f"{base}/healthz") == (200, b'{"status": "ok"}')
+        assert requests_counted(base) - before == 11
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         try:
@@ -167,10 +276,43 @@ def test_serve_for_real_with_gunicorn(tmp_path):
             process.kill()
             process.wait()
             pytest.fail("gunicorn did not stop on SIGINT:\n" + log_path.read_text(errors="replace"))
+        if worker is not None and not wait_until(lambda: is_gone(worker), 10):
+            os.kill(worker, signal.SIGKILL)
+            pytest.fail("the worker outlived gunicorn:\n" + log_path.read_text(errors="replace"))
     log = log_path.read_text(errors="replace")
     assert process.returncode == 0, log
     assert "Starting gunicorn" in log and "Shutting down: Master" in log
     assert '"GET /admin/login/ HTTP/1.1" 200' in log
+    assert "shutting down gracefully" in log or "parent process" in log  # the worker stopped itself
+
+    # Started again on the same instance (nothing left to migrate or seed), then killed with SIGKILL,
+    # which no handler sees: the worker notices that its parent is gone and stops by itself.
+    process, log_path, base = start_serve(tmp_path, "--workers", "1", "--demo-tickets", "10", log="again.log")
+    worker = None
+    try:
+        worker = wait_until(lambda: worker_pid(log_path), 60, process)
+        assert worker is not None, log_path.read_text(errors="replace")
+        assert wait_until(lambda: fetch_ok(f"{base}/healthz"), 30, process), log_path.read_text(
+            errors="replace"
+        )
+        assert "数据库非空，跳过" in log_path.read_text(errors="replace")
+        process.kill()
+        process.wait()
+        assert wait_until(lambda: is_gone(worker), 10), log_path.read_text(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if worker is not None and not is_gone(worker):
+            os.kill(worker, signal.SIGKILL)
+    assert "parent process" in log_path.read_text(errors="replace")
+
+
+def fetch_ok(url: str) -> bool:
+    try:
+        return fetch(url)[0] == 200
+    except OSError:
+        return False
 
 
 def test_starting_a_process_does_not_import_the_machine_learning_stack(tmp_path) -> None:

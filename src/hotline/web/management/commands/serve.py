@@ -1,14 +1,23 @@
-"""`hotline serve [--host H] [--port P] [--workers N]`: get the instance ready, then serve it with gunicorn.
+"""`hotline serve [--host H] [--port P] [--workers N] [--no-worker]`: get the instance ready, then
+serve it with gunicorn, with a task worker beside it.
 
 Ready means: migrated, seeded with the demo when the database is empty (no departments, no tickets),
 static files collected into STATIC_ROOT (whitenoise serves them from there). Everything lives under
 HOTLINE_HOME, so instances with different HOTLINE_HOME and ports run side by side. The command then
-replaces itself with gunicorn (exec), so Ctrl-C and `kill` reach gunicorn's master directly and stop
-it cleanly.
+starts `hotline worker --parent-pid <its own pid>` as a child (unless --no-worker) and replaces
+itself with gunicorn (exec): Ctrl-C and `kill` reach gunicorn's master directly and stop it cleanly,
+and the worker, whose parent the master now is, stops once the master is gone, however it ended
+(worker.py, watch_parent). A deployment that runs its workers elsewhere passes --no-worker.
+
+gunicorn's workers are separate processes, so the request metrics of /metrics (core/metrics.py) are
+kept in prometheus_client's multiprocess files: a folder under HOTLINE_HOME, emptied at each start
+so that the counters start from zero with the server, as Prometheus expects of a restart.
 """
 
 import io
 import os
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +110,28 @@ def gunicorn_argv(bind: Bind) -> list[str]:
     ]
 
 
+def worker_argv(parent_pid: int) -> list[str]:
+    """`hotline worker` from the same Python, told to stop once `parent_pid` is gone."""
+    return [sys.executable, "-m", "hotline.cli", "worker", "--parent-pid", str(parent_pid)]
+
+
+def start_worker() -> int:
+    """Start the task worker as a child of this process (soon gunicorn's master); its pid."""
+    connections.close_all()  # the child opens its own; nothing open should be shared across the fork
+    return subprocess.Popen(worker_argv(os.getpid()), close_fds=True).pid
+
+
+def reset_metrics_folder() -> None:
+    """An empty folder for prometheus_client's multiprocess files, named in the environment that
+    gunicorn and its workers inherit; one a deployment names itself is left as it is."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = settings.HOTLINE_HOME / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def exec_gunicorn(argv: list[str]) -> None:
     """Replace this process with gunicorn; never returns."""
     connections.close_all()  # no database connection should leak into gunicorn
@@ -127,6 +158,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--demo-tickets", type=int, default=500, help="tickets in the demo (default 500)")
         parser.add_argument("--demo-days", type=int, default=60, help="days the demo covers (default 60)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start `hotline worker` beside gunicorn (for deployments that run workers apart)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bind = parse_bind(options["host"], options["port"], options["workers"])
@@ -146,12 +182,22 @@ class Command(BaseCommand):
             "url": bind.url,
             "workers": bind.workers,
         }
+        reset_metrics_folder()
         self.stdout.write(self.style.SUCCESS(started))
         if bind.host in ("0.0.0.0", "::"):
             self.stdout.write(_("提示：从其他主机访问时，请在 HOTLINE_ALLOWED_HOSTS 中列出所用的主机名。"))
+        if options["no_worker"]:
+            self.stdout.write(_("后台任务      未启动（--no-worker）：请另行运行 hotline worker"))
         self.stdout.flush()
         sys.stdout.flush()
         sys.stderr.flush()
+        if not options["no_worker"]:
+            # Started last, once the database is migrated and the output is flushed (the child shares it).
+            pid = start_worker()
+            self.stdout.write(
+                _("后台任务      hotline worker（进程 %(pid)s），随服务一同停止") % {"pid": pid}
+            )
+            self.stdout.flush()
         exec_gunicorn(gunicorn_argv(bind))
 
     def prepare(self, *, seed_demo: bool = True, demo_tickets: int = 500, demo_days: int = 60) -> None:

@@ -5,6 +5,7 @@
     hotline worker --sweep-interval 60  seconds between sweeps (default HOTLINE_SWEEP_INTERVAL, 300)
     hotline worker --no-sweep           only run tasks (when another process keeps the schedule)
     hotline worker --no-retrain         do not enqueue the model retrain (HOTLINE_RETRAIN_INTERVAL, daily)
+    hotline worker --parent-pid PID     stop (as on SIGTERM) once process PID is no longer its parent
 
 Each round it (1) enqueues the sweep task when the last one was enqueued at least the interval ago,
 (2) runs every task that is ready with django-tasks-db's worker in batch mode, and (3) sleeps
@@ -14,9 +15,17 @@ sweep is idempotent, the rare double enqueue does no harm. The routing models' r
 scheduled the same way (`routing.tasks.enqueue_retrain_if_due`), every HOTLINE_RETRAIN_INTERVAL
 seconds (0: never), and so is the recount of the daily figures that the overview and the
 statistics read (`analytics.tasks`), every HOTLINE_FIGURES_INTERVAL seconds (600; 0: never).
+
+`hotline serve` starts one worker as its child with `--parent-pid` before it becomes gunicorn, so
+that `make run` runs everything. Whatever ends gunicorn's master (Ctrl-C, `kill`, even `kill -9`,
+which no signal handler sees), the worker is reparented, notices within a second and stops as on
+SIGTERM: it finishes the task it is running, then exits, so no orphan keeps working on its own.
 """
 
 import logging
+import os
+import signal
+import threading
 import time
 from typing import Any
 
@@ -35,6 +44,8 @@ from hotline.routing.tasks import enqueue_retrain_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
 
 DEFAULT_SWEEP_INTERVAL = 300
+# How often a worker started with --parent-pid looks whether its parent is still there.
+PARENT_CHECK_SECONDS = 0.5
 
 logger = logging.getLogger("hotline.worker")
 
@@ -55,6 +66,12 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=1.0, help="seconds to wait when idle (default 1)")
         parser.add_argument("--queue-name", default="default", help="queues to run, comma-separated, or '*'")
         parser.add_argument("--backend", default=DEFAULT_TASK_BACKEND_ALIAS, help="task backend alias")
+        parser.add_argument(
+            "--parent-pid",
+            type=int,
+            default=None,
+            help="stop once this process is no longer the worker's parent (how `hotline serve` starts it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         interval = options["sweep_interval"]
@@ -86,10 +103,13 @@ class Command(BaseCommand):
         )
         if not options["once"]:
             worker.configure_signals()
+            if options["parent_pid"] is not None:
+                watch_parent(options["parent_pid"])
             self.stdout.write(
-                f"worker {worker.worker_id[:8]}: queues {options['queue_name']}, "
+                f"worker {worker.worker_id[:8]} (pid {os.getpid()}): queues {options['queue_name']}, "
                 + ("no sweeps" if options["no_sweep"] else f"sweep every {interval:g} s")
             )
+            self.stdout.flush()
         while worker.running:
             if not options["once"]:
                 close_old_connections()  # a long-lived process: drop connections gone stale
@@ -114,3 +134,21 @@ class Command(BaseCommand):
             if options["once"]:
                 return
             time.sleep(options["poll"])
+
+
+def watch_parent(parent_pid: int) -> None:
+    """Stop this worker as SIGTERM does once `parent_pid` is no longer its parent.
+
+    A process whose parent dies is handed to another (init or a subreaper), so its parent id changes
+    and never changes back: a watch that reads it needs no signal from the dying parent, which a
+    `kill -9` would never send. The watch runs in a daemon thread and only sends the signal; the
+    worker's own handler stops it between tasks, as for an operator's SIGTERM.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        logger.info("parent process %s is gone: stopping", parent_pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="hotline-parent-watch", daemon=True).start()
