@@ -15,7 +15,10 @@ HOTLINE = Path(sys.executable).parent / "hotline"
 
 
 def run_hotline(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_") and k != "DATABASE_URL"}
+    # Nothing of the test run's own environment: its HOTLINE_* and DATABASE_URL, and the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports.
+    leave_out = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_") and k not in leave_out}
     clean.update(HOTLINE_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="hotline.settings", **env)
     return subprocess.run(
         [str(HOTLINE), *args], env=clean, capture_output=True, text=True, timeout=120, check=False
