@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hotline.analytics.figures import recount
+from hotline.analytics.outlooks import make_forecasts
 from hotline.core import clock
 from hotline.core.enums import Channel
 from hotline.intake.actions import AppealData, do_receive_appeal
@@ -140,3 +141,16 @@ def test_the_same_figures_once_the_worker_keeps_the_days(client, staff, june) ->
         assert kept[name] == live[name], name
     assert [r.rate for r in kept["rates"]] == [r.rate for r in live["rates"]]
     assert "2025-06-20 03:00" in part(response.content.decode(), "counted-at", "</span>")
+
+
+def test_the_forecasts_the_worker_made(client, staff, june) -> None:  # noqa: F811
+    html = get(client, staff["leader"]).content.decode()
+    assert "历史数据不足四周" in html and 'id="table-forecast"' not in html
+    with clock.frozen_at(at(7, 1, 3)):  # four weeks of history at least: 31 May to 30 June
+        made = make_forecasts()
+    assert made is not None
+    html = get(client, staff["leader"]).content.decode()
+    table = part(html, "table-forecast", "</table>")
+    week = made.data["city"]["week"]
+    assert "<td>全市</td>" in table and f"{week['expected']:.0f} <span" in table
+    assert "城乡建设" in table and "和平街道" in table

@@ -108,3 +108,21 @@ class ScoreWeights(models.Model):
             "replied": self.replied,
             "satisfied": self.satisfied,
         }
+
+
+class ForecastSet(models.Model):
+    """The volume forecasts made by the worker once a day (`analytics.outlooks`): for the city and
+    the top categories and areas, the next week and the next four weeks, as JSON. The overview
+    reads the newest; older ones stay for checking a forecast against what came."""
+
+    made_at = models.DateTimeField(_("预测时间"), db_index=True)
+    # The first day forecast (the day after the last day the history holds).
+    starts_on = models.DateField(_("预测起始日"))
+    data = models.JSONField(_("预测"), default=dict)
+
+    class Meta:
+        verbose_name = _("受理量预测")
+        verbose_name_plural = _("受理量预测")
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} @ {self.made_at}"

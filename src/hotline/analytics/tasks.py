@@ -3,7 +3,8 @@
 Each recount keeps the last `RECENT_DAYS` days up to today so far (this month and the last: what the
 overview and the monthly figures show, and where tickets still change) and, when any is missing,
 every day since the first ticket (the first run on a city's backlog); once per local day it
-recounts every day, as an old ticket may still be closed, merged or found invalid.
+recounts every day, as an old ticket may still be closed, merged or found invalid, and then makes
+the day's volume forecasts (`analytics.outlooks`).
 """
 
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.tasks import task
 
 from hotline.analytics.figures import recount
 from hotline.analytics.models import FigureDay, FiguresState
+from hotline.analytics.outlooks import make_forecasts
 from hotline.core import clock
 from hotline.core.schedule import enqueue_if_due
 from hotline.tickets.models import Ticket
@@ -48,6 +50,8 @@ def recount_due() -> dict[str, Any]:
             report = {"days": days, "full": full}
             if full:
                 state.last_full_on = today
+                made = make_forecasts(today)
+                report["forecast"] = made is not None
         report["seconds"] = round((clock.now() - started).total_seconds(), 3)
         state.last_report = report
         state.save(update_fields=["last_full_on", "last_report"])

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.analytics import figures, selectors
+from hotline.analytics import figures, outlooks, selectors
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
 from hotline.core.enums import Role
@@ -91,6 +91,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     categories = selectors.top_categories(month)
     areas = selectors.top_areas(month)
     has_map = selectors.has_district_boundaries()
+    forecast = outlooks.latest()
     charts: dict[str, Any] = {
         "categories": [[r.name, r.count] for r in categories],
         "areas": [[r.name, r.count] for r in areas],
@@ -106,6 +107,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             "month_volume": month.city.received,
             "overdue": selectors.overdue_now(now),
             "counted_at": month.counted_at,
+            "forecast": forecast,
+            "forecast_rows": (
+                [forecast.data["city"], *forecast.data.get("categories", []), *forecast.data.get("areas", [])]
+                if forecast
+                else []
+            ),
             "recount_minutes": max(1, round(settings.HOTLINE_FIGURES_INTERVAL / 60)),
             "rates": [
                 ShownRate(key, str(label), str(text), rates[key]) for key, (label, text) in RATE_TEXT.items()

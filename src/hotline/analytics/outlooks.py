@@ -1,0 +1,72 @@
+"""The forecasts the overview shows (未诉先办): the next week and the next four weeks of appeals for
+the city and for its top categories and areas, made by the worker once a day from the kept daily
+figures (`analytics.forecast` is the model) and kept as a `ForecastSet`."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from hotline.analytics import figures
+from hotline.analytics.forecast import outlook
+from hotline.analytics.models import ForecastSet
+from hotline.analytics.periods import Period
+from hotline.analytics.rankings import names_of
+from hotline.core import clock
+from hotline.core.enums import FigureDimension
+from hotline.sla.selectors import calendar_for
+
+HISTORY_DAYS = 730
+TOP = 5
+HORIZONS = {"week": 7, "month": 28}
+
+
+def _outlooks(history: dict[date, int], start: date, workday: Any) -> dict[str, Any] | None:
+    found = {}
+    for name, days in HORIZONS.items():
+        result = outlook(history, start, days, workday=workday)
+        if result is None:
+            return None
+        found[name] = result.as_dict()
+    return found
+
+
+def make_forecasts(today: date | None = None) -> ForecastSet | None:
+    """Forecast from today on the history up to yesterday (today is not over), for the city, the
+    TOP categories and the TOP areas by the last four weeks' volume; kept. None when the city's
+    history is too short to forecast. A handful of queries, whatever the history."""
+    today = today or clock.localtime().date()
+    history = Period.days(today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1))
+    calendar = calendar_for()
+
+    def workday(day: date) -> bool:
+        return calendar.day(day).is_workday
+
+    received = {day: c.received for day, c in figures.read(history, slices=False).days.items()}
+    # The history starts with the first appeal, not with the zeros of the days before the city
+    # began to use Hotline.
+    started = min((day for day, n in received.items() if n), default=None)
+    if started is None:
+        return None
+    city_days = {day: n for day, n in received.items() if day >= started}
+    city = _outlooks(city_days, today, workday)
+    if city is None:
+        return None
+    recent = figures.read(Period.days(today - timedelta(days=28), today - timedelta(days=1)))
+    data: dict[str, Any] = {"city": {"name": str(FigureDimension.CITY.label), **city}}
+    for dimension, label in ((FigureDimension.CATEGORY, "categories"), (FigureDimension.AREA, "areas")):
+        ranked = sorted(recent.of(dimension).items(), key=lambda item: -item[1].received)[:TOP]
+        keys = [key for key, counts in ranked if counts.received]
+        names = names_of(dimension, keys)
+        series = figures.received_by_day(history, dimension, keys)
+        rows = []
+        for key in keys:
+            # Kept days without a row had nothing received in that slice: zeros, not gaps.
+            days = {day: series[key].get(day, 0) for day in city_days}
+            found = _outlooks(days, today, workday)
+            if found is not None:
+                rows.append({"key": key, "name": names.get(key, str(key)), **found})
+        data[label] = rows
+    return ForecastSet.objects.create(made_at=clock.now(), starts_on=today, data=data)
+
+
+def latest() -> ForecastSet | None:
+    return ForecastSet.objects.order_by("-made_at").first()
