@@ -67,6 +67,8 @@ urlpatterns = [
     path("readyz", web_health.readyz, name="readyz"),
     path("metrics", web_health.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its login page with the throttle of /login/ (web/login.py).
+    path("admin/login/", web_login.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -100,3 +100,25 @@ def test_the_token_lock_ends_after_its_cool_off(operator, settings):
     with clock.frozen_at(start + timedelta(seconds=conf["COOL_OFF"] + 1)):
         assert bearer(client, "hl_guess").status_code == 401
         assert bearer(client, good).status_code == 200
+
+
+def test_the_admin_login_is_throttled_with_the_same_count(operator, settings):
+    operator.is_staff = True
+    operator.save()
+    limit = settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"]
+    client = Client()
+
+    def admin_login(password: str):
+        return client.post(
+            "/admin/login/?next=/admin/", {"username": "op1", "password": password}, REMOTE_ADDR="10.0.0.1"
+        )
+
+    assert client.get("/admin/login/").status_code == 200
+    for _attempt in range(limit - 2):
+        assert admin_login("wrong").status_code == 200
+    # One more on the staff page: the same username from the same address.
+    assert login(client, "wrong").status_code == 200
+    locked = admin_login("wrong")
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    assert admin_login(PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session

@@ -1,16 +1,19 @@
-"""The staff sign-in page (/login/), with the brute-force throttle of `accounts.throttle`.
+"""The staff sign-in page (/login/) and the admin's (/admin/login/), with the brute-force throttle of
+`accounts.throttle`.
 
-Django's LoginView answers every wrong password with the form again, as often as anyone likes.
-Here the failures of one username from one address are counted; after
-settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"] of them the page refuses that pair with 429 and
+Django's login views answer every wrong password with the form again, as often as anyone likes.
+Here the failures of one username from one address are counted, on both pages together; after
+settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"] of them the pages refuse that pair with 429 and
 Retry-After, without checking the password, until the cool-off has passed. A success forgets them.
 """
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hotline.accounts import throttle
@@ -20,30 +23,48 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
+def _key(request: HttpRequest) -> str:
+    return throttle.login_key(request.POST.get("username", ""), throttle.client_ip(request))
+
+
+def locked_page(request: HttpRequest, wait: int) -> HttpResponse:
+    """The sign-in page with why it refuses, 429 and Retry-After."""
+    message = _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": _minutes(wait)}
+    context = {"form": AuthenticationForm(request), "locked": message, "next": request.GET.get("next", "")}
+    response = render(request, "web/login.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own login page, counted with /login/: the admin answers a failure with its form
+    again (200) and a success with a redirect."""
+    if request.method != "POST":
+        return admin.site.login(request)
+    key = _key(request)
+    if wait := throttle.retry_after(throttle.LOGIN, key):
+        return locked_page(request, wait)
+    response = admin.site.login(request)
+    if response.status_code == 302:
+        throttle.reset(throttle.LOGIN, key)
+    elif wait := throttle.fail(throttle.LOGIN, key):
+        return locked_page(request, wait)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = throttle.login_key(request.POST.get("username", ""), throttle.client_ip(request))
-        if wait := throttle.retry_after(throttle.LOGIN, key):
-            return self._locked(wait)
+        if wait := throttle.retry_after(throttle.LOGIN, _key(request)):
+            return locked_page(request, wait)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        key = throttle.login_key(form.cleaned_data["username"], throttle.client_ip(self.request))
-        throttle.reset(throttle.LOGIN, key)
+        throttle.reset(throttle.LOGIN, _key(self.request))
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        key = throttle.login_key(self.request.POST.get("username", ""), throttle.client_ip(self.request))
-        if wait := throttle.fail(throttle.LOGIN, key):
-            return self._locked(wait)
+        if wait := throttle.fail(throttle.LOGIN, _key(self.request)):
+            return locked_page(self.request, wait)
         return super().form_invalid(form)
-
-    def _locked(self, wait: int) -> HttpResponse:
-        message = _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": _minutes(wait)}
-        response = self.render_to_response(
-            self.get_context_data(form=self.get_form_class()(self.request), locked=message), status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
