@@ -14,6 +14,7 @@ from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
 from hotline.web import rankings as web_rankings
+from hotline.web import reports as web_reports
 from hotline.web import search as web_search
 from hotline.web import stats as web_stats
 from hotline.web import supervision as web_supervision
@@ -36,6 +37,8 @@ urlpatterns = [
     path("overview/", web_overview.overview, name="overview"),
     path("rankings/", web_rankings.rankings, name="rankings"),
     path("rankings/tickets/", web_rankings.rankings_tickets, name="rankings_tickets"),
+    path("reports/", web_reports.report_page, name="reports"),
+    path("reports/download", web_reports.report_download, name="report_download"),
     path("overview/districts.geojson", web_overview.districts_geojson, name="overview_districts"),
     path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),

@@ -241,3 +241,12 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class ReportKind(models.TextChoices):
+    """The periods of the reports (analytics.reports)."""
+
+    DAILY = "daily", _("日报")
+    WEEKLY = "weekly", _("周报")
+    MONTHLY = "monthly", _("月报")
+    QUARTERLY = "quarterly", _("季报")

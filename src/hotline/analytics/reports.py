@@ -1,0 +1,206 @@
+"""The periodic reports (日报, 周报, 月报, 季报): what a period brought, how the four rates went, who
+ranks where, which categories and areas led, and the items a leader should look at first.
+
+`build(kind, day)` gathers one report for the period of `kind` that holds `day` (the local day, the
+Monday-to-Sunday week, the calendar month, the quarter) with the same figures for the period before
+it; the web page, the CLI and the worker render the same `Report` as HTML, .xlsx or PDF
+(`web.reports`). The figures are those of `analytics.facts`, read from the kept days.
+
+The daily leader list (seed 000: "每日前20项") is made of items: the appeals of the period about one
+kind of problem (the ticket's category) in one place (its area), ranked by how many came, then by
+how many were urgent, then by how many repeated an earlier appeal (a second appeal merged into the
+same ticket, or the same caller again within the period).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+
+from hotline.analytics import figures
+from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
+from hotline.analytics.figures import Figures
+from hotline.analytics.models import ForecastSet
+from hotline.analytics.outlooks import latest
+from hotline.analytics.periods import Period, Rate
+from hotline.analytics.rankings import Ranked, names_of, ranking
+from hotline.core.enums import FigureDimension, ReportKind, Urgency
+from hotline.directory.models import Department
+from hotline.taxonomy.models import Category
+
+ITEMS = 20
+TOP = 10
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The period of `kind` that holds the local day `day`."""
+    if kind == ReportKind.DAILY:
+        return Period.day(day)
+    if kind == ReportKind.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return Period.days(monday, monday + timedelta(days=6))
+    if kind == ReportKind.MONTHLY:
+        return Period.month(day.year, day.month)
+    if kind == ReportKind.QUARTERLY:
+        first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        last_month = first.month + 2
+        return Period(Period.month(first.year, first.month).start, Period.month(first.year, last_month).end)
+    raise ValueError(f"unknown report kind {kind!r}")
+
+
+def before(kind: str, period: Period) -> Period:
+    """The period of the same kind just before `period`."""
+    return period_of(kind, period.first_day - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A ranked category or area: this period's volume and the last one's."""
+
+    name: str
+    count: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the leader list: the appeals about one category in one area."""
+
+    category: str
+    area: str
+    appeals: int
+    tickets: int
+    urgent: int
+    repeated: int
+
+
+@dataclass
+class Report:
+    kind: str
+    period: Period
+    previous: Period
+    city: Counts
+    city_before: Counts
+    departments: list[Ranked] = field(default_factory=list)
+    categories: list[Line] = field(default_factory=list)
+    areas: list[Line] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    forecast: ForecastSet | None = None
+
+    @property
+    def label(self) -> str:
+        return str(ReportKind(self.kind).label)
+
+    @property
+    def rates(self) -> list[tuple[str, Rate, Rate]]:
+        """The four rates and 解决率: (key, this period's, the last one's)."""
+        now, then = self.city.rates, self.city_before.rates
+        return [(key, now[key], then[key]) for key in (*FOUR_RATES, "resolved")]
+
+    @property
+    def volume_change(self) -> float | None:
+        """The change of the volume against the period before, in percent."""
+        if not self.city_before.received:
+            return None
+        return round(100 * (self.city.received - self.city_before.received) / self.city_before.received, 1)
+
+
+def _lines(now: Figures, then: Figures, dimension: str) -> list[Line]:
+    current, past = now.of(dimension), then.of(dimension)
+    top = sorted(current.items(), key=lambda item: -item[1].received)[:TOP]
+    keys = [key for key, counts in top if counts.received]
+    names = names_of(dimension, keys)
+    return [
+        Line(names.get(key, str(key)), current[key].received, past[key].received if key in past else 0)
+        for key in keys
+    ]
+
+
+def leader_items(period: Period, limit: int = ITEMS) -> list[Item]:
+    """The period's items (category x area), the most pressing first. Three queries."""
+    tickets = counted_tickets().filter(created_at__gte=period.start, created_at__lt=period.end)
+    rows: Any = (
+        tickets.filter(category__isnull=False, area__isnull=False)
+        .values("category_id", "area_id")
+        .annotate(
+            tickets=Count("pk", distinct=True),
+            appeal_count=Count("appeals", distinct=True),
+            urgent=Count("pk", filter=Q(urgency=Urgency.URGENT), distinct=True),
+            callers=Count("appeals__citizen_phone", distinct=True, filter=~Q(appeals__citizen_phone="")),
+            with_phone=Count("appeals", distinct=True, filter=~Q(appeals__citizen_phone="")),
+        )
+        .order_by("-appeal_count", "-urgent", "-tickets")[: limit * 3]
+    )
+    found = []
+    for row in rows:
+        # Repeated: a second appeal on one ticket, or a caller heard again on another ticket.
+        repeated = max(row["appeal_count"] - row["tickets"], 0) + max(row["with_phone"] - row["callers"], 0)
+        found.append((row, repeated))
+    found.sort(key=lambda pair: (-pair[0]["appeal_count"], -pair[0]["urgent"], -pair[1]))
+    found = found[:limit]
+    categories = dict(
+        Category.objects.filter(pk__in=[r["category_id"] for r, _n in found]).values_list("pk", "name")
+    )
+    areas = dict(
+        Department.objects.filter(pk__in=[r["area_id"] for r, _n in found]).values_list("pk", "name")
+    )
+    return [
+        Item(
+            category=categories.get(row["category_id"], ""),
+            area=areas.get(row["area_id"], ""),
+            appeals=row["appeal_count"],
+            tickets=row["tickets"],
+            urgent=row["urgent"],
+            repeated=repeated,
+        )
+        for row, repeated in found
+    ]
+
+
+def build(kind: str, day: date) -> Report:
+    """The report of `kind` for the period holding `day`, with the period before for comparison."""
+    period = period_of(kind, day)
+    previous = before(kind, period)
+    now, then = figures.read(period), figures.read(previous)
+    return Report(
+        kind=kind,
+        period=period,
+        previous=previous,
+        city=now.city,
+        city_before=then.city,
+        departments=ranking(now, then, FigureDimension.DEPARTMENT),
+        categories=_lines(now, then, FigureDimension.CATEGORY),
+        areas=_lines(now, then, FigureDimension.AREA),
+        items=leader_items(period),
+        forecast=latest(),
+    )
+
+
+def as_rows(report: Report) -> dict[str, list[list[Any]]]:
+    """The report as sheets of rows (for .xlsx and the PDF's tables); the headings are the
+    renderers' (translated there)."""
+    return {
+        "rates": [
+            [key, now.percent, then.percent, now.numerator, now.denominator]
+            for key, now, then in report.rates
+        ],
+        "departments": [
+            [
+                r.rank,
+                r.name,
+                r.counts.received,
+                *[r.rates[k].percent for k in FOUR_RATES],
+                r.score,
+                r.score_change,
+            ]
+            for r in report.departments
+        ],
+        "categories": [[line.name, line.count, line.previous, line.change] for line in report.categories],
+        "areas": [[line.name, line.count, line.previous, line.change] for line in report.areas],
+        "items": [[i.category, i.area, i.appeals, i.tickets, i.urgent, i.repeated] for i in report.items],
+    }

@@ -1,0 +1,57 @@
+"""`hotline report daily|weekly|monthly|quarterly [--date D] [--format xlsx|pdf|html] [--output FILE]`:
+write the report of the period holding day D (default: today, in the city's zone) to a file, as
+the reports page offers it (web.reports), and print the file's path."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from hotline.analytics.reports import build
+from hotline.core import clock, timerange
+from hotline.core.enums import ReportKind
+from hotline.web.reports import FORMATS, file_name, render_file
+
+
+class Command(BaseCommand):
+    help = "Write the daily, weekly, monthly or quarterly report as .xlsx, PDF or HTML."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", help="daily, weekly, monthly or quarterly")
+        parser.add_argument("--date", default="", help="a day of the period, YYYY-MM-DD (default: today)")
+        parser.add_argument("--format", default="xlsx", help="xlsx (default), pdf or html")
+        parser.add_argument(
+            "--output", default="", help="the file to write (default: report-KIND-DATE.EXT here)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind = options["kind"]
+        if kind not in ReportKind.values:
+            raise CommandError(
+                _("报告类型须为 daily、weekly、monthly 或 quarterly，收到 %(kind)r") % {"kind": kind}
+            )
+        fmt = options["format"]
+        if fmt not in FORMATS:
+            raise CommandError(_("--format 须为 xlsx、pdf 或 html，收到 %(format)r") % {"format": fmt})
+        if options["date"]:
+            try:
+                day = date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    _("--date 须为 YYYY-MM-DD，收到 %(date)r") % {"date": options["date"]}
+                ) from None
+            if not timerange.day_in_range(day):
+                raise CommandError(f"--date: {timerange.range_message()}")
+        else:
+            day = clock.localtime().date()
+        report = build(kind, day)
+        path = Path(options["output"] or file_name(report, fmt))
+        try:
+            path.write_bytes(render_file(report, fmt))
+        except OSError as error:
+            raise CommandError(
+                _("无法写入 %(path)s：%(error)s") % {"path": path, "error": error.strerror}
+            ) from None
+        self.stdout.write(str(path))

@@ -1,0 +1,224 @@
+"""The reports (日报, 周报, 月报, 季报) as a page and as files, for leaders, supervisors and admins.
+
+GET /reports/?kind=monthly&date=2026-11-20              the report of the period holding that day
+GET /reports/download?kind=monthly&date=…&format=xlsx   the same as a file: xlsx, pdf or html
+
+`hotline report KIND --date D --format F` writes the same files from the command line. What a
+report holds is `analytics.reports`'; this module lays it out.
+"""
+
+import io
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from hotline.accounts.models import User
+from hotline.analytics.facts import FOUR_RATES
+from hotline.analytics.reports import Report, as_rows, build
+from hotline.core import clock
+from hotline.core.enums import ReportKind
+from hotline.web.overview import RATE_TEXT, overview_refusal
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+# A Chinese font for the PDF: the one the Makefile installs for the screenshots, embedded; without
+# it, the standard CID font that PDF readers carry for Simplified Chinese (not embedded).
+CJK_FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+def _headings() -> dict[str, list[str]]:
+    rate_names = [str(RATE_TEXT[key][0]) for key in FOUR_RATES]
+    return {
+        "rates": [_("指标"), _("本期"), _("上期"), _("分子"), _("分母")],
+        "departments": [_("名次"), _("主办单位"), _("受理量"), *rate_names, _("综合得分"), _("较上期")],
+        "categories": [_("分类"), _("本期"), _("上期"), _("增减")],
+        "areas": [_("属地"), _("本期"), _("上期"), _("增减")],
+        "items": [_("分类"), _("属地"), _("诉求数"), _("工单数"), _("紧急"), _("重复")],
+    }
+
+
+def _sheet_titles() -> dict[str, str]:
+    return {
+        "rates": _("四率"),
+        "departments": _("单位排名"),
+        "categories": _("分类"),
+        "areas": _("属地"),
+        "items": _("重点事项"),
+    }
+
+
+def title(report: Report) -> str:
+    first, last = report.period.first_day, report.period.last_day
+    span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+    return _("%(city)s 12345 热线%(kind)s（%(span)s）") % {
+        "city": settings.HOTLINE["CITY_NAME"],
+        "kind": report.label,
+        "span": span,
+    }
+
+
+def _rows(report: Report) -> dict[str, list[list[Any]]]:
+    rows = as_rows(report)
+    for row in rows["rates"]:
+        row[0] = str(RATE_TEXT[row[0]][0]) if row[0] in RATE_TEXT else row[0]
+    return rows
+
+
+def render_xlsx(report: Report) -> bytes:
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = _("概况")
+    summary.append([title(report)])
+    summary.append([_("受理量"), report.city.received, _("上期"), report.city_before.received])
+    summary.append([_("较上期（%）"), report.volume_change])
+    headings, titles = _headings(), _sheet_titles()
+    for key, rows in _rows(report).items():
+        sheet = book.create_sheet(titles[key])
+        sheet.append(headings[key])
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "HotlineCJK" in pdfmetrics.getRegisteredFontNames():
+        return "HotlineCJK"
+    try:
+        pdfmetrics.registerFont(TTFont("HotlineCJK", CJK_FONT_FILE, subfontIndex=0))
+        return "HotlineCJK"
+    except Exception:  # no such file, or not a font reportlab reads: the reader's own font
+        if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+        return "STSong-Light"
+
+
+def render_pdf(report: Report) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _pdf_font()
+    styles = getSampleStyleSheet()
+    for name in ("Title", "Heading2", "Normal"):
+        styles[name].fontName = font
+    story: list[Any] = [Paragraph(title(report), styles["Title"])]
+    change = "—" if report.volume_change is None else f"{report.volume_change:+.1f}%"
+    story.append(
+        Paragraph(
+            _("受理量 %(now)s 件，上期 %(then)s 件，变化 %(change)s。")
+            % {"now": report.city.received, "then": report.city_before.received, "change": change},
+            styles["Normal"],
+        )
+    )
+    headings, titles = _headings(), _sheet_titles()
+    for key, rows in _rows(report).items():
+        if not rows:
+            continue
+        story += [Spacer(1, 8), Paragraph(titles[key], styles["Heading2"])]
+        cells = [headings[key], *[["—" if v is None else str(v) for v in row] for row in rows]]
+        table = Table(cells, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("FONTSIZE", (0, 0), (-1, -1), 8),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ]
+            )
+        )
+        story.append(table)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=title(report)).build(story)
+    return buffer.getvalue()
+
+
+def _context(report: Report) -> dict[str, Any]:
+    return {
+        "report": report,
+        "title": title(report),
+        "headings": _headings(),
+        "rate_rows": [(str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
+        "rate_keys": FOUR_RATES,
+    }
+
+
+def render_html(report: Report) -> str:
+    """A whole HTML document (the file to keep or mail); the page uses the same body."""
+    return render_to_string("web/report_file.html", _context(report))
+
+
+def render_file(report: Report, fmt: str) -> bytes:
+    if fmt == "xlsx":
+        return render_xlsx(report)
+    if fmt == "pdf":
+        return render_pdf(report)
+    return render_html(report).encode()
+
+
+def file_name(report: Report, fmt: str) -> str:
+    return f"report-{report.kind}-{report.period.first_day:%Y%m%d}.{fmt}"
+
+
+def _asked(request: HttpRequest) -> tuple[str, date]:
+    kind = request.GET.get("kind", "")
+    if kind not in ReportKind.values:
+        kind = ReportKind.MONTHLY
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = clock.localtime().date()
+    if not (2000 <= day.year <= 2100):
+        day = clock.localtime().date()
+    return kind, day
+
+
+@login_required
+@require_GET
+def report_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    kind, day = _asked(request)
+    report = build(kind, day)
+    return render(
+        request,
+        "web/report.html",
+        {**_context(report), "kinds": ReportKind.choices, "day": day, "formats": list(FORMATS)},
+    )
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    kind, day = _asked(request)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        message = _("不支持的格式 %(format)s：可选 xlsx、pdf、html") % {"format": fmt[:20]}
+        return render(request, "web/forbidden.html", {"message": message}, status=400)
+    report = build(kind, day)
+    response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
+    return response
