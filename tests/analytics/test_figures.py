@@ -1,7 +1,7 @@
 """Each figure of analytics.facts, analytics.figures and analytics.selectors on the hand-built June
 (conftest.py), with the exact numbers it must give, counted live and kept per day alike."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -10,14 +10,15 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from hotline.analytics import selectors, tasks
+from hotline.analytics import facts, selectors, tasks
 from hotline.analytics.figures import read, recount
 from hotline.analytics.models import DailyFigure, FigureDay, FiguresState
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
-from hotline.core.enums import Channel, FigureDimension, Resolution, Satisfaction
+from hotline.core.enums import Channel, FigureDimension, Resolution, Satisfaction, SuspensionReason
 from hotline.feedback import actions as feedback
 from hotline.intake.actions import AppealData, do_receive_appeal
+from hotline.sla import actions as sla
 from hotline.supervision.selectors import BoardFilters, board_counts
 from hotline.tickets import actions
 from tests.analytics.conftest import SHANGHAI, at
@@ -280,3 +281,48 @@ def test_the_worker_keeps_the_figures(june, settings, django_capture_on_commit_c
     assert "figures recount enqueued" in out.getvalue()
     assert FigureDay.objects.filter(day=date(2025, 6, 30)).exists()
     assert DailyFigure.objects.get(day=date(2025, 6, 10), dimension=FigureDimension.CITY).received == 1
+
+
+def test_the_on_time_rate_follows_extensions_and_suspensions(staff, departments) -> None:
+    """及时率 against the deadline as it then stood: an approved extension moves it, suspended
+    working time moves it; a refused extension does not."""
+    housing = departments["housing"].pk
+
+    def handled(when):
+        with clock.frozen_at(when):
+            ticket = actions.do_dispatch_ticket(
+                receive(staff, when), staff["dispatcher"], lead_department_id=housing
+            )
+            return actions.do_accept_assignment(ticket, staff["housing"])
+
+    def reply(ticket, when):
+        with clock.frozen_at(when):
+            feedback.do_reply_ticket(ticket, staff["housing"], text="已处理。")
+
+    def ask_more_time(ticket, when, approve):
+        due = ticket.assignments.get().due_at
+        with clock.frozen_at(when):
+            ticket = sla.do_request_extension(
+                ticket, staff["housing"], reason="需协调多部门", requested_due_at=due + timedelta(days=14)
+            )
+            return sla.do_review_extension(ticket, staff["dispatcher"], approve=approve)
+
+    extended = ask_more_time(handled(at(9, 1)), at(9, 2), approve=True)
+    refused = ask_more_time(handled(at(9, 1, 11)), at(9, 2), approve=False)
+    suspended = handled(at(9, 1, 12))
+    with clock.frozen_at(at(9, 2)):
+        suspended = sla.do_suspend_assignment(suspended, staff["housing"], reason=SuspensionReason.values[0])
+    with clock.frozen_at(at(9, 12)):  # ten days stopped
+        suspended = sla.do_resume_assignment(suspended, staff["housing"])
+    first_due = {
+        t.pk: t.assignments.get().original_due_at or t.assignments.get().due_at for t in (extended, refused)
+    }
+    # All three answered after their first deadline; the extended and the suspended still in time.
+    late = max(first_due.values()) + timedelta(days=2)
+    for ticket in (extended, refused, suspended):
+        reply(ticket, late)
+    day = clock.localtime(late).date()
+    rates = read(Period.day(day)).city.rates
+    assert rates["on_time"] == Rate(2, 3)
+    behind = {row.ticket_key: row.counted for row in facts.behind("on_time", Period.day(day), "city", 0)}
+    assert behind == {extended.pk: True, refused.pk: False, suspended.pk: True}
