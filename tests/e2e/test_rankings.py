@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from hotline.analytics.models import ScoreWeights
+from hotline.analytics.models import FigureSettings
 from hotline.core import clock
 from hotline.feedback import actions as feedback_actions
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
@@ -19,7 +19,7 @@ PASSWORD = "s3cret-pass"
 
 
 def test_a_leader_ranks_the_month_and_drills_down(page, live_server, staff, departments, screenshot) -> None:
-    ScoreWeights.objects.update_or_create(pk=1, defaults={"min_received": 1})
+    FigureSettings.objects.update_or_create(pk=1, defaults={"min_received": 1})
     leader = staff["leader"]
     leader.set_password(PASSWORD)
     leader.save()

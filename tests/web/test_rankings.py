@@ -5,7 +5,7 @@ tickets behind every rate."""
 import pytest
 
 from hotline.analytics.facts import Counts
-from hotline.analytics.models import ScoreWeights
+from hotline.analytics.models import FigureSettings
 from hotline.analytics.rankings import score
 from hotline.core import clock
 from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
@@ -21,7 +21,7 @@ def get(client, user, path: str, **params):
 
 @pytest.fixture
 def rank_all(db):
-    ScoreWeights.objects.update_or_create(pk=1, defaults={"min_received": 1})
+    FigureSettings.objects.update_or_create(pk=1, defaults={"min_received": 1})
 
 
 def test_the_score_is_the_weighted_mean_of_the_rates_that_count() -> None:

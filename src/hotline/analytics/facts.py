@@ -3,7 +3,8 @@
 Each measure belongs to the local day of its own event: the tickets' measures to the day the ticket
 was received, the answers' to the day the lead department answered, the callbacks' to the day the
 citizen was reached. Merged tickets (a duplicate counts once, on the ticket it joined) and invalid
-ones (an unreasonable or malicious appeal, after review) are left out of every measure.
+ones (an unreasonable or malicious appeal, after review) are left out of every measure, unless the
+admin's 考核设置 (`FigureSettings`) counts them.
 
     received        受理量: tickets received
     dispatched      of those, the ones that left the dispatch queue (any status but 待派单)
@@ -50,6 +51,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
+from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Period, Rate, city_zone
 from hotline.core.enums import (
     AssignmentRole,
@@ -62,8 +64,13 @@ from hotline.core.enums import (
 from hotline.feedback.models import Callback
 from hotline.tickets.models import Assignment, Ticket
 
-# Tickets that no figure counts.
-EXCLUDED_STATUSES = (TicketStatus.MERGED, TicketStatus.INVALID)
+
+def exempt_statuses() -> tuple[str, ...]:
+    """The statuses of the tickets no figure counts: merged and invalid ones, unless the admin's
+    考核设置 (`FigureSettings`) counts them. One query."""
+    return FigureSettings.current().exempt_statuses()
+
+
 HANDLED_STATUSES = (TicketStatus.REPLIED, TicketStatus.ANSWERED, TicketStatus.CLOSED)
 ON_TIME = Q(answered_at__lte=F("due_at"))
 SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
@@ -116,9 +123,9 @@ FOUR_RATES = ("on_time", "handled", "replied", "satisfied")
 FactKey = tuple[date, str, int]
 
 
-def counted_tickets() -> QuerySet[Ticket]:
-    """Every ticket but the merged and the invalid."""
-    return Ticket.objects.exclude(status__in=EXCLUDED_STATUSES)
+def counted_tickets(exempt: tuple[str, ...] | None = None) -> QuerySet[Ticket]:
+    """Every ticket but the exempt ones (`exempt_statuses`, read when not given)."""
+    return Ticket.objects.exclude(status__in=exempt_statuses() if exempt is None else exempt)
 
 
 def _lead_department(ticket: str) -> Subquery:
@@ -151,14 +158,14 @@ class Source:
     each measure counts the rows that meet its condition (None: every row). `ticket` names the
     ticket's id on a row, for the drill-down."""
 
-    rows: Callable[[Period], QuerySet[Any]]
+    rows: Callable[[Period, tuple[str, ...]], QuerySet[Any]]
     measures: dict[str, Q | None]
     ticket: str
 
 
-def _received(period: Period) -> QuerySet[Any]:
+def _received(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
     return (
-        counted_tickets()
+        counted_tickets(exempt)
         .filter(created_at__gte=period.start, created_at__lt=period.end)
         .annotate(
             day=TruncDate("created_at", tzinfo=city_zone()),
@@ -170,7 +177,7 @@ def _received(period: Period) -> QuerySet[Any]:
     )
 
 
-def _answered(period: Period) -> QuerySet[Any]:
+def _answered(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
     return (
         Assignment.objects.filter(
             role=AssignmentRole.LEAD,
@@ -178,7 +185,7 @@ def _answered(period: Period) -> QuerySet[Any]:
             answered_at__gte=period.start,
             answered_at__lt=period.end,
         )
-        .exclude(ticket__status__in=EXCLUDED_STATUSES)
+        .exclude(ticket__status__in=exempt)
         .annotate(
             day=TruncDate("answered_at", tzinfo=city_zone()),
             area_key=F("ticket__area_id"),
@@ -188,10 +195,10 @@ def _answered(period: Period) -> QuerySet[Any]:
     )
 
 
-def _called(period: Period) -> QuerySet[Any]:
+def _called(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
     return (
         Callback.objects.filter(called_at__gte=period.start, called_at__lt=period.end)
-        .exclude(ticket__status__in=EXCLUDED_STATUSES)
+        .exclude(ticket__status__in=exempt)
         .annotate(
             day=TruncDate("called_at", tzinfo=city_zone()),
             area_key=F("ticket__area_id"),
@@ -235,7 +242,7 @@ def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]
     tickets. `rate` is a key of `RATES`; `dimension` FigureDimension.CITY (key ignored) or a slice."""
     numerator, denominator = RATES[rate]
     source = next(s for s in SOURCES if numerator in s.measures and denominator in s.measures)
-    rows = source.rows(period)
+    rows = source.rows(period, exempt_statuses())
     if dimension != FigureDimension.CITY:
         rows = rows.filter(**{SLICE_COLUMNS[FigureDimension(dimension)]: key})
     if (population := source.measures[denominator]) is not None:
@@ -247,11 +254,13 @@ def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]
 
 def count_facts(period: Period) -> dict[FactKey, Counts]:
     """Every measure of every local day of the period, for the city and each slice, counted from
-    the tickets now. Three queries, whatever the number of tickets."""
+    the tickets now. Four queries (the exemptions, then one per source), whatever the number of
+    tickets."""
     found: dict[FactKey, Counts] = defaultdict(Counts)
+    exempt = exempt_statuses()
     for source in SOURCES:
         rows = (
-            source.rows(period)
+            source.rows(period, exempt)
             .values("day", *SLICE_COLUMNS.values())
             .annotate(
                 **{

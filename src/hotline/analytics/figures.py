@@ -65,7 +65,7 @@ def _spans(days: list[date]) -> list[tuple[date, date]]:
 
 def read(period: Period, *, slices: bool = True) -> Figures:
     """The figures of a period of whole local days. Queries: one for the kept days, one for their
-    daily city rows, one for their slices (when asked for), and three per run of days not kept
+    daily city rows, one for their slices (when asked for), and four per run of days not kept
     (none while the worker keeps them)."""
     _check_days(period)
     figures = Figures(period)
@@ -132,7 +132,7 @@ def recount(first: date, last: date) -> int:
 def received_by_day(period: Period, dimension: str, keys: list[int]) -> dict[int, dict[date, int]]:
     """The tickets received per local day of the period for each slice key of `dimension`, kept
     days read, the others counted live (as `read` does); a day with none received is missing.
-    Two queries, and three per run of days not kept."""
+    Two queries, and four per run of days not kept."""
     found: dict[int, dict[date, int]] = {key: {} for key in keys}
     kept = set(
         FigureDay.objects.filter(day__gte=period.first_day, day__lte=period.last_day).values_list(

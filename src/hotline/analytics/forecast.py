@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from sklearn.linear_model import PoissonRegressor
-from threadpoolctl import threadpool_limits
 
 MIN_HISTORY_DAYS = 28
 YEARLY_FROM_DAYS = 730
@@ -94,6 +92,10 @@ def fit(
     # Recent days weigh more (half-life): the level of the last months, not of two years ago.
     age = np.arange(n)[::-1]
     weights = np.ones(n) if half_life is None else 0.5 ** (age / half_life)
+    # Imported here: the web processes that only show a kept forecast need not load scikit-learn.
+    from sklearn.linear_model import PoissonRegressor
+    from threadpoolctl import threadpool_limits
+
     regression = PoissonRegressor(alpha=1e-3, max_iter=300)
     # One BLAS thread: the problem is tiny, and on a busy machine the threads' spinning took 1.3 s
     # instead of 3 ms (measured with the suite running beside it).

@@ -11,7 +11,7 @@ they were last counted: a day without it is counted live from the tickets (today
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.enums import FigureDimension
+from hotline.core.enums import FigureDimension, TicketStatus
 
 
 class FigureDay(models.Model):
@@ -76,12 +76,20 @@ class FiguresState(models.Model):
         return str(self.last_report)
 
 
-class ScoreWeights(models.Model):
-    """The weights of the four rates in the composite score (综合得分) that ranks departments,
-    areas and categories (红黑榜); one row, set in the admin. A rate with nothing to count for a
-    slice is left out and the others' weights share its part."""
+class FigureSettings(models.Model):
+    """How the figures judge the departments, set in the admin (考核设置), one row: which tickets
+    are exempt from every figure, the weights of the four rates in the composite score (综合得分)
+    that ranks departments, areas and categories (红黑榜), and the least volume to be ranked. A
+    rate with nothing to count for a slice is left out of its score and the other weights share its
+    part. A change of the exemptions applies from the worker's next recount of every day."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    exempt_merged = models.BooleanField(
+        _("合并件不计入"), default=True, help_text=_("重复诉求并入另一工单后，只按主工单计一次")
+    )
+    exempt_invalid = models.BooleanField(
+        _("无效诉求不计入"), default=True, help_text=_("经审核确认的无理、恶意诉求不计入任何指标")
+    )
     on_time = models.PositiveSmallIntegerField(_("及时率权重"), default=25)
     handled = models.PositiveSmallIntegerField(_("处置率权重"), default=25)
     replied = models.PositiveSmallIntegerField(_("回复率权重"), default=25)
@@ -91,15 +99,16 @@ class ScoreWeights(models.Model):
     min_received = models.PositiveIntegerField(_("参与排名的最少受理量"), default=10)
 
     class Meta:
-        verbose_name = _("综合得分权重")
-        verbose_name_plural = _("综合得分权重")
+        verbose_name = _("考核设置")
+        verbose_name_plural = _("考核设置")
 
     def __str__(self) -> str:
         return f"{self.on_time}/{self.handled}/{self.replied}/{self.satisfied}"
 
     @classmethod
-    def current(cls) -> "ScoreWeights":
-        return cls.objects.get_or_create(pk=1)[0]
+    def current(cls) -> "FigureSettings":
+        """The row, or the defaults until the admin saves one (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls()
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -108,6 +117,17 @@ class ScoreWeights(models.Model):
             "replied": self.replied,
             "satisfied": self.satisfied,
         }
+
+    def exempt_statuses(self) -> tuple[str, ...]:
+        """The ticket statuses no figure counts."""
+        return tuple(
+            status
+            for status, exempt in (
+                (TicketStatus.MERGED, self.exempt_merged),
+                (TicketStatus.INVALID, self.exempt_invalid),
+            )
+            if exempt
+        )
 
 
 class ForecastSet(models.Model):

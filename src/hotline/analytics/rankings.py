@@ -1,17 +1,17 @@
 """The composite score and the rankings (红黑榜) of departments, areas and categories by the four
 rates of a period, with the change against the period before.
 
-The score of a slice is the weighted mean of its four rates in percent (weights: `ScoreWeights`,
+The score of a slice is the weighted mean of its four rates in percent (weights: `FigureSettings`,
 set in the admin); a rate with nothing to count is left out and the other weights share its part;
 a slice with no rate at all has no score. Slices that received fewer than
-`ScoreWeights.min_received` tickets are listed after the ranked ones, without a rank.
+`FigureSettings.min_received` tickets are listed after the ranked ones, without a rank.
 """
 
 from dataclasses import dataclass
 
 from hotline.analytics.facts import FOUR_RATES, Counts
 from hotline.analytics.figures import Figures
-from hotline.analytics.models import ScoreWeights
+from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Rate
 from hotline.core.enums import FigureDimension
 from hotline.directory.models import Department
@@ -89,7 +89,7 @@ def ranking(figures: Figures, previous: Figures, dimension: str) -> list[Ranked]
     """The slices of `dimension` in `figures`' period, ranked by score (the best first, then the
     unranked by volume), each with its score and rank in `previous`' period. Two queries (the
     weights, the names)."""
-    settings = ScoreWeights.current()
+    settings = FigureSettings.current()
     weights, least = settings.as_dict(), settings.min_received
     now, before = figures.of(dimension), previous.of(dimension)
     current = _ranks(now, weights, least)

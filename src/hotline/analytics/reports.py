@@ -122,7 +122,7 @@ def _lines(now: Figures, then: Figures, dimension: str) -> list[Line]:
 
 
 def leader_items(period: Period, limit: int = ITEMS) -> list[Item]:
-    """The period's items (category x area), the most pressing first. Three queries."""
+    """The period's items (category x area), the most pressing first. Four queries."""
     tickets = counted_tickets().filter(created_at__gte=period.start, created_at__lt=period.end)
     rows: Any = (
         tickets.filter(category__isnull=False, area__isnull=False)

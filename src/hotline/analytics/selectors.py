@@ -8,10 +8,15 @@ from typing import Any
 
 from django.db.models import F, Q
 
-from hotline.analytics.facts import EXCLUDED_STATUSES, Counts
+from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures, read
 from hotline.analytics.periods import Period, Rate
-from hotline.core.enums import AssignmentStatus, DepartmentLevel, FigureDimension, TicketStatus
+from hotline.core.enums import (
+    TERMINAL_STATUSES,
+    AssignmentStatus,
+    DepartmentLevel,
+    FigureDimension,
+)
 from hotline.directory.geometry import parse_boundary
 from hotline.directory.models import Department, Place
 from hotline.taxonomy.models import Category
@@ -138,7 +143,7 @@ def overdue_now(now: datetime) -> int:
     )
     return (
         Assignment.objects.filter(status__in=[AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED])
-        .exclude(ticket__status__in=[TicketStatus.CLOSED, *EXCLUDED_STATUSES])
+        .exclude(ticket__status__in=TERMINAL_STATUSES)
         .filter(late)
         .count()
     )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
 from hotline.analytics import facts, figures
-from hotline.analytics.models import ScoreWeights
+from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Period
 from hotline.analytics.rankings import names_of, ranking
 from hotline.core import clock
@@ -74,7 +74,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     dimension = _dimension(request)
     before = (month - timedelta(days=1)).replace(day=1)
     rows = ranking(figures.read(_period(month)), figures.read(_period(before), slices=True), dimension)
-    weights = ScoreWeights.current()
+    weights = FigureSettings.current()
     return render(
         request,
         "web/rankings.html",
