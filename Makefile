@@ -22,7 +22,7 @@ PYTEST_ARGS ?=
 .PHONY: help install browser run test test-sqlite test-postgres lint fmt clean
 
 help:
-	@echo "make run     set everything up and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make run     set everything up and serve the demo on http://$(HOST):$(PORT), with its task worker"
 	@echo "make test    set everything up and run lint + the suite on SQLite and PostgreSQL"
 	@echo "make install create .venv and install Hotline into it"
 
@@ -57,6 +57,7 @@ install: $(STAMP) $(NODE_STAMP)
 
 browser: $(CHROMIUM) $(CJK_FONT)
 
+# The web (gunicorn) and the task worker: serve starts `hotline worker` beside gunicorn; Ctrl-C stops both.
 run: install
 	$(BIN)/hotline serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
