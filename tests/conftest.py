@@ -2,6 +2,7 @@ import pytest
 from django.utils import translation
 
 from hotline.core.enums import Role
+from hotline.routing import reference
 from tests.factories import DepartmentFactory, UserFactory
 
 
@@ -52,3 +53,12 @@ def _language_back_to_default():
     # would read its messages in English.
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _routing_reads_the_city_afresh():
+    # Routing keeps the city's rules, areas and models per process for a few seconds
+    # (routing.reference); a test's rows are rolled back without the signals that empty it.
+    reference.clear()
+    yield
+    reference.clear()

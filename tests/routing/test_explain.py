@@ -122,3 +122,17 @@ def test_a_body_that_is_not_json_is_refused(dispatcher) -> None:
 def test_a_bureau_is_not_an_area(dispatcher, departments) -> None:
     response = dispatcher.post("/routing/explain", {"text": "x", "area_id": departments["housing"].pk})
     assert response.status_code == 422
+
+
+def test_the_scorers_features_are_the_pipelines_transform(small_model):
+    """Routing explains with the scorer's arithmetic (fast); it must equal scikit-learn's transform."""
+    text = "幸福路12号夜间施工噪音扰民，请尽快处理。"
+    prepared = small_model.pipeline.named_steps["prepare"].transform([text])
+    row = small_model.pipeline.named_steps["features"].transform(prepared).tocsr()
+    expected = {int(c): float(v) for c, v in zip(row.indices, row.data, strict=True)}
+
+    found = {column: value for _term, column, value in small_model.scorer.weighted_terms(text)}
+
+    assert found.keys() == expected.keys()
+    # scikit-learn computes in float32, the scorer in float64.
+    assert all(abs(found[c] - expected[c]) <= 1e-6 * abs(expected[c]) for c in expected)

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from hotline.accounts.system import system_user
 from hotline.core import clock
 from hotline.core.enums import RoutingMode, TicketStatus, Urgency
 from hotline.core.errors import ActionNotAllowed, InvalidInput
-from hotline.routing import classifier
+from hotline.routing import classifier, reference
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
 from hotline.tickets import events
@@ -168,20 +169,38 @@ def do_route_ticket(ticket_id: int) -> RoutingDecision:
     changes, a `route` event by the system user says so. The automatic dispatch writes its own
     `dispatch` event, whose note gives the reason and the confidence.
     """
+    row = _route(ticket_id, once=False)
+    assert row is not None  # only a `once` routing skips
+    return row
+
+
+def do_route_ticket_once(ticket_id: int) -> RoutingDecision | None:
+    """`do_route_ticket`, unless routing is no longer wanted: the ticket left `new` (a person
+    dispatched, merged or answered it) or routing already stored a decision for it. None then.
+
+    What the worker runs: the intake's task and the sweep of unrouted tickets may both reach a
+    ticket, and a queued task may run after a dispatcher acted; the check is made under the
+    ticket's row lock, so two workers never route one ticket twice."""
+    return _route(ticket_id, once=True)
+
+
+def _route(ticket_id: int, *, once: bool) -> RoutingDecision | None:
     with transaction.atomic():
         # Lock the ticket row only (FOR UPDATE cannot reach the nullable side of the joins to category, area).
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("category", "area")
-            .get(pk=ticket_id)
-        )
+        tickets = Ticket.objects.select_for_update(of=("self",)).select_related("category", "area")
+        if once:  # read with the row: one round trip less for every ticket the worker routes
+            tickets = tickets.annotate(decided=Exists(RoutingDecision.objects.filter(ticket=OuterRef("pk"))))
+        ticket = tickets.get(pk=ticket_id)
+        if once and (ticket.status != TicketStatus.NEW or getattr(ticket, "decided", False)):
+            logger.info("ticket %s needs no routing: %s, or routed already", ticket.number, ticket.status)
+            return None
         if ticket.status != TicketStatus.NEW:
             raise ActionNotAllowed(
                 _("工单 %(number)s 当前状态为“%(status)s”，不能分拨")
                 % {"number": ticket.number, "status": ticket.get_status_display()}
             )
         decision = decide(AppealFacts.of_ticket(ticket))
-        system = system_user()
+        system = reference.cached("system_user", system_user)
         now = clock.now()
         changes: dict[str, Any] = {}
         if ticket.area is None and decision.place.area is not None:

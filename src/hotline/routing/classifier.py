@@ -318,6 +318,7 @@ class Scorer:
             self._intercept = np.asarray(final.intercept_, dtype=np.float64)
             self._method = "softmax"
         self._blocks = []
+        self._offsets: list[int] = []  # each block's first column in the union's feature space
         offset = 0
         for name, vectorizer in union.transformer_list:
             if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
@@ -333,6 +334,7 @@ class Scorer:
                     coef[:, offset : offset + size],  # a view, not a copy
                 )
             )
+            self._offsets.append(offset)
             offset += size
         if offset != coef.shape[1]:
             raise ValueError(f"features ({offset}) and coefficients ({coef.shape[1]}) differ in number")
@@ -378,6 +380,31 @@ class Scorer:
             values *= weight / np.sqrt(values @ values)
             decision += coef[:, where] @ values
         return decision
+
+    def weighted_terms(self, text: str) -> list[tuple[str, int, float]]:
+        """The text's features as the pipeline's `transform` gives them: (term, column in the
+        union's feature space, TF-IDF value times the block's weight), for the terms in a
+        vocabulary; what `routing.explain` multiplies by a class's coefficients, without the
+        milliseconds scikit-learn's transform spends on one text."""
+        prepared = prepare([text], self._max_chars, self._strip)[0]
+        found: list[tuple[str, int, float]] = []
+        for (analyze, vocabulary, idf, sublinear, weight, _coef), offset in zip(
+            self._blocks, self._offsets, strict=True
+        ):
+            counts = Counter(analyze(prepared))
+            known = [(term, vocabulary[term], n) for term, n in counts.items() if term in vocabulary]
+            if not known:
+                continue
+            columns = np.fromiter((c for _t, c, _n in known), dtype=np.intp, count=len(known))
+            values = np.fromiter((n for _t, _c, n in known), dtype=np.float64, count=len(known))
+            if sublinear:
+                values = np.log(values) + 1.0
+            values *= idf[columns]
+            values *= weight / np.sqrt(values @ values)
+            found += [
+                (term, offset + column, float(v)) for (term, column, _n), v in zip(known, values, strict=True)
+            ]
+        return found
 
     def predict_proba(self, text: str) -> np.ndarray:
         """Calibrated probabilities, in the order of `classes` (they sum to 1)."""

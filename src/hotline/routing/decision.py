@@ -36,7 +36,7 @@ from hotline.core.enums import (
 )
 from hotline.directory.models import Department, Responsibility
 from hotline.intake.models import Appeal
-from hotline.routing import classifier, rules
+from hotline.routing import classifier, reference, rules
 from hotline.routing.explain import Contribution, top_terms
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingSettings
 from hotline.routing.place import PlaceMatch, locate
@@ -173,14 +173,54 @@ def ranked_dicts(predictions: list[tuple[str, float]]) -> list[dict[str, Any]]:
     return [{"label": label, "probability": round(p, 4)} for label, p in predictions]
 
 
+def _roots() -> dict[str, Category]:
+    """The active first-level categories by name (the category model's labels)."""
+
+    def load() -> dict[str, Category]:
+        roots: dict[str, Category] = {}
+        for category in Category.objects.filter(parent__isnull=True, is_active=True).order_by("pk"):
+            roots.setdefault(category.name, category)
+        return roots
+
+    return reference.cached("roots", load)
+
+
+def _children() -> dict[int | None, list[int]]:
+    def load() -> dict[int | None, list[int]]:
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Category.objects.values_list("pk", "parent_id").order_by("pk"):
+            children.setdefault(parent_id, []).append(pk)
+        return children
+
+    return reference.cached("children", load)
+
+
 def _subtree(category: Category) -> list[int]:
+    children = _children()
     ids = [category.pk]
     frontier = [category.pk]
     while frontier:
-        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier = [pk for pk in frontier if pk not in ids]
+        frontier = [child for pk in frontier for child in children.get(pk, []) if child not in ids]
         ids += frontier
     return ids
+
+
+def _departments_by_pk() -> dict[int, Department]:
+    """The active departments by id."""
+    return reference.cached(
+        "departments", lambda: {d.pk: d for d in Department.objects.filter(is_active=True)}
+    )
+
+
+def _department(code: str) -> Department | None:
+    """An active department by its code (the department model's labels)."""
+    return next((d for d in _departments_by_pk().values() if d.code == code), None)
+
+
+def _active_model(target: str) -> Any:
+    """`selectors.active_model`, whose registry lookup is kept per process for a few seconds (a
+    registration empties the cache in its process at once: routing.reference)."""
+    return reference.cached(f"model:{target}", lambda: active_model(target))
 
 
 def history(category: Category) -> tuple[Department | None, float, int]:
@@ -204,7 +244,8 @@ def history(category: Category) -> tuple[Department | None, float, int]:
     if not total:
         return None, 0.0, 0
     top = counts[0]
-    return Department.objects.get(pk=top["department"]), top["n"] / total, total
+    lead = _departments_by_pk().get(top["department"]) or Department.objects.get(pk=top["department"])
+    return lead, top["n"] / total, total
 
 
 def _by_category(
@@ -263,7 +304,7 @@ def _by_category(
 
 def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decision:
     """Everything routing concludes about one appeal; reads, never writes."""
-    routing = routing or routing_settings()
+    routing = routing or reference.cached("settings", routing_settings)
     notes: list[str] = []
     if facts.area is not None:
         place = PlaceMatch(area=facts.area, how="given")
@@ -276,7 +317,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
     candidates: list[Suggestion] = []
     predictions: list[tuple[str, float]] = []
     version: ModelVersion | None = None
-    category_model = active_model(ModelTarget.CATEGORY)
+    category_model = _active_model(ModelTarget.CATEGORY)
 
     if facts.category is not None:
         outcome, suggestion = _by_category(facts.category, None, facts, place.area, "")
@@ -288,7 +329,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
             version = category_model.version
             predictions = classifier.predict_top(category_model.model, text, k=3)
             for label, probability in predictions:
-                root = Category.objects.filter(parent__isnull=True, name=label, is_active=True).first()
+                root = _roots().get(label)
                 if root is None:
                     notes.append(f"预测的分类“{label}”不在分类树中")
                     continue
@@ -297,12 +338,12 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
                     chosen, outcome = root, category_outcome
                 candidates += [suggestion] if suggestion else []
 
-    department_model = active_model(ModelTarget.DEPARTMENT)
+    department_model = _active_model(ModelTarget.DEPARTMENT)
     if department_model is not None:
         for code, probability in classifier.predict_top(department_model.model, text, k=3):
             if code == OTHER_DEPARTMENTS:
                 continue  # "none of those I know": nothing to suggest, only less for the others
-            department = Department.objects.filter(code=code, is_active=True).first()
+            department = _department(code)
             if department is None:
                 continue
             reason = f"承办单位模型 {department_model.version.name} 预测（{probability:.0%}）"
@@ -348,7 +389,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
 
 def _kinds(text: str) -> list[tuple[str, float]]:
     """The kind model's two most likely kinds (诉求类型), if the platform has trained one."""
-    kind_model = active_model(ModelTarget.KIND)
+    kind_model = _active_model(ModelTarget.KIND)
     if kind_model is None:
         return []
     return classifier.predict_top(kind_model.model, text, k=2)

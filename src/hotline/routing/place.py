@@ -24,6 +24,7 @@ from typing import Any
 from hotline.core.enums import DepartmentLevel
 from hotline.directory.geometry import contains, parse_boundary
 from hotline.directory.models import Department, Place
+from hotline.routing import reference
 from hotline.routing.text import normalize
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,14 @@ def read_divisions(text: str, preferred: Mapping[str, str] | None = None) -> Div
     cpca = _cpca()
     if cpca is None or not text.strip():
         return Divisions()
-    row = cpca.transform([text], umap=dict(preferred or {})).to_dict("records")[0]
+    umap = dict(preferred or {})
+    # `transform` wraps one record per text in a pandas table: for one text that costs a few
+    # milliseconds, more than the matching, and routing reads up to three texts per ticket. cpca
+    # 0.5's `_get_one_addr` is the record itself (what `transform` puts in its table's row).
+    one = getattr(cpca, "_get_one_addr", None)
+    row = (
+        one(text, False, umap) if one is not None else cpca.transform([text], umap=umap).to_dict("records")[0]
+    )
 
     def cell(key: str) -> str:
         value = row.get(key)
@@ -137,6 +145,12 @@ class _Area:
 
 
 def _areas() -> dict[int, _Area]:
+    """Every active area below the city, with its gazetteer entry (kept per process for a few
+    seconds: routing.reference)."""
+    return reference.cached("areas", _read_areas)
+
+
+def _read_areas() -> dict[int, _Area]:
     """Every active area below the city, with its gazetteer entry (two queries)."""
     places = {p.department_id: p for p in Place.objects.all()}
     areas: dict[int, _Area] = {}

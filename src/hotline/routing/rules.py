@@ -8,14 +8,14 @@ Every rule of the appeal's first-level category is reported, active or not, with
 and what failed, which is what the admin console and `POST /api/v1/routing/explain` show.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from hotline.core.enums import AreaRole
 from hotline.directory.models import Department, Responsibility
+from hotline.routing import reference
 from hotline.routing.text import normalize
 from hotline.taxonomy.models import Category
 
@@ -96,8 +96,14 @@ def _path(category: Category) -> str:
     return " / ".join(c.name for c in reversed(_chain(category)))
 
 
+@functools.lru_cache(maxsize=8192)
+def _normal(word: str) -> str:
+    # A rule's keywords are checked against every ticket: normalised once, not twice per check.
+    return normalize(word)
+
+
 def _found(words: Iterable[str], text: str) -> list[str]:
-    return [w for w in words if normalize(w) and normalize(w) in text]
+    return [w for w in words if (n := _normal(w)) and n in text]
 
 
 def _check(
@@ -154,6 +160,27 @@ def _check(
     return check
 
 
+def rules_by_root() -> dict[int, list[Responsibility]]:
+    """Every rule, with what checking it reads, under the id of its first-level category; read once
+    per `reference.SECONDS` (routing.reference): a few hundred rows whose model instances cost
+    milliseconds to build, three times per ticket when they were read per category."""
+
+    def load() -> dict[int, list[Responsibility]]:
+        by_root: dict[int, list[Responsibility]] = {}
+        rules = (
+            Responsibility.objects.select_related(
+                "category__parent__parent", "area__parent__parent__parent", "lead_department"
+            )
+            .prefetch_related("co_departments")
+            .order_by("pk")
+        )
+        for rule in rules:
+            by_root.setdefault(_chain(rule.category)[-1].pk, []).append(rule)
+        return by_root
+
+    return reference.cached("rules", load)
+
+
 def evaluate(subject: Subject) -> Outcome:
     """The rules of the subject's first-level category, checked, the one that fires marked."""
     if subject.category is None:
@@ -161,17 +188,7 @@ def evaluate(subject: Subject) -> Outcome:
     categories = _chain(subject.category)
     root = categories[-1]
     areas = _chain(subject.area) if subject.area else []
-    rules = (
-        Responsibility.objects.select_related(
-            "category__parent__parent", "area__parent__parent__parent", "lead_department"
-        )
-        .prefetch_related("co_departments")
-        # Only the subject's first-level branch (categories are three levels deep): reading the
-        # whole list for every appeal cost milliseconds per call at intake.
-        .filter(Q(category=root) | Q(category__parent=root) | Q(category__parent__parent=root))
-        .order_by("pk")
-    )
-    checks = [_check(rule, subject, categories, areas) for rule in rules if _chain(rule.category)[-1] == root]
+    checks = [_check(rule, subject, categories, areas) for rule in rules_by_root().get(root.pk, [])]
     # Highest rank first; between equal ranks the older rule.
     checks.sort(key=lambda c: (*(-r for r in c.rank), c.rule.pk))
     winner = next((c for c in checks if c.applies), None)
