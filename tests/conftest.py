@@ -45,14 +45,17 @@ def _no_scheduled_retrain(settings):
     # the routing and analytics tests turn them on.
     settings.HOTLINE_RETRAIN_INTERVAL = 0
     settings.HOTLINE_FIGURES_INTERVAL = 0
+    settings.HOTLINE_ROUTE_SWEEP_INTERVAL = 0
+    settings.HOTLINE_DEDUP_INTERVAL = 0
 
 
 @pytest.fixture(autouse=True)
-def _language_back_to_default():
-    # LocaleMiddleware leaves the language a request asked for active in the thread; a later test
-    # would read its messages in English.
-    yield
-    translation.deactivate()
+def _tasks_run_at_once(settings):
+    # Intake hands every new ticket to the worker (a routing task); here the task runs as the
+    # intake commits (the immediate backend, enqueued on commit: tickets.router.enqueue_routing), so
+    # a test sees the ticket routed as soon as the request that received it is over, as before.
+    # The tests of the worker and its queue ask for the database backend (`database_tasks`).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +65,17 @@ def _routing_reads_the_city_afresh():
     reference.clear()
     yield
     reference.clear()
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The task backend as deployed: django-tasks-db's queue, which `hotline worker` runs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_default():
+    # LocaleMiddleware leaves the language a request asked for active in the thread; a later test
+    # would read its messages in English.
+    yield
+    translation.deactivate()

@@ -291,6 +291,8 @@ HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Seconds between recounts of the daily figures the overview and the statistics read (0: never).
 HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
+# Seconds between sweeps that route any ticket whose routing task was lost (routing/sweep.py; 0: never).
+HOTLINE_ROUTE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_ROUTE_SWEEP_INTERVAL", "60"))
 # Who may read /metrics (web/health.py): clients whose connection comes from these networks
 # (comma-separated CIDR), or that send `Authorization: Bearer HOTLINE_METRICS_TOKEN` when it is set.
 HOTLINE_METRICS_ALLOW = os.environ.get("HOTLINE_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")

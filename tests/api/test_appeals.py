@@ -27,15 +27,21 @@ BODY = {
 }
 
 
-def test_receive_creates_a_ticket_with_its_appeal(staff, api_as):
-    response = api_as(staff["operator"]).post("/appeals", BODY)
+def test_receive_answers_with_a_receipt_and_stores_the_ticket_with_its_appeal(staff, api_as):
+    client = api_as(staff["operator"])
+    response = client.post("/appeals", BODY)
 
     assert response.status_code == 201, response.json()
-    body = response.json()
     ticket = Ticket.objects.get()
-    assert body["id"] == ticket.pk
-    assert body["number"] == ticket.number
-    assert body["status"] == "new"
+    # The receipt only: the full detail is one GET away, and building it in every intake cost more
+    # than storing the appeal.
+    assert response.json() == {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "status": "new",
+        "links": {"ticket": f"/api/v1/tickets/{ticket.pk}", "page": f"/tickets/{ticket.number}/"},
+    }
+    body = client.get(f"/tickets/{ticket.pk}").json()
     assert body["urgency"] == "urgent"
     assert body["title"] == BODY["title"]
     assert body["citizen_phone"] == "13912345678"  # the operator who took it may see it
@@ -43,13 +49,23 @@ def test_receive_creates_a_ticket_with_its_appeal(staff, api_as):
     assert appeal["channel"] == "web"
     assert appeal["external_id"] == "web-2026-0001"
     assert (appeal["latitude"], appeal["longitude"]) == (31.23, 121.47)
-    assert [e["action"] for e in body["events"]] == ["receive"]
+    assert body["events"][0]["action"] == "receive"
     assert body["events"][0]["actor"] == "op"
     stored = Appeal.objects.get()
     assert stored.ticket == ticket
     assert stored.created_by == staff["operator"]
     assert stored.citizen_phone == "13912345678"
     assert ticket.urgency == "urgent"
+
+
+def test_the_receipt_is_documented_in_the_openapi_schema(anonymous):
+    document = anonymous.client.get("/api/v1/openapi.json").json()
+    answers = document["paths"]["/api/v1/appeals"]["post"]["responses"]
+    for status in ("200", "201"):
+        ref = answers[status]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/AppealReceipt")
+    receipt = document["components"]["schemas"]["AppealReceipt"]
+    assert set(receipt["properties"]) == {"id", "number", "status", "links"}
 
 
 def test_the_same_contact_twice_returns_the_existing_ticket(staff, api_as):
@@ -59,8 +75,8 @@ def test_the_same_contact_twice_returns_the_existing_ticket(staff, api_as):
 
     assert first.status_code == 201
     assert again.status_code == 200
-    assert again.json()["id"] == first.json()["id"]
-    assert again.json()["title"] == BODY["title"]
+    assert again.json() == first.json()  # the same receipt: same ticket, still new
+    assert client.get(f"/tickets/{first.json()['id']}").json()["title"] == BODY["title"]
     assert Ticket.objects.count() == 1
     assert Appeal.objects.count() == 1
     assert TicketEvent.objects.count() == 1
@@ -93,31 +109,36 @@ def test_an_empty_external_id_is_no_external_id(staff, api_as):
 
 
 def test_minimal_body_takes_the_defaults(staff, api_as):
-    response = api_as(staff["dispatcher"]).post(
+    client = api_as(staff["dispatcher"])
+    response = client.post(
         "/appeals", {"channel": "phone", "title": "咨询社保", "content": "如何办理社保卡？"}
     )
 
     assert response.status_code == 201
-    body = response.json()
+    body = client.get(f"/tickets/{response.json()['id']}").json()
     assert (body["kind"], body["urgency"], body["citizen_phone"]) == ("complaint", "normal", "")
     assert body["appeals"][0]["external_id"] is None
 
 
 def test_a_naive_received_at_is_the_city_time(staff, api_as):
-    response = api_as(staff["operator"]).post("/appeals", BODY | {"received_at": "2026-03-02T09:30:00"})
+    client = api_as(staff["operator"])
+    response = client.post("/appeals", BODY | {"received_at": "2026-03-02T09:30:00"})
 
     assert response.status_code == 201
     assert Appeal.objects.get().received_at == datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
-    assert response.json()["appeals"][0]["received_at"] == "2026-03-02T09:30:00+08:00"
+    body = client.get(f"/tickets/{response.json()['id']}").json()
+    assert body["appeals"][0]["received_at"] == "2026-03-02T09:30:00+08:00"
 
 
 def test_an_aware_received_at_is_kept_and_shown_in_city_time(staff, api_as):
-    response = api_as(staff["operator"]).post("/appeals", BODY | {"received_at": "2026-03-02T01:30:00Z"})
+    client = api_as(staff["operator"])
+    response = client.post("/appeals", BODY | {"received_at": "2026-03-02T01:30:00Z"})
 
     assert response.status_code == 201
     assert Appeal.objects.get().received_at == datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
-    assert response.json()["appeals"][0]["received_at"] == "2026-03-02T09:30:00+08:00"
-    assert response.json()["created_at"].endswith("+08:00")
+    body = client.get(f"/tickets/{response.json()['id']}").json()
+    assert body["appeals"][0]["received_at"] == "2026-03-02T09:30:00+08:00"
+    assert body["created_at"].endswith("+08:00")
 
 
 def test_a_received_at_in_the_future_is_refused(staff, api_as):
@@ -130,12 +151,13 @@ def test_a_received_at_in_the_future_is_refused(staff, api_as):
 
 def test_category_and_area_are_attached(staff, departments, api_as):
     category = CategoryFactory(name="环境保护")
-    response = api_as(staff["operator"]).post(
+    client = api_as(staff["operator"])
+    response = client.post(
         "/appeals", BODY | {"category_id": category.pk, "area_id": departments["street"].pk}
     )
 
     assert response.status_code == 201
-    body = response.json()
+    body = client.get(f"/tickets/{response.json()['id']}").json()
     assert body["category"] == {
         "id": category.pk,
         "code": category.code,

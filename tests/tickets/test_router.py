@@ -99,7 +99,8 @@ def test_a_failing_router_is_recorded_on_the_ticket_and_logged(use_router, staff
         "router": "tests.tickets.test_router.Broken",
     }
     assert (event.actor, event.from_status, event.to_status) == (None, TicketStatus.NEW, TicketStatus.NEW)
-    assert [e["action"] for e in response.json()["events"]] == ["receive", "route_failed"]
+    detail = api_as(staff["operator"]).get(f"/tickets/{ticket.pk}").json()
+    assert [e["action"] for e in detail["events"]] == ["receive", "route_failed"]
     (record,) = [r for r in caplog.records if r.name == "hotline.tickets.router"]
     assert "failed" in record.getMessage() and record.exc_info is not None
     # The dispatch queue counts it, and lists it with suggestions computed now.

@@ -1,7 +1,7 @@
 """Intake (受理): one contact from any channel becomes an appeal on a new ticket.
 
-After the transaction that stored it commits, the new ticket is handed to the router that
-settings name (`tickets.router`); intake does not know what routing does.
+The new ticket is handed to the worker, which routes it with the router that settings name
+(`tickets.router`): the task is enqueued with the ticket, and intake does not know what routing does.
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from hotline.core.errors import Forbidden, InvalidInput, NotFound
 from hotline.intake.models import Appeal, PhoneReveal
 from hotline.tickets import events
 from hotline.tickets.models import DailySequence, Ticket
-from hotline.tickets.router import route_after_commit
+from hotline.tickets.router import enqueue_routing
 from hotline.tickets.selectors import can_see_phone
 from hotline.tickets.transitions import active_category, active_department, require_text
 
@@ -69,8 +69,9 @@ def existing_ticket(channel: str, external_id: str) -> Ticket | None:
 def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = True) -> tuple[Ticket, bool]:
     """Take one contact in; returns (ticket, created). A repeated (channel, external_id) creates nothing.
 
-    `route`: hand the new ticket to the router once it is stored (the demo replays routing itself,
-    at the moment it happened).
+    `route`: have the worker route the new ticket (`tickets.router.enqueue_routing`); False for a
+    ticket that is answered or merged at once, and for the demo, which replays routing itself at
+    the moment it happened.
     """
     if actor is not None:
         require_role(actor, "receive")
@@ -123,7 +124,7 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
             )
             events.received(ticket, actor, channel=data.channel, external_id=external_id, at=now)
             if route:
-                route_after_commit(ticket)
+                enqueue_routing(ticket)
     except IntegrityError:
         # The same contact arrived twice at the same moment; the other request made the ticket.
         if external_id and (existing := existing_ticket(data.channel, external_id)):

@@ -1,11 +1,11 @@
-"""The body of `POST /api/v1/appeals`: one contact as a channel delivers it."""
+"""The body of `POST /api/v1/appeals` (one contact as a channel delivers it) and its answer."""
 
 from typing import Annotated
 
-from ninja import Field
+from ninja import Field, Schema
 
 from hotline.core.api import Id, InDateTime, InSchema, NoNul, bounded
-from hotline.core.enums import Channel, Kind, Urgency
+from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
 
 # Lengths follow the columns of intake.Appeal and tickets.Ticket.
 # An empty external_id is the same as none: the contact cannot be recognised when it comes again.
@@ -37,3 +37,19 @@ class AppealIn(InSchema):
     urgency: Urgency = Urgency.NORMAL
     category_id: Id | None = None
     area_id: Id | None = None
+
+
+class ReceiptLinks(Schema):
+    ticket: str = Field(description="the ticket in the API: GET it for the full detail and its history")
+    page: str = Field(description="the ticket's page for staff")
+
+
+class AppealReceipt(Schema):
+    """What intake answers: the ticket the contact is on, as soon as it is stored. Routing (area,
+    urgency, suggestions, automatic dispatch) follows in the worker, so `status` is `new` on a 201;
+    the ticket's detail (`links.ticket`) shows where it went."""
+
+    id: int
+    number: str = Field(description="the ticket's number (工单编号), to read to the caller")
+    status: TicketStatus
+    links: ReceiptLinks

@@ -180,3 +180,19 @@ class RetrainState(models.Model):
 
     def __str__(self) -> str:
         return f"retrain {self.last_finished_at}"
+
+
+class RoutingSweepState(models.Model):
+    """The one row through which workers share the schedule of the sweep of unrouted tickets
+    (`routing.sweep`), with the last run's report."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("未分拨工单巡查状态")
+        verbose_name_plural = _("未分拨工单巡查状态")
+
+    def __str__(self) -> str:
+        return f"routing sweep {self.last_enqueued_at}"

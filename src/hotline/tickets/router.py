@@ -3,9 +3,18 @@ intake and every other channel hand tickets on without importing routing.
 
 `settings.HOTLINE["ROUTING"]["ROUTER"]` names the implementation: `hotline.routing.services.ModelRouter`
 (the classifier, the responsibility list, automatic dispatch) by default, `NullRouter` where tickets
-should simply wait for a dispatcher. The router runs after the transaction that stored the ticket
-commits, so a routing failure can never undo an intake; it is recorded on the ticket (a
+should simply wait for a dispatcher. The router runs in the worker (`hotline worker`), from the task
+`route_ticket` that intake enqueues with the ticket, so the intake answers as soon as the appeal is
+stored and a routing failure can never undo it; a failure is recorded on the ticket (a
 `route_failed` event, which the dispatch queue counts) and logged with its traceback, never dropped.
+
+With django-tasks-db's `DatabaseBackend` the task row is written in the transaction that stores the
+ticket: both are committed or neither is, so a process that dies between the two cannot leave a
+ticket without its task (it could with `on_commit`, which runs after the commit, in a process that
+may be gone by then). With any other backend (the immediate one of the tests, a Redis queue) the
+task is enqueued on commit, so it never runs for a ticket that was rolled back. What is still lost
+(a task row deleted by hand, a queue emptied) is found by routing's sweep of unrouted tickets
+(`routing.tasks.route_unrouted`).
 """
 
 import functools
@@ -14,9 +23,13 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core import checks
+from django.db import router as db_router
 from django.db import transaction
+from django.tasks import task, task_backends
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from hotline.core import clock
 from hotline.tickets import events
@@ -72,9 +85,33 @@ def _record_failure(ticket_id: int, error: str, path: str) -> None:
         logger.exception("recording the routing failure of ticket %s failed", ticket_id)
 
 
-def route_after_commit(ticket: Ticket) -> None:
-    """Route `ticket` once the transaction that is storing it commits (at once outside one)."""
-    transaction.on_commit(functools.partial(route_now, ticket.pk))
+# Ahead of the scheduled work in the queue (sweeps, recounts, retrains): a new ticket, perhaps an
+# urgent one, waits for its area and its dispatch while it sits there.
+ROUTE_PRIORITY = 50
+
+
+@task(priority=ROUTE_PRIORITY)
+def route_ticket(ticket_id: int) -> bool:
+    """The worker's half of intake: route the new ticket `ticket_id`. The router leaves alone a
+    ticket that routing already saw or that a person dispatched meanwhile, so the task and the sweep
+    may both reach a ticket without harm."""
+    return route_now(ticket_id)
+
+
+def stored_with(ticket: Ticket) -> bool:
+    """Whether the task backend keeps its tasks in the database that stores `ticket`, so that an
+    enqueue inside the ticket's transaction commits (or rolls back) with it."""
+    backend = task_backends[route_ticket.backend]
+    return isinstance(backend, DatabaseBackend) and db_router.db_for_write(DBTaskResult) == ticket._state.db
+
+
+def enqueue_routing(ticket: Ticket) -> None:
+    """Have the worker route `ticket`, which the current transaction is storing (see the module's
+    docstring for why the task row goes into that transaction when it can)."""
+    if stored_with(ticket):
+        route_ticket.enqueue(ticket.pk)
+    else:
+        transaction.on_commit(functools.partial(route_ticket.enqueue, ticket.pk))
 
 
 def check_router(**kwargs: object) -> list[checks.CheckMessage]:

@@ -14,7 +14,10 @@ several workers against one database share one schedule instead of sweeping once
 sweep is idempotent, the rare double enqueue does no harm. The routing models' retrain is
 scheduled the same way (`routing.tasks.enqueue_retrain_if_due`), every HOTLINE_RETRAIN_INTERVAL
 seconds (0: never), and so is the recount of the daily figures that the overview and the
-statistics read (`analytics.tasks`), every HOTLINE_FIGURES_INTERVAL seconds (600; 0: never).
+statistics read (`analytics.tasks`), every HOTLINE_FIGURES_INTERVAL seconds (600; 0: never), and
+the sweep that routes any ticket whose routing task was lost (`routing.sweep`), every
+HOTLINE_ROUTE_SWEEP_INTERVAL seconds (60; 0: never). Intake's routing tasks are ordinary tasks of
+the queue and run in step (2) as they come.
 
 `hotline serve` starts one worker as its child with `--parent-pid` before it becomes gunicorn, so
 that `make run` runs everything. Whatever ends gunicorn's master (Ctrl-C, `kill`, even `kill -9`,
@@ -40,10 +43,11 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from hotline.analytics.tasks import DEFAULT_INTERVAL as DEFAULT_FIGURES_INTERVAL
 from hotline.analytics.tasks import enqueue_recount_if_due
-from hotline.routing.tasks import enqueue_retrain_if_due
+from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
 
 DEFAULT_SWEEP_INTERVAL = 300
+DEFAULT_ROUTE_SWEEP_INTERVAL = 60
 # How often a worker started with --parent-pid looks whether its parent is still there.
 PARENT_CHECK_SECONDS = 0.5
 
@@ -79,6 +83,9 @@ class Command(BaseCommand):
             interval = float(getattr(settings, "HOTLINE_SWEEP_INTERVAL", DEFAULT_SWEEP_INTERVAL))
         retrain_interval = float(getattr(settings, "HOTLINE_RETRAIN_INTERVAL", 0))
         figures_interval = float(getattr(settings, "HOTLINE_FIGURES_INTERVAL", DEFAULT_FIGURES_INTERVAL))
+        route_sweep_interval = float(
+            getattr(settings, "HOTLINE_ROUTE_SWEEP_INTERVAL", DEFAULT_ROUTE_SWEEP_INTERVAL)
+        )
         if interval <= 0 or options["poll"] < 0:
             raise CommandError(_("--sweep-interval 须大于 0，--poll 不能为负"))
         try:
@@ -129,6 +136,10 @@ class Command(BaseCommand):
                 logger.info("figures recount enqueued")
                 if options["once"]:
                     self.stdout.write("figures recount enqueued")
+            if route_sweep_interval > 0 and enqueue_unrouted_sweep_if_due(route_sweep_interval):
+                logger.info("unrouted-ticket sweep enqueued")
+                if options["once"]:
+                    self.stdout.write("unrouted sweep enqueued")
             if runs_queue:
                 worker.run()  # batch mode: runs every ready task, returns when none is left
             if options["once"]:
