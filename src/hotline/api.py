@@ -1,9 +1,13 @@
 """The JSON API under /api/v1/: routers of the apps, authentication and the mapping of errors."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from hotline.accounts.auth import API_AUTH
 from hotline.core.errors import HotlineError, TooManyRequests
@@ -21,7 +25,29 @@ class JSONRenderer(renderers.JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class HotlineAPI(NinjaAPI):
+    """NinjaAPI with its OpenAPI document built once per process and language.
+
+    ninja builds the document from every operation's schemas on each request of openapi.json,
+    about a second here; the operations cannot change once the URLs are loaded, so the first
+    build serves the process's life. Per language, as descriptions may be translated."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.openapi_cache: dict[tuple[Any, ...], OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), translation.get_language())
+        schema = self.openapi_cache.get(key)
+        if schema is None:
+            schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            self.openapi_cache[key] = schema
+        return schema
+
+
+api = HotlineAPI(
     title="Hotline API",
     version="1",
     description=(

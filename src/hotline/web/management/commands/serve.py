@@ -43,6 +43,8 @@ SHOWN_LOGINS = (
     "h_zjj",
     "h_sf0101",
 )
+# Request threads per gunicorn worker process (gthread).
+THREADS = 4
 # The last field is the response's X-Request-ID (core/http.py), the id in the application's log lines.
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms %({x-request-id}o)s'
 
@@ -98,6 +100,17 @@ def gunicorn_argv(bind: Bind) -> list[str]:
         bind.address,
         "--workers",
         str(bind.workers),
+        # Threads rather than sync workers: a sync worker closes every connection after one
+        # response, so each API client paid a new TCP connection per appeal, and one slow client
+        # held a whole process. A gthread worker keeps keep-alive connections open and serves
+        # THREADS requests at once, overlapping one request's database waits with another's work.
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        # The application is imported (and warmed up: models, OpenAPI document, web/warmup.py) once
+        # in the master, before the workers are forked, rather than on each worker's first request.
+        "--preload",
         "--access-logfile",
         "-",
         "--access-logformat",

@@ -1,0 +1,63 @@
+"""The server loads its models and the OpenAPI document once per process, before the first request."""
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from hotline.api import api
+from hotline.routing import selectors
+from hotline.web.management.commands.serve import Bind, gunicorn_argv
+from hotline.web.warmup import warm_up
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_openapi_document_is_built_once(monkeypatch):
+    api.openapi_cache.clear()
+    built = []
+    original = type(api).__mro__[1].get_openapi_schema
+
+    def counting(self, **kwargs):
+        built.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(type(api).__mro__[1], "get_openapi_schema", counting)
+    first = Client().get("/api/v1/openapi.json")
+    second = Client().get("/api/v1/openapi.json")
+
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert len(built) == 1  # the second request was served from the cache
+
+
+def test_gunicorn_preloads_the_application_and_keeps_connections_alive():
+    argv = gunicorn_argv(Bind("127.0.0.1", 8000, 2))
+
+    assert "--preload" in argv
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert int(argv[argv.index("--threads") + 1]) > 1
+
+
+def test_the_warm_up_loads_the_active_model_and_builds_the_openapi_document(active_model, monkeypatch):
+    selectors._loaded.clear()
+    api.openapi_cache.clear()
+    closed = []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
+
+    took = warm_up()
+
+    assert set(took) == {"model:category", "openapi"}
+    assert "category" in selectors._loaded  # the first routing will not load it
+    assert api.openapi_cache
+    # gunicorn forks after the warm-up: no connection may be left open for the workers to share.
+    assert closed
+
+
+def test_a_failing_warm_up_does_not_stop_the_server(monkeypatch, caplog):
+    def broken(target):
+        raise RuntimeError("model folder unreadable")
+
+    monkeypatch.setattr(selectors, "active_model", broken)
+
+    assert warm_up() == {}
+    assert "warm-up failed" in caplog.text
