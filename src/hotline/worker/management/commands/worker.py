@@ -19,6 +19,9 @@ the sweep that routes any ticket whose routing task was lost (`routing.sweep`), 
 HOTLINE_ROUTE_SWEEP_INTERVAL seconds (60; 0: never). Intake's routing tasks are ordinary tasks of
 the queue and run in step (2) as they come.
 
+The sweep that embeds new tickets for duplicate search (`dedup.tasks`) is scheduled the same way,
+every HOTLINE_DEDUP_INTERVAL seconds (10; 0: never).
+
 `hotline serve` starts one worker as its child with `--parent-pid` before it becomes gunicorn, so
 that `make run` runs everything. Whatever ends gunicorn's master (Ctrl-C, `kill`, even `kill -9`,
 which no signal handler sees), the worker is reparented, notices within a second and stops as on
@@ -43,6 +46,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from hotline.analytics.tasks import DEFAULT_INTERVAL as DEFAULT_FIGURES_INTERVAL
 from hotline.analytics.tasks import enqueue_recount_if_due
+from hotline.dedup.tasks import enqueue_embedding_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
 
@@ -83,6 +87,7 @@ class Command(BaseCommand):
             interval = float(getattr(settings, "HOTLINE_SWEEP_INTERVAL", DEFAULT_SWEEP_INTERVAL))
         retrain_interval = float(getattr(settings, "HOTLINE_RETRAIN_INTERVAL", 0))
         figures_interval = float(getattr(settings, "HOTLINE_FIGURES_INTERVAL", DEFAULT_FIGURES_INTERVAL))
+        dedup_interval = float(getattr(settings, "HOTLINE_DEDUP_INTERVAL", 0))
         route_sweep_interval = float(
             getattr(settings, "HOTLINE_ROUTE_SWEEP_INTERVAL", DEFAULT_ROUTE_SWEEP_INTERVAL)
         )
@@ -140,6 +145,10 @@ class Command(BaseCommand):
                 logger.info("unrouted-ticket sweep enqueued")
                 if options["once"]:
                     self.stdout.write("unrouted sweep enqueued")
+            if dedup_interval > 0 and enqueue_embedding_if_due(dedup_interval):
+                logger.info("embedding sweep enqueued")
+                if options["once"]:
+                    self.stdout.write("embedding sweep enqueued")
             if runs_queue:
                 worker.run()  # batch mode: runs every ready task, returns when none is left
             if options["once"]:

@@ -1,0 +1,201 @@
+"""`hotline dedup similar|scan|score|index`: duplicate search from the command line.
+
+    hotline dedup similar "text" [--address A] [--top 5]
+    hotline dedup scan --since 2026-01-01 [--until 2026-02-01] [--format text|csv]
+    hotline dedup score --pairs FILE.csv
+    hotline dedup index [--rebuild]
+
+`similar` lists the tickets most like a text, with score and reason. `scan` groups the tickets
+created in a period (days in the city's zone, `--until` excluded) into clusters of duplicates; csv
+columns `cluster_id,ticket_number,external_id,title`. `score` reads pairs (`pair_id,title_a,
+detail_a,title_b,detail_b`) and prints `pair_id,score,same`: the texts' similarity and whether it
+reaches the configured threshold (no place or time is known for such pairs). `index` embeds every
+ticket that has no vector yet (the worker embeds new ones by itself) and saves the index; with
+`--rebuild` the index is built anew from the stored vectors.
+
+A bad file (missing, unreadable, wrong header, a bad row) stops with a message naming the line.
+"""
+
+import csv
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from hotline.dedup import index as vector_index
+from hotline.dedup.embedders import configured_embedder, ticket_text
+from hotline.dedup.indexing import embed_missing
+from hotline.dedup.schemas import MAX_TOP
+from hotline.dedup.scoring import threshold
+from hotline.dedup.search import scan, similar
+from hotline.intake.models import Appeal
+from hotline.routing.place import locate
+
+PAIR_COLUMNS = ("pair_id", "title_a", "detail_a", "title_b", "detail_b")
+# Pairs embedded per call of the embedder.
+PAIR_BATCH = 64
+
+
+class Command(BaseCommand):
+    help = "Duplicate search: similar tickets, clusters of a period, scores of pairs, the index."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{similar,scan,score,index}")
+        found = sub.add_parser("similar", help="the tickets most like a text")
+        found.add_argument("text")
+        found.add_argument("--address", default="", help="where the problem is (raises tickets nearby)")
+        found.add_argument("--top", type=int, default=5, help=f"how many (1-{MAX_TOP}, default 5)")
+
+        clusters = sub.add_parser("scan", help="group the tickets of a period into duplicate clusters")
+        clusters.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
+        clusters.add_argument("--until", default=None, help="day after the last, YYYY-MM-DD (default: now)")
+        clusters.add_argument("--format", choices=["text", "csv"], default="text")
+
+        pairs = sub.add_parser("score", help="score pairs of texts from a CSV file")
+        pairs.add_argument("--pairs", type=Path, required=True, help="CSV: " + ",".join(PAIR_COLUMNS))
+
+        build = sub.add_parser("index", help="embed every ticket without a vector and save the index")
+        build.add_argument("--rebuild", action="store_true", help="build the index anew from the vectors")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"do_{options['subcommand']}")(options)
+
+    def do_similar(self, options: dict[str, Any]) -> None:
+        text = options["text"].strip()
+        if not text:
+            raise CommandError(_("文本不能为空"))
+        if not 1 <= options["top"] <= MAX_TOP:
+            raise CommandError(_("--top 须在 1 到 %(max)d 之间") % {"max": MAX_TOP})
+        area = locate(options["address"], [text]).area
+        for match in similar(text, area=area, top=options["top"]):
+            ticket = match.ticket
+            mark = "*" if match.duplicate else " "
+            self.stdout.write(
+                f"{mark} {ticket.number}\t{match.score.score:.2f}\t{ticket.get_status_display()}\t"
+                f"{ticket.title}\t{match.score.reason}"
+            )
+
+    def do_scan(self, options: dict[str, Any]) -> None:
+        since = _day_start(options["since"], "--since")
+        until = _day_start(options["until"], "--until") if options["until"] else None
+        if until is not None and until <= since:
+            raise CommandError(_("--until 须晚于 --since"))
+        clusters = scan(since, until)
+        external = _external_ids([t.pk for group in clusters for t in group])
+        if options["format"] == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(["cluster_id", "ticket_number", "external_id", "title"])
+            for number, group in enumerate(clusters, start=1):
+                for ticket in group:
+                    writer.writerow([number, ticket.number, external.get(ticket.pk, ""), ticket.title])
+            return
+        for number, group in enumerate(clusters, start=1):
+            self.stdout.write(_("第 %(n)d 组（%(count)d 件）") % {"n": number, "count": len(group)})
+            for ticket in group:
+                self.stdout.write(f"  {ticket.number}\t{external.get(ticket.pk, '')}\t{ticket.title}")
+        self.stdout.write(_("共 %(count)d 组重复诉求") % {"count": len(clusters)})
+
+    def do_score(self, options: dict[str, Any]) -> None:
+        pairs = read_pairs(options["pairs"])
+        embedder = configured_embedder()
+        cut = threshold(embedder.kind)
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(["pair_id", "score", "same"])
+        for start in range(0, len(pairs), PAIR_BATCH):
+            chunk = pairs[start : start + PAIR_BATCH]
+            texts = [ticket_text(p[1], p[2]) for p in chunk] + [ticket_text(p[3], p[4]) for p in chunk]
+            vectors = embedder.embed(texts)
+            for i, pair in enumerate(chunk):
+                score = float(vectors[i] @ vectors[len(chunk) + i])
+                writer.writerow([pair[0], f"{score:.4f}", int(score >= cut)])
+
+    def do_index(self, options: dict[str, Any]) -> None:
+        def progress(done: int) -> None:
+            if sys.stderr.isatty():
+                self.stderr.write(f"\r{done}", ending="")
+
+        embedded = embed_missing(progress=progress)
+        shared = vector_index.rebuild() if options["rebuild"] else vector_index.shared_index()
+        shared.refresh()
+        shared.save()
+        self.stdout.write(
+            _("已生成 %(embedded)d 个向量；索引共 %(count)d 个（%(model)s）")
+            % {"embedded": embedded, "count": len(shared.index), "model": shared.model}
+        )
+
+
+def _day_start(text: str, option: str) -> datetime:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("%(option)s %(value)s: 日期格式应为 YYYY-MM-DD") % {"option": option, "value": text}
+        ) from None
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _external_ids(ticket_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for ticket_id, external_id in (
+        Appeal.objects.filter(ticket__in=ticket_ids, external_id__isnull=False)
+        .order_by("received_at", "pk")
+        .values_list("ticket_id", "external_id")
+    ):
+        found.setdefault(ticket_id, external_id or "")
+    return found
+
+
+def read_pairs(path: Path) -> list[tuple[str, str, str, str, str]]:
+    """The rows of a pair file; a CommandError naming the file and line for anything wrong in it."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                raise CommandError(_("%(file)s: 文件为空") % {"file": path})
+            if [h.strip() for h in header] != list(PAIR_COLUMNS):
+                raise CommandError(
+                    _("%(file)s 第 1 行：表头应为 %(expected)s，实为 %(found)s")
+                    % {"file": path, "expected": ",".join(PAIR_COLUMNS), "found": ",".join(header)}
+                )
+            pairs = []
+            seen: set[str] = set()
+            for row in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(PAIR_COLUMNS):
+                    raise CommandError(
+                        _("%(file)s 第 %(line)d 行：应有 %(expected)d 列，实有 %(found)d 列")
+                        % {"file": path, "line": line, "expected": len(PAIR_COLUMNS), "found": len(row)}
+                    )
+                pair_id, title_a, detail_a, title_b, detail_b = (cell.strip() for cell in row)
+                if not pair_id:
+                    raise CommandError(
+                        _("%(file)s 第 %(line)d 行：pair_id 为空") % {"file": path, "line": line}
+                    )
+                if pair_id in seen:
+                    raise CommandError(
+                        _("%(file)s 第 %(line)d 行：pair_id %(id)s 重复")
+                        % {"file": path, "line": line, "id": pair_id}
+                    )
+                if not (title_a or detail_a) or not (title_b or detail_b):
+                    raise CommandError(
+                        _("%(file)s 第 %(line)d 行：两条诉求都须有标题或内容") % {"file": path, "line": line}
+                    )
+                seen.add(pair_id)
+                pairs.append((pair_id, title_a, detail_a, title_b, detail_b))
+    except OSError as exc:
+        raise CommandError(
+            _("%(file)s: 无法读取（%(error)s）") % {"file": path, "error": exc.strerror or exc}
+        ) from None
+    except UnicodeDecodeError:
+        raise CommandError(_("%(file)s: 不是 UTF-8 编码的 CSV 文件") % {"file": path}) from None
+    except csv.Error as exc:
+        raise CommandError(_("%(file)s: CSV 格式错误（%(error)s）") % {"file": path, "error": exc}) from None
+    return pairs

@@ -1,0 +1,123 @@
+"""One score for "is this the same problem?": text similarity, adjusted by place, category and time.
+
+The text decides; the rest moves it a little, by weights in `HOTLINE["DEDUP"]["WEIGHTS"]`: the same
+community or a point within `NEAR_METRES` raises it, another district or a point farther than
+`FAR_METRES` lowers it (the hard non-duplicates: the same complaint about another estate); the same
+category raises it a little and another lowers it a little; a ticket within `WINDOW_DAYS` raises it
+and an older one lowers it. A fact that is unknown (no area, no point, no category) moves nothing.
+The reason names every fact that moved the score, in the user's language, e.g.
+"文本相似 0.93 · 同一社区 · 3 天内".
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from hotline.core.enums import DepartmentLevel
+
+SEPARATOR = " · "
+_EARTH_RADIUS_M = 6_371_000.0
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known of one side of a pair besides its text."""
+
+    # The area and its ancestors by level (community, street, district): ids of area departments.
+    areas: Mapping[str, int] = field(default_factory=dict)
+    latitude: float | None = None
+    longitude: float | None = None
+    category_id: int | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float
+    similarity: float
+    reason: str
+    facts: tuple[str, ...]  # the codes of the facts that moved it, for tests and the API
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "similarity": self.similarity, "reason": self.reason}
+
+
+def config() -> dict[str, Any]:
+    dedup: dict[str, Any] = settings.HOTLINE["DEDUP"]
+    return dedup
+
+
+def threshold(kind: str) -> float:
+    """The score from which a pair counts as a duplicate, for an embedder of this kind."""
+    return float(config()["THRESHOLD"][kind])
+
+
+def metres_between(a: Facts, b: Facts) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def _place(a: Facts, b: Facts, conf: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(code, words) of the strongest place fact of the pair, or None when nothing is known."""
+    metres = metres_between(a, b)
+    if metres is not None:
+        if metres <= conf["NEAR_METRES"]:
+            return "near", _("相距 %(metres)d 米") % {"metres": round(metres)}
+        if metres > conf["FAR_METRES"]:
+            return "far", _("相距 %(km).1f 公里") % {"km": metres / 1000}
+    for level, code, words in (
+        (DepartmentLevel.COMMUNITY, "same_community", _("同一社区")),
+        (DepartmentLevel.STREET, "same_street", _("同一街道")),
+    ):
+        if a.areas.get(level) is not None and a.areas.get(level) == b.areas.get(level):
+            return code, words
+    district_a, district_b = a.areas.get(DepartmentLevel.DISTRICT), b.areas.get(DepartmentLevel.DISTRICT)
+    if district_a is not None and district_b is not None:
+        if district_a == district_b:
+            return "same_district", _("同一区县")
+        return "other_district", _("不同区县")
+    return None
+
+
+def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
+    """The combined score of a pair whose texts have cosine `similarity`, and its reason."""
+    conf = config()
+    weights: Mapping[str, float] = conf["WEIGHTS"]
+    score = similarity
+    codes: list[str] = []
+    words = [_("文本相似 %(similarity).2f") % {"similarity": similarity}]
+
+    def note(code: str, text: str) -> None:
+        nonlocal score
+        score += float(weights.get(code, 0.0))
+        codes.append(code)
+        words.append(text)
+
+    place = _place(a, b, conf)
+    if place is not None:
+        note(*place)
+    if a.category_id is not None and b.category_id is not None:
+        if a.category_id == b.category_id:
+            note("same_category", _("同一分类"))
+        else:
+            note("other_category", _("不同分类"))
+    if a.at is not None and b.at is not None:
+        days = abs((a.at - b.at).total_seconds()) / 86400
+        if days <= conf["WINDOW_DAYS"]:
+            note("in_window", _("%(days)d 天内") % {"days": max(1, math.ceil(days))})
+        else:
+            note("out_of_window", _("相隔 %(days)d 天") % {"days": math.floor(days)})
+    return Score(
+        score=round(min(1.0, max(0.0, score)), 4),
+        similarity=round(similarity, 4),
+        reason=SEPARATOR.join(words),
+        facts=tuple(codes),
+    )

@@ -1,0 +1,194 @@
+"""Duplicate search over stored tickets: candidates for a text, clusters of a period, a pair's score.
+
+A text is embedded, its `CANDIDATES` nearest tickets are read from the index (`dedup.index`), and
+each is scored with its place, category and time (`dedup.scoring`); the best `top` are returned.
+Merged and invalid tickets are left out: a merged one lives on in the ticket it was merged into.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from django.db.models import QuerySet
+
+from hotline.core import clock
+from hotline.core.enums import TicketStatus
+from hotline.dedup.embedders import configured_embedder, ticket_text
+from hotline.dedup.index import shared_index
+from hotline.dedup.indexing import embed_missing
+from hotline.dedup.models import TicketVector
+from hotline.dedup.scoring import Facts, Score, config, score_pair, threshold
+from hotline.directory.models import Department
+from hotline.intake.models import Appeal
+from hotline.tickets.models import Ticket
+
+LEFT_OUT = (TicketStatus.MERGED, TicketStatus.INVALID)
+
+
+@dataclass(frozen=True)
+class Match:
+    ticket: Ticket
+    score: Score
+    duplicate: bool  # the score reaches the configured threshold
+
+
+def area_levels(area_id: int | None) -> dict[str, int]:
+    """The area and its ancestors, by level: {"community": id, "street": id, "district": id}."""
+    return _levels(area_id, _areas())
+
+
+def _levels(area_id: int | None, areas: Mapping[int, tuple[int | None, str]]) -> dict[str, int]:
+    levels: dict[str, int] = {}
+    seen = 0
+    while area_id is not None and area_id in areas and seen < 8:  # bad data's parent loop must not hang
+        parent_id, level = areas[area_id]
+        levels.setdefault(level, area_id)
+        area_id, seen = parent_id, seen + 1
+    return levels
+
+
+def _areas() -> Mapping[int, tuple[int | None, str]]:
+    # Read per call: a few thousand rows at most, and never stale after an edit in the admin.
+    return {
+        pk: (parent_id, level)
+        for pk, parent_id, level in Department.objects.filter(is_area=True).values_list(
+            "pk", "parent_id", "level"
+        )
+    }
+
+
+def facts_of(tickets: Iterable[Ticket]) -> dict[int, Facts]:
+    """Place, category and time of each ticket; its point is that of its first appeal with one."""
+    tickets = list(tickets)
+    areas = _areas()
+    points: dict[int, tuple[float | None, float | None]] = {}
+    for ticket_id, lat, lon in (
+        Appeal.objects.filter(
+            ticket__in=[t.pk for t in tickets], latitude__isnull=False, longitude__isnull=False
+        )
+        .order_by("received_at", "pk")
+        .values_list("ticket_id", "latitude", "longitude")
+    ):
+        points.setdefault(ticket_id, (lat, lon))
+    facts = {}
+    for ticket in tickets:
+        levels = _levels(ticket.area_id, areas)
+        lat, lon = points.get(ticket.pk, (None, None))
+        facts[ticket.pk] = Facts(
+            areas=levels, latitude=lat, longitude=lon, category_id=ticket.category_id, at=ticket.created_at
+        )
+    return facts
+
+
+def similar(
+    text: str,
+    *,
+    area: Department | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    category_id: int | None = None,
+    at: datetime | None = None,
+    top: int = 5,
+    tickets: QuerySet[Ticket] | None = None,
+    exclude: Iterable[int] = (),
+) -> list[Match]:
+    """The `top` tickets most like `text` (with what is known of its place, category and time).
+
+    `tickets`: the tickets that may be returned (a user's view); all by default."""
+    embedder = configured_embedder()
+    vector = embedder.embed([text])[0]
+    return _matches(
+        vector,
+        Facts(
+            areas=area_levels(area.pk) if area is not None else {},
+            latitude=latitude,
+            longitude=longitude,
+            category_id=category_id,
+            at=at or clock.now(),
+        ),
+        top=top,
+        tickets=tickets,
+        exclude=set(exclude),
+        kind=embedder.kind,
+    )
+
+
+def _matches(
+    vector: np.ndarray,
+    facts: Facts,
+    *,
+    top: int,
+    tickets: QuerySet[Ticket] | None,
+    exclude: set[int],
+    kind: str,
+) -> list[Match]:
+    conf = config()
+    hits = shared_index().search(vector, max(top, int(conf["CANDIDATES"])))
+    similarity = {key: sim for key, sim in hits if key not in exclude}
+    pool = (
+        (tickets if tickets is not None else Ticket.objects.all())
+        .filter(pk__in=similarity)
+        .exclude(status__in=LEFT_OUT)
+    )
+    found = list(pool)
+    their = facts_of(found)
+    cut = threshold(kind)
+    matches = []
+    for ticket in found:
+        score = score_pair(similarity[ticket.pk], facts, their[ticket.pk])
+        matches.append(Match(ticket, score, score.score >= cut))
+    matches.sort(key=lambda m: (-m.score.score, -m.ticket.pk))
+    return matches[:top]
+
+
+def text_score(title_a: str, detail_a: str, title_b: str, detail_b: str) -> float:
+    """Cosine similarity of two texts (no place or time known): what `hotline dedup score` reads."""
+    vectors = configured_embedder().embed([ticket_text(title_a, detail_a), ticket_text(title_b, detail_b)])
+    return float(vectors[0] @ vectors[1])
+
+
+def scan(since: datetime, until: datetime | None = None, *, neighbours: int = 10) -> list[list[Ticket]]:
+    """The tickets created in [since, until) grouped into clusters of duplicates (two or more each),
+    the largest first. A pair joins when its combined score reaches the threshold; the clusters
+    are the connected groups of such pairs."""
+    tickets = Ticket.objects.filter(created_at__gte=since).exclude(status__in=LEFT_OUT)
+    if until is not None:
+        tickets = tickets.filter(created_at__lt=until)
+    embed_missing(tickets)
+    embedder = configured_embedder()
+    cut = threshold(embedder.kind)
+    members = {t.pk: t for t in tickets.order_by("created_at", "pk")}
+    facts = facts_of(members.values())
+    vectors = _stored_vectors(list(members), embedder.name, embedder.dim)
+    parent = {pk: pk for pk in members}
+
+    def root(pk: int) -> int:
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    index = shared_index()
+    for pk, vector in vectors.items():
+        for other, similarity in index.search(vector, neighbours + 1):
+            if other == pk or other not in members:
+                continue
+            if score_pair(similarity, facts[pk], facts[other]).score >= cut:
+                parent[root(other)] = root(pk)
+    groups: dict[int, list[Ticket]] = {}
+    for pk, ticket in members.items():
+        groups.setdefault(root(pk), []).append(ticket)
+    clusters = [group for group in groups.values() if len(group) > 1]
+    clusters.sort(key=lambda group: (-len(group), group[0].created_at, group[0].pk))
+    return clusters
+
+
+def _stored_vectors(ids: list[int], model: str, dim: int) -> dict[int, np.ndarray]:
+    found: dict[int, np.ndarray] = {}
+    for start in range(0, len(ids), 5000):
+        for ticket_id, blob in TicketVector.objects.filter(
+            ticket_id__in=ids[start : start + 5000], model=model
+        ).values_list("ticket_id", "vector"):
+            found[ticket_id] = np.frombuffer(bytes(blob), dtype=np.float32).reshape(dim)
+    return found
