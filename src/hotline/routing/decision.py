@@ -224,7 +224,13 @@ def _active_model(target: str) -> Any:
 
 
 def history(category: Category) -> tuple[Department | None, float, int]:
-    """The department that led most closed tickets of `category` (and below) lately, its share, the count."""
+    """The department that led most closed tickets of `category` (and below) lately, its share, the
+    count. A count over `HISTORY_DAYS` of closed tickets moves slowly, so each process keeps it for
+    a few seconds (routing.reference) rather than aggregating the assignments for every ticket."""
+    return reference.cached(f"history:{category.pk}", lambda: _history(category))
+
+
+def _history(category: Category) -> tuple[Department | None, float, int]:
     days = settings.HOTLINE["ROUTING"]["HISTORY_DAYS"]
     leads = (
         Assignment.objects.filter(
