@@ -291,7 +291,7 @@ HOTLINE: dict[str, Any] = {
         "NGRAM_DIM": 1024,
         # The score from which two tickets are the same problem, per kind of embedder (their
         # similarities are on different scales): 95% precision on bench/data/dedup_pairs.csv.
-        "THRESHOLD": {"e5": 0.93, "ngram": 0.55},
+        "THRESHOLD": {"e5": 0.96, "ngram": 0.55},
         # What place, category and time add to the text's cosine similarity (scoring.py).
         "WEIGHTS": {
             "near": 0.03,
