@@ -1,17 +1,23 @@
 """Intake throughput: appeals posted through the HTTP API against a running server on PostgreSQL.
 
-It creates a fresh PostgreSQL database, migrates it, starts `hotline serve` on it and posts
-`--appeals` generated appeals from `--clients` concurrent keep-alive connections. In the same run it
+It creates a fresh PostgreSQL database, migrates it (with `--demo`, seeds the demo city, whose
+trained model and responsibility list route every appeal, as in production), starts `hotline
+serve` on it and posts `--appeals` generated appeals from `--clients` concurrent keep-alive
+connections. A `hotline worker` routes the new tickets beside the server (`--worker during`), or
+only once the posting is over (`after`: what the web alone takes), or not at all (`none`); the
+routing rate and the backlog left when the posting ends are reported. In the same run it
 measures, on the same database server and with the same rows:
 
-- `action`: `do_receive_appeal` called in-process (ORM + number sequence + timeline, no HTTP, and
-            no routing: the null router, as the HTTP figure's routing is the models' own cost);
-- `plain`:  the same three rows (ticket, appeal, event) written with plain INSERTs, one transaction
-            per appeal, one connection: the floor that the database itself sets.
+- `action`: `do_receive_appeal` called in-process (ORM + number sequence + timeline + the routing
+            task row, no HTTP);
+- `plain`:  the same four rows (ticket, appeal, event, task) written with plain INSERTs, one
+            transaction per appeal, one connection: the floor that the database itself sets.
 
-The gap between the three says where the time goes: HTTP + auth + JSON, or the action, or the disk.
+and counts the SQL statements of one appeal, in the action and in a whole request. The gap
+between the figures says where the time goes: HTTP + auth + JSON, or the action, or the disk.
+The machine's load average is printed with the figures, since a loaded machine slows them all.
 
-    .venv/bin/python bench/intake.py --appeals 2000 --clients 8 --workers 2
+    .venv/bin/python bench/intake.py --appeals 4000 --clients 8 --workers 2 --demo
 """
 
 from __future__ import annotations
@@ -30,11 +36,13 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-HOTLINE = ROOT / ".venv" / "bin" / "hotline"
+# Beside the Python that runs this (the project's virtualenv, whichever checkout it serves).
+HOTLINE = str(Path(sys.executable).with_name("hotline"))
 
 PLACES = ["幸福路", "人民大道", "建设街", "光明小区", "新华里", "滨河路", "东风路", "和平街道"]
 PROBLEMS = ["路灯不亮", "噪音扰民", "占道经营", "垃圾清运不及时", "停水", "井盖缺失", "违章停车"]
@@ -130,17 +138,79 @@ def post_all(port: int, token: str, rows: list[dict], clients: int) -> tuple[flo
 
 
 def in_process(rows: list[dict]) -> float:
-    """do_receive_appeal for each row, in this process, routed by nothing; returns appeals per second."""
-    from django.conf import settings
-
+    """do_receive_appeal for each row, in this process; returns appeals per second. Each stores its
+    routing task too (nothing runs it here: the worker is stopped by then)."""
     from hotline.intake.actions import AppealData, do_receive_appeal
 
-    # Set in place: override_settings would slow every settings read of the ORM down and skew the figure.
-    settings.HOTLINE["ROUTING"]["ROUTER"] = "hotline.tickets.router.NullRouter"
     t0 = time.perf_counter()
     for row in rows:
         do_receive_appeal(AppealData(**{**row, "external_id": row["external_id"] + "-inproc"}), None)
     return len(rows) / (time.perf_counter() - t0)
+
+
+def statements(token: str, row: dict) -> tuple[int, int]:
+    """SQL statements of one appeal: in the action alone, and in a whole request of the API."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from hotline.intake.actions import AppealData, do_receive_appeal
+
+    with CaptureQueriesContext(connection) as action:
+        do_receive_appeal(AppealData(**{**row, "external_id": row["external_id"] + "-count-action"}), None)
+    body = json.dumps({**row, "external_id": row["external_id"] + "-count-http"}, ensure_ascii=False)
+    client = Client(SERVER_NAME="127.0.0.1", headers={"Authorization": f"Bearer {token}"})
+    with CaptureQueriesContext(connection) as request:
+        response = client.post("/api/v1/appeals", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return len(action.captured_queries), len(request.captured_queries)
+
+
+def routing_report(started: datetime) -> dict[str, float]:
+    """What the worker did with the routing tasks enqueued since `started`."""
+    from django.db.models import Max, Min
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(
+        task_path="hotline.tickets.router.route_ticket", enqueued_at__gte=started
+    )
+    done = tasks.filter(status="SUCCESSFUL")
+    span = done.aggregate(first=Min("started_at"), last=Max("finished_at"))
+    seconds = (span["last"] - span["first"]).total_seconds() if span["first"] and span["last"] else 0.0
+    return {
+        "enqueued": tasks.count(),
+        "routed": done.count(),
+        "failed": tasks.filter(status="FAILED").count(),
+        "backlog": tasks.filter(status__in=["READY", "RUNNING"]).count(),
+        "seconds": seconds,
+        "rate": done.count() / seconds if seconds else 0.0,
+    }
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    # Routing only: a retrain or a recount of the figures enqueued by the first round would hold
+    # the one worker for minutes and measure them instead (routing tasks go first in the queue,
+    # but a task that is running is not interrupted).
+    quiet = {**env, "HOTLINE_FIGURES_INTERVAL": "0", "HOTLINE_DEDUP_INTERVAL": "0"}
+    return subprocess.Popen(
+        [HOTLINE, "worker", "--poll", "0.2", "--no-retrain", "--no-sweep"],
+        env=quiet,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def drain(timeout: float) -> float:
+    """Seconds until no routing task is left waiting (or `timeout`)."""
+    from django_tasks_db.models import DBTaskResult
+
+    t0 = time.perf_counter()
+    waiting = DBTaskResult.objects.filter(
+        task_path="hotline.tickets.router.route_ticket", status__in=["READY", "RUNNING"]
+    )
+    while waiting.exists() and time.perf_counter() - t0 < timeout:
+        time.sleep(0.2)
+    return time.perf_counter() - t0
 
 
 def plain_inserts(url: str, rows: list[dict]) -> float:
@@ -185,7 +255,26 @@ def plain_inserts(url: str, rows: list[dict]) -> float:
                     " VALUES (%s, 'receive', now(), '', 'new', '{}')",
                     (ticket_id,),
                 )
+                conn.execute(
+                    "INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, args_kwargs,"
+                    " priority, task_path, worker_ids, queue_name, backend_name, run_after, return_value,"
+                    " exception_class_path, traceback) VALUES (gen_random_uuid(), 'READY', now(), %s, 0,"
+                    " 'bench.plain', '[]', 'bench-plain', 'default', now(), NULL, '', '')",
+                    (json.dumps({"args": [ticket_id], "kwargs": {}}),),
+                )
         return len(rows) / (time.perf_counter() - t0)
+
+
+def load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def serve_argv(port: int, workers: int) -> list[str]:
+    argv = [HOTLINE, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    # The benchmark runs its own worker, to start it when it chooses and to count what it did.
+    help_text = subprocess.run([HOTLINE, "serve", "--help"], capture_output=True, text=True).stdout
+    return argv + (["--no-worker"] if "--no-worker" in help_text else [])
 
 
 def main() -> None:
@@ -197,16 +286,34 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--demo", action="store_true", help="seed the demo city (rules, places, trained model)"
+    )
+    parser.add_argument("--demo-tickets", type=int, default=300, help="tickets of the demo (default 300)")
+    parser.add_argument(
+        "--template",
+        help="copy this database (one `hotline demo` filled; its models' folders must still exist)"
+        " instead of creating an empty one",
+    )
+    parser.add_argument(
+        "--worker",
+        choices=["during", "after", "none"],
+        default="during",
+        help="run `hotline worker` while posting (default), only after, or not at all",
+    )
     args = parser.parse_args()
 
     db = f"hotline_bench_{os.getpid()}"
     url = f"{args.pg}/{db}"
-    pg_admin(f"CREATE DATABASE {db}", args.pg)
+    pg_admin(f"CREATE DATABASE {db}" + (f" TEMPLATE {args.template}" if args.template else ""), args.pg)
     home = tempfile.mkdtemp(prefix="hotline-bench-")
     env = {**os.environ, "DATABASE_URL": url, "HOTLINE_HOME": home, "HOTLINE_LOG_LEVEL": "WARNING"}
-    server = None
+    server = worker = None
     try:
         subprocess.run([HOTLINE, "migrate", "-v0"], env=env, check=True)
+        if args.demo:
+            demo = [HOTLINE, "demo", "--tickets", str(args.demo_tickets), "-v0"]
+            subprocess.run(demo, env=env, check=True, stdout=subprocess.DEVNULL)
         os.environ.update(DATABASE_URL=url, HOTLINE_HOME=home, DJANGO_SETTINGS_MODULE="hotline.settings")
         sys.path.insert(0, str(ROOT / "src"))
         import django
@@ -215,43 +322,74 @@ def main() -> None:
         from hotline.accounts.models import ApiToken, User
         from hotline.core.enums import DepartmentLevel, Role
         from hotline.directory.models import Department
+        from hotline.routing.models import ModelVersion
 
-        # A department makes the database non-empty, so `serve` does not seed the demo into it.
-        Department.objects.create(code="BENCH", name="压测单位", level=DepartmentLevel.CITY)
+        if not args.demo and not args.template:
+            # A department makes the database non-empty, so `serve` does not seed the demo into it.
+            Department.objects.create(code="BENCH", name="压测单位", level=DepartmentLevel.CITY)
         user = User.objects.create(username="bench-operator", role=Role.OPERATOR)
         _, token = ApiToken.issue(user, "bench")
+        model = ModelVersion.objects.filter(is_active=True).first()
 
         port = free_port()
         server = subprocess.Popen(
-            [HOTLINE, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            serve_argv(port, args.workers), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         wait_for(port)
         rows = make_rows(args.appeals, args.seed)
+        if args.worker == "during":
+            worker = start_worker(env)
         post_all(port, token, make_rows(min(100, args.appeals), args.seed + 1000), args.clients)  # warm-up
+        drain(120)
+        load_before = load()
+        started = datetime.now(UTC)
         elapsed, latencies, failures = post_all(port, token, rows, args.clients)
+        load_after = load()
+        at_end = routing_report(started)
+        if args.worker == "after":
+            worker = start_worker(env)
+        drained = drain(600) if args.worker != "none" else 0.0
+        routing = routing_report(started)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=60)
+            worker = None
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+        action_count, request_count = statements(token, rows[0])
         action_rate = in_process(rows)
         plain_rate = plain_inserts(url, rows)
         host = urlsplit(args.pg).hostname
         p50, p99 = statistics.median(latencies) * 1000, percentile(latencies, 0.99) * 1000
+        rate = args.appeals / elapsed
         print(
             f"intake benchmark: {args.appeals} appeals, {args.clients} clients,"
-            f" {args.workers} gunicorn workers, PostgreSQL at {host}, {os.cpu_count()} CPUs"
+            f" {args.workers} gunicorn workers, PostgreSQL at {host}, {os.cpu_count()} CPUs,"
+            f" {'demo city, model ' + model.name if model else 'no model'}, worker {args.worker}"
         )
+        print(f"  {load_before} before posting; {load_after} after")
         print(
-            f"  http api      : {args.appeals / elapsed:8.1f} appeals/s"
+            f"  http api      : {rate:8.1f} appeals/s"
             f"   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   non-201: {failures}"
         )
         print(f"  action (ORM)  : {action_rate:8.1f} appeals/s   (do_receive_appeal in-process)")
-        print(f"  plain inserts : {plain_rate:8.1f} appeals/s   (3 INSERTs, one transaction per appeal)")
+        print(f"  plain inserts : {plain_rate:8.1f} appeals/s   (4 INSERTs, one transaction per appeal)")
+        print(f"  http / plain  : {rate / plain_rate:8.1%}")
+        print(f"  statements    : {action_count} in the action, {request_count} in the whole request")
+        if args.worker != "none":
+            print(
+                f"  routing       : {routing['routed']} routed, {routing['failed']} failed,"
+                f" {routing['rate']:.1f} tickets/s in the worker; backlog {at_end['backlog']} when the"
+                f" posting ended, drained {drained:.1f} s later (left: {routing['backlog']})"
+            )
         if failures:
             raise SystemExit(1)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for process in (worker, server):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         from django.db import connections
 
         # Django is not set up when migrate failed; there is nothing to close then.
