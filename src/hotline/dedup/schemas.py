@@ -6,7 +6,9 @@ MAX_TOP = 50
 
 
 class SimilarFilters(Schema):
-    text: str = Field(..., min_length=1, max_length=5000, description="标题和内容，或受理员正在输入的文字")
+    text: str = Field(
+        ..., min_length=1, max_length=5000, description="title and content, or what the operator is typing"
+    )
     address: str = Field("", max_length=300)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
