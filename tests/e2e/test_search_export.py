@@ -19,7 +19,7 @@ PASSWORD = "s3cret-pass"
 
 
 def test_an_operator_exports_a_large_search_and_follows_its_progress(
-    page, live_server, staff, settings, tmp_path, monkeypatch, screenshot
+    database_tasks, page, live_server, staff, settings, tmp_path, monkeypatch, screenshot
 ) -> None:
     settings.HOTLINE_HOME = tmp_path
     monkeypatch.setattr(exports, "DIRECT_ROWS", 2)  # more than two: the worker builds it

@@ -61,3 +61,28 @@ def test_a_failing_warm_up_does_not_stop_the_server(monkeypatch, caplog):
 
     assert warm_up() == {}
     assert "warm-up failed" in caplog.text
+
+
+def test_what_routing_keeps_is_forgotten_when_a_row_it_holds_changes(departments):
+    from hotline.directory.models import Department
+    from hotline.routing import reference
+
+    def codes() -> list[str]:
+        return reference.cached("codes", lambda: sorted(Department.objects.values_list("code", flat=True)))
+
+    before = codes()
+    Department.objects.create(code="NEW1", name="新单位", level="city")
+
+    assert codes() == sorted([*before, "NEW1"])  # the save emptied the cache in this process
+
+
+def test_a_value_whose_load_saved_a_watched_row_is_not_kept(db):
+    """The system user is created on first use, maybe in a transaction that then rolls back: what
+    was loaded while a watched row was saved is used once, not kept."""
+    from hotline.accounts.system import system_user
+    from hotline.routing import reference
+
+    first = reference.cached("system_user", system_user)  # created now
+    assert "system_user" not in reference._held
+    assert reference.cached("system_user", system_user) == first  # found now: kept
+    assert "system_user" in reference._held

@@ -24,6 +24,10 @@ SECONDS = 10.0
 
 _held: dict[str, tuple[float, Any]] = {}
 _lock = threading.RLock()
+# Bumped by every clear(): a value whose load saw a clear (it saved one of the watched rows itself,
+# such as the system user created on first use, in a transaction that may still roll back) is
+# returned but not kept.
+_generation = 0
 
 
 def cached[T](name: str, load: Callable[[], T]) -> T:
@@ -38,13 +42,17 @@ def cached[T](name: str, load: Callable[[], T]) -> T:
         if entry is not None and now - entry[0] < SECONDS:
             held: T = entry[1]
             return held
+        generation = _generation
         value = load()
-        _held[name] = (time.monotonic(), value)
+        if generation == _generation:
+            _held[name] = (time.monotonic(), value)
         return value
 
 
 def clear() -> None:
     """Forget everything: the next routing reads the city afresh."""
+    global _generation
+    _generation += 1
     _held.clear()
 
 
