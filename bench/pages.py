@@ -778,6 +778,10 @@ def main() -> None:
         for key, value in table_sizes().items():
             print(f"  {key:28} {value:>10,}")
         keep_figures(at)
+        # As a served process is: warmed up once (web/warmup.py), its heap frozen for the collector.
+        from hotline.web.warmup import warm_up
+
+        warm_up()
         print(f"pages, {args.repeat} requests each after one warm-up:")
         with clock.frozen_at(at):
             run_pages(args.repeat)
