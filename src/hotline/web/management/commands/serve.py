@@ -43,8 +43,6 @@ SHOWN_LOGINS = (
     "h_zjj",
     "h_sf0101",
 )
-# Request threads per gunicorn worker process (gthread).
-THREADS = 4
 # The last field is the response's X-Request-ID (core/http.py), the id in the application's log lines.
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms %({x-request-id}o)s'
 
@@ -100,14 +98,13 @@ def gunicorn_argv(bind: Bind) -> list[str]:
         bind.address,
         "--workers",
         str(bind.workers),
-        # Threads rather than sync workers: a sync worker closes every connection after one
-        # response, so each API client paid a new TCP connection per appeal, and one slow client
-        # held a whole process. A gthread worker keeps keep-alive connections open and serves
-        # THREADS requests at once, overlapping one request's database waits with another's work.
+        # Sync workers, measured against gthread (docs/benchmarks.md, bench/intake.py, 8 clients):
+        # a sync worker closes the connection after each response, but a new connection costs
+        # little beside a request, while gthread's threads fight over the GIL for work that is
+        # mostly Python: 263 appeals/s with sync workers, 184 with gthread and 1 thread, 136 with 4.
+        # Slow clients are a reverse proxy's job (it buffers requests and keeps the connections).
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(THREADS),
+        "sync",
         # The application is imported (and warmed up: models, OpenAPI document, web/warmup.py) once
         # in the master, before the workers are forked, rather than on each worker's first request.
         "--preload",
