@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 SECONDS = 10.0
@@ -28,6 +28,10 @@ _lock = threading.RLock()
 # such as the system user created on first use, in a transaction that may still roll back) is
 # returned but not kept.
 _generation = 0
+# Set by a save of a watched row in this process until its transaction commits: a value read inside
+# that transaction may hold rows a rollback will undo (a demo generated and rolled back, an admin's
+# edit that fails), so it is returned but not kept.
+_uncommitted = False
 
 
 def cached[T](name: str, load: Callable[[], T]) -> T:
@@ -44,7 +48,8 @@ def cached[T](name: str, load: Callable[[], T]) -> T:
             return held
         generation = _generation
         value = load()
-        if generation == _generation:
+        inside = _uncommitted and connection.in_atomic_block
+        if generation == _generation and not inside:
             _held[name] = (time.monotonic(), value)
         return value
 
@@ -57,9 +62,17 @@ def clear() -> None:
 
 
 def _changed(**kwargs: Any) -> None:
+    global _uncommitted
     clear()
+    _uncommitted = True
     # A reader between the save and the commit may have cached the old rows again.
-    transaction.on_commit(clear)
+    transaction.on_commit(_committed)
+
+
+def _committed() -> None:
+    global _uncommitted
+    _uncommitted = False
+    clear()
 
 
 def watch() -> None:
