@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep
 from hotline.supervision.tasks import enqueue_sweep_if_due
 
 DEFAULT_SWEEP_INTERVAL = 300
+# Seconds a worker waits after a database error before its next round.
+DB_RETRY_SECONDS = 5.0
 DEFAULT_ROUTE_SWEEP_INTERVAL = 60
 # How often a worker started with --parent-pid looks whether its parent is still there.
 PARENT_CHECK_SECONDS = 0.5
@@ -123,34 +125,44 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
         while worker.running:
-            if not options["once"]:
-                close_old_connections()  # a long-lived process: drop connections gone stale
-            if not options["no_sweep"] and enqueue_sweep_if_due(interval):
-                logger.info("sweep enqueued")
+            try:
+                if not options["once"]:
+                    close_old_connections()  # a long-lived process: drop connections gone stale
+                if not options["no_sweep"] and enqueue_sweep_if_due(interval):
+                    logger.info("sweep enqueued")
+                    if options["once"]:
+                        self.stdout.write("sweep enqueued")
+                if (
+                    retrain_interval > 0
+                    and not options["no_retrain"]
+                    and enqueue_retrain_if_due(retrain_interval)
+                ):
+                    logger.info("retrain enqueued")
+                    if options["once"]:
+                        self.stdout.write("retrain enqueued")
+                if figures_interval > 0 and enqueue_recount_if_due(figures_interval):
+                    logger.info("figures recount enqueued")
+                    if options["once"]:
+                        self.stdout.write("figures recount enqueued")
+                if route_sweep_interval > 0 and enqueue_unrouted_sweep_if_due(route_sweep_interval):
+                    logger.info("unrouted-ticket sweep enqueued")
+                    if options["once"]:
+                        self.stdout.write("unrouted sweep enqueued")
+                if dedup_interval > 0 and enqueue_embedding_if_due(dedup_interval):
+                    logger.info("embedding sweep enqueued")
+                    if options["once"]:
+                        self.stdout.write("embedding sweep enqueued")
+                if runs_queue:
+                    worker.run()  # batch mode: runs every ready task, returns when none is left
+            except DatabaseError:
                 if options["once"]:
-                    self.stdout.write("sweep enqueued")
-            if (
-                retrain_interval > 0
-                and not options["no_retrain"]
-                and enqueue_retrain_if_due(retrain_interval)
-            ):
-                logger.info("retrain enqueued")
-                if options["once"]:
-                    self.stdout.write("retrain enqueued")
-            if figures_interval > 0 and enqueue_recount_if_due(figures_interval):
-                logger.info("figures recount enqueued")
-                if options["once"]:
-                    self.stdout.write("figures recount enqueued")
-            if route_sweep_interval > 0 and enqueue_unrouted_sweep_if_due(route_sweep_interval):
-                logger.info("unrouted-ticket sweep enqueued")
-                if options["once"]:
-                    self.stdout.write("unrouted sweep enqueued")
-            if dedup_interval > 0 and enqueue_embedding_if_due(dedup_interval):
-                logger.info("embedding sweep enqueued")
-                if options["once"]:
-                    self.stdout.write("embedding sweep enqueued")
-            if runs_queue:
-                worker.run()  # batch mode: runs every ready task, returns when none is left
+                    raise
+                # The database went away (a restart, a failover, the network): a worker that
+                # exits here stays gone under `make run`, so it waits and tries again.
+                logger.exception("database error; the worker retries in %s s", DB_RETRY_SECONDS)
+                connections.close_all()
+                time.sleep(max(options["poll"], DB_RETRY_SECONDS))
+                continue
             if options["once"]:
                 return
             time.sleep(options["poll"])
