@@ -96,6 +96,12 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 if proxy_header := os.environ.get("HOTLINE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the
+# client (core.http.client_ip): the throttles and the audit trail then count the citizen's or the
+# staff member's own address, not the proxy's. Empty: X-Forwarded-For is never believed.
+HOTLINE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("HOTLINE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 # Content-Security-Policy on every response (Django's own middleware): scripts, styles and
 # everything else only from Hotline itself, no inline code or styles, no plugins, no framing. The

@@ -14,6 +14,7 @@ from hotline.accounts import throttle
 from hotline.accounts.models import ApiToken, User, hash_token
 from hotline.core import clock
 from hotline.core.errors import TooManyRequests
+from hotline.core.http import client_ip
 
 # Writing last_used_at on every call would make each read a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -48,7 +49,7 @@ class TokenAuth(HttpBearer):
         """429 to an address that sent too many bad tokens. Only bad tokens are counted and checked, so
         a good token costs no query more: a token has 256 random bits, which no rate of guessing
         finds, so the throttle is there to stop the flood, not to hide a hit."""
-        ip = throttle.client_ip(request)
+        ip = client_ip(request)
         wait = throttle.retry_after(throttle.TOKEN, ip) or throttle.fail(throttle.TOKEN, ip)
         if wait:
             raise TooManyRequests(_("无效令牌过多，请 %(seconds)s 秒后再试") % {"seconds": wait}, wait)

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 
 from hotline.accounts.models import AuthFailure
 from hotline.core import clock
@@ -41,12 +40,6 @@ class Rule:
             window=timedelta(seconds=conf["WINDOW"]),
             cool_off=timedelta(seconds=conf["COOL_OFF"]),
         )
-
-
-def client_ip(request: HttpRequest) -> str:
-    # The address the connection came from. Behind a reverse proxy, the proxy must pass the
-    # client's address as REMOTE_ADDR; a client-sent X-Forwarded-For is not believed.
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def login_key(username: str, ip: str) -> str:

@@ -13,12 +13,15 @@ logs it with its traceback (logger `django.request`) before this middleware turn
 JSON.
 """
 
+import functools
+import ipaddress
 import json
 import re
 import uuid
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -97,3 +100,40 @@ class RequestIdMiddleware:
 
 def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
+
+
+@functools.cache
+def _trusted(networks: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in networks)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"HOTLINE_TRUSTED_PROXIES: {error}") from None
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person behind a request: the connection's own address, unless that is a
+    trusted reverse proxy (HOTLINE_TRUSTED_PROXIES), in which case the nearest address in
+    X-Forwarded-For that is not itself a trusted proxy. Addresses a client wrote into the header
+    before it reached the first trusted proxy are never believed: reading from the right stops at
+    the first untrusted one. "unknown" when there is none."""
+    remote = request.META.get("REMOTE_ADDR") or ""
+    trusted = _trusted(tuple(settings.HOTLINE_TRUSTED_PROXIES))
+    peer = _address(remote)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if peer is None or not trusted or not forwarded or not any(peer in n for n in trusted):
+        return remote or "unknown"
+    for hop in reversed(forwarded.split(",")):
+        address = _address(hop)
+        if address is None:
+            break  # a malformed hop: believe no further
+        if not any(address in n for n in trusted):
+            return str(address)
+        peer = address
+    return str(peer)

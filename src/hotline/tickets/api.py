@@ -15,6 +15,7 @@ from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
 from hotline.core.api import ERRORS, Id, InSchema
 from hotline.core.errors import NotFound
+from hotline.core.http import client_ip
 from hotline.feedback import actions as feedback_actions
 from hotline.intake.actions import do_record_phones_shown
 from hotline.sla import actions as sla_actions
@@ -81,7 +82,7 @@ def shown_detail(request: HttpRequest, user: User, ticket_id: int) -> TicketDeta
     detail = presenter.ticket_detail(user, ticket_id)
     shown = [a.id for a in detail.appeals if not a.phone_masked and a.citizen_phone]
     if shown:
-        do_record_phones_shown(shown, user, ip=request.META.get("REMOTE_ADDR"))
+        do_record_phones_shown(shown, user, ip=client_ip(request))
     return detail
 
 

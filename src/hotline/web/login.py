@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hotline.accounts import throttle
+from hotline.core.http import client_ip
 
 
 def _minutes(seconds: int) -> int:
@@ -24,7 +25,7 @@ def _minutes(seconds: int) -> int:
 
 
 def _key(request: HttpRequest) -> str:
-    return throttle.login_key(request.POST.get("username", ""), throttle.client_ip(request))
+    return throttle.login_key(request.POST.get("username", ""), client_ip(request))
 
 
 def locked_page(request: HttpRequest, wait: int) -> HttpResponse:

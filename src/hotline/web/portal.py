@@ -34,6 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hotline.accounts.system import portal_user
 from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import HotlineError
+from hotline.core.http import client_ip
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.models import Reply
@@ -54,12 +55,6 @@ MAX_MERGE_HOPS = 5
 
 def _portal() -> dict[str, Any]:
     return dict(settings.HOTLINE["PORTAL"])
-
-
-def client_ip(request: HttpRequest) -> str:
-    # The address the connection came from. Behind a reverse proxy, the proxy must pass the
-    # citizen's address as REMOTE_ADDR; a client-sent X-Forwarded-For is not believed.
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def normalise_phone(value: str) -> str | None:

@@ -38,6 +38,7 @@ from hotline.core.enums import (
     TicketStatus,
 )
 from hotline.core.errors import HotlineError
+from hotline.core.http import client_ip
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
 from hotline.intake.actions import do_reveal_phone
@@ -239,7 +240,7 @@ def reveal_phone(request: HttpRequest, number: str, appeal_id: int) -> HttpRespo
         appeal = Appeal.objects.filter(pk=appeal_id, ticket=ticket).select_related("ticket").first()
         if appeal is None:
             return render(request, "web/forbidden.html", {"message": _("诉求不存在")}, status=404)
-        phone = do_reveal_phone(appeal, user, ip=request.META.get("REMOTE_ADDR"))
+        phone = do_reveal_phone(appeal, user, ip=client_ip(request))
         if request.headers.get("HX-Request") == "true":
             return render(request, "web/_phone.html", {"phone": phone})
         context = _context(request, user, number, {appeal.pk: phone})
