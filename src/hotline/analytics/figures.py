@@ -9,6 +9,7 @@ not running), so a figure is never missing, only as old as the last recount; `Fi
 says how old.
 """
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from hotline.analytics.facts import MEASURES, Counts, count_facts
+from hotline.analytics.facts import MEASURES, Counts, FactKey, count_facts
 from hotline.analytics.models import DailyFigure, FigureDay
 from hotline.analytics.periods import Period, city_zone
 from hotline.core import clock
@@ -63,17 +64,28 @@ def _spans(days: list[date]) -> list[tuple[date, date]]:
     return spans
 
 
+def _kept(period: Period) -> dict[date, datetime]:
+    """The period's kept days and when each was counted. One query."""
+    return dict(
+        FigureDay.objects.filter(day__gte=period.first_day, day__lte=period.last_day).values_list(
+            "day", "counted_at"
+        )
+    )
+
+
+def _live(period: Period, kept: Collection[date]) -> Iterator[tuple[FactKey, Counts]]:
+    """The facts of the period's days that are not kept, counted now, a run of days at a time."""
+    for first, last in _spans([day for day in period.local_days() if day not in kept]):
+        yield from count_facts(Period.days(first, last)).items()
+
+
 def read(period: Period, *, slices: bool = True) -> Figures:
     """The figures of a period of whole local days. Queries: one for the kept days, one for their
     daily city rows, one for their slices (when asked for), and four per run of days not kept
     (none while the worker keeps them)."""
     _check_days(period)
     figures = Figures(period)
-    kept = dict(
-        FigureDay.objects.filter(day__gte=period.first_day, day__lte=period.last_day).values_list(
-            "day", "counted_at"
-        )
-    )
+    kept = _kept(period)
     if kept:
         figures.counted_at = min(kept.values())
         rows = DailyFigure.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
@@ -91,13 +103,11 @@ def read(period: Period, *, slices: bool = True) -> Figures:
                 figures.slices.setdefault(row.pop("dimension"), {}).setdefault(row.pop("key"), Counts()).add(
                     row
                 )
-    live = [day for day in period.local_days() if day not in kept]
-    for first, last in _spans(live):
-        for (day, dimension, key), counts in count_facts(Period.days(first, last)).items():
-            if dimension == FigureDimension.CITY:
-                figures.days[day] = counts
-            elif slices:
-                figures.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
+    for (day, dimension, key), counts in _live(period, kept):
+        if dimension == FigureDimension.CITY:
+            figures.days[day] = counts
+        elif slices:
+            figures.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
     for counts in figures.days.values():
         figures.city.add(counts)
     return figures
@@ -134,19 +144,14 @@ def received_by_day(period: Period, dimension: str, keys: list[int]) -> dict[int
     days read, the others counted live (as `read` does); a day with none received is missing.
     Two queries, and four per run of days not kept."""
     found: dict[int, dict[date, int]] = {key: {} for key in keys}
-    kept = set(
-        FigureDay.objects.filter(day__gte=period.first_day, day__lte=period.last_day).values_list(
-            "day", flat=True
-        )
-    )
+    kept = _kept(period)
     if kept:
         rows = DailyFigure.objects.filter(
             day__gte=period.first_day, day__lte=period.last_day, dimension=dimension, key__in=keys
         ).values_list("key", "day", "received")
         for key, day, received in rows:
             found[key][day] = received
-    for first, last in _spans([day for day in period.local_days() if day not in kept]):
-        for (day, fact_dimension, key), counts in count_facts(Period.days(first, last)).items():
-            if fact_dimension == dimension and key in found and counts.received:
-                found[key][day] = counts.received
+    for (day, fact_dimension, key), counts in _live(period, kept):
+        if fact_dimension == dimension and key in found and counts.received:
+            found[key][day] = counts.received
     return found

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.reports import Report, as_rows, build
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.core.enums import ReportKind
 from hotline.web.overview import RATE_TEXT, overview_refusal
 
@@ -187,7 +187,7 @@ def _asked(request: HttpRequest) -> tuple[str, date]:
         day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         day = clock.localtime().date()
-    if not (2000 <= day.year <= 2100):
+    if not timerange.day_in_range(day):
         day = clock.localtime().date()
     return kind, day
 
