@@ -34,6 +34,10 @@ class Appeal(models.Model):
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    # The public's votes on a message board post (点赞数 / 反对数), where the channel has them (an
+    # imported board); None where it has none. Hot spots weigh public support with them.
+    likes = models.PositiveIntegerField(_("点赞数"), null=True, blank=True)
+    dislikes = models.PositiveIntegerField(_("反对数"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
