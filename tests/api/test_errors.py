@@ -123,3 +123,11 @@ def test_every_response_has_a_request_id(client, api_as, staff) -> None:
     }
     assert len(ids) == 3
     assert client.get("/api/v1/tickets", headers={"X-Request-ID": "abc-123"})["X-Request-ID"] == "abc-123"
+
+
+def test_a_url_too_long_is_a_json_414_before_any_view_reads_it(client) -> None:
+    response = client.get("/api/v1/categories?q=" + "x" * 9000)
+    body = json_error(response, 414)
+    assert "8000" in body["detail"]
+    # Short enough, the same URL reaches the API (which wants a token).
+    assert client.get("/api/v1/categories?q=x").status_code == 401

@@ -6,11 +6,12 @@ keeps it in `core.logs.request_id` for every log line of the request, and sends 
 `X-Request-ID` header of every response.
 
 Under `/api/` and `/open311/` every error is JSON, `{"detail": ...}`, as the endpoints' own
-errors are: a body too large (413), a URL that names nothing (404), a method the URL does not take
-(405), and an unhandled exception (500, with the request id, so that a caller can quote it). The
-pages keep Django's HTML error pages. An unhandled exception is still handled by Django, which
-logs it with its traceback (logger `django.request`) before this middleware turns the answer into
-JSON.
+errors are: a body too large (413), a URL too long (414), a URL that names nothing (404), a method
+the URL does not take (405), and an unhandled exception (500, with the request id, so that a caller
+can quote it). A prefix whose protocol has an error format of its own registers it
+(`register_error_shape`): Open311's list of `{code, description}` in JSON or XML. The pages keep
+Django's HTML error pages. An unhandled exception is still handled by Django, which logs it with its
+traceback (logger `django.request`) before this middleware turns the answer into JSON.
 """
 
 import functools
@@ -34,6 +35,21 @@ API_PREFIXES = ("/api/", "/open311/")
 _SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
 
 
+# The longest URL (path and query) the API takes; a longer one is refused with 414 before any view
+# reads it. gunicorn refuses request lines over its --limit-request-line (serve.py sets 8190) itself.
+MAX_URL_LENGTH = 8000
+
+# Error formats of their own, by path prefix (the longest prefix that matches wins).
+ErrorShape = Callable[[HttpRequest, int, str], HttpResponse]
+_ERROR_SHAPES: dict[str, ErrorShape] = {}
+
+
+def register_error_shape(prefix: str, shape: ErrorShape) -> None:
+    """Answer the errors under `prefix` with `shape(request, status, detail)` instead of
+    `{"detail": ...}` (an app's AppConfig.ready registers its protocol's format)."""
+    _ERROR_SHAPES[prefix] = shape
+
+
 def incoming_id(value: str | None) -> str | None:
     return value if value and _SANE.fullmatch(value) else None
 
@@ -53,6 +69,8 @@ def _detail(status: int, request: HttpRequest, response: HttpResponse) -> str:
         }
     if status == 413:
         return _("请求体过大")
+    if status == 414:
+        return _("请求地址过长（最多 %(n)s 个字符）") % {"n": MAX_URL_LENGTH}
     if status >= 500:
         return _("服务器内部错误；请求编号 %(id)s") % {"id": logs.request_id.get()}
     if status == 400:
@@ -67,6 +85,14 @@ def json_error(status: int, detail: str) -> HttpResponse:
     )
 
 
+def error_response(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    """An API error in the format of the request's prefix: a registered one, else `json_error`."""
+    for prefix in sorted(_ERROR_SHAPES, key=len, reverse=True):
+        if request.path.startswith(prefix):
+            return _ERROR_SHAPES[prefix](request, status, detail)
+    return json_error(status, detail)
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -76,10 +102,14 @@ class RequestIdMiddleware:
         request.request_id = rid  # type: ignore[attr-defined]  # for what is logged after this returns
         token = logs.request_id.set(rid)
         try:
-            response = self.get_response(request)
-            if is_api(request) and response.status_code >= 400 and not _is_json(response):
+            if is_api(request) and len(request.get_full_path()) > MAX_URL_LENGTH:
+                response = error_response(request, 414, _detail(414, request, HttpResponse(status=414)))
+            else:
+                response = self.get_response(request)
+            if is_api(request) and response.status_code >= 400 and not _is_shaped(response):
                 # Django's and ninja's own answers (404 page, 405, 400, the 500 page) in the API's shape.
-                replaced = json_error(response.status_code, _detail(response.status_code, request, response))
+                status = response.status_code
+                replaced = error_response(request, status, _detail(status, request, response))
                 if "Allow" in response:
                     replaced["Allow"] = response["Allow"]
                 # Django marks a response it logged (a 500 with its traceback); without the mark it
@@ -94,12 +124,13 @@ class RequestIdMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 400; the API says what it is.
         if is_api(request) and isinstance(exception, RequestDataTooBig):
-            return json_error(413, _detail(413, request, HttpResponse(status=413)))
+            return error_response(request, 413, _detail(413, request, HttpResponse(status=413)))
         return None
 
 
-def _is_json(response: HttpResponse) -> bool:
-    return response.get("Content-Type", "").startswith("application/json")
+def _is_shaped(response: HttpResponse) -> bool:
+    """An answer the API wrote itself: JSON, or XML (Open311's .xml resources)."""
+    return response.get("Content-Type", "").startswith(("application/json", "text/xml", "application/xml"))
 
 
 @functools.cache

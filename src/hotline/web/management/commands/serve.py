@@ -116,6 +116,10 @@ def gunicorn_argv(bind: Bind) -> list[str]:
         "-",
         "--graceful-timeout",
         "10",
+        # Request lines up to gunicorn's largest (8190 bytes), so that the API answers a URL over
+        # core.http.MAX_URL_LENGTH with its own 414 rather than gunicorn with a bare 400 page.
+        "--limit-request-line",
+        "8190",
         *control_args,
     ]
 
