@@ -340,6 +340,9 @@ HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600")
 HOTLINE_DEDUP_INTERVAL = int(os.environ.get("HOTLINE_DEDUP_INTERVAL", "10"))
 # Seconds between sweeps that route any ticket whose routing task was lost (routing/sweep.py; 0: never).
 HOTLINE_ROUTE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_ROUTE_SWEEP_INTERVAL", "60"))
+# Seconds without a heartbeat after which a worker is taken for dead and the task it was running
+# goes back to the queue (worker/liveness.py).
+HOTLINE_WORKER_STALE_AFTER = float(os.environ.get("HOTLINE_WORKER_STALE_AFTER", "60"))
 # Who may read /metrics (web/health.py): clients whose connection comes from these networks
 # (comma-separated CIDR), or that send `Authorization: Bearer HOTLINE_METRICS_TOKEN` when it is set.
 HOTLINE_METRICS_ALLOW = os.environ.get("HOTLINE_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")

@@ -2,15 +2,11 @@
 
 import os
 import re
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import closing
 from io import StringIO
 from pathlib import Path
@@ -25,6 +21,7 @@ from hotline.directory.models import Department
 from hotline.tickets.models import Ticket
 from hotline.web.management.commands import serve
 from tests.factories import DepartmentFactory
+from tests.server import fetch, fetch_ok, is_gone, start_serve, wait_until, worker_pid
 
 
 @pytest.fixture
@@ -150,70 +147,6 @@ def test_bind_addresses():
 # --- the real thing -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, b""
-
-
-def hotline_command() -> list[str]:
-    script = Path(sys.executable).parent / "hotline"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("hotline")
-    return [found] if found else [sys.executable, "-m", "hotline.cli"]
-
-
-def start_serve(tmp_path: Path, *args: str, log: str = "serve.log") -> tuple[subprocess.Popen, Path, str]:
-    """`hotline serve` in its own HOTLINE_HOME (its own SQLite file), its output in serve.log."""
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "HOTLINE_ALLOWED_HOSTS", "PROMETHEUS_MULTIPROC_DIR")
-    }
-    env["HOTLINE_HOME"] = str(tmp_path / "home")
-    env["HOTLINE_RETRAIN_INTERVAL"] = "0"  # the worker's first round would otherwise retrain for seconds
-    log_path = tmp_path / log
-    command = [*hotline_command(), "serve", "--port", str(port), *args]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
-    return process, log_path, f"http://127.0.0.1:{port}"
-
-
-def wait_until(condition, seconds: float, process: subprocess.Popen | None = None):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and (process is None or process.poll() is None):
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    return None
-
-
-def worker_pid(log_path: Path) -> int | None:
-    """The pid the task worker prints when it starts (worker.py)."""
-    found = re.search(r"worker \w+ \(pid (\d+)\)", log_path.read_text(errors="replace"))
-    return int(found.group(1)) if found else None
-
-
-def is_gone(pid: int) -> bool:
-    """No such process, or only its exit status waits to be collected (a zombie does nothing)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
-
-
 def sweeps_done(database: Path) -> int:
     """Sweeps the worker ran, read from the instance's own SQLite file."""
     try:
@@ -313,13 +246,6 @@ def test_serve_for_real_with_gunicorn_and_its_worker(tmp_path):
         if worker is not None and not is_gone(worker):
             os.kill(worker, signal.SIGKILL)
     assert "parent process" in log_path.read_text(errors="replace")
-
-
-def fetch_ok(url: str) -> bool:
-    try:
-        return fetch(url)[0] == 200
-    except OSError:
-        return False
 
 
 def test_starting_a_process_does_not_import_the_machine_learning_stack(tmp_path) -> None:

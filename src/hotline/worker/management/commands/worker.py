@@ -26,6 +26,12 @@ every HOTLINE_DEDUP_INTERVAL seconds (10; 0: never).
 that `make run` runs everything. Whatever ends gunicorn's master (Ctrl-C, `kill`, even `kill -9`,
 which no signal handler sees), the worker is reparented, notices within a second and stops as on
 SIGTERM: it finishes the task it is running, then exits, so no orphan keeps working on its own.
+
+A worker beats from a thread of its own while it lives (`worker.liveness`), and between rounds
+every worker gives back to the queue the tasks left RUNNING by a worker that stopped beating for
+HOTLINE_WORKER_STALE_AFTER seconds (60): a worker killed mid-task does not leave its task undone.
+Before its first round a worker loads the active routing models (`web.warmup`), so the first
+routing task does not wait the seconds that loading them takes.
 """
 
 import logging
@@ -33,7 +39,7 @@ import os
 import signal
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -49,6 +55,8 @@ from hotline.analytics.tasks import enqueue_recount_if_due
 from hotline.dedup.tasks import enqueue_embedding_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
+from hotline.web.warmup import warm_up
+from hotline.worker.liveness import STALE_AFTER, requeue_orphans, start_heartbeat, stop_heartbeat
 
 DEFAULT_SWEEP_INTERVAL = 300
 # Seconds a worker waits after a database error before its next round.
@@ -56,8 +64,20 @@ DB_RETRY_SECONDS = 5.0
 DEFAULT_ROUTE_SWEEP_INTERVAL = 60
 # How often a worker started with --parent-pid looks whether its parent is still there.
 PARENT_CHECK_SECONDS = 0.5
+# Seconds between two looks for the tasks of dead workers.
+REAP_SECONDS = 30.0
 
 logger = logging.getLogger("hotline.worker")
+
+
+class Intervals(NamedTuple):
+    """Seconds between two enqueues of each scheduled task (0: never)."""
+
+    sweep: float
+    retrain: float
+    figures: float
+    route_sweep: float
+    dedup: float
 
 
 class Command(BaseCommand):
@@ -115,7 +135,14 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
+        intervals = Intervals(
+            interval, retrain_interval, figures_interval, route_sweep_interval, dedup_interval
+        )
+        stale_after = float(getattr(settings, "HOTLINE_WORKER_STALE_AFTER", STALE_AFTER))
+        heartbeat = None
         if not options["once"]:
+            warm_up()
+            heartbeat = start_heartbeat(worker.worker_id)
             worker.configure_signals()
             if options["parent_pid"] is not None:
                 watch_parent(options["parent_pid"])
@@ -124,10 +151,37 @@ class Command(BaseCommand):
                 + ("no sweeps" if options["no_sweep"] else f"sweep every {interval:g} s")
             )
             self.stdout.flush()
+        try:
+            self.run_rounds(
+                worker, options, runs_queue=runs_queue, stale_after=stale_after, intervals=intervals
+            )
+        finally:
+            if heartbeat is not None:
+                stop_heartbeat(worker.worker_id, heartbeat)
+
+    def run_rounds(
+        self,
+        worker: Worker,
+        options: dict[str, Any],
+        *,
+        runs_queue: bool,
+        stale_after: float,
+        intervals: Intervals,
+    ) -> None:
+        """Round after round until the worker is told to stop (or once, with --once)."""
+        interval, retrain_interval, figures_interval, route_sweep_interval, dedup_interval = intervals
+        last_reap = float("-inf")
         while worker.running:
             try:
                 if not options["once"]:
                     close_old_connections()  # a long-lived process: drop connections gone stale
+                if time.monotonic() - last_reap >= min(REAP_SECONDS, stale_after):
+                    last_reap = time.monotonic()
+                    reaped = requeue_orphans(stale_after=stale_after)
+                    if options["once"] and any(reaped.values()):
+                        self.stdout.write(
+                            f"tasks of dead workers: {reaped['requeued']} requeued, {reaped['failed']} failed"
+                        )
                 if not options["no_sweep"] and enqueue_sweep_if_due(interval):
                     logger.info("sweep enqueued")
                     if options["once"]:
