@@ -18,6 +18,7 @@ nothing is stored. The lookup is a POST, so that the phone's digits stay out of 
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,7 @@ from hotline.feedback.actions import do_record_callback
 from hotline.feedback.models import Reply
 from hotline.intake import attachments, limits
 from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Ticket, TicketEvent
 
 # 11-digit mainland mobile numbers; fixed lines with their area code (010-12345678, 0571 87654321).
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -257,17 +258,31 @@ PUBLIC_STATUS: dict[str, Any] = {
 class PublicStep:
     at: datetime
     text: str
+    action: str  # the event's type (core.enums.EventType), for channels that show it (Open311's notes)
+
+
+# What the public steps read of an event.
+PUBLIC_EVENT_FIELDS = ("ticket_id", "action", "at", "to_status", "details")
 
 
 def public_timeline(ticket: Ticket) -> list[PublicStep]:
     """The steps a citizen may see, oldest first: no staff, no notes, no internal steps."""
-    events = list(ticket.events.order_by("at", "pk").only("action", "at", "to_status", "details"))
+    events = list(ticket.events.order_by("at", "pk").only(*PUBLIC_EVENT_FIELDS))
+    return public_steps(events, department_names(events))
+
+
+def department_names(events: Iterable[TicketEvent]) -> dict[str, str]:
+    """The names of the departments that `events` name by code, in one query."""
     codes: set[str] = set()
     for event in events:
         for key in ("lead", "department"):
             if isinstance(code := event.details.get(key), str):
                 codes.add(code)
-    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    return dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[PublicStep]:
+    """The public steps of one ticket's `events` (oldest first), departments named from `names`."""
 
     def dept(code: object) -> str:
         return names.get(code, _("承办单位")) if isinstance(code, str) else _("承办单位")
@@ -301,7 +316,7 @@ def public_timeline(ticket: Ticket) -> list[PublicStep]:
             case EventType.CONFIRM_INVALIDATION if d.get("confirmed"):
                 text = _("经审核不予受理")
         if text is not None:
-            steps.append(PublicStep(at=event.at, text=text))
+            steps.append(PublicStep(at=event.at, text=text, action=event.action))
     return steps
 
 
