@@ -23,7 +23,7 @@ from tests.server import fetch_ok, free_port, hotline_command, instance_env, sta
 
 CLIENTS = 4
 KILLS = 2
-ACKS_BEFORE_EACH_KILL = 25
+ACKS_BEFORE_EACH_KILL = 20
 STALE_AFTER = "3"  # seconds without a heartbeat before a dead worker's task is given back
 
 ON_POSTGRES = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -148,6 +148,11 @@ def kill_all(process: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="runs against the production database, PostgreSQL, in the suite's PostgreSQL run (it takes a "
+    "minute or two); the SQLite instance is served for real by tests/web/test_serve.py",
+)
 def test_kill_9_under_load_loses_no_acknowledged_appeal_and_leaves_none_unrouted(tmp_path, instance):
     port = free_port()
     serve_args = ("--workers", "2", "--demo-tickets", "10", "--demo-days", "3")
