@@ -20,13 +20,16 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("reference", ("taxonomy", "directory")),
     ("clock", ("sla",)),
     ("record", ("tickets", "intake", "feedback")),
-    ("loop", ("intake.actions", "tickets.actions", "sla.actions", "feedback.actions")),
+    ("loop", ("intake.actions", "intake.channels", "tickets.actions", "sla.actions", "feedback.actions")),
     # Above the ticket's record, which it reads and embeds; below routing, which may one day ask it.
     ("dedup", ("dedup",)),
     ("routing", ("routing",)),
     ("notifications", ("notifications",)),
     ("supervision", ("supervision",)),
     ("analytics", ("analytics",)),
+    # GeoReport v2 (its api, schemas, presenter and command are interface): keys, services from the
+    # category tree, the query over tickets, and the one action that hands a request to intake.
+    ("open311", ("open311",)),
     ("interface", ("web", "demo", "worker", "api", "urls", "settings", "cli", "wsgi", "__init__")),
 ]
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hotline.routing",
     "hotline.dedup",
     "hotline.analytics",
+    "hotline.open311",
     "hotline.web",
     "hotline.demo",
     "hotline.worker",
@@ -257,6 +258,23 @@ HOTLINE: dict[str, Any] = {
     # last failure; a success forgets the failures. Bad API tokens count per address alone.
     "LOGIN_THROTTLE": {"FAILURES": 5, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
     "TOKEN_THROTTLE": {"FAILURES": 20, "WINDOW": 60, "COOL_OFF": 5 * 60},
+    # Open311's clients (open311/clients.py), each by its api_key, or by its address when it sends
+    # none: after FAILURES requests (every request counts) within WINDOW seconds, 429 until
+    # COOL_OFF seconds after the last.
+    "OPEN311_THROTTLE": {"FAILURES": 120, "WINDOW": 60, "COOL_OFF": 60},
+    # Open311 GeoReport v2 under /open311/v2/ (docs/adr/0012-open311.md). JURISDICTION_ID: the
+    # jurisdiction_id this endpoint answers to when a client sends one ("": any). TYPE: "realtime"
+    # (POST requests answers with the service_request_id) or "batch" (with a token). CONTACT and
+    # KEY_SERVICE: discovery's texts (default: the city's hotline; how to get a key). MAX_MEDIA:
+    # photos per request, each up to PORTAL's PHOTO_MAX_BYTES.
+    "OPEN311": {
+        "JURISDICTION_ID": os.environ.get("HOTLINE_OPEN311_JURISDICTION", ""),
+        "TYPE": os.environ.get("HOTLINE_OPEN311_TYPE", "realtime"),
+        "CONTACT": os.environ.get("HOTLINE_OPEN311_CONTACT", ""),
+        "KEY_SERVICE": os.environ.get("HOTLINE_OPEN311_KEY_SERVICE", ""),
+        "ENDPOINT_TYPE": "production" if PRODUCTION else "test",
+        "MAX_MEDIA": 3,
+    },
     # Local working hours of a working day; sign-off deadlines and suspensions count only these.
     "WORKING_HOURS": [("09:00", "12:00"), ("13:30", "17:30")],
     # Smart dispatch. AUTO_DISPATCH and THRESHOLD are the defaults of the admin-editable

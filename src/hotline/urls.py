@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hotline.api import api
+from hotline.open311.api import api as open311_api
 from hotline.web import actions as web_actions
 from hotline.web import callbacks as web_callbacks
 from hotline.web import console as web_console
@@ -74,4 +75,5 @@ urlpatterns = [
     path("admin/login/", web_login.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", open311_api.urls),
 ]

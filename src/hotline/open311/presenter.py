@@ -1,0 +1,113 @@
+"""A ticket as a GeoReport v2 service request, and the extensions' extra fields.
+
+What a citizen told the hotline about themselves is never in it: neither the name nor the phone
+of any appeal, and both are masked where a citizen wrote them into the text (`scrubbed`); an
+appeal found invalid (malicious, abusive) shows no text at all. The status history is the steps
+the citizen portal shows (web.portal), without staff or internal notes."""
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.urls import reverse
+
+from hotline.core.enums import Channel, TicketStatus
+from hotline.core.phone import mask_phone
+from hotline.intake.models import Appeal
+from hotline.open311.formats import w3
+from hotline.open311.selectors import CLOSED
+from hotline.tickets.models import Ticket, TicketEvent, current_lead
+from hotline.web.portal import PUBLIC_EVENT_FIELDS, PUBLIC_STATUS, department_names, public_steps
+
+# Phone numbers written into a text: mainland mobiles, and fixed lines with their area code.
+_PHONES = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}[- ]?[1-9]\d{6,7})(?!\d)")
+
+
+def scrubbed(text: str, appeals: Iterable[Appeal]) -> str:
+    """`text` with the callers' names and every phone number in it masked."""
+    for appeal in appeals:
+        name = appeal.citizen_name.strip()
+        if len(name) >= 2:
+            text = text.replace(name, name[0] + "*" * (len(name) - 1))
+        phone = appeal.citizen_phone.strip()
+        if len(phone) >= 7:
+            text = text.replace(phone, mask_phone(phone))
+    return _PHONES.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def with_history(tickets: Any) -> Any:
+    """`tickets` with the events that the public steps read, for `extensions=true`."""
+    events = TicketEvent.objects.order_by("at", "pk").only(*PUBLIC_EVENT_FIELDS)
+    return tickets.prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+
+
+def _media_urls(request: HttpRequest, ticket: Ticket, appeals: list[Appeal]) -> list[str]:
+    # The photos as staff open them: served only to those who may see the ticket (not to the public).
+    return [
+        request.build_absolute_uri(
+            reverse("ticket_attachment", kwargs={"number": ticket.number, "attachment_id": a.pk})
+        )
+        for appeal in appeals
+        for a in appeal.attachments.all()
+    ]
+
+
+def service_request(
+    request: HttpRequest, ticket: Ticket, *, extensions: bool = False, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One request, its fields in the specification's order; with `extensions`, also
+    `extended_attributes` (channel, the hotline's own status in its words, duplicate) and `notes`
+    (the status history; `names`: the departments its events name, `department_names`)."""
+    appeals = list(ticket.appeals.all())
+    closed = ticket.status in CLOSED
+    lead = current_lead(ticket.assignments.all())
+    located = next((a for a in appeals if a.latitude is not None and a.longitude is not None), None)
+    media = _media_urls(request, ticket, appeals)
+    category = ticket.category
+    record: dict[str, Any] = {
+        "service_request_id": ticket.number,
+        "status": "closed" if closed else "open",
+        "status_notes": str(PUBLIC_STATUS.get(ticket.status, "")) or None,
+        "service_name": category.name if category else None,
+        "service_code": category.code if category else None,
+        "description": None if ticket.status == TicketStatus.INVALID else scrubbed(ticket.content, appeals),
+        "agency_responsible": lead.department.name if lead else None,
+        "service_notice": None,
+        "requested_datetime": w3(ticket.created_at),
+        "updated_datetime": w3((ticket.closed_at or ticket.updated_at) if closed else ticket.updated_at),
+        "expected_datetime": w3(lead.due_at) if lead and not closed else None,
+        "address": ticket.address or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": located.latitude if located else None,
+        "long": located.longitude if located else None,
+        "media_url": media[0] if media else None,
+    }
+    if extensions:
+        channel = appeals[0].channel if appeals else ""
+        record["extended_attributes"] = {
+            "channel": channel or None,
+            "channel_name": str(Channel(channel).label) if channel in Channel.values else None,
+            "ticket_status": ticket.status,
+            "ticket_status_name": str(TicketStatus(ticket.status).label),
+            "duplicate": ticket.status == TicketStatus.MERGED,
+            "parent_service_request_id": ticket.merged_into.number if ticket.merged_into else None,
+            "media_urls": media,
+        }
+        events = getattr(ticket, "public_events", None)
+        if events is None:
+            events = list(ticket.events.order_by("at", "pk").only(*PUBLIC_EVENT_FIELDS))
+        steps = public_steps(events, names if names is not None else department_names(events))
+        record["notes"] = [{"datetime": w3(s.at), "type": s.action, "description": s.text} for s in steps]
+    return record
+
+
+def service_requests(
+    request: HttpRequest, tickets: list[Ticket], *, extensions: bool
+) -> list[dict[str, Any]]:
+    names = None
+    if extensions:
+        names = department_names(e for t in tickets for e in getattr(t, "public_events", []))
+    return [service_request(request, t, extensions=extensions, names=names) for t in tickets]
