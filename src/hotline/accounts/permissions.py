@@ -36,6 +36,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # Supervision by hand (督办, 催办, 挂牌, 提级) and closing it; the sweep opens them by rule.
     "supervise": _SUPERVISION_ROLES,
     "resolve_supervision": _SUPERVISION_ROLES,
+    # An early warning (analytics.warnings) confirmed, or dismissed as a false alarm.
+    "decide_warning": frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

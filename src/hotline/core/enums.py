@@ -178,6 +178,7 @@ class NotificationReason(models.TextChoices):
     DAILY = "daily", _("每日待办提醒")
     SUPERVISION = "supervision", _("督办通知")
     SUPERVISION_RESOLVED = "supervision_resolved", _("督办办结")
+    EARLY_WARNING = "early_warning", _("预警")
     OTHER = "other", _("其他")
 
 
@@ -250,3 +251,16 @@ class ReportKind(models.TextChoices):
     WEEKLY = "weekly", _("周报")
     MONTHLY = "monthly", _("月报")
     QUARTERLY = "quarterly", _("季报")
+
+
+class WarningKind(models.TextChoices):
+    """What raised an early warning (analytics.warnings)."""
+
+    SPIKE = "spike", _("诉求突增")
+    HOTSPOT = "hotspot", _("热点快速增长")
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", _("待研判")
+    CONFIRMED = "confirmed", _("已确认")
+    DISMISSED = "dismissed", _("误报")
