@@ -250,6 +250,9 @@ HOTLINE: dict[str, Any] = {
     "PORTAL": {
         "SUBMITS_PER_HOUR": 5,
         "TRACKS_PER_HOUR": 30,
+        # Views of the public statistics (/stats/) per address; a proxy or CDN in front caches the
+        # page (Cache-Control: public) long before a reader gets near this.
+        "STATS_PER_HOUR": 600,
         "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
         "USERNAME": "portal",
     },
@@ -257,6 +260,9 @@ HOTLINE: dict[str, Any] = {
     # address within WINDOW seconds, /login/ refuses that pair (429) until COOL_OFF seconds after the
     # last failure; a success forgets the failures. Bad API tokens count per address alone.
     "LOGIN_THROTTLE": {"FAILURES": 5, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
+    # Password spraying (a few common passwords tried on many usernames): the failed sign-ins of one
+    # address, whatever the username, counted apart; a success does not forget them.
+    "LOGIN_ADDRESS_THROTTLE": {"FAILURES": 30, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
     "TOKEN_THROTTLE": {"FAILURES": 20, "WINDOW": 60, "COOL_OFF": 5 * 60},
     # Open311's clients (open311/clients.py), each by its api_key, or by its address when it sends
     # none: after FAILURES requests (every request counts) within WINDOW seconds, 429 until

@@ -122,3 +122,26 @@ def test_the_admin_login_is_throttled_with_the_same_count(operator, settings):
     assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
     assert admin_login(PASSWORD).status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_password_spraying_from_one_address_is_stopped_whatever_the_usernames(operator, settings):
+    """A few common passwords tried on many usernames: no username reaches its own limit, but the
+    address's failures together do; other addresses are not affected."""
+    limit = settings.HOTLINE["LOGIN_ADDRESS_THROTTLE"]["FAILURES"]
+    per_user = settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"]
+    assert limit > per_user
+    for n in range(limit - 1):
+        assert login(Client(), "123456", username=f"user{n}", ip="10.9.9.9").status_code == 200
+    assert login(Client(), "123456", username="one-more", ip="10.9.9.9").status_code == 429
+    # Now even a real user with the right password waits, from that address only.
+    refused = login(Client(), PASSWORD, ip="10.9.9.9")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert login(Client(), PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+def test_the_admin_login_counts_against_the_same_address_limit(operator, settings):
+    limit = settings.HOTLINE["LOGIN_ADDRESS_THROTTLE"]["FAILURES"]
+    client = Client()
+    for n in range(limit):
+        client.post("/admin/login/", {"username": f"admin{n}", "password": "x"}, REMOTE_ADDR="10.8.8.8")
+    assert login(Client(), PASSWORD, ip="10.8.8.8").status_code == 429

@@ -57,3 +57,13 @@ def test_signed_in_staff_get_the_same_public_page(client, staff, june) -> None: 
 def test_an_empty_city(client, db) -> None:
     response = get(client)
     assert response.status_code == 200 and "暂无数据" in response.content.decode()
+
+
+def test_one_address_asking_in_a_loop_gets_429_with_retry_after(client, db, settings) -> None:
+    settings.HOTLINE = {**settings.HOTLINE, "PORTAL": {**settings.HOTLINE["PORTAL"], "STATS_PER_HOUR": 3}}
+    for _ in range(3):
+        assert client.get("/stats/", REMOTE_ADDR="10.1.1.1").status_code == 200
+    refused = client.get("/stats/", REMOTE_ADDR="10.1.1.1")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
+    assert "访问过于频繁" in refused.content.decode()
+    assert client.get("/stats/", REMOTE_ADDR="10.1.1.2").status_code == 200

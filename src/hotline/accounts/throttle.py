@@ -1,4 +1,5 @@
-"""Brute-force throttles: failed staff sign-ins per username and address, bad API tokens per address.
+"""Brute-force throttles: failed staff sign-ins per username and address and per address alone, bad
+API tokens per address.
 
 After `FAILURES` failures of one key within `WINDOW` seconds, further attempts with that key are
 refused, without checking the password or the token, until `COOL_OFF` seconds after the last
@@ -23,6 +24,8 @@ from hotline.accounts.models import AuthFailure
 from hotline.core import clock
 
 LOGIN = "login"
+# Failed sign-ins of one address whatever the username (password spraying); its own rule.
+LOGIN_ADDRESS = "login_address"
 TOKEN = "token"
 
 

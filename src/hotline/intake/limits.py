@@ -18,6 +18,7 @@ WINDOW = timedelta(hours=1)
 SUBMIT_BY_IP = "submit_ip"
 SUBMIT_BY_PHONE = "submit_phone"
 TRACK_BY_IP = "track_ip"
+STATS_BY_IP = "stats_ip"
 
 
 def key_hash(kind: str, key: str) -> str:

@@ -5,6 +5,9 @@ Django's login views answer every wrong password with the form again, as often a
 Here the failures of one username from one address are counted, on both pages together; after
 settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"] of them the pages refuse that pair with 429 and
 Retry-After, without checking the password, until the cool-off has passed. A success forgets them.
+The failures of one address whatever the username are counted too, against a higher limit
+(["LOGIN_ADDRESS_THROTTLE"]), so that trying a few common passwords on many usernames (password
+spraying) is stopped as well; a success does not forget those.
 """
 
 from typing import Any
@@ -24,8 +27,28 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
-def _key(request: HttpRequest) -> str:
-    return throttle.login_key(request.POST.get("username", ""), client_ip(request))
+def _keys(request: HttpRequest) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What a sign-in counts against: the username from this address, and the address alone."""
+    ip = client_ip(request)
+    return (throttle.LOGIN, throttle.login_key(request.POST.get("username", ""), ip)), (
+        throttle.LOGIN_ADDRESS,
+        ip,
+    )
+
+
+def _locked_for(request: HttpRequest) -> int:
+    """Seconds until this sign-in may be tried; 0 when neither count locks it."""
+    return max(throttle.retry_after(kind, key) for kind, key in _keys(request))
+
+
+def _failed(request: HttpRequest) -> int:
+    """Count a failed sign-in against both keys; the seconds it is now locked out for (0: not yet)."""
+    return max([throttle.fail(kind, key) for kind, key in _keys(request)])
+
+
+def _succeeded(request: HttpRequest) -> None:
+    (kind, key), _address = _keys(request)
+    throttle.reset(kind, key)
 
 
 def locked_page(request: HttpRequest, wait: int) -> HttpResponse:
@@ -42,13 +65,12 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     again (200) and a success with a redirect."""
     if request.method != "POST":
         return admin.site.login(request)
-    key = _key(request)
-    if wait := throttle.retry_after(throttle.LOGIN, key):
+    if wait := _locked_for(request):
         return locked_page(request, wait)
     response = admin.site.login(request)
     if response.status_code == 302:
-        throttle.reset(throttle.LOGIN, key)
-    elif wait := throttle.fail(throttle.LOGIN, key):
+        _succeeded(request)
+    elif wait := _failed(request):
         return locked_page(request, wait)
     return response
 
@@ -57,15 +79,15 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if wait := throttle.retry_after(throttle.LOGIN, _key(request)):
+        if wait := _locked_for(request):
             return locked_page(request, wait)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        throttle.reset(throttle.LOGIN, _key(self.request))
+        _succeeded(self.request)
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        if wait := throttle.fail(throttle.LOGIN, _key(self.request)):
+        if wait := _failed(self.request):
             return locked_page(self.request, wait)
         return super().form_invalid(form)

@@ -147,7 +147,7 @@ class RateForm(TrackForm):
     )
 
 
-def _limited(request: HttpRequest, message: str, *counted: tuple[str, str]) -> HttpResponse:
+def limited_page(request: HttpRequest, message: str, *counted: tuple[str, str]) -> HttpResponse:
     """429 with the page that says why, and Retry-After: when every exceeded count has room again."""
     response = render(request, "web/portal_limited.html", {"message": message}, status=429)
     waits = [limits.retry_after(kind, key) for kind, key in counted]
@@ -183,7 +183,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     ]
     if exceeded:
         message = _("提交过于频繁：每小时最多提交 %(n)s 件诉求，请稍后再试。") % {"n": limit}
-        return _limited(request, message, *exceeded)
+        return limited_page(request, message, *exceeded)
     try:
         with transaction.atomic():
             ticket, created = do_receive_appeal(
@@ -360,7 +360,7 @@ def _track_limited(request: HttpRequest) -> HttpResponse | None:
     ip = client_ip(request)
     if limits.exceeded(limits.TRACK_BY_IP, ip, limit):
         message = _("查询过于频繁：每小时最多查询 %(n)s 次，请稍后再试。") % {"n": limit}
-        return _limited(request, message, (limits.TRACK_BY_IP, ip))
+        return limited_page(request, message, (limits.TRACK_BY_IP, ip))
     limits.count(limits.TRACK_BY_IP, ip)
     return None
 

@@ -5,7 +5,9 @@ share of each first-level category over those months; the figures are those of `
 kept per day (`analytics.figures`).
 Nothing personal and nothing internal is shown: no ticket numbers, names, phone numbers, texts or
 addresses, no departments' figures. The page is built without the session (no user, no CSRF
-token), so that a shared cache may keep it for five minutes.
+token), so that a shared cache may keep it for five minutes. One address may fetch it
+PORTAL["STATS_PER_HOUR"] times an hour (429 with Retry-After beyond), so that nobody can keep the
+figures' queries busy by asking for the page in a loop.
 """
 
 from dataclasses import dataclass
@@ -20,7 +22,10 @@ from django.views.decorators.http import require_GET
 
 from hotline.analytics import figures, selectors
 from hotline.core import clock
+from hotline.core.http import client_ip
+from hotline.intake import limits
 from hotline.web.overview import echarts_installed
+from hotline.web.portal import limited_page
 
 MONTHS = 12
 MAX_AGE = 300
@@ -40,6 +45,11 @@ def _percent(value: float | None) -> float | None:
 @require_GET
 @cache_control(public=True, max_age=MAX_AGE)
 def public_stats(request: HttpRequest) -> HttpResponse:
+    ip, limit = client_ip(request), settings.HOTLINE["PORTAL"]["STATS_PER_HOUR"]
+    if limits.exceeded(limits.STATS_BY_IP, ip, limit):
+        message = _("访问过于频繁：每小时最多访问 %(n)s 次，请稍后再试。") % {"n": limit}
+        return limited_page(request, message, (limits.STATS_BY_IP, ip))
+    limits.count(limits.STATS_BY_IP, ip)
     today = clock.localtime().date()
     year = figures.read(selectors.months_ending(today, MONTHS))
     months = selectors.monthly(year)
