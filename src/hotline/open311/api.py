@@ -182,15 +182,16 @@ def get_requests(request: HttpRequest, format: str, filters: Query[RequestFilter
         statuses=filters.statuses(),
         updated_after=filters.updated_after,
         updated_before=filters.updated_before,
-        page=filters.page,
-        page_size=filters.page_size,
+        page=filters.page or 1,
+        page_size=filters.page_size or selectors.LIMIT,
     )
+    extensions = bool(filters.extensions)
     tickets = selectors.with_request_relations(selectors.matching(query))
-    if filters.extensions:
+    if extensions:
         tickets = presenter.with_history(tickets)
     page = selectors.page_of(tickets, query)
     return render(
-        format, "service_requests", presenter.service_requests(request, page, extensions=filters.extensions)
+        format, "service_requests", presenter.service_requests(request, page, extensions=extensions)
     )
 
 

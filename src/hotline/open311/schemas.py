@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 
 from hotline.core.api import InDateTime
 from hotline.open311.selectors import LIMIT, STATUSES
@@ -32,16 +32,14 @@ class RequestFilters(Schema):
     status: str | None = Field(None, description="open, closed (comma-separated)")
     updated_after: InDateTime | None = None
     updated_before: InDateTime | None = None
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    page_size: int = Field(LIMIT, ge=1, le=LIMIT)
-    extensions: bool = False
+    page: int | None = Field(None, ge=1, le=MAX_PAGE, description="default 1")
+    page_size: int | None = Field(None, ge=1, le=LIMIT, description=f"default and at most {LIMIT}")
+    extensions: bool | None = None
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _empty_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None, [])}
-        return data
+    def _empty_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("status")
     @classmethod
