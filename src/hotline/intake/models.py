@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from hotline.core import timerange
 from hotline.core.enums import Channel
 
+# The longest text an appeal (and an answer brought with it) may have, whatever the channel.
+CONTENT_MAX_CHARS = 20_000
+# The largest vote count the column holds (a 32-bit integer in PostgreSQL).
+VOTES_MAX = 2**31 - 1
+
 
 class Appeal(models.Model):
     """One contact by one citizen through one channel. Written once at intake, never edited."""

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from hotline.core.api import Id, InDateTime, InSchema, NoNul, bounded
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
+from hotline.intake.models import CONTENT_MAX_CHARS
 
 # Lengths follow the columns of intake.Appeal and tickets.Ticket.
 # An empty external_id is the same as none: the contact cannot be recognised when it comes again.
@@ -13,7 +14,7 @@ ExternalId = Annotated[str, bounded(100, required=False), NoNul]
 CitizenName = Annotated[str, bounded(50, required=False), NoNul]
 CitizenPhone = Annotated[str, bounded(20, required=False), NoNul]
 Title = Annotated[str, bounded(200), NoNul]
-Content = Annotated[str, bounded(20_000), NoNul]
+Content = Annotated[str, bounded(CONTENT_MAX_CHARS), NoNul]
 Address = Annotated[str, bounded(300, required=False), NoNul]
 ReceivedAt = InDateTime
 

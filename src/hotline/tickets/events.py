@@ -86,6 +86,47 @@ def received(
     return _write(ticket, E.RECEIVE, actor, ("", TicketStatus.NEW), details, at)
 
 
+def received_many(
+    arrivals: Iterable[tuple[Ticket, str, str | None]], actor: User | None
+) -> list[TicketEvent]:
+    """`received` for many new tickets at once (a bulk intake: an import), in one statement:
+    (ticket, channel, external_id) each, at the ticket's creation time."""
+    return TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=ticket,
+                action=E.RECEIVE,
+                actor=actor,
+                at=ticket.created_at,
+                from_status="",
+                to_status=TicketStatus.NEW,
+                details={"channel": channel, "external_id": external_id},
+            )
+            for ticket, channel, external_id in arrivals
+        ]
+    )
+
+
+def answered_before_intake(answers: Iterable[tuple[Ticket, int, datetime]]) -> list[TicketEvent]:
+    """Tickets that came in with the answer the citizen already had (an imported history row with
+    its 答复意见): (ticket, reply id, replied at) each; the ticket is stored `answered` and its
+    timeline says so with an `answer_on_spot` line marked `imported`, by no one, at the reply's time."""
+    return TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=ticket,
+                action=E.ANSWER_ON_SPOT,
+                actor=None,
+                at=at,
+                from_status=TicketStatus.NEW,
+                to_status=TicketStatus.ANSWERED,
+                details={"reply": reply_id, "imported": True},
+            )
+            for ticket, reply_id, at in answers
+        ]
+    )
+
+
 def routed(
     ticket: Ticket, actor: User, *, changes: dict[str, Any], decision_id: int, at: datetime
 ) -> TicketEvent:

@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import connection, models
@@ -211,3 +211,27 @@ class DailySequence(models.Model):
                 [connection.ops.adapt_datefield_value(day)],
             )
             return int(cursor.fetchone()[0])
+
+    @classmethod
+    def take_many(cls, counts: Mapping[date, int]) -> dict[date, int]:
+        """Hand out `counts[day]` numbers of each day at once (a bulk intake): the last number taken
+        per day, so that day's block runs from `last - count + 1` to `last`. One upsert per 500
+        days, the days in order (two imports at once lock them in the same order)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        days = sorted(day for day, count in counts.items() if count > 0)
+        taken: dict[date, int] = {}
+        for start in range(0, len(days), 500):
+            chunk = days[start : start + 500]
+            params: list[str | int] = []
+            for day in chunk:
+                params += [connection.ops.adapt_datefield_value(day), counts[day]]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (day, last) VALUES {', '.join(['(%s, %s)'] * len(chunk))}"
+                    f" ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last"
+                    " RETURNING day, last",
+                    params,
+                )
+                for day, last in cursor.fetchall():
+                    taken[day if isinstance(day, date) else date.fromisoformat(day)] = int(last)
+        return taken

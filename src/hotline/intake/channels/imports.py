@@ -1,0 +1,528 @@
+"""File imports (`hotline import FILE`): the rows of a CSV or Excel file become appeals through the
+same intake as live contacts, in bulk (`intake.actions.do_receive_appeals`).
+
+A **mapping** says which column holds which field of an appeal; it comes from a preset (`tipdm`:
+the message-board files of the 2020 TipDM Cup) or from a TOML file:
+
+    channel = "import"            # the channel the appeals are recorded under (default: import)
+    kind = "complaint"            # the kind of every row unless a `kind` column says otherwise
+    id_prefix = ""                # put before every external id (two sources with clashing ids)
+    backdate = true               # tickets are created at the row's received time (history)
+    time_formats = ["%Y/%m/%d %H:%M:%S"]   # besides ISO 8601; default: DEFAULT_TIME_FORMATS
+    optional = ["category"]       # columns that a file may lack
+
+    [columns]                     # field = "header" (or a list of headers, the first present wins)
+    external_id = "留言编号"
+    title = "留言主题"
+    content = "留言详情"
+    ...
+
+Fields: external_id, citizen_name, citizen_phone, title, content, address, latitude, longitude,
+received_at, kind, urgency, category (a first-level category by name, or a full path "a / b / c"),
+reply and replied_at (the answer the citizen already had: the ticket is stored answered), likes,
+dislikes. `title` and `content` are required.
+
+Importing is two steps. `plan` reads and checks every row (a field, a time in range, a category
+that exists, an external id that the channel already delivered with another title) and sorts them
+into new, already present and rejected, each rejection with its line and reason; nothing is written.
+`run` stores the new rows, all in one transaction, and only when no row was rejected unless told
+to skip them: a broken file stores nothing, and a file imported twice adds nothing the second time.
+"""
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.core import clock
+from hotline.core.enums import Channel, Kind, Urgency
+from hotline.core.errors import InvalidInput
+from hotline.intake.actions import AppealData, BulkReceipt, PastReply, checked, do_receive_appeals
+from hotline.intake.channels.tables import Table, read_table
+from hotline.intake.models import Appeal
+from hotline.taxonomy.models import Category
+
+FIELDS = (
+    "external_id",
+    "citizen_name",
+    "citizen_phone",
+    "title",
+    "content",
+    "address",
+    "latitude",
+    "longitude",
+    "received_at",
+    "kind",
+    "urgency",
+    "category",
+    "reply",
+    "replied_at",
+    "likes",
+    "dislikes",
+)
+REQUIRED = ("title", "content")
+
+DEFAULT_TIME_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y/%m/%d",
+    "%Y-%m-%d",
+    "%Y年%m月%d日",
+)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """How the columns of a file become an appeal (see the module's docstring)."""
+
+    columns: dict[str, tuple[str, ...]]
+    channel: str = Channel.IMPORT
+    kind: str = Kind.COMPLAINT
+    id_prefix: str = ""
+    backdate: bool = True
+    time_formats: tuple[str, ...] = DEFAULT_TIME_FORMATS
+    optional: frozenset[str] = frozenset()
+
+
+PRESETS: dict[str, ColumnMap] = {
+    # A file whose headers are the fields' own names (title,content,received_at,...).
+    "hotline": ColumnMap(
+        columns={name: (name,) for name in FIELDS},
+        optional=frozenset(FIELDS) - set(REQUIRED),
+    ),
+    # The message-board files of the 2020 TipDM Cup, problem C (../shared/data/raw/): 附件2 (the
+    # official test set), 附件3 (with votes) and 附件4 (with the official replies).
+    "tipdm": ColumnMap(
+        columns={
+            "external_id": ("留言编号",),
+            "citizen_name": ("留言用户",),
+            "title": ("留言主题",),
+            "received_at": ("留言时间",),
+            "content": ("留言详情",),
+            "category": ("一级标签", "一级分类"),
+            "reply": ("答复意见",),
+            "replied_at": ("答复时间",),
+            "likes": ("点赞数",),
+            "dislikes": ("反对数",),
+        },
+        optional=frozenset({"category", "reply", "replied_at", "likes", "dislikes"}),
+    ),
+}
+
+
+def load_mapping(path: Path) -> ColumnMap:
+    """A mapping from a TOML file; InvalidInput saying what is wrong with it."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(
+            _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            _("%(file)s: 不是有效的 TOML（%(error)s）") % {"file": path.name, "error": exc}
+        ) from None
+    return mapping_from(raw, path.name)
+
+
+def mapping_from(raw: Mapping[str, Any], name: str) -> ColumnMap:
+    def bad(message: str) -> InvalidInput:
+        return InvalidInput(f"{name}: {message}")
+
+    known = {"columns", "channel", "kind", "id_prefix", "backdate", "time_formats", "optional"}
+    for key in raw:
+        if key not in known:
+            raise bad(
+                _("未知的设置“%(key)s”（可用：%(known)s）") % {"key": key, "known": ", ".join(sorted(known))}
+            )
+    columns_raw = raw.get("columns")
+    if not isinstance(columns_raw, dict) or not columns_raw:
+        raise bad(_('缺少 [columns]：字段 = "表头"'))
+    columns: dict[str, tuple[str, ...]] = {}
+    for key, value in columns_raw.items():
+        if key not in FIELDS:
+            raise bad(
+                _("未知字段“%(field)s”（可用：%(fields)s）") % {"field": key, "fields": ", ".join(FIELDS)}
+            )
+        headers = (value,) if isinstance(value, str) else value
+        if (
+            not isinstance(headers, list | tuple)
+            or not headers
+            or not all(isinstance(h, str) and h for h in headers)
+        ):
+            raise bad(_("字段“%(field)s”应对应一个表头或表头列表") % {"field": key})
+        columns[key] = tuple(headers)
+    for key in REQUIRED:
+        if key not in columns:
+            raise bad(_("[columns] 缺少必需字段“%(field)s”") % {"field": key})
+    channel = raw.get("channel", Channel.IMPORT)
+    if channel not in Channel.values:
+        raise bad(
+            _("未知渠道“%(value)s”（可用：%(values)s）")
+            % {"value": channel, "values": ", ".join(Channel.values)}
+        )
+    kind = _choice(raw.get("kind", Kind.COMPLAINT), Kind)
+    if kind is None:
+        raise bad(_("未知诉求类型“%(value)s”") % {"value": raw.get("kind")})
+    prefix = raw.get("id_prefix", "")
+    backdate = raw.get("backdate", True)
+    formats = raw.get("time_formats", list(DEFAULT_TIME_FORMATS))
+    optional = raw.get("optional", [])
+    if not isinstance(prefix, str):
+        raise bad(_("id_prefix 应为字符串"))
+    if not isinstance(backdate, bool):
+        raise bad(_("backdate 应为 true 或 false"))
+    if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
+        raise bad(_('time_formats 应为 strftime 格式的列表，如 ["%Y/%m/%d %H:%M:%S"]'))
+    if not isinstance(optional, list) or not all(o in columns for o in optional):
+        raise bad(_("optional 应为 [columns] 中字段的列表"))
+    return ColumnMap(
+        columns=columns,
+        channel=channel,
+        kind=kind,
+        id_prefix=prefix,
+        backdate=backdate,
+        time_formats=tuple(formats),
+        optional=frozenset(optional),
+    )
+
+
+def _choice(value: Any, choices: type[Kind] | type[Urgency]) -> str | None:
+    """A kind or urgency by its stored value ("complaint") or its Chinese label ("投诉")."""
+    text = str(value).strip()
+    for member in choices:
+        if text in (member.value, str(member.label)):
+            return str(member.value)
+    return None
+
+
+# --- one row -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line: int
+    reason: str
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"{column}: {message}")
+        self.column = column
+        self.message = message
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel keeps every number as a float: 1234.0 is the id 1234
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _moment(value: Any, column: str, formats: tuple[str, ...]) -> datetime | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time.min)
+    else:
+        text = re.sub(r"\s+", " ", str(value).strip())
+        parsed = _parse(text, formats)
+        if parsed is None:
+            raise _RowError(column, _("无法识别的时间“%(value)s”") % {"value": text[:40]})
+        moment = parsed
+    if timezone.is_naive(moment):
+        # A time without a zone is the city's local time, as a person wrote it.
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _parse(text: str, formats: tuple[str, ...]) -> datetime | None:
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt)  # noqa: DTZ007 - made aware by the caller
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _count(value: Any, column: str) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return int(value)
+    elif re.fullmatch(r"\s*\d+\s*", str(value)):
+        return int(str(value))
+    raise _RowError(column, _("应为非负整数，实为“%(value)s”") % {"value": str(value)[:20]})
+
+
+def _coordinate(value: Any, column: str, limit: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not -limit <= number <= limit:  # NaN fails too
+        raise _RowError(
+            column, _("应为 -%(max)s 到 %(max)s 之间的数，实为“%(value)s”") % {"max": limit, "value": value}
+        )
+    return number
+
+
+@dataclass
+class _Converter:
+    mapping: ColumnMap
+    header: dict[str, str]  # field -> the column that holds it in this file
+    categories: dict[str, int]
+
+    def value(self, cells: dict[str, Any], field_: str) -> Any:
+        column = self.header.get(field_)
+        return None if column is None else cells.get(column)
+
+    def column(self, field_: str) -> str:
+        return self.header.get(field_, field_)
+
+    def convert(self, cells: dict[str, Any]) -> AppealData:
+        m = self.mapping
+        external_id = _text(self.value(cells, "external_id"))
+        kind = m.kind
+        if (raw_kind := _text(self.value(cells, "kind"))) and (kind := _choice(raw_kind, Kind) or "") == "":
+            raise _RowError(self.column("kind"), _("未知诉求类型“%(value)s”") % {"value": raw_kind})
+        urgency: str = Urgency.NORMAL
+        if (raw_urgency := _text(self.value(cells, "urgency"))) and (
+            urgency := _choice(raw_urgency, Urgency) or ""
+        ) == "":
+            raise _RowError(self.column("urgency"), _("未知紧急程度“%(value)s”") % {"value": raw_urgency})
+        category_id = None
+        if name := _text(self.value(cells, "category")):
+            category_id = self.categories.get(re.sub(r"\s*/\s*", " / ", name))
+            if category_id is None:
+                raise _RowError(self.column("category"), _("分类“%(name)s”不存在或已停用") % {"name": name})
+        received_at = _moment(self.value(cells, "received_at"), self.column("received_at"), m.time_formats)
+        reply_text = _text(self.value(cells, "reply"))
+        replied_at = _moment(self.value(cells, "replied_at"), self.column("replied_at"), m.time_formats)
+        if reply_text and replied_at is None:
+            raise _RowError(self.column("replied_at"), _("有答复内容却没有答复时间"))
+        if replied_at is not None and not reply_text:
+            raise _RowError(self.column("reply"), _("有答复时间却没有答复内容"))
+        return AppealData(
+            channel=m.channel,
+            external_id=f"{m.id_prefix}{external_id}" if external_id else None,
+            citizen_name=_text(self.value(cells, "citizen_name")),
+            citizen_phone=_text(self.value(cells, "citizen_phone")),
+            title=_text(self.value(cells, "title")),
+            content=_text(self.value(cells, "content")),
+            address=_text(self.value(cells, "address")),
+            latitude=_coordinate(self.value(cells, "latitude"), self.column("latitude"), 90),
+            longitude=_coordinate(self.value(cells, "longitude"), self.column("longitude"), 180),
+            received_at=received_at,
+            kind=kind,
+            urgency=urgency,
+            category_id=category_id,
+            likes=_count(self.value(cells, "likes"), self.column("likes")),
+            dislikes=_count(self.value(cells, "dislikes"), self.column("dislikes")),
+            reply=PastReply(reply_text, replied_at) if reply_text and replied_at is not None else None,
+        )
+
+    def reason(self, message: str) -> str:
+        """An intake check's message ("title: 不能为空") with the file's column for the field."""
+        name, sep, rest = message.partition(": ")
+        if sep and name in self.header:
+            return f"{self.header[name]}: {rest}"
+        if sep and name == "reply" and "reply" in self.header:
+            return f"{self.header['reply']}: {rest}"
+        return message
+
+
+def _category_names() -> dict[str, int]:
+    """Active categories by first-level name and by full path ("城乡建设 / 市政设施")."""
+    found: dict[str, int] = {}
+    nodes = {c.pk: c for c in Category.objects.filter(is_active=True)}
+    for category in nodes.values():
+        names, node, active = [category.name], category, True
+        while node.parent_id is not None:
+            parent = nodes.get(node.parent_id)
+            if parent is None:  # under an inactive category
+                active = False
+                break
+            names.append(parent.name)
+            node = parent
+        if active:
+            found[" / ".join(reversed(names))] = category.pk
+    return found
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """What importing the file would do, row by row; nothing is written to make it."""
+
+    table: Table
+    mapping: ColumnMap
+    new: list[tuple[int, AppealData]] = field(default_factory=list)  # (line, contact)
+    present: list[tuple[int, str]] = field(default_factory=list)  # (line, the ticket's number)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return len(self.table.rows)
+
+
+def _columns_of(table: Table, mapping: ColumnMap) -> dict[str, str]:
+    """field -> the column of this file that holds it; InvalidInput for a required column missing."""
+    present = set(table.header)
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for name, headers in mapping.columns.items():
+        column = next((h for h in headers if h in present), None)
+        if column is not None:
+            found[name] = column
+        elif name not in mapping.optional:
+            missing.append("“" + "”或“".join(headers) + "”")
+    if missing:
+        raise InvalidInput(
+            _("%(file)s: 缺少列%(columns)s（表头为：%(header)s）")
+            % {"file": table.name, "columns": "、".join(missing), "header": ",".join(table.header)}
+        )
+    return found
+
+
+def _norm(title: str) -> str:
+    return re.sub(r"\s+", "", title)
+
+
+def plan(path: Path, mapping: ColumnMap) -> Plan:
+    """Read and check every row of the file (see the module's docstring)."""
+    table = read_table(path)
+    converter = _Converter(mapping, _columns_of(table, mapping), _category_names())
+    result = Plan(table, mapping)
+    now = clock.now()
+    candidates: list[tuple[int, AppealData]] = []
+    for row in table.rows:
+        try:
+            data = checked(converter.convert(row.cells), now)
+        except _RowError as exc:
+            result.rejected.append(Rejected(row.line, f"{exc.column}: {exc.message}"))
+            continue
+        except InvalidInput as exc:
+            result.rejected.append(Rejected(row.line, converter.reason(exc.message)))
+            continue
+        candidates.append((row.line, data))
+    id_column = converter.column("external_id")
+    stored = _stored_titles(mapping.channel, [d.external_id for _line, d in candidates if d.external_id])
+    first: dict[str, tuple[int, AppealData]] = {}
+    for line, data in candidates:
+        external_id = data.external_id
+        if external_id is None:
+            result.new.append((line, data))
+            continue
+        if external_id in stored:
+            title, number = stored[external_id]
+            if _norm(title) == _norm(data.title):
+                result.present.append((line, number))
+            else:
+                result.rejected.append(
+                    Rejected(
+                        line,
+                        _("%(column)s: %(id)s 已是工单 %(number)s 的诉求，但主题不同（“%(title)s”）")
+                        % {"column": id_column, "id": external_id, "number": number, "title": title[:30]},
+                    )
+                )
+            continue
+        if external_id in first:
+            earlier_line, earlier = first[external_id]
+            if _norm(earlier.title) == _norm(data.title):
+                result.present.append((line, ""))  # the same contact twice in the file
+            else:
+                result.rejected.append(
+                    Rejected(
+                        line,
+                        _("%(column)s: %(id)s 与第 %(line)s 行重复，但主题不同")
+                        % {"column": id_column, "id": external_id, "line": earlier_line},
+                    )
+                )
+            continue
+        first[external_id] = (line, data)
+        result.new.append((line, data))
+    result.rejected.sort(key=lambda r: r.line)
+    return result
+
+
+def _stored_titles(channel: str, external_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """external id -> (title, ticket number) of the appeals this channel already delivered."""
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        for external_id, title, number in Appeal.objects.filter(
+            channel=channel, external_id__in=chunk
+        ).values_list("external_id", "title", "ticket__number"):
+            if external_id is not None:
+                found[external_id] = (title, number)
+    return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    read: int
+    new: int  # rows that are new to the store (created unless `stored` is False)
+    created: int
+    present: int
+    rejected: list[Rejected]
+    stored: bool  # False: a dry run, or rows were rejected and not skipped
+
+
+def run(
+    found: Plan,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Store the plan's new rows in one transaction, unless it is a dry run or rows were rejected
+    and not to be skipped. A row that another import stored meanwhile counts as present."""
+    blocked = bool(found.rejected) and not skip_invalid
+    if dry_run or blocked or not found.new:
+        return Outcome(found.read, len(found.new), 0, len(found.present), found.rejected, stored=False)
+    receipt: BulkReceipt = do_receive_appeals(
+        [data for _line, data in found.new], None, backdate=found.mapping.backdate, progress=progress
+    )
+    return Outcome(
+        found.read,
+        len(found.new),
+        len(receipt.created),
+        len(found.present) + len(receipt.present),
+        found.rejected,
+        stored=True,
+    )
+
+
+def with_channel(mapping: ColumnMap, channel: str | None) -> ColumnMap:
+    if channel is None:
+        return mapping
+    if channel not in Channel.values:
+        raise InvalidInput(
+            _("未知渠道“%(value)s”（可用：%(values)s）")
+            % {"value": channel, "values": ", ".join(Channel.values)}
+        )
+    return replace(mapping, channel=channel)

@@ -1,0 +1,354 @@
+"""`hotline import FILE`: CSV and Excel files become appeals through the same intake as live contacts,
+in bulk; twice adds nothing; a broken file names every bad line and stores nothing."""
+
+from datetime import datetime
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from hotline.core.enums import Channel, EventType, Kind, TicketStatus
+from hotline.feedback.models import Reply
+from hotline.intake import actions
+from hotline.intake.models import Appeal
+from hotline.tickets.models import Ticket, TicketEvent
+from tests.factories import CategoryFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RAW = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raw"
+FUJIAN2_XLSX = RAW / "tipdm2020c_official_testset" / "official_test_fujian2_2801_unlabelled.xlsx"
+FUJIAN3 = RAW / "tipdm2020c_syucryingstar" / "fujian3_messages_with_votes.csv"
+FUJIAN4 = RAW / "tipdm2020c_syucryingstar" / "fujian4_messages_with_replies.csv"
+
+needs_data = pytest.mark.skipif(not RAW.is_dir(), reason=f"the shared data folder {RAW} is absent")
+
+pytestmark = pytest.mark.django_db
+
+TIPDM_HEADER = "留言编号,留言用户,留言主题,留言时间,留言详情,一级标签"
+
+
+class Recorder:
+    """A router that notes what it was asked to route (the tests' stand-in for ModelRouter)."""
+
+    routed: list[int] = []
+
+    def route(self, ticket_id: int) -> None:
+        Recorder.routed.append(ticket_id)
+
+
+@pytest.fixture
+def recorded_routing(settings):
+    Recorder.routed = []
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"]}}
+    settings.HOTLINE["ROUTING"]["ROUTER"] = "tests.intake.test_imports.Recorder"
+    return Recorder.routed
+
+
+@pytest.fixture
+def no_routing(settings):
+    # Thousands of rows: routing each one is routing's own test, not the import's.
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"]}}
+    settings.HOTLINE["ROUTING"]["ROUTER"] = "hotline.tickets.router.NullRouter"
+
+
+def run(path: Path, *args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def refused(path: Path, *args: str) -> tuple[str, str]:
+    err = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import", str(path), *args, stdout=StringIO(), stderr=err)
+    return str(caught.value), err.getvalue()
+
+
+def write(tmp_path: Path, text: str, name: str = "messages.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def stored() -> tuple[int, int, int]:
+    return Ticket.objects.count(), Appeal.objects.count(), TicketEvent.objects.count()
+
+
+# --- the real files --------------------------------------------------------------------------------
+
+
+@needs_data
+def test_the_official_test_set_imports_once_with_its_times(no_routing) -> None:
+    out, err = run(FUJIAN2_XLSX, "--preset", "tipdm")
+    assert "读取 2801 行，新建 2801，已存在 0，拒绝 0" in out
+    assert err == ""
+    assert Appeal.objects.filter(channel=Channel.IMPORT).count() == 2801
+    first = Appeal.objects.select_related("ticket").get(channel=Channel.IMPORT, external_id="1")
+    # 留言编号 1: U0001196, 2019/12/30 17:06:14, in the city's zone; the ticket keeps that day.
+    assert first.citizen_name == "U0001196"
+    assert first.received_at == datetime(2019, 12, 30, 17, 6, 14, tzinfo=SHANGHAI)
+    assert first.ticket.created_at == first.received_at
+    assert first.ticket.number.startswith("20191230-")
+    assert first.title == "投诉A市A1区苑物业违规收停车费"
+    assert first.content.startswith("尊敬的领导：A1区苑小区位于A1区火炬路")  # the cell's indentation is gone
+    assert TicketEvent.objects.filter(action=EventType.RECEIVE).count() == 2801
+    # Numbers are unique per day although many messages share a day.
+    assert Ticket.objects.values("number").distinct().count() == 2801
+
+    out, _err = run(FUJIAN2_XLSX, "--preset", "tipdm")
+    assert "读取 2801 行，新建 0，已存在 2801，拒绝 0" in out
+    assert Appeal.objects.count() == 2801
+
+
+@needs_data
+def test_the_board_with_votes_keeps_likes_and_dislikes(no_routing) -> None:
+    out, _err = run(FUJIAN3, "--preset", "tipdm")
+    assert "读取 4326 行，新建 4326，已存在 0，拒绝 0" in out
+    appeal = Appeal.objects.get(external_id="188007")  # 2019/2/14 20:00:00, 0 against, 1 for
+    assert (appeal.likes, appeal.dislikes) == (1, 0)
+    assert appeal.received_at == datetime(2019, 2, 14, 20, 0, tzinfo=SHANGHAI)
+    assert not Appeal.objects.filter(likes__isnull=True).exists()
+
+
+@needs_data
+def test_the_board_with_replies_stores_the_answers_with_their_times(no_routing) -> None:
+    out, _err = run(FUJIAN4, "--preset", "tipdm")
+    assert "读取 2816 行，新建 2816，已存在 0，拒绝 0" in out
+    appeal = Appeal.objects.select_related("ticket").get(external_id="2549")
+    ticket = appeal.ticket
+    assert appeal.received_at == datetime(2019, 4, 25, 9, 32, 9, tzinfo=SHANGHAI)
+    assert ticket.status == TicketStatus.ANSWERED
+    reply = Reply.objects.get(ticket=ticket)
+    assert reply.text.startswith("现将网友在平台《问政西地省》栏目向胡华衡书记留言反映")
+    assert reply.department is None and reply.replied_at > appeal.received_at
+    timeline = list(ticket.events.values_list("action", "at", "details"))
+    assert timeline == [
+        (EventType.RECEIVE, appeal.received_at, {"channel": "import", "external_id": "2549"}),
+        (EventType.ANSWER_ON_SPOT, reply.replied_at, {"reply": reply.pk, "imported": True}),
+    ]
+    assert Reply.objects.count() == 2816
+
+
+# --- a broken file ---------------------------------------------------------------------------------
+
+
+BROKEN = f"""{TIPDM_HEADER}
+101,U1,路灯不亮,2019/12/30 17:06:14,"幸福路路灯
+坏了一周",
+102,U2,,2019/12/30 17:07:00,标题是空的,
+103,U3,噪音扰民,2019/13/45 25:00:00,时间不对,
+104,U4,井盖缺失,2019/12/31 08:00:00,分类不存在,不存在的分类
+105,U5,来自未来,2099/01/01 08:00:00,时间在将来,
+106,U6,{"长" * 201},2019/12/31 09:00:00,标题太长,
+107,U7,漏水,1999/01/01 08:00:00,时间早于 2000 年,
+108,U8,路面坑洼,2020-01-02 10:11:12,这一行是好的,城乡建设
+"""
+
+
+def test_a_broken_file_names_every_bad_line_and_stores_nothing(tmp_path, frozen_clock) -> None:
+    CategoryFactory(name="城乡建设", level=1, parent=None)
+    path = write(tmp_path, BROKEN)
+    message, err = refused(path, "--preset", "tipdm")
+    assert "6 行被拒绝，未导入任何数据" in message
+    lines = err.strip().splitlines()
+    # The first record spans lines 2-3, so the next ones start on lines 4, 5, ...
+    assert [line.split("：", 1)[0] for line in lines] == [
+        f"messages.csv 第 {n} 行" for n in (4, 5, 6, 7, 8, 9)
+    ]
+    assert "留言主题: 不能为空" in lines[0]
+    assert "留言时间: 无法识别的时间“2019/13/45 25:00:00”" in lines[1]
+    assert "一级标签: 分类“不存在的分类”不存在或已停用" in lines[2]
+    assert "留言时间: 2099-01-01 08:00 晚于当前时间" in lines[3]
+    assert "留言主题: 超过 200 个字符" in lines[4]
+    assert "留言时间: 须在 2000-01-01 至 2100-12-31 之间" in lines[5]
+    assert stored() == (0, 0, 0)
+
+
+def test_skip_invalid_stores_the_good_rows_and_still_names_the_bad(tmp_path, frozen_clock) -> None:
+    CategoryFactory(name="城乡建设", level=1, parent=None)
+    path = write(tmp_path, BROKEN)
+    out, err = run(path, "--preset", "tipdm", "--skip-invalid")
+    assert "读取 8 行，新建 2，已存在 0，拒绝 6" in out
+    assert len(err.strip().splitlines()) == 6
+    assert sorted(Appeal.objects.values_list("external_id", flat=True)) == ["101", "108"]
+    assert Appeal.objects.get(external_id="101").content == "幸福路路灯\n坏了一周"
+    assert Ticket.objects.get(appeals__external_id="108").category.name == "城乡建设"
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(tmp_path, frozen_clock) -> None:
+    path = write(tmp_path, f"{TIPDM_HEADER}\n1,U1,路灯不亮,2019/12/30 17:06:14,坏了一周,\n")
+    out, _err = run(path, "--preset", "tipdm", "--dry-run")
+    assert "读取 1 行，新建 0，已存在 0，拒绝 0" in out and "将新建 1 件" in out
+    assert stored() == (0, 0, 0)
+
+
+def test_a_failure_while_writing_leaves_nothing_half_written(tmp_path, frozen_clock) -> None:
+    rows = "\n".join(f"{n},U{n},路灯不亮{n},2019/12/30 17:06:14,坏了一周,中" for n in range(1, 1201))
+    path = write(tmp_path, f"{TIPDM_HEADER}\n{rows}\n".replace(",中", ","))
+    real = Appeal.objects.bulk_create
+    calls = []
+
+    def fail_on_the_third_chunk(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 3:
+            raise RuntimeError("the disk is full")
+        return real(objs, *args, **kwargs)
+
+    with (
+        mock.patch.object(Appeal.objects, "bulk_create", fail_on_the_third_chunk),
+        pytest.raises(RuntimeError),
+    ):
+        run(path, "--preset", "tipdm")
+    assert calls == [actions.BULK_CHUNK, actions.BULK_CHUNK, 1200 - 2 * actions.BULK_CHUNK]
+    assert stored() == (0, 0, 0)
+    out, _err = run(path, "--preset", "tipdm")
+    assert "新建 1200" in out
+
+
+def test_an_id_already_used_for_another_message_is_refused(tmp_path, frozen_clock) -> None:
+    run(
+        write(tmp_path, f"{TIPDM_HEADER}\n7,U1,路灯不亮,2019/12/30 17:06:14,坏了一周,\n"), "--preset", "tipdm"
+    )
+    number = Ticket.objects.get().number
+    rows = "7,U9,别的事情,2019/12/31 10:00:00,另一条留言,\n8,U8,新的,2019/12/31 11:00:00,新的,\n"
+    text = f"{TIPDM_HEADER}\n{rows}"
+    _message, err = refused(write(tmp_path, text, "other.csv"), "--preset", "tipdm")
+    assert f"other.csv 第 2 行：留言编号: 7 已是工单 {number} 的诉求，但主题不同（“路灯不亮”）" in err
+    assert Appeal.objects.count() == 1
+
+
+def test_the_same_message_twice_in_one_file_is_one_appeal(tmp_path, frozen_clock) -> None:
+    row = "9,U1,路灯不亮,2019/12/30 17:06:14,坏了一周,"
+    out, _err = run(write(tmp_path, f"{TIPDM_HEADER}\n{row}\n{row}\n"), "--preset", "tipdm")
+    assert "读取 2 行，新建 1，已存在 1，拒绝 0" in out
+    assert Appeal.objects.count() == 1
+
+
+# --- formats and mappings --------------------------------------------------------------------------
+
+
+def test_an_excel_file_with_real_dates_and_a_blank_row(tmp_path, frozen_clock) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["留言编号", "留言用户", "留言主题", "留言时间", "留言详情"])
+    sheet.append([1001, "U1", "路灯不亮", datetime(2020, 1, 5, 8, 30), "坏了一周"])  # noqa: DTZ001
+    sheet.append([None, None, None, None, None])
+    sheet.append([1002.0, "U2", "", "2020/1/6 9:00:00", "标题为空"])
+    path = tmp_path / "board.xlsx"
+    book.save(path)
+    _message, err = refused(path, "--preset", "tipdm")
+    assert err.strip() == "board.xlsx 第 4 行：留言主题: 不能为空"
+    run(path, "--preset", "tipdm", "--skip-invalid")
+    appeal = Appeal.objects.get()
+    assert (appeal.external_id, appeal.received_at) == ("1001", datetime(2020, 1, 5, 8, 30, tzinfo=SHANGHAI))
+
+
+def test_a_gb18030_csv_from_excel_on_chinese_windows(tmp_path, frozen_clock) -> None:
+    text = f"{TIPDM_HEADER}\r\n31,U1,噪音扰民,2019/12/30 22:06:14,楼下烧烤店每晚营业到凌晨两点,\r\n"
+    out, _err = run(write(tmp_path, text, encoding="gb18030"), "--preset", "tipdm")
+    assert "新建 1" in out
+    assert Appeal.objects.get().content == "楼下烧烤店每晚营业到凌晨两点"
+
+
+def test_a_file_that_cannot_be_read_is_an_error_naming_it(tmp_path) -> None:
+    message, _err = refused(write(tmp_path, "not a workbook", "board.xlsx"), "--preset", "tipdm")
+    assert "board.xlsx: 不是可读的 Excel（.xlsx）文件" in message
+    message, _err = refused(write(tmp_path, "a,b\n1,2\n", "plain.csv"), "--preset", "tipdm")
+    assert (
+        "plain.csv: 缺少列“留言编号”、“留言用户”、“留言主题”、“留言时间”、“留言详情”（表头为：a,b）"
+        in message
+    )
+    message, _err = refused(tmp_path / "missing.csv", "--preset", "tipdm")
+    assert "无法读取文件" in message
+    message, _err = refused(write(tmp_path, "x", "notes.txt"))
+    assert "notes.txt: 只能导入 .csv 或 .xlsx 文件" in message
+
+
+def test_a_mapping_file_names_the_columns_kinds_and_channel(
+    tmp_path, frozen_clock, recorded_routing, django_capture_on_commit_callbacks
+) -> None:
+    mapping = write(
+        tmp_path,
+        """
+channel = "leader_mailbox"
+id_prefix = "ldxx-"
+backdate = false
+optional = ["kind"]
+
+[columns]
+external_id = "信件编号"
+citizen_name = "来信人"
+citizen_phone = "电话"
+title = "标题"
+content = ["正文", "内容"]
+received_at = "来信时间"
+kind = "类型"
+address = "地址"
+""",
+        "map.toml",
+    )
+    text = (
+        "信件编号,来信人,电话,标题,内容,来信时间,类型,地址\n"
+        "A-1,王女士,13800001111,孩子入学问题,咨询外地户籍子女入学条件,2025-06-09 10:00,咨询,幸福路1号\n"
+        "A-2,李先生,,路灯不亮,幸福路路灯坏了,2025-06-09T11:00:00+08:00,complaint,\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _err = run(write(tmp_path, text, "letters.csv"), "--mapping", str(mapping))
+    assert "新建 2" in out
+    first = Appeal.objects.select_related("ticket").get(external_id="ldxx-A-1")
+    assert (first.channel, first.citizen_phone, first.ticket.kind, first.ticket.address) == (
+        Channel.LEADER_MAILBOX,
+        "13800001111",
+        Kind.CONSULTATION,
+        "幸福路1号",
+    )
+    # backdate = false: the tickets are created now; the appeal keeps the letter's time.
+    assert first.ticket.created_at == frozen_clock.value
+    assert first.received_at == datetime(2025, 6, 9, 10, 0, tzinfo=SHANGHAI)
+    # The same intake as live contacts: every new ticket is routed by the worker's router.
+    assert sorted(recorded_routing) == sorted(Ticket.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("toml", "complaint"),
+    [
+        ('[columns]\ntitle = "a"\n', "缺少必需字段“content”"),
+        ('channel = "fax"\n[columns]\ntitle = "a"\ncontent = "b"\n', "未知渠道“fax”"),
+        ('[columns]\ntitle = "a"\ncontent = "b"\nsubject = "c"\n', "未知字段“subject”"),
+        ("colums = 1\n", "未知的设置“colums”"),
+        ("[columns\n", "不是有效的 TOML"),
+    ],
+)
+def test_a_bad_mapping_is_an_error_saying_what_is_wrong(tmp_path, toml: str, complaint: str) -> None:
+    mapping = write(tmp_path, toml, "map.toml")
+    message, _err = refused(write(tmp_path, "a,b\n1,2\n"), "--mapping", str(mapping))
+    assert complaint in message
+
+
+def test_imported_tickets_go_to_the_router_in_batches(
+    tmp_path, frozen_clock, recorded_routing, django_capture_on_commit_callbacks
+) -> None:
+    rows = "\n".join(f"{n},U{n},路灯不亮{n},2019/12/30 17:06:14,坏了一周," for n in range(1, 121))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run(write(tmp_path, f"{TIPDM_HEADER}\n{rows}\n"), "--preset", "tipdm")
+    assert len(callbacks) == 3  # 50 + 50 + 20 tickets a task
+    assert sorted(recorded_routing) == sorted(Ticket.objects.values_list("pk", flat=True))
+    assert len(recorded_routing) == 120
+
+
+def test_with_the_database_queue_the_routing_tasks_are_stored_with_the_tickets(
+    tmp_path, frozen_clock, database_tasks
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    rows = "\n".join(f"{n},U{n},路灯不亮{n},2019/12/30 17:06:14,坏了一周," for n in range(1, 121))
+    run(write(tmp_path, f"{TIPDM_HEADER}\n{rows}\n"), "--preset", "tipdm")
+    tasks = DBTaskResult.objects.filter(task_path="hotline.tickets.router.route_tickets")
+    batches = [task.args_kwargs["args"][0] for task in tasks.order_by("enqueued_at", "id")]
+    assert [len(ids) for ids in batches] == [50, 50, 20]
+    assert sorted(pk for ids in batches for pk in ids) == sorted(Ticket.objects.values_list("pk", flat=True))
