@@ -144,7 +144,7 @@ def checked(data: AppealData, now: datetime | None = None) -> AppealData:
 
 def _next_number(at: datetime) -> str:
     day = clock.localtime(at).date()
-    return f"{day:%Y%m%d}-{DailySequence.take(day):06d}"
+    return f"{day:%Y%m%d}-{DailySequence.take_apart(day):06d}"
 
 
 def existing_ticket(channel: str, external_id: str) -> Ticket | None:
@@ -171,10 +171,12 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
         return existing, False
     category = active_category(data.category_id) if data.category_id is not None else None
     area = active_department(data.area_id, "area_id") if data.area_id is not None else None
+    # Taken before the transaction, so that concurrent intakes do not queue on the day's counter.
+    number = _next_number(now)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
-                number=_next_number(now),
+                number=number,
                 kind=data.kind,
                 urgency=data.urgency,
                 category=category,

@@ -1,7 +1,7 @@
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import timerange
@@ -211,6 +211,25 @@ class DailySequence(models.Model):
                 [connection.ops.adapt_datefield_value(day)],
             )
             return int(cursor.fetchone()[0])
+
+    @classmethod
+    def take_apart(cls, day: date) -> int:
+        """`take` committed at once, apart from the transaction that will use the number (PostgreSQL,
+        no transaction open); otherwise `take` in the open transaction.
+
+        The day's row is one row for every appeal of the day: taken inside the intake transaction,
+        its lock is held until that transaction commits, so concurrent intakes queue one behind the
+        other for their inserts and their commit's disk flush. Taken apart, it is held for one
+        statement. Its commit need not wait for the disk (`synchronous_commit off`): a ticket that
+        uses the number commits later and its flush carries the earlier WAL with it, and a number
+        whose ticket never commits is only a gap, as it is when intake fails after taking it.
+        """
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return cls.take(day)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            return cls.take(day)
 
     @classmethod
     def take_many(cls, counts: Mapping[date, int]) -> dict[date, int]:
