@@ -13,6 +13,7 @@ from hotline.accounts.auth import API_AUTH
 from hotline.core.errors import HotlineError, TooManyRequests
 from hotline.dedup.api import router as dedup_router
 from hotline.directory.api import router as departments_router
+from hotline.intake.api import channels_router
 from hotline.intake.api import router as appeals_router
 from hotline.notifications.api import router as notifications_router
 from hotline.routing.api import router as routing_router
@@ -63,6 +64,7 @@ api = HotlineAPI(
 )
 
 api.add_router("/appeals", appeals_router)
+api.add_router("/channels", channels_router)
 api.add_router("/tickets", tickets_router)
 api.add_router("/departments", departments_router)
 api.add_router("/categories", categories_router)

@@ -264,6 +264,9 @@ HOTLINE: dict[str, Any] = {
     # address, whatever the username, counted apart; a success does not forget them.
     "LOGIN_ADDRESS_THROTTLE": {"FAILURES": 30, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
     "TOKEN_THROTTLE": {"FAILURES": 20, "WINDOW": 60, "COOL_OFF": 5 * 60},
+    # Signed webhooks of the channels' own systems (intake/channels/webhooks.py): a request signed
+    # more than TOLERANCE_SECONDS away from now is refused, and so is the same signed request twice.
+    "WEBHOOK": {"TOLERANCE_SECONDS": int(os.environ.get("HOTLINE_WEBHOOK_TOLERANCE", "300"))},
     # Open311's clients (open311/clients.py), each by its api_key, or by its address when it sends
     # none: after FAILURES requests (every request counts) within WINDOW seconds, 429 until
     # COOL_OFF seconds after the last.

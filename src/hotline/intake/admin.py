@@ -1,9 +1,14 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core.admin import ReadOnlyAdminMixin
 from hotline.core.phone import mask_phone
-from hotline.intake.models import Appeal, PhoneReveal
+from hotline.intake.channels import webhooks
+from hotline.intake.models import Appeal, PhoneReveal, WebhookChannel
 
 
 @admin.register(Appeal)
@@ -28,3 +33,51 @@ class PhoneRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["revealed_at"]
     search_fields = ["revealed_by__username", "appeal__ticket__number"]
     readonly_fields = ["appeal", "revealed_by", "revealed_at", "ip"]
+
+
+@admin.register(WebhookChannel)
+class WebhookChannelAdmin(admin.ModelAdmin):
+    """A channel's signed webhook: the secret is made here and shown once, when it is made or
+    replaced (the action 更换签名密钥 keeps the old one valid for a day, while the channel's system
+    switches). Whoever lost it replaces it; nobody reads it back from this page."""
+
+    list_display = ["channel", "name", "is_active", "secret_hint", "last_used_at", "previous_valid_until"]
+    fields = [
+        "channel",
+        "name",
+        "is_active",
+        "secret_hint",
+        "created_at",
+        "last_used_at",
+        "previous_valid_until",
+    ]
+    readonly_fields = ["secret_hint", "created_at", "last_used_at", "previous_valid_until"]
+    actions = ["rotate_secret"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: WebhookChannel | None = None) -> Any:
+        # The URL of a channel's webhook names the channel: it does not change once the system uses it.
+        return [*self.readonly_fields, "channel"] if obj is not None else self.readonly_fields
+
+    @admin.display(description=_("签名密钥"))
+    def secret_hint(self, obj: WebhookChannel) -> str:
+        return f"{obj.secret[:10]}…" if obj.secret else "—"
+
+    def save_model(self, request: HttpRequest, obj: WebhookChannel, form: Any, change: bool) -> None:
+        if not change:
+            obj.secret = webhooks.new_secret()
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_once(request, obj, obj.secret)
+
+    @admin.action(description=_("更换签名密钥（旧密钥 24 小时内仍有效）"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookChannel]) -> None:
+        for source in queryset:
+            self._show_once(request, source, webhooks.do_rotate_secret(source))
+
+    def _show_once(self, request: HttpRequest, source: WebhookChannel, secret: str) -> None:
+        self.message_user(
+            request,
+            _("%(channel)s 的签名密钥（只显示这一次，请复制到对方系统）：%(secret)s")
+            % {"channel": source, "secret": secret},
+            messages.WARNING,
+        )

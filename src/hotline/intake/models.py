@@ -134,3 +134,50 @@ class PortalHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key_hash[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WebhookChannel(models.Model):
+    """A channel whose system (a city app, a WeChat mini-program) posts appeals to
+    `POST /api/v1/channels/{channel}/webhook`, each signed with HMAC-SHA256 under this shared secret
+    (`intake.channels.webhooks`). One per channel, configured in the admin.
+
+    The secret is stored as it is: a signature can only be checked by whoever holds the key that
+    made it, so a hash of it would be useless (docs/adr/0013-channels.md). After a rotation the
+    previous secret is still accepted until `previous_valid_until`, so the channel's system can
+    switch without losing a delivery."""
+
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, unique=True)
+    name = models.CharField(_("接入系统"), max_length=100)
+    secret = models.CharField(_("签名密钥"), max_length=128)
+    previous_secret = models.CharField(_("上一密钥"), max_length=128, blank=True)
+    previous_valid_until = models.DateTimeField(_("上一密钥有效至"), null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("渠道推送接口")
+        verbose_name_plural = _("渠道推送接口")
+        ordering = ["channel"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}（{self.name}）"
+
+
+class WebhookDelivery(models.Model):
+    """A signed delivery that was accepted, kept for as long as its timestamp would be, so that the
+    same signed request sent again (a replay) is refused. Pruned as new ones arrive."""
+
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices)
+    signature = models.CharField(_("签名"), max_length=64)
+    received_at = models.DateTimeField(_("接收时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("渠道推送记录")
+        verbose_name_plural = _("渠道推送记录")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "signature"], name="webhook_delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.signature[:8]} {self.received_at:%Y-%m-%d %H:%M:%S}"

@@ -54,3 +54,25 @@ class AppealReceipt(Schema):
     number: str = Field(description="the ticket's number (工单编号), to read to the caller")
     status: TicketStatus
     links: ReceiptLinks
+
+
+class WebhookAppealIn(InSchema):
+    """The body of `POST /api/v1/channels/{channel}/webhook`: one contact, the channel being the
+    URL's. `external_id` is required: a channel's system must be able to send an appeal again
+    (with a fresh signature) without making a second ticket."""
+
+    external_id: Annotated[str, bounded(100), NoNul] = Field(
+        description="the channel's own id for this contact; the same one twice creates nothing"
+    )
+    citizen_name: CitizenName = ""
+    citizen_phone: CitizenPhone = ""
+    title: Title
+    content: Content
+    address: Address = ""
+    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    received_at: ReceivedAt | None = Field(
+        None, description="ISO 8601; without an offset it is the city's local time; default: now"
+    )
+    kind: Kind = Kind.COMPLAINT
+    urgency: Urgency = Urgency.NORMAL
