@@ -293,7 +293,8 @@ def test_the_detail_shows_the_whole_ticket(dispatched, staff, departments, api_a
     assert body["events"][1]["details"]["co"] == ["B02"]
     assert all(e["at"].endswith("+08:00") for e in body["events"])
     assert body["replies"] == body["callbacks"] == body["invalidation_requests"] == []
-    assert set(body["allowed_actions"]) == {"merge", "request_invalidation"}
+    assert set(body["allowed_actions"]) == {"merge", "request_invalidation", "link", "unlink"}
+    assert body["merged_appeals"] == body["links"] == []
 
 
 def test_the_detail_takes_a_fixed_number_of_queries(dispatched, staff, api_as):

@@ -42,6 +42,7 @@ def test_an_unreached_citizen_is_one_event_and_the_ticket_stays(
         "attempt": 1,
         "note": "无人接听",
         "retry_at": (frozen_clock.value + timedelta(hours=2)).isoformat(),
+        "appeal": ticket.appeals.get().pk,  # the appellant who was not reached
     }
     assert not ticket.callbacks.exists()
     assert callback_attempts(ticket) == 1

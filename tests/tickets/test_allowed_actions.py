@@ -113,12 +113,14 @@ def test_a_reopened_ticket_goes_to_its_lead_only(flow: Flow) -> None:
 def test_citywide_roles_are_not_limited_by_a_department(flow: Flow) -> None:
     ticket = flow.dispatch(flow.new())
 
-    assert offered(flow, ticket, "operator") == {"request_invalidation", "merge"}
+    assert offered(flow, ticket, "operator") == {"request_invalidation", "merge", "link", "unlink"}
     assert offered(flow, ticket, "dispatcher") == {
         "review_return",
         "request_invalidation",
         "confirm_invalidation",
         "merge",
+        "link",
+        "unlink",
         "review_extension",
     }
     assert offered(flow, ticket, "leader") == set()

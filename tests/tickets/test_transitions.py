@@ -8,7 +8,15 @@ import pytest
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
-from hotline.core.enums import AssignmentRole, AssignmentStatus, Kind, Role, SuspensionReason, TicketStatus
+from hotline.core.enums import (
+    TERMINAL_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    Kind,
+    Role,
+    SuspensionReason,
+    TicketStatus,
+)
 from hotline.core.errors import ActionNotAllowed, Forbidden
 from hotline.feedback import actions as feedback_actions
 from hotline.intake import actions as intake_actions
@@ -16,7 +24,7 @@ from hotline.intake.actions import AppealData
 from hotline.intake.models import Appeal
 from hotline.sla import actions as sla_actions
 from hotline.tickets import actions
-from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.models import Assignment, Ticket, TicketEvent, linked_ids
 from hotline.tickets.transitions import ALLOWED_FROM
 from tests.tickets.conftest import Flow, new_user, snapshot
 
@@ -96,6 +104,20 @@ def _prepare_close(flow: Flow, ticket: Ticket) -> Ticket:
 def _bind_merge(flow: Flow, ticket: Ticket) -> Call:
     target = flow.new()
     return lambda actor: actions.do_merge_ticket(ticket, actor, into_ticket_id=target.pk)
+
+
+def _bind_link(flow: Flow, ticket: Ticket) -> Call:
+    other = flow.new()
+    return lambda actor: actions.do_link_tickets(ticket, actor, other_ticket_id=other.pk, note="同一小区")
+
+
+def _prepare_unlink(flow: Flow, ticket: Ticket) -> Ticket:
+    return actions.do_link_tickets(ticket, flow.user("operator"), other_ticket_id=flow.new().pk)
+
+
+def _bind_unlink(flow: Flow, ticket: Ticket) -> Call:
+    other = next(iter(linked_ids(ticket.pk)), None) or flow.new().pk
+    return lambda actor: actions.do_unlink_tickets(ticket, actor, other_ticket_id=other)
 
 
 def _actor_working(flow: Flow, ticket: Ticket) -> User:
@@ -223,6 +245,22 @@ WAYS: dict[str, Way] = {
         actor=_fixed("operator"),
         results=dict.fromkeys(HANDLING, S.MERGED),
     ),
+    "unmerge": Way(
+        bind=lambda flow, t: lambda actor: actions.do_unmerge_ticket(t, actor, note="不是同一问题"),
+        actor=_fixed("dispatcher"),
+        results={S.MERGED: S.NEW},
+    ),
+    "link": Way(
+        bind=_bind_link,
+        actor=_fixed("operator"),
+        results={s: s for s in S.values if s not in TERMINAL_STATUSES},
+    ),
+    "unlink": Way(
+        prepare=_prepare_unlink,
+        bind=_bind_unlink,
+        actor=_fixed("dispatcher"),
+        results={s: s for s in S.values if s not in TERMINAL_STATUSES},
+    ),
     "suspend": Way(
         prepare=_prepare_answer,
         bind=lambda flow, t: (
@@ -259,7 +297,9 @@ CASES = [(action, status) for action in WAYS for status in S.values]
 def test_every_action_is_covered_and_the_table_matches() -> None:
     # receive makes a ticket; supervising leaves its state alone (supervision.actions).
     assert (
-        set(WAYS) == set(ALLOWED_FROM) == set(ACTION_ROLES) - {"receive", "supervise", "resolve_supervision"}
+        set(WAYS)
+        == set(ALLOWED_FROM)
+        == set(ACTION_ROLES) - {"receive", "supervise", "resolve_supervision", "review_repetition"}
     )
     for action, way in WAYS.items():
         assert set(way.results) == set(ALLOWED_FROM[action]), action

@@ -9,6 +9,9 @@ from hotline.core.errors import Forbidden
 
 _DEPT_ROLES = frozenset({Role.HANDLER, Role.HEAD})
 _SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+# Who puts tickets together (合并, 关联) and takes them apart again: those who take the calls, dispatch
+# them and supervise them.
+_MERGE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
 
 # Which roles may call each ticket action. Department roles are further limited to their own
 # assignments by the action itself.
@@ -27,7 +30,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # The citizen could not be reached: recorded by whoever makes the callbacks.
     "callback_attempt": frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}),
     "close": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
-    "merge": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    "merge": _MERGE_ROLES,
+    "unmerge": _MERGE_ROLES,
+    "link": _MERGE_ROLES,
+    "unlink": _MERGE_ROLES,
     "suspend": _DEPT_ROLES,
     # Dispatch and supervisors may restart a clock that a department left stopped.
     "resume": _DEPT_ROLES | {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
@@ -38,6 +44,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "resolve_supervision": _SUPERVISION_ROLES,
     # An early warning (analytics.warnings) confirmed, or dismissed as a false alarm.
     "decide_warning": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # A repetition flagged by the counters (supervision.repetition) read by a person: reasonable, or
+    # possibly unreasonable (never rejected by the system itself).
+    "review_repetition": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

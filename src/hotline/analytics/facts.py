@@ -17,7 +17,9 @@ admin's 考核设置 (`FigureSettings`) counts them.
     leads_on_time   of those, the ones answered no later than their handling deadline as it then
                     stood (`due_at`: moved by approved extensions and by suspended time)
     callbacks       callbacks that reached the citizen (an unreachable attempt records none); a
-                    ticket called back twice (reopened, answered again) counts twice
+                    ticket called back twice (reopened, answered again) counts twice, but one
+                    answer called back to several appellants (duplicates merged into the ticket)
+                    counts once: its newest callback (`Callback.counted`)
     satisfied       of those, 满意 or 基本满意
     resolved        of those, the citizen called it resolved (partly resolved does not count)
 
@@ -197,7 +199,7 @@ def _answered(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
 
 def _called(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
     return (
-        Callback.objects.filter(called_at__gte=period.start, called_at__lt=period.end)
+        Callback.objects.filter(called_at__gte=period.start, called_at__lt=period.end, counted=True)
         .exclude(ticket__status__in=exempt)
         .annotate(
             day=TruncDate("called_at", tzinfo=city_zone()),

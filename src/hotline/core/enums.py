@@ -69,12 +69,16 @@ class EventType(models.TextChoices):
     CALLBACK_ATTEMPT = "callback_attempt", _("回访未接通")
     CLOSE = "close", _("办结")
     MERGE = "merge", _("合并")
+    UNMERGE = "unmerge", _("撤销合并")
+    LINK = "link", _("关联工单")
+    UNLINK = "unlink", _("取消关联")
     SUSPEND = "suspend", _("挂起")
     RESUME = "resume", _("恢复计时")
     REQUEST_EXTENSION = "request_extension", _("延期申请")
     REVIEW_EXTENSION = "review_extension", _("延期审批")
     SUPERVISE = "supervise", _("督办")
     RESOLVE_SUPERVISION = "resolve_supervision", _("督办办结")
+    REVIEW_REPETITION = "review_repetition", _("重复诉求审核")
 
 
 class AssignmentRole(models.TextChoices):
@@ -164,6 +168,22 @@ ESCALATION_LADDER: tuple[SupervisionKind, ...] = (
 )
 
 
+class RepetitionKind(models.TextChoices):
+    """What a repetition counter counts the appeals of (supervision.repetition)."""
+
+    CITIZEN = "citizen", _("同一诉求人")
+    PLACE = "place", _("同一地点")
+    ISSUE = "issue", _("同一问题")
+
+
+class RepetitionOutcome(models.TextChoices):
+    """A person's reading of a flagged repetition; nothing is rejected without one."""
+
+    REASONABLE = "reasonable", _("合理诉求（问题未解决）")
+    UNREASONABLE = "unreasonable", _("不合理重复诉求")
+    UNRELATED = "unrelated", _("不是同一问题")
+
+
 class SupervisionReason(models.TextChoices):
     OVERDUE = "overdue", _("超期未办结")
     REPEATED = "repeated", _("同一问题重复反映")
@@ -179,6 +199,7 @@ class NotificationReason(models.TextChoices):
     SUPERVISION = "supervision", _("督办通知")
     SUPERVISION_RESOLVED = "supervision_resolved", _("督办办结")
     EARLY_WARNING = "early_warning", _("预警")
+    REPORT = "report", _("报告已生成")
     OTHER = "other", _("其他")
 
 
@@ -264,3 +285,31 @@ class WarningStatus(models.TextChoices):
     OPEN = "open", _("待研判")
     CONFIRMED = "confirmed", _("已确认")
     DISMISSED = "dismissed", _("误报")
+
+
+class RankingSpan(models.TextChoices):
+    """The periods the rankings (红黑榜) are read over (analytics.rankings)."""
+
+    MONTH = "month", _("月度")
+    QUARTER = "quarter", _("季度")
+    YEAR = "year", _("年度")
+
+
+class ReportScope(models.TextChoices):
+    """Whom a kept report is about (analytics.scopes): the city, one district (with the streets and
+    communities under it) or one department (the tickets it leads)."""
+
+    CITY = "city", _("全市")
+    DISTRICT = "district", _("区县")
+    DEPARTMENT = "department", _("承办单位")
+
+
+class ArticleStatus(models.TextChoices):
+    """Where a knowledge-base article (知识库) stands: proposed from an answered consultation,
+    drafted, waiting for review, published (operators and the public see it), or retired."""
+
+    PROPOSED = "proposed", _("候选")
+    DRAFT = "draft", _("草稿")
+    REVIEW = "review", _("待审核")
+    PUBLISHED = "published", _("已发布")
+    RETIRED = "retired", _("已停用")

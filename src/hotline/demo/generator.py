@@ -68,6 +68,7 @@ from hotline.demo import vocabulary as V
 from hotline.demo.directory import boxes, ensure_places, ensure_responsibilities
 from hotline.directory.models import Department, Responsibility
 from hotline.feedback import actions as feedback_actions
+from hotline.feedback.selectors import callback_round
 from hotline.intake import actions as intake_actions
 from hotline.intake.models import Appeal
 from hotline.routing import rules
@@ -1192,6 +1193,18 @@ class Replayer:
                     ticket, actor, resolution=p["resolution"], satisfaction=p["satisfaction"], note=p["note"]
                 )
             case "close":
+                # The callers of the duplicates merged into it are owed the answer too: called
+                # back (satisfied) by the operator who made the ticket's callback, before it closes.
+                caller = ticket.callbacks.order_by("-pk").values_list("called_by", flat=True).first()
+                for appellant in callback_round(ticket):
+                    if appellant.to_call and caller is not None:
+                        ticket = feedback_actions.do_record_callback(
+                            ticket,
+                            User.objects.get(pk=caller),
+                            resolution=Resolution.RESOLVED,
+                            satisfaction=Satisfaction.SATISFIED,
+                            appeal_id=appellant.appeal.pk,
+                        )
                 return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
             case "callback_attempt":
                 return feedback_actions.do_record_callback_attempt(ticket, actor, note=p["note"])

@@ -2,6 +2,10 @@
 answer on the spot (直接答复), the satisfaction callback (回访, which may reopen the ticket: 重办),
 a callback that did not reach the citizen (回访未接通, tried again later) and closing (办结).
 
+A ticket's answer is owed to every appellant: the callers of its appeals and of the duplicates
+merged into it (`feedback.selectors.callback_round`). Each is called back on their own; the ticket
+is closed once each one with a phone number was reached or tried.
+
 Each is a `@transition` of the ticket (`tickets.transitions`) and writes one timeline event.
 """
 
@@ -21,8 +25,9 @@ from hotline.core.enums import (
     TicketStatus,
 )
 from hotline.core.errors import ActionNotAllowed, InvalidInput
+from hotline.core.phone import mask_phone
 from hotline.feedback.models import Callback, Reply
-from hotline.feedback.selectors import callback_attempts, retry_delay
+from hotline.feedback.selectors import Appellant, callback_attempts, callback_round, retry_delay
 from hotline.sla.selectors import callback_due_for, deadlines_for
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
@@ -91,22 +96,51 @@ def _reopen_to_lead(ticket: Ticket, at: datetime) -> Assignment | None:
     return lead
 
 
+def _appellant(ticket: Ticket, appeal_id: int | None, *, first_of: str) -> Appellant | None:
+    """The appellant `appeal_id` names, which must be one of the ticket's; without one, the first
+    whom `first_of` says is still owed a call ("callback": not called back since the last answer;
+    "attempt": not called back nor tried), else the first appellant. None: a ticket without appeals."""
+    round_ = callback_round(ticket)
+    if appeal_id is not None:
+        named = next((a for a in round_ if a.appeal.pk == appeal_id), None)
+        if named is None:
+            raise InvalidInput(
+                _("appeal_id: 诉求 %(id)s 不是工单 %(number)s 或其合并工单的诉求")
+                % {"id": appeal_id, "number": ticket.number}
+            )
+        return named
+    waiting = [a for a in round_ if a.callback is None and (first_of == "callback" or a.attempts == 0)]
+    return next(iter(waiting), None) or next(iter(round_), None)
+
+
 @transition("callback")
 def do_record_callback(
-    ticket: Ticket, actor: User, *, resolution: str, satisfaction: str, note: str = ""
+    ticket: Ticket,
+    actor: User,
+    *,
+    resolution: str,
+    satisfaction: str,
+    note: str = "",
+    appeal_id: int | None = None,
 ) -> Ticket:
-    """Record the satisfaction callback (回访). Unsatisfied reopens the ticket to the lead (重办)."""
+    """Record the satisfaction callback (回访) with one appellant (`appeal_id`; by default the first
+    not yet called back since the last answer). Unsatisfied reopens the ticket to the lead (重办).
+    The figures count one callback per answer: this one, which supersedes the answer's earlier ones."""
     if resolution not in Resolution.values:
         raise InvalidInput(_("resolution: 应为 %(values)s 之一") % {"values": ", ".join(Resolution.values)})
     if satisfaction not in Satisfaction.values:
         raise InvalidInput(
             _("satisfaction: 应为 %(values)s 之一") % {"values": ", ".join(Satisfaction.values)}
         )
+    appellant = _appellant(ticket, appeal_id, first_of="callback")
     now = clock.now()
     reopen = satisfaction == Satisfaction.UNSATISFIED
+    reply = ticket.replies.order_by("-pk").first()
+    Callback.objects.filter(ticket=ticket, reply=reply, counted=True).update(counted=False)
     callback = Callback.objects.create(
         ticket=ticket,
-        reply=ticket.replies.order_by("-pk").first(),
+        reply=reply,
+        appeal=appellant.appeal if appellant is not None else None,
         resolution=resolution,
         satisfaction=satisfaction,
         note=note.strip(),
@@ -127,16 +161,20 @@ def do_record_callback(
         satisfaction=satisfaction,
         to_status=to,
         reopened_to=lead,
+        appeal_id=callback.appeal_id,
         at=now,
     )
     return ticket
 
 
 @transition("callback_attempt")
-def do_record_callback_attempt(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
-    """The citizen could not be reached for the callback (回访未接通). The ticket stays where it is;
-    the attempt is counted (since the ticket was last answered) and the next call is due after
-    `settings.HOTLINE["CALLBACK_RETRY_HOURS"]`."""
+def do_record_callback_attempt(
+    ticket: Ticket, actor: User, *, note: str = "", appeal_id: int | None = None
+) -> Ticket:
+    """An appellant could not be reached for the callback (回访未接通): `appeal_id`, by default the
+    first still to call. The ticket stays where it is; the attempt is counted (since the ticket
+    was last answered) and the next call is due after `settings.HOTLINE["CALLBACK_RETRY_HOURS"]`."""
+    appellant = _appellant(ticket, appeal_id, first_of="attempt")
     now = clock.now()
     events.callback_attempted(
         ticket,
@@ -144,6 +182,7 @@ def do_record_callback_attempt(ticket: Ticket, actor: User, *, note: str = "") -
         attempt=callback_attempts(ticket) + 1,
         note=note.strip(),
         retry_at=now + retry_delay(),
+        appeal_id=appellant.appeal.pk if appellant is not None else None,
         at=now,
     )
     return ticket
@@ -151,10 +190,22 @@ def do_record_callback_attempt(ticket: Ticket, actor: User, *, note: str = "") -
 
 @transition("close")
 def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
-    """Close a replied ticket (办结) once a callback after the last reply has been recorded."""
+    """Close a replied ticket (办结) once a callback after the last reply has been recorded, and
+    every other appellant with a phone number was called back or tried since the last answer."""
     last_reply = ticket.replies.order_by("-pk").first()
     callback = ticket.callbacks.filter(reopened=False, reply=last_reply).order_by("-pk").first()
     if callback is None:
         raise ActionNotAllowed(_("工单 %(number)s 尚未回访，不能办结") % {"number": ticket.number})
+    left = [a.appeal for a in callback_round(ticket) if a.to_call]
+    if left:
+        raise ActionNotAllowed(
+            _("工单 %(number)s 还有诉求人未回访：%(who)s")
+            % {
+                "number": ticket.number,
+                "who": "、".join(
+                    f"{a.citizen_name or _('匿名')}（{mask_phone(a.citizen_phone)}）" for a in left
+                ),
+            }
+        )
     events.closed(ticket, actor, callback_id=callback.pk, note=note, at=clock.now())
     return ticket

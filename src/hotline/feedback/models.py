@@ -25,12 +25,26 @@ class Reply(models.Model):
 
 
 class Callback(models.Model):
-    """The satisfaction callback (回访) after a reply."""
+    """The satisfaction callback (回访) after a reply, with one of the ticket's appellants: the caller
+    of one of its appeals or of a duplicate merged into it (each is called back).
+
+    `counted`: the one callback of an answer that the figures count (analytics.facts), so that a
+    ticket answered once counts once however many appellants were called: the newest recorded for
+    that reply (one that reopens the ticket ends the round, so it is that one)."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="callbacks")
     reply = models.ForeignKey(
         Reply, null=True, blank=True, on_delete=models.SET_NULL, related_name="callbacks"
     )
+    appeal = models.ForeignKey(
+        "intake.Appeal",
+        verbose_name=_("回访对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    counted = models.BooleanField(_("计入统计"), default=True)
     resolution = models.CharField(_("解决情况"), max_length=16, choices=Resolution.choices)
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices)
     note = models.TextField(_("回访记录"), blank=True)

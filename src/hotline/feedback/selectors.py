@@ -1,13 +1,22 @@
 """Read queries of the callback stage (回访): the tickets waiting for their callback as the callback
-desk lists them, the desk's counters, and the attempts to reach a citizen.
+desk lists them, the desk's counters, the attempts to reach a citizen, and the appellants a
+ticket's answer is owed to.
 
 An attempt is a `callback_attempt` event (`tickets.events.callback_attempted`) written after the
 ticket was last answered (a department's reply or an operator's answer on the spot), so a reopened
 ticket that is answered again starts counting anew. A citizen who was not reached is called again
 `settings.HOTLINE["CALLBACK_RETRY_HOURS"]` natural hours after the last attempt; until then the
 ticket waits after the others.
+
+The appellants (诉求人) of a ticket are the callers of its own appeals and of the duplicates merged
+into it (and into those): every one of them is owed the ticket's answer and its callback
+(`callback_round`). A callback names the appellant it reached (`Callback.appeal`), an attempt the
+one it did not (`details["appeal"]`); the ticket can be closed once each appellant with a phone
+number was called back after the last answer or tried at least once.
 """
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -26,7 +35,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -66,7 +76,8 @@ def with_callback_state(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     - `callback_attempts`: how many times the citizen was not reached since the last answer,
     - `last_attempt_at`: when the last of those was (None without one),
     - `called_back`: a callback that did not reopen the ticket was recorded after its last reply,
-      so it may be closed (the rule of `feedback.actions.do_close_ticket`).
+      and no appellant is left to call (`_to_call`), so it may be closed (the rule of
+      `feedback.actions.do_close_ticket`).
     """
     attempts = _attempts(OuterRef("pk"), OuterRef("answered_event"))
     last_reply = Reply.objects.filter(ticket=OuterRef("pk")).order_by("-pk").values("pk")[:1]
@@ -83,7 +94,30 @@ def with_callback_state(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
         last_reply_id=Subquery(last_reply),
         called_back=Exists(
             Callback.objects.filter(ticket=OuterRef("pk"), reopened=False, reply=OuterRef("last_reply_id"))
-        ),
+        )
+        & ~Exists(_to_call(Q(ticket=OuterRef("pk"))))
+        & ~Exists(_to_call(Q(ticket__merged_into=OuterRef("pk"))))
+        & ~Exists(_to_call(Q(ticket__merged_into__merged_into=OuterRef("pk")))),
+    )
+
+
+def _to_call(whose: Q) -> QuerySet[Appeal]:
+    """Inside `with_callback_state`: the appeals (`whose`: of the ticket, or of a duplicate merged
+    into it, one or two steps away; `callback_round` follows longer chains) whose caller has a
+    phone and was neither called back after the ticket's last reply nor tried since its last
+    answer. Used as an EXISTS: the ticket is not done with its callbacks while one is left."""
+    ticket = OuterRef(OuterRef("pk"))
+    called = Callback.objects.filter(
+        ticket=ticket, reply=OuterRef(OuterRef("last_reply_id")), appeal=OuterRef("pk")
+    )
+    tried = TicketEvent.objects.annotate(appeal=Cast(KT("details__appeal"), IntegerField())).filter(
+        of_type(E.CALLBACK_ATTEMPT),
+        ticket=ticket,
+        pk__gt=OuterRef(OuterRef("answered_event")),
+        appeal=OuterRef("pk"),
+    )
+    return (
+        Appeal.objects.filter(whose).exclude(citizen_phone="").exclude(Exists(called)).exclude(Exists(tried))
     )
 
 
@@ -141,3 +175,139 @@ def callback_counts(user: User, *, now: datetime) -> dict[str, int]:
         waiting=Count("pk", filter=conditions["waiting"]),
         to_close=Count("pk", filter=Q(called_back=True)),
     )
+
+
+# --- the appellants a ticket's answer is owed to ---------------------------------------------------
+
+# A duplicate may itself have had duplicates merged into it; no chain is longer in practice, and a
+# bound keeps a loop in bad data from hanging a page.
+MAX_MERGE_DEPTH = 5
+
+
+def merged_ticket_ids(ticket_ids: Iterable[int]) -> dict[int, list[int]]:
+    """For each ticket, the duplicates merged into it, directly or through another duplicate,
+    in the order found. One query per step of the chains."""
+    found: dict[int, list[int]] = {pk: [] for pk in ticket_ids}
+    top = {pk: pk for pk in found}
+    frontier = list(found)
+    for _step in range(MAX_MERGE_DEPTH):
+        if not frontier:
+            break
+        rows = list(
+            Ticket.objects.filter(merged_into_id__in=frontier)
+            .order_by("pk")
+            .values_list("pk", "merged_into_id")
+        )
+        frontier = []
+        for pk, into in rows:
+            if pk in top:  # a loop in bad data
+                continue
+            top[pk] = top[into]
+            found[top[into]].append(pk)
+            frontier.append(pk)
+    return found
+
+
+def appellants_of(ticket_ids: Collection[int]) -> dict[int, list[Appeal]]:
+    """Every appellant of each ticket: its own appeals first, then those of the duplicates merged
+    into it, each group by the time received. An appeal's `ticket_id` says where it came in."""
+    merged = merged_ticket_ids(ticket_ids)
+    owner = {pk: top for top, pks in merged.items() for pk in [top, *pks]}
+    found: dict[int, list[Appeal]] = {pk: [] for pk in ticket_ids}
+    for appeal in Appeal.objects.filter(ticket_id__in=list(owner)).order_by("received_at", "pk"):
+        found[owner[appeal.ticket_id]].append(appeal)
+    for top, appeals in found.items():
+        appeals.sort(key=lambda a: a.ticket_id != top)  # stable: the ticket's own appeals first
+    return found
+
+
+def appellants(ticket: Ticket) -> list[Appeal]:
+    return appellants_of([ticket.pk])[ticket.pk]
+
+
+def merged_appeals(ticket: Ticket) -> list[Appeal]:
+    """The appeals of the duplicates merged into the ticket, with their ticket, by time received."""
+    merged = merged_ticket_ids([ticket.pk])[ticket.pk]
+    return list(
+        Appeal.objects.filter(ticket_id__in=merged).select_related("ticket").order_by("received_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Appellant:
+    """One appellant in a ticket's callback round: the round of calls after the ticket's last answer."""
+
+    appeal: Appeal
+    own: bool  # an appeal of the ticket itself, not of a merged duplicate
+    callback: Callback | None  # recorded after the last reply for this appellant (the newest)
+    attempts: int  # times this appellant was not reached since the last answer
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.appeal.citizen_phone)
+
+    @property
+    def to_call(self) -> bool:
+        """Has a number, and was neither called back nor tried since the last answer."""
+        return self.reachable and self.callback is None and self.attempts == 0
+
+
+def _attempted(
+    ticket_ids: Collection[int], since: dict[int, int | None]
+) -> dict[tuple[int, int | None], int]:
+    """Attempts per (ticket, appeal named by the attempt; None for attempts that name none), counted
+    after each ticket's answering event `since[ticket]`."""
+    counts: dict[tuple[int, int | None], int] = {}
+    rows = TicketEvent.objects.filter(
+        of_type(E.CALLBACK_ATTEMPT), ticket_id__in=list(ticket_ids)
+    ).values_list("ticket_id", "pk", "details")
+    for ticket_id, pk, details in rows:
+        answered = since.get(ticket_id)
+        if answered is None or pk <= answered:
+            continue
+        appeal = details.get("appeal") if isinstance(details, dict) else None
+        key = (ticket_id, appeal if isinstance(appeal, int) else None)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def callback_rounds(tickets: Iterable[Ticket]) -> dict[int, list[Appellant]]:
+    """Each ticket's appellants with where their callback stands since the ticket's last answer.
+    Reads the tickets' prefetched `replies` and `callbacks` when they have them; a callback or an
+    attempt that names no appellant (recorded before callbacks named one) counts for the first."""
+    tickets = list(tickets)
+    ids = [t.pk for t in tickets]
+    people = appellants_of(ids)
+    answered = {
+        t.pk: getattr(t, "answered_event", None)
+        if hasattr(t, "answered_event")
+        else _answers(t.pk).values_list("pk", flat=True).first()
+        for t in tickets
+    }
+    attempts = _attempted(ids, answered)
+    rounds: dict[int, list[Appellant]] = {}
+    for ticket in tickets:
+        replies = sorted(ticket.replies.all(), key=lambda r: r.pk)
+        last = replies[-1] if replies else None
+        appeals = people[ticket.pk]
+        first = appeals[0].pk if appeals else None
+        latest: dict[int | None, Callback] = {}
+        if last is not None:
+            for callback in sorted(ticket.callbacks.all(), key=lambda c: c.pk):
+                if callback.reply_id == last.pk:
+                    latest[callback.appeal_id if callback.appeal_id is not None else first] = callback
+        rounds[ticket.pk] = [
+            Appellant(
+                appeal=a,
+                own=a.ticket_id == ticket.pk,
+                callback=latest.get(a.pk),
+                attempts=attempts.get((ticket.pk, a.pk), 0)
+                + (attempts.get((ticket.pk, None), 0) if a.pk == first else 0),
+            )
+            for a in appeals
+        ]
+    return rounds
+
+
+def callback_round(ticket: Ticket) -> list[Appellant]:
+    return callback_rounds([ticket])[ticket.pk]

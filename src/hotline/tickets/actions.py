@@ -1,8 +1,9 @@
-"""Dispatch and handling (派单, 签收, 退单, 协办反馈), invalid appeals and merging: the actions of
-the ticket's middle stage. Each is a `@transition`: one transaction, the actor's role, the row lock
-and the state checked once, then exactly one timeline event (`tickets.events`). A refused action
-raises `ActionNotAllowed` (state), `Forbidden` (role or department) or `InvalidInput` (fields) and
-changes nothing.
+"""Dispatch and handling (派单, 签收, 退单, 协办反馈), invalid appeals, merging and linking: the
+actions of the ticket's middle stage. Each is a `@transition`: one transaction, the actor's role,
+the row lock and the state checked once, then exactly one timeline event (`tickets.events`) on the
+ticket, and for the actions on a pair that both keep (un-merge, link, unlink) one on the other
+ticket too. A refused action raises `ActionNotAllowed` (state), `Forbidden` (role or department)
+or `InvalidInput` (fields) and changes nothing.
 """
 
 from collections.abc import Iterable
@@ -26,13 +27,14 @@ from hotline.directory.models import Department
 from hotline.sla.selectors import deadlines_for
 from hotline.sla.suspensions import end_suspension, record_time_lost
 from hotline.tickets import events
-from hotline.tickets.models import Assignment, InvalidationRequest, Ticket
+from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketLink
 from hotline.tickets.transitions import (
     active_category,
     active_department,
     actor_assignment,
     answer,
     check_state,
+    locked,
     not_suspended,
     pending_invalidations,
     require_text,
@@ -329,19 +331,26 @@ def do_confirm_invalidation(ticket: Ticket, actor: User, *, confirm: bool, note:
 # --- merging -------------------------------------------------------------------------------------
 
 
-@transition("merge", lock=False)
-def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: str = "") -> Ticket:
-    """Merge a duplicate into another ticket; its appellants get that ticket's reply."""
-    if into_ticket_id == ticket.pk:
-        raise InvalidInput(_("into_ticket_id: 不能合并到自身"))
-    # Lock both rows in id order so that two opposite merges cannot deadlock.
+def _lock_pair(ticket: Ticket, other_id: int, field: str) -> tuple[Ticket, Ticket]:
+    """Both tickets re-read under row locks taken in id order, so that two actions on the same pair
+    in opposite directions cannot deadlock; InvalidInput naming `field` when the other is missing."""
+    if other_id == ticket.pk:
+        raise InvalidInput(_("%(field)s: 不能是本工单自身") % {"field": field})
     locked = {
         t.pk: t
-        for t in Ticket.objects.select_for_update().filter(pk__in=[ticket.pk, into_ticket_id]).order_by("pk")
+        for t in Ticket.objects.select_for_update().filter(pk__in=[ticket.pk, other_id]).order_by("pk")
     }
-    if into_ticket_id not in locked:
-        raise InvalidInput(_("into_ticket_id: 工单 %(id)s 不存在") % {"id": into_ticket_id})
-    ticket, target = locked[ticket.pk], locked[into_ticket_id]
+    if other_id not in locked:
+        raise InvalidInput(_("%(field)s: 工单 %(id)s 不存在") % {"field": field, "id": other_id})
+    return locked[ticket.pk], locked[other_id]
+
+
+@transition("merge", lock=False)
+def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: str = "") -> Ticket:
+    """Merge a duplicate into another ticket; its appellants get that ticket's reply and callback."""
+    if into_ticket_id == ticket.pk:
+        raise InvalidInput(_("into_ticket_id: 不能合并到自身"))
+    ticket, target = _lock_pair(ticket, into_ticket_id, "into_ticket_id")
     check_state(ticket, "merge")
     if target.status in TERMINAL_STATUSES:
         raise ActionNotAllowed(
@@ -352,4 +361,59 @@ def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: s
     now = clock.now()
     withdrawn = withdraw_open_assignments(ticket, actor, now)
     events.merged(ticket, actor, into=target, withdrawn=withdrawn, note=note, at=now)
+    return ticket
+
+
+@transition("unmerge", lock=False)
+def do_unmerge_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
+    """Undo a merge (撤销合并): the duplicate becomes a ticket of its own again, back in the dispatch
+    queue (`new`: its assignments were withdrawn at the merge, and routing's sweep routes a new
+    ticket it has not routed). Its appellants leave the other ticket's reply and callback. Written
+    on both timelines."""
+    note = require_text(note, "note")
+    former_id = Ticket.objects.filter(pk=ticket.pk).values_list("merged_into_id", flat=True).first()
+    if former_id is None:
+        # Not merged into anything (or gone): the state check says so in the usual words.
+        check_state(locked(ticket), "unmerge")
+        raise ActionNotAllowed(_("工单 %(number)s 没有合并到其他工单") % {"number": ticket.number})
+    ticket, former = _lock_pair(ticket, former_id, "merged_into")
+    check_state(ticket, "unmerge")
+    if ticket.merged_into_id != former.pk:  # merged elsewhere while we waited for the locks
+        raise ActionNotAllowed(
+            _("工单 %(number)s 的合并情况已变化，请刷新后重试") % {"number": ticket.number}
+        )
+    ticket.merged_into = None
+    ticket.callback_due_at = None
+    events.unmerged(ticket, actor, former=former, note=note, at=clock.now())
+    return ticket
+
+
+@transition("link", lock=False)
+def do_link_tickets(ticket: Ticket, actor: User, *, other_ticket_id: int, note: str = "") -> Ticket:
+    """Link two tickets about related problems without merging them (关联): each keeps its own
+    handling, and each timeline names the other. Linking twice is refused."""
+    ticket, other = _lock_pair(ticket, other_ticket_id, "other_ticket_id")
+    check_state(ticket, "link")
+    a, b = sorted((ticket.pk, other.pk))
+    if TicketLink.objects.filter(a_id=a, b_id=b).exists():
+        raise ActionNotAllowed(
+            _("工单 %(number)s 与 %(other)s 已关联") % {"number": ticket.number, "other": other.number}
+        )
+    now = clock.now()
+    TicketLink.objects.create(a_id=a, b_id=b, note=note, linked_by=actor, linked_at=now)
+    events.linked(ticket, actor, other=other, note=note, at=now)
+    return ticket
+
+
+@transition("unlink", lock=False)
+def do_unlink_tickets(ticket: Ticket, actor: User, *, other_ticket_id: int, note: str = "") -> Ticket:
+    """Remove the link between two tickets; written on both timelines."""
+    ticket, other = _lock_pair(ticket, other_ticket_id, "other_ticket_id")
+    check_state(ticket, "unlink")
+    a, b = sorted((ticket.pk, other.pk))
+    if not TicketLink.objects.filter(a_id=a, b_id=b).delete()[0]:
+        raise ActionNotAllowed(
+            _("工单 %(number)s 与 %(other)s 没有关联") % {"number": ticket.number, "other": other.number}
+        )
+    events.linked(ticket, actor, other=other, note=note, at=clock.now(), removed=True)
     return ticket

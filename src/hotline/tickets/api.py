@@ -29,6 +29,7 @@ from hotline.tickets.schemas import (
     CloseIn,
     ConfirmInvalidationIn,
     DispatchIn,
+    LinkIn,
     MergeIn,
     ReplyIn,
     RequestExtensionIn,
@@ -41,6 +42,7 @@ from hotline.tickets.schemas import (
     TicketDetail,
     TicketFilters,
     TicketPage,
+    UnmergeIn,
 )
 
 router = Router(tags=["tickets"])
@@ -80,7 +82,9 @@ def shown_detail(request: HttpRequest, user: User, ticket_id: int) -> TicketDeta
     """The ticket as `user` may see it, for an API answer; the full phone numbers it shows (to a
     role that calls citizens back) are recorded as seen, like a reveal on the ticket's page."""
     detail = presenter.ticket_detail(user, ticket_id)
-    shown = [a.id for a in detail.appeals if not a.phone_masked and a.citizen_phone]
+    shown = [
+        a.id for a in [*detail.appeals, *detail.merged_appeals] if not a.phone_masked and a.citizen_phone
+    ]
     if shown:
         do_record_phones_shown(shown, user, ip=client_ip(request))
     return detail
@@ -192,6 +196,24 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
         MergeIn,
         actions.do_merge_ticket,
         "Merge a duplicate into another ticket (合并)",
+    ),
+    ActionEndpoint(
+        "unmerge",
+        UnmergeIn,
+        actions.do_unmerge_ticket,
+        "Undo a merge: the duplicate becomes a ticket of its own again, waiting for dispatch (撤销合并)",
+    ),
+    ActionEndpoint(
+        "link",
+        LinkIn,
+        actions.do_link_tickets,
+        "Link a related ticket without merging (关联); written on both timelines",
+    ),
+    ActionEndpoint(
+        "unlink",
+        LinkIn,
+        actions.do_unlink_tickets,
+        "Remove the link with another ticket (取消关联)",
     ),
     ActionEndpoint(
         "suspend",

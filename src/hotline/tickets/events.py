@@ -107,6 +107,18 @@ def received_many(
     )
 
 
+def received_again(ticket: Ticket, actor: User | None, *, appeal: Any, at: datetime) -> TicketEvent:
+    """A further appeal joined the ticket (the same citizen's later letter naming its number): a
+    `receive` line that leaves the ticket as it is."""
+    details = {
+        "channel": appeal.channel,
+        "external_id": appeal.external_id,
+        "appeal": appeal.pk,
+        "follow_up": True,
+    }
+    return _noted(ticket, E.RECEIVE, actor, details, at)
+
+
 def answered_before_intake(answers: Iterable[tuple[Ticket, int, datetime]]) -> list[TicketEvent]:
     """Tickets that came in with the answer the citizen already had (an imported history row with
     its 答复意见): (ticket, reply id, replied at) each; the ticket is stored `answered` and its
@@ -264,6 +276,41 @@ def merged(
     return _moved(ticket, E.MERGE, actor, TicketStatus.MERGED, details, at)
 
 
+def unmerged(
+    ticket: Ticket, actor: User, *, former: Ticket, note: str, at: datetime
+) -> tuple[TicketEvent, TicketEvent]:
+    """A merge undone: the duplicate is a ticket of its own again and waits for dispatch (`new`);
+    the ticket it had joined notes that it let it go. One line on each timeline."""
+    own = _moved(
+        ticket,
+        E.UNMERGE,
+        actor,
+        TicketStatus.NEW,
+        {"from": former.pk, "from_number": former.number, "note": note},
+        at,
+    )
+    other = _noted(
+        former, E.UNMERGE, actor, {"released": ticket.pk, "released_number": ticket.number, "note": note}, at
+    )
+    return own, other
+
+
+def linked(
+    ticket: Ticket, actor: User, *, other: Ticket, note: str, at: datetime, removed: bool = False
+) -> tuple[TicketEvent, TicketEvent]:
+    """Two tickets linked as related (关联), or the link removed: one line on each timeline, naming
+    the other ticket. Neither ticket moves."""
+    type_ = E.UNLINK if removed else E.LINK
+
+    def details(of: Ticket) -> dict[str, Any]:
+        return {"other": of.pk, "other_number": of.number, "note": note}
+
+    return (
+        _noted(ticket, type_, actor, details(other), at),
+        _noted(other, type_, actor, details(ticket), at),
+    )
+
+
 # --- the clock -----------------------------------------------------------------------------------
 
 
@@ -384,24 +431,38 @@ def called_back(
     to_status: str,
     reopened_to: Assignment | None,
     at: datetime,
+    appeal_id: int | None = None,
 ) -> TicketEvent:
-    """`reopened_to`: the lead assignment that handles the ticket again (重办), with its new deadline."""
+    """`reopened_to`: the lead assignment that handles the ticket again (重办), with its new deadline;
+    `appeal_id`: the appellant called back."""
     details: dict[str, Any] = {
         "callback": callback_id,
         "resolution": resolution,
         "satisfaction": satisfaction,
     }
+    if appeal_id is not None:
+        details["appeal"] = appeal_id
     if reopened_to is not None:
         details |= {"department": reopened_to.department.code, **deadline_details(reopened_to)}
     return _moved(ticket, E.CALLBACK, actor, to_status, details, at)
 
 
 def callback_attempted(
-    ticket: Ticket, actor: User, *, attempt: int, note: str, retry_at: datetime, at: datetime
+    ticket: Ticket,
+    actor: User,
+    *,
+    attempt: int,
+    note: str,
+    retry_at: datetime,
+    at: datetime,
+    appeal_id: int | None = None,
 ) -> TicketEvent:
-    """The citizen could not be reached (回访未接通): the `attempt`-th try since the ticket was last
-    answered, and when to try again. The ticket stays where it is, waiting for its callback."""
-    details = {"attempt": attempt, "note": note, "retry_at": retry_at.isoformat()}
+    """An appellant (`appeal_id`) could not be reached (回访未接通): the `attempt`-th try since the
+    ticket was last answered, and when to try again. The ticket stays where it is, waiting for its
+    callback."""
+    details: dict[str, Any] = {"attempt": attempt, "note": note, "retry_at": retry_at.isoformat()}
+    if appeal_id is not None:
+        details["appeal"] = appeal_id
     return _moved(ticket, E.CALLBACK_ATTEMPT, actor, ticket.status, details, at)
 
 
@@ -465,6 +526,22 @@ def supervision_resolved(
 ) -> TicketEvent:
     details = {"supervision": supervision_id, "kind": kind, "note": note}
     return _noted(ticket, E.RESOLVE_SUPERVISION, actor, details, at)
+
+
+def repetition_reviewed(
+    ticket: Ticket,
+    actor: User,
+    *,
+    flag_id: int,
+    kind: str,
+    count: int,
+    outcome: str,
+    note: str,
+    at: datetime,
+) -> TicketEvent:
+    """A person read a repetition the counters flagged (supervision.repetition) and said what it is."""
+    details = {"repetition": flag_id, "kind": kind, "count": count, "outcome": outcome, "note": note}
+    return _noted(ticket, E.REVIEW_REPETITION, actor, details, at)
 
 
 # --- reading the timeline ------------------------------------------------------------------------

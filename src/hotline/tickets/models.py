@@ -167,6 +167,38 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} {self.action} {self.from_status}->{self.to_status}"
 
 
+class TicketLink(models.Model):
+    """Two tickets about related problems, handled apart (关联): the same estate's lift and its
+    water, a complaint and the earlier one it follows up. Symmetric: stored once, the lower id as
+    `a`; written and removed by `tickets.actions.do_link_tickets` / `do_unlink_tickets` only."""
+
+    a = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("说明"), max_length=2000, blank=True)
+    linked_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    linked_at = models.DateTimeField(_("关联时间"))
+
+    class Meta:
+        verbose_name = _("工单关联")
+        verbose_name_plural = _("工单关联")
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="ticket_link_once"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="ticket_link_ordered"),
+        ]
+        indexes = [models.Index(fields=["b"], name="ticket_link_b")]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} ↔ {self.b_id}"
+
+
+def linked_ids(ticket_id: int) -> set[int]:
+    """The ids of the tickets linked to this one, either way round."""
+    pairs = TicketLink.objects.filter(models.Q(a_id=ticket_id) | models.Q(b_id=ticket_id)).values_list(
+        "a_id", "b_id"
+    )
+    return {b if a == ticket_id else a for a, b in pairs}
+
+
 class InvalidationRequest(models.Model):
     """A request to mark a ticket invalid (不合理/恶意诉求); a second person must confirm it."""
 

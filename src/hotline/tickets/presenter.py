@@ -17,10 +17,11 @@ from hotline.core.enums import (
 )
 from hotline.core.phone import mask_phone
 from hotline.feedback.models import Callback, Reply
+from hotline.feedback.selectors import merged_appeals
 from hotline.intake.models import Appeal
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.tickets import selectors
-from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
+from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent, linked_ids
 from hotline.tickets.schemas import (
     AppealOut,
     AssignmentOut,
@@ -28,6 +29,7 @@ from hotline.tickets.schemas import (
     EventOut,
     ExtensionOut,
     InvalidationRequestOut,
+    MergedAppealOut,
     ReplyOut,
     SuspensionOut,
     TicketDetail,
@@ -53,6 +55,11 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
         content=ticket.content,
         allowed_actions=allowed_actions(user, ticket),
         appeals=[_appeal_out(a, show_phone=show_phone) for a in ticket.appeals.all()],
+        merged_appeals=[
+            MergedAppealOut(**_appeal_out(a, show_phone=show_phone).model_dump(), ticket=ticket_ref(a.ticket))
+            for a in merged_appeals(ticket)
+        ],
+        links=[ticket_ref(t) for t in Ticket.objects.filter(pk__in=linked_ids(ticket.pk)).order_by("pk")],
         assignments=[_assignment_out(a) for a in ticket.assignments.all()],
         replies=[_reply_out(r) for r in ticket.replies.all()],
         callbacks=[_callback_out(c) for c in ticket.callbacks.all()],
@@ -153,6 +160,7 @@ def _callback_out(c: Callback) -> CallbackOut:
     return CallbackOut(
         id=c.pk,
         reply_id=c.reply_id,
+        appeal_id=c.appeal_id,
         resolution=Resolution(c.resolution),
         satisfaction=Satisfaction(c.satisfaction),
         note=c.note,

@@ -103,10 +103,18 @@ class CallbackIn(InSchema):
     resolution: Resolution
     satisfaction: Satisfaction
     note: OptionalLongText = ""
+    appeal_id: Id | None = Field(
+        None,
+        description="the appellant called (an appeal of the ticket or of a duplicate merged into it); "
+        "by default the first one not yet called back since the last answer",
+    )
 
 
 class CallbackAttemptIn(InSchema):
     note: Note = ""
+    appeal_id: Id | None = Field(
+        None, description="the appellant who could not be reached; by default the first one still to call"
+    )
 
 
 class CloseIn(InSchema):
@@ -115,6 +123,15 @@ class CloseIn(InSchema):
 
 class MergeIn(InSchema):
     into_ticket_id: Id
+    note: Note = ""
+
+
+class UnmergeIn(InSchema):
+    note: LongText = Field(description="why the merge was wrong; on both timelines")
+
+
+class LinkIn(InSchema):
+    other_ticket_id: Id
     note: Note = ""
 
 
@@ -274,6 +291,10 @@ class AppealOut(Schema):
     received_at: LocalDateTime
 
 
+class MergedAppealOut(AppealOut):
+    ticket: TicketRef = Field(description="the duplicate the appeal came in as")
+
+
 class AssignmentOut(Schema):
     id: int
     department: DepartmentRef
@@ -348,6 +369,7 @@ class ReplyOut(Schema):
 class CallbackOut(Schema):
     id: int
     reply_id: int | None
+    appeal_id: int | None = Field(description="the appellant called back")
     resolution: Resolution
     satisfaction: Satisfaction
     note: str
@@ -387,6 +409,11 @@ class TicketDetail(TicketSummary):
         "happen when the action runs"
     )
     appeals: list[AppealOut]
+    merged_appeals: list[MergedAppealOut] = Field(
+        description="the appeals of the duplicates merged into this ticket (and into those): their "
+        "appellants get this ticket's reply and callback"
+    )
+    links: list[TicketRef] = Field(description="related tickets linked to this one (关联), handled apart")
     assignments: list[AssignmentOut]
     replies: list[ReplyOut]
     callbacks: list[CallbackOut]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
-from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
@@ -44,6 +44,11 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "callback_attempt": frozenset({S.REPLIED, S.ANSWERED}),
     "close": frozenset({S.REPLIED, S.ANSWERED}),
     "merge": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
+    # A merge found wrong: the duplicate leaves the ticket it joined and waits for dispatch again.
+    "unmerge": frozenset({S.MERGED}),
+    # Linked from a ticket still at work, to any other: a new complaint may follow up a closed one.
+    "link": frozenset(set(S.values) - TERMINAL_STATUSES),
+    "unlink": frozenset(set(S.values) - TERMINAL_STATUSES),
     "suspend": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
     "resume": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
     "request_extension": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),

@@ -5,7 +5,8 @@ POST /portal/         take the appeal in through the `web` channel (no staff act
                       appeal's external id, so a double submit makes one ticket) and show its number
 POST /portal/track/   a ticket's public progress for its number and the last four digits of the
                       caller's phone: status in plain words, the public timeline and the replies
-POST /portal/rate/    the citizen rates the answer, recorded as a callback (回访); unsatisfied reopens
+POST /portal/rate/    the citizen rates the answer, recorded as a callback (回访) with their own
+                      appeal (each appellant of a merged ticket rates it once); unsatisfied reopens
 
 What the public view leaves out: staff and their names, notes, returns, extensions, suspensions,
 supervision, other callers, phone numbers. A wrong pair of number and digits answers exactly as an
@@ -41,6 +42,7 @@ from hotline.feedback.actions import do_record_callback
 from hotline.feedback.models import Reply
 from hotline.intake import attachments, limits
 from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
+from hotline.intake.models import Appeal
 from hotline.tickets.models import Ticket, TicketEvent
 
 # 11-digit mainland mobile numbers; fixed lines with their area code (010-12345678, 0571 87654321).
@@ -222,12 +224,18 @@ def find_for_citizen(number: str, last4: str) -> Ticket | None:
     """The ticket `number` when one of its callers' phones ends in `last4`; else None, whichever
     of the two was wrong."""
     ticket = Ticket.objects.filter(number=number).first()
-    if ticket is None:
-        return None
-    phones = ticket.appeals.values_list("citizen_phone", flat=True)
-    if not any(len(d := _digits(p)) >= 4 and d[-4:] == last4 for p in phones):
+    if ticket is None or citizen_appeal(ticket, last4) is None:
         return None
     return ticket
+
+
+def citizen_appeal(ticket: Ticket, last4: str) -> Appeal | None:
+    """The appeal of `ticket` whose caller's phone ends in `last4`: the citizen looking it up."""
+    for appeal in ticket.appeals.order_by("received_at", "pk"):
+        digits = _digits(appeal.citizen_phone)
+        if len(digits) >= 4 and digits[-4:] == last4:
+            return appeal
+    return None
 
 
 def followed(ticket: Ticket) -> Ticket:
@@ -324,12 +332,14 @@ def _label(choices: Any, value: object) -> str:
     return str(choices(value).label) if value in choices.values else ""
 
 
-def can_rate(ticket: Ticket) -> bool:
-    """A reply exists, the ticket waits for its callback, and none was recorded after that reply."""
+def can_rate(ticket: Ticket, appeal: Appeal | None) -> bool:
+    """A reply exists, the ticket waits for its callback, and none was recorded after that reply
+    with this appellant (`appeal`: the citizen's own, on the ticket or on a duplicate merged into
+    it; each appellant of a merged ticket rates its answer once)."""
     if ticket.status not in (TicketStatus.REPLIED, TicketStatus.ANSWERED):
         return False
     last = ticket.replies.order_by("-pk").first()
-    return last is not None and not ticket.callbacks.filter(reply=last).exists()
+    return last is not None and not ticket.callbacks.filter(reply=last, appeal=appeal).exists()
 
 
 def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
@@ -338,7 +348,7 @@ def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
         {"at": r.replied_at, "text": r.text, "department": r.department.name if r.department else ""}
         for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk")
     ]
-    rateable = can_rate(shown)
+    rateable = can_rate(shown, citizen_appeal(ticket, last4))
     return {
         "ticket": ticket,
         "shown": shown,
@@ -405,7 +415,8 @@ def rate(request: HttpRequest) -> HttpResponse:
             # The row lock makes the check and the record one step: two ratings sent at once
             # record one callback.
             shown = Ticket.objects.select_for_update().get(pk=followed(ticket).pk)
-            if not can_rate(shown):
+            appeal = citizen_appeal(ticket, last4)
+            if appeal is None or not can_rate(shown, appeal):
                 message, status = _("这件诉求目前不能评价：已评价过，或尚未答复。"), 409
             else:
                 do_record_callback(
@@ -414,6 +425,7 @@ def rate(request: HttpRequest) -> HttpResponse:
                     resolution=data["resolution"],
                     satisfaction=data["satisfaction"],
                     note=_("市民在网上门户评价"),
+                    appeal_id=appeal.pk,
                 )
     except HotlineError as exc:
         message, status = exc.message, exc.status_code
