@@ -56,7 +56,7 @@ def test_areas_ranked_by_their_score_with_links_to_the_tickets(
     ]
     html = response.content.decode()
     street = departments["street"].pk
-    assert f"/rankings/tickets/?rate=on_time&amp;dimension=area&amp;key={street}&amp;month=2025-06" in html
+    assert f"/rankings/tickets/?rate=on_time&amp;dimension=area&amp;key={street}&amp;period=2025-06" in html
     assert 'id="red-list"' in html and 'id="black-list"' not in html  # three ranked: the red list only
 
 

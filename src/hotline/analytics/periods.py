@@ -56,6 +56,16 @@ class Period:
         following = date(year + month // 12, month % 12 + 1, 1)
         return cls.days(first, following - timedelta(days=1))
 
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        """The calendar quarter 1..4 of `year`."""
+        first_month = 3 * (quarter - 1) + 1
+        return cls(cls.month(year, first_month).start, cls.month(year, first_month + 2).end)
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls.days(date(year, 1, 1), date(year, 12, 31))
+
 
 @dataclass(frozen=True)
 class Rate:

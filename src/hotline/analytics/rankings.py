@@ -1,5 +1,6 @@
 """The composite score and the rankings (红黑榜) of departments, areas and categories by the four
-rates of a period, with the change against the period before.
+rates of a period (a month, a quarter or a year: `RankingSpan`), with the change against the period
+of the same length before it.
 
 The score of a slice is the weighted mean of its four rates in percent (weights: `FigureSettings`,
 set in the admin); a rate with nothing to count is left out and the other weights share its part;
@@ -8,12 +9,15 @@ a slice with no rate at all has no score. Slices that received fewer than
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
 
 from hotline.analytics.facts import FOUR_RATES, Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import FigureSettings
-from hotline.analytics.periods import Rate
-from hotline.core.enums import FigureDimension
+from hotline.analytics.periods import Period, Rate
+from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
 
@@ -109,3 +113,75 @@ def ranking(figures: Figures, previous: Figures, dimension: str) -> list[Ranked]
         if key in names
     ]
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, -r.counts.received, r.name))
+
+
+# How many periods of each span the rankings offer, the newest (the one running) first.
+OFFERED = {RankingSpan.MONTH: 12, RankingSpan.QUARTER: 8, RankingSpan.YEAR: 3}
+
+
+def span_period(span: str, day: date) -> Period:
+    """The month, quarter or year that holds the local day `day`."""
+    if span == RankingSpan.MONTH:
+        return Period.month(day.year, day.month)
+    if span == RankingSpan.QUARTER:
+        return Period.quarter(day.year, (day.month - 1) // 3 + 1)
+    if span == RankingSpan.YEAR:
+        return Period.year(day.year)
+    raise ValueError(f"unknown ranking span {span!r}")
+
+
+@dataclass(frozen=True)
+class RankingPeriod:
+    """A month, quarter or year the rankings are read over."""
+
+    span: str
+    period: Period
+
+    @classmethod
+    def holding(cls, span: str, day: date) -> "RankingPeriod":
+        return cls(span, span_period(span, day))
+
+    @property
+    def previous(self) -> "RankingPeriod":
+        """The period of the same span just before: the month, quarter or year before."""
+        return RankingPeriod.holding(self.span, self.period.first_day - timedelta(days=1))
+
+    @property
+    def token(self) -> str:
+        """How the period is named in URLs: 2026-11, 2026-Q4 or 2026."""
+        first = self.period.first_day
+        if self.span == RankingSpan.MONTH:
+            return f"{first:%Y-%m}"
+        if self.span == RankingSpan.QUARTER:
+            return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+        return str(first.year)
+
+    @property
+    def label(self) -> str:
+        """How the period is shown: 2026-11, 2026年第4季度 or 2026年."""
+        first = self.period.first_day
+        if self.span == RankingSpan.QUARTER:
+            return _("%(year)s年第%(quarter)s季度") % {
+                "year": first.year,
+                "quarter": (first.month - 1) // 3 + 1,
+            }
+        if self.span == RankingSpan.YEAR:
+            return _("%(year)s年") % {"year": first.year}
+        return f"{first:%Y-%m}"
+
+
+def offered(span: str, today: date) -> list[RankingPeriod]:
+    """The periods of `span` the rankings offer, the one holding `today` first."""
+    found = [RankingPeriod.holding(span, today)]
+    while len(found) < OFFERED[RankingSpan(span)]:
+        found.append(found[-1].previous)
+    return found
+
+
+def find_offered(token: str, today: date) -> RankingPeriod | None:
+    """The offered period named `token` (of any span); None when no offered period has that name."""
+    for span in RankingSpan.values:
+        for each in offered(span, today):
+            if each.token == token:
+                return each
+    return None

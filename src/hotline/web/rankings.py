@@ -1,18 +1,23 @@
 """The rankings (红黑榜) for leaders, supervisors and admins, and the tickets behind every figure.
 
-GET /rankings/?dimension=department&month=2026-11   the departments (or areas, or categories) of a
-                                                    month by their composite score of the four
-                                                    rates, with the change against the month before
-GET /rankings/tickets/?rate=on_time&dimension=department&key=7&month=2026-11[&missed=1]
+GET /rankings/?dimension=department&period=2026-11  the departments (or areas, or categories) of a
+                                                    month (2026-11), a quarter (2026-Q4) or a year
+                                                    (2026) by their composite score of the four
+                                                    rates, with the change against the period of
+                                                    the same length before; `span=quarter` (or
+                                                    month, year) without `period`: the running one
+GET /rankings/tickets/?rate=on_time&dimension=department&key=7&period=2026-11[&missed=1]
                                                     the tickets a figure is counted from, newest
                                                     first; `missed=1`: only those that did not
                                                     count (answered late, not handled, ...)
+
+`month=2026-11` is read as `period=2026-11` (the links of before the quarters and years).
 
 The figures are those of `analytics.facts`, kept per day (`analytics.figures`); the score and the
 ranks are `analytics.rankings`'.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,16 +29,14 @@ from django.views.decorators.http import require_GET
 from hotline.accounts.models import User
 from hotline.analytics import facts, figures
 from hotline.analytics.models import FigureSettings
-from hotline.analytics.periods import Period
-from hotline.analytics.rankings import names_of, ranking
+from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, ranking
 from hotline.core import clock
-from hotline.core.enums import FigureDimension
+from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import paginate
 from hotline.web.overview import RATE_TEXT, overview_refusal
 
-MONTHS = 12
 DIMENSIONS = {
     FigureDimension.DEPARTMENT: gettext_lazy("主办单位"),
     FigureDimension.AREA: gettext_lazy("属地"),
@@ -41,26 +44,20 @@ DIMENSIONS = {
 }
 
 
-def _months(today: date) -> list[date]:
-    """The first days of the last MONTHS months, the newest first."""
-    found = [today.replace(day=1)]
-    while len(found) < MONTHS:
-        found.append((found[-1] - timedelta(days=1)).replace(day=1))
-    return found
-
-
-def _month(request: HttpRequest, choices: list[date]) -> date:
-    wanted = request.GET.get("month", "")
-    return next((m for m in choices if m.strftime("%Y-%m") == wanted), choices[0])
+def _chosen(request: HttpRequest, today: date) -> RankingPeriod:
+    """The period asked for by `period` (or the older `month`) among those offered; else the
+    running one of the `span` asked for (the month by default)."""
+    wanted = request.GET.get("period") or request.GET.get("month", "")
+    found = find_offered(wanted, today) if wanted else None
+    if found is not None:
+        return found
+    span = request.GET.get("span", "")
+    return offered(span if span in RankingSpan.values else RankingSpan.MONTH, today)[0]
 
 
 def _dimension(request: HttpRequest) -> FigureDimension:
     wanted = request.GET.get("dimension", "")
     return next((d for d in DIMENSIONS if d.value == wanted), FigureDimension.DEPARTMENT)
-
-
-def _period(month: date) -> Period:
-    return Period.month(month.year, month.month)
 
 
 @login_required
@@ -69,20 +66,21 @@ def rankings(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if (refused := overview_refusal(request, user)) is not None:
         return refused
-    choices = _months(clock.localtime().date())
-    month = _month(request, choices)
+    today = clock.localtime().date()
+    chosen = _chosen(request, today)
     dimension = _dimension(request)
-    before = (month - timedelta(days=1)).replace(day=1)
-    rows = ranking(figures.read(_period(month)), figures.read(_period(before), slices=True), dimension)
+    before = chosen.previous
+    rows = ranking(figures.read(chosen.period), figures.read(before.period), dimension)
     weights = FigureSettings.current()
     return render(
         request,
         "web/rankings.html",
         {
             "rows": rows,
-            "month": month,
+            "chosen": chosen,
             "before": before,
-            "months": choices,
+            "periods": offered(chosen.span, today),
+            "spans": [(span.value, span.label) for span in RankingSpan],
             "dimension": dimension,
             "dimensions": [(d.value, label) for d, label in DIMENSIONS.items()],
             "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
@@ -99,8 +97,7 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if (refused := overview_refusal(request, user)) is not None:
         return refused
-    choices = _months(clock.localtime().date())
-    month = _month(request, choices)
+    chosen = _chosen(request, clock.localtime().date())
     rate = request.GET.get("rate", "")
     if rate not in facts.RATES:
         rate = "on_time"
@@ -110,7 +107,7 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("key", "")
     key_id = int(key) if key.isdigit() and len(key) < 19 else 0
     missed = request.GET.get("missed") == "1"
-    rows = facts.behind(rate, _period(month), dimension, key_id)
+    rows = facts.behind(rate, chosen.period, dimension, key_id)
     if missed:
         rows = rows.filter(counted=False)
     tickets = selectors.with_list_relations(Ticket.objects.filter(pk__in=rows.values("ticket_key"))).order_by(
@@ -136,7 +133,7 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
             "rate": rate,
             "rate_label": RATE_TEXT[rate][0],
             "rate_definition": RATE_TEXT[rate][1],
-            "month": month,
+            "chosen": chosen,
             "missed": missed,
             "slice_name": _slice_name(dimension, key_id),
             "query": query.urlencode(),
