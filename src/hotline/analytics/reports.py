@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from hotline.analytics import figures
 from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
@@ -28,6 +28,7 @@ from hotline.analytics.rankings import Ranked, names_of, ranking
 from hotline.core.enums import FigureDimension, ReportKind, Urgency
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
+from hotline.tickets.models import Ticket
 
 ITEMS = 20
 TOP = 10
@@ -91,6 +92,11 @@ class Report:
     areas: list[Line] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     forecast: ForecastSet | None = None
+    # A report about one district or department (`analytics.scopes`): its name, what its ranking
+    # ranks (the districts or the departments) and its own row there. The city's: "", departments.
+    scope_name: str = ""
+    ranked: str = FigureDimension.DEPARTMENT
+    standing: Ranked | None = None
 
     @property
     def label(self) -> str:
@@ -121,9 +127,12 @@ def _lines(now: Figures, then: Figures, dimension: str) -> list[Line]:
     ]
 
 
-def leader_items(period: Period, limit: int = ITEMS) -> list[Item]:
-    """The period's items (category x area), the most pressing first. Four queries."""
-    tickets = counted_tickets().filter(created_at__gte=period.start, created_at__lt=period.end)
+def leader_items(period: Period, limit: int = ITEMS, *, within: QuerySet[Ticket] | None = None) -> list[Item]:
+    """The period's items (category x area), the most pressing first; of the tickets `within`
+    (counted ones only; default: every counted ticket). Four queries."""
+    tickets = (within if within is not None else counted_tickets()).filter(
+        created_at__gte=period.start, created_at__lt=period.end
+    )
     rows: Any = (
         tickets.filter(category__isnull=False, area__isnull=False)
         .values("category_id", "area_id")
