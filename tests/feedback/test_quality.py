@@ -1,0 +1,85 @@
+"""The reply-quality check's scores and reasons (feedback/quality.py), on replies written like the
+city's: a full answer, a formula that says nothing, and an answer to another appeal."""
+
+import pytest
+
+from hotline.feedback import quality
+
+TITLE = "幸福路12号小区门口路灯不亮"
+TEXT = "幸福路12号小区门口的路灯坏了一周，晚上很黑，老人出门不安全，请尽快修理。"
+
+FULL = (
+    "张先生：您好！您反映的幸福路12号小区门口路灯不亮的问题已收悉。经查，该路灯因线路老化短路损坏，"
+    "市城管局路灯所于12月3日派员到现场更换了线路和灯具，路灯已恢复正常照明。根据《城市道路照明设施"
+    "管理规定》，路灯由路灯所负责日常维护，下一步我们将加强巡查。如再发现路灯故障，请拨打路灯报修电话"
+    "0731-12345678。感谢您对我们工作的支持！2026年12月4日"
+)
+FORMULA = "您好！您的留言已收悉，已转相关部门处理，感谢您的支持！"
+OTHER = (
+    "您好！关于您咨询的公积金异地贷款问题，根据《住房公积金贷款管理办法》，暂停受理异地缴存职工的贷款申请，"
+    "因为本市资金流动性不足。具体可致电公积金中心0731-88888888咨询。2026年12月4日"
+)
+
+
+@pytest.fixture(autouse=True)
+def _cuts(settings):
+    settings.HOTLINE = {
+        **settings.HOTLINE,
+        "REPLY_CHECK": {"WHEN": "reply", "RELEVANCE_MIN": 0.1, "SCORE_MIN": 0.5},
+    }
+
+
+def test_a_full_answer_passes_every_criterion() -> None:
+    result = quality.check(TITLE, TEXT, FULL)
+    assert not result.weak, result.reasons
+    assert result.relevance >= 0.5
+    assert result.completeness >= 0.5 and result.interpretability >= 0.5
+
+
+def test_a_formula_is_flagged_with_what_is_missing() -> None:
+    result = quality.check(TITLE, TEXT, FORMULA)
+    assert result.weak
+    assert set(result.reasons) == {"relevance", "completeness", "interpretability"}
+    missing = " ".join(result.reasons["completeness"])
+    assert "办理经过" in missing and "政策依据" in missing and "答复日期" in missing
+    assert "没有说明原因" in result.reasons["interpretability"]
+
+
+def test_an_answer_to_another_appeal_is_not_relevant() -> None:
+    result = quality.check(TITLE, TEXT, OTHER)
+    assert result.weak
+    assert result.relevance < 0.1
+    assert "relevance" in result.reasons
+
+
+def test_the_formula_is_not_what_the_reply_says() -> None:
+    assert (
+        quality.body_of(
+            "网友“UU008”您好！您的留言已收悉。现将有关情况回复如下：路灯已修复。感谢您对我们工作的支持、理解与监督！2026年12月4日"
+        )
+        == "路灯已修复。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "present"),
+    [
+        ("greeting", "尊敬的市民：", True),
+        ("done", "经核实，情况属实", True),
+        ("result", "目前已完成整改", True),
+        ("basis", "依据《物业管理条例》第二十条", True),
+        ("contact", "如有疑问请拨打12345", True),
+        ("date", "2026年12月4日", True),
+        ("date", "近日", False),
+        ("basis", "我们会尽快处理", False),
+    ],
+)
+def test_elements(key: str, text: str, present: bool) -> None:
+    assert quality.signals(text)[key] == (1.0 if present else 0.0)
+
+
+def test_scores_are_between_zero_and_one_for_any_text() -> None:
+    for text in ["", "。", "好" * 5000, FULL * 20]:
+        result = quality.check("", "", text)
+        for value in result.scores().values():
+            assert 0.0 <= value <= 1.0
