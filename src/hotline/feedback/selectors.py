@@ -214,7 +214,8 @@ def appellants_of(ticket_ids: Collection[int]) -> dict[int, list[Appeal]]:
     merged = merged_ticket_ids(ticket_ids)
     owner = {pk: top for top, pks in merged.items() for pk in [top, *pks]}
     found: dict[int, list[Appeal]] = {pk: [] for pk in ticket_ids}
-    for appeal in Appeal.objects.filter(ticket_id__in=list(owner)).order_by("received_at", "pk"):
+    appeals = Appeal.objects.filter(ticket_id__in=list(owner)).select_related("ticket")
+    for appeal in appeals.order_by("received_at", "pk"):
         found[owner[appeal.ticket_id]].append(appeal)
     for top, appeals in found.items():
         appeals.sort(key=lambda a: a.ticket_id != top)  # stable: the ticket's own appeals first

@@ -59,7 +59,10 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
             MergedAppealOut(**_appeal_out(a, show_phone=show_phone).model_dump(), ticket=ticket_ref(a.ticket))
             for a in merged_appeals(ticket)
         ],
-        links=[ticket_ref(t) for t in Ticket.objects.filter(pk__in=linked_ids(ticket.pk)).order_by("pk")],
+        links=[
+            ticket_ref(t)
+            for t in selectors.visible_tickets(user).filter(pk__in=linked_ids(ticket.pk)).order_by("pk")
+        ],
         assignments=[_assignment_out(a) for a in ticket.assignments.all()],
         replies=[_reply_out(r) for r in ticket.replies.all()],
         callbacks=[_callback_out(c) for c in ticket.callbacks.all()],

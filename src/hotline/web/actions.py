@@ -31,6 +31,13 @@ from hotline.tickets.models import Ticket
 
 ENDPOINTS: dict[str, ActionEndpoint] = {spec.name: spec for spec in ACTION_ENDPOINTS}
 
+# Fields a form gives as a ticket's number, for actions that take the ticket's id.
+_BY_NUMBER: dict[str, tuple[tuple[str, str], ...]] = {
+    "merge": (("into_number", "into_ticket_id"),),
+    "link": (("other_number", "other_ticket_id"),),
+    "unlink": (("other_number", "other_ticket_id"),),
+}
+
 # Form fields that are not the action's: Django's and this endpoint's own.
 _NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
 
@@ -96,9 +103,10 @@ def act(request: HttpRequest, number: str, name: str) -> HttpResponse:
             raise NotFound(_("未知操作 %(name)r") % {"name": name})
         ticket = visible_by_number(user, number)
         fields = form_fields(spec, request.POST)
-        if name == "merge" and "into_number" in fields:
-            # People know tickets by number; the action takes the id of one the user can see.
-            fields["into_ticket_id"] = visible_by_number(user, fields.pop("into_number")).pk
+        # People know tickets by number; the action takes the id of one the user can see.
+        for number_field, id_field in _BY_NUMBER.get(name, ()):
+            if number_field in fields:
+                fields[id_field] = visible_by_number(user, fields.pop(number_field)).pk
         try:
             body = spec.body.model_validate(fields)
         except ValidationError as error:

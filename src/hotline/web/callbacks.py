@@ -7,8 +7,10 @@ GET /callbacks/     the tickets the user may see that wait for their callback (r
                     and is not to be called again yet come after the others. Counters, filters (due
                     today, overdue, all) and pages like the inbox.
 
-Each row shows what the call needs: the citizens with masked numbers (one click shows the full
-number and records who looked, through the ticket page's reveal endpoint), the lead department,
+Each row shows what the call needs: every appellant (the ticket's own callers and those of the
+duplicates merged into it, each owed the answer) with a masked number (one click shows the full
+number and records who looked, through the ticket page's reveal endpoint) and where their call
+stands, the appellant to call next chosen in the forms, the lead department,
 the answer given, the attempts so far. Its forms post to the pages' action endpoint
 (`web.actions.act`, `ticket_action`) with `next` = this page as it is: the outcome (`callback`:
 resolution, satisfaction, note; unsatisfied reopens the ticket, 重办), the citizen not reached
@@ -30,7 +32,14 @@ from hotline.core import clock
 from hotline.core.enums import Resolution, Satisfaction
 from hotline.core.phone import mask_phone
 from hotline.feedback.models import Callback, Reply
-from hotline.feedback.selectors import CALLBACK_FILTERS, awaiting_callback, callback_counts, retry_delay
+from hotline.feedback.selectors import (
+    CALLBACK_FILTERS,
+    Appellant,
+    awaiting_callback,
+    callback_counts,
+    callback_rounds,
+    retry_delay,
+)
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import allowed_actions
 from hotline.web.dispatch import paginate, staff_view
@@ -45,9 +54,15 @@ assert set(FILTER_LABELS) == set(CALLBACK_FILTERS)
 
 @dataclass(frozen=True)
 class Caller:
+    """One appellant: the ticket's own caller or the caller of a duplicate merged into it."""
+
     appeal_id: int
     name: str
     phone: str  # masked
+    merged_from: str  # the duplicate's number, "" for the ticket's own caller
+    called: str  # the outcome of this appellant's callback since the last answer, "" if none
+    attempts: int  # times not reached since the last answer
+    to_call: bool
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,7 @@ class Row:
 
     ticket: Ticket
     callers: list[Caller]
+    next_call: int | None  # the appellant the forms pick: the first still to call
     answered_by: str  # the lead department, or the operator's answer on the spot
     reply: Reply | None
     due: str  # "overdue", "today" or "" (the row's colour)
@@ -89,7 +105,22 @@ def _retry_text(at: datetime, now: datetime) -> str:
     return f"{local:%H:%M}" if local.date() == clock.localtime(now).date() else f"{local:%m-%d %H:%M}"
 
 
-def row(user: User, ticket: Ticket, now: datetime) -> Row:
+def _caller(appellant: Appellant) -> Caller:
+    a, callback = appellant.appeal, appellant.callback
+    return Caller(
+        appeal_id=a.pk,
+        name=a.citizen_name,
+        phone=mask_phone(a.citizen_phone),
+        merged_from="" if appellant.own else a.ticket.number,
+        called=(
+            f"{callback.get_resolution_display()}，{callback.get_satisfaction_display()}" if callback else ""
+        ),
+        attempts=appellant.attempts,
+        to_call=appellant.to_call,
+    )
+
+
+def row(user: User, ticket: Ticket, now: datetime, round_: list[Appellant]) -> Row:
     replies = list(ticket.replies.all())
     reply = replies[-1] if replies else None
     callback = None
@@ -103,8 +134,10 @@ def row(user: User, ticket: Ticket, now: datetime) -> Row:
         answered_by = lead.department.name
     else:
         answered_by = _("受理员直接答复")
-    # Called back and kept: what is left is to close it. Otherwise: call, and record the outcome.
-    wanted = {"close"} if callback is not None else {"callback", "callback_attempt"}
+    # Called back and kept, every appellant reached or tried: what is left is to close it.
+    # Otherwise: call the next appellant, and record the outcome.
+    left = any(a.to_call for a in round_)
+    wanted = {"close"} if callback is not None and not left else {"callback", "callback_attempt"}
     actions = set(allowed_actions(user, ticket)) & wanted
     attempts: int = ticket.callback_attempts  # type: ignore[attr-defined]
     last_attempt: datetime | None = ticket.last_attempt_at  # type: ignore[attr-defined]
@@ -112,7 +145,8 @@ def row(user: User, ticket: Ticket, now: datetime) -> Row:
     due, due_text = _due(ticket, now, done=callback is not None)
     return Row(
         ticket=ticket,
-        callers=[Caller(a.pk, a.citizen_name, mask_phone(a.citizen_phone)) for a in ticket.appeals.all()],
+        callers=[_caller(a) for a in round_],
+        next_call=next((a.appeal.pk for a in round_ if a.to_call), None),
         answered_by=answered_by,
         reply=reply,
         due=due,
@@ -131,7 +165,9 @@ def callbacks(request: HttpRequest, user: User) -> HttpResponse:
         show = None
     now = clock.now()
     page = paginate(request, awaiting_callback(user, now=now, show=show))
-    rows = [row(user, t, now) for t in page.pop("rows")]
+    tickets = page.pop("rows")
+    rounds = callback_rounds(tickets)
+    rows = [row(user, t, now, rounds[t.pk]) for t in tickets]
     return render(
         request,
         "web/callbacks.html",

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -32,6 +32,7 @@ from hotline.core.enums import (
     AssignmentStatus,
     Channel,
     EventType,
+    RepetitionOutcome,
     Resolution,
     Satisfaction,
     SuspensionReason,
@@ -41,11 +42,12 @@ from hotline.core.errors import HotlineError
 from hotline.core.http import client_ip
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
+from hotline.feedback.selectors import appellants, merged_appeals
 from hotline.intake.actions import do_reveal_phone
-from hotline.intake.models import Appeal, Attachment
+from hotline.intake.models import Attachment
 from hotline.taxonomy.selectors import active_categories
-from hotline.tickets import presenter
-from hotline.tickets.models import Ticket
+from hotline.tickets import presenter, selectors
+from hotline.tickets.models import Ticket, linked_ids
 from hotline.tickets.schemas import EventOut, TicketDetail
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web.actions import visible_by_number
@@ -66,6 +68,10 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("due_at", gettext_noop("办理时限")),
     ("requested_due_at", gettext_noop("申请时限")),
     ("into_number", gettext_noop("并入工单")),
+    ("from_number", gettext_noop("原合并至")),
+    ("released_number", gettext_noop("移出工单")),
+    ("other_number", gettext_noop("关联工单")),
+    ("outcome", gettext_noop("审核结论")),
     ("error", gettext_noop("错误")),
 )
 
@@ -100,6 +106,8 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
             # A moment from before the range was enforced (year 9999 at -12:00) has no local time;
             # the timeline is a record and keeps it as it was written.
             return value
+    if key == "outcome" and value in RepetitionOutcome.values:
+        return str(RepetitionOutcome(value).label)
     if key == "resolution" and value in Resolution.values:
         return str(Resolution(value).label)
     if key == "satisfaction" and value in Satisfaction.values:
@@ -164,13 +172,16 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
             {"appeal": a, "channel": _channel_label(a.channel), "revealed": revealed.get(a.id)}
             for a in detail.appeals
         ],
-        # The appeals of duplicates merged into this ticket: their callers get this ticket's reply.
+        # The appeals of duplicates merged into this ticket (and into those): their callers get this
+        # ticket's reply and callback.
         "merged_appeals": [
-            {"appeal": a, "phone": mask_phone(a.citizen_phone)}
-            for a in Appeal.objects.filter(ticket__merged_into=ticket)
-            .select_related("ticket")
-            .order_by("received_at", "pk")
+            {"appeal": a, "phone": mask_phone(a.citizen_phone)} for a in merged_appeals(ticket)
         ],
+        "links": list(
+            selectors.visible_tickets(user)
+            .filter(pk__in=linked_ids(ticket.pk))
+            .order_by("-created_at", "-pk")
+        ),
         "photos": _photos(ticket),
         "can_reveal": user.role in PHONE_ROLES,
         "chosen": _my_assignments(user, ticket, detail),
@@ -191,7 +202,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
 
 def _ticket_attachments(ticket: Ticket) -> QuerySet[Attachment]:
     """The files sent with the ticket's appeals and with those of the duplicates merged into it."""
-    return Attachment.objects.filter(Q(appeal__ticket=ticket) | Q(appeal__ticket__merged_into=ticket))
+    return Attachment.objects.filter(appeal__in=[a.pk for a in appellants(ticket)])
 
 
 def _photos(ticket: Ticket) -> dict[int, list[Attachment]]:
@@ -237,7 +248,8 @@ def reveal_phone(request: HttpRequest, number: str, appeal_id: int) -> HttpRespo
     user: User = request.user  # type: ignore[assignment]
     try:
         ticket = visible_by_number(user, number)
-        appeal = Appeal.objects.filter(pk=appeal_id, ticket=ticket).select_related("ticket").first()
+        # One of its appellants: its own callers and those of the duplicates merged into it.
+        appeal = next((a for a in appellants(ticket) if a.pk == appeal_id), None)
         if appeal is None:
             return render(request, "web/forbidden.html", {"message": _("诉求不存在")}, status=404)
         phone = do_reveal_phone(appeal, user, ip=client_ip(request))
