@@ -6,6 +6,7 @@ HOTLINE_SECRET_KEY, HOTLINE_DEBUG, HOTLINE_ALLOWED_HOSTS, HOTLINE_TIME_ZONE
 HOTLINE_PROFILE demo (default) or production (a real secret key required, HTTPS only)
 """
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -200,8 +201,16 @@ STATICFILES_FINDERS = [
 # WhiteNoise warns at start-up when STATIC_ROOT is missing, as it is in a fresh HOTLINE_HOME.
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = HOTLINE_HOME / "media"
+# Where the files sent with appeals go (intake/attachments.py): the file system under
+# HOTLINE_HOME/media by default, or any Django storage by its dotted path, with its options as JSON,
+# e.g. an S3-compatible bucket (MinIO, OSS, COS) with django-storages installed:
+# HOTLINE_STORAGE_BACKEND=storages.backends.s3.S3Storage
+# HOTLINE_STORAGE_OPTIONS='{"bucket_name": "hotline", "endpoint_url": "https://s3.example.cn"}'
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("HOTLINE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("HOTLINE_STORAGE_OPTIONS", "") or "{}"),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -267,6 +276,12 @@ HOTLINE: dict[str, Any] = {
     # Signed webhooks of the channels' own systems (intake/channels/webhooks.py): a request signed
     # more than TOLERANCE_SECONDS away from now is refused, and so is the same signed request twice.
     "WEBHOOK": {"TOLERANCE_SECONDS": int(os.environ.get("HOTLINE_WEBHOOK_TOLERANCE", "300"))},
+    # The mailboxes whose letters become appeals (intake/channels/mail.py): CHANNEL=URL entries,
+    # space-separated, e.g. "mailbox=maildir:///srv/mail/12345 leader_mailbox=imaps://u:p@host/INBOX".
+    "MAIL": {"SOURCES": os.environ.get("HOTLINE_MAILBOXES", "")},
+    # Files kept with appeals (intake/attachments.py): documents (PDF, Word, Excel) up to this size;
+    # photos up to PORTAL's PHOTO_MAX_BYTES.
+    "ATTACHMENTS": {"DOCUMENT_MAX_BYTES": int(os.environ.get("HOTLINE_DOCUMENT_MAX_BYTES", "10485760"))},
     # Open311's clients (open311/clients.py), each by its api_key, or by its address when it sends
     # none: after FAILURES requests (every request counts) within WINDOW seconds, 429 until
     # COOL_OFF seconds after the last.
@@ -379,6 +394,8 @@ HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600")
 HOTLINE_DEDUP_INTERVAL = int(os.environ.get("HOTLINE_DEDUP_INTERVAL", "10"))
 # Seconds between sweeps that route any ticket whose routing task was lost (routing/sweep.py; 0: never).
 HOTLINE_ROUTE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_ROUTE_SWEEP_INTERVAL", "60"))
+# Seconds between fetches of the mailboxes of HOTLINE_MAILBOXES (intake/channels/mail.py; 0: never).
+HOTLINE_MAIL_INTERVAL = int(os.environ.get("HOTLINE_MAIL_INTERVAL", "60"))
 # Seconds without a heartbeat after which a worker is taken for dead and the task it was running
 # goes back to the queue (worker/liveness.py).
 HOTLINE_WORKER_STALE_AFTER = float(os.environ.get("HOTLINE_WORKER_STALE_AFTER", "60"))

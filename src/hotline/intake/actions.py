@@ -45,6 +45,7 @@ class AppealData:
     external_id: str | None = None
     citizen_name: str = ""
     citizen_phone: str = ""
+    citizen_email: str = ""
     address: str = ""
     latitude: float | None = None
     longitude: float | None = None
@@ -108,6 +109,7 @@ def checked(data: AppealData, now: datetime | None = None) -> AppealData:
         "external_id": (data.external_id or "").strip(),
         "citizen_name": data.citizen_name.strip(),
         "citizen_phone": data.citizen_phone.strip(),
+        "citizen_email": data.citizen_email.strip(),
         "title": title,
         "address": data.address.strip(),
     }
@@ -135,6 +137,7 @@ def checked(data: AppealData, now: datetime | None = None) -> AppealData:
         external_id=fields["external_id"] or None,
         citizen_name=fields["citizen_name"],
         citizen_phone=fields["citizen_phone"],
+        citizen_email=fields["citizen_email"],
         title=title,
         content=content,
         address=fields["address"],
@@ -162,6 +165,20 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
     """
     if actor is not None:
         require_role(actor, "receive")
+    return _receive(data, actor, route=route)
+
+
+def do_receive_grid_report(data: AppealData, actor: User) -> tuple[Ticket, bool]:
+    """A grid worker's report from patrol (网格员上报): channel `grid`, in the area of the worker's
+    own community (their department), routed by the worker like every new ticket; the worker is
+    the appeal's author. Only grid workers (`ACTION_ROLES["grid_report"]`)."""
+    require_role(actor, "grid_report")
+    department = actor.department
+    area_id = department.pk if department is not None and department.is_area else data.area_id
+    return _receive(replace(data, channel=Channel.GRID, area_id=area_id), actor, route=True)
+
+
+def _receive(data: AppealData, actor: User | None, *, route: bool) -> tuple[Ticket, bool]:
     if data.reply is not None:
         raise ValueError("a past reply comes with a bulk intake of history (do_receive_appeals)")
     now = clock.now()
@@ -194,6 +211,7 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
                 external_id=external_id,
                 citizen_name=data.citizen_name,
                 citizen_phone=data.citizen_phone,
+                citizen_email=data.citizen_email,
                 title=title,
                 content=content,
                 address=data.address,
@@ -213,6 +231,35 @@ def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = Tru
             return existing, False
         raise
     return ticket, True
+
+
+def do_receive_follow_up(ticket: Ticket, data: AppealData, actor: User | None) -> Appeal:
+    """A later contact of the same citizen about `ticket` (a letter that names its number) becomes
+    a further appeal on it: no new ticket, nothing to route, a `receive` line on its timeline that
+    leaves its state as it is. The caller has made sure that it is the same citizen."""
+    if actor is not None:
+        require_role(actor, "receive")
+    now = clock.now()
+    data = checked(data, now)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        appeal = Appeal.objects.create(
+            ticket=ticket,
+            channel=data.channel,
+            external_id=data.external_id,
+            citizen_name=data.citizen_name,
+            citizen_phone=data.citizen_phone,
+            citizen_email=data.citizen_email,
+            title=data.title,
+            content=data.content,
+            address=data.address,
+            latitude=data.latitude,
+            longitude=data.longitude,
+            received_at=data.received_at or now,
+            created_by=actor,
+        )
+        events.received_again(ticket, actor, appeal=appeal, at=now)
+    return appeal
 
 
 # Rows written per statement by a bulk intake: bounded memory and statement size, few round trips.
@@ -345,6 +392,7 @@ def _receive_chunk(
                 external_id=data.external_id,
                 citizen_name=data.citizen_name,
                 citizen_phone=data.citizen_phone,
+                citizen_email=data.citizen_email,
                 title=data.title,
                 content=data.content,
                 address=data.address,

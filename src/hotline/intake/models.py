@@ -25,6 +25,9 @@ class Appeal(models.Model):
     external_id = models.CharField(_("渠道编号"), max_length=100, null=True, blank=True)  # noqa: DJ001
     citizen_name = models.CharField(_("诉求人"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The sender's address of a letter (mail channels): the reply goes back there, and a later letter
+    # from it that names the ticket's number joins the ticket.
+    citizen_email = models.EmailField(_("电子邮箱"), blank=True)
     # The phone's last four characters, kept by the database and indexed: a search by a caller's
     # last four digits reads the hundred-odd appeals that end so, not every appeal (bench/pages.py).
     phone_tail = models.GeneratedField(
@@ -92,20 +95,33 @@ class PhoneReveal(models.Model):
         return f"{self.revealed_by_id} → {self.appeal_id} {self.revealed_at:%Y-%m-%d %H:%M}"
 
 
+# The name a stored file ends with, by its type (intake.attachments recognises the type by content).
+FILE_SUFFIXES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/pdf": ".pdf",
+    "application/msword": ".doc",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+
+
 def _upload_path(instance: "Attachment", filename: str) -> str:
     # The citizen's own file name is not kept: it may say who they are, and it is theirs to choose.
-    suffix = {"image/jpeg": ".jpg", "image/png": ".png"}.get(instance.content_type, "")
+    suffix = FILE_SUFFIXES.get(instance.content_type, "")
     return f"uploads/{instance.uploaded_at:%Y/%m}/{uuid4().hex}{suffix}"
 
 
 class Attachment(models.Model):
-    """A file a citizen sent with an appeal (a photo from the portal), stored under MEDIA_ROOT/uploads."""
+    """A file a citizen sent with an appeal (a photo from the portal, Open311 or a grid worker, a
+    letter's attachment), stored through the default storage under uploads/ (`intake.attachments`)."""
 
     appeal = models.ForeignKey(
         Appeal, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=_upload_path, max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=50)
+    content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_at = models.DateTimeField(_("上传时间"))
 
@@ -181,3 +197,17 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.signature[:8]} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MailFetchState(models.Model):
+    """The one row through which workers share the schedule of fetching the mailboxes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("信箱收取状态")
+        verbose_name_plural = _("信箱收取状态")
+
+    def __str__(self) -> str:
+        return f"mail fetch {self.last_enqueued_at}"

@@ -20,7 +20,8 @@ HOTLINE_ROUTE_SWEEP_INTERVAL seconds (60; 0: never). Intake's routing tasks are 
 the queue and run in step (2) as they come.
 
 The sweep that embeds new tickets for duplicate search (`dedup.tasks`) is scheduled the same way,
-every HOTLINE_DEDUP_INTERVAL seconds (10; 0: never).
+every HOTLINE_DEDUP_INTERVAL seconds (10; 0: never), and so is the fetch of the mailboxes of
+HOTLINE_MAILBOXES (`intake.channels.mail`), every HOTLINE_MAIL_INTERVAL seconds (60; 0: never).
 
 `hotline serve` starts one worker as its child with `--parent-pid` before it becomes gunicorn, so
 that `make run` runs everything. Whatever ends gunicorn's master (Ctrl-C, `kill`, even `kill -9`,
@@ -53,6 +54,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from hotline.analytics.tasks import DEFAULT_INTERVAL as DEFAULT_FIGURES_INTERVAL
 from hotline.analytics.tasks import enqueue_recount_if_due
 from hotline.dedup.tasks import enqueue_embedding_if_due
+from hotline.intake.channels.mail import enqueue_mail_fetch_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
 from hotline.web.warmup import warm_up
@@ -206,6 +208,10 @@ class Command(BaseCommand):
                     logger.info("embedding sweep enqueued")
                     if options["once"]:
                         self.stdout.write("embedding sweep enqueued")
+                if enqueue_mail_fetch_if_due(float(getattr(settings, "HOTLINE_MAIL_INTERVAL", 0))):
+                    logger.info("mail fetch enqueued")
+                    if options["once"]:
+                        self.stdout.write("mail fetch enqueued")
                 if runs_queue:
                     worker.run()  # batch mode: runs every ready task, returns when none is left
             except DatabaseError:

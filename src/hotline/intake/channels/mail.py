@@ -1,0 +1,528 @@
+"""Letters to the city's mailboxes (信箱, 领导信箱) become appeals.
+
+**Where letters come from.** `settings.HOTLINE["MAIL"]["SOURCES"]` (HOTLINE_MAILBOXES) lists the
+mailboxes, space-separated, each `CHANNEL=URL`:
+
+    mailbox=maildir:///srv/mail/12345            a Maildir the mail server delivers into
+    leader_mailbox=mbox:///srv/mail/mayor.mbox   an mbox file
+    mailbox=imaps://user:password@imap.example.cn/INBOX     IMAP over TLS (imap:// without)
+
+`hotline mail fetch` reads them all once, and `hotline worker` does so every HOTLINE_MAIL_INTERVAL
+seconds (`tasks.fetch_mail`). A letter taken in is marked as done where the mailbox allows it (a
+Maildir letter moves from new/ to cur/ with the Seen flag; an IMAP letter is flagged \\Seen); an
+mbox is read whole every time. Whatever the mailbox, a letter already taken in is recognised by
+its Message-ID (the appeal's external id), so reading a letter twice adds nothing.
+
+**Reading Chinese mail.** Headers in RFC 2047 encoded words (=?GB2312?B?...?=, =?utf-8?Q?...?=),
+raw 8-bit GBK headers from old clients, bodies in base64 or quoted-printable, charsets declared as
+GB2312 but written in GBK or GB18030 (read as GB18030, which contains both), no charset at all
+(UTF-8, then GB18030), HTML-only letters (the text is taken from the HTML), attachment names in
+RFC 2231 or encoded words. The body's first mobile number becomes the citizen's phone.
+
+**Attachments** are kept as files (`intake.attachments`: photos, PDF, Word, Excel, recognised by
+content and limited in size); another file is not kept, and the appeal's text says which and why.
+
+**Threads.** A letter whose subject names a ticket number (20250610-000123), from the address that
+wrote an earlier letter on that ticket, joins that ticket as a further appeal (a merged duplicate:
+the ticket it was merged into), with a `receive` line on its timeline; unless the ticket is closed
+or invalid, when it starts a new ticket that mentions the old number. Anyone else naming a number
+starts a new ticket: a number in a subject proves nothing about who writes.
+"""
+
+import contextlib
+import email
+import email.errors
+import email.header
+import email.utils
+import hashlib
+import html
+import imaplib
+import logging
+import mailbox
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from email.message import Message
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline.core import clock, timerange
+from hotline.core.enums import Channel, TicketStatus
+from hotline.core.errors import HotlineError, InvalidInput
+from hotline.core.schedule import enqueue_if_due
+from hotline.intake import attachments
+from hotline.intake.actions import AppealData, do_receive_appeal, do_receive_follow_up
+from hotline.intake.models import CONTENT_MAX_CHARS, Appeal, MailFetchState
+from hotline.tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
+
+MAIL_CHANNELS = (Channel.MAILBOX, Channel.LEADER_MAILBOX)
+TICKET_NUMBER = re.compile(r"(?<!\d)(\d{8}-\d{6})(?!\d)")
+MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+# "Re:", "回复：", "答复:", "Fwd:", "转发：" in front of a subject, repeated.
+REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
+TITLE_MAX = Appeal._meta.get_field("title").max_length or 200
+# Charsets that Chinese mail declares and that GB18030 (a superset of them all) reads correctly.
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "gb_2312-80", "euc-cn", "x-euc-cn", "chinese"}
+DOCUMENT_TYPES = attachments.PHOTOS | attachments.DOCUMENTS
+
+
+# --- one letter ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailFile:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Letter:
+    message_id: str
+    sender_name: str
+    sender_address: str
+    subject: str
+    body: str
+    sent_at: datetime | None
+    files: list[MailFile] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Text of `data` in its declared charset, GB charsets read as GB18030; without a (known)
+    charset UTF-8 first, then GB18030; what still fails is replaced, never dropped silently."""
+    declared = (charset or "").strip().strip('"').lower()
+    candidates = []
+    if declared in _GB:
+        candidates.append("gb18030")
+    elif declared:
+        candidates.append(declared)
+    candidates += ["utf-8", "gb18030"]
+    for candidate in candidates:
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("gb18030", errors="replace")
+
+
+def decode_header(value: str | email.header.Header | None) -> str:
+    """A header's text: RFC 2047 encoded words decoded with `decode_bytes`, raw 8-bit text (which
+    the parser keeps as an "unknown-8bit" Header, or as surrogate escapes) read as UTF-8 or
+    GB18030, folding undone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str) and any("\udc80" <= ch <= "\udcff" for ch in value):
+        value = decode_bytes(value.encode("ascii", "surrogateescape"), None)
+    try:
+        parts = email.header.decode_header(value)
+    except (email.errors.HeaderParseError, ValueError):
+        return re.sub(r"\s*\n\s*", " ", str(value)).strip()
+    text = "".join(
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk for chunk, charset in parts
+    )
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+class _TextOfHTML(HTMLParser):
+    BREAKS = frozenset({"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head"):
+            self.skip += 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head") and self.skip:
+            self.skip -= 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    parser = _TextOfHTML()
+    parser.feed(markup)
+    parser.close()
+    return html.unescape("".join(parser.parts))
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip().replace("\x00", "")
+
+
+def _is_file(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    if part.get_filename():
+        return True
+    # An inline image with no name (pasted into the letter) is a photo all the same.
+    return part.get_content_maintype() == "image"
+
+
+def _file_name(part: Message, number: int) -> str:
+    raw = part.get_filename()
+    name = decode_header(raw) if raw else ""
+    return Path(name.replace("\\", "/")).name or _("附件%(n)s") % {"n": number}
+
+
+def _message_id(message: Message, raw: bytes) -> str:
+    found = decode_header(message.get("Message-ID")).strip().strip("<>").strip()
+    if not found or len(found) > 100:
+        # No id, or one longer than the column: the letter's own bytes identify it.
+        source = found.encode() if found else raw
+        return "sha256:" + hashlib.sha256(source).hexdigest()[:64]
+    return found
+
+
+def _sent_at(message: Message) -> datetime | None:
+    value = message.get("Date")
+    if not value:
+        return None
+    try:
+        sent = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sent is None:
+        return None
+    if timezone.is_naive(sent):
+        sent = timezone.make_aware(sent, timezone.get_default_timezone())
+    return sent
+
+
+def parse(raw: bytes) -> Letter:
+    """One letter as Hotline reads it (see the module's docstring)."""
+    message = email.message_from_bytes(raw)
+    name, address = email.utils.parseaddr(decode_header(message.get("From")))
+    plain: list[str] = []
+    markup: list[str] = []
+    files: list[MailFile] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if _is_file(part):
+            files.append(MailFile(_file_name(part, len(files) + 1), data))
+        elif part.get_content_type() == "text/plain":
+            plain.append(decode_bytes(data, part.get_content_charset()))
+        elif part.get_content_type() == "text/html":
+            markup.append(decode_bytes(data, part.get_content_charset()))
+    body = "\n\n".join(plain) if plain else "\n\n".join(html_text(m) for m in markup)
+    return Letter(
+        message_id=_message_id(message, raw),
+        sender_name=name.strip()[:50],
+        sender_address=address.strip().lower() if "@" in address else "",
+        subject=decode_header(message.get("Subject")),
+        body=_tidy(body),
+        sent_at=_sent_at(message),
+        files=files,
+    )
+
+
+# --- into intake -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Taken:
+    ticket: Ticket
+    created: bool  # False: the letter was taken in before (same Message-ID)
+    joined: bool  # a later letter that joined the ticket its subject names
+    kept: int  # files kept
+    refused: list[attachments.Refused]
+
+
+def _joinable(letter: Letter) -> Ticket | None:
+    """The ticket that a later letter of the same sender names in its subject (module docstring)."""
+    found = TICKET_NUMBER.search(letter.subject)
+    if found is None or not letter.sender_address:
+        return None
+    ticket = Ticket.objects.filter(number=found.group(1)).select_related("merged_into").first()
+    if ticket is None:
+        return None
+    if not Appeal.objects.filter(ticket=ticket, citizen_email__iexact=letter.sender_address).exists():
+        return None
+    if ticket.status == TicketStatus.MERGED and ticket.merged_into is not None:
+        ticket = ticket.merged_into
+    if ticket.status in (TicketStatus.CLOSED, TicketStatus.INVALID, TicketStatus.MERGED):
+        return None
+    return ticket
+
+
+def _contact(letter: Letter, channel: str, refused: list[attachments.Refused]) -> AppealData:
+    subject = REPLY_PREFIX.sub("", letter.subject).strip()
+    body = letter.body
+    title = subject or (body.split("\n", 1)[0][:30] if body else "") or _("无主题来信")
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1] + "…"
+    content = body or subject or _("（来信无正文，见附件）")
+    notes = [_("附件“%(name)s”未保存：%(reason)s") % {"name": r.name, "reason": r.reason} for r in refused]
+    if notes:
+        content = f"{content}\n\n" + "\n".join(f"（{note}）" for note in notes)
+    if len(content) > CONTENT_MAX_CHARS:
+        cut = _("（正文过长，已截断）")
+        content = content[: CONTENT_MAX_CHARS - len(cut) - 1] + "\n" + cut
+    phone = MOBILE.search(body)
+    sent_at = letter.sent_at
+    if sent_at is not None and (not timerange.in_range(sent_at) or sent_at > clock.now()):
+        sent_at = None  # a wrong clock in the sender's computer: the time it arrived stands
+    return AppealData(
+        channel=channel,
+        external_id=letter.message_id,
+        citizen_name=letter.sender_name,
+        citizen_phone=phone.group(1) if phone else "",
+        citizen_email=letter.sender_address,
+        title=title,
+        content=content,
+        received_at=sent_at,
+    )
+
+
+def _files(letter: Letter) -> tuple[list[tuple[MailFile, str]], list[attachments.Refused]]:
+    kept: list[tuple[MailFile, str]] = []
+    refused: list[attachments.Refused] = []
+    for item in letter.files:
+        try:
+            kept.append((item, attachments.check(item.data, item.name, DOCUMENT_TYPES)))
+        except InvalidInput as exc:
+            refused.append(attachments.Refused(item.name, exc.message.split(": ", 1)[-1]))
+    return kept, refused
+
+
+def do_receive_letter(letter: Letter, channel: str) -> Taken:
+    """Take one letter in (a new ticket, or a further appeal on the ticket it follows up), with
+    its files, in one transaction."""
+    if channel not in MAIL_CHANNELS:
+        raise InvalidInput(_("channel: 信箱渠道应为 %(values)s") % {"values": ", ".join(MAIL_CHANNELS)})
+    kept, refused = _files(letter)
+    data = _contact(letter, channel, refused)
+    with transaction.atomic():
+        existing = Appeal.objects.filter(channel=channel, external_id=data.external_id).select_related(
+            "ticket"
+        )
+        if (appeal := existing.first()) is not None:
+            return Taken(appeal.ticket, False, False, 0, refused)
+        target = _joinable(letter)
+        named = TICKET_NUMBER.search(letter.subject)
+        if target is None and named and Ticket.objects.filter(number=named.group(1)).exists():
+            # Said, not joined: the operator sees which ticket the writer means.
+            note = _("（来信主题提及工单 %(number)s）") % {"number": named.group(1)}
+            data = replace(data, content=f"{data.content}\n\n{note}"[:CONTENT_MAX_CHARS])
+        if target is not None:
+            appeal = do_receive_follow_up(target, data, None)
+            ticket, joined = target, True
+        else:
+            ticket, _created = do_receive_appeal(data, None)
+            appeal = Appeal.objects.get(channel=channel, external_id=data.external_id)
+            joined = False
+        for item, content_type in kept:
+            attachments.store_bytes(appeal, item.data, content_type)
+    return Taken(ticket, True, joined, len(kept), refused)
+
+
+# --- the mailboxes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    channel: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        parts = urlsplit(self.url)
+        where = parts.hostname or parts.path if parts.scheme.startswith("imap") else parts.path
+        return f"{self.channel}={parts.scheme}:{where}"
+
+
+def sources(text: str | None = None) -> list[Source]:
+    """The configured mailboxes (HOTLINE_MAILBOXES), or those in `text`; InvalidInput when wrong."""
+    text = settings.HOTLINE["MAIL"]["SOURCES"] if text is None else text
+    found: list[Source] = []
+    for entry in text.split():
+        channel, sep, url = entry.partition("=")
+        if not sep or channel not in MAIL_CHANNELS:
+            raise InvalidInput(
+                _("信箱配置“%(entry)s”应为 渠道=地址，渠道为 %(channels)s")
+                % {"entry": entry[:60], "channels": ", ".join(MAIL_CHANNELS)}
+            )
+        scheme = urlsplit(url).scheme
+        if scheme not in ("maildir", "mbox", "imap", "imaps"):
+            raise InvalidInput(
+                _("信箱地址“%(url)s”应以 maildir://、mbox://、imap:// 或 imaps:// 开头") % {"url": url[:60]}
+            )
+        found.append(Source(channel, url))
+    return found
+
+
+class Drop:
+    """A mailbox read letter by letter: `letters()` yields (key, raw bytes); `done(key)` marks one
+    taken in; `close()` ends."""
+
+    def letters(self) -> Iterator[tuple[str, bytes]]:
+        raise NotImplementedError
+
+    def done(self, key: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class MaildirDrop(Drop):
+    def __init__(self, path: str) -> None:
+        if not Path(path).is_dir():
+            raise InvalidInput(_("Maildir %(path)s 不存在") % {"path": path})
+        self.box = mailbox.Maildir(path, factory=None, create=False)
+
+    def letters(self) -> Iterator[tuple[str, bytes]]:
+        for key in list(self.box.iterkeys()):
+            message = self.box.get_message(key)
+            if message.get_subdir() == "new" or "S" not in message.get_flags():
+                yield key, self.box.get_bytes(key)
+
+    def done(self, key: str) -> None:
+        message = self.box.get_message(key)
+        message.set_subdir("cur")
+        message.add_flag("S")
+        self.box[key] = message
+
+
+class MboxDrop(Drop):
+    def __init__(self, path: str) -> None:
+        if not Path(path).is_file():
+            raise InvalidInput(_("mbox 文件 %(path)s 不存在") % {"path": path})
+        self.box = mailbox.mbox(path, factory=None, create=False)
+
+    def letters(self) -> Iterator[tuple[str, bytes]]:
+        for key in self.box.iterkeys():
+            yield str(key), self.box.get_bytes(key)
+
+    def close(self) -> None:
+        self.box.close()
+
+
+class ImapDrop(Drop):
+    """The unseen letters of one IMAP folder; a letter taken in is flagged \\Seen."""
+
+    def __init__(self, url: str, client: type[imaplib.IMAP4] | None = None) -> None:
+        parts = urlsplit(url)
+        secure = parts.scheme == "imaps"
+        connect = client or (imaplib.IMAP4_SSL if secure else imaplib.IMAP4)
+        self.imap = connect(parts.hostname or "localhost", parts.port or (993 if secure else 143))
+        self.imap.login(unquote(parts.username or ""), unquote(parts.password or ""))
+        folder = unquote(parts.path.lstrip("/")) or "INBOX"
+        status, _data = self.imap.select(folder)
+        if status != "OK":
+            raise InvalidInput(_("IMAP 文件夹 %(folder)s 无法打开") % {"folder": folder})
+
+    def letters(self) -> Iterator[tuple[str, bytes]]:
+        status, found = self.imap.uid("SEARCH", "UNSEEN")
+        if status != "OK" or not found or not found[0]:
+            return
+        for uid in found[0].split():
+            status, data = self.imap.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((item[1] for item in data or [] if isinstance(item, tuple)), None)
+            if status == "OK" and isinstance(raw, bytes):
+                yield uid.decode(), raw
+
+    def done(self, key: str) -> None:
+        self.imap.uid("STORE", key, "+FLAGS", "(\\Seen)")
+
+    def close(self) -> None:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            self.imap.logout()
+
+
+def open_drop(source: Source) -> Drop:
+    parts = urlsplit(source.url)
+    path = unquote(parts.netloc + parts.path) if parts.scheme in ("maildir", "mbox") else ""
+    if parts.scheme == "maildir":
+        return MaildirDrop(path)
+    if parts.scheme == "mbox":
+        return MboxDrop(path)
+    return ImapDrop(source.url)
+
+
+@dataclass
+class FetchReport:
+    source: str
+    read: int = 0
+    created: int = 0
+    joined: int = 0
+    present: int = 0
+    files: int = 0
+    refused_files: int = 0
+    failed: list[str] = field(default_factory=list)  # "key: reason"
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def fetch(source: Source, *, dry_run: bool = False) -> FetchReport:
+    """Read one mailbox: every new letter taken in (each in its own transaction: one bad letter
+    does not hold up the others; it stays where it is, logged, and is tried again next time)."""
+    report = FetchReport(source.label)
+    drop = open_drop(source)
+    try:
+        for key, raw in drop.letters():
+            report.read += 1
+            try:
+                letter = parse(raw)
+                if dry_run:
+                    continue
+                taken = do_receive_letter(letter, source.channel)
+            except (HotlineError, ValueError, LookupError) as exc:
+                reason = exc.message if isinstance(exc, HotlineError) else f"{type(exc).__name__}: {exc}"
+                logger.warning("mail %s from %s not taken in: %s", key, source.label, reason)
+                report.failed.append(f"{key}: {reason}")
+                continue
+            report.created += int(taken.created and not taken.joined)
+            report.joined += int(taken.joined)
+            report.present += int(not taken.created)
+            report.files += taken.kept
+            report.refused_files += len(taken.refused)
+            drop.done(key)
+    finally:
+        drop.close()
+    return report
+
+
+@task()
+def fetch_mail() -> list[dict[str, object]]:
+    """Fetch every configured mailbox once (the worker's schedule; `hotline mail fetch` by hand)."""
+    reports = []
+    for source in sources():
+        try:
+            reports.append(fetch(source).as_dict())
+        except (HotlineError, OSError, imaplib.IMAP4.error) as exc:
+            logger.warning("mailbox %s could not be read: %s", source.label, exc)
+            reports.append({"source": source.label, "error": str(exc)})
+    return reports
+
+
+def enqueue_mail_fetch_if_due(interval: float) -> bool:
+    """Enqueue one fetch of the mailboxes when none was enqueued in the last `interval` seconds
+    (by any worker) and mailboxes are configured."""
+    if interval <= 0 or not settings.HOTLINE["MAIL"]["SOURCES"].strip():
+        return False
+    return enqueue_if_due(MailFetchState, fetch_mail, interval)
