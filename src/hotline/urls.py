@@ -9,6 +9,7 @@ from hotline.web import callbacks as web_callbacks
 from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import exports as web_exports
+from hotline.web import grid as web_grid
 from hotline.web import health as web_health
 from hotline.web import inbox as web_inbox
 from hotline.web import login as web_login
@@ -64,6 +65,7 @@ urlpatterns = [
     path(
         "tickets/<str:number>/appeals/<int:appeal_id>/phone/", web_tickets.reveal_phone, name="reveal_phone"
     ),
+    path("grid/report/", web_grid.report, name="grid_report"),
     path("portal/", web_portal.submit, name="portal"),
     path("portal/track/", web_portal.track, name="portal_track"),
     path("portal/rate/", web_portal.rate, name="portal_rate"),

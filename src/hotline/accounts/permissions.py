@@ -17,6 +17,8 @@ _MERGE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.
 # assignments by the action itself.
 ACTION_ROLES: dict[str, frozenset[str]] = {
     "receive": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}),
+    # A grid worker's report from patrol (网格员上报, /grid/report/): channel grid, their community.
+    "grid_report": frozenset({Role.GRID}),
     "dispatch": frozenset({Role.DISPATCHER, Role.ADMIN}),
     "accept": _DEPT_ROLES,
     "return": _DEPT_ROLES,

@@ -143,6 +143,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督办员")
     LEADER = "leader", _("领导")
     ADMIN = "admin", _("管理员")
+    # Reports what they find on patrol in their community's grid (/grid/report/), nothing else.
+    GRID = "grid", _("网格员")
 
 
 class DepartmentLevel(models.TextChoices):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,8 @@ def home(request: HttpRequest) -> HttpResponse:
     waiting: list[Counter] = []
     if request.user.is_authenticated:
         user: User = request.user  # type: ignore[assignment]
+        if user.role in ACTION_ROLES["grid_report"]:
+            return redirect("grid_report")  # a grid worker's one page
         counts = dict(
             visible_tickets(user).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
         )
