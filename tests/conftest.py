@@ -47,6 +47,7 @@ def _no_scheduled_retrain(settings):
     settings.HOTLINE_FIGURES_INTERVAL = 0
     settings.HOTLINE_ROUTE_SWEEP_INTERVAL = 0
     settings.HOTLINE_DEDUP_INTERVAL = 0
+    settings.HOTLINE_REPORTS_INTERVAL = 0
 
 
 @pytest.fixture(autouse=True)

@@ -390,6 +390,10 @@ HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Seconds between recounts of the daily figures the overview and the statistics read (0: never).
 HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
+# Seconds between looks for the reports due (web/kept_reports.py; 0: never), and the hour of the
+# city's day from which a period's reports are made (the daily one of yesterday, the weekly on Monday...).
+HOTLINE_REPORTS_INTERVAL = int(os.environ.get("HOTLINE_REPORTS_INTERVAL", "600"))
+HOTLINE_REPORTS_HOUR = int(os.environ.get("HOTLINE_REPORTS_HOUR", "7"))
 # Seconds between sweeps that embed new tickets for duplicate search (dedup/indexing.py; 0: never).
 HOTLINE_DEDUP_INTERVAL = int(os.environ.get("HOTLINE_DEDUP_INTERVAL", "10"))
 # Seconds between sweeps that route any ticket whose routing task was lost (routing/sweep.py; 0: never).

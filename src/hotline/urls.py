@@ -12,6 +12,7 @@ from hotline.web import exports as web_exports
 from hotline.web import grid as web_grid
 from hotline.web import health as web_health
 from hotline.web import inbox as web_inbox
+from hotline.web import kept_reports as web_kept_reports
 from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
@@ -41,6 +42,8 @@ urlpatterns = [
     path("rankings/tickets/", web_rankings.rankings_tickets, name="rankings_tickets"),
     path("reports/", web_reports.report_page, name="reports"),
     path("reports/download", web_reports.report_download, name="report_download"),
+    path("reports/kept/", web_kept_reports.kept_reports, name="kept_reports"),
+    path("reports/kept/<int:report_id>/<slug:fmt>", web_kept_reports.kept_report_file, name="kept_file"),
     path("overview/districts.geojson", web_overview.districts_geojson, name="overview_districts"),
     path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),

@@ -1,4 +1,5 @@
-"""What the staff pages keep for their users: the exports of a search, built in the background."""
+"""What the staff pages keep: the exports of a search, built in the background, and the reports
+made on schedule, kept as files."""
 
 import uuid
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.enums import ExportStatus
+from hotline.core.enums import ExportStatus, ReportKind, ReportScope
 
 
 class Export(models.Model):
@@ -47,3 +48,52 @@ class Export(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class KeptReport(models.Model):
+    """A report the worker made on schedule (`web.kept_reports`) and kept as files under
+    HOTLINE_HOME/reports: one per kind, period and scope, made once. `files` maps each format
+    (xlsx, pdf, html) to its path under that folder and its size in bytes."""
+
+    kind = models.CharField(_("报告"), max_length=16, choices=ReportKind.choices)
+    first_day = models.DateField(_("起始日"))
+    last_day = models.DateField(_("截止日"))
+    scope = models.CharField(_("范围"), max_length=16, choices=ReportScope.choices)
+    # The district's or department's id; 0 for the city.
+    scope_key = models.PositiveBigIntegerField(_("对象"), default=0)
+    scope_name = models.CharField(_("名称"), max_length=100)
+    generated_at = models.DateTimeField(_("生成时间"))
+    files = models.JSONField(_("文件"), default=dict)
+
+    class Meta:
+        verbose_name = _("已生成报告")
+        verbose_name_plural = _("已生成报告")
+        # The newest period first, the shorter first; within one, in the order made (the city, the
+        # districts, the departments).
+        ordering = ["-last_day", "-first_day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first_day", "scope", "scope_key"], name="kept_report_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["last_day"], name="kept_report_last_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first_day} {self.scope_name}"
+
+
+class ReportsState(models.Model):
+    """The one row through which workers share the schedule of the kept reports (`core.schedule`),
+    and the lease that keeps two workers from making them at once (`running_since`)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    running_since = models.DateTimeField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("报告生成状态")
+        verbose_name_plural = _("报告生成状态")
+
+    def __str__(self) -> str:
+        return str(self.last_report)

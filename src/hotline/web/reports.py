@@ -24,7 +24,7 @@ from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.reports import Report, as_rows, build
 from hotline.core import clock, timerange
-from hotline.core.enums import ReportKind
+from hotline.core.enums import FigureDimension, ReportKind
 from hotline.web.overview import RATE_TEXT, overview_refusal
 
 FORMATS = {
@@ -37,11 +37,13 @@ FORMATS = {
 CJK_FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 
-def _headings() -> dict[str, list[str]]:
+def _headings(report: Report | None = None) -> dict[str, list[str]]:
     rate_names = [str(RATE_TEXT[key][0]) for key in FOUR_RATES]
+    # A district's report ranks the districts; the others rank the departments.
+    ranked = _("区县") if report is not None and report.ranked == FigureDimension.AREA else _("主办单位")
     return {
         "rates": [_("指标"), _("本期"), _("上期"), _("分子"), _("分母")],
-        "departments": [_("名次"), _("主办单位"), _("受理量"), *rate_names, _("综合得分"), _("较上期")],
+        "departments": [_("名次"), ranked, _("受理量"), *rate_names, _("综合得分"), _("较上期")],
         "categories": [_("分类"), _("本期"), _("上期"), _("增减")],
         "areas": [_("属地"), _("本期"), _("上期"), _("增减")],
         "items": [_("分类"), _("属地"), _("诉求数"), _("工单数"), _("紧急"), _("重复")],
@@ -61,10 +63,35 @@ def _sheet_titles() -> dict[str, str]:
 def title(report: Report) -> str:
     first, last = report.period.first_day, report.period.last_day
     span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+    if report.scope_name:
+        return _("%(city)s%(scope)s 12345 热线%(kind)s（%(span)s）") % {
+            "city": settings.HOTLINE["CITY_NAME"],
+            "scope": report.scope_name,
+            "kind": report.label,
+            "span": span,
+        }
     return _("%(city)s 12345 热线%(kind)s（%(span)s）") % {
         "city": settings.HOTLINE["CITY_NAME"],
         "kind": report.label,
         "span": span,
+    }
+
+
+def standing(report: Report) -> str:
+    """Where a district's or department's report puts it among its peers; "" for the city's."""
+    mine = report.standing
+    if mine is None:
+        return ""
+    if mine.rank is None:
+        return _("综合得分 %(score)s，受理量不足或无可计指标，不参与排名。") % {
+            "score": "—" if mine.score is None else mine.score
+        }
+    ranked = sum(1 for r in report.departments if r.rank is not None)
+    return _("综合得分 %(score)s，在 %(count)s 个参与排名的单位中排第 %(rank)s 名（上期：%(before)s）。") % {
+        "score": mine.score,
+        "count": ranked,
+        "rank": mine.rank,
+        "before": "—" if mine.previous_rank is None else mine.previous_rank,
     }
 
 
@@ -83,7 +110,9 @@ def render_xlsx(report: Report) -> bytes:
     summary.append([title(report)])
     summary.append([_("受理量"), report.city.received, _("上期"), report.city_before.received])
     summary.append([_("较上期（%）"), report.volume_change])
-    headings, titles = _headings(), _sheet_titles()
+    if text := standing(report):
+        summary.append([text])
+    headings, titles = _headings(report), _sheet_titles()
     for key, rows in _rows(report).items():
         sheet = book.create_sheet(titles[key])
         sheet.append(headings[key])
@@ -129,7 +158,9 @@ def render_pdf(report: Report) -> bytes:
             styles["Normal"],
         )
     )
-    headings, titles = _headings(), _sheet_titles()
+    if text := standing(report):
+        story.append(Paragraph(text, styles["Normal"]))
+    headings, titles = _headings(report), _sheet_titles()
     for key, rows in _rows(report).items():
         if not rows:
             continue
@@ -156,7 +187,8 @@ def _context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "title": title(report),
-        "headings": _headings(),
+        "headings": _headings(report),
+        "standing": standing(report),
         "rate_rows": [(str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
         "rate_keys": FOUR_RATES,
     }

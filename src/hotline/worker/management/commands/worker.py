@@ -23,6 +23,10 @@ The sweep that embeds new tickets for duplicate search (`dedup.tasks`) is schedu
 every HOTLINE_DEDUP_INTERVAL seconds (10; 0: never), and so is the fetch of the mailboxes of
 HOTLINE_MAILBOXES (`intake.channels.mail`), every HOTLINE_MAIL_INTERVAL seconds (60; 0: never).
 
+The reports kept as files (`web.kept_reports`: the daily leader list every morning, the weekly,
+monthly and quarterly reports when their period is over) are looked for every
+HOTLINE_REPORTS_INTERVAL seconds (600; 0: never); each is made once.
+
 `hotline serve` starts one worker as its child with `--parent-pid` before it becomes gunicorn, so
 that `make run` runs everything. Whatever ends gunicorn's master (Ctrl-C, `kill`, even `kill -9`,
 which no signal handler sees), the worker is reparented, notices within a second and stops as on
@@ -57,6 +61,7 @@ from hotline.dedup.tasks import enqueue_embedding_if_due
 from hotline.intake.channels.mail import enqueue_mail_fetch_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep_if_due
 from hotline.supervision.tasks import enqueue_sweep_if_due
+from hotline.web.tasks import enqueue_reports_if_due
 from hotline.web.warmup import warm_up
 from hotline.worker.liveness import STALE_AFTER, requeue_orphans, start_heartbeat, stop_heartbeat
 
@@ -212,6 +217,11 @@ class Command(BaseCommand):
                     logger.info("mail fetch enqueued")
                     if options["once"]:
                         self.stdout.write("mail fetch enqueued")
+                reports_interval = float(getattr(settings, "HOTLINE_REPORTS_INTERVAL", 0))
+                if reports_interval > 0 and enqueue_reports_if_due(reports_interval):
+                    logger.info("reports enqueued")
+                    if options["once"]:
+                        self.stdout.write("reports enqueued")
                 if runs_queue:
                     worker.run()  # batch mode: runs every ready task, returns when none is left
             except DatabaseError:

@@ -1,0 +1,265 @@
+"""The reports the worker makes on schedule and keeps as files, and the page where leaders find them.
+
+GET /reports/kept/?kind=weekly&scope=district-12   the kept reports, the newest period first; by
+                                                   kind and by scope (全市, a district, a department)
+GET /reports/kept/<id>/<format>                    one of its files: xlsx or pdf (downloaded), html
+                                                   (shown)
+
+The schedule (`make_due`, enqueued by `hotline worker` every HOTLINE_REPORTS_INTERVAL seconds): the
+last whole period of each kind is reported once its successor has begun and it is
+HOTLINE_REPORTS_HOUR o'clock (7) or later in the city: the daily leader list of yesterday every
+morning, last week's report on Monday, last month's on the 1st, last quarter's on the first day of
+the next. By then the worker has recounted the figures of the night (every ten minutes) and found
+the hot spots of the periods (once a day, after midnight). A worker that was not running catches up
+with the last period of each kind when it starts (not with older ones: `hotline report` writes any).
+
+Each report is rendered as the reports page renders it (`web.reports`), in the site's language, to
+HOTLINE_HOME/reports/<kind>/<first day>/<scope>.<format>, then listed (`KeptReport`); a report of a
+kind, period and scope is made once (the row is unique; a file is written whole to a temporary name
+first). A run holds a lease on `ReportsState` (a run that outlives `LEASE` is taken over), so two
+workers do not make the same reports at once. When a period's reports are made, the leaders are told
+(one in-app notification per kind and period, `NotificationReason.REPORT`).
+"""
+
+import logging
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.models import User
+from hotline.analytics import scopes
+from hotline.analytics.periods import Period
+from hotline.analytics.reports import before, period_of
+from hotline.core import clock
+from hotline.core.enums import NotificationReason, ReportKind, ReportScope, Role
+from hotline.notifications.actions import do_notify
+from hotline.web.dispatch import paginate
+from hotline.web.models import KeptReport, ReportsState
+from hotline.web.overview import overview_refusal
+from hotline.web.reports import FORMATS, render_file
+
+logger = logging.getLogger("hotline.web.kept_reports")
+
+DEFAULT_HOUR = 7
+# A run that has held the lease this long is taken to have died.
+LEASE = timedelta(hours=2)
+
+
+def reports_dir() -> Path:
+    return Path(settings.HOTLINE_HOME) / "reports"
+
+
+def due(now: datetime) -> list[tuple[str, Period]]:
+    """The last whole period of each kind, once its successor has begun and the hour has come."""
+    local = clock.localtime(now)
+    hour = int(getattr(settings, "HOTLINE_REPORTS_HOUR", DEFAULT_HOUR))
+    found = []
+    for kind in ReportKind.values:
+        current = period_of(kind, local.date())
+        if local.date() == current.first_day and local.hour < hour:
+            continue
+        found.append((kind, before(kind, current)))
+    return found
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def keep(
+    kind: str, period: Period, scope: scopes.Scope, shared: scopes.Shared | None = None
+) -> KeptReport | None:
+    """Render the report of `kind` for `period` about `scope` in every format, write its files and
+    list it; None when it was listed already (by another worker meanwhile)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        report = scopes.build(kind, period.first_day, scope, shared)
+        folder = Path(kind) / f"{period.first_day:%Y%m%d}"
+        files: dict[str, dict[str, Any]] = {}
+        for fmt in FORMATS:
+            data = render_file(report, fmt)
+            relative = folder / f"{scope.slug}.{fmt}"
+            _write(reports_dir() / relative, data)
+            files[fmt] = {"path": str(relative), "bytes": len(data)}
+        name = scope.name or str(ReportScope.CITY.label)
+    try:
+        with transaction.atomic():
+            return KeptReport.objects.create(
+                kind=kind,
+                first_day=period.first_day,
+                last_day=period.last_day,
+                scope=scope.type,
+                scope_key=scope.key,
+                scope_name=name[:100],
+                generated_at=clock.now(),
+                files=files,
+            )
+    except IntegrityError:
+        return None
+
+
+def make_period(kind: str, period: Period) -> dict[str, int]:
+    """The missing reports of one period, every scope; then tell the leaders, once."""
+    wanted = scopes.scopes_for(kind)
+    have = set(
+        KeptReport.objects.filter(kind=kind, first_day=period.first_day).values_list("scope", "scope_key")
+    )
+    missing = [s for s in wanted if (s.type, s.key) not in have]
+    made = failed = 0
+    shared = None
+    for scope in missing:
+        try:
+            if shared is None and scope.type != ReportScope.CITY:
+                shared = scopes.gather(kind, period.first_day)
+            made += keep(kind, period, scope, shared) is not None
+        except Exception:  # one scope's failure must not keep the others from being made
+            logger.exception("report %s %s %s failed", kind, period.first_day, scope.slug)
+            failed += 1
+    if missing and not failed:
+        _tell_leaders(kind, period, len(wanted))
+    return {"made": made, "failed": failed}
+
+
+def _tell_leaders(kind: str, period: Period, count: int) -> None:
+    city = KeptReport.objects.filter(kind=kind, first_day=period.first_day, scope=ReportScope.CITY).first()
+    if city is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "%(title)s已生成（共 %(count)s 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
+        ) % {
+            "title": title_of(city),
+            "count": count,
+        }
+    do_notify(
+        key=f"report:{kind}:{period.first_day:%Y%m%d}",
+        reason=NotificationReason.REPORT,
+        message=message,
+        role=Role.LEADER,
+    )
+
+
+def title_of(row: KeptReport) -> str:
+    """The kept report's title, as its files carry it."""
+    first, last = row.first_day, row.last_day
+    span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+    return _("%(name)s%(kind)s（%(span)s）") % {
+        "name": row.scope_name,
+        "kind": ReportKind(row.kind).label,
+        "span": span,
+    }
+
+
+def _claim(now: datetime) -> bool:
+    ReportsState.objects.get_or_create(pk=1)
+    free = Q(running_since__isnull=True) | Q(running_since__lt=now - LEASE)
+    return bool(ReportsState.objects.filter(free, pk=1).update(running_since=now))
+
+
+def make_due(now: datetime | None = None) -> dict[str, Any]:
+    """Make whatever is due and missing (see the module's docstring); returns what it did, which
+    is also kept on the state row. Nothing when another worker holds the lease."""
+    now = now or clock.now()
+    if not _claim(now):
+        return {"skipped": "running"}
+    started = clock.now()
+    result: dict[str, Any] = {}
+    try:
+        for kind, period in due(now):
+            done = make_period(kind, period)
+            if done["made"] or done["failed"]:
+                result[f"{kind} {period.first_day:%Y-%m-%d}"] = done
+    finally:
+        result["seconds"] = round((clock.now() - started).total_seconds(), 3)
+        ReportsState.objects.filter(pk=1).update(running_since=None, last_report=result)
+    return result
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def kept_reports(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    rows = KeptReport.objects.all()
+    kind = request.GET.get("kind", "")
+    if kind in ReportKind.values:
+        rows = rows.filter(kind=kind)
+    else:
+        kind = ""
+    scope = request.GET.get("scope", "")
+    choices = _scope_choices()
+    if scope in dict(choices):
+        scope_type, _sep, key = scope.partition("-")
+        rows = rows.filter(scope=scope_type, scope_key=int(key or 0))
+    else:
+        scope = ""
+    page = paginate(request, rows)
+    query = request.GET.copy()
+    query.pop("offset", None)
+    return render(
+        request,
+        "web/kept_reports.html",
+        {
+            **page,
+            "entries": [(row, title_of(row), _files(row)) for row in page["rows"]],
+            "kinds": ReportKind.choices,
+            "kind": kind,
+            "scopes": choices,
+            "scope": scope,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _scope_choices() -> list[tuple[str, str]]:
+    """The scopes that have kept reports, the city first. One query."""
+    found = (
+        KeptReport.objects.order_by("scope", "scope_name")
+        .values_list("scope", "scope_key", "scope_name")
+        .distinct()
+    )
+    order = {value: i for i, value in enumerate(ReportScope.values)}
+    rows = sorted(found, key=lambda r: (order.get(r[0], 9), r[2]))
+    return [(scopes.Scope(kind, key).slug, name) for kind, key, name in rows]
+
+
+def _files(row: KeptReport) -> list[tuple[str, int]]:
+    """The formats the report was kept in, with their sizes in KB."""
+    return [(fmt, max(1, round(row.files[fmt]["bytes"] / 1024))) for fmt in FORMATS if fmt in row.files]
+
+
+@login_required
+@require_GET
+def kept_report_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    row = KeptReport.objects.filter(pk=report_id).first()
+    if row is None or fmt not in FORMATS or fmt not in row.files:
+        raise Http404(_("没有这份报告"))
+    root = reports_dir().resolve()
+    path = (root / row.files[fmt]["path"]).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise Http404(_("报告文件已不存在"))
+    name = f"report-{row.kind}-{row.first_day:%Y%m%d}-{scopes.Scope(row.scope, row.scope_key).slug}.{fmt}"
+    return FileResponse(
+        path.open("rb"), as_attachment=fmt != "html", filename=name, content_type=FORMATS[fmt]
+    )
