@@ -13,6 +13,7 @@ from hotline.accounts.auth import API_AUTH
 from hotline.core.errors import HotlineError, TooManyRequests
 from hotline.dedup.api import router as dedup_router
 from hotline.directory.api import router as departments_router
+from hotline.feedback.api import router as replies_router
 from hotline.intake.api import channels_router
 from hotline.intake.api import router as appeals_router
 from hotline.notifications.api import router as notifications_router
@@ -71,6 +72,7 @@ api.add_router("/categories", categories_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/routing", routing_router)
 api.add_router("/dedup", dedup_router)
+api.add_router("/replies", replies_router)
 api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /supervisions
 
 

@@ -17,6 +17,7 @@ from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
 from hotline.web import rankings as web_rankings
+from hotline.web import replies as web_replies
 from hotline.web import reports as web_reports
 from hotline.web import search as web_search
 from hotline.web import stats as web_stats
@@ -60,6 +61,9 @@ urlpatterns = [
     path("tickets/exports/<uuid:export_id>/file", web_exports.export_file, name="export_file"),
     path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/do/<str:name>/", web_actions.act, name="ticket_action"),
+    path("tickets/<str:number>/reply-check/", web_replies.preview, name="reply_preview"),
+    path("replies/flagged/", web_replies.flagged, name="replies_flagged"),
+    path("replies/<int:reply_id>/review/", web_replies.review, name="reply_review"),
     path(
         "tickets/<str:number>/attachments/<int:attachment_id>",
         web_tickets.ticket_attachment,

@@ -49,6 +49,14 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # A repetition flagged by the counters (supervision.repetition) read by a person: reasonable, or
     # possibly unreasonable (never rejected by the system itself).
     "review_repetition": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # A reply the quality check flagged (答复质量存疑) read by a person (do_review_reply_check).
+    "review_reply": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # The knowledge base (knowledge.actions): articles written by their owner department or the
+    # call centre, reviewed and published by the call centre's dispatchers, supervisors and admins.
+    "edit_article": frozenset(
+        {Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER, Role.HEAD}
+    ),
+    "review_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

@@ -11,9 +11,12 @@ Each is a `@transition` of the ticket (`tickets.transitions`) and writes one tim
 
 from datetime import datetime
 
+from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -26,7 +29,8 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.core.phone import mask_phone
-from hotline.feedback.models import Callback, Reply
+from hotline.feedback import quality
+from hotline.feedback.models import Callback, Reply, ReplyCheck
 from hotline.feedback.selectors import Appellant, callback_attempts, callback_round, retry_delay
 from hotline.sla.selectors import callback_due_for, deadlines_for
 from hotline.tickets import events
@@ -56,6 +60,7 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
     reply = Reply.objects.create(
         ticket=ticket, department=lead.department, text=text, replied_by=actor, replied_at=now
     )
+    check_reply(ticket, reply, now)
     callback = callback_due_for(ticket, lead.department, now)
     ticket.callback_due_at = callback.value
     events.replied(
@@ -196,6 +201,12 @@ def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
     callback = ticket.callbacks.filter(reopened=False, reply=last_reply).order_by("-pk").first()
     if callback is None:
         raise ActionNotAllowed(_("工单 %(number)s 尚未回访，不能办结") % {"number": ticket.number})
+    held = _held_for_review(last_reply)
+    if held is not None:
+        raise ActionNotAllowed(
+            _("工单 %(number)s 的答复质量存疑，须经派单员或督办员复核后才能办结（%(reasons)s）")
+            % {"number": ticket.number, "reasons": reasons_text(held)}
+        )
     left = [a.appeal for a in callback_round(ticket) if a.to_call]
     if left:
         raise ActionNotAllowed(
@@ -209,3 +220,56 @@ def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
         )
     events.closed(ticket, actor, callback_id=callback.pk, note=note, at=clock.now())
     return ticket
+
+
+# --- the reply-quality check (答复质量) ------------------------------------------------------------
+
+
+def check_reply(ticket: Ticket, reply: Reply, at: datetime) -> ReplyCheck:
+    """Score a department's reply as it is sent (`feedback.quality`) and keep the scores; a weak
+    reply goes out all the same and is flagged to dispatch and supervision with its reasons."""
+    result = quality.check(ticket.title, ticket.content, reply.text)
+    return ReplyCheck.objects.create(
+        reply=reply,
+        relevance=result.relevance,
+        completeness=result.completeness,
+        interpretability=result.interpretability,
+        weak=result.weak,
+        reasons=result.reasons,
+        checked_at=at,
+    )
+
+
+def reasons_text(check: ReplyCheck) -> str:
+    """The reasons of a check in one line: 完整性：缺少…；可解释性：…"""
+    return "；".join(
+        f"{_(quality.CRITERION_NAMES[name])}：{'，'.join(lines)}"
+        for name, lines in check.reasons.items()
+        if name in quality.CRITERION_NAMES
+    )
+
+
+def _held_for_review(reply: Reply | None) -> ReplyCheck | None:
+    """With the check before closing (`HOTLINE["REPLY_CHECK"]["WHEN"] == "close"`), the last reply's
+    check while it is flagged and nobody has reviewed it; None otherwise."""
+    if reply is None or settings.HOTLINE["REPLY_CHECK"]["WHEN"] != "close":
+        return None
+    return ReplyCheck.objects.filter(reply=reply, weak=True, reviewed_at__isnull=True).first()
+
+
+def do_review_reply_check(check: ReplyCheck, actor: User, *, note: str = "") -> ReplyCheck:
+    """A dispatcher or supervisor has read a flagged reply (复核): the flag leaves the list and, with
+    the check before closing, the ticket may be closed. The scores stay as they were. A reply that
+    should be redone is reopened by the callback (不满意 → 重办), not here."""
+    require_role(actor, "review_reply")
+    with transaction.atomic():
+        check = ReplyCheck.objects.select_for_update().get(pk=check.pk)
+        if not check.weak:
+            raise ActionNotAllowed(_("该答复未被标记为质量存疑，无需复核"))
+        if check.reviewed_at is not None:
+            raise ActionNotAllowed(_("该答复已由 %(who)s 复核") % {"who": check.reviewed_by or _("他人")})
+        check.reviewed_by = actor
+        check.reviewed_at = clock.now()
+        check.review_note = note.strip()[:2000]
+        check.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    return check

@@ -61,3 +61,33 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.resolution}/{self.satisfaction}"
+
+
+class ReplyCheck(models.Model):
+    """The reply-quality check (答复质量) of a department's reply, scored as it was sent
+    (`feedback.quality`): relevance, completeness and interpretability (0-1), whether it is weak,
+    and the reasons per criterion. A weak reply is flagged to dispatch and supervision until one of
+    them has reviewed it; it is never held back silently."""
+
+    reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="quality")
+    relevance = models.FloatField(_("相关性"))
+    completeness = models.FloatField(_("完整性"))
+    interpretability = models.FloatField(_("可解释性"))
+    weak = models.BooleanField(_("质量存疑"), default=False)
+    # criterion -> the sentences that say what is missing, in the language of the check.
+    reasons = models.JSONField(_("原因"), default=dict, blank=True)
+    checked_at = models.DateTimeField(_("检查时间"))
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    review_note = models.TextField(_("复核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("答复质量检查")
+        verbose_name_plural = _("答复质量检查")
+        # The flagged list (weak, not yet reviewed) and the departments' share of weak replies.
+        indexes = [models.Index(fields=["weak", "reviewed_at"], name="reply_check_flagged")]
+
+    def __str__(self) -> str:
+        return f"{self.reply_id}: {'weak' if self.weak else 'ok'}"

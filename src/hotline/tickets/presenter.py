@@ -16,7 +16,7 @@ from hotline.core.enums import (
     SuspensionReason,
 )
 from hotline.core.phone import mask_phone
-from hotline.feedback.models import Callback, Reply
+from hotline.feedback.models import Callback, Reply, ReplyCheck
 from hotline.feedback.selectors import merged_appeals
 from hotline.intake.models import Appeal
 from hotline.sla.models import Extension, Suspension, TimeLost
@@ -31,6 +31,7 @@ from hotline.tickets.schemas import (
     InvalidationRequestOut,
     MergedAppealOut,
     ReplyOut,
+    ReplyQualityOut,
     SuspensionOut,
     TicketDetail,
     TicketSummary,
@@ -156,6 +157,25 @@ def _reply_out(r: Reply) -> ReplyOut:
         text=r.text,
         replied_by=_username(r.replied_by),
         replied_at=r.replied_at,
+        quality=reply_quality_out(r),
+    )
+
+
+def reply_quality_out(r: Reply) -> ReplyQualityOut | None:
+    try:
+        check = r.quality
+    except ReplyCheck.DoesNotExist:
+        return None
+    return ReplyQualityOut(
+        relevance=check.relevance,
+        completeness=check.completeness,
+        interpretability=check.interpretability,
+        weak=check.weak,
+        reasons=check.reasons,
+        checked_at=check.checked_at,
+        reviewed_by=_username(check.reviewed_by),
+        reviewed_at=check.reviewed_at,
+        review_note=check.review_note,
     )
 
 

@@ -358,12 +358,29 @@ class TimeLostOut(Schema):
     working_seconds: int
 
 
+class ReplyQualityOut(Schema):
+    """The reply-quality check of a department's reply (答复质量, feedback.quality)."""
+
+    relevance: float = Field(description="0-1: how much of the appeal the reply speaks about")
+    completeness: float = Field(description="0-1: greeting, what was done, result, basis, contact, date")
+    interpretability: float = Field(description="0-1: a reason and a basis, not a formula")
+    weak: bool = Field(description="a score under its cut: flagged to dispatch and supervision")
+    reasons: dict[str, list[str]] = Field(description="per criterion under its cut, what is missing")
+    checked_at: LocalDateTime
+    reviewed_by: str | None
+    reviewed_at: LocalDateTime | None
+    review_note: str
+
+
 class ReplyOut(Schema):
     id: int
     department: DepartmentRef | None
     text: str
     replied_by: str | None
     replied_at: LocalDateTime
+    quality: ReplyQualityOut | None = Field(
+        None, description="the quality check; none for answers on the spot"
+    )
 
 
 class CallbackOut(Schema):

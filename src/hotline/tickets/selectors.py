@@ -179,7 +179,12 @@ def ticket_with_history(user: User, ticket_id: int) -> LoadedTicket:
             Assignment.objects.select_related("department", "accepted_by", "answered_by"),
         )
         .prefetch_related(
-            Prefetch("replies", queryset=_records("replies").select_related("department", "replied_by")),
+            Prefetch(
+                "replies",
+                queryset=_records("replies").select_related(
+                    "department", "replied_by", "quality", "quality__reviewed_by"
+                ),
+            ),
             Prefetch("callbacks", queryset=_records("callbacks").select_related("called_by")),
             Prefetch(
                 "invalidation_requests",

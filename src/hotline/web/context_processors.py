@@ -20,6 +20,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_handle": role in ACTION_ROLES["accept"],
         "can_callback": role in ACTION_ROLES["callback"],
         "can_supervise": role in ACTION_ROLES["supervise"],
+        "can_review_reply": role in ACTION_ROLES["review_reply"],
+        "can_edit_article": role in ACTION_ROLES["edit_article"],
         "can_overview": role in OVERVIEW_ROLES,
         "htmx_installed": _htmx_installed(),
     }

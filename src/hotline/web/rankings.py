@@ -30,6 +30,7 @@ from hotline.accounts.models import User
 from hotline.analytics import facts, figures
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, ranking
+from hotline.analytics.replies import weak_reply_shares
 from hotline.core import clock
 from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.tickets import selectors
@@ -85,6 +86,10 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "dimensions": [(d.value, label) for d, label in DIMENSIONS.items()],
             "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
             "weights": weights,
+            # Departments only: the share of their replies the quality check flagged (答复质量存疑率).
+            "weak_shares": weak_reply_shares(chosen.period)
+            if dimension == FigureDimension.DEPARTMENT
+            else None,
             "red": [r for r in rows if r.rank is not None][:3],
             "black": [r for r in rows if r.rank is not None][3:][-3:][::-1],
         },

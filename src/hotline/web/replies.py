@@ -1,0 +1,72 @@
+"""The reply-quality check (答复质量) on the staff pages.
+
+GET  /replies/flagged/[?reviewed=1]   the replies the check flagged (weak), not yet reviewed (or
+                                      those reviewed), newest first, each with its scores and
+                                      reasons and a button to review it; for dispatchers,
+                                      supervisors and admins (`ACTION_ROLES["review_reply"]`)
+POST /replies/<reply id>/review/      review a flag (`feedback.actions.do_review_reply_check`);
+                                      with htmx the row's new state comes back
+POST /tickets/<number>/reply-check/   the check of a draft reply, before it is sent: the handler's
+                                      reply form asks for it (htmx); nothing is stored
+
+The check never holds a reply back by itself: a weak reply is sent and listed here. With
+`HOTLINE["REPLY_CHECK"]["WHEN"] == "close"` its ticket is not closed until it has been reviewed.
+"""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline.accounts.models import User
+from hotline.core.api import MAX_TEXT
+from hotline.core.errors import HotlineError
+from hotline.feedback.actions import do_review_reply_check
+from hotline.feedback.models import ReplyCheck
+from hotline.feedback.quality import check
+from hotline.tickets import selectors
+from hotline.web.actions import refusal_page, visible_by_number
+from hotline.web.dispatch import paginate, staff_view
+
+
+def _checks(user: User) -> QuerySet[ReplyCheck]:
+    return ReplyCheck.objects.filter(
+        weak=True, reply__ticket__in=selectors.visible_tickets(user).values("pk")
+    ).select_related("reply", "reply__ticket", "reply__department", "reply__replied_by", "reviewed_by")
+
+
+@staff_view("review_reply", require_GET)
+def flagged(request: HttpRequest, user: User) -> HttpResponse:
+    reviewed = request.GET.get("reviewed") == "1"
+    checks = _checks(user).filter(reviewed_at__isnull=not reviewed).order_by("-checked_at", "-pk")
+    return render(request, "web/replies_flagged.html", {**paginate(request, checks), "reviewed": reviewed})
+
+
+@staff_view("review_reply", require_POST)
+def review(request: HttpRequest, user: User, reply_id: int) -> HttpResponse:
+    found = _checks(user).filter(reply_id=reply_id).first()
+    back = request.POST.get("next") or reverse("replies_flagged")
+    if found is None:
+        return refusal_page(request, _("答复 %(id)s 不存在或未被标记") % {"id": reply_id}, 404, back)
+    try:
+        done = do_review_reply_check(found, user, note=request.POST.get("note", ""))
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, back)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "web/_reply_quality.html", {"q": done, "reply_id": reply_id})
+    return HttpResponseRedirect(back if back.startswith("/") else reverse("replies_flagged"))
+
+
+@staff_view("reply", require_POST)
+def preview(request: HttpRequest, user: User, number: str) -> HttpResponse:
+    """The check of a reply as drafted: what a supervisor would see, before the citizen does."""
+    try:
+        ticket = visible_by_number(user, number)
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, reverse("home"))
+    text = request.POST.get("text", "")[:MAX_TEXT].strip()
+    if not text:
+        return render(request, "web/_reply_preview.html", {"result": None})
+    return render(request, "web/_reply_preview.html", {"result": check(ticket.title, ticket.content, text)})

@@ -1,0 +1,22 @@
+"""Template filters of the answers' pages: the reply-quality check's criteria by name."""
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from hotline.feedback.quality import CRITERIA, CRITERION_NAMES
+
+register = template.Library()
+
+
+@register.filter
+def criterion(name: str) -> str:
+    """相关性, 完整性, 可解释性 for relevance, completeness, interpretability."""
+    return _(CRITERION_NAMES[name]) if name in CRITERION_NAMES else name
+
+
+@register.filter
+def quality_scores(check: Any) -> list[tuple[str, float]]:
+    """A check's three scores in their order, as (name, score), from the model or the API's schema."""
+    return [(criterion(name), float(getattr(check, name))) for name in CRITERIA]
