@@ -43,8 +43,9 @@ from hotline.core.http import client_ip
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
 from hotline.feedback.selectors import appellants, merged_appeals
+from hotline.intake import attachments
 from hotline.intake.actions import do_reveal_phone
-from hotline.intake.models import Attachment
+from hotline.intake.models import FILE_SUFFIXES, Attachment
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket, linked_ids
@@ -216,7 +217,9 @@ def _photos(ticket: Ticket) -> dict[int, list[Attachment]]:
 @login_required
 @require_GET
 def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpResponseBase:
-    """A citizen's photo, only to those who may see the ticket (the files are not served as media)."""
+    """A file sent with the ticket's appeals, only to those who may see the ticket (the files are
+    not served as media): a photo shown in the page, a document (a letter's PDF, Word or Excel
+    attachment) downloaded under the ticket's number, never opened in the page."""
     user: User = request.user  # type: ignore[assignment]
     try:
         ticket = visible_by_number(user, number)
@@ -225,7 +228,13 @@ def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> 
     attachment = _ticket_attachments(ticket).filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name or ""):
         return render(request, "web/forbidden.html", {"message": _("附件不存在")}, status=404)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    document = attachment.content_type not in attachments.PHOTOS
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=document,
+        filename=f"{ticket.number}-{attachment.pk}{FILE_SUFFIXES.get(attachment.content_type, '')}",
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
