@@ -579,6 +579,7 @@ def cases() -> tuple[list[Case], dict[str, Any]]:
     from django.db.models import Count
 
     from hotline.accounts.models import User
+    from hotline.core import clock
     from hotline.core.enums import Role
     from hotline.tickets.models import Assignment, Ticket
 
@@ -626,6 +627,7 @@ def cases() -> tuple[list[Case], dict[str, Any]]:
         cursor.execute("SELECT count(*) FROM tickets_ticket")
         total = cursor.fetchone()[0]
     deep = Ticket.objects.order_by("-created_at", "-pk")[total // 2]
+    today = clock.localtime().date()
     from hotline.web.search import cursor_of
 
     found = [
@@ -662,6 +664,26 @@ def cases() -> tuple[list[Case], dict[str, Any]]:
             for view in ("overdue", "due_today", "supervised", "extensions")
         ],
         Case("overview", "leader", "/overview/", leader, ""),
+        *[
+            Case("reports", f"leader, {kind}", f"/reports/?kind={kind}&date={today:%Y-%m-%d}", leader, "")
+            for kind in ("daily", "weekly", "monthly", "quarterly")
+        ],
+        *[
+            Case(
+                "rankings",
+                f"leader, {dimension} by {span}",
+                f"/rankings/?period={token}&dimension={dimension}",
+                leader,
+                "",
+            )
+            for span, token, dimension in (
+                ("month", f"{today:%Y-%m}", "department"),
+                ("quarter", f"{today.year}-Q{(today.month - 1) // 3 + 1}", "department"),
+                ("year", f"{today.year}", "department"),
+                ("year", f"{today.year}", "area"),
+            )
+        ],
+        Case("reports", "leader, the kept reports", "/reports/kept/", leader, ""),
     ]
     return found, {"handler": handler.username, "head": head.username}
 
@@ -703,6 +725,24 @@ def keep_figures(at: datetime) -> None:
         with clock.frozen_at(at):
             report = recount_due()
         print(f"  figures: {label}: {report['days']} days in {time.perf_counter() - started:.1f} s")
+
+
+def keep_reports(at: datetime) -> None:
+    """What the worker does in the morning: make the reports due (the daily leader list of the day
+    before, the last week's, month's and quarter's, for the city, each district and department)."""
+    from hotline.core import clock
+    from hotline.web.kept_reports import make_due
+    from hotline.web.models import KeptReport
+
+    KeptReport.objects.all().delete()
+    started = time.perf_counter()
+    with clock.frozen_at(at):
+        result = make_due()
+    made = sum(v["made"] for k, v in result.items() if isinstance(v, dict))
+    print(f"  kept reports: {made} made (xlsx, PDF, HTML each) in {time.perf_counter() - started:.1f} s")
+    for key, value in result.items():
+        if isinstance(value, dict):
+            print(f"    {key}: {value}")
 
 
 def table_sizes() -> dict[str, int]:
@@ -778,6 +818,7 @@ def main() -> None:
         for key, value in table_sizes().items():
             print(f"  {key:28} {value:>10,}")
         keep_figures(at)
+        keep_reports(at)
         # As a served process is: warmed up once (web/warmup.py), its heap frozen for the collector.
         from hotline.web.warmup import warm_up
 
