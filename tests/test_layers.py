@@ -26,6 +26,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("routing", ("routing",)),
     ("notifications", ("notifications",)),
     ("supervision", ("supervision",)),
+    # The answers people are given (knowledge base): reads the ticket's record, answers through the
+    # loop's actions and segments with routing's text tools; analytics may count its use.
+    ("knowledge", ("knowledge",)),
     ("analytics", ("analytics",)),
     # GeoReport v2 (its api, schemas, presenter and command are interface): keys, services from the
     # category tree, the query over tickets, and the one action that hands a request to intake.

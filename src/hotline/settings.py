@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hotline.feedback",
     "hotline.routing",
     "hotline.dedup",
+    "hotline.knowledge",
     "hotline.analytics",
     "hotline.open311",
     "hotline.web",

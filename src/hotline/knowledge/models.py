@@ -1,0 +1,155 @@
+"""The knowledge base (知识库): answers to the questions citizens ask, for the operators who take
+their calls and, when marked public, for everyone (百问百答).
+
+An `Article` belongs to a department (its owner answers for it), may be limited to a category and
+an area, and is valid between two dates. Every change is kept as an `ArticleVersion`; an article
+reaches the operators only once published, after review, and leaves them when it expires or is
+retired. Consultations answered to the caller's satisfaction propose new articles (status
+`proposed`, `source_ticket`). `ArticleUse` records each time an article answered a call
+(`knowledge.actions.do_answer_from_article`).
+
+The search reads `title_tokens`, `question_tokens` and `body_tokens`: the jieba words of the three
+texts, separated by spaces, written by `knowledge.actions` with the text. The database indexes
+them (knowledge/migrations/0002): PostgreSQL keeps a weighted `tsvector` column filled by a
+trigger with a GIN index, SQLite an FTS5 table kept by triggers (`knowledge.search`).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core.enums import ArticleStatus
+
+
+class Article(models.Model):
+    title = models.CharField(_("标题"), max_length=200)
+    # Other ways people ask the same thing, and keywords: searched, not shown to the caller.
+    question = models.TextField(_("常见问法"), blank=True)
+    body = models.TextField(_("答复口径"))
+    category = models.ForeignKey(
+        "taxonomy.Category",
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("适用属地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    public = models.BooleanField(_("对外公开"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    review_due = models.DateField(_("下次复审日期"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # The consultation whose answer proposed this article.
+    source_ticket = models.OneToOneField(
+        "tickets.Ticket",
+        verbose_name=_("来源工单"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+    title_tokens = models.TextField(blank=True, editable=False)
+    question_tokens = models.TextField(blank=True, editable=False)
+    body_tokens = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("知识")
+        verbose_name_plural = _("知识库")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["status", "category"], name="article_status_category")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleVersion(models.Model):
+    """An article as one save left it; the article's `version` is the newest one's number."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("标题"), max_length=200)
+    question = models.TextField(_("常见问法"), blank=True)
+    body = models.TextField(_("答复口径"))
+    category = models.ForeignKey(
+        "taxonomy.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("修改说明"), max_length=500, blank=True)
+    edited_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("知识版本")
+        verbose_name_plural = _("知识版本")
+        ordering = ["article", "number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+
+class ArticleUse(models.Model):
+    """An article answered a call: the consultation, the answer given, who and when."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="uses")
+    version = models.PositiveIntegerField(_("版本"))
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    reply = models.OneToOneField("feedback.Reply", on_delete=models.CASCADE, related_name="+")
+    used_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_at = models.DateTimeField(_("使用时间"))
+
+    class Meta:
+        verbose_name = _("知识使用记录")
+        verbose_name_plural = _("知识使用记录")
+        ordering = ["-used_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} -> {self.ticket_id}"
+
+
+class Term(models.Model):
+    """A word of the index and the number of articles that contain it (any status): what the
+    search weighs a word by (a word in few articles says more) and leaves out when too common.
+    Kept by `knowledge.actions` as articles' words change; the empty word counts the articles."""
+
+    word = models.CharField(max_length=64, primary_key=True)
+    articles = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("检索词")
+        verbose_name_plural = _("检索词")
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.articles}"
