@@ -62,7 +62,12 @@ class Ticket(models.Model):
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="ticket_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="ticket_status_created"),
+            # What changed since: Open311's updated_after / updated_before, polled by client systems
+            # that keep a copy in step, would otherwise read every ticket.
+            models.Index(fields=["updated_at"], name="ticket_updated"),
+        ]
         constraints = [timerange.constraint("created_at", "ticket_created_at_in_range")]
 
     def __str__(self) -> str:
