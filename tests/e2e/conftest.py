@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import returned, waiting  # noqa: F401  (fixtures shared with the page tests)
+from tests.web.conftest import (  # noqa: F401  (fixtures shared with the page tests)
+    _dedup_light,
+    returned,
+    waiting,
+)
 
 # Playwright's sync API runs an event loop in the test's thread; Django would then refuse the
 # ORM calls that tests and fixtures make there. The live server answers in its own thread.

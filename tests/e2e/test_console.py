@@ -7,8 +7,10 @@ import re
 import pytest
 
 from hotline.core.enums import TicketStatus
+from hotline.dedup.indexing import embed_missing
 from hotline.tickets.models import Ticket
 from tests.e2e.conftest import sign_in
+from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,6 +23,7 @@ def test_an_operator_takes_a_call_with_the_keyboard(page, live_server, staff, wa
     operator = staff["operator"]
     operator.set_password("s3cret-pass")
     operator.save()
+    embed_missing()  # what the worker does within seconds of intake
 
     sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
     assert page.locator("nav.site a[href='/console/']").count() == 1
@@ -52,13 +55,13 @@ def test_an_operator_takes_a_call_with_the_keyboard(page, live_server, staff, wa
     assert focused_id(page) == "id_address"
     keyboard.type("幸福路12号")
     keyboard.press("End")
-    # The open tickets at the same road, each with a button to attach the call to it.
-    similar = page.locator("#console-suggest li.similar-ticket")
+    # The tickets most like the call, each with a button to attach the call to it.
+    similar = page.locator("#console-similar li.similar-ticket")
     similar.first.wait_for()
     assert {similar.nth(i).get_attribute("data-number") for i in range(similar.count())} == {
         t.number for t in waiting
     }
-    assert page.locator("#console-suggest button.attach").count() == 2
+    assert page.locator("#console-similar button.attach").count() == 2
     screenshot("console-typing")
 
     keyboard.press("Enter")
@@ -88,23 +91,42 @@ def test_an_operator_takes_a_call_with_the_keyboard(page, live_server, staff, wa
     screenshot("console-new-call")
 
 
-def test_a_call_is_attached_to_an_open_ticket_with_one_click(
+def test_a_duplicate_is_found_as_the_operator_types_and_the_call_merged_with_the_keyboard(
     page, live_server, staff, waiting, screenshot
 ) -> None:
+    """The candidates appear with their score and reason while the call is typed; Alt+D goes to
+    the best one's button and Enter merges the call into it."""
     operator = staff["operator"]
     operator.set_password("s3cret-pass")
     operator.save()
-    sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
-    page.fill("#id_citizen_phone", "13700007777")
-    page.fill("#id_title", "路灯不亮")
-    page.fill("#id_content", "门口路灯坏了")
-    page.fill("#id_address", "幸福路12号")
-    page.locator("#id_address").press("End")
+    noise = make_ticket(actor=operator, title="工地夜间施工噪音", content="凌晨两点还在打桩，吵得睡不着")
+    embed_missing()
     target = waiting[0]
-    button = page.locator(f"#console-suggest li.similar-ticket[data-number='{target.number}'] button.attach")
-    button.click()
+    sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
+    keyboard = page.keyboard
+    keyboard.type("13700007777")
+    page.locator("#id_title").focus()
+    keyboard.type("小区门口路灯不亮")
+    keyboard.press("Tab")
+    keyboard.type("幸福路12号小区门口路灯不亮，晚上很黑，请尽快处理。")
+    keyboard.press("End")
+    best = page.locator("#console-similar li.similar-ticket").first
+    best.wait_for()
+    assert best.get_attribute("data-number") == target.number
+    text = best.inner_text()
+    assert "疑似重复" in text and "得分" in text and "文本相似" in text
+    assert noise.number not in page.inner_text("#console-similar") or (
+        page.locator(f"#console-similar li[data-number='{noise.number}'] .badge").count() == 0
+    )
+    screenshot("console-duplicates")
+
+    keyboard.press("Alt+D")
+    assert page.evaluate("() => document.activeElement.className") == "attach"
+    keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/console/\?done=.*"))
     assert page.inner_text("#console-number") == target.number
+    assert "来电已并入工单" in page.inner_text("#console-done")
     new = Ticket.objects.latest("pk")
     assert new.status == TicketStatus.MERGED and new.merged_into_id == target.pk
-    screenshot("console-attached")
+    assert new.appeals.get().citizen_phone == "13700007777"
+    screenshot("console-merged")

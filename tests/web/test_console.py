@@ -1,5 +1,6 @@
 """The operator's console (受理台, /console/): who may use it, taking a call, the caller's earlier
-tickets, smart dispatch's reading of the text, attaching a call to an open ticket, answering a
+tickets, smart dispatch's reading of the text, duplicate candidates with their score and reason,
+attaching a call to an open ticket or linking it to a related one, answering a
 consultation on the spot, and bad input refused with nothing stored."""
 
 import re
@@ -8,10 +9,11 @@ from typing import Any
 import pytest
 
 from hotline.core.enums import Channel, Kind, TicketStatus
+from hotline.dedup.indexing import embed_missing
 from hotline.feedback.models import Reply
 from hotline.intake.models import Appeal
 from hotline.tickets.actions import do_merge_ticket
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Ticket, linked_ids
 from tests.factories import make_ticket
 from tests.routing.conftest import (  # noqa: F401  (fixtures: a trained category model and its rules)
     active_model,
@@ -194,12 +196,8 @@ def test_the_caller_list_shows_only_the_newest_five(client, staff) -> None:
     assert "共 7 件历史工单" in page and "来电6" in page and "来电1" not in page
 
 
-def test_the_suggestions_name_the_rule_and_the_open_tickets_at_the_same_road(
-    client, staff, departments, waiting
-) -> None:
+def test_the_suggestions_name_the_rule(client, staff, departments, waiting) -> None:
     sub = waiting[0].category
-    closed_elsewhere = make_ticket(actor=staff["operator"], title="别处的问题")
-    Ticket.objects.filter(pk=closed_elsewhere.pk).update(address="人民大道1号")
     client.force_login(staff["operator"])
     page = client.get(
         "/console/suggest/",
@@ -214,17 +212,63 @@ def test_the_suggestions_name_the_rule_and_the_open_tickets_at_the_same_road(
     assert "城乡建设 / 市政设施" in page and "（话务员选定）" in page
     assert "住建局" in page and "水务局" in page  # lead and co-handler from the rule
     assert "权责清单“市政设施归口”" in page  # the reason
-    similar = re.findall(r'class="similar-ticket" data-number="([^"]+)"', page)
-    assert similar == [waiting[1].number, waiting[0].number]  # the same road (幸福路), newest first
-    assert closed_elsewhere.number not in page
-    assert f'formaction="/console/attach/{waiting[0].pk}/"' in page
 
-    # A merged (terminal) ticket is not offered.
-    do_merge_ticket(waiting[1], staff["dispatcher"], into_ticket_id=waiting[0].pk)
-    page = client.get(
-        "/console/suggest/", {"content": "幸福路12号门口路灯坏了", "address": "幸福路15号"}
-    ).content.decode()
-    assert re.findall(r'class="similar-ticket" data-number="([^"]+)"', page) == [waiting[0].number]
+
+def candidates(page: str) -> list[str]:
+    return re.findall(r'class="similar-ticket[^"]*" data-number="([^"]+)"', page)
+
+
+def test_duplicate_candidates_with_score_and_reason_as_the_operator_types(
+    client, staff, departments, waiting
+) -> None:
+    lamp, road = waiting
+    noise = make_ticket(
+        actor=staff["operator"], title="工地夜间施工噪音", content="凌晨两点还在打桩，吵得睡不着"
+    )
+    embed_missing()
+    client.force_login(staff["operator"])
+    query = {
+        "title": "小区门口路灯不亮",
+        "content": "幸福路12号小区门口路灯不亮，请尽快处理。",
+        "address": "",
+    }
+    page = client.get("/console/similar/", query, **HTMX).content.decode()
+    found = candidates(page)
+    assert found[0] == lamp.number and noise.number in found  # best first; the rest below
+    first = page[page.index(f'data-number="{lamp.number}"') :]
+    first = first[: first.index("</li>")]
+    assert "疑似重复" in first and "得分" in first and "文本相似" in first and "天内" in first
+    assert f'formaction="/console/attach/{lamp.pk}/"' in first
+    assert f'formaction="/console/link/{lamp.pk}/"' in first
+
+    # The area the operator chose moves the score, and says so.
+    page = client.get("/console/similar/", {**query, "area": departments["street"].pk}).content.decode()
+    assert candidates(page)[0] == lamp.number
+
+    # A merged ticket is not offered (its issue lives on in the ticket it joined); a closed one
+    # can only be linked to.
+    do_merge_ticket(road, staff["dispatcher"], into_ticket_id=lamp.pk)
+    Ticket.objects.filter(pk=lamp.pk).update(status=TicketStatus.CLOSED)
+    page = client.get("/console/similar/", query).content.decode()
+    assert road.number not in candidates(page)
+    assert f'formaction="/console/attach/{lamp.pk}/"' not in page
+    assert f'formaction="/console/link/{lamp.pk}/"' in page
+
+    # Too little text: nothing to search yet.
+    assert candidates(client.get("/console/similar/", {"content": "路"}).content.decode()) == []
+
+
+def test_a_call_about_a_related_problem_is_received_and_linked(client, staff, waiting) -> None:
+    target = waiting[0]
+    client.force_login(staff["operator"])
+    response = client.post(f"/console/link/{target.pk}/", call())
+    assert response.status_code == 302
+    new = Ticket.objects.latest("pk")
+    assert new.status in (TicketStatus.NEW, TicketStatus.DISPATCHED) and new.merged_into is None
+    assert linked_ids(new.pk) == {target.pk}
+    assert [e.action for e in target.events.order_by("pk")][-1] == "link"
+    assert shown_number(client.get(response["Location"]).content.decode()) == new.number
+    assert client.post("/console/link/999999/", call()).status_code == 404
 
 
 @pytest.mark.usefixtures("active_model", "rules_by_category")
@@ -243,15 +287,12 @@ def test_the_suggestions_predict_the_category_and_say_why(client, staff) -> None
 
 
 def test_the_suggestions_find_the_area_and_the_urgency(client, staff, departments) -> None:
-    nearby = make_ticket(actor=staff["operator"], title="和平街道井盖丢了")
-    Ticket.objects.filter(pk=nearby.pk).update(area=departments["street"], address="")
     client.force_login(staff["operator"])
     page = client.get(
         "/console/suggest/", {"content": "和平街道燃气泄漏，闻到很大的煤气味", "title": "燃气泄漏"}
     ).content.decode()
     assert re.search(r'id="suggest-area">和平街道', page)
     assert 'data-set-field="id_urgency" data-value="urgent"' in page
-    assert re.findall(r'class="similar-ticket" data-number="([^"]+)"', page) == [nearby.number]
 
 
 def test_attaching_a_call_merges_a_new_appeal_into_the_chosen_ticket(

@@ -142,6 +142,26 @@ def _matches(
     return matches[:top]
 
 
+def similar_to_ticket(
+    ticket: Ticket, *, top: int = 5, tickets: QuerySet[Ticket] | None = None
+) -> list[Match]:
+    """The `top` other tickets most like a stored ticket (its place, category and time known): what
+    the dispatch queue shows beside each ticket. Its stored vector is used when the worker made
+    one; a ticket too new for that is embedded now. The tickets merged into it are left out."""
+    embedder = configured_embedder()
+    stored = _stored_vectors([ticket.pk], embedder.name, embedder.dim).get(ticket.pk)
+    vector = stored if stored is not None else embedder.embed([ticket_text(ticket.title, ticket.content)])[0]
+    merged = Ticket.objects.filter(merged_into=ticket).values_list("pk", flat=True)
+    return _matches(
+        vector,
+        facts_of([ticket])[ticket.pk],
+        top=top,
+        tickets=tickets,
+        exclude={ticket.pk, *merged},
+        kind=embedder.kind,
+    )
+
+
 def text_score(title_a: str, detail_a: str, title_b: str, detail_b: str) -> float:
     """Cosine similarity of two texts (no place or time known): what `hotline dedup score` reads."""
     vectors = configured_embedder().embed([ticket_text(title_a, detail_a), ticket_text(title_b, detail_b)])

@@ -11,26 +11,28 @@ GET  /console/caller/?citizen_phone=     the caller's earlier tickets (the whole
                                    four digits at least), newest first, phones masked
 GET  /console/suggest/?content=&...      smart dispatch's reading of the text (`routing.decision.
                                    decide`, nothing stored): category, area, urgency and the
-                                   departments with their reasons; and the open tickets of the last
-                                   30 days at the same place, each with a button to attach the call
+                                   departments with their reasons
+GET  /console/similar/?title=&content=&address=&...
+                                   duplicate candidates as the operator types (`dedup.search.similar`,
+                                   nothing stored): the tickets most like the call, each with its
+                                   score and the reason (text, place, category, time), a button to
+                                   attach the call to it and one to receive it linked to it
 POST /console/attach/<ticket id>/  receive the call and merge it into that ticket at once
                                    (`tickets.actions.do_merge_ticket`), in one transaction
+POST /console/link/<ticket id>/    receive the call as a ticket of its own, linked to that one as
+                                   related (`tickets.actions.do_link_tickets`), in one transaction
 
 A form with errors comes back with them and status 422, and nothing is stored. Only the roles that
 receive calls (`ACTION_ROLES["receive"]`) reach any of it; others get a 403 page.
-
-Until the duplicate search exists (issue 17) "similar" means the same place: the area routing finds
-for the text, or the same street or road in the address.
 """
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -40,26 +42,27 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotline.accounts.models import User
-from hotline.core import clock
 from hotline.core.api import MAX_TEXT
 from hotline.core.enums import TERMINAL_STATUSES, Channel, Kind, Urgency
 from hotline.core.errors import HotlineError
 from hotline.core.phone import mask_phone
+from hotline.dedup.embedders import ticket_text
+from hotline.dedup.search import similar as find_similar
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_answer_on_spot
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal
 from hotline.routing.decision import AppealFacts, Decision, decide
+from hotline.routing.place import locate
 from hotline.taxonomy.models import Category
 from hotline.tickets import selectors
-from hotline.tickets.actions import do_merge_ticket
+from hotline.tickets.actions import do_link_tickets, do_merge_ticket
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import staff_view
 
-# How many earlier tickets of a caller, similar tickets and suggested departments the side shows.
+# How many earlier tickets of a caller, duplicate candidates and suggested departments the side shows.
 SHOWN = 5
 SUGGESTED = 3
-SIMILAR_DAYS = 30
 # Texts shorter than this say too little for routing to read anything into them.
 MIN_TEXT = 4
 
@@ -67,9 +70,6 @@ MIN_TEXT = 4
 # international number).
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
-
-# The street or road an address names: "幸福路12号" -> "幸福路", "建设街3弄" -> "建设街".
-_ROAD = re.compile(r"([\u4e00-\u9fff\w]{1,12}?(?:大道|大街|路|街|巷|胡同|弄|道|里))")
 
 # What "how" routing found the place, as people read it.
 PLACE_HOW = {
@@ -243,6 +243,17 @@ def console(request: HttpRequest, user: User) -> HttpResponse:
 @staff_view("receive", require_POST)
 def attach(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     """The call is about a ticket already open: receive it and merge it into that one."""
+    return _with_existing(request, user, ticket_id, merge=True)
+
+
+@staff_view("receive", require_POST)
+def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
+    """The call is about a problem related to that ticket, not the same one: receive it as a ticket
+    of its own (routed as usual) and link the two."""
+    return _with_existing(request, user, ticket_id, merge=False)
+
+
+def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: bool) -> HttpResponse:
     form = CallForm(request.POST)
     if not form.is_valid():
         return _render(request, user, form, status=422)
@@ -251,14 +262,23 @@ def attach(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
         return _render(request, user, form, status=404, error=_("工单 %(id)s 不存在") % {"id": ticket_id})
     try:
         with transaction.atomic():
-            # Merged at once, so there is nothing to route: the ticket it joins is handled already.
-            ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
-            ticket = do_merge_ticket(
-                ticket,
-                user,
-                into_ticket_id=target.pk,
-                note=_("受理台：来电并入 %(number)s") % {"number": target.number},
-            )
+            if merge:
+                # Merged at once, so there is nothing to route: the ticket it joins is handled already.
+                ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
+                ticket = do_merge_ticket(
+                    ticket,
+                    user,
+                    into_ticket_id=target.pk,
+                    note=_("受理台：来电并入 %(number)s") % {"number": target.number},
+                )
+            else:
+                ticket, _created = do_receive_appeal(form.appeal(), user)
+                ticket = do_link_tickets(
+                    ticket,
+                    user,
+                    other_ticket_id=target.pk,
+                    note=_("受理台：来电与 %(number)s 相关") % {"number": target.number},
+                )
     except HotlineError as error:
         return _render(request, user, form, status=error.status_code, error=error.message)
     return _done(ticket)
@@ -298,34 +318,6 @@ def _one(model: type[Category] | type[Department], value: str | None, **filters:
     return model.objects.filter(pk=int(value), is_active=True, **filters).first()
 
 
-def road(address: str) -> str:
-    """The street or road an address names ("幸福路12号" -> "幸福路"), or ""."""
-    found = _ROAD.search(address.strip())
-    return found.group(1) if found else ""
-
-
-def similar_open(user: User, area: Department | None, address: str) -> list[Ticket]:
-    """Open tickets of the last 30 days at the same place (same area, or same street or road in the
-    address), newest first; what stands in for the duplicate search until it exists."""
-    street = road(address)
-    if area is None and not street:
-        return []
-    place = Q()
-    if area is not None:
-        place |= Q(area=area)
-    if street:
-        place |= Q(address__contains=street)
-    since = clock.now() - timedelta(days=SIMILAR_DAYS)
-    tickets = (
-        selectors.visible_tickets(user)
-        .filter(place, created_at__gte=since)
-        .exclude(status__in=list(TERMINAL_STATUSES))
-        .select_related("category", "area")
-        .order_by("-created_at", "-pk")
-    )
-    return list(tickets[:SHOWN])
-
-
 @dataclass(frozen=True)
 class Reading:
     """What the side shows of routing's decision."""
@@ -362,10 +354,36 @@ def suggest(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "web/_console_suggest.html",
-        {
-            "reading": reading,
-            "similar": similar_open(user, decision.place.area, address),
-            "street": road(address),
-            "urgent": Urgency.URGENT.value,
-        },
+        {"reading": reading, "urgent": Urgency.URGENT.value},
+    )
+
+
+@staff_view("receive", require_GET)
+def similar(request: HttpRequest, user: User) -> HttpResponse:
+    """The tickets most like the call being typed, best first, each with its score and reason: the
+    area the operator chose or the one found from the address (or the text) raises those of the
+    same community or street and lowers those of another district; the chosen category, those of
+    the same category. Debounced by the page; the text is embedded here, the tickets were by the
+    worker."""
+    title = request.GET.get("title", "")[:200]
+    content = request.GET.get("content", "")[:20_000]
+    address = request.GET.get("address", "")[:300]
+    if len((title + content).strip()) < MIN_TEXT:
+        return render(request, "web/_console_similar.html", {"matches": None})
+    text = ticket_text(title, content)
+    area = _one(Department, request.GET.get("area"), is_area=True)
+    if area is None:
+        area = locate(address, [text]).area
+    category = _one(Category, request.GET.get("category"))
+    matches = find_similar(
+        text,
+        area=area,
+        category_id=category.pk if category is not None else None,
+        top=SHOWN,
+        tickets=selectors.visible_tickets(user),
+    )
+    return render(
+        request,
+        "web/_console_similar.html",
+        {"matches": matches, "area": area, "closed": list(TERMINAL_STATUSES)},
     )

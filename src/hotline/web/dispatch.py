@@ -6,6 +6,12 @@ GET  /dispatch/                  the tickets waiting for a dispatcher, urgent fi
 POST /dispatch/<ticket id>/      dispatch it (`tickets.actions.do_dispatch_ticket`, as the signed-in
                                  dispatcher), with a suggestion's departments and category or the
                                  dispatcher's own choice
+GET  /dispatch/<ticket id>/similar/
+                                 the ticket's duplicate candidates (`dedup.search.similar_to_ticket`),
+                                 loaded into its card: score, reason, and one button to merge the
+                                 ticket into a candidate, one to link the two as related
+POST /dispatch/<ticket id>/merge/   merge it into `into_ticket_id` (`tickets.actions.do_merge_ticket`)
+POST /dispatch/<ticket id>/link/    link it with `other_ticket_id` (`tickets.actions.do_link_tickets`)
 GET  /dispatch/returns/          the returns waiting for review (退单审核): who returned what and why,
                                  with routing's suggestions for a new lead
 POST /dispatch/returns/<assignment id>/
@@ -34,14 +40,15 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
 from hotline.core.api import MAX_NOTE
-from hotline.core.enums import AssignmentRole, AssignmentStatus, TicketStatus
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
+from hotline.dedup.search import similar_to_ticket
 from hotline.directory.models import Department
 from hotline.routing.queue import QueueEntry, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
 from hotline.taxonomy.selectors import active_categories
-from hotline.tickets import actions
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets import actions, selectors
+from hotline.tickets.models import Assignment, Ticket, linked_ids
 
 PAGE_SIZE = 20
 MAX_CO = 20
@@ -178,6 +185,92 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("dispatch_queue"))
     return render(request, "web/_dispatched.html", {"ticket": ticket, "lead": lead})
+
+
+# Duplicate candidates shown in a queue card.
+CANDIDATES = 3
+
+
+def _candidates(
+    request: HttpRequest, user: User, ticket: Ticket, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    matches = similar_to_ticket(ticket, top=CANDIDATES, tickets=selectors.visible_tickets(user))
+    return render(
+        request,
+        "web/_queue_similar.html",
+        {
+            "ticket": ticket,
+            "matches": matches,
+            "linked": linked_ids(ticket.pk),
+            "closed": list(TERMINAL_STATUSES),
+            **extra,
+        },
+        status=status,
+    )
+
+
+@staff_view("dispatch", require_GET)
+def similar(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
+    ticket = selectors.visible_tickets(user).filter(pk=ticket_id).first()
+    if ticket is None:
+        return _not_found(request, _("工单不存在"))
+    return _candidates(request, user, ticket)
+
+
+def _other_id(request: HttpRequest, field: str) -> int:
+    found = _one_id(request, field)
+    if found is None:
+        raise InvalidInput(_("%(field)s: 请选择工单") % {"field": field})
+    return found
+
+
+@staff_view("dispatch", require_POST)
+def merge(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
+    """The ticket in the queue is a duplicate of a candidate: merged into it, the card says so."""
+    ticket = selectors.visible_tickets(user).filter(pk=ticket_id).first()
+    if ticket is None:
+        return _not_found(request, _("工单不存在"))
+    try:
+        ticket = actions.do_merge_ticket(
+            ticket, user, into_ticket_id=_other_id(request, "into_ticket_id"), note=_note(request)
+        )
+    except HotlineError as error:
+        if not _is_htmx(request):
+            messages.error(
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+            )
+            return HttpResponseRedirect(reverse("dispatch_queue"))
+        return _candidates(request, user, ticket, status=error.status_code, error=error.message)
+    into = ticket.merged_into
+    assert into is not None
+    done = _("%(number)s 已合并至 %(into)s") % {"number": ticket.number, "into": into.number}
+    if not _is_htmx(request):
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("dispatch_queue"))
+    return render(request, "web/_queue_done.html", {"ticket": ticket, "message": done})
+
+
+@staff_view("dispatch", require_POST)
+def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
+    """A candidate is related but not the same problem: the two are linked, the ticket stays queued."""
+    ticket = selectors.visible_tickets(user).filter(pk=ticket_id).first()
+    if ticket is None:
+        return _not_found(request, _("工单不存在"))
+    try:
+        ticket = actions.do_link_tickets(
+            ticket, user, other_ticket_id=_other_id(request, "other_ticket_id"), note=_note(request)
+        )
+    except HotlineError as error:
+        if not _is_htmx(request):
+            messages.error(
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+            )
+            return HttpResponseRedirect(reverse("dispatch_queue"))
+        return _candidates(request, user, ticket, status=error.status_code, error=error.message)
+    if not _is_htmx(request):
+        messages.success(request, _("%(number)s 已关联") % {"number": ticket.number})
+        return HttpResponseRedirect(reverse("dispatch_queue"))
+    return _candidates(request, user, ticket)
 
 
 @staff_view("review_return", require_GET)

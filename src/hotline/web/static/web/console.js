@@ -1,4 +1,5 @@
-// The operator's console (web/console.html): the keyboard, a new call, the answer box.
+// The operator's console (web/console.html): the keyboard (Alt+N a new call, Alt+D the duplicate
+// candidates), a new call, the answer box.
 (function () {
   var form = document.getElementById("console-form");
   var phone = document.getElementById("id_citizen_phone");
@@ -22,8 +23,9 @@
     ["console-done", "console-error"].forEach(function (id) {
       var el = document.getElementById(id); if (el) el.remove();
     });
-    document.getElementById("console-caller").innerHTML = "";
-    document.getElementById("console-suggest").innerHTML = "";
+    ["console-caller", "console-suggest", "console-similar"].forEach(function (id) {
+      document.getElementById(id).innerHTML = "";
+    });
     if (window.location.search) history.replaceState(null, "", window.location.pathname);
     showAnswer();
     phone.focus();
@@ -33,8 +35,13 @@
     event.preventDefault(); newCall();
   });
   document.addEventListener("keydown", function (event) {
-    if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyN") {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.code === "KeyN") {
       event.preventDefault(); newCall();
+    } else if (event.code === "KeyD") {
+      // To the duplicate candidates: the first one's button, then Tab through the others.
+      var first = document.querySelector("#console-similar button");
+      if (first) { event.preventDefault(); first.focus(); }
     }
   });
   // Enter in a single-line field moves on to the next field; in the address (the last one) it

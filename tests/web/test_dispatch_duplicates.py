@@ -1,0 +1,81 @@
+"""The dispatch queue's duplicate candidates: each card loads the tickets most like its ticket, with
+score and reason, and merges it into one of them or links the two in one click."""
+
+import re
+
+import pytest
+
+from hotline.core.enums import TicketStatus
+from hotline.dedup.indexing import embed_missing
+from hotline.tickets.models import Ticket, linked_ids
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def candidates(page: str) -> list[str]:
+    return re.findall(r'class="similar-ticket[^"]*" data-number="([^"]+)"', page)
+
+
+@pytest.fixture
+def earlier(staff) -> Ticket:
+    """The same lamp reported last week and already being handled: the ticket the queue's one joins."""
+    ticket = make_ticket(actor=staff["operator"], title="小区门口路灯不亮", phone="13700001111")
+    embed_missing()
+    return ticket
+
+
+def test_each_card_loads_its_candidates(client, staff, waiting, earlier) -> None:
+    lamp = waiting[0]
+    client.force_login(staff["dispatcher"])
+    queue = client.get("/dispatch/").content.decode()
+    assert f'hx-get="/dispatch/{lamp.pk}/similar/"' in queue
+
+    page = client.get(f"/dispatch/{lamp.pk}/similar/", **HTMX).content.decode()
+    found = candidates(page)
+    assert found[0] == earlier.number and lamp.number not in found  # never itself
+    first = page[page.index(f'data-number="{earlier.number}"') :]
+    first = first[: first.index("</li>")]
+    assert "文本相似" in first and "得分" in first
+    assert f'action="/dispatch/{lamp.pk}/merge/"' in first and f'value="{earlier.pk}"' in first
+    assert f'action="/dispatch/{lamp.pk}/link/"' in first
+
+    client.force_login(staff["operator"])  # the queue is the dispatchers'
+    assert client.get(f"/dispatch/{lamp.pk}/similar/").status_code == 403
+
+
+def test_merging_from_the_queue_replaces_the_card(client, staff, waiting, earlier) -> None:
+    lamp = waiting[0]
+    client.force_login(staff["dispatcher"])
+    response = client.post(f"/dispatch/{lamp.pk}/merge/", {"into_ticket_id": earlier.pk}, **HTMX)
+    assert response.status_code == 200
+    assert f"{lamp.number} 已合并至 {earlier.number}" in response.content.decode()
+    lamp.refresh_from_db()
+    assert (lamp.status, lamp.merged_into) == (TicketStatus.MERGED, earlier)
+    assert lamp.number not in client.get("/dispatch/").content.decode()
+
+    # A refused merge says why in the card and changes nothing.
+    other = waiting[1]
+    Ticket.objects.filter(pk=earlier.pk).update(status=TicketStatus.CLOSED)
+    response = client.post(f"/dispatch/{other.pk}/merge/", {"into_ticket_id": earlier.pk}, **HTMX)
+    assert response.status_code == 409 and "不能并入" in response.content.decode()
+    other.refresh_from_db()
+    assert other.status == TicketStatus.NEW
+    assert client.post(f"/dispatch/{other.pk}/merge/", {}, **HTMX).status_code == 422
+
+
+def test_linking_from_the_queue_keeps_the_ticket_queued(client, staff, waiting, earlier) -> None:
+    lamp = waiting[0]
+    client.force_login(staff["dispatcher"])
+    response = client.post(f"/dispatch/{lamp.pk}/link/", {"other_ticket_id": earlier.pk}, **HTMX)
+    assert response.status_code == 200
+    assert linked_ids(lamp.pk) == {earlier.pk}
+    row = response.content.decode()
+    row = row[row.index(f'data-number="{earlier.number}"') :]
+    assert "已关联" in row[: row.index("</li>")]
+    lamp.refresh_from_db()
+    assert lamp.status == TicketStatus.NEW
+    response = client.post(f"/dispatch/{lamp.pk}/link/", {"other_ticket_id": earlier.pk}, follow=True)
+    assert "已关联" in response.content.decode()  # refused, said on the queue page
