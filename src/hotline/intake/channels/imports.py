@@ -348,8 +348,6 @@ class _Converter:
         name, sep, rest = message.partition(": ")
         if sep and name in self.header:
             return f"{self.header[name]}: {rest}"
-        if sep and name == "reply" and "reply" in self.header:
-            return f"{self.header['reply']}: {rest}"
         return message
 
 
