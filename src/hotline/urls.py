@@ -17,6 +17,7 @@ from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
 from hotline.web import rankings as web_rankings
+from hotline.web import repetitions as web_repetitions
 from hotline.web import replies as web_replies
 from hotline.web import reports as web_reports
 from hotline.web import search as web_search
@@ -54,6 +55,12 @@ urlpatterns = [
     path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),
     path("supervision/", web_supervision.board, name="supervision_board"),
+    path("supervision/repetitions/", web_repetitions.repetitions, name="repetitions"),
+    path(
+        "supervision/repetitions/<int:repetition_id>/review/",
+        web_repetitions.review,
+        name="repetition_review",
+    ),
     path("supervision/tickets/<str:number>/open/", web_supervision.open_supervision, name="supervision_open"),
     path(
         "supervision/<int:supervision_id>/resolve/",

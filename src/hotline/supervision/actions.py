@@ -1,4 +1,5 @@
-"""Supervision by hand: opening an order (督办) and closing it. The sweep opens them by rule.
+"""Supervision by hand: opening an order (督办) and closing it, and the review of a repetition the
+counters flagged. The sweep opens orders by rule.
 
 Supervising does not move a ticket through its states: the timeline event each action writes has
 the same status before and after.
@@ -21,6 +22,7 @@ from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
     NotificationReason,
+    RepetitionOutcome,
     Role,
     SupervisionKind,
     SupervisionReason,
@@ -28,7 +30,7 @@ from hotline.core.enums import (
 from hotline.core.errors import ActionNotAllowed, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.notifications.actions import Draft, store_notifications
-from hotline.supervision.models import Supervision
+from hotline.supervision.models import Repetition, Supervision
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
 
@@ -256,3 +258,42 @@ def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str =
             now=now,
         )
     return supervision
+
+
+@transaction.atomic
+def do_review_repetition(repetition: Repetition, actor: User, *, outcome: str, note: str = "") -> Repetition:
+    """A person reads a repetition the counters flagged (supervision.repetition) and says what it
+    is: a reasonable appeal (the problem is not solved), a possibly unreasonable repetition, or not
+    the same problem. Nothing else changes: an unreasonable appeal is only ever declared invalid
+    through the two-person invalidation of the ticket itself. Written on the ticket's timeline."""
+    require_role(actor, "review_repetition")
+    found = Repetition.objects.select_for_update().filter(pk=repetition.pk).select_related("ticket").first()
+    if found is None:
+        raise NotFound(_("重复诉求预警 %(id)s 不存在") % {"id": repetition.pk})
+    if outcome not in RepetitionOutcome.values:
+        raise InvalidInput(
+            _("outcome: 应为 %(values)s 之一") % {"values": ", ".join(RepetitionOutcome.values)}
+        )
+    if found.reviewed_at is not None:
+        raise ActionNotAllowed(
+            _("重复诉求预警 %(id)s 已于 %(at)s 审核")
+            % {"id": found.pk, "at": f"{clock.localtime(found.reviewed_at):%Y-%m-%d %H:%M}"}
+        )
+    now = clock.now()
+    found.outcome = outcome
+    found.review_note = note.strip()
+    found.reviewed_by = actor
+    found.reviewed_at = now
+    found.needs_review = False
+    found.save(update_fields=["outcome", "review_note", "reviewed_by", "reviewed_at", "needs_review"])
+    events.repetition_reviewed(
+        found.ticket,
+        actor,
+        flag_id=found.pk,
+        kind=found.kind,
+        count=found.count,
+        outcome=outcome,
+        note=found.review_note,
+        at=now,
+    )
+    return found

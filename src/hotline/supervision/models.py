@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import timerange
-from hotline.core.enums import SupervisionKind, SupervisionReason
+from hotline.core.enums import RepetitionKind, RepetitionOutcome, SupervisionKind, SupervisionReason
 
 
 class Supervision(models.Model):
@@ -145,3 +145,67 @@ class SweepState(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.last_finished_at}"
+
+
+class Repetition(models.Model):
+    """A repetition the counters found (supervision.repetition): REPEAT_COUNT or more appeals in
+    REPEAT_WINDOW_DAYS from one citizen (their phone), at one place (the address) or about one issue
+    (a cluster of duplicates: the tickets merged together and those duplicate search puts together).
+
+    Open while the count in the rolling window stays at the threshold or above (`cleared_at` null);
+    one open row per (kind, key). It shows on the supervision board and on each of its tickets; a
+    citizen's repetition waits for a person's review (`outcome`: reasonable, possibly unreasonable,
+    not the same problem), which the system never decides by itself."""
+
+    kind = models.CharField(_("类别"), max_length=16, choices=RepetitionKind.choices)
+    # citizen: a keyed digest of the phone's digits; place: of the normalised address; issue: the
+    # id of the cluster's first ticket when it was raised.
+    key = models.CharField(max_length=64)
+    label = models.CharField(
+        _("对象"), max_length=200
+    )  # what people read: a masked phone, an address, a title
+    count = models.PositiveIntegerField(_("诉求次数"))
+    window_days = models.PositiveSmallIntegerField(_("统计天数"))
+    first_at = models.DateTimeField(_("首次诉求"))
+    last_at = models.DateTimeField(_("最近诉求"))
+    # The ticket the flag is about now: the newest of its tickets still at work, else the newest.
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="+"
+    )
+    tickets = models.ManyToManyField("tickets.Ticket", through="RepetitionTicket", related_name="repetitions")
+    raised_at = models.DateTimeField(_("预警时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+    cleared_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    needs_review = models.BooleanField(_("待人工审核"), default=False)
+    outcome = models.CharField(_("审核结论"), max_length=16, choices=RepetitionOutcome.choices, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("重复诉求预警")
+        verbose_name_plural = _("重复诉求预警")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"], condition=Q(cleared_at__isnull=True), name="repetition_open_once"
+            )
+        ]
+        indexes = [models.Index(fields=["cleared_at", "kind"], name="repetition_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label} ×{self.count}"
+
+
+class RepetitionTicket(models.Model):
+    repetition = models.ForeignKey(Repetition, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["repetition", "ticket"], name="repetition_ticket_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repetition_id}: {self.ticket_id}"

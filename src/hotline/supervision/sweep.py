@@ -43,6 +43,7 @@ from hotline.core.enums import (
     DeliveryState,
     EventType,
     NotificationReason,
+    RepetitionKind,
     SupervisionKind,
     SupervisionReason,
 )
@@ -54,7 +55,7 @@ from hotline.sla.calendar import Calendar
 from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
 from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
-from hotline.supervision.models import Supervision, SweepState
+from hotline.supervision.models import Repetition, Supervision, SweepState
 from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
@@ -572,6 +573,14 @@ class _Sweep:
         for norm, n, latest in by_address.values_list("norm", "n", "latest"):
             digest = hashlib.sha1(norm.encode(), usedforsecurity=False).hexdigest()[:24]
             groups[f"addr:{digest}"] = (latest, n, "同一地址")
+        # The issues the repetition counters found (clusters of duplicates, supervision.repetition),
+        # on the ticket each is about now, when that one is still at work.
+        for pk, n, ticket in (
+            Repetition.objects.filter(kind=RepetitionKind.ISSUE, cleared_at__isnull=True, count__gte=need)
+            .exclude(ticket__status__in=list(TERMINAL_STATUSES))
+            .values_list("pk", "count", "ticket_id")
+        ):
+            groups[f"issue:{pk}"] = (ticket, n, "同一事项")
         if not groups:
             return
         # The orders of the window, read whole (a few per group) rather than asked for by a long

@@ -6,13 +6,16 @@ from django.tasks import task
 
 from hotline.core.schedule import enqueue_if_due
 from hotline.supervision.models import SweepState
+from hotline.supervision.repetition import refresh_repetitions
 from hotline.supervision.sweep import run_sweep
 
 
 @task()
 def sweep() -> dict[str, Any]:
-    """One supervision sweep; idempotent, so a sweep enqueued twice does its work once."""
-    return run_sweep().as_dict()
+    """The repetition counters brought up to date, then one supervision sweep (which opens orders on
+    the repeated issues); idempotent, so a sweep enqueued twice does its work once."""
+    repetitions = refresh_repetitions()
+    return {**run_sweep().as_dict(), "repetitions": repetitions.as_dict()}
 
 
 def enqueue_sweep_if_due(interval: float) -> bool:

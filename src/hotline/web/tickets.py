@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import PHONE_ROLES
+from hotline.accounts.permissions import ACTION_ROLES, PHONE_ROLES
 from hotline.core import clock
 from hotline.core.enums import (
     AssignmentStatus,
@@ -46,6 +46,7 @@ from hotline.feedback.selectors import appellants, merged_appeals
 from hotline.intake import attachments
 from hotline.intake.actions import do_reveal_phone
 from hotline.intake.models import FILE_SUFFIXES, Attachment
+from hotline.supervision.repetition import open_repetitions_of
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket, linked_ids
@@ -183,6 +184,9 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
             .filter(pk__in=linked_ids(ticket.pk))
             .order_by("-created_at", "-pk")
         ),
+        "repetitions": open_repetitions_of(ticket),
+        "can_review_repetition": user.role in ACTION_ROLES["review_repetition"],
+        "outcomes": RepetitionOutcome.choices,
         "photos": _photos(ticket),
         "can_reveal": user.role in PHONE_ROLES,
         "chosen": _my_assignments(user, ticket, detail),

@@ -1,0 +1,89 @@
+"""Repeated appeals (重复诉求预警) flagged by the counters (`supervision.repetition`), for supervision.
+
+GET  /supervision/repetitions/            the repetitions still open, the most appeals first:
+                                          who or what repeats (a masked phone, an address, an
+                                          issue), how often in the window, its tickets, the ticket
+                                          it is about now and its review; `?kind=` one kind,
+                                          `?review=1` those waiting for a person's review
+POST /supervision/repetitions/<id>/review/
+                                          the review (`supervision.actions.do_review_repetition`):
+                                          outcome and note; `next` says where to go afterwards
+
+For the supervising roles (supervisors, leaders, admins); the review also for dispatchers, from the
+ticket's page. A citizen's repetition is only ever marked as possibly unreasonable by a person, and
+that rejects nothing: invalidating an appeal is the ticket's own two-person action.
+"""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES
+from hotline.core.api import MAX_NOTE
+from hotline.core.enums import RepetitionKind, RepetitionOutcome
+from hotline.core.errors import HotlineError, InvalidInput, NotFound
+from hotline.supervision.actions import do_review_repetition
+from hotline.supervision.models import Repetition
+from hotline.tickets.models import Ticket
+from hotline.web.actions import next_url, refusal_page
+from hotline.web.dispatch import paginate, staff_view
+from hotline.web.supervision import BOARD_FOR
+
+
+@staff_view("supervise", require_GET, refusal=BOARD_FOR)
+def repetitions(request: HttpRequest, user: User) -> HttpResponse:
+    kind = request.GET.get("kind") or ""
+    if kind not in RepetitionKind.values:
+        kind = ""
+    review = request.GET.get("review") == "1"
+    rows = Repetition.objects.filter(cleared_at__isnull=True).select_related("ticket", "reviewed_by")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if review:
+        rows = rows.filter(needs_review=True)
+    rows = rows.prefetch_related(
+        Prefetch(
+            "tickets", queryset=Ticket.objects.order_by("-created_at", "-pk").only("pk", "number", "status")
+        )
+    ).order_by("-count", "-last_at", "pk")
+    page = paginate(request, rows)
+    return render(
+        request,
+        "web/repetitions.html",
+        {
+            **page,
+            "kinds": RepetitionKind.choices,
+            "kind": kind,
+            "review": review,
+            "outcomes": RepetitionOutcome.choices,
+            "can_review": user.role in ACTION_ROLES["review_repetition"],
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@staff_view("review_repetition", require_POST)
+def review(request: HttpRequest, user: User, repetition_id: int) -> HttpResponse:
+    repetition = Repetition.objects.filter(pk=repetition_id).select_related("ticket").first()
+    ticket = repetition.ticket if repetition is not None else None
+    try:
+        if repetition is None:
+            raise NotFound(_("重复诉求预警 %(id)s 不存在") % {"id": repetition_id})
+        note = request.POST.get("note", "")
+        if len(note) > MAX_NOTE:
+            raise InvalidInput(_("note: 最多 %(max)s 字") % {"max": MAX_NOTE})
+        repetition = do_review_repetition(
+            repetition, user, outcome=request.POST.get("outcome", ""), note=note
+        )
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
+    messages.success(
+        request,
+        _("重复诉求预警“%(label)s”：%(outcome)s")
+        % {"label": repetition.label, "outcome": repetition.get_outcome_display()},
+    )
+    return HttpResponseRedirect(next_url(request, ticket))
