@@ -62,6 +62,12 @@ urlpatterns = [
         name="repetition_review",
     ),
     path("supervision/tickets/<str:number>/open/", web_supervision.open_supervision, name="supervision_open"),
+    path("supervision/warnings/", web_supervision.warnings_page, name="supervision_warnings"),
+    path(
+        "supervision/warnings/<int:warning_id>/decide/",
+        web_supervision.decide_warning,
+        name="supervision_warning_decide",
+    ),
     path(
         "supervision/<int:supervision_id>/resolve/",
         web_supervision.resolve_supervision,

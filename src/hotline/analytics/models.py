@@ -11,7 +11,7 @@ they were last counted: a day without it is counted live from the tickets (today
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.enums import FigureDimension, TicketStatus
+from hotline.core.enums import FigureDimension, TicketStatus, WarningKind, WarningStatus
 
 
 class FigureDay(models.Model):
@@ -146,3 +146,187 @@ class ForecastSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_on} @ {self.made_at}"
+
+
+class HotspotSet(models.Model):
+    """One run of the hot spot finder (`analytics.hotspots`) over a period, kept so that pages read
+    it instead of grouping appeals: `scope` "recent" (the last `hotspots.RECENT_WINDOW_DAYS` days,
+    refreshed by the worker, the newest only is kept) or a report kind (the period of a report,
+    made by the worker for the current and the last period of each kind)."""
+
+    scope = models.CharField(_("范围"), max_length=16)
+    since = models.DateTimeField(_("起"))
+    until = models.DateTimeField(_("止"))
+    made_at = models.DateTimeField(_("计算时间"), db_index=True)
+    model = models.CharField(_("向量模型"), max_length=32)
+    appeals = models.PositiveIntegerField(_("诉求数"), default=0)
+    seconds = models.FloatField(_("用时（秒）"), default=0)
+
+    class Meta:
+        verbose_name = _("热点计算")
+        verbose_name_plural = _("热点计算")
+        indexes = [models.Index(fields=["scope", "since", "until", "made_at"], name="hotspot_set_period")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.since:%Y-%m-%d}..{self.until:%Y-%m-%d} @ {self.made_at:%Y-%m-%d %H:%M}"
+
+
+class Hotspot(models.Model):
+    """A hot spot (热点): the appeals of a period about one problem at one place, with its heat
+    (热度指数, docs/adr/0015), time range, place, crowd and one-line description."""
+
+    set = models.ForeignKey(HotspotSet, on_delete=models.CASCADE, related_name="hotspots")
+    rank = models.PositiveSmallIntegerField(_("热度排名"))
+    heat = models.FloatField(_("热度指数"))
+    first_time = models.DateTimeField(_("最早诉求"))
+    last_time = models.DateTimeField(_("最近诉求"))
+    place = models.CharField(_("地点"), max_length=200)
+    crowd = models.CharField(_("人群"), max_length=20, blank=True)
+    people = models.PositiveIntegerField(_("诉求人数"))
+    description = models.CharField(_("问题描述"), max_length=200)
+    n_appeals = models.PositiveIntegerField(_("诉求数"))
+    likes = models.PositiveIntegerField(_("点赞数"), default=0)
+    dislikes = models.PositiveIntegerField(_("反对数"), default=0)
+    # Appeals in the last days of the period, and how far they exceed the weeks before (0: none).
+    recent = models.PositiveIntegerField(_("近期诉求"), default=0)
+    growth = models.FloatField(_("增长"), default=0)
+    area = models.ForeignKey(
+        "directory.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.ForeignKey(
+        "taxonomy.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    parts = models.JSONField(_("热度构成"), default=dict, blank=True)
+    appeals = models.ManyToManyField("intake.Appeal", related_name="+", verbose_name=_("诉求"))
+
+    class Meta:
+        verbose_name = _("热点")
+        verbose_name_plural = _("热点")
+        ordering = ["set", "rank"]
+        constraints = [models.UniqueConstraint(fields=["set", "rank"], name="hotspot_rank_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.place} {self.description}"
+
+    @property
+    def external_ids(self) -> list[str]:
+        """The appeals' channel ids, in the order they came (reads the prefetched appeals)."""
+        return [a.external_id for a in self.appeals.all() if a.external_id]
+
+
+class HotspotState(models.Model):
+    """The one row through which workers share the schedule of the hot spots and warnings."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The local day the report periods' hot spots were last made (once a day).
+    periods_on = models.DateField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("热点与预警状态")
+        verbose_name_plural = _("热点与预警状态")
+
+    def __str__(self) -> str:
+        return str(self.last_report)
+
+
+class WarningThreshold(models.Model):
+    """How much more than its baseline a cell (a first-level category in an area; either may be
+    the whole city) must receive before it warns: 1.0 at first, raised by each dismissed false
+    alarm and lowered a little by each confirmed warning (`analytics.early_warning`). Editable in the
+    admin."""
+
+    cell = models.CharField(_("单元"), max_length=40, unique=True)
+    category = models.ForeignKey(
+        "taxonomy.Category", verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    area = models.ForeignKey(
+        "directory.Department", verbose_name=_("属地"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    factor = models.FloatField(_("阈值倍数"), default=1.0)
+    dismissals = models.PositiveIntegerField(_("误报次数"), default=0)
+    confirmations = models.PositiveIntegerField(_("确认次数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("预警阈值")
+        verbose_name_plural = _("预警阈值")
+
+    def __str__(self) -> str:
+        return f"{self.cell} ×{self.factor:g}"
+
+
+class EarlyWarning(models.Model):
+    """An early warning (预警): a cell's appeals well above their own seasonal baseline (突增), or a
+    hot spot growing fast, with the evidence (`evidence`: the days and their baseline, the
+    tickets, the hot spot). Raised by the worker; confirmed or dismissed as a false alarm by a
+    supervisor (`analytics.actions`), which each write a `WarningDecision`."""
+
+    kind = models.CharField(_("预警类型"), max_length=16, choices=WarningKind.choices)
+    # What the warning is about, stable while it lasts: "spike:<cell>" or "hotspot:<first appeal>".
+    subject = models.CharField(_("预警对象"), max_length=64, db_index=True)
+    cell = models.CharField(_("单元"), max_length=40)
+    category = models.ForeignKey(
+        "taxonomy.Category",
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("属地"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("摘要"), max_length=200)
+    started_on = models.DateField(_("开始日期"))
+    raised_at = models.DateTimeField(_("预警时间"), db_index=True)
+    last_seen_at = models.DateTimeField(_("最近触发"))
+    observed = models.PositiveIntegerField(_("实际诉求数"))
+    expected = models.FloatField(_("基线"))
+    factor = models.FloatField(_("阈值倍数"), default=1.0)
+    evidence = models.JSONField(_("依据"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=WarningStatus.choices, default=WarningStatus.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
+    note = models.TextField(_("研判意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WarningDecision(models.Model):
+    """Who confirmed or dismissed a warning, when, why, and what it did to the cell's threshold.
+    Written by `analytics.actions` only; never edited (an audit trail)."""
+
+    warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="decisions")
+    status = models.CharField(_("研判结果"), max_length=16, choices=WarningStatus.choices)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+    note = models.TextField(_("研判意见"), blank=True)
+    factor_before = models.FloatField(_("原阈值倍数"))
+    factor_after = models.FloatField(_("新阈值倍数"))
+
+    class Meta:
+        verbose_name = _("预警研判记录")
+        verbose_name_plural = _("预警研判记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} {self.status} {self.at:%Y-%m-%d %H:%M}"

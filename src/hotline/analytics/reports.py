@@ -1,10 +1,15 @@
 """The periodic reports (日报, 周报, 月报, 季报): what a period brought, how the four rates went, who
-ranks where, which categories and areas led, and the items a leader should look at first.
+ranks where, which categories and areas led, the hot spots, and the items a leader should look at
+first.
 
 `build(kind, day)` gathers one report for the period of `kind` that holds `day` (the local day, the
 Monday-to-Sunday week, the calendar month, the quarter) with the same figures for the period before
 it; the web page, the CLI and the worker render the same `Report` as HTML, .xlsx or PDF
 (`web.reports`). The figures are those of `analytics.facts`, read from the kept days.
+
+The hot spots are those the worker kept for exactly the report's period (`analytics.hotspot_sets`,
+made once a day for the current and the last period of each kind); a report of a period never
+kept finds them when asked to (`find_hotspots`: the command line, not the pages).
 
 The daily leader list (seed 000: "每日前20项") is made of items: the appeals of the period about one
 kind of problem (the ticket's category) in one place (its area), ranked by how many came, then by
@@ -13,18 +18,19 @@ same ticket, or the same caller again within the period).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hotline.analytics import figures
+from hotline.analytics import figures, hotspot_sets, hotspots
 from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
 from hotline.analytics.outlooks import latest
 from hotline.analytics.periods import Period, Rate
 from hotline.analytics.rankings import Ranked, names_of, ranking
+from hotline.core import clock
 from hotline.core.enums import FigureDimension, ReportKind, Urgency
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
@@ -92,6 +98,9 @@ class Report:
     areas: list[Line] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     forecast: ForecastSet | None = None
+    # Kept `Hotspot` rows or `hotspots.Found`, the hottest first (both have the attributes shown).
+    hotspots: list[Any] = field(default_factory=list)
+    hotspots_made_at: datetime | None = None
     # A report about one district or department (`analytics.scopes`): its name, what its ranking
     # ranks (the districts or the departments) and its own row there. The city's: "", departments.
     scope_name: str = ""
@@ -171,11 +180,24 @@ def leader_items(period: Period, limit: int = ITEMS, *, within: QuerySet[Ticket]
     ]
 
 
-def build(kind: str, day: date) -> Report:
-    """The report of `kind` for the period holding `day`, with the period before for comparison."""
+def period_hotspots(kind: str, period: Period, *, find: bool = False) -> tuple[list[Any], datetime | None]:
+    """The hot spots of a report period (at most `TOP`): the kept ones, else found now when `find`
+    (then with no time of making), else none."""
+    kept = hotspot_sets.set_for(kind, period)
+    if kept is not None:
+        return kept.hotspots[:TOP], kept.set.made_at
+    if find:
+        return hotspots.find(period.start, period.end, top=TOP), None
+    return [], None
+
+
+def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
+    """The report of `kind` for the period holding `day`, with the period before for comparison.
+    `find_hotspots`: find the period's hot spots when none were kept for it."""
     period = period_of(kind, day)
     previous = before(kind, period)
     now, then = figures.read(period), figures.read(previous)
+    spots, spots_made_at = period_hotspots(kind, period, find=find_hotspots)
     return Report(
         kind=kind,
         period=period,
@@ -187,6 +209,8 @@ def build(kind: str, day: date) -> Report:
         areas=_lines(now, then, FigureDimension.AREA),
         items=leader_items(period),
         forecast=latest(),
+        hotspots=spots,
+        hotspots_made_at=spots_made_at,
     )
 
 
@@ -212,4 +236,18 @@ def as_rows(report: Report) -> dict[str, list[list[Any]]]:
         "categories": [[line.name, line.count, line.previous, line.change] for line in report.categories],
         "areas": [[line.name, line.count, line.previous, line.change] for line in report.areas],
         "items": [[i.category, i.area, i.appeals, i.tickets, i.urgent, i.repeated] for i in report.items],
+        "hotspots": [
+            [
+                rank,
+                round(h.heat, 1),
+                h.place,
+                h.description,
+                h.crowd,
+                h.people,
+                h.n_appeals,
+                f"{clock.localtime(h.first_time):%Y-%m-%d}",
+                f"{clock.localtime(h.last_time):%Y-%m-%d}",
+            ]
+            for rank, h in enumerate(report.hotspots, 1)
+        ],
     }

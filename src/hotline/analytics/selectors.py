@@ -2,6 +2,7 @@
 from a period's figures (`analytics.figures.read`; what each measure counts is defined in
 `analytics.facts`), each in a fixed number of queries whatever the number of tickets."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from django.db.models import F, Q
 
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures, read
+from hotline.analytics.models import Hotspot
 from hotline.analytics.periods import Period, Rate
 from hotline.core.enums import (
     TERMINAL_STATUSES,
@@ -189,3 +191,52 @@ def has_district_boundaries() -> bool:
         department__level=DepartmentLevel.DISTRICT,
         boundary__isnull=False,
     ).exists()
+
+
+def hotspot_points(spots: Iterable[Hotspot]) -> list[dict[str, Any]]:
+    """The hot spots as points for the district map: where their appeals were (the mean of the
+    points they sent), else the middle of their area's or its district's boundary; hot spots with
+    neither are left out (the list beside the map has them all). One query."""
+    spots = list(spots)
+    areas = {s.area_id for s in spots if s.area_id and s.latitude is None}
+    centres: dict[int, tuple[float, float]] = {}
+    parents: dict[int, int | None] = {}
+    if areas:
+        parents = dict(Department.objects.filter(is_area=True).values_list("pk", "parent_id"))
+        wanted = set(areas)
+        for area in areas:
+            node = parents.get(area)
+            while node is not None and node not in wanted:
+                wanted.add(node)
+                node = parents.get(node)
+        for department_id, boundary in Place.objects.filter(
+            department_id__in=wanted, boundary__isnull=False
+        ).values_list("department_id", "boundary"):
+            try:
+                ring = parse_boundary(boundary)[0]
+            except ValueError:
+                continue
+            centres[department_id] = (
+                sum(p[0] for p in ring) / len(ring),
+                sum(p[1] for p in ring) / len(ring),
+            )
+    points = []
+    for spot in spots:
+        if spot.latitude is not None and spot.longitude is not None:
+            lon, lat = spot.longitude, spot.latitude
+        else:
+            node = spot.area_id
+            while node is not None and node not in centres:
+                node = parents.get(node)
+            if node is None:
+                continue
+            lon, lat = centres[node]
+        points.append(
+            {
+                "name": spot.place,
+                "value": [round(lon, 6), round(lat, 6), spot.heat],
+                "rank": spot.rank,
+                "description": spot.description,
+            }
+        )
+    return points

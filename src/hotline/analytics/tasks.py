@@ -1,20 +1,30 @@
-"""Background work of analytics (django.tasks; run by `hotline worker`): keep the daily figures.
+"""Background work of analytics (django.tasks; run by `hotline worker`): keep the daily figures,
+and the hot spots and early warnings.
 
 Each recount keeps the last `RECENT_DAYS` days up to today so far (this month and the last: what the
 overview and the monthly figures show, and where tickets still change) and, when any is missing,
 every day since the first ticket (the first run on a city's backlog); once per local day it
 recounts every day, as an old ticket may still be closed, merged or found invalid, and then makes
 the day's volume forecasts (`analytics.outlooks`).
+
+Each recount also enqueues the refresh of the hot spots and warnings when HOTLINE_HOTSPOT_INTERVAL
+seconds (1800; 0: never) have passed since the last (`HotspotState`, shared by the workers): the
+recent hot spots (`analytics.hotspot_sets`), once a day those of the report periods, and then the
+look for spikes and fast-growing hot spots (`analytics.early_warning`). The finding embeds at most
+`EMBED_LIMIT` tickets that duplicate search has not embedded yet, so a backlog does not hold the
+worker for hours (the embedding sweep catches up, and the next refresh sees them).
 """
 
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
+from hotline.analytics import early_warning, hotspot_sets
 from hotline.analytics.figures import recount
-from hotline.analytics.models import FigureDay, FiguresState
+from hotline.analytics.models import FigureDay, FiguresState, HotspotState
 from hotline.analytics.outlooks import make_forecasts
 from hotline.core import clock
 from hotline.core.schedule import enqueue_if_due
@@ -22,6 +32,8 @@ from hotline.tickets.models import Ticket
 
 RECENT_DAYS = 62
 DEFAULT_INTERVAL = 600
+DEFAULT_HOTSPOT_INTERVAL = 1800
+EMBED_LIMIT = 500
 
 
 def recount_due() -> dict[str, Any]:
@@ -60,7 +72,35 @@ def recount_due() -> dict[str, Any]:
 
 @task()
 def recount_figures() -> dict[str, Any]:
-    return recount_due()
+    report = recount_due()
+    interval = float(getattr(settings, "HOTLINE_HOTSPOT_INTERVAL", DEFAULT_HOTSPOT_INTERVAL))
+    if interval > 0:
+        enqueue_if_due(HotspotState, refresh_hotspots, interval)
+    return report
+
+
+def refresh_due() -> dict[str, Any]:
+    """The recent hot spots, the report periods' once a local day, then the warnings; the report
+    is kept on the state row. Not in one transaction: the finding may embed for a while, and each
+    set is written in one of its own."""
+    started = clock.now()
+    today = clock.localtime(started).date()
+    recent = hotspot_sets.make_recent(started, embed_limit=EMBED_LIMIT)
+    report: dict[str, Any] = {"recent": recent.hotspots.count()}
+    state, _created = HotspotState.objects.get_or_create(pk=1)
+    if state.periods_on != today:
+        report["periods"] = hotspot_sets.make_report_sets(started, embed_limit=EMBED_LIMIT)
+        state.periods_on = today
+    report["warnings"] = early_warning.scan(started, hotspot_sets.recent_set())
+    report["seconds"] = round((clock.now() - started).total_seconds(), 3)
+    state.last_report = report
+    state.save(update_fields=["periods_on", "last_report"])
+    return report
+
+
+@task()
+def refresh_hotspots() -> dict[str, Any]:
+    return refresh_due()
 
 
 def enqueue_recount_if_due(interval: float) -> bool:

@@ -2,7 +2,9 @@
 
 GET /overview/                    today's and this month's volume, what is overdue now, this month's
                                   four rates with the counts behind them, the top categories and
-                                  areas, the last 30 days' volume and the volume per district; each
+                                  areas, the last 30 days' volume and the volume per district, the
+                                  open early warnings and the hot spots of the last 30 days (as a
+                                  list and as points on the district map); each
                                   chart (ECharts, when installed) with its table, and the page reads
                                   whole without JavaScript
 GET /overview/districts.geojson   the districts' boundaries from the gazetteer, for the map
@@ -25,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.analytics import figures, outlooks, selectors
+from hotline.analytics import early_warning, figures, hotspot_sets, outlooks, selectors
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
 from hotline.core.enums import Role
@@ -33,6 +35,8 @@ from hotline.core.enums import Role
 OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
 
 TREND_DAYS = 30
+HOTSPOTS_SHOWN = 10
+WARNINGS_SHOWN = 10
 
 
 @cache
@@ -92,11 +96,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     areas = selectors.top_areas(month)
     has_map = selectors.has_district_boundaries()
     forecast = outlooks.latest()
+    recent = hotspot_sets.recent_set()
+    hotspots = recent.hotspots[:HOTSPOTS_SHOWN] if recent else []
     charts: dict[str, Any] = {
         "categories": [[r.name, r.count] for r in categories],
         "areas": [[r.name, r.count] for r in areas],
         "trend": [[day.isoformat(), n] for day, n in trend],
         "districts": [[r.name, r.count] for r in districts],
+        "hotspots": selectors.hotspot_points(hotspots),
     }
     return render(
         request,
@@ -122,6 +129,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "trend": trend,
             "districts": districts,
             "has_map": has_map,
+            "hotspots": hotspots,
+            "hotspot_set": recent.set if recent else None,
+            "warnings": early_warning.open_warnings(WARNINGS_SHOWN),
             "charts": charts,
             "echarts_installed": echarts_installed(),
         },

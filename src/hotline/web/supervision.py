@@ -11,6 +11,10 @@ POST /supervision/tickets/<number>/open/        open a supervision by hand
                                                 (`supervision.actions.do_open_supervision`): kind,
                                                 reason, optional deadline (city time), assignment_id
 POST /supervision/<id>/resolve/                 close one (销号, `do_resolve_supervision`), note
+GET  /supervision/warnings/                     the early warnings (预警) with their evidence, `?view=`
+                                                open (待研判, the default) or decided (已研判)
+POST /supervision/warnings/<id>/decide/         confirm one or dismiss it as a false alarm
+                                                (`analytics.actions.do_decide_warning`): status, note
 
 Extension requests are decided through the pages' action endpoint (`web.actions.act`,
 `review_extension`), like every other ticket action. A POST comes back to `next` with a message; a
@@ -25,6 +29,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -32,9 +37,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
+from hotline.analytics.actions import do_decide_warning
+from hotline.analytics.models import EarlyWarning
 from hotline.core import clock
 from hotline.core.api import MAX_ID, MAX_NOTE, MAX_TEXT, as_aware
-from hotline.core.enums import SupervisionKind
+from hotline.core.enums import SupervisionKind, WarningStatus
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.sla.models import Extension
@@ -158,6 +165,7 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
     )
     now = clock.now()
     counts = selectors.board_counts(now=now, filters=filters)
+    open_warnings = EarlyWarning.objects.filter(status=WarningStatus.OPEN).count()
     rows: list[BoardRow]
     if view == "supervised":
         # The counter counts every open supervision; narrowed to one kind, the page counts its own.
@@ -184,6 +192,7 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
             "view_label": VIEW_LABELS[view],
             "views": list(VIEW_LABELS.items()),
             "counts": counts,
+            "open_warnings": open_warnings,
             "kind": kind or "",
             "kinds": list(KIND_FILTERS.items()),
             "supervision_kinds": SupervisionKind.choices,
@@ -300,3 +309,67 @@ def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -
         _("工单 %(number)s：%(kind)s已销号")
         % {"number": ticket.number, "kind": supervision.get_kind_display()},
     )
+
+
+# The early warnings (预警, analytics.early_warning) the worker raised: to be read, then confirmed
+# or dismissed as false alarms by a supervisor. Leaders see them here and on the overview.
+WARNING_VIEWS = {
+    "open": gettext_lazy("待研判"),
+    "decided": gettext_lazy("已研判"),
+}
+WARNINGS_PER_PAGE = 50
+
+
+@staff_view("supervise", require_GET, refusal=BOARD_FOR)
+def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
+    """GET /supervision/warnings/?view=open|decided: the warnings with their evidence, the newest
+    first; the open ones with the forms to confirm or dismiss them (for those who may)."""
+    view = request.GET.get("view") or "open"
+    if view not in WARNING_VIEWS:
+        view = "open"
+    rows = EarlyWarning.objects.select_related("category", "area", "decided_by").prefetch_related(
+        "decisions__actor"
+    )
+    rows = (
+        rows.filter(status=WarningStatus.OPEN) if view == "open" else rows.exclude(status=WarningStatus.OPEN)
+    )
+    counts = {
+        "open": EarlyWarning.objects.filter(status=WarningStatus.OPEN).count(),
+        "decided": EarlyWarning.objects.exclude(status=WarningStatus.OPEN).count(),
+    }
+    return render(
+        request,
+        "web/supervision_warnings.html",
+        {
+            "view": view,
+            "views": list(WARNING_VIEWS.items()),
+            "counts": counts,
+            "warnings": list(rows[:WARNINGS_PER_PAGE]),
+            "can_decide": user.role in ACTION_ROLES["decide_warning"],
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@staff_view("decide_warning", require_POST)
+def decide_warning(request: HttpRequest, user: User, warning_id: int) -> HttpResponse:
+    """POST /supervision/warnings/<id>/decide/: status (confirmed or dismissed) and note."""
+    back = reverse("supervision_warnings")
+    warning = EarlyWarning.objects.filter(pk=warning_id).first()
+    if warning is None:
+        return refusal_page(request, _("预警 %(id)s 不存在") % {"id": warning_id}, 404, back)
+    try:
+        warning = do_decide_warning(
+            warning,
+            user,
+            status=request.POST.get("status", ""),
+            note=_text(request, "note", MAX_NOTE),
+        )
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, back)
+    messages.success(
+        request,
+        _("预警“%(title)s”已研判为%(status)s")
+        % {"title": warning.title, "status": warning.get_status_display()},
+    )
+    return HttpResponseRedirect(back)

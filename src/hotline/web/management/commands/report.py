@@ -1,6 +1,7 @@
 """`hotline report daily|weekly|monthly|quarterly [--date D] [--format xlsx|pdf|html] [--output FILE]`:
 write the report of the period holding day D (default: today, in the city's zone) to a file, as
-the reports page offers it (web.reports), and print the file's path."""
+the reports page offers it (web.reports), and print the file's path. The hot spots are those the
+worker kept for the period, or found now when it kept none."""
 
 from datetime import date
 from pathlib import Path
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--date: {timerange.range_message()}")
         else:
             day = clock.localtime().date()
-        report = build(kind, day)
+        report = build(kind, day, find_hotspots=True)
         path = Path(options["output"] or file_name(report, fmt))
         try:
             path.write_bytes(render_file(report, fmt))

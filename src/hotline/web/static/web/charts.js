@@ -44,7 +44,8 @@
     });
   }
 
-  function districtMap(id, rows) {
+  // The districts coloured by volume; the hot spots (if any) as points sized by their heat.
+  function districtMap(id, rows, spots) {
     var el = document.getElementById(id);
     if (!el || !rows) return;
     fetch(el.getAttribute("data-geojson"), { credentials: "same-origin" })
@@ -53,12 +54,23 @@
         if (!geo || !geo.features || !geo.features.length) return;
         window.echarts.registerMap("hotline-districts", geo);
         var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
+        var hottest = Math.max.apply(null, (spots || []).map(function (s) { return s.value[2]; }).concat([1]));
         draw(id, {
           tooltip: { trigger: "item" },
-          visualMap: { min: 0, max: max, calculable: true, left: 8, bottom: 8, inRange: { color: ["#fef3f2", RED] } },
+          visualMap: { min: 0, max: max, calculable: true, left: 8, bottom: 8, seriesIndex: 0, inRange: { color: ["#fef3f2", RED] } },
+          geo: { map: "hotline-districts", roam: false, label: { show: true } },
           series: [{
-            type: "map", map: "hotline-districts", roam: false, label: { show: true },
+            type: "map", geoIndex: 0,
             data: rows.map(function (r) { return { name: r[0], value: r[1] }; })
+          }, {
+            type: "scatter", coordinateSystem: "geo", name: "hotspots", color: "#1d4ed8",
+            symbolSize: function (value) { return 8 + 16 * Math.sqrt(value[2] / hottest); },
+            // The place and description are citizens' words: escaped before ECharts renders them as HTML.
+            tooltip: { formatter: function (p) {
+              var html = window.echarts.format.encodeHTML;
+              return "#" + p.data.rank + " " + html(p.data.name) + "<br>" + html(p.data.description);
+            } },
+            data: spots || []
           }]
         }, 360);
       });
@@ -68,7 +80,7 @@
   line("chart-trend", data.trend);
   bars("chart-categories", data.categories);
   bars("chart-areas", data.areas);
-  districtMap("chart-districts", data.districts);
+  districtMap("chart-districts", data.districts, data.hotspots);
 
   // The public statistics.
   if (data.months) {

@@ -1,0 +1,494 @@
+"""Early warning (预警): a rise of appeals that someone should look at before it becomes a crisis.
+
+Two signals, checked by the worker with the hot spots (`analytics.tasks`, every
+HOTLINE_HOTSPOT_INTERVAL seconds, so a spike is seen the day it starts):
+
+- **Spike (诉求突增)** in a cell: a first-level category in a district, or in the whole city. A
+  cell's appeals of a window (today so far, yesterday, the last three days) are compared with
+  what the cell itself usually receives on such days: its daily average over the `BASELINE_DAYS`
+  before the window, times the city's ratio of that kind of day (working day or day off, from the
+  work calendar) to the average day, times the cell's own lift in the same weeks a year earlier
+  when it has that history (the exam week that is busy every June is not a surprise). The window
+  warns when it holds at least `MIN_COUNT` appeals, at least `RATIO` times the baseline times the
+  cell's threshold factor, and when so many would come from a Poisson count at that level with a
+  probability under `ALPHA`.
+- **Hot spot growing fast (热点快速增长)**: a hot spot of the recent set with at least
+  `HOTSPOT_MIN_RECENT` (times the factor) appeals in its last days and growth of at least
+  `HOTSPOT_MIN_GROWTH` (its recent appeals over the weeks before, `analytics.hotspots.heat_of`).
+
+A warning names what it is about (`subject`); while the rise goes on (seen again within
+`QUIET_DAYS`) the same warning is updated, not raised again. Each new warning goes to the leaders
+(the notifications' channels) and to the supervision board. A supervisor confirms it or dismisses
+it as a false alarm (`analytics.actions`); a dismissal raises the cell's threshold factor
+(`WarningThreshold`), a confirmation lowers it back towards 1.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+from scipy.stats import poisson
+
+from hotline.analytics.facts import _root_category
+from hotline.analytics.hotspot_sets import Kept
+from hotline.analytics.models import EarlyWarning, Hotspot, WarningThreshold
+from hotline.analytics.periods import Period, city_zone
+from hotline.core import clock
+from hotline.core.enums import (
+    DepartmentLevel,
+    NotificationReason,
+    Role,
+    TicketStatus,
+    WarningKind,
+    WarningStatus,
+)
+from hotline.directory.models import Department
+from hotline.intake.models import Appeal
+from hotline.notifications.actions import do_notify
+from hotline.sla.selectors import calendar_for
+from hotline.taxonomy.models import Category
+
+DEFAULTS: dict[str, Any] = {
+    "BASELINE_DAYS": 56,
+    "MIN_COUNT": 5,
+    "RATIO": 2.0,
+    "ALPHA": 0.001,
+    # A cell that has received almost nothing still has a level: one appeal in four weeks.
+    "MIN_LEVEL": 1 / 28,
+    "HOTSPOT_MIN_RECENT": 4,
+    "HOTSPOT_MIN_GROWTH": 1.0,
+    "QUIET_DAYS": 3,
+    # What a dismissal multiplies the cell's factor by, its ceiling, and what a confirmation
+    # divides it by.
+    "DISMISS_STEP": 1.5,
+    "MAX_FACTOR": 8.0,
+    "CONFIRM_STEP": 1.25,
+}
+WINDOWS = ((0, 1), (1, 1), (0, 3))  # (days before today the window ends, its length in days)
+YEAR = 364  # 52 weeks: the same weekday a year earlier
+
+
+def config() -> dict[str, Any]:
+    return {**DEFAULTS, **settings.HOTLINE.get("WARNINGS", {})}
+
+
+def cell_key(category_id: int | None, area_id: int | None) -> str:
+    return f"{category_id or 0}:{area_id or 0}"
+
+
+@dataclass(frozen=True)
+class Spike:
+    """A window of a cell that warns."""
+
+    category_id: int | None
+    area_id: int | None
+    first: date
+    last: date
+    started_on: date
+    observed: int
+    expected: float
+    factor: float
+    p: float
+    days: list[tuple[date, int, float]]  # each day of the baseline's last weeks and the window
+
+    @property
+    def cell(self) -> str:
+        return cell_key(self.category_id, self.area_id)
+
+
+def _districts() -> dict[int, int]:
+    """Each area -> its district (up the tree). One query."""
+    areas = {
+        pk: (parent_id, level)
+        for pk, parent_id, level in Department.objects.filter(is_area=True).values_list(
+            "pk", "parent_id", "level"
+        )
+    }
+    found: dict[int, int] = {}
+    for pk in areas:
+        node: int | None = pk
+        seen: set[int] = set()
+        while node is not None and node in areas and node not in seen:
+            seen.add(node)
+            if areas[node][1] == DepartmentLevel.DISTRICT:
+                found[pk] = node
+                break
+            node = areas[node][0]
+    return found
+
+
+Counts = dict[tuple[int | None, int | None], Counter[date]]
+
+
+def cell_counts(first: date, last: date) -> Counts:
+    """Appeals received per local day in every cell (category x district, and category x city),
+    from `first` to `last`. Invalid tickets do not count. One query and the districts'."""
+    period = Period.days(first, last)
+    rows = (
+        Appeal.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
+        .exclude(ticket__status=TicketStatus.INVALID)
+        .annotate(day=TruncDate("received_at", tzinfo=city_zone()), category_key=_root_category("ticket__"))
+        .values_list("day", "category_key", "ticket__area_id")
+        .annotate(n=Count("pk"))
+    )
+    districts = _districts()
+    counts: Counts = {}
+    for day, category_id, area_id, n in rows:
+        counts.setdefault((category_id, None), Counter())[day] += n
+        district = districts.get(area_id) if area_id else None
+        if district is not None:
+            counts.setdefault((category_id, district), Counter())[day] += n
+    return counts
+
+
+def _factors() -> dict[str, float]:
+    return dict(WarningThreshold.objects.values_list("cell", "factor"))
+
+
+def find_spikes(
+    today: date, counts: Counts | None = None, workday: Callable[[date], bool] | None = None
+) -> list[Spike]:
+    """The cells whose window warns on `today` (the strongest window of each)."""
+    conf = config()
+    baseline_days = int(conf["BASELINE_DAYS"])
+    if counts is None:
+        # The weeks before the windows, and the same weeks a year earlier (for the cell's lift).
+        counts = cell_counts(today - timedelta(days=baseline_days + 7), today)
+        year_ago = today - timedelta(days=YEAR)
+        for cell, days in cell_counts(
+            year_ago - timedelta(days=baseline_days + 7), year_ago + timedelta(days=3)
+        ).items():
+            counts.setdefault(cell, Counter()).update(days)
+    if workday is None:
+        calendar = calendar_for()
+
+        def workday(day: date) -> bool:
+            return calendar.day(day).is_workday
+
+    assert workday is not None
+    factors = _factors()
+    city: Counter[date] = Counter()
+    for (_category, area), days in counts.items():
+        if area is None:
+            city.update(days)
+    spikes: list[Spike] = []
+    local: list[Spike] = []  # the districts' spikes as a first threshold would see them
+    for (category_id, area_id), days in counts.items():
+        factor = factors.get(cell_key(category_id, area_id), 1.0)
+        spike = _spike(category_id, area_id, days, city, today, factor, workday, conf)
+        if spike is not None:
+            spikes.append(spike)
+        if area_id is not None:
+            raw = (
+                spike
+                if factor == 1.0
+                else _spike(category_id, area_id, days, city, today, 1.0, workday, conf)
+            )
+            if raw is not None:
+                local.append(raw)
+    spikes.sort(key=lambda s: s.p)
+    return _explained_away(spikes, local)
+
+
+def _spike(
+    category_id: int | None,
+    area_id: int | None,
+    days: Counter[date],
+    city: Counter[date],
+    today: date,
+    factor: float,
+    workday: Callable[[date], bool],
+    conf: dict[str, Any],
+) -> Spike | None:
+    """The strongest window of a cell that warns at `factor`, if any."""
+    best: Spike | None = None
+    for ends_before, length in WINDOWS:
+        last = today - timedelta(days=ends_before)
+        first = last - timedelta(days=length - 1)
+        window = [first + timedelta(days=i) for i in range(length)]
+        observed = sum(days.get(d, 0) for d in window)
+        if observed < conf["MIN_COUNT"]:
+            continue
+        expected_by_day = _baseline(days, city, first, window, workday, conf)
+        expected = sum(expected_by_day.values())
+        level = factor * expected
+        if observed < conf["RATIO"] * level:
+            continue
+        p = float(poisson.sf(observed - 1, level))
+        if p >= conf["ALPHA"] or (best is not None and p >= best.p):
+            continue
+        started = next((d for d in window if days.get(d, 0) > factor * expected_by_day[d]), first)
+        shown = [first - timedelta(days=i) for i in range(14, 0, -1)] + window
+        history = _baseline(days, city, first, shown, workday, conf)
+        best = Spike(
+            category_id,
+            area_id,
+            first,
+            last,
+            started,
+            observed,
+            round(expected, 2),
+            factor,
+            p,
+            [(d, days.get(d, 0), round(history[d], 2)) for d in shown],
+        )
+    return best
+
+
+def _explained_away(spikes: list[Spike], local: list[Spike]) -> list[Spike]:
+    """Without the city's spike of a category when its districts' rises of the same days make at
+    least half of its excess: one rise, told once, where it happens; and a district whose threshold
+    a dismissal raised does not come back as the city's warning."""
+    kept = []
+    for spike in spikes:
+        if spike.area_id is None:
+            excess = sum(
+                s.observed - s.expected
+                for s in local
+                if s.area_id is not None
+                and s.category_id == spike.category_id
+                and s.first <= spike.last
+                and spike.first <= s.last
+            )
+            if excess >= 0.5 * (spike.observed - spike.expected):
+                continue
+        kept.append(spike)
+    return kept
+
+
+def _baseline(
+    days: Counter[date],
+    city: Counter[date],
+    first: date,
+    window: list[date],
+    workday: Callable[[date], bool],
+    conf: dict[str, Any],
+) -> dict[date, float]:
+    """The expected count of each day of `window` from the cell's days before `first`."""
+    span = int(conf["BASELINE_DAYS"])
+    before = [first - timedelta(days=i) for i in range(1, span + 1)]
+    level = max(sum(days.get(d, 0) for d in before) / span, float(conf["MIN_LEVEL"]))
+    # The city's rhythm of working days and days off over the same weeks.
+    mean = sum(city.get(d, 0) for d in before) / span
+    kinds = {True: [d for d in before if workday(d)], False: [d for d in before if not workday(d)]}
+    rhythm = {
+        kind: (sum(city.get(d, 0) for d in group) / len(group) / mean if group and mean else 1.0)
+        for kind, group in kinds.items()
+    }
+    # The cell's own lift in the same week a year earlier, shrunk towards 1 when it is thin.
+    year_before = [d - timedelta(days=YEAR) for d in window]
+    then_window = (
+        sum(
+            days.get(d - timedelta(days=3), 0) + days.get(d, 0) + days.get(d + timedelta(days=3), 0)
+            for d in year_before
+        )
+        / 3
+    )
+    then_before = sum(days.get(d - timedelta(days=YEAR), 0) for d in before) / span * len(window)
+    lift = 1.0
+    if then_before > 0 or then_window > 0:
+        lift = min(max((then_window + 2) / (then_before + 2), 0.5), 3.0)
+    return {d: level * rhythm[workday(d)] * lift for d in window}
+
+
+def _names(category_id: int | None, area_id: int | None) -> tuple[str, str]:
+    category = (
+        Category.objects.filter(pk=category_id).values_list("name", flat=True).first()
+        if category_id
+        else None
+    )
+    area = Department.objects.filter(pk=area_id).values_list("name", flat=True).first() if area_id else None
+    return category or _("未分类"), area or _("全市")
+
+
+def _recent(subject: str, now: datetime, quiet_days: int) -> EarlyWarning | None:
+    return (
+        EarlyWarning.objects.filter(subject=subject, last_seen_at__gte=now - timedelta(days=quiet_days))
+        .order_by("-raised_at")
+        .first()
+    )
+
+
+def _raise(warning: EarlyWarning) -> EarlyWarning:
+    warning.save()
+    do_notify(
+        key=f"early-warning:{warning.pk}",
+        reason=NotificationReason.EARLY_WARNING,
+        message=_("预警：%(title)s") % {"title": warning.title},
+        role=Role.LEADER,
+    )
+    return warning
+
+
+def record_spike(spike: Spike, now: datetime) -> tuple[EarlyWarning, bool]:
+    """The warning of a spike: a new one (told to the leaders), or the one already raised about the
+    cell, updated. (warning, created)."""
+    conf = config()
+    subject = f"spike:{spike.cell}"
+    evidence = {
+        "window": [spike.first.isoformat(), spike.last.isoformat()],
+        "p": spike.p,
+        "days": [[d.isoformat(), n, e] for d, n, e in spike.days],
+        "tickets": _tickets_of(spike),
+    }
+    category, area = _names(spike.category_id, spike.area_id)
+    days = (spike.last - spike.first).days + 1
+    title = _("%(category)s · %(area)s：%(days)s 日内 %(observed)s 件诉求，基线 %(expected)s 件") % {
+        "category": category,
+        "area": area,
+        "days": days,
+        "observed": spike.observed,
+        "expected": f"{spike.expected:.1f}",
+    }
+    with transaction.atomic():
+        existing = _recent(subject, now, int(conf["QUIET_DAYS"]))
+        if existing is not None:
+            existing.last_seen_at = now
+            if spike.observed >= existing.observed or existing.status == WarningStatus.OPEN:
+                existing.observed, existing.expected, existing.title = (
+                    spike.observed,
+                    spike.expected,
+                    title[:200],
+                )
+                existing.evidence = evidence
+            existing.save()
+            return existing, False
+        warning = EarlyWarning(
+            kind=WarningKind.SPIKE,
+            subject=subject,
+            cell=spike.cell,
+            category_id=spike.category_id,
+            area_id=spike.area_id,
+            title=title[:200],
+            started_on=spike.started_on,
+            raised_at=now,
+            last_seen_at=now,
+            observed=spike.observed,
+            expected=spike.expected,
+            factor=spike.factor,
+            evidence=evidence,
+        )
+        return _raise(warning), True
+
+
+def _tickets_of(spike: Spike, limit: int = 20) -> list[dict[str, Any]]:
+    """The appeals behind a spike (the newest `limit`): number and title, for the evidence."""
+    period = Period.days(spike.first, spike.last)
+    appeals = Appeal.objects.filter(received_at__gte=period.start, received_at__lt=period.end).exclude(
+        ticket__status=TicketStatus.INVALID
+    )
+    if spike.category_id:
+        below = Category.objects.filter(
+            Q(parent_id=spike.category_id) | Q(parent__parent_id=spike.category_id)
+        ).values_list("pk", flat=True)
+        appeals = appeals.filter(ticket__category_id__in=[spike.category_id, *below])
+    else:
+        appeals = appeals.filter(ticket__category__isnull=True)
+    if spike.area_id:
+        areas = Department.objects.get(pk=spike.area_id).descendant_ids()
+        appeals = appeals.filter(ticket__area_id__in=areas)
+    return [
+        {"ticket": number, "title": title, "at": clock.localtime(at).isoformat(timespec="minutes")}
+        for number, title, at in appeals.order_by("-received_at").values_list(
+            "ticket__number", "title", "received_at"
+        )[:limit]
+    ]
+
+
+def growing_hotspots(kept: Kept | None) -> list[Hotspot]:
+    """The hot spots of the recent set that grow fast enough to warn."""
+    if kept is None:
+        return []
+    conf = config()
+    factors = _factors()
+    districts = _districts()
+    found = []
+    for spot in kept.hotspots:
+        factor = factors.get(cell_key(spot.category_id, districts.get(spot.area_id or 0)), 1.0)
+        if (
+            spot.recent >= conf["HOTSPOT_MIN_RECENT"] * factor
+            and spot.growth >= conf["HOTSPOT_MIN_GROWTH"] * factor
+        ):
+            found.append(spot)
+    return found
+
+
+def record_hotspot(spot: Hotspot, now: datetime) -> tuple[EarlyWarning, bool]:
+    """The warning of a fast-growing hot spot: a new one, or the one raised about the same hot spot
+    (one that shares an appeal with it) in the last days, updated."""
+    conf = config()
+    appeal_ids = [a.pk for a in spot.appeals.all()]
+    districts = _districts()
+    district = districts.get(spot.area_id or 0)
+    evidence = {
+        "heat": spot.heat,
+        "place": spot.place,
+        "description": spot.description,
+        "crowd": spot.crowd,
+        "people": spot.people,
+        "n_appeals": spot.n_appeals,
+        "recent": spot.recent,
+        "growth": spot.growth,
+        "first_time": clock.localtime(spot.first_time).isoformat(timespec="minutes"),
+        "last_time": clock.localtime(spot.last_time).isoformat(timespec="minutes"),
+        "appeals": appeal_ids,
+        "external_ids": spot.external_ids,
+    }
+    title = _("%(place)s：%(description)s（近 7 日 %(recent)s 件，共 %(n)s 件）") % {
+        "place": spot.place,
+        "description": spot.description,
+        "recent": spot.recent,
+        "n": spot.n_appeals,
+    }
+    since = now - timedelta(days=int(conf["QUIET_DAYS"]) + 7)
+    with transaction.atomic():
+        for existing in EarlyWarning.objects.filter(kind=WarningKind.HOTSPOT, last_seen_at__gte=since):
+            if set(existing.evidence.get("appeals", [])) & set(appeal_ids):
+                existing.last_seen_at = now
+                if existing.status == WarningStatus.OPEN:
+                    existing.observed, existing.title, existing.evidence = spot.recent, title[:200], evidence
+                existing.save()
+                return existing, False
+        first_appeal = appeal_ids[0] if appeal_ids else spot.pk
+        warning = EarlyWarning(
+            kind=WarningKind.HOTSPOT,
+            subject=f"hotspot:{first_appeal}",
+            cell=cell_key(spot.category_id, district),
+            category_id=spot.category_id,
+            area_id=district,
+            title=title[:200],
+            started_on=clock.localtime(spot.first_time).date(),
+            raised_at=now,
+            last_seen_at=now,
+            observed=spot.recent,
+            expected=round(spot.recent / (1 + spot.growth), 2) if spot.growth else float(spot.recent),
+            factor=_factors().get(cell_key(spot.category_id, district), 1.0),
+            evidence=evidence,
+        )
+        return _raise(warning), True
+
+
+def scan(now: datetime | None = None, kept: Kept | None = None) -> dict[str, int]:
+    """One look for spikes and fast-growing hot spots at `now`; what was raised and updated."""
+    now = now or clock.now()
+    today = clock.localtime(now).date()
+    raised = updated = 0
+    for spike in find_spikes(today):
+        _warning, created = record_spike(spike, now)
+        raised, updated = raised + created, updated + (not created)
+    for spot in growing_hotspots(kept):
+        _warning, created = record_hotspot(spot, now)
+        raised, updated = raised + created, updated + (not created)
+    return {"raised": raised, "updated": updated}
+
+
+def open_warnings(limit: int | None = None) -> list[EarlyWarning]:
+    rows = EarlyWarning.objects.filter(status=WarningStatus.OPEN).select_related("category", "area")
+    return list(rows[:limit] if limit else rows)

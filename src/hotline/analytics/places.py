@@ -1,0 +1,234 @@
+"""Where an appeal's problem is, read from its words: the estates, villages, roads and towns that
+citizens name ("丽发新城小区", "伊景园滨河苑", "金鼎村", "黄兴路", "泉塘街道"), for grouping appeals
+into hot spots (`analytics.hotspots`).
+
+Routing places a ticket in an area of the city's tree (district, street, community) from the
+gazetteer; a hot spot needs the finer place people talk about, which no gazetteer lists: the
+residential compound, the road, the school. Chinese place names end with a small set of words
+(小区, 花园, 苑, 村, 路, 街道, 镇, 学校 ...), so a name is the run of characters before such an ending,
+cut on the left where another name, an administrative unit (A市, A2区, 西地省, the gazetteer's
+districts), punctuation or a word that is never part of a name (投诉, 关于, 附近 ...) stands.
+
+Names are compared in one form (`normalise`: NFKC, "小区" and the phase "二期" dropped), and the
+names of one period are grouped when one holds the stem of another ("伊景园滨河苑" and "滨河苑"), so
+that two ways of naming an estate are one place (`same_places`).
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# How fine a place is: a compound, village, school or company is where one problem sits; a road
+# runs through several estates; a town or street office holds dozens.
+SITE = 3
+ROAD = 2
+TOWN = 1
+
+_HAN = "\u4e00-\u9fff"
+_NAME_CHAR = rf"[{_HAN}A-Za-z0-9]"
+
+# Endings, longest first within each level so that "花园小区" is read as one ending.
+_SITE_ENDINGS = """
+    小区 花园 家园 新城 新村 公寓 大厦 广场 山庄 公馆 华庭 名邸 安置区 工业园
+    产业园 物流园 科技园 幼儿园 学校 中学 小学 大学 学院 医院 卫生院 市场 公司
+    车站 公园 府 苑 园 湾 郡 城 庭 居 村 组 社区
+"""
+_ENDINGS: dict[int, tuple[str, ...]] = {
+    SITE: tuple(_SITE_ENDINGS.split()),
+    ROAD: ("大道", "大桥", "路", "街", "巷", "桥"),
+    TOWN: ("街道", "镇", "乡"),
+}
+_ENDING_LEVEL = {ending: level for level, endings in _ENDINGS.items() for ending in endings}
+_ENDING_PATTERN = "|".join(sorted(_ENDING_LEVEL, key=len, reverse=True))
+
+# Administrative units above the town: the anonymised ones of the real data (A市, A2区, K9县), a
+# province, and whatever the city's gazetteer adds (`PlaceReader(districts=...)`). They cut a text
+# into pieces and say which district a name is in, but are not the place of a problem themselves.
+_ADMIN = r"[A-Z]\d{0,2}[市区县]|[" + _HAN + r"]{2,3}省"
+
+# Words that stand before or after a name but are never part of one: the verbs of a complaint, the
+# pronouns, the prepositions of place.
+_STOP = """
+    投诉 反映 反应 关于 举报 咨询 建议 请求 请问 询问 希望 要求 恳请 强烈
+    严重 再次 位于 地处 我是 我们 本人 业主 居民 村民 附近 周边 门口 旁边
+    对面 问题 为何 为什么 何时 能否 是否 怎么 如何 什么 还是 以及 导致 造成
+    存在 解决 处理 整治 治理 施工 扰民 到底 已经 一直 长期 多次 市民 政府
+    作为 一个 这个 那个 很多 其他 所有 整个 没有
+"""
+_STOP_WORDS = tuple(_STOP.split())
+_STOP_CHARS = "的在对和与及从到至向给被把旁内外里处"
+_CUT = re.compile(rf"(?:{_ADMIN})|[^{_HAN}A-Za-z0-9]+|(?:{'|'.join(_STOP_WORDS)})|[{_STOP_CHARS}]")
+# An ending followed by these is a common noun, not the end of a name: 城市, 村民, 路口, 路段, 路灯.
+_CANDIDATE = re.compile(rf"{_NAME_CHAR}+?(?:{_ENDING_PATTERN})+(?![市民委口段灯面线况边])")
+# What stands before a name in the body of a message.
+_ANCHOR = re.compile(rf"(?:{_ADMIN}|位于|地处|住在|家住)$")
+
+# What is left when a name is nothing but a common noun ("道路", "该小区") or a number ("3号楼"
+# has no ending; "6路" is a bus line): not a place anyone can find.
+_GENERIC = """
+    道 马 城乡 政府 家 乡 分 农 城 市 县 老 新 主 本 该 我 这 那 此
+    各 某 全 每 整个 所在 这条 一 二 三 四 五 六 七 八 九 十 单位 公交
+    高速 环城 村 组 社 街 大 小 中 高 初 私立 公立 民办 幼 培训 物业 开发
+    地产 房地产 安置 工业 产业 物流 科技 停车 菜 农贸 批发 商品 集贸 垃圾
+    学 医 卫生
+"""
+_GENERIC_STEMS = frozenset(_GENERIC.split())
+_LEADING_NOISE = re.compile(r"^(?:[0-9A-Za-z]+(?=[\u4e00-\u9fff]{2})|有|是|说|去|往|近|原|在)")
+# Words inside many names that say what kind of place it is, not which ("开发有限公司", "国际城"):
+# two names do not become one place by sharing them.
+_GENERIC_PARTS = re.compile(
+    "有限|股份|责任|集团|开发|建设|实业|置业|房地产|地产|物业|管理|投资|发展|科技|国际|中心|商业|工程|服务"
+)
+_PHASE = re.compile(r"(?:[一二三四五六七八九十\d]+期|小区)$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a text: its name as written (trimmed), its form for comparing, how fine
+    it is (SITE, ROAD, TOWN) and where it starts."""
+
+    name: str
+    key: str
+    level: int
+    start: int
+
+
+def normalise(name: str) -> str:
+    """The form in which two ways of writing one place compare equal: NFKC (full-width letters and
+    digits to half-width), blanks dropped, and a trailing "小区" or phase ("二期") taken off when a
+    name of two characters or more remains ("丽发新城小区" and "丽发新城" are one estate), and so is
+    "社区" after an estate's name ("丽发新城社区")."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    stripped = _PHASE.sub("", text)
+    # The community named after its estate ("丽发新城社区") is where the estate is.
+    if stripped.endswith("社区") and _ending(stripped[:-2]) in _ENDINGS[SITE] and len(stripped) >= 5:
+        stripped = stripped[:-2]
+    return stripped if len(stripped) >= 2 else text
+
+
+def _ending(name: str) -> str:
+    for length in (3, 2, 1):
+        if len(name) > length and name[-length:] in _ENDING_LEVEL:
+            return name[-length:]
+    return ""
+
+
+def _stem(name: str) -> str:
+    """The name without its endings ("伊景园滨河苑" -> "伊景园滨河", "丽发新城小区" -> "丽发")."""
+    while ending := _ending(name):
+        name = name[: -len(ending)]
+    return name
+
+
+class PlaceReader:
+    """Reads place names out of texts. `districts`: the city's district names from its gazetteer
+    (and their aliases), read as administrative units: they cut names and say which district."""
+
+    def __init__(self, districts: Iterable[str] = ()) -> None:
+        names = sorted({d for d in districts if len(d) >= 2}, key=len, reverse=True)
+        self._districts = re.compile("|".join([*(re.escape(n) for n in names), _ADMIN]))
+        self._cut = re.compile("|".join([*(re.escape(n) for n in names), _CUT.pattern]))
+
+    def mentions(self, text: str, *, anchored: bool = False) -> list[Mention]:
+        """Every place name in `text`, in order. `anchored`: only names that come right after an
+        administrative unit or a word that says where ("A2区丽发新城", "位于金鼎村"), as in the body of
+        a message, where most runs of characters before an ending are not names."""
+        text = unicodedata.normalize("NFKC", text or "")
+        found: list[Mention] = []
+        for piece, start, before in self._pieces(text):
+            if anchored and not _ANCHOR.search(before):
+                continue
+            for match in _CANDIDATE.finditer(piece):
+                if anchored and match.start() > 0:
+                    break
+                name = _LEADING_NOISE.sub("", match.group(0))
+                ending, stem = _ending(name), _stem(name)
+                if not ending or len(stem) < 2 or stem in _GENERIC_STEMS or stem.isdigit() or stem.isascii():
+                    continue
+                level = _ENDING_LEVEL[ending]
+                found.append(Mention(name, normalise(name), level, start + match.end() - len(name)))
+        return found
+
+    def _pieces(self, text: str) -> list[tuple[str, int, str]]:
+        """The runs of text between cuts: (run, where it starts, the cut before it)."""
+        pieces = []
+        position, before = 0, ""
+        for cut in self._cut.finditer(text):
+            if cut.start() - position >= 2:
+                pieces.append((text[position : cut.start()], position, before))
+            position, before = cut.end(), cut.group(0)
+        if len(text) - position >= 2:
+            pieces.append((text[position:], position, before))
+        return pieces
+
+    def district(self, text: str) -> str:
+        """The first district-level unit named in `text` ("A2区", or a gazetteer district), or ""."""
+        for match in self._districts.finditer(unicodedata.normalize("NFKC", text or "")):
+            name = match.group(0)
+            if not name.endswith(("市", "省")):
+                return name
+        return ""
+
+    def places_of(self, title: str, content: str) -> list[Mention]:
+        """The places an appeal names, the one it is about first: the names in its title, else in
+        the beginning of its content (where citizens say where they live before what is wrong),
+        the finest first, then in order."""
+        for text, anchored in ((title, False), ((content or "")[:150], True)):
+            mentions = self.mentions(text, anchored=anchored)
+            if mentions:
+                return sorted(mentions, key=lambda m: (-m.level, m.start))
+        return []
+
+    def place_of(self, title: str, content: str) -> Mention | None:
+        """The place an appeal is about (the first of `places_of`), or None."""
+        places = self.places_of(title, content)
+        return places[0] if places else None
+
+
+def same_places(keys: Iterable[str]) -> dict[str, str]:
+    """Each place key -> the key that stands for its group: keys whose stems share four characters
+    in a row (but the words of many names: "开发有限公司"), or one inside the other, are one place
+    ("伊景园滨河苑", "伊景园滨河院", "伊景园", "滨河苑"); the representative is the shortest, then the
+    first in order. A part shared by many names joins nothing: it is a word of names, not a place."""
+    keys = list(dict.fromkeys(keys))
+    order = {k: i for i, k in enumerate(keys)}
+    parent = {k: k for k in keys}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def join(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            keep, other = sorted((ra, rb), key=lambda k: (len(k), order[k]))
+            parent[other] = keep
+
+    stems = {k: _GENERIC_PARTS.sub("", _stem(k)) for k in keys}
+    by_gram: dict[str, list[str]] = {}
+    for key, stem in stems.items():
+        grams = {stem[i : i + 4] for i in range(len(stem) - 3)} if len(stem) >= 4 else {stem}
+        for gram in grams:
+            if len(gram) >= 3:
+                by_gram.setdefault(gram, []).append(key)
+    for members in by_gram.values():
+        if len(members) < 2 or len(members) > 6:
+            continue
+        for other in members[1:]:
+            join(members[0], other)
+    # A name inside a longer one ("伊景园" and "滨河苑" in "伊景园滨河苑"): the same place written
+    # shorter, unless many names hold it (then it is a word of names, like "人民医院").
+    holding: dict[str, list[str]] = {}
+    for key in keys:
+        for size in range(3, len(key)):
+            for gram in {key[i : i + size] for i in range(len(key) - size + 1)}:
+                holding.setdefault(gram, []).append(key)
+    for key in keys:
+        holders = holding.get(key, [])
+        if 1 <= len(holders) <= 5:
+            for holder in holders:
+                join(key, holder)
+    return {k: root(k) for k in keys}

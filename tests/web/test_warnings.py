@@ -1,0 +1,172 @@
+"""The early warnings on the supervision board (预警: read, confirm, dismiss) and the hot spots and
+warnings on the leader overview and in the reports."""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from hotline.analytics.models import EarlyWarning, Hotspot, HotspotSet, WarningDecision, WarningThreshold
+from hotline.analytics.reports import period_of
+from hotline.core import clock
+from hotline.core.enums import WarningKind, WarningStatus
+from hotline.directory.models import Place
+from tests.analytics.conftest import at
+from tests.factories import CategoryFactory
+
+NOW = at(6, 20, 12)
+
+
+@pytest.fixture
+def warning(db, departments) -> EarlyWarning:
+    building = CategoryFactory(code="01", name="城乡建设", level=1)
+    district = departments["district"]
+    return EarlyWarning.objects.create(
+        kind=WarningKind.SPIKE,
+        subject=f"spike:{building.pk}:{district.pk}",
+        cell=f"{building.pk}:{district.pk}",
+        category=building,
+        area=district,
+        title="城乡建设 · 东城区：1 日内 9 件诉求，基线 1.5 件",
+        started_on=date(2025, 6, 20),
+        raised_at=at(6, 20, 11),
+        last_seen_at=at(6, 20, 11),
+        observed=9,
+        expected=1.5,
+        evidence={
+            "window": ["2025-06-20", "2025-06-20"],
+            "days": [["2025-06-19", 1, 1.5], ["2025-06-20", 9, 1.5]],
+            "tickets": [
+                {"ticket": "20250620-000001", "title": "工地夜间施工噪音", "at": "2025-06-20T09:00+08:00"}
+            ],
+        },
+    )
+
+
+def kept_hotspots(scope: str, since, until, departments) -> HotspotSet:
+    kept = HotspotSet.objects.create(
+        scope=scope, since=since, until=until, made_at=at(6, 20, 11), model="ngram1024"
+    )
+    Hotspot.objects.create(
+        set=kept,
+        rank=1,
+        heat=9.02,
+        first_time=at(6, 3),
+        last_time=at(6, 20),
+        place="东城区幸福小区",
+        crowd="居民",
+        people=4,
+        description="幸福小区垃圾站臭味严重",
+        n_appeals=5,
+        area=departments["street"],
+    )
+    return kept
+
+
+def get(client, user, path, **params):
+    client.force_login(user)
+    with clock.frozen_at(NOW):
+        return client.get(path, params)
+
+
+def post(client, user, path, data):
+    client.force_login(user)
+    with clock.frozen_at(NOW):
+        return client.post(path, data)
+
+
+def test_the_board_counts_the_open_warnings_and_links_to_them(client, staff, warning) -> None:
+    page = get(client, staff["supervisor"], "/supervision/").content.decode()
+    assert 'href="/supervision/warnings/"><strong>1</strong> 预警待研判' in page
+
+
+def test_a_supervisor_reads_a_warning_with_its_evidence_and_may_decide(client, staff, warning) -> None:
+    page = get(client, staff["supervisor"], "/supervision/warnings/").content.decode()
+    assert "城乡建设 · 东城区：1 日内 9 件诉求，基线 1.5 件" in page
+    assert '<td>2025-06-20</td><td class="n">9</td>' in page
+    assert 'href="/tickets/20250620-000001/"' in page
+    assert f'action="/supervision/warnings/{warning.pk}/decide/"' in page
+    # A leader reads it too, without the forms; a handler may not.
+    page = get(client, staff["leader"], "/supervision/warnings/").content.decode()
+    assert "城乡建设 · 东城区" in page and "/decide/" not in page
+    assert get(client, staff["housing"], "/supervision/warnings/").status_code == 403
+
+
+def test_a_supervisor_dismisses_a_false_alarm_and_the_cells_threshold_rises(client, staff, warning) -> None:
+    response = post(
+        client,
+        staff["supervisor"],
+        f"/supervision/warnings/{warning.pk}/decide/",
+        {"status": "dismissed", "note": "同一工地的重复来电"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/supervision/warnings/"
+    warning.refresh_from_db()
+    assert (warning.status, warning.decided_by, warning.note) == (
+        WarningStatus.DISMISSED,
+        staff["supervisor"],
+        "同一工地的重复来电",
+    )
+    assert WarningThreshold.objects.get(cell=warning.cell).factor == 1.5
+    page = get(client, staff["supervisor"], "/supervision/warnings/", view="decided").content.decode()
+    assert "误报 · sup" in page and "阈值倍数 1.00 → 1.50" in page
+    assert "没有待研判的预警" in get(client, staff["supervisor"], "/supervision/warnings/").content.decode()
+
+
+def test_a_decision_that_cannot_be_made_changes_nothing(client, staff, warning) -> None:
+    url = f"/supervision/warnings/{warning.pk}/decide/"
+    assert post(client, staff["leader"], url, {"status": "dismissed", "note": "x"}).status_code == 403
+    refused = post(client, staff["supervisor"], url, {"status": "dismissed", "note": ""})
+    assert refused.status_code == 422 and "误报须说明理由" in refused.content.decode()
+    assert post(client, staff["supervisor"], url, {"status": "maybe", "note": "x"}).status_code == 422
+    assert (
+        post(
+            client, staff["supervisor"], "/supervision/warnings/999999/decide/", {"status": "confirmed"}
+        ).status_code
+        == 404
+    )
+    assert not WarningDecision.objects.exists()
+    assert post(client, staff["supervisor"], url, {"status": "confirmed"}).status_code == 302
+    # Decided once: a second decision is refused.
+    assert post(client, staff["admin"], url, {"status": "dismissed", "note": "x"}).status_code == 409
+    assert WarningDecision.objects.count() == 1
+
+
+def test_the_overview_shows_the_open_warnings_and_the_recent_hot_spots(
+    client, staff, warning, departments
+) -> None:
+    Place.objects.create(
+        department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.2], [120, 30.2]]]
+    )
+    kept_hotspots("recent", at(5, 21, 12), NOW, departments)
+    page = get(client, staff["leader"], "/overview/").content.decode()
+    assert "城乡建设 · 东城区：1 日内 9 件诉求" in page
+    assert (
+        '<td>东城区幸福小区</td><td>幸福小区垃圾站臭味严重</td><td>居民 4 人</td><td class="n">5</td>' in page
+    )
+    # On the map: the middle of the street's district (the street has no boundary of its own).
+    data = page.split('id="overview-data"')[1] if 'id="overview-data"' in page else ""
+    if data:  # ECharts installed
+        assert '"value": [120.1, 30.1, 9.02]' in data
+
+
+def test_the_overview_says_when_nothing_was_found_yet(client, staff) -> None:
+    page = get(client, staff["leader"], "/overview/").content.decode()
+    assert "当前没有待研判的预警" in page and "后台任务尚未计算热点" in page
+
+
+def test_the_report_shows_the_hot_spots_kept_for_its_period(client, staff, departments) -> None:
+    june = period_of("monthly", date(2025, 6, 18))
+    kept_hotspots("monthly", june.start, june.end, departments)
+    page = get(client, staff["leader"], "/reports/", kind="monthly", date="2025-06-18").content.decode()
+    assert '<table id="report-hotspots">' in page
+    assert "<td>东城区幸福小区</td><td>幸福小区垃圾站臭味严重</td><td>居民</td>" in page
+    weekly = get(client, staff["leader"], "/reports/", kind="weekly", date="2025-06-18").content.decode()
+    assert "本期暂无热点" in weekly
+    client.force_login(staff["leader"])
+    with clock.frozen_at(NOW):
+        sheet = client.get("/reports/download", {"kind": "monthly", "date": "2025-06-18", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(sheet.content))
+    rows = list(book["热点"].values)
+    assert rows[0][:4] == ("排名", "热度", "地点", "问题描述")
+    assert rows[1][:7] == (1, 9.0, "东城区幸福小区", "幸福小区垃圾站臭味严重", "居民", 4, 5)
