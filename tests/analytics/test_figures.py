@@ -324,7 +324,7 @@ def test_the_on_time_rate_follows_extensions_and_suspensions(staff, departments)
     day = clock.localtime(late).date()
     rates = read(Period.day(day)).city.rates
     assert rates["on_time"] == Rate(2, 3)
-    behind = {row.ticket_key: row.counted for row in facts.behind("on_time", Period.day(day), "city", 0)}
+    behind = {row.ticket_key: row.in_numerator for row in facts.behind("on_time", Period.day(day), "city", 0)}
     assert behind == {extended.pk: True, refused.pk: False, suspended.pk: True}
 
 

@@ -239,9 +239,10 @@ def _slices(row: dict[str, Any]) -> Iterable[tuple[str, int]]:
 
 
 def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]:
-    """The rows a rate of a slice is counted from (its denominator), each with `counted`: whether
-    it is in the numerator, and `ticket_key`, its ticket's id; the drill-down from a figure to its
-    tickets. `rate` is a key of `RATES`; `dimension` FigureDimension.CITY (key ignored) or a slice."""
+    """The rows a rate of a slice is counted from (its denominator), each with `in_numerator`:
+    whether it is in the numerator, and `ticket_key`, its ticket's id; the drill-down from a figure
+    to its tickets. `rate` is a key of `RATES`; `dimension` FigureDimension.CITY (key ignored) or a
+    slice."""
     numerator, denominator = RATES[rate]
     source = next(s for s in SOURCES if numerator in s.measures and denominator in s.measures)
     rows = source.rows(period, exempt_statuses())
@@ -250,8 +251,11 @@ def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]
     if (population := source.measures[denominator]) is not None:
         rows = rows.filter(population)
     condition = source.measures[numerator]
-    counted = ExpressionWrapper(condition if condition is not None else Q(pk__isnull=False), BooleanField())
-    return rows.annotate(counted=counted, ticket_key=F(source.ticket))
+    in_numerator = ExpressionWrapper(
+        condition if condition is not None else Q(pk__isnull=False), BooleanField()
+    )
+    # Not "counted": a callback has a field of that name (`Callback.counted`).
+    return rows.annotate(in_numerator=in_numerator, ticket_key=F(source.ticket))
 
 
 def count_facts(period: Period) -> dict[FactKey, Counts]:

@@ -114,7 +114,7 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
     missed = request.GET.get("missed") == "1"
     rows = facts.behind(rate, chosen.period, dimension, key_id)
     if missed:
-        rows = rows.filter(counted=False)
+        rows = rows.filter(in_numerator=False)
     tickets = selectors.with_list_relations(Ticket.objects.filter(pk__in=rows.values("ticket_key"))).order_by(
         "-created_at", "-pk"
     )
@@ -122,7 +122,7 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
     # A ticket counts when any of its rows does (a ticket called back twice has two).
     counted: dict[int, bool] = {}
     for ticket_key, in_numerator in rows.filter(ticket_key__in=[t.pk for t in page["rows"]]).values_list(
-        "ticket_key", "counted"
+        "ticket_key", "in_numerator"
     ):
         counted[ticket_key] = counted.get(ticket_key, False) or bool(in_numerator)
     query = request.GET.copy()
