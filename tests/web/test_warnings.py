@@ -170,3 +170,21 @@ def test_the_report_shows_the_hot_spots_kept_for_its_period(client, staff, depar
     rows = list(book["热点"].values)
     assert rows[0][:4] == ("排名", "热度", "地点", "问题描述")
     assert rows[1][:7] == (1, 9.0, "东城区幸福小区", "幸福小区垃圾站臭味严重", "居民", 4, 5)
+
+
+def test_the_admin_edits_thresholds_and_only_shows_warnings(client, warning, staff) -> None:
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    do_decide = post(
+        client, staff["supervisor"], f"/supervision/warnings/{warning.pk}/decide/", {"status": "confirmed"}
+    )
+    assert decided.status_code == 302
+    client.force_login(type(staff["admin"]).objects.get(username="root"))
+    page = client.get(f"/admin/analytics/earlywarning/{warning.pk}/change/").content.decode()
+    assert "城乡建设 · 东城区" in page and "sup" in page and 'name="_save"' not in page
+    threshold = WarningThreshold.objects.get()
+    assert client.get(f"/admin/analytics/warningthreshold/{threshold.pk}/change/").status_code == 200
+    assert (
+        client.post(f"/admin/analytics/earlywarning/{warning.pk}/delete/", {"post": "yes"}).status_code == 403
+    )

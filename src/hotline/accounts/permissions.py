@@ -44,7 +44,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # Supervision by hand (督办, 催办, 挂牌, 提级) and closing it; the sweep opens them by rule.
     "supervise": _SUPERVISION_ROLES,
     "resolve_supervision": _SUPERVISION_ROLES,
-    # An early warning (analytics.warnings) confirmed, or dismissed as a false alarm.
+    # An early warning (analytics.early_warning) confirmed, or dismissed as a false alarm.
     "decide_warning": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # A repetition flagged by the counters (supervision.repetition) read by a person: reasonable, or
     # possibly unreasonable (never rejected by the system itself).

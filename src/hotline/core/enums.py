@@ -277,7 +277,7 @@ class ReportKind(models.TextChoices):
 
 
 class WarningKind(models.TextChoices):
-    """What raised an early warning (analytics.warnings)."""
+    """What raised an early warning (analytics.early_warning)."""
 
     SPIKE = "spike", _("诉求突增")
     HOTSPOT = "hotspot", _("热点快速增长")
