@@ -246,8 +246,15 @@ def test_the_workers_recount(june) -> None:
     FigureDay.objects.all().delete()
     with clock.frozen_at(at(7, 1, 3)):
         # The first of the day recounts every day since the first ticket (31 May) up to today.
-        # Then the day's forecasts: the month of history (31 May to 30 June) is enough to make them.
-        assert tasks.recount_due() == {"days": 32, "full": True, "forecast": True, "seconds": 0.0}
+        # Then the day's forecasts: the month of history (31 May to 30 June) is enough to make them,
+        # and the leader lists of the running report periods and the ones before (4 x 2).
+        assert tasks.recount_due() == {
+            "days": 32,
+            "full": True,
+            "leader_lists": 8,
+            "forecast": True,
+            "seconds": 0.0,
+        }
         assert FigureDay.objects.count() == 32
         # Later the same day only the recent days.
         assert tasks.recount_due()["full"] is False

@@ -11,7 +11,7 @@ they were last counted: a day without it is counted live from the tickets (today
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.enums import FigureDimension, TicketStatus, WarningKind, WarningStatus
+from hotline.core.enums import FigureDimension, ReportKind, TicketStatus, WarningKind, WarningStatus
 
 
 class FigureDay(models.Model):
@@ -330,3 +330,22 @@ class WarningDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id} {self.status} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LeaderList(models.Model):
+    """The leader list of one report period (日报, 周报, 月报, 季报), made by the worker after each
+    recount and kept (`analytics.leader_lists`): the items as `analytics.reports.Item` holds them."""
+
+    kind = models.CharField(_("报告"), max_length=16, choices=ReportKind.choices)
+    first_day = models.DateField(_("起始日"))
+    last_day = models.DateField(_("截止日"))
+    made_at = models.DateTimeField(_("统计时间"))
+    items = models.JSONField(_("事项"), default=list)
+
+    class Meta:
+        verbose_name = _("重点事项清单")
+        verbose_name_plural = _("重点事项清单")
+        constraints = [models.UniqueConstraint(fields=["kind", "first_day"], name="leader_list_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first_day} @ {self.made_at}"

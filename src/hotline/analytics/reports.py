@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hotline.analytics import figures, hotspot_sets, hotspots
+from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists
 from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
@@ -98,14 +98,16 @@ class Report:
     areas: list[Line] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     forecast: ForecastSet | None = None
-    # Kept `Hotspot` rows or `hotspots.Found`, the hottest first (both have the attributes shown).
-    hotspots: list[Any] = field(default_factory=list)
-    hotspots_made_at: datetime | None = None
     # A report about one district or department (`analytics.scopes`): its name, what its ranking
     # ranks (the districts or the departments) and its own row there. The city's: "", departments.
     scope_name: str = ""
     ranked: str = FigureDimension.DEPARTMENT
     standing: Ranked | None = None
+    # When the leader list was counted: the worker's kept list (`analytics.leader_lists`); None: now.
+    items_made_at: datetime | None = None
+    # Kept `Hotspot` rows or `hotspots.Found`, the hottest first (both have the attributes shown).
+    hotspots: list[Any] = field(default_factory=list)
+    hotspots_made_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -180,6 +182,14 @@ def leader_items(period: Period, limit: int = ITEMS, *, within: QuerySet[Ticket]
     ]
 
 
+def kept_or_live_items(kind: str, period: Period) -> tuple[list[Item], datetime | None]:
+    """The period's leader list as the worker kept it (and when it counted it), else counted now."""
+    kept = leader_lists.read(kind, period)
+    if kept is not None:
+        return [Item(**item) for item in kept.items], kept.made_at
+    return leader_items(period), None
+
+
 def period_hotspots(kind: str, period: Period, *, find: bool = False) -> tuple[list[Any], datetime | None]:
     """The hot spots of a report period (at most `TOP`): the kept ones, else found now when `find`
     (then with no time of making), else none."""
@@ -197,6 +207,7 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
     period = period_of(kind, day)
     previous = before(kind, period)
     now, then = figures.read(period), figures.read(previous)
+    items, items_made_at = kept_or_live_items(kind, period)
     spots, spots_made_at = period_hotspots(kind, period, find=find_hotspots)
     return Report(
         kind=kind,
@@ -207,7 +218,8 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
         departments=ranking(now, then, FigureDimension.DEPARTMENT),
         categories=_lines(now, then, FigureDimension.CATEGORY),
         areas=_lines(now, then, FigureDimension.AREA),
-        items=leader_items(period),
+        items=items,
+        items_made_at=items_made_at,
         forecast=latest(),
         hotspots=spots,
         hotspots_made_at=spots_made_at,

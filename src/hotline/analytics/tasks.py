@@ -5,7 +5,8 @@ Each recount keeps the last `RECENT_DAYS` days up to today so far (this month an
 overview and the monthly figures show, and where tickets still change) and, when any is missing,
 every day since the first ticket (the first run on a city's backlog); once per local day it
 recounts every day, as an old ticket may still be closed, merged or found invalid, and then makes
-the day's volume forecasts (`analytics.outlooks`).
+the day's volume forecasts (`analytics.outlooks`). After each recount it makes the leader lists of
+the running report periods (`analytics.leader_lists`).
 
 Each recount also enqueues the refresh of the hot spots and warnings when HOTLINE_HOTSPOT_INTERVAL
 seconds (1800; 0: never) have passed since the last (`HotspotState`, shared by the workers): the
@@ -24,6 +25,7 @@ from django.tasks import task
 
 from hotline.analytics import early_warning, hotspot_sets
 from hotline.analytics.figures import recount
+from hotline.analytics.leader_lists import refresh as refresh_leader_lists
 from hotline.analytics.models import FigureDay, FiguresState, HotspotState
 from hotline.analytics.outlooks import make_forecasts
 from hotline.core import clock
@@ -59,7 +61,7 @@ def recount_due() -> dict[str, Any]:
             )
             if some_missing:
                 days += recount(start, recent_from - timedelta(days=1))
-            report = {"days": days, "full": full}
+            report = {"days": days, "full": full, "leader_lists": refresh_leader_lists(started)}
             if full:
                 state.last_full_on = today
                 made = make_forecasts(today)
