@@ -13,7 +13,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from hotline.analytics import scopes
-from hotline.analytics.models import FigureSettings
+from hotline.analytics.models import FigureSettings, Hotspot, HotspotSet
 from hotline.analytics.periods import Period
 from hotline.core import clock
 from hotline.core.enums import NotificationReason, ReportScope
@@ -269,3 +269,37 @@ def test_other_roles_are_refused(client, staff, kept, role) -> None:
     row = KeptReport.objects.first()
     assert get(client, staff[role], "/reports/kept/").status_code == 403
     assert get(client, staff[role], f"/reports/kept/{row.pk}/xlsx").status_code == 403
+
+
+def test_a_districts_report_has_the_hot_spots_placed_in_it(staff, departments, june, tmp_path) -> None:  # noqa: F811
+    week = Period.days(date(2025, 6, 23), date(2025, 6, 29))
+    found = HotspotSet.objects.create(
+        scope="weekly", since=week.start, until=week.end, made_at=local(2025, 6, 30, 0, 10), model="ngram"
+    )
+    for rank, (place, area) in enumerate((("幸福路12号", departments["street"]), ("西城公园", june.west)), 1):
+        Hotspot.objects.create(
+            set=found,
+            rank=rank,
+            heat=10.0 / rank,
+            first_time=local(2025, 6, 23, 9),
+            last_time=local(2025, 6, 27, 9),
+            place=place,
+            people=3,
+            description=f"{place}路灯不亮",
+            n_appeals=3,
+            area=area,
+        )
+    with clock.frozen_at(JULY_1):
+        kept_reports.make_period("weekly", week)
+
+    def html(scope: str, key: int) -> str:
+        row = KeptReport.objects.get(kind="weekly", scope=scope, scope_key=key)
+        return (tmp_path / "reports" / row.files["html"]["path"]).read_text()
+
+    east = html(ReportScope.DISTRICT, departments["district"].pk)
+    assert "幸福路12号路灯不亮" in east and "西城公园路灯不亮" not in east
+    west = html(ReportScope.DISTRICT, june.west.pk)
+    assert "西城公园路灯不亮" in west and "幸福路12号路灯不亮" not in west
+    city = html(ReportScope.CITY, 0)
+    assert "幸福路12号路灯不亮" in city and "西城公园路灯不亮" in city
+    assert "路灯不亮</td>" not in html(ReportScope.DEPARTMENT, departments["housing"].pk)

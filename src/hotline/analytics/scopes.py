@@ -14,18 +14,19 @@ the parts of the city's (`analytics.reports.Report`), each read the same way:
 - the categories and areas: the scope's tickets received in the period by first-level category and
   by area, counted in one query per period for every scope (`Breakdown`);
 - the leader list: the items (category x area) of the scope's tickets;
-- the hot spots: none yet (they are the city's), and no forecast (the city's, its top categories'
-  and areas').
+- the hot spots: those of the period's kept set (`analytics.hotspot_sets`) placed in the district;
+  none for a department (a hot spot is a place and a problem, not a department's);
+- no forecast (the city's, its top categories' and areas').
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hotline.analytics import facts, figures, reports
+from hotline.analytics import facts, figures, hotspot_sets, reports
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.periods import Period
@@ -130,6 +131,9 @@ class Shared:
     received: Breakdown
     received_before: Breakdown
     rankings: dict[str, list[Ranked]] = field(default_factory=dict)
+    # The period's kept hot spots (every one kept, the hottest first) and when they were found.
+    hotspots: list[Any] = field(default_factory=list)
+    hotspots_made_at: datetime | None = None
 
 
 def _district_figures(source: Figures, districts: dict[int, int]) -> Figures:
@@ -153,6 +157,9 @@ def gather(kind: str, day: date) -> Shared:
     shared.rankings[ReportScope.DISTRICT] = ranking(
         _district_figures(now, districts), _district_figures(then, districts), FigureDimension.AREA
     )
+    kept = hotspot_sets.set_for(kind, period)
+    if kept is not None:
+        shared.hotspots, shared.hotspots_made_at = kept.hotspots, kept.set.made_at
     return shared
 
 
@@ -202,6 +209,9 @@ def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> r
         return reports.build(kind, day)
     shared = shared or gather(kind, day)
     peers = shared.rankings[scope.type]
+    spots = []
+    if scope.type == ReportScope.DISTRICT:
+        spots = [h for h in shared.hotspots if shared.districts.get(h.area_id) == scope.key][: reports.TOP]
     return reports.Report(
         kind=kind,
         period=shared.period,
@@ -215,4 +225,6 @@ def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> r
         scope_name=scope.name,
         ranked=FigureDimension.AREA if scope.type == ReportScope.DISTRICT else FigureDimension.DEPARTMENT,
         standing=next((r for r in peers if r.key == scope.key), None),
+        hotspots=spots,
+        hotspots_made_at=shared.hotspots_made_at if scope.type == ReportScope.DISTRICT else None,
     )
