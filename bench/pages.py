@@ -724,7 +724,19 @@ def keep_figures(at: datetime) -> None:
         started = time.perf_counter()
         with clock.frozen_at(at):
             report = recount_due()
-        print(f"  figures: {label}: {report['days']} days in {time.perf_counter() - started:.1f} s")
+        print(
+            f"  figures: {label}: {report['days']} days in {time.perf_counter() - started:.1f} s"
+            f" (the leader lists of {report.get('leader_lists', 0)} report periods included)"
+        )
+    from hotline.analytics.leader_lists import refresh
+
+    started = time.perf_counter()
+    with clock.frozen_at(at):
+        made = refresh()
+    print(
+        f"  of which the leader lists of the {made} running report periods:"
+        f" {time.perf_counter() - started:.1f} s"
+    )
 
 
 def keep_reports(at: datetime) -> None:
