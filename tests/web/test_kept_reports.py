@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from hotline.analytics import scopes
@@ -303,3 +303,32 @@ def test_a_districts_report_has_the_hot_spots_placed_in_it(staff, departments, j
     city = html(ReportScope.CITY, 0)
     assert "幸福路12号路灯不亮" in city and "西城公园路灯不亮" in city
     assert "路灯不亮</td>" not in html(ReportScope.DEPARTMENT, departments["housing"].pk)
+
+
+def test_the_command_writes_a_districts_or_departments_report(june, tmp_path) -> None:  # noqa: F811
+    out = StringIO()
+    with clock.frozen_at(JULY_1):
+        call_command(
+            "report", "monthly", "--date", "2025-06-18", "--format", "html", "--scope", "D01", stdout=out
+        )
+        call_command(
+            "report",
+            "monthly",
+            "--date",
+            "2025-06-18",
+            "--scope",
+            "B01",
+            "--output",
+            str(tmp_path / "b.xlsx"),
+        )
+    path = Path(out.getvalue().strip())
+    try:
+        assert path.name == "report-monthly-20250601-D01.html"
+        html = path.read_text()
+    finally:
+        path.unlink()
+    assert "示范市东城区 12345 热线月报（2025-06-01 — 2025-06-30）" in html and "受理量 3 件" in html
+    assert load_workbook(tmp_path / "b.xlsx")["概况"]["A1"].value.startswith("示范市住建局 12345 热线月报")
+    for code, message in (("X99", "没有编码为 X99 的单位"), ("D0101", "和平街道 是街道或社区")):
+        with pytest.raises(CommandError, match=message):
+            call_command("report", "monthly", "--scope", code)

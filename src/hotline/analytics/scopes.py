@@ -73,6 +73,16 @@ def scopes_for(kind: str) -> list[Scope]:
     return found
 
 
+def scope_of(department: Department) -> Scope | None:
+    """The scope of a district (an area of the district level) or of a department that is not an
+    area; None for a street or a community (their tickets are in their district's report)."""
+    if department.is_area:
+        if department.level == DepartmentLevel.DISTRICT:
+            return Scope(ReportScope.DISTRICT, department.pk, department.name)
+        return None
+    return Scope(ReportScope.DEPARTMENT, department.pk, department.name)
+
+
 def district_of_area() -> dict[int, int]:
     """Every area in a district (the district itself, its streets and communities) -> the district.
     One query."""

@@ -1,7 +1,8 @@
-"""`hotline report daily|weekly|monthly|quarterly [--date D] [--format xlsx|pdf|html] [--output FILE]`:
-write the report of the period holding day D (default: today, in the city's zone) to a file, as
-the reports page offers it (web.reports), and print the file's path. The hot spots are those the
-worker kept for the period, or found now when it kept none."""
+"""`hotline report daily|weekly|monthly|quarterly [--date D] [--format xlsx|pdf|html] [--output FILE]
+[--scope CODE]`: write the report of the period holding day D (default: today, in the city's zone)
+to a file, as the reports page offers it (web.reports), and print the file's path. The hot spots
+are those the worker kept for the period, or found now when it kept none. `--scope`: the report of
+one district or department (its code, as in the admin), as the worker keeps them (analytics.scopes)."""
 
 from datetime import date
 from pathlib import Path
@@ -10,9 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from hotline.analytics import scopes
 from hotline.analytics.reports import build
 from hotline.core import clock, timerange
 from hotline.core.enums import ReportKind
+from hotline.directory.models import Department
 from hotline.web.reports import FORMATS, file_name, render_file
 
 
@@ -25,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="xlsx", help="xlsx (default), pdf or html")
         parser.add_argument(
             "--output", default="", help="the file to write (default: report-KIND-DATE.EXT here)"
+        )
+        parser.add_argument(
+            "--scope", default="", help="a district's or department's code (default: the whole city)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,8 +53,14 @@ class Command(BaseCommand):
                 raise CommandError(f"--date: {timerange.range_message()}")
         else:
             day = clock.localtime().date()
-        report = build(kind, day, find_hotspots=True)
-        path = Path(options["output"] or file_name(report, fmt))
+        if options["scope"]:
+            report = scopes.build(kind, day, self.scope(options["scope"]))
+        else:
+            report = build(kind, day, find_hotspots=True)
+        default = file_name(report, fmt)
+        if options["scope"]:
+            default = default.removesuffix(f".{fmt}") + f"-{options['scope']}.{fmt}"
+        path = Path(options["output"] or default)
         try:
             path.write_bytes(render_file(report, fmt))
         except OSError as error:
@@ -56,3 +68,14 @@ class Command(BaseCommand):
                 _("无法写入 %(path)s：%(error)s") % {"path": path, "error": error.strerror}
             ) from None
         self.stdout.write(str(path))
+
+    def scope(self, code: str) -> scopes.Scope:
+        department = Department.objects.filter(code=code).first()
+        if department is None:
+            raise CommandError(_("--scope：没有编码为 %(code)s 的单位") % {"code": code})
+        scope = scopes.scope_of(department)
+        if scope is None:
+            raise CommandError(
+                _("--scope：%(name)s 是街道或社区，其报告见所在区县的报告") % {"name": department.name}
+            )
+        return scope
