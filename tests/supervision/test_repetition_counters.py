@@ -236,3 +236,25 @@ def test_a_review_is_recorded_and_logged_and_rejects_nothing(client, staff) -> N
 
     client.force_login(staff["housing"])
     assert client.get("/supervision/repetitions/").status_code == 403
+
+
+def test_the_api_lists_and_reviews_repetitions(staff, api_as) -> None:
+    for d, (title, address) in enumerate(TOPICS):
+        appeal(staff, START + timedelta(days=d), phone="13900005678", address=address, title=title)
+    refresh(START + timedelta(days=3))
+    supervisor = api_as(staff["supervisor"])
+    body = supervisor.get("/repetitions", {"review": "true"}).json()
+    assert body["count"] == 1
+    [item] = body["items"]
+    assert (item["kind"], item["count"], item["needs_review"], item["outcome"]) == ("citizen", 3, True, None)
+    assert len(item["tickets"]) == 3 and "5678" in item["label"] and "0000" not in item["label"]
+    assert api_as(staff["housing"]).get("/repetitions").status_code == 403
+
+    response = api_as(staff["dispatcher"]).post(
+        f"/repetitions/{item['id']}/review", {"outcome": "reasonable", "note": "问题确未解决"}
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["outcome"], response.json()["reviewed_by"]) == ("reasonable", "disp")
+    assert supervisor.post(f"/repetitions/{item['id']}/review", {"outcome": "reasonable"}).status_code == 409
+    assert supervisor.post("/repetitions/999999/review", {"outcome": "reasonable"}).status_code == 404
+    assert supervisor.post(f"/repetitions/{item['id']}/review", {"outcome": "rejected"}).status_code == 422

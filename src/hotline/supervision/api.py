@@ -4,14 +4,20 @@ POST /api/v1/tickets/{id}/supervisions     supervisor, leader or admin; 201 with
 GET  /api/v1/supervisions                  filters: kind, board (public listings), open, ticket, department
 GET  /api/v1/supervisions/{id}
 POST /api/v1/supervisions/{id}/resolve
+GET  /api/v1/repetitions                   the repetitions flagged by the counters (重复诉求预警): open
+                                           ones by default; filters kind, review (waiting for one)
+POST /api/v1/repetitions/{id}/review       outcome and note: dispatchers, supervisors, admins
 """
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from hotline.accounts.auth import request_user
+from hotline.accounts.permissions import require_role
 from hotline.core.api import (
     ERRORS,
     MAX_ID,
@@ -27,9 +33,10 @@ from hotline.core.api import (
     department_ref,
     ticket_ref,
 )
-from hotline.core.enums import SupervisionKind, SupervisionReason
+from hotline.core.enums import RepetitionKind, RepetitionOutcome, SupervisionKind, SupervisionReason
+from hotline.core.errors import NotFound
 from hotline.supervision import actions, selectors
-from hotline.supervision.models import Supervision
+from hotline.supervision.models import Repetition, Supervision
 from hotline.tickets import selectors as ticket_selectors
 
 router = Router(tags=["supervision"])
@@ -164,3 +171,106 @@ def resolve_supervision(
     supervision = selectors.get_visible_supervision(user, supervision_id)
     actions.do_resolve_supervision(supervision, user, note=(payload or ResolveIn()).note)
     return _out(selectors.get_visible_supervision(user, supervision_id))
+
+
+# --- repetitions (重复诉求预警) ---------------------------------------------------------------------
+
+
+class RepetitionFilters(Schema):
+    kind: RepetitionKind | None = None
+    review: bool | None = Field(None, description="true: only those waiting for a person's review")
+    open: bool = Field(True, description="false: those cleared since (the window rolled past them)")
+    limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class RepetitionOut(Schema):
+    id: int
+    kind: RepetitionKind
+    label: str = Field(description="who or what repeats: a masked phone, an address, an issue's title")
+    count: int = Field(description="appeals in the window")
+    window_days: int
+    first_at: LocalDateTime
+    last_at: LocalDateTime
+    ticket: TicketRef = Field(description="the ticket the repetition is about now")
+    tickets: list[TicketRef]
+    raised_at: LocalDateTime
+    cleared_at: LocalDateTime | None
+    needs_review: bool
+    outcome: RepetitionOutcome | None
+    review_note: str
+    reviewed_by: str | None
+    reviewed_at: LocalDateTime | None
+
+
+class RepetitionPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[RepetitionOut]
+
+
+class ReviewIn(InSchema):
+    outcome: RepetitionOutcome
+    note: Note = ""
+
+
+def _repetition_out(r: Repetition) -> RepetitionOut:
+    return RepetitionOut(
+        id=r.pk,
+        kind=RepetitionKind(r.kind),
+        label=r.label,
+        count=r.count,
+        window_days=r.window_days,
+        first_at=r.first_at,
+        last_at=r.last_at,
+        ticket=ticket_ref(r.ticket),
+        tickets=[ticket_ref(t) for t in r.tickets.all()],
+        raised_at=r.raised_at,
+        cleared_at=r.cleared_at,
+        needs_review=r.needs_review,
+        outcome=RepetitionOutcome(r.outcome) if r.outcome else None,
+        review_note=r.review_note,
+        reviewed_by=r.reviewed_by.username if r.reviewed_by else None,
+        reviewed_at=r.reviewed_at,
+    )
+
+
+def _repetitions() -> QuerySet[Repetition]:
+    return Repetition.objects.select_related("ticket", "reviewed_by").prefetch_related("tickets")
+
+
+@router.get("/repetitions", response={200: RepetitionPage, **ERRORS}, summary="Repeated appeals flagged")
+def list_repetitions(request: HttpRequest, filters: Query[RepetitionFilters]) -> RepetitionPage:
+    """The most appeals first. For the supervising roles, as the board."""
+    require_role(request_user(request), "supervise")
+    rows = _repetitions().filter(cleared_at__isnull=filters.open)
+    if filters.kind is not None:
+        rows = rows.filter(kind=filters.kind.value)
+    if filters.review is not None:
+        rows = rows.filter(needs_review=filters.review)
+    rows = rows.order_by("-count", "-last_at", "pk")
+    page = rows[filters.offset : filters.offset + filters.limit]
+    return RepetitionPage(
+        count=rows.count(),
+        offset=filters.offset,
+        limit=filters.limit,
+        items=[_repetition_out(r) for r in page],
+    )
+
+
+@router.post(
+    "/repetitions/{repetition_id}/review",
+    response={200: RepetitionOut, **ERRORS},
+    summary="Review a flagged repetition: reasonable, possibly unreasonable, or not the same problem",
+)
+def review_repetition(request: HttpRequest, repetition_id: Id, payload: ReviewIn) -> RepetitionOut:
+    """Nothing is rejected by it: an appeal is declared invalid only by the ticket's own two-person
+    invalidation. Written on the timeline of the ticket the repetition is about."""
+    repetition = Repetition.objects.filter(pk=repetition_id).first()
+    if repetition is None:
+        raise NotFound(_("重复诉求预警 %(id)s 不存在") % {"id": repetition_id})
+    actions.do_review_repetition(
+        repetition, request_user(request), outcome=payload.outcome.value, note=payload.note
+    )
+    return _repetition_out(_repetitions().get(pk=repetition_id))
