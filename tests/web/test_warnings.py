@@ -176,7 +176,7 @@ def test_the_admin_edits_thresholds_and_only_shows_warnings(client, warning, sta
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    do_decide = post(
+    decided = post(
         client, staff["supervisor"], f"/supervision/warnings/{warning.pk}/decide/", {"status": "confirmed"}
     )
     assert decided.status_code == 302
