@@ -13,6 +13,7 @@ from hotline.web import grid as web_grid
 from hotline.web import health as web_health
 from hotline.web import inbox as web_inbox
 from hotline.web import kept_reports as web_kept_reports
+from hotline.web import knowledge as web_knowledge
 from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
@@ -35,6 +36,12 @@ urlpatterns = [
     path("console/suggest/", web_console.suggest, name="console_suggest"),
     path("console/similar/", web_console.similar, name="console_similar"),
     path("console/attach/<int:ticket_id>/", web_console.attach, name="console_attach"),
+    path("console/answers/", web_knowledge.console_answers, name="console_answers"),
+    path("knowledge/", web_knowledge.article_list, name="knowledge"),
+    path("knowledge/new/", web_knowledge.article_new, name="knowledge_new"),
+    path("knowledge/<int:article_id>/", web_knowledge.article_page, name="knowledge_article"),
+    path("knowledge/<int:article_id>/edit/", web_knowledge.article_edit, name="knowledge_edit"),
+    path("knowledge/<int:article_id>/do/<str:name>/", web_knowledge.article_action, name="knowledge_action"),
     path("console/link/<int:ticket_id>/", web_console.link, name="console_link"),
     path("dispatch/", web_dispatch.queue, name="dispatch_queue"),
     path("dispatch/<int:ticket_id>/", web_dispatch.dispatch, name="dispatch_ticket"),

@@ -53,9 +53,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "review_reply": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     # The knowledge base (knowledge.actions): articles written by their owner department or the
     # call centre, reviewed and published by the call centre's dispatchers, supervisors and admins.
-    "edit_article": frozenset(
-        {Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER, Role.HEAD}
-    ),
+    "edit_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER, Role.HEAD}),
     "review_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 

@@ -183,6 +183,8 @@ def do_edit_article(article: Article, actor: User, data: ArticleData, *, note: s
     with transaction.atomic():
         article = _locked(article)
         _may_edit(actor, article.owner_id)
+        if data.owner_id is None:  # not given: the owner stays
+            data.owner_id = article.owner_id
         if data.owner_id != article.owner_id:
             _may_edit(actor, data.owner_id)
         if article.status == A.RETIRED:

@@ -16,10 +16,10 @@ the base.
 """
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 from django.db import connection
@@ -35,6 +35,15 @@ from hotline.taxonomy.models import Category
 CANDIDATES = 100
 # A word in more than this share of the articles is left out of the question.
 COMMON_SHARE = 0.2
+# The candidates are the articles with any of the question's rarest words found in the base, at
+# most CANDIDATE_WORDS, each in at most CANDIDATE_SHARE of the articles or CANDIDATE_FLOOR of them
+# (else only the rarest word): a common word would make the database rank a large part of a large
+# base. The ranking reads every word of the question.
+CANDIDATE_WORDS = 6
+CANDIDATE_SHARE = 0.03
+CANDIDATE_FLOOR = 1000
+# Articles with two of the rare words enough not to look at those with one.
+ENOUGH = 20
 FIELD_WEIGHTS = (("title_tokens", 3.0), ("question_tokens", 2.0), ("body_tokens", 1.0))
 K1, B = 1.2, 0.75
 
@@ -73,19 +82,24 @@ def usable(today: date | None = None) -> QuerySet[Article]:
     )
 
 
-def _weights(words: Sequence[str]) -> tuple[dict[str, float], set[str]]:
-    """Each word's inverse document frequency over the articles, and the words too common to
-    search for. One query: the total is kept as the count of the empty word."""
+def _weights(words: Sequence[str]) -> tuple[dict[str, float], dict[str, int], int]:
+    """Each word's inverse document frequency, the number of articles that contain it, and the
+    number of articles. One query: the total is kept as the count of the empty word."""
     counts = dict(Term.objects.filter(word__in=[*words, ""]).values_list("word", "articles"))
     total = counts.pop("", 0)
     idf = {w: math.log(1 + (total - counts.get(w, 0) + 0.5) / (counts.get(w, 0) + 0.5)) for w in words}
-    common = {w for w in words if total and counts.get(w, 0) / total > COMMON_SHARE}
-    return idf, common
+    return idf, {w: counts.get(w, 0) for w in words}, total
 
 
-def _candidates(words: Sequence[str], where: str, params: list[Any], limit: int) -> list[int]:
+def _candidates(clauses: Sequence[Sequence[str]], where: str, params: list[Any], limit: int) -> list[int]:
+    """The usable articles that have all the words of any clause, best first by the database's
+    own rank."""
     if connection.vendor == "postgresql":
-        query = " | ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
+
+        def lexeme(w: str) -> str:
+            return "'" + w.replace("'", "''").replace("\\", "") + "'"
+
+        query = " | ".join("(" + " & ".join(lexeme(w) for w in clause) + ")" for clause in clauses)
         sql = (
             "SELECT a.id FROM knowledge_article a, to_tsquery('simple', %s) q "
             f"WHERE a.search_vector @@ q AND {where} "
@@ -93,7 +107,11 @@ def _candidates(words: Sequence[str], where: str, params: list[Any], limit: int)
         )
         args: list[Any] = [query, *params, limit]
     else:
-        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+        def phrase(w: str) -> str:
+            return '"' + w.replace('"', '""') + '"'
+
+        match = " OR ".join("(" + " AND ".join(phrase(w) for w in clause) + ")" for clause in clauses)
         sql = (
             "SELECT a.id FROM knowledge_article_fts f JOIN knowledge_article a ON a.id = f.rowid "
             f"WHERE knowledge_article_fts MATCH %s AND {where} "
@@ -117,8 +135,8 @@ def search(
     words = query_words(text)
     if not words:
         return []
-    idf, common = _weights(words)
-    asked = [w for w in words if w not in common] or words
+    idf, counts, total = _weights(words)
+    asked = [w for w in words if counts[w] <= COMMON_SHARE * total] or words
     today = today or clock.localtime().date()
     where = ["a.status = %s", "(a.valid_from IS NULL OR a.valid_from <= %s)"]
     where.append("(a.valid_until IS NULL OR a.valid_until >= %s)")
@@ -131,35 +149,52 @@ def search(
         ids = area_ids(area)
         where.append(f"(a.area_id IS NULL OR a.area_id IN ({', '.join(['%s'] * len(ids))}))")
         params += ids
-    found = _candidates(asked, " AND ".join(where), params, CANDIDATES)
+    found_in_base = sorted((w for w in asked if counts[w]), key=lambda w: counts[w])
+    if not found_in_base:
+        return []
+    cheap = max(CANDIDATE_SHARE * total, CANDIDATE_FLOOR)
+    rarest = [w for w in found_in_base[:CANDIDATE_WORDS] if counts[w] <= cheap] or found_in_base[:1]
+    # First the articles with two of the rare words (few, and the likely answers), then, when
+    # they are not enough, those with one.
+    filters = " AND ".join(where)
+    found = _candidates(list(combinations(rarest, 2)), filters, params, CANDIDATES) if len(rarest) > 1 else []
+    if len(found) < ENOUGH:
+        found += [
+            pk for pk in _candidates([[w] for w in rarest], filters, params, CANDIDATES) if pk not in found
+        ]
     if not found:
         return []
-    articles = Article.objects.in_bulk(found)
-    return _rank([articles[pk] for pk in found if pk in articles], asked, idf)[:limit]
+    rows = Article.objects.filter(pk__in=found).values_list(
+        "pk", "title_tokens", "question_tokens", "body_tokens"
+    )
+    ranked = _rank(list(rows), asked, idf)[:limit]
+    articles = Article.objects.in_bulk([pk for pk, _score, _matched in ranked])
+    return [Hit(articles[pk], score, matched) for pk, score, matched in ranked if pk in articles]
 
 
-def _rank(articles: list[Article], words: Sequence[str], idf: dict[str, float]) -> list[Hit]:
-    """BM25F over the candidates: a field's term counts weighted, one length normalisation."""
-    fields = [[(a_tokens.split(), weight) for a_tokens, weight in _field_tokens(a)] for a in articles]
-    lengths = [sum(len(tokens) * weight for tokens, weight in f) for f in fields]
-    average = (sum(lengths) / len(lengths)) or 1.0
-    best = sum(idf[w] for w in words) * (K1 + 1) or 1.0
-    hits = []
-    for article, article_fields, length in zip(articles, fields, lengths, strict=True):
+def _rank(
+    rows: list[tuple[int, str, str, str]], words: Sequence[str], idf: dict[str, float]
+) -> list[tuple[int, float, tuple[str, ...]]]:
+    """BM25F over the candidates: each field's counts of the question's words weighted, one
+    length normalisation; (article id, score 0-1, the words found), best first."""
+    wanted = set(words)
+    counted = []
+    for pk, *fields in rows:
         counts: dict[str, float] = {}
-        for tokens, weight in article_fields:
-            for word, n in Counter(t for t in tokens if t in idf).items():
-                counts[word] = counts.get(word, 0.0) + n * weight
-        score = 0.0
-        for word in words:
-            tf = counts.get(word, 0.0)
-            if tf:
-                score += idf[word] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-        matched = tuple(w for w in words if counts.get(w))
-        hits.append(Hit(article, round(min(1.0, score / best), 4), matched))
-    hits.sort(key=lambda h: (-h.score, h.article.pk))
-    return hits
-
-
-def _field_tokens(article: Article) -> list[tuple[str, float]]:
-    return [(getattr(article, name) or "", weight) for name, weight in FIELD_WEIGHTS]
+        length = 0.0
+        for text, (_name, weight) in zip(fields, FIELD_WEIGHTS, strict=True):
+            tokens = text.split()
+            length += len(tokens) * weight
+            for token in tokens:
+                if token in wanted:
+                    counts[token] = counts.get(token, 0.0) + weight
+        counted.append((pk, counts, length))
+    average = (sum(length for _pk, _c, length in counted) / len(counted)) or 1.0
+    best = sum(idf[w] for w in words) * (K1 + 1) or 1.0
+    ranked = []
+    for pk, counts, length in counted:
+        norm = K1 * (1 - B + B * length / average)
+        score = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in counts.items())
+        ranked.append((pk, round(min(1.0, score / best), 4), tuple(w for w in words if w in counts)))
+    ranked.sort(key=lambda r: (-r[1], r[0]))
+    return ranked

@@ -5,7 +5,8 @@ GET  /console/                     the form for a call (channel, phone, caller, 
                                    (`?done=<number>`) the number to read to the caller, in large type
 POST /console/                     receive it (`intake.actions.do_receive_appeal`; routing follows
                                    after the commit); with `submit=answer` a consultation is answered
-                                   on the spot as well (`feedback.actions.do_answer_on_spot`) and
+                                   on the spot as well (`knowledge.actions.answer_on_spot`: from a
+                                   knowledge-base article when `article_id` names one) and
                                    waits for its callback, which closes it
 GET  /console/caller/?citizen_phone=     the caller's earlier tickets (the whole number or its last
                                    four digits at least), newest first, phones masked
@@ -49,9 +50,9 @@ from hotline.core.phone import mask_phone
 from hotline.dedup.embedders import ticket_text
 from hotline.dedup.search import similar as find_similar
 from hotline.directory.models import Department
-from hotline.feedback.actions import do_answer_on_spot
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal
+from hotline.knowledge.actions import answer_on_spot
 from hotline.routing.decision import AppealFacts, Decision, decide
 from hotline.routing.place import locate
 from hotline.taxonomy.models import Category
@@ -210,9 +211,21 @@ def _render(
     return render(
         request,
         "web/console.html",
-        {"form": form, "done": done, "error": error, "consultation": Kind.CONSULTATION.value},
+        {
+            "form": form,
+            "done": done,
+            "error": error,
+            "consultation": Kind.CONSULTATION.value,
+            "article_id": article_id(request) if form.is_bound else None,
+        },
         status=status,
     )
+
+
+def article_id(request: HttpRequest) -> int | None:
+    """The knowledge-base article the answer was taken from (the console's hidden field), if any."""
+    value = request.POST.get("article_id", "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def _done(ticket: Ticket) -> HttpResponse:
@@ -232,7 +245,9 @@ def console(request: HttpRequest, user: User) -> HttpResponse:
             if answering:
                 # Answered during the call: nothing to route; the callback desk takes it from here.
                 ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
-                ticket = do_answer_on_spot(ticket, user, text=form.cleaned_data["answer"])
+                ticket = answer_on_spot(
+                    ticket, user, text=form.cleaned_data["answer"], article_id=article_id(request)
+                )
             else:
                 ticket, _created = do_receive_appeal(form.appeal(), user)
     except HotlineError as error:

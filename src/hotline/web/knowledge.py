@@ -1,0 +1,268 @@
+"""The knowledge base (知识库) on the staff pages, and its answers on the operator's console.
+
+GET  /knowledge/[?q=&category=&status=]    search or list the articles: operators see what they
+                                           may answer with (published, valid today), those who
+                                           write or review articles every status (proposals too)
+GET  /knowledge/<id>/                      an article: text, validity, owner, versions, uses, and
+                                           the actions the user may take on it
+GET  /knowledge/new/, POST                 write an article (a draft of the user's department)
+GET  /knowledge/<id>/edit/, POST           edit it: a new version
+POST /knowledge/<id>/do/<action>/          submit, approve, send back, retire
+GET  /console/answers/?title=&content=&category=
+                                           the best answers while the caller speaks (htmx, beside
+                                           the console's suggestions), each with a button that
+                                           puts it in the answer box and names the article
+
+Every change goes through `knowledge.actions`; a refused one comes back with its message.
+"""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES
+from hotline.core.enums import ArticleStatus
+from hotline.core.errors import HotlineError
+from hotline.directory.models import Department
+from hotline.knowledge import actions
+from hotline.knowledge.actions import ArticleData
+from hotline.knowledge.models import Article, ArticleUse
+from hotline.knowledge.search import search, usable
+from hotline.taxonomy.models import Category
+from hotline.web.actions import refusal_page
+from hotline.web.dispatch import paginate, staff_view
+
+# Text shorter than this says too little to search on.
+MIN_TEXT = 4
+
+
+def _writes(user: User) -> bool:
+    """Those who write or review articles see them in every status; the others what is usable."""
+    return user.role in ACTION_ROLES["edit_article"]
+
+
+def _category(value: str | None) -> Category | None:
+    if not value or not value.isdigit() or len(value) > 18:
+        return None
+    return Category.objects.filter(pk=int(value)).first()
+
+
+def _categories() -> list[tuple[int, str]]:
+    found = Category.objects.filter(is_active=True).select_related("parent", "parent__parent")
+    return sorted(((c.pk, str(c)) for c in found), key=lambda x: x[1])
+
+
+# --- the console's answers -----------------------------------------------------------------------
+
+
+@staff_view("receive", require_GET)
+def console_answers(request: HttpRequest, user: User) -> HttpResponse:
+    title = request.GET.get("title", "")[:200]
+    content = request.GET.get("content", "")[:20_000]
+    if len((title + content).strip()) < MIN_TEXT:
+        return render(request, "web/_console_answers.html", {"hits": None})
+    hits = search(
+        f"{title} {content}",
+        category=_category(request.GET.get("category")),
+        limit=settings.HOTLINE["KNOWLEDGE"]["SUGGESTIONS"],
+    )
+    return render(request, "web/_console_answers.html", {"hits": hits})
+
+
+# --- the pages -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    text = request.GET.get("q", "").strip()[:200]
+    category = _category(request.GET.get("category"))
+    status = request.GET.get("status", "")
+    writes = _writes(user)
+    context: dict[str, Any] = {
+        "q": text,
+        "category": category,
+        "categories": _categories(),
+        "status": status,
+        "statuses": ArticleStatus.choices if writes else [],
+        "writes": writes,
+        "hits": None,
+    }
+    if text:
+        context["hits"] = search(text, category=category, limit=20)
+        return render(request, "web/knowledge_list.html", context)
+    articles = Article.objects.all() if writes else usable()
+    if writes and status in ArticleStatus.values:
+        articles = articles.filter(status=status)
+    if category is not None:
+        articles = articles.filter(category=category)
+    articles = articles.select_related("category", "owner").order_by("-updated_at", "-pk")
+    return render(request, "web/knowledge_list.html", {**context, **paginate(request, articles)})
+
+
+def _visible(user: User, article_id: int) -> Article | None:
+    articles = Article.objects.all() if _writes(user) else usable()
+    return (
+        articles.select_related("category", "area", "owner", "reviewed_by", "created_by")
+        .filter(pk=article_id)
+        .first()
+    )
+
+
+@login_required
+@require_GET
+def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    article = _visible(user, article_id)
+    if article is None:
+        return render(request, "web/forbidden.html", {"message": _("知识不存在")}, status=404)
+    return render(
+        request,
+        "web/knowledge_article.html",
+        {
+            "a": article,
+            "versions": article.versions.select_related("edited_by").order_by("-number"),
+            "uses": ArticleUse.objects.filter(article=article).select_related("ticket", "used_by")[:20],
+            "use_count": ArticleUse.objects.filter(article=article).count(),
+            "writes": _writes(user),
+            "reviews": user.role in ACTION_ROLES["review_article"],
+        },
+    )
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
+    question = forms.CharField(
+        label=gettext_lazy("常见问法"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("市民的其他问法和关键词，用于检索"),
+    )
+    body = forms.CharField(
+        label=gettext_lazy("答复口径"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("分类"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("适用属地"),
+        queryset=Department.objects.filter(is_active=True, is_area=True),
+        required=False,
+    )
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("责任单位"), queryset=Department.objects.filter(is_active=True), required=False
+    )
+    valid_from = forms.DateField(
+        label=gettext_lazy("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=gettext_lazy("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    public = forms.BooleanField(label=gettext_lazy("在百问百答中对外公开"), required=False)
+    note = forms.CharField(label=gettext_lazy("修改说明"), required=False, max_length=500)
+
+    def data_of(self) -> ArticleData:
+        d = self.cleaned_data
+        return ArticleData(
+            title=d["title"],
+            body=d["body"],
+            question=d.get("question") or "",
+            category_id=d["category"].pk if d.get("category") else None,
+            area_id=d["area"].pk if d.get("area") else None,
+            owner_id=d["owner"].pk if d.get("owner") else None,
+            valid_from=d.get("valid_from"),
+            valid_until=d.get("valid_until"),
+            public=bool(d.get("public")),
+        )
+
+
+def _initial(article: Article) -> dict[str, Any]:
+    return {
+        "title": article.title,
+        "question": article.question,
+        "body": article.body,
+        "category": article.category_id,
+        "area": article.area_id,
+        "owner": article.owner_id,
+        "valid_from": article.valid_from,
+        "valid_until": article.valid_until,
+        "public": article.public,
+    }
+
+
+@staff_view("edit_article", require_http_methods(["GET", "POST"]))
+def article_new(request: HttpRequest, user: User) -> HttpResponse:
+    form = ArticleForm(request.POST or None, initial={"owner": user.department_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = actions.do_create_article(
+                user, form.data_of(), note=form.cleaned_data.get("note") or ""
+            )
+        except HotlineError as error:
+            return render(
+                request,
+                "web/knowledge_form.html",
+                {"form": form, "error": error.message},
+                status=error.status_code,
+            )
+        messages.success(request, _("已保存为草稿，送审后发布"))
+        return HttpResponseRedirect(reverse("knowledge_article", args=[article.pk]))
+    status = 422 if request.method == "POST" else 200
+    return render(request, "web/knowledge_form.html", {"form": form}, status=status)
+
+
+@staff_view("edit_article", require_http_methods(["GET", "POST"]))
+def article_edit(request: HttpRequest, user: User, article_id: int) -> HttpResponse:
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return render(request, "web/forbidden.html", {"message": _("知识不存在")}, status=404)
+    form = ArticleForm(request.POST or None, initial=_initial(article))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_article(article, user, form.data_of(), note=form.cleaned_data.get("note") or "")
+        except HotlineError as error:
+            context = {"form": form, "a": article, "error": error.message}
+            return render(request, "web/knowledge_form.html", context, status=error.status_code)
+        messages.success(request, _("已保存新版本"))
+        return HttpResponseRedirect(reverse("knowledge_article", args=[article.pk]))
+    status = 422 if request.method == "POST" else 200
+    return render(request, "web/knowledge_form.html", {"form": form, "a": article}, status=status)
+
+
+@login_required
+@require_POST
+def article_action(request: HttpRequest, article_id: int, name: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    back = reverse("knowledge_article", args=[article_id])
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return refusal_page(request, _("知识不存在"), 404, reverse("knowledge"))
+    note = request.POST.get("note", "")[:2000]
+    steps = {
+        "submit": lambda: actions.do_submit_article(article, user),
+        "approve": lambda: actions.do_review_article(article, user, approve=True, note=note),
+        "reject": lambda: actions.do_review_article(article, user, approve=False, note=note),
+        "retire": lambda: actions.do_retire_article(article, user, note=note),
+    }
+    if name not in steps:
+        return refusal_page(request, _("未知操作 %(name)r") % {"name": name}, 404, back)
+    try:
+        done = steps[name]()
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, back)
+    messages.success(
+        request, _("知识“%(title)s”：%(status)s") % {"title": done.title, "status": done.get_status_display()}
+    )
+    return HttpResponseRedirect(back)
