@@ -217,8 +217,9 @@ def appellants_of(ticket_ids: Collection[int]) -> dict[int, list[Appeal]]:
     appeals = Appeal.objects.filter(ticket_id__in=list(owner)).select_related("ticket")
     for appeal in appeals.order_by("received_at", "pk"):
         found[owner[appeal.ticket_id]].append(appeal)
-    for top, appeals in found.items():
-        appeals.sort(key=lambda a: a.ticket_id != top)  # stable: the ticket's own appeals first
+    for top, listed in found.items():
+        # Stable: the ticket's own appeals first, each group still by the time received.
+        listed[:] = [a for a in listed if a.ticket_id == top] + [a for a in listed if a.ticket_id != top]
     return found
 
 

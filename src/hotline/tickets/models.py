@@ -278,7 +278,7 @@ class DailySequence(models.Model):
         taken: dict[date, int] = {}
         for start in range(0, len(days), 500):
             chunk = days[start : start + 500]
-            params: list[str | int] = []
+            params: list[str | int | None] = []
             for day in chunk:
                 params += [connection.ops.adapt_datefield_value(day), counts[day]]
             with connection.cursor() as cursor:
