@@ -16,6 +16,7 @@ from hotline.directory.api import router as departments_router
 from hotline.feedback.api import router as replies_router
 from hotline.intake.api import channels_router
 from hotline.intake.api import router as appeals_router
+from hotline.knowledge.api import router as knowledge_router
 from hotline.notifications.api import router as notifications_router
 from hotline.routing.api import router as routing_router
 from hotline.supervision.api import router as supervision_router
@@ -73,6 +74,7 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/routing", routing_router)
 api.add_router("/dedup", dedup_router)
 api.add_router("/replies", replies_router)
+api.add_router("/knowledge", knowledge_router)
 api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /supervisions
 
 

@@ -18,6 +18,7 @@ from hotline.core.errors import NotFound
 from hotline.core.http import client_ip
 from hotline.feedback import actions as feedback_actions
 from hotline.intake.actions import do_record_phones_shown
+from hotline.knowledge import actions as knowledge_actions
 from hotline.sla import actions as sla_actions
 from hotline.tickets import actions, presenter, selectors, transitions
 from hotline.tickets.schemas import (
@@ -157,8 +158,8 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
     ActionEndpoint(
         "answer_on_spot",
         AnswerOnSpotIn,
-        feedback_actions.do_answer_on_spot,
-        "The operator answers a consultation directly (直接答复)",
+        knowledge_actions.answer_on_spot,
+        "The operator answers a consultation directly (直接答复), from a knowledge-base article or not",
     ),
     ActionEndpoint(
         "request_invalidation",

@@ -88,6 +88,9 @@ class ReplyIn(InSchema):
 
 class AnswerOnSpotIn(InSchema):
     text: LongText
+    article_id: Id | None = Field(
+        None, description="the knowledge-base article the answer was taken from: its use is recorded"
+    )
 
 
 class RequestInvalidationIn(InSchema):
