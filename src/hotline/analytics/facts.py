@@ -34,8 +34,7 @@ for the department that gave it). A ticket without an area, category or lead is 
 city only.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -231,13 +230,6 @@ SLICE_COLUMNS = {
 }
 
 
-def _slices(row: dict[str, Any]) -> Iterable[tuple[str, int]]:
-    yield FigureDimension.CITY, 0
-    for dimension, column in SLICE_COLUMNS.items():
-        if row[column] is not None:
-            yield dimension, row[column]
-
-
 def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]:
     """The rows a rate of a slice is counted from (its denominator), each with `in_numerator`:
     whether it is in the numerator, and `ticket_key`, its ticket's id; the drill-down from a figure
@@ -262,9 +254,14 @@ def count_facts(period: Period) -> dict[FactKey, Counts]:
     """Every measure of every local day of the period, for the city and each slice, counted from
     the tickets now. Four queries (the exemptions, then one per source), whatever the number of
     tickets."""
-    found: dict[FactKey, Counts] = defaultdict(Counts)
+    # Summed as plain dicts of the source's own measures, made `Counts` at the end: a month of a
+    # million tickets is ~70,000 rows per source (the day x area x category x department groups),
+    # each added to four slices; adding all nine attributes each time took a third of the recount.
+    sums: dict[FactKey, dict[str, int]] = {}
     exempt = exempt_statuses()
+    slices = tuple(SLICE_COLUMNS.items())
     for source in SOURCES:
+        names = tuple(source.measures)
         rows = (
             source.rows(period, exempt)
             .values("day", *SLICE_COLUMNS.values())
@@ -278,6 +275,14 @@ def count_facts(period: Period) -> dict[FactKey, Counts]:
         )
         for row in rows:
             day = row["day"]
-            for dimension, key in _slices(row):
-                found[(day, dimension, key)].add(row)
-    return dict(found)
+            values = [(name, row[name]) for name in names]
+            keys = [(day, FigureDimension.CITY, 0)]
+            keys += [(day, dimension, row[column]) for dimension, column in slices if row[column] is not None]
+            for key in keys:
+                found = sums.get(key)
+                if found is None:
+                    sums[key] = dict(values)
+                    continue
+                for name, value in values:
+                    found[name] = found.get(name, 0) + value
+    return {key: Counts(**found) for key, found in sums.items()}
