@@ -99,7 +99,7 @@ class ArticleOut(Schema):
 
 class HitOut(Schema):
     article: ArticleOut
-    score: float = Field(description="0-1, relative to the best a hit could score for this question")
+    score: float = Field(description="0-1: the share of the question's words, weighed by rarity, it contains")
     matched: list[str] = Field(description="the question's words found in the article")
 
 

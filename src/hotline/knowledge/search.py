@@ -9,7 +9,8 @@
    under it), and general or for the area asked for (or one above it).
 3. The candidates ranked again here, the same way on both databases: BM25 over the three fields
    (title x3, other phrasings x2, body x1), each word weighed by how few articles contain it
-   (`Term`). A hit's `score` is relative: the best possible for that question is 1.
+   (`Term`). A hit's `score` says how much of the question it covers: the share of the
+   question's words it contains, each weighed by its rarity (what "匹配度" shows).
 
 Two queries (the words' counts, the candidates) and the candidates' rows, whatever the size of
 the base.
@@ -51,7 +52,7 @@ K1, B = 1.2, 0.75
 @dataclass(frozen=True)
 class Hit:
     article: Article
-    score: float  # 0-1, relative to the best a hit could score for this question
+    score: float  # 0-1: the share of the question's words (weighed by rarity) the article contains
     matched: tuple[str, ...]  # the question's words found in the article
 
 
@@ -176,7 +177,7 @@ def _rank(
     rows: list[tuple[int, str, str, str]], words: Sequence[str], idf: dict[str, float]
 ) -> list[tuple[int, float, tuple[str, ...]]]:
     """BM25F over the candidates: each field's counts of the question's words weighted, one
-    length normalisation; (article id, score 0-1, the words found), best first."""
+    length normalisation, best first; each as (article id, coverage 0-1, the words found)."""
     wanted = set(words)
     counted = []
     for pk, *fields in rows:
@@ -190,11 +191,13 @@ def _rank(
                     counts[token] = counts.get(token, 0.0) + weight
         counted.append((pk, counts, length))
     average = (sum(length for _pk, _c, length in counted) / len(counted)) or 1.0
-    best = sum(idf[w] for w in words) * (K1 + 1) or 1.0
-    ranked = []
+    whole = sum(idf[w] for w in words) or 1.0
+    scored = []
     for pk, counts, length in counted:
         norm = K1 * (1 - B + B * length / average)
-        score = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in counts.items())
-        ranked.append((pk, round(min(1.0, score / best), 4), tuple(w for w in words if w in counts)))
-    ranked.sort(key=lambda r: (-r[1], r[0]))
+        bm25 = sum(idf[w] * tf * (K1 + 1) / (tf + norm) for w, tf in counts.items())
+        coverage = round(sum(idf[w] for w in counts) / whole, 4)
+        scored.append((bm25, pk, coverage, tuple(w for w in words if w in counts)))
+    scored.sort(key=lambda r: (-r[0], r[1]))
+    ranked = [(pk, coverage, matched) for _bm25, pk, coverage, matched in scored]
     return ranked
