@@ -21,6 +21,7 @@ timeline, to show that it does not grow with the rows. Target: p95 under 100 ms.
     .venv/bin/python bench/pages.py                     # 1,000,000 tickets
     .venv/bin/python bench/pages.py --tickets 100000    # a quicker look
     .venv/bin/python bench/pages.py --keep              # leave the database for EXPLAIN
+    .venv/bin/python bench/pages.py --reuse NAME --figures-only   # the recounts only
 """
 
 from __future__ import annotations
@@ -791,6 +792,9 @@ def main() -> None:
     parser.add_argument(
         "--reuse", metavar="NAME", help="time the pages on a database an earlier --keep run loaded (kept)"
     )
+    parser.add_argument(
+        "--figures-only", action="store_true", help="time the recounts of the figures, then stop"
+    )
     args = parser.parse_args()
 
     name = args.reuse or f"hotline_pages_{os.getpid()}"
@@ -830,6 +834,10 @@ def main() -> None:
         for key, value in table_sizes().items():
             print(f"  {key:28} {value:>10,}")
         keep_figures(at)
+        if args.figures_only:
+            load2 = os.getloadavg()
+            print(f"load average {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f} (cores: {os.cpu_count()})")
+            return
         keep_reports(at)
         # As a served process is: warmed up once (web/warmup.py), its heap frozen for the collector.
         from hotline.web.warmup import warm_up
