@@ -17,6 +17,7 @@ from hotline.web import knowledge as web_knowledge
 from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
+from hotline.web import qa as web_qa
 from hotline.web import rankings as web_rankings
 from hotline.web import repetitions as web_repetitions
 from hotline.web import replies as web_replies
@@ -99,6 +100,10 @@ urlpatterns = [
     ),
     path("grid/report/", web_grid.report, name="grid_report"),
     path("portal/", web_portal.submit, name="portal"),
+    path("qa/", web_qa.qa_list, name="qa"),
+    path("qa/<int:article_id>/", web_qa.qa_article, name="qa_article"),
+    path("qa/feed.json", web_qa.qa_feed_json, name="qa_feed_json"),
+    path("qa/feed.xml", web_qa.qa_feed_rss, name="qa_feed_rss"),
     path("portal/track/", web_portal.track, name="portal_track"),
     path("portal/rate/", web_portal.rate, name="portal_rate"),
     path("healthz", web_health.healthz, name="healthz"),

@@ -1,19 +1,21 @@
 """Search the knowledge base: the articles that answer a question, best first.
 
-1. The question's words (`knowledge.text.query_words`); words found in more than
-   `COMMON_SHARE` of the articles are dropped (they would match half the base and say nothing),
-   unless nothing else is left.
+1. The question's words (`knowledge.text.query_words`); a word in more than `COMMON_SHARE` of a
+   large base says nothing and is dropped, unless nothing else is left.
 2. Candidates from the database's own full-text index (knowledge/migrations/0002): PostgreSQL's
    GIN index over a weighted tsvector, ranked by ts_rank; SQLite's FTS5 table, ranked by bm25.
-   Only articles operators may use: published, valid today, in the category asked for (or one
-   under it), and general or for the area asked for (or one above it).
-3. The candidates ranked again here, the same way on both databases: BM25 over the three fields
+   Asked with the question's rarest words found in the base: first the articles with two of
+   them, then, when those are few, with one; a common word would make the database rank a large
+   part of the base. Only articles operators may use: published, valid today (and public, for
+   the public page), in the category asked for (or one under it), general or for the area asked
+   for (or one above it).
+3. The candidates ranked again here, the same way on both databases: BM25F over the three fields
    (title x3, other phrasings x2, body x1), each word weighed by how few articles contain it
    (`Term`). A hit's `score` says how much of the question it covers: the share of the
    question's words it contains, each weighed by its rarity (what "匹配度" shows).
 
-Two queries (the words' counts, the candidates) and the candidates' rows, whatever the size of
-the base.
+Three or four queries (the words' counts, the candidates, their words, the hits), whatever the
+size of the base. Figures: docs/benchmarks.md; why: docs/adr/0014-answers.md.
 """
 
 import math
@@ -34,8 +36,10 @@ from hotline.knowledge.text import query_words
 from hotline.taxonomy.models import Category
 
 CANDIDATES = 100
-# A word in more than this share of the articles is left out of the question.
+# A word in more than this share of the articles (and more than COMMON_FLOOR of them: a small
+# base has no common words) is left out of the question.
 COMMON_SHARE = 0.2
+COMMON_FLOOR = 50
 # The candidates are the articles with any of the question's rarest words found in the base, at
 # most CANDIDATE_WORDS, each in at most CANDIDATE_SHARE of the articles or CANDIDATE_FLOOR of them
 # (else only the rarest word): a common word would make the database rank a large part of a large
@@ -131,17 +135,22 @@ def search(
     area: Department | None = None,
     limit: int = 5,
     today: date | None = None,
+    public: bool = False,
 ) -> list[Hit]:
-    """The usable articles that best answer `text`, at most `limit`, best first."""
+    """The usable articles that best answer `text`, at most `limit`, best first; `public`: only
+    those published for everyone (百问百答)."""
     words = query_words(text)
     if not words:
         return []
     idf, counts, total = _weights(words)
-    asked = [w for w in words if counts[w] <= COMMON_SHARE * total] or words
+    asked = [w for w in words if counts[w] <= max(COMMON_SHARE * total, COMMON_FLOOR)] or words
     today = today or clock.localtime().date()
     where = ["a.status = %s", "(a.valid_from IS NULL OR a.valid_from <= %s)"]
     where.append("(a.valid_until IS NULL OR a.valid_until >= %s)")
     params: list[Any] = [ArticleStatus.PUBLISHED.value, today, today]
+    if public:
+        where.append("a.public = %s")
+        params.append(True)
     if category is not None:
         ids = category_ids(category)
         where.append(f"a.category_id IN ({', '.join(['%s'] * len(ids))})")
