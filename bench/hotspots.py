@@ -15,6 +15,12 @@ not a ground truth) is printed beside ours with the overlap of the messages.
 
 e5 embeds a message in 0.1-0.5 s on the shared machine; `--cache FILE` (default under /tmp) keeps the
 vectors of a run, keyed by the text, so a second run only clusters.
+
+`--scale N` also times the grouping (`hotspots.group`, what the worker's refresh spends its time
+on besides reading rows) on N items in one 30-day window, as a city of a million tickets a year
+receives about 80,000 a month: the board's items copied N/4,326 times, each copy's year pressed
+into the 30 days, its places made other places (a suffix per copy), its vectors moved by a little
+noise.
 """
 
 from __future__ import annotations
@@ -159,6 +165,58 @@ def read_team() -> tuple[list[dict[str, str]], dict[str, set[str]]]:
     return top, members
 
 
+def scale(since: datetime, until: datetime, n: int) -> None:
+    """Time `hotspots.group` on n items made from the board's (see the module's docstring)."""
+    from dataclasses import replace
+
+    from hotline.analytics import hotspots
+    from hotline.dedup.embedders import configured_embedder
+
+    embedder = configured_embedder()
+    items = hotspots.prepare(since, until)
+    vectors = hotspots.vectors_of({t: (i.title, i.content) for i in items for t in i.tickets}, embedder, 0)
+    rng = np.random.default_rng(0)
+    window = timedelta(days=30)
+    copies: list[hotspots.Item] = []
+    big_vectors: dict[int, np.ndarray] = {}
+    offset = 10 ** (len(str(max(vectors))) + 1)
+    for copy in range(-(-n // len(items))):
+        for item in items:
+            if len(copies) == n:
+                break
+            tickets = [t + copy * offset for t in item.tickets]
+            for original, moved in zip(item.tickets, tickets, strict=True):
+                noisy = vectors[original] + rng.normal(0, 0.01, len(vectors[original])).astype(np.float32)
+                big_vectors[moved] = noisy / np.linalg.norm(noisy)
+            appeals = [
+                replace(a, received_at=since + (a.received_at - since) * (window / (until - since)))
+                for a in item.appeals
+            ]
+            copies.append(
+                replace(
+                    item,
+                    key=item.key + copy * offset,
+                    tickets=tickets,
+                    appeals=appeals,
+                    place_key=f"{item.place_key}#{copy}" if item.place_key else "",
+                    place_keys=frozenset(f"{k}#{copy}" for k in item.place_keys),
+                    district=f"{item.district}#{copy % 2}" if item.district else "",
+                )
+            )
+    copies.sort(key=lambda i: (i.first, i.key))
+    conf = hotspots.config()
+    thresholds = conf["THRESHOLD"][embedder.kind]
+    started = time.perf_counter()
+    groups = hotspots.group(copies, big_vectors, thresholds, timedelta(days=int(conf["GAP_DAYS"])))
+    seconds = time.perf_counter() - started
+    placed = sum(1 for i in copies if i.place_key)
+    sizes = sorted((len(g) for g in groups), reverse=True)
+    print(
+        f"\nscale: {len(copies):,} items in 30 days ({placed:,} naming a place), grouped in {seconds:.1f} s: "
+        f"{len(groups):,} groups, {sum(1 for s in sizes if s >= 3):,} of 3 or more, largest {sizes[:5]}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -168,6 +226,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=12, help="messages printed per hot spot")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "hotline-hotspots-vectors.npz"))
     parser.add_argument("--csv", default="", help="also write `hotline hotspots --format csv` to this file")
+    parser.add_argument("--scale", type=int, default=0, help="also time the grouping of this many items")
     args = parser.parse_args()
     setup_django(args.embedder)
     from hotline.analytics import hotspots
@@ -231,6 +290,8 @@ def main() -> None:
                 f"  #{row['热度排名']} {row['地点/人群']} | {row['问题描述']} | {len(members)} messages, "
                 f"{row['时间范围']} | in ours: {', '.join(ours[:4]) or 'none in our top 30'}"
             )
+    if args.scale:
+        scale(since, until, args.scale)
     if args.csv:
         Path(args.csv).write_text(hotspots.as_csv(found[: args.top]), encoding="utf-8")
         print(f"\nwritten: {args.csv}")

@@ -67,6 +67,10 @@ DEFAULTS: dict[str, Any] = {
 
 # How many texts the period needs before its mean is taken as the direction all texts share.
 CENTRE_PRIOR = 50
+# An item without a place is compared with the groups of its nearest items (by text), not with
+# every group of the period; so is an item at a place that has very many groups.
+NEIGHBOURS = 30
+MAX_PLACE_GROUPS = 200
 
 # The groups of people appeals speak for, as citizens name them.
 _CROWD_WORDS = """
@@ -339,6 +343,33 @@ def centred(matrix: np.ndarray, prior: int = CENTRE_PRIOR) -> np.ndarray:
     return (shifted / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
+def nearest(
+    matrix: np.ndarray, rows: Sequence[int], k: int, among: Sequence[int] | None = None
+) -> np.ndarray:
+    """For each of `rows`, the indices of the `k` rows of `matrix` (of those in `among`, when
+    given) most similar to it, itself excluded, in blocks so that memory stays bounded:
+    (len(rows), k), padded with -1 when there are fewer."""
+    columns = np.arange(len(matrix)) if among is None else np.asarray(among, dtype=np.int64)
+    found = np.full((len(rows), k), -1, dtype=np.int64)
+    width = min(k, len(columns) - 1)
+    if width <= 0 or not len(rows):
+        return found
+    chosen = np.asarray(rows, dtype=np.int64)
+    candidates = matrix[columns]
+    position = np.full(len(matrix), -1, dtype=np.int64)
+    position[columns] = np.arange(len(columns))
+    for start in range(0, len(chosen), 1024):
+        block = chosen[start : start + 1024]
+        similarities = matrix[block] @ candidates.T
+        # Itself is no neighbour.
+        inside = position[block] >= 0
+        similarities[np.flatnonzero(inside), position[block][inside]] = -np.inf
+        found[start : start + len(block), :width] = columns[
+            np.argpartition(-similarities, width - 1, axis=1)[:, :width]
+        ]
+    return found
+
+
 def group(
     items: list[Item], vectors: dict[int, np.ndarray], thresholds: dict[str, float], gap: timedelta
 ) -> list[list[Item]]:
@@ -353,7 +384,8 @@ def group(
         matrix[n] = vector / (np.linalg.norm(vector) or 1.0)
     matrix = centred(matrix)
     groups = _Groups(dim)
-    by_place: dict[str, list[int]] = {}
+    by_place: dict[str, dict[int, None]] = {}  # the groups found at each place, in order
+    group_of = np.full(len(usable), -1, dtype=np.int64)
 
     def compatible(g: int, item: Item) -> bool:
         district = groups.district(g)
@@ -361,33 +393,51 @@ def group(
             item.district and district and district != item.district
         )
 
+    def near(n: int, neighbours: np.ndarray) -> set[int]:
+        """The groups of the item's nearest items that have one already."""
+        return {int(g) for g in group_of[neighbours[n][neighbours[n] >= 0]] if g >= 0}
+
+    def place(n: int, g: int) -> None:
+        group_of[n] = g
+        for key in usable[n].place_keys:
+            by_place.setdefault(key, {})[g] = None
+
     # 1. Items that name a place: the closest group of any place they name (a group is found by
-    # each place its members name), else a group of their own.
-    for n, item in enumerate(usable):
-        if not item.place_key:
-            continue
-        candidates = [g for key in item.place_keys for g in by_place.get(key, []) if compatible(g, item)]
-        best, similarity = groups.best(matrix[n], list(dict.fromkeys(candidates)))
+    # each place its members name: "丽发新城" and "暮云街道"), else a group of their own. A place
+    # with very many groups (a town office) is looked at through the item's nearest items.
+    placed = [n for n, item in enumerate(usable) if item.place_key]
+    for n in placed:
+        item = usable[n]
+        found = list(dict.fromkeys(g for key in item.place_keys for g in by_place.get(key, {})))
+        if len(found) > MAX_PLACE_GROUPS:
+            found = sorted(near(0, nearest(matrix, [n], NEIGHBOURS)) & set(found))
+        best, similarity = groups.best(matrix[n], [g for g in found if compatible(g, item)])
         if best < 0 or similarity < thresholds["place"]:
-            best = groups.new(n, matrix[n], item)
+            place(n, groups.new(n, matrix[n], item))
         else:
             groups.join(best, n, matrix[n], item)
-        # A group is found by every place its members name ("丽发新城" and "暮云街道").
-        for key in item.place_keys:
-            at_place = by_place.setdefault(key, [])
-            if best not in at_place:
-                at_place.append(best)
-    # 2. Items without a place: the closest group of their district (or any, for an item that names
-    # no district), else a group of their own.
-    for n, item in enumerate(usable):
-        if item.place_key:
-            continue
-        candidates = [g for g in range(len(groups)) if compatible(g, item)]
+            place(n, best)
+    # 2. Items without a place: the closest group, among those of their nearest items, of their
+    # district (or any, for an item that names no district), else a group of their own.
+    unplaced = [n for n, item in enumerate(usable) if not item.place_key]
+    neighbours = np.full((len(usable), NEIGHBOURS), -1, dtype=np.int64)
+    # Among the items of the same district or of none (what `compatible` lets it join), district
+    # by district: each search reads a fraction of the period.
+    by_district: dict[str, list[int]] = {}
+    for n in unplaced:
+        by_district.setdefault(usable[n].district, []).append(n)
+    for district, rows in by_district.items():
+        among = None if not district else [n for n, i in enumerate(usable) if i.district in (district, "")]
+        neighbours[rows] = nearest(matrix, rows, NEIGHBOURS, among)
+    for n in unplaced:
+        item = usable[n]
+        candidates = [g for g in sorted(near(n, neighbours)) if compatible(g, item)]
         best, similarity = groups.best(matrix[n], candidates)
         if best >= 0 and similarity >= thresholds["open"]:
             groups.join(best, n, matrix[n], item)
         else:
-            groups.new(n, matrix[n], item)
+            best = groups.new(n, matrix[n], item)
+        group_of[n] = best
     return [[usable[n] for n in sorted(members)] for members in groups.members]
 
 
@@ -497,6 +547,29 @@ def describe(
     return found
 
 
+def prepare(since: datetime, until: datetime, reader: PlaceReader | None = None) -> list[Item]:
+    """The period's items with the places and the district they name (step 1 of the module's
+    docstring), the earliest first. A handful of queries."""
+    reader = reader or place_reader()
+    items = _items(since, until)
+    named: dict[int, list[Mention]] = {}
+    for item in items:
+        named[item.key] = reader.places_of(item.title, item.content)
+        item.place = named[item.key][0] if named[item.key] else None
+        item.district = reader.district(f"{item.title} {item.content[:150]}")
+    canonical = same_places(m.key for places in named.values() for m in places)
+    for item in items:
+        if item.place is not None:
+            item.place_key = canonical[item.place.key]
+            item.place_keys = frozenset(canonical[m.key] for m in named[item.key])
+    if items and not all(i.district for i in items):
+        districts = _district_of_area({i.area_id for i in items if i.area_id})
+        for item in items:
+            if not item.district and item.area_id in districts:
+                item.district = districts[item.area_id][0]
+    return items
+
+
 def find(
     since: datetime,
     until: datetime,
@@ -511,28 +584,10 @@ def find(
     `embed_limit`: how many tickets without a stored vector may be embedded now (None: all)."""
     conf = config()
     embedder = embedder or configured_embedder()
-    reader = reader or place_reader()
-    items = _items(since, until)
+    items = prepare(since, until, reader)
     if progress:
         progress(f"{sum(len(i.appeals) for i in items)} appeals, {len(items)} tickets")
-    texts: dict[int, tuple[str, str]] = {}
-    named: dict[int, list[Mention]] = {}
-    for item in items:
-        named[item.key] = reader.places_of(item.title, item.content)
-        item.place = named[item.key][0] if named[item.key] else None
-        item.district = reader.district(f"{item.title} {item.content[:150]}")
-        for ticket_id in item.tickets:
-            texts.setdefault(ticket_id, (item.title, item.content))
-    canonical = same_places(m.key for places in named.values() for m in places)
-    for item in items:
-        if item.place is not None:
-            item.place_key = canonical[item.place.key]
-            item.place_keys = frozenset(canonical[m.key] for m in named[item.key])
-    if items and not all(i.district for i in items):
-        districts = _district_of_area({i.area_id for i in items if i.area_id})
-        for item in items:
-            if not item.district and item.area_id in districts:
-                item.district = districts[item.area_id][0]
+    texts = {t: (item.title, item.content) for item in items for t in item.tickets}
     vectors = vectors_of(texts, embedder, embed_limit)
     if progress:
         progress(f"{len(vectors)} vectors ({embedder.name})")
