@@ -229,6 +229,14 @@ def main() -> None:
             f"{statistics.median(lags)}; after the third: median {statistics.median(lags_third)}"
         )
 
+    spikes = [w for w in warnings if w.kind == "spike"]
+    if spikes:
+        waits = Counter((clock.localtime(w.raised_at).date() - w.started_on).days for w in spikes)
+        print(
+            "\nspikes: days from the first day above the baseline to the warning: "
+            + ", ".join(f"{days} d: {n}" for days, n in sorted(waits.items()))
+        )
+
     explaining = set().union(*({a.id for a in s.appeals} for s in whole if s.n_appeals >= args.explained))
     false = [w for w in warnings if not (behind[w.pk] & explaining)]
     weeks = days / 7
