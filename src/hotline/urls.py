@@ -88,6 +88,7 @@ urlpatterns = [
     path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/do/<str:name>/", web_actions.act, name="ticket_action"),
     path("tickets/<str:number>/reply-check/", web_replies.preview, name="reply_preview"),
+    path("tickets/<str:number>/reply-templates/", web_replies.reply_templates, name="reply_templates"),
     path("replies/flagged/", web_replies.flagged, name="replies_flagged"),
     path("replies/<int:reply_id>/review/", web_replies.review, name="reply_review"),
     path(

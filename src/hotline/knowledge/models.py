@@ -153,3 +153,40 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word}: {self.articles}"
+
+
+class ReplyTemplate(models.Model):
+    """A reply's usual shape for a category and a department (答复模板), offered to handlers when they
+    reply, with placeholders filled from the ticket (`knowledge.templates.PLACEHOLDERS`). No
+    category or department: for every one."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    category = models.ForeignKey(
+        "taxonomy.Category",
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    text = models.TextField(
+        _("模板内容"),
+        help_text=_("可用占位符：{诉求人} {地址} {受理日期} {工单编号} {诉求标题} {承办单位} {今天}"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,9 @@ POST /replies/<reply id>/review/      review a flag (`feedback.actions.do_review
                                       with htmx the row's new state comes back
 POST /tickets/<number>/reply-check/   the check of a draft reply, before it is sent: the handler's
                                       reply form asks for it (htmx); nothing is stored
+GET  /tickets/<number>/reply-templates/  the reply templates (答复模板) that fit the ticket and the
+                                      handler's department, filled from the ticket, each with a
+                                      button that puts it in the reply box (htmx)
 
 The check never holds a reply back by itself: a weak reply is sent and listed here. With
 `HOTLINE["REPLY_CHECK"]["WHEN"] == "close"` its ticket is not closed until it has been reviewed.
@@ -26,6 +29,7 @@ from hotline.core.errors import HotlineError
 from hotline.feedback.actions import do_review_reply_check
 from hotline.feedback.models import ReplyCheck
 from hotline.feedback.quality import check
+from hotline.knowledge.templates import fill, templates_for
 from hotline.tickets import selectors
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
@@ -70,3 +74,14 @@ def preview(request: HttpRequest, user: User, number: str) -> HttpResponse:
     if not text:
         return render(request, "web/_reply_preview.html", {"result": None})
     return render(request, "web/_reply_preview.html", {"result": check(ticket.title, ticket.content, text)})
+
+
+@staff_view("reply", require_GET)
+def reply_templates(request: HttpRequest, user: User, number: str) -> HttpResponse:
+    try:
+        ticket = visible_by_number(user, number)
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, reverse("home"))
+    department = user.department
+    offered = [(t, fill(t, ticket, department)) for t in templates_for(ticket, department)]
+    return render(request, "web/_reply_templates.html", {"offered": offered})

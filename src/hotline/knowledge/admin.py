@@ -1,0 +1,39 @@
+"""The reply templates (答复模板) are configuration: the admin writes them. Articles are written and
+reviewed on the staff pages (/knowledge/), through `knowledge.actions`, which keep their versions
+and index; the admin only lists them and their uses."""
+
+from django.contrib import admin
+
+from hotline.knowledge.models import Article, ArticleUse, ReplyTemplate
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "department", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "text"]
+    autocomplete_fields = ["category", "department"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnly):
+    list_display = ["title", "status", "category", "owner", "version", "public", "updated_at"]
+    list_filter = ["status", "public"]
+    search_fields = ["title"]
+    exclude = ["title_tokens", "question_tokens", "body_tokens"]
+
+
+@admin.register(ArticleUse)
+class ArticleUseAdmin(ReadOnly):
+    list_display = ["article", "version", "ticket", "used_by", "used_at"]

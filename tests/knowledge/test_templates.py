@@ -1,0 +1,68 @@
+"""Reply templates (答复模板): the ones that fit a ticket's category and the handler's department,
+most specific first, filled from the ticket; offered on the ticket page's reply form."""
+
+import pytest
+
+from hotline.core.enums import TicketStatus
+from hotline.knowledge.models import ReplyTemplate
+from hotline.knowledge.templates import fill, templates_for
+from tests.factories import CategoryFactory
+from tests.tickets.conftest import Flow
+
+pytestmark = pytest.mark.django_db
+S = TicketStatus
+
+
+@pytest.fixture
+def setup(flow: Flow):
+    root = CategoryFactory(name="城乡建设")
+    lights = CategoryFactory(name="路灯", level=2, parent=root)
+    other = CategoryFactory(name="教育")
+    ticket = flow.to(S.ACCEPTED)
+    ticket.category = lights
+    ticket.save()
+    housing = flow.dept("housing")
+    made = {
+        "general": ReplyTemplate.objects.create(
+            name="通用", text="{诉求人}您好！您反映的“{诉求标题}”已办理。"
+        ),
+        "root": ReplyTemplate.objects.create(name="城建通用", category=root, text="经查，{地址}……"),
+        "exact": ReplyTemplate.objects.create(
+            name="路灯维修",
+            category=lights,
+            department=housing,
+            text="{诉求人}您好！{地址}的路灯已于{今天}修复。{承办单位}",
+        ),
+        "other_category": ReplyTemplate.objects.create(name="教育", category=other, text="x"),
+        "other_department": ReplyTemplate.objects.create(
+            name="水务", department=flow.dept("water"), text="x"
+        ),
+        "inactive": ReplyTemplate.objects.create(name="停用", text="x", is_active=False),
+    }
+    return ticket, housing, made
+
+
+def test_the_templates_that_fit_most_specific_first(setup) -> None:
+    ticket, housing, made = setup
+    assert templates_for(ticket, housing) == [made["exact"], made["root"], made["general"]]
+
+
+def test_placeholders_are_filled_from_the_ticket(setup, frozen_clock) -> None:
+    ticket, housing, made = setup
+    text = fill(made["exact"], ticket, housing)
+    assert text.startswith("张先生您好！幸福路12号的路灯已于")
+    assert "{" not in text and housing.name in text
+    assert fill(ReplyTemplate(text="{未知}与{工单编号}"), ticket, housing) == f"{{未知}}与{ticket.number}"
+
+
+def test_the_reply_form_offers_them(client, setup, flow: Flow) -> None:
+    ticket, _housing, _made = setup
+    client.force_login(flow.user("housing"))
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "选用答复模板" in page
+    fragment = client.get(f"/tickets/{ticket.number}/reply-templates/").content.decode()
+    assert fragment.index("路灯维修") < fragment.index("城建通用") < fragment.index("通用</strong>")
+    assert "教育" not in fragment and "水务" not in fragment and "停用" not in fragment
+    assert 'data-set-field="reply-text"' in fragment and "张先生您好" in fragment
+    client.force_login(flow.user("operator"))
+    assert client.get(f"/tickets/{ticket.number}/reply-templates/").status_code == 403
