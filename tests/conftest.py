@@ -47,6 +47,8 @@ def _no_scheduled_retrain(settings):
     settings.HOTLINE_FIGURES_INTERVAL = 0
     settings.HOTLINE_ROUTE_SWEEP_INTERVAL = 0
     settings.HOTLINE_DEDUP_INTERVAL = 0
+    # The recount of the figures enqueues the hot spots and warnings (analytics.tasks) after it.
+    settings.HOTLINE_HOTSPOT_INTERVAL = 0
     settings.HOTLINE_REPORTS_INTERVAL = 0
 
 

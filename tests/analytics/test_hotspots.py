@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from hotline.analytics import hotspot_sets, hotspots
 from hotline.analytics.hotspots import AppealRow, heat_of
 from hotline.analytics.models import Hotspot, HotspotSet
+from hotline.analytics.periods import Period
 from hotline.analytics.places import PlaceReader, normalise, same_places
 from hotline.core import clock
 from hotline.core.enums import Channel
@@ -277,3 +278,30 @@ def test_stored_vectors_are_reused_and_missing_ones_stored(month) -> None:
     assert len(limited) == 3 and TicketVector.objects.count() == 3
     every = hotspots.vectors_of(texts, embedder)
     assert len(every) == len(texts) == TicketVector.objects.count()
+
+
+def test_the_worker_refreshes_the_hot_spots_and_warnings_after_a_recount(
+    month, settings, django_capture_on_commit_callbacks
+) -> None:
+    from hotline.analytics import tasks
+    from hotline.analytics.models import HotspotState
+
+    settings.HOTLINE_HOTSPOT_INTERVAL = 1800
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with clock.frozen_at(at(6, 30, 12)), django_capture_on_commit_callbacks(execute=True):
+        tasks.recount_figures.enqueue()
+    report = HotspotState.objects.get().last_report
+    # The recent 30 days, and the current and last period of the four reports (8 sets).
+    assert (report["recent"], report["periods"]) == (3, 8)
+    assert report["warnings"] == {"raised": 0, "updated": 0}
+    kept = hotspot_sets.recent_set()
+    assert kept is not None and kept.hotspots[0].place == "东城区幸福小区"
+    assert hotspot_sets.set_for("monthly", Period.month(2025, 6)) is not None
+    # Within the interval, another recount does not refresh them again; the next day's does.
+    with clock.frozen_at(at(6, 30, 12, 20)), django_capture_on_commit_callbacks(execute=True):
+        tasks.recount_figures.enqueue()
+    assert HotspotSet.objects.filter(scope="recent").get() == kept.set
+    with clock.frozen_at(at(7, 1, 9)), django_capture_on_commit_callbacks(execute=True):
+        tasks.recount_figures.enqueue()
+    assert HotspotSet.objects.filter(scope="recent").get() != kept.set
+    assert HotspotState.objects.get().periods_on == at(7, 1).date()
