@@ -6,6 +6,7 @@ from hotline.api import api
 from hotline.open311.api import api as open311_api
 from hotline.web import actions as web_actions
 from hotline.web import callbacks as web_callbacks
+from hotline.web import cases as web_cases
 from hotline.web import console as web_console
 from hotline.web import dispatch as web_dispatch
 from hotline.web import exports as web_exports
@@ -88,6 +89,10 @@ urlpatterns = [
     path("tickets/<str:number>/", web_tickets.ticket_page, name="ticket_page"),
     path("tickets/<str:number>/do/<str:name>/", web_actions.act, name="ticket_action"),
     path("tickets/<str:number>/reply-check/", web_replies.preview, name="reply_preview"),
+    path("tickets/<str:number>/case/", web_cases.mark_case, name="case_mark"),
+    path("cases/", web_cases.case_list, name="cases"),
+    path("cases/<int:case_id>/", web_cases.case_page, name="case"),
+    path("cases/<int:case_id>/unmark/", web_cases.unmark_case, name="case_unmark"),
     path("tickets/<str:number>/reply-templates/", web_replies.reply_templates, name="reply_templates"),
     path("replies/flagged/", web_replies.flagged, name="replies_flagged"),
     path("replies/<int:reply_id>/review/", web_replies.review, name="reply_review"),

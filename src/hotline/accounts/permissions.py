@@ -55,6 +55,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # call centre, reviewed and published by the call centre's dispatchers, supervisors and admins.
     "edit_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER, Role.HEAD}),
     "review_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # A closed ticket marked as a typical case (典型案例) for the case library.
+    "mark_case": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}),
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

@@ -190,3 +190,28 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Case(models.Model):
+    """A closed ticket marked as a typical case (典型案例): its handling told as a story, for others
+    who meet the same problem. The ticket stays as it was; the case is a reading of it."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("案例标题"), max_length=200)
+    story = models.TextField(_("办理经过"))
+    lesson = models.TextField(_("经验做法"), blank=True)
+    category = models.ForeignKey(
+        "taxonomy.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("标记时间"))
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("案例库")
+        ordering = ["-marked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

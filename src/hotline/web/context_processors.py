@@ -22,6 +22,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_supervise": role in ACTION_ROLES["supervise"],
         "can_review_reply": role in ACTION_ROLES["review_reply"],
         "can_edit_article": role in ACTION_ROLES["edit_article"],
+        "can_mark_case": role in ACTION_ROLES["mark_case"],
         "can_overview": role in OVERVIEW_ROLES,
         "htmx_installed": _htmx_installed(),
     }
