@@ -2,6 +2,8 @@
 answers on the spot from one, recording it; operators read what is published, departments write,
 the call centre reviews and publishes; refused actions change nothing."""
 
+from datetime import timedelta
+
 import pytest
 
 from hotline.core.enums import ArticleStatus, Kind, TicketStatus
@@ -132,3 +134,10 @@ def test_bad_forms_come_back_with_their_errors(client, staff) -> None:
     assert response.status_code == 422 and "失效日期不能早于生效日期" in response.content.decode()
     assert not Article.objects.exists()
     assert client.post("/knowledge/999/do/approve/").status_code == 404
+
+
+def test_articles_due_for_their_periodic_review(client, staff, base) -> None:
+    Article.objects.filter(pk=base[0].pk).update(review_due=base[0].review_due - timedelta(days=400))
+    client.force_login(staff["dispatcher"])
+    page = client.get("/knowledge/", {"status": "due"}).content.decode()
+    assert base[0].title in page and base[1].title not in page

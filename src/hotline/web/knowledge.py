@@ -2,7 +2,8 @@
 
 GET  /knowledge/[?q=&category=&status=]    search or list the articles: operators see what they
                                            may answer with (published, valid today), those who
-                                           write or review articles every status (proposals too)
+                                           write or review articles every status (proposals too;
+                                           status=due: published, due for their periodic review)
 GET  /knowledge/<id>/                      an article: text, validity, owner, versions, uses, and
                                            the actions the user may take on it
 GET  /knowledge/new/, POST                 write an article (a draft of the user's department)
@@ -105,6 +106,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.all() if writes else usable()
     if writes and status in ArticleStatus.values:
         articles = articles.filter(status=status)
+    elif writes and status == "due":  # published, and their periodic review (复审) is due
+        articles = articles.filter(actions.due_for_review())
     if category is not None:
         articles = articles.filter(category=category)
     articles = articles.select_related("category", "owner").order_by("-updated_at", "-pk")
