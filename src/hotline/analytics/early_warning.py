@@ -34,7 +34,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
-from scipy.stats import poisson
 
 from hotline.analytics.facts import _root_category
 from hotline.analytics.hotspot_sets import Kept
@@ -208,6 +207,9 @@ def _spike(
     conf: dict[str, Any],
 ) -> Spike | None:
     """The strongest window of a cell that warns at `factor`, if any."""
+    # Here, not at the top: web processes import this module and must not load scipy (~150 MB).
+    from scipy.stats import poisson
+
     best: Spike | None = None
     for ends_before, length in WINDOWS:
         last = today - timedelta(days=ends_before)

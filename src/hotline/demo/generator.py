@@ -314,6 +314,11 @@ def user_specs() -> list[UserSpec]:
     specs += [
         UserSpec(f"h_{p.street_code.lower()}", Role.HANDLER, p.street_code, name()) for p in street_places()
     ]
+    # A grid worker (网格员) of the first street's first community; named without the generator's
+    # random draws, so that adding them changed nothing else of the demo.
+    specs.append(
+        UserSpec("grid1", Role.GRID, f"{street_places()[0].street_code}01", V.SURNAMES[0] + V.GIVEN_NAMES[0])
+    )
     return specs
 
 
@@ -1196,6 +1201,7 @@ class Replayer:
                 # The callers of the duplicates merged into it are owed the answer too: called
                 # back (satisfied) by the operator who made the ticket's callback, before it closes.
                 caller = ticket.callbacks.order_by("-pk").values_list("called_by", flat=True).first()
+                called = False
                 for appellant in callback_round(ticket):
                     if appellant.to_call and caller is not None:
                         ticket = feedback_actions.do_record_callback(
@@ -1205,7 +1211,12 @@ class Replayer:
                             satisfaction=Satisfaction.SATISFIED,
                             appeal_id=appellant.appeal.pk,
                         )
-                return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
+                        called = True
+                if not called:
+                    return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
+                # Closed after those calls, not at their moment (steps are whole seconds apart).
+                with clock.frozen_at(clock.now() + timedelta(milliseconds=500)):
+                    return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
             case "callback_attempt":
                 return feedback_actions.do_record_callback_attempt(ticket, actor, note=p["note"])
             case "suspend":
