@@ -112,30 +112,36 @@ def make_report_sets(today: datetime | None = None, *, embed_limit: int | None =
 
 @dataclass(frozen=True)
 class Kept:
-    """A kept set and its hot spots, the hottest first, each with its appeals' ids prefetched."""
+    """A kept set and its hot spots, the hottest first (with their appeals' ids prefetched when
+    asked for)."""
 
     set: HotspotSet
     hotspots: list[Hotspot]
 
 
-def _kept(found: HotspotSet | None) -> Kept | None:
+def _kept(found: HotspotSet | None, limit: int | None, appeals: bool) -> Kept | None:
     if found is None:
         return None
-    rows = found.hotspots.select_related("area", "category").prefetch_related(
-        Prefetch("appeals", queryset=Appeal.objects.only("pk", "external_id", "received_at"))
-    )
-    return Kept(found, list(rows))
+    rows = found.hotspots.select_related("area", "category")
+    if appeals:
+        rows = rows.prefetch_related(
+            Prefetch("appeals", queryset=Appeal.objects.only("pk", "external_id", "received_at"))
+        )
+    return Kept(found, list(rows[:limit] if limit else rows))
 
 
-def recent_set() -> Kept | None:
-    """The newest recent set. Three queries."""
-    return _kept(HotspotSet.objects.filter(scope=RECENT).order_by("-made_at", "-pk").first())
+def recent_set(limit: int | None = None, *, appeals: bool = True) -> Kept | None:
+    """The newest recent set: its first `limit` hot spots, with their appeals' ids unless
+    `appeals` is False (the pages show none). Two or three queries."""
+    return _kept(HotspotSet.objects.filter(scope=RECENT).order_by("-made_at", "-pk").first(), limit, appeals)
 
 
-def set_for(kind: str, period: Period) -> Kept | None:
-    """The kept set of exactly this report period; None if it was never made. Three queries."""
+def set_for(kind: str, period: Period, limit: int | None = None, *, appeals: bool = True) -> Kept | None:
+    """The kept set of exactly this report period; None if it was never made. Two or three queries."""
     return _kept(
         HotspotSet.objects.filter(scope=kind, since=period.start, until=period.end)
         .order_by("-made_at", "-pk")
-        .first()
+        .first(),
+        limit,
+        appeals,
     )

@@ -193,9 +193,9 @@ def kept_or_live_items(kind: str, period: Period) -> tuple[list[Item], datetime 
 def period_hotspots(kind: str, period: Period, *, find: bool = False) -> tuple[list[Any], datetime | None]:
     """The hot spots of a report period (at most `TOP`): the kept ones, else found now when `find`
     (then with no time of making), else none."""
-    kept = hotspot_sets.set_for(kind, period)
+    kept = hotspot_sets.set_for(kind, period, TOP, appeals=False)
     if kept is not None:
-        return kept.hotspots[:TOP], kept.set.made_at
+        return kept.hotspots, kept.set.made_at
     if find:
         return hotspots.find(period.start, period.end, top=TOP), None
     return [], None

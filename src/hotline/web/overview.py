@@ -96,8 +96,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     areas = selectors.top_areas(month)
     has_map = selectors.has_district_boundaries()
     forecast = outlooks.latest()
-    recent = hotspot_sets.recent_set()
-    hotspots = recent.hotspots[:HOTSPOTS_SHOWN] if recent else []
+    recent = hotspot_sets.recent_set(HOTSPOTS_SHOWN, appeals=False)
+    hotspots = recent.hotspots if recent else []
     charts: dict[str, Any] = {
         "categories": [[r.name, r.count] for r in categories],
         "areas": [[r.name, r.count] for r in areas],
