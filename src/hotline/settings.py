@@ -391,6 +391,9 @@ HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Seconds between recounts of the daily figures the overview and the statistics read (0: never).
 HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
+# Seconds between refreshes of the hot spots and the early warnings, enqueued by the recount
+# (analytics/tasks.py, docs/adr/0015-hotspots-and-warnings.md; 0: never).
+HOTLINE_HOTSPOT_INTERVAL = int(os.environ.get("HOTLINE_HOTSPOT_INTERVAL", "1800"))
 # Seconds between looks for the reports due (web/kept_reports.py; 0: never), and the hour of the
 # city's day from which a period's reports are made (the daily one of yesterday, the weekly on Monday...).
 HOTLINE_REPORTS_INTERVAL = int(os.environ.get("HOTLINE_REPORTS_INTERVAL", "600"))
