@@ -351,8 +351,10 @@ HOTLINE: dict[str, Any] = {
         "INDEX": os.environ.get("HOTLINE_DEDUP_INDEX", "usearch"),
         "NGRAM_DIM": 1024,
         # The score from which two tickets are the same problem, per kind of embedder (their
-        # similarities are on different scales): 95% precision on bench/data/dedup_pairs.csv.
-        "THRESHOLD": {"e5": 0.96, "ngram": 0.55},
+        # similarities are on different scales): for e5 the median of the thresholds that
+        # cross-validation chose for 95% precision on bench/data/dedup_pairs.csv; n-grams: 95%
+        # precision on those pairs.
+        "THRESHOLD": {"e5": 0.95, "ngram": 0.55},
         # What place, category and time add to the text's cosine similarity (scoring.py).
         "WEIGHTS": {
             "near": 0.03,
@@ -361,6 +363,10 @@ HOTLINE: dict[str, Any] = {
             "same_street": 0.02,
             "same_district": 0.0,
             "other_district": -0.08,
+            # The places the two texts name (dedup.places): one shared, or none shared (chosen by
+            # cross-validation on bench/data/dedup_pairs.csv, docs/benchmarks.md).
+            "same_name": 0.0,
+            "other_name": -0.04,
             "same_category": 0.01,
             "other_category": -0.02,
             "in_window": 0.01,

@@ -34,6 +34,20 @@ OTHER_DISTRICT = {"street": 30, "district": 2}
             ("far",),
             ["相距 3.3 公里"],
         ),
+        # The places the texts name (dedup.places): one shared, none shared, or one side names none.
+        (
+            Facts(names=frozenset({"丽发"})),
+            Facts(names=frozenset({"丽发新", "云塘"})),
+            ("same_name",),
+            ["同一地名：丽发"],
+        ),
+        (
+            Facts(names=frozenset({"英祥春天"})),
+            Facts(names=frozenset({"魅力之"})),
+            ("other_name",),
+            ["地名不同：英祥春天 / 魅力之"],
+        ),
+        (Facts(names=frozenset({"英祥春天"})), Facts(), (), []),
         (Facts(category_id=1), Facts(category_id=1), ("same_category",), ["同一分类"]),
         (Facts(category_id=1), Facts(category_id=2), ("other_category",), ["不同分类"]),
         (Facts(at=T0), Facts(at=T0 + timedelta(days=2, hours=3)), ("in_window",), ["3 天内"]),

@@ -2,9 +2,11 @@
 
 The text decides; the rest moves it a little, by weights in `HOTLINE["DEDUP"]["WEIGHTS"]`: the same
 community or a point within `NEAR_METRES` raises it, another district or a point farther than
-`FAR_METRES` lowers it (the hard non-duplicates: the same complaint about another estate); the same
-category raises it a little and another lowers it a little; a ticket within `WINDOW_DAYS` raises it
-and an older one lowers it. A fact that is unknown (no area, no point, no category) moves nothing.
+`FAR_METRES` lowers it (the hard non-duplicates: the same complaint about another estate); the
+places the two texts name (`dedup.places`) raise it when they share one and lower it when they
+share none; the same category raises it a little and another lowers it a little; a ticket within
+`WINDOW_DAYS` raises it and an older one lowers it. A fact that is unknown (no area, no point, no
+place named, no category) moves nothing.
 The reason names every fact that moved the score, in the user's language, e.g.
 "文本相似 0.93 · 同一社区 · 3 天内".
 """
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hotline.core.enums import DepartmentLevel
+from hotline.dedup.places import same_place
 
 SEPARATOR = " · "
 _EARTH_RADIUS_M = 6_371_000.0
@@ -34,6 +37,8 @@ class Facts:
     longitude: float | None = None
     category_id: int | None = None
     at: datetime | None = None
+    # The places its text names (`dedup.places.place_names`): estates, villages, roads.
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,16 @@ def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
     place = _place(a, b, conf)
     if place is not None:
         note(*place)
+    named = same_place(a.names, b.names)
+    if named is True:
+        shared = sorted(x for x in a.names if any(x in y or y in x for y in b.names))
+        note("same_name", _("同一地名：%(names)s") % {"names": "、".join(shared[:2])})
+    elif named is False:
+        note(
+            "other_name",
+            _("地名不同：%(a)s / %(b)s")
+            % {"a": "、".join(sorted(a.names)[:2]), "b": "、".join(sorted(b.names)[:2])},
+        )
     if a.category_id is not None and b.category_id is not None:
         if a.category_id == b.category_id:
             note("same_category", _("同一分类"))

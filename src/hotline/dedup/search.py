@@ -18,6 +18,7 @@ from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.index import shared_index
 from hotline.dedup.indexing import embed_missing
 from hotline.dedup.models import TicketVector
+from hotline.dedup.places import place_names
 from hotline.dedup.scoring import Facts, Score, config, score_pair, threshold
 from hotline.directory.models import Department
 from hotline.intake.models import Appeal
@@ -76,7 +77,12 @@ def facts_of(tickets: Iterable[Ticket]) -> dict[int, Facts]:
         levels = _levels(ticket.area_id, areas)
         lat, lon = points.get(ticket.pk, (None, None))
         facts[ticket.pk] = Facts(
-            areas=levels, latitude=lat, longitude=lon, category_id=ticket.category_id, at=ticket.created_at
+            areas=levels,
+            latitude=lat,
+            longitude=lon,
+            category_id=ticket.category_id,
+            at=ticket.created_at,
+            names=place_names(ticket_text(ticket.title, ticket.content)),
         )
     return facts
 
@@ -106,6 +112,7 @@ def similar(
             longitude=longitude,
             category_id=category_id,
             at=at or clock.now(),
+            names=place_names(text),
         ),
         top=top,
         tickets=tickets,

@@ -8,8 +8,9 @@
 `similar` lists the tickets most like a text, with score and reason. `scan` groups the tickets
 created in a period (days in the city's zone, `--until` excluded) into clusters of duplicates; csv
 columns `cluster_id,ticket_number,external_id,title`. `score` reads pairs (`pair_id,title_a,
-detail_a,title_b,detail_b`) and prints `pair_id,score,same`: the texts' similarity and whether it
-reaches the configured threshold (no place or time is known for such pairs). `index` embeds every
+detail_a,title_b,detail_b`) and prints `pair_id,score,same`: the texts' similarity moved by the
+places they name, and whether it reaches the configured threshold (no area, category or time is
+known for such pairs). `index` embeds every
 ticket that has no vector yet (the worker embeds new ones by itself) and saves the index; with
 `--rebuild` the index is built anew from the stored vectors.
 
@@ -30,8 +31,9 @@ from django.utils.translation import gettext as _
 from hotline.dedup import index as vector_index
 from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.indexing import embed_missing
+from hotline.dedup.places import place_names
 from hotline.dedup.schemas import MAX_TOP
-from hotline.dedup.scoring import threshold
+from hotline.dedup.scoring import Facts, score_pair, threshold
 from hotline.dedup.search import scan, similar
 from hotline.intake.models import Appeal
 from hotline.routing.place import locate
@@ -111,7 +113,12 @@ class Command(BaseCommand):
             texts = [ticket_text(p[1], p[2]) for p in chunk] + [ticket_text(p[3], p[4]) for p in chunk]
             vectors = embedder.embed(texts)
             for i, pair in enumerate(chunk):
-                score = float(vectors[i] @ vectors[len(chunk) + i])
+                # The text and the places it names; no area, point, category or time is known here.
+                score = score_pair(
+                    float(vectors[i] @ vectors[len(chunk) + i]),
+                    Facts(names=place_names(texts[i])),
+                    Facts(names=place_names(texts[len(chunk) + i])),
+                ).score
                 writer.writerow([pair[0], f"{score:.4f}", int(score >= cut)])
 
     def do_index(self, options: dict[str, Any]) -> None:
