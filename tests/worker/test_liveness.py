@@ -12,7 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from hotline.worker.liveness import beat, requeue_orphans
 from hotline.worker.models import WorkerBeat
 
-pytestmark = pytest.mark.django_db
+# The worker closes the connection between rounds (django-tasks-db), as a long-lived process must:
+# on PostgreSQL that would end a test transaction, so these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 _ran: list[int] = []
 

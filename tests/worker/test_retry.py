@@ -2,6 +2,7 @@
 would stay gone under `make run`); with --once the error is the command's."""
 
 import logging
+import threading
 from io import StringIO
 from types import SimpleNamespace
 
@@ -45,6 +46,11 @@ def flaky_database(monkeypatch, database_tasks):
     monkeypatch.setattr(command, "DB_RETRY_SECONDS", 0)
     # The test's own connection holds its transaction: the retry's reconnect is not this test's.
     monkeypatch.setattr(command, "connections", SimpleNamespace(close_all=lambda: None))
+    # Nor load the models (the warm-up closes every connection, the test's own too) or beat from a thread.
+    monkeypatch.setattr(command, "warm_up", lambda: {})
+    monkeypatch.setattr(command, "start_heartbeat", lambda worker_id: threading.Event())
+    monkeypatch.setattr(command, "stop_heartbeat", lambda worker_id, stop: None)
+    monkeypatch.setattr(command, "requeue_orphans", lambda stale_after: {"requeued": 0, "failed": 0})
     return calls
 
 
