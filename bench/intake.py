@@ -237,8 +237,8 @@ def plain_inserts(url: str, rows: list[dict]) -> float:
                 ticket_id = inserted[0]
                 conn.execute(
                     "INSERT INTO intake_appeal (ticket_id, channel, external_id, citizen_name, citizen_phone,"
-                    " title, content, address, received_at, created_at) VALUES"
-                    " (%s, %s, %s, %s, %s, %s, %s, %s, now(), now())",
+                    " citizen_email, title, content, address, received_at, created_at) VALUES"
+                    " (%s, %s, %s, %s, %s, '', %s, %s, %s, now(), now())",
                     (
                         ticket_id,
                         row["channel"],
