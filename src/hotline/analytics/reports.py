@@ -11,6 +11,9 @@ The hot spots are those the worker kept for exactly the report's period (`analyt
 made once a day for the current and the last period of each kind); a report of a period never
 kept finds them when asked to (`find_hotspots`: the command line, not the pages).
 
+The weekly, monthly and quarterly reports list the typical cases (典型案例) marked in the case
+library during their period (`analytics.typical_cases`); the daily leader list has none.
+
 The daily leader list (seed 000: "每日前20项") is made of items: the appeals of the period about one
 kind of problem (the ticket's category) in one place (its area), ranked by how many came, then by
 how many were urgent, then by how many repeated an earlier appeal (a second appeal merged into the
@@ -23,7 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists
+from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, typical_cases
 from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
@@ -108,6 +111,9 @@ class Report:
     # Kept `Hotspot` rows or `hotspots.Found`, the hottest first (both have the attributes shown).
     hotspots: list[Any] = field(default_factory=list)
     hotspots_made_at: datetime | None = None
+    # The typical cases marked in the period (`analytics.typical_cases`); None: a kind of report
+    # without them (the daily leader list).
+    cases: list[typical_cases.CaseLine] | None = None
 
     @property
     def label(self) -> str:
@@ -223,13 +229,14 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
         forecast=latest(),
         hotspots=spots,
         hotspots_made_at=spots_made_at,
+        cases=None if kind == ReportKind.DAILY else typical_cases.of_period(period),
     )
 
 
 def as_rows(report: Report) -> dict[str, list[list[Any]]]:
     """The report as sheets of rows (for .xlsx and the PDF's tables); the headings are the
-    renderers' (translated there)."""
-    return {
+    renderers' (translated there). "cases" only for a kind of report that lists them."""
+    rows: dict[str, list[list[Any]]] = {
         "rates": [
             [key, now.percent, then.percent, now.numerator, now.denominator]
             for key, now, then in report.rates
@@ -263,3 +270,18 @@ def as_rows(report: Report) -> dict[str, list[list[Any]]]:
             for rank, h in enumerate(report.hotspots, 1)
         ],
     }
+    if report.cases is not None:
+        rows["cases"] = [
+            [
+                c.title,
+                c.number,
+                c.category,
+                c.area,
+                c.department,
+                f"{clock.localtime(c.marked_at):%Y-%m-%d}",
+                c.lesson,
+                c.story,
+            ]
+            for c in report.cases
+        ]
+    return rows

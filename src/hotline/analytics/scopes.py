@@ -16,6 +16,8 @@ the parts of the city's (`analytics.reports.Report`), each read the same way:
 - the leader list: the items (category x area) of the scope's tickets;
 - the hot spots: those of the period's kept set (`analytics.hotspot_sets`) placed in the district;
   none for a department (a hot spot is a place and a problem, not a department's);
+- the typical cases marked in the period (`analytics.typical_cases`): of tickets in the district,
+  or led by the department;
 - no forecast (the city's, its top categories' and areas').
 """
 
@@ -26,7 +28,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hotline.analytics import facts, figures, hotspot_sets, reports
+from hotline.analytics import facts, figures, hotspot_sets, reports, typical_cases
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.periods import Period
@@ -205,11 +207,23 @@ def _lines(shared: Shared, scope: Scope, position: int, dimension: str) -> list[
     return [reports.Line(names.get(k, str(k)), now[k], then.get(k, 0)) for k in top]
 
 
+def _areas(shared: Shared, scope: Scope) -> list[int]:
+    """A district's areas: itself and those under it."""
+    return [area for area, district in shared.districts.items() if district == scope.key]
+
+
 def _tickets(shared: Shared, scope: Scope) -> QuerySet[Ticket]:
     if scope.type == ReportScope.DEPARTMENT:
         return _received(shared.period).filter(department_key=scope.key)
-    areas = [area for area, district in shared.districts.items() if district == scope.key]
-    return facts.counted_tickets().filter(area_id__in=areas)
+    return facts.counted_tickets().filter(area_id__in=_areas(shared, scope))
+
+
+def _cases(shared: Shared, scope: Scope) -> list[typical_cases.CaseLine] | None:
+    if shared.kind == ReportKind.DAILY:
+        return None
+    if scope.type == ReportScope.DEPARTMENT:
+        return typical_cases.of_period(shared.period, department=scope.key)
+    return typical_cases.of_period(shared.period, areas=_areas(shared, scope))
 
 
 def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> reports.Report:
@@ -237,4 +251,5 @@ def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> r
         standing=next((r for r in peers if r.key == scope.key), None),
         hotspots=spots,
         hotspots_made_at=shared.hotspots_made_at if scope.type == ReportScope.DISTRICT else None,
+        cases=_cases(shared, scope),
     )

@@ -7,6 +7,7 @@ GET /reports/download?kind=monthly&date=…&format=xlsx   the same as a file: xl
 report holds is `analytics.reports`'; this module lays it out.
 """
 
+import html
 import io
 from datetime import date
 from typing import Any
@@ -19,10 +20,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.reports import Report, as_rows, build
+from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
 from hotline.core.enums import FigureDimension, ReportKind
 from hotline.web.overview import RATE_TEXT, overview_refusal
@@ -58,6 +61,16 @@ def _headings(report: Report | None = None) -> dict[str, list[str]]:
             _("最早"),
             _("最近"),
         ],
+        "cases": [
+            _("案例标题"),
+            _("工单编号"),
+            _("分类"),
+            _("属地"),
+            _("主办单位"),
+            _("标记时间"),
+            _("经验做法"),
+            _("办理经过"),
+        ],
     }
 
 
@@ -69,6 +82,7 @@ def _sheet_titles() -> dict[str, str]:
         "areas": _("属地"),
         "items": _("重点事项"),
         "hotspots": _("热点"),
+        "cases": _("典型案例"),
     }
 
 
@@ -130,6 +144,14 @@ def render_xlsx(report: Report) -> bytes:
         sheet.append(headings[key])
         for row in rows:
             sheet.append(row)
+    if report.cases is not None:
+        # The story and the lesson are paragraphs: wide, wrapped columns.
+        sheet = book[titles["cases"]]
+        for column, width in (("A", 30), ("G", 50), ("H", 80)):
+            sheet.column_dimensions[column].width = width
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -152,10 +174,19 @@ def _pdf_font() -> str:
 
 
 def render_pdf(report: Report) -> bytes:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=title(report)).build(pdf_flowables(report))
+    return buffer.getvalue()
+
+
+def pdf_flowables(report: Report) -> list[Any]:
+    """What the PDF holds, in order: paragraphs and tables (reportlab's flowables)."""
+    from reportlab.lib import colors
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     font = _pdf_font()
     styles = getSampleStyleSheet()
@@ -174,7 +205,7 @@ def render_pdf(report: Report) -> bytes:
         story.append(Paragraph(text, styles["Normal"]))
     headings, titles = _headings(report), _sheet_titles()
     for key, rows in _rows(report).items():
-        if not rows:
+        if not rows or key == "cases":
             continue
         story += [Spacer(1, 8), Paragraph(titles[key], styles["Heading2"])]
         cells = [headings[key], *[["—" if v is None else str(v) for v in row] for row in rows]]
@@ -190,9 +221,45 @@ def render_pdf(report: Report) -> bytes:
             )
         )
         story.append(table)
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=title(report)).build(story)
-    return buffer.getvalue()
+    if report.cases is not None:
+        story += [Spacer(1, 8), Paragraph(titles["cases"], styles["Heading2"])]
+        story += _pdf_cases(report, styles)
+    return story
+
+
+def _pdf_text(text: str) -> str:
+    """Plain text as a reportlab paragraph, which reads its text as markup: escaped, lines kept."""
+    return html.escape(text).replace("\n", "<br/>")
+
+
+def _pdf_cases(report: Report, styles: Any) -> list[Any]:
+    """Each typical case as a paragraph of its own: its title, where and who, the story, the lesson
+    (too long for a table's cells)."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    if not report.cases:
+        return [Paragraph(_("本期暂无标记的典型案例"), styles["Normal"])]
+    found: list[Any] = []
+    for number, case in enumerate(report.cases, 1):
+        found.append(Paragraph(f"<b>{number}. {_pdf_text(case.title)}</b>", styles["Normal"]))
+        found.append(Paragraph(_pdf_text(_case_facts(case)), styles["Normal"]))
+        found.append(Paragraph(_pdf_text(_("办理经过：%(story)s") % {"story": case.story}), styles["Normal"]))
+        if case.lesson:
+            found.append(
+                Paragraph(_pdf_text(_("经验做法：%(lesson)s") % {"lesson": case.lesson}), styles["Normal"])
+            )
+        found.append(Spacer(1, 6))
+    return found
+
+
+def _case_facts(case: CaseLine) -> str:
+    return _("工单 %(number)s · %(category)s · %(area)s · 主办：%(department)s · 标记于 %(day)s") % {
+        "number": case.number,
+        "category": case.category or "—",
+        "area": case.area or "—",
+        "department": case.department or "—",
+        "day": f"{clock.localtime(case.marked_at):%Y-%m-%d}",
+    }
 
 
 def _context(report: Report) -> dict[str, Any]:
