@@ -21,6 +21,7 @@ timeline, to show that it does not grow with the rows. Target: p95 under 100 ms.
     .venv/bin/python bench/pages.py                     # 1,000,000 tickets
     .venv/bin/python bench/pages.py --tickets 100000    # a quicker look
     .venv/bin/python bench/pages.py --keep              # leave the database for EXPLAIN
+    .venv/bin/python bench/pages.py --keep --name hl_x  # ... under a name of your choosing
     .venv/bin/python bench/pages.py --reuse NAME --figures-only   # the recounts only
 """
 
@@ -233,11 +234,11 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
         (
             "appeals",
             f"""
-            INSERT INTO intake_appeal (ticket_id, channel, external_id, citizen_name, citizen_phone, title,
-                content, address, received_at, created_at, created_by_id)
+            INSERT INTO intake_appeal (ticket_id, channel, external_id, citizen_name, citizen_phone,
+                citizen_email, title, content, address, received_at, created_at, created_by_id)
             SELECT t.id, {pick("channels")}, NULL, {pick("surnames")} || '先生',
                 '1' || (3 + floor(random() * 7))::int || lpad(floor(random() * 1e9)::bigint::text, 9, '0'),
-                t.title, t.content, t.address, t.created_at, t.created_at, {pick("ops")}
+                '', t.title, t.content, t.address, t.created_at, t.created_at, {pick("ops")}
             FROM tickets_ticket t
             """,
         ),
@@ -795,9 +796,10 @@ def main() -> None:
     parser.add_argument(
         "--figures-only", action="store_true", help="time the recounts of the figures, then stop"
     )
+    parser.add_argument("--name", help="the new database's name (default hotline_pages_<pid>)")
     args = parser.parse_args()
 
-    name = args.reuse or f"hotline_pages_{os.getpid()}"
+    name = args.reuse or args.name or f"hotline_pages_{os.getpid()}"
     url = f"{args.pg}/{name}"
     if args.reuse:
         args.keep = True
