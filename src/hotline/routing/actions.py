@@ -21,7 +21,7 @@ from hotline.core import clock
 from hotline.core.enums import RoutingMode, TicketStatus, Urgency
 from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.routing import classifier, reference
-from hotline.routing.decision import AppealFacts, decide
+from hotline.routing.decision import AppealFacts, Decision, decide_many
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
 from hotline.tickets import events
 from hotline.tickets.actions import do_dispatch_ticket
@@ -169,8 +169,7 @@ def do_route_ticket(ticket_id: int) -> RoutingDecision:
     changes, a `route` event by the system user says so. The automatic dispatch writes its own
     `dispatch` event, whose note gives the reason and the confidence.
     """
-    row = _route(ticket_id, once=False)
-    assert row is not None  # only a `once` routing skips
+    (row,) = _route([ticket_id], once=False)
     return row
 
 
@@ -181,78 +180,123 @@ def do_route_ticket_once(ticket_id: int) -> RoutingDecision | None:
     What the worker runs: the intake's task and the sweep of unrouted tickets may both reach a
     ticket, and a queued task may run after a dispatcher acted; the check is made under the
     ticket's row lock, so two workers never route one ticket twice."""
-    return _route(ticket_id, once=True)
+    rows = _route([ticket_id], once=True)
+    return rows[0] if rows else None
 
 
-def _route(ticket_id: int, *, once: bool) -> RoutingDecision | None:
+def do_route_tickets_once(ticket_ids: Sequence[int]) -> list[RoutingDecision]:
+    """`do_route_ticket_once` for a batch of tickets (an import's routing task of 50, a sweep), in
+    one transaction: the tickets read and locked in one query, the models run once on the batch,
+    the decisions, the tickets' new area and urgency and the `route` lines written in one statement
+    each. Each ticket is decided as it would be alone (the single-ticket routes are this with a
+    batch of one). The decisions of the tickets routed, in the order given.
+
+    Any failure rolls the whole batch back; `tickets.router.route_batch` then routes each ticket
+    alone, so that only the one at fault is recorded as failed."""
+    return _route(ticket_ids, once=True)
+
+
+def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
+    ids = list(dict.fromkeys(ticket_ids))
     with transaction.atomic():
-        # Lock the ticket row only (FOR UPDATE cannot reach the nullable side of the joins to category, area).
+        # Lock the ticket rows only (FOR UPDATE cannot reach the nullable side of the joins to
+        # category, area).
         tickets = Ticket.objects.select_for_update(of=("self",)).select_related("category", "area")
-        if once:  # read with the row: one round trip less for every ticket the worker routes
+        if once:  # read with the rows: one round trip less for every ticket the worker routes
             tickets = tickets.annotate(decided=Exists(RoutingDecision.objects.filter(ticket=OuterRef("pk"))))
-        ticket = tickets.get(pk=ticket_id)
-        if once and (ticket.status != TicketStatus.NEW or getattr(ticket, "decided", False)):
-            logger.info("ticket %s needs no routing: %s, or routed already", ticket.number, ticket.status)
-            return None
-        if ticket.status != TicketStatus.NEW:
-            raise ActionNotAllowed(
-                _("工单 %(number)s 当前状态为“%(status)s”，不能分拨")
-                % {"number": ticket.number, "status": ticket.get_status_display()}
-            )
-        decision = decide(AppealFacts.of_ticket(ticket))
+        found = {ticket.pk: ticket for ticket in tickets.filter(pk__in=ids).order_by("pk")}
+        todo: list[Ticket] = []
+        for pk in ids:
+            ticket = found.get(pk)
+            if ticket is None:
+                raise Ticket.DoesNotExist(f"no ticket {pk}")
+            if once and (ticket.status != TicketStatus.NEW or getattr(ticket, "decided", False)):
+                logger.info("ticket %s needs no routing: %s, or routed already", ticket.number, ticket.status)
+                continue
+            if ticket.status != TicketStatus.NEW:
+                raise ActionNotAllowed(
+                    _("工单 %(number)s 当前状态为“%(status)s”，不能分拨")
+                    % {"number": ticket.number, "status": ticket.get_status_display()}
+                )
+            todo.append(ticket)
+        if not todo:
+            return []
+        decisions = decide_many(AppealFacts.of_tickets(todo))
         system = reference.cached("system_user", system_user)
         now = clock.now()
-        changes: dict[str, Any] = {}
-        if ticket.area is None and decision.place.area is not None:
-            ticket.area = decision.place.area
-            changes["area"] = {"code": ticket.area.code, "how": decision.place.how}
-        if decision.urgency.urgent and ticket.urgency != Urgency.URGENT:
-            ticket.urgency = Urgency.URGENT
-            changes["urgency"] = {"signs": decision.urgency.signs}
-        summary = decision.as_dict()
-        row = RoutingDecision.objects.create(
-            ticket=ticket,
-            decided_at=now,
-            mode=decision.mode,
-            confidence=decision.confidence,
-            threshold=decision.settings.threshold,
-            area=decision.place.area,
-            urgent=decision.urgency.urgent,
-            model_version=decision.model_version,
-            suggestions=[s.as_dict() for s in decision.suggestions],
-            evidence={
-                "place": decision.place.evidence,
-                "urgency": decision.urgency.evidence,
-                "category": summary["category"],
-                "category_given": decision.category_given,
-                "predictions": summary["predictions"],
-                "kind_predictions": summary["kind_predictions"],
-                "rules": decision.rules.as_dict(),
-                "notes": decision.notes,
-            },
-        )
-        if changes:
-            ticket.updated_at = now
-            ticket.save(update_fields=["area", "urgency", "updated_at"])
-            events.routed(ticket, system, changes=changes, decision_id=row.pk, at=now)
-        if decision.mode == RoutingMode.AUTO:
-            top = decision.suggestions[0]
-            do_dispatch_ticket(
-                ticket,
-                system,
-                lead_department_id=top.lead.pk,
-                co_department_ids=[d.pk for d in top.co],
-                category_id=top.category.pk if ticket.category is None and top.category else None,
-                note=(
-                    f"自动派单（置信度 {top.confidence:.2f} ≥ 阈值 {decision.settings.threshold:.2f}）："
-                    f"{top.reason}"
-                )[:2000],
+        rows: list[RoutingDecision] = []
+        changed: list[tuple[Ticket, dict[str, Any]]] = []
+        for ticket, decision in zip(todo, decisions, strict=True):
+            changes: dict[str, Any] = {}
+            if ticket.area is None and decision.place.area is not None:
+                ticket.area = decision.place.area
+                changes["area"] = {"code": ticket.area.code, "how": decision.place.how}
+            if decision.urgency.urgent and ticket.urgency != Urgency.URGENT:
+                ticket.urgency = Urgency.URGENT
+                changes["urgency"] = {"signs": decision.urgency.signs}
+            if changes:
+                ticket.updated_at = now
+                changed.append((ticket, changes))
+            rows.append(_decision_row(ticket, decision, now))
+        RoutingDecision.objects.bulk_create(rows)
+        if changed:
+            Ticket.objects.bulk_update(
+                [ticket for ticket, _changes in changed], ["area", "urgency", "updated_at"]
             )
-    logger.info(
-        "ticket %s routed: %s (confidence %s, %d suggestions)",
-        ticket.number,
-        row.mode,
-        row.confidence,
-        len(row.suggestions),
+            decided = {row.ticket_id: row.pk for row in rows}
+            events.routed_many(
+                [(ticket, changes, decided[ticket.pk]) for ticket, changes in changed], system, at=now
+            )
+        for ticket, decision in zip(todo, decisions, strict=True):
+            if decision.mode == RoutingMode.AUTO:
+                _dispatch(ticket, decision, system)
+    for ticket, row in zip(todo, rows, strict=True):
+        logger.info(
+            "ticket %s routed: %s (confidence %s, %d suggestions)",
+            ticket.number,
+            row.mode,
+            row.confidence,
+            len(row.suggestions),
+        )
+    return rows
+
+
+def _decision_row(ticket: Ticket, decision: Decision, now: datetime) -> RoutingDecision:
+    summary = decision.as_dict()
+    return RoutingDecision(
+        ticket=ticket,
+        decided_at=now,
+        mode=decision.mode,
+        confidence=decision.confidence,
+        threshold=decision.settings.threshold,
+        area=decision.place.area,
+        urgent=decision.urgency.urgent,
+        model_version=decision.model_version,
+        suggestions=[s.as_dict() for s in decision.suggestions],
+        evidence={
+            "place": decision.place.evidence,
+            "urgency": decision.urgency.evidence,
+            "category": summary["category"],
+            "category_given": decision.category_given,
+            "predictions": summary["predictions"],
+            "kind_predictions": summary["kind_predictions"],
+            "rules": decision.rules.as_dict(),
+            "notes": decision.notes,
+        },
     )
-    return row
+
+
+def _dispatch(ticket: Ticket, decision: Decision, system: Any) -> None:
+    """The automatic dispatch of a ticket whose best suggestion is sure enough: as a dispatcher
+    would, through `do_dispatch_ticket` (assignments, deadlines, the `dispatch` line)."""
+    top = decision.suggestions[0]
+    do_dispatch_ticket(
+        ticket,
+        system,
+        lead_department_id=top.lead.pk,
+        co_department_ids=[d.pk for d in top.co],
+        category_id=top.category.pk if ticket.category is None and top.category else None,
+        note=(
+            f"自动派单（置信度 {top.confidence:.2f} ≥ 阈值 {decision.settings.threshold:.2f}）：{top.reason}"
+        )[:2000],
+    )

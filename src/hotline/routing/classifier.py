@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,6 +286,36 @@ def build_pipeline(
     )
 
 
+@dataclass(frozen=True)
+class Block:
+    """One feature block of one text (`Scorer.features`)."""
+
+    terms: list[str]
+    columns: np.ndarray  # in the block's vocabulary
+    values: np.ndarray
+
+
+_NO_COLUMNS = np.empty(0, dtype=np.intp)
+_NO_VALUES = np.empty(0, dtype=np.float64)
+
+# Inside `batch()`: each (scorer, text)'s features, so that routing a batch analyses a text once
+# for its scores and its explanation, and jieba cuts it once for every model (the words cache).
+_features_cache: ContextVar[dict[tuple[int, str], list[Block]] | None] = ContextVar(
+    "hotline_features_cache", default=None
+)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Keep each text's words and features while inside (routing a batch of tickets)."""
+    token = _features_cache.set({})
+    try:
+        with _caching_words():
+            yield
+    finally:
+        _features_cache.reset(token)
+
+
 class Scorer:
     """Probabilities for one text, computed from the fitted pipeline's own parts.
 
@@ -361,24 +391,42 @@ class Scorer:
             raise ValueError(f"the scorer does not know the calibration {self._method!r}")
         return np.asarray(svm.coef_)
 
-    def decision(self, text: str) -> np.ndarray:
-        """The linear model's margins (the SVM's, or the folded stack's logits), one per class."""
+    def features(self, text: str) -> list[Block]:
+        """The text's features, block by block: its terms in the block's vocabulary, their columns
+        and values (1 + log(tf) if sublinear, times IDF, L2-normalised, times the block's weight),
+        what both the scores and their explanation (`weighted_terms`) are made of. Inside
+        `batch()` each text is analysed once for both."""
+        held = _features_cache.get()
+        key = (id(self), text)
+        if held is not None and key in held:
+            return held[key]
         prepared = prepare([text], self._max_chars, self._strip)[0]
-        decision = self._intercept.copy()
-        for analyze, vocabulary, idf, sublinear, weight, coef in self._blocks:
+        blocks: list[Block] = []
+        for analyze, vocabulary, idf, sublinear, weight, _coef in self._blocks:
             counts = Counter(analyze(prepared))
             # Column of each distinct term, -1 for terms outside the vocabulary (loops run in C).
             columns = np.fromiter(map(vocabulary.get, counts, repeat(-1)), dtype=np.intp, count=len(counts))
             known = columns >= 0
             if not known.any():
+                blocks.append(Block([], _NO_COLUMNS, _NO_VALUES))
                 continue
-            where = columns[known]
+            columns = columns[known]
             values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
             if sublinear:
                 values = np.log(values) + 1.0
-            values *= idf[where]
+            values *= idf[columns]
             values *= weight / np.sqrt(values @ values)
-            decision += coef[:, where] @ values
+            blocks.append(Block(list(compress(counts, known)), columns, values))
+        if held is not None:
+            held[key] = blocks
+        return blocks
+
+    def decision(self, text: str) -> np.ndarray:
+        """The linear model's margins (the SVM's, or the folded stack's logits), one per class."""
+        decision = self._intercept.copy()
+        for block, (*_parts, coef) in zip(self.features(text), self._blocks, strict=True):
+            if len(block.columns):
+                decision += coef[:, block.columns] @ block.values
         return decision
 
     def weighted_terms(self, text: str) -> list[tuple[str, int, float]]:
@@ -386,25 +434,19 @@ class Scorer:
         union's feature space, TF-IDF value times the block's weight), for the terms in a
         vocabulary; what `routing.explain` multiplies by a class's coefficients, without the
         milliseconds scikit-learn's transform spends on one text."""
-        prepared = prepare([text], self._max_chars, self._strip)[0]
         found: list[tuple[str, int, float]] = []
-        for (analyze, vocabulary, idf, sublinear, weight, _coef), offset in zip(
-            self._blocks, self._offsets, strict=True
-        ):
-            counts = Counter(analyze(prepared))
-            known = [(term, vocabulary[term], n) for term, n in counts.items() if term in vocabulary]
-            if not known:
-                continue
-            columns = np.fromiter((c for _t, c, _n in known), dtype=np.intp, count=len(known))
-            values = np.fromiter((n for _t, _c, n in known), dtype=np.float64, count=len(known))
-            if sublinear:
-                values = np.log(values) + 1.0
-            values *= idf[columns]
-            values *= weight / np.sqrt(values @ values)
+        for block, offset in zip(self.features(text), self._offsets, strict=True):
             found += [
-                (term, offset + column, float(v)) for (term, column, _n), v in zip(known, values, strict=True)
+                (term, offset + int(column), float(value))
+                for term, column, value in zip(block.terms, block.columns, block.values, strict=True)
             ]
         return found
+
+    def predict_proba_many(self, texts: Sequence[str]) -> np.ndarray:
+        """`predict_proba` of each text, a row each (the same arithmetic, text by text: a batch's
+        rows are exactly those of its texts scored alone)."""
+        rows = [self.predict_proba(text) for text in texts]
+        return np.vstack(rows) if rows else np.empty((0, len(self.classes)))
 
     def predict_proba(self, text: str) -> np.ndarray:
         """Calibrated probabilities, in the order of `classes` (they sum to 1)."""
@@ -521,10 +563,18 @@ def predict_proba(model: Model, texts: Sequence[str]) -> np.ndarray:
 
 def predict_top(model: Model, text: str, k: int = 3) -> list[tuple[str, float]]:
     """The `k` most likely labels for one text, most likely first, with their probabilities."""
-    probabilities = model.scorer.predict_proba(text)
-    order = np.argsort(-probabilities, kind="stable")[:k]
+    return predict_top_many(model, [text], k)[0]
+
+
+def predict_top_many(model: Model, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
+    """`predict_top` for each of `texts` (routing a batch of tickets: one call for the batch)."""
+    probabilities = model.scorer.predict_proba_many(texts)
     labels = model.labels
-    return [(labels[i], float(probabilities[i])) for i in order]
+    ranked = []
+    for row in probabilities:
+        order = np.argsort(-row, kind="stable")[:k]
+        ranked.append([(labels[i], float(row[i])) for i in order])
+    return ranked
 
 
 def predict(model: Model, texts: Sequence[str]) -> list[str]:

@@ -18,6 +18,7 @@ dispatcher's queue with the suggestions and their reasons. `decide()` only reads
 `routing.actions.do_route_ticket` stores and applies what it returns.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -65,18 +66,32 @@ class AppealFacts:
 
     @classmethod
     def of_ticket(cls, ticket: Ticket) -> "AppealFacts":
-        located = Appeal.objects.filter(ticket=ticket, latitude__isnull=False, longitude__isnull=False)
-        first = located.order_by("received_at", "pk").first()
-        return cls(
-            title=ticket.title,
-            content=ticket.content,
-            address=ticket.address,
-            latitude=first.latitude if first else None,
-            longitude=first.longitude if first else None,
-            category=ticket.category,
-            area=ticket.area,
-            kind=ticket.kind,
+        return cls.of_tickets([ticket])[0]
+
+    @classmethod
+    def of_tickets(cls, tickets: Sequence[Ticket]) -> list["AppealFacts"]:
+        """The facts of each ticket, the point of its first located appeal read in one query."""
+        points: dict[int, tuple[float | None, float | None]] = {}
+        located = (
+            Appeal.objects.filter(ticket__in=tickets, latitude__isnull=False, longitude__isnull=False)
+            .order_by("received_at", "pk")
+            .values_list("ticket_id", "latitude", "longitude")
         )
+        for ticket_id, latitude, longitude in located:
+            points.setdefault(ticket_id, (latitude, longitude))
+        return [
+            cls(
+                title=ticket.title,
+                content=ticket.content,
+                address=ticket.address,
+                latitude=points[ticket.pk][0] if ticket.pk in points else None,
+                longitude=points[ticket.pk][1] if ticket.pk in points else None,
+                category=ticket.category,
+                area=ticket.area,
+                kind=ticket.kind,
+            )
+            for ticket in tickets
+        ]
 
     @property
     def text(self) -> str:
@@ -310,7 +325,51 @@ def _by_category(
 
 def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decision:
     """Everything routing concludes about one appeal; reads, never writes."""
+    return decide_many([facts], routing)[0]
+
+
+def decide_many(batch: Sequence[AppealFacts], routing: RoutingSettings | None = None) -> list[Decision]:
+    """`decide` for each appeal of a batch: each model predicts once for the whole batch, and each
+    text is cut into words and features once for every model and explanation. The decisions are
+    those of each appeal decided alone (`decide` is this with a batch of one)."""
     routing = routing or reference.cached("settings", routing_settings)
+    category_model = _active_model(ModelTarget.CATEGORY)
+    department_model = _active_model(ModelTarget.DEPARTMENT)
+    kind_model = _active_model(ModelTarget.KIND)
+    texts = [facts.text for facts in batch]
+    none: list[list[tuple[str, float]]] = [[] for _ in batch]
+    with classifier.batch():
+        guessed = [text for facts, text in zip(batch, texts, strict=True) if facts.category is None]
+        categories = iter(
+            classifier.predict_top_many(category_model.model, guessed, k=3) if category_model else []
+        )
+        departments = (
+            classifier.predict_top_many(department_model.model, texts, k=3) if department_model else none
+        )
+        kinds = classifier.predict_top_many(kind_model.model, texts, k=2) if kind_model else none
+        return [
+            _decide(
+                facts,
+                routing,
+                category_model,
+                next(categories) if category_model and facts.category is None else [],
+                department_model,
+                department_predictions,
+                kind_predictions,
+            )
+            for facts, department_predictions, kind_predictions in zip(batch, departments, kinds, strict=True)
+        ]
+
+
+def _decide(
+    facts: AppealFacts,
+    routing: RoutingSettings,
+    category_model: Any,
+    category_predictions: list[tuple[str, float]],
+    department_model: Any,
+    department_predictions: list[tuple[str, float]],
+    kind_predictions: list[tuple[str, float]],
+) -> Decision:
     notes: list[str] = []
     if facts.area is not None:
         place = PlaceMatch(area=facts.area, how="given")
@@ -323,7 +382,6 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
     candidates: list[Suggestion] = []
     predictions: list[tuple[str, float]] = []
     version: ModelVersion | None = None
-    category_model = _active_model(ModelTarget.CATEGORY)
 
     if facts.category is not None:
         outcome, suggestion = _by_category(facts.category, None, facts, place.area, "")
@@ -333,7 +391,7 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
         chosen, outcome = None, rules.Outcome([], "工单没有分类，也没有可用的分类模型")
         if category_model is not None:
             version = category_model.version
-            predictions = classifier.predict_top(category_model.model, text, k=3)
+            predictions = category_predictions
             for label, probability in predictions:
                 root = _roots().get(label)
                 if root is None:
@@ -344,9 +402,8 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
                     chosen, outcome = root, category_outcome
                 candidates += [suggestion] if suggestion else []
 
-    department_model = _active_model(ModelTarget.DEPARTMENT)
     if department_model is not None:
-        for code, probability in classifier.predict_top(department_model.model, text, k=3):
+        for code, probability in department_predictions:
             if code == OTHER_DEPARTMENTS:
                 continue  # "none of those I know": nothing to suggest, only less for the others
             department = _department(code)
@@ -369,7 +426,6 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
     automatic = facts.kind != Kind.CONSULTATION
     if not automatic:
         notes.append("咨询类诉求可由话务员当场答复，不自动派单")
-    kind_predictions = _kinds(text)
     if automatic and kind_predictions:
         kind, probability = kind_predictions[0]
         # Filed as something else but reads as a question: a person should see it first.
@@ -391,14 +447,6 @@ def decide(facts: AppealFacts, routing: RoutingSettings | None = None) -> Decisi
         automatic,
         kind_predictions,
     )
-
-
-def _kinds(text: str) -> list[tuple[str, float]]:
-    """The kind model's two most likely kinds (诉求类型), if the platform has trained one."""
-    kind_model = _active_model(ModelTarget.KIND)
-    if kind_model is None:
-        return []
-    return classifier.predict_top(kind_model.model, text, k=2)
 
 
 def _add_terms(

@@ -106,31 +106,57 @@ def _found(words: Iterable[str], text: str) -> list[str]:
     return [w for w in words if (n := _normal(w)) and n in text]
 
 
-def _check(
-    rule: Responsibility, subject: Subject, categories: list[Category], areas: list[Department]
-) -> Check:
-    rule_area_depth = len(_chain(rule.area)) if rule.area else 0
-    keywords = rule.keyword_list
-    check = Check(rule, (rule.priority, rule.category.level, rule_area_depth, 1 if keywords else 0))
+@dataclass(frozen=True)
+class Kept:
+    """A rule as `rules_by_root` keeps it: with what checking it reads that does not depend on the
+    appeal, worked out once when the rules are read rather than in every check of every ticket."""
+
+    rule: Responsibility
+    keywords: list[str]
+    excluded: list[str]
+    area_depth: int
+    category_path: str
+    category_chain: frozenset[int]  # the ids of the rule's category and its parents
+    co: list[Department]
+
+    @classmethod
+    def of(cls, rule: Responsibility) -> "Kept":
+        return cls(
+            rule,
+            rule.keyword_list,
+            rule.exclude_keyword_list,
+            len(_chain(rule.area)) if rule.area else 0,
+            _path(rule.category),
+            frozenset(c.pk for c in _chain(rule.category)),
+            list(rule.co_departments.all()),
+        )
+
+
+def _check(kept: Kept, subject: Subject, categories: set[int], areas: set[int]) -> Check:
+    """`kept` against `subject`, whose category and area are in (with their parents) `categories`
+    and `areas`, by id."""
+    rule = kept.rule
+    keywords = kept.keywords
+    check = Check(rule, (rule.priority, rule.category.level, kept.area_depth, 1 if keywords else 0))
     if not rule.is_active:
         check.failures.append("规则已停用")
-    if rule.category in categories:
-        check.matched["category"] = _path(rule.category)
-    elif subject.predicted and subject.category in _chain(rule.category):
+    if rule.category_id in categories:
+        check.matched["category"] = kept.category_path
+    elif subject.predicted and subject.category is not None and subject.category.pk in kept.category_chain:
         # Only the first level is predicted: a rule further down stands in for the unknown
         # subcategory only through its own keywords.
         if keywords:
-            check.matched["category"] = f"{_path(rule.category)}（由关键词推定）"
+            check.matched["category"] = f"{kept.category_path}（由关键词推定）"
         else:
             check.failures.append(
-                f"分类不符：规则适用于“{_path(rule.category)}”，工单分类仅预测到一级，且规则未设关键词"
+                f"分类不符：规则适用于“{kept.category_path}”，工单分类仅预测到一级，且规则未设关键词"
             )
     else:
-        check.failures.append(f"分类不符：规则适用于“{_path(rule.category)}”")
+        check.failures.append(f"分类不符：规则适用于“{kept.category_path}”")
     if rule.area is not None:
         if subject.area is None:
             check.failures.append(f"工单属地未知，规则仅适用于“{rule.area.name}”")
-        elif rule.area in areas:
+        elif rule.area_id in areas:
             check.matched["area"] = rule.area.name
         else:
             check.failures.append(
@@ -142,7 +168,7 @@ def _check(
             check.matched["keywords"] = found
         else:
             check.failures.append(f"未出现关键词：{'、'.join(keywords)}")
-    if excluded := _found(rule.exclude_keyword_list, subject.text):
+    if excluded := _found(kept.excluded, subject.text):
         check.failures.append(f"出现排除关键词：{'、'.join(excluded)}")
 
     if rule.area_role == AreaRole.LEAD:
@@ -153,20 +179,20 @@ def _check(
         check.lead = rule.lead_department
         if check.lead is not None and not check.lead.is_active:
             check.failures.append(f"主办单位“{check.lead.name}”已停用")
-    co = [d for d in rule.co_departments.all() if d.is_active]
+    co = [d for d in kept.co if d.is_active]
     if rule.area_role == AreaRole.CO and subject.area is not None:
         co.append(subject.area)
     check.co = list(dict.fromkeys(d for d in co if d != check.lead))
     return check
 
 
-def rules_by_root() -> dict[int, list[Responsibility]]:
+def rules_by_root() -> dict[int, list[Kept]]:
     """Every rule, with what checking it reads, under the id of its first-level category; read once
     per `reference.SECONDS` (routing.reference): a few hundred rows whose model instances cost
     milliseconds to build, three times per ticket when they were read per category."""
 
-    def load() -> dict[int, list[Responsibility]]:
-        by_root: dict[int, list[Responsibility]] = {}
+    def load() -> dict[int, list[Kept]]:
+        by_root: dict[int, list[Kept]] = {}
         rules = (
             Responsibility.objects.select_related(
                 "category__parent__parent", "area__parent__parent__parent", "lead_department"
@@ -175,7 +201,7 @@ def rules_by_root() -> dict[int, list[Responsibility]]:
             .order_by("pk")
         )
         for rule in rules:
-            by_root.setdefault(_chain(rule.category)[-1].pk, []).append(rule)
+            by_root.setdefault(_chain(rule.category)[-1].pk, []).append(Kept.of(rule))
         return by_root
 
     return reference.cached("rules", load)
@@ -187,8 +213,9 @@ def evaluate(subject: Subject) -> Outcome:
         return Outcome([], "工单没有分类，无法匹配权责清单")
     categories = _chain(subject.category)
     root = categories[-1]
-    areas = _chain(subject.area) if subject.area else []
-    checks = [_check(rule, subject, categories, areas) for rule in rules_by_root().get(root.pk, [])]
+    category_ids = {c.pk for c in categories}
+    area_ids = {a.pk for a in _chain(subject.area)} if subject.area else set()
+    checks = [_check(kept, subject, category_ids, area_ids) for kept in rules_by_root().get(root.pk, [])]
     # Highest rank first; between equal ranks the older rule.
     checks.sort(key=lambda c: (*(-r for r in c.rank), c.rule.pk))
     winner = next((c for c in checks if c.applies), None)

@@ -1,6 +1,8 @@
 """Routing as the rest of the platform calls it: the router behind `tickets.router`."""
 
-from hotline.routing.actions import do_route_ticket_once
+from collections.abc import Sequence
+
+from hotline.routing.actions import do_route_tickets_once
 
 
 class ModelRouter:
@@ -11,4 +13,8 @@ class ModelRouter:
     ticket twice (its task and the sweep of unrouted tickets) or after a dispatcher acted on it."""
 
     def route(self, ticket_id: int) -> None:
-        do_route_ticket_once(ticket_id)
+        self.route_many([ticket_id])
+
+    def route_many(self, ticket_ids: Sequence[int]) -> None:
+        """Route a batch in one transaction (`do_route_tickets_once`); a failure undoes the batch."""
+        do_route_tickets_once(ticket_ids)

@@ -36,7 +36,7 @@ from hotline.routing.models import RoutingDecision
 from hotline.routing.services import ModelRouter
 from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Ticket, TicketEvent
-from hotline.tickets.router import configured_router, route_now
+from hotline.tickets.router import ROUTE_BATCH, configured_router, route_batch
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +67,13 @@ def route_unrouted(older_than: float = UNROUTED_AFTER, batch: int = BATCH) -> di
     if not isinstance(configured_router(), ModelRouter):
         return {"swept": False, "routed": 0, "failed": 0}
     ids = list(unrouted_tickets(older_than).values_list("pk", flat=True)[:batch])
-    failed = [pk for pk in ids if not route_now(pk)]
+    routed = sum(route_batch(ids[i : i + ROUTE_BATCH]) for i in range(0, len(ids), ROUTE_BATCH))
+    failed = len(ids) - routed
     if ids:
         logger.warning(
             "routing sweep: %d ticket(s) had not been routed (%d failed again): %s",
             len(ids),
-            len(failed),
+            failed,
             ids[:20],
         )
-    return {"swept": True, "routed": len(ids) - len(failed), "failed": len(failed)}
+    return {"swept": True, "routed": routed, "failed": failed}

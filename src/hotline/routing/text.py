@@ -11,6 +11,7 @@ copies with exactly such words removed; stripping them from every text (those co
 as citizens wrote them, and each message at prediction) puts all texts in one form.
 """
 
+import functools
 import logging
 import re
 import unicodedata
@@ -66,8 +67,12 @@ _FUNCTION = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """One canonical form: NFKC (full-width -> half-width), lower case, no stray whitespace."""
+    """One canonical form: NFKC (full-width -> half-width), lower case, no stray whitespace.
+
+    Kept for the last few thousand texts: routing normalises one appeal's text for the gazetteer,
+    for each category's rules and for every model."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_NOT_BETWEEN_ASCII.sub("", text)

@@ -143,7 +143,29 @@ def routed(
     ticket: Ticket, actor: User, *, changes: dict[str, Any], decision_id: int, at: datetime
 ) -> TicketEvent:
     """Routing filled in the area or marked the ticket urgent (an automatic dispatch is its own event)."""
-    return _noted(ticket, E.ROUTE, actor, {**changes, "decision": decision_id}, at)
+    (event,) = routed_many([(ticket, changes, decision_id)], actor, at=at)
+    return event
+
+
+def routed_many(
+    routings: Iterable[tuple[Ticket, dict[str, Any], int]], actor: User, *, at: datetime
+) -> list[TicketEvent]:
+    """`routed` for the tickets of a batch routed together, in one statement: (ticket, changes,
+    decision id) each."""
+    return TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=ticket,
+                action=E.ROUTE,
+                actor=actor,
+                at=at,
+                from_status=ticket.status,
+                to_status=ticket.status,
+                details={**changes, "decision": decision_id},
+            )
+            for ticket, changes, decision_id in routings
+        ]
+    )
 
 
 def routing_failed(ticket: Ticket, *, error: str, router: str, at: datetime) -> TicketEvent:

@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 
 
 class Router(Protocol):
+    """A router routes one new ticket (`route`); one that can also route a batch at once has
+    `route_many(ticket_ids)`, which routes all of them or, raising, none (`route_batch` then routes
+    each alone)."""
+
     def route(self, ticket_id: int) -> None:
         """Route the new ticket `ticket_id`, in a transaction of its own."""
 
@@ -48,6 +52,9 @@ class NullRouter:
     """Routes nothing: every new ticket waits in the dispatch queue, which suggests as it lists."""
 
     def route(self, ticket_id: int) -> None:
+        return None
+
+    def route_many(self, ticket_ids: Sequence[int]) -> None:
         return None
 
 
@@ -63,17 +70,37 @@ def configured_router() -> Router:
 
 def route_now(ticket_id: int) -> bool:
     """Run the configured router on one ticket; False when it failed (recorded on the ticket)."""
+    return route_batch([ticket_id]) == 1
+
+
+def route_batch(ticket_ids: Sequence[int]) -> int:
+    """Run the configured router on a batch of tickets, at once when it can route batches; how
+    many were routed without failure. When the batch fails, each ticket is routed alone, so that a
+    ticket at fault fails (recorded on it) without the others."""
     path = settings.HOTLINE["ROUTING"]["ROUTER"]
+    ids = list(ticket_ids)
+    if not ids:
+        return 0
+    router = configured_router()
+    many = getattr(router, "route_many", None)
+    if many is None and len(ids) > 1:  # a router that takes one ticket at a time
+        return sum(route_batch([pk]) for pk in ids)
     try:
         # What routing writes is stored (decisions, notes, a failure's message): in the city's
         # language, not in that of the request whose intake it follows.
         with translation.override(settings.LANGUAGE_CODE):
-            configured_router().route(ticket_id)
+            if many is not None:
+                many(ids)
+            else:
+                router.route(ids[0])
     except Exception as exc:
-        logger.exception("routing ticket %s failed; it waits in the dispatch queue", ticket_id)
-        _record_failure(ticket_id, f"{type(exc).__name__}: {exc}", path)
-        return False
-    return True
+        if len(ids) > 1:
+            logger.warning("routing a batch of %d tickets failed (%s); routing each alone", len(ids), exc)
+            return sum(route_batch([pk]) for pk in ids)
+        logger.exception("routing ticket %s failed; it waits in the dispatch queue", ids[0])
+        _record_failure(ids[0], f"{type(exc).__name__}: {exc}", path)
+        return 0
+    return len(ids)
 
 
 def _record_failure(ticket_id: int, error: str, path: str) -> None:
@@ -106,8 +133,9 @@ ROUTE_BATCH = 50
 
 @task(priority=ROUTE_PRIORITY)
 def route_tickets(ticket_ids: list[int]) -> int:
-    """`route_ticket` for a batch of tickets stored together; how many were routed without failure."""
-    return sum(route_now(pk) for pk in ticket_ids)
+    """`route_ticket` for a batch of tickets stored together, routed as one batch (`route_batch`);
+    how many were routed without failure."""
+    return route_batch(ticket_ids)
 
 
 def stored_with(ticket: Ticket) -> bool:

@@ -1,0 +1,191 @@
+"""Routing in batches (an import's tasks of 50, the sweep): each ticket ends exactly as when routed
+alone, and a ticket that cannot be routed fails alone."""
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db.models import QuerySet
+
+from hotline.core import clock
+from hotline.core.enums import Channel, Kind, TicketStatus
+from hotline.intake.actions import AppealData, do_receive_appeal
+from hotline.routing import actions as routing_actions
+from hotline.routing import decision as routing_decision
+from hotline.routing.models import RoutingDecision, RoutingSettings
+from hotline.tickets.models import Ticket
+from hotline.tickets.router import route_batch, route_now
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = datetime.fromisoformat("2026-11-20T10:00:00+08:00")
+MOMENT = datetime.fromisoformat("2026-11-20T10:30:00+08:00")
+
+# What the corpus's model is sure of (dispatched), what it is not (queued), an urgent one, an
+# operator's category, a consultation, one placed by its point, one placed by nothing.
+APPEALS: list[dict[str, Any]] = [
+    {"title": "夜间施工", "content": "楼下夜间施工噪音扰民，请尽快处理。", "address": "和平街道幸福路12号"},
+    {"title": "小区问题", "content": "小区里有点问题，麻烦看看。"},
+    {"title": "燃气泄漏", "content": "光明小区楼道里有燃气泄漏的味道，很危险，请马上来人！"},
+    {"title": "路灯", "content": "人民大道路灯不亮好几天了", "category": "城乡建设"},
+    {"title": "咨询", "content": "公司拖欠工资三个月怎么办？", "kind": Kind.CONSULTATION},
+    {"title": "垃圾", "content": "垃圾堆积发臭", "latitude": 39.91, "longitude": 116.40},
+    {"title": "其他", "content": "没有地点的一件事"},
+    {"title": "退休金", "content": "退休养老金迟迟不发，多次反映无人解决。", "address": "东风街道"},
+]
+
+
+@pytest.fixture(autouse=True)
+def routed_by_hand(settings) -> None:
+    """Intake leaves the tickets to the test, which routes them alone or in a batch."""
+    settings.HOTLINE = {
+        **django_settings.HOTLINE,
+        "ROUTING": {**django_settings.HOTLINE["ROUTING"], "ROUTER": "hotline.tickets.router.NullRouter"},
+    }
+
+
+@pytest.fixture
+def city(active_model, rules_by_category, corpus_tree, bureaus, departments, settings) -> dict[str, Any]:
+    RoutingSettings.objects.create(auto_dispatch=True, threshold=0.8)
+    return corpus_tree
+
+
+def receive(tree: dict[str, Any], n: int) -> list[Ticket]:
+    tickets = []
+    for i, appeal in enumerate(APPEALS):
+        fields = dict(appeal)
+        category = fields.pop("category", None)
+        data = AppealData(
+            channel=Channel.WEB,
+            external_id=f"{n}-{i}",
+            citizen_phone="13812341234",
+            category_id=tree[category].pk if category else None,
+            **fields,
+        )
+        ticket, _created = do_receive_appeal(data, None)
+        tickets.append(ticket)
+    return tickets
+
+
+def use_model_router(settings) -> None:
+    settings.HOTLINE = {
+        **django_settings.HOTLINE,
+        "ROUTING": {**django_settings.HOTLINE["ROUTING"], "ROUTER": "hotline.routing.services.ModelRouter"},
+    }
+
+
+def outcome(ticket: Ticket) -> dict[str, Any]:
+    """Everything routing decides or writes for a ticket, without its ids."""
+    ticket.refresh_from_db()
+    decision = RoutingDecision.objects.filter(ticket=ticket).first()
+    assignments: QuerySet[Any] = ticket.assignments.order_by("role", "department__code")
+    return {
+        "status": ticket.status,
+        "category": ticket.category_id,
+        "area": ticket.area_id,
+        "urgency": ticket.urgency,
+        "updated_at": ticket.updated_at,
+        "assignments": [
+            (a.role, a.department.code, a.status, a.due_at, a.deadline_assumed, a.dispatched_at)
+            for a in assignments
+        ],
+        "events": [
+            (
+                e.action,
+                e.actor.username if e.actor else None,
+                e.at,
+                e.from_status,
+                e.to_status,
+                {k: v for k, v in e.details.items() if k not in ("decision", "assignment")},
+            )
+            for e in ticket.events.exclude(action="receive").order_by("pk")
+        ],
+        "decision": decision
+        and (
+            decision.mode,
+            decision.confidence,
+            decision.threshold,
+            decision.area_id,
+            decision.urgent,
+            decision.model_version_id,
+            decision.suggestions,
+            decision.evidence,
+            decision.decided_at,
+        ),
+    }
+
+
+def test_a_batch_routes_each_ticket_as_routing_it_alone_would(city, settings) -> None:
+    with clock.frozen_at(RECEIVED):
+        alone, together = receive(city, 1), receive(city, 2)
+    use_model_router(settings)
+
+    with clock.frozen_at(MOMENT):
+        assert all(route_now(ticket.pk) for ticket in alone)
+        assert route_batch([ticket.pk for ticket in together]) == len(together)
+
+    for one, other in zip(alone, together, strict=True):
+        assert outcome(one) == outcome(other), one.title
+    results = [outcome(ticket) for ticket in together]
+    # The appeals cover what routing does: dispatched and queued, urgent, placed, a consultation kept.
+    assert {r["status"] for r in results} == {TicketStatus.DISPATCHED, TicketStatus.NEW}
+    assert any(r["urgency"] == "urgent" for r in results)
+    assert any(r["area"] is not None for r in results)
+    assert any(r["assignments"] for r in results)
+    assert all(r["decision"] is not None for r in results)
+    consultation = results[4]
+    assert consultation["status"] == TicketStatus.NEW and consultation["decision"][0] == "queue"
+
+
+def test_routing_a_batch_twice_changes_nothing(city, settings) -> None:
+    tickets = receive(city, 1)
+    use_model_router(settings)
+    ids = [ticket.pk for ticket in tickets]
+    assert route_batch(ids) == len(ids)
+    before = [outcome(ticket) for ticket in tickets]
+
+    assert route_batch(ids) == len(ids)  # the task and the sweep may both reach them
+
+    assert [outcome(ticket) for ticket in tickets] == before
+    assert RoutingDecision.objects.count() == len(ids)
+
+
+@pytest.mark.parametrize("where", ["decide", "dispatch"])
+def test_a_ticket_that_cannot_be_routed_fails_alone(city, settings, monkeypatch, caplog, where) -> None:
+    tickets = receive(city, 1)
+    use_model_router(settings)
+    bad = tickets[0]  # dispatched automatically when routing works
+    if where == "decide":
+        real = routing_decision.locate
+
+        def locate(address: str = "", *args: Any, **kwargs: Any) -> Any:
+            if address == "和平街道幸福路12号":
+                raise RuntimeError("gazetteer broken")
+            return real(address, *args, **kwargs)
+
+        monkeypatch.setattr(routing_decision, "locate", locate)
+    else:
+        real_dispatch = routing_actions.do_dispatch_ticket
+
+        def dispatch(ticket: Ticket, *args: Any, **kwargs: Any) -> Any:
+            if ticket.pk == bad.pk:
+                raise RuntimeError("gazetteer broken")
+            return real_dispatch(ticket, *args, **kwargs)
+
+        monkeypatch.setattr(routing_actions, "do_dispatch_ticket", dispatch)
+
+    routed = route_batch([ticket.pk for ticket in tickets])
+
+    assert routed == len(tickets) - 1
+    bad.refresh_from_db()
+    assert bad.status == TicketStatus.NEW
+    assert not RoutingDecision.objects.filter(ticket=bad).exists()  # nothing half-done kept
+    (failure,) = bad.events.filter(action="route_failed")
+    assert failure.details["error"] == "RuntimeError: gazetteer broken"
+    assert failure.details["router"] == "hotline.routing.services.ModelRouter"
+    others = tickets[1:]
+    assert RoutingDecision.objects.filter(ticket__in=others).count() == len(others)
+    assert not Ticket.objects.filter(pk__in=[t.pk for t in others], events__action="route_failed").exists()
+    assert Ticket.objects.filter(pk__in=[t.pk for t in others], status=TicketStatus.DISPATCHED).exists()
+    assert "routing each alone" in caplog.text
