@@ -71,6 +71,15 @@ def test_the_worker_keeps_the_days_forecasts(june) -> None:  # noqa: F811
     city = made.data["city"]
     assert city["name"] == "全市" and city["week"]["days"] == 7 and city["month"]["days"] == 28
     assert 0 <= city["week"]["low"] <= city["week"]["expected"] <= city["week"]["high"]
+    # The city's next two weeks day by day (the overview's band): the same model as the week's total.
+    days = city["days"]
+    assert [d["start"] for d in days] == [
+        (date(2025, 7, 1) + timedelta(days=i)).isoformat() for i in range(14)
+    ]
+    assert all(d["days"] == 1 and 0 <= d["low"] <= d["expected"] <= d["high"] for d in days)
+    assert sum(d["expected"] for d in days[:7]) == pytest.approx(city["week"]["expected"], abs=0.5)
+    # A day alone varies more, relative to its size, than a week's total.
+    assert days[0]["high"] / max(days[0]["expected"], 0.1) > city["week"]["high"] / city["week"]["expected"]
     # The categories and areas of the last four weeks, the busiest first.
     assert [row["name"] for row in made.data["categories"]] == ["城乡建设", "教育"]
     assert {row["name"] for row in made.data["areas"]} == {"和平街道", "西城区", "东城区"}

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from hotline.analytics.models import ForecastSet
 from hotline.core import clock
 from hotline.core.enums import Channel
 from hotline.directory.models import Place
@@ -75,3 +76,49 @@ def test_a_leader_sees_the_charts_and_their_tables(page, live_server, staff, dep
     assert [(d["name"], d["value"]) for d in districts] == [("东城区", this_month)]
     assert page.locator("#table-districts tbody tr").all_inner_texts() == [f"东城区\t{this_month}"]
     screenshot("overview")
+
+
+def test_the_trend_shows_the_forecast_band(page, live_server, staff, screenshot) -> None:
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    today = clock.localtime().date()
+    # The worker's forecast of this morning: 14 days from today, 10 a day within 6..15.
+    days = [
+        {
+            "start": (today + timedelta(days=i)).isoformat(),
+            "days": 1,
+            "expected": 10.0 + i,
+            "low": 6.0,
+            "high": 15.0 + i,
+        }
+        for i in range(14)
+    ]
+    total = {"start": today.isoformat(), "days": 7, "expected": 70.0, "low": 60.0, "high": 80.0}
+    ForecastSet.objects.create(
+        made_at=clock.now(),
+        starts_on=today,
+        data={"city": {"name": "全市", "week": total, "month": {**total, "days": 28}, "days": days}},
+    )
+
+    sign_in(page, live_server, leader.username, PASSWORD, "/overview/")
+    page.locator("#chart-trend[data-rendered=true] canvas").first.wait_for()
+    option = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('chart-trend')).getOption();"
+        " return {x: o.xAxis[0].data, series: o.series.map(s => ({name: s.name, data: s.data,"
+        " dashed: (s.lineStyle || {}).type === 'dashed', area: !!s.areaStyle, stack: s.stack || null}))}; }"
+    )
+    # The 30 days up to today, then the 13 days after it; today has its count and its forecast.
+    assert len(option["x"]) == 43 and option["x"][29] == today.isoformat() == days[0]["start"]
+    actual, expected, low, width = option["series"]
+    assert [s["name"] for s in option["series"]] == ["受理量", "预测", "80% 区间", "80% 区间"]
+    assert actual["data"][:30] == [0] * 30 and actual["data"][30:] == [None] * 13
+    assert expected["dashed"] and expected["data"] == [None] * 29 + [d["expected"] for d in days]
+    assert low["data"][29:] == [6.0] * 14 and width["data"][29:] == [d["high"] - 6.0 for d in days]
+    assert low["stack"] == width["stack"] == "band" and width["area"] and not low["area"]
+    # The table beside it says the same.
+    rows = page.locator("#table-forecast-days tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[0].textContent, r.cells[1].textContent, r.cells[2].textContent])"
+    )
+    assert rows[0] == [today.isoformat(), "10.0", "6.0–15.0"] and len(rows) == 14
+    screenshot("overview-forecast")

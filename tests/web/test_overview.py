@@ -154,3 +154,30 @@ def test_the_forecasts_the_worker_made(client, staff, june) -> None:  # noqa: F8
     week = made.data["city"]["week"]
     assert "<td>全市</td>" in table and f"{week['expected']:.0f} <span" in table
     assert "城乡建设" in table and "和平街道" in table
+
+
+def test_the_trend_carries_the_coming_days_forecast(client, staff, june) -> None:  # noqa: F811
+    with clock.frozen_at(at(7, 1, 3)):
+        made = make_forecasts()
+    assert made is not None
+    client.force_login(staff["leader"])
+    with clock.frozen_at(at(7, 3, 9)):  # two days later: the forecast's days from today on
+        response = client.get("/overview/")
+    html = response.content.decode()
+    days = [d for d in made.data["city"]["days"] if d["start"] >= "2025-07-03"]
+    assert len(days) == 12
+    table = part(html, "table-forecast-days", "</table>")
+    assert table.count("<tr>") == 13 and "<td>2025-07-03</td>" in table and "2025-07-02" not in table
+    assert (
+        f"{days[0]['expected']:.1f}</td>" in table and f"{days[0]['low']:.1f}–{days[0]['high']:.1f}" in table
+    )
+    assert "未来 12 日的预测受理量" in html
+    charts = response.context["charts"]  # what the chart draws (json_script, when ECharts is there)
+    assert charts["forecast"] == [[d["start"], d["expected"], d["low"], d["high"]] for d in days]
+    assert charts["labels"] == {"volume": "受理量", "expected": "预测", "band": "80% 区间"}
+    # A forecast kept before the days were (or none): the trend alone.
+    made.data["city"].pop("days")
+    made.save()
+    with clock.frozen_at(at(7, 3, 9)):
+        html = client.get("/overview/").content.decode()
+    assert 'id="table-forecast-days"' not in html and "trend-forecast-note" not in html

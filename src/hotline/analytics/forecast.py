@@ -151,6 +151,12 @@ def predict(model: Model, start: date, days: int) -> Outlook:
     return Outlook(start, days, expected, max(0.0, expected - spread), expected + spread)
 
 
+def daily(model: Model, start: date, days: int) -> list[Outlook]:
+    """Each of the `days` days from `start` on its own, with its 80% interval (the dispersion of
+    single days): the band drawn along the trend."""
+    return [predict(model, start + timedelta(days=i), 1) for i in range(days)]
+
+
 def outlook(
     history: Mapping[date, int], start: date, days: int, *, workday: Workday = weekday_rule
 ) -> Outlook | None:

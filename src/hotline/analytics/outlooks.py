@@ -1,12 +1,13 @@
 """The forecasts the overview shows (未诉先办): the next week and the next four weeks of appeals for
-the city and for its top categories and areas, made by the worker once a day from the kept daily
-figures (`analytics.forecast` is the model) and kept as a `ForecastSet`."""
+the city and for its top categories and areas, and the city's next two weeks day by day (the band
+along the overview's trend), made by the worker once a day from the kept daily figures
+(`analytics.forecast` is the model) and kept as a `ForecastSet`."""
 
 from datetime import date, timedelta
 from typing import Any
 
 from hotline.analytics import figures
-from hotline.analytics.forecast import outlook
+from hotline.analytics.forecast import daily, fit, predict
 from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period
 from hotline.analytics.rankings import names_of
@@ -17,15 +18,20 @@ from hotline.sla.selectors import calendar_for
 HISTORY_DAYS = 730
 TOP = 5
 HORIZONS = {"week": 7, "month": 28}
+# The city's days forecast one by one, for the trend's band.
+DAYS_AHEAD = 14
 
 
-def _outlooks(history: dict[date, int], start: date, workday: Any) -> dict[str, Any] | None:
-    found = {}
-    for name, days in HORIZONS.items():
-        result = outlook(history, start, days, workday=workday)
-        if result is None:
-            return None
-        found[name] = result.as_dict()
+def _outlooks(
+    history: dict[date, int], start: date, workday: Any, days_ahead: int = 0
+) -> dict[str, Any] | None:
+    """The totals of each horizon, and (`days_ahead`) each of the next days; one fit."""
+    model = fit(history, workday=workday)
+    if model is None:
+        return None
+    found: dict[str, Any] = {name: predict(model, start, days).as_dict() for name, days in HORIZONS.items()}
+    if days_ahead:
+        found["days"] = [day.as_dict() for day in daily(model, start, days_ahead)]
     return found
 
 
@@ -47,7 +53,7 @@ def make_forecasts(today: date | None = None) -> ForecastSet | None:
     if started is None:
         return None
     city_days = {day: n for day, n in received.items() if day >= started}
-    city = _outlooks(city_days, today, workday)
+    city = _outlooks(city_days, today, workday, DAYS_AHEAD)
     if city is None:
         return None
     recent = figures.read(Period.days(today - timedelta(days=28), today - timedelta(days=1)))

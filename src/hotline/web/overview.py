@@ -2,7 +2,8 @@
 
 GET /overview/                    today's and this month's volume, what is overdue now, this month's
                                   four rates with the counts behind them, the top categories and
-                                  areas, the last 30 days' volume and the volume per district, the
+                                  areas, the last 30 days' volume with the next two weeks' forecast
+                                  and its 80% band, and the volume per district, the
                                   open early warnings and the hot spots of the last 30 days (as a
                                   list and as points on the district map); each
                                   chart (ECharts, when installed) with its table, and the page reads
@@ -14,6 +15,7 @@ in `analytics.selectors`); this module only picks the periods and lays them out.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -28,6 +30,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
 from hotline.analytics import early_warning, figures, hotspot_sets, outlooks, selectors
+from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
 from hotline.core.enums import Role
@@ -80,6 +83,14 @@ def overview_refusal(request: HttpRequest, user: User) -> HttpResponse | None:
     return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
+def forecast_days(forecast: ForecastSet | None, today: date) -> list[dict[str, Any]]:
+    """The kept forecast of the city's coming days, from today on (a forecast kept a few days ago
+    still covers the days left of it; one kept before the days were, none)."""
+    if forecast is None:
+        return []
+    return [d for d in forecast.data["city"].get("days", []) if d["start"] >= today.isoformat()]
+
+
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
@@ -98,10 +109,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     forecast = outlooks.latest()
     recent = hotspot_sets.recent_set(HOTSPOTS_SHOWN, appeals=False)
     hotspots = recent.hotspots if recent else []
+    ahead = forecast_days(forecast, today)
     charts: dict[str, Any] = {
         "categories": [[r.name, r.count] for r in categories],
         "areas": [[r.name, r.count] for r in areas],
         "trend": [[day.isoformat(), n] for day, n in trend],
+        "forecast": [[d["start"], d["expected"], d["low"], d["high"]] for d in ahead],
+        "labels": {"volume": _("受理量"), "expected": _("预测"), "band": _("80% 区间")},
         "districts": [[r.name, r.count] for r in districts],
         "hotspots": selectors.hotspot_points(hotspots),
     }
@@ -127,6 +141,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "areas": areas,
             "trend": trend,
+            "forecast_days": ahead,
             "districts": districts,
             "has_map": has_map,
             "hotspots": hotspots,

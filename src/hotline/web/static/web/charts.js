@@ -76,8 +76,48 @@
       });
   }
 
+  // The trend, and after it (when the worker has forecast) the next days' expected volume as a
+  // dashed line inside its 80% band: the band is the low edge (transparent) with the width from it
+  // to the high edge stacked on it. The forecast starts today, so today has both its count so far
+  // and its forecast.
+  function trendWithForecast(id, rows, ahead, labels) {
+    if (!ahead || !ahead.length) { line(id, rows); return; }
+    if (!rows) rows = [];
+    var days = rows.map(function (r) { return r[0]; });
+    ahead.forEach(function (f) { if (days.indexOf(f[0]) < 0) days.push(f[0]); });
+    var counts = {}, predicted = {};
+    rows.forEach(function (r) { counts[r[0]] = r[1]; });
+    ahead.forEach(function (f) { predicted[f[0]] = f; });
+    function pick(fn) { return days.map(function (d) { return predicted[d] ? fn(predicted[d]) : null; }); }
+    var names = labels || {};
+    draw(id, {
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      legend: { top: 0, data: [names.volume, names.expected, names.band] },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var day = items.length ? items[0].axisValue : "";
+          var lines = [day];
+          if (counts[day] !== undefined) lines.push(names.volume + ": " + counts[day]);
+          var f = predicted[day];
+          if (f) lines.push(names.expected + ": " + f[1] + " (" + f[2] + "–" + f[3] + ")");
+          return lines.join("<br>");
+        }
+      },
+      xAxis: { type: "category", data: days },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { type: "line", name: names.volume, color: RED, data: days.map(function (d) { return d in counts ? counts[d] : null; }) },
+        { type: "line", name: names.expected, color: "#1d4ed8", lineStyle: { type: "dashed" }, data: pick(function (f) { return f[1]; }) },
+        { type: "line", name: names.band, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, color: "#1d4ed8", data: pick(function (f) { return f[2]; }) },
+        { type: "line", name: names.band, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, color: "#1d4ed8",
+          areaStyle: { color: "#1d4ed8", opacity: 0.15 }, data: pick(function (f) { return Math.round((f[3] - f[2]) * 10) / 10; }) }
+      ]
+    });
+  }
+
   // The leader overview.
-  line("chart-trend", data.trend);
+  trendWithForecast("chart-trend", data.trend, data.forecast, data.labels);
   bars("chart-categories", data.categories);
   bars("chart-areas", data.areas);
   districtMap("chart-districts", data.districts, data.hotspots);
