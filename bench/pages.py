@@ -318,12 +318,13 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
             "callbacks",
             f"""
             INSERT INTO feedback_callback (ticket_id, reply_id, resolution, satisfaction, note, reopened,
-                called_at, called_by_id)
+                called_at, called_by_id, counted)
             SELECT r.ticket_id, r.id,
                 CASE WHEN x.r < 0.80 THEN 'resolved' WHEN x.r < 0.92 THEN 'partly' ELSE 'unresolved' END,
                 CASE WHEN t.status = 'reopened' THEN 'unsatisfied' WHEN x.r < 0.75 THEN 'satisfied'
                      WHEN x.r < 0.93 THEN 'basically' ELSE 'unsatisfied' END,
-                '', t.status = 'reopened', least(r.replied_at + interval '1 day', %(now)s), {pick("ops")}
+                '', t.status = 'reopened', least(r.replied_at + interval '1 day', %(now)s), {pick("ops")},
+                true
             FROM feedback_reply r JOIN tickets_ticket t ON t.id = r.ticket_id
             CROSS JOIN LATERAL (SELECT random() AS r) x
             WHERE t.status IN ('closed', 'reopened')
