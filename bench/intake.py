@@ -137,6 +137,20 @@ def post_all(port: int, token: str, rows: list[dict], clients: int) -> tuple[flo
     return time.perf_counter() - t0, latencies, failures
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a live process and its live children, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
 def in_process(rows: list[dict]) -> float:
     """do_receive_appeal for each row, in this process; returns appeals per second. Each stores its
     routing task too (nothing runs it here: the worker is stopped by then)."""
@@ -343,7 +357,12 @@ def main() -> None:
         drain(120)
         load_before = load()
         started = datetime.now(UTC)
+        # CPU per appeal of the posting client (this process's threads) and of the web server: what
+        # the two cores were spent on, steadier than the rate when other work shares the machine.
+        client_cpu, server_cpu = time.process_time(), cpu_seconds(server.pid)
         elapsed, latencies, failures = post_all(port, token, rows, args.clients)
+        client_cpu = (time.process_time() - client_cpu) / args.appeals * 1000
+        server_cpu = (cpu_seconds(server.pid) - server_cpu) / args.appeals * 1000
         load_after = load()
         at_end = routing_report(started)
         if args.worker == "after":
@@ -373,6 +392,7 @@ def main() -> None:
             f"  http api      : {rate:8.1f} appeals/s"
             f"   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   non-201: {failures}"
         )
+        print(f"  cpu per appeal: web server {server_cpu:.2f} ms, posting client {client_cpu:.2f} ms")
         print(f"  action (ORM)  : {action_rate:8.1f} appeals/s   (do_receive_appeal in-process)")
         print(f"  plain inserts : {plain_rate:8.1f} appeals/s   (4 INSERTs, one transaction per appeal)")
         print(f"  http / plain  : {rate / plain_rate:8.1%}")
