@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from hotline.analytics import facts, selectors, tasks
+from hotline.analytics import facts, figures, selectors, tasks
 from hotline.analytics.figures import read, recount
 from hotline.analytics.models import DailyFigure, FigureDay, FiguresState
 from hotline.analytics.periods import Period, Rate
@@ -180,16 +180,17 @@ def test_each_figure_takes_a_fixed_number_of_queries(june) -> None:
             run()
         return len(ctx.captured_queries)
 
-    # The kept days; when some are kept, their city rows (and slices); three per run not kept.
+    # The kept days; when some are kept, their city rows (and slices); when some are not, the
+    # bounds of the days that can hold a measure (three) and four per run of those.
     kept = FigureDay.objects.exists()
     month = read(JUNE)
     expected = {
-        "read": (lambda: read(JUNE), 3 if kept else 5),
-        "read, no slices": (lambda: read(JUNE, slices=False), 2 if kept else 5),
+        "read": (lambda: read(JUNE), 3 if kept else 8),
+        "read, no slices": (lambda: read(JUNE, slices=False), 2 if kept else 8),
         "overdue": (lambda: selectors.overdue_now(at(6, 20)), 1),
         "categories": (lambda: selectors.top_categories(month), 1),
         "areas": (lambda: selectors.top_areas(month), 1),
-        "daily": (lambda: selectors.daily_volume(date(2025, 6, 30)), 2 if kept else 5),
+        "daily": (lambda: selectors.daily_volume(date(2025, 6, 30)), 2 if kept else 8),
         "monthly": (lambda: selectors.monthly(month), 0),
         "districts": (lambda: selectors.district_volumes(month), 1),
         "geojson": (selectors.district_geojson, 1),
@@ -197,6 +198,35 @@ def test_each_figure_takes_a_fixed_number_of_queries(june) -> None:
     assert {name: queries(run) for name, (run, _n) in expected.items()} == {
         name: n for name, (_run, n) in expected.items()
     }
+
+
+def test_only_days_that_can_hold_a_measure_are_counted_live(june, monkeypatch) -> None:
+    # June 2025's tickets, answers and callbacks run from 31 May (t8) to 30 June (t9): a year read
+    # with nothing kept counts that span, not the empty months before and after it.
+    FigureDay.objects.all().delete()
+    counted: list[tuple[date, date]] = []
+    real = figures.count_facts
+
+    def spy(period: Period):
+        counted.append((period.first_day, period.last_day))
+        return real(period)
+
+    monkeypatch.setattr(figures, "count_facts", spy)
+    year = read(Period.days(date(2025, 1, 1), date(2025, 12, 31)))
+    assert counted == [(date(2025, 5, 31), date(2025, 6, 30))]
+    assert year.city.received == read(Period.days(date(2025, 5, 31), date(2025, 6, 30))).city.received == 9
+    counted.clear()
+    assert read(Period.month(2024, 1)).city.received == 0 and counted == []
+
+
+def test_a_reading_of_one_dimension_has_its_slices_only(june) -> None:
+    with clock.frozen_at(at(7, 1)):
+        recount(date(2025, 5, 31), date(2025, 6, 30))
+    every = read(JUNE)
+    departments_only = read(JUNE, slices=[FigureDimension.DEPARTMENT])
+    assert set(departments_only.slices) == {FigureDimension.DEPARTMENT}
+    assert departments_only.of(FigureDimension.DEPARTMENT) == every.of(FigureDimension.DEPARTMENT)
+    assert departments_only.city == every.city
 
 
 def test_kept_days_are_read_until_recounted(june, staff) -> None:

@@ -6,7 +6,9 @@ so far included, every few minutes and every kept day once a day (`analytics.tas
 ticket received last week may be replied or closed today. `read(period)` sums the kept days and
 counts any other day live (a day the worker has not kept yet: a fresh database, a worker that is
 not running), so a figure is never missing, only as old as the last recount; `Figures.counted_at`
-says how old.
+says how old. Only the days that can hold a measure are counted live: none before the first
+ticket or after the latest reception, answer or callback (a year's ranking reaches months past
+today and a year before the city began; counting those empty days cost three scans each).
 """
 
 from collections.abc import Collection, Iterator
@@ -15,13 +17,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 
 from hotline.analytics.facts import MEASURES, Counts, FactKey, count_facts
 from hotline.analytics.models import DailyFigure, FigureDay
 from hotline.analytics.periods import Period, city_zone
 from hotline.core import clock
 from hotline.core.enums import FigureDimension
+from hotline.feedback.models import Callback
+from hotline.tickets.models import Assignment, Ticket
 
 # Days counted from the tickets in one go (one month: bounded memory, whatever the backlog).
 CHUNK_DAYS = 31
@@ -73,16 +77,41 @@ def _kept(period: Period) -> dict[date, datetime]:
     )
 
 
+def _fact_days() -> tuple[date, date] | None:
+    """The first and the last local day that can hold a measure: from the first ticket's reception
+    to the latest reception, lead answer or callback (each measure belongs to the day of one of
+    them); None when there is no ticket. Three index lookups."""
+    bounds = Ticket.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    if bounds["first"] is None:
+        return None
+    last = max(
+        moment
+        for moment in (
+            bounds["last"],
+            Assignment.objects.aggregate(last=Max("answered_at"))["last"],
+            Callback.objects.aggregate(last=Max("called_at"))["last"],
+        )
+        if moment is not None
+    )
+    return clock.localtime(bounds["first"]).date(), clock.localtime(last).date()
+
+
 def _live(period: Period, kept: Collection[date]) -> Iterator[tuple[FactKey, Counts]]:
-    """The facts of the period's days that are not kept, counted now, a run of days at a time."""
-    for first, last in _spans([day for day in period.local_days() if day not in kept]):
+    """The facts of the period's days that are not kept, counted now, a run of days at a time;
+    days that cannot hold one are not counted."""
+    missing = [day for day in period.local_days() if day not in kept]
+    if not missing or (bounds := _fact_days()) is None:
+        return
+    first_day, last_day = bounds
+    for first, last in _spans([day for day in missing if first_day <= day <= last_day]):
         yield from count_facts(Period.days(first, last)).items()
 
 
-def read(period: Period, *, slices: bool = True) -> Figures:
-    """The figures of a period of whole local days. Queries: one for the kept days, one for their
-    daily city rows, one for their slices (when asked for), and four per run of days not kept
-    (none while the worker keeps them)."""
+def read(period: Period, *, slices: bool | Collection[str] = True) -> Figures:
+    """The figures of a period of whole local days; per slice of every dimension (`slices` True),
+    of the dimensions named, or none (False). Queries: one for the kept days, one for their daily
+    city rows, one for their slices (when asked for), and, for days not kept (none while the worker
+    keeps them), three for the days that can hold a measure and four per run of those."""
     _check_days(period)
     figures = Figures(period)
     kept = _kept(period)
@@ -93,9 +122,13 @@ def read(period: Period, *, slices: bool = True) -> Figures:
             day = row.pop("day")
             figures.days[day] = Counts(**row)
         if slices:
+            sliced = (
+                rows.filter(dimension__in=list(slices))
+                if not isinstance(slices, bool)
+                else rows.exclude(dimension=FigureDimension.CITY)
+            )
             sums: Any = (
-                rows.exclude(dimension=FigureDimension.CITY)
-                .values("dimension", "key")
+                sliced.values("dimension", "key")
                 .annotate(**{name: Sum(name) for name in MEASURES})
                 .order_by()
             )
@@ -103,10 +136,11 @@ def read(period: Period, *, slices: bool = True) -> Figures:
                 figures.slices.setdefault(row.pop("dimension"), {}).setdefault(row.pop("key"), Counts()).add(
                     row
                 )
+    wanted = None if isinstance(slices, bool) else set(slices)
     for (day, dimension, key), counts in _live(period, kept):
         if dimension == FigureDimension.CITY:
             figures.days[day] = counts
-        elif slices:
+        elif slices and (wanted is None or dimension in wanted):
             figures.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
     for counts in figures.days.values():
         figures.city.add(counts)
