@@ -1,4 +1,10 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
 
 from tests.factories import make_ticket
 
@@ -82,3 +88,14 @@ def test_every_counter_link_opens_for_its_role(client, staff, departments):
         client.force_login(staff[role])
         for label, (_count, url) in _waiting(client).items():
             assert client.get(url).status_code == 200, (role, label, url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/login/", "/portal/", "/stats/"])
+def test_pages_name_their_icon_so_the_browser_asks_for_no_missing_favicon(path):
+    # Without a <link rel="icon">, the browser asks /favicon.ico, a 404 in every page's console.
+    html = Client().get(path).content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon is not None
+    found = finders.find(icon.group(1).removeprefix(settings.STATIC_URL))
+    assert found is not None and "<svg" in Path(found).read_text()
