@@ -7,8 +7,9 @@ import pytest
 
 from hotline.analytics.models import ForecastSet
 from hotline.core import clock
-from hotline.core.enums import Channel
+from hotline.core.enums import Channel, Kind
 from hotline.directory.models import Place
+from hotline.feedback.actions import do_answer_on_spot
 from hotline.intake.actions import AppealData, do_receive_appeal
 from tests.e2e.conftest import sign_in
 from tests.factories import CategoryFactory
@@ -74,7 +75,10 @@ def test_a_leader_sees_the_charts_and_their_tables(page, live_server, staff, dep
         ".getOption().series[0].data"
     )
     assert [(d["name"], d["value"]) for d in districts] == [("东城区", this_month)]
-    assert page.locator("#table-districts tbody tr").all_inner_texts() == [f"东城区\t{this_month}"]
+    # With its four rates (nothing answered yet).
+    assert page.locator("#table-districts tbody tr").all_inner_texts() == [
+        f"东城区\t{this_month}\t—\t—\t—\t—"
+    ]
     screenshot("overview")
 
 
@@ -122,3 +126,54 @@ def test_the_trend_shows_the_forecast_band(page, live_server, staff, screenshot)
     )
     assert rows[0] == [today.isoformat(), "10.0", "6.0–15.0"] and len(rows) == 14
     screenshot("overview-forecast")
+
+
+def test_the_map_is_coloured_by_the_volume_or_a_rate(page, live_server, staff, departments) -> None:
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    Place.objects.create(
+        department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.1], [120, 30.1]]]
+    )
+    # Two tickets in the district's street this month: a consultation answered on the spot (handled
+    # and replied) and one still waiting for dispatch (not counted by 处置率).
+    for kind in (Kind.CONSULTATION, Kind.COMPLAINT):
+        ticket, _created = do_receive_appeal(
+            AppealData(
+                channel=Channel.PHONE,
+                title="办事时间",
+                content="几点上班？",
+                kind=kind,
+                area_id=departments["street"].pk,
+            ),
+            staff["operator"],
+        )
+        if kind == Kind.CONSULTATION:
+            do_answer_on_spot(ticket, staff["operator"], text="工作日9点至17点。")
+
+    sign_in(page, live_server, leader.username, PASSWORD, "/overview/")
+    page.locator("#chart-districts[data-rendered=true] canvas").first.wait_for()
+    assert page.locator("#table-districts thead th").all_inner_texts() == [
+        "区县",
+        "受理量",
+        "及时率",
+        "处置率",
+        "回复率",
+        "满意率",
+    ]
+    assert page.locator("#table-districts tbody tr").all_inner_texts() == ["东城区\t2\t—\t100.0%\t100.0%\t—"]
+
+    def coloured() -> list:
+        return page.evaluate(
+            "() => { const c = echarts.getInstanceByDom(document.getElementById('chart-districts'));"
+            " const o = c.getOption();"
+            " return [o.visualMap[0].max, o.series[0].data.map(d => [d.name, d.value])]; }"
+        )
+
+    assert coloured() == [2, [["东城区", 2]]]
+    page.select_option("#district-measure", "handled")
+    page.locator("#chart-districts[data-measure=handled]").wait_for()
+    assert coloured() == [100, [["东城区", 100]]]
+    page.select_option("#district-measure", "on_time")  # nothing answered by a department yet
+    page.locator("#chart-districts[data-measure=on_time]").wait_for()
+    assert coloured() == [100, [["东城区", "-"]]]

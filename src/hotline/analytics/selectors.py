@@ -29,6 +29,8 @@ from hotline.tickets.models import Assignment
 class Ranked:
     name: str
     count: int
+    # Every measure of the slice, where a list shows its rates too (the districts).
+    counts: Counts | None = None
 
 
 def _ranked(counts: dict[int, Counts], names: dict[int, str], limit: int | None) -> list[Ranked]:
@@ -101,8 +103,9 @@ def monthly(figures: Figures) -> list[Month]:
 
 def district_volumes(figures: Figures) -> list[Ranked]:
     """受理量 per district in the period: the tickets placed in the district or in any area under it
-    (its streets and communities), every district listed by code (0 when none). Tickets placed in
-    no district are not counted. One query."""
+    (its streets and communities), every district listed by code (0 when none), with all its
+    measures (`counts`: the four rates of the district map). Tickets placed in no district are not
+    counted. One query."""
     areas = {
         pk: (parent_id, level, code, name, active)
         for pk, parent_id, level, code, name, active in Department.objects.filter(is_area=True).values_list(
@@ -120,16 +123,17 @@ def district_volumes(figures: Figures) -> list[Ranked]:
             pk = parent_id
         return None
 
-    totals: dict[int, int] = {}
+    totals: dict[int, Counts] = {}
     for area_id, counts in figures.of(FigureDimension.AREA).items():
         district = district_of(area_id)
         if district is not None:
-            totals[district] = totals.get(district, 0) + counts.received
-    return [
-        Ranked(name, totals.get(pk, 0))
-        for pk, (_parent, level, _code, name, active) in sorted(areas.items(), key=lambda item: item[1][2])
-        if level == DepartmentLevel.DISTRICT and active
-    ]
+            totals.setdefault(district, Counts()).add(counts)
+    found = []
+    for pk, (_parent, level, _code, name, active) in sorted(areas.items(), key=lambda item: item[1][2]):
+        if level == DepartmentLevel.DISTRICT and active:
+            counts = totals.get(pk, Counts())
+            found.append(Ranked(name, counts.received, counts))
+    return found
 
 
 def overdue_now(now: datetime) -> int:

@@ -5,7 +5,8 @@ GET /overview/                    today's and this month's volume, what is overd
                                   areas, the last 30 days' volume with the next two weeks' forecast
                                   and its 80% band, and the volume per district, the
                                   open early warnings and the hot spots of the last 30 days (as a
-                                  list and as points on the district map); each
+                                  list and as points on the district map, coloured by the volume
+                                  or by one of the four rates of each district); each
                                   chart (ECharts, when installed) with its table, and the page reads
                                   whole without JavaScript
 GET /overview/districts.geojson   the districts' boundaries from the gazetteer, for the map
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
 from hotline.analytics import early_warning, figures, hotspot_sets, outlooks, selectors
+from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
@@ -117,6 +119,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         "forecast": [[d["start"], d["expected"], d["low"], d["high"]] for d in ahead],
         "labels": {"volume": _("受理量"), "expected": _("预测"), "band": _("80% 区间")},
         "districts": [[r.name, r.count] for r in districts],
+        # The four rates of each district in percent (None: nothing to count), for the map's colours
+        # and tooltips; in the order of `districts`.
+        "district_rates": [
+            {key: r.counts.rates[key].percent for key in FOUR_RATES} if r.counts else {} for r in districts
+        ],
+        "rate_labels": {key: str(RATE_TEXT[key][0]) for key in FOUR_RATES},
         "hotspots": selectors.hotspot_points(hotspots),
     }
     return render(
@@ -143,6 +151,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "trend": trend,
             "forecast_days": ahead,
             "districts": districts,
+            "district_rows": [
+                (r, [r.counts.rates[key] for key in FOUR_RATES] if r.counts else []) for r in districts
+            ],
+            "rate_choices": [(key, RATE_TEXT[key][0]) for key in FOUR_RATES],
             "has_map": has_map,
             "hotspots": hotspots,
             "hotspot_set": recent.set if recent else None,

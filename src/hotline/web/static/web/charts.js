@@ -44,24 +44,54 @@
     });
   }
 
-  // The districts coloured by volume; the hot spots (if any) as points sized by their heat.
-  function districtMap(id, rows, spots) {
+  // The districts coloured by volume, or by one of the four rates (the select beside the map); the
+  // tooltip gives the volume and the four rates. The hot spots (if any) as points sized by their heat.
+  function districtMap(id, rows, spots, rates, rateLabels, volumeLabel) {
     var el = document.getElementById(id);
     if (!el || !rows) return;
+    rates = rates || [];
+    rateLabels = rateLabels || {};
+    var byName = {};
+    rows.forEach(function (r, i) { byName[r[0]] = { volume: r[1], rates: rates[i] || {} }; });
+    function coloured(measure) {
+      if (measure === "volume") {
+        var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
+        return { min: 0, max: max, data: rows.map(function (r) { return { name: r[0], value: r[1] }; }) };
+      }
+      return {
+        min: 0, max: 100,
+        data: rows.map(function (r, i) {
+          var value = (rates[i] || {})[measure];
+          return { name: r[0], value: value === null || value === undefined ? "-" : value };
+        })
+      };
+    }
+    function regionTip(p) {
+      var html = window.echarts.format.encodeHTML;
+      var found = byName[p.name];
+      if (!found) return html(p.name);
+      var lines = [html(p.name), html(volumeLabel || "") + ": " + found.volume];
+      Object.keys(rateLabels).forEach(function (key) {
+        var value = found.rates[key];
+        lines.push(html(rateLabels[key]) + ": " + (value === null || value === undefined ? "—" : value + "%"));
+      });
+      return lines.join("<br>");
+    }
     fetch(el.getAttribute("data-geojson"), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (geo) {
         if (!geo || !geo.features || !geo.features.length) return;
         window.echarts.registerMap("hotline-districts", geo);
-        var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
         var hottest = Math.max.apply(null, (spots || []).map(function (s) { return s.value[2]; }).concat([1]));
-        draw(id, {
+        var first = coloured("volume");
+        var chart = draw(id, {
           tooltip: { trigger: "item" },
-          visualMap: { min: 0, max: max, calculable: true, left: 8, bottom: 8, seriesIndex: 0, inRange: { color: ["#fef3f2", RED] } },
+          visualMap: { min: first.min, max: first.max, calculable: true, left: 8, bottom: 8, seriesIndex: 0, inRange: { color: ["#fef3f2", RED] } },
           geo: { map: "hotline-districts", roam: false, label: { show: true } },
           series: [{
-            type: "map", geoIndex: 0,
-            data: rows.map(function (r) { return { name: r[0], value: r[1] }; })
+            type: "map", geoIndex: 0, name: "districts",
+            tooltip: { formatter: regionTip },
+            data: first.data
           }, {
             type: "scatter", coordinateSystem: "geo", name: "hotspots", color: "#1d4ed8",
             symbolSize: function (value) { return 8 + 16 * Math.sqrt(value[2] / hottest); },
@@ -73,6 +103,14 @@
             data: spots || []
           }]
         }, 360);
+        var select = document.getElementById("district-measure");
+        if (chart && select) {
+          select.addEventListener("change", function () {
+            var next = coloured(select.value);
+            chart.setOption({ visualMap: { min: next.min, max: next.max }, series: [{ data: next.data }] });
+            el.setAttribute("data-measure", select.value);
+          });
+        }
       });
   }
 
@@ -120,7 +158,8 @@
   trendWithForecast("chart-trend", data.trend, data.forecast, data.labels);
   bars("chart-categories", data.categories);
   bars("chart-areas", data.areas);
-  districtMap("chart-districts", data.districts, data.hotspots);
+  districtMap("chart-districts", data.districts, data.hotspots, data.district_rates, data.rate_labels,
+    (data.labels || {}).volume);
 
   // The public statistics.
   if (data.months) {
