@@ -67,7 +67,7 @@ def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
         ("satisfied", "66.7%", "2 / 3"),
         ("resolved", "33.3%", "1 / 3"),
     ]:
-        shown = part(html, f"rate-{key}", "</span>")
+        shown = part(html, f"rate-{key}", "</a>")
         assert f"<strong>{percent}</strong>" in shown and counts in shown, shown
     categories = part(html, "table-categories", "</table>")
     assert categories.index("城乡建设") < categories.index("教育")
@@ -154,6 +154,20 @@ def test_the_forecasts_the_worker_made(client, staff, june) -> None:  # noqa: F8
     week = made.data["city"]["week"]
     assert "<td>全市</td>" in table and f"{week['expected']:.0f} <span" in table
     assert "城乡建设" in table and "和平街道" in table
+
+
+def test_every_rate_leads_to_the_tickets_behind_it(client, staff, june) -> None:  # noqa: F811
+    html = get(client, staff["leader"]).content.decode()
+    for key in ("on_time", "handled", "replied", "satisfied", "resolved"):
+        link = f'href="/rankings/tickets/?rate={key}&amp;dimension=city&amp;period=2025-06"'
+        assert link in part(html, f"rate-{key}"), key
+    client.force_login(staff["leader"])
+    with clock.frozen_at(NOW):
+        behind = client.get(
+            "/rankings/tickets/", {"rate": "on_time", "dimension": "city", "period": "2025-06"}
+        )
+    # 及时率 50% = 1 / 2: t1 answered on time, t2 late.
+    assert behind.status_code == 200 and len(behind.context["entries"]) == 2
 
 
 def test_the_trend_carries_the_coming_days_forecast(client, staff, june) -> None:  # noqa: F811
