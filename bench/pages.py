@@ -294,7 +294,8 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
                 CASE WHEN c.status <> 'pending' THEN {pick("hand")} END,
                 '', NULL,
                 CASE WHEN c.status = 'answered' THEN '协办部分已处理。' ELSE '' END,
-                CASE WHEN c.status = 'answered' THEN l.dispatched_at + (l.due_at - l.dispatched_at) * 0.5 END,
+                CASE WHEN c.status = 'answered'
+                     THEN least(l.dispatched_at + (l.due_at - l.dispatched_at) * 0.5, %(now)s) END,
                 CASE WHEN c.status = 'answered' THEN {pick("hand")} END
             FROM tickets_assignment l
             CROSS JOIN LATERAL (SELECT CASE WHEN l.status IN ('pending', 'returned') THEN 'pending'

@@ -23,7 +23,7 @@ from hotline.analytics.facts import MEASURES, Counts, FactKey, count_facts
 from hotline.analytics.models import DailyFigure, FigureDay
 from hotline.analytics.periods import Period, city_zone
 from hotline.core import clock
-from hotline.core.enums import FigureDimension
+from hotline.core.enums import AssignmentRole, AssignmentStatus, FigureDimension
 from hotline.feedback.models import Callback
 from hotline.tickets.models import Assignment, Ticket
 
@@ -79,8 +79,8 @@ def _kept(period: Period) -> dict[date, datetime]:
 
 def _fact_days() -> tuple[date, date] | None:
     """The first and the last local day that can hold a measure: from the first ticket's reception
-    to the latest reception, lead answer or callback (each measure belongs to the day of one of
-    them); None when there is no ticket. Three index lookups."""
+    to the latest reception, lead answer or counted callback (each measure belongs to the day of
+    one of them); None when there is no ticket. Three index lookups."""
     bounds = Ticket.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
     if bounds["first"] is None:
         return None
@@ -88,8 +88,10 @@ def _fact_days() -> tuple[date, date] | None:
         moment
         for moment in (
             bounds["last"],
-            Assignment.objects.aggregate(last=Max("answered_at"))["last"],
-            Callback.objects.aggregate(last=Max("called_at"))["last"],
+            Assignment.objects.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.ANSWERED).aggregate(
+                last=Max("answered_at")
+            )["last"],
+            Callback.objects.filter(counted=True).aggregate(last=Max("called_at"))["last"],
         )
         if moment is not None
     )
