@@ -28,13 +28,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from hotline.core.csvfiles import line_error, read_records
 from hotline.dedup import index as vector_index
 from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.indexing import embed_missing
-from hotline.dedup.places import place_names
 from hotline.dedup.schemas import MAX_TOP
 from hotline.dedup.scoring import Facts, score_pair, threshold
 from hotline.dedup.search import scan, similar
+from hotline.directory.place_names import place_names
 from hotline.intake.models import Appeal
 from hotline.routing.place import locate
 
@@ -159,50 +160,10 @@ def _external_ids(ticket_ids: list[int]) -> dict[int, str]:
 
 def read_pairs(path: Path) -> list[tuple[str, str, str, str, str]]:
     """The rows of a pair file; a CommandError naming the file and line for anything wrong in it."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None:
-                raise CommandError(_("%(file)s: 文件为空") % {"file": path})
-            if [h.strip() for h in header] != list(PAIR_COLUMNS):
-                raise CommandError(
-                    _("%(file)s 第 1 行：表头应为 %(expected)s，实为 %(found)s")
-                    % {"file": path, "expected": ",".join(PAIR_COLUMNS), "found": ",".join(header)}
-                )
-            pairs = []
-            seen: set[str] = set()
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(PAIR_COLUMNS):
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：应有 %(expected)d 列，实有 %(found)d 列")
-                        % {"file": path, "line": line, "expected": len(PAIR_COLUMNS), "found": len(row)}
-                    )
-                pair_id, title_a, detail_a, title_b, detail_b = (cell.strip() for cell in row)
-                if not pair_id:
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：pair_id 为空") % {"file": path, "line": line}
-                    )
-                if pair_id in seen:
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：pair_id %(id)s 重复")
-                        % {"file": path, "line": line, "id": pair_id}
-                    )
-                if not (title_a or detail_a) or not (title_b or detail_b):
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：两条诉求都须有标题或内容") % {"file": path, "line": line}
-                    )
-                seen.add(pair_id)
-                pairs.append((pair_id, title_a, detail_a, title_b, detail_b))
-    except OSError as exc:
-        raise CommandError(
-            _("%(file)s: 无法读取（%(error)s）") % {"file": path, "error": exc.strerror or exc}
-        ) from None
-    except UnicodeDecodeError:
-        raise CommandError(_("%(file)s: 不是 UTF-8 编码的 CSV 文件") % {"file": path}) from None
-    except csv.Error as exc:
-        raise CommandError(_("%(file)s: CSV 格式错误（%(error)s）") % {"file": path, "error": exc}) from None
+    pairs = []
+    for record in read_records(path, PAIR_COLUMNS):
+        pair_id, title_a, detail_a, title_b, detail_b = record.cells
+        if not (title_a or detail_a) or not (title_b or detail_b):
+            raise line_error(path, record.line, _("两条诉求都须有标题或内容"))
+        pairs.append((pair_id, title_a, detail_a, title_b, detail_b))
     return pairs

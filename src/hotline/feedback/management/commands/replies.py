@@ -15,9 +15,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from hotline.core.csvfiles import line_error, read_records
 from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, check
 
 COLUMNS = ("id", "appeal_title", "appeal_text", "reply")
@@ -55,50 +56,12 @@ class Command(BaseCommand):
 
 def read_replies(path: Path) -> list[tuple[str, str, str, str]]:
     """The rows of a reply file; a CommandError naming the file and line for anything wrong in it."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None:
-                raise CommandError(_("%(file)s: 文件为空") % {"file": path})
-            if [h.strip() for h in header] != list(COLUMNS):
-                raise CommandError(
-                    _("%(file)s 第 1 行：表头应为 %(expected)s，实为 %(found)s")
-                    % {"file": path, "expected": ",".join(COLUMNS), "found": ",".join(header)}
-                )
-            rows = []
-            seen: set[str] = set()
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(COLUMNS):
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：应有 %(expected)d 列，实有 %(found)d 列")
-                        % {"file": path, "line": line, "expected": len(COLUMNS), "found": len(row)}
-                    )
-                row_id, title, text, reply = (cell.strip() for cell in row)
-                if not row_id:
-                    raise CommandError(_("%(file)s 第 %(line)d 行：id 为空") % {"file": path, "line": line})
-                if row_id in seen:
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：id %(id)s 重复")
-                        % {"file": path, "line": line, "id": row_id}
-                    )
-                if not (title or text):
-                    raise CommandError(
-                        _("%(file)s 第 %(line)d 行：诉求须有标题或内容") % {"file": path, "line": line}
-                    )
-                if not reply:
-                    raise CommandError(_("%(file)s 第 %(line)d 行：答复为空") % {"file": path, "line": line})
-                seen.add(row_id)
-                rows.append((row_id, title, text, reply))
-    except OSError as exc:
-        raise CommandError(
-            _("%(file)s: 无法读取（%(error)s）") % {"file": path, "error": exc.strerror or exc}
-        ) from None
-    except UnicodeDecodeError:
-        raise CommandError(_("%(file)s: 不是 UTF-8 编码的 CSV 文件") % {"file": path}) from None
-    except csv.Error as exc:
-        raise CommandError(_("%(file)s: CSV 格式错误（%(error)s）") % {"file": path, "error": exc}) from None
+    rows = []
+    for record in read_records(path, COLUMNS):
+        row_id, title, text, reply = record.cells
+        if not (title or text):
+            raise line_error(path, record.line, _("诉求须有标题或内容"))
+        if not reply:
+            raise line_error(path, record.line, _("答复为空"))
+        rows.append((row_id, title, text, reply))
     return rows
