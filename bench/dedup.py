@@ -26,7 +26,7 @@ Protocol:
 - For each: the highest recall reached at a precision of at least 0.95 over every threshold (and
   that threshold), and precision and recall at the threshold configured in settings.
 - Cross-validation: the threshold (and the weights of the place names the messages give,
-  `dedup.places`) chosen on 4/5 of the pairs and tested on the other fifth, 5 folds x 20 (see
+  `directory.place_names`) chosen on 4/5 of the pairs and tested on the other fifth, 5 folds x 20 (see
   `cross_validated`); this is the figure to trust, the one above is chosen on the pairs themselves.
 - Clusters: every message against its 10 nearest neighbours with e5 (usearch index), a pair joins
   when the combined score (`dedup.scoring`: the text, the places the messages name and the time
@@ -153,8 +153,8 @@ def pair_accuracy(messages: dict[int, dict[str, str]], pairs: list[dict[str, str
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from hotline.dedup.embedders import NgramEmbedder
-    from hotline.dedup.places import place_names
     from hotline.dedup.scoring import Facts, score_pair, threshold
+    from hotline.directory.place_names import place_names
 
     ids = list(messages)
     position = {mid: i for i, mid in enumerate(ids)}
@@ -203,7 +203,8 @@ def pair_accuracy(messages: dict[int, dict[str, str]], pairs: list[dict[str, str
     return {"e5": e5, "ids": np.array(ids)}
 
 
-# The weights of the place names (dedup.places) tried by the cross-validation: (same_name, other_name).
+# The weights of the place names (directory.place_names) tried by the cross-validation:
+# (same_name, other_name).
 NAME_WEIGHTS = [
     (same, other) for same in (0.0, 0.01, 0.02, 0.03) for other in (0.0, -0.02, -0.04, -0.06, -0.08)
 ]
@@ -233,9 +234,9 @@ def cross_validated(
     place-name weights, among NAME_WEIGHTS, when they are tried); the fifth fold is scored with it.
     Precision and recall are those of the pooled held-out decisions, averaged over the repeats.
     The scores are the product's (`dedup.scoring.score_pair`): the e5 similarity, moved by the
-    places the two messages name (`dedup.places`) and by their time (30-day window)."""
-    from hotline.dedup.places import place_names
+    places the two messages name (`directory.place_names`) and by their time (30-day window)."""
     from hotline.dedup.scoring import Facts, config, score_pair
+    from hotline.directory.place_names import place_names
 
     position = {int(mid): i for i, mid in enumerate(ids)}
     texts = {mid: text_of(messages[mid]) for mid in {int(p[k]) for p in pairs for k in ("id_a", "id_b")}}
@@ -303,8 +304,8 @@ def cross_validated(
 
 def clusters(messages: dict[int, dict[str, str]], e5: np.ndarray, ids: np.ndarray) -> None:
     from hotline.dedup.index import UsearchIndex
-    from hotline.dedup.places import place_names
     from hotline.dedup.scoring import Facts, score_pair, threshold
+    from hotline.directory.place_names import place_names
 
     index = UsearchIndex(e5.shape[1])
     index.add(np.arange(len(ids)), e5)

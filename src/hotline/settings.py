@@ -363,7 +363,7 @@ HOTLINE: dict[str, Any] = {
             "same_street": 0.02,
             "same_district": 0.0,
             "other_district": -0.08,
-            # The places the two texts name (dedup.places): one shared, or none shared (chosen by
+            # The places the two texts name (directory.place_names): one shared, or none shared (chosen by
             # cross-validation on bench/data/dedup_pairs.csv, docs/benchmarks.md).
             "same_name": 0.0,
             "other_name": -0.04,

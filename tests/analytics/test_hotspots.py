@@ -12,7 +12,6 @@ from hotline.analytics import hotspot_sets, hotspots
 from hotline.analytics.hotspots import AppealRow, heat_of
 from hotline.analytics.models import Hotspot, HotspotSet
 from hotline.analytics.periods import Period
-from hotline.analytics.places import PlaceReader, normalise, same_places
 from hotline.core import clock
 from hotline.core.enums import Channel
 from hotline.intake.actions import AppealData, do_receive_appeal
@@ -59,49 +58,6 @@ def receive(when: datetime, title: str, content: str = "", *, person: str = "", 
     if likes is not None:
         Appeal.objects.filter(ticket=ticket).update(likes=likes, dislikes=dislikes)
     return ticket
-
-
-# --- places -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("title", "names"),
-    [
-        ("A市A2区丽发新城附近建搅拌站噪音扰民", ["丽发新城"]),
-        ("投诉A市伊景园滨河苑捆绑销售车位", ["伊景园", "滨河苑"]),
-        ("反映A7县春华镇金鼎村水泥路、自来水到户的问题", ["春华镇", "金鼎村", "水泥路"]),
-        ("A4区北辰小区非法住改商问题何时能解决？", ["北辰小区"]),
-        ("A市6路公交车随意变道通行", []),  # a bus line, not a road
-        ("咨询异地办理出国签证的问题", []),
-        ("A市内道路坑洼多且深", []),  # "道路" is a common noun
-    ],
-)
-def test_place_names_are_read_from_a_title(title, names) -> None:
-    assert [m.name for m in PlaceReader().mentions(title)] == names
-
-
-def test_the_place_of_an_appeal_is_the_finest_name_of_its_title_else_of_its_content() -> None:
-    reader = PlaceReader()
-    place = reader.place_of("A7县春华镇金鼎村水泥路到户的问题", "")
-    assert place is not None and (place.key, place.level) == ("金鼎村", 3)
-    # The body is read only where a name follows an administrative unit or "位于".
-    place = reader.place_of("油烟扰民", "本人住在A3区青青家园小区，楼下烧烤店油烟很大。")
-    assert place is not None and place.key == "青青家园"
-    place = reader.place_of("路灯不亮", "我家位于金鼎村七组，村口路灯坏了。")
-    assert place is not None and place.key == "金鼎村"
-    assert reader.place_of("油烟扰民", "由中介公司介绍的工作，工资一直拖欠。") is None
-    assert reader.district("投诉A2区丽发新城附近建搅拌站") == "A2区"
-    assert PlaceReader(["东城区"]).district("东城区幸福小区垃圾") == "东城区"
-
-
-def test_two_ways_of_writing_a_place_are_one_place() -> None:
-    assert normalise("丽发新城小区") == "丽发新城" and normalise("中海国际社区三期") == "中海国际社区"
-    canonical = same_places(["伊景园滨河苑", "伊景园", "滨河苑", "伊景园滨河院", "魅力之城", "万科魅力之城"])
-    assert len({canonical[k] for k in ("伊景园滨河苑", "伊景园", "滨河苑", "伊景园滨河院")}) == 1
-    assert canonical["万科魅力之城"] == canonical["魅力之城"] == "魅力之城"
-    # Two companies share only the words of company names: two places.
-    canonical = same_places(["市政建设开发有限公司", "建坪房地产开发有限公司"])
-    assert canonical["市政建设开发有限公司"] != canonical["建坪房地产开发有限公司"]
 
 
 # --- heat ---------------------------------------------------------------------------------------

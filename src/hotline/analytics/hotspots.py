@@ -5,7 +5,7 @@ appellant who called counts; invalid tickets do not), one item per ticket and th
 into it (the dispatcher already said they are one problem), and groups them:
 
 1. **Place.** The places an item names are read from its title, else from the beginning of its
-   content (`analytics.places`: the estate, village, road or town office), the finest first (the
+   content (`directory.place_names`: the estate, village, road or town office), the finest first (the
    place it is about), in one form for all spellings of one place in the period
    (`places.same_places`); the district named in the text ("A2区") or the ticket's area says which
    district.
@@ -42,13 +42,13 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 
-from hotline.analytics.places import Mention, PlaceReader, same_places
 from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, TicketStatus
 from hotline.dedup.embedders import Embedder, configured_embedder
 from hotline.dedup.indexing import embed_tickets
 from hotline.dedup.models import TicketVector
 from hotline.directory.models import Department, Place
+from hotline.directory.place_names import Mention, PlaceReader, same_places
 from hotline.intake.models import Appeal
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 The text decides; the rest moves it a little, by weights in `HOTLINE["DEDUP"]["WEIGHTS"]`: the same
 community or a point within `NEAR_METRES` raises it, another district or a point farther than
 `FAR_METRES` lowers it (the hard non-duplicates: the same complaint about another estate); the
-places the two texts name (`dedup.places`) raise it when they share one and lower it when they
+places the two texts name (`directory.place_names`) raise it when they share one and lower it when they
 share none; the same category raises it a little and another lowers it a little; a ticket within
 `WINDOW_DAYS` raises it and an older one lowers it. A fact that is unknown (no area, no point, no
 place named, no category) moves nothing.
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hotline.core.enums import DepartmentLevel
-from hotline.dedup.places import same_place
+from hotline.directory.place_names import same_place
 
 SEPARATOR = " · "
 _EARTH_RADIUS_M = 6_371_000.0
@@ -37,7 +37,7 @@ class Facts:
     longitude: float | None = None
     category_id: int | None = None
     at: datetime | None = None
-    # The places its text names (`dedup.places.place_names`): estates, villages, roads.
+    # The places its text names (`directory.place_names.place_names`): estates, villages, roads.
     names: frozenset[str] = frozenset()
 
 

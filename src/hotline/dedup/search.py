@@ -18,9 +18,9 @@ from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.index import shared_index
 from hotline.dedup.indexing import embed_missing
 from hotline.dedup.models import TicketVector
-from hotline.dedup.places import place_names
 from hotline.dedup.scoring import Facts, Score, config, score_pair, threshold
 from hotline.directory.models import Department
+from hotline.directory.place_names import place_names
 from hotline.intake.models import Appeal
 from hotline.tickets.models import Ticket
 

@@ -1,23 +1,132 @@
-"""Where an appeal's problem is, read from its words: the estates, villages, roads and towns that
-citizens name ("丽发新城小区", "伊景园滨河苑", "金鼎村", "黄兴路", "泉塘街道"), for grouping appeals
-into hot spots (`analytics.hotspots`).
+"""The places a text names: estates, villages, roads, schools, town offices ("丽发新城小区",
+"伊景园滨河苑", "金鼎村", "黄兴路", "泉塘街道"), read from the words, where no gazetteer reaches.
 
-Routing places a ticket in an area of the city's tree (district, street, community) from the
-gazetteer; a hot spot needs the finer place people talk about, which no gazetteer lists: the
-residential compound, the road, the school. Chinese place names end with a small set of words
-(小区, 花园, 苑, 村, 路, 街道, 镇, 学校 ...), so a name is the run of characters before such an ending,
-cut on the left where another name, an administrative unit (A市, A2区, 西地省, the gazetteer's
-districts), punctuation or a word that is never part of a name (投诉, 关于, 附近 ...) stands.
+The city's gazetteer (`routing.place`) puts a ticket in an area of its tree (district, street,
+community); the places citizens talk about are finer — the residential compound, the road, the
+school — and two uses need them, read in two ways:
 
-Names are compared in one form (`normalise`: NFKC, "小区" and the phase "二期" dropped), and the
-names of one period are grouped when one holds the stem of another ("伊景园滨河苑" and "滨河苑"), so
-that two ways of naming an estate are one place (`same_places`).
+- **Comparing two texts** (duplicate search, `dedup.scoring`): `place_names(text)` gives every
+  name in a text, cut roughly — the run of Chinese characters (at most `MAX_NAME`) before a place
+  word (小区, 花园, 新城, 村, 路, ...) and after the previous one, without a leading word such as 我是,
+  位于 or an administrative 区/县/市 ("我是A2区丽发新城小区的业主" -> 丽发; "看云路一师润芳园" -> 看云,
+  一师润芳). The cut is rough but the same on both sides of a pair, which is what the comparison
+  needs; `same_place` says whether two texts share a name (one inside the other counts). The same
+  complaint is often sent word for word about two estates (油烟直排 at 润芳园 and at 魅力之城): no
+  text similarity separates them, the names they give do.
+- **Grouping many appeals by where** (hot spots, `analytics.hotspots`): `PlaceReader` finds the
+  place an appeal is about, with how fine it is (a site, a road, a town) — in the title, else where
+  the content says where ("位于", "A3区..."); a name is the run of characters before an ending (小区,
+  花园, 苑, 村, 路, 街道, 镇, 学校 ...), cut on the left where another name, an administrative unit (A市,
+  A2区, 西地省, the gazetteer's districts), punctuation or a word that is never part of a name (投诉,
+  关于, 附近 ...) stands. Names are compared in one form (`normalise`: NFKC, "小区" and the phase
+  "二期" dropped), and the names of one period are grouped when one holds the stem of another
+  ("伊景园滨河苑" and "滨河苑"), so that two ways of naming an estate are one place (`same_places`).
+
+The two readings were written apart (issue 17's score in `dedup/places.py`, issue 21's hot spots
+in `analytics/places.py`) and the figures of each use were measured with its own (docs/
+benchmarks.md); they were brought here unchanged (the same names from every message of the TipDM
+board), so that a change to either, or a third use, starts from both. Pure functions, no model, no
+data.
 """
 
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# --- comparing two texts: every name, cut roughly ---------------------------------------------
+
+# Longest first, so that 新城 wins over 城 and 小学 over 学.
+PLACE_WORDS = sorted(
+    [
+        "小区",
+        "花园",
+        "家园",
+        "公寓",
+        "新村",
+        "新城",
+        "社区",
+        "街道",
+        "大厦",
+        "广场",
+        "中心",
+        "市场",
+        "公园",
+        "学校",
+        "小学",
+        "中学",
+        "幼儿园",
+        "医院",
+        "村",
+        "镇",
+        "乡",
+        "苑",
+        "府",
+        "庭",
+        "郡",
+        "湾",
+        "城",
+        "园",
+        "阁",
+        "居",
+        "坊",
+        "路",
+        "街",
+        "巷",
+        "组",
+        "栋",
+    ],
+    key=len,
+    reverse=True,
+)
+MAX_NAME = 6
+_NAME_WORD = re.compile("|".join(PLACE_WORDS))
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Characters that start a clause rather than a name: pronouns, verbs of being and living, particles,
+# administrative levels left over from "A3区", "A7县".
+_NAME_LEADING = frozenset("区县市镇省是在的于住我们位家了和与及对向到从将把被给为这那该本")
+_NAME_CLAUSE = re.compile("[的了是在和与及对把被给向从到为]")
+# Everyday words that hold a place word and name no place: "望政府", "没办法居住".
+_NAME_NOT_PLACES = frozenset(
+    {"政府", "居住", "居民", "居委", "城市", "城管", "城乡", "组织", "家庭", "法庭", "庭审", "路过", "路上"}
+)
+# Words before a place word that name no place in particular.
+_NAME_GENERIC = frozenset(
+    {"小区", "我们", "业主", "居民", "附近", "周边", "旁边", "对面", "楼下", "门口", "政府", "有关", "相关"}
+    | {"这个", "一个", "城市", "农村", "全市", "道路", "马路", "公路", "线路", "市民", "老旧", "安置"}
+)
+
+
+def place_names(text: str) -> frozenset[str]:
+    """The names of places in `text` (without their place word)."""
+    found: set[str] = set()
+    for run in _HAN_RUN.finditer(text):
+        chars, start = run.group(0), 0
+        for word in _NAME_WORD.finditer(chars):
+            before, after = chars[word.start() - 1 : word.start()], chars[word.end() : word.end() + 1]
+            if before + word.group(0) in _NAME_NOT_PLACES or word.group(0) + after in _NAME_NOT_PLACES:
+                continue
+            name = chars[max(start, word.start() - MAX_NAME) : word.start()]
+            start = word.end()
+            # A name runs from the last particle or verb before it ("门口的路" names no road).
+            name = _NAME_CLAUSE.split(name)[-1]
+            while name and name[0] in _NAME_LEADING:
+                name = name[1:]
+            if len(name) >= 2 and name not in _NAME_GENERIC:
+                found.add(name)
+    return frozenset(found)
+
+
+def same_place(a: Iterable[str], b: Iterable[str]) -> bool | None:
+    """Whether two texts' place names share one (one name inside the other counts: 丽发 and 丽发新);
+    None when either names no place."""
+    a, b = list(a), list(b)
+    if not a or not b:
+        return None
+    return any(x == y or x in y or y in x for x in a for y in b)
+
+
+# --- grouping appeals by where: the place an appeal is about, with its level --------------------
 
 # How fine a place is: a compound, village, school or company is where one problem sits; a road
 # runs through several estates; a town or street office holds dozens.

@@ -1,0 +1,79 @@
+"""The places a text names (directory.place_names), read two ways: every name, to compare two texts
+(what separates the same complaint about two estates), and the place an appeal is about, to group
+appeals into hot spots."""
+
+import pytest
+
+from hotline.directory.place_names import PlaceReader, normalise, place_names, same_place, same_places
+
+# --- comparing two texts (duplicate search) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("我们是英祥春天小区居民，小区朝北大门两侧", {"英祥春天"}),
+        ("我是A2区丽发新城小区的一名业主", {"丽发"}),
+        ("A3区梅溪湖看云路一师润芳园小区临街门面油烟扰民", {"梅溪湖看云", "一师润芳"}),
+        ("A7县泉塘街道康桥长郡二栋楼下烧烤店", {"泉塘", "康桥长"}),
+        ("小区门口的路灯坏了，晚上很黑", set()),  # no place named: 小区 and 路 alone are no names
+        ("no Chinese at all", set()),
+    ],
+)
+def test_the_names_of_places(text: str, names: set[str]) -> None:
+    assert place_names(text) == names
+
+
+def test_two_texts_share_a_place_or_not_or_say_nothing() -> None:
+    lifan = place_names("丽发新城附近建搅拌站")
+    assert same_place(lifan, place_names("我是A2区丽发新城小区的业主")) is True
+    assert (
+        same_place(
+            place_names("英祥春天小区一楼被搞成商业门面"), place_names("魅力之城小区一楼被搞成商业门面")
+        )
+        is False
+    )
+    assert same_place(lifan, place_names("小区门口的路灯坏了")) is None
+
+
+# --- the place an appeal is about (hot spots) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("A市A2区丽发新城附近建搅拌站噪音扰民", ["丽发新城"]),
+        ("投诉A市伊景园滨河苑捆绑销售车位", ["伊景园", "滨河苑"]),
+        ("反映A7县春华镇金鼎村水泥路、自来水到户的问题", ["春华镇", "金鼎村", "水泥路"]),
+        ("A4区北辰小区非法住改商问题何时能解决？", ["北辰小区"]),
+        ("A市6路公交车随意变道通行", []),  # a bus line, not a road
+        ("咨询异地办理出国签证的问题", []),
+        ("A市内道路坑洼多且深", []),  # "道路" is a common noun
+    ],
+)
+def test_place_names_are_read_from_a_title(title, names) -> None:
+    assert [m.name for m in PlaceReader().mentions(title)] == names
+
+
+def test_the_place_of_an_appeal_is_the_finest_name_of_its_title_else_of_its_content() -> None:
+    reader = PlaceReader()
+    place = reader.place_of("A7县春华镇金鼎村水泥路到户的问题", "")
+    assert place is not None and (place.key, place.level) == ("金鼎村", 3)
+    # The body is read only where a name follows an administrative unit or "位于".
+    place = reader.place_of("油烟扰民", "本人住在A3区青青家园小区，楼下烧烤店油烟很大。")
+    assert place is not None and place.key == "青青家园"
+    place = reader.place_of("路灯不亮", "我家位于金鼎村七组，村口路灯坏了。")
+    assert place is not None and place.key == "金鼎村"
+    assert reader.place_of("油烟扰民", "由中介公司介绍的工作，工资一直拖欠。") is None
+    assert reader.district("投诉A2区丽发新城附近建搅拌站") == "A2区"
+    assert PlaceReader(["东城区"]).district("东城区幸福小区垃圾") == "东城区"
+
+
+def test_two_ways_of_writing_a_place_are_one_place() -> None:
+    assert normalise("丽发新城小区") == "丽发新城" and normalise("中海国际社区三期") == "中海国际社区"
+    canonical = same_places(["伊景园滨河苑", "伊景园", "滨河苑", "伊景园滨河院", "魅力之城", "万科魅力之城"])
+    assert len({canonical[k] for k in ("伊景园滨河苑", "伊景园", "滨河苑", "伊景园滨河院")}) == 1
+    assert canonical["万科魅力之城"] == canonical["魅力之城"] == "魅力之城"
+    # Two companies share only the words of company names: two places.
+    canonical = same_places(["市政建设开发有限公司", "建坪房地产开发有限公司"])
+    assert canonical["市政建设开发有限公司"] != canonical["建坪房地产开发有限公司"]
