@@ -19,11 +19,18 @@ What it prints:
 3. Agreement with the 100 labels, per criterion: accuracy and Cohen's kappa of the check against
    the rule that looks at the reply's length alone, both tuned the same way, by 10-fold
    stratified cross-validation repeated 20 times (seeded): in each fold the logistic weights of
-   the check and the length rule's cut are chosen on the 90 training replies only and judged on
-   the 10 held out. Overall and on the replies of 80-200 characters, where length does not
-   decide. The signals (the elements the issue lists, a reason, the length of what the reply says
-   beyond its formula) were chosen before any fitting, but by someone who had read these replies:
-   a reader's leak that cross-validation cannot remove.
+   the check (over `quality.signals`, the product's own function, with the product's features
+   `quality.FEATURES`) and the length rule's cut are chosen on the 90 training replies only and
+   judged on the 10 held out. Overall and on the replies of 80-200 characters, where length does
+   not decide.
+   "nested" is the honest figure for the choice itself: the feature sets below (`CANDIDATES`) and
+   two regularisations were tried while writing the check; in each outer fold the one with the
+   best accuracy in an inner 5-fold cross-validation of the 90 training replies is fitted and
+   judged on the 10 held out, so that picking the best of several tries is paid for. (Before
+   these four, about thirty other tries, scored the same way, did no better: random forests,
+   boosted and single trees, other sets of the same counts, yes/no instead of counts.) The
+   signals were written by someone who had read these replies: a reader's leak that no
+   cross-validation removes.
 4. The shipped weights (fitted on all 100) scored on the same 100: in-sample, for reference only.
 """
 
@@ -39,10 +46,16 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# Hundreds of tiny fits: one thread each (BLAS threads only fight on a shared machine).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score, roc_auc_score
-from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -63,8 +76,20 @@ LABEL_COLUMNS = {"completeness": "完整性指标", "interpretability": "可解�
 RELEVANCE_MIN = float(settings.HOTLINE["REPLY_CHECK"]["RELEVANCE_MIN"])
 SCORE_MIN = float(settings.HOTLINE["REPLY_CHECK"]["SCORE_MIN"])
 FOLDS, REPEATS, SEED = 10, int(os.environ.get("REPEATS", "20")), 20200
-C = 1.0  # the logistic regression's regularisation, fixed (not tuned on the labels)
+# The logistic regression's regularisation (on standardised signals) for the shipped features.
+C = {"completeness": 1.0, "interpretability": 0.3}
 MID = (80, 200)
+# What was tried while writing the check (the nested cross-validation chooses among them, each
+# with C 1.0 or 0.3): the issue's six elements with the length (the first version), the counts
+# that explain, and what a reply owes an appeal (a reason, a next step, a contact, no empty
+# promises, an answer to the questions asked).
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "elements": (*quality.ELEMENT_KEYS, "body_length"),
+    "explains": quality.FEATURES["interpretability"],
+    "answers": quality.FEATURES["completeness"],
+    "answers+basis": (*quality.FEATURES["completeness"], "n_basis"),
+}
+CS = (1.0, 0.3)
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -83,14 +108,42 @@ def deciles(values: Sequence[float]) -> str:
     return " ".join(f"{v:.2f}" for v in cuts)
 
 
-def features(replies: Sequence[str], criterion: str) -> np.ndarray:
-    names = quality.FEATURES[criterion]
-    rows = [quality.signals(r) for r in replies]
-    return np.array([[row[n] for n in names] for row in rows])
+def signals(rows: Sequence[dict[str, str]]) -> list[dict[str, float]]:
+    return [quality.signals(r["答复意见"], r["留言详情"]) for r in rows]
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    return LogisticRegression(C=C, max_iter=5000).fit(x, y)
+def features(found: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndarray:
+    return np.array([[row[n] for n in names] for row in found])
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float) -> Pipeline:
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=5000)).fit(x, y)
+
+
+def weights(model: Pipeline, names: Sequence[str]) -> dict[str, float]:
+    """The fitted weights on the raw signals (the standardisation folded in), as `quality.WEIGHTS`."""
+    scaler, lr = model[0], model[1]
+    coef = lr.coef_[0] / scaler.scale_
+    intercept = float(lr.intercept_[0] - np.sum(coef * scaler.mean_))
+    return {"intercept": round(intercept, 4)} | {
+        n: round(float(w), 4) for n, w in zip(names, coef, strict=True)
+    }
+
+
+def choose(found: Sequence[dict[str, float]], y: np.ndarray, seed: int) -> tuple[tuple[str, ...], float]:
+    """The candidate (features, C) with the best inner 5-fold accuracy on these replies."""
+    best: tuple[float, tuple[str, ...], float] = (-1.0, (), 1.0)
+    inner = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    for names in CANDIDATES.values():
+        x = features(found, names)
+        for c in CS:
+            right = 0
+            for train, test in inner.split(x, y):
+                model = fit(x[train], y[train], c)
+                right += int(np.sum((model.predict_proba(x[test])[:, 1] >= SCORE_MIN) == y[test]))
+            if right / len(y) > best[0]:
+                best = (right / len(y), names, c)
+    return best[1], best[2]
 
 
 def length_cut(lengths: np.ndarray, y: np.ndarray) -> int:
@@ -105,25 +158,32 @@ def length_cut(lengths: np.ndarray, y: np.ndarray) -> int:
 
 
 def cross_validate(
-    x: np.ndarray, lengths: np.ndarray, y: np.ndarray, mid: np.ndarray
+    found: Sequence[dict[str, float]], criterion: str, lengths: np.ndarray, y: np.ndarray, mid: np.ndarray
 ) -> dict[str, dict[str, list[float]]]:
-    """Per repetition: accuracy and kappa of the check and of the length rule, overall and mid."""
-    found: dict[str, dict[str, list[float]]] = {
-        who: {"acc": [], "kappa": [], "acc_mid": [], "kappa_mid": []} for who in ("check", "length")
+    """Per repetition: accuracy and kappa of the check (the shipped features, and the nested choice
+    among the candidates) and of the length rule, overall and mid."""
+    who = ("check", "nested", "length")
+    result: dict[str, dict[str, list[float]]] = {
+        w: {"acc": [], "kappa": [], "acc_mid": [], "kappa_mid": []} for w in who
     }
+    x = features(found, quality.FEATURES[criterion])
     splitter = RepeatedStratifiedKFold(n_splits=FOLDS, n_repeats=REPEATS, random_state=SEED)
-    predicted = {"check": np.zeros_like(y), "length": np.zeros_like(y)}
+    predicted = {w: np.zeros_like(y) for w in who}
     for i, (train, test) in enumerate(splitter.split(x, y)):
-        model = fit(x[train], y[train])
+        model = fit(x[train], y[train], C[criterion])
         predicted["check"][test] = (model.predict_proba(x[test])[:, 1] >= SCORE_MIN).astype(int)
+        names, c = choose([found[k] for k in train], y[train], seed=SEED + i)
+        xn = features(found, names)
+        chosen = fit(xn[train], y[train], c)
+        predicted["nested"][test] = (chosen.predict_proba(xn[test])[:, 1] >= SCORE_MIN).astype(int)
         predicted["length"][test] = (lengths[test] >= length_cut(lengths[train], y[train])).astype(int)
         if (i + 1) % FOLDS == 0:  # one repetition done: every reply predicted once
-            for who, p in predicted.items():
-                found[who]["acc"].append(float(np.mean(p == y)))
-                found[who]["kappa"].append(float(cohen_kappa_score(y, p)))
-                found[who]["acc_mid"].append(float(np.mean(p[mid] == y[mid])))
-                found[who]["kappa_mid"].append(_kappa(y[mid], p[mid]))
-    return found
+            for w, p in predicted.items():
+                result[w]["acc"].append(float(np.mean(p == y)))
+                result[w]["kappa"].append(float(cohen_kappa_score(y, p)))
+                result[w]["acc_mid"].append(float(np.mean(p[mid] == y[mid])))
+                result[w]["kappa_mid"].append(_kappa(y[mid], p[mid]))
+    return result
 
 
 def _kappa(y: np.ndarray, p: np.ndarray) -> float:
@@ -145,13 +205,8 @@ def report_distribution(rows: list[dict[str, str]]) -> None:
     any_weak = 0
     cut = {"relevance": RELEVANCE_MIN, "completeness": SCORE_MIN, "interpretability": SCORE_MIN}
     for row in rows:
-        reply = row["答复意见"]
-        found = quality.signals(reply)
-        s = {
-            "relevance": quality.relevance(row["留言主题"], row["留言详情"], reply),
-            "completeness": quality.logistic("completeness", found),
-            "interpretability": quality.logistic("interpretability", found),
-        }
+        result = quality.check(row["留言主题"], row["留言详情"], row["答复意见"])
+        s = result.scores()
         flagged = False
         for c in quality.CRITERIA:
             scores[c].append(s[c])
@@ -198,6 +253,7 @@ def report_relevance(rows: list[dict[str, str]]) -> None:
 
 def report_labels(labelled: list[dict[str, str]], do_fit: bool) -> None:
     replies = [r["答复意见"] for r in labelled]
+    found = signals(labelled)
     lengths = np.array([length(r) for r in replies])
     mid = (lengths >= MID[0]) & (lengths <= MID[1])
     print(
@@ -210,10 +266,9 @@ def report_labels(labelled: list[dict[str, str]], do_fit: bool) -> None:
     fitted: dict[str, dict[str, float]] = {}
     for criterion, column in LABEL_COLUMNS.items():
         y = np.array([int(float(r[column])) for r in labelled])
-        x = features(replies, criterion)
-        found = cross_validate(x, lengths, y, mid)
-        for who in ("check", "length"):
-            f = found[who]
+        result = cross_validate(found, criterion, lengths, y, mid)
+        for who in ("check", "nested", "length"):
+            f = result[who]
             print(
                 f"   {criterion:<17} {who:<7} {mean_sd(f['acc']):>12} {mean_sd(f['kappa']):>12} "
                 f"{mean_sd(f['acc_mid']):>12} {mean_sd(f['kappa_mid']):>12}"
@@ -222,13 +277,11 @@ def report_labels(labelled: list[dict[str, str]], do_fit: bool) -> None:
             f"   {'':<17} (positives: {y.mean():.0%} overall, {y[mid].mean():.0%} mid; all-good rule "
             f"{max(y.mean(), 1 - y.mean()):.2f})"
         )
-        model = fit(x, y)
         names = quality.FEATURES[criterion]
-        fitted[criterion] = {"intercept": round(float(model.intercept_[0]), 3)} | {
-            n: round(float(w), 3) for n, w in zip(names, model.coef_[0], strict=True)
-        }
-        shipped = np.array([quality.logistic(criterion, quality.signals(r)) >= SCORE_MIN for r in replies])
-        print(f"   {'':<17} shipped weights, in-sample: accuracy {np.mean(shipped == y):.2f}")
+        fitted[criterion] = weights(fit(features(found, names), y, C[criterion]), names)
+        if quality.WEIGHTS.get(criterion):
+            shipped = np.array([quality.logistic(criterion, row) >= SCORE_MIN for row in found])
+            print(f"   {'':<17} shipped weights, in-sample: accuracy {np.mean(shipped == y):.2f}")
     if do_fit:
         print("\nWEIGHTS fitted on all labels (paste into feedback/quality.py):")
         print(fitted)

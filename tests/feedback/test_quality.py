@@ -8,11 +8,15 @@ from hotline.feedback import quality
 TITLE = "幸福路12号小区门口路灯不亮"
 TEXT = "幸福路12号小区门口的路灯坏了一周，晚上很黑，老人出门不安全，请尽快修理。"
 
+# A full answer says what was found (how many lamps, why they failed), what was done, when, on
+# which rule, and whom to call: the check, fitted on labelled official replies, wants facts and
+# not only the six elements (a 150-character reply with all six is not interpretable by them).
 FULL = (
-    "张先生：您好！您反映的幸福路12号小区门口路灯不亮的问题已收悉。经查，该路灯因线路老化短路损坏，"
-    "市城管局路灯所于12月3日派员到现场更换了线路和灯具，路灯已恢复正常照明。根据《城市道路照明设施"
-    "管理规定》，路灯由路灯所负责日常维护，下一步我们将加强巡查。如再发现路灯故障，请拨打路灯报修电话"
-    "0731-12345678。感谢您对我们工作的支持！2026年12月4日"
+    "张先生：您好！您反映的幸福路12号小区门口路灯不亮的问题已收悉。经查，该路段共有路灯8盏，其中小区门口的"
+    "2盏因地下电缆老化短路而熄灭，另有1盏灯杆锈蚀。市城管局路灯所于12月3日派员到现场，更换了约60米电缆和"
+    "3套灯具，当晚已全部恢复照明，并对灯杆做了除锈加固。根据《城市道路照明设施管理规定》第十二条，该路段"
+    "路灯由路灯所负责日常维护，巡查周期为每月一次。如再发现路灯故障，请拨打路灯报修电话0731-12345678。"
+    "感谢您对我们工作的支持！2026年12月4日"
 )
 FORMULA = "您好！您的留言已收悉，已转相关部门处理，感谢您的支持！"
 OTHER = (
@@ -83,3 +87,20 @@ def test_scores_are_between_zero_and_one_for_any_text() -> None:
         result = quality.check("", "", text)
         for value in result.scores().values():
             assert 0.0 <= value <= 1.0
+
+
+def test_an_empty_promise_is_named_among_the_reasons() -> None:
+    promise = (
+        "您好！您的建议已收悉。对于您的意见和建议，我局将充分论证研究，逐步完善。感谢您的支持！2026年12月4日"
+    )
+    result = quality.check(TITLE, TEXT, promise)
+    assert "completeness" in result.reasons
+    assert any("笼统表态" in line for line in result.reasons["completeness"])
+
+
+def test_the_scores_count_what_the_reply_says_and_what_the_appeal_asks() -> None:
+    found = quality.signals(
+        "经查，由于线路老化，2盏灯于12月3日修复。下一步将尽快研究。", "路灯坏了吗？何时修？"
+    )
+    assert found["n_figures"] > 0 and found["n_reason"] > 0 and found["n_vague"] > 0
+    assert found["appeal_questions"] > quality.signals("路灯坏了。")["appeal_questions"]
