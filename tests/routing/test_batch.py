@@ -14,6 +14,7 @@ from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.routing import actions as routing_actions
 from hotline.routing import decision as routing_decision
 from hotline.routing.models import RoutingDecision, RoutingSettings
+from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
 from hotline.tickets.router import route_batch, route_now
 
@@ -189,3 +190,35 @@ def test_a_ticket_that_cannot_be_routed_fails_alone(city, settings, monkeypatch,
     assert not Ticket.objects.filter(pk__in=[t.pk for t in others], events__action="route_failed").exists()
     assert Ticket.objects.filter(pk__in=[t.pk for t in others], status=TicketStatus.DISPATCHED).exists()
     assert "routing each alone" in caplog.text
+
+
+def test_what_a_person_does_while_the_batch_is_decided_wins(
+    city, settings, staff, bureaus, monkeypatch
+) -> None:
+    """Routing decides before it locks the rows (deciding takes most of its time): a ticket dispatched
+    meanwhile is left alone, and one given another category is decided again on it."""
+    dispatched, edited, untouched = receive(city, 1)[:3]
+    use_model_router(settings)
+    real = routing_actions.decide_many
+    calls = []
+
+    def decide_many(batch: Any, *args: Any) -> Any:
+        decisions = real(batch, *args)
+        if not calls:  # the first call: the batch, unlocked; a dispatcher and an operator act now
+            do_dispatch_ticket(dispatched, staff["dispatcher"], lead_department_id=bureaus["城乡建设"].pk)
+            Ticket.objects.filter(pk=edited.pk).update(category=city["劳动和社会保障"])
+        calls.append(len(batch))
+        return decisions
+
+    monkeypatch.setattr(routing_actions, "decide_many", decide_many)
+
+    assert route_batch([dispatched.pk, edited.pk, untouched.pk]) == 3
+
+    assert calls == [3, 1]  # decided again: the edited ticket only
+    assert not RoutingDecision.objects.filter(ticket=dispatched).exists()
+    dispatched.refresh_from_db()
+    assert dispatched.lead_assignment.department == bureaus["城乡建设"]
+    decision = RoutingDecision.objects.get(ticket=edited)
+    assert decision.evidence["category_given"] is True
+    assert decision.suggestions[0]["lead"]["code"] == bureaus["劳动和社会保障"].code
+    assert RoutingDecision.objects.filter(ticket=untouched).exists()

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from hotline.accounts.system import system_user
@@ -197,31 +197,30 @@ def do_route_tickets_once(ticket_ids: Sequence[int]) -> list[RoutingDecision]:
 
 
 def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
-    ids = list(dict.fromkeys(ticket_ids))
+    tickets = Ticket.objects.select_related("category", "area")
+    if once:  # read with the rows: one round trip less for every batch the worker routes
+        tickets = tickets.annotate(decided=Exists(RoutingDecision.objects.filter(ticket=OuterRef("pk"))))
+    todo = _to_route(tickets, list(dict.fromkeys(ticket_ids)), once=once)
+    if not todo:
+        return []
+    # Decided before the transaction that writes: deciding only reads, and it is most of routing's
+    # time, during which the rows' locks (on SQLite the database's one write lock, which every
+    # intake needs) would be held.
+    facts = AppealFacts.of_tickets(todo)
+    decided = dict(zip([t.pk for t in todo], zip(facts, decide_many(facts), strict=True), strict=True))
     with transaction.atomic():
         # Lock the ticket rows only (FOR UPDATE cannot reach the nullable side of the joins to
-        # category, area).
-        tickets = Ticket.objects.select_for_update(of=("self",)).select_related("category", "area")
-        if once:  # read with the rows: one round trip less for every ticket the worker routes
-            tickets = tickets.annotate(decided=Exists(RoutingDecision.objects.filter(ticket=OuterRef("pk"))))
-        found = {ticket.pk: ticket for ticket in tickets.filter(pk__in=ids).order_by("pk")}
-        todo: list[Ticket] = []
-        for pk in ids:
-            ticket = found.get(pk)
-            if ticket is None:
-                raise Ticket.DoesNotExist(f"no ticket {pk}")
-            if once and (ticket.status != TicketStatus.NEW or getattr(ticket, "decided", False)):
-                logger.info("ticket %s needs no routing: %s, or routed already", ticket.number, ticket.status)
-                continue
-            if ticket.status != TicketStatus.NEW:
-                raise ActionNotAllowed(
-                    _("工单 %(number)s 当前状态为“%(status)s”，不能分拨")
-                    % {"number": ticket.number, "status": ticket.get_status_display()}
-                )
-            todo.append(ticket)
+        # category, area), and read them again: a person may have acted meanwhile.
+        todo = _to_route(tickets.select_for_update(of=("self",)), list(decided), once=once)
         if not todo:
             return []
-        decisions = decide_many(AppealFacts.of_tickets(todo))
+        now_facts = AppealFacts.of_tickets(todo)
+        decisions = [decided[t.pk][1] for t in todo]
+        changed_facts = [i for i, t in enumerate(todo) if decided[t.pk][0] != now_facts[i]]
+        if changed_facts:  # the text, category or area was edited meanwhile: decided again
+            again = decide_many([now_facts[i] for i in changed_facts])
+            for i, decision in zip(changed_facts, again, strict=True):
+                decisions[i] = decision
         system = reference.cached("system_user", system_user)
         now = clock.now()
         rows: list[RoutingDecision] = []
@@ -243,9 +242,9 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
             Ticket.objects.bulk_update(
                 [ticket for ticket, _changes in changed], ["area", "urgency", "updated_at"]
             )
-            decided = {row.ticket_id: row.pk for row in rows}
+            rows_of = {row.ticket_id: row.pk for row in rows}
             events.routed_many(
-                [(ticket, changes, decided[ticket.pk]) for ticket, changes in changed], system, at=now
+                [(ticket, changes, rows_of[ticket.pk]) for ticket, changes in changed], system, at=now
             )
         for ticket, decision in zip(todo, decisions, strict=True):
             if decision.mode == RoutingMode.AUTO:
@@ -259,6 +258,27 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
             len(row.suggestions),
         )
     return rows
+
+
+def _to_route(tickets: QuerySet[Ticket], ids: list[int], *, once: bool) -> list[Ticket]:
+    """The tickets `ids` that routing should route, in that order: with `once`, those still new and
+    not routed yet; without, all of them (each must be new)."""
+    found = {ticket.pk: ticket for ticket in tickets.filter(pk__in=ids).order_by("pk")}
+    todo: list[Ticket] = []
+    for pk in ids:
+        ticket = found.get(pk)
+        if ticket is None:
+            raise Ticket.DoesNotExist(f"no ticket {pk}")
+        if once and (ticket.status != TicketStatus.NEW or getattr(ticket, "decided", False)):
+            logger.info("ticket %s needs no routing: %s, or routed already", ticket.number, ticket.status)
+            continue
+        if ticket.status != TicketStatus.NEW:
+            raise ActionNotAllowed(
+                _("工单 %(number)s 当前状态为“%(status)s”，不能分拨")
+                % {"number": ticket.number, "status": ticket.get_status_display()}
+            )
+        todo.append(ticket)
+    return todo
 
 
 def _decision_row(ticket: Ticket, decision: Decision, now: datetime) -> RoutingDecision:
