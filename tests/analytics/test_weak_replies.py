@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hotline.analytics.figures import read, recount
 from hotline.analytics.periods import Period
 from hotline.analytics.replies import weak_reply_shares
 from hotline.core import clock
@@ -38,11 +39,14 @@ def test_the_share_of_weak_replies_per_department(flow: Flow) -> None:
     _replied(flow, FULL)
     _replied(flow, FORMULA, lead="water")
     day = NOW.date()
-    shares = weak_reply_shares(Period.day(day))
     housing, water = flow.dept("housing").pk, flow.dept("water").pk
-    assert (shares[housing].numerator, shares[housing].denominator) == (1, 3)
-    assert (shares[water].numerator, shares[water].denominator) == (1, 1)
-    assert weak_reply_shares(Period.day(day - timedelta(days=1))) == {}
+    for kept in (False, True):  # counted live, then kept by the recount
+        if kept:
+            recount(day - timedelta(days=1), day)
+        shares = weak_reply_shares(read(Period.day(day)))
+        assert (shares[housing].numerator, shares[housing].denominator) == (1, 3), kept
+        assert (shares[water].numerator, shares[water].denominator) == (1, 1), kept
+        assert weak_reply_shares(read(Period.day(day - timedelta(days=1)))) == {}
 
 
 def test_the_rankings_show_the_share_for_departments(client, flow: Flow) -> None:

@@ -22,10 +22,14 @@ admin's 考核设置 (`FigureSettings`) counts them.
                     counts once: its newest callback (`Callback.counted`)
     satisfied       of those, 满意 or 基本满意
     resolved        of those, the citizen called it resolved (partly resolved does not count)
+    replies_checked replies a department sent to citizens with their quality check (答复质量), on
+                    the day the reply went out, for the department that sent it
+    replies_weak    of those, the ones the check flagged (whether or not reviewed since)
 
 The rates (`Counts`): 及时率 on_time = leads_on_time / leads_answered, 处置率 handled = handled /
 dispatched, 回复率 replied = replied / handled, 满意率 satisfied = satisfied / callbacks, and 解决率
-resolved = resolved / callbacks.
+resolved = resolved / callbacks; beside them, not in the score, the departments' share of weak
+replies (答复质量存疑率) replies_weak / replies_checked (`analytics.replies`).
 
 Every measure is counted for the whole city and for each slice (`FigureDimension`): the ticket's
 area (属地), its first-level category (a second- or third-level category counts for the first level
@@ -62,7 +66,7 @@ from hotline.core.enums import (
     Satisfaction,
     TicketStatus,
 )
-from hotline.feedback.models import Callback
+from hotline.feedback.models import Callback, ReplyCheck
 from hotline.tickets.models import Assignment, Ticket
 
 
@@ -91,6 +95,8 @@ class Counts:
     callbacks: int = 0
     satisfied: int = 0
     resolved: int = 0
+    replies_checked: int = 0
+    replies_weak: int = 0
 
     def add(self, other: "Counts | dict[str, int]") -> None:
         values = other if isinstance(other, dict) else other.__dict__
@@ -209,6 +215,23 @@ def _called(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
     )
 
 
+def _checked(period: Period, exempt: tuple[str, ...]) -> QuerySet[Any]:
+    return (
+        ReplyCheck.objects.filter(
+            reply__replied_at__gte=period.start,
+            reply__replied_at__lt=period.end,
+            reply__department__isnull=False,
+        )
+        .exclude(reply__ticket__status__in=exempt)
+        .annotate(
+            day=TruncDate("reply__replied_at", tzinfo=city_zone()),
+            area_key=F("reply__ticket__area_id"),
+            category_key=_root_category("reply__ticket__"),
+            department_key=F("reply__department_id"),
+        )
+    )
+
+
 SOURCES = (
     Source(
         _received,
@@ -222,6 +245,7 @@ SOURCES = (
     ),
     Source(_answered, {"leads_answered": None, "leads_on_time": ON_TIME}, "ticket_id"),
     Source(_called, {"callbacks": None, "satisfied": SATISFIED, "resolved": RESOLVED}, "ticket_id"),
+    Source(_checked, {"replies_checked": None, "replies_weak": Q(weak=True)}, "reply__ticket_id"),
 )
 SLICE_COLUMNS = {
     FigureDimension.AREA: "area_key",
@@ -252,7 +276,7 @@ def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]
 
 def count_facts(period: Period) -> dict[FactKey, Counts]:
     """Every measure of every local day of the period, for the city and each slice, counted from
-    the tickets now. Four queries (the exemptions, then one per source), whatever the number of
+    the tickets now. Five queries (the exemptions, then one per source), whatever the number of
     tickets."""
     # Summed as plain dicts of the source's own measures, made `Counts` at the end: a month of a
     # million tickets is ~70,000 rows per source (the day x area x category x department groups),

@@ -113,7 +113,7 @@ def read(period: Period, *, slices: bool | Collection[str] = True) -> Figures:
     """The figures of a period of whole local days; per slice of every dimension (`slices` True),
     of the dimensions named, or none (False). Queries: one for the kept days, one for their daily
     city rows, one for their slices (when asked for), and, for days not kept (none while the worker
-    keeps them), three for the days that can hold a measure and four per run of those."""
+    keeps them), three for the days that can hold a measure and five per run of those."""
     _check_days(period)
     figures = Figures(period)
     kept = _kept(period)
@@ -178,7 +178,7 @@ def recount(first: date, last: date) -> int:
 def received_by_day(period: Period, dimension: str, keys: list[int]) -> dict[int, dict[date, int]]:
     """The tickets received per local day of the period for each slice key of `dimension`, kept
     days read, the others counted live (as `read` does); a day with none received is missing.
-    Two queries, and four per run of days not kept."""
+    Two queries, and for days not kept three and five per run of those that can hold a measure."""
     found: dict[int, dict[date, int]] = {key: {} for key in keys}
     kept = _kept(period)
     if kept:

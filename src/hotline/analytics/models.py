@@ -47,6 +47,8 @@ class DailyFigure(models.Model):
     callbacks = models.PositiveIntegerField(_("回访数"), default=0)
     satisfied = models.PositiveIntegerField(_("满意数"), default=0)
     resolved = models.PositiveIntegerField(_("解决数"), default=0)
+    replies_checked = models.PositiveIntegerField(_("已检查答复数"), default=0)
+    replies_weak = models.PositiveIntegerField(_("质量存疑答复数"), default=0)
 
     class Meta:
         verbose_name = _("每日统计")

@@ -72,11 +72,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
     dimension = _dimension(request)
     before = chosen.previous
     # The one dimension ranked: a year's kept days hold ~100 rows a day over the three.
-    rows = ranking(
-        figures.read(chosen.period, slices=[dimension]),
-        figures.read(before.period, slices=[dimension]),
-        dimension,
-    )
+    now = figures.read(chosen.period, slices=[dimension])
+    rows = ranking(now, figures.read(before.period, slices=[dimension]), dimension)
     weights = FigureSettings.current()
     return render(
         request,
@@ -92,9 +89,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
             "weights": weights,
             # Departments only: the share of their replies the quality check flagged (答复质量存疑率).
-            "weak_shares": weak_reply_shares(chosen.period)
-            if dimension == FigureDimension.DEPARTMENT
-            else None,
+            "weak_shares": weak_reply_shares(now) if dimension == FigureDimension.DEPARTMENT else None,
             "red": [r for r in rows if r.rank is not None][:3],
             "black": [r for r in rows if r.rank is not None][3:][-3:][::-1],
         },
