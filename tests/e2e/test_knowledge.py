@@ -1,6 +1,6 @@
 """An operator answers a consultation on the spot from the knowledge base, in Chromium: the
 answers appear as the caller's question is typed, "用此答复" fills the answer and makes the call a
-consultation, and the answer is recorded with the article it came from."""
+consultation, and the answer is recorded with the article it came from (its use and its log)."""
 
 import re
 
@@ -8,7 +8,7 @@ import pytest
 
 from hotline.core.enums import ArticleStatus, Kind, TicketStatus
 from hotline.knowledge.actions import ArticleData, do_create_article
-from hotline.knowledge.models import ArticleUse
+from hotline.knowledge.models import ArticleEvent, ArticleUse
 from hotline.tickets.models import Ticket
 from tests.e2e.conftest import sign_in
 from tests.knowledge.articles import ARTICLES
@@ -60,6 +60,9 @@ def test_an_operator_answers_a_consultation_from_the_knowledge_base(
     use = ArticleUse.objects.get()
     assert (use.article_id, use.ticket_id, use.used_by_id) == (dogs.pk, ticket.pk, operator.pk)
     assert ticket.replies.get().text == dogs.body
+    # The knowledge base's own log names the operator and the consultation.
+    used = ArticleEvent.objects.get(action=ArticleEvent.Action.USE)
+    assert (used.article_id, used.actor_id, used.ticket_id) == (dogs.pk, operator.pk, ticket.pk)
     # The next call forgets the article.
     assert page.input_value("#id_article_id") == ""
     screenshot("knowledge-answered")

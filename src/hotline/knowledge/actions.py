@@ -6,7 +6,9 @@ propose them from answered consultations, and answer a consultation from one.
                                    └─> draft (sent back)  edit by anyone else: back to review
 
 Each save keeps a version (`ArticleVersion`) and rewrites the article's words for the search
-(`knowledge.text.tokens`, the `Term` counts). Department staff write and edit the articles their
+(`knowledge.text.tokens`, the `Term` counts). Every action, the reviews and each answer given from
+an article write one `ArticleEvent` (who, when, which version, from and to which status, the note):
+the knowledge base's log, as the timeline is the ticket's. Department staff write and edit the articles their
 department owns; dispatchers, supervisors and admins review and publish (`ACTION_ROLES`
 "edit_article", "review_article"). Every action is one transaction; a refused one changes nothing.
 """
@@ -19,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
@@ -28,9 +30,9 @@ from hotline.core import clock
 from hotline.core.enums import ArticleStatus, Kind, Satisfaction, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput, NotFound
 from hotline.directory.models import Department
-from hotline.feedback.actions import do_answer_on_spot
+from hotline.feedback.actions import do_answer_on_spot, do_close_ticket
 from hotline.feedback.models import Callback
-from hotline.knowledge.models import Article, ArticleUse, ArticleVersion, Term
+from hotline.knowledge.models import Article, ArticleEvent, ArticleUse, ArticleVersion, Term
 from hotline.knowledge.search import usable
 from hotline.knowledge.text import tokens
 from hotline.taxonomy.models import Category
@@ -146,6 +148,30 @@ def _version(article: Article, actor: User | None, note: str, at: datetime) -> A
     )
 
 
+def _log(
+    article: Article,
+    action: str,
+    actor: User | None,
+    at: datetime,
+    *,
+    from_status: str = "",
+    note: str = "",
+    ticket: Ticket | None = None,
+) -> ArticleEvent:
+    """One line of the knowledge base's log (the only place that writes `ArticleEvent`)."""
+    return ArticleEvent.objects.create(
+        article=article,
+        action=action,
+        version=article.version,
+        from_status=from_status,
+        to_status=article.status,
+        actor=actor,
+        at=at,
+        note=note.strip()[:500],
+        ticket=ticket,
+    )
+
+
 def do_create_article(
     actor: User | None,
     data: ArticleData,
@@ -173,6 +199,8 @@ def do_create_article(
         _index(article, None)
         article.save()
         _version(article, actor, note or _("新建"), now)
+        action = ArticleEvent.Action.PROPOSE if status == A.PROPOSED else ArticleEvent.Action.CREATE
+        _log(article, action, actor, now, note=note, ticket=source_ticket)
     return article
 
 
@@ -189,7 +217,7 @@ def do_edit_article(article: Article, actor: User, data: ArticleData, *, note: s
             _may_edit(actor, data.owner_id)
         if article.status == A.RETIRED:
             raise ActionNotAllowed(_("已停用的知识不能再编辑"))
-        before = _words(article)
+        before, was = _words(article), article.status
         _apply(article, data)
         _index(article, before)
         now = clock.now()
@@ -201,6 +229,7 @@ def do_edit_article(article: Article, actor: User, data: ArticleData, *, note: s
             article.status = A.DRAFT
         article.save()
         _version(article, actor, note, now)
+        _log(article, ArticleEvent.Action.EDIT, actor, now, from_status=was, note=note)
     return article
 
 
@@ -213,9 +242,10 @@ def do_submit_article(article: Article, actor: User) -> Article:
             raise ActionNotAllowed(
                 _("状态为“%(status)s”的知识不能送审") % {"status": A(article.status).label}
             )
-        article.status = A.REVIEW
+        was, article.status = article.status, A.REVIEW
         article.updated_at = clock.now()
         article.save(update_fields=["status", "updated_at"])
+        _log(article, ArticleEvent.Action.SUBMIT, actor, article.updated_at, from_status=was)
     return article
 
 
@@ -238,13 +268,15 @@ def do_review_article(article: Article, actor: User, *, approve: bool, note: str
             raise ActionNotAllowed(
                 _("状态为“%(status)s”的知识无需审核") % {"status": A(article.status).label}
             )
-        now = clock.now()
+        now, was = clock.now(), article.status
         if approve:
             _published(article, actor, now)
         else:
             article.status = A.DRAFT
         article.updated_at = now
         article.save()
+        action = ArticleEvent.Action.APPROVE if approve else ArticleEvent.Action.RETURN
+        _log(article, action, actor, now, from_status=was, note=note)
         if note.strip():
             ArticleVersion.objects.filter(article=article, number=article.version).update(
                 note=(_("审核通过：%(note)s") if approve else _("退回修改：%(note)s"))
@@ -260,9 +292,10 @@ def do_retire_article(article: Article, actor: User, *, note: str = "") -> Artic
         _may_edit(actor, article.owner_id)
         if article.status == A.RETIRED:
             raise ActionNotAllowed(_("该知识已停用"))
-        article.status = A.RETIRED
+        was, article.status = article.status, A.RETIRED
         article.updated_at = clock.now()
         article.save(update_fields=["status", "updated_at"])
+        _log(article, ArticleEvent.Action.RETIRE, actor, article.updated_at, from_status=was, note=note)
         if note.strip():
             ArticleVersion.objects.filter(article=article, number=article.version).update(
                 note=_("停用：%(note)s") % {"note": note.strip()[:400]}
@@ -294,6 +327,14 @@ def answer_on_spot(ticket: Ticket, actor: User, *, text: str, article_id: int | 
                 used_by=actor,
                 used_at=reply.replied_at,
             )
+            _log(
+                article,
+                ArticleEvent.Action.USE,
+                actor,
+                reply.replied_at,
+                from_status=article.status,
+                ticket=ticket,
+            )
     return ticket
 
 
@@ -307,46 +348,72 @@ def scrub(text: str) -> str:
     return _PHONE.sub("***", text)
 
 
+def _satisfied() -> QuerySet[Callback]:
+    return Callback.objects.filter(
+        counted=True, reopened=False, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]
+    )
+
+
+def _proposable(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The closed consultations among `tickets` whose counted callback satisfied the caller, not
+    answered from an article and not proposed yet."""
+    return (
+        tickets.filter(kind=Kind.CONSULTATION, status=TicketStatus.CLOSED)
+        .filter(pk__in=_satisfied().values("ticket_id"))
+        .exclude(pk__in=Article.objects.filter(source_ticket__isnull=False).values("source_ticket_id"))
+        .exclude(pk__in=ArticleUse.objects.values("ticket_id"))
+    )
+
+
+def _propose(ticket: Ticket) -> Article | None:
+    reply = ticket.replies.order_by("-pk").first()
+    if reply is None or not reply.text.strip():
+        return None
+    data = ArticleData(
+        title=ticket.title[:MAX_TITLE] or reply.text[:30],
+        body=reply.text[:MAX_BODY],
+        question=scrub(ticket.content)[:MAX_BODY],
+        category_id=ticket.category_id,
+        owner_id=reply.department_id,
+    )
+    return do_create_article(
+        None,
+        data,
+        status=A.PROPOSED,
+        source_ticket=ticket,
+        note=_("由咨询工单 %(number)s 生成") % {"number": ticket.number},
+    )
+
+
 def propose_from_consultations(since: datetime, until: datetime | None = None) -> list[Article]:
     """An article proposed (status `proposed`, written by the system) for each consultation
     closed in the period whose answer satisfied the caller (the counted callback: 满意 or 基本满意),
     that was not answered from an article already and proposed nothing yet. Title: the
     consultation's; other phrasings: the caller's words (numbers scrubbed); body: the answer
-    given; owner: the department that answered, category: the ticket's. A person reviews it."""
-    satisfied = Callback.objects.filter(
-        counted=True, reopened=False, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]
-    )
-    closed = Ticket.objects.filter(kind=Kind.CONSULTATION, status=TicketStatus.CLOSED, closed_at__gte=since)
+    given; owner: the department that answered, category: the ticket's. A person reviews it.
+    Closing through `close_ticket` proposes at once; this catches the rest (a backlog, a ticket
+    closed another way): `hotline knowledge propose`."""
+    closed = Ticket.objects.filter(closed_at__gte=since)
     if until is not None:
         closed = closed.filter(closed_at__lt=until)
-    tickets = (
-        closed.filter(pk__in=satisfied.values("ticket_id"))
-        .exclude(pk__in=Article.objects.filter(source_ticket__isnull=False).values("source_ticket_id"))
-        .exclude(pk__in=ArticleUse.objects.values("ticket_id"))
-        .order_by("closed_at", "pk")
-    )
     proposed = []
-    for ticket in tickets:
-        reply = ticket.replies.order_by("-pk").first()
-        if reply is None or not reply.text.strip():
-            continue
-        data = ArticleData(
-            title=ticket.title[:MAX_TITLE] or reply.text[:30],
-            body=reply.text[:MAX_BODY],
-            question=scrub(ticket.content)[:MAX_BODY],
-            category_id=ticket.category_id,
-            owner_id=reply.department_id,
-        )
-        proposed.append(
-            do_create_article(
-                None,
-                data,
-                status=A.PROPOSED,
-                source_ticket=ticket,
-                note=_("由咨询工单 %(number)s 生成") % {"number": ticket.number},
-            )
-        )
+    for ticket in _proposable(closed).order_by("closed_at", "pk"):
+        article = _propose(ticket)
+        if article is not None:
+            proposed.append(article)
     return proposed
+
+
+def close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
+    """Close a ticket (`feedback.actions.do_close_ticket`, 办结) and, in the same transaction, when
+    it is a consultation whose answer satisfied the caller and came from no article, propose an
+    article from it (`propose_from_consultations`' rules) for a reviewer at /knowledge/?status=proposed.
+    The closing is the ticket's; the proposal is the system's (no author), logged as such."""
+    with transaction.atomic():
+        ticket = do_close_ticket(ticket, actor, note=note)
+        if _proposable(Ticket.objects.filter(pk=ticket.pk)).exists():
+            _propose(ticket)
+    return ticket
 
 
 def recount_terms() -> int:

@@ -1,10 +1,10 @@
 """The reply templates (答复模板) are configuration: the admin writes them. Articles are written and
-reviewed on the staff pages (/knowledge/), through `knowledge.actions`, which keep their versions
-and index; the admin only lists them and their uses."""
+reviewed on the staff pages (/knowledge/), through `knowledge.actions`, which keep their versions,
+index and log; the admin only lists them, their uses and their log."""
 
 from django.contrib import admin
 
-from hotline.knowledge.models import Article, ArticleUse, ReplyTemplate
+from hotline.knowledge.models import Article, ArticleEvent, ArticleUse, ReplyTemplate
 
 
 @admin.register(ReplyTemplate)
@@ -37,3 +37,9 @@ class ArticleAdmin(ReadOnly):
 @admin.register(ArticleUse)
 class ArticleUseAdmin(ReadOnly):
     list_display = ["article", "version", "ticket", "used_by", "used_at"]
+
+
+@admin.register(ArticleEvent)
+class ArticleEventAdmin(ReadOnly):
+    list_display = ["article", "action", "version", "from_status", "to_status", "actor", "at", "ticket"]
+    list_filter = ["action"]

@@ -139,6 +139,48 @@ class ArticleUse(models.Model):
         return f"{self.article_id} -> {self.ticket_id}"
 
 
+class ArticleEvent(models.Model):
+    """The knowledge base's log: who did what to an article, when, at which version, why. Written
+    by `knowledge.actions` (the only code that changes articles) in the action's transaction; the
+    system (a proposal from a consultation) has no actor. A review leaves its reviewer here whether
+    it approved or sent back; each answer given from the article is one `used` row (with its
+    `ArticleUse`)."""
+
+    class Action(models.TextChoices):
+        PROPOSE = "propose", _("由咨询生成候选")
+        CREATE = "create", _("新建")
+        EDIT = "edit", _("修改")
+        SUBMIT = "submit", _("送审")
+        APPROVE = "approve", _("审核通过")
+        RETURN = "return", _("退回修改")
+        RETIRE = "retire", _("停用")
+        USE = "use", _("用于直接答复")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    version = models.PositiveIntegerField(_("版本"))
+    from_status = models.CharField(_("原状态"), max_length=16, choices=ArticleStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=ArticleStatus.choices)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    # The consultation the article was proposed from, or answered.
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("知识操作记录")
+        verbose_name_plural = _("知识操作记录")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["article", "at"], name="article_event_article_at")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.action} v{self.version}"
+
+
 class Term(models.Model):
     """A word of the index and the number of articles that contain it (any status): what the
     search weighs a word by (a word in few articles says more) and leaves out when too common.

@@ -188,8 +188,9 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
     ActionEndpoint(
         "close",
         CloseIn,
-        feedback_actions.do_close_ticket,
-        "Close a replied ticket after its callback (办结)",
+        knowledge_actions.close_ticket,
+        "Close a replied ticket after its callback (办结); a consultation whose answer satisfied the "
+        "caller proposes a knowledge-base article",
         optional_body="The body may be left out.",
     ),
     ActionEndpoint(

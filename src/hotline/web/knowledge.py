@@ -3,9 +3,12 @@
 GET  /knowledge/[?q=&category=&status=]    search or list the articles: operators see what they
                                            may answer with (published, valid today), those who
                                            write or review articles every status (proposals too;
-                                           status=due: published, due for their periodic review)
-GET  /knowledge/<id>/                      an article: text, validity, owner, versions, uses, and
-                                           the actions the user may take on it
+                                           status=due: published, due for their periodic review),
+                                           with links to what waits for them: the proposals made
+                                           when a satisfied consultation was closed, and reviews
+GET  /knowledge/<id>/                      an article: text, validity, owner, versions, its log
+                                           (who proposed, wrote, reviewed, retired, answered from
+                                           it), uses, and the actions the user may take on it
 GET  /knowledge/new/, POST                 write an article (a draft of the user's department)
 GET  /knowledge/<id>/edit/, POST           edit it: a new version
 POST /knowledge/<id>/do/<action>/          submit, approve, send back, retire
@@ -23,6 +26,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -100,6 +104,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "writes": writes,
         "hits": None,
     }
+    if writes:  # what waits for a person: proposals from consultations, and articles in review
+        waiting = Article.objects.filter(status__in=[ArticleStatus.PROPOSED, ArticleStatus.REVIEW])
+        counts = dict(waiting.order_by().values_list("status").annotate(n=Count("pk")))
+        context["waiting"] = {s: counts.get(s, 0) for s in (ArticleStatus.PROPOSED, ArticleStatus.REVIEW)}
     if text:
         context["hits"] = search(text, category=category, limit=20)
         return render(request, "web/knowledge_list.html", context)
@@ -110,7 +118,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         articles = articles.filter(actions.due_for_review())
     if category is not None:
         articles = articles.filter(category=category)
-    articles = articles.select_related("category", "owner").order_by("-updated_at", "-pk")
+    articles = articles.select_related("category", "owner", "source_ticket").order_by("-updated_at", "-pk")
     return render(request, "web/knowledge_list.html", {**context, **paginate(request, articles)})
 
 
@@ -138,6 +146,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
             "versions": article.versions.select_related("edited_by").order_by("-number"),
             "uses": ArticleUse.objects.filter(article=article).select_related("ticket", "used_by")[:20],
             "use_count": ArticleUse.objects.filter(article=article).count(),
+            "log": article.events.select_related("actor", "ticket").order_by("-at", "-pk")[:50],
             "writes": _writes(user),
             "reviews": user.role in ACTION_ROLES["review_article"],
         },
