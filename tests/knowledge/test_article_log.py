@@ -5,12 +5,13 @@ listed for review on /knowledge/."""
 
 import pytest
 
-from hotline.core.enums import ArticleStatus, Kind, Satisfaction
+from hotline.core.enums import ArticleStatus, EventType, Kind, Satisfaction
 from hotline.core.errors import Forbidden
 from hotline.feedback import actions as feedback_actions
 from hotline.knowledge import actions
 from hotline.knowledge.actions import ArticleData
 from hotline.knowledge.models import Article, ArticleEvent
+from hotline.tickets.models import TicketEvent
 from tests.tickets.conftest import Flow
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,24 @@ def test_an_answer_on_the_spot_from_an_article_is_logged(flow: Flow) -> None:
     actions.answer_on_spot(ticket, flow.user("operator"), text=article.body, article_id=article.pk)
     used = article.events.get(action=E.USE)
     assert (used.actor, used.ticket, used.version) == (flow.user("operator"), ticket, 1)
+    # The ticket's timeline names the article too, as it was when it answered.
+    event = TicketEvent.objects.get(ticket=ticket, action=EventType.ANSWER_ON_SPOT)
+    assert event.details == {
+        "reply": ticket.replies.get().pk,
+        "article": article.pk,
+        "article_version": 1,
+        "article_title": article.title,
+    }
+
+
+def test_the_ticket_page_says_which_article_answered(client, flow: Flow) -> None:
+    article = actions.do_create_article(flow.user("admin"), _data(), status=A.PUBLISHED)
+    ticket = flow.new(kind=Kind.CONSULTATION, title="养狗要办证吗", content="养狗要办证吗")
+    actions.answer_on_spot(ticket, flow.user("operator"), text=article.body, article_id=article.pk)
+    client.force_login(flow.user("dispatcher"))
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    assert "依据知识" in timeline and article.title in timeline
 
 
 def _satisfied_consultation(flow: Flow, satisfaction: str = Satisfaction.SATISFIED):

@@ -75,14 +75,18 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
 
 
 @transition("answer_on_spot")
-def do_answer_on_spot(ticket: Ticket, actor: User, *, text: str) -> Ticket:
-    """The operator answers a consultation directly (直接答复), without dispatching it."""
+def do_answer_on_spot(
+    ticket: Ticket, actor: User, *, text: str, article: tuple[int, int, str] | None = None
+) -> Ticket:
+    """The operator answers a consultation directly (直接答复), without dispatching it. `article`:
+    (id, version, title) of the knowledge-base article the answer came from, named on the
+    timeline (`knowledge.actions.answer_on_spot` passes it and records the use)."""
     if ticket.kind != Kind.CONSULTATION:
         raise ActionNotAllowed(_("只有咨询类诉求可以直接答复"))
     text = require_text(text, "text")
     now = clock.now()
     reply = Reply.objects.create(ticket=ticket, department=None, text=text, replied_by=actor, replied_at=now)
-    events.answered_on_spot(ticket, actor, reply_id=reply.pk, at=now)
+    events.answered_on_spot(ticket, actor, reply_id=reply.pk, at=now, article=article)
     return ticket
 
 

@@ -315,7 +315,8 @@ def answer_on_spot(ticket: Ticket, actor: User, *, text: str, article_id: int | 
                 raise InvalidInput(
                     _("article_id: 知识 %(id)s 不存在、未发布或不在有效期内") % {"id": article_id}
                 )
-        ticket = do_answer_on_spot(ticket, actor, text=text)
+        named = (article.pk, article.version, article.title) if article is not None else None
+        ticket = do_answer_on_spot(ticket, actor, text=text, article=named)
         if article is not None:
             reply = ticket.replies.order_by("-pk").first()
             assert reply is not None

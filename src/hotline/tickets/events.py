@@ -439,8 +439,19 @@ def replied(
     return _moved(ticket, E.REPLY, actor, TicketStatus.REPLIED, details, at)
 
 
-def answered_on_spot(ticket: Ticket, actor: User, *, reply_id: int, at: datetime) -> TicketEvent:
-    return _moved(ticket, E.ANSWER_ON_SPOT, actor, TicketStatus.ANSWERED, {"reply": reply_id}, at)
+def answered_on_spot(
+    ticket: Ticket,
+    actor: User,
+    *,
+    reply_id: int,
+    at: datetime,
+    article: tuple[int, int, str] | None = None,
+) -> TicketEvent:
+    """`article`: (id, version, title as it was) of the knowledge-base article the answer came from."""
+    details: dict[str, Any] = {"reply": reply_id}
+    if article is not None:
+        details |= {"article": article[0], "article_version": article[1], "article_title": article[2]}
+    return _moved(ticket, E.ANSWER_ON_SPOT, actor, TicketStatus.ANSWERED, details, at)
 
 
 def called_back(

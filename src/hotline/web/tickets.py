@@ -75,6 +75,7 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("other_number", gettext_noop("关联工单")),
     ("outcome", gettext_noop("审核结论")),
     ("error", gettext_noop("错误")),
+    ("article_title", gettext_noop("依据知识")),
 )
 
 
