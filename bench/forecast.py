@@ -9,7 +9,9 @@ weeks, earlier; the same week last year needs a year of history before 2019 that
 have), and the mean of the last four weeks scaled to the horizon (moving average). Printed:
 the mean absolute percentage error (MAPE) of each on the week and the four-week totals, and how
 often the real total fell inside the model's 80% interval (coverage; 80% is right, less is
-over-confident). The work calendar is China's (statutory holidays and make-up days, `sla.calendar`).
+over-confident), and how often a single day fell inside its own interval over the next 14 days (the
+band the overview draws along the trend). The work calendar is China's (statutory holidays and
+make-up days, `sla.calendar`).
 
     .venv/bin/python bench/forecast.py [--weeks 20]
 """
@@ -49,7 +51,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=20, help="rolling origins, the last Mondays of 2019")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from hotline.analytics.forecast import fit, predict
+    from hotline.analytics.forecast import daily, fit, predict
     from hotline.sla.calendar import Calendar
 
     calendar = Calendar()
@@ -71,6 +73,8 @@ def main() -> None:
     errors: dict[tuple[str, int], list[float]] = {}
     absolute: dict[tuple[str, int], list[float]] = {}
     inside: dict[int, list[bool]] = {7: [], 28: []}
+    # The overview's band: each of the next 14 days on its own, inside its day's 80% interval?
+    days_inside: list[bool] = []
     for origin in sorted(origins):
         history = {d: n for d, n in series.items() if d < origin}
         model = fit(history, workday=lambda d: calendar.day(d).is_workday)
@@ -90,6 +94,8 @@ def main() -> None:
                 errors.setdefault((name, horizon), []).append(abs(guess - actual) / actual)
                 absolute.setdefault((name, horizon), []).append(abs(guess - actual))
             inside[horizon].append(outlook.low <= actual <= outlook.high)
+        for day in daily(model, origin, 14):
+            days_inside.append(day.low <= series[day.start] <= day.high)
     print(f"{len(origins)} rolling origins (Mondays {min(origins)} .. {max(origins)}), errors of the totals:")
     print(f"  {'forecast':26} {'MAPE 7 d':>9} {'MAE 7 d':>8} {'MAPE 28 d':>10} {'MAE 28 d':>9}")
     for name in ("model", "seasonal naive", "moving average (4 weeks)"):
@@ -108,6 +114,10 @@ def main() -> None:
             f"  80% interval held the real {horizon}-day total {sum(hits)} times of {len(hits)} "
             f"({100 * sum(hits) / len(hits):.0f}%)"
         )
+    print(
+        f"  the daily band (the overview's next 14 days) held the real day {sum(days_inside)} times of"
+        f" {len(days_inside)} ({100 * sum(days_inside) / len(days_inside):.0f}%)"
+    )
 
 
 if __name__ == "__main__":
