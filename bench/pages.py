@@ -315,6 +315,17 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
             WHERE l.role = 'lead' AND t.status IN ('replied', 'closed', 'reopened')
             """,
         ),
+        # The reply-quality check of every reply (答复质量, feedback.quality), a tenth of them weak:
+        # the departments' share of weak replies is kept with the figures and shown on the rankings.
+        (
+            "reply checks",
+            """
+            INSERT INTO feedback_replycheck (reply_id, relevance, completeness, interpretability, weak,
+                reasons, checked_at, review_note)
+            SELECT r.id, 0.8, 0.7, 0.7, random() < 0.1, '{}'::jsonb, r.replied_at, ''
+            FROM feedback_reply r
+            """,
+        ),
         (
             "callbacks",
             f"""
@@ -773,6 +784,7 @@ def table_sizes() -> dict[str, int]:
             "tickets_ticketevent",
             "feedback_reply",
             "feedback_callback",
+            "feedback_replycheck",
             "supervision_supervision",
             "sla_extension",
         ):
