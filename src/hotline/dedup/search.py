@@ -102,6 +102,9 @@ def similar(
     """The `top` tickets most like `text` (with what is known of its place, category and time).
 
     `tickets`: the tickets that may be returned (a user's view); all by default."""
+    # Cut and collapsed as a stored ticket's text is (the API and the CLI pass what was typed): the
+    # same start is embedded and searched for place names, and a long text costs no more.
+    text = ticket_text(text, "")
     embedder = configured_embedder()
     vector = embedder.embed([text])[0]
     return _matches(
