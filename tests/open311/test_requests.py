@@ -6,12 +6,16 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from hotline.core import clock
 from hotline.core.enums import Channel, TicketStatus
+from hotline.intake import attachments
 from hotline.intake.models import Appeal, Attachment
-from hotline.open311 import keys
+from hotline.open311 import keys, media
 from hotline.open311.models import ApiKey, Submission
 from hotline.tickets.actions import do_dispatch_ticket, do_merge_ticket
 from hotline.tickets.models import Ticket, TicketEvent
@@ -122,7 +126,10 @@ def test_photos_are_kept_when_their_content_is_an_image(client, services, api_ke
     attachment = Attachment.objects.get()
     assert attachment.content_type == "image/jpeg" and attachment.appeal.ticket.number == number
     shown = client.get(f"/open311/v2/requests/{number}.json").json()[0]
-    assert shown["media_url"].endswith(f"/tickets/{number}/attachments/{attachment.pk}")
+    # The public that reads the requests opens the photo, at a signed address (no login, no key).
+    photo_response = Client().get(shown["media_url"])
+    assert photo_response.status_code == 200 and photo_response["Content-Type"] == "image/jpeg"
+    assert b"".join(photo_response.streaming_content) == JPEG
 
     # A page of text named .jpg and sent as image/jpeg is not an image.
     fake = SimpleUploadedFile("lamp.jpg", b"<html>not a photo</html>", content_type="image/jpeg")
@@ -306,3 +313,24 @@ def test_a_token_resolves_and_an_unknown_one_is_404(client, services, api_key) -
         {"service_request_id": number, "token": token}
     ]
     assert errors(client.get("/open311/v2/tokens/nope.json"), 404)
+
+
+def test_media_urls_name_only_open311_photos_and_cannot_be_forged(client, services, api_key, staff) -> None:
+    photo = SimpleUploadedFile("lamp.jpg", JPEG, content_type="image/jpeg")
+    number = post(client, {**form(api_key), "media": photo}).json()[0]["service_request_id"]
+    url = client.get(f"/open311/v2/requests/{number}.json").json()[0]["media_url"]
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    # Another id under the same signature, or a changed signature, names nothing.
+    assert (
+        Client().get(url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B"))).status_code == 404
+    )
+    assert Client().get("/open311/v2/media/1").status_code == 404
+
+    # A photo that came by another channel (a grid worker's) stays with the staff: not in the
+    # public output, and not served even at a correctly signed address.
+    ticket = make_ticket(actor=staff["operator"], channel=Channel.GRID)
+    grid_photo = attachments.store_bytes(ticket.appeals.get(), JPEG, "image/jpeg")
+    shown = client.get(f"/open311/v2/requests/{ticket.number}.json").json()[0]
+    assert shown.get("media_url") in (None, "")
+    signed = reverse("open311:media", kwargs={"token": signing.dumps(grid_photo.pk, salt=media.SALT)})
+    assert Client().get(signed).status_code == 404

@@ -11,7 +11,7 @@ the requests are tickets (`selectors`) shown without the citizens' data (`presen
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Query
@@ -19,7 +19,7 @@ from ninja.errors import HttpError, ValidationError
 
 from hotline.api import HotlineAPI, JSONRenderer
 from hotline.core.errors import Forbidden, HotlineError, NotFound, TooManyRequests
-from hotline.open311 import clients, posted, presenter, selectors, services
+from hotline.open311 import clients, media, posted, presenter, selectors, services
 from hotline.open311.actions import do_submit_request
 from hotline.open311.formats import (
     MIME_TYPES,
@@ -217,6 +217,19 @@ def get_token(request: HttpRequest, token: str, format: str) -> HttpResponse:
     return render(
         format, "service_requests", [{"service_request_id": submission.appeal.ticket.number, "token": token}]
     )
+
+
+@api.get("/media/{token}", url_name="media", summary="A photo posted with a request (its media_url)")
+def get_media(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The photo a `media_url` of `GET requests` names: only photos that a client system posted
+    through Open311, at the signed address the requests give (open311.media)."""
+    attachment = media.attachment_of(token)
+    if attachment is None or not attachment.file.storage.exists(attachment.file.name or ""):
+        raise Open311Error(404, _("media 不存在"))
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- errors --------------------------------------------------------------------------------------------

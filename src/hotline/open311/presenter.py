@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.urls import reverse
 
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.phone import mask_phone
 from hotline.intake.models import Appeal
+from hotline.open311 import media
 from hotline.open311.formats import w3
 from hotline.open311.selectors import CLOSED
 from hotline.tickets.models import Ticket, TicketEvent, current_lead
@@ -43,15 +43,9 @@ def with_history(tickets: Any) -> Any:
     return tickets.prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
 
 
-def _media_urls(request: HttpRequest, ticket: Ticket, appeals: list[Appeal]) -> list[str]:
-    # The photos as staff open them: served only to those who may see the ticket (not to the public).
-    return [
-        request.build_absolute_uri(
-            reverse("ticket_attachment", kwargs={"number": ticket.number, "attachment_id": a.pk})
-        )
-        for appeal in appeals
-        for a in appeal.attachments.all()
-    ]
+def _media_urls(request: HttpRequest, appeals: list[Appeal]) -> list[str]:
+    # Only the photos posted through Open311, at signed public addresses (open311.media).
+    return [media.url_of(request, a) for appeal in appeals for a in media.published(appeal)]
 
 
 def service_request(
@@ -64,7 +58,7 @@ def service_request(
     closed = ticket.status in CLOSED
     lead = current_lead(ticket.assignments.all())
     located = next((a for a in appeals if a.latitude is not None and a.longitude is not None), None)
-    media = _media_urls(request, ticket, appeals)
+    media = _media_urls(request, appeals)
     category = ticket.category
     record: dict[str, Any] = {
         "service_request_id": ticket.number,
