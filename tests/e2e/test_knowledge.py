@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from hotline.core.enums import ArticleStatus, Kind, TicketStatus
+from hotline.core.enums import ArticleAction, ArticleStatus, Kind, TicketStatus
 from hotline.knowledge.actions import ArticleData, do_create_article
 from hotline.knowledge.models import ArticleEvent, ArticleUse
 from hotline.tickets.models import Ticket
@@ -61,7 +61,7 @@ def test_an_operator_answers_a_consultation_from_the_knowledge_base(
     assert (use.article_id, use.ticket_id, use.used_by_id) == (dogs.pk, ticket.pk, operator.pk)
     assert ticket.replies.get().text == dogs.body
     # The knowledge base's own log names the operator and the consultation.
-    used = ArticleEvent.objects.get(action=ArticleEvent.Action.USE)
+    used = ArticleEvent.objects.get(action=ArticleAction.USE)
     assert (used.article_id, used.actor_id, used.ticket_id) == (dogs.pk, operator.pk, ticket.pk)
     # The next call forgets the article.
     assert page.input_value("#id_article_id") == ""

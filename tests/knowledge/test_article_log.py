@@ -5,7 +5,7 @@ listed for review on /knowledge/."""
 
 import pytest
 
-from hotline.core.enums import ArticleStatus, EventType, Kind, Satisfaction
+from hotline.core.enums import ArticleAction, ArticleStatus, EventType, Kind, Satisfaction
 from hotline.core.errors import Forbidden
 from hotline.feedback import actions as feedback_actions
 from hotline.knowledge import actions
@@ -16,7 +16,7 @@ from tests.tickets.conftest import Flow
 
 pytestmark = pytest.mark.django_db
 A = ArticleStatus
-E = ArticleEvent.Action
+E = ArticleAction
 
 
 def _data(**kwargs) -> ArticleData:

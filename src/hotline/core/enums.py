@@ -315,3 +315,16 @@ class ArticleStatus(models.TextChoices):
     REVIEW = "review", _("待审核")
     PUBLISHED = "published", _("已发布")
     RETIRED = "retired", _("已停用")
+
+
+class ArticleAction(models.TextChoices):
+    """What a line of the knowledge base's log (`knowledge.ArticleEvent`) records."""
+
+    PROPOSE = "propose", _("由咨询生成候选")
+    CREATE = "create", _("新建")
+    EDIT = "edit", _("修改")
+    SUBMIT = "submit", _("送审")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回修改")
+    RETIRE = "retire", _("停用")
+    USE = "use", _("用于直接答复")

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
 from hotline.core import clock
-from hotline.core.enums import ArticleStatus, Kind, Satisfaction, TicketStatus
+from hotline.core.enums import ArticleAction, ArticleStatus, Kind, Satisfaction, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_answer_on_spot, do_close_ticket
@@ -199,7 +199,7 @@ def do_create_article(
         _index(article, None)
         article.save()
         _version(article, actor, note or _("新建"), now)
-        action = ArticleEvent.Action.PROPOSE if status == A.PROPOSED else ArticleEvent.Action.CREATE
+        action = ArticleAction.PROPOSE if status == A.PROPOSED else ArticleAction.CREATE
         _log(article, action, actor, now, note=note, ticket=source_ticket)
     return article
 
@@ -229,7 +229,7 @@ def do_edit_article(article: Article, actor: User, data: ArticleData, *, note: s
             article.status = A.DRAFT
         article.save()
         _version(article, actor, note, now)
-        _log(article, ArticleEvent.Action.EDIT, actor, now, from_status=was, note=note)
+        _log(article, ArticleAction.EDIT, actor, now, from_status=was, note=note)
     return article
 
 
@@ -245,7 +245,7 @@ def do_submit_article(article: Article, actor: User) -> Article:
         was, article.status = article.status, A.REVIEW
         article.updated_at = clock.now()
         article.save(update_fields=["status", "updated_at"])
-        _log(article, ArticleEvent.Action.SUBMIT, actor, article.updated_at, from_status=was)
+        _log(article, ArticleAction.SUBMIT, actor, article.updated_at, from_status=was)
     return article
 
 
@@ -275,7 +275,7 @@ def do_review_article(article: Article, actor: User, *, approve: bool, note: str
             article.status = A.DRAFT
         article.updated_at = now
         article.save()
-        action = ArticleEvent.Action.APPROVE if approve else ArticleEvent.Action.RETURN
+        action = ArticleAction.APPROVE if approve else ArticleAction.RETURN
         _log(article, action, actor, now, from_status=was, note=note)
         if note.strip():
             ArticleVersion.objects.filter(article=article, number=article.version).update(
@@ -295,7 +295,7 @@ def do_retire_article(article: Article, actor: User, *, note: str = "") -> Artic
         was, article.status = article.status, A.RETIRED
         article.updated_at = clock.now()
         article.save(update_fields=["status", "updated_at"])
-        _log(article, ArticleEvent.Action.RETIRE, actor, article.updated_at, from_status=was, note=note)
+        _log(article, ArticleAction.RETIRE, actor, article.updated_at, from_status=was, note=note)
         if note.strip():
             ArticleVersion.objects.filter(article=article, number=article.version).update(
                 note=_("停用：%(note)s") % {"note": note.strip()[:400]}
@@ -330,7 +330,7 @@ def answer_on_spot(ticket: Ticket, actor: User, *, text: str, article_id: int | 
             )
             _log(
                 article,
-                ArticleEvent.Action.USE,
+                ArticleAction.USE,
                 actor,
                 reply.replied_at,
                 from_status=article.status,

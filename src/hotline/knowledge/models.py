@@ -17,7 +17,7 @@ trigger with a GIN index, SQLite an FTS5 table kept by triggers (`knowledge.sear
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.enums import ArticleStatus
+from hotline.core.enums import ArticleAction, ArticleStatus
 
 
 class Article(models.Model):
@@ -146,18 +146,8 @@ class ArticleEvent(models.Model):
     it approved or sent back; each answer given from the article is one `used` row (with its
     `ArticleUse`)."""
 
-    class Action(models.TextChoices):
-        PROPOSE = "propose", _("由咨询生成候选")
-        CREATE = "create", _("新建")
-        EDIT = "edit", _("修改")
-        SUBMIT = "submit", _("送审")
-        APPROVE = "approve", _("审核通过")
-        RETURN = "return", _("退回修改")
-        RETIRE = "retire", _("停用")
-        USE = "use", _("用于直接答复")
-
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    action = models.CharField(_("操作"), max_length=16, choices=ArticleAction.choices)
     version = models.PositiveIntegerField(_("版本"))
     from_status = models.CharField(_("原状态"), max_length=16, choices=ArticleStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=ArticleStatus.choices)
