@@ -149,6 +149,7 @@ def main() -> None:
     from hotline.analytics.models import EarlyWarning
     from hotline.core import clock
     from hotline.intake.models import Appeal
+    from hotline.sla.selectors import calendar_for
 
     rows = read_messages()
     started = time.perf_counter()
@@ -235,6 +236,25 @@ def main() -> None:
         print(
             "\nspikes: days from the first day above the baseline to the warning: "
             + ", ".join(f"{days} d: {n}" for days, n in sorted(waits.items()))
+        )
+        # The measure: within one working day of the start. The working days after the
+        # first day above the baseline, up to the day of the warning (a rise that starts on a
+        # Friday and warns on Sunday has waited none).
+        calendar = calendar_for(None)
+
+        def working_days_waited(warning: EarlyWarning) -> int:
+            warned = clock.localtime(warning.raised_at).date()
+            span = (warned - warning.started_on).days
+            return sum(
+                calendar.is_workday(warning.started_on + timedelta(days=i)) for i in range(1, span + 1)
+            )
+
+        working = Counter(working_days_waited(w) for w in spikes)
+        within = sum(n for days, n in working.items() if days <= 1)
+        print(
+            "spikes: working days from the first day above the baseline to the warning: "
+            + ", ".join(f"{days} wd: {n}" for days, n in sorted(working.items()))
+            + f"; within one working day: {within} of {len(spikes)}"
         )
 
     explaining = set().union(*({a.id for a in s.appeals} for s in whole if s.n_appeals >= args.explained))
