@@ -1,5 +1,6 @@
 """The OpenAPI document describes the API, and nothing is fetched from a CDN."""
 
+import json
 import re
 
 import pytest
@@ -107,3 +108,18 @@ def test_docs_page_loads_nothing_from_the_internet():
     assert "cdn." not in body
     # every script and stylesheet is served by Hotline itself
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', body) == []
+
+
+def test_every_reference_resolves_within_the_document(spec):
+    # A schema written in by hand (the signed webhook's body) must not keep pydantic's local
+    # `#/$defs/...` references: in the document they would point at its root, where there is none.
+    refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(spec)))
+    assert refs, "the document refers to its components"
+    for ref in refs:
+        node = spec
+        for part in ref.removeprefix("#/").split("/"):
+            assert part in node, ref
+            node = node[part]
+    webhook = spec["paths"]["/api/v1/channels/{channel}/webhook"]["post"]["requestBody"]
+    body = webhook["content"]["application/json"]["schema"]
+    assert body["properties"]["attachments"]["items"]["required"] == ["name", "content_base64"]

@@ -2,6 +2,7 @@
 channel's secret; a replay, an old timestamp and a bad signature are refused with a JSON 4xx and
 logged; a flood of refusals is throttled."""
 
+import base64
 import json
 import logging
 from datetime import timedelta
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from hotline.core.enums import Channel
 from hotline.intake.channels import webhooks
-from hotline.intake.models import Appeal, WebhookChannel, WebhookDelivery
+from hotline.intake.models import Appeal, Attachment, WebhookChannel, WebhookDelivery
 from hotline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,53 @@ def test_the_admin_makes_the_secret_and_shows_it_once(admin_client, frozen_clock
     )
     source.refresh_from_db()
     assert source.secret in rotated.content.decode() and source.previous_secret
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200)
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def encoded(name: str, data: bytes) -> dict[str, str]:
+    return {"name": name, "content_base64": base64.b64encode(data).decode()}
+
+
+def test_files_sent_with_the_appeal_are_kept_with_its_ticket_by_their_content(wechat, frozen_clock) -> None:
+    body = {**APPEAL, "attachments": [encoded("垃圾桶.jpg", JPEG), encoded("说明.pdf", PDF)]}
+    response = post(body)
+    assert response.status_code == 201, response.content
+    kept = Attachment.objects.filter(appeal__ticket_id=response.json()["id"]).order_by("pk")
+    assert [(a.content_type, a.size) for a in kept] == [
+        ("image/jpeg", len(JPEG)),
+        ("application/pdf", len(PDF)),
+    ]
+    with kept[0].file.open("rb") as photo:
+        assert photo.read() == JPEG
+
+    # The same contact signed afresh is the same ticket, and its files are not kept twice.
+    frozen_clock.set(frozen_clock.value + timedelta(seconds=30))
+    assert post(body).status_code == 200
+    assert Attachment.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("attachment", "says"),
+    [
+        # A page of HTML named .jpg is not a photo: the type is read from the content.
+        (encoded("photo.jpg", b"<html><script>alert(1)</script></html>"), "文件类型不支持"),
+        ({"name": "photo.jpg", "content_base64": "not base64!"}, "base64"),
+    ],
+)
+def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(
+    wechat, frozen_clock, attachment, says
+) -> None:
+    response = post({**APPEAL, "attachments": [encoded("ok.jpg", JPEG), attachment]})
+    assert response.status_code in (400, 422), response.content
+    assert says in response.content.decode() and "attachments[1]" in response.content.decode()
+    assert not Appeal.objects.exists() and not Attachment.objects.exists()
+    assert not WebhookDelivery.objects.exists()  # a corrected request may use the same signature
+
+
+def test_at_most_five_files(wechat, frozen_clock) -> None:
+    response = post({**APPEAL, "attachments": [encoded(f"{n}.jpg", JPEG) for n in range(6)]})
+    assert response.status_code == 422
+    assert not Appeal.objects.exists()

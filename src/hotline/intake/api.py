@@ -51,6 +51,25 @@ def receive_appeal(request: HttpRequest, payload: AppealIn) -> Status[AppealRece
     return Status(201 if created else 200, receipt(ticket))
 
 
+def self_contained(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its `$defs` written in where they are referred to: inside the
+    OpenAPI document a `#/$defs/...` reference would point at the document's root, where there is none."""
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                rest = {k: v for k, v in node.items() if k != "$ref"}
+                return {**inline(defs[ref.removeprefix("#/$defs/")]), **inline(rest)}
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(schema)
+
+
 _SIGNED_HEADERS = [
     {
         "name": webhooks.TIMESTAMP_HEADER,
@@ -79,7 +98,7 @@ _SIGNED_HEADERS = [
         "parameters": _SIGNED_HEADERS,
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": WebhookAppealIn.model_json_schema()}},
+            "content": {"application/json": {"schema": self_contained(WebhookAppealIn.model_json_schema())}},
         },
     },
 )
@@ -116,9 +135,10 @@ def channel_webhook(request: HttpRequest, channel: str) -> Status[AppealReceipt]
             {**e, "loc": ("body", "payload", *e.get("loc", ()))} for e in exc.errors(include_context=False)
         ]
         raise ValidationError(errors) from None
-    fields = payload.model_dump(mode="python")
+    files = webhooks.decoded_files([(f.name, f.content_base64) for f in payload.attachments])
+    fields = payload.model_dump(mode="python", exclude={"attachments"})
     fields.update(kind=payload.kind.value, urgency=payload.urgency.value)
     data = AppealData(channel=source.channel, **fields)
     signature = request.headers.get(webhooks.SIGNATURE_HEADER, "")
-    ticket, created = webhooks.do_receive_signed(source, data, signature, ip=ip)
+    ticket, created = webhooks.do_receive_signed(source, data, signature, ip=ip, files=files)
     return Status(201 if created else 200, receipt(ticket))

@@ -56,6 +56,20 @@ class AppealReceipt(Schema):
     links: ReceiptLinks
 
 
+# Files a channel's system may send with one appeal: the request's body (all of it, in base64) is
+# bounded by DATA_UPLOAD_MAX_MEMORY_SIZE anyway; a larger file goes through the staff.
+WEBHOOK_MAX_FILES = 5
+
+
+class WebhookFileIn(InSchema):
+    """A photo or a document sent with the appeal; its type is read from its content, not its name."""
+
+    name: Annotated[str, bounded(200), NoNul] = Field(description="the file's name, for the staff")
+    content_base64: Annotated[str, bounded(10 * 1024 * 1024)] = Field(
+        description="the file's bytes in base64: a JPEG or PNG photo, or a PDF, Word or Excel document"
+    )
+
+
 class WebhookAppealIn(InSchema):
     """The body of `POST /api/v1/channels/{channel}/webhook`: one contact, the channel being the
     URL's. `external_id` is required: a channel's system must be able to send an appeal again
@@ -76,3 +90,8 @@ class WebhookAppealIn(InSchema):
     )
     kind: Kind = Kind.COMPLAINT
     urgency: Urgency = Urgency.NORMAL
+    attachments: list[WebhookFileIn] = Field(
+        default_factory=list,
+        max_length=WEBHOOK_MAX_FILES,
+        description="photos or documents of the appeal (checked by content and size, kept with the ticket)",
+    )

@@ -17,13 +17,18 @@ and Hotline refuses, before it reads the body:
 
 Every refusal is logged with the channel, the reason and the sender's address. A system that
 sends the same appeal again must sign it afresh; the appeal's `external_id` then makes it the same
-contact (200 with the first ticket), as on `POST /api/v1/appeals`. Design: docs/adr/0013-channels.md.
+contact (200 with the first ticket), as on `POST /api/v1/appeals`. Files (photos, documents) come
+in the body in base64, each checked by its content and size like every channel's, and are kept with
+a new ticket in the same transaction. Design: docs/adr/0013-channels.md.
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -32,7 +37,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hotline.core import clock
-from hotline.core.errors import ActionNotAllowed, HotlineError, NotFound
+from hotline.core.errors import ActionNotAllowed, HotlineError, InvalidInput, NotFound
+from hotline.intake import attachments
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import WebhookChannel, WebhookDelivery
 from hotline.tickets.models import Ticket
@@ -114,12 +120,32 @@ def verify(
     return source
 
 
+def decoded_files(files: list[tuple[str, str]]) -> list[tuple[bytes, str]]:
+    """(name, base64) each -> (bytes, content type), checked by content and size as every channel's
+    attachments are; InvalidInput naming the file (`attachments[i]`) for the first that is not."""
+    kept = []
+    for index, (name, encoded) in enumerate(files):
+        label = f"attachments[{index}] {name}"
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput(_("%(name)s: 不是有效的 base64 内容") % {"name": label}) from None
+        kept.append((data, attachments.check(data, label, attachments.PHOTOS | attachments.DOCUMENTS)))
+    return kept
+
+
 def do_receive_signed(
-    source: WebhookChannel, data: AppealData, signature: str, *, ip: str
+    source: WebhookChannel,
+    data: AppealData,
+    signature: str,
+    *,
+    ip: str,
+    files: Sequence[tuple[bytes, str]] = (),
 ) -> tuple[Ticket, bool]:
     """Take in the appeal of a verified request (`verify`): its signature is recorded in the same
     transaction, so that the same request a second time is refused as a replay (ActionNotAllowed,
-    409) whether the first is still being stored or long done."""
+    409) whether the first is still being stored or long done. `files` (`decoded_files`) are kept
+    with a new ticket's appeal; the same contact sent again adds none."""
     now = clock.now()
     try:
         with transaction.atomic():
@@ -128,6 +154,10 @@ def do_receive_signed(
                 channel=source.channel, signature=signature.strip().removeprefix(SCHEME), received_at=now
             )
             ticket, created = do_receive_appeal(replace(data, channel=source.channel), None)
+            if created:
+                appeal = ticket.appeals.get()
+                for content, content_type in files:
+                    attachments.store_bytes(appeal, content, content_type)
             WebhookChannel.objects.filter(pk=source.pk).update(last_used_at=now)
     except IntegrityError:
         if WebhookDelivery.objects.filter(
