@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+WORKERS ?=
 # PostgreSQL for the second test run; CI sets DATABASE_URL to a fresh database.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hotline
 PYTEST_ARGS ?=
@@ -59,7 +59,7 @@ browser: $(CHROMIUM) $(CJK_FONT)
 
 # The web (gunicorn) and the task worker: serve starts `hotline worker` beside gunicorn; Ctrl-C stops both.
 run: install
-	$(BIN)/hotline serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/hotline serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 lint: install
 	$(BIN)/ruff check src tests bench
