@@ -18,6 +18,7 @@ from hotline.analytics.models import FigureDay
 from hotline.analytics.periods import Period
 from hotline.core import clock
 from hotline.core.enums import (
+    ArticleStatus,
     AssignmentRole,
     AssignmentStatus,
     Channel,
@@ -29,10 +30,11 @@ from hotline.core.enums import (
 from hotline.demo import generator
 from hotline.demo import vocabulary as V
 from hotline.directory.models import Department
-from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback
 from hotline.feedback.selectors import callback_counts
 from hotline.intake.models import Appeal
+from hotline.knowledge import actions as knowledge_actions
+from hotline.knowledge.models import Article
 from hotline.sla.models import Extension, Suspension
 from hotline.supervision.models import Supervision
 from hotline.taxonomy.models import Category
@@ -166,6 +168,11 @@ def test_every_state_every_role_and_genuine_timelines():
     daytime = TicketEvent.objects.filter(action__in=["accept", "reply"], ticket__urgency="normal")
     hours = Counter(8 <= clock.localtime(e.at).hour < 21 for e in daytime)
     assert hours[True] > 3 * hours[False]
+    # Closed as the pages close: the consultations whose answer satisfied the caller left proposed
+    # articles for the knowledge base's reviewers, each from a closed consultation.
+    proposed = Article.objects.filter(status=ArticleStatus.PROPOSED)
+    assert proposed.exists()
+    assert all(a.source_ticket.kind == Kind.CONSULTATION for a in proposed.select_related("source_ticket"))
 
 
 @pytest.mark.django_db
@@ -200,7 +207,7 @@ def test_append_adds_tickets_to_the_existing_city():
 @pytest.mark.django_db
 def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
     calls = 0
-    real_close = feedback_actions.do_close_ticket
+    real_close = knowledge_actions.close_ticket
 
     def close_then_fail(*args, **kwargs):
         nonlocal calls
@@ -209,7 +216,7 @@ def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
             raise RuntimeError("disk full")
         return real_close(*args, **kwargs)
 
-    monkeypatch.setattr(feedback_actions, "do_close_ticket", close_then_fail)
+    monkeypatch.setattr(knowledge_actions, "close_ticket", close_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         run_demo()
     assert calls == 5

@@ -71,6 +71,7 @@ from hotline.feedback import actions as feedback_actions
 from hotline.feedback.selectors import callback_round
 from hotline.intake import actions as intake_actions
 from hotline.intake.models import Appeal
+from hotline.knowledge import actions as knowledge_actions
 from hotline.routing import rules
 from hotline.routing.actions import do_route_ticket
 from hotline.routing.labels import collect_labels
@@ -1198,6 +1199,8 @@ class Replayer:
                     ticket, actor, resolution=p["resolution"], satisfaction=p["satisfaction"], note=p["note"]
                 )
             case "close":
+                # Closed as the pages and the API close (knowledge.actions.close_ticket): a consultation
+                # whose answer satisfied the caller leaves a proposed article for the reviewers.
                 # The callers of the duplicates merged into it are owed the answer too: called
                 # back (satisfied) by the operator who made the ticket's callback, before it closes.
                 caller = ticket.callbacks.order_by("-pk").values_list("called_by", flat=True).first()
@@ -1213,10 +1216,10 @@ class Replayer:
                         )
                         called = True
                 if not called:
-                    return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
+                    return knowledge_actions.close_ticket(ticket, actor, note=p["note"])
                 # Closed after those calls, not at their moment (steps are whole seconds apart).
                 with clock.frozen_at(clock.now() + timedelta(milliseconds=500)):
-                    return feedback_actions.do_close_ticket(ticket, actor, note=p["note"])
+                    return knowledge_actions.close_ticket(ticket, actor, note=p["note"])
             case "callback_attempt":
                 return feedback_actions.do_record_callback_attempt(ticket, actor, note=p["note"])
             case "suspend":
