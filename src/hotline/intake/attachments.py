@@ -36,6 +36,8 @@ PHOTOS = frozenset({"image/jpeg", "image/png"})
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENTS = frozenset({"application/pdf", "application/msword", "application/vnd.ms-excel", DOCX, XLSX})
+# What a channel that carries letters or an app's files takes: photos and documents alike.
+PHOTOS_AND_DOCUMENTS = PHOTOS | DOCUMENTS
 
 # What people call each type in a refusal.
 TYPE_NAMES = {

@@ -73,7 +73,6 @@ REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+"
 TITLE_MAX = Appeal._meta.get_field("title").max_length or 200
 # Charsets that Chinese mail declares and that GB18030 (a superset of them all) reads correctly.
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "gb_2312-80", "euc-cn", "x-euc-cn", "chinese"}
-DOCUMENT_TYPES = attachments.PHOTOS | attachments.DOCUMENTS
 
 
 # --- one letter ------------------------------------------------------------------------------------
@@ -302,7 +301,7 @@ def _files(letter: Letter) -> tuple[list[tuple[MailFile, str]], list[attachments
     refused: list[attachments.Refused] = []
     for item in letter.files:
         try:
-            kept.append((item, attachments.check(item.data, item.name, DOCUMENT_TYPES)))
+            kept.append((item, attachments.check(item.data, item.name, attachments.PHOTOS_AND_DOCUMENTS)))
         except InvalidInput as exc:
             refused.append(attachments.Refused(item.name, exc.message.split(": ", 1)[-1]))
     return kept, refused

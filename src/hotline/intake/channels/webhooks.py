@@ -130,7 +130,7 @@ def decoded_files(files: list[tuple[str, str]]) -> list[tuple[bytes, str]]:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidInput(_("%(name)s: 不是有效的 base64 内容") % {"name": label}) from None
-        kept.append((data, attachments.check(data, label, attachments.PHOTOS | attachments.DOCUMENTS)))
+        kept.append((data, attachments.check(data, label, attachments.PHOTOS_AND_DOCUMENTS)))
     return kept
 
 
