@@ -1,5 +1,8 @@
 """The server loads its models and the OpenAPI document once per process, before the first request."""
 
+import importlib
+
+import gunicorn.workers.sync
 import pytest
 from django.db import connections
 from django.test import Client
@@ -35,7 +38,9 @@ def test_gunicorn_preloads_the_application_in_sync_workers():
 
     assert "--preload" in argv
     # Measured faster than gthread here (docs/benchmarks.md): the work is Python, under one GIL.
-    assert argv[argv.index("--worker-class") + 1] == "sync"
+    # gunicorn's sync worker, with its own refusals in JSON (web/gunicorn_worker.py).
+    module, _dot, name = argv[argv.index("--worker-class") + 1].rpartition(".")
+    assert issubclass(getattr(importlib.import_module(module), name), gunicorn.workers.sync.SyncWorker)
 
 
 def test_the_warm_up_loads_the_active_model_and_builds_the_openapi_document(active_model, monkeypatch):

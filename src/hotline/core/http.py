@@ -36,7 +36,8 @@ _SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
 
 
 # The longest URL (path and query) the API takes; a longer one is refused with 414 before any view
-# reads it. gunicorn refuses request lines over its --limit-request-line (serve.py sets 8190) itself.
+# reads it. gunicorn refuses request lines over its --limit-request-line (serve.py sets 8190) itself,
+# in the same JSON (web/gunicorn_worker.py).
 MAX_URL_LENGTH = 8000
 
 # Error formats of their own, by path prefix (the longest prefix that matches wins).
@@ -67,15 +68,23 @@ def _detail(status: int, request: HttpRequest, response: HttpResponse) -> str:
             "method": request.method,
             "allowed": allowed or "-",
         }
+    return status_detail(status, response.reason_phrase)
+
+
+def status_detail(status: int, reason: str) -> str:
+    """The API's words for an error status that says all there is to say (also gunicorn's own
+    refusals, web/gunicorn_worker.py); `reason` for the others."""
     if status == 413:
         return _("请求体过大")
     if status == 414:
         return _("请求地址过长（最多 %(n)s 个字符）") % {"n": MAX_URL_LENGTH}
+    if status == 431:
+        return _("请求头过大")
     if status >= 500:
         return _("服务器内部错误；请求编号 %(id)s") % {"id": logs.request_id.get()}
     if status == 400:
         return _("请求无效")
-    return response.reason_phrase
+    return reason
 
 
 def json_error(status: int, detail: str) -> HttpResponse:

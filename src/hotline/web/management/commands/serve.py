@@ -109,8 +109,10 @@ def gunicorn_argv(bind: Bind) -> list[str]:
         # little beside a request, while gthread's threads fight over the GIL for work that is
         # mostly Python: 263 appeals/s with sync workers, 184 with gthread and 1 thread, 136 with 4.
         # Slow clients are a reverse proxy's job (it buffers requests and keeps the connections).
+        # gunicorn's sync worker, answering the refusals gunicorn writes itself (a request line or
+        # headers too long, a malformed request) in the API's JSON (web/gunicorn_worker.py).
         "--worker-class",
-        "sync",
+        "hotline.web.gunicorn_worker.SyncWorker",
         # The application is imported (and warmed up: models, OpenAPI document, web/warmup.py) once
         # in the master, before the workers are forked, rather than on each worker's first request.
         "--preload",
@@ -123,7 +125,7 @@ def gunicorn_argv(bind: Bind) -> list[str]:
         "--graceful-timeout",
         "10",
         # Request lines up to gunicorn's largest (8190 bytes), so that the API answers a URL over
-        # core.http.MAX_URL_LENGTH with its own 414 rather than gunicorn with a bare 400 page.
+        # core.http.MAX_URL_LENGTH with its own 414; a longer one gets gunicorn's 414, in JSON too.
         "--limit-request-line",
         "8190",
         *control_args,
