@@ -7,12 +7,14 @@ tells whether the rows it holds are still the ones in the database, so an edit i
 from the next action on, in every process, without a cache server.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Model
+from django.db import connection
+from django.db.models import Model
 
 from hotline.core.enums import Urgency
 from hotline.directory.models import Department
@@ -22,7 +24,7 @@ from hotline.sla.models import CalendarOverride, CalendarYear, DeadlinePolicy
 from hotline.sla.policies import Facts, Policy, Terms, default_terms, resolve
 from hotline.taxonomy.models import Category
 
-_cache: dict[str, tuple[Any, Any]] = {}
+_cache: dict[str, tuple[Any, "_Rows"]] = {}
 
 
 class TicketFacts(Protocol):
@@ -35,17 +37,32 @@ class TicketFacts(Protocol):
     is_complex: bool
 
 
-def _stamp(*models: type[Model]) -> tuple[Any, ...]:
-    stamps = []
-    for model in models:
-        row = model._default_manager.aggregate(n=Count("pk"), top=Max("pk"), at=Max("updated_at"))
-        stamps.append((row["n"], row["top"], row["at"]))
-    return tuple(stamps)
+@dataclass(frozen=True)
+class _Rows:
+    overrides: frozenset[Override]
+    years: frozenset[int]
+    policies: tuple[Policy, ...]
 
 
-def _calendar_rows() -> tuple[frozenset[Override], frozenset[int]]:
-    stamp = _stamp(CalendarOverride, CalendarYear)
-    held = _cache.get("calendar")
+_TABLES: tuple[type[Model], ...] = (CalendarOverride, CalendarYear, DeadlinePolicy)
+
+
+def _stamp() -> tuple[Any, ...]:
+    """Count, largest id and latest update of each table, in one statement (a dispatch reads them
+    for each assignment it makes; three queries were a sixth of an automatic dispatch's)."""
+    columns = []
+    for model in _TABLES:
+        table, pk = connection.ops.quote_name(model._meta.db_table), model._meta.pk.column
+        columns += [f"(SELECT {agg} FROM {table})" for agg in ("COUNT(*)", f"MAX({pk})", "MAX(updated_at)")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}")
+        return tuple(cursor.fetchone())
+
+
+def _rows() -> _Rows:
+    """The overrides, calendar years and active policies, read again only when one table changed."""
+    stamp = _stamp()
+    held = _cache.get("rows")
     if held is None or held[0] != stamp:
         overrides = frozenset(
             Override(day=day, is_workday=on, department_id=dept, reason=reason)
@@ -54,21 +71,12 @@ def _calendar_rows() -> tuple[frozenset[Override], frozenset[int]]:
             )
         )
         years = frozenset(CalendarYear.objects.values_list("year", flat=True))
-        held = (stamp, (overrides, years))
-        _cache["calendar"] = held
-    return held[1]
-
-
-def _policies() -> tuple[Policy, ...]:
-    stamp = _stamp(DeadlinePolicy)
-    held = _cache.get("policies")
-    if held is None or held[0] != stamp:
         rows = DeadlinePolicy.objects.filter(is_active=True).values(
             "pk", "kind", "urgency", "category_id", "department_level", *DeadlinePolicy.TERM_FIELDS
         )
         policies = tuple(Policy(id=row.pop("pk"), **row) for row in rows)
-        held = (stamp, policies)
-        _cache["policies"] = held
+        held = (stamp, _Rows(overrides=overrides, years=years, policies=policies))
+        _cache["rows"] = held
     return held[1]
 
 
@@ -81,9 +89,11 @@ def _ancestors(model: type[Department] | type[Category], pk: int | None) -> tupl
     return tuple(chain)
 
 
-def calendar_for(department: Department | int | None = None) -> Calendar:
-    """The calendar of a jurisdiction (a department and the units above it); None: the city's."""
-    overrides, years = _calendar_rows()
+def calendar_for(department: Department | int | None = None, rows: _Rows | None = None) -> Calendar:
+    """The calendar of a jurisdiction (a department and the units above it); None: the city's.
+    `rows`: the configuration already read for the same action."""
+    rows = rows or _rows()
+    overrides, years = rows.overrides, rows.years
     dept_id = department.pk if isinstance(department, Department) else department
     local = any(o.department_id is not None for o in overrides)
     return Calendar(
@@ -95,9 +105,9 @@ def calendar_for(department: Department | int | None = None) -> Calendar:
     )
 
 
-def terms_for(ticket: TicketFacts, department: Department | None) -> Terms:
+def terms_for(ticket: TicketFacts, department: Department | None, rows: _Rows | None = None) -> Terms:
     """The deadline terms of `ticket` handled by `department` (None: the ticket as a whole)."""
-    policies = _policies()
+    policies = (rows or _rows()).policies
     named = any(p.category_id is not None for p in policies)
     facts = Facts(
         kind=ticket.kind,
@@ -111,12 +121,15 @@ def terms_for(ticket: TicketFacts, department: Department | None) -> Terms:
 
 def deadlines_for(ticket: TicketFacts, department: Department, start: datetime) -> tuple[Deadlines, Terms]:
     """The deadlines of an assignment of `ticket` to `department` dispatched at `start`."""
-    terms = terms_for(ticket, department)
-    return assignment_deadlines(calendar_for(department), terms, start, is_complex=ticket.is_complex), terms
+    rows = _rows()
+    terms = terms_for(ticket, department, rows)
+    calendar = calendar_for(department, rows)
+    return assignment_deadlines(calendar, terms, start, is_complex=ticket.is_complex), terms
 
 
 def callback_due_for(
     ticket: TicketFacts, department: Department | None, replied_at: datetime
 ) -> Reckoned[datetime]:
     """When the callback (回访) of a reply is due: counted in the city's calendar (the hotline calls)."""
-    return callback_due(calendar_for(None), terms_for(ticket, department), replied_at)
+    rows = _rows()
+    return callback_due(calendar_for(None, rows), terms_for(ticket, department, rows), replied_at)
