@@ -67,7 +67,17 @@ def test_the_page_and_its_files(client, staff, june) -> None:  # noqa: F811
     xlsx = get(client, staff["leader"], "/reports/download", kind="monthly", date="2025-06-18", format="xlsx")
     assert xlsx["Content-Disposition"] == 'attachment; filename="report-monthly-20250601.xlsx"'
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["概况", "四率", "单位排名", "分类", "属地", "重点事项", "热点", "典型案例"]
+    assert book.sheetnames == [
+        "概况",
+        "四率",
+        "单位排名",
+        "分类",
+        "属地",
+        "重点事项",
+        "热点",
+        "受理量预测",
+        "典型案例",
+    ]
     assert [c.value for c in book["重点事项"][2]][:3] == ["市政设施", "和平街道", 2]
 
     pdf = get(client, staff["leader"], "/reports/download", kind="weekly", date="2025-06-18", format="pdf")

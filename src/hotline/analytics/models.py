@@ -135,7 +135,7 @@ class FigureSettings(models.Model):
 class ForecastSet(models.Model):
     """The volume forecasts made by the worker once a day (`analytics.outlooks`): for the city and
     the top categories and areas, the next week and the next four weeks, as JSON. The overview
-    reads the newest; older ones stay for checking a forecast against what came."""
+    and the reports read the newest; older ones stay for checking a forecast against what came."""
 
     made_at = models.DateTimeField(_("预测时间"), db_index=True)
     # The first day forecast (the day after the last day the history holds).

@@ -3,6 +3,8 @@ the city and for its top categories and areas, and the city's next two weeks day
 along the overview's trend), made by the worker once a day from the kept daily figures
 (`analytics.forecast` is the model) and kept as a `ForecastSet`."""
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -76,3 +78,59 @@ def make_forecasts(today: date | None = None) -> ForecastSet | None:
 
 def latest() -> ForecastSet | None:
     return ForecastSet.objects.order_by("-made_at").first()
+
+
+@dataclass(frozen=True)
+class Band:
+    """A horizon's total as shown: whole appeals, expected and its 80% interval."""
+
+    expected: int
+    low: int
+    high: int
+
+    @classmethod
+    def of(cls, kept: dict[str, Any]) -> "Band":
+        return cls(round(kept["expected"]), round(kept["low"]), round(kept["high"]))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a forecast table: the city, a top category or a top area of the kept set, its
+    next week (7 days) and next four weeks (28 days)."""
+
+    dimension: str  # FigureDimension
+    key: int | None
+    name: str
+    week: Band
+    month: Band
+
+    @property
+    def dimension_label(self) -> str:
+        return str(FigureDimension(self.dimension).label)
+
+
+def lines(
+    forecast: ForecastSet | None,
+    *,
+    categories: Collection[int] | None = None,
+    areas: Collection[int] | None = None,
+) -> list[Line]:
+    """The lines every forecast table shows (the overview's, the reports' page, files and sheets):
+    the city first, then the kept top categories and areas, in the set's order; only those of
+    `categories` and `areas` when given (a district's or department's report, `analytics.scopes`)."""
+    if forecast is None:
+        return []
+    data = forecast.data
+
+    def line(dimension: str, row: dict[str, Any]) -> Line:
+        return Line(dimension, row.get("key"), row["name"], Band.of(row["week"]), Band.of(row["month"]))
+
+    found = [line(FigureDimension.CITY, data["city"])]
+    for dimension, label, wanted in (
+        (FigureDimension.CATEGORY, "categories", categories),
+        (FigureDimension.AREA, "areas", areas),
+    ):
+        found += [
+            line(dimension, row) for row in data.get(label, []) if wanted is None or row["key"] in wanted
+        ]
+    return found

@@ -11,6 +11,10 @@ The hot spots are those the worker kept for exactly the report's period (`analyt
 made once a day for the current and the last period of each kind); a report of a period never
 kept finds them when asked to (`find_hotspots`: the command line, not the pages).
 
+Every report shows the volume forecasts of the newest set the worker kept (`analytics.outlooks`):
+the city, its top categories and areas, next week and next four weeks with their 80% interval
+(a district's or department's report, the lines of its scope: `analytics.scopes`).
+
 The weekly, monthly and quarterly reports list the typical cases (典型案例) marked in the case
 library during their period (`analytics.typical_cases`); the daily leader list has none.
 
@@ -26,11 +30,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, typical_cases
+from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, outlooks, typical_cases
 from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
-from hotline.analytics.outlooks import latest
 from hotline.analytics.periods import Period, Rate
 from hotline.analytics.rankings import Ranked, names_of, ranking
 from hotline.core import clock
@@ -100,7 +103,10 @@ class Report:
     categories: list[Line] = field(default_factory=list)
     areas: list[Line] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    # The newest kept forecast set and the lines of it the report shows: the city's, its top
+    # categories' and areas' (a district's or department's report: those of its scope, `scopes`).
     forecast: ForecastSet | None = None
+    forecasts: list[outlooks.Line] = field(default_factory=list)
     # A report about one district or department (`analytics.scopes`): its name, what its ranking
     # ranks (the districts or the departments) and its own row there. The city's: "", departments.
     scope_name: str = ""
@@ -215,6 +221,7 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
     now, then = figures.read(period), figures.read(previous)
     items, items_made_at = kept_or_live_items(kind, period)
     spots, spots_made_at = period_hotspots(kind, period, find=find_hotspots)
+    forecast = outlooks.latest()
     return Report(
         kind=kind,
         period=period,
@@ -226,7 +233,8 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
         areas=_lines(now, then, FigureDimension.AREA),
         items=items,
         items_made_at=items_made_at,
-        forecast=latest(),
+        forecast=forecast,
+        forecasts=outlooks.lines(forecast),
         hotspots=spots,
         hotspots_made_at=spots_made_at,
         cases=None if kind == ReportKind.DAILY else typical_cases.of_period(period),
@@ -268,6 +276,19 @@ def as_rows(report: Report) -> dict[str, list[list[Any]]]:
                 f"{clock.localtime(h.last_time):%Y-%m-%d}",
             ]
             for rank, h in enumerate(report.hotspots, 1)
+        ],
+        "forecast": [
+            [
+                line.dimension_label,
+                line.name,
+                line.week.expected,
+                line.week.low,
+                line.week.high,
+                line.month.expected,
+                line.month.low,
+                line.month.high,
+            ]
+            for line in report.forecasts
         ],
     }
     if report.cases is not None:

@@ -18,7 +18,11 @@ the parts of the city's (`analytics.reports.Report`), each read the same way:
   none for a department (a hot spot is a place and a problem, not a department's);
 - the typical cases marked in the period (`analytics.typical_cases`): of tickets in the district,
   or led by the department;
-- no forecast (the city's, its top categories' and areas').
+- the forecasts of the newest kept set (`analytics.outlooks`) that concern the scope, after the
+  city's line (the scale they sit in): a district's areas among the set's top areas (itself, its
+  streets and communities); for a department, the set's top categories it led tickets of in the
+  period (the category's forecast is the city's, every department's share of it). The set has
+  no line per district or department: it forecasts the busiest slices only (docs/adr/0008).
 """
 
 from collections import defaultdict
@@ -28,9 +32,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hotline.analytics import facts, figures, hotspot_sets, reports, typical_cases
+from hotline.analytics import facts, figures, hotspot_sets, outlooks, reports, typical_cases
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
+from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period
 from hotline.analytics.rankings import Ranked, names_of, ranking
 from hotline.core.enums import DepartmentLevel, FigureDimension, ReportKind, ReportScope
@@ -146,6 +151,7 @@ class Shared:
     # The period's kept hot spots (every one kept, the hottest first) and when they were found.
     hotspots: list[Any] = field(default_factory=list)
     hotspots_made_at: datetime | None = None
+    forecast: ForecastSet | None = None
 
 
 def _district_figures(source: Figures, districts: dict[int, int]) -> Figures:
@@ -172,6 +178,7 @@ def gather(kind: str, day: date) -> Shared:
     kept = hotspot_sets.set_for(kind, period)
     if kept is not None:
         shared.hotspots, shared.hotspots_made_at = kept.hotspots, kept.set.made_at
+    shared.forecast = outlooks.latest()
     return shared
 
 
@@ -226,6 +233,15 @@ def _cases(shared: Shared, scope: Scope) -> list[typical_cases.CaseLine] | None:
     return typical_cases.of_period(shared.period, areas=_areas(shared, scope))
 
 
+def _forecasts(shared: Shared, scope: Scope) -> list[outlooks.Line]:
+    """The city's forecast line, then the set's lines of the scope: a district's areas, or the
+    categories of the tickets a department led in the period."""
+    if scope.type == ReportScope.DISTRICT:
+        return outlooks.lines(shared.forecast, categories=(), areas=_areas(shared, scope))
+    led = {key[1] for key in shared.received if key[1] is not None and _mine(shared, scope, key)}
+    return outlooks.lines(shared.forecast, categories=led, areas=())
+
+
 def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> reports.Report:
     """The report of `kind` for the period holding `day` about `scope`; `shared`: what `gather`
     read for that period (read here when not given). The city's is `analytics.reports.build`'s."""
@@ -252,4 +268,6 @@ def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> r
         hotspots=spots,
         hotspots_made_at=shared.hotspots_made_at if scope.type == ReportScope.DISTRICT else None,
         cases=_cases(shared, scope),
+        forecast=shared.forecast,
+        forecasts=_forecasts(shared, scope),
     )

@@ -137,11 +137,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "overdue": selectors.overdue_now(now),
             "counted_at": month.counted_at,
             "forecast": forecast,
-            "forecast_rows": (
-                [forecast.data["city"], *forecast.data.get("categories", []), *forecast.data.get("areas", [])]
-                if forecast
-                else []
-            ),
+            "forecast_lines": outlooks.lines(forecast),
             "recount_minutes": max(1, round(settings.HOTLINE_FIGURES_INTERVAL / 60)),
             "rates": [
                 ShownRate(key, str(label), str(text), rates[key]) for key, (label, text) in RATE_TEXT.items()

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment
 
 from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
+from hotline.analytics.outlooks import TOP as TOP_FORECAST
 from hotline.analytics.reports import Report, as_rows, build
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
@@ -61,6 +62,16 @@ def _headings(report: Report | None = None) -> dict[str, list[str]]:
             _("最早"),
             _("最近"),
         ],
+        "forecast": [
+            _("维度"),
+            _("对象"),
+            _("未来 7 天"),
+            _("下限"),
+            _("上限"),
+            _("未来 28 天"),
+            _("下限"),
+            _("上限"),
+        ],
         "cases": [
             _("案例标题"),
             _("工单编号"),
@@ -82,6 +93,7 @@ def _sheet_titles() -> dict[str, str]:
         "areas": _("属地"),
         "items": _("重点事项"),
         "hotspots": _("热点"),
+        "forecast": _("受理量预测"),
         "cases": _("典型案例"),
     }
 
@@ -121,6 +133,36 @@ def standing(report: Report) -> str:
     }
 
 
+def forecast_note(report: Report) -> str:
+    """What the forecast lines of a district's or department's report are (`analytics.scopes`);
+    "" for the city's, which shows every line of the set."""
+    if not report.scope_name or report.forecast is None:
+        return ""
+    own = len(report.forecasts) > 1
+    if report.ranked == FigureDimension.AREA:
+        which = _("全市之后为本区县列入预测的属地。") if own else _("本区县的属地不在预测之列，仅列全市。")
+    elif own:
+        which = _(
+            "全市之后为本单位本期主办工单的分类中列入预测的；分类的预测为全市该分类的受理量，不只本单位主办的。"
+        )
+    else:
+        which = _("本单位本期主办工单的分类不在预测之列，仅列全市。")
+    covered = _("预测只覆盖全市近四周受理量最多的 %(top)s 个分类和 %(top)s 个属地。") % {"top": TOP_FORECAST}
+    return which + covered
+
+
+def _forecast_made(report: Report) -> str:
+    """When the report's forecast was made and its first day, for the .xlsx and the PDF."""
+    if report.forecast is None:
+        return _("历史数据不足四周，或后台任务尚未生成今日预测。")
+    return _(
+        "自 %(day)s 起；按历史受理量、星期和节假日（工作日历）预测，下限、上限为 80%% 区间；预测于 %(at)s。"
+    ) % {
+        "day": f"{report.forecast.starts_on:%Y-%m-%d}",
+        "at": f"{clock.localtime(report.forecast.made_at):%Y-%m-%d %H:%M}",
+    }
+
+
 def _rows(report: Report) -> dict[str, list[list[Any]]]:
     rows = as_rows(report)
     for row in rows["rates"]:
@@ -144,6 +186,13 @@ def render_xlsx(report: Report) -> bytes:
         sheet.append(headings[key])
         for row in rows:
             sheet.append(row)
+    # Below the forecast's lines: when it was made and, in a district's or department's report,
+    # which lines it shows.
+    sheet = book[titles["forecast"]]
+    sheet.append([])
+    for text in (_forecast_made(report), forecast_note(report)):
+        if text:
+            sheet.append([text])
     if report.cases is not None:
         # The story and the lesson are paragraphs: wide, wrapped columns.
         sheet = book[titles["cases"]]
@@ -205,9 +254,15 @@ def pdf_flowables(report: Report) -> list[Any]:
         story.append(Paragraph(text, styles["Normal"]))
     headings, titles = _headings(report), _sheet_titles()
     for key, rows in _rows(report).items():
-        if not rows or key == "cases":
+        if key == "cases" or not (rows or key == "forecast"):
             continue
         story += [Spacer(1, 8), Paragraph(titles[key], styles["Heading2"])]
+        if key == "forecast":
+            # Which lines, when made (or why there are none).
+            notes = (forecast_note(report), _forecast_made(report))
+            story += [Paragraph(_pdf_text(text), styles["Normal"]) for text in notes if text]
+            if not rows:
+                continue
         cells = [headings[key], *[["—" if v is None else str(v) for v in row] for row in rows]]
         table = Table(cells, repeatRows=1)
         table.setStyle(
@@ -268,6 +323,7 @@ def _context(report: Report) -> dict[str, Any]:
         "title": title(report),
         "headings": _headings(report),
         "standing": standing(report),
+        "forecast_note": forecast_note(report),
         "rate_rows": [(str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
         "rate_keys": FOUR_RATES,
     }
