@@ -263,6 +263,10 @@ HOTLINE: dict[str, Any] = {
         # Views of the public statistics (/stats/) per address; a proxy or CDN in front caches the
         # page (Cache-Control: public) long before a reader gets near this.
         "STATS_PER_HOUR": 600,
+        # Views of the other public pages per address, together: the portal's forms, 百问百答 and
+        # its feeds (/qa/). A reader clicks far fewer; a school, an office or a mobile carrier's
+        # shared address (CGNAT) holds many readers, hence the room; beyond it 429 with Retry-After.
+        "PAGES_PER_HOUR": 1200,
         "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
         "USERNAME": "portal",
     },

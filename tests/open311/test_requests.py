@@ -334,3 +334,24 @@ def test_media_urls_name_only_open311_photos_and_cannot_be_forged(client, servic
     assert shown.get("media_url") in (None, "")
     signed = reverse("open311:media", kwargs={"token": signing.dumps(grid_photo.pk, salt=media.SALT)})
     assert Client().get(signed).status_code == 404
+
+
+def test_media_is_counted_per_address_in_the_clients_rate(client, services, api_key, settings) -> None:
+    """The photos are fetched without an api_key, by whoever reads the requests: each address is one
+    client of the rate, as for the other reads without a key."""
+    photo = SimpleUploadedFile("lamp.jpg", JPEG, content_type="image/jpeg")
+    number = post(client, {**form(api_key), "media": photo}).json()[0]["service_request_id"]
+    url = client.get(f"/open311/v2/requests/{number}.json?api_key={api_key}").json()[0]["media_url"]
+    settings.HOTLINE = {**settings.HOTLINE, "OPEN311_THROTTLE": {"FAILURES": 2, "WINDOW": 60, "COOL_OFF": 30}}
+
+    def status(reader: Client) -> int:
+        response = reader.get(url)
+        response.close()  # a photo is a file response
+        return response.status_code
+
+    reader = Client(REMOTE_ADDR="10.9.9.9")
+    assert status(reader) == 200 and status(reader) == 200
+    refused = reader.get(url)
+    assert refused["Content-Type"].startswith("application/json")
+    assert errors(refused, 429) and 0 < int(refused["Retry-After"]) <= 30
+    assert status(Client(REMOTE_ADDR="10.9.9.10")) == 200

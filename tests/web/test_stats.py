@@ -66,4 +66,5 @@ def test_one_address_asking_in_a_loop_gets_429_with_retry_after(client, db, sett
     refused = client.get("/stats/", REMOTE_ADDR="10.1.1.1")
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
     assert "访问过于频繁" in refused.content.decode()
+    assert "public" not in refused["Cache-Control"]  # a shared cache must not keep the refusal
     assert client.get("/stats/", REMOTE_ADDR="10.1.1.2").status_code == 200

@@ -19,6 +19,8 @@ SUBMIT_BY_IP = "submit_ip"
 SUBMIT_BY_PHONE = "submit_phone"
 TRACK_BY_IP = "track_ip"
 STATS_BY_IP = "stats_ip"
+# The other public pages that only read: the portal's forms, 百问百答 and its feeds (web/qa.py).
+PAGES_BY_IP = "pages_ip"
 
 
 def key_hash(kind: str, key: str) -> str:

@@ -222,7 +222,9 @@ def get_token(request: HttpRequest, token: str, format: str) -> HttpResponse:
 @api.get("/media/{token}", url_name="media", summary="A photo posted with a request (its media_url)")
 def get_media(request: HttpRequest, token: str) -> HttpResponseBase:
     """The photo a `media_url` of `GET requests` names: only photos that a client system posted
-    through Open311, at the signed address the requests give (open311.media)."""
+    through Open311, at the signed address the requests give (open311.media). No api_key: the
+    citizens' own apps and browsers fetch it, each counted by its address in the clients' rate."""
+    clients.admit(request, None)
     attachment = media.attachment_of(token)
     if attachment is None or not attachment.file.storage.exists(attachment.file.name or ""):
         raise Open311Error(404, _("media 不存在"))

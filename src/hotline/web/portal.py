@@ -14,12 +14,15 @@ unknown number does (404), so the form cannot tell whether a number exists.
 
 Rate limits (settings.HOTLINE["PORTAL"], `intake.limits`): submissions per IP address and per
 phone number, lookups and ratings per IP address, each per hour; over a limit the answer is 429 and
-nothing is stored. The lookup is a POST, so that the phone's digits stay out of URLs and logs.
+nothing is stored. The public pages that read (the forms here, /qa/ and its feeds; /stats/ has its
+own count) are counted per address together (PAGES_PER_HOUR) through `admit`, the one check of
+them all. The lookup is a POST, so that the phone's digits stay out of URLs and logs.
 """
 
+import functools
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,7 +40,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hotline.accounts.system import portal_user
 from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import HotlineError
-from hotline.core.http import client_ip
+from hotline.core.http import client_ip, error_response, is_api
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.models import Reply
@@ -52,6 +56,7 @@ TOKEN = re.compile(r"[0-9a-f]{32}")
 NUMBER = re.compile(r"\d{8}-\d{6}")
 # The external id of a portal appeal: the form's one-time token.
 EXTERNAL_PREFIX = "portal-"
+View = Callable[..., HttpResponse]
 # A merged ticket's citizen follows it to the ticket it joined; no chain is this long in practice.
 MAX_MERGE_HOPS = 5
 
@@ -150,16 +155,49 @@ class RateForm(TrackForm):
 
 
 def limited_page(request: HttpRequest, message: str, *counted: tuple[str, str]) -> HttpResponse:
-    """429 with the page that says why, and Retry-After: when every exceeded count has room again."""
-    response = render(request, "web/portal_limited.html", {"message": message}, status=429)
+    """429 with the page that says why (under /api/ and /open311/, their JSON), and Retry-After:
+    when every exceeded count has room again. Never kept by a cache: the next caller is not over."""
+    if is_api(request):
+        response = error_response(request, 429, message)
+    else:
+        response = render(request, "web/portal_limited.html", {"message": message}, status=429)
     waits = [limits.retry_after(kind, key) for kind, key in counted]
     response["Retry-After"] = str(max((w for w in waits if w), default=limits.WINDOW.seconds))
+    add_never_cache_headers(response)
     return response
+
+
+def admit(request: HttpRequest, kind: str, setting: str, message: str | None = None) -> HttpResponse | None:
+    """Count this request of its address (`core.http.client_ip`) for `kind`; the 429 to answer
+    instead when the address already made PORTAL[`setting`] of them within the hour. `message`
+    says why, with %(n)s for the limit."""
+    ip, limit = client_ip(request), _portal()[setting]
+    if limits.exceeded(kind, ip, limit):
+        message = message or _("访问过于频繁：每小时最多访问 %(n)s 次，请稍后再试。")
+        return limited_page(request, message % {"n": limit}, (kind, ip))
+    limits.count(kind, ip)
+    return None
+
+
+def limited_per_address(kind: str, setting: str) -> Callable[[View], View]:
+    """A public view that one address may ask PORTAL[`setting`] times an hour (`admit`). Put it
+    above `cache_control`, so that its 429 is not marked as cacheable."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return admit(request, kind, setting) or view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
+        if (refused := admit(request, limits.PAGES_BY_IP, "PAGES_PER_HOUR")) is not None:
+            return refused
         form = AppealForm(initial={"token": uuid.uuid4().hex})
         return render(request, "web/portal_submit.html", {"form": form})
     ip = client_ip(request)
@@ -366,18 +404,15 @@ def _not_found(request: HttpRequest, form: forms.Form) -> HttpResponse:
 
 
 def _track_limited(request: HttpRequest) -> HttpResponse | None:
-    limit = _portal()["TRACKS_PER_HOUR"]
-    ip = client_ip(request)
-    if limits.exceeded(limits.TRACK_BY_IP, ip, limit):
-        message = _("查询过于频繁：每小时最多查询 %(n)s 次，请稍后再试。") % {"n": limit}
-        return limited_page(request, message, (limits.TRACK_BY_IP, ip))
-    limits.count(limits.TRACK_BY_IP, ip)
-    return None
+    message = _("查询过于频繁：每小时最多查询 %(n)s 次，请稍后再试。")
+    return admit(request, limits.TRACK_BY_IP, "TRACKS_PER_HOUR", message)
 
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
+        if (refused := admit(request, limits.PAGES_BY_IP, "PAGES_PER_HOUR")) is not None:
+            return refused
         return render(request, "web/portal_track.html", {"form": TrackForm()})
     if (refused := _track_limited(request)) is not None:
         return refused

@@ -6,6 +6,9 @@ GET /qa/<id>/             one answer
 GET /qa/feed.json         the newest 50 as a JSON Feed (version 1.1)
 GET /qa/feed.xml          the same as RSS 2.0
 
+One address may ask these PORTAL["PAGES_PER_HOUR"] times an hour, with the portal's forms (429 with
+Retry-After beyond; web/portal.py, `admit`): the search runs a query per request.
+
 Only the title, the answer, the category and the date are shown: never the other phrasings (a
 caller's words), the owner's staff or the tickets an article came from. Phone and identity-card
 numbers in an answer are masked as a last guard; the reviewer who made it public is the first.
@@ -22,11 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from hotline.intake import limits
 from hotline.knowledge.actions import scrub
 from hotline.knowledge.models import Article
 from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
 from hotline.web.dispatch import paginate
+from hotline.web.portal import limited_per_address
 
 FEED_SIZE = 50
 MAX_AGE = 300
@@ -53,6 +58,7 @@ def _shown(article: Article) -> dict[str, Any]:
 
 
 @require_GET
+@limited_per_address(limits.PAGES_BY_IP, "PAGES_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def qa_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:100]
@@ -71,6 +77,7 @@ def qa_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limited_per_address(limits.PAGES_BY_IP, "PAGES_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def qa_article(request: HttpRequest, article_id: int) -> HttpResponse:
     article = published().filter(pk=article_id).first()
@@ -84,6 +91,7 @@ def _newest() -> list[dict[str, Any]]:
 
 
 @require_GET
+@limited_per_address(limits.PAGES_BY_IP, "PAGES_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def qa_feed_json(request: HttpRequest) -> JsonResponse:
     home = request.build_absolute_uri(reverse("qa"))
@@ -109,6 +117,7 @@ def qa_feed_json(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@limited_per_address(limits.PAGES_BY_IP, "PAGES_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def qa_feed_rss(request: HttpRequest) -> HttpResponse:
     feed = Rss201rev2Feed(

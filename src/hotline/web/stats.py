@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET
 
 from hotline.analytics import figures, selectors
 from hotline.core import clock
-from hotline.core.http import client_ip
 from hotline.intake import limits
 from hotline.web.overview import echarts_installed
-from hotline.web.portal import limited_page
+from hotline.web.portal import limited_per_address
 
 MONTHS = 12
 MAX_AGE = 300
@@ -43,13 +42,9 @@ def _percent(value: float | None) -> float | None:
 
 
 @require_GET
+@limited_per_address(limits.STATS_BY_IP, "STATS_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def public_stats(request: HttpRequest) -> HttpResponse:
-    ip, limit = client_ip(request), settings.HOTLINE["PORTAL"]["STATS_PER_HOUR"]
-    if limits.exceeded(limits.STATS_BY_IP, ip, limit):
-        message = _("访问过于频繁：每小时最多访问 %(n)s 次，请稍后再试。") % {"n": limit}
-        return limited_page(request, message, (limits.STATS_BY_IP, ip))
-    limits.count(limits.STATS_BY_IP, ip)
     today = clock.localtime().date()
     year = figures.read(selectors.months_ending(today, MONTHS))
     months = selectors.monthly(year)
