@@ -81,4 +81,4 @@ def test_the_real_model_finds_the_paraphrase(settings):
     model = embedder._model
     assert np.allclose(vectors[0], model.query(LAMP), atol=1e-4)
     assert not np.allclose(vectors[0], model.passage(LAMP), atol=1e-2)
-    assert isinstance(embedders._embedder("e5", 1024), embedders.E5Embedder)
+    assert isinstance(embedders._embedder("e5", 1024, 128, 1), embedders.E5Embedder)

