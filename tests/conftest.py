@@ -50,6 +50,8 @@ def _no_scheduled_retrain(settings):
     # The recount of the figures enqueues the hot spots and warnings (analytics.tasks) after it.
     settings.HOTLINE_HOTSPOT_INTERVAL = 0
     settings.HOTLINE_REPORTS_INTERVAL = 0
+    # The sending round of the messages to citizens; tests/citizen_messages send them themselves.
+    settings.HOTLINE_CITIZEN_MESSAGE_INTERVAL = 0
 
 
 @pytest.fixture(autouse=True)

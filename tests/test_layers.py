@@ -20,6 +20,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("reference", ("taxonomy", "directory")),
     ("clock", ("sla",)),
     ("record", ("tickets", "intake", "feedback")),
+    # What citizens are told (告知): written by the loop's actions with the change, read from the record.
+    ("citizen_messages", ("citizen_messages",)),
     ("loop", ("intake.actions", "intake.channels", "tickets.actions", "sla.actions", "feedback.actions")),
     # Above the ticket's record, which it reads and embeds; below routing, which may one day ask it.
     ("dedup", ("dedup",)),

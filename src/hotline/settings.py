@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hotline.intake",
     "hotline.tickets",
     "hotline.feedback",
+    "hotline.citizen_messages",
     "hotline.routing",
     "hotline.dedup",
     "hotline.knowledge",
@@ -284,6 +285,33 @@ HOTLINE: dict[str, Any] = {
     # The mailboxes whose letters become appeals (intake/channels/mail.py): CHANNEL=URL entries,
     # space-separated, e.g. "mailbox=maildir:///srv/mail/12345 leader_mailbox=imaps://u:p@host/INBOX".
     "MAIL": {"SOURCES": os.environ.get("HOTLINE_MAILBOXES", "")},
+    # What citizens are told (告知, citizen_messages/, docs/adr/0013-channels.md): on intake (ON_ACCEPT)
+    # and when the ticket's reply is sent, by mail to a letter writer and by SMS to a mobile number.
+    # The senders by dotted path (citizen_messages/senders.py): Django's mail for e-mail; for SMS
+    # LogOnly (stores and logs, sends nothing: development, demo, tests) unless a city sets its
+    # gateway (hotline.citizen_messages.senders.HttpSms with SMS_URL, SMS_TOKEN, SMS_TIMEOUT seconds).
+    # MAIL_FROM: the address citizens' answers go to, the mailbox that HOTLINE_MAILBOXES reads
+    # (default DEFAULT_FROM_EMAIL). TRACK_URL: where the acceptance SMS says progress can be followed
+    # (the portal's /portal/track/; "": by phone). A failed attempt is tried again after RETRY_MINUTES,
+    # doubling, up to MAX_ATTEMPTS attempts.
+    "CITIZEN_MESSAGES": {
+        "ON_ACCEPT": os.environ.get("HOTLINE_CITIZEN_ON_ACCEPT", "1") == "1",
+        "EMAIL_SENDER": os.environ.get(
+            "HOTLINE_CITIZEN_EMAIL_SENDER", "hotline.citizen_messages.senders.DjangoMail"
+        ),
+        "SMS_SENDER": os.environ.get("HOTLINE_SMS_SENDER", "hotline.citizen_messages.senders.LogOnly"),
+        "SMS_URL": os.environ.get("HOTLINE_SMS_URL", ""),
+        "SMS_TOKEN": os.environ.get("HOTLINE_SMS_TOKEN", ""),
+        "SMS_TIMEOUT": float(os.environ.get("HOTLINE_SMS_TIMEOUT", "5")),
+        # The signature gateways require in front of every text ("": 【<city>12345】), and the
+        # longest text sent (a longer reply is cut and says where to hear the rest).
+        "SMS_SIGNATURE": os.environ.get("HOTLINE_SMS_SIGNATURE", ""),
+        "SMS_MAX_CHARS": 500,
+        "MAIL_FROM": os.environ.get("HOTLINE_CITIZEN_MAIL_FROM", ""),
+        "TRACK_URL": os.environ.get("HOTLINE_TRACK_URL", ""),
+        "RETRY_MINUTES": 2,
+        "MAX_ATTEMPTS": 6,
+    },
     # Files kept with appeals (intake/attachments.py): documents (PDF, Word, Excel) up to this size;
     # photos up to PORTAL's PHOTO_MAX_BYTES.
     "ATTACHMENTS": {"DOCUMENT_MAX_BYTES": int(os.environ.get("HOTLINE_DOCUMENT_MAX_BYTES", "10485760"))},
@@ -421,6 +449,9 @@ HOTLINE_DEDUP_INTERVAL = int(os.environ.get("HOTLINE_DEDUP_INTERVAL", "10"))
 HOTLINE_ROUTE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_ROUTE_SWEEP_INTERVAL", "60"))
 # Seconds between fetches of the mailboxes of HOTLINE_MAILBOXES (intake/channels/mail.py; 0: never).
 HOTLINE_MAIL_INTERVAL = int(os.environ.get("HOTLINE_MAIL_INTERVAL", "60"))
+# Seconds between the worker's rounds that send the messages to citizens due (citizen_messages/tasks.py;
+# 0: never).
+HOTLINE_CITIZEN_MESSAGE_INTERVAL = int(os.environ.get("HOTLINE_CITIZEN_MESSAGE_INTERVAL", "10"))
 # Seconds without a heartbeat after which a worker is taken for dead and the task it was running
 # goes back to the queue (worker/liveness.py).
 HOTLINE_WORKER_STALE_AFTER = float(os.environ.get("HOTLINE_WORKER_STALE_AFTER", "60"))

@@ -309,6 +309,7 @@ def test_every_action_is_covered_and_the_table_matches() -> None:
         "review_article",
         "edit_article",
         "mark_case",
+        "resend_citizen_message",
     }
     assert set(WAYS) == set(ALLOWED_FROM) == set(ACTION_ROLES) - not_on_a_ticket
     for action, way in WAYS.items():

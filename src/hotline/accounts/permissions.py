@@ -57,6 +57,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "review_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     # A closed ticket marked as a typical case (典型案例) for the case library.
     "mark_case": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}),
+    # A message to a citizen that failed for good (告知失败) sent again, e.g. after the gateway was fixed.
+    "resend_citizen_message": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).

@@ -328,3 +328,33 @@ class ArticleAction(models.TextChoices):
     RETURN = "return", _("退回修改")
     RETIRE = "retire", _("停用")
     USE = "use", _("用于直接答复")
+
+
+class CitizenMessageKind(models.TextChoices):
+    """What a message to a citizen (告知, `citizen_messages`) tells: the appeal was accepted (受理告知:
+    the ticket number and how to follow it), or the ticket's reply (答复告知)."""
+
+    ACCEPTED = "accepted", _("受理告知")
+    REPLIED = "replied", _("答复告知")
+
+
+class CitizenMedium(models.TextChoices):
+    """How a message reaches a citizen: by the appellant's own channel, mail for a letter writer."""
+
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class CitizenMessageState(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("失败")
+
+
+class CitizenMessageAction(models.TextChoices):
+    """What a line of a citizen message's log (`citizen_messages.CitizenMessageLog`) records."""
+
+    SENT = "sent", _("发送成功")
+    RETRY = "retry", _("发送失败，稍后重试")
+    FAILED = "failed", _("发送失败，不再重试")
+    RESEND = "resend", _("人工重发")

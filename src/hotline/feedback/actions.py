@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
+from hotline.citizen_messages.outbox import tell_replied
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -61,6 +62,8 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
         ticket=ticket, department=lead.department, text=text, replied_by=actor, replied_at=now
     )
     check_reply(ticket, reply, now)
+    # 答复告知 to every appellant, merged duplicates' included, stored with the reply.
+    tell_replied(ticket, reply, actor, now)
     callback = callback_due_for(ticket, lead.department, now)
     ticket.callback_due_at = callback.value
     events.replied(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, require_role
+from hotline.citizen_messages.outbox import tell_accepted
 from hotline.core import clock, timerange
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import Forbidden, InvalidInput, NotFound
@@ -205,7 +206,7 @@ def _receive(data: AppealData, actor: User | None, *, route: bool) -> tuple[Tick
                 created_at=now,
                 updated_at=now,
             )
-            Appeal.objects.create(
+            appeal = Appeal.objects.create(
                 ticket=ticket,
                 channel=data.channel,
                 external_id=external_id,
@@ -223,6 +224,9 @@ def _receive(data: AppealData, actor: User | None, *, route: bool) -> tuple[Tick
                 created_by=actor,
             )
             events.received(ticket, actor, channel=data.channel, external_id=external_id, at=now)
+            # 受理告知, stored with the ticket (citizen_messages.outbox); a bulk intake of history
+            # (do_receive_appeals) and a follow-up letter on a known ticket tell nobody.
+            tell_accepted(ticket, appeal, actor, now)
             if route:
                 enqueue_routing(ticket)
     except IntegrityError:

@@ -21,7 +21,9 @@ the queue and run in step (2) as they come.
 
 The sweep that embeds new tickets for duplicate search (`dedup.tasks`) is scheduled the same way,
 every HOTLINE_DEDUP_INTERVAL seconds (10; 0: never), and so is the fetch of the mailboxes of
-HOTLINE_MAILBOXES (`intake.channels.mail`), every HOTLINE_MAIL_INTERVAL seconds (60; 0: never).
+HOTLINE_MAILBOXES (`intake.channels.mail`), every HOTLINE_MAIL_INTERVAL seconds (60; 0: never),
+and the sending of the messages to citizens that are due (`citizen_messages.tasks`: new ones and
+failed attempts to try again), every HOTLINE_CITIZEN_MESSAGE_INTERVAL seconds (10; 0: never).
 
 The reports kept as files (`web.kept_reports`: the daily leader list every morning, the weekly,
 monthly and quarterly reports when their period is over) are looked for every
@@ -57,6 +59,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from hotline.analytics.tasks import DEFAULT_INTERVAL as DEFAULT_FIGURES_INTERVAL
 from hotline.analytics.tasks import enqueue_recount_if_due
+from hotline.citizen_messages.tasks import enqueue_sending_if_due
 from hotline.dedup.tasks import enqueue_embedding_if_due
 from hotline.intake.channels.mail import enqueue_mail_fetch_if_due
 from hotline.routing.tasks import enqueue_retrain_if_due, enqueue_unrouted_sweep_if_due
@@ -217,6 +220,10 @@ class Command(BaseCommand):
                     logger.info("mail fetch enqueued")
                     if options["once"]:
                         self.stdout.write("mail fetch enqueued")
+                if enqueue_sending_if_due(float(getattr(settings, "HOTLINE_CITIZEN_MESSAGE_INTERVAL", 0))):
+                    logger.info("citizen messages round enqueued")
+                    if options["once"]:
+                        self.stdout.write("citizen messages enqueued")
                 reports_interval = float(getattr(settings, "HOTLINE_REPORTS_INTERVAL", 0))
                 if reports_interval > 0 and enqueue_reports_if_due(reports_interval):
                     logger.info("reports enqueued")

@@ -1,0 +1,111 @@
+"""Sending the stored messages, and sending a failed one again: the only code that changes them
+after they are stored (`outbox` stores them).
+
+A message is sent under its row lock (SKIP LOCKED: a second worker passes it by) and only while it
+is pending and due, so a task that runs twice, or two workers at once, send it once. A failed
+attempt that may succeed later waits `outbox.retry_delay` and is tried again by the worker, up to
+`MAX_ATTEMPTS`; then it is failed for good, and a staff member may send it again. Every change of
+state writes a line of the message's log (who: the worker, or the staff member) and a log record.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
+from hotline.citizen_messages.models import CitizenMessage, CitizenMessageLog
+from hotline.citizen_messages.outbox import retry_delay
+from hotline.citizen_messages.senders import Outcome, sender_for
+from hotline.core import clock
+from hotline.core.enums import CitizenMessageAction, CitizenMessageState
+from hotline.core.errors import ActionNotAllowed
+
+logger = logging.getLogger(__name__)
+
+S = CitizenMessageState
+
+
+def _max_attempts() -> int:
+    return int(settings.HOTLINE["CITIZEN_MESSAGES"]["MAX_ATTEMPTS"])
+
+
+def do_send(message_id: int) -> str:
+    """Make one attempt at a pending message that is due; returns its state afterwards, or
+    "skipped" (not pending, not due, or held by another worker)."""
+    with transaction.atomic():
+        now = clock.now()
+        message = (
+            CitizenMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, state=S.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if message is None:
+            return "skipped"
+        message.attempts += 1
+        try:
+            outcome = sender_for(message.medium).send(message)
+        except Exception as exc:  # a sender should not raise; if one does, it is recorded all the same
+            outcome = Outcome(ok=False, detail=f"{type(exc).__name__}: {exc}")
+        message.detail = outcome.detail[:2000]
+        if outcome.ok:
+            message.state, message.sent_at, action = S.SENT, now, CitizenMessageAction.SENT
+        elif outcome.retry and message.attempts < _max_attempts():
+            message.next_attempt_at = now + retry_delay(message.attempts)
+            action = CitizenMessageAction.RETRY
+        else:
+            message.state, action = S.FAILED, CitizenMessageAction.FAILED
+        message.save(update_fields=["state", "attempts", "detail", "sent_at", "next_attempt_at"])
+        CitizenMessageLog.objects.create(message=message, at=now, action=action, detail=message.detail)
+    log = logger.info if outcome.ok else logger.warning
+    log(
+        "citizen message %s (%s, ticket %s) attempt %s: %s %s",
+        message.pk,
+        message.medium,
+        message.ticket_id,
+        message.attempts,
+        action,
+        message.detail,
+    )
+    return message.state
+
+
+def send_due(limit: int = 500) -> dict[str, int]:
+    """Try the pending messages that are due, oldest first, each in its own transaction."""
+    ids = list(
+        CitizenMessage.objects.filter(state=S.PENDING, next_attempt_at__lte=clock.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts: dict[str, int] = {}
+    for pk in ids:
+        state = do_send(pk)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def do_resend(message: CitizenMessage, actor: User, *, note: str = "") -> CitizenMessage:
+    """Send a failed message again (人工重发, e.g. after the gateway was fixed): pending and due
+    now, its attempts counted afresh; the worker sends it on its next round."""
+    require_role(actor, "resend_citizen_message")
+    with transaction.atomic():
+        message = CitizenMessage.objects.select_for_update().get(pk=message.pk)
+        if message.state != S.FAILED:
+            raise ActionNotAllowed(
+                _("告知记录 %(id)s 状态为“%(state)s”，只有发送失败的可以重发")
+                % {"id": message.pk, "state": message.get_state_display()}
+            )
+        now = clock.now()
+        message.state, message.attempts, message.next_attempt_at = S.PENDING, 0, now
+        message.save(update_fields=["state", "attempts", "next_attempt_at"])
+        CitizenMessageLog.objects.create(
+            message=message,
+            at=now,
+            action=CitizenMessageAction.RESEND,
+            actor=actor,
+            detail=note.strip()[:2000],
+        )
+    logger.info("citizen message %s put back to send by %s", message.pk, actor.username)
+    return message

@@ -1,0 +1,247 @@
+"""What the citizen is told, and when (告知): stored with the change it tells, sent later.
+
+The loop's actions call these inside their own transaction, so a message exists exactly when the
+change does: a rolled-back intake or reply leaves no message, and a crash after the commit loses
+none (the worker sends what is stored, `citizen_messages.actions`).
+
+- `tell_accepted`: on intake (受理告知), the ticket number and how to follow it, to the new appeal.
+- `tell_replied`: when the lead department's reply is sent (答复告知), the reply's text, to every
+  appellant of the ticket: its own appeals and those of the duplicates merged into it
+  (`feedback.selectors.appellants_of`, read at that moment: an appeal un-merged before is not told).
+
+Each appellant is told through their own channel: by mail when the appeal has an address (a letter
+writer), else by SMS to a mobile number; an anonymous appeal, or one with only a landline, is told
+nothing. One message per destination: a citizen with two appeals on the ticket gets the reply once.
+The texts are written in the city's language whatever the actor's, never name a member of staff,
+and name the ticket number of the appellant's own appeal in the form the mail channel threads on
+(`intake.channels.mail.TICKET_NUMBER`), so that an answer to the mail joins the ticket.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hotline.accounts.models import User
+from hotline.citizen_messages.models import CitizenMessage
+from hotline.core import clock
+from hotline.core.enums import CitizenMedium, CitizenMessageKind
+from hotline.feedback.models import Reply
+from hotline.feedback.selectors import appellants_of
+from hotline.intake.models import Appeal
+from hotline.tickets.models import Ticket
+
+# A mainland mobile number, after spaces, dashes and the country code are taken off.
+MOBILE = re.compile(r"1[3-9]\d{9}")
+SUBJECT_MAX = CitizenMessage._meta.get_field("subject").max_length or 200
+
+
+def config() -> dict[str, object]:
+    return settings.HOTLINE["CITIZEN_MESSAGES"]
+
+
+def mobile_number(phone: str) -> str:
+    """The mobile number in `phone` (11 digits), or "" when it is none (a landline, nothing)."""
+    digits = re.sub(r"[\s\-()]", "", phone or "")
+    digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
+    return digits if MOBILE.fullmatch(digits) else ""
+
+
+def destination(appeal: Appeal) -> tuple[str, str] | None:
+    """(medium, address) by the appellant's own channel; None: nobody to tell."""
+    if appeal.citizen_email.strip():
+        return CitizenMedium.EMAIL, appeal.citizen_email.strip().lower()
+    if phone := mobile_number(appeal.citizen_phone):
+        return CitizenMedium.SMS, phone
+    return None
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+def _hotline() -> str:
+    return _("%(city)s12345") % {"city": settings.HOTLINE["CITY_NAME"]}
+
+
+def _subject(number: str, what: str, title: str) -> str:
+    # The number stands first after the brackets: the mail channel threads on the first number in
+    # a subject, and a title may hold something that looks like one.
+    subject = f"[{_hotline()}] " + _("工单 %(number)s %(what)s：%(title)s") % {
+        "number": number,
+        "what": what,
+        "title": title,
+    }
+    return subject if len(subject) <= SUBJECT_MAX else subject[: SUBJECT_MAX - 1] + "…"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _sms(text: str) -> str:
+    signature = str(config()["SMS_SIGNATURE"]) or f"【{_hotline()}】"
+    limit = int(str(config()["SMS_MAX_CHARS"]))
+    body = signature + text
+    if len(body) <= limit:
+        return body
+    tail = _("……（完整答复请致电12345查询）")
+    return body[: limit - len(tail)] + tail
+
+
+def _follow_up_sms() -> str:
+    url = str(config()["TRACK_URL"])
+    if url:
+        return _("可凭工单号和手机号后四位在 %(url)s 查询办理进度。") % {"url": url}
+    return _("可凭工单号致电12345查询办理进度。")
+
+
+def accepted_text(appeal: Appeal, medium: str) -> Text:
+    number, title = appeal.ticket.number, appeal.title
+    if medium == CitizenMedium.SMS:
+        body = _("您反映的“%(title)s”已受理，工单号%(number)s。") % {
+            "title": _short(title, 20),
+            "number": number,
+        }
+        return Text("", _sms(body + _follow_up_sms() + _("办理结果将另行告知。")))
+    received = clock.localtime(appeal.received_at)
+    lines = [
+        _("您好："),
+        "",
+        _("您于%(at)s来信反映的“%(title)s”已受理，工单号 %(number)s。")
+        % {"at": f"{received:%Y-%m-%d %H:%M}", "title": title, "number": number},
+        _(
+            "我们将转交有关单位办理，办理结果将通过本邮箱答复您。如需补充情况，请直接回复本邮件（请保留主题中的工单号）。"
+        ),
+        "",
+        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
+        _("（本邮件由系统自动发送）"),
+    ]
+    return Text(_subject(number, _("已受理"), _short(title, 40)), "\n".join(lines))
+
+
+def replied_text(appeal: Appeal, reply: Reply, medium: str) -> Text:
+    number, title = appeal.ticket.number, appeal.title
+    merged = appeal.ticket_id != reply.ticket_id
+    if medium == CitizenMedium.SMS:
+        body = _("您反映的“%(title)s”（工单号%(number)s）已办理，答复如下：") % {
+            "title": _short(title, 20),
+            "number": number,
+        }
+        return Text("", _sms(body + " ".join(reply.text.split())))
+    lines = [
+        _("您好："),
+        "",
+        _("您反映的“%(title)s”（工单号 %(number)s）已办理，答复如下：") % {"title": title, "number": number},
+        "",
+        reply.text.strip(),
+        "",
+    ]
+    if merged:
+        lines.append(_("（您的诉求与其他市民反映的同一问题已合并办理，以上为合并后的答复。）"))
+    lines += [
+        _(
+            "如对办理结果有意见，请直接回复本邮件（请保留主题中的工单号），或致电12345。我们将回访了解您的满意度。"
+        ),
+        "",
+        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
+        _("（本邮件由系统自动发送）"),
+    ]
+    return Text(_subject(number, _("答复"), _short(title, 40)), "\n".join(lines))
+
+
+def _store(
+    *,
+    key: str,
+    ticket: Ticket,
+    appeal: Appeal,
+    kind: str,
+    medium: str,
+    to: str,
+    text: Text,
+    actor: User | None,
+    at: datetime,
+    reply: Reply | None = None,
+) -> CitizenMessage:
+    message, _created = CitizenMessage.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "ticket": ticket,
+            "appeal": appeal,
+            "reply": reply,
+            "kind": kind,
+            "medium": medium,
+            "to": to,
+            "subject": text.subject,
+            "body": text.body,
+            "created_at": at,
+            "created_by": actor,
+            "next_attempt_at": at,
+        },
+    )
+    return message
+
+
+def tell_accepted(ticket: Ticket, appeal: Appeal, actor: User | None, at: datetime) -> CitizenMessage | None:
+    """受理告知 to the appellant of a new appeal; None when there is nobody to tell."""
+    if not config()["ON_ACCEPT"]:
+        return None
+    found = destination(appeal)
+    if found is None:
+        return None
+    medium, to = found
+    appeal.ticket = ticket
+    with translation.override(settings.LANGUAGE_CODE):
+        text = accepted_text(appeal, medium)
+    return _store(
+        key=f"accepted:{appeal.pk}",
+        ticket=ticket,
+        appeal=appeal,
+        kind=CitizenMessageKind.ACCEPTED,
+        medium=medium,
+        to=to,
+        text=text,
+        actor=actor,
+        at=at,
+    )
+
+
+def tell_replied(ticket: Ticket, reply: Reply, actor: User | None, at: datetime) -> list[CitizenMessage]:
+    """答复告知 to every appellant of `ticket` (its own and its merged duplicates'), once each."""
+    stored: list[CitizenMessage] = []
+    seen: set[tuple[str, str]] = set()
+    with translation.override(settings.LANGUAGE_CODE):
+        for appeal in appellants_of([ticket.pk])[ticket.pk]:
+            found = destination(appeal)
+            if found is None or found in seen:
+                continue
+            seen.add(found)
+            medium, to = found
+            stored.append(
+                _store(
+                    key=f"replied:{reply.pk}:{medium}:{to}",
+                    ticket=ticket,
+                    appeal=appeal,
+                    reply=reply,
+                    kind=CitizenMessageKind.REPLIED,
+                    medium=medium,
+                    to=to,
+                    text=replied_text(appeal, reply, medium),
+                    actor=actor,
+                    at=at,
+                )
+            )
+    return stored
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after the `attempts`-th failed attempt the next one is made: doubling from
+    RETRY_MINUTES, at most a day."""
+    minutes = float(str(config()["RETRY_MINUTES"])) * 2 ** max(attempts - 1, 0)
+    return timedelta(minutes=min(minutes, 24 * 60))

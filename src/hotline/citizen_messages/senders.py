@@ -1,0 +1,123 @@
+"""How a message leaves for the citizen, one sender per medium, behind one small interface.
+
+`settings.HOTLINE["CITIZEN_MESSAGES"]` names the sender of each medium by dotted path
+(`EMAIL_SENDER`, `SMS_SENDER`). A sender never raises for a failed delivery: it answers with an
+`Outcome`, which the worker records on the message (`actions.do_send`).
+
+- `DjangoMail`  Django's mail (the `MAILERS` setting: SMTP in production, locmem in the tests), from
+                the address the mailbox channel reads, so that the citizen's answer comes back to it.
+- `LogOnly`     stores and logs, sends nothing: the default for SMS, so that a development machine, the
+                demo and the tests never text anybody.
+- `HttpSms`     a generic HTTP SMS gateway: POSTs JSON `{"id", "to", "text"}` to `SMS_URL` with a
+                timeout (`SMS_TIMEOUT`), `Authorization: Bearer SMS_TOKEN` when set, and the message's
+                key as `Idempotency-Key`, so that a gateway which honours it drops a repeated send.
+"""
+
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils.module_loading import import_string
+
+from hotline.citizen_messages.models import CitizenMessage
+from hotline.core.enums import CitizenMedium
+from hotline.core.phone import mask_phone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt gave: `retry` False means trying again cannot help."""
+
+    ok: bool
+    detail: str = ""
+    retry: bool = True
+
+
+class Sender(Protocol):
+    def send(self, message: CitizenMessage) -> Outcome: ...
+
+
+def mail_from() -> str:
+    return str(settings.HOTLINE["CITIZEN_MESSAGES"]["MAIL_FROM"]) or settings.DEFAULT_FROM_EMAIL
+
+
+def message_id(message: CitizenMessage) -> str:
+    """The same Message-ID for every attempt of one message: a mail client shows a repeat once."""
+    domain = parseaddr(mail_from())[1].rpartition("@")[2] or "localhost"
+    digest = hashlib.sha256(message.dedupe_key.encode()).hexdigest()[:24]
+    return f"<hotline.{message.pk}.{digest}@{domain}>"
+
+
+class DjangoMail:
+    def send(self, message: CitizenMessage) -> Outcome:
+        sender = mail_from()
+        mail = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=sender,
+            to=[message.to],
+            reply_to=[sender],
+            # RFC 3834: an autoresponder does not answer it (no loop of automatic letters).
+            headers={"Message-ID": message_id(message), "Auto-Submitted": "auto-generated"},
+        )
+        try:
+            mail.send(fail_silently=False)
+        except Exception as exc:  # an SMTP server down or refusing is an outcome, not a crash
+            return Outcome(ok=False, detail=f"{type(exc).__name__}: {exc}"[:2000])
+        return Outcome(ok=True)
+
+
+class LogOnly:
+    def send(self, message: CitizenMessage) -> Outcome:
+        shown = mask_phone(message.to) if message.medium == CitizenMedium.SMS else message.to
+        logger.info(
+            "citizen message %s to %s not sent (log-only sender): %s", message.pk, shown, message.body
+        )
+        return Outcome(ok=True, detail="仅记录，未实际发送（开发、演示用通道）")
+
+
+class HttpSms:
+    def send(self, message: CitizenMessage) -> Outcome:
+        conf = settings.HOTLINE["CITIZEN_MESSAGES"]
+        url = str(conf["SMS_URL"])
+        if not url.startswith(("http://", "https://")):
+            return Outcome(ok=False, detail=f"短信网关地址须为 http(s)：{url or '未配置'}", retry=False)
+        body = json.dumps(
+            {"id": message.dedupe_key, "to": message.to, "text": message.body}, ensure_ascii=False
+        ).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "hotline",
+            "Idempotency-Key": message.dedupe_key,
+        }
+        if token := str(conf["SMS_TOKEN"]):
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=float(str(conf["SMS_TIMEOUT"]))) as response:
+                status, answer = response.status, response.read(500)
+        except urllib.error.HTTPError as exc:
+            # A 4xx other than 408/429 will not get better by sending the same request again.
+            retry = exc.code >= 500 or exc.code in (408, 429)
+            return Outcome(ok=False, detail=f"HTTP {exc.code} {exc.reason}", retry=retry)
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            return Outcome(ok=False, detail=f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}")
+        if not 200 <= status < 300:
+            return Outcome(ok=False, detail=f"HTTP {status}")
+        return Outcome(ok=True, detail=answer.decode("utf-8", "replace").strip()[:500])
+
+
+def sender_for(medium: str) -> Sender:
+    conf = settings.HOTLINE["CITIZEN_MESSAGES"]
+    path = conf["EMAIL_SENDER"] if medium == CitizenMedium.EMAIL else conf["SMS_SENDER"]
+    sender: Sender = import_string(str(path))()
+    return sender
