@@ -104,6 +104,11 @@ urlpatterns = [
     path(
         "tickets/<str:number>/appeals/<int:appeal_id>/phone/", web_tickets.reveal_phone, name="reveal_phone"
     ),
+    path(
+        "tickets/<str:number>/messages/<int:message_id>/resend/",
+        web_tickets.resend_message,
+        name="resend_citizen_message",
+    ),
     path("grid/report/", web_grid.report, name="grid_report"),
     path("portal/", web_portal.submit, name="portal"),
     path("qa/", web_qa.qa_list, name="qa"),

@@ -31,14 +31,20 @@ class Recording:
 RECORDING = "tests.citizen_messages.conftest.Recording"
 
 
+def configure(settings, **values: object) -> None:
+    """Set entries of HOTLINE["CITIZEN_MESSAGES"] for one test (a copy: the settings fixture puts
+    back the attribute, not what is inside the dict)."""
+    settings.HOTLINE = {
+        **settings.HOTLINE,
+        "CITIZEN_MESSAGES": {**settings.HOTLINE["CITIZEN_MESSAGES"], **values},
+    }
+
+
 @pytest.fixture
 def recording(settings) -> type[Recording]:
     """SMS through `Recording`, emptied for the test."""
     Recording.sent, Recording.answers = [], []
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "CITIZEN_MESSAGES": {**settings.HOTLINE["CITIZEN_MESSAGES"], "SMS_SENDER": RECORDING},
-    }
+    configure(settings, SMS_SENDER=RECORDING)
     return Recording
 
 
@@ -46,8 +52,5 @@ def recording(settings) -> type[Recording]:
 def mail_from(settings) -> str:
     """Citizens' answers go to the mailbox the mail channel reads."""
     address = "12345@city.example.cn"
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "CITIZEN_MESSAGES": {**settings.HOTLINE["CITIZEN_MESSAGES"], "MAIL_FROM": address},
-    }
+    configure(settings, MAIL_FROM=address)
     return address

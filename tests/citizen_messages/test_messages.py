@@ -33,7 +33,7 @@ from hotline.intake.actions import AppealData, do_receive_appeal, do_receive_app
 from hotline.intake.channels import mail as mail_channel
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
-from tests.citizen_messages.conftest import Recording
+from tests.citizen_messages.conftest import Recording, configure
 from tests.factories import make_ticket
 from tests.tickets.conftest import Flow, FrozenClock
 
@@ -177,10 +177,7 @@ def test_an_import_of_history_tells_nobody(staff) -> None:
 
 
 def test_acceptance_can_be_switched_off(settings) -> None:
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "CITIZEN_MESSAGES": {**settings.HOTLINE["CITIZEN_MESSAGES"], "ON_ACCEPT": False},
-    }
+    configure(settings, ON_ACCEPT=False)
     receive(Channel.PHONE, phone="13812341234")
     assert not CitizenMessage.objects.exists()
 
@@ -324,10 +321,7 @@ def test_a_failed_attempt_is_tried_again_later_and_sent_once(frozen_clock, recor
 def test_a_message_fails_for_good_after_the_last_attempt_and_may_be_resent(
     frozen_clock, recording, settings, staff
 ) -> None:
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "CITIZEN_MESSAGES": {**settings.HOTLINE["CITIZEN_MESSAGES"], "MAX_ATTEMPTS": 2},
-    }
+    configure(settings, MAX_ATTEMPTS=2)
     recording.answers = [Outcome(ok=False, detail="timeout"), Outcome(ok=False, detail="timeout")]
     receive(Channel.PHONE, phone="13812341234")
     message = CitizenMessage.objects.get()
@@ -392,16 +386,13 @@ def gateway(settings):
     server = HTTPServer(("127.0.0.1", 0), _Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "CITIZEN_MESSAGES": {
-            **settings.HOTLINE["CITIZEN_MESSAGES"],
-            "SMS_SENDER": "hotline.citizen_messages.senders.HttpSms",
-            "SMS_URL": f"http://127.0.0.1:{server.server_port}/send",
-            "SMS_TOKEN": "s3cret",
-            "SMS_TIMEOUT": 2,
-        },
-    }
+    configure(
+        settings,
+        SMS_SENDER="hotline.citizen_messages.senders.HttpSms",
+        SMS_URL=f"http://127.0.0.1:{server.server_port}/send",
+        SMS_TOKEN="s3cret",
+        SMS_TIMEOUT=2,
+    )
     yield _Gateway
     server.shutdown()
     server.server_close()
@@ -427,7 +418,7 @@ def test_the_http_gateways_errors(gateway, status, state) -> None:
 
 
 def test_an_unreachable_gateway_is_tried_again(settings, gateway) -> None:
-    settings.HOTLINE["CITIZEN_MESSAGES"]["SMS_URL"] = "http://127.0.0.1:9/send"
+    configure(settings, SMS_URL="http://127.0.0.1:9/send")
     receive(Channel.PHONE, phone="13812341234")
     assert send_due() == {S.PENDING: 1}
     assert "URLError" in CitizenMessage.objects.get().detail
@@ -455,3 +446,26 @@ def test_the_ticket_page_shows_what_was_told_with_the_destination_masked(flow: F
     html = client.get(f"/tickets/{merged['second'].number}/").content.decode()
     section = html[html.index('id="citizen-messages"') :]
     assert "139****0002" in section and "答复告知" in section and "137****0003" not in section
+
+
+def test_a_failed_message_is_resent_from_the_ticket_page(flow: Flow, recording, settings) -> None:
+    configure(settings, MAX_ATTEMPTS=1)
+    recording.answers = [Outcome(ok=False, detail="HTTP 503")]
+    ticket = make_ticket(actor=flow.user("operator"))
+    assert send_due() == {S.FAILED: 1}
+    message = CitizenMessage.objects.get()
+    url = f"/tickets/{ticket.number}/messages/{message.pk}/resend/"
+
+    client = Client()
+    client.force_login(flow.user("housing"))  # a department's handler may not
+    assert client.post(url).status_code == 403
+    client.force_login(flow.user("dispatcher"))
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert f'action="{url}"' in page and "重发" in page
+    response = client.post(url, {"note": "网关已恢复"})
+    assert response.status_code == 302 and response["Location"].endswith("#citizen-messages")
+    message.refresh_from_db()
+    assert message.state == S.PENDING
+    assert message.log.last().actor == flow.user("dispatcher")
+    assert client.post(url).status_code == 409  # pending: nothing to resend
+    assert client.post(f"/tickets/{ticket.number}/messages/{message.pk + 1000}/resend/").status_code == 404

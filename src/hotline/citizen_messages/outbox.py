@@ -169,23 +169,22 @@ def _store(
     at: datetime,
     reply: Reply | None = None,
 ) -> CitizenMessage:
-    message, _created = CitizenMessage.objects.get_or_create(
+    # One INSERT: the key names an appeal or a reply stored in this very transaction, so it is new;
+    # the unique constraint stands guard all the same (a second store of one message fails loudly).
+    return CitizenMessage.objects.create(
         dedupe_key=key,
-        defaults={
-            "ticket": ticket,
-            "appeal": appeal,
-            "reply": reply,
-            "kind": kind,
-            "medium": medium,
-            "to": to,
-            "subject": text.subject,
-            "body": text.body,
-            "created_at": at,
-            "created_by": actor,
-            "next_attempt_at": at,
-        },
+        ticket=ticket,
+        appeal=appeal,
+        reply=reply,
+        kind=kind,
+        medium=medium,
+        to=to,
+        subject=text.subject,
+        body=text.body,
+        created_at=at,
+        created_by=actor,
+        next_attempt_at=at,
     )
-    return message
 
 
 def tell_accepted(ticket: Ticket, appeal: Appeal, actor: User | None, at: datetime) -> CitizenMessage | None:

@@ -8,6 +8,8 @@ GET  /tickets/<number>/                          everything about the ticket the
                                                  posting to `web.actions`
 POST /tickets/<number>/appeals/<id>/phone/       show one caller's full number, for roles that call
                                                  citizens back; every reveal is recorded
+POST /tickets/<number>/messages/<id>/resend/     send a message to a citizen that failed for good
+                                                 again (告知记录: `citizen_messages.actions.do_resend`)
 
 A ticket another department holds answers 404, the same as one that does not exist.
 """
@@ -18,15 +20,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, PHONE_ROLES
+from hotline.citizen_messages.actions import do_resend
 from hotline.citizen_messages.selectors import messages_of, shown
 from hotline.core import clock
 from hotline.core.enums import (
@@ -53,7 +57,8 @@ from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket, linked_ids
 from hotline.tickets.schemas import EventOut, TicketDetail
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
-from hotline.web.actions import visible_by_number
+from hotline.web.actions import refusal_page, visible_by_number
+from hotline.web.dispatch import staff_view
 from hotline.web.overview import echarts_installed
 
 # Details of a timeline event worth a line on the page, in this order, with their labels.
@@ -183,6 +188,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         ],
         # What the appellants were told (告知记录), destinations masked.
         "citizen_messages": [shown(m) for m in messages_of(ticket)],
+        "can_resend": user.role in ACTION_ROLES["resend_citizen_message"],
         "links": list(
             selectors.visible_tickets(user)
             .filter(pk__in=linked_ids(ticket.pk))
@@ -276,3 +282,18 @@ def reveal_phone(request: HttpRequest, number: str, appeal_id: int) -> HttpRespo
     except HotlineError as error:
         return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
     return render(request, "web/ticket.html", context)
+
+
+@staff_view("resend_citizen_message", require_POST)
+def resend_message(request: HttpRequest, user: User, number: str, message_id: int) -> HttpResponse:
+    """Put a failed message to a citizen back to be sent (the worker sends it on its next round)."""
+    back = reverse("ticket_page", args=[number]) + "#citizen-messages"
+    try:
+        ticket = visible_by_number(user, number)
+        message = messages_of(ticket).filter(pk=message_id).first()
+        if message is None:
+            return refusal_page(request, _("告知记录 %(id)s 不存在") % {"id": message_id}, 404, back)
+        do_resend(message, user, note=request.POST.get("note", ""))
+    except HotlineError as error:
+        return refusal_page(request, error.message, error.status_code, back)
+    return HttpResponseRedirect(back)
