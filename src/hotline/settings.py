@@ -276,8 +276,12 @@ HOTLINE: dict[str, Any] = {
     # last failure; a success forgets the failures. Bad API tokens count per address alone.
     "LOGIN_THROTTLE": {"FAILURES": 5, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
     # Password spraying (a few common passwords tried on many usernames): the failed sign-ins of one
-    # address, whatever the username, counted apart; a success does not forget them.
-    "LOGIN_ADDRESS_THROTTLE": {"FAILURES": 30, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60},
+    # address, whatever the username, counted apart; a success does not forget them. A username that
+    # signed in from that address within KNOWN_DAYS is neither counted nor refused there (its own
+    # lock above still holds), so that a call centre's operators behind one NAT address are not
+    # locked out by a spray from it nor by a shift's typos; 30 failures of usernames new to the
+    # address in 15 minutes is more than new staff's first sign-ins make.
+    "LOGIN_ADDRESS_THROTTLE": {"FAILURES": 30, "WINDOW": 15 * 60, "COOL_OFF": 15 * 60, "KNOWN_DAYS": 30},
     "TOKEN_THROTTLE": {"FAILURES": 20, "WINDOW": 60, "COOL_OFF": 5 * 60},
     # Signed webhooks of the channels' own systems (intake/channels/webhooks.py): a request signed
     # more than TOLERANCE_SECONDS away from now is refused, and so is the same signed request twice.

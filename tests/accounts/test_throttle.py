@@ -145,3 +145,61 @@ def test_the_admin_login_counts_against_the_same_address_limit(operator, setting
     for n in range(limit):
         client.post("/admin/login/", {"username": f"admin{n}", "password": "x"}, REMOTE_ADDR="10.8.8.8")
     assert login(Client(), PASSWORD, ip="10.8.8.8").status_code == 429
+
+
+def spray(ip: str, settings) -> None:
+    """Common passwords on made-up usernames from `ip`, until the address is locked."""
+    for n in range(settings.HOTLINE["LOGIN_ADDRESS_THROTTLE"]["FAILURES"]):
+        login(Client(), "123456", username=f"sprayed{n}", ip=ip)
+    assert login(Client(), "123456", username="one-more", ip=ip).status_code == 429
+
+
+def test_staff_who_signed_in_from_the_address_before_are_not_locked_out_by_a_spray(operator, settings):
+    """A call centre behind one NAT address: a spray from inside it (or everyone's typos at the
+    change of shift) locks the address for usernames new to it, not for the operators who sign in
+    there every day; their own per-username lock still holds."""
+    colleague = UserFactory(username="op2", role=Role.OPERATOR, password=PASSWORD)
+    assert login(Client(), PASSWORD, ip="10.7.7.7").status_code == 302  # op1, yesterday
+    spray("10.7.7.7", settings)
+
+    assert login(Client(), PASSWORD, ip="10.7.7.7").status_code == 302
+    assert login(Client(), "123456", ip="10.7.7.7").status_code == 200  # a typo: the form again
+    # op2 never signed in from here: waits like the sprayed usernames.
+    assert login(Client(), PASSWORD, username=colleague.username, ip="10.7.7.7").status_code == 429
+    # A known username's own failures still lock it.
+    for _attempt in range(settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"] - 1):
+        login(Client(), "wrong", ip="10.7.7.7")
+    assert login(Client(), PASSWORD, ip="10.7.7.7").status_code == 429
+
+
+def test_a_sign_in_is_known_only_from_its_address_and_for_a_while(operator, settings):
+    known_days = settings.HOTLINE["LOGIN_ADDRESS_THROTTLE"]["KNOWN_DAYS"]
+    start = clock.now()
+    with clock.frozen_at(start):
+        assert login(Client(), PASSWORD, ip="10.6.6.6").status_code == 302
+        spray("10.6.6.7", settings)
+        assert login(Client(), PASSWORD, ip="10.6.6.7").status_code == 429  # another address
+    with clock.frozen_at(start + timedelta(days=known_days, minutes=1)):
+        spray("10.6.6.6", settings)
+        assert login(Client(), PASSWORD, ip="10.6.6.6").status_code == 429  # forgotten since
+
+
+def test_the_admin_login_knows_the_same_sign_ins(operator, settings):
+    operator.is_staff = True
+    operator.save()
+    admin = Client()
+    response = admin.post("/admin/login/", {"username": "op1", "password": PASSWORD}, REMOTE_ADDR="10.5.5.5")
+    assert response.status_code == 302
+    spray("10.5.5.5", settings)
+    assert login(Client(), PASSWORD, ip="10.5.5.5").status_code == 302
+
+
+def test_a_known_usernames_typos_do_not_count_against_its_address(operator, settings):
+    address = {**settings.HOTLINE["LOGIN_ADDRESS_THROTTLE"], "FAILURES": 3}
+    settings.HOTLINE = {**settings.HOTLINE, "LOGIN_ADDRESS_THROTTLE": address}
+    assert login(Client(), PASSWORD, ip="10.4.4.4").status_code == 302
+    for _attempt in range(settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"] - 1):
+        assert login(Client(), "wrong", ip="10.4.4.4").status_code == 200
+    # A new hire's first sign-in from the same address is not refused.
+    UserFactory(username="new-hire", role=Role.OPERATOR, password=PASSWORD)
+    assert login(Client(), PASSWORD, username="new-hire", ip="10.4.4.4").status_code == 302

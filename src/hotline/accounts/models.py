@@ -85,3 +85,24 @@ class AuthFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key_hash[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class KnownSignIn(models.Model):
+    """A username that signed in from an address, when it last did (`accounts.throttle.known`).
+
+    The lock of an address that many usernames failed from (password spraying) neither counts nor
+    refuses the usernames that signed in from there before: a call centre behind one NAT address
+    keeps working while a spray from it locks the address for usernames new to it. The pair
+    is stored only as a keyed hash; rows older than LOGIN_ADDRESS_THROTTLE["KNOWN_DAYS"] are pruned
+    as new ones are written.
+    """
+
+    key_hash = models.CharField(_("键摘要"), max_length=64, unique=True)
+    at = models.DateTimeField(_("最近登录时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("已知登录地址")
+        verbose_name_plural = _("已知登录地址")
+
+    def __str__(self) -> str:
+        return f"{self.key_hash[:8]} {self.at:%Y-%m-%d %H:%M}"

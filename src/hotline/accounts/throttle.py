@@ -7,8 +7,15 @@ failure (settings.HOTLINE["LOGIN_THROTTLE"] and ["TOKEN_THROTTLE"]). A refused a
 counted, so a locked-out user waits out the same cool-off however often they retry; a successful
 sign-in forgets the failures of its key.
 
-The failures are rows in the database (`AuthFailure`), as the portal's counts are, because every
-gunicorn worker must see them and the project configures no shared cache.
+A username that signed in from an address within LOGIN_ADDRESS_THROTTLE["KNOWN_DAYS"] (`known`,
+`remember`) is neither counted against that address's lock (LOGIN_ADDRESS) nor refused by it (web/login.py):
+the operators of a call centre behind one NAT address keep signing in, typos and all, while the
+address is locked for the usernames a sprayer tries; each username's own lock (LOGIN) holds for
+them as for anyone.
+
+The failures are rows in the database (`AuthFailure`, the known sign-ins `KnownSignIn`), as the
+portal's counts are, because every gunicorn worker must see them and the project configures no
+shared cache.
 """
 
 import hashlib
@@ -20,13 +27,15 @@ from typing import Any
 
 from django.conf import settings
 
-from hotline.accounts.models import AuthFailure
+from hotline.accounts.models import AuthFailure, KnownSignIn
 from hotline.core import clock
 
 LOGIN = "login"
 # Failed sign-ins of one address whatever the username (password spraying); its own rule.
 LOGIN_ADDRESS = "login_address"
 TOKEN = "token"
+# A username that signed in from an address (not a throttle: the pair the address's lock spares).
+KNOWN = "known"
 
 
 @dataclass(frozen=True)
@@ -83,3 +92,21 @@ def fail(kind: str, key: str, *, now: datetime | None = None) -> int:
 
 def reset(kind: str, key: str) -> None:
     AuthFailure.objects.filter(kind=kind, key_hash=_hash(kind, key)).delete()
+
+
+def _known_for() -> timedelta:
+    return timedelta(days=settings.HOTLINE["LOGIN_ADDRESS_THROTTLE"]["KNOWN_DAYS"])
+
+
+def remember(username: str, ip: str, *, now: datetime | None = None) -> None:
+    """Note that `username` signed in from `ip` now; forget the pairs not seen for KNOWN_DAYS."""
+    now = now or clock.now()
+    KnownSignIn.objects.filter(at__lte=now - _known_for()).delete()
+    KnownSignIn.objects.update_or_create(key_hash=_hash(KNOWN, login_key(username, ip)), defaults={"at": now})
+
+
+def known(username: str, ip: str, *, now: datetime | None = None) -> bool:
+    """Whether `username` signed in from `ip` within KNOWN_DAYS."""
+    now = now or clock.now()
+    key = _hash(KNOWN, login_key(username, ip))
+    return KnownSignIn.objects.filter(key_hash=key, at__gt=now - _known_for()).exists()

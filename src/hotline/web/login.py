@@ -7,9 +7,12 @@ settings.HOTLINE["LOGIN_THROTTLE"]["FAILURES"] of them the pages refuse that pai
 Retry-After, without checking the password, until the cool-off has passed. A success forgets them.
 The failures of one address whatever the username are counted too, against a higher limit
 (["LOGIN_ADDRESS_THROTTLE"]), so that trying a few common passwords on many usernames (password
-spraying) is stopped as well; a success does not forget those.
+spraying) is stopped as well; a success does not forget those. That count leaves out the usernames
+that signed in from the address before (`throttle.known`), and its lock spares them, so that a call
+centre behind one address is locked out neither by a spray from it nor by its own typos.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -36,19 +39,30 @@ def _keys(request: HttpRequest) -> tuple[tuple[str, str], tuple[str, str]]:
     )
 
 
+def _waits(request: HttpRequest, wait: Callable[[str, str], int]) -> int:
+    """`wait` of the username from this address, and of the address unless the username signed in
+    from it before (`throttle.known`: the address's lock spares it); the longer."""
+    (kind, key), (address_kind, ip) = _keys(request)
+    own = wait(kind, key)
+    if throttle.known(request.POST.get("username", ""), ip):
+        return own
+    return max(own, wait(address_kind, ip))
+
+
 def _locked_for(request: HttpRequest) -> int:
-    """Seconds until this sign-in may be tried; 0 when neither count locks it."""
-    return max(throttle.retry_after(kind, key) for kind, key in _keys(request))
+    """Seconds until this sign-in may be tried; 0 when no count locks it."""
+    return _waits(request, throttle.retry_after)
 
 
 def _failed(request: HttpRequest) -> int:
     """Count a failed sign-in against both keys; the seconds it is now locked out for (0: not yet)."""
-    return max([throttle.fail(kind, key) for kind, key in _keys(request)])
+    return _waits(request, throttle.fail)
 
 
 def _succeeded(request: HttpRequest) -> None:
-    (kind, key), _address = _keys(request)
+    (kind, key), (_address_kind, ip) = _keys(request)
     throttle.reset(kind, key)
+    throttle.remember(request.POST.get("username", ""), ip)
 
 
 def locked_page(request: HttpRequest, wait: int) -> HttpResponse:
