@@ -17,6 +17,7 @@ from hotline.analytics.facts import FOUR_RATES, Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Period, Rate
+from hotline.analytics.replies import weak_reply_share
 from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
@@ -51,6 +52,12 @@ class Ranked:
         """The four rates in their order, as (key, rate)."""
         rates = self.counts.rates
         return [(name, rates[name]) for name in FOUR_RATES]
+
+    @property
+    def weak_replies(self) -> Rate | None:
+        """A department's share of weak replies (答复质量存疑率, `analytics.replies`), shown beside
+        its score, not in it; None when it sent no reply in the period."""
+        return weak_reply_share(self.counts)
 
     @property
     def score_change(self) -> float | None:

@@ -9,16 +9,21 @@ leave out (merged, invalid) are left out here too. Answers on the spot are not c
 counted.
 """
 
+from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.periods import Rate
 from hotline.core.enums import FigureDimension
 
 
+def weak_reply_share(counts: Counts) -> Rate | None:
+    """Weak replies / checked replies of a department's counts; None when it sent none."""
+    if not counts.replies_checked:
+        return None
+    return Rate(counts.replies_weak, counts.replies_checked)
+
+
 def weak_reply_shares(figures: Figures) -> dict[int, Rate]:
     """Department id -> weak replies / checked replies sent in the figures' period (the figures
     read with the department slices); departments that sent none are left out."""
-    return {
-        key: Rate(counts.replies_weak, counts.replies_checked)
-        for key, counts in figures.of(FigureDimension.DEPARTMENT).items()
-        if counts.replies_checked
-    }
+    found = {key: weak_reply_share(counts) for key, counts in figures.of(FigureDimension.DEPARTMENT).items()}
+    return {key: share for key, share in found.items() if share is not None}

@@ -241,6 +241,15 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
     )
 
 
+def weak_shown(report: Report) -> bool:
+    """Whether the report's ranking has the share of weak replies: a ranking of departments."""
+    return report.ranked == FigureDimension.DEPARTMENT
+
+
+def _percent(rate: Rate | None) -> float | None:
+    return None if rate is None else rate.percent
+
+
 def as_rows(report: Report) -> dict[str, list[list[Any]]]:
     """The report as sheets of rows (for .xlsx and the PDF's tables); the headings are the
     renderers' (translated there). "cases" only for a kind of report that lists them."""
@@ -257,6 +266,8 @@ def as_rows(report: Report) -> dict[str, list[list[Any]]]:
                 *[r.rates[k].percent for k in FOUR_RATES],
                 r.score,
                 r.score_change,
+                # Departments only (as on the rankings page): their share of weak replies.
+                *([_percent(r.weak_replies)] if weak_shown(report) else []),
             ]
             for r in report.departments
         ],

@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment
 from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.outlooks import TOP as TOP_FORECAST
-from hotline.analytics.reports import Report, as_rows, build
+from hotline.analytics.reports import Report, as_rows, build, weak_shown
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
 from hotline.core.enums import FigureDimension, ReportKind
@@ -47,7 +47,15 @@ def _headings(report: Report | None = None) -> dict[str, list[str]]:
     ranked = _("区县") if report is not None and report.ranked == FigureDimension.AREA else _("主办单位")
     return {
         "rates": [_("指标"), _("本期"), _("上期"), _("分子"), _("分母")],
-        "departments": [_("名次"), ranked, _("受理量"), *rate_names, _("综合得分"), _("较上期")],
+        "departments": [
+            _("名次"),
+            ranked,
+            _("受理量"),
+            *rate_names,
+            _("综合得分"),
+            _("较上期"),
+            *([_("答复质量存疑率")] if report is None or weak_shown(report) else []),
+        ],
         "categories": [_("分类"), _("本期"), _("上期"), _("增减")],
         "areas": [_("属地"), _("本期"), _("上期"), _("增减")],
         "items": [_("分类"), _("属地"), _("诉求数"), _("工单数"), _("紧急"), _("重复")],
@@ -324,6 +332,7 @@ def _context(report: Report) -> dict[str, Any]:
         "headings": _headings(report),
         "standing": standing(report),
         "forecast_note": forecast_note(report),
+        "weak_shown": weak_shown(report),
         "rate_rows": [(str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
         "rate_keys": FOUR_RATES,
     }
