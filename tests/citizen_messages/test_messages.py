@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
-from hotline.citizen_messages.actions import do_resend, do_send, send_due
+from hotline.citizen_messages.actions import LEASE, _claim, do_resend, do_send, send_due
 from hotline.citizen_messages.models import CitizenMessage, CitizenMessageLog
 from hotline.citizen_messages.outbox import mobile_number
 from hotline.citizen_messages.senders import Outcome
@@ -469,3 +469,18 @@ def test_a_failed_message_is_resent_from_the_ticket_page(flow: Flow, recording, 
     assert message.log.last().actor == flow.user("dispatcher")
     assert client.post(url).status_code == 409  # pending: nothing to resend
     assert client.post(f"/tickets/{ticket.number}/messages/{message.pk + 1000}/resend/").status_code == 404
+
+
+def test_a_worker_killed_mid_send_leaves_the_message_to_be_sent_after_the_lease(
+    frozen_clock, recording
+) -> None:
+    receive(Channel.PHONE, phone="13812341234")
+    message = CitizenMessage.objects.get()
+    # A worker claimed it and died before it could record anything.
+    assert _claim(message.pk) is not None
+    # The others leave it while the lease runs: the dead worker may have sent it.
+    assert send_due() == {} and do_send(message.pk) == "skipped" and recording.sent == []
+    frozen_clock.set(frozen_clock.value + LEASE)
+    assert send_due() == {S.SENT: 1}
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (S.SENT, 2)

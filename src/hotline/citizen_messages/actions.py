@@ -1,14 +1,20 @@
 """Sending the stored messages, and sending a failed one again: the only code that changes them
 after they are stored (`outbox` stores them).
 
-A message is sent under its row lock (SKIP LOCKED: a second worker passes it by) and only while it
-is pending and due, so a task that runs twice, or two workers at once, send it once. A failed
-attempt that may succeed later waits `outbox.retry_delay` and is tried again by the worker, up to
-`MAX_ATTEMPTS`; then it is failed for good, and a staff member may send it again. Every change of
-state writes a line of the message's log (who: the worker, or the staff member) and a log record.
+An attempt first claims the message in a short transaction (under its row lock, SKIP LOCKED: a
+second worker passes it by), only while it is pending and due, and makes it due again only after
+`LEASE`; then sends it outside any transaction (a slow gateway holds no lock, and on SQLite not the
+database's one write lock); then records the outcome in a second short transaction. So a task that
+runs twice, or two workers at once, send a message once; a worker killed between the send and the
+record leaves it pending, tried again once the lease is over (at least once: the senders pass the
+message's key on, so that the other side can drop the repeat). A failed attempt that may succeed
+later waits `outbox.retry_delay` and is tried again by the worker, up to `MAX_ATTEMPTS`; then it is
+failed for good, and a staff member may send it again. Every change of state writes a line of the
+message's log (who: the worker, or the staff member) and a log record.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -27,28 +33,47 @@ logger = logging.getLogger(__name__)
 
 S = CitizenMessageState
 
+# How long a message being sent is kept from the other workers: longer than any sender waits (the
+# mail server's and the gateway's timeouts are seconds), short enough that a message whose worker
+# was killed mid-send goes out again soon.
+LEASE = timedelta(minutes=5)
+
 
 def _max_attempts() -> int:
     return int(settings.HOTLINE["CITIZEN_MESSAGES"]["MAX_ATTEMPTS"])
 
 
-def do_send(message_id: int) -> str:
-    """Make one attempt at a pending message that is due; returns its state afterwards, or
-    "skipped" (not pending, not due, or held by another worker)."""
+def _claim(message_id: int) -> CitizenMessage | None:
+    """The message, counted as one more attempt and kept from other workers for `LEASE`; None when
+    it is not pending, not due, or held by another worker."""
     with transaction.atomic():
         now = clock.now()
         message = (
             CitizenMessage.objects.select_for_update(skip_locked=True)
+            .select_related("ticket")
             .filter(pk=message_id, state=S.PENDING, next_attempt_at__lte=now)
             .first()
         )
         if message is None:
-            return "skipped"
+            return None
         message.attempts += 1
-        try:
-            outcome = sender_for(message.medium).send(message)
-        except Exception as exc:  # a sender should not raise; if one does, it is recorded all the same
-            outcome = Outcome(ok=False, detail=f"{type(exc).__name__}: {exc}")
+        message.next_attempt_at = now + LEASE
+        message.save(update_fields=["attempts", "next_attempt_at"])
+    return message
+
+
+def do_send(message_id: int) -> str:
+    """Make one attempt at a pending message that is due; returns its state afterwards, or
+    "skipped" (not pending, not due, or held by another worker)."""
+    message = _claim(message_id)
+    if message is None:
+        return "skipped"
+    try:
+        outcome = sender_for(message.medium).send(message)
+    except Exception as exc:  # a sender should not raise; if one does, it is recorded all the same
+        outcome = Outcome(ok=False, detail=f"{type(exc).__name__}: {exc}")
+    with transaction.atomic():
+        now = clock.now()
         message.detail = outcome.detail[:2000]
         if outcome.ok:
             message.state, message.sent_at, action = S.SENT, now, CitizenMessageAction.SENT
@@ -57,14 +82,14 @@ def do_send(message_id: int) -> str:
             action = CitizenMessageAction.RETRY
         else:
             message.state, action = S.FAILED, CitizenMessageAction.FAILED
-        message.save(update_fields=["state", "attempts", "detail", "sent_at", "next_attempt_at"])
+        message.save(update_fields=["state", "detail", "sent_at", "next_attempt_at"])
         CitizenMessageLog.objects.create(message=message, at=now, action=action, detail=message.detail)
     log = logger.info if outcome.ok else logger.warning
     log(
         "citizen message %s (%s, ticket %s) attempt %s: %s %s",
         message.pk,
         message.medium,
-        message.ticket_id,
+        message.ticket.number,
         message.attempts,
         action,
         message.detail,
