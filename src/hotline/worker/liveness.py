@@ -11,13 +11,23 @@ between rounds, looks for RUNNING tasks whose worker has not beaten for `stale_a
 - a task that has already taken `max_attempts` workers down with it is FAILED instead, with a
   message that says so, so that a task that kills its worker (memory, a crash in native code)
   cannot kill every worker in turn.
+
+Beats can stop while the worker lives: its heartbeat thread stalled (the database slow for it, the
+machine swapping, the process stopped with SIGSTOP and continued). Its task would then run twice at
+once. So a worker whose beats stopped but whose process is seen running is left its task (with a
+warning each round): a worker in the same process space (the machine's boot and the pid namespace,
+`process_space`, written with each beat) whose pid names a process that started before its first
+beat — a pid taken by a later process is not the worker. Workers on other machines or in other
+containers are judged by their beats alone.
 """
 
+import functools
 import logging
 import os
 import socket
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.tasks import TaskResultStatus
@@ -41,10 +51,58 @@ class WorkerLost(Exception):
     """The reason a task is failed after it took `max_attempts` workers down with it."""
 
 
+# How far a process's start time read from /proc may lie after the true one (the boot time there
+# is in whole seconds).
+_START_SLACK = timedelta(seconds=2)
+
+
+@functools.cache
+def process_space() -> str:
+    """Where this process's pid means this process: the kernel's boot id and the pid namespace
+    (another machine, a reboot or another container gives another); "" where /proc does not say."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+    return f"{boot}/{namespace}"[:64]
+
+
+def process_started(pid: int) -> datetime | None:
+    """When process `pid` of this space started; None when there is none (or only a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+    except (OSError, StopIteration, ValueError):
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # the name in parentheses may hold spaces
+    if fields[0] in ("Z", "X"):
+        return None
+    return datetime.fromtimestamp(boot + int(fields[19]) / os.sysconf("SC_CLK_TCK"), UTC)
+
+
+def still_running(worker: WorkerBeat) -> bool:
+    """Whether the process of a worker whose beats stopped is seen running: same space, and its pid
+    names a process that started before the worker's first beat."""
+    if not worker.space or worker.space != process_space():
+        return False
+    started = process_started(worker.pid)
+    return started is not None and started <= worker.started_at + _START_SLACK
+
+
 def beat(worker_id: str, *, started_at: datetime | None = None) -> None:
     """Record that worker `worker_id` (this process) is alive now."""
     now = timezone.now()
-    defaults = {"host": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": now}
+    defaults = {
+        "host": socket.gethostname()[:255],
+        "pid": os.getpid(),
+        "space": process_space(),
+        "seen_at": now,
+    }
     if started_at is not None:
         defaults["started_at"] = started_at
     WorkerBeat.objects.update_or_create(
@@ -86,7 +144,8 @@ def requeue_orphans(*, stale_after: float = STALE_AFTER, max_attempts: int = MAX
     (a worker of a version before the beats) and the task started that long ago."""
     now = timezone.now()
     cutoff = now - timedelta(seconds=stale_after)
-    alive = set(WorkerBeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True))
+    beats = {b.worker_id: b for b in WorkerBeat.objects.all()}
+    alive = {w for w, b in beats.items() if b.seen_at >= cutoff}
     requeued = failed = 0
     with transaction.atomic():
         running = (
@@ -97,6 +156,17 @@ def requeue_orphans(*, stale_after: float = STALE_AFTER, max_attempts: int = MAX
         for row in running:
             holder = row.worker_ids[-1] if row.worker_ids else ""
             if holder in alive:
+                continue
+            if holder in beats and still_running(beats[holder]):
+                logger.warning(
+                    "task %s (%s) left with worker %s: it stopped beating %.0f s ago but its process %s "
+                    "still runs",
+                    row.pk,
+                    row.task_path,
+                    holder[:8],
+                    (now - beats[holder].seen_at).total_seconds(),
+                    beats[holder].pid,
+                )
                 continue
             if len(row.worker_ids) >= max_attempts:
                 DBTaskResult.objects.filter(pk=row.pk).update(
