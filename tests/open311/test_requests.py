@@ -346,7 +346,7 @@ def test_media_is_counted_per_address_in_the_clients_rate(client, services, api_
 
     def status(reader: Client) -> int:
         response = reader.get(url)
-        response.close()  # a photo is a file response
+        assert b"".join(response.streaming_content) == JPEG  # read to the end, which closes the file
         return response.status_code
 
     reader = Client(REMOTE_ADDR="10.9.9.9")
