@@ -3,7 +3,8 @@ baseline, how a warning is raised once and told to the leaders, and how a superv
 raises the cell's threshold."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -88,15 +89,35 @@ def test_a_rise_that_comes_every_year_at_this_time_is_no_surprise(db) -> None:
     assert [s.observed for s in spikes({(1, 10): recent_only})] == [8]
 
 
-def test_a_few_appeals_never_warn_however_quiet_the_cell(db) -> None:
-    # Four appeals in a cell that never had any: under MIN_COUNT (5).
-    assert spikes({(1, 10): {WEDNESDAY: 4}}) == []
-    assert [s.observed for s in spikes({(1, 10): {WEDNESDAY: 5}})] == [5]
+def test_two_appeals_never_warn_however_quiet_the_cell_and_three_do_only_where_rare(db) -> None:
+    # Two appeals in a cell that never had any: under MIN_COUNT (3), whatever their probability.
+    assert spikes({(1, 10): {WEDNESDAY: 2}}) == []
+    # Three in a day where one a month is usual: the tail probability is the evidence.
+    [spike] = spikes({(1, 10): {WEDNESDAY: 3}})
+    assert (spike.observed, spike.first, spike.started_on) == (3, WEDNESDAY, WEDNESDAY) and spike.p < 1e-4
+    # Three in a day where one a day is usual are no rise; nor are five in a day where two are.
+    steady = history(lambda d: 1, WEDNESDAY - timedelta(days=1))
+    steady[WEDNESDAY] = 3
+    assert spikes({(1, 10): steady}) == []
+    busier = history(lambda d: 2, WEDNESDAY - timedelta(days=1))
+    busier[WEDNESDAY] = 5
+    assert spikes({(1, 10): busier}) == []
+
+
+def test_a_drip_in_a_quiet_cell_warns_once_the_three_days_are_rare_enough(db) -> None:
+    # Nothing for weeks, then 1 and 2 appeals: three in three days where 0.11 are expected
+    # (p ~ 2e-4) are not yet a warning; two more the next day (five, p ~ 1e-7) are.
+    monday, tuesday = WEDNESDAY - timedelta(days=2), WEDNESDAY - timedelta(days=1)
+    drip = Counter({monday: 1, tuesday: 2})
+    assert spikes({(1, 10): drip}, today=tuesday) == []
+    drip[WEDNESDAY] = 2
+    [spike] = spikes({(1, 10): drip})
+    assert (spike.first, spike.observed, spike.started_on) == (monday, 5, monday)
 
 
 def test_a_raised_threshold_needs_a_bigger_rise(db) -> None:
     quiet = history(lambda d: 2 if weekday_rule(d) else 0, WEDNESDAY - timedelta(days=1))
-    quiet[WEDNESDAY] = 9  # the baseline of a working day is 2 here (this cell is the city)
+    quiet[WEDNESDAY] = 10  # the baseline of a working day is 2 here (this cell is the city)
     assert len(spikes({(1, 10): quiet})) == 1
     WarningThreshold.objects.create(cell=cell_key(1, 10), factor=2.25)
     # Nor does the city's cell of the category warn instead: the rise is the district's.
@@ -211,40 +232,117 @@ def test_a_confirmation_lowers_a_raised_threshold_back_towards_one(building, dep
     assert EarlyWarning.objects.get().status == WarningStatus.CONFIRMED
 
 
-def test_a_hot_spot_growing_fast_warns(building, departments, staff, settings, tmp_path) -> None:
+@pytest.fixture
+def ngram(settings, tmp_path):
+    """Duplicate search's n-gram vectors (no model to load) for the hot spots."""
     from hotline.dedup import embedders
 
     settings.HOTLINE_HOME = tmp_path
     settings.HOTLINE = {**settings.HOTLINE, "DEDUP": {**settings.HOTLINE["DEDUP"], "EMBEDDER": "ngram"}}
     embedders._embedder.cache_clear()
-    try:
-        text = "幸福小区垃圾站臭味严重，夏天气味熏人，请尽快清运。"
-        for i, day in enumerate((20, 21, 21, 22, 23)):
-            with clock.frozen_at(at(6, day, 9 + i)):
-                do_receive_appeal(
-                    AppealData(
-                        channel=Channel.WEB,
-                        title="幸福小区垃圾站臭味严重",
-                        content=text,
-                        citizen_name=f"居民{i}",
-                        category_id=building.pk,
-                        area_id=departments["street"].pk,
-                    ),
-                    None,
-                    route=False,
-                )
-        now = at(6, 23, 18)
-        with clock.frozen_at(now):
-            kept = hotspot_sets.recent_set() or None
-            assert kept is None
-            hotspot_sets.make_recent(now)
-            kept = hotspot_sets.recent_set()
-        assert kept is not None and kept.hotspots[0].recent == 5
-        # Four appeals in the last three days are no spike (MIN_COUNT 5), but the hot spot grows.
-        assert early_warning.scan(now, kept) == {"raised": 1, "updated": 0}
-        warning = EarlyWarning.objects.get(kind=WarningKind.HOTSPOT)
-        assert warning.title.startswith("东城区幸福小区：幸福小区垃圾站臭味严重")
-        assert warning.evidence["n_appeals"] == 5 and warning.started_on == date(2025, 6, 20)
-        assert early_warning.scan(at(6, 23, 19), kept) == {"raised": 0, "updated": 1}
-    finally:
-        embedders._embedder.cache_clear()
+    yield
+    embedders._embedder.cache_clear()
+
+
+GARBAGE = "幸福小区垃圾站臭味严重"
+
+
+def post(when, category, area, person):
+    with clock.frozen_at(when):
+        do_receive_appeal(
+            AppealData(
+                channel=Channel.WEB,
+                title=GARBAGE,
+                content="幸福小区垃圾站臭味严重，夏天气味熏人，请尽快清运。",
+                citizen_name=person,
+                category_id=category.pk,
+                area_id=area.pk,
+            ),
+            None,
+            route=False,
+        )
+
+
+def recent_hotspots(now):
+    with clock.frozen_at(now):
+        hotspot_sets.make_recent(now)
+        return hotspot_sets.recent_set()
+
+
+def test_a_hot_spot_growing_fast_warns(building, departments, staff, ngram) -> None:
+    for i, day in enumerate((20, 21, 21, 22, 23)):
+        post(at(6, day, 9 + i), building, departments["street"], f"居民{i}")
+    now = at(6, 23, 18)
+    with clock.frozen_at(now):
+        assert hotspot_sets.recent_set() is None
+    kept = recent_hotspots(now)
+    assert kept is not None and kept.hotspots[0].recent == 5
+    # Never two of them within a day; but five in four days where none came before: the hot spot
+    # grows over the week (and the cell's count is a spike too: four in three days, p < 1e-5).
+    assert early_warning.scan(now, kept) == {"raised": 2, "updated": 0}
+    warning = EarlyWarning.objects.get(kind=WarningKind.HOTSPOT)
+    assert warning.title.startswith("东城区幸福小区：幸福小区垃圾站臭味严重（近 7 日 5 件")
+    assert warning.evidence["rule"] == "week" and "burst" not in warning.evidence
+    assert warning.evidence["n_appeals"] == 5 and warning.started_on == date(2025, 6, 20)
+    assert early_warning.scan(at(6, 23, 19), kept) == {"raised": 0, "updated": 2}
+
+
+def test_the_same_problem_at_the_same_place_three_times_in_a_day_warns_with_its_evidence(
+    building, departments, staff, ngram
+) -> None:
+    street = departments["street"]
+    post(at(6, 2, 9), building, street, "居民甲")  # one a fortnight earlier: the hot spot's own pace
+    for hour, person in ((9, "居民乙"), (11, "居民丙"), (16, "居民乙")):
+        post(at(6, 18, hour), building, street, person)
+    now = at(6, 18, 17)
+    kept = recent_hotspots(now)
+    assert kept is not None and (kept.hotspots[0].n_appeals, kept.hotspots[0].recent) == (4, 3)
+    early_warning.scan(now, kept)
+    warning = EarlyWarning.objects.get(kind=WarningKind.HOTSPOT)
+    assert warning.title == "东城区幸福小区：幸福小区垃圾站臭味严重（24 小时内 3 件，2 人）"
+    burst = warning.evidence["burst"]
+    assert (warning.evidence["rule"], burst["appeals"], burst["people"], burst["before"]) == ("day", 3, 2, 1)
+    assert [b["at"][11:16] for b in burst["list"]] == ["09:00", "11:00", "16:00"]
+    # The counts against the hot spot's own baseline: 1 in 28 days, so 0.04 expected in a day.
+    assert (warning.observed, warning.expected, warning.started_on) == (3, 0.04, date(2025, 6, 2))
+    assert Notification.objects.filter(
+        reason=NotificationReason.EARLY_WARNING, message__contains="24 小时内"
+    ).exists()
+    # A fourth the next morning: the same warning, updated.
+    post(at(6, 19, 8), building, street, "居民丁")
+    kept = recent_hotspots(at(6, 19, 9))
+    early_warning.scan(at(6, 19, 9), kept)
+    warning.refresh_from_db()
+    assert EarlyWarning.objects.filter(kind=WarningKind.HOTSPOT).count() == 1 and warning.observed == 4
+
+
+class _Spot:
+    """A kept hot spot as `early_warning._burst` reads it: its prefetched appeals."""
+
+    def __init__(self, *appeals: tuple[datetime, str]) -> None:
+        rows = [
+            SimpleNamespace(pk=n, received_at=when, citizen_phone="", citizen_name=person, external_id="")
+            for n, (when, person) in enumerate(appeals, 1)
+        ]
+        self.appeals = SimpleNamespace(all=lambda: rows)
+
+
+def burst_of(spot: _Spot, now: datetime, factor: float = 1.0) -> int:
+    return len(early_warning._burst(spot, now, factor, early_warning.config()))  # type: ignore[arg-type]
+
+
+def test_what_is_not_a_burst(db) -> None:
+    now = at(6, 18, 17)
+    a_day = _Spot((at(6, 18, 9), "甲"), (at(6, 18, 11), "乙"), (at(6, 18, 16), "甲"))
+    assert burst_of(a_day, now) == 3
+    # One person three times is a repeat caller, not a rising problem.
+    assert burst_of(_Spot((at(6, 18, 9), "甲"), (at(6, 18, 11), "甲"), (at(6, 18, 16), "甲")), now) == 0
+    # Three in three days, 20 hours apart: never three within 24 hours.
+    assert burst_of(_Spot((at(6, 16, 1), "甲"), (at(6, 16, 21), "乙"), (at(6, 17, 17), "丙")), now) == 0
+    # Three within a day but two days ago: warned then (or not), not again now.
+    old = _Spot((at(6, 16, 9), "甲"), (at(6, 16, 11), "乙"), (at(6, 16, 16), "丙"))
+    assert burst_of(old, now) == 0 and burst_of(old, at(6, 16, 17)) == 3
+    # Across midnight counts: the window ends at each recent appeal, not at the day's start.
+    assert burst_of(_Spot((at(6, 17, 20), "甲"), (at(6, 17, 23), "乙"), (at(6, 18, 8), "丙")), now) == 3
+    # After dismissals raised the cell's factor to 1.5, three are not enough (4.5 are needed).
+    assert burst_of(a_day, now, factor=1.5) == 0

@@ -188,3 +188,47 @@ def test_the_admin_edits_thresholds_and_only_shows_warnings(client, warning, sta
     assert (
         client.post(f"/admin/analytics/earlywarning/{warning.pk}/delete/", {"post": "yes"}).status_code == 403
     )
+
+
+def test_a_burst_of_one_hot_spot_shows_its_appeals_and_the_hot_spots_own_baseline(
+    client, staff, departments
+) -> None:
+    district = departments["district"]
+    EarlyWarning.objects.create(
+        kind=WarningKind.HOTSPOT,
+        subject="hotspot:1",
+        cell=f"0:{district.pk}",
+        area=district,
+        title="东城区幸福小区：幸福小区垃圾站臭味严重（24 小时内 3 件，2 人）",
+        started_on=date(2025, 6, 2),
+        raised_at=at(6, 20, 11),
+        last_seen_at=at(6, 20, 11),
+        observed=3,
+        expected=0.04,
+        evidence={
+            "rule": "day",
+            "place": "东城区幸福小区",
+            "description": "幸福小区垃圾站臭味严重",
+            "n_appeals": 4,
+            "recent": 3,
+            "people": 3,
+            "appeals": [1, 2, 3, 4],
+            "external_ids": ["W-1", "W-2", "W-3", "W-4"],
+            "burst": {
+                "hours": 24,
+                "appeals": 3,
+                "people": 2,
+                "before": 1,
+                "before_days": 28,
+                "list": [
+                    {"appeal": 2, "external_id": "W-2", "at": "2025-06-20T09:00+08:00"},
+                    {"appeal": 3, "external_id": "W-3", "at": "2025-06-20T10:30+08:00"},
+                    {"appeal": 4, "external_id": "", "at": "2025-06-20T11:00+08:00"},
+                ],
+            },
+        },
+    )
+    page = get(client, staff["supervisor"], "/supervision/warnings/").content.decode()
+    assert "依据：24 小时内同一地点同一问题 3 件（2 人），此前 28 日 1 件" in page
+    assert '2025-06-20T10:30+08:00 <span class="muted">W-3</span>' in page
+    assert "依据：近 7 日" not in page

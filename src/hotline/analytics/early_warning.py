@@ -11,10 +11,15 @@ HOTLINE_HOTSPOT_INTERVAL seconds, so a spike is seen the day it starts):
   when it has that history (the exam week that is busy every June is not a surprise). The window
   warns when it holds at least `MIN_COUNT` appeals, at least `RATIO` times the baseline times the
   cell's threshold factor, and when so many would come from a Poisson count at that level with a
-  probability under `ALPHA`.
-- **Hot spot growing fast (热点快速增长)**: a hot spot of the recent set with at least
-  `HOTSPOT_MIN_RECENT` (times the factor) appeals in its last days and growth of at least
-  `HOTSPOT_MIN_GROWTH` (its recent appeals over the weeks before, `analytics.hotspots.heat_of`).
+  probability under `ALPHA`. The tail probability is the evidence, not a fixed count: in a quiet
+  cell three appeals in a day are already rarer than five in three days.
+- **Hot spot growing fast (热点快速增长)**, two ways: over the week, a hot spot of the recent set
+  with at least `HOTSPOT_MIN_RECENT` (times the factor) appeals in its last days and growth of at
+  least `HOTSPOT_MIN_GROWTH` (its recent appeals over the weeks before,
+  `analytics.hotspots.heat_of`); or within a day (当日聚集), `BURST_MIN` (times the factor) of its
+  appeals from at least `BURST_PEOPLE` people within `BURST_HOURS` hours, the newest of them in the
+  last `BURST_HOURS`: the same problem at the same place told by several people in one day, a much
+  more specific signal than a cell's count, so it needs no more appeals than a hot spot itself.
 
 A warning names what it is about (`subject`); while the rise goes on (seen again within
 `QUIET_DAYS`) the same warning is updated, not raised again. Each new warning goes to the leaders
@@ -37,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from hotline.analytics.facts import _root_category
 from hotline.analytics.hotspot_sets import Kept
+from hotline.analytics.hotspots import person_of
 from hotline.analytics.models import EarlyWarning, Hotspot, WarningThreshold
 from hotline.analytics.periods import Period, city_zone
 from hotline.core import clock
@@ -56,13 +62,21 @@ from hotline.taxonomy.models import Category
 
 DEFAULTS: dict[str, Any] = {
     "BASELINE_DAYS": 56,
-    "MIN_COUNT": 5,
+    # Three: what a hot spot needs too; below it the tail test decides nothing on its own.
+    "MIN_COUNT": 3,
     "RATIO": 2.0,
-    "ALPHA": 0.001,
+    # The chance budget: every cell is tested in three windows every day, so a city of ~60 busy
+    # cells (7 first-level categories x 8 districts and the city) makes ~1,300 tests a week, and
+    # 1e-4 keeps the alarms of chance alone near 0.1 a week (docs/adr/0015).
+    "ALPHA": 1e-4,
     # A cell that has received almost nothing still has a level: one appeal in four weeks.
     "MIN_LEVEL": 1 / 28,
     "HOTSPOT_MIN_RECENT": 4,
     "HOTSPOT_MIN_GROWTH": 1.0,
+    # The hot spot's own minimum (3 appeals from 2 people), within one day.
+    "BURST_MIN": 3,
+    "BURST_PEOPLE": 2,
+    "BURST_HOURS": 24,
     "QUIET_DAYS": 3,
     # What a dismissal multiplies the cell's factor by, its ceiling, and what a confirmation
     # divides it by.
@@ -347,7 +361,8 @@ def record_spike(spike: Spike, now: datetime) -> tuple[EarlyWarning, bool]:
         "area": area,
         "days": days,
         "observed": spike.observed,
-        "expected": f"{spike.expected:.1f}",
+        # A quiet cell's baseline is under 0.1: "0.04", not "0.0".
+        "expected": f"{spike.expected:.1f}" if spike.expected >= 0.1 else f"{spike.expected:.2f}",
     }
     with transaction.atomic():
         existing = _recent(subject, now, int(conf["QUIET_DAYS"]))
@@ -404,32 +419,73 @@ def _tickets_of(spike: Spike, limit: int = 20) -> list[dict[str, Any]]:
     ]
 
 
-def growing_hotspots(kept: Kept | None) -> list[Hotspot]:
-    """The hot spots of the recent set that grow fast enough to warn."""
+@dataclass(frozen=True)
+class Growth:
+    """Why a hot spot warns: "day", a burst of its appeals within `BURST_HOURS` (`burst`, the
+    earliest first, and `before`, its appeals of the `BURST_BEFORE_DAYS` days before the burst),
+    else "week", its recent appeals against the weeks before."""
+
+    spot: Hotspot
+    rule: str
+    burst: list[Appeal]
+    before: int = 0
+
+
+BURST_BEFORE_DAYS = 28  # the hot spot's own baseline shown beside a burst
+
+
+def _burst(spot: Hotspot, now: datetime, factor: float, conf: dict[str, Any]) -> list[Appeal]:
+    """The most appeals of `spot` within `BURST_HOURS` ending at one of its appeals of the last
+    `BURST_HOURS`, from at least `BURST_PEOPLE` people, if they are at least `BURST_MIN` x factor;
+    else []. Reads the prefetched appeals."""
+    span = timedelta(hours=float(conf["BURST_HOURS"]))
+    need = float(conf["BURST_MIN"]) * factor
+    appeals = sorted(spot.appeals.all(), key=lambda a: (a.received_at, a.pk))
+    best: list[Appeal] = []
+    for last in appeals:
+        if not now - span <= last.received_at <= now:
+            continue
+        inside = [a for a in appeals if last.received_at - span <= a.received_at <= last.received_at]
+        people = {person_of(a.pk, a.citizen_phone, a.citizen_name) for a in inside}
+        if len(inside) >= need and len(people) >= conf["BURST_PEOPLE"] and len(inside) > len(best):
+            best = inside
+    return best
+
+
+def growing_hotspots(kept: Kept | None, now: datetime | None = None) -> list[Growth]:
+    """The hot spots of the recent set that grow fast enough to warn, within a day or over the week."""
     if kept is None:
         return []
+    now = now or clock.now()
     conf = config()
     factors = _factors()
     districts = _districts()
     found = []
     for spot in kept.hotspots:
         factor = factors.get(cell_key(spot.category_id, districts.get(spot.area_id or 0)), 1.0)
-        if (
+        burst = _burst(spot, now, factor, conf)
+        if burst:
+            since = burst[0].received_at - timedelta(days=BURST_BEFORE_DAYS)
+            before = sum(1 for a in spot.appeals.all() if since <= a.received_at < burst[0].received_at)
+            found.append(Growth(spot, "day", burst, before))
+        elif (
             spot.recent >= conf["HOTSPOT_MIN_RECENT"] * factor
             and spot.growth >= conf["HOTSPOT_MIN_GROWTH"] * factor
         ):
-            found.append(spot)
+            found.append(Growth(spot, "week", []))
     return found
 
 
-def record_hotspot(spot: Hotspot, now: datetime) -> tuple[EarlyWarning, bool]:
+def record_hotspot(growth: Growth, now: datetime) -> tuple[EarlyWarning, bool]:
     """The warning of a fast-growing hot spot: a new one, or the one raised about the same hot spot
     (one that shares an appeal with it) in the last days, updated."""
     conf = config()
+    spot = growth.spot
     appeal_ids = [a.pk for a in spot.appeals.all()]
     districts = _districts()
     district = districts.get(spot.area_id or 0)
-    evidence = {
+    evidence: dict[str, Any] = {
+        "rule": growth.rule,
         "heat": spot.heat,
         "place": spot.place,
         "description": spot.description,
@@ -443,19 +499,51 @@ def record_hotspot(spot: Hotspot, now: datetime) -> tuple[EarlyWarning, bool]:
         "appeals": appeal_ids,
         "external_ids": spot.external_ids,
     }
-    title = _("%(place)s：%(description)s（近 7 日 %(recent)s 件，共 %(n)s 件）") % {
-        "place": spot.place,
-        "description": spot.description,
-        "recent": spot.recent,
-        "n": spot.n_appeals,
-    }
+    if growth.rule == "day":
+        burst = growth.burst
+        people = len({person_of(a.pk, a.citizen_phone, a.citizen_name) for a in burst})
+        hours = float(conf["BURST_HOURS"])
+        # What the hot spot itself would bring in as many hours at its pace of the weeks before.
+        observed, expected = len(burst), round(growth.before / BURST_BEFORE_DAYS * hours / 24, 2)
+        evidence["burst"] = {
+            "hours": int(hours) if hours == int(hours) else hours,
+            "appeals": observed,
+            "people": people,
+            "before": growth.before,
+            "before_days": BURST_BEFORE_DAYS,
+            "list": [
+                {
+                    "appeal": a.pk,
+                    "external_id": a.external_id or "",
+                    "at": clock.localtime(a.received_at).isoformat(timespec="minutes"),
+                }
+                for a in burst
+            ],
+        }
+        title = _("%(place)s：%(description)s（%(hours)s 小时内 %(n)s 件，%(people)s 人）") % {
+            "place": spot.place,
+            "description": spot.description,
+            "hours": evidence["burst"]["hours"],
+            "n": observed,
+            "people": people,
+        }
+    else:
+        observed = spot.recent
+        expected = round(spot.recent / (1 + spot.growth), 2) if spot.growth else float(spot.recent)
+        title = _("%(place)s：%(description)s（近 7 日 %(recent)s 件，共 %(n)s 件）") % {
+            "place": spot.place,
+            "description": spot.description,
+            "recent": spot.recent,
+            "n": spot.n_appeals,
+        }
     since = now - timedelta(days=int(conf["QUIET_DAYS"]) + 7)
     with transaction.atomic():
         for existing in EarlyWarning.objects.filter(kind=WarningKind.HOTSPOT, last_seen_at__gte=since):
             if set(existing.evidence.get("appeals", [])) & set(appeal_ids):
                 existing.last_seen_at = now
                 if existing.status == WarningStatus.OPEN:
-                    existing.observed, existing.title, existing.evidence = spot.recent, title[:200], evidence
+                    existing.observed, existing.expected = observed, expected
+                    existing.title, existing.evidence = title[:200], evidence
                 existing.save()
                 return existing, False
         first_appeal = appeal_ids[0] if appeal_ids else spot.pk
@@ -469,8 +557,8 @@ def record_hotspot(spot: Hotspot, now: datetime) -> tuple[EarlyWarning, bool]:
             started_on=clock.localtime(spot.first_time).date(),
             raised_at=now,
             last_seen_at=now,
-            observed=spot.recent,
-            expected=round(spot.recent / (1 + spot.growth), 2) if spot.growth else float(spot.recent),
+            observed=observed,
+            expected=expected,
             factor=_factors().get(cell_key(spot.category_id, district), 1.0),
             evidence=evidence,
         )
@@ -485,8 +573,8 @@ def scan(now: datetime | None = None, kept: Kept | None = None) -> dict[str, int
     for spike in find_spikes(today):
         _warning, created = record_spike(spike, now)
         raised, updated = raised + created, updated + (not created)
-    for spot in growing_hotspots(kept):
-        _warning, created = record_hotspot(spot, now)
+    for growth in growing_hotspots(kept, now):
+        _warning, created = record_hotspot(growth, now)
         raised, updated = raised + created, updated + (not created)
     return {"raised": raised, "updated": updated}
 

@@ -125,7 +125,12 @@ def _kept(found: HotspotSet | None, limit: int | None, appeals: bool) -> Kept | 
     rows = found.hotspots.select_related("area", "category")
     if appeals:
         rows = rows.prefetch_related(
-            Prefetch("appeals", queryset=Appeal.objects.only("pk", "external_id", "received_at"))
+            Prefetch(
+                "appeals",
+                queryset=Appeal.objects.only(
+                    "pk", "external_id", "received_at", "citizen_phone", "citizen_name"
+                ).order_by("received_at", "pk"),
+            )
         )
     return Kept(found, list(rows[:limit] if limit else rows))
 

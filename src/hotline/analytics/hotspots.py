@@ -170,6 +170,11 @@ def place_reader() -> PlaceReader:
     return PlaceReader(names)
 
 
+def person_of(appeal_id: int, phone: str, name: str) -> str:
+    """Who appealed: the phone, else the name; an appeal with neither is its own person."""
+    return phone.strip() or name.strip() or f"appeal:{appeal_id}"
+
+
 def _items(since: datetime, until: datetime) -> list[Item]:
     """The period's appeals as items, the earliest first. One query."""
     rows = (
@@ -213,7 +218,7 @@ def _items(since: datetime, until: datetime) -> list[Item]:
         category_id,
     ) in rows.iterator(chunk_size=5000):
         key = merged_into_id or ticket_id
-        person = phone.strip() or name.strip() or f"appeal:{pk}"
+        person = person_of(pk, phone, name)
         row = AppealRow(
             pk, external_id or "", received_at, person, likes or 0, dislikes or 0, latitude, longitude
         )
