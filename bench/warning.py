@@ -313,6 +313,20 @@ def main() -> None:
         f"{len(false)} of {len(warnings)} ({dict(by_kind)}), {len(false) / weeks:.2f} per week "
         f"over {weeks:.0f} weeks; explained: {len(warnings) - len(false)}"
     )
+    # The same by half of the replay: a rule that only works on one half is a rule fitted to it.
+    middle = first_day + timedelta(days=days // 2)
+    for since, until in ((first_day, middle - timedelta(days=1)), (middle, last_day)):
+        inside = [w for w in warnings if since <= clock.localtime(w.raised_at).date() <= until]
+        half_spikes = [w for w in inside if w.kind == "spike"]
+        on_time = sum(
+            working_days(w.started_on, clock.localtime(w.raised_at).date()) <= 1 for w in half_spikes
+        )
+        half_false = sum(1 for w in inside if not (behind[w.pk] & explaining))
+        half_weeks = ((until - since).days + 1) / 7
+        print(
+            f"  {since} .. {until}: spikes within one working day {on_time} of {len(half_spikes)}; "
+            f"false alarms {half_false} of {len(inside)}, {half_false / half_weeks:.2f} per week"
+        )
 
 
 if __name__ == "__main__":
