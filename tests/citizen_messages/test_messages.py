@@ -19,7 +19,7 @@ from django.utils import translation
 from hotline.citizen_messages.actions import LEASE, _claim, do_resend, do_send, send_due
 from hotline.citizen_messages.models import CitizenMessage, CitizenMessageLog
 from hotline.citizen_messages.outbox import mobile_number
-from hotline.citizen_messages.senders import Outcome
+from hotline.citizen_messages.senders import Outcome, check_senders
 from hotline.citizen_messages.tasks import send_citizen_messages
 from hotline.core.enums import (
     Channel,
@@ -484,3 +484,10 @@ def test_a_worker_killed_mid_send_leaves_the_message_to_be_sent_after_the_lease(
     assert send_due() == {S.SENT: 1}
     message.refresh_from_db()
     assert (message.state, message.attempts) == (S.SENT, 2)
+
+
+def test_a_sender_that_cannot_be_imported_is_an_error_at_start_up(settings) -> None:
+    assert check_senders() == []
+    configure(settings, SMS_SENDER="hotline.nowhere.Sms")
+    (error,) = check_senders()
+    assert error.id == "hotline.E003" and "HOTLINE_SMS_SENDER" in error.msg

@@ -23,6 +23,7 @@ from email.utils import parseaddr
 from typing import Protocol
 
 from django.conf import settings
+from django.core import checks
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
@@ -121,3 +122,30 @@ def sender_for(medium: str) -> Sender:
     path = conf["EMAIL_SENDER"] if medium == CitizenMedium.EMAIL else conf["SMS_SENDER"]
     sender: Sender = import_string(str(path))()
     return sender
+
+
+def check_senders(**kwargs: object) -> list[checks.CheckMessage]:
+    """A sender that cannot be imported is an error at start-up (every command runs the checks), not
+    a failed message for every citizen from the first intake on."""
+    found: list[checks.CheckMessage] = []
+    conf = settings.HOTLINE["CITIZEN_MESSAGES"]
+    for key, variable in (
+        ("EMAIL_SENDER", "HOTLINE_CITIZEN_EMAIL_SENDER"),
+        ("SMS_SENDER", "HOTLINE_SMS_SENDER"),
+    ):
+        path = str(conf[key])
+        try:
+            sender = import_string(path)
+        except ImportError as exc:
+            found.append(
+                checks.Error(
+                    f"HOTLINE['CITIZEN_MESSAGES']['{key}'] ({variable}) names {path!r}, "
+                    f"which cannot be imported: {exc}",
+                    hint="hotline.citizen_messages.senders.DjangoMail, HttpSms or LogOnly",
+                    id="hotline.E003",
+                )
+            )
+            continue
+        if not callable(getattr(sender, "send", None)):
+            found.append(checks.Error(f"{path} has no send(message) method", id="hotline.E004"))
+    return found
