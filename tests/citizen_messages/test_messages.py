@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
+from hotline.accounts.models import ApiToken
 from hotline.citizen_messages.actions import LEASE, _claim, do_resend, do_send, send_due
 from hotline.citizen_messages.models import CitizenMessage, CitizenMessageLog
 from hotline.citizen_messages.outbox import mobile_number
@@ -33,9 +34,11 @@ from hotline.intake.actions import AppealData, do_receive_appeal, do_receive_app
 from hotline.intake.channels import mail as mail_channel
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
+from tests.api.conftest import ApiClient
 from tests.citizen_messages.conftest import Recording, configure
 from tests.factories import make_ticket
 from tests.tickets.conftest import Flow, FrozenClock
+from tests.web.test_console import call
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +123,34 @@ def test_a_letter_is_told_by_mail_with_the_number_in_the_subject(frozen_clock) -
     assert (message.medium, message.to) == (M.EMAIL, "resident@qq.com")
     assert message.subject == f"[示范市12345] 工单 {taken.ticket.number} 已受理：路灯不亮"
     assert mail_channel.TICKET_NUMBER.search(message.subject).group(1) == taken.ticket.number
+
+
+def test_an_address_no_mail_server_would_take_falls_back_to_sms() -> None:
+    receive(Channel.MAILBOX, phone="13812341234", address="not an address@")
+    assert CitizenMessage.objects.get().medium == M.SMS
+
+
+def test_through_the_api_and_the_operators_console(staff) -> None:
+    _token, raw = ApiToken.issue(staff["operator"], name="test")
+    response = ApiClient(staff["operator"], raw).post(
+        "/appeals",
+        {
+            "channel": "app",
+            "external_id": "app-1",
+            "citizen_phone": "13912345678",
+            "title": "油烟扰民",
+            "content": "餐馆油烟直排。",
+        },
+    )
+    assert response.status_code == 201
+    client = Client()
+    client.force_login(staff["operator"])
+    assert client.post("/console/", call()).status_code == 302
+    told = CitizenMessage.objects.order_by("pk")
+    assert [(m.appeal.channel, m.to, m.created_by) for m in told] == [
+        (Channel.APP, "13912345678", staff["operator"]),
+        (Channel.PHONE, "13900005678", staff["operator"]),
+    ]
 
 
 @pytest.mark.parametrize("phone", ["", "0571-88881234", "12345"])

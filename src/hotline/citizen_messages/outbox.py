@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -52,8 +54,14 @@ def mobile_number(phone: str) -> str:
 
 def destination(appeal: Appeal) -> tuple[str, str] | None:
     """(medium, address) by the appellant's own channel; None: nobody to tell."""
-    if appeal.citizen_email.strip():
-        return CitizenMedium.EMAIL, appeal.citizen_email.strip().lower()
+    address = appeal.citizen_email.strip().lower()
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            pass  # no mail server would take it: by SMS when there is a mobile number
+        else:
+            return CitizenMedium.EMAIL, address
     if phone := mobile_number(appeal.citizen_phone):
         return CitizenMedium.SMS, phone
     return None
