@@ -7,6 +7,7 @@ import pytest
 
 from hotline.core.enums import TicketStatus
 from hotline.dedup.indexing import embed_missing
+from hotline.dedup.search import similar
 from hotline.tickets.models import Ticket, linked_ids
 from tests.factories import make_ticket
 
@@ -79,3 +80,25 @@ def test_linking_from_the_queue_keeps_the_ticket_queued(client, staff, waiting, 
     assert lamp.status == TicketStatus.NEW
     response = client.post(f"/dispatch/{lamp.pk}/link/", {"other_ticket_id": earlier.pk}, follow=True)
     assert "已关联" in response.content.decode()  # refused, said on the queue page
+
+
+def test_a_candidate_too_weak_for_a_look_is_not_listed(client, staff, waiting, earlier, settings) -> None:
+    """The pages list a candidate only from the score worth a person's look (DEDUP SHOWN_FROM); the
+    API's search still answers with it, and its score, for a client that sets its own cut."""
+    lamp = waiting[0]
+    client.force_login(staff["dispatcher"])
+    dedup = settings.HOTLINE["DEDUP"]
+    settings.HOTLINE = {**settings.HOTLINE, "DEDUP": {**dedup, "SHOWN_FROM": {"ngram": 0.0, "e5": 0.0}}}
+    page = client.get(f"/dispatch/{lamp.pk}/similar/", **HTMX).content.decode()
+    score = float(re.search(r"得分 ([0-9.]+)", page[page.index(f'data-number="{earlier.number}"') :])[1])
+    assert earlier.number in candidates(page)
+
+    above = {"ngram": score + 0.01, "e5": score + 0.01}
+    settings.HOTLINE = {**settings.HOTLINE, "DEDUP": {**dedup, "SHOWN_FROM": above}}
+    page = client.get(f"/dispatch/{lamp.pk}/similar/", **HTMX).content.decode()
+    assert earlier.number not in candidates(page) and "没有找到相似的工单" in page
+
+    client.force_login(staff["operator"])
+    console = client.get("/console/similar/", {"title": lamp.title, "content": lamp.content}).content.decode()
+    assert earlier.number not in candidates(console)
+    assert earlier in [m.ticket for m in similar(lamp.title + lamp.content)]  # what the API answers

@@ -62,6 +62,11 @@ def threshold(kind: str) -> float:
     return float(config()["THRESHOLD"][kind])
 
 
+def shown_from(kind: str) -> float:
+    """The score from which a candidate is worth a person's look (the pages list no weaker one)."""
+    return float(config()["SHOWN_FROM"][kind])
+
+
 def metres_between(a: Facts, b: Facts) -> float | None:
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return None

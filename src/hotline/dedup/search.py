@@ -5,6 +5,7 @@ each is scored with its place, category and time (`dedup.scoring`); the best `to
 Merged and invalid tickets are left out: a merged one lives on in the ticket it was merged into.
 """
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.index import shared_index
 from hotline.dedup.indexing import embed_missing
 from hotline.dedup.models import TicketVector
-from hotline.dedup.scoring import Facts, Score, config, score_pair, threshold
+from hotline.dedup.scoring import Facts, Score, config, score_pair, shown_from, threshold
 from hotline.directory.models import Department
 from hotline.directory.place_names import place_names
 from hotline.intake.models import Appeal
@@ -98,10 +99,12 @@ def similar(
     top: int = 5,
     tickets: QuerySet[Ticket] | None = None,
     exclude: Iterable[int] = (),
+    shown_only: bool = False,
 ) -> list[Match]:
     """The `top` tickets most like `text` (with what is known of its place, category and time).
 
-    `tickets`: the tickets that may be returned (a user's view); all by default."""
+    `tickets`: the tickets that may be returned (a user's view); all by default. `shown_only`: only
+    those worth a person's look (`scoring.shown_from`), as the pages list them."""
     # Cut and collapsed as a stored ticket's text is (the API and the CLI pass what was typed): the
     # same start is embedded and searched for place names, and a long text costs no more.
     text = ticket_text(text, "")
@@ -121,6 +124,7 @@ def similar(
         tickets=tickets,
         exclude=set(exclude),
         kind=embedder.kind,
+        shown_only=shown_only,
     )
 
 
@@ -132,6 +136,7 @@ def _matches(
     tickets: QuerySet[Ticket] | None,
     exclude: set[int],
     kind: str,
+    shown_only: bool = False,
 ) -> list[Match]:
     conf = config()
     hits = shared_index().search(vector, max(top, int(conf["CANDIDATES"])))
@@ -143,21 +148,23 @@ def _matches(
     )
     found = list(pool)
     their = facts_of(found)
-    cut = threshold(kind)
+    cut, floor = threshold(kind), shown_from(kind) if shown_only else -math.inf
     matches = []
     for ticket in found:
         score = score_pair(similarity[ticket.pk], facts, their[ticket.pk])
-        matches.append(Match(ticket, score, score.score >= cut))
+        if score.score >= floor:
+            matches.append(Match(ticket, score, score.score >= cut))
     matches.sort(key=lambda m: (-m.score.score, -m.ticket.pk))
     return matches[:top]
 
 
 def similar_to_ticket(
-    ticket: Ticket, *, top: int = 5, tickets: QuerySet[Ticket] | None = None
+    ticket: Ticket, *, top: int = 5, tickets: QuerySet[Ticket] | None = None, shown_only: bool = False
 ) -> list[Match]:
     """The `top` other tickets most like a stored ticket (its place, category and time known): what
     the dispatch queue shows beside each ticket. Its stored vector is used when the worker made
-    one; a ticket too new for that is embedded now. The tickets merged into it are left out."""
+    one; a ticket too new for that is embedded now. The tickets merged into it are left out.
+    `shown_only` as for `similar`."""
     embedder = configured_embedder()
     stored = _stored_vectors([ticket.pk], embedder.name, embedder.dim).get(ticket.pk)
     vector = stored if stored is not None else embedder.embed([ticket_text(ticket.title, ticket.content)])[0]
@@ -169,6 +176,7 @@ def similar_to_ticket(
         tickets=tickets,
         exclude={ticket.pk, *merged},
         kind=embedder.kind,
+        shown_only=shown_only,
     )
 
 

@@ -396,6 +396,7 @@ def similar(request: HttpRequest, user: User) -> HttpResponse:
         category_id=category.pk if category is not None else None,
         top=SHOWN,
         tickets=selectors.visible_tickets(user),
+        shown_only=True,
     )
     return render(
         request,

@@ -194,7 +194,9 @@ CANDIDATES = 3
 def _candidates(
     request: HttpRequest, user: User, ticket: Ticket, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    matches = similar_to_ticket(ticket, top=CANDIDATES, tickets=selectors.visible_tickets(user))
+    matches = similar_to_ticket(
+        ticket, top=CANDIDATES, tickets=selectors.visible_tickets(user), shown_only=True
+    )
     return render(
         request,
         "web/_queue_similar.html",
