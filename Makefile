@@ -67,7 +67,11 @@ lint: install
 	$(BIN)/hotline makemigrations --check --dry-run
 	$(BIN)/mypy src bench
 
-test: lint test-sqlite test-postgres
+# Lint, then the suite on SQLite and on PostgreSQL side by side: each run waits on its database,
+# its servers and Chromium much of the time, so the two together take little more than the longer
+# one alone. Each run's output is printed whole when it ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install browser
 	env -u DATABASE_URL HOTLINE_HOME=$$(mktemp -d) HOTLINE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
