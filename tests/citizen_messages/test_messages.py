@@ -522,3 +522,20 @@ def test_a_sender_that_cannot_be_imported_is_an_error_at_start_up(settings) -> N
     configure(settings, SMS_SENDER="hotline.nowhere.Sms")
     (error,) = check_senders()
     assert error.id == "hotline.E003" and "HOTLINE_SMS_SENDER" in error.msg
+
+
+def test_the_api_shows_what_was_told_masked(flow: Flow, merged, staff) -> None:
+    target = flow.reply(flow.accept(flow.dispatch(merged["target"], co=())))
+    send_due()
+    _token, raw = ApiToken.issue(staff["dispatcher"], name="test")
+    body = ApiClient(staff["dispatcher"], raw).get(f"/tickets/{target.pk}").json()
+    told = [
+        (m["kind"], m["ticket"]["number"], m["medium"], m["to"], m["state"]) for m in body["citizen_messages"]
+    ]
+    assert told == [
+        ("accepted", target.number, "sms", "138****0001", "sent"),
+        ("replied", target.number, "sms", "138****0001", "sent"),
+        ("replied", merged["second"].number, "sms", "139****0002", "sent"),
+        ("replied", merged["third"].number, "sms", "137****0003", "sent"),
+        ("replied", merged["writer"].number, "email", "w***@163.com", "sent"),
+    ]

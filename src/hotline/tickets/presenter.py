@@ -6,10 +6,15 @@ for one ticket) with everything shown already loaded; the builders here only rea
 from typing import Any
 
 from hotline.accounts.models import User
+from hotline.citizen_messages.models import CitizenMessage
+from hotline.citizen_messages.selectors import messages_of, shown
 from hotline.core.api import category_ref, department_ref, ticket_ref
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
+    CitizenMedium,
+    CitizenMessageKind,
+    CitizenMessageState,
     DelayCause,
     Resolution,
     Satisfaction,
@@ -26,6 +31,7 @@ from hotline.tickets.schemas import (
     AppealOut,
     AssignmentOut,
     CallbackOut,
+    CitizenMessageOut,
     EventOut,
     ExtensionOut,
     InvalidationRequestOut,
@@ -72,7 +78,25 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
         suspensions=[_suspension_out(x) for x in loaded.suspensions],
         extensions=[_extension_out(x) for x in loaded.extensions],
         time_lost=[_time_lost_out(x) for x in ticket.time_lost.all()],
+        citizen_messages=[_citizen_message_out(m) for m in messages_of(ticket)],
         events=[_event_out(e) for e in ticket.events.all()],
+    )
+
+
+def _citizen_message_out(m: CitizenMessage) -> CitizenMessageOut:
+    return CitizenMessageOut(
+        id=m.pk,
+        kind=CitizenMessageKind(m.kind),
+        appeal_id=m.appeal_id,
+        ticket=ticket_ref(m.appeal.ticket),
+        citizen_name=m.appeal.citizen_name,
+        medium=CitizenMedium(m.medium),
+        to=shown(m).to,
+        state=CitizenMessageState(m.state),
+        attempts=m.attempts,
+        detail=m.detail,
+        created_at=m.created_at,
+        sent_at=m.sent_at,
     )
 
 

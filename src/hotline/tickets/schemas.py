@@ -30,6 +30,9 @@ from hotline.core.api import (
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
+    CitizenMedium,
+    CitizenMessageKind,
+    CitizenMessageState,
     DelayCause,
     Kind,
     Resolution,
@@ -421,6 +424,26 @@ class EventOut(Schema):
     details: dict[str, Any]
 
 
+class CitizenMessageOut(Schema):
+    id: int
+    kind: CitizenMessageKind = Field(description="受理告知 (accepted) or 答复告知 (replied)")
+    appeal_id: int = Field(description="the appellant told")
+    ticket: TicketRef = Field(
+        description="the ticket of the appellant's own appeal (a duplicate merged into this one, or this "
+        "one), whose number the message names"
+    )
+    citizen_name: str
+    medium: CitizenMedium = Field(
+        description="the appellant's own channel: mail to a letter writer, else SMS"
+    )
+    to: str = Field(description="the e-mail address or mobile number, masked")
+    state: CitizenMessageState
+    attempts: int
+    detail: str = Field(description="what the last attempt gave")
+    created_at: LocalDateTime
+    sent_at: LocalDateTime | None
+
+
 class TicketDetail(TicketSummary):
     content: str
     allowed_actions: list[str] = Field(
@@ -442,4 +465,9 @@ class TicketDetail(TicketSummary):
     suspensions: list[SuspensionOut]
     extensions: list[ExtensionOut]
     time_lost: list[TimeLostOut] = Field(description="time lost to upheld returns, and against whom")
+    citizen_messages: list[CitizenMessageOut] = Field(
+        description="what the appellants were told (告知记录): the acceptance and the replies sent to this "
+        "ticket's appellants and to those of the duplicates merged into it, and to its own appeals by the "
+        "ticket it was merged into; oldest first"
+    )
     events: list[EventOut]

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, PHONE_ROLES
 from hotline.citizen_messages.actions import do_resend
-from hotline.citizen_messages.selectors import messages_of, shown
+from hotline.citizen_messages.selectors import messages_of
 from hotline.core import clock
 from hotline.core.enums import (
     AssignmentStatus,
@@ -186,8 +186,6 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "merged_appeals": [
             {"appeal": a, "phone": mask_phone(a.citizen_phone)} for a in merged_appeals(ticket)
         ],
-        # What the appellants were told (告知记录), destinations masked.
-        "citizen_messages": [shown(m) for m in messages_of(ticket)],
         "can_resend": user.role in ACTION_ROLES["resend_citizen_message"],
         "links": list(
             selectors.visible_tickets(user)
