@@ -203,7 +203,6 @@ def tell_accepted(ticket: Ticket, appeal: Appeal, actor: User | None, at: dateti
     if found is None:
         return None
     medium, to = found
-    appeal.ticket = ticket
     with translation.override(settings.LANGUAGE_CODE):
         text = accepted_text(appeal, medium)
     return _store(
