@@ -18,8 +18,10 @@ class CitizenMessage(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="citizen_messages"
     )
+    # CASCADE like the ticket: deleting a ticket (its appeals with it) must not be refused for the
+    # messages of its appellants, which go with them as its timeline does.
     appeal = models.ForeignKey(
-        "intake.Appeal", verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="citizen_messages"
+        "intake.Appeal", verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="citizen_messages"
     )
     reply = models.ForeignKey(
         "feedback.Reply",

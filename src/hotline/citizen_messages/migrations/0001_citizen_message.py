@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('next_attempt_at', models.DateTimeField(verbose_name='下次发送时间')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
                 ('dedupe_key', models.CharField(max_length=200, unique=True, verbose_name='去重键')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citizen_messages', to='intake.appeal', verbose_name='诉求')),
+                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citizen_messages', to='intake.appeal', verbose_name='诉求')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
                 ('reply', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.reply', verbose_name='答复')),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citizen_messages', to='tickets.ticket', verbose_name='工单')),
