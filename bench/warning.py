@@ -31,6 +31,11 @@ dismisses anything. Then:
   evening beside the deployed rules (nothing recorded), and for each the first warning of this run
   about any of its appeals (raised or updated that evening) and its wait in working days. A rule
   that only warns about fewer rises looks early on its own spikes; on these it does not.
+
+A warning is one episode (ADR 0015, addendum of 2026-12-03): a rule's finding about mostly the
+appeals of a warning of the last days joins it. The bench counts warnings (what the leaders are
+alarmed by) and findings (each rule's: the spikes and their wait are the spike rule's findings,
+whether they raised a warning or joined one).
 """
 
 from __future__ import annotations
@@ -52,8 +57,9 @@ from hotspots import DATA, ZONE, parse_time, prefill_vectors, read_messages, set
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT.parent / "shared" / "data" / "tipdm" / "messages_labelled.csv"
 DISTRICT = re.compile(r"A\d[区县]")
-# The first spike rule (ADR 0015 as of 2026-12-02): the rises it finds are the yardstick.
-REFERENCE = {"MIN_COUNT": 5, "ALPHA": 0.001}
+# The first spike rule (ADR 0015 as of 2026-12-02): the rises it finds are the yardstick. It counted
+# appeals (every post), not people.
+REFERENCE = {"MIN_COUNT": 5, "ALPHA": 0.001, "COUNT": "appeals"}
 
 
 def train_classifier() -> Any:
@@ -175,32 +181,47 @@ def main() -> None:
     appeal_of_number = dict(Appeal.objects.values_list("ticket__number", "pk"))
 
     def appeals_behind(warning: EarlyWarning) -> set[int]:
-        if warning.kind == "hotspot":
-            return set(warning.evidence.get("appeals", []))
-        return {
-            appeal_of_number[t["ticket"]]
-            for t in warning.evidence.get("tickets", [])
-            if t["ticket"] in appeal_of_number
-        }
+        """The appeals of every finding of the warning: a hot spot's, a spike's newest tickets."""
+        found: set[int] = set()
+        for finding in warning.findings:
+            evidence = finding["evidence"]
+            if finding["kind"] == "hotspot":
+                found |= set(evidence.get("appeals", []))
+            else:
+                found |= {
+                    appeal_of_number[t["ticket"]]
+                    for t in evidence.get("tickets", [])
+                    if t["ticket"] in appeal_of_number
+                }
+        return found
+
+    def rule_of(finding: dict[str, Any]) -> str:
+        return str(finding["evidence"].get("rule", finding["kind"]))
 
     # The replay, one evening at a time.
     raised_on: dict[date, list[str]] = {}
     seen: list[tuple[date, int, set[int]]] = []  # each evening, the warnings raised or updated
     rises: list[dict[str, Any]] = []  # the first rule's rises (the yardstick)
     rule_raised: dict[int, str] = {}  # what raised each warning ("spike", "day", "week")
+    joined_on: dict[date, list[str]] = {}  # the findings that joined a warning, by evening
     timings = []
     day = first_day
     while day <= last_day:
         evening = datetime.combine(day, dtime(23, 59, 59), tzinfo=ZONE)
         began = time.perf_counter()
         with clock.frozen_at(evening):
-            before = set(EarlyWarning.objects.values_list("pk", flat=True))
+            before = {w.pk: len(w.findings) for w in EarlyWarning.objects.all()}
             hotspot_sets.make_recent(evening, embed_limit=0)
             early_warning.scan(evening, hotspot_sets.recent_set())
             new = EarlyWarning.objects.exclude(pk__in=before).order_by("pk")
             if new:
                 raised_on[day] = [f"[{w.get_kind_display()}] {w.title}" for w in new]
                 rule_raised.update((w.pk, w.evidence.get("rule", w.kind)) for w in new)
+            for w in EarlyWarning.objects.filter(pk__in=before, last_seen_at=evening):
+                joined_on.setdefault(day, []).extend(
+                    f"[{f['label']} → #{w.pk} {w.title[:30]}] {f['title']}"
+                    for f in w.findings[before[w.pk] :]
+                )
             seen += [
                 (day, w.pk, appeals_behind(w)) for w in EarlyWarning.objects.filter(last_seen_at=evening)
             ]
@@ -227,6 +248,10 @@ def main() -> None:
     )
     print(f"{len(warnings)} warnings on {len(raised_on)} days:")
     for when, titles in raised_on.items():
+        for title in titles:
+            print(f"  {when}  {title}")
+    print(f"{sum(len(t) for t in joined_on.values())} findings joined the warning of their episode:")
+    for when, titles in joined_on.items():
         for title in titles:
             print(f"  {when}  {title}")
 
@@ -261,7 +286,16 @@ def main() -> None:
             f"{statistics.median(lags)}; after the third: median {statistics.median(lags_third)}"
         )
 
-    spikes = [w for w in warnings if w.kind == "spike"]
+    # Every spike the rule found, as (its start, the day it was recorded): raising a warning or
+    # joining one.
+    spikes = [
+        (w.started_on, clock.localtime(w.raised_at).date())
+        if index == 0
+        else (date.fromisoformat(f["started_on"]), date.fromisoformat(f["joined_at"][:10]))
+        for w in warnings
+        for index, f in enumerate(w.findings)
+        if f["kind"] == "spike"
+    ]
     calendar = calendar_for(None)
 
     def working_days(start: date, end: date) -> int:
@@ -270,14 +304,14 @@ def main() -> None:
         return sum(calendar.is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
 
     if spikes:
-        waits = Counter((clock.localtime(w.raised_at).date() - w.started_on).days for w in spikes)
+        waits = Counter((told - started).days for started, told in spikes)
         print(
             "\nspikes: days from the first day above the baseline to the warning: "
             + ", ".join(f"{days} d: {n}" for days, n in sorted(waits.items()))
         )
         # The issue's measure: within one working day of the start (the first day above the
         # baseline).
-        working = Counter(working_days(w.started_on, clock.localtime(w.raised_at).date()) for w in spikes)
+        working = Counter(working_days(started, told) for started, told in spikes)
         within = sum(n for days, n in working.items() if days <= 1)
         print(
             "spikes: working days from the first day above the baseline to the warning: "
@@ -289,6 +323,12 @@ def main() -> None:
     print(
         "hot spot warnings, by what raised them: "
         f"within a day (burst) {hot['day']}, over the week {hot['week']}"
+    )
+    findings = Counter(rule_of(f) for w in warnings for f in w.findings)
+    episodes = [w for w in warnings if len(w.findings) > 1]
+    print(
+        f"findings by rule: {dict(sorted(findings.items()))}; warnings holding more than one rule: "
+        f"{len(episodes)} ({dict(Counter(' + '.join(rule_of(f) for f in w.findings) for w in episodes))})"
     )
     rise_waits: Counter[str] = Counter()
     for rise in rises:
@@ -317,10 +357,8 @@ def main() -> None:
     middle = first_day + timedelta(days=days // 2)
     for since, until in ((first_day, middle - timedelta(days=1)), (middle, last_day)):
         inside = [w for w in warnings if since <= clock.localtime(w.raised_at).date() <= until]
-        half_spikes = [w for w in inside if w.kind == "spike"]
-        on_time = sum(
-            working_days(w.started_on, clock.localtime(w.raised_at).date()) <= 1 for w in half_spikes
-        )
+        half_spikes = [(started, told) for started, told in spikes if since <= told <= until]
+        on_time = sum(working_days(started, told) <= 1 for started, told in half_spikes)
         half_false = sum(1 for w in inside if not (behind[w.pk] & explaining))
         half_weeks = ((until - since).days + 1) / 7
         print(

@@ -1,6 +1,6 @@
 """Early warnings (analytics.early_warning, analytics.actions): which days warn against a cell's own
-baseline, how a warning is raised once and told to the leaders, and how a supervisor's dismissal
-raises the cell's threshold."""
+baseline (counting people, not posts), how a warning is raised once per episode and told to the
+leaders, and how a supervisor's dismissal raises the thresholds of the cells that warned."""
 
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -10,7 +10,7 @@ import pytest
 
 from hotline.analytics import early_warning, hotspot_sets
 from hotline.analytics.actions import do_decide_warning
-from hotline.analytics.early_warning import cell_key, find_spikes
+from hotline.analytics.early_warning import cell_counts, cell_key, find_spikes
 from hotline.analytics.models import EarlyWarning, WarningDecision, WarningThreshold
 from hotline.core import clock
 from hotline.core.enums import Channel, NotificationReason, Role, WarningKind, WarningStatus
@@ -132,7 +132,8 @@ def building(db, departments):
     return CategoryFactory(code="01", name="城乡建设", level=1)
 
 
-def receive(when, category, area, n, title="工地夜间施工噪音扰民"):
+def receive(when, category, area, n, title="工地夜间施工噪音扰民", phone=None):
+    """`n` appeals a minute apart, each from another phone unless `phone` is given."""
     for i in range(n):
         with clock.frozen_at(when + timedelta(minutes=i)):
             do_receive_appeal(
@@ -140,7 +141,7 @@ def receive(when, category, area, n, title="工地夜间施工噪音扰民"):
                     channel=Channel.PHONE,
                     title=title,
                     content=f"{title}，第{i + 1}次反映。",
-                    citizen_phone=f"1380000{i:04d}",
+                    citizen_phone=phone or f"1380000{i:04d}",
                     category_id=category.pk,
                     area_id=area.pk,
                     received_at=when + timedelta(minutes=i),
@@ -171,16 +172,19 @@ def test_a_spike_is_raised_once_with_its_evidence_and_told_to_the_leaders(
         7,
         WarningStatus.OPEN,
     )
-    assert warning.title.startswith("城乡建设 · 东城区：1 日内 7 件诉求")
+    assert warning.title.startswith("城乡建设 · 东城区：1 日内 7 人反映（7 件诉求），基线")
     assert len(warning.evidence["tickets"]) == 7 and warning.evidence["days"][-1][:2] == ["2025-06-18", 7]
+    assert warning.evidence["unit"] == "people" and len(warning.evidence["raised_by"]) == 7
     told = Notification.objects.get(reason=NotificationReason.EARLY_WARNING)
     assert (told.role, told.recipient, told.department) == (Role.LEADER, None, None)
     assert warning.title in told.message
-    # Seen again an hour later, with one more: the same warning, updated, not told again.
+    # Seen again an hour later, with one more appeal from one of the seven: the same warning,
+    # updated, not told again; still seven people.
     receive(at(6, 18, 16), building, street, 1)
     assert early_warning.scan(at(6, 18, 17)) == {"raised": 0, "updated": 1}
     warning.refresh_from_db()
-    assert warning.observed == 8 and EarlyWarning.objects.count() == 1
+    assert warning.observed == 7 and EarlyWarning.objects.count() == 1
+    assert warning.title.startswith("城乡建设 · 东城区：1 日内 7 人反映（8 件诉求）")
     assert Notification.objects.filter(reason=NotificationReason.EARLY_WARNING).count() == 1
 
 
@@ -278,13 +282,26 @@ def test_a_hot_spot_growing_fast_warns(building, departments, staff, ngram) -> N
     kept = recent_hotspots(now)
     assert kept is not None and kept.hotspots[0].recent == 5
     # Never two of them within a day; but five in four days where none came before: the hot spot
-    # grows over the week (and the cell's count is a spike too: four in three days, p < 1e-5).
-    assert early_warning.scan(now, kept) == {"raised": 2, "updated": 0}
-    warning = EarlyWarning.objects.get(kind=WarningKind.HOTSPOT)
-    assert warning.title.startswith("东城区幸福小区：幸福小区垃圾站臭味严重（近 7 日 5 件")
-    assert warning.evidence["rule"] == "week" and "burst" not in warning.evidence
-    assert warning.evidence["n_appeals"] == 5 and warning.started_on == date(2025, 6, 20)
+    # grows over the week. The cell's count is a spike too (four people in three days, p < 1e-5),
+    # about four of the hot spot's five appeals: one episode, one warning, with both rules.
+    assert early_warning.scan(now, kept) == {"raised": 1, "updated": 1}
+    warning = EarlyWarning.objects.get()
+    assert [(f["kind"], f["evidence"].get("rule")) for f in warning.findings] == [
+        (WarningKind.SPIKE, None),
+        (WarningKind.HOTSPOT, "week"),
+    ]
+    spot = warning.findings[1]
+    assert spot["title"].startswith("东城区幸福小区：幸福小区垃圾站臭味严重（近 7 日 5 件")
+    assert "burst" not in spot["evidence"] and spot["evidence"]["n_appeals"] == 5
+    assert spot["started_on"] == "2025-06-20" and len(spot["evidence"]["raised_by"]) == 5
+    # The leaders are alarmed once, then told of the update.
+    told = Notification.objects.filter(reason=NotificationReason.EARLY_WARNING).order_by("pk")
+    assert [m.split("：")[0] for m in told.values_list("message", flat=True)] == ["预警", "预警更新"]
+    assert "又触发热点快速增长：东城区幸福小区" in told.last().message  # type: ignore[union-attr]
+    # Seen again: both rules update their part of the one warning, nobody is told again.
     assert early_warning.scan(at(6, 23, 19), kept) == {"raised": 0, "updated": 2}
+    assert EarlyWarning.objects.count() == 1 and len(EarlyWarning.objects.get().findings) == 2
+    assert told.count() == 2
 
 
 def test_the_same_problem_at_the_same_place_three_times_in_a_day_warns_with_its_evidence(
@@ -298,7 +315,9 @@ def test_the_same_problem_at_the_same_place_three_times_in_a_day_warns_with_its_
     kept = recent_hotspots(now)
     assert kept is not None and (kept.hotspots[0].n_appeals, kept.hotspots[0].recent) == (4, 3)
     early_warning.scan(now, kept)
-    warning = EarlyWarning.objects.get(kind=WarningKind.HOTSPOT)
+    # Two people in the cell today (乙 twice) are no spike: the burst alone warns.
+    warning = EarlyWarning.objects.get()
+    assert warning.kind == WarningKind.HOTSPOT
     assert warning.title == "东城区幸福小区：幸福小区垃圾站臭味严重（24 小时内 3 件，2 人）"
     burst = warning.evidence["burst"]
     assert (warning.evidence["rule"], burst["appeals"], burst["people"], burst["before"]) == ("day", 3, 2, 1)
@@ -346,3 +365,129 @@ def test_what_is_not_a_burst(db) -> None:
     assert burst_of(_Spot((at(6, 17, 20), "甲"), (at(6, 17, 23), "乙"), (at(6, 18, 8), "丙")), now) == 3
     # After dismissals raised the cell's factor to 1.5, three are not enough (4.5 are needed).
     assert burst_of(a_day, now, factor=1.5) == 0
+
+
+# --- one warning per episode, people not posts ---------------------------------------------------
+
+
+def test_a_spike_then_a_burst_about_the_same_appeals_are_one_warning_with_both_rules(
+    building, departments, staff, ngram
+) -> None:
+    street = departments["street"]
+    for hour, person in ((9, "居民甲"), (10, "居民乙"), (11, "居民丙")):
+        post(at(6, 18, hour), building, street, person)
+    # At noon the cell's count warns (three people in a day in a quiet cell); the hot spots have not
+    # been refreshed yet.
+    assert early_warning.scan(at(6, 18, 12)) == {"raised": 1, "updated": 0}
+    # One more, then the refresh: the hot spot's burst (four within a day from four people) is
+    # about the spike's appeals and joins its warning.
+    post(at(6, 18, 14), building, street, "居民丁")
+    now = at(6, 18, 15)
+    assert early_warning.scan(now, recent_hotspots(now)) == {"raised": 0, "updated": 2}
+    warning = EarlyWarning.objects.get()
+    spike, burst = warning.findings
+    assert (spike["kind"], burst["kind"], burst["evidence"]["rule"]) == (
+        WarningKind.SPIKE,
+        WarningKind.HOTSPOT,
+        "day",
+    )
+    assert spike["observed"] == 4 and burst["evidence"]["burst"]["appeals"] == 4
+    assert set(spike["evidence"]["raised_by"]) == set(burst["evidence"]["raised_by"])
+    assert (warning.cells, warning.status) == ([f"{building.pk}:{departments['district'].pk}"], "open")
+    told = Notification.objects.filter(reason=NotificationReason.EARLY_WARNING)
+    assert sorted(m.split("：")[0] for m in told.values_list("message", flat=True)) == ["预警", "预警更新"]
+    # A dismissal covers the episode: the cell both rules found it in is raised once.
+    with clock.frozen_at(at(6, 18, 16)):
+        do_decide_warning(warning, staff["supervisor"], status=WarningStatus.DISMISSED, note="同一垃圾站")
+    assert WarningThreshold.objects.get().factor == 1.5
+    assert WarningDecision.objects.get().other_cells == []
+
+
+def test_a_spike_and_a_burst_about_other_appeals_are_two_warnings(
+    building, departments, staff, ngram
+) -> None:
+    street = departments["street"]
+    # Four people about four different things in one category; three posts of two people about one
+    # garbage station in another.
+    for hour, title in enumerate(("井盖缺失很危险", "楼道堆放杂物", "夜间噪音扰民", "共享单车乱停放"), 8):
+        receive(at(6, 18, hour), building, street, 1, title=title, phone=f"139{hour:08d}")
+    environment = CategoryFactory(code="02", name="环境保护", level=1)
+    for hour, person in ((9, "居民甲"), (11, "居民乙"), (13, "居民甲")):
+        post(at(6, 18, hour), environment, street, person)
+    now = at(6, 18, 15)
+    assert early_warning.scan(now, recent_hotspots(now)) == {"raised": 2, "updated": 0}
+    assert sorted((w.kind, len(w.findings)) for w in EarlyWarning.objects.all()) == [
+        (WarningKind.HOTSPOT, 1),
+        (WarningKind.SPIKE, 1),
+    ]
+    assert EarlyWarning.objects.get(kind=WarningKind.SPIKE).category == building
+
+
+def test_a_dismissal_raises_every_cell_the_episode_was_found_in_once(building, departments, staff) -> None:
+    district = departments["district"]
+    city_cell, district_cell = cell_key(building.pk, None), cell_key(building.pk, district.pk)
+    warning = EarlyWarning.objects.create(
+        kind=WarningKind.SPIKE,
+        subject=f"spike:{city_cell}",
+        cell=city_cell,
+        category=building,
+        title="城乡建设 · 全市：3 日内 5 人反映（5 件诉求），基线 0.3 人",
+        started_on=date(2025, 6, 16),
+        raised_at=at(6, 18, 12),
+        last_seen_at=at(6, 18, 15),
+        observed=5,
+        expected=0.3,
+        evidence={
+            "raised_by": [1, 2, 3, 4, 5],
+            "joined": [
+                {
+                    "kind": WarningKind.HOTSPOT,
+                    "subject": "hotspot:2",
+                    "cell": district_cell,
+                    "title": "东城区幸福小区：幸福小区垃圾站臭味严重（24 小时内 3 件，3 人）",
+                    "observed": 3,
+                    "expected": 0.0,
+                    "factor": 1.0,
+                    "started_on": "2025-06-17",
+                    "joined_at": at(6, 18, 15).isoformat(),
+                    "last_seen_at": at(6, 18, 15).isoformat(),
+                    "evidence": {"rule": "day", "appeals": [2, 3, 4], "raised_by": [2, 3, 4]},
+                }
+            ],
+        },
+    )
+    WarningThreshold.objects.create(cell=district_cell, category=building, area=district, factor=1.5)
+    assert warning.cells == [city_cell, district_cell]
+    do_decide_warning(warning, staff["supervisor"], status=WarningStatus.DISMISSED, note="同一垃圾站，已清运")
+    factors = dict(WarningThreshold.objects.values_list("cell", "factor"))
+    assert factors == {city_cell: 1.5, district_cell: 2.25}
+    decision = WarningDecision.objects.get()
+    assert (decision.factor_before, decision.factor_after) == (1.0, 1.5)
+    assert decision.other_cells == [
+        {"cell": district_cell, "label": "城乡建设 · 东城区", "before": 1.5, "after": 2.25}
+    ]
+
+
+def test_a_spike_counts_people_not_posts(building, departments, staff, settings) -> None:
+    street = departments["street"]
+    # One person five times in a day, in a cell that never receives anything: one person.
+    receive(at(6, 18, 9), building, street, 5, phone="13900000001")
+    # Another on three days: once in the three days (and once on each day).
+    for day in (16, 17, 18):
+        receive(at(6, day, 8), building, street, 1, phone="13900000002")
+    counts = cell_counts(date(2025, 6, 16), date(2025, 6, 18), "people")
+    assert counts[(building.pk, departments["district"].pk)] == Counter(
+        {date(2025, 6, 16): 1, date(2025, 6, 17): 1, date(2025, 6, 18): 2}
+    )
+    assert cell_counts(date(2025, 6, 18), date(2025, 6, 18))[(building.pk, None)][date(2025, 6, 18)] == 6
+    assert (
+        early_warning.window_totals(date(2025, 6, 18), "people")[
+            ((building.pk, None), date(2025, 6, 16), date(2025, 6, 18))
+        ]
+        == 2
+    )
+    assert early_warning.scan(at(6, 18, 15)) == {"raised": 0, "updated": 0}
+    # Counting posts, the same eight appeals are a spike (three days of them, the rarest window).
+    settings.HOTLINE = {**settings.HOTLINE, "WARNINGS": {"COUNT": "appeals"}}
+    assert early_warning.scan(at(6, 18, 16)) == {"raised": 1, "updated": 0}
+    assert EarlyWarning.objects.get().title.startswith("城乡建设 · 东城区：3 日内 8 件诉求")

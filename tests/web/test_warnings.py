@@ -232,3 +232,66 @@ def test_a_burst_of_one_hot_spot_shows_its_appeals_and_the_hot_spots_own_baselin
     assert "依据：24 小时内同一地点同一问题 3 件（2 人），此前 28 日 1 件" in page
     assert '2025-06-20T10:30+08:00 <span class="muted">W-3</span>' in page
     assert "依据：近 7 日" not in page
+
+
+def test_a_warning_found_by_two_rules_shows_both_and_a_dismissal_moves_both_cells(
+    client, staff, warning, departments
+) -> None:
+    # The spike's warning, joined by a hot spot's burst about the same appeals, in the city's cell.
+    building = warning.category
+    city_cell = f"{building.pk}:0"
+    warning.evidence = {
+        **warning.evidence,
+        "unit": "people",
+        "raised_by": [1, 2, 3],
+        "joined": [
+            {
+                "kind": "hotspot",
+                "subject": "hotspot:1",
+                "cell": city_cell,
+                "title": "幸福小区：垃圾站臭味严重（24 小时内 3 件，3 人）",
+                "observed": 3,
+                "expected": 0.04,
+                "factor": 1.0,
+                "started_on": "2025-06-20",
+                "joined_at": at(6, 20, 11, 30).isoformat(),
+                "last_seen_at": at(6, 20, 11, 30).isoformat(),
+                "evidence": {
+                    "rule": "day",
+                    "place": "幸福小区",
+                    "description": "垃圾站臭味严重",
+                    "appeals": [1, 2, 3],
+                    "raised_by": [1, 2, 3],
+                    "burst": {
+                        "hours": 24,
+                        "appeals": 3,
+                        "people": 3,
+                        "before": 0,
+                        "before_days": 28,
+                        "list": [],
+                    },
+                },
+            }
+        ],
+    }
+    warning.save()
+    page = get(client, staff["supervisor"], "/supervision/warnings/").content.decode()
+    assert page.count(f'id="warning-{warning.pk}"') == 1
+    assert "同一批诉求又触发：幸福小区：垃圾站臭味严重（24 小时内 3 件，3 人）" in page
+    assert "依据：实际 9 人（3 件诉求），基线 1.5 人" in page
+    assert "依据：24 小时内同一地点同一问题 3 件（3 人），此前 28 日 0 件" in page
+    overview = get(client, staff["leader"], "/overview/").content.decode()
+    assert (
+        '<span class="kind">诉求突增</span> <span class="kind">热点快速增长</span> 城乡建设 · 东城区'
+        in overview
+    )
+    post(
+        client,
+        staff["supervisor"],
+        f"/supervision/warnings/{warning.pk}/decide/",
+        {"status": "dismissed", "note": "同一垃圾站"},
+    )
+    factors = dict(WarningThreshold.objects.values_list("cell", "factor"))
+    assert factors == {warning.cell: 1.5, city_cell: 1.5}
+    page = get(client, staff["supervisor"], "/supervision/warnings/", view="decided").content.decode()
+    assert "阈值倍数 1.00 → 1.50" in page and "城乡建设 · 全市 阈值倍数 1.00 → 1.50" in page

@@ -4,15 +4,21 @@ A supervisor reads a warning's evidence and confirms it (a real rise, to be acte
 it as a false alarm. Each decision is one transaction that writes a `WarningDecision` (who, when,
 why, and the cell's threshold before and after) and moves the cell's threshold factor: a dismissal
 raises it, so the same cell must rise further before it warns again; a confirmation lowers it
-back towards 1 (`analytics.early_warning`).
+back towards 1 (`analytics.early_warning`). A warning is one episode, which several rules may have
+found in different cells (a district's spike, the hot spot of a street without a district): the
+decision moves the factor of each of those cells once, since each rule warned about the same
+appeals and would warn about the next such episode again.
 """
+
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
-from hotline.analytics.early_warning import config
+from hotline.analytics.early_warning import cell_label, cell_parts, config
 from hotline.analytics.models import EarlyWarning, WarningDecision, WarningThreshold
 from hotline.core import clock
 from hotline.core.enums import WarningStatus
@@ -36,21 +42,9 @@ def do_decide_warning(warning: EarlyWarning, actor: User, *, status: str, note: 
             raise ActionNotAllowed(
                 _("该预警已研判（%(status)s），不能再次研判") % {"status": warning.get_status_display()}
             )
-        WarningThreshold.objects.get_or_create(
-            cell=warning.cell,
-            defaults={"category_id": warning.category_id, "area_id": warning.area_id},
-        )
-        threshold = WarningThreshold.objects.select_for_update().get(cell=warning.cell)
-        before = threshold.factor
-        if status == WarningStatus.DISMISSED:
-            threshold.factor = min(before * float(conf["DISMISS_STEP"]), float(conf["MAX_FACTOR"]))
-            threshold.dismissals += 1
-        else:
-            threshold.factor = max(before / float(conf["CONFIRM_STEP"]), 1.0)
-            threshold.confirmations += 1
         now = clock.now()
-        threshold.updated_at = now
-        threshold.save()
+        moved = [_move(cell, status, conf, now) for cell in warning.cells]
+        (_cell, before, after), others = moved[0], moved[1:]
         warning.status, warning.decided_by, warning.decided_at, warning.note = status, actor, now, note
         warning.save(update_fields=["status", "decided_by", "decided_at", "note"])
         WarningDecision.objects.create(
@@ -60,6 +54,28 @@ def do_decide_warning(warning: EarlyWarning, actor: User, *, status: str, note: 
             at=now,
             note=note,
             factor_before=before,
-            factor_after=threshold.factor,
+            factor_after=after,
+            other_cells=[
+                {"cell": cell, "label": cell_label(cell), "before": b, "after": a} for cell, b, a in others
+            ],
         )
     return warning
+
+
+def _move(cell: str, status: str, conf: dict[str, Any], now: datetime) -> tuple[str, float, float]:
+    """A cell's threshold factor moved by a decision: (cell, before, after)."""
+    category_id, area_id = cell_parts(cell)
+    WarningThreshold.objects.get_or_create(
+        cell=cell, defaults={"category_id": category_id, "area_id": area_id}
+    )
+    threshold = WarningThreshold.objects.select_for_update().get(cell=cell)
+    before = threshold.factor
+    if status == WarningStatus.DISMISSED:
+        threshold.factor = min(before * float(conf["DISMISS_STEP"]), float(conf["MAX_FACTOR"]))
+        threshold.dismissals += 1
+    else:
+        threshold.factor = max(before / float(conf["CONFIRM_STEP"]), 1.0)
+        threshold.confirmations += 1
+    threshold.updated_at = now
+    threshold.save()
+    return cell, before, threshold.factor

@@ -9,10 +9,13 @@ HOTLINE_HOTSPOT_INTERVAL seconds, so a spike is seen the day it starts):
   before the window, times the city's ratio of that kind of day (working day or day off, from the
   work calendar) to the average day, times the cell's own lift in the same weeks a year earlier
   when it has that history (the exam week that is busy every June is not a surprise). The window
-  warns when it holds at least `MIN_COUNT` appeals, at least `RATIO` times the baseline times the
+  warns when it holds at least `MIN_COUNT` (people), at least `RATIO` times the baseline times the
   cell's threshold factor, and when so many would come from a Poisson count at that level with a
   probability under `ALPHA`. The tail probability is the evidence, not a fixed count: in a quiet
-  cell three appeals in a day are already rarer than five in three days.
+  cell three appeals in a day are already rarer than five in three days. What is counted
+  (`COUNT`) is people, not posts: each appellant once in a window however often they posted
+  (`hotspots.person_of`: the phone, else the name or the board's user id), so one person posting
+  one complaint five times is a repetition (supervision counts those), not a rise of a category.
 - **Hot spot growing fast (热点快速增长)**, two ways: over the week, a hot spot of the recent set
   with at least `HOTSPOT_MIN_RECENT` (times the factor) appeals in its last days and growth of at
   least `HOTSPOT_MIN_GROWTH` (its recent appeals over the weeks before,
@@ -21,11 +24,15 @@ HOTLINE_HOTSPOT_INTERVAL seconds, so a spike is seen the day it starts):
   last `BURST_HOURS`: the same problem at the same place told by several people in one day, a much
   more specific signal than a cell's count, so it needs no more appeals than a hot spot itself.
 
-A warning names what it is about (`subject`); while the rise goes on (seen again within
-`QUIET_DAYS`) the same warning is updated, not raised again. Each new warning goes to the leaders
-(the notifications' channels) and to the supervision board. A supervisor confirms it or dismisses
-it as a false alarm (`analytics.actions`); a dismissal raises the cell's threshold factor
-(`WarningThreshold`), a confirmation lowers it back towards 1.
+Each rule's finding names what it is about (`subject`); while the rise goes on (seen again within
+`QUIET_DAYS`) the same warning is updated, not raised again. One warning is one episode: a finding
+of another rule whose appeals are mostly those of a warning of the last `QUIET_DAYS` (at least
+`EPISODE_SHARE` of each side's appeals are shared) joins that warning, with its own evidence
+(`evidence["joined"]`), told to the leaders as an update, not as a new alarm. Each new warning goes
+to the leaders (the notifications' channels) and to the supervision board. A supervisor confirms
+it or dismisses it as a false alarm (`analytics.actions`); a dismissal raises the threshold factor
+(`WarningThreshold`) of every cell whose rule is in the warning, a confirmation lowers them back
+towards 1.
 """
 
 from collections import Counter
@@ -36,10 +43,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Expression, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, Trim, TruncDate
 from django.utils.translation import gettext as _
 
+from hotline.analytics import hotspots
 from hotline.analytics.facts import _root_category
 from hotline.analytics.hotspot_sets import Kept
 from hotline.analytics.hotspots import person_of
@@ -62,6 +70,8 @@ from hotline.taxonomy.models import Category
 
 DEFAULTS: dict[str, Any] = {
     "BASELINE_DAYS": 56,
+    # What a spike counts: "people" (each appellant once in a window) or "appeals" (every post).
+    "COUNT": "people",
     # Three: what a hot spot needs too; below it the tail test decides nothing on its own.
     "MIN_COUNT": 3,
     "RATIO": 2.0,
@@ -78,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     "BURST_PEOPLE": 2,
     "BURST_HOURS": 24,
     "QUIET_DAYS": 3,
+    # A finding joins a warning of the last QUIET_DAYS when at least this share of its appeals and
+    # of the warning's are the same appeals: one episode, one warning.
+    "EPISODE_SHARE": 0.5,
     # What a dismissal multiplies the cell's factor by, its ceiling, and what a confirmation
     # divides it by.
     "DISMISS_STEP": 1.5,
@@ -96,6 +109,12 @@ def cell_key(category_id: int | None, area_id: int | None) -> str:
     return f"{category_id or 0}:{area_id or 0}"
 
 
+def cell_parts(cell: str) -> tuple[int | None, int | None]:
+    """(category, area) of a cell key; None for "every" (the city, or no category)."""
+    category, _sep, area = cell.partition(":")
+    return int(category or 0) or None, int(area or 0) or None
+
+
 @dataclass(frozen=True)
 class Spike:
     """A window of a cell that warns."""
@@ -110,6 +129,7 @@ class Spike:
     factor: float
     p: float
     days: list[tuple[date, int, float]]  # each day of the baseline's last weeks and the window
+    unit: str = "appeals"  # what `observed`, `expected` and `days` count: "people" or "appeals"
 
     @property
     def cell(self) -> str:
@@ -138,27 +158,74 @@ def _districts() -> dict[int, int]:
 
 
 Counts = dict[tuple[int | None, int | None], Counter[date]]
+# A window's own count where it is not the sum of its days: (cell, first, last) -> count.
+Totals = dict[tuple[tuple[int | None, int | None], date, date], int]
+
+# Who appealed, as `hotspots.person_of` says it (the phone, else the name); NULL for an appeal with
+# neither, which is its own person.
+PERSON = Coalesce(NullIf(Trim("citizen_phone"), Value("")), NullIf(Trim("citizen_name"), Value("")))
 
 
-def cell_counts(first: date, last: date) -> Counts:
-    """Appeals received per local day in every cell (category x district, and category x city),
-    from `first` to `last`. Invalid tickets do not count. One query and the districts'."""
+def _tally(first: date, last: date, unit: str, *, by_day: bool, city: bool) -> QuerySet[Any, Any]:
+    """(day, category, [area,] n) rows (without the day when not `by_day`) of the appeals or the
+    people of the cells from `first` to `last`: per area, or (`city`) per category in the whole
+    city. Invalid tickets do not count."""
     period = Period.days(first, last)
     rows = (
         Appeal.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
         .exclude(ticket__status=TicketStatus.INVALID)
-        .annotate(day=TruncDate("received_at", tzinfo=city_zone()), category_key=_root_category("ticket__"))
-        .values_list("day", "category_key", "ticket__area_id")
-        .annotate(n=Count("pk"))
+        .annotate(category_key=_root_category("ticket__"))
     )
+    keys = ["category_key"] if city else ["category_key", "ticket__area_id"]
+    if by_day:
+        rows = rows.annotate(day=TruncDate("received_at", tzinfo=city_zone()))
+        keys = ["day", *keys]
+    n: Expression
+    if unit == "people":
+        rows = rows.alias(person=PERSON)
+        n = Count("person", distinct=True) + Count("pk", filter=Q(person__isnull=True))
+    else:
+        n = Count("pk")
+    return rows.values_list(*keys).annotate(n=n).order_by()
+
+
+def cell_counts(first: date, last: date, unit: str = "appeals") -> Counts:
+    """What every cell (category x district, and category x city) received per local day from
+    `first` to `last`: appeals, or ("people") the people who appealed, each once a day. Two queries
+    and the districts'. A person who appealed in two streets of a district on one day counts in
+    both (the streets are summed); the city's cells count each person once."""
     districts = _districts()
     counts: Counts = {}
-    for day, category_id, area_id, n in rows:
+    for day, category_id, n in _tally(first, last, unit, by_day=True, city=True):
         counts.setdefault((category_id, None), Counter())[day] += n
+    for day, category_id, area_id, n in _tally(first, last, unit, by_day=True, city=False):
         district = districts.get(area_id) if area_id else None
         if district is not None:
             counts.setdefault((category_id, district), Counter())[day] += n
     return counts
+
+
+def window_totals(today: date, unit: str) -> Totals:
+    """The people of each cell in the windows longer than a day that end `today`, each person once
+    in the window (a person who posted on two of its days is one). Empty when counting appeals: a
+    window's appeals are the sum of its days'."""
+    if unit != "people":
+        return {}
+    districts = _districts()
+    totals: Totals = {}
+    for ends_before, length in WINDOWS:
+        if length == 1:
+            continue
+        last = today - timedelta(days=ends_before)
+        first = last - timedelta(days=length - 1)
+        for category_id, n in _tally(first, last, unit, by_day=False, city=True):
+            totals[((category_id, None), first, last)] = n
+        for category_id, area_id, n in _tally(first, last, unit, by_day=False, city=False):
+            district = districts.get(area_id) if area_id else None
+            if district is not None:
+                key = ((category_id, district), first, last)
+                totals[key] = totals.get(key, 0) + n
+    return totals
 
 
 def _factors() -> dict[str, float]:
@@ -166,19 +233,27 @@ def _factors() -> dict[str, float]:
 
 
 def find_spikes(
-    today: date, counts: Counts | None = None, workday: Callable[[date], bool] | None = None
+    today: date,
+    counts: Counts | None = None,
+    workday: Callable[[date], bool] | None = None,
+    totals: Totals | None = None,
 ) -> list[Spike]:
-    """The cells whose window warns on `today` (the strongest window of each)."""
+    """The cells whose window warns on `today` (the strongest window of each). `counts` (per day)
+    and `totals` (windows that are not the sum of their days) are read when not given."""
     conf = config()
     baseline_days = int(conf["BASELINE_DAYS"])
+    unit = str(conf["COUNT"])
     if counts is None:
         # The weeks before the windows, and the same weeks a year earlier (for the cell's lift).
-        counts = cell_counts(today - timedelta(days=baseline_days + 7), today)
+        counts = cell_counts(today - timedelta(days=baseline_days + 7), today, unit)
         year_ago = today - timedelta(days=YEAR)
         for cell, days in cell_counts(
-            year_ago - timedelta(days=baseline_days + 7), year_ago + timedelta(days=3)
+            year_ago - timedelta(days=baseline_days + 7), year_ago + timedelta(days=3), unit
         ).items():
             counts.setdefault(cell, Counter()).update(days)
+        if totals is None:
+            totals = window_totals(today, unit)
+    totals = totals or {}
     if workday is None:
         calendar = calendar_for()
 
@@ -195,14 +270,14 @@ def find_spikes(
     local: list[Spike] = []  # the districts' spikes as a first threshold would see them
     for (category_id, area_id), days in counts.items():
         factor = factors.get(cell_key(category_id, area_id), 1.0)
-        spike = _spike(category_id, area_id, days, city, today, factor, workday, conf)
+        spike = _spike(category_id, area_id, days, city, today, factor, workday, conf, totals)
         if spike is not None:
             spikes.append(spike)
         if area_id is not None:
             raw = (
                 spike
                 if factor == 1.0
-                else _spike(category_id, area_id, days, city, today, 1.0, workday, conf)
+                else _spike(category_id, area_id, days, city, today, 1.0, workday, conf, totals)
             )
             if raw is not None:
                 local.append(raw)
@@ -219,6 +294,7 @@ def _spike(
     factor: float,
     workday: Callable[[date], bool],
     conf: dict[str, Any],
+    totals: Totals,
 ) -> Spike | None:
     """The strongest window of a cell that warns at `factor`, if any."""
     # Here, not at the top: web processes import this module and must not load scipy (~150 MB).
@@ -229,7 +305,7 @@ def _spike(
         last = today - timedelta(days=ends_before)
         first = last - timedelta(days=length - 1)
         window = [first + timedelta(days=i) for i in range(length)]
-        observed = sum(days.get(d, 0) for d in window)
+        observed = totals.get(((category_id, area_id), first, last), sum(days.get(d, 0) for d in window))
         if observed < conf["MIN_COUNT"]:
             continue
         expected_by_day = _baseline(days, city, first, window, workday, conf)
@@ -254,6 +330,7 @@ def _spike(
             factor,
             p,
             [(d, days.get(d, 0), round(history[d], 2)) for d in shown],
+            str(conf["COUNT"]),
         )
     return best
 
@@ -324,12 +401,9 @@ def _names(category_id: int | None, area_id: int | None) -> tuple[str, str]:
     return category or _("未分类"), area or _("全市")
 
 
-def _recent(subject: str, now: datetime, quiet_days: int) -> EarlyWarning | None:
-    return (
-        EarlyWarning.objects.filter(subject=subject, last_seen_at__gte=now - timedelta(days=quiet_days))
-        .order_by("-raised_at")
-        .first()
-    )
+def cell_label(cell: str) -> str:
+    """A cell as people read it: "城乡建设 · 东城区"."""
+    return " · ".join(_names(*cell_parts(cell)))
 
 
 def _raise(warning: EarlyWarning) -> EarlyWarning:
@@ -343,60 +417,210 @@ def _raise(warning: EarlyWarning) -> EarlyWarning:
     return warning
 
 
-def record_spike(spike: Spike, now: datetime) -> tuple[EarlyWarning, bool]:
-    """The warning of a spike: a new one (told to the leaders), or the one already raised about the
-    cell, updated. (warning, created)."""
+@dataclass(frozen=True)
+class Finding:
+    """One rule's reason to warn as it is recorded: a spike of a cell, or a hot spot's burst or
+    growth over the week. `evidence["raised_by"]` lists the appeals that make it (the window's,
+    the burst's, the week's): an episode is told by them."""
+
+    kind: str
+    subject: str
+    cell: str
+    category_id: int | None
+    area_id: int | None
+    title: str
+    started_on: date
+    observed: int
+    expected: float
+    factor: float
+    evidence: dict[str, Any]
+
+    def is_again(self, recorded: dict[str, Any]) -> bool:
+        """Whether a recorded finding (`EarlyWarning.findings`) is this one seen before: the same
+        cell's spike; a hot spot sharing an appeal with this one (a hot spot is found anew at each
+        refresh, its appeals say which one it is)."""
+        if recorded["kind"] != self.kind:
+            return False
+        if self.kind == WarningKind.SPIKE:
+            return bool(recorded["subject"] == self.subject)
+        return bool(set(recorded["evidence"].get("appeals", [])) & set(self.evidence["appeals"]))
+
+    def as_joined(self, now: datetime) -> dict[str, Any]:
+        seen = now.isoformat()
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "cell": self.cell,
+            "title": self.title[:200],
+            "observed": self.observed,
+            "expected": self.expected,
+            "factor": self.factor,
+            "started_on": self.started_on.isoformat(),
+            "joined_at": seen,
+            "last_seen_at": seen,
+            "evidence": self.evidence,
+        }
+
+
+def raised_by(recorded: dict[str, Any]) -> set[int]:
+    """The appeals behind a recorded finding (none for a warning stored before 2026-12-03)."""
+    return set(recorded["evidence"].get("raised_by", []))
+
+
+def _record(finding: Finding, now: datetime) -> tuple[EarlyWarning, bool]:
+    """The warning of a finding: the one that holds it from an earlier look (updated); else the
+    warning of the last `QUIET_DAYS` whose appeals are mostly its own and its own mostly the
+    warning's (joined: one episode, one warning, told to the leaders as an update); else a new
+    warning, told to the leaders. (warning, created)."""
     conf = config()
-    subject = f"spike:{spike.cell}"
-    evidence = {
-        "window": [spike.first.isoformat(), spike.last.isoformat()],
-        "p": spike.p,
-        "days": [[d.isoformat(), n, e] for d, n, e in spike.days],
-        "tickets": _tickets_of(spike),
-    }
-    category, area = _names(spike.category_id, spike.area_id)
-    days = (spike.last - spike.first).days + 1
-    title = _("%(category)s · %(area)s：%(days)s 日内 %(observed)s 件诉求，基线 %(expected)s 件") % {
-        "category": category,
-        "area": area,
-        "days": days,
-        "observed": spike.observed,
-        # A quiet cell's baseline is under 0.1: "0.04", not "0.0".
-        "expected": f"{spike.expected:.1f}" if spike.expected >= 0.1 else f"{spike.expected:.2f}",
-    }
+    quiet = now - timedelta(days=int(conf["QUIET_DAYS"]))
+    # A hot spot warned about over the week is still the same hot spot a week later.
+    again_since = quiet - timedelta(days=7) if finding.kind == WarningKind.HOTSPOT else quiet
     with transaction.atomic():
-        existing = _recent(subject, now, int(conf["QUIET_DAYS"]))
-        if existing is not None:
-            existing.last_seen_at = now
-            if spike.observed >= existing.observed or existing.status == WarningStatus.OPEN:
-                existing.observed, existing.expected, existing.title = (
-                    spike.observed,
-                    spike.expected,
-                    title[:200],
-                )
-                existing.evidence = evidence
-            existing.save()
-            return existing, False
+        recent = list(
+            EarlyWarning.objects.filter(last_seen_at__gte=again_since).order_by("-raised_at", "-pk")
+        )
+        for warning in recent:
+            for index, recorded in enumerate(warning.findings):
+                if finding.is_again(recorded):
+                    _update(warning, index, recorded, finding, now)
+                    return warning, False
+        episode = _episode(finding, [w for w in recent if w.last_seen_at >= quiet], conf)
+        if episode is not None:
+            _join(episode, finding, now)
+            return episode, False
         warning = EarlyWarning(
-            kind=WarningKind.SPIKE,
-            subject=subject,
-            cell=spike.cell,
-            category_id=spike.category_id,
-            area_id=spike.area_id,
-            title=title[:200],
-            started_on=spike.started_on,
+            kind=finding.kind,
+            subject=finding.subject,
+            cell=finding.cell,
+            category_id=finding.category_id,
+            area_id=finding.area_id,
+            title=finding.title[:200],
+            started_on=finding.started_on,
             raised_at=now,
             last_seen_at=now,
-            observed=spike.observed,
-            expected=spike.expected,
-            factor=spike.factor,
-            evidence=evidence,
+            observed=finding.observed,
+            expected=finding.expected,
+            factor=finding.factor,
+            evidence=finding.evidence,
         )
         return _raise(warning), True
 
 
-def _tickets_of(spike: Spike, limit: int = 20) -> list[dict[str, Any]]:
-    """The appeals behind a spike (the newest `limit`): number and title, for the evidence."""
+# What a joined finding keeps from when it joined, as the warning keeps its own start and time.
+KEPT_WHEN_JOINED = ("started_on", "joined_at")
+
+
+def _update(
+    warning: EarlyWarning, index: int, recorded: dict[str, Any], finding: Finding, now: datetime
+) -> None:
+    """A finding of the warning seen again. An open warning shows it as it is now; a decided one
+    keeps what was decided on, unless a spike grew since."""
+    warning.last_seen_at = now
+    fresh = warning.status == WarningStatus.OPEN or (
+        finding.kind == WarningKind.SPIKE and finding.observed >= recorded["observed"]
+    )
+    joined = list(warning.evidence.get("joined", []))
+    if index == 0 and fresh:
+        warning.observed, warning.expected = finding.observed, finding.expected
+        warning.title = finding.title[:200]
+        warning.evidence = {**finding.evidence, **({"joined": joined} if joined else {})}
+    elif index > 0:
+        entry = {**joined[index - 1], "last_seen_at": now.isoformat()}
+        if fresh:
+            entry.update({k: v for k, v in finding.as_joined(now).items() if k not in KEPT_WHEN_JOINED})
+        joined[index - 1] = entry
+        warning.evidence = {**warning.evidence, "joined": joined}
+    warning.save()
+
+
+def _episode(finding: Finding, warnings: list[EarlyWarning], conf: dict[str, Any]) -> EarlyWarning | None:
+    """The warning that is the same episode as `finding`: at least `EPISODE_SHARE` of the finding's
+    appeals are the warning's and as much of the warning's are the finding's (so a burst of three
+    inside a city's rise of thirty stays its own warning); the one sharing most."""
+    share = float(conf["EPISODE_SHARE"])
+    mine = set(finding.evidence["raised_by"])
+    best, most = None, 0
+    for warning in warnings:
+        theirs = set().union(*(raised_by(f) for f in warning.findings))
+        shared = len(mine & theirs)
+        if shared > most and shared >= share * len(mine) and shared >= share * len(theirs):
+            best, most = warning, shared
+    return best
+
+
+def _join(warning: EarlyWarning, finding: Finding, now: datetime) -> None:
+    """Another rule's finding about the same appeals added to their warning: its evidence beside
+    the first, both on the board; the leaders told of an update while the warning is open (a decided
+    one was decided about these appeals already: a dismissal covers the episode)."""
+    warning.evidence = {
+        **warning.evidence,
+        "joined": [*warning.evidence.get("joined", []), finding.as_joined(now)],
+    }
+    warning.last_seen_at = now
+    warning.save()
+    if warning.status == WarningStatus.OPEN:
+        do_notify(
+            key=f"early-warning:{warning.pk}:{finding.subject}",
+            reason=NotificationReason.EARLY_WARNING,
+            message=_("预警更新：%(title)s（又触发%(kind)s：%(finding)s）")
+            % {"title": warning.title, "kind": WarningKind(finding.kind).label, "finding": finding.title},
+            role=Role.LEADER,
+        )
+
+
+def record_spike(spike: Spike, now: datetime) -> tuple[EarlyWarning, bool]:
+    """The warning of a spike (`_record`). (warning, created)."""
+    appeals = _appeals_of(spike)
+    ids = list(appeals.order_by("pk").values_list("pk", flat=True))
+    evidence = {
+        "window": [spike.first.isoformat(), spike.last.isoformat()],
+        "p": spike.p,
+        "unit": spike.unit,
+        "days": [[d.isoformat(), n, e] for d, n, e in spike.days],
+        "tickets": _tickets_of(spike),
+        "raised_by": ids,
+    }
+    category, area = _names(spike.category_id, spike.area_id)
+    names = {
+        "category": category,
+        "area": area,
+        "days": (spike.last - spike.first).days + 1,
+        "observed": spike.observed,
+        "appeals": len(ids),
+        # A quiet cell's baseline is under 0.1: "0.04", not "0.0".
+        "expected": f"{spike.expected:.1f}" if spike.expected >= 0.1 else f"{spike.expected:.2f}",
+    }
+    if spike.unit == "people":
+        title = (
+            _(
+                "%(category)s · %(area)s：%(days)s 日内 %(observed)s 人反映（%(appeals)s 件诉求），"
+                "基线 %(expected)s 人"
+            )
+            % names
+        )
+    else:
+        title = _("%(category)s · %(area)s：%(days)s 日内 %(observed)s 件诉求，基线 %(expected)s 件") % names
+    return _record(
+        Finding(
+            kind=WarningKind.SPIKE,
+            subject=f"spike:{spike.cell}",
+            cell=spike.cell,
+            category_id=spike.category_id,
+            area_id=spike.area_id,
+            title=title,
+            started_on=spike.started_on,
+            observed=spike.observed,
+            expected=spike.expected,
+            factor=spike.factor,
+            evidence=evidence,
+        ),
+        now,
+    )
+
+
+def _appeals_of(spike: Spike) -> QuerySet[Appeal]:
+    """The appeals of a spike's cell and window."""
     period = Period.days(spike.first, spike.last)
     appeals = Appeal.objects.filter(received_at__gte=period.start, received_at__lt=period.end).exclude(
         ticket__status=TicketStatus.INVALID
@@ -411,23 +635,28 @@ def _tickets_of(spike: Spike, limit: int = 20) -> list[dict[str, Any]]:
     if spike.area_id:
         areas = Department.objects.get(pk=spike.area_id).descendant_ids()
         appeals = appeals.filter(ticket__area_id__in=areas)
+    return appeals
+
+
+def _tickets_of(spike: Spike, limit: int = 20) -> list[dict[str, Any]]:
+    """The appeals behind a spike (the newest `limit`): number and title, for the evidence."""
     return [
         {"ticket": number, "title": title, "at": clock.localtime(at).isoformat(timespec="minutes")}
-        for number, title, at in appeals.order_by("-received_at").values_list(
-            "ticket__number", "title", "received_at"
-        )[:limit]
+        for number, title, at in _appeals_of(spike)
+        .order_by("-received_at")
+        .values_list("ticket__number", "title", "received_at")[:limit]
     ]
 
 
 @dataclass(frozen=True)
 class Growth:
-    """Why a hot spot warns: "day", a burst of its appeals within `BURST_HOURS` (`burst`, the
+    """Why a hot spot warns: "day", a burst of its appeals within `BURST_HOURS` (`appeals`, the
     earliest first, and `before`, its appeals of the `BURST_BEFORE_DAYS` days before the burst),
-    else "week", its recent appeals against the weeks before."""
+    else "week", its recent appeals (`appeals`) against the weeks before."""
 
     spot: Hotspot
     rule: str
-    burst: list[Appeal]
+    appeals: list[Appeal]
     before: int = 0
 
 
@@ -460,6 +689,8 @@ def growing_hotspots(kept: Kept | None, now: datetime | None = None) -> list[Gro
     conf = config()
     factors = _factors()
     districts = _districts()
+    # The appeals of a hot spot's last days, which its growth over the week is about.
+    recent_since = kept.set.until - timedelta(days=int(hotspots.config()["RECENT_DAYS"]))
     found = []
     for spot in kept.hotspots:
         factor = factors.get(cell_key(spot.category_id, districts.get(spot.area_id or 0)), 1.0)
@@ -472,13 +703,13 @@ def growing_hotspots(kept: Kept | None, now: datetime | None = None) -> list[Gro
             spot.recent >= conf["HOTSPOT_MIN_RECENT"] * factor
             and spot.growth >= conf["HOTSPOT_MIN_GROWTH"] * factor
         ):
-            found.append(Growth(spot, "week", []))
+            recent = [a for a in spot.appeals.all() if a.received_at >= recent_since]
+            found.append(Growth(spot, "week", recent))
     return found
 
 
 def record_hotspot(growth: Growth, now: datetime) -> tuple[EarlyWarning, bool]:
-    """The warning of a fast-growing hot spot: a new one, or the one raised about the same hot spot
-    (one that shares an appeal with it) in the last days, updated."""
+    """The warning of a fast-growing hot spot (`_record`). (warning, created)."""
     conf = config()
     spot = growth.spot
     appeal_ids = [a.pk for a in spot.appeals.all()]
@@ -498,9 +729,10 @@ def record_hotspot(growth: Growth, now: datetime) -> tuple[EarlyWarning, bool]:
         "last_time": clock.localtime(spot.last_time).isoformat(timespec="minutes"),
         "appeals": appeal_ids,
         "external_ids": spot.external_ids,
+        "raised_by": [a.pk for a in growth.appeals],
     }
     if growth.rule == "day":
-        burst = growth.burst
+        burst = growth.appeals
         people = len({person_of(a.pk, a.citizen_phone, a.citizen_name) for a in burst})
         hours = float(conf["BURST_HOURS"])
         # What the hot spot itself would bring in as many hours at its pace of the weeks before.
@@ -536,33 +768,24 @@ def record_hotspot(growth: Growth, now: datetime) -> tuple[EarlyWarning, bool]:
             "recent": spot.recent,
             "n": spot.n_appeals,
         }
-    since = now - timedelta(days=int(conf["QUIET_DAYS"]) + 7)
-    with transaction.atomic():
-        for existing in EarlyWarning.objects.filter(kind=WarningKind.HOTSPOT, last_seen_at__gte=since):
-            if set(existing.evidence.get("appeals", [])) & set(appeal_ids):
-                existing.last_seen_at = now
-                if existing.status == WarningStatus.OPEN:
-                    existing.observed, existing.expected = observed, expected
-                    existing.title, existing.evidence = title[:200], evidence
-                existing.save()
-                return existing, False
-        first_appeal = appeal_ids[0] if appeal_ids else spot.pk
-        warning = EarlyWarning(
+    first_appeal = appeal_ids[0] if appeal_ids else spot.pk
+    cell = cell_key(spot.category_id, district)
+    return _record(
+        Finding(
             kind=WarningKind.HOTSPOT,
             subject=f"hotspot:{first_appeal}",
-            cell=cell_key(spot.category_id, district),
+            cell=cell,
             category_id=spot.category_id,
             area_id=district,
-            title=title[:200],
+            title=title,
             started_on=clock.localtime(spot.first_time).date(),
-            raised_at=now,
-            last_seen_at=now,
             observed=observed,
             expected=expected,
-            factor=_factors().get(cell_key(spot.category_id, district), 1.0),
+            factor=_factors().get(cell, 1.0),
             evidence=evidence,
-        )
-        return _raise(warning), True
+        ),
+        now,
+    )
 
 
 def scan(now: datetime | None = None, kept: Kept | None = None) -> dict[str, int]:

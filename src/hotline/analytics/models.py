@@ -8,6 +8,8 @@ they were last counted: a day without it is counted live from the tickets (today
 `FiguresState` is the worker's shared schedule for recounting.
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -312,6 +314,30 @@ class EarlyWarning(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        """The rules' findings of this episode, the one that raised it first: each with its kind
+        (and `label`), subject, cell, title, counts and evidence. The first is the warning's own
+        fields; the others joined it later (`evidence["joined"]`, analytics.early_warning)."""
+        evidence = dict(self.evidence)
+        joined = evidence.pop("joined", [])
+        first = {
+            "kind": self.kind,
+            "subject": self.subject,
+            "cell": self.cell,
+            "title": self.title,
+            "observed": self.observed,
+            "expected": self.expected,
+            "factor": self.factor,
+            "evidence": evidence,
+        }
+        return [{**f, "label": WarningKind(f["kind"]).label} for f in [first, *joined]]
+
+    @property
+    def cells(self) -> list[str]:
+        """The cells whose rules found this episode, each once, the warning's own first."""
+        return list(dict.fromkeys(f["cell"] for f in self.findings))
+
 
 class WarningDecision(models.Model):
     """Who confirmed or dismissed a warning, when, why, and what it did to the cell's threshold.
@@ -324,6 +350,9 @@ class WarningDecision(models.Model):
     note = models.TextField(_("研判意见"), blank=True)
     factor_before = models.FloatField(_("原阈值倍数"))
     factor_after = models.FloatField(_("新阈值倍数"))
+    # The other cells of the episode's rules moved by the same decision: [{"cell", "label", "before",
+    # "after"}] (the warning's own cell is `factor_before` / `factor_after`).
+    other_cells = models.JSONField(_("其他单元的阈值倍数"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("预警研判记录")
