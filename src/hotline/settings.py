@@ -289,8 +289,9 @@ HOTLINE: dict[str, Any] = {
     # The mailboxes whose letters become appeals (intake/channels/mail.py): CHANNEL=URL entries,
     # space-separated, e.g. "mailbox=maildir:///srv/mail/12345 leader_mailbox=imaps://u:p@host/INBOX".
     "MAIL": {"SOURCES": os.environ.get("HOTLINE_MAILBOXES", "")},
-    # What citizens are told (告知, citizen_messages/, docs/adr/0013-channels.md): on intake (ON_ACCEPT)
-    # and when the ticket's reply is sent, by mail to a letter writer and by SMS to a mobile number.
+    # What citizens are told (告知, citizen_messages/, docs/adr/0013-channels.md): on intake (ON_ACCEPT),
+    # when the ticket is sent to its lead department (ON_DISPATCH) and when the ticket's reply is
+    # sent, by mail to a letter writer and by SMS to a mobile number.
     # The senders by dotted path (citizen_messages/senders.py): Django's mail for e-mail; for SMS
     # LogOnly (stores and logs, sends nothing: development, demo, tests) unless a city sets its
     # gateway (hotline.citizen_messages.senders.HttpSms with SMS_URL, SMS_TOKEN, SMS_TIMEOUT seconds).
@@ -300,6 +301,7 @@ HOTLINE: dict[str, Any] = {
     # doubling, up to MAX_ATTEMPTS attempts.
     "CITIZEN_MESSAGES": {
         "ON_ACCEPT": os.environ.get("HOTLINE_CITIZEN_ON_ACCEPT", "1") == "1",
+        "ON_DISPATCH": os.environ.get("HOTLINE_CITIZEN_ON_DISPATCH", "1") == "1",
         "EMAIL_SENDER": os.environ.get(
             "HOTLINE_CITIZEN_EMAIL_SENDER", "hotline.citizen_messages.senders.DjangoMail"
         ),

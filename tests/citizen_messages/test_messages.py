@@ -1,7 +1,8 @@
 """Messages to citizens (告知): the acceptance on intake through every channel and the reply to every
-appellant of a merged ticket, stored with the change and sent by the worker — by mail to a letter
-writer (threaded: the citizen's answer joins the ticket), by SMS to a mobile number, to nobody when
-anonymous; never for an import of history; retried without sending twice."""
+appellant of a merged ticket (the dispatch: test_dispatch_messages.py), stored with the change and
+sent by the worker — by mail to a letter writer (threaded: the citizen's answer joins the ticket),
+by SMS to a mobile number, to nobody when anonymous; never for an import of history; retried
+without sending twice."""
 
 import email
 import json
@@ -37,7 +38,7 @@ from hotline.tickets.models import Ticket
 from tests.api.conftest import ApiClient
 from tests.citizen_messages.conftest import Recording, configure
 from tests.factories import make_ticket
-from tests.tickets.conftest import Flow, FrozenClock
+from tests.tickets.conftest import Flow
 from tests.web.test_console import call
 
 pytestmark = pytest.mark.django_db
@@ -214,21 +215,6 @@ def test_acceptance_can_be_switched_off(settings) -> None:
 
 
 # --- the reply (答复告知) to every appellant --------------------------------------------------------
-
-
-@pytest.fixture
-def merged(flow: Flow, frozen_clock: FrozenClock) -> dict[str, Ticket]:
-    """张先生's ticket; 李女士's duplicate merged into it after 王先生's had been merged into hers;
-    a letter writer's duplicate merged into it too."""
-    operator = flow.user("operator")
-    target = make_ticket(actor=operator, phone="13800000001")
-    second = make_ticket(actor=operator, phone="13900000002", title="路灯坏了")
-    third = make_ticket(actor=operator, phone="13700000003", title="路灯一直不亮")
-    writer = receive(Channel.MAILBOX, address="writer@163.com")
-    actions.do_merge_ticket(third, operator, into_ticket_id=second.pk)
-    actions.do_merge_ticket(second, operator, into_ticket_id=target.pk)
-    actions.do_merge_ticket(writer, operator, into_ticket_id=target.pk)
-    return {"target": target, "second": second, "third": third, "writer": writer}
 
 
 def replied(ticket: Ticket) -> list[CitizenMessage]:
@@ -532,10 +518,14 @@ def test_the_api_shows_what_was_told_masked(flow: Flow, merged, staff) -> None:
     told = [
         (m["kind"], m["ticket"]["number"], m["medium"], m["to"], m["state"]) for m in body["citizen_messages"]
     ]
+    appellants = [
+        (target.number, "sms", "138****0001"),
+        (merged["second"].number, "sms", "139****0002"),
+        (merged["third"].number, "sms", "137****0003"),
+        (merged["writer"].number, "email", "w***@163.com"),
+    ]
     assert told == [
         ("accepted", target.number, "sms", "138****0001", "sent"),
-        ("replied", target.number, "sms", "138****0001", "sent"),
-        ("replied", merged["second"].number, "sms", "139****0002", "sent"),
-        ("replied", merged["third"].number, "sms", "137****0003", "sent"),
-        ("replied", merged["writer"].number, "email", "w***@163.com", "sent"),
+        *[("dispatched", *appellant, "sent") for appellant in appellants],
+        *[("replied", *appellant, "sent") for appellant in appellants],
     ]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from hotline.core.enums import Channel, RoutingMode, TicketStatus, Urgency
+from hotline.citizen_messages.models import CitizenMessage
+from hotline.core.enums import Channel, CitizenMessageKind, RoutingMode, TicketStatus, Urgency
 from hotline.routing.models import RoutingDecision, RoutingSettings
 from hotline.tickets.models import Ticket
 from tests.api.conftest import ApiClient
@@ -55,6 +56,22 @@ def test_a_rule_on_the_operators_category_dispatches_by_itself(
     assert (decision.mode, decision.confidence, decision.threshold) == (RoutingMode.AUTO, 1.0, 0.9)
     assert decision.suggestions[0]["source"] == "rule"
     assert decision.suggestions[0]["rule"]["name"] == "城乡建设归口"
+
+
+def test_an_automatic_dispatch_tells_the_citizen_which_unit_handles_it(
+    operator, rules_by_category, corpus_tree, bureaus
+) -> None:
+    ticket = receive(
+        operator,
+        "路灯不亮",
+        "和平街道幸福路12号门口路灯坏了一周",
+        category_id=corpus_tree["城乡建设"].pk,
+        citizen_phone="13912345678",
+    )
+    assert ticket.status == TicketStatus.DISPATCHED
+    told = CitizenMessage.objects.get(ticket=ticket, kind=CitizenMessageKind.DISPATCHED)
+    assert (told.to, told.created_by.username) == ("13912345678", "system")
+    assert "已转交住建局（市级职能部门）办理" in told.body and ticket.number in told.body
 
 
 @pytest.mark.django_db(transaction=True)  # as in production: routing runs when the intake commits

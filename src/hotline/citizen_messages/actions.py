@@ -11,10 +11,15 @@ message's key on, so that the other side can drop the repeat). A failed attempt 
 later waits `outbox.retry_delay` and is tried again by the worker, up to `MAX_ATTEMPTS`; then it is
 failed for good, and a staff member may send it again. Every change of state writes a line of the
 message's log (who: the worker, or the staff member) and a log record.
+
+A pending reply or dispatch message whose appellant's appeal left the ticket it tells about (an
+un-merge) is cancelled (`cancel_for_unmerge`, inside the un-merge's transaction): never sent. One
+cancelled while an attempt was under way is recorded as that attempt went: sent if it went out
+(the record says what the citizen got), else cancelled, not tried again.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -26,8 +31,11 @@ from hotline.citizen_messages.models import CitizenMessage, CitizenMessageLog
 from hotline.citizen_messages.outbox import retry_delay
 from hotline.citizen_messages.senders import Outcome, sender_for
 from hotline.core import clock
-from hotline.core.enums import CitizenMessageAction, CitizenMessageState
+from hotline.core.enums import CitizenMessageAction, CitizenMessageKind, CitizenMessageState
 from hotline.core.errors import ActionNotAllowed
+from hotline.feedback.selectors import merged_ticket_ids
+from hotline.intake.models import Appeal
+from hotline.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +82,15 @@ def do_send(message_id: int) -> str:
         outcome = Outcome(ok=False, detail=f"{type(exc).__name__}: {exc}")
     with transaction.atomic():
         now = clock.now()
+        # Cancelled meanwhile (an un-merge while the sender was at work)?
+        current = (
+            CitizenMessage.objects.select_for_update().values_list("state", flat=True).get(pk=message.pk)
+        )
         message.detail = outcome.detail[:2000]
         if outcome.ok:
             message.state, message.sent_at, action = S.SENT, now, CitizenMessageAction.SENT
+        elif current == S.CANCELLED:
+            message.state, action = S.CANCELLED, CitizenMessageAction.FAILED
         elif outcome.retry and message.attempts < _max_attempts():
             message.next_attempt_at = now + retry_delay(message.attempts)
             action = CitizenMessageAction.RETRY
@@ -134,3 +148,38 @@ def do_resend(message: CitizenMessage, actor: User, *, note: str = "") -> Citize
         )
     logger.info("citizen message %s put back to send by %s", message.pk, actor.username)
     return message
+
+
+def cancel_for_unmerge(ticket: Ticket, actor: User, at: datetime) -> int:
+    """Cancel what another ticket stored to tell the appellants of `ticket` (just un-merged from
+    it: its own appeals and those of its duplicates) and has not sent: a reply or a dispatch they
+    no longer have a part in. Part of the un-merge's transaction; returns how many."""
+    family = [ticket.pk, *merged_ticket_ids([ticket.pk])[ticket.pk]]
+    pending = list(
+        CitizenMessage.objects.select_for_update()
+        .filter(
+            state=S.PENDING,
+            kind__in=[CitizenMessageKind.DISPATCHED, CitizenMessageKind.REPLIED],
+            appeal_id__in=Appeal.objects.filter(ticket_id__in=family).values("pk"),
+        )
+        .exclude(ticket_id__in=family)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not pending:
+        return 0
+    detail = _("工单 %(number)s 已撤销合并，不再发送") % {"number": ticket.number}
+    CitizenMessage.objects.filter(pk__in=pending).update(state=S.CANCELLED, detail=detail)
+    CitizenMessageLog.objects.bulk_create(
+        CitizenMessageLog(
+            message_id=pk, at=at, action=CitizenMessageAction.CANCEL, actor=actor, detail=detail
+        )
+        for pk in pending
+    )
+    logger.info(
+        "citizen messages %s cancelled by %s: ticket %s un-merged",
+        ", ".join(map(str, pending)),
+        actor.username,
+        ticket.number,
+    )
+    return len(pending)

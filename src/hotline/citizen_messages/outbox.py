@@ -5,36 +5,48 @@ change does: a rolled-back intake or reply leaves no message, and a crash after 
 none (the worker sends what is stored, `citizen_messages.actions`).
 
 - `tell_accepted`: on intake (受理告知), the ticket number and how to follow it, to the new appeal.
+- `tell_dispatched`: when the ticket is sent to its lead department (转办告知), by a dispatcher or
+  by routing, and again when an upheld return sends it to another lead: which unit handles it (its
+  kind and its public name) and the day and hour its answer is due, to every appellant of the
+  ticket (`feedback.selectors.appellants_in_one_query`: the dispatch pays one read for them, the
+  rest it holds already). Once per lead assignment: a dispatch is never told twice.
 - `tell_replied`: when the lead department's reply is sent (答复告知), the reply's text, to every
   appellant of the ticket: its own appeals and those of the duplicates merged into it
   (`feedback.selectors.appellants_of`, read at that moment: an appeal un-merged before is not told).
 
 Each appellant is told through their own channel: by mail when the appeal has an address (a letter
 writer), else by SMS to a mobile number; an anonymous appeal, or one with only a landline, is told
-nothing. One message per destination: a citizen with two appeals on the ticket gets the reply once.
-The texts are written in the city's language whatever the actor's, never name a member of staff,
-and name the ticket number of the appellant's own appeal in the form the mail channel threads on
-(`intake.channels.mail.TICKET_NUMBER`), so that an answer to the mail joins the ticket.
+nothing; an appeal an import of history brought in (channel `import`) is told nothing, ever: its
+citizen was answered by the system it came from. One message per destination: a citizen with two
+appeals on the ticket gets the reply once. The texts are written in the city's language whatever
+the actor's, never name a member of staff (the dispatch names the lead department, as the portal's
+progress page does), and name the ticket number of the appellant's own appeal in the form the mail
+channel threads on (`intake.channels.mail.TICKET_NUMBER`), so that an answer to the mail joins the
+ticket.
 """
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hotline.accounts.models import User
 from hotline.citizen_messages.models import CitizenMessage
 from hotline.core import clock
-from hotline.core.enums import CitizenMedium, CitizenMessageKind
+from hotline.core.enums import Channel, CitizenMedium, CitizenMessageKind, DepartmentLevel
+from hotline.directory.models import Department
 from hotline.feedback.models import Reply
-from hotline.feedback.selectors import appellants_of
+from hotline.feedback.selectors import appellants_in_one_query, appellants_of
 from hotline.intake.models import Appeal
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Assignment, Ticket
 
 # A mainland mobile number, after spaces, dashes and the country code are taken off.
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -54,6 +66,8 @@ def mobile_number(phone: str) -> str:
 
 def destination(appeal: Appeal) -> tuple[str, str] | None:
     """(medium, address) by the appellant's own channel; None: nobody to tell."""
+    if appeal.channel == Channel.IMPORT:
+        return None
     address = appeal.citizen_email.strip().lower()
     if address:
         try:
@@ -164,6 +178,64 @@ def replied_text(appeal: Appeal, reply: Reply, medium: str) -> Text:
     return Text(_subject(number, _("答复"), _short(title, 40)), "\n".join(lines))
 
 
+# What a citizen reads for the kind of unit that leads (a territorial unit is where they live).
+UNIT_KINDS: dict[tuple[str, bool], Any] = {
+    (DepartmentLevel.CITY, False): gettext_lazy("市级职能部门"),
+    (DepartmentLevel.DISTRICT, False): gettext_lazy("区县职能部门"),
+    (DepartmentLevel.DISTRICT, True): gettext_lazy("属地区县"),
+    (DepartmentLevel.STREET, True): gettext_lazy("属地街道、乡镇"),
+    (DepartmentLevel.COMMUNITY, True): gettext_lazy("属地社区、村"),
+}
+
+
+def unit(department: Department) -> str:
+    """The lead as a citizen is told it: its public name and its kind, e.g. 市住建局（市级职能部门）."""
+    kind = UNIT_KINDS.get((department.level, department.is_area)) or _("%(level)s单位") % {
+        "level": DepartmentLevel(department.level).label
+    }
+    return _("%(name)s（%(kind)s）") % {"name": department.name, "kind": kind}
+
+
+def due_text(at: datetime) -> str:
+    """A deadline as a citizen reads it, in the city's zone: 2026年12月8日 17:30."""
+    local = clock.localtime(at)
+    return _("%(year)d年%(month)d月%(day)d日 %(time)s") % {
+        "year": local.year,
+        "month": local.month,
+        "day": local.day,
+        "time": f"{local:%H:%M}",
+    }
+
+
+def dispatched_text(appeal: Appeal, lead: Assignment, medium: str, *, again: bool) -> Text:
+    number, title = appeal.ticket.number, appeal.title
+    told = {"unit": unit(lead.department), "due": due_text(lead.due_at)}
+    if medium == CitizenMedium.SMS:
+        head = {"title": _short(title, 20), "number": number}
+        if again:
+            body = _("您反映的“%(title)s”（工单号%(number)s）经核实已改由%(unit)s办理，") % {**head, **told}
+        else:
+            body = _("您反映的“%(title)s”（工单号%(number)s）已转交%(unit)s办理，") % {**head, **told}
+        body += _("预计%(due)s前答复您。") % told
+        return Text("", _sms(body + _follow_up_sms()))
+    head = {"title": title, "number": number}
+    if again:
+        first = _("您反映的“%(title)s”（工单号 %(number)s）经核实已改由 %(unit)s 办理，") % {**head, **told}
+    else:
+        first = _("您反映的“%(title)s”（工单号 %(number)s）已转交 %(unit)s 办理，") % {**head, **told}
+    lines = [_("您好："), "", first + _("预计%(due)s前答复您。") % told]
+    if appeal.ticket_id != lead.ticket_id:
+        lines.append(_("（您的诉求与其他市民反映的同一问题已合并办理。）"))
+    lines += [
+        _("如需补充情况，请直接回复本邮件（请保留主题中的工单号），或致电12345。"),
+        "",
+        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
+        _("（本邮件由系统自动发送）"),
+    ]
+    what = _("已改派") if again else _("已转办")
+    return Text(_subject(number, what, _short(title, 40)), "\n".join(lines))
+
+
 def _store(
     *,
     key: str,
@@ -177,8 +249,9 @@ def _store(
     at: datetime,
     reply: Reply | None = None,
 ) -> CitizenMessage:
-    # One INSERT: the key names an appeal or a reply stored in this very transaction, so it is new;
-    # the unique constraint stands guard all the same (a second store of one message fails loudly).
+    # One INSERT: the key names an appeal, a lead assignment or a reply stored in this very
+    # transaction, so it is new; the unique constraint stands guard all the same (a second store of
+    # one message fails loudly).
     return CitizenMessage.objects.create(
         dedupe_key=key,
         ticket=ticket,
@@ -218,12 +291,55 @@ def tell_accepted(ticket: Ticket, appeal: Appeal, actor: User | None, at: dateti
     )
 
 
+def tell_dispatched(
+    ticket: Ticket, lead: Assignment, actor: User | None, at: datetime, *, again: bool = False
+) -> list[CitizenMessage]:
+    """转办告知 to every appellant of `ticket` (its own and its merged duplicates'), once each, of
+    its dispatch to `lead` (the new lead assignment, its department and deadline as the dispatch
+    made them: nothing of it is read again). `again`: a return was upheld and another unit leads."""
+    if not config()["ON_DISPATCH"]:
+        return []
+    return _tell_all(
+        ticket,
+        lambda appeal, medium: dispatched_text(appeal, lead, medium, again=again),
+        key=f"dispatched:{lead.pk}",
+        kind=CitizenMessageKind.DISPATCHED,
+        appeals=appellants_in_one_query(ticket),
+        actor=actor,
+        at=at,
+    )
+
+
 def tell_replied(ticket: Ticket, reply: Reply, actor: User | None, at: datetime) -> list[CitizenMessage]:
     """答复告知 to every appellant of `ticket` (its own and its merged duplicates'), once each."""
+    return _tell_all(
+        ticket,
+        lambda appeal, medium: replied_text(appeal, reply, medium),
+        key=f"replied:{reply.pk}",
+        kind=CitizenMessageKind.REPLIED,
+        appeals=appellants_of([ticket.pk])[ticket.pk],
+        actor=actor,
+        at=at,
+        reply=reply,
+    )
+
+
+def _tell_all(
+    ticket: Ticket,
+    text_for: Callable[[Appeal, str], Text],
+    *,
+    key: str,
+    kind: str,
+    appeals: Iterable[Appeal],
+    actor: User | None,
+    at: datetime,
+    reply: Reply | None = None,
+) -> list[CitizenMessage]:
+    """One message to each destination among `appeals`, keyed `key:medium:address`."""
     stored: list[CitizenMessage] = []
     seen: set[tuple[str, str]] = set()
     with translation.override(settings.LANGUAGE_CODE):
-        for appeal in appellants_of([ticket.pk])[ticket.pk]:
+        for appeal in appeals:
             found = destination(appeal)
             if found is None or found in seen:
                 continue
@@ -231,14 +347,14 @@ def tell_replied(ticket: Ticket, reply: Reply, actor: User | None, at: datetime)
             medium, to = found
             stored.append(
                 _store(
-                    key=f"replied:{reply.pk}:{medium}:{to}",
+                    key=f"{key}:{medium}:{to}",
                     ticket=ticket,
                     appeal=appeal,
                     reply=reply,
-                    kind=CitizenMessageKind.REPLIED,
+                    kind=kind,
                     medium=medium,
                     to=to,
-                    text=replied_text(appeal, reply, medium),
+                    text=text_for(appeal, medium),
                     actor=actor,
                     at=at,
                 )

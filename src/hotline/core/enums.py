@@ -332,9 +332,11 @@ class ArticleAction(models.TextChoices):
 
 class CitizenMessageKind(models.TextChoices):
     """What a message to a citizen (告知, `citizen_messages`) tells: the appeal was accepted (受理告知:
-    the ticket number and how to follow it), or the ticket's reply (答复告知)."""
+    the ticket number and how to follow it), the ticket was sent to its lead department (转办告知:
+    which unit, and by when an answer is due), or the ticket's reply (答复告知)."""
 
     ACCEPTED = "accepted", _("受理告知")
+    DISPATCHED = "dispatched", _("转办告知")
     REPLIED = "replied", _("答复告知")
 
 
@@ -349,6 +351,8 @@ class CitizenMessageState(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("失败")
+    # Not sent, and never to be: its appellant left the ticket it tells about (un-merge).
+    CANCELLED = "cancelled", _("已取消")
 
 
 class CitizenMessageAction(models.TextChoices):
@@ -358,3 +362,4 @@ class CitizenMessageAction(models.TextChoices):
     RETRY = "retry", _("发送失败，稍后重试")
     FAILED = "failed", _("发送失败，不再重试")
     RESEND = "resend", _("人工重发")
+    CANCEL = "cancel", _("取消发送")

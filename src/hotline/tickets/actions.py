@@ -12,6 +12,8 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
+from hotline.citizen_messages.actions import cancel_for_unmerge
+from hotline.citizen_messages.outbox import tell_dispatched
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -128,6 +130,8 @@ def do_dispatch_ticket(
     now = clock.now()
     made_lead, made_co = _create_assignments(ticket, actor, lead, co, now)
     events.dispatched(ticket, actor, lead=made_lead, co=made_co, note=note, at=now)
+    # 转办告知 to every appellant, stored with the dispatch: the unit and the deadline just made.
+    tell_dispatched(ticket, made_lead, actor, now)
     return ticket
 
 
@@ -252,6 +256,9 @@ def do_review_return(
             raise InvalidInput(_("lead_department_id: 该单位已在办理此工单"))
         made_lead, made_co = _create_assignments(ticket, actor, lead, co, now)
         upheld(S.DISPATCHED, made_lead, made_co)
+        # Another unit leads, under a new deadline: what the citizen was told no longer holds.
+        # (A co-handler's return changes neither, and tells nobody.)
+        tell_dispatched(ticket, made_lead, actor, now, again=True)
         return ticket
 
     co = [active_department(d, "co_department_ids") for d in dict.fromkeys(co_department_ids)]
@@ -368,8 +375,8 @@ def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: s
 def do_unmerge_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
     """Undo a merge (撤销合并): the duplicate becomes a ticket of its own again, back in the dispatch
     queue (`new`: its assignments were withdrawn at the merge, and routing's sweep routes a new
-    ticket it has not routed). Its appellants leave the other ticket's reply and callback. Written
-    on both timelines."""
+    ticket it has not routed). Its appellants leave the other ticket's reply and callback, and what
+    that ticket stored to tell them and has not sent is cancelled. Written on both timelines."""
     note = require_text(note, "note")
     former_id = Ticket.objects.filter(pk=ticket.pk).values_list("merged_into_id", flat=True).first()
     if former_id is None:
@@ -384,7 +391,10 @@ def do_unmerge_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
         )
     ticket.merged_into = None
     ticket.callback_due_at = None
-    events.unmerged(ticket, actor, former=former, note=note, at=clock.now())
+    now = clock.now()
+    events.unmerged(ticket, actor, former=former, note=note, at=now)
+    # What the other ticket was about to tell its appellants is no longer theirs to hear.
+    cancel_for_unmerge(ticket, actor, now)
     return ticket
 
 

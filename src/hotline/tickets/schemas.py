@@ -426,7 +426,10 @@ class EventOut(Schema):
 
 class CitizenMessageOut(Schema):
     id: int
-    kind: CitizenMessageKind = Field(description="受理告知 (accepted) or 答复告知 (replied)")
+    kind: CitizenMessageKind = Field(
+        description="受理告知 (accepted), 转办告知 (dispatched: to its lead department, again after an "
+        "upheld return) or 答复告知 (replied)"
+    )
     appeal_id: int = Field(description="the appellant told")
     ticket: TicketRef = Field(
         description="the ticket of the appellant's own appeal (a duplicate merged into this one, or this "
@@ -437,7 +440,7 @@ class CitizenMessageOut(Schema):
         description="the appellant's own channel: mail to a letter writer, else SMS"
     )
     to: str = Field(description="the e-mail address or mobile number, masked")
-    state: CitizenMessageState
+    state: CitizenMessageState = Field(description="cancelled: never sent, its appellant was un-merged")
     attempts: int
     detail: str = Field(description="what the last attempt gave")
     created_at: LocalDateTime
@@ -466,8 +469,8 @@ class TicketDetail(TicketSummary):
     extensions: list[ExtensionOut]
     time_lost: list[TimeLostOut] = Field(description="time lost to upheld returns, and against whom")
     citizen_messages: list[CitizenMessageOut] = Field(
-        description="what the appellants were told (告知记录): the acceptance and the replies sent to this "
-        "ticket's appellants and to those of the duplicates merged into it, and to its own appeals by the "
-        "ticket it was merged into; oldest first"
+        description="what the appellants were told (告知记录): the acceptance, the dispatches and the "
+        "replies sent to this ticket's appellants and to those of the duplicates merged into it, and to its "
+        "own appeals by the ticket it was merged into; oldest first"
     )
     events: list[EventOut]
