@@ -9,8 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.accounts.models import User
+from hotline.citizen_messages.models import CitizenMessage
 from hotline.core import clock
-from hotline.core.enums import AreaRole, AssignmentRole, AssignmentStatus, Channel, LabelSource, TicketStatus
+from hotline.core.enums import (
+    AreaRole,
+    AssignmentRole,
+    AssignmentStatus,
+    Channel,
+    CitizenMessageKind,
+    CitizenMessageState,
+    LabelSource,
+    TicketStatus,
+)
 from hotline.demo import generator
 from hotline.demo import vocabulary as V
 from hotline.demo.directory import boxes
@@ -154,6 +164,14 @@ def test_appeals_are_routed_dispatched_by_the_system_queued_marked_urgent_and_le
     # Communities have no logins: nothing was ever assigned to one.
     assert not Ticket.objects.filter(assignments__department__level="community").exists()
     assert "智能分拨：" in generator.summary(result)
+
+    # The citizens were told each dispatch (转办告知), the re-dispatch of a correction too, at its
+    # moment; the replay's messages are history, recorded as told, none left for the worker to send.
+    told = CitizenMessage.objects.filter(kind=CitizenMessageKind.DISPATCHED)
+    assert told.filter(created_by=system).count() >= 20
+    assert told.filter(ticket__in=corrected, body__contains="经核实已改由").exists()
+    assert not CitizenMessage.objects.exclude(state=CitizenMessageState.SENT).exists()
+    assert set(CitizenMessage.objects.values_list("detail", flat=True)) == {generator.DEMO_MESSAGE_DETAIL}
 
 
 def test_a_wrong_category_is_dispatched_by_its_rule_returned_and_re_dispatched_as_planned():

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.analytics.tasks import recount_due
+from hotline.citizen_messages.models import CitizenMessage
 from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
@@ -51,6 +52,7 @@ from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
     Channel,
+    CitizenMessageState,
     DepartmentLevel,
     EventType,
     Kind,
@@ -1519,6 +1521,10 @@ class DemoResult:
     work: WorkSummary = field(default_factory=WorkSummary)
 
 
+# The detail of the messages to citizens that a replay stored (shown in the ticket's 告知记录).
+DEMO_MESSAGE_DETAIL = "演示数据：回放时记录，未实际发送"
+
+
 @contextmanager
 def quiet_routing() -> Iterator[None]:
     """Routing logs a line for every ticket it routes and model it registers, the sweep one for
@@ -1587,6 +1593,7 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         number_base = Ticket.objects.count()
         last_appeal = Appeal.objects.aggregate(last=Max("pk"))["last"] or 0
         last_model = ModelVersion.objects.aggregate(last=Max("pk"))["last"] or 0
+        last_message = CitizenMessage.objects.aggregate(last=Max("pk"))["last"] or 0
         planner = Planner(city, seed=seed, end=end, days=days, number_base=number_base)
         plans = planner.plans(tickets)
         retrain_at = retrain_moment(planner.start, end)
@@ -1604,6 +1611,13 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         # at the retrain.
         Appeal.objects.filter(pk__gt=last_appeal).update(created_at=F("received_at"))
         ModelVersion.objects.filter(pk__gt=last_model).update(created_at=retrain_at)
+        # What the replay told citizens (acceptances, dispatches, replies) is past by now: recorded
+        # as told at its moment, not left for the worker, which would send (or log) thousands of
+        # stale messages to made-up citizens, a log line each.
+        replayed = [p.ticket.pk for p in plans if p.ticket is not None]
+        CitizenMessage.objects.filter(pk__gt=last_message, ticket_id__in=replayed).update(
+            state=CitizenMessageState.SENT, sent_at=F("created_at"), detail=DEMO_MESSAGE_DETAIL
+        )
         statuses = Counter(p.ticket.status for p in plans if p.ticket is not None)
         routing = routing_summary(plans, replayer)
         work = work_summary(plans, replayer)
