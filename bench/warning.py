@@ -327,7 +327,8 @@ def main() -> None:
     findings = Counter(rule_of(f) for w in warnings for f in w.findings)
     episodes = [w for w in warnings if len(w.findings) > 1]
     print(
-        f"findings by rule: {dict(sorted(findings.items()))}; warnings holding more than one rule: "
+        f"findings by the rule of their latest evidence: {dict(sorted(findings.items()))}; "
+        "warnings holding more than one rule: "
         f"{len(episodes)} ({dict(Counter(' + '.join(rule_of(f) for f in w.findings) for w in episodes))})"
     )
     rise_waits: Counter[str] = Counter()
