@@ -67,8 +67,9 @@ lint: install
 	$(BIN)/hotline makemigrations --check --dry-run
 	$(BIN)/mypy src bench
 
-# One after the other: side by side (make -j2) the two suites took longer together on two cores
-# (SQLite 534 s and PostgreSQL 718 s against 224 s and 329 s alone) and a browser test timed out.
+# One after the other. Side by side (make -j2) they finished sooner on this 2-core machine (13.5
+# against 21.5 minutes for the whole .ci/run, 2026-12-03), but a browser test timed out under the
+# contention: worth doing once the browser tests tolerate it.
 test: lint test-sqlite test-postgres
 
 test-sqlite: install browser
