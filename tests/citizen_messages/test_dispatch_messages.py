@@ -23,7 +23,7 @@ from hotline.core.enums import (
     CitizenMessageKind,
     CitizenMessageState,
 )
-from hotline.feedback.selectors import appellants, appellants_in_one_query
+from hotline.feedback.selectors import appellants, appellants_of
 from hotline.intake.actions import AppealData, do_receive_appeals
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
@@ -188,13 +188,13 @@ def test_telling_costs_the_dispatch_one_read_and_one_insert_a_message(flow: Flow
         )
 
 
-def test_the_appellants_in_one_query_are_the_appellants(
+def test_one_tickets_appellants_are_read_in_one_query(
     flow: Flow, merged, django_assert_num_queries: Any
 ) -> None:
     target = Ticket.objects.get(pk=merged["target"].pk)
     with django_assert_num_queries(1):
-        found = appellants_in_one_query(target)
-    assert [a.pk for a in found] == [a.pk for a in appellants(target)]
+        found = appellants(target)
+    assert [a.pk for a in found] == [a.pk for a in appellants_of([target.pk])[target.pk]]
     assert [a.ticket.number for a in found] == [
         merged[k].number for k in ("target", "second", "third", "writer")
     ]

@@ -8,7 +8,7 @@ none (the worker sends what is stored, `citizen_messages.actions`).
 - `tell_dispatched`: when the ticket is sent to its lead department (转办告知), by a dispatcher or
   by routing, and again when an upheld return sends it to another lead: which unit handles it (its
   kind and its public name) and the day and hour its answer is due, to every appellant of the
-  ticket (`feedback.selectors.appellants_in_one_query`: the dispatch pays one read for them, the
+  ticket (`feedback.selectors.appellants`: the dispatch pays one read for them, the
   rest it holds already). Once per lead assignment: a dispatch is never told twice.
 - `tell_replied`: when the lead department's reply is sent (答复告知), the reply's text, to every
   appellant of the ticket: its own appeals and those of the duplicates merged into it
@@ -44,7 +44,7 @@ from hotline.core import clock
 from hotline.core.enums import Channel, CitizenMedium, CitizenMessageKind, DepartmentLevel
 from hotline.directory.models import Department
 from hotline.feedback.models import Reply
-from hotline.feedback.selectors import appellants_in_one_query, appellants_of
+from hotline.feedback.selectors import appellants
 from hotline.intake.models import Appeal
 from hotline.tickets.models import Assignment, Ticket
 
@@ -304,7 +304,7 @@ def tell_dispatched(
         lambda appeal, medium: dispatched_text(appeal, lead, medium, again=again),
         key=f"dispatched:{lead.pk}",
         kind=CitizenMessageKind.DISPATCHED,
-        appeals=appellants_in_one_query(ticket),
+        appeals=appellants(ticket),
         actor=actor,
         at=at,
     )
@@ -317,7 +317,7 @@ def tell_replied(ticket: Ticket, reply: Reply, actor: User | None, at: datetime)
         lambda appeal, medium: replied_text(appeal, reply, medium),
         key=f"replied:{reply.pk}",
         kind=CitizenMessageKind.REPLIED,
-        appeals=appellants_of([ticket.pk])[ticket.pk],
+        appeals=appellants(ticket),
         actor=actor,
         at=at,
         reply=reply,

@@ -226,13 +226,9 @@ def appellants_of(ticket_ids: Collection[int]) -> dict[int, list[Appeal]]:
 
 
 def appellants(ticket: Ticket) -> list[Appeal]:
-    return appellants_of([ticket.pk])[ticket.pk]
-
-
-def appellants_in_one_query(ticket: Ticket) -> list[Appeal]:
-    """`appellants(ticket)` in one statement: the merge chains are walked by a recursive query
-    inside it (each step through the index on `merged_into`), not one round trip per step. For an
-    action that must not cost more than it has to, such as a dispatch in the worker's routing."""
+    """`appellants_of` one ticket, in one statement: the merge chains are walked by a recursive query
+    inside it (each step through the index on `merged_into`), not one round trip per step, so that
+    an action paying for it (a dispatch in the worker's routing, a reply) costs one read."""
     table = connection.ops.quote_name(Ticket._meta.db_table)
     # The first row read from the table, not a bound literal: its type is then the column's.
     family = RawSQL(
