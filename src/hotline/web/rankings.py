@@ -30,7 +30,6 @@ from hotline.accounts.models import User
 from hotline.analytics import facts, figures
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, ranking
-from hotline.analytics.replies import weak_reply_shares
 from hotline.core import clock
 from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.tickets import selectors
@@ -88,8 +87,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "dimensions": [(d.value, label) for d, label in DIMENSIONS.items()],
             "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
             "weights": weights,
-            # Departments only: the share of their replies the quality check flagged (答复质量存疑率).
-            "weak_shares": weak_reply_shares(now) if dimension == FigureDimension.DEPARTMENT else None,
+            # Departments only: the share of their replies the quality check flagged (答复质量存疑率),
+            # each row's own (`Ranked.weak_replies`).
+            "show_weak": dimension == FigureDimension.DEPARTMENT,
             "red": [r for r in rows if r.rank is not None][:3],
             "black": [r for r in rows if r.rank is not None][3:][-3:][::-1],
         },
