@@ -1,9 +1,55 @@
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
 import pytest
+from django.conf import settings as django_settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.utils import translation
 
 from hotline.core.enums import Role
 from hotline.routing import reference
 from tests.factories import DepartmentFactory, UserFactory
+
+# Held by the live server while it answers a request, on SQLite (below).
+LIVE_SERVER_LOCK = threading.Lock()
+
+
+def live_server_quiet() -> None:
+    """Wait until the live server has answered the request it is on: a test's end must not empty the
+    database under a request a page sent last (on SQLite they share the connection)."""
+    with LIVE_SERVER_LOCK:
+        pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time() -> Iterator[None]:
+    """On SQLite the live server's request threads share the test's one in-memory connection
+    (Django's connections_override): two requests in a transaction at once, such as the htmx loads
+    of a page's cards beside a dispatch, fail with "database table is locked", and the page never
+    gets its answer. So on SQLite the live server answers one request at a time, as a browser test
+    means; on PostgreSQL each thread has its own connection, as in production."""
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    original = ThreadedWSGIServer.set_app
+
+    def set_app(server: ThreadedWSGIServer, app: Callable[..., Iterable[bytes]]) -> None:
+        def one_at_a_time(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            with LIVE_SERVER_LOCK:
+                result = app(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()  # request_finished, as the server would have sent it
+
+        original(server, one_at_a_time)
+
+    ThreadedWSGIServer.set_app = set_app  # type: ignore[method-assign]
+    yield
+    ThreadedWSGIServer.set_app = original  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import live_server_quiet
 from tests.web.conftest import (  # noqa: F401  (fixtures shared with the page tests)
     _dedup_light,
     returned,
@@ -79,6 +80,7 @@ def page(browser):
     violations = csp_violations(page)
     yield page
     context.close()
+    live_server_quiet()
     assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
