@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from hotline.accounts.auth import API_AUTH
+from hotline.analytics.api import router as analytics_router
 from hotline.core.errors import HotlineError, TooManyRequests
 from hotline.dedup.api import router as dedup_router
 from hotline.directory.api import router as departments_router
@@ -75,6 +76,7 @@ api.add_router("/routing", routing_router)
 api.add_router("/dedup", dedup_router)
 api.add_router("/replies", replies_router)
 api.add_router("/knowledge", knowledge_router)
+api.add_router("", analytics_router)  # /rankings
 api.add_router("", supervision_router)  # /tickets/{id}/supervisions and /supervisions
 
 

@@ -57,6 +57,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "review_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     # A closed ticket marked as a typical case (典型案例) for the case library.
     "mark_case": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}),
+    # The city's figures: the leaders' overview, the rankings (红黑榜), the reports and the API's
+    # rankings (analytics.api).
+    "view_figures": frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
     # A message to a citizen that failed for good (告知失败) sent again, e.g. after the gateway was fixed.
     "resend_citizen_message": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
@@ -71,6 +74,7 @@ PHONE_ROLES = frozenset(
 _REFUSED_AS: dict[str, str] = {
     "supervise": gettext_noop("角色“%(role)s”不能督办"),
     "resolve_supervision": gettext_noop("角色“%(role)s”不能督办"),
+    "view_figures": gettext_noop("角色“%(role)s”不能查看考核数据"),
 }
 
 

@@ -30,14 +30,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES
 from hotline.analytics import early_warning, figures, hotspot_sets, outlooks, selectors
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
-from hotline.core.enums import Role
 
-OVERVIEW_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+OVERVIEW_ROLES = ACTION_ROLES["view_figures"]
 
 TREND_DAYS = 30
 HOTSPOTS_SHOWN = 10
