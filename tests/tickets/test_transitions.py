@@ -296,8 +296,8 @@ CASES = [(action, status) for action in WAYS for status in S.values]
 
 def test_every_action_is_covered_and_the_table_matches() -> None:
     # receive makes a ticket; supervising leaves its state alone (supervision.actions); the rest act on
-    # other records (warnings, repetitions, reply checks, knowledge articles, typical cases) or make an
-    # appeal.
+    # other records (warnings, repetitions, reply checks, knowledge articles, typical cases), make an
+    # appeal, or read (the city's figures).
     not_on_a_ticket = {
         "receive",
         "grid_report",
@@ -310,6 +310,7 @@ def test_every_action_is_covered_and_the_table_matches() -> None:
         "edit_article",
         "mark_case",
         "resend_citizen_message",
+        "view_figures",
     }
     assert set(WAYS) == set(ALLOWED_FROM) == set(ACTION_ROLES) - not_on_a_ticket
     for action, way in WAYS.items():
