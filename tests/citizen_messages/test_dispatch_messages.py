@@ -3,6 +3,7 @@ duplicates' too) which unit handles it and when its answer is due, once per disp
 when an upheld return sends it to another lead, never to an appeal of an import; and an un-merge
 cancels what the other ticket had not sent yet to the appellants who left it."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +26,8 @@ from hotline.core.enums import (
 )
 from hotline.feedback.selectors import appellants, appellants_of
 from hotline.intake.actions import AppealData, do_receive_appeals
+from hotline.sla.actions import do_request_extension, do_review_extension
+from hotline.sla.models import Extension
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
 from tests.api.conftest import ApiClient
@@ -293,3 +296,63 @@ def test_a_message_cancelled_while_it_is_being_sent(
         CitizenMessageAction.SENT if outcome.ok else CitizenMessageAction.FAILED,
     ]
     assert do_send(message.pk) == "skipped"  # never tried again
+
+
+def extended(ticket: Ticket) -> list[CitizenMessage]:
+    return list(CitizenMessage.objects.filter(ticket=ticket, kind=K.EXTENDED).order_by("pk"))
+
+
+def test_an_approved_extension_of_the_lead_tells_every_appellant_the_new_date(
+    flow: Flow, merged, staff, frozen_clock
+) -> None:
+    target = flow.accept(flow.dispatch(merged["target"], co=("water",)))
+    target = flow.accept(target, "water")
+    lead, co = target.lead_assignment, target.assignments.get(department=flow.dept("water"))
+    first_due = due(lead)
+    later = lead.due_at + timedelta(days=7)
+    # Refused: the dispatch's date stands, nothing more is told.
+    target = do_request_extension(
+        target, flow.user("housing"), reason="需协调施工单位", requested_due_at=later
+    )
+    target = do_review_extension(target, staff["dispatcher"], approve=False, note="请按期办结")
+    assert extended(target) == []
+    # A co-handler's extension changes no date the citizen was told.
+    target = do_request_extension(
+        target, flow.user("water"), reason="需现场勘查", requested_due_at=later, assignment_id=co.pk
+    )
+    target = do_review_extension(target, staff["dispatcher"], approve=True)
+    assert extended(target) == []
+    # The lead's, approved: each appellant of the merged ticket once, with the new date.
+    target = do_request_extension(
+        target, flow.user("housing"), reason="需协调施工单位", requested_due_at=later
+    )
+    request = Extension.objects.filter(assignment=lead, approved__isnull=True).get()
+    target = do_review_extension(target, staff["supervisor"], approve=True, note="同意")
+    lead.refresh_from_db()
+    told = extended(target)
+    assert [(m.medium, m.to) for m in told] == [
+        (M.SMS, "13800000001"),
+        (M.SMS, "13900000002"),
+        (M.SMS, "13700000003"),
+        (M.EMAIL, "writer@163.com"),
+    ]
+    assert due(lead) != first_due
+    for message, own in zip(told, ["target", "second", "third", "writer"], strict=True):
+        assert merged[own].number in message.subject + message.body
+        assert "经批准由住建局（市级职能部门）延期办理" in message.body.replace(" ", "")
+        assert due(lead) in message.body and first_due not in message.body
+        assert "需协调施工单位" not in message.body  # the department's reason is for the dispatcher
+        assert message.dedupe_key.startswith(f"extended:{request.pk}:")
+        assert message.created_by == staff["supervisor"] and message.state == S.PENDING
+    assert told[3].subject.startswith(f"[示范市12345] 工单 {merged['writer'].number} 延期办理：")
+    # Shown in the ticket's 告知记录 like the others.
+    assert CitizenMessageKind(told[0].kind).label == "延期告知"
+
+
+def test_an_extension_tells_nothing_when_dispatches_are_not_told(flow: Flow, settings, staff) -> None:
+    configure(settings, ON_DISPATCH=False)
+    ticket = flow.accept(flow.dispatch(flow.new(), co=()))
+    later = ticket.lead_assignment.due_at + timedelta(days=7)
+    ticket = do_request_extension(ticket, flow.user("housing"), reason="需协调", requested_due_at=later)
+    ticket = do_review_extension(ticket, staff["dispatcher"], approve=True)
+    assert extended(ticket) == []

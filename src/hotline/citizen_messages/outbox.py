@@ -10,6 +10,9 @@ none (the worker sends what is stored, `citizen_messages.actions`).
   kind and its public name) and the day and hour its answer is due, to every appellant of the
   ticket (`feedback.selectors.appellants`: the dispatch pays one read for them, the
   rest it holds already). Once per lead assignment: a dispatch is never told twice.
+- `tell_extended`: when an extension of the lead's deadline is approved (延期告知), the lead and the
+  new day and hour, to every appellant: the date the dispatch message gave no longer holds. Once
+  per extension; a co-handler's extension tells nothing.
 - `tell_replied`: when the lead department's reply is sent (答复告知), the reply's text, to every
   appellant of the ticket: its own appeals and those of the duplicates merged into it
   (`feedback.selectors.appellants_of`, read at that moment: an appeal un-merged before is not told).
@@ -41,7 +44,7 @@ from django.utils.translation import gettext_lazy
 from hotline.accounts.models import User
 from hotline.citizen_messages.models import CitizenMessage
 from hotline.core import clock
-from hotline.core.enums import Channel, CitizenMedium, CitizenMessageKind, DepartmentLevel
+from hotline.core.enums import AssignmentRole, Channel, CitizenMedium, CitizenMessageKind, DepartmentLevel
 from hotline.directory.models import Department
 from hotline.feedback.models import Reply
 from hotline.feedback.selectors import appellants
@@ -236,6 +239,31 @@ def dispatched_text(appeal: Appeal, lead: Assignment, medium: str, *, again: boo
     return Text(_subject(number, what, _short(title, 40)), "\n".join(lines))
 
 
+def extended_text(appeal: Appeal, lead: Assignment, medium: str) -> Text:
+    """The lead's new deadline after an approved extension: the date the dispatch message gave no
+    longer holds. The department's reason is for the dispatcher, not repeated to the citizen."""
+    number, title = appeal.ticket.number, appeal.title
+    told = {"unit": unit(lead.department), "due": due_text(lead.due_at)}
+    if medium == CitizenMedium.SMS:
+        body = _("您反映的“%(title)s”（工单号%(number)s）经批准由%(unit)s延期办理，预计%(due)s前答复您。") % {
+            "title": _short(title, 20),
+            "number": number,
+            **told,
+        }
+        return Text("", _sms(body + _follow_up_sms()))
+    lines = [
+        _("您好："),
+        "",
+        _("您反映的“%(title)s”（工单号 %(number)s）经批准由 %(unit)s 延期办理，预计%(due)s前答复您。")
+        % {"title": title, "number": number, **told},
+        _("如需补充情况，请直接回复本邮件（请保留主题中的工单号），或致电12345。"),
+        "",
+        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
+        _("（本邮件由系统自动发送）"),
+    ]
+    return Text(_subject(number, _("延期办理"), _short(title, 40)), "\n".join(lines))
+
+
 def _store(
     *,
     key: str,
@@ -304,6 +332,26 @@ def tell_dispatched(
         lambda appeal, medium: dispatched_text(appeal, lead, medium, again=again),
         key=f"dispatched:{lead.pk}",
         kind=CitizenMessageKind.DISPATCHED,
+        appeals=appellants(ticket),
+        actor=actor,
+        at=at,
+    )
+
+
+def tell_extended(
+    ticket: Ticket, lead: Assignment, extension_id: int, actor: User | None, at: datetime
+) -> list[CitizenMessage]:
+    """延期告知 to every appellant of `ticket`, once each, when the extension `extension_id` of its
+    lead assignment `lead` is approved (`lead.due_at` is the new deadline). A co-handler's extension
+    changes nothing the citizen was told. Sent when the dispatch message is (ON_DISPATCH): it
+    corrects that message's date."""
+    if not config()["ON_DISPATCH"] or lead.role != AssignmentRole.LEAD:
+        return []
+    return _tell_all(
+        ticket,
+        lambda appeal, medium: extended_text(appeal, lead, medium),
+        key=f"extended:{extension_id}",
+        kind=CitizenMessageKind.EXTENDED,
         appeals=appellants(ticket),
         actor=actor,
         at=at,

@@ -333,10 +333,12 @@ class ArticleAction(models.TextChoices):
 class CitizenMessageKind(models.TextChoices):
     """What a message to a citizen (告知, `citizen_messages`) tells: the appeal was accepted (受理告知:
     the ticket number and how to follow it), the ticket was sent to its lead department (转办告知:
-    which unit, and by when an answer is due), or the ticket's reply (答复告知)."""
+    which unit, and by when an answer is due), the lead's deadline was extended (延期告知: the new
+    date, which replaces the one the dispatch told), or the ticket's reply (答复告知)."""
 
     ACCEPTED = "accepted", _("受理告知")
     DISPATCHED = "dispatched", _("转办告知")
+    EXTENDED = "extended", _("延期告知")
     REPLIED = "replied", _("答复告知")
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
+from hotline.citizen_messages.outbox import tell_extended
 from hotline.core import clock, timerange
 from hotline.core.enums import AssignmentStatus, SuspensionReason
 from hotline.core.errors import ActionNotAllowed, InvalidInput
@@ -160,4 +161,7 @@ def do_review_extension(
         previous_due_at=extension.previous_due_at if approve else None,
         at=now,
     )
+    if approve:
+        # 延期告知: the citizen was told the lead's old deadline when it was dispatched.
+        tell_extended(ticket, assignment, extension.pk, actor, now)
     return ticket
