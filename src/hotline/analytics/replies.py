@@ -10,9 +10,7 @@ counted.
 """
 
 from hotline.analytics.facts import Counts
-from hotline.analytics.figures import Figures
 from hotline.analytics.periods import Rate
-from hotline.core.enums import FigureDimension
 
 
 def weak_reply_share(counts: Counts) -> Rate | None:
@@ -20,10 +18,3 @@ def weak_reply_share(counts: Counts) -> Rate | None:
     if not counts.replies_checked:
         return None
     return Rate(counts.replies_weak, counts.replies_checked)
-
-
-def weak_reply_shares(figures: Figures) -> dict[int, Rate]:
-    """Department id -> weak replies / checked replies sent in the figures' period (the figures
-    read with the department slices); departments that sent none are left out."""
-    found = {key: weak_reply_share(counts) for key, counts in figures.of(FigureDimension.DEPARTMENT).items()}
-    return {key: share for key, share in found.items() if share is not None}
