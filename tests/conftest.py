@@ -91,6 +91,9 @@ def _no_scheduled_retrain(settings):
     # the routing and analytics tests turn them on.
     settings.HOTLINE_RETRAIN_INTERVAL = 0
     settings.HOTLINE_FIGURES_INTERVAL = 0
+    # The recount's months side by side read on connections of their own, which do not see a test's
+    # uncommitted tickets; tests/analytics/test_figures_threads.py commits its own.
+    settings.HOTLINE_FIGURES_THREADS = 1
     settings.HOTLINE_ROUTE_SWEEP_INTERVAL = 0
     settings.HOTLINE_DEDUP_INTERVAL = 0
     # The recount of the figures enqueues the hot spots and warnings (analytics.tasks) after it.

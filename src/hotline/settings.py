@@ -447,6 +447,9 @@ HOTLINE_SWEEP_INTERVAL = int(os.environ.get("HOTLINE_SWEEP_INTERVAL", "300"))
 HOTLINE_RETRAIN_INTERVAL = int(os.environ.get("HOTLINE_RETRAIN_INTERVAL", str(24 * 3600)))
 # Seconds between recounts of the daily figures the overview and the statistics read (0: never).
 HOTLINE_FIGURES_INTERVAL = int(os.environ.get("HOTLINE_FIGURES_INTERVAL", "600"))
+# Months a recount counts side by side, each on its own connection (PostgreSQL only; SQLite counts
+# one after the other): the database does most of a month's work, on a core of its own.
+HOTLINE_FIGURES_THREADS = int(os.environ.get("HOTLINE_FIGURES_THREADS", "2"))
 # Seconds between refreshes of the hot spots and the early warnings, enqueued by the recount
 # (analytics/tasks.py, docs/adr/0015-hotspots-and-warnings.md; 0: never).
 HOTLINE_HOTSPOT_INTERVAL = int(os.environ.get("HOTLINE_HOTSPOT_INTERVAL", "1800"))

@@ -43,6 +43,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -278,6 +279,14 @@ def count_facts(period: Period) -> dict[FactKey, Counts]:
     """Every measure of every local day of the period, for the city and each slice, counted from
     the tickets now. Five queries (the exemptions, then one per source), whatever the number of
     tickets."""
+    if connection.vendor == "postgresql":
+        return _count_facts_grouping_sets(period)
+    return _count_facts_in_python(period)
+
+
+def _count_facts_in_python(period: Period) -> dict[FactKey, Counts]:
+    """`count_facts` anywhere: each source's day x area x category x department groups, summed
+    here into the city and the three dimensions."""
     # Summed as plain dicts of the source's own measures, made `Counts` at the end: a month of a
     # million tickets is ~70,000 rows per source (the day x area x category x department groups),
     # each added to four slices; adding all nine attributes each time took a third of the recount.
@@ -308,5 +317,59 @@ def count_facts(period: Period) -> dict[FactKey, Counts]:
                     sums[key] = dict(values)
                     continue
                 for name, value in values:
+                    found[name] = found.get(name, 0) + value
+    return {key: Counts(**found) for key, found in sums.items()}
+
+
+# GROUPING(area_key, category_key, department_key) of each grouping set below: a bit is 1 for a
+# column the set sums over. (day) is the city; (day, one column) that column's slices.
+_GROUPED = {
+    0b111: FigureDimension.CITY,
+    0b011: FigureDimension.AREA,
+    0b101: FigureDimension.CATEGORY,
+    0b110: FigureDimension.DEPARTMENT,
+}
+
+
+def _count_facts_grouping_sets(period: Period) -> dict[FactKey, Counts]:
+    """`count_facts` on PostgreSQL: each source's rows summed by the database per day and per day
+    and slice (GROUPING SETS), ~5,000 rows a month of a million tickets instead of the ~70,000
+    day x area x category x department groups that Python summed into the four dimensions (most of
+    the recount's CPU in this process, docs/benchmarks.md)."""
+    sums: dict[FactKey, dict[str, int]] = {}
+    exempt = exempt_statuses()
+    columns = list(SLICE_COLUMNS.values())
+    for source in SOURCES:
+        flags = {
+            f"flag_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+            for name, condition in source.measures.items()
+            if condition is not None
+        }
+        inner = source.rows(period, exempt).values("day", *columns).annotate(**flags).order_by()
+        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+        names = tuple(source.measures)
+        counts = ", ".join(
+            f'COUNT(*) FILTER (WHERE s."flag_{name}")' if f"flag_{name}" in flags else "COUNT(*)"
+            for name in names
+        )
+        sets = ", ".join(["(s.day)", *(f"(s.day, s.{column})" for column in columns)])
+        grouping = f"GROUPING({', '.join(f's.{column}' for column in columns)})"
+        query = (
+            f"SELECT {grouping}, s.day, {', '.join(f's.{column}' for column in columns)}, {counts} "
+            f"FROM ({sql}) s GROUP BY GROUPING SETS ({sets})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            for grouped, day, *row in cursor.fetchall():
+                dimension = _GROUPED[grouped]
+                if dimension == FigureDimension.CITY:
+                    key = 0
+                else:
+                    key = row[columns.index(SLICE_COLUMNS[dimension])]
+                    if key is None:  # a ticket with no area, category or lead: in the city only
+                        continue
+                measured = row[len(columns) :]
+                found = sums.setdefault((day, dimension, key), {})
+                for name, value in zip(names, measured, strict=True):
                     found[name] = found.get(name, 0) + value
     return {key: Counts(**found) for key, found in sums.items()}
