@@ -67,9 +67,10 @@ lint: install
 	$(BIN)/hotline makemigrations --check --dry-run
 	$(BIN)/mypy src bench
 
-# One after the other. Side by side (make -j2) they finished sooner on this 2-core machine (13.5
-# against 21.5 minutes for the whole .ci/run, 2026-12-03), but a browser test timed out under the
-# contention: worth doing once the browser tests tolerate it.
+# One after the other. Side by side (make -j2) they once finished sooner on a 2-core machine (13.5
+# against 21.5 minutes for the whole .ci/run, 2026-12-03), but on another each ran nearly twice as
+# slow beside the other (18.0 minutes side by side, 18-19 one after the other, 2026-12-04), and the
+# contention makes the browser tests' waits tighter.
 test: lint test-sqlite test-postgres
 
 test-sqlite: install browser

@@ -532,8 +532,12 @@ class TicketMachine(RuleBasedStateMachine):
             assert len(live) == len(set(live)), (status, mine)
 
 
-# More examples hunt deeper, e.g. HOTLINE_STATE_MACHINE_EXAMPLES=500 before a release.
+# More examples hunt deeper, e.g. HOTLINE_STATE_MACHINE_EXAMPLES=500 before a release, with new
+# random sequences each run. The suite runs the same 30 every time (derandomized): a random 30
+# once left out one of the core actions, and the check below that the loop was walked failed CI by
+# chance (2026-12-04, PostgreSQL).
 EXAMPLES = int(os.environ.get("HOTLINE_STATE_MACHINE_EXAMPLES", "30"))
+RANDOM = "HOTLINE_STATE_MACHINE_EXAMPLES" in os.environ
 
 
 @pytest.mark.django_db
@@ -542,7 +546,9 @@ def test_random_action_sequences_keep_the_invariants() -> None:
     REACHED.clear()
     run_state_machine_as_test(
         TicketMachine,
-        settings=settings(max_examples=EXAMPLES, stateful_step_count=25, deadline=None),
+        settings=settings(
+            max_examples=EXAMPLES, stateful_step_count=25, deadline=None, derandomize=not RANDOM
+        ),
     )
     # The machine must actually get around the loop, not only collect refusals. (Merging, answers
     # on the spot and invalidation come up too, but not in every run; test_transitions covers them.)
