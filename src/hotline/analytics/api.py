@@ -21,7 +21,6 @@ from ninja import Field, Query, Router, Schema
 from hotline.accounts.auth import request_user
 from hotline.accounts.permissions import require_role
 from hotline.analytics import figures
-from hotline.analytics.facts import RATES
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Rate
 from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered, offered, ranking
@@ -31,8 +30,6 @@ from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.core.errors import InvalidInput
 
 router = Router(tags=["analytics"])
-
-RANKED = (FigureDimension.DEPARTMENT, FigureDimension.AREA, FigureDimension.CATEGORY)
 
 
 class RankingFilters(Schema):
@@ -108,7 +105,7 @@ def _row(row: Ranked, dimension: str) -> RankedOut:
         key=row.key,
         name=row.name,
         received=row.counts.received,
-        rates={name: _rate(rate) for name, rate in row.rates.items() if name in RATES},
+        rates={name: _rate(rate) for name, rate in row.rates.items()},
         score=row.score,
         rank=row.rank,
         previous_score=row.previous_score,
@@ -142,7 +139,7 @@ def rankings(request: HttpRequest, filters: Query[RankingFilters]) -> RankingOut
     """The rankings (红黑榜) of a period with the period before; leaders, supervisors and admins."""
     require_role(request_user(request), "view_figures")
     chosen = _chosen(filters)
-    dimension = next(d for d in RANKED if d.value == filters.dimension)
+    dimension = FigureDimension(filters.dimension)
     rows = ranking(
         figures.read(chosen.period, slices=[dimension]),
         figures.read(chosen.previous.period, slices=[dimension]),
