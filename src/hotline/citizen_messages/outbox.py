@@ -29,7 +29,7 @@ ticket.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -332,7 +332,6 @@ def tell_dispatched(
         lambda appeal, medium: dispatched_text(appeal, lead, medium, again=again),
         key=f"dispatched:{lead.pk}",
         kind=CitizenMessageKind.DISPATCHED,
-        appeals=appellants(ticket),
         actor=actor,
         at=at,
     )
@@ -352,7 +351,6 @@ def tell_extended(
         lambda appeal, medium: extended_text(appeal, lead, medium),
         key=f"extended:{extension_id}",
         kind=CitizenMessageKind.EXTENDED,
-        appeals=appellants(ticket),
         actor=actor,
         at=at,
     )
@@ -365,7 +363,6 @@ def tell_replied(ticket: Ticket, reply: Reply, actor: User | None, at: datetime)
         lambda appeal, medium: replied_text(appeal, reply, medium),
         key=f"replied:{reply.pk}",
         kind=CitizenMessageKind.REPLIED,
-        appeals=appellants(ticket),
         actor=actor,
         at=at,
         reply=reply,
@@ -378,16 +375,16 @@ def _tell_all(
     *,
     key: str,
     kind: str,
-    appeals: Iterable[Appeal],
     actor: User | None,
     at: datetime,
     reply: Reply | None = None,
 ) -> list[CitizenMessage]:
-    """One message to each destination among `appeals`, keyed `key:medium:address`."""
+    """One message to each destination among the ticket's appellants (its own appeals and its merged
+    duplicates', `feedback.selectors.appellants`: one read), keyed `key:medium:address`."""
     stored: list[CitizenMessage] = []
     seen: set[tuple[str, str]] = set()
     with translation.override(settings.LANGUAGE_CODE):
-        for appeal in appeals:
+        for appeal in appellants(ticket):
             found = destination(appeal)
             if found is None or found in seen:
                 continue
