@@ -20,10 +20,9 @@ from ninja import Field, Query, Router, Schema
 
 from hotline.accounts.auth import request_user
 from hotline.accounts.permissions import require_role
-from hotline.analytics import figures
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Rate
-from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered, offered, ranking
+from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered, offered, rank_period
 from hotline.core import clock
 from hotline.core.api import ERRORS, bounded
 from hotline.core.enums import FigureDimension, RankingSpan
@@ -140,11 +139,7 @@ def rankings(request: HttpRequest, filters: Query[RankingFilters]) -> RankingOut
     require_role(request_user(request), "view_figures")
     chosen = _chosen(filters)
     dimension = FigureDimension(filters.dimension)
-    rows = ranking(
-        figures.read(chosen.period, slices=[dimension]),
-        figures.read(chosen.previous.period, slices=[dimension]),
-        dimension,
-    )
+    rows = rank_period(chosen, dimension)
     weights = FigureSettings.current()
     return RankingOut(
         dimension=dimension.value,

@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.analytics import facts, figures
+from hotline.analytics import facts
 from hotline.analytics.models import FigureSettings
-from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, ranking
+from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, rank_period
 from hotline.core import clock
 from hotline.core.enums import FigureDimension, RankingSpan
 from hotline.tickets import selectors
@@ -70,9 +70,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     chosen = _chosen(request, today)
     dimension = _dimension(request)
     before = chosen.previous
-    # The one dimension ranked: a year's kept days hold ~100 rows a day over the three.
-    now = figures.read(chosen.period, slices=[dimension])
-    rows = ranking(now, figures.read(before.period, slices=[dimension]), dimension)
+    rows = rank_period(chosen, dimension)
     weights = FigureSettings.current()
     return render(
         request,
