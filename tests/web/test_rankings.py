@@ -58,6 +58,7 @@ def test_areas_ranked_by_their_score_with_links_to_the_tickets(
     street = departments["street"].pk
     assert f"/rankings/tickets/?rate=on_time&amp;dimension=area&amp;key={street}&amp;period=2025-06" in html
     assert 'id="red-list"' in html and 'id="black-list"' not in html  # three ranked: the red list only
+    assert "{#" not in html and "#}" not in html  # a template's own comment never reaches the leader
 
 
 def test_too_few_tickets_are_listed_without_a_rank(client, staff, june) -> None:  # noqa: F811
