@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from hotline.core import clock
 from hotline.core.enums import Channel, Kind, TicketStatus
@@ -222,3 +224,20 @@ def test_what_a_person_does_while_the_batch_is_decided_wins(
     assert decision.evidence["category_given"] is True
     assert decision.suggestions[0]["lead"]["code"] == bureaus["劳动和社会保障"].code
     assert RoutingDecision.objects.filter(ticket=untouched).exists()
+
+
+def test_a_ticket_alone_is_read_once_under_its_lock_where_rows_lock(city, settings) -> None:
+    """A live appeal's task (a batch of one) on a database with row locks locks its ticket first and
+    decides under the lock: the ticket is read once. SQLite, whose write lock is the whole
+    database's, decides first and reads the ticket again under the lock, as for a batch."""
+    ticket = receive(city, 1)[1]  # one the model is not sure of: left to a dispatcher
+    use_model_router(settings)
+    with CaptureQueriesContext(connection) as queries:
+        assert route_now(ticket.pk)
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "tickets_ticket"')]
+    if connection.features.has_select_for_update:
+        assert len(reads) == 1
+        assert "FOR UPDATE" in reads[0]
+    else:
+        assert len(reads) == 2
+    assert RoutingDecision.objects.get(ticket=ticket).mode == "queue"

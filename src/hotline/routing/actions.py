@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.db import router as db_router
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
@@ -200,7 +201,18 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
     tickets = Ticket.objects.select_related("category", "area")
     if once:  # read with the rows: one round trip less for every batch the worker routes
         tickets = tickets.annotate(decided=Exists(RoutingDecision.objects.filter(ticket=OuterRef("pk"))))
-    todo = _to_route(tickets, list(dict.fromkeys(ticket_ids)), once=once)
+    ids = list(dict.fromkeys(ticket_ids))
+    if len(ids) == 1 and connections[db_router.db_for_write(Ticket)].features.has_select_for_update:
+        # One ticket (a live appeal's task) where rows lock one by one: locked first and decided
+        # under its lock, read once. The lock holds one new ticket for the milliseconds of the
+        # decision; the database's other writers do not wait for it (on SQLite, whose write lock
+        # is the whole database's, a ticket is decided before the transaction, as a batch is).
+        with transaction.atomic():
+            todo = _to_route(tickets.select_for_update(of=("self",)), ids, once=once)
+            rows = _record(todo, decide_many(AppealFacts.of_tickets(todo))) if todo else []
+        _log_routed(todo, rows)
+        return rows
+    todo = _to_route(tickets, ids, once=once)
     if not todo:
         return []
     # Decided before the transaction that writes: deciding only reads, and it is most of routing's
@@ -221,34 +233,50 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
             again = decide_many([now_facts[i] for i in changed_facts])
             for i, decision in zip(changed_facts, again, strict=True):
                 decisions[i] = decision
-        system = reference.cached("system_user", system_user)
-        now = clock.now()
-        rows: list[RoutingDecision] = []
-        changed: list[tuple[Ticket, dict[str, Any]]] = []
-        for ticket, decision in zip(todo, decisions, strict=True):
-            changes: dict[str, Any] = {}
-            if ticket.area is None and decision.place.area is not None:
-                ticket.area = decision.place.area
-                changes["area"] = {"code": ticket.area.code, "how": decision.place.how}
-            if decision.urgency.urgent and ticket.urgency != Urgency.URGENT:
-                ticket.urgency = Urgency.URGENT
-                changes["urgency"] = {"signs": decision.urgency.signs}
-            if changes:
-                ticket.updated_at = now
-                changed.append((ticket, changes))
-            rows.append(_decision_row(ticket, decision, now))
-        RoutingDecision.objects.bulk_create(rows)
-        if changed:
-            Ticket.objects.bulk_update(
-                [ticket for ticket, _changes in changed], ["area", "urgency", "updated_at"]
-            )
-            rows_of = {row.ticket_id: row.pk for row in rows}
-            events.routed_many(
-                [(ticket, changes, rows_of[ticket.pk]) for ticket, changes in changed], system, at=now
-            )
-        for ticket, decision in zip(todo, decisions, strict=True):
-            if decision.mode == RoutingMode.AUTO:
-                _dispatch(ticket, decision, system)
+        rows = _record(todo, decisions)
+    _log_routed(todo, rows)
+    return rows
+
+
+def _record(todo: list[Ticket], decisions: list[Decision]) -> list[RoutingDecision]:
+    """Write the decisions of the locked tickets `todo` (in the caller's transaction): the
+    decision rows, the tickets' new area and urgency with their `route` lines, and the automatic
+    dispatches."""
+    system = reference.cached("system_user", system_user)
+    now = clock.now()
+    rows: list[RoutingDecision] = []
+    changed: list[tuple[Ticket, dict[str, Any]]] = []
+    for ticket, decision in zip(todo, decisions, strict=True):
+        changes: dict[str, Any] = {}
+        if ticket.area is None and decision.place.area is not None:
+            ticket.area = decision.place.area
+            changes["area"] = {"code": ticket.area.code, "how": decision.place.how}
+        if decision.urgency.urgent and ticket.urgency != Urgency.URGENT:
+            ticket.urgency = Urgency.URGENT
+            changes["urgency"] = {"signs": decision.urgency.signs}
+        if changes:
+            ticket.updated_at = now
+            changed.append((ticket, changes))
+        rows.append(_decision_row(ticket, decision, now))
+    RoutingDecision.objects.bulk_create(rows)
+    if len(changed) == 1:  # a plain UPDATE; bulk_update builds a CASE per column for many rows
+        changed[0][0].save(update_fields=["area", "urgency", "updated_at"])
+    elif changed:
+        Ticket.objects.bulk_update(
+            [ticket for ticket, _changes in changed], ["area", "urgency", "updated_at"]
+        )
+    if changed:
+        rows_of = {row.ticket_id: row.pk for row in rows}
+        events.routed_many(
+            [(ticket, changes, rows_of[ticket.pk]) for ticket, changes in changed], system, at=now
+        )
+    for ticket, decision in zip(todo, decisions, strict=True):
+        if decision.mode == RoutingMode.AUTO:
+            _dispatch(ticket, decision, system)
+    return rows
+
+
+def _log_routed(todo: list[Ticket], rows: list[RoutingDecision]) -> None:
     for ticket, row in zip(todo, rows, strict=True):
         logger.info(
             "ticket %s routed: %s (confidence %s, %d suggestions)",
@@ -257,7 +285,6 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
             row.confidence,
             len(row.suggestions),
         )
-    return rows
 
 
 def _to_route(tickets: QuerySet[Ticket], ids: list[int], *, once: bool) -> list[Ticket]:
