@@ -23,11 +23,17 @@ from hotline.core.enums import (
     CitizenMessageAction,
     CitizenMessageKind,
     CitizenMessageState,
+    SuspensionReason,
 )
 from hotline.feedback.selectors import appellants, appellants_of
 from hotline.intake.actions import AppealData, do_receive_appeals
-from hotline.sla.actions import do_request_extension, do_review_extension
-from hotline.sla.models import Extension
+from hotline.sla.actions import (
+    do_request_extension,
+    do_resume_assignment,
+    do_review_extension,
+    do_suspend_assignment,
+)
+from hotline.sla.models import Extension, Suspension
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket
 from tests.api.conftest import ApiClient
@@ -356,3 +362,87 @@ def test_an_extension_tells_nothing_when_dispatches_are_not_told(flow: Flow, set
     ticket = do_request_extension(ticket, flow.user("housing"), reason="需协调", requested_due_at=later)
     ticket = do_review_extension(ticket, staff["dispatcher"], approve=True)
     assert extended(ticket) == []
+
+
+def test_the_leads_clock_resumed_tells_every_appellant_the_moved_date(
+    flow: Flow, merged, staff, frozen_clock
+) -> None:
+    """挂起 then 恢复计时: the lead's deadline moves by the working time the clock stood, and the date
+    the dispatch told no longer holds; every appellant learns the new one, once, with the reason
+    when a citizen may read it (the department's own note stays with the dispatcher)."""
+    target = flow.accept(flow.dispatch(merged["target"], co=("water",)))
+    target = flow.accept(target, "water")
+    lead, co = target.lead_assignment, target.assignments.get(department=flow.dept("water"))
+    first_due = due(lead)
+    start = frozen_clock.value
+    # A co-handler's clock changes no date the citizen was told.
+    target = do_suspend_assignment(
+        target, flow.user("water"), reason=SuspensionReason.THIRD_PARTY, assignment_id=co.pk
+    )
+    frozen_clock.set(start + timedelta(days=1))
+    target = do_resume_assignment(target, flow.user("water"), assignment_id=co.pk)
+    assert extended(target) == []
+    # The lead's, stopped for a working day: told, with the new date and the reason.
+    target = do_suspend_assignment(
+        target, flow.user("housing"), reason=SuspensionReason.AWAITING_MATERIAL, note="等房产证复印件"
+    )
+    suspension = Suspension.objects.get(assignment=lead, ended_at__isnull=True)
+    frozen_clock.set(start + timedelta(days=2))
+    target = do_resume_assignment(target, flow.user("housing"))
+    lead.refresh_from_db()
+    told = extended(target)
+    assert [(m.medium, m.to) for m in told] == [
+        (M.SMS, "13800000001"),
+        (M.SMS, "13900000002"),
+        (M.SMS, "13700000003"),
+        (M.EMAIL, "writer@163.com"),
+    ]
+    assert due(lead) != first_due
+    for message, own in zip(told, ["target", "second", "third", "writer"], strict=True):
+        assert merged[own].number in message.subject + message.body
+        text = message.body.replace(" ", "")
+        assert "因待诉求人补充材料暂停计时，现已恢复办理" in text
+        assert "住建局（市级职能部门）" in text
+        assert due(lead) in message.body and first_due not in message.body
+        assert "房产证" not in message.body
+        assert message.dedupe_key.startswith(f"resumed:{suspension.pk}:")
+        assert message.created_by == flow.user("housing")
+    assert told[3].subject.startswith(f"[示范市12345] 工单 {merged['writer'].number} 恢复办理：")
+    assert CitizenMessageKind(told[0].kind).label == "延期告知"
+
+
+def test_a_clock_that_stood_outside_working_time_tells_nothing(flow: Flow, frozen_clock) -> None:
+    """Suspended and resumed within one evening: the deadline holds, and so does what was told."""
+    ticket = flow.accept(flow.dispatch(flow.new(), co=()))
+    evening = frozen_clock.value.replace(hour=19)
+    frozen_clock.set(evening)
+    ticket = do_suspend_assignment(ticket, flow.user("housing"), reason=SuspensionReason.CITIZEN_UNREACHABLE)
+    frozen_clock.set(evening + timedelta(hours=2))
+    before = ticket.lead_assignment.due_at
+    ticket = do_resume_assignment(ticket, flow.user("housing"))
+    assert ticket.lead_assignment.due_at == before
+    assert extended(ticket) == []
+
+
+def test_a_resumed_clock_tells_nothing_when_dispatches_are_not_told(
+    flow: Flow, settings, frozen_clock
+) -> None:
+    configure(settings, ON_DISPATCH=False)
+    ticket = flow.accept(flow.dispatch(flow.new(), co=()))
+    ticket = do_suspend_assignment(ticket, flow.user("housing"), reason=SuspensionReason.OTHER, note="待定")
+    frozen_clock.set(frozen_clock.value + timedelta(days=2))
+    ticket = do_resume_assignment(ticket, flow.user("housing"))
+    assert extended(ticket) == []
+
+
+def test_a_suspension_for_another_reason_is_told_without_it(flow: Flow, frozen_clock) -> None:
+    ticket = flow.accept(flow.dispatch(flow.new(), co=()))
+    ticket = do_suspend_assignment(
+        ticket, flow.user("housing"), reason=SuspensionReason.OTHER, note="领导未批"
+    )
+    frozen_clock.set(frozen_clock.value + timedelta(days=2))
+    ticket = do_resume_assignment(ticket, flow.user("housing"))
+    (message,) = extended(ticket)
+    assert "曾暂停计时，现已恢复办理" in message.body
+    assert "领导未批" not in message.body and "其他" not in message.body
+    assert due(ticket.lead_assignment) in message.body

@@ -12,7 +12,8 @@ none (the worker sends what is stored, `citizen_messages.actions`).
   rest it holds already). Once per lead assignment: a dispatch is never told twice.
 - `tell_extended`: when an extension of the lead's deadline is approved (延期告知), the lead and the
   new day and hour, to every appellant: the date the dispatch message gave no longer holds. Once
-  per extension; a co-handler's extension tells nothing.
+  per extension; a co-handler's extension tells nothing. `tell_resumed` tells the same when the
+  lead's clock runs again after a suspension (挂起) that moved its deadline.
 - `tell_replied`: when the lead department's reply is sent (答复告知), the reply's text, to every
   appellant of the ticket: its own appeals and those of the duplicates merged into it
   (`feedback.selectors.appellants_of`, read at that moment: an appeal un-merged before is not told).
@@ -44,11 +45,19 @@ from django.utils.translation import gettext_lazy
 from hotline.accounts.models import User
 from hotline.citizen_messages.models import CitizenMessage
 from hotline.core import clock
-from hotline.core.enums import AssignmentRole, Channel, CitizenMedium, CitizenMessageKind, DepartmentLevel
+from hotline.core.enums import (
+    AssignmentRole,
+    Channel,
+    CitizenMedium,
+    CitizenMessageKind,
+    DepartmentLevel,
+    SuspensionReason,
+)
 from hotline.directory.models import Department
 from hotline.feedback.models import Reply
 from hotline.feedback.selectors import appellants
 from hotline.intake.models import Appeal
+from hotline.sla.models import Suspension
 from hotline.tickets.models import Assignment, Ticket
 
 # A mainland mobile number, after spaces, dashes and the country code are taken off.
@@ -127,6 +136,16 @@ def _follow_up_sms() -> str:
     return _("可凭工单号致电12345查询办理进度。")
 
 
+def _signature() -> list[str]:
+    """The last lines of every mail to a citizen."""
+    return ["", _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()}, _("（本邮件由系统自动发送）")]
+
+
+def _follow_up_mail() -> str:
+    """How a letter writer adds to an appeal in handling (the dispatch's and deadlines' mails)."""
+    return _("如需补充情况，请直接回复本邮件（请保留主题中的工单号），或致电12345。")
+
+
 def accepted_text(appeal: Appeal, medium: str) -> Text:
     number, title = appeal.ticket.number, appeal.title
     if medium == CitizenMedium.SMS:
@@ -144,9 +163,7 @@ def accepted_text(appeal: Appeal, medium: str) -> Text:
         _(
             "我们将转交有关单位办理，办理结果将通过本邮箱答复您。如需补充情况，请直接回复本邮件（请保留主题中的工单号）。"
         ),
-        "",
-        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
-        _("（本邮件由系统自动发送）"),
+        *_signature(),
     ]
     return Text(_subject(number, _("已受理"), _short(title, 40)), "\n".join(lines))
 
@@ -174,9 +191,7 @@ def replied_text(appeal: Appeal, reply: Reply, medium: str) -> Text:
         _(
             "如对办理结果有意见，请直接回复本邮件（请保留主题中的工单号），或致电12345。我们将回访了解您的满意度。"
         ),
-        "",
-        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
-        _("（本邮件由系统自动发送）"),
+        *_signature(),
     ]
     return Text(_subject(number, _("答复"), _short(title, 40)), "\n".join(lines))
 
@@ -230,10 +245,8 @@ def dispatched_text(appeal: Appeal, lead: Assignment, medium: str, *, again: boo
     if appeal.ticket_id != lead.ticket_id:
         lines.append(_("（您的诉求与其他市民反映的同一问题已合并办理。）"))
     lines += [
-        _("如需补充情况，请直接回复本邮件（请保留主题中的工单号），或致电12345。"),
-        "",
-        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
-        _("（本邮件由系统自动发送）"),
+        _follow_up_mail(),
+        *_signature(),
     ]
     what = _("已改派") if again else _("已转办")
     return Text(_subject(number, what, _short(title, 40)), "\n".join(lines))
@@ -256,12 +269,42 @@ def extended_text(appeal: Appeal, lead: Assignment, medium: str) -> Text:
         "",
         _("您反映的“%(title)s”（工单号 %(number)s）经批准由 %(unit)s 延期办理，预计%(due)s前答复您。")
         % {"title": title, "number": number, **told},
-        _("如需补充情况，请直接回复本邮件（请保留主题中的工单号），或致电12345。"),
-        "",
-        _("%(hotline)s政务服务便民热线") % {"hotline": _hotline()},
-        _("（本邮件由系统自动发送）"),
+        _follow_up_mail(),
+        *_signature(),
     ]
     return Text(_subject(number, _("延期办理"), _short(title, 40)), "\n".join(lines))
+
+
+def resumed_text(appeal: Appeal, lead: Assignment, reason: str, medium: str) -> Text:
+    """The lead's deadline after its clock stood still (挂起) and runs again: moved by the working
+    time it stood, the date the dispatch message gave no longer holds. `reason` is the suspension's
+    (a citizen may read it: 待诉求人补充材料), "" when only the department's own note says why."""
+    number, title = appeal.ticket.number, appeal.title
+    told = {"unit": unit(lead.department), "due": due_text(lead.due_at), "reason": reason}
+    if medium == CitizenMedium.SMS:
+        head = {"title": _short(title, 20), "number": number}
+        body = (
+            _("您反映的“%(title)s”（工单号%(number)s）因%(reason)s暂停计时，现已恢复办理，")
+            % {**head, **told}
+            if reason
+            else _("您反映的“%(title)s”（工单号%(number)s）曾暂停计时，现已恢复办理，") % head
+        )
+        body += _("由%(unit)s办理，预计%(due)s前答复您。") % told
+        return Text("", _sms(body + _follow_up_sms()))
+    head = {"title": title, "number": number}
+    first = (
+        _("您反映的“%(title)s”（工单号 %(number)s）因%(reason)s暂停计时，现已恢复办理，") % {**head, **told}
+        if reason
+        else _("您反映的“%(title)s”（工单号 %(number)s）曾暂停计时，现已恢复办理，") % head
+    )
+    lines = [
+        _("您好："),
+        "",
+        first + _("办理时限相应顺延，由 %(unit)s 办理，预计%(due)s前答复您。") % told,
+        _follow_up_mail(),
+        *_signature(),
+    ]
+    return Text(_subject(number, _("恢复办理"), _short(title, 40)), "\n".join(lines))
 
 
 def _store(
@@ -350,6 +393,27 @@ def tell_extended(
         ticket,
         lambda appeal, medium: extended_text(appeal, lead, medium),
         key=f"extended:{extension_id}",
+        kind=CitizenMessageKind.EXTENDED,
+        actor=actor,
+        at=at,
+    )
+
+
+def tell_resumed(
+    ticket: Ticket, lead: Assignment, suspension: Suspension, actor: User | None, at: datetime
+) -> list[CitizenMessage]:
+    """延期告知 to every appellant of `ticket`, once each, when the lead assignment `lead` resumes
+    after its suspension `suspension` and its deadline moved (`lead.due_at` is the new one): the
+    citizen learns the new date as for an approved extension. A co-handler's clock tells nothing;
+    nor does a suspension that stood outside working time (the date holds). Sent when the dispatch
+    message is (ON_DISPATCH)."""
+    if not config()["ON_DISPATCH"] or lead.role != AssignmentRole.LEAD:
+        return []
+    reason = "" if suspension.reason == SuspensionReason.OTHER else str(suspension.get_reason_display())
+    return _tell_all(
+        ticket,
+        lambda appeal, medium: resumed_text(appeal, lead, reason, medium),
+        key=f"resumed:{suspension.pk}",
         kind=CitizenMessageKind.EXTENDED,
         actor=actor,
         at=at,

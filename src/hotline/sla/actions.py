@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
-from hotline.citizen_messages.outbox import tell_extended
+from hotline.citizen_messages.outbox import tell_extended, tell_resumed
 from hotline.core import clock, timerange
 from hotline.core.enums import AssignmentStatus, SuspensionReason
 from hotline.core.errors import ActionNotAllowed, InvalidInput
@@ -49,7 +49,8 @@ def do_suspend_assignment(
 def do_resume_assignment(
     ticket: Ticket, actor: User, *, note: str = "", assignment_id: int | None = None
 ) -> Ticket:
-    """Restart a suspended assignment's clock; its handling deadline moves by the working time lost."""
+    """Restart a suspended assignment's clock; its handling deadline moves by the working time lost,
+    and when it is the lead's, every appellant is told the new date (`tell_resumed`)."""
     assignment = actor_assignment(ticket, actor, "resume", assignment_id)
     now = clock.now()
     suspension, moved = end_suspension(assignment, actor, now)
@@ -70,6 +71,9 @@ def do_resume_assignment(
         note=note,
         at=now,
     )
+    if suspension is not None and assignment.due_at > previous:
+        # 延期告知: the lead's date that the dispatch message gave has moved.
+        tell_resumed(ticket, assignment, suspension, actor, now)
     return ticket
 
 
