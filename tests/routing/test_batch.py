@@ -16,6 +16,7 @@ from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.routing import actions as routing_actions
 from hotline.routing import decision as routing_decision
 from hotline.routing.models import RoutingDecision, RoutingSettings
+from hotline.tickets import actions as ticket_actions
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
 from hotline.tickets.router import route_batch, route_now
@@ -169,14 +170,14 @@ def test_a_ticket_that_cannot_be_routed_fails_alone(city, settings, monkeypatch,
 
         monkeypatch.setattr(routing_decision, "locate", locate)
     else:
-        real_dispatch = routing_actions.do_dispatch_ticket
+        real_assign = ticket_actions._create_assignments
 
-        def dispatch(ticket: Ticket, *args: Any, **kwargs: Any) -> Any:
+        def assign(ticket: Ticket, *args: Any, **kwargs: Any) -> Any:
             if ticket.pk == bad.pk:
                 raise RuntimeError("gazetteer broken")
-            return real_dispatch(ticket, *args, **kwargs)
+            return real_assign(ticket, *args, **kwargs)
 
-        monkeypatch.setattr(routing_actions, "do_dispatch_ticket", dispatch)
+        monkeypatch.setattr(ticket_actions, "_create_assignments", assign)
 
     routed = route_batch([ticket.pk for ticket in tickets])
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
@@ -25,7 +27,7 @@ from hotline.intake.models import Appeal
 from hotline.sla import actions as sla_actions
 from hotline.tickets import actions
 from hotline.tickets.models import Assignment, Ticket, TicketEvent, linked_ids
-from hotline.tickets.transitions import ALLOWED_FROM
+from hotline.tickets.transitions import ALLOWED_FROM, on_locked
 from tests.tickets.conftest import Flow, new_user, snapshot
 
 S = TicketStatus
@@ -400,3 +402,39 @@ def test_receive_refuses_other_roles(flow: Flow, role: str) -> None:
     assert Ticket.objects.count() == 0
     assert Appeal.objects.count() == 0
     assert TicketEvent.objects.count() == 0
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def test_on_locked_runs_the_action_on_the_callers_lock(flow: Flow) -> None:
+    """What routing uses to dispatch the tickets it locked: the same action, not a second read of
+    the ticket nor a savepoint."""
+    ticket = flow.new()
+    with transaction.atomic():
+        mine = _locked(ticket)
+        with CaptureQueriesContext(connection) as queries:
+            on_locked(
+                actions.do_dispatch_ticket,
+                mine,
+                flow.user("dispatcher"),
+                lead_department_id=flow.dept("housing").pk,
+            )
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if s.startswith('SELECT "tickets_ticket"')]
+    assert not [s for s in statements if "SAVEPOINT" in s]
+    ticket.refresh_from_db()
+    assert ticket.status == S.DISPATCHED
+    assert ticket.events.filter(action="dispatch", actor=flow.user("dispatcher")).count() == 1
+
+
+def test_on_locked_checks_the_role_and_the_state(flow: Flow) -> None:
+    ticket = flow.new()
+    fields = {"lead_department_id": flow.dept("housing").pk}
+    with pytest.raises(Forbidden), transaction.atomic():
+        on_locked(actions.do_dispatch_ticket, _locked(ticket), flow.user("street"), **fields)
+    dispatched = flow.dispatch(ticket)
+    with pytest.raises(ActionNotAllowed), transaction.atomic():
+        on_locked(actions.do_dispatch_ticket, _locked(dispatched), flow.user("dispatcher"), **fields)
+    assert Assignment.objects.filter(ticket=ticket).count() == 2  # the one dispatch: lead and co

@@ -27,6 +27,7 @@ from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
 from hotline.tickets import events
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
+from hotline.tickets.transitions import on_locked
 
 logger = logging.getLogger(__name__)
 
@@ -337,7 +338,8 @@ def _dispatch(ticket: Ticket, decision: Decision, system: Any) -> None:
     """The automatic dispatch of a ticket whose best suggestion is sure enough: as a dispatcher
     would, through `do_dispatch_ticket` (assignments, deadlines, the `dispatch` line)."""
     top = decision.suggestions[0]
-    do_dispatch_ticket(
+    on_locked(  # routing holds the ticket's lock: not read again
+        do_dispatch_ticket,
         ticket,
         system,
         lead_department_id=top.lead.pk,

@@ -33,10 +33,12 @@ from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, Tick
 from hotline.tickets.transitions import (
     active_category,
     active_department,
+    active_departments,
     actor_assignment,
     answer,
     check_state,
     locked,
+    no_department,
     not_suspended,
     pending_invalidations,
     require_text,
@@ -73,11 +75,15 @@ def _create_assignments(
 
 
 def _resolve_departments(lead_id: int, co_ids: Iterable[int]) -> tuple[Department, list[Department]]:
-    lead = active_department(lead_id, "lead_department_id")
     co_ids = list(dict.fromkeys(co_ids))
+    found = active_departments([lead_id, *co_ids])
+    if lead_id not in found:
+        raise no_department(lead_id, "lead_department_id")
     if lead_id in co_ids:
         raise InvalidInput(_("co_department_ids: 主办单位不能同时作为协办单位"))
-    return lead, [active_department(d, "co_department_ids") for d in co_ids]
+    for missing in (d for d in co_ids if d not in found):
+        raise no_department(missing, "co_department_ids")
+    return found[lead_id], [found[d] for d in co_ids]
 
 
 def _busy_departments(ticket: Ticket) -> set[int]:
