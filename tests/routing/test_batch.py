@@ -242,3 +242,17 @@ def test_a_ticket_alone_is_read_once_under_its_lock_where_rows_lock(city, settin
     else:
         assert len(reads) == 2
     assert RoutingDecision.objects.get(ticket=ticket).mode == "queue"
+
+
+def test_a_ticket_dispatched_by_routing_keeps_the_area_routing_found(city, settings) -> None:
+    """The automatic dispatch saves the ticket whole, the area routing found on it included (routing
+    writes no UPDATE of its own for a ticket it dispatches)."""
+    ticket = receive(city, 1)[0]  # the street in its address; the model is sure of it
+    assert ticket.area is None
+    use_model_router(settings)
+    assert route_now(ticket.pk)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.DISPATCHED
+    assert ticket.area is not None
+    (route,) = ticket.events.filter(action="route")
+    assert route.details["area"]["code"] == ticket.area.code

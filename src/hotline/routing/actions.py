@@ -260,12 +260,14 @@ def _record(todo: list[Ticket], decisions: list[Decision]) -> list[RoutingDecisi
             changed.append((ticket, changes))
         rows.append(_decision_row(ticket, decision, now))
     RoutingDecision.objects.bulk_create(rows)
-    if len(changed) == 1:  # a plain UPDATE; bulk_update builds a CASE per column for many rows
-        changed[0][0].save(update_fields=["area", "urgency", "updated_at"])
-    elif changed:
-        Ticket.objects.bulk_update(
-            [ticket for ticket, _changes in changed], ["area", "urgency", "updated_at"]
-        )
+    # A ticket dispatched below is saved whole by its dispatch (the same instance, new area and
+    # urgency included): only the others are written here.
+    dispatched = {t.pk for t, d in zip(todo, decisions, strict=True) if d.mode == RoutingMode.AUTO}
+    to_save = [ticket for ticket, _changes in changed if ticket.pk not in dispatched]
+    if len(to_save) == 1:  # a plain UPDATE; bulk_update builds a CASE per column for many rows
+        to_save[0].save(update_fields=["area", "urgency", "updated_at"])
+    elif to_save:
+        Ticket.objects.bulk_update(to_save, ["area", "urgency", "updated_at"])
     if changed:
         rows_of = {row.ticket_id: row.pk for row in rows}
         events.routed_many(
