@@ -155,6 +155,36 @@ def test_an_appeal_of_an_import_of_history_is_never_told(flow: Flow, staff) -> N
     assert sorted(told) == [(K.DISPATCHED, "13900000009"), (K.REPLIED, "13900000009")]
 
 
+def test_history_imported_under_any_channel_is_never_told(flow: Flow, staff) -> None:
+    """An import of history keeps the channel its appeals came through (a mailbox's letters count as
+    letters in the figures) and tells their citizens nothing when the tickets are dispatched and
+    answered; contacts imported as new (their days not kept) are told as live ones are."""
+
+    def contact(external_id: str, phone: str) -> AppealData:
+        return AppealData(
+            channel=Channel.MAILBOX,
+            external_id=external_id,
+            title="噪音扰民",
+            content="楼下商铺夜间噪音。",
+            citizen_phone=phone,
+            received_at=clock.now() - timedelta(days=30),
+        )
+
+    history = do_receive_appeals(
+        [contact("old-1", "13900000001")], staff["admin"], backdate=True, route=False
+    )
+    fresh = do_receive_appeals([contact("new-1", "13900000002")], staff["admin"], route=False)
+    told = {}
+    for receipt in (history, fresh):
+        ticket = flow.reply(flow.accept(flow.dispatch(Ticket.objects.get(pk=receipt.created[0].pk), co=())))
+        appeal = ticket.appeals.get()
+        assert appeal.channel == Channel.MAILBOX
+        told[appeal.from_history] = sorted(
+            CitizenMessage.objects.filter(ticket=ticket).values_list("kind", "to")
+        )
+    assert told == {True: [], False: [(K.DISPATCHED, "13900000002"), (K.REPLIED, "13900000002")]}
+
+
 def test_a_dispatch_rolled_back_leaves_no_message(flow: Flow) -> None:
     ticket = flow.new()
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -20,8 +20,9 @@ none (the worker sends what is stored, `citizen_messages.actions`).
 
 Each appellant is told through their own channel: by mail when the appeal has an address (a letter
 writer), else by SMS to a mobile number; an anonymous appeal, or one with only a landline, is told
-nothing; an appeal an import of history brought in (channel `import`) is told nothing, ever: its
-citizen was answered by the system it came from. One message per destination: a citizen with two
+nothing; an appeal an import brought in under channel `import`, or any import of history (its days
+kept: `Appeal.from_history`, whatever channel it names), is told nothing, ever: its citizen was
+answered by the system it came from. One message per destination: a citizen with two
 appeals on the ticket gets the reply once. The texts are written in the city's language whatever
 the actor's, never name a member of staff (the dispatch names the lead department, as the portal's
 progress page does), and name the ticket number of the appellant's own appeal in the form the mail
@@ -78,7 +79,7 @@ def mobile_number(phone: str) -> str:
 
 def destination(appeal: Appeal) -> tuple[str, str] | None:
     """(medium, address) by the appellant's own channel; None: nobody to tell."""
-    if appeal.channel == Channel.IMPORT:
+    if appeal.channel == Channel.IMPORT or appeal.from_history:
         return None
     address = appeal.citizen_email.strip().lower()
     if address:

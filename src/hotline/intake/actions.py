@@ -296,8 +296,9 @@ def do_receive_appeals(
     tickets are handed to the worker for routing in batches (`tickets.router.enqueue_routing_many`).
 
     `backdate`: the ticket is created at the contact's `received_at` (history brought in from
-    another system keeps its days: its number, its first timeline line, the figures); otherwise
-    now. A contact with a `reply` (history) is stored answered with that reply and is not routed.
+    another system keeps its days: its number, its first timeline line, the figures), and its
+    appeal is marked `from_history`, whose citizen is told nothing; otherwise now. A contact with
+    a `reply` (history) is stored answered with that reply and is not routed.
     `progress(n)` is called with the number of contacts done after each chunk.
     """
     if actor is not None:
@@ -405,6 +406,7 @@ def _receive_chunk(
                 likes=data.likes,
                 dislikes=data.dislikes,
                 received_at=data.received_at or now,
+                from_history=backdate,
                 created_by=actor,
             )
             for ticket, (_i, data, _at) in zip(tickets, fresh, strict=True)

@@ -46,6 +46,10 @@ class Appeal(models.Model):
     # imported board); None where it has none. Hot spots weigh public support with them.
     likes = models.PositiveIntegerField(_("点赞数"), null=True, blank=True)
     dislikes = models.PositiveIntegerField(_("反对数"), null=True, blank=True)
+    # Brought in by an import of history (its days kept, `do_receive_appeals(backdate=True)`) under
+    # whatever channel it came through: its citizen was answered by the system it came from, and is
+    # told nothing by this one (citizen_messages.outbox), whatever routing or a reply does later.
+    from_history = models.BooleanField(_("历史导入"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
