@@ -81,8 +81,9 @@ def _resolve_departments(lead_id: int, co_ids: Iterable[int]) -> tuple[Departmen
         raise no_department(lead_id, "lead_department_id")
     if lead_id in co_ids:
         raise InvalidInput(_("co_department_ids: 主办单位不能同时作为协办单位"))
-    for missing in (d for d in co_ids if d not in found):
-        raise no_department(missing, "co_department_ids")
+    missing = [d for d in co_ids if d not in found]
+    if missing:
+        raise no_department(missing[0], "co_department_ids")
     return found[lead_id], [found[d] for d in co_ids]
 
 
