@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Concatenate
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -161,8 +161,11 @@ def active_department(department_id: int, field: str) -> Department:
 
 def active_departments(department_ids: Iterable[int]) -> dict[int, Department]:
     """The active departments among `department_ids`, by id, in one query (the caller names what is
-    missing with `no_department`)."""
-    return {d.pk: d for d in Department.objects.filter(pk__in=list(department_ids), is_active=True)}
+    missing with `no_department`). An id no key can hold is no department (`pk__in` would pass it to
+    the driver, which refuses it, where `pk=` finds nothing)."""
+    low, high = connection.ops.integer_field_range(Department._meta.pk.get_internal_type())  # type: ignore[union-attr]
+    ids = [pk for pk in department_ids if low <= pk <= high]
+    return {d.pk: d for d in Department.objects.filter(pk__in=ids, is_active=True)}
 
 
 def no_department(department_id: int, field: str) -> InvalidInput:
