@@ -144,6 +144,17 @@ def test_an_extension_asked_on_the_page_in_local_time(client, staff, dispatched)
     assert extension.approved is True
 
 
+def test_a_suspension_on_the_timeline_gives_its_reason_in_words(client, staff, dispatched) -> None:
+    do_accept_assignment(dispatched, staff["housing"])
+    client.force_login(staff["housing"])
+    response = act(client, dispatched, "suspend", {"reason": "awaiting_material", "note": "等房产证复印件"})
+    assert response.status_code == 302
+    timeline = page(client, dispatched).content.decode()
+    timeline = timeline[timeline.index('id="timeline"') :]
+    assert "理由：待诉求人补充材料" in timeline and "awaiting_material" not in timeline
+    assert "说明：等房产证复印件" in timeline
+
+
 def test_merging_names_the_other_ticket_by_its_number(client, staff, waiting) -> None:
     duplicate, original = waiting
     client.force_login(staff["operator"])

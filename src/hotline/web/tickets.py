@@ -115,6 +115,8 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
             # A moment from before the range was enforced (year 9999 at -12:00) has no local time;
             # the timeline is a record and keeps it as it was written.
             return value
+    if key == "reason" and value in SuspensionReason.values:  # a suspension's (挂起) reason is a code
+        return str(SuspensionReason(value).label)
     if key == "outcome" and value in RepetitionOutcome.values:
         return str(RepetitionOutcome(value).label)
     if key == "resolution" and value in Resolution.values:
