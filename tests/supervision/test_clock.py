@@ -82,3 +82,13 @@ def test_an_extension_after_the_deadline_lifts_the_overdue_mark(signed, staff):
     assignment.refresh_from_db()
     assert assignment.overdue_at is None
     assert sweep(at(2025, 3, 7, 11)).counts["overdue_marked"] == 0
+
+
+def test_the_ticket_page_gives_the_sweeps_reason_in_words(signed, staff, client):
+    ticket, _assignment = signed
+    assert sweep(at(2025, 3, 7, 11)).counts["overdue_marked"] == 1  # a day late: 督办
+    client.force_login(staff["supervisor"])
+    html = client.get(f"/tickets/{ticket.number}/").content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    assert "督办" in timeline
+    assert "理由：超期未办结" in timeline and "overdue" not in timeline

@@ -40,6 +40,7 @@ from hotline.core.enums import (
     RepetitionOutcome,
     Resolution,
     Satisfaction,
+    SupervisionReason,
     SuspensionReason,
     TicketStatus,
 )
@@ -85,6 +86,11 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The reasons a timeline stores as codes: a suspension's (挂起) and a supervision's (督办); other
+# events' reasons are people's words. The two sets of codes do not overlap.
+_REASON_LABELS: dict[str, Any] = {**dict(SuspensionReason.choices), **dict(SupervisionReason.choices)}
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     at: datetime
@@ -115,8 +121,8 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
             # A moment from before the range was enforced (year 9999 at -12:00) has no local time;
             # the timeline is a record and keeps it as it was written.
             return value
-    if key == "reason" and value in SuspensionReason.values:  # a suspension's (挂起) reason is a code
-        return str(SuspensionReason(value).label)
+    if key == "reason" and value in _REASON_LABELS:
+        return str(_REASON_LABELS[value])
     if key == "outcome" and value in RepetitionOutcome.values:
         return str(RepetitionOutcome(value).label)
     if key == "resolution" and value in Resolution.values:
