@@ -29,10 +29,14 @@ class TokenAuth(HttpBearer):
         token = token.strip()
         if not token:
             raise AuthenticationError(message=_("API 令牌为空"))
-        api_token = (
-            ApiToken.objects.select_related("user", "user__department")
-            .filter(key_hash=hash_token(token))
-            .first()
+        # The hash is unique: at most one row, so no ORDER BY to build (`first()` would add one).
+        api_token = next(
+            iter(
+                ApiToken.objects.select_related("user", "user__department").filter(
+                    key_hash=hash_token(token)
+                )[:1]
+            ),
+            None,
         )
         # A token that is presented but not valid is refused outright, rather than falling back to a
         # session that the same client may also hold: the caller asked to be this token.

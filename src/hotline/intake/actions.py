@@ -153,7 +153,9 @@ def _next_number(at: datetime) -> str:
 
 def existing_ticket(channel: str, external_id: str) -> Ticket | None:
     """The ticket of the appeal this channel already delivered under this id."""
-    appeal = Appeal.objects.filter(channel=channel, external_id=external_id).select_related("ticket").first()
+    # (channel, external_id) is unique: at most one row, so no ORDER BY to build.
+    found = Appeal.objects.filter(channel=channel, external_id=external_id).select_related("ticket")[:1]
+    appeal = next(iter(found), None)
     return appeal.ticket if appeal else None
 
 
