@@ -32,13 +32,12 @@ from hotline.tickets import events
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketLink
 from hotline.tickets.transitions import (
     active_category,
-    active_department,
     active_departments,
     actor_assignment,
     answer,
     check_state,
+    listed,
     locked,
-    no_department,
     not_suspended,
     pending_invalidations,
     require_text,
@@ -77,14 +76,10 @@ def _create_assignments(
 def _resolve_departments(lead_id: int, co_ids: Iterable[int]) -> tuple[Department, list[Department]]:
     co_ids = list(dict.fromkeys(co_ids))
     found = active_departments([lead_id, *co_ids])
-    if lead_id not in found:
-        raise no_department(lead_id, "lead_department_id")
+    (lead,) = listed(found, [lead_id], "lead_department_id")
     if lead_id in co_ids:
         raise InvalidInput(_("co_department_ids: 主办单位不能同时作为协办单位"))
-    missing = [d for d in co_ids if d not in found]
-    if missing:
-        raise no_department(missing[0], "co_department_ids")
-    return found[lead_id], [found[d] for d in co_ids]
+    return lead, listed(found, co_ids, "co_department_ids")
 
 
 def _busy_departments(ticket: Ticket) -> set[int]:
@@ -268,7 +263,8 @@ def do_review_return(
         tell_dispatched(ticket, made_lead, actor, now, again=True)
         return ticket
 
-    co = [active_department(d, "co_department_ids") for d in dict.fromkeys(co_department_ids)]
+    co_ids = list(dict.fromkeys(co_department_ids))
+    co = listed(active_departments(co_ids), co_ids, "co_department_ids")
     if any(d.pk == assignment.department_id for d in co):
         raise InvalidInput(_("co_department_ids: 新的协办单位不能是退单单位"))
     # The lead or a co-handler still at work would hold two assignments on one ticket.

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Concatenate
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
+from hotline.core.api import MAX_ID
 from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
@@ -160,12 +161,21 @@ def active_department(department_id: int, field: str) -> Department:
 
 
 def active_departments(department_ids: Iterable[int]) -> dict[int, Department]:
-    """The active departments among `department_ids`, by id, in one query (the caller names what is
-    missing with `no_department`). An id no key can hold is no department (`pk__in` would pass it to
-    the driver, which refuses it, where `pk=` finds nothing)."""
-    low, high = connection.ops.integer_field_range(Department._meta.pk.get_internal_type())  # type: ignore[union-attr]
-    ids = [pk for pk in department_ids if low <= pk <= high]
+    """The active departments among `department_ids`, by id, in one query (`listed` takes them out
+    in order). An id no key can hold is no department (`pk__in` would pass it to the driver, which
+    refuses it, where `pk=` finds nothing)."""
+    ids = [pk for pk in department_ids if 1 <= pk <= MAX_ID]
     return {d.pk: d for d in Department.objects.filter(pk__in=ids, is_active=True)}
+
+
+def listed(found: dict[int, Department], department_ids: Iterable[int], field: str) -> list[Department]:
+    """The departments `department_ids` in that order from `found` (`active_departments`); the first
+    that is not there is refused, naming `field`."""
+    ids = list(department_ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise no_department(missing[0], field)
+    return [found[pk] for pk in ids]
 
 
 def no_department(department_id: int, field: str) -> InvalidInput:
