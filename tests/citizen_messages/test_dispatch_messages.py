@@ -208,7 +208,8 @@ def test_the_dispatch_message_can_be_switched_off(flow: Flow, settings) -> None:
 
 def test_telling_costs_the_dispatch_one_read_and_one_insert_a_message(flow: Flow, settings) -> None:
     """What the dispatch made (the lead, its department, its deadline) is not read again: the
-    appellants are read in one statement, whatever the merges, and each message is one INSERT."""
+    appellants are read in one statement, whatever the depth of the merges (and their duplicates'
+    tickets in one more when there are any), and each message is one INSERT."""
     operator = flow.user("operator")
 
     def dispatch_queries(duplicates: int) -> list[str]:
@@ -227,7 +228,7 @@ def test_telling_costs_the_dispatch_one_read_and_one_insert_a_message(flow: Flow
     for duplicates in (0, 2):
         told = dispatch_queries(duplicates)
         extra = len(told) - len(silent)
-        assert extra == 1 + (1 + duplicates), told
+        assert extra == (1 if duplicates == 0 else 2) + (1 + duplicates), told
         assert sum("citizen_messages_citizenmessage" in sql and sql.startswith("INSERT") for sql in told) == (
             1 + duplicates
         )
@@ -236,13 +237,18 @@ def test_telling_costs_the_dispatch_one_read_and_one_insert_a_message(flow: Flow
 def test_one_tickets_appellants_are_read_in_one_query(
     flow: Flow, merged, django_assert_num_queries: Any
 ) -> None:
+    """One read, whatever the depth of the merges; the duplicates' own tickets (whose numbers their
+    appellants know) in a second, and none for a ticket without duplicates."""
     target = Ticket.objects.get(pk=merged["target"].pk)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         found = appellants(target)
+        numbers = [a.ticket.number for a in found]
     assert [a.pk for a in found] == [a.pk for a in appellants_of([target.pk])[target.pk]]
-    assert [a.ticket.number for a in found] == [
-        merged[k].number for k in ("target", "second", "third", "writer")
-    ]
+    assert numbers == [merged[k].number for k in ("target", "second", "third", "writer")]
+    alone = flow.new()
+    with django_assert_num_queries(1):
+        (appeal,) = appellants(alone)
+        assert appeal.ticket is alone
 
 
 def test_dispatched_through_the_api_and_shown_in_its_json(flow: Flow, staff, frozen_clock) -> None:

@@ -5,7 +5,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from hotline.core.enums import (
     AssignmentRole,
@@ -60,6 +62,23 @@ def test_dispatch_with_co_handlers_sets_one_deadline_for_all(flow: Flow, frozen_
     assert (event.action, event.from_status, event.to_status) == ("dispatch", S.NEW, S.DISPATCHED)
     assert event.details["lead"] == "B01"
     assert event.details["co"] == ["B02", "D0101"]
+
+
+def test_a_dispatch_stores_its_lead_and_co_handlers_in_one_statement(flow: Flow) -> None:
+    """The deadline configuration is checked once for the dispatch, not once per department, and
+    the assignments are one INSERT whatever their number."""
+    flow.dispatch(flow.new(), lead="housing")  # the deadline configuration is read and kept
+    ticket = flow.new()
+    with CaptureQueriesContext(connection) as queries:
+        flow.dispatch(ticket, lead="housing", co=("water", "street"))
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum(s.startswith('INSERT INTO "tickets_assignment"') for s in sql) == 1, sql
+    assert sum("sla_calendaroverride" in s for s in sql) == 1, sql
+    assert sorted(ticket.assignments.values_list("department__code", "role")) == [
+        ("B01", AssignmentRole.LEAD),
+        ("B02", AssignmentRole.CO),
+        ("D0101", AssignmentRole.CO),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -226,9 +226,10 @@ def appellants_of(ticket_ids: Collection[int]) -> dict[int, list[Appeal]]:
 
 
 def appellants(ticket: Ticket) -> list[Appeal]:
-    """`appellants_of` one ticket, in one statement: the merge chains are walked by a recursive query
-    inside it (each step through the index on `merged_into`), not one round trip per step, so that
-    an action paying for it (a dispatch in the worker's routing, a reply) costs one read."""
+    """`appellants_of` one ticket, in one statement (two when duplicates were merged into it): the
+    merge chains are walked by a recursive query inside it (each step through the index on
+    `merged_into`), not one round trip per step, so that an action paying for it (a dispatch in the
+    worker's routing, a reply) costs one read."""
     table = connection.ops.quote_name(Ticket._meta.db_table)
     # The first row read from the table, not a bound literal: its type is then the column's.
     family = RawSQL(
@@ -240,11 +241,19 @@ def appellants(ticket: Ticket) -> list[Appeal]:
         ") SELECT id FROM family",
         (ticket.pk, MAX_MERGE_DEPTH),
     )
-    found = list(
-        Appeal.objects.filter(ticket_id__in=family).select_related("ticket").order_by("received_at", "pk")
-    )
+    found = list(Appeal.objects.filter(ticket_id__in=family).order_by("received_at", "pk"))
     # As `appellants_of`: the ticket's own appeals first, then its duplicates', each by the time received.
-    return [a for a in found if a.ticket_id == ticket.pk] + [a for a in found if a.ticket_id != ticket.pk]
+    own = [a for a in found if a.ticket_id == ticket.pk]
+    merged = [a for a in found if a.ticket_id != ticket.pk]
+    # Each appeal with its ticket, as the messages to the appellants name it: the ticket in hand for
+    # its own (a join would build it again for every appeal), a second read only for duplicates.
+    for appeal in own:
+        appeal.ticket = ticket
+    if merged:
+        tickets = Ticket.objects.in_bulk({a.ticket_id for a in merged})
+        for appeal in merged:
+            appeal.ticket = tickets[appeal.ticket_id]
+    return own + merged
 
 
 def merged_appeals(ticket: Ticket) -> list[Appeal]:

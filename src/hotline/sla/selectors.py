@@ -7,6 +7,7 @@ tells whether the rows it holds are still the ones in the database, so an edit i
 from the next action on, in every process, without a cache server.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -121,10 +122,22 @@ def terms_for(ticket: TicketFacts, department: Department | None, rows: _Rows | 
 
 def deadlines_for(ticket: TicketFacts, department: Department, start: datetime) -> tuple[Deadlines, Terms]:
     """The deadlines of an assignment of `ticket` to `department` dispatched at `start`."""
+    (found,) = deadlines_for_many(ticket, [department], start)
+    return found
+
+
+def deadlines_for_many(
+    ticket: TicketFacts, departments: Iterable[Department], start: datetime
+) -> list[tuple[Deadlines, Terms]]:
+    """`deadlines_for` each of the departments of one dispatch (a lead and its co-handlers): the
+    configuration is checked and read once for all of them."""
     rows = _rows()
-    terms = terms_for(ticket, department, rows)
-    calendar = calendar_for(department, rows)
-    return assignment_deadlines(calendar, terms, start, is_complex=ticket.is_complex), terms
+    found = []
+    for department in departments:
+        terms = terms_for(ticket, department, rows)
+        calendar = calendar_for(department, rows)
+        found.append((assignment_deadlines(calendar, terms, start, is_complex=ticket.is_complex), terms))
+    return found
 
 
 def callback_due_for(

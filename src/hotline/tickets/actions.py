@@ -26,7 +26,7 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
-from hotline.sla.selectors import deadlines_for
+from hotline.sla.selectors import deadlines_for_many
 from hotline.sla.suspensions import end_suspension, record_time_lost
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketLink
@@ -47,30 +47,41 @@ from hotline.tickets.transitions import (
 S = TicketStatus
 
 
-def _new_assignment(
-    ticket: Ticket, actor: User, department: Department, role: str, at: datetime
-) -> Assignment:
-    """An assignment with its own deadlines, from the deadline policies that match it (sla)."""
-    deadlines, _terms = deadlines_for(ticket, department, at)
-    return Assignment.objects.create(
-        ticket=ticket,
-        department=department,
-        role=role,
-        dispatched_at=at,
-        dispatched_by=actor,
-        sign_due_at=deadlines.sign_due_at,
-        response_due_at=deadlines.response_due_at,
-        due_at=deadlines.due_at,
-        original_due_at=deadlines.due_at,
-        deadline_assumed=deadlines.assumed,
+def _new_assignments(
+    ticket: Ticket, actor: User, roles: Iterable[tuple[Department, str]], at: datetime
+) -> list[Assignment]:
+    """Assignments (a department and its role each), each with its own deadlines from the deadline
+    policies that match it (sla), in one statement."""
+    roles = list(roles)
+    if not roles:
+        return []
+    found = deadlines_for_many(ticket, [department for department, _role in roles], at)
+    return Assignment.objects.bulk_create(
+        [
+            Assignment(
+                ticket=ticket,
+                department=department,
+                role=role,
+                dispatched_at=at,
+                dispatched_by=actor,
+                sign_due_at=deadlines.sign_due_at,
+                response_due_at=deadlines.response_due_at,
+                due_at=deadlines.due_at,
+                original_due_at=deadlines.due_at,
+                deadline_assumed=deadlines.assumed,
+            )
+            for (department, role), (deadlines, _terms) in zip(roles, found, strict=True)
+        ]
     )
 
 
 def _create_assignments(
     ticket: Ticket, actor: User, lead: Department, co: Iterable[Department], at: datetime
 ) -> tuple[Assignment, list[Assignment]]:
-    made = _new_assignment(ticket, actor, lead, AssignmentRole.LEAD, at)
-    return made, [_new_assignment(ticket, actor, dept, AssignmentRole.CO, at) for dept in co]
+    """A dispatch's lead and co-handling assignments, in one statement."""
+    roles = [(lead, AssignmentRole.LEAD), *((dept, AssignmentRole.CO) for dept in co)]
+    made = _new_assignments(ticket, actor, roles, at)
+    return made[0], made[1:]
 
 
 def _resolve_departments(lead_id: int, co_ids: Iterable[int]) -> tuple[Department, list[Department]]:
@@ -273,7 +284,7 @@ def do_review_return(
         raise InvalidInput(
             _("co_department_ids: 该单位已在办理此工单：%(names)s") % {"names": "、".join(clash)}
         )
-    made = [_new_assignment(ticket, actor, dept, AssignmentRole.CO, now) for dept in co]
+    made = _new_assignments(ticket, actor, [(dept, AssignmentRole.CO) for dept in co], now)
     upheld(ticket.status, None, made)
     return ticket
 
