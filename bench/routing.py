@@ -9,7 +9,8 @@ the function the worker's task runs (the router, its lock, the decision, and the
 when the best suggestion is sure enough), timed by wall clock and by this process's CPU; the first
 `--warm` are not counted (the model and reference data load then). Printed: median, p90 and CPU
 median for all tickets, for the ones left to a dispatcher (人工派单) and for the ones dispatched by
-routing (自动派单), and the SQL statements of one of each. The issue's target: median under 10 ms.
+routing (自动派单), with the number of SQL statements of each (`--statements`: the statements of one
+of each, in order). The issue's target: median under 10 ms.
 
     .venv/bin/python bench/routing.py --tickets 300
 """
@@ -78,8 +79,11 @@ def new_tickets(n: int) -> list[int]:
     return ids
 
 
-def route_each(ids: list[int]) -> list[tuple[float, float, str, int]]:
-    """(wall ms, CPU ms, mode, statements) per ticket, routed one at a time as the worker does."""
+def route_each(
+    ids: list[int], statements: dict[str, list[str]] | None = None
+) -> list[tuple[float, float, str, int]]:
+    """(wall ms, CPU ms, mode, statements) per ticket, routed one at a time as the worker does;
+    `statements` is given the SQL of the first ticket of each mode."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -95,6 +99,8 @@ def route_each(ids: list[int]) -> list[tuple[float, float, str, int]]:
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         mode = RoutingDecision.objects.filter(ticket_id=pk).values_list("mode", flat=True).first()
         rows.append((wall * 1000, cpu * 1000, mode or "none", len(queries.captured_queries)))
+        if statements is not None and (mode or "none") not in statements:
+            statements[mode or "none"] = [q["sql"] for q in queries.captured_queries]
     return rows
 
 
@@ -135,6 +141,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="then print where N more tickets spent their time"
     )
+    parser.add_argument("--statements", action="store_true", help="print the SQL of one ticket of each mode")
     args = parser.parse_args()
 
     db = f"hotline_bench_routing_{os.getpid()}"
@@ -162,7 +169,8 @@ def main() -> None:
         ids = new_tickets(args.warm + args.tickets)
         route_each(ids[: args.warm])
         before = load()
-        rows = route_each(ids[args.warm :])
+        seen: dict[str, list[str]] = {}
+        rows = route_each(ids[args.warm :], seen)
         after = load()
         print(
             f"routing benchmark: {args.tickets} tickets routed one at a time (route_now), PostgreSQL,"
@@ -172,6 +180,11 @@ def main() -> None:
         print(summary("all tickets", rows))
         print(summary("left to a dispatcher", [r for r in rows if r[2] == "queue"]))
         print(summary("dispatched by routing", [r for r in rows if r[2] == "auto"]))
+        if args.statements:
+            for mode, sql in sorted(seen.items()):
+                print(f"  the statements of one ticket routed {mode!r}:")
+                for i, statement in enumerate(sql, 1):
+                    print(f"    {i:2d}. {' '.join(statement.split())[:110]}")
         if args.profile:
             profile(new_tickets(args.profile))
     finally:

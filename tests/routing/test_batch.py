@@ -256,3 +256,26 @@ def test_a_ticket_dispatched_by_routing_keeps_the_area_routing_found(city, setti
     assert ticket.area is not None
     (route,) = ticket.events.filter(action="route")
     assert route.details["area"]["code"] == ticket.area.code
+
+
+def test_an_appeal_with_its_area_given_is_routed_without_reading_the_areas_above_it(
+    city, departments, settings
+) -> None:
+    """The rules walk up from the ticket's area (the street, then its district) for every rule they
+    check: the gazetteer's instances, read with their parents, stand in for the ticket's own, whose
+    parents would be read one query each."""
+    data = AppealData(
+        channel=Channel.WEB,
+        external_id="area-given",
+        title="路灯不亮",
+        content="和平街道的路灯坏了一个月",
+        area_id=departments["street"].pk,
+    )
+    ticket, _created = do_receive_appeal(data, None)
+    use_model_router(settings)
+    with CaptureQueriesContext(connection) as queries:
+        assert route_now(ticket.pk)
+    lazy = [q["sql"] for q in queries.captured_queries if 'WHERE "directory_department"."id" = ' in q["sql"]]
+    assert lazy == []
+    decision = RoutingDecision.objects.get(ticket=ticket)
+    assert decision.evidence["place"]["how"] == "given"

@@ -40,7 +40,7 @@ from hotline.intake.models import Appeal
 from hotline.routing import classifier, reference, rules
 from hotline.routing.explain import Contribution, top_terms
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingSettings
-from hotline.routing.place import PlaceMatch, locate
+from hotline.routing.place import PlaceMatch, known_area, locate
 from hotline.routing.selectors import active_model, routing_settings
 from hotline.routing.text import normalize
 from hotline.routing.training_data import OTHER_DEPARTMENTS, ticket_text
@@ -372,7 +372,7 @@ def _decide(
 ) -> Decision:
     notes: list[str] = []
     if facts.area is not None:
-        place = PlaceMatch(area=facts.area, how="given")
+        place = PlaceMatch(area=known_area(facts.area), how="given")
     else:
         place = locate(
             facts.address, [facts.title, facts.content], latitude=facts.latitude, longitude=facts.longitude

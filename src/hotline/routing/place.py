@@ -150,13 +150,27 @@ def _areas() -> dict[int, _Area]:
     return reference.cached("areas", _read_areas)
 
 
+def known_area(department: Department) -> Department:
+    """The gazetteer's own instance of the area `department` (a ticket's, read with it), whose
+    parents are at hand, so that the rules walking up from it read nothing; `department` itself
+    when the gazetteer does not hold it (inactive)."""
+    area = _areas().get(department.pk)
+    return area.department if area is not None else department
+
+
 def _read_areas() -> dict[int, _Area]:
-    """Every active area below the city, with its gazetteer entry (two queries)."""
+    """Every active area below the city, with its gazetteer entry (two queries). Each area's
+    `parent` is the instance read here (the city's too): the rules walk up from an appeal's area
+    for every rule they check, and a lazy parent would be read again whenever the areas are."""
     places = {p.department_id: p for p in Place.objects.all()}
+    read = {d.pk: d for d in Department.objects.filter(is_area=True)}
+    for department in read.values():
+        if department.parent_id in read:
+            department.parent = read[department.parent_id]
     areas: dict[int, _Area] = {}
-    for department in Department.objects.filter(is_area=True, is_active=True):
+    for department in read.values():
         depth = LEVEL_DEPTH.get(DepartmentLevel(department.level), 0)
-        if depth == 0:
+        if depth == 0 or not department.is_active:
             continue
         place = places.get(department.pk)
         names = [department.name, *(place.alias_list if place else [])]
