@@ -71,3 +71,34 @@ def test_a_dispatcher_upholds_a_return_in_the_browser(
     returned.refresh_from_db()
     assert returned.status == TicketStatus.DISPATCHED
     assert returned.lead_assignment.department == departments["street"]
+
+
+def test_enter_in_the_review_note_decides_nothing_and_no_new_lead_is_chosen_for_the_dispatcher(
+    page, live_server, staff, departments, returned
+) -> None:
+    """A note typed to reject a return and ended with Enter neither upholds nor rejects it (the
+    form's first button upheld it, to the department the first suggestion named); the return is
+    rejected by its own button."""
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+    lead = returned.assignments.get(department=departments["housing"])
+
+    sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/returns/")
+    card = page.locator(f"#return-{lead.pk}")
+    assert card.locator("select[name=lead_department_id]").input_value() == ""
+    note = card.locator("[name=note]")
+    note.fill("不同意退单，请继续办理")
+    note.press("Enter")
+    card.locator("input[name=wrong_dispatch]").press("Enter")
+    page.wait_for_timeout(300)
+    returned.refresh_from_db()
+    assert returned.status == TicketStatus.RETURNED
+    assert not returned.events.filter(action="review_return").exists()
+
+    card.locator("button[name=decision][value=reject]").click()
+    page.locator(f"#return-{lead.pk}.done").wait_for()
+    returned.refresh_from_db()
+    (review,) = returned.events.filter(action="review_return")
+    assert review.details["uphold"] is False
+    assert "不同意退单" in review.details["note"]
