@@ -64,7 +64,7 @@ def test_check_names_the_field_and_the_range() -> None:
     assert timerange.check_day(date(2100, 12, 31), "x") == date(2100, 12, 31)
     with pytest.raises(InvalidInput) as refused:
         timerange.check_day(date(2101, 1, 1), "due")
-    assert refused.value.message == "due: 须在 2000-01-01 至 2100-12-31 之间（Asia/Shanghai 时间）"
+    assert refused.value.message == "due: 须在 2000-01-01 至 2100-12-31 之间（北京时间）"
     assert refused.value.status_code == 422
 
 
@@ -169,7 +169,7 @@ def test_repair_finds_and_mends_rows_stored_out_of_range(loop, staff) -> None:
         assert "共 4 行" in dates("--dry-run")  # the dry run changed nothing
 
         assert "共 4 行，已修复" in dates()
-        assert dates() == "没有超出 2000-01-01 至 2100-12-31（Asia/Shanghai 时间） 的时间\n"
+        assert dates() == "没有超出 2000-01-01 至 2100-12-31（北京时间） 的时间\n"
 
     # The received time became the ticket's creation time; the deadlines went to the nearest end.
     assert Appeal.objects.get(pk=appeal.pk).received_at == loop.created_at

@@ -136,7 +136,7 @@ def test_an_action_the_state_does_not_allow_is_409_and_changes_nothing(ticket, s
     response = api_as(staff["operator"]).action(ticket, "close", {})
 
     assert response.status_code == 409
-    assert response.json() == {"detail": f"工单 {ticket.number} 当前状态为“待派单”，不能执行操作“close”"}
+    assert response.json() == {"detail": f"工单 {ticket.number} 当前状态为“待派单”，不能办结"}
     ticket.refresh_from_db()
     assert ticket.status == "new"
     assert _events(ticket) == ["receive"]
@@ -158,7 +158,7 @@ def test_a_role_that_may_not_is_403_and_changes_nothing(ticket, staff, departmen
     )
 
     assert response.status_code == 403
-    assert "dispatch" in response.json()["detail"]
+    assert "不能派单" in response.json()["detail"]
     ticket.refresh_from_db()
     assert ticket.status == "new"
     assert not Assignment.objects.exists()

@@ -229,7 +229,7 @@ def test_a_role_that_may_not_receive_gets_403(staff, api_as):
     response = api_as(staff["housing"]).post("/appeals", BODY)
 
     assert response.status_code == 403
-    assert "receive" in response.json()["detail"]
+    assert "不能受理" in response.json()["detail"]
     assert not Ticket.objects.exists()
 
 

@@ -23,7 +23,7 @@ def refused(response: Any, field: str) -> None:
     assert response.status_code == 422, response.content
     detail = response.json()["detail"]
     assert detail.startswith(f"{field}: "), detail
-    assert RANGE in detail and "Asia/Shanghai" in detail, detail
+    assert RANGE in detail and "北京时间" in detail, detail
 
 
 def appeal(**more: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Sum
 
 from hotline.core import clock
-from hotline.core.enums import DelayCause, DepartmentLevel, Urgency
+from hotline.core.enums import DelayCause, DepartmentLevel, EventType, Urgency
 from hotline.sla.models import CalendarOverride, DeadlinePolicy, TimeLost
 from hotline.tickets.models import Assignment, TicketEvent
 from tests.factories import CategoryFactory, make_ticket
@@ -348,16 +348,16 @@ def test_roles_are_refused(clients, departments, new_ticket):
     tid = new_ticket()
     dispatch(clients, departments, tid)
     ok(clients["housing"].action(tid, "accept"))
-    refused(clients["dispatcher"].action(tid, "suspend", {"reason": "citizen_unreachable"}), 403, "suspend")
-    refused(clients["operator"].action(tid, "resume"), 403, "resume")
+    refused(clients["dispatcher"].action(tid, "suspend", {"reason": "citizen_unreachable"}), 403, "不能挂起")
+    refused(clients["operator"].action(tid, "resume"), 403, "不能恢复计时")
     refused(
         clients["supervisor"].action(
             tid, "request_extension", {"reason": "x", "requested_due_at": iso(2025, 7, 1, 17, 0)}
         ),
         403,
-        "request_extension",
+        "不能延期申请",
     )
-    refused(clients["housing"].action(tid, "review_extension", {"approve": True}), 403, "review_extension")
+    refused(clients["housing"].action(tid, "review_extension", {"approve": True}), 403, "不能延期审批")
     # A department not on the ticket does not see it at all.
     refused(clients["water"].action(tid, "suspend", {"reason": "citizen_unreachable"}), 404)
 
@@ -375,7 +375,7 @@ def test_states_are_refused(clients, departments, new_ticket, action):
         "review_extension": {"approve": True},
     }[action]
     who = "dispatcher" if action in {"resume", "review_extension"} else "housing"
-    refused(clients[who].action(tid, action, body), 409, action)
+    refused(clients[who].action(tid, action, body), 409, f"不能{EventType(action).label}")
     assert action not in ok(clients[who].get(f"/tickets/{tid}"))["allowed_actions"]
 
 

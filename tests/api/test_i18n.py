@@ -28,14 +28,14 @@ def test_an_action_refused_in_english_comes_back_in_english(ticket, staff):
     response = _client(staff["operator"], "en").action(ticket, "close", {})
 
     assert response.status_code == 409
-    assert response.json() == {"detail": f"Ticket {ticket.number} is “New”; “close” is not possible now"}
+    assert response.json() == {"detail": f"Ticket {ticket.number} is “New”; “Closing” is not possible now"}
 
 
 def test_without_accept_language_the_refusal_is_in_chinese(ticket, staff):
     response = _client(staff["operator"], None).action(ticket, "close", {})
 
     assert response.status_code == 409
-    assert response.json() == {"detail": f"工单 {ticket.number} 当前状态为“待派单”，不能执行操作“close”"}
+    assert response.json() == {"detail": f"工单 {ticket.number} 当前状态为“待派单”，不能办结"}
 
 
 def test_a_role_refused_in_english_comes_back_in_english(ticket, staff, departments):
@@ -44,7 +44,7 @@ def test_a_role_refused_in_english_comes_back_in_english(ticket, staff, departme
     )
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "The role “Operator” may not do “dispatch”"}
+    assert response.json() == {"detail": "The role “Operator” may not do “Assignment”"}
 
 
 def test_a_bad_token_is_refused_in_english(db):

@@ -97,7 +97,7 @@ def test_other_states_are_refused_and_nothing_changes(flow: Flow, status: str) -
     before = snapshot(ticket.pk)
     with pytest.raises(ActionNotAllowed) as refused:
         do_record_callback_attempt(ticket, flow.user("operator"), note="无人接听")
-    assert "callback_attempt" in refused.value.message and ticket.number in refused.value.message
+    assert "不能记录回访未接通" in refused.value.message and ticket.number in refused.value.message
     assert snapshot(ticket.pk) == before
 
 
@@ -133,7 +133,7 @@ def test_the_api_records_an_attempt(flow: Flow, api_as) -> None:
     assert operator.action(ticket, "callback_attempt", {"notes": "x"}).status_code == 422
     handler = api_as(flow.user("housing"))
     response = handler.action(ticket, "callback_attempt", {})
-    assert response.status_code == 403 and "callback_attempt" in response.json()["detail"]
+    assert response.status_code == 403 and "不能记录回访未接通" in response.json()["detail"]
     closed = flow.to(S.CLOSED)
     assert operator.action(closed, "callback_attempt", {}).status_code == 409
     assert callback_attempts(ticket) == 2 and not attempts(closed)

@@ -259,7 +259,7 @@ def test_only_dispatchers_and_admins_see_the_queue_and_the_console(staff, api_as
     client = api_as(staff[role])
     for response in (client.get("/routing/queue"), client.post("/routing/explain", {"text": "路灯不亮"})):
         assert response.status_code == 403
-        assert "不能执行操作“dispatch”" in response.json()["detail"]
+        assert "不能派单" in response.json()["detail"]
 
 
 def test_admins_see_the_queue_and_strangers_are_asked_to_log_in(staff, api_as, anonymous) -> None:

@@ -67,7 +67,7 @@ def test_the_console_is_for_the_roles_that_receive(client, staff) -> None:
         for url in ("/console/", "/console/caller/?citizen_phone=1234", "/console/suggest/?content=路灯不亮"):
             response = client.get(url)
             assert response.status_code == 403, (role, url)
-        assert "不能执行操作" in response.content.decode()
+        assert "不能受理" in response.content.decode()
         assert 'href="/console/"' not in client.get("/").content.decode()
 
 

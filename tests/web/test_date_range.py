@@ -28,7 +28,7 @@ def test_the_search_page_refuses_dates_out_of_range(client, staff, params, label
     response = client.get("/tickets/", params)
     assert response.status_code == 422
     html = response.content.decode()
-    assert f"{label}：须在 {RANGE} 之间（Asia/Shanghai 时间）" in html
+    assert f"{label}：须在 {RANGE} 之间（北京时间）" in html
     assert (
         client.get("/tickets/", {"created_from": "2000-01-01", "created_to": "2100-12-31"}).status_code == 200
     )
@@ -43,7 +43,7 @@ def test_an_extension_out_of_range_is_refused_on_the_ticket_page(client, staff, 
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
-    assert f"requested_due_at: 须在 {RANGE} 之间" in response.content.decode()
+    assert f"申请延至：须在 {RANGE} 之间" in response.content.decode()
     assert not Extension.objects.exists()
     assert client.get(f"/tickets/{accepted.number}/").status_code == 200
 
@@ -59,7 +59,7 @@ def test_a_supervision_deadline_out_of_range_is_refused_on_the_board(
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
-    assert f"deadline: 须在 {RANGE} 之间" in response.content.decode()
+    assert f"督办期限：须在 {RANGE} 之间" in response.content.decode()
     assert not Supervision.objects.exists()
 
 

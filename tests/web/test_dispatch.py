@@ -20,7 +20,7 @@ def test_the_page_needs_a_signed_in_dispatcher(client, staff, waiting) -> None:
     client.force_login(staff["housing"])
     response = client.get("/dispatch/")
     assert response.status_code == 403
-    assert "不能执行操作" in response.content.decode()
+    assert "角色“承办人”不能派单" in response.content.decode()  # the action in words, not its code
     assert waiting[0].number not in response.content.decode()
     assert client.post(f"/dispatch/{waiting[0].pk}/", {"lead_department_id": 1}).status_code == 403
     waiting[0].refresh_from_db()

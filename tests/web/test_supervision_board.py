@@ -337,14 +337,14 @@ def test_a_refused_action_changes_nothing_and_says_why(client, staff, department
 
     # Without a reason, with a deadline in the past or unreadable, with another ticket's assignment.
     for extra, status, says in (
-        ({"reason": "  "}, 422, "reason: 不能为空"),
+        ({"reason": "  "}, 422, "理由：不能为空"),
         ({"reason": "快办", "deadline": "2025-06-10T09:00"}, 422, "督办时限须晚于当前时间"),
-        ({"reason": "快办", "deadline": "明天"}, 422, "deadline: 时间格式不正确"),
-        ({"reason": "快办", "kind": "scold"}, 422, "kind: 应为"),
+        ({"reason": "快办", "deadline": "明天"}, 422, "督办期限：时间格式不正确"),
+        ({"reason": "快办", "kind": "scold"}, 422, "类型：应为"),
         ({"reason": "快办", "assignment_id": str(lead_of(closed).pk)}, 422, "不属于工单"),
-        ({"reason": "快办", "assignment_id": "x1"}, 422, "assignment_id: 须为编号"),
-        ({"reason": "快\x00办"}, 422, "reason: 不能包含 NUL 字符"),
-        ({"reason": "快" * 10_001}, 422, "reason: 最多 10000 字"),
+        ({"reason": "快办", "assignment_id": "x1"}, 422, "承办任务：须为编号"),
+        ({"reason": "快\x00办"}, 422, "理由：不能包含 NUL 字符"),
+        ({"reason": "快" * 10_001}, 422, "理由：最多 10000 字"),
     ):
         response = client.post(form["action"], {**form["fields"], **extra}, HTTP_HX_REQUEST="true")
         assert response.status_code == status, (extra, response.content.decode())

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hotline.accounts.models import CITYWIDE_ROLES, User
-from hotline.core.enums import Role
+from hotline.core.enums import EventType, Role
 from hotline.core.errors import Forbidden
 
 _DEPT_ROLES = frozenset({Role.HANDLER, Role.HEAD})
@@ -78,14 +78,36 @@ _REFUSED_AS: dict[str, str] = {
 }
 
 
+# The actions a refusal names otherwise than their `EventType` label (or that have none).
+_ACTION_NAMES: dict[str, str] = {
+    "callback_attempt": gettext_noop("记录回访未接通"),
+    "decide_warning": gettext_noop("处置预警"),
+    "edit_article": gettext_noop("编辑知识库文章"),
+    "grid_report": gettext_noop("网格上报"),
+    "mark_case": gettext_noop("标记典型案例"),
+    "resend_citizen_message": gettext_noop("重发告知"),
+    "review_article": gettext_noop("审核知识库文章"),
+    "review_reply": gettext_noop("复核答复质量"),
+    "view_figures": gettext_noop("查看考核数据"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action `action` (a key of `ACTION_ROLES`) in words, as refusals name it to people."""
+    if action in _ACTION_NAMES:
+        return _(_ACTION_NAMES[action])
+    try:
+        return str(EventType(action).label)
+    except ValueError:
+        return action
+
+
 def require_role(actor: User, action: str) -> None:
     if not actor.is_active:
         raise Forbidden(_("该账号已停用"))
     if actor.role not in ACTION_ROLES[action]:
-        message = (
-            _(_REFUSED_AS[action]) if action in _REFUSED_AS else _("角色“%(role)s”不能执行操作“%(action)s”")
-        )
-        raise Forbidden(message % {"role": actor.get_role_display(), "action": action})
+        message = _(_REFUSED_AS[action]) if action in _REFUSED_AS else _("角色“%(role)s”不能%(action)s")
+        raise Forbidden(message % {"role": actor.get_role_display(), "action": action_label(action)})
 
 
 def department_scope(user: User) -> set[int] | None:

@@ -62,21 +62,32 @@ def day_in_range(day: date) -> bool:
 
 
 def range_text() -> str:
-    """ "2000-01-01 至 2100-12-31（Asia/Shanghai 时间）"."""
-    return _("%(first)s 至 %(last)s（%(zone)s 时间）") % {
+    """ "2000-01-01 至 2100-12-31（北京时间）"."""
+    return _("%(first)s 至 %(last)s（%(zone)s）") % {
         "first": FIRST_DAY.isoformat(),
         "last": LAST_DAY.isoformat(),
-        "zone": settings.TIME_ZONE,
+        "zone": zone_name(),
     }
 
 
 def range_message() -> str:
     """What a refusal says, without the field's name (the API puts it in front)."""
-    return _("须在 %(first)s 至 %(last)s 之间（%(zone)s 时间）") % {
+    return _("须在 %(first)s 至 %(last)s 之间（%(zone)s）") % {
         "first": FIRST_DAY.isoformat(),
         "last": LAST_DAY.isoformat(),
-        "zone": settings.TIME_ZONE,
+        "zone": zone_name(),
     }
+
+
+# The zones that keep China Standard Time, which people call 北京时间 whatever the city.
+_BEIJING_TIME = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"})
+
+
+def zone_name() -> str:
+    """The city's time zone as people name it: 北京时间, or the zone's name followed by 时间."""
+    if settings.TIME_ZONE in _BEIJING_TIME:
+        return _("北京时间")
+    return _("%(zone)s 时间") % {"zone": settings.TIME_ZONE}
 
 
 def out_of_range(field: str) -> InvalidInput:

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
+from hotline.accounts.permissions import ACTION_ROLES, action_label, department_scope, require_role
 from hotline.core.api import MAX_ID
 from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
@@ -61,8 +61,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 def check_state(ticket: Ticket, action: str) -> None:
     if ticket.status not in ALLOWED_FROM[action]:
         raise ActionNotAllowed(
-            _("工单 %(number)s 当前状态为“%(status)s”，不能执行操作“%(action)s”")
-            % {"number": ticket.number, "status": ticket.get_status_display(), "action": action}
+            _("工单 %(number)s 当前状态为“%(status)s”，不能%(action)s")
+            % {"number": ticket.number, "status": ticket.get_status_display(), "action": action_label(action)}
         )
 
 

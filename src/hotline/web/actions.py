@@ -28,6 +28,7 @@ from hotline.core.errors import HotlineError, InvalidInput, NotFound
 from hotline.tickets import selectors
 from hotline.tickets.api import ACTION_ENDPOINTS, ActionEndpoint
 from hotline.tickets.models import Ticket
+from hotline.web.wording import shown, validation_message
 
 ENDPOINTS: dict[str, ActionEndpoint] = {spec.name: spec for spec in ACTION_ENDPOINTS}
 
@@ -58,14 +59,6 @@ def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:
         elif values:
             fields[name] = values[-1]
     return fields
-
-
-def _validation_message(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(x) for x in item["loc"]) or _("表单")
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
 
 
 def next_url(request: HttpRequest, ticket: Ticket | None) -> str:
@@ -110,10 +103,10 @@ def act(request: HttpRequest, number: str, name: str) -> HttpResponse:
         try:
             body = spec.body.model_validate(fields)
         except ValidationError as error:
-            raise InvalidInput(_validation_message(error)) from None
+            raise InvalidInput(validation_message(error)) from None
         spec.run(ticket, user, **body.model_dump(mode=spec.dump))
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
     messages.success(
         request,
         _("工单 %(number)s：%(action)s已完成") % {"number": ticket.number, "action": EventType(name).label},

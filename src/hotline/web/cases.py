@@ -28,6 +28,7 @@ from hotline.knowledge.models import Case
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import staff_view
+from hotline.web.wording import shown
 
 
 class CaseForm(forms.Form):
@@ -79,7 +80,7 @@ def mark_case(request: HttpRequest, user: User, number: str) -> HttpResponse:
     try:
         ticket = visible_by_number(user, number)
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, reverse("cases"))
+        return refusal_page(request, shown(error), error.status_code, reverse("cases"))
     form = CaseForm(request.POST or None, initial={"title": ticket.title, "story": story_of(ticket)})
     context = {"form": form, "ticket": ticket}
     if request.method == "POST" and form.is_valid():
@@ -87,7 +88,7 @@ def mark_case(request: HttpRequest, user: User, number: str) -> HttpResponse:
             case = do_mark_case(ticket, user, **form.cleaned_data)
         except HotlineError as error:
             return render(
-                request, "web/case_form.html", {**context, "error": error.message}, status=error.status_code
+                request, "web/case_form.html", {**context, "error": shown(error)}, status=error.status_code
             )
         messages.success(request, _("已加入案例库"))
         return HttpResponseRedirect(reverse("case", args=[case.pk]))

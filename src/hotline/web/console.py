@@ -60,6 +60,7 @@ from hotline.tickets import selectors
 from hotline.tickets.actions import do_link_tickets, do_merge_ticket
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import staff_view
+from hotline.web.wording import shown
 
 # How many earlier tickets of a caller, duplicate candidates and suggested departments the side shows.
 SHOWN = 5
@@ -251,7 +252,7 @@ def console(request: HttpRequest, user: User) -> HttpResponse:
             else:
                 ticket, _created = do_receive_appeal(form.appeal(), user)
     except HotlineError as error:
-        return _render(request, user, form, status=error.status_code, error=error.message)
+        return _render(request, user, form, status=error.status_code, error=shown(error))
     return _done(ticket)
 
 
@@ -295,7 +296,7 @@ def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: b
                     note=_("受理台：来电与 %(number)s 相关") % {"number": target.number},
                 )
     except HotlineError as error:
-        return _render(request, user, form, status=error.status_code, error=error.message)
+        return _render(request, user, form, status=error.status_code, error=shown(error))
     return _done(ticket)
 
 

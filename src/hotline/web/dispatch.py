@@ -49,6 +49,7 @@ from hotline.routing.selectors import dispatch_queue, returns_to_review, routing
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, Ticket, linked_ids
+from hotline.web.wording import shown
 
 PAGE_SIZE = 20
 MAX_CO = 20
@@ -73,7 +74,7 @@ def staff_view(
             try:
                 require_role(user, action)
             except Forbidden as error:
-                message = error.message if refusal is None else _(refusal) % {"role": user.get_role_display()}
+                message = shown(error) if refusal is None else _(refusal) % {"role": user.get_role_display()}
                 return render(request, "web/forbidden.html", {"message": message}, status=403)
             return view(request, user, *args, **kwargs)
 
@@ -167,14 +168,14 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     except HotlineError as error:
         if not _is_htmx(request):
             messages.error(
-                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_queue"))
         entry: QueueEntry | None = queue_entry(ticket) if ticket.status == TicketStatus.NEW else None
         return render(
             request,
             "web/_queue_item.html",
-            {"entry": entry, "ticket": ticket, "error": error.message, **_choices()},
+            {"entry": entry, "ticket": ticket, "error": shown(error), **_choices()},
             status=error.status_code,
         )
     lead = ticket.lead_assignment
@@ -239,10 +240,10 @@ def merge(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     except HotlineError as error:
         if not _is_htmx(request):
             messages.error(
-                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_queue"))
-        return _candidates(request, user, ticket, status=error.status_code, error=error.message)
+        return _candidates(request, user, ticket, status=error.status_code, error=shown(error))
     into = ticket.merged_into
     assert into is not None
     done = _("%(number)s 已合并至 %(into)s") % {"number": ticket.number, "into": into.number}
@@ -265,10 +266,10 @@ def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     except HotlineError as error:
         if not _is_htmx(request):
             messages.error(
-                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_queue"))
-        return _candidates(request, user, ticket, status=error.status_code, error=error.message)
+        return _candidates(request, user, ticket, status=error.status_code, error=shown(error))
     if not _is_htmx(request):
         messages.success(request, _("%(number)s 已关联") % {"number": ticket.number})
         return HttpResponseRedirect(reverse("dispatch_queue"))
@@ -316,7 +317,7 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
     except HotlineError as error:
         if not _is_htmx(request):
             messages.error(
-                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": error.message}
+                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_returns"))
         assignment.refresh_from_db()
@@ -324,7 +325,7 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
         return render(
             request,
             "web/_return_item.html",
-            {"item": item, "assignment": assignment, "ticket": ticket, "error": error.message, **_choices()},
+            {"item": item, "assignment": assignment, "ticket": ticket, "error": shown(error), **_choices()},
             status=error.status_code,
         )
     done = _outcome(ticket, assignment, arguments["uphold"])

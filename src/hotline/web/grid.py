@@ -29,6 +29,7 @@ from hotline.intake.actions import AppealData, do_receive_grid_report, existing_
 from hotline.intake.models import Appeal
 from hotline.taxonomy.models import Category
 from hotline.web.dispatch import staff_view
+from hotline.web.wording import shown
 
 EXTERNAL_PREFIX = "grid-"
 RECENT = 10
@@ -145,7 +146,7 @@ def report(request: HttpRequest, user: User) -> HttpResponse:
                     appeal = done.appeals.get(channel=Channel.GRID, external_id=external_id)
                     attachments.store_photo(appeal, data["photo"], form.photo_type)
         except HotlineError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, shown(exc))
             return render(request, "web/grid_report.html", _page(request, user, form), status=422)
     blank = GridReportForm(initial={"token": uuid.uuid4().hex})
     return render(request, "web/grid_report.html", _page(request, user, blank, reported=done))

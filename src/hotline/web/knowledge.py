@@ -46,6 +46,7 @@ from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.wording import shown
 
 # Text shorter than this says too little to search on.
 MIN_TEXT = 4
@@ -226,7 +227,7 @@ def article_new(request: HttpRequest, user: User) -> HttpResponse:
             return render(
                 request,
                 "web/knowledge_form.html",
-                {"form": form, "error": error.message},
+                {"form": form, "error": shown(error)},
                 status=error.status_code,
             )
         messages.success(request, _("已保存为草稿，送审后发布"))
@@ -245,7 +246,7 @@ def article_edit(request: HttpRequest, user: User, article_id: int) -> HttpRespo
         try:
             actions.do_edit_article(article, user, form.data_of(), note=form.cleaned_data.get("note") or "")
         except HotlineError as error:
-            context = {"form": form, "a": article, "error": error.message}
+            context = {"form": form, "a": article, "error": shown(error)}
             return render(request, "web/knowledge_form.html", context, status=error.status_code)
         messages.success(request, _("已保存新版本"))
         return HttpResponseRedirect(reverse("knowledge_article", args=[article.pk]))
@@ -273,7 +274,7 @@ def article_action(request: HttpRequest, article_id: int, name: str) -> HttpResp
     try:
         done = steps[name]()
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, back)
+        return refusal_page(request, shown(error), error.status_code, back)
     messages.success(
         request, _("知识“%(title)s”：%(status)s") % {"title": done.title, "status": done.get_status_display()}
     )

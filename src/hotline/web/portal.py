@@ -48,6 +48,7 @@ from hotline.intake import attachments, limits
 from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
 from hotline.intake.models import Appeal
 from hotline.tickets.models import Ticket, TicketEvent
+from hotline.web import wording
 
 # 11-digit mainland mobile numbers; fixed lines with their area code (010-12345678, 0571 87654321).
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -246,7 +247,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 limits.count(limits.SUBMIT_BY_IP, ip)
                 limits.count(limits.SUBMIT_BY_PHONE, data["phone"])
     except HotlineError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(None, wording.shown(exc))
         return render(request, "web/portal_submit.html", {"form": form}, status=422)
     return render(request, "web/portal_submitted.html", {"ticket": ticket})
 
@@ -463,7 +464,7 @@ def rate(request: HttpRequest) -> HttpResponse:
                     appeal_id=appeal.pk,
                 )
     except HotlineError as exc:
-        message, status = exc.message, exc.status_code
+        message, status = wording.shown(exc), exc.status_code
     ticket.refresh_from_db()
     context = _public_context(ticket, number, last4)
     return render(

@@ -32,6 +32,7 @@ from hotline.tickets.models import Ticket
 from hotline.web.actions import next_url, refusal_page
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.supervision import BOARD_FOR
+from hotline.web.wording import shown
 
 
 @staff_view("supervise", require_GET, refusal=BOARD_FOR)
@@ -80,7 +81,7 @@ def review(request: HttpRequest, user: User, repetition_id: int) -> HttpResponse
             repetition, user, outcome=request.POST.get("outcome", ""), note=note
         )
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
     messages.success(
         request,
         _("重复诉求预警“%(label)s”：%(outcome)s")

@@ -33,6 +33,7 @@ from hotline.knowledge.templates import fill, templates_for
 from hotline.tickets import selectors
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.wording import shown
 
 
 def _checks(user: User) -> QuerySet[ReplyCheck]:
@@ -57,7 +58,7 @@ def review(request: HttpRequest, user: User, reply_id: int) -> HttpResponse:
     try:
         done = do_review_reply_check(found, user, note=request.POST.get("note", ""))
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, back)
+        return refusal_page(request, shown(error), error.status_code, back)
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/_reply_quality.html", {"q": done, "reply_id": reply_id})
     return HttpResponseRedirect(back if back.startswith("/") else reverse("replies_flagged"))
@@ -69,7 +70,7 @@ def preview(request: HttpRequest, user: User, number: str) -> HttpResponse:
     try:
         ticket = visible_by_number(user, number)
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, reverse("home"))
+        return refusal_page(request, shown(error), error.status_code, reverse("home"))
     text = request.POST.get("text", "")[:MAX_TEXT].strip()
     if not text:
         return render(request, "web/_reply_preview.html", {"result": None})
@@ -81,7 +82,7 @@ def reply_templates(request: HttpRequest, user: User, number: str) -> HttpRespon
     try:
         ticket = visible_by_number(user, number)
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, reverse("home"))
+        return refusal_page(request, shown(error), error.status_code, reverse("home"))
     department = user.department
     offered = [(t, fill(t, ticket, department)) for t in templates_for(ticket, department)]
     return render(request, "web/_reply_templates.html", {"offered": offered})

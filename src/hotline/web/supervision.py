@@ -52,6 +52,7 @@ from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import next_url, refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.inbox import assignment_clock, int_or_none, lateness
+from hotline.web.wording import shown
 
 VIEW_LABELS = {
     "overdue": gettext_lazy("超期"),
@@ -260,7 +261,7 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
             assignment_id=_assignment_id(request.POST.get("assignment_id", "")),
         )
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
     due = (
         _("，督办时限 %(due)s") % {"due": f"{clock.localtime(supervision.deadline):%Y-%m-%d %H:%M}"}
         if supervision.deadline
@@ -302,7 +303,7 @@ def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -
         ticket = supervision.ticket
         actions.do_resolve_supervision(supervision, user, note=_text(request, "note", MAX_NOTE))
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, next_url(request, ticket))
+        return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
     return _done(
         request,
         ticket,
@@ -366,7 +367,7 @@ def decide_warning(request: HttpRequest, user: User, warning_id: int) -> HttpRes
             note=_text(request, "note", MAX_NOTE),
         )
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, back)
+        return refusal_page(request, shown(error), error.status_code, back)
     messages.success(
         request,
         _("预警“%(title)s”已研判为%(status)s")

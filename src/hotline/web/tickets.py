@@ -61,6 +61,7 @@ from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import staff_view
 from hotline.web.overview import echarts_installed
+from hotline.web.wording import shown
 
 # Details of a timeline event worth a line on the page, in this order, with their labels.
 _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
@@ -244,7 +245,7 @@ def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> 
     try:
         ticket = visible_by_number(user, number)
     except HotlineError as error:
-        return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
+        return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
     attachment = _ticket_attachments(ticket).filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name or ""):
         return render(request, "web/forbidden.html", {"message": _("附件不存在")}, status=404)
@@ -266,7 +267,7 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     try:
         context = _context(request, user, number, {})
     except HotlineError as error:
-        return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
+        return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
     return render(request, "web/ticket.html", context)
 
 
@@ -286,7 +287,7 @@ def reveal_phone(request: HttpRequest, number: str, appeal_id: int) -> HttpRespo
             return render(request, "web/_phone.html", {"phone": phone})
         context = _context(request, user, number, {appeal.pk: phone})
     except HotlineError as error:
-        return render(request, "web/forbidden.html", {"message": error.message}, status=error.status_code)
+        return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
     return render(request, "web/ticket.html", context)
 
 
@@ -301,5 +302,5 @@ def resend_message(request: HttpRequest, user: User, number: str, message_id: in
             return refusal_page(request, _("告知记录 %(id)s 不存在") % {"id": message_id}, 404, back)
         do_resend(message, user, note=request.POST.get("note", ""))
     except HotlineError as error:
-        return refusal_page(request, error.message, error.status_code, back)
+        return refusal_page(request, shown(error), error.status_code, back)
     return HttpResponseRedirect(back)
