@@ -885,7 +885,15 @@ class Planner:
             text = "经重新办理，" + text
         slow = self.rng.random() < 0.1  # some replies are late: material for the deadline reports
         delay = self.minutes(4000, 11000) if slow else self.minutes(600, 5000)
-        return Step("reply", self.worker(lead), {"text": text}, delay)
+        # Most units answer in the official form; the rest in a line, which the reply-quality check
+        # flags for the supervisors. Drawn from a stream of the ticket's own, so that the choice
+        # leaves everything else a seed decides as it was.
+        form = random.Random(f"hotline-demo-reply-{plan.index}-{again}")
+        signed = form.random() >= V.TERSE_REPLY_SHARE
+        if signed:
+            text = V.REPLY_OPENING.format(title=plan.problem.titles[0].format_map(plan.words)) + text
+            text += V.REPLY_CONTACT.format(dept=dept, phone=V.department_phone(lead))
+        return Step("reply", self.worker(lead), {"text": text, "signed": dept if signed else ""}, delay)
 
     def callback(self, operator: str, satisfaction: str) -> Step:
         rng = self.rng
@@ -1185,7 +1193,11 @@ class Replayer:
             case "co_answer":
                 return actions.do_answer_assignment(ticket, actor, text=p["text"])
             case "reply":
-                return feedback_actions.do_reply_ticket(ticket, actor, text=p["text"])
+                text = p["text"]
+                if p["signed"]:  # the unit and the day it answers, as a letter ends
+                    day = clock.localtime()
+                    text += f"\n{p['signed']}\n{day.year}年{day.month}月{day.day}日"
+                return feedback_actions.do_reply_ticket(ticket, actor, text=text)
             case "return":
                 return actions.do_return_assignment(ticket, actor, reason=p["reason"])
             case "review":

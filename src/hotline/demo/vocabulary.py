@@ -5,6 +5,7 @@ ticket: {district} {street} {community} {road} {road2} {addr} {xiaoqu} {building
 {company} {school} {bus} {training} {gym} {n} {surname} {dept}.
 """
 
+import zlib
 from dataclasses import dataclass
 
 from hotline.core.enums import Kind
@@ -932,6 +933,19 @@ RETURN_REASONS = (
 
 REVIEW_NOTES_UPHELD = ("退单理由成立，已改派。", "经核实职责清单，同意退单并改派。")
 REVIEW_NOTES_REJECTED = ("经核实权责清单，该事项属于你单位职责，退单理由不成立，请继续办理。",)
+
+# A department's reply in the official form wraps what was done: the greeting and the matter, then
+# a contact and the thanks (the unit and the date are added when it is sent). The share answered
+# in a bare line instead, as some units do.
+REPLY_OPENING = "您好！您反映的“{title}”问题已收悉。"
+REPLY_CONTACT = "如有疑问，请致电{dept}（{phone}）。感谢您对我们工作的理解与支持！"
+TERSE_REPLY_SHARE = 0.25
+
+
+def department_phone(code: str) -> str:
+    """A department's office number in the demo city: made up, the same for the code every time."""
+    return f"0591-8{zlib.crc32(code.encode()) % 10_000_000:07d}"
+
 
 GENERIC_REPLIES = (
     "您反映的问题已收悉，经{dept}现场核实并处理，问题已解决。感谢您对我们工作的支持。",
