@@ -5,6 +5,7 @@ import pytest
 
 from hotline.core.enums import AssignmentStatus, TicketStatus
 from hotline.feedback.models import Reply
+from hotline.knowledge.models import ReplyTemplate
 from hotline.tickets.actions import do_dispatch_ticket
 from tests.e2e.conftest import sign_in
 from tests.factories import make_ticket
@@ -29,6 +30,11 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
         lead_department_id=departments["water"].pk,
     )
     lead = ticket.assignments.get()
+    ReplyTemplate.objects.create(
+        name="处理完毕",
+        department=departments["housing"],
+        text="{诉求人}您好，您反映的问题已收悉。经现场核查，【办理经过】。感谢您对我们工作的理解与支持。",
+    )
 
     sign_in(page, live_server, handler.username, "s3cret-pass", "/inbox/")
     assert page.locator("nav.site a[href='/inbox/']").count() == 1
@@ -56,12 +62,18 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     assert lead.status == AssignmentStatus.ACCEPTED and lead.accepted_by == handler
     screenshot("inbox-accepted")
 
-    # The reply: a template fills the box, the handler adds a line, and sends it.
+    # The reply: the department's template fills the box, its blank left unwritten is refused, the
+    # handler writes it and sends the reply.
     row.locator("details.reply summary").click()
-    row.locator("select[data-reply-template]").select_option(index=1)
+    row.locator("button.reply-templates-open").click()
+    row.locator("button[data-set-field]", has_text="套用").click()
     box = row.locator("textarea[name=text]")
-    template = box.input_value()
-    assert template.startswith("您好，您反映的问题已收悉")
+    assert box.input_value().endswith("经现场核查，【办理经过】。感谢您对我们工作的理解与支持。")
+    row.locator("details.reply button[type=submit]").click()
+    row.locator(".error, [role=alert]", has_text="【办理经过】").first.wait_for()
+    assert Reply.objects.filter(ticket=ticket).count() == 0
+    template = box.input_value().replace("【办理经过】", "路面已修复")
+    box.fill(template)
     box.press("End")
     box.type("（住建局 张工）")
     screenshot("inbox-reply")

@@ -1,11 +1,17 @@
 """Reply templates (答复模板): the ones that fit a ticket's category and the handler's department,
 most specific first, filled from the ticket; offered on the ticket page's reply form."""
 
+import re
+
 import pytest
 
+from hotline.citizen_messages.models import CitizenMessage
 from hotline.core.enums import TicketStatus
+from hotline.core.errors import InvalidInput
+from hotline.feedback.actions import do_answer_on_spot, do_reply_ticket
+from hotline.feedback.models import Reply
 from hotline.knowledge.models import ReplyTemplate
-from hotline.knowledge.templates import fill, templates_for
+from hotline.knowledge.templates import fill, templates_for, unfilled
 from tests.factories import CategoryFactory
 from tests.tickets.conftest import Flow
 
@@ -64,5 +70,31 @@ def test_the_reply_form_offers_them(client, setup, flow: Flow) -> None:
     assert fragment.index("路灯维修") < fragment.index("城建通用") < fragment.index("通用</strong>")
     assert "教育" not in fragment and "水务" not in fragment and "停用" not in fragment
     assert 'data-set-field="reply-text"' in fragment and "张先生您好" in fragment
+    # The inbox asks for a row's box; anything else than a reply box's id is the page's own.
+    fragment = client.get(f"/tickets/{ticket.number}/reply-templates/?field=reply-text-12").content.decode()
+    assert 'data-set-field="reply-text-12"' in fragment
+    fragment = client.get(
+        f'/tickets/{ticket.number}/reply-templates/?field="><script>alert(1)</script>'
+    ).content.decode()
+    assert 'data-set-field="reply-text"' in fragment and "<script>" not in fragment
     client.force_login(flow.user("operator"))
     assert client.get(f"/tickets/{ticket.number}/reply-templates/").status_code == 403
+
+
+@pytest.mark.parametrize("blank", ["【办理经过】", "____", "＿＿＿"])
+def test_a_reply_that_keeps_a_templates_blank_is_refused_and_nothing_is_sent(flow: Flow, blank) -> None:
+    """A template's blank left unwritten would reach the citizen: the reply (and the answer on the
+    spot) is refused, naming the blank."""
+    ticket = flow.to(S.ACCEPTED)
+    with pytest.raises(InvalidInput, match="text: 答复中还有模板的空白未填写") as refused:
+        do_reply_ticket(ticket, flow.user("housing"), text=f"您好，经核查，{blank}。感谢您的支持。")
+    assert blank in refused.value.message
+    assert (
+        not Reply.objects.filter(ticket=ticket).exists()
+        and not CitizenMessage.objects.filter(ticket=ticket, kind="replied").exists()
+    )
+    consultation = flow.new(kind="consultation")
+    with pytest.raises(InvalidInput, match=re.escape(blank)):
+        do_answer_on_spot(consultation, flow.user("operator"), text=f"您好，{blank}")
+    assert unfilled("请于【日期】前到【地点】办理，【日期】") == ["【日期】", "【地点】"]
+    assert unfilled("依据《办法》第【八】条") == ["【八】"] and unfilled("已修复。") == []

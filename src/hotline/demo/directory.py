@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from hotline.core.enums import AreaRole, DepartmentLevel
 from hotline.demo import vocabulary as V
 from hotline.directory.models import Department, Place, Responsibility, ResponsibilityCoHandler
+from hotline.knowledge.models import ReplyTemplate
 from hotline.taxonomy.models import Category
 
 if TYPE_CHECKING:
@@ -128,3 +129,17 @@ def ensure_responsibilities(
         ]
     )
     return len(todo)
+
+
+def ensure_reply_templates(categories: Mapping[tuple[str, ...], Category]) -> int:
+    """The reply templates of `vocabulary.REPLY_TEMPLATES` that are missing (by name), each for the
+    category its path names (none: every category); returns how many were added."""
+    existing = set(ReplyTemplate.objects.values_list("name", flat=True))
+    made = ReplyTemplate.objects.bulk_create(
+        [
+            ReplyTemplate(name=name, category=categories[path] if path else None, text=text)
+            for name, path, text in V.REPLY_TEMPLATES
+            if name not in existing
+        ]
+    )
+    return len(made)

@@ -67,7 +67,7 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import HotlineError
 from hotline.demo import vocabulary as V
-from hotline.demo.directory import boxes, ensure_places, ensure_responsibilities
+from hotline.demo.directory import boxes, ensure_places, ensure_reply_templates, ensure_responsibilities
 from hotline.directory.models import Department, Responsibility
 from hotline.feedback import actions as feedback_actions
 from hotline.feedback.selectors import callback_round
@@ -430,6 +430,8 @@ def ensure_city() -> City:
         created["rules"] += added
     if added := ensure_places(own, street_places()):
         created["places"] += added
+    if added := ensure_reply_templates(report.nodes):
+        created["templates"] += added
     return City(departments, report.nodes, users, street_places(), created)
 
 
@@ -1680,6 +1682,7 @@ def summary(result: DemoResult) -> str:
         "users": _("用户"),
         "rules": _("权责清单规则"),
         "places": _("地名"),
+        "templates": _("答复模板"),
     }
     # Translators: the separator between the counts of the city data created
     created = _("，").join(f"{labels[k]} {v}" for k, v in result.created.items()) or _("无（已存在）")

@@ -33,6 +33,7 @@ from hotline.core.phone import mask_phone
 from hotline.feedback import quality
 from hotline.feedback.models import Callback, Reply, ReplyCheck
 from hotline.feedback.selectors import Appellant, callback_attempts, callback_round, retry_delay
+from hotline.knowledge.templates import unfilled
 from hotline.sla.selectors import callback_due_for, deadlines_for
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
@@ -41,13 +42,21 @@ from hotline.tickets.transitions import actor_assignment, answer, not_suspended,
 S = TicketStatus
 
 
+def _answer_text(text: str) -> str:
+    """What is sent to the citizen: not empty, and with no blank of a template left unwritten."""
+    text = require_text(text, "text")
+    if blanks := unfilled(text):
+        raise InvalidInput(_("text: 答复中还有模板的空白未填写：%(blanks)s") % {"blanks": "、".join(blanks)})
+    return text
+
+
 @transition("reply")
 def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
     """The lead department answers the citizen (答复); every co-handler must have answered first."""
-    text = require_text(text, "text")
+    text = _answer_text(text)
     lead = actor_assignment(ticket, actor, "reply")
     if lead.role != AssignmentRole.LEAD:
-        raise ActionNotAllowed(_("只有主办单位可以答复诉求人；协办单位请使用“反馈”（answer）"))
+        raise ActionNotAllowed(_("只有主办单位可以答复诉求人；协办单位请使用“协办反馈”"))
     waiting = list(
         ticket.assignments.filter(role=AssignmentRole.CO, status__in=list(OPEN_ASSIGNMENT_STATUSES))
         .select_related("department")
@@ -86,7 +95,7 @@ def do_answer_on_spot(
     timeline (`knowledge.actions.answer_on_spot` passes it and records the use)."""
     if ticket.kind != Kind.CONSULTATION:
         raise ActionNotAllowed(_("只有咨询类诉求可以直接答复"))
-    text = require_text(text, "text")
+    text = _answer_text(text)
     now = clock.now()
     reply = Reply.objects.create(ticket=ticket, department=None, text=text, replied_by=actor, replied_at=now)
     events.answered_on_spot(ticket, actor, reply_id=reply.pk, at=now, article=article)

@@ -57,15 +57,6 @@ FILTER_LABELS = {
 }
 assert set(FILTER_LABELS) == set(INBOX_FILTERS)
 
-REPLY_TEMPLATES = (
-    gettext_lazy("您好，您反映的问题已收悉。经现场核查，问题已处理完毕，感谢您对我们工作的理解与支持。"),
-    gettext_lazy(
-        "您好，经核实，您反映的问题属实。我单位已安排专人处理，预计于____前完成，届时将再次与您联系。"
-    ),
-    gettext_lazy("您好，经现场核查，实际情况与您反映的有所不同：____。如有疑问，请联系我单位，电话：____。"),
-    gettext_lazy("您好，您咨询的问题答复如下：____。如需进一步了解，可拨打12345热线。"),
-)
-
 
 @dataclass(frozen=True)
 class Row:
@@ -204,6 +195,5 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
             "query": urlencode({k: v for k, v in kept.items() if v}),
             "by_department": urlencode({"department": department_id} if department_id else {}),
             "suspension_reasons": SuspensionReason.choices,
-            "reply_templates": REPLY_TEMPLATES,
         },
     )

@@ -16,6 +16,8 @@ The check never holds a reply back by itself: a weak reply is sent and listed he
 `HOTLINE["REPLY_CHECK"]["WHEN"] == "close"` its ticket is not closed until it has been reviewed.
 """
 
+import re
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -34,6 +36,9 @@ from hotline.tickets import selectors
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.wording import shown
+
+# The reply boxes a template may fill: the ticket page's and the inbox rows' (`reply-text-<id>`).
+_FIELD = re.compile(r"reply-text(?:-\d{1,20})?")
 
 
 def _checks(user: User) -> QuerySet[ReplyCheck]:
@@ -85,4 +90,8 @@ def reply_templates(request: HttpRequest, user: User, number: str) -> HttpRespon
         return refusal_page(request, shown(error), error.status_code, reverse("home"))
     department = user.department
     offered = [(t, fill(t, ticket, department)) for t in templates_for(ticket, department)]
-    return render(request, "web/_reply_templates.html", {"offered": offered})
+    # The box a template fills: the ticket page's, or a row's of the inbox (`reply-text-<id>`).
+    field = request.GET.get("field", "")
+    if not _FIELD.fullmatch(field):
+        field = "reply-text"
+    return render(request, "web/_reply_templates.html", {"offered": offered, "field": field})
