@@ -44,6 +44,7 @@ from django.conf import settings
 
 from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, TicketStatus
+from hotline.core.spreadsheets import csv_field
 from hotline.dedup.embedders import Embedder, configured_embedder
 from hotline.dedup.indexing import embed_tickets
 from hotline.dedup.models import TicketVector
@@ -618,10 +619,11 @@ def as_csv(spots: Iterable[Any]) -> str:
                 f"{spot.heat:.2f}",
                 f"{clock.localtime(spot.first_time):%Y-%m-%d %H:%M:%S}",
                 f"{clock.localtime(spot.last_time):%Y-%m-%d %H:%M:%S}",
-                spot.place,
-                spot.description,
+                # What citizens and channels wrote: neutralised for a spreadsheet opening the file.
+                csv_field(spot.place),
+                csv_field(spot.description),
                 spot.n_appeals,
-                " ".join(spot.external_ids),
+                csv_field(" ".join(spot.external_ids)),
             ]
         )
     return buffer.getvalue()

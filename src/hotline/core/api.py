@@ -7,12 +7,14 @@ The references are therefore built from any object with the fields they show: `d
 takes a `directory.Department` without importing it.
 """
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Protocol, overload
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -50,10 +52,27 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL in text; refuse it here instead of failing at the database.
+# The C0 control characters but tab, line feed and carriage return. PostgreSQL cannot store NUL in
+# text; the others are nothing a person writes (a broken system, or a probe) and break what the text
+# goes on to: an .xlsx cell, an XML answer, a terminal. Every entrance refuses them alike: the API's
+# text fields here (`NoNul`), Open311's form (open311.posted).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def control_character_refusal(value: str) -> str | None:
+    """What a text holding such a character is told, without the field's name (the caller puts it
+    in front); None when it holds none. NUL is named first: the one the database cannot store."""
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        return _("不能包含 NUL 字符")
+    if (found := CONTROL_CHARACTERS.search(value)) is not None:
+        return _("不能包含控制字符（%(char)s）") % {"char": f"U+{ord(found.group()):04X}"}
+    return None
+
+
+def _no_nul(value: str) -> str:
+    # Refused here rather than failing at the database (or in an export).
+    if (refusal := control_character_refusal(value)) is not None:
+        raise PydanticCustomError("control_character", refusal)
     return value
 
 
@@ -77,6 +96,7 @@ def bounded(max_length: int, *, required: bool = True) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=max_length)
 
 
+# Named for NUL, the character the database cannot store; refuses every control character above.
 NoNul = AfterValidator(_no_nul)
 LongText = Annotated[str, bounded(MAX_TEXT), NoNul]
 Note = Annotated[str, bounded(MAX_NOTE, required=False), NoNul]

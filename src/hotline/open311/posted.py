@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from hotline.core.api import control_character_refusal
 from hotline.core.enums import Channel
 from hotline.intake import attachments
 from hotline.intake.actions import AppealData
@@ -95,10 +96,21 @@ def _media(files: Any, problems: list[str]) -> list[tuple[UploadedFile, str]]:
     return checked
 
 
+def _control_characters(form: Any, problems: list[str]) -> None:
+    """Every field, used or not, refused as the JSON API refuses a text field (core.api): NUL
+    cannot be stored, nor is any other control character text."""
+    for name in form:
+        for value in form.getlist(name):
+            if (refusal := control_character_refusal(str(value))) is not None:
+                problems.append(f"{name}: {refusal}")
+                break
+
+
 def read(form: Any, files: Any, category: Category | None) -> Posted:
     """The appeal a posted form describes, or 400 naming every problem. `category`: the service's,
     already found (or None when service_code is missing, which is one of the problems)."""
     problems: list[str] = []
+    _control_characters(form, problems)
     if category is None:
         problems.append(_("service_code: 必填（见 GET services）"))
     for name, limit in LIMITS.items():

@@ -37,6 +37,7 @@ from openpyxl import Workbook
 from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.enums import ExportStatus
+from hotline.core.spreadsheets import append_row
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.models import Export
@@ -70,7 +71,7 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
     `progress` with the rows written after each chunk. Returns the number of rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("工单"))
-    sheet.append([str(c) for c in COLUMNS])
+    append_row(sheet, [str(c) for c in COLUMNS])
     written, cursor = 0, ""
     while True:
         chunk = list(
@@ -79,7 +80,8 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
         for ticket in chunk:
             row = list_row(ticket)
             first = next(iter(ticket.appeals.all()), None)
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     ticket.number,
                     _local(ticket.created_at),
@@ -94,7 +96,7 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
                     first.citizen_name if first else "",
                     row["phone"],
                     ticket.address,
-                ]
+                ],
             )
         written += len(chunk)
         progress(written)

@@ -29,6 +29,7 @@ from hotline.analytics.reports import Report, as_rows, build, weak_shown
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
 from hotline.core.enums import FigureDimension, ReportKind
+from hotline.core.spreadsheets import append_row
 from hotline.web.overview import RATE_TEXT, overview_refusal
 
 FORMATS = {
@@ -183,24 +184,24 @@ def render_xlsx(report: Report) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = _("概况")
-    summary.append([title(report)])
-    summary.append([_("受理量"), report.city.received, _("上期"), report.city_before.received])
-    summary.append([_("较上期（%）"), report.volume_change])
+    append_row(summary, [title(report)])
+    append_row(summary, [_("受理量"), report.city.received, _("上期"), report.city_before.received])
+    append_row(summary, [_("较上期（%）"), report.volume_change])
     if text := standing(report):
-        summary.append([text])
+        append_row(summary, [text])
     headings, titles = _headings(report), _sheet_titles()
     for key, rows in _rows(report).items():
         sheet = book.create_sheet(titles[key])
-        sheet.append(headings[key])
+        append_row(sheet, headings[key])
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
     # Below the forecast's lines: when it was made and, in a district's or department's report,
     # which lines it shows.
     sheet = book[titles["forecast"]]
-    sheet.append([])
+    append_row(sheet, [])
     for text in (_forecast_made(report), forecast_note(report)):
         if text:
-            sheet.append([text])
+            append_row(sheet, [text])
     if report.cases is not None:
         # The story and the lesson are paragraphs: wide, wrapped columns.
         sheet = book[titles["cases"]]

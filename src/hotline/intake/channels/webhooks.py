@@ -94,7 +94,8 @@ def verify(
     if source is None:
         logger.warning("webhook of channel %s refused from %s: not configured", channel, ip)
         raise NotFound(_("渠道“%(channel)s”未开通推送接口") % {"channel": channel})
-    if not timestamp or not timestamp.strip().isdigit():
+    # isascii too: str.isdigit and int() take other scripts' digits ("١٧٦٤…"), no sender's clock.
+    if not timestamp or not timestamp.strip().isascii() or not timestamp.strip().isdigit():
         raise _refuse(channel, _("缺少或无法识别 %(header)s（Unix 秒数）") % {"header": TIMESTAMP_HEADER}, ip)
     now = clock.now()
     try:
@@ -110,6 +111,10 @@ def verify(
         )
     if not signature or not signature.startswith(SCHEME):
         raise _refuse(channel, _("缺少 %(header)s（sha256=…）") % {"header": SIGNATURE_HEADER}, ip)
+    if not signature.isascii():
+        # Hex is ASCII, so this is not the signature; and compare_digest raises TypeError on
+        # non-ASCII text (a raw byte such as \xe9 reaches Django as "é"), a 500 uncounted.
+        raise _refuse(channel, _("签名不正确"), ip)
     keys = [source.secret]
     if source.previous_secret and source.previous_valid_until and source.previous_valid_until > now:
         keys.append(source.previous_secret)
