@@ -5,6 +5,7 @@ import pytest
 from hotline.core.enums import TicketStatus
 from hotline.tickets.models import Ticket
 from tests.e2e.conftest import sign_in
+from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,6 +41,7 @@ def test_a_dispatcher_works_the_queue_in_the_browser(page, live_server, staff, d
     page.locator(f"#ticket-{urgent.pk}.done").wait_for()
     assert "已派给 住建局" in page.locator(f"#ticket-{urgent.pk}").inner_text()
     assert page.evaluate("window.notReloaded") is True  # swapped in place, no page load
+    assert "1 件工单待派单" in page.locator("#queue-summary").inner_text()  # the count follows
     urgent.refresh_from_db()
     assert urgent.status == TicketStatus.DISPATCHED
     assert urgent.events.get(action="dispatch").actor == dispatcher
@@ -102,3 +104,29 @@ def test_enter_in_the_review_note_decides_nothing_and_no_new_lead_is_chosen_for_
     (review,) = returned.events.filter(action="review_return")
     assert review.details["uphold"] is False
     assert "不同意退单" in review.details["note"]
+
+
+def test_the_next_page_starts_after_the_cards_dispatched_in_place(
+    page, live_server, staff, departments, waiting, monkeypatch
+) -> None:
+    """Two cards a page: both dispatched in place, 下一页 shows the third ticket, not the fourth."""
+    monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 2)
+    later = [make_ticket(actor=staff["operator"], title=f"第{i}件") for i in range(2)]
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+
+    sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/")
+    assert "4 件工单待派单" in page.locator("#queue-summary").inner_text()
+    for ticket in reversed(waiting):  # the urgent one is first
+        page.locator(f"#ticket-{ticket.pk} button.suggestion").first.click()
+        page.locator(f"#ticket-{ticket.pk}.done").wait_for()
+    assert "2 件工单待派单" in page.locator("#queue-summary").inner_text()
+
+    page.locator("#next-page").click()
+    page.wait_for_load_state()
+    cards = page.locator("article.ticket")
+    assert [cards.nth(i).get_attribute("data-number") for i in range(cards.count())] == [
+        later[0].number,
+        later[1].number,
+    ]

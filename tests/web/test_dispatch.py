@@ -6,6 +6,7 @@ from hotline.core import clock
 from hotline.core.enums import TicketStatus
 from hotline.tickets.events import routing_failed
 from hotline.tickets.models import Ticket
+from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +73,8 @@ def test_dispatching_with_htmx_returns_the_card_to_swap_in(client, staff, depart
         ({}, 422, "请选择主办单位"),
         ({"lead_department_id": "abc"}, 422, "须为编号"),
         ({"lead_department_id": 999_999}, 422, "不存在或已停用"),
-        ({"lead_department_id": 2**63}, 422, "不存在或已停用"),
-        ({"lead_department_id": "LEAD", "category_id": 2**64}, 422, "不存在"),
+        ({"lead_department_id": 2**63}, 422, "须为编号"),  # past bigint: web/params.py
+        ({"lead_department_id": "LEAD", "category_id": 2**64}, 422, "须为编号"),
         ({"lead_department_id": "LEAD", "category_id": 999_999}, 422, "分类 999999 不存在"),
     ],
 )
@@ -125,8 +126,15 @@ def test_staff_of_any_role_sign_in_on_the_staff_login_page(client, staff) -> Non
     assert "用户名或密码不正确" in response.content.decode()
     response = client.post("/login/", {"username": handler.username, "password": "s3cret-pass", "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert "我的工单" in client.get("/").content.decode()
+    assert "本单位工单" in client.get("/").content.decode()
     assert "派单台" not in client.get("/").content.decode()  # not a dispatcher: no link
+
+
+def _next(page: str) -> str | None:
+    """The 下一页 link's address, or None."""
+    if 'id="next-page"' not in page:
+        return None
+    return page.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
 
 
 def test_the_queue_pages_through_long_lists(client, staff, waiting, monkeypatch) -> None:
@@ -135,11 +143,47 @@ def test_the_queue_pages_through_long_lists(client, staff, waiting, monkeypatch)
     normal, urgent = waiting
     first = client.get("/dispatch/").content.decode()
     assert urgent.number in first and normal.number not in first
-    assert 'href="?offset=1"' in first
-    second = client.get("/dispatch/?offset=1").content.decode()
+    assert "回到第一页" not in first
+    second = client.get(f"/dispatch/{_next(first)}").content.decode()
     assert normal.number in second and urgent.number not in second
-    assert 'href="?offset=0"' in second and 'href="?offset=2"' not in second
-    assert urgent.number in client.get("/dispatch/?offset=junk").content.decode()
+    assert _next(second) is None and 'href="?"' in second  # back to the first page
+    assert "2 件工单待派单" in second  # the whole queue, on every page
+    for junk in ("junk", "²_1_1", "2_1_1", "1_999999999999999999_1", "1_1_99999999999999999999"):
+        assert urgent.number in client.get("/dispatch/", {"after": junk}).content.decode()
+
+
+def test_tickets_dispatched_in_place_do_not_push_others_off_the_next_page(
+    client, staff, departments, monkeypatch
+) -> None:
+    """The next page starts after the last card shown, not at an offset counted before some of the
+    cards on this page left the queue: no ticket waits on a page the dispatcher never saw."""
+    monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 3)
+    with clock.frozen_at(clock.now()):  # one moment: the id breaks ties
+        made = [make_ticket(actor=staff["operator"], title=f"第{i}件") for i in range(7)]
+    client.force_login(staff["dispatcher"])
+    first = client.get("/dispatch/").content.decode()
+    assert all(t.number in first for t in made[:3]) and "7 件工单待派单" in first
+    for ticket in made[:3]:
+        client.post(f"/dispatch/{ticket.pk}/", {"lead_department_id": departments["housing"].pk}, **HTMX)
+    second = client.get(f"/dispatch/{_next(first)}").content.decode()
+    assert [t.number for t in made if t.number in second] == [t.number for t in made[3:6]]
+
+
+def test_the_count_follows_each_ticket_that_leaves_the_queue_in_place(
+    client, staff, departments, waiting
+) -> None:
+    client.force_login(staff["dispatcher"])
+    normal, urgent = waiting
+    page = client.get("/dispatch/").content.decode()
+    assert 'id="queue-summary"' in page and "2 件工单待派单" in page
+    done = client.post(f"/dispatch/{urgent.pk}/", {"lead_department_id": departments["housing"].pk}, **HTMX)
+    body = done.content.decode()
+    assert 'id="queue-summary" hx-swap-oob="true"' in body and "1 件工单待派单" in body
+    refused = client.post(f"/dispatch/{urgent.pk}/", {"lead_department_id": departments["water"].pk}, **HTMX)
+    assert refused.status_code == 409 and "1 件工单待派单" in refused.content.decode()
+    without_js = client.post(f"/dispatch/{normal.pk}/", {"lead_department_id": departments["housing"].pk})
+    assert without_js.status_code == 302
+    assert "0 件工单待派单" in client.get("/dispatch/").content.decode()
 
 
 def test_a_card_says_when_the_kind_model_reads_the_ticket_as_another_kind(client, staff, waiting) -> None:

@@ -141,3 +141,36 @@ def test_articles_due_for_their_periodic_review(client, staff, base) -> None:
     client.force_login(staff["dispatcher"])
     page = client.get("/knowledge/", {"status": "due"}).content.decode()
     assert base[0].title in page and base[1].title not in page
+
+
+def test_the_page_links_keep_the_filters(client, staff, base, monkeypatch) -> None:
+    """下一页 on ?status=proposed stays on the proposals (web/_pages.html keeps the query)."""
+    monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 1)
+    for i in range(3):
+        do_create_article(
+            staff["admin"],
+            ArticleData(title=f"候选{i}", question="问", body="答"),
+            status=ArticleStatus.PROPOSED,
+        )
+    client.force_login(staff["dispatcher"])
+    page = client.get("/knowledge/", {"status": "proposed"}).content.decode()
+    assert 'href="?status=proposed&amp;offset=1"' in page
+    page = client.get("/knowledge/", {"status": "proposed", "offset": "1"}).content.decode()
+    assert 'href="?status=proposed&amp;offset=0"' in page and 'href="?status=proposed&amp;offset=2"' in page
+    assert "offset=1&amp;offset" not in page  # the page's own offset is not kept
+
+
+def test_the_public_answers_page_keeps_the_category(client, staff, monkeypatch) -> None:
+    from tests.factories import CategoryFactory
+
+    monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 1)
+    category = CategoryFactory(code="09", name="民政", level=1)
+    for i in range(2):
+        article = do_create_article(
+            staff["admin"],
+            ArticleData(title=f"低保{i}", question="问", body="答"),
+            status=ArticleStatus.PUBLISHED,
+        )
+        Article.objects.filter(pk=article.pk).update(public=True, category=category)
+    page = client.get("/qa/", {"category": category.pk}).content.decode()
+    assert f'href="?category={category.pk}&amp;offset=1"' in page

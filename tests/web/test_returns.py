@@ -120,3 +120,35 @@ def test_a_return_reviewed_twice_is_a_conflict(client, staff, returned) -> None:
     assert response.status_code == 409
     assert 'name="decision"' not in response.content.decode()
     assert client.post("/dispatch/returns/999999/", {"decision": "reject"}).status_code == 404
+
+
+def test_returns_reviewed_in_place_do_not_push_others_off_the_next_page(
+    client, staff, departments, monkeypatch
+) -> None:
+    """Like the queue: the next page starts after the last return shown, and the count follows the
+    reviews made in place."""
+    from hotline.core import clock
+    from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
+    from tests.factories import make_ticket
+
+    monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 2)
+    leads = []
+    with clock.frozen_at(clock.now()):  # one moment: the id breaks ties
+        for i in range(5):
+            ticket = make_ticket(actor=staff["operator"], title=f"第{i}件")
+            ticket = do_dispatch_ticket(
+                ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk
+            )
+            do_return_assignment(ticket, staff["housing"], reason="不属于本局职责")
+            leads.append(ticket.assignments.get(department=departments["housing"]))
+    client.force_login(staff["dispatcher"])
+    first = client.get("/dispatch/returns/").content.decode()
+    assert "5 件退单待审核" in first and "回到第一页" not in first
+    for lead in leads[:2]:
+        response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}, **HTMX)
+        assert 'id="returns-summary" hx-swap-oob="true"' in response.content.decode()
+    assert "3 件退单待审核" in response.content.decode()
+    link = first.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(f"/dispatch/returns/{link}").content.decode()
+    assert f'id="return-{leads[2].pk}"' in second and f'id="return-{leads[3].pk}"' in second
+    assert "回到第一页" in second

@@ -26,7 +26,7 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
 from hotline.core import clock
 from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus
-from hotline.core.errors import NotFound
+from hotline.core.errors import Forbidden, NotFound
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
@@ -92,13 +92,18 @@ def filtered_tickets(
 ) -> QuerySet[Ticket]:
     """The tickets `user` may see that pass every filter given; newest first. `phone`: the digits a
     caller's number ends with (the whole number, or at least its last four), on any of the
-    ticket's appeals; "138-1234-1234" is read as 13812341234."""
+    ticket's appeals; "138-1234-1234" is read as 13812341234. Only for the roles that see full
+    numbers (Forbidden for the others): to a role that sees 138****5678 the filter would give the
+    masked digits away one guess at a time, so the pages never offer it to them and this refuses
+    a caller that forgot to check."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if digits and user.role not in PHONE_ROLES:
+        raise Forbidden(_("角色“%(role)s”不能按来电号码查询") % {"role": user.get_role_display()})
     tickets = visible_tickets(user)
     if area_id is not None:
         tickets = tickets.filter(area_id=area_id)
     if channel is not None:
         tickets = tickets.filter(Exists(_records("appeals").filter(ticket=OuterRef("pk"), channel=channel)))
-    digits = "".join(c for c in phone if c.isdigit())
     if len(digits) >= 4:
         # Through the indexed tail: the few appeals ending so, then their tickets (a semi-join),
         # instead of probing every ticket's appeals from the newest down.

@@ -28,6 +28,7 @@ from hotline.knowledge.models import Case
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import staff_view
+from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 
@@ -48,8 +49,8 @@ class CaseForm(forms.Form):
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
-    value = request.GET.get("category", "")
-    category = Category.objects.filter(pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
+    category_id = parse_id(request.GET.get("category"))
+    category = Category.objects.filter(pk=category_id).first() if category_id is not None else None
     roots = Category.objects.filter(parent__isnull=True, is_active=True).order_by("code")
     return render(
         request,

@@ -60,6 +60,7 @@ from hotline.tickets import selectors
 from hotline.tickets.actions import do_link_tickets, do_merge_ticket
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import staff_view
+from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 # How many earlier tickets of a caller, duplicate candidates and suggested departments the side shows.
@@ -225,8 +226,7 @@ def _render(
 
 def article_id(request: HttpRequest) -> int | None:
     """The knowledge-base article the answer was taken from (the console's hidden field), if any."""
-    value = request.POST.get("article_id", "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return parse_id(request.POST.get("article_id"))
 
 
 def _done(ticket: Ticket) -> HttpResponse:

@@ -2,7 +2,10 @@
 
 GET  /dispatch/                  the tickets waiting for a dispatcher, urgent first, each with
                                  routing's top suggestions and the reason for each (the rule that
-                                 fired, the words that weighed most), and a form to choose otherwise
+                                 fired, the words that weighed most), and a form to choose otherwise;
+                                 a page at a time by keyset (`?after=` the last card's place in the
+                                 queue), so that cards dispatched in place push no ticket off the
+                                 next page
 POST /dispatch/<ticket id>/      dispatch it (`tickets.actions.do_dispatch_ticket`, as the signed-in
                                  dispatcher), with a suggestion's departments and category or the
                                  dispatcher's own choice
@@ -13,15 +16,16 @@ GET  /dispatch/<ticket id>/similar/
 POST /dispatch/<ticket id>/merge/   merge it into `into_ticket_id` (`tickets.actions.do_merge_ticket`)
 POST /dispatch/<ticket id>/link/    link it with `other_ticket_id` (`tickets.actions.do_link_tickets`)
 GET  /dispatch/returns/          the returns waiting for review (退单审核): who returned what and why,
-                                 with routing's suggestions for a new lead
+                                 with routing's suggestions for a new lead; paged like the queue
 POST /dispatch/returns/<assignment id>/
                                  review one (`do_review_return`): uphold, with a new lead (and maybe
                                  the right category, and whether dispatch sent it to the wrong place),
                                  or reject, sending it back to the department
 
-With htmx a dispatch replaces the ticket's card in place; without JavaScript the form posts and
-the page comes back with a message. A refused dispatch says why with the action's own message and
-status (403, 409, 422), and changes nothing.
+With htmx a dispatch replaces the ticket's card in place, and the count at the top of the page
+follows (an out-of-band swap); without JavaScript the form posts and the page comes back with a
+message. A refused dispatch says why with the action's own message and status (403, 409, 422),
+and changes nothing.
 """
 
 from collections.abc import Callable
@@ -30,7 +34,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,7 +44,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
 from hotline.core.api import MAX_NOTE
-from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus, Urgency
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.dedup.search import similar_to_ticket
 from hotline.directory.models import Department
@@ -49,6 +53,7 @@ from hotline.routing.selectors import dispatch_queue, returns_to_review, routing
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, Ticket, linked_ids
+from hotline.web.params import cursor_parts, micros_of, moment, parse_id, parse_offset
 from hotline.web.wording import shown
 
 PAGE_SIZE = 20
@@ -99,39 +104,92 @@ def _choices() -> dict[str, Any]:
 
 
 def paginate(request: HttpRequest, rows: QuerySet[Any], *, total: int | None = None) -> dict[str, Any]:
-    """One page of `rows` by `?offset=`, with the offsets of the pages before and after. `total`:
-    how many rows there are, when the caller has counted them already (a page's counters)."""
-    try:
-        offset = max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    """One page of `rows` by `?offset=`, with the offsets of the pages before and after, and the
+    rest of the query (`page_query`) for their links to keep (web/_pages.html). `total`: how many
+    rows there are, when the caller has counted them already (a page's counters)."""
+    offset = parse_offset(request.GET.get("offset"))
     if total is None:
         total = rows.count()
+    query = request.GET.copy()
+    query.pop("offset", None)
     return {
         "rows": list(rows[offset : offset + PAGE_SIZE]),
         "total": total,
         "previous": max(0, offset - PAGE_SIZE) if offset else None,
         "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
+        "page_query": query.urlencode(),
     }
+
+
+def keyset_page(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    key: Callable[[Any], list[int]],
+    after: Callable[[QuerySet[Any], list[int]], QuerySet[Any] | None],
+    size: int,
+) -> dict[str, Any]:
+    """One page of `rows` after the row `?after=` names (its `key`: the `size` numbers of its place
+    in the order, joined by "_"), and the cursor of the page after. A desk's list loses rows as
+    they are worked on in place; an offset counted before that would skip as many rows as left,
+    the place of the last row shown does not. `after`: the rows past a key, or None when the key
+    is not one the order has (the list then starts from the top)."""
+    total = rows.count()
+    parts = cursor_parts(request.GET.get("after"), size)
+    shown = after(rows, parts) if parts is not None else None
+    page = list((rows if shown is None else shown)[: PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    return {
+        "rows": page,
+        "total": total,
+        "next_after": "_".join(map(str, key(page[-1]))) if more else None,
+        "paged": "after" in request.GET,
+    }
+
+
+def _queue_key(ticket: Ticket) -> list[int]:
+    return [0 if ticket.urgency == Urgency.URGENT else 1, micros_of(ticket.created_at), ticket.pk]
+
+
+def _queue_after(tickets: QuerySet[Ticket], key: list[int]) -> QuerySet[Ticket] | None:
+    """The queue past `key`, in its order (`routing.selectors.dispatch_queue`: urgent first, then
+    the oldest first, then by id)."""
+    urgent, micros, pk = key
+    at = moment(micros)
+    if urgent > 1 or at is None:
+        return None
+    return tickets.filter(
+        Q(urgent_first__gt=urgent)
+        | Q(urgent_first=urgent, created_at__gt=at)
+        | Q(urgent_first=urgent, created_at=at, pk__gt=pk)
+    )
+
+
+def _queue_summary() -> dict[str, Any]:
+    """The counts at the top of the queue as they are now, for a change made in place to send
+    along (web/_queue_summary.html, swapped out of band): counted at page load, they would go on
+    saying so many tickets wait after the dispatcher has dispatched some."""
+    tickets = dispatch_queue()
+    return {"total": tickets.count(), "routing_failed": routing_failures(tickets)}
 
 
 @staff_view("dispatch", require_GET)
 def queue(request: HttpRequest, user: User) -> HttpResponse:
     tickets = dispatch_queue()
-    page = paginate(request, tickets)
+    page = keyset_page(request, tickets, key=_queue_key, after=_queue_after, size=3)
     page["entries"] = [queue_entry(t) for t in page.pop("rows")]
     page["routing_failed"] = routing_failures(tickets)
     return render(request, "web/dispatch_queue.html", {**page, **_choices()})
 
 
 def _ids(values: list[str], field: str) -> list[int]:
-    try:
-        ids = [int(v) for v in values if v.strip()]
-    except ValueError:
-        raise InvalidInput(_("%(field)s: 须为编号") % {"field": field}) from None
+    ids = [parse_id(v) for v in values if v.strip()]
+    if None in ids:
+        raise InvalidInput(_("%(field)s: 须为编号") % {"field": field})
     if len(ids) > MAX_CO:
         raise InvalidInput(_("%(field)s: 最多 %(max)s 个") % {"field": field, "max": MAX_CO})
-    return ids
+    return [i for i in ids if i is not None]
 
 
 def _one_id(request: HttpRequest, field: str) -> int | None:
@@ -175,7 +233,13 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
         return render(
             request,
             "web/_queue_item.html",
-            {"entry": entry, "ticket": ticket, "error": shown(error), **_choices()},
+            {
+                "entry": entry,
+                "ticket": ticket,
+                "error": shown(error),
+                "summary": _queue_summary(),
+                **_choices(),
+            },
             status=error.status_code,
         )
     lead = ticket.lead_assignment
@@ -185,7 +249,9 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
             request, _("%(number)s 已派给 %(lead)s") % {"number": ticket.number, "lead": lead.department}
         )
         return HttpResponseRedirect(reverse("dispatch_queue"))
-    return render(request, "web/_dispatched.html", {"ticket": ticket, "lead": lead})
+    return render(
+        request, "web/_dispatched.html", {"ticket": ticket, "lead": lead, "summary": _queue_summary()}
+    )
 
 
 # Duplicate candidates shown in a queue card.
@@ -243,14 +309,18 @@ def merge(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
                 request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_queue"))
-        return _candidates(request, user, ticket, status=error.status_code, error=shown(error))
+        return _candidates(
+            request, user, ticket, status=error.status_code, error=shown(error), summary=_queue_summary()
+        )
     into = ticket.merged_into
     assert into is not None
     done = _("%(number)s 已合并至 %(into)s") % {"number": ticket.number, "into": into.number}
     if not _is_htmx(request):
         messages.success(request, done)
         return HttpResponseRedirect(reverse("dispatch_queue"))
-    return render(request, "web/_queue_done.html", {"ticket": ticket, "message": done})
+    return render(
+        request, "web/_queue_done.html", {"ticket": ticket, "message": done, "summary": _queue_summary()}
+    )
 
 
 @staff_view("dispatch", require_POST)
@@ -276,9 +346,28 @@ def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     return _candidates(request, user, ticket)
 
 
+def _return_key(assignment: Assignment) -> list[int]:
+    assert assignment.returned_at is not None  # a returned assignment
+    return [micros_of(assignment.returned_at), assignment.pk]
+
+
+def _returns_after(assignments: QuerySet[Assignment], key: list[int]) -> QuerySet[Assignment] | None:
+    """The returns past `key`, in their order (`returns_to_review`: the oldest first, then by id)."""
+    micros, pk = key
+    at = moment(micros)
+    if at is None:
+        return None
+    return assignments.filter(Q(returned_at__gt=at) | Q(returned_at=at, pk__gt=pk))
+
+
+def _returns_summary() -> dict[str, Any]:
+    """The count at the top of the returns, as `_queue_summary` for the queue."""
+    return {"total": returns_to_review().count()}
+
+
 @staff_view("review_return", require_GET)
 def returns(request: HttpRequest, user: User) -> HttpResponse:
-    page = paginate(request, returns_to_review())
+    page = keyset_page(request, returns_to_review(), key=_return_key, after=_returns_after, size=2)
     page["items"] = [_return_item(a) for a in page.pop("rows")]
     return render(request, "web/returns.html", {**page, **_choices()})
 
@@ -325,14 +414,25 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
         return render(
             request,
             "web/_return_item.html",
-            {"item": item, "assignment": assignment, "ticket": ticket, "error": shown(error), **_choices()},
+            {
+                "item": item,
+                "assignment": assignment,
+                "ticket": ticket,
+                "error": shown(error),
+                "summary": _returns_summary(),
+                **_choices(),
+            },
             status=error.status_code,
         )
     done = _outcome(ticket, assignment, arguments["uphold"])
     if not _is_htmx(request):
         messages.success(request, done)
         return HttpResponseRedirect(reverse("dispatch_returns"))
-    return render(request, "web/_reviewed.html", {"assignment": assignment, "message": done})
+    return render(
+        request,
+        "web/_reviewed.html",
+        {"assignment": assignment, "message": done, "summary": _returns_summary()},
+    )
 
 
 def _outcome(ticket: Ticket, assignment: Assignment, uphold: bool) -> str:

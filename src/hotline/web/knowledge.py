@@ -46,6 +46,7 @@ from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 # Text shorter than this says too little to search on.
@@ -58,9 +59,8 @@ def _writes(user: User) -> bool:
 
 
 def _category(value: str | None) -> Category | None:
-    if not value or not value.isdigit() or len(value) > 18:
-        return None
-    return Category.objects.filter(pk=int(value)).first()
+    category_id = parse_id(value)
+    return Category.objects.filter(pk=category_id).first() if category_id is not None else None
 
 
 def _categories() -> list[tuple[int, str]]:

@@ -31,6 +31,7 @@ from hotline.knowledge.models import Article
 from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
 from hotline.web.dispatch import paginate
+from hotline.web.params import parse_id
 from hotline.web.portal import limited_per_address
 
 FEED_SIZE = 50
@@ -42,9 +43,8 @@ def published() -> QuerySet[Article]:
 
 
 def _category(value: str | None) -> Category | None:
-    if not value or not value.isdigit() or len(value) > 18:
-        return None
-    return Category.objects.filter(pk=int(value)).first()
+    category_id = parse_id(value)
+    return Category.objects.filter(pk=category_id).first() if category_id is not None else None
 
 
 def _shown(article: Article) -> dict[str, Any]:

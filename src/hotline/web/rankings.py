@@ -36,6 +36,7 @@ from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import paginate
 from hotline.web.overview import RATE_TEXT, overview_refusal
+from hotline.web.params import parse_id
 
 DIMENSIONS = {
     FigureDimension.DEPARTMENT: gettext_lazy("主办单位"),
@@ -107,8 +108,7 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
     dimension = request.GET.get("dimension", FigureDimension.CITY)
     if dimension not in FigureDimension.values:
         dimension = FigureDimension.CITY
-    key = request.GET.get("key", "")
-    key_id = int(key) if key.isdigit() and len(key) < 19 else 0
+    key_id = parse_id(request.GET.get("key")) or 0
     missed = request.GET.get("missed") == "1"
     rows = facts.behind(rate, chosen.period, dimension, key_id)
     if missed:
