@@ -10,8 +10,9 @@ from hotline.core.enums import TicketStatus
 from hotline.core.errors import InvalidInput
 from hotline.feedback.actions import do_answer_on_spot, do_reply_ticket
 from hotline.feedback.models import Reply
+from hotline.feedback.quality import unfilled
 from hotline.knowledge.models import ReplyTemplate
-from hotline.knowledge.templates import fill, templates_for, unfilled
+from hotline.knowledge.templates import fill, templates_for
 from tests.factories import CategoryFactory
 from tests.tickets.conftest import Flow
 

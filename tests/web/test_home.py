@@ -37,13 +37,27 @@ def test_home_counts_only_visible_tickets(client, staff, departments):
     do_dispatch_ticket(other, staff["dispatcher"], lead_department_id=departments["water"].pk)
 
     client.force_login(staff["housing"])
-    rows = dict(client.get("/").context["by_status"])
+    response = client.get("/")
+    rows = {label: n for _value, label, n in response.context["by_status"]}
     assert rows["已派单"] == 1
     assert sum(rows.values()) == 1
+    page = response.content.decode()
+    assert "本单位工单" in page and 'href="/tickets/?status=dispatched"' in page
+    assert "管理后台" not in page and "openapi.json" not in page  # the desks have no use for them
 
     client.force_login(staff["dispatcher"])
-    rows = dict(client.get("/").context["by_status"])
+    response = client.get("/")
+    rows = {label: n for _value, label, n in response.context["by_status"]}
     assert rows["已派单"] == 2
+    assert "全市工单" in response.content.decode()
+
+    staff["admin"].is_staff = True  # who may open Django's admin
+    staff["admin"].save()
+    client.force_login(staff["admin"])
+    assert "管理后台" in client.get("/").content.decode()
+    client.logout()
+    page = client.get("/").content.decode()
+    assert 'href="/portal/"' in page and 'href="/login/"' in page and "管理后台" not in page
 
 
 def _waiting(client) -> dict[str, tuple[int, str]]:

@@ -33,7 +33,6 @@ from hotline.core.phone import mask_phone
 from hotline.feedback import quality
 from hotline.feedback.models import Callback, Reply, ReplyCheck
 from hotline.feedback.selectors import Appellant, callback_attempts, callback_round, retry_delay
-from hotline.knowledge.templates import unfilled
 from hotline.sla.selectors import callback_due_for, deadlines_for
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
@@ -45,7 +44,7 @@ S = TicketStatus
 def _answer_text(text: str) -> str:
     """What is sent to the citizen: not empty, and with no blank of a template left unwritten."""
     text = require_text(text, "text")
-    if blanks := unfilled(text):
+    if blanks := quality.unfilled(text):
         raise InvalidInput(_("text: 答复中还有模板的空白未填写：%(blanks)s") % {"blanks": "、".join(blanks)})
     return text
 

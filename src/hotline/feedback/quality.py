@@ -88,6 +88,17 @@ ELEMENTS: tuple[Element, ...] = (
 )
 ELEMENT_KEYS = tuple(e.key for e in ELEMENTS)
 
+# What a reply template (`knowledge.templates`) leaves for the handler to write: a bracketed hint
+# (【办理经过】) or a line of underscores. A reply that still holds one would reach the citizen half
+# written, and is refused (`feedback.actions`).
+BLANK = re.compile(r"【[^【】\n]{1,30}】|_{3,}|＿{3,}")
+
+
+def unfilled(text: str) -> list[str]:
+    """The blanks of a template still in `text`, each once, in order."""
+    return list(dict.fromkeys(m.group(0) for m in BLANK.finditer(text)))
+
+
 # A reason: what makes a reply explain rather than announce.
 REASON = re.compile(
     r"因为|由于|鉴于|原因|因此|所以|是因|导致|为了|目的是|以便|属于|不属于|符合|不符合|不具备|无法|不能|故"

@@ -5,7 +5,7 @@ A template fits a ticket when its category is the ticket's or one above it (or i
 its department is the handler's or one above it (or it has none); the most specific first. A
 placeholder the ticket cannot fill (no address) becomes an empty string; braces that name no
 placeholder stay as written. What the handler must write is a blank (【办理经过】), which a reply may
-not keep (`unfilled`).
+not keep (`feedback.quality.unfilled`).
 """
 
 import re
@@ -36,14 +36,6 @@ PLACEHOLDERS: dict[str, Callable[[Ticket, Department | None], str]] = {
     "今天": lambda t, d: f"{clock.localtime():%Y年%m月%d日}",
 }
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(map(re.escape, PLACEHOLDERS)) + r")\}")
-# What a template leaves for the handler to write: a bracketed hint (【办理经过】) or a line of
-# underscores. A reply that still holds one would reach the citizen half written.
-BLANK = re.compile(r"【[^【】\n]{1,30}】|_{3,}|＿{3,}")
-
-
-def unfilled(text: str) -> list[str]:
-    """The blanks of a template still in `text`, each once, in order."""
-    return list(dict.fromkeys(m.group(0) for m in BLANK.finditer(text)))
 
 
 def _chain(node: object, limit: int = 10) -> list[int]:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
-from hotline.accounts.permissions import ACTION_ROLES
+from hotline.accounts.permissions import ACTION_ROLES, department_scope
 from hotline.core import clock
 from hotline.core.enums import TicketStatus
 from hotline.feedback.selectors import callback_counts
@@ -74,8 +74,9 @@ def counters(user: User) -> list[Counter]:
 
 def home(request: HttpRequest) -> HttpResponse:
     """What Hotline is; for signed-in staff what waits for them, and their tickets by status."""
-    by_status: list[tuple[str, int]] = []
+    by_status: list[tuple[str, str, int]] = []
     waiting: list[Counter] = []
+    citywide = False
     if request.user.is_authenticated:
         user: User = request.user  # type: ignore[assignment]
         if user.role in ACTION_ROLES["grid_report"]:
@@ -83,6 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
         counts = dict(
             visible_tickets(user).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
         )
-        by_status = [(str(label), counts.get(value, 0)) for value, label in TicketStatus.choices]
+        by_status = [(value, str(label), counts.get(value, 0)) for value, label in TicketStatus.choices]
         waiting = counters(user)
-    return render(request, "web/home.html", {"by_status": by_status, "waiting": waiting})
+        citywide = department_scope(user) is None
+    return render(
+        request, "web/home.html", {"by_status": by_status, "waiting": waiting, "citywide": citywide}
+    )
