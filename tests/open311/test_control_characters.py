@@ -67,3 +67,30 @@ def test_tabs_and_line_breaks_are_text(client, services, api_key) -> None:
     response = post(client, form(api_key, description="路灯坏了\r\n一周了\t请修"))
     assert response.status_code == 200, response.content
     assert Appeal.objects.get().content == "路灯坏了\r\n一周了\t请修"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("post", "/open311/v2/requests.json", {"service_code": "a\x00"}),
+        ("get", "/open311/v2/services/a%00.json", {}),
+        ("get", "/open311/v2/requests.json", {"service_code": "a\x00b"}),
+        ("get", "/open311/v2/requests.json", {"service_request_id": "1\x00"}),
+        ("get", "/open311/v2/requests.json", {"jurisdiction_id": "\x00"}),
+    ],
+)
+def test_a_nul_where_the_database_would_look_it_up_is_400(
+    client, services, api_key, method, url, data
+) -> None:
+    """A service code or a filter with NUL never reaches the database's lookup, which PostgreSQL
+    would answer with an error (a 500)."""
+    fields = form(api_key, **data) if method == "post" else data
+    response = getattr(client, method)(url, fields)
+    assert response.status_code == 400, response.content
+    assert "NUL" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_an_api_key_with_nul_is_a_wrong_key(client, services, api_key) -> None:
+    response = post(client, {**form(api_key), "api_key": "k\x00"})
+    assert response.status_code == 403, response.content

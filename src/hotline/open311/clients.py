@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from hotline.accounts import throttle
+from hotline.core.api import control_character_refusal
 from hotline.core.errors import TooManyRequests
 from hotline.core.http import client_ip
 from hotline.open311 import keys
@@ -31,7 +32,8 @@ def client(request: HttpRequest, *, required: bool) -> ApiKey | None:
         if required:
             raise Open311Error(403, _("缺少 api_key：提交诉求须使用接入系统的密钥"))
         return None
-    key = keys.active(raw)
+    # A key with a control character is no key (and a NUL must not reach the database's lookup).
+    key = keys.active(raw) if control_character_refusal(raw) is None else None
     if key is None:
         ip = client_ip(request)
         wait = throttle.retry_after(throttle.TOKEN, ip) or throttle.fail(throttle.TOKEN, ip)

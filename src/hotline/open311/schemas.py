@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from hotline.core.api import InDateTime
+from hotline.core.api import InDateTime, control_character_refusal
 from hotline.open311.selectors import LIMIT, STATUSES
 
 MAX_PAGE = 1_000_000
@@ -40,6 +40,14 @@ class RequestFilters(Schema):
     @classmethod
     def _empty_is_absent(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # A NUL would reach the database in a filter (PostgreSQL refuses it: a 500).
+        if isinstance(value, str) and (refusal := control_character_refusal(value)) is not None:
+            raise ValueError(refusal)
+        return value
 
     @field_validator("status")
     @classmethod

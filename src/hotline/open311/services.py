@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hotline.core import timerange
-from hotline.core.api import as_aware
+from hotline.core.api import as_aware, control_character_refusal
 from hotline.core.enums import Kind
 from hotline.open311.formats import Open311Error
 from hotline.taxonomy.models import Category
@@ -128,7 +128,9 @@ def listed() -> list[Category]:
 
 
 def find(code: str) -> Category:
-    """The active category `code` (any level), or 404."""
+    """The active category `code` (any level), or 404 (400 for a code no category can have)."""
+    if (refusal := control_character_refusal(code)) is not None:
+        raise Open311Error(400, f"service_code: {refusal}")
     category = active_categories().filter(code=code).first()
     if category is None:
         raise Open311Error(404, _("service_code %(code)r 不存在") % {"code": code})
