@@ -94,7 +94,11 @@ def _consultation_closed(
     ticket = flow.new(kind=Kind.CONSULTATION, title="养狗办证咨询", content=content)
     ticket = flow.dispatch(ticket, co=())
     ticket = flow.accept(ticket)
-    ticket = flow.reply(ticket, text="您好！养犬登记请携带身份证、犬只免疫证明到辖区派出所办理。")
+    ticket = flow.reply(
+        ticket,
+        text="张先生您好！您反映的“养狗办证咨询”问题已收悉。养犬登记请携带身份证、犬只免疫证明到辖区"
+        "派出所办理。如有疑问，请致电住建局（0591-80000000）。感谢您对我们工作的理解与支持！\n住建局\n2025年6月10日",
+    )
     ticket = feedback_actions.do_record_callback(
         ticket, flow.user("operator"), resolution="resolved", satisfaction=satisfaction
     )
@@ -109,7 +113,9 @@ def test_satisfied_consultations_propose_articles_once(flow: Flow, frozen_clock)
     since = frozen_clock.value.replace(hour=0)
     [proposed] = actions.propose_from_consultations(since)
     assert proposed.status == A.PROPOSED and proposed.source_ticket == satisfied
-    assert proposed.title == "养狗办证咨询" and "派出所" in proposed.body
+    assert proposed.title == "养狗办证咨询"
+    # The answer without the letter it came in: no greeting, acknowledgement, contact or signature.
+    assert proposed.body == "养犬登记请携带身份证、犬只免疫证明到辖区派出所办理。"
     assert "13812345678" not in proposed.question and "***" in proposed.question
     assert proposed.owner == flow.dept("housing")
     assert actions.propose_from_consultations(since) == []  # once

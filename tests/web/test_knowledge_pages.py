@@ -111,9 +111,13 @@ def test_a_department_writes_and_the_call_centre_publishes(client, staff, depart
     client.force_login(staff["supervisor"])
     page = client.get(f"/knowledge/{article.pk}/").content.decode()
     assert "审核通过并发布" in page and "第 1 版" in page
-    client.post(f"/knowledge/{article.pk}/do/approve/", {"note": "可以发布"})
+    assert "同时在百问百答中对外公开" in page and "仅供内部使用" in page
+    client.post(f"/knowledge/{article.pk}/do/approve/", {"note": "可以发布", "public": "on"})
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED and article.reviewed_by == staff["supervisor"]
+    # Published and public at once: the citizens' page shows it, the article's page says where.
+    assert article.public and client.get(f"/qa/{article.pk}/").status_code == 200
+    assert f'href="/qa/{article.pk}/"' in client.get(f"/knowledge/{article.pk}/").content.decode()
     edit = client.post(
         f"/knowledge/{article.pk}/edit/",
         {"title": "物业维修资金使用", "body": "须经双三分之二业主同意。", "note": "按新条例"},

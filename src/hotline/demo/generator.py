@@ -49,6 +49,7 @@ from hotline.core import clock
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
     TERMINAL_STATUSES,
+    ArticleStatus,
     AssignmentRole,
     AssignmentStatus,
     Channel,
@@ -74,6 +75,7 @@ from hotline.feedback.selectors import callback_round
 from hotline.intake import actions as intake_actions
 from hotline.intake.models import Appeal
 from hotline.knowledge import actions as knowledge_actions
+from hotline.knowledge.models import Article
 from hotline.routing import rules
 from hotline.routing.actions import do_route_ticket
 from hotline.routing.labels import collect_labels
@@ -879,9 +881,9 @@ class Planner:
 
     def reply(self, plan: Plan, lead: str, *, again: bool = False) -> Step:
         dept = self.city.departments[lead].name
-        templates = (
-            plan.problem.replies + V.GENERIC_REPLIES if self.rng.random() < 0.3 else plan.problem.replies
-        )
+        # The generic lines say a place was inspected and fixed: no answer to a question.
+        generic = () if plan.problem.kind == Kind.CONSULTATION and plan.problem.replies else V.GENERIC_REPLIES
+        templates = plan.problem.replies + generic if self.rng.random() < 0.3 else plan.problem.replies
         text = self.text(self.rng.choice(templates or V.GENERIC_REPLIES), plan, dept=dept)
         if again:
             text = "经重新办理，" + text
@@ -1587,6 +1589,27 @@ def routing_summary(plans: Sequence[Plan], replayer: Replayer) -> RoutingSummary
     )
 
 
+# How many of the answers proposed from consultations the demo's supervisor publishes.
+PUBLISHED_ANSWERS = 12
+
+
+def publish_answers(city: City) -> int:
+    """Publish, on the public 百问百答 too, the first `PUBLISHED_ANSWERS` proposed articles of
+    distinct titles (the proposals of one question asked again are left for a person to merge)."""
+    supervisor = city.users["supervisor1"]
+    titles: set[str] = set()
+    published = 0
+    for article in Article.objects.filter(status=ArticleStatus.PROPOSED).order_by("pk"):
+        if published >= PUBLISHED_ANSWERS or article.title in titles:
+            continue
+        titles.add(article.title)
+        knowledge_actions.do_review_article(
+            article, supervisor, approve=True, note=_("演示：审核通过"), public=True
+        )
+        published += 1
+    return published
+
+
 def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) -> DemoResult:
     """Fill the database with the demo city and `tickets` tickets over the last `days` days.
 
@@ -1619,6 +1642,9 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
             collect_labels()
             # The daily figures, as the worker keeps them (the overview reads them).
             recount_due()
+            # Some proposed answers reviewed, published and put on the public 百问百答, as a
+            # supervisor does: the console finds them, the portal shows them.
+            publish_answers(city)
         # Appeal.created_at is stamped by the database clock (auto_now_add); a replayed appeal was
         # written when it was received. A model version takes its creation time from its folder's
         # meta.json, which the classifier writes with the wall clock; the replayed one was trained

@@ -139,6 +139,29 @@ def body_of(reply: str) -> str:
     return _TRAILING_DATE.sub("", text)
 
 
+# The letter around a reply's substance as `substance` takes it off, on the text as written (no
+# folding: what is left is shown to people): the greeting, the acknowledgement, "现将…答复如下", and
+# from the contact line or the thanks to the end (the unit and the date below them).
+_LETTER_OPENINGS = (
+    re.compile(r"^[^：:，,。！!\n]{0,30}[：:，,]?\s*(?:您好|你好)[！!，,。：:]?\s*"),
+    re.compile(r"^[^。！!\n]{0,80}?(?:收悉|收到)[^。！!\n]{0,10}[。！!，,]\s*"),
+    re.compile(r"^[^。！!\n]{0,60}?(?:答复|回复|说明)如下[：:]\s*"),
+)
+_LETTER_CLOSING = re.compile(
+    r"\s*(?:如有疑问|如有疑义|如有异议|如仍有疑问|感谢您|非常感谢|衷心感谢|特此答复|特此回复)[\s\S]*$"
+)
+
+
+def substance(reply: str) -> str:
+    """What a reply says of the matter, without the letter around it: the answer a knowledge-base
+    article keeps of a consultation's reply (`knowledge.actions`). The reply itself when nothing is left."""
+    text = (reply or "").strip()
+    for pattern in _LETTER_OPENINGS:
+        text = pattern.sub("", text, count=1)
+    text = _LETTER_CLOSING.sub("", text).strip()
+    return text or (reply or "").strip()
+
+
 def _bigrams(text: str) -> set[str]:
     return {
         text[i : i + 2]

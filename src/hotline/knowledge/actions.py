@@ -26,12 +26,13 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
-from hotline.core import clock
+from hotline.core import clock, timerange
 from hotline.core.enums import ArticleAction, ArticleStatus, Kind, Satisfaction, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_answer_on_spot, do_close_ticket
 from hotline.feedback.models import Callback
+from hotline.feedback.quality import substance
 from hotline.knowledge.models import Article, ArticleEvent, ArticleUse, ArticleVersion, Term
 from hotline.knowledge.search import usable
 from hotline.knowledge.text import tokens
@@ -71,6 +72,10 @@ class ArticleData:
             problems.append(_("body: 答复口径不能超过 %(n)d 字") % {"n": MAX_BODY})
         if len(self.question) > MAX_BODY:
             problems.append(_("question: 常见问法不能超过 %(n)d 字") % {"n": MAX_BODY})
+        # The database holds the range too: out of it, a row would not even be stored.
+        for name, day in (("valid_from", self.valid_from), ("valid_until", self.valid_until)):
+            if day is not None and not timerange.day_in_range(day):
+                problems.append(f"{name}: {timerange.range_message()}")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             problems.append(_("valid_until: 失效日期不能早于生效日期"))
         if self.category_id is not None and not Category.objects.filter(pk=self.category_id).exists():
@@ -258,9 +263,12 @@ def _published(article: Article, actor: User | None, at: datetime) -> None:
     )
 
 
-def do_review_article(article: Article, actor: User, *, approve: bool, note: str = "") -> Article:
+def do_review_article(
+    article: Article, actor: User, *, approve: bool, note: str = "", public: bool | None = None
+) -> Article:
     """Publish an article in review (审核通过), or send it back to its author as a draft. A
-    reviewer may also publish a draft or a proposal directly."""
+    reviewer may also publish a draft or a proposal directly. `public`: whether the published
+    article also stands on the public 百问百答 (None: as it was written)."""
     require_role(actor, "review_article")
     with transaction.atomic():
         article = _locked(article)
@@ -270,6 +278,8 @@ def do_review_article(article: Article, actor: User, *, approve: bool, note: str
             )
         now, was = clock.now(), article.status
         if approve:
+            if public is not None:
+                article.public = public
             _published(article, actor, now)
         else:
             article.status = A.DRAFT
@@ -372,7 +382,8 @@ def _propose(ticket: Ticket) -> Article | None:
         return None
     data = ArticleData(
         title=ticket.title[:MAX_TITLE] or reply.text[:30],
-        body=reply.text[:MAX_BODY],
+        # The answer, not the letter it came in (greeting, acknowledgement, contact, signature).
+        body=substance(reply.text)[:MAX_BODY],
         question=scrub(ticket.content)[:MAX_BODY],
         category_id=ticket.category_id,
         owner_id=reply.department_id,

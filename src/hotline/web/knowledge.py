@@ -265,7 +265,9 @@ def article_action(request: HttpRequest, article_id: int, name: str) -> HttpResp
     note = request.POST.get("note", "")[:2000]
     steps = {
         "submit": lambda: actions.do_submit_article(article, user),
-        "approve": lambda: actions.do_review_article(article, user, approve=True, note=note),
+        "approve": lambda: actions.do_review_article(
+            article, user, approve=True, note=note, public=request.POST.get("public") == "on"
+        ),
         "reject": lambda: actions.do_review_article(article, user, approve=False, note=note),
         "retire": lambda: actions.do_retire_article(article, user, note=note),
     }
