@@ -1,25 +1,69 @@
-"""A small CSV file given to a command, one record per row under a fixed header, the first column the
-record's id (`hotline replies check`, `hotline dedup score`).
+"""Reading the CSV files Hotline is given. `decode` and `csv_rows` read every one of them, the
+tables of `hotline import` and `hotline knowledge import` (intake/channels/tables.py) as well:
+UTF-8 with or without BOM, or GB18030 as Excel on Chinese Windows saves it, each record with the
+line it starts on (a cell may span lines); a file they cannot read is InvalidInput naming it and,
+for a malformed record, its line.
 
-Everything wrong with the file is a CommandError that names the file and, for a row, its line:
-a file that cannot be read, is not UTF-8 or not CSV, is empty, has another header, a row with
-another number of columns, an empty or repeated id. Blank rows are skipped. What a record must
-hold beyond that is the command's to check, with `line_error`.
+`read_records` reads a small file given to a command, one record per row under a fixed header, the
+first column the record's id (`hotline replies check`, `hotline dedup score`). Everything wrong
+with it is a CommandError that names the file and, for a row, its line: a file that cannot be
+read, is in neither encoding or not CSV (a cell over the size limit), is empty, has another header,
+a row with another number of columns, an empty or repeated id. Blank rows are skipped. What a
+record must hold beyond that is the command's to check, with `line_error`.
 """
 
 import csv
-from collections.abc import Callable, Iterator, Sequence
+import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from hotline.core.errors import InvalidInput
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+# A single CSV cell may hold a long message, never more than this (csv's default is 128 KiB).
+CSV_FIELD_LIMIT = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Record:
     line: int
     cells: tuple[str, ...]  # stripped, one per column
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM) or GB18030; InvalidInput otherwise."""
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput(_("%(file)s: 无法识别文件编码（应为 UTF-8 或 GB18030）") % {"file": name})
+    if "\x00" in text:
+        raise InvalidInput(_("%(file)s: 不是文本文件（含有 NUL 字符）") % {"file": name})
+    return text
+
+
+def csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on; a malformed one (an unclosed quote, a cell over
+    CSV_FIELD_LIMIT) raises InvalidInput naming that line."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1  # where the next record starts
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            yield start, cells
+    except csv.Error as exc:
+        raise InvalidInput(
+            _("%(file)s 第 %(line)s 行：CSV 格式错误（%(error)s）")
+            % {"file": name, "line": line, "error": exc}
+        ) from None
 
 
 def line_error(path: Path, line: int, message: str) -> CommandError:
@@ -30,37 +74,33 @@ def line_error(path: Path, line: int, message: str) -> CommandError:
 
 def read_records(path: Path, columns: Sequence[str]) -> list[Record]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            return _records(reader, lambda: reader.line_num, path, columns)
+        raw = path.read_bytes()
     except OSError as exc:
         raise CommandError(
             _("%(file)s: 无法读取（%(error)s）") % {"file": path, "error": exc.strerror or exc}
         ) from None
-    except UnicodeDecodeError:
-        raise CommandError(_("%(file)s: 不是 UTF-8 编码的 CSV 文件") % {"file": path}) from None
-    except csv.Error as exc:
-        raise CommandError(_("%(file)s: CSV 格式错误（%(error)s）") % {"file": path, "error": exc}) from None
+    try:
+        return _records(csv_rows(decode(raw, str(path)), str(path)), path, columns)
+    except InvalidInput as error:
+        raise CommandError(error.message) from None
 
 
-def _records(
-    reader: Iterator[list[str]], line_num: Callable[[], int], path: Path, columns: Sequence[str]
-) -> list[Record]:
-    header = next(reader, None)
-    if header is None:
+def _records(rows: Iterator[tuple[int, list[str]]], path: Path, columns: Sequence[str]) -> list[Record]:
+    first = next(rows, None)
+    if first is None:
         raise CommandError(_("%(file)s: 文件为空") % {"file": path})
+    header_line, header = first
     if [h.strip() for h in header] != list(columns):
         raise line_error(
             path,
-            1,
+            header_line,
             _("表头应为 %(expected)s，实为 %(found)s")
             % {"expected": ",".join(columns), "found": ",".join(header)},
         )
     key = columns[0]
     records: list[Record] = []
     seen: set[str] = set()
-    for row in reader:
-        line = line_num()
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):

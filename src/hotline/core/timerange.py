@@ -8,8 +8,9 @@ between zones: stored once, it broke every later read of the ticket.
 The database holds the same range as CHECK constraints (`constraint`) on the main timestamp
 columns. Those bounds are fixed in UTC and one day wider on each side, so that the migrations are
 the same whatever zone a city runs in (settings.TIME_ZONE): the exact range is the application's,
-the database's is the backstop that makes a far-out row impossible. `hotline dates repair` mends
-rows stored before the constraints existed.
+the database's is the backstop that makes a far-out row impossible. A date column (a knowledge
+article's validity) holds the exact range of days (`day_constraint`): a day is the same in every
+zone. `hotline dates repair` mends rows stored before the constraints existed.
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps as django_apps
 from django.apps.registry import Apps
 from django.conf import settings
-from django.db.models import CheckConstraint, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CheckConstraint, DateTimeField, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,15 +118,26 @@ def constraint(field: str, name: str, *, null: bool = False) -> CheckConstraint:
     return CheckConstraint(condition=db_condition(field, null=null), name=name)
 
 
+def day_condition(field: str, *, null: bool = False) -> Q:
+    """The CHECK condition of one date column: a day from FIRST_DAY to LAST_DAY (or NULL when `null`)."""
+    condition = Q(**{f"{field}__gte": FIRST_DAY, f"{field}__lte": LAST_DAY})
+    return Q(**{f"{field}__isnull": True}) | condition if null else condition
+
+
+def day_constraint(field: str, name: str, *, null: bool = False) -> CheckConstraint:
+    return CheckConstraint(condition=day_condition(field, null=null), name=name)
+
+
 # --- repairing rows stored before the range was enforced --------------------------------------------
 
 
 @dataclass(frozen=True)
 class Column:
-    """A timestamp column that `repair` mends. A row out of range is clamped to the nearest end of
-    the range, unless `fallback` names a timestamp of a related row (through the foreign key
-    `via`) that stands in for it: an appeal's received time becomes its ticket's creation time,
-    the moment the server took it in, since a far-out time the channel claimed carries nothing."""
+    """A timestamp or date column that `repair` mends. A row out of range is clamped to the nearest
+    end of the range (its first or last moment, or day for a date column), unless `fallback` names
+    a timestamp of a related row (through the foreign key `via`) that stands in for it: an appeal's
+    received time becomes its ticket's creation time, the moment the server took it in, since a
+    far-out time the channel claimed carries nothing."""
 
     model: str  # "app_label.Model"
     field: str
@@ -143,12 +155,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("supervision.Supervision", "deadline"),
     Column("supervision.Supervision", "assignment_due_at"),
     Column("notifications.Notification", "deadline"),
+    # A validity from long ago means valid since the start; one into the far future, valid for good.
+    Column("knowledge.Article", "valid_from"),
+    Column("knowledge.Article", "valid_until"),
+    Column("knowledge.ArticleVersion", "valid_from"),
+    Column("knowledge.ArticleVersion", "valid_until"),
 )
+
+
+def _ends(model: type[Model], field: str) -> tuple[date, date]:
+    """The range's ends as `field` holds them: the first and last moment, or day for a date column."""
+    if isinstance(model._meta.get_field(field), DateTimeField):
+        return earliest(), latest()
+    return FIRST_DAY, LAST_DAY
 
 
 def out_of_range_rows(model: type[Model], field: str) -> QuerySet[Any]:
     # Compared in SQL only: a far-out value may not even load into Python (year 10000 on PostgreSQL).
-    return model._default_manager.filter(Q(**{f"{field}__lt": earliest()}) | Q(**{f"{field}__gt": latest()}))
+    first, last = _ends(model, field)
+    return model._default_manager.filter(Q(**{f"{field}__lt": first}) | Q(**{f"{field}__gt": last}))
 
 
 def repair(column: Column, models: Apps | None = None, *, dry_run: bool = False) -> list[int]:
@@ -165,9 +190,10 @@ def repair(column: Column, models: Apps | None = None, *, dry_run: bool = False)
         source = registry.get_model(other)._default_manager.filter(pk=OuterRef(via)).values(other_field)[:1]
         rows.update(**{column.field: Subquery(source)})
     # Whatever is still out (no fallback, or a fallback that is out itself) goes to the nearest end.
-    first, last = earliest(), latest().replace(microsecond=0)
+    first, last = _ends(model, column.field)
     rows.filter(**{f"{column.field}__lt": first}).update(**{column.field: first})
-    rows.filter(**{f"{column.field}__gt": latest()}).update(**{column.field: last})
+    mended = last.replace(microsecond=0) if isinstance(last, datetime) else last
+    rows.filter(**{f"{column.field}__gt": last}).update(**{column.field: mended})
     return ids
 
 

@@ -20,10 +20,13 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
+from hotline.core import timerange
 from hotline.core.api import (
     ERRORS,
     MAX_ID,
@@ -55,6 +58,16 @@ Text = Annotated[str, bounded(20_000), NoNul]
 OptionalText = Annotated[str, bounded(20_000, required=False), NoNul]
 
 
+def _day_in_range(value: date) -> date:
+    if not timerange.day_in_range(value):
+        raise PydanticCustomError("date_range", timerange.range_message())
+    return value
+
+
+# A validity date: within core.timerange's range, which the database holds too (422 otherwise).
+InDay = Annotated[date, AfterValidator(_day_in_range)]
+
+
 class ArticleIn(InSchema):
     title: Title
     body: Text
@@ -62,8 +75,8 @@ class ArticleIn(InSchema):
     category_id: Id | None = None
     area_id: Id | None = None
     owner_id: Id | None = Field(None, description="default: the writer's department")
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: InDay | None = None
+    valid_until: InDay | None = None
     public: bool = Field(False, description="shown on the public Q&A page (百问百答)")
     note: Annotated[str, bounded(500, required=False), NoNul] = Field("", description="what changed")
 

@@ -3,7 +3,8 @@ article a row, the columns named in Chinese or in English:
 
     标题 title (required) · 答复口径 body (required) · 常见问法 question · 分类 category (a path
     "城乡建设/市政设施", a name or a code) · 属地 area and 责任单位 owner (a department's code or
-    name) · 生效日期 valid_from and 失效日期 valid_until (YYYY-MM-DD) · 对外公开 public (是/否, 1/0)
+    name) · 生效日期 valid_from and 失效日期 valid_until (YYYY-MM-DD, 2000-01-01 to 2100-12-31) ·
+    对外公开 public (是/否, 1/0)
 
 Every row is read and checked before anything is stored; a file with any bad row stores nothing
 and each bad row is named with its line and reason. Importing the same title twice (in the file
@@ -18,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hotline.core import timerange
 from hotline.core.enums import ArticleStatus
 from hotline.core.errors import InvalidInput
 from hotline.directory.models import Department
@@ -67,16 +69,18 @@ def _date(value: Any, column: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(
-            _("%(column)s：“%(value)s”不是 YYYY-MM-DD 格式的日期") % {"column": column, "value": value}
-        ) from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = _text(value).replace("/", "-").replace(".", "-")
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(
+                _("%(column)s：“%(value)s”不是 YYYY-MM-DD 格式的日期") % {"column": column, "value": value}
+            ) from None
+    return timerange.check_day(day, column)
 
 
 def _public(value: Any, column: str) -> bool:

@@ -17,6 +17,7 @@ trigger with a GIN index, SQLite an FTS5 table kept by triggers (`knowledge.sear
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core import timerange
 from hotline.core.enums import ArticleAction, ArticleStatus
 
 
@@ -84,6 +85,10 @@ class Article(models.Model):
         verbose_name_plural = _("知识库")
         ordering = ["-updated_at", "-pk"]
         indexes = [models.Index(fields=["status", "category"], name="article_status_category")]
+        constraints = [
+            timerange.day_constraint("valid_from", "article_valid_from_in_range", null=True),
+            timerange.day_constraint("valid_until", "article_valid_until_in_range", null=True),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -112,7 +117,11 @@ class ArticleVersion(models.Model):
         verbose_name = _("知识版本")
         verbose_name_plural = _("知识版本")
         ordering = ["article", "number"]
-        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique"),
+            timerange.day_constraint("valid_from", "article_version_valid_from_in_range", null=True),
+            timerange.day_constraint("valid_until", "article_version_valid_until_in_range", null=True),
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"

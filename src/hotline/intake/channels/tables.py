@@ -2,11 +2,10 @@
 Chinese Windows saves it) or Excel .xlsx (the first sheet). Every row comes with the line a person
 sees it on: the physical line where a CSV record starts (a cell may span lines), the sheet's row
 number in Excel. A file that cannot be read at all raises InvalidInput; rows are judged later.
+A CSV file is decoded and split by core/csvfiles.py, as every CSV file Hotline is given.
 """
 
-import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from hotline.core.csvfiles import csv_rows, decode
 from hotline.core.errors import InvalidInput
 
-ENCODINGS = ("utf-8-sig", "gb18030")
-# A single CSV cell may hold a long message, never more than this (csv's default is 128 KiB).
-CSV_FIELD_LIMIT = 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -73,40 +70,20 @@ def _blank(cells: list[Any]) -> bool:
 
 
 def _read_csv(raw: bytes, name: str) -> tuple[tuple[str, ...], list[Row]]:
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput(_("%(file)s: 无法识别文件编码（应为 UTF-8 或 GB18030）") % {"file": name})
-    if "\x00" in text:
-        raise InvalidInput(_("%(file)s: 不是文本文件（含有 NUL 字符）") % {"file": name})
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""))
     header: tuple[str, ...] | None = None
     rows: list[Row] = []
-    line = 1  # where the next record starts
-    try:
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if _blank(cells):
-                continue
-            if header is None:
-                header = _header(cells, name, start)
-                continue
-            if len(cells) > len(header) and not _blank(cells[len(header) :]):
-                raise InvalidInput(
-                    _("%(file)s 第 %(line)s 行：有 %(actual)s 列，表头只有 %(expected)s 列")
-                    % {"file": name, "line": start, "actual": len(cells), "expected": len(header)}
-                )
-            rows.append(Row(start, dict(zip(header, cells, strict=False))))
-    except csv.Error as exc:
-        raise InvalidInput(
-            _("%(file)s 第 %(line)s 行：CSV 格式错误（%(error)s）")
-            % {"file": name, "line": line, "error": exc}
-        ) from None
+    for start, cells in csv_rows(decode(raw, name), name):
+        if _blank(cells):
+            continue
+        if header is None:
+            header = _header(cells, name, start)
+            continue
+        if len(cells) > len(header) and not _blank(cells[len(header) :]):
+            raise InvalidInput(
+                _("%(file)s 第 %(line)s 行：有 %(actual)s 列，表头只有 %(expected)s 列")
+                % {"file": name, "line": start, "actual": len(cells), "expected": len(header)}
+            )
+        rows.append(Row(start, dict(zip(header, cells, strict=False))))
     if header is None:
         raise InvalidInput(_("%(file)s: 文件为空，缺少表头") % {"file": name})
     return header, rows
@@ -118,16 +95,15 @@ def _read_xlsx(raw: bytes, name: str) -> tuple[tuple[str, ...], list[Row]]:
 
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(
-            _("%(file)s: 不是可读的 Excel（.xlsx）文件（%(error)s）") % {"file": name, "error": exc}
-        ) from None
+    except Exception as exc:  # whatever openpyxl raises: see _unreadable
+        raise _unreadable(name, exc) from None
+    header: tuple[str, ...] | None = None
+    rows: list[Row] = []
+    number = 0  # the last row read
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise InvalidInput(_("%(file)s: 工作簿中没有工作表") % {"file": name})
-        header: tuple[str, ...] | None = None
-        rows: list[Row] = []
         for number, values in _numbered(sheet.iter_rows(values_only=True)):
             cells = list(values)
             if _blank(cells):
@@ -136,11 +112,31 @@ def _read_xlsx(raw: bytes, name: str) -> tuple[tuple[str, ...], list[Row]]:
                 header = _header(cells, name, number)
                 continue
             rows.append(Row(number, dict(zip(header, cells, strict=False))))
+    except InvalidInput:
+        raise
+    except Exception as exc:  # whatever openpyxl raises: see _unreadable
+        raise _unreadable(name, exc, after=number) from None
     finally:
         book.close()
     if header is None:
         raise InvalidInput(_("%(file)s: 文件为空，缺少表头") % {"file": name})
     return header, rows
+
+
+def _unreadable(name: str, exc: Exception, *, after: int = 0) -> InvalidInput:
+    """A workbook openpyxl failed on. It reads the sheet lazily, row by row, and a damaged part
+    (truncated or garbled XML, text where a number belongs, a broken zip member) fails with
+    whatever its parser raises (ParseError, ValueError, KeyError, zlib.error, ...), at load or
+    halfway through the rows: any of them means the file is unreadable. The parser does not say
+    which row it was on, only that every row up to `after` was read."""
+    if after:
+        return InvalidInput(
+            _("%(file)s 第 %(line)s 行之后的内容无法读取，文件已损坏（%(error)s）")
+            % {"file": name, "line": after, "error": exc}
+        )
+    return InvalidInput(
+        _("%(file)s: 不是可读的 Excel（.xlsx）文件（%(error)s）") % {"file": name, "error": exc}
+    )
 
 
 def _numbered(rows: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:

@@ -6,13 +6,13 @@
     hotline dedup index [--rebuild]
 
 `similar` lists the tickets most like a text, with score and reason. `scan` groups the tickets
-created in a period (days in the city's zone, `--until` excluded) into clusters of duplicates; csv
-columns `cluster_id,ticket_number,external_id,title`. `score` reads pairs (`pair_id,title_a,
-detail_a,title_b,detail_b`) and prints `pair_id,score,same`: the texts' similarity moved by the
-places they name, and whether it reaches the configured threshold (no area, category or time is
-known for such pairs). `index` embeds every
-ticket that has no vector yet (the worker embeds new ones by itself) and saves the index; with
-`--rebuild` the index is built anew from the stored vectors.
+created in a period (days in the city's zone, within 2000-01-01..2100-12-31, `--until` excluded)
+into clusters of duplicates; csv columns `cluster_id,ticket_number,external_id,title`. `score`
+reads pairs (`pair_id,title_a,detail_a,title_b,detail_b`; UTF-8 or GB18030, as `hotline import`
+reads a CSV) and prints `pair_id,score,same`: the texts' similarity moved by the places they name,
+and whether it reaches the configured threshold (no area, category or time is known for such
+pairs). `index` embeds every ticket that has no vector yet (the worker embeds new ones by itself)
+and saves the index; with `--rebuild` the index is built anew from the stored vectors.
 
 A bad file (missing, unreadable, wrong header, a bad row) stops with a message naming the line.
 """
@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from hotline.core import timerange
 from hotline.core.csvfiles import line_error, read_records
 from hotline.dedup import index as vector_index
 from hotline.dedup.embedders import configured_embedder, ticket_text
@@ -144,6 +145,9 @@ def _day_start(text: str, option: str) -> datetime:
         raise CommandError(
             _("%(option)s %(value)s: 日期格式应为 YYYY-MM-DD") % {"option": option, "value": text}
         ) from None
+    # Checked before the day becomes a moment in the zone: near year 1 or 9999 that overflows.
+    if not timerange.day_in_range(day):
+        raise CommandError(f"{option}: {timerange.range_message()}")
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 

@@ -2,13 +2,15 @@
 
     hotline replies check replies.csv > scores.csv
 
-The file is UTF-8 CSV with the header `id,appeal_title,appeal_text,reply`; each row is scored as a
-department's reply would be when sent (`feedback.quality.check`), and the command prints
-`id,relevance,completeness,interpretability,weak`: three scores from 0 to 1 and yes/no. With
-`--reasons` a sixth column says, per criterion under its cut, what is missing.
+The file is CSV (UTF-8 or GB18030, read as `hotline import` reads it) with the header
+`id,appeal_title,appeal_text,reply`; each row is scored as a department's reply would be when sent
+(`feedback.quality.check`), and the command prints `id,relevance,completeness,interpretability,
+weak`: three scores from 0 to 1 and yes/no. With `--reasons` a sixth column says, per criterion
+under its cut, what is missing.
 
-A bad file (missing, not UTF-8, wrong header, a row with the wrong number of columns, an empty or
-repeated id, no reply) stops with a message naming the line, before anything is printed.
+A bad file (missing, in neither encoding, wrong header, a row with the wrong number of columns, a
+cell over the size limit, an empty or repeated id, no reply) stops with a message naming the line,
+before anything is printed.
 """
 
 import csv

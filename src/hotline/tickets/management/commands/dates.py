@@ -4,11 +4,12 @@ range was enforced and its database constraints existed.
 
 An appeal's received time becomes its ticket's creation time (when the server took it in); every
 other timestamp (the ticket's creation, deadlines of assignments, extensions, supervisions and
-notifications) is clamped to the nearest end of the range, so that a deadline in year 9999 stays
-the latest there is and one in year 1 stays long past. Each mended column is printed with the ids
-of its rows; `--dry-run` prints the same and changes nothing. The migrations that add the
-constraints run the same repair first, so a database upgraded with `hotline migrate` has nothing
-left to mend; the command is for a check, or for rows restored from an older backup.
+notifications) and the knowledge articles' validity dates are clamped to the nearest end of the
+range, so that a deadline in year 9999 stays the latest there is and one in year 1 stays long past.
+Each mended column is printed with the ids of its rows; `--dry-run` prints the same and changes
+nothing. The migrations that add the constraints run the same repair first, so a database upgraded
+with `hotline migrate` has nothing left to mend; the command is for a check, or for rows restored
+from an older backup.
 """
 
 from typing import Any
