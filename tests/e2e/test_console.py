@@ -48,13 +48,12 @@ def test_an_operator_takes_a_call_with_the_keyboard(page, live_server, staff, wa
     keyboard.type("幸福路路灯还是不亮")
     keyboard.press("Tab")
     assert focused_id(page) == "id_content"
+    # Chinese text arrives with input events and no key (as from an IME): the panels follow `input`.
     keyboard.type("幸福路12号门口的路灯上周报过，现在还是不亮，晚上很黑")
-    keyboard.press("End")  # a key the page hears (the text above is inserted, not keyed)
     page.locator("#suggest-category").wait_for()
     keyboard.press("Tab")
     assert focused_id(page) == "id_address"
     keyboard.type("幸福路12号")
-    keyboard.press("End")
     # The tickets most like the call, each with a button to attach the call to it; the road's
     # ticket, another problem on the same street, is too weak a candidate to be listed.
     similar = page.locator("#console-similar li.similar-ticket")
@@ -110,7 +109,6 @@ def test_a_duplicate_is_found_as_the_operator_types_and_the_call_merged_with_the
     keyboard.type("小区门口路灯不亮")
     keyboard.press("Tab")
     keyboard.type("幸福路12号小区门口路灯不亮，晚上很黑，请尽快处理。")
-    keyboard.press("End")
     best = page.locator("#console-similar li.similar-ticket").first
     best.wait_for()
     assert best.get_attribute("data-number") == target.number
@@ -131,3 +129,91 @@ def test_a_duplicate_is_found_as_the_operator_types_and_the_call_merged_with_the
     assert new.status == TicketStatus.MERGED and new.merged_into_id == target.pk
     assert new.appeals.get().citizen_phone == "13700007777"
     screenshot("console-merged")
+
+
+HINTS = {
+    "console-caller": "输入来电号码（至少后四位）后显示。",
+    "console-similar": "输入标题或诉求内容后，显示可能反映同一问题的工单。",
+    "console-answers": "输入诉求内容后显示知识库中的参考答复。",
+    "console-suggest": "输入诉求内容后显示分类、属地、紧急程度和承办单位建议。",
+}
+
+
+def test_text_that_arrives_without_keys_fills_the_panels_and_a_new_call_brings_back_the_hints(
+    page, live_server, staff, waiting, screenshot
+) -> None:
+    """A mouse paste, handwriting or voice input puts text in without a key release; an IME
+    commits it at compositionend. The duplicate candidates must appear all the same; and Alt+N
+    (or the link) shows the panels' hints again, not blank boxes."""
+    operator = staff["operator"]
+    operator.set_password("s3cret-pass")
+    operator.save()
+    embed_missing()
+    target = waiting[0]
+    sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
+    for panel, hint in HINTS.items():
+        assert page.inner_text(f"#{panel}") == hint, panel
+    page.evaluate("() => { window.keysHeard = 0; }")
+    page.evaluate(
+        """() => ["keydown", "keyup"].forEach(function (type) {
+          document.addEventListener(type, function () { window.keysHeard += 1; }, true);
+        })"""
+    )
+
+    # Pasted with the mouse: a value and an input event, no key.
+    page.locator("#id_citizen_phone").fill("13812341234")
+    page.locator("#id_title").fill("小区门口路灯不亮")
+    page.locator("#id_content").fill("幸福路12号小区门口路灯不亮，晚上很黑，请尽快处理。")
+    best = page.locator("#console-similar li.similar-ticket").first
+    best.wait_for()
+    assert best.get_attribute("data-number") == target.number
+    page.locator("#suggest-category").wait_for()
+    page.locator("#console-caller li.caller-ticket").first.wait_for()
+    page.locator("#answers-none, #console-answer-hits").first.wait_for()
+    assert page.evaluate("() => window.keysHeard") == 0
+    screenshot("console-pasted")
+
+    keyboard = page.keyboard
+    keyboard.press("Alt+N")
+    for panel, hint in HINTS.items():
+        assert page.inner_text(f"#{panel}") == hint, panel
+    page.locator("#id_title").fill("小区门口路灯不亮")
+    page.locator("#console-similar li.similar-ticket").first.wait_for()
+    page.click("#new-call")
+    for panel, hint in HINTS.items():
+        assert page.inner_text(f"#{panel}") == hint, panel
+    screenshot("console-new-call-hints")
+
+
+def test_an_ime_composition_fills_the_panels_once_it_is_committed(page, live_server, staff, waiting) -> None:
+    """While composing, the field holds pinyin, not the caller's words: nothing is looked up until
+    the composition ends (compositionend), which may come with no input event after it."""
+    operator = staff["operator"]
+    operator.set_password("s3cret-pass")
+    operator.save()
+    embed_missing()
+    sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
+    asked: list[str] = []
+    page.on(
+        "request", lambda request: asked.append(request.url) if "/console/similar/" in request.url else None
+    )
+    page.locator("#id_title").evaluate(
+        """(el) => {
+          el.focus();
+          el.dispatchEvent(new CompositionEvent("compositionstart", {bubbles: true}));
+          el.value = "ludeng";
+          el.dispatchEvent(new InputEvent("input", {bubbles: true, isComposing: true, data: "ludeng"}));
+        }"""
+    )
+    page.wait_for_timeout(900)  # past the debounce: a lookup now would be of the pinyin
+    assert asked == []
+    page.locator("#id_title").evaluate(
+        """(el) => {
+          el.value = "小区门口路灯不亮";
+          el.dispatchEvent(new CompositionEvent("compositionend", {bubbles: true, data: "小区门口路灯不亮"}));
+        }"""
+    )
+    best = page.locator("#console-similar li.similar-ticket").first
+    best.wait_for()
+    assert best.get_attribute("data-number") == waiting[0].number
+    assert len(asked) == 1 and "ludeng" not in asked[0]

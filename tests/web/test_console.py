@@ -1,7 +1,8 @@
 """The operator's console (受理台, /console/): who may use it, taking a call, the caller's earlier
 tickets, smart dispatch's reading of the text, duplicate candidates with their score and reason,
 attaching a call to an open ticket or linking it to a related one, answering a
-consultation on the spot, and bad input refused with nothing stored."""
+consultation on the spot (filed under a category and an area all the same), only the channels taken
+at a desk, and bad input refused with nothing stored."""
 
 import re
 from typing import Any
@@ -115,7 +116,11 @@ def test_the_operators_choices_are_kept(client, staff, departments, waiting) -> 
     response = client.post(
         "/console/",
         call(
-            kind=Kind.HELP, urgency="urgent", category=sub.pk, area=departments["street"].pk, channel="wechat"
+            kind=Kind.HELP,
+            urgency="urgent",
+            category=sub.pk,
+            area=departments["street"].pk,
+            channel="mailbox",
         ),
     )
     assert response.status_code == 302
@@ -126,7 +131,72 @@ def test_the_operators_choices_are_kept(client, staff, departments, waiting) -> 
         sub,
         departments["street"],
     )
-    assert ticket.appeals.get().channel == "wechat"
+    assert ticket.appeals.get().channel == "mailbox"
+
+
+def test_only_the_channels_a_person_takes_are_offered(client, staff) -> None:
+    client.force_login(staff["operator"])
+    page = client.get("/console/").content.decode()
+    select = page[page.index('<select name="channel"') :]
+    select = select[: select.index("</select>")]
+    offered = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+    assert offered == [
+        ("phone", "电话"),
+        ("mailbox", "信箱"),
+        ("leader_mailbox", "领导信箱"),
+        ("media", "媒体"),
+    ]
+    assert 'value="phone" selected' in select
+
+
+@pytest.mark.parametrize("channel", [Channel.OPEN311, Channel.IMPORT, Channel.GRID, Channel.WEB])
+def test_a_channel_that_arrives_through_a_system_is_refused(client, staff, waiting, channel) -> None:
+    client.force_login(staff["operator"])
+    before = Ticket.objects.count()
+    for url in ("/console/", f"/console/link/{waiting[0].pk}/"):
+        response = client.post(url, call(channel=channel))
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "受理台只录入人工受理的渠道：电话、信箱、领导信箱、媒体" in page
+        assert re.search(
+            r'id="id_channel"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_channel"', page
+        )
+    assert Ticket.objects.count() == before
+
+
+def test_the_hint_for_enter_names_the_address_field(client, staff) -> None:
+    client.force_login(staff["operator"])
+    page = client.get("/console/").content.decode()
+    assert "在地址框按 Enter 即受理" in page and "地址栏" not in page
+
+
+def test_the_side_panels_follow_any_input_not_only_keys(client, staff) -> None:
+    """Pasted, dictated, handwritten or IME-composed text fires `input` (and `compositionend`),
+    not always a key release: the panels must follow those."""
+    client.force_login(staff["operator"])
+    page = client.get("/console/").content.decode()
+    assert "keyup" not in page
+    # The phone, the content and the address (their own lookups), the duplicates and the answers.
+    triggers = re.findall(r'hx-trigger="([^"]+)"', page)
+    assert len(triggers) == 5
+    for trigger in triggers:
+        assert "input delay:" in trigger and "compositionend delay:" in trigger, trigger
+    similar = next(t for t in triggers if "from:#id_address" in t)
+    for field in ("title", "content", "address"):
+        assert f"input delay:500ms from:#id_{field}" in similar
+        assert f"compositionend delay:500ms from:#id_{field}" in similar
+
+
+@pytest.mark.parametrize("value", ["²", "①", "١٢", "99999999999999999999999", "-1"])
+def test_a_category_or_area_that_is_no_id_is_ignored(client, staff, departments, value) -> None:
+    client.force_login(staff["operator"])
+    text = {"title": "燃气泄漏", "content": "和平街道燃气泄漏，闻到很大的煤气味"}
+    for url in ("/console/suggest/", "/console/similar/"):
+        for name in ("category", "area"):
+            response = client.get(url, {**text, name: value}, **HTMX)
+            assert response.status_code == 200, (url, name)
+    page = client.get("/console/suggest/", {**text, "area": value}).content.decode()
+    assert re.search(r'id="suggest-area">和平街道', page)  # found in the text, as with no area
 
 
 @pytest.mark.parametrize(
@@ -357,3 +427,59 @@ def test_a_consultation_is_answered_on_the_spot(client, staff, django_capture_on
     page = client.get(response["Location"]).content.decode()
     assert shown_number(page) == ticket.number
     assert "已直接答复；待回访工作台回访后办结" in page
+
+
+def answered() -> Ticket:
+    """The one ticket answered on the spot."""
+    return Ticket.objects.get(status=TicketStatus.ANSWERED)
+
+
+def test_a_consultation_answered_on_the_spot_keeps_the_operators_category_and_area(
+    client, staff, departments, waiting
+) -> None:
+    sub = waiting[0].category
+    client.force_login(staff["operator"])
+    response = client.post(
+        "/console/",
+        call(
+            kind=Kind.CONSULTATION,
+            submit="answer",
+            answer="请联系物业。",
+            category=sub.pk,
+            area=departments["district"].pk,
+            address="和平街道光明小区",  # names another area: the operator's stays
+        ),
+    )
+    assert response.status_code == 302
+    ticket = answered()
+    assert (ticket.category, ticket.area) == (sub, departments["district"])
+
+
+@pytest.mark.usefixtures("active_model", "rules_by_category")
+def test_a_consultation_answered_on_the_spot_is_filed_as_routing_reads_it(
+    client, staff, departments, django_capture_on_commit_callbacks
+) -> None:
+    """Not routed (it is answered), yet counted: the category model's category and the area the
+    text names, as the side showed them; nothing dispatched, no routing decision stored."""
+    client.force_login(staff["operator"])
+    content = "和平街道的公司拖欠工资三个月，请问去哪里投诉？"
+    suggested = client.get("/console/suggest/", {"title": "", "content": content}).content.decode()
+    assert 'id="suggest-category">劳动和社会保障' in suggested
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            "/console/",
+            call(
+                kind=Kind.CONSULTATION,
+                title="拖欠工资",
+                content=content,
+                address="",
+                submit="answer",
+                answer="可向劳动保障监察大队投诉。",
+            ),
+        )
+    assert response.status_code == 302 and callbacks == []
+    ticket = answered()
+    assert ticket.category is not None and ticket.category.name == "劳动和社会保障"
+    assert ticket.area == departments["street"]
+    assert not ticket.assignments.exists() and not ticket.routing_decisions.exists()
+    assert [e.action for e in ticket.events.order_by("at", "pk")] == ["receive", "answer_on_spot"]

@@ -7,7 +7,8 @@ POST /console/                     receive it (`intake.actions.do_receive_appeal
                                    after the commit); with `submit=answer` a consultation is answered
                                    on the spot as well (`knowledge.actions.answer_on_spot`: from a
                                    knowledge-base article when `article_id` names one) and
-                                   waits for its callback, which closes it
+                                   waits for its callback, which closes it; not routed, it is filed
+                                   under the category and area routing reads in it (`_filed`)
 GET  /console/caller/?citizen_phone=     the caller's earlier tickets (the whole number or its last
                                    four digits at least), newest first, phones masked
 GET  /console/suggest/?content=&...      smart dispatch's reading of the text (`routing.decision.
@@ -28,7 +29,7 @@ receive calls (`ACTION_ROLES["receive"]`) reach any of it; others get a 403 page
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
@@ -82,7 +83,17 @@ PLACE_HOW = {
     "division": gettext_lazy("行政区划识别"),
 }
 
-_HTMX_DELAY = "keyup changed delay:400ms"
+# The side follows the text however it arrives: typed, pasted with the mouse, written by hand or
+# dictated (an `input` event, with no key released), or committed by an IME (`compositionend`,
+# which some browsers send with no `input` after it; console.js holds back the lookups of the
+# pinyin while it is composed). Not `changed`: a new call empties the fields without an event, and
+# the same text pasted into the next call must be looked up again.
+_AS_TYPED = "input delay:400ms, compositionend delay:400ms"
+
+# The channels an operator takes a contact on at the desk, as the demo's `OPERATOR_CHANNELS`: a
+# call, a letter to the mailbox or the leader's mailbox, a journalist's report. The others arrive
+# through a system (the portal, the apps, WeChat, Open311, grid workers, an import) and never by hand.
+DESK_CHANNELS = (Channel.PHONE, Channel.MAILBOX, Channel.LEADER_MAILBOX, Channel.MEDIA)
 
 
 def _categories() -> QuerySet[Category]:
@@ -96,7 +107,9 @@ def _areas() -> QuerySet[Department]:
 class CallForm(forms.Form):
     """One call as the operator takes it; field order is the Tab order (the order of the call)."""
 
-    channel = forms.ChoiceField(label=gettext_lazy("渠道"), choices=Channel.choices, initial=Channel.PHONE)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("渠道"), choices=[(c.value, c.label) for c in DESK_CHANNELS], initial=Channel.PHONE
+    )
     citizen_phone = forms.CharField(
         label=gettext_lazy("来电号码"),
         max_length=20,
@@ -106,7 +119,7 @@ class CallForm(forms.Form):
                 "type": "tel",
                 "inputmode": "tel",
                 "hx-get": reverse_lazy("console_caller"),
-                "hx-trigger": _HTMX_DELAY,
+                "hx-trigger": _AS_TYPED,
                 "hx-target": "#console-caller",
                 "hx-sync": "this:replace",
             }
@@ -125,7 +138,7 @@ class CallForm(forms.Form):
             attrs={
                 "rows": 5,
                 "hx-get": reverse_lazy("console_suggest"),
-                "hx-trigger": _HTMX_DELAY,
+                "hx-trigger": _AS_TYPED,
                 "hx-target": "#console-suggest",
                 "hx-include": "#id_title, #id_address, #id_kind, #id_category, #id_area",
                 "hx-sync": "this:replace",
@@ -139,7 +152,7 @@ class CallForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "hx-get": reverse_lazy("console_suggest"),
-                "hx-trigger": _HTMX_DELAY,
+                "hx-trigger": _AS_TYPED,
                 "hx-target": "#console-suggest",
                 "hx-include": "#id_title, #id_content, #id_kind, #id_category, #id_area",
                 "hx-sync": "this:replace",
@@ -166,6 +179,10 @@ class CallForm(forms.Form):
         category = self.fields["category"]
         assert isinstance(category, forms.ModelChoiceField)
         category.choices = [("", "—"), *sorted(((c.pk, str(c)) for c in _categories()), key=lambda x: x[1])]
+        # A forged or stale post of a machine's channel: say which ones the desk takes.
+        self.fields["channel"].error_messages["invalid_choice"] = _(
+            "受理台只录入人工受理的渠道：%(channels)s"
+        ) % {"channels": "、".join(str(c.label) for c in DESK_CHANNELS)}
 
     def clean_citizen_phone(self) -> str:
         phone: str = (self.cleaned_data.get("citizen_phone") or "").strip()
@@ -224,6 +241,34 @@ def _render(
     )
 
 
+def _filed(form: CallForm) -> AppealData:
+    """The call of `form` with the category and area a consultation answered on the spot is filed
+    under. Routing never sees it (there is nothing to dispatch), yet the figures count tickets by
+    category and area: the operator's, else what routing reads in the call, as the side showed it
+    (`routing.decision.decide`, which only reads): the category model's most likely category, the
+    area the address or the text names."""
+    appeal = form.appeal()
+    if appeal.category_id is not None and appeal.area_id is not None:
+        return appeal
+    data = form.cleaned_data
+    decision = decide(
+        AppealFacts(
+            title=appeal.title,
+            content=appeal.content,
+            address=appeal.address,
+            category=data.get("category"),
+            area=data.get("area"),
+            kind=appeal.kind,
+        )
+    )
+    area = decision.place.area
+    return replace(
+        appeal,
+        category_id=decision.category.pk if decision.category is not None else None,
+        area_id=area.pk if area is not None else None,
+    )
+
+
 def article_id(request: HttpRequest) -> int | None:
     """The knowledge-base article the answer was taken from (the console's hidden field), if any."""
     return parse_id(request.POST.get("article_id"))
@@ -245,7 +290,7 @@ def console(request: HttpRequest, user: User) -> HttpResponse:
         with transaction.atomic():
             if answering:
                 # Answered during the call: nothing to route; the callback desk takes it from here.
-                ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
+                ticket, _created = do_receive_appeal(_filed(form), user, route=False)
                 ticket = answer_on_spot(
                     ticket, user, text=form.cleaned_data["answer"], article_id=article_id(request)
                 )
@@ -329,9 +374,10 @@ def caller(request: HttpRequest, user: User) -> HttpResponse:
 
 
 def _one(model: type[Category] | type[Department], value: str | None, **filters: Any) -> Any:
-    if not value or not value.isdigit():
+    pk = parse_id(value)
+    if pk is None:
         return None
-    return model.objects.filter(pk=int(value), is_active=True, **filters).first()
+    return model.objects.filter(pk=pk, is_active=True, **filters).first()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 // The operator's console (web/console.html): the keyboard (Alt+N a new call, Alt+D the duplicate
-// candidates), a new call, the answer box.
+// candidates), a new call, the side's panels, the answer box.
 (function () {
   var form = document.getElementById("console-form");
   var phone = document.getElementById("id_citizen_phone");
@@ -13,7 +13,26 @@
 
   function showAnswer() { answer.hidden = kind.value !== consultation; }
 
-  // A new call: every field empty (or its default), the side panels and the last result gone.
+  // The side's panels. Emptied (by a new call, here and in answers.js), a panel shows again what
+  // the page showed before anything was typed, not a blank box the operator cannot read.
+  var panels = ["console-caller", "console-similar", "console-answers", "console-suggest"].map(function (id) {
+    return document.getElementById(id);
+  });
+  panels.forEach(function (panel) {
+    var hint = panel.innerHTML;
+    new MutationObserver(function () {
+      if (!panel.childElementCount && !panel.textContent.trim()) panel.innerHTML = hint;
+    }).observe(panel, {childList: true});
+  });
+  // An IME's text in composition is pinyin, not yet the caller's words: no lookup for it. The
+  // side looks at the text again at compositionend (web/console.py, _AS_TYPED).
+  document.addEventListener("htmx:confirm", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.isComposing) event.preventDefault();
+  });
+
+  // A new call: every field empty (or its default), the side panels back to their hints and the
+  // last result gone.
   function newCall() {
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === "hidden" || el.type === "submit") return;
@@ -23,9 +42,11 @@
     ["console-done", "console-error"].forEach(function (id) {
       var el = document.getElementById(id); if (el) el.remove();
     });
-    ["console-caller", "console-suggest", "console-similar"].forEach(function (id) {
-      document.getElementById(id).innerHTML = "";
-    });
+    // A lookup of the last call still under way would fill the panels again when it answers.
+    if (window.htmx) {
+      document.querySelectorAll(".console [hx-get]").forEach(function (el) { htmx.trigger(el, "htmx:abort"); });
+    }
+    panels.forEach(function (panel) { panel.innerHTML = ""; });
     if (window.location.search) history.replaceState(null, "", window.location.pathname);
     showAnswer();
     phone.focus();
