@@ -100,3 +100,29 @@ def test_a_supervisor_issues_an_order_with_the_keyboard_and_resolves_it(
     supervision.refresh_from_db()
     assert supervision.resolved_by == supervisor and supervision.resolution_note == "已办结，群众满意"
     screenshot("supervision-resolved")
+
+
+def test_an_order_on_the_co_handlers_row_stays_on_that_row(page, live_server, staff, departments) -> None:
+    supervisor = staff["supervisor"]
+    supervisor.set_password(PASSWORD)
+    supervisor.save()
+    with clock.frozen_at(clock.now() - timedelta(days=10)):
+        ticket = do_dispatch_ticket(
+            make_ticket(actor=staff["operator"], title="雨水井堵塞"),
+            staff["dispatcher"],
+            lead_department_id=departments["street"].pk,
+            co_department_ids=[departments["water"].pk],
+        )
+    lead, co = ticket.assignments.get(role="lead"), ticket.assignments.get(role="co")
+
+    sign_in(page, live_server, supervisor.username, PASSWORD, "/supervision/?view=overdue")
+    row = page.locator(f"#row-a{co.pk}")
+    assert "水务局（协办）" in row.inner_text()
+    row.locator("details.supervise summary").click()
+    row.locator("textarea[name=reason]").fill("协办单位迟迟未反馈")
+    row.locator("details.supervise button[type=submit]").click()
+    page.locator(".messages li.success", has_text="督办已发出").wait_for()
+    assert Supervision.objects.get().assignment == co
+    assert "督办 · 水务局" in page.locator(f"#row-a{co.pk} ul.open-supervisions").inner_text()
+    assert page.locator(f"#row-a{lead.pk}").count() == 1
+    assert page.locator(f"#row-a{lead.pk} ul.open-supervisions").count() == 0

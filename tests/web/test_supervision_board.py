@@ -417,3 +417,48 @@ def test_the_page_costs_the_same_queries_for_3_rows_or_30(
     assert few == 3 * per_ticket and many == 30 * per_ticket
     assert many_queries == few_queries, (few_queries, many_queries)
     print(f"{view}: {few_queries} queries for {few} rows, {many_queries} for {many}")
+
+
+def test_a_supervision_shows_on_its_own_assignments_row_only_naming_its_unit(
+    client, staff, departments
+) -> None:
+    # Late, with a lead and a co-handler: each has its row on the overdue tab.
+    with clock.frozen_at(NOW - timedelta(days=7)):
+        ticket, _created = do_receive_appeal(
+            AppealData(
+                channel=Channel.PHONE,
+                title="排水管堵塞",
+                content="排水管堵塞，请尽快处理。",
+                citizen_phone="13812341234",
+                address="排水管堵塞路1号",
+            ),
+            staff["operator"],
+        )
+        ticket = do_dispatch_ticket(
+            ticket,
+            staff["dispatcher"],
+            lead_department_id=departments["street"].pk,
+            co_department_ids=[departments["water"].pk],
+        )
+    lead, co = lead_of(ticket), ticket.assignments.get(role="co")
+    on_co = do_open_supervision(ticket, staff["supervisor"], reason="协办迟迟未反馈", assignment_id=co.pk)
+    # One about the whole ticket (no assignment, as the sweep's repetition rule may open): on both rows.
+    whole = do_open_supervision(ticket, staff["supervisor"], reason="重复诉求", kind=SupervisionKind.REMINDER)
+    Supervision.objects.filter(pk=whole.pk).update(assignment=None, department=None)
+
+    client.force_login(staff["supervisor"])
+    page = board(client)
+    lead_row, co_row = row_html(page, f"a{lead.pk}"), row_html(page, f"a{co.pk}")
+    assert "承办单位：和平街道（主办）" in lead_row and "承办单位：水务局（协办）" in co_row
+    listed = co_row[co_row.index('<ul class="open-supervisions">') :]
+    assert listed.count("<li") == 2
+    assert "督办 · 水务局" in listed and "催办 · 整单" in listed
+    listed = lead_row[lead_row.index('<ul class="open-supervisions">') :]
+    assert listed.count("<li") == 1 and "催办 · 整单" in listed and "水务局" not in listed
+
+    # On the 督办中 tab each is its own row, with the others of its assignment and the ticket's.
+    page = board(client, "?view=supervised")
+    row = row_html(page, f"s{on_co.pk}")
+    assert "承办单位：水务局（协办）" in row and "协办迟迟未反馈" in row
+    assert "该工单其他督办：" in row and "催办 · 整单" in row and "督办 · 水务局" not in row
+    assert "督办 · 水务局" in row_html(page, f"s{whole.pk}")  # the whole ticket's row: all of them

@@ -171,6 +171,9 @@ def do_record_callback(
     to, lead = ticket.status, None
     if reopen:
         ticket.reopen_count += 1
+        # No callback is due until the next reply, which sets its own deadline: the one of the answer
+        # just rejected would still show on a ticket that is back at work.
+        ticket.callback_due_at = None
         lead = _reopen_to_lead(ticket, now)
         to = S.REOPENED if lead is not None else S.NEW
     events.called_back(

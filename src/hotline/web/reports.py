@@ -3,6 +3,9 @@
 GET /reports/?kind=monthly&date=2026-11-20              the report of the period holding that day
 GET /reports/download?kind=monthly&date=…&format=xlsx   the same as a file: xlsx, pdf or html
 
+A kind or a date the page cannot read shows this period with a word on what was not understood; a
+file asked for that way is refused (400), as is a format not offered.
+
 `hotline report KIND --date D --format F` writes the same files from the command line. What a
 report holds is `analytics.reports`'; this module lays it out.
 """
@@ -356,17 +359,38 @@ def file_name(report: Report, fmt: str) -> str:
     return f"report-{report.kind}-{report.period.first_day:%Y%m%d}.{fmt}"
 
 
-def _asked(request: HttpRequest) -> tuple[str, date]:
+def _asked(request: HttpRequest) -> tuple[str, date, list[str]]:
+    """The kind and day asked for, and what could not be read, one sentence each: a kind not known
+    is the monthly report, a date not read or out of range today. No kind or no date is no mistake:
+    the month, today."""
     kind = request.GET.get("kind", "")
+    wrong: list[str] = []
     if kind not in ReportKind.values:
+        if kind:
+            wrong.append(
+                _("无法识别报告类型“%(kind)s”（可选：%(kinds)s）")
+                % {"kind": kind[:20], "kinds": "、".join(str(label) for label in ReportKind.labels)}
+            )
         kind = ReportKind.MONTHLY
+    today = clock.localtime().date()
+    asked = request.GET.get("date", "").strip()
+    if not asked:
+        return kind, today, wrong
     try:
-        day = date.fromisoformat(request.GET.get("date", ""))
+        day = date.fromisoformat(asked)
     except ValueError:
-        day = clock.localtime().date()
+        wrong.append(
+            _("无法识别日期“%(date)s”（格式如 %(example)s）")
+            % {"date": asked[:20], "example": f"{today:%Y-%m-%d}"}
+        )
+        return kind, today, wrong
     if not timerange.day_in_range(day):
-        day = clock.localtime().date()
-    return kind, day
+        wrong.append(
+            _("日期 %(date)s 不在 %(range)s 之内")
+            % {"date": day.isoformat(), "range": timerange.range_text()}
+        )
+        return kind, today, wrong
+    return kind, day, wrong
 
 
 @login_required
@@ -375,12 +399,20 @@ def report_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if (refused := overview_refusal(request, user)) is not None:
         return refused
-    kind, day = _asked(request)
+    # What was not understood shows this period, said above it: a leader who mistyped a date reads
+    # a report and the reason it is not the one asked for, with the form to ask again.
+    kind, day, wrong = _asked(request)
     report = build(kind, day)
     return render(
         request,
         "web/report.html",
-        {**_context(report), "kinds": ReportKind.choices, "day": day, "formats": list(FORMATS)},
+        {
+            **_context(report),
+            "kinds": ReportKind.choices,
+            "day": day,
+            "formats": list(FORMATS),
+            "wrong": wrong,
+        },
     )
 
 
@@ -390,11 +422,13 @@ def report_download(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if (refused := overview_refusal(request, user)) is not None:
         return refused
-    kind, day = _asked(request)
+    kind, day, wrong = _asked(request)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
-        message = _("不支持的格式 %(format)s：可选 xlsx、pdf、html") % {"format": fmt[:20]}
-        return render(request, "web/forbidden.html", {"message": message}, status=400)
+        wrong.append(_("不支持的格式 %(format)s：可选 xlsx、pdf、html") % {"format": fmt[:20]})
+    if wrong:
+        # A file is kept and passed on under its name: never another period's than the one asked.
+        return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
     report = build(kind, day)
     response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'

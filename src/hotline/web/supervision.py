@@ -25,6 +25,7 @@ The supervising roles are citywide (`accounts.models.CITYWIDE_ROLES`): the board
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -44,6 +45,7 @@ from hotline.core.api import MAX_ID, MAX_NOTE, MAX_TEXT, as_aware
 from hotline.core.enums import SupervisionKind, WarningStatus
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.directory.models import Department
+from hotline.intake.models import Appeal
 from hotline.sla.models import Extension
 from hotline.supervision import actions, selectors
 from hotline.supervision.models import Supervision
@@ -74,8 +76,8 @@ View = Callable[..., HttpResponse]
 @dataclass(frozen=True)
 class BoardRow:
     """One line of the board: the ticket, the unit responsible, the deadline that counts on this
-    tab and how far it is, the ticket's open supervisions, and the row's own record (the
-    supervision of 督办中, the request of 延期审批)."""
+    tab and how far it is, the open supervisions of the row's assignment (`_own_supervisions`),
+    and the row's own record (the supervision of 督办中, the request of 延期审批)."""
 
     key: str  # unique on the page, for the element's id
     ticket: Ticket
@@ -89,6 +91,17 @@ class BoardRow:
     extension: Extension | None = None
 
 
+def _own_supervisions(ticket: Ticket, assignment_id: int | None) -> list[Supervision]:
+    """The ticket's open supervisions that belong on a row of `assignment_id`: those addressed to
+    that assignment and those about the whole ticket (none, as the repetition rule may open). A
+    co-handler's 督办 is not the lead's: shown on both rows, it read as one on each. A row of no
+    assignment (a supervision of the whole ticket) shows them all."""
+    found: list[Supervision] = getattr(ticket, "open_supervisions", [])
+    if assignment_id is None:
+        return list(found)
+    return [s for s in found if s.assignment_id in (None, assignment_id)]
+
+
 def _assignment_row(assignment: Assignment, now: datetime) -> BoardRow:
     text, urgency = assignment_clock(assignment, now)
     ticket = assignment.ticket
@@ -100,7 +113,7 @@ def _assignment_row(assignment: Assignment, now: datetime) -> BoardRow:
         deadline=assignment.due_at,
         lateness=text,
         urgency=urgency,
-        supervisions=getattr(ticket, "open_supervisions", []),
+        supervisions=_own_supervisions(ticket, assignment.pk),
     )
 
 
@@ -118,8 +131,10 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
         deadline=deadline,
         lateness=text,
         urgency=urgency,
-        # The ticket's other open supervisions: this one is the row itself.
-        supervisions=[s for s in getattr(ticket, "open_supervisions", []) if s.pk != supervision.pk],
+        # The other open supervisions of its assignment: this one is the row itself.
+        supervisions=[
+            s for s in _own_supervisions(ticket, supervision.assignment_id) if s.pk != supervision.pk
+        ],
         supervision=supervision,
     )
 
@@ -136,7 +151,7 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
         deadline=assignment.due_at,
         lateness=text,
         urgency=urgency,
-        supervisions=getattr(ticket, "open_supervisions", []),
+        supervisions=_own_supervisions(ticket, assignment.pk),
         extension=extension,
     )
 
@@ -321,6 +336,79 @@ WARNING_VIEWS = {
 WARNINGS_PER_PAGE = 50
 
 
+# The tickets of a hot spot's appeals shown in its evidence; the summary line has the whole count.
+EVIDENCE_TICKETS = 50
+
+
+@dataclass(frozen=True)
+class WarningRow:
+    """A warning and its findings (`EarlyWarning.findings`) with their evidence as people read it
+    (`_shown_evidence`)."""
+
+    warning: EarlyWarning
+    findings: list[dict[str, Any]]
+
+
+def _moment_text(value: Any) -> Any:
+    """A moment the evidence stores in ISO form ("2026-12-03T08:53+08:00"), in the city's time as
+    the pages write moments; anything else as it was written (the evidence is a record)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+        return f"{clock.localtime(moment):%Y-%m-%d %H:%M}" if moment.tzinfo else value
+    except (ValueError, OverflowError):
+        return value
+
+
+def _evidence_appeals(evidence: dict[str, Any]) -> list[int]:
+    """The appeals a finding's evidence names: a hot spot's (the first EVIDENCE_TICKETS) and its burst's."""
+    named = list(evidence.get("appeals") or [])[:EVIDENCE_TICKETS]
+    named += [a.get("appeal") for a in (evidence.get("burst") or {}).get("list") or [] if isinstance(a, dict)]
+    return [a for a in named if isinstance(a, int) and not isinstance(a, bool)]
+
+
+def _shown_evidence(evidence: dict[str, Any], numbers: dict[int, str]) -> dict[str, Any]:
+    """The evidence as stored, with its moments in city time and its appeals as their tickets'
+    numbers (`numbers`, by appeal id): what a supervisor follows up, where a channel's own id
+    (GRID-0000454) leads nowhere. An appeal not found keeps what the evidence says of it."""
+    shown = dict(evidence)
+    for key in ("first_time", "last_time"):
+        if key in shown:
+            shown[key] = _moment_text(shown[key])
+    if isinstance(shown.get("tickets"), list):
+        shown["tickets"] = [
+            {**t, "at": _moment_text(t.get("at"))} if isinstance(t, dict) else t for t in shown["tickets"]
+        ]
+    if isinstance(shown.get("burst"), dict):
+        burst = shown["burst"]
+        shown["burst"] = {
+            **burst,
+            "list": [
+                {**a, "at": _moment_text(a.get("at")), "ticket": numbers.get(a.get("appeal") or 0)}
+                for a in burst.get("list") or []
+                if isinstance(a, dict)
+            ],
+        }
+    appeals = list(evidence.get("appeals") or [])
+    shown["appeal_tickets"] = list(
+        dict.fromkeys(numbers[a] for a in appeals[:EVIDENCE_TICKETS] if isinstance(a, int) and a in numbers)
+    )
+    shown["appeals_left"] = max(len(appeals) - EVIDENCE_TICKETS, 0)
+    return shown
+
+
+def _warning_rows(warnings: list[EarlyWarning]) -> list[WarningRow]:
+    """The warnings with their evidence as shown; the appeals' tickets in one query for the page."""
+    findings = {w.pk: w.findings for w in warnings}
+    ids = {a for found in findings.values() for f in found for a in _evidence_appeals(f["evidence"])}
+    numbers = dict(Appeal.objects.filter(pk__in=ids).values_list("pk", "ticket__number")) if ids else {}
+    return [
+        WarningRow(w, [{**f, "evidence": _shown_evidence(f["evidence"], numbers)} for f in findings[w.pk]])
+        for w in warnings
+    ]
+
+
 @staff_view("supervise", require_GET, refusal=BOARD_FOR)
 def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
     """GET /supervision/warnings/?view=open|decided: the warnings with their evidence, the newest
@@ -345,7 +433,7 @@ def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
             "view": view,
             "views": list(WARNING_VIEWS.items()),
             "counts": counts,
-            "warnings": list(rows[:WARNINGS_PER_PAGE]),
+            "rows": _warning_rows(list(rows[:WARNINGS_PER_PAGE])),
             "can_decide": user.role in ACTION_ROLES["decide_warning"],
             "here": request.get_full_path(),
         },

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -133,6 +134,12 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
     return str(value)
 
 
+def _actor(username: str | None) -> str | None:
+    """Who acted, as the timeline names them: None (shown as 系统) for the system user as for no
+    user, whose automatic steps would otherwise read as a person called "system"."""
+    return None if username == settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"] else username
+
+
 def timeline(events: list[EventOut]) -> list[TimelineRow]:
     """The timeline as people read it: what happened (the event type's name), who, the move between
     states, and the facts worth a line, departments by name."""
@@ -151,7 +158,9 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
             if e.details.get(key) not in (None, "", [])
         ]
         rows.append(
-            TimelineRow(e.at, label, e.actor, _status_label(e.from_status), _status_label(e.to_status), facts)
+            TimelineRow(
+                e.at, label, _actor(e.actor), _status_label(e.from_status), _status_label(e.to_status), facts
+            )
         )
     return rows
 
@@ -208,6 +217,11 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "can_reveal": user.role in PHONE_ROLES,
         "chosen": _my_assignments(user, ticket, detail),
         "pending_extensions": [x for x in detail.extensions if x.approved is None],
+        # review_return is allowed while the ticket is at work, returned or not: the link to the
+        # returns only when one of its assignments waits there.
+        "return_waiting": any(a.status == AssignmentStatus.RETURNED for a in detail.assignments),
+        # A closed ticket keeps its callback deadline on record; only a replied one owes a callback.
+        "callback_due": detail.status == TicketStatus.REPLIED and detail.callback_due_at is not None,
         "open_statuses": [AssignmentStatus.PENDING.value, AssignmentStatus.ACCEPTED.value],
         "resolutions": Resolution.choices,
         "satisfactions": Satisfaction.choices,

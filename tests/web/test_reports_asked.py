@@ -1,0 +1,63 @@
+"""A report asked for with a date or a kind the page cannot read shows this period (or, for a kind
+only, the month of the date asked), and says so; the file of such a request is refused rather than
+another period's sent under its name."""
+
+import pytest
+
+from hotline.core import clock
+from tests.analytics.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+NOW = at(6, 20, 12)
+JUNE = "示范市 12345 热线月报（2025-06-01 — 2025-06-30）"
+
+
+def get(client, user, path: str, **params):
+    client.force_login(user)
+    with clock.frozen_at(NOW):
+        return client.get(path, params)
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"kind": "monthly", "date": "abc"}, "无法识别日期“abc”"),
+        ({"kind": "monthly", "date": "0001-01-01"}, "日期 0001-01-01 不在 2000-01-01 至 2100-12-31"),
+        ({"kind": "monthly", "date": "9999-12-31"}, "日期 9999-12-31 不在 2000-01-01 至 2100-12-31"),
+        ({"kind": "monthly", "date": "2025-13-40"}, "无法识别日期“2025-13-40”"),
+        ({"kind": "bogus", "date": "2025-06-18"}, "无法识别报告类型“bogus”"),
+    ],
+)
+def test_a_date_or_kind_not_understood_shows_this_period_and_says_so(client, staff, params, says) -> None:
+    response = get(client, staff["leader"], "/reports/", **params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert JUNE in html  # this period, the month
+    assert says in html and 'id="report-asked"' in html
+    # The form and the download links name what is shown, so they work as they are; a date read
+    # is kept (the month holding it), one not read is today.
+    shown = params["date"] if params["kind"] == "bogus" else "2025-06-20"
+    assert '<option value="monthly" selected>' in html and f'value="{shown}"' in html
+    assert f'href="/reports/download?kind=monthly&amp;date={shown}&amp;format=xlsx"' in html
+
+
+def test_both_wrong_says_both(client, staff) -> None:
+    html = get(client, staff["leader"], "/reports/", kind="bogus", date="abc").content.decode()
+    assert "无法识别报告类型“bogus”" in html and "无法识别日期“abc”" in html and JUNE in html
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "weekly"}, {"kind": "monthly", "date": ""}])
+def test_nothing_asked_is_this_period_without_a_word(client, staff, params) -> None:
+    html = get(client, staff["leader"], "/reports/", **params).content.decode()
+    assert 'id="report-asked"' not in html and "12345 热线" in html
+
+
+def test_a_file_of_a_date_or_kind_not_understood_is_refused(client, staff) -> None:
+    for params, says in (
+        ({"kind": "monthly", "date": "9999-12-31", "format": "xlsx"}, "日期 9999-12-31 不在"),
+        ({"kind": "bogus", "date": "2025-06-18", "format": "pdf"}, "无法识别报告类型“bogus”"),
+    ):
+        response = get(client, staff["leader"], "/reports/download", **params)
+        assert response.status_code == 400, params
+        assert says in response.content.decode() and "Content-Disposition" not in response
