@@ -295,6 +295,10 @@ def test_the_rows_forms_post_what_the_actions_take(client, staff, departments) -
     submit(second, "request_extension", reason="需第三方检测", requested_due_at=f"{wanted:%Y-%m-%dT%H:%M}")
     extension = Extension.objects.get(assignment=part(second, "B01"))
     assert extension.requested_due_at == wanted.replace(second=0, microsecond=0)
+    # The row says a request waits for its decision and offers no second one, which would be refused.
+    second_row = row_html(client.get("/inbox/").content.decode(), part(second, "B01"))
+    assert f"延期申请待审批（申请延至 {wanted:%Y-%m-%d %H:%M}）" in second_row
+    assert "/do/request_extension/" not in second_row
 
     submit(third, "return", reason="不属于本单位职责")
     assert part(third, "B01").status == AssignmentStatus.RETURNED
@@ -438,3 +442,14 @@ def test_the_page_costs_the_same_queries_for_3_rows_or_30(
     assert few == 3 and many == 30
     assert many_queries == few_queries, (few_queries, many_queries)
     print(f"{user}: {few_queries} queries for {few} rows, {many_queries} for {many}")
+
+
+def test_a_co_handlers_row_says_why_it_waits_while_the_leads_return_is_reviewed(
+    client, staff, departments
+) -> None:
+    ticket = dispatched(staff, departments, ago=timedelta(hours=2), lead="housing", co=("water",))
+    do_return_assignment(ticket, staff["housing"], reason="不属于本单位职责")
+    client.force_login(staff["water"])
+    co_row = row_html(client.get("/inbox/").content.decode(), part(ticket, "B02"))
+    assert "主办单位已退单，待派单审核后再办理" in co_row
+    assert "<form" not in co_row

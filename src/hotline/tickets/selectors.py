@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -273,6 +274,12 @@ def inbox_assignments(
                 default=Value(0),
             ),
             frozen_left=ExpressionWrapper(F("due_at") - F("paused_since"), output_field=DurationField()),
+            # The day an extension waiting for its decision asks for (at most one: a constraint).
+            extension_asked=Subquery(
+                Extension.objects.filter(assignment=OuterRef("pk"), approved__isnull=True).values(
+                    "requested_due_at"
+                )[:1]
+            ),
         )
         .order_by("inbox_group", "frozen_left", "due_at", "pk")
     )

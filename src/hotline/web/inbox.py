@@ -31,6 +31,7 @@ from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
     SuspensionReason,
+    TicketStatus,
 )
 from hotline.directory.models import Department
 from hotline.tickets.models import Assignment
@@ -70,6 +71,8 @@ class Row:
     sign_late: bool
     actions: frozenset[str]
     waiting_for: str  # co-handlers that have not answered yet (the lead cannot reply before)
+    extension_asked: datetime | None = None  # the day a request for more time waiting for its decision asks
+    why_nothing: str = ""  # why a row offers no action, when it is not plain
 
 
 # Who this page is for, said to anybody else.
@@ -143,6 +146,13 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
     ]
     if assignment.role == AssignmentRole.LEAD and waiting:
         actions.discard("reply")  # refused until every co-handler has answered
+    asked = getattr(assignment, "extension_asked", None)
+    if asked is not None:
+        actions.discard("request_extension")  # one request at a time: the next would be refused
+    why = ""
+    if not actions and state != "returned" and ticket.status == TicketStatus.RETURNED:
+        # A co-handler's row while the lead's return waits for dispatch: nothing to do until then.
+        why = _("主办单位已退单，待派单审核后再办理")
     text, urgency = (_("等待派单审核"), "") if state == "returned" else assignment_clock(assignment, now)
     return Row(
         assignment=assignment,
@@ -154,6 +164,8 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
         actions=frozenset(actions),
         # Translators: the separator between names in a list (an enumeration comma in Chinese).
         waiting_for=_("、").join(waiting) if assignment.role == AssignmentRole.LEAD else "",
+        extension_asked=asked,
+        why_nothing=why,
     )
 
 
