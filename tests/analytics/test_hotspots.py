@@ -261,3 +261,20 @@ def test_the_worker_refreshes_the_hot_spots_and_warnings_after_a_recount(
         tasks.recount_figures.enqueue()
     assert HotspotSet.objects.filter(scope="recent").get() != kept.set
     assert HotspotState.objects.get().periods_on == at(7, 1).date()
+
+
+def test_appeals_filed_under_other_first_level_categories_are_not_one_problem(db) -> None:
+    """Short texts at one place read alike to an embedder ("咨询…" at one school's address): the
+    ticket's first-level category keeps two problems apart; a subcategory counts as its root."""
+    from tests.factories import CategoryFactory
+
+    education = CategoryFactory(name="教育文体")
+    enrolment = CategoryFactory(name="入学", level=2, parent=education)
+    insurance = CategoryFactory(name="劳动和社会保障")
+    for n, category in enumerate([education, enrolment, education, insurance, insurance, insurance]):
+        receive(at(6, 3 + n), "阳光花园旁第3小学咨询", person=f"p{n}", category_id=category.pk)
+    found = hotspots.find(at(6, 1, 0), at(7, 1, 0))
+    assert sorted(f.n_appeals for f in found) == [3, 3]
+    # Without categories (the TipDM board), the same six are one group.
+    Ticket.objects.update(category=None)
+    assert [f.n_appeals for f in hotspots.find(at(6, 1, 0), at(7, 1, 0))] == [6]

@@ -10,11 +10,12 @@ into it (the dispatcher already said they are one problem), and groups them:
    (`places.same_places`); the district named in the text ("A2区") or the ticket's area says which
    district.
 2. **Problem.** In time order, an item that names a place joins the group, among those of any
-   place it names, whose text is closest to its own, if close enough, else it starts a group at its
-   place (the similarity is the cosine with the mean vector of the group's members; the vectors are
-   those of duplicate search, `dedup.embedders`, stored per ticket, with the direction all texts
-   share taken off: `centred`). Items that name no place then join the closest group of their
-   district at a stricter threshold, or start a group of their own (a citywide problem).
+   place it names and of its first-level category (when both have one), whose text is closest to
+   its own, if close enough, else it starts a group at its place (the similarity is the cosine
+   with the mean vector of the group's members; the vectors are those of duplicate search,
+   `dedup.embedders`, stored per ticket, with the direction all texts share taken off: `centred`).
+   Items that name no place then join the closest group of their district and category at a
+   stricter threshold, or start a group of their own (a citywide problem).
    A group whose last appeal is `GAP_DAYS` old is not joined: what comes later is a new episode.
 3. **Heat.** `heat = (volume + support) × lasting × rising` (docs/adr/0015):
    - volume: the people who appealed, and half of each appeal a person repeated;
@@ -51,6 +52,7 @@ from hotline.dedup.models import TicketVector
 from hotline.directory.models import Department, Place
 from hotline.directory.place_names import Mention, PlaceReader, same_places
 from hotline.intake.models import Appeal
+from hotline.taxonomy.models import Category
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class Item:
     area_id: int | None
     category_id: int | None
     place: Mention | None = None
+    problem: int | None = None  # the first-level category (`prepare`), when the ticket has one
     place_key: str = ""
     # Every place it names (the same places' keys), the one it is about among them.
     place_keys: frozenset[str] = frozenset()
@@ -274,6 +277,7 @@ class _Groups:
         self.members: list[list[int]] = []
         self.last: list[datetime] = []
         self.districts: list[Counter[str]] = []
+        self.problems: list[Counter[int]] = []
 
     def __len__(self) -> int:
         return len(self.members)
@@ -286,6 +290,7 @@ class _Groups:
         self.members.append([])
         self.last.append(item.first)
         self.districts.append(Counter())
+        self.problems.append(Counter())
         self.join(n, index, vector, item)
         return n
 
@@ -296,10 +301,16 @@ class _Groups:
         self.last[group] = max(self.last[group], item.appeals[-1].received_at)
         if item.district:
             self.districts[group][item.district] += 1
+        if item.problem is not None:
+            self.problems[group][item.problem] += 1
 
     def district(self, group: int) -> str:
         common = self.districts[group].most_common(1)
         return common[0][0] if common else ""
+
+    def problem(self, group: int) -> int | None:
+        common = self.problems[group].most_common(1)
+        return common[0][0] if common else None
 
     def best(self, vector: np.ndarray, candidates: Sequence[int]) -> tuple[int, float]:
         if not candidates:
@@ -394,9 +405,13 @@ def group(
     group_of = np.full(len(usable), -1, dtype=np.int64)
 
     def compatible(g: int, item: Item) -> bool:
-        district = groups.district(g)
-        return item.first - groups.last[g] <= gap and not (
-            item.district and district and district != item.district
+        district, problem = groups.district(g), groups.problem(g)
+        return (
+            item.first - groups.last[g] <= gap
+            and not (item.district and district and district != item.district)
+            # One problem: appeals filed under another first-level category (教育 and 医保 at one
+            # school's address) are not one, however alike a short text reads to the embedder.
+            and not (item.problem is not None and problem is not None and problem != item.problem)
         )
 
     def near(n: int, neighbours: np.ndarray) -> set[int]:
@@ -573,7 +588,25 @@ def prepare(since: datetime, until: datetime, reader: PlaceReader | None = None)
         for item in items:
             if not item.district and item.area_id in districts:
                 item.district = districts[item.area_id][0]
+    if any(i.category_id for i in items):
+        roots = _first_levels()
+        for item in items:
+            item.problem = roots.get(item.category_id) if item.category_id else None
     return items
+
+
+def _first_levels() -> dict[int, int]:
+    """Every category's first-level category, by id (one query: the tree is a few hundred rows)."""
+    parents = dict(Category.objects.values_list("pk", "parent_id"))
+
+    def root(pk: int) -> int:
+        seen = {pk}
+        while (parent := parents.get(pk)) is not None and parent not in seen:
+            seen.add(parent)
+            pk = parent
+        return pk
+
+    return {pk: root(pk) for pk in parents}
 
 
 def find(
