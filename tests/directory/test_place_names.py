@@ -77,3 +77,17 @@ def test_two_ways_of_writing_a_place_are_one_place() -> None:
     # Two companies share only the words of company names: two places.
     canonical = same_places(["市政建设开发有限公司", "建坪房地产开发有限公司"])
     assert canonical["市政建设开发有限公司"] != canonical["建坪房地产开发有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("举报码头街一工厂排污", {"码头"}),
+        ("靠近枫林路的烧烤店油烟直排", {"枫林"}),
+        ("投诉举报码头街夜市", {"码头"}),
+        ("建议阳光花园加装电梯", {"阳光"}),
+    ],
+)
+def test_the_words_of_an_appeal_before_a_name_are_no_part_of_it(text, names) -> None:
+    """A duplicate's reason said "同一地名：举报码头": the verb before the street is not its name."""
+    assert place_names(text) == names

@@ -93,6 +93,8 @@ _NAME_CLAUSE = re.compile("[的了是在和与及对把被给向从到为]")
 _NAME_NOT_PLACES = frozenset(
     {"政府", "居住", "居民", "居委", "城市", "城管", "城乡", "组织", "家庭", "法庭", "庭审", "路过", "路上"}
 )
+# Words that stand before a name and are no part of it: the verbs of an appeal, nearness.
+_NAME_BEFORE = ("举报", "投诉", "反映", "咨询", "建议", "靠近", "临近", "紧邻", "位于", "地处")
 # Words before a place word that name no place in particular.
 _NAME_GENERIC = frozenset(
     {"小区", "我们", "业主", "居民", "附近", "周边", "旁边", "对面", "楼下", "门口", "政府", "有关", "相关"}
@@ -111,10 +113,11 @@ def place_names(text: str) -> frozenset[str]:
                 continue
             name = chars[max(start, word.start() - MAX_NAME) : word.start()]
             start = word.end()
-            # A name runs from the last particle or verb before it ("门口的路" names no road).
+            # A name runs from the last particle or verb before it ("门口的路" names no road), and
+            # without the words of a complaint or of nearness before it ("举报码头街", "靠近枫林路").
             name = _NAME_CLAUSE.split(name)[-1]
-            while name and name[0] in _NAME_LEADING:
-                name = name[1:]
+            while name and (name[0] in _NAME_LEADING or name.startswith(_NAME_BEFORE)):
+                name = name[next((len(w) for w in _NAME_BEFORE if name.startswith(w)), 1) :]
             if len(name) >= 2 and name not in _NAME_GENERIC:
                 found.add(name)
     return frozenset(found)
