@@ -828,3 +828,27 @@ def test_ticket_numbers_follow_the_local_day(flow: Flow, frozen_clock: FrozenClo
     with pytest.raises(InvalidInput):
         flow.new(title=" ")
     assert flow.new().number == "20261124-000002"
+
+
+def test_dispatch_recalls_a_ticket_sent_to_the_wrong_unit_before_it_signs(flow: Flow) -> None:
+    """撤回派单: the assignments are withdrawn (a co-handler's signed one too), the ticket waits in
+    the dispatch queue again and is dispatched anew; once the lead signed, only its return moves it."""
+    ticket = flow.dispatch(flow.new(), lead="housing", co=("water",))
+    actions.do_accept_assignment(ticket, flow.user("water"))  # the co-handler signed; the lead not yet
+    with pytest.raises(InvalidInput, match="reason"):
+        actions.do_recall_dispatch(ticket, flow.user("dispatcher"), reason=" ")
+    with pytest.raises(Forbidden):
+        actions.do_recall_dispatch(ticket, flow.user("operator"), reason="派错了")
+    ticket = actions.do_recall_dispatch(ticket, flow.user("dispatcher"), reason="应由街道主办")
+    assert ticket.status == S.NEW
+    assert set(ticket.assignments.values_list("status", flat=True)) == {A.WITHDRAWN}
+    event = last_event(ticket)
+    assert (event.action, event.from_status, event.to_status) == ("recall", S.DISPATCHED, S.NEW)
+    assert event.details == {"withdrawn": ["B01", "B02"], "reason": "应由街道主办"}
+    ticket = flow.dispatch(ticket, lead="street", co=())
+    assert ticket.status == S.DISPATCHED
+    assert [a.department.code for a in ticket.assignments.filter(status=A.PENDING)] == ["D0101"]
+
+    signed = flow.accept(flow.dispatch(flow.new(), lead="housing", co=()))
+    with pytest.raises(ActionNotAllowed, match="不能撤回派单"):
+        actions.do_recall_dispatch(signed, flow.user("dispatcher"), reason="派错了")

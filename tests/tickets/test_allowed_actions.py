@@ -116,6 +116,7 @@ def test_citywide_roles_are_not_limited_by_a_department(flow: Flow) -> None:
     assert offered(flow, ticket, "operator") == {"request_invalidation", "merge", "link", "unlink"}
     assert offered(flow, ticket, "dispatcher") == {
         "review_return",
+        "recall",  # before the lead signs
         "request_invalidation",
         "confirm_invalidation",
         "merge",

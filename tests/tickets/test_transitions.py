@@ -247,6 +247,11 @@ WAYS: dict[str, Way] = {
         actor=_fixed("operator"),
         results=dict.fromkeys(HANDLING, S.MERGED),
     ),
+    "recall": Way(
+        bind=lambda flow, t: lambda actor: actions.do_recall_dispatch(t, actor, reason="派错了单位"),
+        actor=_fixed("dispatcher"),
+        results={S.DISPATCHED: S.NEW},
+    ),
     "unmerge": Way(
         bind=lambda flow, t: lambda actor: actions.do_unmerge_ticket(t, actor, note="不是同一问题"),
         actor=_fixed("dispatcher"),

@@ -78,3 +78,24 @@ def test_the_system_user_is_named_as_the_system_on_the_timeline(client, staff, w
     assert "派单</strong> · 系统" in timeline
     assert "· system" not in timeline and ">system<" not in timeline
     assert "受理</strong> · op" in timeline  # people keep their names
+
+
+def test_a_dispatcher_recalls_a_dispatch_from_the_ticket_page(client, staff, departments, waiting) -> None:
+    """撤回派单 before the unit signs: offered to the dispatcher, not to the unit; the ticket is back in
+    the dispatch queue, the withdrawn unit named on the timeline."""
+    ticket = do_dispatch_ticket(waiting[0], staff["dispatcher"], lead_department_id=departments["housing"].pk)
+    client.force_login(staff["housing"])
+    assert 'id="recall-form"' not in page(client, ticket)
+    client.force_login(staff["dispatcher"])
+    assert 'id="recall-form"' in page(client, ticket)
+    response = client.post(
+        f"/tickets/{ticket.number}/do/recall/", {"reason": "应由街道主办", "next": "/dispatch/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/dispatch/"
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+    html = page(client, ticket)
+    assert "撤回派单" in html and "撤回自" in html and "住建局" in html and 'id="recall-form"' not in html
+    assert ticket.number in client.get("/dispatch/").content.decode()  # waiting to be dispatched again
+    refused = client.post(f"/tickets/{ticket.number}/do/recall/", {"reason": "再撤一次"})
+    assert refused.status_code == 409

@@ -23,6 +23,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "accept": _DEPT_ROLES,
     "return": _DEPT_ROLES,
     "review_return": frozenset({Role.DISPATCHER, Role.ADMIN}),
+    # Dispatch takes back a ticket it sent to the wrong unit before that unit signed for it.
+    "recall": frozenset({Role.DISPATCHER, Role.ADMIN}),
     "answer": _DEPT_ROLES,
     "reply": _DEPT_ROLES,
     "answer_on_spot": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}),

@@ -148,6 +148,24 @@ def do_dispatch_ticket(
     return ticket
 
 
+@transition("recall")
+def do_recall_dispatch(ticket: Ticket, actor: User, *, reason: str) -> Ticket:
+    """Dispatch takes a ticket back before its lead department signed for it (撤回派单): sent to
+    the wrong unit, or with the wrong category. Its open assignments are withdrawn (a stopped clock
+    ends with its assignment) and it waits in the dispatch queue again (`new`), to be dispatched
+    anew; the citizen is told the unit and the deadline of that dispatch as of any."""
+    reason = require_text(reason, "reason")
+    now = clock.now()
+    withdrawn = list(
+        ticket.assignments.filter(status__in=list(OPEN_ASSIGNMENT_STATUSES)).values_list(
+            "department__code", flat=True
+        )
+    )
+    withdraw_open_assignments(ticket, actor, now)
+    events.recalled(ticket, actor, withdrawn=withdrawn, reason=reason, at=now)
+    return ticket
+
+
 @transition("accept")
 def do_accept_assignment(ticket: Ticket, actor: User, *, assignment_id: int | None = None) -> Ticket:
     """A department signs for its assignment (签收). The lead's sign-off moves the ticket to handling."""

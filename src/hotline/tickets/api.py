@@ -32,6 +32,7 @@ from hotline.tickets.schemas import (
     DispatchIn,
     LinkIn,
     MergeIn,
+    RecallIn,
     ReplyIn,
     RequestExtensionIn,
     RequestInvalidationIn,
@@ -142,6 +143,13 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
         ReviewReturnIn,
         actions.do_review_return,
         "Dispatch reviews a return (异议审核)",
+    ),
+    ActionEndpoint(
+        "recall",
+        RecallIn,
+        actions.do_recall_dispatch,
+        "Take a dispatch back before the lead department signs for it (撤回派单): its assignments are"
+        " withdrawn and the ticket waits in the dispatch queue again",
     ),
     ActionEndpoint(
         "answer",

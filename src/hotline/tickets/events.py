@@ -196,6 +196,12 @@ def dispatched(
     return _moved(ticket, E.DISPATCH, actor, TicketStatus.DISPATCHED, details, at)
 
 
+def recalled(ticket: Ticket, actor: User, *, withdrawn: list[str], reason: str, at: datetime) -> TicketEvent:
+    """Dispatch took the ticket back before its lead signed: it waits to be dispatched again."""
+    details = {"withdrawn": withdrawn, "reason": reason}
+    return _moved(ticket, E.RECALL, actor, TicketStatus.NEW, details, at)
+
+
 def accepted(
     ticket: Ticket, actor: User, assignment: Assignment, *, to_status: str, at: datetime
 ) -> TicketEvent:

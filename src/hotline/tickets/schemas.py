@@ -64,6 +64,10 @@ class ReturnIn(InSchema):
     assignment_id: Id | None = None
 
 
+class RecallIn(InSchema):
+    reason: LongText = Field(description="why the dispatch was wrong; on the timeline")
+
+
 class ReviewReturnIn(InSchema):
     assignment_id: Id
     uphold: bool

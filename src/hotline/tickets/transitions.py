@@ -36,6 +36,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "accept": frozenset({S.DISPATCHED, S.ACCEPTED}),
     "return": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
     "review_return": frozenset({S.RETURNED, S.DISPATCHED, S.ACCEPTED}),
+    # Before the lead department signs: once it has, only its return moves the ticket elsewhere.
+    "recall": frozenset({S.DISPATCHED}),
     "answer": frozenset({S.DISPATCHED, S.ACCEPTED}),
     "reply": frozenset({S.ACCEPTED, S.REOPENED}),
     "answer_on_spot": frozenset({S.NEW}),

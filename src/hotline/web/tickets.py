@@ -69,6 +69,7 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("department", gettext_noop("单位")),
     ("lead", gettext_noop("主办")),
     ("co", gettext_noop("协办")),
+    ("withdrawn", gettext_noop("撤回自")),
     ("reason", gettext_noop("理由")),
     ("text", gettext_noop("内容")),
     ("note", gettext_noop("说明")),
@@ -114,7 +115,7 @@ def _status_label(value: str) -> str:
 def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
     if key in ("department", "lead") and isinstance(value, str):
         return departments.get(value, value)
-    if key == "co" and isinstance(value, list):
+    if key in ("co", "withdrawn") and isinstance(value, list):
         return "、".join(departments.get(str(v), str(v)) for v in value)
     if key in ("due_at", "requested_due_at", "retry_at") and isinstance(value, str):
         try:
@@ -145,7 +146,7 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
     states, and the facts worth a line, departments by name."""
     codes: set[str] = set()
     for e in events:
-        for key in ("department", "lead", "co"):
+        for key in ("department", "lead", "co", "withdrawn"):
             value = e.details.get(key)
             codes.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
     departments = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
