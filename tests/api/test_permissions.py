@@ -151,8 +151,14 @@ def test_allowed_actions_follow_the_department(dispatched, staff, api_as):
     assert "accept" not in housing.action(dispatched, "accept").json()["allowed_actions"]
     assert water.action(dispatched, "accept").status_code == 200
 
-    assert offered(housing) == ["return", "reply", "suspend", "request_extension"]
-    assert offered(water) == ["return", "answer", "suspend", "request_extension"]  # no reply for a co
+    assert offered(housing) == ["return", "reply", "suspend", "progress", "request_extension"]
+    assert offered(water) == [
+        "return",
+        "answer",
+        "suspend",
+        "progress",
+        "request_extension",
+    ]  # no reply for a co
     # What is not offered is refused; what is offered is done.
     assert water.action(dispatched, "reply", {"text": "已修复"}).status_code == 409
     assert water.action(dispatched, "answer", {"text": "已排查"}).status_code == 200

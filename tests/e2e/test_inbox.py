@@ -67,7 +67,7 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     row.locator("details.reply summary").click()
     row.locator("button.reply-templates-open").click()
     row.locator("button[data-set-field]", has_text="套用").click()
-    box = row.locator("textarea[name=text]")
+    box = row.locator("details.reply textarea[name=text]")
     assert box.input_value().endswith("经现场核查，【办理经过】。感谢您对我们工作的理解与支持。")
     row.locator("details.reply button[type=submit]").click()
     row.locator(".error, [role=alert]", has_text="【办理经过】").first.wait_for()

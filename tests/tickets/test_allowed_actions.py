@@ -53,8 +53,8 @@ def test_a_co_handler_does_not_get_reply_and_the_lead_does_not_get_answer(flow: 
 
     housing, water = offered(flow, ticket, "housing"), offered(flow, ticket, "water")
 
-    assert housing & DEPARTMENT_ACTIONS == {"return", "reply", "suspend", "request_extension"}
-    assert water & DEPARTMENT_ACTIONS == {"return", "answer", "suspend", "request_extension"}
+    assert housing & DEPARTMENT_ACTIONS == {"return", "reply", "progress", "suspend", "request_extension"}
+    assert water & DEPARTMENT_ACTIONS == {"return", "answer", "progress", "suspend", "request_extension"}
 
 
 def test_a_department_that_signed_is_not_offered_to_sign_again(flow: Flow) -> None:
@@ -104,6 +104,7 @@ def test_a_reopened_ticket_goes_to_its_lead_only(flow: Flow) -> None:
     assert offered(flow, ticket, "housing") & DEPARTMENT_ACTIONS == {
         "return",
         "reply",
+        "progress",
         "suspend",
         "request_extension",
     }
@@ -162,6 +163,7 @@ RUN: dict[str, Callable[[Ticket, User], Any]] = {
         t, u, reason=SuspensionReason.AWAITING_MATERIAL
     ),
     "resume": lambda t, u: sla_actions.do_resume_assignment(t, u),
+    "progress": lambda t, u: actions.do_record_progress(t, u, text="已电话联系市民，约定周三现场查看"),
     "request_extension": lambda t, u: sla_actions.do_request_extension(
         t, u, reason="需协调", requested_due_at=datetime(2099, 1, 1, 17, tzinfo=SHANGHAI)
     ),

@@ -268,6 +268,14 @@ WAYS: dict[str, Way] = {
         actor=_fixed("dispatcher"),
         results={s: s for s in S.values if s not in TERMINAL_STATUSES},
     ),
+    "progress": Way(
+        prepare=_prepare_answer,
+        bind=lambda flow, t: (
+            lambda actor: actions.do_record_progress(t, actor, text="已约市民周三现场查看", contacted=True)
+        ),
+        actor=_actor_working,
+        results={s: s for s in (S.DISPATCHED, S.ACCEPTED, S.REOPENED)},
+    ),
     "suspend": Way(
         prepare=_prepare_answer,
         bind=lambda flow, t: (

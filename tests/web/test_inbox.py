@@ -246,8 +246,8 @@ def test_each_row_offers_what_its_assignment_allows(client, staff, departments) 
         return set(re.findall(r"/do/(\w+)/", row_html(page, part(ticket, "B01"))))
 
     assert offered(pending) == {"accept", "return"}
-    assert offered(running) == {"reply", "suspend", "request_extension", "return"}
-    assert offered(stopped) == {"resume"}
+    assert offered(running) == {"reply", "progress", "suspend", "request_extension", "return"}
+    assert offered(stopped) == {"resume", "progress"}  # a stopped clock may still be written about
     assert offered(back) == set()
     # Running clocks first, then the stopped one, then the return waiting for dispatch's review.
     assert numbers(page) == [pending.number, running.number, stopped.number, back.number]
@@ -453,3 +453,21 @@ def test_a_co_handlers_row_says_why_it_waits_while_the_leads_return_is_reviewed(
     co_row = row_html(client.get("/inbox/").content.decode(), part(ticket, "B02"))
     assert "主办单位已退单，待派单审核后再办理" in co_row
     assert "<form" not in co_row
+
+
+def test_a_handler_records_how_the_work_stands_from_the_inbox(client, staff, departments) -> None:
+    """办理进展: what was done, whether the citizen was reached; the ticket and its clock stay."""
+    ticket = do_accept_assignment(
+        dispatched(staff, departments, ago=timedelta(hours=2), lead="housing"), staff["housing"]
+    )
+    client.force_login(staff["housing"])
+    form = form_of(client.get("/inbox/").content.decode(), part(ticket, "B01"), "progress")
+    response = client.post(
+        form["action"], {**form["fields"], "text": "已电话联系市民，约定周三现场查看", "contacted": "true"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    event = ticket.events.get(action="progress")
+    assert event.details["text"] == "已电话联系市民，约定周三现场查看" and event.details["contacted"] is True
+    assert event.actor == staff["housing"] and event.from_status == event.to_status == TicketStatus.ACCEPTED
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "办理进展" in page and "已联系诉求人" in page

@@ -39,6 +39,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "link": _MERGE_ROLES,
     "unlink": _MERGE_ROLES,
     "suspend": _DEPT_ROLES,
+    # What a unit did or learnt on the way (visits, the citizen called, waiting for a third party).
+    "progress": _DEPT_ROLES,
     # Dispatch and supervisors may restart a clock that a department left stopped.
     "resume": _DEPT_ROLES | {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
     "request_extension": _DEPT_ROLES,

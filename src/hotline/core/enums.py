@@ -60,6 +60,7 @@ class EventType(models.TextChoices):
     ACCEPT = "accept", _("签收")
     RETURN = "return", _("退单")
     REVIEW_RETURN = "review_return", _("退单审核")
+    PROGRESS = "progress", _("办理进展")
     RECALL = "recall", _("撤回派单")
     ANSWER = "answer", _("协办反馈")
     REPLY = "reply", _("答复")

@@ -315,11 +315,23 @@ def do_answer_assignment(
     text = require_text(text, "text")
     assignment = actor_assignment(ticket, actor, "answer", assignment_id)
     if assignment.role != AssignmentRole.CO:
-        raise ActionNotAllowed(_("主办单位请使用“答复”（reply）向诉求人答复"))
+        raise ActionNotAllowed(_("主办单位请使用“答复”向诉求人答复"))
     not_suspended(assignment)
     now = clock.now()
     answer(assignment, actor, text, now)
     events.co_answered(ticket, actor, assignment, at=now)
+    return ticket
+
+
+@transition("progress")
+def do_record_progress(
+    ticket: Ticket, actor: User, *, text: str, contacted: bool = False, assignment_id: int | None = None
+) -> Ticket:
+    """A department writes how its work stands (办理进展): what it did or learnt on the way, and
+    whether it spoke with the citizen (联系诉求人). The ticket and its clock stay as they are."""
+    text = require_text(text, "text")
+    assignment = actor_assignment(ticket, actor, "progress", assignment_id)
+    events.progressed(ticket, actor, assignment, text=text, contacted=contacted, at=clock.now())
     return ticket
 
 

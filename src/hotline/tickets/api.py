@@ -32,6 +32,7 @@ from hotline.tickets.schemas import (
     DispatchIn,
     LinkIn,
     MergeIn,
+    ProgressIn,
     RecallIn,
     ReplyIn,
     RequestExtensionIn,
@@ -230,6 +231,13 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
         SuspendIn,
         sla_actions.do_suspend_assignment,
         "A department stops its assignment's clock (挂起)",
+    ),
+    ActionEndpoint(
+        "progress",
+        ProgressIn,
+        actions.do_record_progress,
+        "A department records how its work stands (办理进展): a visit, a call with the citizen, what it"
+        " waits for; the ticket stays as it is",
     ),
     ActionEndpoint(
         "resume",

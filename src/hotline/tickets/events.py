@@ -196,6 +196,14 @@ def dispatched(
     return _moved(ticket, E.DISPATCH, actor, TicketStatus.DISPATCHED, details, at)
 
 
+def progressed(
+    ticket: Ticket, actor: User, assignment: Assignment, *, text: str, contacted: bool, at: datetime
+) -> TicketEvent:
+    """A department's note of how its work stands; the ticket stays as it is."""
+    details = {**_assignment(assignment), "text": text, "contacted": contacted}
+    return _noted(ticket, E.PROGRESS, actor, details, at)
+
+
 def recalled(ticket: Ticket, actor: User, *, withdrawn: list[str], reason: str, at: datetime) -> TicketEvent:
     """Dispatch took the ticket back before its lead signed: it waits to be dispatched again."""
     details = {"withdrawn": withdrawn, "reason": reason}

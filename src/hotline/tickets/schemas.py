@@ -151,6 +151,14 @@ class SuspendIn(InSchema):
     assignment_id: Id | None = None
 
 
+class ProgressIn(InSchema):
+    text: LongText = Field(
+        description="what was done or learnt; on the timeline, for dispatch and supervision"
+    )
+    contacted: bool = Field(False, description="the unit spoke with the citizen (联系诉求人)")
+    assignment_id: Id | None = None
+
+
 class ResumeIn(InSchema):
     note: Note = ""
     assignment_id: Id | None = None

@@ -53,6 +53,7 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "link": frozenset(set(S.values) - TERMINAL_STATUSES),
     "unlink": frozenset(set(S.values) - TERMINAL_STATUSES),
     "suspend": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
+    "progress": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
     "resume": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
     "request_extension": frozenset({S.DISPATCHED, S.ACCEPTED, S.REOPENED}),
     # A ticket waiting for the review of its lead's return is decided on after it is re-dispatched.
@@ -236,6 +237,7 @@ ASSIGNMENT_NEEDS: dict[str, Needs] = {
     "answer": Needs(frozenset({A.ACCEPTED}), role=AssignmentRole.CO),
     "reply": Needs(frozenset({A.ACCEPTED}), role=AssignmentRole.LEAD),
     "suspend": Needs(frozenset({A.ACCEPTED}), paused=False),
+    "progress": Needs(frozenset({A.ACCEPTED})),
     "resume": Needs(frozenset({A.ACCEPTED}), paused=True),
     "request_extension": Needs(frozenset({A.ACCEPTED})),
 }

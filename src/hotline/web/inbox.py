@@ -40,7 +40,9 @@ from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
 from hotline.web.dispatch import paginate, staff_view
 
 # The actions a department takes on its own assignment (`web/_inbox_actions.html` has a form for each).
-INBOX_ACTIONS = frozenset({"accept", "reply", "answer", "suspend", "resume", "request_extension", "return"})
+INBOX_ACTIONS = frozenset(
+    {"accept", "reply", "answer", "progress", "suspend", "resume", "request_extension", "return"}
+)
 
 # These refuse an assignment whose clock is stopped (`transitions.not_suspended`): a suspended row
 # offers "resume" instead of forms that would be turned down after the text is written.

@@ -73,6 +73,7 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("reason", gettext_noop("理由")),
     ("text", gettext_noop("内容")),
     ("note", gettext_noop("说明")),
+    ("contacted", gettext_noop("已联系诉求人")),
     ("resolution", gettext_noop("解决情况")),
     ("satisfaction", gettext_noop("满意度")),
     ("attempt", gettext_noop("未接通次数")),
@@ -130,6 +131,8 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
         return str(RepetitionOutcome(value).label)
     if key == "resolution" and value in Resolution.values:
         return str(Resolution(value).label)
+    if key == "contacted" and isinstance(value, bool):
+        return _("是") if value else _("否")
     if key == "satisfaction" and value in Satisfaction.values:
         return str(Satisfaction(value).label)
     return str(value)
@@ -156,7 +159,7 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
         facts = [
             (_(name), _fact(key, e.details[key], departments))
             for key, name in _DETAIL_LABELS
-            if e.details.get(key) not in (None, "", [])
+            if e.details.get(key) not in (None, "", [], False)  # a "no" (not contacted) is no fact
         ]
         rows.append(
             TimelineRow(
