@@ -53,6 +53,7 @@ from hotline.directory.models import Department, Place
 from hotline.directory.place_names import Mention, PlaceReader, same_places
 from hotline.intake.models import Appeal
 from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import first_levels
 
 logger = logging.getLogger(__name__)
 
@@ -597,16 +598,7 @@ def prepare(since: datetime, until: datetime, reader: PlaceReader | None = None)
 
 def _first_levels() -> dict[int, int]:
     """Every category's first-level category, by id (one query: the tree is a few hundred rows)."""
-    parents = dict(Category.objects.values_list("pk", "parent_id"))
-
-    def root(pk: int) -> int:
-        seen = {pk}
-        while (parent := parents.get(pk)) is not None and parent not in seen:
-            seen.add(parent)
-            pk = parent
-        return pk
-
-    return {pk: root(pk) for pk in parents}
+    return first_levels(dict(Category.objects.values_list("pk", "parent_id")))
 
 
 def find(

@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from hotline.core.enums import AssignmentRole, AssignmentStatus, EventType, RoutingMode, TicketStatus
 from hotline.routing.models import ModelTarget, RoutingDecision, TrainingLabel
 from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import first_levels
 from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
@@ -58,16 +59,7 @@ def category_roots() -> dict[int, str]:
     for pk, parent_id, name in Category.objects.values_list("pk", "parent_id", "name"):
         parents[pk] = parent_id
         names[pk] = name
-    roots: dict[int, str] = {}
-    for pk in parents:
-        node = pk
-        for _depth in range(10):  # the tree has three levels; a cycle must not hang the loop
-            parent = parents.get(node)
-            if parent is None:
-                break
-            node = parent
-        roots[pk] = names[node]
-    return roots
+    return {pk: names[root] for pk, root in first_levels(parents).items()}
 
 
 def model_guessed_tickets() -> QuerySet[RoutingDecision, int]:

@@ -1,5 +1,7 @@
 """Read queries of the category tree."""
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 
 from hotline.taxonomy.models import Category
@@ -10,3 +12,18 @@ def active_categories() -> QuerySet[Category]:
     with its parents loaded, so that showing their paths costs no query per category (the tree has
     three levels)."""
     return Category.objects.filter(is_active=True).select_related("parent__parent").order_by("code")
+
+
+def first_levels(parents: Mapping[int, int | None]) -> dict[int, int]:
+    """Each category's first-level ancestor (itself at the first level), from the tree as
+    category id -> parent id (`Category.objects.values_list("pk", "parent_id")`)."""
+    roots: dict[int, int] = {}
+    for pk in parents:
+        node = pk
+        for _depth in range(10):  # the tree has three levels; a cycle must not hang the loop
+            parent = parents.get(node)
+            if parent is None:
+                break
+            node = parent
+        roots[pk] = node
+    return roots
