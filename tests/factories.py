@@ -4,7 +4,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from hotline.accounts.models import User
-from hotline.core.enums import Channel, DepartmentLevel, Kind, Role
+from hotline.analytics.models import EarlyWarning
+from hotline.core import clock
+from hotline.core.enums import Channel, DepartmentLevel, Kind, Role, WarningKind
 from hotline.directory.models import Department
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.taxonomy.models import Category
@@ -27,6 +29,25 @@ class CategoryFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"C{n:04d}")
     name = factory.Sequence(lambda n: f"分类{n}")
     level = 1
+
+
+class EarlyWarningFactory(DjangoModelFactory):
+    """A spike as the worker raises it, by default in the city's "0:0" cell now; the tests give the
+    kind, place, figures and evidence they read."""
+
+    class Meta:
+        model = EarlyWarning
+
+    kind = WarningKind.SPIKE
+    subject = factory.Sequence(lambda n: f"spike:test{n}")
+    cell = "0:0"
+    title = "未分类 · 全市：1 日内 9 件诉求，基线 1.5 件"
+    raised_at = factory.LazyFunction(clock.now)
+    last_seen_at = factory.SelfAttribute("raised_at")
+    started_on = factory.LazyAttribute(lambda w: clock.localtime(w.raised_at).date())
+    observed = 9
+    expected = 1.5
+    evidence = factory.Dict({})
 
 
 class UserFactory(DjangoModelFactory):

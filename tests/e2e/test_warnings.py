@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from hotline.analytics.models import EarlyWarning, Hotspot, HotspotSet, WarningDecision, WarningThreshold
+from hotline.analytics.models import Hotspot, HotspotSet, WarningDecision, WarningThreshold
 from hotline.core import clock
-from hotline.core.enums import WarningKind, WarningStatus
+from hotline.core.enums import WarningStatus
 from hotline.directory.models import Place
 from tests.e2e.conftest import sign_in
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, EarlyWarningFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,18 +27,13 @@ def test_a_supervisor_reads_a_warning_and_dismisses_it_as_a_false_alarm(
     building = CategoryFactory(code="01", name="城乡建设", level=1)
     district = departments["district"]
     now = clock.now()
-    warning = EarlyWarning.objects.create(
-        kind=WarningKind.SPIKE,
+    warning = EarlyWarningFactory(
         subject=f"spike:{building.pk}:{district.pk}",
         cell=f"{building.pk}:{district.pk}",
         category=building,
         area=district,
         title="城乡建设 · 东城区：1 日内 9 件诉求，基线 1.5 件",
-        started_on=clock.localtime(now).date(),
         raised_at=now,
-        last_seen_at=now,
-        observed=9,
-        expected=1.5,
         evidence={"days": [[clock.localtime(now).date().isoformat(), 9, 1.5]], "tickets": []},
     )
 

@@ -13,7 +13,7 @@ from hotline.core import clock
 from hotline.core.enums import WarningKind, WarningStatus
 from hotline.directory.models import Place
 from tests.analytics.conftest import at
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, EarlyWarningFactory
 
 NOW = at(6, 20, 12)
 
@@ -22,18 +22,13 @@ NOW = at(6, 20, 12)
 def warning(db, departments) -> EarlyWarning:
     building = CategoryFactory(code="01", name="城乡建设", level=1)
     district = departments["district"]
-    return EarlyWarning.objects.create(
-        kind=WarningKind.SPIKE,
+    return EarlyWarningFactory(
         subject=f"spike:{building.pk}:{district.pk}",
         cell=f"{building.pk}:{district.pk}",
         category=building,
         area=district,
         title="城乡建设 · 东城区：1 日内 9 件诉求，基线 1.5 件",
-        started_on=date(2025, 6, 20),
         raised_at=at(6, 20, 11),
-        last_seen_at=at(6, 20, 11),
-        observed=9,
-        expected=1.5,
         evidence={
             "window": ["2025-06-20", "2025-06-20"],
             "days": [["2025-06-19", 1, 1.5], ["2025-06-20", 9, 1.5]],
@@ -194,7 +189,7 @@ def test_a_burst_of_one_hot_spot_shows_its_appeals_and_the_hot_spots_own_baselin
     client, staff, departments
 ) -> None:
     district = departments["district"]
-    EarlyWarning.objects.create(
+    EarlyWarningFactory(
         kind=WarningKind.HOTSPOT,
         subject="hotspot:1",
         cell=f"0:{district.pk}",
@@ -202,7 +197,6 @@ def test_a_burst_of_one_hot_spot_shows_its_appeals_and_the_hot_spots_own_baselin
         title="东城区幸福小区：幸福小区垃圾站臭味严重（24 小时内 3 件，2 人）",
         started_on=date(2025, 6, 2),
         raised_at=at(6, 20, 11),
-        last_seen_at=at(6, 20, 11),
         observed=3,
         expected=0.04,
         evidence={

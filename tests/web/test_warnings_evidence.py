@@ -10,7 +10,7 @@ from hotline.analytics.models import EarlyWarning
 from hotline.core import clock
 from hotline.core.enums import Channel, WarningKind
 from tests.analytics.conftest import at
-from tests.factories import make_ticket
+from tests.factories import EarlyWarningFactory, make_ticket
 
 NOW = at(6, 20, 12)
 
@@ -18,7 +18,7 @@ NOW = at(6, 20, 12)
 def hotspot_warning(district, appeals) -> EarlyWarning:
     """A burst of a hot spot's appeals as `record_hotspot` stores it; the first appeal came before."""
     ids = [a.pk for a in appeals]
-    return EarlyWarning.objects.create(
+    return EarlyWarningFactory(
         kind=WarningKind.HOTSPOT,
         subject=f"hotspot:{ids[0]}",
         cell=f"0:{district.pk}",
@@ -26,7 +26,6 @@ def hotspot_warning(district, appeals) -> EarlyWarning:
         title="东城区幸福小区：幸福小区垃圾站臭味严重（24 小时内 2 件，2 人）",
         started_on=date(2025, 6, 2),
         raised_at=at(6, 20, 11),
-        last_seen_at=at(6, 20, 11),
         observed=2,
         expected=0.04,
         evidence={
@@ -106,16 +105,8 @@ def test_a_hot_spots_evidence_names_tickets_and_local_times(client, staff, depar
 @pytest.mark.django_db
 def test_a_spikes_tickets_show_their_times_in_local_time(client, staff, departments) -> None:
     ticket = make_ticket(actor=staff["operator"])
-    EarlyWarning.objects.create(
-        kind=WarningKind.SPIKE,
-        subject="spike:0:0",
-        cell="0:0",
-        title="未分类 · 全市：1 日内 9 件诉求，基线 1.5 件",
-        started_on=date(2025, 6, 20),
+    EarlyWarningFactory(
         raised_at=at(6, 20, 11),
-        last_seen_at=at(6, 20, 11),
-        observed=9,
-        expected=1.5,
         evidence={
             "window": ["2025-06-20", "2025-06-20"],
             "days": [["2025-06-20", 9, 1.5]],

@@ -18,6 +18,12 @@ class Channel(models.TextChoices):
     DEPUTIES = "deputies", _("代表委员建议")
 
 
+# The channels an operator takes a contact on at the desk: a call, a letter to the mailbox or the
+# leader's mailbox, a journalist's report. The others arrive through a system (the portal, the apps,
+# WeChat, Open311, grid workers, an import) and never by hand.
+DESK_CHANNELS = (Channel.PHONE, Channel.MAILBOX, Channel.LEADER_MAILBOX, Channel.MEDIA)
+
+
 class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("投诉")
     HELP = "help", _("求助")

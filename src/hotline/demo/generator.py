@@ -47,6 +47,7 @@ from hotline.analytics.tasks import recount_due
 from hotline.citizen_messages.models import CitizenMessage
 from hotline.core import clock
 from hotline.core.enums import (
+    DESK_CHANNELS,
     OPEN_ASSIGNMENT_STATUSES,
     TERMINAL_STATUSES,
     ArticleStatus,
@@ -140,11 +141,9 @@ CHANNEL_SHARES: dict[str, float] = {
     Channel.OPEN311: 1,
     Channel.DEPUTIES: 1,
 }
-# Contacts that an operator takes in person; the others arrive through a system.
-OPERATOR_CHANNELS = frozenset({Channel.PHONE, Channel.MAILBOX, Channel.LEADER_MAILBOX, Channel.MEDIA})
 # Channels that deliver a category: the operator picks one, a grid worker's app and an Open311
 # client send a service code. The others leave it to routing (and its model, once there is one).
-CLASSIFYING_CHANNELS = OPERATOR_CHANNELS | {Channel.GRID, Channel.OPEN311}
+CLASSIFYING_CHANNELS = frozenset(DESK_CHANNELS) | {Channel.GRID, Channel.OPEN311}
 # Share of the appeals of a channel that carry the reporter's position (from the phone's GPS).
 LOCATED_SHARES: dict[str, float] = {
     Channel.GRID: 1.0,
@@ -688,8 +687,8 @@ class Planner:
             address = f"{words['district']}{words['street']}{words['xiaoqu']}{words['building']}"
         else:
             address = f"{words['district']}{words['street']}{words['addr']}"
-        anonymous = plan.channel not in OPERATOR_CHANNELS and self.rng.random() < 0.15
-        by_operator = plan.channel in OPERATOR_CHANNELS
+        anonymous = plan.channel not in DESK_CHANNELS and self.rng.random() < 0.15
+        by_operator = plan.channel in DESK_CHANNELS
         # The operator judges urgency during the call; routing reads the signs of danger in any
         # text. The ticket is urgent, and handled at urgent speed, when either says so.
         judged = by_operator and self.rng.random() < problem.urgent
@@ -723,7 +722,7 @@ class Planner:
         """The category delivered with the contact: the right one, now and then an operator's slip
         to a sibling (the rule for it then sends the ticket to a department that returns it)."""
         right = plan.problem.category
-        if plan.channel in OPERATOR_CHANNELS and self.rng.random() < MISCLASSIFIED:
+        if plan.channel in DESK_CHANNELS and self.rng.random() < MISCLASSIFIED:
             siblings = [path for path in self.leaves if path[0] == right[0] and path != right]
             if siblings:
                 return self.rng.choice(siblings)

@@ -45,7 +45,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
-from hotline.core.enums import TERMINAL_STATUSES, Channel, Kind, Urgency
+from hotline.core.enums import DESK_CHANNELS, TERMINAL_STATUSES, Channel, Kind, Urgency
 from hotline.core.errors import HotlineError
 from hotline.core.phone import mask_phone
 from hotline.dedup.embedders import ticket_text
@@ -89,11 +89,6 @@ PLACE_HOW = {
 # pinyin while it is composed). Not `changed`: a new call empties the fields without an event, and
 # the same text pasted into the next call must be looked up again.
 _AS_TYPED = "input delay:400ms, compositionend delay:400ms"
-
-# The channels an operator takes a contact on at the desk, as the demo's `OPERATOR_CHANNELS`: a
-# call, a letter to the mailbox or the leader's mailbox, a journalist's report. The others arrive
-# through a system (the portal, the apps, WeChat, Open311, grid workers, an import) and never by hand.
-DESK_CHANNELS = (Channel.PHONE, Channel.MAILBOX, Channel.LEADER_MAILBOX, Channel.MEDIA)
 
 
 def _categories() -> QuerySet[Category]:

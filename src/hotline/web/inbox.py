@@ -38,6 +38,7 @@ from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.params import parse_id
 
 # The actions a department takes on its own assignment (`web/_inbox_actions.html` has a form for each).
 INBOX_ACTIONS = frozenset(
@@ -171,13 +172,6 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
     )
 
 
-def int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @staff_view("accept", require_GET, refusal=INBOX_FOR)
 def inbox(request: HttpRequest, user: User) -> HttpResponse:
     status = request.GET.get("status") or None
@@ -185,7 +179,7 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
         status = None
     scope = department_scope(user) or set()
     departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
-    department_id = int_or_none(request.GET.get("department"))
+    department_id = parse_id(request.GET.get("department"))
     if department_id not in scope:
         department_id = None
     now = clock.now()

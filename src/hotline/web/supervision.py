@@ -53,7 +53,8 @@ from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import next_url, refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
-from hotline.web.inbox import assignment_clock, int_or_none, lateness
+from hotline.web.inbox import assignment_clock, lateness
+from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 VIEW_LABELS = {
@@ -170,10 +171,10 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
         kind = None
     departments = list(Department.objects.filter(is_active=True).order_by("code"))
     areas = [d for d in departments if d.is_area]
-    department_id = int_or_none(request.GET.get("department"))
+    department_id = parse_id(request.GET.get("department"))
     if department_id not in {d.pk for d in departments}:
         department_id = None
-    area_id = int_or_none(request.GET.get("area"))
+    area_id = parse_id(request.GET.get("area"))
     area = next((d for d in areas if d.pk == area_id), None)
     filters = BoardFilters(
         department_id=department_id,
