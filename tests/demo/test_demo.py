@@ -274,10 +274,20 @@ def test_vocabulary_templates_fill_and_point_at_real_things():
         assert problem.titles and problem.details
         if problem.kind == Kind.CONSULTATION:
             assert problem.answers, problem.key
-        for template in (*problem.titles, *problem.details, *problem.replies, *problem.answers):
+        templates = (
+            *problem.titles,
+            *problem.details,
+            *problem.replies,
+            *problem.answers,
+            *problem.full_replies,
+        )
+        for template in templates:
             template.format_map(words)
     for template in (*V.OPENINGS, *V.GENERIC_REPLIES):
         template.format_map(words)
+    assert set(V.REPLY_OPENINGS) == set(Kind.values)
+    for template in V.REPLY_OPENINGS.values():
+        template.format(date="2026年3月20日", title="x")
     assert len({p.key for p in V.PROBLEMS}) == len(V.PROBLEMS)
     assert len(V.CATEGORY_TREE) >= 8 and len(leaves) >= 40
 

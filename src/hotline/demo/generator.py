@@ -457,6 +457,15 @@ def database_is_empty() -> bool:
 # --- planning ----------------------------------------------------------------------------------------
 
 
+def reply_letter(kind: str, called_at: datetime, title: str, text: str, dept: str, phone: str) -> str:
+    """A department's answer in the official form: the greeting, the day the citizen called and the
+    matter in their words, the answer, a contact and the thanks. The unit and the day it answers
+    are added when it is sent (`Replayer`)."""
+    day = clock.localtime(called_at)
+    opening = V.REPLY_OPENINGS[kind].format(date=f"{day.year}年{day.month}月{day.day}日", title=title)
+    return opening + text + V.REPLY_CONTACT.format(dept=dept, phone=phone)
+
+
 @dataclass
 class Step:
     action: str
@@ -879,24 +888,39 @@ class Planner:
         return Step("answer_on_spot", operator, {"text": text}, self.minutes(2, 20))
 
     def reply(self, plan: Plan, lead: str, *, again: bool = False) -> Step:
-        dept = self.city.departments[lead].name
-        # The generic lines say a place was inspected and fixed: no answer to a question.
-        generic = () if plan.problem.kind == Kind.CONSULTATION and plan.problem.replies else V.GENERIC_REPLIES
-        templates = plan.problem.replies + generic if self.rng.random() < 0.3 else plan.problem.replies
-        text = self.text(self.rng.choice(templates or V.GENERIC_REPLIES), plan, dept=dept)
-        if again:
-            text = "经重新办理，" + text
+        problem, dept = plan.problem, self.city.departments[lead].name
+        # The generic lines are formulas that fit any appeal (已转相关单位办理); they say a place was
+        # inspected: no answer to a question.
+        generic = () if problem.kind == Kind.CONSULTATION and problem.replies else V.GENERIC_REPLIES
+        templates = problem.replies + generic if self.rng.random() < 0.3 else problem.replies
+        line = self.rng.choice(templates or V.GENERIC_REPLIES)
         slow = self.rng.random() < 0.1  # some replies are late: material for the deadline reports
         delay = self.minutes(4000, 11000) if slow else self.minutes(600, 5000)
-        # Most units answer in the official form; the rest in a line, which the reply-quality check
-        # flags for the supervisors. Drawn from a stream of the ticket's own, so that the choice
-        # leaves everything else a seed decides as it was.
+        # Most units answer in the official form, in full: what was found and why, the basis, what
+        # was done, the result, what next. The rest answer in a line, and some with a formula
+        # whatever the form; the reply-quality check flags those for the supervisors. Drawn from a
+        # stream of the ticket's own, so that the choice leaves everything else a seed decides as it was.
         form = random.Random(f"hotline-demo-reply-{plan.index}-{again}")
         signed = form.random() >= V.TERSE_REPLY_SHARE
+        if signed and problem.full_replies and line not in V.GENERIC_REPLIES:
+            text = (V.REPLY_AGAIN if again else "") + self.text(self.full_reply(plan, form), plan, dept=dept)
+        else:
+            text = ("经重新办理，" if again else "") + self.text(line, plan, dept=dept)
         if signed:
-            text = V.REPLY_OPENING.format(title=plan.problem.titles[0].format_map(plan.words)) + text
-            text += V.REPLY_CONTACT.format(dept=dept, phone=V.department_phone(lead))
+            title = plan.steps[0].params["title"]  # as the citizen put it (the receive step's)
+            text = reply_letter(problem.kind, plan.created_at, title, text, dept, V.department_phone(lead))
         return Step("reply", self.worker(lead), {"text": text, "signed": dept if signed else ""}, delay)
+
+    def full_reply(self, plan: Plan, form: random.Random) -> str:
+        """The full answer to what the citizen told: the one paired with the detail the appeal
+        used, when the problem pairs them; otherwise any of the problem's."""
+        problem = plan.problem
+        if len(problem.full_replies) == len(problem.details):
+            content = plan.steps[0].params["content"]
+            for detail, answer in zip(problem.details, problem.full_replies, strict=True):
+                if self.text(detail, plan) in content:
+                    return answer
+        return form.choice(problem.full_replies)
 
     def callback(self, operator: str, satisfaction: str) -> Step:
         rng = self.rng
