@@ -405,20 +405,25 @@ HOTLINE: dict[str, Any] = {
         # at least this, and a quarter (e5) or two fifths (n-grams) of the hard non-duplicates; the
         # weaker ones, mostly another problem on the same street, were noise beside every ticket.
         "SHOWN_FROM": {"e5": 0.92, "ngram": 0.30},
-        # What place, category and time add to the text's cosine similarity (scoring.py).
+        # What place, category and time add to the text's cosine similarity (scoring.py). A shared
+        # place adds nothing: on bench/data/dedup_pairs.csv a shared place name does not help (the
+        # cross-validation chose 0), and a bonus for the same street or community is what lifted
+        # another problem at the same place over the threshold (docs/adr/0011-dedup.md, addendum of
+        # 2026-12-04). Another place, another category or a long gap lowers it.
         "WEIGHTS": {
-            "near": 0.03,
+            "near": 0.0,
             "far": -0.08,
-            "same_community": 0.03,
-            "same_street": 0.02,
+            "same_community": 0.0,
+            "same_street": 0.0,
             "same_district": 0.0,
             "other_district": -0.08,
-            # The places the two texts name (directory.place_names): one shared, or none shared (chosen by
-            # cross-validation on bench/data/dedup_pairs.csv, docs/benchmarks.md).
+            # The places the two texts name (directory.place_names): one shared, or none shared. On the
+            # pairs every penalty from -0.04 to -0.15 gives the same held-out figures; the larger keeps
+            # a template letter sent about two estates apart (docs/benchmarks.md).
             "same_name": 0.0,
-            "other_name": -0.04,
+            "other_name": -0.10,
             "same_category": 0.01,
-            "other_category": -0.02,
+            "other_category": -0.04,
             "in_window": 0.01,
             "out_of_window": -0.03,
         },

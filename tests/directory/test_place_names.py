@@ -17,6 +17,20 @@ from hotline.directory.place_names import PlaceReader, normalise, place_names, s
         ("A3区梅溪湖看云路一师润芳园小区临街门面油烟扰民", {"梅溪湖看云", "一师润芳"}),
         ("A7县泉塘街道康桥长郡二栋楼下烧烤店", {"泉塘", "康桥长"}),
         ("小区门口的路灯坏了，晚上很黑", set()),  # no place named: 小区 and 路 alone are no names
+        # "整条路", "这条街": the whole road, this street — a measure word, not a name; nor the time
+        # words before it ("这几天晚上整条路都是黑的" named the place "几天晚上整条").
+        ("书院街路灯不亮，这几天晚上整条路都是黑的", {"书院"}),
+        ("西山路凌晨一两点整条街都是烧烤摊", {"西山"}),
+        ("这条路坑坑洼洼，那条巷子也没有灯", set()),
+        # A verb before the place word makes it the verb's object: walking, blocking, going to school.
+        ("老人小孩走路都要打手电，门口流动摊贩堵路", set()),
+        ("孩子明年上小学，司机故意绕路", set()),
+        # Thanks, praise and help stand before the name they are about, anywhere in the clause.
+        ("上周帮我们水岸花园修好了路灯，感谢永宁街道，表扬长安社区", {"水岸", "永宁", "长安"}),
+        ("迎宾大道靠近盛世公寓的路段", {"迎宾", "盛世"}),
+        ("请问整个小区哪个中心负责", set()),
+        # A place word that is the name of the next one: 新城小区, 公园路.
+        ("新城小区蚊虫多，公园路路灯不亮", {"新城", "公园"}),
         ("no Chinese at all", set()),
     ],
 )
@@ -34,6 +48,7 @@ def test_two_texts_share_a_place_or_not_or_say_nothing() -> None:
         is False
     )
     assert same_place(lifan, place_names("小区门口的路灯坏了")) is None
+    assert same_place(place_names("新城小区蚊虫多请求消杀"), place_names("盛世苑蚊虫多请求消杀")) is False
 
 
 # --- the place an appeal is about (hot spots) ---------------------------------------------------

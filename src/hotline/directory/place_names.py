@@ -56,6 +56,7 @@ PLACE_WORDS = sorted(
         "市场",
         "公园",
         "学校",
+        "大道",
         "小学",
         "中学",
         "幼儿园",
@@ -93,12 +94,20 @@ _NAME_CLAUSE = re.compile("[的了是在和与及对把被给向从到为]")
 _NAME_NOT_PLACES = frozenset(
     {"政府", "居住", "居民", "居委", "城市", "城管", "城乡", "组织", "家庭", "法庭", "庭审", "路过", "路上"}
 )
-# Words that stand before a name and are no part of it: the verbs of an appeal, nearness.
-_NAME_BEFORE = ("举报", "投诉", "反映", "咨询", "建议", "靠近", "临近", "紧邻", "位于", "地处")
+# A measure word before a place word counts roads or buildings ("整条路", "这条街", "那栋楼"): what
+# stands before it is the rest of the clause ("这几天晚上整条路"), not a name.
+_MEASURE_WORDS = frozenset("条座栋片")
+# Words that stand before a name and are no part of it, wherever they fall in the run before the
+# place word: the verbs of an appeal, nearness, thanks and praise ("上周帮我们水岸花园", "大道靠近盛世").
+_NAME_BEFORE = re.compile("举报|投诉|反映|咨询|建议|靠近|临近|紧邻|位于|地处|感谢|表扬|利用|帮我们|帮忙|请问")
+# The last character of a verb whose object the place word is ("走路", "堵路", "绕路", "上小学"): the
+# run before it is the rest of the clause ("老人小孩走"), not a name.
+_NAME_VERB_END = frozenset("上走堵绕嫌修让带问拦挡占去")
 # Words before a place word that name no place in particular.
 _NAME_GENERIC = frozenset(
     {"小区", "我们", "业主", "居民", "附近", "周边", "旁边", "对面", "楼下", "门口", "政府", "有关", "相关"}
     | {"这个", "一个", "城市", "农村", "全市", "道路", "马路", "公路", "线路", "市民", "老旧", "安置"}
+    | {"整个", "哪个", "那个", "一段", "请问"}
 )
 
 
@@ -111,13 +120,22 @@ def place_names(text: str) -> frozenset[str]:
             before, after = chars[word.start() - 1 : word.start()], chars[word.end() : word.end() + 1]
             if before + word.group(0) in _NAME_NOT_PLACES or word.group(0) + after in _NAME_NOT_PLACES:
                 continue
+            if before in _MEASURE_WORDS:  # "整条路", "这条街": which road, not its name
+                start = word.end()
+                continue
             name = chars[max(start, word.start() - MAX_NAME) : word.start()]
             start = word.end()
             # A name runs from the last particle or verb before it ("门口的路" names no road), and
             # without the words of a complaint or of nearness before it ("举报码头街", "靠近枫林路").
-            name = _NAME_CLAUSE.split(name)[-1]
-            while name and (name[0] in _NAME_LEADING or name.startswith(_NAME_BEFORE)):
-                name = name[next((len(w) for w in _NAME_BEFORE if name.startswith(w)), 1) :]
+            name = _NAME_BEFORE.split(_NAME_CLAUSE.split(name)[-1])[-1]
+            if name and name[-1] in _NAME_VERB_END:
+                continue
+            while name and name[0] in _NAME_LEADING:
+                name = name[1:]
+            if not name and _NAME_WORD.match(chars, word.end()):
+                # Nothing names it, and another place word follows: this one is the name (新城小区,
+                # 公园路), or the template letter about 新城小区 and about 盛世苑 shares no name.
+                name = word.group(0)
             if len(name) >= 2 and name not in _NAME_GENERIC:
                 found.add(name)
     return frozenset(found)
