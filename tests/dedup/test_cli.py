@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from hotline.core.enums import Channel
 from hotline.dedup.models import TicketVector
+from hotline.intake.models import Appeal
 from hotline.tickets.models import Ticket
 from tests.factories import make_ticket
 
@@ -68,6 +69,17 @@ def test_scan_groups_the_period_into_clusters_as_csv(tickets):
     }
     # It embedded what it scanned.
     assert TicketVector.objects.count() == 3
+
+
+def test_scan_csv_never_hands_a_spreadsheet_a_formula(tickets):
+    """A title or a channel's id that begins like a formula is written with an apostrophe in front
+    (OWASP), as the hot spots' CSV is: the file is opened in Excel or WPS."""
+    Ticket.objects.filter(pk=tickets["lamp"].pk).update(title="=" + LAMP[0])
+    Appeal.objects.filter(ticket=tickets["again"]).update(external_id="-ext-1")
+    out = run("scan", "--since", "2026-03-01", "--until", "2026-03-03", "--format", "csv")
+    rows = {r["ticket_number"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows[tickets["lamp"].number]["title"] == "'=" + LAMP[0]
+    assert rows[tickets["again"].number]["external_id"] == "'-ext-1"
 
 
 def test_scan_outside_the_period_finds_nothing(tickets):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from hotline.core import timerange
 from hotline.core.csvfiles import line_error, read_records
+from hotline.core.spreadsheets import csv_field
 from hotline.dedup import index as vector_index
 from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.indexing import embed_missing
@@ -96,7 +97,8 @@ class Command(BaseCommand):
             writer.writerow(["cluster_id", "ticket_number", "external_id", "title"])
             for number, group in enumerate(clusters, start=1):
                 for ticket in group:
-                    writer.writerow([number, ticket.number, external.get(ticket.pk, ""), ticket.title])
+                    external_id = csv_field(external.get(ticket.pk, ""))
+                    writer.writerow([number, ticket.number, external_id, csv_field(ticket.title)])
             return
         for number, group in enumerate(clusters, start=1):
             self.stdout.write(_("第 %(n)d 组（%(count)d 件）") % {"n": number, "count": len(group)})
@@ -121,7 +123,7 @@ class Command(BaseCommand):
                     Facts(names=place_names(texts[i])),
                     Facts(names=place_names(texts[len(chunk) + i])),
                 ).score
-                writer.writerow([pair[0], f"{score:.4f}", int(score >= cut)])
+                writer.writerow([csv_field(pair[0]), f"{score:.4f}", int(score >= cut)])
 
     def do_index(self, options: dict[str, Any]) -> None:
         def progress(done: int) -> None:

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from hotline.core.csvfiles import line_error, read_records
+from hotline.core.spreadsheets import csv_field
 from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, check
 
 COLUMNS = ("id", "appeal_title", "appeal_text", "reply")
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             )
             writer.writerow(
                 [
-                    row_id,
+                    csv_field(row_id),
                     *(f"{getattr(result, c):.2f}" for c in CRITERIA),
                     "yes" if result.weak else "no",
                     *reasons,
