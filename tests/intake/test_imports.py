@@ -149,6 +149,23 @@ BROKEN = f"""{TIPDM_HEADER}
 """
 
 
+def test_control_characters_in_a_table_are_left_out_of_what_is_stored(
+    tmp_path, frozen_clock, no_routing
+) -> None:
+    """A table pasted from Word or an old system brings vertical tabs, bells and escapes, which the
+    API refuses and no page or export should meet: the row is kept (an archive is imported whole),
+    the characters are not; tabs and line breaks stay."""
+    path = write(
+        tmp_path,
+        TIPDM_HEADER + "\n"
+        '7001,市民甲,幸福路\x0b路灯不亮\x07,2020/1/2 8:00:00,"晚上\x1b[31m很黑\t请修\n谢谢",\n',
+    )
+    run(path, "--preset", "tipdm")
+    ticket = Ticket.objects.get()
+    assert (ticket.title, ticket.content) == ("幸福路路灯不亮", "晚上[31m很黑\t请修\n谢谢")
+    assert Appeal.objects.get().content == ticket.content
+
+
 def test_a_broken_file_names_every_bad_line_and_stores_nothing(tmp_path, frozen_clock) -> None:
     CategoryFactory(name="城乡建设", level=1, parent=None)
     path = write(tmp_path, BROKEN)

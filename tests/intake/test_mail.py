@@ -115,6 +115,20 @@ def test_gb18030_four_byte_characters_in_quoted_printable() -> None:
     assert parsed.body == text
 
 
+def test_control_characters_in_a_letter_are_left_out() -> None:
+    """A letter is taken in whatever it holds; the control characters that the API refuses (a bell,
+    an escape, a form feed) are not kept in its subject, sender or text."""
+    raw = letter(
+        f"From: {b64_word('张\x07三', 'utf-8')} <zs@163.com>",
+        f"Subject: {b64_word('路灯\x1b不亮', 'utf-8')}",
+        body="您好：\r\n路灯\x0c坏了\x00。\r\n\t张三".encode(),
+        content_type="text/plain; charset=utf-8",
+    )
+    parsed = mail.parse(raw)
+    assert (parsed.subject, parsed.sender_name) == ("路灯不亮", "张三")
+    assert parsed.body == "您好：\n路灯坏了。\n\t张三"
+
+
 def test_utf8_q_encoded_subject_folded_over_lines() -> None:
     subject = "建议在人民公园增设无障碍通道和休息座椅"
     raw = letter(

@@ -59,6 +59,12 @@ DEFAULT_PAGE_SIZE = 20
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def without_control_characters(text: str) -> str:
+    """`text` without the characters above: for what a channel brings in that nobody can ask again
+    (a letter, an archive's table), which is taken in rather than refused."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def control_character_refusal(value: str) -> str | None:
     """What a text holding such a character is told, without the field's name (the caller puts it
     in front); None when it holds none. NUL is named first: the one the database cannot store."""

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.core import clock
+from hotline.core.api import without_control_characters
 from hotline.core.enums import Channel, Kind, Urgency
 from hotline.core.errors import InvalidInput
 from hotline.intake.actions import AppealData, BulkReceipt, PastReply, checked, do_receive_appeals
@@ -229,7 +230,7 @@ def _text(value: Any) -> str:
         return str(int(value))  # Excel keeps every number as a float: 1234.0 is the id 1234
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return without_control_characters(str(value)).strip()
 
 
 def _moment(value: Any, column: str, formats: tuple[str, ...]) -> datetime | None:

@@ -55,6 +55,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.core import clock, timerange
+from hotline.core.api import without_control_characters
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.core.schedule import enqueue_if_due
@@ -124,11 +125,11 @@ def decode_header(value: str | email.header.Header | None) -> str:
     try:
         parts = email.header.decode_header(value)
     except (email.errors.HeaderParseError, ValueError):
-        return re.sub(r"\s*\n\s*", " ", str(value)).strip()
+        return without_control_characters(re.sub(r"\s*\n\s*", " ", str(value)).strip())
     text = "".join(
         decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk for chunk, charset in parts
     )
-    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+    return without_control_characters(re.sub(r"\s*[\r\n]+\s*", " ", text).strip())
 
 
 class _TextOfHTML(HTMLParser):
@@ -165,7 +166,7 @@ def html_text(markup: str) -> str:
 
 def _tidy(text: str) -> str:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip().replace("\x00", "")
+    return without_control_characters(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
 
 
 def _is_file(part: Message) -> bool:
