@@ -1,9 +1,11 @@
-"""The reports in Chromium: a leader opens 报告 from the navigation, switches to the weekly report
-with the keyboard, reads the leader list and downloads the sheet."""
+"""The reports in Chromium: a leader opens 报告 from the navigation (last month's, the last whole
+one), switches to this week's report with the keyboard, reads it as a week still running and
+downloads the sheet."""
 
 import pytest
 from openpyxl import load_workbook
 
+from hotline.core import clock
 from hotline.tickets.actions import do_dispatch_ticket
 from tests.e2e.conftest import sign_in
 from tests.factories import make_ticket
@@ -31,11 +33,15 @@ def test_a_leader_reads_the_weekly_report_and_downloads_it(
     page.wait_for_url(f"{live_server.url}/reports/")
     assert "月报" in page.locator("#report-title").inner_text()
     page.select_option("select[name=kind]", "weekly")
+    # The tickets are this week's: the week holding today, which is not over yet.
+    page.fill("input[name=date]", f"{clock.localtime():%Y-%m-%d}")
     page.locator("#report-form button").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**kind=weekly**")
     assert "周报" in page.locator("#report-title").inner_text()
-    assert "受理量 2 件" in page.locator("#report-volume").inner_text()
+    assert "截至" in page.locator("#report-title").inner_text()
+    assert "受理量 2 件，上期同期 0 件" in page.locator("#report-volume").inner_text()
+    assert page.locator("#report-running").is_visible()
     assert page.locator("#report-departments tbody tr").first.inner_text().split("\t")[1] == "住建局"
     screenshot("report-weekly")
 

@@ -2,13 +2,23 @@
 tests/analytics: composite scores from the four rates and the admin's weights, ranks, and the
 tickets behind every rate."""
 
+import io
+import re
+
 import pytest
+from openpyxl import load_workbook
 
 from hotline.analytics.facts import Counts
 from hotline.analytics.models import FigureSettings
-from hotline.analytics.rankings import score
+from hotline.analytics.periods import Period
+from hotline.analytics.rankings import Ranked, score
+from hotline.analytics.reports import Report
 from hotline.core import clock
+from hotline.feedback.actions import do_reply_ticket
+from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
+from hotline.web.reports import render_xlsx
 from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
+from tests.factories import DepartmentFactory, make_ticket
 
 NOW = at(6, 20, 12)
 
@@ -98,3 +108,91 @@ def test_bad_parameters_fall_back_instead_of_failing(client, staff, june) -> Non
     ):
         assert get(client, staff["leader"], "/rankings/", **params).status_code == 200
         assert get(client, staff["leader"], "/rankings/tickets/", **params).status_code == 200
+
+
+def _cells(html: str, row_id: str) -> list[str]:
+    row = re.search(rf'<tr id="{row_id}">(.*?)</tr>', html, re.S)
+    assert row is not None, row_id
+    return re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)  # the name is the row's header
+
+
+def test_a_slice_without_data_has_no_score_and_comes_last_marked(
+    client,
+    staff,
+    june,  # noqa: F811
+    departments,
+) -> None:
+    # Two tickets of 南城街道 in June, never dispatched: received, but not one of the four rates
+    # has anything to count. In May it had one handled ticket (a score to fall from).
+    FigureSettings.objects.update_or_create(pk=1, defaults={"min_received": 2})
+    south = DepartmentFactory(code="D03", name="南城街道", level="street", is_area=True)
+    for when in (at(6, 16), at(6, 17)):
+        with clock.frozen_at(when):
+            ticket = make_ticket(actor=staff["operator"])
+        ticket.area = south
+        ticket.save(update_fields=["area"])
+    with clock.frozen_at(at(5, 20)):
+        may = make_ticket(actor=staff["operator"])
+        may.area = south
+        may.save(update_fields=["area"])
+        may = do_dispatch_ticket(may, staff["dispatcher"], lead_department_id=departments["housing"].pk)
+        may = do_accept_assignment(may, staff["housing"])
+        do_reply_ticket(may, staff["housing"], text="已修复。")
+    response = get(client, staff["leader"], "/rankings/", dimension="area", period="2025-06")
+    rows = response.context["rows"]
+    # 东城区 (one ticket, 处置率 0) is unranked for its volume but has a score; 南城街道 has more
+    # tickets and no data at all: after it, without a score, a rank or a change.
+    assert [(r.name, r.score, r.rank, r.has_data) for r in rows] == [
+        ("和平街道", 87.5, 1, True),
+        ("西城区", 50.0, 2, True),
+        ("东城区", 0.0, None, True),
+        ("南城街道", None, None, False),
+    ]
+    assert rows[-1].previous_score is not None and rows[-1].score_change is None
+    html = response.content.decode()
+    cells = _cells(html, f"row-{south.pk}")
+    assert "无数据" in cells[0]
+    assert [c.strip() for c in cells[3:9]] == ["—"] * 6  # four rates, score, change
+    assert "<a" not in "".join(cells)
+
+
+def test_a_rate_without_data_is_text_not_a_link(client, staff, june, rank_all, departments) -> None:  # noqa: F811
+    html = get(client, staff["leader"], "/rankings/", dimension="area", period="2025-06").content.decode()
+    # 东城区's t3 was never answered: its 及时率 has nothing to count. A link whose only text is
+    # "—" reads "link, em dash" to a screen reader; it is plain text, and the rates that count
+    # stay links to their tickets.
+    assert not re.search(r"<a\b[^>]*>\s*—\s*</a>", html)
+    district = _cells(html, f"row-{departments['district'].pk}")
+    assert "<a" not in district[3] and district[3].strip().endswith("—")
+    assert "<a" in district[4] and "0.0%" in district[4]
+
+
+def test_the_reports_sheet_marks_a_department_without_data(db) -> None:
+    june_period = Period.month(2025, 6)
+    ranked = Ranked(1, "住建局", Counts(received=3, dispatched=3, handled=3), 100.0, 1, 90.0, 1)
+    empty = Ranked(2, "水务局", Counts(replies_checked=1), None, None, 80.0, 2)
+    report = Report(
+        kind="monthly",
+        period=june_period,
+        previous=Period.month(2025, 5),
+        city=Counts(),
+        city_before=Counts(),
+        departments=[ranked, empty],
+    )
+    sheet = load_workbook(io.BytesIO(render_xlsx(report)))["单位排名"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0][:3] == [1, "住建局", 3] and rows[0][7:9] == [100.0, 10.0]
+    # No score is no zero: the sheet says so, in the rank's column, and leaves no blank a sum or a
+    # chart would read as 0.
+    assert rows[1][:2] == ["无数据", "水务局"]
+    assert rows[1][3:9] == ["—"] * 6
+
+
+def test_a_running_period_says_its_figures_are_not_final(client, staff, june) -> None:  # noqa: F811
+    # On 06-20 June is running: its tickets are mostly still within their time to be handled, so
+    # the page says so and leads to May, the last whole month. A whole month has no such word.
+    html = get(client, staff["leader"], "/rankings/", dimension="area").content.decode()
+    assert 'id="running"' in html and "2025-06 尚未结束（数据截至 2025-06-20 12:00）" in html
+    assert 'href="/rankings/?period=2025-05&amp;dimension=area"' in html
+    whole = get(client, staff["leader"], "/rankings/", dimension="area", period="2025-05").content.decode()
+    assert 'id="running"' not in whole

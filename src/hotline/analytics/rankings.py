@@ -5,7 +5,10 @@ of the same length before it.
 The score of a slice is the weighted mean of its four rates in percent (weights: `FigureSettings`,
 set in the admin); a rate with nothing to count is left out and the other weights share its part;
 a slice with no rate at all has no score. Slices that received fewer than
-`FigureSettings.min_received` tickets are listed after the ranked ones, without a rank.
+`FigureSettings.min_received` tickets are listed after the ranked ones, without a rank; slices
+without a score (无数据: tickets received but none dispatched yet, or only replies checked) last of
+all. No score is never read as 0: it neither ranks a slice last nor makes a change against the
+period before.
 """
 
 from dataclasses import dataclass
@@ -42,6 +45,13 @@ class Ranked:
     rank: int | None  # None: too few tickets to rank, or no score
     previous_score: float | None
     previous_rank: int | None
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any of the four rates had something to count, so that there is a score. Without
+        one the slice is shown as 无数据, not as a score of 0 (which would rank it last and show a
+        fall from the period before that nothing measured)."""
+        return self.score is not None
 
     @property
     def rates(self) -> dict[str, Rate]:
@@ -98,8 +108,8 @@ def _ranks(
 
 def ranking(figures: Figures, previous: Figures, dimension: str) -> list[Ranked]:
     """The slices of `dimension` in `figures`' period, ranked by score (the best first, then the
-    unranked by volume), each with its score and rank in `previous`' period. Two queries (the
-    weights, the names)."""
+    unranked with a score by volume, then those without data by volume), each with its score and
+    rank in `previous`' period. Two queries (the weights, the names)."""
     settings = FigureSettings.current()
     weights, least = settings.as_dict(), settings.min_received
     now, before = figures.of(dimension), previous.of(dimension)
@@ -119,7 +129,11 @@ def ranking(figures: Figures, previous: Figures, dimension: str) -> list[Ranked]
         for key, counts in now.items()
         if key in names
     ]
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, -r.counts.received, r.name))
+    # Without data last, whatever their volume: listed apart from the slices that were measured,
+    # not among them as if they had scored.
+    return sorted(
+        rows, key=lambda r: (r.rank is None, not r.has_data, r.rank or 0, -r.counts.received, r.name)
+    )
 
 
 # How many periods of each span the rankings offer, the newest (the one running) first.

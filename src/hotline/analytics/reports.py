@@ -7,6 +7,12 @@ Monday-to-Sunday week, the calendar month, the quarter) with the same figures fo
 it; the web page, the CLI and the worker render the same `Report` as HTML, .xlsx or PDF
 (`web.reports`). The figures are those of `analytics.facts`, read from the kept days.
 
+A period still running is counted up to now and compared with the same elapsed part of the period
+before (`window`: Dec 1 to Dec 5 06:00 against Nov 1 to Nov 5 06:00), never with the whole of it,
+and says so (`Report.until`): at 06:00 today has few tickets, and against yesterday's whole day
+that reads as a collapse. The pages show the last whole period when none is asked for
+(`last_whole_day`).
+
 The hot spots are those the worker kept for exactly the report's period (`analytics.hotspot_sets`,
 made once a day for the current and the last period of each kind); a report of a period never
 kept finds them when asked to (`find_hotspots`: the command line, not the pages).
@@ -25,16 +31,16 @@ same ticket, or the same caller again within the period).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, outlooks, typical_cases
-from hotline.analytics.facts import FOUR_RATES, Counts, counted_tickets
+from hotline.analytics.facts import FOUR_RATES, Counts, count_facts, counted_tickets
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
-from hotline.analytics.periods import Period, Rate
+from hotline.analytics.periods import Period, Rate, city_zone
 from hotline.analytics.rankings import Ranked, names_of, ranking
 from hotline.core import clock
 from hotline.core.enums import FigureDimension, ReportKind, Urgency
@@ -67,6 +73,77 @@ def before(kind: str, period: Period) -> Period:
     return period_of(kind, period.first_day - timedelta(days=1))
 
 
+def last_whole_day(kind: str, today: date) -> date:
+    """The first day of the last period of `kind` that is over on the local day `today`: what a
+    report shows when no day is asked for.
+
+    A leader reads the daily report in the morning, and the day that is over then is yesterday:
+    today's, at 06:00, has six hours of tickets. So with no day asked, yesterday's daily report,
+    last week's weekly, last month's monthly and last quarter's quarterly, each against the whole
+    period before it (as the worker makes and keeps them, `web.kept_reports`); the running period
+    is there when its day is asked for, marked as such (`window`)."""
+    return before(kind, period_of(kind, today)).first_day
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a report of a period counts and what it compares that with."""
+
+    # The whole period of the kind (the report's name, its file's, the kept lists and hot spots).
+    period: Period
+    # What is counted: the whole period once it is over; while it runs, its start to now.
+    counted: Period
+    # The period before, cut to the same length as `counted`: the whole of it once this one is over.
+    previous: Period
+    # The moment a running period (or one not begun) is counted to; None once it is over.
+    until: datetime | None = None
+
+
+# A period's end is exclusive: what happened at the very moment of reading counts too (a ticket
+# received as the clock reads, in a test whose clock stands still).
+_INCLUSIVE = timedelta(microseconds=1)
+
+
+def window(kind: str, day: date, now: datetime | None = None) -> Window:
+    """The period of `kind` holding `day`, what of it is counted at `now` (default: the clock) and
+    what of the period before it is compared with: the same time elapsed since its start (Dec 1 to
+    Dec 5 06:00 against Nov 1 to Nov 5 06:00, 00:00-06:00 today against 00:00-06:00 yesterday), at
+    most the whole of it (the 31st of a month after a shorter one). A part against a whole would
+    show a fall that did not happen."""
+    period = period_of(kind, day)
+    prior = before(kind, period)
+    moment = clock.now() if now is None else now
+    if moment >= period.end:
+        return Window(period, period, prior)
+    # A period not begun yet: nothing of it, against nothing of the one before.
+    cut = max(min(moment + _INCLUSIVE, period.end), period.start)
+    elapsed = cut - period.start
+    return Window(
+        period, Period(period.start, cut), Period(prior.start, min(prior.start + elapsed, prior.end)), moment
+    )
+
+
+def read_span(span: Period) -> Figures:
+    """The figures of `span`, which starts at a local midnight and may end within a day (a running
+    period cut at now, or the same part of the period before): its whole days as kept
+    (`figures.read`), the part of its last day counted live (`facts.count_facts`; a few hours'
+    tickets, five queries)."""
+    zone = city_zone()
+    end = span.end.astimezone(zone)
+    midnight = datetime.combine(end.date(), time.min, tzinfo=zone)
+    if midnight == end:
+        return figures.read(span)
+    found = figures.read(Period(span.start, midnight)) if midnight > span.start else Figures(span)
+    found.period = span
+    for (day, dimension, key), counts in count_facts(Period(midnight, span.end)).items():
+        if dimension == FigureDimension.CITY:
+            found.days[day] = counts
+            found.city.add(counts)
+        else:
+            found.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
+    return found
+
+
 @dataclass(frozen=True)
 class Line:
     """A ranked category or area: this period's volume and the last one's."""
@@ -96,6 +173,7 @@ class Item:
 class Report:
     kind: str
     period: Period
+    # What the report is compared with: the period before, or its same elapsed part (`window`).
     previous: Period
     city: Counts
     city_before: Counts
@@ -120,10 +198,17 @@ class Report:
     # The typical cases marked in the period (`analytics.typical_cases`); None: a kind of report
     # without them (the daily leader list).
     cases: list[typical_cases.CaseLine] | None = None
+    # A period still running: the moment it is counted to (its figures and the part of the period
+    # before they are compared with end there). None: the period is over.
+    until: datetime | None = None
 
     @property
     def label(self) -> str:
         return str(ReportKind(self.kind).label)
+
+    @property
+    def running(self) -> bool:
+        return self.until is not None
 
     @property
     def rates(self) -> list[tuple[str, Rate, Rate]]:
@@ -214,11 +299,12 @@ def period_hotspots(kind: str, period: Period, *, find: bool = False) -> tuple[l
 
 
 def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
-    """The report of `kind` for the period holding `day`, with the period before for comparison.
+    """The report of `kind` for the period holding `day`, with the period before for comparison
+    (while the period runs: up to now, against the same part of the period before, `window`).
     `find_hotspots`: find the period's hot spots when none were kept for it."""
-    period = period_of(kind, day)
-    previous = before(kind, period)
-    now, then = figures.read(period), figures.read(previous)
+    span = window(kind, day)
+    period, previous = span.period, span.previous
+    now, then = read_span(span.counted), read_span(previous)
     items, items_made_at = kept_or_live_items(kind, period)
     spots, spots_made_at = period_hotspots(kind, period, find=find_hotspots)
     forecast = outlooks.latest()
@@ -238,6 +324,7 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
         hotspots=spots,
         hotspots_made_at=spots_made_at,
         cases=None if kind == ReportKind.DAILY else typical_cases.of_period(period),
+        until=span.until,
     )
 
 

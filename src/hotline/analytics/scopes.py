@@ -32,7 +32,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hotline.analytics import facts, figures, hotspot_sets, outlooks, reports, typical_cases
+from hotline.analytics import facts, hotspot_sets, outlooks, reports, typical_cases
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
@@ -152,6 +152,9 @@ class Shared:
     hotspots: list[Any] = field(default_factory=list)
     hotspots_made_at: datetime | None = None
     forecast: ForecastSet | None = None
+    # A running period: the moment it is counted to, `previous` being the same part of the period
+    # before (`reports.window`); None once it is over.
+    until: datetime | None = None
 
 
 def _district_figures(source: Figures, districts: dict[int, int]) -> Figures:
@@ -166,11 +169,21 @@ def _district_figures(source: Figures, districts: dict[int, int]) -> Figures:
 def gather(kind: str, day: date) -> Shared:
     """The figures, breakdowns and peer rankings of the period of `kind` holding `day` and of the
     one before."""
-    period = reports.period_of(kind, day)
-    previous = reports.before(kind, period)
-    now, then = figures.read(period), figures.read(previous)
+    span = reports.window(kind, day)
+    period, previous = span.period, span.previous
+    now, then = reports.read_span(span.counted), reports.read_span(previous)
     districts = district_of_area()
-    shared = Shared(kind, period, previous, now, then, districts, breakdown(period), breakdown(previous))
+    shared = Shared(
+        kind,
+        period,
+        previous,
+        now,
+        then,
+        districts,
+        breakdown(span.counted),
+        breakdown(previous),
+        until=span.until,
+    )
     shared.rankings[ReportScope.DEPARTMENT] = ranking(now, then, FigureDimension.DEPARTMENT)
     shared.rankings[ReportScope.DISTRICT] = ranking(
         _district_figures(now, districts), _district_figures(then, districts), FigureDimension.AREA
@@ -270,4 +283,5 @@ def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> r
         cases=_cases(shared, scope),
         forecast=shared.forecast,
         forecasts=_forecasts(shared, scope),
+        until=shared.until,
     )

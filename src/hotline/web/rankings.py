@@ -14,7 +14,9 @@ GET /rankings/tickets/?rate=on_time&dimension=department&key=7&period=2026-11[&m
 `month=2026-11` is read as `period=2026-11` (the links of before the quarters and years).
 
 The figures are those of `analytics.facts`, kept per day (`analytics.figures`); the score and the
-ranks are `analytics.rankings`'.
+ranks are `analytics.rankings`'. A row without any rate to count is 无数据, last, with no score and
+no change (never a 0); a rate without data is plain "—", not a link to an empty list. The running
+period says it runs and links to the last whole one.
 """
 
 from datetime import date
@@ -67,12 +69,17 @@ def rankings(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if (refused := overview_refusal(request, user)) is not None:
         return refused
-    today = clock.localtime().date()
+    now = clock.localtime()
+    today = now.date()
     chosen = _chosen(request, today)
     dimension = _dimension(request)
     before = chosen.previous
     rows = rank_period(chosen, dimension)
     weights = FigureSettings.current()
+    # The running period (the default) is said to be one: its latest tickets are still within
+    # their time to be handled, so its rates and scores are low for now and a change against the
+    # whole period before is no fall yet; the page leads to the last whole period beside it.
+    running = chosen.period.start <= now < chosen.period.end
     return render(
         request,
         "web/rankings.html",
@@ -80,6 +87,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "chosen": chosen,
             "before": before,
+            "running_until": now if running else None,
             "periods": offered(chosen.span, today),
             "spans": [(span.value, span.label) for span in RankingSpan],
             "dimension": dimension,

@@ -3,8 +3,12 @@
 GET /reports/?kind=monthly&date=2026-11-20              the report of the period holding that day
 GET /reports/download?kind=monthly&date=…&format=xlsx   the same as a file: xlsx, pdf or html
 
-A kind or a date the page cannot read shows this period with a word on what was not understood; a
-file asked for that way is refused (400), as is a format not offered.
+Without a date, the last whole period of the kind (yesterday's daily report, last month's monthly:
+`analytics.reports.last_whole_day`). A period asked for while it runs is counted up to now, named
+so (截至 …) and compared with the same part of the period before (`analytics.reports.window`).
+
+A kind or a date the page cannot read shows the last whole period with a word on what was not
+understood; a file asked for that way is refused (400), as is a format not offered.
 
 `hotline report KIND --date D --format F` writes the same files from the command line. What a
 report holds is `analytics.reports`'; this module lays it out.
@@ -12,7 +16,7 @@ report holds is `analytics.reports`'; this module lays it out.
 
 import html
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +32,8 @@ from openpyxl.styles import Alignment
 from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.outlooks import TOP as TOP_FORECAST
-from hotline.analytics.reports import Report, as_rows, build, weak_shown
+from hotline.analytics.periods import Period
+from hotline.analytics.reports import Report, as_rows, build, last_whole_day, weak_shown
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
 from hotline.core.enums import FigureDimension, ReportKind
@@ -45,12 +50,19 @@ FORMATS = {
 CJK_FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 
+def _before_label(report: Report | None) -> str:
+    """What the figures are compared with: the period before, or (while this one runs) its same
+    part, which the reader must not take for the whole of it."""
+    return _("上期同期") if report is not None and report.running else _("上期")
+
+
 def _headings(report: Report | None = None) -> dict[str, list[str]]:
     rate_names = [str(RATE_TEXT[key][0]) for key in FOUR_RATES]
     # A district's report ranks the districts; the others rank the departments.
     ranked = _("区县") if report is not None and report.ranked == FigureDimension.AREA else _("主办单位")
+    then = _before_label(report)
     return {
-        "rates": [_("指标"), _("本期"), _("上期"), _("分子"), _("分母")],
+        "rates": [_("指标"), _("本期"), then, _("分子"), _("分母")],
         "departments": [
             _("名次"),
             ranked,
@@ -60,8 +72,8 @@ def _headings(report: Report | None = None) -> dict[str, list[str]]:
             _("较上期"),
             *([_("答复质量存疑率")] if report is None or weak_shown(report) else []),
         ],
-        "categories": [_("分类"), _("本期"), _("上期"), _("增减")],
-        "areas": [_("属地"), _("本期"), _("上期"), _("增减")],
+        "categories": [_("分类"), _("本期"), then, _("增减")],
+        "areas": [_("属地"), _("本期"), then, _("增减")],
         "items": [_("分类"), _("属地"), _("诉求数"), _("工单数"), _("紧急"), _("重复")],
         "hotspots": [
             _("排名"),
@@ -110,9 +122,29 @@ def _sheet_titles() -> dict[str, str]:
     }
 
 
+def _moment(moment: datetime, day: date | None = None) -> str:
+    """A local moment; its time only when it falls on `day` (the daily report's own day)."""
+    local = clock.localtime(moment)
+    return f"{local:%H:%M}" if local.date() == day else f"{local:%Y-%m-%d %H:%M}"
+
+
+def _span(period: Period) -> str:
+    """A span that may start or end within a day, for the part of a period compared with: 2025-11-01
+    00:00 — 2025-11-05 06:00, or 2025-12-04 00:00 — 06:00 within one day."""
+    start = clock.localtime(period.start)
+    return f"{_moment(period.start)} — {_moment(period.end, start.date())}"
+
+
 def title(report: Report) -> str:
     first, last = report.period.first_day, report.period.last_day
     span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+    if report.until is not None:
+        # A running period's report says in its name where its figures stop, on the page and in
+        # every file made of it: read or passed on later, it must not pass for the whole period.
+        span = _("%(span)s，截至 %(until)s") % {
+            "span": span,
+            "until": _moment(report.until, first if first == last else None),
+        }
     if report.scope_name:
         return _("%(city)s%(scope)s 12345 热线%(kind)s（%(span)s）") % {
             "city": settings.HOTLINE["CITY_NAME"],
@@ -125,6 +157,19 @@ def title(report: Report) -> str:
         "kind": report.label,
         "span": span,
     }
+
+
+def running_note(report: Report) -> str:
+    """For a period still running, what its figures are and what they are compared with; ""
+    once it is over."""
+    if report.until is None:
+        return ""
+    if report.until < report.period.start:
+        return _("本期尚未开始，暂无数据。")
+    return _(
+        "本期尚未结束：数据截至 %(until)s，与上期同一时段（%(before)s）比较，而非上期全期；"
+        "办理中的工单尚无结果，四率仍会变化。"
+    ) % {"until": _moment(report.until), "before": _span(report.previous)}
 
 
 def standing(report: Report) -> str:
@@ -179,6 +224,14 @@ def _rows(report: Report) -> dict[str, list[list[Any]]]:
     rows = as_rows(report)
     for row in rows["rates"]:
         row[0] = str(RATE_TEXT[row[0]][0]) if row[0] in RATE_TEXT else row[0]
+    no_data = _("无数据")
+    for row, ranked in zip(rows["departments"], report.departments, strict=True):
+        # A unit with no rate to count has no score, which is not a score of 0: the sheet says 无数据
+        # where the rank would be and "—" in each figure, rather than blank cells that a sum, a
+        # sort or a chart takes for zeros.
+        if not ranked.has_data:
+            row[0] = no_data
+        row[:] = ["—" if value is None else value for value in row]
     return rows
 
 
@@ -188,8 +241,12 @@ def render_xlsx(report: Report) -> bytes:
     assert summary is not None
     summary.title = _("概况")
     append_row(summary, [title(report)])
-    append_row(summary, [_("受理量"), report.city.received, _("上期"), report.city_before.received])
+    append_row(
+        summary, [_("受理量"), report.city.received, _before_label(report), report.city_before.received]
+    )
     append_row(summary, [_("较上期（%）"), report.volume_change])
+    if note := running_note(report):
+        append_row(summary, [note])
     if text := standing(report):
         append_row(summary, [text])
     headings, titles = _headings(report), _sheet_titles()
@@ -255,13 +312,14 @@ def pdf_flowables(report: Report) -> list[Any]:
         styles[name].fontName = font
     story: list[Any] = [Paragraph(title(report), styles["Title"])]
     change = "—" if report.volume_change is None else f"{report.volume_change:+.1f}%"
-    story.append(
-        Paragraph(
-            _("受理量 %(now)s 件，上期 %(then)s 件，变化 %(change)s。")
-            % {"now": report.city.received, "then": report.city_before.received, "change": change},
-            styles["Normal"],
-        )
-    )
+    volume = {"now": report.city.received, "then": report.city_before.received, "change": change}
+    if report.running:
+        text = _("受理量 %(now)s 件，上期同期 %(then)s 件，变化 %(change)s。") % volume
+    else:
+        text = _("受理量 %(now)s 件，上期 %(then)s 件，变化 %(change)s。") % volume
+    story.append(Paragraph(text, styles["Normal"]))
+    if note := running_note(report):
+        story.append(Paragraph(_pdf_text(note), styles["Normal"]))
     if text := standing(report):
         story.append(Paragraph(text, styles["Normal"]))
     headings, titles = _headings(report), _sheet_titles()
@@ -335,6 +393,7 @@ def _context(report: Report) -> dict[str, Any]:
         "title": title(report),
         "headings": _headings(report),
         "standing": standing(report),
+        "running_note": running_note(report),
         "forecast_note": forecast_note(report),
         "weak_shown": weak_shown(report),
         "rate_rows": [(str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
@@ -356,13 +415,17 @@ def render_file(report: Report, fmt: str) -> bytes:
 
 
 def file_name(report: Report, fmt: str) -> str:
-    return f"report-{report.kind}-{report.period.first_day:%Y%m%d}.{fmt}"
+    name = f"report-{report.kind}-{report.period.first_day:%Y%m%d}"
+    if report.until is not None:
+        # Not the name of the whole period's file, which is made once the period is over.
+        name += f"-until-{clock.localtime(report.until):%Y%m%d%H%M}"
+    return f"{name}.{fmt}"
 
 
-def _asked(request: HttpRequest) -> tuple[str, date, list[str]]:
+def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
     """The kind and day asked for, and what could not be read, one sentence each: a kind not known
-    is the monthly report, a date not read or out of range today. No kind or no date is no mistake:
-    the month, today."""
+    is the monthly report, a date not read or out of range None (the last whole period). No kind
+    or no date is no mistake: the month, the last whole one."""
     kind = request.GET.get("kind", "")
     wrong: list[str] = []
     if kind not in ReportKind.values:
@@ -372,25 +435,31 @@ def _asked(request: HttpRequest) -> tuple[str, date, list[str]]:
                 % {"kind": kind[:20], "kinds": "、".join(str(label) for label in ReportKind.labels)}
             )
         kind = ReportKind.MONTHLY
-    today = clock.localtime().date()
     asked = request.GET.get("date", "").strip()
     if not asked:
-        return kind, today, wrong
+        return kind, None, wrong
     try:
         day = date.fromisoformat(asked)
     except ValueError:
         wrong.append(
             _("无法识别日期“%(date)s”（格式如 %(example)s）")
-            % {"date": asked[:20], "example": f"{today:%Y-%m-%d}"}
+            % {"date": asked[:20], "example": f"{clock.localtime():%Y-%m-%d}"}
         )
-        return kind, today, wrong
+        return kind, None, wrong
     if not timerange.day_in_range(day):
         wrong.append(
             _("日期 %(date)s 不在 %(range)s 之内")
             % {"date": day.isoformat(), "range": timerange.range_text()}
         )
-        return kind, today, wrong
+        return kind, None, wrong
     return kind, day, wrong
+
+
+def _day(kind: str, asked: date | None) -> date:
+    """The day whose period is reported: the one asked for, else a day of the last whole period.
+    Not today's: read in the morning, today's period has hardly begun, and the complete one a
+    leader expects is yesterday's (or last week's, last month's, last quarter's)."""
+    return asked if asked is not None else last_whole_day(kind, clock.localtime().date())
 
 
 @login_required
@@ -399,16 +468,18 @@ def report_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if (refused := overview_refusal(request, user)) is not None:
         return refused
-    # What was not understood shows this period, said above it: a leader who mistyped a date reads
-    # a report and the reason it is not the one asked for, with the form to ask again.
+    # What was not understood shows the last whole period, said above it: a leader who mistyped a
+    # date reads a report and the reason it is not the one asked for, with the form to ask again.
     kind, day, wrong = _asked(request)
-    report = build(kind, day)
+    report = build(kind, _day(kind, day))
     return render(
         request,
         "web/report.html",
         {
             **_context(report),
             "kinds": ReportKind.choices,
+            # The form keeps the date asked for, else none: choosing another kind then shows its
+            # last whole period, not the period of this one's day.
             "day": day,
             "formats": list(FORMATS),
             "wrong": wrong,
@@ -429,7 +500,7 @@ def report_download(request: HttpRequest) -> HttpResponse:
     if wrong:
         # A file is kept and passed on under its name: never another period's than the one asked.
         return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
-    report = build(kind, day)
+    report = build(kind, _day(kind, day))
     response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
     return response
