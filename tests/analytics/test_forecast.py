@@ -8,7 +8,7 @@ import pytest
 
 from hotline.analytics.forecast import MIN_HISTORY_DAYS, fit, outlook, predict
 from hotline.analytics.models import ForecastSet
-from hotline.analytics.outlooks import latest, make_forecasts
+from hotline.analytics.outlooks import latest, lines, make_forecasts
 from hotline.core import clock
 from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
 
@@ -69,7 +69,9 @@ def test_the_worker_keeps_the_days_forecasts(june) -> None:  # noqa: F811
     assert made is not None and latest() == made
     assert made.starts_on == date(2025, 7, 1)
     city = made.data["city"]
-    assert city["name"] == "全市" and city["week"]["days"] == 7 and city["month"]["days"] == 28
+    # The city is kept by its dimension; the pages name it in their reader's language (`lines`).
+    assert city["dimension"] == "city" and "name" not in city
+    assert city["week"]["days"] == 7 and city["month"]["days"] == 28
     assert 0 <= city["week"]["low"] <= city["week"]["expected"] <= city["week"]["high"]
     # The city's next two weeks day by day (the overview's band): the same model as the week's total.
     days = city["days"]
@@ -90,3 +92,18 @@ def test_no_history_no_forecast() -> None:
     with clock.frozen_at(at(7, 1, 3)):
         assert make_forecasts() is None
     assert not ForecastSet.objects.exists()
+
+
+def test_the_city_is_named_in_the_readers_language(june) -> None:  # noqa: F811
+    from django.utils import translation
+
+    with clock.frozen_at(at(7, 1, 3)):
+        made = make_forecasts()
+    assert made is not None
+    # A set kept before the city was kept by its dimension holds the worker's words as its name.
+    older = ForecastSet(made_at=made.made_at, starts_on=made.starts_on, data={**made.data})
+    older.data["city"] = {**{k: v for k, v in made.data["city"].items() if k != "dimension"}, "name": "全市"}
+    for kept in (made, older):
+        assert lines(kept)[0].name == "全市"
+        with translation.override("en"):
+            assert lines(kept)[0].name == "Whole city"

@@ -28,7 +28,7 @@ def test_an_action_refused_in_english_comes_back_in_english(ticket, staff):
     response = _client(staff["operator"], "en").action(ticket, "close", {})
 
     assert response.status_code == 409
-    assert response.json() == {"detail": f"Ticket {ticket.number} is “New”; “Closing” is not possible now"}
+    assert response.json() == {"detail": f"Ticket {ticket.number} is “New”; “Close” is not possible now"}
 
 
 def test_without_accept_language_the_refusal_is_in_chinese(ticket, staff):
@@ -44,7 +44,7 @@ def test_a_role_refused_in_english_comes_back_in_english(ticket, staff, departme
     )
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "The role “Operator” may not do “Assignment”"}
+    assert response.json() == {"detail": "The role “Operator” may not do “Dispatch”"}
 
 
 def test_a_bad_token_is_refused_in_english(db):

@@ -1,10 +1,11 @@
 """Who may do what: roles per action, and the departments a user's work is limited to."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from hotline.accounts.models import CITYWIDE_ROLES, User
-from hotline.core.enums import EventType, Role
+from hotline.core.enums import Role
 from hotline.core.errors import Forbidden
 
 _DEPT_ROLES = frozenset({Role.HANDLER, Role.HEAD})
@@ -82,28 +83,51 @@ _REFUSED_AS: dict[str, str] = {
 }
 
 
-# The actions a refusal names otherwise than their `EventType` label (or that have none).
-_ACTION_NAMES: dict[str, str] = {
-    "callback_attempt": gettext_noop("记录回访未接通"),
-    "decide_warning": gettext_noop("处置预警"),
-    "edit_article": gettext_noop("编辑知识库文章"),
-    "grid_report": gettext_noop("网格上报"),
-    "mark_case": gettext_noop("标记典型案例"),
-    "resend_citizen_message": gettext_noop("重发告知"),
-    "review_article": gettext_noop("审核知识库文章"),
-    "review_reply": gettext_noop("复核答复质量"),
-    "view_figures": gettext_noop("查看考核数据"),
+# Every action by name, as its button says it and as refusals and pages name it: a verb in English
+# ("Suspend"). The timeline names what was done with `EventType`'s labels, mostly the same Chinese
+# words read as a noun or a past event (挂起 "Suspension"): the context keeps the two apart.
+ACTION_NAMES: dict[str, Promise] = {
+    "receive": pgettext_lazy("button", "受理"),
+    "grid_report": pgettext_lazy("button", "网格上报"),
+    "dispatch": pgettext_lazy("button", "派单"),
+    "accept": pgettext_lazy("button", "签收"),
+    "return": pgettext_lazy("button", "退单"),
+    "review_return": pgettext_lazy("button", "退单审核"),
+    "recall": pgettext_lazy("button", "撤回派单"),
+    "answer": pgettext_lazy("button", "协办反馈"),
+    "reply": pgettext_lazy("button", "答复"),
+    "answer_on_spot": pgettext_lazy("button", "直接答复"),
+    "request_invalidation": pgettext_lazy("button", "无效诉求申请"),
+    "confirm_invalidation": pgettext_lazy("button", "无效诉求确认"),
+    "callback": pgettext_lazy("button", "回访"),
+    "callback_attempt": pgettext_lazy("button", "记录回访未接通"),
+    "close": pgettext_lazy("button", "办结"),
+    "merge": pgettext_lazy("button", "合并"),
+    "unmerge": pgettext_lazy("button", "撤销合并"),
+    "link": pgettext_lazy("button", "关联工单"),
+    "unlink": pgettext_lazy("button", "取消关联"),
+    "suspend": pgettext_lazy("button", "挂起"),
+    "progress": pgettext_lazy("button", "办理进展"),
+    "resume": pgettext_lazy("button", "恢复计时"),
+    "request_extension": pgettext_lazy("button", "延期申请"),
+    "review_extension": pgettext_lazy("button", "延期审批"),
+    "supervise": pgettext_lazy("button", "督办"),
+    "resolve_supervision": pgettext_lazy("button", "督办办结"),
+    "decide_warning": pgettext_lazy("button", "处置预警"),
+    "review_repetition": pgettext_lazy("button", "重复诉求审核"),
+    "review_reply": pgettext_lazy("button", "复核答复质量"),
+    "edit_article": pgettext_lazy("button", "编辑知识库文章"),
+    "review_article": pgettext_lazy("button", "审核知识库文章"),
+    "mark_case": pgettext_lazy("button", "标记典型案例"),
+    "view_figures": pgettext_lazy("button", "查看考核数据"),
+    "resend_citizen_message": pgettext_lazy("button", "重发告知"),
 }
+assert set(ACTION_NAMES) == set(ACTION_ROLES)
 
 
 def action_label(action: str) -> str:
-    """The action `action` (a key of `ACTION_ROLES`) in words, as refusals name it to people."""
-    if action in _ACTION_NAMES:
-        return _(_ACTION_NAMES[action])
-    try:
-        return str(EventType(action).label)
-    except ValueError:
-        return action
+    """The action `action` (a key of `ACTION_ROLES`) in words, as its button says it."""
+    return str(ACTION_NAMES[action]) if action in ACTION_NAMES else action
 
 
 def require_role(actor: User, action: str) -> None:

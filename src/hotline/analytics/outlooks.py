@@ -59,7 +59,9 @@ def make_forecasts(today: date | None = None) -> ForecastSet | None:
     if city is None:
         return None
     recent = figures.read(Period.days(today - timedelta(days=28), today - timedelta(days=1)))
-    data: dict[str, Any] = {"city": {"name": str(FigureDimension.CITY.label), **city}}
+    # The city's line keeps its dimension, not a name in the worker's language: `lines` names it in
+    # the reader's.
+    data: dict[str, Any] = {"city": {"dimension": FigureDimension.CITY.value, **city}}
     for dimension, label in ((FigureDimension.CATEGORY, "categories"), (FigureDimension.AREA, "areas")):
         ranked = sorted(recent.of(dimension).items(), key=lambda item: -item[1].received)[:TOP]
         keys = [key for key, counts in ranked if counts.received]
@@ -123,7 +125,9 @@ def lines(
     data = forecast.data
 
     def line(dimension: str, row: dict[str, Any]) -> Line:
-        return Line(dimension, row.get("key"), row["name"], Band.of(row["week"]), Band.of(row["month"]))
+        # The city by its label, whatever an older set kept as its name (the worker's 全市).
+        name = str(FigureDimension.CITY.label) if dimension == FigureDimension.CITY else row["name"]
+        return Line(dimension, row.get("key"), name, Band.of(row["week"]), Band.of(row["month"]))
 
     found = [line(FigureDimension.CITY, data["city"])]
     for dimension, label, wanted in (

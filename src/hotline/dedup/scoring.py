@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hotline.core.enums import DepartmentLevel
 from hotline.directory.place_names import same_place
@@ -97,6 +98,11 @@ def _place(a: Facts, b: Facts, conf: Mapping[str, Any]) -> tuple[str, str] | Non
     return None
 
 
+def _listed(names: list[str]) -> str:
+    # Translators: the separator between names in a list (an enumeration comma in Chinese).
+    return _("、").join(names)
+
+
 def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
     """The combined score of a pair whose texts have cosine `similarity`, and its reason."""
     conf = config()
@@ -117,12 +123,12 @@ def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
     named = same_place(a.names, b.names)
     if named is True:
         shared = sorted(x for x in a.names if any(x in y or y in x for y in b.names))
-        note("same_name", _("同一地名：%(names)s") % {"names": "、".join(shared[:2])})
+        note("same_name", _("同一地名：%(names)s") % {"names": _listed(shared[:2])})
     elif named is False:
         note(
             "other_name",
             _("地名不同：%(a)s / %(b)s")
-            % {"a": "、".join(sorted(a.names)[:2]), "b": "、".join(sorted(b.names)[:2])},
+            % {"a": _listed(sorted(a.names)[:2]), "b": _listed(sorted(b.names)[:2])},
         )
     if a.category_id is not None and b.category_id is not None:
         if a.category_id == b.category_id:
@@ -132,9 +138,11 @@ def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
     if a.at is not None and b.at is not None:
         days = abs((a.at - b.at).total_seconds()) / 86400
         if days <= conf["WINDOW_DAYS"]:
-            note("in_window", _("%(days)d 天内") % {"days": max(1, math.ceil(days))})
+            within = max(1, math.ceil(days))
+            note("in_window", ngettext("%(days)d 天内", "%(days)d 天内", within) % {"days": within})
         else:
-            note("out_of_window", _("相隔 %(days)d 天") % {"days": math.floor(days)})
+            apart = math.floor(days)
+            note("out_of_window", ngettext("相隔 %(days)d 天", "相隔 %(days)d 天", apart) % {"days": apart})
     return Score(
         score=round(min(1.0, max(0.0, score)), 4),
         similarity=round(similarity, 4),

@@ -45,7 +45,9 @@ def _answer_text(text: str) -> str:
     """What is sent to the citizen: not empty, and with no blank of a template left unwritten."""
     text = require_text(text, "text")
     if blanks := quality.unfilled(text):
-        raise InvalidInput(_("text: 答复中还有模板的空白未填写：%(blanks)s") % {"blanks": "、".join(blanks)})
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        listed = _("、").join(blanks)
+        raise InvalidInput(_("text: 答复中还有模板的空白未填写：%(blanks)s") % {"blanks": listed})
     return text
 
 
@@ -62,7 +64,8 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
         .values_list("department__name", flat=True)
     )
     if waiting:
-        raise ActionNotAllowed(_("协办单位尚未反馈：%(names)s") % {"names": "、".join(waiting)})
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        raise ActionNotAllowed(_("协办单位尚未反馈：%(names)s") % {"names": _("、").join(waiting)})
     not_suspended(lead)
     now = clock.now()
     answer(lead, actor, text, now)
@@ -231,8 +234,11 @@ def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
             _("工单 %(number)s 还有诉求人未回访：%(who)s")
             % {
                 "number": ticket.number,
-                "who": "、".join(
-                    f"{a.citizen_name or _('匿名')}（{mask_phone(a.citizen_phone)}）" for a in left
+                # Translators: the separator between names in a list (an enumeration comma in Chinese).
+                "who": _("、").join(
+                    _("%(name)s（%(phone)s）")
+                    % {"name": a.citizen_name or _("匿名"), "phone": mask_phone(a.citizen_phone)}
+                    for a in left
                 ),
             }
         )
@@ -260,11 +266,13 @@ def check_reply(ticket: Ticket, reply: Reply, at: datetime) -> ReplyCheck:
 
 def reasons_text(check: ReplyCheck) -> str:
     """The reasons of a check in one line: 完整性：缺少…；可解释性：…"""
-    return "；".join(
-        f"{_(quality.CRITERION_NAMES[name])}：{'，'.join(lines)}"
+    parts = [
+        _("%(label)s：%(value)s") % {"label": _(quality.CRITERION_NAMES[name]), "value": _("，").join(lines)}
         for name, lines in check.reasons.items()
         if name in quality.CRITERION_NAMES
-    )
+    ]
+    # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+    return _("；").join(parts)
 
 
 def _held_for_review(reply: Reply | None) -> ReplyCheck | None:

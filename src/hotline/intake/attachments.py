@@ -119,7 +119,8 @@ def check(data: bytes, name: str, accepted: frozenset[str]) -> str:
     InvalidInput saying which types are taken or how large a file may be."""
     content_type = sniff(data)
     if content_type is None or content_type not in accepted:
-        taken = "、".join(sorted({TYPE_NAMES[t] for t in accepted}))
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        taken = _("、").join(sorted({TYPE_NAMES[t] for t in accepted}))
         raise InvalidInput(
             _("%(name)s: 文件类型不支持（按内容识别；可接受 %(types)s）") % {"name": name, "types": taken}
         )

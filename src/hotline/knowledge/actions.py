@@ -84,7 +84,8 @@ class ArticleData:
             if pk is not None and not Department.objects.filter(pk=pk).exists():
                 problems.append(_("%(field)s: 单位 %(id)s 不存在") % {"field": name, "id": pk})
         if problems:
-            raise InvalidInput("；".join(problems))
+            # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+            raise InvalidInput(_("；").join(problems))
         return self
 
 

@@ -66,7 +66,8 @@ def do_mark_case(ticket: Ticket, actor: User, *, title: str, story: str, lesson:
     if len(lesson) > MAX_STORY:
         problems.append(_("lesson: 经验做法不能超过 %(n)d 字") % {"n": MAX_STORY})
     if problems:
-        raise InvalidInput("；".join(problems))
+        # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+        raise InvalidInput(_("；").join(problems))
     if ticket.status != TicketStatus.CLOSED:
         raise ActionNotAllowed(_("只有已办结的工单可以作为典型案例"))
     try:

@@ -24,6 +24,7 @@ from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.routing import classifier, reference
 from hotline.routing.decision import AppealFacts, Decision, decide_many
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
+from hotline.routing.reasons import REASON_KEYS, dispatch_note
 from hotline.tickets import events
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
@@ -340,6 +341,14 @@ def _dispatch(ticket: Ticket, decision: Decision, system: Any) -> None:
     """The automatic dispatch of a ticket whose best suggestion is sure enough: as a dispatcher
     would, through `do_dispatch_ticket` (assignments, deadlines, the `dispatch` line)."""
     top = decision.suggestions[0]
+    suggested = top.as_dict(told=False)
+    # The facts of the note, kept with it for the timeline to tell in its reader's language; the
+    # note itself is in the city's (routing stores in it: tickets.router).
+    routed = {
+        "confidence": top.confidence,
+        "threshold": decision.settings.threshold,
+        "suggestion": {key: suggested[key] for key in REASON_KEYS},
+    }
     on_locked(  # routing holds the ticket's lock: not read again
         do_dispatch_ticket,
         ticket,
@@ -347,7 +356,6 @@ def _dispatch(ticket: Ticket, decision: Decision, system: Any) -> None:
         lead_department_id=top.lead.pk,
         co_department_ids=[d.pk for d in top.co],
         category_id=top.category.pk if ticket.category is None and top.category else None,
-        note=(
-            f"自动派单（置信度 {top.confidence:.2f} ≥ 阈值 {decision.settings.threshold:.2f}）：{top.reason}"
-        )[:2000],
+        note=dispatch_note(routed)[:2000],
+        routed=routed,
     )

@@ -19,6 +19,7 @@ from hotline.core.errors import InvalidInput
 from hotline.directory.models import Department
 from hotline.routing.decision import AppealFacts, decide
 from hotline.routing.queue import queue_entry
+from hotline.routing.reasons import suggestion_reason
 from hotline.routing.schemas import ExplainIn, ExplainOut, QueueFilters, QueueItem, QueuePage, SuggestionOut
 from hotline.routing.selectors import dispatch_queue, routing_failures
 from hotline.taxonomy.models import Category
@@ -85,7 +86,10 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
                 created_at=ticket.created_at,
                 decided_at=entry.decided_at,
                 confidence=entry.confidence,
-                suggestions=[SuggestionOut(**s) for s in entry.suggestions],
+                # Told from the stored facts in the request's language (routing.reasons).
+                suggestions=[
+                    SuggestionOut(**{**s, "reason": suggestion_reason(s)}) for s in entry.suggestions
+                ],
             )
         )
     return QueuePage(

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from hotline.core import clock
 from hotline.core.enums import (
@@ -41,6 +42,7 @@ from hotline.routing import classifier, reference, rules
 from hotline.routing.explain import Contribution, top_terms
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingSettings
 from hotline.routing.place import PlaceMatch, known_area, locate
+from hotline.routing.reasons import percent, suggestion_reason
 from hotline.routing.selectors import active_model, routing_settings
 from hotline.routing.text import normalize
 from hotline.routing.training_data import OTHER_DEPARTMENTS, ticket_text
@@ -117,25 +119,35 @@ class Suggestion:
     category: Category | None
     confidence: float
     source: SuggestionSource
-    reason: str
+    # The facts its reason is told from, in any language (routing.reasons): what of the rule
+    # matched, the history's counts, the department model's name.
+    basis: dict[str, Any]
     rule: Responsibility | None = None
     label: str = ""  # the classifier's class that led here (a category name or a department code)
     probability: float | None = None  # the classifier's probability of `label`
     terms: list[Contribution] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
+    @property
+    def reason(self) -> str:
+        """Why, in the active language."""
+        return suggestion_reason(self.as_dict(told=False))
+
+    def as_dict(self, *, told: bool = True) -> dict[str, Any]:
+        """As stored and served; `reason` in the active language (the city's, when routing stores
+        it), `basis` for the pages to tell it again in their reader's."""
+        kept = {
             "lead": department_ref(self.lead),
             "co": [department_ref(d) for d in self.co],
             "category": category_ref(self.category),
             "confidence": round(self.confidence, 4),
             "source": self.source.value,
-            "reason": self.reason,
             "rule": {"id": self.rule.pk, "name": self.rule.name} if self.rule else None,
             "label": self.label,
             "probability": None if self.probability is None else round(self.probability, 4),
             "terms": [t.as_dict() for t in self.terms],
+            "basis": self.basis,
         }
+        return {**kept, "reason": suggestion_reason(kept)} if told else kept
 
 
 @dataclass
@@ -277,25 +289,20 @@ def _by_category(
     subject = rules.Subject(normalize(facts.text), category, area, predicted=probability is not None)
     outcome = rules.evaluate(subject)
     fired = outcome.fired
-    guessed = "" if probability is None else f"分类模型预测“{label}”（{probability:.0%}）；"
     if fired is not None and fired.lead is not None:
-        matched = "，".join(
-            f"{key_name}{value if isinstance(value, str) else '、'.join(value)}"
-            for key_name, value in (
-                ("分类 ", fired.matched.get("category")),
-                ("属地 ", fired.matched.get("area")),
-                ("关键词 ", fired.matched.get("keywords")),
-            )
-            if value
-        )
-        reason = f"{guessed}权责清单“{fired.rule.name}”：{matched}"
+        matched = {
+            "category": fired.category_path or None,
+            "inferred": fired.inferred,
+            "area": fired.matched.get("area"),
+            "keywords": fired.matched.get("keywords"),
+        }
         suggestion = Suggestion(
             fired.lead,
             fired.co,
             category,
             confidence,
             SuggestionSource.RULE,
-            reason,
+            matched,
             fired.rule,
             label,
             probability,
@@ -305,17 +312,14 @@ def _by_category(
     if department is None:
         return outcome, None
     shrunk = share * total / (total + settings.HOTLINE["ROUTING"]["HISTORY_PRIOR"])
-    reason = (
-        f"{guessed}无适用的权责清单规则；近 {settings.HOTLINE['ROUTING']['HISTORY_DAYS']} 天"
-        f"“{category.name}”类已办结工单 {total} 件中 {share:.0%} 由{department.name}主办"
-    )
+    counts = {"days": settings.HOTLINE["ROUTING"]["HISTORY_DAYS"], "total": total, "share": share}
     suggestion = Suggestion(
         department,
         [],
         category,
         confidence * shrunk,
         SuggestionSource.HISTORY,
-        reason,
+        counts,
         None,
         label,
         probability,
@@ -388,14 +392,14 @@ def _decide(
         candidates += [suggestion] if suggestion else []
         chosen: Category | None = facts.category
     else:
-        chosen, outcome = None, rules.Outcome([], "工单没有分类，也没有可用的分类模型")
+        chosen, outcome = None, rules.Outcome([], _("工单没有分类，也没有可用的分类模型"))
         if category_model is not None:
             version = category_model.version
             predictions = category_predictions
             for label, probability in predictions:
                 root = _roots().get(label)
                 if root is None:
-                    notes.append(f"预测的分类“{label}”不在分类树中")
+                    notes.append(_("预测的分类“%(label)s”不在分类树中") % {"label": label})
                     continue
                 category_outcome, suggestion = _by_category(root, probability, facts, place.area, label)
                 if chosen is None:
@@ -409,10 +413,10 @@ def _decide(
             department = _department(code)
             if department is None:
                 continue
-            reason = f"承办单位模型 {department_model.version.name} 预测（{probability:.0%}）"
+            model = {"model": department_model.version.name}
             candidates.append(
                 Suggestion(
-                    department, [], None, probability, SuggestionSource.MODEL, reason, None, code, probability
+                    department, [], None, probability, SuggestionSource.MODEL, model, None, code, probability
                 )
             )
 
@@ -425,13 +429,16 @@ def _decide(
     ranked = sorted(best.values(), key=lambda s: -s.confidence)[: settings.HOTLINE["ROUTING"]["SUGGESTIONS"]]
     automatic = facts.kind != Kind.CONSULTATION
     if not automatic:
-        notes.append("咨询类诉求可由话务员当场答复，不自动派单")
+        notes.append(_("咨询类诉求可由话务员当场答复，不自动派单"))
     if automatic and kind_predictions:
         kind, probability = kind_predictions[0]
         # Filed as something else but reads as a question: a person should see it first.
         if kind == Kind.CONSULTATION and probability >= routing.threshold:
             automatic = False
-            notes.append(f"诉求类型模型判断为咨询（{probability:.0%}），不自动派单")
+            notes.append(
+                _("诉求类型模型判断为咨询（%(probability)s），不自动派单")
+                % {"probability": percent(probability)}
+            )
     _add_terms(ranked, text, category_model, department_model)
     return Decision(
         place,
@@ -468,6 +475,3 @@ def _add_terms(
         terms = top_terms(loaded.model, text, list(dict.fromkeys(s.label for s in wanted)), k=TOP_TERMS)
         for suggestion in wanted:
             suggestion.terms = terms.get(suggestion.label, [])
-            if suggestion.terms:
-                words = "、".join(t.term for t in suggestion.terms)
-                suggestion.reason += f"；主要依据：{words}"

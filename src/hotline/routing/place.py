@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hotline.core.enums import DepartmentLevel
 from hotline.directory.geometry import contains, parse_boundary
 from hotline.directory.models import Department, Place
 from hotline.routing import reference
+from hotline.routing.reasons import listed
 from hotline.routing.text import normalize
 
 logger = logging.getLogger(__name__)
@@ -267,11 +270,11 @@ def _by_names(
     common = set(_ancestors(top[0], areas))
     for other in top[1:]:
         common &= set(_ancestors(other, areas))
-    names = "、".join(sorted({best_name[a].name for a in top}))
+    names = listed(sorted({best_name[a].name for a in top}))
     if common:
         parent = max(common, key=lambda a: areas[a].depth)
-        return areas[parent].department, f"“{names}”对应多个属地，取其共同上级"
-    return None, f"“{names}”对应多个属地，无法确定"
+        return areas[parent].department, _("“%(names)s”对应多个属地，取其共同上级") % {"names": names}
+    return None, _("“%(names)s”对应多个属地，无法确定") % {"names": names}
 
 
 def _district_of(divisions: Divisions, areas: Mapping[int, _Area]) -> int | None:
@@ -301,7 +304,7 @@ def locate(
         department = _by_point(latitude, longitude, areas)
         if department is not None:
             return PlaceMatch(area=department, how="boundary")
-        note = "坐标不在任何已登记的边界内"
+        note = _("坐标不在任何已登记的边界内")
 
     preferred = {
         area.department.name: area.adcode.ljust(6, "0")[:6] for area in areas.values() if area.adcode
@@ -326,5 +329,5 @@ def locate(
             return PlaceMatch(areas[district].department, "division", divisions, [], note)
         if divisions.district and not note:
             place = divisions.city + divisions.district
-            note = f"地址中的“{place}”不是本市登记的区县"
-    return PlaceMatch(divisions=seen, note=note or "地址和内容中没有本市登记的地名")
+            note = _("地址中的“%(place)s”不是本市登记的区县") % {"place": place}
+    return PlaceMatch(divisions=seen, note=note or _("地址和内容中没有本市登记的地名"))

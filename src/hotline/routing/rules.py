@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hotline.core.enums import AreaRole
 from hotline.directory.models import Department, Responsibility
 from hotline.routing import reference
+from hotline.routing.reasons import inferred_category, listed
 from hotline.routing.text import normalize
 from hotline.taxonomy.models import Category
 
@@ -43,6 +46,10 @@ class Check:
     outranked_by: Responsibility | None = None
     lead: Department | None = None
     co: list[Department] = field(default_factory=list)
+    # The rule's category path when it matched, and whether only through its keywords (below a
+    # predicted first level): `matched["category"]` says both in words, a suggestion keeps them apart.
+    category_path: str = ""
+    inferred: bool = False
 
     @property
     def applies(self) -> bool:
@@ -138,47 +145,51 @@ def _check(kept: Kept, subject: Subject, categories: set[int], areas: set[int]) 
     rule = kept.rule
     keywords = kept.keywords
     check = Check(rule, (rule.priority, rule.category.level, kept.area_depth, 1 if keywords else 0))
+    path = kept.category_path
     if not rule.is_active:
-        check.failures.append("规则已停用")
+        check.failures.append(_("规则已停用"))
     if rule.category_id in categories:
-        check.matched["category"] = kept.category_path
+        check.matched["category"] = check.category_path = path
     elif subject.predicted and subject.category is not None and subject.category.pk in kept.category_chain:
         # Only the first level is predicted: a rule further down stands in for the unknown
         # subcategory only through its own keywords.
         if keywords:
-            check.matched["category"] = f"{kept.category_path}（由关键词推定）"
+            check.category_path, check.inferred = path, True
+            check.matched["category"] = inferred_category(path)
         else:
             check.failures.append(
-                f"分类不符：规则适用于“{kept.category_path}”，工单分类仅预测到一级，且规则未设关键词"
+                _("分类不符：规则适用于“%(category)s”，工单分类仅预测到一级，且规则未设关键词")
+                % {"category": path}
             )
     else:
-        check.failures.append(f"分类不符：规则适用于“{kept.category_path}”")
+        check.failures.append(_("分类不符：规则适用于“%(category)s”") % {"category": path})
     if rule.area is not None:
         if subject.area is None:
-            check.failures.append(f"工单属地未知，规则仅适用于“{rule.area.name}”")
+            check.failures.append(_("工单属地未知，规则仅适用于“%(area)s”") % {"area": rule.area.name})
         elif rule.area_id in areas:
             check.matched["area"] = rule.area.name
         else:
             check.failures.append(
-                f"属地不符：规则仅适用于“{rule.area.name}”，工单属地为“{subject.area.name}”"
+                _("属地不符：规则仅适用于“%(area)s”，工单属地为“%(found)s”")
+                % {"area": rule.area.name, "found": subject.area.name}
             )
     if keywords:
         found = _found(keywords, subject.text)
         if found:
             check.matched["keywords"] = found
         else:
-            check.failures.append(f"未出现关键词：{'、'.join(keywords)}")
+            check.failures.append(_("未出现关键词：%(keywords)s") % {"keywords": listed(keywords)})
     if excluded := _found(kept.excluded, subject.text):
-        check.failures.append(f"出现排除关键词：{'、'.join(excluded)}")
+        check.failures.append(_("出现排除关键词：%(keywords)s") % {"keywords": listed(excluded)})
 
     if rule.area_role == AreaRole.LEAD:
         check.lead = subject.area
         if subject.area is None:
-            check.failures.append("由属地主办，但工单属地未知")
+            check.failures.append(_("由属地主办，但工单属地未知"))
     else:
         check.lead = rule.lead_department
         if check.lead is not None and not check.lead.is_active:
-            check.failures.append(f"主办单位“{check.lead.name}”已停用")
+            check.failures.append(_("主办单位“%(department)s”已停用") % {"department": check.lead.name})
     co = [d for d in kept.co if d.is_active]
     if rule.area_role == AreaRole.CO and subject.area is not None:
         co.append(subject.area)
@@ -210,7 +221,7 @@ def rules_by_root() -> dict[int, list[Kept]]:
 def evaluate(subject: Subject) -> Outcome:
     """The rules of the subject's first-level category, checked, the one that fires marked."""
     if subject.category is None:
-        return Outcome([], "工单没有分类，无法匹配权责清单")
+        return Outcome([], _("工单没有分类，无法匹配权责清单"))
     categories = _chain(subject.category)
     root = categories[-1]
     category_ids = {c.pk for c in categories}
@@ -220,7 +231,9 @@ def evaluate(subject: Subject) -> Outcome:
     checks.sort(key=lambda c: (*(-r for r in c.rank), c.rule.pk))
     winner = next((c for c in checks if c.applies), None)
     if winner is None:
-        return Outcome(checks, "没有适用的规则" if checks else f"“{root.name}”下没有规则")
+        return Outcome(
+            checks, _("没有适用的规则") if checks else _("“%(category)s”下没有规则") % {"category": root.name}
+        )
     winner.fired = True
     for check in checks:
         if check.applies and not check.fired:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from hotline.routing.text import normalize
 
 
@@ -123,15 +125,16 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # What cancels a sign, tried in this order: (pattern, the part of the clause it reads, why not).
+# The why-nots are stored as written (the evidence of a decision); pages translate them as they show them.
 _CANCELLED_BY: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (_NEGATED_BEFORE, "before", "前有否定"),
-    (_HYPOTHESIS_BEFORE, "before", "只是假设"),
-    (_HYPOTHESIS_AFTER, "after", "只是假设"),
-    (_RECURRING_BEFORE, "before", "反复发生"),
-    (_RECURRING_AFTER, "after", "反复发生"),
-    (_PAST_BEFORE, "before", "已是过去"),
-    (_ONLY_A_RISK, "after", "只是隐患"),
-    (_OVER_AFTER, "after", "已解除"),
+    (_NEGATED_BEFORE, "before", gettext_noop("前有否定")),
+    (_HYPOTHESIS_BEFORE, "before", gettext_noop("只是假设")),
+    (_HYPOTHESIS_AFTER, "after", gettext_noop("只是假设")),
+    (_RECURRING_BEFORE, "before", gettext_noop("反复发生")),
+    (_RECURRING_AFTER, "after", gettext_noop("反复发生")),
+    (_PAST_BEFORE, "before", gettext_noop("已是过去")),
+    (_ONLY_A_RISK, "after", gettext_noop("只是隐患")),
+    (_OVER_AFTER, "after", gettext_noop("已解除")),
 )
 
 

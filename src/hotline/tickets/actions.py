@@ -8,6 +8,7 @@ or `InvalidInput` (fields) and changes nothing.
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -125,8 +126,10 @@ def do_dispatch_ticket(
     urgency: str | None = None,
     is_complex: bool | None = None,
     note: str = "",
+    routed: dict[str, Any] | None = None,
 ) -> Ticket:
-    """Send a new ticket to one lead department and any co-handling departments (派单)."""
+    """Send a new ticket to one lead department and any co-handling departments (派单). `routed`:
+    routing's facts behind an automatic dispatch, kept with its line (routing.reasons)."""
     lead, co = _resolve_departments(lead_department_id, co_department_ids)
     if category_id is not None:
         ticket.category = active_category(category_id)
@@ -142,7 +145,7 @@ def do_dispatch_ticket(
         ticket.is_complex = is_complex
     now = clock.now()
     made_lead, made_co = _create_assignments(ticket, actor, lead, co, now)
-    events.dispatched(ticket, actor, lead=made_lead, co=made_co, note=note, at=now)
+    events.dispatched(ticket, actor, lead=made_lead, co=made_co, note=note, routed=routed, at=now)
     # 转办告知 to every appellant, stored with the dispatch: the unit and the deadline just made.
     tell_dispatched(ticket, made_lead, actor, now)
     return ticket
@@ -299,9 +302,9 @@ def do_review_return(
     # The lead or a co-handler still at work would hold two assignments on one ticket.
     busy = _busy_departments(ticket)
     if clash := [d.name for d in co if d.pk in busy]:
-        raise InvalidInput(
-            _("co_department_ids: 该单位已在办理此工单：%(names)s") % {"names": "、".join(clash)}
-        )
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        names = _("、").join(clash)
+        raise InvalidInput(_("co_department_ids: 该单位已在办理此工单：%(names)s") % {"names": names})
     made = _new_assignments(ticket, actor, [(dept, AssignmentRole.CO) for dept in co], now)
     upheld(ticket.status, None, made)
     return ticket

@@ -184,6 +184,7 @@ def dispatched(
     co: Iterable[Assignment],
     note: str,
     at: datetime,
+    routed: dict[str, Any] | None = None,
 ) -> TicketEvent:
     details = {
         "lead": lead.department.code,
@@ -192,6 +193,8 @@ def dispatched(
         "category": ticket.category_id,
         **deadline_details(lead),
         "note": note,
+        # An automatic dispatch's facts: the note in any language (routing.reasons.dispatch_note).
+        **({"routed": routed} if routed else {}),
     }
     return _moved(ticket, E.DISPATCH, actor, TicketStatus.DISPATCHED, details, at)
 

@@ -175,9 +175,11 @@ class CallForm(forms.Form):
         assert isinstance(category, forms.ModelChoiceField)
         category.choices = [("", "—"), *sorted(((c.pk, str(c)) for c in _categories()), key=lambda x: x[1])]
         # A forged or stale post of a machine's channel: say which ones the desk takes.
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        channels = _("、").join(str(c.label) for c in DESK_CHANNELS)
         self.fields["channel"].error_messages["invalid_choice"] = _(
             "受理台只录入人工受理的渠道：%(channels)s"
-        ) % {"channels": "、".join(str(c.label) for c in DESK_CHANNELS)}
+        ) % {"channels": channels}
 
     def clean_citizen_phone(self) -> str:
         phone: str = (self.cleaned_data.get("citizen_phone") or "").strip()

@@ -38,6 +38,7 @@ from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.params import cursor_parts, micros_of, moment
+from hotline.web.wording import labelled
 
 PAGE_SIZE = 50
 
@@ -118,7 +119,7 @@ def _day_in_range(form: forms.Form, name: str) -> date | None:
     # A day outside core.timerange's range would overflow when it becomes a moment in the zone.
     day: date | None = form.cleaned_data.get(name)
     if day is not None and not timerange.day_in_range(day):
-        raise forms.ValidationError(f"{form.fields[name].label}：{timerange.range_message()}")
+        raise forms.ValidationError(labelled(str(form.fields[name].label), timerange.range_message()))
     return day
 
 

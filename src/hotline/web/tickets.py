@@ -53,6 +53,7 @@ from hotline.feedback.selectors import appellants, merged_appeals
 from hotline.intake import attachments
 from hotline.intake.actions import do_reveal_phone
 from hotline.intake.models import FILE_SUFFIXES, Attachment
+from hotline.routing.reasons import dispatch_note
 from hotline.supervision.repetition import open_repetitions_of
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter, selectors
@@ -117,7 +118,8 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
     if key in ("department", "lead") and isinstance(value, str):
         return departments.get(value, value)
     if key in ("co", "withdrawn") and isinstance(value, list):
-        return "、".join(departments.get(str(v), str(v)) for v in value)
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        return _("、").join(departments.get(str(v), str(v)) for v in value)
     if key in ("due_at", "requested_due_at", "retry_at") and isinstance(value, str):
         try:
             return f"{clock.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
@@ -156,10 +158,15 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
     rows = []
     for e in events:
         label = str(EventType(e.action).label) if e.action in EventType.values else e.action
+        details = e.details
+        if isinstance(details.get("routed"), dict):
+            # An automatic dispatch: its note told again from its facts, in the reader's language
+            # (the stored note is in the city's; a dispatch stored before the facts has it alone).
+            details = {**details, "note": dispatch_note(details["routed"])}
         facts = [
-            (_(name), _fact(key, e.details[key], departments))
+            (_(name), _fact(key, details[key], departments))
             for key, name in _DETAIL_LABELS
-            if e.details.get(key) not in (None, "", [], False)  # a "no" (not contacted) is no fact
+            if details.get(key) not in (None, "", [], False)  # a "no" (not contacted) is no fact
         ]
         rows.append(
             TimelineRow(

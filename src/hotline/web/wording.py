@@ -81,8 +81,16 @@ def for_people(message: str) -> str:
     parts = []
     for part in message.split("; "):
         field, colon, rest = part.partition(": ")
-        parts.append(f"{field_label(field)}：{rest}" if colon and field in FIELD_LABELS else part)
-    return "；".join(parts)
+        named = colon and field in FIELD_LABELS
+        parts.append(labelled(field_label(field), rest) if named else part)
+    # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+    return _("；").join(parts)
+
+
+def labelled(label: str, value: str) -> str:
+    """A label and what it labels, punctuated as the language does (`理由：不能为空`)."""
+    # Translators: a label and its value, as in "Reason: is required".
+    return _("%(label)s：%(value)s") % {"label": label, "value": value}
 
 
 def shown(error: HotlineError) -> str:

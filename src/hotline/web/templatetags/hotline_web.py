@@ -4,7 +4,17 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from hotline.accounts.permissions import action_label
+from hotline.routing.reasons import suggestion_reason
+
 register = template.Library()
+
+
+@register.simple_tag
+def action_name(action: str) -> str:
+    """The button's words for the ticket action `action` (`accounts.permissions.ACTION_NAMES`):
+    a button and a refusal of the action name it in the same words."""
+    return action_label(action)
 
 
 @register.filter
@@ -12,6 +22,26 @@ def join_names(refs: Iterable[Mapping[str, Any]]) -> str:
     """Names of department references (`{"name": ...}`) joined with the language's separator."""
     # Translators: the separator between names in a list (an enumeration comma in Chinese).
     return _("、").join(str(ref["name"]) for ref in refs)
+
+
+@register.filter
+def listed(items: Iterable[Any]) -> str:
+    """Words (place names, keywords) joined with the language's separator, as `join_names` names."""
+    # Translators: the separator between names in a list (an enumeration comma in Chinese).
+    return _("、").join(str(item) for item in items)
+
+
+@register.filter
+def clauses(items: Iterable[Any]) -> str:
+    """Sentences or clauses joined as the language joins them (a full-width semicolon in Chinese)."""
+    # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+    return _("；").join(str(item) for item in items)
+
+
+@register.filter
+def reason(suggestion: Mapping[str, Any]) -> str:
+    """Why routing suggests a stored suggestion (`RoutingDecision.suggestions`), in the reader's language."""
+    return suggestion_reason(suggestion)
 
 
 @register.filter
