@@ -89,7 +89,7 @@ def sign_in(page, live_server, username: str, password: str, next_path: str) -> 
     page.goto(f"{live_server.url}/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main form[action^='/login/'] button[type=submit]")  # not the header's language buttons
     page.wait_for_url(f"{live_server.url}{next_path}")
 
 

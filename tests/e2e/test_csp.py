@@ -59,7 +59,7 @@ def test_no_page_violates_the_policy(browser, live_server, staff, returned) -> N
     page.fill("#id_citizen_phone", "13812341234")
     page.fill("#id_title", "路灯不亮")
     page.wait_for_load_state("networkidle")
-    page.select_option("select[name=language]", "en")
+    page.get_by_role("button", name="English").click()
     # The switch posts and comes back to the same URL: wait for the page in English, not the URL.
     page.locator("html[lang=en]").wait_for()
     seen["/console/ (typing, switching language)"] = list(violations)

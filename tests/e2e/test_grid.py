@@ -102,3 +102,55 @@ def test_without_the_location_the_worker_types_the_place(
     finally:
         context.close()
     assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+# The phone answers late, and with an error (a timeout on patrol): while the worker is typing.
+LATE_FAILURE = """navigator.geolocation.getCurrentPosition = function (ok, fail) {
+  setTimeout(function () { fail({code: 3, message: "timeout"}); }, 700);
+};"""
+
+
+def test_a_failed_location_leaves_the_focus_where_the_worker_is(browser, live_server, grid_worker) -> None:
+    """The status says it (a live region); the focus is not taken to the place: on opening, it would
+    pop up the phone's keyboard, and while typing, it would split the text between two fields."""
+    context, page = phone(browser)  # no permission: the browser refuses the location
+    violations = csp_violations(page)
+    try:
+        sign_in(page, live_server, "grid1", "pass-1234", "/grid/report/")
+        status = page.locator("#location-status.failed")
+        status.wait_for()
+        assert status.get_attribute("aria-live") == "polite"
+        assert page.evaluate("document.activeElement === document.body")
+
+        page.add_init_script(LATE_FAILURE)
+        page.reload()
+        page.locator("#id_title").focus()
+        page.keyboard.type("占道经营摊贩", delay=150)  # the failure comes while typing
+        status.wait_for()
+        page.keyboard.type("占用盲道")
+        assert page.input_value("#id_title") == "占道经营摊贩占用盲道"
+        assert page.input_value("#id_address") == ""
+        assert page.evaluate("document.activeElement.id") == "id_title"
+    finally:
+        context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+def test_the_location_is_said_in_the_pages_own_words(browser, live_server, grid_worker) -> None:
+    """The sentences come whole from the page (translated there), brackets and all: none is glued
+    into them by the script (a full-width "（" in English)."""
+    context, page = phone(browser, geolocation=HERE, permissions=["geolocation"])
+    try:
+        sign_in(page, live_server, "grid1", "pass-1234", "/grid/report/")
+        status = page.locator("#location-status")
+        status.filter(has_text="已定位 31.23042, 121.47370（精度约 12 米）").wait_for()
+        # As an English page would write them.
+        page.evaluate(
+            """() => { const s = document.getElementById("location-status");
+              s.dataset.locatedAccuracy = "Located %(position)s (accuracy about %(m)s m)"; }"""
+        )
+        page.get_by_role("button", name="重新定位").click()
+        status.filter(has_text="Located").wait_for()
+        assert status.inner_text() == "Located 31.23042, 121.47370 (accuracy about 12 m)"
+    finally:
+        context.close()

@@ -55,7 +55,15 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
         pytest.fail("the sign button cannot be reached with Tab")
     page.keyboard.press("Enter")
     page.locator(f"#assignment-{lead.pk}[data-state=accepted]").wait_for()
-    assert f"工单 {ticket.number}：签收已完成" in page.locator(".messages").inner_text()
+    # Signed in place: the row says so, and the keyboard goes on to its next control.
+    assert f"工单 {ticket.number}：签收已完成" in row.locator("[role=status]").inner_text()
+    summary = row.locator("details.reply summary")
+    for _ in range(50):  # polled: the pages' CSP refuses wait_for_function
+        if summary.evaluate("summary => summary === document.activeElement"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        pytest.fail("the focus did not go on to the row's next control")
     assert "办理中" in row.inner_text()
     assert page.locator("#inbox-counters .accepted strong").inner_text() == "1"
     lead.refresh_from_db()
@@ -78,7 +86,8 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     box.type("（住建局 张工）")
     screenshot("inbox-reply")
     row.locator("details.reply button[type=submit]").click()
-    page.locator(".messages li.success", has_text="答复已完成").wait_for()
+    page.locator(f"#assignment-{lead.pk}.done", has_text="答复已完成").wait_for()
+    page.reload()
     assert page.locator(f"#assignment-{lead.pk}").count() == 0  # its part is done: off the list
     assert "没有待办的派单" in page.inner_text("main")
     ticket.refresh_from_db()

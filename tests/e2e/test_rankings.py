@@ -50,7 +50,7 @@ def test_a_leader_ranks_the_month_and_drills_down(page, live_server, staff, depa
     page.wait_for_url(f"{live_server.url}/rankings/")
     rows = page.locator("#ranking tbody tr")
     assert rows.count() == 2
-    names = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(2)]
+    names = [rows.nth(i).locator("th[scope=row]").inner_text() for i in range(2)]  # each row's header
     assert names == ["水务局", "住建局"]  # all in time beats half in time
     assert page.locator("#red-list li").count() == 2
     screenshot("rankings")

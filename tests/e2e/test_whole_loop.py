@@ -93,9 +93,8 @@ def test_the_loop_runs_through_the_pages(people, live_server, staff, departments
         row.locator("details.reply summary").click()
         row.locator("details.reply textarea[name=text]").fill(text)
         row.locator("details.reply button[type=submit]").click()
-        # The ticket's own message: the one before it may still be on the page while this one's
-        # redirect is under way (a stale match let the test act on the page being replaced).
-        handler.locator(".messages li.success", has_text=f"{ticket.number}：答复已完成").wait_for()
+        # Replied, the row is done in place: it says so where it was.
+        handler.locator(f"#assignment-{lead.pk}.done", has_text=f"{ticket.number}：答复已完成").wait_for()
     screenshot_of(handler, "loop-4-inbox-replied")
     web.refresh_from_db()
     call.refresh_from_db()
@@ -111,9 +110,11 @@ def test_the_loop_runs_through_the_pages(people, live_server, staff, departments
         )
         row.locator("select[name=satisfaction]").select_option(satisfaction)
         row.locator("details.callback button[type=submit]").click()
-        operator.locator(".messages li.success", has_text=f"{ticket.number}：回访已完成").wait_for()
+        operator.locator(
+            f"#ticket-{ticket.pk} [role=status]", has_text=f"{ticket.number}：回访已完成"
+        ).wait_for()
     operator.locator(f"#ticket-{web.pk} button.close").click()
-    operator.locator(".messages li.success", has_text=f"{web.number}：办结已完成").wait_for()
+    operator.locator(f"#ticket-{web.pk}.done", has_text=f"{web.number}：办结已完成").wait_for()
     screenshot_of(operator, "loop-5-callbacks")
     web.refresh_from_db()
     call.refresh_from_db()

@@ -367,3 +367,41 @@ def test_the_ticket_page_records_an_attempt_and_its_timeline_says_so(client, flo
     [line] = [r for r in response.context["timeline"] if r.label == "回访未接通"]
     assert dict(line.facts) == {"说明": "关机", "未接通次数": "1", "下次回访": "2025-06-11 12:00"}
     assert line.from_status == line.to_status == "已答复"
+
+
+def test_with_htmx_the_row_changes_in_place(client, flow) -> None:
+    """An attempt keeps the row (the next call later), closing takes it off: neither loads the page
+    again (HX-Redirect), which would send the keyboard and the scroll back to the top."""
+    ticket = replied(flow, NOW - timedelta(hours=1))
+    client.force_login(flow.user("operator"))
+    row_id = f"ticket-{ticket.pk}"
+    form = form_of(desk(client), ticket, "callback_attempt")
+    response = client.post(
+        form["action"],
+        {**form["fields"], "note": "无人接听"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"{row_id}-result",
+    )
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    assert response["HX-Retarget"] == f"#{row_id}" and response["HX-Reswap"] == "outerHTML"
+    body = response.content.decode()
+    assert "<html" not in body
+    assert f'<p class="ok" role="status">工单 {ticket.number}：回访未接通已完成</p>' in row_html(body, ticket)
+    assert "1 次未接通" in row_html(body, ticket)
+    assert '<ul class="counters" id="callback-counters" hx-swap-oob="true">' in body
+    assert re.search(r'class="waiting"><span><strong>1</strong>', body)
+    assert "回访未接通已完成" not in desk(client)
+
+    feedback_actions.do_record_callback(
+        ticket, flow.user("operator"), resolution="resolved", satisfaction="satisfied"
+    )
+    close = form_of(desk(client), ticket, "close")
+    response = client.post(
+        close["action"], close["fields"], HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"{row_id}-result"
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<li class="callback-row done" id="{row_id}" data-number="{ticket.number}">' in body
+    assert f"工单 {ticket.number}：办结已完成 · 小区门口路灯不亮" in body
+    ticket.refresh_from_db()
+    assert ticket.status == S.CLOSED

@@ -471,3 +471,76 @@ def test_a_handler_records_how_the_work_stands_from_the_inbox(client, staff, dep
     assert event.actor == staff["housing"] and event.from_status == event.to_status == TicketStatus.ACCEPTED
     page = client.get(f"/tickets/{ticket.number}/").content.decode()
     assert "办理进展" in page and "已联系诉求人" in page
+
+
+def in_place(client, form: dict[str, Any], row_id: str, **fields: str) -> Any:
+    """The form posted as htmx posts it from its row: aimed at the row's result slot (HX-Target)."""
+    return client.post(
+        form["action"],
+        {**form["fields"], **fields},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"{row_id}-result",
+    )
+
+
+def test_with_htmx_the_row_changes_in_place_and_the_page_stays(client, staff, departments) -> None:
+    """No HX-Redirect (the page loaded again: the keyboard back at the top, the scroll too): the row
+    as the inbox now lists it, saying what was done, and the counters swapped out of band."""
+    first = dispatched(staff, departments, ago=timedelta(days=2), lead="housing", title="先派的")
+    second = dispatched(staff, departments, ago=timedelta(hours=1), lead="housing", title="后派的")
+    lead, other = part(first, "B01"), part(second, "B01")
+    client.force_login(staff["housing"])
+
+    response = in_place(
+        client, form_of(client.get("/inbox/").content.decode(), lead, "accept"), f"assignment-{lead.pk}"
+    )
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    assert response["HX-Retarget"] == f"#assignment-{lead.pk}" and response["HX-Reswap"] == "outerHTML"
+    body = response.content.decode()
+    assert "<html" not in body
+    row = row_html(body, lead)
+    assert 'data-state="accepted"' in row and "/do/accept/" not in row and "/do/reply/" in row
+    assert f'<p class="ok" role="status">工单 {first.number}：签收已完成</p>' in row
+    assert 'name="next" value="/inbox/"' in row
+    assert '<ul class="counters" id="inbox-counters" hx-swap-oob="true">' in body
+    assert re.search(r'class="pending"><a [^>]*><strong>1</strong>', body)
+    assert re.search(r'class="accepted"><a [^>]*><strong>1</strong>', body)
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.ACCEPTED
+    # Said in the row: not again on the next page loaded.
+    assert "签收已完成" not in client.get("/inbox/").content.decode()
+
+    # Under 待签收 a signed row leaves the list: a line in its place says what was done.
+    page = client.get("/inbox/?status=pending").content.decode()
+    response = in_place(client, form_of(page, other, "accept"), f"assignment-{other.pk}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<li class="inbox-row done" id="assignment-{other.pk}" data-number="{second.number}">' in body
+    assert f"工单 {second.number}：签收已完成 · 后派的" in body and "/do/" not in body
+
+    # The reply takes the row off the inbox, whichever the filter.
+    page = client.get("/inbox/").content.decode()
+    response = in_place(client, form_of(page, lead, "reply"), f"assignment-{lead.pk}", text="路灯已修复。")
+    assert response.status_code == 200, response.content.decode()
+    assert f'class="inbox-row done" id="assignment-{lead.pk}"' in response.content.decode()
+    assert Reply.objects.filter(ticket=first).exists()
+
+
+def test_a_row_named_by_another_department_is_not_shown_in_place(client, staff, departments) -> None:
+    own = dispatched(staff, departments, ago=timedelta(hours=2), lead="housing")
+    theirs = dispatched(staff, departments, ago=timedelta(hours=2), lead="water", title="别家的")
+    client.force_login(staff["housing"])
+    form = form_of(client.get("/inbox/").content.decode(), part(own, "B01"), "accept")
+    response = in_place(client, form, f"assignment-{part(theirs, 'B02').pk}")
+    body = response.content.decode()
+    assert response.status_code == 200 and "别家的" not in body and theirs.number not in body
+    assert 'class="inbox-row done"' in body  # the line says what was done to the user's own ticket
+    # A target that is no row of the inbox: the page is loaded again, as before.
+    response = client.post(
+        form["action"], form["fields"], HTTP_HX_REQUEST="true", HTTP_HX_TARGET="inbox-counters"
+    )
+    assert response.status_code == 409  # already signed above: refused, a fragment for the slot
+    ticket = dispatched(staff, departments, ago=timedelta(hours=1), lead="housing", title="第三件")
+    form = form_of(client.get("/inbox/").content.decode(), part(ticket, "B01"), "accept")
+    response = client.post(form["action"], form["fields"], HTTP_HX_REQUEST="true", HTTP_HX_TARGET="x-result")
+    assert response.status_code == 204 and response["HX-Redirect"] == "/inbox/"

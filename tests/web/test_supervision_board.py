@@ -462,3 +462,67 @@ def test_a_supervision_shows_on_its_own_assignments_row_only_naming_its_unit(
     assert "承办单位：水务局（协办）" in row and "协办迟迟未反馈" in row
     assert "该工单其他督办：" in row and "催办 · 整单" in row and "督办 · 水务局" not in row
     assert "督办 · 水务局" in row_html(page, f"s{whole.pk}")  # the whole ticket's row: all of them
+
+
+def test_with_htmx_the_row_changes_in_place(client, staff, departments) -> None:
+    """A 督办 sent from the overdue tab keeps its row, naming it; 销号 and an extension decided take
+    theirs off their tab. None loads the page again (HX-Redirect: the keyboard and the scroll back at
+    the top)."""
+    ticket = late(staff, departments, lead="water")
+    assignment = lead_of(ticket)
+    client.force_login(staff["supervisor"])
+
+    def in_place(form: dict[str, Any], key: str, **fields: str) -> Any:
+        response = client.post(
+            form["action"],
+            {**form["fields"], **fields},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET=f"row-{key}-result",
+        )
+        assert response.status_code == 200, response.content.decode()
+        assert "HX-Redirect" not in response and response["HX-Retarget"] == f"#row-{key}"
+        assert response["HX-Reswap"] == "outerHTML" and "<html" not in response.content.decode()
+        assert '<ul id="board-counters" hx-swap-oob="true">' in response.content.decode()
+        return response.content.decode()
+
+    key = f"a{assignment.pk}"
+    body = in_place(form_of(board(client, "?view=overdue"), key, "/open/"), key, reason="请尽快办理")
+    row = row_html(body, key)
+    assert f'<p class="ok" role="status">工单 {ticket.number}：督办已发出</p>' in row
+    assert "督办中：" in row and 'name="next" value="/supervision/?view=overdue"' in row
+    assert re.search(r'class="supervised"><a [^>]*>\s*<strong>1</strong>', body)
+    assert "督办已发出" not in board(client, "?view=overdue")
+
+    supervision = Supervision.objects.get()
+    key = f"s{supervision.pk}"
+    body = in_place(form_of(board(client, "?view=supervised"), key, "/resolve/"), key)
+    assert f'<li class="board-row done" id="row-{key}" data-number="{ticket.number}">' in body
+    assert f"工单 {ticket.number}：督办已销号" in body
+
+    accepted = do_accept_assignment(fresh(staff, departments), staff["housing"])
+    do_request_extension(
+        accepted, staff["housing"], reason="需第三方检测", requested_due_at=NOW + timedelta(days=10)
+    )
+    key = f"e{Extension.objects.get().pk}"
+    body = in_place(
+        form_of(board(client, "?view=extensions"), key, "/do/review_extension/"), key, approve="true"
+    )
+    assert f'class="board-row done" id="row-{key}"' in body and "延期审批已完成" in body
+
+
+def test_a_row_in_place_is_only_for_those_who_may_open_the_desk(client, staff, departments) -> None:
+    """The action endpoint is every staff member's; the board's rows are not: a handler's action
+    that names the board as its page gets no board row (the citywide board would show them other
+    departments' tickets), only the redirect to a page that refuses them."""
+    theirs = late(staff, departments, lead="water", title="别家的超期单")
+    own = fresh(staff, departments)
+    client.force_login(staff["housing"])
+    response = client.post(
+        f"/tickets/{own.number}/do/accept/",
+        {"assignment_id": lead_of(own).pk, "next": "/supervision/?view=overdue"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"row-a{lead_of(theirs).pk}-result",
+    )
+    assert response.status_code == 204 and response["HX-Redirect"] == "/supervision/?view=overdue"
+    assert "别家的超期单" not in response.content.decode()
+    assert lead_of(own).status == "accepted"

@@ -17,10 +17,12 @@ resolution, satisfaction, note; unsatisfied reopens the ticket, 重办), the cit
 (`callback_attempt`), and, once a callback that keeps the ticket is recorded, closing it (`close`).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -42,6 +44,7 @@ from hotline.feedback.selectors import (
 )
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import allowed_actions
+from hotline.web.actions import RowChange
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.inbox import duration
 
@@ -113,7 +116,13 @@ def _caller(appellant: Appellant) -> Caller:
         phone=mask_phone(a.citizen_phone),
         merged_from="" if appellant.own else a.ticket.number,
         called=(
-            f"{callback.get_resolution_display()}，{callback.get_satisfaction_display()}" if callback else ""
+            _("%(resolution)s，%(satisfaction)s")
+            % {
+                "resolution": callback.get_resolution_display(),
+                "satisfaction": callback.get_satisfaction_display(),
+            }
+            if callback
+            else ""
         ),
         attempts=appellant.attempts,
         to_call=appellant.to_call,
@@ -158,11 +167,25 @@ def row(user: User, ticket: Ticket, now: datetime, round_: list[Appellant]) -> R
     )
 
 
+def _shown(query: QueryDict) -> str | None:
+    """The page's filter (`?filter=`), or None for every ticket."""
+    show = query.get("filter") or None
+    return show if show in CALLBACK_FILTERS else None
+
+
+def _answer_context() -> dict[str, Any]:
+    """What the rows' forms offer, the same on every row."""
+    return {
+        "resolutions": Resolution.choices,
+        "satisfactions": Satisfaction.choices,
+        "unsatisfied": Satisfaction.UNSATISFIED.value,
+        "retry_after": duration(retry_delay()),
+    }
+
+
 @staff_view("callback", require_GET, refusal=CALLBACKS_FOR)
 def callbacks(request: HttpRequest, user: User) -> HttpResponse:
-    show = request.GET.get("filter") or None
-    if show not in CALLBACK_FILTERS:
-        show = None
+    show = _shown(request.GET)
     now = clock.now()
     page = paginate(request, awaiting_callback(user, now=now, show=show))
     tickets = page.pop("rows")
@@ -179,9 +202,40 @@ def callbacks(request: HttpRequest, user: User) -> HttpResponse:
             "filters": list(FILTER_LABELS.items()),
             "here": request.get_full_path(),
             "query": urlencode({"filter": show} if show else {}),
-            "resolutions": Resolution.choices,
-            "satisfactions": Satisfaction.choices,
-            "unsatisfied": Satisfaction.UNSATISFIED.value,
-            "retry_after": duration(retry_delay()),
+            **_answer_context(),
+        },
+    )
+
+
+ROW_ID = re.compile(r"ticket-(\d{1,18})")
+
+
+def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpResponse | None:
+    """The row `change.row_id` after an action on it (`web.actions`): as the desk now lists it
+    under the page's filter (the next appellant to call, the callback to close), with the message,
+    or a line that says what was done once the desk no longer lists it (closed, reopened); the
+    counters follow."""
+    found = ROW_ID.fullmatch(change.row_id)
+    if found is None:
+        return None
+    show = _shown(change.query)
+    now = clock.now()
+    ticket = awaiting_callback(user, now=now, show=show).filter(pk=int(found[1])).first()
+    r = row(user, ticket, now, callback_rounds([ticket])[ticket.pk]) if ticket is not None else None
+    return render(
+        request,
+        "web/_row_changed.html",
+        {
+            "r": r,
+            "t": ticket,
+            "ticket": ticket or change.ticket,
+            "change": change,
+            "row_template": "web/_callback_row.html",
+            "row_class": "callback-row",
+            "counters_template": "web/_callback_counters.html",
+            "counts": callback_counts(user, now=now),
+            "show": show or "",
+            "here": change.page,
+            **_answer_context(),
         },
     )

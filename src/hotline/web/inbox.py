@@ -7,16 +7,18 @@ GET /inbox/     the assignments of the user's department scope (a head's departm
 
 Each row offers what `tickets.transitions.allowed_actions` allows on its assignment, as small forms
 that post to the pages' one action endpoint (`web.actions.act`, `ticket_action`) with the
-assignment's id and `next` = this page as it is, so the user comes back to the same place.
+assignment's id and `next` = this page as it is, so the user comes back to the same place: with
+htmx the row alone changes in place (`row_after`), without it the page comes back.
 
 The countdown is natural time from `core.clock.now()`; a stopped clock shows the time it had left.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -37,6 +39,7 @@ from hotline.directory.models import Department
 from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
+from hotline.web.actions import RowChange
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.params import parse_id
 
@@ -172,21 +175,42 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
     )
 
 
-@staff_view("accept", require_GET, refusal=INBOX_FOR)
-def inbox(request: HttpRequest, user: User) -> HttpResponse:
-    status = request.GET.get("status") or None
+@dataclass(frozen=True)
+class Listing:
+    """What the page's query asks for: a status filter, and for a head one department of their scope."""
+
+    status: str | None
+    department_id: int | None
+    departments: list[Department]  # a head's choice of departments (none for a single department)
+
+
+def listing(user: User, query: QueryDict) -> Listing:
+    status = query.get("status") or None
     if status not in INBOX_FILTERS:
         status = None
     scope = department_scope(user) or set()
     departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
-    department_id = parse_id(request.GET.get("department"))
+    department_id = parse_id(query.get("department"))
     if department_id not in scope:
         department_id = None
+    return Listing(status, department_id, departments)
+
+
+def _by_department(shown: Listing) -> str:
+    """The counters' links keep the department chosen (and drop the status: each link is one)."""
+    return urlencode({"department": shown.department_id} if shown.department_id else {})
+
+
+@staff_view("accept", require_GET, refusal=INBOX_FOR)
+def inbox(request: HttpRequest, user: User) -> HttpResponse:
+    shown = listing(user, request.GET)
     now = clock.now()
-    page = paginate(request, inbox_assignments(user, now=now, status=status, department_id=department_id))
+    page = paginate(
+        request, inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
+    )
     rows = [row(user, a, now) for a in page.pop("rows")]
-    counts = inbox_counts(user, now=now, department_id=department_id)
-    kept: dict[str, Any] = {"status": status, "department": department_id}
+    counts = inbox_counts(user, now=now, department_id=shown.department_id)
+    kept: dict[str, Any] = {"status": shown.status, "department": shown.department_id}
     return render(
         request,
         "web/inbox.html",
@@ -194,14 +218,51 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
             **page,
             "rows": rows,
             "counts": counts,
-            "status": status or "",
+            "status": shown.status or "",
             "filters": list(FILTER_LABELS.items()),
-            "departments": departments,
-            "department_id": department_id,
+            "departments": shown.departments,
+            "department_id": shown.department_id,
             "here": request.get_full_path(),
             # Links that keep the filters: the pages before and after, and the counters.
             "query": urlencode({k: v for k, v in kept.items() if v}),
-            "by_department": urlencode({"department": department_id} if department_id else {}),
+            "by_department": _by_department(shown),
+            "suspension_reasons": SuspensionReason.choices,
+        },
+    )
+
+
+ROW_ID = re.compile(r"assignment-(\d{1,18})")
+
+
+def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpResponse | None:
+    """The row `change.row_id` after an action on it (`web.actions`): as the inbox now lists it
+    under the page's filters, with the message, or a line that says what was done when the inbox
+    no longer lists it (replied, answered; signed under 待签收); the counters follow."""
+    found = ROW_ID.fullmatch(change.row_id)
+    if found is None:
+        return None
+    shown = listing(user, change.query)
+    now = clock.now()
+    assignment = (
+        inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
+        .filter(pk=int(found[1]))
+        .first()
+    )
+    r = row(user, assignment, now) if assignment is not None else None
+    return render(
+        request,
+        "web/_row_changed.html",
+        {
+            "r": r,
+            "a": assignment,
+            "ticket": assignment.ticket if assignment is not None else change.ticket,
+            "change": change,
+            "row_template": "web/_inbox_row.html",
+            "row_class": "inbox-row",
+            "counters_template": "web/_inbox_counters.html",
+            "counts": inbox_counts(user, now=now, department_id=shown.department_id),
+            "by_department": _by_department(shown),
+            "here": change.page,
             "suspension_reasons": SuspensionReason.choices,
         },
     )

@@ -5,7 +5,8 @@ share of each first-level category over those months; the figures are those of `
 kept per day (`analytics.figures`).
 Nothing personal and nothing internal is shown: no ticket numbers, names, phone numbers, texts or
 addresses, no departments' figures. The page is built without the session (no user, no CSRF
-token), so that a shared cache may keep it for five minutes. One address may fetch it
+token), so that a shared cache may keep it for five minutes; `?lang=` chooses its language (a
+link for each, and one back to the portal, at its top). One address may fetch it
 PORTAL["STATS_PER_HOUR"] times an hour (429 with Retry-After beyond), so that nobody can keep the
 figures' queries busy by asking for the page in a loop.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -45,6 +47,18 @@ def _percent(value: float | None) -> float | None:
 @limited_per_address(limits.STATS_BY_IP, "STATS_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def public_stats(request: HttpRequest) -> HttpResponse:
+    # The language chosen on the page is in its address (`?lang=`), not in the language cookie that
+    # the other pages' switch sets: a cache keeps the page by its address (and Accept-Language), and
+    # the page has no form (no CSRF token: nothing of the session) to post a choice with.
+    wanted = request.GET.get("lang", "")
+    language = wanted if wanted in dict(settings.LANGUAGES) else translation.get_language()
+    with translation.override(language):
+        response = HttpResponse(_page())
+    response["Content-Language"] = language
+    return response
+
+
+def _page() -> str:
     today = clock.localtime().date()
     year = figures.read(selectors.months_ending(today, MONTHS))
     months = selectors.monthly(year)
@@ -66,7 +80,7 @@ def public_stats(request: HttpRequest) -> HttpResponse:
         "labels": {"volume": _("受理量"), "on_time": _("及时率"), "satisfied": _("满意率")},
     }
     # Without the request: no context processor reads the session, so no Vary: Cookie.
-    html = render_to_string(
+    return render_to_string(
         "web/stats.html",
         {
             "months": months,
@@ -79,4 +93,3 @@ def public_stats(request: HttpRequest) -> HttpResponse:
             "city_name": settings.HOTLINE["CITY_NAME"],
         },
     )
-    return HttpResponse(html)

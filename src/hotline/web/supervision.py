@@ -17,18 +17,20 @@ POST /supervision/warnings/<id>/decide/         confirm one or dismiss it as a f
                                                 (`analytics.actions.do_decide_warning`): status, note
 
 Extension requests are decided through the pages' action endpoint (`web.actions.act`,
-`review_extension`), like every other ticket action. A POST comes back to `next` with a message; a
-refusal changes nothing and answers with the action's own status and message (`web.actions`).
+`review_extension`), like every other ticket action. A POST comes back to `next` with a message,
+or with htmx changes its row in place (`row_after`, `web.actions.done`); a refusal changes nothing
+and answers with the action's own status and message (`web.actions`).
 The supervising roles are citywide (`accounts.models.CITYWIDE_ROLES`): the board shows the city.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -51,7 +53,7 @@ from hotline.supervision import actions, selectors
 from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets.models import Assignment, Ticket
-from hotline.web.actions import next_url, refusal_page, visible_by_number
+from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.inbox import assignment_clock, lateness
 from hotline.web.params import parse_id
@@ -161,28 +163,75 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
 BOARD_FOR = gettext_noop("督办台供督办员、领导和管理员使用；您的角色“%(role)s”请使用其他页面。")
 
 
-@staff_view("supervise", require_GET, refusal=BOARD_FOR)
-def board(request: HttpRequest, user: User) -> HttpResponse:
-    view = request.GET.get("view") or "overdue"
+@dataclass(frozen=True)
+class Listing:
+    """What the board's query asks for: the tab, the kind of supervision (督办中 only), the filters."""
+
+    view: str
+    kind: str | None
+    departments: list[Department]
+    areas: list[Department]
+    department_id: int | None
+    area: Department | None
+    filters: BoardFilters
+
+
+def listing(query: QueryDict) -> Listing:
+    view = query.get("view") or "overdue"
     if view not in BOARD_VIEWS:
         view = "overdue"
-    kind = request.GET.get("kind") or None
+    kind = query.get("kind") or None
     if view != "supervised" or kind not in KIND_FILTERS:
         kind = None
     departments = list(Department.objects.filter(is_active=True).order_by("code"))
     areas = [d for d in departments if d.is_area]
-    department_id = parse_id(request.GET.get("department"))
+    department_id = parse_id(query.get("department"))
     if department_id not in {d.pk for d in departments}:
         department_id = None
-    area_id = parse_id(request.GET.get("area"))
+    area_id = parse_id(query.get("area"))
     area = next((d for d in areas if d.pk == area_id), None)
     filters = BoardFilters(
         department_id=department_id,
         area_ids=frozenset(_area_and_below(area, departments)) if area is not None else None,
     )
+    return Listing(view, kind, departments, areas, department_id, area, filters)
+
+
+def _filtered(shown: Listing) -> str:
+    """The tabs' links keep the filters (and leave the tab and the kind to each link)."""
+    filtered = {"department": shown.department_id, "area": shown.area.pk if shown.area else None}
+    return urlencode({k: v for k, v in filtered.items() if v})
+
+
+def _counters(shown: Listing, now: datetime) -> dict[str, Any]:
+    """The tabs' counts (web/_board_counters.html), and the open warnings beside them."""
+    return {
+        "counts": selectors.board_counts(now=now, filters=shown.filters),
+        "open_warnings": EarlyWarning.objects.filter(status=WarningStatus.OPEN).count(),
+        "views": list(VIEW_LABELS.items()),
+        "view": shown.view,
+        "filtered": _filtered(shown),
+    }
+
+
+def _row_context(user: User, now: datetime, here: str) -> dict[str, Any]:
+    """What the rows' forms need, the same on every row."""
+    return {
+        "supervision_kinds": SupervisionKind.choices,
+        "can_review_extension": user.role in ACTION_ROLES["review_extension"],
+        "can_resolve": user.role in ACTION_ROLES["resolve_supervision"],
+        "now_local": clock.localtime(now),
+        "here": here,
+    }
+
+
+@staff_view("supervise", require_GET, refusal=BOARD_FOR)
+def board(request: HttpRequest, user: User) -> HttpResponse:
+    shown = listing(request.GET)
+    view, kind, filters = shown.view, shown.kind, shown.filters
     now = clock.now()
-    counts = selectors.board_counts(now=now, filters=filters)
-    open_warnings = EarlyWarning.objects.filter(status=WarningStatus.OPEN).count()
+    counters = _counters(shown, now)
+    counts = counters["counts"]
     rows: list[BoardRow]
     if view == "supervised":
         # The counter counts every open supervision; narrowed to one kind, the page counts its own.
@@ -197,33 +246,74 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
             request, selectors.board_assignments(view, now=now, filters=filters), total=counts[view]
         )
         rows = [_assignment_row(a, now) for a in page.pop("rows")]
-    filtered = {"department": department_id, "area": area.pk if area else None}
-    kept = {"view": view, "kind": kind, **filtered}
+    kept = {
+        "view": view,
+        "kind": kind,
+        "department": shown.department_id,
+        "area": shown.area.pk if shown.area else None,
+    }
     return render(
         request,
         "web/supervision.html",
         {
             **page,
+            **counters,
+            **_row_context(user, now, request.get_full_path()),
             "rows": rows,
-            "view": view,
             "view_label": VIEW_LABELS[view],
-            "views": list(VIEW_LABELS.items()),
-            "counts": counts,
-            "open_warnings": open_warnings,
             "kind": kind or "",
             "kinds": list(KIND_FILTERS.items()),
-            "supervision_kinds": SupervisionKind.choices,
-            "departments": departments,
-            "areas": areas,
-            "department_id": department_id,
-            "area_id": area.pk if area else None,
-            "can_review_extension": user.role in ACTION_ROLES["review_extension"],
-            "can_resolve": user.role in ACTION_ROLES["resolve_supervision"],
-            "now_local": clock.localtime(now),
-            "here": request.get_full_path(),
-            # Links that keep the filters: the pages before and after, and the tabs.
+            "departments": shown.departments,
+            "areas": shown.areas,
+            "department_id": shown.department_id,
+            "area_id": shown.area.pk if shown.area else None,
+            # Links that keep the filters: the pages before and after (the tabs keep `filtered`).
             "query": urlencode({k: v for k, v in kept.items() if v}),
-            "filtered": urlencode({k: v for k, v in filtered.items() if v}),
+        },
+    )
+
+
+ROW_ID = re.compile(r"row-([ase])(\d{1,18})")
+
+
+def _row_now(shown: Listing, kind: str, pk: int, now: datetime) -> BoardRow | None:
+    """The row of the record `pk` (a: assignment, s: supervision, e: extension) as the board's tab
+    now lists it under its filters, or None when it no longer does."""
+    if kind == "s" and shown.view == "supervised":
+        supervision = selectors.board_supervisions(shown.filters, kind=shown.kind).filter(pk=pk).first()
+        return _supervision_row(supervision, now) if supervision is not None else None
+    if kind == "e" and shown.view == "extensions":
+        extension = selectors.board_extensions(shown.filters).filter(pk=pk).first()
+        return _extension_row(extension, now) if extension is not None else None
+    if kind == "a" and shown.view in ("overdue", "due_today"):
+        assignments = selectors.board_assignments(shown.view, now=now, filters=shown.filters)
+        assignment = assignments.filter(pk=pk).first()
+        return _assignment_row(assignment, now) if assignment is not None else None
+    return None
+
+
+def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpResponse | None:
+    """The row `change.row_id` after an action on it (`web.actions`): as the board's tab now lists
+    it, with the message (a 督办 sent: the row stays, naming it), or a line that says what was done
+    once the tab no longer lists it (销号, an extension decided); the tabs' counts follow."""
+    found = ROW_ID.fullmatch(change.row_id)
+    if found is None:
+        return None
+    shown = listing(change.query)
+    now = clock.now()
+    r = _row_now(shown, found[1], int(found[2]), now)
+    return render(
+        request,
+        "web/_row_changed.html",
+        {
+            **_counters(shown, now),
+            **_row_context(user, now, change.page),
+            "r": r,
+            "ticket": r.ticket if r is not None else change.ticket,
+            "change": change,
+            "row_template": "web/_supervision_row.html",
+            "row_class": "board-row",
+            "counters_template": "web/_board_counters.html",
         },
     )
 
@@ -253,16 +343,6 @@ def _deadline(value: str) -> datetime | None:
         raise InvalidInput(_("deadline: 时间格式不正确")) from None
 
 
-def _done(request: HttpRequest, ticket: Ticket, message: str) -> HttpResponse:
-    messages.success(request, message)
-    target = next_url(request, ticket)
-    if request.headers.get("HX-Request") == "true":
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
-        return response
-    return HttpResponseRedirect(target)
-
-
 @staff_view("supervise", require_POST)
 def open_supervision(request: HttpRequest, user: User, number: str) -> HttpResponse:
     ticket: Ticket | None = None
@@ -283,8 +363,9 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
         if supervision.deadline
         else ""
     )
-    return _done(
+    return done(
         request,
+        user,
         ticket,
         _("工单 %(number)s：%(kind)s已发出%(due)s")
         % {"number": ticket.number, "kind": supervision.get_kind_display(), "due": due},
@@ -320,8 +401,9 @@ def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -
         actions.do_resolve_supervision(supervision, user, note=_text(request, "note", MAX_NOTE))
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
-    return _done(
+    return done(
         request,
+        user,
         ticket,
         _("工单 %(number)s：%(kind)s已销号")
         % {"number": ticket.number, "kind": supervision.get_kind_display()},

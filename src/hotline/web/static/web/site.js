@@ -1,12 +1,6 @@
 // Shared by the staff pages and the portal. No inline code anywhere (the Content-Security-Policy
 // says script-src 'self'): behaviour hangs on data attributes instead of onchange="...".
 
-// A <select data-autosubmit> (the language switch) sends its form as soon as it changes.
-document.addEventListener("change", function (event) {
-  var select = event.target;
-  if (select.matches && select.matches("select[data-autosubmit]")) select.form.submit();
-});
-
 // A <form data-explicit-submit> (a decision with a button for each outcome, as the review of a
 // return) is sent only by one of its buttons: Enter in one of its fields would "click" its first
 // button, deciding what the person never chose.
@@ -17,32 +11,77 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
 });
 
-// A desk's card (派单台, 退单审核: <article class="ticket">) is swapped in place for what came of
-// the action: the keyboard then goes on to the next card still to work (or, when the card came back
-// refused, to its message), instead of falling back to the top of the page with the removed button.
+// A desk's row is swapped in place for what came of the action on it: the cards of the dispatch
+// desk and of the returns (派单台, 退单审核: <article class="ticket">, web/dispatch.py) and the rows of
+// the inbox, the callback desk and the supervision board (承办, 回访, 督办: the items of an
+// <ol data-desk>, web.actions.done). The keyboard then goes on from there, instead of falling back to
+// the top of the page with the removed button (a keyboard user would Tab through the header and every
+// row again): a row done goes on to the next row still to work; a row still listed, to its next control
+// after the message that says what was done (the one used is gone, or done with); a refusal, to what
+// it says (the card sent back, or the message in the row's result slot, the form left as it was typed).
 (function () {
+  var ROW = "article.ticket[id], [data-desk] > [id]";
   var FOCUSABLE = "button, select, summary, input:not([type=hidden]), textarea, a[href]";
   var pending = null;
+
+  function nextRow(row) {
+    var next = row.nextElementSibling;
+    while (next && !(next.matches(ROW) && !next.classList.contains("done"))) next = next.nextElementSibling;
+    return next;
+  }
+
+  function firstAfter(row, mark) {
+    var controls = row.querySelectorAll(FOCUSABLE);
+    for (var i = 0; i < controls.length; i++) {
+      if (mark.compareDocumentPosition(controls[i]) & Node.DOCUMENT_POSITION_FOLLOWING) return controls[i];
+    }
+    return null;
+  }
+
+  // A row gone from a list paged by offset (web/_inbox_pages.html) moves the rows after it up by one:
+  // the next page starts a row earlier, or the row that moved up onto this page would be skipped.
+  function shiftNextPage() {
+    var link = document.querySelector("nav.pages a[rel=next]");
+    if (!link) return;
+    var url = new URL(link.href);
+    var offset = parseInt(url.searchParams.get("offset"), 10);
+    if (!(offset > 0)) return;
+    url.searchParams.set("offset", String(offset - 1));
+    link.setAttribute("href", url.pathname + url.search);
+  }
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     // The actions: a form posted (a section that loads its own part, as the duplicates do, is not one).
     if (event.target.tagName !== "FORM") return;
-    var card = event.target.closest("article.ticket[id]");
-    pending = card ? card.id : null;
+    var row = event.target.closest(ROW);
+    pending = row ? row.id : null;
   });
-  // htmx:load, on the new card: the events of the request fire on the card it replaced, which is
-  // no longer in the document, and reach no listener here.
+  // htmx:load, on what came in: the events of the request fire on the row it replaced, which is no
+  // longer in the document, and reach no listener here.
   document.addEventListener("htmx:load", function (event) {
-    var card = event.target;
-    if (!pending || !card.matches || !card.matches("article.ticket") || card.id !== pending) return;
+    var loaded = event.target;
+    if (!pending || !loaded.closest) return;
+    var row = loaded.closest(ROW);
+    if (!row || row.id !== pending) return;  // another part of the page (a count swapped out of band)
     pending = null;
-    if (!card || (document.activeElement && document.activeElement !== document.body)) return;
+    var done = loaded === row && row.classList.contains("done");
+    if (done && row.closest("[data-desk]")) shiftNextPage();
+    // Focus left on another part of the page is where the person went meanwhile: it stays there.
+    var active = document.activeElement;
+    if (active && active !== document.body && !row.contains(active)) return;
     var target = null;
-    if (card.classList.contains("done")) {
-      var next = card.nextElementSibling;
-      while (next && !(next.matches("article.ticket") && !next.classList.contains("done"))) next = next.nextElementSibling;
+    if (loaded !== row) {
+      target = loaded.matches("[role=alert]") ? loaded : loaded.querySelector("[role=alert]");
+    } else if (done) {
+      var next = nextRow(row);
       target = next && next.querySelector(FOCUSABLE);
     } else {
-      target = card.querySelector("[role=alert]") || card.querySelector(FOCUSABLE);
+      var said = row.querySelector("[role=status]");
+      target = row.querySelector("[role=alert]") || (said ? firstAfter(row, said) : row.querySelector(FOCUSABLE));
+      if (!target) {
+        var following = nextRow(row);
+        target = following && following.querySelector(FOCUSABLE);
+      }
     }
     if (!target) return;
     if (!target.matches(FOCUSABLE)) target.setAttribute("tabindex", "-1");
