@@ -130,6 +130,24 @@ def test_a_handler_sees_their_departments_rows_by_time_left(client, staff, depar
     assert "签收时限" in overdue
 
 
+def test_a_row_late_to_be_signed_says_so_in_its_clock(client, staff, departments) -> None:
+    """Two days after dispatch the handling deadline is days away, but signing for it was due the
+    same day: the clock in front of the row, the first thing a handler reads, said "剩 3 天" in
+    black beside a sign-by marked late. It says how late the signing is, in red."""
+    ticket = dispatched(staff, departments, ago=timedelta(days=2), lead="housing", title="未签收的")
+    assignment = part(ticket, "B01")
+    assert assignment.sign_due_at < NOW < assignment.due_at
+    client.force_login(staff["housing"])
+    row = row_html(client.get("/inbox/").content.decode(), assignment)
+    assert 'class="inbox-row pending overdue"' in row
+    clock_text = re.search(r'<span class="clock"[^>]*>([^<]+)</span>', row)
+    assert clock_text is not None and clock_text.group(1).startswith("签收超时 "), row
+    # Once signed, the clock counts to the handling deadline again.
+    do_accept_assignment(ticket, staff["housing"])
+    row = row_html(client.get("/inbox/").content.decode(), assignment)
+    assert "签收超时" not in row and "剩 " in row
+
+
 def test_a_head_sees_the_department_below_and_can_narrow_to_one(client, staff, departments) -> None:
     own = dispatched(staff, departments, ago=timedelta(days=1), lead="district", title="区里的")
     below = dispatched(staff, departments, ago=timedelta(days=2), lead="street", title="街道的")

@@ -75,6 +75,7 @@ class Row:
     countdown: str
     urgency: str  # "overdue", "soon" or "" (the row's colour)
     sign_late: bool
+    clock_for_signing: bool  # the clock counts the late signing, not the handling deadline
     actions: frozenset[str]
     waiting_for: str  # co-handlers that have not answered yet (the lead cannot reply before)
     extension_asked: datetime | None = None  # the day a request for more time waiting for its decision asks
@@ -160,13 +161,21 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
         # A co-handler's row while the lead's return waits for dispatch: nothing to do until then.
         why = _("主办单位已退单，待派单审核后再办理")
     text, urgency = (_("等待派单审核"), "") if state == "returned" else assignment_clock(assignment, now)
+    sign_due = assignment.sign_due_at
+    sign_late = state == "pending" and sign_due is not None and sign_due < now
+    clock_for_signing = sign_late and urgency != "overdue"
+    if clock_for_signing and sign_due is not None:
+        # Signing is what is due first: the clock in front of the row, the first thing a handler
+        # reads, says how late it is (the handling deadline stays in the row's details).
+        text, urgency = _("签收超时 %(time)s") % {"time": duration(now - sign_due)}, "overdue"
     return Row(
         assignment=assignment,
         state=state,
         state_label=label,
         countdown=text,
         urgency=urgency,
-        sign_late=state == "pending" and assignment.sign_due_at is not None and assignment.sign_due_at < now,
+        sign_late=sign_late,
+        clock_for_signing=clock_for_signing,
         actions=frozenset(actions),
         # Translators: the separator between names in a list (an enumeration comma in Chinese).
         waiting_for=_("、").join(waiting) if assignment.role == AssignmentRole.LEAD else "",
