@@ -11,7 +11,7 @@ ticket or after the latest reception, answer or callback (a year's ranking reach
 today and a year before the city began; counting those empty days cost three scans each).
 """
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -50,6 +50,18 @@ class Figures:
 
     def day(self, day: date) -> Counts:
         return self.days.get(day, Counts())
+
+    def add_counted(
+        self, counted: Iterable[tuple[FactKey, Counts]], wanted: Collection[str] | None = None
+    ) -> None:
+        """Facts counted live (`facts.count_facts`) for days not held yet: the city's as days, and
+        in the city's total; the slices' added up (every dimension, or only the `wanted` ones)."""
+        for (day, dimension, key), counts in counted:
+            if dimension == FigureDimension.CITY:
+                self.days[day] = counts
+                self.city.add(counts)
+            elif wanted is None or dimension in wanted:
+                self.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
 
 
 def _check_days(period: Period) -> None:
@@ -140,14 +152,10 @@ def read(period: Period, *, slices: bool | Collection[str] = True) -> Figures:
                 figures.slices.setdefault(row.pop("dimension"), {}).setdefault(row.pop("key"), Counts()).add(
                     row
                 )
-    wanted = None if isinstance(slices, bool) else set(slices)
-    for (day, dimension, key), counts in _live(period, kept):
-        if dimension == FigureDimension.CITY:
-            figures.days[day] = counts
-        elif slices and (wanted is None or dimension in wanted):
-            figures.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
     for counts in figures.days.values():
         figures.city.add(counts)
+    wanted: Collection[str] | None = (None if slices else ()) if isinstance(slices, bool) else set(slices)
+    figures.add_counted(_live(period, kept), wanted)
     return figures
 
 

@@ -135,12 +135,7 @@ def read_span(span: Period) -> Figures:
         return figures.read(span)
     found = figures.read(Period(span.start, midnight)) if midnight > span.start else Figures(span)
     found.period = span
-    for (day, dimension, key), counts in count_facts(Period(midnight, span.end)).items():
-        if dimension == FigureDimension.CITY:
-            found.days[day] = counts
-            found.city.add(counts)
-        else:
-            found.slices.setdefault(dimension, {}).setdefault(key, Counts()).add(counts)
+    found.add_counted(count_facts(Period(midnight, span.end)).items())
     return found
 
 
