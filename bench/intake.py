@@ -251,8 +251,8 @@ def plain_inserts(url: str, rows: list[dict]) -> float:
                 ticket_id = inserted[0]
                 conn.execute(
                     "INSERT INTO intake_appeal (ticket_id, channel, external_id, citizen_name, citizen_phone,"
-                    " citizen_email, title, content, address, received_at, created_at) VALUES"
-                    " (%s, %s, %s, %s, %s, '', %s, %s, %s, now(), now())",
+                    " citizen_email, title, content, address, received_at, created_at, from_history) VALUES"
+                    " (%s, %s, %s, %s, %s, '', %s, %s, %s, now(), now(), false)",
                     (
                         ticket_id,
                         row["channel"],
@@ -354,7 +354,8 @@ def main() -> None:
         if args.worker == "during":
             worker = start_worker(env)
         post_all(port, token, make_rows(min(100, args.appeals), args.seed + 1000), args.clients)  # warm-up
-        drain(120)
+        if worker is not None:
+            drain(120)  # the warm-up's tickets routed, so that the worker starts the run idle
         load_before = load()
         started = datetime.now(UTC)
         # CPU per appeal of the posting client (this process's threads) and of the web server: what

@@ -79,3 +79,55 @@ def test_two_workers_in_parallel_never_run_a_job_twice(runs_table) -> None:
     # Both took part: the test shows two workers sharing the queue, not one emptying it alone.
     per_worker = Counter(result.worker_ids[0] for result in results)
     assert len(per_worker) == 2, per_worker
+
+
+class RunsTableRouter:
+    """Routes a batch by recording each ticket id in the runs table, which refuses an id twice."""
+
+    def route(self, ticket_id: int) -> None:
+        self.route_many([ticket_id])
+
+    def route_many(self, ticket_ids: list[int]) -> None:
+        for n in ticket_ids:
+            record_run.call(n)
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="needs PostgreSQL, as above",
+)
+def test_two_workers_taking_routing_tasks_along_never_route_a_ticket_twice(runs_table, settings) -> None:
+    """Each worker takes waiting routing tasks along with the one it runs (core.taken_along):
+    the rows one takes are never run or taken by the other."""
+    from hotline.tickets.router import route_ticket
+
+    router = f"{__name__}.RunsTableRouter"
+    settings.HOTLINE = {**settings.HOTLINE, "ROUTING": {**settings.HOTLINE["ROUTING"], "ROUTER": router}}
+    for n in range(JOBS):
+        route_ticket.enqueue(n)
+
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            start.wait()
+            call_command("worker", "--once", "--no-sweep", stdout=StringIO())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+
+    results = list(DBTaskResult.objects.filter(task_path__endswith="route_ticket"))
+    assert {(r.status, r.return_value) for r in results} == {("SUCCESSFUL", True)}
+    assert all(len(r.worker_ids) == 1 for r in results)
+    assert sorted(_runs) == list(range(JOBS)) and set(_runs.values()) == {1}
+    per_worker = Counter(r.worker_ids[0] for r in results)
+    assert len(per_worker) == 2, per_worker

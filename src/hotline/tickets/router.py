@@ -26,13 +26,14 @@ from django.conf import settings
 from django.core import checks
 from django.db import router as db_router
 from django.db import transaction
-from django.tasks import task, task_backends
+from django.tasks import TaskContext, task, task_backends
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from hotline.core import clock
+from hotline.core.taken_along import finish, give_back, take_along
 from hotline.tickets import events
 from hotline.tickets.models import Ticket
 
@@ -77,14 +78,18 @@ def route_batch(ticket_ids: Sequence[int]) -> int:
     """Run the configured router on a batch of tickets, at once when it can route batches; how
     many were routed without failure. When the batch fails, each ticket is routed alone, so that a
     ticket at fault fails (recorded on it) without the others."""
+    return len(_routed(list(ticket_ids)))
+
+
+def _routed(ids: list[int]) -> list[int]:
+    """`route_batch`: the ids of the tickets routed without failure."""
     path = settings.HOTLINE["ROUTING"]["ROUTER"]
-    ids = list(ticket_ids)
     if not ids:
-        return 0
+        return []
     router = configured_router()
     many = getattr(router, "route_many", None)
     if many is None and len(ids) > 1:  # a router that takes one ticket at a time
-        return sum(route_batch([pk]) for pk in ids)
+        return [pk for pk in ids if _routed([pk])]
     try:
         # What routing writes is stored (decisions, notes, a failure's message): in the city's
         # language, not in that of the request whose intake it follows.
@@ -96,11 +101,11 @@ def route_batch(ticket_ids: Sequence[int]) -> int:
     except Exception as exc:
         if len(ids) > 1:
             logger.warning("routing a batch of %d tickets failed (%s); routing each alone", len(ids), exc)
-            return sum(route_batch([pk]) for pk in ids)
+            return [pk for pk in ids if _routed([pk])]
         logger.exception("routing ticket %s failed; it waits in the dispatch queue", ids[0])
         _record_failure(ids[0], f"{type(exc).__name__}: {exc}", path)
-        return 0
-    return len(ids)
+        return []
+    return ids
 
 
 def _record_failure(ticket_id: int, error: str, path: str) -> None:
@@ -118,12 +123,27 @@ def _record_failure(ticket_id: int, error: str, path: str) -> None:
 ROUTE_PRIORITY = 50
 
 
-@task(priority=ROUTE_PRIORITY)
-def route_ticket(ticket_id: int) -> bool:
+@task(priority=ROUTE_PRIORITY, takes_context=True)
+def route_ticket(context: TaskContext, ticket_id: int) -> bool:
     """The worker's half of intake: route the new ticket `ticket_id`. The router leaves alone a
     ticket that routing already saw or that a person dispatched meanwhile, so the task and the sweep
-    may both reach a ticket without harm."""
-    return route_now(ticket_id)
+    may both reach a ticket without harm.
+
+    When intake outruns routing (a burst of calls, a channel's backlog), the tickets of the next
+    waiting `route_ticket` tasks, up to `ROUTE_BATCH` in all, are routed with this one as a batch
+    (`core.taken_along`): a ticket alone costs about four times the CPU of one in a batch (the
+    transaction, the reads, the model asked for one text), so the worker drains a backlog several
+    times faster; with nothing waiting, the ticket is routed alone as before. Each task taken along
+    is marked done with its own ticket's outcome."""
+    taken = take_along(context, ROUTE_BATCH - 1)
+    try:
+        routed = set(_routed([ticket_id, *(t.args[0] for t in taken)]))
+    except BaseException:
+        give_back(taken)
+        raise
+    finish([t for t in taken if t.args[0] in routed], True)
+    finish([t for t in taken if t.args[0] not in routed], False)
+    return ticket_id in routed
 
 
 # Tickets per routing task when one intake stores many at once (an import): a task row per ticket
