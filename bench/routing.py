@@ -83,7 +83,7 @@ def route_each(
     ids: list[int], statements: dict[str, list[str]] | None = None
 ) -> list[tuple[float, float, str, int]]:
     """(wall ms, CPU ms, mode, statements) per ticket, routed one at a time as the worker does;
-    `statements` is given the SQL of the first ticket of each mode."""
+    `statements` is given the SQL of the last ticket of each mode."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -99,9 +99,23 @@ def route_each(
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         mode = RoutingDecision.objects.filter(ticket_id=pk).values_list("mode", flat=True).first()
         rows.append((wall * 1000, cpu * 1000, mode or "none", len(queries.captured_queries)))
-        if statements is not None and (mode or "none") not in statements:
+        if statements is not None:  # the last of each mode: routing's reference data warm by then
             statements[mode or "none"] = [q["sql"] for q in queries.captured_queries]
     return rows
+
+
+def route_backlog(ids: list[int]) -> tuple[float, float]:
+    """(wall ms, CPU ms) per ticket when a backlog of new tickets is routed as the worker routes it
+    (`tickets.router.route_ticket` taking the waiting tasks along): `route_batch` by `ROUTE_BATCH`."""
+    from hotline.tickets.router import ROUTE_BATCH, route_batch
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(ids), ROUTE_BATCH):
+        chunk = ids[start : start + ROUTE_BATCH]
+        if route_batch(chunk) != len(chunk):
+            raise SystemExit("routing failed in the backlog")
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return wall * 1000 / len(ids), cpu * 1000 / len(ids)
 
 
 def profile(ids: list[int]) -> None:
@@ -142,6 +156,14 @@ def main() -> None:
         "--profile", type=int, default=0, metavar="N", help="then print where N more tickets spent their time"
     )
     parser.add_argument("--statements", action="store_true", help="print the SQL of one ticket of each mode")
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then route N more new tickets as the worker routes a backlog (in batches) and print the"
+        " time per ticket",
+    )
     args = parser.parse_args()
 
     db = f"hotline_bench_routing_{os.getpid()}"
@@ -162,7 +184,7 @@ def main() -> None:
         django.setup()
         from django.conf import settings
 
-        from hotline.routing.models import ModelVersion
+        from hotline.routing.models import ModelVersion, RoutingDecision
 
         settings.DEBUG = False
         model = ModelVersion.objects.filter(is_active=True).first()
@@ -185,6 +207,15 @@ def main() -> None:
                 print(f"  the statements of one ticket routed {mode!r}:")
                 for i, statement in enumerate(sql, 1):
                     print(f"    {i:2d}. {' '.join(statement.split())[:110]}")
+        if args.backlog:
+            backlog = new_tickets(args.backlog)
+            wall, cpu = route_backlog(backlog)
+            modes = RoutingDecision.objects.filter(ticket_id__in=backlog).values_list("mode", flat=True)
+            auto = sum(1 for mode in modes if mode == "auto")
+            print(
+                f"  a backlog of {len(backlog)} tickets, routed in batches as the worker routes it:"
+                f" {wall:.1f} ms a ticket, CPU {cpu:.1f} ms ({auto} dispatched by routing); {load()}"
+            )
         if args.profile:
             profile(new_tickets(args.profile))
     finally:
