@@ -151,6 +151,31 @@ def _next_number(at: datetime) -> str:
     return f"{day:%Y%m%d}-{DailySequence.take_apart(day):06d}"
 
 
+def new_appeal(
+    ticket: Ticket, data: AppealData, actor: User | None, now: datetime, *, from_history: bool = False
+) -> Appeal:
+    """The appeal (not yet saved) that a checked contact (`checked`) becomes on `ticket`: what
+    every intake stores of the contact, received now unless the channel said when."""
+    return Appeal(
+        ticket=ticket,
+        channel=data.channel,
+        external_id=data.external_id,
+        citizen_name=data.citizen_name,
+        citizen_phone=data.citizen_phone,
+        citizen_email=data.citizen_email,
+        title=data.title,
+        content=data.content,
+        address=data.address,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        likes=data.likes,
+        dislikes=data.dislikes,
+        received_at=data.received_at or now,
+        from_history=from_history,
+        created_by=actor,
+    )
+
+
 def existing_ticket(channel: str, external_id: str) -> Ticket | None:
     """The ticket of the appeal this channel already delivered under this id."""
     # (channel, external_id) is unique: at most one row, so no ORDER BY to build. Asked on every
@@ -211,23 +236,8 @@ def _receive(data: AppealData, actor: User | None, *, route: bool) -> tuple[Tick
                 created_at=now,
                 updated_at=now,
             )
-            appeal = Appeal.objects.create(
-                ticket=ticket,
-                channel=data.channel,
-                external_id=external_id,
-                citizen_name=data.citizen_name,
-                citizen_phone=data.citizen_phone,
-                citizen_email=data.citizen_email,
-                title=title,
-                content=content,
-                address=data.address,
-                latitude=data.latitude,
-                longitude=data.longitude,
-                likes=data.likes,
-                dislikes=data.dislikes,
-                received_at=data.received_at or now,
-                created_by=actor,
-            )
+            appeal = new_appeal(ticket, data, actor, now)
+            appeal.save(force_insert=True)
             events.received(ticket, actor, channel=data.channel, external_id=external_id, at=now)
             # 受理告知, stored with the ticket (citizen_messages.outbox); a bulk intake of history
             # (do_receive_appeals) and a follow-up letter on a known ticket tell nobody.
@@ -252,21 +262,8 @@ def do_receive_follow_up(ticket: Ticket, data: AppealData, actor: User | None) -
     data = checked(data, now)
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        appeal = Appeal.objects.create(
-            ticket=ticket,
-            channel=data.channel,
-            external_id=data.external_id,
-            citizen_name=data.citizen_name,
-            citizen_phone=data.citizen_phone,
-            citizen_email=data.citizen_email,
-            title=data.title,
-            content=data.content,
-            address=data.address,
-            latitude=data.latitude,
-            longitude=data.longitude,
-            received_at=data.received_at or now,
-            created_by=actor,
-        )
+        appeal = new_appeal(ticket, data, actor, now)
+        appeal.save(force_insert=True)
         events.received_again(ticket, actor, appeal=appeal, at=now)
     return appeal
 
@@ -396,24 +393,7 @@ def _receive_chunk(
     tickets = Ticket.objects.bulk_create(tickets)
     Appeal.objects.bulk_create(
         [
-            Appeal(
-                ticket=ticket,
-                channel=data.channel,
-                external_id=data.external_id,
-                citizen_name=data.citizen_name,
-                citizen_phone=data.citizen_phone,
-                citizen_email=data.citizen_email,
-                title=data.title,
-                content=data.content,
-                address=data.address,
-                latitude=data.latitude,
-                longitude=data.longitude,
-                likes=data.likes,
-                dislikes=data.dislikes,
-                received_at=data.received_at or now,
-                from_history=backdate,
-                created_by=actor,
-            )
+            new_appeal(ticket, data, actor, now, from_history=backdate)
             for ticket, (_i, data, _at) in zip(tickets, fresh, strict=True)
         ]
     )
