@@ -104,3 +104,67 @@ def test_the_scores_count_what_the_reply_says_and_what_the_appeal_asks() -> None
     )
     assert found["n_figures"] > 0 and found["n_reason"] > 0 and found["n_vague"] > 0
     assert found["appeal_questions"] > quality.signals("路灯坏了。")["appeal_questions"]
+
+
+def _missing(reply: str) -> str:
+    """The completeness reason that names the elements missing from a short reply (under the cut)."""
+    reasons = quality.check(TITLE, TEXT, reply).reasons
+    assert "completeness" in reasons, reasons
+    return " ".join(line for line in reasons["completeness"] if line.startswith("缺少"))
+
+
+# Official wording the reasons once called missing: what was done (核查, 排查, 协商, 实地查勘…), the
+# result (停止, 立案, 查封, 承诺书, a finding: 属实), the basis (a standard, a contract) and the
+# next step (今后, 建议当事人…).
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        ("经核查，门口2盏路灯电缆老化。", "办理经过"),
+        ("街道组织排查了小区门口的路灯线路。", "办理经过"),
+        ("路灯所与物业公司协商，由物业负责更换灯具。", "办理经过"),
+        ("据查，门口路灯由开发商建设，尚未移交。", "办理经过"),
+        ("工作人员实地查勘了门口的路灯。", "办理经过"),
+        ("施工单位已停止夜间施工。", "办理结果"),
+        ("对违规施工单位已立案调查。", "办理结果"),
+        ("城管执法局依法查封了施工设备。", "办理结果"),
+        ("施工单位签订承诺书，夜间不再施工。", "办理结果"),
+        ("经现场查看，您反映的情况属实。", "办理结果"),
+        ("门口路灯的照度符合国家标准。", "政策依据"),
+        ("按购房合同约定，小区路灯由物业公司维修。", "政策依据"),
+        ("建议当事人及时报警。", "联系方式或下一步"),
+        ("今后路灯所每月巡查一次。", "联系方式或下一步"),
+    ],
+)
+def test_official_wording_is_not_called_missing(reply: str, said: str) -> None:
+    assert said not in _missing(f"您好！{reply}2026年12月4日")
+
+
+def test_a_forwarding_note_says_nothing_was_done_yet() -> None:
+    # "已转…调查处理" passes the appeal on: neither what was done nor what came of it.
+    missing = _missing("您好！您反映的问题已转市城管局调查处理。2026年12月4日")
+    assert "办理经过" in missing and "办理结果" in missing
+    assert quality.signals("您反映的问题已转交县气象局核实、办复。")["n_done"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村集体经济组织的成员由村民会议确定。",  # an organisation, not organising
+        "您的体检报告单和检查项目由医院出具。",  # a medical examination
+    ],
+)
+def test_words_that_only_look_like_what_was_done(text: str) -> None:
+    assert quality.signals(text)["done"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退休人员的养老保险待遇按月发放。",  # benefits, not "until"
+        "该政策与计划生育政策衔接。",  # family planning, not a plan
+        "科目二模拟考试收费由驾校确定。",  # a mock test, not "intends to"
+        "市民服务中心设有接待室。",  # a reception room, not "until"
+    ],
+)
+def test_words_that_only_look_like_a_next_step(text: str) -> None:
+    assert quality.signals(text)["n_next"] == 0

@@ -45,11 +45,29 @@ CRITERION_NAMES = {
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
 
 
+# A forwarding note: the appeal passed on to another unit "to investigate and handle" (已转市住建局调查
+# 处理, 已转交县气象局核实、办复, 已交有关单位调查核处). It names no step taken and no outcome, so what
+# it says is not counted as what was done or as the result.
+FORWARDED = re.compile(
+    r"(?:(?:已|并|现)(?:转交|转至|转给|转到|转办|转|交办|交由|交给|交)|转交|转至|转给|转到|转办|交由|交给)"
+    r"[^,，。;；!！?？]{1,25}?(?:进行)?(?:调查|核实|核查|处理|办理|核处|办复)、?(?:核处|处理|办理|办复|回复)?"
+)
+
+
 @dataclass(frozen=True)
 class Element:
     key: str
     name: str  # gettext_noop: what the reason says is missing
     pattern: re.Pattern[str]
+    # What does not count though the pattern matches in it (taken out of the text first).
+    unless: re.Pattern[str] | None = None
+
+    def said(self, text: str) -> str:
+        """The text this element is looked for in: `text` without what does not count."""
+        return self.unless.sub("。", text) if self.unless else text
+
+    def present(self, text: str) -> bool:
+        return bool(self.pattern.search(self.said(text)))
 
 
 ELEMENTS: tuple[Element, ...] = (
@@ -58,29 +76,45 @@ ELEMENTS: tuple[Element, ...] = (
         "done",
         gettext_noop("办理经过"),
         re.compile(
-            r"经查|经核实|经调查|经了解|核实|调查|现场|走访|约谈|检查|查处|督促|责令|训诫|劝导|上门|勘察|"
-            r"查看|踏勘|召开|协调|联系了|组织"
+            r"经查|据查|经核实|经调查|经了解|核实|核查|调查|排查|摸排|摸底|巡查|督查|督办|复核|复查|调研|现场|实地|"
+            r"走访|回访|座谈|约谈|约见|询问了|取证|检查(?!报告|项目|费)|查处|督促|责令|训诫|劝导|劝阻|劝离|上门|赶赴|"
+            r"勘察|勘查|查勘|查看|察看|踏勘|召开|协调|协商|沟通|对接|会商|牵头|征求|听取|联系了|"
+            # organising, not an organisation (经济组织, 服务组织, 社会组织, 组织部)
+            r"(?<!经济)(?<!服务)(?<!社会)(?<!基层)(?<!党)组织(?!部|成员|机构|关系|形式|架构|代码)"
         ),
+        unless=FORWARDED,
     ),
     Element(
         "result",
         gettext_noop("办理结果"),
         re.compile(
             r"已[\u4e00-\u9fff]{0,8}(?:完成|解决|恢复|修复|处理|整改|办理|清理|拆除|到位|落实|安装|疏通|查处|"
-            r"制止|关停|取缔|退还|支付|发放|纳入|批复|回复|告知)|现已|截至|目前|结果"
+            r"制止|关停|取缔|退还|支付|发放|纳入|列入|批复|回复|告知|停止|停工|停业|关闭|封堵|立案|查封|暂扣|扣押|"
+            r"罚款|处罚|拘留|收回|注销|撤销|取消|清除|下达|下发|签订|达成|答应|同意|补偿|赔偿|移交|移送|办结|"
+            r"调解|开通|开放|竣工|完工|通车|验收|投入使用|启动|更换|维修|缓解)|"
+            # an outcome however it is put: an order, a sanction, an agreement, a finding
+            r"停止(?!线)|立案(?!条件)|查封|处以|罚款|拘留|没收|予以(?:处罚|警告|取缔|拆除|查处|关闭|退还|纠正|撤销|注销)|"
+            r"承诺书|保证书|(?:责令|整改|改正|拆除|停止|停工|限期)[^,，。;；]{0,6}通知书|(?:处罚|处理)决定书|"
+            r"达成(?:一致|协议|和解|共识)|和解|办结|结案|(?<!如)(?<!若)(?<!如果)(?<!是否)(?<!如情况)属实|"
+            r"现已|截至|目前|结果"
         ),
+        unless=FORWARDED,
     ),
     Element(
         "basis",
         gettext_noop("政策依据"),
-        re.compile(r"《[^》]{2,60}》|法律|法规|条例|规定|政策|办法|细则|文件|依据|根据|按照|依法"),
+        re.compile(
+            r"《[^》]{2,60}》|法律|法规|条例|规定|政策|办法|细则|文件|依据|根据|按照|依法|规范要求|"
+            r"(?:国家|行业|地方|技术|设计|建设|收费|补偿|补助|救助)标准|(?:合同|协议)约定|(?:会议|文件|指示)精神"
+        ),
     ),
     Element(
         "contact",
         gettext_noop("联系方式或下一步"),
         re.compile(
-            r"电话|致电|拨打|热线|联系方式|联系人|咨询|\d{3,4}[-—]\d{4,8}|\d{5,}|下一步|如有疑问|如您|"
-            r"可向|可到|可直接|请您|建议您|后续|正在|预计|力争|拟|计划|待[^，。]{1,20}后|"
+            r"电话|致电|拨打|热线|联系方式|联系人|咨询|\d{3,4}[-—]\d{4,8}|\d{5,}|下一步|下一阶段|下阶段|下步|今后|"
+            r"如有疑问|如您|可向|可到|可直接|请您|建议(?:您|你|当事人|市民|业主|家长|群众|网友)|后续|正在|预计|力争|"
+            r"(?<![模虚])拟|计划(?!生育)|待[^,，。;；]{1,20}后|会(?:继续|积极|及时|尽快|加强)|将(?:及时|第一时间|根据|按照)|"
             r"将[\u4e00-\u9fff]{0,6}(?:继续|加强|加大|进一步|积极|尽快|启动|开展|组织|调整|完善)"
         ),
     ),
@@ -194,7 +228,8 @@ _COUNTED: dict[str, re.Pattern[str]] = {
     "basis": re.compile(r"法律|法规|条例|规定|政策|办法|细则|文件|依据|根据|按照|依法"),
     "done": ELEMENTS[1].pattern,
     "reason": REASON,
-    "next": re.compile(r"下一步|将|待|拟|预计|力争|计划"),
+    # Not 待遇 (benefits), 接待 or 对待, 模拟 (a mock test) or 计划生育 (family planning).
+    "next": re.compile(r"下一步|将|(?<![接对等期优招])待(?!遇)|(?<![模虚])拟|预计|力争|计划(?!生育)"),
     # Words that promise without saying what: "将充分论证研究", "认真考虑", "积极推进".
     "vague": re.compile(r"充分论证|认真考虑|已收集|积极推进|研究|逐步|尽快|争取|关注"),
     "contact": ELEMENTS[4].pattern,
@@ -210,11 +245,13 @@ def signals(reply: str, appeal_text: str = "") -> dict[str, float]:
     reason given (0/1), the log length of the reply's own words, log(1 + how many times) each of
     `_COUNTED` occurs in them, and log(1 + the questions the appeal asks)."""
     text, body = normalize(reply), body_of(reply)
-    found: dict[str, float] = {e.key: 1.0 if e.pattern.search(text) else 0.0 for e in ELEMENTS}
+    found: dict[str, float] = {e.key: 1.0 if e.present(text) else 0.0 for e in ELEMENTS}
     found["reason"] = 1.0 if REASON.search(body) else 0.0
     found["body_length"] = math.log1p(len(body))
     for name, pattern in _COUNTED.items():
-        found[f"n_{name}"] = math.log1p(len(pattern.findall(body)))
+        # What was done is counted as the element finds it: not in a forwarding note.
+        said = ELEMENTS[1].said(body) if name == "done" else body
+        found[f"n_{name}"] = math.log1p(len(pattern.findall(said)))
     found["appeal_questions"] = math.log1p(len(_QUESTION.findall(normalize(appeal_text))))
     return found
 
@@ -242,25 +279,25 @@ FEATURES: dict[str, tuple[str, ...]] = {
 }
 WEIGHTS: dict[str, dict[str, float]] = {
     "completeness": {
-        "intercept": -11.0817,
-        "body_length": 2.0736,
-        "n_reason": 0.797,
-        "n_next": 1.462,
-        "n_vague": -0.5593,
-        "n_contact": 0.5117,
-        "appeal_questions": 1.8607,
+        "intercept": -11.3223,
+        "body_length": 2.1065,
+        "n_reason": 0.8526,
+        "n_next": 1.5884,
+        "n_vague": -0.528,
+        "n_contact": 0.5365,
+        "appeal_questions": 1.9134,
     },
     "interpretability": {
-        "intercept": -6.647,
-        "body_length": 0.8504,
-        "n_clauses": 0.88,
-        "n_figures": 0.6201,
-        "n_basis": 0.6526,
-        "n_done": -0.031,
-        "n_reason": -0.3042,
-        "n_next": -0.7495,
-        "n_vague": 0.1052,
-        "n_contact": -0.5312,
+        "intercept": -6.6977,
+        "body_length": 0.8304,
+        "n_clauses": 1.005,
+        "n_figures": 0.6422,
+        "n_basis": 0.6197,
+        "n_done": -0.3419,
+        "n_reason": -0.3191,
+        "n_next": -0.7415,
+        "n_vague": 0.0719,
+        "n_contact": -0.4461,
     },
 }
 
