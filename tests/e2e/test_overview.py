@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from hotline.analytics.models import ForecastSet
+from hotline.analytics.models import ForecastSet, Hotspot, HotspotSet
 from hotline.core import clock
 from hotline.core.enums import Channel, Kind
 from hotline.directory.models import Place
@@ -177,3 +177,76 @@ def test_the_map_is_coloured_by_the_volume_or_a_rate(page, live_server, staff, d
     page.select_option("#district-measure", "on_time")  # nothing answered by a department yet
     page.locator("#chart-districts[data-measure=on_time]").wait_for()
     assert coloured() == [100, [["东城区", "-"]]]
+
+
+# The hot spots' dots as the district map paints them (web/static/web/charts.js).
+HOTSPOT_BLUE = "#1d4ed8"
+
+
+def test_the_district_names_are_not_under_the_hot_spots(
+    page, live_server, staff, departments, screenshot
+) -> None:
+    """A hot spot without a point of its own is drawn in the middle of its district, where a map
+    writes the district's name: the name moves clear of the dot and is drawn over the dots."""
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    Place.objects.create(
+        department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.1], [120, 30.1]]]
+    )
+    now = clock.now()
+    kept = HotspotSet.objects.create(
+        scope="recent", since=now - timedelta(days=30), until=now, made_at=now, model="ngram1024"
+    )
+    # The first in the middle of the district (its street has no outline), the second just beside it.
+    for rank, (latitude, longitude) in enumerate(((None, None), (30.05, 120.115)), 1):
+        Hotspot.objects.create(
+            set=kept,
+            rank=rank,
+            heat=10.0 - rank,
+            first_time=now - timedelta(days=10),
+            last_time=now - timedelta(days=1),
+            place="东城区幸福小区",
+            people=4,
+            description="垃圾站臭味严重",
+            n_appeals=5,
+            area=departments["street"],
+            latitude=latitude,
+            longitude=longitude,
+        )
+
+    sign_in(page, live_server, leader.username, PASSWORD, "/overview/")
+    page.locator("#chart-districts[data-rendered=true] canvas").first.wait_for()
+    # What the canvas draws, in the order it draws it: the names' texts and the dots, with their boxes.
+    drawing = """(blue) => {
+      const chart = echarts.getInstanceByDom(document.getElementById("chart-districts"));
+      const box = el => {
+        const r = el.getBoundingRect().clone();
+        if (el.transform) r.applyTransform(el.transform);
+        return [r.x, r.y, r.x + r.width, r.y + r.height];
+      };
+      return chart.getZr().storage.getDisplayList().map((el, order) => ({
+        order: order,
+        text: el.style && typeof el.style.text === "string" ? el.style.text : null,
+        dot: !!(el.style && el.style.fill === blue),
+        box: box(el),
+      })).filter(e => e.text === "东城区" || e.dot);
+    }"""
+    # The dots grow from nothing as the chart opens: measured once they have their size (8 px at least).
+    page.wait_for_function(
+        f"(blue) => {{ const dots = ({drawing})(blue).filter(e => e.dot);"
+        " return dots.length === 2 && dots.every(e => e.box[2] - e.box[0] >= 8); }",
+        arg=HOTSPOT_BLUE,
+    )
+    drawn = page.evaluate(drawing, HOTSPOT_BLUE)
+    names = [e for e in drawn if e["text"] == "东城区"]
+    dots = [e for e in drawn if e["dot"]]
+    assert len(names) == 1 and len(dots) == 2
+
+    def overlap(a: list[float], b: list[float]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    name = names[0]
+    assert [d["box"] for d in dots if overlap(name["box"], d["box"])] == []
+    assert all(name["order"] > d["order"] for d in dots)
+    screenshot("overview-map-names")

@@ -20,6 +20,13 @@ LONG = "我是滨江小区的居民，创新大道146号人行道上的井盖不
 
 # How far the page reaches past the screen's right edge (0: not at all).
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# How far the content of the element that `selector` finds, or of the box it scrolls in, reaches past that
+# box's right edge (0: nothing to scroll sideways).
+OVERFLOW_IN_BOX = """(selector) => {
+  const element = document.querySelector(selector);
+  const box = element.closest(".table-scroll") || element;
+  return box.scrollWidth - box.clientWidth;
+}"""
 
 # The controls of the page's main part lower than `min` pixels (shown ones).
 LOW_TARGETS = """(min) => Array.from(document.querySelectorAll("main button, main select, main summary, "
@@ -31,6 +38,56 @@ LOW_TARGETS = """(min) => Array.from(document.querySelectorAll("main button, mai
 # The navigation's links broken over two lines.
 BROKEN_LINKS = """Array.from(document.querySelectorAll("nav.site a"))
   .filter(a => a.getClientRects().length > 1).map(a => a.textContent)"""
+
+
+# The labels of the forms in `selector` whose words are parted from their field: a caption broken over
+# lines, a field neither beside its caption nor just under it (aligned), a checkbox not at the start of its
+# words' first line or words that wrap under it. Each as "caption: what is wrong".
+PARTED_LABELS = """(selector) => {
+  const out = [];
+  for (const label of document.querySelectorAll(selector + " label")) {
+    const control = label.querySelector("select, textarea, input");
+    if (!control || !control.getClientRects().length) continue;
+    const rects = [];
+    let words = "";
+    const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || node.parentElement.closest("select, textarea")) continue;
+      words += node.textContent;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      rects.push(...Array.from(range.getClientRects()).filter(r => r.width > 0));
+    }
+    if (!rects.length) continue;
+    const caption = words.replace(/\\s+/g, " ").trim().slice(0, 12);
+    const lines = [];
+    for (const r of rects) {
+      const line = lines.find(l => Math.abs(l.top - r.top) < 3);
+      if (line) { line.left = Math.min(line.left, r.left); line.right = Math.max(line.right, r.right); }
+      else lines.push({ top: r.top, bottom: r.bottom, left: r.left, right: r.right });
+    }
+    lines.sort((a, b) => a.top - b.top);
+    const box = control.getBoundingClientRect();
+    const first = lines[0];
+    if (control.type === "checkbox" || control.type === "radio") {
+      const beside = box.right <= first.left + 1 && box.top < first.bottom && first.top < box.bottom;
+      if (!beside) out.push(caption + ": the box is not at the start of its words");
+      if (lines.some(l => Math.abs(l.left - first.left) > 2)) {
+        out.push(caption + ": the words wrap under the box");
+      }
+      continue;
+    }
+    if (lines.length > 1) {
+      out.push(caption + ": the caption is broken over " + lines.length + " lines");
+      continue;
+    }
+    const besideIt = box.top < first.bottom && first.top < box.bottom && box.left >= first.right - 1;
+    const underIt = box.top >= first.bottom - 1 && box.top - first.bottom <= 16
+      && Math.abs(box.left - first.left) <= 4;
+    if (!besideIt && !underIt) out.push(caption + ": the field is neither beside nor under its caption");
+  }
+  return out;
+}"""
 
 
 @pytest.fixture
@@ -76,6 +133,21 @@ def test_the_ticket_page_fits_a_phone(page, live_server, staff, ticket, screensh
     # The appeal's text reads as lines, not one or two characters a line.
     content = page.locator("#appeals tbody tr").first.locator("td").last
     assert content.bounding_box()["width"] >= 150
+    # The appeals as blocks one under another, nothing to scroll sideways: the text at nearly the page's
+    # width, each short cell (received at, channel, citizen) on one line after its heading.
+    assert page.evaluate(OVERFLOW_IN_BOX, "#appeals") <= 0
+    assert content.bounding_box()["width"] >= 300
+    for row in page.locator("#appeals tbody tr").all():
+        short = row.locator("td").evaluate_all(
+            """cells => cells.slice(0, 3).map(cell => {
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+              return [getComputedStyle(cell, "::before").content, tops.size];
+            })"""
+        )
+        assert [label for label, _lines in short] == ['"受理时间"', '"渠道"', '"诉求人"']
+        assert [lines for _label, lines in short] == [1, 1, 1], short
     assert page.evaluate(BROKEN_LINKS) == []
     assert page.evaluate(LOW_TARGETS, 40) == []
     screenshot("small-ticket-page")
@@ -98,3 +170,23 @@ def test_the_inbox_and_the_search_fit_a_phone(page, live_server, staff, ticket, 
     assert page.locator("#results tbody tr").count() >= 1
     assert page.evaluate(OVERFLOW) <= 0  # the table scrolls in its own box
     screenshot("small-search")
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
+def test_the_return_review_keeps_each_label_with_its_field(
+    page, live_server, staff, departments, returned, size, screenshot
+) -> None:
+    """退单审核: every caption on one line, its field beside it or under it; the checkbox before its words."""
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password(PASSWORD)
+    dispatcher.save()
+    page.set_viewport_size(size)
+    sign_in(page, live_server, dispatcher.username, PASSWORD, "/dispatch/returns/")
+    lead = returned.assignments.get(department=departments["housing"])
+    form = f"#return-{lead.pk} form.review"
+    assert page.locator(f"{form} label").count() == 5
+    assert page.evaluate(PARTED_LABELS, form) == []
+    assert page.evaluate(OVERFLOW) <= 0
+    if size == PHONE:
+        assert page.evaluate(LOW_TARGETS, 40) == []
+    screenshot(f"returns-{size['width']}")

@@ -98,7 +98,7 @@ def test_a_leader_sees_the_hot_spots_listed_and_on_the_map(
         """() => {
           const map = document.getElementById("chart-districts");
           const option = window.echarts.getInstanceByDom(map).getOption();
-          return option.series.filter(s => s.type === "scatter").map(s => s.data.map(d => d.name));
+          return option.series.filter(s => s.name === "hotspots").map(s => s.data.map(d => d.name));
         }"""
     )
     assert points == [["东城区幸福小区", "和平街道"]]

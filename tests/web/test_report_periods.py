@@ -21,12 +21,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from hotline.analytics.figures import recount
 from hotline.analytics.periods import Period
 from hotline.analytics.reports import build, last_whole_day, window
 from hotline.core import clock
+from hotline.web.management.commands.report import Command
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +170,26 @@ def test_the_files_of_a_running_period_say_so(client, staff, tickets) -> None:
 def test_a_period_not_begun_shows_no_fall(client, staff, tickets) -> None:
     report = get(client, staff["leader"], "/reports/", kind="daily", date="2025-12-06").context["report"]
     assert (report.city.received, report.city_before.received, report.volume_change) == (0, 0, None)
+
+
+def test_the_command_line_without_a_date_reports_the_pages_period(
+    client, staff, tickets, tmp_path, monkeypatch
+) -> None:
+    """`hotline report KIND` with no --date: the last whole period, the one the page shows and its
+    download names, not the running one (Friday 06:00: yesterday's daily report, November's monthly)."""
+    monkeypatch.chdir(tmp_path)
+    for kind, name, title in (
+        ("daily", "report-daily-20251204.html", "日报（2025-12-04）"),
+        ("weekly", "report-weekly-20251124.html", "周报（2025-11-24 — 2025-11-30）"),
+        ("monthly", "report-monthly-20251101.html", "月报（2025-11-01 — 2025-11-30）"),
+    ):
+        download = get(client, staff["leader"], "/reports/download", kind=kind, format="html")
+        assert download["Content-Disposition"] == f'attachment; filename="{name}"'
+        out = io.StringIO()
+        with clock.frozen_at(NOW):
+            call_command("report", kind, "--format", "html", stdout=out)
+        assert out.getvalue().strip() == name
+        written = (tmp_path / name).read_text(encoding="utf-8")
+        assert title in written and "截至" not in written
+    help_text = Command().create_parser("hotline", "report").format_help()
+    assert "default: the last whole period" in " ".join(help_text.split())

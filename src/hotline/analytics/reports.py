@@ -10,8 +10,8 @@ it; the web page, the CLI and the worker render the same `Report` as HTML, .xlsx
 A period still running is counted up to now and compared with the same elapsed part of the period
 before (`window`: Dec 1 to Dec 5 06:00 against Nov 1 to Nov 5 06:00), never with the whole of it,
 and says so (`Report.until`): at 06:00 today has few tickets, and against yesterday's whole day
-that reads as a collapse. The pages show the last whole period when none is asked for
-(`last_whole_day`).
+that reads as a collapse. The pages and the command line show the last whole period when none
+is asked for (`reported_day`, `last_whole_day`).
 
 The hot spots are those the worker kept for exactly the report's period (`analytics.hotspot_sets`,
 made once a day for the current and the last period of each kind); a report of a period never
@@ -83,6 +83,12 @@ def last_whole_day(kind: str, today: date) -> date:
     period before it (as the worker makes and keeps them, `web.kept_reports`); the running period
     is there when its day is asked for, marked as such (`window`)."""
     return before(kind, period_of(kind, today)).first_day
+
+
+def reported_day(kind: str, asked: date | None = None) -> date:
+    """The day whose period a report of `kind` shows: the day asked for, else a day of the last
+    whole period on the city's today (`last_whole_day`). The pages and `hotline report` alike."""
+    return asked if asked is not None else last_whole_day(kind, clock.localtime().date())
 
 
 @dataclass(frozen=True)

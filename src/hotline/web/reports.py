@@ -4,8 +4,9 @@ GET /reports/?kind=monthly&date=2026-11-20              the report of the period
 GET /reports/download?kind=monthly&date=…&format=xlsx   the same as a file: xlsx, pdf or html
 
 Without a date, the last whole period of the kind (yesterday's daily report, last month's monthly:
-`analytics.reports.last_whole_day`). A period asked for while it runs is counted up to now, named
-so (截至 …) and compared with the same part of the period before (`analytics.reports.window`).
+`analytics.reports.reported_day`), not the running one: read in the morning, today's has hardly
+begun. A period asked for while it runs is counted up to now, named so (截至 …) and compared with
+the same part of the period before (`analytics.reports.window`).
 
 A kind or a date the page cannot read shows the last whole period with a word on what was not
 understood; a file asked for that way is refused (400), as is a format not offered.
@@ -33,11 +34,12 @@ from hotline.accounts.models import User
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.outlooks import TOP as TOP_FORECAST
 from hotline.analytics.periods import Period
-from hotline.analytics.reports import Report, as_rows, build, last_whole_day, weak_shown
+from hotline.analytics.reports import Report, as_rows, build, reported_day, weak_shown
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
 from hotline.core.enums import FigureDimension, ReportKind
 from hotline.core.spreadsheets import append_row
+from hotline.web.crowds import crowd_word
 from hotline.web.overview import RATE_TEXT, overview_refusal
 
 FORMATS = {
@@ -232,6 +234,8 @@ def _rows(report: Report) -> dict[str, list[list[Any]]]:
         if not ranked.has_data:
             row[0] = no_data
         row[:] = ["—" if value is None else value for value in row]
+    for row in rows["hotspots"]:
+        row[4] = crowd_word(row[4])  # the crowd (人群), kept in Chinese, in the reader's language
     return rows
 
 
@@ -455,13 +459,6 @@ def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
     return kind, day, wrong
 
 
-def _day(kind: str, asked: date | None) -> date:
-    """The day whose period is reported: the one asked for, else a day of the last whole period.
-    Not today's: read in the morning, today's period has hardly begun, and the complete one a
-    leader expects is yesterday's (or last week's, last month's, last quarter's)."""
-    return asked if asked is not None else last_whole_day(kind, clock.localtime().date())
-
-
 @login_required
 @require_GET
 def report_page(request: HttpRequest) -> HttpResponse:
@@ -471,7 +468,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     # What was not understood shows the last whole period, said above it: a leader who mistyped a
     # date reads a report and the reason it is not the one asked for, with the form to ask again.
     kind, day, wrong = _asked(request)
-    report = build(kind, _day(kind, day))
+    report = build(kind, reported_day(kind, day))
     return render(
         request,
         "web/report.html",
@@ -500,7 +497,7 @@ def report_download(request: HttpRequest) -> HttpResponse:
     if wrong:
         # A file is kept and passed on under its name: never another period's than the one asked.
         return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
-    report = build(kind, _day(kind, day))
+    report = build(kind, reported_day(kind, day))
     response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
     return response

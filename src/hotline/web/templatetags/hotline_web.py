@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import action_label
 from hotline.routing.reasons import suggestion_reason
+from hotline.web.crowds import crowd_word
 
 register = template.Library()
 
@@ -36,6 +37,12 @@ def clauses(items: Iterable[Any]) -> str:
     """Sentences or clauses joined as the language joins them (a full-width semicolon in Chinese)."""
     # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
     return _("；").join(str(item) for item in items)
+
+
+@register.filter
+def crowd(word: str) -> str:
+    """A hot spot's crowd (人群) in the reader's language (`web.crowds`)."""
+    return crowd_word(word or "")
 
 
 @register.filter

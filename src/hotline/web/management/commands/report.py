@@ -1,8 +1,10 @@
 """`hotline report daily|weekly|monthly|quarterly [--date D] [--format xlsx|pdf|html] [--output FILE]
-[--scope CODE]`: write the report of the period holding day D (default: today, in the city's zone)
-to a file, as the reports page offers it (web.reports), and print the file's path. The hot spots
-are those the worker kept for the period, or found now when it kept none. `--scope`: the report of
-one district or department (its code, as in the admin), as the worker keeps them (analytics.scopes)."""
+[--scope CODE]`: write the report of the period holding day D to a file, as the reports page offers
+it (web.reports), and print the file's path. Without D, as the page: the last whole period of the
+kind (yesterday's daily report, last week's, last month's, last quarter's; analytics.reports.reported_day).
+The hot spots are those the worker kept for the period, or found now when it kept none. `--scope`: the
+report of one district or department (its code, as in the admin), as the worker keeps them
+(analytics.scopes)."""
 
 from datetime import date
 from pathlib import Path
@@ -12,19 +14,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from hotline.analytics import scopes
-from hotline.analytics.reports import build
-from hotline.core import clock, timerange
+from hotline.analytics.reports import build, reported_day
+from hotline.core import timerange
 from hotline.core.enums import ReportKind
 from hotline.directory.models import Department
 from hotline.web.reports import FORMATS, file_name, render_file
 
 
 class Command(BaseCommand):
-    help = "Write the daily, weekly, monthly or quarterly report as .xlsx, PDF or HTML."
+    help = (
+        "Write the daily, weekly, monthly or quarterly report as .xlsx, PDF or HTML"
+        " (default: the last whole period, as the reports page)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="daily, weekly, monthly or quarterly")
-        parser.add_argument("--date", default="", help="a day of the period, YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--date",
+            default="",
+            help="a day of the period, YYYY-MM-DD (default: the last whole period: yesterday, last week,"
+            " last month, last quarter)",
+        )
         parser.add_argument("--format", default="xlsx", help="xlsx (default), pdf or html")
         parser.add_argument(
             "--output", default="", help="the file to write (default: report-KIND-DATE.EXT here)"
@@ -42,17 +52,17 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt not in FORMATS:
             raise CommandError(_("--format 须为 xlsx、pdf 或 html，收到 %(format)r") % {"format": fmt})
+        asked: date | None = None
         if options["date"]:
             try:
-                day = date.fromisoformat(options["date"])
+                asked = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(
                     _("--date 须为 YYYY-MM-DD，收到 %(date)r") % {"date": options["date"]}
                 ) from None
-            if not timerange.day_in_range(day):
+            if not timerange.day_in_range(asked):
                 raise CommandError(f"--date: {timerange.range_message()}")
-        else:
-            day = clock.localtime().date()
+        day = reported_day(kind, asked)
         if options["scope"]:
             report = scopes.build(kind, day, self.scope(options["scope"]))
         else:

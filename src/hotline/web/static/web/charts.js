@@ -44,6 +44,92 @@
     });
   }
 
+  // Where a district's name goes: the middle of its largest ring (area-weighted), as [lon, lat].
+  function middleOf(feature) {
+    var geometry = feature.geometry || {};
+    var polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates || []];
+    var best = null;
+    polygons.forEach(function (polygon) {
+      var ring = polygon[0] || [];
+      var area = 0, x = 0, y = 0;
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+        area += cross;
+        x += (ring[j][0] + ring[i][0]) * cross;
+        y += (ring[j][1] + ring[i][1]) * cross;
+      }
+      if (!ring.length) return;
+      var middle = area ? [x / (3 * area), y / (3 * area)] : ring[0];
+      if (!best || Math.abs(area) > best.area) best = { area: Math.abs(area), at: middle };
+    });
+    return best ? best.at : null;
+  }
+
+  function inside(point, feature) {
+    var geometry = feature.geometry || {};
+    var polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates || []];
+    return polygons.some(function (polygon) {
+      var within = false;
+      var ring = polygon[0] || [];
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        if ((ring[i][1] > point[1]) !== (ring[j][1] > point[1]) &&
+            point[0] < (ring[j][0] - ring[i][0]) * (point[1] - ring[i][1]) / (ring[j][1] - ring[i][1]) + ring[i][0]) {
+          within = !within;
+        }
+      }
+      return within;
+    });
+  }
+
+  // The districts' names, placed clear of the hot spots' dots: the hot spots with no point of their
+  // own are put in the middle of their district, just where a map writes the district's name. Each
+  // name takes the first place near its district's middle, inside the district, that no dot and no
+  // name placed before it covers (in pixels, so again after a resize); the names are drawn over the
+  // dots on a light box, so that a crowded district's name is still read where no place is free.
+  var NAME_FONT = 12;
+  function placeNames(chart, geo, dots) {
+    var measure = document.createElement("canvas").getContext("2d");
+    measure.font = NAME_FONT + "px " + getComputedStyle(document.body).fontFamily;
+    var taken = dots.map(function (dot) {
+      var at = chart.convertToPixel("geo", [dot.value[0], dot.value[1]]);
+      var r = dot.size / 2 + 2;
+      return { left: at[0] - r, right: at[0] + r, top: at[1] - r, bottom: at[1] + r };
+    });
+    function free(box) {
+      return !taken.some(function (t) {
+        return box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom;
+      });
+    }
+    return geo.features.map(function (feature) {
+      var name = feature.properties.name;
+      var middle = middleOf(feature);
+      if (!middle) return null;
+      var centre = chart.convertToPixel("geo", middle);
+      var width = measure.measureText(name).width + 8, height = NAME_FONT + 6;
+      var step = height + 2, chosen = null;
+      // The middle, then rings of places around it, nearest first.
+      var places = [[0, 0]];
+      for (var ring = 1; ring <= 6; ring++) {
+        [[0, -1], [0, 1], [-1, 0], [1, 0], [-1, -1], [1, -1], [-1, 1], [1, 1]].forEach(function (d) {
+          places.push([d[0] * ring * (width / 2 + 4), d[1] * ring * step]);
+        });
+      }
+      for (var k = 0; k < places.length && !chosen; k++) {
+        var x = centre[0] + places[k][0], y = centre[1] + places[k][1];
+        var box = { left: x - width / 2, right: x + width / 2, top: y - height / 2, bottom: y + height / 2 };
+        var corners = [[box.left, box.top], [box.right, box.top], [box.left, box.bottom], [box.right, box.bottom]];
+        var within = corners.every(function (c) { return inside(chart.convertFromPixel("geo", c), feature); });
+        if (within && free(box)) chosen = { at: [x, y], box: box };
+      }
+      if (!chosen) {
+        chosen = { at: centre, box: { left: centre[0] - width / 2, right: centre[0] + width / 2,
+          top: centre[1] - height / 2, bottom: centre[1] + height / 2 } };
+      }
+      taken.push(chosen.box);
+      return { name: name, value: chart.convertFromPixel("geo", chosen.at) };
+    }).filter(Boolean);
+  }
+
   // The districts coloured by volume, or by one of the four rates (the select beside the map); the
   // tooltip gives the volume and the four rates. The hot spots (if any) as points sized by their heat.
   function districtMap(id, rows, spots, rates, rateLabels, volumeLabel) {
@@ -82,29 +168,45 @@
       .then(function (geo) {
         if (!geo || !geo.features || !geo.features.length) return;
         window.echarts.registerMap("hotline-districts", geo);
-        var hottest = Math.max.apply(null, (spots || []).map(function (s) { return s.value[2]; }).concat([1]));
+        spots = spots || [];
+        var hottest = Math.max.apply(null, spots.map(function (s) { return s.value[2]; }).concat([1]));
+        var dots = spots.map(function (s) { return { value: s.value, size: 8 + 16 * Math.sqrt(s.value[2] / hottest) }; });
         var first = coloured("volume");
         var chart = draw(id, {
           tooltip: { trigger: "item" },
           visualMap: { min: first.min, max: first.max, calculable: true, left: 8, bottom: 8, seriesIndex: 0, inRange: { color: ["#fef3f2", RED] } },
-          geo: { map: "hotline-districts", roam: false, label: { show: true } },
+          // The names are the "names" series' (below), not the map's own: those are drawn under the dots.
+          geo: { map: "hotline-districts", roam: false, label: { show: false }, emphasis: { label: { show: false } } },
           series: [{
             type: "map", geoIndex: 0, name: "districts",
             tooltip: { formatter: regionTip },
             data: first.data
           }, {
-            type: "scatter", coordinateSystem: "geo", name: "hotspots", color: "#1d4ed8",
+            type: "scatter", coordinateSystem: "geo", name: "hotspots", z: 3,
+            itemStyle: { color: "#1d4ed8", opacity: 0.85, borderColor: "#fff", borderWidth: 1 },
             symbolSize: function (value) { return 8 + 16 * Math.sqrt(value[2] / hottest); },
             // The place and description are citizens' words: escaped before ECharts renders them as HTML.
             tooltip: { formatter: function (p) {
               var html = window.echarts.format.encodeHTML;
               return "#" + p.data.rank + " " + html(p.data.name) + "<br>" + html(p.data.description);
             } },
-            data: spots || []
+            data: spots
+          }, {
+            type: "scatter", coordinateSystem: "geo", name: "names", z: 4, silent: true,
+            symbol: "circle", symbolSize: 1, itemStyle: { color: "transparent" }, tooltip: { show: false },
+            label: {
+              show: true, position: "inside", formatter: "{b}", fontSize: NAME_FONT, color: "#1f2933",
+              backgroundColor: "rgba(255, 255, 255, 0.85)", borderRadius: 3, padding: [2, 4]
+            },
+            data: []
           }]
         }, 360);
+        if (!chart) return;
+        function names() { chart.setOption({ series: [{}, {}, { data: placeNames(chart, geo, dots) }] }); }
+        names();
+        window.addEventListener("resize", names);
         var select = document.getElementById("district-measure");
-        if (chart && select) {
+        if (select) {
           select.addEventListener("change", function () {
             var next = coloured(select.value);
             chart.setOption({ visualMap: { min: next.min, max: next.max }, series: [{ data: next.data }] });
