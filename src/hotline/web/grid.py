@@ -10,7 +10,6 @@ Only grid workers (role 网格员) may use it. The token is the appeal's externa
 sent twice (a double tap on a slow network) is one ticket.
 """
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -29,13 +28,14 @@ from hotline.intake.actions import AppealData, do_receive_grid_report, existing_
 from hotline.intake.models import Appeal
 from hotline.taxonomy.models import Category
 from hotline.web.dispatch import staff_view
+from hotline.web.photo_forms import OnceWithPhotoForm, new_token
 from hotline.web.wording import shown
 
 EXTERNAL_PREFIX = "grid-"
 RECENT = 10
 
 
-class GridReportForm(forms.Form):
+class GridReportForm(OnceWithPhotoForm):
     title = forms.CharField(
         label=gettext_lazy("发现了什么"),
         max_length=200,
@@ -57,34 +57,11 @@ class GridReportForm(forms.Form):
     latitude = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
     photo = forms.FileField(label=gettext_lazy("现场照片（JPEG 或 PNG，5 MB 以内）"), required=False)
-    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
-
-    photo_type = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         category: Any = self.fields["category"]
         category.queryset = Category.objects.filter(level=1, is_active=True).order_by("code")
-
-    def clean_token(self) -> str:
-        token: str = self.cleaned_data["token"]
-        if len(token) != 32 or any(c not in "0123456789abcdef" for c in token):
-            raise forms.ValidationError(_("表单已失效，请刷新页面后重新提交"))
-        return token
-
-    def clean_photo(self) -> Any:
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        if photo.size > attachments.max_photo_bytes():
-            raise forms.ValidationError(
-                _("照片不能超过 %(mb)s MB") % {"mb": attachments.max_photo_bytes() // (1024 * 1024)}
-            )
-        content_type = attachments.image_type(photo)
-        if content_type is None:
-            raise forms.ValidationError(_("照片须为 JPEG 或 PNG 图片"))
-        self.photo_type = content_type
-        return photo
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -113,14 +90,11 @@ def _page(request: HttpRequest, user: User, form: GridReportForm, **extra: Any) 
 )
 def report(request: HttpRequest, user: User) -> HttpResponse:
     if request.method == "GET":
-        form = GridReportForm(initial={"token": uuid.uuid4().hex})
+        form = GridReportForm(initial={"token": new_token()})
         return render(request, "web/grid_report.html", _page(request, user, form))
     form = GridReportForm(request.POST, request.FILES)
     if not form.is_valid():
-        if "token" in form.errors:
-            resent = request.POST.copy()
-            resent["token"] = uuid.uuid4().hex
-            form.data = resent
+        form.renew_lost_token()
         return render(request, "web/grid_report.html", _page(request, user, form), status=422)
     data = form.cleaned_data
     external_id = EXTERNAL_PREFIX + data["token"]
@@ -148,5 +122,5 @@ def report(request: HttpRequest, user: User) -> HttpResponse:
         except HotlineError as exc:
             form.add_error(None, shown(exc))
             return render(request, "web/grid_report.html", _page(request, user, form), status=422)
-    blank = GridReportForm(initial={"token": uuid.uuid4().hex})
+    blank = GridReportForm(initial={"token": new_token()})
     return render(request, "web/grid_report.html", _page(request, user, blank, reported=done))

@@ -21,7 +21,6 @@ them all. The lookup is a POST, so that the phone's digits stay out of URLs and 
 
 import functools
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,11 +48,11 @@ from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticke
 from hotline.intake.models import Appeal
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.web import wording
+from hotline.web.photo_forms import OnceWithPhotoForm, new_token
 
 # 11-digit mainland mobile numbers; fixed lines with their area code (010-12345678, 0571 87654321).
 MOBILE = re.compile(r"1[3-9]\d{9}")
 FIXED_LINE = re.compile(r"0\d{2,3}[1-9]\d{6,7}")
-TOKEN = re.compile(r"[0-9a-f]{32}")
 NUMBER = re.compile(r"\d{8}-\d{6}")
 # The external id of a portal appeal: the form's one-time token.
 EXTERNAL_PREFIX = "portal-"
@@ -78,7 +77,7 @@ def normalise_phone(value: str) -> str | None:
     return None
 
 
-class AppealForm(forms.Form):
+class AppealForm(OnceWithPhotoForm):
     kind = forms.ChoiceField(label=gettext_lazy("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
     title = forms.CharField(
         label=gettext_lazy("标题"), max_length=200, error_messages={"required": gettext_lazy("请填写标题")}
@@ -97,36 +96,12 @@ class AppealForm(forms.Form):
     )
     name = forms.CharField(label=gettext_lazy("姓名（可不填）"), max_length=50, required=False)
     photo = forms.FileField(label=gettext_lazy("照片（可不传，JPEG 或 PNG，5 MB 以内）"), required=False)
-    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
-
-    # The photo's type as its content says (clean_photo).
-    photo_type = ""
 
     def clean_phone(self) -> str:
         phone = normalise_phone(self.cleaned_data["phone"])
         if phone is None:
             raise forms.ValidationError(_("请填写 11 位手机号码，或带区号的固定电话号码"))
         return phone
-
-    def clean_token(self) -> str:
-        token: str = self.cleaned_data["token"]
-        if not TOKEN.fullmatch(token):
-            raise forms.ValidationError(_("表单已失效，请刷新页面后重新提交"))
-        return token
-
-    def clean_photo(self) -> Any:
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        if photo.size > attachments.max_photo_bytes():
-            raise forms.ValidationError(
-                _("照片不能超过 %(mb)s MB") % {"mb": attachments.max_photo_bytes() // (1024 * 1024)}
-            )
-        content_type = attachments.image_type(photo)
-        if content_type is None:
-            raise forms.ValidationError(_("照片须为 JPEG 或 PNG 图片"))
-        self.photo_type = content_type
-        return photo
 
 
 class TrackForm(forms.Form):
@@ -199,17 +174,13 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if (refused := admit(request, limits.PAGES_BY_IP, "PAGES_PER_HOUR")) is not None:
             return refused
-        form = AppealForm(initial={"token": uuid.uuid4().hex})
+        form = AppealForm(initial={"token": new_token()})
         return render(request, "web/portal_submit.html", {"form": form})
     ip = client_ip(request)
     conf = _portal()
     form = AppealForm(request.POST, request.FILES)
     if not form.is_valid():
-        if "token" in form.errors:
-            # A lost or forged token: the form comes back with a fresh one, the rest as typed.
-            fresh = request.POST.copy()
-            fresh["token"] = uuid.uuid4().hex
-            form.data = fresh
+        form.renew_lost_token()
         return render(request, "web/portal_submit.html", {"form": form}, status=422)
     data = form.cleaned_data
     external_id = EXTERNAL_PREFIX + data["token"]
