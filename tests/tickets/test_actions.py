@@ -709,8 +709,8 @@ def test_merge_target_must_be_open(flow: Flow, target_status: str) -> None:
     assert snapshot(target.pk) == target_before
 
 
-@pytest.mark.parametrize("target_status", [S.REPLIED, S.ANSWERED, S.RETURNED])
-def test_merge_into_any_open_ticket(flow: Flow, target_status: str) -> None:
+@pytest.mark.parametrize("target_status", [S.DISPATCHED, S.RETURNED, S.REOPENED])
+def test_merge_into_any_ticket_whose_answer_is_to_come(flow: Flow, target_status: str) -> None:
     target = flow.to(target_status)
     ticket = actions.do_merge_ticket(flow.new(), flow.user("dispatcher"), into_ticket_id=target.pk)
     assert ticket.merged_into_id == target.pk

@@ -77,9 +77,9 @@ def test_unmerge_needs_a_reason_and_a_merged_ticket(flow: Flow) -> None:
 
 
 def test_unmerge_of_a_duplicate_merged_into_a_closed_ticket(flow: Flow) -> None:
-    target = flow.to(S.REPLIED)
+    target = flow.co_answer(flow.accept(flow.to(S.ACCEPTED), "water"))
     duplicate = actions.do_merge_ticket(flow.new(), flow.user("operator"), into_ticket_id=target.pk)
-    target = flow.callback(target)
+    target = flow.callback(flow.reply(target))
     # The duplicate's caller is owed the callback too; tried once, the ticket can be closed.
     target = feedback_actions.do_record_callback_attempt(target, flow.user("operator"))
     target = feedback_actions.do_close_ticket(target, flow.user("operator"))
@@ -87,6 +87,19 @@ def test_unmerge_of_a_duplicate_merged_into_a_closed_ticket(flow: Flow) -> None:
     assert duplicate.status == S.NEW
     assert Ticket.objects.get(pk=target.pk).status == S.CLOSED
     assert last_event(target).action == "unmerge"
+
+
+@pytest.mark.parametrize("status", [S.REPLIED, S.ANSWERED, S.CLOSED])
+def test_an_answered_or_done_ticket_takes_no_duplicate(flow: Flow, status: str) -> None:
+    """Its answer is given: a caller merged in now would never get it, yet be owed a callback
+    (the audit of 2026-12-05). Such a call is taken as a ticket of its own and linked."""
+    target, duplicate = flow.to(status), flow.new()
+    before = (snapshot(target.pk), snapshot(duplicate.pk))
+    with pytest.raises(ActionNotAllowed, match="关联"):
+        actions.do_merge_ticket(duplicate, flow.user("operator"), into_ticket_id=target.pk)
+    assert (snapshot(target.pk), snapshot(duplicate.pk)) == before
+    linked = actions.do_link_tickets(duplicate, flow.user("operator"), other_ticket_id=target.pk)
+    assert linked.status == S.NEW
 
 
 # --- links -----------------------------------------------------------------------------------------

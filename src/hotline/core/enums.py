@@ -54,6 +54,11 @@ class TicketStatus(models.TextChoices):
 # A ticket in one of these states needs no more work from anyone.
 TERMINAL_STATUSES = frozenset({TicketStatus.CLOSED, TicketStatus.MERGED, TicketStatus.INVALID})
 
+# A duplicate joins a ticket (合并) only while that ticket's answer is still to come: its appellants
+# then get the reply and the callback with the others. A ticket already answered, or done, is
+# linked to instead (关联): the new appeal is handled, answered and called back on its own.
+NOT_MERGEABLE_INTO = TERMINAL_STATUSES | {TicketStatus.REPLIED, TicketStatus.ANSWERED}
+
 
 class EventType(models.TextChoices):
     """What one line of a ticket's timeline records (`TicketEvent.action`); written only through

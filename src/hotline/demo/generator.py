@@ -497,6 +497,11 @@ class Plan:
             return self.steps[-1].at
         return None
 
+    @property
+    def answered_at(self) -> datetime | None:
+        """When the ticket is first answered (答复, or answered on the spot); None when it is not."""
+        return next((s.at for s in self.steps if s.action in ("reply", "answer_on_spot")), None)
+
 
 def target_counts(n: int) -> dict[str, int]:
     """Tickets per final state: the shares, largest remainder; every state at least once from 10 tickets."""
@@ -600,9 +605,13 @@ class Planner:
         earliest = datetime.combine(day, today.time(), tzinfo=today.tzinfo) + timedelta(minutes=15)
         latest = min(earliest + timedelta(hours=5), datetime.combine(day, dt_time(22), tzinfo=today.tzinfo))
         moved = 0
+        # A ticket a duplicate joins keeps its reply where it was planned, after that merge.
+        merged_into = {step.params["into"] for plan in plans for step in plan.steps if step.action == "merge"}
         for plan in plans:
             reply, before = plan.steps[-1], plan.steps[-2].at
             if plan.target != S.REPLIED or reply.action != "reply" or before is None:
+                continue
+            if plan.index in merged_into:
                 continue
             if before < earliest < latest and (self.life.random() < DUE_TODAY or not moved):
                 span = (latest - earliest).total_seconds()
@@ -983,13 +992,14 @@ class Planner:
         return steps
 
     def duplicate(self, index: int, plans: list[Plan]) -> Plan:
-        """A second contact about the same issue at the same place, merged into the earlier ticket."""
+        """A second contact about the same issue at the same place, merged into the earlier ticket
+        while that ticket's answer is still to come (`tickets.actions.do_merge_ticket`)."""
         rng = self.rng
         candidates = []
         for original in plans:
             if original.target == S.INVALID:
                 continue
-            until = min(original.terminal_at or self.latest, self.latest)
+            until = min(original.answered_at or original.terminal_at or self.latest, self.latest)
             if (until - original.created_at).total_seconds() > 3600:
                 candidates.append((original, until))
         if not candidates:

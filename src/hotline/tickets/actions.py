@@ -17,8 +17,8 @@ from hotline.citizen_messages.actions import cancel_for_unmerge
 from hotline.citizen_messages.outbox import tell_dispatched
 from hotline.core import clock
 from hotline.core.enums import (
+    NOT_MERGEABLE_INTO,
     OPEN_ASSIGNMENT_STATUSES,
-    TERMINAL_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Kind,
@@ -406,9 +406,9 @@ def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: s
         raise InvalidInput(_("into_ticket_id: 不能合并到自身"))
     ticket, target = _lock_pair(ticket, into_ticket_id, "into_ticket_id")
     check_state(ticket, "merge")
-    if target.status in TERMINAL_STATUSES:
+    if target.status in NOT_MERGEABLE_INTO:
         raise ActionNotAllowed(
-            _("目标工单 %(number)s 状态为“%(status)s”，不能并入")
+            _("目标工单 %(number)s 状态为“%(status)s”，不能并入；如属相关问题，请单独受理并关联")
             % {"number": target.number, "status": target.get_status_display()}
         )
     ticket.merged_into = target

@@ -45,7 +45,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
-from hotline.core.enums import DESK_CHANNELS, TERMINAL_STATUSES, Channel, Kind, Urgency
+from hotline.core.enums import DESK_CHANNELS, NOT_MERGEABLE_INTO, Channel, Kind, Urgency
 from hotline.core.errors import HotlineError
 from hotline.core.phone import mask_phone
 from hotline.dedup.embedders import ticket_text
@@ -445,5 +445,5 @@ def similar(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "web/_console_similar.html",
-        {"matches": matches, "area": area, "closed": list(TERMINAL_STATUSES)},
+        {"matches": matches, "area": area, "closed": list(NOT_MERGEABLE_INTO)},
     )

@@ -44,7 +44,13 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
 from hotline.core.api import MAX_NOTE
-from hotline.core.enums import TERMINAL_STATUSES, AssignmentRole, AssignmentStatus, TicketStatus, Urgency
+from hotline.core.enums import (
+    NOT_MERGEABLE_INTO,
+    AssignmentRole,
+    AssignmentStatus,
+    TicketStatus,
+    Urgency,
+)
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.dedup.search import similar_to_ticket
 from hotline.directory.models import Department
@@ -271,7 +277,7 @@ def _candidates(
             "ticket": ticket,
             "matches": matches,
             "linked": linked_ids(ticket.pk),
-            "closed": list(TERMINAL_STATUSES),
+            "closed": list(NOT_MERGEABLE_INTO),
             **extra,
         },
         status=status,
