@@ -32,6 +32,15 @@ from hotline.directory.place_names import PlaceReader, normalise, place_names, s
         # A place word that is the name of the next one: 新城小区, 公园路.
         ("新城小区蚊虫多，公园路路灯不亮", {"新城", "公园"}),
         ("no Chinese at all", set()),
+        # A district written in Chinese before the name (the demo city's, a real city's) is not
+        # part of it, or 高新区明珠 and 明珠 would not be one place (the audit of 2026-12-05).
+        ("高新区明珠花园28栋门口的路灯", {"明珠"}),
+        ("东湖区湖滨街道滨江花园20栋楼道灯坏了", {"湖滨", "滨江"}),
+        # A name that begins with a particle's character keeps it: 和谐城 is not 谐 (which named
+        # nothing, so 和谐城 and 御景花园 were "the same place" to the duplicate score).
+        ("和谐城小区垃圾清运不及时", {"和谐"}),
+        ("是和平路的路灯", {"和平"}),
+        ("经过滨江花园时看到", {"滨江"}),
     ],
 )
 def test_the_names_of_places(text: str, names: set[str]) -> None:

@@ -88,7 +88,10 @@ _NAME_WORD = re.compile("|".join(PLACE_WORDS))
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters that start a clause rather than a name: pronouns, verbs of being and living, particles,
 # administrative levels left over from "A3区", "A7县".
-_NAME_LEADING = frozenset("区县市镇省是在的于住我们位家了和与及对向到从将把被给为这那该本")
+_NAME_LEADING = frozenset("区县市镇省是在的于住我们位家了和与及对向到从将把被给为这那该本过")
+# A district, county or city named in Chinese before the name ("高新区明珠花园", "东湖区滨江花园"):
+# the name is what follows its last 区/县/市/省.
+_NAME_ADMIN = re.compile("[区县市省]")
 _NAME_CLAUSE = re.compile("[的了是在和与及对把被给向从到为]")
 # Everyday words that hold a place word and name no place: "望政府", "没办法居住".
 _NAME_NOT_PLACES = frozenset(
@@ -99,7 +102,9 @@ _NAME_NOT_PLACES = frozenset(
 _MEASURE_WORDS = frozenset("条座栋片")
 # Words that stand before a name and are no part of it, wherever they fall in the run before the
 # place word: the verbs of an appeal, nearness, thanks and praise ("上周帮我们水岸花园", "大道靠近盛世").
-_NAME_BEFORE = re.compile("举报|投诉|反映|咨询|建议|靠近|临近|紧邻|位于|地处|感谢|表扬|利用|帮我们|帮忙|请问")
+_NAME_BEFORE = re.compile(
+    "举报|投诉|反映|咨询|建议|靠近|临近|紧邻|位于|地处|感谢|表扬|利用|帮我们|帮忙|请问|经过|路过|途经"
+)
 # The last character of a verb whose object the place word is ("走路", "堵路", "绕路", "上小学"): the
 # run before it is the rest of the clause ("老人小孩走"), not a name.
 _NAME_VERB_END = frozenset("上走堵绕嫌修让带问拦挡占去")
@@ -127,10 +132,20 @@ def place_names(text: str) -> frozenset[str]:
             start = word.end()
             # A name runs from the last particle or verb before it ("门口的路" names no road), and
             # without the words of a complaint or of nearness before it ("举报码头街", "靠近枫林路").
-            name = _NAME_BEFORE.split(_NAME_CLAUSE.split(name)[-1])[-1]
+            clause = _NAME_CLAUSE.split(name)[-1]
+            if len(clause) == 1 and name.endswith("和" + clause):
+                clause = "和" + clause  # 和 that begins a name (和谐城, 和平路), not "and"
+            name = _NAME_BEFORE.split(clause)[-1]
             if name and name[-1] in _NAME_VERB_END:
                 continue
-            while name and name[0] in _NAME_LEADING:
+            # What follows a district's 区 ("高新区明珠"), when a name is left.
+            tail = _NAME_ADMIN.split(name)[-1]
+            if len(tail) >= 2:
+                name = tail
+            # A leading particle or verb goes, unless the name would go with it: "和谐城" is not "谐".
+            while len(name) > 2 and name[0] in _NAME_LEADING:
+                name = name[1:]
+            if len(name) == 2 and name[0] in "区县市镇省":
                 name = name[1:]
             if not name and _NAME_WORD.match(chars, word.end()):
                 # Nothing names it, and another place word follows: this one is the name (新城小区,
