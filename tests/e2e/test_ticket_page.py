@@ -118,3 +118,44 @@ def test_the_place_of_a_ticket_is_drawn_on_the_districts(
     sign_in(page, live_server, staff["operator"].username, PASSWORD, f"/tickets/{ticket.number}/")
     page.locator("#ticket-map[data-rendered=true] canvas").first.wait_for()
     screenshot("ticket-page-map")
+
+
+def test_an_operator_calls_back_the_callers_of_a_merged_ticket_from_its_page(
+    page, live_server, staff, departments, screenshot
+) -> None:
+    """The duplicate's caller's number shows on request like the ticket's own; the callback form
+    asks which caller was called and what they said, and names whom each callback reached."""
+    from hotline.feedback.actions import do_reply_ticket
+    from hotline.tickets.actions import do_accept_assignment, do_merge_ticket
+
+    staff["operator"].set_password(PASSWORD)
+    staff["operator"].save()
+    target = make_ticket(actor=staff["operator"], phone="13812341234")
+    duplicate = make_ticket(actor=staff["operator"], phone="13900002222", title="路灯又坏了")
+    do_merge_ticket(duplicate, staff["operator"], into_ticket_id=target.pk)
+    target = do_dispatch_ticket(target, staff["dispatcher"], lead_department_id=departments["housing"].pk)
+    target = do_reply_ticket(
+        do_accept_assignment(target, staff["housing"]), staff["housing"], text="已修复。"
+    )
+    theirs = duplicate.appeals.get()
+
+    sign_in(page, live_server, staff["operator"].username, PASSWORD, f"/tickets/{target.number}/")
+    cell = page.locator(f"#phone-{theirs.pk}")
+    cell.locator("button").click()
+    page.locator(f"#phone-{theirs.pk} .phone").wait_for()
+    assert cell.inner_text().strip() == "13900002222"
+    assert list(PhoneReveal.objects.values_list("appeal_id", flat=True)) == [theirs.pk]
+
+    form = page.locator("form[action$='/do/callback/']")
+    assert form.locator("select[name=appeal_id]").input_value() == ""
+    assert form.locator("select[name=resolution]").input_value() == ""
+    form.locator("button[type=submit]").click()  # nothing chosen: the browser asks first
+    assert not target.callbacks.exists()
+    form.locator("select[name=appeal_id]").select_option(str(theirs.pk))
+    form.locator("select[name=resolution]").select_option("resolved")
+    form.locator("select[name=satisfaction]").select_option("satisfied")
+    screenshot("ticket-page-callback-whom")
+    form.locator("button[type=submit]").click()
+    page.locator(".messages").wait_for()
+    assert target.callbacks.get().appeal == theirs
+    assert "诉求人：张先生 139****2222" in page.locator("p.callback").inner_text()

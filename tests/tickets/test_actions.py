@@ -693,9 +693,12 @@ def test_merge_withdraws_open_assignments(flow: Flow) -> None:
     assert (event.action, event.from_status, event.to_status) == ("merge", S.ACCEPTED, S.MERGED)
     assert event.details["into_number"] == target.number
     assert event.details["withdrawn_assignments"] == 2
-    # The target is not touched.
+    # The target stays where it was; its timeline names the ticket that joined it.
     assert Ticket.objects.get(pk=target.pk).status == S.NEW
-    assert TicketEvent.objects.filter(ticket=target).count() == 1
+    assert list(TicketEvent.objects.filter(ticket=target).values_list("action", "details__joined")) == [
+        ("receive", None),
+        ("merge", ticket.pk),
+    ]
 
 
 @pytest.mark.parametrize("target_status", [S.CLOSED, S.MERGED, S.INVALID])

@@ -19,6 +19,40 @@ def last_event(ticket: Ticket) -> TicketEvent:
     return event
 
 
+# --- merge ---------------------------------------------------------------------------------------
+
+
+def test_a_merge_is_written_on_both_timelines(flow: Flow) -> None:
+    """The ticket a duplicate joins says so on its own timeline (who, when, which ticket), as an
+    un-merge and a link do; it stays where it was."""
+    target = flow.dispatch(flow.new())
+    duplicate = flow.new()
+    target_events = TicketEvent.objects.filter(ticket=target).count()
+
+    actions.do_merge_ticket(duplicate, flow.user("operator"), into_ticket_id=target.pk, note="同一路灯")
+
+    own = last_event(duplicate)
+    assert (own.action, own.from_status, own.to_status) == ("merge", S.NEW, S.MERGED)
+    assert own.details == {
+        "into": target.pk,
+        "into_number": target.number,
+        "withdrawn_assignments": 0,
+        "note": "同一路灯",
+    }
+    assert TicketEvent.objects.filter(ticket=target).count() == target_events + 1
+    other = last_event(target)
+    assert (other.action, other.from_status, other.to_status, other.actor, other.at) == (
+        "merge",
+        S.DISPATCHED,
+        S.DISPATCHED,
+        flow.user("operator"),
+        own.at,
+    )
+    assert other.details == {"joined": duplicate.pk, "joined_number": duplicate.number, "note": "同一路灯"}
+    target.refresh_from_db()
+    assert target.status == S.DISPATCHED and target.updated_at == other.at  # it changed: one more appellant
+
+
 # --- un-merge --------------------------------------------------------------------------------------
 
 

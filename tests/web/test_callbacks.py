@@ -365,7 +365,12 @@ def test_the_ticket_page_records_an_attempt_and_its_timeline_says_so(client, flo
     )
     assert response.redirect_chain == [(f"/tickets/{ticket.number}/", 302)]
     [line] = [r for r in response.context["timeline"] if r.label == "回访未接通"]
-    assert dict(line.facts) == {"说明": "关机", "未接通次数": "1", "下次回访": "2025-06-11 12:00"}
+    assert dict(line.facts) == {
+        "诉求人": "张先生 138****1234",  # the one not reached, as the page names callers
+        "说明": "关机",
+        "未接通次数": "1",
+        "下次回访": "2025-06-11 12:00",
+    }
     assert line.from_status == line.to_status == "已答复"
 
 

@@ -56,7 +56,7 @@ from hotline.core.enums import (
 )
 from hotline.directory.models import Department
 from hotline.feedback.models import Reply
-from hotline.feedback.selectors import appellants
+from hotline.feedback.selectors import appellants, dialled
 from hotline.intake.models import Appeal
 from hotline.sla.models import Suspension
 from hotline.tickets.models import Assignment, Ticket
@@ -71,9 +71,9 @@ def config() -> dict[str, object]:
 
 
 def mobile_number(phone: str) -> str:
-    """The mobile number in `phone` (11 digits), or "" when it is none (a landline, nothing)."""
-    digits = re.sub(r"[\s\-()]", "", phone or "")
-    digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
+    """The mobile number in `phone` (11 digits), or "" when it is none (a landline, nothing). Read
+    as the callbacks read it (`feedback.selectors.dialled`): whom they call once, this tells once."""
+    digits = dialled(phone)
     return digits if MOBILE.fullmatch(digits) else ""
 
 

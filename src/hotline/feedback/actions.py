@@ -3,8 +3,9 @@ answer on the spot (直接答复), the satisfaction callback (回访, which may 
 a callback that did not reach the citizen (回访未接通, tried again later) and closing (办结).
 
 A ticket's answer is owed to every appellant: the callers of its appeals and of the duplicates
-merged into it (`feedback.selectors.callback_round`). Each is called back on their own; the ticket
-is closed once each one with a phone number was reached or tried.
+merged into it (`feedback.selectors.callback_round`). Each person is called back on their own (the
+appeals of one number are one person's, `feedback.selectors.people`: one call covers them); the
+ticket is closed once each one with a phone number was reached or tried.
 
 Each is a `@transition` of the ticket (`tickets.transitions`) and writes one timeline event.
 """
@@ -120,12 +121,13 @@ def _reopen_to_lead(ticket: Ticket, at: datetime) -> Assignment | None:
 
 
 def _appellant(ticket: Ticket, appeal_id: int | None, *, first_of: str) -> Appellant | None:
-    """The appellant `appeal_id` names, which must be one of the ticket's; without one, the first
-    whom `first_of` says is still owed a call ("callback": not called back since the last answer;
-    "attempt": not called back nor tried), else the first appellant. None: a ticket without appeals."""
+    """The person whose appeal `appeal_id` names, which must be one of the ticket's; without one,
+    the first whom `first_of` says is still owed a call ("callback": not called back since the last
+    answer; "attempt": not called back nor tried), else the first person. None: a ticket without
+    appeals."""
     round_ = callback_round(ticket)
     if appeal_id is not None:
-        named = next((a for a in round_ if a.appeal.pk == appeal_id), None)
+        named = next((p for p in round_ if any(a.pk == appeal_id for a in p.appeals)), None)
         if named is None:
             raise InvalidInput(
                 _("appeal_id: 诉求 %(id)s 不是工单 %(number)s 或其合并工单的诉求")
@@ -146,8 +148,9 @@ def do_record_callback(
     note: str = "",
     appeal_id: int | None = None,
 ) -> Ticket:
-    """Record the satisfaction callback (回访) with one appellant (`appeal_id`; by default the first
-    not yet called back since the last answer). Unsatisfied reopens the ticket to the lead (重办).
+    """Record the satisfaction callback (回访) with one appellant (`appeal_id`, or any other appeal of
+    theirs; by default the first not yet called back since the last answer): it names them by their
+    first appeal and covers all of theirs. Unsatisfied reopens the ticket to the lead (重办).
     The figures count one callback per answer: this one, which supersedes the answer's earlier ones."""
     if resolution not in Resolution.values:
         raise InvalidInput(_("resolution: 应为 %(values)s 之一") % {"values": ", ".join(Resolution.values)})
@@ -188,6 +191,7 @@ def do_record_callback(
         to_status=to,
         reopened_to=lead,
         appeal_id=callback.appeal_id,
+        covered=[a.pk for a in appellant.appeals] if appellant is not None else [],
         at=now,
     )
     return ticket
@@ -197,9 +201,10 @@ def do_record_callback(
 def do_record_callback_attempt(
     ticket: Ticket, actor: User, *, note: str = "", appeal_id: int | None = None
 ) -> Ticket:
-    """An appellant could not be reached for the callback (回访未接通): `appeal_id`, by default the
-    first still to call. The ticket stays where it is; the attempt is counted (since the ticket
-    was last answered) and the next call is due after `settings.HOTLINE["CALLBACK_RETRY_HOURS"]`."""
+    """An appellant could not be reached for the callback (回访未接通): `appeal_id` (or any other
+    appeal of theirs: named, as by the callback, by their first), by default the first still to
+    call. The ticket stays where it is; the attempt is counted (since the ticket was last answered)
+    and the next call is due after `settings.HOTLINE["CALLBACK_RETRY_HOURS"]`."""
     appellant = _appellant(ticket, appeal_id, first_of="attempt")
     now = clock.now()
     events.callback_attempted(
@@ -209,6 +214,7 @@ def do_record_callback_attempt(
         note=note.strip(),
         retry_at=now + retry_delay(),
         appeal_id=appellant.appeal.pk if appellant is not None else None,
+        covered=[a.pk for a in appellant.appeals] if appellant is not None else [],
         at=now,
     )
     return ticket
@@ -217,7 +223,8 @@ def do_record_callback_attempt(
 @transition("close")
 def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
     """Close a replied ticket (办结) once a callback after the last reply has been recorded, and
-    every other appellant with a phone number was called back or tried since the last answer."""
+    every other appellant (one per number) with a phone number was called back or tried since the
+    last answer."""
     last_reply = ticket.replies.order_by("-pk").first()
     callback = ticket.callbacks.filter(reopened=False, reply=last_reply).order_by("-pk").first()
     if callback is None:

@@ -10,11 +10,17 @@ ticket waits after the others.
 
 The appellants (诉求人) of a ticket are the callers of its own appeals and of the duplicates merged
 into it (and into those): every one of them is owed the ticket's answer and its callback
-(`callback_round`). A callback names the appellant it reached (`Callback.appeal`), an attempt the
-one it did not (`details["appeal"]`); the ticket can be closed once each appellant with a phone
-number was called back after the last answer or tried at least once.
+(`callback_round`). Appellants with the same phone number (`dialled`: however it was written down)
+are one person (`people`), told once by the messages (`citizen_messages.outbox`) and called back
+once: a citizen who called again about their own ticket is not called twice. A callback names the
+person it reached by their first appeal (`Callback.appeal`; its event lists every appeal it covers),
+an attempt the one it did not (`details["appeal"]`); the ticket can be closed once each person with
+a phone number was called back after the last answer or tried at least once. That rule is written
+twice, in the same words: in Python for the rows (`callback_rounds`, read by the desk, the ticket's
+page and the actions) and in SQL for the desk's filters and counters (`with_callback_state`).
 """
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -38,7 +44,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Replace, Right
+from django.db.models.lookups import Regex
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -60,6 +67,45 @@ CALLBACK_FILTERS = ("due_today", "overdue")
 def retry_delay() -> timedelta:
     """How long after an unanswered call the citizen is called again."""
     return timedelta(hours=settings.HOTLINE["CALLBACK_RETRY_HOURS"])
+
+
+# --- one person, one number ------------------------------------------------------------------------
+
+# What a number is written down with besides its digits: spaces (ASCII, ideographic, no-break),
+# tabs and line breaks, dashes and brackets. The SQL takes off the same characters.
+_SQL_SEPARATORS = (" ", "\t", "\n", "\r", "\u3000", "\u00a0", "-", "(", ")")
+_SEPARATORS = re.compile("|".join(re.escape(char) for char in _SQL_SEPARATORS))
+# The country code before a mainland mobile number (+86 or 86, then 1 and ten digits).
+_COUNTRY_CODE = re.compile(r"^\+?86(?=1[0-9]{10}$)")
+_WITH_COUNTRY_CODE = r"^\+?861[0-9]{10}$"
+
+
+def dialled(phone: str) -> str:
+    """The number as it is dialled: without what it was written down with (spaces, dashes,
+    brackets) and a mobile number without the country code; "" for none. Two appeals with the same
+    dialled number are one person's: told once (`citizen_messages.outbox.mobile_number`) and called
+    back once (`people`)."""
+    return _COUNTRY_CODE.sub("", _SEPARATORS.sub("", phone or ""))
+
+
+def dialled_in_db(field: str) -> Case:
+    """`dialled` in SQL, of the phone number in `field` (a path to an appeal's `citizen_phone`)."""
+    stripped: Any = F(field)
+    for char in _SQL_SEPARATORS:
+        stripped = Replace(stripped, Value(char), Value(""))
+    return Case(When(Regex(stripped, _WITH_COUNTRY_CODE), then=Right(stripped, 11)), default=stripped)
+
+
+def people(appeals: Iterable[Appeal]) -> list[tuple[Appeal, ...]]:
+    """The appellants as people, each with their appeals, in the order of their first appeal:
+    appeals with the same `dialled` number are one person's; one without a number is its own."""
+    found: dict[str, list[Appeal]] = {}
+    for appeal in appeals:
+        found.setdefault(dialled(appeal.citizen_phone) or f"appeal:{appeal.pk}", []).append(appeal)
+    return [tuple(listed) for listed in found.values()]
+
+
+# --- the desk's list -------------------------------------------------------------------------------
 
 
 def _answers(ticket: Any) -> QuerySet[TicketEvent]:
@@ -107,19 +153,34 @@ def _to_call(whose: Q) -> QuerySet[Appeal]:
     """Inside `with_callback_state`: the appeals (`whose`: of the ticket, or of a duplicate merged
     into it, one or two steps away; `callback_round` follows longer chains) whose caller has a
     phone and was neither called back after the ticket's last reply nor tried since its last
-    answer. Used as an EXISTS: the ticket is not done with its callbacks while one is left."""
+    answer, under any of their appeals (the same `dialled` number: one person, `people`). Used as
+    an EXISTS: the ticket is not done with its callbacks while one is left."""
     ticket = OuterRef(OuterRef("pk"))
-    called = Callback.objects.filter(
-        ticket=ticket, reply=OuterRef(OuterRef("last_reply_id")), appeal=OuterRef("pk")
+    called = (
+        Callback.objects.filter(ticket=ticket, reply=OuterRef(OuterRef("last_reply_id")))
+        .annotate(person=dialled_in_db("appeal__citizen_phone"))
+        .filter(person=OuterRef("person"))
     )
-    tried = TicketEvent.objects.annotate(appeal=Cast(KT("details__appeal"), IntegerField())).filter(
-        of_type(E.CALLBACK_ATTEMPT),
-        ticket=ticket,
-        pk__gt=OuterRef(OuterRef("answered_event")),
-        appeal=OuterRef("pk"),
+    # The number of the appeal an attempt names, read by its primary key.
+    named = (
+        Appeal.objects.filter(pk=OuterRef("appeal"))
+        .order_by()
+        .annotate(person=dialled_in_db("citizen_phone"))
+    )
+    tried = (
+        TicketEvent.objects.filter(
+            of_type(E.CALLBACK_ATTEMPT), ticket=ticket, pk__gt=OuterRef(OuterRef("answered_event"))
+        )
+        .annotate(appeal=Cast(KT("details__appeal"), IntegerField()))
+        .annotate(person=Subquery(named.values("person")[:1]))
+        .filter(person=OuterRef("person"))
     )
     return (
-        Appeal.objects.filter(whose).exclude(citizen_phone="").exclude(Exists(called)).exclude(Exists(tried))
+        Appeal.objects.filter(whose)
+        .exclude(citizen_phone="")
+        .annotate(person=dialled_in_db("citizen_phone"))
+        .exclude(Exists(called))
+        .exclude(Exists(tried))
     )
 
 
@@ -266,12 +327,18 @@ def merged_appeals(ticket: Ticket) -> list[Appeal]:
 
 @dataclass(frozen=True)
 class Appellant:
-    """One appellant in a ticket's callback round: the round of calls after the ticket's last answer."""
+    """One person in a ticket's callback round (the round of calls after the ticket's last answer),
+    with their appeals on the ticket and its merged duplicates (one number: `people`)."""
 
-    appeal: Appeal
-    own: bool  # an appeal of the ticket itself, not of a merged duplicate
-    callback: Callback | None  # recorded after the last reply for this appellant (the newest)
-    attempts: int  # times this appellant was not reached since the last answer
+    appeals: tuple[Appeal, ...]  # the first names them: the ticket's own before a duplicate's
+    own: bool  # their first appeal is one of the ticket itself, not of a merged duplicate
+    callback: Callback | None  # recorded after the last reply for this person (the newest)
+    attempts: int  # times this person was not reached since the last answer
+
+    @property
+    def appeal(self) -> Appeal:
+        """The appeal that names this person: on their callback, on the pages."""
+        return self.appeals[0]
 
     @property
     def reachable(self) -> bool:
@@ -303,12 +370,14 @@ def _attempted(
 
 
 def callback_rounds(tickets: Iterable[Ticket]) -> dict[int, list[Appellant]]:
-    """Each ticket's appellants with where their callback stands since the ticket's last answer.
-    Reads the tickets' prefetched `replies` and `callbacks` when they have them; a callback or an
-    attempt that names no appellant (recorded before callbacks named one) counts for the first."""
+    """Each ticket's appellants, one entry per person (`people`), with where their callback stands
+    since the ticket's last answer: a callback or an attempt that names any of a person's appeals
+    is theirs. Reads the tickets' prefetched `replies` and `callbacks` when they have them; a
+    callback or an attempt that names no appellant (recorded before callbacks named one) counts
+    for the first."""
     tickets = list(tickets)
     ids = [t.pk for t in tickets]
-    people = appellants_of(ids)
+    found = appellants_of(ids)
     answered = {
         t.pk: getattr(t, "answered_event", None)
         if hasattr(t, "answered_event")
@@ -320,22 +389,25 @@ def callback_rounds(tickets: Iterable[Ticket]) -> dict[int, list[Appellant]]:
     for ticket in tickets:
         replies = sorted(ticket.replies.all(), key=lambda r: r.pk)
         last = replies[-1] if replies else None
-        appeals = people[ticket.pk]
-        first = appeals[0].pk if appeals else None
-        latest: dict[int | None, Callback] = {}
+        persons = people(found[ticket.pk])
+        # Each appeal's person, by index; what names no appeal is the first person's.
+        whose: dict[int | None, int] = {a.pk: i for i, person in enumerate(persons) for a in person}
+        whose[None] = 0
+        latest: dict[int, Callback] = {}
         if last is not None:
             for callback in sorted(ticket.callbacks.all(), key=lambda c: c.pk):
-                if callback.reply_id == last.pk:
-                    latest[callback.appeal_id if callback.appeal_id is not None else first] = callback
+                # A callback of an appeal un-merged since then is no longer this ticket's person.
+                if callback.reply_id == last.pk and callback.appeal_id in whose:
+                    latest[whose[callback.appeal_id]] = callback
         rounds[ticket.pk] = [
             Appellant(
-                appeal=a,
-                own=a.ticket_id == ticket.pk,
-                callback=latest.get(a.pk),
-                attempts=attempts.get((ticket.pk, a.pk), 0)
-                + (attempts.get((ticket.pk, None), 0) if a.pk == first else 0),
+                appeals=person,
+                own=person[0].ticket_id == ticket.pk,
+                callback=latest.get(i),
+                attempts=sum(attempts.get((ticket.pk, a.pk), 0) for a in person)
+                + (attempts.get((ticket.pk, None), 0) if i == 0 else 0),
             )
-            for a in appeals
+            for i, person in enumerate(persons)
         ]
     return rounds
 

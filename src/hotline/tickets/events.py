@@ -7,7 +7,7 @@ stores in `details` is fixed here, so that the timeline, the audit, the label co
 routing and the supervision rules read one shape per type.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -310,9 +310,14 @@ def invalidation_decided(
 
 def merged(
     ticket: Ticket, actor: User, *, into: Ticket, withdrawn: int, note: str, at: datetime
-) -> TicketEvent:
+) -> tuple[TicketEvent, TicketEvent]:
+    """A duplicate merged into another ticket: it is `merged` (terminal until un-merged); the ticket
+    it joined names which ticket joined it and stays in its status, changed (its appellants are
+    more) at `at`. One line on each timeline."""
     details = {"into": into.pk, "into_number": into.number, "withdrawn_assignments": withdrawn, "note": note}
-    return _moved(ticket, E.MERGE, actor, TicketStatus.MERGED, details, at)
+    own = _moved(ticket, E.MERGE, actor, TicketStatus.MERGED, details, at)
+    joined = {"joined": ticket.pk, "joined_number": ticket.number, "note": note}
+    return own, _moved(into, E.MERGE, actor, into.status, joined, at)
 
 
 def unmerged(
@@ -471,6 +476,17 @@ def answered_on_spot(
     return _moved(ticket, E.ANSWER_ON_SPOT, actor, TicketStatus.ANSWERED, details, at)
 
 
+def _appellant(appeal_id: int | None, covered: Sequence[int]) -> dict[str, Any]:
+    """Whom a callback or an attempt was with: `appeal` names them, `appeals` lists what it covers
+    when one person has several appeals on the ticket."""
+    details: dict[str, Any] = {}
+    if appeal_id is not None:
+        details["appeal"] = appeal_id
+    if len(covered) > 1:
+        details["appeals"] = list(covered)
+    return details
+
+
 def called_back(
     ticket: Ticket,
     actor: User,
@@ -482,16 +498,17 @@ def called_back(
     reopened_to: Assignment | None,
     at: datetime,
     appeal_id: int | None = None,
+    covered: Sequence[int] = (),
 ) -> TicketEvent:
     """`reopened_to`: the lead assignment that handles the ticket again (重办), with its new deadline;
-    `appeal_id`: the appellant called back."""
+    `appeal_id`: the appellant called back; `covered`: every appeal of theirs (one phone number,
+    `feedback.selectors.people`), listed as `appeals` when there are several."""
     details: dict[str, Any] = {
         "callback": callback_id,
         "resolution": resolution,
         "satisfaction": satisfaction,
     }
-    if appeal_id is not None:
-        details["appeal"] = appeal_id
+    details |= _appellant(appeal_id, covered)
     if reopened_to is not None:
         details |= {"department": reopened_to.department.code, **deadline_details(reopened_to)}
     return _moved(ticket, E.CALLBACK, actor, to_status, details, at)
@@ -506,13 +523,13 @@ def callback_attempted(
     retry_at: datetime,
     at: datetime,
     appeal_id: int | None = None,
+    covered: Sequence[int] = (),
 ) -> TicketEvent:
-    """An appellant (`appeal_id`) could not be reached (回访未接通): the `attempt`-th try since the
-    ticket was last answered, and when to try again. The ticket stays where it is, waiting for its
-    callback."""
+    """An appellant (`appeal_id`, with every appeal of theirs `covered`, as in `called_back`) could
+    not be reached (回访未接通): the `attempt`-th try since the ticket was last answered, and when to
+    try again. The ticket stays where it is, waiting for its callback."""
     details: dict[str, Any] = {"attempt": attempt, "note": note, "retry_at": retry_at.isoformat()}
-    if appeal_id is not None:
-        details["appeal"] = appeal_id
+    details |= _appellant(appeal_id, covered)
     return _moved(ticket, E.CALLBACK_ATTEMPT, actor, ticket.status, details, at)
 
 

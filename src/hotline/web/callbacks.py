@@ -8,9 +8,10 @@ GET /callbacks/     the tickets the user may see that wait for their callback (r
                     today, overdue, all) and pages like the inbox.
 
 Each row shows what the call needs: every appellant (the ticket's own callers and those of the
-duplicates merged into it, each owed the answer) with a masked number (one click shows the full
-number and records who looked, through the ticket page's reveal endpoint) and where their call
-stands, the appellant to call next chosen in the forms, the lead department,
+duplicates merged into it, each owed the answer; one entry for the appeals of one number, called
+once: `feedback.selectors.people`) with a masked number (one click shows the full number and
+records who looked, through the ticket page's reveal endpoint) and where their call stands, the
+appellant to call next chosen in the forms, the lead department,
 the answer given, the attempts so far. Its forms post to the pages' action endpoint
 (`web.actions.act`, `ticket_action`) with `next` = this page as it is: the outcome (`callback`:
 resolution, satisfaction, note; unsatisfied reopens the ticket, 重办), the citizen not reached
@@ -57,12 +58,14 @@ assert set(FILTER_LABELS) == set(CALLBACK_FILTERS)
 
 @dataclass(frozen=True)
 class Caller:
-    """One appellant: the ticket's own caller or the caller of a duplicate merged into it."""
+    """One appellant: the ticket's own caller or the caller of a duplicate merged into it, with
+    every appeal of theirs (one number) on the ticket and its duplicates."""
 
-    appeal_id: int
+    appeal_id: int  # the appeal that names them (`Appellant.appeal`)
     name: str
     phone: str  # masked
-    merged_from: str  # the duplicate's number, "" for the ticket's own caller
+    own: bool  # one of their appeals is the ticket's own
+    merged_from: str  # the numbers of the duplicates they called in, "" for none
     called: str  # the outcome of this appellant's callback since the last answer, "" if none
     attempts: int  # times not reached since the last answer
     to_call: bool
@@ -110,11 +113,16 @@ def _retry_text(at: datetime, now: datetime) -> str:
 
 def _caller(appellant: Appellant) -> Caller:
     a, callback = appellant.appeal, appellant.callback
+    # Their appeals come the ticket's own first: when the first is not one, none is.
+    own = a.ticket_id if appellant.own else None
+    duplicates = dict.fromkeys(x.ticket.number for x in appellant.appeals if x.ticket_id != own)
     return Caller(
         appeal_id=a.pk,
         name=a.citizen_name,
         phone=mask_phone(a.citizen_phone),
-        merged_from="" if appellant.own else a.ticket.number,
+        own=appellant.own,
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        merged_from=_("、").join(duplicates),
         called=(
             _("%(resolution)s，%(satisfaction)s")
             % {

@@ -14,6 +14,7 @@ POST /tickets/<number>/messages/<id>/resend/     send a message to a citizen tha
 A ticket another department holds answers 404, the same as one that does not exist.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,10 +50,10 @@ from hotline.core.errors import HotlineError
 from hotline.core.http import client_ip
 from hotline.core.phone import mask_phone
 from hotline.directory.models import Department
-from hotline.feedback.selectors import appellants, merged_appeals
+from hotline.feedback.selectors import appellants, callback_round, merged_appeals
 from hotline.intake import attachments
 from hotline.intake.actions import do_reveal_phone
-from hotline.intake.models import FILE_SUFFIXES, Attachment
+from hotline.intake.models import FILE_SUFFIXES, Appeal, Attachment
 from hotline.routing.reasons import dispatch_note
 from hotline.supervision.repetition import open_repetitions_of
 from hotline.taxonomy.selectors import active_categories
@@ -82,6 +83,7 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("due_at", gettext_noop("办理时限")),
     ("requested_due_at", gettext_noop("申请时限")),
     ("into_number", gettext_noop("并入工单")),
+    ("joined_number", gettext_noop("并入本工单")),
     ("from_number", gettext_noop("原合并至")),
     ("released_number", gettext_noop("移出工单")),
     ("other_number", gettext_noop("关联工单")),
@@ -146,9 +148,29 @@ def _actor(username: str | None) -> str | None:
     return None if username == settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"] else username
 
 
+def named(name: str, phone: str) -> str:
+    """A caller as the pages name them: the name (匿名 without one) and the masked number."""
+    return f"{name or _('匿名')} {mask_phone(phone)}".strip()
+
+
+def callers_named(appeal_ids: Iterable[object]) -> dict[int, str]:
+    """`named` for each appeal of `appeal_ids` (ids that are not ints are passed over), in one query."""
+    ids = {pk for pk in appeal_ids if isinstance(pk, int)}
+    if not ids:
+        return {}
+    rows = Appeal.objects.filter(pk__in=ids).values_list("pk", "citizen_name", "citizen_phone")
+    return {pk: named(name, phone) for pk, name, phone in rows}
+
+
+# The events that name the appellant they were with (`details["appeal"]`).
+_WITH_APPELLANT = (EventType.CALLBACK, EventType.CALLBACK_ATTEMPT)
+
+
 def timeline(events: list[EventOut]) -> list[TimelineRow]:
     """The timeline as people read it: what happened (the event type's name), who, the move between
-    states, and the facts worth a line, departments by name."""
+    states, and the facts worth a line, departments by name, a callback's appellant by name and
+    masked number."""
+    callers = callers_named(e.details.get("appeal") for e in events if e.action in _WITH_APPELLANT)
     codes: set[str] = set()
     for e in events:
         for key in ("department", "lead", "co", "withdrawn"):
@@ -168,6 +190,8 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
             for key, name in _DETAIL_LABELS
             if details.get(key) not in (None, "", [], False)  # a "no" (not contacted) is no fact
         ]
+        if e.action in _WITH_APPELLANT and details.get("appeal") in callers:
+            facts.insert(0, (_("诉求人"), callers[details["appeal"]]))
         rows.append(
             TimelineRow(
                 e.at, label, _actor(e.actor), _status_label(e.from_status), _status_label(e.to_status), facts
@@ -198,10 +222,38 @@ def _my_assignments(user: User, ticket: Ticket, detail: TicketDetail) -> dict[st
     return chosen
 
 
+def _callees(ticket: Ticket, allowed: set[str]) -> list[dict[str, Any]]:
+    """Whom the callback forms may name, one entry per person (`feedback.selectors.people`): those
+    with a number still owed a callback since the last answer, else (all were called) each with a
+    number, whose new callback supersedes theirs. Empty when the user may record neither."""
+    if not allowed & {"callback", "callback_attempt"}:
+        return []
+    reachable = [p for p in callback_round(ticket) if p.reachable]
+    owed = [p for p in reachable if p.callback is None] or reachable
+    return [
+        {"appeal_id": p.appeal.pk, "who": named(p.appeal.citizen_name, p.appeal.citizen_phone)} for p in owed
+    ]
+
+
+def _revealable(user: User, appeals: list[Appeal]) -> set[int]:
+    """The appeals among `appeals` (of duplicates merged into a ticket) whose full number the user
+    may see: a role that calls citizens, on a duplicate it may see (`intake.actions.do_reveal_phone`)."""
+    if user.role not in PHONE_ROLES:
+        return set()
+    seen = set(
+        selectors.visible_tickets(user)
+        .filter(pk__in={a.ticket_id for a in appeals})
+        .values_list("pk", flat=True)
+    )
+    return {a.pk for a in appeals if a.ticket_id in seen and a.citizen_phone}
+
+
 def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, str]) -> dict[str, Any]:
     ticket = visible_by_number(user, number)
     detail = presenter.ticket_detail(user, ticket.pk, mask_phones=True)
     allowed = set(detail.allowed_actions)
+    merged = merged_appeals(ticket)
+    revealable = _revealable(user, merged)
     return {
         "t": detail,
         "allowed": allowed,
@@ -213,8 +265,16 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         # The appeals of duplicates merged into this ticket (and into those): their callers get this
         # ticket's reply and callback.
         "merged_appeals": [
-            {"appeal": a, "phone": mask_phone(a.citizen_phone)} for a in merged_appeals(ticket)
+            {
+                "appeal": a,
+                "phone": mask_phone(a.citizen_phone),
+                "revealed": revealed.get(a.pk),
+                "can_reveal": a.pk in revealable,
+            }
+            for a in merged
         ],
+        "callees": _callees(ticket, allowed),
+        "callback_callers": callers_named(c.appeal_id for c in detail.callbacks),
         "can_resend": user.role in ACTION_ROLES["resend_citizen_message"],
         "links": list(
             selectors.visible_tickets(user)
