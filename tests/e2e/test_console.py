@@ -123,9 +123,10 @@ def test_a_duplicate_is_found_as_the_operator_types_and_the_call_merged_with_the
     assert page.evaluate("() => document.activeElement.className") == "attach"
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/console/\?done=.*"))
-    assert page.inner_text("#console-number") == target.number
-    assert "来电已并入工单" in page.inner_text("#console-done")
     new = Ticket.objects.latest("pk")
+    # The number the caller's SMS carry: the call's own; the message names the ticket it joined.
+    assert page.inner_text("#console-number") == new.number
+    assert f"来电已并入工单 {target.number} 统一办理" in page.inner_text("#console-done")
     assert new.status == TicketStatus.MERGED and new.merged_into_id == target.pk
     assert new.appeals.get().citizen_phone == "13700007777"
     screenshot("console-merged")
@@ -217,3 +218,96 @@ def test_an_ime_composition_fills_the_panels_once_it_is_committed(page, live_ser
     best.wait_for()
     assert best.get_attribute("data-number") == waiting[0].number
     assert len(asked) == 1 and "ludeng" not in asked[0]
+
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).evaluate(
+        "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }"
+    )
+
+
+def test_on_a_phone_the_candidates_found_are_told_beside_the_receive_button(
+    page, live_server, staff, waiting, screenshot
+) -> None:
+    """At 375 pixels the side is below the form: a line just above 受理 says that similar tickets were
+    found, with a link down to them; a new call takes it away."""
+    operator = staff["operator"]
+    operator.set_password("s3cret-pass")
+    operator.save()
+    embed_missing()
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
+    assert not page.locator("#similar-notice").is_visible()
+    page.locator("#id_citizen_phone").fill("13700007777")
+    page.locator("#id_title").fill("小区门口路灯不亮")
+    page.locator("#id_content").fill("幸福路12号小区门口路灯不亮，晚上很黑，请尽快处理。")
+    page.locator("#id_address").focus()
+    page.keyboard.type("幸福路12号")
+    notice = page.locator("#similar-notice")
+    notice.locator("a").wait_for()
+    listed = page.locator("#console-similar li.similar-ticket").count()
+    assert notice.is_visible() and f"发现 {listed} 件相似工单" in notice.inner_text()
+    assert notice.get_attribute("role") == "status"
+    # Just above the button, seen with it (the side starts a screen further down).
+    line, button, side = box(page, "#similar-notice"), box(page, "#console-submit"), box(page, "aside")
+    assert line["bottom"] <= button["top"] < line["bottom"] + 40, (line, button)
+    assert side["top"] > button["bottom"]
+    page.locator("#console-submit").scroll_into_view_if_needed()
+    assert box(page, "#similar-notice")["top"] >= 0
+    screenshot("console-375-similar-notice")
+
+    notice.locator("a").click()
+    listed = box(page, "#similar-list")
+    assert 0 <= listed["top"] < 740, listed
+    screenshot("console-375-similar-list")
+
+    page.keyboard.press("Alt+N")
+    assert not page.locator("#similar-notice").is_visible()
+
+
+def test_a_call_sent_back_on_its_way_to_a_ticket_keeps_it_chosen(
+    page, live_server, staff, waiting, screenshot
+):
+    """并入此工单 with the title left empty: the page comes back with the ticket still chosen and
+    said so, the side's panels filled for what was typed, the title to correct; Enter in the address
+    then attaches the call, it does not take it as a new ticket."""
+    operator = staff["operator"]
+    operator.set_password("s3cret-pass")
+    operator.save()
+    embed_missing()
+    target = waiting[0]
+    sign_in(page, live_server, operator.username, "s3cret-pass", "/console/")
+    page.locator("#id_citizen_phone").fill("13812341234")
+    page.locator("#id_title").fill("小区门口路灯不亮")
+    page.locator("#id_content").fill("幸福路12号小区门口路灯不亮，晚上很黑，请尽快处理。")
+    attach = page.locator(f"#console-similar li[data-number='{target.number}'] button.attach")
+    attach.wait_for()
+    page.locator("#id_title").fill("")
+    attach.click()
+    page.wait_for_url(re.compile(rf".*/console/attach/{target.pk}/$"))
+    chosen = page.locator("#console-chosen")
+    assert chosen.is_visible() and target.number in chosen.inner_text()
+    assert "这个字段是必填项" in page.inner_text("#console-form")
+    # The panels, for what the form holds: the caller's history and the candidates.
+    page.locator("#console-caller li.caller-ticket").first.wait_for()
+    page.locator(f"#console-similar li[data-number='{target.number}']").wait_for()
+    assert page.locator("#similar-notice").is_visible()
+    assert focused_id(page) == "id_title"  # the field to correct
+    screenshot("console-attach-sent-back")
+
+    page.keyboard.type("路灯还是不亮")
+    page.locator("#id_address").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/console/\?done=.*"))
+    new = Ticket.objects.latest("pk")
+    assert new.title == "路灯还是不亮"
+    assert (new.status, new.merged_into_id) == (TicketStatus.MERGED, target.pk)
+    assert page.inner_text("#console-number") == new.number
+
+    # Alt+N after a call sent back: the choice goes with it, Enter takes a new ticket again.
+    page.goto(f"{live_server.url}/console/")
+    page.locator("#id_content").fill("幸福路12号小区门口路灯不亮")
+    page.locator(f"#console-similar li[data-number='{target.number}'] button.attach").click()
+    page.locator("#console-chosen").wait_for()
+    page.keyboard.press("Alt+N")
+    assert page.locator("#console-chosen").count() == 0

@@ -3,7 +3,8 @@
 import pytest
 
 from hotline.core.enums import TicketStatus
-from hotline.tickets.models import Ticket
+from hotline.dedup.indexing import embed_missing
+from hotline.tickets.models import Ticket, linked_ids
 from tests.e2e.conftest import sign_in
 from tests.factories import make_ticket
 
@@ -146,3 +147,94 @@ def test_the_next_page_starts_after_the_cards_dispatched_in_place(
         later[0].number,
         later[1].number,
     ]
+
+
+# Where the keyboard is: the card around it, the element and its text ("BODY": lost to the top).
+FOCUS = """(() => {
+  const e = document.activeElement;
+  const card = e.closest("article");
+  return {card: card ? card.id : null, tag: e.tagName, text: (e.innerText || "").trim()};
+})()"""
+
+
+def focus_settled(page, wait_ms: int = 3000) -> dict:
+    """Where the focus is once it is off <body> (the button pressed is swapped out first); polled,
+    as the CSP refuses `wait_for_function`; <body> when it never comes back."""
+    found = page.evaluate(FOCUS)
+    for _ in range(wait_ms // 100):
+        if found["tag"] != "BODY":
+            return found
+        page.wait_for_timeout(100)
+        found = page.evaluate(FOCUS)
+    return found
+
+
+def tab_to(page, locator, presses: int = 150) -> None:
+    for _ in range(presses):
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"{locator} cannot be reached with Tab")
+
+
+def test_the_keyboard_keeps_its_place_after_a_link_and_when_the_last_card_leaves(
+    page, live_server, staff, waiting, screenshot
+) -> None:
+    """关联 keeps the card (the candidate says 已关联): the keyboard goes on in that card, not back to
+    the top of the page. The last card merged away: to the card before it; no card left: to the
+    page's heading, which the count follows."""
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+    lamp, road = waiting
+    earlier = make_ticket(actor=staff["operator"], title="小区门口路灯不亮", phone="13700001111")
+    embed_missing()
+
+    sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/")
+    cards = page.locator("article.ticket")
+    assert [cards.nth(i).get_attribute("data-number") for i in range(3)] == [
+        road.number,
+        lamp.number,
+        earlier.number,
+    ]
+    page.evaluate("window.notReloaded = true")
+    link = page.locator(f"#similar-{lamp.pk} li[data-number='{earlier.number}'] button.link")
+    link.wait_for()
+    page.locator(f"#similar-{earlier.pk} li[data-number='{lamp.number}'] button.merge").wait_for()
+
+    # A refused merge leaves the card whole where it was, the keyboard on the reason.
+    Ticket.objects.filter(pk=earlier.pk).update(status=TicketStatus.CLOSED)
+    page.locator(f"#similar-{lamp.pk} li[data-number='{earlier.number}'] button.merge").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#similar-{lamp.pk} [role=alert]").wait_for()
+    found = focus_settled(page)
+    assert found["card"] == f"ticket-{lamp.pk}" and "不能并入" in found["text"], found
+    assert page.locator(f"#ticket-{lamp.pk} button.suggestion").count() >= 1
+    Ticket.objects.filter(pk=earlier.pk).update(status=TicketStatus.NEW)
+
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    page.locator(f"#similar-{lamp.pk} li[data-number='{earlier.number}'] .badge[role=status]").wait_for()
+    found = focus_settled(page)
+    assert found["card"] == f"ticket-{lamp.pk}", found
+    screenshot("dispatch-after-link")
+    assert linked_ids(lamp.pk) == {earlier.pk}
+
+    # The last card merged away: the keyboard goes to the card before it.
+    merge = page.locator(f"#similar-{earlier.pk} li[data-number='{lamp.number}'] button.merge")
+    tab_to(page, merge)
+    page.keyboard.press("Enter")
+    page.locator(f"#ticket-{earlier.pk}.done").wait_for()
+    found = focus_settled(page)
+    assert found["card"] == f"ticket-{lamp.pk}", found
+
+    # The other cards dispatched in turn: the last one leaves none, the heading takes the keyboard.
+    for ticket in (road, lamp):
+        page.locator(f"#ticket-{ticket.pk} button.suggestion").first.focus()
+        page.keyboard.press("Enter")
+        page.locator(f"#ticket-{ticket.pk}.done").wait_for()
+    found = focus_settled(page)
+    assert (found["tag"], found["text"]) == ("H1", "派单台"), found
+    assert "0 件工单待派单" in page.locator("#queue-summary").inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    screenshot("dispatch-queue-emptied")

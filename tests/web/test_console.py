@@ -257,6 +257,36 @@ def test_the_callers_earlier_tickets_newest_first_masked(client, staff, departme
     assert "没有历史工单" in client.get("/console/caller/", {"citizen_phone": "55556666"}).content.decode()
 
 
+def caller_row(page: str, number: str) -> str:
+    row = page[page.index(f'data-number="{number}"') :]
+    return row[: row.index("</li>")]
+
+
+def test_a_merged_ticket_in_the_callers_history_names_the_ticket_handling_it(client, staff, waiting) -> None:
+    """The caller's earlier call was merged: the row says into which ticket (through a chain of
+    merges, the one handling it now), that ticket's state, and links to it."""
+    lamp, road = waiting
+    call_ = make_ticket(actor=staff["operator"], title="路灯又坏了", phone="13900001111")
+    do_merge_ticket(call_, staff["dispatcher"], into_ticket_id=lamp.pk)
+    client.force_login(staff["operator"])
+    page = client.get("/console/caller/", {"citizen_phone": "13900001111"}, **HTMX).content.decode()
+    row = caller_row(page, call_.number)
+    assert "已合并" in row
+    assert f'<a href="/tickets/{lamp.number}/"' in row and "待派单" in row
+    assert "已并入" in row
+
+    # The ticket it joined was merged in its turn: the row names the one handling the issue now.
+    do_merge_ticket(lamp, staff["dispatcher"], into_ticket_id=road.pk)
+    Ticket.objects.filter(pk=road.pk).update(status=TicketStatus.ACCEPTED)
+    row = caller_row(client.get("/console/caller/", {"citizen_phone": "1111"}).content.decode(), call_.number)
+    assert f'<a href="/tickets/{road.number}/"' in row and "办理中" in row
+    assert f'href="/tickets/{lamp.number}/"' not in row
+    # A ticket of its own says nothing of the kind.
+    own = make_ticket(actor=staff["operator"], title="另一件事", phone="13900001111")
+    row = caller_row(client.get("/console/caller/", {"citizen_phone": "1111"}).content.decode(), own.number)
+    assert "已并入" not in row
+
+
 def test_the_caller_list_shows_only_the_newest_five(client, staff) -> None:
     for i in range(7):
         make_ticket(actor=staff["operator"], title=f"来电{i}", phone="13812341234")
@@ -383,8 +413,12 @@ def test_attaching_a_call_merges_a_new_appeal_into_the_chosen_ticket(
     assert target.status == TicketStatus.NEW
 
     page = client.get(response["Location"]).content.decode()
-    assert shown_number(page) == target.number  # the number the caller should know
-    assert f"来电已并入工单 {target.number}" in page and new.number in page
+    # The number the caller's messages name (the accepted, dispatched and replied SMS all carry the
+    # call's own ticket), and the ticket it joined, which the portal tracks with the same digits.
+    assert shown_number(page) == new.number
+    assert f"来电已并入工单 {target.number} 统一办理" in page
+    assert f"您的工单号 {new.number}，已并入 {target.number} 统一办理" in page
+    assert f'href="/tickets/{target.number}/"' in page
     # The ticket's page lists the caller among the merged appeals.
     assert "137****7777" in client.get(f"/tickets/{target.number}/").content.decode()
 
@@ -401,6 +435,94 @@ def test_attaching_to_a_closed_ticket_is_refused_and_stores_nothing(client, staf
     response = client.post(f"/console/attach/{waiting[0].pk}/", call(title=""))
     assert response.status_code == 422
     assert (Ticket.objects.count(), Appeal.objects.count()) == before
+
+
+@pytest.mark.parametrize(("action", "button"), [("attach", "并入工单"), ("link", "受理并关联工单")])
+def test_a_call_refused_on_its_way_to_a_ticket_keeps_that_ticket_chosen(
+    client, staff, waiting, action, button
+):
+    """A title left empty when the operator chose 并入此工单 (or 受理并关联): the form comes back with
+    the ticket still chosen, its button the form's default (Enter in the address finishes the choice,
+    not a new ticket), and the side's panels load again for what was typed."""
+    target = waiting[0]
+    client.force_login(staff["operator"])
+    url = f"/console/{action}/{target.pk}/"
+    response = client.post(url, call(title="", citizen_phone="13812341234"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "这个字段是必填项" in page and 'value="光明小区3号楼"' in page
+    opening = re.search(r'<div [^>]*id="console-chosen"[^>]*>', page)
+    assert opening and 'role="alert"' in opening[0]
+    chosen = page[opening.start() :]
+    chosen = chosen[: chosen.index("</div>")]
+    assert target.number in chosen and f"{button} {target.number}" in chosen
+    assert f'formaction="{url}"' in chosen
+    # The first submit button of the form is the one Enter presses.
+    assert page.index(f'formaction="{url}"') < page.index('value="receive"')
+    # The panels ask again for what the form holds.
+    caller = re.search(r'<div id="console-caller"([^>]*)>', page)
+    assert caller and 'hx-get="/console/caller/"' in caller[1] and 'hx-trigger="load"' in caller[1]
+    assert 'hx-include="#id_citizen_phone"' in caller[1]
+    similar = re.search(r'<div id="console-similar"[^>]* hx-trigger="([^"]+)"', page)
+    assert similar and similar[1].startswith("load, ")
+    suggest = re.search(r'<div id="console-suggest"([^>]*)>', page)
+    assert suggest and 'hx-get="/console/suggest/"' in suggest[1] and 'hx-trigger="load"' in suggest[1]
+    assert not Ticket.objects.exclude(pk__in=[t.pk for t in waiting]).exists()
+
+    # A plain call with an error has no ticket chosen; its panels load again all the same.
+    page = client.post("/console/", call(title="")).content.decode()
+    assert 'id="console-chosen"' not in page and re.search(
+        r'<div id="console-caller"[^>]*hx-trigger="load"', page
+    )
+    # Nothing typed in the phone: nothing to look up.
+    page = client.post(url, call(title="", citizen_phone="")).content.decode()
+    assert not re.search(r'<div id="console-caller"[^>]*hx-trigger="load"', page)
+
+
+def test_no_merge_is_offered_again_into_a_ticket_answered_meanwhile(client, staff, waiting) -> None:
+    target = waiting[0]
+    Ticket.objects.filter(pk=target.pk).update(status=TicketStatus.REPLIED)
+    client.force_login(staff["operator"])
+    page = client.post(f"/console/attach/{target.pk}/", call(title="")).content.decode()
+    assert f'formaction="/console/attach/{target.pk}/"' not in page
+    page = client.post(f"/console/link/{target.pk}/", call(title="")).content.decode()
+    assert f'formaction="/console/link/{target.pk}/"' in page
+
+
+def notice(page: str) -> str:
+    found = re.search(r'<p id="similar-notice"([^>]*)>(.*?)</p>', page, re.S)
+    assert found, page
+    return found[0]
+
+
+def test_the_candidates_found_are_told_next_to_the_receive_button(client, staff, waiting) -> None:
+    """On a narrow screen the side is below the form: a live line beside 受理 says how many similar
+    tickets were found, with a link to them, so that Enter does not take the call unseen."""
+    embed_missing()
+    client.force_login(staff["operator"])
+    page = client.get("/console/").content.decode()
+    line = notice(page)
+    assert 'role="status"' in line
+    buttons = page.index('id="console-submit"')
+    assert page.index('id="id_area"') < page.index('id="similar-notice"') < buttons
+
+    query = {
+        "title": "小区门口路灯不亮",
+        "content": "幸福路12号小区门口路灯不亮，请尽快处理。",
+        "address": "",
+    }
+    found = client.get("/console/similar/", query, **HTMX).content.decode()
+    line = notice(found)
+    assert 'hx-swap-oob="innerHTML"' in line
+    count = len(candidates(found))
+    assert count >= 1 and f"发现 {count} 件相似工单" in line
+    assert 'href="#similar-list"' in line and "Alt+D" in line
+    none = client.get(
+        "/console/similar/", {"title": "天上的星星不亮了", "content": "一颗都看不见"}
+    ).content.decode()
+    assert "相似工单" not in notice(none) and 'hx-swap-oob="innerHTML"' in notice(none)
+    short = client.get("/console/similar/", {"content": "路"}).content.decode()
+    assert "相似工单" not in notice(short)
 
 
 def test_a_consultation_is_answered_on_the_spot(client, staff, django_capture_on_commit_callbacks) -> None:

@@ -78,8 +78,25 @@ def test_linking_from_the_queue_keeps_the_ticket_queued(client, staff, waiting, 
     assert "已关联" in row[: row.index("</li>")]
     lamp.refresh_from_db()
     assert lamp.status == TicketStatus.NEW
+    # The badge of the ticket just linked says so to a screen reader, and the page's script moves
+    # the keyboard on from it (web/static/web/site.js): the 关联 button pressed is gone.
+    assert re.search(r'<span class="badge" role="status">已关联</span>', row[: row.index("</li>")])
     response = client.post(f"/dispatch/{lamp.pk}/link/", {"other_ticket_id": earlier.pk}, follow=True)
     assert "已关联" in response.content.decode()  # refused, said on the queue page
+
+
+def test_a_refused_merge_comes_back_into_the_cards_candidates_not_in_place_of_the_card(
+    client, staff, waiting, earlier
+) -> None:
+    """The merge button's target is the whole card (a merge done replaces it); a refusal sends the
+    candidates with the reason, so it is retargeted to the card's candidates: the card stays."""
+    lamp = waiting[0]
+    Ticket.objects.filter(pk=earlier.pk).update(status=TicketStatus.CLOSED)
+    client.force_login(staff["dispatcher"])
+    response = client.post(f"/dispatch/{lamp.pk}/merge/", {"into_ticket_id": earlier.pk}, **HTMX)
+    assert response.status_code == 409
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (f"#similar-{lamp.pk}", "innerHTML")
+    assert 'role="alert"' in response.content.decode()
 
 
 def test_a_candidate_too_weak_for_a_look_is_not_listed(client, staff, waiting, earlier, settings) -> None:

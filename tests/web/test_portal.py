@@ -332,6 +332,33 @@ def test_the_merged_callers_see_the_ticket_they_joined(client, replied):
     assert "小区门口路灯不亮" not in page  # the other citizen's title
 
 
+def test_the_ticket_a_duplicate_joined_is_tracked_with_the_duplicates_phone(client, replied):
+    """The console tells a caller whose call was attached to a ticket the number of that ticket too:
+    it answers to the digits of any of its appellants (its own and its merged duplicates'), and shows
+    the progress as the caller's own number does: their own title, never the other citizen's."""
+    merged = Ticket.objects.get(status=TicketStatus.MERGED)
+    by_own = track(client, merged.number, "1111")
+    response = track(client, replied.number, "1111")
+    assert by_own.status_code == response.status_code == 200
+    page = response.content.decode()
+    assert "合并办理" in page and "已答复" in page
+    assert "路灯已于今日修复" in page
+    assert f"工单 {merged.number}" in page  # the number of the caller's messages
+    assert "路灯又坏了" in page and "小区门口路灯不亮" not in page
+    assert "评价答复" in page
+    # Digits of nobody's phone on either ticket still find nothing.
+    assert track(client, replied.number, "0000").status_code == 404
+
+    # The rating is the duplicate's caller's, with their own appeal.
+    response = rate(client, replied, Satisfaction.SATISFIED, last4="1111")
+    assert response.status_code == 200 and "感谢您的评价" in response.content.decode()
+    callback = Callback.objects.get(ticket=replied)
+    assert callback.appeal == merged.appeals.get()
+    # The portal's own caller rates the same answer once more, with theirs.
+    assert rate(client, replied, Satisfaction.SATISFIED).status_code == 200
+    assert rate(client, replied, Satisfaction.SATISFIED, last4="1111").status_code == 409
+
+
 def rate(client: Client, ticket: Ticket, satisfaction: str, last4: str = PHONE[-4:]) -> Any:
     resolution = Resolution.UNRESOLVED if satisfaction == Satisfaction.UNSATISFIED else Resolution.RESOLVED
     return client.post(

@@ -10,7 +10,8 @@ POST /console/                     receive it (`intake.actions.do_receive_appeal
                                    waits for its callback, which closes it; not routed, it is filed
                                    under the category and area routing reads in it (`_filed`)
 GET  /console/caller/?citizen_phone=     the caller's earlier tickets (the whole number or its last
-                                   four digits at least), newest first, phones masked
+                                   four digits at least), newest first, phones masked; a merged
+                                   one with the ticket handling its issue now and that one's state
 GET  /console/suggest/?content=&...      smart dispatch's reading of the text (`routing.decision.
                                    decide`, nothing stored): category, area, urgency and the
                                    departments with their reasons
@@ -18,14 +19,17 @@ GET  /console/similar/?title=&content=&address=&...
                                    duplicate candidates as the operator types (`dedup.search.similar`,
                                    nothing stored): the tickets most like the call, each with its
                                    score and the reason (text, place, category, time), a button to
-                                   attach the call to it and one to receive it linked to it
+                                   attach the call to it and one to receive it linked to it; and,
+                                   beside the form's 受理 button (out of band), how many were found
 POST /console/attach/<ticket id>/  receive the call and merge it into that ticket at once
                                    (`tickets.actions.do_merge_ticket`), in one transaction
 POST /console/link/<ticket id>/    receive the call as a ticket of its own, linked to that one as
                                    related (`tickets.actions.do_link_tickets`), in one transaction
 
-A form with errors comes back with them and status 422, and nothing is stored. Only the roles that
-receive calls (`ACTION_ROLES["receive"]`) reach any of it; others get a 403 page.
+A form with errors comes back with them and status 422, and nothing is stored; the side's panels
+load again for what it holds, and a call on its way to a ticket (attach, link) keeps that ticket
+chosen (`Chosen`). Only the roles that receive calls (`ACTION_ROLES["receive"]`) reach any of it;
+others get a 403 page.
 """
 
 import re
@@ -45,7 +49,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
-from hotline.core.enums import DESK_CHANNELS, NOT_MERGEABLE_INTO, Channel, Kind, Urgency
+from hotline.core.enums import DESK_CHANNELS, NOT_MERGEABLE_INTO, Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import HotlineError
 from hotline.core.phone import mask_phone
 from hotline.dedup.embedders import ticket_text
@@ -62,6 +66,7 @@ from hotline.tickets.actions import do_link_tickets, do_merge_ticket
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import staff_view
 from hotline.web.params import parse_id
+from hotline.web.portal import followed
 from hotline.web.wording import shown
 
 # How many earlier tickets of a caller, duplicate candidates and suggested departments the side shows.
@@ -217,8 +222,28 @@ class CallForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The ticket the operator chose for the call, to merge it into (并入此工单) or to link it with
+    (受理并关联), when the form came back with errors: the page keeps the choice, its button the
+    form's default, so that Enter in the address finishes it instead of taking a new ticket."""
+
+    ticket: Ticket
+    merge: bool
+
+    @property
+    def url(self) -> str:
+        return reverse("console_attach" if self.merge else "console_link", args=[self.ticket.pk])
+
+
 def _render(
-    request: HttpRequest, user: User, form: CallForm, *, status: int = 200, error: str = ""
+    request: HttpRequest,
+    user: User,
+    form: CallForm,
+    *,
+    status: int = 200,
+    error: str = "",
+    chosen: Chosen | None = None,
 ) -> HttpResponse:
     done = None
     number = request.GET.get("done", "")
@@ -233,6 +258,7 @@ def _render(
             "error": error,
             "consultation": Kind.CONSULTATION.value,
             "article_id": article_id(request) if form.is_bound else None,
+            "chosen": chosen,
         },
         status=status,
     )
@@ -313,11 +339,13 @@ def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
 
 def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: bool) -> HttpResponse:
     form = CallForm(request.POST)
-    if not form.is_valid():
-        return _render(request, user, form, status=422)
     target = selectors.visible_tickets(user).filter(pk=ticket_id).first()
     if target is None:
         return _render(request, user, form, status=404, error=_("工单 %(id)s 不存在") % {"id": ticket_id})
+    if not form.is_valid():
+        # Not offered again: a merge into a ticket answered meanwhile (the action would refuse it).
+        offered = not merge or target.status not in NOT_MERGEABLE_INTO
+        return _render(request, user, form, status=422, chosen=Chosen(target, merge) if offered else None)
     try:
         with transaction.atomic():
             if merge:
@@ -349,6 +377,9 @@ def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: b
 class EarlierTicket:
     ticket: Ticket
     phones: list[str]  # the caller's number on its appeals, masked
+    # A merged call's issue lives on in the ticket it joined (through a chain, the last one): the
+    # ticket the operator speaks of, with its state. None for a ticket not merged.
+    handled_by: Ticket | None = None
 
 
 @staff_view("receive", require_GET)
@@ -364,7 +395,11 @@ def caller(request: HttpRequest, user: User) -> HttpResponse:
             Prefetch("appeals", queryset=Appeal.objects.filter(citizen_phone__endswith=digits).order_by("pk"))
         )[:SHOWN]
         rows = [
-            EarlierTicket(t, list(dict.fromkeys(mask_phone(a.citizen_phone) for a in t.appeals.all())))
+            EarlierTicket(
+                t,
+                list(dict.fromkeys(mask_phone(a.citizen_phone) for a in t.appeals.all())),
+                followed(t) if t.status == TicketStatus.MERGED else None,
+            )
             for t in shown
         ]
     return render(request, "web/_console_caller.html", {"rows": rows, "total": total, "shown": SHOWN})

@@ -315,9 +315,14 @@ def merge(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
                 request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_queue"))
-        return _candidates(
+        # The merge button's target is the whole card (a merge done replaces it): a refusal goes to
+        # the card's candidates instead, which it comes with, and the card stays.
+        response = _candidates(
             request, user, ticket, status=error.status_code, error=shown(error), summary=_queue_summary()
         )
+        response["HX-Retarget"] = f"#similar-{ticket.pk}"
+        response["HX-Reswap"] = "innerHTML"
+        return response
     into = ticket.merged_into
     assert into is not None
     done = _("%(number)s 已合并至 %(into)s") % {"number": ticket.number, "into": into.number}
@@ -336,9 +341,8 @@ def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     if ticket is None:
         return _not_found(request, _("工单不存在"))
     try:
-        ticket = actions.do_link_tickets(
-            ticket, user, other_ticket_id=_other_id(request, "other_ticket_id"), note=_note(request)
-        )
+        other_id = _other_id(request, "other_ticket_id")
+        ticket = actions.do_link_tickets(ticket, user, other_ticket_id=other_id, note=_note(request))
     except HotlineError as error:
         if not _is_htmx(request):
             messages.error(
@@ -349,7 +353,8 @@ def link(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     if not _is_htmx(request):
         messages.success(request, _("%(number)s 已关联") % {"number": ticket.number})
         return HttpResponseRedirect(reverse("dispatch_queue"))
-    return _candidates(request, user, ticket)
+    # The candidate just linked says so in its row (a status: the keyboard goes on from there).
+    return _candidates(request, user, ticket, just_linked=other_id)
 
 
 def _return_key(assignment: Assignment) -> list[int]:

@@ -4,7 +4,8 @@ GET  /portal/         the appeal form, with a one-time token
 POST /portal/         take the appeal in through the `web` channel (no staff actor; the token is the
                       appeal's external id, so a double submit makes one ticket) and show its number
 POST /portal/track/   a ticket's public progress for its number and the last four digits of the
-                      caller's phone: status in plain words, the public timeline and the replies
+                      phone of one of its callers (its own, or a duplicate's merged into it):
+                      status in plain words, the public timeline and the replies
 POST /portal/rate/    the citizen rates the answer, recorded as a callback (回访) with their own
                       appeal (each appellant of a merged ticket rates it once); unsatisfied reopens
 
@@ -43,6 +44,7 @@ from hotline.core.http import client_ip, error_response, is_api
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.models import Reply
+from hotline.feedback.selectors import appellants
 from hotline.intake import attachments, limits
 from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
 from hotline.intake.models import Appeal
@@ -231,8 +233,8 @@ def _digits(phone: str) -> str:
 
 
 def find_for_citizen(number: str, last4: str) -> Ticket | None:
-    """The ticket `number` when one of its callers' phones ends in `last4`; else None, whichever
-    of the two was wrong."""
+    """The ticket `number` when one of its appellants' phones ends in `last4` (`citizen_appeal`);
+    else None, whichever of the two was wrong."""
     ticket = Ticket.objects.filter(number=number).first()
     if ticket is None or citizen_appeal(ticket, last4) is None:
         return None
@@ -240,8 +242,11 @@ def find_for_citizen(number: str, last4: str) -> Ticket | None:
 
 
 def citizen_appeal(ticket: Ticket, last4: str) -> Appeal | None:
-    """The appeal of `ticket` whose caller's phone ends in `last4`: the citizen looking it up."""
-    for appeal in ticket.appeals.order_by("received_at", "pk"):
+    """The appeal whose caller's phone ends in `last4`, the citizen looking `ticket` up: one of its
+    own, else one of a duplicate merged into it (`feedback.selectors.appellants`, with its ticket).
+    A call the console attached to a ticket comes in as a duplicate of it: its caller's messages
+    name the duplicate's number, the console names both, and either finds the same progress."""
+    for appeal in appellants(ticket):
         digits = _digits(appeal.citizen_phone)
         if len(digits) >= 4 and digits[-4:] == last4:
             return appeal
@@ -353,16 +358,22 @@ def can_rate(ticket: Ticket, appeal: Appeal | None) -> bool:
 
 
 def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
+    """What the progress page shows of `ticket` (found by `number`) to the caller whose phone ends
+    in `last4`: the progress of the ticket handling the issue (`followed`), under the caller's own
+    ticket, its number and title (looked up by the number of the ticket their call joined, the
+    page names no other citizen's words)."""
     shown = followed(ticket)
     replies = [
         {"at": r.replied_at, "text": r.text, "department": r.department.name if r.department else ""}
         for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk")
     ]
-    rateable = can_rate(shown, citizen_appeal(ticket, last4))
+    appeal = citizen_appeal(ticket, last4)
+    own = appeal.ticket if appeal is not None else ticket
+    rateable = can_rate(shown, appeal)
     return {
-        "ticket": ticket,
+        "ticket": own,
         "shown": shown,
-        "merged": shown.pk != ticket.pk,
+        "merged": shown.pk != own.pk,
         "status_text": PUBLIC_STATUS.get(shown.status, ""),
         "steps": public_timeline(shown),
         "replies": replies,

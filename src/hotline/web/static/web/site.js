@@ -16,18 +16,36 @@ document.addEventListener("keydown", function (event) {
 // the inbox, the callback desk and the supervision board (承办, 回访, 督办: the items of an
 // <ol data-desk>, web.actions.done). The keyboard then goes on from there, instead of falling back to
 // the top of the page with the removed button (a keyboard user would Tab through the header and every
-// row again): a row done goes on to the next row still to work; a row still listed, to its next control
-// after the message that says what was done (the one used is gone, or done with); a refusal, to what
-// it says (the card sent back, or the message in the row's result slot, the form left as it was typed).
+// row again): a row done goes on to the next row still to work (the last one, to the one before it;
+// the last of all, to the page's heading); a row still listed, to its next control after the message
+// that says what was done (the one used is gone, or done with); a refusal, to what it says (the card
+// sent back, or the message in the row's result slot, the form left as it was typed). A part of a row
+// sent back (a result slot, a card's duplicate candidates) without a refusal: to the control after
+// what it says was done (a candidate linked: its badge).
 (function () {
   var ROW = "article.ticket[id], [data-desk] > [id]";
   var FOCUSABLE = "button, select, summary, input:not([type=hidden]), textarea, a[href]";
   var pending = null;
 
+  function toWork(row) {
+    return row.matches(ROW) && !row.classList.contains("done");
+  }
+
   function nextRow(row) {
     var next = row.nextElementSibling;
-    while (next && !(next.matches(ROW) && !next.classList.contains("done"))) next = next.nextElementSibling;
+    while (next && !toWork(next)) next = next.nextElementSibling;
     return next;
+  }
+
+  function previousRow(row) {
+    var previous = row.previousElementSibling;
+    while (previous && !toWork(previous)) previous = previous.previousElementSibling;
+    return previous;
+  }
+
+  // `element` itself when it matches `selector`, else the first inside it.
+  function within(element, selector) {
+    return element.matches(selector) ? element : element.querySelector(selector);
   }
 
   function firstAfter(row, mark) {
@@ -71,10 +89,17 @@ document.addEventListener("keydown", function (event) {
     if (active && active !== document.body && !row.contains(active)) return;
     var target = null;
     if (loaded !== row) {
-      target = loaded.matches("[role=alert]") ? loaded : loaded.querySelector("[role=alert]");
+      // The part sent back: htmx:load comes for each element swapped in (here the first), all of
+      // them in place by now; an inner swap's slot is their parent.
+      var parent = loaded.parentElement;
+      var slot = parent !== row && row.contains(parent) ? parent : loaded;
+      target = within(slot, "[role=alert]");
+      var told = target ? null : within(slot, "[role=status]");
+      if (told) target = firstAfter(row, told) || told;
     } else if (done) {
-      var next = nextRow(row);
-      target = next && next.querySelector(FOCUSABLE);
+      var other = nextRow(row) || previousRow(row);
+      // None left: the page's heading, from where the count (or the next page) follows.
+      target = other ? other.querySelector(FOCUSABLE) : document.querySelector("main h1");
     } else {
       var said = row.querySelector("[role=status]");
       target = row.querySelector("[role=alert]") || (said ? firstAfter(row, said) : row.querySelector(FOCUSABLE));
