@@ -4,7 +4,7 @@ Tickets are received and dispatched through the real actions; the deadline field
 the assignment directly, so that these tests do not depend on the deadline policies.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import count
 from typing import Any
@@ -15,7 +15,10 @@ import pytest
 from hotline.accounts.models import ApiToken
 from hotline.core import clock
 from hotline.core.enums import Channel
+from hotline.dedup import embedders
+from hotline.dedup import index as vector_index
 from hotline.intake.actions import AppealData, do_receive_appeal
+from hotline.supervision.repetition import refresh_repetitions
 from hotline.supervision.sweep import SweepReport, run_sweep
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Assignment, Ticket
@@ -40,6 +43,35 @@ def sweep(moment: datetime, **overrides: Any) -> SweepReport:
         return run_sweep(overrides={**QUIET, **overrides})
 
 
+def counted_sweep(moment: datetime, **overrides: Any) -> SweepReport:
+    """What the worker's sweep task does: the repetition counters brought up to date, then the sweep
+    (whose repetition rule reads what the counters found)."""
+    with clock.frozen_at(moment):
+        refresh_repetitions()
+        return run_sweep(overrides={**QUIET, **overrides})
+
+
+@pytest.fixture(autouse=True)
+def _ngrams(settings, tmp_path) -> Iterator[None]:
+    """Duplicate search (the issue counter's) with character n-grams at 0.5, its index under the
+    test's own HOTLINE_HOME, and no process-wide index left from another test."""
+    settings.HOTLINE_HOME = tmp_path
+    settings.HOTLINE = {
+        **settings.HOTLINE,
+        "DEDUP": {
+            **settings.HOTLINE["DEDUP"],
+            "EMBEDDER": "ngram",
+            "INDEX": "numpy",
+            "THRESHOLD": {"ngram": 0.5},
+        },
+    }
+    vector_index.forget()
+    embedders._embedder.cache_clear()
+    yield
+    vector_index.forget()
+    embedders._embedder.cache_clear()
+
+
 def received(
     staff: dict[str, Any],
     moment: datetime,
@@ -48,6 +80,7 @@ def received(
     category_id: int | None = None,
     area_id: int | None = None,
     title: str = "路灯不亮",
+    phone: str = "13800001111",
 ) -> Ticket:
     """A new ticket received at `moment`, by default at an address no other ticket has."""
     with clock.frozen_at(moment):
@@ -56,7 +89,7 @@ def received(
                 channel=Channel.PHONE,
                 title=title,
                 content=f"{title}，请尽快处理。",
-                citizen_phone="13800001111",
+                citizen_phone=phone,
                 address=address if address is not None else f"测试路{next(_addresses)}号",
                 category_id=category_id,
                 area_id=area_id,

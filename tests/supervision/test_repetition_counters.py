@@ -10,13 +10,11 @@ import pytest
 from hotline.core import clock
 from hotline.core.enums import Channel, RepetitionKind, SupervisionReason, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
-from hotline.dedup import embedders
-from hotline.dedup import index as vector_index
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition, Supervision
 from hotline.supervision.repetition import open_repetitions_of, refresh_repetitions
-from hotline.tickets.actions import do_merge_ticket
+from hotline.tickets.actions import do_dispatch_ticket, do_merge_ticket
 from hotline.tickets.models import Ticket, TicketEvent
 from tests.supervision.conftest import at, sweep
 
@@ -24,25 +22,6 @@ pytestmark = pytest.mark.django_db
 
 START = at(2025, 3, 3, 10)
 K = RepetitionKind
-
-
-@pytest.fixture(autouse=True)
-def _ngrams(settings, tmp_path):
-    settings.HOTLINE_HOME = tmp_path
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "DEDUP": {
-            **settings.HOTLINE["DEDUP"],
-            "EMBEDDER": "ngram",
-            "INDEX": "numpy",
-            "THRESHOLD": {"ngram": 0.5},
-        },
-    }
-    vector_index.forget()
-    embedders._embedder.cache_clear()
-    yield
-    vector_index.forget()
-    embedders._embedder.cache_clear()
 
 
 def appeal(staff, moment: datetime, *, phone: str, address: str, title: str, content: str = "") -> Ticket:
@@ -144,11 +123,16 @@ def test_a_ticket_with_two_duplicates_merged_into_it_is_one_issue_and_feeds_supe
     assert (flag.count, flag.ticket, flag.label) == (3, target, "小区门口路灯不亮")
     assert flag.tickets.count() == 3
 
-    # The sweep opens a repetition order on the ticket the issue is about.
+    # Once a department handles it, the sweep opens a repetition order on the ticket the issue is about.
     sweep(START + timedelta(days=3), REPEAT_COUNT=3)
+    assert not Supervision.objects.filter(reason=SupervisionReason.REPEATED).exists()
+    with clock.frozen_at(START + timedelta(days=3, hours=1)):
+        do_dispatch_ticket(target, staff["dispatcher"], lead_department_id=departments["water"].pk)
+    sweep(START + timedelta(days=3, hours=2), REPEAT_COUNT=3)
     order = Supervision.objects.get(reason=SupervisionReason.REPEATED)
     assert order.ticket == target and order.subject == f"issue:{flag.pk}"
-    assert "同一事项" in order.reason_text
+    assert order.department == departments["water"]
+    assert "同一问题" in order.reason_text
 
 
 def test_duplicates_that_search_puts_together_are_one_issue_even_unmerged(staff) -> None:

@@ -197,11 +197,16 @@ class RepetitionOutcome(models.TextChoices):
     REASONABLE = "reasonable", _("合理诉求（问题未解决）")
     UNREASONABLE = "unreasonable", _("不合理重复诉求")
     UNRELATED = "unrelated", _("不是同一问题")
+    OTHER_PLACE = "other_place", _("不是同一地点")
 
 
 class SupervisionReason(models.TextChoices):
     OVERDUE = "overdue", _("超期未办结")
+    # What repeated (supervision.repetition): one problem, one address, or one citizen whose
+    # repetition a person found reasonable.
     REPEATED = "repeated", _("同一问题重复反映")
+    REPEATED_PLACE = "repeated_place", _("同一地址重复反映")
+    REPEATED_CITIZEN = "repeated_citizen", _("同一市民重复反映")
     RETURNED = "returned", _("多次退单")
     MANUAL = "manual", _("人工督办")
 

@@ -5,6 +5,7 @@ Supervising does not move a ticket through its states: the timeline event each a
 the same status before and after.
 """
 
+import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
     NotificationReason,
-    RepetitionOutcome,
+    RepetitionKind,
     Role,
     SupervisionKind,
     SupervisionReason,
@@ -30,9 +31,11 @@ from hotline.core.enums import (
 from hotline.core.errors import ActionNotAllowed, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.notifications.actions import Draft, store_notifications
-from hotline.supervision.models import Repetition, Supervision
+from hotline.supervision.models import REPEAT_REASONS, REVIEW_OUTCOMES, Repetition, Supervision
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
+
+logger = logging.getLogger("hotline.supervision")
 
 # Assignments that still owe work; a returned one waits for dispatch, not for its department.
 WORKING_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
@@ -67,7 +70,7 @@ def audience_rules(kind: str, reason: str = "") -> list[Audience]:
         return [Audience("unit", Role.HEAD.value, True), Audience("always", Role.LEADER.value, False)]
     if kind == SupervisionKind.ELEVATION:
         return [Audience("unit", Role.HEAD.value, True), Audience("city", Role.LEADER.value, False)]
-    supervisors = "always" if reason in (SupervisionReason.REPEATED, SupervisionReason.RETURNED) else "city"
+    supervisors = "always" if reason in (*REPEAT_REASONS, SupervisionReason.RETURNED) else "city"
     return [Audience("unit", Role.HEAD.value, True), Audience(supervisors, Role.SUPERVISOR.value, False)]
 
 
@@ -263,17 +266,20 @@ def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str =
 @transaction.atomic
 def do_review_repetition(repetition: Repetition, actor: User, *, outcome: str, note: str = "") -> Repetition:
     """A person reads a repetition the counters flagged (supervision.repetition) and says what it
-    is: a reasonable appeal (the problem is not solved), a possibly unreasonable repetition, or not
-    the same problem. Nothing else changes: an unreasonable appeal is only ever declared invalid
-    through the two-person invalidation of the ticket itself. Written on the ticket's timeline."""
+    is (`models.REVIEW_OUTCOMES`). Of a citizen: a reasonable appeal (the problem is not solved,
+    which the sweep then supervises), a possibly unreasonable repetition, or not the same problem;
+    nothing else changes: an unreasonable appeal is only ever declared invalid through the
+    two-person invalidation of the ticket itself. Of an issue or a place: that the group is not one
+    problem, or not one place; it is cleared at once, and its appeals no longer count for a group of
+    its kind (`repetition.refresh_repetitions`), so it raises no order. Written on the timeline of
+    the ticket it is about, and in the log."""
     require_role(actor, "review_repetition")
     found = Repetition.objects.select_for_update().filter(pk=repetition.pk).select_related("ticket").first()
     if found is None:
         raise NotFound(_("重复诉求预警 %(id)s 不存在") % {"id": repetition.pk})
-    if outcome not in RepetitionOutcome.values:
-        raise InvalidInput(
-            _("outcome: 应为 %(values)s 之一") % {"values": ", ".join(RepetitionOutcome.values)}
-        )
+    allowed = [o.value for o in REVIEW_OUTCOMES[RepetitionKind(found.kind)]]
+    if outcome not in allowed:
+        raise InvalidInput(_("outcome: 应为 %(values)s 之一") % {"values": ", ".join(allowed)})
     if found.reviewed_at is not None:
         raise ActionNotAllowed(
             _("重复诉求预警 %(id)s 已于 %(at)s 审核")
@@ -285,7 +291,19 @@ def do_review_repetition(repetition: Repetition, actor: User, *, outcome: str, n
     found.reviewed_by = actor
     found.reviewed_at = now
     found.needs_review = False
-    found.save(update_fields=["outcome", "review_note", "reviewed_by", "reviewed_at", "needs_review"])
+    fields = ["outcome", "review_note", "reviewed_by", "reviewed_at", "needs_review"]
+    if found.dismissed and found.cleared_at is None:
+        found.cleared_at = now
+        fields.append("cleared_at")
+    found.save(update_fields=fields)
+    logger.info(
+        "repetition %s (%s, %s appeals or appellants) reviewed by %s: %s",
+        found.pk,
+        found.kind,
+        found.count,
+        actor.username,
+        outcome,
+    )
     events.repetition_reviewed(
         found.ticket,
         actor,

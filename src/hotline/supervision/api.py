@@ -179,7 +179,10 @@ def resolve_supervision(
 class RepetitionFilters(Schema):
     kind: RepetitionKind | None = None
     review: bool | None = Field(None, description="true: only those waiting for a person's review")
-    open: bool = Field(True, description="false: those cleared since (the window rolled past them)")
+    open: bool = Field(
+        True,
+        description="false: those cleared since (the window rolled past them, or taken apart by a person)",
+    )
     limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=MAX_ID)
 
@@ -188,7 +191,9 @@ class RepetitionOut(Schema):
     id: int
     kind: RepetitionKind
     label: str = Field(description="who or what repeats: a masked phone, an address, an issue's title")
-    count: int = Field(description="appeals in the window")
+    count: int = Field(
+        description="in the window: a citizen's appeals; the appellants of a place or an issue (each once)"
+    )
     window_days: int
     first_at: LocalDateTime
     last_at: LocalDateTime
@@ -211,7 +216,11 @@ class RepetitionPage(Schema):
 
 
 class ReviewIn(InSchema):
-    outcome: RepetitionOutcome
+    outcome: RepetitionOutcome = Field(
+        description="a citizen's: reasonable, unreasonable or unrelated; an issue's: unrelated (not one "
+        "problem); a place's: other_place (not one place). The last two take the group apart: it is "
+        "cleared and its appeals no longer count for a group of its kind"
+    )
     note: Note = ""
 
 
@@ -262,7 +271,7 @@ def list_repetitions(request: HttpRequest, filters: Query[RepetitionFilters]) ->
 @router.post(
     "/repetitions/{repetition_id}/review",
     response={200: RepetitionOut, **ERRORS},
-    summary="Review a flagged repetition: reasonable, possibly unreasonable, or not the same problem",
+    summary="Review a flagged repetition: reasonable, possibly unreasonable, not the same problem or place",
 )
 def review_repetition(request: HttpRequest, repetition_id: Id, payload: ReviewIn) -> RepetitionOut:
     """Nothing is rejected by it: an appeal is declared invalid only by the ticket's own two-person

@@ -5,6 +5,30 @@ from django.utils.translation import gettext_lazy as _
 from hotline.core import timerange
 from hotline.core.enums import RepetitionKind, RepetitionOutcome, SupervisionKind, SupervisionReason
 
+# The reasons of the orders the sweep opens on a repetition, by what repeated.
+REPEAT_REASON_OF_KIND = {
+    RepetitionKind.ISSUE: SupervisionReason.REPEATED,
+    RepetitionKind.PLACE: SupervisionReason.REPEATED_PLACE,
+    RepetitionKind.CITIZEN: SupervisionReason.REPEATED_CITIZEN,
+}
+REPEAT_REASONS = tuple(REPEAT_REASON_OF_KIND.values())
+# What a person may say of a repetition, by kind: of a citizen, whether the appeals are reasonable
+# (or not one problem at all); of an issue or a place, only that the group is not one (the counters'
+# mistake), which takes it apart (`DISMISSALS`).
+REVIEW_OUTCOMES = {
+    RepetitionKind.CITIZEN: (
+        RepetitionOutcome.REASONABLE,
+        RepetitionOutcome.UNREASONABLE,
+        RepetitionOutcome.UNRELATED,
+    ),
+    RepetitionKind.ISSUE: (RepetitionOutcome.UNRELATED,),
+    RepetitionKind.PLACE: (RepetitionOutcome.OTHER_PLACE,),
+}
+DISMISSALS = {
+    RepetitionKind.ISSUE: RepetitionOutcome.UNRELATED,
+    RepetitionKind.PLACE: RepetitionOutcome.OTHER_PLACE,
+}
+
 
 class Supervision(models.Model):
     """One act of supervision on a ticket: 催办, 督办, 挂牌督办 or 提级办理.
@@ -53,7 +77,8 @@ class Supervision(models.Model):
     reason_text = models.TextField(_("督办事由"))
     # The handling deadline the supervision is about (overdue rules): a new deadline is a new case.
     assignment_due_at = models.DateTimeField(_("所督时限"), null=True, blank=True)
-    # What a repetition rule grouped by (category + area, or address), so it does not fire twice.
+    # The repetition an order rests on ("issue:<id>", "place:<id>", "citizen:<id>"), so it does not
+    # fire twice.
     subject = models.CharField(_("督办主题"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         "accounts.User",
@@ -100,7 +125,7 @@ class Supervision(models.Model):
             models.Index(
                 fields=["reason", "subject", "created_at"],
                 name="supervision_subject",
-                condition=Q(reason=SupervisionReason.REPEATED),
+                condition=Q(reason__in=REPEAT_REASONS),
             ),
             models.Index(fields=["sweep_run", "reason", "kind"], name="supervision_sweep_run"),
             # The leaders' board and the sweep's closing step read the open ones only.
@@ -150,12 +175,16 @@ class SweepState(models.Model):
 class Repetition(models.Model):
     """A repetition the counters found (supervision.repetition): REPEAT_COUNT or more appeals in
     REPEAT_WINDOW_DAYS from one citizen (their phone), at one place (the address) or about one issue
-    (a cluster of duplicates: the tickets merged together and those duplicate search puts together).
+    (one problem at one place: the tickets merged together and those that duplicate search finds
+    to be duplicates of one another). `count` is the appeals of a citizen, and the appellants of a
+    place or an issue (a caller who calls again counts once there; see `repetition.appellant`).
 
     Open while the count in the rolling window stays at the threshold or above (`cleared_at` null);
     one open row per (kind, key). It shows on the supervision board and on each of its tickets; a
     citizen's repetition waits for a person's review (`outcome`: reasonable, possibly unreasonable,
-    not the same problem), which the system never decides by itself."""
+    not the same problem), which the system never decides by itself. A person may also take an
+    issue or a place apart (`DISMISSALS`: not the same problem, not the same place): it is cleared
+    then, and its appeals no longer count for a group of its kind."""
 
     kind = models.CharField(_("类别"), max_length=16, choices=RepetitionKind.choices)
     # citizen: a keyed digest of the phone's digits; place: of the normalised address; issue: the
@@ -196,6 +225,16 @@ class Repetition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label} ×{self.count}"
+
+    @property
+    def outcome_choices(self) -> list[tuple[str, str]]:
+        """(value, label) of the reviews this kind of repetition allows."""
+        return [(o.value, str(o.label)) for o in REVIEW_OUTCOMES.get(RepetitionKind(self.kind), ())]
+
+    @property
+    def dismissed(self) -> bool:
+        """A person said it is not one problem, or not one place."""
+        return bool(self.outcome) and DISMISSALS.get(RepetitionKind(self.kind)) == self.outcome
 
 
 class RepetitionTicket(models.Model):

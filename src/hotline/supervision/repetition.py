@@ -4,29 +4,35 @@
 `supervision.rules`, 30 by default):
 
 - per citizen: by the caller's phone number (its digits), every appeal, whatever became of it;
-- per place: by the appeal's address, lower case and without blanks (as the sweep's place rule),
-  leaving out the appeals of invalid tickets;
-- per issue: by cluster of duplicates, leaving out invalid tickets: the tickets merged together
-  (a duplicate and the ticket it joined are one issue) and the tickets that duplicate search puts
-  together (`dedup.search.scan` over the window: text, place, category and time, at the
-  configured threshold). Every appeal of the cluster's tickets received in the window counts.
+- per place: by the appeal's address, lower case and without blanks, leaving out the appeals of
+  invalid tickets;
+- per issue: one problem at one place, leaving out invalid tickets: the tickets merged together (a
+  person found a duplicate and the ticket it joined to be one issue) and the tickets that
+  duplicate search finds to be duplicates of one another (`issue_clusters`). Every appeal of the
+  issue's tickets received in the window counts.
 
-A group with REPEAT_COUNT appeals or more (3) is a `Repetition`: raised once, kept up to date while
-it stays at the threshold (its count, its tickets, the ticket it is about now), cleared when the
-window has rolled past it. An issue keeps its row while its cluster keeps one of its tickets, even
-as the cluster grows or loses its oldest tickets. A citizen's repetition waits for a person's
-review (`supervision.actions.do_review_repetition`): possibly unreasonable, never rejected by the
-system. The issue's repetitions feed the sweep's repetition orders (`sweep._Sweep.repeated`).
+A place and an issue count their appellants (`appellant`), a citizen their appeals. A group with
+REPEAT_COUNT (3) or more is a `Repetition`: raised once, kept up to date while it stays at the
+threshold (its count, its tickets, the ticket it is about now), cleared when the window has rolled
+past it. An issue keeps its row while it keeps one of its tickets, even as it grows or loses its
+oldest tickets. A citizen's repetition waits for a person's review
+(`supervision.actions.do_review_repetition`): possibly unreasonable, never rejected by the system. A
+person may also find that an issue is not one problem, or a place not one place: the group is
+cleared, and the appeals it counted no longer count for a group of its kind, so the same tickets do
+not come back while new appeals may make a new group (`_without_dismissed`). The repetitions feed
+the sweep's repetition orders (`sweep._Sweep.repeated`).
 
 Runs before each supervision sweep (`supervision.tasks.sweep`), in a transaction of its own.
 """
 
 import hashlib
 import hmac
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Func, Q, Value
@@ -35,10 +41,15 @@ from django.db.models.functions import Lower, Replace, Trim
 from hotline.core import clock
 from hotline.core.enums import TERMINAL_STATUSES, RepetitionKind, TicketStatus
 from hotline.core.phone import mask_phone
-from hotline.dedup.search import scan
+from hotline.dedup.embedders import configured_embedder
+from hotline.dedup.index import shared_index
+from hotline.dedup.indexing import embed_missing
+from hotline.dedup.models import TicketVector
+from hotline.dedup.scoring import score_pair, threshold
+from hotline.dedup.search import facts_of
 from hotline.intake.models import Appeal
 from hotline.supervision import rules as rules_module
-from hotline.supervision.models import Repetition, RepetitionTicket
+from hotline.supervision.models import DISMISSALS, Repetition, RepetitionTicket
 from hotline.tickets.models import Ticket
 
 K = RepetitionKind
@@ -46,25 +57,66 @@ K = RepetitionKind
 MAX_MERGE_DEPTH = 5
 # An issue's label: the title of its first ticket, cut to the column.
 LABEL_LENGTH = 200
+# Duplicate search's nearest tickets looked at for each ticket of the window (as `dedup.search.scan`).
+NEIGHBOURS = 10
+# A ticket joins an issue when it is a duplicate of each of the issue's first CORE tickets (all of
+# them in an issue of that size or less); the bound keeps a large issue's cost per ticket bounded.
+CORE = 8
+# Ids per query where a window's tickets are read by id.
+CHUNK = 5000
+
+# An appeal: (ticket id, received at, appellant).
+Member = tuple[int, datetime, str]
 
 
 @dataclass
 class Group:
-    """Appeals that repeat one another: their ids, tickets and times."""
+    """Appeals that repeat one another: what each is (its ticket, time and appellant) by id."""
 
     kind: str
     key: str
     label: str
-    appeals: set[int] = field(default_factory=set)
-    tickets: set[int] = field(default_factory=set)
-    first_at: datetime | None = None
-    last_at: datetime | None = None
+    members: dict[int, Member] = field(default_factory=dict)
 
-    def add(self, appeal_id: int, ticket_id: int, at: datetime) -> None:
-        self.appeals.add(appeal_id)
-        self.tickets.add(ticket_id)
-        self.first_at = at if self.first_at is None else min(self.first_at, at)
-        self.last_at = at if self.last_at is None else max(self.last_at, at)
+    def add(self, appeal_id: int, ticket_id: int, at: datetime, who: str) -> None:
+        self.members[appeal_id] = (ticket_id, at, who)
+
+    @property
+    def appeals(self) -> set[int]:
+        return set(self.members)
+
+    @property
+    def tickets(self) -> set[int]:
+        return {ticket for ticket, _at, _who in self.members.values()}
+
+    @property
+    def count(self) -> int:
+        """The appeals of a citizen; the appellants of a place or an issue."""
+        if self.kind == K.CITIZEN:
+            return len(self.members)
+        return len({who for _ticket, _at, who in self.members.values()})
+
+    @property
+    def first_at(self) -> datetime:
+        return min(at for _ticket, at, _who in self.members.values())
+
+    @property
+    def last_at(self) -> datetime:
+        return max(at for _ticket, at, _who in self.members.values())
+
+
+def appellant(appeal_id: int, caller: str) -> str:
+    """Who made an appeal, as a place or an issue counts them: the caller's number (as the citizen
+    counter reads it), or the appeal itself when it has none (an unsigned letter counts alone).
+
+    Once per appellant, because these two counters put a department under supervision with no
+    person in between: one caller who calls again and again (or about three things at one
+    building) must not do that alone. That is the citizen counter's case, which a person reviews
+    first (the calls may be unreasonable) and which is supervised once that person finds them
+    reasonable. So a duplicate merged into the group's ticket counts as the appeal of its caller:
+    one more neighbour reporting the problem counts, the same caller again does not, as the four
+    rates count a merged ticket once."""
+    return f"tel:{caller}" if caller else f"appeal:{appeal_id}"
 
 
 def _digest(kind: str, value: str) -> str:
@@ -90,7 +142,7 @@ def _address() -> Func:
 
 
 def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Group]:
-    """The appeals of the window by caller and by address, the groups of `need` or more only
+    """The appeals of the window by caller and by address, the groups of `need` appeals or more only
     (counted by the database first, then the members of those read)."""
     window = Appeal.objects.filter(received_at__gte=since, received_at__lte=until)
     groups: list[Group] = []
@@ -106,24 +158,42 @@ def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Gro
         for start in range(0, len(values), 500):
             rows = (
                 keyed.filter(value__in=values[start : start + 500])
+                .annotate(caller=_phone())
                 .order_by("received_at", "pk")
                 .values_list(
-                    "value", "pk", "ticket_id", "received_at", "citizen_name", "citizen_phone", "address"
+                    "value",
+                    "pk",
+                    "ticket_id",
+                    "received_at",
+                    "citizen_name",
+                    "citizen_phone",
+                    "address",
+                    "caller",
                 )
             )
-            for value, pk, ticket_id, at, name, phone, address in rows:
+            for value, pk, ticket_id, at, name, phone, address, caller in rows:
                 group = found.get(value)
                 if group is None:
                     label = f"{name} {mask_phone(phone)}".strip() if kind == K.CITIZEN else address.strip()
                     group = found[value] = Group(kind, _digest(kind, value), label[:LABEL_LENGTH])
-                group.add(pk, ticket_id, at)
+                group.add(pk, ticket_id, at, appellant(pk, caller))
         groups += found.values()
     return groups
 
 
-def _roots(ticket_ids: set[int]) -> dict[int, int]:
+def chunked(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids, sorted, in lists of CHUNK: IN lists of a bounded length (SQLite limits a
+    statement's parameters)."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def merge_roots(ticket_ids: set[int]) -> dict[int, int]:
     """Each ticket's merge root: the ticket its chain of merges ends in (itself when not merged)."""
-    into = dict(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "merged_into_id"))
+    into: dict[int, int | None] = {}
+    for chunk in chunked(ticket_ids):
+        into.update(Ticket.objects.filter(pk__in=chunk).values_list("pk", "merged_into_id"))
     for _step in range(MAX_MERGE_DEPTH):
         missing = {t for t in into.values() if t is not None and t not in into}
         if not missing:
@@ -138,56 +208,159 @@ def _roots(ticket_ids: set[int]) -> dict[int, int]:
     return roots
 
 
+def issue_clusters(ticket_ids: set[int]) -> dict[int, int]:
+    """Which of these tickets are one problem at one place: each ticket's cluster, named by the
+    cluster's first ticket (a ticket alone is its own).
+
+    Duplicate search decides whether two tickets are duplicates (text, place, category and time
+    in one score, `dedup.scoring`, at the configured threshold). A ticket joins a cluster only when
+    it is a duplicate of each of the cluster's first CORE tickets, not merely of one of them:
+    duplicates of duplicates are not one problem. (A stairwell light is like a street light that
+    names no place, which is like the street lights of 西山路; put together link by link, as
+    `dedup.search.scan` does, the stairwell of an estate became part of the street's issue, and
+    the supervision of the street went to it.) The clusters a ticket may join are those of its
+    nearest neighbours (NEIGHBOURS, from the index) that are its duplicates; the tickets are taken
+    in the order they came in, so a cluster is named and anchored by its first report."""
+    embedder = configured_embedder()
+    cut = threshold(embedder.kind)
+    vectors: dict[int, np.ndarray] = {}
+    facts = {}
+    for chunk in chunked(ticket_ids):
+        embed_missing(Ticket.objects.filter(pk__in=chunk))
+        for ticket_id, blob in TicketVector.objects.filter(
+            ticket_id__in=chunk, model=embedder.name
+        ).values_list("ticket_id", "vector"):
+            vectors[ticket_id] = np.frombuffer(bytes(blob), dtype=np.float32).reshape(embedder.dim)
+        facts.update(
+            facts_of(
+                Ticket.objects.filter(pk__in=chunk).only(
+                    "pk", "title", "content", "area", "category", "created_at"
+                )
+            )
+        )
+    same: dict[tuple[int, int], bool] = {}
+
+    def duplicates(a: int, b: int) -> bool:
+        pair = (a, b) if a < b else (b, a)
+        if pair not in same:
+            similarity = float(vectors[a] @ vectors[b])
+            same[pair] = score_pair(similarity, facts[a], facts[b]).score >= cut
+        return same[pair]
+
+    near: dict[int, set[int]] = defaultdict(set)
+    index = shared_index()
+    for pk, vector in vectors.items():
+        for other, _similarity in index.search(vector, NEIGHBOURS + 1):
+            if other != pk and other in vectors and duplicates(pk, other):
+                near[pk].add(other)
+                near[other].add(pk)
+    cluster_of: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+    for pk in sorted(ticket_ids):
+        joined = None
+        if pk in vectors:
+            # The clusters of its duplicates, the one holding most of them first, then the oldest.
+            votes = Counter(cluster_of[n] for n in near[pk] if n in cluster_of)
+            for cluster, _n in sorted(votes.items(), key=lambda item: (-item[1], item[0])):
+                if all(duplicates(pk, m) for m in members[cluster][:CORE]):
+                    joined = cluster
+                    break
+        cluster_of[pk] = joined if joined is not None else pk
+        members.setdefault(cluster_of[pk], []).append(pk)
+    return cluster_of
+
+
 def issues(since: datetime, until: datetime, need: int) -> list[Group]:
-    """Clusters of duplicates with `need` appeals or more in the window."""
+    """The issues with `need` appeals or more in the window (their key and label are given once the
+    appeals a person took apart are left out: `_named`)."""
     appeals = list(
         Appeal.objects.filter(received_at__gte=since, received_at__lte=until)
         .exclude(ticket__status=TicketStatus.INVALID)
+        .annotate(caller=_phone())
         .order_by("received_at", "pk")
-        .values_list("pk", "ticket_id", "received_at")
+        .values_list("pk", "ticket_id", "received_at", "caller")
     )
-    roots = _roots({ticket for _pk, ticket, _at in appeals})
-    parent: dict[int, int] = {}
+    roots = merge_roots({ticket for _pk, ticket, _at, _caller in appeals})
+    # Merged tickets are in their root's issue: a person put them there.
+    cluster_of = issue_clusters(set(roots.values()))
+    clusters: dict[int, Group] = {}
+    for pk, ticket, at, caller in appeals:
+        cluster = cluster_of[roots[ticket]]
+        group = clusters.get(cluster)
+        if group is None:
+            group = clusters[cluster] = Group(K.ISSUE, "", "")
+        group.add(pk, ticket, at, appellant(pk, caller))
+    return [group for group in clusters.values() if len(group.members) >= need]
 
-    def find(node: int) -> int:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
 
-    def union(a: int, b: int) -> None:
-        parent[find(a)] = find(b)
+@dataclass
+class Dismissals:
+    """The groups people took apart, as far as the window goes: until when each of their tickets'
+    appeals were counted, per place (its key and ticket) and per issue (its ticket)."""
 
-    for root in roots.values():
-        find(root)
-    # What duplicate search puts together among the tickets of the window (merged ones excluded:
-    # they are in their root's cluster already).
-    for cluster in scan(since, until):
-        members = [t.pk for t in cluster]
-        for other in members[1:]:
-            union(members[0], other)
-    clusters: dict[int, list[tuple[int, int, datetime]]] = defaultdict(list)
-    for pk, ticket, at in appeals:
-        clusters[find(roots[ticket])].append((pk, ticket, at))
-    big = {c: rows for c, rows in clusters.items() if len(rows) >= need}
-    first = {}
-    for c, rows in big.items():
-        first[c] = min(ticket for _pk, ticket, _at in rows)
-    titles = dict(Ticket.objects.filter(pk__in=first.values()).values_list("pk", "title"))
-    groups = []
-    for c, rows in big.items():
-        group = Group(K.ISSUE, str(first[c]), titles.get(first[c], "")[:LABEL_LENGTH])
-        for pk, ticket, at in rows:
-            group.add(pk, ticket, at)
-        groups.append(group)
-    return groups
+    places: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    issues: dict[int, datetime] = field(default_factory=dict)
+
+    def covers(self, group: Group, ticket: int, at: datetime) -> bool:
+        if group.kind == K.PLACE:
+            until = self.places.get((group.key, ticket))
+        elif group.kind == K.ISSUE:
+            until = self.issues.get(ticket)
+        else:
+            return False
+        return until is not None and at <= until
+
+
+def dismissals(since: datetime) -> Dismissals:
+    rows = {
+        pk: (kind, key, last_at)
+        for pk, kind, key, last_at in Repetition.objects.filter(
+            Q(kind=K.PLACE, outcome=DISMISSALS[K.PLACE]) | Q(kind=K.ISSUE, outcome=DISMISSALS[K.ISSUE]),
+            last_at__gte=since,
+        ).values_list("pk", "kind", "key", "last_at")
+    }
+    found = Dismissals()
+    for repetition_id, ticket_id in RepetitionTicket.objects.filter(repetition_id__in=rows).values_list(
+        "repetition_id", "ticket_id"
+    ):
+        kind, key, last_at = rows[repetition_id]
+        if kind == K.PLACE:
+            found.places[(key, ticket_id)] = max(last_at, found.places.get((key, ticket_id), last_at))
+        else:
+            found.issues[ticket_id] = max(last_at, found.issues.get(ticket_id, last_at))
+    return found
+
+
+def _without_dismissed(groups: list[Group], dismissed: Dismissals, need: int) -> list[Group]:
+    """The groups as they count once the appeals of the groups people took apart are left out (the
+    appeals such a group counted: of its tickets, received until its last one), those still at
+    `need` or more only."""
+    kept = []
+    for group in groups:
+        group.members = {
+            pk: member for pk, member in group.members.items() if not dismissed.covers(group, *member[:2])
+        }
+        if group.members and group.count >= need:
+            kept.append(group)
+    return kept
+
+
+def _named(groups: list[Group]) -> None:
+    """An issue's key and label: the id and the title of its first ticket."""
+    issues_ = [g for g in groups if g.kind == K.ISSUE]
+    first = {id(g): min(g.tickets) for g in issues_}
+    titles: dict[int, str] = {}
+    for chunk in chunked(set(first.values())):
+        titles.update(Ticket.objects.filter(pk__in=chunk).values_list("pk", "title"))
+    for group in issues_:
+        group.key = str(first[id(group)])
+        group.label = titles.get(first[id(group)], "")[:LABEL_LENGTH]
 
 
 def _about(tickets: set[int]) -> int:
     """The ticket a repetition is about now: the newest of its tickets still at work, else the
     newest (a merged one stands for the ticket it joined)."""
-    roots = _roots(tickets)
+    roots = merge_roots(tickets)
     candidates = set(roots.values())
     rows = list(Ticket.objects.filter(pk__in=candidates).values_list("pk", "status"))
     working = [pk for pk, status in rows if status not in TERMINAL_STATUSES]
@@ -211,12 +384,16 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
     since = now - timedelta(days=rules.repeat_window_days)
     need = rules.repeat_count
     # Counted outside the transaction: duplicate search may embed a few tickets, and reads much.
-    groups = citizens_and_places(since, now, need) + issues(since, now, need)
+    counted = citizens_and_places(since, now, need) + issues(since, now, need)
     report = RepetitionReport()
     with transaction.atomic():
         open_ = {
             (r.kind, r.key): r for r in Repetition.objects.select_for_update().filter(cleared_at__isnull=True)
         }
+        # Read once the open rows are locked: a group taken apart while the window was counted is
+        # no longer open here, and its appeals are left out.
+        groups = _without_dismissed(counted, dismissals(since), need)
+        _named(groups)
         members: dict[int, set[int]] = defaultdict(set)
         for repetition_id, ticket_id in RepetitionTicket.objects.filter(
             repetition_id__in=[r.pk for r in open_.values()]
@@ -235,13 +412,12 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
                 if shared:
                     found = max(set(shared), key=lambda r: (shared.count(r), -r.pk))
             ticket = _about(group.tickets)
-            assert group.first_at is not None and group.last_at is not None
             if found is None:
                 found = Repetition.objects.create(
                     kind=group.kind,
                     key=group.key,
                     label=group.label,
-                    count=len(group.appeals),
+                    count=group.count,
                     window_days=rules.repeat_window_days,
                     first_at=group.first_at,
                     last_at=group.last_at,
@@ -252,14 +428,14 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
                 )
                 report.raised += 1
             elif (found.count, found.first_at, found.last_at, found.ticket_id, members[found.pk]) != (
-                len(group.appeals),
+                group.count,
                 group.first_at,
                 group.last_at,
                 ticket,
                 group.tickets,
             ):
                 Repetition.objects.filter(pk=found.pk).update(
-                    count=len(group.appeals),
+                    count=group.count,
                     first_at=group.first_at,
                     last_at=group.last_at,
                     ticket_id=ticket,

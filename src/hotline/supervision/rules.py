@@ -9,8 +9,10 @@ defaults below). Why settings and not a table edited in the admin: see docs/adr/
     ESCALATION_WORKDAYS    working days past the handling deadline for each step of the ladder
                            催办 -> 督办 -> 挂牌督办 -> 提级办理; 0 = as soon as it is overdue; None skips
                            the step. Steps must not come earlier than the steps below them.
-    REPEAT_COUNT           reports of the same issue (same category and area, or same address) ...
-    REPEAT_WINDOW_DAYS     ... within this many days open a supervision order
+    REPEAT_COUNT           appellants of one problem or at one address, or appeals of one citizen
+                           (supervision.repetition) ...
+    REPEAT_WINDOW_DAYS     ... within this many days raise a repetition, which opens a supervision
+                           order once a department handles one of its tickets
     RETURNS_FOR_ORDER      returns (退单) of one ticket that open a supervision order
     RETURNS_LOOKBACK_DAYS  only tickets with a return this recent are counted (keeps the query small)
     BATCH_SIZE             rows per INSERT

@@ -11,18 +11,19 @@ times. Each rule is a few set-based statements, whatever the number of open assi
   notifications the same way; overdue assignments are marked with one UPDATE;
 - a sweep that catches up over a backlog writes each rule in windows of assignment ids (`windows`).
 
-The rules that group (repetition, returns, the daily digest) read grouped counts, a few rows per
-group, and write rows made in Python (`insert_rows`, or `bulk_create` for the digest). Sweeps lock
-the `SweepState` row, so two never overlap.
+The rules that group (returns, the daily digest) read grouped counts, a few rows per group, and
+the repetition rule reads the repetitions the counters keep (`supervision.repetition`, brought up
+to date before each sweep by the sweep task); they write rows made in Python (`insert_rows`, or
+`bulk_create` for the digest). Sweeps lock the `SweepState` row, so two never overlap.
 
 What counts as open: an assignment pending or accepted (a returned one waits for dispatch; an
 answered or withdrawn one is done), not suspended (`paused_since` set), on a ticket that is not
 closed, merged or invalid.
 """
 
-import hashlib
 import logging
 import time as monotonic
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,8 +32,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Lower, Replace, Trim
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 
 from hotline.core import clock
 from hotline.core.enums import (
@@ -44,6 +44,7 @@ from hotline.core.enums import (
     EventType,
     NotificationReason,
     RepetitionKind,
+    RepetitionOutcome,
     SupervisionKind,
     SupervisionReason,
 )
@@ -55,7 +56,15 @@ from hotline.sla.calendar import Calendar
 from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
 from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
-from hotline.supervision.models import Repetition, Supervision, SweepState
+from hotline.supervision.models import (
+    REPEAT_REASON_OF_KIND,
+    REPEAT_REASONS,
+    Repetition,
+    RepetitionTicket,
+    Supervision,
+    SweepState,
+)
+from hotline.supervision.repetition import chunked, merge_roots
 from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
@@ -166,11 +175,6 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _normalised_address() -> Func:
-    """Lower case, without blanks (also the ideographic space): 幸福路 12号 == 幸福路12号."""
-    return Lower(Replace(Replace(Trim("address"), Value(" "), Value("")), Value("\u3000"), Value("")))
-
-
 # The columns of the supervision orders that the grouped rules open (the others keep their defaults).
 ORDER_FIELDS = (
     "ticket",
@@ -251,17 +255,34 @@ class _Sweep:
         table = model._meta.db_table
         self.grown[table] = self.grown.get(table, 0) + n
         due = self.analyzed_at.get(table, ANALYZE_AFTER // 2) * 2
-        if self.grown[table] >= due and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # A small sample is enough to tell the planner how large the table now is and how
-                # common each reason and kind is; the default one (30,000 rows, every column) made
-                # each ANALYZE of the notifications 0.3-0.5 s. Only for this statement.
-                cursor.execute("SELECT current_setting('default_statistics_target')")
-                (previous,) = cursor.fetchone()
-                cursor.execute(f"SET LOCAL default_statistics_target = {ANALYZE_TARGET}")
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-                cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [previous])
-            self.analyzed_at[table] = self.grown[table]
+        if self.grown[table] >= due:
+            self.analyze(table)
+
+    def analyze(self, table: str) -> None:
+        """ANALYZE one table, with a small sample (PostgreSQL; nothing elsewhere)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            # A small sample is enough to tell the planner how large the table now is and how
+            # common each reason and kind is; the default one (30,000 rows, every column) made
+            # each ANALYZE of the notifications 0.3-0.5 s. Only for this statement.
+            cursor.execute("SELECT current_setting('default_statistics_target')")
+            (previous,) = cursor.fetchone()
+            cursor.execute(f"SET LOCAL default_statistics_target = {ANALYZE_TARGET}")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [previous])
+        self.analyzed_at[table] = self.grown[table]
+
+    def settle_statistics(self) -> None:
+        """At the end of a sweep that wrote many rows: ANALYZE each table it grew by half again since
+        its last ANALYZE. The doubling in `grew` may leave a table last analysed at about half the
+        rows the sweep wrote, and the next sweeps are planned from that: a catch-up that wrote
+        148,000 notifications, last analysed at 80,000, left the next sweep's due-soon statement
+        (its NOT EXISTS on the notifications) at 12.5 s instead of 0.3 s until an ANALYZE
+        (bench/sweep.py at 250,000 assignments, once the repetition rule wrote no rows of its own)."""
+        for table, n in self.grown.items():
+            if n >= ANALYZE_AFTER and n > self.analyzed_at.get(table, 0) * 1.5:
+                self.analyze(table)
 
     # notifications ---------------------------------------------------------------------------
 
@@ -547,54 +568,83 @@ class _Sweep:
         return n
 
     def repeated(self) -> None:
-        """The same issue reported REPEAT_COUNT times in the window: one order on its latest open ticket."""
+        """The repetitions the counters found and still hold (supervision.repetition, refreshed
+        before each sweep): a problem or a place reported by REPEAT_COUNT appellants in the window,
+        or a citizen's repetition that a person found reasonable (a citizen's is otherwise only for
+        review). One order each, on the newest of its tickets that a department is handling (an
+        open assignment; the lead's unit, else the unit at work), naming what repeated in its
+        reason. None while every ticket waits for dispatch, or is done: there is no unit to
+        supervise, and a later sweep opens it once one is dispatched, if the repetition still holds.
+        A group a person took apart is cleared and opens none. One order per ticket in the window."""
         since = self.now - timedelta(days=self.rules.repeat_window_days)
-        recent = Ticket.objects.filter(created_at__gte=since, created_at__lte=self.now)
-        open_latest = Max("pk", filter=~Q(status__in=list(TERMINAL_STATUSES)))
         need = self.rules.repeat_count
-        groups: dict[str, tuple[int, int, str]] = {}  # subject -> (ticket id, count, what)
-        by_place = (
-            recent.filter(category__isnull=False, area__isnull=False)
-            .values("category_id", "area_id")
-            .annotate(n=Count("pk"), latest=open_latest)
-            .filter(n__gte=need, latest__isnull=False)
-            .order_by()
+        flagged = list(
+            Repetition.objects.filter(cleared_at__isnull=True, count__gte=need)
+            .filter(
+                Q(kind__in=[RepetitionKind.ISSUE, RepetitionKind.PLACE])
+                | Q(kind=RepetitionKind.CITIZEN, outcome=RepetitionOutcome.REASONABLE)
+            )
+            .values_list("pk", "kind", "count", "label")
         )
-        for cat, area, n, latest in by_place.values_list("category_id", "area_id", "n", "latest"):
-            groups[f"ca:{cat}:{area}"] = (latest, n, "同一分类、同一属地")
-        by_address = (
-            recent.annotate(norm=_normalised_address())
-            .exclude(norm="")
-            .values("norm")
-            .annotate(n=Count("pk"), latest=open_latest)
-            .filter(n__gte=need, latest__isnull=False)
-            .order_by()
-        )
-        for norm, n, latest in by_address.values_list("norm", "n", "latest"):
-            digest = hashlib.sha1(norm.encode(), usedforsecurity=False).hexdigest()[:24]
-            groups[f"addr:{digest}"] = (latest, n, "同一地址")
-        # The issues the repetition counters found (clusters of duplicates, supervision.repetition),
-        # on the ticket each is about now, when that one is still at work.
-        for pk, n, ticket in (
-            Repetition.objects.filter(kind=RepetitionKind.ISSUE, cleared_at__isnull=True, count__gte=need)
-            .exclude(ticket__status__in=list(TERMINAL_STATUSES))
-            .values_list("pk", "count", "ticket_id")
-        ):
-            groups[f"issue:{pk}"] = (ticket, n, "同一事项")
-        if not groups:
+        if not flagged:
             return
-        # The orders of the window, read whole (a few per group) rather than asked for by a long
-        # IN list. One order per ticket: a ticket that is the latest report of two groups (same
-        # place and same address) gets one, and counts as done for both.
+        # The orders of the window, read whole (a few per repetition) rather than asked for by a
+        # long IN list.
         done: set[str] = set()
         supervised: set[int] = set()
         for subject, ticket in Supervision.objects.filter(
-            reason=SupervisionReason.REPEATED, created_at__gte=since
+            reason__in=REPEAT_REASONS, created_at__gte=since
         ).values_list("subject", "ticket_id"):
             done.add(subject)
             supervised.add(ticket)
-        todo = {subject: g for subject, g in groups.items() if subject not in done and g[0] not in supervised}
-        self.open_orders(SupervisionReason.REPEATED, todo)
+        # The most specific first (a ticket that is the newest at work of an issue and of its
+        # address gets the issue's order), then the most reported.
+        precedence = [RepetitionKind.ISSUE, RepetitionKind.PLACE, RepetitionKind.CITIZEN]
+        todo = sorted(
+            (row for row in flagged if f"{row[1]}:{row[0]}" not in done),
+            key=lambda row: (precedence.index(RepetitionKind(row[1])), -row[2], row[0]),
+        )
+        if not todo:
+            return
+        tickets: dict[int, set[int]] = defaultdict(set)
+        for ids in chunked(row[0] for row in todo):
+            for repetition_id, ticket_id in RepetitionTicket.objects.filter(
+                repetition_id__in=ids
+            ).values_list("repetition_id", "ticket_id"):
+                tickets[repetition_id].add(ticket_id)
+        # Each counted ticket as the ticket it was merged into, and the open assignments of those.
+        roots = merge_roots(set().union(*tickets.values()))
+        at_work: dict[int, tuple[int, int | None, datetime | None, bool]] = {}
+        for ids in chunked(set(roots.values())):
+            for ticket_id, pk, department, due, role in (
+                open_assignments()
+                .filter(ticket_id__in=ids)
+                .order_by("pk")
+                .values_list("ticket_id", "pk", "department_id", "due_at", "role")
+            ):
+                lead = role == AssignmentRole.LEAD
+                if ticket_id not in at_work or lead or not at_work[ticket_id][3]:
+                    at_work[ticket_id] = (pk, department, due, lead)
+        days = self.rules.repeat_window_days
+        orders: dict[SupervisionReason, dict[str, tuple[int, int, str, Any]]] = defaultdict(dict)
+        for pk, kind, n, label in todo:
+            handled = {roots[t] for t in tickets[pk]} & at_work.keys()
+            candidates = sorted(handled - supervised, reverse=True)
+            if not candidates:
+                continue
+            ticket = candidates[0]
+            supervised.add(ticket)
+            if kind == RepetitionKind.ISSUE:
+                what = f"同一问题（{label}）{days} 天内 {n} 位诉求人反映"
+            elif kind == RepetitionKind.PLACE:
+                what = f"同一地址（{label}）{days} 天内 {n} 位诉求人反映"
+            else:  # the label is a citizen's name and number: not for the units' inboxes
+                what = f"同一市民 {days} 天内反映 {n} 次，经人工审核为合理诉求（问题未解决）"
+            reason = REPEAT_REASON_OF_KIND[RepetitionKind(kind)]
+            orders[reason][f"{kind}:{pk}"] = (ticket, n, what, at_work[ticket][:3])
+        for reason in REPEAT_REASONS:
+            if orders.get(reason):
+                self.open_orders(reason, orders[reason], counter="repeated")
 
     def returned(self) -> None:
         """A ticket returned RETURNS_FOR_ORDER times: one order on it."""
@@ -612,24 +662,28 @@ class _Sweep:
             .exclude(Exists(already))
             .order_by()
         )
-        todo = {f"ticket:{row['ticket_id']}": (row["ticket_id"], row["n"], "") for row in rows}
+        todo = {f"ticket:{row['ticket_id']}": (row["ticket_id"], row["n"], "", None) for row in rows}
         self.open_orders(SupervisionReason.RETURNED, todo)
 
-    def open_orders(self, reason: SupervisionReason, groups: dict[str, tuple[int, int, str]]) -> None:
-        """Supervision orders on tickets, addressed to each ticket's lead unit still at work."""
+    def open_orders(
+        self, reason: SupervisionReason, groups: dict[str, tuple[int, int, str, Any]], *, counter: str = ""
+    ) -> None:
+        """Supervision orders on tickets: subject -> (ticket, count, what, assignment). Each is
+        addressed to the given assignment (id, unit, deadline), or when None to the ticket's lead
+        unit still at work. Counted in the report as `counter` (by default the reason)."""
         for batch in _chunks(groups.items(), self.rules.batch_size):
             insert_rows(Supervision, ORDER_FIELDS, self._orders(reason, batch), unique="dedupe_key")
         n = self.opened(reason, SupervisionKind.ORDER).count()
-        self.report.add(reason.value, n)
+        self.report.add(counter or reason.value, n)
         self.grew(Supervision, n)
         if n:
             self.follow_up(reason, SupervisionKind.ORDER)
 
     def _orders(
-        self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, str]]]
+        self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, str, Any]]]
     ) -> Iterator[tuple[Any, ...]]:
         """Rows of ORDER_FIELDS (tuples, not model instances: tens of thousands at the first sweep)."""
-        ids = [ticket for _subject, (ticket, _n, _what) in batch]
+        ids = [ticket for _subject, (ticket, _n, _what, _assignment) in batch]
         tickets = dict(
             (pk, (number, title))
             for pk, number, title in Ticket.objects.filter(pk__in=ids).values_list("pk", "number", "title")
@@ -644,15 +698,15 @@ class _Sweep:
         ):
             leads[lead_ticket] = (lead_pk, lead_dept, lead_due)
         seen: set[int] = set()
-        for subject, (ticket, n, what) in batch:
+        repeated = reason in REPEAT_REASONS
+        for subject, (ticket, n, what, chosen) in batch:
             if ticket in seen or ticket not in tickets:
                 continue
             seen.add(ticket)
             number, title = tickets[ticket]
-            assignment, dept, due = leads.get(ticket, (None, None, None))
-            if reason == SupervisionReason.REPEATED:
-                days = self.rules.repeat_window_days
-                text_ = f"{what}的问题 {days} 天内被反映 {n} 次，督办工单 {number}「{title}」。"
+            assignment, dept, due = chosen or leads.get(ticket, (None, None, None))
+            if repeated:
+                text_ = f"{what}，督办工单 {number}「{title}」。"
                 key = f"repeated:{subject}:{ticket}"
             else:
                 text_ = f"工单 {number}「{title}」已被退单 {n} 次，督办。"
@@ -665,7 +719,7 @@ class _Sweep:
                 reason.value,
                 text_,
                 due,
-                subject if reason == SupervisionReason.REPEATED else "",
+                subject if repeated else "",
                 self.now,
                 key,
                 self.run_id,
@@ -708,6 +762,7 @@ class _Sweep:
         # Updates last: they lock rows that the ticket actions also lock, so hold them briefly.
         self.mark_overdue()
         self.resolve_settled()
+        self.settle_statistics()
         if self.sends:
             enqueue_pending_delivery()
         return self.report

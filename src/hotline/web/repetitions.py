@@ -2,12 +2,17 @@
 
 GET  /supervision/repetitions/            the repetitions still open, the most appeals first:
                                           who or what repeats (a masked phone, an address, an
-                                          issue), how often in the window, its tickets, the ticket
-                                          it is about now and its review; `?kind=` one kind,
-                                          `?review=1` those waiting for a person's review
+                                          issue), how often in the window, each of its tickets
+                                          (number and link, title, status, day received; no
+                                          citizen's number), the ticket it is about now and its
+                                          review; `?kind=` one kind, `?review=1` those waiting for
+                                          a person's review
 POST /supervision/repetitions/<id>/review/
                                           the review (`supervision.actions.do_review_repetition`):
-                                          outcome and note; `next` says where to go afterwards
+                                          outcome and note; `next` says where to go afterwards.
+                                          A citizen's: reasonable, possibly unreasonable, not one
+                                          problem; an issue's or a place's: not one problem, not one
+                                          place, which takes the group apart
 
 For the supervising roles (supervisors, leaders, admins); the review also for dispatchers, from the
 ticket's page. A citizen's repetition is only ever marked as possibly unreasonable by a person, and
@@ -48,7 +53,10 @@ def repetitions(request: HttpRequest, user: User) -> HttpResponse:
         rows = rows.filter(needs_review=True)
     rows = rows.prefetch_related(
         Prefetch(
-            "tickets", queryset=Ticket.objects.order_by("-created_at", "-pk").only("pk", "number", "status")
+            "tickets",
+            queryset=Ticket.objects.order_by("-created_at", "-pk").only(
+                "pk", "number", "title", "status", "created_at"
+            ),
         )
     ).order_by("-count", "-last_at", "pk")
     page = paginate(request, rows)

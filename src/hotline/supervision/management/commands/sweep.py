@@ -4,8 +4,9 @@
     hotline sweep --json     the same as one JSON object
     hotline sweep --at 2026-03-02T10:00+08:00   as of another moment (replaying, checking rules)
 
-It runs in this process, not through the task queue; the sweep is idempotent, so running it while
-`hotline worker` also sweeps does no harm.
+As the worker's sweep task: the repetition counters first (supervision.repetition), whose
+repetitions the sweep's repetition rule reads, then the sweep. It runs in this process, not through
+the task queue; both are idempotent, so running it while `hotline worker` also sweeps does no harm.
 """
 
 import json
@@ -17,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from hotline.core import clock, timerange
+from hotline.supervision.repetition import refresh_repetitions
 from hotline.supervision.sweep import run_sweep
 
 
@@ -42,8 +44,12 @@ class Command(BaseCommand):
             if not timerange.in_range(now):
                 raise CommandError(timerange.out_of_range("--at").message)
         with clock.frozen_at(now) if now else nullcontext():
+            repetitions = refresh_repetitions(now)
             report = run_sweep(now)
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+            self.stdout.write(
+                json.dumps({**report.as_dict(), "repetitions": repetitions.as_dict()}, ensure_ascii=False)
+            )
         else:
-            self.stdout.write("\n".join(report.lines()))
+            counted = ", ".join(f"{k} {n}" for k, n in repetitions.as_dict().items())
+            self.stdout.write("\n".join([*report.lines(), f"repetitions  {counted}"]))
