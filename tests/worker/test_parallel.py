@@ -38,23 +38,15 @@ def runs_table(transactional_db, settings):
         cursor.execute("DROP TABLE test_worker_runs")
 
 
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="needs PostgreSQL: workers claim jobs with SELECT ... FOR UPDATE SKIP LOCKED there; SQLite has "
-    "one writer at a time, and its in-memory test database is not shared between threads",
-)
-def test_two_workers_in_parallel_never_run_a_job_twice(runs_table) -> None:
-    for n in range(JOBS):
-        record_run.enqueue(n)
-    assert DBTaskResult.objects.ready().count() == JOBS
-
+def two_workers_at_once() -> None:
+    """One round of `hotline worker` in each of two threads started together (each round runs ready
+    jobs until none is left, as the worker's loop does); fails with what a worker raised."""
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def work() -> None:
         try:
             start.wait()
-            # One round of `hotline worker`: runs ready jobs until none is left, as the loop does.
             call_command("worker", "--once", "--no-sweep", stdout=StringIO())
         except BaseException as exc:
             errors.append(exc)
@@ -67,6 +59,19 @@ def test_two_workers_in_parallel_never_run_a_job_twice(runs_table) -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert not errors, errors
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="needs PostgreSQL: workers claim jobs with SELECT ... FOR UPDATE SKIP LOCKED there; SQLite has "
+    "one writer at a time, and its in-memory test database is not shared between threads",
+)
+def test_two_workers_in_parallel_never_run_a_job_twice(runs_table) -> None:
+    for n in range(JOBS):
+        record_run.enqueue(n)
+    assert DBTaskResult.objects.ready().count() == JOBS
+
+    two_workers_at_once()
 
     results = list(DBTaskResult.objects.filter(task_path__endswith="record_run"))
     assert len(results) == JOBS
@@ -106,24 +111,7 @@ def test_two_workers_taking_routing_tasks_along_never_route_a_ticket_twice(runs_
     for n in range(JOBS):
         route_ticket.enqueue(n)
 
-    start = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            start.wait()
-            call_command("worker", "--once", "--no-sweep", stdout=StringIO())
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    two_workers_at_once()
 
     results = list(DBTaskResult.objects.filter(task_path__endswith="route_ticket"))
     assert {(r.status, r.return_value) for r in results} == {("SUCCESSFUL", True)}
