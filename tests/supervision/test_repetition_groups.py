@@ -14,6 +14,7 @@ import pytest
 from hotline.core import clock
 from hotline.core.enums import Channel, RepetitionKind, RepetitionOutcome, SupervisionReason
 from hotline.core.errors import InvalidInput
+from hotline.dedup.search import scan
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition, Supervision
@@ -95,6 +96,21 @@ def test_an_issue_is_one_problem_at_one_place_not_a_chain_of_similar_texts(staff
     assert (order.ticket, order.department) == (second, departments["water"])
     assert order.get_reason_display() == "同一问题重复反映"
     assert order.reason_text.startswith("同一问题（西山路路灯不亮）30 天内 4 位诉求人反映")
+
+
+def test_the_duplicate_scan_groups_a_period_as_the_counters_do(staff) -> None:
+    """`hotline dedup scan` and the issue counter read one clustering (`dedup.search.clusters_of`):
+    the stairwell, a duplicate of the nameless street light only, is not in the street's cluster."""
+    tickets = [
+        appeal(staff, START, XISHAN[0], phone="13600000001"),
+        appeal(staff, START + timedelta(days=1), NAMELESS, phone="13600000002"),
+        appeal(staff, START + timedelta(days=2), XISHAN[1], phone="13600000003"),
+        appeal(staff, START + timedelta(days=3), STAIRWELL, phone="13600000004"),
+        appeal(staff, START + timedelta(days=4), XISHAN[2], phone="13600000005"),
+    ]
+    first, nameless, second, stairwell, third = tickets
+
+    assert scan(START - timedelta(days=1)) == [[first, nameless, second, third]]
 
 
 def test_a_reviewer_says_an_issue_is_not_one_problem(client, staff, departments, caplog) -> None:

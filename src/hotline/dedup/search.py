@@ -6,6 +6,7 @@ Merged and invalid tickets are left out: a merged one lives on in the ticket it 
 """
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -186,38 +187,82 @@ def text_score(title_a: str, detail_a: str, title_b: str, detail_b: str) -> floa
     return float(vectors[0] @ vectors[1])
 
 
-def scan(since: datetime, until: datetime | None = None, *, neighbours: int = 10) -> list[list[Ticket]]:
-    """The tickets created in [since, until) grouped into clusters of duplicates (two or more each),
-    the largest first. A pair joins when its combined score reaches the threshold; the clusters
-    are the connected groups of such pairs."""
+# The nearest tickets looked at for each ticket when a period's tickets are put into clusters.
+NEIGHBOURS = 10
+# A ticket joins a cluster when it is a duplicate of each of the cluster's first CORE tickets (all
+# of them in a cluster of that size or less); the bound keeps a large cluster's cost per ticket low.
+CORE = 8
+# Ids per query where tickets are read by id (SQLite bounds a statement's parameters).
+CHUNK = 5000
+
+
+def clusters_of(ticket_ids: Iterable[int], *, neighbours: int = NEIGHBOURS) -> dict[int, int]:
+    """Which of these tickets are one problem at one place: each ticket's cluster, named by the
+    cluster's first ticket (a ticket alone is its own).
+
+    Two tickets are duplicates when their combined score (text, place, category and time,
+    `dedup.scoring`) reaches the configured threshold. A ticket joins a cluster only when it is a
+    duplicate of each of the cluster's first CORE tickets, not merely of one of them: duplicates
+    of duplicates are not one problem (a stairwell light is like a street light that names no
+    place, which is like the street lights of one road; joined link by link, the estate's stairwell
+    became part of the road's issue, and its supervision went there). The clusters a ticket may
+    join are those of its nearest neighbours (from the index) that are its duplicates, the one
+    holding most of them first; the tickets are taken in the order they came in, so a cluster is
+    named and anchored by its first report."""
+    ids = sorted(set(ticket_ids))
+    embedder = configured_embedder()
+    cut = threshold(embedder.kind)
+    facts: dict[int, Facts] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = Ticket.objects.filter(pk__in=ids[start : start + CHUNK])
+        embed_missing(chunk)
+        facts.update(facts_of(chunk.only("pk", "title", "content", "area", "category", "created_at")))
+    vectors = _stored_vectors(ids, embedder.name, embedder.dim)
+    same: dict[tuple[int, int], bool] = {}
+
+    def duplicates(a: int, b: int) -> bool:
+        pair = (a, b) if a < b else (b, a)
+        if pair not in same:
+            same[pair] = score_pair(float(vectors[a] @ vectors[b]), facts[a], facts[b]).score >= cut
+        return same[pair]
+
+    near: dict[int, set[int]] = {pk: set() for pk in vectors}
+    index = shared_index()
+    for pk, vector in vectors.items():
+        for other, _similarity in index.search(vector, neighbours + 1):
+            if other != pk and other in vectors and duplicates(pk, other):
+                near[pk].add(other)
+                near[other].add(pk)
+    cluster_of: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+    for pk in ids:
+        joined = None
+        if pk in vectors:
+            votes = Counter(cluster_of[n] for n in near[pk] if n in cluster_of)
+            for cluster, _n in sorted(votes.items(), key=lambda item: (-item[1], item[0])):
+                if all(duplicates(pk, m) for m in members[cluster][:CORE]):
+                    joined = cluster
+                    break
+        cluster_of[pk] = joined if joined is not None else pk
+        members.setdefault(cluster_of[pk], []).append(pk)
+    return cluster_of
+
+
+def scan(
+    since: datetime, until: datetime | None = None, *, neighbours: int = NEIGHBOURS
+) -> list[list[Ticket]]:
+    """The tickets created in [since, until) grouped into clusters of duplicates (two or more each,
+    `clusters_of`), the largest first."""
     tickets = Ticket.objects.filter(created_at__gte=since).exclude(status__in=LEFT_OUT)
     if until is not None:
         tickets = tickets.filter(created_at__lt=until)
-    embed_missing(tickets)
-    embedder = configured_embedder()
-    cut = threshold(embedder.kind)
     members = {t.pk: t for t in tickets.order_by("created_at", "pk")}
-    facts = facts_of(members.values())
-    vectors = _stored_vectors(list(members), embedder.name, embedder.dim)
-    parent = {pk: pk for pk in members}
-
-    def root(pk: int) -> int:
-        while parent[pk] != pk:
-            parent[pk] = parent[parent[pk]]
-            pk = parent[pk]
-        return pk
-
-    index = shared_index()
-    for pk, vector in vectors.items():
-        for other, similarity in index.search(vector, neighbours + 1):
-            if other == pk or other not in members:
-                continue
-            if score_pair(similarity, facts[pk], facts[other]).score >= cut:
-                parent[root(other)] = root(pk)
     groups: dict[int, list[Ticket]] = {}
-    for pk, ticket in members.items():
-        groups.setdefault(root(pk), []).append(ticket)
-    clusters = [group for group in groups.values() if len(group) > 1]
+    for pk, cluster in clusters_of(members, neighbours=neighbours).items():
+        groups.setdefault(cluster, []).append(members[pk])
+    clusters = [
+        sorted(group, key=lambda t: (t.created_at, t.pk)) for group in groups.values() if len(group) > 1
+    ]
     clusters.sort(key=lambda group: (-len(group), group[0].created_at, group[0].pk))
     return clusters
 

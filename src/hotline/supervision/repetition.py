@@ -8,7 +8,7 @@
   invalid tickets;
 - per issue: one problem at one place, leaving out invalid tickets: the tickets merged together (a
   person found a duplicate and the ticket it joined to be one issue) and the tickets that
-  duplicate search finds to be duplicates of one another (`issue_clusters`). Every appeal of the
+  duplicate search finds to be duplicates of one another (`dedup.search.clusters_of`). Every appeal of the
   issue's tickets received in the window counts.
 
 A place and an issue count their appellants (`appellant`), a citizen their appeals. A group with
@@ -27,12 +27,11 @@ Runs before each supervision sweep (`supervision.tasks.sweep`), in a transaction
 
 import hashlib
 import hmac
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Func, Q, Value
@@ -41,12 +40,7 @@ from django.db.models.functions import Lower, Replace, Trim
 from hotline.core import clock
 from hotline.core.enums import TERMINAL_STATUSES, RepetitionKind, TicketStatus
 from hotline.core.phone import mask_phone
-from hotline.dedup.embedders import configured_embedder
-from hotline.dedup.index import shared_index
-from hotline.dedup.indexing import embed_missing
-from hotline.dedup.models import TicketVector
-from hotline.dedup.scoring import score_pair, threshold
-from hotline.dedup.search import facts_of
+from hotline.dedup.search import clusters_of
 from hotline.intake.models import Appeal
 from hotline.supervision import rules as rules_module
 from hotline.supervision.models import DISMISSALS, Repetition, RepetitionTicket
@@ -57,11 +51,6 @@ K = RepetitionKind
 MAX_MERGE_DEPTH = 5
 # An issue's label: the title of its first ticket, cut to the column.
 LABEL_LENGTH = 200
-# Duplicate search's nearest tickets looked at for each ticket of the window (as `dedup.search.scan`).
-NEIGHBOURS = 10
-# A ticket joins an issue when it is a duplicate of each of the issue's first CORE tickets (all of
-# them in an issue of that size or less); the bound keeps a large issue's cost per ticket bounded.
-CORE = 8
 # Ids per query where a window's tickets are read by id.
 CHUNK = 5000
 
@@ -208,68 +197,6 @@ def merge_roots(ticket_ids: set[int]) -> dict[int, int]:
     return roots
 
 
-def issue_clusters(ticket_ids: set[int]) -> dict[int, int]:
-    """Which of these tickets are one problem at one place: each ticket's cluster, named by the
-    cluster's first ticket (a ticket alone is its own).
-
-    Duplicate search decides whether two tickets are duplicates (text, place, category and time
-    in one score, `dedup.scoring`, at the configured threshold). A ticket joins a cluster only when
-    it is a duplicate of each of the cluster's first CORE tickets, not merely of one of them:
-    duplicates of duplicates are not one problem. (A stairwell light is like a street light that
-    names no place, which is like the street lights of 西山路; put together link by link, as
-    `dedup.search.scan` does, the stairwell of an estate became part of the street's issue, and
-    the supervision of the street went to it.) The clusters a ticket may join are those of its
-    nearest neighbours (NEIGHBOURS, from the index) that are its duplicates; the tickets are taken
-    in the order they came in, so a cluster is named and anchored by its first report."""
-    embedder = configured_embedder()
-    cut = threshold(embedder.kind)
-    vectors: dict[int, np.ndarray] = {}
-    facts = {}
-    for chunk in chunked(ticket_ids):
-        embed_missing(Ticket.objects.filter(pk__in=chunk))
-        for ticket_id, blob in TicketVector.objects.filter(
-            ticket_id__in=chunk, model=embedder.name
-        ).values_list("ticket_id", "vector"):
-            vectors[ticket_id] = np.frombuffer(bytes(blob), dtype=np.float32).reshape(embedder.dim)
-        facts.update(
-            facts_of(
-                Ticket.objects.filter(pk__in=chunk).only(
-                    "pk", "title", "content", "area", "category", "created_at"
-                )
-            )
-        )
-    same: dict[tuple[int, int], bool] = {}
-
-    def duplicates(a: int, b: int) -> bool:
-        pair = (a, b) if a < b else (b, a)
-        if pair not in same:
-            similarity = float(vectors[a] @ vectors[b])
-            same[pair] = score_pair(similarity, facts[a], facts[b]).score >= cut
-        return same[pair]
-
-    near: dict[int, set[int]] = defaultdict(set)
-    index = shared_index()
-    for pk, vector in vectors.items():
-        for other, _similarity in index.search(vector, NEIGHBOURS + 1):
-            if other != pk and other in vectors and duplicates(pk, other):
-                near[pk].add(other)
-                near[other].add(pk)
-    cluster_of: dict[int, int] = {}
-    members: dict[int, list[int]] = {}
-    for pk in sorted(ticket_ids):
-        joined = None
-        if pk in vectors:
-            # The clusters of its duplicates, the one holding most of them first, then the oldest.
-            votes = Counter(cluster_of[n] for n in near[pk] if n in cluster_of)
-            for cluster, _n in sorted(votes.items(), key=lambda item: (-item[1], item[0])):
-                if all(duplicates(pk, m) for m in members[cluster][:CORE]):
-                    joined = cluster
-                    break
-        cluster_of[pk] = joined if joined is not None else pk
-        members.setdefault(cluster_of[pk], []).append(pk)
-    return cluster_of
-
-
 def issues(since: datetime, until: datetime, need: int) -> list[Group]:
     """The issues with `need` appeals or more in the window (their key and label are given once the
     appeals a person took apart are left out: `_named`)."""
@@ -282,7 +209,7 @@ def issues(since: datetime, until: datetime, need: int) -> list[Group]:
     )
     roots = merge_roots({ticket for _pk, ticket, _at, _caller in appeals})
     # Merged tickets are in their root's issue: a person put them there.
-    cluster_of = issue_clusters(set(roots.values()))
+    cluster_of = clusters_of(set(roots.values()))
     clusters: dict[int, Group] = {}
     for pk, ticket, at, caller in appeals:
         cluster = cluster_of[roots[ticket]]
