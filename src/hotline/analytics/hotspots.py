@@ -45,6 +45,7 @@ from django.conf import settings
 
 from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, TicketStatus
+from hotline.core.phone import dialled
 from hotline.core.spreadsheets import csv_field
 from hotline.dedup.embedders import Embedder, configured_embedder
 from hotline.dedup.indexing import embed_tickets
@@ -176,8 +177,9 @@ def place_reader() -> PlaceReader:
 
 
 def person_of(appeal_id: int, phone: str, name: str) -> str:
-    """Who appealed: the phone, else the name; an appeal with neither is its own person."""
-    return phone.strip() or name.strip() or f"appeal:{appeal_id}"
+    """Who appealed: the phone as dialled (`core.phone.dialled`: 138 1234 5678 and +8613812345678 are
+    one caller), else the name; an appeal with neither is its own person."""
+    return dialled(phone) or name.strip() or f"appeal:{appeal_id}"
 
 
 def _items(since: datetime, until: datetime) -> list[Item]:

@@ -54,9 +54,10 @@ from hotline.core.enums import (
     DepartmentLevel,
     SuspensionReason,
 )
+from hotline.core.phone import dialled
 from hotline.directory.models import Department
 from hotline.feedback.models import Reply
-from hotline.feedback.selectors import appellants, dialled
+from hotline.feedback.selectors import appellants
 from hotline.intake.models import Appeal
 from hotline.sla.models import Suspension
 from hotline.tickets.models import Assignment, Ticket
@@ -72,7 +73,7 @@ def config() -> dict[str, object]:
 
 def mobile_number(phone: str) -> str:
     """The mobile number in `phone` (11 digits), or "" when it is none (a landline, nothing). Read
-    as the callbacks read it (`feedback.selectors.dialled`): whom they call once, this tells once."""
+    as the callbacks read it (`core.phone.dialled`): whom they call once, this tells once."""
     digits = dialled(phone)
     return digits if MOBILE.fullmatch(digits) else ""
 

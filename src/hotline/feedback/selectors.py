@@ -20,7 +20,6 @@ twice, in the same words: in Python for the rows (`callback_rounds`, read by the
 page and the actions) and in SQL for the desk's filters and counters (`with_callback_state`).
 """
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -44,12 +43,12 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Replace, Right
-from django.db.models.lookups import Regex
+from django.db.models.functions import Cast, Coalesce
 
 from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.enums import EventType, TicketStatus
+from hotline.core.phone import dialled, dialled_in_db
 from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
 from hotline.tickets.events import of_type
@@ -70,30 +69,6 @@ def retry_delay() -> timedelta:
 
 
 # --- one person, one number ------------------------------------------------------------------------
-
-# What a number is written down with besides its digits: spaces (ASCII, ideographic, no-break),
-# tabs and line breaks, dashes and brackets. The SQL takes off the same characters.
-_SQL_SEPARATORS = (" ", "\t", "\n", "\r", "\u3000", "\u00a0", "-", "(", ")")
-_SEPARATORS = re.compile("|".join(re.escape(char) for char in _SQL_SEPARATORS))
-# The country code before a mainland mobile number (+86 or 86, then 1 and ten digits).
-_COUNTRY_CODE = re.compile(r"^\+?86(?=1[0-9]{10}$)")
-_WITH_COUNTRY_CODE = r"^\+?861[0-9]{10}$"
-
-
-def dialled(phone: str) -> str:
-    """The number as it is dialled: without what it was written down with (spaces, dashes,
-    brackets) and a mobile number without the country code; "" for none. Two appeals with the same
-    dialled number are one person's: told once (`citizen_messages.outbox.mobile_number`) and called
-    back once (`people`)."""
-    return _COUNTRY_CODE.sub("", _SEPARATORS.sub("", phone or ""))
-
-
-def dialled_in_db(field: str) -> Case:
-    """`dialled` in SQL, of the phone number in `field` (a path to an appeal's `citizen_phone`)."""
-    stripped: Any = F(field)
-    for char in _SQL_SEPARATORS:
-        stripped = Replace(stripped, Value(char), Value(""))
-    return Case(When(Regex(stripped, _WITH_COUNTRY_CODE), then=Right(stripped, 11)), default=stripped)
 
 
 def people(appeals: Iterable[Appeal]) -> list[tuple[Appeal, ...]]:

@@ -34,12 +34,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Func, Q, Value
+from django.db.models import Case, Count, Func, Q, Value
 from django.db.models.functions import Lower, Replace, Trim
 
 from hotline.core import clock
 from hotline.core.enums import TERMINAL_STATUSES, RepetitionKind, TicketStatus
-from hotline.core.phone import mask_phone
+from hotline.core.phone import dialled_in_db, mask_phone
 from hotline.dedup.search import clusters_of
 from hotline.intake.models import Appeal
 from hotline.supervision import rules as rules_module
@@ -122,8 +122,10 @@ def _stripped(column: str, *chars: str) -> Func:
     return expression
 
 
-def _phone() -> Func:
-    return _stripped("citizen_phone", " ", "-", "(", ")", "\u3000")
+def _phone() -> Case:
+    """The caller's number as dialled (`core.phone.dialled_in_db`), as the callbacks and the
+    messages to citizens tell one person from another."""
+    return dialled_in_db("citizen_phone")
 
 
 def _address() -> Func:
