@@ -359,6 +359,28 @@ def test_the_ticket_a_duplicate_joined_is_tracked_with_the_duplicates_phone(clie
     assert rate(client, replied, Satisfaction.SATISFIED, last4="1111").status_code == 409
 
 
+def test_a_citizen_whose_second_call_joined_their_own_ticket_rates_its_answer_once(
+    client, staff, departments
+):
+    """Two appeals, one person (the same number, written otherwise): by either ticket's number the
+    portal takes one rating of the answer, as the callback desk calls them once."""
+    ticket = Ticket.objects.get(number=number_in(submit(client)))
+    again = make_ticket(
+        actor=staff["operator"], phone=f"+86 {PHONE[:3]} {PHONE[3:7]} {PHONE[7:]}", title="又来反映"
+    )
+    actions.do_merge_ticket(again, staff["dispatcher"], into_ticket_id=ticket.pk, note="同一市民再次来电")
+    ticket = actions.do_dispatch_ticket(
+        ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk
+    )
+    ticket = actions.do_accept_assignment(ticket, staff["housing"])
+    ticket = feedback_actions.do_reply_ticket(ticket, staff["housing"], text="路灯已于今日修复。")
+
+    assert rate(client, ticket, Satisfaction.SATISFIED).status_code == 200
+    assert "评价答复" not in track(client, again.number, PHONE[-4:]).content.decode()
+    assert rate(client, again, Satisfaction.SATISFIED).status_code == 409
+    assert Callback.objects.filter(ticket=ticket).count() == 1
+
+
 def rate(client: Client, ticket: Ticket, satisfaction: str, last4: str = PHONE[-4:]) -> Any:
     resolution = Resolution.UNRESOLVED if satisfaction == Satisfaction.UNSATISFIED else Resolution.RESOLVED
     return client.post(

@@ -41,6 +41,7 @@ from hotline.accounts.system import portal_user
 from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import HotlineError
 from hotline.core.http import client_ip, error_response, is_api
+from hotline.core.phone import dialled, dialled_in_db
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.models import Reply
@@ -350,11 +351,20 @@ def _label(choices: Any, value: object) -> str:
 def can_rate(ticket: Ticket, appeal: Appeal | None) -> bool:
     """A reply exists, the ticket waits for its callback, and none was recorded after that reply
     with this appellant (`appeal`: the citizen's own, on the ticket or on a duplicate merged into
-    it; each appellant of a merged ticket rates its answer once)."""
+    it). Each person rates an answer once, whichever of their appeals they track it by: appeals
+    with the same number (`core.phone.dialled`) are one person's, as at the callback desk."""
     if ticket.status not in (TicketStatus.REPLIED, TicketStatus.ANSWERED):
         return False
     last = ticket.replies.order_by("-pk").first()
-    return last is not None and not ticket.callbacks.filter(reply=last, appeal=appeal).exists()
+    if last is None:
+        return False
+    callbacks = ticket.callbacks.filter(reply=last)
+    number = dialled(appeal.citizen_phone) if appeal is not None else ""
+    if number:
+        callbacks = callbacks.annotate(person=dialled_in_db("appeal__citizen_phone")).filter(person=number)
+    else:
+        callbacks = callbacks.filter(appeal=appeal)
+    return not callbacks.exists()
 
 
 def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
