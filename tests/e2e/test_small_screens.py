@@ -148,6 +148,10 @@ def test_the_ticket_page_fits_a_phone(page, live_server, staff, ticket, screensh
         )
         assert [label for label, _lines in short] == ['"受理时间"', '"渠道"', '"诉求人"']
         assert [lines for _label, lines in short] == [1, 1, 1], short
+    # The units dispatched and the messages to citizens, as blocks too (they scrolled sideways).
+    for table in ("#assignments", "#citizen-messages"):
+        assert page.locator(f"{table} tbody tr").count() >= 1
+        assert page.evaluate(OVERFLOW_IN_BOX, table) <= 0, table
     assert page.evaluate(BROKEN_LINKS) == []
     assert page.evaluate(LOW_TARGETS, 40) == []
     screenshot("small-ticket-page")
