@@ -108,7 +108,7 @@ def test_the_duplicate_scan_groups_a_period_as_the_counters_do(staff) -> None:
         appeal(staff, START + timedelta(days=3), STAIRWELL, phone="13600000004"),
         appeal(staff, START + timedelta(days=4), XISHAN[2], phone="13600000005"),
     ]
-    first, nameless, second, stairwell, third = tickets
+    first, nameless, second, _stairwell, third = tickets
 
     assert scan(START - timedelta(days=1)) == [[first, nameless, second, third]]
 
