@@ -40,6 +40,9 @@ def test_each_card_loads_its_candidates(client, staff, waiting, earlier) -> None
     first = page[page.index(f'data-number="{earlier.number}"') :]
     first = first[: first.index("</li>")]
     assert "文本相似" in first and "得分" in first
+    # The candidates are similar tickets; only those at the duplicate threshold are marked 疑似重复
+    # (the heading said 疑似重复 over unrelated ones too: audit of 2026-12-05).
+    assert "<h3>相似工单</h3>" in page and "<h3>疑似重复</h3>" not in page
     assert f'action="/dispatch/{lamp.pk}/merge/"' in first and f'value="{earlier.pk}"' in first
     assert f'action="/dispatch/{lamp.pk}/link/"' in first
 
