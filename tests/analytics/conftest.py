@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.accounts.models import User
+from hotline.analytics.models import Hotspot, HotspotSet
 from hotline.core import clock
 from hotline.core.enums import Channel, Kind, Resolution, Satisfaction
 from hotline.directory.models import Department, Place
@@ -37,6 +38,28 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(2025, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def kept_hotspots(scope: str, since: datetime, until: datetime, area: Department) -> HotspotSet:
+    """The worker's hot spots of a period as the pages read them: one, at 幸福小区 in `area`, whose
+    crowd is 居民 (4 people, 5 appeals)."""
+    kept = HotspotSet.objects.create(
+        scope=scope, since=since, until=until, made_at=at(6, 20, 11), model="ngram1024"
+    )
+    Hotspot.objects.create(
+        set=kept,
+        rank=1,
+        heat=9.02,
+        first_time=at(6, 3),
+        last_time=at(6, 20),
+        place="东城区幸福小区",
+        crowd="居民",
+        people=4,
+        description="幸福小区垃圾站臭味严重",
+        n_appeals=5,
+        area=area,
+    )
+    return kept
 
 
 @dataclass

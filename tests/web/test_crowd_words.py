@@ -16,11 +16,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from hotline.analytics.hotspots import CROWDS
-from hotline.analytics.models import Hotspot, HotspotSet
 from hotline.analytics.reports import period_of
 from hotline.core import clock
 from hotline.web.crowds import CROWD_WORDS, crowd_word
-from tests.analytics.conftest import at
+from tests.analytics.conftest import at, kept_hotspots
 
 pytestmark = pytest.mark.django_db
 
@@ -43,25 +42,6 @@ def pseudo_translated(monkeypatch) -> None:
     }
     for name, fake in fakes.items():
         monkeypatch.setattr(translation._trans, name, fake, raising=False)
-
-
-def keep(scope: str, since: Any, until: Any, departments: dict[str, Any]) -> None:
-    kept = HotspotSet.objects.create(
-        scope=scope, since=since, until=until, made_at=at(6, 20, 11), model="ngram1024"
-    )
-    Hotspot.objects.create(
-        set=kept,
-        rank=1,
-        heat=9.02,
-        first_time=at(6, 3),
-        last_time=at(6, 20),
-        place="东城区幸福小区",
-        crowd="居民",
-        people=4,
-        description="幸福小区垃圾站臭味严重",
-        n_appeals=5,
-        area=departments["street"],
-    )
 
 
 def cells(page: str, table_id: str, column: int) -> list[str]:
@@ -89,7 +69,7 @@ def test_every_crowd_the_hot_spots_find_has_its_translatable_word() -> None:
 def test_the_overview_says_the_crowd_in_translated_words(
     client, staff, departments, pseudo_translated
 ) -> None:
-    keep("recent", at(5, 21, 12), NOW, departments)
+    kept_hotspots("recent", at(5, 21, 12), NOW, departments["street"])
     page = get(client, staff["leader"], "/overview/").content.decode()
     (crowd,) = cells(page, "table-hotspots", 4)
     assert crowd == "xx 4 x"  # 居民 4 人: the crowd and the count, both translated
@@ -99,7 +79,7 @@ def test_the_report_and_its_sheet_say_the_crowd_in_translated_words(
     client, staff, departments, pseudo_translated
 ) -> None:
     june = period_of("monthly", date(2025, 6, 18))
-    keep("monthly", june.start, june.end, departments)
+    kept_hotspots("monthly", june.start, june.end, departments["street"])
     page = get(client, staff["leader"], "/reports/", kind="monthly", date="2025-06-18").content.decode()
     assert cells(page, "report-hotspots", 4) == ["xx"]
     sheet = get(

@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from hotline.analytics.models import EarlyWarning, Hotspot, HotspotSet, WarningDecision, WarningThreshold
+from hotline.analytics.models import EarlyWarning, WarningDecision, WarningThreshold
 from hotline.analytics.reports import period_of
 from hotline.core import clock
 from hotline.core.enums import WarningKind, WarningStatus
 from hotline.directory.models import Place
-from tests.analytics.conftest import at
+from tests.analytics.conftest import at, kept_hotspots
 from tests.factories import CategoryFactory, EarlyWarningFactory
 
 NOW = at(6, 20, 12)
@@ -37,26 +37,6 @@ def warning(db, departments) -> EarlyWarning:
             ],
         },
     )
-
-
-def kept_hotspots(scope: str, since, until, departments) -> HotspotSet:
-    kept = HotspotSet.objects.create(
-        scope=scope, since=since, until=until, made_at=at(6, 20, 11), model="ngram1024"
-    )
-    Hotspot.objects.create(
-        set=kept,
-        rank=1,
-        heat=9.02,
-        first_time=at(6, 3),
-        last_time=at(6, 20),
-        place="东城区幸福小区",
-        crowd="居民",
-        people=4,
-        description="幸福小区垃圾站臭味严重",
-        n_appeals=5,
-        area=departments["street"],
-    )
-    return kept
 
 
 def get(client, user, path, **params):
@@ -133,7 +113,7 @@ def test_the_overview_shows_the_open_warnings_and_the_recent_hot_spots(
     Place.objects.create(
         department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.2], [120, 30.2]]]
     )
-    kept_hotspots("recent", at(5, 21, 12), NOW, departments)
+    kept_hotspots("recent", at(5, 21, 12), NOW, departments["street"])
     page = get(client, staff["leader"], "/overview/").content.decode()
     assert "城乡建设 · 东城区：1 日内 9 件诉求" in page
     assert (
@@ -152,7 +132,7 @@ def test_the_overview_says_when_nothing_was_found_yet(client, staff) -> None:
 
 def test_the_report_shows_the_hot_spots_kept_for_its_period(client, staff, departments) -> None:
     june = period_of("monthly", date(2025, 6, 18))
-    kept_hotspots("monthly", june.start, june.end, departments)
+    kept_hotspots("monthly", june.start, june.end, departments["street"])
     page = get(client, staff["leader"], "/reports/", kind="monthly", date="2025-06-18").content.decode()
     assert '<table id="report-hotspots">' in page
     assert "<td>东城区幸福小区</td><td>幸福小区垃圾站臭味严重</td><td>居民</td>" in page
