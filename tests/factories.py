@@ -74,6 +74,8 @@ def make_ticket(
     phone: str = "13812341234",
     external_id: str | None = None,
     channel: str = Channel.PHONE,
+    citizen_name: str = "张先生",
+    address: str = "幸福路12号",
 ) -> Ticket:
     """A new ticket received through the real intake action."""
     ticket, _created = do_receive_appeal(
@@ -81,9 +83,9 @@ def make_ticket(
             channel=channel,
             title=title,
             content=content,
-            citizen_name="张先生",
+            citizen_name=citizen_name,
             citizen_phone=phone,
-            address="幸福路12号",
+            address=address,
             kind=kind,
             external_id=external_id,
         ),

@@ -5,12 +5,11 @@ ticket closes after it, and the callback, the desk and the API say the same."""
 
 import pytest
 
-from hotline.core.enums import Channel, Satisfaction, TicketStatus
+from hotline.core.enums import Satisfaction, TicketStatus
 from hotline.core.errors import ActionNotAllowed
 from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback
 from hotline.feedback.selectors import callback_round, dialled, dialled_in_db, with_callback_state
-from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
@@ -21,26 +20,11 @@ pytestmark = pytest.mark.django_db
 S = TicketStatus
 
 
-def received(flow: Flow, name: str, phone: str, title: str = "滨江花园20栋楼道灯坏了") -> Ticket:
-    ticket, _created = do_receive_appeal(
-        AppealData(
-            channel=Channel.PHONE,
-            title=title,
-            content=f"{title}，晚上很黑，请尽快修理。",
-            citizen_name=name,
-            citizen_phone=phone,
-            address="滨江花园20栋",
-        ),
-        flow.user("operator"),
-    )
-    return ticket
-
-
 def replied_with(flow: Flow, *callers: tuple[str, str]) -> tuple[Ticket, list[Ticket]]:
     """The first caller's ticket, each other caller's merged into it, then answered."""
     operator = flow.user("operator")
-    target = received(flow, *callers[0])
-    duplicates = [received(flow, name, phone, title="楼道灯又坏了") for name, phone in callers[1:]]
+    target = flow.call(*callers[0])
+    duplicates = [flow.call(name, phone, title="楼道灯又坏了") for name, phone in callers[1:]]
     for duplicate in duplicates:
         actions.do_merge_ticket(duplicate, operator, into_ticket_id=target.pk)
     target = flow.reply(flow.accept(flow.dispatch(target, co=())))
@@ -155,7 +139,7 @@ def test_the_desk_reads_a_number_as_the_rows_do(flow: Flow) -> None:
     """The desk's filters and counters (SQL) and its rows, the actions and the messages (Python)
     read a number the same way."""
     for phone in NUMBERS:
-        received(flow, "王女士", phone)
+        flow.call("王女士", phone)
     found = dict(
         Appeal.objects.annotate(person=dialled_in_db("citizen_phone")).values_list("citizen_phone", "person")
     )

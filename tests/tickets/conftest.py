@@ -93,6 +93,16 @@ class Flow:
     def new(self, *, kind: str = Kind.COMPLAINT, **kwargs: Any) -> Ticket:
         return make_ticket(actor=self.staff["operator"], kind=kind, **kwargs)
 
+    def call(self, name: str, phone: str, title: str = "滨江花园20栋楼道灯坏了") -> Ticket:
+        """A caller's new ticket about a stairwell light at one address, as the operator takes it."""
+        return self.new(
+            title=title,
+            content=f"{title}，晚上很黑，请尽快修理。",
+            phone=phone,
+            citizen_name=name,
+            address="滨江花园20栋",
+        )
+
     def assignment(self, ticket: Ticket, dept_key: str) -> Assignment:
         """The department's latest assignment on the ticket that is not withdrawn."""
         found = (

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.core import clock
-from hotline.core.enums import Channel, TicketStatus
+from hotline.core.enums import TicketStatus
 from hotline.feedback.models import Callback
-from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal, PhoneReveal
 from hotline.tickets.actions import do_merge_ticket
 from hotline.tickets.models import Ticket
@@ -37,30 +36,15 @@ def flow(staff, departments) -> Flow:
     return Flow(staff, departments)
 
 
-def received(flow: Flow, name: str, phone: str, title: str = "滨江花园20栋楼道灯坏了") -> Ticket:
-    ticket, _created = do_receive_appeal(
-        AppealData(
-            channel=Channel.PHONE,
-            title=title,
-            content=f"{title}，晚上很黑。",
-            citizen_name=name,
-            citizen_phone=phone,
-            address="滨江花园20栋",
-        ),
-        flow.user("operator"),
-    )
-    return ticket
-
-
 @pytest.fixture
 def merged(flow: Flow) -> dict[str, Ticket]:
     """王女士's ticket, replied yesterday, with 李先生's duplicate merged into it and 王女士's own
     second call (her number written with dashes) merged into it too."""
     with clock.frozen_at(NOW - timedelta(days=1)):
         operator = flow.user("operator")
-        target = received(flow, "王女士", "13900001111")
-        neighbour = received(flow, "李先生", "13700002222", title="楼道灯不亮")
-        again = received(flow, "王女士", "139-0000-1111", title="楼道灯还是坏的")
+        target = flow.call("王女士", "13900001111")
+        neighbour = flow.call("李先生", "13700002222", title="楼道灯不亮")
+        again = flow.call("王女士", "139-0000-1111", title="楼道灯还是坏的")
         do_merge_ticket(neighbour, operator, into_ticket_id=target.pk)
         do_merge_ticket(again, operator, into_ticket_id=target.pk)
         target = flow.reply(flow.accept(flow.dispatch(target, co=())))
@@ -180,8 +164,8 @@ def test_the_ticket_page_asks_which_person_was_called(client, flow, merged) -> N
 
 def test_a_ticket_with_one_caller_asks_no_one(client, flow) -> None:
     with clock.frozen_at(NOW - timedelta(days=1)):
-        ticket = received(flow, "王女士", "13900001111")
-        again = received(flow, "王女士", "+86 139 0000 1111", title="楼道灯还是坏的")
+        ticket = flow.call("王女士", "13900001111")
+        again = flow.call("王女士", "+86 139 0000 1111", title="楼道灯还是坏的")
         do_merge_ticket(again, flow.user("operator"), into_ticket_id=ticket.pk)
         ticket = flow.reply(flow.accept(flow.dispatch(ticket, co=())))
     client.force_login(flow.user("operator"))
