@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from hotline.core import clock
-from hotline.core.enums import Channel, RepetitionKind, SupervisionReason, TicketStatus
+from hotline.core.enums import RepetitionKind, SupervisionReason, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
-from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition, Supervision
 from hotline.supervision.repetition import open_repetitions_of, refresh_repetitions
 from hotline.tickets.actions import do_dispatch_ticket, do_merge_ticket
 from hotline.tickets.models import Ticket, TicketEvent
+from tests.factories import make_ticket
 from tests.supervision.conftest import at, sweep
 
 pytestmark = pytest.mark.django_db
@@ -25,19 +25,16 @@ K = RepetitionKind
 
 
 def appeal(staff, moment: datetime, *, phone: str, address: str, title: str, content: str = "") -> Ticket:
+    content = content or f"{title}，请尽快处理。"
     with clock.frozen_at(moment):
-        ticket, _created = do_receive_appeal(
-            AppealData(
-                channel=Channel.PHONE,
-                title=title,
-                content=content or f"{title}，请尽快处理。",
-                citizen_name="赵先生",
-                citizen_phone=phone,
-                address=address,
-            ),
-            staff["operator"],
+        return make_ticket(
+            actor=staff["operator"],
+            title=title,
+            content=content,
+            phone=phone,
+            citizen_name="赵先生",
+            address=address,
         )
-    return ticket
 
 
 def refresh(moment: datetime):

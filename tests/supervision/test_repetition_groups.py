@@ -12,15 +12,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from hotline.core import clock
-from hotline.core.enums import Channel, RepetitionKind, RepetitionOutcome, SupervisionReason
+from hotline.core.enums import RepetitionKind, RepetitionOutcome, SupervisionReason
 from hotline.core.errors import InvalidInput
 from hotline.dedup.search import scan
-from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition, Supervision
 from hotline.supervision.repetition import refresh_repetitions
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket, TicketEvent
+from tests.factories import make_ticket
 from tests.supervision.conftest import at, counted_sweep
 
 pytestmark = pytest.mark.django_db
@@ -45,19 +45,16 @@ def appeal(
     staff, moment: datetime, text: tuple[str, str], *, phone: str, address: str | None = None
 ) -> Ticket:
     title, content = text
+    address = address if address is not None else f"{phone}号"
     with clock.frozen_at(moment):
-        ticket, _created = do_receive_appeal(
-            AppealData(
-                channel=Channel.PHONE,
-                title=title,
-                content=content,
-                citizen_name="市民",
-                citizen_phone=phone,
-                address=address if address is not None else f"{phone}号",
-            ),
-            staff["operator"],
+        return make_ticket(
+            actor=staff["operator"],
+            title=title,
+            content=content,
+            phone=phone,
+            citizen_name="市民",
+            address=address,
         )
-    return ticket
 
 
 def refresh(moment: datetime):

@@ -11,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hotline.core import clock
-from hotline.core.enums import Channel, RepetitionKind
-from hotline.intake.actions import AppealData, do_receive_appeal
+from hotline.core.enums import RepetitionKind
 from hotline.supervision.models import Repetition
 from hotline.supervision.repetition import refresh_repetitions
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
+from tests.factories import make_ticket
 from tests.web.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -30,18 +30,14 @@ CALLS = [
 
 def call(staff, days: int, title: str, content: str, *, phone: str, address: str) -> Ticket:
     with clock.frozen_at(NOW - timedelta(days=days)):
-        ticket, _created = do_receive_appeal(
-            AppealData(
-                channel=Channel.PHONE,
-                title=title,
-                content=content,
-                citizen_name="王女士",
-                citizen_phone=phone,
-                address=address,
-            ),
-            staff["operator"],
+        return make_ticket(
+            actor=staff["operator"],
+            title=title,
+            content=content,
+            phone=phone,
+            citizen_name="王女士",
+            address=address,
         )
-    return ticket
 
 
 def row_of(page: str, repetition: Repetition) -> str:
