@@ -18,7 +18,8 @@ from hotline.core.enums import Channel
 from hotline.dedup import embedders
 from hotline.dedup import index as vector_index
 from hotline.intake.actions import AppealData, do_receive_appeal
-from hotline.supervision.repetition import refresh_repetitions
+from hotline.supervision.models import Repetition
+from hotline.supervision.repetition import RepetitionReport, refresh_repetitions
 from hotline.supervision.sweep import SweepReport, run_sweep
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Assignment, Ticket
@@ -80,7 +81,9 @@ def received(
     category_id: int | None = None,
     area_id: int | None = None,
     title: str = "路灯不亮",
+    content: str = "",
     phone: str = "13800001111",
+    citizen_name: str = "",
 ) -> Ticket:
     """A new ticket received at `moment`, by default at an address no other ticket has."""
     with clock.frozen_at(moment):
@@ -88,7 +91,8 @@ def received(
             AppealData(
                 channel=Channel.PHONE,
                 title=title,
-                content=f"{title}，请尽快处理。",
+                content=content or f"{title}，请尽快处理。",
+                citizen_name=citizen_name,
                 citizen_phone=phone,
                 address=address if address is not None else f"测试路{next(_addresses)}号",
                 category_id=category_id,
@@ -97,6 +101,17 @@ def received(
             staff["operator"],
         )
     return ticket
+
+
+def refresh(moment: datetime) -> RepetitionReport:
+    """The repetition counters brought up to date at `moment`."""
+    with clock.frozen_at(moment):
+        return refresh_repetitions()
+
+
+def open_flags(kind: str) -> list[Repetition]:
+    """The repetitions of `kind` the counters hold now, oldest first."""
+    return list(Repetition.objects.filter(kind=kind, cleared_at__isnull=True).order_by("pk"))
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ rolling 30 days; three or more raise a flag shown on the supervision board and o
 citizen's repetition waits for a person's review, which rejects nothing; issues feed the sweep's
 repetition orders; a flag clears once the window rolled past it."""
 
-from datetime import datetime, timedelta
+import functools
+from datetime import timedelta
 
 import pytest
 
@@ -11,39 +12,18 @@ from hotline.core import clock
 from hotline.core.enums import RepetitionKind, SupervisionReason, TicketStatus
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.supervision.actions import do_review_repetition
-from hotline.supervision.models import Repetition, Supervision
-from hotline.supervision.repetition import open_repetitions_of, refresh_repetitions
+from hotline.supervision.models import Supervision
+from hotline.supervision.repetition import open_repetitions_of
 from hotline.tickets.actions import do_dispatch_ticket, do_merge_ticket
 from hotline.tickets.models import Ticket, TicketEvent
-from tests.factories import make_ticket
-from tests.supervision.conftest import at, sweep
+from tests.supervision.conftest import at, open_flags, received, refresh, sweep
 
 pytestmark = pytest.mark.django_db
 
 START = at(2025, 3, 3, 10)
 K = RepetitionKind
-
-
-def appeal(staff, moment: datetime, *, phone: str, address: str, title: str, content: str = "") -> Ticket:
-    content = content or f"{title}，请尽快处理。"
-    with clock.frozen_at(moment):
-        return make_ticket(
-            actor=staff["operator"],
-            title=title,
-            content=content,
-            phone=phone,
-            citizen_name="赵先生",
-            address=address,
-        )
-
-
-def refresh(moment: datetime):
-    with clock.frozen_at(moment):
-        return refresh_repetitions()
-
-
-def open_flags(kind: str) -> list[Repetition]:
-    return list(Repetition.objects.filter(kind=kind, cleared_at__isnull=True))
+# The same caller each time, whatever the text.
+appeal = functools.partial(received, citizen_name="赵先生")
 
 
 # Three different problems at three different places, from one caller whose number is written

@@ -17,11 +17,9 @@ from hotline.core.errors import InvalidInput
 from hotline.dedup.search import scan
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition, Supervision
-from hotline.supervision.repetition import refresh_repetitions
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket, TicketEvent
-from tests.factories import make_ticket
-from tests.supervision.conftest import at, counted_sweep
+from tests.supervision.conftest import at, counted_sweep, open_flags, received, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -46,24 +44,9 @@ def appeal(
 ) -> Ticket:
     title, content = text
     address = address if address is not None else f"{phone}号"
-    with clock.frozen_at(moment):
-        return make_ticket(
-            actor=staff["operator"],
-            title=title,
-            content=content,
-            phone=phone,
-            citizen_name="市民",
-            address=address,
-        )
-
-
-def refresh(moment: datetime):
-    with clock.frozen_at(moment):
-        return refresh_repetitions()
-
-
-def open_flags(kind: str) -> list[Repetition]:
-    return list(Repetition.objects.filter(kind=kind, cleared_at__isnull=True).order_by("pk"))
+    return received(
+        staff, moment, title=title, content=content, phone=phone, citizen_name="市民", address=address
+    )
 
 
 def dispatch(ticket: Ticket, staff, department, moment: datetime) -> None:
