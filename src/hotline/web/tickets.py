@@ -237,14 +237,8 @@ def _callees(ticket: Ticket, allowed: set[str]) -> list[dict[str, Any]]:
 
 def _revealable(user: User, appeals: list[Appeal]) -> set[int]:
     """The appeals among `appeals` (of duplicates merged into a ticket) whose full number the user
-    may see: a role that calls citizens, on a duplicate it may see (`intake.actions.do_reveal_phone`)."""
-    if user.role not in PHONE_ROLES:
-        return set()
-    seen = set(
-        selectors.visible_tickets(user)
-        .filter(pk__in={a.ticket_id for a in appeals})
-        .values_list("pk", flat=True)
-    )
+    may see, as `intake.actions.do_reveal_phone` checks it (`tickets.selectors.can_see_phone`)."""
+    seen = selectors.tickets_with_phones_shown(user, {a.ticket_id for a in appeals})
     return {a.pk for a in appeals if a.ticket_id in seen and a.citizen_phone}
 
 
