@@ -688,10 +688,12 @@ class _Sweep:
             (pk, (number, title))
             for pk, number, title in Ticket.objects.filter(pk__in=ids).values_list("pk", "number", "title")
         )
+        # The lead still at work, for the orders not given their assignment (the repetitions' are).
+        unassigned = [ticket for _subject, (ticket, _n, _what, chosen) in batch if chosen is None]
         leads: dict[int, tuple[int | None, int | None, datetime | None]] = {}
         for lead_ticket, lead_pk, lead_dept, lead_due in (
             Assignment.objects.filter(
-                ticket_id__in=ids, role=AssignmentRole.LEAD, status__in=WORKING_STATUSES
+                ticket_id__in=unassigned, role=AssignmentRole.LEAD, status__in=WORKING_STATUSES
             )
             .order_by("pk")
             .values_list("ticket_id", "pk", "department_id", "due_at")
