@@ -208,6 +208,7 @@ def test_the_keyboard_keeps_its_place_after_a_link_and_when_the_last_card_leaves
     # A refused merge leaves the card whole where it was, the keyboard on the reason.
     Ticket.objects.filter(pk=earlier.pk).update(status=TicketStatus.CLOSED)
     page.locator(f"#similar-{lamp.pk} li[data-number='{earlier.number}'] button.merge").focus()
+    page.keyboard.press("Enter")  # asks first, the keyboard on 确认合并至
     page.keyboard.press("Enter")
     page.locator(f"#similar-{lamp.pk} [role=alert]").wait_for()
     found = focus_settled(page)
@@ -227,6 +228,7 @@ def test_the_keyboard_keeps_its_place_after_a_link_and_when_the_last_card_leaves
     merge = page.locator(f"#similar-{earlier.pk} li[data-number='{lamp.number}'] button.merge")
     tab_to(page, merge)
     page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # 确认合并至
     page.locator(f"#ticket-{earlier.pk}.done").wait_for()
     found = focus_settled(page)
     assert found["card"] == f"ticket-{lamp.pk}", found
@@ -241,3 +243,107 @@ def test_the_keyboard_keeps_its_place_after_a_link_and_when_the_last_card_leaves
     assert "0 件工单待派单" in page.locator("#queue-summary").inner_text()
     assert page.evaluate("window.notReloaded") is True
     screenshot("dispatch-queue-emptied")
+
+
+def test_a_merge_from_the_queue_is_confirmed_in_the_card_with_the_keyboard(
+    page, live_server, staff, waiting, screenshot
+) -> None:
+    """合并至 merges nothing yet: the card asks (the question, 确认合并至, 取消) with the keyboard on
+    确认合并至; 取消 or Escape puts the button back with the keyboard on it; Enter on 确认合并至
+    merges, in place."""
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+    lamp, road = waiting
+    earlier = make_ticket(actor=staff["operator"], title="小区门口路灯不亮", phone="13700001111")
+    embed_missing()
+
+    sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/")
+    page.evaluate("window.notReloaded = true")
+    merge = page.locator(f"#similar-{lamp.pk} li[data-number='{earlier.number}'] button.merge")
+    question = page.locator(f"#merge-{lamp.pk}-{earlier.pk}")
+    merge.wait_for()
+    assert not question.is_visible()
+
+    def asked() -> None:
+        question.wait_for()
+        assert not merge.is_visible()
+        found = focus_settled(page)
+        assert (found["tag"], found["text"]) == ("BUTTON", f"确认合并至 {earlier.number}"), found
+        assert f"将 {lamp.number} 合并至 {earlier.number}？" in question.inner_text()
+        assert Ticket.objects.get(pk=lamp.pk).status == TicketStatus.NEW  # nothing merged yet
+
+    def put_back() -> None:
+        question.wait_for(state="hidden")
+        found = focus_settled(page)
+        assert (found["tag"], found["text"]) == ("BUTTON", f"合并至 {earlier.number}"), found
+        assert Ticket.objects.get(pk=lamp.pk).status == TicketStatus.NEW
+
+    merge.focus()
+    page.keyboard.press("Enter")
+    asked()
+    screenshot("dispatch-merge-asked")
+    page.keyboard.press("Tab")  # to 取消
+    assert page.evaluate("document.activeElement.innerText.trim()") == "取消"
+    page.keyboard.press("Enter")
+    put_back()
+
+    page.keyboard.press("Space")  # the button again, pressed as a keyboard user may
+    asked()
+    page.keyboard.press("Escape")
+    put_back()
+
+    # Enter held down asks, and its repeats answer nothing: the merge takes a key pressed again.
+    page.keyboard.down("Enter")
+    asked()
+    page.keyboard.down("Enter")  # a repeat (Playwright: the key is already down)
+    page.keyboard.down("Enter")
+    page.keyboard.up("Enter")
+    page.wait_for_timeout(300)
+    asked()
+
+    page.keyboard.press("Enter")
+    page.locator(f"#ticket-{lamp.pk}.done").wait_for()
+    assert f"{lamp.number} 已合并至 {earlier.number}" in page.locator(f"#ticket-{lamp.pk}").inner_text()
+    assert page.evaluate("window.notReloaded") is True  # in place
+    merged = Ticket.objects.get(pk=lamp.pk)
+    assert (merged.status, merged.merged_into_id) == (TicketStatus.MERGED, earlier.pk)
+    # The keyboard goes on to a card still waiting, as after a dispatch.
+    assert focus_settled(page)["card"] in {f"ticket-{road.pk}", f"ticket-{earlier.pk}"}
+
+
+def test_without_javascript_the_merge_is_confirmed_on_a_page_of_its_own(
+    browser, live_server, staff, waiting, screenshot_of
+) -> None:
+    """Without JavaScript the candidates are a page of their own (the card's link); 合并至 leads to
+    a page that asks, 取消 back to the queue, 确认合并至 merges and the queue says so."""
+    dispatcher = staff["dispatcher"]
+    dispatcher.set_password("s3cret-pass")
+    dispatcher.save()
+    lamp = waiting[0]
+    earlier = make_ticket(actor=staff["operator"], title="小区门口路灯不亮", phone="13700001111")
+    embed_missing()
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, live_server, dispatcher.username, "s3cret-pass", "/dispatch/")
+        page.locator(f"#similar-{lamp.pk} a").click()
+        page.locator(f"li[data-number='{earlier.number}'] button.merge").click()
+        page.wait_for_url(f"{live_server.url}/dispatch/{lamp.pk}/merge/?into_ticket_id={earlier.pk}")
+        assert f"将 {lamp.number} 合并至 {earlier.number}？" in page.inner_text("main")
+        screenshot_of(page, "dispatch-merge-page")
+        page.locator("main a.cancel").click()
+        page.wait_for_url(f"{live_server.url}/dispatch/#ticket-{lamp.pk}")
+        assert Ticket.objects.get(pk=lamp.pk).status == TicketStatus.NEW
+
+        page.goto(f"{live_server.url}/dispatch/{lamp.pk}/merge/?into_ticket_id={earlier.pk}")
+        page.fill("main input[name=note]", "同一路灯")
+        page.locator("main button.merge-confirm").click()
+        page.wait_for_url(f"{live_server.url}/dispatch/")
+        assert f"{lamp.number} 已合并至 {earlier.number}" in page.inner_text("main")
+    finally:
+        context.close()
+    merged = Ticket.objects.get(pk=lamp.pk)
+    assert (merged.status, merged.merged_into_id) == (TicketStatus.MERGED, earlier.pk)
+    assert merged.events.get(action="merge").details["note"] == "同一路灯"

@@ -1,6 +1,8 @@
 """Merging undone (撤销合并) and related tickets linked without merging (关联): the actions, both
 timelines, the state the duplicate returns to, and what the API shows of them."""
 
+from datetime import timedelta
+
 import pytest
 
 from hotline.core.enums import AssignmentStatus, TicketStatus
@@ -8,7 +10,7 @@ from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.feedback import actions as feedback_actions
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket, TicketEvent, TicketLink, linked_ids
-from tests.tickets.conftest import Flow, snapshot
+from tests.tickets.conftest import Flow, FrozenClock, snapshot
 
 S = TicketStatus
 
@@ -134,6 +136,93 @@ def test_an_answered_or_done_ticket_takes_no_duplicate(flow: Flow, status: str) 
     assert (snapshot(target.pk), snapshot(duplicate.pk)) == before
     linked = actions.do_link_tickets(duplicate, flow.user("operator"), other_ticket_id=target.pk)
     assert linked.status == S.NEW
+
+
+# --- how long the appellants of merged tickets have waited ---------------------------------------
+
+
+def hours_later(clock: FrozenClock, hours: int) -> None:
+    clock.set(clock.value + timedelta(hours=hours))
+
+
+def test_a_ticket_an_earlier_duplicate_joins_waits_from_the_duplicates_receipt(
+    flow: Flow, frozen_clock: FrozenClock
+) -> None:
+    """The dispatcher merged the older of two waiting calls into the newer one: the ticket they
+    share waits (in the dispatch queue) from the older call, not from the newer; its own receipt
+    stays what it was. A later duplicate changes nothing, and un-merging counts it again."""
+    older = flow.new()
+    hours_later(frozen_clock, 2)
+    newer = flow.new()
+    hours_later(frozen_clock, 1)
+    latest = flow.new()
+    received = newer.created_at
+
+    actions.do_merge_ticket(older, flow.user("dispatcher"), into_ticket_id=newer.pk)
+    newer.refresh_from_db()
+    assert newer.created_at == received
+    assert newer.earliest_received_at == newer.waiting_since == older.created_at
+    actions.do_merge_ticket(latest, flow.user("dispatcher"), into_ticket_id=newer.pk)
+    newer.refresh_from_db()
+    assert newer.waiting_since == older.created_at
+    assert Ticket.objects.get(pk=latest.pk).earliest_received_at is None  # the duplicate keeps its own
+
+    actions.do_unmerge_ticket(older, flow.user("dispatcher"), note="不是同一个路灯")
+    newer.refresh_from_db()
+    assert newer.earliest_received_at is None and newer.waiting_since == received  # as before the merge
+    assert Ticket.objects.get(pk=older.pk).waiting_since == older.created_at
+    actions.do_unmerge_ticket(latest, flow.user("dispatcher"), note="误操作")
+    newer.refresh_from_db()
+    assert newer.earliest_received_at is None
+
+
+def test_the_earliest_call_is_followed_through_chains_of_merges_and_back(
+    flow: Flow, frozen_clock: FrozenClock
+) -> None:
+    """first was merged into second, then second into third: third waits from first's call. Each
+    un-merge leaves the ticket it undoes as merging the rest alone would have."""
+    first = flow.new()
+    hours_later(frozen_clock, 1)
+    second = flow.new()
+    hours_later(frozen_clock, 1)
+    third = flow.new()
+    hours_later(frozen_clock, 1)
+    fourth = flow.new()
+    dispatcher = flow.user("dispatcher")
+    actions.do_merge_ticket(first, dispatcher, into_ticket_id=second.pk)
+    actions.do_merge_ticket(second, dispatcher, into_ticket_id=third.pk)
+    assert Ticket.objects.get(pk=third.pk).earliest_received_at == first.created_at
+    actions.do_merge_ticket(third, dispatcher, into_ticket_id=fourth.pk)
+    assert Ticket.objects.get(pk=fourth.pk).earliest_received_at == first.created_at
+
+    # first leaves second, which is merged into third, which is merged into fourth: all three count again.
+    actions.do_unmerge_ticket(first, dispatcher, note="不同问题")
+    found = dict(Ticket.objects.values_list("pk", "earliest_received_at"))
+    assert (found[second.pk], found[third.pk], found[fourth.pk]) == (
+        None,
+        second.created_at,
+        second.created_at,
+    )
+    actions.do_unmerge_ticket(third, dispatcher, note="不同问题")
+    found = dict(Ticket.objects.values_list("pk", "earliest_received_at"))
+    assert (found[third.pk], found[fourth.pk]) == (second.created_at, None)
+
+
+def test_a_merge_moves_no_deadline(flow: Flow, frozen_clock: FrozenClock) -> None:
+    """Deadlines count from each dispatch to a department (ADR 0004), not from the call: the ticket
+    an earlier call joins keeps its assignments' deadlines (none later, none earlier); a ticket
+    still waiting gets its deadlines when it is dispatched, counted from then, as any other."""
+    older = flow.new()
+    hours_later(frozen_clock, 2)
+    newer = flow.dispatch(flow.new())
+    due = list(newer.assignments.order_by("pk").values_list("sign_due_at", "response_due_at", "due_at"))
+    hours_later(frozen_clock, 1)
+
+    actions.do_merge_ticket(older, flow.user("dispatcher"), into_ticket_id=newer.pk)
+    assert (
+        list(newer.assignments.order_by("pk").values_list("sign_due_at", "response_due_at", "due_at")) == due
+    )
+    assert Ticket.objects.get(pk=newer.pk).callback_due_at is None
 
 
 # --- links -----------------------------------------------------------------------------------------

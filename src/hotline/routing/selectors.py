@@ -12,7 +12,7 @@ from hotline.core.enums import AssignmentStatus, EventType, TicketStatus, Urgenc
 from hotline.routing import classifier
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision, RoutingSettings
 from hotline.tickets import events as ticket_events
-from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.models import Assignment, Ticket, TicketEvent, waiting_since
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +99,18 @@ def latest_decision(ticket: Ticket) -> RoutingDecision | None:
 
 
 def dispatch_queue() -> QuerySet[Ticket]:
-    """Tickets waiting for a dispatcher (待派单): urgent first, then the oldest first."""
+    """Tickets waiting for a dispatcher (待派单): urgent first, then by how long their appellants
+    have waited (`Ticket.waiting_since`: a ticket that an earlier duplicate was merged into waits
+    from the duplicate's receipt, not from its own; ADR 0011), then by id. The aliases
+    `urgent_first` and `waited_from` are the desk's page keys (web.dispatch)."""
     return (
         Ticket.objects.filter(status=TicketStatus.NEW)
         .select_related("category", "area")
-        .alias(urgent_first=Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)))
-        .order_by("urgent_first", "created_at", "pk")
+        .alias(
+            urgent_first=Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)),
+            waited_from=waiting_since(),
+        )
+        .order_by("urgent_first", "waited_from", "pk")
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
@@ -27,10 +28,11 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
 from hotline.directory.models import Department
+from hotline.feedback.selectors import MAX_MERGE_DEPTH
 from hotline.sla.selectors import deadlines_for_many
 from hotline.sla.suspensions import end_suspension, record_time_lost
 from hotline.tickets import events
-from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketLink
+from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketLink, waiting_since
 from hotline.tickets.transitions import (
     active_category,
     active_departments,
@@ -412,10 +414,31 @@ def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: s
             % {"number": target.number, "status": target.get_status_display()}
         )
     ticket.merged_into = target
+    # The duplicate's appellants have waited since it was received: the ticket they join waits from
+    # the earlier of the two in the dispatch queue, and says so (ADR 0011). Saved with the target's
+    # line on its timeline. No deadline moves: they count from each dispatch to a department.
+    if ticket.waiting_since < target.waiting_since:
+        target.earliest_received_at = ticket.waiting_since
     now = clock.now()
     withdrawn = withdraw_open_assignments(ticket, actor, now)
     events.merged(ticket, actor, into=target, withdrawn=withdrawn, note=note, at=now)
     return ticket
+
+
+def _count_waiting_again(ticket: Ticket) -> None:
+    """After a duplicate left `ticket` (un-merge): since when its appellants have waited, from the
+    duplicates still merged into it, as merging them one by one would have left it; and so for the
+    tickets it is itself merged into, up the chain."""
+    for _step in range(MAX_MERGE_DEPTH):
+        earliest = Ticket.objects.filter(merged_into=ticket).aggregate(at=Min(waiting_since()))["at"]
+        counted = earliest if earliest is not None and earliest < ticket.created_at else None
+        if counted != ticket.earliest_received_at:
+            ticket.earliest_received_at = counted
+            Ticket.objects.filter(pk=ticket.pk).update(earliest_received_at=counted)
+        above = ticket.merged_into_id
+        if above is None:
+            return
+        ticket = Ticket.objects.select_for_update().get(pk=above)
 
 
 @transition("unmerge", lock=False)
@@ -440,6 +463,8 @@ def do_unmerge_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
     ticket.callback_due_at = None
     now = clock.now()
     events.unmerged(ticket, actor, former=former, note=note, at=now)
+    # Its appellants no longer wait in the other ticket: that one waits from its own again.
+    _count_waiting_again(former)
     # What the other ticket was about to tell its appellants is no longer theirs to hear.
     cancel_for_unmerge(ticket, actor, now)
     return ticket

@@ -1,7 +1,8 @@
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, models, transaction
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import timerange
@@ -54,6 +55,11 @@ class Ticket(models.Model):
     )
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
     created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    # Set by a merge when a duplicate received before this ticket joined it: when the earliest of
+    # the appellants it now answers was received (through chains of merges); None while none was
+    # earlier than `created_at`, which stays the ticket's own receipt (its number, its figures).
+    # What the dispatch queue waits from (`waiting_since`); un-merge counts it again (ADR 0011).
+    earliest_received_at = models.DateTimeField(_("最早受理时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"))
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     callback_due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
@@ -72,6 +78,12 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when its appellants have waited: the earliest receipt among them (`waiting_since()`
+        in a query)."""
+        return self.earliest_received_at or self.created_at
 
     @property
     def lead_assignment(self) -> "Assignment | None":
@@ -194,6 +206,12 @@ class TicketLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.a_id} ↔ {self.b_id}"
+
+
+def waiting_since() -> Coalesce:
+    """`Ticket.waiting_since` in a query: the earliest receipt among the ticket's appellants, its
+    own or a duplicate's merged into it. The dispatch queue is in this order."""
+    return Coalesce("earliest_received_at", "created_at")
 
 
 def linked_ids(ticket_id: int) -> set[int]:

@@ -1,6 +1,8 @@
 """The dispatcher's page (派单台): the queue of new tickets, routing's suggestions, one click to dispatch.
 
-GET  /dispatch/                  the tickets waiting for a dispatcher, urgent first, each with
+GET  /dispatch/                  the tickets waiting for a dispatcher, urgent first, then the one
+                                 waiting longest (since its earliest appellant's call: a duplicate
+                                 received earlier may have been merged into it), each with
                                  routing's top suggestions and the reason for each (the rule that
                                  fired, the words that weighed most), and a form to choose otherwise;
                                  a page at a time by keyset (`?after=` the last card's place in the
@@ -13,7 +15,14 @@ GET  /dispatch/<ticket id>/similar/
                                  the ticket's duplicate candidates (`dedup.search.similar_to_ticket`),
                                  loaded into its card: score, reason, and one button to merge the
                                  ticket into a candidate, one to link the two as related
+GET  /dispatch/<ticket id>/merge/?into_ticket_id=
+                                 the page that asks the dispatcher to confirm a merge: where the
+                                 合并至 button leads without JavaScript (with it, the card asks in
+                                 place: the question, 确认合并至 and 取消, site.js `data-confirm`)
 POST /dispatch/<ticket id>/merge/   merge it into `into_ticket_id` (`tickets.actions.do_merge_ticket`)
+                                 when `confirm` is given; without it nothing is merged and the
+                                 dispatcher is sent to the page that asks (a merge is not undone
+                                 lightly: the appellants get the other ticket's answer)
 POST /dispatch/<ticket id>/link/    link it with `other_ticket_id` (`tickets.actions.do_link_tickets`)
 GET  /dispatch/returns/          the returns waiting for review (退单审核): who returned what and why,
                                  with routing's suggestions for a new lead; paged like the queue
@@ -35,11 +44,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
@@ -155,20 +164,20 @@ def keyset_page(
 
 
 def _queue_key(ticket: Ticket) -> list[int]:
-    return [0 if ticket.urgency == Urgency.URGENT else 1, micros_of(ticket.created_at), ticket.pk]
+    return [0 if ticket.urgency == Urgency.URGENT else 1, micros_of(ticket.waiting_since), ticket.pk]
 
 
 def _queue_after(tickets: QuerySet[Ticket], key: list[int]) -> QuerySet[Ticket] | None:
-    """The queue past `key`, in its order (`routing.selectors.dispatch_queue`: urgent first, then
-    the oldest first, then by id)."""
+    """The queue past `key`, in its order (`dispatch_queue`: urgent first, then the longest waiting
+    first, then by id)."""
     urgent, micros, pk = key
     at = moment(micros)
     if urgent > 1 or at is None:
         return None
     return tickets.filter(
         Q(urgent_first__gt=urgent)
-        | Q(urgent_first=urgent, created_at__gt=at)
-        | Q(urgent_first=urgent, created_at=at, pk__gt=pk)
+        | Q(urgent_first=urgent, waited_from__gt=at)
+        | Q(urgent_first=urgent, waited_from=at, pk__gt=pk)
     )
 
 
@@ -292,20 +301,50 @@ def similar(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
     return _candidates(request, user, ticket)
 
 
-def _other_id(request: HttpRequest, field: str) -> int:
-    found = _one_id(request, field)
-    if found is None:
+def _other_id_of(query: QueryDict, field: str) -> int:
+    ids = _ids([query.get(field, "")], field)
+    if not ids:
         raise InvalidInput(_("%(field)s: 请选择工单") % {"field": field})
-    return found
+    return ids[0]
 
 
-@staff_view("dispatch", require_POST)
+def _other_id(request: HttpRequest, field: str) -> int:
+    return _other_id_of(request.POST, field)
+
+
+def _merge_target(user: User, query: QueryDict) -> Ticket:
+    """The ticket a merge asked about goes into (`into_ticket_id` of `query`), if the user may see it."""
+    into_id = _other_id_of(query, "into_ticket_id")
+    into = selectors.visible_tickets(user).filter(pk=into_id).first()
+    if into is None:
+        raise InvalidInput(_("%(field)s: 工单 %(id)s 不存在") % {"field": "into_ticket_id", "id": into_id})
+    return into
+
+
+def _confirm_merge_page(request: HttpRequest, ticket: Ticket, into: Ticket) -> HttpResponse:
+    pair = [(_("重复工单"), ticket), (_("合并到的工单"), into)]
+    return render(request, "web/dispatch_merge.html", {"ticket": ticket, "into": into, "pair": pair})
+
+
+@staff_view("dispatch", require_http_methods(["GET", "POST"]))
 def merge(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
-    """The ticket in the queue is a duplicate of a candidate: merged into it, the card says so."""
+    """The ticket in the queue is a duplicate of a candidate: merged into it once the dispatcher
+    confirmed (`confirm`), the card says so. Asked without `confirm` (GET, the 合并至 button without
+    JavaScript; or a POST without it), the page that asks; nothing is merged."""
     ticket = selectors.visible_tickets(user).filter(pk=ticket_id).first()
     if ticket is None:
         return _not_found(request, _("工单不存在"))
     try:
+        if request.method == "GET":
+            return _confirm_merge_page(request, ticket, _merge_target(user, request.GET))
+        if request.POST.get("confirm") != "1":
+            # Posted without the question answered (a form that did not ask, a page from before
+            # it): nothing is merged, the dispatcher is asked on the page that asks.
+            target = _merge_target(user, request.POST)
+            ask = reverse("dispatch_merge", args=[ticket.pk]) + f"?into_ticket_id={target.pk}"
+            if _is_htmx(request):
+                return HttpResponse(status=204, headers={"HX-Redirect": ask})
+            return HttpResponseRedirect(ask)
         ticket = actions.do_merge_ticket(
             ticket, user, into_ticket_id=_other_id(request, "into_ticket_id"), note=_note(request)
         )

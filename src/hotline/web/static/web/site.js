@@ -11,6 +11,72 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
 });
 
+// A <form data-confirm="id"> does what is not lightly undone (the dispatch queue's 合并至: the appellants
+// get the other ticket's answer), so its button asks first, in place: it gives way to the element `id`
+// ([data-confirm-box]: the question, the button that does it, [data-confirm-ok], and 取消,
+// [data-confirm-cancel]), and the keyboard goes to the button that does it, which the question
+// labels. 取消, or Escape in the question, puts the first button back with the keyboard on it. Without
+// JavaScript the form itself asks the server, which answers with a page that asks. Not window.confirm:
+// a dialog the page cannot word, style or test, that browsers may suppress.
+(function () {
+  function box(id) {
+    var found = id ? document.getElementById(id) : null;
+    return found && found.hasAttribute("data-confirm-box") ? found : null;
+  }
+
+  function asker(ask) {
+    var forms = document.querySelectorAll("form[data-confirm]");
+    for (var i = 0; i < forms.length; i++) {
+      if (forms[i].getAttribute("data-confirm") === ask.id) return forms[i];
+    }
+    return null;
+  }
+
+  function putBack(ask, focus) {
+    var form = asker(ask);
+    ask.hidden = true;
+    if (!form) return;
+    form.hidden = false;
+    var button = form.querySelector("button");
+    if (focus && button) button.focus();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-confirm")) return;
+    var ask = box(form.getAttribute("data-confirm"));
+    if (!ask) return;  // nothing to ask with: the server asks
+    event.preventDefault();
+    // One question open at a time: another one left open goes back to its button.
+    var open = document.querySelectorAll("[data-confirm-box]:not([hidden])");
+    for (var i = 0; i < open.length; i++) putBack(open[i], false);
+    form.hidden = true;
+    ask.hidden = false;
+    var ok = ask.querySelector("[data-confirm-ok]");
+    if (ok) ok.focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-confirm-cancel]");
+    var ask = cancel && cancel.closest("[data-confirm-box]");
+    if (ask) putBack(ask, true);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!event.target.closest) return;
+    // Enter held down asked and would answer too: the answer takes a key pressed again.
+    if (event.repeat && event.target.matches("[data-confirm-ok]")) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key !== "Escape") return;
+    var ask = event.target.closest("[data-confirm-box]");
+    if (!ask || ask.hidden) return;
+    event.preventDefault();
+    putBack(ask, true);
+  });
+})();
+
 // A desk's row is swapped in place for what came of the action on it: the cards of the dispatch
 // desk and of the returns (派单台, 退单审核: <article class="ticket">, web/dispatch.py) and the rows of
 // the inbox, the callback desk and the supervision board (承办, 回访, 督办: the items of an
@@ -51,6 +117,7 @@ document.addEventListener("keydown", function (event) {
   function firstAfter(row, mark) {
     var controls = row.querySelectorAll(FOCUSABLE);
     for (var i = 0; i < controls.length; i++) {
+      if (controls[i].closest("[hidden]")) continue;  // a question not asked (data-confirm)
       if (mark.compareDocumentPosition(controls[i]) & Node.DOCUMENT_POSITION_FOLLOWING) return controls[i];
     }
     return null;
