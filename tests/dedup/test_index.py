@@ -87,3 +87,36 @@ def test_the_numpy_index_is_not_saved(db, staff, settings):
     shared = shared_index()
     assert isinstance(shared.index, NumpyIndex) and len(shared.index) == 1
     assert shared.save() is None
+
+
+def test_vectors_stored_while_saves_are_held_reach_no_file_and_leave_no_index_behind(db, staff):
+    """`hotline demo` embeds in its one transaction, which may roll back: no file is saved with
+    those vectors, and the process builds its index afresh afterwards."""
+    make_ticket(actor=staff["operator"])
+    with vector_index.unsaved():
+        assert embed_missing() == 1
+        held = shared_index()
+        assert len(held.index) == 1  # searched as usual
+        assert not index_folder().exists() or not list(index_folder().iterdir())
+    assert shared_index() is not held
+    # Saves as before once released.
+    make_ticket(actor=staff["operator"], title="噪音扰民", content="夜间施工噪音")
+    embed_missing()
+    assert (
+        json.loads((index_folder() / "ngram1024.json").read_text())["watermark"] == shared_index().watermark
+    )
+
+
+def test_a_probe_may_leave_out_the_vectors_stored_since(db, staff):
+    """Duplicate search's clusters probe once per ticket after one refresh, not one per probe."""
+    first = make_ticket(actor=staff["operator"], title="路灯不亮", content="幸福路1号门口路灯坏了")
+    embed_missing()
+    shared = shared_index()
+    stored = TicketVector.objects.get(ticket=first)
+    second = make_ticket(actor=staff["operator"], title="路灯不亮", content="幸福路1号门口路灯坏了")
+    TicketVector.objects.create(
+        ticket=second, model=stored.model, vector=stored.vector, embedded_at=stored.embedded_at
+    )
+    vector = np.frombuffer(bytes(stored.vector), dtype=np.float32)
+    assert {key for key, _ in shared.search(vector, 5, refresh=False)} == {first.pk}
+    assert {key for key, _ in shared.search(vector, 5)} == {first.pk, second.pk}

@@ -14,13 +14,13 @@ import pytest
 
 from hotline.accounts.models import ApiToken
 from hotline.core import clock
-from hotline.core.enums import Channel
+from hotline.core.enums import Channel, Kind
 from hotline.dedup import embedders
 from hotline.dedup import index as vector_index
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.models import Repetition
 from hotline.supervision.repetition import RepetitionReport, refresh_repetitions
-from hotline.supervision.sweep import SweepReport, run_sweep
+from hotline.supervision.sweep import SweepReport, run_counted_sweep, run_sweep
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Assignment, Ticket
 from tests.api.conftest import ApiClient
@@ -48,8 +48,8 @@ def counted_sweep(moment: datetime, **overrides: Any) -> SweepReport:
     """What the worker's sweep task does: the repetition counters brought up to date, then the sweep
     (whose repetition rule reads what the counters found)."""
     with clock.frozen_at(moment):
-        refresh_repetitions()
-        return run_sweep(overrides={**QUIET, **overrides})
+        _repetitions, report = run_counted_sweep(overrides={**QUIET, **overrides})
+        return report
 
 
 @pytest.fixture(autouse=True)
@@ -84,8 +84,9 @@ def received(
     content: str = "",
     phone: str = "13800001111",
     citizen_name: str = "",
+    kind: str = Kind.COMPLAINT,
 ) -> Ticket:
-    """A new ticket received at `moment`, by default at an address no other ticket has."""
+    """A new ticket received at `moment`, by default a complaint at an address no other ticket has."""
     with clock.frozen_at(moment):
         ticket, _created = do_receive_appeal(
             AppealData(
@@ -97,6 +98,7 @@ def received(
                 address=address if address is not None else f"测试路{next(_addresses)}号",
                 category_id=category_id,
                 area_id=area_id,
+                kind=kind,
             ),
             staff["operator"],
         )

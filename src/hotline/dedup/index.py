@@ -10,7 +10,9 @@ from every stored vector of the configured model when there is none (a fresh mac
 model), and before every search it adds the vectors stored since (`TicketVector.id` above its
 watermark), so a ticket embedded by the worker is found by the web processes at once. The worker
 saves the file now and then (`maybe_save`); writing it to a new name and then pointing the small
-JSON file at it means a reader never loads half a file, or an index with the wrong watermark.
+JSON file at it means a reader never loads half a file, or an index with the wrong watermark. A
+process that embeds inside a transaction that may yet roll back (the demo: one transaction) holds
+the saves meanwhile (`unsaved`).
 """
 
 import json
@@ -19,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -179,14 +182,18 @@ class SharedIndex:
                 added += len(keys)
         return added
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        self.refresh()
+    def search(self, vector: np.ndarray, k: int, *, refresh: bool = True) -> list[tuple[int, float]]:
+        """The `k` nearest; with the vectors stored since the last search unless not `refresh` (a
+        caller probing many times in a row, that refreshed the index first)."""
+        if refresh:
+            self.refresh()
         with self.lock:
             return self.index.search(vector, k)
 
     def maybe_save(self, *, every: int, seconds: float) -> bool:
-        """Save when `every` vectors or `seconds` have passed since the last save (usearch only)."""
-        if not isinstance(self.index, UsearchIndex) or self.watermark == self.saved_watermark:
+        """Save when `every` vectors or `seconds` have passed since the last save (usearch only), unless
+        saves are held (`unsaved`)."""
+        if _held or not isinstance(self.index, UsearchIndex) or self.watermark == self.saved_watermark:
             return False
         if (
             self.saved_at is not None
@@ -278,3 +285,26 @@ def forget() -> None:
     """Drop the process's indexes (tests; after the vectors were deleted behind its back)."""
     with _shared_lock:
         _shared.clear()
+
+
+# Saves held by `unsaved`, however deep.
+_held = 0
+
+
+@contextmanager
+def unsaved() -> Iterator[None]:
+    """For work that stores vectors in a transaction that may yet roll back (`hotline demo`): this
+    process saves no index file meanwhile, and drops its indexes before and after. A file saved
+    with vectors that were then rolled back would hold tickets that do not exist, and a watermark
+    above rows that, on SQLite, new vectors take again: those would never reach the index. The next
+    use loads the saved file, or builds the index from the vectors the database holds."""
+    global _held
+    forget()
+    with _shared_lock:
+        _held += 1
+    try:
+        yield
+    finally:
+        with _shared_lock:
+            _held -= 1
+        forget()

@@ -227,9 +227,9 @@ def clusters_of(ticket_ids: Iterable[int], *, neighbours: int = NEIGHBOURS) -> d
         return same[pair]
 
     near: dict[int, set[int]] = {pk: set() for pk in vectors}
-    index = shared_index()
+    index = shared_index()  # brought up to the vectors just read: one probe per ticket, no more reading
     for pk, vector in vectors.items():
-        for other, _similarity in index.search(vector, neighbours + 1):
+        for other, _similarity in index.search(vector, neighbours + 1, refresh=False):
             if other != pk and other in vectors and duplicates(pk, other):
                 near[pk].add(other)
                 near[other].add(pk)

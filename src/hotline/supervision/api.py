@@ -194,6 +194,10 @@ class RepetitionOut(Schema):
     count: int = Field(
         description="in the window: a citizen's appeals; the appellants of a place or an issue (each once)"
     )
+    consultations: int = Field(
+        description="of a citizen's appeals, the consultations (咨询): counted for the review, never for a "
+        "repetition order; places and issues count no consultation (0)"
+    )
     window_days: int
     first_at: LocalDateTime
     last_at: LocalDateTime
@@ -230,6 +234,7 @@ def _repetition_out(r: Repetition) -> RepetitionOut:
         kind=RepetitionKind(r.kind),
         label=r.label,
         count=r.count,
+        consultations=r.consultations,
         window_days=r.window_days,
         first_at=r.first_at,
         last_at=r.last_at,

@@ -182,9 +182,10 @@ class Repetition(models.Model):
     Open while the count in the rolling window stays at the threshold or above (`cleared_at` null);
     one open row per (kind, key). It shows on the supervision board and on each of its tickets; a
     citizen's repetition waits for a person's review (`outcome`: reasonable, possibly unreasonable,
-    not the same problem), which the system never decides by itself. A person may also take an
-    issue or a place apart (`DISMISSALS`: not the same problem, not the same place): it is cleared
-    then, and its appeals no longer count for a group of its kind."""
+    not the same problem), which the system never decides by itself; only its appeals that are not
+    consultations can make it an order (`consultations`). A person may also take an issue or a
+    place apart (`DISMISSALS`: not the same problem, not the same place): it is cleared then, and
+    its appeals no longer count for a group of its kind."""
 
     kind = models.CharField(_("类别"), max_length=16, choices=RepetitionKind.choices)
     # citizen: a keyed digest of the phone's digits; place: of the normalised address; issue: the
@@ -194,6 +195,9 @@ class Repetition(models.Model):
         _("对象"), max_length=200
     )  # what people read: a masked phone, an address, a title
     count = models.PositiveIntegerField(_("诉求次数"))
+    # Of a citizen's appeals, those that were consultations (咨询): counted for the review, never
+    # for an order. Places and issues count no consultation, so theirs is 0.
+    consultations = models.PositiveIntegerField(_("其中咨询"), default=0)
     window_days = models.PositiveSmallIntegerField(_("统计天数"))
     first_at = models.DateTimeField(_("首次诉求"))
     last_at = models.DateTimeField(_("最近诉求"))

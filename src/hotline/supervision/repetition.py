@@ -3,13 +3,22 @@
 `refresh_repetitions()` counts, as of now, the appeals of the last REPEAT_WINDOW_DAYS (the rules of
 `supervision.rules`, 30 by default):
 
-- per citizen: by the caller's phone number (its digits), every appeal, whatever became of it;
+- per citizen: by the caller's phone number (its digits), every appeal, whatever became of it,
+  consultations (咨询) included: a person who asks the same question every day is for a person's
+  review too; how many of the appeals were consultations is kept beside the count;
 - per place: by the appeal's address, lower case and without blanks, leaving out the appeals of
-  invalid tickets;
-- per issue: one problem at one place, leaving out invalid tickets: the tickets merged together (a
-  person found a duplicate and the ticket it joined to be one issue) and the tickets that
-  duplicate search finds to be duplicates of one another (`dedup.search.clusters_of`). Every appeal of the
-  issue's tickets received in the window counts.
+  invalid tickets and of consultations;
+- per issue: one problem at one place, leaving out invalid tickets and consultations: the tickets
+  merged together (a person found a duplicate and the ticket it joined to be one issue) and the
+  tickets that duplicate search finds to be duplicates of one another (`dedup.search.clusters_of`).
+  Every appeal of the issue's tickets received in the window counts.
+
+Consultations are left out of places and issues because these two put a department under
+supervision with no person in between, and a question that many callers ask is no department's
+failure to solve a problem: it is what the knowledge base (百问百答) is for, to which a consultation
+answered to the caller's satisfaction already proposes an article (`knowledge.actions.close_ticket`).
+An appeal counts by the kind of its own ticket (docs/adr/0011-dedup.md, "consultations raise no
+repetition order").
 
 A place and an issue count their appellants (`appellant`), a citizen their appeals. A group with
 REPEAT_COUNT (3) or more is a `Repetition`: raised once, kept up to date while it stays at the
@@ -22,7 +31,8 @@ cleared, and the appeals it counted no longer count for a group of its kind, so 
 not come back while new appeals may make a new group (`_without_dismissed`). The repetitions feed
 the sweep's repetition orders (`sweep._Sweep.repeated`).
 
-Runs before each supervision sweep (`supervision.tasks.sweep`), in a transaction of its own.
+Runs before each supervision sweep (`supervision.sweep.run_counted_sweep`: the worker's task,
+`hotline sweep` and the demo), in a transaction of its own.
 """
 
 import hashlib
@@ -38,7 +48,7 @@ from django.db.models import Case, Count, Func, Q, Value
 from django.db.models.functions import Lower, Replace, Trim
 
 from hotline.core import clock
-from hotline.core.enums import TERMINAL_STATUSES, RepetitionKind, TicketStatus
+from hotline.core.enums import TERMINAL_STATUSES, Kind, RepetitionKind, TicketStatus
 from hotline.core.phone import dialled_in_db, mask_phone
 from hotline.dedup.search import clusters_of
 from hotline.intake.models import Appeal
@@ -66,9 +76,13 @@ class Group:
     key: str
     label: str
     members: dict[int, Member] = field(default_factory=dict)
+    # The members that are consultations (a citizen's; places and issues count none).
+    asked: set[int] = field(default_factory=set)
 
-    def add(self, appeal_id: int, ticket_id: int, at: datetime, who: str) -> None:
+    def add(self, appeal_id: int, ticket_id: int, at: datetime, who: str, *, question: bool = False) -> None:
         self.members[appeal_id] = (ticket_id, at, who)
+        if question:
+            self.asked.add(appeal_id)
 
     @property
     def appeals(self) -> set[int]:
@@ -84,6 +98,11 @@ class Group:
         if self.kind == K.CITIZEN:
             return len(self.members)
         return len({who for _ticket, _at, who in self.members.values()})
+
+    @property
+    def consultations(self) -> int:
+        """Of a citizen's appeals, the consultations: they never make the repetition an order."""
+        return len(self.asked & self.members.keys())
 
     @property
     def first_at(self) -> datetime:
@@ -134,12 +153,16 @@ def _address() -> Func:
 
 def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Group]:
     """The appeals of the window by caller and by address, the groups of `need` appeals or more only
-    (counted by the database first, then the members of those read)."""
+    (counted by the database first, then the members of those read). A place counts no consultation."""
     window = Appeal.objects.filter(received_at__gte=since, received_at__lte=until)
     groups: list[Group] = []
     for kind, expression, appeals in (
         (K.CITIZEN, _phone(), window),
-        (K.PLACE, _address(), window.exclude(ticket__status=TicketStatus.INVALID)),
+        (
+            K.PLACE,
+            _address(),
+            window.exclude(ticket__status=TicketStatus.INVALID).exclude(ticket__kind=Kind.CONSULTATION),
+        ),
     ):
         keyed = appeals.annotate(value=expression).exclude(value="")
         values = list(
@@ -160,14 +183,15 @@ def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Gro
                     "citizen_phone",
                     "address",
                     "caller",
+                    "ticket__kind",
                 )
             )
-            for value, pk, ticket_id, at, name, phone, address, caller in rows:
+            for value, pk, ticket_id, at, name, phone, address, caller, ticket_kind in rows:
                 group = found.get(value)
                 if group is None:
                     label = f"{name} {mask_phone(phone)}".strip() if kind == K.CITIZEN else address.strip()
                     group = found[value] = Group(kind, _digest(kind, value), label[:LABEL_LENGTH])
-                group.add(pk, ticket_id, at, appellant(pk, caller))
+                group.add(pk, ticket_id, at, appellant(pk, caller), question=ticket_kind == Kind.CONSULTATION)
         groups += found.values()
     return groups
 
@@ -201,10 +225,11 @@ def merge_roots(ticket_ids: set[int]) -> dict[int, int]:
 
 def issues(since: datetime, until: datetime, need: int) -> list[Group]:
     """The issues with `need` appeals or more in the window (their key and label are given once the
-    appeals a person took apart are left out: `_named`)."""
+    appeals a person took apart are left out: `_named`). Consultations are no issue's."""
     appeals = list(
         Appeal.objects.filter(received_at__gte=since, received_at__lte=until)
         .exclude(ticket__status=TicketStatus.INVALID)
+        .exclude(ticket__kind=Kind.CONSULTATION)
         .annotate(caller=_phone())
         .order_by("received_at", "pk")
         .values_list("pk", "ticket_id", "received_at", "caller")
@@ -347,6 +372,7 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
                     key=group.key,
                     label=group.label,
                     count=group.count,
+                    consultations=group.consultations,
                     window_days=rules.repeat_window_days,
                     first_at=group.first_at,
                     last_at=group.last_at,
@@ -356,8 +382,16 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
                     needs_review=group.kind == K.CITIZEN,
                 )
                 report.raised += 1
-            elif (found.count, found.first_at, found.last_at, found.ticket_id, members[found.pk]) != (
+            elif (
+                found.count,
+                found.consultations,
+                found.first_at,
+                found.last_at,
+                found.ticket_id,
+                members[found.pk],
+            ) != (
                 group.count,
+                group.consultations,
                 group.first_at,
                 group.last_at,
                 ticket,
@@ -365,6 +399,7 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
             ):
                 Repetition.objects.filter(pk=found.pk).update(
                     count=group.count,
+                    consultations=group.consultations,
                     first_at=group.first_at,
                     last_at=group.last_at,
                     ticket_id=ticket,

@@ -42,6 +42,7 @@ from hotline.core.enums import (
     AssignmentStatus,
     DeliveryState,
     EventType,
+    Kind,
     NotificationReason,
     RepetitionKind,
     RepetitionOutcome,
@@ -64,7 +65,7 @@ from hotline.supervision.models import (
     Supervision,
     SweepState,
 )
-from hotline.supervision.repetition import chunked, merge_roots
+from hotline.supervision.repetition import RepetitionReport, chunked, merge_roots, refresh_repetitions
 from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
@@ -575,17 +576,25 @@ class _Sweep:
         open assignment; the lead's unit, else the unit at work), naming what repeated in its
         reason. None while every ticket waits for dispatch, or is done: there is no unit to
         supervise, and a later sweep opens it once one is dispatched, if the repetition still holds.
-        A group a person took apart is cleared and opens none. One order per ticket in the window."""
+        A group a person took apart is cleared and opens none. One order per ticket in the window.
+
+        Never on a consultation (咨询): a question asked again is no unit's failure to solve a
+        problem. The counters leave consultations out of places and issues; a citizen's
+        repetition counts them for its review, and opens an order only when its other appeals
+        reach REPEAT_COUNT (docs/adr/0011-dedup.md, "consultations raise no repetition order")."""
         since = self.now - timedelta(days=self.rules.repeat_window_days)
         need = self.rules.repeat_count
-        flagged = list(
-            Repetition.objects.filter(cleared_at__isnull=True, count__gte=need)
+        flagged = [
+            (pk, kind, count - consultations, label)
+            for pk, kind, count, consultations, label in Repetition.objects.filter(
+                cleared_at__isnull=True, count__gte=F("consultations") + need
+            )
             .filter(
                 Q(kind__in=[RepetitionKind.ISSUE, RepetitionKind.PLACE])
                 | Q(kind=RepetitionKind.CITIZEN, outcome=RepetitionOutcome.REASONABLE)
             )
-            .values_list("pk", "kind", "count", "label")
-        )
+            .values_list("pk", "kind", "count", "consultations", "label")
+        ]
         if not flagged:
             return
         # The orders of the window, read whole (a few per repetition) rather than asked for by a
@@ -612,13 +621,15 @@ class _Sweep:
                 repetition_id__in=ids
             ).values_list("repetition_id", "ticket_id"):
                 tickets[repetition_id].add(ticket_id)
-        # Each counted ticket as the ticket it was merged into, and the open assignments of those.
+        # Each counted ticket as the ticket it was merged into, and the open assignments of those
+        # that are not consultations.
         roots = merge_roots(set().union(*tickets.values()))
         at_work: dict[int, tuple[int, int | None, datetime | None, bool]] = {}
         for ids in chunked(set(roots.values())):
             for ticket_id, pk, department, due, role in (
                 open_assignments()
                 .filter(ticket_id__in=ids)
+                .exclude(ticket__kind=Kind.CONSULTATION)
                 .order_by("pk")
                 .values_list("ticket_id", "pk", "department_id", "due_at", "role")
             ):
@@ -781,6 +792,17 @@ def _tune_session() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+
+
+def run_counted_sweep(
+    now: datetime | None = None, *, overrides: dict[str, Any] | None = None
+) -> tuple[RepetitionReport, SweepReport]:
+    """The repetition counters brought up to date as of `now` (`supervision.repetition`, in a
+    transaction of their own), then one sweep, whose repetition rule reads what they found. What
+    `hotline sweep`, the worker's sweep task and the demo's replay run: a sweep without the counters
+    opens its repetition orders from what they held at their last count."""
+    repetitions = refresh_repetitions(now)
+    return repetitions, run_sweep(now, overrides=overrides)
 
 
 def run_sweep(now: datetime | None = None, *, overrides: dict[str, Any] | None = None) -> SweepReport:

@@ -6,16 +6,15 @@ from django.tasks import task
 
 from hotline.core.schedule import enqueue_if_due
 from hotline.supervision.models import SweepState
-from hotline.supervision.repetition import refresh_repetitions
-from hotline.supervision.sweep import run_sweep
+from hotline.supervision.sweep import run_counted_sweep
 
 
 @task()
 def sweep() -> dict[str, Any]:
     """The repetition counters brought up to date, then one supervision sweep (which opens orders on
     the repeated issues); idempotent, so a sweep enqueued twice does its work once."""
-    repetitions = refresh_repetitions()
-    return {**run_sweep().as_dict(), "repetitions": repetitions.as_dict()}
+    repetitions, report = run_counted_sweep()
+    return {**report.as_dict(), "repetitions": repetitions.as_dict()}
 
 
 def enqueue_sweep_if_due(interval: float) -> bool:

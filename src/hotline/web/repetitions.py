@@ -2,11 +2,15 @@
 
 GET  /supervision/repetitions/            the repetitions still open, the most appeals first:
                                           who or what repeats (a masked phone, an address, an
-                                          issue), how often in the window, each of its tickets
-                                          (number and link, title, status, day received; no
+                                          issue), how often in the window (a citizen's: how many
+                                          of those were consultations), each of its tickets
+                                          (number and link, title, kind, status, day received; no
                                           citizen's number), the ticket it is about now and its
                                           review; `?kind=` one kind, `?review=1` those waiting for
-                                          a person's review
+                                          a person's review. A line says that consultations raise
+                                          no order (a question asked again is the knowledge
+                                          base's), with a link to the articles proposed from
+                                          consultations for those who review them
 POST /supervision/repetitions/<id>/review/
                                           the review (`supervision.actions.do_review_repetition`):
                                           outcome and note; `next` says where to go afterwards.
@@ -55,7 +59,7 @@ def repetitions(request: HttpRequest, user: User) -> HttpResponse:
         Prefetch(
             "tickets",
             queryset=Ticket.objects.order_by("-created_at", "-pk").only(
-                "pk", "number", "title", "status", "created_at"
+                "pk", "number", "title", "kind", "status", "created_at"
             ),
         )
     ).order_by("-count", "-last_at", "pk")
@@ -70,6 +74,7 @@ def repetitions(request: HttpRequest, user: User) -> HttpResponse:
             "review": review,
             "outcomes": RepetitionOutcome.choices,
             "can_review": user.role in ACTION_ROLES["review_repetition"],
+            "can_see_proposals": user.role in ACTION_ROLES["review_article"],
             "here": request.get_full_path(),
         },
     )

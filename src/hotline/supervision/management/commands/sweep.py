@@ -4,9 +4,10 @@
     hotline sweep --json     the same as one JSON object
     hotline sweep --at 2026-03-02T10:00+08:00   as of another moment (replaying, checking rules)
 
-As the worker's sweep task: the repetition counters first (supervision.repetition), whose
-repetitions the sweep's repetition rule reads, then the sweep. It runs in this process, not through
-the task queue; both are idempotent, so running it while `hotline worker` also sweeps does no harm.
+As the worker's sweep task (`supervision.sweep.run_counted_sweep`): the repetition counters first
+(supervision.repetition), whose repetitions the sweep's repetition rule reads, then the sweep. It
+runs in this process, not through the task queue; both are idempotent, so running it while
+`hotline worker` also sweeps does no harm.
 """
 
 import json
@@ -18,8 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from hotline.core import clock, timerange
-from hotline.supervision.repetition import refresh_repetitions
-from hotline.supervision.sweep import run_sweep
+from hotline.supervision.sweep import run_counted_sweep
 
 
 class Command(BaseCommand):
@@ -44,8 +44,7 @@ class Command(BaseCommand):
             if not timerange.in_range(now):
                 raise CommandError(timerange.out_of_range("--at").message)
         with clock.frozen_at(now) if now else nullcontext():
-            repetitions = refresh_repetitions(now)
-            report = run_sweep(now)
+            repetitions, report = run_counted_sweep(now)
         if options["json"]:
             self.stdout.write(
                 json.dumps({**report.as_dict(), "repetitions": repetitions.as_dict()}, ensure_ascii=False)
