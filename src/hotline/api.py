@@ -23,6 +23,7 @@ from hotline.routing.api import router as routing_router
 from hotline.supervision.api import router as supervision_router
 from hotline.taxonomy.api import router as categories_router
 from hotline.tickets.api import router as tickets_router
+from hotline.web import wording
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -123,7 +124,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
             "field": _where(tuple(e.get("loc", ()))),
-            "message": str(e.get("msg", "")),
+            "message": wording.problem(e),
             "type": e.get("type", ""),
         }
         for e in exc.errors

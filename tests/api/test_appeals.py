@@ -278,7 +278,21 @@ def test_a_missing_title_is_422(staff, api_as):
     response = api_as(staff["operator"]).post("/appeals", body)
 
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "title", "message": "Field required", "type": "missing"}]
+    assert response.json()["errors"] == [{"field": "title", "message": "必须填写", "type": "missing"}]
+    assert response.json()["detail"] == "title: 必须填写"
+
+
+def test_a_parameter_out_of_its_bounds_is_named_in_the_readers_language(staff, api_as) -> None:
+    """pydantic's English stays out of the answer: the bound is said in Chinese, or in English
+    when the client asks for it."""
+    client = api_as(staff["dispatcher"])
+    response = client.get("/notifications?limit=0")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "limit: 不能小于 1"
+    english = client.client.get(
+        "/api/v1/notifications", {"limit": 0}, headers={**client.headers, "Accept-Language": "en"}
+    )
+    assert english.json()["detail"] == "limit: must not be less than 1"
 
 
 @pytest.mark.parametrize(

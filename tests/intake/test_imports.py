@@ -196,10 +196,69 @@ def test_skip_invalid_stores_the_good_rows_and_still_names_the_bad(tmp_path, fro
     assert Ticket.objects.get(appeals__external_id="108").category.name == "城乡建设"
 
 
+def test_every_fault_of_a_line_is_named_at_once_by_the_files_own_headers(tmp_path, frozen_clock) -> None:
+    CategoryFactory(name="城乡建设", level=1, parent=None)
+    text = f"{TIPDM_HEADER}\n1,U1,路灯不亮,2026-13-45 25:00,,不存在的分类\n2,U2,{'长' * 201},,,\n"
+    _message, err = refused(write(tmp_path, text), "--preset", "tipdm")
+    first, second = err.strip().splitlines()
+    # In the order of the file's columns, each under its own header, on one line.
+    assert first == (
+        "messages.csv 第 2 行：留言时间: 无法识别的时间“2026-13-45 25:00”；留言详情: 不能为空；"
+        "一级标签: 分类“不存在的分类”不存在或已停用"
+    )
+    assert second == "messages.csv 第 3 行：留言主题: 超过 200 个字符（201 个）；留言详情: 不能为空"
+
+
+def test_a_mappings_faults_are_named_by_its_columns(tmp_path, frozen_clock) -> None:
+    mapping = write(
+        tmp_path,
+        'optional = ["kind", "latitude", "reply", "replied_at"]\n'
+        '[columns]\ntitle = "标题"\ncontent = ["正文", "内容"]\nreceived_at = "来信时间"\nkind = "类型"\n'
+        'latitude = "纬度"\nreply = "回复"\nreplied_at = "回复时间"\n',
+        "map.toml",
+    )
+    text = (
+        "标题,内容,来信时间,类型,纬度,回复,回复时间\n"
+        ",,2099-01-01 08:00,闲聊,95,,2025-01-01 08:00\n"
+        "好,好,2025-06-09 10:00,咨询,30,已处理,2025-06-08 10:00\n"
+    )
+    _message, err = refused(write(tmp_path, text, "letters.csv"), "--mapping", str(mapping))
+    first, second = err.strip().splitlines()
+    for name in ("title", "content", "received_at", "kind", "latitude", "reply", "replied_at"):
+        assert f"{name}:" not in first + second
+    assert first.startswith(
+        "letters.csv 第 2 行：标题: 不能为空；内容: 不能为空；来信时间: 2099-01-01 08:00 晚于当前时间"
+    )
+    assert "类型: 未知诉求类型“闲聊”" in first and "纬度: 应为 -90 到 90 之间的数" in first
+    assert "回复: 有答复时间却没有答复内容" in first
+    assert second == "letters.csv 第 3 行：回复时间: 答复时间早于受理时间"
+
+
 def test_a_dry_run_checks_everything_and_writes_nothing(tmp_path, frozen_clock) -> None:
     path = write(tmp_path, f"{TIPDM_HEADER}\n1,U1,路灯不亮,2019/12/30 17:06:14,坏了一周,\n")
     out, _err = run(path, "--preset", "tipdm", "--dry-run")
-    assert "读取 1 行，新建 0，已存在 0，拒绝 0" in out and "将新建 1 件" in out
+    assert out.startswith("【试运行，未写入任何数据】messages.csv：读取 1 行，将新建 1，已存在 0，拒绝 0")
+    assert "hotline worker" not in out
+    assert stored() == (0, 0, 0)
+    run(path, "--preset", "tipdm")
+    out, _err = run(path, "--preset", "tipdm", "--dry-run")
+    assert "读取 1 行，将新建 0，已存在 1，拒绝 0" in out
+
+
+def test_a_dry_run_refuses_what_the_real_run_refuses(tmp_path, frozen_clock) -> None:
+    """The same checks, the same rejected lines and the same exit status as the real run: only
+    nothing is written."""
+    CategoryFactory(name="城乡建设", level=1, parent=None)
+    path = write(tmp_path, BROKEN)
+    dry_message, dry_err = refused(path, "--preset", "tipdm", "--dry-run")
+    real_message, real_err = refused(path, "--preset", "tipdm")
+    assert dry_err == real_err and len(dry_err.strip().splitlines()) == 6
+    assert dry_message == "【试运行，未写入任何数据】" + real_message
+    assert "6 行被拒绝，未导入任何数据" in real_message and "试运行" not in real_message
+    assert stored() == (0, 0, 0)
+    # With --skip-invalid both go ahead with the good rows (exit status 0); the dry run writes none.
+    out, err = run(path, "--preset", "tipdm", "--skip-invalid", "--dry-run")
+    assert "读取 8 行，将新建 2，已存在 0，拒绝 6" in out and err == real_err
     assert stored() == (0, 0, 0)
 
 

@@ -310,6 +310,58 @@ def test_an_mbox_read_twice_adds_nothing_the_second_time(tmp_path: Path, frozen_
     assert Appeal.objects.filter(channel=Channel.LEADER_MAILBOX).count() == 2
 
 
+def fetch_all(*args: str) -> tuple[str, str, str | None]:
+    """stdout, stderr and the error the command ended with (None: exit status 0)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("mail", "fetch", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), str(error)
+    return out.getvalue(), err.getvalue(), None
+
+
+def test_a_dry_run_says_so_and_what_the_real_run_would_do(tmp_path: Path, frozen_clock) -> None:
+    first = mail.do_receive_letter(
+        mail.parse(letter("From: resident@qq.com", "Subject: road", body=b"hole", message_id="<r@qq.com>")),
+        Channel.MAILBOX,
+    )
+    box = mailbox.Maildir(tmp_path / "12345", create=True)
+    box.add(
+        with_files(
+            "From: a@b.cn",
+            "Subject: new",
+            text="井盖缺失",
+            files=[('filename="a.jpg"', "image/jpeg", JPEG), ('filename="b.jpg"', "image/jpeg", EXE)],
+        )
+    )
+    box.add(
+        letter(
+            "From: resident@qq.com",
+            f"Subject: Re: {first.ticket.number}",
+            body=b"bigger now",
+            message_id="<follow-up@qq.com>",
+        )
+    )
+    box.add(letter("From: resident@qq.com", "Subject: road", body=b"hole", message_id="<r@qq.com>"))
+    # An address longer than any mailbox's (254): intake refuses the letter.
+    box.add(letter(f"From: {'a' * 300}@b.cn", "Subject: long", body=b"x", message_id="<long@b.cn>"))
+    source = f"--source=mailbox=maildir://{tmp_path / '12345'}"
+
+    out, err, error = fetch_all(source, "--dry-run")
+    assert out.startswith("【试运行，未写入任何数据】")
+    assert "读取 4 封，将新建 1，将并入原工单 1，已收取 1，附件将保存 1、不保存 1，将拒绝 1" in out
+    assert "citizen_email: 超过 254 个字符" in err
+    assert error is not None and error.startswith("【试运行，未写入任何数据】1 项未能收取")
+    assert (Ticket.objects.count(), Appeal.objects.count(), Attachment.objects.count()) == (1, 1, 0)
+    assert len(list((tmp_path / "12345" / "new").iterdir())) == 4  # nothing marked as taken
+
+    real_out, real_err, real_error = fetch_all(source)
+    assert "读取 4 封，新建 1，并入原工单 1，已收取 1，附件保存 1、未保存 1，失败 1" in real_out
+    assert "试运行" not in real_out + real_err + str(real_error)
+    assert real_err == err and real_error == "1 项未能收取，见上"
+    assert (Ticket.objects.count(), Appeal.objects.count(), Attachment.objects.count()) == (2, 3, 1)
+
+
 class FakeImap:
     """The IMAP4 calls the drop makes, over a folder of two unseen letters."""
 

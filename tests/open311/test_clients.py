@@ -10,6 +10,7 @@ import pytest
 from georeport import GeoReport
 
 from hotline.open311 import keys
+from hotline.tickets.models import Ticket
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,14 +43,14 @@ def test_a_plain_client_posts_as_the_specification_shows_and_georeport_reads_it_
 ) -> None:
     _key, api_key = keys.issue("sfgov")
     root = f"{live_server.url}/open311/v2"
-    # The specification's example request, word for word but for the key, the service code and the
-    # attributes (WHISPAWN and WHISDORN are San Francisco's; this city's service asks for `kind`).
+    # The specification's example request, word for word but for the key, the service code and
+    # without San Francisco's attributes (WHISPAWN, WHISDORN): a client that knows nothing of this
+    # city's attributes posts the standard fields alone, and every attribute here is optional.
     body = (
         f"api_key={api_key}&jurisdiction_id=city.gov&service_code=010101&lat=37.76524078&long=-122.4212043"
         "&address_string=1234+5th+street&email=smit333%40sfgov.edu&device_id=tt222111&account_id=123456"
         "&first_name=john&last_name=smith&phone=111111111&description=A+large+sinkhole+is+destroying+the+street"
         "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
-        "&attribute[kind]=complaint&attribute[title]=Sinkhole"
     )
     status, content, content_type = http(f"{root}/requests.json", body)
     assert status == 200, content
@@ -57,9 +58,11 @@ def test_a_plain_client_posts_as_the_specification_shows_and_georeport_reads_it_
     [created] = json.loads(content)
     number = created["service_request_id"]
     assert created["account_id"] == "123456"
+    assert Ticket.objects.get(number=number).kind == "complaint"  # the definition's default
 
+    # A client that read the service definition answers its attributes.
     status, content, content_type = http(
-        f"{root}/requests.xml", body.replace("kind]=complaint", "kind]=help")
+        f"{root}/requests.xml", body + "&attribute[kind]=help&attribute[title]=Sinkhole"
     )
     assert status == 200 and content_type == "text/xml; charset=utf-8"
     assert b"<service_request_id>" in content
@@ -76,6 +79,8 @@ def test_a_plain_client_posts_as_the_specification_shows_and_georeport_reads_it_
         assert {s["group"] for s in listed} == {"城乡建设", "环境保护"}
         definition = client.get_service_definition("010101")
         assert definition["service_code"] == "010101"
+        if output_format == "json":
+            assert not any(a["required"] for a in definition["attributes"])
 
         requests = client.get_service_requests()
         assert len(requests) == 3

@@ -94,12 +94,24 @@ def test_every_problem_of_a_request_is_named_and_nothing_is_stored(client, servi
     assert any("description" in e for e in found)
     assert any("attribute[kind]" in e and "gossip" in e for e in found)
     assert any("attribute[x]" in e for e in found)
-    assert errors(post(client, form(api_key, **{"attribute[kind]": ""})), 400) == ["attribute[kind]: 必填"]
     assert errors(post(client, form(api_key, description="长" * 4001)), 400)
     assert errors(post(client, form(api_key, service_code="")), 400)
     assert errors(post(client, form(api_key, service_code="0202")), 404)  # inactive
     assert errors(post(client, form(api_key, service_code="99")), 404)
     assert not Ticket.objects.exists()
+
+
+def test_the_specifications_fields_alone_are_a_complaint(client, services, api_key) -> None:
+    """A GeoReport v2 client that knows nothing of this city's attributes posts the specification's
+    own fields; the kind it did not answer (or answered empty) is the definition's default."""
+    fields = {k: v for k, v in form(api_key, service_code="010102").items() if not k.startswith("attribute")}
+    fields.update(first_name="John", last_name="Smith", phone="111111111")
+    first = post(client, fields).json()[0]["service_request_id"]
+    second = post(client, {**fields, "attribute[kind]": ""}).json()[0]["service_request_id"]
+    third = post(client, {**fields, "attribute[kind]": "help"}).json()[0]["service_request_id"]
+    kinds = dict(Ticket.objects.values_list("number", "kind"))
+    assert [kinds[first], kinds[second], kinds[third]] == ["complaint", "complaint", "help"]
+    assert Ticket.objects.get(number=first).category == services["water"]
 
 
 def test_a_location_may_be_an_address_alone(client, services, api_key) -> None:
@@ -234,8 +246,18 @@ def test_pages_and_the_limit(client, services) -> None:
     assert ids(client.get("/open311/v2/requests.json")) == newest_first
     assert ids(client.get("/open311/v2/requests.json?page_size=2&page=2")) == newest_first[2:4]
     assert ids(client.get("/open311/v2/requests.json?page_size=2&page=4")) == []
-    assert errors(client.get("/open311/v2/requests.json?page_size=1001"), 400)
-    assert errors(client.get("/open311/v2/requests.json?page=0"), 400)
+    assert errors(client.get("/open311/v2/requests.json?page_size=1001"), 400) == ["page_size: 不能大于 1000"]
+    assert errors(client.get("/open311/v2/requests.json?page=0"), 400) == ["page: 不能小于 1"]
+    assert errors(client.get("/open311/v2/requests.json?page=two"), 400) == ["page: 须为数字"]
+
+
+def test_a_bad_parameter_is_named_in_chinese_not_in_pydantics_english(client, services) -> None:
+    for query in ("start_date=2026-1", "end_date=yesterday", "extensions=maybe", "page=0&page_size=0"):
+        found = errors(client.get(f"/open311/v2/requests.json?{query}"), 400)
+        assert found and all(not e.split(": ", 1)[1].isascii() for e in found), found
+    assert errors(client.get("/open311/v2/requests.json?start_date=2026-1"), 400) == [
+        "start_date: 日期时间格式不正确"
+    ]
 
 
 def test_updated_after_finds_an_old_request_changed_lately(client, services) -> None:

@@ -99,7 +99,10 @@ def test_service_list_and_definition(client, services) -> None:
     assert all(names(a) == ATTRIBUTE for a in attributes)
     kind = attributes[0]
     assert kind.findtext("code") == "kind" and kind.findtext("datatype") == "singlevaluelist"
-    assert kind.findtext("required") == "true" and kind.findtext("order") == "1"
+    # Optional: a client that knows nothing of this city posts the specification's fields alone,
+    # and the definition tells it what an unanswered kind becomes.
+    assert kind.findtext("required") == "false" and kind.findtext("order") == "1"
+    assert "不填则按投诉受理" in (kind.findtext("description") or "")
     values = kind.find("values")
     assert {v.tag for v in values} == {"value"} and all(names(v) == ["key", "name"] for v in values)
     assert ("complaint", "投诉") in [(v.findtext("key"), v.findtext("name")) for v in values]

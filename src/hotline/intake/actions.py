@@ -94,55 +94,76 @@ def _check_moment(moment: datetime | None, field: str, now: datetime) -> None:
         )
 
 
-def checked(data: AppealData, now: datetime | None = None) -> AppealData:
-    """`data` with its text stripped and an empty external id made None, or InvalidInput naming
-    the first field that is wrong: the checks every channel's contact passes before anything is
-    stored (a bulk intake makes them for every row before it writes one)."""
+def problems(data: AppealData, now: datetime | None = None) -> list[str]:
+    """Every check that `data` fails, each as "field: what is wrong", in the order `checked` makes
+    them: the checks every channel's contact passes before anything is stored. A bulk intake of a
+    file names them all for a row at once (`intake.channels.imports`)."""
+    found: list[str] = []
+
+    def check(test: Callable[..., object], *args: object) -> None:
+        try:
+            test(*args)
+        except InvalidInput as exc:
+            found.append(exc.message)
+
     if data.channel not in _CHANNELS:
-        raise InvalidInput(_("channel: 未知渠道 %(value)r") % {"value": data.channel})
+        found.append(_("channel: 未知渠道 %(value)r") % {"value": data.channel})
     if data.kind not in _KINDS:
-        raise InvalidInput(_("kind: 未知诉求类型 %(value)r") % {"value": data.kind})
+        found.append(_("kind: 未知诉求类型 %(value)r") % {"value": data.kind})
     if data.urgency not in _URGENCIES:
-        raise InvalidInput(_("urgency: 未知紧急程度 %(value)r") % {"value": data.urgency})
-    title = require_text(data.title, "title")
-    content = require_text(data.content, "content")
-    fields = {
-        "external_id": (data.external_id or "").strip(),
-        "citizen_name": data.citizen_name.strip(),
-        "citizen_phone": data.citizen_phone.strip(),
-        "citizen_email": data.citizen_email.strip(),
-        "title": title,
-        "address": data.address.strip(),
-    }
-    for name, value in fields.items():
-        _check_length(value, name, _max_length(name))
-    _check_length(content, "content", CONTENT_MAX_CHARS)
+        found.append(_("urgency: 未知紧急程度 %(value)r") % {"value": data.urgency})
+    check(require_text, data.title, "title")
+    check(require_text, data.content, "content")
+    for name, value in _stripped(data).items():
+        check(_check_length, value, name, _max_length(name))
+    check(_check_length, (data.content or "").strip(), "content", CONTENT_MAX_CHARS)
     now = now or clock.now()
-    _check_moment(data.received_at, "received_at", now)
+    check(_check_moment, data.received_at, "received_at", now)
     for name in ("likes", "dislikes"):
         votes = getattr(data, name)
         if votes is not None and not 0 <= votes <= VOTES_MAX:
-            raise InvalidInput(
-                _("%(field)s: 应为 0 到 %(max)s 之间的整数") % {"field": name, "max": VOTES_MAX}
-            )
+            found.append(_("%(field)s: 应为 0 到 %(max)s 之间的整数") % {"field": name, "max": VOTES_MAX})
     reply = data.reply
     if reply is not None:
-        text = require_text(reply.text, "reply")
-        _check_length(text, "reply", CONTENT_MAX_CHARS)
-        _check_moment(reply.replied_at, "replied_at", now)
+        check(require_text, reply.text, "reply")
+        check(_check_length, (reply.text or "").strip(), "reply", CONTENT_MAX_CHARS)
+        check(_check_moment, reply.replied_at, "replied_at", now)
         if data.received_at is not None and reply.replied_at < data.received_at:
-            raise InvalidInput(_("replied_at: 答复时间早于受理时间"))
-        reply = PastReply(text, reply.replied_at)
+            found.append(_("replied_at: 答复时间早于受理时间"))
+    return found
+
+
+def _stripped(data: AppealData) -> dict[str, str]:
+    """The short text fields of `data` as they are stored: stripped."""
+    return {
+        "external_id": (data.external_id or "").strip(),
+        "citizen_name": (data.citizen_name or "").strip(),
+        "citizen_phone": (data.citizen_phone or "").strip(),
+        "citizen_email": (data.citizen_email or "").strip(),
+        "title": (data.title or "").strip(),
+        "address": (data.address or "").strip(),
+    }
+
+
+def checked(data: AppealData, now: datetime | None = None) -> AppealData:
+    """`data` with its text stripped and an empty external id made None, or InvalidInput naming
+    the first field that is wrong (`problems` names them all): the checks every channel's contact
+    passes before anything is stored (a bulk intake makes them for every row before it writes one)."""
+    found = problems(data, now)
+    if found:
+        raise InvalidInput(found[0])
+    fields = _stripped(data)
+    reply = data.reply
     return replace(
         data,
         external_id=fields["external_id"] or None,
         citizen_name=fields["citizen_name"],
         citizen_phone=fields["citizen_phone"],
         citizen_email=fields["citizen_email"],
-        title=title,
-        content=content,
+        title=fields["title"],
+        content=(data.content or "").strip(),
         address=fields["address"],
-        reply=reply,
+        reply=PastReply((reply.text or "").strip(), reply.replied_at) if reply is not None else None,
     )
 
 

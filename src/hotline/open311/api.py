@@ -32,6 +32,7 @@ from hotline.open311.formats import (
 from hotline.open311.models import Submission
 from hotline.open311.schemas import RequestFilters
 from hotline.tickets.models import Ticket
+from hotline.web import wording
 
 
 class FormatConverter:
@@ -254,11 +255,9 @@ def _hotline_error(request: HttpRequest, exc: HotlineError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = []
-    for error in exc.errors:
-        field = str((error.get("loc") or ("",))[-1])
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
-        problems.append(f"{field}: {message}")
+    # Named by the parameter (the client's word), said as the pages say pydantic's errors (in
+    # Chinese, not pydantic's English).
+    problems = [f"{(error.get('loc') or ('',))[-1]}: {wording.problem(error)}" for error in exc.errors]
     return error_response(request, 400, *(problems or [_("请求无效")]))
 
 

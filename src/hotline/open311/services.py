@@ -1,7 +1,11 @@
 """The services of GeoReport v2 are the category tree (taxonomy/): every active category is a
 service_code, the leaves are listed (`GET services`), its first-level category is its `group`, the
 names on its path its `keywords`. Every service has the same definition: the attributes below, which
-map onto what intake takes (the kind of appeal, its title) or only inform the citizen."""
+map onto what intake takes (the kind of appeal, its title) or only inform the citizen.
+
+No attribute is required: a GeoReport v2 client that knows nothing of this city posts the
+specification's own fields alone (as its example does), and an attribute left unanswered takes its
+`default` (the kind: complaint 投诉, as a reported problem is), which its description states."""
 
 import math
 import re
@@ -25,7 +29,7 @@ from hotline.taxonomy.models import Category
 from hotline.taxonomy.selectors import active_categories
 
 # When ATTRIBUTES last changed (discovery's changeset tells clients to fetch the definitions again).
-ATTRIBUTES_CHANGED = datetime(2026, 12, 2, tzinfo=UTC)
+ATTRIBUTES_CHANGED = datetime(2026, 12, 5, tzinfo=UTC)
 DATATYPES = frozenset({"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"})
 LISTS = frozenset({"singlevaluelist", "multivaluelist"})
 STRING_MAX = 1000
@@ -45,6 +49,8 @@ class Attribute:
     values: Callable[[], Sequence[tuple[str, Any]]] | None = None
     # The field of intake's AppealData that the answer fills ("" for none).
     intake_field: str = ""
+    # What an unanswered attribute is taken to be (None: nothing); say it in the description.
+    default: str | None = None
 
     def options(self) -> list[tuple[str, str]]:
         return [(str(k), str(v)) for k, v in self.values()] if self.values else []
@@ -54,10 +60,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
         "kind",
         "singlevaluelist",
-        gettext_lazy("诉求类型：投诉、求助、咨询、建议、举报或表扬"),
-        required=True,
+        gettext_lazy("诉求类型：投诉、求助、咨询、建议、举报或表扬；不填则按投诉受理"),
         values=lambda: Kind.choices,
         intake_field="kind",
+        default=Kind.COMPLAINT,
     ),
     Attribute(
         "title",
@@ -159,7 +165,9 @@ def _value(attribute: Attribute, values: list[str]) -> Any:
     if not values:
         if attribute.required:
             raise ValueError(_("%(label)s: 必填") % {"label": label})
-        return None
+        if attribute.default is None:
+            return None
+        values = [attribute.default]
     if attribute.datatype != "multivaluelist" and len(values) > 1:
         raise ValueError(_("%(label)s: 只能有一个值") % {"label": label})
     keys = {k for k, _name in attribute.options()}

@@ -5,6 +5,9 @@ client needs and a person at a form does not: the pages put the field's label th
 read a schema's validation errors (pydantic's, in English) into the same shape.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
@@ -28,6 +31,7 @@ FIELD_LABELS: dict[str, str] = {
     "created_from": gettext_noop("受理日期（起）"),
     "created_to": gettext_noop("受理日期（止）"),
     "deadline": gettext_noop("督办期限"),
+    "department_id": gettext_noop("适用单位"),
     "description": gettext_noop("描述"),
     "extension_id": gettext_noop("延期申请"),
     "into_ticket_id": gettext_noop("合并到的工单"),
@@ -35,6 +39,7 @@ FIELD_LABELS: dict[str, str] = {
     "lead_department_id": gettext_noop("主办单位"),
     "lesson": gettext_noop("经验启示"),
     "media": gettext_noop("附件"),
+    "name": gettext_noop("名称"),
     "note": gettext_noop("说明"),
     "other_ticket_id": gettext_noop("关联的工单"),
     "outcome": gettext_noop("处置结果"),
@@ -69,6 +74,11 @@ _PROBLEMS: dict[str, str] = {
     "bool_parsing": gettext_noop("须为是或否"),
     "enum": gettext_noop("不是可选的值"),
     "literal_error": gettext_noop("不是可选的值"),
+    # With the bound from the error's context.
+    "greater_than_equal": gettext_noop("不能小于 %(ge)s"),
+    "less_than_equal": gettext_noop("不能大于 %(le)s"),
+    "greater_than": gettext_noop("须大于 %(gt)s"),
+    "less_than": gettext_noop("须小于 %(lt)s"),
 }
 
 
@@ -98,18 +108,30 @@ def shown(error: HotlineError) -> str:
     return for_people(error.message)
 
 
+def problem(item: Mapping[str, Any]) -> str:
+    """What one of pydantic's errors (an item of `ValidationError.errors()`, or of django-ninja's,
+    which are the same) says is wrong, in the reader's language."""
+    kind = str(item.get("type", ""))
+    if kind in _PROBLEMS:
+        text = _(_PROBLEMS[kind])
+        if "%(" not in text:
+            return text
+        try:
+            return text % dict(item.get("ctx") or {})
+        except (KeyError, TypeError, ValueError):
+            pass  # a bound that the error does not give: said as below
+    # A check of the schema's own says what is wrong in its message (pydantic's prefix goes);
+    # pydantic's others speak English only.
+    text = str(item.get("msg", "")).removeprefix("Value error, ")
+    if text.isascii() and not get_language().startswith("en"):
+        text = _("格式不正确")
+    return text
+
+
 def validation_message(error: ValidationError) -> str:
     """A schema's refusal of a form's fields, in the form's words (`field: problem; ...`)."""
     parts = []
     for item in error.errors():
         where = ".".join(str(x) for x in item["loc"])
-        if item["type"] in _PROBLEMS:
-            problem = _(_PROBLEMS[item["type"]])
-        else:
-            # A check of the schema's own says what is wrong in its message (pydantic's prefix
-            # goes); pydantic's others speak English only.
-            problem = str(item["msg"]).removeprefix("Value error, ")
-            if problem.isascii() and not get_language().startswith("en"):
-                problem = _("格式不正确")
-        parts.append(f"{where}: {problem}" if where else problem)
+        parts.append(f"{where}: {problem(item)}" if where else problem(item))
     return "; ".join(parts)

@@ -24,9 +24,11 @@ dislikes. `title` and `content` are required.
 
 Importing is two steps. `plan` reads and checks every row (a field, a time in range, a category
 that exists, an external id that the channel already delivered with another title) and sorts them
-into new, already present and rejected, each rejection with its line and reason; nothing is written.
-`run` stores the new rows, all in one transaction, and only when no row was rejected unless told
-to skip them: a broken file stores nothing, and a file imported twice adds nothing the second time.
+into new, already present and rejected, each rejection with its line and every fault of that line,
+named by the file's own column; nothing is written. `run` stores the new rows, all in one
+transaction, and only when no row was rejected unless told to skip them: a broken file stores
+nothing, and a file imported twice adds nothing the second time. A dry run is the same two steps
+with the same outcome, but for the writing.
 """
 
 import re
@@ -44,7 +46,7 @@ from hotline.core import clock
 from hotline.core.api import without_control_characters
 from hotline.core.enums import Channel, Kind, Urgency
 from hotline.core.errors import InvalidInput
-from hotline.intake.actions import AppealData, BulkReceipt, PastReply, checked, do_receive_appeals
+from hotline.intake.actions import AppealData, BulkReceipt, PastReply, checked, do_receive_appeals, problems
 from hotline.intake.channels.tables import Table, read_table
 from hotline.intake.models import Appeal
 from hotline.taxonomy.models import Category
@@ -213,13 +215,18 @@ def _choice(value: Any, choices: type[Kind] | type[Urgency]) -> str | None:
 @dataclass(frozen=True)
 class Rejected:
     line: int
-    reason: str
+    reasons: tuple[str, ...]  # every fault of the line, each "column: what is wrong"
+
+    @property
+    def reason(self) -> str:
+        return _("；").join(self.reasons)
 
 
 class _RowError(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(f"{column}: {message}")
-        self.column = column
+    """What is wrong with one cell (the caller knows which)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
         self.message = message
 
 
@@ -233,7 +240,7 @@ def _text(value: Any) -> str:
     return without_control_characters(str(value)).strip()
 
 
-def _moment(value: Any, column: str, formats: tuple[str, ...]) -> datetime | None:
+def _moment(value: Any, formats: tuple[str, ...]) -> datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
@@ -244,7 +251,7 @@ def _moment(value: Any, column: str, formats: tuple[str, ...]) -> datetime | Non
         text = re.sub(r"\s+", " ", str(value).strip())
         parsed = _parse(text, formats)
         if parsed is None:
-            raise _RowError(column, _("无法识别的时间“%(value)s”") % {"value": text[:40]})
+            raise _RowError(_("无法识别的时间“%(value)s”") % {"value": text[:40]})
         moment = parsed
     if timezone.is_naive(moment):
         # A time without a zone is the city's local time, as a person wrote it.
@@ -264,7 +271,7 @@ def _parse(text: str, formats: tuple[str, ...]) -> datetime | None:
         return None
 
 
-def _count(value: Any, column: str) -> int | None:
+def _count(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -272,10 +279,10 @@ def _count(value: Any, column: str) -> int | None:
             return int(value)
     elif re.fullmatch(r"\s*\d+\s*", str(value)):
         return int(str(value))
-    raise _RowError(column, _("应为非负整数，实为“%(value)s”") % {"value": str(value)[:20]})
+    raise _RowError(_("应为非负整数，实为“%(value)s”") % {"value": str(value)[:20]})
 
 
-def _coordinate(value: Any, column: str, limit: float) -> float | None:
+def _coordinate(value: Any, limit: float) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -284,7 +291,7 @@ def _coordinate(value: Any, column: str, limit: float) -> float | None:
         number = float("nan")
     if not -limit <= number <= limit:  # NaN fails too
         raise _RowError(
-            column, _("应为 -%(max)s 到 %(max)s 之间的数，实为“%(value)s”") % {"max": limit, "value": value}
+            _("应为 -%(max)s 到 %(max)s 之间的数，实为“%(value)s”") % {"max": limit, "value": value}
         )
     return number
 
@@ -294,6 +301,8 @@ class _Converter:
     mapping: ColumnMap
     header: dict[str, str]  # field -> the column that holds it in this file
     categories: dict[str, int]
+    # The file's columns by their place in its header: a line's faults are named in that order.
+    places: dict[str, int] = field(default_factory=dict)
 
     def value(self, cells: dict[str, Any], field_: str) -> Any:
         column = self.header.get(field_)
@@ -302,30 +311,46 @@ class _Converter:
     def column(self, field_: str) -> str:
         return self.header.get(field_, field_)
 
-    def convert(self, cells: dict[str, Any]) -> AppealData:
+    def convert(self, cells: dict[str, Any], now: datetime) -> tuple[AppealData, list[str]]:
+        """The row as a contact checked as intake checks every contact (`checked`), and every
+        fault found in it ("column: what is wrong", in the order of the file's columns); with a
+        fault the contact is not to be stored."""
         m = self.mapping
-        external_id = _text(self.value(cells, "external_id"))
-        kind = m.kind
-        if (raw_kind := _text(self.value(cells, "kind"))) and (kind := _choice(raw_kind, Kind) or "") == "":
-            raise _RowError(self.column("kind"), _("未知诉求类型“%(value)s”") % {"value": raw_kind})
-        urgency: str = Urgency.NORMAL
-        if (raw_urgency := _text(self.value(cells, "urgency"))) and (
-            urgency := _choice(raw_urgency, Urgency) or ""
-        ) == "":
-            raise _RowError(self.column("urgency"), _("未知紧急程度“%(value)s”") % {"value": raw_urgency})
+        faults: list[tuple[str, str]] = []  # (field, message)
+
+        def read(field_: str, convert: Callable[..., Any], *args: Any) -> Any:
+            """The cell of `field_` converted, or None with the fault noted."""
+            try:
+                return convert(self.value(cells, field_), *args)
+            except _RowError as exc:
+                faults.append((field_, exc.message))
+                return None
+
+        kind, urgency = m.kind, str(Urgency.NORMAL)
+        if raw := _text(self.value(cells, "kind")):
+            if (found := _choice(raw, Kind)) is None:
+                faults.append(("kind", _("未知诉求类型“%(value)s”") % {"value": raw}))
+            else:
+                kind = found
+        if raw := _text(self.value(cells, "urgency")):
+            if (found := _choice(raw, Urgency)) is None:
+                faults.append(("urgency", _("未知紧急程度“%(value)s”") % {"value": raw}))
+            else:
+                urgency = found
         category_id = None
         if name := _text(self.value(cells, "category")):
             category_id = self.categories.get(re.sub(r"\s*/\s*", " / ", name))
             if category_id is None:
-                raise _RowError(self.column("category"), _("分类“%(name)s”不存在或已停用") % {"name": name})
-        received_at = _moment(self.value(cells, "received_at"), self.column("received_at"), m.time_formats)
+                faults.append(("category", _("分类“%(name)s”不存在或已停用") % {"name": name}))
+        received_at = read("received_at", _moment, m.time_formats)
+        replied_at = read("replied_at", _moment, m.time_formats)
         reply_text = _text(self.value(cells, "reply"))
-        replied_at = _moment(self.value(cells, "replied_at"), self.column("replied_at"), m.time_formats)
-        if reply_text and replied_at is None:
-            raise _RowError(self.column("replied_at"), _("有答复内容却没有答复时间"))
+        if reply_text and replied_at is None and "replied_at" not in {f for f, _m in faults}:
+            faults.append(("replied_at", _("有答复内容却没有答复时间")))
         if replied_at is not None and not reply_text:
-            raise _RowError(self.column("reply"), _("有答复时间却没有答复内容"))
-        return AppealData(
+            faults.append(("reply", _("有答复时间却没有答复内容")))
+        external_id = _text(self.value(cells, "external_id"))
+        data = AppealData(
             channel=m.channel,
             external_id=f"{m.id_prefix}{external_id}" if external_id else None,
             citizen_name=_text(self.value(cells, "citizen_name")),
@@ -333,23 +358,31 @@ class _Converter:
             title=_text(self.value(cells, "title")),
             content=_text(self.value(cells, "content")),
             address=_text(self.value(cells, "address")),
-            latitude=_coordinate(self.value(cells, "latitude"), self.column("latitude"), 90),
-            longitude=_coordinate(self.value(cells, "longitude"), self.column("longitude"), 180),
+            latitude=read("latitude", _coordinate, 90),
+            longitude=read("longitude", _coordinate, 180),
             received_at=received_at,
             kind=kind,
             urgency=urgency,
             category_id=category_id,
-            likes=_count(self.value(cells, "likes"), self.column("likes")),
-            dislikes=_count(self.value(cells, "dislikes"), self.column("dislikes")),
+            likes=read("likes", _count),
+            dislikes=read("dislikes", _count),
             reply=PastReply(reply_text, replied_at) if reply_text and replied_at is not None else None,
         )
-
-    def reason(self, message: str) -> str:
-        """An intake check's message ("title: 不能为空") with the file's column for the field."""
-        name, sep, rest = message.partition(": ")
-        if sep and name in self.header:
-            return f"{self.header[name]}: {rest}"
-        return message
+        if not faults:
+            try:
+                return checked(data, now), []  # a good row (most are): intake's checks once
+            except InvalidInput:
+                pass
+        # Intake's own checks (empty, too long, a time in the future...), all of them.
+        faulty = {f for f, _m in faults}
+        for problem in problems(data, now):
+            field_, sep, message = problem.partition(": ")
+            if not sep:
+                field_, message = "", problem
+            if field_ not in faulty:
+                faults.append((field_, message))
+        faults.sort(key=lambda f: self.places.get(self.header.get(f[0], ""), len(self.places)))
+        return data, [f"{self.column(f)}: {message}" if f else message for f, message in faults]
 
 
 def _category_names() -> dict[str, int]:
@@ -414,20 +447,17 @@ def _norm(title: str) -> str:
 def plan(path: Path, mapping: ColumnMap) -> Plan:
     """Read and check every row of the file (see the module's docstring)."""
     table = read_table(path)
-    converter = _Converter(mapping, _columns_of(table, mapping), _category_names())
+    places = {column: place for place, column in enumerate(table.header)}
+    converter = _Converter(mapping, _columns_of(table, mapping), _category_names(), places)
     result = Plan(table, mapping)
     now = clock.now()
     candidates: list[tuple[int, AppealData]] = []
     for row in table.rows:
-        try:
-            data = checked(converter.convert(row.cells), now)
-        except _RowError as exc:
-            result.rejected.append(Rejected(row.line, f"{exc.column}: {exc.message}"))
-            continue
-        except InvalidInput as exc:
-            result.rejected.append(Rejected(row.line, converter.reason(exc.message)))
-            continue
-        candidates.append((row.line, data))
+        data, faults = converter.convert(row.cells, now)
+        if faults:
+            result.rejected.append(Rejected(row.line, tuple(faults)))
+        else:
+            candidates.append((row.line, data))
     id_column = converter.column("external_id")
     stored = _stored_titles(mapping.channel, [d.external_id for _line, d in candidates if d.external_id])
     first: dict[str, tuple[int, AppealData]] = {}
@@ -441,26 +471,25 @@ def plan(path: Path, mapping: ColumnMap) -> Plan:
             if _norm(title) == _norm(data.title):
                 result.present.append((line, number))
             else:
-                result.rejected.append(
-                    Rejected(
-                        line,
-                        _("%(column)s: %(id)s 已是工单 %(number)s 的诉求，但主题不同（“%(title)s”）")
-                        % {"column": id_column, "id": external_id, "number": number, "title": title[:30]},
-                    )
-                )
+                reason = _("%(column)s: %(id)s 已是工单 %(number)s 的诉求，但主题不同（“%(title)s”）") % {
+                    "column": id_column,
+                    "id": external_id,
+                    "number": number,
+                    "title": title[:30],
+                }
+                result.rejected.append(Rejected(line, (reason,)))
             continue
         if external_id in first:
             earlier_line, earlier = first[external_id]
             if _norm(earlier.title) == _norm(data.title):
                 result.present.append((line, ""))  # the same contact twice in the file
             else:
-                result.rejected.append(
-                    Rejected(
-                        line,
-                        _("%(column)s: %(id)s 与第 %(line)s 行重复，但主题不同")
-                        % {"column": id_column, "id": external_id, "line": earlier_line},
-                    )
-                )
+                reason = _("%(column)s: %(id)s 与第 %(line)s 行重复，但主题不同") % {
+                    "column": id_column,
+                    "id": external_id,
+                    "line": earlier_line,
+                }
+                result.rejected.append(Rejected(line, (reason,)))
             continue
         first[external_id] = (line, data)
         result.new.append((line, data))
@@ -484,11 +513,13 @@ def _stored_titles(channel: str, external_ids: list[str]) -> dict[str, tuple[str
 @dataclass(frozen=True)
 class Outcome:
     read: int
-    new: int  # rows that are new to the store (created unless `stored` is False)
-    created: int
+    new: int  # rows that are new to the store
+    created: int  # created; for a dry run, what the real run would create
     present: int
     rejected: list[Rejected]
     stored: bool  # False: a dry run, or rows were rejected and not skipped
+    blocked: bool  # rows were rejected and not to be skipped: the file is refused, nothing stored
+    dry_run: bool = False
 
 
 def run(
@@ -498,20 +529,29 @@ def run(
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Store the plan's new rows in one transaction, unless it is a dry run or rows were rejected
-    and not to be skipped. A row that another import stored meanwhile counts as present."""
+    """Store the plan's new rows in one transaction, unless rows were rejected and not to be
+    skipped. A row that another import stored meanwhile counts as present. A dry run decides
+    exactly as the real run (the same plan, the same refusal) and only writes nothing."""
     blocked = bool(found.rejected) and not skip_invalid
+    outcome = Outcome(
+        found.read,
+        len(found.new),
+        0 if blocked else len(found.new),
+        len(found.present),
+        found.rejected,
+        stored=False,
+        blocked=blocked,
+        dry_run=dry_run,
+    )
     if dry_run or blocked or not found.new:
-        return Outcome(found.read, len(found.new), 0, len(found.present), found.rejected, stored=False)
+        return outcome
     receipt: BulkReceipt = do_receive_appeals(
         [data for _line, data in found.new], None, backdate=found.mapping.backdate, progress=progress
     )
-    return Outcome(
-        found.read,
-        len(found.new),
-        len(receipt.created),
-        len(found.present) + len(receipt.present),
-        found.rejected,
+    return replace(
+        outcome,
+        created=len(receipt.created),
+        present=len(found.present) + len(receipt.present),
         stored=True,
     )
 

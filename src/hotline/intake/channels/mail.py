@@ -60,7 +60,7 @@ from hotline.core.enums import Channel, TicketStatus
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.core.schedule import enqueue_if_due
 from hotline.intake import attachments
-from hotline.intake.actions import AppealData, do_receive_appeal, do_receive_follow_up
+from hotline.intake.actions import AppealData, checked, do_receive_appeal, do_receive_follow_up
 from hotline.intake.models import CONTENT_MAX_CHARS, Appeal, MailFetchState
 from hotline.tickets.models import Ticket
 
@@ -308,35 +308,74 @@ def _files(letter: Letter) -> tuple[list[tuple[MailFile, str]], list[attachments
     return kept, refused
 
 
-def do_receive_letter(letter: Letter, channel: str) -> Taken:
-    """Take one letter in (a new ticket, or a further appeal on the ticket it follows up), with
-    its files, in one transaction."""
+@dataclass(frozen=True)
+class _Planned:
+    """What taking a letter in comes to, decided before anything is written."""
+
+    data: AppealData
+    kept: list[tuple[MailFile, str]]
+    refused: list[attachments.Refused]
+    existing: Appeal | None  # taken in before (same Message-ID)
+    target: Ticket | None  # the ticket a later letter joins
+
+
+def _planned(letter: Letter, channel: str) -> _Planned:
     if channel not in MAIL_CHANNELS:
         raise InvalidInput(_("channel: 信箱渠道应为 %(values)s") % {"values": ", ".join(MAIL_CHANNELS)})
     kept, refused = _files(letter)
     data = _contact(letter, channel, refused)
+    existing = (
+        Appeal.objects.filter(channel=channel, external_id=data.external_id).select_related("ticket").first()
+    )
+    if existing is not None:
+        return _Planned(data, kept, refused, existing, None)
+    target = _joinable(letter)
+    named = TICKET_NUMBER.search(letter.subject)
+    if target is None and named and Ticket.objects.filter(number=named.group(1)).exists():
+        # Said, not joined: the operator sees which ticket the writer means.
+        note = _("（来信主题提及工单 %(number)s）") % {"number": named.group(1)}
+        data = replace(data, content=f"{data.content}\n\n{note}"[:CONTENT_MAX_CHARS])
+    return _Planned(data, kept, refused, None, target)
+
+
+def do_receive_letter(letter: Letter, channel: str) -> Taken:
+    """Take one letter in (a new ticket, or a further appeal on the ticket it follows up), with
+    its files, in one transaction."""
     with transaction.atomic():
-        existing = Appeal.objects.filter(channel=channel, external_id=data.external_id).select_related(
-            "ticket"
-        )
-        if (appeal := existing.first()) is not None:
-            return Taken(appeal.ticket, False, False, 0, refused)
-        target = _joinable(letter)
-        named = TICKET_NUMBER.search(letter.subject)
-        if target is None and named and Ticket.objects.filter(number=named.group(1)).exists():
-            # Said, not joined: the operator sees which ticket the writer means.
-            note = _("（来信主题提及工单 %(number)s）") % {"number": named.group(1)}
-            data = replace(data, content=f"{data.content}\n\n{note}"[:CONTENT_MAX_CHARS])
-        if target is not None:
-            appeal = do_receive_follow_up(target, data, None)
-            ticket, joined = target, True
+        planned = _planned(letter, channel)
+        if planned.existing is not None:
+            return Taken(planned.existing.ticket, False, False, 0, planned.refused)
+        data = planned.data
+        if planned.target is not None:
+            appeal = do_receive_follow_up(planned.target, data, None)
+            ticket, joined = planned.target, True
         else:
             ticket, _created = do_receive_appeal(data, None)
             appeal = Appeal.objects.get(channel=channel, external_id=data.external_id)
             joined = False
-        for item, content_type in kept:
+        for item, content_type in planned.kept:
             attachments.store_bytes(appeal, item.data, content_type)
-    return Taken(ticket, True, joined, len(kept), refused)
+    return Taken(ticket, True, joined, len(planned.kept), planned.refused)
+
+
+@dataclass(frozen=True)
+class Foreseen:
+    """What `do_receive_letter` would do with a letter (`foresee`)."""
+
+    created: bool  # False: taken in before
+    joined: bool
+    kept: int
+    refused: list[attachments.Refused]
+
+
+def foresee(letter: Letter, channel: str) -> Foreseen:
+    """What taking `letter` in would do, with the same checks and nothing written: InvalidInput
+    where `do_receive_letter` would refuse it (a dry run)."""
+    planned = _planned(letter, channel)
+    if planned.existing is not None:
+        return Foreseen(False, False, 0, planned.refused)
+    checked(planned.data)  # intake's checks, as do_receive_appeal and do_receive_follow_up make
+    return Foreseen(True, planned.target is not None, len(planned.kept), planned.refused)
 
 
 # --- the mailboxes ---------------------------------------------------------------------------------
@@ -473,6 +512,7 @@ class FetchReport:
     files: int = 0
     refused_files: int = 0
     failed: list[str] = field(default_factory=list)  # "key: reason"
+    dry_run: bool = False  # the counts are what a real run would do
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -480,20 +520,29 @@ class FetchReport:
 
 def fetch(source: Source, *, dry_run: bool = False) -> FetchReport:
     """Read one mailbox: every new letter taken in (each in its own transaction: one bad letter
-    does not hold up the others; it stays where it is, logged, and is tried again next time)."""
-    report = FetchReport(source.label)
+    does not hold up the others; it stays where it is, logged, and is tried again next time).
+    `dry_run`: every letter read and checked as it would be taken in, the report what the real
+    run would do; nothing is written and no letter is marked as taken."""
+    report = FetchReport(source.label, dry_run=dry_run)
     drop = open_drop(source)
+    seen: set[str] = set()  # a dry run's letters, which are not stored to be found again
     try:
         for key, raw in drop.letters():
             report.read += 1
             try:
                 letter = parse(raw)
+                taken: Taken | Foreseen
                 if dry_run:
-                    continue
-                taken = do_receive_letter(letter, source.channel)
+                    taken = foresee(letter, source.channel)
+                    if letter.message_id in seen:  # as the real run finds the first one stored
+                        taken = Foreseen(False, False, 0, taken.refused)
+                    seen.add(letter.message_id)
+                else:
+                    taken = do_receive_letter(letter, source.channel)
             except (HotlineError, ValueError, LookupError) as exc:
                 reason = exc.message if isinstance(exc, HotlineError) else f"{type(exc).__name__}: {exc}"
-                logger.warning("mail %s from %s not taken in: %s", key, source.label, reason)
+                if not dry_run:
+                    logger.warning("mail %s from %s not taken in: %s", key, source.label, reason)
                 report.failed.append(f"{key}: {reason}")
                 continue
             report.created += int(taken.created and not taken.joined)
@@ -501,7 +550,8 @@ def fetch(source: Source, *, dry_run: bool = False) -> FetchReport:
             report.present += int(not taken.created)
             report.files += taken.kept
             report.refused_files += len(taken.refused)
-            drop.done(key)
+            if not dry_run:
+                drop.done(key)
     finally:
         drop.close()
     return report

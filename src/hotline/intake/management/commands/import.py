@@ -2,10 +2,12 @@
 appeals from a CSV or Excel (.xlsx) file, through the same intake as live contacts.
 
 Every row is read and checked before anything is written; each rejected row is named with its line
-and the reason. With rejected rows nothing is stored (exit status 1) unless `--skip-invalid` says to
-store the others; a file imported twice adds nothing the second time (the channel and the row's
-external id). The new tickets are stored in one transaction and handed to the worker for routing.
-The mapping of columns to fields: `hotline.intake.channels.imports`.
+and every fault it has, by the file's own column headers. With rejected rows nothing is stored (exit
+status 1) unless `--skip-invalid` says to store the others; a file imported twice adds nothing the
+second time (the channel and the row's external id). `--dry-run` makes the same checks and comes to
+the same outcome (the same rejections, the same exit status), and only writes nothing. The new
+tickets are stored in one transaction and handed to the worker for routing. The mapping of columns
+to fields: `hotline.intake.channels.imports`.
 """
 
 import sys
@@ -17,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from hotline.core.errors import HotlineError
-from hotline.intake.channels import imports
+from hotline.intake.channels import imports, reports
 
 
 class Progress:
@@ -56,7 +58,11 @@ class Command(BaseCommand):
         )
         how.add_argument("--mapping", type=Path, help="a TOML file mapping fields to the file's columns")
         parser.add_argument("--channel", default=None, help="record the appeals under this channel")
-        parser.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check every row and report as the real run would; store nothing",
+        )
         parser.add_argument(
             "--skip-invalid", action="store_true", help="store the good rows even when some are rejected"
         )
@@ -84,7 +90,7 @@ class Command(BaseCommand):
             bar.end()
         except HotlineError as exc:
             raise CommandError(exc.message) from None
-        summary = _("%(file)s：读取 %(read)s 行，新建 %(created)s，已存在 %(present)s，拒绝 %(rejected)s") % {
+        counts = {
             "file": path.name,
             "read": outcome.read,
             "created": outcome.created,
@@ -93,15 +99,19 @@ class Command(BaseCommand):
         }
         done = time.monotonic()
         # The time of the whole and of its two steps: reading and checking the file, then storing.
-        self.stdout.write(
-            f"{summary}（{done - started:.1f} s = {checked - started:.1f} s + {done - checked:.1f} s）"
-        )
-        if options["dry_run"]:
-            self.stdout.write(_("试运行：未写入任何数据；将新建 %(new)s 件") % {"new": outcome.new})
-        elif outcome.rejected and not outcome.stored:
-            raise CommandError(
-                _("%(count)s 行被拒绝，未导入任何数据：修正后重新导入，或加 --skip-invalid 只导入其余各行")
-                % {"count": len(outcome.rejected)}
+        times = f"（{done - started:.1f} s = {checked - started:.1f} s + {done - checked:.1f} s）"
+        if outcome.dry_run:
+            summary = _(
+                "%(file)s：读取 %(read)s 行，将新建 %(created)s，已存在 %(present)s，拒绝 %(rejected)s"
             )
-        elif outcome.created:
+            self.stdout.write(reports.dry_run(summary % counts + times))
+        else:
+            summary = _("%(file)s：读取 %(read)s 行，新建 %(created)s，已存在 %(present)s，拒绝 %(rejected)s")
+            self.stdout.write(summary % counts + times)
+        if outcome.blocked:
+            refusal = _(
+                "%(count)s 行被拒绝，未导入任何数据：修正后重新导入，或加 --skip-invalid 只导入其余各行"
+            ) % {"count": len(outcome.rejected)}
+            raise CommandError(reports.dry_run(refusal) if outcome.dry_run else refusal)
+        if outcome.created and not outcome.dry_run:
             self.stdout.write(_("新工单由后台任务（hotline worker）智能分拨"))

@@ -3,7 +3,9 @@ mailboxes (信箱, 领导信箱) once, as `hotline worker` does every HOTLINE_MA
 
 Without `--source` it reads the mailboxes of HOTLINE_MAILBOXES (`intake/channels/mail.py` says how
 they are written). A letter that cannot be taken in is named with the reason and left in its
-mailbox to be tried again; the exit status is then 1.
+mailbox to be tried again; the exit status is then 1. `--dry-run` reads and checks every letter as
+the real run would and reports what it would create, thread onto a ticket and refuse (the same
+refusals, the same exit status), writing nothing and leaving every letter unread.
 """
 
 from typing import Any
@@ -12,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from hotline.core.errors import HotlineError
-from hotline.intake.channels import mail
+from hotline.intake.channels import mail, reports
 
 
 class Command(BaseCommand):
@@ -27,7 +29,11 @@ class Command(BaseCommand):
             default=None,
             help="CHANNEL=URL, e.g. mailbox=maildir:///srv/mail (repeatable; default HOTLINE_MAILBOXES)",
         )
-        fetch.add_argument("--dry-run", action="store_true", help="read and parse the letters, store nothing")
+        fetch.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check every letter and say what a real run would do; store nothing, mark nothing read",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -47,24 +53,39 @@ class Command(BaseCommand):
                 )
                 failed += 1
                 continue
-            self.stdout.write(
-                _(
-                    "%(source)s：读取 %(read)s 封，新建 %(created)s，并入原工单 %(joined)s，"
-                    "已收取 %(present)s，附件保存 %(files)s、未保存 %(refused)s，失败 %(failed)s"
-                )
-                % {
-                    "source": report.source,
-                    "read": report.read,
-                    "created": report.created,
-                    "joined": report.joined,
-                    "present": report.present,
-                    "files": report.files,
-                    "refused": report.refused_files,
-                    "failed": len(report.failed),
-                }
-            )
+            self.stdout.write(summary(report))
             for line in report.failed:
                 self.stderr.write(f"  {line}")
             failed += len(report.failed)
         if failed:
-            raise CommandError(_("%(count)s 项未能收取，见上") % {"count": failed})
+            refusal = _("%(count)s 项未能收取，见上") % {"count": failed}
+            raise CommandError(reports.dry_run(refusal) if options["dry_run"] else refusal)
+
+
+def summary(report: mail.FetchReport) -> str:
+    """A mailbox's line: what was done, or for a dry run what the real run would do."""
+    counts = {
+        "source": report.source,
+        "read": report.read,
+        "created": report.created,
+        "joined": report.joined,
+        "present": report.present,
+        "files": report.files,
+        "refused": report.refused_files,
+        "failed": len(report.failed),
+    }
+    if report.dry_run:
+        return reports.dry_run(
+            _(
+                "%(source)s：读取 %(read)s 封，将新建 %(created)s，将并入原工单 %(joined)s，"
+                "已收取 %(present)s，附件将保存 %(files)s、不保存 %(refused)s，将拒绝 %(failed)s"
+            )
+            % counts
+        )
+    return (
+        _(
+            "%(source)s：读取 %(read)s 封，新建 %(created)s，并入原工单 %(joined)s，"
+            "已收取 %(present)s，附件保存 %(files)s、未保存 %(refused)s，失败 %(failed)s"
+        )
+        % counts
+    )
