@@ -38,14 +38,14 @@ if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50 or len(
 ALLOWED_HOSTS = os.environ.get("HOTLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hotline.core.admin_site.AdminConfig",  # django.contrib.admin, its sections in the loop's order
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves its API docs page (Swagger UI) from its own static files, not from a CDN
-    "django_tasks_db",
+    "hotline.worker.apps.TaskQueueConfig",  # django-tasks-db, named in the reader's language
     "hotline.core",
     "hotline.accounts",
     "hotline.directory",

@@ -18,10 +18,12 @@ from hotline.web import knowledge as web_knowledge
 from hotline.web import login as web_login
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
+from hotline.web import publication as web_publication
 from hotline.web import qa as web_qa
 from hotline.web import rankings as web_rankings
 from hotline.web import repetitions as web_repetitions
 from hotline.web import replies as web_replies
+from hotline.web import reply_templates as web_reply_templates
 from hotline.web import reports as web_reports
 from hotline.web import search as web_search
 from hotline.web import stats as web_stats
@@ -95,6 +97,22 @@ urlpatterns = [
     path("cases/<int:case_id>/unmark/", web_cases.unmark_case, name="case_unmark"),
     path("tickets/<str:number>/reply-templates/", web_replies.reply_templates, name="reply_templates"),
     path("replies/flagged/", web_replies.flagged, name="replies_flagged"),
+    path("suggestions/", web_publication.suggestion_list, name="suggestions"),
+    path("tickets/<str:number>/publish/", web_publication.publish, name="suggestion_publish"),
+    path("tickets/<str:number>/publish/withdraw/", web_publication.withdraw, name="suggestion_withdraw"),
+    path("reply-templates/", web_reply_templates.template_list, name="reply_templates_list"),
+    path("reply-templates/new/", web_reply_templates.template_new, name="reply_template_new"),
+    path("reply-templates/<int:template_id>/", web_reply_templates.template_edit, name="reply_template"),
+    path(
+        "reply-templates/<int:template_id>/retire/",
+        web_reply_templates.template_retire,
+        name="reply_template_retire",
+    ),
+    path(
+        "reply-templates/<int:template_id>/restore/",
+        web_reply_templates.template_restore,
+        name="reply_template_restore",
+    ),
     path("replies/<int:reply_id>/review/", web_replies.review, name="reply_review"),
     path(
         "tickets/<str:number>/attachments/<int:attachment_id>",
@@ -113,6 +131,7 @@ urlpatterns = [
     path("portal/", web_portal.submit, name="portal"),
     path("qa/", web_qa.qa_list, name="qa"),
     path("qa/<int:article_id>/", web_qa.qa_article, name="qa_article"),
+    path("qa/suggestions/<int:suggestion_id>/", web_qa.qa_suggestion, name="qa_suggestion"),
     path("qa/feed.json", web_qa.qa_feed_json, name="qa_feed_json"),
     path("qa/feed.xml", web_qa.qa_feed_rss, name="qa_feed_rss"),
     path("portal/track/", web_portal.track, name="portal_track"),

@@ -60,7 +60,7 @@ def test_an_operator_calls_back_closes_one_ticket_and_reopens_another(
     # Nobody answers: the attempt is counted and the ticket waits after the other one.
     row.locator("form.attempt input[name=note]").fill("无人接听")
     row.locator("button.unreachable").click()
-    row.locator("[role=status]", has_text="回访未接通已完成").wait_for()  # in place: the row stays
+    row.locator("[role=status]", has_text="已记录回访未接通").wait_for()  # in place: the row stays
     assert "1 次未接通，下次" in row.locator(".attempts").inner_text()
     assert page.locator("#callback-counters .waiting strong").inner_text() == "1"
     screenshot("callbacks-unreachable")
@@ -77,12 +77,12 @@ def test_an_operator_calls_back_closes_one_ticket_and_reopens_another(
     row.locator("textarea[name=note]").fill("第二次接通，居民表示满意")
     screenshot("callbacks-outcome-form")
     row.locator("details.callback button[type=submit]").click()
-    row.locator("[role=status]", has_text="回访已完成").wait_for()
+    row.locator("[role=status]", has_text="已记录回访结果").wait_for()
     assert "已回访：已解决，满意" in row.inner_text()
     assert page.locator("#callback-counters .to_close strong").inner_text() == "1"
     screenshot("callbacks-called-back")
     row.locator("button.close").click()
-    page.locator(f"#ticket-{first.pk}.done", has_text="办结已完成").wait_for()  # off the desk
+    page.locator(f"#ticket-{first.pk}.done", has_text="已办结").wait_for()  # off the desk
     first.refresh_from_db()
     assert first.status == TicketStatus.CLOSED
     assert first.callbacks.get().note == "第二次接通，居民表示满意"
@@ -94,7 +94,7 @@ def test_an_operator_calls_back_closes_one_ticket_and_reopens_another(
     row.locator("select[name=resolution]").select_option("unresolved")
     row.locator("select[name=satisfaction]").select_option("unsatisfied")
     row.locator("details.callback button[type=submit]").click()
-    page.locator(f"#ticket-{second.pk}.done", has_text="回访已完成").wait_for()  # reopened: off the desk
+    page.locator(f"#ticket-{second.pk}.done", has_text="已记录回访结果").wait_for()  # reopened: off the desk
     page.reload()
     assert "没有待回访的工单" in page.inner_text("main")
     screenshot("callbacks-done")

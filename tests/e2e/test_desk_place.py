@@ -94,7 +94,7 @@ def test_the_inbox_keeps_the_place_of_a_keyboard_user(
     assert found["kept"], "the page was loaded again"
     assert (found["tag"], found["text"]) == ("summary", "答复"), found
     assert found["scrolled"] > 0 and visible(found), found
-    assert "签收已完成" in fourth.locator("[role=status]").inner_text()
+    assert "已签收" in fourth.locator("[role=status]").inner_text()
     assert page.locator("#inbox-counters .accepted strong").inner_text() == "1"
     screenshot("inbox-signed-in-place")
 

@@ -56,7 +56,7 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     page.keyboard.press("Enter")
     page.locator(f"#assignment-{lead.pk}[data-state=accepted]").wait_for()
     # Signed in place: the row says so, and the keyboard goes on to its next control.
-    assert f"工单 {ticket.number}：签收已完成" in row.locator("[role=status]").inner_text()
+    assert f"工单 {ticket.number}：已签收" in row.locator("[role=status]").inner_text()
     summary = row.locator("details.reply summary")
     for _ in range(50):  # polled: the pages' CSP refuses wait_for_function
         if summary.evaluate("summary => summary === document.activeElement"):
@@ -86,7 +86,7 @@ def test_a_handler_signs_with_the_keyboard_and_replies_with_a_template(
     box.type("（住建局 张工）")
     screenshot("inbox-reply")
     row.locator("details.reply button[type=submit]").click()
-    page.locator(f"#assignment-{lead.pk}.done", has_text="答复已完成").wait_for()
+    page.locator(f"#assignment-{lead.pk}.done", has_text="已答复诉求人").wait_for()
     page.reload()
     assert page.locator(f"#assignment-{lead.pk}").count() == 0  # its part is done: off the list
     assert "没有待办的派单" in page.inner_text("main")

@@ -46,7 +46,7 @@ def test_a_handler_signs_with_the_keyboard_and_replies_on_the_page(
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}{url}")
     page.locator(".messages").wait_for()
-    assert "签收已完成" in page.locator(".messages").inner_text()
+    assert "已签收" in page.locator(".messages").inner_text()
     assert page.locator("#ticket-status").inner_text() == "办理中"
 
     page.fill("textarea[name=text]", "已更换路灯灯具，恢复照明。")

@@ -94,7 +94,7 @@ def test_the_loop_runs_through_the_pages(people, live_server, staff, departments
         row.locator("details.reply textarea[name=text]").fill(text)
         row.locator("details.reply button[type=submit]").click()
         # Replied, the row is done in place: it says so where it was.
-        handler.locator(f"#assignment-{lead.pk}.done", has_text=f"{ticket.number}：答复已完成").wait_for()
+        handler.locator(f"#assignment-{lead.pk}.done", has_text=f"{ticket.number}：已答复诉求人").wait_for()
     screenshot_of(handler, "loop-4-inbox-replied")
     web.refresh_from_db()
     call.refresh_from_db()
@@ -111,10 +111,10 @@ def test_the_loop_runs_through_the_pages(people, live_server, staff, departments
         row.locator("select[name=satisfaction]").select_option(satisfaction)
         row.locator("details.callback button[type=submit]").click()
         operator.locator(
-            f"#ticket-{ticket.pk} [role=status]", has_text=f"{ticket.number}：回访已完成"
+            f"#ticket-{ticket.pk} [role=status]", has_text=f"{ticket.number}：已记录回访结果"
         ).wait_for()
     operator.locator(f"#ticket-{web.pk} button.close").click()
-    operator.locator(f"#ticket-{web.pk}.done", has_text=f"{web.number}：办结已完成").wait_for()
+    operator.locator(f"#ticket-{web.pk}.done", has_text=f"{web.number}：已办结").wait_for()
     screenshot_of(operator, "loop-5-callbacks")
     web.refresh_from_db()
     call.refresh_from_db()

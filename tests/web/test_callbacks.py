@@ -153,7 +153,7 @@ def test_a_satisfied_callback_and_then_closing_from_the_desk(client, flow) -> No
         follow=True,
     )
     assert response.redirect_chain == [(here, 302)]
-    assert f"工单 {ticket.number}：回访已完成" in response.content.decode()
+    assert f"工单 {ticket.number}：已记录回访结果" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == S.REPLIED
     callback = ticket.callbacks.get()
@@ -208,7 +208,7 @@ def test_an_unreached_citizen_waits_after_the_others_until_the_retry(client, flo
     assert "2 小时后再次回访" in row_html(desk(client), first)
     response = client.post(form["action"], {**form["fields"], "note": "无人接听"}, follow=True)
     assert response.redirect_chain == [("/callbacks/", 302)]
-    assert f"工单 {first.number}：回访未接通已完成" in response.content.decode()
+    assert f"工单 {first.number}：已记录回访未接通，稍后再次回访" in response.content.decode()
     page = response.content.decode()
     assert numbers(page) == [second.number, first.number]  # after the others until 12:00
     assert "1 次未接通，下次 12:00" in row_html(page, first)
@@ -391,11 +391,12 @@ def test_with_htmx_the_row_changes_in_place(client, flow) -> None:
     assert response["HX-Retarget"] == f"#{row_id}" and response["HX-Reswap"] == "outerHTML"
     body = response.content.decode()
     assert "<html" not in body
-    assert f'<p class="ok" role="status">工单 {ticket.number}：回访未接通已完成</p>' in row_html(body, ticket)
+    said = f"工单 {ticket.number}：已记录回访未接通，稍后再次回访"
+    assert f'<p class="ok" role="status">{said}</p>' in row_html(body, ticket)
     assert "1 次未接通" in row_html(body, ticket)
     assert '<ul class="counters" id="callback-counters" hx-swap-oob="true">' in body
     assert re.search(r'class="waiting"><span><strong>1</strong>', body)
-    assert "回访未接通已完成" not in desk(client)
+    assert "已记录回访未接通，稍后再次回访" not in desk(client)
 
     feedback_actions.do_record_callback(
         ticket, flow.user("operator"), resolution="resolved", satisfaction="satisfied"
@@ -407,6 +408,6 @@ def test_with_htmx_the_row_changes_in_place(client, flow) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert f'<li class="callback-row done" id="{row_id}" data-number="{ticket.number}">' in body
-    assert f"工单 {ticket.number}：办结已完成 · 小区门口路灯不亮" in body
+    assert f"工单 {ticket.number}：已办结 · 小区门口路灯不亮" in body
     ticket.refresh_from_db()
     assert ticket.status == S.CLOSED

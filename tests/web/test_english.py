@@ -131,7 +131,7 @@ def test_the_message_after_an_action_reads_as_a_sentence(client, staff, departme
 
     response = housing.post(f"/tickets/{ticket.number}/do/accept/", {"next": "/inbox/"}, follow=True)
 
-    assert f"Recorded on ticket {ticket.number}: Sign-off" in response.content.decode()
+    assert f"Ticket {ticket.number}: Signed off" in response.content.decode()
 
 
 def test_a_refusal_names_the_field_in_english(client, staff, departments, waiting) -> None:

@@ -186,7 +186,7 @@ def test_accepting_from_the_inbox_signs_and_comes_back_to_the_same_list(client, 
 
     response = client.post(form["action"], form["fields"], follow=True)
     assert response.redirect_chain == [("/inbox/?status=pending", 302)]
-    assert f"工单 {ticket.number}：签收已完成" in response.content.decode()
+    assert f"工单 {ticket.number}：已签收" in response.content.decode()
     lead.refresh_from_db()
     assert lead.status == AssignmentStatus.ACCEPTED
     assert lead.accepted_by == staff["housing"] and lead.accepted_at == NOW
@@ -518,7 +518,7 @@ def test_with_htmx_the_row_changes_in_place_and_the_page_stays(client, staff, de
     assert "<html" not in body
     row = row_html(body, lead)
     assert 'data-state="accepted"' in row and "/do/accept/" not in row and "/do/reply/" in row
-    assert f'<p class="ok" role="status">工单 {first.number}：签收已完成</p>' in row
+    assert f'<p class="ok" role="status">工单 {first.number}：已签收</p>' in row
     assert 'name="next" value="/inbox/"' in row
     assert '<ul class="counters" id="inbox-counters" hx-swap-oob="true">' in body
     assert re.search(r'class="pending"><a [^>]*><strong>1</strong>', body)
@@ -526,7 +526,7 @@ def test_with_htmx_the_row_changes_in_place_and_the_page_stays(client, staff, de
     lead.refresh_from_db()
     assert lead.status == AssignmentStatus.ACCEPTED
     # Said in the row: not again on the next page loaded.
-    assert "签收已完成" not in client.get("/inbox/").content.decode()
+    assert f"工单 {first.number}：已签收" not in client.get("/inbox/").content.decode()
 
     # Under 待签收 a signed row leaves the list: a line in its place says what was done.
     page = client.get("/inbox/?status=pending").content.decode()
@@ -534,7 +534,7 @@ def test_with_htmx_the_row_changes_in_place_and_the_page_stays(client, staff, de
     assert response.status_code == 200
     body = response.content.decode()
     assert f'<li class="inbox-row done" id="assignment-{other.pk}" data-number="{second.number}">' in body
-    assert f"工单 {second.number}：签收已完成 · 后派的" in body and "/do/" not in body
+    assert f"工单 {second.number}：已签收 · 后派的" in body and "/do/" not in body
 
     # The reply takes the row off the inbox, whichever the filter.
     page = client.get("/inbox/").content.decode()

@@ -310,7 +310,8 @@ def test_an_extension_decided_from_the_board(client, staff, departments, approve
         form["action"], {**form["fields"], "approve": str(approve).lower(), "note": "同意"}, follow=True
     )
     assert response.redirect_chain == [("/supervision/?view=extensions", 302)]
-    assert f"工单 {ticket.number}：延期审批已完成" in response.content.decode()
+    said = "已批准延期申请" if approve else "已驳回延期申请"
+    assert f"工单 {ticket.number}：{said}" in response.content.decode()
     assert numbers(response.content.decode()) == []  # decided: off the tab
     extension.refresh_from_db()
     assert extension.approved is approve and extension.decided_by == staff["supervisor"]
@@ -507,7 +508,7 @@ def test_with_htmx_the_row_changes_in_place(client, staff, departments) -> None:
     body = in_place(
         form_of(board(client, "?view=extensions"), key, "/do/review_extension/"), key, approve="true"
     )
-    assert f'class="board-row done" id="row-{key}"' in body and "延期审批已完成" in body
+    assert f'class="board-row done" id="row-{key}"' in body and "已批准延期申请" in body
 
 
 def test_a_row_in_place_is_only_for_those_who_may_open_the_desk(client, staff, departments) -> None:

@@ -79,7 +79,7 @@ def test_signing_from_the_page_runs_the_action_and_comes_back(client, staff, dis
     lead = dispatched.assignments.get(department__code="B01")
     assert lead.status == AssignmentStatus.ACCEPTED and lead.accepted_by == staff["housing"]
     html = client.get(response["Location"]).content.decode()
-    assert "签收已完成" in html  # the message
+    assert f"工单 {dispatched.number}：已签收" in html  # the message
     assert "/do/reply/" in html  # and what comes next
 
 

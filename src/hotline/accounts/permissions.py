@@ -62,6 +62,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "review_article": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     # A closed ticket marked as a typical case (典型案例) for the case library.
     "mark_case": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}),
+    # Reply templates (答复模板, knowledge.templates): a unit head keeps their own unit's (and those of
+    # the units under it), supervisors and admins the city's (any unit's, and those for every unit).
+    "manage_reply_templates": frozenset({Role.HEAD, Role.SUPERVISOR, Role.ADMIN}),
+    # An answered suggestion published on 百问百答 (feedback.publication), its citizen's words
+    # written anew by the editor: those who review the knowledge base's public answers.
+    "publish_suggestion": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     # The city's figures: the leaders' overview, the rankings (红黑榜), the reports and the API's
     # rankings (analytics.api).
     "view_figures": frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
@@ -119,6 +125,8 @@ ACTION_NAMES: dict[str, Promise] = {
     "edit_article": pgettext_lazy("button", "编辑知识库文章"),
     "review_article": pgettext_lazy("button", "审核知识库文章"),
     "mark_case": pgettext_lazy("button", "标记典型案例"),
+    "manage_reply_templates": pgettext_lazy("button", "管理答复模板"),
+    "publish_suggestion": pgettext_lazy("button", "公开建议答复"),
     "view_figures": pgettext_lazy("button", "查看考核数据"),
     "resend_citizen_message": pgettext_lazy("button", "重发告知"),
 }

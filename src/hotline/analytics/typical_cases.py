@@ -7,8 +7,10 @@ ticket closed last month and marked this week is this week's case (a past report
 does not change when a case is marked later). A district's cases are those whose ticket's area is
 the district or under it; a department's, those whose ticket it leads (the lead in force, as the
 figures count it, `analytics.facts`); the city's, every one. The story and the lesson are what the
-person who marked the case wrote, with any phone or identity number scrubbed again, since a
-report goes further than the library's pages.
+person who marked the case wrote, with the numbers in them masked again, since a report goes
+further than the library's pages: by the rule for texts staff write for publication
+(`feedback.disclosure.staff_text`): the ticket's citizens' numbers, mobiles and identity numbers
+masked, the office lines a reply gives kept.
 """
 
 from collections.abc import Collection
@@ -18,7 +20,7 @@ from datetime import datetime
 from hotline.analytics.facts import _lead_department
 from hotline.analytics.periods import Period
 from hotline.directory.models import Department
-from hotline.knowledge.actions import scrub
+from hotline.feedback.disclosure import official_lines, staff_text
 from hotline.knowledge.models import Case
 
 # The most a report lists, the latest marked first.
@@ -48,7 +50,8 @@ def of_period(
     limit: int = LIMIT,
 ) -> list[CaseLine]:
     """The cases marked in `period`, the latest first: of tickets in `areas` when given, led by
-    `department` when given, else every one. Two queries."""
+    `department` when given, else every one. Two queries, one for the directory's lines and one
+    or two a case for its citizens' numbers (a report lists ten at most)."""
     cases = (
         Case.objects.filter(marked_at__gte=period.start, marked_at__lt=period.end)
         .select_related("ticket__area", "category__parent__parent")
@@ -60,6 +63,7 @@ def of_period(
     if department is not None:
         cases = cases.filter(department_key=department)
     found = list(cases[:limit])
+    offices = official_lines()
     names = dict(
         Department.objects.filter(pk__in={c.department_key for c in found if c.department_key}).values_list(
             "pk", "name"
@@ -74,8 +78,8 @@ def of_period(
             area=case.ticket.area.name if case.ticket.area else "",
             department=names.get(case.department_key, ""),
             marked_at=case.marked_at,
-            story=scrub(case.story),
-            lesson=scrub(case.lesson),
+            story=staff_text(case.story, case.ticket, official=offices),
+            lesson=staff_text(case.lesson, case.ticket, official=offices),
         )
         for case in found
     ]

@@ -77,13 +77,18 @@ class DjangoMail:
         return Outcome(ok=True)
 
 
+# What the log-only sender records on a message (in the city's language, as stored; the pages say
+# it in the reader's: `selectors.explained`).
+LOG_ONLY_DETAIL = "仅记录，未实际发送（开发、演示用通道）"
+
+
 class LogOnly:
     def send(self, message: CitizenMessage) -> Outcome:
         shown = mask_phone(message.to) if message.medium == CitizenMedium.SMS else message.to
         logger.info(
             "citizen message %s to %s not sent (log-only sender): %s", message.pk, shown, message.body
         )
-        return Outcome(ok=True, detail="仅记录，未实际发送（开发、演示用通道）")
+        return Outcome(ok=True, detail=LOG_ONLY_DETAIL)
 
 
 class HttpSms:

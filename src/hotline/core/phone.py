@@ -1,7 +1,34 @@
 """Citizens' phone numbers: masked for lists and exports, and in the one form that says whether two
-appeals are one person's (`dialled`), in Python and in SQL."""
+appeals are one person's (`dialled`), in Python and in SQL; and the numbers in a text meant to be
+read by others, masked or kept (`mask_numbers`).
+
+Which numbers in a text are masked (`mask_numbers`). A citizen's number must never reach a public
+page, a feed or a case library; an office line is what an answer exists to give ("咨询电话：
+0571-88880000"). So, each number found in the text (a mainland mobile, a fixed line with its area
+code, an identity-card number), first rule that applies:
+
+1. one of the citizen's own numbers (`citizen`: the numbers the appellants gave and those written
+   in their appeals, compared as dialled) -> masked, whatever else it looks like;
+2. an identity-card number (18 characters) -> masked;
+3. a known official line (`official`: the departments' phones in the directory) -> kept;
+4. a mobile number -> masked (an office does not publish a person's mobile);
+5. a fixed line with its area code, written after words that give it as a line to call in the
+   same sentence (咨询电话, 联系电话, 办公电话, 服务热线, 请致电…, 拨打…) -> kept;
+6. any other fixed line -> masked.
+
+A fixed line written without its area code (8888 0000) is masked when it is a citizen's; other
+runs of digits (amounts, dates, counts) and the short service numbers (12345, 12315, 110) are never
+taken for anyone's number and stay as written. A citizen's own words (an appeal, the caller's
+words kept with a knowledge-base proposal) hold no office line to keep: `citizen_text=True` masks
+every number found in them (and a local number given as one to call). A masked number reads "***".
+
+Where: the public answers (百问百答: an article's answer, a published suggestion's answer), the case
+library's story drafted from a ticket and the reports' typical cases, through
+`feedback.disclosure`, which knows the directory's lines and a ticket's citizens.
+"""
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, F, Value, When
@@ -44,3 +71,102 @@ def mask_phone(phone: str) -> str:
     if not digits:
         return ""
     return "*" * len(digits)
+
+
+# --- numbers in a text ------------------------------------------------------------------------------
+
+MASK = "***"
+# A number as written in a text: a mobile (with +86 or 86 before it, spaces or dashes inside), a
+# fixed line with its area code (0571-88880000, 0571 8888 0000, (0571)88880000, （0571）88880000),
+# an identity-card number; not the middle of a longer run of digits.
+_MOBILE = r"(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}"
+_FIXED = r"(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}"
+_ID_CARD = r"\d{17}[\dXx]"
+_NUMBER = re.compile(
+    rf"(?<![\dA-Za-z])(?:(?P<id>{_ID_CARD})|(?P<mobile>{_MOBILE})|(?P<fixed>{_FIXED}))(?![\dA-Za-z])"
+)
+# A fixed line written without its area code (8888 0000, 88880000): someone's only when a citizen
+# gave it; a date written as digits (20261206) is not one.
+_LOCAL = re.compile(r"(?<![\d.\-A-Za-z])[2-9]\d{2,3}[-\s]?\d{4}(?![\d.A-Za-z])")
+_DATE_LIKE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])")
+# Words that give a number as a line to call, before it in the same sentence (up to 20 characters
+# between: "请致电市市场监管局（0591-86125747）").
+_LINE_WORDS = re.compile(r"(?:电话|热线|致电|拨打|来电|咨询|联系|专线|值班|座机|传真)[^。！？!?；;\n]{0,20}$")
+
+# Right before a local number (no area code) that is given as a number: 电话 8888 1234, 座机：88881234.
+_CALL_AT = re.compile(r"(?:电话|热线|致电|拨打|座机|手机|号码|联系方式|联系)(?:是|为|号码)?[：:\s（(]{0,2}$")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers written in `text` that could be someone's, as dialled (a mobile, a fixed line with
+    its area code, an identity-card number, a local number given as one to call): what a citizen
+    wrote, to be masked wherever it is repeated (`mask_numbers(citizen=...)`). Dates and amounts
+    are not taken."""
+    text = text or ""
+    found = {_plain(m.group(0)) for m in _NUMBER.finditer(text)}
+    found |= {_plain(m.group(0)) for m in _LOCAL.finditer(text) if _given_as_line(text, m)}
+    return {n for n in found if n}
+
+
+def _given_as_line(text: str, match: re.Match[str]) -> bool:
+    """A local number (no area code) written as one to call: right after words like 电话, and not
+    a date."""
+    before = text[max(0, match.start() - 12) : match.start()]
+    return bool(_CALL_AT.search(before)) and not _DATE_LIKE.fullmatch(_plain(match.group(0)))
+
+
+def _plain(number: str) -> str:
+    return dialled(number.replace("（", "").replace("）", ""))
+
+
+def _dialled_all(numbers: Iterable[str]) -> frozenset[str]:
+    return frozenset(d for d in (_plain(n) for n in numbers) if d)
+
+
+def _same(number: str, others: frozenset[str]) -> bool:
+    """`number` is one of `others` as dialled, or the same fixed line with or without its area code."""
+    if number in others:
+        return True
+    return any(
+        len(short) >= 7 and long.startswith("0") and len(long) - len(short) <= 4 and long.endswith(short)
+        for other in others
+        for short, long in (sorted((number, other), key=len),)
+    )
+
+
+def mask_numbers(
+    text: str,
+    *,
+    official: Iterable[str] = (),
+    citizen: Iterable[str] = (),
+    citizen_text: bool = False,
+) -> str:
+    """`text` with the numbers that could be a person's masked and the office lines kept (the rules
+    are in this module's docstring). `official`: the lines known to be offices' (the directory's);
+    `citizen`: the numbers of the citizens the text is about; `citizen_text`: the text is a
+    citizen's own words, every number in it is masked."""
+    if not text:
+        return text or ""
+    offices, citizens = _dialled_all(official), _dialled_all(citizen)
+
+    def one(match: re.Match[str]) -> str:
+        number = _plain(match.group(0))
+        if citizen_text or _same(number, citizens) or match.group("id"):
+            return MASK
+        if _same(number, offices):
+            return match.group(0)
+        if match.group("mobile"):
+            return MASK
+        if _LINE_WORDS.search(text[max(0, match.start() - 40) : match.start()]):
+            return match.group(0)
+        return MASK
+
+    def local(match: re.Match[str]) -> str:
+        if _same(_plain(match.group(0)), citizens) or (citizen_text and _given_as_line(masked, match)):
+            return MASK
+        return match.group(0)
+
+    masked = _NUMBER.sub(one, text)
+    # A fixed line without its area code: masked when it is a citizen's, or given as a number to call
+    # in a citizen's own words; otherwise it may be anything (an amount, a count).
+    return _LOCAL.sub(local, masked) if citizens or citizen_text else masked

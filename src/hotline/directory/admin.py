@@ -12,9 +12,9 @@ class PlaceInline(admin.StackedInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "is_area", "is_active"]
+    list_display = ["code", "name", "level", "parent", "phone", "is_area", "is_active"]
     list_filter = ["level", "is_area", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "phone"]
     autocomplete_fields = ["parent"]
     inlines = [PlaceInline]
 

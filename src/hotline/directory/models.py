@@ -33,6 +33,18 @@ class Department(models.Model):
     # True for functional bureaus (住建局, 市场监管局); False for territorial ones (区, 街道).
     is_area = models.BooleanField(_("属地单位"), default=False)
     is_active = models.BooleanField(_("启用"), default=True)
+    # The unit's line for citizens (咨询电话): filled into replies ({联系电话}, knowledge.templates) and
+    # kept as written where answers are published, which mask other numbers (feedback.disclosure).
+    # A default in the database too: code that knows no phone yet (an older migration's model, a
+    # bulk insert of another app) still writes a department.
+    phone = models.CharField(
+        _("联系电话"),
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("对市民公开的咨询电话，如 0571-88880000；答复模板的 {联系电话} 由此填写"),
+    )
 
     class Meta:
         verbose_name = _("承办单位")

@@ -42,13 +42,22 @@ from hotline.tickets.transitions import actor_assignment, answer, not_suspended,
 S = TicketStatus
 
 
-def _answer_text(text: str) -> str:
-    """What is sent to the citizen: not empty, and with no blank of a template left unwritten."""
-    text = require_text(text, "text")
+def blanks_refusal(text: str) -> InvalidInput | None:
+    """The refusal of an answer that keeps a blank of a template (【核查情况】, `quality.unfilled`),
+    or None: raised by the actions below, shown as it is by the check of a draft before it is sent
+    (`web.replies.preview`), so that the check never says "may be sent" of what will be refused."""
     if blanks := quality.unfilled(text):
         # Translators: the separator between names in a list (an enumeration comma in Chinese).
         listed = _("、").join(blanks)
-        raise InvalidInput(_("text: 答复中还有模板的空白未填写：%(blanks)s") % {"blanks": listed})
+        return InvalidInput(_("text: 答复中还有模板的空白未填写：%(blanks)s") % {"blanks": listed})
+    return None
+
+
+def _answer_text(text: str) -> str:
+    """What is sent to the citizen: not empty, and with no blank of a template left unwritten."""
+    text = require_text(text, "text")
+    if refused := blanks_refusal(text):
+        raise refused
     return text
 
 

@@ -91,3 +91,40 @@ class ReplyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply_id}: {'weak' if self.weak else 'ok'}"
+
+
+class PublishedSuggestion(models.Model):
+    """An answered suggestion (建议) published on 百问百答 (`feedback.publication`): the suggestion
+    and its answer in words an editor wrote for everyone (never the citizen's own), with the
+    category and the district only (no street, no address, no name, no number). Taken down by
+    `withdrawn_at`; published again by editing it."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="publication", verbose_name=_("工单")
+    )
+    title = models.CharField(_("公开标题"), max_length=200)
+    question = models.TextField(_("建议内容（概括）"))
+    answer = models.TextField(_("答复（公开）"))
+    category = models.ForeignKey(
+        "taxonomy.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    district = models.ForeignKey(
+        "directory.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "directory.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the unit that answered
+    published_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("公开时间"))
+    withdrawn_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤下时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公开的建议答复")
+        verbose_name_plural = _("公开的建议答复")
+        indexes = [models.Index(fields=["withdrawn_at", "published_at"], name="suggestion_public")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -11,7 +11,10 @@ that row as the desk now shows it (or, when the desk no longer lists it, a line 
 done), swapped in place of the row with the desk's counters, so that the person keeps their place
 on the page (site.js moves the keyboard on, as on the dispatch desk). A refused action changes
 nothing and answers with the action's own status (403, 404, 409, 422) and its message, on a page or,
-for htmx, as a fragment the form shows next to itself.
+for htmx, as a fragment the form shows next to itself. A refused answer to the citizen written on
+the ticket's page (`KEPT_ON_PAGE`: 答复, 直接答复) comes back as that page, the text as typed in its
+box and the message next to it (`web.tickets.refused_on_page`), as other refused forms do: a reply
+refused for a template's blank is not lost.
 """
 
 from collections.abc import Callable
@@ -26,12 +29,13 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
-from hotline.core.enums import EventType
+from hotline.core.enums import EventType, TicketStatus
 from hotline.core.errors import HotlineError, InvalidInput, NotFound
 from hotline.tickets import selectors
 from hotline.tickets.api import ACTION_ENDPOINTS, ActionEndpoint
@@ -49,6 +53,10 @@ _BY_NUMBER: dict[str, tuple[tuple[str, str], ...]] = {
 
 # Form fields that are not the action's: Django's and this endpoint's own.
 _NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
+
+# The actions whose refusal, posted from the ticket's page, shows that page again with what was
+# typed (the text to the citizen) and the message beside the form.
+KEPT_ON_PAGE = frozenset({"reply", "answer_on_spot"})
 
 
 def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:
@@ -114,15 +122,73 @@ def act(request: HttpRequest, number: str, name: str) -> HttpResponse:
             raise InvalidInput(validation_message(error)) from None
         spec.run(ticket, user, **body.model_dump(mode=spec.dump))
     except HotlineError as error:
-        return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
-    # The action is named as the timeline now records it (its event's name, 回访未接通 "Callback not
-    # reached"), which reads as a finished thing where the button's verb would not.
-    # Translators: %(action)s is the name of the event the ticket's timeline now shows.
-    message = _("工单 %(number)s：%(action)s已完成") % {
-        "number": ticket.number,
-        "action": EventType(name).label,
-    }
-    return done(request, user, ticket, message)
+        back = next_url(request, ticket)
+        if ticket is not None and name in KEPT_ON_PAGE and request.headers.get("HX-Request") != "true":
+            # Imported here: the ticket's page imports this module.
+            from hotline.web.tickets import refused_on_page
+
+            if urlsplit(back).path == reverse("ticket_page", args=[ticket.number]):
+                page = refused_on_page(request, user, ticket.number, name, shown(error), error.status_code)
+                if page is not None:
+                    return page
+        return refusal_page(request, shown(error), error.status_code, back)
+    ticket.refresh_from_db()
+    return done(request, user, ticket, done_message(name, ticket, request.POST))
+
+
+# What each action did, as the message after it says (已签收, 已提交延期申请，等待审批): what happened,
+# and what waits now, not the action's name with 已完成 (a request only submitted is not done). An
+# action whose outcome its form chooses (approve or refuse) has a message for each.
+DONE: dict[str, Any] = {
+    "resume": gettext_lazy("已恢复计时"),
+    "request_extension": gettext_lazy("已提交延期申请，等待审批"),
+    "dispatch": gettext_lazy("已派单"),
+    "accept": gettext_lazy("已签收"),
+    "return": gettext_lazy("已退单，等待派单员审核"),
+    "recall": gettext_lazy("已撤回派单，工单回到派单台"),
+    "answer": gettext_lazy("已提交协办反馈"),
+    "reply": gettext_lazy("已答复诉求人"),
+    "answer_on_spot": gettext_lazy("已直接答复，待回访"),
+    "request_invalidation": gettext_lazy("已提交无效诉求申请，等待审核"),
+    "callback": gettext_lazy("已记录回访结果"),
+    "callback_attempt": gettext_lazy("已记录回访未接通，稍后再次回访"),
+    "close": gettext_lazy("已办结"),
+    "merge": gettext_lazy("已合并到工单 %(into_number)s"),
+    "unmerge": gettext_lazy("已撤销合并，工单回到派单台"),
+    "link": gettext_lazy("已关联工单 %(other_number)s"),
+    "unlink": gettext_lazy("已取消与工单 %(other_number)s 的关联"),
+    "suspend": gettext_lazy("已挂起，停止计时"),
+    "progress": gettext_lazy("已记录办理进展"),
+}
+# The actions whose form chooses the outcome: (the field, the message when it is true, when false).
+DONE_BY_CHOICE: dict[str, tuple[str, Any, Any]] = {
+    "review_extension": ("approve", gettext_lazy("已批准延期申请"), gettext_lazy("已驳回延期申请")),
+    "review_return": ("uphold", gettext_lazy("已支持退单并改派"), gettext_lazy("已驳回退单")),
+    "confirm_invalidation": (
+        "confirm",
+        gettext_lazy("已确认为无效诉求"),
+        gettext_lazy("已驳回无效诉求申请"),
+    ),
+}
+_TRUE = frozenset({"true", "1", "on", "yes"})
+
+
+def done_message(name: str, ticket: Ticket, post: QueryDict) -> str:
+    """The message after the action `name` succeeded on `ticket` (as it now stands), from the form
+    `post` it was done with."""
+    if name in DONE_BY_CHOICE:
+        field, yes, no = DONE_BY_CHOICE[name]
+        what = str(yes if post.get(field, "").strip().lower() in _TRUE else no)
+    elif name == "callback" and ticket.status == TicketStatus.REOPENED:
+        what = _("已记录回访结果，诉求人不满意，工单已退回重办")
+    elif name in DONE:
+        what = str(DONE[name]) % {key: post.get(key, "").strip() for key in ("into_number", "other_number")}
+    else:
+        # An action without words of its own: its event's name, as the timeline records it.
+        # Translators: %(action)s is the name of the event the ticket's timeline now shows.
+        what = _("%(action)s已完成") % {"action": EventType(name).label}
+    # Translators: the message after an action, e.g. "Ticket 20261206-000001: signed off".
+    return _("工单 %(number)s：%(done)s") % {"number": ticket.number, "done": what}
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,9 @@ from hotline.taxonomy.models import Category
 from hotline.tickets import selectors
 from hotline.tickets.actions import do_link_tickets, do_merge_ticket
 from hotline.tickets.models import Ticket
+from hotline.web.department_choices import department_label
 from hotline.web.dispatch import staff_view
+from hotline.web.forms import Form
 from hotline.web.params import parse_id
 from hotline.web.portal import followed
 from hotline.web.wording import shown
@@ -101,10 +103,17 @@ def _categories() -> QuerySet[Category]:
 
 
 def _areas() -> QuerySet[Department]:
-    return Department.objects.filter(is_active=True, is_area=True).order_by("code")
+    return Department.objects.filter(is_active=True, is_area=True).select_related("parent").order_by("code")
 
 
-class CallForm(forms.Form):
+class AreaField(forms.ModelChoiceField):
+    """An area named as the dispatch forms name it: a community with its street (湖滨街道 · 湖滨社区)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return department_label(obj)
+
+
+class CallForm(Form):
     """One call as the operator takes it; field order is the Tab order (the order of the call)."""
 
     channel = forms.ChoiceField(
@@ -162,9 +171,7 @@ class CallForm(forms.Form):
     category = forms.ModelChoiceField(
         label=gettext_lazy("分类（可选）"), queryset=_categories(), required=False
     )
-    area = forms.ModelChoiceField(
-        label=gettext_lazy("属地（可选）"), queryset=_areas(), required=False, empty_label="—"
-    )
+    area = AreaField(label=gettext_lazy("属地（可选）"), queryset=_areas(), required=False, empty_label="—")
     answer = forms.CharField(
         label=gettext_lazy("答复内容"),
         max_length=MAX_TEXT,

@@ -23,6 +23,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_review_reply": role in ACTION_ROLES["review_reply"],
         "can_edit_article": role in ACTION_ROLES["edit_article"],
         "can_mark_case": role in ACTION_ROLES["mark_case"],
+        "can_manage_reply_templates": role in ACTION_ROLES["manage_reply_templates"],
+        "can_publish_suggestion": role in ACTION_ROLES["publish_suggestion"],
         "can_overview": role in OVERVIEW_ROLES,
         "htmx_installed": _htmx_installed(),
     }

@@ -62,12 +62,12 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.dedup.search import similar_to_ticket
-from hotline.directory.models import Department
 from hotline.routing.queue import QueueEntry, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, Ticket, linked_ids
+from hotline.web.department_choices import department_groups
 from hotline.web.params import cursor_parts, micros_of, moment, parse_id, parse_offset
 from hotline.web.wording import shown
 
@@ -113,7 +113,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _choices() -> dict[str, Any]:
     return {
-        "departments": Department.objects.filter(is_active=True).order_by("code"),
+        "department_groups": department_groups(),
         "categories": list(active_categories()),
     }
 

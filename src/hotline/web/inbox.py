@@ -40,6 +40,7 @@ from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
 from hotline.web.actions import RowChange
+from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.params import parse_id
 
@@ -198,7 +199,11 @@ def listing(user: User, query: QueryDict) -> Listing:
     if status not in INBOX_FILTERS:
         status = None
     scope = department_scope(user) or set()
-    departments = list(Department.objects.filter(pk__in=scope).order_by("code")) if len(scope) > 1 else []
+    departments = (
+        list(Department.objects.filter(pk__in=scope).select_related("parent").order_by("code"))
+        if len(scope) > 1
+        else []
+    )
     department_id = parse_id(query.get("department"))
     if department_id not in scope:
         department_id = None
@@ -229,7 +234,7 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
             "counts": counts,
             "status": shown.status or "",
             "filters": list(FILTER_LABELS.items()),
-            "departments": shown.departments,
+            "department_groups": department_groups(shown.departments) if shown.departments else [],
             "department_id": shown.department_id,
             "here": request.get_full_path(),
             # Links that keep the filters: the pages before and after, and the counters.

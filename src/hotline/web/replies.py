@@ -7,10 +7,14 @@ GET  /replies/flagged/[?reviewed=1]   the replies the check flagged (weak), not 
 POST /replies/<reply id>/review/      review a flag (`feedback.actions.do_review_reply_check`);
                                       with htmx the row's new state comes back
 POST /tickets/<number>/reply-check/   the check of a draft reply, before it is sent: the handler's
-                                      reply form asks for it (htmx); nothing is stored
+                                      reply form asks for it (htmx); nothing is stored. A draft
+                                      that keeps a template's blank is told it will be refused,
+                                      in the refusal's own words (`feedback.actions.blanks_refusal`)
 GET  /tickets/<number>/reply-templates/  the reply templates (答复模板) that fit the ticket and the
-                                      handler's department, filled from the ticket, each with a
-                                      button that puts it in the reply box (htmx)
+                                      replying unit (the user's assignment on it, else their
+                                      department), filled from the ticket and that unit (its name,
+                                      its phone), each with a button that puts it in the reply
+                                      box (htmx)
 
 The check never holds a reply back by itself: a weak reply is sent and listed here. With
 `HOTLINE["REPLY_CHECK"]["WHEN"] == "close"` its ticket is not closed until it has been reviewed.
@@ -28,11 +32,14 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
 from hotline.core.errors import HotlineError
-from hotline.feedback.actions import do_review_reply_check
+from hotline.directory.models import Department
+from hotline.feedback.actions import blanks_refusal, do_review_reply_check
 from hotline.feedback.models import ReplyCheck
 from hotline.feedback.quality import check
 from hotline.knowledge.templates import fill, templates_for
 from hotline.tickets import selectors
+from hotline.tickets.models import Ticket
+from hotline.tickets.transitions import actor_assignment
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.wording import shown
@@ -79,7 +86,25 @@ def preview(request: HttpRequest, user: User, number: str) -> HttpResponse:
     text = request.POST.get("text", "")[:MAX_TEXT].strip()
     if not text:
         return render(request, "web/_reply_preview.html", {"result": None})
-    return render(request, "web/_reply_preview.html", {"result": check(ticket.title, ticket.content, text)})
+    refused = blanks_refusal(text)
+    return render(
+        request,
+        "web/_reply_preview.html",
+        {
+            "result": check(ticket.title, ticket.content, text),
+            # What sending it would be refused for: said first, and "仍可发送" is not.
+            "refused": shown(refused) if refused is not None else "",
+        },
+    )
+
+
+def _replying_unit(ticket: Ticket, user: User) -> Department | None:
+    """The unit whose reply a template is filled for: the one of the user's assignment that would
+    reply (a head's may be a unit under theirs), else the user's own."""
+    try:
+        return actor_assignment(ticket, user, "reply").department
+    except HotlineError:
+        return user.department
 
 
 @staff_view("reply", require_GET)
@@ -88,7 +113,7 @@ def reply_templates(request: HttpRequest, user: User, number: str) -> HttpRespon
         ticket = visible_by_number(user, number)
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, reverse("home"))
-    department = user.department
+    department = _replying_unit(ticket, user)
     offered = [(t, fill(t, ticket, department)) for t in templates_for(ticket, department)]
     # The box a template fills: the ticket page's, or a row's of the inbox (`reply-text-<id>`).
     field = request.GET.get("field", "")

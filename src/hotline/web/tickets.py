@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, PHONE_ROLES
 from hotline.citizen_messages.actions import do_resend
-from hotline.citizen_messages.selectors import messages_of
+from hotline.citizen_messages.selectors import explained, messages_of
 from hotline.core import clock
 from hotline.core.enums import (
     AssignmentStatus,
@@ -59,9 +59,10 @@ from hotline.supervision.repetition import open_repetitions_of
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket, linked_ids
-from hotline.tickets.schemas import EventOut, TicketDetail
+from hotline.tickets.schemas import EventOut, ExtensionOut, TicketDetail
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web.actions import refusal_page, visible_by_number
+from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import staff_view
 from hotline.web.overview import echarts_installed
 from hotline.web.wording import shown
@@ -142,10 +143,23 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
     return str(value)
 
 
-def _actor(username: str | None) -> str | None:
-    """Who acted, as the timeline names them: None (shown as 系统) for the system user as for no
-    user, whose automatic steps would otherwise read as a person called "system"."""
-    return None if username == settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"] else username
+def _actor(username: str | None, names: dict[str, str]) -> str | None:
+    """Who acted, as the timeline names them: their full name (`full_names`); None (shown as 系统)
+    for the system user as for no user, whose automatic steps would otherwise read as a person
+    called "system"."""
+    if username is None or username == settings.HOTLINE["ROUTING"]["SYSTEM_USERNAME"]:
+        return None
+    return names.get(username, username)
+
+
+def full_names(usernames: Iterable[str | None]) -> dict[str, str]:
+    """Each of `usernames` as the pages name the person (`User.display_name`: the full name, the
+    username for a user without one), in one query; a username of nobody is left out."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    users = User.objects.filter(username__in=wanted).only("username", "first_name", "last_name")
+    return {u.username: u.display_name for u in users}
 
 
 def named(name: str, phone: str) -> str:
@@ -166,10 +180,12 @@ def callers_named(appeal_ids: Iterable[object]) -> dict[int, str]:
 _WITH_APPELLANT = (EventType.CALLBACK, EventType.CALLBACK_ATTEMPT)
 
 
-def timeline(events: list[EventOut]) -> list[TimelineRow]:
-    """The timeline as people read it: what happened (the event type's name), who, the move between
-    states, and the facts worth a line, departments by name, a callback's appellant by name and
-    masked number."""
+def timeline(events: list[EventOut], names: dict[str, str] | None = None) -> list[TimelineRow]:
+    """The timeline as people read it: what happened (the event type's name), who (by full name:
+    `names`, else read here), the move between states, and the facts worth a line, departments by
+    name, a callback's appellant by name and masked number."""
+    if names is None:
+        names = full_names(e.actor for e in events)
     callers = callers_named(e.details.get("appeal") for e in events if e.action in _WITH_APPELLANT)
     codes: set[str] = set()
     for e in events:
@@ -194,7 +210,12 @@ def timeline(events: list[EventOut]) -> list[TimelineRow]:
             facts.insert(0, (_("诉求人"), callers[details["appeal"]]))
         rows.append(
             TimelineRow(
-                e.at, label, _actor(e.actor), _status_label(e.from_status), _status_label(e.to_status), facts
+                e.at,
+                label,
+                _actor(e.actor, names),
+                _status_label(e.from_status),
+                _status_label(e.to_status),
+                facts,
             )
         )
     return rows
@@ -222,17 +243,46 @@ def _my_assignments(user: User, ticket: Ticket, detail: TicketDetail) -> dict[st
     return chosen
 
 
-def _callees(ticket: Ticket, allowed: set[str]) -> list[dict[str, Any]]:
-    """Whom the callback forms may name, one entry per person (`feedback.selectors.people`): those
-    with a number still owed a callback since the last answer, else (all were called) each with a
-    number, whose new callback supersedes theirs. Empty when the user may record neither."""
+@dataclass(frozen=True)
+class Callees:
+    """Whom the callback forms may name (`offered`), and the callbacks recorded since the last answer
+    when every person with a number has one (`called`: the page shows them, and the form only to
+    correct one)."""
+
+    offered: list[dict[str, Any]]
+    called: list[dict[str, Any]]
+
+
+def _callees(ticket: Ticket, allowed: set[str]) -> Callees:
+    """One entry per person (`feedback.selectors.people`): those with a number still owed a callback
+    since the last answer, else (all were called) each with a number, whose new callback supersedes
+    theirs. Empty when the user may record neither."""
     if not allowed & {"callback", "callback_attempt"}:
-        return []
+        return Callees([], [])
     reachable = [p for p in callback_round(ticket) if p.reachable]
-    owed = [p for p in reachable if p.callback is None] or reachable
-    return [
-        {"appeal_id": p.appeal.pk, "who": named(p.appeal.citizen_name, p.appeal.citizen_phone)} for p in owed
+    owed = [p for p in reachable if p.callback is None]
+    offered = [
+        {"appeal_id": p.appeal.pk, "who": named(p.appeal.citizen_name, p.appeal.citizen_phone)}
+        for p in owed or reachable
     ]
+    called = (
+        []
+        if owed
+        else [
+            {"who": named(p.appeal.citizen_name, p.appeal.citizen_phone), "callback": p.callback}
+            for p in reachable
+        ]
+    )
+    return Callees(offered, called)
+
+
+def _extension_asked(chosen: dict[str, int | None], detail: TicketDetail) -> ExtensionOut | None:
+    """The request for more time of the assignment the user would ask for, while it waits for its
+    decision: one at a time, a second would be refused (`sla.actions.do_request_extension`)."""
+    assignment = chosen.get("request_extension")
+    if assignment is None:
+        return None
+    return next((x for x in detail.extensions if x.approved is None and x.assignment_id == assignment), None)
 
 
 def _revealable(user: User, appeals: list[Appeal]) -> set[int]:
@@ -248,12 +298,29 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
     allowed = set(detail.allowed_actions)
     merged = merged_appeals(ticket)
     revealable = _revealable(user, merged)
+    chosen = _my_assignments(user, ticket, detail)
+    callees = _callees(ticket, allowed)
+    # The staff the page names, by their full names: who acted, asked, replied.
+    people = full_names(
+        [
+            *(e.actor for e in detail.events),
+            *(x.requested_by for x in detail.extensions),
+            *(r.requested_by for r in detail.invalidation_requests),
+            *(r.replied_by for r in detail.replies),
+        ]
+    )
     return {
         "t": detail,
         "allowed": allowed,
-        "timeline": timeline(detail.events),
+        "timeline": timeline(detail.events, people),
+        "people": people,
         "appeal_rows": [
-            {"appeal": a, "channel": _channel_label(a.channel), "revealed": revealed.get(a.id)}
+            {
+                "appeal": a,
+                "channel": _channel_label(a.channel),
+                "revealed": revealed.get(a.id),
+                "by_grid": a.channel == Channel.GRID,
+            }
             for a in detail.appeals
         ],
         # The appeals of duplicates merged into this ticket (and into those): their callers get this
@@ -264,12 +331,18 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
                 "phone": mask_phone(a.citizen_phone),
                 "revealed": revealed.get(a.pk),
                 "can_reveal": a.pk in revealable,
+                "by_grid": a.channel == Channel.GRID,
             }
             for a in merged
         ],
-        "callees": _callees(ticket, allowed),
+        "callees": callees.offered,
+        "called": callees.called,
         "callback_callers": callers_named(c.appeal_id for c in detail.callbacks),
         "can_resend": user.role in ACTION_ROLES["resend_citizen_message"],
+        # What each message's last attempt means, in words (the sender's own text is the admin's).
+        "message_notes": {
+            m.id: explained(m.medium, m.state, m.attempts, m.detail) for m in detail.citizen_messages
+        },
         "links": list(
             selectors.visible_tickets(user)
             .filter(pk__in=linked_ids(ticket.pk))
@@ -280,20 +353,21 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "outcomes": RepetitionOutcome.choices,
         "photos": _photos(ticket),
         "can_reveal": user.role in PHONE_ROLES,
-        "chosen": _my_assignments(user, ticket, detail),
+        "chosen": chosen,
         "pending_extensions": [x for x in detail.extensions if x.approved is None],
+        "extension_asked": _extension_asked(chosen, detail),
         # review_return is allowed while the ticket is at work, returned or not: the link to the
         # returns only when one of its assignments waits there.
         "return_waiting": any(a.status == AssignmentStatus.RETURNED for a in detail.assignments),
         # A closed ticket keeps its callback deadline on record; only a replied one owes a callback.
         "callback_due": detail.status == TicketStatus.REPLIED and detail.callback_due_at is not None,
         "open_statuses": [AssignmentStatus.PENDING.value, AssignmentStatus.ACCEPTED.value],
+        # An answered suggestion may be published on 百问百答 (web.publication).
+        "answered_statuses": [TicketStatus.REPLIED.value, TicketStatus.CLOSED.value],
         "resolutions": Resolution.choices,
         "satisfactions": Satisfaction.choices,
         "suspension_reasons": SuspensionReason.choices,
-        "departments": Department.objects.filter(is_active=True).order_by("code")
-        if "dispatch" in allowed
-        else [],
+        "department_groups": department_groups() if "dispatch" in allowed else [],
         "categories": (list(active_categories()) if "dispatch" in allowed else []),
         "now": clock.localtime(),
         "place": _place(detail),
@@ -348,6 +422,24 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     except HotlineError as error:
         return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
     return render(request, "web/ticket.html", context)
+
+
+def refused_on_page(
+    request: HttpRequest, user: User, number: str, action: str, message: str, status: int
+) -> HttpResponse | None:
+    """The ticket's page again after `action` (one of `web.actions.KEPT_ON_PAGE`) was refused: its
+    form holds the text as it was posted and says why beside it; the status is the refusal's. None
+    when the page has no form for it (a co-handler's reply): the refusal's own page says why."""
+    try:
+        context = _context(request, user, number, {})
+    except HotlineError:
+        return None
+    if action not in context["allowed"]:
+        return None
+    kept = {"action": action, "message": message, "text": request.POST.get("text", "")}
+    # The page's own address for its forms' `next` (this request's is the action's).
+    here = reverse("ticket_page", args=[number])
+    return render(request, "web/ticket.html", {**context, "refused": kept, "page_path": here}, status=status)
 
 
 @login_required

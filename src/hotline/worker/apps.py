@@ -1,3 +1,4 @@
+import django_tasks_db.apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +9,12 @@ class WorkerConfig(AppConfig):
     name = "hotline.worker"
     label = "worker"
     verbose_name = _("后台任务")
+
+
+class TaskQueueConfig(django_tasks_db.apps.TasksAppConfig):
+    """django-tasks-db as the admin names it ("Tasks Database Backend" is the package's English):
+    the same app, label and models, named in the reader's language. INSTALLED_APPS names this class
+    instead of the package; not the default of `hotline.worker` (`default = False`)."""
+
+    default = False
+    verbose_name = _("任务队列")  # type: ignore[assignment]  # the package says str; lazy is a str
