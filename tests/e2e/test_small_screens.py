@@ -194,3 +194,34 @@ def test_the_return_review_keeps_each_label_with_its_field(
     if size == PHONE:
         assert page.evaluate(LOW_TARGETS, 40) == []
     screenshot(f"returns-{size['width']}")
+
+
+def test_the_knowledge_list_fits_a_phone(page, live_server, staff, screenshot) -> None:
+    """知识库 at 375px: nothing wider than the screen, each row a block, the title reading as a line
+    (it was one character a line in a table 409px wide)."""
+    from hotline.core.enums import ArticleStatus
+    from hotline.knowledge.actions import ArticleData, do_create_article
+
+    supervisor = staff["supervisor"]
+    supervisor.set_password(PASSWORD)
+    supervisor.save()
+    for title in ("咨询智能燃气表查询缴费", "老旧小区加装电梯补贴申请条件和办理流程", "养犬登记办理流程"):
+        do_create_article(
+            staff["admin"], ArticleData(title=title, body="答复口径。"), status=ArticleStatus.PUBLISHED
+        )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, supervisor.username, PASSWORD, "/knowledge/")
+    rows = page.locator("#knowledge-articles tbody tr")
+    assert rows.count() == 3
+    assert page.evaluate(OVERFLOW) <= 0
+    assert page.evaluate(OVERFLOW_IN_BOX, "#knowledge-articles") <= 0
+    title = rows.first.locator("td").first
+    assert title.bounding_box()["width"] >= 300
+    lines = title.evaluate(
+        """cell => { const range = document.createRange(); range.selectNodeContents(cell);
+        return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size; }"""
+    )
+    assert lines == 1
+    assert page.evaluate(LOW_TARGETS, 40) == []
+    assert page.evaluate(BROKEN_LINKS) == []
+    screenshot("small-knowledge-list")

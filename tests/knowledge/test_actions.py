@@ -36,7 +36,13 @@ def test_a_department_writes_a_dispatcher_publishes(staff, departments) -> None:
     assert published.status == A.PUBLISHED and published.reviewed_by == staff["dispatcher"]
     assert published.review_due is not None
     assert [h.article for h in search("养犬登记")] == [published]
-    assert published.versions.get().note == "审核通过：口径准确"
+    # The review is the version's own, beside the author's note.
+    version = published.versions.get()
+    assert (version.note, version.review_note, version.reviewed_by) == (
+        "新建",
+        "口径准确",
+        staff["dispatcher"],
+    )
 
 
 def test_a_department_edits_only_its_own(staff) -> None:
@@ -49,16 +55,22 @@ def test_a_department_edits_only_its_own(staff) -> None:
         )
 
 
-def test_an_edit_is_a_version_and_a_department_edit_goes_back_to_review(staff) -> None:
+def test_an_edit_is_a_version_and_an_edit_of_a_published_one_waits_for_review(staff) -> None:
     article = actions.do_create_article(staff["housing"], _data())
+    article = actions.do_submit_article(article, staff["housing"])
     article = actions.do_review_article(article, staff["supervisor"], approve=True)
     edited = actions.do_edit_article(
         article, staff["housing"], _data(body="登记费每年 200 元。"), note="加上收费"
     )
-    assert (edited.version, edited.status) == (2, A.REVIEW)
-    assert not search("养犬登记")  # out of the operators' search until approved
-    by_reviewer = actions.do_review_article(edited, staff["supervisor"], approve=True)
-    by_reviewer = actions.do_edit_article(by_reviewer, staff["supervisor"], _data(body="登记费每年 100 元。"))
+    # The approved version stays in the operators' search until the edit is approved.
+    assert (edited.version, edited.status, edited.pending_version) == (1, A.PUBLISHED, 2)
+    assert [h.article for h in search("养犬登记")] == [article]
+    approved = actions.do_review_article(edited, staff["supervisor"], approve=True)
+    assert (approved.version, approved.status, approved.body) == (2, A.PUBLISHED, "登记费每年 200 元。")
+    # A reviewer's edit too: reviewed by someone else.
+    by_reviewer = actions.do_edit_article(approved, staff["supervisor"], _data(body="登记费每年 100 元。"))
+    assert (by_reviewer.version, by_reviewer.pending_version) == (2, 3)
+    by_reviewer = actions.do_review_article(by_reviewer, staff["dispatcher"], approve=True)
     assert (by_reviewer.version, by_reviewer.status) == (3, A.PUBLISHED)
     assert [v.body for v in article.versions.order_by("number")] == [
         "携带身份证和犬只免疫证明到辖区派出所办理养犬登记。",

@@ -1,6 +1,8 @@
 """The knowledge base in the API: search, write, review, and answer a consultation on the spot from
 an article through the ticket's action; bad input is a 4xx with a message and changes nothing."""
 
+import json
+
 import pytest
 
 from hotline.core.enums import ArticleStatus, Kind
@@ -81,3 +83,31 @@ def test_answer_on_the_spot_from_an_article(api_as, staff, base) -> None:
     done = operator.action(ticket, "answer_on_spot", {"text": base[1].body, "article_id": base[1].pk})
     assert done.status_code == 200 and done.json()["status"] == "answered"
     assert ArticleUse.objects.get().article == base[1]
+
+
+def test_an_edit_of_a_published_article_waits_and_another_reviews_it(api_as, staff, base) -> None:
+    dispatcher = api_as(staff["dispatcher"])
+    article = base[1]
+    edited = dispatcher.client.put(
+        f"/api/v1/knowledge/articles/{article.pk}",
+        json.dumps({"title": article.title, "body": "新的口径。", "note": "更新"}),
+        content_type="application/json",
+        headers=dispatcher.headers,
+    ).json()
+    assert (edited["status"], edited["version"], edited["pending_version"], edited["pending_status"]) == (
+        "published",
+        1,
+        2,
+        "review",
+    )
+    assert edited["body"] == article.body  # the approved text, still in use
+    mine = dispatcher.post(f"/knowledge/articles/{article.pk}/review", {"approve": True})
+    assert mine.status_code == 403
+    supervisor = api_as(staff["supervisor"])
+    no_reason = supervisor.post(f"/knowledge/articles/{article.pk}/review", {"approve": False})
+    assert no_reason.status_code == 422 and "原因" in no_reason.json()["detail"]
+    done = supervisor.post(
+        f"/knowledge/articles/{article.pk}/review", {"approve": True, "note": "同意"}
+    ).json()
+    assert (done["version"], done["body"], done["pending_version"]) == (2, "新的口径。", None)
+    assert supervisor.post(f"/knowledge/articles/{article.pk}/retire", {}).status_code == 422

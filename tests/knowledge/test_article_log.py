@@ -134,8 +134,19 @@ def test_the_proposals_wait_on_the_knowledge_page_with_their_log(client, flow: F
     assert "由咨询生成的候选 1 条" in listing and "?status=proposed" in listing
     queue = client.get("/knowledge/", {"status": "proposed"}).content.decode()
     assert proposed.title in queue and ticket.number in queue
+    # Rewritten for everyone, submitted, then approved by a second person.
+    client.post(
+        f"/knowledge/{proposed.pk}/edit/",
+        {
+            "title": proposed.title,
+            "body": "养犬登记请携带身份证、犬只免疫证明到辖区派出所办理。",
+            "note": "改写",
+        },
+    )
+    client.post(f"/knowledge/{proposed.pk}/do/submit/")
+    client.force_login(staff["supervisor"])
     client.post(f"/knowledge/{proposed.pk}/do/approve/", {"note": "可作口径"})
     page = client.get(f"/knowledge/{proposed.pk}/").content.decode()
     log = page[page.index('id="article-log"') :]
-    assert "审核通过" in log and staff["dispatcher"].username in log and "可作口径" in log
+    assert "审核通过" in log and staff["supervisor"].username in log and "可作口径" in log
     assert "由咨询生成候选" in log and ticket.number in log

@@ -6,7 +6,13 @@ from datetime import date, timedelta
 import pytest
 
 from hotline.core.enums import ArticleStatus
-from hotline.knowledge.actions import ArticleData, do_create_article, do_edit_article, do_retire_article
+from hotline.knowledge.actions import (
+    ArticleData,
+    do_create_article,
+    do_edit_article,
+    do_retire_article,
+    do_review_article,
+)
 from hotline.knowledge.models import Term
 from hotline.knowledge.search import search
 from tests.factories import CategoryFactory
@@ -66,7 +72,7 @@ def test_only_published_articles_valid_today(staff, base) -> None:
     assert later not in [h.article for h in search("供暖缴费", today=today)]
     assert later in [h.article for h in search("供暖缴费", today=today + timedelta(days=10))]
     assert later not in [h.article for h in search("供暖缴费", today=today + timedelta(days=10))][1:]
-    do_retire_article(base[1], staff["admin"])
+    do_retire_article(base[1], staff["admin"], note="政策调整")
     assert base[1] not in [h.article for h in search("养狗办证")]
 
 
@@ -95,12 +101,16 @@ def test_the_index_follows_an_edit_and_the_counts_follow_the_words(staff, base) 
     before = Term.objects.get(word="燃气").articles
     do_edit_article(
         article,
-        staff["admin"],
+        staff["dispatcher"],
         ArticleData(
             title="自来水网上缴费", question="水费 缴费", body="自来水用户可在供水公司公众号缴纳水费。"
         ),
         note="改为水费",
     )
+    # A published article's edit waits for review: the search still reads the approved text.
+    assert Term.objects.get(word="燃气").articles == before
+    assert search("燃气费 IC 卡写卡")[0].article == article
+    do_review_article(article, staff["supervisor"], approve=True)
     assert Term.objects.get(word="燃气").articles == before - 1
     assert search("水费怎么在网上交")[0].article == article
     assert article not in [h.article for h in search("燃气费 IC 卡写卡")]

@@ -124,7 +124,9 @@ def test_a_department_writes_and_the_call_centre_publishes(client, staff, depart
     )
     assert edit.status_code == 302
     article.refresh_from_db()
-    assert article.version == 2 and article.status == ArticleStatus.PUBLISHED
+    # The supervisor's edit waits for another reviewer; the approved text stays published.
+    assert (article.version, article.pending_version, article.status) == (1, 2, ArticleStatus.PUBLISHED)
+    assert client.get(f"/qa/{article.pk}/").status_code == 200
 
 
 def test_bad_forms_come_back_with_their_errors(client, staff) -> None:

@@ -1,10 +1,10 @@
 """The reply templates (答复模板) are configuration: the admin writes them. Articles are written and
 reviewed on the staff pages (/knowledge/), through `knowledge.actions`, which keep their versions,
-index and log; the admin only lists them, their uses and their log."""
+index and log; the admin only lists them, their uses, the asks of their question and their log."""
 
 from django.contrib import admin
 
-from hotline.knowledge.models import Article, ArticleEvent, ArticleUse, ReplyTemplate
+from hotline.knowledge.models import Article, ArticleAsk, ArticleEvent, ArticleUse, ReplyTemplate
 
 
 @admin.register(ReplyTemplate)
@@ -43,3 +43,8 @@ class ArticleUseAdmin(ReadOnly):
 class ArticleEventAdmin(ReadOnly):
     list_display = ["article", "action", "version", "from_status", "to_status", "actor", "at", "ticket"]
     list_filter = ["action"]
+
+
+@admin.register(ArticleAsk)
+class ArticleAskAdmin(ReadOnly):
+    list_display = ["article", "ticket", "similarity", "at"]

@@ -7,8 +7,12 @@ GET  /api/v1/knowledge/articles/{id}
 POST /api/v1/knowledge/articles                          write one (a draft)            201
 PUT  /api/v1/knowledge/articles/{id}                     edit it: a new version
 POST /api/v1/knowledge/articles/{id}/submit              to review
-POST /api/v1/knowledge/articles/{id}/review              {approve, note}: publish or send back
-POST /api/v1/knowledge/articles/{id}/retire              {note}
+POST /api/v1/knowledge/articles/{id}/review              {approve, note}: publish or send back (with
+                                                        the reason), by a reviewer who wrote none of it
+POST /api/v1/knowledge/articles/{id}/retire              {note}: the reason
+
+An edit of a published article (PUT) waits beside it for review (`pending_version`); the article
+keeps its approved text until then.
 
 Answering a consultation from an article: POST /api/v1/tickets/{id}/actions/answer_on_spot with
 `article_id`. Every change goes through `knowledge.actions`.
@@ -102,7 +106,11 @@ class ArticleOut(Schema):
     valid_until: date | None
     status: ArticleStatus
     public: bool
-    version: int
+    version: int = Field(description="the version of this text (published: the approved one in use)")
+    pending_version: int | None = Field(
+        description="an edit of the published article waiting beside it (its text: the article's page)"
+    )
+    pending_status: ArticleStatus | None = Field(description="review, or draft when sent back")
     review_due: date | None
     reviewed_by: str | None
     reviewed_at: LocalDateTime | None
@@ -150,6 +158,8 @@ def _out(a: Article) -> ArticleOut:
         status=ArticleStatus(a.status),
         public=a.public,
         version=a.version,
+        pending_version=a.pending_version,
+        pending_status=ArticleStatus(a.pending_status) if a.pending_status else None,
         review_due=a.review_due,
         reviewed_by=a.reviewed_by.username if a.reviewed_by else None,
         reviewed_at=a.reviewed_at,

@@ -16,8 +16,8 @@ from hotline.accounts.permissions import require_role
 from hotline.core import clock
 from hotline.core.enums import Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import ActionNotAllowed, InvalidInput
+from hotline.feedback.disclosure import citizen_numbers, citizen_text, official_lines, staff_text
 from hotline.feedback.models import Callback
-from hotline.knowledge.actions import scrub
 from hotline.knowledge.models import Case
 from hotline.knowledge.text import query_words
 from hotline.taxonomy.models import Category
@@ -27,21 +27,28 @@ MAX_STORY = 20_000
 
 
 def story_of(ticket: Ticket) -> str:
-    """A first draft of the handling story, from the ticket's record; citizens' numbers masked."""
+    """A first draft of the handling story, from the ticket's record; citizens' numbers masked, the
+    office lines the departments' answers give kept (`feedback.disclosure`)."""
     lines = [
-        _("诉求：%(title)s。%(content)s") % {"title": ticket.title, "content": scrub(ticket.content)[:500]}
+        _("诉求：%(title)s。%(content)s")
+        % {"title": ticket.title, "content": citizen_text(ticket.content)[:500]}
     ]
+    citizens, offices = citizen_numbers(ticket), official_lines()
+
+    def told(text: str) -> str:
+        return staff_text(text, also_citizens=citizens, official=offices)
+
     for a in (
         Assignment.objects.filter(ticket=ticket).select_related("department").order_by("dispatched_at", "pk")
     ):
         role = _("主办") if a.role == "lead" else _("协办")
         line = _("%(role)s：%(department)s") % {"role": role, "department": a.department.name}
         if a.answer:
-            line += _("，办理情况：%(answer)s") % {"answer": scrub(a.answer)[:800]}
+            line += _("，办理情况：%(answer)s") % {"answer": told(a.answer)[:800]}
         lines.append(line)
     reply = ticket.replies.order_by("-pk").first()
     if reply is not None:
-        lines.append(_("答复：%(text)s") % {"text": scrub(reply.text)[:2000]})
+        lines.append(_("答复：%(text)s") % {"text": told(reply.text)[:2000]})
     callback = Callback.objects.filter(ticket=ticket, counted=True).order_by("-pk").first()
     if callback is not None:
         lines.append(

@@ -3,10 +3,12 @@ their calls and, when marked public, for everyone (百问百答).
 
 An `Article` belongs to a department (its owner answers for it), may be limited to a category and
 an area, and is valid between two dates. Every change is kept as an `ArticleVersion`; an article
-reaches the operators only once published, after review, and leaves them when it expires or is
-retired. Consultations answered to the caller's satisfaction propose new articles (status
-`proposed`, `source_ticket`). `ArticleUse` records each time an article answered a call
-(`knowledge.actions.do_answer_from_article`).
+reaches the operators only once published, after review by a second person, and leaves them when
+it expires or is retired. An edit of a published article waits for its review beside it
+(`pending_version`): the approved text stays in use until the edit is approved. Consultations
+answered to the caller's satisfaction propose new articles (status `proposed`, `source_ticket`),
+or count as one more ask of the article that answers the same question (`ArticleAsk`).
+`ArticleUse` records each time an article answered a call (`knowledge.actions.answer_on_spot`).
 
 The search reads `title_tokens`, `question_tokens` and `body_tokens`: the jieba words of the three
 texts, separated by spaces, written by `knowledge.actions` with the text. The database indexes
@@ -14,14 +16,32 @@ them (knowledge/migrations/0002): PostgreSQL keeps a weighted `tsvector` column 
 trigger with a GIN index, SQLite an FTS5 table kept by triggers (`knowledge.search`).
 """
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core import timerange
+from hotline.core import clock, timerange
 from hotline.core.enums import ArticleAction, ArticleStatus
 
 
-class Article(models.Model):
+class Validity:
+    """Where today stands in the validity dates (`valid_from`, `valid_until`) of an article or a
+    version: not yet valid, valid, or expired (已过期: the last valid day has passed)."""
+
+    valid_from: date | None
+    valid_until: date | None
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < clock.localtime().date()
+
+    @property
+    def not_yet_valid(self) -> bool:
+        return self.valid_from is not None and self.valid_from > clock.localtime().date()
+
+
+class Article(Validity, models.Model):
     title = models.CharField(_("标题"), max_length=200)
     # Other ways people ask the same thing, and keywords: searched, not shown to the caller.
     question = models.TextField(_("常见问法"), blank=True)
@@ -62,6 +82,14 @@ class Article(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # A published article keeps its approved text on this row (what operators, the search and the
+    # public page read) while an edit of it waits: the edit is the version numbered
+    # `pending_version`, in review or sent back to its author as a draft (`pending_status`); its
+    # approval brings it here. None and "": no edit waits (the row is the newest text).
+    pending_version = models.PositiveIntegerField(_("待审核的修改版本"), null=True, blank=True)
+    pending_status = models.CharField(
+        _("修改的状态"), max_length=16, choices=ArticleStatus.choices, blank=True
+    )
     # The consultation whose answer proposed this article.
     source_ticket = models.OneToOneField(
         "tickets.Ticket",
@@ -94,8 +122,11 @@ class Article(models.Model):
         return self.title
 
 
-class ArticleVersion(models.Model):
-    """An article as one save left it; the article's `version` is the newest one's number."""
+class ArticleVersion(Validity, models.Model):
+    """An article as one save left it, with its review (who, when, approved or sent back, the
+    comment) apart from the author's note. The article's `version` is the number of the version on
+    its row: the newest, or, while an edit of a published article waits, the approved one (the
+    edit is `Article.pending_version`)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本"))
@@ -107,11 +138,27 @@ class ArticleVersion(models.Model):
     )
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
     valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    area = models.ForeignKey(
+        "directory.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "directory.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public = models.BooleanField(_("对外公开"), default=False)
+    # The author's word on the change; the review's are apart (who, when, the outcome, the comment).
     note = models.CharField(_("修改说明"), max_length=500, blank=True)
     edited_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     edited_at = models.DateTimeField(_("修改时间"))
+    review = models.CharField(
+        _("审核结果"), max_length=16, choices=ArticleAction.choices, blank=True
+    )  # approve or return; "": not reviewed
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("知识版本")
@@ -125,6 +172,26 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"
+
+
+class ArticleAsk(models.Model):
+    """A consultation whose answer satisfied the caller and that asked what an article already
+    answers (published, or a proposal or draft still open): counted as one more ask of it instead
+    of proposing the same question again (`knowledge.actions.close_ticket`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="asks")
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    # How alike the two questions are (0-1, `knowledge.search.same_question`).
+    similarity = models.FloatField(_("相似度"))
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("同一问题的咨询")
+        verbose_name_plural = _("同一问题的咨询")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} -> {self.article_id}"
 
 
 class ArticleUse(models.Model):

@@ -6,12 +6,18 @@ GET  /knowledge/[?q=&category=&status=]    search or list the articles: operator
                                            status=due: published, due for their periodic review),
                                            with links to what waits for them: the proposals made
                                            when a satisfied consultation was closed, and reviews
-GET  /knowledge/<id>/                      an article: text, validity, owner, versions, its log
-                                           (who proposed, wrote, reviewed, retired, answered from
-                                           it), uses, and the actions the user may take on it
+GET  /knowledge/<id>/                      an article: text, validity (expired or not yet valid
+                                           marked), owner, versions, its log (who proposed, wrote,
+                                           reviewed, retired, answered from it), uses, the asks of
+                                           the same question, an edit waiting beside the published
+                                           text (with what it changes), what seems to speak of one
+                                           caller, and only the actions valid for the user now
+GET  /knowledge/<id>/?version=<n>          one version as it was, and what it changed from the one
+                                           before (those who write or review)
 GET  /knowledge/new/, POST                 write an article (a draft of the user's department)
-GET  /knowledge/<id>/edit/, POST           edit it: a new version
-POST /knowledge/<id>/do/<action>/          submit, approve, send back, retire
+GET  /knowledge/<id>/edit/, POST           edit it: a new version (of a published one: waiting for
+                                           review beside it)
+POST /knowledge/<id>/do/<action>/          submit, approve, send back, retire (the last two say why)
 GET  /console/answers/?title=&content=&category=
                                            the best answers while the caller speaks (htmx, beside
                                            the console's suggestions), each with a button that
@@ -26,7 +32,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,9 +45,10 @@ from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core.enums import ArticleStatus
 from hotline.core.errors import HotlineError
 from hotline.directory.models import Department
-from hotline.knowledge import actions
+from hotline.knowledge import actions, personal
 from hotline.knowledge.actions import ArticleData
-from hotline.knowledge.models import Article, ArticleUse
+from hotline.knowledge.diff import changes
+from hotline.knowledge.models import Article, ArticleAsk, ArticleUse, ArticleVersion
 from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page
@@ -105,22 +112,35 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "writes": writes,
         "hits": None,
     }
-    if writes:  # what waits for a person: proposals from consultations, and articles in review
-        waiting = Article.objects.filter(status__in=[ArticleStatus.PROPOSED, ArticleStatus.REVIEW])
-        counts = dict(waiting.order_by().values_list("status").annotate(n=Count("pk")))
-        context["waiting"] = {s: counts.get(s, 0) for s in (ArticleStatus.PROPOSED, ArticleStatus.REVIEW)}
+    if writes:  # what waits for a person: proposals to rewrite, and reviews
+        context["waiting"] = {
+            s: Article.objects.filter(_in_status(s)).count()
+            for s in (ArticleStatus.PROPOSED, ArticleStatus.REVIEW)
+        }
     if text:
         context["hits"] = search(text, category=category, limit=20)
         return render(request, "web/knowledge_list.html", context)
     articles = Article.objects.all() if writes else usable()
     if writes and status in ArticleStatus.values:
-        articles = articles.filter(status=status)
+        articles = articles.filter(_in_status(status))
     elif writes and status == "due":  # published, and their periodic review (复审) is due
         articles = articles.filter(actions.due_for_review())
     if category is not None:
         articles = articles.filter(category=category)
-    articles = articles.select_related("category", "owner", "source_ticket").order_by("-updated_at", "-pk")
+    articles = (
+        articles.select_related("category", "owner", "source_ticket")
+        .annotate(asked=Count("asks"))
+        .order_by("-updated_at", "-pk")
+    )
     return render(request, "web/knowledge_list.html", {**context, **paginate(request, articles)})
+
+
+def _in_status(status: str) -> Q:
+    """The articles a status filter lists: 待审核 and 草稿 take in the published articles whose
+    edit waits in review or was sent back (the article itself is published)."""
+    if status in (ArticleStatus.REVIEW, ArticleStatus.DRAFT):
+        return Q(status=status) | Q(status=ArticleStatus.PUBLISHED, pending_status=status)
+    return Q(status=status)
 
 
 def _visible(user: User, article_id: int) -> Article | None:
@@ -132,6 +152,14 @@ def _visible(user: User, article_id: int) -> Article | None:
     )
 
 
+def _version(article: Article, number: int) -> ArticleVersion | None:
+    return (
+        article.versions.select_related("edited_by", "reviewed_by", "category", "area", "owner")
+        .filter(number=number)
+        .first()
+    )
+
+
 @login_required
 @require_GET
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
@@ -139,17 +167,57 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     article = _visible(user, article_id)
     if article is None:
         return render(request, "web/forbidden.html", {"message": _("知识不存在")}, status=404)
-    return render(
-        request,
-        "web/knowledge_article.html",
-        {
-            "a": article,
-            "versions": article.versions.select_related("edited_by").order_by("-number"),
+    writes = _writes(user)
+    if writes and "version" in request.GET:
+        return _version_page(request, article)
+    context: dict[str, Any] = {"a": article, "writes": writes}
+    if writes:
+        waiting = actions.pending(article)
+        newest = waiting or _version(article, article.version)
+        context |= {
+            "versions": article.versions.select_related("edited_by", "reviewed_by").order_by("-number"),
             "uses": ArticleUse.objects.filter(article=article).select_related("ticket", "used_by")[:20],
             "use_count": ArticleUse.objects.filter(article=article).count(),
+            "asks": ArticleAsk.objects.filter(article=article).select_related("ticket")[:20],
+            "ask_count": ArticleAsk.objects.filter(article=article).count(),
             "log": article.events.select_related("actor", "ticket").order_by("-at", "-pk")[:50],
-            "writes": _writes(user),
-            "reviews": user.role in ACTION_ROLES["review_article"],
+            "offer": actions.offered(article, user),
+            "pending": waiting,
+            "pending_changes": changes(_version(article, article.version), waiting) if waiting else [],
+            # What seems to speak of one caller, in the text a reviewer is asked to approve (or an
+            # editor to rewrite): a proposal's, a draft's, an edit's waiting.
+            "flags": (
+                personal.flags(f"{newest.title}\n{newest.body}")
+                if newest is not None and (waiting is not None or article.status != ArticleStatus.PUBLISHED)
+                else []
+            ),
+            "public_default": waiting.public if waiting is not None else article.public,
+        }
+    return render(request, "web/knowledge_article.html", context)
+
+
+def _version_page(request: HttpRequest, article: Article) -> HttpResponse:
+    number = parse_id(request.GET.get("version"))
+    version = _version(article, number) if number is not None else None
+    if version is None:
+        return render(request, "web/forbidden.html", {"message": _("该版本不存在")}, status=404)
+    before = article.versions.filter(number__lt=version.number).order_by("-number").first()
+    after = article.versions.filter(number__gt=version.number).order_by("number").first()
+    state = ""
+    if version.number == article.version and article.status == ArticleStatus.PUBLISHED:
+        state = _("当前发布的版本")
+    elif version.number == article.pending_version:
+        state = _("待审核的修改") if article.pending_status == ArticleStatus.REVIEW else _("退回修改的草稿")
+    return render(
+        request,
+        "web/knowledge_version.html",
+        {
+            "a": article,
+            "v": version,
+            "before": before,
+            "after": after,
+            "state": state,
+            "changes": changes(before, version),
         },
     )
 
@@ -166,22 +234,36 @@ class ArticleForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("答复口径"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 8})
     )
+    # Empty, each of these means something: every category, the whole city, no one named.
     category = forms.ModelChoiceField(
-        label=gettext_lazy("分类"), queryset=Category.objects.filter(is_active=True), required=False
+        label=gettext_lazy("分类"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        empty_label=gettext_lazy("不限分类"),
     )
     area = forms.ModelChoiceField(
         label=gettext_lazy("适用属地"),
         queryset=Department.objects.filter(is_active=True, is_area=True),
         required=False,
+        empty_label=gettext_lazy("全市"),
     )
     owner = forms.ModelChoiceField(
-        label=gettext_lazy("责任单位"), queryset=Department.objects.filter(is_active=True), required=False
+        label=gettext_lazy("责任单位"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        empty_label=gettext_lazy("—— 请选择 ——"),
     )
+    # A date box takes and gives ISO dates (YYYY-MM-DD) whatever the language's own date format
+    # (zh-hans writes 2026/12/01, which the browser refuses: the box would open empty).
     valid_from = forms.DateField(
-        label=gettext_lazy("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("生效日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     valid_until = forms.DateField(
-        label=gettext_lazy("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("失效日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     public = forms.BooleanField(label=gettext_lazy("在百问百答中对外公开"), required=False)
     note = forms.CharField(label=gettext_lazy("修改说明"), required=False, max_length=500)
@@ -201,7 +283,9 @@ class ArticleForm(forms.Form):
         )
 
 
-def _initial(article: Article) -> dict[str, Any]:
+def _initial(article: Article | ArticleVersion) -> dict[str, Any]:
+    """The form filled with what is written: a published article's edit waiting, if any (the
+    newest text), else the article."""
     return {
         "title": article.title,
         "question": article.question,
@@ -241,17 +325,32 @@ def article_edit(request: HttpRequest, user: User, article_id: int) -> HttpRespo
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return render(request, "web/forbidden.html", {"message": _("知识不存在")}, status=404)
-    form = ArticleForm(request.POST or None, initial=_initial(article))
+    written = actions.pending(article) or article
+    form = ArticleForm(request.POST or None, initial=_initial(written))
+    context: dict[str, Any] = {
+        "form": form,
+        "a": article,
+        "flags": personal.flags(f"{written.title}\n{written.body}"),
+    }
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_edit_article(article, user, form.data_of(), note=form.cleaned_data.get("note") or "")
+            edited = actions.do_edit_article(
+                article, user, form.data_of(), note=form.cleaned_data.get("note") or ""
+            )
         except HotlineError as error:
-            context = {"form": form, "a": article, "error": shown(error)}
+            context["error"] = shown(error)
             return render(request, "web/knowledge_form.html", context, status=error.status_code)
-        messages.success(request, _("已保存新版本"))
+        if edited.pending_version is not None:
+            messages.success(
+                request,
+                _("已保存第 %(new)d 版，送交审核；审核通过前仍使用已发布的第 %(live)d 版")
+                % {"new": edited.pending_version, "live": edited.version},
+            )
+        else:
+            messages.success(request, _("已保存第 %(new)d 版") % {"new": edited.version})
         return HttpResponseRedirect(reverse("knowledge_article", args=[article.pk]))
     status = 422 if request.method == "POST" else 200
-    return render(request, "web/knowledge_form.html", {"form": form, "a": article}, status=status)
+    return render(request, "web/knowledge_form.html", context, status=status)
 
 
 @login_required
