@@ -1,1 +1,25 @@
+from collections.abc import Iterator
+
+import pytest
+
+from hotline.dedup import embedders
+from hotline.dedup import index as vector_index
 from tests.api.conftest import api_as  # noqa: F401  (the API tests' token client, for the dispatch queue)
+
+
+@pytest.fixture(autouse=True)
+def _dedup_light(settings, tmp_path) -> Iterator[None]:
+    """The demo's sweeps count repetitions (supervision.repetition), whose issues come from
+    duplicate search: here with character n-grams (no model to load, nothing to wait for) and the
+    exact numpy index, under a HOTLINE_HOME of the test's own, with no process-wide index left from
+    another test (its vectors were rolled back)."""
+    settings.HOTLINE_HOME = tmp_path
+    settings.HOTLINE = {
+        **settings.HOTLINE,
+        "DEDUP": {**settings.HOTLINE["DEDUP"], "EMBEDDER": "ngram", "INDEX": "numpy"},
+    }
+    vector_index.forget()
+    embedders._embedder.cache_clear()
+    yield
+    vector_index.forget()
+    embedders._embedder.cache_clear()

@@ -17,6 +17,14 @@ it chose another department, that department returns the ticket and a dispatcher
 the scheduled retrain runs once (`routing.retrain.run_retrain`; `hotline worker` runs it daily), so
 the later appeals meet a category model trained on the demo's own closed tickets.
 
+The supervision sweep runs every day of the window and once at its end, with the repetition
+counters brought up to date first (`supervision.sweep.run_counted_sweep`, as `hotline sweep` and
+the worker run it), and among the appeals are the repetitions every hotline gets (`Planner.repeats`):
+a citizen who calls again and again about the same noise, neighbours who call one after another
+about one building's lift. On day one the supervisor finds them on the repetitions page, the
+citizen's waiting for review and the building's under a repetition order (督办); the questions
+that several callers asked draw none.
+
 Everything is decided by a `random.Random(seed)`; the city layout itself does not depend on the
 seed. Times are relative to `clock.now()`.
 """
@@ -68,6 +76,7 @@ from hotline.core.enums import (
     Urgency,
 )
 from hotline.core.errors import HotlineError
+from hotline.dedup import index as vector_index
 from hotline.demo import vocabulary as V
 from hotline.demo.directory import boxes, ensure_places, ensure_reply_templates, ensure_responsibilities
 from hotline.directory.models import Department, Responsibility
@@ -76,6 +85,7 @@ from hotline.feedback.selectors import callback_round
 from hotline.intake import actions as intake_actions
 from hotline.intake.models import Appeal
 from hotline.knowledge import actions as knowledge_actions
+from hotline.knowledge import personal as knowledge_personal
 from hotline.knowledge.models import Article
 from hotline.routing import rules
 from hotline.routing.actions import do_route_ticket
@@ -88,9 +98,10 @@ from hotline.routing.urgency import detect
 from hotline.sla import actions as sla_actions
 from hotline.sla.calendar import Calendar
 from hotline.sla.models import Extension, Suspension
+from hotline.supervision import rules as supervision_rules
 from hotline.supervision.actions import WORKING_STATUSES, do_open_supervision, do_resolve_supervision
-from hotline.supervision.models import Supervision
-from hotline.supervision.sweep import overdue_bound, run_sweep
+from hotline.supervision.models import REPEAT_REASONS, Repetition, Supervision
+from hotline.supervision.sweep import overdue_bound, run_counted_sweep
 from hotline.taxonomy.models import Category
 from hotline.taxonomy.tree import merge_paths
 from hotline.tickets import actions
@@ -175,6 +186,16 @@ DUE_TODAY = 0.15
 # supervisor goes through the board every working morning.
 SWEEP_AT = dt_time(9, 5)
 ROUND_AT = dt_time(10, 30)
+# Appeals that repeat one another (`Planner.repeats`): the calls of one citizen about the same
+# noise, and the neighbours who report one building's lift; each (problem key, which of its details,
+# how many). Inside the last days of the window, a few days short of the counters' window, so that
+# they are still counted on day one.
+REPEATED_CALLS = ("social_noise", 1, 3)
+REPEATED_PLACE = ("elevator", 0, 4)
+REPEAT_MARGIN_DAYS = 5
+# The states a repeated appeal may end in: a complaint that a unit handles or handled (not one still
+# waiting for dispatch, answered on the spot, merged or invalid).
+REPEAT_TARGETS = frozenset({S.CLOSED, S.REPLIED, S.ACCEPTED, S.DISPATCHED, S.REOPENED})
 # When the scheduled retrain runs once during the replay: this far into the window, at night.
 RETRAIN_AT = 2 / 3
 RETRAIN_HOUR = 2
@@ -378,6 +399,8 @@ def ensure_city() -> City:
                 level=s.level,
                 parent=departments[s.parent] if s.parent else None,
                 is_area=s.is_area,
+                # The line citizens are given (答复模板 {联系电话}), as the demo's replies give it.
+                phone=V.department_phone(s.code),
             )
             for s in todo
         ]
@@ -476,6 +499,18 @@ class Step:
     skipped: bool = False  # left out at replay: automatic dispatch did it, or assigned nobody to do it
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """How a planned appeal repeats others: about this problem (told with this detail), at this
+    place in these words; from this caller (name, phone), or from a caller of its own when None."""
+
+    problem: V.Problem
+    detail: int
+    place: StreetPlace
+    words: dict[str, str]
+    caller: tuple[str, str] | None = None
+
+
 @dataclass
 class Plan:
     index: int
@@ -526,6 +561,8 @@ class Planner:
         # for more time, a citizen who does not answer) draw from a stream of their own: adding
         # them leaves everything else a seed decides as it was.
         self.life = random.Random(f"hotline-demo-life-{seed}")
+        # ... and so do the appeals that repeat one another (`repeats`).
+        self.repeating = random.Random(f"hotline-demo-repeat-{seed}")
         self.end = end
         self.start = end - timedelta(days=days)
         self.latest = end - timedelta(minutes=10)
@@ -584,10 +621,78 @@ class Planner:
         plans = [
             self.plan(i, target, at) for i, (target, at) in enumerate(zip(targets, moments, strict=True))
         ]
+        for i, repeat in self.repeats(plans).items():
+            plans[i] = self.plan(i, plans[i].target, plans[i].created_at, repeat=repeat)
         plans += [self.duplicate(len(plans) + k, plans) for k in range(merged)]
         plans.sort(key=lambda p: p.created_at)
         self.due_today(plans)
         return plans
+
+    @contextmanager
+    def drawing_from(self, rng: random.Random) -> Iterator[None]:
+        """Every draw of the planner from `rng` meanwhile (its main stream and its life's)."""
+        main, life = self.rng, self.life
+        self.rng = self.life = rng
+        try:
+            yield
+        finally:
+            self.rng, self.life = main, life
+
+    def repeats(self, plans: Sequence[Plan]) -> dict[int, Repeat]:
+        """Which of the planned appeals are planned again to repeat one another, by their index: a
+        citizen who calls three times about the same noise (the counters flag them for a person's
+        review) and four neighbours who report one building's lift (a place, and the issue if
+        duplicate search puts them together: a repetition order once a unit handles one). Each
+        group at the same place in the same words, a day apart or more where the window allows, in
+        the last days of the window, one of them still with a unit when one is. Taken from the
+        complaints and requests without the steps of a ticket's life (a stopped clock, a request
+        for more time, a callback not answered), so that the city keeps those and its
+        consultations; fewer such tickets than a group needs: no group. Drawn from a stream of its
+        own, so that the other appeals are what the seed made them."""
+        rng = self.repeating
+        window = supervision_rules.load().repeat_window_days
+        since = max(self.start, self.end - timedelta(days=max(1, window - REPEAT_MARGIN_DAYS)))
+        free = [
+            p.index
+            for p in plans
+            if p.target in REPEAT_TARGETS
+            and p.created_at >= since
+            and p.problem.kind != Kind.CONSULTATION
+            and not any(step.action in _LIFE_ACTIONS for step in p.steps)
+        ]
+        targets = {p.index: p.target for p in plans}
+        moments = {p.index: p.created_at for p in plans}
+        rng.shuffle(free)
+        problems = {p.key: p for p in V.PROBLEMS}
+        found: dict[int, Repeat] = {}
+        for (key, detail, size), one_caller in ((REPEATED_PLACE, False), (REPEATED_CALLS, True)):
+            if len(free) < size:
+                break
+            # One still with a unit, then the others a day apart, or closer when the window is short.
+            picked = [i for i in free if targets[i] in (S.ACCEPTED, S.DISPATCHED)][:1]
+            for close in (False, True):
+                for i in free:
+                    apart = close or all(abs(moments[i] - moments[j]) >= timedelta(days=1) for j in picked)
+                    if len(picked) < size and i not in picked and apart:
+                        picked.append(i)
+            for i in picked:
+                free.remove(i)
+            place = rng.choice(self.city.places)
+            with self.drawing_from(rng):
+                words = self.words(place)
+            caller = (words["surname"] + rng.choice(("先生", "女士")), self.repeat_phone())
+            for i in picked:
+                own = {
+                    "time": rng.choice(V.TIMES),
+                    "since": rng.choice(V.SINCES),
+                    "n": str(rng.randrange(2, 9)),
+                    "surname": words["surname"] if one_caller else rng.choice(V.SURNAMES),
+                }
+                found[i] = Repeat(problems[key], detail, place, words | own, caller if one_caller else None)
+        return found
+
+    def repeat_phone(self) -> str:
+        return self.repeating.choice(MOBILE_PREFIXES) + f"{self.repeating.randrange(10**8):08d}"
 
     def due_today(self, plans: list[Plan]) -> None:
         """Move the reply of some tickets that stay replied to the moment that makes their callback
@@ -618,7 +723,18 @@ class Planner:
                 reply.at = earliest + timedelta(seconds=int(self.life.uniform(0, span)))
                 moved += 1
 
-    def plan(self, index: int, target: str, created_at: datetime, problem: V.Problem | None = None) -> Plan:
+    def plan(
+        self,
+        index: int,
+        target: str,
+        created_at: datetime,
+        problem: V.Problem | None = None,
+        *,
+        repeat: Repeat | None = None,
+    ) -> Plan:
+        if repeat is not None:
+            with self.drawing_from(self.repeating):
+                return self.repeated(index, target, created_at, repeat)
         if problem is None:
             problem = self.problem_for(target)
         place = self.rng.choice(self.city.places)
@@ -634,6 +750,30 @@ class Planner:
             complex=self.rng.random() < problem.complex,
         )
         plan.steps = [self.receive_step(plan)]
+        plan.steps += self.path(plan)
+        self.schedule(plan)
+        return plan
+
+    def repeated(self, index: int, target: str, created_at: datetime, repeat: Repeat) -> Plan:
+        """An appeal that repeats others (`repeats`): a call, about the problem as they all tell it,
+        at their place, filed under the problem's category (the operator knows this one)."""
+        problem = repeat.problem
+        plan = Plan(
+            index=index,
+            target=target,
+            problem=problem,
+            place=repeat.place,
+            words=repeat.words,
+            channel=Channel.PHONE,
+            created_at=created_at,
+            urgent=False,  # decided with the text, by `receive_step`
+            complex=self.rng.random() < problem.complex,
+        )
+        receive = self.receive_step(plan, which=repeat.detail)
+        receive.params["category"] = problem.category
+        if repeat.caller is not None:
+            receive.params["citizen_name"], receive.params["citizen_phone"] = repeat.caller
+        plan.steps = [receive]
         plan.steps += self.path(plan)
         self.schedule(plan)
         return plan
@@ -686,9 +826,10 @@ class Planner:
     def text(self, template: str, plan: Plan, **extra: str) -> str:
         return template.format_map(plan.words | extra)
 
-    def receive_step(self, plan: Plan) -> Step:
+    def receive_step(self, plan: Plan, *, which: int | None = None) -> Step:
+        """The contact, telling the problem's detail `which` (drawn when None)."""
         problem, words = plan.problem, plan.words
-        n = self.rng.randrange(len(problem.details))
+        n = self.rng.randrange(len(problem.details)) if which is None else which
         detail = problem.details[n]
         paired = len(problem.titles) == len(problem.details)
         title = self.text(problem.titles[n] if paired else self.rng.choice(problem.titles), plan)
@@ -1126,7 +1267,8 @@ class Replayer:
         if step.action == "retrain":
             self.retrain_report = run_retrain()
         elif step.action == "sweep":
-            run_sweep()
+            # As `hotline sweep` and the worker: the repetition counters first, then the sweep.
+            run_counted_sweep()
             self.supervised["sweeps"] += 1
         elif step.action == "round":
             self.round()
@@ -1509,6 +1651,9 @@ class WorkSummary:
     suspended: int = 0  # still stopped at the end
     attempts: int = 0  # callbacks not answered (回访未接通)
     awaiting: int = 0  # answered tickets waiting for their callback at the end
+    repetitions: int = 0  # repetitions open at the end (重复诉求预警) about the run's tickets
+    to_review: int = 0  # of those, waiting for a person's review
+    repeat_orders: int = 0  # repetition orders (督办) opened by the sweeps on the run's tickets
 
     def text(self) -> str:
         return _(
@@ -1532,6 +1677,13 @@ class WorkSummary:
             "awaiting": self.awaiting,
         }
 
+    def repetition_text(self) -> str:
+        return _("重复诉求：预警 %(repetitions)s 条（待人工审核 %(review)s 条），督办 %(orders)s 件") % {
+            "repetitions": self.repetitions,
+            "review": self.to_review,
+            "orders": self.repeat_orders,
+        }
+
 
 def work_summary(plans: Sequence[Plan], replayer: Replayer) -> WorkSummary:
     ids = [p.ticket.pk for p in plans if p.ticket is not None]
@@ -1541,6 +1693,7 @@ def work_summary(plans: Sequence[Plan], replayer: Replayer) -> WorkSummary:
     attempts = TicketEvent.objects.filter(
         ticket_events.of_type(EventType.CALLBACK_ATTEMPT), ticket_id__in=ids
     )
+    repetitions = Repetition.objects.filter(cleared_at__isnull=True, ticket_id__in=ids)
     return WorkSummary(
         sweeps=replayer.supervised["sweeps"],
         supervisions=supervisions.count(),
@@ -1555,6 +1708,9 @@ def work_summary(plans: Sequence[Plan], replayer: Replayer) -> WorkSummary:
         suspended=suspensions.filter(ended_at__isnull=True).count(),
         attempts=attempts.count(),
         awaiting=Ticket.objects.filter(pk__in=ids, status=S.REPLIED).count(),
+        repetitions=repetitions.count(),
+        to_review=repetitions.filter(needs_review=True).count(),
+        repeat_orders=supervisions.filter(reason__in=REPEAT_REASONS).count(),
     )
 
 
@@ -1622,20 +1778,37 @@ def routing_summary(plans: Sequence[Plan], replayer: Replayer) -> RoutingSummary
     )
 
 
-# How many of the answers proposed from consultations the demo's supervisor publishes.
+# How many of the answers proposed from consultations the demo's supervisor publishes: at most
+# this many, and half of them, so that some wait for the knowledge base's editors on day one.
 PUBLISHED_ANSWERS = 12
 
 
 def publish_answers(city: City) -> int:
-    """Publish, on the public 百问百答 too, the first `PUBLISHED_ANSWERS` proposed articles of
-    distinct titles (the proposals of one question asked again are left for a person to merge)."""
-    supervisor = city.users["supervisor1"]
+    """Publish, on the public 百问百答 too, the first proposed articles of distinct titles (half of
+    them, at most `PUBLISHED_ANSWERS`), as the knowledge base wants it: a proposal is the answer one
+    caller was given, so the dispatcher rewrites it for everyone (here: the clauses that spoke of
+    that caller left out, `knowledge.personal.without`) and submits it, and the supervisor, a
+    second person, approves it (`knowledge.actions`)."""
+    editor, supervisor = city.users["dispatcher1"], city.users["supervisor1"]
+    proposals = Article.objects.filter(status=ArticleStatus.PROPOSED).order_by("pk")
+    most = min(PUBLISHED_ANSWERS, len({a.title for a in proposals}) // 2)
     titles: set[str] = set()
     published = 0
-    for article in Article.objects.filter(status=ArticleStatus.PROPOSED).order_by("pk"):
-        if published >= PUBLISHED_ANSWERS or article.title in titles:
+    for article in proposals:
+        body = knowledge_personal.without(article.body)
+        if published >= most or article.title in titles or not body:
             continue
         titles.add(article.title)
+        general = knowledge_actions.ArticleData(
+            title=article.title,
+            body=body,
+            question=article.question,
+            category_id=article.category_id,
+            owner_id=article.owner_id,
+            public=True,
+        )
+        knowledge_actions.do_edit_article(article, editor, general, note=_("演示：改写为通用口径"))
+        knowledge_actions.do_submit_article(article, editor)
         knowledge_actions.do_review_article(
             article, supervisor, approve=True, note=_("演示：审核通过"), public=True
         )
@@ -1656,7 +1829,8 @@ def generate(*, tickets: int, days: int, seed: int = 1, append: bool = False) ->
         raise DemoError(_("--days 至少为 1"))
     began = time.perf_counter()
     end = clock.now().replace(microsecond=0)
-    with transaction.atomic():
+    # The sweeps' repetition counters embed the tickets for duplicate search, in this transaction.
+    with vector_index.unsaved(), transaction.atomic():
         if not append and not database_is_empty():
             raise DemoError(_("数据库中已有承办单位或工单；要在其上追加演示数据，请使用 --append"))
         city = ensure_city()
@@ -1760,4 +1934,5 @@ def summary(result: DemoResult) -> str:
         + format_table(rows, (_("状态"), "status", _("工单数")))
         + f"\n{result.routing.text()}"
         + f"\n{result.work.text()}"
+        + f"\n{result.work.repetition_text()}"
     )
