@@ -311,8 +311,8 @@ CASES = [(action, status) for action in WAYS for status in S.values]
 
 def test_every_action_is_covered_and_the_table_matches() -> None:
     # receive makes a ticket; supervising leaves its state alone (supervision.actions); the rest act on
-    # other records (warnings, repetitions, reply checks, knowledge articles, typical cases), make an
-    # appeal, or read (the city's figures).
+    # other records (warnings, repetitions, reply checks, knowledge articles, typical cases, reply
+    # templates, published suggestions), make an appeal, or read (the city's figures).
     not_on_a_ticket = {
         "receive",
         "grid_report",
@@ -326,6 +326,8 @@ def test_every_action_is_covered_and_the_table_matches() -> None:
         "mark_case",
         "resend_citizen_message",
         "view_figures",
+        "manage_reply_templates",
+        "publish_suggestion",
     }
     assert set(WAYS) == set(ALLOWED_FROM) == set(ACTION_ROLES) - not_on_a_ticket
     for action, way in WAYS.items():

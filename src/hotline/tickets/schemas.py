@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -194,7 +195,7 @@ def _parse_moment(value: str) -> date | datetime:
             raise PydanticCustomError("date_range", timerange.range_message())
         return day
     if moment is None:
-        raise ValueError("expected a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM[:SS][±HH:MM])")
+        raise ValueError(_("须为日期（YYYY-MM-DD）或日期时间（YYYY-MM-DDTHH:MM[:SS][±HH:MM]）"))
     if not timerange.in_range(moment):
         raise PydanticCustomError("datetime_range", timerange.range_message())
     return as_aware(moment)
@@ -235,7 +236,7 @@ class TicketFilters(Schema):
         if (self.page is not None or self.page_size is not None) and (
             self.limit is not None or self.offset is not None
         ):
-            raise ValueError("use either limit/offset or page/page_size, not both")
+            raise ValueError(_("分页只能用 limit/offset 或 page/page_size 中的一种，不能同时使用"))
         return self
 
     def created_range(self) -> tuple[datetime | None, datetime | None, bool]:
