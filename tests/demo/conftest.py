@@ -2,9 +2,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from hotline.dedup import embedders
-from hotline.dedup import index as vector_index
 from tests.api.conftest import api_as  # noqa: F401  (the API tests' token client, for the dispatch queue)
+from tests.light_dedup import light_dedup
 
 
 @pytest.fixture(autouse=True)
@@ -13,13 +12,5 @@ def _dedup_light(settings, tmp_path) -> Iterator[None]:
     duplicate search: here with character n-grams (no model to load, nothing to wait for) and the
     exact numpy index, under a HOTLINE_HOME of the test's own, with no process-wide index left from
     another test (its vectors were rolled back)."""
-    settings.HOTLINE_HOME = tmp_path
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "DEDUP": {**settings.HOTLINE["DEDUP"], "EMBEDDER": "ngram", "INDEX": "numpy"},
-    }
-    vector_index.forget()
-    embedders._embedder.cache_clear()
-    yield
-    vector_index.forget()
-    embedders._embedder.cache_clear()
+    with light_dedup(settings, tmp_path):
+        yield

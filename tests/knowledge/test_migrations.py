@@ -9,21 +9,15 @@ from django.utils import timezone
 
 from hotline.knowledge.search import search
 from hotline.knowledge.text import tokens
+from tests.migrations import migrate_to
 
 BEFORE = [("knowledge", "0006_article_dates_in_range")]
 AFTER = [("knowledge", "0007_article_review")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_reviews_move_to_their_versions_and_a_hidden_article_comes_back() -> None:
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Article = apps.get_model("knowledge", "Article")
     ArticleVersion = apps.get_model("knowledge", "ArticleVersion")
     ArticleEvent = apps.get_model("knowledge", "ArticleEvent")
@@ -56,7 +50,7 @@ def test_reviews_move_to_their_versions_and_a_hidden_article_comes_back() -> Non
             article=article, action=action, version=version, from_status=frm, to_status=to, at=now, note=note
         )
     try:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         Article = apps.get_model("knowledge", "Article")
         ArticleVersion = apps.get_model("knowledge", "ArticleVersion")
         restored = Article.objects.get(pk=article.pk)
@@ -75,4 +69,4 @@ def test_reviews_move_to_their_versions_and_a_hidden_article_comes_back() -> Non
         assert [h.article.pk for h in search("加装电梯补贴")] == [article.pk]
     finally:
         executor = MigrationExecutor(connection)
-        _migrate(executor.loader.graph.leaf_nodes())
+        migrate_to(executor.loader.graph.leaf_nodes())

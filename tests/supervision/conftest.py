@@ -15,8 +15,6 @@ import pytest
 from hotline.accounts.models import ApiToken
 from hotline.core import clock
 from hotline.core.enums import Channel, Kind
-from hotline.dedup import embedders
-from hotline.dedup import index as vector_index
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.models import Repetition
 from hotline.supervision.repetition import RepetitionReport, refresh_repetitions
@@ -24,6 +22,7 @@ from hotline.supervision.sweep import SweepReport, run_counted_sweep, run_sweep
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Assignment, Ticket
 from tests.api.conftest import ApiClient
+from tests.light_dedup import light_dedup
 
 CITY = ZoneInfo("Asia/Shanghai")
 
@@ -56,21 +55,8 @@ def counted_sweep(moment: datetime, **overrides: Any) -> SweepReport:
 def _ngrams(settings, tmp_path) -> Iterator[None]:
     """Duplicate search (the issue counter's) with character n-grams at 0.5, its index under the
     test's own HOTLINE_HOME, and no process-wide index left from another test."""
-    settings.HOTLINE_HOME = tmp_path
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "DEDUP": {
-            **settings.HOTLINE["DEDUP"],
-            "EMBEDDER": "ngram",
-            "INDEX": "numpy",
-            "THRESHOLD": {"ngram": 0.5},
-        },
-    }
-    vector_index.forget()
-    embedders._embedder.cache_clear()
-    yield
-    vector_index.forget()
-    embedders._embedder.cache_clear()
+    with light_dedup(settings, tmp_path, THRESHOLD={"ngram": 0.5}):
+        yield
 
 
 def received(

@@ -9,20 +9,15 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migrations import migrate_to
+
 BEFORE = [("tickets", "0005_invalidation_lapsed_at")]
 AFTER = [("tickets", "0006_event_type_vocabulary")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_sweeps_supervise_events_name_the_department_by_code() -> None:
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Department = apps.get_model("directory", "Department")
     Ticket = apps.get_model("tickets", "Ticket")
     TicketEvent = apps.get_model("tickets", "TicketEvent")
@@ -41,7 +36,7 @@ def test_the_sweeps_supervise_events_name_the_department_by_code() -> None:
     city = event({"supervision": 2, "kind": "order", "department": None, "by": "sweep"})
     by_hand = event({"supervision": 3, "kind": "order", "department": "D0101", "text": "请加快"})
     try:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         details = dict(apps.get_model("tickets", "TicketEvent").objects.values_list("pk", "details"))
         assert details[swept]["department"] == "D0101"
         assert details[city]["department"] is None
@@ -52,7 +47,7 @@ def test_the_sweeps_supervise_events_name_the_department_by_code() -> None:
             "text": "请加快",
         }
 
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         details = dict(apps.get_model("tickets", "TicketEvent").objects.values_list("pk", "details"))
         assert details[swept]["department"] == street.pk
         assert details[by_hand]["department"] == "D0101"
@@ -60,14 +55,14 @@ def test_the_sweeps_supervise_events_name_the_department_by_code() -> None:
         # Every app back to its latest migration: going back to BEFORE also unapplied the
         # migrations of other apps that came after it, which the tests after this one need.
         executor = MigrationExecutor(connection)
-        _migrate(executor.loader.graph.leaf_nodes())
+        migrate_to(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_tickets_merged_into_before_the_migration_wait_from_their_earliest_call() -> None:
     """Migration tickets.0015: a ticket that duplicates received before it were merged into (through
     a chain of merges too) waits from the earliest of them; the others from their own receipt."""
-    apps = _migrate([("tickets", "0014_ticketevent_progress")])
+    apps = migrate_to([("tickets", "0014_ticketevent_progress")])
     Ticket = apps.get_model("tickets", "Ticket")
     now = timezone.now()
 
@@ -90,7 +85,7 @@ def test_tickets_merged_into_before_the_migration_wait_from_their_earliest_call(
     ticket(4, 2, into=top)  # received after it
     alone = ticket(5, -5)
     try:
-        apps = _migrate([("tickets", "0015_ticket_earliest_received_at")])
+        apps = migrate_to([("tickets", "0015_ticket_earliest_received_at")])
         found = dict(
             apps.get_model("tickets", "Ticket").objects.values_list("number", "earliest_received_at")
         )
@@ -98,4 +93,4 @@ def test_tickets_merged_into_before_the_migration_wait_from_their_earliest_call(
         assert found["20250101-000003"] is found["20250101-000004"] is found[alone.number] is None
     finally:
         executor = MigrationExecutor(connection)
-        _migrate(executor.loader.graph.leaf_nodes())
+        migrate_to(executor.loader.graph.leaf_nodes())

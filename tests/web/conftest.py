@@ -6,8 +6,6 @@ import pytest
 
 from hotline.core import clock
 from hotline.core.enums import Channel, Urgency
-from hotline.dedup import embedders
-from hotline.dedup import index as vector_index
 from hotline.directory.models import Responsibility, ResponsibilityCoHandler
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.routing.actions import do_route_ticket
@@ -15,6 +13,7 @@ from hotline.routing.models import RoutingSettings
 from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory
+from tests.light_dedup import light_dedup
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Wednesday morning with ordinary working days around it (no holiday the week before or after).
@@ -25,16 +24,8 @@ NOW = datetime(2025, 6, 11, 10, 0, tzinfo=SHANGHAI)
 def _dedup_light(settings, tmp_path) -> Iterator[None]:
     """Duplicate search with character n-grams (no model to load), its index under the test's own
     HOTLINE_HOME, and no process-wide index left from another test (its vectors were rolled back)."""
-    settings.HOTLINE_HOME = tmp_path
-    settings.HOTLINE = {
-        **settings.HOTLINE,
-        "DEDUP": {**settings.HOTLINE["DEDUP"], "EMBEDDER": "ngram", "INDEX": "numpy"},
-    }
-    vector_index.forget()
-    embedders._embedder.cache_clear()
-    yield
-    vector_index.forget()
-    embedders._embedder.cache_clear()
+    with light_dedup(settings, tmp_path):
+        yield
 
 
 @pytest.fixture
