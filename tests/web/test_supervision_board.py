@@ -527,3 +527,23 @@ def test_a_row_in_place_is_only_for_those_who_may_open_the_desk(client, staff, d
     assert response.status_code == 204 and response["HX-Redirect"] == "/supervision/?view=overdue"
     assert "别家的超期单" not in response.content.decode()
     assert lead_of(own).status == "accepted"
+
+
+def test_the_filters_name_units_and_the_rows_name_people(client, staff, departments) -> None:
+    """The filters offer units by name (a street with its district's), grouped by level, never by
+    code; who gave an order is named as a person, not by login."""
+    staff["supervisor"].first_name = "周督办"
+    staff["supervisor"].save()
+    ticket = late(staff, departments, lead="water")
+    do_open_supervision(ticket, staff["supervisor"], kind=SupervisionKind.ORDER, reason="请尽快办理")
+    client.force_login(staff["leader"])
+    page = board(client, "?view=supervised")
+    department_select = page[page.index('name="department"') : page.index('name="area"')]
+    assert '<optgroup label="市级部门、公共企业">' in department_select
+    assert ">水务局</option>" in department_select and ">东城区 · 和平街道</option>" in department_select
+    assert "B02" not in department_select and "D0101" not in department_select
+    area_select = page[page.index('name="area"') :]
+    area_select = area_select[: area_select.index("</select>")]
+    assert ">东城区 · 和平街道</option>" in area_select and "D01" not in area_select
+    row = row_html(page, f"s{Supervision.objects.get().pk}")
+    assert "周督办" in row and "sup " not in row

@@ -54,6 +54,7 @@ from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
+from hotline.web.department_choices import Option, department_groups, department_label
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.inbox import assignment_clock, lateness
 from hotline.web.params import parse_id
@@ -183,7 +184,7 @@ def listing(query: QueryDict) -> Listing:
     kind = query.get("kind") or None
     if view != "supervised" or kind not in KIND_FILTERS:
         kind = None
-    departments = list(Department.objects.filter(is_active=True).order_by("code"))
+    departments = list(Department.objects.filter(is_active=True).select_related("parent").order_by("code"))
     areas = [d for d in departments if d.is_area]
     department_id = parse_id(query.get("department"))
     if department_id not in {d.pk for d in departments}:
@@ -263,8 +264,8 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
             "view_label": VIEW_LABELS[view],
             "kind": kind or "",
             "kinds": list(KIND_FILTERS.items()),
-            "departments": shown.departments,
-            "areas": shown.areas,
+            "department_groups": department_groups(shown.departments),
+            "areas": [Option(d.pk, department_label(d)) for d in shown.areas],
             "department_id": shown.department_id,
             "area_id": shown.area.pk if shown.area else None,
             # Links that keep the filters: the pages before and after (the tabs keep `filtered`).
