@@ -12,7 +12,7 @@ from hotline.knowledge.text import tokens
 from tests.migrations import migrate_to
 
 BEFORE = [("knowledge", "0006_article_dates_in_range")]
-AFTER = [("knowledge", "0007_article_review")]
+AFTER = [("knowledge", "0008_article_review_data")]
 
 
 @pytest.mark.django_db(transaction=True)
