@@ -39,6 +39,10 @@ def test_a_unit_head_keeps_their_units_templates(client, staff, departments, hea
     form = client.get("/reply-templates/new/").content.decode()
     assert "{联系电话}" in form and "{诉求人}" in form  # the placeholders, listed
     assert "全市通用（所有单位）" not in form  # not for a head
+    # Units by name, in their level's group, never by code (web.department_choices).
+    housing = departments["housing"]
+    assert f'<option value="{housing.pk}" selected>{housing.name}</option>' in form
+    assert '<optgroup label="市级部门、公共企业">' in form and f"{housing.code} " not in form
 
     preview = client.post(
         "/reply-templates/new/",

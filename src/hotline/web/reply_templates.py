@@ -44,6 +44,7 @@ from hotline.knowledge.templates import (
 )
 from hotline.taxonomy.selectors import active_categories
 from hotline.web.actions import refusal_page
+from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.wording import shown
 
@@ -66,7 +67,11 @@ class TemplateForm(forms.Form):
         super().__init__(*args, **kwargs)
         category_field: Any = self.fields["category_id"]
         category_field.choices = [("", _("全部分类")), *((c.pk, str(c)) for c in active_categories())]
-        units = [(d.pk, f"{d.code} {d.name}") for d in units_for(user)]
+        # By name, grouped by level, as every department select (web.department_choices).
+        units = [
+            (group.label, [(o.pk, o.label) for o in group.options])
+            for group in department_groups(units_for(user).select_related("parent"))
+        ]
         department_field: Any = self.fields["department_id"]
         if may_be_for_every_unit(user):
             department_field.choices = [("", _("全市通用（所有单位）")), *units]
