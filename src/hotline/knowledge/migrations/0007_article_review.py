@@ -18,17 +18,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-search = importlib.import_module("hotline.knowledge.migrations.0002_article_search")
-
-def restore_search_triggers(apps, schema_editor):
-    # SQLite adds a column that is not null by building the table anew, which drops its triggers:
-    # those that keep the full-text index in step (0002) are made again and the index rebuilt.
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for create, drop in search.SQLITE[1:]:
-        schema_editor.execute(drop.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))
-        schema_editor.execute(create)
-    schema_editor.execute("INSERT INTO knowledge_article_fts(knowledge_article_fts) VALUES ('rebuild')")
+# SQLite adds a column that is not null by building the table anew, which drops the triggers that keep
+# the full-text index in step (0002): 0006's function makes them again and rebuilds the index.
+restore_search_triggers = importlib.import_module(
+    "hotline.knowledge.migrations.0006_article_dates_in_range"
+).restore_search_triggers
 
 
 class Migration(migrations.Migration):
