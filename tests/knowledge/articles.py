@@ -1,5 +1,19 @@
 """A small knowledge base written for the tests, in the words a city's departments use."""
 
+from typing import Any
+
+from hotline.knowledge.actions import ArticleData
+
+
+def article_data(**kwargs: Any) -> ArticleData:
+    """One article's fields (the dog licence), `kwargs` changed."""
+    values = {
+        "title": "养犬登记办理流程",
+        "body": "携带身份证和犬只免疫证明到辖区派出所办理养犬登记。",
+    } | kwargs
+    return ArticleData(**values)
+
+
 ARTICLES = [
     (
         "住房公积金异地贷款能否办理",

@@ -11,22 +11,15 @@ from hotline.knowledge import actions
 from hotline.knowledge.actions import ArticleData
 from hotline.knowledge.models import Article, ArticleUse
 from hotline.knowledge.search import search
+from tests.knowledge.articles import article_data
 from tests.tickets.conftest import Flow
 
 pytestmark = pytest.mark.django_db
 A = ArticleStatus
 
 
-def _data(**kwargs) -> ArticleData:
-    values = {
-        "title": "养犬登记办理流程",
-        "body": "携带身份证和犬只免疫证明到辖区派出所办理养犬登记。",
-    } | kwargs
-    return ArticleData(**values)
-
-
 def test_a_department_writes_a_dispatcher_publishes(staff, departments) -> None:
-    article = actions.do_create_article(staff["housing"], _data())
+    article = actions.do_create_article(staff["housing"], article_data())
     assert (article.status, article.owner, article.version) == (A.DRAFT, departments["housing"], 1)
     assert not search("养犬登记")
     with pytest.raises(Forbidden):
@@ -46,21 +39,21 @@ def test_a_department_writes_a_dispatcher_publishes(staff, departments) -> None:
 
 
 def test_a_department_edits_only_its_own(staff) -> None:
-    article = actions.do_create_article(staff["housing"], _data())
+    article = actions.do_create_article(staff["housing"], article_data())
     with pytest.raises(Forbidden):
-        actions.do_edit_article(article, staff["water"], _data(body="改口径"))
+        actions.do_edit_article(article, staff["water"], article_data(body="改口径"))
     with pytest.raises(Forbidden):
         actions.do_create_article(
-            staff["water"], _data(title="别人的", owner_id=staff["housing"].department_id)
+            staff["water"], article_data(title="别人的", owner_id=staff["housing"].department_id)
         )
 
 
 def test_an_edit_is_a_version_and_an_edit_of_a_published_one_waits_for_review(staff) -> None:
-    article = actions.do_create_article(staff["housing"], _data())
+    article = actions.do_create_article(staff["housing"], article_data())
     article = actions.do_submit_article(article, staff["housing"])
     article = actions.do_review_article(article, staff["supervisor"], approve=True)
     edited = actions.do_edit_article(
-        article, staff["housing"], _data(body="登记费每年 200 元。"), note="加上收费"
+        article, staff["housing"], article_data(body="登记费每年 200 元。"), note="加上收费"
     )
     # The approved version stays in the operators' search until the edit is approved.
     assert (edited.version, edited.status, edited.pending_version) == (1, A.PUBLISHED, 2)
@@ -68,7 +61,9 @@ def test_an_edit_is_a_version_and_an_edit_of_a_published_one_waits_for_review(st
     approved = actions.do_review_article(edited, staff["supervisor"], approve=True)
     assert (approved.version, approved.status, approved.body) == (2, A.PUBLISHED, "登记费每年 200 元。")
     # A reviewer's edit too: reviewed by someone else.
-    by_reviewer = actions.do_edit_article(approved, staff["supervisor"], _data(body="登记费每年 100 元。"))
+    by_reviewer = actions.do_edit_article(
+        approved, staff["supervisor"], article_data(body="登记费每年 100 元。")
+    )
     assert (by_reviewer.version, by_reviewer.pending_version) == (2, 3)
     by_reviewer = actions.do_review_article(by_reviewer, staff["dispatcher"], approve=True)
     assert (by_reviewer.version, by_reviewer.status) == (3, A.PUBLISHED)
@@ -80,14 +75,14 @@ def test_an_edit_is_a_version_and_an_edit_of_a_published_one_waits_for_review(st
 
 
 def test_sent_back_and_retired(staff) -> None:
-    article = actions.do_create_article(staff["admin"], _data())
+    article = actions.do_create_article(staff["admin"], article_data())
     actions.do_submit_article(article, staff["admin"])
     back = actions.do_review_article(article, staff["admin"], approve=False, note="缺少收费标准")
     assert back.status == A.DRAFT
     retired = actions.do_retire_article(back, staff["admin"], note="政策废止")
     assert retired.status == A.RETIRED
     with pytest.raises(ActionNotAllowed):
-        actions.do_edit_article(retired, staff["admin"], _data())
+        actions.do_edit_article(retired, staff["admin"], article_data())
     with pytest.raises(ActionNotAllowed):
         actions.do_submit_article(retired, staff["admin"])
 
@@ -96,7 +91,7 @@ def test_bad_data_is_refused_naming_the_fields(staff) -> None:
     with pytest.raises(InvalidInput, match=r"title.*body"):
         actions.do_create_article(staff["admin"], ArticleData(title=" ", body=""))
     with pytest.raises(InvalidInput, match="category_id"):
-        actions.do_create_article(staff["admin"], _data(category_id=999999))
+        actions.do_create_article(staff["admin"], article_data(category_id=999999))
     assert not Article.objects.exists()
 
 
@@ -134,7 +129,7 @@ def test_satisfied_consultations_propose_articles_once(flow: Flow, frozen_clock)
 
 
 def test_answer_on_the_spot_from_an_article_records_it(flow: Flow) -> None:
-    article = actions.do_create_article(flow.user("admin"), _data(), status=A.PUBLISHED)
+    article = actions.do_create_article(flow.user("admin"), article_data(), status=A.PUBLISHED)
     ticket = flow.new(kind=Kind.CONSULTATION, title="养狗要办证吗", content="养狗要办证吗")
     done = actions.answer_on_spot(ticket, flow.user("operator"), text=article.body, article_id=article.pk)
     assert done.status == TicketStatus.ANSWERED
@@ -144,7 +139,7 @@ def test_answer_on_the_spot_from_an_article_records_it(flow: Flow) -> None:
 
 
 def test_an_unusable_article_answers_nothing(flow: Flow) -> None:
-    draft = actions.do_create_article(flow.user("admin"), _data())
+    draft = actions.do_create_article(flow.user("admin"), article_data())
     ticket = flow.new(kind=Kind.CONSULTATION)
     with pytest.raises(InvalidInput, match="article_id"):
         actions.answer_on_spot(ticket, flow.user("operator"), text="答复", article_id=draft.pk)

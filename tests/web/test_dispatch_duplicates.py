@@ -25,6 +25,18 @@ def candidates(page: str) -> list[str]:
     return re.findall(r'class="similar-ticket[^"]*" data-number="([^"]+)"', page)
 
 
+def three_calls(staff, now) -> tuple[Ticket, Ticket, Ticket]:
+    """Three waiting tickets received 3, 2 and 1 hours before `now`: the first and the last about
+    one street light, the middle about a manhole cover."""
+    with clock.frozen_at(now - timedelta(hours=3)):
+        older = make_ticket(actor=staff["operator"], title="幸福路路灯不亮")
+    with clock.frozen_at(now - timedelta(hours=2)):
+        middle = make_ticket(actor=staff["operator"], title="人民路井盖缺失", content="人民路3号井盖没了。")
+    with clock.frozen_at(now - timedelta(hours=1)):
+        newer = make_ticket(actor=staff["operator"], title="幸福路12号路灯坏了")
+    return older, middle, newer
+
+
 @pytest.fixture
 def earlier(staff) -> Ticket:
     """The same lamp reported last week and already being handled: the ticket the queue's one joins."""
@@ -221,12 +233,7 @@ def test_a_ticket_an_earlier_call_was_merged_into_waits_in_the_queue_from_that_c
     the back of the queue: the ticket waits from the earlier call, and the card says so."""
     lamp, road = waiting  # received now; the road is urgent
     now = clock.now()
-    with clock.frozen_at(now - timedelta(hours=3)):
-        older = make_ticket(actor=staff["operator"], title="幸福路路灯不亮")
-    with clock.frozen_at(now - timedelta(hours=2)):
-        middle = make_ticket(actor=staff["operator"], title="人民路井盖缺失", content="人民路3号井盖没了。")
-    with clock.frozen_at(now - timedelta(hours=1)):
-        newer = make_ticket(actor=staff["operator"], title="幸福路12号路灯坏了")
+    older, middle, newer = three_calls(staff, now)
     client.force_login(staff["dispatcher"])
     order = [t.number for t in (road, older, middle, newer, lamp)]
     page = client.get("/dispatch/").content.decode()
@@ -269,12 +276,7 @@ def test_the_apis_dispatch_queue_orders_a_merged_ticket_by_its_earliest_call(cli
     """`GET /api/v1/routing/queue` is the desk's order (`routing.selectors.dispatch_queue`): the
     ticket an earlier call was merged into waits from that call there too."""
     now = clock.now()
-    with clock.frozen_at(now - timedelta(hours=3)):
-        older = make_ticket(actor=staff["operator"], title="幸福路路灯不亮")
-    with clock.frozen_at(now - timedelta(hours=2)):
-        middle = make_ticket(actor=staff["operator"], title="人民路井盖缺失", content="人民路3号井盖没了。")
-    with clock.frozen_at(now - timedelta(hours=1)):
-        newer = make_ticket(actor=staff["operator"], title="幸福路12号路灯坏了")
+    older, middle, newer = three_calls(staff, now)
     client.force_login(staff["dispatcher"])
     client.post(f"/dispatch/{older.pk}/merge/", {"into_ticket_id": newer.pk, **CONFIRMED}, **HTMX)
     _token, raw = ApiToken.issue(staff["dispatcher"], name="test")
