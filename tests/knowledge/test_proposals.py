@@ -22,8 +22,8 @@ GAS = "咨询智能燃气表查询缴费"
 GAS_ANSWER = "您好！智能燃气表的用气量和缴费记录可在燃气公司服务号查询，也可到营业厅办理缴费。"
 
 
-def _answered(flow: Flow, title: str, content: str, reply: str, *, close: bool = True):
-    ticket = flow.new(kind=Kind.CONSULTATION, title=title, content=content)
+def _answered(flow: Flow, title: str, content: str, reply: str, *, close: bool = True, **fields):
+    ticket = flow.new(kind=Kind.CONSULTATION, title=title, content=content, **fields)
     ticket = flow.accept(flow.dispatch(ticket, co=()))
     ticket = flow.reply(ticket, text=reply)
     ticket = feedback_actions.do_record_callback(
@@ -133,3 +133,24 @@ def test_a_proposal_never_reaches_the_public_page_unedited(client, flow: Flow) -
     assert 'id="article-rewrite"' in page
     assert 'id="article-approve"' not in page and 'id="article-submit"' not in page
     assert "改写为通用口径" in page
+
+
+def test_no_number_of_the_caller_is_kept_with_a_proposal(client, flow: Flow) -> None:
+    # The caller's words are the proposal's other phrasings: every number in them masked, however
+    # written, and the caller's own number too where nothing says it is one.
+    ticket = _answered(
+        flow,
+        "咨询未签劳动合同",
+        "我入职半年了公司还没签合同，打+86 138-0013-8000或tel13700137000找我，"
+        "身份证110105199003071234，座机 6666 7777，家里88881234也行。",
+        "您好！可先要求公司补签书面劳动合同，咨询电话0571-12333000。",
+        phone="88881234",
+    )
+    proposal = Article.objects.get(source_ticket=ticket)
+    assert proposal.question == (
+        "我入职半年了公司还没签合同，打***或tel***找我，身份证***，座机 ***，家里***也行。"
+    )
+    client.force_login(flow.user("supervisor"))
+    page = client.get(f"/knowledge/{proposal.pk}/").content.decode()
+    for number in ("138-0013-8000", "13700137000", "110105199003071234", "6666 7777", "88881234"):
+        assert number not in page, number

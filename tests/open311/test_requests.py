@@ -283,6 +283,25 @@ def test_no_citizen_data_leaves_in_get_requests(client, services) -> None:
             assert secret not in text, (path, secret)
 
 
+def test_no_number_a_citizen_wrote_leaves_in_a_description(client, services) -> None:
+    # Written as citizens write them: +86 with spaces, split by dashes, after Latin letters, an
+    # identity-card number, a local number given to call, the caller's own without a label.
+    content = (
+        "手机+86 139 1234 5678，备用138-0013-8000，微信wx13700137000，身份证11010519900307123X，"
+        "电话 6666 7777，家里88881234也可以，幸福路路灯坏了。"
+    )
+    ticket = make_ticket(content=content, phone="88881234")
+    [shown] = client.get("/open311/v2/requests.json").json()
+    assert shown["service_request_id"] == ticket.number
+    assert shown["description"] == (
+        "手机***，备用***，微信wx***，身份证***，电话 ***，家里***也可以，幸福路路灯坏了。"
+    )
+    # A caller's number in a form no pattern knows, written as they gave it.
+    other = make_ticket(content="路灯坏了，请回拨111111111。", phone="111111111")
+    [shown] = client.get(f"/open311/v2/requests/{other.number}.json").json()
+    assert shown["description"] == "路灯坏了，请回拨***。"
+
+
 def test_an_invalid_appeal_shows_no_text(client, services) -> None:
     ticket = make_ticket(content="骂人的话")
     Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.INVALID)

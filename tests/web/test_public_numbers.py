@@ -72,3 +72,19 @@ def test_the_case_story_keeps_the_departments_line(staff, departments) -> None:
     ticket = close(ticket, flow.user("operator"))
     case = do_mark_case(ticket, flow.user("supervisor"), title="路灯", story=story)
     assert "0591-86125747" in case.story
+
+
+def test_the_case_story_masks_the_callers_own_number_however_written(staff, departments) -> None:
+    """A caller's number written as no pattern knows it (no label, no area code) is masked in the
+    story's copy of their words, as it is in the answers quoted below it."""
+    flow = Flow(staff, departments)
+    ticket = flow.new(content="楼道灯坏了，家里88881234也行。", phone="88881234")
+    flow.dispatch(ticket)
+    flow.accept(ticket)
+    flow.accept(ticket, "water")
+    flow.co_answer(ticket, text="已配合排查。")
+    flow.reply(ticket, text="您好，楼道灯已修复。")
+    flow.callback(ticket)
+    ticket.refresh_from_db()
+    story = story_of(ticket)
+    assert "88881234" not in story and "家里***也行" in story

@@ -8,7 +8,8 @@ page, a feed or a case library; an office line is what an answer exists to give 
 code, an identity-card number), first rule that applies:
 
 1. one of the citizen's own numbers (`citizen`: the numbers the appellants gave and those written
-   in their appeals, compared as dialled) -> masked, whatever else it looks like;
+   in their appeals, compared as dialled) -> masked, whatever else it looks like; one in a form none
+   of the patterns below knows (111 111 111, as a caller gave it) is found by its digits;
 2. an identity-card number (18 characters) -> masked;
 3. a known official line (`official`: the departments' phones in the directory) -> kept;
 4. a mobile number -> masked (an office does not publish a person's mobile);
@@ -23,8 +24,10 @@ words kept with a knowledge-base proposal) hold no office line to keep: `citizen
 every number found in them (and a local number given as one to call). A masked number reads "***".
 
 Where: the public answers (百问百答: an article's answer, a published suggestion's answer), the case
-library's story drafted from a ticket and the reports' typical cases, through
-`feedback.disclosure`, which knows the directory's lines and a ticket's citizens.
+library's story drafted from a ticket, the reports' typical cases, a knowledge-base proposal's
+question (the caller's words) and an Open311 request's description, through `feedback.disclosure`,
+which knows the directory's lines and a ticket's citizens. There is no other rule for numbers in a
+text: a place that shows a text to others asks this one.
 """
 
 import re
@@ -78,16 +81,19 @@ def mask_phone(phone: str) -> str:
 MASK = "***"
 # A number as written in a text: a mobile (with +86 or 86 before it, spaces or dashes inside), a
 # fixed line with its area code (0571-88880000, 0571 8888 0000, (0571)88880000, （0571）88880000),
-# an identity-card number; not the middle of a longer run of digits.
+# an identity-card number; not the middle of a longer run of digits. A Latin letter next to it does
+# not make it something else: citizens write tel13800138000, 微信wx13800138000.
 _MOBILE = r"(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}"
 _FIXED = r"(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}"
-_ID_CARD = r"\d{17}[\dXx]"
-_NUMBER = re.compile(
-    rf"(?<![\dA-Za-z])(?:(?P<id>{_ID_CARD})|(?P<mobile>{_MOBILE})|(?P<fixed>{_FIXED}))(?![\dA-Za-z])"
-)
+# 18 characters since 1999; the first generation's 15 digits are still met in older records.
+_ID_CARD = r"\d{17}[\dXx]|\d{15}"
+# Full-width digits and signs (１３８００１３８０００, written with a Chinese input method) read as the
+# ASCII ones; the mapping is one character for one, so nothing else in the text moves.
+_HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-"})
+_NUMBER = re.compile(rf"(?<!\d)(?:(?P<id>{_ID_CARD})|(?P<mobile>{_MOBILE})|(?P<fixed>{_FIXED}))(?!\d)")
 # A fixed line written without its area code (8888 0000, 88880000): someone's only when a citizen
 # gave it; a date written as digits (20261206) is not one.
-_LOCAL = re.compile(r"(?<![\d.\-A-Za-z])[2-9]\d{2,3}[-\s]?\d{4}(?![\d.A-Za-z])")
+_LOCAL = re.compile(r"(?<![\d.\-])[2-9]\d{2,3}[-\s]?\d{4}(?![\d.])")
 _DATE_LIKE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])")
 # Words that give a number as a line to call, before it in the same sentence (up to 20 characters
 # between: "请致电市市场监管局（0591-86125747）").
@@ -134,6 +140,14 @@ def _same(number: str, others: frozenset[str]) -> bool:
     )
 
 
+def _written(numbers: Iterable[str]) -> list[re.Pattern[str]]:
+    """Each of `numbers` wherever its digits are written in a text (spaces or dashes between them
+    allowed), not inside a longer run of digits: a citizen's number in a form the patterns do not
+    know. One of fewer than 7 digits says too little to be a number of theirs (a year, an amount)."""
+    found = (re.sub(r"\D", "", n) for n in numbers)
+    return [re.compile(r"(?<!\d)" + r"[-\s]?".join(d) + r"(?!\d)") for d in found if len(d) >= 7]
+
+
 def mask_numbers(
     text: str,
     *,
@@ -147,6 +161,7 @@ def mask_numbers(
     citizen's own words, every number in it is masked."""
     if not text:
         return text or ""
+    text = text.translate(_HALF_WIDTH)
     offices, citizens = _dialled_all(official), _dialled_all(citizen)
 
     def one(match: re.Match[str]) -> str:
@@ -167,6 +182,11 @@ def mask_numbers(
         return match.group(0)
 
     masked = _NUMBER.sub(one, text)
+    if not citizens and not citizen_text:
+        return masked
     # A fixed line without its area code: masked when it is a citizen's, or given as a number to call
     # in a citizen's own words; otherwise it may be anything (an amount, a count).
-    return _LOCAL.sub(local, masked) if citizens or citizen_text else masked
+    masked = _LOCAL.sub(local, masked)
+    for number in _written(citizens):
+        masked = number.sub(MASK, masked)
+    return masked

@@ -309,7 +309,8 @@ def do_review_reply_check(check: ReplyCheck, actor: User, *, note: str = "") -> 
         if not check.weak:
             raise ActionNotAllowed(_("该答复未被标记为质量存疑，无需复核"))
         if check.reviewed_at is not None:
-            raise ActionNotAllowed(_("该答复已由 %(who)s 复核") % {"who": check.reviewed_by or _("他人")})
+            who = check.reviewed_by.display_name if check.reviewed_by else _("他人")
+            raise ActionNotAllowed(_("该答复已由 %(who)s 复核") % {"who": who})
         check.reviewed_by = actor
         check.reviewed_at = clock.now()
         check.review_note = note.strip()[:2000]

@@ -6,10 +6,12 @@ own and those of the duplicates merged into the ticket, and the numbers written 
 - `staff_text(text, ticket)`: a text staff wrote to be read by others (a reply, a department's
   answer, a knowledge-base article, a published suggestion's answer): office lines kept, the
   citizens' numbers, mobiles and unlabelled numbers masked;
-- `citizen_text(text)`: a citizen's own words: every number masked.
+- `citizen_text(text, ticket)`: a citizen's own words: every number masked, and the ticket's
+  citizens' numbers wherever they stand.
 
-Used by the public answers (`web.qa`), the case library's story (`knowledge.cases.story_of`) and
-the reports' typical cases (`analytics.typical_cases`).
+Used by the public answers (`web.qa`), the case library's story (`knowledge.cases.story_of`), the
+reports' typical cases (`analytics.typical_cases`), a knowledge-base proposal's question
+(`knowledge.actions`) and an Open311 request's description (`open311.presenter`).
 """
 
 from collections.abc import Iterable
@@ -52,6 +54,9 @@ def staff_text(
     return mask_numbers(text, official=lines, citizen=citizens)
 
 
-def citizen_text(text: str) -> str:
-    """A citizen's own words as others may read them: every number in them masked."""
-    return mask_numbers(text, citizen_text=True)
+def citizen_text(text: str, ticket: Ticket | None = None, *, also_citizens: Iterable[str] = ()) -> str:
+    """A citizen's own words as others may read them: every number in them masked, and the numbers
+    of `ticket`'s citizens (`also_citizens`: more, or those of a ticket whose appeals the caller has
+    read already) where nothing says they are numbers ("家里88881234也行")."""
+    citizens = citizen_numbers(ticket) | {n for n in also_citizens if n}
+    return mask_numbers(text, citizen=citizens, citizen_text=True)

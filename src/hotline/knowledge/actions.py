@@ -27,7 +27,6 @@ into a general answer before it may go to review (`knowledge.personal` shows wha
 caller); a version whose validity has ended is not published; sending back and retiring say why.
 """
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from hotline.core.enums import ArticleAction, ArticleStatus, Kind, Role, Satisfa
 from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_answer_on_spot, do_close_ticket
+from hotline.feedback.disclosure import citizen_text
 from hotline.feedback.models import Callback
 from hotline.feedback.quality import substance
 from hotline.knowledge.models import (
@@ -552,13 +552,6 @@ def answer_on_spot(ticket: Ticket, actor: User, *, text: str, article_id: int | 
 
 # --- proposals from answered consultations ---------------------------------------------------------
 
-_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx])(?!\d)")
-
-
-def scrub(text: str) -> str:
-    """Phone and identity-card numbers out of a citizen's words: an article may be published."""
-    return _PHONE.sub("***", text)
-
 
 def _satisfied() -> QuerySet[Callback]:
     return Callback.objects.filter(
@@ -585,7 +578,9 @@ def _propose(ticket: Ticket) -> Article | None:
     reply = ticket.replies.order_by("-pk").first()
     if reply is None or not reply.text.strip():
         return None
-    content = scrub(ticket.content)
+    # The caller's words, kept as the article's other phrasings (an article may be published):
+    # no number of theirs, however written (`feedback.disclosure.citizen_text`).
+    content = citizen_text(ticket.content, ticket)
     same = same_question(ticket.title, content, category=ticket.category)
     if same is not None:
         ArticleAsk.objects.create(
@@ -614,7 +609,7 @@ def propose_from_consultations(since: datetime, until: datetime | None = None) -
     closed in the period whose answer satisfied the caller (the counted callback: 满意 or 基本满意),
     that was not answered from an article already and proposed nothing yet, unless an article
     answers the same question already (then the consultation counts as one more ask of it). Title:
-    the consultation's; other phrasings: the caller's words (numbers scrubbed); body: the answer
+    the consultation's; other phrasings: the caller's words (numbers masked); body: the answer
     given, written to that caller: an editor makes it general before it goes to review. Owner: the
     department that answered, category: the ticket's. Closing through `close_ticket` proposes at
     once; this catches the rest (a backlog, a ticket closed another way): `hotline knowledge

@@ -29,11 +29,11 @@ MAX_STORY = 20_000
 def story_of(ticket: Ticket) -> str:
     """A first draft of the handling story, from the ticket's record; citizens' numbers masked, the
     office lines the departments' answers give kept (`feedback.disclosure`)."""
+    citizens, offices = citizen_numbers(ticket), official_lines()
     lines = [
         _("诉求：%(title)s。%(content)s")
-        % {"title": ticket.title, "content": citizen_text(ticket.content)[:500]}
+        % {"title": ticket.title, "content": citizen_text(ticket.content, also_citizens=citizens)[:500]}
     ]
-    citizens, offices = citizen_numbers(ticket), official_lines()
 
     def told(text: str) -> str:
         return staff_text(text, also_citizens=citizens, official=offices)

@@ -1,19 +1,19 @@
 """A ticket as a GeoReport v2 service request, and the extensions' extra fields.
 
 What a citizen told the hotline about themselves is never in it: neither the name nor the phone
-of any appeal, and both are masked where a citizen wrote them into the text (`scrubbed`); an
-appeal found invalid (malicious, abusive) shows no text at all. The status history is the steps
-the citizen portal shows (web.portal), without staff or internal notes."""
+of any appeal; a caller's name is masked where they wrote it into the text, and every number in it,
+theirs however written (`scrubbed`); an appeal found invalid (malicious, abusive) shows no text at
+all. The status history is the steps the citizen portal shows (web.portal), without staff or
+internal notes."""
 
-import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from hotline.core.enums import Channel, TicketStatus
-from hotline.core.phone import mask_phone
+from hotline.feedback.disclosure import citizen_text
 from hotline.intake.models import Appeal
 from hotline.open311 import media
 from hotline.open311.formats import w3
@@ -21,20 +21,16 @@ from hotline.open311.selectors import CLOSED
 from hotline.tickets.models import Ticket, TicketEvent, current_lead
 from hotline.web.portal import PUBLIC_EVENT_FIELDS, PUBLIC_STATUS, department_names, public_steps
 
-# Phone numbers written into a text: mainland mobiles, and fixed lines with their area code.
-_PHONES = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}[- ]?[1-9]\d{6,7})(?!\d)")
 
-
-def scrubbed(text: str, appeals: Iterable[Appeal]) -> str:
-    """`text` with the callers' names and every phone number in it masked."""
+def scrubbed(text: str, appeals: Sequence[Appeal]) -> str:
+    """`text`, the callers' words, with their names masked and every number in it: a citizen's own
+    words hold no office line to keep (`feedback.disclosure.citizen_text`, told the callers'
+    numbers, which it masks even where nothing says they are numbers)."""
     for appeal in appeals:
         name = appeal.citizen_name.strip()
         if len(name) >= 2:
             text = text.replace(name, name[0] + "*" * (len(name) - 1))
-        phone = appeal.citizen_phone.strip()
-        if len(phone) >= 7:
-            text = text.replace(phone, mask_phone(phone))
-    return _PHONES.sub(lambda m: mask_phone(m.group(0)), text)
+    return citizen_text(text, also_citizens=[a.citizen_phone for a in appeals])
 
 
 def with_history(tickets: Any) -> Any:
