@@ -198,6 +198,11 @@ class RepetitionOut(Schema):
         description="of a citizen's appeals, the consultations (咨询): counted for the review, never for a "
         "repetition order; places and issues count no consultation (0)"
     )
+    problems: int = Field(
+        description="of the count, the appeals (a citizen's) or appellants (a place's, an issue's) that "
+        "report a problem (complaint, help, report): what a repetition order counts. Suggestions, praise "
+        "and consultations never make one; places and issues count nothing else (all of their count)"
+    )
     window_days: int
     first_at: LocalDateTime
     last_at: LocalDateTime
@@ -235,6 +240,7 @@ def _repetition_out(r: Repetition) -> RepetitionOut:
         label=r.label,
         count=r.count,
         consultations=r.consultations,
+        problems=r.problems,
         window_days=r.window_days,
         first_at=r.first_at,
         last_at=r.last_at,

@@ -182,8 +182,9 @@ class Repetition(models.Model):
     Open while the count in the rolling window stays at the threshold or above (`cleared_at` null);
     one open row per (kind, key). It shows on the supervision board and on each of its tickets; a
     citizen's repetition waits for a person's review (`outcome`: reasonable, possibly unreasonable,
-    not the same problem), which the system never decides by itself; only its appeals that are not
-    consultations can make it an order (`consultations`). A person may also take an issue or a
+    not the same problem), which the system never decides by itself; only its appeals that report a
+    problem can make it an order (`problems`; `repetition.PROBLEM_KINDS`: places and issues count
+    nothing else). A person may also take an issue or a
     place apart (`DISMISSALS`: not the same problem, not the same place): it is cleared then, and
     its appeals no longer count for a group of its kind."""
 
@@ -198,6 +199,9 @@ class Repetition(models.Model):
     # Of a citizen's appeals, those that were consultations (咨询): counted for the review, never
     # for an order. Places and issues count no consultation, so theirs is 0.
     consultations = models.PositiveIntegerField(_("其中咨询"), default=0)
+    # Of the count, the appeals (a citizen's) or appellants (a place's, an issue's) that report a
+    # problem (投诉, 求助, 举报): what a repetition order counts. A place's and an issue's whole count.
+    problems = models.PositiveIntegerField(_("其中反映问题"), default=0)
     window_days = models.PositiveSmallIntegerField(_("统计天数"))
     first_at = models.DateTimeField(_("首次诉求"))
     last_at = models.DateTimeField(_("最近诉求"))

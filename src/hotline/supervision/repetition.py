@@ -3,22 +3,27 @@
 `refresh_repetitions()` counts, as of now, the appeals of the last REPEAT_WINDOW_DAYS (the rules of
 `supervision.rules`, 30 by default):
 
-- per citizen: by the caller's phone number (its digits), every appeal, whatever became of it,
-  consultations (咨询) included: a person who asks the same question every day is for a person's
-  review too; how many of the appeals were consultations is kept beside the count;
-- per place: by the appeal's address, lower case and without blanks, leaving out the appeals of
-  invalid tickets and of consultations;
-- per issue: one problem at one place, leaving out invalid tickets and consultations: the tickets
-  merged together (a person found a duplicate and the ticket it joined to be one issue) and the
-  tickets that duplicate search finds to be duplicates of one another (`dedup.search.clusters_of`).
-  Every appeal of the issue's tickets received in the window counts.
+- per citizen: by the caller's phone number (its digits), every appeal, whatever became of it and
+  whatever its kind: a person who asks the same question every day is for a person's review too;
+  how many of the appeals were consultations, and how many report a problem, is kept beside the
+  count;
+- per place: by the appeal's address, lower case and without blanks, the appeals that report a
+  problem (`PROBLEM_KINDS`) of tickets that are not invalid;
+- per issue: one problem at one place, the appeals that report a problem of tickets that are not
+  invalid: the tickets merged together (a person found a duplicate and the ticket it joined to be
+  one issue) and the tickets that duplicate search finds to be duplicates of one another
+  (`dedup.search.clusters_of`). Every such appeal of the issue's tickets received in the window
+  counts.
 
-Consultations are left out of places and issues because these two put a department under
-supervision with no person in between, and a question that many callers ask is no department's
-failure to solve a problem: it is what the knowledge base (百问百答) is for, to which a consultation
-answered to the caller's satisfaction already proposes an article (`knowledge.actions.close_ticket`).
-An appeal counts by the kind of its own ticket (docs/adr/0011-dedup.md, "consultations raise no
-repetition order").
+"多次重复反映" says that a problem is not being solved, so only the kinds that report one count
+for places and issues, and only they make a repetition an order: complaints (投诉), requests for
+help (求助) and reports (举报). Places and issues put a department under supervision with no person
+in between, and a question that many callers ask (咨询), a suggestion several neighbours make
+(建议) or their thanks (表扬) is no department's failure: a repeated question is what the knowledge
+base (百问百答) is for, to which a consultation answered to the caller's satisfaction already
+proposes an article (`knowledge.actions.close_ticket`). An appeal counts by the kind of its own
+ticket (docs/adr/0011-dedup.md, "consultations raise no repetition order" and "only problems are
+supervised for repeating").
 
 A place and an issue count their appellants (`appellant`), a citizen their appeals. A group with
 REPEAT_COUNT (3) or more is a `Repetition`: raised once, kept up to date while it stays at the
@@ -63,6 +68,9 @@ MAX_MERGE_DEPTH = 5
 LABEL_LENGTH = 200
 # Ids per query where a window's tickets are read by id.
 CHUNK = 5000
+# The kinds of appeal that report a problem: the only ones places and issues count, and the only
+# ones a repetition order counts and lands on (a citizen's count keeps every kind, for the review).
+PROBLEM_KINDS = frozenset({Kind.COMPLAINT, Kind.HELP, Kind.REPORT})
 
 # An appeal: (ticket id, received at, appellant).
 Member = tuple[int, datetime, str]
@@ -76,13 +84,12 @@ class Group:
     key: str
     label: str
     members: dict[int, Member] = field(default_factory=dict)
-    # The members that are consultations (a citizen's; places and issues count none).
-    asked: set[int] = field(default_factory=set)
+    # Each member's kind (its ticket's): a citizen's are any; a place's and an issue's PROBLEM_KINDS.
+    kinds: dict[int, str] = field(default_factory=dict)
 
-    def add(self, appeal_id: int, ticket_id: int, at: datetime, who: str, *, question: bool = False) -> None:
+    def add(self, appeal_id: int, ticket_id: int, at: datetime, who: str, kind: str) -> None:
         self.members[appeal_id] = (ticket_id, at, who)
-        if question:
-            self.asked.add(appeal_id)
+        self.kinds[appeal_id] = kind
 
     @property
     def appeals(self) -> set[int]:
@@ -92,17 +99,26 @@ class Group:
     def tickets(self) -> set[int]:
         return {ticket for ticket, _at, _who in self.members.values()}
 
-    @property
-    def count(self) -> int:
+    def _counted(self, appeals: Iterable[int]) -> int:
         """The appeals of a citizen; the appellants of a place or an issue."""
         if self.kind == K.CITIZEN:
-            return len(self.members)
-        return len({who for _ticket, _at, who in self.members.values()})
+            return len(set(appeals))
+        return len({self.members[pk][2] for pk in appeals})
+
+    @property
+    def count(self) -> int:
+        return self._counted(self.members)
 
     @property
     def consultations(self) -> int:
-        """Of a citizen's appeals, the consultations: they never make the repetition an order."""
-        return len(self.asked & self.members.keys())
+        """Of a citizen's appeals, the consultations (places and issues count none)."""
+        return sum(self.kinds[pk] == Kind.CONSULTATION for pk in self.members)
+
+    @property
+    def problems(self) -> int:
+        """The count of the members that report a problem: what an order counts (a place's and an
+        issue's whole count)."""
+        return self._counted(pk for pk in self.members if self.kinds[pk] in PROBLEM_KINDS)
 
     @property
     def first_at(self) -> datetime:
@@ -153,7 +169,8 @@ def _address() -> Func:
 
 def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Group]:
     """The appeals of the window by caller and by address, the groups of `need` appeals or more only
-    (counted by the database first, then the members of those read). A place counts no consultation."""
+    (counted by the database first, then the members of those read). A place counts only the
+    appeals that report a problem."""
     window = Appeal.objects.filter(received_at__gte=since, received_at__lte=until)
     groups: list[Group] = []
     for kind, expression, appeals in (
@@ -161,7 +178,7 @@ def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Gro
         (
             K.PLACE,
             _address(),
-            window.exclude(ticket__status=TicketStatus.INVALID).exclude(ticket__kind=Kind.CONSULTATION),
+            window.exclude(ticket__status=TicketStatus.INVALID).filter(ticket__kind__in=PROBLEM_KINDS),
         ),
     ):
         keyed = appeals.annotate(value=expression).exclude(value="")
@@ -191,7 +208,7 @@ def citizens_and_places(since: datetime, until: datetime, need: int) -> list[Gro
                 if group is None:
                     label = f"{name} {mask_phone(phone)}".strip() if kind == K.CITIZEN else address.strip()
                     group = found[value] = Group(kind, _digest(kind, value), label[:LABEL_LENGTH])
-                group.add(pk, ticket_id, at, appellant(pk, caller), question=ticket_kind == Kind.CONSULTATION)
+                group.add(pk, ticket_id, at, appellant(pk, caller), ticket_kind)
         groups += found.values()
     return groups
 
@@ -225,25 +242,26 @@ def merge_roots(ticket_ids: set[int]) -> dict[int, int]:
 
 def issues(since: datetime, until: datetime, need: int) -> list[Group]:
     """The issues with `need` appeals or more in the window (their key and label are given once the
-    appeals a person took apart are left out: `_named`). Consultations are no issue's."""
+    appeals a person took apart are left out: `_named`). Only the appeals that report a problem are
+    an issue's."""
     appeals = list(
         Appeal.objects.filter(received_at__gte=since, received_at__lte=until)
         .exclude(ticket__status=TicketStatus.INVALID)
-        .exclude(ticket__kind=Kind.CONSULTATION)
+        .filter(ticket__kind__in=PROBLEM_KINDS)
         .annotate(caller=_phone())
         .order_by("received_at", "pk")
-        .values_list("pk", "ticket_id", "received_at", "caller")
+        .values_list("pk", "ticket_id", "received_at", "caller", "ticket__kind")
     )
-    roots = merge_roots({ticket for _pk, ticket, _at, _caller in appeals})
+    roots = merge_roots({ticket for _pk, ticket, _at, _caller, _kind in appeals})
     # Merged tickets are in their root's issue: a person put them there.
     cluster_of = clusters_of(set(roots.values()))
     clusters: dict[int, Group] = {}
-    for pk, ticket, at, caller in appeals:
+    for pk, ticket, at, caller, kind in appeals:
         cluster = cluster_of[roots[ticket]]
         group = clusters.get(cluster)
         if group is None:
             group = clusters[cluster] = Group(K.ISSUE, "", "")
-        group.add(pk, ticket, at, appellant(pk, caller))
+        group.add(pk, ticket, at, appellant(pk, caller), kind)
     return [group for group in clusters.values() if len(group.members) >= need]
 
 
@@ -373,6 +391,7 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
                     label=group.label,
                     count=group.count,
                     consultations=group.consultations,
+                    problems=group.problems,
                     window_days=rules.repeat_window_days,
                     first_at=group.first_at,
                     last_at=group.last_at,
@@ -385,6 +404,7 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
             elif (
                 found.count,
                 found.consultations,
+                found.problems,
                 found.first_at,
                 found.last_at,
                 found.ticket_id,
@@ -392,6 +412,7 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
             ) != (
                 group.count,
                 group.consultations,
+                group.problems,
                 group.first_at,
                 group.last_at,
                 ticket,
@@ -400,6 +421,7 @@ def refresh_repetitions(now: datetime | None = None) -> RepetitionReport:
                 Repetition.objects.filter(pk=found.pk).update(
                     count=group.count,
                     consultations=group.consultations,
+                    problems=group.problems,
                     first_at=group.first_at,
                     last_at=group.last_at,
                     ticket_id=ticket,

@@ -42,7 +42,6 @@ from hotline.core.enums import (
     AssignmentStatus,
     DeliveryState,
     EventType,
-    Kind,
     NotificationReason,
     RepetitionKind,
     RepetitionOutcome,
@@ -65,7 +64,13 @@ from hotline.supervision.models import (
     Supervision,
     SweepState,
 )
-from hotline.supervision.repetition import RepetitionReport, chunked, merge_roots, refresh_repetitions
+from hotline.supervision.repetition import (
+    PROBLEM_KINDS,
+    RepetitionReport,
+    chunked,
+    merge_roots,
+    refresh_repetitions,
+)
 from hotline.tickets import events as ticket_events
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
@@ -578,23 +583,22 @@ class _Sweep:
         supervise, and a later sweep opens it once one is dispatched, if the repetition still holds.
         A group a person took apart is cleared and opens none. One order per ticket in the window.
 
-        Never on a consultation (咨询): a question asked again is no unit's failure to solve a
-        problem. The counters leave consultations out of places and issues; a citizen's
-        repetition counts them for its review, and opens an order only when its other appeals
-        reach REPEAT_COUNT (docs/adr/0011-dedup.md, "consultations raise no repetition order")."""
+        Only on, and only for, appeals that report a problem (`repetition.PROBLEM_KINDS`): a
+        question asked again (咨询), a suggestion made again (建议) or thanks (表扬) is no unit's
+        failure to solve a problem. The counters count nothing else for places and issues; a
+        citizen's repetition counts every appeal for its review, and opens an order only when
+        its problems reach REPEAT_COUNT (docs/adr/0011-dedup.md, "only problems are supervised
+        for repeating")."""
         since = self.now - timedelta(days=self.rules.repeat_window_days)
         need = self.rules.repeat_count
-        flagged = [
-            (pk, kind, count - consultations, label)
-            for pk, kind, count, consultations, label in Repetition.objects.filter(
-                cleared_at__isnull=True, count__gte=F("consultations") + need
-            )
+        flagged = list(
+            Repetition.objects.filter(cleared_at__isnull=True, problems__gte=need)
             .filter(
                 Q(kind__in=[RepetitionKind.ISSUE, RepetitionKind.PLACE])
                 | Q(kind=RepetitionKind.CITIZEN, outcome=RepetitionOutcome.REASONABLE)
             )
-            .values_list("pk", "kind", "count", "consultations", "label")
-        ]
+            .values_list("pk", "kind", "problems", "label")
+        )
         if not flagged:
             return
         # The orders of the window, read whole (a few per repetition) rather than asked for by a
@@ -622,14 +626,14 @@ class _Sweep:
             ).values_list("repetition_id", "ticket_id"):
                 tickets[repetition_id].add(ticket_id)
         # Each counted ticket as the ticket it was merged into, and the open assignments of those
-        # that are not consultations.
+        # that report a problem.
         roots = merge_roots(set().union(*tickets.values()))
         at_work: dict[int, tuple[int, int | None, datetime | None, bool]] = {}
         for ids in chunked(set(roots.values())):
             for ticket_id, pk, department, due, role in (
                 open_assignments()
                 .filter(ticket_id__in=ids)
-                .exclude(ticket__kind=Kind.CONSULTATION)
+                .filter(ticket__kind__in=PROBLEM_KINDS)
                 .order_by("pk")
                 .values_list("ticket_id", "pk", "department_id", "due_at", "role")
             ):
