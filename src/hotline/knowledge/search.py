@@ -32,7 +32,7 @@ from hotline.core import clock
 from hotline.core.enums import ArticleStatus
 from hotline.directory.models import Department
 from hotline.knowledge.models import Article, Term
-from hotline.knowledge.text import query_words, words
+from hotline.knowledge.text import numbers, query_words, words
 from hotline.taxonomy.models import Category
 
 CANDIDATES = 100
@@ -191,7 +191,9 @@ def search(
 # it: 21 repeated the same title, 10 the same matter in other words, 3 were near (one of them a
 # different question); the questions written for the bench from the replies, which share the
 # answer but not the words, mostly do not. Missing a repeat costs a second proposal a person
-# merges; a wrong match would take a question's only proposal away.
+# merges; a wrong match would take a question's only proposal away. Numbers are compared apart
+# (`_same_numbers`): the words leave lone digits out, and two questions that differ only in a
+# number (第1小学 and 第3小学) share every other word.
 SAME_QUESTION = 0.5
 SAME_TITLE = 0.8
 SAME_TITLE_QUESTION = 0.3
@@ -226,6 +228,17 @@ def _alike(a: set[str], b: set[str], idf: dict[str, float]) -> float:
     return 2 * sum(idf.get(w, 0.0) for w in a & b) / whole if whole else 0.0
 
 
+def _same_numbers(ours: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
+    """Whether two questions' numbers (`knowledge.text.numbers`) allow them to be one question:
+    where both number the same kind of thing, all of one's numbers of it are the other's. 第1小学
+    is not 第3小学, nor 1号线 2号线, nor 3月 4月; a question that numbers nothing (地铁末班车几点)
+    may be a specific one's (1号线末班车几点), and a caller may add a number of their own (孩子今年
+    6岁) or one more of a kind (the 10月 of a caller who wrote again, 7月 and 10月)."""
+    return all(
+        ours[what] <= theirs[what] or theirs[what] <= ours[what] for what in ours.keys() & theirs.keys()
+    )
+
+
 def _related(category: Category) -> list[int]:
     """The category, those under it and those above it: an answer filed one level up or down."""
     ids = category_ids(category)
@@ -243,7 +256,7 @@ def same_question(
     published and valid today or one still open (proposed, draft, in review), in a related
     category (or none), whose title and question are alike enough (`SAME_QUESTION`, `SAME_TITLE`);
     the most alike, else None. Asked before a consultation proposes an article
-    (`knowledge.actions.close_ticket`)."""
+    (`knowledge.actions.close_ticket`). Their numbers must agree (`_same_numbers`)."""
     title_words, asked = set(words(title)), set(words(f"{title} {text}"))
     if not title_words or not asked:
         return None
@@ -267,12 +280,16 @@ def same_question(
     found = _candidates([[w] for w in rarest], " AND ".join(where), params, CANDIDATES)
     if not found:
         return None
+    numbered = numbers(f"{title} {text}")
     rows = [
         (pk, set(t.split()), set(t.split()) | set(q.split()))
-        for pk, t, q in Article.objects.filter(pk__in=found).values_list(
-            "pk", "title_tokens", "question_tokens"
+        for pk, t, q, article_title, article_question in Article.objects.filter(pk__in=found).values_list(
+            "pk", "title_tokens", "question_tokens", "title", "question"
         )
+        if _same_numbers(numbered, numbers(f"{article_title} {article_question}"))
     ]
+    if not rows:
+        return None
     idf = _rarity(sorted(asked.union(*(theirs for _pk, _t, theirs in rows))))
     best: tuple[float, int] | None = None
     for pk, their_title, theirs in rows:
