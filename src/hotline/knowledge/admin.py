@@ -2,9 +2,27 @@
 reviewed on the staff pages (/knowledge/), through `knowledge.actions`, which keep their versions,
 index and log; the admin only lists them, their uses, the asks of their question and their log."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Field
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from hotline.knowledge.models import Article, ArticleAsk, ArticleEvent, ArticleUse, ReplyTemplate
+from hotline.knowledge.templates import PLACEHOLDER_LIST
+
+
+def placeholders_help() -> str:
+    """The placeholders a template may hold and what each is filled with, one a line, from the list
+    that defines them (as the staff pages' form lists them)."""
+    return format_html(
+        "{}<br>{}",
+        _("可用占位符"),
+        format_html_join(mark_safe("<br>"), "{} {}", ((p.tag, _(p.meaning)) for p in PLACEHOLDER_LIST)),
+    )
 
 
 @admin.register(ReplyTemplate)
@@ -13,6 +31,12 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "text"]
     autocomplete_fields = ["category", "department"]
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text" and field is not None:
+            field.help_text = placeholders_help()
+        return field
 
 
 class ReadOnly(admin.ModelAdmin):

@@ -285,10 +285,9 @@ class ReplyTemplate(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    text = models.TextField(
-        _("模板内容"),
-        help_text=_("可用占位符：{诉求人} {地址} {受理日期} {工单编号} {诉求标题} {承办单位} {今天}"),
-    )
+    # Its placeholders are listed, with what each is filled with, where they are defined
+    # (`knowledge.templates.PLACEHOLDER_LIST`): the admin's form and the staff pages' read them there.
+    text = models.TextField(_("模板内容"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
