@@ -1,5 +1,6 @@
-"""The admin's sections are named in the reader's language: every app of Hotline and the task queue
-of django-tasks-db (through an AppConfig of its own, the package untouched)."""
+"""The admin's sections and the models in them are named in the reader's language: every app of
+Hotline and the task queue of django-tasks-db (through an AppConfig of its own, the package
+untouched)."""
 
 import re
 
@@ -22,6 +23,20 @@ def test_the_admins_sections_are_named_in_chinese(client) -> None:
     shown = sections(client)
 
     assert {"用户账号", "单位与权责清单", "诉求受理", "知识库", "工单", "诉求分类", "任务队列"} <= set(shown)
+    assert [name for name in shown if name.isascii()] == []
+
+
+def models_shown(client) -> list[str]:
+    page = client.get("/admin/").content.decode()
+    return [name.strip() for name in re.findall(r'<th scope="row"[^>]*>\s*(?:<a[^>]*>)?([^<]*)<', page)]
+
+
+def test_the_admins_models_are_named_in_chinese(client) -> None:
+    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
+
+    shown = models_shown(client)
+
+    assert {"任务结果", "答复模板", "用户", "组"} <= set(shown)
     assert [name for name in shown if name.isascii()] == []
 
 

@@ -18,3 +18,14 @@ class TaskQueueConfig(django_tasks_db.apps.TasksAppConfig):
 
     default = False
     verbose_name = _("任务队列")  # type: ignore[assignment]  # the package says str; lazy is a str
+
+    def ready(self) -> None:
+        """Its model named the same way ("Task Results" in the package). Set on `_meta`, which the
+        admin reads, not in the model's Meta, which the migrations read (`original_attrs`): the
+        package's migrations stay as they are. Its fields keep their English labels: a field's
+        label is part of its migrations."""
+        super().ready()
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult._meta.verbose_name = _("任务结果")
+        DBTaskResult._meta.verbose_name_plural = _("任务结果")
