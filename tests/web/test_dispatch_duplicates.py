@@ -136,7 +136,7 @@ def test_a_candidate_too_weak_for_a_look_is_not_listed(client, staff, waiting, e
     above = {"ngram": score + 0.01, "e5": score + 0.01}
     settings.HOTLINE = {**settings.HOTLINE, "DEDUP": {**dedup, "SHOWN_FROM": above}}
     page = client.get(f"/dispatch/{lamp.pk}/similar/", **HTMX).content.decode()
-    assert earlier.number not in candidates(page) and "没有找到相似的工单" in page
+    assert earlier.number not in candidates(page) and "没有疑似重复的工单" in page
 
     client.force_login(staff["operator"])
     console = client.get("/console/similar/", {"title": lamp.title, "content": lamp.content}).content.decode()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 
 from hotline.analytics import hotspots
 from hotline.analytics.models import Hotspot, HotspotSet
@@ -122,7 +122,9 @@ class Kept:
 def _kept(found: HotspotSet | None, limit: int | None, appeals: bool) -> Kept | None:
     if found is None:
         return None
-    rows = found.hotspots.select_related("area", "category")
+    # `key_appeal`: the lowest id among its appeals, which names the hot spot in a link
+    # (`recent_holding`): a set's rows are replaced at every refresh, its appeals stay.
+    rows = found.hotspots.select_related("area", "category").annotate(key_appeal=Min("appeals"))
     if appeals:
         rows = rows.prefetch_related(
             Prefetch(
@@ -139,6 +141,16 @@ def recent_set(limit: int | None = None, *, appeals: bool = True) -> Kept | None
     """The newest recent set: its first `limit` hot spots, with their appeals' ids unless
     `appeals` is False (the pages show none). Two or three queries."""
     return _kept(HotspotSet.objects.filter(scope=RECENT).order_by("-made_at", "-pk").first(), limit, appeals)
+
+
+def recent_holding(appeal_id: int) -> Hotspot | None:
+    """The hot spot of the newest recent set that holds this appeal, or None: what a link to a hot
+    spot (by `key_appeal`) finds after the set was refreshed, while the hot spot keeps the appeal.
+    Two queries."""
+    found = HotspotSet.objects.filter(scope=RECENT).order_by("-made_at", "-pk").first()
+    if found is None:
+        return None
+    return found.hotspots.filter(appeals=appeal_id).select_related("set", "area", "category").first()
 
 
 def set_for(kind: str, period: Period, limit: int | None = None, *, appeals: bool = True) -> Kept | None:

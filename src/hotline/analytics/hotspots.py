@@ -70,8 +70,13 @@ DEFAULTS: dict[str, Any] = {
     "GAP_DAYS": 60,
 }
 
-# How many texts the period needs before its mean is taken as the direction all texts share.
+# How many texts the mean needs before it is taken as the direction all texts share.
 CENTRE_PRIOR = 50
+# Stored vectors of other tickets (the newest) read besides the period's to find that direction: a
+# small period (a district's month, a new city's first weeks, the demo) has too few texts of its own,
+# and the share of the direction its own mean leaves (n / (n + CENTRE_PRIOR)) put unrelated appeals
+# at 0.5-0.65 of each other, above the thresholds (a school place and four unrelated consultations).
+REFERENCE = 2000
 # An item without a place is compared with the groups of its nearest items (by text), not with
 # every group of the period; so is an item at a place that has very many groups.
 NEIGHBOURS = 30
@@ -260,6 +265,19 @@ def vectors_of(
     return found
 
 
+def reference_vectors(embedder: Embedder, before: datetime, limit: int = REFERENCE) -> np.ndarray:
+    """The stored vectors of `embedder`'s model of the newest `limit` tickets received before
+    `before` (the period's start): what, besides the period's own texts, shows the direction all
+    texts share. One query."""
+    rows = (
+        TicketVector.objects.filter(model=embedder.name, ticket__created_at__lt=before)
+        .order_by("-pk")
+        .values_list("vector", flat=True)
+    )
+    found = [np.frombuffer(bytes(blob), dtype=np.float32) for blob in rows[:limit]]
+    return np.vstack(found) if found else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
 def _stored(ids: list[int], embedder: Embedder) -> dict[int, np.ndarray]:
     found: dict[int, np.ndarray] = {}
     for start in range(0, len(ids), 5000):
@@ -346,18 +364,20 @@ def _district_of_area(area_ids: Iterable[int]) -> dict[int, tuple[str, int | Non
     return found
 
 
-def centred(matrix: np.ndarray, prior: int = CENTRE_PRIOR) -> np.ndarray:
+def centred(matrix: np.ndarray, prior: int = CENTRE_PRIOR, reference: np.ndarray | None = None) -> np.ndarray:
     """The rows without the direction they all share, L2-normalised again.
 
     Sentence embeddings lie in a narrow cone: with e5 two unrelated complaints have a cosine of
     0.88 and two about the same problem 0.91-0.96, and the mean of many unrelated texts is close to
-    every one of them, so a growing group would swallow everything. The mean of the period's texts
-    stands for that shared direction and is taken off (shrunk by n / (n + prior) when they are few,
-    as their mean is then mostly their own topics); then unrelated texts are near 0 and texts
-    about one problem 0.4-0.7 (bench/hotspots.py)."""
+    every one of them, so a growing group would swallow everything. The mean of the period's texts,
+    with the `reference` rows (other texts of the same model) when given, stands for that shared
+    direction and is taken off (shrunk by n / (n + prior) when they are few, as their mean is then
+    mostly their own topics); then unrelated texts are near 0 and texts about one problem 0.4-0.7
+    (bench/hotspots.py)."""
     if not len(matrix):
         return matrix
-    mean = matrix.mean(axis=0) * (len(matrix) / (len(matrix) + prior))
+    sample = matrix if reference is None or not len(reference) else np.vstack([matrix, reference])
+    mean = sample.mean(axis=0) * (len(sample) / (len(sample) + prior))
     shifted = matrix - mean
     norms = np.linalg.norm(shifted, axis=1, keepdims=True)
     return (shifted / np.where(norms > 0, norms, 1.0)).astype(np.float32)
@@ -391,9 +411,14 @@ def nearest(
 
 
 def group(
-    items: list[Item], vectors: dict[int, np.ndarray], thresholds: dict[str, float], gap: timedelta
+    items: list[Item],
+    vectors: dict[int, np.ndarray],
+    thresholds: dict[str, float],
+    gap: timedelta,
+    reference: np.ndarray | None = None,
 ) -> list[list[Item]]:
-    """The items grouped by place and problem (steps 1 and 2 of the module's docstring)."""
+    """The items grouped by place and problem (steps 1 and 2 of the module's docstring).
+    `reference`: other texts' vectors, to find the direction all texts share (`centred`)."""
     usable = [i for i in items if all(t in vectors for t in i.tickets)]
     if not usable:
         return []
@@ -402,7 +427,7 @@ def group(
     for n, item in enumerate(usable):
         vector = np.sum([vectors[t] for t in item.tickets], axis=0)
         matrix[n] = vector / (np.linalg.norm(vector) or 1.0)
-    matrix = centred(matrix)
+    matrix = centred(matrix, reference=reference)
     groups = _Groups(dim)
     by_place: dict[str, dict[int, None]] = {}  # the groups found at each place, in order
     group_of = np.full(len(usable), -1, dtype=np.int64)
@@ -625,7 +650,8 @@ def find(
     if progress:
         progress(f"{len(vectors)} vectors ({embedder.name})")
     thresholds = conf["THRESHOLD"].get(embedder.kind) or DEFAULTS["THRESHOLD"]["ngram"]
-    groups = group(items, vectors, thresholds, timedelta(days=int(conf["GAP_DAYS"])))
+    reference = reference_vectors(embedder, since)
+    groups = group(items, vectors, thresholds, timedelta(days=int(conf["GAP_DAYS"])), reference)
     found = describe(groups, vectors, until, conf)
     return found[:top] if top else found
 

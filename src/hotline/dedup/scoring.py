@@ -7,8 +7,9 @@ places the two texts name (`directory.place_names`) raise it when they share one
 share none; the same category raises it a little and another lowers it a little; a ticket within
 `WINDOW_DAYS` raises it and an older one lowers it. A fact that is unknown (no area, no point, no
 place named, no category) moves nothing.
-The reason names every fact that moved the score, in the user's language, e.g.
-"文本相似 0.93 · 同一社区 · 3 天内".
+The reason names the facts that moved the score, in the user's language, e.g.
+"文本相似 0.96 · 同一分类 · 3 天内"; a fact whose weight is 0 (a shared place: it adds nothing, see the
+settings) is not named, as a reason that names it reads as if it had counted.
 """
 
 import math
@@ -47,7 +48,9 @@ class Score:
     score: float
     similarity: float
     reason: str
-    facts: tuple[str, ...]  # the codes of the facts that moved it, for tests and the API
+    # The codes of the facts found, those whose weight is 0 too (bench/dedup.py tries weights for
+    # them), for tests and the API; the reason names only those that moved the score.
+    facts: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
         return {"score": self.score, "similarity": self.similarity, "reason": self.reason}
@@ -113,9 +116,11 @@ def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
 
     def note(code: str, text: str) -> None:
         nonlocal score
-        score += float(weights.get(code, 0.0))
+        weight = float(weights.get(code, 0.0))
+        score += weight
         codes.append(code)
-        words.append(text)
+        if weight:  # a fact that moved nothing, named, would read as a reason
+            words.append(text)
 
     place = _place(a, b, conf)
     if place is not None:

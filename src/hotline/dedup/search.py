@@ -35,6 +35,12 @@ class Match:
     score: Score
     duplicate: bool  # the score reaches the configured threshold
 
+    @property
+    def shown_score(self) -> float:
+        """The score to two decimals, cut rather than rounded, so that a page never shows a score
+        under the threshold as the threshold itself (0.9452 as "0.95" beside no 疑似重复)."""
+        return math.floor(self.score.score * 100 + 1e-9) / 100
+
 
 def area_levels(area_id: int | None) -> dict[str, int]:
     """The area and its ancestors, by level: {"community": id, "street": id, "district": id}."""

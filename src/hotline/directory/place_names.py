@@ -202,7 +202,7 @@ _STOP = """
     严重 再次 位于 地处 我是 我们 本人 业主 居民 村民 附近 周边 门口 旁边
     对面 问题 为何 为什么 何时 能否 是否 怎么 如何 什么 还是 以及 导致 造成
     存在 解决 处理 整治 治理 施工 扰民 到底 已经 一直 长期 多次 市民 政府
-    作为 一个 这个 那个 很多 其他 所有 整个 没有
+    作为 一个 这个 那个 很多 其他 所有 整个 没有 感谢 表扬
 """
 _STOP_WORDS = tuple(_STOP.split())
 _STOP_CHARS = "的在对和与及从到至向给被把旁内外里处"
@@ -295,6 +295,8 @@ class PlaceReader:
                 if not ending or len(stem) < 2 or stem in _GENERIC_STEMS or stem.isdigit() or stem.isascii():
                     continue
                 level = _ENDING_LEVEL[ending]
+                if level == ROAD and name[-len(ending) - 1] in _NAME_VERB_END:
+                    continue  # the road a verb acts on ("流动摊贩堵路", "绕路"), not a road's name
                 found.append(Mention(name, normalise(name), level, start + match.end() - len(name)))
         return found
 

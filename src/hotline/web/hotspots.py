@@ -1,0 +1,52 @@
+"""The appeals behind a hot spot of the overview, so that a leader can check what it groups.
+
+GET /hotspots/<appeal id>/   the hot spot of the newest recent set (`analytics.hotspot_sets`) that
+                             holds this appeal: its place, description, heat, people and time
+                             range, then each of its appeals in the order they came, with its
+                             ticket (number and link, status, area, category) and title. The
+                             overview's rows link here by the hot spot's lowest appeal id
+                             (`key_appeal`): the recent set is made again every half hour with
+                             new rows, and a link by a row's id would break at each refresh.
+
+For the roles of the overview (leaders, supervisors, admins); the tickets are those the user may
+see (`tickets.selectors.visible_tickets`: every ticket for these citywide roles).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.models import User
+from hotline.analytics import hotspot_sets
+from hotline.tickets import selectors
+from hotline.web.overview import not_found, overview_refusal
+
+
+@login_required
+@require_GET
+def hotspot_tickets(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    hotspot = hotspot_sets.recent_holding(appeal_id)
+    if hotspot is None:
+        return not_found(
+            request, _("近30日热点中已没有这个热点：热点每半小时重新计算，请回到领导驾驶舱查看最新热点。")
+        )
+    visible = selectors.visible_tickets(user)
+    appeals = list(
+        hotspot.appeals.filter(ticket__in=visible)
+        .select_related("ticket__category", "ticket__area", "ticket__merged_into")
+        .order_by("received_at", "pk")
+    )
+    return render(
+        request,
+        "web/hotspot_tickets.html",
+        {
+            "hotspot": hotspot,
+            "appeals": appeals,
+            "hidden": hotspot.n_appeals - len(appeals),
+        },
+    )
