@@ -297,6 +297,19 @@ def test_the_workers_recount(june) -> None:
     assert volume(JUNE) == 8
 
 
+def test_a_recount_inside_an_open_transaction_keeps_what_it_cannot_commit_yet(june, settings) -> None:
+    """The demo recounts inside its own transaction: on PostgreSQL the months counted side by side
+    on other connections saw none of its tickets and kept its days empty, with no forecast."""
+    settings.HOTLINE_FIGURES_THREADS = 2
+    FigureDay.objects.all().delete()
+    with clock.frozen_at(at(7, 1, 3)):
+        report = tasks.recount_due()  # 31 May to 1 July: two months of days
+        assert report["days"] == 32 and report["forecast"] is True
+    assert FigureDay.objects.count() == 32
+    assert DailyFigure.objects.filter(day__lte=date(2025, 6, 30), dimension=FigureDimension.CITY).exists()
+    assert volume(JUNE) == 8
+
+
 def test_the_recount_is_enqueued_once_per_interval(june, settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with clock.frozen_at(at(7, 1, 3)), TestCase.captureOnCommitCallbacks(execute=True):

@@ -20,8 +20,9 @@ from hotline.core.enums import NotificationReason, ReportScope
 from hotline.notifications.selectors import inbox
 from hotline.web import kept_reports
 from hotline.web.kept_reports import due, make_due
-from hotline.web.models import KeptReport, ReportsState
+from hotline.web.models import KeptReport, KeptReportRemake, ReportsState
 from tests.analytics.conftest import june  # noqa: F401  (the hand-built June)
+from tests.factories import make_ticket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Tuesday 1 July 2025, 08:00 in the city: June, its last week, its last day and Q2 are over.
@@ -222,7 +223,7 @@ def test_the_page_lists_them_and_serves_the_files(client, staff, departments, ke
     assert "已生成报告" in html and 'href="/reports/kept/' in html
 
     monthly = get(client, staff["leader"], "/reports/kept/", kind="monthly")
-    assert [row.scope_name for row, _title, _files in monthly.context["entries"]] == [
+    assert [row.scope_name for row, _title, _scope, _files in monthly.context["entries"]] == [
         "全市",
         "东城区",
         "西城区",
@@ -232,7 +233,7 @@ def test_the_page_lists_them_and_serves_the_files(client, staff, departments, ke
     east = f"district-{departments['district'].pk}"
     assert (east, "东城区") in monthly.context["scopes"]
     only = get(client, staff["supervisor"], "/reports/kept/", scope=east)
-    assert {(row.kind, row.scope_name) for row, _t, _f in only.context["entries"]} == {
+    assert {(row.kind, row.scope_name) for row, _t, _s, _f in only.context["entries"]} == {
         ("weekly", "东城区"),
         ("monthly", "东城区"),
         ("quarterly", "东城区"),
@@ -259,12 +260,45 @@ def test_the_page_lists_them_and_serves_the_files(client, staff, departments, ke
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
     assert get(client, staff["leader"], f"/reports/kept/{row.pk}/docx").status_code == 404
-    assert get(client, staff["leader"], "/reports/kept/999999/pdf").status_code == 404
+    missing = get(client, staff["leader"], "/reports/kept/999999/pdf")
+    assert missing.status_code == 404 and "没有这份报告" in missing.content.decode()  # the site's page
     (kept / row.files["pdf"]["path"]).unlink()
     assert get(client, staff["leader"], f"/reports/kept/{row.pk}/pdf").status_code == 404
 
 
-@pytest.mark.parametrize("role", ["operator", "dispatcher", "housing", "district_head"])
+def test_the_city_is_named_in_the_readers_language(client, staff, kept) -> None:
+    client.force_login(staff["leader"])
+    client.cookies["django_language"] = "en"
+    with clock.frozen_at(JULY_1):
+        response = client.get("/reports/kept/")
+    assert ("city", "Whole city") in response.context["scopes"]
+    html = response.content.decode()
+    assert '<option value="city">Whole city</option>' in html and ">全市<" not in html
+
+
+def test_a_unit_head_sees_their_own_units_reports_only(client, staff, departments, kept) -> None:
+    east = departments["district"]
+    response = get(client, staff["district_head"], "/reports/kept/")
+    assert response.status_code == 200
+    rows = [row for row, _t, _s, _f in response.context["entries"]]
+    assert {(row.scope, row.scope_key) for row in rows} == {(ReportScope.DISTRICT, east.pk)}
+    assert {row.kind for row in rows} == {"weekly", "monthly", "quarterly"}
+    assert response.context["scopes"] == [(f"district-{east.pk}", "东城区")]
+    mine = rows[0]
+    own = get(client, staff["district_head"], f"/reports/kept/{mine.pk}/xlsx")
+    assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"PK")
+    # The city's and another unit's are not there for them: the same page as a report that never was.
+    for other in KeptReport.objects.exclude(scope=ReportScope.DISTRICT, scope_key=east.pk)[:3]:
+        refused = get(client, staff["district_head"], f"/reports/kept/{other.pk}/xlsx")
+        assert refused.status_code == 404 and "没有这份报告" in refused.content.decode()
+    # Asking for another scope by the filter shows their own, nothing else.
+    other = get(client, staff["district_head"], "/reports/kept/", scope="city")
+    assert {(r.scope, r.scope_key) for r, _t, _s, _f in other.context["entries"]} == {
+        (ReportScope.DISTRICT, east.pk)
+    }
+
+
+@pytest.mark.parametrize("role", ["operator", "dispatcher", "housing"])
 def test_other_roles_are_refused(client, staff, kept, role) -> None:
     row = KeptReport.objects.first()
     assert get(client, staff[role], "/reports/kept/").status_code == 403
@@ -332,3 +366,41 @@ def test_the_command_writes_a_districts_or_departments_report(june, tmp_path) ->
     for code, message in (("X99", "没有编码为 X99 的单位"), ("D0101", "和平街道 是街道或社区")):
         with pytest.raises(CommandError, match=message):
             call_command("report", "monthly", "--scope", code)
+
+
+def test_a_kept_report_is_remade_by_hand_logged_and_keeps_its_old_files(client, staff, kept) -> None:
+    """The audit's November report kept from figures later found incomplete: a kept report never
+    changes silently; a supervisor makes it again from the figures as they are now, with a reason,
+    and the old files stay beside the new ones."""
+    row = KeptReport.objects.get(kind="monthly", scope=ReportScope.CITY)
+    before_files, before_at = row.files, row.generated_at
+    # A ticket of June found after the report was kept (as if June's figures had been incomplete).
+    with clock.frozen_at(local(2025, 6, 18, 9)):
+        make_ticket(actor=staff["operator"])
+    assert get(client, staff["leader"], "/reports/kept/").context["can_remake"] is False
+    client.force_login(staff["leader"])
+    with clock.frozen_at(JULY_1):
+        refused = client.post(f"/reports/kept/{row.pk}/remake", {"reason": "数据不完整"})
+    assert refused.status_code == 403
+    client.force_login(staff["supervisor"])
+    with clock.frozen_at(JULY_1):
+        empty = client.post(f"/reports/kept/{row.pk}/remake", {"reason": " "})
+        assert empty.status_code == 422 and "请填写重新生成的原因" in empty.content.decode()
+        done = client.post(f"/reports/kept/{row.pk}/remake", {"reason": "生成时数据不完整"})
+    assert done.status_code == 302 and done["Location"] == f"/reports/kept/#kept-{row.pk}"
+    row.refresh_from_db()
+    [remade] = KeptReportRemake.objects.filter(report=row)
+    assert (remade.by, remade.reason, remade.files_before, remade.generated_before) == (
+        staff["supervisor"],
+        "生成时数据不完整",
+        before_files,
+        before_at,
+    )
+    assert row.files["xlsx"]["path"] != before_files["xlsx"]["path"]
+    for fmt in ("xlsx", "pdf", "html"):
+        assert (kept / before_files[fmt]["path"]).is_file() and (kept / row.files[fmt]["path"]).is_file()
+    sheet = get(client, staff["leader"], f"/reports/kept/{row.pk}/xlsx")
+    book = load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
+    assert book["概况"]["B2"].value == 9  # June's 8 and the one found later
+    html = get(client, staff["leader"], "/reports/kept/").content.decode()
+    assert "重新生成（原版本生成于 2025-07-01 08:00）：生成时数据不完整" in html

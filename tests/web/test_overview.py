@@ -3,7 +3,9 @@ analytics.facts on the hand-built June of tests/analytics, live and kept), the d
 its queries."""
 
 import json
+import re
 from datetime import date
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -32,7 +34,7 @@ def test_leaders_supervisors_and_admins_see_it_with_its_nav_link(client, staff, 
     assert 'href="/overview/"' in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["operator", "dispatcher", "housing", "district_head"])
+@pytest.mark.parametrize("role", ["operator", "dispatcher", "housing"])
 def test_other_roles_are_refused(client, staff, role) -> None:
     response = get(client, staff[role])
     assert response.status_code == 403
@@ -58,8 +60,8 @@ def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
     ctx = response.context
     assert (ctx["today_volume"], ctx["month_volume"], ctx["overdue"]) == (0, 8, 2)
     html = response.content.decode()
-    assert "<strong>8</strong>" in part(html, "month-volume")
-    assert "<strong>2</strong>" in part(html, "overdue-now")
+    assert ">8</a></strong>" in part(html, "month-volume")
+    assert ">2</a></strong>" in part(html, "overdue-now")
     for key, percent, counts in [
         ("on_time", "50.0%", "1 / 2"),
         ("handled", "60.0%", "3 / 5"),
@@ -71,12 +73,10 @@ def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
         assert f"<strong>{percent}</strong>" in shown and counts in shown, shown
     categories = part(html, "table-categories", "</table>")
     assert categories.index("城乡建设") < categories.index("教育")
-    assert '<td>城乡建设</td><td class="n">3</td>' in categories
+    assert re.search(r'<td>城乡建设</td><td class="n"><a [^>]*>3</a></td>', categories)
     districts = part(html, "table-districts", "</table>")
-    assert (
-        '<td>东城区</td><td class="n">3</td>' in districts
-        and '<td>西城区</td><td class="n">2</td>' in districts
-    )
+    assert re.search(r'<td>东城区</td><td class="n"><a [^>]*>3</a></td>', districts)
+    assert re.search(r'<td>西城区</td><td class="n"><a [^>]*>2</a></td>', districts)
     labels = [r.label for r in ctx["rates"]]
     assert labels == ["及时率", "处置率", "回复率", "满意率", "解决率"]  # the four rates, then 解决率
     assert 'id="counted-at"' not in html  # nothing kept yet: every figure counted live
@@ -85,6 +85,63 @@ def test_the_figures_of_june(client, staff, june) -> None:  # noqa: F811
     assert sum(n for _day, n in trend) == 8  # 22 May to 20 June: t8 and all of June but t9
     assert '<td>2025-06-12</td><td class="n">1</td>' in part(html, "table-trend", "</table>")
     assert 'id="chart-districts"' in html and 'data-geojson="/overview/districts.geojson"' in html
+
+
+def links(html: str, element_id: str, end: str = "</div>") -> list[tuple[str, str]]:
+    """The (href, text) of every link in the element with `element_id`."""
+    return [
+        (unescape(href), text)
+        for href, text in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]*)</a>', part(html, element_id, end))
+    ]
+
+
+def test_every_figure_links_to_the_tickets_it_counts(client, staff, june, departments) -> None:  # noqa: F811
+    """今日受理, 本月受理, 超期未办结, the categories, areas and districts: each number is a link to a
+    list of exactly as many tickets (the drill-down of the rates) or assignments (the board's 超期)."""
+    with clock.frozen_at(NOW):
+        do_receive_appeal(
+            AppealData(channel=Channel.WEB, title="路灯", content="路灯不亮。", citizen_phone="13900002222"),
+            staff["operator"],
+        )
+    html = get(client, staff["leader"]).content.decode()
+    shown = [
+        *links(html, "today-volume"),
+        *links(html, "month-volume"),
+        *links(html, "table-categories", "</table>"),
+        *links(html, "table-areas", "</table>"),
+        *links(html, "table-districts", "</table>"),
+    ]
+    assert (
+        len(shown) >= 10 and ("/rankings/tickets/?rate=received&dimension=city&day=2025-06-20", "1") in shown
+    )
+    for href, figure in shown:
+        listed = get(client, staff["leader"], href)
+        assert listed.status_code == 200, href
+        if "rate=received" in href or "%" not in figure:
+            assert listed.context["total"] == int(figure), href
+        else:  # a district's rate: the list holds its denominator
+            rate = re.search(r"rate=(\w+)", href)
+            assert rate is not None and listed.context["total"] >= 1, href
+    # 东城区 sums its streets: 和平街道's t1 and t2 and its own t3.
+    east = next(
+        h
+        for h, _t in links(html, "table-districts", "</table>")
+        if f"key={departments['district'].pk}&" in h and "received" in h
+    )
+    numbers = {t.number for t, _c in get(client, staff["leader"], east).context["entries"]}
+    assert numbers == {june.tickets[name].number for name in ("t1", "t2", "t3")}
+    [(overdue, figure)] = links(html, "overdue-now")
+    assert overdue == "/supervision/?view=overdue" and figure == "2"
+    board = get(client, staff["leader"], overdue)
+    assert board.status_code == 200 and board.context["total"] == 2
+
+
+def test_a_unit_head_is_sent_to_their_units_report(client, staff) -> None:
+    for path in ("/overview/", "/rankings/"):
+        response = get(client, staff["district_head"], path)
+        assert response.status_code == 302 and response["Location"] == "/reports/"
+    home = get(client, staff["district_head"], "/").content.decode()
+    assert 'href="/overview/"' not in home and 'href="/reports/"' in home and "本单位报告" in home
 
 
 def test_without_boundaries_the_districts_are_a_table_only(client, staff, departments) -> None:

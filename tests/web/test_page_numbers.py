@@ -87,10 +87,12 @@ def test_staff_lists_ignore_a_bad_offset_and_category(client, staff, waiting, ro
 
 
 @pytest.mark.parametrize("key", ["²", "①", HUGE, "0"])
-def test_a_ranking_ignores_a_bad_key(client, staff, key) -> None:
+def test_a_ranking_refuses_a_bad_key_in_words(client, staff, key) -> None:
     client.force_login(staff["leader"])
     query = {"rate": "timely", "dimension": "department", "key": key, "period": "2026-11"}
-    assert client.get("/rankings/tickets/", query).status_code == 200
+    response = client.get("/rankings/tickets/", query)
+    assert response.status_code == 404
+    assert "没有这个统计对象" in response.content.decode()
 
 
 @pytest.mark.parametrize("value", ["²", "①", HUGE])

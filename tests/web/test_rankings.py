@@ -102,12 +102,60 @@ def test_other_roles_are_refused(client, staff, role) -> None:
 
 def test_bad_parameters_fall_back_instead_of_failing(client, staff, june) -> None:  # noqa: F811
     for params in (
-        {"dimension": "nonsense", "month": "2025-13"},
-        {"rate": "x", "dimension": "area", "key": "99999999999999999999999"},
+        {"dimension": "nonsense"},
+        {"rate": "x", "dimension": "nonsense"},
         {"rate": "on_time", "key": "-1", "offset": "abc"},
     ):
         assert get(client, staff["leader"], "/rankings/", **params).status_code == 200
         assert get(client, staff["leader"], "/rankings/tickets/", **params).status_code == 200
+
+
+def test_a_period_that_cannot_be_read_is_said_to_be(client, staff, june) -> None:  # noqa: F811
+    # Not the running month passed off as 2099-13: the page says what it could not read.
+    response = get(client, staff["leader"], "/rankings/", period="2099-13")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "无法识别期间“2099-13”" in html and "下面是 2025-06。" in html
+    drill = get(client, staff["leader"], "/rankings/tickets/", rate="on_time", period="2099-13")
+    assert drill.status_code == 404 and "无法识别期间“2099-13”" in drill.content.decode()
+    bad_day = get(client, staff["leader"], "/rankings/tickets/", rate="received", day="2025-02-30")
+    assert bad_day.status_code == 404 and "无法识别日期" in bad_day.content.decode()
+
+
+@pytest.mark.parametrize("key", ["999999", "99999999999999999999999", ""])
+def test_the_tickets_of_a_slice_that_does_not_exist_are_not_found(client, staff, june, key) -> None:  # noqa: F811
+    response = get(client, staff["leader"], "/rankings/tickets/", rate="handled", dimension="area", key=key)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "没有这个统计对象" in html and "处置率" not in html
+
+
+def test_a_slice_that_received_nothing_has_no_score(client, staff, june, rank_all, departments) -> None:  # noqa: F811
+    # 水务局 led nothing received in June; it answered on time, in June, a ticket of May: no 100.0
+    # for June (the audit's 软件园街道 with 0 受理 at 100.0), but 无数据, after those measured.
+    with clock.frozen_at(at(5, 28)):
+        may = make_ticket(actor=staff["operator"])
+        may = do_dispatch_ticket(may, staff["dispatcher"], lead_department_id=departments["water"].pk)
+        may = do_accept_assignment(may, staff["water"])
+    with clock.frozen_at(at(6, 2)):
+        do_reply_ticket(may, staff["water"], text="已修复。")
+    response = get(client, staff["leader"], "/rankings/", dimension="department", period="2025-06")
+    water = next(r for r in response.context["rows"] if r.name == "水务局")
+    assert water.counts.received == 0 and water.rates["on_time"].percent == 100.0
+    assert (water.score, water.rank, water.has_data) == (None, None, False)
+    assert response.context["rows"][-1] == water
+    assert "无数据" in _cells(response.content.decode(), f"row-{departments['water'].pk}")[0]
+
+
+def test_the_lists_say_why_they_are_short(client, staff, june, departments) -> None:  # noqa: F811
+    # The default asks for 10 tickets: nobody is ranked in June, so there are no lists, and the
+    # page says why rather than showing nothing.
+    html = get(client, staff["leader"], "/rankings/", dimension="area", period="2025-06").content.decode()
+    assert 'id="red-list"' not in html and "本期没有受理量达到 10 件的对象，不设红黑榜。" in html
+    FigureSettings.objects.update_or_create(pk=1, defaults={"min_received": 1})
+    html = get(client, staff["leader"], "/rankings/", dimension="area", period="2025-06").content.decode()
+    assert 'id="red-list"' in html and 'id="black-list"' not in html
+    assert "参与排名的仅 3 个；红榜列前 3 名，黑榜列其余的后 3 名，故本期不设黑榜。" in html
 
 
 def _cells(html: str, row_id: str) -> list[str]:

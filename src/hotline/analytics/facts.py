@@ -38,7 +38,7 @@ for the department that gave it). A ticket without an area, category or lead is 
 city only.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -255,16 +255,24 @@ SLICE_COLUMNS = {
 }
 
 
-def behind(rate: str, period: Period, dimension: str, key: int) -> QuerySet[Any]:
+# What the drill-down lists: each rate's rows, and the volume's (受理量: every ticket received).
+DRILLED = {**RATES, "received": ("received", "received")}
+
+
+def behind(
+    rate: str, period: Period, dimension: str, key: int, *, keys: Collection[int] | None = None
+) -> QuerySet[Any]:
     """The rows a rate of a slice is counted from (its denominator), each with `in_numerator`:
     whether it is in the numerator, and `ticket_key`, its ticket's id; the drill-down from a figure
-    to its tickets. `rate` is a key of `RATES`; `dimension` FigureDimension.CITY (key ignored) or a
-    slice."""
-    numerator, denominator = RATES[rate]
+    to its tickets. `rate` is a key of `DRILLED` (a rate, or "received": the tickets received, all
+    in the numerator); `dimension` FigureDimension.CITY (key ignored) or a slice, `keys` several of
+    its keys summed (a district's areas) in place of `key`."""
+    numerator, denominator = DRILLED[rate]
     source = next(s for s in SOURCES if numerator in s.measures and denominator in s.measures)
     rows = source.rows(period, exempt_statuses())
     if dimension != FigureDimension.CITY:
-        rows = rows.filter(**{SLICE_COLUMNS[FigureDimension(dimension)]: key})
+        column = SLICE_COLUMNS[FigureDimension(dimension)]
+        rows = rows.filter(**({f"{column}__in": list(keys)} if keys is not None else {column: key}))
     if (population := source.measures[denominator]) is not None:
         rows = rows.filter(population)
     condition = source.measures[numerator]

@@ -4,11 +4,11 @@ of the same length before it.
 
 The score of a slice is the weighted mean of its four rates in percent (weights: `FigureSettings`,
 set in the admin); a rate with nothing to count is left out and the other weights share its part;
-a slice with no rate at all has no score. Slices that received fewer than
-`FigureSettings.min_received` tickets are listed after the ranked ones, without a rank; slices
-without a score (无数据: tickets received but none dispatched yet, or only replies checked) last of
-all. No score is never read as 0: it neither ranks a slice last nor makes a change against the
-period before.
+a slice with no rate at all, or that received no ticket in the period, has no score. Slices that
+received fewer than `FigureSettings.min_received` tickets are listed after the ranked ones,
+without a rank; slices without a score (无数据: none received, or received but none dispatched yet)
+last of all. No score is never read as 0: it neither ranks a slice last nor makes a change against
+the period before.
 """
 
 from dataclasses import dataclass
@@ -48,9 +48,10 @@ class Ranked:
 
     @property
     def has_data(self) -> bool:
-        """Whether any of the four rates had something to count, so that there is a score. Without
-        one the slice is shown as 无数据, not as a score of 0 (which would rank it last and show a
-        fall from the period before that nothing measured)."""
+        """Whether the slice received tickets in the period and any of the four rates had something
+        to count, so that there is a score. Without one the slice is shown as 无数据, not as a score
+        of 0 (which would rank it last and show a fall from the period before that nothing
+        measured)."""
         return self.score is not None
 
     @property
@@ -92,7 +93,10 @@ def names_of(dimension: str, keys: list[int]) -> dict[int, str]:
 def _ranks(
     counts: dict[int, Counts], weights: dict[str, int], least: int
 ) -> dict[int, tuple[float | None, int | None]]:
-    scored = {key: score(c, weights) for key, c in counts.items()}
+    # A slice that received nothing in the period has no score: its rates would measure only the
+    # answers and callbacks of earlier periods' tickets (100.0 for one on-time answer), not its work
+    # of this one.
+    scored = {key: score(c, weights) if c.received else None for key, c in counts.items()}
     eligible = sorted(
         (key for key, value in scored.items() if value is not None and counts[key].received >= least),
         key=lambda key: -(scored[key] or 0),

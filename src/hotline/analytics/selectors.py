@@ -31,11 +31,13 @@ class Ranked:
     count: int
     # Every measure of the slice, where a list shows its rates too (the districts).
     counts: Counts | None = None
+    # The slice's key (a category's, an area's or a district's id): the drill-down to its tickets.
+    key: int = 0
 
 
 def _ranked(counts: dict[int, Counts], names: dict[int, str], limit: int | None) -> list[Ranked]:
     ranked = sorted(
-        (Ranked(names[key], c.received) for key, c in counts.items() if c.received and key in names),
+        (Ranked(names[key], c.received, key=key) for key, c in counts.items() if c.received and key in names),
         key=lambda r: (-r.count, r.name),
     )
     return ranked[:limit] if limit else ranked
@@ -132,7 +134,7 @@ def district_volumes(figures: Figures) -> list[Ranked]:
     for pk, (_parent, level, _code, name, active) in sorted(areas.items(), key=lambda item: item[1][2]):
         if level == DepartmentLevel.DISTRICT and active:
             counts = totals.get(pk, Counts())
-            found.append(Ranked(name, counts.received, counts))
+            found.append(Ranked(name, counts.received, counts, key=pk))
     return found
 
 

@@ -26,6 +26,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_manage_reply_templates": role in ACTION_ROLES["manage_reply_templates"],
         "can_publish_suggestion": role in ACTION_ROLES["publish_suggestion"],
         "can_overview": role in OVERVIEW_ROLES,
+        # A unit head's own unit's reports (web.overview.unit_scope).
+        "can_unit_figures": role in ACTION_ROLES["view_unit_figures"],
         "htmx_installed": _htmx_installed(),
     }
 

@@ -82,6 +82,30 @@ class KeptReport(models.Model):
         return f"{self.kind} {self.first_day} {self.scope_name}"
 
 
+class KeptReportRemake(models.Model):
+    """A kept report made again by hand (重新生成, `web.kept_reports.remake`): who, when, why, and
+    the files it replaced, which stay where they were. A kept report is what was published; it
+    changes only this way, never silently (e.g. made from figures later found incomplete)."""
+
+    report = models.ForeignKey(KeptReport, on_delete=models.CASCADE, related_name="remakes")
+    at = models.DateTimeField(_("重新生成时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    reason = models.CharField(_("原因"), max_length=200)
+    # The version replaced: when it was made and its files (as `KeptReport.files`).
+    generated_before = models.DateTimeField(_("原版本生成时间"))
+    files_before = models.JSONField(_("原版本文件"), default=dict)
+
+    class Meta:
+        verbose_name = _("报告重新生成记录")
+        verbose_name_plural = _("报告重新生成记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.at:%Y-%m-%d %H:%M}"
+
+
 class ReportsState(models.Model):
     """The one row through which workers share the schedule of the kept reports (`core.schedule`),
     and the lease that keeps two workers from making them at once (`running_since`)."""

@@ -24,18 +24,19 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
-from hotline.analytics import early_warning, figures, hotspot_sets, outlooks, selectors
+from hotline.analytics import early_warning, figures, hotspot_sets, outlooks, scopes, selectors
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period, Rate
 from hotline.core import clock
+from hotline.core.enums import FigureDimension, ReportScope
 
 OVERVIEW_ROLES = ACTION_ROLES["view_figures"]
 
@@ -85,6 +86,40 @@ def overview_refusal(request: HttpRequest, user: User) -> HttpResponse | None:
     return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
+def unit_scope(request: HttpRequest, user: User) -> tuple[scopes.Scope | None, HttpResponse | None]:
+    """Whose figures the user sees on the reports' pages: (None, None) for the city's (the roles of
+    the overview); a unit head's own unit (their district, or their department when it is not an
+    area), never another's; else the 403 page. A street's or community's head has no report of
+    their own: their tickets are in their district's, which holds the district's other streets."""
+    if user.role in OVERVIEW_ROLES:
+        return None, None
+    if user.role in ACTION_ROLES["view_unit_figures"] and user.department is not None:
+        if (scope := scopes.scope_of(user.department)) is not None:
+            return scope, None
+        message = _("%(unit)s没有单独的考核报告：街道、社区的工单计入所属区县的报告。") % {
+            "unit": user.department.name
+        }
+        return None, render(request, "web/forbidden.html", {"message": message}, status=403)
+    return None, overview_refusal(request, user)
+
+
+# The drill-down's slice of a district (`/rankings/tickets/?dimension=district`): the tickets placed
+# in it or in any area under it, as the overview's district table and a district's report sum them.
+DISTRICT = "district"
+
+
+def drill_slice(unit: scopes.Scope) -> tuple[str, int]:
+    """The drill-down's slice of a unit's figures: a district's areas, a department's lead."""
+    if unit.type == ReportScope.DISTRICT:
+        return DISTRICT, unit.key
+    return FigureDimension.DEPARTMENT, unit.key
+
+
+def not_found(request: HttpRequest, message: str) -> HttpResponse:
+    """The site's 404 page for the figures' pages, saying what was not found."""
+    return render(request, "web/forbidden.html", {"message": message}, status=404)
+
+
 def forecast_days(forecast: ForecastSet | None, today: date) -> list[dict[str, Any]]:
     """The kept forecast of the city's coming days, from today on (a forecast kept a few days ago
     still covers the days left of it; one kept before the days were, none)."""
@@ -97,8 +132,12 @@ def forecast_days(forecast: ForecastSet | None, today: date) -> list[dict[str, A
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if (refused := overview_refusal(request, user)) is not None:
+    unit, refused = unit_scope(request, user)
+    if refused is not None:
         return refused
+    if unit is not None:
+        # A unit head's figures are their unit's report, not the city's cockpit.
+        return redirect("reports")
     now = clock.now()
     today = clock.localtime(now).date()
     month = figures.read(Period.month(today.year, today.month))
@@ -148,7 +187,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "forecast_days": ahead,
             "districts": districts,
             "district_rows": [
-                (r, [r.counts.rates[key] for key in FOUR_RATES] if r.counts else []) for r in districts
+                (r, [(key, r.counts.rates[key]) for key in FOUR_RATES] if r.counts else []) for r in districts
             ],
             "rate_choices": [(key, RATE_TEXT[key][0]) for key in FOUR_RATES],
             "has_map": has_map,

@@ -24,21 +24,27 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
-from hotline.analytics import facts
+from hotline.analytics import facts, scopes
 from hotline.analytics.models import FigureSettings
+from hotline.analytics.periods import Period
 from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, rank_period
-from hotline.core import clock
-from hotline.core.enums import FigureDimension, RankingSpan
+from hotline.core import clock, timerange
+from hotline.core.enums import DepartmentLevel, FigureDimension, RankingSpan
+from hotline.directory.models import Department
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import paginate
-from hotline.web.overview import RATE_TEXT, overview_refusal
+from hotline.web.overview import DISTRICT, RATE_TEXT, drill_slice, not_found, unit_scope
 from hotline.web.params import parse_id
+
+# How many rows each of the red and the black list shows.
+LISTED = 3
 
 DIMENSIONS = {
     FigureDimension.DEPARTMENT: gettext_lazy("主办单位"),
@@ -47,15 +53,27 @@ DIMENSIONS = {
 }
 
 
-def _chosen(request: HttpRequest, today: date) -> RankingPeriod:
+def _chosen(request: HttpRequest, today: date) -> tuple[RankingPeriod, str]:
     """The period asked for by `period` (or the older `month`) among those offered; else the
-    running one of the `span` asked for (the month by default)."""
-    wanted = request.GET.get("period") or request.GET.get("month", "")
+    running one of the `span` asked for (the month by default), with what was not understood (a
+    period not offered is said to be, not silently replaced by another)."""
+    wanted = (request.GET.get("period") or request.GET.get("month", "")).strip()
     found = find_offered(wanted, today) if wanted else None
     if found is not None:
-        return found
+        return found, ""
     span = request.GET.get("span", "")
-    return offered(span if span in RankingSpan.values else RankingSpan.MONTH, today)[0]
+    shown = offered(span if span in RankingSpan.values else RankingSpan.MONTH, today)[0]
+    if not wanted:
+        return shown, ""
+    return shown, _(
+        "无法识别期间“%(period)s”：可选最近 12 个月（如 %(month)s）、"
+        "8 个季度（如 %(quarter)s）或 3 年（如 %(year)s）。"
+    ) % {
+        "period": wanted[:20],
+        "month": offered(RankingSpan.MONTH, today)[0].token,
+        "quarter": offered(RankingSpan.QUARTER, today)[0].token,
+        "year": offered(RankingSpan.YEAR, today)[0].token,
+    }
 
 
 def _dimension(request: HttpRequest) -> FigureDimension:
@@ -67,11 +85,15 @@ def _dimension(request: HttpRequest) -> FigureDimension:
 @require_GET
 def rankings(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if (refused := overview_refusal(request, user)) is not None:
+    unit, refused = unit_scope(request, user)
+    if refused is not None:
         return refused
+    if unit is not None:
+        # A unit head's place among its peers is in their unit's report (its standing and table).
+        return redirect("reports")
     now = clock.localtime()
     today = now.date()
-    chosen = _chosen(request, today)
+    chosen, wrong = _chosen(request, today)
     dimension = _dimension(request)
     before = chosen.previous
     rows = rank_period(chosen, dimension)
@@ -80,6 +102,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     # their time to be handled, so its rates and scores are low for now and a change against the
     # whole period before is no fall yet; the page leads to the last whole period beside it.
     running = chosen.period.start <= now < chosen.period.end
+    ranked = [r for r in rows if r.rank is not None]
     return render(
         request,
         "web/rankings.html",
@@ -97,28 +120,78 @@ def rankings(request: HttpRequest) -> HttpResponse:
             # Departments only: the share of their replies the quality check flagged (答复质量存疑率),
             # each row's own (`Ranked.weak_replies`).
             "show_weak": dimension == FigureDimension.DEPARTMENT,
-            "red": [r for r in rows if r.rank is not None][:3],
-            "black": [r for r in rows if r.rank is not None][3:][-3:][::-1],
+            "red": ranked[:LISTED],
+            "black": ranked[LISTED:][-LISTED:][::-1],
+            "ranked_count": len(ranked),
+            "listed": LISTED,
+            "wrong": wrong,
         },
+        # A period that could not be read is a bad request, shown with the running one and why.
+        status=400 if wrong else 200,
     )
+
+
+DRILL_TEXT = {
+    **RATE_TEXT,
+    "received": (
+        gettext_lazy("受理量"),
+        gettext_lazy("期间内受理的工单（已合并和无效诉求不计入，除非考核设置计入）"),
+    ),
+}
+
+
+def _drilled_period(request: HttpRequest, today: date) -> tuple[RankingPeriod, Period, str, str]:
+    """The ranking period the list belongs to, the period it lists, its label, and what was not
+    understood: `day=2026-12-06` (the overview's 今日受理) or the `period` of the rankings."""
+    asked = request.GET.get("day", "").strip()
+    if asked:
+        try:
+            day = date.fromisoformat(asked)
+        except ValueError:
+            day = None
+        if day is None or not timerange.day_in_range(day):
+            return (
+                offered(RankingSpan.MONTH, today)[0],
+                Period.day(today),
+                "",
+                _("无法识别日期“%(date)s”（格式如 %(example)s）")
+                % {"date": asked[:20], "example": f"{today:%Y-%m-%d}"},
+            )
+        return RankingPeriod.holding(RankingSpan.MONTH, day), Period.day(day), f"{day:%Y-%m-%d}", ""
+    chosen, wrong = _chosen(request, today)
+    return chosen, chosen.period, chosen.label, wrong
 
 
 @login_required
 @require_GET
 def rankings_tickets(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if (refused := overview_refusal(request, user)) is not None:
+    unit, refused = unit_scope(request, user)
+    if refused is not None:
         return refused
-    chosen = _chosen(request, clock.localtime().date())
+    chosen, period, period_label, wrong = _drilled_period(request, clock.localtime().date())
+    if wrong:
+        # The tickets of another period than the one asked for would pass for its own.
+        return not_found(request, wrong)
     rate = request.GET.get("rate", "")
-    if rate not in facts.RATES:
+    if rate not in facts.DRILLED:
         rate = "on_time"
     dimension = request.GET.get("dimension", FigureDimension.CITY)
-    if dimension not in FigureDimension.values:
+    if dimension not in (*FigureDimension.values, DISTRICT):
         dimension = FigureDimension.CITY
     key_id = parse_id(request.GET.get("key")) or 0
+    if unit is not None and (dimension, key_id) != drill_slice(unit):
+        # A unit head reads their own unit's tickets, never another's nor the city's.
+        return render(request, "web/forbidden.html", {"message": _("只能查看本单位的工单")}, status=403)
+    slice_name = _slice_name(dimension, key_id)
+    if slice_name is None:
+        return not_found(request, _("没有这个统计对象"))
     missed = request.GET.get("missed") == "1"
-    rows = facts.behind(rate, chosen.period, dimension, key_id)
+    if dimension == DISTRICT:
+        areas = [area for area, district in scopes.district_of_area().items() if district == key_id]
+        rows = facts.behind(rate, period, FigureDimension.AREA, key_id, keys=areas)
+    else:
+        rows = facts.behind(rate, period, dimension, key_id)
     if missed:
         rows = rows.filter(in_numerator=False)
     tickets = selectors.with_list_relations(Ticket.objects.filter(pk__in=rows.values("ticket_key"))).order_by(
@@ -142,18 +215,29 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
             **page,
             "entries": [(t, counted.get(t.pk, False)) for t in page["rows"]],
             "rate": rate,
-            "rate_label": RATE_TEXT[rate][0],
-            "rate_definition": RATE_TEXT[rate][1],
+            "rate_label": DRILL_TEXT[rate][0],
+            "rate_definition": DRILL_TEXT[rate][1],
+            # The volume counts every ticket listed: nothing is left out to show apart.
+            "volume": rate == "received",
             "chosen": chosen,
+            "period_label": period_label,
+            "unit": unit,
             "missed": missed,
-            "slice_name": _slice_name(dimension, key_id),
+            "slice_name": slice_name,
             "query": query.urlencode(),
             "every_query": every.urlencode(),
         },
     )
 
 
-def _slice_name(dimension: str, key: int) -> str:
+def _slice_name(dimension: str, key: int) -> str | None:
+    """The slice's name; None when there is no such department, area, district or category."""
     if dimension == FigureDimension.CITY:
         return str(FigureDimension.CITY.label)
-    return names_of(dimension, [key]).get(key, str(key))
+    if dimension == DISTRICT:
+        return dict(
+            Department.objects.filter(pk=key, is_area=True, level=DepartmentLevel.DISTRICT).values_list(
+                "pk", "name"
+            )
+        ).get(key)
+    return names_of(dimension, [key]).get(key)

@@ -31,16 +31,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from hotline.accounts.models import User
+from hotline.analytics import scopes
 from hotline.analytics.facts import FOUR_RATES
 from hotline.analytics.outlooks import TOP as TOP_FORECAST
 from hotline.analytics.periods import Period
+from hotline.analytics.rankings import RankingPeriod, find_offered
 from hotline.analytics.reports import Report, as_rows, build, reported_day, weak_shown
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock, timerange
-from hotline.core.enums import FigureDimension, ReportKind
+from hotline.core.enums import FigureDimension, RankingSpan, ReportKind
 from hotline.core.spreadsheets import append_row
 from hotline.web.crowds import crowd_word
-from hotline.web.overview import RATE_TEXT, overview_refusal
+from hotline.web.overview import RATE_TEXT, drill_slice, unit_scope
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -400,7 +402,7 @@ def _context(report: Report) -> dict[str, Any]:
         "running_note": running_note(report),
         "forecast_note": forecast_note(report),
         "weak_shown": weak_shown(report),
-        "rate_rows": [(str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
+        "rate_rows": [(key, str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
         "rate_keys": FOUR_RATES,
     }
 
@@ -418,8 +420,10 @@ def render_file(report: Report, fmt: str) -> bytes:
     return render_html(report).encode()
 
 
-def file_name(report: Report, fmt: str) -> str:
+def file_name(report: Report, fmt: str, unit: scopes.Scope | None = None) -> str:
     name = f"report-{report.kind}-{report.period.first_day:%Y%m%d}"
+    if unit is not None:
+        name += f"-{unit.slug}"
     if report.until is not None:
         # Not the name of the whole period's file, which is made once the period is over.
         name += f"-until-{clock.localtime(report.until):%Y%m%d%H%M}"
@@ -459,16 +463,45 @@ def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
     return kind, day, wrong
 
 
+def _build(kind: str, day: date | None, unit: scopes.Scope | None) -> Report:
+    """The report asked for: the city's, or a unit head's own unit's (`web.overview.unit_scope`)."""
+    reported = reported_day(kind, day)
+    return build(kind, reported) if unit is None else scopes.build(kind, reported, unit)
+
+
+def _drill(report: Report, unit: scopes.Scope | None) -> str:
+    """The drill-down's query (`/rankings/tickets/`) of the report's figures, without the rate;
+    "" when its period is not one the drill-down lists (a week, a month past those offered)."""
+    first = report.period.first_day
+    if report.kind == ReportKind.DAILY:
+        when = f"day={first:%Y-%m-%d}"
+    else:
+        span = {ReportKind.MONTHLY: RankingSpan.MONTH, ReportKind.QUARTERLY: RankingSpan.QUARTER}.get(
+            ReportKind(report.kind)
+        )
+        if span is None:
+            return ""
+        chosen = RankingPeriod.holding(span, first)
+        if find_offered(chosen.token, clock.localtime().date()) is None:
+            return ""
+        when = f"period={chosen.token}"
+    if unit is None:
+        return f"dimension={FigureDimension.CITY}&{when}"
+    dimension, key = drill_slice(unit)
+    return f"dimension={dimension}&key={key}&{when}"
+
+
 @login_required
 @require_GET
 def report_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if (refused := overview_refusal(request, user)) is not None:
+    unit, refused = unit_scope(request, user)
+    if refused is not None:
         return refused
     # What was not understood shows the last whole period, said above it: a leader who mistyped a
     # date reads a report and the reason it is not the one asked for, with the form to ask again.
     kind, day, wrong = _asked(request)
-    report = build(kind, reported_day(kind, day))
+    report = _build(kind, day, unit)
     return render(
         request,
         "web/report.html",
@@ -480,6 +513,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "day": day,
             "formats": list(FORMATS),
             "wrong": wrong,
+            "unit": unit,
+            "drill": _drill(report, unit),
         },
     )
 
@@ -488,7 +523,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_download(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if (refused := overview_refusal(request, user)) is not None:
+    unit, refused = unit_scope(request, user)
+    if refused is not None:
         return refused
     kind, day, wrong = _asked(request)
     fmt = request.GET.get("format", "xlsx")
@@ -497,7 +533,7 @@ def report_download(request: HttpRequest) -> HttpResponse:
     if wrong:
         # A file is kept and passed on under its name: never another period's than the one asked.
         return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
-    report = build(kind, reported_day(kind, day))
+    report = _build(kind, day, unit)
     response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt, unit)}"'
     return response
