@@ -111,7 +111,8 @@ def test_urgent_and_complex_tickets(clients, departments, new_ticket):
             )
         )["B01"]
     assert plain["response_due_at"] == iso(2025, 9, 30, 16, 30)  # 30 natural minutes by default
-    assert plain["sign_due_at"] == iso(2025, 10, 9, 9, 30)  # after the eight days off
+    # Signing is the first response: not after the eight days off, but within the 30 minutes.
+    assert plain["sign_due_at"] == iso(2025, 9, 30, 16, 30)
     assert plain["due_at"] == iso(2025, 10, 11, 16, 0)  # the make-up Saturday
     assert lamp["response_due_at"] == iso(2025, 9, 30, 16, 15)
     assert lamp["due_at"] == iso(2025, 10, 14, 16, 0)  # complex: 5 working days
@@ -213,7 +214,9 @@ def test_a_rejected_return_loses_no_time(clients, departments, new_ticket):
     ok(clients["housing"].action(tid, "return", {"reason": "不属于本单位职责"}))
     returned = Assignment.objects.get(ticket_id=tid)
     body = ok(
-        clients["dispatcher"].action(tid, "review_return", {"assignment_id": returned.pk, "uphold": False})
+        clients["dispatcher"].action(
+            tid, "review_return", {"assignment_id": returned.pk, "uphold": False, "note": "属于本单位职责"}
+        )
     )
     assert body["time_lost"] == []
 

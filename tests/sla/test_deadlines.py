@@ -1,5 +1,6 @@
 """Deadlines of an assignment from its terms, across holidays, make-up weekends and suspensions."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -89,10 +90,26 @@ def test_assignment_deadlines(
     start: datetime, complex_: bool, sign: datetime, response: datetime, due: datetime
 ) -> None:
     deadlines = assignment_deadlines(CITY, TERMS, start, is_complex=complex_)
-    assert (deadlines.sign_due_at, deadlines.response_due_at, deadlines.due_at) == (sign, response, due)
+    # Signing is the first response: with a response deadline, it is also the latest to sign.
+    assert (deadlines.sign_due_at, deadlines.response_due_at, deadlines.due_at) == (
+        min(sign, response),
+        response,
+        due,
+    )
     assert not deadlines.assumed
+    # Without one, signing is due within the working hours.
+    plain = assignment_deadlines(CITY, replace(TERMS, response_minutes=None), start, is_complex=complex_)
+    assert (plain.sign_due_at, plain.response_due_at, plain.due_at) == (sign, None, due)
     # The same moment in UTC gives the same deadlines.
     assert assignment_deadlines(CITY, TERMS, start.astimezone(UTC), is_complex=complex_) == deadlines
+
+
+def test_an_urgent_ticket_on_a_sunday_morning_is_signed_within_its_30_minutes() -> None:
+    # Sunday 2026-12-06 08:16: the working hours would give Monday 11:00 for signing; the urgent
+    # ticket's first response (signing) is due at 08:46, and so is its sign-off.
+    deadlines = assignment_deadlines(CITY, TERMS, local(2026, 12, 6, 8, 16), is_complex=False)
+    assert deadlines.response_due_at == local(2026, 12, 6, 8, 46)
+    assert deadlines.sign_due_at == local(2026, 12, 6, 8, 46)
 
 
 def test_no_response_deadline_without_a_term() -> None:

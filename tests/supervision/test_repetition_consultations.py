@@ -74,7 +74,9 @@ def test_a_citizen_asking_the_same_question_daily_is_reviewed_but_never_supervis
     client.force_login(staff["supervisor"])
     with clock.frozen_at(START + timedelta(days=3)):
         page = client.get("/supervision/repetitions/").content.decode()
-    assert "30 天内 3 次（其中咨询 3 次）" in page and "咨询 · 已派单" in page
+    # None of them counts towards an order.
+    assert "30 天内 3 次" in page and "（反映问题 0 次，计入督办；其中咨询 3 次）" in page
+    assert "咨询 · 已派单" in page
     assert 'id="repetition-consultations"' in page and 'href="/knowledge/?status=proposed"' in page
     client.force_login(staff["leader"])  # reads the page, reviews no article
     with clock.frozen_at(START + timedelta(days=3)):

@@ -72,6 +72,8 @@ def test_each_ticket_shows_its_title_status_and_day(client, staff, departments) 
         assert ('aria-current="true"' in line[0]) == (ticket == tickets[-1])
     # Newest first.
     assert re.findall(r'data-number="([^"]+)"', row) == [t.number for t in reversed(tickets)]
+    # How many of the citizen's appeals count towards an order (complaints, help, reports).
+    assert "（反映问题 3 次，计入督办）" in row
     # A citizen is shown by a masked number only.
     assert "13900001111" not in page and "139****1111" in row
     # The citizen's review: its three outcomes, not the place's.

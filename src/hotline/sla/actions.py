@@ -124,10 +124,24 @@ def do_request_extension(
 
 @transition("review_extension")
 def do_review_extension(
-    ticket: Ticket, actor: User, *, approve: bool, extension_id: int | None = None, note: str = ""
+    ticket: Ticket,
+    actor: User,
+    *,
+    approve: bool,
+    extension_id: int | None = None,
+    note: str = "",
+    due_at: datetime | None = None,
 ) -> Ticket:
     """Dispatch or a supervisor approves or refuses an extension. Approved, the requested deadline
-    becomes the handling deadline; the original one stays in `original_due_at`."""
+    becomes the handling deadline, or `due_at` when the approver grants another one (less time
+    than asked, or a date still ahead when the one asked has passed while the request waited);
+    the original one stays in `original_due_at`. A deadline granted must be later than now and
+    than the current one: the citizen is told it (`tell_extended`), and a date already past would
+    make the ticket overdue the moment it is extended."""
+    if due_at is not None:
+        if due_at.tzinfo is None:
+            raise InvalidInput(_("due_at: 须带时区"))
+        timerange.check_moment(due_at, "due_at")
     pending = Extension.objects.filter(assignment__ticket=ticket, approved__isnull=True)
     if extension_id is not None:
         pending = pending.filter(pk=extension_id)
@@ -139,18 +153,34 @@ def do_review_extension(
     extension = found[0]
     assignment = extension.assignment
     now = clock.now()
+    granted = None
     if approve:
         if assignment.status not in (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED):
             raise ActionNotAllowed(
                 _("%(department)s的派单已不在办理中，无需延期") % {"department": assignment.department.name}
             )
+        granted = due_at or extension.requested_due_at
+        if granted <= max(assignment.due_at, now):
+            if due_at is not None:
+                raise InvalidInput(
+                    _("due_at: 批准的办理时限须晚于当前办理时限 %(due)s和当前时间")
+                    % {"due": _local(assignment.due_at)}
+                )
+            raise ActionNotAllowed(
+                _(
+                    "申请延至的 %(asked)s 已不晚于当前办理时限或当前时间，不能照此批准："
+                    "请另定新的办理时限后批准，或不批准"
+                )
+                % {"asked": _local(extension.requested_due_at)}
+            )
         if assignment.original_due_at is None:
             assignment.original_due_at = assignment.due_at
-        assignment.due_at = extension.requested_due_at
+        assignment.due_at = granted
         if assignment.overdue_at is not None and assignment.due_at > now:
             assignment.overdue_at = None
         assignment.save()
     extension.approved = approve
+    extension.granted_due_at = granted
     extension.decided_by = actor
     extension.decided_at = now
     extension.decision_note = note

@@ -1,7 +1,10 @@
 """The deadlines of an assignment from its terms and its calendar. Pure functions.
 
 - sign-off (签收): N working hours (within the working hours of working days);
-- first response: N natural minutes (urgent tickets; no deadline when the terms have none);
+- first response: N natural minutes (urgent tickets; no deadline when the terms have none). Signing
+  is the unit's first response (the sweep's response rule waits for it), so an assignment with a
+  response deadline must be signed by then: "30 分钟响应" runs at night and on Sundays, and signing
+  an urgent ticket never waits for Monday's working hours;
 - handling (办理): the same local time of day N working days later;
 - callback (回访): the same local time of day N working days after the reply.
 
@@ -33,7 +36,7 @@ def assignment_deadlines(calendar: Calendar, terms: Terms, start: datetime, *, i
     if terms.response_minutes is not None:
         response = calendar.local(start) + timedelta(minutes=terms.response_minutes)
     return Deadlines(
-        sign_due_at=sign.value,
+        sign_due_at=sign.value if response is None else min(sign.value, response),
         response_due_at=response,
         due_at=due.value,
         assumed=sign.assumed or due.assumed,

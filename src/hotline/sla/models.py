@@ -163,6 +163,8 @@ class Extension(models.Model):
     requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"))
     approved = models.BooleanField(_("是否批准"), null=True)
+    # The handling deadline approved: the one asked for, or another the approver set.
+    granted_due_at = models.DateTimeField(_("批准的办理时限"), null=True, blank=True)
     decided_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

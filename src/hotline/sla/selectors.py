@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Case, F, Model, When
 
-from hotline.core.enums import Urgency
+from hotline.core.enums import AssignmentStatus, Urgency
 from hotline.directory.models import Department
 from hotline.sla.calendar import Calendar, Override, Reckoned, parse_working_hours
 from hotline.sla.deadlines import Deadlines, assignment_deadlines, callback_due
@@ -146,3 +146,18 @@ def callback_due_for(
     """When the callback (回访) of a reply is due: counted in the city's calendar (the hotline calls)."""
     rows = _rows()
     return callback_due(calendar_for(None, rows), terms_for(ticket, department, rows), replied_at)
+
+
+def first_due() -> Case:
+    """In a query over assignments: the deadline each faces first. Its first response while that is
+    awaited (an urgent ticket's assignment not signed yet: signing is the response,
+    `sla.deadlines`), else its handling deadline. What the inbox and the board sort by."""
+    return Case(
+        When(
+            status=AssignmentStatus.PENDING,
+            response_due_at__isnull=False,
+            response_due_at__lt=F("due_at"),
+            then=F("response_due_at"),
+        ),
+        default=F("due_at"),
+    )

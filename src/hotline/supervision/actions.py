@@ -62,8 +62,12 @@ def audience_rules(kind: str, reason: str = "") -> list[Audience]:
     催办 goes to the handling unit, 督办 to its head, 挂牌 also to the city's leaders, 提级 to the
     head of the level above (the city's leaders when there is none). A supervision that names no
     unit goes to the supervisors; orders about repetition and returns always do, as they follow
-    them up.
+    them up. The 催办 of a missed first response goes to the supervisors only: the unit had its
+    own reminder at the same moment (the sweep's response rule), and the supervisors follow urgent
+    tickets up.
     """
+    if kind == SupervisionKind.REMINDER and reason == SupervisionReason.RESPONSE_OVERDUE:
+        return [Audience("always", Role.SUPERVISOR.value, False)]
     if kind == SupervisionKind.REMINDER:
         return [Audience("unit", "", True), Audience("city", Role.SUPERVISOR.value, False)]
     if kind == SupervisionKind.LISTING:
@@ -169,6 +173,14 @@ def do_open_supervision(
             _("工单 %(number)s 状态为“%(status)s”，不能督办")
             % {"number": ticket.number, "status": ticket.get_status_display()}
         )
+    if kind == SupervisionKind.LISTING:
+        listed = ticket.supervisions.filter(kind=SupervisionKind.LISTING, resolved_at__isnull=True).first()
+        if listed is not None:
+            # One public listing per ticket: a second would list the same ticket twice on the board.
+            raise ActionNotAllowed(
+                _("工单 %(number)s 已于 %(at)s 挂牌督办，尚未销号；请跟进该挂牌督办，或销号后再挂牌")
+                % {"number": ticket.number, "at": f"{clock.localtime(listed.created_at):%Y-%m-%d %H:%M}"}
+            )
     assignment = _target_assignment(ticket, assignment_id)
     department: Department | None = assignment.department if assignment else None
     if kind == SupervisionKind.ELEVATION and department is not None:
@@ -198,6 +210,8 @@ def do_open_supervision(
         deadline=deadline,
         at=now,
     )
+    if assignment is not None:
+        supersede_lower(supervision, actor, now)
     label = SupervisionKind(kind).label
     due = f"，督办时限 {clock.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
     store_notifications(
@@ -215,6 +229,40 @@ def do_open_supervision(
         now=now,
     )
     return supervision
+
+
+def supersede_lower(supervision: Supervision, actor: User, now: datetime) -> int:
+    """Close the open supervisions lower on the ladder than `supervision` on its assignment: the
+    step up takes them over (the sweep does the same, set-based: `sweep._Sweep.supersede`). Each
+    closing is written on the timeline and in the log; returns how many."""
+    lower = [k.value for k in ESCALATION_LADDER[: ladder_level(supervision.kind)]]
+    if not lower or supervision.assignment_id is None:
+        return 0
+    label = SupervisionKind(supervision.kind).label
+    note = _("已升级为%(kind)s，自动销号") % {"kind": label}
+    found = list(
+        Supervision.objects.select_for_update()
+        .filter(assignment_id=supervision.assignment_id, kind__in=lower, resolved_at__isnull=True)
+        .exclude(pk=supervision.pk)
+        .order_by("pk")
+    )
+    for old in found:
+        old.resolved_at = now
+        old.resolved_by = actor
+        old.resolution_note = note
+        old.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+        events.supervision_resolved(
+            supervision.ticket, actor, supervision_id=old.pk, kind=old.kind, note=note, at=now
+        )
+    if found:
+        logger.info(
+            "supervision %s (%s) on assignment %s superseded %s",
+            supervision.pk,
+            supervision.kind,
+            supervision.assignment_id,
+            ", ".join(f"{old.pk} ({old.kind})" for old in found),
+        )
+    return len(found)
 
 
 @transaction.atomic

@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.accounts.permissions import department_scope
 from hotline.core import clock
-from hotline.core.enums import ESCALATION_LADDER, TERMINAL_STATUSES, AssignmentStatus, SupervisionKind
+from hotline.core.enums import (
+    ESCALATION_LADDER,
+    TERMINAL_STATUSES,
+    AssignmentStatus,
+    SupervisionKind,
+    SupervisionReason,
+)
 from hotline.core.errors import NotFound
 from hotline.sla.models import Extension
+from hotline.sla.selectors import first_due
 from hotline.supervision.models import Supervision
 from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import visible_tickets
@@ -77,13 +84,21 @@ def _assignment_conditions(now: datetime) -> dict[str, Q]:
     running = Q(paused_since__isnull=True)
     local = clock.localtime(now)
     tomorrow = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+    # An urgent ticket's first response (signing) awaited: a deadline of its own, in minutes.
+    awaiting = Q(status=AssignmentStatus.PENDING, response_due_at__isnull=False)
     return {
         # Marked by the sweep, or past the deadline before the sweep came by; a stopped clock
-        # counts by the time it had left when it stopped (as in the department's inbox).
+        # counts by the time it had left when it stopped (as in the department's inbox). The
+        # handling deadline only, as the figures' 超期未办结 (`analytics.selectors.overdue_now`); a
+        # missed first response is a 催办 of the sweep's (督办中).
         "overdue": Q(overdue_at__isnull=False)
         | (running & Q(due_at__lt=now))
         | (Q(paused_since__isnull=False) & Q(due_at__lt=F("paused_since"))),
-        "due_today": running & Q(overdue_at__isnull=True, due_at__gte=now, due_at__lt=tomorrow),
+        # Due before today ends: the handling deadline, or an urgent ticket's first response
+        # (missed already or not: the row's clock says which).
+        "due_today": running
+        & Q(overdue_at__isnull=True, due_at__gte=now)
+        & (Q(due_at__lt=tomorrow) | (awaiting & Q(response_due_at__lt=tomorrow))),
     }
 
 
@@ -124,19 +139,22 @@ def _board_extensions(filters: BoardFilters) -> QuerySet[Extension]:
 
 def board_assignments(view: str, *, now: datetime, filters: BoardFilters) -> QuerySet[Assignment]:
     """The rows of the overdue or due-today tab, the earliest deadline first (the most overdue on
-    top). Each carries its ticket (area, and its open supervisions as
-    `ticket.open_supervisions`) and its department, in a fixed number of queries."""
+    top; an urgent ticket's first response while awaited, `sla.selectors.first_due`). Each carries
+    its ticket (area, and its open supervisions as `ticket.open_supervisions`) and its department,
+    in a fixed number of queries."""
     return (
         _board_assignments(filters)
         .filter(_assignment_conditions(now)[view])
         .select_related("ticket__area", "department")
         .prefetch_related(_open_supervisions("ticket__supervisions"))
-        .order_by("due_at", "pk")
+        .annotate(first_due=first_due())
+        .order_by("first_due", "pk")
     )
 
 
 def board_supervisions(filters: BoardFilters, *, kind: str | None = None) -> QuerySet[Supervision]:
-    """The open supervisions, highest on the ladder first (提级, 挂牌, 督办, 催办), then the oldest.
+    """The open supervisions: the 催办 of urgent tickets' missed first responses first (minutes
+    count), then highest on the ladder first (提级, 挂牌, 督办, 催办), then the oldest.
     `kind` narrows to one kind, or "public" to the public listings (挂牌). Each carries its ticket
     (with every open supervision on it), its assignment and their departments."""
     rows = _board_supervisions(filters)
@@ -145,6 +163,7 @@ def board_supervisions(filters: BoardFilters, *, kind: str | None = None) -> Que
     elif kind is not None:
         rows = rows.filter(kind=kind)
     rank = Case(
+        When(reason=SupervisionReason.RESPONSE_OVERDUE, then=Value(len(ESCALATION_LADDER))),
         *[When(kind=k, then=Value(level)) for level, k in enumerate(ESCALATION_LADDER)],
         default=Value(-1),
     )
@@ -168,11 +187,17 @@ def board_extensions(filters: BoardFilters) -> QuerySet[Extension]:
 
 
 def board_counts(*, now: datetime, filters: BoardFilters) -> dict[str, int]:
-    """The board's counters, one per tab, in three queries whatever the size."""
+    """The board's counters, one per tab, in three queries whatever the size. 督办中 counts the
+    tickets under supervision (`supervised`), however many open records each has (a 督办 and
+    a 挂牌, a co-handler's 催办); `supervisions` counts the records, which its tab lists."""
     conditions = _assignment_conditions(now)
     counts: dict[str, int] = _board_assignments(filters).aggregate(
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
     )
-    counts["supervised"] = _board_supervisions(filters).count()
+    counts.update(
+        _board_supervisions(filters).aggregate(
+            supervised=Count("ticket_id", distinct=True), supervisions=Count("pk")
+        )
+    )
     counts["extensions"] = _board_extensions(filters).count()
     return counts

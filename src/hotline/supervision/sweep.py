@@ -80,19 +80,26 @@ logger = logging.getLogger("hotline.supervision")
 RULES = (
     "sign_overdue",
     "response_overdue",
+    "response_reminded",
     "due_soon",
     "daily",
     "overdue_marked",
     *(f"escalation_{k.value}" for k in ESCALATION_LADDER),
+    "superseded",
     "repeated",
     "returned",
     "resolved",
     "events",
     "notifications",
 )
-SUPERVISION_COUNTERS = (*(f"escalation_{k.value}" for k in ESCALATION_LADDER), "repeated", "returned")
+SUPERVISION_COUNTERS = (
+    "response_reminded",
+    *(f"escalation_{k.value}" for k in ESCALATION_LADDER),
+    "repeated",
+    "returned",
+)
 # Counters of rows updated rather than created.
-UPDATES = ("overdue_marked", "resolved")
+UPDATES = ("overdue_marked", "superseded", "resolved")
 # After this many new rows in a table the sweep refreshes PostgreSQL's statistics of it: with the
 # table still counted as nearly empty, the planner answers the next NOT EXISTS by scanning it once
 # per candidate instead of looking each one up in the index (seconds instead of milliseconds).
@@ -355,10 +362,14 @@ class _Sweep:
     # deadline rules --------------------------------------------------------------------------
 
     def deadline_passed(self, rule: str, column: str, reason: NotificationReason, label: str) -> None:
-        """Sign-off (签收) or first response not done by its deadline: tell the unit once."""
+        """Sign-off (签收) or first response not done by its deadline: tell the unit once. A sign-off
+        deadline that is the first response's (an urgent ticket: signing is its response,
+        `sla.deadlines`) is told once, as the response."""
         late = open_assignments().filter(
             status=AssignmentStatus.PENDING, **{f"{column}__isnull": False, f"{column}__lte": self.now}
         )
+        if column == "sign_due_at":
+            late = late.exclude(sign_due_at=F("response_due_at"))
         n = sum(
             self.notify_rows(
                 window,
@@ -380,6 +391,58 @@ class _Sweep:
             for window in self.windows(late)
         )
         self.report.add(rule, n)
+
+    def response_reminded(self) -> None:
+        """An urgent ticket not signed within its first-response minutes: besides the unit's own
+        reminder (`deadline_passed`), a 催办 that the supervision board lists and the ticket's
+        timeline shows, told to the city's supervisors (`actions.audience_rules`), who follow the
+        30-minute response up. About the response deadline (`assignment_due_at`): one per
+        assignment and deadline; closed by the sweep once the unit signs (`resolve_settled`)."""
+        late = open_assignments().filter(
+            status=AssignmentStatus.PENDING, response_due_at__isnull=False, response_due_at__lte=self.now
+        )
+        done = Supervision.objects.filter(
+            assignment=OuterRef("pk"),
+            assignment_due_at=OuterRef("response_due_at"),
+            kind=SupervisionKind.REMINDER,
+            reason=SupervisionReason.RESPONSE_OVERDUE,
+        )
+        n = 0
+        for window in self.windows(late.filter(self.absent(Exists(done)))):
+            n += insert_select(
+                Supervision,
+                window,
+                {
+                    "ticket": F("ticket_id"),
+                    "assignment": F("pk"),
+                    "department": F("department_id"),
+                    "kind": SupervisionKind.REMINDER.value,
+                    "reason": SupervisionReason.RESPONSE_OVERDUE.value,
+                    "reason_text": text(
+                        "工单 ",
+                        F("ticket__number"),
+                        "「",
+                        F("ticket__title"),
+                        "」首次响应时限已过仍未签收，催办。",
+                    ),
+                    "assignment_due_at": F("response_due_at"),
+                    "subject": "",
+                    "created_by": None,
+                    "created_at": self.now,
+                    "deadline": None,
+                    "is_public": False,
+                    "resolved_at": None,
+                    "resolved_by": None,
+                    "resolution_note": "",
+                    "dedupe_key": text("response:", F("pk"), ":", EpochInt("response_due_at")),
+                    "sweep_run": self.run_id,
+                },
+                unique="dedupe_key",
+            )
+        self.grew(Supervision, n)
+        self.report.add("response_reminded", n)
+        if n:
+            self.follow_up(SupervisionReason.RESPONSE_OVERDUE, SupervisionKind.REMINDER)
 
     def due_soon(self) -> None:
         """Before the handling deadline, at each configured share of the time: only the highest share
@@ -537,6 +600,24 @@ class _Sweep:
             self.report.add(f"escalation_{kind.value}", n)
             if n:
                 self.follow_up(SupervisionReason.OVERDUE, kind)
+                self.supersede(kind)
+
+    def supersede(self, kind: SupervisionKind) -> None:
+        """The open supervisions lower on the ladder of each assignment this run escalated to
+        `kind` close: the step up takes them over (`actions.supersede_lower`, by hand), so that the
+        board and its counters show where each ticket stands, not every step it went through."""
+        lower = [k.value for k in ESCALATION_LADDER[: ladder_level(kind)]]
+        if not lower:
+            return
+        escalated = self.opened(SupervisionReason.OVERDUE, kind).values("assignment_id")
+        n = (
+            Supervision.objects.filter(resolved_at__isnull=True, kind__in=lower, assignment_id__in=escalated)
+            .exclude(assignment_id__isnull=True)
+            .update(resolved_at=self.now, resolution_note=f"已升级为{kind.label!s}，自动销号")
+        )
+        if n:
+            logger.info("sweep: %s lower supervisions superseded by %s", n, kind.value)
+        self.report.add("superseded", n)
 
     def open_escalations(
         self, rows: QuerySet[Assignment], kind: SupervisionKind, late: str, what: str
@@ -762,6 +843,15 @@ class _Sweep:
             .filter(ticket_done | Q(answered, created_by__isnull=True))
             .update(resolved_at=self.now, resolution_note="工单已办结或派单已反馈，自动销号")
         )
+        # A missed first response is answered by signing.
+        signed = Exists(
+            Assignment.objects.filter(pk=OuterRef("assignment_id")).exclude(status=AssignmentStatus.PENDING)
+        )
+        n += (
+            Supervision.objects.filter(resolved_at__isnull=True, reason=SupervisionReason.RESPONSE_OVERDUE)
+            .filter(signed)
+            .update(resolved_at=self.now, resolution_note="承办单位已签收，自动销号")
+        )
         self.report.add("resolved", n)
 
     def run(self, state: SweepState) -> SweepReport:
@@ -771,6 +861,7 @@ class _Sweep:
         self.deadline_passed(
             "response_overdue", "response_due_at", NotificationReason.RESPONSE_OVERDUE, "响应"
         )
+        self.response_reminded()
         self.due_soon()
         self.daily(state)
         self.escalate()

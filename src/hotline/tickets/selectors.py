@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
 from hotline.core import clock
-from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, Urgency
 from hotline.core.errors import Forbidden, NotFound
 from hotline.sla.models import Extension, Suspension, TimeLost
+from hotline.sla.selectors import first_due
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
 
@@ -264,10 +265,12 @@ def _inbox_scope(user: User, department_id: int | None) -> QuerySet[Assignment]:
 def inbox_assignments(
     user: User, *, now: datetime, status: str | None = None, department_id: int | None = None
 ) -> QuerySet[Assignment]:
-    """The rows of a department's inbox, by time left to the handling deadline: running clocks
-    first (the most urgent on top), then stopped clocks (by the time they had left), then returns
-    waiting for review. Each row carries its ticket (with the category path and every assignment
-    of the ticket, for `allowed_actions`) and its department, in a fixed number of queries."""
+    """The rows of a department's inbox, by time left: running clocks first, urgent tickets on top,
+    then by the deadline due first (`sla.selectors.first_due`: an urgent ticket's first response
+    before it is signed, else the handling deadline); then stopped clocks (by the time they had
+    left), then returns waiting for review. Each row carries its ticket (with the category path and
+    every assignment of the ticket, for `allowed_actions`) and its department, in a fixed number of
+    queries."""
     assignments = _inbox_scope(user, department_id)
     if status is not None:
         assignments = assignments.filter(_inbox_conditions(now)[status])
@@ -282,7 +285,9 @@ def inbox_assignments(
                 When(paused_since__isnull=False, then=Value(1)),
                 default=Value(0),
             ),
+            urgent_first=Case(When(ticket__urgency=Urgency.URGENT, then=Value(0)), default=Value(1)),
             frozen_left=ExpressionWrapper(F("due_at") - F("paused_since"), output_field=DurationField()),
+            first_due=first_due(),
             # The day an extension waiting for its decision asks for (at most one: a constraint).
             extension_asked=Subquery(
                 Extension.objects.filter(assignment=OuterRef("pk"), approved__isnull=True).values(
@@ -290,7 +295,7 @@ def inbox_assignments(
                 )[:1]
             ),
         )
-        .order_by("inbox_group", "frozen_left", "due_at", "pk")
+        .order_by("inbox_group", "urgent_first", "frozen_left", "first_due", "pk")
     )
 
 

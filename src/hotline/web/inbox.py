@@ -11,12 +11,14 @@ assignment's id and `next` = this page as it is, so the user comes back to the s
 htmx the row alone changes in place (`row_after`), without it the page comes back.
 
 The countdown is natural time from `core.clock.now()`; a stopped clock shows the time it had left.
+An urgent assignment not signed yet counts down to its first response (30 natural minutes by
+default; signing is the response), which comes before anything else; urgent tickets come first.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -36,6 +38,7 @@ from hotline.core.enums import (
     TicketStatus,
 )
 from hotline.directory.models import Department
+from hotline.feedback.selectors import sent_back as replies_sent_back
 from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
@@ -77,10 +80,12 @@ class Row:
     urgency: str  # "overdue", "soon" or "" (the row's colour)
     sign_late: bool
     clock_for_signing: bool  # the clock counts the late signing, not the handling deadline
+    response_due: datetime | None  # the first response awaited (an urgent ticket not signed yet)
     actions: frozenset[str]
     waiting_for: str  # co-handlers that have not answered yet (the lead cannot reply before)
     extension_asked: datetime | None = None  # the day a request for more time waiting for its decision asks
     why_nothing: str = ""  # why a row offers no action, when it is not plain
+    sent_back: str = ""  # why its reply was sent back to answer again (退回重答), while it is
 
 
 # Who this page is for, said to anybody else.
@@ -118,8 +123,46 @@ def lateness(left: timedelta) -> tuple[str, str]:
     return countdown(left), "overdue" if left < timedelta(0) else "soon" if left < SOON else ""
 
 
+class Deadlined(Protocol):
+    """An assignment as a model row or as the API shows it (`tickets.schemas`)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def response_due_at(self) -> datetime | None: ...
+    @property
+    def due_at(self) -> datetime: ...
+
+
+def awaited_response(assignment: Deadlined, now: datetime) -> datetime | None:
+    """The first-response deadline while it is the one that counts: an assignment with one (an
+    urgent ticket's) not signed yet (signing is the response, `sla.deadlines`), whose handling
+    deadline is still ahead (once that has passed, being overdue is what counts)."""
+    due = assignment.response_due_at
+    if (
+        assignment.status == AssignmentStatus.PENDING
+        and due is not None
+        and due < assignment.due_at
+        and assignment.due_at > now
+    ):
+        return due
+    return None
+
+
+def response_clock(due: datetime, now: datetime) -> tuple[str, str]:
+    """The countdown to a first response, and how pressing it is ("overdue" or "soon": minutes)."""
+    left = due - now
+    if left >= timedelta(0):
+        return _("响应剩 %(time)s") % {"time": duration(left)}, "soon"
+    return _("响应超时 %(time)s") % {"time": duration(left)}, "overdue"
+
+
 def assignment_clock(assignment: Assignment, now: datetime) -> tuple[str, str]:
-    """`lateness` of the handling deadline; a stopped clock says so, with what it had left."""
+    """`lateness` of the deadline due first: the first response while it is awaited, else the
+    handling deadline; a stopped clock says so, with what it had left."""
+    response = awaited_response(assignment, now)
+    if response is not None:
+        return response_clock(response, now)
     text, urgency = lateness(time_left(assignment, now))
     if assignment.paused_since is not None:
         text = _("计时已停止 · %(left)s") % {"left": text}
@@ -136,8 +179,12 @@ def _state(assignment: Assignment) -> tuple[str, str]:
     return "accepted", str(FILTER_LABELS["accepted"])
 
 
-def row(user: User, assignment: Assignment, now: datetime) -> Row:
+def row(user: User, assignment: Assignment, now: datetime, sent_back: dict[int, str] | None = None) -> Row:
+    """`sent_back`: the reasons of the replies sent back (`feedback.selectors.sent_back`) of the
+    page's tickets; looked up for this row alone without it."""
     ticket = assignment.ticket
+    if sent_back is None:
+        sent_back = replies_sent_back([ticket.pk]) if ticket.status == TicketStatus.REOPENED else {}
     state, label = _state(assignment)
     allowed = set(allowed_actions(user, ticket))
     actions = {
@@ -164,7 +211,9 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
     text, urgency = (_("等待派单审核"), "") if state == "returned" else assignment_clock(assignment, now)
     sign_due = assignment.sign_due_at
     sign_late = state == "pending" and sign_due is not None and sign_due < now
-    clock_for_signing = sign_late and urgency != "overdue"
+    response_due = awaited_response(assignment, now) if state == "pending" else None
+    # The first response's clock (`assignment_clock`) comes before the signing's.
+    clock_for_signing = sign_late and urgency != "overdue" and response_due is None
     if clock_for_signing and sign_due is not None:
         # Signing is what is due first: the clock in front of the row, the first thing a handler
         # reads, says how late it is (the handling deadline stays in the row's details).
@@ -177,11 +226,13 @@ def row(user: User, assignment: Assignment, now: datetime) -> Row:
         urgency=urgency,
         sign_late=sign_late,
         clock_for_signing=clock_for_signing,
+        response_due=response_due,
         actions=frozenset(actions),
         # Translators: the separator between names in a list (an enumeration comma in Chinese).
         waiting_for=_("、").join(waiting) if assignment.role == AssignmentRole.LEAD else "",
         extension_asked=asked,
         why_nothing=why,
+        sent_back=sent_back.get(ticket.pk, "") if assignment.role == AssignmentRole.LEAD else "",
     )
 
 
@@ -222,7 +273,9 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
     page = paginate(
         request, inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
     )
-    rows = [row(user, a, now) for a in page.pop("rows")]
+    assignments = page.pop("rows")
+    returned = replies_sent_back(a.ticket_id for a in assignments if a.ticket.status == TicketStatus.REOPENED)
+    rows = [row(user, a, now, returned) for a in assignments]
     counts = inbox_counts(user, now=now, department_id=shown.department_id)
     kept: dict[str, Any] = {"status": shown.status, "department": shown.department_id}
     return render(

@@ -3,14 +3,19 @@
 GET  /supervision/repetitions/            the repetitions still open, the most appeals first:
                                           who or what repeats (a masked phone, an address, an
                                           issue), how often in the window (a citizen's: how many
-                                          of those were consultations), each of its tickets
-                                          (number and link, title, kind, status, day received; no
-                                          citizen's number), the ticket it is about now and its
-                                          review; `?kind=` one kind, `?review=1` those waiting for
-                                          a person's review. A line says that consultations raise
-                                          no order (a question asked again is the knowledge
-                                          base's), with a link to the articles proposed from
-                                          consultations for those who review them
+                                          of those report a problem, `Repetition.problems`, which
+                                          is what an order counts, and how many were
+                                          consultations), each of its tickets (number and link,
+                                          title, kind, status, day received; no citizen's number),
+                                          the ticket it is about now and its review; `?kind=` one
+                                          kind, `?review=1` those waiting for a person's review. A
+                                          line says that only complaints, help requests and
+                                          reports count towards an order
+                                          (`supervision.repetition.PROBLEM_KINDS`): consultations,
+                                          suggestions and praise raise none (a question asked
+                                          again is the knowledge base's), with a link to the
+                                          articles proposed from consultations for those who
+                                          review them
 POST /supervision/repetitions/<id>/review/
                                           the review (`supervision.actions.do_review_repetition`):
                                           outcome and note; `next` says where to go afterwards.

@@ -56,14 +56,15 @@ from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
 from hotline.web.department_choices import Option, department_groups, department_label
 from hotline.web.dispatch import paginate, staff_view
-from hotline.web.inbox import assignment_clock, lateness
+from hotline.web.inbox import assignment_clock, awaited_response, lateness, response_clock
 from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 VIEW_LABELS = {
     "overdue": gettext_lazy("超期"),
     "due_today": gettext_lazy("今日到期"),
-    "supervised": gettext_lazy("督办中"),
+    # Its counter counts tickets, its list the open supervisions (several on a ticket at times).
+    "supervised": gettext_lazy("督办中工单"),
     "extensions": gettext_lazy("延期审批"),
 }
 assert set(VIEW_LABELS) == set(BOARD_VIEWS)
@@ -93,6 +94,10 @@ class BoardRow:
     supervisions: list[Supervision]
     supervision: Supervision | None = None
     extension: Extension | None = None
+    # The deadline is an urgent ticket's first response, awaited (`inbox.awaited_response`).
+    is_response: bool = False
+    # The extension asks for a moment already past: it can only be approved with another date.
+    asked_past: bool = False
 
 
 def _own_supervisions(ticket: Ticket, assignment_id: int | None) -> list[Supervision]:
@@ -108,24 +113,33 @@ def _own_supervisions(ticket: Ticket, assignment_id: int | None) -> list[Supervi
 
 def _assignment_row(assignment: Assignment, now: datetime) -> BoardRow:
     text, urgency = assignment_clock(assignment, now)
+    response = awaited_response(assignment, now)
     ticket = assignment.ticket
     return BoardRow(
         key=f"a{assignment.pk}",
         ticket=ticket,
         assignment=assignment,
         department=assignment.department,
-        deadline=assignment.due_at,
+        deadline=response or assignment.due_at,
         lateness=text,
         urgency=urgency,
         supervisions=_own_supervisions(ticket, assignment.pk),
+        is_response=response is not None,
     )
 
 
 def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
-    """The supervision's own deadline (督办时限) counts; without one, the handling deadline."""
+    """The supervision's own deadline (督办时限) counts; without one, the deadline due first on its
+    assignment (the first response of a 催办 for a missed response, while still awaited)."""
     assignment = supervision.assignment
-    deadline = supervision.deadline or (assignment.due_at if assignment else None)
-    text, urgency = lateness(deadline - now) if deadline is not None else (_("无时限"), "")
+    response = (
+        awaited_response(assignment, now) if assignment is not None and not supervision.deadline else None
+    )
+    deadline = supervision.deadline or response or (assignment.due_at if assignment else None)
+    if response is not None:
+        text, urgency = response_clock(response, now)
+    else:
+        text, urgency = lateness(deadline - now) if deadline is not None else (_("无时限"), "")
     ticket = supervision.ticket
     return BoardRow(
         key=f"s{supervision.pk}",
@@ -140,6 +154,7 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
             s for s in _own_supervisions(ticket, supervision.assignment_id) if s.pk != supervision.pk
         ],
         supervision=supervision,
+        is_response=response is not None,
     )
 
 
@@ -157,6 +172,7 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
         urgency=urgency,
         supervisions=_own_supervisions(ticket, assignment.pk),
         extension=extension,
+        asked_past=extension.requested_due_at <= now,
     )
 
 
@@ -205,12 +221,23 @@ def _filtered(shown: Listing) -> str:
 
 
 def _counters(shown: Listing, now: datetime) -> dict[str, Any]:
-    """The tabs' counts (web/_board_counters.html), and the open warnings beside them."""
+    """The tabs' counts (web/_board_counters.html), the open warnings beside them, and what the
+    tab lists (web/_board_summary.html): both change with an action on a row, and both follow."""
+    counts = selectors.board_counts(now=now, filters=shown.filters)
+    if shown.view != "supervised":
+        listed = counts[shown.view]
+    elif shown.kind is None:
+        listed = counts["supervisions"]
+    else:
+        listed = selectors.board_supervisions(shown.filters, kind=shown.kind).count()
     return {
-        "counts": selectors.board_counts(now=now, filters=shown.filters),
+        "counts": counts,
+        "listed": listed,
         "open_warnings": EarlyWarning.objects.filter(status=WarningStatus.OPEN).count(),
         "views": list(VIEW_LABELS.items()),
         "view": shown.view,
+        "view_label": VIEW_LABELS[shown.view],
+        "kind": shown.kind or "",
         "filtered": _filtered(shown),
     }
 
@@ -232,20 +259,16 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
     view, kind, filters = shown.view, shown.kind, shown.filters
     now = clock.now()
     counters = _counters(shown, now)
-    counts = counters["counts"]
     rows: list[BoardRow]
+    listed = counters["listed"]
     if view == "supervised":
-        # The counter counts every open supervision; narrowed to one kind, the page counts its own.
-        total = None if kind else counts["supervised"]
-        page = paginate(request, selectors.board_supervisions(filters, kind=kind), total=total)
+        page = paginate(request, selectors.board_supervisions(filters, kind=kind), total=listed)
         rows = [_supervision_row(s, now) for s in page.pop("rows")]
     elif view == "extensions":
-        page = paginate(request, selectors.board_extensions(filters), total=counts["extensions"])
+        page = paginate(request, selectors.board_extensions(filters), total=listed)
         rows = [_extension_row(e, now) for e in page.pop("rows")]
     else:
-        page = paginate(
-            request, selectors.board_assignments(view, now=now, filters=filters), total=counts[view]
-        )
+        page = paginate(request, selectors.board_assignments(view, now=now, filters=filters), total=listed)
         rows = [_assignment_row(a, now) for a in page.pop("rows")]
     kept = {
         "view": view,
@@ -261,8 +284,6 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
             **counters,
             **_row_context(user, now, request.get_full_path()),
             "rows": rows,
-            "view_label": VIEW_LABELS[view],
-            "kind": kind or "",
             "kinds": list(KIND_FILTERS.items()),
             "department_groups": department_groups(shown.departments),
             "areas": [Option(d.pk, department_label(d)) for d in shown.areas],

@@ -3,7 +3,9 @@
 Each role sees the counters of its own work, each a link to the page and filter that lists those
 tickets: a department its assignments to sign, due today and overdue (the inbox); dispatch the new
 tickets and the returns to review; the callback roles the callbacks due; supervision the overdue
-assignments, today's deadlines, open supervisions and extension requests.
+assignments, today's deadlines and the tickets under supervision, and the extension requests to
+those who decide them (not to leaders, who supervise but do not approve extensions): each role
+only what it can act on.
 """
 
 from dataclasses import dataclass
@@ -66,9 +68,12 @@ def counters(user: User) -> list[Counter]:
                 str(_("超期未办结")), c["overdue"], _url("supervision_board", view="overdue"), alert=True
             ),
             Counter(str(_("今日到期")), c["due_today"], _url("supervision_board", view="due_today")),
-            Counter(str(_("督办中")), c["supervised"], _url("supervision_board", view="supervised")),
-            Counter(str(_("延期待审批")), c["extensions"], _url("supervision_board", view="extensions")),
+            Counter(str(_("督办中工单")), c["supervised"], _url("supervision_board", view="supervised")),
         ]
+        if role in ACTION_ROLES["review_extension"]:
+            found.append(
+                Counter(str(_("延期待审批")), c["extensions"], _url("supervision_board", view="extensions"))
+            )
     return found
 
 
