@@ -12,6 +12,7 @@ from hotline.web import dispatch as web_dispatch
 from hotline.web import exports as web_exports
 from hotline.web import grid as web_grid
 from hotline.web import health as web_health
+from hotline.web import hotspots as web_hotspots
 from hotline.web import inbox as web_inbox
 from hotline.web import kept_reports as web_kept_reports
 from hotline.web import knowledge as web_knowledge
@@ -48,6 +49,7 @@ urlpatterns = [
     path("knowledge/<int:article_id>/do/<str:name>/", web_knowledge.article_action, name="knowledge_action"),
     path("console/link/<int:ticket_id>/", web_console.link, name="console_link"),
     path("dispatch/", web_dispatch.queue, name="dispatch_queue"),
+    path("dispatch/news/", web_dispatch.news, name="dispatch_news"),
     path("dispatch/<int:ticket_id>/", web_dispatch.dispatch, name="dispatch_ticket"),
     path("dispatch/<int:ticket_id>/similar/", web_dispatch.similar, name="dispatch_similar"),
     path("dispatch/<int:ticket_id>/merge/", web_dispatch.merge, name="dispatch_merge"),
@@ -61,8 +63,10 @@ urlpatterns = [
     path("reports/", web_reports.report_page, name="reports"),
     path("reports/download", web_reports.report_download, name="report_download"),
     path("reports/kept/", web_kept_reports.kept_reports, name="kept_reports"),
+    path("reports/kept/<int:report_id>/remake", web_kept_reports.remake_report, name="kept_remake"),
     path("reports/kept/<int:report_id>/<slug:fmt>", web_kept_reports.kept_report_file, name="kept_file"),
     path("overview/districts.geojson", web_overview.districts_geojson, name="overview_districts"),
+    path("hotspots/<int:appeal_id>/", web_hotspots.hotspot_tickets, name="hotspot_tickets"),
     path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),
     path("supervision/", web_supervision.board, name="supervision_board"),

@@ -385,7 +385,9 @@ def test_reject_lead_return_of_a_reopened_ticket_goes_back_to_reopened(flow: Flo
     ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="已办结，不再受理")
     assert ticket.status == S.RETURNED
     lead = flow.assignment(ticket, "housing")
-    ticket = actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False)
+    ticket = actions.do_review_return(
+        ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False, note="属于本单位职责"
+    )
     assert ticket.status == S.REOPENED
     lead.refresh_from_db()
     assert lead.status == A.ACCEPTED
@@ -397,12 +399,36 @@ def test_return_reject_return_again_uses_the_latest_return(flow: Flow) -> None:
     ticket = flow.dispatch(flow.new())
     lead_id = flow.assignment(ticket, "housing").pk
     ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="第一次")
-    ticket = actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=lead_id, uphold=False)
+    ticket = actions.do_review_return(
+        ticket, flow.user("dispatcher"), assignment_id=lead_id, uphold=False, note="属于本单位职责"
+    )
     ticket = flow.accept(ticket)
     ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="第二次")
-    ticket = actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=lead_id, uphold=False)
+    ticket = actions.do_review_return(
+        ticket, flow.user("dispatcher"), assignment_id=lead_id, uphold=False, note="属于本单位职责"
+    )
     assert ticket.status == S.ACCEPTED
     assert Assignment.objects.get(pk=lead_id).status == A.ACCEPTED
+
+
+def test_a_rejected_return_needs_its_reason(flow: Flow) -> None:
+    """The department said the ticket is not theirs: sent back without a reason, it could not tell
+    why it still is. Refused, through the action (the API and the page alike), nothing changes."""
+    ticket = flow.dispatch(flow.new())
+    ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
+    lead = flow.assignment(ticket, "housing")
+    before = snapshot(ticket.pk)
+    for note in ("", "   "):
+        with pytest.raises(InvalidInput, match="驳回退单须写明理由"):
+            actions.do_review_return(
+                ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False, note=note
+            )
+    assert snapshot(ticket.pk) == before
+    ticket = actions.do_review_return(
+        ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False, note=" 属于本单位职责 "
+    )
+    event = ticket.events.get(action="review_return")
+    assert (event.details["uphold"], event.details["note"]) == (False, "属于本单位职责")
 
 
 def test_co_return_reviews(flow: Flow) -> None:
@@ -411,7 +437,9 @@ def test_co_return_reviews(flow: Flow) -> None:
     ticket = actions.do_return_assignment(ticket, flow.user("water"), reason="不归我局")
     co = flow.assignment(ticket, "water")
     # Rejected: back to the co-handler as it was (accepted), the ticket does not move.
-    ticket = actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=co.pk, uphold=False)
+    ticket = actions.do_review_return(
+        ticket, flow.user("dispatcher"), assignment_id=co.pk, uphold=False, note="属于本单位职责"
+    )
     assert ticket.status == S.ACCEPTED
     co.refresh_from_db()
     assert co.status == A.ACCEPTED
@@ -457,7 +485,9 @@ def test_review_needs_a_returned_assignment(flow: Flow) -> None:
     lead = flow.assignment(ticket, "housing")
     before = snapshot(ticket.pk)
     with pytest.raises(ActionNotAllowed, match="待审核的退单"):
-        actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False)
+        actions.do_review_return(
+            ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False, note="属于本单位职责"
+        )
     assert snapshot(ticket.pk) == before
 
 

@@ -62,7 +62,9 @@ def test_a_rejected_return_keeps_the_ticket_visible_after_it_ends(flow: Flow, en
     ticket = flow.dispatch(flow.new())
     ticket = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
     lead = flow.assignment(ticket, "housing")
-    ticket = actions.do_review_return(ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False)
+    ticket = actions.do_review_return(
+        ticket, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False, note="属于本单位职责"
+    )
     if end == "merge":
         ticket = actions.do_merge_ticket(ticket, flow.user("operator"), into_ticket_id=flow.new().pk)
     else:

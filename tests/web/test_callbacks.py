@@ -269,6 +269,7 @@ def test_filters_counters_and_pages(client, flow, monkeypatch) -> None:
         "overdue": 2,
         "waiting": 0,
         "to_close": 1,
+        "no_contact": 0,
     }
     assert 'href="?filter=overdue"><strong>2</strong>' in response.content.decode()
 
@@ -411,3 +412,44 @@ def test_with_htmx_the_row_changes_in_place(client, flow) -> None:
     assert f"工单 {ticket.number}：已办结 · 小区门口路灯不亮" in body
     ticket.refresh_from_db()
     assert ticket.status == S.CLOSED
+
+
+def test_a_ticket_nobody_can_be_called_about_is_shown_apart_and_closed_without_a_callback(
+    client, flow
+) -> None:
+    """An anonymous appeal (no phone number, on the ticket or a duplicate merged into it) cannot be
+    called back: it is not counted as to call nor as overdue, it is listed after the others under
+    无法回访, and it is closed from there with no callback recorded (none reached the citizen, so
+    满意率 and 解决率 do not count it; 回复率 counts it, as before, as an answer that did not reach
+    them)."""
+    late = replied(flow, NOW - timedelta(days=5), title="超期的")
+    with clock.frozen_at(NOW - timedelta(days=11)):
+        ticket = flow.dispatch(flow.new(title="匿名反映的", phone="", citizen_name=""), co=())
+        anonymous = flow.reply(flow.accept(ticket), text="匿名反映的：已处理完毕。")
+    client.force_login(flow.user("operator"))
+
+    response = client.get("/callbacks/")
+    counts = response.context["counts"]
+    assert (counts["to_call"], counts["overdue"], counts["no_contact"]) == (1, 1, 1)
+    page = response.content.decode()
+    assert numbers(page) == [late.number, anonymous.number]  # apart, after the others
+    row = row_html(page, anonymous)
+    assert 'class="callback-row"' in row and "回访超期" not in row
+    assert "无联系电话，无法回访" in row
+    assert offered(page, anonymous) == {"close"}
+    assert 'href="?filter=no_contact"><strong>1</strong> 无法回访' in page
+    assert numbers(desk(client, "?filter=no_contact")) == [anonymous.number]
+    assert anonymous.number not in numbers(desk(client, "?filter=overdue"))
+
+    close = form_of(page, anonymous, "close")
+    response = client.post(close["action"], close["fields"])
+    assert response.status_code == 302
+    anonymous.refresh_from_db()
+    assert anonymous.status == S.CLOSED and not anonymous.callbacks.exists()
+    assert anonymous.events.get(action="close").details["no_contact"] is True
+    timeline = client.get(f"/tickets/{anonymous.number}/").content.decode()
+    assert "无法回访：诉求人未留联系电话，办结未回访" in timeline
+
+    # One that can be called is still closed only after its callback.
+    with pytest.raises(Exception, match="尚未回访"):
+        feedback_actions.do_close_ticket(late, flow.user("operator"))

@@ -12,6 +12,7 @@ from tests.factories import CategoryFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+REJECT = {"decision": "reject", "note": "属于本局职责，请继续办理"}
 
 
 def test_only_dispatch_reviews_returns(client, staff, returned) -> None:
@@ -86,7 +87,10 @@ def test_rejecting_without_javascript_sends_it_back_with_a_message(client, staff
         ({}, "请选择支持或驳回退单"),
         ({"decision": "uphold"}, "必须指定新的主办单位"),
         ({"decision": "uphold", "lead_department_id": "LEAD"}, "不能是退单单位"),
-        ({"decision": "reject", "category_id": "CATEGORY"}, ""),  # a rejection ignores the category field
+        (
+            {"decision": "reject", "note": "属于本局职责", "category_id": "CATEGORY"},
+            "",
+        ),  # a rejection ignores the category field
     ],
 )
 def test_a_refused_review_says_why_and_changes_nothing(
@@ -115,8 +119,8 @@ def test_a_refused_review_says_why_and_changes_nothing(
 def test_a_return_reviewed_twice_is_a_conflict(client, staff, returned) -> None:
     client.force_login(staff["dispatcher"])
     lead = returned.assignments.get(department__code="B01")
-    assert client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}, **HTMX).status_code == 200
-    response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}, **HTMX)
+    assert client.post(f"/dispatch/returns/{lead.pk}/", REJECT, **HTMX).status_code == 200
+    response = client.post(f"/dispatch/returns/{lead.pk}/", REJECT, **HTMX)
     assert response.status_code == 409
     assert 'name="decision"' not in response.content.decode()
     assert client.post("/dispatch/returns/999999/", {"decision": "reject"}).status_code == 404
@@ -145,10 +149,82 @@ def test_returns_reviewed_in_place_do_not_push_others_off_the_next_page(
     first = client.get("/dispatch/returns/").content.decode()
     assert "5 件退单待审核" in first and "回到第一页" not in first
     for lead in leads[:2]:
-        response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject"}, **HTMX)
+        response = client.post(f"/dispatch/returns/{lead.pk}/", REJECT, **HTMX)
         assert 'id="returns-summary" hx-swap-oob="true"' in response.content.decode()
     assert "3 件退单待审核" in response.content.decode()
     link = first.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     second = client.get(f"/dispatch/returns/{link}").content.decode()
     assert f'id="return-{leads[2].pk}"' in second and f'id="return-{leads[3].pk}"' in second
     assert "回到第一页" in second
+
+
+def test_a_rejection_needs_its_reason_and_the_form_keeps_what_was_typed(client, staff, returned) -> None:
+    """驳回退单 sends the ticket back to a department that said it is not theirs: without the reason
+    they cannot tell why it still is. Refused, the form comes back as it was typed."""
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "reject", "note": "  "}, **HTMX)
+    assert response.status_code == 422
+    assert "驳回退单须写明理由" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.RETURNED
+    assert not returned.events.filter(action="review_return").exists()
+    typed = "经核实属于住建职责（草稿）"
+    response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "uphold", "note": typed}, **HTMX)
+    assert response.status_code == 422
+    assert f">{typed}</textarea>" in response.content.decode()
+
+
+def test_the_timeline_says_the_return_was_rejected_and_why(client, staff, returned) -> None:
+    """Every page that shows the ticket's timeline (the department's ticket page included) tells
+    the outcome of the review and its reason."""
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    assert client.post(f"/dispatch/returns/{lead.pk}/", REJECT, **HTMX).status_code == 200
+    client.force_login(staff["housing"])
+    page = client.get(f"/tickets/{returned.number}/").content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    line = timeline[timeline.index("退单审核") :].split("</li>")[0]
+    assert "审核结论：驳回退单" in line
+    assert "属于本局职责，请继续办理" in line
+
+
+def test_the_timeline_says_an_upheld_return_was_upheld(client, staff, departments, returned) -> None:
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    form = {"decision": "uphold", "lead_department_id": departments["street"].pk}
+    assert client.post(f"/dispatch/returns/{lead.pk}/", form, **HTMX).status_code == 200
+    page = client.get(f"/tickets/{returned.number}/").content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    assert "审核结论：支持退单" in timeline[timeline.index("退单审核") :].split("</li>")[0]
+
+
+def test_each_return_says_how_long_it_has_waited_the_oldest_first(client, staff, departments) -> None:
+    from datetime import timedelta
+
+    from hotline.core import clock
+    from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
+    from tests.factories import make_ticket
+
+    now = clock.now()
+    numbers = []
+    for title, ago in (
+        ("新近的退单", timedelta(hours=12, minutes=21)),
+        ("久等的退单", timedelta(days=36, hours=2)),
+    ):
+        with clock.frozen_at(now - ago):
+            ticket = make_ticket(actor=staff["operator"], title=title)
+            ticket = do_dispatch_ticket(
+                ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk
+            )
+            do_return_assignment(ticket, staff["housing"], reason="不属于本局职责")
+            numbers.append(ticket.number)
+    client.force_login(staff["dispatcher"])
+    with clock.frozen_at(now):
+        page = client.get("/dispatch/returns/").content.decode()
+    assert page.index(numbers[1]) < page.index(numbers[0])  # the one waiting longest first
+    assert "已等待 36 天 2 小时" in page
+    assert "已等待 12 小时 21 分钟" in page
+    # Each number opens the ticket: its timeline and the caller's history, before deciding.
+    for number in numbers:
+        assert f'<a href="/tickets/{number}/">{number}</a>' in page

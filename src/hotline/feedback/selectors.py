@@ -15,7 +15,9 @@ are one person (`people`), told once by the messages (`citizen_messages.outbox`)
 once: a citizen who called again about their own ticket is not called twice. A callback names the
 person it reached by their first appeal (`Callback.appeal`; its event lists every appeal it covers),
 an attempt the one it did not (`details["appeal"]`); the ticket can be closed once each person with
-a phone number was called back after the last answer or tried at least once. That rule is written
+a phone number was called back after the last answer or tried at least once; one whose appellants
+left no number at all (anonymous) cannot be called back and is closed without a callback (无法回访,
+`no_number`). That rule is written
 twice, in the same words: in Python for the rows (`callback_rounds`, read by the desk, the ticket's
 page and the actions) and in SQL for the desk's filters and counters (`with_callback_state`).
 """
@@ -60,7 +62,7 @@ E = EventType
 # Answered, by a department (replied) or on the spot (answered): the citizen is called back now.
 AWAITING_CALLBACK = (TicketStatus.REPLIED, TicketStatus.ANSWERED)
 
-CALLBACK_FILTERS = ("due_today", "overdue")
+CALLBACK_FILTERS = ("due_today", "overdue", "no_contact")
 
 
 def retry_delay() -> timedelta:
@@ -100,7 +102,10 @@ def with_callback_state(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     - `last_attempt_at`: when the last of those was (None without one),
     - `called_back`: a callback that did not reopen the ticket was recorded after its last reply,
       and no appellant is left to call (`_to_call`), so it may be closed (the rule of
-      `feedback.actions.do_close_ticket`).
+      `feedback.actions.do_close_ticket`);
+    - `no_number`: no appellant left a phone number (anonymous appeals): nobody can be called
+      back, it may be closed without a callback (`do_close_ticket` again). Such a ticket is not
+      "to call" and never overdue: the desk shows it apart (无法回访).
     """
     attempts = _attempts(OuterRef("pk"), OuterRef("answered_event"))
     last_reply = Reply.objects.filter(ticket=OuterRef("pk")).order_by("-pk").values("pk")[:1]
@@ -121,6 +126,15 @@ def with_callback_state(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
         & ~Exists(_to_call(Q(ticket=OuterRef("pk"))))
         & ~Exists(_to_call(Q(ticket__merged_into=OuterRef("pk"))))
         & ~Exists(_to_call(Q(ticket__merged_into__merged_into=OuterRef("pk")))),
+        no_number=~(
+            Exists(Appeal.objects.filter(ticket=OuterRef("pk")).exclude(citizen_phone=""))
+            | Exists(Appeal.objects.filter(ticket__merged_into=OuterRef("pk")).exclude(citizen_phone=""))
+            | Exists(
+                Appeal.objects.filter(ticket__merged_into__merged_into=OuterRef("pk")).exclude(
+                    citizen_phone=""
+                )
+            )
+        ),
     )
 
 
@@ -167,11 +181,13 @@ def callback_attempts(ticket: Ticket) -> int:
 def _conditions(now: datetime) -> dict[str, Q]:
     local = clock.localtime(now)
     tomorrow = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
-    to_call = Q(called_back=False)
+    to_call = Q(called_back=False, no_number=False)
     return {
+        "to_call": to_call,
         "due_today": to_call & Q(callback_due_at__gte=now, callback_due_at__lt=tomorrow),
         "overdue": to_call & Q(callback_due_at__lt=now),
         "waiting": to_call & Q(last_attempt_at__gt=now - retry_delay()),
+        "no_contact": Q(no_number=True),
     }
 
 
@@ -181,9 +197,10 @@ def _awaiting(user: User) -> QuerySet[Ticket]:
 
 def awaiting_callback(user: User, *, now: datetime, show: str | None = None) -> QuerySet[Ticket]:
     """The tickets the user may see that wait for their callback, the oldest callback deadline first;
-    those whose citizen was not reached and is not to be called again yet come after the others.
-    Tickets answered on the spot have no callback deadline and come after those that have one.
-    `show` narrows the list to one of CALLBACK_FILTERS.
+    those whose citizen was not reached and is not to be called again yet come after the others,
+    and after them those nobody can be called about (`no_number`), apart. Tickets answered on the
+    spot have no callback deadline and come after those that have one. `show` narrows the list to
+    one of CALLBACK_FILTERS.
 
     Each ticket carries (in a fixed number of queries, whatever the page size) its appeals, replies
     (the last one is the answer to read out), assignments with their departments (the lead) and
@@ -199,19 +216,20 @@ def awaiting_callback(user: User, *, now: datetime, show: str | None = None) -> 
         Prefetch("replies", queryset=Reply.objects.select_related("department").order_by("pk")),
         Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
         Prefetch("callbacks", queryset=Callback.objects.order_by("pk")),
-    ).order_by("waiting_retry", F("callback_due_at").asc(nulls_last=True), "pk")
+    ).order_by(F("no_number").asc(), "waiting_retry", F("callback_due_at").asc(nulls_last=True), "pk")
 
 
 def callback_counts(user: User, *, now: datetime) -> dict[str, int]:
-    """The desk's counters in one query: to call (all, due today, overdue, waiting for a retry) and
-    called back, waiting to be closed."""
+    """The desk's counters in one query: to call (all, due today, overdue, waiting for a retry),
+    called back, waiting to be closed, and nobody to call (无法回访, to be closed as it is)."""
     conditions = _conditions(now)
     return _awaiting(user).aggregate(
-        to_call=Count("pk", filter=Q(called_back=False)),
+        to_call=Count("pk", filter=conditions["to_call"]),
         due_today=Count("pk", filter=conditions["due_today"]),
         overdue=Count("pk", filter=conditions["overdue"]),
         waiting=Count("pk", filter=conditions["waiting"]),
         to_close=Count("pk", filter=Q(called_back=True)),
+        no_contact=Count("pk", filter=conditions["no_contact"]),
     )
 
 
@@ -389,3 +407,27 @@ def callback_rounds(tickets: Iterable[Ticket]) -> dict[int, list[Appellant]]:
 
 def callback_round(ticket: Ticket) -> list[Appellant]:
     return callback_rounds([ticket])[ticket.pk]
+
+
+def sent_back(ticket_ids: Iterable[int]) -> dict[int, str]:
+    """Of the tickets `ticket_ids` that are at work again because their reply was sent back to
+    their unit (退回重答, `feedback.actions.do_return_reply`), why, by ticket id, in one query: the
+    reason of the last event that reopened each, when that was a send-back (not a callback's 重办)."""
+    reasons: dict[int, str] = {}
+    rows = (
+        TicketEvent.objects.filter(
+            ticket_id__in=list(ticket_ids),
+            ticket__status=TicketStatus.REOPENED,
+            to_status=TicketStatus.REOPENED,
+        )
+        .order_by("ticket_id", "-at", "-pk")
+        .values_list("ticket_id", "action", "details")
+    )
+    seen: set[int] = set()
+    for ticket_id, action, details in rows:
+        if ticket_id in seen:
+            continue
+        seen.add(ticket_id)
+        if action == EventType.RETURN_REPLY:
+            reasons[ticket_id] = str((details or {}).get("reason", ""))
+    return reasons

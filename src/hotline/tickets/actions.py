@@ -26,7 +26,7 @@ from hotline.core.enums import (
     TicketStatus,
     Urgency,
 )
-from hotline.core.errors import ActionNotAllowed, Forbidden, InvalidInput
+from hotline.core.errors import ActionNotAllowed, Forbidden, HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.feedback.selectors import MAX_MERGE_DEPTH
 from hotline.sla.selectors import deadlines_for_many
@@ -230,7 +230,8 @@ def do_review_return(
     `wrong_dispatch`. An upheld return may also correct the category (`category_id`): a department
     often returns a ticket because it was filed under the wrong one, and the correction is recorded
     (`category` in the event) so that routing can learn it. Rejected: the assignment goes back to the
-    department as it was before the return, and the category stays.
+    department as it was before the return, and the category stays; a rejection needs its reason
+    (`note`): the department said the ticket is not theirs, and the timeline tells them why it is.
     """
     assignment = ticket.assignments.filter(pk=assignment_id, status=AssignmentStatus.RETURNED).first()
     if assignment is None:
@@ -241,6 +242,9 @@ def do_review_return(
     if not uphold:
         if category_id is not None:
             raise InvalidInput(_("category_id: 只有支持退单时才能修改分类"))
+        note = note.strip()
+        if not note:
+            raise InvalidInput(_("note: 驳回退单须写明理由，承办单位据此继续办理"))
         previous = events.last_return(ticket, assignment)
         assignment.status = (
             previous.details.get("previous") if previous else None
@@ -401,18 +405,31 @@ def _lock_pair(ticket: Ticket, other_id: int, field: str) -> tuple[Ticket, Ticke
     return locked[ticket.pk], locked[other_id]
 
 
+def merge_refusal(ticket: Ticket, into: Ticket) -> HotlineError | None:
+    """Why `ticket` may not be merged into `into` as they stand, or None: what `do_merge_ticket`
+    refuses, for the page that asks to confirm a merge to say instead of asking."""
+    if into.pk == ticket.pk:
+        return InvalidInput(_("into_ticket_id: 不能合并到自身"))
+    try:
+        check_state(ticket, "merge")
+    except ActionNotAllowed as error:
+        return error
+    if into.status in NOT_MERGEABLE_INTO:
+        return ActionNotAllowed(
+            _("目标工单 %(number)s 状态为“%(status)s”，不能并入；如属相关问题，请单独受理并关联")
+            % {"number": into.number, "status": into.get_status_display()}
+        )
+    return None
+
+
 @transition("merge", lock=False)
 def do_merge_ticket(ticket: Ticket, actor: User, *, into_ticket_id: int, note: str = "") -> Ticket:
     """Merge a duplicate into another ticket; its appellants get that ticket's reply and callback."""
     if into_ticket_id == ticket.pk:
         raise InvalidInput(_("into_ticket_id: 不能合并到自身"))
     ticket, target = _lock_pair(ticket, into_ticket_id, "into_ticket_id")
-    check_state(ticket, "merge")
-    if target.status in NOT_MERGEABLE_INTO:
-        raise ActionNotAllowed(
-            _("目标工单 %(number)s 状态为“%(status)s”，不能并入；如属相关问题，请单独受理并关联")
-            % {"number": target.number, "status": target.get_status_display()}
-        )
+    if (refusal := merge_refusal(ticket, target)) is not None:
+        raise refusal
     ticket.merged_into = target
     # The duplicate's appellants have waited since it was received: the ticket they join waits from
     # the earlier of the two in the dispatch queue, and says so (ADR 0011). Saved with the target's

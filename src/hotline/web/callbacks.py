@@ -4,8 +4,10 @@ outcome recorded in place.
 GET /callbacks/     the tickets the user may see that wait for their callback (replied by a
                     department, or answered on the spot), the oldest callback deadline first, an
                     overdue one red and one due today orange; those whose citizen was not reached
-                    and is not to be called again yet come after the others. Counters, filters (due
-                    today, overdue, all) and pages like the inbox.
+                    and is not to be called again yet come after the others, and after them, apart,
+                    those nobody can be called about (无法回访: no appellant left a phone number),
+                    neither to call nor overdue, offered to be closed as they are. Counters, filters
+                    (due today, overdue, 无法回访, all) and pages like the inbox.
 
 Each row shows what the call needs: every appellant (the ticket's own callers and those of the
 duplicates merged into it, each owed the answer; one entry for the appeals of one number, called
@@ -52,6 +54,7 @@ from hotline.web.inbox import duration
 FILTER_LABELS = {
     "due_today": gettext_lazy("今日到期"),
     "overdue": gettext_lazy("已超期"),
+    "no_contact": gettext_lazy("无法回访"),
 }
 assert set(FILTER_LABELS) == set(CALLBACK_FILTERS)
 
@@ -86,13 +89,16 @@ class Row:
     retry_at: str  # while the citizen is not to be called again yet: when (HH:MM today, else with the date)
     callback: Callback | None  # recorded after the last reply and keeping the ticket: it may be closed
     actions: frozenset[str]
+    no_contact: bool = False  # nobody left a number: not to call, closed without a callback
 
 
 # Who this page is for, said to anybody else.
 CALLBACKS_FOR = gettext_noop("回访工作台供受理员、督办员和管理员使用；您的角色“%(role)s”请使用其他页面。")
 
 
-def _due(ticket: Ticket, now: datetime, done: bool) -> tuple[str, str]:
+def _due(ticket: Ticket, now: datetime, done: bool, no_contact: bool) -> tuple[str, str]:
+    if no_contact:  # no deadline to keep for a call that cannot be made
+        return "", _("无联系电话，无法回访，可直接办结")
     due_at = ticket.callback_due_at
     if due_at is None:
         return "", _("无回访时限")
@@ -154,12 +160,14 @@ def row(user: User, ticket: Ticket, now: datetime, round_: list[Appellant]) -> R
     # Called back and kept, every appellant reached or tried: what is left is to close it.
     # Otherwise: call the next appellant, and record the outcome.
     left = any(a.to_call for a in round_)
-    wanted = {"close"} if callback is not None and not left else {"callback", "callback_attempt"}
+    no_contact: bool = ticket.no_number  # type: ignore[attr-defined]
+    done = (callback is not None or no_contact) and not left
+    wanted = {"close"} if done else {"callback", "callback_attempt"}
     actions = set(allowed_actions(user, ticket)) & wanted
     attempts: int = ticket.callback_attempts  # type: ignore[attr-defined]
     last_attempt: datetime | None = ticket.last_attempt_at  # type: ignore[attr-defined]
     waiting = ticket.waiting_retry == 1  # type: ignore[attr-defined]
-    due, due_text = _due(ticket, now, done=callback is not None)
+    due, due_text = _due(ticket, now, done=callback is not None, no_contact=no_contact)
     return Row(
         ticket=ticket,
         callers=[_caller(a) for a in round_],
@@ -172,6 +180,7 @@ def row(user: User, ticket: Ticket, now: datetime, round_: list[Appellant]) -> R
         retry_at=_retry_text(last_attempt + retry_delay(), now) if waiting and last_attempt else "",
         callback=callback,
         actions=frozenset(actions),
+        no_contact=no_contact,
     )
 
 

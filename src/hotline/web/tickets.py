@@ -27,7 +27,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
@@ -36,6 +36,7 @@ from hotline.citizen_messages.actions import do_resend
 from hotline.citizen_messages.selectors import explained, messages_of
 from hotline.core import clock
 from hotline.core.enums import (
+    AssignmentRole,
     AssignmentStatus,
     Channel,
     EventType,
@@ -64,6 +65,7 @@ from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import staff_view
+from hotline.web.inbox import awaited_response, response_clock
 from hotline.web.overview import echarts_installed
 from hotline.web.wording import shown
 
@@ -73,10 +75,12 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("lead", gettext_noop("主办")),
     ("co", gettext_noop("协办")),
     ("withdrawn", gettext_noop("撤回自")),
+    ("outcome", gettext_noop("审核结论")),  # before its reason (a review's note)
     ("reason", gettext_noop("理由")),
     ("text", gettext_noop("内容")),
     ("note", gettext_noop("说明")),
     ("contacted", gettext_noop("已联系诉求人")),
+    ("no_contact", gettext_noop("无法回访")),
     ("resolution", gettext_noop("解决情况")),
     ("satisfaction", gettext_noop("满意度")),
     ("attempt", gettext_noop("未接通次数")),
@@ -88,7 +92,6 @@ _DETAIL_LABELS: tuple[tuple[str, str], ...] = (
     ("from_number", gettext_noop("原合并至")),
     ("released_number", gettext_noop("移出工单")),
     ("other_number", gettext_noop("关联工单")),
-    ("outcome", gettext_noop("审核结论")),
     ("error", gettext_noop("错误")),
     ("article_title", gettext_noop("依据知识")),
 )
@@ -134,6 +137,8 @@ def _fact(key: str, value: Any, departments: dict[str, str]) -> str:
         return str(_REASON_LABELS[value])
     if key == "outcome" and value in RepetitionOutcome.values:
         return str(RepetitionOutcome(value).label)
+    if key == "no_contact" and value is True:
+        return _("诉求人未留联系电话，办结未回访")
     if key == "resolution" and value in Resolution.values:
         return str(Resolution(value).label)
     if key == "contacted" and isinstance(value, bool):
@@ -201,6 +206,13 @@ def timeline(events: list[EventOut], names: dict[str, str] | None = None) -> lis
             # An automatic dispatch: its note told again from its facts, in the reader's language
             # (the stored note is in the city's; a dispatch stored before the facts has it alone).
             details = {**details, "note": dispatch_note(details["routed"])}
+        if e.action == EventType.REVIEW_RETURN and isinstance(details.get("uphold"), bool):
+            # Its outcome in words: a rejection and an upheld return read alike by their name alone,
+            # and the department that returned the ticket reads here why it came back (the note).
+            outcome = (
+                pgettext("outcome", "支持退单") if details["uphold"] else pgettext("outcome", "驳回退单")
+            )
+            details = {**details, "outcome": outcome}
         facts = [
             (_(name), _fact(key, details[key], departments))
             for key, name in _DETAIL_LABELS
@@ -285,6 +297,18 @@ def _extension_asked(chosen: dict[str, int | None], detail: TicketDetail) -> Ext
     return next((x for x in detail.extensions if x.approved is None and x.assignment_id == assignment), None)
 
 
+def _response(detail: TicketDetail) -> dict[str, Any] | None:
+    """The first response awaited on the ticket (an urgent ticket's, before its unit signs), the
+    lead's first, with its countdown (`inbox.response_clock`): the deadline due first."""
+    now = clock.now()
+    awaited = [(a, due) for a in detail.assignments if (due := awaited_response(a, now)) is not None]
+    if not awaited:
+        return None
+    a, due = min(awaited, key=lambda pair: (pair[0].role != AssignmentRole.LEAD, pair[1]))
+    clock_text, urgency = response_clock(due, now)
+    return {"due": due, "clock": clock_text, "urgency": urgency, "department": a.department}
+
+
 def _revealable(user: User, appeals: list[Appeal]) -> set[int]:
     """The appeals among `appeals` (of duplicates merged into a ticket) whose full number the user
     may see, as `intake.actions.do_reveal_phone` checks it (`tickets.selectors.can_see_phone`)."""
@@ -355,6 +379,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "can_reveal": user.role in PHONE_ROLES,
         "chosen": chosen,
         "pending_extensions": [x for x in detail.extensions if x.approved is None],
+        "response": _response(detail),
         "extension_asked": _extension_asked(chosen, detail),
         # review_return is allowed while the ticket is at work, returned or not: the link to the
         # returns only when one of its assignments waits there.

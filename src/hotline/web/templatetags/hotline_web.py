@@ -1,12 +1,15 @@
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import action_label
+from hotline.core import clock
 from hotline.routing.reasons import suggestion_reason
 from hotline.web.crowds import crowd_word
+from hotline.web.inbox import duration
 
 register = template.Library()
 
@@ -55,3 +58,11 @@ def reason(suggestion: Mapping[str, Any]) -> str:
 def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
     """`mapping[key]`, or None: a dict looked up by a variable key in a template."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def waited(since: datetime | None) -> str:
+    """How long since `since` until now, in the one compact form the desks use for a length of time
+    (`web.inbox.duration`: "12 小时 21 分钟", "36 天 2 小时"); not Django's `timesince`, whose
+    "12 小时，21 分钟" reads as two things."""
+    return duration(clock.now() - since) if since is not None else ""
