@@ -130,6 +130,7 @@ CATEGORY_TREE: dict[str, dict[str, tuple[str, ...]]] = {
     "综合事务": {
         "表扬感谢": ("表扬",),
         "其他": ("其他诉求",),
+        "求助寻人": ("走失寻人",),
     },
 }
 
@@ -1508,7 +1509,7 @@ PROBLEMS: tuple[Problem, ...] = (
     ),
     Problem(
         "missing_elderly",
-        ("综合事务", "其他", "其他诉求"),
+        ("综合事务", "求助寻人", "走失寻人"),
         Kind.HELP,
         ("GAJ", STREET),
         ("家中老人走失求助", "{xiaoqu}独居老人联系不上"),
@@ -1844,7 +1845,21 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
         ("城乡建设", "市政设施", "排水管网"),
         AREA,
         co=("SWJ",),
-        keywords=("楼下", "楼道", "单元", "小区内"),
+        # Drainage said with a place inside the compound: a place word alone (楼下, 单元) is any
+        # complaint about a compound (a broken door lock), which is no matter for water.
+        keywords=(
+            "化粪池",
+            "楼下的下水道",
+            "楼下下水道",
+            "楼下污水",
+            "楼道返水",
+            "楼道污水",
+            "单元下水道",
+            "小区下水道",
+            "小区内下水道",
+            "小区污水",
+            "小区排水",
+        ),
         exclude=("市政道路", "主干道"),
         note="小区红线内排水设施由物业负责维护，街道督促，水务局指导",
     ),
@@ -2089,6 +2104,21 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
         ("卫生健康", "公共卫生", "病媒生物"),
         AREA,
         keywords=("老鼠", "蚊子", "消杀"),
+        note=_BY_KEYWORD,
+    ),
+    Rule(
+        "走失寻人",
+        ("综合事务", "求助寻人"),
+        "GAJ",
+        co=(AREA,),
+        note="查找走失、失联人员由公安机关负责，属地街道（社区）协助",
+    ),
+    Rule(
+        "走失寻人（关键词）",
+        ("综合事务", "求助寻人", "走失寻人"),
+        "GAJ",
+        co=(AREA,),
+        keywords=("走失", "寻人", "失联", "联系不上"),
         note=_BY_KEYWORD,
     ),
     Rule(
