@@ -41,7 +41,16 @@ from hotline.core.spreadsheets import append_row
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.models import Export
-from hotline.web.search import COLUMNS, SearchForm, cursor_of, list_row, matching, rows_after
+from hotline.web.search import (
+    COLUMNS,
+    SearchForm,
+    cursor_of,
+    list_row,
+    matching,
+    rows_after,
+    unknown_conditions,
+    unknown_message,
+)
 
 logger = logging.getLogger("hotline.web.exports")
 
@@ -120,8 +129,16 @@ def _too_many(request: HttpRequest, total: int) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(request, "web/search.html", {"form": form, "rows": None}, status=422)
+    # A condition the form does not know would be dropped and every ticket exported: refused.
+    unknown = unknown_conditions(request.GET)
+    if not form.is_valid() or unknown:
+        context = {
+            "form": form,
+            "rows": None,
+            "unknown": unknown_message(unknown) if unknown else "",
+            "export_refused": True,
+        }
+        return render(request, "web/search.html", context, status=422)
     tickets = matching(user, form)
     total = tickets.count()
     if total > EXPORT_LIMIT:

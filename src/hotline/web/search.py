@@ -8,11 +8,17 @@ GET /tickets/export.xlsx   the same filters, every matching ticket as an Excel s
 Filters: number or text, caller's phone (the whole number or its last four digits at least),
 status, category (and below), department holding it, area, channel, received between two dates.
 
+The page says how many tickets match in all (共 N 件) and which page of them it shows. A query
+that cannot be read is said to be so, in the form's words: a day that is no date, or a condition
+the form does not have (`received_from=` for `created_from=`), which the page names as ignored and
+the export refuses, rather than export every ticket the condition was meant to leave out
+(`unknown_conditions`).
+
 The phone filter is for the roles that see full numbers (`PHONE_ROLES`) only. To any other role
 (a leader sees 138****5678) it would tell the masked digits one guess at a time: ?phone=05678 to
 95678, keep the digit that still finds the ticket, go on. For them the form has no such field and
-a `phone` in the query is ignored like any parameter the form does not know: refusing it would
-only break a link a dispatcher shared, and ignoring it tells them nothing.
+a `phone` in the query is ignored, unnamed: refusing it would only break a link a dispatcher
+shared, and ignoring it tells them nothing.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -21,7 +27,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +43,7 @@ from hotline.directory.models import Department
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
+from hotline.web.department_choices import department_groups
 from hotline.web.params import cursor_parts, micros_of, moment
 from hotline.web.wording import labelled
 
@@ -51,6 +58,9 @@ class DateInput(forms.DateInput):
 
 # Every row, not Django's "---------" or "- Select an option -".
 EVERY = gettext_lazy("全部")
+# What the page's links add to the form's conditions: the keyset cursor and the page's number.
+PAGING = frozenset({"after", "page"})
+BAD_DAY = {"invalid": gettext_lazy("日期无效，请按 2026-11-03 的格式填写")}
 
 
 class SearchForm(forms.Form):
@@ -78,10 +88,13 @@ class SearchForm(forms.Form):
         label=gettext_lazy("渠道"), choices=[("", EVERY), *Channel.choices], required=False
     )
     created_from = forms.DateField(
-        label=gettext_lazy("受理日期自"), required=False, widget=DateInput(format="%Y-%m-%d")
+        label=gettext_lazy("受理日期自"),
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
+        error_messages=BAD_DAY,
     )
     created_to = forms.DateField(
-        label=gettext_lazy("至"), required=False, widget=DateInput(format="%Y-%m-%d")
+        label=gettext_lazy("至"), required=False, widget=DateInput(format="%Y-%m-%d"), error_messages=BAD_DAY
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
@@ -89,6 +102,17 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None and not searches_by_phone(user):
             del self.fields["phone"]
+        # By name, grouped by level, as every department select (web.department_choices); the
+        # queryset still decides what is valid.
+        for name, units in (
+            ("department", None),
+            ("area", Department.objects.filter(is_active=True, is_area=True).select_related("parent")),
+        ):
+            field: Any = self.fields[name]
+            field.choices = [
+                ("", EVERY),
+                *((g.label, [(o.pk, o.label) for o in g.options]) for g in department_groups(units)),
+            ]
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data.get("phone") or ""
@@ -113,6 +137,24 @@ class SearchForm(forms.Form):
 
 def searches_by_phone(user: User) -> bool:
     return user.role in PHONE_ROLES
+
+
+def unknown_conditions(query: QueryDict) -> list[str]:
+    """The names in `query` that are no condition of the form and not the page's own (paging), in
+    order; `phone` is known whoever asks (ignored for a masked role, see above)."""
+    known = set(SearchForm.base_fields) | PAGING
+    return [name for name in dict.fromkeys(query) if name not in known]
+
+
+def unknown_message(names: list[str]) -> str:
+    # Translators: the separator between names in a list (an enumeration comma in Chinese).
+    return _("无法识别的查询条件：%(names)s") % {"names": _("、").join(names)}
+
+
+def page_number(query: QueryDict) -> int:
+    """The page's number as its links carry it (1 without, or when it is not one)."""
+    raw = query.get("page", "")
+    return int(raw) if raw.isdigit() and 1 <= len(raw) <= 6 and int(raw) >= 1 else 1
 
 
 def _day_in_range(form: forms.Form, name: str) -> date | None:
@@ -170,20 +212,30 @@ def cursor_of(ticket: Ticket) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = SearchForm(request.GET or None, user=user)
-    context: dict[str, Any] = {"form": form, "rows": None}
+    unknown = unknown_conditions(request.GET)
+    context: dict[str, Any] = {
+        "form": form,
+        "rows": None,
+        "unknown": unknown_message(unknown) if unknown else "",
+    }
     if form.is_bound and form.is_valid():
         tickets = matching(user, form)
         after = request.GET.get("after", "")
+        number = page_number(request.GET) if after else 1
         page = list(
             selectors.with_list_relations(rows_after(tickets, after) if after else tickets)[: PAGE_SIZE + 1]
         )
         more = len(page) > PAGE_SIZE
         page = page[:PAGE_SIZE]
         query = request.GET.copy()
-        query.pop("after", None)
+        for name in PAGING:
+            query.pop(name, None)
         context |= {
             "rows": [list_row(t) for t in page],
+            "total": tickets.count(),
+            "page_number": number,
             "next_after": cursor_of(page[-1]) if more else None,
+            "next_page": number + 1,
             "query": query.urlencode(),
             "paged": bool(after),
         }
