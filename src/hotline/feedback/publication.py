@@ -149,9 +149,13 @@ def _checked(ticket: Ticket, data: SuggestionText) -> SuggestionText:
         problems.append(_("answer: 答复须为 1 到 %(n)d 字") % {"n": MAX_TEXT})
     if normalize(title) in {normalize(a.title) for a in appellants(ticket)}:
         problems.append(_("title: 标题请概括改写，不能照抄诉求标题"))
-    if found := personal_data((title, question, answer), ticket):
-        # Translators: the separator between names in a list (an enumeration comma in Chinese).
-        problems.append(_("公开内容含有个人信息：%(found)s") % {"found": _("、").join(found)})
+    # Each field on its own, named: the answer is drafted from the reply, so what is found there
+    # was not typed by the editor, who must be told where to look.
+    for name, text in (("title", title), ("question", question), ("answer", answer)):
+        if found := personal_data((text,), ticket):
+            # Translators: the separator between names in a list (an enumeration comma in Chinese).
+            listed = _("、").join(found)
+            problems.append(f"{name}: " + _("公开内容含有个人信息：%(found)s") % {"found": listed})
     if problems:
         raise InvalidInput("; ".join(problems))
     return SuggestionText(title, question, answer)

@@ -1,9 +1,11 @@
-"""The reply templates (答复模板) are configuration: the admin writes them. Articles are written and
+"""The reply templates (答复模板) are configuration: the admin writes them, checked as the staff
+pages check them (`knowledge.templates.placeholders_refusal`). Articles are written and
 reviewed on the staff pages (/knowledge/), through `knowledge.actions`, which keep their versions,
 index and log; the admin only lists them, their uses, the asks of their question and their log."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Field
 from django.http import HttpRequest
@@ -12,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from hotline.knowledge.models import Article, ArticleAsk, ArticleEvent, ArticleUse, ReplyTemplate
-from hotline.knowledge.templates import PLACEHOLDER_LIST
+from hotline.knowledge.templates import PLACEHOLDER_LIST, placeholders_refusal
 
 
 def placeholders_help() -> str:
@@ -25,8 +27,23 @@ def placeholders_help() -> str:
     )
 
 
+class ReplyTemplateForm(forms.ModelForm):
+    """Refuses what the staff pages refuse: braces that name no placeholder (the same check)."""
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["name", "category", "department", "text", "is_active"]
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        if refused := placeholders_refusal(text):
+            raise forms.ValidationError(refused)
+        return text
+
+
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
+    form = ReplyTemplateForm
     list_display = ["name", "category", "department", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "text"]

@@ -142,6 +142,19 @@ def unknown_placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in _BRACED.finditer(text) if m.group(1) not in PLACEHOLDERS))
 
 
+def placeholders_refusal(text: str) -> str:
+    """Why a template with `text` is not saved for its placeholders, or "": the one check of the
+    staff pages (`do_save_template`) and the admin's form (`knowledge.admin`)."""
+    unknown = unknown_placeholders(text)
+    if not unknown:
+        return ""
+    # Translators: the separator between names in a list (an enumeration comma in Chinese).
+    return _("没有这样的占位符：%(unknown)s（可用：%(known)s）") % {
+        "unknown": _("、").join(unknown),
+        "known": " ".join(p.tag for p in PLACEHOLDER_LIST),
+    }
+
+
 # --- keeping them ----------------------------------------------------------------------------------
 
 
@@ -181,12 +194,8 @@ def _checked(actor: User, data: TemplateData) -> tuple[str, str, Category | None
         problems.append(_("name: 名称须为 1 到 %(n)d 字") % {"n": MAX_NAME})
     if not text or len(text) > MAX_TEXT:
         problems.append(_("text: 模板内容须为 1 到 %(n)d 字") % {"n": MAX_TEXT})
-    if unknown := unknown_placeholders(text):
-        # Translators: the separator between names in a list (an enumeration comma in Chinese).
-        problems.append(
-            _("text: 没有这样的占位符：%(unknown)s（可用：%(known)s）")
-            % {"unknown": _("、").join(unknown), "known": " ".join(p.tag for p in PLACEHOLDER_LIST)}
-        )
+    if refused := placeholders_refusal(text):
+        problems.append(f"text: {refused}")
     category = None
     if data.category_id is not None:
         category = Category.objects.filter(pk=data.category_id, is_active=True).first()

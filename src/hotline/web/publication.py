@@ -5,7 +5,8 @@ GET  /suggestions/[?published=0|1]          the suggestions departments answered
 GET  /tickets/<number>/publish/, POST       publish one (or change what is published): the editor
                                             writes the title, the suggestion in general words and
                                             the answer (drafted from the reply); the citizen's own
-                                            words are shown beside the form, never published
+                                            words are shown beside the form, never published; once
+                                            published, back to the list (its row links the public page)
 POST /tickets/<number>/publish/withdraw/    take it off the public page
 
 For those who review the knowledge base's public answers (`ACTION_ROLES["publish_suggestion"]`).
@@ -114,8 +115,10 @@ def publish(request: HttpRequest, user: User, number: str) -> HttpResponse:
                 {**context, "error": shown(error)},
                 status=error.status_code,
             )
-        messages.success(request, _("已公开到百问百答"))
-        return HttpResponseRedirect(reverse("qa_suggestion", args=[done.pk]))
+        # Back to the editors' list, where the row links to the public page: the editor goes on
+        # with the next suggestion rather than landing on the citizens' site.
+        messages.success(request, _("“%(title)s”已公开到百问百答") % {"title": done.title})
+        return HttpResponseRedirect(reverse("suggestions"))
     status = 422 if request.method == "POST" else 200
     return render(request, "web/suggestion_publish.html", context, status=status)
 
