@@ -44,9 +44,12 @@ def test_a_formula_is_flagged_with_what_is_missing() -> None:
     result = quality.check(TITLE, TEXT, FORMULA)
     assert result.weak
     assert set(result.reasons) == {"relevance", "completeness", "interpretability"}
-    missing = " ".join(result.reasons["completeness"])
+    missing = _missing(FORMULA)
     assert "办理经过" in missing and "政策依据" in missing and "答复日期" in missing
-    assert "没有说明原因" in result.reasons["interpretability"]
+    # The reasons name what the scores read: a reason weighs in completeness, not interpretability.
+    assert "没有说明原因（因为、由于、不符合等）" in result.reasons["completeness"]
+    assert "没有引用政策或法规依据" in result.reasons["interpretability"]
+    assert not any("原因" in line for line in result.reasons["interpretability"])
 
 
 def test_an_answer_to_another_appeal_is_not_relevant() -> None:
@@ -107,10 +110,8 @@ def test_the_scores_count_what_the_reply_says_and_what_the_appeal_asks() -> None
 
 
 def _missing(reply: str) -> str:
-    """The completeness reason that names the elements missing from a short reply (under the cut)."""
-    reasons = quality.check(TITLE, TEXT, reply).reasons
-    assert "completeness" in reasons, reasons
-    return " ".join(line for line in reasons["completeness"] if line.startswith("缺少"))
+    """The elements the checklist beside the scores marks missing (`quality.elements`)."""
+    return "、".join(name for name, present in quality.elements(reply) if not present)
 
 
 # Official wording the reasons once called missing: what was done (核查, 排查, 协商, 实地查勘…), the

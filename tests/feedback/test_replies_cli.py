@@ -40,7 +40,7 @@ def test_each_row_gets_three_scores_and_a_verdict(tmp_path) -> None:
 def test_reasons_on_request(tmp_path) -> None:
     path = _write(tmp_path / "r.csv", [["a2", TITLE, TEXT, FORMULA]])
     (row,) = _run("check", str(path), "--reasons")
-    assert "完整性" in row["reasons"] and "缺少" in row["reasons"]
+    assert "完整性" in row["reasons"] and "没有说明原因" in row["reasons"]
 
 
 @pytest.mark.parametrize(

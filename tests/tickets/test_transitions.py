@@ -202,6 +202,13 @@ WAYS: dict[str, Way] = {
         actor=_fixed("housing"),
         results={S.ACCEPTED: S.REPLIED, S.REOPENED: S.REPLIED},
     ),
+    "return_reply": Way(
+        bind=lambda flow, t: (
+            lambda actor: feedback_actions.do_return_reply(t, actor, reason="请写明维修完成的日期。")
+        ),
+        actor=_fixed("supervisor"),
+        results={S.REPLIED: S.REOPENED},
+    ),
     "answer_on_spot": Way(
         bind=lambda flow, t: (
             lambda actor: feedback_actions.do_answer_on_spot(t, actor, text="请携带身份证办理。")
@@ -312,7 +319,8 @@ CASES = [(action, status) for action in WAYS for status in S.values]
 def test_every_action_is_covered_and_the_table_matches() -> None:
     # receive makes a ticket; supervising leaves its state alone (supervision.actions); the rest act on
     # other records (warnings, repetitions, reply checks, knowledge articles, typical cases, reply
-    # templates, published suggestions), make an appeal, or read (the city's figures).
+    # templates, published suggestions, kept reports), make an appeal, or read (the city's figures,
+    # a unit's own).
     not_on_a_ticket = {
         "receive",
         "grid_report",
@@ -326,6 +334,8 @@ def test_every_action_is_covered_and_the_table_matches() -> None:
         "mark_case",
         "resend_citizen_message",
         "view_figures",
+        "view_unit_figures",
+        "remake_report",
         "manage_reply_templates",
         "publish_suggestion",
     }

@@ -34,7 +34,8 @@ def test_a_handler_checks_a_draft_before_sending_and_nothing_is_stored(client, f
     weak = client.post(f"/tickets/{ticket.number}/reply-check/", {"text": FORMULA}, **HTMX)
     assert weak.status_code == 200
     body = weak.content.decode()
-    assert "质量存疑" in body and "缺少" in body and "仍可发送" in body
+    assert "质量存疑" in body and "没有说明原因" in body and "仍可发送" in body
+    assert "✗ 政策依据" in body  # the elements, as a checklist beside the scores
     good = client.post(f"/tickets/{ticket.number}/reply-check/", {"text": FULL}, **HTMX).content.decode()
     assert "合格" in good and "质量存疑" not in good
     assert not ReplyCheck.objects.exists()

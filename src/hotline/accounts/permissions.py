@@ -28,6 +28,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "recall": frozenset({Role.DISPATCHER, Role.ADMIN}),
     "answer": _DEPT_ROLES,
     "reply": _DEPT_ROLES,
+    # A reply sent back to its lead to answer again (退回重答): those who review replies' quality.
+    "return_reply": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "answer_on_spot": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}),
     "request_invalidation": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "confirm_invalidation": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
@@ -71,6 +73,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # The city's figures: the leaders' overview, the rankings (红黑榜), the reports and the API's
     # rankings (analytics.api).
     "view_figures": frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
+    # A unit's own figures (its reports, kept and asked for, and the tickets behind them): its head.
+    "view_unit_figures": frozenset({Role.HEAD}),
+    # A kept report made again (its files replaced, the remaking logged): who keeps the figures.
+    "remake_report": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # A message to a citizen that failed for good (告知失败) sent again, e.g. after the gateway was fixed.
     "resend_citizen_message": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
@@ -102,6 +108,7 @@ ACTION_NAMES: dict[str, Promise] = {
     "recall": pgettext_lazy("button", "撤回派单"),
     "answer": pgettext_lazy("button", "协办反馈"),
     "reply": pgettext_lazy("button", "答复"),
+    "return_reply": pgettext_lazy("button", "退回重答"),
     "answer_on_spot": pgettext_lazy("button", "直接答复"),
     "request_invalidation": pgettext_lazy("button", "无效诉求申请"),
     "confirm_invalidation": pgettext_lazy("button", "无效诉求确认"),
@@ -128,6 +135,8 @@ ACTION_NAMES: dict[str, Promise] = {
     "manage_reply_templates": pgettext_lazy("button", "管理答复模板"),
     "publish_suggestion": pgettext_lazy("button", "公开建议答复"),
     "view_figures": pgettext_lazy("button", "查看考核数据"),
+    "view_unit_figures": pgettext_lazy("button", "查看本单位考核数据"),
+    "remake_report": pgettext_lazy("button", "重新生成报告"),
     "resend_citizen_message": pgettext_lazy("button", "重发告知"),
 }
 assert set(ACTION_NAMES) == set(ACTION_ROLES)

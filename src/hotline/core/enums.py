@@ -75,6 +75,7 @@ class EventType(models.TextChoices):
     RECALL = "recall", _("撤回派单")
     ANSWER = "answer", _("协办反馈")
     REPLY = "reply", _("答复")
+    RETURN_REPLY = "return_reply", _("退回重答")
     ANSWER_ON_SPOT = "answer_on_spot", _("直接答复")
     REQUEST_INVALIDATION = "request_invalidation", _("无效诉求申请")
     CONFIRM_INVALIDATION = "confirm_invalidation", _("无效诉求确认")
@@ -202,6 +203,8 @@ class RepetitionOutcome(models.TextChoices):
 
 class SupervisionReason(models.TextChoices):
     OVERDUE = "overdue", _("超期未办结")
+    # An urgent ticket not signed (its first response) within its natural minutes: a 催办.
+    RESPONSE_OVERDUE = "response_overdue", _("首次响应超时")
     # What repeated (supervision.repetition): one problem, one address, or one citizen whose
     # repetition a person found reasonable.
     REPEATED = "repeated", _("同一问题重复反映")

@@ -1,11 +1,13 @@
-"""Answers and their follow-up: the lead department's reply to the citizen (答复), the operator's
-answer on the spot (直接答复), the satisfaction callback (回访, which may reopen the ticket: 重办),
-a callback that did not reach the citizen (回访未接通, tried again later) and closing (办结).
+"""Answers and their follow-up: the lead department's reply to the citizen (答复), a reply sent back
+to its unit to answer again (退回重答), the operator's answer on the spot (直接答复), the
+satisfaction callback (回访, which may reopen the ticket: 重办), a callback that did not reach the
+citizen (回访未接通, tried again later) and closing (办结).
 
 A ticket's answer is owed to every appellant: the callers of its appeals and of the duplicates
 merged into it (`feedback.selectors.callback_round`). Each person is called back on their own (the
 appeals of one number are one person's, `feedback.selectors.people`: one call covers them); the
-ticket is closed once each one with a phone number was reached or tried.
+ticket is closed once each one with a phone number was reached or tried; a ticket whose appellants
+left no number (anonymous) cannot be called back and is closed without a callback (无法回访).
 
 Each is a `@transition` of the ticket (`tickets.transitions`) and writes one timeline event.
 """
@@ -95,6 +97,38 @@ def do_reply_ticket(ticket: Ticket, actor: User, *, text: str) -> Ticket:
         callback_due=(callback.value, callback.assumed),
         at=now,
     )
+    return ticket
+
+
+@transition("return_reply")
+def do_return_reply(ticket: Ticket, actor: User, *, reason: str, reply_id: int | None = None) -> Ticket:
+    """A dispatcher or supervisor sends the lead's last reply back to it to answer again (退回重答,
+    要求补充答复), saying what to add or correct: the lead handles the ticket again under a new
+    handling deadline (as 重办, but not counted as one: the citizen did not reject it), sees the
+    reason in its inbox, and must reply again; the callback waits for that reply. The reply sent
+    back has reached the citizen already (a reply is never held: ADR 0014), so the new one is a
+    further answer that reaches them too, and the one the callback asks about. The reply's check
+    is reviewed by this (its last review), its note the reason. `reply_id`: the reply the reviewer
+    read, refused if another came since."""
+    reason = require_text(reason, "reason")[:2000]
+    reply = ticket.replies.order_by("-pk").first()
+    if reply is None or reply.department_id is None:
+        raise ActionNotAllowed(_("工单 %(number)s 没有承办单位的答复可以退回") % {"number": ticket.number})
+    if reply_id is not None and reply_id != reply.pk:
+        raise ActionNotAllowed(
+            _("答复 %(id)s 已不是工单 %(number)s 的最新答复，不能退回")
+            % {"id": reply_id, "number": ticket.number}
+        )
+    now = clock.now()
+    lead = _reopen_to_lead(ticket, now)
+    if lead is None:
+        raise ActionNotAllowed(_("工单 %(number)s 没有承办单位的答复可以退回") % {"number": ticket.number})
+    ticket.callback_due_at = None
+    # The send-back is the check's last review, whatever came before it.
+    ReplyCheck.objects.filter(reply=reply).update(
+        reviewed_by=actor, reviewed_at=now, review_note=reason, returned=True
+    )
+    events.reply_returned(ticket, actor, reply_id=reply.pk, reason=reason, reopened_to=lead, at=now)
     return ticket
 
 
@@ -233,10 +267,15 @@ def do_record_callback_attempt(
 def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
     """Close a replied ticket (办结) once a callback after the last reply has been recorded, and
     every other appellant (one per number) with a phone number was called back or tried since the
-    last answer."""
+    last answer. A ticket none of whose appellants left a number cannot be called back: it is
+    closed without a callback, and its timeline says so (`no_contact`). No callback is recorded
+    for it, so the figures count it as they would any answer that did not reach the citizen: not in
+    满意率 nor 解决率 (callbacks only), and not as reached in 回复率."""
     last_reply = ticket.replies.order_by("-pk").first()
     callback = ticket.callbacks.filter(reopened=False, reply=last_reply).order_by("-pk").first()
-    if callback is None:
+    round_ = callback_round(ticket)
+    no_contact = not any(a.reachable for a in round_)
+    if callback is None and not no_contact:
         raise ActionNotAllowed(_("工单 %(number)s 尚未回访，不能办结") % {"number": ticket.number})
     held = _held_for_review(last_reply)
     if held is not None:
@@ -244,7 +283,7 @@ def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
             _("工单 %(number)s 的答复质量存疑，须经派单员或督办员复核后才能办结（%(reasons)s）")
             % {"number": ticket.number, "reasons": reasons_text(held)}
         )
-    left = [a.appeal for a in callback_round(ticket) if a.to_call]
+    left = [a.appeal for a in round_ if a.to_call]
     if left:
         raise ActionNotAllowed(
             _("工单 %(number)s 还有诉求人未回访：%(who)s")
@@ -258,7 +297,14 @@ def do_close_ticket(ticket: Ticket, actor: User, *, note: str = "") -> Ticket:
                 ),
             }
         )
-    events.closed(ticket, actor, callback_id=callback.pk, note=note, at=clock.now())
+    events.closed(
+        ticket,
+        actor,
+        callback_id=callback.pk if callback is not None else None,
+        note=note,
+        at=clock.now(),
+        no_contact=no_contact and callback is None,
+    )
     return ticket
 
 
@@ -302,7 +348,8 @@ def _held_for_review(reply: Reply | None) -> ReplyCheck | None:
 def do_review_reply_check(check: ReplyCheck, actor: User, *, note: str = "") -> ReplyCheck:
     """A dispatcher or supervisor has read a flagged reply (复核): the flag leaves the list and, with
     the check before closing, the ticket may be closed. The scores stay as they were. A reply that
-    should be redone is reopened by the callback (不满意 → 重办), not here."""
+    should be redone is sent back to its unit (`do_return_reply`), or reopened by the callback
+    (不满意 → 重办), not here."""
     require_role(actor, "review_reply")
     with transaction.atomic():
         check = ReplyCheck.objects.select_for_update().get(pk=check.pk)

@@ -82,6 +82,9 @@ class ReplyCheck(models.Model):
     )
     reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     review_note = models.TextField(_("复核意见"), blank=True)
+    # Sent back to its unit to answer again (`feedback.actions.do_return_reply`): the review's note
+    # is why.
+    returned = models.BooleanField(_("已退回重答"), default=False)
 
     class Meta:
         verbose_name = _("答复质量检查")

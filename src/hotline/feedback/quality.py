@@ -9,9 +9,9 @@ TipDM task before it reaches the citizen, each with the reasons a person can act
   reply.
 - **completeness** (完整性): what a reply owes the citizen (一单二传三告知): enough said beyond the
   formula, a reason, a next step, a contact, no empty promise ("将充分论证研究"), and an answer
-  to the questions the appeal asks; the reasons name which of the issue's six elements (a
-  greeting, what was done, the result, the basis in policy, a contact or next step, the date)
-  are missing.
+  to the questions the appeal asks. The issue's six elements (a greeting, what was done, the
+  result, the basis in policy, a contact or next step, the date) are a checklist shown beside the
+  scores (`elements`); only the contact enters the score, so the reasons name only what does.
 - **interpretability** (可解释性): a reason, not a formula: how much the reply explains with what
   was found (its clauses and figures: dates, numbers, amounts) and the policy it cites, rather
   than promises of what will be.
@@ -22,8 +22,9 @@ these two criteria (`bench/replies.py --fit`, which measures them by repeated cr
 beside the length-only rule; ADR 0014 and its addendum). Relevance's cut (`settings.HOTLINE["REPLY_CHECK"]
 ["RELEVANCE_MIN"]`) was set on 2,816 real appeals and their official replies against the same
 replies given to other appeals. A reply is weak when any score is under its cut; the reasons say
-which criterion and what is missing, each sentence shown only when it is true of the reply (no
-"只有 N 字" for a long reply, no "没有说明原因" for one that gives a cause). Pure functions: no
+which criterion and which of the signals its score reads lowered it, each sentence shown only when
+it is true of the reply (no "只有 N 字" for a long reply, no "没有说明原因" for one that gives a
+cause), and none about a signal the score does not read. Pure functions: no
 database, no settings but the cuts.
 """
 
@@ -369,40 +370,57 @@ def check(appeal_title: str, appeal_text: str, reply: str) -> Check:
 SHORT = 80
 
 
+def elements(reply: str) -> list[tuple[str, bool]]:
+    """The issue's six elements of a reply (问候, 办理经过, 办理结果, 政策依据, 联系方式或下一步,
+    答复日期), each with whether the reply has it, in the active language: a checklist shown beside
+    the scores. Only the contact weighs in a score (completeness); the others are what a supervisor
+    checks, and are not given as the reason of a score they do not enter."""
+    text = normalize(reply)
+    return [(_(e.name), e.present(text)) for e in ELEMENTS]
+
+
+# Each reason names a signal of the criterion's score (`FEATURES`) as the reply has it: a signal
+# with a positive weight that the reply lacks, one with a negative weight that it has, or its
+# length. So what is listed is what lowered the score, and nothing else (ADR 0014, 2026-12-06).
+
+
 def _completeness_reasons(found: dict[str, float], body: int) -> list[str]:
-    """What a weak reply lacks for completeness, each sentence true of the reply: the missing
-    elements, empty promises, how little it says when it says little; else what raises the score."""
-    missing = [_(e.name) for e in ELEMENTS if not found[e.key]]
-    reasons = [_("缺少：%(items)s") % {"items": "、".join(missing)}] if missing else []
+    """Why a weak reply scores low on completeness: no reason, no next step, no contact, empty
+    promises, little said; when it has all that, its length is what is left."""
+    reasons = []
+    if not found["n_reason"]:
+        reasons.append(_("没有说明原因（因为、由于、不符合等）"))
+    if not found["n_next"]:
+        reasons.append(_("没有说明下一步安排（将、拟、预计等）"))
+    if not found["n_contact"]:
+        reasons.append(_("没有联系方式或后续办理渠道"))
     if found["n_vague"]:
         reasons.append(_("有笼统表态（研究、逐步、尽快等），未说明具体安排"))
     if body < SHORT:
-        if not found["done"] and not found["result"]:
-            reasons.append(_("除套话外只有 %(n)d 字，未讲清办理经过和结果") % {"n": body})
-        elif not found["result"]:
-            reasons.append(_("除套话外只有 %(n)d 字，未讲清办理结果") % {"n": body})
-        elif not found["done"]:
-            reasons.append(_("除套话外只有 %(n)d 字，未讲清办理经过") % {"n": body})
-        else:
-            reasons.append(_("除套话外只有 %(n)d 字") % {"n": body})
-    return reasons or [_("评分偏低：写明原因、下一步安排和联系方式，答复会更完整")]
+        reasons.append(_("除套话外只有 %(n)d 字") % {"n": body})
+    return reasons or [
+        _("原因、下一步和联系方式都已写明，但篇幅较短（除套话外 %(n)d 字），请写明办理的具体情况")
+        % {"n": body}
+    ]
 
 
 def _interpretability_reasons(reply: str, found: dict[str, float]) -> list[str]:
-    """Why a weak reply explains too little, each sentence true of the reply: no reason, no policy,
-    no figure (what was found: dates, counts, amounts), mostly what will be done, how little it
-    says; else what raises the score."""
+    """Why a weak reply explains too little: no policy, no figure (what was found: dates, counts,
+    amounts), what will be done rather than what was found, little said; when it has the policy and
+    the figures, its length and clauses are what is left."""
     body = body_of(reply)
-    reasons = [] if found["reason"] else [_("没有说明原因")]
-    if not found["basis"]:
+    reasons = []
+    if not found["n_basis"]:
         reasons.append(_("没有引用政策或法规依据"))
     if not found["n_figures"]:
         reasons.append(_("没有查明情况的具体数字（日期、数量、金额等）"))
     promises = len(_COUNTED["next"].findall(body))
-    if promises >= 3:
+    if promises:
         reasons.append(
             _("有 %(n)d 处讲的是将要做的事（“将”“拟”“预计”等），评分看重已查明的情况") % {"n": promises}
         )
     if len(body) < SHORT:
         reasons.append(_("解释过于简略（除套话外只有 %(n)d 字）") % {"n": len(body)})
-    return reasons or [_("评分偏低：写明查明的情况（原因、数量、日期）和依据，答复会更好理解")]
+    return reasons or [
+        _("已有依据和数字，但解释较少（除套话外 %(n)d 字），请写明查明的情况和原因") % {"n": len(body)}
+    ]

@@ -39,6 +39,7 @@ from hotline.tickets.schemas import (
     RequestInvalidationIn,
     ResumeIn,
     ReturnIn,
+    ReturnReplyIn,
     ReviewExtensionIn,
     ReviewReturnIn,
     SuspendIn,
@@ -165,6 +166,12 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
         "The lead department answers the citizen (答复)",
     ),
     ActionEndpoint(
+        "return_reply",
+        ReturnReplyIn,
+        feedback_actions.do_return_reply,
+        "Send the lead's reply back to it to answer again (退回重答), with what to add or correct",
+    ),
+    ActionEndpoint(
         "answer_on_spot",
         AnswerOnSpotIn,
         knowledge_actions.answer_on_spot,
@@ -258,6 +265,7 @@ ACTION_ENDPOINTS: tuple[ActionEndpoint, ...] = (
         ReviewExtensionIn,
         sla_actions.do_review_extension,
         "Dispatch or a supervisor approves or refuses an extension (延期审批)",
+        dump="python",  # the action takes the deadline granted as an aware datetime
     ),
 )
 

@@ -461,6 +461,16 @@ def replied(
     return _moved(ticket, E.REPLY, actor, TicketStatus.REPLIED, details, at)
 
 
+def reply_returned(
+    ticket: Ticket, actor: User, *, reply_id: int, reason: str, reopened_to: Assignment, at: datetime
+) -> TicketEvent:
+    """The lead's reply `reply_id` sent back to it to answer again (退回重答): why, and the lead
+    assignment that handles the ticket again, with its new deadline."""
+    details: dict[str, Any] = {"reply": reply_id, "reason": reason}
+    details |= {"department": reopened_to.department.code, **deadline_details(reopened_to)}
+    return _moved(ticket, E.RETURN_REPLY, actor, TicketStatus.REOPENED, details, at)
+
+
 def answered_on_spot(
     ticket: Ticket,
     actor: User,
@@ -533,8 +543,21 @@ def callback_attempted(
     return _moved(ticket, E.CALLBACK_ATTEMPT, actor, ticket.status, details, at)
 
 
-def closed(ticket: Ticket, actor: User, *, callback_id: int, note: str, at: datetime) -> TicketEvent:
-    return _moved(ticket, E.CLOSE, actor, TicketStatus.CLOSED, {"callback": callback_id, "note": note}, at)
+def closed(
+    ticket: Ticket,
+    actor: User,
+    *,
+    callback_id: int | None,
+    note: str,
+    at: datetime,
+    no_contact: bool = False,
+) -> TicketEvent:
+    """Closed after its callback (`callback_id`), or without one when nobody left a number to be
+    called back on (`no_contact`: 无法回访)."""
+    details: dict[str, Any] = {"callback": callback_id, "note": note}
+    if no_contact:
+        details["no_contact"] = True
+    return _moved(ticket, E.CLOSE, actor, TicketStatus.CLOSED, details, at)
 
 
 # --- supervision ---------------------------------------------------------------------------------

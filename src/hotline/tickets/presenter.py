@@ -200,6 +200,7 @@ def reply_quality_out(r: Reply) -> ReplyQualityOut | None:
         reviewed_by=_username(check.reviewed_by),
         reviewed_at=check.reviewed_at,
         review_note=check.review_note,
+        returned=check.returned,
     )
 
 
@@ -256,6 +257,7 @@ def _extension_out(x: Extension) -> ExtensionOut:
         approved=x.approved,
         decided_by=_username(x.decided_by),
         decided_at=x.decided_at,
+        granted_due_at=x.granted_due_at,
         decision_note=x.decision_note,
     )
 

@@ -94,6 +94,13 @@ class ReplyIn(InSchema):
     text: LongText
 
 
+class ReturnReplyIn(InSchema):
+    reason: LongText = Field(description="what the unit must add or correct: shown in its inbox")
+    reply_id: Id | None = Field(
+        None, description="the reply sent back; refused when it is not the ticket's last one"
+    )
+
+
 class AnswerOnSpotIn(InSchema):
     text: LongText
     article_id: Id | None = Field(
@@ -177,6 +184,11 @@ class ReviewExtensionIn(InSchema):
     approve: bool
     extension_id: Id | None = Field(None, description="needed when the ticket has several pending requests")
     note: Note = ""
+    due_at: InDateTime | None = Field(
+        None,
+        description="approve with this handling deadline instead of the one requested (later than the"
+        " current one and than now); without an offset it is the city's local time",
+    )
 
 
 # --- list filters ----------------------------------------------------------------------------------
@@ -361,6 +373,8 @@ class ExtensionOut(Schema):
     requested_by: str
     requested_at: LocalDateTime
     approved: bool | None
+    # The handling deadline approved: the one requested, or another the approver set.
+    granted_due_at: LocalDateTime | None = None
     decided_by: str | None
     decided_at: LocalDateTime | None
     decision_note: str
@@ -389,6 +403,9 @@ class ReplyQualityOut(Schema):
     reviewed_by: str | None
     reviewed_at: LocalDateTime | None
     review_note: str
+    returned: bool = Field(
+        False, description="sent back to its unit to answer again (退回重答); `review_note` says why"
+    )
 
 
 class ReplyOut(Schema):

@@ -40,6 +40,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "recall": frozenset({S.DISPATCHED}),
     "answer": frozenset({S.DISPATCHED, S.ACCEPTED}),
     "reply": frozenset({S.ACCEPTED, S.REOPENED}),
+    # A reply sent back to its lead to answer again (退回重答), before it is closed.
+    "return_reply": frozenset({S.REPLIED}),
     "answer_on_spot": frozenset({S.NEW}),
     "request_invalidation": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),
     "confirm_invalidation": frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED}),

@@ -148,6 +148,7 @@ DONE: dict[str, Any] = {
     "recall": gettext_lazy("已撤回派单，工单回到派单台"),
     "answer": gettext_lazy("已提交协办反馈"),
     "reply": gettext_lazy("已答复诉求人"),
+    "return_reply": gettext_lazy("已退回承办单位重新答复"),
     "answer_on_spot": gettext_lazy("已直接答复，待回访"),
     "request_invalidation": gettext_lazy("已提交无效诉求申请，等待审核"),
     "callback": gettext_lazy("已记录回访结果"),

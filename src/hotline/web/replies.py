@@ -92,6 +92,7 @@ def preview(request: HttpRequest, user: User, number: str) -> HttpResponse:
         "web/_reply_preview.html",
         {
             "result": check(ticket.title, ticket.content, text),
+            "text": text,  # its elements, as a checklist beside the scores
             # What sending it would be refused for: said first, and "仍可发送" is not.
             "refused": shown(refused) if refused is not None else "",
         },

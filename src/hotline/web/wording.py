@@ -17,6 +17,7 @@ from hotline.core.errors import HotlineError
 # The fields the actions and their schemas name, as the forms label them.
 FIELD_LABELS: dict[str, str] = {
     "address": gettext_noop("地址"),
+    "answer": gettext_noop("答复"),
     "appeal_id": gettext_noop("诉求"),
     "area_id": gettext_noop("属地"),
     "article_id": gettext_noop("知识库文章"),

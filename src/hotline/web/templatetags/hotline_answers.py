@@ -6,7 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from hotline.feedback.quality import CRITERIA, CRITERION_NAMES
+from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, elements
 
 register = template.Library()
 
@@ -28,3 +28,9 @@ def quality_summary(check: Any) -> str:
     """A check's three scores in one line ("相关性 0.74 · 完整性 0.23 · 可解释性 0.27"), for a
     sentence of the page's to hold whole."""
     return " · ".join(f"{name} {floatformat(score, 2)}" for name, score in quality_scores(check))
+
+
+@register.filter
+def reply_elements(text: str) -> list[tuple[str, bool]]:
+    """The six elements of a reply's text, each with whether it is there (`quality.elements`)."""
+    return elements(text or "")
