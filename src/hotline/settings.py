@@ -400,7 +400,8 @@ HOTLINE: dict[str, Any] = {
         # cross-validation chose for 95% precision on bench/data/dedup_pairs.csv; n-grams: 95%
         # precision on those pairs.
         "THRESHOLD": {"e5": 0.95, "ngram": 0.55},
-        # The score from which the pages (console, dispatch queue) list a candidate at all: on
+        # The score from which the operator console lists a candidate at all (the dispatch desk lists
+        # only those at THRESHOLD, the ones 合并至 is for: ADR 0011, 2026-12-06): on
         # bench/data/dedup_pairs.csv (`hotline dedup score`), 97-98% of the labelled duplicates score
         # at least this, and a quarter (e5) or two fifths (n-grams) of the hard non-duplicates; the
         # weaker ones, mostly another problem on the same street, were noise beside every ticket.
