@@ -123,8 +123,13 @@ def _kept(found: HotspotSet | None, limit: int | None, appeals: bool) -> Kept | 
     if found is None:
         return None
     # `key_appeal`: the lowest id among its appeals, which names the hot spot in a link
-    # (`recent_holding`): a set's rows are replaced at every refresh, its appeals stay.
-    rows = found.hotspots.select_related("area", "category").annotate(key_appeal=Min("appeals"))
+    # (`recent_holding`): a set's rows are replaced at every refresh, its appeals stay. The
+    # aggregate makes it a GROUP BY query, which Django gives no Meta.ordering: by rank, said.
+    rows = (
+        found.hotspots.select_related("area", "category")
+        .annotate(key_appeal=Min("appeals"))
+        .order_by("rank", "pk")
+    )
     if appeals:
         rows = rows.prefetch_related(
             Prefetch(
