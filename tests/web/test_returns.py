@@ -189,6 +189,18 @@ def test_the_timeline_says_the_return_was_rejected_and_why(client, staff, return
     assert "属于本局职责，请继续办理" in line
 
 
+def test_the_units_inbox_says_its_return_was_rejected_and_why(client, staff, returned) -> None:
+    """The unit works from its inbox: the row of a ticket whose return was rejected says so, with
+    the reason, until it is answered."""
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    assert client.post(f"/dispatch/returns/{lead.pk}/", REJECT, **HTMX).status_code == 200
+    client.force_login(staff["housing"])
+    inbox = client.get("/inbox/").content.decode()
+    row = inbox[inbox.index(returned.number) :].split("</li>")[0]
+    assert "退单未获支持" in row and "属于本局职责，请继续办理" in row
+
+
 def test_the_timeline_says_an_upheld_return_was_upheld(client, staff, departments, returned) -> None:
     client.force_login(staff["dispatcher"])
     lead = returned.assignments.get(department__code="B01")

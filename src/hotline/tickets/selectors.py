@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
 from hotline.core import clock
-from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, Urgency
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, EventType, Urgency
 from hotline.core.errors import Forbidden, NotFound
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.sla.selectors import first_due
@@ -306,3 +306,28 @@ def inbox_counts(user: User, *, now: datetime, department_id: int | None = None)
     return _inbox_scope(user, department_id).aggregate(
         **{name: Count("pk", filter=conditions[name]) for name in names}
     )
+
+
+def returns_rejected(assignments: Iterable[Assignment]) -> dict[int, str]:
+    """Of `assignments` at work again (to sign or signed), those whose return (退单) dispatch rejected, with
+    the review's reason, by assignment id, in one query: the last return review of each ticket,
+    when it was of that assignment and did not uphold it. What the unit's inbox row says until it
+    answers (the timeline keeps it for good)."""
+    at_work = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
+    working = {a.pk: a.ticket_id for a in assignments if a.status in at_work}
+    if not working:
+        return {}
+    rows = (
+        TicketEvent.objects.filter(ticket_id__in=set(working.values()), action=EventType.REVIEW_RETURN)
+        .order_by("ticket_id", "-at", "-pk")
+        .values_list("ticket_id", "details")
+    )
+    last: dict[int, dict[str, Any]] = {}
+    for ticket_id, details in rows:
+        last.setdefault(ticket_id, details or {})
+    found: dict[int, str] = {}
+    for pk, ticket_id in working.items():
+        review = last.get(ticket_id, {})
+        if review.get("assignment") == pk and review.get("uphold") is False:
+            found[pk] = str(review.get("note", ""))
+    return found

@@ -40,7 +40,7 @@ from hotline.core.enums import (
 from hotline.directory.models import Department
 from hotline.feedback.selectors import sent_back as replies_sent_back
 from hotline.tickets.models import Assignment
-from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts
+from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts, returns_rejected
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
 from hotline.web.actions import RowChange
 from hotline.web.department_choices import department_groups
@@ -86,6 +86,8 @@ class Row:
     extension_asked: datetime | None = None  # the day a request for more time waiting for its decision asks
     why_nothing: str = ""  # why a row offers no action, when it is not plain
     sent_back: str = ""  # why its reply was sent back to answer again (退回重答), while it is
+    # Why dispatch rejected its return (退单), while it is at work again: None when it was not.
+    return_rejected: str | None = None
 
 
 # Who this page is for, said to anybody else.
@@ -179,12 +181,21 @@ def _state(assignment: Assignment) -> tuple[str, str]:
     return "accepted", str(FILTER_LABELS["accepted"])
 
 
-def row(user: User, assignment: Assignment, now: datetime, sent_back: dict[int, str] | None = None) -> Row:
+def row(
+    user: User,
+    assignment: Assignment,
+    now: datetime,
+    sent_back: dict[int, str] | None = None,
+    rejected: dict[int, str] | None = None,
+) -> Row:
     """`sent_back`: the reasons of the replies sent back (`feedback.selectors.sent_back`) of the
-    page's tickets; looked up for this row alone without it."""
+    page's tickets; `rejected`: of its returns rejected (`tickets.selectors.returns_rejected`);
+    each looked up for this row alone without it."""
     ticket = assignment.ticket
     if sent_back is None:
         sent_back = replies_sent_back([ticket.pk]) if ticket.status == TicketStatus.REOPENED else {}
+    if rejected is None:
+        rejected = returns_rejected([assignment])
     state, label = _state(assignment)
     allowed = set(allowed_actions(user, ticket))
     actions = {
@@ -233,6 +244,7 @@ def row(user: User, assignment: Assignment, now: datetime, sent_back: dict[int, 
         extension_asked=asked,
         why_nothing=why,
         sent_back=sent_back.get(ticket.pk, "") if assignment.role == AssignmentRole.LEAD else "",
+        return_rejected=rejected.get(assignment.pk),
     )
 
 
@@ -275,7 +287,8 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
     )
     assignments = page.pop("rows")
     returned = replies_sent_back(a.ticket_id for a in assignments if a.ticket.status == TicketStatus.REOPENED)
-    rows = [row(user, a, now, returned) for a in assignments]
+    rejected = returns_rejected(assignments)
+    rows = [row(user, a, now, returned, rejected) for a in assignments]
     counts = inbox_counts(user, now=now, department_id=shown.department_id)
     kept: dict[str, Any] = {"status": shown.status, "department": shown.department_id}
     return render(
