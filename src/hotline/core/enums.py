@@ -1,6 +1,9 @@
 """Every status, kind and role of the domain, in one place, stored as their values."""
 
+from collections.abc import Iterable
+
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -386,3 +389,13 @@ class CitizenMessageAction(models.TextChoices):
     FAILED = "failed", _("发送失败，不再重试")
     RESEND = "resend", _("人工重发")
     CANCEL = "cancel", _("取消发送")
+
+
+def one_of(choices: Iterable[models.Choices]) -> str:
+    """The values a choice allows, each with its name as people read it ("reminder（催办）、
+    order（督办）"): what a refusal of a value outside them lists, so that a page's reader learns
+    what the codes mean and an API's client what to send."""
+    # Translators: one allowed value with its name, in a list of them.
+    named = (gettext("%(value)s（%(label)s）") % {"value": c.value, "label": c.label} for c in choices)
+    # Translators: the separator between names in a list (an enumeration comma in Chinese).
+    return gettext("、").join(named)

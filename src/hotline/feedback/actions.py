@@ -30,6 +30,7 @@ from hotline.core.enums import (
     Resolution,
     Satisfaction,
     TicketStatus,
+    one_of,
 )
 from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.core.phone import mask_phone
@@ -196,11 +197,9 @@ def do_record_callback(
     first appeal and covers all of theirs. Unsatisfied reopens the ticket to the lead (重办).
     The figures count one callback per answer: this one, which supersedes the answer's earlier ones."""
     if resolution not in Resolution.values:
-        raise InvalidInput(_("resolution: 应为 %(values)s 之一") % {"values": ", ".join(Resolution.values)})
+        raise InvalidInput(_("resolution: 应为 %(values)s 之一") % {"values": one_of(Resolution)})
     if satisfaction not in Satisfaction.values:
-        raise InvalidInput(
-            _("satisfaction: 应为 %(values)s 之一") % {"values": ", ".join(Satisfaction.values)}
-        )
+        raise InvalidInput(_("satisfaction: 应为 %(values)s 之一") % {"values": one_of(Satisfaction)})
     appellant = _appellant(ticket, appeal_id, first_of="callback")
     now = clock.now()
     reopen = satisfaction == Satisfaction.UNSATISFIED

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.citizen_messages.outbox import tell_extended, tell_resumed
 from hotline.core import clock, timerange
-from hotline.core.enums import AssignmentStatus, SuspensionReason
+from hotline.core.enums import AssignmentStatus, SuspensionReason, one_of
 from hotline.core.errors import ActionNotAllowed, InvalidInput
 from hotline.sla.models import Extension, Suspension
 from hotline.sla.suspensions import end_suspension
@@ -30,7 +30,7 @@ def do_suspend_assignment(
 ) -> Ticket:
     """A department stops its assignment's clock (挂起), e.g. while the citizen cannot be reached."""
     if reason not in SuspensionReason.values:
-        raise InvalidInput(_("reason: 应为 %(values)s 之一") % {"values": ", ".join(SuspensionReason.values)})
+        raise InvalidInput(_("reason: 应为 %(values)s 之一") % {"values": one_of(SuspensionReason)})
     note = (note or "").strip()
     if reason == SuspensionReason.OTHER and not note:
         raise InvalidInput(_("note: 挂起原因为“其他”时须说明"))

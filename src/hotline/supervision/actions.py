@@ -27,6 +27,7 @@ from hotline.core.enums import (
     Role,
     SupervisionKind,
     SupervisionReason,
+    one_of,
 )
 from hotline.core.errors import ActionNotAllowed, InvalidInput, NotFound
 from hotline.directory.models import Department
@@ -154,7 +155,7 @@ def do_open_supervision(
     """
     require_role(actor, "supervise")
     if kind not in SupervisionKind.values:
-        raise InvalidInput(_("kind: 应为 %(kinds)s 之一") % {"kinds": ", ".join(SupervisionKind.values)})
+        raise InvalidInput(_("kind: 应为 %(kinds)s 之一") % {"kinds": one_of(SupervisionKind)})
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("reason: 不能为空"))
@@ -325,9 +326,9 @@ def do_review_repetition(repetition: Repetition, actor: User, *, outcome: str, n
     found = Repetition.objects.select_for_update().filter(pk=repetition.pk).select_related("ticket").first()
     if found is None:
         raise NotFound(_("重复诉求预警 %(id)s 不存在") % {"id": repetition.pk})
-    allowed = [o.value for o in REVIEW_OUTCOMES[RepetitionKind(found.kind)]]
+    allowed = REVIEW_OUTCOMES[RepetitionKind(found.kind)]
     if outcome not in allowed:
-        raise InvalidInput(_("outcome: 应为 %(values)s 之一") % {"values": ", ".join(allowed)})
+        raise InvalidInput(_("outcome: 应为 %(values)s 之一") % {"values": one_of(allowed)})
     if found.reviewed_at is not None:
         raise ActionNotAllowed(
             _("重复诉求预警 %(id)s 已于 %(at)s 审核")

@@ -1,0 +1,1 @@
+from tests.tickets.conftest import flow  # noqa: F401  (shared fixtures)
