@@ -264,6 +264,7 @@ def test_filters_counters_and_pages(client, flow, monkeypatch) -> None:
     assert numbers(desk(client, "?filter=junk")) == everything
     response = client.get("/callbacks/")
     assert response.context["counts"] == {
+        "all": 5,  # what the unfiltered list holds: the called-back one too
         "to_call": 4,
         "due_today": 1,
         "overdue": 2,
@@ -272,6 +273,8 @@ def test_filters_counters_and_pages(client, flow, monkeypatch) -> None:
         "no_contact": 0,
     }
     assert 'href="?filter=overdue"><strong>2</strong>' in response.content.decode()
+    # Each counter that links to a list counts what that list holds.
+    assert 'href="?"><strong>5</strong>' in response.content.decode()
 
     monkeypatch.setattr("hotline.web.dispatch.PAGE_SIZE", 1)
     page = desk(client, "?filter=overdue")

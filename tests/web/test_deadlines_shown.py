@@ -165,6 +165,15 @@ def test_a_second_public_listing_is_refused(staff, departments) -> None:
     assert Supervision.objects.filter(kind=SupervisionKind.LISTING).count() == 1
 
 
+def test_a_second_elevation_of_the_same_unit_is_refused(staff, departments) -> None:
+    ticket = late(staff, departments)
+    do_open_supervision(ticket, staff["leader"], reason="提级", kind=SupervisionKind.ELEVATION)
+
+    with pytest.raises(ActionNotAllowed, match=r"已于 .* 提级办理"):
+        do_open_supervision(ticket, staff["supervisor"], reason="再提级", kind=SupervisionKind.ELEVATION)
+    assert Supervision.objects.filter(kind=SupervisionKind.ELEVATION).count() == 1
+
+
 def test_each_role_is_shown_what_it_can_act_on(client, staff, departments) -> None:
     ticket = do_accept_assignment(late(staff, departments), staff["housing"])
     do_request_extension(ticket, staff["housing"], reason="需检测", requested_due_at=NOW + timedelta(days=5))

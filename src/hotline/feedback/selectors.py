@@ -220,10 +220,12 @@ def awaiting_callback(user: User, *, now: datetime, show: str | None = None) -> 
 
 
 def callback_counts(user: User, *, now: datetime) -> dict[str, int]:
-    """The desk's counters in one query: to call (all, due today, overdue, waiting for a retry),
-    called back, waiting to be closed, and nobody to call (无法回访, to be closed as it is)."""
+    """The desk's counters in one query: every ticket on the desk (`all`, what its unfiltered list
+    holds), to call (all, due today, overdue, waiting for a retry), called back, waiting to be
+    closed, and nobody to call (无法回访, to be closed as it is)."""
     conditions = _conditions(now)
     return _awaiting(user).aggregate(
+        all=Count("pk"),
         to_call=Count("pk", filter=conditions["to_call"]),
         due_today=Count("pk", filter=conditions["due_today"]),
         overdue=Count("pk", filter=conditions["overdue"]),

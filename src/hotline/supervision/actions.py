@@ -186,6 +186,16 @@ def do_open_supervision(
     department: Department | None = assignment.department if assignment else None
     if kind == SupervisionKind.ELEVATION and department is not None:
         department = department.parent
+    if kind == SupervisionKind.ELEVATION:
+        raised = ticket.supervisions.filter(
+            kind=SupervisionKind.ELEVATION, assignment=assignment, resolved_at__isnull=True
+        ).first()
+        if raised is not None:
+            # One elevation of a unit's part at a time: a second would send the same work up twice.
+            raise ActionNotAllowed(
+                _("工单 %(number)s 已于 %(at)s 提级办理，尚未销号；请跟进该提级办理，或销号后再提级")
+                % {"number": ticket.number, "at": f"{clock.localtime(raised.created_at):%Y-%m-%d %H:%M}"}
+            )
     supervision = Supervision.objects.create(
         ticket=ticket,
         assignment=assignment,
