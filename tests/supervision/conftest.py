@@ -14,7 +14,7 @@ import pytest
 
 from hotline.accounts.models import ApiToken
 from hotline.core import clock
-from hotline.core.enums import Channel, Kind
+from hotline.core.enums import Channel, Kind, RepetitionKind
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.supervision.models import Repetition
 from hotline.supervision.repetition import RepetitionReport, refresh_repetitions
@@ -95,6 +95,26 @@ def refresh(moment: datetime) -> RepetitionReport:
     """The repetition counters brought up to date at `moment`."""
     with clock.frozen_at(moment):
         return refresh_repetitions()
+
+
+def stale_issue(tickets: list[Ticket], label: str, raised_at: datetime, **fields: Any) -> Repetition:
+    """An issue that an earlier rule of the counters raised from `tickets` (kept as it was stored),
+    for a test that the next count clears it."""
+    stale = Repetition.objects.create(
+        kind=RepetitionKind.ISSUE,
+        key=str(tickets[0].pk),
+        label=label,
+        count=len(tickets),
+        window_days=30,
+        first_at=tickets[0].created_at,
+        last_at=tickets[-1].created_at,
+        ticket=tickets[-1],
+        raised_at=raised_at,
+        updated_at=raised_at,
+        **fields,
+    )
+    stale.tickets.set(tickets)
+    return stale
 
 
 def open_flags(kind: str) -> list[Repetition]:

@@ -11,10 +11,10 @@ import pytest
 from hotline.core import clock
 from hotline.core.enums import Kind, RepetitionKind, SupervisionReason
 from hotline.supervision.actions import do_review_repetition
-from hotline.supervision.models import REPEAT_REASONS, Repetition, Supervision
+from hotline.supervision.models import REPEAT_REASONS, Supervision
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
-from tests.supervision.conftest import at, counted_sweep, open_flags, received
+from tests.supervision.conftest import at, counted_sweep, open_flags, received, stale_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -143,19 +143,7 @@ def test_at_a_place_only_the_complaints_count_and_the_order_never_lands_on_a_que
 def test_a_repeated_question_counted_before_is_cleared_at_the_next_count(staff, departments):
     """Issues that earlier counters raised from questions go away when the counters run again."""
     questions = [ask(staff, d, phone=f"1390000{400 + d}", address=f"测试路{d}号") for d in range(3)]
-    stale = Repetition.objects.create(
-        kind=K.ISSUE,
-        key=str(questions[0].pk),
-        label=QUESTION[0],
-        count=3,
-        window_days=30,
-        first_at=questions[0].created_at,
-        last_at=questions[-1].created_at,
-        ticket=questions[-1],
-        raised_at=START + timedelta(days=2),
-        updated_at=START + timedelta(days=2),
-    )
-    stale.tickets.set(questions)
+    stale = stale_issue(questions, QUESTION[0], START + timedelta(days=2))
 
     counted_sweep(START + timedelta(days=3))
     stale.refresh_from_db()

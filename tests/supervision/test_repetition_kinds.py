@@ -11,11 +11,11 @@ import pytest
 from hotline.core import clock
 from hotline.core.enums import Kind, RepetitionKind, SupervisionReason
 from hotline.supervision.actions import do_review_repetition
-from hotline.supervision.models import REPEAT_REASONS, Repetition, Supervision
+from hotline.supervision.models import REPEAT_REASONS, Supervision
 from hotline.supervision.repetition import PROBLEM_KINDS
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
-from tests.supervision.conftest import at, counted_sweep, open_flags, received
+from tests.supervision.conftest import at, counted_sweep, open_flags, received, stale_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -142,20 +142,7 @@ def test_a_citizen_counts_every_appeal_for_the_review_and_only_problems_for_an_o
 
 def test_a_place_raised_from_suggestions_before_is_cleared_at_the_next_count(staff):
     tickets = [appeal(staff, d, Kind.SUGGESTION, GYM, phone=f"1390000{400 + d}") for d in range(3)]
-    stale = Repetition.objects.create(
-        kind=K.ISSUE,
-        key=str(tickets[0].pk),
-        label=GYM[0],
-        count=3,
-        problems=3,
-        window_days=30,
-        first_at=tickets[0].created_at,
-        last_at=tickets[-1].created_at,
-        ticket=tickets[-1],
-        raised_at=START + timedelta(days=2),
-        updated_at=START + timedelta(days=2),
-    )
-    stale.tickets.set(tickets)
+    stale = stale_issue(tickets, GYM[0], START + timedelta(days=2), problems=3)
 
     counted_sweep(START + timedelta(days=3))
     stale.refresh_from_db()
