@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from hotline.analytics.periods import Period
 from hotline.analytics.reports import build, period_of
 from hotline.core import clock
+from hotline.web.reports import unit_title
 from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
 
 # After June: the hand-built June runs to 06-30 23:59, and a month still running is counted only up
@@ -140,3 +141,13 @@ def test_the_command_writes_the_file(june, tmp_path) -> None:  # noqa: F811
 def test_the_command_says_what_is_wrong(args, message) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("report", *args)
+
+
+@pytest.mark.parametrize(
+    ("unit", "named"),
+    [("东湖区", "示范市东湖区"), ("市住建局", "示范市住建局"), ("示范市供电公司", "示范市供电公司")],
+)
+def test_a_units_report_names_it_once_after_the_city(unit, named) -> None:
+    """The city's name before a unit's, as people write it: 市住建局 is 示范市住建局, not
+    示范市市住建局; a unit named after the city is not named twice."""
+    assert unit_title("示范市", unit) == named

@@ -139,6 +139,16 @@ def _span(period: Period) -> str:
     return f"{_moment(period.start)} — {_moment(period.end, start.date())}"
 
 
+def unit_title(city: str, unit: str) -> str:
+    """A unit's name after its city's, as people write it: 示范市 and 东湖区 make 示范市东湖区, 市住建局
+    makes 示范市住建局 (not 示范市市住建局), and a unit named after the city keeps its own name."""
+    if unit.startswith(city):
+        return unit
+    if city.endswith("市") and unit.startswith("市"):
+        return city + unit[1:]
+    return city + unit
+
+
 def title(report: Report) -> str:
     first, last = report.period.first_day, report.period.last_day
     span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
@@ -150,9 +160,8 @@ def title(report: Report) -> str:
             "until": _moment(report.until, first if first == last else None),
         }
     if report.scope_name:
-        return _("%(city)s%(scope)s 12345 热线%(kind)s（%(span)s）") % {
-            "city": settings.HOTLINE["CITY_NAME"],
-            "scope": report.scope_name,
+        return _("%(unit)s 12345 热线%(kind)s（%(span)s）") % {
+            "unit": unit_title(settings.HOTLINE["CITY_NAME"], report.scope_name),
             "kind": report.label,
             "span": span,
         }
