@@ -1308,16 +1308,29 @@ class Replayer:
         chosen: list[tuple[Assignment, str]] = []
         # 提级: the longest overdue, three working days or more, not yet elevated.
         long_ago = overdue_bound(now, 3)
+        # What is open on each (by hand or by the sweep): a second open listing of a ticket, or
+        # elevation of one unit, is refused.
+        public_now = list(
+            Supervision.objects.filter(
+                resolved_at__isnull=True, kind__in=(SupervisionKind.LISTING, SupervisionKind.ELEVATION)
+            ).values_list("kind", "ticket_id", "assignment_id")
+        )
+        listed = {ticket for kind, ticket, _a in public_now if kind == SupervisionKind.LISTING}
+        elevated = {assignment for kind, _t, assignment in public_now if kind == SupervisionKind.ELEVATION}
         if self.rng.random() < 0.4:
             chosen += [
                 (a, SupervisionKind.ELEVATION)
                 for a in late
-                if a.due_at < long_ago and SupervisionKind.ELEVATION not in watched.get(a.ticket_id, ())
+                if a.due_at < long_ago
+                and SupervisionKind.ELEVATION not in watched.get(a.ticket_id, ())
+                and a.pk not in elevated
             ][:1]
         # 挂牌: the one about the problem reported most often, not yet listed or elevated.
         public = {SupervisionKind.LISTING, SupervisionKind.ELEVATION}
         rest = [a for a in late if all(a is not c for c, _kind in chosen)]
-        unlisted = [a for a in rest if not public & watched.get(a.ticket_id, set())]
+        unlisted = [
+            a for a in rest if not public & watched.get(a.ticket_id, set()) and a.ticket_id not in listed
+        ]
         if self.rng.random() < 0.5 and (repeated := self.repeated(unlisted, now)) is not None:
             chosen.append((repeated, SupervisionKind.LISTING))
             rest.remove(repeated)
