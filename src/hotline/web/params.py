@@ -8,8 +8,11 @@ value read here is ASCII digits only and within its range, or it is not a value 
 ignores it (a filter) or refuses it with a message (a form field).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
+from hotline.core import clock, timerange
 from hotline.core.api import MAX_ID
 
 # The deepest row an offset page may start at. Past it the page is empty anyway on any list a
@@ -44,6 +47,24 @@ def parse_offset(value: str | None) -> int:
         return 0
     found = number(value, most=MAX_OFFSET)
     return MAX_OFFSET if found is None else found
+
+
+def read_day(asked: str) -> tuple[date | None, str]:
+    """The day `asked` names (2026-12-06), or None with what is wrong in one sentence: it cannot be
+    read, or it lies outside the dates Hotline keeps (`core.timerange`)."""
+    try:
+        day = date.fromisoformat(asked)
+    except ValueError:
+        return None, _("无法识别日期“%(date)s”（格式如 %(example)s）") % {
+            "date": asked[:20],
+            "example": f"{clock.localtime():%Y-%m-%d}",
+        }
+    if not timerange.day_in_range(day):
+        return None, _("日期 %(date)s 不在 %(range)s 之内") % {
+            "date": day.isoformat(),
+            "range": timerange.range_text(),
+        }
+    return day, ""
 
 
 def moment(micros: int) -> datetime | None:

@@ -34,14 +34,14 @@ from hotline.analytics import facts, scopes
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Period
 from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, rank_period
-from hotline.core import clock, timerange
+from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, FigureDimension, RankingSpan
 from hotline.directory.models import Department
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import paginate
 from hotline.web.overview import DISTRICT, RATE_TEXT, drill_slice, not_found, unit_scope
-from hotline.web.params import parse_id
+from hotline.web.params import parse_id, read_day
 
 # How many rows each of the red and the black list shows.
 LISTED = 3
@@ -145,18 +145,9 @@ def _drilled_period(request: HttpRequest, today: date) -> tuple[RankingPeriod, P
     understood: `day=2026-12-06` (the overview's 今日受理) or the `period` of the rankings."""
     asked = request.GET.get("day", "").strip()
     if asked:
-        try:
-            day = date.fromisoformat(asked)
-        except ValueError:
-            day = None
-        if day is None or not timerange.day_in_range(day):
-            return (
-                offered(RankingSpan.MONTH, today)[0],
-                Period.day(today),
-                "",
-                _("无法识别日期“%(date)s”（格式如 %(example)s）")
-                % {"date": asked[:20], "example": f"{today:%Y-%m-%d}"},
-            )
+        day, why = read_day(asked)
+        if day is None:
+            return offered(RankingSpan.MONTH, today)[0], Period.day(today), "", why
         return RankingPeriod.holding(RankingSpan.MONTH, day), Period.day(day), f"{day:%Y-%m-%d}", ""
     chosen, wrong = _chosen(request, today)
     return chosen, chosen.period, chosen.label, wrong

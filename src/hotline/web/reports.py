@@ -38,11 +38,12 @@ from hotline.analytics.periods import Period
 from hotline.analytics.rankings import RankingPeriod, find_offered
 from hotline.analytics.reports import Report, as_rows, build, reported_day, weak_shown
 from hotline.analytics.typical_cases import CaseLine
-from hotline.core import clock, timerange
+from hotline.core import clock
 from hotline.core.enums import FigureDimension, RankingSpan, ReportKind
 from hotline.core.spreadsheets import append_row
 from hotline.web.crowds import crowd_word
 from hotline.web.overview import RATE_TEXT, drill_slice, unit_scope
+from hotline.web.params import read_day
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -455,20 +456,9 @@ def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
     asked = request.GET.get("date", "").strip()
     if not asked:
         return kind, None, wrong
-    try:
-        day = date.fromisoformat(asked)
-    except ValueError:
-        wrong.append(
-            _("无法识别日期“%(date)s”（格式如 %(example)s）")
-            % {"date": asked[:20], "example": f"{clock.localtime():%Y-%m-%d}"}
-        )
-        return kind, None, wrong
-    if not timerange.day_in_range(day):
-        wrong.append(
-            _("日期 %(date)s 不在 %(range)s 之内")
-            % {"date": day.isoformat(), "range": timerange.range_text()}
-        )
-        return kind, None, wrong
+    day, why = read_day(asked)
+    if why:
+        wrong.append(why)
     return kind, day, wrong
 
 
