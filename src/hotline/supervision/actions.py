@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
@@ -138,6 +139,34 @@ def _target_assignment(ticket: Ticket, assignment_id: int | None) -> Assignment 
     )
 
 
+# The steps of which one at a time stays open: a public listing per ticket (a second would list
+# the ticket twice on the board), an elevation per unit's part (it would send the same work up twice).
+_ALREADY_OPEN = {
+    SupervisionKind.LISTING: gettext_noop(
+        "工单 %(number)s 已于 %(at)s 挂牌督办，尚未销号；请跟进该挂牌督办，或销号后再挂牌"
+    ),
+    SupervisionKind.ELEVATION: gettext_noop(
+        "工单 %(number)s 已于 %(at)s 提级办理，尚未销号；请跟进该提级办理，或销号后再提级"
+    ),
+}
+
+
+def _refuse_a_second(ticket: Ticket, kind: str, assignment: Assignment | None) -> None:
+    """ActionNotAllowed when a step of `kind` that stays one at a time (`_ALREADY_OPEN`) is open on
+    the ticket already (an elevation: on the same unit's part, `assignment`)."""
+    if kind not in _ALREADY_OPEN:
+        return
+    same = ticket.supervisions.filter(kind=kind, resolved_at__isnull=True)
+    if kind == SupervisionKind.ELEVATION:
+        same = same.filter(assignment=assignment)
+    found = same.first()
+    if found is not None:
+        raise ActionNotAllowed(
+            _(_ALREADY_OPEN[SupervisionKind(kind)])
+            % {"number": ticket.number, "at": f"{clock.localtime(found.created_at):%Y-%m-%d %H:%M}"}
+        )
+
+
 @transaction.atomic
 def do_open_supervision(
     ticket: Ticket,
@@ -174,28 +203,11 @@ def do_open_supervision(
             _("工单 %(number)s 状态为“%(status)s”，不能督办")
             % {"number": ticket.number, "status": ticket.get_status_display()}
         )
-    if kind == SupervisionKind.LISTING:
-        listed = ticket.supervisions.filter(kind=SupervisionKind.LISTING, resolved_at__isnull=True).first()
-        if listed is not None:
-            # One public listing per ticket: a second would list the same ticket twice on the board.
-            raise ActionNotAllowed(
-                _("工单 %(number)s 已于 %(at)s 挂牌督办，尚未销号；请跟进该挂牌督办，或销号后再挂牌")
-                % {"number": ticket.number, "at": f"{clock.localtime(listed.created_at):%Y-%m-%d %H:%M}"}
-            )
     assignment = _target_assignment(ticket, assignment_id)
     department: Department | None = assignment.department if assignment else None
     if kind == SupervisionKind.ELEVATION and department is not None:
         department = department.parent
-    if kind == SupervisionKind.ELEVATION:
-        raised = ticket.supervisions.filter(
-            kind=SupervisionKind.ELEVATION, assignment=assignment, resolved_at__isnull=True
-        ).first()
-        if raised is not None:
-            # One elevation of a unit's part at a time: a second would send the same work up twice.
-            raise ActionNotAllowed(
-                _("工单 %(number)s 已于 %(at)s 提级办理，尚未销号；请跟进该提级办理，或销号后再提级")
-                % {"number": ticket.number, "at": f"{clock.localtime(raised.created_at):%Y-%m-%d %H:%M}"}
-            )
+    _refuse_a_second(ticket, kind, assignment)
     supervision = Supervision.objects.create(
         ticket=ticket,
         assignment=assignment,
