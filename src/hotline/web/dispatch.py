@@ -50,7 +50,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -202,13 +202,12 @@ def _news(seen: int) -> dict[str, Any]:
     then), how many and how many of them urgent; `shown`, all of it in one word, which the next
     check sends back so that nothing is swapped while nothing changed."""
     summary = _queue_summary()
-    fresh = dispatch_queue().filter(pk__gt=seen)
-    news = {
-        "fresh": fresh.count(),
-        "urgent": fresh.filter(urgency=Urgency.URGENT).count(),
-        "summary": summary,
-        "seen": seen,
-    }
+    news: dict[str, Any] = (
+        dispatch_queue()
+        .filter(pk__gt=seen)
+        .aggregate(fresh=Count("pk"), urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)))
+    )
+    news |= {"summary": summary, "seen": seen}
     news["shown"] = "_".join(
         str(n) for n in (summary["total"], summary["routing_failed"], news["fresh"], news["urgent"])
     )
