@@ -47,9 +47,10 @@ def test_a_formula_is_flagged_with_what_is_missing() -> None:
     missing = _missing(FORMULA)
     assert "办理经过" in missing and "政策依据" in missing and "答复日期" in missing
     # The reasons name what the scores read: a reason weighs in completeness, not interpretability.
-    assert "没有说明原因（因为、由于、不符合等）" in result.reasons["completeness"]
-    assert "没有引用政策或法规依据" in result.reasons["interpretability"]
-    assert not any("原因" in line for line in result.reasons["interpretability"])
+    said = quality.sentences(result.reasons)
+    assert "没有说明原因（因为、由于、不符合等）" in said["completeness"]
+    assert "没有引用政策或法规依据" in said["interpretability"]
+    assert not any("原因" in line for line in said["interpretability"])
 
 
 def test_an_answer_to_another_appeal_is_not_relevant() -> None:
@@ -98,7 +99,7 @@ def test_an_empty_promise_is_named_among_the_reasons() -> None:
     )
     result = quality.check(TITLE, TEXT, promise)
     assert "completeness" in result.reasons
-    assert any("笼统表态" in line for line in result.reasons["completeness"])
+    assert any("笼统表态" in line for line in quality.sentences(result.reasons)["completeness"])
 
 
 def test_the_scores_count_what_the_reply_says_and_what_the_appeal_asks() -> None:

@@ -62,7 +62,7 @@ def test_a_short_reply_to_another_matter_is_still_flagged(appeal, reply) -> None
 
 
 def _said(result: quality.Check) -> str:
-    return " ".join(line for lines in result.reasons.values() for line in lines)
+    return " ".join(line for lines in quality.sentences(result.reasons).values() for line in lines)
 
 
 @pytest.mark.parametrize(

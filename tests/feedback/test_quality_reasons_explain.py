@@ -32,12 +32,12 @@ def test_the_reasons_of_a_low_completeness_are_what_its_score_reads() -> None:
     result = quality.check(*WATER, WATER_REPLY)
 
     assert result.completeness < 0.5
-    assert result.reasons["completeness"] == [
+    assert quality.sentences(result.reasons)["completeness"] == [
         "没有说明原因（因为、由于、不符合等）",
         "没有说明下一步安排（将、拟、预计等）",
     ]
     # The policy is no signal of completeness: not given as its reason. It is on the checklist.
-    assert "政策依据" not in " ".join(result.reasons["completeness"])
+    assert "政策依据" not in " ".join(quality.sentences(result.reasons)["completeness"])
     assert dict(quality.elements(WATER_REPLY))["政策依据"] is False
 
 
@@ -52,16 +52,16 @@ def test_doing_what_a_reason_asks_raises_the_score(reason, added) -> None:
     before = quality.check(*WATER, WATER_REPLY)
     after = quality.check(*WATER, WATER_REPLY.replace("问题已解决", added + "问题已解决"))
 
-    assert reason in before.reasons["completeness"]
+    assert reason in quality.sentences(before.reasons)["completeness"]
     assert after.completeness > before.completeness
-    assert reason not in after.reasons.get("completeness", [])
+    assert reason not in quality.sentences(after.reasons).get("completeness", [])
 
 
 def test_the_interpretability_reasons_are_what_its_score_reads() -> None:
     result = quality.check(*DEED, DEED_REPLY)
 
     assert result.completeness >= 0.5 and "completeness" not in result.reasons
-    assert result.reasons["interpretability"] == [
+    assert quality.sentences(result.reasons)["interpretability"] == [
         "没有引用政策或法规依据",
         "有 1 处讲的是将要做的事（“将”“拟”“预计”等），评分看重已查明的情况",
     ]

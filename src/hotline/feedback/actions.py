@@ -326,10 +326,10 @@ def check_reply(ticket: Ticket, reply: Reply, at: datetime) -> ReplyCheck:
 
 
 def reasons_text(check: ReplyCheck) -> str:
-    """The reasons of a check in one line: 完整性：缺少…；可解释性：…"""
+    """The reasons of a check in one line, in the active language: 完整性：缺少…；可解释性：…"""
     parts = [
         _("%(label)s：%(value)s") % {"label": _(quality.CRITERION_NAMES[name]), "value": _("，").join(lines)}
-        for name, lines in check.reasons.items()
+        for name, lines in quality.sentences(check.reasons).items()
         if name in quality.CRITERION_NAMES
     ]
     # Translators: the separator between clauses or short sentences (a semicolon in Chinese).

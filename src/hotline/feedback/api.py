@@ -119,7 +119,7 @@ def check_reply(request: HttpRequest, payload: CheckIn) -> CheckOut:
     if not (payload.appeal_title.strip() or payload.appeal_text.strip()):
         raise InvalidInput(_("appeal_title, appeal_text: 诉求须有标题或内容"))
     result = quality.check(payload.appeal_title, payload.appeal_text, payload.reply)
-    return CheckOut(**result.scores(), weak=result.weak, reasons=result.reasons)
+    return CheckOut(**result.scores(), weak=result.weak, reasons=quality.sentences(result.reasons))
 
 
 @router.get("/flagged", response={200: FlaggedPage, **ERRORS}, summary="Replies the quality check flagged")

@@ -74,7 +74,8 @@ class ReplyCheck(models.Model):
     completeness = models.FloatField(_("完整性"))
     interpretability = models.FloatField(_("可解释性"))
     weak = models.BooleanField(_("质量存疑"), default=False)
-    # criterion -> the sentences that say what is missing, in the language of the check.
+    # criterion -> what lowered its score, as codes with their figures (`quality.Reason`), told in
+    # the reader's language where shown (`quality.sentences`), never in the language of the check.
     reasons = models.JSONField(_("原因"), default=dict, blank=True)
     checked_at = models.DateTimeField(_("检查时间"))
     reviewed_by = models.ForeignKey(

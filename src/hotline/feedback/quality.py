@@ -26,17 +26,23 @@ which criterion and which of the signals its score reads lowered it, each senten
 it is true of the reply (no "只有 N 字" for a long reply, no "没有说明原因" for one that gives a
 cause), and none about a signal the score does not read. Pure functions: no
 database, no settings but the cuts.
+
+A reason is kept as a code with its figures (`{"code": "short_body", "params": {"n": 34}}`), as the
+check stores it (`ReplyCheck.reasons`), and told in words only where it is shown (`sentences`), so
+that each reader reads it in their own language whatever the language of the check.
 """
 
 import math
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 CRITERIA = ("relevance", "completeness", "interpretability")
 CRITERION_NAMES = {
@@ -320,6 +326,68 @@ def logistic(
 # --- the check -------------------------------------------------------------------------------------
 
 
+class Reason(TypedDict):
+    """One reason as kept: a code of `REASONS` and the figures its sentence holds; or, for a sentence
+    stored before the codes that none of them says (migration feedback.0007), that sentence."""
+
+    code: NotRequired[str]
+    params: NotRequired[dict[str, Any]]
+    text: NotRequired[str]
+
+
+# What each reason says, in the reader's language when shown (`reason_text`). The migration of the
+# sentences stored before keeps a frozen copy of these (feedback/migrations/0007): a code is never
+# renamed nor given other figures.
+REASONS: dict[str, Promise] = {
+    "off_topic": gettext_lazy("答复与诉求的用词很少相同（已按答复的篇幅折算），请确认答复针对的是这件诉求"),
+    "no_reason": gettext_lazy("没有说明原因（因为、由于、不符合等）"),
+    "no_next_step": gettext_lazy("没有说明下一步安排（将、拟、预计等）"),
+    "no_contact": gettext_lazy("没有联系方式或后续办理渠道"),
+    "vague": gettext_lazy("有笼统表态（研究、逐步、尽快等），未说明具体安排"),
+    "short_body": gettext_lazy("除套话外只有 %(n)d 字"),
+    "complete_but_short": gettext_lazy(
+        "原因、下一步和联系方式都已写明，但篇幅较短（除套话外 %(n)d 字），请写明办理的具体情况"
+    ),
+    "no_basis": gettext_lazy("没有引用政策或法规依据"),
+    "no_figures": gettext_lazy("没有查明情况的具体数字（日期、数量、金额等）"),
+    "promises": gettext_lazy("有 %(n)d 处讲的是将要做的事（“将”“拟”“预计”等），评分看重已查明的情况"),
+    "too_brief": gettext_lazy("解释过于简略（除套话外只有 %(n)d 字）"),
+    "explains_little": gettext_lazy(
+        "已有依据和数字，但解释较少（除套话外 %(n)d 字），请写明查明的情况和原因"
+    ),
+}
+
+
+def _reason(code: str, **params: Any) -> Reason:
+    return {"code": code, "params": params}
+
+
+def reason_text(reason: Mapping[str, Any] | str) -> str:
+    """A reason's sentence in the active language. A sentence kept as it was (`text`, or a bare
+    string) is shown as it is; so is a code this version does not know, by its text if it has one."""
+    if isinstance(reason, str):
+        return reason
+    message = REASONS.get(str(reason.get("code", "")))
+    if message is None:
+        return str(reason.get("text") or reason.get("code") or "")
+    try:
+        return str(message) % dict(reason.get("params") or {})
+    except (KeyError, TypeError, ValueError):  # figures that do not fit: the sentence without them
+        return str(reason.get("text") or message)
+
+
+def sentences(reasons: Mapping[str, Sequence[Any]] | None) -> dict[str, list[str]]:
+    """A check's reasons (criterion -> kept reasons, `Check.reasons` or `ReplyCheck.reasons`) as
+    sentences in the active language: what every page, the API and the command line show."""
+    if not isinstance(reasons, Mapping):
+        return {}
+    return {
+        str(criterion): [reason_text(r) for r in items]
+        for criterion, items in reasons.items()
+        if isinstance(items, Sequence) and not isinstance(items, str)
+    }
+
+
 @dataclass(frozen=True)
 class Check:
     """A reply's three scores (0-1), whether it is weak, and per criterion what to do about it."""
@@ -328,7 +396,8 @@ class Check:
     completeness: float
     interpretability: float
     weak: bool
-    reasons: dict[str, list[str]] = field(default_factory=dict)  # criterion -> sentences
+    # criterion -> what lowered its score, as codes (`sentences` tells them in words).
+    reasons: dict[str, list[Reason]] = field(default_factory=dict)
 
     def scores(self) -> dict[str, float]:
         return {c: getattr(self, c) for c in CRITERIA}
@@ -345,7 +414,7 @@ def cuts() -> dict[str, float]:
 
 
 def check(appeal_title: str, appeal_text: str, reply: str) -> Check:
-    """Score a reply to an appeal; the reasons are in the active language."""
+    """Score a reply to an appeal; the reasons as codes, in no language (`sentences`)."""
     found = signals(reply, appeal_text)
     scores = {
         "relevance": relevance(appeal_title, appeal_text, reply),
@@ -353,11 +422,9 @@ def check(appeal_title: str, appeal_text: str, reply: str) -> Check:
         "interpretability": round(logistic("interpretability", found), 4),
     }
     cut = cuts()
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, list[Reason]] = {}
     if scores["relevance"] < cut["relevance"]:
-        reasons["relevance"] = [
-            _("答复与诉求的用词很少相同（已按答复的篇幅折算），请确认答复针对的是这件诉求")
-        ]
+        reasons["relevance"] = [_reason("off_topic")]
     if scores["completeness"] < cut["completeness"]:
         reasons["completeness"] = _completeness_reasons(found, len(body_of(reply)))
     if scores["interpretability"] < cut["interpretability"]:
@@ -384,43 +451,36 @@ def elements(reply: str) -> list[tuple[str, bool]]:
 # length. So what is listed is what lowered the score, and nothing else (ADR 0014, 2026-12-06).
 
 
-def _completeness_reasons(found: dict[str, float], body: int) -> list[str]:
+def _completeness_reasons(found: dict[str, float], body: int) -> list[Reason]:
     """Why a weak reply scores low on completeness: no reason, no next step, no contact, empty
     promises, little said; when it has all that, its length is what is left."""
     reasons = []
     if not found["n_reason"]:
-        reasons.append(_("没有说明原因（因为、由于、不符合等）"))
+        reasons.append(_reason("no_reason"))
     if not found["n_next"]:
-        reasons.append(_("没有说明下一步安排（将、拟、预计等）"))
+        reasons.append(_reason("no_next_step"))
     if not found["n_contact"]:
-        reasons.append(_("没有联系方式或后续办理渠道"))
+        reasons.append(_reason("no_contact"))
     if found["n_vague"]:
-        reasons.append(_("有笼统表态（研究、逐步、尽快等），未说明具体安排"))
+        reasons.append(_reason("vague"))
     if body < SHORT:
-        reasons.append(_("除套话外只有 %(n)d 字") % {"n": body})
-    return reasons or [
-        _("原因、下一步和联系方式都已写明，但篇幅较短（除套话外 %(n)d 字），请写明办理的具体情况")
-        % {"n": body}
-    ]
+        reasons.append(_reason("short_body", n=body))
+    return reasons or [_reason("complete_but_short", n=body)]
 
 
-def _interpretability_reasons(reply: str, found: dict[str, float]) -> list[str]:
+def _interpretability_reasons(reply: str, found: dict[str, float]) -> list[Reason]:
     """Why a weak reply explains too little: no policy, no figure (what was found: dates, counts,
     amounts), what will be done rather than what was found, little said; when it has the policy and
     the figures, its length and clauses are what is left."""
     body = body_of(reply)
     reasons = []
     if not found["n_basis"]:
-        reasons.append(_("没有引用政策或法规依据"))
+        reasons.append(_reason("no_basis"))
     if not found["n_figures"]:
-        reasons.append(_("没有查明情况的具体数字（日期、数量、金额等）"))
+        reasons.append(_reason("no_figures"))
     promises = len(_COUNTED["next"].findall(body))
     if promises:
-        reasons.append(
-            _("有 %(n)d 处讲的是将要做的事（“将”“拟”“预计”等），评分看重已查明的情况") % {"n": promises}
-        )
+        reasons.append(_reason("promises", n=promises))
     if len(body) < SHORT:
-        reasons.append(_("解释过于简略（除套话外只有 %(n)d 字）") % {"n": len(body)})
-    return reasons or [
-        _("已有依据和数字，但解释较少（除套话外 %(n)d 字），请写明查明的情况和原因") % {"n": len(body)}
-    ]
+        reasons.append(_reason("too_brief", n=len(body)))
+    return reasons or [_reason("explains_little", n=len(body))]

@@ -21,6 +21,7 @@ from hotline.core.enums import (
     SuspensionReason,
 )
 from hotline.core.phone import mask_phone
+from hotline.feedback import quality
 from hotline.feedback.models import Callback, Reply, ReplyCheck
 from hotline.feedback.selectors import merged_appeals
 from hotline.intake.models import Appeal
@@ -195,7 +196,7 @@ def reply_quality_out(r: Reply) -> ReplyQualityOut | None:
         completeness=check.completeness,
         interpretability=check.interpretability,
         weak=check.weak,
-        reasons=check.reasons,
+        reasons=quality.sentences(check.reasons),  # in the request's language
         checked_at=check.checked_at,
         reviewed_by=_username(check.reviewed_by),
         reviewed_at=check.reviewed_at,

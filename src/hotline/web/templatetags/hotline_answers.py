@@ -1,4 +1,4 @@
-"""Template filters of the answers' pages: the reply-quality check's criteria by name."""
+"""Template filters of the answers' pages: the reply-quality check's criteria and reasons by name."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, elements
+from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, elements, sentences
 
 register = template.Library()
 
@@ -28,6 +28,12 @@ def quality_summary(check: Any) -> str:
     """A check's three scores in one line ("相关性 0.74 · 完整性 0.23 · 可解释性 0.27"), for a
     sentence of the page's to hold whole."""
     return " · ".join(f"{name} {floatformat(score, 2)}" for name, score in quality_scores(check))
+
+
+@register.filter
+def reason_sentences(reasons: Any) -> list[tuple[str, list[str]]]:
+    """A check's reasons, kept as codes, as (criterion, sentences) in the reader's language."""
+    return list(sentences(reasons).items())
 
 
 @register.filter

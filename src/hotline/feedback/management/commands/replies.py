@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from hotline.core.csvfiles import line_error, read_records
 from hotline.core.spreadsheets import csv_field
-from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, check
+from hotline.feedback.quality import CRITERIA, CRITERION_NAMES, check, sentences
 
 COLUMNS = ("id", "appeal_title", "appeal_text", "reply")
 
@@ -43,7 +43,12 @@ class Command(BaseCommand):
         for row_id, title, text, reply in rows:
             result = check(title, text, reply)
             reasons = (
-                ["；".join(f"{_(CRITERION_NAMES[c])}：{'，'.join(r)}" for c, r in result.reasons.items())]
+                [
+                    "；".join(
+                        f"{_(CRITERION_NAMES[c])}：{'，'.join(r)}"
+                        for c, r in sentences(result.reasons).items()
+                    )
+                ]
                 if options["reasons"]
                 else []
             )
