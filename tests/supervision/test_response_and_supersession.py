@@ -2,6 +2,7 @@
 by signing), and each step up the ladder closes the lower steps still open on the same assignment."""
 
 import pytest
+from django.utils import translation
 
 from hotline.core import clock
 from hotline.core.enums import AssignmentStatus, NotificationReason, Role, SupervisionKind, SupervisionReason
@@ -88,6 +89,43 @@ def test_each_step_up_the_ladder_closes_the_lower_steps(build):
     assert Supervision.objects.count() == 4
 
 
+def test_the_sweep_writes_each_lower_step_it_closes_on_the_timeline(build, staff):
+    ticket, assignment = build(dispatched=DISPATCHED, due=DUE)
+    sweep(at(2025, 3, 6, 11))  # 催办 by the sweep
+    with clock.frozen_at(at(2025, 3, 6, 15)):
+        by_hand = do_open_supervision(ticket, staff["supervisor"], kind=K.REMINDER, reason="请加快")
+
+    report = sweep(at(2025, 3, 7, 9))  # 督办: both 催办 close
+
+    assert report.counts["superseded"] == 2
+    reminders = Supervision.objects.filter(assignment=assignment, kind=K.REMINDER)
+    closed = TicketEvent.objects.filter(ticket=ticket, action="resolve_supervision").order_by("pk")
+    assert sorted(e.details["supervision"] for e in closed) == sorted(r.pk for r in reminders)
+    assert by_hand.pk in [e.details["supervision"] for e in closed]
+    for event in closed:
+        # As the sweep writes its other lines: by no one, marked as the sweep's, at the sweep's time.
+        assert (event.actor, event.at, event.details["by"]) == (None, at(2025, 3, 7, 9), "sweep")
+        assert event.details["kind"] == K.REMINDER
+        # The same note as the record's, and as a step up by hand would write.
+        assert event.details["note"] == "已升级为督办，自动销号"
+    assert set(reminders.values_list("resolution_note", flat=True)) == {"已升级为督办，自动销号"}
+    assert report.counts["events"] == 1 + 2  # the 督办's line and the two closings
+
+    for moment in (at(2025, 3, 11, 9), at(2025, 3, 13, 9)):  # 挂牌, then 提级
+        sweep(moment)
+    notes = TicketEvent.objects.filter(ticket=ticket, action="resolve_supervision").values_list(
+        "details__kind", "details__note"
+    )
+    assert sorted(notes) == sorted(
+        [
+            (K.REMINDER, "已升级为督办，自动销号"),
+            (K.REMINDER, "已升级为督办，自动销号"),
+            (K.ORDER, "已升级为挂牌督办，自动销号"),
+            (K.LISTING, "已升级为提级办理，自动销号"),
+        ]
+    )
+
+
 def test_an_elevation_by_hand_closes_the_lower_steps_on_its_assignment_and_says_so(build, staff):
     ticket, assignment = build(dispatched=DISPATCHED, due=DUE)
     sweep(at(2025, 3, 7, 9))  # 督办 by the sweep
@@ -102,3 +140,15 @@ def test_an_elevation_by_hand_closes_the_lower_steps_on_its_assignment_and_says_
     closed = TicketEvent.objects.filter(ticket=ticket, action="resolve_supervision")
     assert sorted(e.details["kind"] for e in closed) == [K.ORDER, K.REMINDER]
     assert all("提级办理" in e.details["note"] for e in closed)
+
+
+def test_a_step_up_by_hand_in_english_stores_the_note_in_the_citys_language(build, staff):
+    ticket, _assignment = build(dispatched=DISPATCHED, due=DUE)
+    with clock.frozen_at(at(2025, 3, 7, 10)), translation.override("en"):
+        reminder = do_open_supervision(ticket, staff["supervisor"], kind=K.REMINDER, reason="请加快")
+        do_open_supervision(ticket, staff["supervisor"], kind=K.ORDER, reason="督办")
+
+    reminder.refresh_from_db()
+    assert reminder.resolution_note == "已升级为督办，自动销号"
+    closed = TicketEvent.objects.get(ticket=ticket, action="resolve_supervision")
+    assert closed.details["note"] == "已升级为督办，自动销号"

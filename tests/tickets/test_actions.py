@@ -752,7 +752,7 @@ def test_merge_into_any_ticket_whose_answer_is_to_come(flow: Flow, target_status
 def test_merge_refuses_self_and_missing_target(flow: Flow) -> None:
     ticket = flow.new()
     before = snapshot(ticket.pk)
-    with pytest.raises(InvalidInput, match="自身"):
+    with pytest.raises(InvalidInput, match="不能合并到自身"):  # as the page that asks to confirm says
         actions.do_merge_ticket(ticket, flow.user("operator"), into_ticket_id=ticket.pk)
     with pytest.raises(InvalidInput, match="不存在"):
         actions.do_merge_ticket(ticket, flow.user("operator"), into_ticket_id=999_999)

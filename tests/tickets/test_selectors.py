@@ -3,18 +3,21 @@
 from typing import Any
 
 import pytest
+from django.db.models import Q
 
-from hotline.core.enums import AssignmentStatus, Role
+from hotline.core.enums import AssignmentStatus, EventType, Role
 from hotline.core.errors import NotFound
 from hotline.tickets import actions
-from hotline.tickets.models import Ticket, current_lead
+from hotline.tickets.models import Ticket, TicketEvent, current_lead
 from hotline.tickets.selectors import (
     can_see_phone,
     filtered_tickets,
     get_visible_ticket,
+    last_events,
+    returns_rejected,
     visible_tickets,
 )
-from tests.tickets.conftest import Flow, new_user
+from tests.tickets.conftest import Flow, FrozenClock, new_user
 
 
 def test_citywide_roles_see_everything(flow: Flow) -> None:
@@ -139,3 +142,55 @@ def test_the_list_filters_combine(flow: Flow) -> None:
     assert len(found()) == 3
     # Never more than the user may see.
     assert set(filtered_tickets(flow.user("water")).values_list("pk", flat=True)) == set()
+
+
+def test_the_last_event_of_each_ticket_that_matches(flow: Flow, frozen_clock: FrozenClock) -> None:
+    # The clock stands still: dispatch and signing are written at the same moment.
+    signed = flow.accept(flow.dispatch(flow.new()))
+    dispatched = flow.dispatch(flow.new())
+    waiting = flow.new()
+    moves = Q(action__in=[EventType.DISPATCH, EventType.ACCEPT])
+
+    def last() -> dict[int, str]:
+        found = last_events([signed.pk, dispatched.pk, waiting.pk], moves)
+        return {ticket: event.action for ticket, event in found.items()}
+
+    # Of two at the same moment, the one written later; a ticket with none is left out.
+    assert last() == {signed.pk: EventType.ACCEPT, dispatched.pk: EventType.DISPATCH}
+    # The newest first, whatever the order they were written in.
+    dispatch = TicketEvent.objects.get(ticket=signed, action=EventType.DISPATCH)
+    TicketEvent.objects.filter(pk=dispatch.pk).update(at=dispatch.at.replace(hour=11))
+    assert last()[signed.pk] == EventType.DISPATCH
+    assert last_events([], moves) == {}
+
+
+def test_a_rejected_return_is_read_from_the_last_review_of_its_ticket(
+    flow: Flow, frozen_clock: FrozenClock
+) -> None:
+    ticket = flow.dispatch(flow.new())
+    untouched = flow.dispatch(flow.new())
+    lead = flow.assignment(ticket, "housing")
+
+    def rejected_return(note: str) -> None:
+        returned = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
+        actions.do_review_return(
+            returned, flow.user("dispatcher"), assignment_id=lead.pk, uphold=False, note=note
+        )
+        lead.refresh_from_db()
+
+    rejected_return("属于本单位职责")
+    assert returns_rejected([lead, flow.assignment(untouched, "housing")]) == {lead.pk: "属于本单位职责"}
+    # Rejected again at the same moment: the later review's reason.
+    rejected_return("请继续办理")
+    assert returns_rejected([lead]) == {lead.pk: "请继续办理"}
+
+    # Upheld at last: the new lead's row says nothing of the old lead's rejections.
+    returned = actions.do_return_assignment(ticket, flow.user("housing"), reason="非本单位")
+    actions.do_review_return(
+        returned,
+        flow.user("dispatcher"),
+        assignment_id=lead.pk,
+        uphold=True,
+        lead_department_id=flow.dept("street").pk,
+    )
+    assert returns_rejected([flow.assignment(ticket, "street")]) == {}

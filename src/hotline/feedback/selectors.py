@@ -55,7 +55,7 @@ from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
 from hotline.tickets.events import of_type
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
-from hotline.tickets.selectors import visible_tickets
+from hotline.tickets.selectors import last_events, visible_tickets
 
 E = EventType
 
@@ -415,21 +415,11 @@ def sent_back(ticket_ids: Iterable[int]) -> dict[int, str]:
     """Of the tickets `ticket_ids` that are at work again because their reply was sent back to
     their unit (退回重答, `feedback.actions.do_return_reply`), why, by ticket id, in one query: the
     reason of the last event that reopened each, when that was a send-back (not a callback's 重办)."""
-    reasons: dict[int, str] = {}
-    rows = (
-        TicketEvent.objects.filter(
-            ticket_id__in=list(ticket_ids),
-            ticket__status=TicketStatus.REOPENED,
-            to_status=TicketStatus.REOPENED,
-        )
-        .order_by("ticket_id", "-at", "-pk")
-        .values_list("ticket_id", "action", "details")
+    reopened = last_events(
+        ticket_ids, Q(ticket__status=TicketStatus.REOPENED, to_status=TicketStatus.REOPENED)
     )
-    seen: set[int] = set()
-    for ticket_id, action, details in rows:
-        if ticket_id in seen:
-            continue
-        seen.add(ticket_id)
-        if action == EventType.RETURN_REPLY:
-            reasons[ticket_id] = str((details or {}).get("reason", ""))
-    return reasons
+    return {
+        ticket_id: str((event.details or {}).get("reason", ""))
+        for ticket_id, event in reopened.items()
+        if event.action == EventType.RETURN_REPLY
+    }

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -254,6 +256,16 @@ def do_open_supervision(
     return supervision
 
 
+def superseded_note(kind: str) -> str:
+    """The closing note of a supervision that a step up to `kind` took over, by hand or by the sweep.
+
+    Stored, so in the city's language (settings.LANGUAGE_CODE) rather than in that of the request
+    that stepped up: the record and its timeline line read the same to everyone, and the same
+    whether a supervisor or the sweep (which has no request) closed it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("已升级为%(kind)s，自动销号") % {"kind": SupervisionKind(kind).label}
+
+
 def supersede_lower(supervision: Supervision, actor: User, now: datetime) -> int:
     """Close the open supervisions lower on the ladder than `supervision` on its assignment: the
     step up takes them over (the sweep does the same, set-based: `sweep._Sweep.supersede`). Each
@@ -261,8 +273,7 @@ def supersede_lower(supervision: Supervision, actor: User, now: datetime) -> int
     lower = [k.value for k in ESCALATION_LADDER[: ladder_level(supervision.kind)]]
     if not lower or supervision.assignment_id is None:
         return 0
-    label = SupervisionKind(supervision.kind).label
-    note = _("已升级为%(kind)s，自动销号") % {"kind": label}
+    note = superseded_note(supervision.kind)
     found = list(
         Supervision.objects.select_for_update()
         .filter(assignment_id=supervision.assignment_id, kind__in=lower, resolved_at__isnull=True)

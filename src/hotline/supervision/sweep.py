@@ -55,7 +55,13 @@ from hotline.notifications.models import Notification
 from hotline.sla.calendar import Calendar
 from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
-from hotline.supervision.actions import PUBLIC_KINDS, WORKING_STATUSES, audience_rules, ladder_level
+from hotline.supervision.actions import (
+    PUBLIC_KINDS,
+    WORKING_STATUSES,
+    audience_rules,
+    ladder_level,
+    superseded_note,
+)
 from hotline.supervision.models import (
     REPEAT_REASON_OF_KIND,
     REPEAT_REASONS,
@@ -605,19 +611,30 @@ class _Sweep:
     def supersede(self, kind: SupervisionKind) -> None:
         """The open supervisions lower on the ladder of each assignment this run escalated to
         `kind` close: the step up takes them over (`actions.supersede_lower`, by hand), so that the
-        board and its counters show where each ticket stands, not every step it went through."""
+        board and its counters show where each ticket stands, not every step it went through. Each
+        closing gets its line on the ticket's timeline, with the note a step up by hand writes."""
         lower = [k.value for k in ESCALATION_LADDER[: ladder_level(kind)]]
         if not lower:
             return
         escalated = self.opened(SupervisionReason.OVERDUE, kind).values("assignment_id")
-        n = (
-            Supervision.objects.filter(resolved_at__isnull=True, kind__in=lower, assignment_id__in=escalated)
-            .exclude(assignment_id__isnull=True)
-            .update(resolved_at=self.now, resolution_note=f"已升级为{kind.label!s}，自动销号")
+        note = superseded_note(kind)
+        lower_steps = Supervision.objects.filter(kind__in=lower, assignment_id__in=escalated).exclude(
+            assignment_id__isnull=True
         )
-        if n:
-            logger.info("sweep: %s lower supervisions superseded by %s", n, kind.value)
+        n = lower_steps.filter(resolved_at__isnull=True).update(resolved_at=self.now, resolution_note=note)
+        if not n:
+            return
+        # Their timeline lines, from the rows just closed: the UPDATE holds them locked until the
+        # sweep commits (a supervisor's 销号 of one waits, then finds it closed), and no earlier
+        # closing of them has this moment and this note (an assignment steps up once per moment).
+        events = ticket_events.supervisions_resolved_by_sweep(
+            lower_steps.filter(resolved_at=self.now, resolved_by__isnull=True, resolution_note=note),
+            note=note,
+            at=self.now,
+        )
+        logger.info("sweep: %s lower supervisions superseded by %s", n, kind.value)
         self.report.add("superseded", n)
+        self.report.add("events", events)
 
     def open_escalations(
         self, rows: QuerySet[Assignment], kind: SupervisionKind, late: str, what: str

@@ -618,6 +618,25 @@ def supervision_resolved(
     return _noted(ticket, E.RESOLVE_SUPERVISION, actor, details, at)
 
 
+def supervisions_resolved_by_sweep(supervisions: QuerySet[Any], *, note: str, at: datetime) -> int:
+    """`supervision_resolved` for each supervision in `supervisions` (rows of
+    `supervision.Supervision` that the sweep closed), in one INSERT ... SELECT; returns how many.
+    By no one and marked as the sweep's, as `supervised_by_sweep`."""
+    return insert_select(
+        TicketEvent,
+        supervisions,
+        {
+            "ticket": F("ticket_id"),
+            "action": Value(E.RESOLVE_SUPERVISION.value),
+            "actor": None,
+            "at": at,
+            "from_status": F("ticket__status"),
+            "to_status": F("ticket__status"),
+            "details": JSONObject(supervision=F("pk"), kind=F("kind"), note=Value(note), by=Value("sweep")),
+        },
+    )
+
+
 def repetition_reviewed(
     ticket: Ticket,
     actor: User,

@@ -317,17 +317,27 @@ def returns_rejected(assignments: Iterable[Assignment]) -> dict[int, str]:
     working = {a.pk: a.ticket_id for a in assignments if a.status in at_work}
     if not working:
         return {}
-    rows = (
-        TicketEvent.objects.filter(ticket_id__in=set(working.values()), action=EventType.REVIEW_RETURN)
-        .order_by("ticket_id", "-at", "-pk")
-        .values_list("ticket_id", "details")
-    )
-    last: dict[int, dict[str, Any]] = {}
-    for ticket_id, details in rows:
-        last.setdefault(ticket_id, details or {})
+    last = last_events(working.values(), Q(action=EventType.REVIEW_RETURN))
     found: dict[int, str] = {}
     for pk, ticket_id in working.items():
-        review = last.get(ticket_id, {})
+        event = last.get(ticket_id)
+        review = (event.details or {}) if event else {}
         if review.get("assignment") == pk and review.get("uphold") is False:
             found[pk] = str(review.get("note", ""))
     return found
+
+
+def last_events(ticket_ids: Iterable[int], condition: Q) -> dict[int, TicketEvent]:
+    """The last event matching `condition` (the newest, of two at the same moment the later
+    written) of each of the tickets `ticket_ids`, by ticket id, in one query; a ticket with none is
+    left out. `condition` is a filter on `TicketEvent` (it may look at the ticket too)."""
+    ids = set(ticket_ids)
+    if not ids:
+        return {}
+    # "No later event matching" rather than PostgreSQL's DISTINCT ON, which SQLite lacks: the
+    # database sends one row per ticket whatever the length of its timeline.
+    later = TicketEvent.objects.filter(condition, ticket_id=OuterRef("ticket_id")).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
+    )
+    rows = TicketEvent.objects.filter(condition, ticket_id__in=ids).filter(~Exists(later))
+    return {event.ticket_id: event for event in rows}
