@@ -134,6 +134,9 @@ def test_every_state_every_role_and_genuine_timelines():
                 ("route", "dispatch"),
                 ("supervise", "supervise"),
                 ("supervise", "resolve_supervision"),
+                # ... of each assignment stepping up at that moment (a lead and a co-handler).
+                ("resolve_supervision", "resolve_supervision"),
+                ("resolve_supervision", "supervise"),
             )
             assert after.at > before.at or (same_moment and after.at == before.at), ticket.number
         assert events[-1].to_status == ticket.status
