@@ -279,9 +279,18 @@
     }, 320);
   }
   if (data.shares && data.shares.length) {
+    // On a phone the labels around the ring would be cut to "市场..."; there the names go in a
+    // legend below it, whole, and the table under the chart has every figure.
+    var shares = document.getElementById("chart-shares");
+    var narrow = shares && shares.clientWidth < 520;
     draw("chart-shares", {
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: data.shares.map(function (r) { return { name: r[0], value: r[1] }; }) }]
-    }, 300);
+      legend: narrow ? { bottom: 0, type: "scroll" } : { show: false },
+      series: [{
+        type: "pie", radius: narrow ? ["28%", "52%"] : ["35%", "65%"], center: ["50%", narrow ? "42%" : "50%"],
+        label: { show: !narrow },
+        data: data.shares.map(function (r) { return { name: r[0], value: r[1] }; })
+      }]
+    }, narrow ? 340 : 300);
   }
 })();
