@@ -56,6 +56,7 @@ urlpatterns = [
     path("dispatch/<int:ticket_id>/link/", web_dispatch.link, name="dispatch_link"),
     path("dispatch/returns/", web_dispatch.returns, name="dispatch_returns"),
     path("dispatch/returns/<int:assignment_id>/", web_dispatch.review, name="review_return"),
+    path("dispatch/extensions/", web_dispatch.extensions, name="dispatch_extensions"),
     path("inbox/", web_inbox.inbox, name="inbox"),
     path("overview/", web_overview.overview, name="overview"),
     path("rankings/", web_rankings.rankings, name="rankings"),

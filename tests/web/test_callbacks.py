@@ -456,3 +456,41 @@ def test_a_ticket_nobody_can_be_called_about_is_shown_apart_and_closed_without_a
     # One that can be called is still closed only after its callback.
     with pytest.raises(Exception, match="尚未回访"):
         feedback_actions.do_close_ticket(late, flow.user("operator"))
+
+
+def test_with_htmx_the_heading_follows_the_row(client, flow) -> None:
+    """The line under the counters says how many tickets the desk lists: a ticket closed from its
+    row leaves it, and the line says so with the counters, without the page loaded again."""
+    ticket = replied(flow, NOW - timedelta(hours=2))
+    other = replied(flow, NOW - timedelta(hours=1), title="楼道灯不亮")
+    feedback_actions.do_record_callback(
+        ticket, flow.user("operator"), resolution="resolved", satisfaction="satisfied"
+    )
+    client.force_login(flow.user("operator"))
+    page = desk(client)
+    summary = re.search(r'<p class="muted" id="callback-summary">\s*([^·]+)·', page)
+    assert summary is not None and summary.group(1).strip() == "2 件工单"
+    close = form_of(page, ticket, "close")
+    response = client.post(
+        close["action"],
+        close["fields"],
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"ticket-{ticket.pk}-result",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    summary = re.search(r'<p class="muted" id="callback-summary" hx-swap-oob="true">\s*([^·]+)·', body)
+    assert summary is not None and summary.group(1).strip() == "1 件工单"
+    assert re.search(r'class="all[^"]*"><a href="\?"><strong>1</strong>', body)
+    # Under a filter, the line counts what the filter lists.
+    Ticket.objects.filter(pk=other.pk).update(callback_due_at=NOW + timedelta(hours=3))
+    attempt = form_of(desk(client, "?filter=due_today"), other, "callback_attempt")
+    response = client.post(
+        attempt["action"],
+        attempt["fields"],
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"ticket-{other.pk}-result",
+    )
+    listed = len(numbers(desk(client, "?filter=due_today")))
+    summary = re.search(r'id="callback-summary" hx-swap-oob="true">\s*([^·]+)·', response.content.decode())
+    assert summary is not None and summary.group(1).strip() == f"{listed} 件工单"

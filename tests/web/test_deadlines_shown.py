@@ -4,6 +4,7 @@ extension approved only to a date still ahead; the board counting tickets under 
 heading following an action, its chips saying which time is which; the home page's counters by
 what each role can act on."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -183,3 +184,19 @@ def test_each_role_is_shown_what_it_can_act_on(client, staff, departments) -> No
     waiting = {c.label: c.count for c in client.get("/").context["waiting"]}
     assert waiting["督办中工单"] == 1 and "延期待审批" not in waiting
     assert Assignment.objects.count() == 1
+
+
+def test_an_urgent_ticket_late_to_be_signed_is_late_to_respond(client, staff, departments) -> None:
+    """An urgent ticket's sign-off deadline is its first response's (ADR 0004, addendum): missed,
+    its inbox row says 响应超时, as the ticket's page and the board say, not 签收超时. Here the handling
+    deadline is this very minute (dispatched on Sunday, three working days ago), when the inbox no
+    longer counts the first response as awaited and the row's clock fell back on the signing's."""
+    ticket = urgent(staff, departments, ago=timedelta(days=3))
+    lead = lead_of(ticket)
+    assert lead.sign_due_at == lead.response_due_at < lead.due_at == NOW
+    client.force_login(staff["housing"])
+    row = inbox_row(client.get("/inbox/").content.decode(), lead)
+    clock_text = re.search(r'<span class="clock" title="([^"]+)">([^<]+)</span>', row)
+    assert clock_text is not None
+    assert clock_text.groups() == ("距首次响应时限", "响应超时 2 天 23 小时"), row
+    assert "签收超时" not in row and "签收时限" not in row

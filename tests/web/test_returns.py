@@ -1,5 +1,7 @@
 """The return review page (退单审核): uphold with a new lead (and the right category), or reject."""
 
+import re
+
 import pytest
 
 from hotline.core.enums import AssignmentStatus, DelayCause, LabelSource, TicketStatus
@@ -240,3 +242,68 @@ def test_each_return_says_how_long_it_has_waited_the_oldest_first(client, staff,
     # Each number opens the ticket: its timeline and the caller's history, before deciding.
     for number in numbers:
         assert f'<a href="/tickets/{number}/">{number}</a>' in page
+
+
+def _select(page: str, name: str, assignment_id: int) -> str:
+    """The select `name` of the review form of `assignment_id`."""
+    card = page[page.index(f'id="return-{assignment_id}"') :]
+    start = card.index(f'<select name="{name}"')
+    return card[start : card.index("</select>", start)]
+
+
+def _chosen(select: str) -> set[str]:
+    return set(re.findall(r'<option value="(\d+)"[^>]* selected', select))
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-javascript"])
+def test_a_refused_review_comes_back_with_everything_chosen(
+    client, staff, departments, returned, htmx
+) -> None:
+    """The dispatcher chose a new lead, a co-handler and the right category, then the review was
+    refused (the lead chosen already works on the ticket as a co-handler): the form comes back with
+    each of them still chosen and the reason beside it, not with the selects at their defaults."""
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    right = CategoryFactory(code="02", name="市容环境", level=1)
+    typed = "改派水务局，协办街道"
+    form = {
+        "decision": "uphold",
+        "lead_department_id": departments["water"].pk,  # the co-handler still at work
+        "co_department_ids": [departments["street"].pk, departments["district"].pk],
+        "category_id": right.pk,
+        "wrong_dispatch": "on",
+        "note": typed,
+    }
+    response = client.post(f"/dispatch/returns/{lead.pk}/", form, **(HTMX if htmx else {}))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "该单位已在办理此工单" in page
+    assert ("<html" in page) is not htmx  # without JavaScript, the page itself comes back
+    assert _chosen(_select(page, "lead_department_id", lead.pk)) == {str(departments["water"].pk)}
+    assert _chosen(_select(page, "co_department_ids", lead.pk)) == {
+        str(departments["street"].pk),
+        str(departments["district"].pk),
+    }
+    assert _chosen(_select(page, "category_id", lead.pk)) == {str(right.pk)}
+    assert re.search(r'<input type="checkbox" name="wrong_dispatch" checked>', page)
+    assert f">{typed}</textarea>" in page
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.RETURNED
+
+
+def test_a_rejection_refused_for_its_missing_reason_keeps_the_new_lead_chosen(
+    client, staff, departments, returned
+) -> None:
+    """驳回 pressed without a reason, after choosing for 支持: refused, the choices are still there
+    for 支持退单 to be pressed instead."""
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    form = {"decision": "reject", "lead_department_id": departments["street"].pk, "note": ""}
+    response = client.post(f"/dispatch/returns/{lead.pk}/", form, **HTMX)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "驳回退单须写明理由" in page
+    assert _chosen(_select(page, "lead_department_id", lead.pk)) == {str(departments["street"].pk)}
+    assert _chosen(_select(page, "co_department_ids", lead.pk)) == set()
+    assert _chosen(_select(page, "category_id", lead.pk)) == set()
+    assert 'name="wrong_dispatch" checked' not in page

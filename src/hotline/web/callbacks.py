@@ -231,13 +231,14 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
     """The row `change.row_id` after an action on it (`web.actions`): as the desk now lists it
     under the page's filter (the next appellant to call, the callback to close), with the message,
     or a line that says what was done once the desk no longer lists it (closed, reopened); the
-    counters follow."""
+    counters and the count of the tickets listed follow."""
     found = ROW_ID.fullmatch(change.row_id)
     if found is None:
         return None
     show = _shown(change.query)
     now = clock.now()
-    ticket = awaiting_callback(user, now=now, show=show).filter(pk=int(found[1])).first()
+    listed = awaiting_callback(user, now=now, show=show)
+    ticket = listed.filter(pk=int(found[1])).first()
     r = row(user, ticket, now, callback_rounds([ticket])[ticket.pk]) if ticket is not None else None
     return render(
         request,
@@ -251,6 +252,8 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
             "row_class": "callback-row",
             "counters_template": "web/_callback_counters.html",
             "counts": callback_counts(user, now=now),
+            # The line under the counters (web/_callback_summary.html): how many the page lists.
+            "total": listed.count(),
             "show": show or "",
             "here": change.page,
             **_answer_context(),

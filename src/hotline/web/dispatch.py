@@ -36,7 +36,14 @@ GET  /dispatch/returns/          the returns waiting for review (退单审核): 
 POST /dispatch/returns/<assignment id>/
                                  review one (`do_review_return`): uphold, with a new lead (and maybe
                                  the right category, and whether dispatch sent it to the wrong place),
-                                 or reject with the reason, sending it back to the department
+                                 or reject with the reason, sending it back to the department;
+                                 refused, the card comes back as the dispatcher filled it in (the
+                                 lead, co-handlers and category chosen, the note), the reason beside
+                                 it (without JavaScript, on the returns page, status as below)
+GET  /dispatch/extensions/       the extension requests waiting for approval (延期待审批), the
+                                 oldest first, each with its form to approve or refuse it
+                                 (`review_extension`, through the pages' action endpoint, back here):
+                                 dispatch approves them as supervision does, and has no board
 
 With htmx a dispatch replaces the ticket's card in place, and the count at the top of the page
 follows (an out-of-band swap); without JavaScript the form posts and the page comes back with a
@@ -59,6 +66,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import require_role
+from hotline.core import clock
 from hotline.core.api import MAX_NOTE
 from hotline.core.enums import (
     NOT_MERGEABLE_INTO,
@@ -71,6 +79,7 @@ from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.dedup.search import similar_to_ticket
 from hotline.routing.queue import QueueEntry, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
+from hotline.supervision.selectors import BoardFilters, board_extensions
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, Ticket, linked_ids
@@ -472,11 +481,30 @@ def _returns_summary() -> dict[str, Any]:
     return {"total": returns_to_review().count()}
 
 
+def _returns_page(
+    request: HttpRequest, *, refused: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """A page of the returns; with `refused` (a review refused, posted without JavaScript), that
+    return's card as it was sent, the reason beside it, in its place on the first page or on top."""
+    page = keyset_page(request, returns_to_review(), key=_return_key, after=_returns_after, size=2)
+    items = [_return_item(a) for a in page.pop("rows")]
+    if refused is not None:
+        at = next(
+            (i for i, item in enumerate(items) if item["assignment"].pk == refused["assignment"].pk), None
+        )
+        if at is None:
+            items.insert(0, refused)
+        else:
+            items[at] = refused
+        # Shown at the review's address, the pager's links (relative: "?after=") would lead there.
+        page |= {"next_after": None, "paged": False}
+    page["items"] = items
+    return render(request, "web/returns.html", {**page, **_choices()}, status=status)
+
+
 @staff_view("review_return", require_GET)
 def returns(request: HttpRequest, user: User) -> HttpResponse:
-    page = keyset_page(request, returns_to_review(), key=_return_key, after=_returns_after, size=2)
-    page["items"] = [_return_item(a) for a in page.pop("rows")]
-    return render(request, "web/returns.html", {**page, **_choices()})
+    return _returns_page(request)
 
 
 def _return_item(assignment: Assignment) -> dict[str, Any]:
@@ -484,6 +512,22 @@ def _return_item(assignment: Assignment) -> dict[str, Any]:
     entry = queue_entry(assignment.ticket)
     others = [s for s in entry.suggestions if s["lead"]["id"] != assignment.department_id]
     return {"assignment": assignment, "ticket": assignment.ticket, "suggestions": others[:3]}
+
+
+def _chosen(request: HttpRequest) -> dict[str, Any]:
+    """The review form as it was sent, for a refused review to come back with it (web/_return_item.html):
+    a new lead, co-handlers and category chosen, the check and the note are the dispatcher's work, and a
+    refusal of one field is no reason to make them choose all again. A value that is no id matches no
+    option and is dropped."""
+    post = request.POST
+    co = [parse_id(v) for v in post.getlist("co_department_ids")]
+    return {
+        "lead": parse_id(post.get("lead_department_id")),
+        "co": [i for i in co if i is not None],
+        "category": parse_id(post.get("category_id")),
+        "wrong_dispatch": post.get("wrong_dispatch") == "on",
+        "note": post.get("note", ""),
+    }
 
 
 def _review_arguments(request: HttpRequest) -> dict[str, Any]:
@@ -511,13 +555,16 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
         arguments = _review_arguments(request)
         ticket = actions.do_review_return(ticket, user, assignment_id=assignment.pk, **arguments)
     except HotlineError as error:
+        assignment.refresh_from_db()
+        item = _return_item(assignment) if assignment.status == AssignmentStatus.RETURNED else None
         if not _is_htmx(request):
+            if item is not None:  # still to review: the form comes back as it was sent, to try again
+                refused = item | {"error": shown(error), "chosen": _chosen(request)}
+                return _returns_page(request, refused=refused, status=error.status_code)
             messages.error(
                 request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
             )
             return HttpResponseRedirect(reverse("dispatch_returns"))
-        assignment.refresh_from_db()
-        item = _return_item(assignment) if assignment.status == AssignmentStatus.RETURNED else None
         return render(
             request,
             "web/_return_item.html",
@@ -526,7 +573,7 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
                 "assignment": assignment,
                 "ticket": ticket,
                 "error": shown(error),
-                "note": request.POST.get("note", ""),  # as typed: the form comes back to try again
+                "chosen": _chosen(request),  # as sent: the form comes back to try again
                 "summary": _returns_summary(),
                 **_choices(),
             },
@@ -555,3 +602,18 @@ def _outcome(ticket: Ticket, assignment: Assignment, uphold: bool) -> str:
         "number": ticket.number,
         "department": assignment.department,
     }
+
+
+@staff_view("review_extension", require_GET)
+def extensions(request: HttpRequest, user: User) -> HttpResponse:
+    """The extension requests waiting for a decision, the oldest first, as the board's 延期审批 tab
+    lists them (the whole city: those who approve are citywide roles), for a dispatcher, who may
+    approve them but has no board; each row's form posts to the ticket's action and comes back."""
+    now = clock.now()
+    page = paginate(request, board_extensions(BoardFilters()))
+    rows = [{"extension": e, "asked_past": e.requested_due_at <= now} for e in page.pop("rows")]
+    return render(
+        request,
+        "web/dispatch_extensions.html",
+        {**page, "rows": rows, "now_local": clock.localtime(now), "here": request.get_full_path()},
+    )

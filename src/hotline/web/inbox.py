@@ -225,6 +225,12 @@ def row(
     response_due = awaited_response(assignment, now) if state == "pending" else None
     # The first response's clock (`assignment_clock`) comes before the signing's.
     clock_for_signing = sign_late and urgency != "overdue" and response_due is None
+    if clock_for_signing and sign_due is not None and sign_due == assignment.response_due_at:
+        # An urgent ticket is to be signed by its first response's deadline (signing is the
+        # response, ADR 0004 addendum): late, it is the response that is late, said in the words of
+        # the ticket's page and the board (`response_clock`), not as a late signing.
+        response_due, clock_for_signing = sign_due, False
+        text, urgency = response_clock(sign_due, now)
     if clock_for_signing and sign_due is not None:
         # Signing is what is due first: the clock in front of the row, the first thing a handler
         # reads, says how late it is (the handling deadline stays in the row's details).

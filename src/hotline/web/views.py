@@ -3,9 +3,10 @@
 Each role sees the counters of its own work, each a link to the page and filter that lists those
 tickets: a department its assignments to sign, due today and overdue (the inbox); dispatch the new
 tickets and the returns to review; the callback roles the callbacks due; supervision the overdue
-assignments, today's deadlines and the tickets under supervision, and the extension requests to
-those who decide them (not to leaders, who supervise but do not approve extensions): each role
-only what it can act on.
+assignments, today's deadlines and the tickets under supervision; the extension requests to those
+who decide them, dispatch and supervision (not to leaders, who supervise but do not approve
+extensions), linking to the board's tab or, for dispatch, its own list: each role only what it can
+act on.
 """
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from hotline.core import clock
 from hotline.core.enums import TicketStatus
 from hotline.feedback.selectors import callback_counts
 from hotline.routing.selectors import dispatch_queue, returns_to_review
-from hotline.supervision.selectors import BoardFilters, board_counts
+from hotline.supervision.selectors import BoardFilters, board_counts, board_extensions
 from hotline.tickets.selectors import inbox_counts, visible_tickets
 
 
@@ -70,10 +71,14 @@ def counters(user: User) -> list[Counter]:
             Counter(str(_("今日到期")), c["due_today"], _url("supervision_board", view="due_today")),
             Counter(str(_("督办中工单")), c["supervised"], _url("supervision_board", view="supervised")),
         ]
-        if role in ACTION_ROLES["review_extension"]:
-            found.append(
-                Counter(str(_("延期待审批")), c["extensions"], _url("supervision_board", view="extensions"))
-            )
+    if role in ACTION_ROLES["review_extension"]:
+        # Dispatch approves extensions as supervision does; without the board, from its own list
+        # of them. Both count the whole city: those who approve are citywide roles.
+        if role in ACTION_ROLES["supervise"]:
+            url = _url("supervision_board", view="extensions")
+        else:
+            url = reverse("dispatch_extensions")
+        found.append(Counter(str(_("延期待审批")), board_extensions(BoardFilters()).count(), url))
     return found
 
 
