@@ -56,6 +56,7 @@ from hotline.core.enums import (
 )
 from hotline.core.phone import dialled
 from hotline.directory.models import Department
+from hotline.feedback.disclosure import addressed_to
 from hotline.feedback.models import Reply
 from hotline.feedback.selectors import appellants
 from hotline.intake.models import Appeal
@@ -170,21 +171,24 @@ def accepted_text(appeal: Appeal, medium: str) -> Text:
     return Text(_subject(number, _("已受理"), _short(title, 40)), "\n".join(lines))
 
 
-def replied_text(appeal: Appeal, reply: Reply, medium: str) -> Text:
+def replied_text(appeal: Appeal, reply: Reply, medium: str, *, text: str | None = None) -> Text:
+    """`text`: the reply as this appellant reads it (`feedback.disclosure.addressed_to`), by
+    default as written."""
     number, title = appeal.ticket.number, appeal.title
     merged = appeal.ticket_id != reply.ticket_id
+    text = reply.text if text is None else text
     if medium == CitizenMedium.SMS:
         body = _("您反映的“%(title)s”（工单号%(number)s）已办理，答复如下：") % {
             "title": _short(title, 20),
             "number": number,
         }
-        return Text("", _sms(body + " ".join(reply.text.split())))
+        return Text("", _sms(body + " ".join(text.split())))
     lines = [
         _("您好："),
         "",
         _("您反映的“%(title)s”（工单号 %(number)s）已办理，答复如下：") % {"title": title, "number": number},
         "",
-        reply.text.strip(),
+        text.strip(),
         "",
     ]
     if merged:
@@ -423,15 +427,20 @@ def tell_resumed(
 
 
 def tell_replied(ticket: Ticket, reply: Reply, actor: User | None, at: datetime) -> list[CitizenMessage]:
-    """答复告知 to every appellant of `ticket` (its own and its merged duplicates'), once each."""
+    """答复告知 to every appellant of `ticket` (its own and its merged duplicates'), once each; each
+    reads the other appellants' names in it as 市民 (`feedback.disclosure.addressed_to`)."""
+    everyone = appellants(ticket)
     return _tell_all(
         ticket,
-        lambda appeal, medium: replied_text(appeal, reply, medium),
+        lambda appeal, medium: replied_text(
+            appeal, reply, medium, text=addressed_to(reply.text, appeal, everyone)
+        ),
         key=f"replied:{reply.pk}",
         kind=CitizenMessageKind.REPLIED,
         actor=actor,
         at=at,
         reply=reply,
+        appeals=everyone,
     )
 
 
@@ -444,13 +453,15 @@ def _tell_all(
     actor: User | None,
     at: datetime,
     reply: Reply | None = None,
+    appeals: list[Appeal] | None = None,
 ) -> list[CitizenMessage]:
     """One message to each destination among the ticket's appellants (its own appeals and its merged
-    duplicates', `feedback.selectors.appellants`: one read), keyed `key:medium:address`."""
+    duplicates', `feedback.selectors.appellants`: one read, none when the caller read them:
+    `appeals`), keyed `key:medium:address`."""
     stored: list[CitizenMessage] = []
     seen: set[tuple[str, str]] = set()
     with translation.override(settings.LANGUAGE_CODE):
-        for appeal in appellants(ticket):
+        for appeal in appellants(ticket) if appeals is None else appeals:
             found = destination(appeal)
             if found is None or found in seen:
                 continue

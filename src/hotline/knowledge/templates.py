@@ -8,6 +8,12 @@ unit's phone ({联系电话}, from the directory's `Department.phone`): without 
 【联系电话】, which the handler writes and a reply may not keep (`feedback.quality.unfilled`).
 Braces that name no placeholder stay as written in a reply; a template is not saved with them.
 
+{诉求人} names the caller only when the reply goes to one person: a ticket's answer reaches every
+appellant, those of the duplicates merged into it too (`citizen_messages.outbox.tell_replied`, the
+portal), so with several it is the neutral 市民 ("市民您好！"), as for a caller who gave no name; a
+name the handler types all the same is warned of before sending (`addressing_warning`), and read
+as 市民 by the other appellants (`feedback.disclosure.addressed_to`).
+
 Who keeps them (`ACTION_ROLES["manage_reply_templates"]`): a unit head their own unit's and those
 of the units under it (`department_scope`), never the ones for every unit; supervisors and admins
 any unit's and those for every unit (no department) and every category. A template is retired
@@ -28,6 +34,8 @@ from hotline.accounts.permissions import department_scope, require_role
 from hotline.core import clock
 from hotline.core.errors import InvalidInput, NotFound
 from hotline.directory.models import Department
+from hotline.feedback.disclosure import names_to_many
+from hotline.feedback.selectors import appellants, people
 from hotline.knowledge.models import ReplyTemplate
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Ticket
@@ -39,9 +47,27 @@ PHONE_BLANK = "【联系电话】"
 
 
 def _citizen(ticket: Ticket, department: Department | None) -> str:
-    appeal = ticket.appeals.order_by("received_at", "pk").first()
-    name = appeal.citizen_name.strip() if appeal is not None else ""
+    """The caller's name when the reply goes to them alone (their appeals, merged ones included,
+    are one number's), else 市民: one citizen's name must not greet another."""
+    persons = people(appellants(ticket))
+    name = persons[0][0].citizen_name.strip() if len(persons) == 1 else ""
     return name or _("市民")
+
+
+def addressing_warning(ticket: Ticket, text: str) -> str:
+    """What the check before sending says of a reply `text` that names an appellant while it goes
+    to several people (`feedback.disclosure.names_to_many`), or ""."""
+    names, persons = names_to_many(text, appellants(ticket))
+    if not names:
+        return ""
+    return _(
+        "答复称呼了“%(names)s”，但将发给 %(count)s 位诉求人（含合并的诉求）；"
+        "其他诉求人收到时该称呼显示为“市民”，建议改用“市民您好”等不指名的称呼。"
+    ) % {
+        # Translators: the separator between names in a list (an enumeration comma in Chinese).
+        "names": _("、").join(names),
+        "count": persons,
+    }
 
 
 def _phone(department: Department | None) -> str:
@@ -70,7 +96,12 @@ def _today(_department: Department | None = None) -> str:
 
 
 PLACEHOLDER_LIST: tuple[Placeholder, ...] = (
-    Placeholder("诉求人", gettext_noop("诉求人姓名（未留姓名时为“市民”）"), _citizen, lambda d: _("张先生")),
+    Placeholder(
+        "诉求人",
+        gettext_noop("诉求人姓名（未留姓名，或答复将发给多位诉求人（含合并的诉求）时为“市民”）"),
+        _citizen,
+        lambda d: _("张先生"),
+    ),
     Placeholder("地址", gettext_noop("诉求地址"), lambda t, d: t.address, lambda d: _("幸福路12号")),
     Placeholder(
         "受理日期",

@@ -5,13 +5,18 @@ POST /portal/         take the appeal in through the `web` channel (no staff act
                       appeal's external id, so a double submit makes one ticket) and show its number
 POST /portal/track/   a ticket's public progress for its number and the last four digits of the
                       phone of one of its callers (its own, or a duplicate's merged into it):
-                      status in plain words, the public timeline and the replies
+                      status in plain words, the public timeline and the replies. A merged
+                      duplicate's caller sees their own call's steps up to the merge, then the
+                      joined ticket's after it (`citizen_timeline`); the replies read the other
+                      appellants' names as 市民 (`feedback.disclosure.addressed_to`); a reply sent
+                      back to its unit (退回重答) is shown after the ones that stand, marked 已更正
 POST /portal/rate/    the citizen rates the answer, recorded as a callback (回访) with their own
                       appeal (each appellant of a merged ticket rates it once); unsatisfied reopens
 
 What the public view leaves out: staff and their names, notes, returns, extensions, suspensions,
-supervision, other callers, phone numbers. A wrong pair of number and digits answers exactly as an
-unknown number does (404), so the form cannot tell whether a number exists.
+supervision (of a reply sent back, only that it is redone: not why), other callers, phone
+numbers. A wrong pair of number and digits answers exactly as an unknown number does (404), so the
+form cannot tell whether a number exists.
 
 Rate limits (settings.HOTLINE["PORTAL"], `intake.limits`): submissions per IP address and per
 phone number, lookups and ratings per IP address, each per hour; over a limit the answer is 429 and
@@ -23,7 +28,7 @@ them all. The lookup is a POST, so that the phone's digits stay out of URLs and 
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +49,7 @@ from hotline.core.http import client_ip, error_response, is_api
 from hotline.core.phone import dialled, dialled_in_db
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
+from hotline.feedback.disclosure import addressed_to
 from hotline.feedback.models import Reply
 from hotline.feedback.selectors import appellants
 from hotline.intake import attachments, limits
@@ -312,6 +318,7 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
         return names.get(code, _("承办单位")) if isinstance(code, str) else _("承办单位")
 
     steps: list[PublicStep] = []
+    sent_back = False  # the last answer was sent back to its unit: the next reply answers again
     for event in events:
         d, text = event.details, None
         match event.action:
@@ -323,8 +330,18 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
                 text = _("已改派 %(department)s 办理") % {"department": dept(d.get("lead"))}
             case EventType.ACCEPT:
                 text = _("%(department)s 已签收") % {"department": dept(d.get("department"))}
+            case EventType.REPLY if sent_back:
+                text = _("%(department)s 已重新答复") % {"department": dept(d.get("department"))}
+                sent_back = False
             case EventType.REPLY:
                 text = _("%(department)s 已答复") % {"department": dept(d.get("department"))}
+            case EventType.RETURN_REPLY:
+                # The citizen has the reply already (its SMS): they learn it no longer stands, not
+                # why (the reviewer's reason is for the unit).
+                text = _("答复需补充完善，由 %(department)s 重新办理") % {
+                    "department": dept(d.get("department"))
+                }
+                sent_back = True
             case EventType.ANSWER_ON_SPOT:
                 text = _("已直接答复")
             case EventType.CALLBACK:
@@ -341,6 +358,68 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
                 text = _("经审核不予受理")
         if text is not None:
             steps.append(PublicStep(at=event.at, text=text, action=event.action))
+    return steps
+
+
+def _lead_at(events: Iterable[TicketEvent], moment: datetime) -> str | None:
+    """The code of the department that led the ticket of `events` (oldest first) at `moment`, as
+    its dispatches, returns and their reviews left it; None: nobody led it then."""
+    lead: str | None = None
+    before_return: str | None = None
+    for event in events:
+        if event.at > moment:
+            break
+        d = event.details
+        if event.action in (EventType.DISPATCH, EventType.REVIEW_RETURN) and isinstance(d.get("lead"), str):
+            lead = d["lead"]
+        elif event.action == EventType.RETURN:
+            before_return = lead
+        elif event.action == EventType.REVIEW_RETURN and not d.get("uphold"):
+            lead = before_return  # a return refused: the lead keeps the ticket
+        if event.to_status in (TicketStatus.NEW, TicketStatus.RETURNED):
+            lead = None
+    return lead
+
+
+def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
+    """The steps the caller of `own` sees when it was merged into `shown` (through other duplicates,
+    perhaps): their own ticket's up to its merge, received at their call and with what they were
+    told (a dispatch), then the merge, naming the unit that leads the ticket they joined, then that
+    ticket's steps after it. Before the merge that ticket was another citizen's: its receipt is not
+    theirs, and its dispatch then is what the merge step tells. Without a merge, `shown`'s own."""
+    chain = [own]
+    while chain[-1].pk != shown.pk and chain[-1].merged_into_id is not None and len(chain) <= MAX_MERGE_HOPS:
+        upper = chain[-1].merged_into_id
+        chain.append(shown if upper == shown.pk else Ticket.objects.get(pk=upper))
+    if len(chain) == 1 or chain[-1].pk != shown.pk:
+        return public_timeline(shown)
+    events = list(
+        TicketEvent.objects.filter(ticket_id__in=[t.pk for t in chain])
+        .order_by("at", "pk")
+        .only(*PUBLIC_EVENT_FIELDS)
+    )
+    names = department_names(events)
+    steps: list[PublicStep] = []
+    joined: datetime | None = None
+    for here, above in zip(chain, [*chain[1:], None], strict=True):
+        mine = [e for e in events if e.ticket_id == here.pk and (joined is None or e.at > joined)]
+        merge, merged_text = None, ""
+        if above is not None:
+            merges = [e for e in mine if e.action == EventType.MERGE and e.details.get("into") == above.pk]
+            if not merges:  # no merge on record (bad data): the joined ticket's steps, as they are
+                return public_timeline(shown)
+            merge = merges[-1]
+            mine = [e for e in mine if e.at <= merge.at]
+            lead = _lead_at((e for e in events if e.ticket_id == above.pk), merge.at)
+            if lead is not None:
+                merged_text = _("已与反映同一问题的诉求合并，由 %(department)s 办理") % {
+                    "department": names.get(lead, _("承办单位"))
+                }
+        for step in public_steps(mine, names):
+            if merged_text and merge is not None and step.action == EventType.MERGE and step.at == merge.at:
+                step = replace(step, text=merged_text)
+            steps.append(step)
+        joined = merge.at if merge is not None else joined
     return steps
 
 
@@ -373,20 +452,35 @@ def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
     ticket, its number and title (looked up by the number of the ticket their call joined, the
     page names no other citizen's words)."""
     shown = followed(ticket)
-    replies = [
-        {"at": r.replied_at, "text": r.text, "department": r.department.name if r.department else ""}
-        for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk")
-    ]
+    everyone = appellants(shown)
     appeal = citizen_appeal(ticket, last4)
     own = appeal.ticket if appeal is not None else ticket
+    # A reply sent back to its unit (退回重答) reached the citizen by SMS, so it is not hidden: it
+    # is shown after the answers that stand, marked as corrected, its text folded away.
+    sent_back = {
+        e.details.get("reply") for e in shown.events.filter(action=EventType.RETURN_REPLY).only("details")
+    }
+    replies: list[dict[str, Any]] = []
+    superseded: list[dict[str, Any]] = []
+    for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk"):
+        shown_reply = {
+            "at": r.replied_at,
+            # Each appellant reads the others' names in it as 市民 (the answer went to all of them).
+            "text": addressed_to(r.text, appeal, everyone),
+            "department": r.department.name if r.department else "",
+        }
+        (superseded if r.pk in sent_back else replies).append(shown_reply)
+    for earlier in superseded:
+        earlier["answered_again"] = any(r["at"] > earlier["at"] for r in replies)
     rateable = can_rate(shown, appeal)
     return {
         "ticket": own,
         "shown": shown,
         "merged": shown.pk != own.pk,
         "status_text": PUBLIC_STATUS.get(shown.status, ""),
-        "steps": public_timeline(shown),
+        "steps": citizen_timeline(own, shown),
         "replies": replies,
+        "superseded": superseded,
         "rate_form": RateForm(initial={"number": number, "last4": last4}) if rateable else None,
     }
 

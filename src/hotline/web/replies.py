@@ -36,7 +36,7 @@ from hotline.directory.models import Department
 from hotline.feedback.actions import blanks_refusal, do_review_reply_check
 from hotline.feedback.models import ReplyCheck
 from hotline.feedback.quality import check
-from hotline.knowledge.templates import fill, templates_for
+from hotline.knowledge.templates import addressing_warning, fill, templates_for
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import actor_assignment
@@ -95,6 +95,7 @@ def preview(request: HttpRequest, user: User, number: str) -> HttpResponse:
             "text": text,  # its elements, as a checklist beside the scores
             # What sending it would be refused for: said first, and "仍可发送" is not.
             "refused": shown(refused) if refused is not None else "",
+            "addressing": addressing_warning(ticket, text),  # one citizen named, sent to several
         },
     )
 
