@@ -88,3 +88,24 @@ def test_the_case_story_masks_the_callers_own_number_however_written(staff, depa
     ticket.refresh_from_db()
     story = story_of(ticket)
     assert "88881234" not in story and "家里***也行" in story
+
+
+def test_the_case_story_names_no_citizen(staff, departments) -> None:
+    """A case is read by people the citizen never wrote to (the library, the reports): the story's
+    draft calls every appellant 市民, in their own words and in the answers quoted."""
+    flow = Flow(staff, departments)
+    ticket = flow.call("王建国", "13812340000", title="滨江花园20栋楼道灯坏了")
+    words = "我是王建国，滨江花园20栋楼道灯坏了，晚上很黑。"
+    ticket.appeals.update(content=words)
+    type(ticket).objects.filter(pk=ticket.pk).update(content=words)
+    ticket.refresh_from_db()
+    flow.dispatch(ticket)
+    flow.accept(ticket)
+    flow.accept(ticket, "water")
+    flow.co_answer(ticket, text="已联系王建国现场查看。")
+    flow.reply(ticket, text="王建国您好，楼道灯已修复。")
+    flow.callback(ticket)
+    ticket.refresh_from_db()
+    story = story_of(ticket)
+    assert "王建国" not in story
+    assert "我是市民" in story and "市民您好，楼道灯已修复" in story and "已联系市民现场查看" in story

@@ -1,7 +1,7 @@
 """The typical cases (典型案例) in the weekly, monthly and quarterly reports, on the hand-built June of
 tests/analytics: a case belongs to the period it was marked in, to the district its ticket is in and
 to the department that leads it; it is in the page, the .xlsx, the PDF and the kept files, with the
-numbers the marker left in its story masked; the daily list has no cases."""
+numbers and the citizen's name the marker left in its story masked; the daily list has no cases."""
 
 import io
 from datetime import date
@@ -61,6 +61,8 @@ def test_a_case_is_in_the_reports_of_the_period_it_was_marked_in(marked) -> None
         "住建局",
     )
     assert "13812341234" not in case.story and "***" in case.story and case.lesson == "当天派单当天修"
+    # Nor does a report name the citizen the marker did (the appellant's name reads as 市民).
+    assert "张先生" not in case.story and case.story.startswith("市民（")
 
 
 def test_a_district_and_a_department_have_their_own_cases(marked, departments, june) -> None:  # noqa: F811
@@ -116,7 +118,7 @@ def test_the_page_and_the_files_show_the_cases(client, staff, marked) -> None:
     texts = [f.text for f in pdf_flowables(report) if isinstance(f, Paragraph)]
     at_cases = texts.index("典型案例")
     assert texts[at_cases + 1] == "<b>1. 路灯当天修复</b>"
-    assert texts[at_cases + 3].startswith("办理经过：张先生（***）反映路灯不亮。<br/>住建局当天派人")
+    assert texts[at_cases + 3].startswith("办理经过：市民（***）反映路灯不亮。<br/>住建局当天派人")
     assert texts[at_cases + 4] == "经验做法：当天派单当天修"
     assert render_pdf(report).startswith(b"%PDF")
 

@@ -10,7 +10,7 @@ figures count it, `analytics.facts`); the city's, every one. The story and the l
 person who marked the case wrote, with the numbers in them masked again, since a report goes
 further than the library's pages: by the rule for texts staff write for publication
 (`feedback.disclosure.staff_text`): the ticket's citizens' numbers, mobiles and identity numbers
-masked, the office lines a reply gives kept.
+masked, the office lines a reply gives kept; and the appellants' names read as 市民.
 """
 
 from collections.abc import Collection
@@ -20,8 +20,10 @@ from datetime import datetime
 from hotline.analytics.facts import _lead_department
 from hotline.analytics.periods import Period
 from hotline.directory.models import Department
-from hotline.feedback.disclosure import official_lines, staff_text
+from hotline.feedback.disclosure import addressed_to, official_lines, staff_text
+from hotline.feedback.selectors import appellants
 from hotline.knowledge.models import Case
+from hotline.tickets.models import Ticket
 
 # The most a report lists, the latest marked first.
 LIMIT = 10
@@ -78,8 +80,14 @@ def of_period(
             area=case.ticket.area.name if case.ticket.area else "",
             department=names.get(case.department_key, ""),
             marked_at=case.marked_at,
-            story=staff_text(case.story, case.ticket, official=offices),
-            lesson=staff_text(case.lesson, case.ticket, official=offices),
+            story=_told(case.story, case.ticket, offices),
+            lesson=_told(case.lesson, case.ticket, offices),
         )
         for case in found
     ]
+
+
+def _told(text: str, ticket: Ticket, offices: list[str]) -> str:
+    """What a case's person wrote, as a report's readers may read it: the citizens' numbers masked
+    and the appellants' names read as 市民 (`feedback.disclosure`)."""
+    return addressed_to(staff_text(text, ticket, official=offices), None, appellants(ticket))

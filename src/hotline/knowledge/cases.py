@@ -16,8 +16,15 @@ from hotline.accounts.permissions import require_role
 from hotline.core import clock
 from hotline.core.enums import Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import ActionNotAllowed, InvalidInput
-from hotline.feedback.disclosure import citizen_numbers, citizen_text, official_lines, staff_text
+from hotline.feedback.disclosure import (
+    addressed_to,
+    citizen_numbers,
+    citizen_text,
+    official_lines,
+    staff_text,
+)
 from hotline.feedback.models import Callback
+from hotline.feedback.selectors import appellants
 from hotline.knowledge.models import Case
 from hotline.knowledge.text import query_words
 from hotline.taxonomy.models import Category
@@ -27,16 +34,17 @@ MAX_STORY = 20_000
 
 
 def story_of(ticket: Ticket) -> str:
-    """A first draft of the handling story, from the ticket's record; citizens' numbers masked, the
-    office lines the departments' answers give kept (`feedback.disclosure`)."""
+    """A first draft of the handling story, from the ticket's record; citizens' numbers masked and
+    their names read as 市民, the office lines the departments' answers give kept
+    (`feedback.disclosure`)."""
     citizens, offices = citizen_numbers(ticket), official_lines()
-    lines = [
-        _("诉求：%(title)s。%(content)s")
-        % {"title": ticket.title, "content": citizen_text(ticket.content, also_citizens=citizens)[:500]}
-    ]
+    # Read by people none of the appellants wrote to (the library, the reports): none is named.
+    everyone = appellants(ticket)
+    content = addressed_to(citizen_text(ticket.content, also_citizens=citizens), None, everyone)
+    lines = [_("诉求：%(title)s。%(content)s") % {"title": ticket.title, "content": content[:500]}]
 
     def told(text: str) -> str:
-        return staff_text(text, also_citizens=citizens, official=offices)
+        return addressed_to(staff_text(text, also_citizens=citizens, official=offices), None, everyone)
 
     for a in (
         Assignment.objects.filter(ticket=ticket).select_related("department").order_by("dispatched_at", "pk")
