@@ -423,6 +423,7 @@ HOTLINE: dict[str, Any] = {
             # a template letter sent about two estates apart (docs/benchmarks.md).
             "same_name": 0.0,
             "other_name": -0.10,
+            "other_business": -0.10,  # two businesses named (dedup.names), as two places named
             "same_category": 0.01,
             "other_category": -0.04,
             "in_window": 0.01,

@@ -111,3 +111,22 @@ def test_bad_queries_are_refused_with_the_field(api_as, staff, stored, params, f
 def test_no_tickets_no_candidates(api_as, staff):
     body = similar(api_as(staff["operator"]), text=LAMP[1]).json()
     assert body["items"] == []
+
+
+def test_another_gym_is_told_apart_by_its_name(api_as, staff, db):
+    """Two gyms closing with the members' cards unrefunded, one template: the gym the caller names
+    is the one whose ticket ranks first, and the other's reason says they are two businesses."""
+    content = "突然说要装修停业，让我们转到别的店，路太远我要求退卡被拒绝。"
+    same = make_ticket(
+        actor=staff["operator"], title="力美健身会所停业拒绝退卡", content="力美健身会所" + content
+    )
+    other = make_ticket(
+        actor=staff["operator"], title="型格健身会所停业拒绝退卡", content="型格健身会所" + content
+    )
+    embed_missing()
+    body = similar(api_as(staff["operator"]), text="力美健身会所不给退卡 力美健身会所" + content).json()
+    by_id = {i["id"]: i for i in body["items"]}
+    assert "商家不同：力美 / 型格" in by_id[other.pk]["reason"]
+    assert "商家" not in by_id[same.pk]["reason"]  # a shared business weighs 0 and is not named
+    assert body["items"][0]["id"] == same.pk
+    assert by_id[other.pk]["score"] < by_id[same.pk]["score"]

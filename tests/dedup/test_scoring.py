@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -152,3 +153,62 @@ def test_a_shared_place_that_adds_nothing_is_not_named_as_a_reason():
     result = score_pair(0.94, lights, power)
     assert result.reason == "文本相似 0.94 · 15 天内"
     assert {"same_street", "same_name"} <= set(result.facts)  # found all the same (the bench weighs them)
+
+
+GYM_A = "力美健身会所停业拒绝退卡\n力美健身会所突然说要装修停业，让我们转到别的店，路太远我要求退卡被拒绝。"
+GYM_B = (
+    "型格健身会所停业拒绝退卡\n您好，型格健身会所突然说要装修停业，让我们转到别的店，路太远我要求退卡被拒绝。"
+)
+
+
+def test_the_same_complaint_about_two_gyms_is_not_a_duplicate():
+    """The demo city's desk offered two gyms' prepaid cards as one problem at 0.98: one template,
+    two businesses, and no place word in either text (会所 is none), so nothing told them apart."""
+    from hotline.dedup.search import text_facts
+
+    a, b = text_facts(GYM_A), text_facts(GYM_B)
+    assert (a.businesses, b.businesses) == ({"力美"}, {"型格"})
+    result = score_pair(0.97, replace(a, category_id=5, at=T0), replace(b, category_id=5, at=T0))
+    assert result.score < E5_THRESHOLD
+    assert result.reason == "文本相似 0.97 · 商家不同：力美 / 型格 · 同一分类 · 1 天内"
+    # Two members of one gym, one of them naming where they live, are still one problem.
+    again = text_facts("我是东方名居的居民，力美健身会所突然说要装修停业，我要求退卡被拒绝。")
+    assert score_pair(0.97, replace(a, category_id=5, at=T0), replace(again, category_id=5, at=T0)).score >= (
+        E5_THRESHOLD
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("在花园路的悦动健身会所办了年卡，才用了6个月店就关门了", {"悦动"}),
+        ("健身工厂健身会所关门不退卡费", {"健身工厂"}),
+        ("投诉A市鸿运装饰有限公司拖欠工资", {"鸿运"}),
+        ("西地省玖鼎能源环境科技股份有限公司违规", {"玖鼎能源环境"}),
+        ("阳光体育俱乐部、星辰舞蹈工作室不退费", {"阳光", "星辰舞蹈"}),
+        # Nothing but the words of a trade, or "this one": no business in particular.
+        ("我们小区的物业公司不作为，这家健身房也关门了", set()),
+        ("想把原来的社保转过来，公司不给办", set()),
+    ],
+)
+def test_the_businesses_a_text_names(text, names):
+    from hotline.dedup.names import business_names
+
+    assert business_names(text) == names
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ({"力美"}, {"型格"}, False),
+        ({"天利劳务"}, {"天利电子"}, False),
+        ({"力美"}, {"力美健身"}, True),
+        # Two characters swapped, as a caller or the TipDM board's anonymiser writes them.
+        ({"捷聚飞迈"}, {"聚捷飞迈"}, True),
+        ({"力美"}, set(), None),
+    ],
+)
+def test_one_business_written_two_ways(a, b, same):
+    from hotline.dedup.names import same_business
+
+    assert same_business(a, b) is same

@@ -4,9 +4,10 @@ The text decides; the rest moves it a little, by weights in `HOTLINE["DEDUP"]["W
 community or a point within `NEAR_METRES` raises it, another district or a point farther than
 `FAR_METRES` lowers it (the hard non-duplicates: the same complaint about another estate); the
 places the two texts name (`directory.place_names`) raise it when they share one and lower it when they
-share none; the same category raises it a little and another lowers it a little; a ticket within
-`WINDOW_DAYS` raises it and an older one lowers it. A fact that is unknown (no area, no point, no
-place named, no category) moves nothing.
+share none, and so do the businesses they name (`dedup.names`: 力美健身会所, 型格健身会所); the same
+category raises it a little and another lowers it a little; a ticket within `WINDOW_DAYS` raises it
+and an older one lowers it. A fact that is unknown (no area, no point, no place named, no category)
+moves nothing.
 The reason names the facts that moved the score, in the user's language, e.g.
 "文本相似 0.96 · 同一分类 · 3 天内"; a fact whose weight is 0 (a shared place: it adds nothing, see the
 settings) is not named, as a reason that names it reads as if it had counted.
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hotline.core.enums import DepartmentLevel
+from hotline.dedup.names import same_business
 from hotline.directory.place_names import same_place
 
 SEPARATOR = " · "
@@ -41,6 +43,8 @@ class Facts:
     at: datetime | None = None
     # The places its text names (`directory.place_names.place_names`): estates, villages, roads.
     names: frozenset[str] = frozenset()
+    # The businesses its text names (`dedup.names.business_names`): gyms, shops, companies.
+    businesses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,18 @@ def score_pair(similarity: float, a: Facts, b: Facts) -> Score:
             "other_name",
             _("地名不同：%(a)s / %(b)s")
             % {"a": _listed(sorted(a.names)[:2]), "b": _listed(sorted(b.names)[:2])},
+        )
+    # A business is where a problem sits as an estate is: the same complaint about two gyms is two
+    # problems. Compared apart from the places, as a caller names where they live beside the gym.
+    business = same_business(a.businesses, b.businesses)
+    if business is True:
+        shared = sorted(x for x in a.businesses if same_business([x], b.businesses))
+        note("same_business", _("同一商家：%(names)s") % {"names": _listed(shared[:2])})
+    elif business is False:
+        note(
+            "other_business",
+            _("商家不同：%(a)s / %(b)s")
+            % {"a": _listed(sorted(a.businesses)[:2]), "b": _listed(sorted(b.businesses)[:2])},
         )
     if a.category_id is not None and b.category_id is not None:
         if a.category_id == b.category_id:

@@ -20,6 +20,7 @@ from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.index import shared_index
 from hotline.dedup.indexing import embed_missing
 from hotline.dedup.models import TicketVector
+from hotline.dedup.names import business_names
 from hotline.dedup.scoring import Facts, Score, config, score_pair, shown_from, threshold
 from hotline.directory.models import Department
 from hotline.directory.place_names import place_names
@@ -67,6 +68,11 @@ def _areas() -> Mapping[int, tuple[int | None, str]]:
     }
 
 
+def text_facts(text: str) -> Facts:
+    """What a text alone tells of its side of a pair: the places and the businesses it names."""
+    return Facts(names=place_names(text), businesses=business_names(text))
+
+
 def facts_of(tickets: Iterable[Ticket]) -> dict[int, Facts]:
     """Place, category and time of each ticket; its point is that of its first appeal with one."""
     tickets = list(tickets)
@@ -91,6 +97,7 @@ def facts_of(tickets: Iterable[Ticket]) -> dict[int, Facts]:
             category_id=ticket.category_id,
             at=ticket.created_at,
             names=place_names(ticket_text(ticket.title, ticket.content)),
+            businesses=business_names(ticket_text(ticket.title, ticket.content)),
         )
     return facts
 
@@ -126,6 +133,7 @@ def similar(
             category_id=category_id,
             at=at or clock.now(),
             names=place_names(text),
+            businesses=business_names(text),
         ),
         top=top,
         tickets=tickets,

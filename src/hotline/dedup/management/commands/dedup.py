@@ -35,9 +35,8 @@ from hotline.dedup import index as vector_index
 from hotline.dedup.embedders import configured_embedder, ticket_text
 from hotline.dedup.indexing import embed_missing
 from hotline.dedup.schemas import MAX_TOP
-from hotline.dedup.scoring import Facts, score_pair, threshold
-from hotline.dedup.search import scan, similar
-from hotline.directory.place_names import place_names
+from hotline.dedup.scoring import score_pair, threshold
+from hotline.dedup.search import scan, similar, text_facts
 from hotline.intake.models import Appeal
 from hotline.routing.place import locate
 
@@ -117,11 +116,11 @@ class Command(BaseCommand):
             texts = [ticket_text(p[1], p[2]) for p in chunk] + [ticket_text(p[3], p[4]) for p in chunk]
             vectors = embedder.embed(texts)
             for i, pair in enumerate(chunk):
-                # The text and the places it names; no area, point, category or time is known here.
+                # The text and the places and businesses it names; no area, point, category or time is known.
                 score = score_pair(
                     float(vectors[i] @ vectors[len(chunk) + i]),
-                    Facts(names=place_names(texts[i])),
-                    Facts(names=place_names(texts[len(chunk) + i])),
+                    text_facts(texts[i]),
+                    text_facts(texts[len(chunk) + i]),
                 ).score
                 writer.writerow([csv_field(pair[0]), f"{score:.4f}", int(score >= cut)])
 
