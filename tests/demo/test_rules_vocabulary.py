@@ -77,3 +77,29 @@ def test_a_missing_elderly_person_goes_to_the_police_with_the_street(city):
 
     assert fired is not None and fired.rule.name.startswith("走失寻人")
     assert _units(fired) == ("市公安局", ["湖滨街道"])
+
+
+def test_a_keyword_is_not_found_across_other_words(city):
+    """The keyword 河道 (a river: to water) is in 运河道路 only as the tail of 运河 and the head of
+    道路; by characters, a building site's night work by a canal road went to water."""
+    fired = _fired(city, "运河道路工地夜间施工\n运河道路旁的工地每天夜里施工，噪音很大。", "环境保护")
+
+    assert fired is not None and fired.rule.name != "河道（关键词）"
+    assert _units(fired)[0] == "市生态环境局"
+
+
+def test_a_shop_owner_out_of_reach_is_no_missing_person(city):
+    """健身会所关门不退卡费 (a prepaid card, 市场监管) had the police third among its suggestions by
+    "老板联系不上" under 综合事务: an owner out of reach is a consumer matter."""
+    fired = _fired(
+        city,
+        "型格健身会所关门不退卡费\n在人民路的型格健身会所办了年卡，才用了3个月店就关门了，老板联系不上，很多会员都没退费。",
+        "综合事务",
+    )
+
+    assert fired is None or "市公安局" not in _units(fired)[0]
+    # A person out of reach still is.
+    elderly = _fired(
+        city, "丽景小区独居老人联系不上\n丽景小区3栋的独居老人联系不上，邻居说两天没见他出门。", "综合事务"
+    )
+    assert elderly is not None and _units(elderly)[0] == "市公安局"

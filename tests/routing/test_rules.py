@@ -168,3 +168,46 @@ def test_explain_output_names_the_rule_and_the_reasons(tree, city) -> None:
     assert explained["considered"][1]["outranked_by"] == {"id": specific.pk, "name": "施工噪声"}
     assert explained["considered"][1]["applies"] is True
     assert explained["note"] == ""
+
+
+def test_a_keyword_is_found_as_words_of_the_text_not_as_characters_of_other_words(tree, city) -> None:
+    """A city's own list may name a keyword whose characters are inside unrelated words: "排" (a
+    discharge: 偷排, 直排) is in 排队, and by characters an appeal about queueing at a hospital
+    went to the ecology bureau whenever environment was among the classifier's guesses."""
+    general = rule("环境（未细分）", tree["env"], city["urban"])
+    discharge = rule("排污", tree["env"], city["env"], keywords="排、噪")
+
+    queue = evaluate(subject("医院挂号排队时间太长", tree["env"], predicted=True))
+
+    assert queue.fired.rule == general
+    assert next(c for c in queue.checks if c.rule == discharge).failures == ["未出现关键词：排、噪"]
+    # The same character as a word of its own is the keyword.
+    fired = evaluate(subject("化工厂夜里往河里偷偷排", tree["env"], predicted=True)).fired
+    assert (fired.rule, fired.matched["keywords"]) == (discharge, ["排"])
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "found"),
+    [
+        ("医院挂号排队时间太长", "排", False),  # inside 排队
+        ("公司安排周末加班", "排", False),  # inside 安排
+        ("运河道路施工噪音大", "河道", False),  # across 运河|道路, at neither edge
+        ("车辆抢占道路", "占道", False),  # across 抢占|道路
+        ("施工地点在城西", "工地", False),  # across 施工|地点
+        ("叫停电动车在楼道充电", "停电", False),  # across 叫停|电动车
+        ("企业偷排废水", "偷排", True),
+        ("小区物业公司不作为", "物业", True),  # a word of the dictionary inside a longer one
+        ("电线杆倒了", "电线", True),
+        ("电力井盖丢失", "电力井", True),  # the segmenter cut 电力|井盖: one edge is a word's
+        ("楼下水道堵了", "下水道", True),  # 楼|下水道
+        ("占道经营", "占道", True),
+        ("楼下ＫＴＶ唱到凌晨", "ktv", True),
+        ("小区内、下水道", "小区内、下水道", True),  # across punctuation: the characters alone
+    ],
+)
+def test_keyword_words_table(tree, city, text: str, keyword: str, found: bool) -> None:
+    keyed = rule("关键词", tree["env"], city["env"], keywords=keyword)
+
+    check = next(c for c in evaluate(subject(text, tree["env"], predicted=True)).checks if c.rule == keyed)
+
+    assert check.applies is found

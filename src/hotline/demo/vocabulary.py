@@ -2119,6 +2119,8 @@ RESPONSIBILITIES: tuple[Rule, ...] = (
         "GAJ",
         co=(AREA,),
         keywords=("走失", "寻人", "失联", "联系不上"),
+        # A shop whose owner cannot be reached (关门跑路, prepaid cards) is a consumer matter.
+        exclude=("老板", "商家", "店家", "经营者"),
         note=_BY_KEYWORD,
     ),
     Rule(

@@ -2,8 +2,10 @@
 
 A rule applies when the appeal's category is the rule's or below it, its area (if the rule names
 one) is the rule's or below it, one of the rule's keywords (if any) is in the text, and none of
-its excluded keywords is. Of the rules that apply, the first by `rank` fires: higher priority,
-then the deeper category, then the deeper area, then a rule with keywords over one without.
+its excluded keywords is; a keyword is in the text as words of it, not as characters of other
+words (`text.contains_term`: "排" is not in 排队). Of the rules that apply, the first by `rank`
+fires: higher priority, then the deeper category, then the deeper area, then a rule with keywords
+over one without.
 Every rule of the appeal's first-level category is reported, active or not, with what matched
 and what failed, which is what the admin console and `POST /api/v1/routing/explain` show.
 """
@@ -19,7 +21,7 @@ from hotline.core.enums import AreaRole
 from hotline.directory.models import Department, Responsibility
 from hotline.routing import reference
 from hotline.routing.reasons import inferred_category, listed
-from hotline.routing.text import normalize
+from hotline.routing.text import contains_term, normalize
 from hotline.taxonomy.models import Category
 
 
@@ -110,7 +112,7 @@ def _normal(word: str) -> str:
 
 
 def _found(words: Iterable[str], text: str) -> list[str]:
-    return [w for w in words if (n := _normal(w)) and n in text]
+    return [w for w in words if (n := _normal(w)) and contains_term(text, n)]
 
 
 @dataclass(frozen=True)

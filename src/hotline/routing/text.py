@@ -95,3 +95,53 @@ def strip_function_words(text: str) -> str:
     ("可以" of "可以说"), the same way in training and prediction. About 0.1 ms for 1,000 characters.
     """
     return _FUNCTION.sub("", text)
+
+
+# The runs of text that jieba segments each on its own (its `re_han_default`): no word crosses
+# their edges, so a run segmented alone has the words it has inside the whole text, and a run is
+# short enough (a clause) to keep its segmentation for the next ticket that says the same.
+_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_edges(run: str) -> frozenset[int]:
+    """Where the words of a run begin and end, the dictionary words inside its longer words
+    included (jieba's search mode: 物业|费 in "物业费", 工程|项目 in "工程项目", nothing inside
+    "排队"). Without the HMM, whose guessed words would hide their characters' edges."""
+    edges = {0}
+    for _, start, end in jieba.tokenize(run, mode="search", HMM=False):
+        edges.update((start, end))
+    return frozenset(edges)
+
+
+def _on_word_edges(text: str, start: int, end: int) -> bool:
+    run = next((m for m in _RUN.finditer(text) if m.start() <= start and end <= m.end()), None)
+    if run is None:
+        # The term spans punctuation or a space: no segmentation to check it against.
+        return True
+    edges = _word_edges(run.group())
+    start, end = start - run.start(), end - run.start()
+    # A term starting inside a word borrows that word's last character: "河道" of 运河|道路,
+    # "占道" of 抢占|道路, "停电" of 叫停|电动车. Starting where a word starts, it may end inside
+    # one only when it spans more than one word, a compound the dictionary does not know ("电力井"
+    # over 电力|井盖); ending inside its first word, it is part of another word ("排" of 排队).
+    return start in edges and (end in edges or any(start < edge < end for edge in edges))
+
+
+def contains_term(text: str, term: str) -> bool:
+    """Whether the already normalised `term` is in the normalised `text` as words of it, not as
+    characters of other words: "排" is not in "挂号排队", "占道" not in "车辆抢占道路", while
+    "物业" is in "物业公司" and "电力井" in "电力井盖".
+
+    A plain substring search finds a keyword inside any word that shares its characters: an
+    appeal about queueing (排队) would meet any rule that lists 排 for discharges, a night work
+    by a canal road (运河道路) the rule for rivers (河道). Only the clause around an occurrence is
+    segmented, and only when the characters occur at all."""
+    if not term:
+        return False
+    start = text.find(term)
+    while start != -1:
+        if _on_word_edges(text, start, start + len(term)):
+            return True
+        start = text.find(term, start + 1)
+    return False
