@@ -19,7 +19,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("people", ("accounts",)),
     ("reference", ("taxonomy", "directory")),
     ("clock", ("sla",)),
-    ("record", ("tickets", "intake", "feedback")),
+    # An extension request withdrawn when the action that made it moot runs (`sla.withdrawals`,
+    # called by `tickets.transitions` after each action): written with the ticket's record.
+    ("record", ("tickets", "intake", "feedback", "sla.withdrawals")),
     # What citizens are told (告知): written by the loop's actions with the change, read from the record.
     ("citizen_messages", ("citizen_messages",)),
     ("loop", ("intake.actions", "intake.channels", "tickets.actions", "sla.actions", "feedback.actions")),

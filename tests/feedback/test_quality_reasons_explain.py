@@ -63,7 +63,7 @@ def test_the_interpretability_reasons_are_what_its_score_reads() -> None:
     assert result.completeness >= 0.5 and "completeness" not in result.reasons
     assert quality.sentences(result.reasons)["interpretability"] == [
         "没有引用政策或法规依据",
-        "有 1 处讲的是将要做的事（“将”“拟”“预计”等），评分看重已查明的情况",
+        "下一步安排已写明（1 处）；可解释性看重已查明的情况，请补充核查结果和原因",
     ]
     # A forwarding note has no result: the checklist says so though completeness passed.
     assert dict(quality.elements(DEED_REPLY))["办理结果"] is False

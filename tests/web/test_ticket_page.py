@@ -80,7 +80,8 @@ def test_signing_from_the_page_runs_the_action_and_comes_back(client, staff, dis
     assert lead.status == AssignmentStatus.ACCEPTED and lead.accepted_by == staff["housing"]
     html = client.get(response["Location"]).content.decode()
     assert f"工单 {dispatched.number}：已签收" in html  # the message
-    assert "/do/reply/" in html  # and what comes next
+    # And what comes next: the reply, once the co-handler has answered (it would be refused before).
+    assert 'id="reply-awaits-co"' in html and "协办单位尚未反馈：水务局" in html
 
 
 def test_a_refused_action_says_why_and_changes_nothing(client, staff, dispatched) -> None:

@@ -1659,6 +1659,7 @@ class WorkSummary:
     extensions: int = 0  # extension requests
     approved: int = 0
     refused: int = 0
+    withdrawn: int = 0  # made moot undecided: the assignment left handling first
     pending: int = 0  # waiting for a decision at the end (延期审批)
     suspensions: int = 0  # clocks stopped
     suspended: int = 0  # still stopped at the end
@@ -1672,8 +1673,9 @@ class WorkSummary:
         return _(
             "督办：巡查 %(sweeps)s 次，督办 %(supervisions)s 件（人工 %(manual)s 件，人工销号 "
             "%(resolved)s 件），督办中 %(open)s 件；延期申请 %(extensions)s 件（批准 %(approved)s 件，"
-            "不批准 %(refused)s 件，待审批 %(pending)s 件）；挂起 %(suspensions)s 次（仍挂起 "
-            "%(suspended)s 件）；回访未接通 %(attempts)s 次，待回访 %(awaiting)s 张"
+            "不批准 %(refused)s 件，已撤回 %(withdrawn)s 件，待审批 %(pending)s 件）；"
+            "挂起 %(suspensions)s 次（仍挂起 %(suspended)s 件）；"
+            "回访未接通 %(attempts)s 次，待回访 %(awaiting)s 张"
         ) % {
             "sweeps": self.sweeps,
             "supervisions": self.supervisions,
@@ -1683,6 +1685,7 @@ class WorkSummary:
             "extensions": self.extensions,
             "approved": self.approved,
             "refused": self.refused,
+            "withdrawn": self.withdrawn,
             "pending": self.pending,
             "suspensions": self.suspensions,
             "suspended": self.suspended,
@@ -1715,7 +1718,8 @@ def work_summary(plans: Sequence[Plan], replayer: Replayer) -> WorkSummary:
         open=supervisions.filter(resolved_at__isnull=True).count(),
         extensions=extensions.count(),
         approved=extensions.filter(approved=True).count(),
-        refused=extensions.filter(approved=False).count(),
+        refused=extensions.filter(approved=False, withdrawn=False).count(),
+        withdrawn=extensions.filter(withdrawn=True).count(),
         pending=extensions.filter(approved__isnull=True).count(),
         suspensions=suspensions.count(),
         suspended=suspensions.filter(ended_at__isnull=True).count(),

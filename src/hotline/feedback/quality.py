@@ -42,7 +42,7 @@ from typing import Any, NotRequired, TypedDict
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext_lazy
 
 CRITERIA = ("relevance", "completeness", "interpretability")
 CRITERION_NAMES = {
@@ -144,6 +144,28 @@ BLANK = re.compile(r"【[^【】\n]{1,30}】|_{3,}|＿{3,}")
 def unfilled(text: str) -> list[str]:
     """The blanks of a template still in `text`, each once, in order."""
     return list(dict.fromkeys(m.group(0) for m in BLANK.finditer(text)))
+
+
+# Where a sentence ends. A sentence that still holds a blank is not written yet: the template's
+# words around the blank announce what the handler has to write (经…核查，【核查情况与原因】; 目前
+# 【办理结果】; 请致电【联系电话】) and say nothing done, found or given until it is.
+_SENTENCE_ENDS = "。！？!?；;\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
+
+
+def written(text: str) -> str:
+    """`text` without the sentences that still hold a blank of a template (`unfilled`), each
+    taken out with its closing mark and left as a full stop."""
+    parts: list[str] = []
+    at = 0
+    for blank in BLANK.finditer(text):
+        if blank.start() < at:  # in a sentence taken out already
+            continue
+        start = max(at, max(text.rfind(mark, 0, blank.start()) for mark in _SENTENCE_ENDS) + 1)
+        end = _SENTENCE_END.search(text, blank.end())
+        parts += [text[at:start], "。"]
+        at = end.end() if end else len(text)
+    return "".join([*parts, text[at:]])
 
 
 # A reason: what makes a reply explain rather than announce.
@@ -350,7 +372,13 @@ REASONS: dict[str, Promise] = {
     ),
     "no_basis": gettext_lazy("没有引用政策或法规依据"),
     "no_figures": gettext_lazy("没有查明情况的具体数字（日期、数量、金额等）"),
-    "promises": gettext_lazy("有 %(n)d 处讲的是将要做的事（“将”“拟”“预计”等），评分看重已查明的情况"),
+    # Its count says how many next steps are read against what was found (`n_next`); completeness
+    # asks for a next step, so this asks for the findings beside it, never for it to go.
+    "promises": ngettext_lazy(
+        "下一步安排已写明（%(n)d 处）；可解释性看重已查明的情况，请补充核查结果和原因",
+        "下一步安排已写明（%(n)d 处）；可解释性看重已查明的情况，请补充核查结果和原因",
+        "n",
+    ),
     "too_brief": gettext_lazy("解释过于简略（除套话外只有 %(n)d 字）"),
     "explains_little": gettext_lazy(
         "已有依据和数字，但解释较少（除套话外 %(n)d 字），请写明查明的情况和原因"
@@ -371,9 +399,11 @@ def reason_text(reason: Mapping[str, Any] | str) -> str:
     if message is None:
         return str(reason.get("text") or reason.get("code") or "")
     try:
-        return str(message) % dict(reason.get("params") or {})
+        # The message formats itself: a plural one (`ngettext_lazy`) picks its form by the count.
+        return str(message % dict(reason.get("params") or {}))
     except (KeyError, TypeError, ValueError):  # figures that do not fit: the sentence without them
-        return str(reason.get("text") or message)
+        # (a plural message has no sentence without its count: then the text kept, or the code)
+        return str(reason.get("text") or message) or str(reason.get("code"))
 
 
 def sentences(reasons: Mapping[str, Sequence[Any]] | None) -> dict[str, list[str]]:
@@ -442,7 +472,9 @@ def elements(reply: str) -> list[tuple[str, bool]]:
     答复日期), each with whether the reply has it, in the active language: a checklist shown beside
     the scores. Only the contact weighs in a score (completeness); the others are what a supervisor
     checks, and are not given as the reason of a score they do not enter."""
-    text = normalize(reply)
+    # Not in a sentence a blank leaves unfinished: a template's own words would tick what the
+    # handler has yet to write. The scores read the text as it is (a reply with a blank is refused).
+    text = normalize(written(reply))
     return [(_(e.name), e.present(text)) for e in ELEMENTS]
 
 

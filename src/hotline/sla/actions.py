@@ -24,6 +24,18 @@ def _local(moment: datetime) -> str:
     return f"{clock.localtime(moment):%Y-%m-%d %H:%M}"
 
 
+def _settled(extension: Extension) -> str:
+    """The refusal to decide on `extension` again: decided, or withdrawn (and why)."""
+    at = _local(extension.decided_at) if extension.decided_at is not None else "—"
+    if extension.withdrawn:
+        return _("延期申请 %(id)s 已于 %(at)s 撤回（%(note)s），不能再审批") % {
+            "id": extension.pk,
+            "at": at,
+            "note": extension.decision_note,
+        }
+    return _("延期申请 %(id)s 已于 %(at)s 审批，不能再审批") % {"id": extension.pk, "at": at}
+
+
 @transition("suspend")
 def do_suspend_assignment(
     ticket: Ticket, actor: User, *, reason: str, note: str = "", assignment_id: int | None = None
@@ -147,6 +159,13 @@ def do_review_extension(
         pending = pending.filter(pk=extension_id)
     found = list(pending.select_related("assignment__department").order_by("pk")[:2])
     if not found:
+        settled = None
+        if extension_id is not None:
+            settled = Extension.objects.filter(
+                assignment__ticket=ticket, pk=extension_id, approved__isnull=False
+            ).first()
+        if settled is not None:
+            raise ActionNotAllowed(_settled(settled))
         raise ActionNotAllowed(_("工单 %(number)s 没有待审批的延期申请") % {"number": ticket.number})
     if extension_id is None and len(found) > 1:
         raise InvalidInput(_("extension_id: 此工单有多个待审批的延期申请，请指明 extension_id"))

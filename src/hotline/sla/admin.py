@@ -45,8 +45,15 @@ class SuspensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Extension)
 class ExtensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("assignment", "previous_due_at", "requested_due_at", "approved", "decided_at")
-    list_filter = ("approved",)
+    list_display = (
+        "assignment",
+        "previous_due_at",
+        "requested_due_at",
+        "approved",
+        "withdrawn",
+        "decided_at",
+    )
+    list_filter = ("approved", "withdrawn")
 
 
 @admin.register(TimeLost)

@@ -154,7 +154,9 @@ class Suspension(models.Model):
 
 
 class Extension(models.Model):
-    """A department's request for more time (延期), and the dispatcher's or supervisor's decision."""
+    """A department's request for more time (延期), and the dispatcher's or supervisor's decision;
+    or its withdrawal (`withdrawn`), when its assignment left handling before anyone decided
+    (`sla.withdrawals`): then `decided_*` say who ended the handling, when, and why."""
 
     assignment = models.ForeignKey("tickets.Assignment", on_delete=models.CASCADE, related_name="extensions")
     reason = models.TextField(_("延期理由"))
@@ -170,6 +172,9 @@ class Extension(models.Model):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
+    # Nobody decided: the question became moot (the department replied, the ticket was merged...).
+    # Not approved either, so that every "waiting" query (`approved` null) leaves it out.
+    withdrawn = models.BooleanField(_("已撤回"), default=False)
 
     class Meta:
         verbose_name = _("延期申请")
@@ -183,6 +188,10 @@ class Extension(models.Model):
                 name="extension_one_pending_per_assignment",
             ),
             timerange.constraint("requested_due_at", "extension_requested_due_at_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn=False) | models.Q(approved=False),
+                name="extension_withdrawn_not_approved",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -260,6 +260,7 @@ def _extension_out(x: Extension) -> ExtensionOut:
         decided_at=x.decided_at,
         granted_due_at=x.granted_due_at,
         decision_note=x.decision_note,
+        withdrawn=x.withdrawn,
     )
 
 

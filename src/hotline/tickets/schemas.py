@@ -378,6 +378,11 @@ class ExtensionOut(Schema):
     decided_by: str | None
     decided_at: LocalDateTime | None
     decision_note: str
+    withdrawn: bool = Field(
+        False,
+        description="withdrawn undecided when its assignment left handling (not approved); "
+        "decided_by, decided_at and decision_note say who ended the handling, when and why",
+    )
 
 
 class TimeLostOut(Schema):

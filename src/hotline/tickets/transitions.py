@@ -81,7 +81,8 @@ def transition[**P, R](
 ) -> Callable[[Callable[Concatenate[Ticket, User, P], R]], Callable[Concatenate[Ticket, User, P], R]]:
     """Make a function `(ticket, actor, **fields)` the action `name`: it runs in one transaction,
     after the actor's role is checked (`accounts.permissions.ACTION_ROLES`), the ticket's row is
-    locked and re-read, and its state is checked against `ALLOWED_FROM[name]`. `lock=False` leaves
+    locked and re-read, and its state is checked against `ALLOWED_FROM[name]`; after it, the
+    extension requests it made moot are withdrawn (`sla.withdrawals`). `lock=False` leaves
     locking and the state check to an action that locks more than one row (merge)."""
 
     def wrap(action: Callable[Concatenate[Ticket, User, P], R]) -> Callable[Concatenate[Ticket, User, P], R]:
@@ -92,7 +93,13 @@ def transition[**P, R](
                 if lock:
                     ticket = locked(ticket)
                     check_state(ticket, name)
-                return action(ticket, actor, *args, **kwargs)
+                result = action(ticket, actor, *args, **kwargs)
+                # Imported here: `sla` builds on this module. Requests for more time that the
+                # action made moot are withdrawn in its name, not left waiting forever.
+                from hotline.sla.withdrawals import withdraw_moot_extensions
+
+                withdraw_moot_extensions(ticket.pk, actor, name)
+                return result
 
         if lock:
             _LOCKING[run] = (name, action)
@@ -117,10 +124,14 @@ def on_locked[**P, R](
     transaction it is in (routing locks its tickets before it decides, then dispatches the sure
     ones): the role and the state are checked as `transition` checks them, but the ticket is not
     read again and no savepoint is taken; a failure fails the caller's transaction."""
+    from hotline.sla.withdrawals import withdraw_moot_extensions  # as in `transition`
+
     name, action = _LOCKING[run]
     require_role(actor, name)
     check_state(ticket, name)
-    return action(ticket, actor, *args, **kwargs)  # type: ignore[return-value]
+    result = action(ticket, actor, *args, **kwargs)
+    withdraw_moot_extensions(ticket.pk, actor, name)
+    return result  # type: ignore[return-value]
 
 
 def move(ticket: Ticket, to_status: str, at: datetime) -> str:

@@ -49,6 +49,7 @@ from hotline.core.errors import HotlineError, InvalidInput
 from hotline.directory.models import Department
 from hotline.intake.models import Appeal
 from hotline.sla.models import Extension
+from hotline.sla.withdrawals import review_blocker
 from hotline.supervision import actions, selectors
 from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
@@ -98,6 +99,9 @@ class BoardRow:
     is_response: bool = False
     # The extension asks for a moment already past: it can only be approved with another date.
     asked_past: bool = False
+    # Why the extension cannot be decided now (`sla.withdrawals.review_blocker`): said on the row
+    # instead of buttons that could only be refused.
+    undecidable: str | None = None
 
 
 def _own_supervisions(ticket: Ticket, assignment_id: int | None) -> list[Supervision]:
@@ -173,6 +177,7 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
         supervisions=_own_supervisions(ticket, assignment.pk),
         extension=extension,
         asked_past=extension.requested_due_at <= now,
+        undecidable=review_blocker(extension),
     )
 
 

@@ -36,6 +36,7 @@ from hotline.citizen_messages.actions import do_resend
 from hotline.citizen_messages.selectors import explained, messages_of
 from hotline.core import clock
 from hotline.core.enums import (
+    OPEN_ASSIGNMENT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Channel,
@@ -309,6 +310,19 @@ def _response(detail: TicketDetail) -> dict[str, Any] | None:
     return {"due": due, "clock": clock_text, "urgency": urgency, "department": a.department}
 
 
+def _co_awaited(detail: TicketDetail, allowed: set[str]) -> list[str]:
+    """The co-handling units whose answer the lead's reply waits for, by name, when the user may
+    reply (only the lead may): `feedback.actions.do_reply_ticket` refuses the reply until each has
+    answered, so the page says so instead of a form that can only be refused."""
+    if "reply" not in allowed:
+        return []
+    return [
+        a.department.name
+        for a in detail.assignments
+        if a.role == AssignmentRole.CO and a.status in OPEN_ASSIGNMENT_STATUSES
+    ]
+
+
 def _revealable(user: User, appeals: list[Appeal]) -> set[int]:
     """The appeals among `appeals` (of duplicates merged into a ticket) whose full number the user
     may see, as `intake.actions.do_reveal_phone` checks it (`tickets.selectors.can_see_phone`)."""
@@ -331,6 +345,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
             *(x.requested_by for x in detail.extensions),
             *(r.requested_by for r in detail.invalidation_requests),
             *(r.replied_by for r in detail.replies),
+            *(r.quality.reviewed_by for r in detail.replies if r.quality is not None),
         ]
     )
     return {
@@ -380,6 +395,11 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "chosen": chosen,
         "pending_extensions": [x for x in detail.extensions if x.approved is None],
         "response": _response(detail),
+        "co_awaited": _co_awaited(detail, allowed),
+        # The reply a send-back (退回重答) would send back: the last, which alone it may.
+        "send_back_reply": (
+            max(r.id for r in detail.replies) if "return_reply" in allowed and detail.replies else None
+        ),
         "extension_asked": _extension_asked(chosen, detail),
         # review_return is allowed while the ticket is at work, returned or not: the link to the
         # returns only when one of its assignments waits there.

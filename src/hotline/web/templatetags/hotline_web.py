@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hotline.accounts.permissions import action_label
 from hotline.core import clock
@@ -40,6 +41,23 @@ def clauses(items: Iterable[Any]) -> str:
     """Sentences or clauses joined as the language joins them (a full-width semicolon in Chinese)."""
     # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
     return _("；").join(str(item) for item in items)
+
+
+# The marks that end a sentence: a text that ends with one needs no full stop of its own.
+_SENTENCE_ENDS = ("。", "！", "？", ".", "!", "?")
+
+
+@register.filter
+def sentence(text: str) -> str:
+    """`text` (a message, written without a full stop like every refusal) as a sentence that
+    another follows at once: ended with the language's full stop and what comes after it."""
+    text = str(text).rstrip()
+    if not text.endswith(_SENTENCE_ENDS):
+        # Translators: the full stop of a sentence that another follows: "。" in Chinese, ". " in
+        # English (keep the space after the period).
+        return text + pgettext("between sentences", "。")
+    # A Western mark needs the space a Chinese one has built in.
+    return text if text.endswith(("。", "！", "？")) else text + " "
 
 
 @register.filter
