@@ -145,6 +145,24 @@ def test_a_template_letter_about_another_estate_is_not_a_duplicate():
     assert score_pair(0.98, a, b).score < E5_THRESHOLD
 
 
+def test_a_near_identical_call_in_another_district_stays_a_duplicate():
+    """湖滨路88号井盖丢了, called twice (e5 0.97): the gazetteer read the second call's 湖滨路 into another
+    district (audit of 2026-12-06). Another district took 0.08 off and hid the first report from the
+    desk and the console; an area read from an address may be wrong, so it lowers the score and is
+    named, and the text outweighs it."""
+    first = Facts(areas=COMMUNITY_A, at=T0, names=frozenset({"湖滨"}))
+    second = Facts(areas=OTHER_DISTRICT, at=T0 + timedelta(hours=2), names=frozenset({"湖滨"}))
+    apart = score_pair(0.97, first, second)
+    together = score_pair(0.97, first, replace(second, areas=COMMUNITY_A))
+    assert E5_THRESHOLD <= apart.score < together.score
+    assert "不同区县" in apart.reason
+    # The same letter about two estates of two districts stays far from it, under the console's floor.
+    letter = score_pair(
+        0.98, replace(first, names=frozenset({"白石"})), replace(second, names=frozenset({"港口"}))
+    )
+    assert letter.score < production_settings.HOTLINE["DEDUP"]["SHOWN_FROM"]["e5"]
+
+
 def test_a_shared_place_that_adds_nothing_is_not_named_as_a_reason():
     """The demo's 红绿灯 and 停电 on 永宁街 read "文本相似 0.94 · 同一街道 · 同一地名：永宁 · 15 天内": the
     street and the name weigh 0, yet read as reasons for a near-duplicate."""

@@ -1,9 +1,13 @@
 """One score for "is this the same problem?": text similarity, adjusted by place, category and time.
 
 The text decides; the rest moves it a little, by weights in `HOTLINE["DEDUP"]["WEIGHTS"]`: the same
-community or a point within `NEAR_METRES` raises it, another district or a point farther than
-`FAR_METRES` lowers it (the hard non-duplicates: the same complaint about another estate); the
-places the two texts name (`directory.place_names`) raise it when they share one and lower it when they
+community or a point within `NEAR_METRES` raises it, a point farther than `FAR_METRES` lowers it
+(the hard non-duplicates: the same complaint about another estate), and another district lowers it
+less: an area is what the gazetteer read in an address or a text, and a road named like a street of
+another district (湖滨路 beside 湖滨街道), or two roads of one name, put one problem in two districts.
+Nothing is left out for its place: a near-identical text (0.97) in another district stays a likely
+duplicate, and its reason says 不同区县 (audit of 2026-12-06). The places the two texts name
+(`directory.place_names`) raise it when they share one and lower it when they
 share none, and so do the businesses they name (`dedup.names`: 力美健身会所, 型格健身会所); the same
 category raises it a little and another lowers it a little; a ticket within `WINDOW_DAYS` raises it
 and an older one lowers it. A fact that is unknown (no area, no point, no place named, no category)
@@ -101,6 +105,7 @@ def _place(a: Facts, b: Facts, conf: Mapping[str, Any]) -> tuple[str, str] | Non
     if district_a is not None and district_b is not None:
         if district_a == district_b:
             return "same_district", _("同一区县")
+        # Weighed lightly, never a filter: either area may be the gazetteer's misreading (module doc).
         return "other_district", _("不同区县")
     return None
 
