@@ -214,3 +214,27 @@ def test_a_wrong_category_is_dispatched_by_its_rule_returned_and_re_dispatched_a
         collect_labels()
     label = TrainingLabel.objects.get()
     assert (label.source, label.label, label.suggested) == (LabelSource.UPHELD_RETURN, "CGJ", street.code)
+
+
+def test_a_road_named_after_a_place_runs_through_that_places_street() -> None:
+    """The demo's addresses name roads; a road named after a street, a community or a district lies
+    there, so that an address resolves to the place its name says (湖滨路 in 湖滨街道, not in
+    another district's street)."""
+    from hotline.demo.generator import street_places
+
+    places = street_places()
+    where = {road: p for p in places for road in p.roads}
+    assert where["湖滨路"].street == "湖滨街道"
+    assert where["东湖路"].district == "东湖区"
+    assert where["铁路街"].street == "新桥街道"  # 铁路社区
+    for p in places:
+        assert len(p.roads) >= 3
+        for road in p.roads:
+            stem = road.removesuffix("大道").removesuffix("路").removesuffix("街")
+            elsewhere = [
+                q.street
+                for q in places
+                if q is not p and any(n.startswith(stem) for n in (q.street, *q.communities))
+            ]
+            assert not elsewhere, (road, p.street, elsewhere)
+    assert len(where) == sum(len(p.roads) for p in places)  # no road in two streets

@@ -291,16 +291,53 @@ def department_specs() -> list[DepartmentSpec]:
     return specs
 
 
+ROADS_PER_STREET = 3
+
+
+def _home_streets(streets: list[tuple[str, str, tuple[str, ...]]]) -> dict[str, int]:
+    """The street each road named after a place must run through (湖滨路 in 湖滨街道, 松林路 by 松林社区,
+    东湖路 in 东湖区), by the road's name: a city's roads are named after its places, and a demo
+    that put 湖滨路 in another district would send its own addresses there (audit of 2026-12-06)."""
+    home: dict[str, int] = {}
+    for road in V.ROADS:
+        stem = road.removesuffix("大道").removesuffix("路").removesuffix("街")
+        if len(stem) < 2:
+            continue
+        street_or_community = [
+            i
+            for i, (_d, street, communities) in enumerate(streets)
+            if any(n.startswith(stem) for n in (street, *communities))
+        ]
+        district = [i for i, (d, _s, _c) in enumerate(streets) if d.startswith(stem)]
+        found = street_or_community or district
+        if found:
+            home[road] = found[0]
+    return home
+
+
 def street_places() -> list[StreetPlace]:
-    """Roads and residential compounds (小区) of each street; fixed, whatever the seed."""
+    """Roads and residential compounds (小区) of each street; fixed, whatever the seed. A road named
+    after a place runs through that place's street (`_home_streets`); the others are shared out."""
     rng = random.Random("hotline-demo-city")
-    roads = list(V.ROADS)
-    rng.shuffle(roads)
+    streets = [
+        (district, street, communities)
+        for district, district_streets in V.DISTRICTS
+        for street, communities in district_streets
+    ]
+    home = _home_streets(streets)
+    roads_of: list[list[str]] = [[] for _ in streets]
+    for road, i in home.items():
+        roads_of[i].append(road)
+    others = [r for r in V.ROADS if r not in home]
+    rng.shuffle(others)
+    for roads in roads_of:
+        while len(roads) < ROADS_PER_STREET and others:
+            roads.append(others.pop())
     xiaoqu = [p + s for p in V.XIAOQU_PREFIXES for s in V.XIAOQU_SUFFIXES]
     rng.shuffle(xiaoqu)
     places: list[StreetPlace] = []
-    for d, (district, streets) in enumerate(V.DISTRICTS, start=1):
-        for s, (street, communities) in enumerate(streets, start=1):
+    for d, (district, district_streets) in enumerate(V.DISTRICTS, start=1):
+        for s, (street, communities) in enumerate(district_streets, start=1):
             i = len(places)
             places.append(
                 StreetPlace(
@@ -308,7 +345,7 @@ def street_places() -> list[StreetPlace]:
                     street_code=f"{V.CITY_CODE}{d:02d}{s:02d}",
                     street=street,
                     communities=communities,
-                    roads=tuple(roads[(3 * i + k) % len(roads)] for k in range(3)),
+                    roads=tuple(roads_of[i]),
                     xiaoqu=tuple(xiaoqu[5 * i + k] for k in range(5)),
                 )
             )
