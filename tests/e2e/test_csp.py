@@ -1,11 +1,16 @@
 """Every staff page and the portal in Chromium with the Content-Security-Policy in force: no
 violation reported (issue 20: no 'unsafe-inline', so no inline code, handlers or styles)."""
 
+from datetime import timedelta
+
 import pytest
 
+from hotline.core import clock
 from hotline.core.enums import Role
+from hotline.sla.models import Extension
+from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
 from tests.e2e.conftest import csp_violations, sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,3 +82,47 @@ def test_no_page_violates_the_policy(browser, live_server, staff, returned) -> N
     context.close()
 
     assert {path: found for path, found in seen.items() if found} == {}
+
+
+def test_the_inbox_forms_do_not_violate_the_policy(browser, live_server, staff, departments) -> None:
+    """A form sent from an inbox row: the row swapped in place (and htmx's request indicators)
+    must not bring an inline style with it. Here 申请延期, the one the audit caught."""
+    handler = staff["water"]
+    handler.set_password(PASSWORD)
+    handler.save()
+    ticket = do_dispatch_ticket(
+        make_ticket(actor=staff["operator"], title="停水", content="建设街停水两天"),
+        staff["dispatcher"],
+        lead_department_id=departments["water"].pk,
+    )
+    ticket = do_accept_assignment(ticket, handler)
+    lead = ticket.assignments.get()
+
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    violations = csp_violations(page)
+    sign_in(page, live_server, handler.username, PASSWORD, "/inbox/")
+    page.wait_for_load_state("networkidle")
+    row = page.locator(f"#assignment-{lead.pk}")
+    # The handler drags the reply box taller (the browser writes the size in its style attribute),
+    # then asks for more time: the row swapped in place must not carry that style over.
+    row.locator("details.reply summary").click()
+    box = row.locator("details.reply textarea[name=text]").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] - 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] + 80, steps=5)
+    page.mouse.up()
+    assert row.locator("details.reply textarea[name=text]").get_attribute("style")
+    row.locator("details.extension summary").click()
+    asked = clock.localtime(lead.due_at + timedelta(days=3))
+    row.locator("input[name=requested_due_at]").fill(f"{asked:%Y-%m-%dT%H:%M}")
+    row.locator("details.extension textarea[name=reason]").fill("需协调供水管网改造，施工期较长")
+    row.locator("details.extension button[type=submit]").click()
+    page.locator(f"#assignment-{lead.pk} .extension-asked").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert Extension.objects.filter(assignment=lead).exists()
+    context.close()
+
+    assert violations == []

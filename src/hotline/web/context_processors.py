@@ -20,6 +20,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_handle": role in ACTION_ROLES["accept"],
         "can_callback": role in ACTION_ROLES["callback"],
         "can_supervise": role in ACTION_ROLES["supervise"],
+        "can_review_extension": role in ACTION_ROLES["review_extension"],
         "can_review_reply": role in ACTION_ROLES["review_reply"],
         "can_edit_article": role in ACTION_ROLES["edit_article"],
         "can_mark_case": role in ACTION_ROLES["mark_case"],

@@ -62,6 +62,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotline.accounts.models import User
@@ -85,7 +86,7 @@ from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, Ticket, linked_ids
 from hotline.web.department_choices import department_groups
 from hotline.web.params import cursor_parts, micros_of, moment, parse_id, parse_offset
-from hotline.web.wording import shown
+from hotline.web.wording import for_people, labelled, shown
 
 PAGE_SIZE = 20
 MAX_CO = 20
@@ -545,6 +546,19 @@ def _review_arguments(request: HttpRequest) -> dict[str, Any]:
     return arguments
 
 
+# The review form's own labels of the fields the actions name (`note` is 说明 on other forms).
+_REVIEW_LABELS = {"note": gettext_noop("审核意见")}
+
+
+def _review_refusal(error: HotlineError) -> str:
+    """A refused review's message with the fields named as the review form labels them."""
+    parts = []
+    for part in error.message.split("; "):
+        field, colon, rest = part.partition(": ")
+        parts.append(labelled(_(_REVIEW_LABELS[field]), rest) if colon and field in _REVIEW_LABELS else part)
+    return for_people("; ".join(parts))
+
+
 @staff_view("review_return", require_POST)
 def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse:
     assignment = Assignment.objects.filter(pk=assignment_id).select_related("ticket", "department").first()
@@ -559,10 +573,11 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
         item = _return_item(assignment) if assignment.status == AssignmentStatus.RETURNED else None
         if not _is_htmx(request):
             if item is not None:  # still to review: the form comes back as it was sent, to try again
-                refused = item | {"error": shown(error), "chosen": _chosen(request)}
+                refused = item | {"error": _review_refusal(error), "chosen": _chosen(request)}
                 return _returns_page(request, refused=refused, status=error.status_code)
             messages.error(
-                request, _("%(number)s：%(message)s") % {"number": ticket.number, "message": shown(error)}
+                request,
+                _("%(number)s：%(message)s") % {"number": ticket.number, "message": _review_refusal(error)},
             )
             return HttpResponseRedirect(reverse("dispatch_returns"))
         return render(
@@ -572,7 +587,7 @@ def review(request: HttpRequest, user: User, assignment_id: int) -> HttpResponse
                 "item": item,
                 "assignment": assignment,
                 "ticket": ticket,
-                "error": shown(error),
+                "error": _review_refusal(error),
                 "chosen": _chosen(request),  # as sent: the form comes back to try again
                 "summary": _returns_summary(),
                 **_choices(),

@@ -38,8 +38,9 @@ from hotline.core.enums import (
     TicketStatus,
 )
 from hotline.directory.models import Department
+from hotline.feedback.models import ReplyCheck
 from hotline.feedback.selectors import sent_back as replies_sent_back
-from hotline.tickets.models import Assignment
+from hotline.tickets.models import Assignment, Ticket
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts, returns_rejected
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
 from hotline.web.actions import RowChange
@@ -86,6 +87,8 @@ class Row:
     extension_asked: datetime | None = None  # the day a request for more time waiting for its decision asks
     why_nothing: str = ""  # why a row offers no action, when it is not plain
     sent_back: str = ""  # why its reply was sent back to answer again (退回重答), while it is
+    # Its signing is its first response (an urgent ticket's): its deadline is said as the response's.
+    signing_is_response: bool = False
     # Why dispatch rejected its return (退单), while it is at work again: None when it was not.
     return_rejected: str | None = None
 
@@ -178,6 +181,10 @@ def _state(assignment: Assignment) -> tuple[str, str]:
         return "suspended", str(FILTER_LABELS["suspended"])
     if assignment.status == AssignmentStatus.PENDING:
         return "pending", str(FILTER_LABELS["pending"])
+    if assignment.ticket.status == TicketStatus.REOPENED:
+        # In hand again after its reply was sent back or the citizen was not satisfied: named as
+        # the ticket's page names the ticket (its status), not as any other work in hand.
+        return "accepted", str(TicketStatus.REOPENED.label)
     return "accepted", str(FILTER_LABELS["accepted"])
 
 
@@ -231,6 +238,7 @@ def row(
         # the ticket's page and the board (`response_clock`), not as a late signing.
         response_due, clock_for_signing = sign_due, False
         text, urgency = response_clock(sign_due, now)
+    signing_is_response = sign_due is not None and sign_due == assignment.response_due_at
     if clock_for_signing and sign_due is not None:
         # Signing is what is due first: the clock in front of the row, the first thing a handler
         # reads, says how late it is (the handling deadline stays in the row's details).
@@ -250,6 +258,7 @@ def row(
         extension_asked=asked,
         why_nothing=why,
         sent_back=sent_back.get(ticket.pk, "") if assignment.role == AssignmentRole.LEAD else "",
+        signing_is_response=signing_is_response,
         return_rejected=rejected.get(assignment.pk),
     )
 
@@ -320,20 +329,29 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
 ROW_ID = re.compile(r"assignment-(\d{1,18})")
 
 
+def _verdict(request: HttpRequest, ticket: Ticket) -> ReplyCheck | None:
+    """The stored check of the reply the action just sent (`feedback.actions.check_reply`), when
+    the action was the reply: the handler sees at once what dispatch and supervision will see."""
+    match = request.resolver_match
+    if match is None or match.kwargs.get("name") != "reply":
+        return None
+    return (
+        ReplyCheck.objects.filter(reply__ticket=ticket).select_related("reply").order_by("-reply_id").first()
+    )
+
+
 def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpResponse | None:
     """The row `change.row_id` after an action on it (`web.actions`): as the inbox now lists it
     under the page's filters, with the message, or a line that says what was done when the inbox
-    no longer lists it (replied, answered; signed under 待签收); the counters follow."""
+    no longer lists it (replied, answered; signed under 待签收), with a reply's check; the counters
+    and the count of the rows listed follow."""
     found = ROW_ID.fullmatch(change.row_id)
     if found is None:
         return None
     shown = listing(user, change.query)
     now = clock.now()
-    assignment = (
-        inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
-        .filter(pk=int(found[1]))
-        .first()
-    )
+    listed = inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
+    assignment = listed.filter(pk=int(found[1])).first()
     r = row(user, assignment, now) if assignment is not None else None
     return render(
         request,
@@ -343,11 +361,14 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
             "a": assignment,
             "ticket": assignment.ticket if assignment is not None else change.ticket,
             "change": change,
+            "verdict": _verdict(request, change.ticket),
             "row_template": "web/_inbox_row.html",
             "row_class": "inbox-row",
             "counters_template": "web/_inbox_counters.html",
             "counts": inbox_counts(user, now=now, department_id=shown.department_id),
             "by_department": _by_department(shown),
+            # The line under the counters (web/_inbox_summary.html): how many the page lists.
+            "total": listed.count(),
             "here": change.page,
             "suspension_reasons": SuspensionReason.choices,
         },
