@@ -160,3 +160,13 @@ def test_those_who_approve_extensions_without_the_board_have_a_link_to_them(
     nav = re.search(r'<nav class="site">.*?</nav>', page, re.S)
     assert nav is not None
     assert ('href="/dispatch/extensions/"' in nav.group(0)) is shown
+
+
+def test_upholding_without_a_new_lead_names_the_forms_field(client, staff, returned) -> None:
+    client.force_login(staff["dispatcher"])
+    lead = returned.assignments.get(department__code="B01")
+    response = client.post(f"/dispatch/returns/{lead.pk}/", {"decision": "uphold", "note": "派错了"}, **HTMX)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "新的主办单位：支持退单时必须指定新的主办单位" in page
+    assert "主办单位：支持退单" not in page.replace("新的主办单位：", "")

@@ -547,7 +547,11 @@ def _review_arguments(request: HttpRequest) -> dict[str, Any]:
 
 
 # The review form's own labels of the fields the actions name (`note` is 说明 on other forms).
-_REVIEW_LABELS = {"note": gettext_noop("审核意见")}
+_REVIEW_LABELS = {
+    "note": gettext_noop("审核意见"),
+    "lead_department_id": gettext_noop("新的主办单位"),
+    "category_id": gettext_noop("改正分类"),
+}
 
 
 def _review_refusal(error: HotlineError) -> str:
