@@ -5,6 +5,7 @@ that decide the category are known to the test and the rest is shared noise.
 """
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from hotline.tickets import actions
 from hotline.tickets.models import Ticket
 from tests.api.conftest import anonymous, api_as  # noqa: F401  (fixtures shared with the API tests)
 from tests.factories import CategoryFactory, DepartmentFactory
+from tests.light_dedup import light_dedup
 
 PLACES = ["幸福路12号", "人民大道", "光明小区", "新华里社区", "滨河路", "东风街道"]
 REQUESTS = ["请尽快处理。", "希望有关部门管一管！", "多次反映无人解决。"]
@@ -45,6 +47,15 @@ def corpus(per_label: int = 12) -> tuple[list[str], list[str]]:
             texts.append(f"{place}{problem}，{request}")
             labels.append(label)
     return texts, labels
+
+
+@pytest.fixture(autouse=True)
+def _dedup_light(settings, tmp_path) -> Iterator[None]:
+    """Routing searches the open tickets for a duplicate before it dispatches by itself: with
+    character n-grams (no model to load), its index under the test's own HOTLINE_HOME, and no
+    process-wide index left from another test (its vectors were rolled back)."""
+    with light_dedup(settings, tmp_path):
+        yield
 
 
 @pytest.fixture(scope="session")

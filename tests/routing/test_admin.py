@@ -34,7 +34,7 @@ def test_the_console_shows_the_rule_that_fires_and_the_others(
     )
     response = admin_browser.get(
         CONSOLE,
-        {"title": "路灯不亮", "text": "和平街道幸福路路灯坏了", "category": corpus_tree["城乡建设"].pk},
+        {"title": "路灯不亮", "text": "和平街道幸福路路灯坏了", "category": corpus_tree["城乡建设/其他"].pk},
     )
     assert response.status_code == 200
     page = response.content.decode()

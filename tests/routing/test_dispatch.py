@@ -41,7 +41,10 @@ def test_a_rule_on_the_operators_category_dispatches_by_itself(
     operator, rules_by_category, corpus_tree, bureaus, departments
 ) -> None:
     ticket = receive(
-        operator, "路灯不亮", "和平街道幸福路12号门口路灯坏了一周", category_id=corpus_tree["城乡建设"].pk
+        operator,
+        "路灯不亮",
+        "和平街道幸福路12号门口路灯坏了一周",
+        category_id=corpus_tree["城乡建设/其他"].pk,
     )
 
     assert ticket.status == TicketStatus.DISPATCHED
@@ -65,7 +68,7 @@ def test_an_automatic_dispatch_tells_the_citizen_which_unit_handles_it(
         operator,
         "路灯不亮",
         "和平街道幸福路12号门口路灯坏了一周",
-        category_id=corpus_tree["城乡建设"].pk,
+        category_id=corpus_tree["城乡建设/其他"].pk,
         citizen_phone="13912345678",
     )
     assert ticket.status == TicketStatus.DISPATCHED
@@ -82,7 +85,7 @@ def test_the_ticket_is_routed_once_the_appeal_is_answered(
         "channel": Channel.WEB,
         "title": "路灯不亮",
         "content": "和平街道幸福路12号门口路灯坏了一周",
-        "category_id": corpus_tree["城乡建设"].pk,
+        "category_id": corpus_tree["城乡建设/其他"].pk,
     }
     receipt = operator.post("/appeals", body).json()
     # The answer is given before routing (in the worker; here the task runs as the request commits).
@@ -114,7 +117,7 @@ def test_a_confident_prediction_dispatches_and_sets_the_category(
 def test_below_the_threshold_the_ticket_waits_with_three_suggestions(
     operator, dispatcher, active_model, rules_by_category, bureaus
 ) -> None:
-    ticket = receive(operator, "小区问题", "小区里有点问题，麻烦看看。")
+    ticket = receive(operator, "小区问题", "小区里问题很多，工资、垃圾、路灯都有问题，麻烦看看。")
 
     assert ticket.status == TicketStatus.NEW
     assert events(ticket) == [("receive", "op")]  # nothing changed, nothing on the timeline
@@ -185,7 +188,11 @@ def test_history_of_a_single_ticket_is_not_enough_to_dispatch_by_itself(
 def test_a_consultation_is_left_to_people(operator, rules_by_category, corpus_tree) -> None:
     """The operator may answer a consultation during the call: routing suggests, it never dispatches it."""
     ticket = receive(
-        operator, "办证咨询", "请问路灯报修找谁", kind="consultation", category_id=corpus_tree["城乡建设"].pk
+        operator,
+        "办证咨询",
+        "请问路灯报修找谁",
+        kind="consultation",
+        category_id=corpus_tree["城乡建设/其他"].pk,
     )
 
     assert ticket.status == TicketStatus.NEW
@@ -196,7 +203,7 @@ def test_a_consultation_is_left_to_people(operator, rules_by_category, corpus_tr
 
 def test_switched_off_nothing_is_dispatched_automatically(operator, rules_by_category, corpus_tree) -> None:
     RoutingSettings.objects.create(auto_dispatch=False, threshold=0.5)
-    ticket = receive(operator, "路灯", "路灯不亮", category_id=corpus_tree["城乡建设"].pk)
+    ticket = receive(operator, "路灯", "路灯不亮", category_id=corpus_tree["城乡建设/其他"].pk)
     assert ticket.status == TicketStatus.NEW
     decision = ticket.routing_decisions.get()
     assert (decision.mode, decision.confidence) == (RoutingMode.QUEUE, 1.0)
@@ -209,7 +216,7 @@ def test_the_threshold_default_comes_from_settings(
         **settings.HOTLINE,
         "ROUTING": {**settings.HOTLINE["ROUTING"], "AUTO_DISPATCH": False},
     }
-    ticket = receive(operator, "路灯", "路灯不亮", category_id=corpus_tree["城乡建设"].pk)
+    ticket = receive(operator, "路灯", "路灯不亮", category_id=corpus_tree["城乡建设/其他"].pk)
     assert ticket.status == TicketStatus.NEW
 
 

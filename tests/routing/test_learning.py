@@ -207,7 +207,9 @@ def test_a_rejected_return_cannot_change_the_category(staff, api_as, corpus_tree
 def test_what_the_system_dispatched_itself_is_no_correction(
     staff, api_as, corpus_tree, rules_by_category
 ) -> None:
-    ticket = receive(api_as(staff["operator"]), "路灯", "路灯不亮", category_id=corpus_tree["城乡建设"].pk)
+    ticket = receive(
+        api_as(staff["operator"]), "路灯", "路灯不亮", category_id=corpus_tree["城乡建设/其他"].pk
+    )
     assert ticket.status == TicketStatus.DISPATCHED
     assert collect_labels() == 0
 

@@ -32,7 +32,9 @@ def receive(client: ApiClient, title: str, content: str, **fields) -> Ticket:
 def test_a_stored_suggestion_is_told_in_the_readers_language(
     staff, api_as, active_model, rules_by_category, bureaus
 ) -> None:
-    ticket = receive(api_as(staff["operator"]), "小区问题", "小区里有点问题，麻烦看看。")
+    ticket = receive(
+        api_as(staff["operator"]), "小区问题", "小区里问题很多，工资、垃圾、路灯都有问题，麻烦看看。"
+    )
     stored = ticket.routing_decisions.get().suggestions
     top = stored[0]
     label = top["label"]
@@ -65,7 +67,7 @@ def test_an_automatic_dispatch_is_told_in_the_readers_language(
         api_as(staff["operator"]),
         "路灯不亮",
         "和平街道幸福路12号门口路灯坏了一周",
-        category_id=corpus_tree["城乡建设"].pk,
+        category_id=corpus_tree["城乡建设/其他"].pk,
     )
     assert ticket.status == TicketStatus.DISPATCHED
     dispatch = ticket.events.get(action="dispatch")
@@ -181,7 +183,7 @@ def test_the_admin_console_speaks_english(client, staff, rules_by_category, corp
 
     response = client.get(
         "/admin/directory/responsibility/console/",
-        {"title": "路灯不亮", "text": "门口路灯坏了", "category": corpus_tree["城乡建设"].pk},
+        {"title": "路灯不亮", "text": "门口路灯坏了", "category": corpus_tree["城乡建设/其他"].pk},
     )
 
     html = response.content.decode()

@@ -4,7 +4,10 @@ Suggestions come from three sources, merged by lead department (the most confide
 
 - **rules** (权责清单) on the category: the operator's, with confidence 1; or, when the operator
   gave none, each of the classifier's three most likely first-level categories, with the
-  classifier's probability as confidence;
+  classifier's probability as confidence. Below a first-level category (predicted, or the
+  operator's when it has subcategories) the rules of its subcategories stand in through their
+  keywords; a rule that matched the operator's first-level category alone (a catch-all) is as sure
+  as the share of that category's closed tickets its department led, not certain;
 - **history**, for a category no rule covers: the department that led most of the closed tickets
   of that category recently, with confidence = (category probability) x (its share of them,
   shrunk towards 0 by `HISTORY_PRIOR` pseudo-tickets so that 1 of 1 is not read as certainty);
@@ -257,7 +260,22 @@ def history(category: Category) -> tuple[Department | None, float, int]:
     return reference.cached(f"history:{category.pk}", lambda: _history(category))
 
 
-def _history(category: Category) -> tuple[Department | None, float, int]:
+def _shrunk(share: float, total: int) -> float:
+    """A share of `total` tickets, shrunk towards 0 by `HISTORY_PRIOR` pseudo-tickets."""
+    return share * total / (total + settings.HOTLINE["ROUTING"]["HISTORY_PRIOR"])
+
+
+def _share_led(category: Category, department: Department | None) -> float:
+    """The shrunk share of the closed tickets of `category` (and below) lately that `department` led."""
+    if department is None:
+        return 0.0
+    counts = reference.cached(f"led:{category.pk}", lambda: dict(_lead_counts(category)))
+    total = sum(counts.values())
+    return _shrunk(counts.get(department.pk, 0) / total, total) if total else 0.0
+
+
+def _lead_counts(category: Category) -> list[tuple[int, int]]:
+    """(department id, closed tickets of `category` and below it led lately), most first."""
     days = settings.HOTLINE["ROUTING"]["HISTORY_DAYS"]
     leads = (
         Assignment.objects.filter(
@@ -272,13 +290,23 @@ def _history(category: Category) -> tuple[Department | None, float, int]:
         .annotate(n=Count("ticket", distinct=True))
         .order_by("-n", "department")
     )
-    counts = list(leads)
-    total = sum(row["n"] for row in counts)
+    return [(row["department"], row["n"]) for row in leads]
+
+
+def _history(category: Category) -> tuple[Department | None, float, int]:
+    counts = _lead_counts(category)
+    total = sum(n for _pk, n in counts)
     if not total:
         return None, 0.0, 0
-    top = counts[0]
-    lead = _departments_by_pk().get(top["department"]) or Department.objects.get(pk=top["department"])
-    return lead, top["n"] / total, total
+    top, n = counts[0]
+    lead = _departments_by_pk().get(top) or Department.objects.get(pk=top)
+    return lead, n / total, total
+
+
+def coarse(category: Category) -> bool:
+    """Whether `category` is a first-level category with subcategories: it says what kind of
+    problem an appeal is, not which of its subcategories' rules applies."""
+    return category.parent_id is None and bool(_children().get(category.pk))
 
 
 def _by_category(
@@ -286,16 +314,25 @@ def _by_category(
 ) -> tuple[rules.Outcome, Suggestion | None]:
     """The suggestion for one category: its rule, else its history."""
     confidence = 1.0 if probability is None else probability
-    subject = rules.Subject(normalize(facts.text), category, area, predicted=probability is not None)
+    # An operator's first-level category leaves the subcategory as unknown as a predicted one does:
+    # the rules below it stand in through their keywords, as for a prediction.
+    first_level_only = probability is not None or coarse(category)
+    subject = rules.Subject(normalize(facts.text), category, area, predicted=first_level_only)
     outcome = rules.evaluate(subject)
     fired = outcome.fired
     if fired is not None and fired.lead is not None:
-        matched = {
+        matched: dict[str, Any] = {
             "category": fired.category_path or None,
             "inferred": fired.inferred,
             "area": fired.matched.get("area"),
             "keywords": fired.matched.get("keywords"),
         }
+        if probability is None and coarse(category) and fired.rule.category_id == category.pk:
+            # Only the operator's first-level category matched (a catch-all of the list): nothing
+            # says which subcategory's department should have it, so the rule is as sure as the
+            # share of the category's closed tickets its department led (0 without any).
+            matched["coarse"] = True
+            confidence = _share_led(category, fired.lead)
         suggestion = Suggestion(
             fired.lead,
             fired.co,
@@ -311,7 +348,7 @@ def _by_category(
     department, share, total = history(category)
     if department is None:
         return outcome, None
-    shrunk = share * total / (total + settings.HOTLINE["ROUTING"]["HISTORY_PRIOR"])
+    shrunk = _shrunk(share, total)
     counts = {"days": settings.HOTLINE["ROUTING"]["HISTORY_DAYS"], "total": total, "share": share}
     suggestion = Suggestion(
         department,

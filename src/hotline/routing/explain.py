@@ -10,19 +10,26 @@ blocks (a character n-gram of the text and of its head) is shown once, with its 
 
 With two classes scikit-learn keeps one row of coefficients, for the second class; the first
 class's shares are their negatives.
+
+Only words a person reads in the text are shown (`readable`): a character n-gram that spans two
+words ("号门" of 12号|门口), a run of several (a word n-gram "长安 安路"), or one with digits says
+nothing to a dispatcher, however much weight it carries.
 """
 
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from hotline.routing import text as routing_text
 from hotline.routing.classifier import Model
 
-# Single characters say little on their own ("的", "了"); n-grams of one character are shown only
-# when nothing longer pushed the class.
+# Single characters say little on their own ("的", "了"): a term shown has two characters at least.
 MIN_TERM_CHARS = 2
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,10 @@ def _features(model: Model, text: str) -> list[tuple[str, int, float]]:
 
 
 def top_terms(model: Model, text: str, labels: list[str], k: int = 5) -> dict[str, list[Contribution]]:
-    """For each of `labels`, the `k` terms of `text` that pushed the model towards it most."""
+    """For each of `labels`, the `k` words of `text` (`readable`) that pushed the model towards
+    it most."""
     coef, classes = _coefficients(model)
+    shown = readable(text)
     features = _features(model, text)
     terms = [term for term, _column, _value in features]
     columns = np.fromiter((column for _term, column, _value in features), dtype=np.intp, count=len(features))
@@ -101,6 +110,24 @@ def top_terms(model: Model, text: str, labels: list[str], k: int = 5) -> dict[st
         for term, share in zip(terms, shares, strict=True):
             by_term[term] += share
         positive = sorted(((t, w) for t, w in by_term.items() if w > 0), key=lambda tw: -tw[1])
-        longer = [tw for tw in positive if len(tw[0].replace(" ", "")) >= MIN_TERM_CHARS]
-        result[label] = [Contribution(t, w) for t, w in (longer or positive)[:k]]
+        result[label] = [Contribution(t, w) for t, w in positive if shown(t)][:k]
     return result
+
+
+def readable(text: str) -> Callable[[str], bool]:
+    """Whether a term may be named as a reason for `text`: a word of it a person reads, of two
+    characters at least and no digit. A word of it is one of jieba's words of the text (with the
+    dictionary words inside its longer ones: 噪音 of 噪音扰民), or a dictionary word found in it
+    where jieba cut otherwise (路灯 of 路|灯不亮), never a run of characters across words (号门 of
+    12号|门口) or a run of several words ("长安 安路")."""
+    import jieba  # here: `routing_text` imported it first, with its import warnings silenced
+
+    normal = routing_text.normalize(text)
+    segmented = set(jieba.lcut_for_search(normal))
+
+    def shown(term: str) -> bool:
+        if len(term) < MIN_TERM_CHARS or not term.isalnum() or _DIGIT.search(term):
+            return False
+        return term in segmented or (term in normal and (jieba.get_FREQ(term) or 0) > 0)
+
+    return shown

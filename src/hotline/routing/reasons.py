@@ -70,6 +70,8 @@ def suggestion_reason(suggestion: Mapping[str, Any]) -> str:
     if source == SuggestionSource.RULE:
         rule = (suggestion.get("rule") or {}).get("name", "")
         clauses.append(_("权责清单“%(rule)s”：%(matched)s") % {"rule": rule, "matched": _matched(basis)})
+        if basis.get("coarse"):
+            clauses.append(_("分类只选到一级，规则不能确定承办单位"))
     elif source == SuggestionSource.HISTORY:
         total = int(basis.get("total") or 0)
         clauses.append(_("无适用的权责清单规则"))

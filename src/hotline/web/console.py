@@ -431,6 +431,27 @@ class Reading:
     def suggestions(self) -> list[Any]:
         return self.decision.suggestions[:SUGGESTED]
 
+    @property
+    def specific(self) -> Category | None:
+        """The most specific category routing read: the category of the rule that fired, when it
+        lies below the decision's category (a first-level one, whose subcategory a keyword rule
+        stood in for: 城乡建设 / 市政设施 / 井盖缺失 for 城乡建设), else the decision's own. What 采用
+        sets: the first level alone would leave routing to guess the subcategory again."""
+        category = self.decision.category
+        fired = self.decision.rules.fired
+        if category is None or fired is None:
+            return category
+        below = fired.rule.category
+        node = below.parent
+        while node is not None and node.pk != category.pk:
+            node = node.parent
+        return below if node is not None and below.is_active else category
+
+    @property
+    def refined(self) -> bool:
+        """Whether `specific` is finer than the decision's category."""
+        return self.specific is not None and self.specific != self.decision.category
+
 
 @staff_view("receive", require_GET)
 def suggest(request: HttpRequest, user: User) -> HttpResponse:
