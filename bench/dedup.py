@@ -207,10 +207,7 @@ def pair_accuracy(messages: dict[int, dict[str, str]], pairs: list[dict[str, str
     names = {i: text_facts(texts[i]) for i in {*a, *b}}
     # What Hotline decides by: e5 moved by the places the two messages name (no area, no time here).
     product = np.array(
-        [
-            score_pair(float(s), names[i], names[j]).score
-            for s, i, j in zip(e5_sim, a, b, strict=True)
-        ]
+        [score_pair(float(s), names[i], names[j]).score for s, i, j in zip(e5_sim, a, b, strict=True)]
     )
     scores = {
         "char 2-3 TF-IDF (fitted)": np.asarray(tfidf[a].multiply(tfidf[b]).sum(axis=1)).ravel(),

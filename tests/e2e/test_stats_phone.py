@@ -16,7 +16,8 @@ PHONE = {"width": 390, "height": 844}
 RING = """() => {
   const chart = window.echarts.getInstanceByDom(document.getElementById("chart-shares"));
   const option = chart.getOption();
-  return {labels: option.series[0].label.show, legend: option.legend.length ? option.legend[0].show !== false : false};
+  const legend = option.legend.length ? option.legend[0].show !== false : false;
+  return {labels: option.series[0].label.show, legend: legend};
 }"""
 
 
