@@ -148,6 +148,14 @@ def test_a_row_nobody_can_decide_now_says_why(client, staff, departments) -> Non
     assert f"工单 {ticket.number} 当前状态为“退单待审”，不能延期审批" in row
     form_of(page, f"e{extension.pk}", "/open/")  # supervising it still is offered
 
+    # A dispatcher's list of them says the same, without the buttons.
+    client.force_login(staff["dispatcher"])
+    listed = client.get("/dispatch/extensions/").content.decode()
+    item = listed[listed.index(f'id="extension-{extension.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert "批准延期" not in item and "review_extension" not in item
+    assert f"工单 {ticket.number} 当前状态为“退单待审”，不能延期审批" in item
+
 
 BEFORE = [("sla", "0003_extension_granted_due_at")]
 AFTER = [("sla", "0004_extension_withdrawn")]

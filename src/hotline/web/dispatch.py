@@ -80,6 +80,7 @@ from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.dedup.search import similar_to_ticket
 from hotline.routing.queue import QueueEntry, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
+from hotline.sla.withdrawals import review_blocker
 from hotline.supervision.selectors import BoardFilters, board_extensions
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions, selectors
@@ -627,10 +628,14 @@ def _outcome(ticket: Ticket, assignment: Assignment, uphold: bool) -> str:
 def extensions(request: HttpRequest, user: User) -> HttpResponse:
     """The extension requests waiting for a decision, the oldest first, as the board's 延期审批 tab
     lists them (the whole city: those who approve are citywide roles), for a dispatcher, who may
-    approve them but has no board; each row's form posts to the ticket's action and comes back."""
+    approve them but has no board; each row's form posts to the ticket's action and comes back, or
+    the row says why it cannot be decided now (`sla.withdrawals.review_blocker`), as the board does."""
     now = clock.now()
     page = paginate(request, board_extensions(BoardFilters()))
-    rows = [{"extension": e, "asked_past": e.requested_due_at <= now} for e in page.pop("rows")]
+    rows = [
+        {"extension": e, "asked_past": e.requested_due_at <= now, "undecidable": review_blocker(e)}
+        for e in page.pop("rows")
+    ]
     return render(
         request,
         "web/dispatch_extensions.html",
