@@ -84,11 +84,12 @@ def console_answers(request: HttpRequest, user: User) -> HttpResponse:
     content = request.GET.get("content", "")[:20_000]
     if len((title + content).strip()) < MIN_TEXT:
         return render(request, "web/_console_answers.html", {"hits": None})
+    conf = settings.HOTLINE["KNOWLEDGE"]
     hits = search(
-        f"{title} {content}",
-        category=_category(request.GET.get("category")),
-        limit=settings.HOTLINE["KNOWLEDGE"]["SUGGESTIONS"],
+        f"{title} {content}", category=_category(request.GET.get("category")), limit=conf["SUGGESTIONS"]
     )
+    # A weak match is noise beside a call: left out, as "none found" says.
+    hits = [h for h in hits if h.score >= conf.get("CONSOLE_MIN_SCORE", 0.0)]
     return render(request, "web/_console_answers.html", {"hits": hits})
 
 
