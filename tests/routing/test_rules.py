@@ -105,6 +105,19 @@ def test_keywords_include_and_exclude(tree, city) -> None:
     assert next(c for c in excluded.checks if c.rule == bar).failures == ["出现排除关键词：装修"]
 
 
+def test_between_equal_rules_the_one_whose_word_comes_first_fires(tree, city) -> None:
+    """Two keyword rules of one rank both found (路灯 in the caller's aside, 井盖 in the title): the
+    one whose keyword the text names first fires, not the older one."""
+    lights = rule("路灯（关键词）", tree["noise"], city["urban"], keywords="路灯")
+    manhole = rule("井盖（关键词）", tree["noise"], city["housing"], keywords="井盖")
+    told = "湖滨路88号井盖丢了。湖滨路88号门口的井盖丢了，那里路灯暗，晚上很危险。"
+    outcome = evaluate(subject(told, tree["noise"]))
+    assert outcome.fired.rule == manhole
+    assert next(c for c in outcome.checks if c.rule == lights).outranked_by == manhole
+    # Named the other way round, the other rule fires; equal positions fall back on the older rule.
+    assert evaluate(subject("路灯不亮，井盖也丢了", tree["noise"])).fired.rule == lights
+
+
 def test_inactive_rules_never_fire_but_are_reported(tree, city) -> None:
     old = rule("噪声（旧）", tree["noise"], city["urban"], priority=5, is_active=False)
     current = rule("噪声", tree["noise"], city["env"])

@@ -5,12 +5,13 @@ one) is the rule's or below it, one of the rule's keywords (if any) is in the te
 its excluded keywords is; a keyword is in the text as words of it, not as characters of other
 words (`text.contains_term`: "排" is not in 排队). Of the rules that apply, the first by `rank`
 fires: higher priority, then the deeper category, then the deeper area, then a rule with keywords
-over one without.
+over one without, then the rule whose keyword the text names first.
 Every rule of the appeal's first-level category is reported, active or not, with what matched
 and what failed, which is what the admin console and `POST /api/v1/routing/explain` show.
 """
 
 import functools
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,9 @@ class Check:
     # predicted first level): `matched["category"]` says both in words, a suggestion keeps them apart.
     category_path: str = ""
     inferred: bool = False
+    # Where in the text the first of its keywords found stands (the title comes first): between
+    # rules of one rank, the one whose word the caller named first.
+    first_at: int = sys.maxsize
 
     @property
     def applies(self) -> bool:
@@ -179,6 +183,7 @@ def _check(kept: Kept, subject: Subject, categories: set[int], areas: set[int]) 
         found = _found(keywords, subject.text)
         if found:
             check.matched["keywords"] = found
+            check.first_at = min(subject.text.find(_normal(w)) for w in found)
         else:
             check.failures.append(_("未出现关键词：%(keywords)s") % {"keywords": listed(keywords)})
     if excluded := _found(kept.excluded, subject.text):
@@ -229,8 +234,9 @@ def evaluate(subject: Subject) -> Outcome:
     category_ids = {c.pk for c in categories}
     area_ids = {a.pk for a in _chain(subject.area)} if subject.area else set()
     checks = [_check(kept, subject, category_ids, area_ids) for kept in rules_by_root().get(root.pk, [])]
-    # Highest rank first; between equal ranks the older rule.
-    checks.sort(key=lambda c: (*(-r for r in c.rank), c.rule.pk))
+    # Highest rank first; between equal ranks the one whose keyword the text names first (路灯 in an
+    # aside does not outrank 井盖 in the title), then the older rule.
+    checks.sort(key=lambda c: (*(-r for r in c.rank), c.first_at, c.rule.pk))
     winner = next((c for c in checks if c.applies), None)
     if winner is None:
         return Outcome(
