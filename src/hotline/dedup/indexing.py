@@ -70,7 +70,7 @@ def _rows(tickets: QuerySet[Ticket]) -> list[tuple[int, str, str]]:
     return list(tickets.values_list("id", "title", "content"))
 
 
-def _index_after_writing() -> None:
+def index_after_writing() -> None:
     """Bring the process's index up to the vectors just stored and save it when it is due."""
     conf = config()
     shared = shared_index()
@@ -120,7 +120,7 @@ def embed_pending() -> Report:
     recent = embed_recent(embedder, int(conf["MAX_PER_RUN"]))
     backlog = embed_backlog_step(embedder, int(conf["BACKLOG_STEP"]))
     if recent or backlog:
-        _index_after_writing()
+        index_after_writing()
     return Report(recent=recent, backlog=backlog)
 
 
@@ -142,5 +142,5 @@ def embed_missing(
         if progress is not None:
             progress(done)
     if done:
-        _index_after_writing()
+        index_after_writing()
     return done

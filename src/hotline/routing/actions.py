@@ -14,13 +14,17 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, transaction
 from django.db import router as db_router
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hotline.accounts.system import system_user
 from hotline.core import clock
-from hotline.core.enums import RoutingMode, TicketStatus, Urgency
+from hotline.core.enums import NOT_MERGEABLE_INTO, RoutingMode, TicketStatus, Urgency
 from hotline.core.errors import ActionNotAllowed, InvalidInput
+from hotline.dedup.embedders import configured_embedder
+from hotline.dedup.indexing import embed_tickets, index_after_writing
+from hotline.dedup.models import TicketVector
+from hotline.dedup.search import LEFT_OUT, similar_to_ticket
 from hotline.routing import classifier, reference
 from hotline.routing.decision import AppealFacts, Decision, decide_many
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
@@ -209,9 +213,14 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
         # under its lock, read once. The lock holds one new ticket for the milliseconds of the
         # decision; the database's other writers do not wait for it (on SQLite, whose write lock
         # is the whole database's, a ticket is decided before the transaction, as a batch is).
+        # Embedded and searched for a duplicate before the lock, from a plain read: the decision is
+        # not known yet, so the search is made whatever it will be and used if it is automatic.
+        holds = _duplicate_holds(_to_route(tickets, ids, once=once), everyone=True)
         with transaction.atomic():
             todo = _to_route(tickets.select_for_update(of=("self",)), ids, once=once)
-            rows = _record(todo, decide_many(AppealFacts.of_tickets(todo))) if todo else []
+            decisions = decide_many(AppealFacts.of_tickets(todo)) if todo else []
+            _hold(todo, decisions, holds)
+            rows = _record(todo, decisions) if todo else []
         _log_routed(todo, rows)
         return rows
     todo = _to_route(tickets, ids, once=once)
@@ -222,6 +231,8 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
     # intake needs) would be held.
     facts = AppealFacts.of_tickets(todo)
     decided = dict(zip([t.pk for t in todo], zip(facts, decide_many(facts), strict=True), strict=True))
+    # Out of the transaction too: embedding is slow (tens of milliseconds a ticket with e5).
+    holds = _duplicate_holds(todo, auto={pk for pk, (_f, d) in decided.items() if d.mode == RoutingMode.AUTO})
     with transaction.atomic():
         # Lock the ticket rows only (FOR UPDATE cannot reach the nullable side of the joins to
         # category, area), and read them again: a person may have acted meanwhile.
@@ -235,15 +246,85 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
             again = decide_many([now_facts[i] for i in changed_facts])
             for i, decision in zip(changed_facts, again, strict=True):
                 decisions[i] = decision
+        _hold(todo, decisions, holds)
         rows = _record(todo, decisions)
     _log_routed(todo, rows)
     return rows
 
 
+# --- a likely duplicate waits for a dispatcher (docs/adr/0011-dedup.md) ------------------------------
+
+
+def _duplicate_holds(
+    todo: list[Ticket], *, auto: set[int] | None = None, everyone: bool = False
+) -> dict[int, str]:
+    """Embed the tickets `todo` and say why each that routing would dispatch by itself (`auto`, or
+    all of them with `everyone`) must wait for a dispatcher as a likely duplicate: {ticket id: the
+    note}, "" for none. Never inside the transaction that writes: on SQLite that holds the
+    database's one write lock, which every intake needs, for the length of the embedding.
+
+    The tickets without a vector are embedded and their vectors stored, in one call for the batch:
+    the worker's dedup sweep then skips them, so the embedding moves from the sweep to routing
+    rather than being made twice. Then each is searched for among the open tickets by its stored
+    vector (`_duplicate_note`).
+
+    Open tickets without a vector are not compared, and need not be: with routing embedding every
+    ticket it routes, those are the tickets not routed yet (received after this one, each compared
+    with this one when it is routed) and those stored before routing embedded (the sweep embeds
+    them, the recent ones first). A failure of the embedder or the index holds every ticket
+    concerned: whether it repeats a ticket is not known, a silent dispatch is what this is here to
+    prevent, and a failed routing would leave the ticket without its suggestions."""
+    wanted = [t for t in todo if everyone or (auto is not None and t.pk in auto)]
+    try:
+        embedder = configured_embedder()
+        # The texts are those just read (the tickets are not read again).
+        have = set(
+            TicketVector.objects.filter(ticket__in=[t.pk for t in todo], model=embedder.name).values_list(
+                "ticket_id", flat=True
+            )
+        )
+        rows = [(t.pk, t.title, t.content) for t in todo if t.pk not in have]
+        if embed_tickets(rows, embedder):
+            index_after_writing()
+        return {ticket.pk: _duplicate_note(ticket) for ticket in wanted}
+    except Exception:
+        numbers = ", ".join(t.number for t in (wanted or todo))
+        logger.exception("embedding or duplicate search failed for tickets %s", numbers)
+        failed = _("查重失败，无法确认是否为重复诉求，请派单员查重后派单")
+        return {ticket.pk: failed for ticket in wanted}
+
+
+def _duplicate_note(ticket: Ticket) -> str:
+    """The note of an open ticket received before `ticket` that it likely repeats, or ""."""
+    # Received earlier by either clock: of two duplicates routed in one batch (an import) the first
+    # is dispatched and the later waits, and a ticket already routed (a lower id) always counts,
+    # whatever creation time an import gave either. Only those are searched, so that later
+    # duplicates (the same text's, of equal score, come first) do not crowd the earlier out.
+    earlier = Ticket.objects.exclude(status__in=[*LEFT_OUT, *NOT_MERGEABLE_INTO]).filter(
+        Q(pk__lt=ticket.pk) | Q(created_at__lt=ticket.created_at)
+    )
+    matches = similar_to_ticket(ticket, top=1, tickets=earlier)
+    if not matches or not matches[0].duplicate:
+        return ""
+    best = matches[0]
+    return _("疑似重复：与工单 %(number)s 相似度 %(score)s，请派单员确认是否合并") % {
+        "number": best.ticket.number,
+        "score": f"{best.shown_score:.2f}",  # cut, not rounded, as the pages show it
+    }
+
+
+def _hold(todo: list[Ticket], decisions: list[Decision], holds: dict[int, str]) -> None:
+    """Keep from automatic dispatch the tickets with a note in `holds`, the note among the decision's."""
+    for ticket, decision in zip(todo, decisions, strict=True):
+        if decision.mode == RoutingMode.AUTO and (note := holds.get(ticket.pk)):
+            decision.automatic = False
+            decision.notes.append(note)
+
+
 def _record(todo: list[Ticket], decisions: list[Decision]) -> list[RoutingDecision]:
     """Write the decisions of the locked tickets `todo` (in the caller's transaction): the
     decision rows, the tickets' new area and urgency with their `route` lines, and the automatic
-    dispatches."""
+    dispatches (none for a likely duplicate: `_hold` made its decision a dispatcher's)."""
     system = reference.cached("system_user", system_user)
     now = clock.now()
     rows: list[RoutingDecision] = []
