@@ -210,9 +210,10 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
     ids = list(dict.fromkeys(ticket_ids))
     if len(ids) == 1 and connections[db_router.db_for_write(Ticket)].features.has_select_for_update:
         # One ticket (a live appeal's task) where rows lock one by one: locked first and decided
-        # under its lock, read once. The lock holds one new ticket for the milliseconds of the
-        # decision; the database's other writers do not wait for it (on SQLite, whose write lock
-        # is the whole database's, a ticket is decided before the transaction, as a batch is).
+        # under its lock (read before it only for the duplicate search below). The lock holds one
+        # new ticket for the milliseconds of the decision; the database's other writers do not wait
+        # for it (on SQLite, whose write lock is the whole database's, a ticket is decided before
+        # the transaction, as a batch is).
         # Embedded and searched for a duplicate before the lock, from a plain read: the decision is
         # not known yet, so the search is made whatever it will be and used if it is automatic.
         holds = _duplicate_holds(_to_route(tickets, ids, once=once), everyone=True)
