@@ -646,6 +646,44 @@ def speed(messages: dict[int, dict[str, str]], e5: np.ndarray, million: int) -> 
     print(f"lookup (encode + probe + score 50) at {million:,}: {percentiles(samples)}")
 
 
+def screen_tradeoff(messages: dict[int, dict[str, str]], pairs: list[dict[str, str]]) -> None:
+    """Could a cheap character look spare routing the e5 encoding of most tickets (issue 20)? Each
+    message is compared, by TF-IDF of character 2-3-grams, with the messages of the `days` before it
+    (the tickets still open when it arrives), and skips the encoder when none reaches the bar. The
+    table: the share skipped, the skipped messages that had an earlier one at e5 0.95 or more, and
+    the labelled duplicate pairs under the bar."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    ids = sorted(messages)
+    where = {message_id: i for i, message_id in enumerate(ids)}
+    texts = [text_of(messages[i]) for i in ids]
+    e5 = cached_e5([t[: e5_chars()] for t in texts])
+    similarity = e5 @ e5.T
+    tfidf = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+    matrix = tfidf.fit_transform([t.replace(" ", "") for t in texts])
+    lexical = (matrix @ matrix.T).toarray()
+    duplicates = np.array(
+        [
+            lexical[where[int(p["id_a"])], where[int(p["id_b"])]]
+            for p in pairs
+            if p["same"] == "1" and int(p["id_a"]) in where and int(p["id_b"]) in where
+        ]
+    )
+    times = np.array([when(messages[i]).timestamp() for i in ids])
+    apart = times[:, None] - times[None, :]
+    print(f"\nA character screen before e5 ({len(ids)} messages, {len(duplicates)} labelled duplicate pairs)")
+    print("| open for | bar | skipped | skipped, one earlier at e5 >= 0.95 | labelled duplicates under it |")
+    print("|---|---|---|---|---|")
+    for days in (14, 30, 3650):
+        earlier = (apart > 0) & (apart <= days * 86400)
+        best_lexical = np.where(earlier, lexical, 0).max(axis=1)
+        had = np.where(earlier, similarity, 0).max(axis=1) >= 0.95
+        for bar in (0.03, 0.05, 0.08):
+            skipped = best_lexical < bar
+            missed, under = int((skipped & had).sum()), int((duplicates < bar).sum())
+            print(f"| {days} days | {bar} | {skipped.mean():.1%} | {missed} of {int(had.sum())} | {under} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--million", type=int, default=1_000_000, help="vectors in the large index (0: skip)")
@@ -655,6 +693,7 @@ def main() -> None:
     )
     parser.add_argument("--only-caps", action="store_true", help="the trade-off table alone")
     parser.add_argument("--tries", action="store_true", help="other scores, held out, then stop")
+    parser.add_argument("--screen", action="store_true", help="a character screen before e5, then stop")
     args = parser.parse_args()
     setup_django()
     print(f"{datetime.now(ZONE):%Y-%m-%d %H:%M %Z}, {load_average()}, {os.cpu_count()} CPUs")
@@ -666,6 +705,9 @@ def main() -> None:
             return
     if args.tries:
         tries(messages, pairs)
+        return
+    if args.screen:
+        screen_tradeoff(messages, pairs)
         return
     found = pair_accuracy(messages, pairs)
     cross_validated(messages, pairs, found["e5"], found["ids"])
