@@ -85,6 +85,34 @@ def test_answering_on_the_spot_from_an_article_records_it(client, staff, base) -
     assert ticket.number in client.get(f"/knowledge/{base[1].pk}/").content.decode()
 
 
+def test_a_ticket_is_linked_only_for_those_who_may_open_it(client, staff, base) -> None:
+    """A department that writes articles sees the consultations an article came from and answered,
+    but opens only its own tickets: another's number is named, not linked (the link led to 404)."""
+    client.force_login(staff["operator"])
+    client.post(
+        "/console/",
+        call(
+            kind=Kind.CONSULTATION,
+            title="养狗要办证吗",
+            content="家里养了条狗，要去哪里办证",
+            submit="answer",
+            answer=base[1].body,
+            article_id=str(base[1].pk),
+        ),
+    )
+    ticket = Ticket.objects.get()
+    Article.objects.filter(pk=base[1].pk).update(source_ticket=ticket)
+    link = f'<a href="/tickets/{ticket.number}/">{ticket.number}</a>'
+    for role, linked in (("dispatcher", True), ("housing", False), ("district_head", False)):
+        client.force_login(staff[role])
+        for url in ("/knowledge/", f"/knowledge/{base[1].pk}/"):
+            page = client.get(url).content.decode()
+            assert ticket.number in page, (role, url)
+            assert (link in page) is linked, (role, url)
+        if not linked:
+            assert client.get(f"/tickets/{ticket.number}/").status_code == 404
+
+
 def test_an_answer_from_an_article_no_longer_usable_stores_nothing(client, staff) -> None:
     draft = do_create_article(staff["admin"], ArticleData(title="草稿", body="未发布的口径"))
     client.force_login(staff["operator"])

@@ -26,6 +26,7 @@ GET  /console/answers/?title=&content=&category=
 Every change goes through `knowledge.actions`; a refused one comes back with its message.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -51,6 +52,7 @@ from hotline.knowledge.diff import changes
 from hotline.knowledge.models import Article, ArticleAsk, ArticleUse, ArticleVersion
 from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
+from hotline.tickets import selectors
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.params import parse_id
@@ -133,7 +135,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .annotate(asked=Count("asks"))
         .order_by("-updated_at", "-pk")
     )
-    return render(request, "web/knowledge_list.html", {**context, **paginate(request, articles)})
+    page = paginate(request, articles)
+    page["openable"] = _openable(user, [a.source_ticket_id for a in page["rows"]])
+    return render(request, "web/knowledge_list.html", {**context, **page})
+
+
+def _openable(user: User, ticket_ids: Iterable[int | None]) -> set[int]:
+    """Those of the tickets `ticket_ids` that `user` may open: the others are named, not linked (a
+    department that writes articles sees where they came from, not every ticket behind them)."""
+    wanted = {pk for pk in ticket_ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(selectors.visible_tickets(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def _in_status(status: str) -> Q:
@@ -194,6 +207,15 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
             ),
             "public_default": waiting.public if waiting is not None else article.public,
         }
+        context["openable"] = _openable(
+            user,
+            [
+                article.source_ticket_id,
+                *(u.ticket_id for u in context["uses"]),
+                *(q.ticket_id for q in context["asks"]),
+                *(e.ticket_id for e in context["log"]),
+            ],
+        )
     return render(request, "web/knowledge_article.html", context)
 
 
