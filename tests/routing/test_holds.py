@@ -116,8 +116,31 @@ def test_a_routed_ticket_keeps_its_vector_and_the_sweep_does_not_embed_it_again(
     assert (dispatched.status, queued.status) == (TicketStatus.DISPATCHED, TicketStatus.NEW)
 
     model = embedders.configured_embedder().name
+    vector = TicketVector.objects.get(ticket=dispatched, model=model)  # embedded by routing
+    embed_pending()  # the sweep: the queued one, unless routing embedded it too (a ticket alone)
     assert TicketVector.objects.filter(ticket__in=[dispatched, queued], model=model).count() == 2
+    assert TicketVector.objects.get(ticket=dispatched).pk == vector.pk  # not embedded twice
     assert embed_pending().recent == 0
+
+
+def test_a_batch_embeds_only_the_tickets_routing_would_dispatch(
+    operator, corpus_tree, manhole_rule, routed_by_hand
+) -> None:
+    dispatched = receive(
+        operator, *MANHOLE, address="湖滨路88号", category_id=corpus_tree["城乡建设/其他"].pk
+    )
+    queued = receive(
+        operator, "楼道墙皮脱落", "光明小区3号楼楼道墙皮脱落", category_id=corpus_tree["城乡建设"].pk
+    )
+
+    do_route_tickets_once([dispatched.pk, queued.pk])
+
+    dispatched.refresh_from_db()
+    queued.refresh_from_db()
+    assert (dispatched.status, queued.status) == (TicketStatus.DISPATCHED, TicketStatus.NEW)
+    # The one left to a dispatcher waits for the sweep's encoding, not routing's.
+    assert list(TicketVector.objects.values_list("ticket_id", flat=True)) == [dispatched.pk]
+    assert embed_pending().recent == 1
 
 
 def test_when_the_duplicate_search_fails_the_ticket_waits_and_is_still_routed(

@@ -259,37 +259,42 @@ def _route(ticket_ids: Sequence[int], *, once: bool) -> list[RoutingDecision]:
 def _duplicate_holds(
     todo: list[Ticket], *, auto: set[int] | None = None, everyone: bool = False
 ) -> dict[int, str]:
-    """Embed the tickets `todo` and say why each that routing would dispatch by itself (`auto`, or
-    all of them with `everyone`) must wait for a dispatcher as a likely duplicate: {ticket id: the
+    """Say why each of the tickets `todo` that routing would dispatch by itself (`auto`, or all
+    of them with `everyone`) must wait for a dispatcher as a likely duplicate: {ticket id: the
     note}, "" for none. Never inside the transaction that writes: on SQLite that holds the
     database's one write lock, which every intake needs, for the length of the embedding.
 
-    The tickets without a vector are embedded and their vectors stored, in one call for the batch:
-    the worker's dedup sweep then skips them, so the embedding moves from the sweep to routing
-    rather than being made twice. Then each is searched for among the open tickets by its stored
-    vector (`_duplicate_note`).
+    Those tickets are embedded, the ones without a vector in one call, and their vectors stored
+    (the worker's dedup sweep then skips them: the encoding moves from the sweep to routing rather
+    than being made twice); then each is searched for among the open tickets by its stored vector
+    (`_duplicate_note`). The tickets left to a dispatcher anyway are not embedded here: the sweep
+    embeds them seconds later, and the encoding (about 100 ms of a core with e5) is most of what
+    routing a batch would otherwise cost; an import of another city's appeals is nearly all left
+    to the dispatchers (docs/benchmarks.md, 2026-12-06).
 
-    Open tickets without a vector are not compared, and need not be: with routing embedding every
-    ticket it routes, those are the tickets not routed yet (received after this one, each compared
-    with this one when it is routed) and those stored before routing embedded (the sweep embeds
-    them, the recent ones first). A failure of the embedder or the index holds every ticket
-    concerned: whether it repeats a ticket is not known, a silent dispatch is what this is here to
-    prevent, and a failed routing would leave the ticket without its suggestions."""
+    Open tickets without a vector are not compared: the tickets not routed yet (received after this
+    one, each compared with this one when it is routed), those left to a dispatcher that the sweep
+    has not reached (on the desk, where its candidates show this one), and those stored before
+    routing embedded. A failure of the embedder or the index holds every ticket concerned: whether
+    it repeats a ticket is not known, a silent dispatch is what this is here to prevent, and a
+    failed routing would leave the ticket without its suggestions."""
     wanted = [t for t in todo if everyone or (auto is not None and t.pk in auto)]
+    if not wanted:
+        return {}
     try:
         embedder = configured_embedder()
         # The texts are those just read (the tickets are not read again).
         have = set(
-            TicketVector.objects.filter(ticket__in=[t.pk for t in todo], model=embedder.name).values_list(
+            TicketVector.objects.filter(ticket__in=[t.pk for t in wanted], model=embedder.name).values_list(
                 "ticket_id", flat=True
             )
         )
-        rows = [(t.pk, t.title, t.content) for t in todo if t.pk not in have]
+        rows = [(t.pk, t.title, t.content) for t in wanted if t.pk not in have]
         if embed_tickets(rows, embedder):
             index_after_writing()
         return {ticket.pk: _duplicate_note(ticket) for ticket in wanted}
     except Exception:
-        numbers = ", ".join(t.number for t in (wanted or todo))
+        numbers = ", ".join(t.number for t in wanted)
         logger.exception("embedding or duplicate search failed for tickets %s", numbers)
         failed = _("查重失败，无法确认是否为重复诉求，请派单员查重后派单")
         return {ticket.pk: failed for ticket in wanted}
