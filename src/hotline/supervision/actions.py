@@ -11,9 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -35,6 +33,7 @@ from hotline.core.enums import (
 from hotline.core.errors import ActionNotAllowed, InvalidInput, NotFound
 from hotline.directory.models import Department
 from hotline.notifications.actions import Draft, store_notifications
+from hotline.supervision import wording
 from hotline.supervision.models import REPEAT_REASONS, REVIEW_OUTCOMES, Repetition, Supervision
 from hotline.tickets import events
 from hotline.tickets.models import Assignment, Ticket
@@ -237,7 +236,8 @@ def do_open_supervision(
     )
     if assignment is not None:
         supersede_lower(supervision, actor, now)
-    label = SupervisionKind(kind).label
+    # Stored and sent to the unit: in the city's words, whatever the page's language.
+    label = wording.kind_word(kind)
     due = f"，督办时限 {clock.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
     store_notifications(
         supervision_drafts(
@@ -260,10 +260,10 @@ def superseded_note(kind: str) -> str:
     """The closing note of a supervision that a step up to `kind` took over, by hand or by the sweep.
 
     Stored, so in the city's language (settings.LANGUAGE_CODE) rather than in that of the request
-    that stepped up: the record and its timeline line read the same to everyone, and the same
-    whether a supervisor or the sweep (which has no request) closed it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("已升级为%(kind)s，自动销号") % {"kind": SupervisionKind(kind).label}
+    that stepped up: the record and its timeline line are the same whoever reads them (the API),
+    and the same whether a supervisor or the sweep (which has no request) closed it; the pages say
+    it in the reader's language (`wording.shown`)."""
+    return wording.stored("superseded", kind=SupervisionKind(kind).value)
 
 
 def supersede_lower(supervision: Supervision, actor: User, now: datetime) -> int:
@@ -328,12 +328,13 @@ def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str =
         at=now,
     )
     if supervision.department_id is not None:
+        kind = wording.kind_word(supervision.kind)  # sent to the unit: in the city's words
         store_notifications(
             [
                 Draft(
                     key=f"resolved:{supervision.pk}",
                     reason=NotificationReason.SUPERVISION_RESOLVED,
-                    message=f"工单 {ticket.number} 的{supervision.get_kind_display()}已办结。{note}".strip(),
+                    message=f"工单 {ticket.number} 的{kind}已办结。{note}".strip(),
                     department_id=supervision.department_id,
                     ticket_id=ticket.pk,
                     assignment_id=supervision.assignment_id,

@@ -55,6 +55,7 @@ from hotline.notifications.models import Notification
 from hotline.sla.calendar import Calendar
 from hotline.sla.selectors import calendar_for
 from hotline.supervision import rules as rules_module
+from hotline.supervision import wording
 from hotline.supervision.actions import (
     PUBLIC_KINDS,
     WORKING_STATUSES,
@@ -193,6 +194,9 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     while batch := list(islice(it, size)):
         yield batch
 
+
+# A sentence of `wording` and its params, but the ticket's number and title.
+Said = tuple[str, dict[str, Any]]
 
 # The columns of the supervision orders that the grouped rules open (the others keep their defaults).
 ORDER_FIELDS = (
@@ -424,12 +428,8 @@ class _Sweep:
                     "department": F("department_id"),
                     "kind": SupervisionKind.REMINDER.value,
                     "reason": SupervisionReason.RESPONSE_OVERDUE.value,
-                    "reason_text": text(
-                        "工单 ",
-                        F("ticket__number"),
-                        "「",
-                        F("ticket__title"),
-                        "」首次响应时限已过仍未签收，催办。",
+                    "reason_text": wording.in_sql(
+                        "response_overdue", number=F("ticket__number"), title=F("ticket__title")
                     ),
                     "assignment_due_at": F("response_due_at"),
                     "subject": "",
@@ -598,11 +598,9 @@ class _Sweep:
                 assignment_due_at=OuterRef("due_at"),
                 kind__in=ladder[ladder.index(kind.value) :],
             )
-            late = f"已超期 {days} 个工作日以上" if days else "已超期"
-            what = "提级由上级单位办理" if kind == SupervisionKind.ELEVATION else str(kind.label)
             n = 0
             for window in self.windows(rows.filter(self.absent(Exists(done)))):
-                n += self.open_escalations(window, kind, late, what)
+                n += self.open_escalations(window, kind, days)
             self.report.add(f"escalation_{kind.value}", n)
             if n:
                 self.follow_up(SupervisionReason.OVERDUE, kind)
@@ -636,9 +634,15 @@ class _Sweep:
         self.report.add("superseded", n)
         self.report.add("events", events)
 
-    def open_escalations(
-        self, rows: QuerySet[Assignment], kind: SupervisionKind, late: str, what: str
-    ) -> int:
+    def open_escalations(self, rows: QuerySet[Assignment], kind: SupervisionKind, days: int) -> int:
+        # Overdue at all (0), or by `days` working days or more; what this step does.
+        reason = wording.in_sql(
+            "overdue_days" if days else "overdue",
+            number=F("ticket__number"),
+            title=F("ticket__title"),
+            step=kind.value,
+            **({"days": days} if days else {}),
+        )
         n = insert_select(
             Supervision,
             rows,
@@ -651,9 +655,7 @@ class _Sweep:
                 else F("department_id"),
                 "kind": kind.value,
                 "reason": SupervisionReason.OVERDUE.value,
-                "reason_text": text(
-                    "工单 ", F("ticket__number"), "「", F("ticket__title"), f"」{late}，{what}。"
-                ),
+                "reason_text": reason,
                 "assignment_due_at": F("due_at"),
                 "subject": "",
                 "created_by": None,
@@ -739,7 +741,14 @@ class _Sweep:
                 if ticket_id not in at_work or lead or not at_work[ticket_id][3]:
                     at_work[ticket_id] = (pk, department, due, lead)
         days = self.rules.repeat_window_days
-        orders: dict[SupervisionReason, dict[str, tuple[int, int, str, Any]]] = defaultdict(dict)
+        # The sentence of each kind of repetition (`wording`). A citizen's leaves out the label: it
+        # is the citizen's name and number, not for the units' inboxes.
+        sentences = {
+            RepetitionKind.ISSUE: "repeated_issue",
+            RepetitionKind.PLACE: "repeated_place",
+            RepetitionKind.CITIZEN: "repeated_citizen",
+        }
+        orders: dict[SupervisionReason, dict[str, tuple[int, int, Said, Any]]] = defaultdict(dict)
         for pk, kind, n, label in todo:
             handled = {roots[t] for t in tickets[pk]} & at_work.keys()
             candidates = sorted(handled - supervised, reverse=True)
@@ -747,13 +756,11 @@ class _Sweep:
                 continue
             ticket = candidates[0]
             supervised.add(ticket)
-            if kind == RepetitionKind.ISSUE:
-                what = f"同一问题（{label}）{days} 天内 {n} 位诉求人反映"
-            elif kind == RepetitionKind.PLACE:
-                what = f"同一地址（{label}）{days} 天内 {n} 位诉求人反映"
-            else:  # the label is a citizen's name and number: not for the units' inboxes
-                what = f"同一市民 {days} 天内反映 {n} 次，经人工审核为合理诉求（问题未解决）"
             reason = REPEAT_REASON_OF_KIND[RepetitionKind(kind)]
+            params: dict[str, Any] = {"days": days, "n": n}
+            if kind != RepetitionKind.CITIZEN:
+                params["label"] = label
+            what = (sentences[RepetitionKind(kind)], params)
             orders[reason][f"{kind}:{pk}"] = (ticket, n, what, at_work[ticket][:3])
         for reason in REPEAT_REASONS:
             if orders.get(reason):
@@ -775,13 +782,17 @@ class _Sweep:
             .exclude(Exists(already))
             .order_by()
         )
-        todo = {f"ticket:{row['ticket_id']}": (row["ticket_id"], row["n"], "", None) for row in rows}
+        todo = {
+            f"ticket:{row['ticket_id']}": (row["ticket_id"], row["n"], ("returned", {"n": row["n"]}), None)
+            for row in rows
+        }
         self.open_orders(SupervisionReason.RETURNED, todo)
 
     def open_orders(
-        self, reason: SupervisionReason, groups: dict[str, tuple[int, int, str, Any]], *, counter: str = ""
+        self, reason: SupervisionReason, groups: dict[str, tuple[int, int, Said, Any]], *, counter: str = ""
     ) -> None:
-        """Supervision orders on tickets: subject -> (ticket, count, what, assignment). Each is
+        """Supervision orders on tickets: subject -> (ticket, count, what, assignment), `what` the
+        sentence of its reason (`wording`) and its params but the ticket's. Each is
         addressed to the given assignment (id, unit, deadline), or when None to the ticket's lead
         unit still at work. Counted in the report as `counter` (by default the reason)."""
         for batch in _chunks(groups.items(), self.rules.batch_size):
@@ -793,7 +804,7 @@ class _Sweep:
             self.follow_up(reason, SupervisionKind.ORDER)
 
     def _orders(
-        self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, str, Any]]]
+        self, reason: SupervisionReason, batch: list[tuple[str, tuple[int, int, Said, Any]]]
     ) -> Iterator[tuple[Any, ...]]:
         """Rows of ORDER_FIELDS (tuples, not model instances: tens of thousands at the first sweep)."""
         ids = [ticket for _subject, (ticket, _n, _what, _assignment) in batch]
@@ -814,18 +825,15 @@ class _Sweep:
             leads[lead_ticket] = (lead_pk, lead_dept, lead_due)
         seen: set[int] = set()
         repeated = reason in REPEAT_REASONS
-        for subject, (ticket, n, what, chosen) in batch:
+        for subject, (ticket, _n, what, chosen) in batch:
             if ticket in seen or ticket not in tickets:
                 continue
             seen.add(ticket)
             number, title = tickets[ticket]
             assignment, dept, due = chosen or leads.get(ticket, (None, None, None))
-            if repeated:
-                text_ = f"{what}，督办工单 {number}「{title}」。"
-                key = f"repeated:{subject}:{ticket}"
-            else:
-                text_ = f"工单 {number}「{title}」已被退单 {n} 次，督办。"
-                key = f"returned:{ticket}"
+            code, params = what
+            text_ = wording.stored(code, number=number, title=title, **params)
+            key = f"repeated:{subject}:{ticket}" if repeated else f"returned:{ticket}"
             yield (
                 ticket,
                 assignment,
@@ -858,7 +866,7 @@ class _Sweep:
             Supervision.objects.filter(resolved_at__isnull=True)
             .exclude(sweep_run=self.run_id)
             .filter(ticket_done | Q(answered, created_by__isnull=True))
-            .update(resolved_at=self.now, resolution_note="工单已办结或派单已反馈，自动销号")
+            .update(resolved_at=self.now, resolution_note=wording.stored("settled"))
         )
         # A missed first response is answered by signing.
         signed = Exists(
@@ -867,7 +875,7 @@ class _Sweep:
         n += (
             Supervision.objects.filter(resolved_at__isnull=True, reason=SupervisionReason.RESPONSE_OVERDUE)
             .filter(signed)
-            .update(resolved_at=self.now, resolution_note="承办单位已签收，自动销号")
+            .update(resolved_at=self.now, resolution_note=wording.stored("signed"))
         )
         self.report.add("resolved", n)
 

@@ -57,6 +57,7 @@ from hotline.intake import attachments
 from hotline.intake.actions import do_reveal_phone
 from hotline.intake.models import FILE_SUFFIXES, Appeal, Attachment
 from hotline.routing.reasons import dispatch_note
+from hotline.supervision import wording as supervision_wording
 from hotline.supervision.repetition import open_repetitions_of
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import presenter, selectors
@@ -207,6 +208,10 @@ def timeline(events: list[EventOut], names: dict[str, str] | None = None) -> lis
             # An automatic dispatch: its note told again from its facts, in the reader's language
             # (the stored note is in the city's; a dispatch stored before the facts has it alone).
             details = {**details, "note": dispatch_note(details["routed"])}
+        if e.action == EventType.RESOLVE_SUPERVISION and isinstance(details.get("note"), str):
+            # A closing note that the system wrote (a step up's, by hand or by the sweep) is stored
+            # in the city's language: said again in the reader's; a person's note stays as typed.
+            details = {**details, "note": supervision_wording.shown(details["note"])}
         if e.action == EventType.REVIEW_RETURN and isinstance(details.get("uphold"), bool):
             # Its outcome in words: a rejection and an upheld return read alike by their name alone,
             # and the department that returned the ticket reads here why it came back (the note).

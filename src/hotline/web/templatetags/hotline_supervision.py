@@ -1,0 +1,16 @@
+"""A supervision's reason as the board shows it: the sweep's sentence in the reader's language
+(`supervision.wording`), a person's words as they typed them."""
+
+from django import template
+
+from hotline.supervision import wording
+from hotline.supervision.models import Supervision
+
+register = template.Library()
+
+
+@register.filter
+def reason_shown(supervision: Supervision) -> str:
+    if supervision.created_by_id is not None:
+        return supervision.reason_text
+    return wording.shown(supervision.reason_text)

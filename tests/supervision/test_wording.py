@@ -1,0 +1,91 @@
+"""Every sentence the supervision writes by itself reads back: the text stored (in Python or in SQL)
+is recognised as its sentence with the same params, and other text is not."""
+
+from typing import Any
+
+import pytest
+from django.db.models import F, Value
+from django.utils import translation
+
+from hotline.directory.models import Department
+from hotline.supervision import wording
+
+# Params for each sentence, with a title that holds the sentence's own marks.
+PARAMS: dict[str, dict[str, Any]] = {
+    "response_overdue": {"number": "20261203-000002", "title": "长安路疑似燃气泄漏"},
+    "overdue": {"number": "20250303-000001", "title": "路灯「不亮」，已超期", "step": "reminder"},
+    "overdue_days": {"number": "20250303-000001", "title": "路灯不亮", "days": "3", "step": "elevation"},
+    "repeated_issue": {"label": "幸福路 路灯", "days": "30", "n": "4", "number": "N1", "title": "路灯"},
+    "repeated_place": {"label": "幸福路12号", "days": "30", "n": "3", "number": "N2", "title": "噪音"},
+    "repeated_citizen": {"days": "30", "n": "5", "number": "N3", "title": "漏水"},
+    "returned": {"number": "N4", "title": "占道经营", "n": "2"},
+    "settled": {},
+    "signed": {},
+    "superseded": {"kind": "listing"},
+}
+
+
+def test_every_sentence_has_params_here() -> None:
+    assert set(PARAMS) == set(wording.SENTENCES)
+
+
+@pytest.mark.parametrize("code", sorted(PARAMS))
+def test_a_stored_sentence_reads_back_as_itself(code: str) -> None:
+    text = wording.stored(code, **PARAMS[code])
+
+    assert wording.recognised(text) == (code, PARAMS[code])
+    # In Chinese it is shown as it is stored.
+    with translation.override("zh-hans"):
+        assert wording.shown(text) == text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", sorted(PARAMS))
+def test_the_sweeps_sql_stores_the_same_text(code: str, departments) -> None:
+    # A column as the sweep gives it (`F`) and plain values.
+    params = {k: Value(v) if k == "title" else v for k, v in PARAMS[code].items()}
+    if "number" in params:
+        params["number"] = F("code")
+    found = (
+        Department.objects.filter(pk=departments["street"].pk)
+        .annotate(text=wording.in_sql(code, **params))
+        .values_list("text", "code")
+        .get()
+    )
+
+    expected = {**PARAMS[code], **({"number": found[1]} if "number" in PARAMS[code] else {})}
+    assert found[0] == wording.stored(code, **expected)
+    assert wording.recognised(found[0]) == (code, expected)
+
+
+def test_other_text_is_shown_as_it_was_stored() -> None:
+    for text in ("请加快办理", "工单 N1「路灯」已超期，请尽快。", "已升级为复核，自动销号", ""):
+        assert wording.recognised(text) is None
+        with translation.override("en"):
+            assert wording.shown(text) == text
+
+
+def test_the_old_notes_are_the_stored_ones() -> None:
+    """The texts the sweep stored before this module are the ones it stores now (a row of last
+    year reads the same as a row of today)."""
+    assert wording.stored("settled") == "工单已办结或派单已反馈，自动销号"
+    assert wording.stored("signed") == "承办单位已签收，自动销号"
+    assert wording.stored("superseded", kind="order") == "已升级为督办，自动销号"
+    assert (
+        wording.stored("response_overdue", number="20261203-000002", title="长安路疑似燃气泄漏")
+        == "工单 20261203-000002「长安路疑似燃气泄漏」首次响应时限已过仍未签收，催办。"
+    )
+    assert wording.stored("overdue", number="N", title="T", step="order") == "工单 N「T」已超期，督办。"
+    assert (
+        wording.stored("overdue_days", number="N", title="T", days=5, step="elevation")
+        == "工单 N「T」已超期 5 个工作日以上，提级由上级单位办理。"
+    )
+    assert (
+        wording.stored("repeated_issue", label="L", days=30, n=3, number="N", title="T")
+        == "同一问题（L）30 天内 3 位诉求人反映，督办工单 N「T」。"
+    )
+    assert (
+        wording.stored("repeated_citizen", days=30, n=3, number="N", title="T")
+        == "同一市民 30 天内反映 3 次，经人工审核为合理诉求（问题未解决），督办工单 N「T」。"
+    )
+    assert wording.stored("returned", number="N", title="T", n=2) == "工单 N「T」已被退单 2 次，督办。"
