@@ -130,9 +130,16 @@ def test_the_tickets_of_a_slice_that_does_not_exist_are_not_found(client, staff,
     assert "没有这个统计对象" in html and "处置率" not in html
 
 
-def test_a_slice_that_received_nothing_has_no_score(client, staff, june, rank_all, departments) -> None:  # noqa: F811
-    # 水务局 led nothing received in June; it answered on time, in June, a ticket of May: no 100.0
-    # for June (the audit's 软件园街道 with 0 受理 at 100.0), but 无数据, after those measured.
+def test_a_slice_that_received_nothing_is_scored_but_not_ranked(
+    client,
+    staff,
+    june,  # noqa: F811
+    rank_all,
+    departments,
+) -> None:
+    # 水务局 led nothing received in June; it answered on time, in June, a ticket of May: June's
+    # work, scored over the one rate it has (marked partial), but never ranked on no volume (the
+    # audit's 软件园街道 with 0 受理 at the top): 样本不足, after those ranked, not a bare 无数据.
     with clock.frozen_at(at(5, 28)):
         may = make_ticket(actor=staff["operator"])
         may = do_dispatch_ticket(may, staff["dispatcher"], lead_department_id=departments["water"].pk)
@@ -142,9 +149,10 @@ def test_a_slice_that_received_nothing_has_no_score(client, staff, june, rank_al
     response = get(client, staff["leader"], "/rankings/", dimension="department", period="2025-06")
     water = next(r for r in response.context["rows"] if r.name == "水务局")
     assert water.counts.received == 0 and water.rates["on_time"].percent == 100.0
-    assert (water.score, water.rank, water.has_data) == (None, None, False)
+    assert (water.score, water.rank, water.has_data, water.partial) == (100.0, None, True, True)
     assert response.context["rows"][-1] == water
-    assert "无数据" in _cells(response.content.decode(), f"row-{departments['water'].pk}")[0]
+    cell = _cells(response.content.decode(), f"row-{departments['water'].pk}")[0]
+    assert "样本不足" in cell and "无数据" not in cell
 
 
 def test_the_lists_say_why_they_are_short(client, staff, june, departments) -> None:  # noqa: F811

@@ -3,12 +3,15 @@
 `recount(first, last)` counts local days from the tickets (`facts.count_facts`) and keeps them
 (`DailyFigure`, `FigureDay`), replacing what was kept; the worker recounts the recent days, today
 so far included, every few minutes and every kept day once a day (`analytics.tasks`), because a
-ticket received last week may be replied or closed today. `read(period)` sums the kept days and
-counts any other day live (a day the worker has not kept yet: a fresh database, a worker that is
-not running), so a figure is never missing, only as old as the last recount; `Figures.counted_at`
-says how old. Only the days that can hold a measure are counted live: none before the first
-ticket or after the latest reception, answer or callback (a year's ranking reaches months past
-today and a year before the city began; counting those empty days cost three scans each).
+ticket received last week may be replied or closed today. `read(period)` sums the kept days before
+today and counts any other day live: today always (what was kept of it is up to one recount
+interval old, and the overview's 今日受理 must equal the list it links to, which is counted now),
+and a day the worker has not kept yet (a fresh database, a worker that is not running). So a figure
+is never missing, today's is exact and an earlier day's is as old as the last recount;
+`Figures.counted_at` says how old. Only the days that can hold a measure are counted live: none
+before the first ticket or after the latest reception, answer or callback (a year's ranking reaches
+months past today and a year before the city began; counting those empty days cost three scans
+each).
 """
 
 from collections.abc import Collection, Iterable, Iterator
@@ -82,10 +85,16 @@ def _spans(days: list[date]) -> list[tuple[date, date]]:
     return spans
 
 
+def _last_readable(period: Period) -> date:
+    """The period's last day that may be read from what was kept: the day before today at the
+    latest (today is counted live, and so is any later day a test's clock kept)."""
+    return min(period.last_day, clock.localtime().date() - timedelta(days=1))
+
+
 def _kept(period: Period) -> dict[date, datetime]:
-    """The period's kept days and when each was counted. One query."""
+    """The period's kept days before today and when each was counted. One query."""
     return dict(
-        FigureDay.objects.filter(day__gte=period.first_day, day__lte=period.last_day).values_list(
+        FigureDay.objects.filter(day__gte=period.first_day, day__lte=_last_readable(period)).values_list(
             "day", "counted_at"
         )
     )
@@ -126,14 +135,16 @@ def _live(period: Period, kept: Collection[date]) -> Iterator[tuple[FactKey, Cou
 def read(period: Period, *, slices: bool | Collection[str] = True) -> Figures:
     """The figures of a period of whole local days; per slice of every dimension (`slices` True),
     of the dimensions named, or none (False). Queries: one for the kept days, one for their daily
-    city rows, one for their slices (when asked for), and, for days not kept (none while the worker
-    keeps them), three for the days that can hold a measure and five per run of those."""
+    city rows, one for their slices (when asked for), and, for days not kept (today, when the
+    period holds it, and none other while the worker keeps them), three for the days that can hold
+    a measure and five per run of those."""
     _check_days(period)
     figures = Figures(period)
     kept = _kept(period)
     if kept:
         figures.counted_at = min(kept.values())
-        rows = DailyFigure.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
+        # A kept day's rows go with its FigureDay: up to the last kept day read, none of today's.
+        rows = DailyFigure.objects.filter(day__gte=period.first_day, day__lte=max(kept))
         for row in rows.filter(dimension=FigureDimension.CITY).values("day", *MEASURES):
             day = row.pop("day")
             figures.days[day] = Counts(**row)
@@ -220,7 +231,7 @@ def received_by_day(period: Period, dimension: str, keys: list[int]) -> dict[int
     kept = _kept(period)
     if kept:
         rows = DailyFigure.objects.filter(
-            day__gte=period.first_day, day__lte=period.last_day, dimension=dimension, key__in=keys
+            day__gte=period.first_day, day__lte=max(kept), dimension=dimension, key__in=keys
         ).values_list("key", "day", "received")
         for key, day, received in rows:
             found[key][day] = received

@@ -2,13 +2,17 @@
 rates of a period (a month, a quarter or a year: `RankingSpan`), with the change against the period
 of the same length before it.
 
-The score of a slice is the weighted mean of its four rates in percent (weights: `FigureSettings`,
-set in the admin); a rate with nothing to count is left out and the other weights share its part;
-a slice with no rate at all, or that received no ticket in the period, has no score. Slices that
-received fewer than `FigureSettings.min_received` tickets are listed after the ranked ones,
-without a rank; slices without a score (无数据: none received, or received but none dispatched yet)
-last of all. No score is never read as 0: it neither ranks a slice last nor makes a change against
-the period before.
+One rule for every slice (ADR 0008, addendum of 2026-12-06). The score of a slice is the weighted
+mean of those of its four rates that have something to count (a denominator), in percent (weights:
+`FigureSettings`, set in the admin); a rate with nothing to count is left out and the other weights
+share its part, and such a score is partial (`Ranked.partial`, marked on the pages with the rates it
+is the mean of). Each rate belongs to the day of its own event (`analytics.facts`), so a slice that
+received nothing in the period but answered or was called back in it has the score of that work. A
+rank needs the period's least volume (`FigureSettings.min_received` tickets received, one at least):
+a slice with a score and fewer is listed after the ranked ones, without a rank, as 样本不足
+(`Ranked.too_few`); a slice without any rate to count has no score (无数据) and comes last of all.
+No score is never read as 0: it neither ranks a slice last nor makes a change against the period
+before.
 """
 
 from dataclasses import dataclass
@@ -48,11 +52,28 @@ class Ranked:
 
     @property
     def has_data(self) -> bool:
-        """Whether the slice received tickets in the period and any of the four rates had something
-        to count, so that there is a score. Without one the slice is shown as 无数据, not as a score
-        of 0 (which would rank it last and show a fall from the period before that nothing
-        measured)."""
+        """Whether any of the four rates had something to count, so that there is a score. Without
+        one the slice is shown as 无数据, its figures all "—", not as a score of 0 (which would rank
+        it last and show a fall from the period before that nothing measured)."""
         return self.score is not None
+
+    @property
+    def counted_rates(self) -> list[str]:
+        """The four rates that had something to count, in their order: those the score is the
+        weighted mean of."""
+        return [name for name, rate in self.cells if rate.denominator]
+
+    @property
+    def partial(self) -> bool:
+        """Whether the score is the mean of fewer than the four rates (the others had nothing to
+        count): the pages mark it and say of which."""
+        return self.score is not None and len(self.counted_rates) < len(FOUR_RATES)
+
+    @property
+    def too_few(self) -> bool:
+        """A score but no rank: fewer tickets received in the period than the least to be ranked
+        (样本不足), not a slice without data."""
+        return self.score is not None and self.rank is None
 
     @property
     def rates(self) -> dict[str, Rate]:
@@ -93,10 +114,11 @@ def names_of(dimension: str, keys: list[int]) -> dict[int, str]:
 def _ranks(
     counts: dict[int, Counts], weights: dict[str, int], least: int
 ) -> dict[int, tuple[float | None, int | None]]:
-    # A slice that received nothing in the period has no score: its rates would measure only the
-    # answers and callbacks of earlier periods' tickets (100.0 for one on-time answer), not its work
-    # of this one.
-    scored = {key: score(c, weights) if c.received else None for key, c in counts.items()}
+    # Every slice is scored over the rates it has (its answers and callbacks of the period are its
+    # work of the period, whatever it received); a rank asks for volume, and a slice that received
+    # nothing is never ranked (one on-time answer is no 100.0 at the top of the red list).
+    scored = {key: score(c, weights) for key, c in counts.items()}
+    least = max(least, 1)
     eligible = sorted(
         (key for key, value in scored.items() if value is not None and counts[key].received >= least),
         key=lambda key: -(scored[key] or 0),

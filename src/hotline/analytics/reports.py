@@ -36,7 +36,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, outlooks, typical_cases
+from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, outlooks, replies, typical_cases
 from hotline.analytics.facts import FOUR_RATES, Counts, count_facts, counted_tickets
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
@@ -202,6 +202,10 @@ class Report:
     # A period still running: the moment it is counted to (its figures and the part of the period
     # before they are compared with end there). None: the period is over.
     until: datetime | None = None
+    # A district's or department's report: the share of weak replies (答复质量存疑率) of the unit and
+    # of each department under it (`analytics.replies.unit_shares`), its total first; None: the
+    # city's, whose ranking of departments gives each one's.
+    weak_replies: list[replies.UnitShare] | None = None
 
     @property
     def label(self) -> str:
@@ -340,7 +344,8 @@ def _percent(rate: Rate | None) -> float | None:
 
 def as_rows(report: Report) -> dict[str, list[list[Any]]]:
     """The report as sheets of rows (for .xlsx and the PDF's tables); the headings are the
-    renderers' (translated there). "cases" only for a kind of report that lists them."""
+    renderers' (translated there). "cases" only for a kind of report that lists them, "weak_replies"
+    only for a district's or department's."""
     rows: dict[str, list[list[Any]]] = {
         "rates": [
             [key, now.percent, then.percent, now.numerator, now.denominator]
@@ -403,5 +408,10 @@ def as_rows(report: Report) -> dict[str, list[list[Any]]]:
                 c.story,
             ]
             for c in report.cases
+        ]
+    if report.weak_replies is not None:
+        # The unit's total first (named by the renderers as such), then each department under it.
+        rows["weak_replies"] = [
+            [w.name, w.share.denominator, w.share.numerator, w.share.percent] for w in report.weak_replies
         ]
     return rows

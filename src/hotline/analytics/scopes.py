@@ -18,6 +18,8 @@ the parts of the city's (`analytics.reports.Report`), each read the same way:
   none for a department (a hot spot is a place and a problem, not a department's);
 - the typical cases marked in the period (`analytics.typical_cases`): of tickets in the district,
   or led by the department;
+- the share of weak replies (答复质量存疑率) of the unit and of each department under it, by the
+  replies they sent (`analytics.replies.unit_shares`);
 - the forecasts of the newest kept set (`analytics.outlooks`) that concern the scope, after the
   city's line (the scale they sit in): a district's areas among the set's top areas (itself, its
   streets and communities); for a department, the set's top categories it led tickets of in the
@@ -32,7 +34,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hotline.analytics import facts, hotspot_sets, outlooks, reports, typical_cases
+from hotline.analytics import facts, hotspot_sets, outlooks, replies, reports, typical_cases
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
@@ -284,4 +286,12 @@ def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> r
         forecast=shared.forecast,
         forecasts=_forecasts(shared, scope),
         until=shared.until,
+        weak_replies=_weak_replies(shared, scope),
     )
+
+
+def _weak_replies(shared: Shared, scope: Scope) -> list[replies.UnitShare]:
+    """The unit's share of weak replies and its departments' (a district's streets and
+    communities, a bureau's offices): the replies they sent, whatever ticket they answered."""
+    unit = Department.objects.filter(pk=scope.key).first()
+    return [] if unit is None else replies.unit_shares(shared.now, unit)

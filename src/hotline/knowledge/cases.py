@@ -46,17 +46,23 @@ def story_of(ticket: Ticket) -> str:
     def told(text: str) -> str:
         return addressed_to(staff_text(text, also_citizens=citizens, official=offices), None, everyone)
 
+    reply = ticket.replies.order_by("-pk").first()
+    replied = told(reply.text)[:2000] if reply is not None else ""
+    # Each text once: the lead's answer is the reply the citizen got (or part of it), told under
+    # 答复; a department's answer that another already gave (a lead re-dispatched) is not repeated.
+    said = [_squeezed(replied)] if replied else []
     for a in (
         Assignment.objects.filter(ticket=ticket).select_related("department").order_by("dispatched_at", "pk")
     ):
         role = _("主办") if a.role == "lead" else _("协办")
         line = _("%(role)s：%(department)s") % {"role": role, "department": a.department.name}
-        if a.answer:
-            line += _("，办理情况：%(answer)s") % {"answer": told(a.answer)[:800]}
+        answered = told(a.answer)[:800] if a.answer else ""
+        if answered and not any(_squeezed(answered) in text for text in said):
+            line += _("，办理情况：%(answer)s") % {"answer": answered}
+            said.append(_squeezed(answered))
         lines.append(line)
-    reply = ticket.replies.order_by("-pk").first()
-    if reply is not None:
-        lines.append(_("答复：%(text)s") % {"text": told(reply.text)[:2000]})
+    if replied:
+        lines.append(_("答复：%(text)s") % {"text": replied})
     callback = Callback.objects.filter(ticket=ticket, counted=True).order_by("-pk").first()
     if callback is not None:
         lines.append(
@@ -67,6 +73,11 @@ def story_of(ticket: Ticket) -> str:
             }
         )
     return "\n".join(lines)
+
+
+def _squeezed(text: str) -> str:
+    """The text without its whitespace, to tell one answer repeated from another."""
+    return "".join(text.split())
 
 
 def do_mark_case(ticket: Ticket, actor: User, *, title: str, story: str, lesson: str = "") -> Case:

@@ -9,13 +9,18 @@ GET /rankings/?dimension=department&period=2026-11  the departments (or areas, o
 GET /rankings/tickets/?rate=on_time&dimension=department&key=7&period=2026-11[&missed=1]
                                                     the tickets a figure is counted from, newest
                                                     first; `missed=1`: only those that did not
-                                                    count (answered late, not handled, ...)
+                                                    count (answered late, not handled, ...);
+                                                    `day=2026-12-06` or `week=2026-11-30` in
+                                                    place of `period`: a day's or a week's (the
+                                                    daily and weekly reports' figures)
 
 `month=2026-11` is read as `period=2026-11` (the links of before the quarters and years).
 
 The figures are those of `analytics.facts`, kept per day (`analytics.figures`); the score and the
 ranks are `analytics.rankings`'. A row without any rate to count is 无数据, last, with no score and
-no change (never a 0); a rate without data is plain "—", not a link to an empty list. The running
+no change (never a 0); a row with a score and fewer tickets than a rank asks for says 样本不足 and
+why; a score over fewer than the four rates is marked, with a note below the table; a rate without
+data is plain "—", not a link to an empty list. The running
 period says it runs and links to the last whole one.
 """
 
@@ -34,8 +39,9 @@ from hotline.analytics import facts, scopes
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Period
 from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, rank_period
+from hotline.analytics.reports import period_of
 from hotline.core import clock
-from hotline.core.enums import DepartmentLevel, FigureDimension, RankingSpan
+from hotline.core.enums import DepartmentLevel, FigureDimension, RankingSpan, ReportKind
 from hotline.directory.models import Department
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
@@ -117,6 +123,10 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "dimensions": [(d.value, label) for d, label in DIMENSIONS.items()],
             "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
             "weights": weights,
+            # The least volume a rank asks for (`analytics.rankings`: one ticket at least), said
+            # beside a row with a score and no rank (样本不足); a partial score is explained below.
+            "least": max(weights.min_received, 1),
+            "partial_scores": any(r.partial for r in rows),
             # Departments only: the share of their replies the quality check flagged (答复质量存疑率),
             # each row's own (`Ranked.weak_replies`).
             "show_weak": dimension == FigureDimension.DEPARTMENT,
@@ -142,13 +152,23 @@ DRILL_TEXT = {
 
 def _drilled_period(request: HttpRequest, today: date) -> tuple[RankingPeriod, Period, str, str]:
     """The ranking period the list belongs to, the period it lists, its label, and what was not
-    understood: `day=2026-12-06` (the overview's 今日受理) or the `period` of the rankings."""
-    asked = request.GET.get("day", "").strip()
-    if asked:
+    understood: `day=2026-12-06` (the overview's 今日受理, a daily report), `week=2026-11-30` (the
+    Monday-to-Sunday week holding that day: a weekly report) or the `period` of the rankings."""
+    for name in ("day", "week"):
+        asked = request.GET.get(name, "").strip()
+        if not asked:
+            continue
         day, why = read_day(asked)
         if day is None:
             return offered(RankingSpan.MONTH, today)[0], Period.day(today), "", why
-        return RankingPeriod.holding(RankingSpan.MONTH, day), Period.day(day), f"{day:%Y-%m-%d}", ""
+        if name == "day":
+            return RankingPeriod.holding(RankingSpan.MONTH, day), Period.day(day), f"{day:%Y-%m-%d}", ""
+        week = period_of(ReportKind.WEEKLY, day)
+        label = _("%(first)s 至 %(last)s") % {
+            "first": f"{week.first_day:%Y-%m-%d}",
+            "last": f"{week.last_day:%Y-%m-%d}",
+        }
+        return RankingPeriod.holding(RankingSpan.MONTH, week.first_day), week, label, ""
     chosen, wrong = _chosen(request, today)
     return chosen, chosen.period, chosen.label, wrong
 

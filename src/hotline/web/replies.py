@@ -1,9 +1,16 @@
 """The reply-quality check (答复质量) on the staff pages.
 
-GET  /replies/flagged/[?reviewed=1]   the replies the check flagged (weak), not yet reviewed (or
-                                      those reviewed), newest first, each with its scores and
-                                      reasons and a button to review it; for dispatchers,
-                                      supervisors and admins (`ACTION_ROLES["review_reply"]`)
+GET  /replies/flagged/[?reviewed=1|all][&department=|&unit=][&first=&last=]
+                                      the replies the check flagged (weak), not yet reviewed (or
+                                      those reviewed, or all), newest first, each with its scores
+                                      and reasons and a button to review it; for dispatchers,
+                                      supervisors and admins (`ACTION_ROLES["review_reply"]`).
+                                      `department`: those one department sent, `unit`: those it
+                                      and the departments under it sent; `first`, `last`: sent on
+                                      those local days, as the figures count them (the drill-down
+                                      of a report's 答复质量存疑率). A unit head
+                                      (`ACTION_ROLES["view_unit_figures"]`) reads, without
+                                      reviewing, those their unit and the units under it sent
 POST /replies/<reply id>/review/      review a flag (`feedback.actions.do_review_reply_check`);
                                       with htmx the row's new state comes back
 POST /tickets/<number>/reply-check/   the check of a draft reply, before it is sent: the handler's
@@ -22,6 +29,7 @@ The check never holds a reply back by itself: a weak reply is sent and listed he
 
 import re
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,8 +38,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
+from hotline.analytics.facts import exempt_statuses
+from hotline.analytics.periods import Period
 from hotline.core.api import MAX_TEXT
-from hotline.core.errors import HotlineError
+from hotline.core.errors import Forbidden, HotlineError
 from hotline.directory.models import Department
 from hotline.feedback.actions import blanks_refusal, do_review_reply_check
 from hotline.feedback.models import ReplyCheck
@@ -42,6 +53,7 @@ from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import actor_assignment
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.params import parse_id, read_day
 from hotline.web.wording import shown
 
 # The reply boxes a template may fill: the ticket page's and the inbox rows' (`reply-text-<id>`).
@@ -54,11 +66,69 @@ def _checks(user: User) -> QuerySet[ReplyCheck]:
     ).select_related("reply", "reply__ticket", "reply__department", "reply__replied_by", "reviewed_by")
 
 
-@staff_view("review_reply", require_GET)
-def flagged(request: HttpRequest, user: User) -> HttpResponse:
-    reviewed = request.GET.get("reviewed") == "1"
-    checks = _checks(user).filter(reviewed_at__isnull=not reviewed).order_by("-checked_at", "-pk")
-    return render(request, "web/replies_flagged.html", {**paginate(request, checks), "reviewed": reviewed})
+def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=status)
+
+
+@login_required
+@require_GET
+def flagged(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        require_role(user, "review_reply")
+        units: set[int] | None = None
+    except Forbidden as error:
+        if user.role not in ACTION_ROLES["view_unit_figures"]:
+            return _refused(request, shown(error))
+        # A unit head reads what their units sent (答复质量存疑率 of their report), never reviews.
+        units = department_scope(user) or set()
+    checks = _checks(user)
+    if units is not None:
+        checks = checks.filter(reply__department_id__in=units)
+    department, unit = parse_id(request.GET.get("department")), parse_id(request.GET.get("unit"))
+    sent_by = {department} if department else None
+    if unit:
+        found = Department.objects.filter(pk=unit).first()
+        sent_by = found.descendant_ids() if found is not None else set()
+    if sent_by is not None:
+        if units is not None and not sent_by <= units:
+            return _refused(request, _("只能查看本单位的答复"))
+        checks = checks.filter(reply__department_id__in=sent_by)
+    first, last = request.GET.get("first", "").strip(), request.GET.get("last", "").strip()
+    period = None
+    if first or last:
+        (first_day, why), (last_day, why_last) = read_day(first or last), read_day(last or first)
+        if first_day is None or last_day is None:
+            return _refused(request, why or why_last, 400)
+        period = Period.days(first_day, last_day)
+        # As the share counts them (`analytics.facts`): sent in those days, exempt tickets left out.
+        checks = checks.filter(reply__replied_at__gte=period.start, reply__replied_at__lt=period.end).exclude(
+            reply__ticket__status__in=exempt_statuses()
+        )
+    shown_state = request.GET.get("reviewed", "")
+    if shown_state == "1":
+        checks = checks.filter(reviewed_at__isnull=False)
+    elif shown_state != "all":
+        shown_state = ""
+        checks = checks.filter(reviewed_at__isnull=True)
+    filters = request.GET.copy()
+    for name in ("reviewed", "offset"):
+        filters.pop(name, None)
+    named = unit or department
+    sender = Department.objects.filter(pk=named).values_list("name", flat=True).first() if named else None
+    return render(
+        request,
+        "web/replies_flagged.html",
+        {
+            **paginate(request, checks.order_by("-checked_at", "-pk")),
+            "reviewed": shown_state == "1",
+            "every": shown_state == "all",
+            "filters": filters.urlencode(),
+            "sender": sender,
+            "below": bool(unit),
+            "period": period,
+        },
+    )
 
 
 @staff_view("review_reply", require_POST)

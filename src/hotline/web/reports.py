@@ -33,9 +33,10 @@ from openpyxl.styles import Alignment
 from hotline.accounts.models import User
 from hotline.analytics import scopes
 from hotline.analytics.facts import FOUR_RATES
+from hotline.analytics.models import FigureSettings
 from hotline.analytics.outlooks import TOP as TOP_FORECAST
 from hotline.analytics.periods import Period
-from hotline.analytics.rankings import RankingPeriod, find_offered
+from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered
 from hotline.analytics.reports import Report, as_rows, build, reported_day, weak_shown
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock
@@ -101,6 +102,7 @@ def _headings(report: Report | None = None) -> dict[str, list[str]]:
             _("下限"),
             _("上限"),
         ],
+        "weak_replies": [_("单位"), _("答复数"), _("存疑"), _("答复质量存疑率")],
         "cases": [
             _("案例标题"),
             _("工单编号"),
@@ -124,6 +126,7 @@ def _sheet_titles() -> dict[str, str]:
         "hotspots": _("热点"),
         "forecast": _("受理量预测"),
         "cases": _("典型案例"),
+        "weak_replies": _("答复质量存疑率"),
     }
 
 
@@ -191,16 +194,33 @@ def standing(report: Report) -> str:
     mine = report.standing
     if mine is None:
         return ""
+    if not mine.has_data:
+        return _("本期四率均无可计的工单，无综合得分，不参与排名。")
+    shown = _score_text(mine)
     if mine.rank is None:
-        return _("综合得分 %(score)s，受理量不足或无可计指标，不参与排名。") % {
-            "score": "—" if mine.score is None else mine.score
+        return _(
+            "综合得分 %(score)s；本期受理 %(received)s 件，不足 %(least)s 件（样本不足），不参与排名。"
+        ) % {
+            "score": shown,
+            "received": mine.counts.received,
+            "least": max(FigureSettings.current().min_received, 1),
         }
     ranked = sum(1 for r in report.departments if r.rank is not None)
     return _("综合得分 %(score)s，在 %(count)s 个参与排名的单位中排第 %(rank)s 名（上期：%(before)s）。") % {
-        "score": mine.score,
+        "score": shown,
         "count": ranked,
         "rank": mine.rank,
         "before": "—" if mine.previous_rank is None else mine.previous_rank,
+    }
+
+
+def _score_text(row: Ranked) -> str:
+    """A score as a sentence gives it: a partial one says of how many of the four rates."""
+    if not row.partial:
+        return str(row.score)
+    return _("%(score)s（按有数据的 %(count)s 项指标计算）") % {
+        "score": row.score,
+        "count": len(row.counted_rates),
     }
 
 
@@ -238,16 +258,22 @@ def _rows(report: Report) -> dict[str, list[list[Any]]]:
     rows = as_rows(report)
     for row in rows["rates"]:
         row[0] = str(RATE_TEXT[row[0]][0]) if row[0] in RATE_TEXT else row[0]
-    no_data = _("无数据")
+    no_data, too_few = _("无数据"), _("样本不足")
     for row, ranked in zip(rows["departments"], report.departments, strict=True):
         # A unit with no rate to count has no score, which is not a score of 0: the sheet says 无数据
         # where the rank would be and "—" in each figure, rather than blank cells that a sum, a
-        # sort or a chart takes for zeros.
+        # sort or a chart takes for zeros. One with a score and too few tickets says 样本不足.
         if not ranked.has_data:
             row[0] = no_data
+        elif ranked.too_few:
+            row[0] = too_few
         row[:] = ["—" if value is None else value for value in row]
     for row in rows["hotspots"]:
         row[4] = crowd_word(row[4])  # the crowd (人群), kept in Chinese, in the reader's language
+    for row, share in zip(rows.get("weak_replies", []), report.weak_replies or [], strict=True):
+        if share.total:
+            row[0] = _("%(name)s（含下属单位）合计") % {"name": share.name}
+        row[:] = ["—" if value is None else value for value in row]
     return rows
 
 
@@ -412,6 +438,10 @@ def _context(report: Report) -> dict[str, Any]:
         "running_note": running_note(report),
         "forecast_note": forecast_note(report),
         "weak_shown": weak_shown(report),
+        # The ranking's rows with a score and no rank say why (样本不足: fewer tickets than the least
+        # to be ranked); a score over fewer than the four rates is marked and explained.
+        "least": max(FigureSettings.current().min_received, 1),
+        "partial_scores": any(r.partial for r in report.departments),
         "rate_rows": [(key, str(RATE_TEXT[key][0]), now, then) for key, now, then in report.rates],
         "rate_keys": FOUR_RATES,
     }
@@ -470,10 +500,13 @@ def _build(kind: str, day: date | None, unit: scopes.Scope | None) -> Report:
 
 def _drill(report: Report, unit: scopes.Scope | None) -> str:
     """The drill-down's query (`/rankings/tickets/`) of the report's figures, without the rate;
-    "" when its period is not one the drill-down lists (a week, a month past those offered)."""
+    "" when its period is not one the drill-down lists (a month or quarter past those offered)."""
     first = report.period.first_day
     if report.kind == ReportKind.DAILY:
         when = f"day={first:%Y-%m-%d}"
+    elif report.kind == ReportKind.WEEKLY:
+        # Any week: the drill-down reads its Monday-to-Sunday days as the report does.
+        when = f"week={first:%Y-%m-%d}"
     else:
         span = {ReportKind.MONTHLY: RankingSpan.MONTH, ReportKind.QUARTERLY: RankingSpan.QUARTER}.get(
             ReportKind(report.kind)
@@ -514,6 +547,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "wrong": wrong,
             "unit": unit,
             "drill": _drill(report, unit),
+            # The unit's weak replies of the period (`web.replies.flagged`, read-only for a head).
+            "weak_drill": (
+                f"first={report.period.first_day:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}&reviewed=all"
+            ),
         },
     )
 
