@@ -26,8 +26,10 @@ def test_anyone_sees_the_monthly_figures(client, june) -> None:  # noqa: F811
     assert rows[-2] == ("2025-05", "1", "—", "—")
     assert rows[-1] == ("2025-06", "8", "50.0%", "66.7%")
     shares = html[html.index('id="table-shares"') :]
-    assert '<td>城乡建设</td><td class="n">3</td><td class="n">75.0%</td>' in shares
-    assert '<td>教育</td><td class="n">1</td><td class="n">25.0%</td>' in shares
+    # Shares of all nine tickets, the five filed under no category among them (未分类).
+    assert '<td>城乡建设</td><td class="n">3</td><td class="n">33.3%</td>' in shares
+    assert '<td>教育</td><td class="n">1</td><td class="n">11.1%</td>' in shares
+    assert '<td>未分类</td><td class="n">5</td><td class="n">55.6%</td>' in shares
 
 
 def test_nothing_personal_or_internal(client, staff, june) -> None:  # noqa: F811

@@ -41,6 +41,7 @@ from hotline.feedback.models import PublishedSuggestion, Reply
 from hotline.feedback.quality import _bigrams, normalize, substance
 from hotline.feedback.selectors import appellants
 from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import category_and_below
 from hotline.tickets.models import Ticket
 
 MAX_TITLE = 200
@@ -211,7 +212,7 @@ def find_published(
         return []
     rows = public()
     if category is not None:
-        rows = rows.filter(category__in=[category, *category.children.all()])
+        rows = rows.filter(category_id__in=category_and_below(category.pk))
     scored = []
     for row in rows[:2000]:
         score = 2 * len(wanted & _bigrams(normalize(row.title))) + len(

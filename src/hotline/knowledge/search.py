@@ -34,6 +34,7 @@ from hotline.directory.models import Department
 from hotline.knowledge.models import Article, Term
 from hotline.knowledge.text import numbers, query_words, words
 from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import category_and_below
 
 CANDIDATES = 100
 # A word in more than this share of the articles (and more than COMMON_FLOOR of them: a small
@@ -61,10 +62,8 @@ class Hit:
 
 
 def category_ids(category: Category) -> list[int]:
-    """The category and those under it (the tree has three levels)."""
-    children = list(Category.objects.filter(parent=category).values_list("pk", flat=True))
-    grandchildren = list(Category.objects.filter(parent_id__in=children).values_list("pk", flat=True))
-    return [category.pk, *children, *grandchildren]
+    """The category and those under it."""
+    return category_and_below(category.pk)
 
 
 def area_ids(area: Department) -> list[int]:

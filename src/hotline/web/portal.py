@@ -2,7 +2,8 @@
 
 GET  /portal/         the appeal form, with a one-time token
 POST /portal/         take the appeal in through the `web` channel (no staff actor; the token is the
-                      appeal's external id, so a double submit makes one ticket) and show its number
+                      appeal's external id, so a double submit makes one ticket) and show its number;
+                      a form sent back for a wrong field keeps its photo (`web.photo_forms`)
 POST /portal/track/   a ticket's public progress for its number and the last four digits of the
                       phone of one of its callers (its own, or a duplicate's merged into it):
                       status in plain words, the public timeline and the replies. A merged
@@ -187,14 +188,16 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, "web/portal_submit.html", {"form": form})
     ip = client_ip(request)
     conf = _portal()
-    form = AppealForm(request.POST, request.FILES)
+    form = AppealForm(request.POST, request.FILES, session=request.session)
     if not form.is_valid():
         form.renew_lost_token()
+        form.keep_photo()
         return render(request, "web/portal_submit.html", {"form": form}, status=422)
     data = form.cleaned_data
     external_id = EXTERNAL_PREFIX + data["token"]
     # The same form sent twice (a double tap, a reload): the ticket it made, counted once.
     if (done := existing_ticket(Channel.WEB, external_id)) is not None:
+        form.photo_taken()
         return render(request, "web/portal_submitted.html", {"ticket": done})
     limit = conf["SUBMITS_PER_HOUR"]
     exceeded = [
@@ -228,7 +231,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                 limits.count(limits.SUBMIT_BY_PHONE, data["phone"])
     except HotlineError as exc:
         form.add_error(None, wording.shown(exc))
+        form.keep_photo()
         return render(request, "web/portal_submit.html", {"form": form}, status=422)
+    form.photo_taken()
     return render(request, "web/portal_submitted.html", {"ticket": ticket})
 
 

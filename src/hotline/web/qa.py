@@ -4,8 +4,12 @@ GET /qa/[?q=&category=]   the articles published for everyone (public, published
                           searched when asked, else the newest first
 GET /qa/<id>/             one answer
 GET /qa/suggestions/<id>/ one answered suggestion (建议), as an editor published it
-GET /qa/feed.json         the newest 50 (answers and answered suggestions) as a JSON Feed (version 1.1)
-GET /qa/feed.xml          the same as RSS 2.0
+GET /qa/feed.json[?category=]  the newest 50 (answers and answered suggestions) as a JSON Feed
+                               (version 1.1)
+GET /qa/feed.xml[?category=]   the same as RSS 2.0
+
+A category chosen takes in everything filed under it, at any level (an answer filed under
+城乡建设 / 住房保障 / 公租房 is listed under 城乡建设), in the list, its search and its feeds alike.
 
 Answered suggestions (`feedback.publication`) are listed beside the answers (searched by the same
 query, in the same category), each in the words an editor wrote for everyone: the suggestion, the
@@ -42,6 +46,7 @@ from hotline.intake import limits
 from hotline.knowledge.models import Article
 from hotline.knowledge.search import search, usable
 from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import category_and_below
 from hotline.web.dispatch import paginate
 from hotline.web.params import parse_id
 from hotline.web.portal import limited_per_address
@@ -93,9 +98,7 @@ def qa_list(request: HttpRequest) -> HttpResponse:
         hits = search(text, category=category, limit=20, public=True)
         context["hits"] = [_shown(h.article, lines) for h in hits]
         return render(request, "web/qa_list.html", context)
-    articles = published()
-    if category is not None:
-        articles = articles.filter(category__in=[category, *category.children.all()])
+    articles = _in_category(published(), category)
     page = paginate(request, articles.order_by("-updated_at", "-pk"))
     page["rows"] = [_shown(a, lines) for a in page["rows"]]
     return render(request, "web/qa_list.html", {**context, **page})
@@ -111,24 +114,38 @@ def qa_article(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, "web/qa_article.html", {"a": _shown(article)})
 
 
-def _newest() -> list[dict[str, Any]]:
-    """The newest answers and answered suggestions together, the newest first."""
+def _in_category[Q: QuerySet[Any]](rows: Q, category: Category | None) -> Q:
+    """The rows filed under `category` at any level; all of them when there is none."""
+    return rows if category is None else rows.filter(category_id__in=category_and_below(category.pk))
+
+
+def _newest(category: Category | None = None) -> list[dict[str, Any]]:
+    """The newest answers and answered suggestions together (under `category` when given), the
+    newest first."""
     lines = official_lines()
-    answers = [_shown(a, lines) for a in published().order_by("-updated_at", "-pk")[:FEED_SIZE]]
-    suggestions = [_suggestion(s, lines) for s in public()[:FEED_SIZE]]
+    newest = _in_category(published(), category).order_by("-updated_at", "-pk")[:FEED_SIZE]
+    answers = [_shown(a, lines) for a in newest]
+    suggestions = [_suggestion(s, lines) for s in _in_category(public(), category)[:FEED_SIZE]]
     return sorted([*answers, *suggestions], key=lambda a: a["updated_at"], reverse=True)[:FEED_SIZE]
+
+
+def _address(request: HttpRequest, name: str, category: Category | None) -> str:
+    """The absolute address of the page or feed `name`, in `category` when one is chosen."""
+    path = reverse(name) + (f"?category={category.pk}" if category is not None else "")
+    return request.build_absolute_uri(path)
 
 
 @require_GET
 @limited_per_address(limits.PAGES_BY_IP, "PAGES_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def qa_feed_json(request: HttpRequest) -> JsonResponse:
-    home = request.build_absolute_uri(reverse("qa"))
+    category = _category(request.GET.get("category"))
+    home = _address(request, "qa", category)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": _("百问百答"),
         "home_page_url": home,
-        "feed_url": request.build_absolute_uri(reverse("qa_feed_json")),
+        "feed_url": _address(request, "qa_feed_json", category),
         "language": "zh-CN",
         "items": [
             {
@@ -139,7 +156,7 @@ def qa_feed_json(request: HttpRequest) -> JsonResponse:
                 "date_modified": a["updated_at"].isoformat(),
                 "tags": [a["category"]] if a["category"] else [],
             }
-            for a in _newest()
+            for a in _newest(category)
         ],
     }
     return JsonResponse(feed, json_dumps_params={"ensure_ascii": False}, content_type="application/feed+json")
@@ -149,14 +166,15 @@ def qa_feed_json(request: HttpRequest) -> JsonResponse:
 @limited_per_address(limits.PAGES_BY_IP, "PAGES_PER_HOUR")
 @cache_control(public=True, max_age=MAX_AGE)
 def qa_feed_rss(request: HttpRequest) -> HttpResponse:
+    category = _category(request.GET.get("category"))
     feed = Rss201rev2Feed(
         title=_("百问百答"),
-        link=request.build_absolute_uri(reverse("qa")),
+        link=_address(request, "qa", category),
         description=_("12345 热线对市民常见问题的答复"),
         language="zh-cn",
-        feed_url=request.build_absolute_uri(reverse("qa_feed_rss")),
+        feed_url=_address(request, "qa_feed_rss", category),
     )
-    for a in _newest():
+    for a in _newest(category):
         feed.add_item(
             title=a["title"],
             link=request.build_absolute_uri(a["url"]),
@@ -180,10 +198,7 @@ def _suggestions(text: str, category: Category | None) -> list[PublishedSuggesti
     """The answered suggestions the list shows: those found by the query, else the newest."""
     if text:
         return find_published(text, category=category, limit=SUGGESTIONS_SHOWN)
-    rows = public()
-    if category is not None:
-        rows = rows.filter(category__in=[category, *category.children.all()])
-    return list(rows[:SUGGESTIONS_SHOWN])
+    return list(_in_category(public(), category)[:SUGGESTIONS_SHOWN])
 
 
 def _suggestion(s: PublishedSuggestion, official: list[str] | None = None) -> dict[str, Any]:

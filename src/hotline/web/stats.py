@@ -1,8 +1,9 @@
 """Public statistics (/stats/, 数据公开), for anyone, without signing in.
 
 The last 12 months' volume, on-time rate (及时率) and satisfaction rate (满意率) per month, and the
-share of each first-level category over those months; the figures are those of `analytics.facts`,
-kept per day (`analytics.figures`).
+share of each first-level category over those months (`category_shares`: the tickets filed under
+no category are a row of their own, 未分类, so that the rows add up to the total and each share is
+of the total); the figures are those of `analytics.facts`, kept per day (`analytics.figures`).
 Nothing personal and nothing internal is shown: no ticket numbers, names, phone numbers, texts or
 addresses, no departments' figures. The page is built without the session (no user, no CSRF
 token), so that a shared cache may keep it for five minutes; `?lang=` chooses its language (a
@@ -23,6 +24,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from hotline.analytics import figures, selectors
+from hotline.analytics.figures import Figures
 from hotline.core import clock
 from hotline.intake import limits
 from hotline.web.overview import echarts_installed
@@ -41,6 +43,19 @@ class Share:
 
 def _percent(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
+
+
+def category_shares(year: Figures) -> list[Share]:
+    """Each first-level category's tickets of the period and their share of all the period's
+    tickets, the largest first; then those filed under no category (未分类), when there are any."""
+    total = year.city.received
+    if not total:
+        return []
+    rows = [(r.name, r.count) for r in selectors.top_categories(year, limit=None)]
+    uncategorised = total - sum(count for _name, count in rows)
+    if uncategorised > 0:
+        rows.append((_("未分类"), uncategorised))
+    return [Share(name, count, round(100 * count / total, 1)) for name, count in rows]
 
 
 @require_GET
@@ -63,9 +78,7 @@ def _page() -> str:
     year = figures.read(selectors.months_ending(today, MONTHS))
     months = selectors.monthly(year)
     first, last = months[0].month, months[-1].month
-    categories = selectors.top_categories(year, limit=None)
-    categorised = sum(r.count for r in categories)
-    shares = [Share(r.name, r.count, round(100 * r.count / categorised, 1)) for r in categories]
+    shares = category_shares(year)
     charts: dict[str, Any] = {
         "months": [
             {
