@@ -133,6 +133,7 @@ urlpatterns = [
         name="resend_citizen_message",
     ),
     path("grid/report/", web_grid.report, name="grid_report"),
+    path("grid/reports/", web_grid.reports, name="grid_reports"),
     path("portal/", web_portal.submit, name="portal"),
     path("qa/", web_qa.qa_list, name="qa"),
     path("qa/<int:article_id>/", web_qa.qa_article, name="qa_article"),

@@ -154,3 +154,42 @@ def test_the_location_is_said_in_the_pages_own_words(browser, live_server, grid_
         assert status.inner_text() == "Located 31.23042, 121.47370 (accuracy about 12 m)"
     finally:
         context.close()
+
+
+def one_line(page, selector: str) -> bool:
+    """The element's text sits on one line: an inline element broken across lines has a box per line."""
+    return page.eval_on_selector(selector, "e => e.getClientRects().length") == 1
+
+
+def test_a_ticket_number_is_never_broken_on_a_phone(browser, live_server, grid_worker, screenshot_of) -> None:
+    """At 390 px the number after 工单编号 moves to a line of its own rather than break inside
+    ("20261206-0000" / "03"): on the report's receipt, on its page and in my reports."""
+    context, page = phone(browser)
+    try:
+        sign_in(page, live_server, "grid1", "pass-1234", "/grid/report/")
+        page.locator("#location-status.failed").wait_for()
+        page.fill("#id_title", "人行道井盖破损")
+        page.fill("#id_content", "幸福路 12 号门前人行道井盖破损。")
+        page.fill("#id_address", "幸福路12号")
+        page.get_by_role("button", name="上报").click()
+        page.locator("#ticket-number").wait_for()
+        screenshot_of(page, "grid-4-number-whole")
+        number = page.locator("#ticket-number").inner_text().strip()
+        assert re.fullmatch(r"\d{8}-\d{6}", number)
+        assert one_line(page, "#ticket-number")
+        assert one_line(page, "ul.reports .number-small")
+
+        page.locator("#ticket-number").click()  # the report's own page: its progress
+        page.wait_for_url(f"{live_server.url}/tickets/{number}/")
+        page.locator("#public-status").wait_for()
+        assert one_line(page, "h1 .number")
+        screenshot_of(page, "grid-5-report-page")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+        page.get_by_role("link", name="我的上报").click()
+        page.wait_for_url(f"{live_server.url}/grid/reports/")
+        assert page.locator("ul.reports .number-small").inner_text() == number
+        assert one_line(page, "ul.reports .number-small")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

@@ -67,6 +67,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketP
         kind=filters.kind.value if filters.kind is not None else None,
         department_id=filters.department,
         category_id=filters.category,
+        area_id=filters.area,
         created_from=start,
         created_to=end,
         created_to_inclusive=end_inclusive,

@@ -223,6 +223,10 @@ class TicketFilters(Schema):
     )
     department: Id | None = Field(None, description="department id: tickets with an assignment to it")
     category: Id | None = Field(None, description="category id: tickets in it or in any category under it")
+    area: Id | None = Field(
+        None,
+        description="area id (a department that is an area): tickets filed in it or in any area under it",
+    )
     kind: Kind | None = None
     created_from: str | None = Field(
         None, description="date or datetime, inclusive; a date means from the start of that day"

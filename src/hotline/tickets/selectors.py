@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, department_scope
 from hotline.core import clock
-from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, EventType, Urgency
+from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, EventType, Role, Urgency
 from hotline.core.errors import Forbidden, NotFound
+from hotline.directory.models import Department
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.sla.selectors import first_due
 from hotline.taxonomy.models import Category
@@ -35,12 +36,17 @@ from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, Tick
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
-    """Citywide roles see every ticket; department roles see tickets assigned to their scope.
+    """Citywide roles see every ticket; department roles see tickets assigned to their scope; a grid
+    worker (网格员) sees the tickets they reported.
 
     A department keeps seeing tickets it worked on after they were merged, closed or invalidated,
     but not a ticket whose return it won (退单 upheld): that ticket was never its business.
     """
     tickets = Ticket.objects.all()
+    if user.role == Role.GRID:
+        # A grid worker handles nothing: what they follow is their own reports from patrol, whoever
+        # holds them (their community is the report's area, seldom the unit that handles it).
+        return tickets.filter(Exists(_records("appeals").filter(ticket=OuterRef("pk"), created_by=user)))
     scope = department_scope(user)
     if scope is None:
         return tickets
@@ -112,7 +118,9 @@ def filtered_tickets(
         raise Forbidden(_("角色“%(role)s”不能按来电号码查询") % {"role": user.get_role_display()})
     tickets = visible_tickets(user)
     if area_id is not None:
-        tickets = tickets.filter(area_id=area_id)
+        # An area holds the areas under it (a district its streets, a street its communities), as
+        # a category does its subcategories: a ticket is filed in the smallest area known.
+        tickets = tickets.filter(area_id__in=_area_and_below(area_id))
     if channel is not None:
         tickets = tickets.filter(Exists(_records("appeals").filter(ticket=OuterRef("pk"), channel=channel)))
     if len(digits) >= 4:
@@ -148,10 +156,21 @@ def filtered_tickets(
 
 
 def _category_and_below(category_id: int) -> set[int]:
-    ids = {category_id}
-    frontier = [category_id]
+    return _and_below(Category.objects.all(), category_id)
+
+
+def _area_and_below(area_id: int) -> set[int]:
+    # Every department under the area, areas or not: only areas are tickets' areas, so a bureau
+    # under a district (its 住建局) taken along finds nothing more.
+    return _and_below(Department.objects.all(), area_id)
+
+
+def _and_below(tree: QuerySet[Any], root_id: int) -> set[int]:
+    """`root_id` and the ids of every row under it in `tree` (rows with a `parent`), one query a level."""
+    ids = {root_id}
+    frontier = [root_id]
     while frontier:
-        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = list(tree.filter(parent_id__in=frontier).values_list("pk", flat=True))
         frontier = [pk for pk in frontier if pk not in ids]  # a cycle in bad data must not loop forever
         ids.update(frontier)
     return ids

@@ -27,6 +27,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_manage_reply_templates": role in ACTION_ROLES["manage_reply_templates"],
         "can_publish_suggestion": role in ACTION_ROLES["publish_suggestion"],
         "can_overview": role in OVERVIEW_ROLES,
+        # A grid worker's tickets are their reports: listed by 我的上报 (web.grid), not searched.
+        "can_grid_report": role in ACTION_ROLES["grid_report"],
         # A unit head's own unit's reports (web.overview.unit_scope).
         "can_unit_figures": role in ACTION_ROLES["view_unit_figures"],
         "htmx_installed": _htmx_installed(),

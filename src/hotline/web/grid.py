@@ -1,19 +1,29 @@
-"""The grid worker's report page (网格员上报), made for a phone on patrol.
+"""The grid worker's pages (网格员上报: the report form, my reports, one report's progress), made
+for a phone on patrol.
 
 GET  /grid/report/   the form: what was found, where (the phone's location, which the page asks
                      the browser for, or an address typed by hand when there is none), a photo
                      from the camera, a one-time token; below it the worker's last reports
 POST /grid/report/   take the report in (`intake.actions.do_receive_grid_report`: channel grid, the
                      worker's community as the area, routed by the worker) and show its number
+GET  /grid/reports/  my reports (我的上报): every report of the worker, newest first, a page at a time,
+                     or those whose number, title or words hold `?q=`
+/tickets/<number>/   one of them, for its worker (`web.tickets.ticket_page` hands it here): read-only,
+                     the report as written, its progress as the public reads it and the replies
 
-Only grid workers (role 网格员) may use it. The token is the appeal's external id, so a report
+Only grid workers (role 网格员) may use them. The token is the appeal's external id, so a report
 sent twice (a double tap on a slow network) is one ticket.
+
+A grid worker handles nothing: their tickets (`tickets.selectors.visible_tickets`) are those they
+reported, and their page of one is what a citizen tracking it reads (`web.portal`), with no staff
+names, internal notes or other appellants: the handling units' work is not theirs to review.
 """
 
 from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,18 +31,25 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from hotline.accounts.models import User
-from hotline.core.enums import Channel
+from hotline.core.enums import Channel, EventType
 from hotline.core.errors import HotlineError
+from hotline.feedback.disclosure import addressed_to
+from hotline.feedback.models import Reply
+from hotline.feedback.selectors import appellants
 from hotline.intake import attachments
 from hotline.intake.actions import AppealData, do_receive_grid_report, existing_ticket
-from hotline.intake.models import Appeal
+from hotline.intake.models import Appeal, Attachment
 from hotline.taxonomy.models import Category
-from hotline.web.dispatch import staff_view
+from hotline.tickets.models import Ticket
+from hotline.web.dispatch import PAGE_SIZE, paginate, staff_view
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
+from hotline.web.portal import PUBLIC_STATUS, citizen_timeline, followed
 from hotline.web.wording import shown
 
 EXTERNAL_PREFIX = "grid-"
 RECENT = 10
+# Reports a page of 我的上报 lists: as many as every paged list (web.dispatch.paginate).
+REPORTS_PAGE = PAGE_SIZE
 
 
 class GridReportForm(OnceWithPhotoForm):
@@ -71,16 +88,18 @@ class GridReportForm(OnceWithPhotoForm):
         return data
 
 
-def _recent(user: User) -> list[Appeal]:
-    return list(
+def reports_of(user: User) -> QuerySet[Appeal]:
+    """The worker's reports (their appeals: a grid worker makes no other), newest first, each with
+    its ticket."""
+    return (
         Appeal.objects.filter(channel=Channel.GRID, created_by=user)
         .select_related("ticket")
-        .order_by("-received_at", "-pk")[:RECENT]
+        .order_by("-received_at", "-pk")
     )
 
 
 def _page(request: HttpRequest, user: User, form: GridReportForm, **extra: Any) -> dict[str, Any]:
-    return {"form": form, "recent": _recent(user), "area": user.department, **extra}
+    return {"form": form, "recent": list(reports_of(user)[:RECENT]), "area": user.department, **extra}
 
 
 @staff_view(
@@ -92,9 +111,10 @@ def report(request: HttpRequest, user: User) -> HttpResponse:
     if request.method == "GET":
         form = GridReportForm(initial={"token": new_token()})
         return render(request, "web/grid_report.html", _page(request, user, form))
-    form = GridReportForm(request.POST, request.FILES)
+    form = GridReportForm(request.POST, request.FILES, session=request.session)
     if not form.is_valid():
         form.renew_lost_token()
+        form.keep_photo()
         return render(request, "web/grid_report.html", _page(request, user, form), status=422)
     data = form.cleaned_data
     external_id = EXTERNAL_PREFIX + data["token"]
@@ -121,6 +141,69 @@ def report(request: HttpRequest, user: User) -> HttpResponse:
                     attachments.store_photo(appeal, data["photo"], form.photo_type)
         except HotlineError as exc:
             form.add_error(None, shown(exc))
+            form.keep_photo()
             return render(request, "web/grid_report.html", _page(request, user, form), status=422)
+    form.photo_taken()
     blank = GridReportForm(initial={"token": new_token()})
     return render(request, "web/grid_report.html", _page(request, user, blank, reported=done))
+
+
+@staff_view(
+    "grid_report",
+    require_http_methods(["GET"]),
+    refusal=gettext_noop("网格上报只供网格员使用；当前角色为“%(role)s”"),
+)
+def reports(request: HttpRequest, user: User) -> HttpResponse:
+    rows = reports_of(user)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        rows = rows.filter(Q(ticket__number__icontains=q) | Q(title__icontains=q) | Q(content__icontains=q))
+    return render(
+        request, "web/grid_reports.html", {**paginate(request, rows), "q": q, "area": user.department}
+    )
+
+
+def reported_ticket(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    """The page of `ticket`, one the grid worker `user` reported (`tickets.selectors.visible_tickets`
+    found it so)."""
+    own = reports_of(user).filter(ticket=ticket).order_by("received_at", "pk").first()
+    shown = followed(ticket)
+    everyone = appellants(shown)
+    # As the citizen's progress page has them (web.portal): a reply sent back to its unit (退回重答)
+    # is kept after the answers that stand, marked; each names the other appellants as 市民.
+    sent_back = {
+        e.details.get("reply") for e in shown.events.filter(action=EventType.RETURN_REPLY).only("details")
+    }
+    replies: list[dict[str, Any]] = []
+    superseded: list[dict[str, Any]] = []
+    for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk"):
+        row = {
+            "at": r.replied_at,
+            "text": addressed_to(r.text, own, everyone),
+            "department": r.department.name if r.department else "",
+        }
+        (superseded if r.pk in sent_back else replies).append(row)
+    for earlier in superseded:
+        earlier["answered_again"] = any(r["at"] > earlier["at"] for r in replies)
+    photos = (
+        Attachment.objects.filter(appeal=own, content_type__in=list(attachments.PHOTOS)).order_by(
+            "uploaded_at", "pk"
+        )
+        if own is not None
+        else Attachment.objects.none()
+    )
+    return render(
+        request,
+        "web/grid_ticket.html",
+        {
+            "ticket": ticket,
+            "own": own,
+            "merged": shown.pk != ticket.pk,
+            "status_text": PUBLIC_STATUS.get(shown.status, ""),
+            "steps": citizen_timeline(ticket, shown),
+            "replies": replies,
+            "superseded": superseded,
+            "photos": list(photos),
+            "area": user.department,
+        },
+    )

@@ -64,6 +64,7 @@ from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket, linked_ids
 from hotline.tickets.schemas import EventOut, ExtensionOut, TicketDetail
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
+from hotline.web import grid
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import staff_view
@@ -449,7 +450,12 @@ def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> 
         ticket = visible_by_number(user, number)
     except HotlineError as error:
         return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
-    attachment = _ticket_attachments(ticket).filter(pk=attachment_id).first()
+    files = _ticket_attachments(ticket)
+    if user.role in ACTION_ROLES["grid_report"]:
+        # A grid worker's page shows their own photos (web.grid), not those of citizens whose calls
+        # were merged into their report.
+        files = files.filter(appeal__created_by=user)
+    attachment = files.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name or ""):
         return render(request, "web/forbidden.html", {"message": _("附件不存在")}, status=404)
     document = attachment.content_type not in attachments.PHOTOS
@@ -468,6 +474,9 @@ def ticket_attachment(request: HttpRequest, number: str, attachment_id: int) -> 
 def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
+        if user.role in ACTION_ROLES["grid_report"]:
+            # A grid worker's own report: its progress and reply, read-only (web.grid).
+            return grid.reported_ticket(request, user, visible_by_number(user, number))
         context = _context(request, user, number, {})
     except HotlineError as error:
         return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
