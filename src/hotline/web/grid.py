@@ -2,8 +2,9 @@
 for a phone on patrol.
 
 GET  /grid/report/   the form: what was found, where (the phone's location, which the page asks
-                     the browser for, or an address typed by hand when there is none), a photo
-                     from the camera, a one-time token; below it the worker's last reports
+                     the browser for, or an address typed by hand when there is none, or when it
+                     lies outside the city: `city_extent`), a photo from the camera, a
+                     one-time token; below it the worker's last reports
 POST /grid/report/   take the report in (`intake.actions.do_receive_grid_report`: channel grid, the
                      worker's community as the area, routed by the worker) and show its number
 GET  /grid/reports/  my reports (我的上报): every report of the worker, newest first, a page at a time,
@@ -33,6 +34,8 @@ from django.views.decorators.http import require_http_methods
 from hotline.accounts.models import User
 from hotline.core.enums import Channel, EventType
 from hotline.core.errors import HotlineError
+from hotline.directory.geometry import parse_boundary
+from hotline.directory.models import Place
 from hotline.feedback.disclosure import addressed_to
 from hotline.feedback.models import Reply
 from hotline.feedback.selectors import appellants
@@ -50,6 +53,10 @@ EXTERNAL_PREFIX = "grid-"
 RECENT = 10
 # Reports a page of 我的上报 lists: as many as every paged list (web.dispatch.paginate).
 REPORTS_PAGE = PAGE_SIZE
+# How far beyond its areas' boundaries (in degrees, about 20 km) a phone's location still counts as
+# the city's: a fix at its edge, a worker just over it. Only a point well away (a wrong fix, a
+# phone's location set elsewhere) is refused, which no map of the city would show.
+CITY_MARGIN = 0.2
 
 
 class GridReportForm(OnceWithPhotoForm):
@@ -83,9 +90,43 @@ class GridReportForm(OnceWithPhotoForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         located = data.get("latitude") is not None and data.get("longitude") is not None
-        if not located and not (data.get("address") or "").strip():
-            self.add_error("address", _("没有取得手机定位：请填写地点"))
+        far = located and not in_city(data["latitude"], data["longitude"])
+        if far:  # a wrong fix: no location, rather than a point no map of the city shows
+            data["latitude"] = data["longitude"] = None
+        if (far or not located) and not (data.get("address") or "").strip():
+            missing = _("手机定位不在本市范围内：请填写地点") if far else _("没有取得手机定位：请填写地点")
+            self.add_error("address", missing)
         return data
+
+
+def city_extent() -> tuple[float, float, float, float] | None:
+    """(west, south, east, north): the box round the outer edges of the active areas' boundaries
+    in the gazetteer (directory.Place), widened by CITY_MARGIN; None when none is recorded."""
+    lons: list[float] = []
+    lats: list[float] = []
+    for boundary in Place.objects.filter(
+        department__is_area=True, department__is_active=True, boundary__isnull=False
+    ).values_list("boundary", flat=True):
+        try:
+            ring = parse_boundary(boundary)[0]
+        except ValueError:
+            continue  # not a polygon: the admin form refuses it, an import may not have
+        lons.extend(p[0] for p in ring)
+        lats.extend(p[1] for p in ring)
+    if not lons:
+        return None
+    m = CITY_MARGIN
+    return min(lons) - m, min(lats) - m, max(lons) + m, max(lats) + m
+
+
+def in_city(latitude: float, longitude: float) -> bool:
+    """Whether a phone's location lies in the city's extent (`city_extent`); any point does in a
+    city whose areas have no boundary on record, as nothing says where it is."""
+    extent = city_extent()
+    if extent is None:
+        return True
+    west, south, east, north = extent
+    return west <= longitude <= east and south <= latitude <= north
 
 
 def reports_of(user: User) -> QuerySet[Appeal]:

@@ -313,6 +313,8 @@ def department_names(events: Iterable[TicketEvent]) -> dict[str, str]:
         for key in ("lead", "department"):
             if isinstance(code := event.details.get(key), str):
                 codes.add(code)
+        co = event.details.get("co")
+        codes.update(code for code in (co if isinstance(co, list) else []) if isinstance(code, str))
     return dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
 
 
@@ -322,6 +324,15 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
     def dept(code: object) -> str:
         return names.get(code, _("承办单位")) if isinstance(code, str) else _("承办单位")
 
+    def passed(text: str, d: dict[str, Any]) -> str:
+        # The co-handling units too: each signs for its part, and a unit the citizen reads signing
+        # was told to them here first.
+        text %= {"department": dept(d.get("lead"))}
+        co = [dept(code) for code in d.get("co") or [] if isinstance(code, str)]
+        if co:
+            text += _("，%(co)s 协办") % {"co": _("、").join(co)}
+        return text
+
     steps: list[PublicStep] = []
     sent_back = False  # the last answer was sent back to its unit: the next reply answers again
     for event in events:
@@ -330,9 +341,9 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
             case EventType.RECEIVE:
                 text = _("诉求已受理")
             case EventType.DISPATCH:
-                text = _("已转交 %(department)s 办理") % {"department": dept(d.get("lead"))}
+                text = passed(_("已转交 %(department)s 办理"), d)
             case EventType.REVIEW_RETURN if d.get("lead"):
-                text = _("已改派 %(department)s 办理") % {"department": dept(d.get("lead"))}
+                text = passed(_("已改派 %(department)s 办理"), d)
             case EventType.ACCEPT:
                 text = _("%(department)s 已签收") % {"department": dept(d.get("department"))}
             case EventType.REPLY if sent_back:
