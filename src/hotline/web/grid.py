@@ -32,12 +32,10 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from hotline.accounts.models import User
-from hotline.core.enums import Channel, EventType
+from hotline.core.enums import Channel
 from hotline.core.errors import HotlineError
 from hotline.directory.geometry import parse_boundary
 from hotline.directory.models import Place
-from hotline.feedback.disclosure import addressed_to
-from hotline.feedback.models import Reply
 from hotline.feedback.selectors import appellants
 from hotline.intake import attachments
 from hotline.intake.actions import AppealData, do_receive_grid_report, existing_ticket
@@ -46,7 +44,7 @@ from hotline.taxonomy.models import Category
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import PAGE_SIZE, paginate, staff_view
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
-from hotline.web.portal import PUBLIC_STATUS, citizen_timeline, followed
+from hotline.web.portal import PUBLIC_STATUS, citizen_timeline, followed, public_replies
 from hotline.web.wording import shown
 
 EXTERNAL_PREFIX = "grid-"
@@ -210,22 +208,7 @@ def reported_ticket(request: HttpRequest, user: User, ticket: Ticket) -> HttpRes
     own = reports_of(user).filter(ticket=ticket).order_by("received_at", "pk").first()
     shown = followed(ticket)
     everyone = appellants(shown)
-    # As the citizen's progress page has them (web.portal): a reply sent back to its unit (退回重答)
-    # is kept after the answers that stand, marked; each names the other appellants as 市民.
-    sent_back = {
-        e.details.get("reply") for e in shown.events.filter(action=EventType.RETURN_REPLY).only("details")
-    }
-    replies: list[dict[str, Any]] = []
-    superseded: list[dict[str, Any]] = []
-    for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk"):
-        row = {
-            "at": r.replied_at,
-            "text": addressed_to(r.text, own, everyone),
-            "department": r.department.name if r.department else "",
-        }
-        (superseded if r.pk in sent_back else replies).append(row)
-    for earlier in superseded:
-        earlier["answered_again"] = any(r["at"] > earlier["at"] for r in replies)
+    replies, superseded = public_replies(shown, own, everyone)  # as the citizen's progress page
     photos = (
         Attachment.objects.filter(appeal=own, content_type__in=list(attachments.PHOTOS)).order_by(
             "uploaded_at", "pk"

@@ -471,23 +471,7 @@ def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
     everyone = appellants(shown)
     appeal = citizen_appeal(ticket, last4)
     own = appeal.ticket if appeal is not None else ticket
-    # A reply sent back to its unit (退回重答) reached the citizen by SMS, so it is not hidden: it
-    # is shown after the answers that stand, marked as corrected, its text folded away.
-    sent_back = {
-        e.details.get("reply") for e in shown.events.filter(action=EventType.RETURN_REPLY).only("details")
-    }
-    replies: list[dict[str, Any]] = []
-    superseded: list[dict[str, Any]] = []
-    for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk"):
-        shown_reply = {
-            "at": r.replied_at,
-            # Each appellant reads the others' names in it as 市民 (the answer went to all of them).
-            "text": addressed_to(r.text, appeal, everyone),
-            "department": r.department.name if r.department else "",
-        }
-        (superseded if r.pk in sent_back else replies).append(shown_reply)
-    for earlier in superseded:
-        earlier["answered_again"] = any(r["at"] > earlier["at"] for r in replies)
+    replies, superseded = public_replies(shown, appeal, everyone)
     rateable = can_rate(shown, appeal)
     return {
         "ticket": own,
@@ -575,3 +559,28 @@ def rate(request: HttpRequest) -> HttpResponse:
         {"form": track_form, "message": message, "message_ok": status == 200, **context},
         status=status,
     )
+
+
+def public_replies(
+    shown: Ticket, appeal: Appeal | None, everyone: list[Appeal]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The replies of `shown` as an appellant reads them (the citizen's progress page, a grid
+    worker's report): those that stand, and after them those sent back to their unit (退回重答),
+    which reached the citizen by SMS and so are not hidden but marked as corrected, each saying
+    whether a new answer followed. Each reply names the appellants other than `appeal` as 市民
+    (the answer went to all of them)."""
+    sent_back = {
+        e.details.get("reply") for e in shown.events.filter(action=EventType.RETURN_REPLY).only("details")
+    }
+    replies: list[dict[str, Any]] = []
+    superseded: list[dict[str, Any]] = []
+    for r in Reply.objects.filter(ticket=shown).select_related("department").order_by("replied_at", "pk"):
+        row = {
+            "at": r.replied_at,
+            "text": addressed_to(r.text, appeal, everyone),
+            "department": r.department.name if r.department else "",
+        }
+        (superseded if r.pk in sent_back else replies).append(row)
+    for earlier in superseded:
+        earlier["answered_again"] = any(r["at"] > earlier["at"] for r in replies)
+    return replies, superseded
