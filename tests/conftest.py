@@ -79,37 +79,37 @@ def staff(departments):
     }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+# The settings every test runs with, set by the autouse fixtures below; `tests.once` sets them too
+# for the data it builds once for several tests, before those fixtures run.
+SUITE_SETTINGS: dict[str, Any] = {
     # PBKDF2 at production strength costs ~0.3 s per user; tests only need hashing to work.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _no_scheduled_retrain(settings):
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     # A worker round would otherwise enqueue (and run) a model retrain and a recount of the figures;
     # the routing and analytics tests turn them on.
-    settings.HOTLINE_RETRAIN_INTERVAL = 0
-    settings.HOTLINE_FIGURES_INTERVAL = 0
+    "HOTLINE_RETRAIN_INTERVAL": 0,
+    "HOTLINE_FIGURES_INTERVAL": 0,
     # The recount's months side by side read on connections of their own, which do not see a test's
     # uncommitted tickets; tests/analytics/test_figures_threads.py commits its own.
-    settings.HOTLINE_FIGURES_THREADS = 1
-    settings.HOTLINE_ROUTE_SWEEP_INTERVAL = 0
-    settings.HOTLINE_DEDUP_INTERVAL = 0
+    "HOTLINE_FIGURES_THREADS": 1,
+    "HOTLINE_ROUTE_SWEEP_INTERVAL": 0,
+    "HOTLINE_DEDUP_INTERVAL": 0,
     # The recount of the figures enqueues the hot spots and warnings (analytics.tasks) after it.
-    settings.HOTLINE_HOTSPOT_INTERVAL = 0
-    settings.HOTLINE_REPORTS_INTERVAL = 0
+    "HOTLINE_HOTSPOT_INTERVAL": 0,
+    "HOTLINE_REPORTS_INTERVAL": 0,
     # The sending round of the messages to citizens; tests/citizen_messages send them themselves.
-    settings.HOTLINE_CITIZEN_MESSAGE_INTERVAL = 0
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_at_once(settings):
+    "HOTLINE_CITIZEN_MESSAGE_INTERVAL": 0,
     # Intake hands every new ticket to the worker (a routing task); here the task runs as the
     # intake commits (the immediate backend, enqueued on commit: tickets.router.enqueue_routing), so
     # a test sees the ticket routed as soon as the request that received it is over, as before.
     # The tests of the worker and its queue ask for the database backend (`database_tasks`).
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+}
+
+
+@pytest.fixture(autouse=True)
+def _suite_settings(settings):
+    for name, value in SUITE_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)
