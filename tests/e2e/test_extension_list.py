@@ -51,9 +51,10 @@ def test_a_dispatcher_approves_an_extension_from_the_list_by_keyboard(
     page.keyboard.type("同意，请按时办结")
     # Past the date's own fields (Chromium makes year, month, day, hour and minute each a stop).
     tab_to(page, row.locator("button.approve"), presses=10)
-    page.keyboard.press("Enter")
+    # The list posts and comes back to itself: wait for that load, not for a URL it already has.
+    with page.expect_navigation(url=f"{live_server.url}/dispatch/extensions/"):
+        page.keyboard.press("Enter")
 
-    page.wait_for_url(f"{live_server.url}/dispatch/extensions/")
     body = page.locator("main").inner_text()
     assert f"工单 {ticket.number}：已批准延期申请" in body
     assert "没有待审批的延期申请" in body
