@@ -14,6 +14,7 @@ from hotline.tickets.actions import do_dispatch_ticket, do_return_assignment
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory
 from tests.light_dedup import light_dedup
+from tests.web.grid_setup import community, grid_worker, signed_in  # noqa: F401  (the grid pages' fixtures)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Wednesday morning with ordinary working days around it (no holiday the week before or after).

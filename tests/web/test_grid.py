@@ -6,32 +6,12 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hotline.core.enums import Channel, EventType, Role
+from hotline.core.enums import Channel, EventType
 from hotline.intake.models import Appeal, Attachment
 from hotline.tickets.models import Ticket
-from tests.factories import DepartmentFactory, UserFactory
+from tests.web.grid_setup import JPEG
 
 pytestmark = pytest.mark.django_db
-
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100)
-
-
-@pytest.fixture
-def community(departments):
-    return DepartmentFactory(
-        code="D010101", name="幸福社区", level="community", parent=departments["street"], is_area=True
-    )
-
-
-@pytest.fixture
-def grid_worker(community):
-    return UserFactory(username="grid1", role=Role.GRID, department=community, first_name="王网格")
-
-
-@pytest.fixture
-def signed_in(client, grid_worker):
-    client.force_login(grid_worker)
-    return client
 
 
 def report(client, **fields):

@@ -4,22 +4,17 @@ typed, keeping what they wrote and their photo. The city's extent is what its ar
 the gazetteer (地名库) cover, with a margin; a city that has recorded none takes every point."""
 
 import re
-import uuid
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from hotline.core.enums import Role
 from hotline.directory.models import Place
 from hotline.intake.models import Appeal, Attachment
 from hotline.tickets.models import Ticket
-from tests.factories import DepartmentFactory, UserFactory
+from tests.web.grid_setup import JPEG, grid_report
 
 pytestmark = pytest.mark.django_db
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100)
 FAR = "手机定位不在本市范围内：请填写地点"
 # The district: a box round central Shanghai, [longitude, latitude] as the gazetteer keeps it.
 DISTRICT = [[[121.40, 31.15], [121.55, 31.15], [121.55, 31.30], [121.40, 31.30]]]
@@ -36,22 +31,8 @@ def bounded(departments):
 
 
 @pytest.fixture
-def worker(client, departments):
-    community = DepartmentFactory(
-        code="D010101", name="幸福社区", level="community", parent=departments["street"], is_area=True
-    )
-    client.force_login(UserFactory(username="grid1", role=Role.GRID, department=community))
-    return client
-
-
-def grid_report(client: Client, **fields: Any) -> Any:
-    data = {
-        "title": "人行道井盖破损",
-        "content": "幸福路 12 号门前人行道井盖破损，已有行人绊倒。",
-        "token": uuid.uuid4().hex,
-        **fields,
-    }
-    return client.post("/grid/report/", {k: v for k, v in data.items() if v is not None})
+def worker(signed_in):
+    return signed_in
 
 
 def test_a_point_thousands_of_km_away_asks_for_the_place_and_keeps_the_form(worker, bounded) -> None:

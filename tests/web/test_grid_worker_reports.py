@@ -15,32 +15,14 @@ from hotline.intake.actions import AppealData, do_receive_grid_report
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket, do_merge_ticket
 from hotline.tickets.models import Ticket
 from hotline.web.grid import REPORTS_PAGE
-from tests.factories import DepartmentFactory, UserFactory, make_ticket
+from tests.factories import UserFactory, make_ticket
+from tests.web.grid_setup import JPEG
 from tests.web.test_search import numbers
 
 pytestmark = pytest.mark.django_db
 
 REPLY = "经现场核查，井盖已于今日更换，感谢您的反映。"
 CITIZEN_PHONE = "13912345678"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100)
-
-
-@pytest.fixture
-def community(departments):
-    return DepartmentFactory(
-        code="D010101", name="幸福社区", level="community", parent=departments["street"], is_area=True
-    )
-
-
-@pytest.fixture
-def grid_worker(community):
-    return UserFactory(username="grid1", role=Role.GRID, department=community, first_name="王网格")
-
-
-@pytest.fixture
-def signed_in(client, grid_worker):
-    client.force_login(grid_worker)
-    return client
 
 
 def reported(worker, title: str = "人行道井盖破损") -> Ticket:

@@ -14,14 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from hotline.core import clock
-from hotline.core.enums import Role
 from hotline.intake.models import Appeal, Attachment
 from hotline.web import pending_photos
-from tests.factories import DepartmentFactory, UserFactory
+from tests.web.grid_setup import JPEG, grid_report
 
 pytestmark = pytest.mark.django_db
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 KEPT = "已选择照片：{name}（无需重新选择）"
 
@@ -32,22 +30,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def worker(client, departments):
-    community = DepartmentFactory(
-        code="D010101", name="幸福社区", level="community", parent=departments["street"], is_area=True
-    )
-    client.force_login(UserFactory(username="grid1", role=Role.GRID, department=community))
-    return client
-
-
-def grid_report(client: Client, **fields: Any) -> Any:
-    data = {
-        "title": "人行道井盖破损",
-        "content": "幸福路 12 号门前人行道井盖破损，已有行人绊倒。",
-        "token": uuid.uuid4().hex,
-        **fields,
-    }
-    return client.post("/grid/report/", {k: v for k, v in data.items() if v is not None})
+def worker(signed_in):
+    return signed_in
 
 
 def portal_submit(client: Client, **fields: Any) -> Any:

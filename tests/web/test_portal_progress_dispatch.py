@@ -11,7 +11,7 @@ from hotline.core import clock
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
 from tests.factories import make_ticket
-from tests.web.test_grid_worker_reports import community, grid_worker, reported, signed_in  # noqa: F401
+from tests.web.test_grid_worker_reports import reported
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_duplicate_merged_before_the_dispatch_is_told_the_dispatch(client, sta
     assert steps[-2:] == ["已转交 住建局 办理", "住建局 已签收"]
 
 
-def test_the_grid_workers_page_tells_the_dispatch_too(signed_in, grid_worker, staff, departments):  # noqa: F811
+def test_the_grid_workers_page_tells_the_dispatch_too(signed_in, grid_worker, staff, departments):
     ticket = reported(grid_worker)
     actions.do_dispatch_ticket(
         ticket, staff["dispatcher"], lead_department_id=departments["street"].pk, note=NOTE
