@@ -60,6 +60,7 @@ class Department(models.Model):
         frontier = [self.pk]
         while frontier:
             frontier = list(Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = [pk for pk in frontier if pk not in ids]  # a cycle in bad data must not loop forever
             ids.update(frontier)
         return ids
 

@@ -31,7 +31,7 @@ from hotline.core.errors import Forbidden, NotFound
 from hotline.directory.models import Department
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.sla.selectors import first_due
-from hotline.taxonomy.models import Category
+from hotline.taxonomy.selectors import category_and_below
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
 
 
@@ -120,7 +120,12 @@ def filtered_tickets(
     if area_id is not None:
         # An area holds the areas under it (a district its streets, a street its communities), as
         # a category does its subcategories: a ticket is filed in the smallest area known.
-        tickets = tickets.filter(area_id__in=_area_and_below(area_id))
+        tickets = tickets.filter(
+            # Every department under the area, areas or not: only areas are tickets' areas, so a
+            # bureau under a district (its 住建局) taken along finds nothing more. The walk reads
+            # the id alone, so the area itself is not read.
+            area_id__in=Department(pk=area_id).descendant_ids()
+        )
     if channel is not None:
         tickets = tickets.filter(Exists(_records("appeals").filter(ticket=OuterRef("pk"), channel=channel)))
     if len(digits) >= 4:
@@ -139,7 +144,7 @@ def filtered_tickets(
         )
         tickets = tickets.filter(Exists(held))
     if category_id is not None:
-        tickets = tickets.filter(category_id__in=_category_and_below(category_id))
+        tickets = tickets.filter(category_id__in=category_and_below(category_id))
     if created_from is not None:
         tickets = tickets.filter(created_at__gte=created_from)
     if created_to is not None:
@@ -153,27 +158,6 @@ def filtered_tickets(
             Q(title__icontains=text) | Q(content__icontains=text) | Q(number__icontains=text)
         )
     return tickets
-
-
-def _category_and_below(category_id: int) -> set[int]:
-    return _and_below(Category.objects.all(), category_id)
-
-
-def _area_and_below(area_id: int) -> set[int]:
-    # Every department under the area, areas or not: only areas are tickets' areas, so a bureau
-    # under a district (its 住建局) taken along finds nothing more.
-    return _and_below(Department.objects.all(), area_id)
-
-
-def _and_below(tree: QuerySet[Any], root_id: int) -> set[int]:
-    """`root_id` and the ids of every row under it in `tree` (rows with a `parent`), one query a level."""
-    ids = {root_id}
-    frontier = [root_id]
-    while frontier:
-        frontier = list(tree.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier = [pk for pk in frontier if pk not in ids]  # a cycle in bad data must not loop forever
-        ids.update(frontier)
-    return ids
 
 
 def with_list_relations(
