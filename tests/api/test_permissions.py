@@ -277,3 +277,31 @@ def test_a_co_handler_naming_the_leads_assignment_gets_403(staff, departments, a
     assert response.status_code == 403
     assert "不属于您的单位" in response.json()["detail"]
     assert set(Assignment.objects.filter(ticket=ticket).values_list("status", flat=True)) == {"pending"}
+
+
+def test_a_grid_worker_reads_their_reports_on_the_grid_pages_not_through_the_staff_api(
+    staff, departments, api_as
+):
+    """The API's ticket is the staff's (every appellant, the timeline, the units' notes, the
+    callbacks); a grid worker follows their own reports on /grid/reports/, where the citizen's
+    view of the progress is shown, so the ticket and supervision readings refuse them, saying where
+    to look, instead of showing the staff's ticket of their report."""
+    from hotline.intake.actions import AppealData, do_receive_grid_report
+    from hotline.supervision.actions import do_open_supervision
+
+    worker = UserFactory(username="grid_api", role=Role.GRID, department=departments["street"])
+    report, _created = do_receive_grid_report(
+        AppealData(channel="grid", external_id="grid-api-1", title="井盖破损", content="幸福路井盖破损。"),
+        worker,
+    )
+    citizen = make_ticket(actor=staff["operator"], title="井盖坏了", citizen_name="李女士")
+    api_as(staff["dispatcher"]).action(citizen, "merge", {"into_ticket_id": report.pk})
+    do_dispatch_ticket(report, staff["dispatcher"], lead_department_id=departments["street"].pk)
+    supervision = do_open_supervision(report, staff["supervisor"], kind="reminder", reason="请尽快处理")
+
+    grid = api_as(worker)
+    for path in (f"/tickets/{report.pk}", "/tickets", f"/supervisions/{supervision.pk}", "/supervisions"):
+        response = grid.get(path)
+        assert response.status_code == 403, (path, response.content)
+        assert "/grid/reports/" in response.json()["detail"]
+        assert "李女士" not in response.content.decode()

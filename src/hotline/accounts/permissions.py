@@ -79,6 +79,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "remake_report": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # A message to a citizen that failed for good (告知失败) sent again, e.g. after the gateway was fixed.
     "resend_citizen_message": frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # The staff's reading of tickets and supervisions through the API (every appellant, the timeline,
+    # the units' notes, the callbacks). A grid worker follows their own reports on /grid/reports/,
+    # as their citizens' progress page shows it, and reads nothing of the staff's.
+    "read_tickets": frozenset(Role) - {Role.GRID},
 }
 
 # Roles that see citizens' full phone numbers on a ticket page (they call the citizen back).
@@ -92,6 +96,9 @@ _REFUSED_AS: dict[str, str] = {
     "supervise": gettext_noop("角色“%(role)s”不能督办"),
     "resolve_supervision": gettext_noop("角色“%(role)s”不能督办"),
     "view_figures": gettext_noop("角色“%(role)s”不能查看考核数据"),
+    "read_tickets": gettext_noop(
+        "角色“%(role)s”不能通过接口查看工单，请在“我的上报”（/grid/reports/）查看自己上报的进度"
+    ),
 }
 
 
@@ -138,6 +145,7 @@ ACTION_NAMES: dict[str, Promise] = {
     "view_unit_figures": pgettext_lazy("button", "查看本单位考核数据"),
     "remake_report": pgettext_lazy("button", "重新生成报告"),
     "resend_citizen_message": pgettext_lazy("button", "重发告知"),
+    "read_tickets": pgettext_lazy("button", "查看工单"),
 }
 assert set(ACTION_NAMES) == set(ACTION_ROLES)
 

@@ -136,6 +136,8 @@ def open_supervision(request: HttpRequest, ticket_id: Id, payload: SupervisionIn
 def list_supervisions(request: HttpRequest, filters: Query[SupervisionFilters]) -> SupervisionPage:
     """Newest first. `board=true` is the leaders' board, which every member of staff may read."""
     user = request_user(request)
+    if not filters.board:  # the public listings (挂牌) are for everyone; the rest is the staff's
+        require_role(user, "read_tickets")
     rows = selectors.listing_board() if filters.board else selectors.visible_supervisions(user)
     if filters.kind is not None:
         rows = rows.filter(kind=filters.kind.value)
@@ -155,7 +157,9 @@ def list_supervisions(request: HttpRequest, filters: Query[SupervisionFilters]) 
     "/supervisions/{supervision_id}", response={200: SupervisionOut, **ERRORS}, summary="One supervision"
 )
 def get_supervision(request: HttpRequest, supervision_id: Id) -> SupervisionOut:
-    return _out(selectors.get_visible_supervision(request_user(request), supervision_id))
+    user = request_user(request)
+    require_role(user, "read_tickets")
+    return _out(selectors.get_visible_supervision(user, supervision_id))
 
 
 @router.post(

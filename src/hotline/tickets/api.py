@@ -13,6 +13,7 @@ from ninja import Query, Router
 
 from hotline.accounts.auth import request_user
 from hotline.accounts.models import User
+from hotline.accounts.permissions import require_role
 from hotline.core.api import ERRORS, Id, InSchema
 from hotline.core.errors import NotFound
 from hotline.core.http import client_ip
@@ -60,9 +61,11 @@ ACTION_NAMES: tuple[str, ...] = tuple(transitions.ALLOWED_FROM)
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List the tickets the user may see")
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPage:
     """Newest first. Citizens' phone numbers are always masked here."""
+    user = request_user(request)
+    require_role(user, "read_tickets")
     start, end, end_inclusive = filters.created_range()
     tickets = selectors.filtered_tickets(
-        request_user(request),
+        user,
         statuses=[s.value for s in filters.status],
         kind=filters.kind.value if filters.kind is not None else None,
         department_id=filters.department,
@@ -97,7 +100,9 @@ def shown_detail(request: HttpRequest, user: User, ticket_id: int) -> TicketDeta
 
 @router.get("/{ticket_id}", response={200: TicketDetail, **ERRORS}, summary="One ticket with its history")
 def get_ticket(request: HttpRequest, ticket_id: Id) -> TicketDetail:
-    return shown_detail(request, request_user(request), ticket_id)
+    user = request_user(request)
+    require_role(user, "read_tickets")
+    return shown_detail(request, user, ticket_id)
 
 
 # --- actions -------------------------------------------------------------------------------------
