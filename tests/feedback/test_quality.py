@@ -79,6 +79,16 @@ def test_the_formula_is_not_what_the_reply_says() -> None:
         ("contact", "如有疑问请拨打12345", True),
         ("date", "2026年12月4日", True),
         ("date", "近日", False),
+        # A result as a unit says it: with the day between 已 and the deed, or the deed's end.
+        ("result", "我单位已于12月5日安排环卫工人清运完毕", True),
+        ("result", "垃圾已全部清运干净", True),
+        ("result", "已安排人员清运", True),
+        ("result", "路灯已于12月3日修复完毕", True),
+        ("result", "将于下周安排人员清运", False),
+        ("result", "清运工作正在进行", False),
+        # A day without its year, as most replies give it.
+        ("date", "已于12月5日清运", True),
+        ("date", "12月份以来", False),
         ("basis", "我们会尽快处理", False),
     ],
 )

@@ -53,7 +53,10 @@ CRITERION_NAMES = {
 
 # --- the reply's elements --------------------------------------------------------------------------
 
-_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+# A day with its year (a signature's date), or, for the element, the month and day alone, as most
+# replies give the day something was done (已于12月5日清运).
+_FULL_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+_DATE = _FULL_DATE + r"|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
 
 
 # A forwarding note: the appeal passed on to another unit "to investigate and handle" (已转市住建局调查
@@ -99,7 +102,9 @@ ELEMENTS: tuple[Element, ...] = (
         "result",
         gettext_noop("办理结果"),
         re.compile(
-            r"已[\u4e00-\u9fff]{0,8}(?:完成|解决|恢复|修复|处理|整改|办理|清理|拆除|到位|落实|安装|疏通|查处|"
+            # 已 and the deed, the day it was done between them (已于12月5日安排人员清运)
+            r"已(?:于[\d\s年月日号上下午时点分]{2,16})?[\u4e00-\u9fff]{0,8}"
+            r"(?:完成|解决|恢复|修复|处理|整改|办理|清理|清运|清扫|清洗|清除|拆除|到位|落实|安装|疏通|查处|"
             r"制止|关停|取缔|退还|支付|发放|纳入|列入|批复|回复|告知|停止|停工|停业|关闭|封堵|立案|查封|暂扣|扣押|"
             r"罚款|处罚|拘留|收回|注销|撤销|取消|清除|下达|下发|签订|达成|答应|同意|补偿|赔偿|移交|移送|办结|"
             r"调解|开通|开放|竣工|完工|通车|验收|投入使用|启动|更换|维修|缓解)|"
@@ -109,7 +114,9 @@ ELEMENTS: tuple[Element, ...] = (
             r"达成(?:一致|协议|和解|共识)|和解|办结|结案|(?<!如)(?<!若)(?<!如果)(?<!是否)(?<!如情况)属实|"
             # a state reached, said without 已 (经检测合格后恢复运行)
             r"(?<![未待])恢复(?:正常|运行|使用|通行|通车|供水|供电|供气|照明)|(?:检测|检验|验收)合格|"
-            r"现已|截至|目前|结果"
+            r"现已|截至|目前|结果|"
+            # the deed's end said after it (清运完毕, 修复完毕, 清理干净)
+            r"(?<![将未待])(?:清运|清理|清扫|清除|修复|维修|更换|拆除|安装|整改|处理|疏通|铺设|修剪)(?:完毕|干净)"
         ),
         unless=FORWARDED,
     ),
@@ -181,7 +188,7 @@ _SALUTATION = re.compile(
 )
 _RECEIVED = re.compile(r"^(?:您的?|你的?)?(?:留言|来信|函件|信件|诉求)(?:已)?收悉[。，,！!；;]?")
 _THANKS = re.compile(r"(?:非常|衷心)?感谢您?(?:对|的)[^。！!]{0,40}[。！!]?")
-_TRAILING_DATE = re.compile(r"(?:" + _DATE + r")[。]?$")
+_TRAILING_DATE = re.compile(r"(?:" + _FULL_DATE + r")[。]?$")
 _SPACE = re.compile(r"\s+")
 
 # Bigrams that name no topic: every appeal and every reply has them.
