@@ -13,6 +13,18 @@
 
   function showAnswer() { answer.hidden = kind.value !== consultation; }
 
+  // The call just taken (#console-done): the number to tell the caller is said where the keyboard
+  // waits for the next call, the phone field, as its description: a screen reader reads it there,
+  // and not the message itself (a live region already there as the page opens is not read).
+  function describePhone(done) {
+    var ids = (phone.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== "console-done";
+    });
+    if (done) ids.push("console-done");
+    if (ids.length) phone.setAttribute("aria-describedby", ids.join(" "));
+    else phone.removeAttribute("aria-describedby");
+  }
+
   // The side's panels. Emptied (by a new call, here and in answers.js), a panel shows again what
   // the page showed before anything was typed, not a blank box the operator cannot read.
   var panels = ["console-caller", "console-similar", "console-answers", "console-suggest"].map(function (id) {
@@ -42,6 +54,7 @@
     ["console-done", "console-error"].forEach(function (id) {
       var el = document.getElementById(id); if (el) el.remove();
     });
+    describePhone(false);
     // A lookup of the last call still under way would fill the panels again when it answers.
     if (window.htmx) {
       document.querySelectorAll(".console [hx-get]").forEach(function (el) { htmx.trigger(el, "htmx:abort"); });
@@ -87,6 +100,9 @@
   });
   kind.addEventListener("change", showAnswer);
   showAnswer();
-  // Ready for the call: the phone field, or the first field the operator must correct.
-  (form.querySelector("[aria-invalid=true]") || phone).focus();
+  describePhone(document.getElementById("console-done") !== null);
+  // Ready for the call: the phone field, or the first field the operator must correct, or why the
+  // call was not taken (#console-error, read out there: an alert already there as the page opens is
+  // not), from where Tab goes on into the call as typed.
+  (form.querySelector("[aria-invalid=true]") || document.getElementById("console-error") || phone).focus();
 })();

@@ -11,6 +11,19 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
 });
 
+// A page that comes back after an action (a form posted without htmx: the ticket's page, the list of
+// extension requests) says what was done in its messages (web/base.html): the keyboard starts there,
+// which a screen reader then reads (a live region already there as the page opens is not read), and
+// Tab goes on into the page, instead of from the top before the header. Not when the page puts the
+// focus somewhere itself (autofocus; the console's script, which runs after this one) or was opened
+// at a place in it (#fragment).
+(function () {
+  var said = document.querySelector("main > .messages");
+  if (!said || window.location.hash || document.querySelector("[autofocus]")) return;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  said.focus();
+})();
+
 // A <form data-confirm="id"> does what is not lightly undone (the dispatch queue's 合并至: the appellants
 // get the other ticket's answer), so its button asks first, in place: it gives way to the element `id`
 // ([data-confirm-box]: the question, the button that does it, [data-confirm-ok], and 取消,
@@ -130,6 +143,17 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     return null;
   }
 
+  // The row came back whole, the message of what was done new with it: a screen reader reads a live
+  // region when what is in it changes, not one that arrives with its words. The page's own
+  // (#announcement, web/base.html) says it again, emptied first so that the same words twice are
+  // read twice. A part sent back into a row's slot is read there (the slot is a live region).
+  function announce(said) {
+    var box = document.getElementById("announcement");
+    if (!box || !said) return;
+    box.textContent = "";
+    window.setTimeout(function () { box.textContent = said.textContent.replace(/\s+/g, " ").trim(); }, 100);
+  }
+
   // A row gone from a list paged by offset (web/_inbox_pages.html) moves the rows after it up by one:
   // the next page starts a row earlier, or the row that moved up onto this page would be skipped.
   function shiftNextPage() {
@@ -158,6 +182,7 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     pending = null;
     var done = loaded === row && row.classList.contains("done");
     if (done && row.closest("[data-desk]")) shiftNextPage();
+    if (loaded === row) announce(within(row, "[role=status]"));
     // Focus left on another part of the page is where the person went meanwhile: it stays there.
     var active = document.activeElement;
     if (active && active !== document.body && !row.contains(active)) return;
