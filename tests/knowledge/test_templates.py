@@ -74,6 +74,12 @@ def test_the_reply_form_offers_them(client, setup, flow: Flow) -> None:
     assert fragment.index("路灯维修") < fragment.index("城建通用") < fragment.index("通用</strong>")
     assert "教育" not in fragment and "水务" not in fragment and "停用" not in fragment
     assert 'data-set-field="reply-text"' in fragment and "张先生您好" in fragment
+    # Each 套用 button is told apart by its template's name (a screen reader reads it with the button).
+    for described in re.findall(r'aria-describedby="([^"]+)"', fragment):
+        assert re.search(f'<strong id="{described}">[^<]+</strong>', fragment), described
+    assert len(re.findall(r'aria-describedby="reply-text-template-\d+"', fragment)) == fragment.count(
+        "套用</button>"
+    )
     # The inbox asks for a row's box; anything else than a reply box's id is the page's own.
     fragment = client.get(f"/tickets/{ticket.number}/reply-templates/?field=reply-text-12").content.decode()
     assert 'data-set-field="reply-text-12"' in fragment

@@ -2,6 +2,8 @@
 refused, in the refusal's own words (one rule: `feedback.actions.blanks_refusal`), and the refused
 reply comes back on the ticket's page with the text as typed and the reason beside it."""
 
+import re
+
 import pytest
 
 from hotline.core.enums import TicketStatus
@@ -53,6 +55,10 @@ def test_a_refused_reply_keeps_the_text_on_the_ticket_page(client, ready) -> Non
     # Posted from elsewhere (no `next` on the page), the refusal page stays as it was.
     elsewhere = client.post(f"{page}do/reply/", {"text": DRAFT, "next": "/inbox/"})
     assert elsewhere.status_code == 422 and "操作未完成" in elsewhere.content.decode()
+    # The keyboard starts at the reason (read out there), not at 返回.
+    assert re.search(
+        r'<p class="error" role="alert" tabindex="-1" autofocus>内容：答复中还有', elsewhere.content.decode()
+    )
     # And with htmx, the fragment beside the form.
     fragment = client.post(f"{page}do/reply/", {"text": DRAFT, "next": page}, **HTMX)
     assert fragment.status_code == 422 and "<html" not in fragment.content.decode()
