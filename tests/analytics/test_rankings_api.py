@@ -4,6 +4,7 @@ counts behind every rate, and clear refusals, on the hand-built history of test_
 import pytest
 
 from hotline.core import clock
+from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
 from tests.analytics.test_ranking_spans import NOW, history  # noqa: F401  (the fixture)
 from tests.api.conftest import anonymous, api_as  # noqa: F401  (the fixtures)
 
@@ -83,3 +84,17 @@ def test_who_may_read_them_and_what_is_refused(api_as, anonymous, staff, history
         assert "2024-05 – 2025-04" in detail and "2023-Q3 – 2025-Q2" in detail and "2023 – 2025" in detail
     for params in ({"dimension": "city"}, {"span": "decade"}):
         assert get(api_as, staff["leader"], **params).status_code == 422
+
+
+def test_the_districts_as_the_page_ranks_them(api_as, client, staff, june) -> None:  # noqa: F811
+    # On the hand-built June: 东城区 with 和平街道 under it, and 西城区 (tests/web/test_rankings_districts).
+    with clock.frozen_at(at(6, 20, 12)):
+        body = api_as(staff["leader"]).get("/rankings", {"dimension": "district", "period": "2025-06"}).json()
+        client.force_login(staff["leader"])
+        page = client.get("/rankings/", {"dimension": "district", "period": "2025-06"}).context["rows"]
+    assert body["dimension"] == "district"
+    assert [(r["name"], r["received"], r["score"], r["rank"]) for r in body["rows"]] == [
+        (r.name, r.counts.received, r.score, r.rank) for r in page
+    ]
+    assert [r["name"] for r in body["rows"]] == ["东城区", "西城区"]
+    assert all(r["weak_replies"] is None for r in body["rows"])

@@ -56,18 +56,29 @@ def test_a_leader_sees_the_charts_and_their_tables(page, live_server, staff, dep
 
     rows = [r.split("\t") for r in page.locator("#table-trend tbody tr").all_inner_texts()]
     cells = page.locator("#table-trend tbody tr").evaluate_all(
-        "rows => rows.map(r => [r.cells[0].textContent, Number(r.cells[1].textContent)])"
+        "rows => rows.map(r => [r.cells[0].textContent.slice(0, 10), Number(r.cells[1].textContent)])"
     )
     assert len(rows) == 30 and len(cells) == 30
     today = clock.localtime(now).date()
     expected = {(today - timedelta(days=d)).isoformat(): n for d, n in ((0, 3), (2, 1), (5, 2))}
     assert {day: n for day, n in cells if n} == expected
-    # The chart draws the same series as the table.
+    # Today is not over: its row and the chart say it is counted up to now.
+    so_far = page.locator("#table-trend tbody tr.partial-day").text_content() or ""
+    assert so_far.startswith(today.isoformat()) and "今日截至" in so_far
+    assert "今日截至" in page.locator("#trend-today-note").inner_text()
+    # The chart draws the same series as the table: the whole days as one line, today apart (a
+    # dotted segment from yesterday to a hollow point), named as the table names it.
     drawn = page.evaluate(
         "() => { const c = echarts.getInstanceByDom(document.getElementById('chart-trend')).getOption();"
-        " return [c.xAxis[0].data, c.series[0].data]; }"
+        " const value = d => d !== null && typeof d === 'object' ? d.value : d;"
+        " return [c.xAxis[0].data, c.series[0].data, c.series[1].data.map(value), c.series[1].name,"
+        " c.series[1].symbol, c.series[1].lineStyle.type]; }"
     )
-    assert drawn == [[day for day, _n in cells], [n for _day, n in cells]]
+    counts = [n for _day, n in cells]
+    assert drawn[0] == [day for day, _n in cells]
+    assert drawn[1] == [*counts[:-1], None]
+    assert drawn[2] == [None] * 28 + counts[-2:]
+    assert drawn[3] in so_far and drawn[3].startswith("今日截至") and drawn[4:] == ["emptyCircle", "dotted"]
     # The map colours this month's volume, as its table says.
     this_month = sum(n for day, n in expected.items() if day[:7] == today.isoformat()[:7])
     districts = page.evaluate(
@@ -77,7 +88,7 @@ def test_a_leader_sees_the_charts_and_their_tables(page, live_server, staff, dep
     assert [(d["name"], d["value"]) for d in districts] == [("东城区", this_month)]
     # With its four rates (nothing answered yet).
     assert page.locator("#table-districts tbody tr").all_inner_texts() == [
-        f"东城区\t{this_month}\t—\t—\t—\t—"
+        f"东城区\t{this_month}\t—\t—\t—\t—\t—"
     ]
     screenshot("overview")
 
@@ -114,9 +125,14 @@ def test_the_trend_shows_the_forecast_band(page, live_server, staff, screenshot)
     )
     # The 30 days up to today, then the 13 days after it; today has its count and its forecast.
     assert len(option["x"]) == 43 and option["x"][29] == today.isoformat() == days[0]["start"]
-    actual, expected, low, width = option["series"]
-    assert [s["name"] for s in option["series"]] == ["受理量", "预测", "80% 区间", "80% 区间"]
-    assert actual["data"][:30] == [0] * 30 and actual["data"][30:] == [None] * 13
+    actual, so_far, expected, low, width = option["series"]
+    assert [s["name"] for s in option["series"]] == ["受理量", so_far["name"], "预测", "80% 区间", "80% 区间"]
+    assert so_far["name"].startswith("今日截至")
+    # Today's count so far is drawn apart from the whole days before it.
+    assert actual["data"][:29] == [0] * 29 and actual["data"][29:] == [None] * 14
+    assert [d["value"] if isinstance(d, dict) else d for d in so_far["data"]] == [None] * 28 + [0, 0] + [
+        None
+    ] * 13
     assert expected["dashed"] and expected["data"] == [None] * 29 + [d["expected"] for d in days]
     assert low["data"][29:] == [6.0] * 14 and width["data"][29:] == [d["high"] - 6.0 for d in days]
     assert low["stack"] == width["stack"] == "band" and width["area"] and not low["area"]
@@ -160,8 +176,11 @@ def test_the_map_is_coloured_by_the_volume_or_a_rate(page, live_server, staff, d
         "处置率",
         "回复率",
         "满意率",
+        "解决率",
     ]
-    assert page.locator("#table-districts tbody tr").all_inner_texts() == ["东城区\t2\t—\t100.0%\t100.0%\t—"]
+    assert page.locator("#table-districts tbody tr").all_inner_texts() == [
+        "东城区\t2\t—\t100.0%\t100.0%\t—\t—"
+    ]
 
     def coloured() -> list:
         return page.evaluate(

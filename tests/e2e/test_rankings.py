@@ -65,7 +65,7 @@ def test_a_leader_ranks_the_month_and_drills_down(page, live_server, staff, depa
     page.go_back()
     page.wait_for_url("**/rankings/")
     housing = page.locator(f"#row-{departments['housing'].pk}")
-    housing.locator("td a").first.click()  # its 及时率: 50%
+    housing.locator("td a[href*='rate=on_time']").click()  # its 及时率: 50% (after its 受理量's link)
     page.wait_for_url("**/rankings/tickets/**")
     assert "及时率" in page.locator("h1").inner_text()
     assert page.locator("#drill tbody tr").count() == 2

@@ -209,7 +209,9 @@ def test_a_slice_without_data_has_no_score_and_comes_last_marked(
     cells = _cells(html, f"row-{south.pk}")
     assert "无数据" in cells[0]
     assert [c.strip() for c in cells[3:9]] == ["—"] * 6  # four rates, score, change
-    assert "<a" not in "".join(cells)
+    # Its volume is real: the two tickets it received, listed behind the figure; nothing else links.
+    assert "<a" in cells[2] and ">2</a>" in cells[2]
+    assert "<a" not in "".join(cells[:2] + cells[3:])
 
 
 def test_a_rate_without_data_is_text_not_a_link(client, staff, june, rank_all, departments) -> None:  # noqa: F811

@@ -1,7 +1,8 @@
 """The figures in the API, for the city's performance reviews (绩效考核) and its own dashboards.
 
 GET /api/v1/rankings?dimension=department&period=2026-11
-    the departments (areas, categories) of a month (2026-11), a quarter (2026-Q4) or a year (2026)
+    the departments (areas, categories, or districts with every area under them: `dimension=
+    district`) of a month (2026-11), a quarter (2026-Q4) or a year (2026)
     ranked by their composite score of the four rates, each with the counts behind every rate, the
     score and rank of the period before, and a department's share of weak replies (答复质量存疑率);
     `span=quarter` (or month, year) without `period`: the running one. The same figures and order
@@ -20,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from hotline.accounts.auth import request_user
 from hotline.accounts.permissions import require_role
+from hotline.analytics import scopes
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Rate
 from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered, offered, rank_period
@@ -32,8 +34,10 @@ router = Router(tags=["analytics"])
 
 
 class RankingFilters(Schema):
-    dimension: Literal["department", "area", "category"] = Field(
-        "department", description="what is ranked: lead departments, areas (属地) or top categories"
+    dimension: Literal["department", "area", "category", "district"] = Field(
+        "department",
+        description="what is ranked: lead departments, areas (属地), top categories, or districts "
+        "(区县) each with its streets and communities counted together",
     )
     period: Annotated[str, bounded(10, required=False)] = Field(
         "", description="2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year); default: the running one"
@@ -138,11 +142,14 @@ def rankings(request: HttpRequest, filters: Query[RankingFilters]) -> RankingOut
     """The rankings (红黑榜) of a period with the period before; leaders, supervisors and admins."""
     require_role(request_user(request), "view_figures")
     chosen = _chosen(filters)
-    dimension = FigureDimension(filters.dimension)
-    rows = rank_period(chosen, dimension)
+    dimension = filters.dimension
+    if dimension == scopes.DISTRICT:
+        rows = scopes.rank_districts(chosen)
+    else:
+        rows = rank_period(chosen, FigureDimension(dimension))
     weights = FigureSettings.current()
     return RankingOut(
-        dimension=dimension.value,
+        dimension=dimension,
         period=_period(chosen),
         previous=_period(chosen.previous),
         weights=weights.as_dict(),

@@ -24,6 +24,11 @@ the city, its top categories and areas, next week and next four weeks with their
 The weekly, monthly and quarterly reports list the typical cases (典型案例) marked in the case
 library during their period (`analytics.typical_cases`); the daily leader list has none.
 
+A report of a period the reader chooses (自选期间报告, kind `CUSTOM`: `custom_window`, at most
+`LONGEST_CUSTOM` days, ending today at the latest) has the same parts, read the same way, against
+the period of as many days just before it; the worker keeps no hot spots for such a period, so it
+has none (finding them is the command line's work, not a page's).
+
 The daily leader list (seed 000: "每日前20项") is made of items: the appeals of the period about one
 kind of problem (the ticket's category) in one place (its area), ranked by how many came, then by
 how many were urgent, then by how many repeated an earlier appeal (a second appeal merged into the
@@ -35,6 +40,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hotline.analytics import figures, hotspot_sets, hotspots, leader_lists, outlooks, replies, typical_cases
 from hotline.analytics.facts import FOUR_RATES, Counts, count_facts, counted_tickets
@@ -50,6 +56,11 @@ from hotline.tickets.models import Ticket
 
 ITEMS = 20
 TOP = 10
+
+# The kind of a report of a period the reader chooses (not a `ReportKind`: nothing is kept of it),
+# and the most days it may hold: a year, the longest span the rankings read.
+CUSTOM = "custom"
+LONGEST_CUSTOM = 366
 
 
 def period_of(kind: str, day: date) -> Period:
@@ -117,7 +128,43 @@ def window(kind: str, day: date, now: datetime | None = None) -> Window:
     most the whole of it (the 31st of a month after a shorter one). A part against a whole would
     show a fall that did not happen."""
     period = period_of(kind, day)
-    prior = before(kind, period)
+    return _window(period, before(kind, period), now)
+
+
+def custom_window(first: date, last: date, now: datetime | None = None) -> Window:
+    """The local days `first` to `last` (a report of a chosen period), compared with as many days
+    just before them (Nov 3 to Nov 20 against Oct 16 to Nov 2); counted as `window` counts a
+    running period when they reach today. The caller checks the range (`custom_range_problem`)."""
+    days = (last - first).days + 1
+    return _window(
+        Period.days(first, last), Period.days(first - timedelta(days=days), first - timedelta(days=1)), now
+    )
+
+
+def custom_range_problem(first: date, last: date, today: date) -> str:
+    """What is wrong with `first` to `last` as the period of a report, in one sentence; "" when
+    nothing is: a reversed range, one that ends after `today`, or one longer than `LONGEST_CUSTOM`
+    days."""
+    if last < first:
+        return _("结束日期 %(last)s 早于开始日期 %(first)s") % {
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+        }
+    if last > today:
+        return _("结束日期 %(last)s 晚于今天（%(today)s）：报告只能统计已经发生的") % {
+            "last": last.isoformat(),
+            "today": today.isoformat(),
+        }
+    days = (last - first).days + 1
+    if days > LONGEST_CUSTOM:
+        return _("所选期间共 %(days)s 天，超过上限 %(most)s 天：请缩短期间，或查看季报、红黑榜的年度排名") % {
+            "days": days,
+            "most": LONGEST_CUSTOM,
+        }
+    return ""
+
+
+def _window(period: Period, prior: Period, now: datetime | None) -> Window:
     moment = clock.now() if now is None else now
     if moment >= period.end:
         return Window(period, period, prior)
@@ -209,7 +256,14 @@ class Report:
 
     @property
     def label(self) -> str:
+        if self.custom:
+            return _("自选期间报告")
         return str(ReportKind(self.kind).label)
+
+    @property
+    def custom(self) -> bool:
+        """A report of a period the reader chose (`CUSTOM`), not one of the kinds kept."""
+        return self.kind == CUSTOM
 
     @property
     def running(self) -> bool:
@@ -303,11 +357,13 @@ def period_hotspots(kind: str, period: Period, *, find: bool = False) -> tuple[l
     return [], None
 
 
-def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
+def build(kind: str, day: date, *, find_hotspots: bool = False, span: Window | None = None) -> Report:
     """The report of `kind` for the period holding `day`, with the period before for comparison
     (while the period runs: up to now, against the same part of the period before, `window`).
-    `find_hotspots`: find the period's hot spots when none were kept for it."""
-    span = window(kind, day)
+    `find_hotspots`: find the period's hot spots when none were kept for it. `span`: the period
+    and what it is compared with, when not `kind`'s holding `day` (a chosen period's:
+    `build_custom`)."""
+    span = span or window(kind, day)
     period, previous = span.period, span.previous
     now, then = read_span(span.counted), read_span(previous)
     items, items_made_at = kept_or_live_items(kind, period)
@@ -331,6 +387,11 @@ def build(kind: str, day: date, *, find_hotspots: bool = False) -> Report:
         cases=None if kind == ReportKind.DAILY else typical_cases.of_period(period),
         until=span.until,
     )
+
+
+def build_custom(first: date, last: date) -> Report:
+    """The city's report of the local days `first` to `last` (checked by `custom_range_problem`)."""
+    return build(CUSTOM, first, span=custom_window(first, last))
 
 
 def weak_shown(report: Report) -> bool:

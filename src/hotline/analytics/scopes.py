@@ -34,12 +34,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hotline.analytics import facts, hotspot_sets, outlooks, replies, reports, typical_cases
+from hotline.analytics import facts, figures, hotspot_sets, outlooks, replies, reports, typical_cases
 from hotline.analytics.facts import Counts
 from hotline.analytics.figures import Figures
 from hotline.analytics.models import ForecastSet
 from hotline.analytics.periods import Period
-from hotline.analytics.rankings import Ranked, names_of, ranking
+from hotline.analytics.rankings import Ranked, RankingPeriod, names_of, ranking
 from hotline.core.enums import DepartmentLevel, FigureDimension, ReportKind, ReportScope
 from hotline.directory.models import Department
 from hotline.tickets.models import Ticket
@@ -159,8 +159,9 @@ class Shared:
     until: datetime | None = None
 
 
-def _district_figures(source: Figures, districts: dict[int, int]) -> Figures:
-    """The figures with the areas' slices summed per district (as area slices)."""
+def district_figures(source: Figures, districts: dict[int, int]) -> Figures:
+    """The figures with the areas' slices summed per district (as area slices): a ticket has one
+    area, so none counts twice."""
     sums: dict[int, Counts] = defaultdict(Counts)
     for area, counts in source.of(FigureDimension.AREA).items():
         if area in districts:
@@ -168,10 +169,27 @@ def _district_figures(source: Figures, districts: dict[int, int]) -> Figures:
     return Figures(source.period, source.city, {FigureDimension.AREA: dict(sums)})
 
 
-def gather(kind: str, day: date) -> Shared:
+# The districts as a slice of the rankings (page and API) and of the drill-down to tickets: each
+# district with every area under it, summed (a ticket has one area).
+DISTRICT = "district"
+
+
+def rank_districts(chosen: RankingPeriod) -> list[Ranked]:
+    """The districts of a period of the rankings (红黑榜), each with every area under it (its
+    streets and communities) counted together, ranked by the units' rules (`analytics.rankings`)
+    against the period before: the districts' ranking of the rankings page, as a district's report
+    ranks them. Only the areas' kept slices are read."""
+    districts = district_of_area()
+    now = figures.read(chosen.period, slices=[FigureDimension.AREA])
+    then = figures.read(chosen.previous.period, slices=[FigureDimension.AREA])
+    return ranking(district_figures(now, districts), district_figures(then, districts), FigureDimension.AREA)
+
+
+def gather(kind: str, day: date, span: reports.Window | None = None) -> Shared:
     """The figures, breakdowns and peer rankings of the period of `kind` holding `day` and of the
-    one before."""
-    span = reports.window(kind, day)
+    one before; `span`: the period and what it is compared with, when not those (a chosen
+    period's, `reports.custom_window`)."""
+    span = span or reports.window(kind, day)
     period, previous = span.period, span.previous
     now, then = reports.read_span(span.counted), reports.read_span(previous)
     districts = district_of_area()
@@ -188,7 +206,7 @@ def gather(kind: str, day: date) -> Shared:
     )
     shared.rankings[ReportScope.DEPARTMENT] = ranking(now, then, FigureDimension.DEPARTMENT)
     shared.rankings[ReportScope.DISTRICT] = ranking(
-        _district_figures(now, districts), _district_figures(then, districts), FigureDimension.AREA
+        district_figures(now, districts), district_figures(then, districts), FigureDimension.AREA
     )
     kept = hotspot_sets.set_for(kind, period)
     if kept is not None:
@@ -257,12 +275,15 @@ def _forecasts(shared: Shared, scope: Scope) -> list[outlooks.Line]:
     return outlooks.lines(shared.forecast, categories=led, areas=())
 
 
-def build(kind: str, day: date, scope: Scope, shared: Shared | None = None) -> reports.Report:
-    """The report of `kind` for the period holding `day` about `scope`; `shared`: what `gather`
-    read for that period (read here when not given). The city's is `analytics.reports.build`'s."""
+def build(
+    kind: str, day: date, scope: Scope, shared: Shared | None = None, span: reports.Window | None = None
+) -> reports.Report:
+    """The report of `kind` for the period holding `day` (or of `span`: a chosen period's) about
+    `scope`; `shared`: what `gather` read for that period (read here when not given). The city's is
+    `analytics.reports.build`'s."""
     if scope.type == ReportScope.CITY:
-        return reports.build(kind, day)
-    shared = shared or gather(kind, day)
+        return reports.build(kind, day, span=span)
+    shared = shared or gather(kind, day, span)
     peers = shared.rankings[scope.type]
     spots = []
     if scope.type == ReportScope.DISTRICT:

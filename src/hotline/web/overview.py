@@ -2,8 +2,10 @@
 
 GET /overview/                    today's and this month's volume, what is overdue now, this month's
                                   four rates with the counts behind them, the top categories and
-                                  areas, the last 30 days' volume with the next two weeks' forecast
-                                  and its 80% band, and the volume per district, the
+                                  areas, the last 30 days' volume (today's marked as counted up to
+                                  now: 今日截至 HH:MM) with the next two weeks' forecast and its 80%
+                                  band, the volume and the rates (the four and 解决率) per district,
+                                  the
                                   open early warnings and the hot spots of the last 30 days (as a
                                   list and as points on the district map, coloured by the volume
                                   or by one of the four rates of each district); each
@@ -76,6 +78,9 @@ RATE_TEXT = {
     "satisfied": (gettext_lazy("满意率"), gettext_lazy("本月回访中，满意与基本满意的比例")),
     "resolved": (gettext_lazy("解决率"), gettext_lazy("本月回访中，市民认为已解决的比例")),
 }
+# Each district's rates on the overview (its table, the map's colours and tooltip): the four, then
+# 解决率, as the city's figures above them.
+DISTRICT_RATES = (*FOUR_RATES, "resolved")
 
 
 def overview_refusal(request: HttpRequest, user: User) -> HttpResponse | None:
@@ -105,7 +110,7 @@ def unit_scope(request: HttpRequest, user: User) -> tuple[scopes.Scope | None, H
 
 # The drill-down's slice of a district (`/rankings/tickets/?dimension=district`): the tickets placed
 # in it or in any area under it, as the overview's district table and a district's report sum them.
-DISTRICT = "district"
+DISTRICT = scopes.DISTRICT
 
 
 def drill_slice(unit: scopes.Scope) -> tuple[str, int]:
@@ -140,6 +145,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         return redirect("reports")
     now = clock.now()
     today = clock.localtime(now).date()
+    # Today is not over: its count is up to now, and read beside whole days a count at 09:00 looks
+    # like a collapse. The table, the chart and a note name it so.
+    so_far = _("今日截至 %(time)s") % {"time": f"{clock.localtime(now):%H:%M}"}
     month = figures.read(Period.month(today.year, today.month))
     rates = month.city.rates
     trend = selectors.daily_volume(today, TREND_DAYS)
@@ -157,13 +165,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         "trend": [[day.isoformat(), n] for day, n in trend],
         "forecast": [[d["start"], d["expected"], d["low"], d["high"]] for d in ahead],
         "labels": {"volume": _("受理量"), "expected": _("预测"), "band": _("80% 区间")},
+        # The trend's last day, drawn apart from the whole days before it and named as it stands.
+        "today": {"day": today.isoformat(), "label": so_far},
         "districts": [[r.name, r.count] for r in districts],
-        # The four rates of each district in percent (None: nothing to count), for the map's colours
-        # and tooltips; in the order of `districts`.
+        # The rates of each district in percent (None: nothing to count), for the map's colours and
+        # tooltips; in the order of `districts`.
         "district_rates": [
-            {key: r.counts.rates[key].percent for key in FOUR_RATES} if r.counts else {} for r in districts
+            {key: r.counts.rates[key].percent for key in DISTRICT_RATES} if r.counts else {}
+            for r in districts
         ],
-        "rate_labels": {key: str(RATE_TEXT[key][0]) for key in FOUR_RATES},
+        "rate_labels": {key: str(RATE_TEXT[key][0]) for key in DISTRICT_RATES},
         "hotspots": selectors.hotspot_points(hotspots),
     }
     return render(
@@ -184,12 +195,14 @@ def overview(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "areas": areas,
             "trend": trend,
+            "so_far": so_far,
             "forecast_days": ahead,
             "districts": districts,
             "district_rows": [
-                (r, [(key, r.counts.rates[key]) for key in FOUR_RATES] if r.counts else []) for r in districts
+                (r, [(key, r.counts.rates[key]) for key in DISTRICT_RATES] if r.counts else [])
+                for r in districts
             ],
-            "rate_choices": [(key, RATE_TEXT[key][0]) for key in FOUR_RATES],
+            "rate_choices": [(key, RATE_TEXT[key][0]) for key in DISTRICT_RATES],
             "has_map": has_map,
             "hotspots": hotspots,
             "hotspot_set": recent.set if recent else None,

@@ -1,18 +1,23 @@
 """The rankings (红黑榜) for leaders, supervisors and admins, and the tickets behind every figure.
 
-GET /rankings/?dimension=department&period=2026-11  the departments (or areas, or categories) of a
-                                                    month (2026-11), a quarter (2026-Q4) or a year
-                                                    (2026) by their composite score of the four
-                                                    rates, with the change against the period of
-                                                    the same length before; `span=quarter` (or
-                                                    month, year) without `period`: the running one
+GET /rankings/?dimension=department&period=2026-11  the departments (or areas, categories, or
+                                                    districts with every area under them:
+                                                    `dimension=district`) of a month (2026-11), a
+                                                    quarter (2026-Q4) or a year (2026) by their
+                                                    composite score of the four rates, with the
+                                                    change against the period of the same length
+                                                    before; `span=quarter` (or month, year)
+                                                    without `period`: the running one; each
+                                                    row's 受理量 links to its tickets
 GET /rankings/tickets/?rate=on_time&dimension=department&key=7&period=2026-11[&missed=1]
                                                     the tickets a figure is counted from, newest
                                                     first; `missed=1`: only those that did not
                                                     count (answered late, not handled, ...);
                                                     `day=2026-12-06` or `week=2026-11-30` in
                                                     place of `period`: a day's or a week's (the
-                                                    daily and weekly reports' figures)
+                                                    daily and weekly reports' figures);
+                                                    `first=2026-11-03&last=2026-11-20`: those
+                                                    days' (a report of chosen days)
 
 `month=2026-11` is read as `period=2026-11` (the links of before the quarters and years).
 
@@ -38,7 +43,7 @@ from hotline.accounts.models import User
 from hotline.analytics import facts, scopes
 from hotline.analytics.models import FigureSettings
 from hotline.analytics.periods import Period
-from hotline.analytics.rankings import RankingPeriod, find_offered, names_of, offered, rank_period
+from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered, names_of, offered, rank_period
 from hotline.analytics.reports import period_of
 from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, FigureDimension, RankingSpan, ReportKind
@@ -48,12 +53,17 @@ from hotline.tickets.models import Ticket
 from hotline.web.dispatch import paginate
 from hotline.web.overview import DISTRICT, RATE_TEXT, drill_slice, not_found, unit_scope
 from hotline.web.params import parse_id, read_day
+from hotline.web.reports import asked_days
 
 # How many rows each of the red and the black list shows.
 LISTED = 3
 
-DIMENSIONS = {
+# What the rankings rank: the kept slices, and the districts, each the sum of its areas (the
+# district itself, its streets and communities: `analytics.scopes.rank_districts`), ranked by the
+# same rules as the units beside them.
+DIMENSIONS: dict[str, Any] = {
     FigureDimension.DEPARTMENT: gettext_lazy("主办单位"),
+    DISTRICT: gettext_lazy("区县（含街道、社区）"),
     FigureDimension.AREA: gettext_lazy("属地"),
     FigureDimension.CATEGORY: gettext_lazy("一级分类"),
 }
@@ -82,9 +92,15 @@ def _chosen(request: HttpRequest, today: date) -> tuple[RankingPeriod, str]:
     }
 
 
-def _dimension(request: HttpRequest) -> FigureDimension:
+def _dimension(request: HttpRequest) -> str:
     wanted = request.GET.get("dimension", "")
-    return next((d for d in DIMENSIONS if d.value == wanted), FigureDimension.DEPARTMENT)
+    return wanted if wanted in DIMENSIONS else FigureDimension.DEPARTMENT
+
+
+def _ranked(chosen: RankingPeriod, dimension: str) -> list[Ranked]:
+    if dimension == DISTRICT:
+        return scopes.rank_districts(chosen)
+    return rank_period(chosen, FigureDimension(dimension))
 
 
 @login_required
@@ -102,7 +118,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     chosen, wrong = _chosen(request, today)
     dimension = _dimension(request)
     before = chosen.previous
-    rows = rank_period(chosen, dimension)
+    rows = _ranked(chosen, dimension)
     weights = FigureSettings.current()
     # The running period (the default) is said to be one: its latest tickets are still within
     # their time to be handled, so its rates and scores are low for now and a change against the
@@ -120,7 +136,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "periods": offered(chosen.span, today),
             "spans": [(span.value, span.label) for span in RankingSpan],
             "dimension": dimension,
-            "dimensions": [(d.value, label) for d, label in DIMENSIONS.items()],
+            "dimensions": [(str(d), label) for d, label in DIMENSIONS.items()],
             "rate_names": [(key, RATE_TEXT[key][0]) for key in facts.FOUR_RATES],
             "weights": weights,
             # The least volume a rank asks for (`analytics.rankings`: one ticket at least), said
@@ -153,7 +169,14 @@ DRILL_TEXT = {
 def _drilled_period(request: HttpRequest, today: date) -> tuple[RankingPeriod, Period, str, str]:
     """The ranking period the list belongs to, the period it lists, its label, and what was not
     understood: `day=2026-12-06` (the overview's 今日受理, a daily report), `week=2026-11-30` (the
-    Monday-to-Sunday week holding that day: a weekly report) or the `period` of the rankings."""
+    Monday-to-Sunday week holding that day: a weekly report), `first` and `last` (the days of a
+    report of chosen days, read as that report reads them) or the `period` of the rankings."""
+    if "first" in request.GET or "last" in request.GET:
+        first, last, why = asked_days(request)
+        if first is None or last is None:
+            return offered(RankingSpan.MONTH, today)[0], Period.day(today), "", why
+        label = _("%(first)s 至 %(last)s") % {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"}
+        return RankingPeriod.holding(RankingSpan.MONTH, first), Period.days(first, last), label, ""
     for name in ("day", "week"):
         asked = request.GET.get(name, "").strip()
         if not asked:

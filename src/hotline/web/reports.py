@@ -2,6 +2,10 @@
 
 GET /reports/?kind=monthly&date=2026-11-20              the report of the period holding that day
 GET /reports/download?kind=monthly&date=…&format=xlsx   the same as a file: xlsx, pdf or html
+GET /reports/?kind=custom&first=2026-11-03&last=2026-11-20
+                                                        the report of the days chosen (自选期间报告),
+                                                        against as many days before; `download`
+                                                        makes its files alike
 
 Without a date, the last whole period of the kind (yesterday's daily report, last month's monthly:
 `analytics.reports.reported_day`), not the running one: read in the morning, today's has hardly
@@ -9,7 +13,10 @@ begun. A period asked for while it runs is counted up to now, named so (截至 �
 the same part of the period before (`analytics.reports.window`).
 
 A kind or a date the page cannot read shows the last whole period with a word on what was not
-understood; a file asked for that way is refused (400), as is a format not offered.
+understood; a file asked for that way is refused (400), as is a format not offered. Days chosen
+that cannot be reported (not read, reversed, ending after today, longer than
+`analytics.reports.LONGEST_CUSTOM`) are refused (400) with what is wrong and the form to ask
+again, on the page as for a file: no other period's report passes for theirs.
 
 `hotline report KIND --date D --format F` writes the same files from the command line. What a
 report holds is `analytics.reports`'; this module lays it out.
@@ -37,7 +44,18 @@ from hotline.analytics.models import FigureSettings
 from hotline.analytics.outlooks import TOP as TOP_FORECAST
 from hotline.analytics.periods import Period
 from hotline.analytics.rankings import Ranked, RankingPeriod, find_offered
-from hotline.analytics.reports import Report, as_rows, build, reported_day, weak_shown
+from hotline.analytics.reports import (
+    CUSTOM,
+    LONGEST_CUSTOM,
+    Report,
+    as_rows,
+    build,
+    build_custom,
+    custom_range_problem,
+    custom_window,
+    reported_day,
+    weak_shown,
+)
 from hotline.analytics.typical_cases import CaseLine
 from hotline.core import clock
 from hotline.core.enums import FigureDimension, RankingSpan, ReportKind
@@ -189,6 +207,24 @@ def running_note(report: Report) -> str:
     ) % {"until": _moment(report.until), "before": _span(report.previous)}
 
 
+def compared_note(report: Report) -> str:
+    """What a report of chosen days is compared with (its 上期: as many days just before them); ""
+    for the kinds kept, whose period before is the reader's own calendar's. A running period's
+    comparison is said by `running_note`."""
+    if not report.custom or report.running:
+        return ""
+    return _("上期指本期之前同样长的 %(days)s 天（%(first)s 至 %(last)s）。") % {
+        "days": len(report.period.local_days()),
+        "first": f"{report.previous.first_day:%Y-%m-%d}",
+        "last": f"{report.previous.last_day:%Y-%m-%d}",
+    }
+
+
+def no_hotspots_note() -> str:
+    """Why a report of chosen days has no hot spots (the worker finds them per kept period)."""
+    return _("自选期间不计算热点：热点见日报、周报、月报、季报和领导驾驶舱（近30日）。")
+
+
 def standing(report: Report) -> str:
     """Where a district's or department's report puts it among its peers; "" for the city's."""
     mine = report.standing
@@ -287,8 +323,9 @@ def render_xlsx(report: Report) -> bytes:
         summary, [_("受理量"), report.city.received, _before_label(report), report.city_before.received]
     )
     append_row(summary, [_("较上期（%）"), report.volume_change])
-    if note := running_note(report):
-        append_row(summary, [note])
+    for note in (running_note(report), compared_note(report)):
+        if note:
+            append_row(summary, [note])
     if text := standing(report):
         append_row(summary, [text])
     headings, titles = _headings(report), _sheet_titles()
@@ -297,6 +334,9 @@ def render_xlsx(report: Report) -> bytes:
         append_row(sheet, headings[key])
         for row in rows:
             append_row(sheet, row)
+    if report.custom:
+        # Nothing kept for chosen days: the sheet says so rather than passing for a period without.
+        append_row(book[titles["hotspots"]], [no_hotspots_note()])
     # Below the forecast's lines: when it was made and, in a district's or department's report,
     # which lines it shows.
     sheet = book[titles["forecast"]]
@@ -360,8 +400,9 @@ def pdf_flowables(report: Report) -> list[Any]:
     else:
         text = _("受理量 %(now)s 件，上期 %(then)s 件，变化 %(change)s。") % volume
     story.append(Paragraph(text, styles["Normal"]))
-    if note := running_note(report):
-        story.append(Paragraph(_pdf_text(note), styles["Normal"]))
+    for note in (running_note(report), compared_note(report)):
+        if note:
+            story.append(Paragraph(_pdf_text(note), styles["Normal"]))
     if text := standing(report):
         story.append(Paragraph(text, styles["Normal"]))
     headings, titles = _headings(report), _sheet_titles()
@@ -436,6 +477,8 @@ def _context(report: Report) -> dict[str, Any]:
         "headings": _headings(report),
         "standing": standing(report),
         "running_note": running_note(report),
+        "compared_note": compared_note(report),
+        "no_hotspots_note": no_hotspots_note() if report.custom else "",
         "forecast_note": forecast_note(report),
         "weak_shown": weak_shown(report),
         # The ranking's rows with a score and no rank say why (样本不足: fewer tickets than the least
@@ -462,6 +505,8 @@ def render_file(report: Report, fmt: str) -> bytes:
 
 def file_name(report: Report, fmt: str, unit: scopes.Scope | None = None) -> str:
     name = f"report-{report.kind}-{report.period.first_day:%Y%m%d}"
+    if report.custom:
+        name += f"-{report.period.last_day:%Y%m%d}"
     if unit is not None:
         name += f"-{unit.slug}"
     if report.until is not None:
@@ -492,17 +537,48 @@ def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
     return kind, day, wrong
 
 
+def asked_days(request: HttpRequest) -> tuple[date | None, date | None, str]:
+    """The days `first` to `last` asked for a report of chosen days (or the drill-down of its
+    figures), and what is wrong with them in one sentence ("" when nothing is): a day missing or
+    not read, a reversed range, one ending after today, or one longer than the longest."""
+    texts = [request.GET.get(name, "").strip() for name in ("first", "last")]
+    if not all(texts):
+        return (
+            None,
+            None,
+            _("请填写开始日期和结束日期（最长 %(most)s 天，不晚于今天）") % {"most": LONGEST_CUSTOM},
+        )
+    days = []
+    for text in texts:
+        day, why = read_day(text)
+        if day is None:
+            return None, None, why
+        days.append(day)
+    first, last = days
+    why = custom_range_problem(first, last, clock.localtime().date())
+    return (None, None, why) if why else (first, last, "")
+
+
 def _build(kind: str, day: date | None, unit: scopes.Scope | None) -> Report:
     """The report asked for: the city's, or a unit head's own unit's (`web.overview.unit_scope`)."""
     reported = reported_day(kind, day)
     return build(kind, reported) if unit is None else scopes.build(kind, reported, unit)
 
 
+def _build_custom(first: date, last: date, unit: scopes.Scope | None) -> Report:
+    """The report of the days chosen: the city's, or a unit head's own unit's."""
+    if unit is None:
+        return build_custom(first, last)
+    return scopes.build(CUSTOM, first, unit, span=custom_window(first, last))
+
+
 def _drill(report: Report, unit: scopes.Scope | None) -> str:
     """The drill-down's query (`/rankings/tickets/`) of the report's figures, without the rate;
     "" when its period is not one the drill-down lists (a month or quarter past those offered)."""
     first = report.period.first_day
-    if report.kind == ReportKind.DAILY:
+    if report.custom:
+        when = f"first={first:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}"
+    elif report.kind == ReportKind.DAILY:
         when = f"day={first:%Y-%m-%d}"
     elif report.kind == ReportKind.WEEKLY:
         # Any week: the drill-down reads its Monday-to-Sunday days as the report does.
@@ -530,6 +606,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     unit, refused = unit_scope(request, user)
     if refused is not None:
         return refused
+    if request.GET.get("kind") == CUSTOM:
+        return _custom_page(request, unit)
     # What was not understood shows the last whole period, said above it: a leader who mistyped a
     # date reads a report and the reason it is not the one asked for, with the form to ask again.
     kind, day, wrong = _asked(request)
@@ -538,21 +616,54 @@ def report_page(request: HttpRequest) -> HttpResponse:
         request,
         "web/report.html",
         {
-            **_context(report),
-            "kinds": ReportKind.choices,
+            **_page_context(report, unit),
             # The form keeps the date asked for, else none: choosing another kind then shows its
             # last whole period, not the period of this one's day.
             "day": day,
-            "formats": list(FORMATS),
+            "download": f"kind={report.kind}&date={(day or report.period.first_day):%Y-%m-%d}",
             "wrong": wrong,
-            "unit": unit,
-            "drill": _drill(report, unit),
-            # The unit's weak replies of the period (`web.replies.flagged`, read-only for a head).
-            "weak_drill": (
-                f"first={report.period.first_day:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}&reviewed=all"
-            ),
         },
     )
+
+
+def _custom_page(request: HttpRequest, unit: scopes.Scope | None) -> HttpResponse:
+    """The report of the days chosen; days that cannot be reported are refused (400) with why and
+    the form filled as it was sent, without a report that is not theirs."""
+    first, last, wrong = asked_days(request)
+    asked = {"first": request.GET.get("first", "")[:20], "last": request.GET.get("last", "")[:20]}
+    if first is None or last is None:
+        return render(
+            request, "web/report.html", {**_form_context(unit), "asked": asked, "wrong": [wrong]}, status=400
+        )
+    report = _build_custom(first, last, unit)
+    return render(
+        request,
+        "web/report.html",
+        {
+            **_page_context(report, unit),
+            "day": None,
+            "asked": {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
+            "download": f"kind={CUSTOM}&first={first:%Y-%m-%d}&last={last:%Y-%m-%d}",
+            "wrong": [],
+        },
+    )
+
+
+def _form_context(unit: scopes.Scope | None) -> dict[str, Any]:
+    """What the page's two forms offer: the kinds kept, the files, the longest chosen period."""
+    return {"kinds": ReportKind.choices, "formats": list(FORMATS), "unit": unit, "longest": LONGEST_CUSTOM}
+
+
+def _page_context(report: Report, unit: scopes.Scope | None) -> dict[str, Any]:
+    return {
+        **_context(report),
+        **_form_context(unit),
+        "drill": _drill(report, unit),
+        # The unit's weak replies of the period (`web.replies.flagged`, read-only for a head).
+        "weak_drill": (
+            f"first={report.period.first_day:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}&reviewed=all"
+        ),
+    }
 
 
 @login_required
@@ -562,14 +673,23 @@ def report_download(request: HttpRequest) -> HttpResponse:
     unit, refused = unit_scope(request, user)
     if refused is not None:
         return refused
-    kind, day, wrong = _asked(request)
+    custom = request.GET.get("kind") == CUSTOM
+    first = last = day = None
+    if custom:
+        first, last, why = asked_days(request)
+        kind, wrong = CUSTOM, [why] if why else []
+    else:
+        kind, day, wrong = _asked(request)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         wrong.append(_("不支持的格式 %(format)s：可选 xlsx、pdf、html") % {"format": fmt[:20]})
     if wrong:
         # A file is kept and passed on under its name: never another period's than the one asked.
         return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
-    report = _build(kind, day, unit)
+    if first is not None and last is not None:
+        report = _build_custom(first, last, unit)
+    else:
+        report = _build(kind, day, unit)
     response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt, unit)}"'
     return response

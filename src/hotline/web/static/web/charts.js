@@ -33,17 +33,6 @@
     }, Math.max(160, 28 * rows.length + 40));
   }
 
-  function line(id, rows, name) {
-    if (!rows || !rows.length) return;
-    draw(id, {
-      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: "line", name: name || "", color: RED, smooth: false, data: rows.map(function (r) { return r[1]; }) }]
-    });
-  }
-
   // Where a district's name goes: the middle of its largest ring (area-weighted), as [lon, lat].
   function middleOf(feature) {
     var geometry = feature.geometry || {};
@@ -219,10 +208,13 @@
   // The trend, and after it (when the worker has forecast) the next days' expected volume as a
   // dashed line inside its 80% band: the band is the low edge (transparent) with the width from it
   // to the high edge stacked on it. The forecast starts today, so today has both its count so far
-  // and its forecast.
-  function trendWithForecast(id, rows, ahead, labels) {
-    if (!ahead || !ahead.length) { line(id, rows); return; }
-    if (!rows) rows = [];
+  // and its forecast. Today is not over: its count is drawn apart from the whole days (a dashed
+  // segment from yesterday to a hollow point), named on the axis and in the legend as counted up to
+  // now (`today.label`: 今日截至 HH:MM), so that a low count at noon is not read as a fall.
+  function trendWithForecast(id, rows, ahead, labels, today) {
+    if (!rows || !rows.length) return;
+    ahead = ahead || [];
+    today = today || {};
     var days = rows.map(function (r) { return r[0]; });
     ahead.forEach(function (f) { if (days.indexOf(f[0]) < 0) days.push(f[0]); });
     var counts = {}, predicted = {};
@@ -230,34 +222,64 @@
     ahead.forEach(function (f) { predicted[f[0]] = f; });
     function pick(fn) { return days.map(function (d) { return predicted[d] ? fn(predicted[d]) : null; }); }
     var names = labels || {};
-    draw(id, {
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-      legend: { top: 0, data: [names.volume, names.expected, names.band] },
-      tooltip: {
-        trigger: "axis",
-        formatter: function (items) {
-          var day = items.length ? items[0].axisValue : "";
-          var lines = [day];
-          if (counts[day] !== undefined) lines.push(names.volume + ": " + counts[day]);
-          var f = predicted[day];
-          if (f) lines.push(names.expected + ": " + f[1] + " (" + f[2] + "–" + f[3] + ")");
-          return lines.join("<br>");
-        }
-      },
-      xAxis: { type: "category", data: days },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [
-        { type: "line", name: names.volume, color: RED, data: days.map(function (d) { return d in counts ? counts[d] : null; }) },
+    var partial = today.day && today.day in counts ? today.day : null;
+    var before = partial ? days[days.indexOf(partial) - 1] : null;
+    var series = [
+      { type: "line", name: names.volume, color: RED, symbol: "circle", symbolSize: 5, data: days.map(function (d) {
+        return d in counts && d !== partial ? counts[d] : null;
+      }) }
+    ];
+    var legend = [names.volume];
+    if (partial) {
+      // Yesterday's point joins the whole days' line to today's; today's point says what it is.
+      series.push({
+        type: "line", name: today.label, color: "#f79009", symbol: "emptyCircle", symbolSize: 10,
+        lineStyle: { type: "dotted", width: 2 },
+        data: days.map(function (d) {
+          if (d === partial) {
+            return { value: counts[d], label: { show: true, position: "top", formatter: today.label,
+              backgroundColor: "rgba(255, 255, 255, 0.85)", padding: [2, 4] } };
+          }
+          return d === before && d in counts ? { value: counts[d], symbol: "none" } : null;
+        })
+      });
+      legend.push(today.label);
+    }
+    if (ahead.length) {
+      series.push(
         { type: "line", name: names.expected, color: "#1d4ed8", lineStyle: { type: "dashed" }, data: pick(function (f) { return f[1]; }) },
         { type: "line", name: names.band, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, color: "#1d4ed8", data: pick(function (f) { return f[2]; }) },
         { type: "line", name: names.band, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, color: "#1d4ed8",
           areaStyle: { color: "#1d4ed8", opacity: 0.15 }, data: pick(function (f) { return Math.round((f[3] - f[2]) * 10) / 10; }) }
-      ]
+      );
+      legend.push(names.expected, names.band);
+    }
+    function dayName(day) { return day === partial ? day + " " + today.label : day; }
+    draw(id, {
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      legend: { top: 0, data: legend },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var html = window.echarts.format.encodeHTML;
+          var day = items.length ? items[0].axisValue : "";
+          var lines = [html(dayName(day))];
+          if (counts[day] !== undefined) lines.push(html(names.volume) + ": " + counts[day]);
+          var f = predicted[day];
+          if (f) lines.push(html(names.expected) + ": " + f[1] + " (" + f[2] + "–" + f[3] + ")");
+          return lines.join("<br>");
+        }
+      },
+      xAxis: { type: "category", data: days, axisLabel: { formatter: function (day) {
+        return day === partial ? today.label : day;
+      } } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: series
     });
   }
 
   // The leader overview.
-  trendWithForecast("chart-trend", data.trend, data.forecast, data.labels);
+  trendWithForecast("chart-trend", data.trend, data.forecast, data.labels, data.today);
   bars("chart-categories", data.categories);
   bars("chart-areas", data.areas);
   districtMap("chart-districts", data.districts, data.hotspots, data.district_rates, data.rate_labels,

@@ -1,0 +1,55 @@
+"""A report of chosen days in Chromium: a leader fills the 自选期间 form with a reversed range and
+sends it from the keyboard, is told what is wrong, then the right one, reads the report and follows
+its volume to the tickets it counts with the keyboard."""
+
+from datetime import timedelta
+
+import pytest
+
+from hotline.core import clock
+from tests.e2e.conftest import sign_in
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "s3cret-pass"
+
+
+def test_a_leader_asks_for_chosen_days_by_keyboard(page, live_server, staff, screenshot) -> None:
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    now = clock.now()
+    for days_ago in (1, 2, 9):
+        with clock.frozen_at(now - timedelta(days=days_ago)):
+            make_ticket(actor=staff["operator"], title="路灯不亮")
+    today = clock.localtime(now).date()
+    first, last = today - timedelta(days=3), today - timedelta(days=1)
+
+    sign_in(page, live_server, leader.username, PASSWORD, "/reports/")
+
+    def ask(start, end) -> None:
+        # Chromium's date fields take their parts in the locale's order, and a year may have six
+        # digits: the value is set whole; the form is sent from the keyboard.
+        for name, day in (("first", start), ("last", end)):
+            page.locator(f"#custom-form input[name={name}]").fill(f"{day:%Y-%m-%d}")
+        page.locator("#custom-form input[name=last]").focus()
+        assert page.locator("#custom-form input[name=first]").input_value() == f"{start:%Y-%m-%d}"
+        assert page.locator("#custom-form input[name=last]").input_value() == f"{end:%Y-%m-%d}"
+        page.keyboard.press("Enter")  # a form is sent from any of its fields
+        page.wait_for_load_state()
+
+    ask(last, first)
+    assert "早于开始日期" in page.locator("#report-asked").inner_text()
+    assert page.locator("#report-title").count() == 0
+
+    ask(first, last)
+    page.wait_for_url("**kind=custom**")
+    title = page.locator("#report-title").inner_text()
+    assert "自选期间报告" in title and f"{first:%Y-%m-%d}" in title and f"{last:%Y-%m-%d}" in title
+    assert "受理量 2 件" in page.locator("#report-volume").inner_text()
+    page.locator("#report-volume-tickets").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/rankings/tickets/**")
+    assert page.locator("main table tbody tr").count() == 2
+    screenshot("report-custom-tickets")
