@@ -109,6 +109,25 @@ def test_a_duplicate_merged_before_the_dispatch_is_told_the_dispatch(client, sta
     assert steps[-2:] == ["已转交 住建局 办理", "住建局 已签收"]
 
 
+def test_a_duplicate_merged_after_the_dispatch_is_told_every_unit_on_it(client, staff, departments):
+    """The merge step says who handles the ticket joined: its lead and its co-handling units, as the
+    dispatch step of the joined ticket's own caller says them."""
+    joined = make_ticket(actor=staff["operator"], phone="13700001111", title="路灯又坏了")
+    actions.do_dispatch_ticket(
+        joined,
+        staff["dispatcher"],
+        lead_department_id=departments["housing"].pk,
+        co_department_ids=[departments["water"].pk],
+    )
+    own = make_ticket(actor=staff["operator"], phone=PHONE)
+    with clock.frozen_at(clock.now() + timedelta(minutes=1)):
+        actions.do_merge_ticket(own, staff["dispatcher"], into_ticket_id=joined.pk, note=NOTE)
+    with clock.frozen_at(clock.now() + timedelta(minutes=2)):
+        actions.do_accept_assignment(joined, staff["water"])
+    steps = texts(track(client, own))
+    assert steps[-2:] == ["已与反映同一问题的诉求合并，由 住建局 办理，水务局 协办", "水务局 已签收"]
+
+
 def test_the_grid_workers_page_tells_the_dispatch_too(signed_in, grid_worker, staff, departments):
     ticket = reported(grid_worker)
     actions.do_dispatch_ticket(

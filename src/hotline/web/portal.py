@@ -377,24 +377,27 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
     return steps
 
 
-def _lead_at(events: Iterable[TicketEvent], moment: datetime) -> str | None:
-    """The code of the department that led the ticket of `events` (oldest first) at `moment`, as
-    its dispatches, returns and their reviews left it; None: nobody led it then."""
+def _units_at(events: Iterable[TicketEvent], moment: datetime) -> tuple[str | None, list[str]]:
+    """The codes of the department that led the ticket of `events` (oldest first) at `moment` and of
+    its co-handling units, as its dispatches, returns and their reviews left them; (None, []):
+    nobody led it then."""
     lead: str | None = None
-    before_return: str | None = None
+    co: list[str] = []
+    before_return: tuple[str | None, list[str]] = (None, [])
     for event in events:
         if event.at > moment:
             break
         d = event.details
         if event.action in (EventType.DISPATCH, EventType.REVIEW_RETURN) and isinstance(d.get("lead"), str):
             lead = d["lead"]
+            co = [code for code in d.get("co") or [] if isinstance(code, str)]
         elif event.action == EventType.RETURN:
-            before_return = lead
+            before_return = (lead, co)
         elif event.action == EventType.REVIEW_RETURN and not d.get("uphold"):
-            lead = before_return  # a return refused: the lead keeps the ticket
+            lead, co = before_return  # a return refused: the units keep the ticket
         if event.to_status in (TicketStatus.NEW, TicketStatus.RETURNED):
-            lead = None
-    return lead
+            lead, co = None, []
+    return lead, co
 
 
 def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
@@ -426,11 +429,15 @@ def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
                 return public_timeline(shown)
             merge = merges[-1]
             mine = [e for e in mine if e.at <= merge.at]
-            lead = _lead_at((e for e in events if e.ticket_id == above.pk), merge.at)
+            lead, co = _units_at((e for e in events if e.ticket_id == above.pk), merge.at)
             if lead is not None:
                 merged_text = _("已与反映同一问题的诉求合并，由 %(department)s 办理") % {
                     "department": names.get(lead, _("承办单位"))
                 }
+                if co:  # as the dispatch step says them (`public_steps`)
+                    merged_text += _("，%(co)s 协办") % {
+                        "co": _("、").join(names.get(code, _("承办单位")) for code in co)
+                    }
         for step in public_steps(mine, names):
             if merged_text and merge is not None and step.action == EventType.MERGE and step.at == merge.at:
                 step = replace(step, text=merged_text)
