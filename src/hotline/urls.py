@@ -17,6 +17,7 @@ from hotline.web import inbox as web_inbox
 from hotline.web import kept_reports as web_kept_reports
 from hotline.web import knowledge as web_knowledge
 from hotline.web import login as web_login
+from hotline.web import notifications as web_notifications
 from hotline.web import overview as web_overview
 from hotline.web import portal as web_portal
 from hotline.web import publication as web_publication
@@ -71,6 +72,9 @@ urlpatterns = [
     path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),
     path("supervision/", web_supervision.board, name="supervision_board"),
+    path("notifications/", web_notifications.notifications, name="notifications"),
+    path("notifications/read/", web_notifications.mark_all_read, name="notifications_read"),
+    path("notifications/<int:notification_id>/read/", web_notifications.mark_read, name="notification_read"),
     path("supervision/repetitions/", web_repetitions.repetitions, name="repetitions"),
     path(
         "supervision/repetitions/<int:repetition_id>/review/",

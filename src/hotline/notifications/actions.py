@@ -223,3 +223,8 @@ def do_mark_read(notification_id: int, user: User) -> Notification:
         notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def do_mark_all_read(user: User) -> int:
+    """Mark every unread in-app notification of the user read; returns how many."""
+    return inbox(user, unread=True).update(read_at=clock.now())

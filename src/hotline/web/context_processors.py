@@ -1,11 +1,13 @@
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 
+from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
+from hotline.web.notifications import MOST_COUNTED, unread_count
 from hotline.web.overview import OVERVIEW_ROLES
 
 
@@ -32,6 +34,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # A unit head's own unit's reports (web.overview.unit_scope).
         "can_unit_figures": role in ACTION_ROLES["view_unit_figures"],
         "htmx_installed": _htmx_installed(),
+        # Counted only where a page shows it (the nav of a whole page, not an htmx part): a callable
+        # is called by the template that reads it.
+        "unread_notifications": (lambda: unread_count(cast(User, user))) if role is not None else 0,
+        "most_counted": MOST_COUNTED,
     }
 
 
