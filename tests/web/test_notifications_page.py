@@ -78,6 +78,8 @@ def test_a_message_marked_read_with_htmx_comes_back_read_and_leaves_the_count(cl
     fragment = row.content.decode()
     assert 'id="notification-' in fragment and "<html" not in fragment
     assert "已标为已读" in fragment and "标为已读</button>" not in fragment
+    # The header's count goes with it (out of band), now nothing.
+    assert 'id="nav-notifications" hx-swap-oob="true"' in fragment and badge(fragment) == ""
     housing.refresh_from_db()
     assert housing.read_at is not None
     html = client.get("/notifications/").content.decode()
