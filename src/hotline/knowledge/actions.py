@@ -366,6 +366,14 @@ def do_create_article(
     return article
 
 
+def check_editable(article: Article, actor: User) -> None:
+    """Refuse, as `do_edit_article` would, an article that `actor` may not edit whatever the text:
+    another unit's, or retired. The edit page asks before it offers its form."""
+    _may_edit(actor, article.owner_id)
+    if article.status == A.RETIRED:
+        raise ActionNotAllowed(_("已停用的知识不能再编辑"))
+
+
 def do_edit_article(article: Article, actor: User, data: ArticleData, *, note: str = "") -> Article:
     """Change an article: a new version. A published article keeps its approved text in use: the
     edit waits beside it, in review, whoever wrote it (`pending_version`). A proposal edited becomes
@@ -373,13 +381,11 @@ def do_edit_article(article: Article, actor: User, data: ArticleData, *, note: s
     data.clean()
     with transaction.atomic():
         article = _locked(article)
-        _may_edit(actor, article.owner_id)
+        check_editable(article, actor)
         if data.owner_id is None:  # not given: the owner stays
             data.owner_id = article.owner_id
         if data.owner_id != article.owner_id:
             _may_edit(actor, data.owner_id)
-        if article.status == A.RETIRED:
-            raise ActionNotAllowed(_("已停用的知识不能再编辑"))
         now, was = clock.now(), article.status
         newest = article.versions.aggregate(last=Max("number"))["last"] or article.version
         if article.status == A.PUBLISHED:

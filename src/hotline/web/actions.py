@@ -40,6 +40,7 @@ from hotline.core.errors import HotlineError, InvalidInput, NotFound
 from hotline.tickets import selectors
 from hotline.tickets.api import ACTION_ENDPOINTS, ActionEndpoint
 from hotline.tickets.models import Ticket
+from hotline.web.params import ticket_number
 from hotline.web.wording import shown, validation_message
 
 ENDPOINTS: dict[str, ActionEndpoint] = {spec.name: spec for spec in ACTION_ENDPOINTS}
@@ -77,10 +78,18 @@ def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:
     return fields
 
 
-def next_url(request: HttpRequest, ticket: Ticket | None) -> str:
-    """Where to go after the action: `next` when it is a path on this site, else the ticket's page."""
+def posted_next(request: HttpRequest) -> str | None:
+    """The posted `next` when it is a page of this site; None when it is missing or leads
+    elsewhere (another site, a javascript: link)."""
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return None
+
+
+def next_url(request: HttpRequest, ticket: Ticket | None) -> str:
+    """Where to go after the action: `next` when it is a path on this site, else the ticket's page."""
+    if (wanted := posted_next(request)) is not None:
         return wanted
     if ticket is not None:
         return reverse("ticket_page", args=[ticket.number])
@@ -95,7 +104,8 @@ def refusal_page(request: HttpRequest, message: str, status: int, back: str) -> 
 
 def visible_by_number(user: User, number: str) -> Ticket:
     """The ticket numbered `number` if the user may see it; NotFound otherwise (the same answer)."""
-    ticket = selectors.visible_tickets(user).filter(number=number).first()
+    looked_up = ticket_number(number)
+    ticket = None if looked_up is None else selectors.visible_tickets(user).filter(number=looked_up).first()
     if ticket is None:
         raise NotFound(_("工单 %(number)s 不存在") % {"number": number})
     return ticket

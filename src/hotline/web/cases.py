@@ -28,11 +28,12 @@ from hotline.knowledge.models import Case
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.dispatch import staff_view
+from hotline.web.forms import PlainTextForm
 from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 
-class CaseForm(forms.Form):
+class CaseForm(PlainTextForm):
     title = forms.CharField(label=gettext_lazy("案例标题"), max_length=200)
     story = forms.CharField(
         label=gettext_lazy("办理经过"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 10})

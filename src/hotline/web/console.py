@@ -26,6 +26,10 @@ POST /console/attach/<ticket id>/  receive the call and merge it into that ticke
 POST /console/link/<ticket id>/    receive the call as a ticket of its own, linked to that one as
                                    related (`tickets.actions.do_link_tickets`), in one transaction
 
+Each form carries a one-time token (a hidden field, renewed for every new call) that becomes the
+appeal's external id, as the portal's does: a call sent twice (a double click on 受理, the form
+sent again after its answer was lost) is one ticket, and the second sending shows the first's.
+
 A form with errors comes back with them and status 422, and nothing is stored; the side's panels
 load again for what it holds, and a call on its way to a ticket (attach, link) keeps that ticket
 chosen (`Chosen`). Only the roles that receive calls (`ACTION_ROLES["receive"]`) reach any of it;
@@ -67,7 +71,8 @@ from hotline.tickets.models import Ticket
 from hotline.web.department_choices import department_label
 from hotline.web.dispatch import staff_view
 from hotline.web.forms import Form
-from hotline.web.params import parse_id
+from hotline.web.params import parse_id, ticket_number
+from hotline.web.photo_forms import TOKEN, new_token
 from hotline.web.portal import followed
 from hotline.web.wording import shown
 
@@ -96,6 +101,9 @@ PLACE_HOW = {
 # pinyin while it is composed). Not `changed`: a new call empties the fields without an event, and
 # the same text pasted into the next call must be looked up again.
 _AS_TYPED = "input delay:400ms, compositionend delay:400ms"
+
+# The external id of a call taken at the console: the form's one-time token.
+EXTERNAL_PREFIX = "console-"
 
 
 def _categories() -> QuerySet[Category]:
@@ -178,6 +186,9 @@ class CallForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Not required, and a bad one is no token (clean_token): a form without one is taken as before,
+    # never refused for a field nobody sees.
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, answering: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,6 +203,10 @@ class CallForm(Form):
         self.fields["channel"].error_messages["invalid_choice"] = _(
             "受理台只录入人工受理的渠道：%(channels)s"
         ) % {"channels": channels}
+
+    def clean_token(self) -> str:
+        token: str = self.cleaned_data.get("token") or ""
+        return token if TOKEN.fullmatch(token) else ""
 
     def clean_citizen_phone(self) -> str:
         phone: str = (self.cleaned_data.get("citizen_phone") or "").strip()
@@ -226,6 +241,7 @@ class CallForm(Form):
             urgency=data["urgency"],
             category_id=data["category"].pk if data.get("category") else None,
             area_id=data["area"].pk if data.get("area") else None,
+            external_id=EXTERNAL_PREFIX + data["token"] if data.get("token") else None,
         )
 
 
@@ -253,7 +269,7 @@ def _render(
     chosen: Chosen | None = None,
 ) -> HttpResponse:
     done = None
-    number = request.GET.get("done", "")
+    number = ticket_number(request.GET.get("done"))
     if number and not form.is_bound:
         done = selectors.visible_tickets(user).select_related("merged_into").filter(number=number).first()
     return render(
@@ -311,7 +327,7 @@ def _done(ticket: Ticket) -> HttpResponse:
 @staff_view("receive", require_http_methods(["GET", "POST"]))
 def console(request: HttpRequest, user: User) -> HttpResponse:
     if request.method == "GET":
-        return _render(request, user, CallForm())
+        return _render(request, user, CallForm(initial={"token": new_token()}))
     answering = request.POST.get("submit") == "answer"
     form = CallForm(request.POST, answering=answering)
     if not form.is_valid():
@@ -320,10 +336,11 @@ def console(request: HttpRequest, user: User) -> HttpResponse:
         with transaction.atomic():
             if answering:
                 # Answered during the call: nothing to route; the callback desk takes it from here.
-                ticket, _created = do_receive_appeal(_filed(form), user, route=False)
-                ticket = answer_on_spot(
-                    ticket, user, text=form.cleaned_data["answer"], article_id=article_id(request)
-                )
+                ticket, created = do_receive_appeal(_filed(form), user, route=False)
+                if created:  # else the form was sent twice: answered the first time
+                    ticket = answer_on_spot(
+                        ticket, user, text=form.cleaned_data["answer"], article_id=article_id(request)
+                    )
             else:
                 ticket, _created = do_receive_appeal(form.appeal(), user)
     except HotlineError as error:
@@ -357,7 +374,9 @@ def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: b
         with transaction.atomic():
             if merge:
                 # Merged at once, so there is nothing to route: the ticket it joins is handled already.
-                ticket, _created = do_receive_appeal(form.appeal(), user, route=False)
+                ticket, created = do_receive_appeal(form.appeal(), user, route=False)
+                if not created:  # the form sent twice: merged the first time
+                    return _done(ticket)
                 ticket = do_merge_ticket(
                     ticket,
                     user,
@@ -365,7 +384,9 @@ def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: b
                     note=_("受理台：来电并入 %(number)s") % {"number": target.number},
                 )
             else:
-                ticket, _created = do_receive_appeal(form.appeal(), user)
+                ticket, created = do_receive_appeal(form.appeal(), user)
+                if not created:  # the form sent twice: linked the first time
+                    return _done(ticket)
                 ticket = do_link_tickets(
                     ticket,
                     user,

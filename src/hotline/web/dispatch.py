@@ -86,6 +86,7 @@ from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import actions, selectors
 from hotline.tickets.models import Assignment, Ticket, linked_ids
 from hotline.web.department_choices import department_groups
+from hotline.web.forms import posted_text
 from hotline.web.params import cursor_parts, micros_of, moment, parse_id, parse_offset
 from hotline.web.wording import for_people, labelled, shown
 
@@ -266,10 +267,7 @@ def _one_id(request: HttpRequest, field: str) -> int | None:
 
 
 def _note(request: HttpRequest) -> str:
-    note = request.POST.get("note", "").strip()
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(_("note: 最多 %(max)s 字") % {"max": MAX_NOTE})
-    return note
+    return posted_text(request, "note", MAX_NOTE)
 
 
 def _dispatch_arguments(request: HttpRequest) -> dict[str, Any]:

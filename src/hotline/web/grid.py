@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from hotline.accounts.models import User
+from hotline.core.api import without_control_characters
 from hotline.core.enums import Channel
 from hotline.core.errors import HotlineError
 from hotline.directory.geometry import parse_boundary
@@ -194,7 +195,9 @@ def report(request: HttpRequest, user: User) -> HttpResponse:
 )
 def reports(request: HttpRequest, user: User) -> HttpResponse:
     rows = reports_of(user)
-    q = request.GET.get("q", "").strip()[:100]
+    # Without control characters, which no report's text holds (and PostgreSQL refuses a NUL even
+    # in a filter): the rest of the words are searched for.
+    q = without_control_characters(request.GET.get("q", "")).strip()[:100]
     if q:
         rows = rows.filter(Q(ticket__number__icontains=q) | Q(title__icontains=q) | Q(content__icontains=q))
     return render(

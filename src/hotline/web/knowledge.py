@@ -26,7 +26,7 @@ GET  /console/answers/?title=&content=&category=
 Every change goes through `knowledge.actions`; a refused one comes back with its message.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -55,6 +55,7 @@ from hotline.taxonomy.models import Category
 from hotline.tickets import selectors
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.forms import PlainTextForm, posted_text
 from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
@@ -245,7 +246,7 @@ def _version_page(request: HttpRequest, article: Article) -> HttpResponse:
     )
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(PlainTextForm):
     title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
     question = forms.CharField(
         label=gettext_lazy("常见问法"),
@@ -348,6 +349,12 @@ def article_edit(request: HttpRequest, user: User, article_id: int) -> HttpRespo
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return render(request, "web/forbidden.html", {"message": _("知识不存在")}, status=404)
+    if request.method == "GET":
+        # Not a form to fill in only to have it refused.
+        try:
+            actions.check_editable(article, user)
+        except HotlineError as error:
+            return render(request, "web/forbidden.html", {"message": shown(error)}, status=error.status_code)
     written = actions.pending(article) or article
     form = ArticleForm(request.POST or None, initial=_initial(written))
     context: dict[str, Any] = {
@@ -384,19 +391,18 @@ def article_action(request: HttpRequest, article_id: int, name: str) -> HttpResp
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return refusal_page(request, _("知识不存在"), 404, reverse("knowledge"))
-    note = request.POST.get("note", "")[:2000]
-    steps = {
-        "submit": lambda: actions.do_submit_article(article, user),
-        "approve": lambda: actions.do_review_article(
+    steps: dict[str, Callable[[str], Article]] = {
+        "submit": lambda note: actions.do_submit_article(article, user),
+        "approve": lambda note: actions.do_review_article(
             article, user, approve=True, note=note, public=request.POST.get("public") == "on"
         ),
-        "reject": lambda: actions.do_review_article(article, user, approve=False, note=note),
-        "retire": lambda: actions.do_retire_article(article, user, note=note),
+        "reject": lambda note: actions.do_review_article(article, user, approve=False, note=note),
+        "retire": lambda note: actions.do_retire_article(article, user, note=note),
     }
     if name not in steps:
         return refusal_page(request, _("未知操作 %(name)r") % {"name": name}, 404, back)
     try:
-        done = steps[name]()
+        done = steps[name](posted_text(request, "note", actions.MAX_NOTE))
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, back)
     messages.success(

@@ -1,5 +1,5 @@
-"""Numbers read from the query strings and forms of the staff and public pages: ids, offsets and the
-parts of a keyset cursor.
+"""Numbers read from the query strings, forms and paths of the staff and public pages: ids, offsets,
+the parts of a keyset cursor and tickets' numbers.
 
 `str.isdigit()` and `int()` are not enough: "²" and "①" are digits to the first and not numbers to
 the second, `int()` also takes " 12", "+12", "1_000" and "١٢" (Arabic-Indic), and a number past
@@ -14,6 +14,10 @@ from django.utils.translation import gettext as _
 
 from hotline.core import clock, timerange
 from hotline.core.api import MAX_ID
+from hotline.tickets.models import Ticket
+
+# The longest ticket number the database holds.
+NUMBER_LENGTH = Ticket._meta.get_field("number").max_length or 20
 
 # The deepest row an offset page may start at. Past it the page is empty anyway on any list a
 # person pages through, and the database is not asked to skip more rows than it could count.
@@ -39,6 +43,15 @@ def number(value: str | None, *, least: int = 0, most: int = MAX_ID) -> int | No
 def parse_id(value: str | None) -> int | None:
     """A database id (1 to bigint's largest), surrounding spaces allowed, or None."""
     return number(value.strip() if value else value, least=1)
+
+
+def ticket_number(value: str | None) -> str | None:
+    """`value` as a ticket's number to look up, or None when no ticket can have it: empty, longer
+    than the field, or holding a NUL, which PostgreSQL refuses even in a filter (a server error
+    where the answer is "no such ticket")."""
+    if not value or len(value) > NUMBER_LENGTH or "\x00" in value:
+        return None
+    return value
 
 
 def parse_offset(value: str | None) -> int:

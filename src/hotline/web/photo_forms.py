@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hotline.intake import attachments
 from hotline.web import pending_photos
+from hotline.web.forms import PlainTextForm
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
@@ -31,7 +32,7 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-class OnceWithPhotoForm(forms.Form):
+class OnceWithPhotoForm(PlainTextForm):
     """A form sent once (`token`), with an optional photo (`photo`, JPEG or PNG by content), kept
     in the `session` while the form is sent back (`pending_photo`, `keep_photo`)."""
 

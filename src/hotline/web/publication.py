@@ -41,10 +41,12 @@ from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.forms import PlainTextForm
+from hotline.web.params import ticket_number
 from hotline.web.wording import shown
 
 
-class PublishForm(forms.Form):
+class PublishForm(PlainTextForm):
     title = forms.CharField(
         label=gettext_lazy("公开标题"),
         max_length=MAX_TITLE,
@@ -66,11 +68,9 @@ class PublishForm(forms.Form):
 
 def _suggestion(user: User, number: str) -> Ticket:
     """An answered suggestion the user may see, by number; NotFound otherwise."""
-    ticket = (
-        answered_suggestions()
-        .filter(pk__in=selectors.visible_tickets(user).values("pk"), number=number)
-        .first()
-    )
+    looked_up = ticket_number(number)
+    visible = selectors.visible_tickets(user).values("pk")
+    ticket = answered_suggestions().filter(pk__in=visible, number=looked_up).first() if looked_up else None
     if ticket is None:
         raise NotFound(_("已答复的建议 %(number)s 不存在") % {"number": number})
     return ticket

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from hotline.core.api import without_control_characters
 from hotline.core.phone import numbers_in
 from hotline.feedback.disclosure import official_lines, staff_text
 from hotline.feedback.models import PublishedSuggestion
@@ -175,14 +176,16 @@ def qa_feed_rss(request: HttpRequest) -> HttpResponse:
         feed_url=_address(request, "qa_feed_rss", category),
     )
     for a in _newest(category):
+        # XML 1.0 cannot carry control characters; the pages refuse them, yet one written before
+        # they did must not fail the feed for every reader.
         feed.add_item(
-            title=a["title"],
+            title=without_control_characters(a["title"]),
             link=request.build_absolute_uri(a["url"]),
-            description=a["body"],
+            description=without_control_characters(a["body"]),
             unique_id=a["feed_id"],
             updateddate=a["updated_at"],
             pubdate=a["updated_at"],
-            categories=[a["category"]] if a["category"] else [],
+            categories=[without_control_characters(a["category"])] if a["category"] else [],
         )
     response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
     feed.write(response, "utf-8")

@@ -41,7 +41,7 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES, department_scope, require_role
 from hotline.analytics.facts import exempt_statuses
 from hotline.analytics.periods import Period
-from hotline.core.api import MAX_TEXT
+from hotline.core.api import MAX_NOTE, MAX_TEXT
 from hotline.core.errors import Forbidden, HotlineError
 from hotline.directory.models import Department
 from hotline.feedback.actions import blanks_refusal, do_review_reply_check
@@ -51,8 +51,9 @@ from hotline.knowledge.templates import addressing_warning, fill, templates_for
 from hotline.tickets import selectors
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import actor_assignment
-from hotline.web.actions import refusal_page, visible_by_number
+from hotline.web.actions import posted_next, refusal_page, visible_by_number
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.forms import posted_text
 from hotline.web.params import parse_id, read_day
 from hotline.web.wording import shown
 
@@ -134,16 +135,16 @@ def flagged(request: HttpRequest) -> HttpResponse:
 @staff_view("review_reply", require_POST)
 def review(request: HttpRequest, user: User, reply_id: int) -> HttpResponse:
     found = _checks(user).filter(reply_id=reply_id).first()
-    back = request.POST.get("next") or reverse("replies_flagged")
+    back = posted_next(request) or reverse("replies_flagged")
     if found is None:
         return refusal_page(request, _("答复 %(id)s 不存在或未被标记") % {"id": reply_id}, 404, back)
     try:
-        done = do_review_reply_check(found, user, note=request.POST.get("note", ""))
+        done = do_review_reply_check(found, user, note=posted_text(request, "note", MAX_NOTE))
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, back)
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/_reply_quality.html", {"q": done, "reply_id": reply_id})
-    return HttpResponseRedirect(back if back.startswith("/") else reverse("replies_flagged"))
+    return HttpResponseRedirect(back)
 
 
 @staff_view("reply", require_POST)

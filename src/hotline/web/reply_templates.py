@@ -46,10 +46,11 @@ from hotline.taxonomy.selectors import active_categories
 from hotline.web.actions import refusal_page
 from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.forms import PlainTextForm
 from hotline.web.wording import shown
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(PlainTextForm):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=MAX_NAME)
     category_id = forms.TypedChoiceField(
         label=gettext_lazy("适用分类"), required=False, coerce=int, empty_value=None

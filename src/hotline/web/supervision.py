@@ -57,6 +57,7 @@ from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
 from hotline.web.department_choices import Option, department_groups, department_label
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.forms import posted_text
 from hotline.web.inbox import assignment_clock, awaited_response, lateness, response_clock
 from hotline.web.params import parse_id
 from hotline.web.wording import shown
@@ -379,7 +380,7 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
             ticket,
             user,
             kind=request.POST.get("kind", ""),
-            reason=_text(request, "reason", MAX_TEXT),
+            reason=posted_text(request, "reason", MAX_TEXT),
             deadline=_deadline(request.POST.get("deadline", "")),
             assignment_id=_assignment_id(request.POST.get("assignment_id", "")),
         )
@@ -399,17 +400,6 @@ def open_supervision(request: HttpRequest, user: User, number: str) -> HttpRespo
     )
 
 
-def _text(request: HttpRequest, field: str, max_length: int) -> str:
-    """A text field, stripped; NUL (which PostgreSQL cannot store) and overlong text are refused
-    here, as the API's schemas do."""
-    value = request.POST.get(field, "").strip()
-    if "\x00" in value:
-        raise InvalidInput(_("%(field)s: 不能包含 NUL 字符") % {"field": field})
-    if len(value) > max_length:
-        raise InvalidInput(_("%(field)s: 最多 %(max)s 字") % {"field": field, "max": max_length})
-    return value
-
-
 def _assignment_id(value: str) -> int | None:
     value = value.strip()
     if not value:
@@ -425,7 +415,7 @@ def resolve_supervision(request: HttpRequest, user: User, supervision_id: int) -
     try:
         supervision = selectors.get_visible_supervision(user, supervision_id)
         ticket = supervision.ticket
-        actions.do_resolve_supervision(supervision, user, note=_text(request, "note", MAX_NOTE))
+        actions.do_resolve_supervision(supervision, user, note=posted_text(request, "note", MAX_NOTE))
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
     return done(
@@ -562,7 +552,7 @@ def decide_warning(request: HttpRequest, user: User, warning_id: int) -> HttpRes
             warning,
             user,
             status=request.POST.get("status", ""),
-            note=_text(request, "note", MAX_NOTE),
+            note=posted_text(request, "note", MAX_NOTE),
         )
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, back)

@@ -35,6 +35,7 @@ from hotline.accounts.permissions import ACTION_ROLES, PHONE_ROLES
 from hotline.citizen_messages.actions import do_resend
 from hotline.citizen_messages.selectors import explained, messages_of
 from hotline.core import clock
+from hotline.core.api import MAX_NOTE
 from hotline.core.enums import (
     OPEN_ASSIGNMENT_STATUSES,
     AssignmentRole,
@@ -68,6 +69,7 @@ from hotline.web import grid
 from hotline.web.actions import refusal_page, visible_by_number
 from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import staff_view
+from hotline.web.forms import posted_text
 from hotline.web.inbox import awaited_response, response_clock
 from hotline.web.overview import echarts_installed
 from hotline.web.wording import shown
@@ -530,7 +532,7 @@ def resend_message(request: HttpRequest, user: User, number: str, message_id: in
         message = messages_of(ticket).filter(pk=message_id).first()
         if message is None:
             return refusal_page(request, _("告知记录 %(id)s 不存在") % {"id": message_id}, 404, back)
-        do_resend(message, user, note=request.POST.get("note", ""))
+        do_resend(message, user, note=posted_text(request, "note", MAX_NOTE))
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, back)
     return HttpResponseRedirect(back)

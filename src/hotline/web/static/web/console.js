@@ -43,13 +43,22 @@
     if (trigger && trigger.isComposing) event.preventDefault();
   });
 
-  // A new call: every field empty (or its default), the side panels back to their hints and the
-  // last result gone.
+  // A new token for a new call (web/console.py: a call sent twice with one token is one ticket):
+  // 32 hex digits, from the browser's random numbers (there even without https).
+  function newToken() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // A new call: every field empty (or its default), a new token, the side panels back to their
+  // hints and the last result gone.
   function newCall() {
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === "hidden" || el.type === "submit") return;
       el.value = el.tagName === "SELECT" ? (defaults[el.name] || "") : "";
     });
+    if (form.elements.token) form.elements.token.value = newToken();
     form.querySelectorAll(".errorlist, .error").forEach(function (el) { el.remove(); });
     ["console-done", "console-error"].forEach(function (id) {
       var el = document.getElementById(id); if (el) el.remove();
