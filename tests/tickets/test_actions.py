@@ -176,9 +176,11 @@ def test_co_accept_keeps_status_lead_accept_moves_to_accepted(flow: Flow) -> Non
 def test_accept_twice_is_refused(flow: Flow) -> None:
     ticket = flow.accept(flow.dispatch(flow.new()))
     before = snapshot(ticket.pk)
-    with pytest.raises(ActionNotAllowed):
+    with pytest.raises(ActionNotAllowed) as refused:
         flow.accept(ticket)
     assert snapshot(ticket.pk) == before
+    # It says why: the unit's assignment is signed for already (a second click, another tab).
+    assert "您单位的派单已签收，不能签收" in str(refused.value)
 
 
 def test_handler_of_another_department_is_forbidden(flow: Flow) -> None:

@@ -170,7 +170,13 @@ RUN: dict[str, Callable[[Ticket, User], Any]] = {
 }
 
 # What an action says when the user's department has no assignment it could work on.
-SCOPE_REFUSALS = ("不属于您的单位", "没有您单位可执行此操作的派单", "主办单位请使用", "只有主办单位可以答复")
+SCOPE_REFUSALS = (
+    "不属于您的单位",
+    "没有您单位可执行此操作的派单",
+    "您单位的派单",
+    "主办单位请使用",
+    "只有主办单位可以答复",
+)
 
 
 class _Undo(Exception):

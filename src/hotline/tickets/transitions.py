@@ -256,6 +256,24 @@ ASSIGNMENT_NEEDS: dict[str, Needs] = {
 }
 
 
+def _why_not(ticket: Ticket, scope: set[int] | None, action: str, needs: Needs) -> str:
+    """Why the user's unit has no assignment `action` can work on, by the state of its own (the lead's
+    first): signed for already (a second click, another tab), returned, paused, ..."""
+    mine = ticket.assignments.all() if scope is None else ticket.assignments.filter(department_id__in=scope)
+    own = mine.order_by("-role", "pk").first()  # "lead" sorts after "co": the lead's first
+    if own is None:
+        return _("工单 %(number)s 没有您单位可执行此操作的派单") % {"number": ticket.number}
+    if own.status in needs.statuses and needs.paused is not None:
+        state = _("已挂起") if own.paused_since is not None else _("未挂起")
+    else:
+        state = str(AssignmentStatus(own.status).label)
+    return _("工单 %(number)s 您单位的派单%(state)s，不能%(action)s") % {
+        "number": ticket.number,
+        "state": state,
+        "action": action_label(action),
+    }
+
+
 def actor_assignment(
     ticket: Ticket, actor: User, action: str, assignment_id: int | None = None
 ) -> Assignment:
@@ -279,7 +297,7 @@ def actor_assignment(
         named = ticket.assignments.filter(pk=assignment_id).first() if assignment_id is not None else None
         if named is not None and scope is not None and named.department_id not in scope:
             raise Forbidden(_("派单 %(id)s 不属于您的单位") % {"id": assignment_id})
-        raise ActionNotAllowed(_("工单 %(number)s 没有您单位可执行此操作的派单") % {"number": ticket.number})
+        raise ActionNotAllowed(_why_not(ticket, scope, action, needs))
     if assignment_id is None and needs.role is not None:
         # A head acting for the lead and a co-handler answers as the one the action is for.
         found = [a for a in found if a.role == needs.role] or found
