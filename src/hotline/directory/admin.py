@@ -1,17 +1,41 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.admin import ProtectedSaidAdminMixin, TreeNodeForm
 from hotline.directory.models import Department, Place, Responsibility, ResponsibilityCoHandler
+
+
+class PlaceFormSet(BaseInlineFormSet):
+    """The gazetteer entry of a department: only an area has one. `Place.clean` says so on the entry's
+    department field, which the inline keeps hidden: unticking 属地单位 of an area with an entry
+    was refused with "请更正以下错误" and no error to be seen. Said above the entry too."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if (form.instance.pk is not None or form.has_changed()) and not form.cleaned_data.get("DELETE")
+        ]
+        if kept and not self.instance.is_area:
+            raise forms.ValidationError(gettext("只有属地单位（区、街道、社区）可以登记地名"))
 
 
 class PlaceInline(admin.StackedInline):
     model = Place
+    formset = PlaceFormSet
     extra = 0
     fields = ["aliases", "adcode", "boundary"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ProtectedSaidAdminMixin, admin.ModelAdmin):
+    form = TreeNodeForm
     list_display = ["code", "name", "level", "parent", "phone", "is_area", "is_active"]
     list_filter = ["level", "is_area", "is_active"]
     search_fields = ["code", "name", "phone"]
@@ -32,10 +56,51 @@ class PlaceAdmin(admin.ModelAdmin):
         return obj.boundary is not None
 
 
+class CoHandlerFormSet(BaseInlineFormSet):
+    """The co-handlers of a rule: not its lead (a department cannot take a ticket twice), and active
+    while the rule is (routing leaves an inactive one out without a word)."""
+
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        return gettext("同一协办单位只需列一次")  # Django's own names the field as the code does
+
+    def clean(self) -> None:
+        super().clean()
+        rule: Responsibility = self.instance
+        for form in self.forms:
+            department = form.cleaned_data.get("department") if form.cleaned_data else None
+            if department is None or form.cleaned_data.get("DELETE"):
+                continue
+            if department.pk == rule.lead_department_id:
+                form.add_error("department", gettext("主办单位不能同时作为协办单位"))
+            elif rule.is_active and not department.is_active:
+                form.add_error(
+                    "department", gettext("协办单位“%(department)s”已停用") % {"department": department.name}
+                )
+
+
 class CoHandlerInline(admin.TabularInline):
     model = ResponsibilityCoHandler
+    formset = CoHandlerFormSet
     extra = 1
     autocomplete_fields = ["department"]
+
+
+class ResponsibilityForm(forms.ModelForm):
+    """An active rule names an active category and lead: routing would never fire it on the one, and
+    would list the other as a failure, while the list showed the rule as in force."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("is_active"):
+            return data  # a rule kept for the record, e.g. of a unit merged away
+        category, lead = data.get("category"), data.get("lead_department")
+        if category is not None and not category.is_active:
+            self.add_error("category", gettext("分类“%(category)s”已停用") % {"category": category.name})
+        if lead is not None and not lead.is_active:
+            self.add_error(
+                "lead_department", gettext("主办单位“%(department)s”已停用") % {"department": lead.name}
+            )
+        return data
 
 
 @admin.register(Responsibility)
@@ -43,6 +108,7 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     """The responsibility list (权责清单); routing's admin adds the console that shows which rule
     fires for a text (routing/admin.py)."""
 
+    form = ResponsibilityForm
     list_display = ["name", "category", "area", "lead_department", "area_role", "priority", "is_active"]
     list_filter = ["is_active", "area_role", "category__parent"]
     search_fields = ["name", "keywords", "category__name", "lead_department__name"]

@@ -10,6 +10,9 @@ from hotline.core.phone import mask_phone
 from hotline.intake.channels import webhooks
 from hotline.intake.models import Appeal, PhoneReveal, WebhookChannel
 
+# The action that replaces a channel's secret, as the list offers it and the history names it.
+ROTATE = _("更换签名密钥（旧密钥 24 小时内仍有效）")
+
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -69,10 +72,12 @@ class WebhookChannelAdmin(admin.ModelAdmin):
         if not change:
             self._show_once(request, obj, obj.secret)
 
-    @admin.action(description=_("更换签名密钥（旧密钥 24 小时内仍有效）"))
+    @admin.action(description=ROTATE, permissions=["change"])
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookChannel]) -> None:
         for source in queryset:
             self._show_once(request, source, webhooks.do_rotate_secret(source))
+            # In the channel's history, as a change saved on its page is: who replaced it, and when.
+            self.log_change(request, source, str(ROTATE))
 
     def _show_once(self, request: HttpRequest, source: WebhookChannel, secret: str) -> None:
         self.message_user(

@@ -40,6 +40,8 @@ class CalendarOverride(models.Model):
                 fields=["day"],
                 condition=models.Q(department__isnull=True),
                 name="calendar_override_unique_citywide_day",
+                # Without it the admin named the constraint to whoever entered the day.
+                violation_error_message=_("全市已有这一天的日历例外，请修改那一条"),
             ),
         ]
 
@@ -47,6 +49,11 @@ class CalendarOverride(models.Model):
         where = self.department or _("全市")
         state = _("上班") if self.is_workday else _("放假")
         return f"{self.day} {where}: {state}"
+
+    def clean(self) -> None:
+        # A day outside the range Hotline takes in is a typo: no deadline reaches it.
+        if self.day is not None and not timerange.day_in_range(self.day):
+            raise ValidationError({"day": timerange.range_message()})
 
 
 class CalendarYear(models.Model):
@@ -64,6 +71,22 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def clean(self) -> None:
+        if self.year is not None and not timerange.FIRST_DAY.year <= self.year <= timerange.LAST_DAY.year:
+            raise ValidationError({"year": timerange.range_message()})
+
+
+# The longest terms a policy may set: about a year (250 working days of 7 working hours). A longer
+# one is a typo (30000 for 30), and the deadline it makes can fall past the last moment Hotline
+# stores (core.timerange): every dispatch it applied to failed. The first response, in natural
+# minutes, is held by its column (at most 32767 minutes, under 23 days).
+TERM_LIMITS = {
+    "sign_working_hours": 1750,
+    "handling_workdays": 250,
+    "complex_handling_workdays": 250,
+    "callback_workdays": 250,
+}
 
 
 class DeadlinePolicy(models.Model):
@@ -115,9 +138,15 @@ class DeadlinePolicy(models.Model):
     def clean(self) -> None:
         if all(getattr(self, f) is None for f in self.TERM_FIELDS):
             raise ValidationError(_("至少设置一项时限"))
-        for term in ("sign_working_hours", "handling_workdays", "complex_handling_workdays"):
-            if getattr(self, term) == 0:
+        for term in self.TERM_FIELDS:
+            value = getattr(self, term)
+            # 0 makes every assignment late the moment it is made (signing, responding, calling back).
+            if value == 0:
                 raise ValidationError({term: _("时限必须大于 0")})
+            if value is not None and value > TERM_LIMITS.get(term, value):
+                raise ValidationError(
+                    {term: _("不能超过 %(limit)s（约一年）") % {"limit": TERM_LIMITS[term]}}
+                )
         same = DeadlinePolicy.objects.filter(
             kind=self.kind,
             urgency=self.urgency,

@@ -27,7 +27,11 @@ class Category(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_under_parent"),
             models.UniqueConstraint(
-                fields=["name"], condition=models.Q(parent__isnull=True), name="category_unique_root_name"
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="category_unique_root_name",
+                # Without it the admin named the constraint to whoever typed the name.
+                violation_error_message=_("已有同名的一级分类"),
             ),
         ]
 
