@@ -11,10 +11,10 @@ that row as the desk now shows it (or, when the desk no longer lists it, a line 
 done), swapped in place of the row with the desk's counters, so that the person keeps their place
 on the page (site.js moves the keyboard on, as on the dispatch desk). A refused action changes
 nothing and answers with the action's own status (403, 404, 409, 422) and its message, on a page or,
-for htmx, as a fragment the form shows next to itself. A refused answer to the citizen written on
-the ticket's page (`KEPT_ON_PAGE`: 答复, 直接答复) comes back as that page, the text as typed in its
-box and the message next to it (`web.tickets.refused_on_page`), as other refused forms do: a reply
-refused for a template's blank is not lost.
+for htmx, as a fragment the form shows next to itself. A refused form of written words on the
+ticket's page (`KEPT_ON_PAGE`: 答复, 直接答复, 退单, 申请延期) comes back as that page, what was typed
+in its fields and the message next to it (`web.tickets.refused_on_page`), as other refused forms
+do: a reply refused for a template's blank, a return's reasons, are not lost.
 """
 
 from collections.abc import Callable
@@ -57,7 +57,7 @@ _NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
 
 # The actions whose refusal, posted from the ticket's page, shows that page again with what was
 # typed (the text to the citizen) and the message beside the form.
-KEPT_ON_PAGE = frozenset({"reply", "answer_on_spot"})
+KEPT_ON_PAGE = frozenset({"reply", "answer_on_spot", "return", "request_extension"})
 
 
 def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:

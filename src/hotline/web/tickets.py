@@ -497,7 +497,12 @@ def refused_on_page(
         return None
     if action not in context["allowed"]:
         return None
-    kept = {"action": action, "message": message, "text": request.POST.get("text", "")}
+    kept = {
+        "action": action,
+        "message": message,
+        # What its form holds, as posted: a reply's text, a return's or an extension's reason and date.
+        **{name: request.POST.get(name, "") for name in ("text", "reason", "requested_due_at")},
+    }
     # The page's own address for its forms' `next` (this request's is the action's).
     here = reverse("ticket_page", args=[number])
     return render(request, "web/ticket.html", {**context, "refused": kept, "page_path": here}, status=status)
