@@ -22,6 +22,9 @@ PARAMS: dict[str, dict[str, Any]] = {
     "settled": {},
     "signed": {},
     "superseded": {"kind": "listing"},
+    "deadline_passed": {"number": "N5", "title": "井盖「缺失」", "deadline": "sign"},
+    "due_soon": {"number": "N6", "title": "噪音", "percent": "80"},
+    "daily": {"month": "12", "day": "04", "n": "7", "unsigned": "5", "overdue": "2"},
 }
 
 
@@ -89,3 +92,21 @@ def test_the_old_notes_are_the_stored_ones() -> None:
         == "同一市民 30 天内反映 3 次，经人工审核为合理诉求（问题未解决），督办工单 N「T」。"
     )
     assert wording.stored("returned", number="N", title="T", n=2) == "工单 N「T」已被退单 2 次，督办。"
+
+
+def test_the_sweeps_notices_read_as_before() -> None:
+    """The notices the sweep stored before they were sentences here are the ones it stores now."""
+    assert (
+        wording.stored("deadline_passed", number="N", title="T", deadline="response")
+        == "工单 N「T」响应时限已过，请尽快响应。"
+    )
+    assert (
+        wording.stored("due_soon", number="N", title="T", percent="50")
+        == "工单 N「T」已用去 50% 的办理时间，请抓紧办理。"
+    )
+    assert (
+        wording.stored("daily", month="12", day="04", n=7, unsigned=5, overdue=5)
+        == "12月04日待办提醒：您单位有 7 件工单尚未办结，其中待签收 5 件，已超期 5 件。"
+    )
+    # Said twice, a choice must be the same word twice to be the sentence.
+    assert wording.recognised("工单 N「T」签收时限已过，请尽快响应。") is None

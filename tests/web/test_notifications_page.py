@@ -128,3 +128,16 @@ def test_signed_out_the_inbox_asks_to_sign_in(client) -> None:
     response = client.get("/notifications/")
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert client.post("/notifications/read/").status_code == 302
+
+
+def test_the_sweeps_notices_are_read_in_the_readers_language(client, staff, departments) -> None:
+    """Stored in the city's language (the record), said again in the reader's on the page."""
+    from hotline.supervision import wording
+
+    stored = wording.stored("due_soon", number="20261206-000001", title="楼道灯不亮", percent="80")
+    do_notify(key="t-en", reason=NotificationReason.DUE_SOON, message=stored, department=departments["water"])
+    client.force_login(staff["water"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/notifications/").content.decode()
+    assert "20261206-000001" in html and "80%" in html and "已用去" not in html
+    assert Notification.objects.get(dedupe_key__startswith="t-en").message == stored

@@ -371,7 +371,7 @@ class _Sweep:
 
     # deadline rules --------------------------------------------------------------------------
 
-    def deadline_passed(self, rule: str, column: str, reason: NotificationReason, label: str) -> None:
+    def deadline_passed(self, rule: str, column: str, reason: NotificationReason, deadline: str) -> None:
         """Sign-off (签收) or first response not done by its deadline: tell the unit once. A sign-off
         deadline that is the first response's (an urgent ticket: signing is its response,
         `sla.deadlines`) is told once, as the response."""
@@ -386,12 +386,8 @@ class _Sweep:
                 told=partial(self.told, reason, column),
                 key=text(f"{rule}:", F("pk"), ":", EpochInt(column)),
                 reason=reason,
-                message=text(
-                    "工单 ",
-                    F("ticket__number"),
-                    "「",
-                    F("ticket__title"),
-                    f"」{label}时限已过，请尽快{label}。",
+                message=wording.in_sql(
+                    "deadline_passed", number=F("ticket__number"), title=F("ticket__title"), deadline=deadline
                 ),
                 department=F("department_id"),
                 ticket=F("ticket_id"),
@@ -468,12 +464,8 @@ class _Sweep:
                     told=partial(self.told, NotificationReason.DUE_SOON, "due_at", level__gte=p),
                     key=text("due_soon:", F("pk"), ":", EpochInt("due_at"), f":{p}"),
                     reason=NotificationReason.DUE_SOON,
-                    message=text(
-                        "工单 ",
-                        F("ticket__number"),
-                        "「",
-                        F("ticket__title"),
-                        f"」已用去 {p}% 的办理时间，请抓紧办理。",
+                    message=wording.in_sql(
+                        "due_soon", number=F("ticket__number"), title=F("ticket__title"), percent=str(p)
                     ),
                     department=F("department_id"),
                     ticket=F("ticket_id"),
@@ -512,9 +504,13 @@ class _Sweep:
             Draft(
                 key=f"daily:{row['department_id']}:{local:%Y%m%d}",
                 reason=NotificationReason.DAILY,
-                message=(
-                    f"{local:%m月%d日}待办提醒：您单位有 {row['total']} 件工单尚未办结，"
-                    f"其中待签收 {row['unsigned']} 件，已超期 {row['overdue']} 件。"
+                message=wording.stored(
+                    "daily",
+                    month=f"{local:%m}",
+                    day=f"{local:%d}",
+                    n=row["total"],
+                    unsigned=row["unsigned"],
+                    overdue=row["overdue"],
                 ),
                 department_id=row["department_id"],
             )
@@ -882,9 +878,9 @@ class _Sweep:
     def run(self, state: SweepState) -> SweepReport:
         last = state.last_started_at
         self.catching_up = last is None or abs(self.now - last) > CATCH_UP_AFTER
-        self.deadline_passed("sign_overdue", "sign_due_at", NotificationReason.SIGN_OVERDUE, "签收")
+        self.deadline_passed("sign_overdue", "sign_due_at", NotificationReason.SIGN_OVERDUE, "sign")
         self.deadline_passed(
-            "response_overdue", "response_due_at", NotificationReason.RESPONSE_OVERDUE, "响应"
+            "response_overdue", "response_due_at", NotificationReason.RESPONSE_OVERDUE, "response"
         )
         self.response_reminded()
         self.due_soon()

@@ -1,5 +1,6 @@
-"""The sentences the supervision writes into its rows by itself: a supervision's reason (督办事由)
-and its closing note (办结说明), stored in the city's language and shown in the reader's.
+"""The sentences the supervision writes into its rows by itself: a supervision's reason (督办事由),
+its closing note (办结说明) and the sweep's notices (a deadline passed or near, the day's to-do list:
+`notifications.Notification.message`), stored in the city's language and shown in the reader's.
 
 Each sentence is held once, here, as a msgid with named placeholders. The sweep and the actions
 build the stored text from it (`stored`, or `in_sql` for the sweep's INSERT ... SELECT); a page
@@ -36,6 +37,11 @@ CHOICES: dict[str, dict[str, str]] = {
         "listing": gettext_noop("挂牌督办"),
         "elevation": gettext_noop("提级由上级单位办理"),
     },
+    # A deadline a unit missed (`sweep.deadline_passed`): signing for its assignment, responding.
+    "deadline": {
+        "sign": gettext_noop("签收"),
+        "response": gettext_noop("响应"),
+    },
     # A kind of supervision, by its name (`SupervisionKind`'s labels).
     "kind": {
         "reminder": gettext_noop("催办"),
@@ -52,6 +58,11 @@ _PATTERNS = {
     "n": r"\d+",
     "title": r".*",
     "label": r".*",
+    "percent": r"\d+",
+    "month": r"\d{1,2}",
+    "day": r"\d{1,2}",
+    "unsigned": r"\d+",
+    "overdue": r"\d+",
 }
 
 
@@ -103,6 +114,22 @@ SENTENCES: dict[str, Sentence] = {
         Sentence("settled", gettext_noop("工单已办结或派单已反馈，自动销号")),
         Sentence("signed", gettext_noop("承办单位已签收，自动销号")),
         Sentence("superseded", gettext_noop("已升级为%(kind)s，自动销号")),
+        # The sweep's notices to a unit (`sweep.deadline_passed`, `sweep.due_soon`, `sweep.daily`).
+        Sentence(
+            "deadline_passed",
+            gettext_noop("工单 %(number)s「%(title)s」%(deadline)s时限已过，请尽快%(deadline)s。"),
+        ),
+        Sentence(
+            "due_soon",
+            gettext_noop("工单 %(number)s「%(title)s」已用去 %(percent)s%% 的办理时间，请抓紧办理。"),
+        ),
+        Sentence(
+            "daily",
+            gettext_noop(
+                "%(month)s月%(day)s日待办提醒：您单位有 %(n)s 件工单尚未办结，"
+                "其中待签收 %(unsigned)s 件，已超期 %(overdue)s 件。"
+            ),
+        ),
     )
 }
 
@@ -161,14 +188,18 @@ def in_sql(code: str, **params: Any) -> Concat:
 
 def _pattern(template: str, choices: Mapping[str, Mapping[str, str]]) -> re.Pattern[str]:
     out = []
+    seen: set[str] = set()
     for name, literal in _parts(template):
         if not name:
             out.append(re.escape(literal))
+        elif name in seen:  # said twice (请尽快签收): the same words again
+            out.append(f"(?P={name})")
         elif name in choices:
             alternatives = "|".join(re.escape(w) for w in sorted(choices[name], key=len, reverse=True))
             out.append(f"(?P<{name}>{alternatives})")
         else:
             out.append(f"(?P<{name}>{_PATTERNS.get(name, '.*')})")
+        seen.add(name)
     return re.compile("".join(out), re.DOTALL)
 
 

@@ -1,5 +1,6 @@
-"""A supervision's reason as the board shows it: the sweep's sentence in the reader's language
-(`supervision.wording`), a person's words as they typed them."""
+"""A supervision's reason as the board shows it, and a notice as the inbox (消息) shows it: the
+sweep's sentence in the reader's language (`supervision.wording`), a person's words as they typed
+them."""
 
 from django import template
 
@@ -14,3 +15,10 @@ def reason_shown(supervision: Supervision) -> str:
     if supervision.created_by_id is not None:
         return supervision.reason_text
     return wording.shown(supervision.reason_text)
+
+
+@register.filter
+def notice_shown(text: str) -> str:
+    """A notification's message: the system writes every one (a person's words inside one, a 督办 by
+    hand's reason, leave it unrecognised and as stored)."""
+    return wording.shown(text)
