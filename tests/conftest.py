@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import Client
 from django.utils import translation
 
 from hotline.core.enums import Role
@@ -77,6 +78,14 @@ def staff(departments):
         "street": UserFactory(username="h_street", role=Role.HANDLER, department=departments["street"]),
         "district_head": UserFactory(username="head_d", role=Role.HEAD, department=departments["district"]),
     }
+
+
+@pytest.fixture
+def root(db) -> Client:
+    """A client signed in as a superuser of the admin role: the city's system administrator in /admin/."""
+    client = Client()
+    client.force_login(UserFactory(username="root", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    return client
 
 
 # The settings every test runs with, set by the autouse fixtures below; `tests.once` sets them too

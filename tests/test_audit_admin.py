@@ -2,7 +2,6 @@
 superuser (issue 20: the superuser could bulk-delete supervision records)."""
 
 import pytest
-from django.test import Client
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -10,16 +9,9 @@ from hotline.core.enums import SupervisionKind, SupervisionReason
 from hotline.intake.models import PhoneReveal
 from hotline.supervision.models import Supervision
 from hotline.tickets.models import TicketEvent
-from tests.factories import UserFactory, make_ticket
+from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

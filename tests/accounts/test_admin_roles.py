@@ -9,18 +9,10 @@ from django.test import Client
 
 from hotline.accounts.models import User
 from hotline.core.enums import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Zx9!long-pass-1"
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 def add(client: Client, role: str, department=None) -> str:

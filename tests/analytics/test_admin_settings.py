@@ -9,16 +9,9 @@ from django.test import Client
 
 from hotline.analytics.early_warning import cell_key
 from hotline.analytics.models import FigureSettings, WarningThreshold
-from tests.factories import CategoryFactory, UserFactory
+from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 def weights(**values: int) -> dict[str, object]:

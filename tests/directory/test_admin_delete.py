@@ -5,21 +5,13 @@ stronger account could take them away with it)."""
 import html
 
 import pytest
-from django.test import Client
 
 from hotline.directory.models import Department
 from hotline.taxonomy.models import Category
 from hotline.tickets.models import Ticket
-from tests.factories import CategoryFactory, UserFactory, make_ticket
+from tests.factories import CategoryFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

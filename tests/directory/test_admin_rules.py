@@ -10,18 +10,11 @@ from django.test import Client
 
 from hotline.core.enums import AreaRole
 from hotline.directory.models import Responsibility
-from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
+from tests.factories import CategoryFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/directory/responsibility/add/"
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

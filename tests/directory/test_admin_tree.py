@@ -7,16 +7,9 @@ import pytest
 from django.test import Client
 
 from hotline.directory.models import Department, Place
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 def posted(department: Department, **changes: object) -> dict[str, object]:

@@ -10,7 +10,7 @@ from django.test import Client
 from hotline.core.enums import Kind
 from hotline.sla.models import CalendarOverride, CalendarYear, DeadlinePolicy
 from hotline.tickets.actions import do_dispatch_ticket
-from tests.factories import UserFactory, make_ticket
+from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,6 @@ TERMS = [
     "complex_handling_workdays",
     "callback_workdays",
 ]
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 def add_policy(client: Client, **terms: object) -> str:

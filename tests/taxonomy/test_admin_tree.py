@@ -8,16 +8,9 @@ import pytest
 from django.test import Client
 
 from hotline.taxonomy.models import Category
-from tests.factories import CategoryFactory, UserFactory
+from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root() -> Client:
-    client = Client()
-    client.force_login(UserFactory(username="root", role="admin", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

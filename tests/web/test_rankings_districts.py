@@ -8,12 +8,12 @@ from html import unescape
 
 import pytest
 
-from hotline.analytics.models import FigureSettings
 from hotline.core import clock
 from hotline.feedback.actions import do_reply_ticket
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket
 from tests.analytics.conftest import at, june  # noqa: F401  (the hand-built June)
 from tests.factories import make_ticket
+from tests.web.test_rankings import rank_all  # noqa: F401  (every unit ranked, one ticket enough)
 
 NOW = at(6, 20, 12)
 
@@ -35,16 +35,11 @@ def received_links(html: str) -> dict[str, tuple[str, int]]:
     return found
 
 
-@pytest.fixture
-def rank_all(db):
-    FigureSettings.objects.update_or_create(pk=1, defaults={"min_received": 1})
-
-
 def test_districts_are_ranked_with_their_streets_and_communities(
     client,
     staff,
     june,  # noqa: F811
-    rank_all,
+    rank_all,  # noqa: F811
     departments,
 ) -> None:
     response = get(client, staff["leader"], "/rankings/", dimension="district", period="2025-06")
@@ -83,7 +78,7 @@ def test_every_volume_links_to_the_tickets_it_counts(
     client,
     staff,
     june,  # noqa: F811
-    rank_all,
+    rank_all,  # noqa: F811
     dimension,
 ) -> None:
     response = get(client, staff["leader"], "/rankings/", dimension=dimension, period="2025-06")
@@ -116,7 +111,7 @@ def test_the_tickets_of_a_districts_volume_are_those_of_its_areas(
     client,
     staff,
     june,  # noqa: F811
-    rank_all,
+    rank_all,  # noqa: F811
     departments,
 ) -> None:
     response = get(client, staff["leader"], "/rankings/", dimension="district", period="2025-06")
