@@ -58,7 +58,7 @@ def test_a_unit_reads_its_messages_with_their_tickets_and_no_one_elses(client, s
     html = page.content.decode()
     assert "已超期，督办。" in html and "督办通知" in html
     assert f'href="/tickets/{ticket.number}/"' in html
-    assert "待办提醒" not in html and "月报已生成" not in html
+    assert "件工单尚未办结" not in html and "11月月报已生成" not in html
     assert badge(html) == "1"
     # Another unit's message is not theirs to mark.
     assert client.post(f"/notifications/{water.pk}/read/", {"next": "/notifications/"}).status_code == 404
@@ -67,7 +67,7 @@ def test_a_unit_reads_its_messages_with_their_tickets_and_no_one_elses(client, s
     # A leader reads what is sent to the role.
     client.force_login(staff["leader"])
     html = client.get("/notifications/").content.decode()
-    assert "月报已生成" in html and "已超期" not in html
+    assert "11月月报已生成" in html and "已超期" not in html
 
 
 def test_a_message_marked_read_with_htmx_comes_back_read_and_leaves_the_count(client, staff, told) -> None:
@@ -141,3 +141,27 @@ def test_the_sweeps_notices_are_read_in_the_readers_language(client, staff, depa
     html = client.get("/notifications/").content.decode()
     assert "20261206-000001" in html and "80%" in html and "已用去" not in html
     assert Notification.objects.get(dedupe_key__startswith="t-en").message == stored
+
+
+def test_one_kind_of_notice_at_a_time(client, staff, departments) -> None:
+    """The day's to-do reminders come every working day; a unit looks for its 督办 among them."""
+    for i in range(3):
+        do_notify(
+            key=f"t-day-{i}",
+            reason=NotificationReason.DAILY,
+            message=f"待办 {i}",
+            department=departments["water"],
+        )
+    do_notify(
+        key="t-order",
+        reason=NotificationReason.SUPERVISION,
+        message="督办：请加快办理",
+        department=departments["water"],
+    )
+    client.force_login(staff["water"])
+    html = client.get("/notifications/", {"reason": "supervision"}).content.decode()
+    assert "督办：请加快办理" in html and "待办 0" not in html
+    assert '<option value="supervision" selected>' in html
+    # A kind that does not exist is no filter.
+    html = client.get("/notifications/", {"reason": "nonsense"}).content.decode()
+    assert "督办：请加快办理" in html and "待办 2" in html

@@ -2,7 +2,9 @@
 citywide — a sign-off or first response overdue, a deadline near, a 督办 and its closing, the day's
 to-do reminder, an early warning, the reports made — newest first (`notifications.selectors.inbox`).
 
-GET  /notifications/?unread=1     the inbox, a page at a time; `unread=1`: only what is unread; each
+GET  /notifications/?unread=1&reason=supervision
+                                  the inbox, a page at a time; `unread=1`: only what is unread;
+                                  `reason`: one kind of notice (督办通知, 每日待办提醒, ...); each
                                   message with its reason, its time and its ticket (a link when the
                                   user may open it)
 POST /notifications/<id>/read/    one marked read (htmx: the row again, else back to `next`)
@@ -52,16 +54,23 @@ def _openable(user: User, rows: list[Notification]) -> set[int]:
 def notifications(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     unread = request.GET.get("unread") == "1"
-    page = paginate(request, inbox(user, unread=True if unread else None).order_by("-created_at", "-pk"))
+    reason = request.GET.get("reason") or ""
+    if reason not in NotificationReason.values:
+        reason = ""
+    rows = inbox(user, unread=True if unread else None)
+    if reason:
+        rows = rows.filter(reason=reason)
+    page = paginate(request, rows.order_by("-created_at", "-pk"))
     return render(
         request,
         "web/notifications.html",
         {
             **page,
             "unread": unread,
+            "reason": reason,
             "openable": _openable(user, page["rows"]),
             "unread_total": inbox(user, unread=True).count(),
-            "reasons": dict(NotificationReason.choices),
+            "reasons": NotificationReason.choices,
             "here": request.get_full_path(),
         },
     )
