@@ -154,6 +154,23 @@ def test_duplicates_that_search_puts_together_are_one_issue_even_unmerged(staff)
     assert same.pk == flag.pk and same.count == 4 and same.ticket == later
 
 
+def test_a_review_note_holding_a_nul_is_refused_in_words(client, staff) -> None:
+    """PostgreSQL cannot store a NUL: the page refuses it as the other notes are refused (422, the
+    field named), and the repetition stays unreviewed."""
+    for d, (title, address) in enumerate(TOPICS):
+        appeal(staff, START + timedelta(days=d), phone="13900005678", address=address, title=title)
+    refresh(START + timedelta(days=3))
+    [flag] = open_flags(K.CITIZEN)
+    client.force_login(staff["supervisor"])
+    response = client.post(
+        f"/supervision/repetitions/{flag.pk}/review/", {"outcome": "reasonable", "note": "问题\x00未解决"}
+    )
+    assert response.status_code == 422
+    assert "说明：不能包含 NUL 字符" in response.content.decode()
+    flag.refresh_from_db()
+    assert flag.reviewed_at is None
+
+
 def test_a_review_is_recorded_and_logged_and_rejects_nothing(client, staff) -> None:
     tickets = [
         appeal(staff, START + timedelta(days=d), phone="13900005678", address=address, title=title)

@@ -39,12 +39,13 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core.api import MAX_NOTE
 from hotline.core.enums import RepetitionKind, RepetitionOutcome
-from hotline.core.errors import HotlineError, InvalidInput, NotFound
+from hotline.core.errors import HotlineError, NotFound
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition
 from hotline.tickets.models import Ticket
 from hotline.web.actions import next_url, refusal_page
 from hotline.web.dispatch import paginate, staff_view
+from hotline.web.forms import posted_text
 from hotline.web.supervision import BOARD_FOR
 from hotline.web.wording import shown
 
@@ -92,11 +93,11 @@ def review(request: HttpRequest, user: User, repetition_id: int) -> HttpResponse
     try:
         if repetition is None:
             raise NotFound(_("重复诉求预警 %(id)s 不存在") % {"id": repetition_id})
-        note = request.POST.get("note", "")
-        if len(note) > MAX_NOTE:
-            raise InvalidInput(_("note: 最多 %(max)s 字") % {"max": MAX_NOTE})
         repetition = do_review_repetition(
-            repetition, user, outcome=request.POST.get("outcome", ""), note=note
+            repetition,
+            user,
+            outcome=request.POST.get("outcome", ""),
+            note=posted_text(request, "note", MAX_NOTE),
         )
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, next_url(request, ticket))
