@@ -313,25 +313,36 @@ def department_names(events: Iterable[TicketEvent]) -> dict[str, str]:
         for key in ("lead", "department"):
             if isinstance(code := event.details.get(key), str):
                 codes.add(code)
-        co = event.details.get("co")
-        codes.update(code for code in (co if isinstance(co, list) else []) if isinstance(code, str))
+        codes.update(_co_codes(event.details))
     return dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _co_codes(details: dict[str, Any]) -> list[str]:
+    """The co-handling units a dispatch or an upheld return's review named, by code."""
+    co = details.get("co")
+    return [code for code in co if isinstance(code, str)] if isinstance(co, list) else []
+
+
+def _unit_name(names: dict[str, str], code: object) -> str:
+    return names.get(code, _("承办单位")) if isinstance(code, str) else _("承办单位")
+
+
+def _with_co(text: str, names: dict[str, str], co: list[str]) -> str:
+    """`text` (a unit handles it) with the co-handling units after it: each signs for its part, and
+    a unit the citizen reads signing was told to them first."""
+    if co:
+        text += _("，%(co)s 协办") % {"co": _("、").join(_unit_name(names, code) for code in co)}
+    return text
 
 
 def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[PublicStep]:
     """The public steps of one ticket's `events` (oldest first), departments named from `names`."""
 
     def dept(code: object) -> str:
-        return names.get(code, _("承办单位")) if isinstance(code, str) else _("承办单位")
+        return _unit_name(names, code)
 
     def passed(text: str, d: dict[str, Any]) -> str:
-        # The co-handling units too: each signs for its part, and a unit the citizen reads signing
-        # was told to them here first.
-        text %= {"department": dept(d.get("lead"))}
-        co = [dept(code) for code in d.get("co") or [] if isinstance(code, str)]
-        if co:
-            text += _("，%(co)s 协办") % {"co": _("、").join(co)}
-        return text
+        return _with_co(text % {"department": dept(d.get("lead"))}, names, _co_codes(d))
 
     steps: list[PublicStep] = []
     sent_back = False  # the last answer was sent back to its unit: the next reply answers again
@@ -390,7 +401,7 @@ def _units_at(events: Iterable[TicketEvent], moment: datetime) -> tuple[str | No
         d = event.details
         if event.action in (EventType.DISPATCH, EventType.REVIEW_RETURN) and isinstance(d.get("lead"), str):
             lead = d["lead"]
-            co = [code for code in d.get("co") or [] if isinstance(code, str)]
+            co = _co_codes(d)
         elif event.action == EventType.RETURN:
             before_return = (lead, co)
         elif event.action == EventType.REVIEW_RETURN and not d.get("uphold"):
@@ -431,13 +442,12 @@ def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
             mine = [e for e in mine if e.at <= merge.at]
             lead, co = _units_at((e for e in events if e.ticket_id == above.pk), merge.at)
             if lead is not None:
-                merged_text = _("已与反映同一问题的诉求合并，由 %(department)s 办理") % {
-                    "department": names.get(lead, _("承办单位"))
-                }
-                if co:  # as the dispatch step says them (`public_steps`)
-                    merged_text += _("，%(co)s 协办") % {
-                        "co": _("、").join(names.get(code, _("承办单位")) for code in co)
-                    }
+                merged_text = _with_co(  # as the dispatch step says them (`public_steps`)
+                    _("已与反映同一问题的诉求合并，由 %(department)s 办理")
+                    % {"department": _unit_name(names, lead)},
+                    names,
+                    co,
+                )
         for step in public_steps(mine, names):
             if merged_text and merge is not None and step.action == EventType.MERGE and step.at == merge.at:
                 step = replace(step, text=merged_text)
