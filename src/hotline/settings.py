@@ -208,10 +208,23 @@ MEDIA_ROOT = HOTLINE_HOME / "media"
 # e.g. an S3-compatible bucket (MinIO, OSS, COS) with django-storages installed:
 # HOTLINE_STORAGE_BACKEND=storages.backends.s3.S3Storage
 # HOTLINE_STORAGE_OPTIONS='{"bucket_name": "hotline", "endpoint_url": "https://s3.example.cn"}'
+# The extra `s3` installs django-storages with boto3 (tests/intake/test_object_storage.py).
+
+
+def _storage_options(text: str) -> dict[str, object]:
+    try:
+        options = json.loads(text or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"HOTLINE_STORAGE_OPTIONS is not valid JSON: {error}") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured(f"HOTLINE_STORAGE_OPTIONS must be a JSON object, not {text!r}")
+    return options
+
+
 STORAGES = {
     "default": {
         "BACKEND": os.environ.get("HOTLINE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": json.loads(os.environ.get("HOTLINE_STORAGE_OPTIONS", "") or "{}"),
+        "OPTIONS": _storage_options(os.environ.get("HOTLINE_STORAGE_OPTIONS", "")),
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
