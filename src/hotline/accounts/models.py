@@ -40,13 +40,15 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the API; only its hash is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("名称"), max_length=100, blank=True)
-    prefix = models.CharField(max_length=8, db_index=True)
+    prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked = models.BooleanField(_("已吊销"), default=False)
 
     class Meta:
         verbose_name = _("API 令牌")

@@ -301,7 +301,12 @@ class EarlyWarning(models.Model):
         _("状态"), max_length=16, choices=WarningStatus.choices, default=WarningStatus.OPEN, db_index=True
     )
     decided_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("研判人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
     note = models.TextField(_("研判意见"), blank=True)
@@ -345,7 +350,9 @@ class WarningDecision(models.Model):
 
     warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="decisions")
     status = models.CharField(_("研判结果"), max_length=16, choices=WarningStatus.choices)
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("研判人"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("时间"))
     note = models.TextField(_("研判意见"), blank=True)
     factor_before = models.FloatField(_("原阈值倍数"))

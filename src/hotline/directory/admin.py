@@ -1,13 +1,72 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core.admin import ProtectedSaidAdminMixin, TreeNodeForm
+from hotline.core.enums import DepartmentLevel
 from hotline.directory.models import Department, Place, Responsibility, ResponsibilityCoHandler
+
+# From the top of the tree down.
+LEVELS = list(DepartmentLevel)
+
+
+def level_fits(level: str, parent_level: str) -> bool:
+    """A unit sits at its parent's level (a bureau under the city, a district's own bureau under the
+    district, a grid in a community) or at the one just below (a district under the city, a street
+    under a district, a community under a street), as the demo city is built. One above its parent,
+    or a level skipped (a community straight under a district), put it outside the tree that the
+    places of addresses (`routing.place`), the districts' figures and the rankings walk up."""
+    return LEVELS.index(DepartmentLevel(level)) - LEVELS.index(DepartmentLevel(parent_level)) in (0, 1)
+
+
+def _either(levels: Sequence[DepartmentLevel]) -> str:
+    labels = [str(level.label) for level in levels]
+    return labels[0] if len(labels) == 1 else gettext("%(a)s或%(b)s") % {"a": labels[0], "b": labels[1]}
+
+
+class DepartmentForm(TreeNodeForm):
+    """A department's level fits its parent's (`level_fits`) and the levels of the units below it.
+    Checked when either changes only: an older unit placed otherwise can still be renamed or
+    deactivated without being moved first."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        level, parent = data.get("level"), data.get("parent")
+        if level is None or not {"level", "parent"} & set(self.changed_data):
+            return data
+        if parent is not None and not level_fits(level, parent.level):
+            above = LEVELS.index(DepartmentLevel(parent.level))
+            self.add_error(
+                "level",
+                gettext("上级单位“%(parent)s”为%(level)s，本单位的层级应为%(allowed)s")
+                % {
+                    "parent": parent.name,
+                    "level": DepartmentLevel(parent.level).label,
+                    "allowed": _either(LEVELS[above : above + 2]),
+                },
+            )
+        elif self.instance.pk is not None and "level" in self.changed_data:
+            below = self.instance.children.order_by("code")
+            child = next((c for c in below if not level_fits(c.level, level)), None)
+            if child is not None:
+                under = LEVELS.index(DepartmentLevel(child.level))
+                self.add_error(
+                    "level",
+                    gettext("下级单位“%(child)s”为%(level)s，本单位的层级应为%(allowed)s")
+                    % {
+                        "child": child.name,
+                        "level": DepartmentLevel(child.level).label,
+                        "allowed": _either(LEVELS[max(under - 1, 0) : under + 1]),
+                    },
+                )
+        return data
 
 
 class PlaceFormSet(BaseInlineFormSet):
@@ -35,12 +94,49 @@ class PlaceInline(admin.StackedInline):
 
 @admin.register(Department)
 class DepartmentAdmin(ProtectedSaidAdminMixin, admin.ModelAdmin):
-    form = TreeNodeForm
+    form = DepartmentForm
     list_display = ["code", "name", "level", "parent", "phone", "is_area", "is_active"]
     list_filter = ["level", "is_area", "is_active"]
     search_fields = ["code", "name", "phone"]
     autocomplete_fields = ["parent"]
     inlines = [PlaceInline]
+
+    def save_model(self, request: HttpRequest, obj: Department, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            self._say_what_still_uses(request, obj)
+
+    def _say_what_still_uses(self, request: HttpRequest, department: Department) -> None:
+        """Said, not refused: a unit merged away or abolished is retired in steps (its units below
+        moved, its rules given to another, its staff finishing its open tickets first), and nothing
+        breaks meanwhile (routing skips a rule whose lead is inactive, and says so in its reasons);
+        but each of these would otherwise be found only by chance."""
+        children = department.children.filter(is_active=True).count()
+        rules = (
+            Responsibility.objects.filter(is_active=True)
+            .filter(
+                Q(lead_department=department) | Q(area=department) | Q(co_handlers__department=department)
+            )
+            .distinct()
+            .count()
+        )
+        users = department.members.filter(is_active=True).count()
+        left = [
+            said % {"count": count}
+            for said, count in (
+                (gettext("%(count)s 个启用的下级单位"), children),
+                (gettext("%(count)s 条启用的权责清单规则（主办、协办或属地范围）"), rules),
+                (gettext("%(count)s 个启用的用户"), users),
+            )
+            if count
+        ]
+        if left:
+            self.message_user(
+                request,
+                gettext("“%(department)s”已停用，但仍有 %(left)s：请将它们移至其他单位或一并停用")
+                % {"department": department.name, "left": gettext("、").join(left)},
+                messages.WARNING,
+            )
 
 
 @admin.register(Place)

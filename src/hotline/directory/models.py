@@ -210,7 +210,9 @@ class Responsibility(models.Model):
 class ResponsibilityCoHandler(models.Model):
     """A co-handling department (协办单位) of a responsibility rule."""
 
-    responsibility = models.ForeignKey(Responsibility, on_delete=models.CASCADE, related_name="co_handlers")
+    responsibility = models.ForeignKey(
+        Responsibility, verbose_name=_("权责清单规则"), on_delete=models.CASCADE, related_name="co_handlers"
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("协办单位"), on_delete=models.PROTECT, related_name="+"
     )

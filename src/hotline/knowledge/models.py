@@ -79,7 +79,12 @@ class Article(Validity, models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     review_due = models.DateField(_("下次复审日期"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     # A published article keeps its approved text on this row (what operators, the search and the
@@ -100,7 +105,12 @@ class Article(Validity, models.Model):
         related_name="+",
     )
     created_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -179,8 +189,12 @@ class ArticleAsk(models.Model):
     answers (published, or a proposal or draft still open): counted as one more ask of it instead
     of proposing the same question again (`knowledge.actions.close_ticket`)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="asks")
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, verbose_name=_("知识"), on_delete=models.CASCADE, related_name="asks"
+    )
+    ticket = models.OneToOneField(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="+"
+    )
     # How alike the two questions are (0-1, `knowledge.search.same_question`).
     similarity = models.FloatField(_("相似度"))
     at = models.DateTimeField(_("时间"))
@@ -197,12 +211,23 @@ class ArticleAsk(models.Model):
 class ArticleUse(models.Model):
     """An article answered a call: the consultation, the answer given, who and when."""
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="uses")
+    article = models.ForeignKey(
+        Article, verbose_name=_("知识"), on_delete=models.PROTECT, related_name="uses"
+    )
     version = models.PositiveIntegerField(_("版本"))
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
-    reply = models.OneToOneField("feedback.Reply", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="+"
+    )
+    reply = models.OneToOneField(
+        "feedback.Reply", verbose_name=_("答复"), on_delete=models.CASCADE, related_name="+"
+    )
     used_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("使用人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     used_at = models.DateTimeField(_("使用时间"))
 
@@ -222,19 +247,31 @@ class ArticleEvent(models.Model):
     it approved or sent back; each answer given from the article is one `used` row (with its
     `ArticleUse`)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    article = models.ForeignKey(
+        Article, verbose_name=_("知识"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("操作"), max_length=16, choices=ArticleAction.choices)
     version = models.PositiveIntegerField(_("版本"))
     from_status = models.CharField(_("原状态"), max_length=16, choices=ArticleStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=ArticleStatus.choices)
     actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=500, blank=True)
     # The consultation the article was proposed from, or answered.
     ticket = models.ForeignKey(
-        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tickets.Ticket",
+        verbose_name=_("工单"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -67,7 +67,8 @@ class RoutingDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket", "decided_at", "mode", "confidence", "area", "urgent", "model_version"]
     list_filter = ["mode", "urgent"]
     search_fields = ["ticket__number"]
-    readonly_fields = [f.name for f in RoutingDecision._meta.fields]
+    # Not the row's id: Django labels it "ID" in every language, and the page's address says it already.
+    readonly_fields = [f.name for f in RoutingDecision._meta.fields if not f.primary_key]
 
 
 @admin.register(TrainingLabel)
@@ -77,7 +78,7 @@ class TrainingLabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket", "target", "label", "suggested", "source", "created_by", "created_at"]
     list_filter = ["target", "source"]
     search_fields = ["ticket__number", "label", "text"]
-    readonly_fields = [f.name for f in TrainingLabel._meta.fields]
+    readonly_fields = [f.name for f in TrainingLabel._meta.fields if not f.primary_key]
 
 
 class ConsoleForm(forms.Form):

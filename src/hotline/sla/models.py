@@ -161,14 +161,23 @@ class DeadlinePolicy(models.Model):
 class Suspension(models.Model):
     """A stretch of time during which an assignment's clock stood still (挂起)."""
 
-    assignment = models.ForeignKey("tickets.Assignment", on_delete=models.CASCADE, related_name="suspensions")
+    assignment = models.ForeignKey(
+        "tickets.Assignment", verbose_name=_("派单"), on_delete=models.CASCADE, related_name="suspensions"
+    )
     reason = models.CharField(_("挂起原因"), max_length=32, choices=SuspensionReason.choices)
     note = models.TextField(_("说明"), blank=True)
     started_at = models.DateTimeField(_("挂起时间"))
-    started_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("挂起人"), on_delete=models.PROTECT, related_name="+"
+    )
     ended_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
     ended_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("恢复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Working time the clock stood still; the handling deadline moved by this much.
     paused = models.DurationField(_("挂起工作时长"), null=True, blank=True)
@@ -187,17 +196,26 @@ class Extension(models.Model):
     or its withdrawal (`withdrawn`), when its assignment left handling before anyone decided
     (`sla.withdrawals`): then `decided_*` say who ended the handling, when, and why."""
 
-    assignment = models.ForeignKey("tickets.Assignment", on_delete=models.CASCADE, related_name="extensions")
+    assignment = models.ForeignKey(
+        "tickets.Assignment", verbose_name=_("派单"), on_delete=models.CASCADE, related_name="extensions"
+    )
     reason = models.TextField(_("延期理由"))
     previous_due_at = models.DateTimeField(_("申请时的办理时限"))
     requested_due_at = models.DateTimeField(_("申请的办理时限"))
-    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(_("申请时间"))
     approved = models.BooleanField(_("是否批准"), null=True)
     # The handling deadline approved: the one asked for, or another the approver set.
     granted_due_at = models.DateTimeField(_("批准的办理时限"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
@@ -231,9 +249,11 @@ class TimeLost(models.Model):
     """Time a ticket lost to an assignment that was withdrawn because its return (退单) was upheld,
     from that assignment's dispatch to the re-dispatch, counted against whoever caused it."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="time_lost")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="time_lost"
+    )
     assignment = models.OneToOneField(
-        "tickets.Assignment", on_delete=models.CASCADE, related_name="time_lost"
+        "tickets.Assignment", verbose_name=_("派单"), on_delete=models.CASCADE, related_name="time_lost"
     )
     cause = models.CharField(_("责任方"), max_length=16, choices=DelayCause.choices)
     # The department whose return was upheld (cause "department"), or the dispatcher who sent the
@@ -258,7 +278,9 @@ class TimeLost(models.Model):
     ended_at = models.DateTimeField(_("重新派单时间"))
     elapsed = models.DurationField(_("耽误自然时长"))
     working_time = models.DurationField(_("耽误工作时长"))
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("耽误时长")

@@ -154,15 +154,15 @@ class Supervision(models.Model):
 class SweepState(models.Model):
     """The one row that sweeps lock while they run (so two never overlap) and that records the last one."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    runs = models.PositiveBigIntegerField(default=0)
-    last_started_at = models.DateTimeField(null=True, blank=True)
-    last_finished_at = models.DateTimeField(null=True, blank=True)
-    last_report = models.JSONField(default=dict, blank=True)
+    id = models.PositiveSmallIntegerField(_("编号"), primary_key=True, default=1)
+    runs = models.PositiveBigIntegerField(_("巡检次数"), default=0)
+    last_started_at = models.DateTimeField(_("最近开始时间"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("最近结束时间"), null=True, blank=True)
+    last_report = models.JSONField(_("最近巡检结果"), default=dict, blank=True)
     # The local day of the last daily digest (每日一提醒): one a day, whatever the number of sweeps.
-    last_daily_on = models.DateField(null=True, blank=True)
+    last_daily_on = models.DateField(_("最近每日提醒日期"), null=True, blank=True)
     # When a worker last put a sweep on the queue; workers share the schedule through it.
-    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(_("最近入队时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("巡检状态")

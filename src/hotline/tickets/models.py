@@ -164,11 +164,18 @@ def current_lead(assignments: Iterable[Assignment]) -> Assignment | None:
 class TicketEvent(models.Model):
     """One line of a ticket's timeline: who did what, when, from which status to which."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events"
+    )
     # One of the vocabulary in core.enums.EventType, written by tickets.events only.
     action = models.CharField(_("动作"), max_length=32, choices=EventType.choices)
     actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("时间"), db_index=True)
     from_status = models.CharField(_("原状态"), max_length=16, choices=TicketStatus.choices, blank=True)
