@@ -1,10 +1,11 @@
 """A report of chosen days in Chromium: a leader fills the 自选期间 form with a reversed range and
-sends it from the keyboard, is told what is wrong, then the right one, reads the report and follows
-its volume to the tickets it counts with the keyboard."""
+sends it from the keyboard, is told what is wrong, then the right one, reads the report (its kind
+said by the report form too) and follows its volume to the tickets it counts with the keyboard."""
 
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from hotline.core import clock
 from tests.e2e.conftest import sign_in
@@ -39,15 +40,31 @@ def test_a_leader_asks_for_chosen_days_by_keyboard(page, live_server, staff, scr
         page.keyboard.press("Enter")  # a form is sent from any of its fields
         page.wait_for_load_state()
 
+    def kind_says_chosen_days() -> None:
+        # The report form's kind is the chosen days' (not 日报, its first option), and says where
+        # they are chosen, to a screen reader too.
+        kind = page.locator("#report-form select[name=kind]")
+        assert kind.input_value() == "custom"
+        assert kind.locator("option:checked").inner_text() == "自选期间报告"
+        expect(kind).to_have_accessible_description("自选期间的起止日期在下方选择")
+
     ask(last, first)
     assert "早于开始日期" in page.locator("#report-asked").inner_text()
     assert page.locator("#report-title").count() == 0
+    kind_says_chosen_days()
 
     ask(first, last)
     page.wait_for_url("**kind=custom**")
     title = page.locator("#report-title").inner_text()
     assert "自选期间报告" in title and f"{first:%Y-%m-%d}" in title and f"{last:%Y-%m-%d}" in title
     assert "受理量 2 件" in page.locator("#report-volume").inner_text()
+    kind_says_chosen_days()
+    # The report form sent as it is (查看) shows the same days again.
+    page.locator("#report-form button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**date=**")  # the report form's own fields, the date left empty
+    assert page.locator("#report-title").inner_text() == title
+    kind_says_chosen_days()
     page.locator("#report-volume-tickets").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/rankings/tickets/**")

@@ -156,3 +156,42 @@ def test_the_form_for_chosen_days_is_on_the_reports_page(client, staff) -> None:
     for name in ("first", "last"):
         assert re.search(rf'<label[^>]*>[^<]+<input type="date" name="{name}"', form), name
     assert "366" in form
+
+
+def report_form(html: str) -> str:
+    return html[html.index('id="report-form"') : html.index("</form>", html.index('id="report-form"'))]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "status"), [("2025-06-10", "2025-06-15", 200), ("2025-06-15", "2025-06-10", 400)]
+)
+def test_the_kind_shown_is_the_chosen_days(client, staff, june, first, last, status) -> None:  # noqa: F811
+    """The report form's kind says what the page shows (or was asked for), not 日报, the first kind:
+    its <select> has the chosen days selected, described by where they are chosen; sent as it is, it
+    asks for the same days again."""
+    response = get(client, staff["leader"], "/reports/", kind="custom", first=first, last=last)
+    assert response.status_code == status
+    html = response.content.decode()
+    form = report_form(html)
+    select = re.search(r'<select name="kind"([^>]*)>(.*?)</select>', form, re.S)
+    assert select is not None
+    selected = re.findall(r'<option value="(\w+)" selected>([^<]+)</option>', select.group(2))
+    assert selected == [("custom", "自选期间报告")]
+    described = re.search(r'aria-describedby="([^"]+)"', select.group(1))
+    assert described is not None
+    for hint in described.group(1).split():
+        assert f'id="{hint}"' in html, hint
+    # The form sent as it is (its select, its fields, the date left empty): the same days.
+    sent = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    again = get(client, staff["leader"], "/reports/", kind="custom", date="", **sent)
+    assert again.status_code == status and sent == {"first": first, "last": last}
+    if status == 200:
+        assert again.context["report"].period == response.context["report"].period
+
+
+def test_a_kept_kinds_form_has_no_chosen_days(client, staff, june) -> None:  # noqa: F811
+    """The chosen days are asked for in their own form: the kinds' form offers the kinds alone."""
+    html = get(client, staff["leader"], "/reports/", kind="weekly", date="2025-06-11").content.decode()
+    form = report_form(html)
+    assert re.findall(r'<option value="(\w+)" selected>', form) == ["weekly"]
+    assert 'value="custom"' not in form and 'name="first"' not in form

@@ -72,7 +72,8 @@ def test_a_bureau_head_reads_the_tickets_it_leads(client, staff, june, departmen
     response = get(client, head, "/reports/", kind="monthly", date="2025-06-15")
     report = response.context["report"]
     assert report.scope_name == "住建局" and report.city.received == 4  # led t1, t2, t3, t11
-    [volume] = [link for link in drill_links(response.content.decode()) if "rate=received" in link]
+    # The volume and the head's own row in the ranking lead to the same tickets.
+    [volume] = {link for link in drill_links(response.content.decode()) if "rate=received" in link}
     listed = get(client, head, volume)
     assert {t.number for t, _c in listed.context["entries"]} == {
         june.tickets[name].number for name in ("t1", "t2", "t3", "t11")

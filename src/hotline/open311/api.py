@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 under /open311/v2/ (http://wiki.open311.org/GeoReport_v2), a view onto the
-tickets: discovery, services and their definitions, POST requests through intake, tokens,
-GET requests with the specification's filters and the extensions', GET requests/{id}; each as
-`.json` and `.xml`, and every error as the specification's list of {code, description}.
+tickets: discovery (where the root, /open311/v2/, leads), services and their definitions, POST
+requests through intake, tokens, GET requests with the specification's filters and the
+extensions', GET requests/{id}; each as `.json` and `.xml`, and every error as the specification's
+list of {code, description}.
 
 The endpoints check and delegate: the services are the category tree (`services`), a posted request
 enters through intake (`actions.do_submit_request`) and is routed by the worker like every appeal,
@@ -11,8 +12,8 @@ the requests are tickets (`selectors`) shown without the citizens' data (`presen
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import register_converter
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.urls import register_converter, reverse
 from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.errors import HttpError, ValidationError
@@ -99,6 +100,17 @@ def _read(request: HttpRequest) -> None:
 
 
 # --- discovery and services --------------------------------------------------------------------------
+
+
+@api.get("/", url_name="root", summary="The API's root: a redirect to its service discovery")
+def root(request: HttpRequest) -> HttpResponse:
+    """Where a client (or a person) starts: the specification names no resource here, and its entry
+    point is the service discovery document (the endpoint, its formats, its changeset), so the root
+    leads there; by a redirect, so that the document has one address. JSON, as an error without a
+    format is; the query is kept, an api_key or a jurisdiction_id being discovery's to check."""
+    target = reverse("open311:discovery", kwargs={"format": "json"})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{target}?{query}" if query else target)
 
 
 @api.get("/discovery.{fmt:format}", url_name="discovery", summary="Service discovery")

@@ -18,8 +18,9 @@ that cannot be reported (not read, reversed, ending after today, longer than
 `analytics.reports.LONGEST_CUSTOM`) are refused (400) with what is wrong and the form to ask
 again, on the page as for a file: no other period's report passes for theirs.
 
-`hotline report KIND --date D --format F` writes the same files from the command line. What a
-report holds is `analytics.reports`'; this module lays it out.
+`hotline report KIND --date D --format F` (and `hotline report --first D --last D`, the chosen
+days, read and refused as the page reads them: `read_chosen_days`) writes the same files from the
+command line. What a report holds is `analytics.reports`'; this module lays it out.
 """
 
 import html
@@ -61,7 +62,7 @@ from hotline.core import clock
 from hotline.core.enums import FigureDimension, RankingSpan, ReportKind
 from hotline.core.spreadsheets import append_row
 from hotline.web.crowds import crowd_word
-from hotline.web.overview import RATE_TEXT, drill_slice, unit_scope
+from hotline.web.overview import DISTRICT, RATE_TEXT, drill_slice, unit_scope
 from hotline.web.params import read_day
 
 FORMATS = {
@@ -539,8 +540,8 @@ def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
 
 def asked_days(request: HttpRequest) -> tuple[date | None, date | None, str]:
     """The days `first` to `last` asked for a report of chosen days (or the drill-down of its
-    figures), and what is wrong with them in one sentence ("" when nothing is): a day missing or
-    not read, a reversed range, one ending after today, or one longer than the longest."""
+    figures), and what is wrong with them in one sentence ("" when nothing is): a day missing, or
+    what `read_chosen_days` finds."""
     texts = [request.GET.get(name, "").strip() for name in ("first", "last")]
     if not all(texts):
         return (
@@ -548,15 +549,24 @@ def asked_days(request: HttpRequest) -> tuple[date | None, date | None, str]:
             None,
             _("请填写开始日期和结束日期（最长 %(most)s 天，不晚于今天）") % {"most": LONGEST_CUSTOM},
         )
+    return read_chosen_days(*texts)
+
+
+def read_chosen_days(first: str, last: str) -> tuple[date | None, date | None, str]:
+    """The days `first` to `last` (as typed: 2026-11-03) of a report of chosen days, and what is
+    wrong with them in one sentence, naming the day ("" when nothing is): a day not read or outside
+    the dates kept (`web.params.read_day`), a reversed range, one ending after today, or one longer
+    than the longest (`analytics.reports.custom_range_problem`). The page, its drill-down and
+    `hotline report --first --last` read them here, so that they refuse the same days alike."""
     days = []
-    for text in texts:
+    for text in (first, last):
         day, why = read_day(text)
         if day is None:
             return None, None, why
         days.append(day)
-    first, last = days
-    why = custom_range_problem(first, last, clock.localtime().date())
-    return (None, None, why) if why else (first, last, "")
+    start, end = days
+    why = custom_range_problem(start, end, clock.localtime().date())
+    return (None, None, why) if why else (start, end, "")
 
 
 def _build(kind: str, day: date | None, unit: scopes.Scope | None) -> Report:
@@ -565,38 +575,63 @@ def _build(kind: str, day: date | None, unit: scopes.Scope | None) -> Report:
     return build(kind, reported) if unit is None else scopes.build(kind, reported, unit)
 
 
-def _build_custom(first: date, last: date, unit: scopes.Scope | None) -> Report:
-    """The report of the days chosen: the city's, or a unit head's own unit's."""
+def build_chosen(first: date, last: date, unit: scopes.Scope | None) -> Report:
+    """The report of the days chosen (checked by `read_chosen_days`): the city's, or one unit's."""
     if unit is None:
         return build_custom(first, last)
     return scopes.build(CUSTOM, first, unit, span=custom_window(first, last))
 
 
-def _drill(report: Report, unit: scopes.Scope | None) -> str:
-    """The drill-down's query (`/rankings/tickets/`) of the report's figures, without the rate;
-    "" when its period is not one the drill-down lists (a month or quarter past those offered)."""
+def _drill_period(report: Report) -> str:
+    """The report's period as the drill-down (`/rankings/tickets/`) reads it; "" when it is not one
+    the drill-down lists (a month or quarter past those offered)."""
     first = report.period.first_day
     if report.custom:
-        when = f"first={first:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}"
-    elif report.kind == ReportKind.DAILY:
-        when = f"day={first:%Y-%m-%d}"
-    elif report.kind == ReportKind.WEEKLY:
+        return f"first={first:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}"
+    if report.kind == ReportKind.DAILY:
+        return f"day={first:%Y-%m-%d}"
+    if report.kind == ReportKind.WEEKLY:
         # Any week: the drill-down reads its Monday-to-Sunday days as the report does.
-        when = f"week={first:%Y-%m-%d}"
-    else:
-        span = {ReportKind.MONTHLY: RankingSpan.MONTH, ReportKind.QUARTERLY: RankingSpan.QUARTER}.get(
-            ReportKind(report.kind)
-        )
-        if span is None:
-            return ""
-        chosen = RankingPeriod.holding(span, first)
-        if find_offered(chosen.token, clock.localtime().date()) is None:
-            return ""
-        when = f"period={chosen.token}"
+        return f"week={first:%Y-%m-%d}"
+    span = {ReportKind.MONTHLY: RankingSpan.MONTH, ReportKind.QUARTERLY: RankingSpan.QUARTER}.get(
+        ReportKind(report.kind)
+    )
+    if span is None:
+        return ""
+    chosen = RankingPeriod.holding(span, first)
+    if find_offered(chosen.token, clock.localtime().date()) is None:
+        return ""
+    return f"period={chosen.token}"
+
+
+def _drill(report: Report, unit: scopes.Scope | None) -> str:
+    """The drill-down's query (`/rankings/tickets/`) of the report's figures, without the rate;
+    "" when its period is not one the drill-down lists."""
+    when = _drill_period(report)
+    if not when:
+        return ""
     if unit is None:
         return f"dimension={FigureDimension.CITY}&{when}"
     dimension, key = drill_slice(unit)
     return f"dimension={dimension}&key={key}&{when}"
+
+
+def _ranking_drills(report: Report, unit: scopes.Scope | None) -> dict[int, str]:
+    """The drill-down's query of each ranked unit's volume, by the unit's key, as the rankings page
+    links its rows: the departments, or in a district's report the districts (each with the areas
+    under it). A unit head may read only their own unit's tickets (the drill-down refuses another
+    unit's), so their report links their own row alone; a volume of 0 has no link (to an empty
+    list), nor has a period the drill-down does not list."""
+    when = _drill_period(report)
+    if not when:
+        return {}
+    dimension = DISTRICT if report.ranked == FigureDimension.AREA else FigureDimension.DEPARTMENT
+    own = None if unit is None else drill_slice(unit)
+    return {
+        row.key: f"dimension={dimension}&key={row.key}&{when}"
+        for row in report.departments
+        if row.counts.received and own in (None, (dimension, row.key))
+    }
 
 
 @login_required
@@ -633,15 +668,19 @@ def _custom_page(request: HttpRequest, unit: scopes.Scope | None) -> HttpRespons
     asked = {"first": request.GET.get("first", "")[:20], "last": request.GET.get("last", "")[:20]}
     if first is None or last is None:
         return render(
-            request, "web/report.html", {**_form_context(unit), "asked": asked, "wrong": [wrong]}, status=400
+            request,
+            "web/report.html",
+            {**_form_context(unit), "chosen_days": True, "asked": asked, "wrong": [wrong]},
+            status=400,
         )
-    report = _build_custom(first, last, unit)
+    report = build_chosen(first, last, unit)
     return render(
         request,
         "web/report.html",
         {
             **_page_context(report, unit),
             "day": None,
+            "chosen_days": True,
             "asked": {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
             "download": f"kind={CUSTOM}&first={first:%Y-%m-%d}&last={last:%Y-%m-%d}",
             "wrong": [],
@@ -659,6 +698,7 @@ def _page_context(report: Report, unit: scopes.Scope | None) -> dict[str, Any]:
         **_context(report),
         **_form_context(unit),
         "drill": _drill(report, unit),
+        "ranking_drills": _ranking_drills(report, unit),
         # The unit's weak replies of the period (`web.replies.flagged`, read-only for a head).
         "weak_drill": (
             f"first={report.period.first_day:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}&reviewed=all"
@@ -687,7 +727,7 @@ def report_download(request: HttpRequest) -> HttpResponse:
         # A file is kept and passed on under its name: never another period's than the one asked.
         return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
     if first is not None and last is not None:
-        report = _build_custom(first, last, unit)
+        report = build_chosen(first, last, unit)
     else:
         report = _build(kind, day, unit)
     response = HttpResponse(render_file(report, fmt), content_type=FORMATS[fmt])
