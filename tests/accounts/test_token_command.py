@@ -1,5 +1,6 @@
 """`hotline token create|revoke|list`."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -93,3 +94,13 @@ def test_list_shows_prefixes_not_secrets():
     assert "bob" in token("list")[0]
     with pytest.raises(CommandError, match="'carol'"):
         token("list", "carol")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "refusal"), [("微信\x00渠道", "NUL"), ("\x1b[31m微信渠道", "U+001B")])
+def test_create_refuses_a_name_with_control_characters(name, refusal):
+    # `token list` prints the name back to a terminal; PostgreSQL cannot store a NUL.
+    UserFactory(username="intake-bot", role=Role.OPERATOR)
+    with pytest.raises(CommandError, match=f"^--name 不能包含.*{re.escape(refusal)}"):
+        token("create", "intake-bot", "--name", name)
+    assert not ApiToken.objects.exists()

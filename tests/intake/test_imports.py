@@ -398,6 +398,9 @@ address = "地址"
         ('[columns]\ntitle = "a"\ncontent = "b"\nsubject = "c"\n', "未知字段“subject”"),
         ("colums = 1\n", "未知的设置“colums”"),
         ("[columns\n", "不是有效的 TOML"),
+        ('optional = [[1]]\n[columns]\ntitle = "a"\ncontent = "b"\n', "optional 应为 [columns] 中字段的列表"),
+        # Put before every external id as it is: a NUL would fail on PostgreSQL halfway through.
+        ('id_prefix = "x\\u0000"\n[columns]\ntitle = "a"\ncontent = "b"\n', "id_prefix 不能包含 NUL 字符"),
     ],
 )
 def test_a_bad_mapping_is_an_error_saying_what_is_wrong(tmp_path, toml: str, complaint: str) -> None:

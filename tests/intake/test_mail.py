@@ -396,7 +396,7 @@ class FakeImap:
 
 def test_imap_takes_the_unseen_letters_and_flags_them(monkeypatch, frozen_clock) -> None:
     FakeImap.folders = {
-        "信箱": {
+        '"&T+F7sQ-"': {  # 信箱, as IMAP names it (modified UTF-7, quoted)
             b"7": letter("From: a@b.cn", "Subject: seven", body=b"text", message_id="<7@b.cn>"),
             b"9": letter("From: a@b.cn", "Subject: nine", body=b"text", message_id="<9@b.cn>"),
         }

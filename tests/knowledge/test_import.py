@@ -136,3 +136,21 @@ def test_reindex(tmp_path, reference) -> None:
     out, _err = _run("reindex")
     assert "已重建 2 条" in out
     assert "社保卡" in Article.objects.get(title="社保卡丢失补办").title_tokens.split()
+
+
+def test_control_characters_in_a_file_are_left_out_of_the_articles(tmp_path, reference) -> None:
+    # As `hotline import` reads the same files: text pasted from elsewhere brings them along.
+    rows = [["社保卡\x1b[31m丢失补办", "先挂失\x01，再补办。", "社保卡\x0b掉了"]]
+    _run("import", str(_csv(tmp_path / "k.csv", rows, HEADER[:3])))
+    article = Article.objects.get()
+    assert (article.title, article.body, article.question) == (
+        "社保卡[31m丢失补办",
+        "先挂失，再补办。",
+        "社保卡掉了",
+    )
+
+
+@pytest.mark.parametrize("days", ["0", "99999999999"])
+def test_propose_refuses_a_number_of_days_out_of_range(days) -> None:
+    with pytest.raises(CommandError, match=r"^--days 须在 1 到 36500 之间$"):
+        _run("propose", "--days", days)

@@ -2,6 +2,7 @@
 unknown path, a method, a URL too long), in the specification's format."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from io import StringIO
 
@@ -71,3 +72,12 @@ def test_a_method_and_a_url_too_long_in_the_format_asked(client, fmt) -> None:
     assert "DELETE" in description and "GET" in response["Allow"]
     [description] = _errors(client.get(f"/open311/v2/requests.{fmt}?service_code=" + "0" * 9000), 414, fmt)
     assert "8000" in description
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "refusal"), [("市民云\x00App", "NUL"), ("\x1b[31m市民云 App", "U+001B")])
+def test_a_key_for_a_name_with_control_characters_is_refused(name, refusal) -> None:
+    # `key list` prints the name back to a terminal; PostgreSQL cannot store a NUL.
+    with pytest.raises(CommandError, match=f"^接入系统名称不能包含.*{re.escape(refusal)}"):
+        run("key", "create", name)
+    assert not ApiKey.objects.exists()

@@ -121,6 +121,9 @@ BAD_ROWS = [
     ("城乡建设,市政设施,井盖\n\n,市政设施,路灯\n", 10, "一级分类为空"),
     ("城乡建设,市政设施,井盖\n城乡建设,,路灯\n", 9, "三级分类“路灯”缺少二级分类"),
     ("城乡建设,市政设施," + "长" * 101 + "\n", 8, "超过 100 个字符"),
+    # The quote is never closed: the next row would become part of the name "井盖…".
+    ('城乡建设,市政设施,"井盖\n环境保护,噪声污染,施工噪声\n', 8, "引号未闭合"),
+    ("城乡\x1b[31m建设,市政设施,井盖\n", 8, "一级分类不能包含控制字符（U+001B）"),
 ]
 
 
@@ -138,6 +141,14 @@ def test_a_bad_row_names_its_line_and_nothing_is_written(tmp_path, rows, line, m
 def test_a_wrong_header_is_refused(tmp_path):
     with pytest.raises(CommandError, match="第 1 行：表头应为“一级分类,二级分类,三级分类”"):
         import_file(write(tmp_path, "一级,二级,三级\n城乡建设,市政设施,路灯\n"))
+    assert not Category.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_nul_is_refused(tmp_path):
+    # PostgreSQL cannot store a NUL in a name: refused as every CSV file is, before anything is written.
+    with pytest.raises(CommandError, match=r"^tree\.csv: 不是文本文件（含有 NUL 字符）$"):
+        import_file(write(tmp_path, GOOD + "城乡建设,市政\x00设施,井盖\n"))
     assert not Category.objects.exists()
 
 

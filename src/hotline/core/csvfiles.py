@@ -2,7 +2,7 @@
 tables of `hotline import` and `hotline knowledge import` (intake/channels/tables.py) as well:
 UTF-8 with or without BOM, or GB18030 as Excel on Chinese Windows saves it, each record with the
 line it starts on (a cell may span lines); a file they cannot read is InvalidInput naming it and,
-for a malformed record, its line.
+for a malformed record (a quote left open to the end of the file among them), its line.
 
 `read_records` reads a small file given to a command, one record per row under a fixed header, the
 first column the record's id (`hotline replies check`, `hotline dedup score`). Everything wrong
@@ -14,6 +14,7 @@ record must hold beyond that is the command's to check, with `line_error`.
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,15 +56,40 @@ def csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 1  # where the next record starts
+    # Each record is handed on once the next one is read: the last one is checked first (an open
+    # quote), before a reader judges its cells.
+    held: tuple[int, list[str]] | None = None
     try:
         for cells in reader:
-            start, line = line, reader.line_num + 1
-            yield start, cells
+            if held is not None:
+                yield held
+            held, line = (line, cells), reader.line_num + 1
     except csv.Error as exc:
         raise InvalidInput(
             _("%(file)s 第 %(line)s 行：CSV 格式错误（%(error)s）")
             % {"file": name, "line": line, "error": exc}
         ) from None
+    if held is not None:
+        if _open_quote(text, held[0]):
+            raise InvalidInput(
+                _("%(file)s 第 %(line)s 行：引号未闭合，其后直到文件末尾都会被读成同一格")
+                % {"file": name, "line": held[0]}
+            )
+        yield held
+
+
+def _open_quote(text: str, start: int) -> bool:
+    """Whether the last record (from line `start`) ends inside a quoted cell. The lenient reader
+    closes such a cell at the end of the file, and so a quote left open in one cell takes every
+    line after it into that cell: rows that would be lost without a word. The record is read again
+    strictly, which says so ("unexpected end of data")."""
+    tail = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, None))
+    try:
+        for _cells in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def line_error(path: Path, line: int, message: str) -> CommandError:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.core import timerange
+from hotline.core.api import without_control_characters
 from hotline.core.enums import ArticleStatus
 from hotline.core.errors import InvalidInput
 from hotline.directory.models import Department
@@ -62,7 +63,9 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # Without control characters, as `hotline import` reads the same files: text pasted from
+    # elsewhere brings them along, and stored they would break the articles' .xlsx and a terminal.
+    return without_control_characters(str(value)).strip()
 
 
 def _date(value: Any, column: str) -> date | None:

@@ -6,8 +6,6 @@ two-digit number in order of first appearance ("01", "0103", "010307"); existing
 A bad row raises `InvalidInput` naming its line before anything is written.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +13,14 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hotline.core.api import control_character_refusal
+from hotline.core.csvfiles import csv_rows, decode
 from hotline.core.errors import InvalidInput
 from hotline.taxonomy.models import Category
 
 HEADER = ("一级分类", "二级分类", "三级分类")
 LEVEL_NAMES = {1: gettext_lazy("一级分类"), 2: gettext_lazy("二级分类"), 3: gettext_lazy("三级分类")}
 NAME_MAX = Category._meta.get_field("name").max_length or 100
-
-# Excel on Chinese Windows saves CSV as GB18030 unless told otherwise; UTF-8 (with or without BOM) first.
-ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 @dataclass(frozen=True)
@@ -44,52 +41,36 @@ class MergeReport:
         return sum(self.created.values())
 
 
-def _decode(raw: bytes, name: str) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput(_("%(file)s: 无法识别文件编码（应为 UTF-8 或 GB18030）") % {"file": name})
-
-
 def read_tree_csv(path: Path) -> list[TreeRow]:
-    """The rows of a category tree file; InvalidInput naming the line for the first bad row."""
+    """The rows of a category tree file; InvalidInput naming the line for the first bad row. The
+    file is decoded and split as every CSV file Hotline is given (core/csvfiles.py): a NUL in it,
+    or a quote left open to its end, is refused there."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(
             _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
         ) from None
-    text = _decode(raw, path.name)
-    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[TreeRow] = []
     header_seen = False
-    try:
-        for cells in reader:
-            line = reader.line_num
-            names = [cell.strip() for cell in cells]
-            if not any(names):
-                continue  # blank line
-            if not header_seen:
-                if tuple(names) != HEADER:
-                    raise InvalidInput(
-                        _("%(file)s 第 %(line)s 行：表头应为“%(expected)s”，实际为“%(actual)s”")
-                        % {
-                            "file": path.name,
-                            "line": line,
-                            "expected": ",".join(HEADER),
-                            "actual": ",".join(names),
-                        }
-                    )
-                header_seen = True
-                continue
-            rows.append(TreeRow(line, _check_row(names, line, path.name)))
-    except csv.Error as exc:
-        raise InvalidInput(
-            _("%(file)s 第 %(line)s 行：CSV 格式错误（%(error)s）")
-            % {"file": path.name, "line": reader.line_num, "error": exc}
-        ) from None
+    for line, cells in csv_rows(decode(raw, path.name), path.name):
+        names = [cell.strip() for cell in cells]
+        if not any(names):
+            continue  # blank line
+        if not header_seen:
+            if tuple(names) != HEADER:
+                raise InvalidInput(
+                    _("%(file)s 第 %(line)s 行：表头应为“%(expected)s”，实际为“%(actual)s”")
+                    % {
+                        "file": path.name,
+                        "line": line,
+                        "expected": ",".join(HEADER),
+                        "actual": ",".join(names),
+                    }
+                )
+            header_seen = True
+            continue
+        rows.append(TreeRow(line, _check_row(names, line, path.name)))
     if not header_seen:
         raise InvalidInput(
             _("%(file)s: 文件为空，缺少表头“%(header)s”") % {"file": path.name, "header": ",".join(HEADER)}
@@ -112,6 +93,13 @@ def _check_row(names: list[str], line: int, file_name: str) -> tuple[str, ...]:
             _("%(file)s 第 %(line)s 行：三级分类“%(name)s”缺少二级分类") % {**where, "name": level3}
         )
     for level, name in enumerate(names, start=1):
+        # A name is shown in every list and printed by `taxonomy tree`: no escape sequences, no NUL
+        # (which PostgreSQL cannot store).
+        if (refusal := control_character_refusal(name)) is not None:
+            raise InvalidInput(
+                _("%(file)s 第 %(line)s 行：%(level)s%(refusal)s")
+                % {**where, "level": LEVEL_NAMES[level], "refusal": refusal}
+            )
         if len(name) > NAME_MAX:
             raise InvalidInput(
                 _("%(file)s 第 %(line)s 行：%(level)s“%(name)s…”超过 %(max)s 个字符")

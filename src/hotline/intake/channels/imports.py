@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.core import clock
-from hotline.core.api import without_control_characters
+from hotline.core.api import control_character_refusal, without_control_characters
 from hotline.core.enums import Channel, Kind, Urgency
 from hotline.core.errors import InvalidInput
 from hotline.intake.actions import AppealData, BulkReceipt, PastReply, checked, do_receive_appeals, problems
@@ -183,11 +183,15 @@ def mapping_from(raw: Mapping[str, Any], name: str) -> ColumnMap:
     optional = raw.get("optional", [])
     if not isinstance(prefix, str):
         raise bad(_("id_prefix 应为字符串"))
+    # The prefix goes into every external id as it is (the cells' control characters are removed
+    # before): a NUL there is a database error on PostgreSQL, halfway through storing.
+    if (refusal := control_character_refusal(prefix)) is not None:
+        raise bad(f"id_prefix {refusal}")
     if not isinstance(backdate, bool):
         raise bad(_("backdate 应为 true 或 false"))
     if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
         raise bad(_('time_formats 应为 strftime 格式的列表，如 ["%Y/%m/%d %H:%M:%S"]'))
-    if not isinstance(optional, list) or not all(o in columns for o in optional):
+    if not isinstance(optional, list) or not all(isinstance(o, str) and o in columns for o in optional):
         raise bad(_("optional 应为 [columns] 中字段的列表"))
     return ColumnMap(
         columns=columns,

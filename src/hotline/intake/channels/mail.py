@@ -29,6 +29,7 @@ or invalid, when it starts a new ticket that mentions the old number. Anyone els
 starts a new ticket: a number in a subject proves nothing about who writes.
 """
 
+import base64
 import contextlib
 import email
 import email.errors
@@ -40,7 +41,7 @@ import imaplib
 import logging
 import mailbox
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
@@ -169,18 +170,43 @@ def _tidy(text: str) -> str:
     return without_control_characters(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
 
 
-def _is_file(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+def _mime_headers(part: Message) -> Message:
+    """The part's Content-Type and Content-Disposition to read its parameters (charset, file name)
+    from: the part itself, or, when one of them holds raw 8-bit bytes (a GBK file name from an old
+    client), a copy of the two read as `decode_header` reads them. The email package gives such a
+    header as a Header object, not text, and reads its parameters with every Chinese character
+    turned into U+FFFD."""
+    found = [(k, v) for k, v in part.raw_items() if k.lower() in ("content-type", "content-disposition")]
+    if not any(isinstance(v, str) and any("\udc80" <= ch <= "\udcff" for ch in v) for _k, v in found):
+        return part
+    copy = Message()
+    for key, value in found:
+        copy[key] = decode_header(value)
+    return copy
+
+
+def _param(read: Callable[[], str | None]) -> str | None:
+    """A parameter of a part (its charset, its file name), or None when it cannot be read: the
+    email package fails on some malformed RFC 2231 parameters (`charset*0*=...` beside
+    `charset*=...`) with TypeError or IndexError."""
+    try:
+        return read()
+    except (TypeError, ValueError, IndexError, LookupError):
+        return None
+
+
+def _is_file(part: Message, headers: Message) -> bool:
+    disposition = str(headers.get("Content-Disposition") or "").split(";")[0].strip().lower()
     if disposition == "attachment":
         return True
-    if part.get_filename():
+    if _param(headers.get_filename):
         return True
     # An inline image with no name (pasted into the letter) is a photo all the same.
     return part.get_content_maintype() == "image"
 
 
-def _file_name(part: Message, number: int) -> str:
-    raw = part.get_filename()
+def _file_name(headers: Message, number: int) -> str:
+    raw = _param(headers.get_filename)
     name = decode_header(raw) if raw else ""
     return Path(name.replace("\\", "/")).name or _("附件%(n)s") % {"n": number}
 
@@ -210,7 +236,18 @@ def _sent_at(message: Message) -> datetime | None:
 
 
 def parse(raw: bytes) -> Letter:
-    """One letter as Hotline reads it (see the module's docstring)."""
+    """One letter as Hotline reads it (see the module's docstring); InvalidInput for a letter too
+    malformed for the email package, which fails on some with whatever it meets (TypeError,
+    AttributeError, IndexError...): the letter is named and left, and the others are read."""
+    try:
+        return _parse(raw)
+    except (TypeError, AttributeError, IndexError, AssertionError, email.errors.MessageError) as exc:
+        raise InvalidInput(
+            _("邮件格式无法解析（%(error)s）") % {"error": f"{type(exc).__name__}: {exc}"[:200]}
+        ) from None
+
+
+def _parse(raw: bytes) -> Letter:
     message = email.message_from_bytes(raw)
     name, address = email.utils.parseaddr(decode_header(message.get("From")))
     plain: list[str] = []
@@ -221,12 +258,13 @@ def parse(raw: bytes) -> Letter:
             continue
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        if _is_file(part):
-            files.append(MailFile(_file_name(part, len(files) + 1), data))
+        headers = _mime_headers(part)
+        if _is_file(part, headers):
+            files.append(MailFile(_file_name(headers, len(files) + 1), data))
         elif part.get_content_type() == "text/plain":
-            plain.append(decode_bytes(data, part.get_content_charset()))
+            plain.append(decode_bytes(data, _param(headers.get_content_charset)))
         elif part.get_content_type() == "text/html":
-            markup.append(decode_bytes(data, part.get_content_charset()))
+            markup.append(decode_bytes(data, _param(headers.get_content_charset)))
     body = "\n\n".join(plain) if plain else "\n\n".join(html_text(m) for m in markup)
     return Letter(
         message_id=_message_id(message, raw),
@@ -460,6 +498,30 @@ class MboxDrop(Drop):
         self.box.close()
 
 
+def imap_folder_name(name: str) -> str:
+    """A folder's name as IMAP commands carry it (RFC 3501, 5.1.3): modified UTF-7 (printable ASCII
+    as it is, "&" as "&-", every other run as "&" + base64 of its UTF-16 with "," for "/" + "-"),
+    quoted. imaplib sends names as they are given and in ASCII, so 领导信箱 would not even be sent."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            data = base64.b64encode("".join(run).encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + data.replace("/", ",") + "-")
+            run.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    flush()
+    encoded = "".join(out).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{encoded}"'
+
+
 class ImapDrop(Drop):
     """The unseen letters of one IMAP folder; a letter taken in is flagged \\Seen."""
 
@@ -468,10 +530,18 @@ class ImapDrop(Drop):
         secure = parts.scheme == "imaps"
         connect = client or (imaplib.IMAP4_SSL if secure else imaplib.IMAP4)
         self.imap = connect(parts.hostname or "localhost", parts.port or (993 if secure else 143))
-        self.imap.login(unquote(parts.username or ""), unquote(parts.password or ""))
+        try:
+            self.imap.login(unquote(parts.username or ""), unquote(parts.password or ""))
+        except imaplib.IMAP4.error as exc:
+            self.close()
+            raise InvalidInput(_("IMAP 登录失败：%(reason)s") % {"reason": _server_said(exc)}) from None
         folder = unquote(parts.path.lstrip("/")) or "INBOX"
-        status, _data = self.imap.select(folder)
+        try:
+            status, _data = self.imap.select(imap_folder_name(folder))
+        except imaplib.IMAP4.error:
+            status = "NO"
         if status != "OK":
+            self.close()
             raise InvalidInput(_("IMAP 文件夹 %(folder)s 无法打开") % {"folder": folder})
 
     def letters(self) -> Iterator[tuple[str, bytes]]:
@@ -490,6 +560,14 @@ class ImapDrop(Drop):
     def close(self) -> None:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             self.imap.logout()
+
+
+def _server_said(exc: imaplib.IMAP4.error) -> str:
+    """What an IMAP server answered, as imaplib words it: b'[AUTHENTICATIONFAILED] Invalid...'."""
+    said = str(exc)
+    if said.startswith(("b'", 'b"')):
+        said = said[2:-1]
+    return said[:200]
 
 
 def open_drop(source: Source) -> Drop:

@@ -6,6 +6,7 @@ A CSV file is decoded and split by core/csvfiles.py, as every CSV file Hotline i
 """
 
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,10 @@ from hotline.core.csvfiles import csv_rows, decode
 from hotline.core.errors import InvalidInput
 
 SUFFIXES = (".csv", ".xlsx")
+# A part of a workbook that unpacks to more than XLSX_MAX_RATIO times its packed size (past its
+# first MB) is a zip bomb (_refuse_bomb).
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ def _read_xlsx(raw: bytes, name: str) -> tuple[tuple[str, ...], list[Row]]:
     # openpyxl is imported here: the web processes never read a workbook.
     from openpyxl import load_workbook
 
+    _refuse_bomb(raw, name)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # whatever openpyxl raises: see _unreadable
@@ -104,6 +110,10 @@ def _read_xlsx(raw: bytes, name: str) -> tuple[tuple[str, ...], list[Row]]:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise InvalidInput(_("%(file)s: 工作簿中没有工作表") % {"file": name})
+        # In read-only mode openpyxl stops at the size the sheet declares (<dimension>), which some
+        # programs that write .xlsx get wrong ("A1", or one row short): the rows past it would be
+        # dropped without a word. Read every row the sheet holds instead.
+        sheet.reset_dimensions()
         for number, values in _numbered(sheet.iter_rows(values_only=True)):
             cells = list(values)
             if _blank(cells):
@@ -121,6 +131,24 @@ def _read_xlsx(raw: bytes, name: str) -> tuple[tuple[str, ...], list[Row]]:
     if header is None:
         raise InvalidInput(_("%(file)s: 文件为空，缺少表头") % {"file": name})
     return header, rows
+
+
+def _refuse_bomb(raw: bytes, name: str) -> None:
+    """Refuse a workbook whose parts would inflate far beyond any spreadsheet's (a zip bomb): its
+    XML is parsed in memory, a few hundred KB that unpack to gigabytes would exhaust it. The sizes
+    are those the zip declares, which bound what it can unpack to (zipfile stops there). Spreadsheet
+    XML compresses some 5 to 20 times; the limit is Apache POI's."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: load_workbook says so (_unreadable)
+    for part in parts:
+        if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * part.compress_size:
+            raise InvalidInput(
+                _("%(file)s: 不是可读的 Excel（.xlsx）文件（%(part)s 压缩了 %(ratio)s 倍以上，疑为压缩炸弹）")
+                % {"file": name, "part": part.filename, "ratio": XLSX_MAX_RATIO}
+            )
 
 
 def _unreadable(name: str, exc: Exception, *, after: int = 0) -> InvalidInput:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import ApiToken, User, hash_token
+from hotline.core.api import control_character_refusal
 
 
 class Command(BaseCommand):
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             raise CommandError(_("用户 %(username)r 已停用，不能签发令牌") % {"username": username})
         if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
             raise CommandError(_("--name 过长（最多 100 个字符）"))
+        # As the name of an Open311 key: printed back by `token list`, stored on PostgreSQL.
+        if (refusal := control_character_refusal(name)) is not None:
+            raise CommandError(f"--name {refusal}")
         token, raw = ApiToken.issue(user, name=name)
         self.stdout.write(raw)
         details = {

@@ -31,6 +31,8 @@ from hotline.knowledge.search import search
 from hotline.knowledge.text import tokens
 from hotline.taxonomy.models import Category
 
+MAX_DAYS = 36500
+
 
 class Command(BaseCommand):
     help = "The knowledge base: import articles, search, propose from consultations, reindex."
@@ -92,8 +94,10 @@ class Command(BaseCommand):
         days = (
             options["days"] if options["days"] is not None else settings.HOTLINE["KNOWLEDGE"]["PROPOSE_DAYS"]
         )
-        if days < 1:
-            raise CommandError(_("--days 须为正数"))
+        # Past the range of dates (core.timerange) a number of days means nothing, and a huge one
+        # overflows the date arithmetic.
+        if not 1 <= days <= MAX_DAYS:
+            raise CommandError(_("--days 须在 1 到 %(max)d 之间") % {"max": MAX_DAYS})
         made = propose_from_consultations(clock.now() - timedelta(days=days))
         self.stdout.write(_("生成候选知识 %(n)d 条") % {"n": len(made)})
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.core.api import control_character_refusal
 from hotline.open311 import keys
 from hotline.open311.models import ApiKey
 
@@ -48,6 +49,10 @@ class Command(BaseCommand):
             raise CommandError(_("接入系统名称不能为空"))
         if len(name) > ApiKey._meta.get_field("name").max_length:  # type: ignore[operator]
             raise CommandError(_("接入系统名称过长（最多 100 个字符）"))
+        # The name is printed back by `key list` and the admin: an escape sequence would drive the
+        # terminal, a NUL cannot be stored on PostgreSQL.
+        if (refusal := control_character_refusal(name)) is not None:
+            raise CommandError(_("接入系统名称%(refusal)s") % {"refusal": refusal})
         key, raw = keys.issue(name)
         self.stdout.write(raw)
         self.stderr.write(

@@ -1,0 +1,153 @@
+"""Files that read as something they are not: a CSV quote left open (every later line would become
+one cell), a workbook that declares itself smaller than it is (the rows past the declared size
+would be dropped), a workbook that unpacks to gigabytes. Each is said with the file's name (and
+line), never a traceback, and nothing is stored; the rows of a mis-sized workbook are all read."""
+
+import io
+import zipfile
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from hotline.core.errors import InvalidInput
+from hotline.intake.channels.tables import read_table
+from hotline.intake.models import Appeal
+from hotline.knowledge.models import Article
+from tests.intake.test_tables import SHEET, damaged, workbook
+
+OPEN_QUOTE = (
+    "title,content\n"
+    "路灯不亮,幸福路路灯坏了\n"
+    '井盖缺失,"人民路井盖缺失\n'  # the quote is never closed: the lines below would be its cell
+    "噪音扰民,凌晨施工\n"
+    "垃圾未清,小区垃圾三天没人收\n"
+)
+
+
+def refused(*argv: str) -> str:
+    with pytest.raises(CommandError) as caught:
+        call_command(*argv, stdout=StringIO(), stderr=StringIO())
+    return str(caught.value)
+
+
+# --- a quote left open -----------------------------------------------------------------------------
+
+
+def test_a_quote_left_open_is_named_with_its_line(tmp_path) -> None:
+    path = tmp_path / "board.csv"
+    path.write_text(OPEN_QUOTE, encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_table(path)
+    assert caught.value.message == "board.csv 第 3 行：引号未闭合，其后直到文件末尾都会被读成同一格"
+
+
+def test_a_closed_quote_over_lines_and_a_quote_inside_a_cell_still_read(tmp_path) -> None:
+    path = tmp_path / "board.csv"
+    path.write_text(
+        'title,content\n井盖缺失,"人民路井盖缺失，\n已有人摔倒"\n他说"马上修",至今未修\n', encoding="utf-8"
+    )
+    table = read_table(path)
+    assert [(row.line, row.cells["title"]) for row in table.rows] == [(2, "井盖缺失"), (4, '他说"马上修"')]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [["--dry-run"], [], ["--skip-invalid"]])
+def test_hotline_import_stores_nothing_from_a_file_with_a_quote_left_open(tmp_path, dry_run) -> None:
+    path = tmp_path / "board.csv"
+    path.write_text(OPEN_QUOTE, encoding="utf-8")
+    assert "board.csv 第 3 行：引号未闭合" in refused("import", str(path), *dry_run)
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_knowledge_import_stores_nothing_from_a_file_with_a_quote_left_open(tmp_path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text('标题,答复口径\n社保卡补办,"先挂失\n公积金提取,持身份证办理\n', encoding="utf-8")
+    assert "k.csv 第 2 行：引号未闭合" in refused("knowledge", "import", str(path))
+    assert not Article.objects.exists()
+
+
+def test_replies_check_and_dedup_score_name_a_quote_left_open(tmp_path) -> None:
+    replies = tmp_path / "replies.csv"
+    replies.write_text(
+        'id,appeal_title,appeal_text,reply\n1,路灯不亮,幸福路路灯坏了,"已修复\n2,井盖缺失,人民路,已补\n',
+        encoding="utf-8",
+    )
+    assert "replies.csv 第 2 行：引号未闭合" in refused("replies", "check", str(replies))
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        'pair_id,title_a,detail_a,title_b,detail_b\np1,路灯,"坏了,路灯,不亮\np2,井盖,缺失,井盖,没了\n',
+        encoding="utf-8",
+    )
+    assert "pairs.csv 第 2 行：引号未闭合" in refused("dedup", "score", "--pairs", str(pairs))
+
+
+# --- a workbook that is not the size it says -------------------------------------------------------
+
+
+def undersized(path: Path) -> Path:
+    """A workbook of three rows under its header whose sheet declares only the first of them (as
+    some programs that write .xlsx get it wrong)."""
+    workbook(
+        path, ["title", "content"], ["路灯不亮", "幸福路"], ["井盖缺失", "人民路"], ["噪音扰民", "凌晨施工"]
+    )
+    with zipfile.ZipFile(path) as book:
+        assert b'<dimension ref="A1:B4" />' in book.read(SHEET)
+    return damaged(
+        path, SHEET, lambda xml: xml.replace(b'<dimension ref="A1:B4" />', b'<dimension ref="A1:B2" />')
+    )
+
+
+def test_every_row_of_a_workbook_is_read_whatever_size_it_declares(tmp_path) -> None:
+    table = read_table(undersized(tmp_path / "board.xlsx"))
+    assert table.header == ("title", "content")
+    assert [(row.line, row.cells["title"], row.cells["content"]) for row in table.rows] == [
+        (2, "路灯不亮", "幸福路"),
+        (3, "井盖缺失", "人民路"),
+        (4, "噪音扰民", "凌晨施工"),
+    ]
+
+
+@pytest.mark.django_db
+def test_hotline_import_takes_every_row_of_an_undersized_workbook(tmp_path, frozen_clock) -> None:
+    out = StringIO()
+    call_command("import", str(undersized(tmp_path / "board.xlsx")), stdout=out, stderr=StringIO())
+    assert "读取 3 行，新建 3" in out.getvalue()
+    assert sorted(Appeal.objects.values_list("title", flat=True)) == ["井盖缺失", "噪音扰民", "路灯不亮"]
+
+
+# --- a zip bomb ------------------------------------------------------------------------------------
+
+
+def bomb(path: Path) -> Path:
+    """A workbook whose sheet holds a cell of 4 MB of one letter: some 4 KB packed."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["title", "content"])
+    sheet.append(["路灯不亮", "幸福路"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    cell = b'<row r="3"><c r="A3" t="inlineStr"><is><t>' + b"A" * (4 * 1024 * 1024) + b"</t></is></c></row>"
+    damaged(path, SHEET, lambda xml: xml.replace(b"</sheetData>", cell + b"</sheetData>"))
+    assert path.stat().st_size < 100 * 1024
+    return path
+
+
+def test_a_workbook_that_would_unpack_to_far_more_than_it_holds_is_refused(tmp_path) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_table(bomb(tmp_path / "board.xlsx"))
+    assert caught.value.message == (
+        "board.xlsx: 不是可读的 Excel（.xlsx）文件"
+        "（xl/worksheets/sheet1.xml 压缩了 100 倍以上，疑为压缩炸弹）"
+    )
+
+
+@pytest.mark.django_db
+def test_hotline_import_refuses_a_zip_bomb_and_stores_nothing(tmp_path) -> None:
+    assert "疑为压缩炸弹" in refused("import", str(bomb(tmp_path / "board.xlsx")))
+    assert not Appeal.objects.exists()
