@@ -1,4 +1,4 @@
-"""Every sentence the supervision writes by itself reads back: the text stored (in Python or in SQL)
+"""Every sentence the system writes by itself reads back: the text stored (in Python or in SQL)
 is recognised as its sentence with the same params, and other text is not."""
 
 from typing import Any
@@ -8,6 +8,7 @@ from django.db.models import F, Value
 from django.utils import translation
 
 from hotline.directory.models import Department
+from hotline.sla import withdrawals
 from hotline.supervision import wording
 
 # Params for each sentence, with a title that holds the sentence's own marks.
@@ -25,6 +26,24 @@ PARAMS: dict[str, dict[str, Any]] = {
     "deadline_passed": {"number": "N5", "title": "井盖「缺失」", "deadline": "sign"},
     "due_soon": {"number": "N6", "title": "噪音", "percent": "80"},
     "daily": {"month": "12", "day": "04", "n": "7", "unsigned": "5", "overdue": "2"},
+    # By hand: the supervisor's words, with the sentence's own marks in them.
+    "opened": {"number": "N7", "title": "路灯「不亮」", "kind": "order", "reason": "请于今日：联系诉求人"},
+    "opened_until": {
+        "number": "N8",
+        "title": "噪音",
+        "kind": "listing",
+        "until": "2025-03-05 17:30",
+        "reason": "群众反映强烈",
+    },
+    "resolved": {"number": "N9", "kind": "elevation"},
+    "resolved_note": {"number": "N9", "kind": "reminder", "note": "已办结。已回访"},
+    "withdrawn": {"cause": "review_return"},
+    "merged_at_console": {"number": "N10"},
+    "linked_at_console": {"number": "N11"},
+    "rated_on_portal": {},
+    "early_warning": {"title": "城乡建设 · 东城区：1 日内 7 人反映"},
+    "early_warning_joined": {"title": "城乡建设 · 东城区", "kind": "hotspot", "finding": "东城区幸福小区"},
+    "reports_made": {"title": "全市月报（2025-06-01 — 2025-06-30）", "count": "5"},
 }
 
 
@@ -110,3 +129,42 @@ def test_the_sweeps_notices_read_as_before() -> None:
     )
     # Said twice, a choice must be the same word twice to be the sentence.
     assert wording.recognised("工单 N「T」签收时限已过，请尽快响应。") is None
+
+
+def test_the_notices_and_notes_read_as_before() -> None:
+    """The notices of a supervision by hand, the early warnings' and the reports', and the notes
+    of a withdrawal, of the console and of the portal are stored as they were before they were
+    sentences here (a row of last year reads the same as a row of today)."""
+    assert wording.stored("opened", number="N", title="T", kind="order", reason="R") == "工单 N「T」被督办：R"
+    assert (
+        wording.stored(
+            "opened_until", number="N", title="T", kind="listing", until="2025-03-05 17:30", reason="R"
+        )
+        == "工单 N「T」被挂牌督办，督办时限 2025-03-05 17:30：R"
+    )
+    assert wording.stored("resolved", number="N", kind="elevation") == "工单 N 的提级办理已办结。"
+    assert (
+        wording.stored("resolved_note", number="N", kind="reminder", note="好") == "工单 N 的催办已办结。好"
+    )
+    assert wording.stored("merged_at_console", number="N") == "受理台：来电并入 N"
+    assert wording.stored("linked_at_console", number="N") == "受理台：来电与 N 相关"
+    assert wording.stored("rated_on_portal") == "市民在网上门户评价"
+    assert wording.stored("early_warning", title="T") == "预警：T"
+    assert (
+        wording.stored("early_warning_joined", title="T", kind="spike", finding="F")
+        == "预警更新：T（又触发诉求突增：F）"
+    )
+    assert (
+        wording.stored("reports_made", title="T", count=3)
+        == "T已生成（共 3 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
+    )
+    # What the migration that withdrew the requests left waiting wrote.
+    assert wording.recognised("派单已不在办理中，延期申请自动撤回") == ("withdrawn", {"cause": "other"})
+
+
+@pytest.mark.parametrize("action", [*sorted(withdrawals.CAUSES), "progress", "reopen"])
+def test_a_withdrawal_note_is_the_sentence_of_its_cause(action: str) -> None:
+    """`sla.withdrawals` writes it from below this layer: the same text, for every cause."""
+    cause = action if action in withdrawals.CAUSES else "other"
+    assert withdrawals.withdrawal_note(action) == wording.stored("withdrawn", cause=cause)
+    assert wording.recognised(withdrawals.withdrawal_note(action)) == ("withdrawn", {"cause": cause})

@@ -27,6 +27,7 @@ from tests.routing.conftest import (  # noqa: F401  (fixtures: a trained categor
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+PHONE_REFUSED = "来电号码须为手机号码、带区号的固定电话（可带分机号）或 12345 这样的服务号码"
 
 
 def call(**fields: Any) -> dict[str, Any]:
@@ -204,8 +205,12 @@ def test_a_category_or_area_that_is_no_id_is_ignored(client, staff, departments,
     [
         ({"title": " "}, "title", "这个字段是必填项"),
         ({"content": ""}, "content", "这个字段是必填项"),
-        ({"citizen_phone": "12ab34"}, "citizen_phone", "号码须为 7 至 15 位数字"),
-        ({"citizen_phone": "123"}, "citizen_phone", "号码须为 7 至 15 位数字"),
+        ({"citizen_phone": "12ab34"}, "citizen_phone", PHONE_REFUSED),
+        ({"citizen_phone": "1234"}, "citizen_phone", PHONE_REFUSED),
+        ({"citizen_phone": "2024-02-30"}, "citizen_phone", PHONE_REFUSED),
+        ({"citizen_phone": "1391234567"}, "citizen_phone", PHONE_REFUSED),  # a mobile short of a digit
+        ({"citizen_phone": "12912345678"}, "citizen_phone", PHONE_REFUSED),  # no such mobile prefix
+        ({"citizen_phone": "88880000"}, "citizen_phone", PHONE_REFUSED),  # a landline without its area code
         ({"kind": "rumour"}, "kind", "选择一个有效的选项"),
         ({"submit": "answer", "answer": "可以办理。"}, "kind", "只有咨询类诉求可以直接答复"),
         ({"submit": "answer", "kind": Kind.CONSULTATION}, "answer", "请填写答复内容"),
@@ -224,6 +229,30 @@ def test_bad_input_comes_back_with_the_errors_and_stores_nothing(
     )
     assert 'value="光明小区3号楼"' in page  # what was typed stays
     assert not Ticket.objects.exists() and not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13900005678",
+        "139 0000 5678",
+        "139-0000-5678",
+        "+86 139 0000 5678",
+        "0571-88880000",
+        "057188880000",
+        "(0571)88880000",
+        "010-6552 8888",
+        "0571-88880000-8021",
+        "0571-88880000转8021",
+        "12345",
+        "110",
+        "95598",
+    ],
+)
+def test_a_callers_number_in_any_usual_form_is_taken(client, staff, phone) -> None:
+    client.force_login(staff["operator"])
+    assert client.post("/console/", call(citizen_phone=phone)).status_code == 302
+    assert Appeal.objects.get().citizen_phone == phone
 
 
 def test_a_forged_post_by_a_handler_is_refused(client, staff, waiting) -> None:

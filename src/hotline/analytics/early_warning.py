@@ -66,6 +66,7 @@ from hotline.directory.models import Department
 from hotline.intake.models import Appeal
 from hotline.notifications.actions import do_notify
 from hotline.sla.selectors import calendar_for
+from hotline.supervision import wording
 from hotline.taxonomy.models import Category
 
 DEFAULTS: dict[str, Any] = {
@@ -411,7 +412,8 @@ def _raise(warning: EarlyWarning) -> EarlyWarning:
     do_notify(
         key=f"early-warning:{warning.pk}",
         reason=NotificationReason.EARLY_WARNING,
-        message=_("预警：%(title)s") % {"title": warning.title},
+        # In the city's words whatever the request's, said in the reader's (`supervision.wording`).
+        message=wording.stored("early_warning", title=warning.title),
         role=Role.LEADER,
     )
     return warning
@@ -563,8 +565,9 @@ def _join(warning: EarlyWarning, finding: Finding, now: datetime) -> None:
         do_notify(
             key=f"early-warning:{warning.pk}:{finding.subject}",
             reason=NotificationReason.EARLY_WARNING,
-            message=_("预警更新：%(title)s（又触发%(kind)s：%(finding)s）")
-            % {"title": warning.title, "kind": WarningKind(finding.kind).label, "finding": finding.title},
+            message=wording.stored(
+                "early_warning_joined", title=warning.title, kind=finding.kind, finding=finding.title
+            ),
             role=Role.LEADER,
         )
 

@@ -103,6 +103,20 @@ _LINE_WORDS = re.compile(r"(?:电话|热线|致电|拨打|来电|咨询|联系|�
 _CALL_AT = re.compile(r"(?:电话|热线|致电|拨打|座机|手机|号码|联系方式|联系)(?:是|为|号码)?[：:\s（(]{0,2}$")
 
 
+# A phone field's whole value (`is_phone_number`): a mobile, a fixed line with its area code and
+# perhaps an extension (0571-88880000-8021, 0571-88880000转8021), or a short service number (110,
+# 12345, 95598), the number some calls come from (another hotline's transfer).
+_EXTENSION = r"(?:[-\s]?(?:转|-|#|ext\.?\s?)\d{1,6})?"
+_SERVICE = r"1\d{2}|1\d{4}|9[56]\d{3}"
+_PHONE_NUMBER = re.compile(rf"{_MOBILE}|{_FIXED}{_EXTENSION}|{_SERVICE}")
+
+
+def is_phone_number(value: str) -> bool:
+    """Whether `value` (stripped) is a phone number as a person writes one in a form: not a date, a
+    count or a local number without its area code, which no one could call back."""
+    return _PHONE_NUMBER.fullmatch(value.strip()) is not None
+
+
 def numbers_in(text: str) -> set[str]:
     """The numbers written in `text` that could be someone's, as dialled (a mobile, a fixed line with
     its area code, an identity-card number, a local number given as one to call): what a citizen

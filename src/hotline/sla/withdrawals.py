@@ -48,8 +48,8 @@ KEEPS_HANDLING = frozenset(
     }
 )
 
-# What ended the handling, by action, as the withdrawal's note says it.
-_CAUSES = {
+# What ended the handling, by action, as the withdrawal's note says it; "other" for any other.
+CAUSES = {
     "reply": gettext_noop("已答复"),
     "answer": gettext_noop("已协办反馈"),
     "return": gettext_noop("已退单"),
@@ -58,8 +58,12 @@ _CAUSES = {
     "confirm_invalidation": gettext_noop("已确认为无效诉求"),
     "merge": gettext_noop("已合并"),
     "close": gettext_noop("已办结"),
+    "other": gettext_noop("派单已不在办理中"),
 }
-_OTHER_CAUSE = gettext_noop("派单已不在办理中")
+
+# The withdrawal's note, a sentence of `supervision.wording` (which registers it from here: that
+# layer is above this one): stored in the city's language, shown on the pages in the reader's.
+WITHDRAWAL_NOTE = gettext_noop("%(cause)s，延期申请自动撤回")
 
 
 def moot_condition() -> Q:
@@ -69,9 +73,11 @@ def moot_condition() -> Q:
 
 def withdrawal_note(action: str) -> str:
     """Why a request was withdrawn after `action`. Stored, so in the city's language
-    (settings.LANGUAGE_CODE) rather than in that of the request that acted."""
+    (settings.LANGUAGE_CODE) rather than in that of the request that acted: what
+    `supervision.wording.stored("withdrawn", cause=...)` says, which this layer cannot call."""
+    cause = action if action in CAUSES else "other"
     with translation.override(settings.LANGUAGE_CODE):
-        return _("%(cause)s，延期申请自动撤回") % {"cause": _(_CAUSES.get(action, _OTHER_CAUSE))}
+        return _(WITHDRAWAL_NOTE) % {"cause": _(CAUSES[cause])}
 
 
 def withdraw_moot_extensions(ticket_id: int, actor: User, action: str, at: datetime | None = None) -> int:

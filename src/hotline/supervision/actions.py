@@ -236,9 +236,15 @@ def do_open_supervision(
     )
     if assignment is not None:
         supersede_lower(supervision, actor, now)
-    # Stored and sent to the unit: in the city's words, whatever the page's language.
-    label = wording.kind_word(kind)
-    due = f"，督办时限 {clock.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
+    # Stored and sent to the unit: in the city's words, whatever the page's language; the pages say
+    # it in the reader's (`wording.shown`), the supervisor's reason as typed.
+    if deadline is None:
+        message = wording.stored("opened", number=ticket.number, title=ticket.title, kind=kind, reason=reason)
+    else:
+        until = f"{clock.localtime(deadline):%Y-%m-%d %H:%M}"
+        message = wording.stored(
+            "opened_until", number=ticket.number, title=ticket.title, kind=kind, until=until, reason=reason
+        )
     store_notifications(
         supervision_drafts(
             key=supervision.dedupe_key,
@@ -249,7 +255,7 @@ def do_open_supervision(
             ticket_id=ticket.pk,
             assignment_id=assignment.pk if assignment else None,
             deadline=deadline,
-            message=f"工单 {ticket.number}「{ticket.title}」被{label}{due}：{reason}",
+            message=message,
         ),
         now=now,
     )
@@ -328,13 +334,18 @@ def do_resolve_supervision(supervision: Supervision, actor: User, *, note: str =
         at=now,
     )
     if supervision.department_id is not None:
-        kind = wording.kind_word(supervision.kind)  # sent to the unit: in the city's words
+        # Sent to the unit: in the city's words, the supervisor's note as typed.
+        told = {"number": ticket.number, "kind": supervision.kind}
+        if note:
+            message = wording.stored("resolved_note", note=note, **told)
+        else:
+            message = wording.stored("resolved", **told)
         store_notifications(
             [
                 Draft(
                     key=f"resolved:{supervision.pk}",
                     reason=NotificationReason.SUPERVISION_RESOLVED,
-                    message=f"工单 {ticket.number} 的{kind}已办结。{note}".strip(),
+                    message=message,
                     department_id=supervision.department_id,
                     ticket_id=ticket.pk,
                     assignment_id=supervision.assignment_id,

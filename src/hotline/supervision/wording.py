@@ -1,21 +1,26 @@
-"""The sentences the supervision writes into its rows by itself: a supervision's reason (督办事由),
-its closing note (办结说明) and the sweep's notices (a deadline passed or near, the day's to-do list:
-`notifications.Notification.message`), stored in the city's language and shown in the reader's.
+"""The sentences the system writes into its rows by itself, stored in the city's language and shown
+in the reader's: a supervision's reason (督办事由) and its closing note (办结说明); the notices
+(`notifications.Notification.message`) of the sweep (a deadline passed or near, the day's to-do
+list), of a supervision opened or closed by hand, of an early warning and of the reports made; and
+the notes the system puts on a ticket's timeline (an extension request withdrawn, a call merged or
+linked at the console, a rating on the portal).
 
-Each sentence is held once, here, as a msgid with named placeholders. The sweep and the actions
-build the stored text from it (`stored`, or `in_sql` for the sweep's INSERT ... SELECT); a page
-reads a stored text back (`recognised`: a pattern compiled from the same msgid, the placeholders as
-named groups) and says it again in the active language (`shown`). Producer and reader cannot drift
-apart; a text that no sentence here says (a person's words, a sentence of an older version) is shown
-as it was stored. The API and the exports keep the stored text: it is the record.
+Each sentence is held once, here, as a msgid with named placeholders (the extension's withdrawal
+note in `sla.withdrawals`, which writes it from below this layer; it is registered here). The sweep
+and the actions build the stored text from it (`stored`, or `in_sql` for the sweep's INSERT ...
+SELECT); a page reads a stored text back (`recognised`: a pattern compiled from the same msgid,
+the placeholders as named groups) and says it again in the active language (`shown`). Producer and
+reader cannot drift apart; a text that no sentence here says (a person's words, a sentence of an
+older version) is shown as it was stored. The API and the exports keep the stored text: it is the record.
 
-A placeholder is a ticket's number (`number`), the city's data (`title`, `label`: any text), a
-count (`days`, `n`), or one of a few words of the system's own (`CHOICES`: kept as a code and said
-in the reader's language).
+A placeholder is a ticket's number (`number`), the city's data or a person's words (`title`,
+`label`, `reason`, `note`: any text, kept as it is), a count (`days`, `n`), a moment (`until`), or
+one of a few words of the system's own (`CHOICES`: kept as a code and said in the reader's
+language; a sentence may name the set its placeholder takes the words of, `Sentence.choices`).
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -27,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hotline.core.sql import text as sql_text
+from hotline.sla.withdrawals import CAUSES, WITHDRAWAL_NOTE
 
 # The words a sentence names by code: stored as the word, recognised back to the code.
 CHOICES: dict[str, dict[str, str]] = {
@@ -49,6 +55,13 @@ CHOICES: dict[str, dict[str, str]] = {
         "listing": gettext_noop("挂牌督办"),
         "elevation": gettext_noop("提级办理"),
     },
+    # What ended an assignment's handling, by the action (`sla.withdrawals`), "other" for the rest.
+    "cause": CAUSES,
+    # What raised an early warning (`WarningKind`'s labels).
+    "warning": {
+        "spike": gettext_noop("诉求突增"),
+        "hotspot": gettext_noop("热点快速增长"),
+    },
 }
 
 # What each kind of placeholder matches in a stored text.
@@ -63,6 +76,10 @@ _PATTERNS = {
     "day": r"\d{1,2}",
     "unsigned": r"\d+",
     "overdue": r"\d+",
+    "reason": r".*",
+    "note": r".+",  # a sentence with a note and one without are two sentences
+    "until": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}",
+    "count": r"\d+",
 }
 
 
@@ -70,6 +87,16 @@ _PATTERNS = {
 class Sentence:
     code: str
     msgid: str  # Chinese, with %(name)s placeholders
+    # A placeholder that takes the words of a set of `CHOICES` not of its own name, as (placeholder,
+    # set) pairs: an early warning's %(kind)s is a kind of warning, not of supervision.
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def choice_set(self, name: str) -> str | None:
+        """The set of `CHOICES` whose words placeholder `name` takes, or None for any text."""
+        named = dict(self.choices)
+        if name in named:
+            return named[name]
+        return name if name in CHOICES else None
 
 
 # Every sentence, by code. A msgid is never changed in place: the rows already stored say the old
@@ -130,6 +157,39 @@ SENTENCES: dict[str, Sentence] = {
                 "其中待签收 %(unsigned)s 件，已超期 %(overdue)s 件。"
             ),
         ),
+        # A supervision opened by hand, told to its unit (`actions.do_open_supervision`): the
+        # supervisor's reason as typed, with the supervision's own deadline or without one.
+        Sentence(
+            "opened_until",
+            gettext_noop("工单 %(number)s「%(title)s」被%(kind)s，督办时限 %(until)s：%(reason)s"),
+        ),
+        Sentence("opened", gettext_noop("工单 %(number)s「%(title)s」被%(kind)s：%(reason)s")),
+        # A supervision closed by hand, told to its unit (`actions.do_resolve_supervision`): with
+        # the supervisor's note as typed, or without one.
+        Sentence("resolved", gettext_noop("工单 %(number)s 的%(kind)s已办结。")),
+        Sentence("resolved_note", gettext_noop("工单 %(number)s 的%(kind)s已办结。%(note)s")),
+        # An extension request withdrawn, on the timeline and the ticket's page (`sla.withdrawals`).
+        Sentence("withdrawn", WITHDRAWAL_NOTE),
+        # The notes of a call merged into or linked to a ticket at the console (`web.console`).
+        Sentence("merged_at_console", gettext_noop("受理台：来电并入 %(number)s")),
+        Sentence("linked_at_console", gettext_noop("受理台：来电与 %(number)s 相关")),
+        # The note of a callback the citizen recorded on the portal (`web.portal`).
+        Sentence("rated_on_portal", gettext_noop("市民在网上门户评价")),
+        # The leaders' notices of an early warning and of its update (`analytics.early_warning`);
+        # the warning's title and a finding's are the figures' own words.
+        Sentence("early_warning", gettext_noop("预警：%(title)s")),
+        Sentence(
+            "early_warning_joined",
+            gettext_noop("预警更新：%(title)s（又触发%(kind)s：%(finding)s）"),
+            choices=(("kind", "warning"),),
+        ),
+        # The leaders' notice of the reports made for a period (`web.kept_reports`).
+        Sentence(
+            "reports_made",
+            gettext_noop(
+                "%(title)s已生成（共 %(count)s 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
+            ),
+        ),
     )
 }
 
@@ -160,28 +220,30 @@ def _choice_word(name: str, code: str) -> str:
     return _in_city_language(CHOICES[name][code])
 
 
-def kind_word(kind: str) -> str:
-    """A kind of supervision (`SupervisionKind`'s value) named as stored: in the city's language."""
-    return _choice_word("kind", kind)
+def _values(sentence: Sentence, params: Mapping[str, Any], word: Callable[[str, str], Any]) -> dict[str, Any]:
+    """`params` with each choice's code turned into its `word(set, code)`, other values as they are."""
+    return {
+        k: v if (choice := sentence.choice_set(k)) is None else word(choice, v) for k, v in params.items()
+    }
 
 
 def stored(code: str, **params: Any) -> str:
     """The sentence `code` with `params`, as stored (a choice by its code)."""
     sentence = SENTENCES[code]
-    values = {k: _choice_word(k, v) if k in CHOICES else v for k, v in params.items()}
-    return _in_city_language(sentence.msgid) % values
+    return _in_city_language(sentence.msgid) % _values(sentence, params, _choice_word)
 
 
 def in_sql(code: str, **params: Any) -> Concat:
     """`stored` as an SQL expression, for an INSERT ... SELECT: a param may be a column (`F(...)`)."""
+    sentence = SENTENCES[code]
     pieces: list[Any] = []
-    for name, literal in _parts(_in_city_language(SENTENCES[code].msgid)):
+    for name, literal in _parts(_in_city_language(sentence.msgid)):
         if not name:
             pieces.append(literal)
             continue
         value = params[name]
-        if name in CHOICES:
-            value = _choice_word(name, value)
+        if (choice := sentence.choice_set(name)) is not None:
+            value = _choice_word(choice, value)
         pieces.append(value)  # a column as it is, a value as text
     return sql_text(*pieces)
 
@@ -217,9 +279,9 @@ def _forms_in(code: str, city_language: str) -> list[tuple[re.Pattern[str], dict
         with translation.override(language):
             template = _(sentence.msgid) if language else sentence.msgid
             words = {
-                name: {(_(msgid) if language else msgid): code for code, msgid in CHOICES[name].items()}
-                for name in CHOICES
-                if f"%({name})s" in template
+                name: {(_(msgid) if language else msgid): code for code, msgid in CHOICES[choice].items()}
+                for name in dict.fromkeys(_PLACEHOLDER.findall(template))
+                if (choice := sentence.choice_set(name)) is not None
             }
         forms.append((_pattern(template, words), words))
     return forms
@@ -238,8 +300,8 @@ def recognised(text: str) -> tuple[str, dict[str, str]] | None:
 
 def said(code: str, params: Mapping[str, Any]) -> str:
     """The sentence `code` with `params` in the active language."""
-    values = {k: _(CHOICES[k][v]) if k in CHOICES else v for k, v in params.items()}
-    return _(SENTENCES[code].msgid) % values
+    sentence = SENTENCES[code]
+    return _(sentence.msgid) % _values(sentence, params, lambda choice, v: _(CHOICES[choice][v]))
 
 
 def shown(text: str) -> str:

@@ -12,9 +12,10 @@ done), swapped in place of the row with the desk's counters, so that the person 
 on the page (site.js moves the keyboard on, as on the dispatch desk). A refused action changes
 nothing and answers with the action's own status (403, 404, 409, 422) and its message, on a page or,
 for htmx, as a fragment the form shows next to itself. A refused form of written words on the
-ticket's page (`KEPT_ON_PAGE`: 答复, 直接答复, 退单, 申请延期) comes back as that page, what was typed
-in its fields and the message next to it (`web.tickets.refused_on_page`), as other refused forms
-do: a reply refused for a template's blank, a return's reasons, are not lost.
+ticket's page (`KEPT_ON_PAGE`: 答复, 直接答复, 退单, 申请延期, 办理进展, 挂起, every form with words
+to write) comes back as that page, what was typed in its fields and the message next to it
+(`web.tickets.refused_on_page`), as other refused forms do: a reply refused for a template's blank,
+a return's reasons, a progress note pasted with a stray control character, are not lost.
 """
 
 from collections.abc import Callable
@@ -56,8 +57,31 @@ _BY_NUMBER: dict[str, tuple[tuple[str, str], ...]] = {
 _NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
 
 # The actions whose refusal, posted from the ticket's page, shows that page again with what was
-# typed (the text to the citizen) and the message beside the form.
-KEPT_ON_PAGE = frozenset({"reply", "answer_on_spot", "return", "request_extension"})
+# typed (a text to the citizen, a reason, a note, and the choices beside it) and the message beside
+# the form: every form of the page with words to write.
+KEPT_ON_PAGE = frozenset(
+    {
+        "reply",
+        "answer_on_spot",
+        "return",
+        "request_extension",
+        "progress",
+        "answer",
+        "suspend",
+        "resume",
+        "close",
+        "callback",
+        "callback_attempt",
+        "dispatch",
+        "recall",
+        "merge",
+        "unmerge",
+        "link",
+        "request_invalidation",
+        "confirm_invalidation",
+        "review_extension",
+    }
+)
 
 
 def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:

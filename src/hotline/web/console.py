@@ -36,7 +36,6 @@ chosen (`Chosen`). Only the roles that receive calls (`ACTION_ROLES["receive"]`)
 others get a 403 page.
 """
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -55,7 +54,7 @@ from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
 from hotline.core.enums import DESK_CHANNELS, NOT_MERGEABLE_INTO, Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import HotlineError
-from hotline.core.phone import mask_phone
+from hotline.core.phone import is_phone_number, mask_phone
 from hotline.dedup.embedders import ticket_text
 from hotline.dedup.search import similar as find_similar
 from hotline.directory.models import Department
@@ -64,15 +63,15 @@ from hotline.intake.models import Appeal
 from hotline.knowledge.actions import answer_on_spot
 from hotline.routing.decision import AppealFacts, Decision, decide
 from hotline.routing.place import locate
+from hotline.supervision import wording as supervision_wording
 from hotline.taxonomy.models import Category
 from hotline.tickets import selectors
 from hotline.tickets.actions import do_link_tickets, do_merge_ticket
 from hotline.tickets.models import Ticket
 from hotline.web.department_choices import department_label
 from hotline.web.dispatch import staff_view
-from hotline.web.forms import Form
+from hotline.web.forms import Form, SentOnce, new_token
 from hotline.web.params import parse_id, ticket_number
-from hotline.web.photo_forms import TOKEN, new_token
 from hotline.web.portal import followed
 from hotline.web.wording import shown
 
@@ -81,11 +80,6 @@ SHOWN = 5
 SUGGESTED = 3
 # Texts shorter than this say too little for routing to read anything into them.
 MIN_TEXT = 4
-
-# A caller's number: digits with the usual separators, 7 to 15 digits (a local landline to an
-# international number).
-_PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
-MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
 
 # What "how" routing found the place, as people read it.
 PLACE_HOW = {
@@ -121,8 +115,9 @@ class AreaField(forms.ModelChoiceField):
         return department_label(obj)
 
 
-class CallForm(Form):
-    """One call as the operator takes it; field order is the Tab order (the order of the call)."""
+class CallForm(SentOnce, Form):
+    """One call as the operator takes it; field order is the Tab order (the order of the call). Its
+    one-time token (`SentOnce`) becomes the appeal's external id."""
 
     channel = forms.ChoiceField(
         label=gettext_lazy("渠道"), choices=[(c.value, c.label) for c in DESK_CHANNELS], initial=Channel.PHONE
@@ -186,9 +181,6 @@ class CallForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    # Not required, and a bad one is no token (clean_token): a form without one is taken as before,
-    # never refused for a field nobody sees.
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, answering: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,18 +196,13 @@ class CallForm(Form):
             "受理台只录入人工受理的渠道：%(channels)s"
         ) % {"channels": channels}
 
-    def clean_token(self) -> str:
-        token: str = self.cleaned_data.get("token") or ""
-        return token if TOKEN.fullmatch(token) else ""
-
     def clean_citizen_phone(self) -> str:
         phone: str = (self.cleaned_data.get("citizen_phone") or "").strip()
         if not phone:
             return ""
-        digits = sum(c.isdigit() for c in phone)
-        if not _PHONE_CHARS.match(phone) or not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS:
+        if not is_phone_number(phone):
             raise forms.ValidationError(
-                _("号码须为 %(min)s 至 %(max)s 位数字") % {"min": MIN_PHONE_DIGITS, "max": MAX_PHONE_DIGITS}
+                _("来电号码须为手机号码、带区号的固定电话（可带分机号）或 12345 这样的服务号码")
             )
         return phone
 
@@ -381,7 +368,8 @@ def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: b
                     ticket,
                     user,
                     into_ticket_id=target.pk,
-                    note=_("受理台：来电并入 %(number)s") % {"number": target.number},
+                    # Stored in the city's words, said in the reader's on the timeline.
+                    note=supervision_wording.stored("merged_at_console", number=target.number),
                 )
             else:
                 ticket, created = do_receive_appeal(form.appeal(), user)
@@ -391,7 +379,7 @@ def _with_existing(request: HttpRequest, user: User, ticket_id: int, *, merge: b
                     ticket,
                     user,
                     other_ticket_id=target.pk,
-                    note=_("受理台：来电与 %(number)s 相关") % {"number": target.number},
+                    note=supervision_wording.stored("linked_at_console", number=target.number),
                 )
     except HotlineError as error:
         return _render(request, user, form, status=error.status_code, error=shown(error))

@@ -53,6 +53,7 @@ from hotline.core import clock
 from hotline.core.enums import NotificationReason, ReportKind, ReportScope, Role
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.notifications.actions import do_notify
+from hotline.supervision import wording as supervision_wording
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate
 from hotline.web.models import KeptReport, KeptReportRemake, ReportsState
@@ -190,12 +191,9 @@ def _tell_leaders(kind: str, period: Period, count: int) -> None:
     if city is None:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        message = _(
-            "%(title)s已生成（共 %(count)s 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
-        ) % {
-            "title": title_of(city),
-            "count": count,
-        }
+        title = title_of(city)  # as the files carry it: in the city's words
+    # Stored in the city's words, said in the reader's on the 消息 page (`supervision.wording`).
+    message = supervision_wording.stored("reports_made", title=title, count=count)
     do_notify(
         key=f"report:{kind}:{period.first_day:%Y%m%d}",
         reason=NotificationReason.REPORT,

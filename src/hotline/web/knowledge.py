@@ -14,7 +14,8 @@ GET  /knowledge/<id>/                      an article: text, validity (expired o
                                            caller, and only the actions valid for the user now
 GET  /knowledge/<id>/?version=<n>          one version as it was, and what it changed from the one
                                            before (those who write or review)
-GET  /knowledge/new/, POST                 write an article (a draft of the user's department)
+GET  /knowledge/new/, POST                 write an article (a draft of the user's department); the
+                                           form sent twice makes one (`web.forms.made_once`)
 GET  /knowledge/<id>/edit/, POST           edit it: a new version (of a published one: waiting for
                                            review beside it)
 POST /knowledge/<id>/do/<action>/          submit, approve, send back, retire (the last two say why)
@@ -55,7 +56,7 @@ from hotline.taxonomy.models import Category
 from hotline.tickets import selectors
 from hotline.web.actions import refusal_page
 from hotline.web.dispatch import paginate, staff_view
-from hotline.web.forms import PlainTextForm, posted_text
+from hotline.web.forms import SENT_BEFORE, PlainTextForm, SentOnce, made_once, new_token, posted_text
 from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
@@ -246,7 +247,9 @@ def _version_page(request: HttpRequest, article: Article) -> HttpResponse:
     )
 
 
-class ArticleForm(PlainTextForm):
+class ArticleForm(SentOnce, PlainTextForm):
+    """An article as written; a new one's form is taken once (`SentOnce`)."""
+
     title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
     question = forms.CharField(
         label=gettext_lazy("常见问法"),
@@ -325,11 +328,16 @@ def _initial(article: Article | ArticleVersion) -> dict[str, Any]:
 
 @staff_view("edit_article", require_http_methods(["GET", "POST"]))
 def article_new(request: HttpRequest, user: User) -> HttpResponse:
-    form = ArticleForm(request.POST or None, initial={"owner": user.department_id})
+    form = ArticleForm(request.POST or None, initial={"owner": user.department_id, "token": new_token()})
     if request.method == "POST" and form.is_valid():
         try:
-            article = actions.do_create_article(
-                user, form.data_of(), note=form.cleaned_data.get("note") or ""
+            article, made = made_once(
+                user,
+                form.cleaned_data["token"],
+                Article,
+                lambda: actions.do_create_article(
+                    user, form.data_of(), note=form.cleaned_data.get("note") or ""
+                ),
             )
         except HotlineError as error:
             return render(
@@ -338,7 +346,10 @@ def article_new(request: HttpRequest, user: User) -> HttpResponse:
                 {"form": form, "error": shown(error)},
                 status=error.status_code,
             )
-        messages.success(request, _("已保存为草稿，送审后发布"))
+        if made:
+            messages.success(request, _("已保存为草稿，送审后发布"))
+        else:  # the form sent twice: the article its first sending made
+            messages.info(request, SENT_BEFORE)
         return HttpResponseRedirect(reverse("knowledge_article", args=[article.pk]))
     status = 422 if request.method == "POST" else 200
     return render(request, "web/knowledge_form.html", {"form": form}, status=status)

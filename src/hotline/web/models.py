@@ -1,9 +1,10 @@
-"""What the staff pages keep: the exports of a search, built in the background, and the reports
-made on schedule, kept as files."""
+"""What the staff pages keep: the exports of a search, built in the background, the reports
+made on schedule, kept as files, and the forms that made something, by their one-time token."""
 
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +122,28 @@ class ReportsState(models.Model):
 
     def __str__(self) -> str:
         return str(self.last_report)
+
+
+class SentForm(models.Model):
+    """A staff form that made something (an article, a reply template), by the one-time token its
+    page gave it (`web.forms.made_once`): the same form sent again leads to what it made instead of
+    making it twice. Unique by token, so that of two sendings at once the second waits for the
+    first and finds its row. The console's calls need none: their token is the appeal's external id."""
+
+    token = models.CharField(_("表单标识"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("提交人")
+    )
+    made_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("创建的对象类型")
+    )
+    # Set in the transaction that made it, right after the row (the token is claimed first).
+    made_id = models.PositiveBigIntegerField(_("创建的对象编号"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        verbose_name = _("已提交表单")
+        verbose_name_plural = _("已提交表单")
+
+    def __str__(self) -> str:
+        return f"{self.made_type_id} {self.made_id} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -12,8 +12,6 @@ its token in a hidden field (`pending_photo`), so that the corrected form, sent 
 the photo again, is taken with it as if it had been sent with it. A photo chosen anew replaces it.
 """
 
-import re
-import uuid
 from typing import Any
 
 from django import forms
@@ -23,13 +21,7 @@ from django.utils.translation import gettext as _
 
 from hotline.intake import attachments
 from hotline.web import pending_photos
-from hotline.web.forms import PlainTextForm
-
-TOKEN = re.compile(r"[0-9a-f]{32}")
-
-
-def new_token() -> str:
-    return uuid.uuid4().hex
+from hotline.web.forms import TOKEN, PlainTextForm, new_token
 
 
 class OnceWithPhotoForm(PlainTextForm):

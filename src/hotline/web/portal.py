@@ -56,6 +56,7 @@ from hotline.feedback.selectors import appellants
 from hotline.intake import attachments, limits
 from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
 from hotline.intake.models import Appeal
+from hotline.supervision import wording as supervision_wording
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.web import wording
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
@@ -563,7 +564,8 @@ def rate(request: HttpRequest) -> HttpResponse:
                     portal_user(),
                     resolution=data["resolution"],
                     satisfaction=data["satisfaction"],
-                    note=_("市民在网上门户评价"),
+                    # Stored in the city's words whatever the citizen's, said in the reader's.
+                    note=supervision_wording.stored("rated_on_portal"),
                     appeal_id=appeal.pk,
                 )
     except HotlineError as exc:

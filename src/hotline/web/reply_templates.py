@@ -1,7 +1,8 @@
 """The reply templates (答复模板) a unit keeps, on the staff pages: list, create, edit, retire.
 
 GET  /reply-templates/[?retired=1]      the templates the user keeps (active, or retired)
-GET  /reply-templates/new/, POST        a new template; "预览" shows it filled for the chosen unit
+GET  /reply-templates/new/, POST        a new template; "预览" shows it filled for the chosen unit; the
+                                        form sent twice makes one (`web.forms.made_once`)
 GET  /reply-templates/<id>/, POST       one template, edited the same way
 POST /reply-templates/<id>/retire/      retire it (handlers are no longer offered it)
 POST /reply-templates/<id>/restore/     take it back
@@ -46,11 +47,13 @@ from hotline.taxonomy.selectors import active_categories
 from hotline.web.actions import refusal_page
 from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import paginate, staff_view
-from hotline.web.forms import PlainTextForm
+from hotline.web.forms import SENT_BEFORE, PlainTextForm, SentOnce, made_once, new_token
 from hotline.web.wording import shown
 
 
-class TemplateForm(PlainTextForm):
+class TemplateForm(SentOnce, PlainTextForm):
+    """A template as written; a new one's form is taken once (`SentOnce`)."""
+
     name = forms.CharField(label=gettext_lazy("名称"), max_length=MAX_NAME)
     category_id = forms.TypedChoiceField(
         label=gettext_lazy("适用分类"), required=False, coerce=int, empty_value=None
@@ -83,7 +86,10 @@ class TemplateForm(PlainTextForm):
 
 def _initial(template: ReplyTemplate | None, user: User) -> dict[str, Any]:
     if template is None:
-        return {"department_id": user.department_id if not may_be_for_every_unit(user) else None}
+        return {
+            "department_id": user.department_id if not may_be_for_every_unit(user) else None,
+            "token": new_token(),
+        }
     return {
         "name": template.name,
         "category_id": template.category_id,
@@ -123,12 +129,20 @@ def _edit(request: HttpRequest, user: User, template: ReplyTemplate | None) -> H
     form = TemplateForm(user, request.POST)
     if "preview" in request.POST or not form.is_valid():
         return _form_page(request, user, form, template, status=200 if "preview" in request.POST else 422)
+    fields = dict(form.cleaned_data)
+    token = fields.pop("token")
     try:
-        saved = do_save_template(
-            user, TemplateData(**form.cleaned_data), None if template is None else template.pk
-        )
+        if template is None:
+            saved, made = made_once(
+                user, token, ReplyTemplate, lambda: do_save_template(user, TemplateData(**fields))
+            )
+        else:
+            saved, made = do_save_template(user, TemplateData(**fields), template.pk), True
     except HotlineError as error:
         return _form_page(request, user, form, template, error=shown(error), status=error.status_code)
+    if not made:  # the form sent twice: the template its first sending made
+        messages.info(request, SENT_BEFORE)
+        return HttpResponseRedirect(reverse("reply_template", args=[saved.pk]))
     messages.success(request, _("答复模板“%(name)s”已保存") % {"name": saved.name})
     return HttpResponseRedirect(reverse("reply_templates_list"))
 

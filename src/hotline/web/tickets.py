@@ -72,6 +72,7 @@ from hotline.web.dispatch import staff_view
 from hotline.web.forms import posted_text
 from hotline.web.inbox import awaited_response, response_clock
 from hotline.web.overview import echarts_installed
+from hotline.web.params import parse_id
 from hotline.web.wording import shown
 
 # Details of a timeline event worth a line on the page, in this order, with their labels.
@@ -207,14 +208,15 @@ def timeline(events: list[EventOut], names: dict[str, str] | None = None) -> lis
     for e in events:
         label = str(EventType(e.action).label) if e.action in EventType.values else e.action
         details = e.details
+        if isinstance(details.get("note"), str):
+            # A note the system wrote (a step up's closing a supervision, an extension request's
+            # withdrawal, a call merged at the console: `supervision.wording`) is stored in the
+            # city's language: said again in the reader's; a person's note stays as typed.
+            details = {**details, "note": supervision_wording.shown(details["note"])}
         if isinstance(details.get("routed"), dict):
             # An automatic dispatch: its note told again from its facts, in the reader's language
             # (the stored note is in the city's; a dispatch stored before the facts has it alone).
             details = {**details, "note": dispatch_note(details["routed"])}
-        if e.action == EventType.RESOLVE_SUPERVISION and isinstance(details.get("note"), str):
-            # A closing note that the system wrote (a step up's, by hand or by the sweep) is stored
-            # in the city's language: said again in the reader's; a person's note stays as typed.
-            details = {**details, "note": supervision_wording.shown(details["note"])}
         if e.action == EventType.REVIEW_RETURN and isinstance(details.get("uphold"), bool):
             # Its outcome in words: a rejection and an upheld return read alike by their name alone,
             # and the department that returned the ticket reads here why it came back (the note).
@@ -485,12 +487,19 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/ticket.html", context)
 
 
+# Posted fields the page does not fill in again: Django's, and where the form leads.
+_NOT_KEPT = frozenset({"csrfmiddlewaretoken", "next"})
+# The id of the message beside a refused form of the page (ticket.html): the action's, hyphenated
+# (progress-refused), but for these.
+_REFUSAL_IDS = {"request_extension": "extension-refused"}
+
+
 def refused_on_page(
     request: HttpRequest, user: User, number: str, action: str, message: str, status: int
 ) -> HttpResponse | None:
     """The ticket's page again after `action` (one of `web.actions.KEPT_ON_PAGE`) was refused: its
-    form holds the text as it was posted and says why beside it; the status is the refusal's. None
-    when the page has no form for it (a co-handler's reply): the refusal's own page says why."""
+    form holds what was posted (text, choices) and says why beside it; the status is the refusal's.
+    None when the page has no form for it (a co-handler's reply): the refusal's own page says why."""
     try:
         context = _context(request, user, number, {})
     except HotlineError:
@@ -498,14 +507,23 @@ def refused_on_page(
     if action not in context["allowed"]:
         return None
     kept = {
+        # What its form holds, as posted: a reply's text, a reason, a note, a date, a choice.
+        **{name: request.POST.get(name, "") for name in request.POST if name not in _NOT_KEPT},
+        # The departments and the category a dispatch chose, as the page's choices name them (ids).
+        "lead_id": parse_id(request.POST.get("lead_department_id")),
+        "co_ids": [pk for pk in map(parse_id, request.POST.getlist("co_department_ids")) if pk is not None],
+        "category_pk": parse_id(request.POST.get("category_id")),
         "action": action,
         "message": message,
-        # What its form holds, as posted: a reply's text, a return's or an extension's reason and date.
-        **{name: request.POST.get(name, "") for name in ("text", "reason", "requested_due_at")},
     }
     # The page's own address for its forms' `next` (this request's is the action's).
     here = reverse("ticket_page", args=[number])
-    return render(request, "web/ticket.html", {**context, "refused": kept, "page_path": here}, status=status)
+    page = render(request, "web/ticket.html", {**context, "refused": kept, "page_path": here}, status=status)
+    # A form the page shows only in some states (a callback attempt while someone is still to call,
+    # the review of a request still waiting) may be missing though the action is allowed: then the
+    # refusal's own page says why, not a page without a word of it.
+    said = _REFUSAL_IDS.get(action, action.replace("_", "-") + "-refused")
+    return page if f'id="{said}"'.encode() in page.content else None
 
 
 @login_required

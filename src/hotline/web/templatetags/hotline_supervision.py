@@ -1,6 +1,6 @@
-"""A supervision's reason as the board shows it, and a notice as the inbox (消息) shows it: the
-sweep's sentence in the reader's language (`supervision.wording`), a person's words as they typed
-them."""
+"""A supervision's reason as the board shows it, a notice as the inbox (消息) shows it and a note
+the system wrote as a ticket's page shows it: the system's sentence in the reader's language
+(`supervision.wording`), a person's words as they typed them."""
 
 from django import template
 
@@ -20,5 +20,12 @@ def reason_shown(supervision: Supervision) -> str:
 @register.filter
 def notice_shown(text: str) -> str:
     """A notification's message: the system writes every one (a person's words inside one, a 督办 by
-    hand's reason, leave it unrecognised and as stored)."""
+    hand's reason, are kept as typed inside the sentence said in the reader's language)."""
+    return wording.shown(text)
+
+
+@register.filter
+def note_shown(text: str) -> str:
+    """A note that the system may have written (an extension request's withdrawal): its sentence in
+    the reader's language, a person's note as typed."""
     return wording.shown(text)
