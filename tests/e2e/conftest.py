@@ -3,6 +3,11 @@ Playwright against pytest-django's live server.
 
 `make test` installs Chromium when it is missing; without it these tests fail and say so, rather
 than skip, so that a green run always means the browser ran them.
+
+They run in the SQLite run of `make test` and are skipped, with one line saying so, in the
+PostgreSQL run: what they test is what the browser does with the pages, which no database changes,
+and every server-side path they take is tested on PostgreSQL by the page and API tests. Running them
+twice cost about a minute of a suite that must stay under fifteen (2026-12-06).
 """
 
 import os
@@ -38,6 +43,17 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    once = pytest.mark.skip(reason="browser tests run in the SQLite run (tests/e2e/conftest.py)")
+    for item in items:
+        if item.path.is_relative_to(Path(__file__).parent):
+            item.add_marker(once)
 
 
 @pytest.fixture(scope="session")
