@@ -103,6 +103,22 @@ def strip_function_words(text: str) -> str:
 _RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
 
 
+def runs(text: str) -> list[str]:
+    """The runs of an already normalised text that jieba segments each on its own."""
+    return _RUN.findall(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def search_words(run: str) -> frozenset[str]:
+    """jieba's words of one run in its search mode (with the HMM, as `jieba.lcut_for_search`): the
+    words of the run and the dictionary words inside its longer ones."""
+    return frozenset(jieba.lcut_for_search(run))
+
+
+def in_dictionary(term: str) -> bool:
+    return (jieba.get_FREQ(term) or 0) > 0
+
+
 @functools.lru_cache(maxsize=8192)
 def _word_edges(run: str) -> frozenset[int]:
     """Where the words of a run begin and end, the dictionary words inside its longer words
