@@ -12,6 +12,7 @@ from ninja.utils import check_csrf
 
 from hotline.accounts import throttle
 from hotline.accounts.models import ApiToken, User, hash_token
+from hotline.accounts.token_lookup import token_by_hash
 from hotline.core import clock
 from hotline.core.errors import TooManyRequests
 from hotline.core.http import client_ip
@@ -29,15 +30,7 @@ class TokenAuth(HttpBearer):
         token = token.strip()
         if not token:
             raise AuthenticationError(message=_("API 令牌为空"))
-        # The hash is unique: at most one row, so no ORDER BY to build (`first()` would add one).
-        api_token = next(
-            iter(
-                ApiToken.objects.select_related("user", "user__department").filter(
-                    key_hash=hash_token(token)
-                )[:1]
-            ),
-            None,
-        )
+        api_token = token_by_hash(hash_token(token))
         # A token that is presented but not valid is refused outright, rather than falling back to a
         # session that the same client may also hold: the caller asked to be this token.
         if api_token is None or api_token.revoked or not api_token.user.is_active:
