@@ -4,6 +4,7 @@ would be dropped), a workbook that unpacks to gigabytes. Each is said with the f
 line), never a traceback, and nothing is stored; the rows of a mis-sized workbook are all read."""
 
 import io
+import os
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -17,6 +18,7 @@ from hotline.intake.channels.tables import read_table
 from hotline.intake.models import Appeal
 from hotline.knowledge.models import Article
 from tests.intake.test_tables import SHEET, damaged, workbook
+from tests.routing.conftest import corpus
 
 OPEN_QUOTE = (
     "title,content\n"
@@ -151,3 +153,109 @@ def test_a_workbook_that_would_unpack_to_far_more_than_it_holds_is_refused(tmp_p
 def test_hotline_import_refuses_a_zip_bomb_and_stores_nothing(tmp_path) -> None:
     assert "疑为压缩炸弹" in refused("import", str(bomb(tmp_path / "board.xlsx")))
     assert not Appeal.objects.exists()
+
+
+# --- one reader for every CSV file -----------------------------------------------------------------
+
+
+def test_model_commands_refuse_a_quote_left_open_as_the_others_do(tmp_path) -> None:
+    """The training files are read as every other CSV file: the rows after an open quote were
+    taken into its cell (or made a label of its text) without a word."""
+    texts, labels = corpus(per_label=3)
+    good = tmp_path / "good.csv"
+    good.write_text("text,label\n" + "".join(f"{t},{x}\n" for t, x in zip(texts, labels, strict=True)))
+    call_command(
+        "model",
+        "train",
+        "--data",
+        str(good),
+        "--out",
+        str(tmp_path / "model"),
+        "--folds",
+        "0",
+        "--no-register",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    path = tmp_path / "train.csv"
+    path.write_text(
+        'text,label\n路灯不亮,城乡建设\n"井盖缺失,城乡建设\n噪音扰民,环境保护\n', encoding="utf-8"
+    )
+    for argv in (
+        ("model", "cv", "--data", str(path)),
+        ("model", "evaluate", "--model", str(tmp_path / "model"), "--data", str(path)),
+        ("model", "train", "--data", str(path), "--out", str(tmp_path / "m"), "--no-register"),
+    ):
+        assert refused(*argv) == "train.csv 第 3 行：引号未闭合，其后直到文件末尾都会被读成同一格"
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "column"),
+    [
+        (("replies", "check"), "id"),
+        (("dedup", "score", "--pairs"), "pair_id"),
+    ],
+)
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x7f", "\u202e"])
+def test_an_id_holding_a_control_character_is_refused_with_its_line(tmp_path, argv, column, char) -> None:
+    """The ids are printed back as they are: an escape in one would reach the terminal."""
+    path = tmp_path / "in.csv"
+    if column == "id":
+        path.write_text(f"id,appeal_title,appeal_text,reply\n1,路灯,不亮,已修\n2{char}[31m,井盖,缺失,已补\n")
+    else:
+        path.write_text(
+            f"pair_id,title_a,detail_a,title_b,detail_b\np1,路灯,坏了,路灯,不亮\np{char}2,a,b,c,d\n"
+        )
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(*argv, str(path), stdout=out, stderr=StringIO())
+    assert str(caught.value) == f"{path} 第 3 行：{column} 不能包含控制字符（U+{ord(char):04X}）"
+    assert out.getvalue() == ""
+
+
+# --- what is not a file ----------------------------------------------------------------------------
+
+
+def fifo(tmp_path: Path, name: str) -> Path:
+    """A named pipe nobody writes into: reading it would wait for ever."""
+    path = tmp_path / name
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("import", "{path}"),
+        ("import", "{path}", "--dry-run", "--skip-invalid"),
+        ("knowledge", "import", "{path}"),
+        ("replies", "check", "{path}"),
+        ("dedup", "score", "--pairs", "{path}"),
+        ("model", "cv", "--data", "{path}"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_a_path_that_is_not_a_regular_file_is_refused_naming_it(tmp_path, argv, kind) -> None:
+    if kind == "fifo":
+        path = fifo(tmp_path, "board.csv")
+    elif kind == "device":
+        path = tmp_path / "zero.csv"
+        path.symlink_to("/dev/zero")  # a .csv name on a device that never ends
+    else:
+        path = tmp_path / "folder.csv"
+        path.mkdir()
+    message = refused(*[a.replace("{path}", str(path)) for a in argv])
+    assert message.endswith("不是普通文件，无法读取")
+    assert path.name in message
+    assert not Appeal.objects.exists() and not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_mapping_that_is_a_pipe_is_refused_naming_it(tmp_path) -> None:
+    path = tmp_path / "board.csv"
+    path.write_text("title,content\n路灯不亮,幸福路\n", encoding="utf-8")
+    mapping = fifo(tmp_path, "map.toml")
+    message = refused("import", str(path), "--mapping", str(mapping))
+    assert message == f"{mapping}: 不是普通文件，无法读取"

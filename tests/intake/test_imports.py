@@ -166,6 +166,26 @@ def test_control_characters_in_a_table_are_left_out_of_what_is_stored(
     assert Appeal.objects.get().content == ticket.content
 
 
+def test_bidirectional_overrides_and_del_are_left_out_as_the_other_control_characters(
+    tmp_path, frozen_clock, no_routing
+) -> None:
+    """An override (U+202E) shows the text after it reversed, an isolate (U+2066-U+2069) hides
+    where a name ends, DEL is a control character: the same rule as the API's takes them out."""
+    path = write(
+        tmp_path,
+        TIPDM_HEADER + "\n"
+        "7002,市民\u202e乙,幸福路\u2066路灯\u2069不亮\x7f,2020/1/2 8:00:00,"
+        '"晚上\u202a很黑\u202c 😀\t请修\n谢谢",\n',
+    )
+    run(path, "--preset", "tipdm")
+    appeal = Appeal.objects.select_related("ticket").get()
+    assert (appeal.citizen_name, appeal.ticket.title, appeal.ticket.content) == (
+        "市民乙",
+        "幸福路路灯不亮",
+        "晚上很黑 😀\t请修\n谢谢",
+    )
+
+
 def test_a_broken_file_names_every_bad_line_and_stores_nothing(tmp_path, frozen_clock) -> None:
     CategoryFactory(name="城乡建设", level=1, parent=None)
     path = write(tmp_path, BROKEN)
@@ -194,6 +214,24 @@ def test_skip_invalid_stores_the_good_rows_and_still_names_the_bad(tmp_path, fro
     assert sorted(Appeal.objects.values_list("external_id", flat=True)) == ["101", "108"]
     assert Appeal.objects.get(external_id="101").content == "幸福路路灯\n坏了一周"
     assert Ticket.objects.get(appeals__external_id="108").category.name == "城乡建设"
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_skip_invalid_with_every_row_rejected_is_an_error(tmp_path, frozen_clock, dry_run) -> None:
+    path = write(tmp_path, "title,content,received_at\n路灯不亮,,\n,井盖缺失,\n噪音,凌晨施工,2019/13/45\n")
+    message, err = refused(path, "--skip-invalid", *dry_run)
+    assert "3 行全部被拒绝，未导入任何数据" in message
+    assert len(err.strip().splitlines()) == 3
+    assert stored() == (0, 0, 0)
+
+
+def test_skip_invalid_with_the_other_rows_already_present_is_no_error(tmp_path, frozen_clock) -> None:
+    # Run again on the same file: nothing new, the good row is there, the bad one named again.
+    path = write(tmp_path, "external_id,title,content\nA-1,路灯不亮,幸福路\nA-2,井盖缺失,\n")
+    run(path, "--skip-invalid")
+    out, _err = run(path, "--skip-invalid")
+    assert "读取 2 行，新建 0，已存在 1，拒绝 1" in out
+    assert Appeal.objects.count() == 1
 
 
 def test_every_fault_of_a_line_is_named_at_once_by_the_files_own_headers(tmp_path, frozen_clock) -> None:
@@ -401,12 +439,40 @@ address = "地址"
         ('optional = [[1]]\n[columns]\ntitle = "a"\ncontent = "b"\n', "optional 应为 [columns] 中字段的列表"),
         # Put before every external id as it is: a NUL would fail on PostgreSQL halfway through.
         ('id_prefix = "x\\u0000"\n[columns]\ntitle = "a"\ncontent = "b"\n', "id_prefix 不能包含 NUL 字符"),
+        # A directive strptime does not know would fail every time in the file, said as "无法识别".
+        (
+            'time_formats = ["%Y/%m/%d %Q"]\n[columns]\ntitle = "a"\ncontent = "b"\n',
+            "“%Y/%m/%d %Q”不是有效的时间格式",
+        ),
+        (
+            'time_formats = ["%Y-%m-%d %"]\n[columns]\ntitle = "a"\ncontent = "b"\n',
+            "“%Y-%m-%d %”不是有效的时间格式",
+        ),
     ],
 )
 def test_a_bad_mapping_is_an_error_saying_what_is_wrong(tmp_path, toml: str, complaint: str) -> None:
     mapping = write(tmp_path, toml, "map.toml")
     message, _err = refused(write(tmp_path, "a,b\n1,2\n"), "--mapping", str(mapping))
     assert complaint in message
+
+
+def test_a_mappings_own_time_formats_are_taken(tmp_path, frozen_clock) -> None:
+    mapping = write(
+        tmp_path,
+        'time_formats = ["%Y年%m月%d日 %H时%M分", "%d.%m.%Y %H:%M %z"]\n[columns]\ntitle = "标题"\n'
+        'content = "内容"\nreceived_at = "时间"\n',
+        "map.toml",
+    )
+    path = write(
+        tmp_path,
+        "标题,内容,时间\n路灯不亮,幸福路,2025年6月9日 10时05分\n井盖,人民路,09.06.2025 11:00 +0800\n",
+    )
+    out, _err = run(path, "--mapping", str(mapping))
+    assert "新建 2" in out
+    assert sorted(Appeal.objects.values_list("received_at", flat=True)) == [
+        datetime(2025, 6, 9, 10, 5, tzinfo=SHANGHAI),
+        datetime(2025, 6, 9, 11, 0, tzinfo=SHANGHAI),
+    ]
 
 
 def test_imported_tickets_go_to_the_router_in_batches(

@@ -90,11 +90,16 @@ def test_an_xlsx_file_published_at_once_and_searched(tmp_path, reference) -> Non
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([["", "正文"] + [""] * 6], "第 3 行：title: 标题不能为空"),
+        ([["", "正文"] + [""] * 6], "第 3 行：标题：标题不能为空"),
+        ([["长" * 201, "正文"] + [""] * 6], "第 3 行：标题：标题不能超过 200 字"),
+        ([["标题", "正"] + ["问" * 20_001] + [""] * 5], "第 3 行：常见问法：常见问法不能超过 20000 字"),
         ([["标题", "正文", "", "没有的分类", "", "", "", ""]], "第 3 行：分类：没有分类“没有的分类”"),
         ([["标题", "正文", "", "", "B99", "", "", ""]], "第 3 行：责任单位：没有单位“B99”"),
         ([["标题", "正文", "", "", "", "2026-13-01", "", ""]], "第 3 行：生效日期"),
-        ([["标题", "正文", "", "", "", "2026-02-01", "2026-01-01", ""]], "第 3 行：valid_until"),
+        (
+            [["标题", "正文", "", "", "", "2026-02-01", "2026-01-01", ""]],
+            "第 3 行：失效日期：失效日期不能早于生效日期",
+        ),
         ([["标题", "正文", "", "", "", "", "", "也许"]], "第 3 行：对外公开"),
         ([GOOD[0], GOOD[0]], "第 4 行：标题“社保卡丢失补办”与第 3 行重复"),
     ],
@@ -106,6 +111,22 @@ def test_a_bad_row_stores_nothing_and_names_its_line(tmp_path, reference, rows, 
         call_command("knowledge", "import", str(path), stdout=io.StringIO(), stderr=err)
     assert message in err.getvalue()
     assert not Article.objects.exists()
+
+
+def test_a_field_error_is_named_by_the_column_as_the_file_has_it(tmp_path, reference) -> None:
+    """Not by the field's name inside Hotline: a file with English headers is told its own."""
+    rows = [["", "x" * 20_001], ["标题", ""]]
+    path = _csv(tmp_path / "k.csv", rows, header=["title", "body"])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="未导入任何知识"):
+        call_command("knowledge", "import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "第 2 行：title：标题不能为空；body：答复口径不能超过 20000 字" in err.getvalue()
+    assert "第 3 行：body：答复口径不能为空" in err.getvalue()
+    path = _csv(tmp_path / "k2.csv", [["标题", ""]], header=["标题", "答复内容"])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("knowledge", "import", str(path), stdout=io.StringIO(), stderr=err)
+    assert "第 2 行：答复内容：答复口径不能为空" in err.getvalue()
 
 
 def test_a_file_without_the_columns_or_unreadable(tmp_path, reference) -> None:

@@ -169,6 +169,24 @@ def test_an_article_with_control_characters_is_refused(client, staff) -> None:
     assert client.get("/qa/feed.xml").status_code == 200
 
 
+def test_an_article_with_a_bidirectional_override_or_del_is_refused(client, staff) -> None:
+    """The same rule as the API's: an override (U+202E) would show the title reversed to every
+    reader; DEL is a control character as the others are. Chinese, emoji and line breaks stay."""
+    client.force_login(staff["admin"])
+    typed = {"title": "养犬登记", "question": "", "body": "到派出所办理。", "owner": "", "public": "on"}
+    for field, value, char in (
+        ("title", "养犬\u202e记登", "U+202E"),
+        ("body", "到派出所\x7f办理。", "U+007F"),
+    ):
+        response = client.post("/knowledge/new/", typed | {field: value})
+        assert response.status_code == 422
+        assert f"不能包含控制字符（{char}）" in response.content.decode()
+    assert not Article.objects.exists()
+    response = client.post("/knowledge/new/", typed | {"body": "到派出所办理 😀\r\n第二行"})
+    assert response.status_code == 302
+    assert Article.objects.get().body == "到派出所办理 😀\r\n第二行"
+
+
 def test_the_rss_feed_leaves_out_a_control_character_stored_before(client, staff) -> None:
     """Written before the pages refused them (the actions take them): the feed leaves them out
     rather than failing for every reader."""

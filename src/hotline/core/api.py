@@ -52,11 +52,16 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
-# The C0 control characters but tab, line feed and carriage return. PostgreSQL cannot store NUL in
+# The C0 control characters but tab, line feed and carriage return, DEL, and the bidirectional
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). PostgreSQL cannot store NUL in
 # text; the others are nothing a person writes (a broken system, or a probe) and break what the text
-# goes on to: an .xlsx cell, an XML answer, a terminal. Every entrance refuses them alike: the API's
-# text fields here (`NoNul`), Open311's form (open311.posted).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# goes on to: an .xlsx cell, an XML answer, a terminal; an override shows the text after it
+# reversed, an isolate hides where a name ends ("Trojan Source"), on every page and export that
+# shows it. The marks U+200E and U+200F are left alone: they reorder nothing beyond themselves, and
+# text pasted from web pages brings them. Every entrance refuses them alike: the API's text fields
+# here (`NoNul`), the pages' forms (web.forms), Open311's form (open311.posted); what a channel
+# brings in is taken without them (`without_control_characters`).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def without_control_characters(text: str) -> str:

@@ -1,28 +1,36 @@
 """Reading the CSV files Hotline is given. `decode` and `csv_rows` read every one of them, the
-tables of `hotline import` and `hotline knowledge import` (intake/channels/tables.py) as well:
+tables of `hotline import` and `hotline knowledge import` (intake/channels/tables.py) and the
+training files of `hotline model` (routing/dataset.py) as well:
 UTF-8 with or without BOM, or GB18030 as Excel on Chinese Windows saves it, each record with the
 line it starts on (a cell may span lines); a file they cannot read is InvalidInput naming it and,
 for a malformed record (a quote left open to the end of the file among them), its line.
+
+`read_file` reads every file a command is given (these tables, the training files of `hotline
+model`, an import's mapping): only a regular file, so that a pipe or a device (/dev/zero) named as
+a file is refused rather than read for ever.
 
 `read_records` reads a small file given to a command, one record per row under a fixed header, the
 first column the record's id (`hotline replies check`, `hotline dedup score`). Everything wrong
 with it is a CommandError that names the file and, for a row, its line: a file that cannot be
 read, is in neither encoding or not CSV (a cell over the size limit), is empty, has another header,
-a row with another number of columns, an empty or repeated id. Blank rows are skipped. What a
-record must hold beyond that is the command's to check, with `line_error`.
+a row with another number of columns, an empty or repeated id, an id holding a control character
+(the commands print the ids back: an escape would reach the terminal). Blank rows are skipped.
+What a record must hold beyond that is the command's to check, with `line_error`.
 """
 
 import csv
 import io
 import itertools
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.utils.translation import gettext as _
 
 from hotline.core.errors import InvalidInput
+from hotline.core.i18n import gettext as _
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 # A single CSV cell may hold a long message, never more than this (csv's default is 128 KiB).
@@ -33,6 +41,24 @@ CSV_FIELD_LIMIT = 1024 * 1024
 class Record:
     line: int
     cells: tuple[str, ...]  # stripped, one per column
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the regular file at `path` (a link to one is followed); InvalidInput naming it
+    for anything else (a pipe or a device would be read for ever, a directory not at all). OSError
+    for a file that cannot be opened, which each caller words as it words it."""
+    # Not blocking on open: a pipe with no writer would hold the open itself until one came.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if not regular:
+        os.close(descriptor)
+        raise InvalidInput(_("%(file)s: 不是普通文件，无法读取") % {"file": path})
+    with os.fdopen(descriptor, "rb") as file:
+        return file.read()
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -100,11 +126,13 @@ def line_error(path: Path, line: int, message: str) -> CommandError:
 
 def read_records(path: Path, columns: Sequence[str]) -> list[Record]:
     try:
-        raw = path.read_bytes()
+        raw = read_file(path)
     except OSError as exc:
         raise CommandError(
             _("%(file)s: 无法读取（%(error)s）") % {"file": path, "error": exc.strerror or exc}
         ) from None
+    except InvalidInput as error:
+        raise CommandError(error.message) from None
     try:
         return _records(csv_rows(decode(raw, str(path)), str(path)), path, columns)
     except InvalidInput as error:
@@ -112,6 +140,10 @@ def read_records(path: Path, columns: Sequence[str]) -> list[Record]:
 
 
 def _records(rows: Iterator[tuple[int, list[str]]], path: Path, columns: Sequence[str]) -> list[Record]:
+    # Imported here: the benchmarks read CSV files with this module without Django settings, and
+    # core.api's ninja reads them on import.
+    from hotline.core.api import control_character_refusal
+
     first = next(rows, None)
     if first is None:
         raise CommandError(_("%(file)s: 文件为空") % {"file": path})
@@ -138,6 +170,8 @@ def _records(rows: Iterator[tuple[int, list[str]]], path: Path, columns: Sequenc
         cells = tuple(cell.strip() for cell in row)
         if not cells[0]:
             raise line_error(path, line, _("%(column)s 为空") % {"column": key})
+        if (refusal := control_character_refusal(cells[0])) is not None:
+            raise line_error(path, line, f"{key} {refusal}")
         if cells[0] in seen:
             raise line_error(path, line, _("%(column)s %(id)s 重复") % {"column": key, "id": cells[0]})
         seen.add(cells[0])

@@ -81,6 +81,15 @@ class ArticleData:
 
     def clean(self) -> "ArticleData":
         """The same data with text trimmed; InvalidInput naming every field that is wrong."""
+        if problems := self.problems():
+            # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+            raise InvalidInput(_("；").join(problems))
+        return self
+
+    def problems(self) -> list[str]:
+        """Trim the text, and say what is wrong: each "field: what", the field by its name here
+        (title, body, question, valid_from, valid_until, category_id, area_id, owner_id), which a
+        caller reading a file names by the file's column instead (knowledge.imports)."""
         self.title, self.body, self.question = self.title.strip(), self.body.strip(), self.question.strip()
         problems = []
         if not self.title:
@@ -104,10 +113,7 @@ class ArticleData:
         for name, pk in (("area_id", self.area_id), ("owner_id", self.owner_id)):
             if pk is not None and not Department.objects.filter(pk=pk).exists():
                 problems.append(_("%(field)s: 单位 %(id)s 不存在") % {"field": name, "id": pk})
-        if problems:
-            # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
-            raise InvalidInput(_("；").join(problems))
-        return self
+        return problems
 
 
 # Who may publish without a second person's review (see the module's docstring).

@@ -41,6 +41,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "public": ("对外公开", "public"),
 }
 REQUIRED = ("title", "body")
+# ArticleData's fields by the name its problems give them -> the key of their column above.
+FIELDS = {
+    "title": "title",
+    "body": "body",
+    "question": "question",
+    "valid_from": "valid_from",
+    "valid_until": "valid_until",
+    "category_id": "category",
+    "area_id": "area",
+    "owner_id": "owner",
+}
 _YES = {"是", "1", "true", "yes", "y", "公开"}
 _NO = {"否", "0", "false", "no", "n", "不公开", ""}
 
@@ -175,7 +186,21 @@ def _article(row: Row, columns: dict[str, str], lookup: _Lookup) -> ArticleData:
         valid_until=_date(cell("valid_until"), column("valid_until")),
         public=_public(cell("public"), column("public")),
     )
-    return data.clean()
+    if problems := data.problems():
+        # Each named by the file's column (标题, or title in a file with English headers), not by
+        # the field's name inside Hotline.
+        named = []
+        for problem in problems:
+            name, sep, message = problem.partition(": ")
+            key = FIELDS.get(name) if sep else None
+            named.append(
+                _("%(column)s：%(message)s") % {"column": column(key), "message": message}
+                if key is not None
+                else problem
+            )
+        # Translators: the separator between clauses or short sentences (a semicolon in Chinese).
+        raise InvalidInput(_("；").join(named))
+    return data
 
 
 def plan(path: Path) -> Plan:

@@ -1,21 +1,22 @@
 """Labelled examples from a CSV file, as exported by spreadsheets and other hotline systems.
 
-Texts may span several lines (quoted fields) and carry stray whitespace; `normalize` deals with
-that. A bad row (a missing text or label, the wrong number of cells, a text that is empty once
-normalised, a broken quote) is skipped and reported with the line where it starts; only a file that
-cannot be read at all, or lacks a named column, stops the reading with `DataFileError`.
+The file is read as every CSV file Hotline is given (core/csvfiles.py): the same encodings, the
+same lines, the same refusal of a quote left open (which would take every later row into one cell,
+or make a label of a text). Texts may span several lines (quoted fields) and carry stray
+whitespace; `normalize` deals with that. A bad row (a missing text or label, the wrong number of
+cells, a text that is empty once normalised) is skipped and reported with the line where it starts;
+a file that cannot be read at all (not a regular file, in neither encoding, not CSV), or lacks a
+named column, stops the reading with `DataFileError`.
 """
 
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotline.core.csvfiles import csv_rows, decode, read_file
+from hotline.core.errors import InvalidInput
 from hotline.core.i18n import gettext as _
 from hotline.routing.text import normalize
-
-# Excel on Chinese Windows saves CSV as GB18030 unless told otherwise; UTF-8 (with or without BOM) first.
-ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class DataFileError(Exception):
@@ -43,15 +44,6 @@ class LabelledData:
         return len(self.texts)
 
 
-def _decode(raw: bytes, name: str) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataFileError(_("%(file)s: 无法识别文件编码（应为 UTF-8 或 GB18030）") % {"file": name})
-
-
 def read_labelled_csv(
     path: Path | str,
     text_col: str = "text",
@@ -61,44 +53,46 @@ def read_labelled_csv(
     """Rows of `path` with a usable text (and label, unless `label_col` is None)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_file(path)
     except OSError as exc:
         raise DataFileError(
             _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
         ) from None
-    reader = csv.reader(io.StringIO(_decode(raw, path.name), newline=""))
-    data = LabelledData(extra={name: [] for name in extra_cols})
+    except InvalidInput as error:
+        raise DataFileError(error.message) from None
+    try:
+        return _labelled(
+            csv_rows(decode(raw, path.name), path.name), path.name, text_col, label_col, extra_cols
+        )
+    except InvalidInput as error:  # a record csv cannot read: an open quote, a cell over the limit
+        raise DataFileError(error.message) from None
 
+
+def _labelled(
+    rows: Iterator[tuple[int, list[str]]],
+    name: str,
+    text_col: str,
+    label_col: str | None,
+    extra_cols: tuple[str, ...],
+) -> LabelledData:
+    data = LabelledData(extra={column: [] for column in extra_cols})
     header: list[str] | None = None
-    header_line = 0
-    next_line = 1  # the physical line where the next record starts
-    while True:
-        start = next_line
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            next_line = reader.line_num + 1
-            data.problems.append(Problem(start, _("CSV 格式错误（%(error)s），已跳过") % {"error": exc}))
-            continue
-        next_line = reader.line_num + 1
+    for start, cells in rows:
         if not cells or not any(cell.strip() for cell in cells):
             continue  # a blank line
         if header is None:
             header = [cell.strip() for cell in cells]
-            header_line = start
             wanted = [text_col, *([label_col] if label_col else []), *extra_cols]
-            missing = [name for name in wanted if name not in header]
+            missing = [column for column in wanted if column not in header]
             if missing:
                 found = ", ".join(header)
                 raise DataFileError(
                     _("%(file)s 第 %(line)s 行：缺少列 %(missing)s（现有列：%(found)s）")
-                    % {"file": path.name, "line": header_line, "missing": ", ".join(missing), "found": found}
+                    % {"file": name, "line": start, "missing": ", ".join(missing), "found": found}
                 )
             text_at = header.index(text_col)
             label_at = header.index(label_col) if label_col else None
-            extra_at = {name: header.index(name) for name in extra_cols}
+            extra_at = {column: header.index(column) for column in extra_cols}
             continue
         if len(cells) != len(header):
             skipped = _("应有 %(expected)s 列，实际为 %(actual)s 列，已跳过") % {
@@ -123,8 +117,8 @@ def read_labelled_csv(
         data.texts.append(text)
         data.labels.append(label)
         data.lines.append(start)
-        for name, at in extra_at.items():
-            data.extra[name].append(cells[at])
+        for column, at in extra_at.items():
+            data.extra[column].append(cells[at])
     if header is None:
-        raise DataFileError(_("%(file)s: 文件为空，没有表头") % {"file": path.name})
+        raise DataFileError(_("%(file)s: 文件为空，没有表头") % {"file": name})
     return data

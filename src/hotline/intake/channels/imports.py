@@ -35,7 +35,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from hotline.core import clock
 from hotline.core.api import control_character_refusal, without_control_characters
+from hotline.core.csvfiles import read_file
 from hotline.core.enums import Channel, Kind, Urgency
 from hotline.core.errors import InvalidInput
 from hotline.intake.actions import AppealData, BulkReceipt, PastReply, checked, do_receive_appeals, problems
@@ -126,7 +127,7 @@ PRESETS: dict[str, ColumnMap] = {
 def load_mapping(path: Path) -> ColumnMap:
     """A mapping from a TOML file; InvalidInput saying what is wrong with it."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_file(path).decode("utf-8"))
     except OSError as exc:
         raise InvalidInput(
             _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}
@@ -191,6 +192,9 @@ def mapping_from(raw: Mapping[str, Any], name: str) -> ColumnMap:
         raise bad(_("backdate 应为 true 或 false"))
     if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
         raise bad(_('time_formats 应为 strftime 格式的列表，如 ["%Y/%m/%d %H:%M:%S"]'))
+    for fmt in formats:
+        if not _readable_format(fmt):
+            raise bad(_("time_formats 中的“%(format)s”不是有效的时间格式") % {"format": fmt})
     if not isinstance(optional, list) or not all(isinstance(o, str) and o in columns for o in optional):
         raise bad(_("optional 应为 [columns] 中字段的列表"))
     return ColumnMap(
@@ -202,6 +206,18 @@ def mapping_from(raw: Mapping[str, Any], name: str) -> ColumnMap:
         time_formats=tuple(formats),
         optional=frozenset(optional),
     )
+
+
+def _readable_format(fmt: str) -> bool:
+    """Whether strptime can read times written in `fmt`: a time written in it is read back. A
+    directive it does not know (%Q), a lone % at the end, a directive twice would otherwise fail on
+    every row, each said as a time it cannot read, and the format itself never named."""
+    sample = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+    try:
+        datetime.strptime(sample.strftime(fmt), fmt)  # noqa: DTZ007 - only whether it parses
+    except (ValueError, re.error):
+        return False
+    return True
 
 
 def _choice(value: Any, choices: type[Kind] | type[Urgency]) -> str | None:
@@ -524,6 +540,13 @@ class Outcome:
     stored: bool  # False: a dry run, or rows were rejected and not skipped
     blocked: bool  # rows were rejected and not to be skipped: the file is refused, nothing stored
     dry_run: bool = False
+
+    @property
+    def all_rejected(self) -> bool:
+        """Rows were rejected and no row was taken, new or present: skipping the invalid rows left
+        nothing, and the import failed as surely as a refused file. A file imported again, whose
+        good rows are all present, is not this."""
+        return bool(self.rejected) and not self.created and not self.present
 
 
 def run(

@@ -40,6 +40,7 @@ import html
 import imaplib
 import logging
 import mailbox
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ from django.utils.translation import gettext as _
 
 from hotline.core import clock, timerange
 from hotline.core.api import without_control_characters
+from hotline.core.csvfiles import read_file
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.core.schedule import enqueue_if_due
@@ -68,11 +70,16 @@ from hotline.tickets.models import Ticket
 logger = logging.getLogger(__name__)
 
 MAIL_CHANNELS = (Channel.MAILBOX, Channel.LEADER_MAILBOX)
+# The year in a Date header: the first number of three or more digits after the month's name.
+YEAR = re.compile(r"[A-Za-z]{3}[a-z]*\.?\s+(\d{3,})\b")
 TICKET_NUMBER = re.compile(r"(?<!\d)(\d{8}-\d{6})(?!\d)")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 # "Re:", "回复：", "答复:", "Fwd:", "转发：" in front of a subject, repeated.
 REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
 TITLE_MAX = Appeal._meta.get_field("title").max_length or 200
+# A run of RFC 2047 encoded words, =?charset?B?...?= or =?charset?Q?...?=, with the space between them.
+_WORD = r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?="
+ENCODED_WORDS = re.compile(rf"{_WORD}(?:\s*{_WORD})*")
 # Charsets that Chinese mail declares and that GB18030 (a superset of them all) reads correctly.
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "gb_2312-80", "euc-cn", "x-euc-cn", "chinese"}
 
@@ -118,11 +125,15 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 def decode_header(value: str | email.header.Header | None) -> str:
     """A header's text: RFC 2047 encoded words decoded with `decode_bytes`, raw 8-bit text (which
     the parser keeps as an "unknown-8bit" Header, or as surrogate escapes) read as UTF-8 or
-    GB18030, folding undone."""
+    GB18030, and encoded words beside such text decoded too; folding undone."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str) and any("\udc80" <= ch <= "\udcff" for ch in value):
-        value = decode_bytes(value.encode("ascii", "surrogateescape"), None)
+    if (text := _eight_bit(value)) is not None:
+        # The email package decodes no encoded word in a header holding raw 8-bit text (it keeps
+        # the whole as one unknown-8bit chunk), nor in text that is not ASCII: each run of encoded
+        # words is decoded here on its own, the text around it kept.
+        text = ENCODED_WORDS.sub(lambda found: _encoded_words(found.group()), text)
+        return without_control_characters(re.sub(r"\s*[\r\n]+\s*", " ", text).strip())
     try:
         parts = email.header.decode_header(value)
     except (email.errors.HeaderParseError, ValueError):
@@ -131,6 +142,39 @@ def decode_header(value: str | email.header.Header | None) -> str:
         decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk for chunk, charset in parts
     )
     return without_control_characters(re.sub(r"\s*[\r\n]+\s*", " ", text).strip())
+
+
+def _eight_bit(value: str | email.header.Header) -> str | None:
+    """The text of a header that holds raw 8-bit bytes, read as `decode_bytes` reads them without
+    a charset; None for a header without them."""
+    if isinstance(value, str):
+        if any("\udc80" <= ch <= "\udcff" for ch in value):
+            return decode_bytes(value.encode("ascii", "surrogateescape"), None)
+        return None
+    try:
+        parts = email.header.decode_header(value)
+    except (email.errors.HeaderParseError, ValueError):
+        return None
+    if not any(charset == "unknown-8bit" for _chunk, charset in parts):
+        return None
+    return "".join(
+        decode_bytes(chunk, None if charset == "unknown-8bit" else charset)
+        if isinstance(chunk, bytes)
+        else chunk
+        for chunk, charset in parts
+    )
+
+
+def _encoded_words(run: str) -> str:
+    """A run of RFC 2047 encoded words (the space between them is no text), decoded; left as it is
+    when one of them cannot be (bad base64)."""
+    try:
+        parts = email.header.decode_header(run)
+    except (email.errors.HeaderParseError, ValueError):
+        return run
+    return "".join(
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk for chunk, charset in parts
+    )
 
 
 class _TextOfHTML(HTMLParser):
@@ -229,6 +273,12 @@ def _sent_at(message: Message) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     if sent is None:
+        return None
+    # The email package reads a year under 100 as a two-digit one (RFC 5322's obsolete 49 -> 2049,
+    # 50 -> 1950), however it is written: "1 Jan 0001" became 2001. A year written with three or
+    # more digits is the year it says, and one that is not what was read is no date at all.
+    written = YEAR.search(str(value))
+    if written is not None and int(written.group(1)) != sent.year:
         return None
     if timezone.is_naive(sent):
         sent = timezone.make_aware(sent, timezone.get_default_timezone())
@@ -382,7 +432,9 @@ def do_receive_letter(letter: Letter, channel: str) -> Taken:
     with transaction.atomic():
         planned = _planned(letter, channel)
         if planned.existing is not None:
-            return Taken(planned.existing.ticket, False, False, 0, planned.refused)
+            # Nothing of it is stored this time, kept or refused: its files were counted when it
+            # was taken in (an mbox is read whole every time).
+            return Taken(planned.existing.ticket, False, False, 0, [])
         data = planned.data
         if planned.target is not None:
             appeal = do_receive_follow_up(planned.target, data, None)
@@ -411,7 +463,7 @@ def foresee(letter: Letter, channel: str) -> Foreseen:
     where `do_receive_letter` would refuse it (a dry run)."""
     planned = _planned(letter, channel)
     if planned.existing is not None:
-        return Foreseen(False, False, 0, planned.refused)
+        return Foreseen(False, False, 0, [])
     checked(planned.data)  # intake's checks, as do_receive_appeal and do_receive_follow_up make
     return Foreseen(True, planned.target is not None, len(planned.kept), planned.refused)
 
@@ -451,11 +503,19 @@ def sources(text: str | None = None) -> list[Source]:
     return found
 
 
-class Drop:
-    """A mailbox read letter by letter: `letters()` yields (key, raw bytes); `done(key)` marks one
-    taken in; `close()` ends."""
+@dataclass(frozen=True)
+class Unread:
+    """A letter of a mailbox that could not be read at all (a folder or a pipe where a letter
+    belongs, a file that cannot be opened): named in the report, the others read on."""
 
-    def letters(self) -> Iterator[tuple[str, bytes]]:
+    reason: str
+
+
+class Drop:
+    """A mailbox read letter by letter: `letters()` yields (key, raw bytes, or Unread); `done(key)`
+    marks one taken in; `close()` ends."""
+
+    def letters(self) -> Iterator[tuple[str, bytes | Unread]]:
         raise NotImplementedError
 
     def done(self, key: str) -> None:
@@ -470,12 +530,29 @@ class MaildirDrop(Drop):
         if not Path(path).is_dir():
             raise InvalidInput(_("Maildir %(path)s 不存在") % {"path": path})
         self.box = mailbox.Maildir(path, factory=None, create=False)
+        self.root = Path(path)
 
-    def letters(self) -> Iterator[tuple[str, bytes]]:
-        for key in list(self.box.iterkeys()):
-            message = self.box.get_message(key)
-            if message.get_subdir() == "new" or "S" not in message.get_flags():
-                yield key, self.box.get_bytes(key)
+    def letters(self) -> Iterator[tuple[str, bytes | Unread]]:
+        """The letters in new/, and those in cur/ without the Seen flag, oldest first (a Maildir
+        name begins with the time of delivery). Read here rather than through `mailbox`, which
+        leaves a folder out without a word and opens a pipe to wait on it for ever; a file that
+        cannot be opened failed the whole mailbox."""
+        for subdir in ("new", "cur"):
+            for entry in sorted(os.listdir(self.root / subdir)):
+                key, _colon, info = entry.partition(self.box.colon)
+                if subdir == "cur" and info.startswith("2,") and "S" in info[2:]:
+                    continue
+                path = self.root / subdir / entry
+                try:
+                    yield key, read_file(path)
+                except InvalidInput as error:
+                    yield key, Unread(error.message)
+                except OSError as exc:
+                    reason = _("无法读取文件 %(path)s: %(error)s") % {
+                        "path": path,
+                        "error": exc.strerror or exc,
+                    }
+                    yield key, Unread(reason)
 
     def done(self, key: str) -> None:
         message = self.box.get_message(key)
@@ -490,7 +567,7 @@ class MboxDrop(Drop):
             raise InvalidInput(_("mbox 文件 %(path)s 不存在") % {"path": path})
         self.box = mailbox.mbox(path, factory=None, create=False)
 
-    def letters(self) -> Iterator[tuple[str, bytes]]:
+    def letters(self) -> Iterator[tuple[str, bytes | Unread]]:
         for key in self.box.iterkeys():
             yield str(key), self.box.get_bytes(key)
 
@@ -544,7 +621,7 @@ class ImapDrop(Drop):
             self.close()
             raise InvalidInput(_("IMAP 文件夹 %(folder)s 无法打开") % {"folder": folder})
 
-    def letters(self) -> Iterator[tuple[str, bytes]]:
+    def letters(self) -> Iterator[tuple[str, bytes | Unread]]:
         status, found = self.imap.uid("SEARCH", "UNSEEN")
         if status != "OK" or not found or not found[0]:
             return
@@ -599,6 +676,7 @@ class FetchReport:
 def fetch(source: Source, *, dry_run: bool = False) -> FetchReport:
     """Read one mailbox: every new letter taken in (each in its own transaction: one bad letter
     does not hold up the others; it stays where it is, logged, and is tried again next time).
+    A letter that cannot be read at all (`Unread`) is named in the report in the same way.
     `dry_run`: every letter read and checked as it would be taken in, the report what the real
     run would do; nothing is written and no letter is marked as taken."""
     report = FetchReport(source.label, dry_run=dry_run)
@@ -607,13 +685,18 @@ def fetch(source: Source, *, dry_run: bool = False) -> FetchReport:
     try:
         for key, raw in drop.letters():
             report.read += 1
+            if isinstance(raw, Unread):
+                if not dry_run:
+                    logger.warning("mail %s from %s not read: %s", key, source.label, raw.reason)
+                report.failed.append(f"{key}: {raw.reason}")
+                continue
             try:
                 letter = parse(raw)
                 taken: Taken | Foreseen
                 if dry_run:
                     taken = foresee(letter, source.channel)
                     if letter.message_id in seen:  # as the real run finds the first one stored
-                        taken = Foreseen(False, False, 0, taken.refused)
+                        taken = Foreseen(False, False, 0, [])
                     seen.add(letter.message_id)
                 else:
                     taken = do_receive_letter(letter, source.channel)

@@ -2,7 +2,8 @@
 Chinese Windows saves it) or Excel .xlsx (the first sheet). Every row comes with the line a person
 sees it on: the physical line where a CSV record starts (a cell may span lines), the sheet's row
 number in Excel. A file that cannot be read at all raises InvalidInput; rows are judged later.
-A CSV file is decoded and split by core/csvfiles.py, as every CSV file Hotline is given.
+A CSV file is decoded and split by core/csvfiles.py, as every CSV file Hotline is given; only a
+regular file is read (`csvfiles.read_file`).
 """
 
 import io
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hotline.core.csvfiles import csv_rows, decode
+from hotline.core.csvfiles import csv_rows, decode, read_file
 from hotline.core.errors import InvalidInput
 
 SUFFIXES = (".csv", ".xlsx")
@@ -44,7 +45,7 @@ def read_table(path: Path) -> Table:
             _("%(file)s: 只能导入 .csv 或 .xlsx 文件") % {"file": path.name},
         )
     try:
-        raw = path.read_bytes()
+        raw = read_file(path)  # InvalidInput for a pipe or a device named .csv
     except OSError as exc:
         raise InvalidInput(
             _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}

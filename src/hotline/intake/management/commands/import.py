@@ -3,11 +3,12 @@ appeals from a CSV or Excel (.xlsx) file, through the same intake as live contac
 
 Every row is read and checked before anything is written; each rejected row is named with its line
 and every fault it has, by the file's own column headers. With rejected rows nothing is stored (exit
-status 1) unless `--skip-invalid` says to store the others; a file imported twice adds nothing the
-second time (the channel and the row's external id). `--dry-run` makes the same checks and comes to
-the same outcome (the same rejections, the same exit status), and only writes nothing. The new
-tickets are stored in one transaction and handed to the worker for routing. The mapping of columns
-to fields: `hotline.intake.channels.imports`.
+status 1) unless `--skip-invalid` says to store the others (exit status 1 all the same when every
+row was rejected); a file imported twice adds nothing the second time (the channel and the row's
+external id). `--dry-run` makes the same checks and comes to the same outcome (the same
+rejections, the same exit status), and only writes nothing. The new tickets are stored in one
+transaction and handed to the worker for routing. The mapping of columns to fields:
+`hotline.intake.channels.imports`.
 """
 
 import sys
@@ -112,6 +113,9 @@ class Command(BaseCommand):
             refusal = _(
                 "%(count)s 行被拒绝，未导入任何数据：修正后重新导入，或加 --skip-invalid 只导入其余各行"
             ) % {"count": len(outcome.rejected)}
+            raise CommandError(reports.dry_run(refusal) if outcome.dry_run else refusal)
+        if outcome.all_rejected:
+            refusal = _("%(count)s 行全部被拒绝，未导入任何数据") % {"count": len(outcome.rejected)}
             raise CommandError(reports.dry_run(refusal) if outcome.dry_run else refusal)
         if outcome.created and not outcome.dry_run:
             self.stdout.write(_("新工单由后台任务（hotline worker）智能分拨"))
