@@ -20,7 +20,6 @@ from django.db.models import Model
 from django.db.models.sql.compiler import SQLCompiler
 
 from hotline.accounts.models import ApiToken, User
-from hotline.directory.models import Department
 
 # Stands in for the hash while compiling; a real hash is 64 hexadecimal characters.
 _MARK = "token-lookup-compile-mark"
@@ -46,7 +45,10 @@ def _fields(model: type[Model]) -> tuple[str, ...]:
 
 
 def _compile(alias: str) -> _Compiled | None:
-    parts = ((ApiToken, _fields(ApiToken)), (User, _fields(User)), (Department, _fields(Department)))
+    # The department's model as the user's field names it: accounts sits below directory's layer.
+    department = User._meta.get_field("department").related_model
+    assert isinstance(department, type) and issubclass(department, Model)
+    parts = ((ApiToken, _fields(ApiToken)), (User, _fields(User)), (department, _fields(department)))
     columns = [
         *parts[0][1],
         *(f"user__{name}" for name in parts[1][1]),
