@@ -29,7 +29,8 @@ from django.utils.module_loading import import_string
 
 from hotline.citizen_messages.models import CitizenMessage
 from hotline.core.enums import CitizenMedium
-from hotline.core.phone import mask_phone
+from hotline.core.phone import MASK, mask_numbers
+from hotline.feedback.disclosure import MIN_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,10 @@ class DjangoMail:
         try:
             mail.send(fail_silently=False)
         except Exception as exc:  # an SMTP server down or refusing is an outcome, not a crash
-            return Outcome(ok=False, detail=f"{type(exc).__name__}: {exc}"[:2000])
+            # A refused recipient's error names the address; the detail is logged and shown to
+            # staff and through the API, where the address is masked (`selectors.shown`).
+            detail = f"{type(exc).__name__}: {exc}".replace(message.to, _shown_to(message))
+            return Outcome(ok=False, detail=detail[:2000])
         return Outcome(ok=True)
 
 
@@ -84,11 +88,23 @@ LOG_ONLY_DETAIL = "仅记录，未实际发送（开发、演示用通道）"
 
 class LogOnly:
     def send(self, message: CitizenMessage) -> Outcome:
-        shown = mask_phone(message.to) if message.medium == CitizenMedium.SMS else message.to
+        # The log keeps no citizen's number, address or name: the destination masked as the pages
+        # show it, and in the text (a reply may repeat them) the citizen's numbers and name.
+        text = mask_numbers(message.body, citizen=[message.to])
+        name = message.appeal.citizen_name.strip()
+        if len(name) >= MIN_NAME:
+            text = text.replace(name, MASK)
         logger.info(
-            "citizen message %s to %s not sent (log-only sender): %s", message.pk, shown, message.body
+            "citizen message %s to %s not sent (log-only sender): %s", message.pk, _shown_to(message), text
         )
         return Outcome(ok=True, detail=LOG_ONLY_DETAIL)
+
+
+def _shown_to(message: CitizenMessage) -> str:
+    # `selectors` imports this module (LOG_ONLY_DETAIL): imported here, not at the top.
+    from hotline.citizen_messages.selectors import shown
+
+    return shown(message).to
 
 
 class HttpSms:

@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from django.http import HttpRequest
+
 request_id: ContextVar[str] = ContextVar("hotline_request_id", default="-")
 
 # The attributes every LogRecord has; anything else was passed with `extra=` and is logged too.
@@ -32,6 +34,13 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def _request(request: HttpRequest) -> str:
+    """A request as Django's repr writes it, without the query string: a query holds what people
+    typed, a caller's number (/console/caller/?citizen_phone=) or a name (?q=), and a log keeps no
+    citizen's (Django passes the request with every 4xx and 5xx it logs)."""
+    return f"<{type(request).__name__}: {request.method} {request.path!r}>"
+
+
 class JSONFormatter(logging.Formatter):
     """One line of JSON: time (UTC), level, logger, message, request_id, the `extra` fields, and
     the traceback as `exc_info` when there is one."""
@@ -46,6 +55,8 @@ class JSONFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
+                if isinstance(value, HttpRequest):
+                    value = _request(value)
                 entry[key] = value if isinstance(value, str | int | float | bool | None) else repr(value)
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)

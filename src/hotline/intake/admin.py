@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from hotline.citizen_messages.selectors import masked_address
 from hotline.core.admin import ReadOnlyAdminMixin
 from hotline.core.phone import mask_phone
 from hotline.intake.channels import webhooks
@@ -16,16 +17,22 @@ ROTATE = _("更换签名密钥（旧密钥 24 小时内仍有效）")
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Appeals are never edited after intake; the admin only lists them, phones masked."""
+    """Appeals are never edited after intake; the admin only lists them, phones and mail addresses
+    masked (a full number only on the ticket's page, on request and recorded)."""
 
     list_display = ["title", "channel", "citizen_name", "masked_phone", "received_at", "ticket"]
     list_filter = ["channel"]
     search_fields = ["title", "external_id", "ticket__number"]
-    exclude = ["citizen_phone"]
+    exclude = ["citizen_phone", "citizen_email"]
+    readonly_fields = ["masked_email"]
 
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj: Appeal) -> str:
         return mask_phone(obj.citizen_phone)
+
+    @admin.display(description=Appeal._meta.get_field("citizen_email").verbose_name)
+    def masked_email(self, obj: Appeal) -> str:
+        return masked_address(obj.citizen_email) if obj.citizen_email else ""
 
 
 @admin.register(PhoneReveal)

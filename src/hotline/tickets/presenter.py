@@ -20,7 +20,7 @@ from hotline.core.enums import (
     Satisfaction,
     SuspensionReason,
 )
-from hotline.core.phone import mask_phone
+from hotline.core.phone import mask_numbers, mask_phone
 from hotline.feedback import quality
 from hotline.feedback.models import Callback, Reply, ReplyCheck
 from hotline.feedback.selectors import merged_appeals
@@ -58,14 +58,22 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
     record it: `intake.actions.do_reveal_phone`)."""
     loaded = selectors.ticket_with_history(user, ticket_id)
     ticket, show_phone = loaded.ticket, loaded.show_phone and not mask_phones
+    appeals, merged = list(ticket.appeals.all()), list(merged_appeals(ticket))
+    # A role that may never see a caller's number (a leader) does not read it in the callers' words
+    # either: there every number is masked, as in a text shown to the public. A role that calls
+    # citizens reads the words as written.
+    hidden = None if loaded.show_phone else {a.citizen_phone for a in [*appeals, *merged]}
     return TicketDetail(
         **_summary_fields(ticket, show_phone=show_phone),
-        content=ticket.content,
+        content=_words(ticket.content, hidden),
         allowed_actions=allowed_actions(user, ticket),
-        appeals=[_appeal_out(a, show_phone=show_phone) for a in ticket.appeals.all()],
+        appeals=[_appeal_out(a, show_phone=show_phone, hidden=hidden) for a in appeals],
         merged_appeals=[
-            MergedAppealOut(**_appeal_out(a, show_phone=show_phone).model_dump(), ticket=ticket_ref(a.ticket))
-            for a in merged_appeals(ticket)
+            MergedAppealOut(
+                **_appeal_out(a, show_phone=show_phone, hidden=hidden).model_dump(),
+                ticket=ticket_ref(a.ticket),
+            )
+            for a in merged
         ],
         links=[
             ticket_ref(t)
@@ -134,7 +142,13 @@ def _summary_fields(ticket: Ticket, *, show_phone: bool) -> dict[str, Any]:
     }
 
 
-def _appeal_out(a: Appeal, *, show_phone: bool) -> AppealOut:
+def _words(text: str, hidden: set[str] | None) -> str:
+    """A caller's words as the reader may read them: as written, or with every number in them
+    masked (`hidden`: the callers' numbers, masked however they are written there)."""
+    return text if hidden is None else mask_numbers(text, citizen=hidden, citizen_text=True)
+
+
+def _appeal_out(a: Appeal, *, show_phone: bool, hidden: set[str] | None = None) -> AppealOut:
     return AppealOut(
         id=a.pk,
         channel=a.channel,
@@ -143,7 +157,7 @@ def _appeal_out(a: Appeal, *, show_phone: bool) -> AppealOut:
         citizen_phone=a.citizen_phone if show_phone else mask_phone(a.citizen_phone),
         phone_masked=not show_phone and bool(a.citizen_phone),
         title=a.title,
-        content=a.content,
+        content=_words(a.content, hidden),
         address=a.address,
         latitude=a.latitude,
         longitude=a.longitude,

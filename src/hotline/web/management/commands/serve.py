@@ -44,7 +44,9 @@ SHOWN_LOGINS = (
     "h_sf0101",
 )
 # The last field is the response's X-Request-ID (core/http.py), the id in the application's log lines.
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms %({x-request-id}o)s'
+# The request's path without its query string: a query holds what people typed, a caller's number
+# (/console/caller/?citizen_phone=, /tickets/?phone=) or a name (?q=), and a log keeps no citizen's.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)sB %(M)sms %({x-request-id}o)s'
 
 
 @dataclass(frozen=True)
