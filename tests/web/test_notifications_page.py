@@ -121,7 +121,7 @@ def test_the_header_counts_at_most_99(client, staff, departments) -> None:
     client.force_login(staff["water"])
     html = client.get("/").content.decode()
     assert badge(html) == "99+"
-    assert 'aria-label="消息（未读 99 条以上）"' in html
+    assert 'aria-label="消息 99 条以上未读"' in html
 
 
 def test_signed_out_the_inbox_asks_to_sign_in(client) -> None:
