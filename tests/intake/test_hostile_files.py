@@ -234,6 +234,7 @@ def fifo(tmp_path: Path, name: str) -> Path:
         ("replies", "check", "{path}"),
         ("dedup", "score", "--pairs", "{path}"),
         ("model", "cv", "--data", "{path}"),
+        ("taxonomy", "import", "{path}"),
     ],
 )
 @pytest.mark.parametrize("kind", ["fifo", "device", "directory"])

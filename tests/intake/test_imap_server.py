@@ -3,10 +3,12 @@ named in Chinese (IMAP names folders in modified UTF-7), letters appended by a m
 unseen ones taken in once and flagged \\Seen on the server, the seen ones left alone; a wrong
 password, a missing folder and a server that does not answer are errors naming the mailbox."""
 
+import contextlib
 import imaplib
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from io import StringIO
@@ -33,13 +35,14 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def imap_port() -> Iterator[int]:
+@contextlib.contextmanager
+def pymap_server(password: str = PASSWORD) -> Iterator[int]:
+    """A pymap server on a free port of localhost, with the demo user `USER` and `password`."""
     port = _free_port()
     pymap = Path(sys.executable).with_name("pymap")
     server = subprocess.Popen(
         [pymap, "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict", "--demo-data",
-         "--demo-user", USER, "--demo-password", PASSWORD],
+         "--demo-user", USER, "--demo-password", password],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -57,6 +60,12 @@ def imap_port() -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def imap_port() -> Iterator[int]:
+    with pymap_server() as port:
+        yield port
 
 
 def client(port: int) -> imaplib.IMAP4:
@@ -112,4 +121,50 @@ def test_a_wrong_password_or_folder_or_server_is_an_error_naming_the_mailbox(ima
     assert said.startswith("leader_mailbox=imap:127.0.0.1：无法读取（IMAP 文件夹 没有这个文件夹 无法打开")
     said = fetch_refused(url(_free_port()))
     assert said.startswith("leader_mailbox=imap:127.0.0.1：无法读取（")
+    assert not Appeal.objects.exists()
+
+
+def test_a_password_beyond_ascii_signs_in(imap_port) -> None:
+    """IMAP's LOGIN carries ASCII only (imaplib refuses to send anything else, with an encoding error
+    no caller expects); a password with a Chinese character or a "£" signs in by SASL PLAIN, whose
+    credentials are UTF-8 (RFC 4616), and a wrong one is the same error as an ASCII one."""
+    said = fetch_refused(url(imap_port, folder="INBOX", password="密码£"))
+    assert said.startswith("leader_mailbox=imap:127.0.0.1：无法读取（") and "登录" in said
+    with pymap_server(password="密码£") as port:
+        said = fetch(url(port, folder="INBOX", password="密码£"))  # the demo data's letters
+        assert said.startswith("leader_mailbox=imap:127.0.0.1：读取 ") and "，失败 0" in said
+
+
+def test_a_server_that_fails_a_command_after_signing_in_is_an_error_naming_the_mailbox() -> None:
+    """A server that answers BAD to the search (or drops the line) once the folder is open: the
+    mailbox is named with what went wrong, as the worker's fetch says it, not a traceback."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        connection, _address = listener.accept()
+        with connection, connection.makefile("rwb") as line:
+            line.write(b"* OK fake server ready\r\n")
+            line.flush()
+            while request := line.readline():
+                tag, command = request.split()[:2]
+                answer = {
+                    b"CAPABILITY": b"* CAPABILITY IMAP4rev1\r\n%s OK done\r\n",
+                    b"LOGIN": b"%s OK signed in\r\n",
+                    b"SELECT": b"* 0 EXISTS\r\n%s OK [READ-WRITE] selected\r\n",
+                    b"LOGOUT": b"* BYE\r\n%s OK bye\r\n",
+                }.get(command.upper(), b"%s BAD not today\r\n")
+                line.write(answer % tag)
+                line.flush()
+                if command.upper() == b"LOGOUT":
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        said = fetch_refused(f"leader_mailbox=imap://{USER}:x@127.0.0.1:{port}/INBOX")
+    finally:
+        thread.join(timeout=10)
+        listener.close()
+    assert said.startswith("leader_mailbox=imap:127.0.0.1：无法读取（") and "not today" in said
     assert not Appeal.objects.exists()

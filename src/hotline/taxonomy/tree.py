@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hotline.core.api import control_character_refusal
-from hotline.core.csvfiles import csv_rows, decode
+from hotline.core.csvfiles import csv_rows, decode, read_file
 from hotline.core.errors import InvalidInput
 from hotline.taxonomy.models import Category
 
@@ -43,10 +43,10 @@ class MergeReport:
 
 def read_tree_csv(path: Path) -> list[TreeRow]:
     """The rows of a category tree file; InvalidInput naming the line for the first bad row. The
-    file is decoded and split as every CSV file Hotline is given (core/csvfiles.py): a NUL in it,
-    or a quote left open to its end, is refused there."""
+    file is read, decoded and split as every CSV file Hotline is given (core/csvfiles.py): a path
+    that is not a regular file, a NUL in it, or a quote left open to its end, is refused there."""
     try:
-        raw = path.read_bytes()
+        raw = read_file(path)  # InvalidInput for a pipe or a device named as the file
     except OSError as exc:
         raise InvalidInput(
             _("无法读取文件 %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc}

@@ -607,8 +607,14 @@ class ImapDrop(Drop):
         secure = parts.scheme == "imaps"
         connect = client or (imaplib.IMAP4_SSL if secure else imaplib.IMAP4)
         self.imap = connect(parts.hostname or "localhost", parts.port or (993 if secure else 143))
+        user, password = unquote(parts.username or ""), unquote(parts.password or "")
         try:
-            self.imap.login(unquote(parts.username or ""), unquote(parts.password or ""))
+            if f"{user}{password}".isascii():
+                self.imap.login(user, password)
+            else:
+                # LOGIN carries ASCII only (imaplib fails with an encoding error before sending any
+                # other); SASL PLAIN carries the credentials in UTF-8 (RFC 4616).
+                self.imap.authenticate("PLAIN", lambda _challenge: f"\0{user}\0{password}".encode())
         except imaplib.IMAP4.error as exc:
             self.close()
             raise InvalidInput(_("IMAP 登录失败：%(reason)s") % {"reason": _server_said(exc)}) from None

@@ -8,6 +8,7 @@ the real run would and reports what it would create, thread onto a ticket and re
 refusals, the same exit status), writing nothing and leaving every letter unread.
 """
 
+import imaplib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -46,7 +47,9 @@ class Command(BaseCommand):
         for source in sources:
             try:
                 report = mail.fetch(source, dry_run=options["dry_run"])
-            except (HotlineError, OSError) as exc:
+            # As the worker's fetch (mail.fetch_mail): a server that fails a command once signed in
+            # (BAD, or the line dropped) raises imaplib's own error, which is no OSError.
+            except (HotlineError, OSError, imaplib.IMAP4.error) as exc:
                 message = exc.message if isinstance(exc, HotlineError) else str(exc)
                 self.stderr.write(
                     _("%(source)s：无法读取（%(error)s）") % {"source": source.label, "error": message}
