@@ -53,8 +53,8 @@ _BY_NUMBER: dict[str, tuple[tuple[str, str], ...]] = {
     "unlink": (("other_number", "other_ticket_id"),),
 }
 
-# Form fields that are not the action's: Django's and this endpoint's own.
-_NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
+# Form fields that are not the action's: Django's and this endpoint's own (where the form leads).
+NOT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
 
 # The actions whose refusal, posted from the ticket's page, shows that page again with what was
 # typed (a text to the citizen, a reason, a note, and the choices beside it) and the message beside
@@ -90,7 +90,7 @@ def form_fields(spec: ActionEndpoint, post: QueryDict) -> dict[str, Any]:
     read (pydantic turns "true"/"1", "12" and "2026-12-05T17:30" into what the field is)."""
     fields: dict[str, Any] = {}
     for name in post:
-        if name in _NOT_FIELDS:
+        if name in NOT_FIELDS:
             continue
         info = spec.body.model_fields.get(name)
         is_list = info is not None and getattr(info.annotation, "__origin__", None) is list

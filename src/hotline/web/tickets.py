@@ -66,7 +66,7 @@ from hotline.tickets.models import Ticket, linked_ids
 from hotline.tickets.schemas import EventOut, ExtensionOut, TicketDetail
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web import grid
-from hotline.web.actions import refusal_page, visible_by_number
+from hotline.web.actions import NOT_FIELDS, refusal_page, visible_by_number
 from hotline.web.department_choices import department_groups
 from hotline.web.dispatch import staff_view
 from hotline.web.forms import posted_text
@@ -487,8 +487,6 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/ticket.html", context)
 
 
-# Posted fields the page does not fill in again: Django's, and where the form leads.
-_NOT_KEPT = frozenset({"csrfmiddlewaretoken", "next"})
 # The id of the message beside a refused form of the page (ticket.html): the action's, hyphenated
 # (progress-refused), but for these.
 _REFUSAL_IDS = {"request_extension": "extension-refused"}
@@ -508,7 +506,7 @@ def refused_on_page(
         return None
     kept = {
         # What its form holds, as posted: a reply's text, a reason, a note, a date, a choice.
-        **{name: request.POST.get(name, "") for name in request.POST if name not in _NOT_KEPT},
+        **{name: request.POST.get(name, "") for name in request.POST if name not in NOT_FIELDS},
         # The departments and the category a dispatch chose, as the page's choices name them (ids).
         "lead_id": parse_id(request.POST.get("lead_department_id")),
         "co_ids": [pk for pk in map(parse_id, request.POST.getlist("co_department_ids")) if pk is not None],
