@@ -169,6 +169,9 @@ def test_an_anonymous_appeal_or_a_landline_is_told_nothing(phone) -> None:
         ("010-12345678", ""),
         ("1381234123", ""),
         ("23812341234", ""),
+        ("１３８１２３４１２３４", "13812341234"),  # a Chinese input method's full-width digits
+        ("138١٢٣٤١٢٣٤", ""),  # digits no SMS gateway dials
+        ("+852 2345 6789", ""),
     ],
 )
 def test_mobile_numbers(phone, mobile) -> None:

@@ -191,6 +191,26 @@ def test_a_letter_becomes_an_appeal_of_its_mailbox(frozen_clock) -> None:
     assert Appeal.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("written", "phone"),
+    [
+        ("139 1234 5678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("１３９１２３４５６７８", "13912345678"),  # a Chinese input method's full-width digits
+        ("139١٢٣٤٥٦٧٨", ""),  # digits no one dials as written
+    ],
+)
+def test_the_mobile_a_letter_gives_is_its_appeals_phone(frozen_clock, written, phone) -> None:
+    raw = letter(
+        "From: resident@qq.com",
+        f"Subject: {b64_word('噪音扰民', 'utf-8')}",
+        body=f"楼下每晚施工。我的手机：{written}".encode(),
+        content_type="text/plain; charset=utf-8",
+    )
+    taken = mail.do_receive_letter(mail.parse(raw), Channel.MAILBOX)
+    assert Appeal.objects.get(ticket=taken.ticket).citizen_phone == phone
+
+
 def test_attachments_are_kept_and_a_file_that_is_not_what_it_says_is_refused(frozen_clock) -> None:
     raw = with_files(
         "From: resident@qq.com",

@@ -27,7 +27,9 @@ from tests.routing.conftest import (  # noqa: F401  (fixtures: a trained categor
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-PHONE_REFUSED = "来电号码须为手机号码、带区号的固定电话（可带分机号）或 12345 这样的服务号码"
+PHONE_REFUSED = (
+    "来电号码须为手机号码、固定电话（区号、分机号可带可不带）、以 + 开头的境外号码或 12345 这样的服务号码"
+)
 
 
 def call(**fields: Any) -> dict[str, Any]:
@@ -210,7 +212,9 @@ def test_a_category_or_area_that_is_no_id_is_ignored(client, staff, departments,
         ({"citizen_phone": "2024-02-30"}, "citizen_phone", PHONE_REFUSED),
         ({"citizen_phone": "1391234567"}, "citizen_phone", PHONE_REFUSED),  # a mobile short of a digit
         ({"citizen_phone": "12912345678"}, "citizen_phone", PHONE_REFUSED),  # no such mobile prefix
-        ({"citizen_phone": "88880000"}, "citizen_phone", PHONE_REFUSED),  # a landline without its area code
+        ({"citizen_phone": "abc"}, "citizen_phone", PHONE_REFUSED),
+        ({"citizen_phone": "+1 234"}, "citizen_phone", PHONE_REFUSED),  # too short to be anyone's abroad
+        ({"citizen_phone": "١٣٩٠٠٠٠٥٦٧٨"}, "citizen_phone", PHONE_REFUSED),  # digits no one dials as written
         ({"kind": "rumour"}, "kind", "选择一个有效的选项"),
         ({"submit": "answer", "answer": "可以办理。"}, "kind", "只有咨询类诉求可以直接答复"),
         ({"submit": "answer", "kind": Kind.CONSULTATION}, "answer", "请填写答复内容"),
@@ -247,12 +251,28 @@ def test_bad_input_comes_back_with_the_errors_and_stores_nothing(
         "12345",
         "110",
         "95598",
+        # Without the area code: the city's own, which the callback dials as it is.
+        "88880000",
+        "8888 0000",
+        "8880000",
+        # Abroad, Hong Kong, Macao and Taiwan: the hotline takes foreigners' calls too.
+        "+1 415 555 1234",
+        "+852 2345 6789",
+        "+853 2888 1234",
+        "+886 2 2345 6789",
     ],
 )
 def test_a_callers_number_in_any_usual_form_is_taken(client, staff, phone) -> None:
     client.force_login(staff["operator"])
     assert client.post("/console/", call(citizen_phone=phone)).status_code == 302
     assert Appeal.objects.get().citizen_phone == phone
+
+
+def test_a_number_typed_in_full_width_digits_is_kept_in_ascii(client, staff) -> None:
+    """A Chinese input method types full-width digits: the number is the same, kept as it is dialled."""
+    client.force_login(staff["operator"])
+    assert client.post("/console/", call(citizen_phone="１３９ ００００ ５６７８")).status_code == 302
+    assert Appeal.objects.get().citizen_phone == "139 0000 5678"
 
 
 def test_a_forged_post_by_a_handler_is_refused(client, staff, waiting) -> None:

@@ -151,6 +151,23 @@ def test_phone_numbers_mobile_and_fixed_line():
     assert normalise_phone("010-0234567") is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("１３９ １２３４ ５６７８", "13912345678"), ("０５７１－８７６５４３２１", "057187654321")],
+)
+def test_a_phone_typed_in_full_width_digits_is_kept_in_ascii(client, typed, kept):
+    """A Chinese input method types full-width digits: the same number, kept as it is dialled."""
+    assert submit(client, phone=typed).status_code == 200
+    assert Appeal.objects.get().citizen_phone == kept
+
+
+@pytest.mark.parametrize("typed", ["139١٢٣٤٥٦٧٨", "١٣٩١٢٣٤٥٦٧٨"])
+def test_a_phone_in_other_digits_is_refused(client, typed):
+    response = submit(client, phone=typed)
+    assert response.status_code == 422 and "请填写 11 位手机号码" in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
 def test_a_photo_is_stored_with_the_appeal_by_its_content(client, settings):
     photo = SimpleUploadedFile("我家门口.gif", PNG, content_type="image/gif")
     response = submit(client, photo=photo)

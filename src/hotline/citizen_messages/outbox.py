@@ -30,7 +30,6 @@ channel threads on (`intake.channels.mail.TICKET_NUMBER`), so that an answer to 
 ticket.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,7 +53,7 @@ from hotline.core.enums import (
     DepartmentLevel,
     SuspensionReason,
 )
-from hotline.core.phone import dialled
+from hotline.core.phone import mobile_number
 from hotline.directory.models import Department
 from hotline.feedback.disclosure import addressed_to
 from hotline.feedback.models import Reply
@@ -63,20 +62,11 @@ from hotline.intake.models import Appeal
 from hotline.sla.models import Suspension
 from hotline.tickets.models import Assignment, Ticket
 
-# A mainland mobile number, after spaces, dashes and the country code are taken off.
-MOBILE = re.compile(r"1[3-9]\d{9}")
 SUBJECT_MAX = CitizenMessage._meta.get_field("subject").max_length or 200
 
 
 def config() -> dict[str, object]:
     return settings.HOTLINE["CITIZEN_MESSAGES"]
-
-
-def mobile_number(phone: str) -> str:
-    """The mobile number in `phone` (11 digits), or "" when it is none (a landline, nothing). Read
-    as the callbacks read it (`core.phone.dialled`): whom they call once, this tells once."""
-    digits = dialled(phone)
-    return digits if MOBILE.fullmatch(digits) else ""
 
 
 def destination(appeal: Appeal) -> tuple[str, str] | None:

@@ -2,6 +2,13 @@
 appeals are one person's (`dialled`), in Python and in SQL; and the numbers in a text meant to be
 read by others, masked or kept (`mask_numbers`).
 
+What a phone number looks like, here and nowhere else: the whole value of a phone field
+(`is_phone_number`: the operator console's caller, any number the hotline can call back), a
+mainland mobile or fixed line (`mainland_number`: the citizen portal's), a mobile an SMS can go to
+(`mobile_number`: the citizens' messages), the first mobile in a text (`first_mobile`: a letter's
+sender). A number is validated in ASCII digits only: full-width ones (a Chinese input method's)
+are read as ASCII first (`half_width`), digits of any other script are not a number anyone dials.
+
 Which numbers in a text are masked (`mask_numbers`). A citizen's number must never reach a public
 page, a feed or a case library; an office line is what an answer exists to give ("咨询电话：
 0571-88880000"). So, each number found in the text (a mainland mobile, a fixed line with its area
@@ -45,6 +52,19 @@ _SEPARATORS = re.compile("|".join(re.escape(char) for char in _SQL_SEPARATORS))
 # The country code before a mainland mobile number (+86 or 86, then 1 and ten digits).
 _COUNTRY_CODE = re.compile(r"^\+?86(?=1[0-9]{10}$)")
 _WITH_COUNTRY_CODE = r"^\+?861[0-9]{10}$"
+# Full-width digits and signs (１３８００１３８０００, written with a Chinese input method) read as the
+# ASCII ones; the mapping is one character for one, so nothing else in a text moves.
+_HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-"})
+# In a phone field, its brackets and spaces too: a text keeps its own punctuation.
+_HALF_WIDTH_FIELD = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-", "（": "(", "）": ")", "\u3000": " "}
+)
+
+
+def half_width(value: str) -> str:
+    """A phone field's `value` with full-width digits, signs, brackets and spaces as the ASCII ones:
+    the number as a Chinese input method types it, as it is dialled."""
+    return value.translate(_HALF_WIDTH_FIELD)
 
 
 def dialled(phone: str) -> str:
@@ -87,9 +107,6 @@ _MOBILE = r"(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}"
 _FIXED = r"(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}"
 # 18 characters since 1999; the first generation's 15 digits are still met in older records.
 _ID_CARD = r"\d{17}[\dXx]|\d{15}"
-# Full-width digits and signs (１３８００１３８０００, written with a Chinese input method) read as the
-# ASCII ones; the mapping is one character for one, so nothing else in the text moves.
-_HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-"})
 _NUMBER = re.compile(rf"(?<!\d)(?:(?P<id>{_ID_CARD})|(?P<mobile>{_MOBILE})|(?P<fixed>{_FIXED}))(?!\d)")
 # A fixed line written without its area code (8888 0000, 88880000): someone's only when a citizen
 # gave it; a date written as digits (20261206) is not one.
@@ -103,18 +120,69 @@ _LINE_WORDS = re.compile(r"(?:电话|热线|致电|拨打|来电|咨询|联系|�
 _CALL_AT = re.compile(r"(?:电话|热线|致电|拨打|座机|手机|号码|联系方式|联系)(?:是|为|号码)?[：:\s（(]{0,2}$")
 
 
-# A phone field's whole value (`is_phone_number`): a mobile, a fixed line with its area code and
-# perhaps an extension (0571-88880000-8021, 0571-88880000转8021), or a short service number (110,
-# 12345, 95598), the number some calls come from (another hotline's transfer).
-_EXTENSION = r"(?:[-\s]?(?:转|-|#|ext\.?\s?)\d{1,6})?"
+# --- a number on its own ----------------------------------------------------------------------------
+
+# A phone field's whole value (`is_phone_number`), in ASCII (re.ASCII: no other script's digits or
+# spaces): a mobile; a fixed line with its area code, or without it (8888 0000, 888 0000: the
+# hotline calls back within its own city, whose area code is implied), either perhaps with an
+# extension (0571-88880000-8021, 0571-88880000转8021); a number abroad, Hong Kong, Macao and
+# Taiwan's included (foreigners call the hotline too), + and the country code first; or a short
+# service number (110, 12345, 95598), the number some calls come from (another hotline's transfer).
+_EXTENSION = r"[-\s]?(?:转|-|#|ext\.?\s?)\d{1,6}"
+_LOCAL_LINE = r"[2-9]\d{2,3}[-\s]?\d{4}"
+# +86 is the mainland's: a mobile after it is one above, anything else a mistake.
+_ABROAD = r"\+(?!86)[1-9]\d{0,2}(?:[-\s]?(?:\(\d{1,4}\)|\d{1,5})){1,5}"
+# E.164: no number has more than 15 digits, country code included; fewer than 7 is no one's.
+_ABROAD_DIGITS = range(7, 16)
 _SERVICE = r"1\d{2}|1\d{4}|9[56]\d{3}"
-_PHONE_NUMBER = re.compile(rf"{_MOBILE}|{_FIXED}{_EXTENSION}|{_SERVICE}")
+_PHONE_NUMBER = re.compile(rf"{_MOBILE}|(?:{_FIXED}|{_LOCAL_LINE})(?:{_EXTENSION})?|{_SERVICE}", re.ASCII)
+_PHONE_ABROAD = re.compile(_ABROAD, re.ASCII)
+_WITH_EXTENSION = re.compile(rf"(?P<line>{_FIXED}|{_LOCAL_LINE}){_EXTENSION}")
+# As dialled (`dialled`): a mainland mobile; a fixed line with its area code (not a local number
+# starting with 0, which none does).
+_MOBILE_DIALLED = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_MAINLAND_DIALLED = re.compile(r"1[3-9]\d{9}|0\d{2,3}[1-9]\d{6,7}", re.ASCII)
+# +86 and an area code without its 0 (+86 571 8765 4321), as dialled: the fixed line from abroad.
+_FIXED_FROM_ABROAD = re.compile(r"^\+86(?=[1-9]\d{8,10}$)")
 
 
 def is_phone_number(value: str) -> bool:
-    """Whether `value` (stripped) is a phone number as a person writes one in a form: not a date, a
-    count or a local number without its area code, which no one could call back."""
-    return _PHONE_NUMBER.fullmatch(value.strip()) is not None
+    """Whether `value` (stripped) is a phone number the hotline can call back, as a person writes one
+    in a form: not a date, a count, a mobile short of a digit, or digits of another script (full-width
+    ones: `half_width` first)."""
+    value = value.strip()
+    if _PHONE_NUMBER.fullmatch(value):
+        return True
+    return bool(_PHONE_ABROAD.fullmatch(value)) and sum(c.isdigit() for c in value) in _ABROAD_DIGITS
+
+
+def mobile_number(phone: str) -> str:
+    """The mainland mobile number in `phone` (11 ASCII digits, full-width ones read as ASCII), or ""
+    when it is none (a fixed line, a number abroad, nothing): where an SMS can go. Read as the
+    callbacks read it (`dialled`): whom they call once, the citizens' messages tell once."""
+    digits = dialled(half_width(phone))
+    return digits if _MOBILE_DIALLED.fullmatch(digits) else ""
+
+
+def mainland_number(value: str) -> str | None:
+    """The digits of a mainland mobile or of a fixed line with its area code in `value` (spaces,
+    dashes, brackets and +86 taken off, full-width digits read as ASCII), or None when it is
+    neither."""
+    digits = _FIXED_FROM_ABROAD.sub("0", dialled(half_width(value)))
+    digits = digits.removeprefix("+86")
+    return digits if _MAINLAND_DIALLED.fullmatch(digits) else None
+
+
+def first_mobile(text: str) -> str:
+    """The first mainland mobile written in `text` (as `mobile_number` reads it), or "": the number
+    a letter gives to reach its writer. Not one inside an identity-card number."""
+    for match in _NUMBER.finditer(half_width(text or "")):
+        if match.group("mobile") and (mobile := mobile_number(match.group("mobile"))):
+            return mobile
+    return ""
+
+
+# --- numbers in a text (continued) -----------------------------------------------------------------
 
 
 def numbers_in(text: str) -> set[str]:
@@ -143,23 +211,42 @@ def _dialled_all(numbers: Iterable[str]) -> frozenset[str]:
     return frozenset(d for d in (_plain(n) for n in numbers) if d)
 
 
+def _citizens(numbers: Iterable[str]) -> frozenset[str]:
+    """The citizens' numbers as dialled; a line given with its extension (0571-88880000转8021) is
+    theirs without it too, as a text may name it."""
+    written = [half_width(n).strip() for n in numbers]
+    lines = [m.group("line") for n in written if (m := _WITH_EXTENSION.fullmatch(n))]
+    return _dialled_all([*written, *lines])
+
+
 def _same(number: str, others: frozenset[str]) -> bool:
-    """`number` is one of `others` as dialled, or the same fixed line with or without its area code."""
+    """`number` is one of `others` as dialled, or the same fixed line with or without its area code,
+    or the same number abroad with or without its country code (+852 2345 6789, 2345 6789)."""
     if number in others:
         return True
     return any(
-        len(short) >= 7 and long.startswith("0") and len(long) - len(short) <= 4 and long.endswith(short)
+        len(short) >= 7 and long[:1] in ("0", "+") and len(long) - len(short) <= 4 and long.endswith(short)
         for other in others
         for short, long in (sorted((number, other), key=len),)
     )
 
 
 def _written(numbers: Iterable[str]) -> list[re.Pattern[str]]:
-    """Each of `numbers` wherever its digits are written in a text (spaces or dashes between them
-    allowed), not inside a longer run of digits: a citizen's number in a form the patterns do not
-    know. One of fewer than 7 digits says too little to be a number of theirs (a year, an amount)."""
-    found = (re.sub(r"\D", "", n) for n in numbers)
-    return [re.compile(r"(?<!\d)" + r"[-\s]?".join(d) + r"(?!\d)") for d in found if len(d) >= 7]
+    """Each of `numbers` wherever its digits are written in a text (spaces, dashes or brackets between
+    them allowed), not inside a longer run of digits: a citizen's number in a form the patterns do
+    not know; one abroad also without its country code (+1 415 555 1234 as (415) 555-1234). One of
+    fewer than 7 digits says too little to be a number of theirs (a year, an amount)."""
+    found: set[str] = set()
+    for number in numbers:
+        digits = re.sub(r"\D", "", number)
+        found.add(digits)
+        if number.startswith("+"):
+            found |= {digits[cut:] for cut in range(1, 4)}
+    return [
+        re.compile(r"(?<!\d)[+(]?" + r"[-\s()]{0,2}".join(d) + r"(?!\d)")
+        for d in sorted(found, key=len, reverse=True)
+        if len(d) >= 7
+    ]
 
 
 def mask_numbers(
@@ -176,7 +263,7 @@ def mask_numbers(
     if not text:
         return text or ""
     text = text.translate(_HALF_WIDTH)
-    offices, citizens = _dialled_all(official), _dialled_all(citizen)
+    offices, citizens = _dialled_all(official), _citizens(citizen)
 
     def one(match: re.Match[str]) -> str:
         number = _plain(match.group(0))

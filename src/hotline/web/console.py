@@ -54,7 +54,7 @@ from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
 from hotline.core.enums import DESK_CHANNELS, NOT_MERGEABLE_INTO, Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import HotlineError
-from hotline.core.phone import is_phone_number, mask_phone
+from hotline.core.phone import half_width, is_phone_number, mask_phone
 from hotline.dedup.embedders import ticket_text
 from hotline.dedup.search import similar as find_similar
 from hotline.directory.models import Department
@@ -197,12 +197,17 @@ class CallForm(SentOnce, Form):
         ) % {"channels": channels}
 
     def clean_citizen_phone(self) -> str:
-        phone: str = (self.cleaned_data.get("citizen_phone") or "").strip()
+        # Kept as the caller gave it (in ASCII), to be read back to them; `core.phone.dialled` is
+        # what compares it.
+        phone = half_width(self.cleaned_data.get("citizen_phone") or "").strip()
         if not phone:
             return ""
         if not is_phone_number(phone):
             raise forms.ValidationError(
-                _("来电号码须为手机号码、带区号的固定电话（可带分机号）或 12345 这样的服务号码")
+                _(
+                    "来电号码须为手机号码、固定电话（区号、分机号可带可不带）、"
+                    "以 + 开头的境外号码或 12345 这样的服务号码"
+                )
             )
         return phone
 

@@ -47,7 +47,7 @@ from hotline.accounts.system import portal_user
 from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import HotlineError
 from hotline.core.http import client_ip, error_response, is_api
-from hotline.core.phone import dialled, dialled_in_db
+from hotline.core.phone import dialled, dialled_in_db, mainland_number
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.disclosure import addressed_to
@@ -61,9 +61,6 @@ from hotline.tickets.models import Ticket, TicketEvent
 from hotline.web import wording
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
 
-# 11-digit mainland mobile numbers; fixed lines with their area code (010-12345678, 0571 87654321).
-MOBILE = re.compile(r"1[3-9]\d{9}")
-FIXED_LINE = re.compile(r"0\d{2,3}[1-9]\d{6,7}")
 NUMBER = re.compile(r"\d{8}-\d{6}")
 # The external id of a portal appeal: the form's one-time token.
 EXTERNAL_PREFIX = "portal-"
@@ -77,15 +74,9 @@ def _portal() -> dict[str, Any]:
 
 
 def normalise_phone(value: str) -> str | None:
-    """The digits of a mainland mobile or a fixed-line number, or None when it is neither."""
-    digits = re.sub(r"[\s\-()]", "", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if MOBILE.fullmatch(digits) or FIXED_LINE.fullmatch(digits):
-        return digits
-    return None
+    """The digits of a mainland mobile (where the SMS with the ticket's number goes) or of a fixed
+    line with its area code (`core.phone.mainland_number`), or None when it is neither."""
+    return mainland_number(value)
 
 
 class AppealForm(OnceWithPhotoForm):

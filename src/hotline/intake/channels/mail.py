@@ -61,6 +61,7 @@ from hotline.core.api import without_control_characters
 from hotline.core.csvfiles import read_file
 from hotline.core.enums import Channel, TicketStatus
 from hotline.core.errors import HotlineError, InvalidInput
+from hotline.core.phone import first_mobile
 from hotline.core.schedule import enqueue_if_due
 from hotline.intake import attachments
 from hotline.intake.actions import AppealData, checked, do_receive_appeal, do_receive_follow_up
@@ -73,7 +74,6 @@ MAIL_CHANNELS = (Channel.MAILBOX, Channel.LEADER_MAILBOX)
 # The year in a Date header: the first number of three or more digits after the month's name.
 YEAR = re.compile(r"[A-Za-z]{3}[a-z]*\.?\s+(\d{3,})\b")
 TICKET_NUMBER = re.compile(r"(?<!\d)(\d{8}-\d{6})(?!\d)")
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 # "Re:", "回复：", "答复:", "Fwd:", "转发：" in front of a subject, repeated.
 REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
 TITLE_MAX = Appeal._meta.get_field("title").max_length or 200
@@ -369,7 +369,6 @@ def _contact(letter: Letter, channel: str, refused: list[attachments.Refused]) -
     if len(content) > CONTENT_MAX_CHARS:
         cut = _("（正文过长，已截断）")
         content = content[: CONTENT_MAX_CHARS - len(cut) - 1] + "\n" + cut
-    phone = MOBILE.search(body)
     sent_at = letter.sent_at
     if sent_at is not None and (not timerange.in_range(sent_at) or sent_at > clock.now()):
         sent_at = None  # a wrong clock in the sender's computer: the time it arrived stands
@@ -377,7 +376,7 @@ def _contact(letter: Letter, channel: str, refused: list[attachments.Refused]) -
         channel=channel,
         external_id=letter.message_id,
         citizen_name=letter.sender_name,
-        citizen_phone=phone.group(1) if phone else "",
+        citizen_phone=first_mobile(body),
         citizen_email=letter.sender_address,
         title=title,
         content=content,
