@@ -9,13 +9,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES, require_role
 from hotline.citizen_messages.outbox import tell_accepted
 from hotline.core import clock, timerange
+from hotline.core.compiled import CompiledQuery
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import Forbidden, InvalidInput, NotFound
 from hotline.directory.models import Department
@@ -197,15 +198,24 @@ def new_appeal(
     )
 
 
+# (channel, external_id) is unique: at most one row, so no ORDER BY. Asked on every intake and
+# nearly always absent: the narrow question first, compiled once (`core.compiled`), the ticket only
+# when there is one.
+_DELIVERED = CompiledQuery(
+    "delivered",
+    2,
+    lambda channel, external_id: (
+        Appeal.objects.filter(channel=channel, external_id=external_id)
+        .order_by()
+        .values_list("ticket_id")[:1]
+    ),
+)
+
+
 def existing_ticket(channel: str, external_id: str) -> Ticket | None:
     """The ticket of the appeal this channel already delivered under this id."""
-    # (channel, external_id) is unique: at most one row, so no ORDER BY to build. Asked on every
-    # intake and nearly always absent: the narrow question first, the ticket only when there is one.
-    found = (
-        Appeal.objects.filter(channel=channel, external_id=external_id).order_by().values_list("ticket_id")
-    )
-    ticket_id = next(iter(found[:1]), None)
-    return Ticket.objects.get(pk=ticket_id[0]) if ticket_id else None
+    found = _DELIVERED.rows(router.db_for_read(Appeal), str(channel), str(external_id))
+    return Ticket.objects.get(pk=found[0][0]) if found else None
 
 
 def do_receive_appeal(data: AppealData, actor: User | None, *, route: bool = True) -> tuple[Ticket, bool]:
