@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from moto.server import ThreadedMotoServer
 from hotline.intake.models import Attachment
 from hotline.tickets.actions import do_dispatch_ticket
 from hotline.tickets.models import Ticket
+from tests.web.test_pending_photo import portal_submit
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 BUCKET = "hotline-attachments"
@@ -69,18 +69,6 @@ def bucket(settings, tmp_path) -> Iterator[Any]:
 def keys(s3: Any, prefix: str = "") -> list[str]:
     listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
     return [item["Key"] for item in listed.get("Contents", [])]
-
-
-def portal_submit(client: Client, **fields: Any) -> Any:
-    data = {
-        "kind": "complaint",
-        "title": "小区门口路灯不亮",
-        "content": "幸福路12号门口的路灯连续三晚不亮，夜里出行不便。",
-        "phone": "13912345678",
-        "token": uuid.uuid4().hex,
-        **fields,
-    }
-    return client.post("/portal/", data)
 
 
 @pytest.mark.django_db
