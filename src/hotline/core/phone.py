@@ -33,12 +33,13 @@ every number found in them (and a local number given as one to call). A masked n
 Where: the public answers (百问百答: an article's answer, a published suggestion's answer), the case
 library's story drafted from a ticket, the reports' typical cases, a knowledge-base proposal's
 question (the caller's words) and an Open311 request's description, through `feedback.disclosure`,
-which knows the directory's lines and a ticket's citizens. There is no other rule for numbers in a
-text: a place that shows a text to others asks this one.
+which knows the directory's lines and a ticket's citizens; and the clauses of an answer proposed for
+the knowledge base that name a number (`knowledge.personal`, through `number_spans`). There is no
+other rule for numbers in a text: a place that shows a text to others asks this one.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Case, F, Value, When
@@ -68,16 +69,19 @@ def half_width(value: str) -> str:
 
 
 def dialled(phone: str) -> str:
-    """The number as it is dialled: without what it was written down with (spaces, dashes,
-    brackets) and a mobile number without the country code; "" for none. Two appeals with the same
-    dialled number are one person's: told once (`citizen_messages.outbox.mobile_number`), called
-    back once (`feedback.selectors.people`), counted as one caller (`supervision.repetition`, the
-    hot spots' people)."""
-    return _COUNTRY_CODE.sub("", _SEPARATORS.sub("", phone or ""))
+    """The number as it is dialled: in ASCII digits (`half_width`), without what it was written down
+    with (spaces, dashes, brackets) and a mobile number without the country code; "" for none. Two
+    appeals with the same dialled number are one person's: told once
+    (`citizen_messages.outbox.mobile_number`), called back once (`feedback.selectors.people`),
+    counted as one caller (`supervision.repetition`, the hot spots' people)."""
+    return _COUNTRY_CODE.sub("", _SEPARATORS.sub("", half_width(phone or "")))
 
 
 def dialled_in_db(field: str) -> Case:
-    """`dialled` in SQL, of the phone number in `field` (a path to an appeal's `citizen_phone`)."""
+    """`dialled` in SQL, of the phone number in `field` (a path to an appeal's `citizen_phone`).
+    Full-width digits are not read here: an appeal's number is stored in ASCII (intake's `checked`
+    makes it so, migration intake.0011 made the older rows so), which keeps this expression short on
+    every row it reads and lets the search by a number's last digits (`Appeal.phone_tail`) find it."""
     stripped: Any = F(field)
     for char in _SQL_SEPARATORS:
         stripped = Replace(stripped, Value(char), Value(""))
@@ -160,7 +164,7 @@ def mobile_number(phone: str) -> str:
     """The mainland mobile number in `phone` (11 ASCII digits, full-width ones read as ASCII), or ""
     when it is none (a fixed line, a number abroad, nothing): where an SMS can go. Read as the
     callbacks read it (`dialled`): whom they call once, the citizens' messages tell once."""
-    digits = dialled(half_width(phone))
+    digits = dialled(phone)
     return digits if _MOBILE_DIALLED.fullmatch(digits) else ""
 
 
@@ -168,7 +172,7 @@ def mainland_number(value: str) -> str | None:
     """The digits of a mainland mobile or of a fixed line with its area code in `value` (spaces,
     dashes, brackets and +86 taken off, full-width digits read as ASCII), or None when it is
     neither."""
-    digits = _FIXED_FROM_ABROAD.sub("0", dialled(half_width(value)))
+    digits = _FIXED_FROM_ABROAD.sub("0", dialled(value))
     digits = digits.removeprefix("+86")
     return digits if _MAINLAND_DIALLED.fullmatch(digits) else None
 
@@ -190,10 +194,21 @@ def numbers_in(text: str) -> set[str]:
     its area code, an identity-card number, a local number given as one to call): what a citizen
     wrote, to be masked wherever it is repeated (`mask_numbers(citizen=...)`). Dates and amounts
     are not taken."""
-    text = text or ""
-    found = {_plain(m.group(0)) for m in _NUMBER.finditer(text)}
-    found |= {_plain(m.group(0)) for m in _LOCAL.finditer(text) if _given_as_line(text, m)}
-    return {n for n in found if n}
+    return {n for n in (_plain(m.group(0)) for m in _found(text)) if n}
+
+
+def number_spans(text: str) -> list[tuple[int, int]]:
+    """Where in `text` the numbers that `numbers_in` takes are written, (start, end) of each: the
+    clauses of an answer that name someone's number (`knowledge.personal`)."""
+    return [m.span() for m in _found(text)]
+
+
+def _found(text: str) -> Iterator[re.Match[str]]:
+    """The numbers in `text` that could be someone's, full-width digits read as ASCII (one character
+    for one: the matches' places are the text's)."""
+    text = (text or "").translate(_HALF_WIDTH)
+    yield from _NUMBER.finditer(text)
+    yield from (m for m in _LOCAL.finditer(text) if _given_as_line(text, m))
 
 
 def _given_as_line(text: str, match: re.Match[str]) -> bool:

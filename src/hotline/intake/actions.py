@@ -19,6 +19,7 @@ from hotline.core import clock, timerange
 from hotline.core.compiled import CompiledQuery
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import Forbidden, InvalidInput, NotFound
+from hotline.core.phone import half_width
 from hotline.directory.models import Department
 from hotline.feedback.models import Reply
 from hotline.intake.models import CONTENT_MAX_CHARS, VOTES_MAX, Appeal, PhoneReveal
@@ -139,7 +140,11 @@ def _stripped(data: AppealData) -> dict[str, str]:
     return {
         "external_id": (data.external_id or "").strip(),
         "citizen_name": (data.citizen_name or "").strip(),
-        "citizen_phone": (data.citizen_phone or "").strip(),
+        # In ASCII, as the console keeps it (`core.phone.half_width`): a number typed with full-width
+        # digits (a Chinese input method, an old system's export) is the same number, and the SQL that
+        # compares numbers (`core.phone.dialled_in_db`) and the search by their last digits
+        # (`Appeal.phone_tail`) read ASCII digits only. Otherwise as the channel gave it.
+        "citizen_phone": half_width(data.citizen_phone or "").strip(),
         "citizen_email": (data.citizen_email or "").strip(),
         "title": (data.title or "").strip(),
         "address": (data.address or "").strip(),

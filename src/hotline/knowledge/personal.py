@@ -6,9 +6,11 @@ A consultation's answer was written to one person: "您在天利电子科技有�
 patterns (no model): the caller addressed with facts of their own (您 with their place, company,
 time or a figure, or the follow-up of their own case), a name with a title (张先生), a company's
 registered name (…有限公司), an address (…路12号, …花园, 3栋2单元) and phone or identity-card
-numbers. It shows them to the editor and the reviewer; it decides nothing (a pattern is not a
-judgement, and a general answer may say "您可携带身份证…"). `without(text)` is the text with the
-flagged clauses left out, for a first draft.
+numbers, in every shape `core.phone` takes for someone's number in a text (`number_spans`: the
+numbers a public page masks) or already masked (***). It shows them to the editor and the
+reviewer; it decides nothing (a pattern is not a judgement, and a general answer may say
+"您可携带身份证…"). `without(text)` is the text with the flagged clauses left out, for a first
+draft.
 """
 
 import re
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from hotline.core.phone import MASK, number_spans
 
 # A clause: up to a full stop, a comma-like pause or a line break (the closing mark kept).
 _CLAUSE = re.compile(r"[^，,。！？!?；;：:\n]+[，,。！？!?；;：:]?")
@@ -39,7 +43,6 @@ _ADDRESS = re.compile(
     r"|\d+(?:栋|幢|号楼|单元|室)"
     r"|(?<![老本该各新])[\u4e00-\u9fff]{2,4}(?:花园|家园|新村|公寓|大厦|小区|苑)(?![管理内外的])"
 )
-_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx])(?!\d)|\*\*\*")
 # Places that read like an address and name no one: "老旧小区", "居民小区", "住宅小区".
 _GENERAL_PLACES = frozenset(
     {"老旧小区", "居民小区", "住宅小区", "城镇小区", "商品房小区", "所在小区", "无物业小区"}
@@ -65,10 +68,13 @@ class Flag:
         return gettext("、").join(str(REASONS[r]) for r in self.reasons)
 
 
-def _reasons(clause: str) -> tuple[str, ...]:
+def _reasons(clause: str, numbers: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Why `clause` speaks of one person; `numbers`: where someone's numbers are written in it."""
     found = []
     # A figure of the caller's own (a time, a count), not a number to call (named apart).
-    if _CALLER.search(clause) or ("您" in clause and _FIGURE.search(_NUMBER.sub("", clause))):
+    named = {at for start, end in numbers for at in range(start, end)}
+    figures = "".join(c for at, c in enumerate(clause) if at not in named).replace(MASK, "")
+    if _CALLER.search(clause) or ("您" in clause and _FIGURE.search(figures)):
         found.append("caller")
     if _NAME.search(clause):
         found.append("name")
@@ -76,7 +82,7 @@ def _reasons(clause: str) -> tuple[str, ...]:
         found.append("company")
     if any(m.group(0) not in _GENERAL_PLACES for m in _ADDRESS.finditer(clause)):
         found.append("address")
-    if _NUMBER.search(clause):
+    if numbers or MASK in clause:
         found.append("number")
     return tuple(found)
 
@@ -85,22 +91,33 @@ def clauses(text: str) -> list[str]:
     return [m.group(0) for m in _CLAUSE.finditer(text or "") if m.group(0).strip()]
 
 
+def _read(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each clause of `text` with why it is flagged (nothing when it is not). The numbers are found
+    in the whole text: a number given after a colon ("电话：8888 1234") is one by the words before
+    it, in the clause before its own."""
+    text = text or ""
+    numbers = number_spans(text)
+    read = []
+    for match in _CLAUSE.finditer(text):
+        clause, start, end = match.group(0), match.start(), match.end()
+        if not clause.strip():
+            continue
+        inside = [(max(s, start) - start, min(e, end) - start) for s, e in numbers if s < end and e > start]
+        read.append((clause, _reasons(clause, inside)))
+    return read
+
+
 def flags(text: str) -> list[Flag]:
     """The clauses of `text` that seem to speak of one person, in order, each with why."""
-    found = []
-    for clause in clauses(text):
-        reasons = _reasons(clause)
-        if reasons:
-            found.append(Flag(clause.strip(), reasons))
-    return found
+    return [Flag(clause.strip(), reasons) for clause, reasons in _read(text) if reasons]
 
 
 def without(text: str) -> str:
     """`text` with the flagged clauses left out (a sentence that loses its end keeps its own
     full stop): a first draft of the general answer, for an editor to read."""
     kept: list[str] = []
-    for clause in clauses(text):
-        if _reasons(clause):
+    for clause, reasons in _read(text):
+        if reasons:
             if clause[-1] in "。！？!?" and kept and kept[-1][-1] in "，,；;：:":
                 kept[-1] = kept[-1][:-1] + clause[-1]
             continue

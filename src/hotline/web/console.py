@@ -405,8 +405,10 @@ class EarlierTicket:
 
 @staff_view("receive", require_GET)
 def caller(request: HttpRequest, user: User) -> HttpResponse:
-    phone = request.GET.get("citizen_phone", "")
-    digits = "".join(c for c in phone if c.isdigit())
+    # The digits as a phone field reads them (`core.phone`): full-width ones (a Chinese input
+    # method's) as ASCII; another script's are no number's digits (`str.isdigit` alone takes them).
+    phone = half_width(request.GET.get("citizen_phone", ""))
+    digits = "".join(c for c in phone if c.isascii() and c.isdigit())
     rows: list[EarlierTicket] | None = None
     total = 0
     if len(digits) >= 4:
