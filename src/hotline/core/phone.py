@@ -68,6 +68,12 @@ def half_width(value: str) -> str:
     return value.translate(_HALF_WIDTH_FIELD)
 
 
+def digits_of(value: str) -> str:
+    """The ASCII digits of a phone field's `value`, full-width ones read as ASCII (`half_width`);
+    other scripts' digits, which `str.isdigit` also takes, are no digits of a phone number."""
+    return "".join(c for c in half_width(value) if "0" <= c <= "9")
+
+
 def dialled(phone: str) -> str:
     """The number as it is dialled: in ASCII digits (`half_width`), without what it was written down
     with (spaces, dashes, brackets) and a mobile number without the country code; "" for none. Two

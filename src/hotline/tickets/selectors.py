@@ -28,6 +28,7 @@ from hotline.accounts.permissions import PHONE_ROLES, department_scope
 from hotline.core import clock
 from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, EventType, Role, Urgency
 from hotline.core.errors import Forbidden, NotFound
+from hotline.core.phone import digits_of
 from hotline.directory.models import Department
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.sla.selectors import first_due
@@ -113,7 +114,7 @@ def filtered_tickets(
     numbers (Forbidden for the others): to a role that sees 138****5678 the filter would give the
     masked digits away one guess at a time, so the pages never offer it to them and this refuses
     a caller that forgot to check."""
-    digits = "".join(c for c in phone if c.isdigit())
+    digits = digits_of(phone)
     if digits and user.role not in PHONE_ROLES:
         raise Forbidden(_("角色“%(role)s”不能按来电号码查询") % {"role": user.get_role_display()})
     tickets = visible_tickets(user)

@@ -47,7 +47,7 @@ from hotline.accounts.system import portal_user
 from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
 from hotline.core.errors import HotlineError
 from hotline.core.http import client_ip, error_response, is_api
-from hotline.core.phone import dialled, dialled_in_db, mainland_number
+from hotline.core.phone import dialled, dialled_in_db, digits_of, mainland_number
 from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.disclosure import addressed_to
@@ -118,9 +118,10 @@ class TrackForm(forms.Form):
 
     def clean_last4(self) -> str:
         last4: str = self.cleaned_data["last4"]
-        if not last4.isdigit():
+        digits = digits_of(last4)
+        if len(digits) != 4:
             raise forms.ValidationError(_("请输入 4 位数字"))
-        return last4
+        return digits
 
 
 class RateForm(TrackForm):
@@ -232,10 +233,6 @@ def submit(request: HttpRequest) -> HttpResponse:
 # --- tracking --------------------------------------------------------------------------------------
 
 
-def _digits(phone: str) -> str:
-    return "".join(c for c in phone if c.isdigit())
-
-
 def find_for_citizen(number: str, last4: str) -> Ticket | None:
     """The ticket `number` when one of its appellants' phones ends in `last4` (`citizen_appeal`);
     else None, whichever of the two was wrong."""
@@ -251,7 +248,7 @@ def citizen_appeal(ticket: Ticket, last4: str) -> Appeal | None:
     A call the console attached to a ticket comes in as a duplicate of it: its caller's messages
     name the duplicate's number, the console names both, and either finds the same progress."""
     for appeal in appellants(ticket):
-        digits = _digits(appeal.citizen_phone)
+        digits = digits_of(appeal.citizen_phone)
         if len(digits) >= 4 and digits[-4:] == last4:
             return appeal
     return None

@@ -38,7 +38,7 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import PHONE_ROLES
 from hotline.core import timerange
 from hotline.core.enums import Channel, TicketStatus
-from hotline.core.phone import mask_phone
+from hotline.core.phone import digits_of, mask_phone
 from hotline.directory.models import Department
 from hotline.taxonomy.selectors import active_categories
 from hotline.tickets import selectors
@@ -116,7 +116,7 @@ class SearchForm(forms.Form):
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data.get("phone") or ""
-        digits = "".join(c for c in phone if c.isdigit())
+        digits = digits_of(phone)
         if phone and len(digits) < 4:
             raise forms.ValidationError(_("请输入完整号码或至少后四位"))
         return digits
