@@ -22,6 +22,7 @@ from hotline.core.enums import Channel, CitizenMessageState
 from hotline.core.logs import JSONFormatter, RequestIdFilter
 from hotline.intake.actions import AppealData, do_receive_appeal
 from hotline.intake.models import Appeal
+from hotline.tickets.actions import do_dispatch_ticket
 from hotline.web.management.commands import serve
 from tests.api.conftest import ApiClient
 from tests.citizen_messages.conftest import configure
@@ -180,6 +181,28 @@ def test_a_role_that_calls_citizens_reads_the_callers_words_as_written(staff) ->
     ticket = make_ticket(actor=staff["operator"], phone=PHONE, content=WORDS)
     detail = api_as(staff["supervisor"]).get(f"/tickets/{ticket.pk}").json()
     assert detail["content"] == WORDS and detail["appeals"][0]["content"] == WORDS
+
+
+@pytest.mark.django_db
+def test_a_leader_reads_staff_notes_with_the_callers_number_masked(staff, departments) -> None:
+    """A dispatcher's note and a callback's note that repeat the caller's number: masked for a role
+    that may not see it, on the page and in the API; the office line a note names stays."""
+    ticket = make_ticket(actor=staff["operator"], phone=PHONE, content="路灯坏了")
+    note = f"市民{PHONE}反映多次，请联系住建局值班电话0571-8700 1234"
+    ticket = do_dispatch_ticket(
+        ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk, note=note
+    )
+    client = Client()
+    client.force_login(staff["leader"])
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    detail = api_as(staff["leader"]).get(f"/tickets/{ticket.pk}").json()
+    dispatched = next(e for e in detail["events"] if e["action"] == "dispatch")
+    assert dispatched["details"]["note"] == "市民***反映多次，请联系住建局值班电话0571-8700 1234"
+    for shown in (page, str(detail)):
+        assert PHONE not in shown
+    # The dispatcher, who calls citizens, reads it as written.
+    detail = api_as(staff["dispatcher"]).get(f"/tickets/{ticket.pk}").json()
+    assert next(e for e in detail["events"] if e["action"] == "dispatch")["details"]["note"] == note
 
 
 # --- the admin ------------------------------------------------------------------------------------

@@ -60,8 +60,9 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
     ticket, show_phone = loaded.ticket, loaded.show_phone and not mask_phones
     appeals, merged = list(ticket.appeals.all()), list(merged_appeals(ticket))
     # A role that may never see a caller's number (a leader) does not read it in the callers' words
-    # either: there every number is masked, as in a text shown to the public. A role that calls
-    # citizens reads the words as written.
+    # either: there every number is masked, as in a text shown to the public; nor in what staff
+    # wrote (notes, reasons, replies), where the callers' numbers and mobiles are. A role that calls
+    # citizens reads them as written.
     hidden = None if loaded.show_phone else {a.citizen_phone for a in [*appeals, *merged]}
     return TicketDetail(
         **_summary_fields(ticket, show_phone=show_phone),
@@ -79,16 +80,16 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
             ticket_ref(t)
             for t in selectors.visible_tickets(user).filter(pk__in=linked_ids(ticket.pk)).order_by("pk")
         ],
-        assignments=[_assignment_out(a) for a in ticket.assignments.all()],
-        replies=[_reply_out(r) for r in ticket.replies.all()],
-        callbacks=[_callback_out(c) for c in ticket.callbacks.all()],
-        invalidation_requests=[_invalidation_out(r) for r in ticket.invalidation_requests.all()],
+        assignments=[_assignment_out(a, hidden) for a in ticket.assignments.all()],
+        replies=[_reply_out(r, hidden) for r in ticket.replies.all()],
+        callbacks=[_callback_out(c, hidden) for c in ticket.callbacks.all()],
+        invalidation_requests=[_invalidation_out(r, hidden) for r in ticket.invalidation_requests.all()],
         callback_due_at=ticket.callback_due_at,
-        suspensions=[_suspension_out(x) for x in loaded.suspensions],
-        extensions=[_extension_out(x) for x in loaded.extensions],
+        suspensions=[_suspension_out(x, hidden) for x in loaded.suspensions],
+        extensions=[_extension_out(x, hidden) for x in loaded.extensions],
         time_lost=[_time_lost_out(x) for x in ticket.time_lost.all()],
         citizen_messages=[_citizen_message_out(m) for m in messages_of(ticket)],
-        events=[_event_out(e) for e in ticket.events.all()],
+        events=[_event_out(e, hidden) for e in ticket.events.all()],
     )
 
 
@@ -148,6 +149,13 @@ def _words(text: str, hidden: set[str] | None) -> str:
     return text if hidden is None else mask_numbers(text, citizen=hidden, citizen_text=True)
 
 
+def _staff(text: str, hidden: set[str] | None) -> str:
+    """What staff wrote (a note, a reason, a reply) as the reader may read it: as written, or with
+    the callers' numbers (`hidden`) and any mobile number in it masked (`core.phone.mask_numbers`:
+    the offices' lines a reply names stay)."""
+    return text if hidden is None or not text else mask_numbers(text, citizen=hidden)
+
+
 def _appeal_out(a: Appeal, *, show_phone: bool, hidden: set[str] | None = None) -> AppealOut:
     return AppealOut(
         id=a.pk,
@@ -165,7 +173,7 @@ def _appeal_out(a: Appeal, *, show_phone: bool, hidden: set[str] | None = None) 
     )
 
 
-def _assignment_out(a: Assignment) -> AssignmentOut:
+def _assignment_out(a: Assignment, hidden: set[str] | None = None) -> AssignmentOut:
     return AssignmentOut(
         id=a.pk,
         department=department_ref(a.department),
@@ -181,19 +189,19 @@ def _assignment_out(a: Assignment) -> AssignmentOut:
         overdue_at=a.overdue_at,
         accepted_at=a.accepted_at,
         accepted_by=_username(a.accepted_by),
-        return_reason=a.return_reason,
+        return_reason=_staff(a.return_reason, hidden),
         returned_at=a.returned_at,
-        answer=a.answer,
+        answer=_staff(a.answer, hidden),
         answered_at=a.answered_at,
         answered_by=_username(a.answered_by),
     )
 
 
-def _reply_out(r: Reply) -> ReplyOut:
+def _reply_out(r: Reply, hidden: set[str] | None = None) -> ReplyOut:
     return ReplyOut(
         id=r.pk,
         department=department_ref(r.department),
-        text=r.text,
+        text=_staff(r.text, hidden),
         replied_by=_username(r.replied_by),
         replied_at=r.replied_at,
         quality=reply_quality_out(r),
@@ -219,24 +227,24 @@ def reply_quality_out(r: Reply) -> ReplyQualityOut | None:
     )
 
 
-def _callback_out(c: Callback) -> CallbackOut:
+def _callback_out(c: Callback, hidden: set[str] | None = None) -> CallbackOut:
     return CallbackOut(
         id=c.pk,
         reply_id=c.reply_id,
         appeal_id=c.appeal_id,
         resolution=Resolution(c.resolution),
         satisfaction=Satisfaction(c.satisfaction),
-        note=c.note,
+        note=_staff(c.note, hidden),
         reopened=c.reopened,
         called_by=_username(c.called_by),
         called_at=c.called_at,
     )
 
 
-def _invalidation_out(r: InvalidationRequest) -> InvalidationRequestOut:
+def _invalidation_out(r: InvalidationRequest, hidden: set[str] | None = None) -> InvalidationRequestOut:
     return InvalidationRequestOut(
         id=r.pk,
-        reason=r.reason,
+        reason=_staff(r.reason, hidden),
         requested_by=r.requested_by.username,
         requested_at=r.requested_at,
         decided_by=_username(r.decided_by),
@@ -246,12 +254,12 @@ def _invalidation_out(r: InvalidationRequest) -> InvalidationRequestOut:
     )
 
 
-def _suspension_out(x: Suspension) -> SuspensionOut:
+def _suspension_out(x: Suspension, hidden: set[str] | None = None) -> SuspensionOut:
     return SuspensionOut(
         id=x.pk,
         assignment_id=x.assignment_id,
         reason=SuspensionReason(x.reason),
-        note=x.note,
+        note=_staff(x.note, hidden),
         started_at=x.started_at,
         started_by=x.started_by.username,
         ended_at=x.ended_at,
@@ -260,11 +268,11 @@ def _suspension_out(x: Suspension) -> SuspensionOut:
     )
 
 
-def _extension_out(x: Extension) -> ExtensionOut:
+def _extension_out(x: Extension, hidden: set[str] | None = None) -> ExtensionOut:
     return ExtensionOut(
         id=x.pk,
         assignment_id=x.assignment_id,
-        reason=x.reason,
+        reason=_staff(x.reason, hidden),
         previous_due_at=x.previous_due_at,
         requested_due_at=x.requested_due_at,
         requested_by=x.requested_by.username,
@@ -273,7 +281,7 @@ def _extension_out(x: Extension) -> ExtensionOut:
         decided_by=_username(x.decided_by),
         decided_at=x.decided_at,
         granted_due_at=x.granted_due_at,
-        decision_note=x.decision_note,
+        decision_note=_staff(x.decision_note, hidden),
         withdrawn=x.withdrawn,
     )
 
@@ -291,7 +299,11 @@ def _time_lost_out(x: TimeLost) -> TimeLostOut:
     )
 
 
-def _event_out(e: TicketEvent) -> EventOut:
+# The words people wrote in a timeline line's details (the rest are ids, numbers of tickets, codes).
+_WRITTEN = ("note", "reason", "text", "answer")
+
+
+def _event_out(e: TicketEvent, hidden: set[str] | None = None) -> EventOut:
     return EventOut(
         id=e.pk,
         action=e.action,
@@ -299,5 +311,9 @@ def _event_out(e: TicketEvent) -> EventOut:
         at=e.at,
         from_status=e.from_status,
         to_status=e.to_status,
-        details=e.details,
+        details=e.details if hidden is None else _written_masked(e.details, hidden),
     )
+
+
+def _written_masked(details: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
+    return {k: _staff(v, hidden) if k in _WRITTEN and isinstance(v, str) else v for k, v in details.items()}
