@@ -13,13 +13,13 @@ from django.test import Client
 
 from hotline.core import clock
 from hotline.core.enums import Channel, Resolution, Satisfaction, TicketStatus
+from hotline.core.phone import mainland_number
 from hotline.feedback import actions as feedback_actions
 from hotline.feedback.models import Callback
 from hotline.intake import limits
 from hotline.intake.models import Appeal, Attachment, PortalHit
 from hotline.tickets import actions
 from hotline.tickets.models import Ticket
-from hotline.web.portal import normalise_phone
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -141,14 +141,14 @@ def test_a_bad_field_is_refused_with_its_reason_and_nothing_is_stored(client, ov
 
 
 def test_phone_numbers_mobile_and_fixed_line():
-    assert normalise_phone("139 1234 5678") == "13912345678"
-    assert normalise_phone("+8613912345678") == "13912345678"
-    assert normalise_phone("010-12345678") == "01012345678"
-    assert normalise_phone("0571 8765432") == "05718765432"
-    assert normalise_phone("1391234567") is None
-    assert normalise_phone("12912345678") is None
-    assert normalise_phone("12345678") is None
-    assert normalise_phone("010-0234567") is None
+    assert mainland_number("139 1234 5678") == "13912345678"
+    assert mainland_number("+8613912345678") == "13912345678"
+    assert mainland_number("010-12345678") == "01012345678"
+    assert mainland_number("0571 8765432") == "05718765432"
+    assert mainland_number("1391234567") is None
+    assert mainland_number("12912345678") is None
+    assert mainland_number("12345678") is None
+    assert mainland_number("010-0234567") is None
 
 
 @pytest.mark.parametrize(

@@ -55,11 +55,10 @@ _COUNTRY_CODE = re.compile(r"^\+?86(?=1[0-9]{10}$)")
 _WITH_COUNTRY_CODE = r"^\+?861[0-9]{10}$"
 # Full-width digits and signs (１３８００１３８０００, written with a Chinese input method) read as the
 # ASCII ones; the mapping is one character for one, so nothing else in a text moves.
-_HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-"})
+_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-"}
+_HALF_WIDTH = str.maketrans(_FULL_WIDTH)
 # In a phone field, its brackets and spaces too: a text keeps its own punctuation.
-_HALF_WIDTH_FIELD = str.maketrans(
-    {chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-", "（": "(", "）": ")", "\u3000": " "}
-)
+_HALF_WIDTH_FIELD = str.maketrans(_FULL_WIDTH | {"（": "(", "）": ")", "\u3000": " "})
 
 
 def half_width(value: str) -> str:
@@ -78,7 +77,7 @@ def dialled(phone: str) -> str:
     """The number as it is dialled: in ASCII digits (`half_width`), without what it was written down
     with (spaces, dashes, brackets) and a mobile number without the country code; "" for none. Two
     appeals with the same dialled number are one person's: told once
-    (`citizen_messages.outbox.mobile_number`), called back once (`feedback.selectors.people`),
+    (`mobile_number`), called back once (`feedback.selectors.people`),
     counted as one caller (`supervision.repetition`, the hot spots' people)."""
     return _COUNTRY_CODE.sub("", _SEPARATORS.sub("", half_width(phone or "")))
 

@@ -54,7 +54,7 @@ from hotline.accounts.models import User
 from hotline.core.api import MAX_TEXT
 from hotline.core.enums import DESK_CHANNELS, NOT_MERGEABLE_INTO, Channel, Kind, TicketStatus, Urgency
 from hotline.core.errors import HotlineError
-from hotline.core.phone import half_width, is_phone_number, mask_phone
+from hotline.core.phone import digits_of, half_width, is_phone_number, mask_phone
 from hotline.dedup.embedders import ticket_text
 from hotline.dedup.search import similar as find_similar
 from hotline.directory.models import Department
@@ -405,10 +405,9 @@ class EarlierTicket:
 
 @staff_view("receive", require_GET)
 def caller(request: HttpRequest, user: User) -> HttpResponse:
-    # The digits as a phone field reads them (`core.phone`): full-width ones (a Chinese input
-    # method's) as ASCII; another script's are no number's digits (`str.isdigit` alone takes them).
-    phone = half_width(request.GET.get("citizen_phone", ""))
-    digits = "".join(c for c in phone if c.isascii() and c.isdigit())
+    # The digits as a phone field reads them: full-width ones (a Chinese input method's) as ASCII,
+    # another script's not at all.
+    digits = digits_of(request.GET.get("citizen_phone", ""))
     rows: list[EarlierTicket] | None = None
     total = 0
     if len(digits) >= 4:

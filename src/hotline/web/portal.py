@@ -73,12 +73,6 @@ def _portal() -> dict[str, Any]:
     return dict(settings.HOTLINE["PORTAL"])
 
 
-def normalise_phone(value: str) -> str | None:
-    """The digits of a mainland mobile (where the SMS with the ticket's number goes) or of a fixed
-    line with its area code (`core.phone.mainland_number`), or None when it is neither."""
-    return mainland_number(value)
-
-
 class AppealForm(OnceWithPhotoForm):
     kind = forms.ChoiceField(label=gettext_lazy("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
     title = forms.CharField(
@@ -100,7 +94,8 @@ class AppealForm(OnceWithPhotoForm):
     photo = forms.FileField(label=gettext_lazy("照片（可不传，JPEG 或 PNG，5 MB 以内）"), required=False)
 
     def clean_phone(self) -> str:
-        phone = normalise_phone(self.cleaned_data["phone"])
+        # A mainland mobile (where the SMS with the ticket's number goes) or a fixed line.
+        phone = mainland_number(self.cleaned_data["phone"])
         if phone is None:
             raise forms.ValidationError(_("请填写 11 位手机号码，或带区号的固定电话号码"))
         return phone
