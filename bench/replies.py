@@ -73,6 +73,8 @@ DATA = ROOT.parent / "shared" / "data" / "raw"
 REPLIES = DATA / "tipdm2020c_syucryingstar" / "fujian4_messages_with_replies.csv"
 LABELS = DATA / "tipdm2020c_rollbear" / "fujian4_with_100_quality_labels.csv"
 LABEL_COLUMNS = {"completeness": "完整性指标", "interpretability": "可解释性指标"}
+# The same 100 replies read again, blind, by two more readers (see `report_readers`).
+READERS = ROOT / "bench" / "data" / "reply_labels_readers.csv"
 RELEVANCE_MIN = float(settings.HOTLINE["REPLY_CHECK"]["RELEVANCE_MIN"])
 SCORE_MIN = float(settings.HOTLINE["REPLY_CHECK"]["SCORE_MIN"])
 FOLDS, REPEATS, SEED = 10, int(os.environ.get("REPEATS", "20")), 20200
@@ -287,6 +289,40 @@ def report_labels(labelled: list[dict[str, str]], do_fit: bool) -> None:
         print(fitted)
 
 
+def report_readers(labelled: list[dict[str, str]]) -> None:
+    """How far readers agree on these criteria: the 100 replies were labelled again by two readers
+    who saw only the appeal and the reply (not the labels, not the check, not each other's), with
+    the issue's definitions of the criteria (bench/data/reply_labels_readers.csv, a short reason
+    each). Their agreement with the team's labels bounds what any check can be expected to reach
+    against those labels; the check is compared with both."""
+    readers: dict[str, dict[str, dict[str, int]]] = {}
+    with READERS.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            readers.setdefault(row["reader"], {})[row["id"]] = {c: int(row[c]) for c in LABEL_COLUMNS}
+    ids = [r["留言编号"] for r in labelled]
+    team = {c: np.array([int(float(r[col])) for r in labelled]) for c, col in LABEL_COLUMNS.items()}
+    cut = quality.cuts()
+    checked = [quality.check(r["留言主题"], r["留言详情"], r["答复意见"]) for r in labelled]
+    shipped = {c: np.array([int(getattr(k, c) >= cut[c]) for k in checked]) for c in LABEL_COLUMNS}
+    names = sorted(readers)
+    print(
+        f"\n4. The same {len(ids)} replies labelled again, blind, by readers {', '.join(names)}: "
+        "accuracy / kappa"
+    )
+    for criterion in LABEL_COLUMNS:
+        read_by = {n: np.array([readers[n][i][criterion] for i in ids]) for n in names}
+        pairs = [(f"reader {n} vs team", read_by[n], team[criterion]) for n in names]
+        pairs += [
+            (f"reader {a} vs reader {b}", read_by[a], read_by[b]) for a in names for b in names if a < b
+        ]
+        pairs += [(f"check vs reader {n}", shipped[criterion], read_by[n]) for n in names]
+        pairs.append(("check vs team (in-sample)", shipped[criterion], team[criterion]))
+        for who, a, b in pairs:
+            print(f"   {criterion:<17} {who:<27} {np.mean(a == b):.2f} / {_kappa(a, b):.2f}")
+        positives = ", ".join(f"{n} {read_by[n].mean():.0%}" for n in names)
+        print(f"   {'':<17} (positives: team {team[criterion].mean():.0%}, {positives})")
+
+
 def main(argv: Sequence[str] | None = None, out: Callable[..., None] = print) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -298,6 +334,7 @@ def main(argv: Sequence[str] | None = None, out: Callable[..., None] = print) ->
     report_distribution(rows)
     report_relevance(rows)
     report_labels(labelled, args.fit)
+    report_readers(labelled)
 
 
 if __name__ == "__main__":
