@@ -27,7 +27,7 @@ from hotline.dedup.models import TicketVector
 from hotline.dedup.search import LEFT_OUT, similar_to_ticket
 from hotline.intake.models import Appeal
 from hotline.routing import classifier, reference
-from hotline.routing.decision import AppealFacts, Decision, decide_many
+from hotline.routing.decision import AppealFacts, Decision, category_ref, decide_many, ranked_dicts
 from hotline.routing.models import ModelTarget, ModelVersion, RoutingDecision
 from hotline.routing.reasons import REASON_KEYS, dispatch_note
 from hotline.taxonomy.models import Category
@@ -429,7 +429,6 @@ def _to_route(tickets: QuerySet[Ticket], ids: list[int], *, once: bool) -> list[
 
 
 def _decision_row(ticket: Ticket, decision: Decision, now: datetime) -> RoutingDecision:
-    summary = decision.as_dict()
     return RoutingDecision(
         ticket=ticket,
         decided_at=now,
@@ -443,10 +442,10 @@ def _decision_row(ticket: Ticket, decision: Decision, now: datetime) -> RoutingD
         evidence={
             "place": decision.place.evidence,
             "urgency": decision.urgency.evidence,
-            "category": summary["category"],
+            "category": category_ref(decision.category),
             "category_given": decision.category_given,
-            "predictions": summary["predictions"],
-            "kind_predictions": summary["kind_predictions"],
+            "predictions": ranked_dicts(decision.predictions),
+            "kind_predictions": ranked_dicts(decision.kind_predictions),
             "rules": decision.rules.as_dict(),
             "notes": decision.notes,
         },
