@@ -448,6 +448,11 @@ address = "地址"
             'time_formats = ["%Y-%m-%d %"]\n[columns]\ntitle = "a"\ncontent = "b"\n',
             "“%Y-%m-%d %”不是有效的时间格式",
         ),
+        # Formats strptime reads without a fault, but that read no date: every time in the file would
+        # be 1 January 1900 (or a day of it), each refused as out of range.
+        ('time_formats = ["%%"]\n[columns]\ntitle = "a"\ncontent = "b"\n', "“%%”读不出日期"),
+        ('time_formats = ["%H:%M"]\n[columns]\ntitle = "a"\ncontent = "b"\n', "“%H:%M”读不出日期"),
+        ('time_formats = ["%m-%d"]\n[columns]\ntitle = "a"\ncontent = "b"\n', "“%m-%d”读不出日期"),
     ],
 )
 def test_a_bad_mapping_is_an_error_saying_what_is_wrong(tmp_path, toml: str, complaint: str) -> None:
@@ -472,6 +477,23 @@ def test_a_mappings_own_time_formats_are_taken(tmp_path, frozen_clock) -> None:
     assert sorted(Appeal.objects.values_list("received_at", flat=True)) == [
         datetime(2025, 6, 9, 10, 5, tzinfo=SHANGHAI),
         datetime(2025, 6, 9, 11, 0, tzinfo=SHANGHAI),
+    ]
+
+
+def test_a_mapping_may_write_its_times_by_iso_week(tmp_path, frozen_clock) -> None:
+    """strptime reads an ISO year and week (%G, %V) when a weekday comes with them (%u, %a...)."""
+    mapping = write(
+        tmp_path,
+        'time_formats = ["%G-W%V-%u %H:%M", "%G %V %a"]\n[columns]\ntitle = "标题"\n'
+        'content = "内容"\nreceived_at = "时间"\n',
+        "map.toml",
+    )
+    path = write(tmp_path, "标题,内容,时间\n路灯不亮,幸福路,2025-W24-1 10:05\n井盖,人民路,2025 24 Tue\n")
+    out, _err = run(path, "--mapping", str(mapping))
+    assert "新建 2" in out
+    assert sorted(Appeal.objects.values_list("received_at", flat=True)) == [
+        datetime(2025, 6, 9, 10, 5, tzinfo=SHANGHAI),
+        datetime(2025, 6, 10, tzinfo=SHANGHAI),
     ]
 
 

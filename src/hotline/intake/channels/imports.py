@@ -193,8 +193,8 @@ def mapping_from(raw: Mapping[str, Any], name: str) -> ColumnMap:
     if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
         raise bad(_('time_formats 应为 strftime 格式的列表，如 ["%Y/%m/%d %H:%M:%S"]'))
     for fmt in formats:
-        if not _readable_format(fmt):
-            raise bad(_("time_formats 中的“%(format)s”不是有效的时间格式") % {"format": fmt})
+        if (fault := _format_fault(fmt)) is not None:
+            raise bad(fault)
     if not isinstance(optional, list) or not all(isinstance(o, str) and o in columns for o in optional):
         raise bad(_("optional 应为 [columns] 中字段的列表"))
     return ColumnMap(
@@ -208,16 +208,23 @@ def mapping_from(raw: Mapping[str, Any], name: str) -> ColumnMap:
     )
 
 
-def _readable_format(fmt: str) -> bool:
-    """Whether strptime can read times written in `fmt`: a time written in it is read back. A
-    directive it does not know (%Q), a lone % at the end, a directive twice would otherwise fail on
-    every row, each said as a time it cannot read, and the format itself never named."""
-    sample = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+def _format_fault(fmt: str) -> str | None:
+    """What is wrong with `fmt` as a format of a file's times, or None: strptime must read back the
+    date of a time written in it. A directive it does not know (%Q), a lone % at the end, a
+    directive twice, an ISO week without its ISO year and a weekday would otherwise fail on every
+    row, each said as a time it cannot read, and the format itself never named; a format that reads
+    no date (%%, %H:%M, %m-%d without a year) would read every time as a day of 1900, each refused
+    as out of range. Any directives strptime reads a date by will do (%Y-%m-%d, %Y %j, %G-%V-%u)."""
+    sample = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)  # no part of its date is strptime's default
     try:
-        datetime.strptime(sample.strftime(fmt), fmt)  # noqa: DTZ007 - only whether it parses
+        read = datetime.strptime(sample.strftime(fmt), fmt)  # noqa: DTZ007 - only what it reads
     except (ValueError, re.error):
-        return False
-    return True
+        return _("time_formats 中的“%(format)s”不是有效的时间格式") % {"format": fmt}
+    if read.date() != sample.date():
+        return _("time_formats 中的“%(format)s”读不出日期：须能读出年、月、日，如 %%Y-%%m-%%d") % {
+            "format": fmt
+        }
+    return None
 
 
 def _choice(value: Any, choices: type[Kind] | type[Urgency]) -> str | None:
