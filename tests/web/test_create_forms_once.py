@@ -5,15 +5,18 @@ click, the browser sending it again) leads to what the first sending made instea
 import re
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
 
+from hotline.core import clock
 from hotline.core.enums import Role
 from hotline.knowledge import actions
 from hotline.knowledge.models import Article, ReplyTemplate
+from hotline.web.models import SentForm
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +141,34 @@ def test_a_double_click_sends_the_form_twice_at_once_and_makes_one_article(
         thread.join(timeout=60)
     assert not errors, errors
     assert answers == [302, 302] and Article.objects.count() == 1
+
+
+def test_the_tokens_are_kept_as_long_as_a_page_could_be_sent_again(client, staff) -> None:
+    """A token is kept while the page that carried it could be sent again within its sign-in
+    (settings.SESSION_COOKIE_AGE): a form that makes something forgets the older ones, so that the
+    table does not grow for ever, and the page sent again within that time still finds what it made."""
+    client.force_login(staff["housing"])
+    kept_for = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    start = clock.now()
+
+    def send(title: str, at) -> tuple[str, int]:
+        with clock.frozen_at(at):
+            token = token_of(client.get("/knowledge/new/").content.decode())
+            answer = client.post("/knowledge/new/", {**ARTICLE, "title": title, "token": token})
+        assert answer.status_code == 302
+        return token, Article.objects.get(title=title).pk
+
+    old, old_article = send("最早的文章", start)
+    recent, recent_article = send("较早的文章", start + kept_for - timedelta(hours=1))
+    # Within the time kept, the first page sent again leads to its article.
+    with clock.frozen_at(start + kept_for - timedelta(minutes=1)):
+        again = client.post("/knowledge/new/", {**ARTICLE, "title": "最早的文章", "token": old})
+    assert again["Location"] == f"/knowledge/{old_article}/"
+    assert set(SentForm.objects.values_list("token", flat=True)) == {old, recent}
+    # Past it, the next form made forgets the first token and keeps the recent one.
+    latest, _ = send("最新的文章", start + kept_for + timedelta(minutes=1))
+    assert set(SentForm.objects.values_list("token", flat=True)) == {recent, latest}
+    with clock.frozen_at(start + kept_for + timedelta(minutes=2)):
+        again = client.post("/knowledge/new/", {**ARTICLE, "title": "较早的文章", "token": recent})
+    assert again["Location"] == f"/knowledge/{recent_article}/"
+    assert Article.objects.count() == 3

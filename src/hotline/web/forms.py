@@ -4,9 +4,11 @@ colon after a label, and the one-time token of a form that makes something (`Sen
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, models, transaction
@@ -25,6 +27,14 @@ TOKEN = re.compile(r"[0-9a-f]{32}")
 
 # What the second sending of a form that made something is told, on the page of what the first made.
 SENT_BEFORE = gettext_lazy("此表单已提交过，未重复保存")
+
+
+# How long a token is kept (`made_once`): as long as a signed-in session lasts (SESSION_COOKIE_AGE,
+# two weeks by default). A page is sent again (back, refresh) within the sign-in it was loaded in:
+# once the session is over it is sent to the sign-in page, and after signing in again the CSRF token
+# it carries is stale (Django rotates it at each sign-in). Left out: a page kept open longer in a
+# session saved since: sent again, it makes a second one, as a page without a token would.
+KEEP_SENT = timedelta(seconds=settings.SESSION_COOKIE_AGE)
 
 
 def new_token() -> str:
@@ -96,9 +106,12 @@ def made_once[Made: models.Model](
     """What `make` makes (a `model`), and True; or, when a form with this `token` made one already,
     that one and False, made nothing. The token is claimed first, in the transaction that makes the
     thing: a sending at the same moment waits for it and then finds what it made; a refused one
-    (`make` raised) leaves the token free for the form sent again. No token: made, as before."""
+    (`make` raised) leaves the token free for the form sent again. No token: made, as before.
+    The tokens older than `KEEP_SENT` are forgotten here, as each new one is written: the table
+    holds no more than that time's forms, whether or not a worker runs."""
     if not token:
         return make(), True
+    SentForm.objects.filter(sent_at__lt=clock.now() - KEEP_SENT).delete()
     made_type = ContentType.objects.get_for_model(model)
     with transaction.atomic():
         try:

@@ -128,7 +128,9 @@ class SentForm(models.Model):
     """A staff form that made something (an article, a reply template), by the one-time token its
     page gave it (`web.forms.made_once`): the same form sent again leads to what it made instead of
     making it twice. Unique by token, so that of two sendings at once the second waits for the
-    first and finds its row. The console's calls need none: their token is the appeal's external id."""
+    first and finds its row. Kept as long as a session lasts (`web.forms.KEEP_SENT`): each form that
+    makes something forgets the rows older than that. The console's calls need none: their token is
+    the appeal's external id."""
 
     token = models.CharField(_("表单标识"), max_length=32, unique=True)
     user = models.ForeignKey(
