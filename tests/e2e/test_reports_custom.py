@@ -61,8 +61,9 @@ def test_a_leader_asks_for_chosen_days_by_keyboard(page, live_server, staff, scr
     kind_says_chosen_days()
     # The report form sent as it is (查看) shows the same days again.
     page.locator("#report-form button").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_url("**date=**")  # the report form's own fields, the date left empty
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "date=" not in page.url  # the chosen days' fields alone, not a kept kind's date
     assert page.locator("#report-title").inner_text() == title
     kind_says_chosen_days()
     page.locator("#report-volume-tickets").focus()
@@ -70,3 +71,49 @@ def test_a_leader_asks_for_chosen_days_by_keyboard(page, live_server, staff, scr
     page.wait_for_url("**/rankings/tickets/**")
     assert page.locator("main table tbody tr").count() == 2
     screenshot("report-custom-tickets")
+
+
+def test_the_report_form_shows_the_fields_of_the_kind_chosen(page, live_server, staff) -> None:
+    """Of the chosen days the report form shows no date, which they do not use (web/reports.js):
+    another kind chosen in the select shows it, and the form then asks for that kind by its date
+    alone; the chosen days chosen again hide it, neither focused nor sent."""
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    today = clock.localtime().date()
+    first, last = today - timedelta(days=3), today - timedelta(days=1)
+    sign_in(page, live_server, leader.username, PASSWORD, "/reports/")
+    page.goto(f"{live_server.url}/reports/?kind=custom&first={first}&last={last}")
+    kind = page.locator("#report-form select[name=kind]")
+    date = page.locator("#report-form input[name=date]")
+    button = page.locator("#report-form button")
+
+    def tab_from_kind() -> str:
+        kind.focus()
+        page.keyboard.press("Tab")
+        return page.evaluate("document.activeElement.name || document.activeElement.tagName")
+
+    expect(date).to_be_hidden()
+    expect(page.locator("#date-hint")).to_be_hidden()
+    expect(kind).to_have_accessible_description("自选期间的起止日期在下方选择")
+    assert tab_from_kind() == "BUTTON"  # the date is not in the keyboard's way
+
+    kind.select_option("monthly")
+    expect(date).to_be_visible()
+    expect(page.locator("#kind-hint")).to_be_hidden()
+    expect(kind).to_have_accessible_description("")
+    assert tab_from_kind() == "date"
+
+    kind.select_option("custom")
+    expect(date).to_be_hidden()
+    expect(kind).to_have_accessible_description("自选期间的起止日期在下方选择")
+    assert tab_from_kind() == "BUTTON"
+
+    kind.select_option("monthly")
+    date.fill(f"{first:%Y-%m-%d}")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**kind=monthly**")
+    # The month asked for by its date alone: the chosen days were not sent with it.
+    assert f"date={first:%Y-%m-%d}" in page.url and "first=" not in page.url and "last=" not in page.url
+    assert "月报" in page.locator("#report-title").inner_text()
