@@ -453,6 +453,11 @@ address = "地址"
         ('time_formats = ["%%"]\n[columns]\ntitle = "a"\ncontent = "b"\n', "“%%”读不出日期"),
         ('time_formats = ["%H:%M"]\n[columns]\ntitle = "a"\ncontent = "b"\n', "“%H:%M”读不出日期"),
         ('time_formats = ["%m-%d"]\n[columns]\ntitle = "a"\ncontent = "b"\n', "“%m-%d”读不出日期"),
+        # A 12-hour clock without its AM/PM reads every afternoon time as the morning's.
+        (
+            'time_formats = ["%Y-%m-%d %I:%M"]\n[columns]\ntitle = "a"\ncontent = "b"\n',
+            "“%Y-%m-%d %I:%M”用 12 小时制（%I）却没有上午/下午（%p）",
+        ),
     ],
 )
 def test_a_bad_mapping_is_an_error_saying_what_is_wrong(tmp_path, toml: str, complaint: str) -> None:

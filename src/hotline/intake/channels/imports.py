@@ -214,8 +214,10 @@ def _format_fault(fmt: str) -> str | None:
     directive twice, an ISO week without its ISO year and a weekday would otherwise fail on every
     row, each said as a time it cannot read, and the format itself never named; a format that reads
     no date (%%, %H:%M, %m-%d without a year) would read every time as a day of 1900, each refused
-    as out of range. Any directives strptime reads a date by will do (%Y-%m-%d, %Y %j, %G-%V-%u)."""
-    sample = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)  # no part of its date is strptime's default
+    as out of range. Any directives strptime reads a date by will do (%Y-%m-%d, %Y %j, %G-%V-%u).
+    A 12-hour clock (%I) without its AM/PM (%p) reads, and reads every afternoon as the morning."""
+    # No part of its date is strptime's default, and its hour is an afternoon's.
+    sample = datetime(2001, 2, 3, 16, 5, 6, tzinfo=UTC)
     try:
         read = datetime.strptime(sample.strftime(fmt), fmt)  # noqa: DTZ007 - only what it reads
     except (ValueError, re.error):
@@ -224,6 +226,10 @@ def _format_fault(fmt: str) -> str | None:
         return _("time_formats 中的“%(format)s”读不出日期：须能读出年、月、日，如 %%Y-%%m-%%d") % {
             "format": fmt
         }
+    if read.hour not in (0, sample.hour):
+        return _(
+            "time_formats 中的“%(format)s”用 12 小时制（%%I）却没有上午/下午（%%p），下午的时间会读成上午"
+        ) % {"format": fmt}
     return None
 
 
