@@ -36,6 +36,16 @@ question (the caller's words) and an Open311 request's description, through `fee
 which knows the directory's lines and a ticket's citizens; and the clauses of an answer proposed for
 the knowledge base that name a number (`knowledge.personal`, through `number_spans`). There is no
 other rule for numbers in a text: a place that shows a text to others asks this one.
+
+What a role that sees numbers masked may search a text for (`masked_for_search`): the text with
+every run of seven digits or more masked, whatever the run is, written with spaces, dashes,
+brackets or a plus between its digits or not, in ASCII or full-width digits. Seven: every number
+taken above as someone's has that many at least (a local line, 888 0000; a citizen's own number in
+any form), and a search that matched fewer of its digits, a few at a time, would spell out the
+number the page masks. Not the rules above, which tell an office line from a person's by the words
+around it and know the citizens of one ticket: a search reads the text alone, and must not find
+what any reader's page masks. Shorter runs (a flat, 1501室; a year; 12345) are still found; a long
+amount or a date written 2026-12-06 is not, to them (`tickets.models.Ticket.masked_text`).
 """
 
 import re
@@ -311,3 +321,24 @@ def mask_numbers(
     for number in _written(citizens):
         masked = number.sub(MASK, masked)
     return masked
+
+
+# --- the text a masked role searches --------------------------------------------------------------
+
+# A run of digits as a number is written: digits (any script's, full-width ones included) with at
+# most two of what a number is written down with between each two (spaces, dashes, brackets, a plus;
+# `_written` allows as many).
+_DIGIT_RUN = re.compile(r"\d(?:[\s\-+()（）－＋]{0,2}\d)*")
+# The fewest digits of a number this module takes as someone's (`_LOCAL`, `_written`).
+SEARCH_MASKED_DIGITS = 7
+
+
+def masked_for_search(text: str) -> str:
+    """`text` as the roles that see numbers masked may search it: every run of `SEARCH_MASKED_DIGITS`
+    digits or more (spaces, dashes, brackets between them) is `MASK`; the rest as written."""
+
+    def one(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return MASK if sum(c.isdecimal() for c in run) >= SEARCH_MASKED_DIGITS else run
+
+    return _DIGIT_RUN.sub(one, text or "")

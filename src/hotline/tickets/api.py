@@ -60,7 +60,9 @@ ACTION_NAMES: tuple[str, ...] = tuple(transitions.ALLOWED_FROM)
 
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List the tickets the user may see")
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPage:
-    """Newest first. Citizens' phone numbers are always masked here."""
+    """Newest first. Citizens' phone numbers are always masked here. `q` finds the text in the
+    ticket's number, title or content; for a role that sees numbers masked on the ticket's page too
+    (a leader), not in the digits of a phone or identity-card number written there."""
     user = request_user(request)
     require_role(user, "read_tickets")
     start, end, end_inclusive = filters.created_range()

@@ -1,5 +1,6 @@
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
@@ -14,6 +15,75 @@ from hotline.core.enums import (
     TicketStatus,
     Urgency,
 )
+from hotline.core.phone import masked_for_search
+
+# What a ticket's masked text is made of; writing one of them writes that too.
+MASKED_FROM = frozenset({"title", "content"})
+
+
+def masked_text_of(title: str, content: str) -> str:
+    """A ticket's `masked_text`: its title and content as the roles that see citizens' numbers
+    masked search them (`core.phone.masked_for_search`), one line between them, so that a run of
+    digits at the end of one and the start of the other is not read as one; "" when they hold no
+    such run (most tickets), as their own text is then what those roles search: the column and its
+    index hold only the tickets with a number in them."""
+    title, content = title or "", content or ""
+    masked = (masked_for_search(title), masked_for_search(content))
+    return "" if masked == (title, content) else "\n".join(masked)
+
+
+class TicketQuerySet(models.QuerySet[Any]):
+    """Ticket's queries, whose writes of many rows keep their masked text in step, as `Ticket.save`
+    does one's: a bulk intake creates tickets by `bulk_create`. (Of Any: django-stubs types the
+    overridden bulk methods' super() calls against an unbound model; `Ticket.objects` is still
+    typed as Ticket's.)"""
+
+    def bulk_create(
+        self,
+        objs: Iterable[Any],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[Any]:
+        objs = list(objs)
+        for ticket in objs:
+            ticket.masked_text = masked_text_of(ticket.title, ticket.content)
+        if update_fields is not None and MASKED_FROM & set(update_fields):
+            update_fields = [*update_fields, "masked_text"]
+        return super().bulk_create(
+            objs,
+            batch_size=batch_size,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update_conflicts,
+            update_fields=update_fields,
+            unique_fields=unique_fields,
+        )
+
+    def bulk_update(self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None) -> int:
+        objs, fields = list(objs), list(fields)
+        if MASKED_FROM & set(fields):
+            for ticket in objs:
+                ticket.masked_text = masked_text_of(ticket.title, ticket.content)
+            fields.append("masked_text")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def update(self, **kwargs: Any) -> int:
+        # The masked text is made in Python, so an UPDATE of the title or the content is followed by
+        # the making of the rows' masked text from what it stored (an expression's result too).
+        if not MASKED_FROM & kwargs.keys() or "masked_text" in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            changed = super().update(**kwargs)
+            rows = self.model._base_manager.filter(pk__in=ids).only("pk", "title", "content")
+            for start in range(0, len(ids), 1000):
+                batch = list(rows.filter(pk__in=ids[start : start + 1000]))
+                for ticket in batch:
+                    ticket.masked_text = masked_text_of(ticket.title, ticket.content)
+                self.model._base_manager.bulk_update(batch, ["masked_text"])
+            return changed
 
 
 class Ticket(models.Model):
@@ -45,6 +115,12 @@ class Ticket(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("内容"))
     address = models.CharField(_("地址"), max_length=300, blank=True)
+    # The title and content with every citizen's number masked (`masked_text_of`), "" when they hold
+    # none: what a role that sees numbers masked searches (`tickets.selectors.filtered_tickets`), so
+    # that the digits it types cannot find, a few at a time, the number its pages mask. Written with
+    # them by `save` and the bulk writes (`TicketQuerySet`); a row inserted in SQL alone has the
+    # database's "", as a text without numbers has.
+    masked_text = models.TextField(_("检索文本（号码已隐去）"), editable=False, default="", db_default="")
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("合并至"),
@@ -64,6 +140,8 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     callback_due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
@@ -78,6 +156,15 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        # A save of other fields (a transition's status) leaves the masked text as it is.
+        if fields is None or MASKED_FROM & set(fields):
+            self.masked_text = masked_text_of(self.title, self.content)
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "masked_text"]
+        super().save(*args, **kwargs)
 
     @property
     def waiting_since(self) -> datetime:

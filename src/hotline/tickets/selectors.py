@@ -1,5 +1,22 @@
 """Read queries over tickets, always limited to what the user may see: who sees which tickets, the
-list with its filters, one ticket with everything its detail shows, and whose phone numbers."""
+list with its filters, one ticket with everything its detail shows, and whose phone numbers.
+
+The search by text of a role that sees citizens' numbers masked (not `PHONE_ROLES`: a leader, a
+grid worker) reads `Ticket.masked_text`, the title and content with every run of seven digits or
+more masked (`core.phone.masked_for_search`), and the ticket's number as it is. Otherwise the digits
+it types would tell which tickets hold them, and by adding a digit at a time, the whole number that
+its pages show as 138****5678 or ***. A column written with the text, rather than:
+- refusing a query with a run of N digits or more: a shorter run still probes the number (a digit
+  at a time after a known prefix), and a small N refuses a flat (1501室), a year or a number's
+  part (20261206-000123);
+- matching in SQL "not inside a longer run of digits": a regular expression that neither the
+  trigram index (migration 0010) nor SQLite runs at a million rows, and which would have to say
+  again, in two dialects, what a number is.
+The column holds only the tickets whose text has such a run (the others' is "", and their own text
+is searched); it is searched as the text is, by icontains under a trigram index on PostgreSQL
+(migration 0018), so the list costs those roles what it costs the others, and the column and its
+index cost the tickets without a number nothing but an empty string.
+"""
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -113,7 +130,8 @@ def filtered_tickets(
     ticket's appeals; "138-1234-1234" is read as 13812341234. Only for the roles that see full
     numbers (Forbidden for the others): to a role that sees 138****5678 the filter would give the
     masked digits away one guess at a time, so the pages never offer it to them and this refuses
-    a caller that forgot to check."""
+    a caller that forgot to check. `text`: in the number, the title or the content; for those
+    roles, not in the digits of a number that the text holds (`_text_matches`)."""
     digits = digits_of(phone)
     if digits and user.role not in PHONE_ROLES:
         raise Forbidden(_("角色“%(role)s”不能按来电号码查询") % {"role": user.get_role_display()})
@@ -155,10 +173,20 @@ def filtered_tickets(
             else tickets.filter(created_at__lt=created_to)
         )
     if text:
-        tickets = tickets.filter(
-            Q(title__icontains=text) | Q(content__icontains=text) | Q(number__icontains=text)
-        )
+        tickets = tickets.filter(_text_matches(user, text))
     return tickets
+
+
+def _text_matches(user: User, text: str) -> Q:
+    """The tickets whose number, title or content hold `text`. For a role that sees citizens'
+    numbers masked, in the title and content as masked (`Ticket.masked_text`): the digits it types
+    could otherwise find the number its pages mask, a few at a time ("回电139" found, then "回电1391"
+    ...). A ticket's number holds nobody's, and is found by all."""
+    in_text = Q(title__icontains=text) | Q(content__icontains=text)
+    if user.role in PHONE_ROLES:
+        return in_text | Q(number__icontains=text)
+    # A ticket without a number in its text has no masked text: its text is searched as it is.
+    return (Q(masked_text="") & in_text) | Q(masked_text__icontains=text) | Q(number__icontains=text)
 
 
 def with_list_relations(

@@ -18,7 +18,9 @@ The phone filter is for the roles that see full numbers (`PHONE_ROLES`) only. To
 (a leader sees 138****5678) it would tell the masked digits one guess at a time: ?phone=05678 to
 95678, keep the digit that still finds the ticket, go on. For them the form has no such field and
 a `phone` in the query is ignored, unnamed: refusing it would only break a link a dispatcher
-shared, and ignoring it tells them nothing.
+shared, and ignoring it tells them nothing. For the same reason their search by text does not
+match the digits of a number written in a ticket (`tickets.selectors.filtered_tickets`: the masked
+text); their form says so.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -102,6 +104,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None and not searches_by_phone(user):
             del self.fields["phone"]
+            self.fields["q"].widget.attrs["placeholder"] = _("内容中的电话、证件号码不参与检索")
         # By name, grouped by level, as every department select (web.department_choices); the
         # queryset still decides what is valid.
         for name, units in (
