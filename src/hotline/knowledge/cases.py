@@ -1,7 +1,8 @@
 """The case library (案例库): closed tickets marked as typical cases, with the handling story.
 
-`story_of(ticket)` drafts the story from the ticket's record (what was asked, who handled it and
-how, the answer, what the citizen said at the callback); the person who marks the case edits it.
+`title_of(ticket)` drafts the case's title from the ticket's, its numbers masked; `story_of(ticket)`
+the story from the ticket's record (what was asked, who handled it and how, the answer, what the
+citizen said at the callback); the person who marks the case edits both.
 `do_mark_case` marks a closed ticket, once; `do_unmark_case` takes it out. `find_cases` searches
 them by the question's words (jieba), the most words found first: the library holds hundreds, not
 the knowledge base's hundreds of thousands, so the words are matched in the rows themselves.
@@ -33,6 +34,15 @@ from hotline.tickets.models import Assignment, Ticket
 MAX_STORY = 20_000
 
 
+def title_of(ticket: Ticket, *, citizens: set[str] | None = None) -> str:
+    """A first draft of the case's title: the ticket's, as a citizen wrote it on the portal or the
+    web ("请回电139…"), with every number in it masked (`feedback.disclosure.citizen_text`): all
+    staff read the library, whoever marks the case. `citizens`: the ticket's citizens' numbers when
+    the caller has read them already (`citizen_numbers`)."""
+    known = citizen_numbers(ticket) if citizens is None else citizens
+    return citizen_text(ticket.title, also_citizens=known)
+
+
 def story_of(ticket: Ticket) -> str:
     """A first draft of the handling story, from the ticket's record; citizens' numbers masked and
     their names read as 市民, the office lines the departments' answers give kept
@@ -41,7 +51,8 @@ def story_of(ticket: Ticket) -> str:
     # Read by people none of the appellants wrote to (the library, the reports): none is named.
     everyone = appellants(ticket)
     content = addressed_to(citizen_text(ticket.content, also_citizens=citizens), None, everyone)
-    lines = [_("诉求：%(title)s。%(content)s") % {"title": ticket.title, "content": content[:500]}]
+    title = title_of(ticket, citizens=citizens)
+    lines = [_("诉求：%(title)s。%(content)s") % {"title": title, "content": content[:500]}]
 
     def told(text: str) -> str:
         return addressed_to(staff_text(text, also_citizens=citizens, official=offices), None, everyone)

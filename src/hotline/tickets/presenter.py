@@ -3,6 +3,7 @@
 The tickets come from `tickets.selectors` (`with_list_relations` for a list, `ticket_with_history`
 for one ticket) with everything shown already loaded; the builders here only read it."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from hotline.accounts.models import User
@@ -48,8 +49,26 @@ from hotline.tickets.transitions import allowed_actions
 
 
 def ticket_summary(ticket: Ticket) -> TicketSummary:
-    """A list row. The citizen's phone is masked, always: full numbers only on a ticket's own page."""
-    return TicketSummary(**_summary_fields(ticket, show_phone=False))
+    """A list row. The citizen's phone is masked, always: full numbers only on a ticket's own page;
+    the numbers in its title too (`listed_title`)."""
+    return TicketSummary(**_summary_fields(ticket, show_phone=False, hidden=_callers(ticket.appeals.all())))
+
+
+def listed_title(item: Ticket | Appeal) -> str:
+    """A ticket's or an appeal's title where tickets are listed (the list and its export, the API's
+    list, the rankings' and the hot spots' tickets, a ticket's links), with every number in it
+    masked whoever reads it, as the list masks the caller's phone for every role: a citizen writes
+    "请回电139…" in the title on the portal. Full numbers only on a ticket's own page, to a role
+    that calls citizens back (`ticket_detail`). A ticket's callers are those of its appeals, which
+    a list loads with it (`selectors.with_list_relations`)."""
+    if isinstance(item, Appeal):
+        return _words(item.title, _callers([item]))
+    return _words(item.title, _callers(item.appeals.all()))
+
+
+def _callers(appeals: Iterable[Appeal]) -> set[str]:
+    """The callers' numbers of `appeals`, to be masked however a text writes them (`_words`)."""
+    return {a.citizen_phone for a in appeals}
 
 
 def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> TicketDetail:
@@ -60,12 +79,12 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
     ticket, show_phone = loaded.ticket, loaded.show_phone and not mask_phones
     appeals, merged = list(ticket.appeals.all()), list(merged_appeals(ticket))
     # A role that may never see a caller's number (a leader) does not read it in the callers' words
-    # either: there every number is masked, as in a text shown to the public; nor in what staff
-    # wrote (notes, reasons, replies), where the callers' numbers and mobiles are. A role that calls
-    # citizens reads them as written.
-    hidden = None if loaded.show_phone else {a.citizen_phone for a in [*appeals, *merged]}
+    # either (the titles too: "请回电139…" is written on the portal): there every number is masked,
+    # as in a text shown to the public; nor in what staff wrote (notes, reasons, replies), where the
+    # callers' numbers and mobiles are. A role that calls citizens reads them as written.
+    hidden = None if loaded.show_phone else _callers([*appeals, *merged])
     return TicketDetail(
-        **_summary_fields(ticket, show_phone=show_phone),
+        **_summary_fields(ticket, show_phone=show_phone, hidden=hidden),
         content=_words(ticket.content, hidden),
         allowed_actions=allowed_actions(user, ticket),
         appeals=[_appeal_out(a, show_phone=show_phone, hidden=hidden) for a in appeals],
@@ -114,7 +133,7 @@ def _username(user: User | None) -> str | None:
     return user.username if user is not None else None
 
 
-def _summary_fields(ticket: Ticket, *, show_phone: bool) -> dict[str, Any]:
+def _summary_fields(ticket: Ticket, *, show_phone: bool, hidden: set[str] | None) -> dict[str, Any]:
     appeals = list(ticket.appeals.all())
     first = appeals[0] if appeals else None
     lead = ticket.lead_assignment
@@ -126,7 +145,7 @@ def _summary_fields(ticket: Ticket, *, show_phone: bool) -> dict[str, Any]:
         "kind": ticket.kind,
         "urgency": ticket.urgency,
         "is_complex": ticket.is_complex,
-        "title": ticket.title,
+        "title": _words(ticket.title, hidden),
         "address": ticket.address,
         "category": category_ref(ticket.category),
         "area": department_ref(ticket.area),
@@ -164,7 +183,7 @@ def _appeal_out(a: Appeal, *, show_phone: bool, hidden: set[str] | None = None) 
         citizen_name=a.citizen_name,
         citizen_phone=a.citizen_phone if show_phone else mask_phone(a.citizen_phone),
         phone_masked=not show_phone and bool(a.citizen_phone),
-        title=a.title,
+        title=_words(a.title, hidden),
         content=_words(a.content, hidden),
         address=a.address,
         latitude=a.latitude,

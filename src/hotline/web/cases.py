@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core.errors import HotlineError
-from hotline.knowledge.cases import do_mark_case, do_unmark_case, find_cases, story_of
+from hotline.knowledge.cases import do_mark_case, do_unmark_case, find_cases, story_of, title_of
 from hotline.knowledge.models import Case
 from hotline.taxonomy.models import Category
 from hotline.web.actions import refusal_page, visible_by_number
@@ -83,7 +83,7 @@ def mark_case(request: HttpRequest, user: User, number: str) -> HttpResponse:
         ticket = visible_by_number(user, number)
     except HotlineError as error:
         return refusal_page(request, shown(error), error.status_code, reverse("cases"))
-    form = CaseForm(request.POST or None, initial={"title": ticket.title, "story": story_of(ticket)})
+    form = CaseForm(request.POST or None, initial={"title": title_of(ticket), "story": story_of(ticket)})
     context = {"form": form, "ticket": ticket}
     if request.method == "POST" and form.is_valid():
         try:

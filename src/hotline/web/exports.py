@@ -1,4 +1,5 @@
-"""Exports of a search (工单导出) to Excel, phone numbers masked as in every list.
+"""Exports of a search (工单导出) to Excel, phone numbers masked as in every list (the caller's, and
+those written in a title: `web.search.list_row`).
 
 GET /tickets/export.xlsx?<filters>   up to DIRECT_ROWS matching tickets: the sheet at once; more, up
                                      to EXPORT_LIMIT: an export the worker builds (`build_export`),
@@ -96,7 +97,7 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
                     _local(ticket.created_at),
                     ticket.get_status_display(),
                     ticket.get_kind_display(),
-                    ticket.title,
+                    row["title"],
                     ticket.category.path if ticket.category else "",
                     ticket.area.name if ticket.area else "",
                     row["lead"],

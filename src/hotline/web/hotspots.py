@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.accounts.models import User
 from hotline.analytics import hotspot_sets
-from hotline.tickets import selectors
+from hotline.tickets import presenter, selectors
 from hotline.web.overview import not_found, overview_refusal
 
 
@@ -47,6 +47,8 @@ def hotspot_tickets(request: HttpRequest, appeal_id: int) -> HttpResponse:
         {
             "hotspot": hotspot,
             "appeals": appeals,
+            # Listed, their numbers masked for every role (`tickets.presenter.listed_title`).
+            "titles": {a.pk: presenter.listed_title(a) for a in appeals},
             "hidden": hotspot.n_appeals - len(appeals),
         },
     )

@@ -48,7 +48,7 @@ from hotline.analytics.reports import period_of
 from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, FigureDimension, RankingSpan, ReportKind
 from hotline.directory.models import Department
-from hotline.tickets import selectors
+from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import paginate
 from hotline.web.overview import DISTRICT, RATE_TEXT, drill_slice, not_found, unit_scope
@@ -248,6 +248,8 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
         {
             **page,
             "entries": [(t, counted.get(t.pk, False)) for t in page["rows"]],
+            # Listed, their numbers masked for every role (`tickets.presenter.listed_title`).
+            "titles": {t.pk: presenter.listed_title(t) for t in page["rows"]},
             "rate": rate,
             "rate_label": DRILL_TEXT[rate][0],
             "rate_definition": DRILL_TEXT[rate][1],

@@ -43,7 +43,7 @@ from hotline.core.enums import Channel, TicketStatus
 from hotline.core.phone import digits_of, mask_phone
 from hotline.directory.models import Department
 from hotline.taxonomy.selectors import active_categories
-from hotline.tickets import selectors
+from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket
 from hotline.web.department_choices import department_groups
 from hotline.web.params import cursor_parts, micros_of, moment
@@ -252,6 +252,8 @@ def list_row(ticket: Ticket) -> dict[str, Any]:
     lead = ticket.lead_assignment
     return {
         "ticket": ticket,
+        # Its numbers masked for every role, as the phone is (`tickets.presenter.listed_title`).
+        "title": presenter.listed_title(ticket),
         "phone": mask_phone(appeals[0].citizen_phone) if appeals else "",
         "channel": appeals[0].get_channel_display() if appeals else "",
         "lead": lead.department.name if lead else "",

@@ -345,9 +345,17 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
     detail = presenter.ticket_detail(user, ticket.pk, mask_phones=True)
     allowed = set(detail.allowed_actions)
     merged = merged_appeals(ticket)
+    # Their titles as the reader may read them (`presenter.ticket_detail`: numbers masked or not).
+    merged_titles = {a.id: a.title for a in detail.merged_appeals}
     revealable = _revealable(user, merged)
     chosen = _my_assignments(user, ticket, detail)
     callees = _callees(ticket, allowed)
+    links = list(
+        selectors.visible_tickets(user)
+        .filter(pk__in=linked_ids(ticket.pk))
+        .prefetch_related("appeals")
+        .order_by("-created_at", "-pk")
+    )
     # The staff the page names, by their full names: who acted, asked, replied.
     people = full_names(
         [
@@ -377,6 +385,7 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "merged_appeals": [
             {
                 "appeal": a,
+                "title": merged_titles.get(a.pk, ""),
                 "phone": mask_phone(a.citizen_phone),
                 "revealed": revealed.get(a.pk),
                 "can_reveal": a.pk in revealable,
@@ -392,11 +401,9 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         "message_notes": {
             m.id: explained(m.medium, m.state, m.attempts, m.detail) for m in detail.citizen_messages
         },
-        "links": list(
-            selectors.visible_tickets(user)
-            .filter(pk__in=linked_ids(ticket.pk))
-            .order_by("-created_at", "-pk")
-        ),
+        "links": links,
+        # Listed as other tickets are, their numbers masked for every role (`presenter.listed_title`).
+        "link_titles": {other.pk: presenter.listed_title(other) for other in links},
         "repetitions": open_repetitions_of(ticket),
         "can_review_repetition": user.role in ACTION_ROLES["review_repetition"],
         "outcomes": RepetitionOutcome.choices,
