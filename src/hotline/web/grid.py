@@ -45,7 +45,7 @@ from hotline.taxonomy.models import Category
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import PAGE_SIZE, paginate, staff_view
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
-from hotline.web.portal import PUBLIC_STATUS, citizen_timeline, followed, public_replies
+from hotline.web.portal import PUBLIC_STATUS, citizen_timeline, followed, photo_attrs, public_replies
 from hotline.web.wording import shown
 
 EXTERNAL_PREFIX = "grid-"
@@ -85,6 +85,8 @@ class GridReportForm(OnceWithPhotoForm):
         super().__init__(*args, **kwargs)
         category: Any = self.fields["category"]
         category.queryset = Category.objects.filter(level=1, is_active=True).order_by("code")
+        # From the camera, on the worker's phone (`web.portal.photo_attrs`: shrunk to fit by the page).
+        self.fields["photo"].widget.attrs.update({**photo_attrs(), "capture": "environment"})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

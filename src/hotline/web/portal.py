@@ -28,6 +28,7 @@ them all. The lookup is a POST, so that the phone's digits stay out of URLs and 
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -62,6 +63,9 @@ from hotline.web import wording
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
 
 NUMBER = re.compile(r"\d{8}-\d{6}")
+# What a phone's keyboard types between a number's date and serial, or a number without the hyphen.
+DASHES = re.compile("[\u2010-\u2015\u2212\ufe63]")
+DIGITS_ONLY = re.compile(r"[0-9]{14}")
 # The external id of a portal appeal: the form's one-time token.
 EXTERNAL_PREFIX = "portal-"
 View = Callable[..., HttpResponse]
@@ -90,8 +94,17 @@ class AppealForm(OnceWithPhotoForm):
         max_length=20,
         error_messages={"required": gettext_lazy("请填写联系电话")},
     )
-    name = forms.CharField(label=gettext_lazy("姓名（可不填）"), max_length=50, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("姓名（可不填）"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     photo = forms.FileField(label=gettext_lazy("照片（可不传，JPEG 或 PNG，5 MB 以内）"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget.attrs.update(photo_attrs())
 
     def clean_phone(self) -> str:
         # A mainland mobile (where the SMS with the ticket's number goes) or a fixed line.
@@ -101,12 +114,20 @@ class AppealForm(OnceWithPhotoForm):
         return phone
 
 
+def typed_number(typed: str) -> str:
+    """A ticket's number as a phone's keyboard may type it, written as the number is: full-width
+    digits and hyphen (a Chinese keyboard's), a dash, spaces, or the digits alone (a keyboard of
+    digits has no hyphen)."""
+    number = DASHES.sub("-", "".join(unicodedata.normalize("NFKC", typed).split()))
+    return f"{number[:8]}-{number[8:]}" if DIGITS_ONLY.fullmatch(number) else number
+
+
 class TrackForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("工单编号"), max_length=20)
     last4 = forms.CharField(label=gettext_lazy("联系电话后四位"), max_length=4, min_length=4)
 
     def clean_number(self) -> str:
-        number: str = self.cleaned_data["number"].strip()
+        number = typed_number(self.cleaned_data["number"])
         if not NUMBER.fullmatch(number):
             raise forms.ValidationError(_("工单编号形如 20250611-000123"))
         return number
@@ -126,6 +147,21 @@ class RateForm(TrackForm):
     satisfaction = forms.ChoiceField(
         label=gettext_lazy("您对答复满意吗"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
+
+
+def photo_attrs() -> dict[str, str]:
+    """The attributes of a form's photo field on a phone (web/static/web/photo.js): the types the
+    server takes, which also has an iPhone send its HEIC photo as a JPEG, and the size the page
+    makes a larger photo fit, with what it says meanwhile."""
+    limit = attachments.max_photo_bytes()
+    return {
+        "accept": ",".join(sorted(attachments.PHOTOS)),
+        "data-max-bytes": str(limit),
+        "data-shrinking": _("照片较大，正在压缩…"),
+        "data-shrunk": _("照片已压缩为 %(mb)s MB"),
+        "data-unreadable": _("无法压缩这张照片：请另选一张 %(mb)s MB 以内的 JPEG 或 PNG 照片")
+        % {"mb": limit // (1024 * 1024)},
+    }
 
 
 def limited_page(request: HttpRequest, message: str, *counted: tuple[str, str]) -> HttpResponse:
