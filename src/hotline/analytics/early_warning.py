@@ -62,6 +62,7 @@ from hotline.core.enums import (
     WarningKind,
     WarningStatus,
 )
+from hotline.core.phone import mask_numbers
 from hotline.directory.models import Department
 from hotline.intake.models import Appeal
 from hotline.notifications.actions import do_notify
@@ -642,12 +643,19 @@ def _appeals_of(spike: Spike) -> QuerySet[Appeal]:
 
 
 def _tickets_of(spike: Spike, limit: int = 20) -> list[dict[str, Any]]:
-    """The appeals behind a spike (the newest `limit`): number and title, for the evidence."""
+    """The appeals behind a spike (the newest `limit`): number and title, for the evidence. The
+    title with every number in it masked (`core.phone.mask_numbers`, a citizen's own words, the
+    caller's number however written): the web's and the portal's callers write theirs there
+    ("回电139…"), and the evidence is kept and read by supervisors and leaders."""
     return [
-        {"ticket": number, "title": title, "at": clock.localtime(at).isoformat(timespec="minutes")}
-        for number, title, at in _appeals_of(spike)
+        {
+            "ticket": number,
+            "title": mask_numbers(title, citizen=[phone], citizen_text=True),
+            "at": clock.localtime(at).isoformat(timespec="minutes"),
+        }
+        for number, title, phone, at in _appeals_of(spike)
         .order_by("-received_at")
-        .values_list("ticket__number", "title", "received_at")[:limit]
+        .values_list("ticket__number", "title", "citizen_phone", "received_at")[:limit]
     ]
 
 

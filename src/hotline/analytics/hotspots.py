@@ -27,7 +27,8 @@ into it (the dispatcher already said they are one problem), and groups them:
 
 A hot spot has at least `MIN_APPEALS` appeals from at least `MIN_PEOPLE` people. Its place, crowd
 (the group of people its appeals speak for, and how many appealed) and one-line description (the
-title nearest to the group's mean, without the verbs of complaint) come from its appeals.
+title nearest to the group's mean, without the verbs of complaint and with every number masked)
+come from its appeals.
 """
 
 import csv
@@ -46,7 +47,7 @@ from django.conf import settings
 
 from hotline.core import clock
 from hotline.core.enums import DepartmentLevel, TicketStatus
-from hotline.core.phone import dialled
+from hotline.core.phone import dialled, mask_numbers
 from hotline.core.spreadsheets import csv_field
 from hotline.dedup.embedders import Embedder, configured_embedder
 from hotline.dedup.indexing import embed_tickets
@@ -529,8 +530,14 @@ def group(
     return [[usable[n] for n in sorted(members)] for members in groups.members]
 
 
-def _clean_title(title: str) -> str:
-    title = re.sub(r"\s+", " ", title).strip()
+def _clean_title(title: str, callers: Iterable[str] = ()) -> str:
+    """A title as a hot spot's one-line description: without the verbs of complaint, and with every
+    number in it masked (`core.phone.mask_numbers`, a citizen's own words; `callers`: the numbers
+    of the appeals it is from, however it writes them): the web's and the portal's callers write
+    theirs there ("回电139…"), and the description is kept and read by the leaders (the overview,
+    the reports and their CSV, the early warnings and their notices). Masked before it is cut, so
+    that no piece of a number is left at the end."""
+    title = re.sub(r"\s+", " ", mask_numbers(title, citizen=callers, citizen_text=True)).strip()
     shorter = _TITLE_TAIL.sub("", _TITLE_HEAD.sub("", title)).strip()
     return (shorter or title)[:80]
 
@@ -618,7 +625,8 @@ def describe(
                 place=_place_label(members, city, area_names),
                 crowd=_crowd(members),
                 people=people,
-                description=_clean_title(nearest.title),
+                # Its callers as `person_of` has them: a name or an appeal's id has no number to mask.
+                description=_clean_title(nearest.title, {a.person for a in nearest.appeals}),
                 appeals=appeals,
                 likes=sum(a.likes for a in appeals),
                 dislikes=sum(a.dislikes for a in appeals),

@@ -6,7 +6,8 @@ GET  /supervision/repetitions/            the repetitions still open, the most a
                                           of those report a problem, `Repetition.problems`, which
                                           is what an order counts, and how many were
                                           consultations), each of its tickets (number and link,
-                                          title, kind, status, day received; no citizen's number),
+                                          title, kind, status, day received; no citizen's number,
+                                          in the title neither),
                                           the ticket it is about now and its review; `?kind=` one
                                           kind, `?review=1` those waiting for a person's review. A
                                           line says that only complaints, help requests and
@@ -40,8 +41,11 @@ from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core.api import MAX_NOTE
 from hotline.core.enums import RepetitionKind, RepetitionOutcome
 from hotline.core.errors import HotlineError, NotFound
+from hotline.core.phone import mask_numbers
+from hotline.intake.models import Appeal
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition
+from hotline.tickets import presenter
 from hotline.tickets.models import Ticket
 from hotline.web.actions import next_url, refusal_page
 from hotline.web.dispatch import paginate, staff_view
@@ -67,14 +71,25 @@ def repetitions(request: HttpRequest, user: User) -> HttpResponse:
             queryset=Ticket.objects.order_by("-created_at", "-pk").only(
                 "pk", "number", "title", "kind", "status", "created_at"
             ),
-        )
+        ),
+        # The tickets' callers, which their titles are masked with (`presenter.listed_title`).
+        Prefetch("tickets__appeals", queryset=Appeal.objects.only("pk", "ticket_id", "citizen_phone")),
     ).order_by("-count", "-last_at", "pk")
     page = paginate(request, rows)
+    # Listed, their numbers masked for every role (`tickets.presenter.listed_title`): the portal's
+    # and the web's callers write theirs in the title ("请回电139…").
+    titles = {t.pk: presenter.listed_title(t) for r in page["rows"] for t in r.tickets.all()}
+    # What each repeats, as kept: an issue is named by its first ticket's title, a place by the
+    # address a caller gave (their own words, every number masked: `core.phone.mask_numbers`); a
+    # citizen by a name and a number masked already.
+    labels = {r.pk: mask_numbers(r.label, citizen_text=True) for r in page["rows"]}
     return render(
         request,
         "web/repetitions.html",
         {
             **page,
+            "titles": titles,
+            "labels": labels,
             "kinds": RepetitionKind.choices,
             "kind": kind,
             "review": review,

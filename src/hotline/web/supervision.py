@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -53,6 +54,7 @@ from hotline.sla.withdrawals import review_blocker
 from hotline.supervision import actions, selectors
 from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
+from hotline.tickets import presenter
 from hotline.tickets.models import Assignment, Ticket
 from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
 from hotline.web.department_choices import Option, department_groups, department_label
@@ -88,6 +90,8 @@ class BoardRow:
 
     key: str  # unique on the page, for the element's id
     ticket: Ticket
+    # The ticket's title as lists show it, its numbers masked (`tickets.presenter.listed_title`).
+    title: str
     assignment: Assignment | None
     department: Department | None
     deadline: datetime | None
@@ -123,6 +127,7 @@ def _assignment_row(assignment: Assignment, now: datetime) -> BoardRow:
     return BoardRow(
         key=f"a{assignment.pk}",
         ticket=ticket,
+        title=presenter.listed_title(ticket),
         assignment=assignment,
         department=assignment.department,
         deadline=response or assignment.due_at,
@@ -149,6 +154,7 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
     return BoardRow(
         key=f"s{supervision.pk}",
         ticket=ticket,
+        title=presenter.listed_title(ticket),
         assignment=assignment,
         department=assignment.department if assignment else supervision.department,
         deadline=deadline,
@@ -170,6 +176,7 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
     return BoardRow(
         key=f"e{extension.pk}",
         ticket=ticket,
+        title=presenter.listed_title(ticket),
         assignment=assignment,
         department=assignment.department,
         deadline=assignment.due_at,
@@ -180,6 +187,13 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
         asked_past=extension.requested_due_at <= now,
         undecidable=review_blocker(extension),
     )
+
+
+def _with_callers[Rows: QuerySet[Any]](rows: Rows, ticket: str) -> Rows:
+    """`rows` with their ticket's (at the path `ticket`) appeals' callers, which the row's title is
+    masked with (`presenter.listed_title`): one query more for a page, whatever its size."""
+    callers = Appeal.objects.only("pk", "ticket_id", "citizen_phone")
+    return rows.prefetch_related(Prefetch(f"{ticket}__appeals", queryset=callers))
 
 
 # Who this page is for, said to anybody else.
@@ -268,13 +282,16 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
     rows: list[BoardRow]
     listed = counters["listed"]
     if view == "supervised":
-        page = paginate(request, selectors.board_supervisions(filters, kind=kind), total=listed)
+        supervisions = _with_callers(selectors.board_supervisions(filters, kind=kind), "ticket")
+        page = paginate(request, supervisions, total=listed)
         rows = [_supervision_row(s, now) for s in page.pop("rows")]
     elif view == "extensions":
-        page = paginate(request, selectors.board_extensions(filters), total=listed)
+        extensions = _with_callers(selectors.board_extensions(filters), "assignment__ticket")
+        page = paginate(request, extensions, total=listed)
         rows = [_extension_row(e, now) for e in page.pop("rows")]
     else:
-        page = paginate(request, selectors.board_assignments(view, now=now, filters=filters), total=listed)
+        assignments = _with_callers(selectors.board_assignments(view, now=now, filters=filters), "ticket")
+        page = paginate(request, assignments, total=listed)
         rows = [_assignment_row(a, now) for a in page.pop("rows")]
     kept = {
         "view": view,
@@ -338,6 +355,8 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
             **_row_context(user, now, change.page),
             "r": r,
             "ticket": r.ticket if r is not None else change.ticket,
+            # The line left in its place names the ticket as the row did, its numbers masked.
+            "title": r.title if r is not None else presenter.listed_title(change.ticket),
             "change": change,
             "row_template": "web/_supervision_row.html",
             "row_class": "board-row",
