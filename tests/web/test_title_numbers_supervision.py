@@ -109,6 +109,7 @@ def test_an_issue_named_by_its_first_tickets_title_is_masked(client, staff) -> N
         _received(staff, 3 - i, phone=f"1370000000{i}")
     refresh_repetitions()
     issue = Repetition.objects.get(kind=RepetitionKind.ISSUE)
+    assert issue.label == MASKED  # as stored, for every page and message that names the issue
     client.force_login(staff["leader"])
     html = client.get("/supervision/repetitions/").content.decode()
     row = html[html.index(f'id="repetition-{issue.pk}"') :]

@@ -54,7 +54,7 @@ from django.db.models.functions import Lower, Replace, Trim
 
 from hotline.core import clock
 from hotline.core.enums import TERMINAL_STATUSES, Kind, RepetitionKind, TicketStatus
-from hotline.core.phone import dialled_in_db, mask_phone
+from hotline.core.phone import dialled_in_db, mask_numbers, mask_phone
 from hotline.dedup.search import clusters_of
 from hotline.intake.models import Appeal
 from hotline.supervision import rules as rules_module
@@ -318,7 +318,8 @@ def _without_dismissed(groups: list[Group], dismissed: Dismissals, need: int) ->
 
 
 def _named(groups: list[Group]) -> None:
-    """An issue's key and label: the id and the title of its first ticket."""
+    """An issue's key and label: the id and the title of its first ticket, every number in it
+    masked before it is cut (a citizen's words, read by supervisors and leaders: docs/adr/0017)."""
     issues_ = [g for g in groups if g.kind == K.ISSUE]
     first = {id(g): min(g.tickets) for g in issues_}
     titles: dict[int, str] = {}
@@ -326,7 +327,8 @@ def _named(groups: list[Group]) -> None:
         titles.update(Ticket.objects.filter(pk__in=chunk).values_list("pk", "title"))
     for group in issues_:
         group.key = str(first[id(group)])
-        group.label = titles.get(first[id(group)], "")[:LABEL_LENGTH]
+        title = mask_numbers(titles.get(first[id(group)], ""), citizen_text=True)
+        group.label = title[:LABEL_LENGTH]
 
 
 def _about(tickets: set[int]) -> int:
