@@ -20,7 +20,7 @@ language; a sentence may name the set its placeholder takes the words of, `Sente
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,6 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hotline.core.phone import mask_numbers
 from hotline.core.sql import text as sql_text
 from hotline.sla.withdrawals import CAUSES, WITHDRAWAL_NOTE
 
@@ -314,3 +315,26 @@ def shown(text: str) -> str:
         return said(*found)
     except (KeyError, TypeError, ValueError):  # a translation that names other params: as stored
         return text
+
+
+# The placeholders that hold a citizen's words as the sweep or an action copied them: a ticket's
+# title, a repetition's label (an issue's first title, a place's address as a caller gave it).
+_CITIZENS_WORDS = ("title", "label")
+
+
+def shown_masked(text: str, callers: Iterable[str] = ()) -> str:
+    """`shown`, with every number in a ticket's title or a repetition's label said in the sentence
+    masked (`core.phone.mask_numbers`, a citizen's own words; `callers`: the ticket's callers'
+    numbers, however written), as the lists mask the title for every reader (`tickets.presenter
+    .listed_title`): the sentence was stored with the title as the caller wrote it ("回电139…")."""
+    found = recognised(text or "")
+    if found is None:
+        return text
+    code, params = found
+    for name in _CITIZENS_WORDS:
+        if name in params:
+            params[name] = mask_numbers(params[name], citizen=callers, citizen_text=True)
+    try:
+        return said(code, params)
+    except (KeyError, TypeError, ValueError):  # a translation that names other params
+        return mask_numbers(stored(code, **params), citizen=callers, citizen_text=True)

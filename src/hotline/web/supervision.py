@@ -51,7 +51,7 @@ from hotline.directory.models import Department
 from hotline.intake.models import Appeal
 from hotline.sla.models import Extension
 from hotline.sla.withdrawals import review_blocker
-from hotline.supervision import actions, selectors
+from hotline.supervision import actions, selectors, wording
 from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets import presenter
@@ -99,6 +99,8 @@ class BoardRow:
     urgency: str  # "overdue", "soon" or "" (the row's colour)
     supervisions: list[Supervision]
     supervision: Supervision | None = None
+    # The supervision's reason as the row shows it (`_reason`).
+    reason: str = ""
     extension: Extension | None = None
     # The deadline is an urgent ticket's first response, awaited (`inbox.awaited_response`).
     is_response: bool = False
@@ -165,8 +167,18 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
             s for s in _own_supervisions(ticket, supervision.assignment_id) if s.pk != supervision.pk
         ],
         supervision=supervision,
+        reason=_reason(supervision, ticket),
         is_response=response is not None,
     )
+
+
+def _reason(supervision: Supervision, ticket: Ticket) -> str:
+    """The reason of `supervision` as its row shows it (`hotline_supervision.reason_shown`), the
+    ticket's title in a sentence of the sweep's ("工单 …「回电139…」已超期") masked as the row's
+    title is (`wording.shown_masked`): the sweep wrote the title as it was."""
+    if supervision.created_by_id is not None:
+        return supervision.reason_text
+    return wording.shown_masked(supervision.reason_text, {a.citizen_phone for a in ticket.appeals.all()})
 
 
 def _extension_row(extension: Extension, now: datetime) -> BoardRow:

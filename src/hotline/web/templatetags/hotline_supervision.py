@@ -20,8 +20,10 @@ def reason_shown(supervision: Supervision) -> str:
 @register.filter
 def notice_shown(text: str) -> str:
     """A notification's message: the system writes every one (a person's words inside one, a 督办 by
-    hand's reason, are kept as typed inside the sentence said in the reader's language)."""
-    return wording.shown(text)
+    hand's reason, are kept as typed inside the sentence said in the reader's language). The
+    ticket's title in it with its numbers masked (`wording.shown_masked`): a 挂牌's or a 提级's
+    goes to the leaders."""
+    return wording.shown_masked(text)
 
 
 @register.filter
