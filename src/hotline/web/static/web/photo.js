@@ -26,7 +26,11 @@
     var canvas = document.createElement("canvas");
     canvas.width = Math.max(1, Math.round(bitmap.width * scale));
     canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    var context = canvas.getContext("2d");
+    // A JPEG has no transparency: a PNG's transparent parts would come out black, white as shown.
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     return new Promise(function (done) {
       canvas.toBlob(done, "image/jpeg", quality);
     });
