@@ -3,7 +3,9 @@
 the row's title, and masks the numbers in it as the title does, whoever reads it."""
 
 import pytest
+from django.test import Client
 
+from hotline.accounts.models import ApiToken
 from hotline.core.enums import SupervisionKind
 from hotline.supervision import wording
 from hotline.supervision.actions import do_open_supervision
@@ -56,3 +58,16 @@ def test_a_places_label_in_the_sweeps_reason_is_masked_too() -> None:
     shown = wording.shown_masked(text)
     assert "幸福路12号 电话***" in shown and "20250604-000001" in shown
     assert "13912345678" not in shown
+
+
+def test_the_api_masks_the_title_in_the_sweeps_reason(staff, ticket) -> None:  # noqa: F811
+    """`GET /api/v1/supervisions` keeps the sweep's sentence as stored (the city's language), its
+    title's numbers masked as the board masks them; a reason a person typed stays as typed."""
+    run_sweep(NOW)
+    by_sweep = Supervision.objects.get(ticket=ticket, created_by=None)
+    _token, raw = ApiToken.issue(staff["leader"], name="test")
+    items = Client().get("/api/v1/supervisions", headers={"Authorization": f"Bearer {raw}"}).json()["items"]
+    (shown,) = [s["reason_text"] for s in items if s["id"] == by_sweep.pk]
+    assert f"「{MASKED}」" in shown and ticket.number in shown
+    for digits in DIGITS:
+        assert digits not in shown, digits

@@ -35,7 +35,7 @@ from hotline.core.api import (
 )
 from hotline.core.enums import RepetitionKind, RepetitionOutcome, SupervisionKind, SupervisionReason
 from hotline.core.errors import NotFound
-from hotline.supervision import actions, selectors
+from hotline.supervision import actions, selectors, wording
 from hotline.supervision.models import Repetition, Supervision
 from hotline.tickets import selectors as ticket_selectors
 
@@ -101,7 +101,9 @@ def _out(s: Supervision) -> SupervisionOut:
         kind=SupervisionKind(s.kind),
         kind_label=str(s.get_kind_display()),
         reason=SupervisionReason(s.reason),
-        reason_text=s.reason_text,
+        # The sweep's sentences say the ticket's title as the caller wrote it ("回电139…"): its
+        # numbers masked, as every list masks them (docs/adr/0017); a person's reason as typed.
+        reason_text=s.reason_text if s.created_by_id else wording.stored_masked(s.reason_text),
         deadline=s.deadline,
         is_public=s.is_public,
         created_by=s.created_by.username if s.created_by else None,

@@ -327,14 +327,32 @@ def shown_masked(text: str, callers: Iterable[str] = ()) -> str:
     masked (`core.phone.mask_numbers`, a citizen's own words; `callers`: the ticket's callers'
     numbers, however written), as the lists mask the title for every reader (`tickets.presenter
     .listed_title`): the sentence was stored with the title as the caller wrote it ("回电139…")."""
-    found = recognised(text or "")
+    found = _masked_params(text, callers)
     if found is None:
         return text
     code, params = found
-    for name in _CITIZENS_WORDS:
-        if name in params:
-            params[name] = mask_numbers(params[name], citizen=callers, citizen_text=True)
     try:
         return said(code, params)
     except (KeyError, TypeError, ValueError):  # a translation that names other params
         return mask_numbers(stored(code, **params), citizen=callers, citizen_text=True)
+
+
+def stored_masked(text: str) -> str:
+    """The stored sentence `text` as stored (the city's language: the API's record), with the
+    numbers in a title or label it says masked as `shown_masked` masks them; other text as it is."""
+    found = _masked_params(text, ())
+    if found is None:
+        return text
+    code, params = found
+    return stored(code, **params)
+
+
+def _masked_params(text: str, callers: Iterable[str]) -> tuple[str, dict[str, str]] | None:
+    found = recognised(text or "")
+    if found is None:
+        return None
+    code, params = found
+    for name in _CITIZENS_WORDS:
+        if name in params:
+            params[name] = mask_numbers(params[name], citizen=callers, citizen_text=True)
+    return code, params
