@@ -1,15 +1,26 @@
-"""The staff pages on a phone's screen (375x740) in Chromium: nothing wider than the screen (a wide
-table scrolls by itself, a text box keeps to the page), text columns that read as lines, touch
-targets of about 44px, and a navigation that wraps between its links, not inside them."""
+"""The staff pages on a phone's screen (375x740, 390x844) in Chromium: nothing wider than the screen (a
+wide table scrolls by itself, a text box keeps to the page), text columns that read as lines, touch
+targets of about 44px, and a navigation that wraps between its links, not inside them; the touch targets
+on a tablet's touch screen too (820x1180)."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from hotline.analytics.models import FigureSettings
 from hotline.citizen_messages.actions import send_due
-from hotline.core.enums import Channel
+from hotline.core import clock
+from hotline.core.enums import Channel, NotificationReason, SupervisionKind
+from hotline.directory.models import Place
+from hotline.feedback.actions import do_reply_ticket
 from hotline.intake.actions import AppealData, do_receive_appeal
-from hotline.tickets.actions import do_dispatch_ticket, do_merge_ticket
+from hotline.notifications.actions import do_notify
+from hotline.supervision.actions import do_open_supervision
+from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket, do_merge_ticket
 from hotline.tickets.models import Ticket
-from tests.e2e.conftest import sign_in
+from hotline.web.dispatch import PAGE_SIZE
+from tests.e2e.conftest import csp_violations, sign_in
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -225,3 +236,162 @@ def test_the_knowledge_list_fits_a_phone(page, live_server, staff, screenshot) -
     assert page.evaluate(LOW_TARGETS, 40) == []
     assert page.evaluate(BROKEN_LINKS) == []
     screenshot("small-knowledge-list")
+
+
+# The text of the page's main part smaller than `min` pixels (shown, with words of its own).
+SMALL_TEXT = """(min) => Array.from(document.querySelectorAll("main *"))
+  .filter(e => e.getClientRects().length > 0)
+  .filter(e => Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()))
+  .filter(e => parseFloat(getComputedStyle(e).fontSize) < min)
+  .map(e => e.textContent.trim().slice(0, 20) + " " + getComputedStyle(e).fontSize)"""
+
+
+def test_the_rankings_and_the_report_fit_a_leaders_phone(
+    page, live_server, staff, departments, screenshot
+) -> None:
+    """A leader between meetings (390px): 红黑榜 and a report scroll their wide tables in their own boxes (the
+    whole page was 638px and 722px wide); the header's 消息, the periods' tabs and the report's download links
+    are a finger's size (they were 19px high)."""
+    FigureSettings.objects.update_or_create(pk=1, defaults={"min_received": 1})
+    staff["leader"].set_password(PASSWORD)
+    staff["leader"].save()
+    # 住建局 and 水务局 each answer a ticket: two ranked rows with every rate.
+    for department in ("housing", "water"):
+        with clock.frozen_at(clock.now() - timedelta(hours=2)):
+            dispatched = do_dispatch_ticket(
+                make_ticket(actor=staff["operator"]),
+                staff["dispatcher"],
+                lead_department_id=departments[department].pk,
+            )
+            dispatched = do_accept_assignment(dispatched, staff[department])
+        do_reply_ticket(dispatched, staff[department], text="已处理。")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, staff["leader"].username, PASSWORD, "/rankings/")
+    assert page.locator("#ranking tbody tr").count() >= 2
+    assert page.evaluate(OVERFLOW) <= 0
+    assert page.evaluate(OVERFLOW_IN_BOX, "#ranking") > 0  # its own box scrolls
+    assert page.evaluate(LOW_TARGETS, 40) == []
+    heights = page.locator("#spans a, #nav-notifications").evaluate_all(
+        "links => links.map(a => Math.round(a.getBoundingClientRect().height))"
+    )
+    assert len(heights) == 4 and min(heights) >= 40, heights
+    screenshot("small-rankings")
+
+    today = timezone.localdate().isoformat()  # a report of today's days: the two tickets in it
+    page.goto(f"{live_server.url}/reports/?kind=custom&first={today}&last={today}")
+    assert page.locator("#report-departments tbody tr").count() >= 2
+    assert page.evaluate(OVERFLOW) <= 0
+    assert page.evaluate(LOW_TARGETS, 40) == []
+    # The form's links (下载 xlsx · pdf · html, 已生成报告) too: they were 19px high.
+    heights = page.locator("#report-form > a").evaluate_all(
+        "links => links.map(a => Math.round(a.getBoundingClientRect().height))"
+    )
+    assert len(heights) == 4 and min(heights) >= 40, heights
+    screenshot("small-report")
+
+
+def test_a_supervisor_orders_by_touch_on_a_tablet(browser, live_server, staff, departments) -> None:
+    """A supervisor in the field, a tablet (820px, touch, wider than a phone): the board's controls are a
+    finger's size (the select was 19px high, 发出 21px), no text under 12px (a supervision's 发起 time was
+    11px), and a 督办 is issued by taps alone."""
+    supervisor = staff["supervisor"]
+    supervisor.set_password(PASSWORD)
+    supervisor.save()
+    with clock.frozen_at(clock.now() - timedelta(days=10)):
+        ticket = do_dispatch_ticket(
+            make_ticket(actor=staff["operator"], title="井盖缺失"),
+            staff["dispatcher"],
+            lead_department_id=departments["water"].pk,
+        )
+    do_open_supervision(ticket, staff["supervisor"], reason="催一下", kind=SupervisionKind.REMINDER)
+    context = browser.new_context(
+        viewport={"width": 820, "height": 1180}, has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    try:
+        page = context.new_page()
+        violations = csp_violations(page)
+        sign_in(page, live_server, supervisor.username, PASSWORD, "/supervision/?view=overdue")
+        row = page.locator("li.board-row").first
+        assert "发起" in row.locator("ul.open-supervisions").inner_text()
+        row.locator("details.supervise summary").tap()
+        assert page.evaluate(OVERFLOW) <= 0
+        assert page.evaluate(LOW_TARGETS, 40) == []
+        assert page.evaluate(SMALL_TEXT, 12) == []
+        header = page.locator("body > header button, #nav-notifications, nav.site a").evaluate_all(
+            "els => els.filter(e => e.getBoundingClientRect().height < 40).map(e => e.textContent.trim())"
+        )
+        assert header == []
+        row.locator("textarea[name=reason]").tap()
+        page.keyboard.type("请今日回复进展")
+        row.locator("details.supervise button[type=submit]").tap()
+        row.locator("[role=status]", has_text="督办已发出").wait_for()
+        assert violations == []
+    finally:
+        context.close()
+
+
+# The district map's colour scale and the districts' box, in the chart's pixels ([x, y, width, height]).
+MAP_BOXES = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById("chart-districts"));
+  const view = chart.getViewOfComponentModel(chart.getModel().getComponent("visualMap"));
+  const scale = view.group.getBoundingRect().clone();
+  scale.applyTransform(view.group.getComputedTransform());
+  const districts = chart.getModel().getComponent("geo").coordinateSystem.getViewRect();
+  return [[scale.x, scale.y, scale.width, scale.height],
+          [districts.x, districts.y, districts.width, districts.height]];
+}"""
+
+# The dates drawn under the trend chart's axis: [text, left, right, the chart's width] in the chart's pixels.
+TREND_DATES = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById("chart-trend"));
+  return chart.getZr().storage.getDisplayList()
+    .filter(e => e.style && /^\\d{4}-\\d{2}-\\d{2}$/.test(e.style.text || ""))
+    .map(e => { const r = e.getBoundingRect().clone(); r.applyTransform(e.getComputedTransform());
+                return [e.style.text, r.x, r.x + r.width, chart.getWidth()]; });
+}"""
+
+
+def test_the_overviews_map_and_trend_read_whole_on_a_phone(
+    page, live_server, staff, departments, screenshot
+) -> None:
+    """The overview at 390px: the district map's colour scale (0 to the most) lay over the districts in the
+    bottom left corner, hiding one; the trend's first date was cut by the chart's left edge; the figures'
+    links were smaller than a finger."""
+    Place.objects.create(
+        department=departments["district"], boundary=[[[120, 30], [120.2, 30], [120.2, 30.1], [120, 30.1]]]
+    )
+    staff["leader"].set_password(PASSWORD)
+    staff["leader"].save()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, staff["leader"].username, PASSWORD, "/overview/")
+    page.locator("#chart-districts[data-rendered=true] canvas").first.wait_for()
+    (sx, sy, sw, sh), (dx, dy, dw, dh) = page.evaluate(MAP_BOXES)
+    apart = sx + sw <= dx or dx + dw <= sx or sy + sh <= dy or dy + dh <= sy
+    assert apart, ((sx, sy, sw, sh), (dx, dy, dw, dh))
+    assert page.evaluate(OVERFLOW) <= 0
+    # The trend's dates under its axis whole, the first one too (it lost its first figure past the left edge).
+    dates = page.evaluate(TREND_DATES)
+    assert dates and all(left >= 0 and right <= width for _text, left, right, width in dates), dates
+    # The figures' links to their tickets: a finger's size (the volumes' were 19x31, the counts 16px high).
+    small = page.locator("#figures a").evaluate_all(
+        """links => links.map(a => a.getBoundingClientRect())
+          .filter(r => r.width < 40 || r.height < 40).map(r => [Math.round(r.width), Math.round(r.height)])"""
+    )
+    assert page.locator("#figures a").count() >= 3 and small == []
+    screenshot("small-overview")
+
+
+def test_a_leaders_next_page_of_notices_is_a_finger_wide_on_a_phone(page, live_server, staff) -> None:
+    """消息 on a phone: 下一页 was a 19px high link at the end of the list."""
+    leader = staff["leader"]
+    leader.set_password(PASSWORD)
+    leader.save()
+    for n in range(PAGE_SIZE + 1):
+        do_notify(key=f"small-{n}", reason=NotificationReason.DAILY, message=f"第 {n} 条", recipient=leader)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, leader.username, PASSWORD, "/notifications/")
+    heights = page.locator("nav.pages a").evaluate_all(
+        "links => links.map(a => Math.round(a.getBoundingClientRect().height))"
+    )
+    assert len(heights) == 1 and min(heights) >= 40, heights
+    assert page.evaluate(OVERFLOW) <= 0

@@ -163,9 +163,12 @@
         var first = coloured("volume");
         var chart = draw(id, {
           tooltip: { trigger: "item" },
-          visualMap: { min: first.min, max: first.max, calculable: true, left: 8, bottom: 8, seriesIndex: 0, inRange: { color: ["#fef3f2", RED] } },
+          // The colour scale lies under the districts, in a strip of its own: upright in the bottom left
+          // corner, it covered a district whenever the map was narrow (a phone, the desktop's half).
+          visualMap: { min: first.min, max: first.max, calculable: true, orient: "horizontal", left: "center", bottom: 4,
+            seriesIndex: 0, inRange: { color: ["#fef3f2", RED] } },
           // The names are the "names" series' (below), not the map's own: those are drawn under the dots.
-          geo: { map: "hotline-districts", roam: false, label: { show: false }, emphasis: { label: { show: false } } },
+          geo: { map: "hotline-districts", roam: false, left: 8, right: 8, top: 8, bottom: 84, label: { show: false }, emphasis: { label: { show: false } } },
           series: [{
             type: "map", geoIndex: 0, name: "districts",
             tooltip: { formatter: regionTip },
@@ -270,7 +273,9 @@
           return lines.join("<br>");
         }
       },
-      xAxis: { type: "category", data: days, axisLabel: { formatter: function (day) {
+      // The first and last dates start and end at their ticks: centred, the first was cut by the chart's left
+      // edge on a phone.
+      xAxis: { type: "category", data: days, axisLabel: { alignMinLabel: "left", alignMaxLabel: "right", formatter: function (day) {
         return day === partial ? today.label : day;
       } } },
       yAxis: { type: "value", minInterval: 1 },
