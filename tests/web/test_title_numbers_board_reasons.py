@@ -71,3 +71,15 @@ def test_the_api_masks_the_title_in_the_sweeps_reason(staff, ticket) -> None:  #
     assert f"「{MASKED}」" in shown and ticket.number in shown
     for digits in DIGITS:
         assert digits not in shown, digits
+
+
+def test_the_notifications_api_masks_the_title_in_a_leaders_notice(staff, ticket) -> None:  # noqa: F811
+    """The notice of a 挂牌督办 to the city's leaders, through `GET /api/v1/notifications`: as
+    stored, its title's numbers masked as the inbox masks them."""
+    do_open_supervision(ticket, staff["supervisor"], reason="群众反映强烈", kind=SupervisionKind.LISTING)
+    _token, raw = ApiToken.issue(staff["leader"], name="test")
+    items = Client().get("/api/v1/notifications", headers={"Authorization": f"Bearer {raw}"}).json()["items"]
+    messages = [n["message"] for n in items if "被挂牌督办" in n["message"]]
+    assert messages and all(f"「{MASKED}」被挂牌督办：群众反映强烈" in m for m in messages)
+    for digits in DIGITS:
+        assert all(digits not in m for m in messages), digits

@@ -18,6 +18,7 @@ from hotline.core.api import (
 from hotline.core.enums import NotificationReason
 from hotline.notifications import actions, selectors
 from hotline.notifications.models import Notification
+from hotline.supervision import wording
 
 router = Router(tags=["notifications"])
 
@@ -59,7 +60,9 @@ def _out(n: Notification) -> NotificationOut:
         reason=NotificationReason(n.reason),
         reason_label=str(n.get_reason_display()),
         level=n.level,
-        message=n.message,
+        # As stored (the city's language: the record), a ticket's title said in a 督办's sentence
+        # with its numbers masked, as the inbox page masks it (docs/adr/0017).
+        message=wording.stored_masked(n.message),
         ticket=ticket_ref(n.ticket),
         department=department_ref(n.department),
         role=n.role,
