@@ -4,8 +4,10 @@ the grid worker's report are taken with it, rather than sent back with 照片不
 phone gives its owner no way to mend."""
 
 import base64
+import io
 
 import pytest
+from PIL import Image
 
 from hotline.intake.models import Appeal, Attachment
 from tests.e2e.conftest import csp_violations, sign_in
@@ -17,17 +19,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LIMIT = 1024 * 1024
 HERE = {"latitude": 31.230416, "longitude": 121.473701, "accuracy": 12}
 
-# A camera's photo: a JPEG of `w`x`h` pixels of noise (which JPEG cannot squeeze, as a detailed
-# scene), made by the browser itself; its bytes in base64.
-CAMERA_PHOTO = """async ([w, h]) => {
+# A photo drawn by the browser itself: `w`x`h` pixels of noise (which neither JPEG nor PNG can
+# squeeze, as a detailed scene), of `type` (a camera's JPEG; a screenshot's PNG), with `clear` its
+# left half transparent; its bytes in base64.
+DRAWN_PHOTO = """async ([w, h, type, clear]) => {
   const canvas = document.createElement("canvas");
   canvas.width = w;
   canvas.height = h;
   const context = canvas.getContext("2d");
   const image = context.createImageData(w, h);
-  for (let i = 0; i < image.data.length; i++) image.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+  for (let i = 0; i < image.data.length; i += 4) {
+    const transparent = clear && (i / 4) % w < w / 2;
+    for (let c = 0; c < 3; c++) image.data[i + c] = transparent ? 0 : (Math.random() * 256) | 0;
+    image.data[i + 3] = transparent ? 0 : 255;
+  }
   context.putImageData(image, 0, 0);
-  const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.95));
+  const blob = await new Promise((done) => canvas.toBlob(done, type, 0.95));
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let text = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -46,16 +53,17 @@ def _small_limit_no_routing(settings):
     }
 
 
-def camera_photo(page) -> bytes:
-    photo = base64.b64decode(page.evaluate(CAMERA_PHOTO, [2400, 1800]))
+def camera_photo(page, *, screenshot: bool = False) -> bytes:
+    """A camera's JPEG over the limit; with `screenshot`, a PNG whose left half is transparent."""
+    size, kind = ([1200, 900], "image/png") if screenshot else ([2400, 1800], "image/jpeg")
+    photo = base64.b64decode(page.evaluate(DRAWN_PHOTO, [*size, kind, screenshot]))
     assert len(photo) > LIMIT
     return photo
 
 
-def choose(page, photo: bytes, wait: bool = True) -> None:
-    page.set_input_files(
-        "#id_photo", files=[{"name": "IMG_20261206_093012.jpg", "mimeType": "image/jpeg", "buffer": photo}]
-    )
+def choose(page, photo: bytes, wait: bool = True, *, kind: str = "image/jpeg") -> None:
+    name = "截图.png" if kind == "image/png" else "IMG_20261206_093012.jpg"
+    page.set_input_files("#id_photo", files=[{"name": name, "mimeType": kind, "buffer": photo}])
     if wait:
         page.locator("#id_photo ~ .photo-status").filter(has_text="照片已压缩").wait_for()
 
@@ -121,3 +129,27 @@ def test_a_photo_the_browser_cannot_read_is_said_at_once(browser, live_server) -
         assert page.get_by_role("button", name="提交").is_enabled()
     finally:
         context.close()
+
+
+def test_a_large_pngs_transparent_parts_are_white_in_the_jpeg(browser, live_server) -> None:
+    """A screenshot or a picture with a cut-out background over the limit is drawn again as a JPEG,
+    which has no transparency: its transparent parts are white, as the page showed them, not black,
+    which hid what the photo showed on them."""
+    context, page = phone(browser)
+    try:
+        page.goto(f"{live_server.url}/portal/")
+        page.fill("#id_title", "小区门口路灯不亮")
+        page.fill("#id_content", "幸福路12号门口的路灯连续三晚不亮，老人夜里出行不便。")
+        page.fill("#id_phone", "13912345678")
+        choose(page, camera_photo(page, screenshot=True), kind="image/png")
+        page.get_by_role("button", name="提交").click()
+        page.locator("#ticket-number").wait_for()
+        number = page.locator("#ticket-number").inner_text().strip()
+    finally:
+        context.close()
+    attachment = the_photo_of(Appeal.objects.get(ticket__number=number))
+    with attachment.file.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read())).convert("RGB")
+    # The middle of the left half, once transparent.
+    r, g, b = image.getpixel((image.width // 4, image.height // 2))
+    assert min(r, g, b) > 230, (r, g, b)
