@@ -42,7 +42,6 @@ from hotline.core.api import MAX_NOTE
 from hotline.core.enums import RepetitionKind, RepetitionOutcome
 from hotline.core.errors import HotlineError, NotFound
 from hotline.core.phone import mask_numbers
-from hotline.intake.models import Appeal
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition
 from hotline.tickets import presenter
@@ -73,7 +72,7 @@ def repetitions(request: HttpRequest, user: User) -> HttpResponse:
             ),
         ),
         # The tickets' callers, which their titles are masked with (`presenter.listed_title`).
-        Prefetch("tickets__appeals", queryset=Appeal.objects.only("pk", "ticket_id", "citizen_phone")),
+        presenter.callers_loaded("tickets"),
     ).order_by("-count", "-last_at", "pk")
     page = paginate(request, rows)
     # Listed, their numbers masked for every role (`tickets.presenter.listed_title`): the portal's

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -178,7 +178,7 @@ def _reason(supervision: Supervision, ticket: Ticket) -> str:
     title is (`wording.shown_masked`): the sweep wrote the title as it was."""
     if supervision.created_by_id is not None:
         return supervision.reason_text
-    return wording.shown_masked(supervision.reason_text, {a.citizen_phone for a in ticket.appeals.all()})
+    return wording.shown_masked(supervision.reason_text, presenter.callers_of(ticket.appeals.all()))
 
 
 def _extension_row(extension: Extension, now: datetime) -> BoardRow:
@@ -202,10 +202,9 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
 
 
 def _with_callers[Rows: QuerySet[Any]](rows: Rows, ticket: str) -> Rows:
-    """`rows` with their ticket's (at the path `ticket`) appeals' callers, which the row's title is
-    masked with (`presenter.listed_title`): one query more for a page, whatever its size."""
-    callers = Appeal.objects.only("pk", "ticket_id", "citizen_phone")
-    return rows.prefetch_related(Prefetch(f"{ticket}__appeals", queryset=callers))
+    """`rows` with their ticket's (at the path `ticket`) appeals' callers, which the row's title and
+    reason are masked with (`presenter.callers_loaded`)."""
+    return rows.prefetch_related(presenter.callers_loaded(ticket))
 
 
 # Who this page is for, said to anybody else.
