@@ -63,6 +63,9 @@ _SEPARATORS = re.compile("|".join(re.escape(char) for char in _SQL_SEPARATORS))
 # The country code before a mainland mobile number (+86 or 86, then 1 and ten digits).
 _COUNTRY_CODE = re.compile(r"^\+?86(?=1[0-9]{10}$)")
 _WITH_COUNTRY_CODE = r"^\+?861[0-9]{10}$"
+# The fewest digits of a number someone is reached at (a local line, 888 0000): fewer say too little
+# to be a number of theirs (a year, an amount, 12345).
+FEWEST_DIGITS = 7
 # Full-width digits and signs (１３８００１３８０００, written with a Chinese input method) read as the
 # ASCII ones; the mapping is one character for one, so nothing else in a text moves.
 _FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {"＋": "+", "－": "-"}
@@ -152,7 +155,7 @@ _LOCAL_LINE = r"[2-9]\d{2,3}[-\s]?\d{4}"
 # +86 is the mainland's: a mobile after it is one above, anything else a mistake.
 _ABROAD = r"\+(?!86)[1-9]\d{0,2}(?:[-\s]?(?:\(\d{1,4}\)|\d{1,5})){1,5}"
 # E.164: no number has more than 15 digits, country code included; fewer than 7 is no one's.
-_ABROAD_DIGITS = range(7, 16)
+_ABROAD_DIGITS = range(FEWEST_DIGITS, 16)
 _SERVICE = r"1\d{2}|1\d{4}|9[56]\d{3}"
 _PHONE_NUMBER = re.compile(rf"{_MOBILE}|(?:{_FIXED}|{_LOCAL_LINE})(?:{_EXTENSION})?|{_SERVICE}", re.ASCII)
 _PHONE_ABROAD = re.compile(_ABROAD, re.ASCII)
@@ -255,7 +258,10 @@ def _same(number: str, others: frozenset[str]) -> bool:
     if number in others:
         return True
     return any(
-        len(short) >= 7 and long[:1] in ("0", "+") and len(long) - len(short) <= 4 and long.endswith(short)
+        len(short) >= FEWEST_DIGITS
+        and long[:1] in ("0", "+")
+        and len(long) - len(short) <= 4
+        and long.endswith(short)
         for other in others
         for short, long in (sorted((number, other), key=len),)
     )
@@ -275,7 +281,7 @@ def _written(numbers: Iterable[str]) -> list[re.Pattern[str]]:
     return [
         re.compile(r"(?<!\d)[+(]?" + r"[-\s()]{0,2}".join(d) + r"(?!\d)")
         for d in sorted(found, key=len, reverse=True)
-        if len(d) >= 7
+        if len(d) >= FEWEST_DIGITS
     ]
 
 
@@ -329,16 +335,14 @@ def mask_numbers(
 # most two of what a number is written down with between each two (spaces, dashes, brackets, a plus;
 # `_written` allows as many).
 _DIGIT_RUN = re.compile(r"\d(?:[\s\-+()（）－＋]{0,2}\d)*")
-# The fewest digits of a number this module takes as someone's (`_LOCAL`, `_written`).
-SEARCH_MASKED_DIGITS = 7
 
 
 def masked_for_search(text: str) -> str:
-    """`text` as the roles that see numbers masked may search it: every run of `SEARCH_MASKED_DIGITS`
+    """`text` as the roles that see numbers masked may search it: every run of `FEWEST_DIGITS`
     digits or more (spaces, dashes, brackets between them) is `MASK`; the rest as written."""
 
     def one(match: re.Match[str]) -> str:
         run = match.group(0)
-        return MASK if sum(c.isdecimal() for c in run) >= SEARCH_MASKED_DIGITS else run
+        return MASK if sum(c.isdecimal() for c in run) >= FEWEST_DIGITS else run
 
     return _DIGIT_RUN.sub(one, text or "")
