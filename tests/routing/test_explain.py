@@ -82,6 +82,47 @@ def test_explain_shows_the_rule_that_fires_and_why_others_do_not(
     assert not RoutingDecision.objects.exists()  # explaining stores nothing
 
 
+def test_a_stored_decision_keeps_the_rules_that_applied_and_counts_the_rest(
+    staff, api_as, dispatcher, rules_by_category, corpus_tree, bureaus, departments
+) -> None:
+    # A city's responsibility list holds hundreds of rules under one first-level category: every
+    # routed ticket storing each one's why-not would grow the decisions with the list, for a record
+    # nobody reads (the explanation works them out again for a text).
+    street_rule = Responsibility.objects.create(
+        name="和平街道路灯",
+        category=corpus_tree["城乡建设/其他"],
+        area=departments["district"],
+        area_role=AreaRole.LEAD,
+        keywords="路灯",
+    )
+    for i in range(30):
+        Responsibility.objects.create(
+            name=f"不相干的规则{i}",
+            category=corpus_tree["城乡建设"],
+            lead_department=bureaus["环境保护"],
+            keywords=f"词语{i}",
+        )
+    body = {
+        "title": "路灯不亮",
+        "address": "和平街道幸福路12号",
+        "category_id": corpus_tree["城乡建设/其他"].pk,
+    }
+    explained = dispatcher.post("/routing/explain", {**body, "text": "幸福路12号门口路灯坏了一周"}).json()
+    assert len(explained["rules"]["considered"]) == 32
+
+    response = api_as(staff["operator"]).post(
+        "/appeals", {**body, "channel": "web", "content": "幸福路12号门口路灯坏了一周"}
+    )
+    assert response.status_code == 201, response.json()
+
+    stored = RoutingDecision.objects.get(ticket_id=response.json()["id"]).evidence["rules"]
+    assert stored["fired"] == explained["rules"]["fired"]
+    assert stored["fired"]["rule"]["id"] == street_rule.pk
+    assert [c["rule"]["name"] for c in stored["considered"]] == ["和平街道路灯", "城乡建设归口"]
+    assert stored["considered"][1]["outranked_by"]["name"] == "和平街道路灯"
+    assert stored["not_applying"] == 30
+
+
 def test_explain_predicts_when_no_category_is_given(dispatcher, active_model, rules_by_category) -> None:
     result = dispatcher.post("/routing/explain", {"text": "公司拖欠工资三个月，请尽快处理。"}).json()
     assert result["category_given"] is False

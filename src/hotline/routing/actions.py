@@ -446,7 +446,7 @@ def _decision_row(ticket: Ticket, decision: Decision, now: datetime) -> RoutingD
             "category_given": decision.category_given,
             "predictions": ranked_dicts(decision.predictions),
             "kind_predictions": ranked_dicts(decision.kind_predictions),
-            "rules": decision.rules.as_dict(),
+            "rules": decision.rules.as_record(),
             "notes": decision.notes,
         },
     )

@@ -82,7 +82,8 @@ class RoutingDecision(models.Model):
     """What routing concluded for a ticket at intake (分拨结果), kept for the queue and for audit.
 
     `suggestions` are the top dispatch suggestions, most confident first, each with its reason;
-    `evidence` holds how the area and urgency were found and which rules were considered.
+    `evidence` holds how the area and urgency were found, the rules that applied and how many others
+    did not (`rules.Outcome.as_record`).
     """
 
     ticket = models.ForeignKey(

@@ -95,6 +95,20 @@ class Outcome:
             "note": self.note,
         }
 
+    def as_record(self) -> dict[str, Any]:
+        """What a routing decision stores: `as_dict` with only the rules that applied (the one that
+        fired and those it outranked), and how many others were considered. A city's list holds
+        hundreds of rules under one first-level category; every routed ticket storing each one's
+        why-not would grow with the list, for a record nobody reads: the explanation
+        (`POST /api/v1/routing/explain`, the admin's console) works them out for a text."""
+        fired = self.fired
+        return {
+            "fired": fired.as_dict() if fired else None,
+            "considered": [c.as_dict() for c in self.checks if c.applies],
+            "not_applying": sum(1 for c in self.checks if not c.applies),
+            "note": self.note,
+        }
+
 
 def _chain(node: Any) -> list[Any]:
     """The node and its parents, nearest first (the trees are three or four levels deep)."""
