@@ -336,9 +336,22 @@ def test_a_wrong_last4_answers_like_an_unknown_number(client, replied):
     def body(response: Any) -> str:
         text = response.content.decode()
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
-        return re.sub(r'name="number"[^>]*value="[^"]*"', "", text)
+        return re.sub(r'name="(number|last4)"[^>]*value="[^"]*"', "", text)
 
     assert body(wrong) == body(unknown)
+
+
+@pytest.mark.parametrize("number", ["2025-0611", "19990101-000001"])
+def test_a_refused_lookup_keeps_what_the_citizen_typed(client, replied, number):
+    # A typo in the number (refused, or not found) is corrected without typing the digits again.
+    response = track(client, number, "1234")
+    assert response.status_code in (404, 422)
+    assert re.search(r'name="last4" id="id_last4"[^>]*value="1234"', response.content.decode())
+
+
+def test_the_form_for_another_ticket_starts_empty(client, replied):
+    page = track(client, replied.number, PHONE[-4:]).content.decode()
+    assert re.search(r'name="last4" id="id_last4"[^>]*value=""', page)
 
 
 def test_the_merged_callers_see_the_ticket_they_joined(client, replied):
