@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The ECharts the pages load, only the charts they draw (src/hotline/web/assets/echarts.js).
+ECHARTS := node_modules/.hotline/echarts.min.js
 CHROMIUM ?= /usr/bin/chromium
 # A Chinese font, so that the browser tests' screenshots show the pages' text, not empty boxes.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
@@ -35,7 +37,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Front-end packages (htmx, ECharts) from the npm registry, as package-lock.json pins them.
+# Front-end packages (htmx, ECharts, esbuild) from the npm registry, as package-lock.json pins them.
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found (Node.js 20 with npm is needed for the staff pages' scripts)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
@@ -55,7 +57,10 @@ $(CJK_FONT):
 		|| echo "warning: fonts-wqy-microhei not installed: the test screenshots will show boxes for Chinese text" >&2; \
 	else echo "warning: no Chinese font ($(CJK_FONT)): install fonts-wqy-microhei for readable test screenshots" >&2; fi
 
-install: $(STAMP) $(NODE_STAMP)
+$(ECHARTS): src/hotline/web/assets/echarts.js $(NODE_STAMP)
+	node_modules/.bin/esbuild $< --bundle --minify --format=iife --target=es2015 --log-level=warning --outfile=$@
+
+install: $(STAMP) $(NODE_STAMP) $(ECHARTS)
 
 browser: $(CHROMIUM) $(CJK_FONT)
 

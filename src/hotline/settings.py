@@ -193,8 +193,15 @@ STATICFILES_DIRS = [
     for name, package in (("htmx", "htmx.org"),)
     if (NODE_MODULES / package / "dist").is_dir()
 ]
-# Of a large package only the file the pages load is served and collected (web/finders.py).
-NODE_FILES = {"vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js"}
+# Of a large package only the file the pages load is served and collected (web/finders.py): ECharts
+# as `make install` bundles it with only the charts the pages draw (web/assets/echarts.js), or its
+# full build where node_modules was installed without that step.
+_ECHARTS_BUILT = NODE_MODULES / ".hotline" / "echarts.min.js"
+NODE_FILES = {
+    "vendor/echarts/echarts.min.js": (
+        _ECHARTS_BUILT if _ECHARTS_BUILT.is_file() else NODE_MODULES / "echarts" / "dist" / "echarts.min.js"
+    )
+}
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

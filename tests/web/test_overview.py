@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -157,6 +158,17 @@ def test_charts_only_when_echarts_is_installed(client, staff, monkeypatch) -> No
     monkeypatch.setattr(overview, "echarts_installed", lambda: False)
     html = get(client, staff["leader"]).content.decode()
     assert "echarts" not in html and 'id="table-trend"' in html
+
+
+def test_the_pages_load_echarts_with_only_the_charts_they_draw() -> None:
+    # `make install` bundles it (web/assets/echarts.js); the browser tests draw every chart with it.
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    served = Path(finders.find("vendor/echarts/echarts.min.js"))
+    assert served == settings.NODE_MODULES / ".hotline" / "echarts.min.js"
+    full = settings.NODE_MODULES / "echarts" / "dist" / "echarts.min.js"
+    assert served.stat().st_size < 0.7 * full.stat().st_size
 
 
 def test_the_district_geojson(client, staff, june) -> None:  # noqa: F811
