@@ -19,7 +19,8 @@ a phone number was called back after the last answer or tried at least once; one
 left no number at all (anonymous) cannot be called back and is closed without a callback (无法回访,
 `no_number`). That rule is written
 twice, in the same words: in Python for the rows (`callback_rounds`, read by the desk, the ticket's
-page and the actions) and in SQL for the desk's filters and counters (`with_callback_state`).
+page and the actions) and in SQL for where each waiting ticket stands (`with_callback_state`, read
+once a request by `callback_desk`, from which the desk's order, filters and counters are worked out).
 """
 
 from collections.abc import Collection, Iterable
@@ -30,18 +31,14 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
@@ -178,16 +175,85 @@ def callback_attempts(ticket: Ticket) -> int:
     return _attempts(ticket.pk, Subquery(_answers(ticket.pk).values("pk")[:1])).count()
 
 
-def _conditions(now: datetime) -> dict[str, Q]:
-    local = clock.localtime(now)
-    tomorrow = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
-    to_call = Q(called_back=False, no_number=False)
+@dataclass(frozen=True)
+class OnDesk:
+    """Where one ticket on the callback desk stands (`with_callback_state`'s annotations)."""
+
+    pk: int
+    due_at: datetime | None  # the callback deadline; None for an answer on the spot
+    called_back: bool
+    no_number: bool
+    attempts: int
+    last_attempt_at: datetime | None
+    answered_event: int | None
+
+    @property
+    def to_call(self) -> bool:
+        return not self.called_back and not self.no_number
+
+    def waiting(self, now: datetime) -> bool:
+        """Not reached lately: not to be called again before the retry delay has passed."""
+        return (
+            self.to_call and self.last_attempt_at is not None and self.last_attempt_at > now - retry_delay()
+        )
+
+    def shown_under(self, show: str, now: datetime) -> bool:
+        """Whether the desk lists it under the filter `show` (one of CALLBACK_FILTERS)."""
+        if show == "no_contact":
+            return self.no_number
+        if not self.to_call or self.due_at is None:
+            return False
+        if show == "overdue":
+            return self.due_at < now
+        local = clock.localtime(now)
+        tomorrow = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+        return now <= self.due_at < tomorrow
+
+
+def callback_desk(user: User) -> list[OnDesk]:
+    """Every ticket the user may see that waits for its callback, with where it stands, in one query.
+
+    The desk's list, its filters and its counters are worked out from these in Python: as SQL,
+    each filter and counter repeated the state's subqueries (a statement of 25,000 characters for
+    the list, another of 13,000 for the counters), which PostgreSQL evaluated again for every
+    ticket of each and Django compiled anew on every request (docs/benchmarks.md, the desks)."""
+    # The names are annotations, which the type checker's plugin does not know.
+    rows = _awaiting(user).values_list(  # type: ignore[misc]
+        "pk",
+        "callback_due_at",
+        "called_back",
+        "no_number",
+        "callback_attempts",
+        "last_attempt_at",
+        "answered_event",
+    )
+    return [OnDesk(*row) for row in rows]
+
+
+def desk_order(desk: Iterable[OnDesk], *, now: datetime, show: str | None = None) -> list[OnDesk]:
+    """The tickets as the desk lists them, the oldest callback deadline first; those whose citizen
+    was not reached and is not to be called again yet come after the others, and after them those
+    nobody can be called about (`no_number`), apart. Tickets answered on the spot have no callback
+    deadline and come after those that have one. `show` narrows the list to one of CALLBACK_FILTERS."""
+    listed = [t for t in desk if show is None or t.shown_under(show, now)]
+    return sorted(
+        listed,
+        key=lambda t: (t.no_number, t.waiting(now), t.due_at is None, t.due_at or now, t.pk),
+    )
+
+
+def desk_counts(desk: Collection[OnDesk], *, now: datetime) -> dict[str, int]:
+    """The desk's counters: every ticket on the desk (`all`, what its unfiltered list holds), to
+    call (all, due today, overdue, waiting for a retry), called back, waiting to be closed, and
+    nobody to call (无法回访, to be closed as it is)."""
     return {
-        "to_call": to_call,
-        "due_today": to_call & Q(callback_due_at__gte=now, callback_due_at__lt=tomorrow),
-        "overdue": to_call & Q(callback_due_at__lt=now),
-        "waiting": to_call & Q(last_attempt_at__gt=now - retry_delay()),
-        "no_contact": Q(no_number=True),
+        "all": len(desk),
+        "to_call": sum(t.to_call for t in desk),
+        "due_today": sum(t.shown_under("due_today", now) for t in desk),
+        "overdue": sum(t.shown_under("overdue", now) for t in desk),
+        "waiting": sum(t.waiting(now) for t in desk),
+        "to_close": sum(t.called_back for t in desk),
+        "no_contact": sum(t.no_number for t in desk),
     }
 
 
@@ -195,44 +261,42 @@ def _awaiting(user: User) -> QuerySet[Ticket]:
     return with_callback_state(visible_tickets(user).filter(status__in=AWAITING_CALLBACK))
 
 
-def awaiting_callback(user: User, *, now: datetime, show: str | None = None) -> QuerySet[Ticket]:
-    """The tickets the user may see that wait for their callback, the oldest callback deadline first;
-    those whose citizen was not reached and is not to be called again yet come after the others,
-    and after them those nobody can be called about (`no_number`), apart. Tickets answered on the
-    spot have no callback deadline and come after those that have one. `show` narrows the list to
-    one of CALLBACK_FILTERS.
-
-    Each ticket carries (in a fixed number of queries, whatever the page size) its appeals, replies
-    (the last one is the answer to read out), assignments with their departments (the lead) and
-    callbacks, and the annotations of `with_callback_state` and `waiting_retry` (1 while waiting)."""
-    conditions = _conditions(now)
-    tickets = _awaiting(user).annotate(
-        waiting_retry=Case(When(conditions["waiting"], then=Value(1)), default=Value(0))
+def desk_tickets(user: User, listed: Iterable[OnDesk], *, now: datetime) -> list[Ticket]:
+    """The tickets `listed` (a page of `desk_order`), in that order, each with what its row shows:
+    its appeals, replies (the last one is the answer to read out), assignments with their
+    departments (the lead) and callbacks, in a fixed number of queries whatever the page size,
+    and the state `callback_desk` read as attributes (`callback_attempts`, `last_attempt_at`,
+    `called_back`, `no_number`, `answered_event`, `waiting_retry`: 1 while waiting)."""
+    listed = list(listed)
+    found = (
+        visible_tickets(user)
+        .filter(pk__in=[t.pk for t in listed])
+        .prefetch_related(
+            Prefetch("appeals", queryset=Appeal.objects.order_by("received_at", "pk")),
+            Prefetch("replies", queryset=Reply.objects.select_related("department").order_by("pk")),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
+            Prefetch("callbacks", queryset=Callback.objects.order_by("pk")),
+        )
     )
-    if show is not None:
-        tickets = tickets.filter(conditions[show])
-    return tickets.prefetch_related(
-        Prefetch("appeals", queryset=Appeal.objects.order_by("received_at", "pk")),
-        Prefetch("replies", queryset=Reply.objects.select_related("department").order_by("pk")),
-        Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
-        Prefetch("callbacks", queryset=Callback.objects.order_by("pk")),
-    ).order_by(F("no_number").asc(), "waiting_retry", F("callback_due_at").asc(nulls_last=True), "pk")
+    by_pk = {t.pk: t for t in found}
+    tickets = []
+    for state in listed:
+        ticket = by_pk.get(state.pk)
+        if ticket is None:  # left the user's sight between the two reads
+            continue
+        ticket.callback_attempts = state.attempts  # type: ignore[attr-defined]
+        ticket.last_attempt_at = state.last_attempt_at  # type: ignore[attr-defined]
+        ticket.called_back = state.called_back  # type: ignore[attr-defined]
+        ticket.no_number = state.no_number  # type: ignore[attr-defined]
+        ticket.answered_event = state.answered_event  # type: ignore[attr-defined]
+        ticket.waiting_retry = int(state.waiting(now))  # type: ignore[attr-defined]
+        tickets.append(ticket)
+    return tickets
 
 
 def callback_counts(user: User, *, now: datetime) -> dict[str, int]:
-    """The desk's counters in one query: every ticket on the desk (`all`, what its unfiltered list
-    holds), to call (all, due today, overdue, waiting for a retry), called back, waiting to be
-    closed, and nobody to call (无法回访, to be closed as it is)."""
-    conditions = _conditions(now)
-    return _awaiting(user).aggregate(
-        all=Count("pk"),
-        to_call=Count("pk", filter=conditions["to_call"]),
-        due_today=Count("pk", filter=conditions["due_today"]),
-        overdue=Count("pk", filter=conditions["overdue"]),
-        waiting=Count("pk", filter=conditions["waiting"]),
-        to_close=Count("pk", filter=Q(called_back=True)),
-        no_contact=Count("pk", filter=conditions["no_contact"]),
-    )
+    """The desk's counters (`desk_counts`) for the user, as the home page shows them."""
+    return desk_counts(callback_desk(user), now=now)
 
 
 # --- the appellants a ticket's answer is owed to ---------------------------------------------------

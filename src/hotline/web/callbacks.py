@@ -40,9 +40,11 @@ from hotline.feedback.models import Callback, Reply
 from hotline.feedback.selectors import (
     CALLBACK_FILTERS,
     Appellant,
-    awaiting_callback,
-    callback_counts,
+    callback_desk,
     callback_rounds,
+    desk_counts,
+    desk_order,
+    desk_tickets,
     retry_delay,
 )
 from hotline.tickets.models import Ticket
@@ -204,8 +206,9 @@ def _answer_context() -> dict[str, Any]:
 def callbacks(request: HttpRequest, user: User) -> HttpResponse:
     show = _shown(request.GET)
     now = clock.now()
-    page = paginate(request, awaiting_callback(user, now=now, show=show))
-    tickets = page.pop("rows")
+    desk = callback_desk(user)
+    page = paginate(request, desk_order(desk, now=now, show=show))
+    tickets = desk_tickets(user, page.pop("rows"), now=now)
     rounds = callback_rounds(tickets)
     rows = [row(user, t, now, rounds[t.pk]) for t in tickets]
     return render(
@@ -214,7 +217,7 @@ def callbacks(request: HttpRequest, user: User) -> HttpResponse:
         {
             **page,
             "rows": rows,
-            "counts": callback_counts(user, now=now),
+            "counts": desk_counts(desk, now=now),
             "show": show or "",
             "filters": list(FILTER_LABELS.items()),
             "here": request.get_full_path(),
@@ -237,8 +240,10 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
         return None
     show = _shown(change.query)
     now = clock.now()
-    listed = awaiting_callback(user, now=now, show=show)
-    ticket = listed.filter(pk=int(found[1])).first()
+    desk = callback_desk(user)
+    listed = desk_order(desk, now=now, show=show)
+    here = [t for t in listed if t.pk == int(found[1])]
+    ticket = next(iter(desk_tickets(user, here, now=now)), None)
     r = row(user, ticket, now, callback_rounds([ticket])[ticket.pk]) if ticket is not None else None
     return render(
         request,
@@ -251,9 +256,9 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
             "row_template": "web/_callback_row.html",
             "row_class": "callback-row",
             "counters_template": "web/_callback_counters.html",
-            "counts": callback_counts(user, now=now),
+            "counts": desk_counts(desk, now=now),
             # The line under the counters (web/_callback_summary.html): how many the page lists.
-            "total": listed.count(),
+            "total": len(listed),
             "show": show or "",
             "here": change.page,
             **_answer_context(),

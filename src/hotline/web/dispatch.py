@@ -51,7 +51,7 @@ message. A refused dispatch says why with the action's own message and status (4
 and changes nothing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -137,13 +137,16 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def paginate(request: HttpRequest, rows: QuerySet[Any], *, total: int | None = None) -> dict[str, Any]:
-    """One page of `rows` by `?offset=`, with the offsets of the pages before and after, and the
-    rest of the query (`page_query`) for their links to keep (web/_pages.html). `total`: how many
-    rows there are, when the caller has counted them already (a page's counters)."""
+def paginate(
+    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], *, total: int | None = None
+) -> dict[str, Any]:
+    """One page of `rows` (a query, or a list worked out already) by `?offset=`, with the offsets of
+    the pages before and after, and the rest of the query (`page_query`) for their links to keep
+    (web/_pages.html). `total`: how many rows there are, when the caller has counted them already
+    (a page's counters)."""
     offset = parse_offset(request.GET.get("offset"))
     if total is None:
-        total = rows.count()
+        total = rows.count() if isinstance(rows, QuerySet) else len(rows)
     query = request.GET.copy()
     query.pop("offset", None)
     return {
