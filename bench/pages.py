@@ -235,10 +235,10 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
             "appeals",
             f"""
             INSERT INTO intake_appeal (ticket_id, channel, external_id, citizen_name, citizen_phone,
-                citizen_email, title, content, address, received_at, created_at, created_by_id)
+                citizen_email, title, content, address, received_at, created_at, created_by_id, from_history)
             SELECT t.id, {pick("channels")}, NULL, {pick("surnames")} || '先生',
                 '1' || (3 + floor(random() * 7))::int || lpad(floor(random() * 1e9)::bigint::text, 9, '0'),
-                '', t.title, t.content, t.address, t.created_at, t.created_at, {pick("ops")}
+                '', t.title, t.content, t.address, t.created_at, t.created_at, {pick("ops")}, false
             FROM tickets_ticket t
             """,
         ),
@@ -321,8 +321,8 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
             "reply checks",
             """
             INSERT INTO feedback_replycheck (reply_id, relevance, completeness, interpretability, weak,
-                reasons, checked_at, review_note)
-            SELECT r.id, 0.8, 0.7, 0.7, random() < 0.1, '{}'::jsonb, r.replied_at, ''
+                reasons, checked_at, review_note, returned)
+            SELECT r.id, 0.8, 0.7, 0.7, random() < 0.1, '{}'::jsonb, r.replied_at, '', false
             FROM feedback_reply r
             """,
         ),
@@ -424,12 +424,12 @@ def load(n: int, seed: int, now: datetime) -> Loaded:
             "extensions",
             f"""
             INSERT INTO sla_extension (assignment_id, reason, previous_due_at, requested_due_at, requested_at,
-                approved, decided_at, decision_note, requested_by_id, decided_by_id)
+                approved, decided_at, decision_note, requested_by_id, decided_by_id, withdrawn)
             SELECT a.id, '需协调多个部门，申请延期', a.due_at, a.due_at + interval '5 days',
                 least(a.accepted_at + interval '1 day', %(now)s),
                 CASE WHEN a.status = 'answered' THEN random() < 0.8 END,
                 CASE WHEN a.status = 'answered' THEN a.accepted_at + interval '2 days' END,
-                '', {pick("hand")}, CASE WHEN a.status = 'answered' THEN {pick("disp")} END
+                '', {pick("hand")}, CASE WHEN a.status = 'answered' THEN {pick("disp")} END, false
             FROM tickets_assignment a
             WHERE a.role = 'lead' AND a.accepted_at IS NOT NULL AND a.paused_since IS NULL
               AND (a.status = 'accepted' AND random() < 0.05 OR a.status = 'answered' AND random() < 0.01)
@@ -678,6 +678,9 @@ def cases() -> tuple[list[Case], dict[str, Any]]:
             Case("supervision", f"supervisor, {view}", f"/supervision/?view={view}", supervisor, "rows")
             for view in ("overdue", "due_today", "supervised", "extensions")
         ],
+        Case("dispatch", "dispatcher, the queue", "/dispatch/", dispatcher, ""),
+        Case("callbacks", "operator, the callback desk", "/callbacks/", operator, ""),
+        Case("callbacks", "operator, 已超期", "/callbacks/?filter=overdue", operator, ""),
         Case("overview", "leader", "/overview/", leader, ""),
         *[
             Case("reports", f"leader, {kind}", f"/reports/?kind={kind}&date={today:%Y-%m-%d}", leader, "")
