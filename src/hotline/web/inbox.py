@@ -16,10 +16,12 @@ default; signing is the response), which comes before anything else; urgent tick
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -40,6 +42,8 @@ from hotline.core.enums import (
 from hotline.directory.models import Department
 from hotline.feedback.models import ReplyCheck
 from hotline.feedback.selectors import sent_back as replies_sent_back
+from hotline.sla.models import Extension
+from hotline.tickets import presenter
 from hotline.tickets.models import Assignment, Ticket
 from hotline.tickets.selectors import INBOX_FILTERS, inbox_assignments, inbox_counts, returns_rejected
 from hotline.tickets.transitions import ASSIGNMENT_NEEDS, allowed_actions
@@ -91,6 +95,13 @@ class Row:
     signing_is_response: bool = False
     # Why dispatch rejected its return (退单), while it is at work again: None when it was not.
     return_rejected: str | None = None
+    # Why its last request for more time was refused (the reviewer's note), while the deadline it
+    # asked to move is still the one in force and it has not asked again: None when it was not.
+    extension_refused: str | None = None
+    # Its ticket's title as lists show it, the numbers in it masked (`presenter.listed_title`).
+    title: str = ""
+    # Where a request for more time may ask from (`extension_from`).
+    extension_from: datetime | None = None
 
 
 # Who this page is for, said to anybody else.
@@ -174,6 +185,40 @@ def assignment_clock(assignment: Assignment, now: datetime) -> tuple[str, str]:
     return text, urgency
 
 
+def extension_from(assignment: Assignment, now: datetime) -> datetime:
+    """Where the form's date picker for more time starts: the action wants a day later than the
+    handling deadline and than now (`sla.actions.do_request_extension`), so an overdue row's
+    starts now, not at its deadline already past (a day between them would be refused after
+    the reason is written)."""
+    return max(assignment.due_at, now)
+
+
+def listed(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """The inbox's rows with their tickets' callers, which their titles are masked with
+    (`presenter.callers_loaded`), in one query for a page."""
+    return assignments.prefetch_related(presenter.callers_loaded("ticket"))
+
+
+def extensions_refused(assignments: Iterable[Assignment]) -> dict[int, str]:
+    """Of `assignments` in hand, those whose last request for more time (延期) was refused, with
+    the reviewer's note, by assignment id, in one query: what the row says, as it says a return
+    rejected (`tickets.selectors.returns_rejected`), since the line that said it was waiting is
+    gone. Not once the deadline it asked to move has moved (reopened, resumed, extended since)."""
+    at_work = {
+        a.pk: a for a in assignments if a.status in (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
+    }
+    last: dict[int, Extension] = {}
+    for extension in Extension.objects.filter(assignment_id__in=at_work).order_by("requested_at", "pk"):
+        last[extension.assignment_id] = extension
+    return {
+        pk: extension.decision_note
+        for pk, extension in last.items()
+        if extension.approved is False
+        and not extension.withdrawn
+        and extension.previous_due_at == at_work[pk].due_at
+    }
+
+
 def _state(assignment: Assignment) -> tuple[str, str]:
     if assignment.status == AssignmentStatus.RETURNED:
         return "returned", str(FILTER_LABELS["returned"])
@@ -194,15 +239,19 @@ def row(
     now: datetime,
     sent_back: dict[int, str] | None = None,
     rejected: dict[int, str] | None = None,
+    refused: dict[int, str] | None = None,
 ) -> Row:
     """`sent_back`: the reasons of the replies sent back (`feedback.selectors.sent_back`) of the
     page's tickets; `rejected`: of its returns rejected (`tickets.selectors.returns_rejected`);
-    each looked up for this row alone without it."""
+    `refused`: of its requests for more time refused (`extensions_refused`); each looked up for
+    this row alone without it."""
     ticket = assignment.ticket
     if sent_back is None:
         sent_back = replies_sent_back([ticket.pk]) if ticket.status == TicketStatus.REOPENED else {}
     if rejected is None:
         rejected = returns_rejected([assignment])
+    if refused is None:
+        refused = extensions_refused([assignment])
     state, label = _state(assignment)
     allowed = set(allowed_actions(user, ticket))
     actions = {
@@ -260,6 +309,9 @@ def row(
         sent_back=sent_back.get(ticket.pk, "") if assignment.role == AssignmentRole.LEAD else "",
         signing_is_response=signing_is_response,
         return_rejected=rejected.get(assignment.pk),
+        extension_refused=refused.get(assignment.pk) if asked is None else None,
+        title=presenter.listed_title(ticket),
+        extension_from=extension_from(assignment, now) if "request_extension" in actions else None,
     )
 
 
@@ -298,12 +350,14 @@ def inbox(request: HttpRequest, user: User) -> HttpResponse:
     shown = listing(user, request.GET)
     now = clock.now()
     page = paginate(
-        request, inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
+        request,
+        listed(inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)),
     )
     assignments = page.pop("rows")
     returned = replies_sent_back(a.ticket_id for a in assignments if a.ticket.status == TicketStatus.REOPENED)
     rejected = returns_rejected(assignments)
-    rows = [row(user, a, now, returned, rejected) for a in assignments]
+    refused = extensions_refused(assignments)
+    rows = [row(user, a, now, returned, rejected, refused) for a in assignments]
     counts = inbox_counts(user, now=now, department_id=shown.department_id)
     kept: dict[str, Any] = {"status": shown.status, "department": shown.department_id}
     return render(
@@ -350,8 +404,8 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
         return None
     shown = listing(user, change.query)
     now = clock.now()
-    listed = inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
-    assignment = listed.filter(pk=int(found[1])).first()
+    rows = inbox_assignments(user, now=now, status=shown.status, department_id=shown.department_id)
+    assignment = listed(rows.filter(pk=int(found[1]))).first()
     r = row(user, assignment, now) if assignment is not None else None
     return render(
         request,
@@ -360,6 +414,8 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
             "r": r,
             "a": assignment,
             "ticket": assignment.ticket if assignment is not None else change.ticket,
+            # The line left in a row's place names its ticket as the row did, numbers masked.
+            "title": r.title if r is not None else presenter.listed_title(change.ticket),
             "change": change,
             "verdict": _verdict(request, change.ticket),
             "row_template": "web/_inbox_row.html",
@@ -368,7 +424,7 @@ def row_after(request: HttpRequest, user: User, change: RowChange) -> HttpRespon
             "counts": inbox_counts(user, now=now, department_id=shown.department_id),
             "by_department": _by_department(shown),
             # The line under the counters (web/_inbox_summary.html): how many the page lists.
-            "total": listed.count(),
+            "total": rows.count(),
             "here": change.page,
             "suspension_reasons": SuspensionReason.choices,
         },
