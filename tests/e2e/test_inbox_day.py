@@ -64,3 +64,36 @@ def test_an_overdue_rows_request_for_more_time_takes_no_day_already_past(
     row.locator(".extension-asked").wait_for()
     assert f"工单 {ticket.number}：已提交延期申请，等待审批" in row.locator("[role=status]").inner_text()
     assert Extension.objects.get(assignment=lead).reason == "需协调多个部门联合勘查"
+
+
+def test_after_returning_the_last_row_the_keyboard_stays_on_what_was_said(
+    page, live_server, staff, departments
+) -> None:
+    # The row stays (returned, waiting for dispatch's review) without a control left to take the
+    # focus, and no row follows it: the focus fell to the page's body, and Tab started again at the top.
+    handler = staff["housing"]
+    handler.set_password("s3cret-pass")
+    handler.save()
+    ticket = do_dispatch_ticket(
+        make_ticket(actor=staff["operator"]),
+        staff["dispatcher"],
+        lead_department_id=departments["housing"].pk,
+    )
+    lead = ticket.assignments.get()
+
+    sign_in(page, live_server, handler.username, "s3cret-pass", "/inbox/")
+    row = page.locator(f"#assignment-{lead.pk}")
+    row.locator("details.return summary").click()
+    row.locator("details.return textarea[name=reason]").fill("不属于本单位职责")
+    row.locator("details.return textarea[name=reason]").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator(f"#assignment-{lead.pk}[data-state=returned]").wait_for()
+    status = row.locator("[role=status]")
+    for _ in range(50):  # polled: the pages' CSP refuses wait_for_function
+        if status.evaluate("el => el === document.activeElement"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        active = page.evaluate("document.activeElement.tagName + ' ' + document.activeElement.className")
+        pytest.fail(f"the focus is on {active}, not on what the row says")

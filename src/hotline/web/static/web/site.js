@@ -206,6 +206,12 @@ document.addEventListener("htmx:beforeRequest", function (event) {
         var following = nextRow(row);
         target = following && following.querySelector(FOCUSABLE);
       }
+      if (!target) {
+        // The row kept with no control left (a return waiting for review) and none after it: the
+        // row before, else what the row says, not the page's body (Tab would start at the top).
+        var before = previousRow(row);
+        target = (before && before.querySelector(FOCUSABLE)) || said;
+      }
     }
     if (!target) return;
     if (!target.matches(FOCUSABLE)) target.setAttribute("tabindex", "-1");
