@@ -50,6 +50,18 @@ def test_cache_friendly(client, june) -> None:  # noqa: F811
     assert "Cookie" not in response.get("Vary", "") and not response.cookies
 
 
+def test_a_language_chosen_by_cookie_is_not_kept_by_a_shared_cache(client, june, settings) -> None:  # noqa: F811
+    # Without ?lang= the page follows the language cookie the other pages' switch sets; a shared cache
+    # keys the page by its address and Accept-Language, so it would hand this reader's English page
+    # to the next reader of Chinese.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    followed = get(client)
+    assert followed["Content-Language"] == "en"
+    assert "private" in followed["Cache-Control"] and "public" not in followed["Cache-Control"]
+    named = client.get("/stats/?lang=en")  # the address names it: shared alike
+    assert "public" in named["Cache-Control"] and named["Content-Language"] == "en"
+
+
 def test_signed_in_staff_get_the_same_public_page(client, staff, june) -> None:  # noqa: F811
     client.force_login(staff["admin"])
     html = get(client).content.decode()

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from hotline.analytics import figures, selectors
@@ -60,16 +60,22 @@ def category_shares(year: Figures) -> list[Share]:
 
 @require_GET
 @limited_per_address(limits.STATS_BY_IP, "STATS_PER_HOUR")
-@cache_control(public=True, max_age=MAX_AGE)
 def public_stats(request: HttpRequest) -> HttpResponse:
     # The language chosen on the page is in its address (`?lang=`), not in the language cookie that
     # the other pages' switch sets: a cache keeps the page by its address (and Accept-Language), and
     # the page has no form (no CSRF token: nothing of the session) to post a choice with.
     wanted = request.GET.get("lang", "")
-    language = wanted if wanted in dict(settings.LANGUAGES) else translation.get_language()
+    named = wanted in dict(settings.LANGUAGES)
+    language = wanted if named else translation.get_language()
     with translation.override(language):
         response = HttpResponse(_page())
     response["Content-Language"] = language
+    # Without ?lang= the language may come from that cookie, which a shared cache does not key the
+    # page by: such a page is this reader's alone (a Vary: Cookie would make every page so).
+    followed_cookie = not named and settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    patch_cache_control(
+        response, max_age=MAX_AGE, **({"private": True} if followed_cookie else {"public": True})
+    )
     return response
 
 
