@@ -120,3 +120,12 @@ def test_a_leaders_wide_table_scrolls_in_its_own_box(client, staff, departments,
         page = in_english(client, staff["leader"]).get(path).content.decode()
 
     assert re.search(rf'<div class="table-scroll"[^>]*>\s*<table id="{table_id}">', page), table_id
+
+
+def test_a_refused_report_file_is_told_in_english_punctuation(client, staff) -> None:
+    in_english(client, staff["leader"])
+    response = client.get("/reports/download", {"kind": "bogus", "format": "doc"})
+    assert response.status_code == 400
+    said = re.search(r"<main[^>]*>(.*)</main>", response.content.decode(), re.S)
+    assert said and "Daily report" in said[1], said
+    assert not re.search("[、；（）]", said[1]), said[1]

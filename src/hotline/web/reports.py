@@ -64,6 +64,7 @@ from hotline.core.spreadsheets import append_row
 from hotline.web.crowds import crowd_word
 from hotline.web.overview import DISTRICT, RATE_TEXT, drill_slice, unit_scope
 from hotline.web.params import read_day
+from hotline.web.templatetags.hotline_web import clauses, listed, sentence
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -276,7 +277,7 @@ def forecast_note(report: Report) -> str:
     else:
         which = _("本单位本期主办工单的分类不在预测之列，仅列全市。")
     covered = _("预测只覆盖全市近四周受理量最多的 %(top)s 个分类和 %(top)s 个属地。") % {"top": TOP_FORECAST}
-    return which + covered
+    return sentence(which) + covered
 
 
 def _forecast_made(report: Report) -> str:
@@ -526,7 +527,7 @@ def _asked(request: HttpRequest) -> tuple[str, date | None, list[str]]:
         if kind:
             wrong.append(
                 _("无法识别报告类型“%(kind)s”（可选：%(kinds)s）")
-                % {"kind": kind[:20], "kinds": "、".join(str(label) for label in ReportKind.labels)}
+                % {"kind": kind[:20], "kinds": listed(ReportKind.labels)}
             )
         kind = ReportKind.MONTHLY
     asked = request.GET.get("date", "").strip()
@@ -725,7 +726,7 @@ def report_download(request: HttpRequest) -> HttpResponse:
         wrong.append(_("不支持的格式 %(format)s：可选 xlsx、pdf、html") % {"format": fmt[:20]})
     if wrong:
         # A file is kept and passed on under its name: never another period's than the one asked.
-        return render(request, "web/forbidden.html", {"message": "；".join(wrong)}, status=400)
+        return render(request, "web/forbidden.html", {"message": clauses(wrong)}, status=400)
     if first is not None and last is not None:
         report = build_chosen(first, last, unit)
     else:
