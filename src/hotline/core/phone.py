@@ -138,8 +138,11 @@ _DATE_LIKE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])")
 # between: "请致电市市场监管局（0591-86125747）").
 _LINE_WORDS = re.compile(r"(?:电话|热线|致电|拨打|来电|咨询|联系|专线|值班|座机|传真)[^。！？!?；;\n]{0,20}$")
 
-# Right before a local number (no area code) that is given as a number: 电话 8888 1234, 座机：88881234.
-_CALL_AT = re.compile(r"(?:电话|热线|致电|拨打|座机|手机|号码|联系方式|联系)(?:是|为|号码)?[：:\s（(]{0,2}$")
+# Right before a local number (no area code) that is given as a number: 电话 8888 1234, 座机：88881234,
+# 请回电88881234 (a caller's words: the number to call them back at).
+_CALL_AT = re.compile(
+    r"(?:电话|热线|致电|拨打|回电|回拨|座机|手机|号码|联系方式|联系)(?:是|为|号码)?[：:\s（(]{0,2}$"
+)
 
 
 # --- a number on its own ----------------------------------------------------------------------------

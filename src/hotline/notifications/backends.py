@@ -16,6 +16,7 @@ import hmac
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -29,6 +30,21 @@ from hotline.notifications.models import Notification
 from hotline.notifications.selectors import audience_emails
 
 DEFAULT_BACKENDS = ("hotline.notifications.backends.InboxBackend",)
+
+# What a notice says when it leaves the system (an e-mail, a webhook), made of its stored message
+# by what the app that writes the sentences registers (`say_sent_with`): supervision's masks the
+# numbers of a ticket's title said in a 督办's sentence, as the inbox and the API do (a 挂牌's goes
+# to the leaders, docs/adr/0017). This app sits below those whose sentences it carries: it cannot
+# ask them.
+_SAID: list[Callable[[str], str]] = [str]
+
+
+def say_sent_with(said: Callable[[str], str]) -> None:
+    _SAID[0] = said
+
+
+def sent_message(notification: Notification) -> str:
+    return _SAID[0](notification.message)
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,7 @@ class EmailBackend:
         if not to:
             return Outcome(ok=False, detail="收件人没有电子邮件地址", retry=False)
         subject = f"[{settings.HOTLINE['CITY_NAME']}12345] {notification.get_reason_display()}"
-        body = notification.message
+        body = sent_message(notification)
         if notification.deadline is not None:
             body += f"\n\n时限：{clock.localtime(notification.deadline):%Y-%m-%d %H:%M}"
         try:
@@ -85,7 +101,7 @@ def webhook_payload(notification: Notification) -> dict[str, object]:
         "id": notification.pk,
         "reason": notification.reason,
         "level": notification.level,
-        "message": notification.message,
+        "message": sent_message(notification),
         "ticket": {"id": ticket.pk, "number": ticket.number} if ticket is not None else None,
         "department": notification.department.code if notification.department is not None else None,
         "role": notification.role or None,

@@ -6,3 +6,11 @@ class SupervisionConfig(AppConfig):
     name = "hotline.supervision"
     label = "supervision"
     verbose_name = _("督办")
+
+    def ready(self) -> None:
+        from hotline.notifications.backends import say_sent_with
+        from hotline.supervision.wording import stored_masked
+
+        # A notice sent by e-mail or webhook says a ticket's title with its numbers masked, as the
+        # inbox and the API say it (docs/adr/0017).
+        say_sent_with(stored_masked)

@@ -24,7 +24,9 @@ def fill(apps, schema_editor):
             return
         for ticket in batch:
             ticket.masked_text = masked_text_of(ticket.title, ticket.content)
-        Ticket.objects.bulk_update(batch, ["masked_text"])
+        # Only the tickets with a number: the others' is the column's default already, and writing
+        # every row (the table locked by the column's adding) took fourteen times as long.
+        Ticket.objects.bulk_update([t for t in batch if t.masked_text], ["masked_text"])
         last = batch[-1].pk
 
 
