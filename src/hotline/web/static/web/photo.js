@@ -73,6 +73,9 @@
   // The form sent while its photo is being made smaller waits for it (sent with the large one, it
   // would come back refused), then goes with the button pressed; pressed twice, it goes once.
   var held = new WeakMap();
+  // Each field's latest choice, counted: a photo chosen again while the one before is being made
+  // smaller replaces it, and what is made of the one before is dropped.
+  var choices = new WeakMap();
 
   function waiting(form, yes) {
     if (!form) return;
@@ -89,11 +92,20 @@
     var status = statusOf(input);
     status.textContent = "";
     status.className = "photo-status";
+    var choice = (choices.get(input) || 0) + 1;
+    choices.set(input, choice);
+    function latest() {
+      return choices.get(input) === choice;
+    }
+    var form = input.form;
     var file = input.files && input.files[0];
     var limit = parseInt(input.dataset.maxBytes, 10);
-    if (!file || !limit || !window.DataTransfer) return;
-    if (file.size <= limit && (!file.type || TAKEN.indexOf(file.type) >= 0)) return;
-    var form = input.form;
+    var taken = file && file.size <= limit && (!file.type || TAKEN.indexOf(file.type) >= 0);
+    // Sent as it is: a form held for the photo chosen before goes now, with this one.
+    if (!file || !limit || !window.DataTransfer || taken) {
+      waiting(form, false);
+      return;
+    }
     waiting(form, true);
     status.textContent = input.dataset.shrinking;
     readable(file)
@@ -103,6 +115,7 @@
         });
       })
       .then(function (blob) {
+        if (!latest()) return;
         var name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
         var chosen = new DataTransfer();
         chosen.items.add(new File([blob], name, { type: "image/jpeg", lastModified: file.lastModified }));
@@ -112,11 +125,12 @@
         status.className = "photo-status ok";
       })
       .catch(function () {
+        if (!latest()) return;
         status.textContent = input.dataset.unreadable;
         status.className = "photo-status error";
       })
       .finally(function () {
-        waiting(form, false);
+        if (latest()) waiting(form, false);
       });
   });
 
