@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core.admin import ProtectedSaidAdminMixin, TreeNodeForm
 from hotline.core.enums import DepartmentLevel
+from hotline.core.phone import half_width, is_phone_number
 from hotline.directory.models import Department, Place, Responsibility, ResponsibilityCoHandler
 
 # From the top of the tree down.
@@ -35,6 +36,16 @@ class DepartmentForm(TreeNodeForm):
     """A department's level fits its parent's (`level_fits`) and the levels of the units below it.
     Checked when either changes only: an older unit placed otherwise can still be renamed or
     deactivated without being moved first."""
+
+    def clean_phone(self) -> str:
+        # Filled into the replies citizens read ({联系电话}): a number they can dial, in ASCII as the
+        # operator console keeps callers' numbers. One written before this check stays until changed.
+        phone = half_width(self.cleaned_data.get("phone") or "").strip()
+        if phone and "phone" in self.changed_data and not is_phone_number(phone):
+            raise forms.ValidationError(
+                gettext("联系电话须为固定电话（区号、分机号可带可不带）、手机号码或 12345 这样的服务号码")
+            )
+        return phone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -207,7 +218,7 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     form = ResponsibilityForm
     list_display = ["name", "category", "area", "lead_department", "area_role", "priority", "is_active"]
     list_filter = ["is_active", "area_role", "category__parent"]
-    search_fields = ["name", "keywords", "category__name", "lead_department__name"]
+    search_fields = ["name", "keywords", "category__name", "lead_department__name", "area__name"]
     autocomplete_fields = ["category", "area", "lead_department"]
     inlines = [CoHandlerInline]
     fieldsets = [

@@ -52,7 +52,8 @@ class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "ticket", "action", "actor", "from_status", "to_status"]
     list_filter = ["action"]
-    search_fields = ["ticket__number"]
+    # Also by who did it: what one person did (someone who left, a slip to look into) across tickets.
+    search_fields = ["ticket__number", "actor__username", "actor__first_name"]
     date_hierarchy = "at"
     list_select_related = ["ticket", "actor"]
     fields = ("at", "ticket", "action", "actor", "from_status", "to_status", "details")
