@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -318,7 +318,7 @@ class RankingSpan(models.TextChoices):
 
     MONTH = "month", _("月度")
     QUARTER = "quarter", _("季度")
-    YEAR = "year", _("年度")
+    YEAR = "year", pgettext_lazy("ranking period", "年度")
 
 
 class ReportScope(models.TextChoices):

@@ -36,7 +36,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.accounts.models import User
@@ -69,7 +69,7 @@ VIEW_LABELS = {
     "due_today": gettext_lazy("今日到期"),
     # Its counter counts tickets, its list the open supervisions (several on a ticket at times).
     "supervised": gettext_lazy("督办中工单"),
-    "extensions": gettext_lazy("延期审批"),
+    "extensions": pgettext_lazy("the list of requests", "延期审批"),
 }
 assert set(VIEW_LABELS) == set(BOARD_VIEWS)
 
