@@ -9,9 +9,15 @@ import django.contrib.admin.apps
 from django.apps import apps
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 
 class HotlineAdminSite(admin.AdminSite):
+    # Its pages' header and the browser's title name the hotline, not the framework ("Django 管理").
+    site_header = gettext_lazy("12345 热线管理后台")
+    site_title = gettext_lazy("12345 热线管理后台")
+    index_title = gettext_lazy("系统管理")
+
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
         app_list = super().get_app_list(request, app_label)
         position = {config.label: i for i, config in enumerate(apps.get_app_configs())}

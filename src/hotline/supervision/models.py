@@ -246,10 +246,16 @@ class Repetition(models.Model):
 
 
 class RepetitionTicket(models.Model):
-    repetition = models.ForeignKey(Repetition, on_delete=models.CASCADE, related_name="+")
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    repetition = models.ForeignKey(
+        Repetition, verbose_name=_("重复诉求"), on_delete=models.CASCADE, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
+        verbose_name = _("重复诉求的工单")
+        verbose_name_plural = _("重复诉求的工单")
         constraints = [
             models.UniqueConstraint(fields=["repetition", "ticket"], name="repetition_ticket_once")
         ]

@@ -275,7 +275,9 @@ class TicketEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id} {self.action} {self.from_status}->{self.to_status}"
+        # Read where the admin names one (its page, its history), in the reader's language.
+        moved = f" {self.get_from_status_display()}→{self.get_to_status_display()}" if self.to_status else ""
+        return f"{self.ticket.number} {self.get_action_display()}{moved}"
 
 
 class TicketLink(models.Model):
@@ -343,8 +345,12 @@ class InvalidationRequest(models.Model):
 class DailySequence(models.Model):
     """The last ticket number handed out on one local day (numbers read 20261122-000123)."""
 
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    day = models.DateField(_("日期"), primary_key=True)
+    last = models.PositiveIntegerField(_("当日最后编号"), default=0)
+
+    class Meta:
+        verbose_name = _("工单编号序列")
+        verbose_name_plural = _("工单编号序列")
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
