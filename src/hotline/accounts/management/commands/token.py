@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import ApiToken, User, hash_token
 from hotline.core.api import control_character_refusal
+from hotline.core.audit import command_done
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"--name {refusal}")
         token, raw = ApiToken.issue(user, name=name)
         self.stdout.write(raw)
+        command_done(f"API token {token.prefix} issued to {user.username}")
         details = {
             "username": user.username,
             "role": user.get_role_display(),
@@ -96,6 +98,7 @@ class Command(BaseCommand):
                 return
             token.revoked = True
             token.save(update_fields=["revoked"])
+        command_done(f"API token {token.prefix} of {token.user.username} revoked")
         revoked = _("已吊销令牌 %(prefix)s…（%(username)s）") % {
             "prefix": token.prefix,
             "username": token.user.username,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.core.api import control_character_refusal
+from hotline.core.audit import command_done
 from hotline.open311 import keys
 from hotline.open311.models import ApiKey
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             raise CommandError(_("接入系统名称%(refusal)s") % {"refusal": refusal})
         key, raw = keys.issue(name)
         self.stdout.write(raw)
+        command_done(f"Open311 key {key.prefix} issued to the client system {name!r}")
         self.stderr.write(
             _("已为接入系统“%(name)s”签发 Open311 密钥 %(prefix)s…。密钥只显示这一次，请妥善保存。")
             % {"name": name, "prefix": key.prefix},
@@ -76,6 +78,7 @@ class Command(BaseCommand):
         if not keys.revoke(key):
             self.stdout.write(_("密钥 %(prefix)s…（%(name)s）早已吊销") % details)
             return
+        command_done(f"Open311 key {key.prefix} of the client system {key.name!r} revoked")
         self.stdout.write(self.style.SUCCESS(_("已吊销密钥 %(prefix)s…（%(name)s）") % details))
 
     def list(self) -> None:
