@@ -39,16 +39,21 @@ def test_with_two_classes_the_first_class_gets_the_opposite_shares() -> None:
     assert "垃圾" in [t.term for t in terms["环境保护"]]
 
 
-def test_explain_shows_the_rule_that_fires_and_why_others_do_not(
-    dispatcher, rules_by_category, corpus_tree, bureaus, departments
-) -> None:
-    street_rule = Responsibility.objects.create(
+@pytest.fixture
+def street_rule(corpus_tree, departments) -> Responsibility:
+    """A street-light rule of one district, which its streets lead (属地主办)."""
+    return Responsibility.objects.create(
         name="和平街道路灯",
         category=corpus_tree["城乡建设/其他"],
         area=departments["district"],
         area_role=AreaRole.LEAD,
         keywords="路灯",
     )
+
+
+def test_explain_shows_the_rule_that_fires_and_why_others_do_not(
+    dispatcher, rules_by_category, corpus_tree, bureaus, departments, street_rule
+) -> None:
     Responsibility.objects.create(
         name="停用的规则",
         category=corpus_tree["城乡建设"],
@@ -83,18 +88,11 @@ def test_explain_shows_the_rule_that_fires_and_why_others_do_not(
 
 
 def test_a_stored_decision_keeps_the_rules_that_applied_and_counts_the_rest(
-    staff, api_as, dispatcher, rules_by_category, corpus_tree, bureaus, departments
+    staff, api_as, dispatcher, rules_by_category, corpus_tree, bureaus, street_rule
 ) -> None:
     # A city's responsibility list holds hundreds of rules under one first-level category: every
     # routed ticket storing each one's why-not would grow the decisions with the list, for a record
     # nobody reads (the explanation works them out again for a text).
-    street_rule = Responsibility.objects.create(
-        name="和平街道路灯",
-        category=corpus_tree["城乡建设/其他"],
-        area=departments["district"],
-        area_role=AreaRole.LEAD,
-        keywords="路灯",
-    )
     for i in range(30):
         Responsibility.objects.create(
             name=f"不相干的规则{i}",
