@@ -40,6 +40,34 @@ def test_the_queue_shows_urgent_first_with_suggestions_and_reasons(client, staff
     assert "13812341234" not in page and "1381234" not in page  # no phone numbers in the queue
 
 
+# Committed as a server's are: routing's reference data is cached only outside a transaction that
+# changed it, and a test's own transaction would have it read again for every ticket decided.
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_costs_the_same_queries_for_3_cards_or_13(client, staff, waiting) -> None:
+    # Each card read its ticket's routing decision (and one never routed was decided with queries of
+    # its own): the queries grew with the page.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hotline.routing.actions import do_route_ticket
+
+    client.force_login(staff["dispatcher"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dispatch/").status_code == 200
+        return len(captured.captured_queries)
+
+    make_ticket(actor=staff["operator"], title="井盖缺失")  # never routed: decided on the page
+    queries()  # routing's reference data read once (the city's units, categories, places, models)
+    few = queries()
+    for i in range(5):
+        do_route_ticket(make_ticket(actor=staff["operator"], title=f"路灯不亮{i}").pk)  # decided
+        make_ticket(actor=staff["operator"], title=f"井盖缺失{i}")
+    assert Ticket.objects.filter(status=TicketStatus.NEW).count() == 13
+    assert queries() == few
+
+
 def test_dispatching_without_javascript_redirects_with_a_message(client, staff, departments, waiting) -> None:
     client.force_login(staff["dispatcher"])
     ticket = waiting[0]

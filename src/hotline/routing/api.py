@@ -18,7 +18,7 @@ from hotline.core.enums import Kind, Urgency
 from hotline.core.errors import InvalidInput
 from hotline.directory.models import Department
 from hotline.routing.decision import AppealFacts, decide
-from hotline.routing.queue import queue_entry
+from hotline.routing.queue import queue_entries
 from hotline.routing.reasons import suggestion_reason
 from hotline.routing.schemas import ExplainIn, ExplainOut, QueueFilters, QueueItem, QueuePage, SuggestionOut
 from hotline.routing.selectors import dispatch_queue, routing_failures
@@ -71,7 +71,7 @@ def queue(request: HttpRequest, filters: Query[QueueFilters]) -> QueuePage:
     _dispatcher(request)
     tickets = dispatch_queue()
     items = []
-    for entry in map(queue_entry, tickets[filters.offset : filters.offset + filters.limit]):
+    for entry in queue_entries(tickets[filters.offset : filters.offset + filters.limit]):
         ticket = entry.ticket
         items.append(
             QueueItem(

@@ -6,13 +6,14 @@ Suggestions are those routing stored when the ticket came in; a ticket that was 
 the queue never writes.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from hotline.core.enums import Kind
-from hotline.routing.decision import AppealFacts, decide, ranked_dicts
-from hotline.routing.selectors import latest_decision
+from hotline.routing.decision import AppealFacts, decide_many, ranked_dicts
+from hotline.routing.selectors import latest_decisions
 from hotline.tickets.models import Ticket
 
 
@@ -36,11 +37,28 @@ class QueueEntry:
 
 
 def queue_entry(ticket: Ticket) -> QueueEntry:
-    decision = latest_decision(ticket)
-    if decision is not None:
-        kinds = (decision.evidence or {}).get("kind_predictions") or []
-        return QueueEntry(ticket, decision.suggestions, decision.decided_at, decision.confidence, kinds)
-    computed = decide(AppealFacts.of_ticket(ticket))
-    suggestions = [s.as_dict() for s in computed.suggestions]
-    kinds = ranked_dicts(computed.kind_predictions)
-    return QueueEntry(ticket, suggestions, None, computed.confidence, kinds)
+    return queue_entries([ticket])[0]
+
+
+def queue_entries(tickets: Iterable[Ticket]) -> list[QueueEntry]:
+    """Each ticket's entry, in a fixed number of queries whatever their number (a page of the
+    queue): the latest decisions in one, and those never routed decided together (`decide_many`)."""
+    tickets = list(tickets)
+    latest = latest_decisions([t.pk for t in tickets])
+    undecided = [t for t in tickets if t.pk not in latest]
+    decided = decide_many(AppealFacts.of_tickets(undecided)) if undecided else []
+    computed = dict(zip([t.pk for t in undecided], decided, strict=True))
+    entries = []
+    for ticket in tickets:
+        if (decision := latest.get(ticket.pk)) is not None:
+            kinds = (decision.evidence or {}).get("kind_predictions") or []
+            entries.append(
+                QueueEntry(ticket, decision.suggestions, decision.decided_at, decision.confidence, kinds)
+            )
+            continue
+        now = computed[ticket.pk]
+        suggestions = [s.as_dict() for s in now.suggestions]
+        entries.append(
+            QueueEntry(ticket, suggestions, None, now.confidence, ranked_dicts(now.kind_predictions))
+        )
+    return entries

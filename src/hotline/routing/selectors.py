@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,19 @@ def routing_settings() -> RoutingSettings:
 
 
 def latest_decision(ticket: Ticket) -> RoutingDecision | None:
-    return ticket.routing_decisions.order_by("-decided_at", "-pk").first()
+    return latest_decisions([ticket.pk]).get(ticket.pk)
+
+
+def latest_decisions(ticket_ids: Collection[int]) -> dict[int, RoutingDecision]:
+    """The latest routing decision of each of the tickets that has one, in one query (a ticket has
+    one, or a few when it was routed again)."""
+    latest: dict[int, RoutingDecision] = {}
+    decisions = RoutingDecision.objects.filter(ticket_id__in=list(ticket_ids)).order_by(
+        "ticket_id", "-decided_at", "-pk"
+    )
+    for decision in decisions:
+        latest.setdefault(decision.ticket_id, decision)
+    return latest
 
 
 def dispatch_queue() -> QuerySet[Ticket]:

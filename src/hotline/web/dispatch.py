@@ -78,7 +78,7 @@ from hotline.core.enums import (
 )
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
 from hotline.dedup.search import similar_to_ticket
-from hotline.routing.queue import QueueEntry, queue_entry
+from hotline.routing.queue import QueueEntry, queue_entries, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
 from hotline.sla.withdrawals import review_blocker
 from hotline.supervision.selectors import BoardFilters, board_extensions
@@ -233,7 +233,7 @@ def _news(seen: int) -> dict[str, Any]:
 def queue(request: HttpRequest, user: User) -> HttpResponse:
     tickets = dispatch_queue()
     page = keyset_page(request, tickets, key=_queue_key, after=_queue_after, size=3)
-    page["entries"] = [queue_entry(t) for t in page.pop("rows")]
+    page["entries"] = queue_entries(page.pop("rows"))
     page["routing_failed"] = routing_failures(tickets)
     # The last ticket there is now: those after it that come to the queue are news (`news`).
     seen = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
