@@ -374,6 +374,30 @@ def test_the_desk_reads_where_its_tickets_stand_once_a_request(client, flow) -> 
         assert len(long) == 1, [len(q) for q in long]
 
 
+def test_the_desk_state_built_once_reads_what_the_orm_reads(flow) -> None:
+    from hotline.feedback.selectors import _desk_rows, callback_desk
+    from hotline.tickets.selectors import visible_tickets
+
+    _build(flow, 12, 0)
+    operator = flow.user("operator")
+    compiled = sorted(callback_desk(operator), key=lambda t: t.pk)
+    read = sorted(_desk_rows(visible_tickets(operator)), key=lambda row: row[0])
+    assert len(compiled) == 12  # the one in hand not among them
+    assert [
+        (
+            t.pk,
+            t.due_at,
+            bool(t.called_back),
+            bool(t.no_number),
+            t.attempts,
+            t.last_attempt_at,
+            t.answered_event,
+        )
+        for t in compiled
+    ] == [(pk, due, bool(c), bool(n), a, last, e) for pk, due, c, n, a, last, e in read]
+    assert {t.attempts for t in compiled} == {0, 1, 2} and any(t.called_back for t in compiled)
+
+
 def test_the_ticket_page_records_an_attempt_and_its_timeline_says_so(client, flow) -> None:
     ticket = replied(flow, NOW - timedelta(hours=1))
     client.force_login(flow.user("operator"))

@@ -29,7 +29,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, router
 from django.db.models import (
     Count,
     Exists,
@@ -45,8 +45,10 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import department_scope
 from hotline.core import clock
-from hotline.core.enums import EventType, TicketStatus
+from hotline.core.compiled import CompiledQuery
+from hotline.core.enums import EventType, Role, TicketStatus
 from hotline.core.phone import dialled, dialled_in_db
 from hotline.feedback.models import Callback, Reply
 from hotline.intake.models import Appeal
@@ -210,6 +212,33 @@ class OnDesk:
         return now <= self.due_at < tomorrow
 
 
+# What `callback_desk` reads of each waiting ticket, in `OnDesk`'s order.
+_DESK_COLUMNS = (
+    "pk",
+    "callback_due_at",
+    "called_back",
+    "no_number",
+    "callback_attempts",
+    "last_attempt_at",
+    "answered_event",
+)
+
+
+def _desk_rows(tickets: QuerySet[Ticket]) -> QuerySet[Any, Any]:
+    # Unordered (the desk sorts them): ordered by the tickets' default, the database read every
+    # ticket's row in that order to find the few waiting ones. The names are annotations, which the
+    # type checker's plugin does not know.
+    waiting = with_callback_state(tickets.filter(status__in=AWAITING_CALLBACK)).order_by()
+    return waiting.values_list(*_DESK_COLUMNS)  # type: ignore[misc]
+
+
+# Those who call back see every ticket (the desk is for citywide roles): their statement is the
+# same for all of them, and Django took about 100 ms of CPU to build it (its subqueries nest the
+# normalising of phone numbers several deep), each time, against the database's 140 ms to answer it
+# at 100,000 tickets (docs/benchmarks.md, the desks): built once a process (`core.compiled`).
+_CITYWIDE_DESK = CompiledQuery("callback-desk", 0, lambda: _desk_rows(Ticket.objects.all()))
+
+
 def callback_desk(user: User) -> list[OnDesk]:
     """Every ticket the user may see that waits for its callback, with where it stands, in one query.
 
@@ -217,22 +246,10 @@ def callback_desk(user: User) -> list[OnDesk]:
     each filter and counter repeated the state's subqueries (a statement of 25,000 characters for
     the list, another of 13,000 for the counters), which PostgreSQL evaluated again for every
     ticket of each and Django compiled anew on every request (docs/benchmarks.md, the desks)."""
-    # The names are annotations, which the type checker's plugin does not know. Unordered (the desk
-    # sorts them): ordered by the tickets' default, the database read every ticket's row in that
-    # order to find the few waiting ones.
-    rows = (
-        _awaiting(user)
-        .order_by()
-        .values_list(  # type: ignore[misc]
-            "pk",
-            "callback_due_at",
-            "called_back",
-            "no_number",
-            "callback_attempts",
-            "last_attempt_at",
-            "answered_event",
-        )
-    )
+    if user.role != Role.GRID and department_scope(user) is None:
+        rows = _CITYWIDE_DESK.rows(router.db_for_read(Ticket))
+    else:
+        rows = list(_desk_rows(visible_tickets(user)))
     return [OnDesk(*row) for row in rows]
 
 
@@ -261,10 +278,6 @@ def desk_counts(desk: Collection[OnDesk], *, now: datetime) -> dict[str, int]:
         "to_close": sum(t.called_back for t in desk),
         "no_contact": sum(t.no_number for t in desk),
     }
-
-
-def _awaiting(user: User) -> QuerySet[Ticket]:
-    return with_callback_state(visible_tickets(user).filter(status__in=AWAITING_CALLBACK))
 
 
 def desk_tickets(user: User, listed: Iterable[OnDesk], *, now: datetime) -> list[Ticket]:
