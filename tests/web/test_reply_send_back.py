@@ -98,3 +98,25 @@ def test_an_answer_on_the_spot_has_no_unit_to_send_it_back_to(flow: Flow) -> Non
 
     with pytest.raises(ActionNotAllowed):
         do_return_reply(ticket, flow.user("supervisor"), reason=REASON)
+
+
+def test_a_reply_the_check_passed_can_be_sent_back_from_its_ticket_page(client, flow: Flow) -> None:
+    # The check is an aid: people read replies it passes as incomplete often enough (docs/adr/0014,
+    # the readers' agreement), and the reviewer who reads one so must be able to ask for another.
+    ticket = _replied(flow, FULL)
+    check = ReplyCheck.objects.get(reply__ticket=ticket)
+    assert not check.weak
+    client.force_login(flow.user("supervisor"))
+    page = _text(client.get(f"/tickets/{ticket.number}/"))
+    assert f"/tickets/{ticket.number}/do/return_reply/" in page
+    sent = client.post(
+        f"/tickets/{ticket.number}/do/return_reply/",
+        {"reason": REASON, "reply_id": check.reply_id, "next": f"/tickets/{ticket.number}/"},
+    )
+    assert sent.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == S.REOPENED
+
+    client.force_login(flow.user("housing"))  # the unit that replied does not send its own back
+    flow.reply(ticket, text=FULL)
+    assert "/do/return_reply/" not in _text(client.get(f"/tickets/{ticket.number}/"))
