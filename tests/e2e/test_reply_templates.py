@@ -76,7 +76,7 @@ def test_a_head_writes_a_template_and_a_handler_applies_it(
 
     # Checked before sending: the blank is named, and "may still be sent" is not said.
     page.click("#reply-check")
-    page.locator("#reply-preview-refused").wait_for()
+    page.locator("#reply-preview .refused").wait_for()
     said = page.locator("#reply-preview").inner_text()
     assert "答复中还有模板的空白未填写：【核查情况】" in said and "仍可发送" not in said
     screenshot("reply-check-blank")

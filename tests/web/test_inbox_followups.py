@@ -66,6 +66,9 @@ def test_the_inbox_reply_form_offers_the_check_before_sending(client, staff, dep
     assert response.status_code == 200
     assert "质量存疑" in response.content.decode() and "仍可发送" in response.content.decode()
     assert not ReplyCheck.objects.exists()
+    # Each row shows its own: ids in the fragment would repeat on a page of rows checked.
+    blank = client.post(button["hx-post"], {"text": "您好，【核查情况】。"}, **HTMX).content.decode()
+    assert " id=" not in response.content.decode() and " id=" not in blank and "模板空白未填" in blank
 
 
 @pytest.mark.parametrize(("text", "weak"), [(FORMULA, True), (FULL, False)])
