@@ -283,3 +283,27 @@ def test_an_appeal_with_its_area_given_is_routed_without_reading_the_areas_above
     assert lazy == []
     decision = RoutingDecision.objects.get(ticket=ticket)
     assert decision.evidence["place"]["how"] == "given"
+
+
+def test_an_appeal_with_its_category_given_is_routed_without_reading_the_categories_above_it(
+    city, corpus_tree, settings
+) -> None:
+    """As for the area: the rules walk up from the operator's category (a subcategory, then its
+    first level) for every ticket; the cached tree's instances stand in for the ticket's own."""
+    data = AppealData(
+        channel=Channel.WEB,
+        external_id="category-given",
+        title="路灯不亮",
+        content="和平街道的路灯坏了一个月",
+        category_id=corpus_tree["城乡建设/其他"].pk,
+    )
+    ticket, _created = do_receive_appeal(data, None)
+    use_model_router(settings)
+    with CaptureQueriesContext(connection) as queries:
+        assert route_now(ticket.pk)
+    lazy = [q["sql"] for q in queries.captured_queries if 'WHERE "taxonomy_category"."id" = ' in q["sql"]]
+    assert lazy == []
+    assert (
+        RoutingDecision.objects.get(ticket=ticket).evidence["category"]["id"]
+        == corpus_tree["城乡建设/其他"].pk
+    )

@@ -225,6 +225,21 @@ def _children() -> dict[int | None, list[int]]:
     return reference.cached("children", load)
 
 
+def known_category(category: Category) -> Category:
+    """The cached instance of `category` (a ticket's, read with it), whose parents are at hand, so
+    that the rules walking up from it read nothing (they walk up for every ticket: a query a level
+    for each, 40 of a dispatch queue's 51 at 100,000 tickets); `category` itself when not cached."""
+
+    def load() -> dict[int, Category]:
+        read = {c.pk: c for c in Category.objects.order_by("pk")}
+        for category in read.values():
+            if category.parent_id in read:
+                category.parent = read[category.parent_id]
+        return read
+
+    return reference.cached("categories", load).get(category.pk, category)
+
+
 def _subtree(category: Category) -> list[int]:
     children = _children()
     ids = [category.pk]
@@ -425,9 +440,10 @@ def _decide(
     version: ModelVersion | None = None
 
     if facts.category is not None:
-        outcome, suggestion = _by_category(facts.category, None, facts, place.area, "")
+        given = known_category(facts.category)
+        outcome, suggestion = _by_category(given, None, facts, place.area, "")
         candidates += [suggestion] if suggestion else []
-        chosen: Category | None = facts.category
+        chosen: Category | None = given
     else:
         chosen, outcome = None, rules.Outcome([], _("工单没有分类，也没有可用的分类模型"))
         if category_model is not None:
