@@ -61,9 +61,13 @@ def test_the_queue_costs_the_same_queries_for_3_cards_or_13(client, staff, waiti
     make_ticket(actor=staff["operator"], title="井盖缺失")  # never routed: decided on the page
     queries()  # routing's reference data read once (the city's units, categories, places, models)
     few = queries()
+    sub = waiting[0].category  # a subcategory: the card names its path, its parents with it
+    assert sub is not None and sub.parent_id is not None
     for i in range(5):
         do_route_ticket(make_ticket(actor=staff["operator"], title=f"路灯不亮{i}").pk)  # decided
-        make_ticket(actor=staff["operator"], title=f"井盖缺失{i}")
+        Ticket.objects.filter(pk=make_ticket(actor=staff["operator"], title=f"井盖缺失{i}").pk).update(
+            category=sub
+        )
     assert Ticket.objects.filter(status=TicketStatus.NEW).count() == 13
     assert queries() == few
 

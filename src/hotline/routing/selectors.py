@@ -118,7 +118,7 @@ def dispatch_queue() -> QuerySet[Ticket]:
     `urgent_first` and `waited_from` are the desk's page keys (web.dispatch)."""
     return (
         Ticket.objects.filter(status=TicketStatus.NEW)
-        .select_related("category", "area")
+        .select_related("category__parent__parent", "area")
         .alias(
             urgent_first=Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)),
             waited_from=waiting_since(),
