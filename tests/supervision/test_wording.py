@@ -44,6 +44,13 @@ PARAMS: dict[str, dict[str, Any]] = {
     "early_warning": {"title": "城乡建设 · 东城区：1 日内 7 人反映"},
     "early_warning_joined": {"title": "城乡建设 · 东城区", "kind": "hotspot", "finding": "东城区幸福小区"},
     "reports_made": {"title": "全市月报（2025-06-01 — 2025-06-30）", "count": "5"},
+    "extension_approved": {"number": "20250611-000123", "title": "路灯不亮", "until": "2025-06-20 17:00"},
+    "extension_refused_note": {"number": "20250611-000123", "title": "路灯不亮", "note": "理由不充分"},
+    "extension_refused": {"number": "20250611-000123", "title": "路灯不亮"},
+    "return_upheld": {"number": "20250611-000123", "title": "路灯不亮"},
+    "return_rejected_note": {"number": "20250611-000123", "title": "路灯不亮", "note": "路灯归住建局管理"},
+    "return_rejected": {"number": "20250611-000123", "title": "路灯不亮"},
+    "reply_returned": {"number": "20250611-000123", "title": "路灯不亮", "reason": "请写明处理结果"},
 }
 
 

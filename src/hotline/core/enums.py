@@ -226,6 +226,8 @@ class NotificationReason(models.TextChoices):
     SUPERVISION_RESOLVED = "supervision_resolved", _("督办办结")
     EARLY_WARNING = "early_warning", _("预警")
     REPORT = "report", _("报告已生成")
+    # A return reviewed, a request for more time decided, a reply sent back: told to the unit.
+    DECISION = "decision", _("审核结果")
     OTHER = "other", _("其他")
 
 

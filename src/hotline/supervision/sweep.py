@@ -49,6 +49,7 @@ from hotline.core.enums import (
     SupervisionReason,
 )
 from hotline.core.sql import Absent, EpochInt, ShareReached, insert_rows, insert_select, text
+from hotline.directory.models import Department
 from hotline.notifications.actions import Draft, enqueue_pending_delivery, store_notifications
 from hotline.notifications.backends import configured_backends
 from hotline.notifications.models import Notification
@@ -116,6 +117,9 @@ ANALYZE_TARGET = 20
 # Catching up: when no sweep ran in this long (never, or the worker was down), a sweep may have
 # hundreds of thousands of rows to write at once, and writes them differently (`_Sweep.windows`).
 CATCH_UP_AFTER = timedelta(hours=1)
+# How far back the sweep looks for decisions to tell the units of (`decided`): a sweep runs every
+# minute, and a day covers a worker stopped for hours.
+DECISION_LOOKBACK = timedelta(days=1)
 # ... in windows of assignment ids, one statement each: the first covers FIRST_WINDOW ids, each next
 # one twice as many (a handful of statements for a million assignments).
 FIRST_WINDOW = 25_000
@@ -518,6 +522,47 @@ class _Sweep:
         )
         self.report.add("daily", self.store(drafts))
 
+    def decided(self) -> None:
+        """A unit is told (its 消息, and its mail or webhook) what was decided of what it asked or
+        sent: its return (退单) reviewed, its request for more time decided, its reply sent back
+        (退回重答). Its inbox row says so too, but a unit working from its own system hears of it
+        only so. The decisions of the last `DECISION_LOOKBACK`, once each (keyed by the event)."""
+        kinds = (EventType.REVIEW_RETURN, EventType.REVIEW_EXTENSION, EventType.RETURN_REPLY)
+        events = list(
+            TicketEvent.objects.filter(
+                ticket_events.of_type(*kinds), at__gt=self.now - DECISION_LOOKBACK, at__lte=self.now
+            )
+            .select_related("ticket")
+            .order_by("pk")
+        )
+        if not events or not self.channels:
+            return
+        told = {
+            key.partition("|")[0]
+            for key in Notification.objects.filter(
+                dedupe_key__in=[f"decided:{e.pk}|{self.channels[0][0]}" for e in events]
+            ).values_list("dedupe_key", flat=True)
+        }
+        codes = {str(e.details.get("department") or "") for e in events}
+        units = dict(Department.objects.filter(code__in=codes).values_list("code", "pk"))
+        drafts = []
+        for event in events:
+            unit = units.get(str(event.details.get("department") or ""))
+            key = f"decided:{event.pk}"
+            if unit is None or key in told:
+                continue
+            drafts.append(
+                Draft(
+                    key=key,
+                    reason=NotificationReason.DECISION,
+                    message=_decision_message(event),
+                    department_id=unit,
+                    ticket_id=event.ticket_id,
+                    assignment_id=event.details.get("assignment"),
+                )
+            )
+        self.report.add("decided", self.store(drafts) if drafts else 0)
+
     def store(self, drafts: Iterable[Draft]) -> int:
         """Store notifications made in Python; returns how many (one per draft, whatever the channels)."""
         n = store_notifications(drafts, now=self.now, batch_size=self.rules.batch_size, enqueue=False)
@@ -888,6 +933,7 @@ class _Sweep:
         self.escalate()
         self.repeated()
         self.returned()
+        self.decided()
         # Updates last: they lock rows that the ticket actions also lock, so hold them briefly.
         self.mark_overdue()
         self.resolve_settled()
@@ -895,6 +941,33 @@ class _Sweep:
         if self.sends:
             enqueue_pending_delivery()
         return self.report
+
+
+def _decision_message(event: TicketEvent) -> str:
+    """What the unit is told of the decision `event` (`decided`), in the city's words."""
+    details = event.details
+    said: dict[str, Any] = {"number": event.ticket.number, "title": event.ticket.title}
+    note = str(details.get("note") or "").strip()
+    if event.action == EventType.RETURN_REPLY:
+        return wording.stored("reply_returned", reason=str(details.get("reason") or ""), **said)
+    if event.action == EventType.REVIEW_EXTENSION:
+        if details.get("approved"):
+            due = datetime.fromisoformat(str(details["due_at"]))
+            return wording.stored(
+                "extension_approved", until=f"{clock.localtime(due):%Y-%m-%d %H:%M}", **said
+            )
+        return (
+            wording.stored("extension_refused_note", note=note, **said)
+            if note
+            else wording.stored("extension_refused", **said)
+        )
+    if details.get("uphold"):
+        return wording.stored("return_upheld", **said)
+    return (
+        wording.stored("return_rejected_note", note=note, **said)
+        if note
+        else wording.stored("return_rejected", **said)
+    )
 
 
 def _tune_session() -> None:

@@ -184,6 +184,24 @@ SENTENCES: dict[str, Sentence] = {
             gettext_noop("预警更新：%(title)s（又触发%(kind)s：%(finding)s）"),
             choices=(("kind", "warning"),),
         ),
+        # A unit told what was decided of what it asked or sent (`sweep.decided`).
+        Sentence(
+            "extension_approved",
+            gettext_noop("工单 %(number)s「%(title)s」的延期申请已批准，新的办理时限 %(until)s。"),
+        ),
+        Sentence(
+            "extension_refused_note", gettext_noop("工单 %(number)s「%(title)s」的延期申请未获批准：%(note)s")
+        ),
+        Sentence("extension_refused", gettext_noop("工单 %(number)s「%(title)s」的延期申请未获批准。")),
+        Sentence("return_upheld", gettext_noop("工单 %(number)s「%(title)s」的退单已获同意，已另行派单。")),
+        Sentence(
+            "return_rejected_note",
+            gettext_noop("工单 %(number)s「%(title)s」的退单未获支持，请继续办理：%(note)s"),
+        ),
+        Sentence("return_rejected", gettext_noop("工单 %(number)s「%(title)s」的退单未获支持，请继续办理。")),
+        Sentence(
+            "reply_returned", gettext_noop("工单 %(number)s「%(title)s」的答复被退回，请重新答复：%(reason)s")
+        ),
         # The leaders' notice of the reports made for a period (`web.kept_reports`).
         Sentence(
             "reports_made",
