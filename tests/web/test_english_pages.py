@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hotline.core import clock
-from hotline.core.enums import Kind, RepetitionKind
+from hotline.core.enums import Kind, RepetitionKind, TicketStatus
 from hotline.feedback import actions as feedback_actions
 from hotline.supervision.models import Repetition
 from hotline.supervision.repetition import refresh_repetitions
@@ -129,3 +129,11 @@ def test_a_refused_report_file_is_told_in_english_punctuation(client, staff) -> 
     said = re.search(r"<main[^>]*>(.*)</main>", response.content.decode(), re.S)
     assert said and "Daily report" in said[1], said
     assert not re.search("[、；（）]", said[1]), said[1]
+
+
+def test_the_send_back_button_says_the_action_not_the_event(client, staff, departments) -> None:
+    # The timeline's line says what happened ("Returned for a new reply"); the button what it does.
+    flow = Flow(staff, departments)
+    ticket = flow.reply(flow.co_answer(flow.accept(flow.to(TicketStatus.ACCEPTED), "water")))
+    page = in_english(client, staff["supervisor"]).get(f"/tickets/{ticket.number}/").content.decode()
+    assert "Send back for a new reply" in page
