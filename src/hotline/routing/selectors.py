@@ -95,10 +95,6 @@ def routing_settings() -> RoutingSettings:
     return RoutingSettings(pk=1, auto_dispatch=defaults["AUTO_DISPATCH"], threshold=defaults["THRESHOLD"])
 
 
-def latest_decision(ticket: Ticket) -> RoutingDecision | None:
-    return latest_decisions([ticket.pk]).get(ticket.pk)
-
-
 def latest_decisions(ticket_ids: Collection[int]) -> dict[int, RoutingDecision]:
     """The latest routing decision of each of the tickets that has one, in one query (a ticket has
     one, or a few when it was routed again)."""
