@@ -193,23 +193,34 @@ class OnDesk:
     def to_call(self) -> bool:
         return not self.called_back and not self.no_number
 
-    def waiting(self, now: datetime) -> bool:
+    def waiting(self, at: "DeskMoment") -> bool:
         """Not reached lately: not to be called again before the retry delay has passed."""
-        return (
-            self.to_call and self.last_attempt_at is not None and self.last_attempt_at > now - retry_delay()
-        )
+        return self.to_call and self.last_attempt_at is not None and self.last_attempt_at > at.retry_from
 
-    def shown_under(self, show: str, now: datetime) -> bool:
+    def shown_under(self, show: str, at: "DeskMoment") -> bool:
         """Whether the desk lists it under the filter `show` (one of CALLBACK_FILTERS)."""
         if show == "no_contact":
             return self.no_number
         if not self.to_call or self.due_at is None:
             return False
         if show == "overdue":
-            return self.due_at < now
+            return self.due_at < at.now
+        return at.now <= self.due_at < at.tomorrow
+
+
+@dataclass(frozen=True)
+class DeskMoment:
+    """The moments the desk compares its tickets with, worked out once for all of them."""
+
+    now: datetime
+    tomorrow: datetime  # the city's next midnight: due today is before it
+    retry_from: datetime  # an attempt after this one is too recent to call again
+
+    @classmethod
+    def of(cls, now: datetime) -> "DeskMoment":
         local = clock.localtime(now)
         tomorrow = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
-        return now <= self.due_at < tomorrow
+        return cls(now, tomorrow, now - retry_delay())
 
 
 # What `callback_desk` reads of each waiting ticket, in `OnDesk`'s order.
@@ -258,10 +269,11 @@ def desk_order(desk: Iterable[OnDesk], *, now: datetime, show: str | None = None
     was not reached and is not to be called again yet come after the others, and after them those
     nobody can be called about (`no_number`), apart. Tickets answered on the spot have no callback
     deadline and come after those that have one. `show` narrows the list to one of CALLBACK_FILTERS."""
-    listed = [t for t in desk if show is None or t.shown_under(show, now)]
+    at = DeskMoment.of(now)
+    listed = [t for t in desk if show is None or t.shown_under(show, at)]
     return sorted(
         listed,
-        key=lambda t: (t.no_number, t.waiting(now), t.due_at is None, t.due_at or now, t.pk),
+        key=lambda t: (t.no_number, t.waiting(at), t.due_at is None, t.due_at or now, t.pk),
     )
 
 
@@ -269,12 +281,13 @@ def desk_counts(desk: Collection[OnDesk], *, now: datetime) -> dict[str, int]:
     """The desk's counters: every ticket on the desk (`all`, what its unfiltered list holds), to
     call (all, due today, overdue, waiting for a retry), called back, waiting to be closed, and
     nobody to call (无法回访, to be closed as it is)."""
+    at = DeskMoment.of(now)
     return {
         "all": len(desk),
         "to_call": sum(t.to_call for t in desk),
-        "due_today": sum(t.shown_under("due_today", now) for t in desk),
-        "overdue": sum(t.shown_under("overdue", now) for t in desk),
-        "waiting": sum(t.waiting(now) for t in desk),
+        "due_today": sum(t.shown_under("due_today", at) for t in desk),
+        "overdue": sum(t.shown_under("overdue", at) for t in desk),
+        "waiting": sum(t.waiting(at) for t in desk),
         "to_close": sum(t.called_back for t in desk),
         "no_contact": sum(t.no_number for t in desk),
     }
@@ -298,6 +311,7 @@ def desk_tickets(user: User, listed: Iterable[OnDesk], *, now: datetime) -> list
         )
     )
     by_pk = {t.pk: t for t in found}
+    at = DeskMoment.of(now)
     tickets = []
     for state in listed:
         ticket = by_pk.get(state.pk)
@@ -308,7 +322,7 @@ def desk_tickets(user: User, listed: Iterable[OnDesk], *, now: datetime) -> list
         ticket.called_back = state.called_back  # type: ignore[attr-defined]
         ticket.no_number = state.no_number  # type: ignore[attr-defined]
         ticket.answered_event = state.answered_event  # type: ignore[attr-defined]
-        ticket.waiting_retry = int(state.waiting(now))  # type: ignore[attr-defined]
+        ticket.waiting_retry = int(state.waiting(at))  # type: ignore[attr-defined]
         tickets.append(ticket)
     return tickets
 
