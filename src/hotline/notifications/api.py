@@ -19,6 +19,7 @@ from hotline.core.enums import NotificationReason
 from hotline.notifications import actions, selectors
 from hotline.notifications.models import Notification
 from hotline.supervision import wording
+from hotline.tickets.presenter import callers_loaded
 
 router = Router(tags=["notifications"])
 
@@ -61,8 +62,8 @@ def _out(n: Notification) -> NotificationOut:
         reason_label=str(n.get_reason_display()),
         level=n.level,
         # As stored (the city's language: the record), a ticket's title said in a 督办's sentence
-        # with its numbers masked, as the inbox page masks it (docs/adr/0017).
-        message=wording.stored_masked(n.message),
+        # with its numbers masked, its callers' own too, as the inbox page masks it (docs/adr/0017).
+        message=wording.notice_stored(n),
         ticket=ticket_ref(n.ticket),
         department=department_ref(n.department),
         role=n.role,
@@ -77,7 +78,8 @@ def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]
     """Newest first: those addressed to me, to my department (for my role) and to my role citywide."""
     user = request_user(request)
     rows = selectors.inbox(user, unread=filters.unread)
-    page = rows[filters.offset : filters.offset + filters.limit]
+    # With the callers of each ticket, whose numbers a title said in a notice is masked with.
+    page = rows.prefetch_related(callers_loaded("ticket"))[filters.offset : filters.offset + filters.limit]
     return NotificationPage(
         count=rows.count(),
         unread=selectors.inbox(user, unread=True).count(),

@@ -36,15 +36,15 @@ DEFAULT_BACKENDS = ("hotline.notifications.backends.InboxBackend",)
 # numbers of a ticket's title said in a 督办's sentence, as the inbox and the API do (a 挂牌's goes
 # to the leaders, docs/adr/0017). This app sits below those whose sentences it carries: it cannot
 # ask them.
-_SAID: list[Callable[[str], str]] = [str]
+_SAID: list[Callable[[Notification], str]] = [lambda notification: notification.message]
 
 
-def say_sent_with(said: Callable[[str], str]) -> None:
+def say_sent_with(said: Callable[[Notification], str]) -> None:
     _SAID[0] = said
 
 
 def sent_message(notification: Notification) -> str:
-    return _SAID[0](notification.message)
+    return _SAID[0](notification)
 
 
 @dataclass(frozen=True)

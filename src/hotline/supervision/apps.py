@@ -9,8 +9,8 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from hotline.notifications.backends import say_sent_with
-        from hotline.supervision.wording import stored_masked
+        from hotline.supervision.wording import notice_stored
 
         # A notice sent by e-mail or webhook says a ticket's title with its numbers masked, as the
-        # inbox and the API say it (docs/adr/0017).
-        say_sent_with(stored_masked)
+        # inbox and the API say it (docs/adr/0017), its callers' own numbers too.
+        say_sent_with(notice_stored)

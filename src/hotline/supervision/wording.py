@@ -33,7 +33,9 @@ from django.utils.translation import gettext_noop
 
 from hotline.core.phone import mask_numbers
 from hotline.core.sql import text as sql_text
+from hotline.notifications.models import Notification
 from hotline.sla.withdrawals import CAUSES, WITHDRAWAL_NOTE
+from hotline.tickets.selectors import callers_of
 
 # The words a sentence names by code: stored as the word, recognised back to the code.
 CHOICES: dict[str, dict[str, str]] = {
@@ -355,14 +357,32 @@ def shown_masked(text: str, callers: Iterable[str] = ()) -> str:
         return mask_numbers(stored(code, **params), citizen=callers, citizen_text=True)
 
 
-def stored_masked(text: str) -> str:
+def stored_masked(text: str, callers: Iterable[str] = ()) -> str:
     """The stored sentence `text` as stored (the city's language: the API's record), with the
     numbers in a title or label it says masked as `shown_masked` masks them; other text as it is."""
-    found = _masked_params(text, ())
+    found = _masked_params(text, callers)
     if found is None:
         return text
     code, params = found
     return stored(code, **params)
+
+
+def notice_shown(notification: Notification) -> str:
+    """A notice's message as the inbox shows it (`shown_masked`), a title it says masked with its
+    ticket's callers as the list masks that title (a caller's own number in a form no pattern
+    knows, "(139)1234-5678", is masked only because it is theirs)."""
+    return shown_masked(notification.message, _notice_callers(notification))
+
+
+def notice_stored(notification: Notification) -> str:
+    """A notice's message as stored (`stored_masked`: the API's record, an e-mail, a webhook),
+    masked with its ticket's callers as `notice_shown` is."""
+    return stored_masked(notification.message, _notice_callers(notification))
+
+
+def _notice_callers(notification: Notification) -> set[str]:
+    ticket = notification.ticket
+    return set() if ticket is None else callers_of(ticket.appeals.all())
 
 
 def _masked_params(text: str, callers: Iterable[str]) -> tuple[str, dict[str, str]] | None:

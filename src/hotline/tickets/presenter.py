@@ -3,7 +3,6 @@
 The tickets come from `tickets.selectors` (`with_list_relations` for a list, `ticket_with_history`
 for one ticket) with everything shown already loaded; the builders here only read it."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -53,7 +52,9 @@ from hotline.tickets.transitions import allowed_actions
 def ticket_summary(ticket: Ticket) -> TicketSummary:
     """A list row. The citizen's phone is masked, always: full numbers only on a ticket's own page;
     the numbers in its title too (`listed_title`)."""
-    return TicketSummary(**_summary_fields(ticket, show_phone=False, hidden=callers_of(ticket.appeals.all())))
+    return TicketSummary(
+        **_summary_fields(ticket, show_phone=False, hidden=selectors.callers_of(ticket.appeals.all()))
+    )
 
 
 def listed_title(item: Ticket | Appeal) -> str:
@@ -64,18 +65,13 @@ def listed_title(item: Ticket | Appeal) -> str:
     that calls citizens back (`ticket_detail`). A ticket's callers are those of its appeals, which
     a list loads with it (`selectors.with_list_relations`)."""
     if isinstance(item, Appeal):
-        return _words(item.title, callers_of([item]))
-    return _words(item.title, callers_of(item.appeals.all()))
-
-
-def callers_of(appeals: Iterable[Appeal]) -> set[str]:
-    """The callers' numbers of `appeals`, to be masked however a text writes them (`_words`)."""
-    return {a.citizen_phone for a in appeals}
+        return _words(item.title, selectors.callers_of([item]))
+    return _words(item.title, selectors.callers_of(item.appeals.all()))
 
 
 def callers_loaded(tickets: str) -> Prefetch[Any]:
     """The prefetch, on a queryset whose tickets are at the path `tickets`, of what `listed_title`
-    and `callers_of` read of their appeals (the callers' numbers): one query for a page of rows,
+    and `selectors.callers_of` read of their appeals (the callers' numbers): one query for a page of rows,
     whatever its size."""
     return Prefetch(f"{tickets}__appeals", queryset=Appeal.objects.only("pk", "ticket_id", "citizen_phone"))
 
@@ -91,7 +87,7 @@ def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> T
     # either (the titles too: "请回电139…" is written on the portal): there every number is masked,
     # as in a text shown to the public; nor in what staff wrote (notes, reasons, replies), where the
     # callers' numbers and mobiles are. A role that calls citizens reads them as written.
-    hidden = None if loaded.show_phone else callers_of([*appeals, *merged])
+    hidden = None if loaded.show_phone else selectors.callers_of([*appeals, *merged])
     return TicketDetail(
         **_summary_fields(ticket, show_phone=show_phone, hidden=hidden),
         content=_words(ticket.content, hidden),

@@ -47,10 +47,17 @@ from hotline.core.enums import TERMINAL_STATUSES, AssignmentStatus, EventType, R
 from hotline.core.errors import Forbidden, NotFound
 from hotline.core.phone import digits_of
 from hotline.directory.models import Department
+from hotline.intake.models import Appeal
 from hotline.sla.models import Extension, Suspension, TimeLost
 from hotline.sla.selectors import first_due
 from hotline.taxonomy.selectors import category_and_below
 from hotline.tickets.models import Assignment, InvalidationRequest, Ticket, TicketEvent
+
+
+def callers_of(appeals: Iterable[Appeal]) -> set[str]:
+    """The callers' numbers of `appeals`, to be masked however a text that quotes them writes them
+    (a listed title, a notice's sentence: `core.phone.mask_numbers`' `citizen`)."""
+    return {a.citizen_phone for a in appeals}
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:

@@ -29,6 +29,7 @@ from hotline.core.errors import HotlineError
 from hotline.notifications.actions import do_mark_all_read, do_mark_read
 from hotline.notifications.models import Notification
 from hotline.notifications.selectors import inbox
+from hotline.tickets.presenter import callers_loaded
 from hotline.tickets.selectors import visible_tickets
 from hotline.web.actions import posted_next, refusal_page
 from hotline.web.dispatch import paginate
@@ -61,7 +62,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
     rows = inbox(user, unread=True if unread else None)
     if reason:
         rows = rows.filter(reason=reason)
-    page = paginate(request, rows.order_by("-created_at", "-pk"))
+    # The callers of each row's ticket, whose numbers a title said in a notice is masked with.
+    page = paginate(request, rows.order_by("-created_at", "-pk").prefetch_related(callers_loaded("ticket")))
     return render(
         request,
         "web/notifications.html",

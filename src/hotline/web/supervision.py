@@ -56,6 +56,7 @@ from hotline.supervision.models import Supervision
 from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets import presenter
 from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.selectors import callers_of
 from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
 from hotline.web.department_choices import Option, department_groups, department_label
 from hotline.web.dispatch import paginate, staff_view
@@ -178,7 +179,7 @@ def _reason(supervision: Supervision, ticket: Ticket) -> str:
     title is (`wording.shown_masked`): the sweep wrote the title as it was."""
     if supervision.created_by_id is not None:
         return supervision.reason_text
-    return wording.shown_masked(supervision.reason_text, presenter.callers_of(ticket.appeals.all()))
+    return wording.shown_masked(supervision.reason_text, callers_of(ticket.appeals.all()))
 
 
 def _extension_row(extension: Extension, now: datetime) -> BoardRow:

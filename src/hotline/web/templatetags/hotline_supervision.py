@@ -4,6 +4,7 @@ the system wrote as a ticket's page shows it: the system's sentence in the reade
 
 from django import template
 
+from hotline.notifications.models import Notification
 from hotline.supervision import wording
 from hotline.supervision.models import Supervision
 
@@ -18,12 +19,12 @@ def reason_shown(supervision: Supervision) -> str:
 
 
 @register.filter
-def notice_shown(text: str) -> str:
+def notice_shown(notification: Notification) -> str:
     """A notification's message: the system writes every one (a person's words inside one, a 督办 by
     hand's reason, are kept as typed inside the sentence said in the reader's language). The
-    ticket's title in it with its numbers masked (`wording.shown_masked`): a 挂牌's or a 提级's
+    ticket's title in it with its numbers masked (`wording.notice_shown`): a 挂牌's or a 提级's
     goes to the leaders."""
-    return wording.shown_masked(text)
+    return wording.notice_shown(notification)
 
 
 @register.filter
