@@ -43,7 +43,9 @@ PARAMS: dict[str, dict[str, Any]] = {
     "rated_on_portal": {},
     "early_warning": {"title": "城乡建设 · 东城区：1 日内 7 人反映"},
     "early_warning_joined": {"title": "城乡建设 · 东城区", "kind": "hotspot", "finding": "东城区幸福小区"},
-    "reports_made": {"title": "全市月报（2025-06-01 — 2025-06-30）", "count": "5"},
+    "city_reports_made": {"report": "monthly", "span": "2025-06-01 — 2025-06-30", "count": "5"},
+    # Said of a title the new sentence does not read (the city's own name for a report).
+    "reports_made": {"title": "示范市 12345 热线月报（2025-06-01 — 2025-06-30）", "count": "5"},
     "extension_approved": {"number": "20250611-000123", "title": "路灯不亮", "until": "2025-06-20 17:00"},
     "extension_refused_note": {"number": "20250611-000123", "title": "路灯不亮", "note": "理由不充分"},
     "extension_refused": {"number": "20250611-000123", "title": "路灯不亮"},
@@ -167,6 +169,24 @@ def test_the_notices_and_notes_read_as_before() -> None:
     )
     # What the migration that withdrew the requests left waiting wrote.
     assert wording.recognised("派单已不在办理中，延期申请自动撤回") == ("withdrawn", {"cause": "other"})
+
+
+def test_a_city_report_notice_stored_with_its_title_reads_as_the_kind_and_days() -> None:
+    """The leaders' notice of a period's reports said the city report's title as the city's language
+    wrote it ("全市月报（…）"), which an English reader then read in Chinese; those rows are the
+    sentence of the report's kind and days, said in the reader's language."""
+    old = wording.stored("reports_made", title="全市月报（2025-06-01 — 2025-06-30）", count=5)
+    assert wording.recognised(old) == (
+        "city_reports_made",
+        {"report": "monthly", "span": "2025-06-01 — 2025-06-30", "count": "5"},
+    )
+    daily = wording.stored("city_reports_made", report="daily", span="2025-06-01", count=7)
+    assert (
+        daily
+        == "全市日报（2025-06-01）已生成（共 7 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
+    )
+    with translation.override("en"):
+        assert wording.shown(daily).startswith("The citywide daily report (2025-06-01) is ready (7 reports")
 
 
 @pytest.mark.parametrize("action", [*sorted(withdrawals.CAUSES), "progress", "reopen"])

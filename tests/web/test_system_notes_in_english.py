@@ -79,8 +79,8 @@ def test_a_rating_on_the_portal_in_english_is_noted_in_the_citys_words(client, s
             NotificationReason.REPORT,
             "全市月报（2025-06-01 — 2025-06-30）已生成（共 5 份，含各区县、承办单位），"
             "请在“报告 · 已生成报告”中查看。",
-            "全市月报（2025-06-01 — 2025-06-30） is ready (5 reports in all, including each district and "
-            "department); see “Reports · Generated reports”.",
+            "The citywide monthly report (2025-06-01 — 2025-06-30) is ready (5 reports in all, including "
+            "each district and department); see “Reports · Generated reports”.",
         ),
     ],
 )

@@ -60,6 +60,14 @@ CHOICES: dict[str, dict[str, str]] = {
     },
     # What ended an assignment's handling, by the action (`sla.withdrawals`), "other" for the rest.
     "cause": CAUSES,
+    # The city's report of a period (`ReportKind`), as the leaders' notice names it: the kind said
+    # with the city, one phrase, so that a language puts its words in its own order.
+    "city_report": {
+        "daily": gettext_noop("全市日报"),
+        "weekly": gettext_noop("全市周报"),
+        "monthly": gettext_noop("全市月报"),
+        "quarterly": gettext_noop("全市季报"),
+    },
     # What raised an early warning (`WarningKind`'s labels).
     "warning": {
         "spike": gettext_noop("诉求突增"),
@@ -83,6 +91,7 @@ _PATTERNS = {
     "note": r".+",  # a sentence with a note and one without are two sentences
     "until": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}",
     "count": r"\d+",
+    "span": r"\d{4}-\d{2}-\d{2}(?: — \d{4}-\d{2}-\d{2})?",
 }
 
 
@@ -204,7 +213,16 @@ SENTENCES: dict[str, Sentence] = {
         Sentence(
             "reply_returned", gettext_noop("工单 %(number)s「%(title)s」的答复被退回，请重新答复：%(reason)s")
         ),
-        # The leaders' notice of the reports made for a period (`web.kept_reports`).
+        # The leaders' notice of the reports made for a period (`web.kept_reports`), the city's
+        # report named by its kind and days. Before "reports_made", which said the report's title
+        # as the city's language wrote it, and whose stored rows read as this one.
+        Sentence(
+            "city_reports_made",
+            gettext_noop(
+                "%(report)s（%(span)s）已生成（共 %(count)s 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
+            ),
+            choices=(("report", "city_report"),),
+        ),
         Sentence(
             "reports_made",
             gettext_noop(
