@@ -1,7 +1,8 @@
 """Duplicate search for the people who take calls and dispatch them.
 
 GET /api/v1/dedup/similar?text=...&address=...&top=5   tickets like the appeal being typed, with a
-score and a reason ("文本相似 0.93 · 同一社区 · 3 天内")
+score and a reason ("文本相似 0.93 · 同一社区 · 3 天内"); each title as the ticket list shows it, the
+numbers in it masked
 
 For the roles that receive appeals (operator, dispatcher, admin): they see every ticket anyway. A
 department's handler, head, a supervisor or a leader gets 403: the search reaches across
@@ -23,6 +24,7 @@ from hotline.dedup.scoring import threshold
 from hotline.dedup.search import similar
 from hotline.routing.place import locate
 from hotline.taxonomy.models import Category
+from hotline.tickets import presenter
 
 router = Router(tags=["dedup"])
 
@@ -34,9 +36,7 @@ def similar_tickets(request: HttpRequest, filters: Query[SimilarFilters]) -> Sim
     """The address (or the point) tells the area, which raises the score of tickets of the same
     community or street and lowers those of another district; nothing is stored."""
     require_role(request_user(request), "receive")
-    text = filters.text.strip()
-    if not text:
-        raise InvalidInput(_("text: 不能为空"))
+    text = filters.text  # stripped, not blank, without control characters (`SimilarFilters`)
     if filters.category_id is not None and not Category.objects.filter(pk=filters.category_id).exists():
         raise InvalidInput(_("category_id: 分类 %(id)s 不存在") % {"id": filters.category_id})
     place = locate(filters.address, [text], latitude=filters.latitude, longitude=filters.longitude)
@@ -49,12 +49,13 @@ def similar_tickets(request: HttpRequest, filters: Query[SimilarFilters]) -> Sim
         top=filters.top,
     )
     embedder = configured_embedder()
+    titles = presenter.listed_titles(m.ticket for m in matches)
     return SimilarOut(
         items=[
             SimilarTicket(
                 id=m.ticket.pk,
                 number=m.ticket.number,
-                title=m.ticket.title,
+                title=titles[m.ticket.pk],
                 status=TicketStatus(m.ticket.status),
                 score=m.score.score,
                 similarity=m.score.similarity,

@@ -3,9 +3,10 @@
 The tickets come from `tickets.selectors` (`with_list_relations` for a list, `ticket_with_history`
 for one ticket) with everything shown already loaded; the builders here only read it."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from hotline.accounts.models import User
 from hotline.citizen_messages.models import CitizenMessage
@@ -69,11 +70,20 @@ def listed_title(item: Ticket | Appeal) -> str:
     return _words(item.title, selectors.callers_of(item.appeals.all()))
 
 
+def listed_titles(tickets: Iterable[Ticket]) -> dict[int, str]:
+    """`listed_title` of each of `tickets` (not from a queryset: found by the duplicate search), by
+    id, their callers' numbers read in one query."""
+    tickets = list(tickets)
+    prefetch_related_objects(tickets, callers_loaded(""))
+    return {ticket.pk: listed_title(ticket) for ticket in tickets}
+
+
 def callers_loaded(tickets: str) -> Prefetch[Any]:
-    """The prefetch, on a queryset whose tickets are at the path `tickets`, of what `listed_title`
-    and `selectors.callers_of` read of their appeals (the callers' numbers): one query for a page of rows,
-    whatever its size."""
-    return Prefetch(f"{tickets}__appeals", queryset=Appeal.objects.only("pk", "ticket_id", "citizen_phone"))
+    """The prefetch, on a queryset whose tickets are at the path `tickets` ("": the tickets
+    themselves), of what `listed_title` and `selectors.callers_of` read of their appeals (the
+    callers' numbers): one query for a page of rows, whatever its size."""
+    path = f"{tickets}__appeals" if tickets else "appeals"
+    return Prefetch(path, queryset=Appeal.objects.only("pk", "ticket_id", "citizen_phone"))
 
 
 def ticket_detail(user: User, ticket_id: int, *, mask_phones: bool = False) -> TicketDetail:

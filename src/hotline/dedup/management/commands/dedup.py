@@ -5,9 +5,11 @@
     hotline dedup score --pairs FILE.csv
     hotline dedup index [--rebuild]
 
-`similar` lists the tickets most like a text, with score and reason. `scan` groups the tickets
-created in a period (days in the city's zone, within 2000-01-01..2100-12-31, `--until` excluded)
-into clusters of duplicates; csv columns `cluster_id,ticket_number,external_id,title`. `score`
+`similar` lists the tickets most like a text, with score and reason (nothing found is said on
+stderr); an `--address` the gazetteer does not know is refused. `scan` groups the tickets created
+in a period (days in the city's zone, within 2000-01-01..2100-12-31, `--until` excluded) into
+clusters of duplicates; csv columns `cluster_id,ticket_number,external_id,title`. Both list titles
+as the ticket list does, every number in them masked (`tickets.presenter.listed_titles`). `score`
 reads pairs (`pair_id,title_a,detail_a,title_b,detail_b`; UTF-8 or GB18030, as `hotline import`
 reads a CSV) and prints `pair_id,score,same`: the texts' similarity moved by the places they name,
 and whether it reaches the configured threshold (no area, category or time is known for such
@@ -39,6 +41,7 @@ from hotline.dedup.scoring import score_pair, threshold
 from hotline.dedup.search import scan, similar, text_facts
 from hotline.intake.models import Appeal
 from hotline.routing.place import locate
+from hotline.tickets import presenter
 
 PAIR_COLUMNS = ("pair_id", "title_a", "detail_a", "title_b", "detail_b")
 # Pairs embedded per call of the embedder.
@@ -53,12 +56,14 @@ class Command(BaseCommand):
         found = sub.add_parser("similar", help="the tickets most like a text")
         found.add_argument("text")
         found.add_argument("--address", default="", help="where the problem is (raises tickets nearby)")
-        found.add_argument("--top", type=int, default=5, help=f"how many (1-{MAX_TOP}, default 5)")
+        # Read as text and checked by the command, in its own words as `hotline hotspots` does
+        # (argparse refuses in English).
+        found.add_argument("--top", default="5", help=f"how many (1-{MAX_TOP}, default 5)")
 
         clusters = sub.add_parser("scan", help="group the tickets of a period into duplicate clusters")
         clusters.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
         clusters.add_argument("--until", default=None, help="day after the last, YYYY-MM-DD (default: now)")
-        clusters.add_argument("--format", choices=["text", "csv"], default="text")
+        clusters.add_argument("--format", default="text", help="text (default) or csv")
 
         pairs = sub.add_parser("score", help="score pairs of texts from a CSV file")
         pairs.add_argument("--pairs", type=Path, required=True, help="CSV: " + ",".join(PAIR_COLUMNS))
@@ -73,36 +78,58 @@ class Command(BaseCommand):
         text = options["text"].strip()
         if not text:
             raise CommandError(_("文本不能为空"))
-        if not 1 <= options["top"] <= MAX_TOP:
+        top = _whole_number(options["top"])
+        if top is None or not 1 <= top <= MAX_TOP:
             raise CommandError(_("--top 须在 1 到 %(max)d 之间") % {"max": MAX_TOP})
-        area = locate(options["address"], [text]).area
-        for match in similar(text, area=area, top=options["top"]):
+        address = options["address"].strip()
+        # Asked for the tickets near a place, a place the gazetteer does not know is said so, not
+        # answered as if no address had been given (nor by the text's place names: not what was asked).
+        place = locate(address) if address else locate("", [text])
+        if address and place.area is None:
+            raise CommandError(f"--address {address}: {place.note}")
+        area = place.area
+        matches = similar(text, area=area, top=top)
+        if not matches:
+            # On stderr, stdout staying empty for a script: right after an import the worker has
+            # embedded nothing yet, and a silent empty answer looked like a broken command.
+            self.stderr.write(
+                _("没有找到相似的工单（已索引 %(count)d 件工单；未索引的工单可运行 hotline dedup index）")
+                % {"count": len(vector_index.shared_index().index)}
+            )
+            return
+        titles = presenter.listed_titles(m.ticket for m in matches)
+        for match in matches:
             ticket = match.ticket
             mark = "*" if match.duplicate else " "
             self.stdout.write(
                 f"{mark} {ticket.number}\t{match.score.score:.2f}\t{ticket.get_status_display()}\t"
-                f"{ticket.title}\t{match.score.reason}"
+                f"{titles[ticket.pk]}\t{match.score.reason}"
             )
 
     def do_scan(self, options: dict[str, Any]) -> None:
+        if options["format"] not in ("text", "csv"):
+            raise CommandError(
+                _("--format 须为 text 或 csv，收到 %(format)r") % {"format": options["format"]}
+            )
         since = _day_start(options["since"], "--since")
         until = _day_start(options["until"], "--until") if options["until"] else None
         if until is not None and until <= since:
             raise CommandError(_("--until 须晚于 --since"))
         clusters = scan(since, until)
         external = _external_ids([t.pk for group in clusters for t in group])
+        titles = presenter.listed_titles(t for group in clusters for t in group)
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["cluster_id", "ticket_number", "external_id", "title"])
             for number, group in enumerate(clusters, start=1):
                 for ticket in group:
                     external_id = csv_field(external.get(ticket.pk, ""))
-                    writer.writerow([number, ticket.number, external_id, csv_field(ticket.title)])
+                    writer.writerow([number, ticket.number, external_id, csv_field(titles[ticket.pk])])
             return
         for number, group in enumerate(clusters, start=1):
             self.stdout.write(_("第 %(n)d 组（%(count)d 件）") % {"n": number, "count": len(group)})
             for ticket in group:
-                self.stdout.write(f"  {ticket.number}\t{external.get(ticket.pk, '')}\t{ticket.title}")
+                self.stdout.write(f"  {ticket.number}\t{external.get(ticket.pk, '')}\t{titles[ticket.pk]}")
         self.stdout.write(_("共 %(count)d 组重复诉求") % {"count": len(clusters)})
 
     def do_score(self, options: dict[str, Any]) -> None:
@@ -137,6 +164,13 @@ class Command(BaseCommand):
             _("已生成 %(embedded)d 个向量；索引共 %(count)d 个（%(model)s）")
             % {"embedded": embedded, "count": len(shared.index), "model": shared.model}
         )
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
 
 
 def _day_start(text: str, option: str) -> datetime:
