@@ -43,6 +43,31 @@
     if (trigger && trigger.isComposing) event.preventDefault();
   });
 
+  // The side's lookups are GET requests carrying what was typed, and a server refuses an address
+  // over 8,000 characters (core.http.MAX_URL_LENGTH; a Chinese character takes nine once encoded):
+  // a long call's whole content was refused, and the panel showed the refusal in place of its
+  // answer. The lookups read a call by its start (the similar search its first 200 characters, as
+  // a stored ticket's), so they are sent the content's start, within what the address can hold.
+  var LOOKUP_CHARS = 500, LOOKUP_ENCODED = 7000;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var params = event.detail.parameters;
+    if (event.detail.verb !== "get" || !event.detail.elt.closest(".console")) return;
+    var content = params.content;
+    if (typeof content !== "string" || !content) return;
+    var others = 0;
+    event.detail.formData.forEach(function (value, name) {
+      if (name !== "content") others += name.length + 2 + encodeURIComponent(String(value)).length;
+    });
+    var room = LOOKUP_ENCODED - others, cut = "", used = 0;
+    var chars = Array.from(content.slice(0, LOOKUP_CHARS * 2)).slice(0, LOOKUP_CHARS);
+    for (var i = 0; i < chars.length; i++) {
+      var size = encodeURIComponent(chars[i]).length;
+      if (used + size > room) break;
+      cut += chars[i]; used += size;
+    }
+    if (cut !== content) params.content = cut;
+  });
+
   // A new token for a new call (web/console.py: a call sent twice with one token is one ticket):
   // 32 hex digits, from the browser's random numbers (there even without https).
   function newToken() {
