@@ -115,3 +115,59 @@ def test_an_issue_named_by_its_first_tickets_title_is_masked(client, staff) -> N
     row = html[html.index(f'id="repetition-{issue.pk}"') :]
     assert f"· {MASKED} ·" in row[: row.index("</p>")]
     _without_number(html)
+
+
+def test_a_ticket_pages_repetition_masks_its_label_as_the_list_does(client, staff) -> None:
+    """A place is named by the address a caller gave, numbers and all; the repetitions page masks
+    them, and the ticket page's notice of the same repetition must too (audit of 2026-12-06)."""
+    tickets = []
+    for i in range(3):
+        with clock.frozen_at(NOW - timedelta(days=3 - i)):
+            ticket, _created = do_receive_appeal(
+                AppealData(
+                    channel=Channel.WEB,
+                    title=f"噪音扰民{i}",
+                    content="楼下商铺深夜噪音。",
+                    citizen_name="王女士",
+                    citizen_phone=f"1370000000{i}",
+                    address="西山路8号 联系13912345678",
+                ),
+                None,
+            )
+        tickets.append(ticket)
+    refresh_repetitions()
+    place = Repetition.objects.get(kind=RepetitionKind.PLACE)
+    assert "13912345678" in place.label  # kept as the caller gave it
+    client.force_login(staff["leader"])
+    listed = client.get("/supervision/repetitions/").content.decode()
+    assert f'id="repetition-{place.pk}"' in listed
+    _without_number(listed)
+    html = client.get(f"/tickets/{tickets[-1].number}/").content.decode()
+    assert 'id="repetitions"' in html
+    _without_number(html)
+
+
+def test_the_export_masks_a_number_in_the_address(client, staff) -> None:
+    """The export masks the title's numbers for every role; the address is a caller's words too."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ticket, _created = do_receive_appeal(
+        AppealData(
+            channel=Channel.WEB,
+            title="噪音扰民",
+            content="楼下商铺深夜噪音。",
+            citizen_name="王女士",
+            citizen_phone="13700000001",
+            address="西山路8号 联系13912345678",
+        ),
+        None,
+    )
+    client.force_login(staff["leader"])
+    response = client.get("/tickets/export.xlsx", {"q": ticket.number})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    header, row = list(sheet.iter_rows(max_row=2))
+    cells = {h.value: c.value for h, c in zip(header, row, strict=True)}
+    assert cells["地址"] == "西山路8号 联系***"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core import timerange
 from hotline.core.enums import RepetitionKind, RepetitionOutcome, SupervisionKind, SupervisionReason
+from hotline.core.phone import mask_numbers
 
 # The reasons of the orders the sweep opens on a repetition, by what repeated.
 REPEAT_REASON_OF_KIND = {
@@ -233,6 +234,13 @@ class Repetition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label} ×{self.count}"
+
+    @property
+    def label_shown(self) -> str:
+        """What it repeats, as pages name it: an issue by its first ticket's title, a place by the
+        address a caller gave (their own words: every number in them masked, whoever reads it,
+        `core.phone.mask_numbers`), a citizen by a name and a number masked already."""
+        return mask_numbers(self.label, citizen_text=True)
 
     @property
     def outcome_choices(self) -> list[tuple[str, str]]:

@@ -219,7 +219,8 @@ SENTENCES: dict[str, Sentence] = {
         Sentence(
             "city_reports_made",
             gettext_noop(
-                "%(report)s（%(span)s）已生成（共 %(count)s 份，含各区县、承办单位），请在“报告 · 已生成报告”中查看。"
+                "%(report)s（%(span)s）已生成（共 %(count)s 份，含各区县、承办单位），"
+                "请在“报告 · 已生成报告”中查看。"
             ),
             choices=(("report", "city_report"),),
         ),

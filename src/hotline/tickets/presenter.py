@@ -70,6 +70,12 @@ def listed_title(item: Ticket | Appeal) -> str:
     return _words(item.title, selectors.callers_of(item.appeals.all()))
 
 
+def listed_address(ticket: Ticket) -> str:
+    """A ticket's address where tickets are listed or exported, masked as `listed_title` is: the
+    caller's words too ("西山路8号 联系139…")."""
+    return _words(ticket.address, selectors.callers_of(ticket.appeals.all()))
+
+
 def listed_titles(tickets: Iterable[Ticket]) -> dict[int, str]:
     """`listed_title` of each of `tickets` (not from a queryset: found by the duplicate search), by
     id, their callers' numbers read in one query."""
@@ -161,7 +167,8 @@ def _summary_fields(ticket: Ticket, *, show_phone: bool, hidden: set[str] | None
         "urgency": ticket.urgency,
         "is_complex": ticket.is_complex,
         "title": _words(ticket.title, hidden),
-        "address": ticket.address,
+        # A caller's words too ("西山路8号 联系139…"), masked as the title is.
+        "address": _words(ticket.address, hidden),
         "category": category_ref(ticket.category),
         "area": department_ref(ticket.area),
         "lead_department": department_ref(lead.department if lead else None),
@@ -200,7 +207,7 @@ def _appeal_out(a: Appeal, *, show_phone: bool, hidden: set[str] | None = None) 
         phone_masked=not show_phone and bool(a.citizen_phone),
         title=_words(a.title, hidden),
         content=_words(a.content, hidden),
-        address=a.address,
+        address=_words(a.address, hidden),
         latitude=a.latitude,
         longitude=a.longitude,
         received_at=a.received_at,

@@ -39,7 +39,7 @@ from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.enums import ExportStatus
 from hotline.core.spreadsheets import append_row
-from hotline.tickets import selectors
+from hotline.tickets import presenter, selectors
 from hotline.tickets.models import Ticket
 from hotline.web.models import Export
 from hotline.web.search import (
@@ -105,7 +105,7 @@ def write_sheet(tickets: QuerySet[Ticket], out: IO[bytes] | Path, progress: Call
                     row["channel"],
                     first.citizen_name if first else "",
                     row["phone"],
-                    ticket.address,
+                    presenter.listed_address(ticket),
                 ],
             )
         written += len(chunk)

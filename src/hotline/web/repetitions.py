@@ -41,7 +41,6 @@ from hotline.accounts.permissions import ACTION_ROLES
 from hotline.core.api import MAX_NOTE
 from hotline.core.enums import RepetitionKind, RepetitionOutcome
 from hotline.core.errors import HotlineError, NotFound
-from hotline.core.phone import mask_numbers
 from hotline.supervision.actions import do_review_repetition
 from hotline.supervision.models import Repetition
 from hotline.tickets import presenter
@@ -78,17 +77,12 @@ def repetitions(request: HttpRequest, user: User) -> HttpResponse:
     # Listed, their numbers masked for every role (`tickets.presenter.listed_title`): the portal's
     # and the web's callers write theirs in the title ("请回电139…").
     titles = {t.pk: presenter.listed_title(t) for r in page["rows"] for t in r.tickets.all()}
-    # What each repeats, as kept: an issue is named by its first ticket's title, a place by the
-    # address a caller gave (their own words, every number masked: `core.phone.mask_numbers`); a
-    # citizen by a name and a number masked already.
-    labels = {r.pk: mask_numbers(r.label, citizen_text=True) for r in page["rows"]}
     return render(
         request,
         "web/repetitions.html",
         {
             **page,
             "titles": titles,
-            "labels": labels,
             "kinds": RepetitionKind.choices,
             "kind": kind,
             "review": review,
