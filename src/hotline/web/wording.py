@@ -66,7 +66,7 @@ FIELD_LABELS: dict[str, str] = {
 _PROBLEMS: dict[str, str] = {
     "missing": gettext_noop("必须填写"),
     "string_too_short": gettext_noop("不能为空"),
-    "string_too_long": gettext_noop("太长"),
+    "string_too_long": gettext_noop("不能超过 %(max_length)s 个字符"),
     "int_parsing": gettext_noop("须为数字"),
     "int_type": gettext_noop("须为数字"),
     "datetime_from_date_parsing": gettext_noop("日期时间格式不正确"),
