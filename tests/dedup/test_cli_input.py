@@ -49,6 +49,15 @@ def test_score_reads_utf8_and_gb18030(db, tmp_path: Path, encoding) -> None:
     assert [r[0] for r in rows] == ["pair_id", "p1"]
 
 
+def test_score_reads_a_file_with_blank_lines_before_its_header(db, tmp_path: Path) -> None:
+    """A spreadsheet saved with empty rows on top: the header was read as an empty row and refused
+    ("表头应为 …，实为 ") though every column was there (audit of 2026-12-06)."""
+    path = tmp_path / "pairs.csv"
+    path.write_text("\r\n,,,,\r\n" + HEADER + PAIR, encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(run("score", "--pairs", str(path)))))
+    assert [r[0] for r in rows] == ["pair_id", "p1"]
+
+
 def test_score_names_the_line_of_a_cell_over_the_limit(db, tmp_path: Path) -> None:
     path = tmp_path / "pairs.csv"
     huge = "长" * (CSV_FIELD_LIMIT + 1)

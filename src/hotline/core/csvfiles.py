@@ -144,7 +144,8 @@ def _records(rows: Iterator[tuple[int, list[str]]], path: Path, columns: Sequenc
     # core.api's ninja reads them on import.
     from hotline.core.api import control_character_refusal
 
-    first = next(rows, None)
+    # Empty rows above the header (a spreadsheet saved with blank rows on top) are no header.
+    first = next((row for row in rows if any(cell.strip() for cell in row[1])), None)
     if first is None:
         raise CommandError(_("%(file)s: 文件为空") % {"file": path})
     header_line, header = first
