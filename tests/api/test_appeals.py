@@ -340,3 +340,19 @@ def test_a_second_operator_can_use_their_own_token(departments, api_as):
 
     assert response.status_code == 201
     assert Appeal.objects.get().created_by == other
+
+
+@pytest.mark.parametrize(
+    "given", [{"latitude": 31.23, "longitude": None}, {"latitude": None, "longitude": 121.47}]
+)
+def test_half_a_point_is_422(staff, api_as, given):
+    """One coordinate without the other was dropped without a word (the ticket stored with no
+    point), where Open311 refuses it; now both refuse it, as the routing explanation did."""
+    body = {k: v for k, v in (BODY | given).items() if v is not None}
+    response = api_as(staff["operator"]).post("/appeals", body)
+    assert response.status_code == 422, response.json()
+    assert "latitude 和 longitude 须同时给出" in response.json()["detail"]
+    assert not Ticket.objects.exists()
+    similar = api_as(staff["operator"]).get("/dedup/similar", {"text": "路灯不亮", "latitude": 31.23})
+    assert similar.status_code == 422
+    assert "latitude 和 longitude 须同时给出" in similar.json()["detail"]

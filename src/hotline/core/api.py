@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, ConfigDict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from hotline.core import timerange
@@ -135,6 +135,17 @@ class InSchema(Schema):
     """Request bodies: unknown fields are an error, so that a misspelt optional field is not ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class WholePoint(Schema):
+    """A schema with `latitude` and `longitude`: both or neither. One without the other was
+    silently dropped (no point, no place from it), as if the client had sent none."""
+
+    @model_validator(mode="after")
+    def _whole_point(self) -> Any:
+        if (getattr(self, "latitude", None) is None) != (getattr(self, "longitude", None) is None):
+            raise ValueError(_("latitude 和 longitude 须同时给出"))
+        return self
 
 
 # --- references --------------------------------------------------------------------------------------

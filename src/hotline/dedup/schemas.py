@@ -2,7 +2,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hotline.core.api import NoNul, bounded
+from hotline.core.api import NoNul, WholePoint, bounded
 from hotline.core.enums import TicketStatus
 from hotline.core.http import MAX_URL_LENGTH
 from hotline.dedup.embedders import MAX_CHARS
@@ -10,7 +10,7 @@ from hotline.dedup.embedders import MAX_CHARS
 MAX_TOP = 50
 
 
-class SimilarFilters(Schema):
+class SimilarFilters(WholePoint):
     # Control characters refused as in every text the API takes (core.api.NoNul): nothing a person
     # types, and the address and text reach the gazetteer's matching and the embedder as they are.
     text: Annotated[str, bounded(5000), NoNul] = Field(

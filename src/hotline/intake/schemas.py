@@ -4,7 +4,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from hotline.core.api import Id, InDateTime, InSchema, NoNul, bounded
+from hotline.core.api import Id, InDateTime, InSchema, NoNul, WholePoint, bounded
 from hotline.core.enums import Channel, Kind, TicketStatus, Urgency
 from hotline.intake.models import CONTENT_MAX_CHARS
 
@@ -19,7 +19,7 @@ Address = Annotated[str, bounded(300, required=False), NoNul]
 ReceivedAt = InDateTime
 
 
-class AppealIn(InSchema):
+class AppealIn(InSchema, WholePoint):
     channel: Channel
     external_id: ExternalId | None = Field(
         None, description="the channel's own id for this contact; the same one twice creates nothing"
@@ -70,7 +70,7 @@ class WebhookFileIn(InSchema):
     )
 
 
-class WebhookAppealIn(InSchema):
+class WebhookAppealIn(InSchema, WholePoint):
     """The body of `POST /api/v1/channels/{channel}/webhook`: one contact, the channel being the
     URL's. `external_id` is required: a channel's system must be able to send an appeal again
     (with a fresh signature) without making a second ticket."""

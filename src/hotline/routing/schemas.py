@@ -15,6 +15,7 @@ from hotline.core.api import (
     InSchema,
     LocalDateTime,
     NoNul,
+    WholePoint,
     bounded,
 )
 from hotline.core.enums import Kind, RoutingMode, SuggestionSource, Urgency
@@ -24,7 +25,7 @@ OptionalTitle = Annotated[str, bounded(200, required=False), NoNul]
 OptionalContent = Annotated[str, bounded(20_000, required=False), NoNul]
 
 
-class ExplainIn(InSchema):
+class ExplainIn(InSchema, WholePoint):
     title: OptionalTitle = ""
     text: OptionalContent = Field("", description="the appeal's content")
     address: Address = ""
@@ -37,8 +38,6 @@ class ExplainIn(InSchema):
     def _something_to_read(self) -> "ExplainIn":
         if not self.title and not self.text:
             raise ValueError(_("title 和 text 至少填写一项"))
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValueError(_("latitude 和 longitude 须同时给出"))
         return self
 
 
