@@ -165,3 +165,20 @@ def test_one_kind_of_notice_at_a_time(client, staff, departments) -> None:
     # A kind that does not exist is no filter.
     html = client.get("/notifications/", {"reason": "nonsense"}).content.decode()
     assert "督办：请加快办理" in html and "待办 2" in html
+
+
+def test_a_page_past_the_last_shows_the_last(client, staff) -> None:
+    """After the last row of a later page is read or reviewed away (the unread inbox, the
+    repetitions to review), its address pointed past the end and the page said there was nothing,
+    under a count that was not 0 (audit of 2026-12-06): a list shows its last page instead."""
+    for i in range(23):
+        do_notify(
+            key=f"t-many-{i}",
+            reason=NotificationReason.REPORT,
+            message=f"报告 {i} 已生成。",
+            role=Role.LEADER,
+        )
+    client.force_login(staff["leader"])
+    html = client.get("/notifications/", {"offset": 40}).content.decode()
+    assert html.count('class="message"') == 3
+    assert "报告 0 已生成。" in html

@@ -147,6 +147,10 @@ def paginate(
     offset = parse_offset(request.GET.get("offset"))
     if total is None:
         total = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    if total and offset >= total:
+        # Past the end (its last rows read or reviewed away since the link was made): the last page,
+        # not an empty one under a count that is not 0.
+        offset = (total - 1) // PAGE_SIZE * PAGE_SIZE
     query = request.GET.copy()
     query.pop("offset", None)
     return {
