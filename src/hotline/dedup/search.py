@@ -174,14 +174,22 @@ def _matches(
 
 
 def similar_to_ticket(
-    ticket: Ticket, *, top: int = 5, tickets: QuerySet[Ticket] | None = None, shown_only: bool = False
+    ticket: Ticket,
+    *,
+    top: int = 5,
+    tickets: QuerySet[Ticket] | None = None,
+    shown_only: bool = False,
+    embed: bool = True,
 ) -> list[Match]:
     """The `top` other tickets most like a stored ticket (its place, category and time known): what
     the dispatch queue shows beside each ticket. Its stored vector is used when the worker made
-    one; a ticket too new for that is embedded now. The tickets merged into it are left out.
-    `shown_only` as for `similar`."""
+    one; a ticket too new for that is embedded now, or, with `embed` False (a page that must not
+    wait for the encoder), has none found. The tickets merged into it are left out. `shown_only`
+    as for `similar`."""
     embedder = configured_embedder()
     stored = _stored_vectors([ticket.pk], embedder.name, embedder.dim).get(ticket.pk)
+    if stored is None and not embed:
+        return []
     vector = stored if stored is not None else embedder.embed([ticket_text(ticket.title, ticket.content)])[0]
     merged = Ticket.objects.filter(merged_into=ticket).values_list("pk", flat=True)
     return _matches(

@@ -77,7 +77,7 @@ from hotline.core.enums import (
     Urgency,
 )
 from hotline.core.errors import Forbidden, HotlineError, InvalidInput
-from hotline.dedup.search import similar_to_ticket
+from hotline.dedup.search import Match, similar_to_ticket
 from hotline.routing.queue import QueueEntry, queue_entries, queue_entry
 from hotline.routing.selectors import dispatch_queue, returns_to_review, routing_failures
 from hotline.sla.withdrawals import review_blocker
@@ -331,20 +331,23 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
 CANDIDATES = 3
 
 
+def likely_duplicates(user: User, ticket: Ticket, *, embed: bool = True) -> list[Match]:
+    """The tickets `user` may see that `ticket` likely duplicates, best first: what a queue card
+    and the ticket page's 合并 offer. Only the candidates at the duplicate threshold (疑似重复), the
+    ones 合并至 is for. Below it, on the hotline's short texts, e5 puts another problem of the same
+    street at 0.92-0.95 (红绿灯 beside 停电: 5 of the demo's 7 cards, audit of 2026-12-06); the
+    operator's console, where the caller can be asked, still lists from SHOWN_FROM. `embed`: as
+    for `similar_to_ticket`."""
+    found = similar_to_ticket(
+        ticket, top=CANDIDATES, tickets=selectors.visible_tickets(user), shown_only=True, embed=embed
+    )
+    return [m for m in found if m.duplicate]
+
+
 def _candidates(
     request: HttpRequest, user: User, ticket: Ticket, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    # Only the candidates at the duplicate threshold (疑似重复), the ones 合并至 is for. Below it, on
-    # the hotline's short texts, e5 puts another problem of the same street at 0.92-0.95 (红绿灯 beside
-    # 停电: 5 of the demo's 7 cards, audit of 2026-12-06); the operator's console, where the caller can
-    # be asked, still lists from SHOWN_FROM.
-    matches = [
-        m
-        for m in similar_to_ticket(
-            ticket, top=CANDIDATES, tickets=selectors.visible_tickets(user), shown_only=True
-        )
-        if m.duplicate
-    ]
+    matches = likely_duplicates(user, ticket)
     return render(
         request,
         "web/_queue_similar.html",

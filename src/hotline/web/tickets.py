@@ -37,6 +37,7 @@ from hotline.citizen_messages.selectors import explained, messages_of
 from hotline.core import clock
 from hotline.core.api import MAX_NOTE
 from hotline.core.enums import (
+    NOT_MERGEABLE_INTO,
     OPEN_ASSIGNMENT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
@@ -68,7 +69,7 @@ from hotline.tickets.transitions import ASSIGNMENT_NEEDS, actor_assignment
 from hotline.web import grid
 from hotline.web.actions import NOT_FIELDS, refusal_page, visible_by_number
 from hotline.web.department_choices import department_groups
-from hotline.web.dispatch import staff_view
+from hotline.web.dispatch import likely_duplicates, staff_view
 from hotline.web.forms import posted_text
 from hotline.web.inbox import awaited_response, response_clock
 from hotline.web.overview import echarts_installed
@@ -244,6 +245,18 @@ def timeline(events: list[EventOut], names: dict[str, str] | None = None) -> lis
     return rows
 
 
+def _merge_candidates(user: User, ticket: Ticket) -> list[dict[str, Any]]:
+    """The likely duplicates the ticket may be merged into (not those answered already: a merge
+    into them is refused, `tickets.transitions.NOT_MERGEABLE_INTO`), titles as lists show them.
+    From the vector the worker stored: the page does not wait for the encoder (a ticket received
+    seconds ago has none yet; its queue card finds them)."""
+    found = [
+        m for m in likely_duplicates(user, ticket, embed=False) if m.ticket.status not in NOT_MERGEABLE_INTO
+    ]
+    titles = presenter.listed_titles(m.ticket for m in found)
+    return [{"match": m, "title": titles[m.ticket.pk]} for m in found]
+
+
 def _place(detail: TicketDetail) -> dict[str, Any] | None:
     """Where the ticket is, for its map: the first appeal that came with a position."""
     for appeal in detail.appeals:
@@ -405,6 +418,8 @@ def _context(request: HttpRequest, user: User, number: str, revealed: dict[int, 
         # Listed as other tickets are, their numbers masked for every role (`presenter.listed_title`).
         "link_titles": {other.pk: presenter.listed_title(other) for other in links},
         "repetitions": open_repetitions_of(ticket),
+        # The tickets it likely duplicates, offered to 合并到另一工单 (its number is otherwise typed).
+        "merge_candidates": _merge_candidates(user, ticket) if "merge" in allowed else [],
         "can_review_repetition": user.role in ACTION_ROLES["review_repetition"],
         "outcomes": RepetitionOutcome.choices,
         "photos": _photos(ticket),
