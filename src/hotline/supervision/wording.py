@@ -412,4 +412,5 @@ def _masked_params(text: str, callers: Iterable[str]) -> tuple[str, dict[str, st
     for name in _CITIZENS_WORDS:
         if name in params:
             params[name] = mask_numbers(params[name], citizen=callers, citizen_text=True)
+    params.update({k: mask_numbers(v, citizen=callers) for k, v in params.items() if k in ("reason", "note")})
     return code, params

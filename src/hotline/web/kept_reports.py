@@ -30,6 +30,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -54,7 +55,7 @@ from hotline.core.enums import NotificationReason, ReportKind, ReportScope, Role
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.notifications.actions import do_notify
 from hotline.supervision import wording as supervision_wording
-from hotline.web.actions import refusal_page
+from hotline.web.actions import posted_next, refusal_page
 from hotline.web.dispatch import paginate
 from hotline.web.models import KeptReport, KeptReportRemake, ReportsState
 from hotline.web.overview import not_found, unit_scope
@@ -286,6 +287,7 @@ def kept_reports(request: HttpRequest) -> HttpResponse:
             "scopes": choices,
             "scope": scope,
             "query": query.urlencode(),
+            "here": request.get_full_path(),
         },
     )
 
@@ -317,6 +319,10 @@ def _remakes(rows: list[KeptReport]) -> dict[int, KeptReportRemake]:
 def remake_report(request: HttpRequest, report_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     back = reverse("kept_reports")
+    # Back to the list as it was read (its filters and page: a remade row keeps its place in it),
+    # at the row; never off the list.
+    if (wanted := posted_next(request)) is not None and urlsplit(wanted).path == back:
+        back = wanted.split("#", 1)[0]
     row = KeptReport.objects.filter(pk=report_id).first()
     if row is None:
         return not_found(request, _("没有这份报告"))

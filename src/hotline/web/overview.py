@@ -198,6 +198,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "so_far": so_far,
             "forecast_days": ahead,
             "districts": districts,
+            # The month's tickets placed in no district (a consultation answered on the spot has no
+            # area): said under the districts, whose counts otherwise sum to less than 本月受理.
+            "unplaced": max(0, month.city.received - sum(r.count for r in districts)),
             "district_rows": [
                 (r, [(key, r.counts.rates[key]) for key in DISTRICT_RATES] if r.counts else [])
                 for r in districts

@@ -260,6 +260,8 @@ def rankings_tickets(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "missed": missed,
             "slice_name": slice_name,
+            # 返回红黑榜 goes back to the ranking the slice is a row of (the city's figures are no row).
+            "ranked_by": dimension if dimension in DIMENSIONS else "",
             "query": query.urlencode(),
             "every_query": every.urlencode(),
         },

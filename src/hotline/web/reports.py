@@ -700,6 +700,9 @@ def _page_context(report: Report, unit: scopes.Scope | None) -> dict[str, Any]:
         **_form_context(unit),
         "drill": _drill(report, unit),
         "ranking_drills": _ranking_drills(report, unit),
+        # Each hot spot opens to its tickets (`web.hotspots`, for the roles of the overview: not a
+        # unit head's); the files, read away from the site, link nowhere.
+        "hotspot_links": unit is None,
         # The unit's weak replies of the period (`web.replies.flagged`, read-only for a head).
         "weak_drill": (
             f"first={report.period.first_day:%Y-%m-%d}&last={report.period.last_day:%Y-%m-%d}&reviewed=all"

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -57,7 +58,7 @@ from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets import presenter
 from hotline.tickets.models import Assignment, Ticket
 from hotline.tickets.selectors import callers_of
-from hotline.web.actions import RowChange, done, next_url, refusal_page, visible_by_number
+from hotline.web.actions import RowChange, done, next_url, posted_next, refusal_page, visible_by_number
 from hotline.web.department_choices import Option, department_groups, department_label
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.forms import posted_text
@@ -78,6 +79,13 @@ assert set(VIEW_LABELS) == set(BOARD_VIEWS)
 KIND_FILTERS = {
     **{k.value: k.label for k in SupervisionKind},
     "public": gettext_lazy("挂牌（公开）"),
+}
+
+# The 督办中 tab's narrowing by who opened the supervision: the sweep's by rule (what it opened
+# overnight is the morning's first look) or a person's by hand.
+ORIGIN_FILTERS = {
+    "sweep": gettext_lazy("系统巡检发起"),
+    "hand": gettext_lazy("人工发起"),
 }
 
 View = Callable[..., HttpResponse]
@@ -218,6 +226,7 @@ class Listing:
 
     view: str
     kind: str | None
+    origin: str | None
     departments: list[Department]
     areas: list[Department]
     department_id: int | None
@@ -232,6 +241,9 @@ def listing(query: QueryDict) -> Listing:
     kind = query.get("kind") or None
     if view != "supervised" or kind not in KIND_FILTERS:
         kind = None
+    origin = query.get("origin") or None
+    if view != "supervised" or origin not in ORIGIN_FILTERS:
+        origin = None
     departments = list(Department.objects.filter(is_active=True).select_related("parent").order_by("code"))
     areas = [d for d in departments if d.is_area]
     department_id = parse_id(query.get("department"))
@@ -243,7 +255,15 @@ def listing(query: QueryDict) -> Listing:
         department_id=department_id,
         area_ids=frozenset(_area_and_below(area, departments)) if area is not None else None,
     )
-    return Listing(view, kind, departments, areas, department_id, area, filters)
+    return Listing(view, kind, origin, departments, areas, department_id, area, filters)
+
+
+def _supervisions(shown: Listing) -> QuerySet[Supervision]:
+    """The 督办中 tab's supervisions under the listing's filters, kind and origin."""
+    rows = selectors.board_supervisions(shown.filters, kind=shown.kind)
+    if shown.origin is not None:
+        rows = rows.filter(created_by__isnull=shown.origin == "sweep")
+    return rows
 
 
 def _filtered(shown: Listing) -> str:
@@ -258,10 +278,10 @@ def _counters(shown: Listing, now: datetime) -> dict[str, Any]:
     counts = selectors.board_counts(now=now, filters=shown.filters)
     if shown.view != "supervised":
         listed = counts[shown.view]
-    elif shown.kind is None:
+    elif shown.kind is None and shown.origin is None:
         listed = counts["supervisions"]
     else:
-        listed = selectors.board_supervisions(shown.filters, kind=shown.kind).count()
+        listed = _supervisions(shown).count()
     return {
         "counts": counts,
         "listed": listed,
@@ -270,6 +290,7 @@ def _counters(shown: Listing, now: datetime) -> dict[str, Any]:
         "view": shown.view,
         "view_label": VIEW_LABELS[shown.view],
         "kind": shown.kind or "",
+        "origin": shown.origin or "",
         "filtered": _filtered(shown),
     }
 
@@ -294,7 +315,7 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
     rows: list[BoardRow]
     listed = counters["listed"]
     if view == "supervised":
-        supervisions = _with_callers(selectors.board_supervisions(filters, kind=kind), "ticket")
+        supervisions = _with_callers(_supervisions(shown), "ticket")
         page = paginate(request, supervisions, total=listed)
         rows = [_supervision_row(s, now) for s in page.pop("rows")]
     elif view == "extensions":
@@ -308,6 +329,7 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
     kept = {
         "view": view,
         "kind": kind,
+        "origin": shown.origin,
         "department": shown.department_id,
         "area": shown.area.pk if shown.area else None,
     }
@@ -320,6 +342,7 @@ def board(request: HttpRequest, user: User) -> HttpResponse:
             **_row_context(user, now, request.get_full_path()),
             "rows": rows,
             "kinds": list(KIND_FILTERS.items()),
+            "origins": list(ORIGIN_FILTERS.items()),
             "department_groups": department_groups(shown.departments),
             "areas": [Option(d.pk, department_label(d)) for d in shown.areas],
             "department_id": shown.department_id,
@@ -337,7 +360,7 @@ def _row_now(shown: Listing, kind: str, pk: int, now: datetime) -> BoardRow | No
     """The row of the record `pk` (a: assignment, s: supervision, e: extension) as the board's tab
     now lists it under its filters, or None when it no longer does."""
     if kind == "s" and shown.view == "supervised":
-        supervision = selectors.board_supervisions(shown.filters, kind=shown.kind).filter(pk=pk).first()
+        supervision = _supervisions(shown).filter(pk=pk).first()
         return _supervision_row(supervision, now) if supervision is not None else None
     if kind == "e" and shown.view == "extensions":
         extension = selectors.board_extensions(shown.filters).filter(pk=pk).first()
@@ -464,7 +487,6 @@ WARNING_VIEWS = {
     "open": gettext_lazy("待研判"),
     "decided": gettext_lazy("已研判"),
 }
-WARNINGS_PER_PAGE = 50
 
 
 # The tickets of a hot spot's appeals shown in its evidence; the summary line has the whole count.
@@ -543,7 +565,8 @@ def _warning_rows(warnings: list[EarlyWarning]) -> list[WarningRow]:
 @staff_view("supervise", require_GET, refusal=BOARD_FOR)
 def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
     """GET /supervision/warnings/?view=open|decided: the warnings with their evidence, the newest
-    first; the open ones with the forms to confirm or dismiss them (for those who may)."""
+    first, a page at a time (`offset`: the decided ones pile up, and the oldest must stay within
+    reach); the open ones with the forms to confirm or dismiss them (for those who may)."""
     view = request.GET.get("view") or "open"
     if view not in WARNING_VIEWS:
         view = "open"
@@ -557,14 +580,18 @@ def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
         "open": EarlyWarning.objects.filter(status=WarningStatus.OPEN).count(),
         "decided": EarlyWarning.objects.exclude(status=WarningStatus.OPEN).count(),
     }
+    page = paginate(request, rows, total=counts[view])
     return render(
         request,
         "web/supervision_warnings.html",
         {
+            **page,
             "view": view,
             "views": list(WARNING_VIEWS.items()),
             "counts": counts,
-            "rows": _warning_rows(list(rows[:WARNINGS_PER_PAGE])),
+            "rows": _warning_rows(page.pop("rows")),
+            # The pages' links keep the tab (web/_inbox_pages.html).
+            "query": urlencode({"view": view}),
             "can_decide": user.role in ACTION_ROLES["decide_warning"],
             "here": request.get_full_path(),
         },
@@ -573,8 +600,12 @@ def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
 
 @staff_view("decide_warning", require_POST)
 def decide_warning(request: HttpRequest, user: User, warning_id: int) -> HttpResponse:
-    """POST /supervision/warnings/<id>/decide/: status (confirmed or dismissed) and note."""
+    """POST /supervision/warnings/<id>/decide/: status (confirmed or dismissed) and note; back to
+    the page of warnings it was decided on (`next`: its tab and page), else to the first."""
     back = reverse("supervision_warnings")
+    wanted = posted_next(request)
+    if wanted is not None and urlsplit(wanted).path == back:
+        back = wanted
     warning = EarlyWarning.objects.filter(pk=warning_id).first()
     if warning is None:
         return refusal_page(request, _("预警 %(id)s 不存在") % {"id": warning_id}, 404, back)
