@@ -38,11 +38,11 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from hotline.accounts.system import portal_user
 from hotline.core.enums import Channel, EventType, Kind, Resolution, Satisfaction, TicketStatus
@@ -550,8 +550,13 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "web/portal_track.html", {"form": form, **_public_context(ticket, number, last4)})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def rate(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        # The rating's answer is a page at this address: the language switch (`next` is the page's path), a
+        # reload or a bookmark come back here without the form. They go to the lookup; a 405 was shown by a
+        # phone's browser as its own error page.
+        return redirect("portal_track")
     if (refused := _track_limited(request)) is not None:
         return refused
     form = RateForm(request.POST)
