@@ -42,7 +42,7 @@ def test_a_candidates_title_has_its_numbers_masked(api_as, staff, role):
 
 
 def test_a_text_over_its_limit_is_refused_with_the_limit(api_as, staff) -> None:
-    """"太长" said nothing of how long a text may be; the refusal names the limit."""
+    """ "太长" said nothing of how long a text may be; the refusal names the limit."""
     response = api_as(staff["operator"]).get("/dedup/similar", {"text": "路灯不亮", "address": "西" * 301})
     assert response.status_code == 422
     assert "address: 不能超过 300 个字符" in response.json()["detail"]
