@@ -389,6 +389,33 @@ def test_the_ticket_a_duplicate_joined_is_tracked_with_the_duplicates_phone(clie
     assert rate(client, replied, Satisfaction.SATISFIED, last4="1111").status_code == 409
 
 
+def test_a_caller_reads_their_own_callback_not_the_other_appellants(client, replied, staff):
+    """Two appellants of one answer, each called back: each one's progress said "回访：满意" twice,
+    the other citizen's rating among them (audit of 2026-12-06). Each reads their own; another's
+    that reopened the ticket is said as what it did, without their rating."""
+    merged = Ticket.objects.get(status=TicketStatus.MERGED)
+    own_appeal, their_appeal = replied.appeals.get(), merged.appeals.get()
+    feedback_actions.do_record_callback(
+        replied,
+        staff["operator"],
+        resolution=Resolution.RESOLVED,
+        satisfaction=Satisfaction.SATISFIED,
+        appeal_id=own_appeal.pk,
+    )
+    feedback_actions.do_record_callback(
+        replied,
+        staff["operator"],
+        resolution=Resolution.UNRESOLVED,
+        satisfaction=Satisfaction.UNSATISFIED,
+        appeal_id=their_appeal.pk,
+    )
+    mine = track(client, replied.number, PHONE[-4:]).content.decode()
+    assert mine.count("回访：满意") == 1 and "回访：不满意" not in mine
+    assert "经回访，重新办理" in mine
+    theirs = track(client, merged.number, "1111").content.decode()
+    assert "回访：不满意，重新办理" in theirs and "回访：满意<" not in theirs and theirs.count("回访：") == 1
+
+
 def test_a_citizen_whose_second_call_joined_their_own_ticket_rates_its_answer_once(
     client, staff, departments
 ):

@@ -29,7 +29,7 @@ them all. The lookup is a POST, so that the phone's digits stay out of URLs and 
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -320,10 +320,11 @@ class PublicStep:
 PUBLIC_EVENT_FIELDS = ("ticket_id", "action", "at", "to_status", "details")
 
 
-def public_timeline(ticket: Ticket) -> list[PublicStep]:
-    """The steps a citizen may see, oldest first: no staff, no notes, no internal steps."""
+def public_timeline(ticket: Ticket, caller: Collection[int] | None = None) -> list[PublicStep]:
+    """The steps a citizen may see, oldest first: no staff, no notes, no internal steps. `caller`:
+    as for `public_steps`."""
     events = list(ticket.events.order_by("at", "pk").only(*PUBLIC_EVENT_FIELDS))
-    return public_steps(events, department_names(events))
+    return public_steps(events, department_names(events), caller)
 
 
 def department_names(events: Iterable[TicketEvent]) -> dict[str, str]:
@@ -355,8 +356,13 @@ def _with_co(text: str, names: dict[str, str], co: list[str]) -> str:
     return text
 
 
-def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[PublicStep]:
-    """The public steps of one ticket's `events` (oldest first), departments named from `names`."""
+def public_steps(
+    events: Iterable[TicketEvent], names: dict[str, str], caller: Collection[int] | None = None
+) -> list[PublicStep]:
+    """The public steps of one ticket's `events` (oldest first), departments named from `names`.
+    `caller`: the appeals of the citizen reading them (None: a public list, every step): the
+    callbacks of the other appellants of a merged ticket are not theirs to read (each was called
+    and rated on their own); one that sent the ticket back to work is said without its rating."""
 
     def dept(code: object) -> str:
         return _unit_name(names, code)
@@ -391,6 +397,9 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
                 sent_back = True
             case EventType.ANSWER_ON_SPOT:
                 text = _("已直接答复")
+            case EventType.CALLBACK if caller is not None and not _called(d, caller):
+                if event.to_status in (TicketStatus.REOPENED, TicketStatus.NEW):
+                    text = _("经回访，重新办理")
             case EventType.CALLBACK:
                 text = _("回访：%(satisfaction)s") % {
                     "satisfaction": _label(Satisfaction, d.get("satisfaction"))
@@ -406,6 +415,14 @@ def public_steps(events: Iterable[TicketEvent], names: dict[str, str]) -> list[P
         if text is not None:
             steps.append(PublicStep(at=event.at, text=text, action=event.action))
     return steps
+
+
+def _called(details: dict[str, Any], caller: Collection[int]) -> bool:
+    """Whether a callback's event (`tickets.events.called_back`'s details) was the call to `caller`:
+    the appeal it names, or those it covers. A callback recorded before appellants were named names
+    none: it was the ticket's, the caller's too."""
+    named = {details.get("appeal"), *(details.get("appeals") or [])} - {None}
+    return not named or bool(named & set(caller))
 
 
 def _units_at(events: Iterable[TicketEvent], moment: datetime) -> tuple[str | None, list[str]]:
@@ -431,18 +448,19 @@ def _units_at(events: Iterable[TicketEvent], moment: datetime) -> tuple[str | No
     return lead, co
 
 
-def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
+def citizen_timeline(own: Ticket, shown: Ticket, caller: Collection[int] | None = None) -> list[PublicStep]:
     """The steps the caller of `own` sees when it was merged into `shown` (through other duplicates,
     perhaps): their own ticket's up to its merge, received at their call and with what they were
     told (a dispatch), then the merge, naming the unit that leads the ticket they joined, then that
     ticket's steps after it. Before the merge that ticket was another citizen's: its receipt is not
-    theirs, and its dispatch then is what the merge step tells. Without a merge, `shown`'s own."""
+    theirs, and its dispatch then is what the merge step tells. Without a merge, `shown`'s own.
+    `caller`: the citizen's appeals, as for `public_steps`."""
     chain = [own]
     while chain[-1].pk != shown.pk and chain[-1].merged_into_id is not None and len(chain) <= MAX_MERGE_HOPS:
         upper = chain[-1].merged_into_id
         chain.append(shown if upper == shown.pk else Ticket.objects.get(pk=upper))
     if len(chain) == 1 or chain[-1].pk != shown.pk:
-        return public_timeline(shown)
+        return public_timeline(shown, caller)
     events = list(
         TicketEvent.objects.filter(ticket_id__in=[t.pk for t in chain])
         .order_by("at", "pk")
@@ -457,7 +475,7 @@ def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
         if above is not None:
             merges = [e for e in mine if e.action == EventType.MERGE and e.details.get("into") == above.pk]
             if not merges:  # no merge on record (bad data): the joined ticket's steps, as they are
-                return public_timeline(shown)
+                return public_timeline(shown, caller)
             merge = merges[-1]
             mine = [e for e in mine if e.at <= merge.at]
             lead, co = _units_at((e for e in events if e.ticket_id == above.pk), merge.at)
@@ -468,7 +486,7 @@ def citizen_timeline(own: Ticket, shown: Ticket) -> list[PublicStep]:
                     names,
                     co,
                 )
-        for step in public_steps(mine, names):
+        for step in public_steps(mine, names, caller):
             if merged_text and merge is not None and step.action == EventType.MERGE and step.at == merge.at:
                 step = replace(step, text=merged_text)
             steps.append(step)
@@ -515,11 +533,20 @@ def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
         "shown": shown,
         "merged": shown.pk != own.pk,
         "status_text": PUBLIC_STATUS.get(shown.status, ""),
-        "steps": citizen_timeline(own, shown),
+        "steps": citizen_timeline(own, shown, _callers_appeals(appeal, everyone)),
         "replies": replies,
         "superseded": superseded,
         "rate_form": RateForm(initial={"number": number, "last4": last4}) if rateable else None,
     }
+
+
+def _callers_appeals(appeal: Appeal | None, everyone: Iterable[Appeal]) -> set[int]:
+    """The appeals of the citizen who made `appeal` among a ticket's appellants: those of their
+    number (`core.phone.dialled`, one person at the callback desk too)."""
+    if appeal is None:
+        return set()
+    number = dialled(appeal.citizen_phone)
+    return {a.pk for a in everyone if dialled(a.citizen_phone) == number} | {appeal.pk}
 
 
 def _not_found(request: HttpRequest, form: forms.Form) -> HttpResponse:
