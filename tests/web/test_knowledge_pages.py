@@ -222,3 +222,11 @@ def test_the_public_answers_page_keeps_the_category(client, staff, monkeypatch) 
         Article.objects.filter(pk=article.pk).update(public=True, category=category)
     page = client.get("/qa/", {"category": category.pk}).content.decode()
     assert f'href="?category={category.pk}&amp;offset=1"' in page
+
+
+def test_the_qa_pages_feeds_are_named_in_the_readers_language(client) -> None:
+    """ "RSS" and "JSON" alone were English words on the citizens' Chinese page (audit of 2026-12-06)."""
+    page = client.get("/qa/").content.decode()
+    assert ">订阅（RSS）</a>" in page and ">数据（JSON）</a>" in page
+    english = client.get("/qa/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Subscribe (RSS)</a>" in english and ">Data (JSON)</a>" in english
