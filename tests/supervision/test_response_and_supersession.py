@@ -36,6 +36,11 @@ def test_a_missed_first_response_opens_a_reminder_on_the_board_and_the_timeline(
         None,
     )
     assert found.assignment_due_at == RESPONSE
+    # Named with the unit: a lead and a co-handler both late made two lines the same.
+    unit = departments["street"].name
+    assert (
+        found.reason_text == f"工单 {ticket.number}「{ticket.title}」：{unit}首次响应时限已过仍未签收，催办。"
+    )
     event = TicketEvent.objects.get(ticket=ticket, action="supervise")
     assert event.details["reason"] == SupervisionReason.RESPONSE_OVERDUE
     # The unit is told once (the response rule), not a second time for the sign-off deadline that

@@ -40,17 +40,18 @@ def timeline(client: Any, staff: dict[str, Any], ticket: Ticket, moment: datetim
 
 
 def test_a_missed_first_response(client, staff, build) -> None:
-    ticket, _assignment = build(
+    ticket, assignment = build(
         dispatched=DISPATCHED, due=DUE, response_due_at=RESPONSE, sign_due_at=RESPONSE
     )
     sweep(at(2025, 3, 3, 10, 34))
-    stored = f"工单 {ticket.number}「{ticket.title}」首次响应时限已过仍未签收，催办。"
+    unit = assignment.department.name
+    stored = f"工单 {ticket.number}「{ticket.title}」：{unit}首次响应时限已过仍未签收，催办。"
     assert Supervision.objects.get().reason_text == stored
 
     english = board(client, staff, at(2025, 3, 3, 10, 40), "en")
     assert (
-        f"Ticket {ticket.number} “{ticket.title}” is past its first-response deadline and not yet "
-        "signed for: reminder." in english
+        f"Ticket {ticket.number} “{ticket.title}”: {unit} is past its first-response deadline and has "
+        "not yet signed for it: reminder." in english
     )
     assert "首次响应时限已过" not in english
     assert stored in board(client, staff, at(2025, 3, 3, 10, 40), "zh-hans")

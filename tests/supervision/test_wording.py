@@ -14,6 +14,11 @@ from hotline.supervision import wording
 # Params for each sentence, with a title that holds the sentence's own marks.
 PARAMS: dict[str, dict[str, Any]] = {
     "response_overdue": {"number": "20261203-000002", "title": "长安路疑似燃气泄漏"},
+    "response_overdue_unit": {
+        "number": "20261203-000002",
+        "title": "长安路疑似燃气泄漏",
+        "unit": "市燃气公司",
+    },
     "overdue": {"number": "20250303-000001", "title": "路灯「不亮」，已超期", "step": "reminder"},
     "overdue_days": {"number": "20250303-000001", "title": "路灯不亮", "days": "3", "step": "elevation"},
     "repeated_issue": {"label": "幸福路 路灯", "days": "30", "n": "4", "number": "N1", "title": "路灯"},

@@ -429,7 +429,10 @@ class _Sweep:
                     "kind": SupervisionKind.REMINDER.value,
                     "reason": SupervisionReason.RESPONSE_OVERDUE.value,
                     "reason_text": wording.in_sql(
-                        "response_overdue", number=F("ticket__number"), title=F("ticket__title")
+                        "response_overdue_unit",
+                        number=F("ticket__number"),
+                        title=F("ticket__title"),
+                        unit=F("department__name"),
                     ),
                     "assignment_due_at": F("response_due_at"),
                     "subject": "",

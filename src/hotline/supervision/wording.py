@@ -120,6 +120,13 @@ SENTENCES: dict[str, Sentence] = {
         Sentence(
             "response_overdue", gettext_noop("工单 %(number)s「%(title)s」首次响应时限已过仍未签收，催办。")
         ),
+        # The same, naming the unit that has not signed: a ticket led by one unit with another
+        # co-handling gave the supervisors two identical lines (audit of 2026-12-06). Before
+        # "response_overdue", which the rows stored before this still say.
+        Sentence(
+            "response_overdue_unit",
+            gettext_noop("工单 %(number)s「%(title)s」：%(unit)s首次响应时限已过仍未签收，催办。"),
+        ),
         # The escalation ladder (`sweep.escalate`): overdue at all, then by working days.
         Sentence("overdue", gettext_noop("工单 %(number)s「%(title)s」已超期，%(step)s。")),
         Sentence(
