@@ -27,7 +27,7 @@ workers do not make the same reports at once. When a period's reports are made, 
 
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -191,10 +191,11 @@ def _tell_leaders(kind: str, period: Period, count: int) -> None:
     city = KeptReport.objects.filter(kind=kind, first_day=period.first_day, scope=ReportScope.CITY).first()
     if city is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        title = title_of(city)  # as the files carry it: in the city's words
-    # Stored in the city's words, said in the reader's on the 消息 page (`supervision.wording`).
-    message = supervision_wording.stored("reports_made", title=title, count=count)
+    # Stored in the city's words, said in the reader's on the 消息 page (`supervision.wording`): the
+    # city's report by its kind and days, which a reader's language says as it names reports.
+    message = supervision_wording.stored(
+        "city_reports_made", report=kind, span=_span(city.first_day, city.last_day), count=count
+    )
     do_notify(
         key=f"report:{kind}:{period.first_day:%Y%m%d}",
         reason=NotificationReason.REPORT,
@@ -211,13 +212,15 @@ def scope_name(scope: str, name: str) -> str:
 
 def title_of(row: KeptReport) -> str:
     """The kept report's title, as its files carry it."""
-    first, last = row.first_day, row.last_day
-    span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
     return _("%(name)s%(kind)s（%(span)s）") % {
         "name": scope_name(row.scope, row.scope_name),
         "kind": ReportKind(row.kind).label,
-        "span": span,
+        "span": _span(row.first_day, row.last_day),
     }
+
+
+def _span(first: date, last: date) -> str:
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
 
 
 def _claim(now: datetime) -> bool:
