@@ -308,6 +308,9 @@ def test_a_call_sent_back_on_its_way_to_a_ticket_keeps_it_chosen(
     page.goto(f"{live_server.url}/console/")
     page.locator("#id_content").fill("幸福路12号小区门口路灯不亮")
     page.locator(f"#console-similar li[data-number='{target.number}'] button.attach").click()
+    # Loaded, its script too (the keyboard's shortcuts): the element alone shows before it is, and
+    # on a loaded machine Alt+N went to a page that did not listen yet.
+    page.wait_for_url(re.compile(rf".*/console/attach/{target.pk}/$"))
     page.locator("#console-chosen").wait_for()
     page.keyboard.press("Alt+N")
     assert page.locator("#console-chosen").count() == 0
