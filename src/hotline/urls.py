@@ -68,6 +68,7 @@ urlpatterns = [
     path("reports/kept/<int:report_id>/remake", web_kept_reports.remake_report, name="kept_remake"),
     path("reports/kept/<int:report_id>/<slug:fmt>", web_kept_reports.kept_report_file, name="kept_file"),
     path("overview/districts.geojson", web_overview.districts_geojson, name="overview_districts"),
+    path("hotspots/", web_hotspots.hotspots_page, name="hotspots"),
     path("hotspots/<int:appeal_id>/", web_hotspots.hotspot_tickets, name="hotspot_tickets"),
     path("stats/", web_stats.public_stats, name="public_stats"),
     path("callbacks/", web_callbacks.callbacks, name="callbacks"),

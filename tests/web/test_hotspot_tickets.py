@@ -68,3 +68,33 @@ def test_the_roles_that_may_not_see_the_overview_may_not_see_a_hot_spot(
     response = get(client, staff[role], f"/hotspots/{appeals[0].pk}/")
     assert response.status_code == 403
     assert "幸福小区垃圾站臭味严重" not in response.content.decode()
+
+
+def test_every_hot_spot_kept_can_be_read_a_page_at_a_time(client, staff, june, hot_spot):  # noqa: F811
+    """The overview shows the ten hottest of the fifty kept, and no page listed the rest (audit of
+    2026-12-06): /hotspots/ lists them all, by rank, a page at a time, linked from the overview."""
+    spot, _appeals = hot_spot
+    for rank in range(2, 26):
+        Hotspot.objects.create(
+            set=spot.set,
+            rank=rank,
+            heat=9.0 - rank / 10,
+            first_time=at(6, 3),
+            last_time=at(6, 20),
+            place=f"东城区第{rank}小区",
+            crowd="居民",
+            people=2,
+            description=f"第{rank}号热点",
+            n_appeals=2,
+            area=spot.area,
+        )
+    overview = get(client, staff["leader"], "/overview/").content.decode()
+    assert 'href="/hotspots/"' in overview and "全部 25 个热点" in overview
+    first = get(client, staff["leader"], "/hotspots/").content.decode()
+    rows = first.split('id="table-hotspots"', 1)[1].split("</table>", 1)[0]
+    assert rows.count("<tr>") == 1 + 20  # the heading's and a page's
+    assert "幸福小区垃圾站臭味严重" in rows and "第20号热点" in rows and "第21号热点" not in rows
+    assert "offset=20" in first
+    second = get(client, staff["leader"], "/hotspots/?offset=20").content.decode()
+    assert "第25号热点" in second and "第20号热点" not in second
+    assert get(client, staff["dispatcher"], "/hotspots/").status_code == 403

@@ -8,6 +8,9 @@ GET /hotspots/<appeal id>/   the hot spot of the newest recent set (`analytics.h
                              (`key_appeal`): the recent set is made again every half hour with
                              new rows, and a link by a row's id would break at each refresh.
 
+GET /hotspots/                every hot spot of the newest recent set, by rank, a page at a time
+                             (the overview shows its ten hottest)
+
 GET /hotspots/<appeal id>/?set=<id>
                              the hot spot of that kept set (a report's period: `web.reports` links
                              its hot spots so) that holds this appeal, with the way back to the
@@ -30,8 +33,24 @@ from hotline.analytics import hotspot_sets
 from hotline.analytics.models import Hotspot, HotspotSet
 from hotline.core import clock
 from hotline.tickets import presenter, selectors
+from hotline.web.dispatch import paginate
 from hotline.web.overview import not_found, overview_refusal
 from hotline.web.params import parse_id
+
+
+@login_required
+@require_GET
+def hotspots_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (refused := overview_refusal(request, user)) is not None:
+        return refused
+    recent = hotspot_sets.recent_set(appeals=False)
+    page = paginate(request, recent.hotspots if recent is not None else [])
+    return render(
+        request,
+        "web/hotspots.html",
+        {**page, "hotspots": page.pop("rows"), "hotspot_set": recent.set if recent is not None else None},
+    )
 
 
 @login_required

@@ -209,6 +209,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "has_map": has_map,
             "hotspots": hotspots,
             "hotspot_set": recent.set if recent else None,
+            # How many the set keeps: the rest are on /hotspots/ (`web.hotspots`).
+            "hotspot_total": recent.set.hotspots.count() if recent else 0,
             "warnings": early_warning.open_warnings(WARNINGS_SHOWN),
             "charts": charts,
             "echarts_installed": echarts_installed(),
