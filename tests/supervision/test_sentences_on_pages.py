@@ -40,9 +40,7 @@ def timeline(client: Any, staff: dict[str, Any], ticket: Ticket, moment: datetim
 
 
 def test_a_missed_first_response(client, staff, build) -> None:
-    ticket, assignment = build(
-        dispatched=DISPATCHED, due=DUE, response_due_at=RESPONSE, sign_due_at=RESPONSE
-    )
+    ticket, assignment = build(dispatched=DISPATCHED, due=DUE, response_due_at=RESPONSE, sign_due_at=RESPONSE)
     sweep(at(2025, 3, 3, 10, 34))
     unit = assignment.department.name
     stored = f"工单 {ticket.number}「{ticket.title}」：{unit}首次响应时限已过仍未签收，催办。"
@@ -60,18 +58,19 @@ def test_a_missed_first_response(client, staff, build) -> None:
 def test_the_ladder_and_the_steps_it_closes(client, staff, build) -> None:
     ticket, _assignment = build(dispatched=DISPATCHED, due=DUE)
     sweep(at(2025, 3, 6, 11))  # 催办
-    reminder = f"工单 {ticket.number}「{ticket.title}」已超期，催办。"
+    unit = Assignment.objects.get(ticket=ticket, role="lead").department.name
+    reminder = f"工单 {ticket.number}「{ticket.title}」：{unit}已超期，催办。"
     assert Supervision.objects.get().reason_text == reminder
     english = board(client, staff, at(2025, 3, 6, 11, 5), "en")
-    assert f"Ticket {ticket.number} “{ticket.title}” is overdue: Reminder." in english
+    assert f"Ticket {ticket.number} “{ticket.title}”: {unit} is overdue: Reminder." in english
     assert reminder not in english
     assert reminder in board(client, staff, at(2025, 3, 6, 11, 5), "zh-hans")
 
     sweep(at(2025, 3, 7, 9))  # 督办, which closes the 催办
-    order = f"工单 {ticket.number}「{ticket.title}」已超期 1 个工作日以上，督办。"
+    order = f"工单 {ticket.number}「{ticket.title}」：{unit}已超期 1 个工作日以上，督办。"
     english = board(client, staff, at(2025, 3, 7, 9, 5), "en")
     assert (
-        f"Ticket {ticket.number} “{ticket.title}” is overdue by 1 or more working days: "
+        f"Ticket {ticket.number} “{ticket.title}”: {unit} is overdue by 1 or more working days: "
         "Supervision order." in english
     )
     assert order not in english
@@ -83,11 +82,11 @@ def test_the_ladder_and_the_steps_it_closes(client, staff, build) -> None:
 
     for moment in (at(2025, 3, 11, 9), at(2025, 3, 13, 9)):  # 挂牌, then 提级
         sweep(moment)
-    elevation = f"工单 {ticket.number}「{ticket.title}」已超期 5 个工作日以上，提级由上级单位办理。"
+    elevation = f"工单 {ticket.number}「{ticket.title}」：{unit}已超期 5 个工作日以上，提级由上级单位办理。"
     assert Supervision.objects.get(kind=SupervisionKind.ELEVATION).reason_text == elevation
     english = board(client, staff, at(2025, 3, 13, 9, 5), "en")
     assert (
-        f"Ticket {ticket.number} “{ticket.title}” is overdue by 5 or more working days: "
+        f"Ticket {ticket.number} “{ticket.title}”: {unit} is overdue by 5 or more working days: "
         "Elevated to the unit above to handle." in english
     )
     assert "提级由上级单位办理" not in english

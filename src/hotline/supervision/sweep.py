@@ -681,9 +681,10 @@ class _Sweep:
     def open_escalations(self, rows: QuerySet[Assignment], kind: SupervisionKind, days: int) -> int:
         # Overdue at all (0), or by `days` working days or more; what this step does.
         reason = wording.in_sql(
-            "overdue_days" if days else "overdue",
+            "overdue_days_unit" if days else "overdue_unit",
             number=F("ticket__number"),
             title=F("ticket__title"),
+            unit=F("department__name"),
             step=kind.value,
             **({"days": days} if days else {}),
         )

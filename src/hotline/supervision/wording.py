@@ -128,6 +128,14 @@ SENTENCES: dict[str, Sentence] = {
             gettext_noop("工单 %(number)s「%(title)s」：%(unit)s首次响应时限已过仍未签收，催办。"),
         ),
         # The escalation ladder (`sweep.escalate`): overdue at all, then by working days.
+        # Naming the unit late: a ticket's lead and co-handler both late gave the leaders of a 挂牌
+        # two identical lines (audit of 2026-12-06). Before the two without it, which the rows
+        # stored before say.
+        Sentence("overdue_unit", gettext_noop("工单 %(number)s「%(title)s」：%(unit)s已超期，%(step)s。")),
+        Sentence(
+            "overdue_days_unit",
+            gettext_noop("工单 %(number)s「%(title)s」：%(unit)s已超期 %(days)s 个工作日以上，%(step)s。"),
+        ),
         Sentence("overdue", gettext_noop("工单 %(number)s「%(title)s」已超期，%(step)s。")),
         Sentence(
             "overdue_days",
