@@ -32,20 +32,32 @@ def _without_number(html: str) -> None:
         assert digits not in html, digits
 
 
-def _received(staff: dict[str, Any], at_days: int, *, phone: str = "13800000001") -> Ticket:
+def _received(
+    staff: dict[str, Any],
+    at_days: int,
+    *,
+    phone: str = "13800000001",
+    title: str = TITLE,
+    content: str = "西山路路灯不亮，晚上很黑。",
+    address: str = "西山路",
+) -> Ticket:
     with clock.frozen_at(NOW - timedelta(days=at_days)):
         ticket, _created = do_receive_appeal(
             AppealData(
                 channel=Channel.WEB,
-                title=TITLE,
-                content="西山路路灯不亮，晚上很黑。",
+                title=title,
+                content=content,
                 citizen_name="王女士",
                 citizen_phone=phone,
-                address="西山路",
+                address=address,
             ),
             None,
         )
     return ticket
+
+
+# A caller who wrote a number in the address: a place is named by it (`Repetition.label`).
+NOISE = {"content": "楼下商铺深夜噪音。", "address": "西山路8号 联系13912345678"}
 
 
 @pytest.fixture
@@ -120,21 +132,9 @@ def test_an_issue_named_by_its_first_tickets_title_is_masked(client, staff) -> N
 def test_a_ticket_pages_repetition_masks_its_label_as_the_list_does(client, staff) -> None:
     """A place is named by the address a caller gave, numbers and all; the repetitions page masks
     them, and the ticket page's notice of the same repetition must too (audit of 2026-12-06)."""
-    tickets = []
-    for i in range(3):
-        with clock.frozen_at(NOW - timedelta(days=3 - i)):
-            ticket, _created = do_receive_appeal(
-                AppealData(
-                    channel=Channel.WEB,
-                    title=f"噪音扰民{i}",
-                    content="楼下商铺深夜噪音。",
-                    citizen_name="王女士",
-                    citizen_phone=f"1370000000{i}",
-                    address="西山路8号 联系13912345678",
-                ),
-                None,
-            )
-        tickets.append(ticket)
+    tickets = [
+        _received(staff, 3 - i, phone=f"1370000000{i}", title=f"噪音扰民{i}", **NOISE) for i in range(3)
+    ]
     refresh_repetitions()
     place = Repetition.objects.get(kind=RepetitionKind.PLACE)
     assert "13912345678" in place.label  # kept as the caller gave it
@@ -153,17 +153,7 @@ def test_the_export_masks_a_number_in_the_address(client, staff) -> None:
 
     from openpyxl import load_workbook
 
-    ticket, _created = do_receive_appeal(
-        AppealData(
-            channel=Channel.WEB,
-            title="噪音扰民",
-            content="楼下商铺深夜噪音。",
-            citizen_name="王女士",
-            citizen_phone="13700000001",
-            address="西山路8号 联系13912345678",
-        ),
-        None,
-    )
+    ticket = _received(staff, 1, phone="13700000001", title="噪音扰民", **NOISE)
     client.force_login(staff["leader"])
     response = client.get("/tickets/export.xlsx", {"q": ticket.number})
     assert response.status_code == 200
