@@ -60,6 +60,17 @@ PARAMS: dict[str, dict[str, Any]] = {
     "linked_at_console": {"number": "N11"},
     "rated_on_portal": {},
     "early_warning": {"title": "城乡建设 · 东城区：1 日内 7 人反映"},
+    "warning_spike_people": {
+        "category": "城乡建设",
+        "area": "东城区",
+        "days": "1",
+        "observed": "7",
+        "appeals": "8",
+        "expected": "0.04",
+    },
+    "warning_spike": {"category": "未分类", "area": "全市", "days": "3", "observed": "19", "expected": "4.5"},
+    "warning_burst": {"place": "幸福小区", "description": "停水", "hours": "6", "n": "9", "people": "8"},
+    "warning_growth": {"place": "幸福小区", "description": "垃圾站臭味", "recent": "12", "n": "30"},
     "early_warning_joined": {"title": "城乡建设 · 东城区", "kind": "hotspot", "finding": "东城区幸福小区"},
     "city_reports_made": {"report": "monthly", "span": "2025-06-01 — 2025-06-30", "count": "5"},
     # Said of a title the new sentence does not read (the city's own name for a report).

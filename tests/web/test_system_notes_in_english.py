@@ -66,14 +66,15 @@ def test_a_rating_on_the_portal_in_english_is_noted_in_the_citys_words(client, s
     [
         (
             NotificationReason.EARLY_WARNING,
-            "预警：城乡建设 · 东城区：1 日内 7 人反映",
-            "Early warning: 城乡建设 · 东城区：1 日内 7 人反映",
+            "预警：城乡建设 · 东城区：1 日内 7 人反映（8 件诉求），基线 0.5 人",
+            "Early warning: 城乡建设 · 东城区: 7 people in 1 days (8 appeals), baseline 0.5 people",
         ),
         (
             NotificationReason.EARLY_WARNING,
-            "预警更新：城乡建设 · 东城区：1 日内 7 人反映（又触发热点快速增长：东城区幸福小区）",
-            "Warning updated: 城乡建设 · 东城区：1 日内 7 人反映 "
-            "(Fast-growing hot spot also raised: 东城区幸福小区)",
+            "预警更新：城乡建设 · 东城区：1 日内 7 人反映（8 件诉求），基线 0.5 人"
+            "（又触发热点快速增长：幸福小区：垃圾站臭味（近 7 日 12 件，共 30 件））",
+            "Warning updated: 城乡建设 · 东城区: 7 people in 1 days (8 appeals), baseline 0.5 people "
+            "(Fast-growing hot spot also raised: 幸福小区: 垃圾站臭味 (12 in the last 7 days, 30 in all))",
         ),
         (
             NotificationReason.REPORT,

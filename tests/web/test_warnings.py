@@ -269,3 +269,18 @@ def test_a_warning_found_by_two_rules_shows_both_and_a_dismissal_moves_both_cell
     assert factors == {warning.cell: 1.5, city_cell: 1.5}
     page = get(client, staff["supervisor"], "/supervision/warnings/", view="decided").content.decode()
     assert "阈值倍数 1.00 → 1.50" in page and "城乡建设 · 全市 阈值倍数 1.00 → 1.50" in page
+
+
+def test_a_warnings_title_reads_in_the_readers_language(client, staff, warning) -> None:
+    """Stored in the city's words, a warning's title was read in Chinese by an English-reading
+    leader or supervisor (the overview, the warnings page, the notice): its figures' sentence is
+    said in the reader's language, the category's and the area's names as they are."""
+    english = "城乡建设 · 东城区: 9 appeals in 1 days, baseline 1.5"
+    client.force_login(staff["leader"])
+    with clock.frozen_at(NOW):
+        overview = client.get("/overview/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client.get("/supervision/warnings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        chinese = client.get("/supervision/warnings/").content.decode()
+    assert english in overview and "日内" not in overview
+    assert english in page and "日内" not in page
+    assert "城乡建设 · 东城区：1 日内 9 件诉求，基线 1.5 件" in chinese

@@ -595,16 +595,8 @@ def record_spike(spike: Spike, now: datetime) -> tuple[EarlyWarning, bool]:
         # A quiet cell's baseline is under 0.1: "0.04", not "0.0".
         "expected": f"{spike.expected:.1f}" if spike.expected >= 0.1 else f"{spike.expected:.2f}",
     }
-    if spike.unit == "people":
-        title = (
-            _(
-                "%(category)s · %(area)s：%(days)s 日内 %(observed)s 人反映（%(appeals)s 件诉求），"
-                "基线 %(expected)s 人"
-            )
-            % names
-        )
-    else:
-        title = _("%(category)s · %(area)s：%(days)s 日内 %(observed)s 件诉求，基线 %(expected)s 件") % names
+    # In the city's words, said in the reader's where shown (`supervision.wording`).
+    title = wording.stored("warning_spike_people" if spike.unit == "people" else "warning_spike", **names)
     return _record(
         Finding(
             kind=WarningKind.SPIKE,
@@ -763,22 +755,24 @@ def record_hotspot(growth: Growth, now: datetime) -> tuple[EarlyWarning, bool]:
                 for a in burst
             ],
         }
-        title = _("%(place)s：%(description)s（%(hours)s 小时内 %(n)s 件，%(people)s 人）") % {
-            "place": spot.place,
-            "description": spot.description,
-            "hours": evidence["burst"]["hours"],
-            "n": observed,
-            "people": people,
-        }
+        title = wording.stored(
+            "warning_burst",
+            place=spot.place,
+            description=spot.description,
+            hours=evidence["burst"]["hours"],
+            n=observed,
+            people=people,
+        )
     else:
         observed = spot.recent
         expected = round(spot.recent / (1 + spot.growth), 2) if spot.growth else float(spot.recent)
-        title = _("%(place)s：%(description)s（近 7 日 %(recent)s 件，共 %(n)s 件）") % {
-            "place": spot.place,
-            "description": spot.description,
-            "recent": spot.recent,
-            "n": spot.n_appeals,
-        }
+        title = wording.stored(
+            "warning_growth",
+            place=spot.place,
+            description=spot.description,
+            recent=spot.recent,
+            n=spot.n_appeals,
+        )
     first_appeal = appeal_ids[0] if appeal_ids else spot.pk
     cell = cell_key(spot.category_id, district)
     return _record(

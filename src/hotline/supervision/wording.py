@@ -92,6 +92,19 @@ _PATTERNS = {
     "until": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}",
     "count": r"\d+",
     "span": r"\d{4}-\d{2}-\d{2}(?: — \d{4}-\d{2}-\d{2})?",
+    "observed": r"\d+",
+    "appeals": r"\d+",
+    "expected": r"\d+(?:\.\d+)?",
+    "hours": r"\d+",
+    "recent": r"\d+",
+    "people": r"\d+",
+}
+
+# The params of a sentence that are sentences of the system's too, said in the reader's language
+# within it: an early warning's title inside its notice.
+_SAID_WITHIN: dict[str, tuple[str, ...]] = {
+    "early_warning": ("title",),
+    "early_warning_joined": ("title", "finding"),
 }
 
 
@@ -203,12 +216,34 @@ SENTENCES: dict[str, Sentence] = {
         # The note of a callback the citizen recorded on the portal (`web.portal`).
         Sentence("rated_on_portal", gettext_noop("市民在网上门户评价")),
         # The leaders' notices of an early warning and of its update (`analytics.early_warning`);
-        # the warning's title and a finding's are the figures' own words.
+        # the warning's title and a finding's are the sentences below, said in the reader's
+        # language inside these (`_SAID_WITHIN`).
         Sentence("early_warning", gettext_noop("预警：%(title)s")),
         Sentence(
             "early_warning_joined",
             gettext_noop("预警更新：%(title)s（又触发%(kind)s：%(finding)s）"),
             choices=(("kind", "warning"),),
+        ),
+        # An early warning's title (`analytics.early_warning`): a cell's spike, counted in people or
+        # in appeals, and a hot spot's burst or growth. The category, area, place and description
+        # are the figures' own words.
+        Sentence(
+            "warning_spike_people",
+            gettext_noop(
+                "%(category)s · %(area)s：%(days)s 日内 %(observed)s 人反映（%(appeals)s 件诉求），"
+                "基线 %(expected)s 人"
+            ),
+        ),
+        Sentence(
+            "warning_spike",
+            gettext_noop("%(category)s · %(area)s：%(days)s 日内 %(observed)s 件诉求，基线 %(expected)s 件"),
+        ),
+        Sentence(
+            "warning_burst",
+            gettext_noop("%(place)s：%(description)s（%(hours)s 小时内 %(n)s 件，%(people)s 人）"),
+        ),
+        Sentence(
+            "warning_growth", gettext_noop("%(place)s：%(description)s（近 7 日 %(recent)s 件，共 %(n)s 件）")
         ),
         # A unit told what was decided of what it asked or sent (`sweep.decided`).
         Sentence(
@@ -356,7 +391,11 @@ def recognised(text: str) -> tuple[str, dict[str, str]] | None:
 def said(code: str, params: Mapping[str, Any]) -> str:
     """The sentence `code` with `params` in the active language."""
     sentence = SENTENCES[code]
-    return _(sentence.msgid) % _values(sentence, params, lambda choice, v: _(CHOICES[choice][v]))
+    values = _values(sentence, params, lambda choice, v: _(CHOICES[choice][v]))
+    for name in _SAID_WITHIN.get(code, ()):
+        if isinstance(values.get(name), str):
+            values[name] = shown(values[name])
+    return _(sentence.msgid) % values
 
 
 def shown(text: str) -> str:
@@ -401,6 +440,14 @@ def stored_masked(text: str, callers: Iterable[str] = ()) -> str:
     return stored(code, **params)
 
 
+def typed_masked(text: str, callers: Iterable[str] = ()) -> str:
+    """What a person typed about a ticket (a 督办's reason, a note), where it is listed or sent (the
+    board, the API, a notice): the callers' numbers in it masked however written, and every mobile
+    (`core.phone.mask_numbers`), whoever reads it, as lists mask the callers' numbers; the office
+    lines staff quote stay."""
+    return mask_numbers(text, citizen=callers)
+
+
 def notice_shown(notification: Notification) -> str:
     """A notice's message as the inbox shows it (`shown_masked`), a title it says masked with its
     ticket's callers as the list masks that title (a caller's own number in a form no pattern
@@ -427,5 +474,5 @@ def _masked_params(text: str, callers: Iterable[str]) -> tuple[str, dict[str, st
     for name in _CITIZENS_WORDS:
         if name in params:
             params[name] = mask_numbers(params[name], citizen=callers, citizen_text=True)
-    params.update({k: mask_numbers(v, citizen=callers) for k, v in params.items() if k in ("reason", "note")})
+    params.update({k: typed_masked(v, callers) for k, v in params.items() if k in ("reason", "note")})
     return code, params

@@ -29,6 +29,6 @@ def notice_shown(notification: Notification) -> str:
 
 @register.filter
 def note_shown(text: str) -> str:
-    """A note that the system may have written (an extension request's withdrawal): its sentence in
-    the reader's language, a person's note as typed."""
+    """A text that the system may have written (an extension request's withdrawal, an early
+    warning's title): its sentence in the reader's language, a person's words as typed."""
     return wording.shown(text)
