@@ -499,3 +499,13 @@ def test_ratings_count_against_the_lookup_limit(client, replied):
         track(client, replied.number, "0000")
     assert rate(client, replied, Satisfaction.SATISFIED).status_code == 429
     assert Callback.objects.count() == 0
+
+
+def test_a_rating_without_an_answer_says_which_question_is_missing(client, replied):
+    """Django's own "这个字段是必填项" said nothing of which of the two questions was skipped."""
+    response = client.post(
+        "/portal/rate/", {"number": replied.number, "last4": PHONE[-4:], "resolution": "resolved"}
+    )
+    page = response.content.decode()
+    assert response.status_code in (200, 422)
+    assert "请选择您对答复是否满意" in page and "这个字段是必填项" not in page

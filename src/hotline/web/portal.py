@@ -141,11 +141,18 @@ class TrackForm(forms.Form):
 
 
 class RateForm(TrackForm):
+    # Each refusal names its question (Django's own "这个字段是必填项" did not say which was skipped).
     resolution = forms.ChoiceField(
-        label=gettext_lazy("问题解决了吗"), choices=Resolution.choices, widget=forms.RadioSelect
+        label=gettext_lazy("问题解决了吗"),
+        choices=Resolution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("请选择问题是否已解决")},
     )
     satisfaction = forms.ChoiceField(
-        label=gettext_lazy("您对答复满意吗"), choices=Satisfaction.choices, widget=forms.RadioSelect
+        label=gettext_lazy("您对答复满意吗"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("请选择您对答复是否满意")},
     )
 
 
