@@ -67,7 +67,7 @@ from hotline.supervision import wording as supervision_wording
 from hotline.taxonomy.models import Category
 from hotline.tickets import selectors
 from hotline.tickets.actions import do_link_tickets, do_merge_ticket
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Ticket, linked_ids
 from hotline.web.department_choices import department_label
 from hotline.web.dispatch import staff_view
 from hotline.web.forms import Form, SentOnce, new_token
@@ -261,15 +261,26 @@ def _render(
     chosen: Chosen | None = None,
 ) -> HttpResponse:
     done = None
+    linked: list[str] = []
     number = ticket_number(request.GET.get("done"))
     if number and not form.is_bound:
         done = selectors.visible_tickets(user).select_related("merged_into").filter(number=number).first()
+    if done is not None:
+        # A call received linked to a related ticket (受理并关联) says so beside its number: the
+        # operator sees that the link they chose was made, and can tell the caller.
+        linked = list(
+            selectors.visible_tickets(user)
+            .filter(pk__in=linked_ids(done.pk))
+            .order_by("pk")
+            .values_list("number", flat=True)
+        )
     return render(
         request,
         "web/console.html",
         {
             "form": form,
             "done": done,
+            "linked": linked,
             "error": error,
             "consultation": Kind.CONSULTATION.value,
             "article_id": article_id(request) if form.is_bound else None,

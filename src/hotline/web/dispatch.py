@@ -71,6 +71,7 @@ from hotline.core import clock
 from hotline.core.api import MAX_NOTE
 from hotline.core.enums import (
     NOT_MERGEABLE_INTO,
+    OPEN_ASSIGNMENT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     TicketStatus,
@@ -303,6 +304,9 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
             )
             return HttpResponseRedirect(reverse("dispatch_queue"))
         entry: QueueEntry | None = queue_entry(ticket) if ticket.status == TicketStatus.NEW else None
+        # The manual form comes back open and as it was sent (`manual`: posted from it, not from a
+        # suggestion's button): the lead, co-handlers and note were the dispatcher's choosing.
+        chosen = _chosen(request) | {"manual": request.POST.get("manual") == "1"}
         return render(
             request,
             "web/_queue_item.html",
@@ -310,6 +314,7 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
                 "entry": entry,
                 "ticket": ticket,
                 "error": shown(error),
+                "chosen": chosen,
                 "summary": _queue_summary(),
                 **_choices(),
             },
@@ -317,13 +322,26 @@ def dispatch(request: HttpRequest, user: User, ticket_id: int) -> HttpResponse:
         )
     lead = ticket.lead_assignment
     assert lead is not None  # a dispatch always makes one
+    # The co-handlers sent along, named beside the lead: the card is all the dispatcher sees of it.
+    co = [
+        a.department
+        for a in ticket.assignments.select_related("department").order_by("pk")
+        if a.role == AssignmentRole.CO and a.status in OPEN_ASSIGNMENT_STATUSES
+    ]
     if not _is_htmx(request):
-        messages.success(
-            request, _("%(number)s 已派给 %(lead)s") % {"number": ticket.number, "lead": lead.department}
-        )
+        said = {"number": ticket.number, "lead": lead.department}
+        if co:
+            done = _("%(number)s 已派给 %(lead)s（协办：%(co)s）") % (
+                said | {"co": _("、").join(map(str, co))}
+            )
+        else:
+            done = _("%(number)s 已派给 %(lead)s") % said
+        messages.success(request, done)
         return HttpResponseRedirect(reverse("dispatch_queue"))
     return render(
-        request, "web/_dispatched.html", {"ticket": ticket, "lead": lead, "summary": _queue_summary()}
+        request,
+        "web/_dispatched.html",
+        {"ticket": ticket, "lead": lead, "co": co, "summary": _queue_summary()},
     )
 
 

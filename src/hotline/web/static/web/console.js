@@ -94,7 +94,10 @@
       document.querySelectorAll(".console [hx-get]").forEach(function (el) { htmx.trigger(el, "htmx:abort"); });
     }
     panels.forEach(function (panel) { panel.innerHTML = ""; });
-    if (window.location.search) history.replaceState(null, "", window.location.pathname);
+    // The console's own address, whatever the page came back at (?done=, or /console/link/<id>/
+    // and the others a call sent back answers a POST at): a reload then opens an empty console,
+    // it does not send the last call again.
+    history.replaceState(null, "", document.getElementById("new-call").getAttribute("href"));
     showAnswer();
     phone.focus();
   }
