@@ -1,10 +1,10 @@
 """A ticket as a GeoReport v2 service request, and the extensions' extra fields.
 
 What a citizen told the hotline about themselves is never in it: neither the name nor the phone
-of any appeal; a caller's name is masked where they wrote it into the text, and every number in it,
-theirs however written (`scrubbed`); an appeal found invalid (malicious, abusive) shows no text at
-all. The status history is the steps the citizen portal shows (web.portal), without staff or
-internal notes."""
+of any appeal; a caller's name is masked where they wrote it into the text or the address, and
+every number in them, theirs however written (`scrubbed`); an appeal found invalid (malicious,
+abusive) shows no text at all. The status history is the steps the citizen portal shows
+(web.portal), without staff or internal notes."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -68,7 +68,8 @@ def service_request(
         "requested_datetime": w3(ticket.created_at),
         "updated_datetime": w3((ticket.closed_at or ticket.updated_at) if closed else ticket.updated_at),
         "expected_datetime": w3(lead.due_at) if lead and not closed else None,
-        "address": ticket.address or None,
+        # The caller's words as the description is ("西山路8号 联系139…"): scrubbed alike.
+        "address": scrubbed(ticket.address, appeals) or None,
         "address_id": None,
         "zipcode": None,
         "lat": located.latitude if located else None,

@@ -38,6 +38,7 @@ from hotline.core.errors import NotFound
 from hotline.supervision import actions, selectors, wording
 from hotline.supervision.models import Repetition, Supervision
 from hotline.tickets import selectors as ticket_selectors
+from hotline.tickets.presenter import callers_loaded
 
 router = Router(tags=["supervision"])
 
@@ -93,6 +94,7 @@ class SupervisionPage(Schema):
 
 
 def _out(s: Supervision) -> SupervisionOut:
+    callers = ticket_selectors.callers_of(s.ticket.appeals.all())
     return SupervisionOut(
         id=s.pk,
         ticket=ticket_ref(s.ticket),
@@ -102,8 +104,13 @@ def _out(s: Supervision) -> SupervisionOut:
         kind_label=str(s.get_kind_display()),
         reason=SupervisionReason(s.reason),
         # The sweep's sentences say the ticket's title as the caller wrote it ("回电139…"): its
-        # numbers masked, as every list masks them (docs/adr/0017); a person's reason as typed.
-        reason_text=s.reason_text if s.created_by_id else wording.stored_masked(s.reason_text),
+        # numbers masked, as every list masks them (docs/adr/0017); a person's reason with the
+        # callers' numbers masked, as the board and the leaders' inbox say it.
+        reason_text=(
+            wording.typed_masked(s.reason_text, callers)
+            if s.created_by_id
+            else wording.stored_masked(s.reason_text, callers)
+        ),
         deadline=s.deadline,
         is_public=s.is_public,
         created_by=s.created_by.username if s.created_by else None,
@@ -149,7 +156,8 @@ def list_supervisions(request: HttpRequest, filters: Query[SupervisionFilters]) 
         rows = rows.filter(ticket_id=filters.ticket)
     if filters.department is not None:
         rows = rows.filter(department_id=filters.department)
-    page = rows[filters.offset : filters.offset + filters.limit]
+    # With the callers of each row's ticket, whose numbers a reason is masked with (`_out`).
+    page = rows.prefetch_related(callers_loaded("ticket"))[filters.offset : filters.offset + filters.limit]
     return SupervisionPage(
         count=rows.count(), offset=filters.offset, limit=filters.limit, items=[_out(s) for s in page]
     )
@@ -243,7 +251,7 @@ def _repetition_out(r: Repetition) -> RepetitionOut:
     return RepetitionOut(
         id=r.pk,
         kind=RepetitionKind(r.kind),
-        label=r.label,
+        label=r.label_shown,  # an address as a caller gave it, numbers and all: masked as pages show it
         count=r.count,
         consultations=r.consultations,
         problems=r.problems,

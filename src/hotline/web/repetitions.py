@@ -112,6 +112,6 @@ def review(request: HttpRequest, user: User, repetition_id: int) -> HttpResponse
     messages.success(
         request,
         _("重复诉求预警“%(label)s”：%(outcome)s")
-        % {"label": repetition.label, "outcome": repetition.get_outcome_display()},
+        % {"label": repetition.label_shown, "outcome": repetition.get_outcome_display()},
     )
     return HttpResponseRedirect(next_url(request, ticket))

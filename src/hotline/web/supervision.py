@@ -184,10 +184,13 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
 def _reason(supervision: Supervision, ticket: Ticket) -> str:
     """The reason of `supervision` as its row shows it (`hotline_supervision.reason_shown`), the
     ticket's title in a sentence of the sweep's ("工单 …「回电139…」已超期") masked as the row's
-    title is (`wording.shown_masked`): the sweep wrote the title as it was."""
+    title is (`wording.shown_masked`): the sweep wrote the title as it was. A person's reason as
+    typed, the callers' numbers in it masked as the leaders' inbox masks it (`wording.typed_masked`):
+    the board is a list, and leaders read it."""
+    callers = callers_of(ticket.appeals.all())
     if supervision.created_by_id is not None:
-        return supervision.reason_text
-    return wording.shown_masked(supervision.reason_text, callers_of(ticket.appeals.all()))
+        return wording.typed_masked(supervision.reason_text, callers)
+    return wording.shown_masked(supervision.reason_text, callers)
 
 
 def _extension_row(extension: Extension, now: datetime) -> BoardRow:
