@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from hotline.core.enums import Channel, Role
-from hotline.feedback.actions import do_reply_ticket
+from hotline.core.enums import Channel, Resolution, Role, Satisfaction
+from hotline.feedback.actions import do_record_callback, do_reply_ticket
 from hotline.intake import attachments
 from hotline.intake.actions import AppealData, do_receive_grid_report
 from hotline.tickets.actions import do_accept_assignment, do_dispatch_ticket, do_merge_ticket
@@ -78,6 +78,24 @@ def test_the_page_of_a_report_merged_into_another_ticket_shows_that_tickets_prog
     assert CITIZEN_PHONE not in html and CITIZEN_PHONE[-4:] not in html and "李女士" not in html
     # The ticket they joined is not theirs to open.
     assert signed_in.get(f"/tickets/{first.number}/").status_code == 404
+
+
+def test_a_grid_worker_reads_no_citizens_callback(signed_in, grid_worker, staff, departments) -> None:
+    """The citizen merged into the report was called back and rated the answer: their rating is
+    not the worker's to read (as on a citizen's progress page, audit of 2026-12-06)."""
+    ticket = reported(grid_worker)
+    citizens = make_ticket(actor=staff["operator"], phone=CITIZEN_PHONE)
+    do_merge_ticket(citizens, staff["dispatcher"], into_ticket_id=ticket.pk)
+    answered(ticket, staff, departments)
+    do_record_callback(
+        ticket,
+        staff["operator"],
+        resolution=Resolution.RESOLVED,
+        satisfaction=Satisfaction.SATISFIED,
+        appeal_id=citizens.appeals.get().pk,
+    )
+    html = signed_in.get(f"/tickets/{ticket.number}/").content.decode()
+    assert REPLY in html and "回访" not in html
 
 
 def test_a_grid_worker_sees_their_own_photos_not_a_citizens_merged_in(signed_in, grid_worker, staff) -> None:

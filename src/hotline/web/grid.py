@@ -45,7 +45,14 @@ from hotline.taxonomy.models import Category
 from hotline.tickets.models import Ticket
 from hotline.web.dispatch import PAGE_SIZE, paginate, staff_view
 from hotline.web.photo_forms import OnceWithPhotoForm, new_token
-from hotline.web.portal import PUBLIC_STATUS, citizen_timeline, followed, photo_attrs, public_replies
+from hotline.web.portal import (
+    PUBLIC_STATUS,
+    callers_appeals,
+    citizen_timeline,
+    followed,
+    photo_attrs,
+    public_replies,
+)
 from hotline.web.wording import shown
 
 EXTERNAL_PREFIX = "grid-"
@@ -229,7 +236,8 @@ def reported_ticket(request: HttpRequest, user: User, ticket: Ticket) -> HttpRes
             "own": own,
             "merged": shown.pk != ticket.pk,
             "status_text": PUBLIC_STATUS.get(shown.status, ""),
-            "steps": citizen_timeline(ticket, shown),
+            # The worker's own callback, not the other appellants' ratings (as a citizen's page).
+            "steps": citizen_timeline(ticket, shown, callers_appeals(own, everyone)),
             "replies": replies,
             "superseded": superseded,
             "photos": list(photos),

@@ -540,19 +540,21 @@ def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
         "shown": shown,
         "merged": shown.pk != own.pk,
         "status_text": PUBLIC_STATUS.get(shown.status, ""),
-        "steps": citizen_timeline(own, shown, _callers_appeals(appeal, everyone)),
+        "steps": citizen_timeline(own, shown, callers_appeals(appeal, everyone)),
         "replies": replies,
         "superseded": superseded,
         "rate_form": RateForm(initial={"number": number, "last4": last4}) if rateable else None,
     }
 
 
-def _callers_appeals(appeal: Appeal | None, everyone: Iterable[Appeal]) -> set[int]:
+def callers_appeals(appeal: Appeal | None, everyone: Iterable[Appeal]) -> set[int]:
     """The appeals of the citizen who made `appeal` among a ticket's appellants: those of their
     number (`core.phone.dialled`, one person at the callback desk too)."""
     if appeal is None:
         return set()
     number = dialled(appeal.citizen_phone)
+    if not number:  # a grid worker's report, a letter: its own appeal only
+        return {appeal.pk}
     return {a.pk for a in everyone if dialled(a.citizen_phone) == number} | {appeal.pk}
 
 
