@@ -81,3 +81,26 @@ def test_the_leaders_notice_through_the_api_says_the_reason_masked(client, staff
     [notice] = [n for n in listed.json()["items"] if n["ticket"] and n["ticket"]["number"] == ticket.number]
     assert "回电***无人接听，挂牌督办" in notice["message"]
     assert "13912345678" not in listed.content.decode()
+
+
+def test_an_extension_reason_quoting_the_callers_number_is_listed_masked(client, staff, departments) -> None:
+    """The board's 延期 tab lists the reason a unit typed; a leader reads the board too."""
+    from datetime import timedelta
+
+    from hotline.core import clock
+    from hotline.sla.actions import do_request_extension
+    from hotline.tickets.actions import do_accept_assignment
+
+    ticket = make_ticket(title="小区停水三天", phone="13912345678")
+    ticket = do_dispatch_ticket(ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk)
+    ticket = do_accept_assignment(ticket, staff["housing"])
+    do_request_extension(
+        ticket,
+        staff["housing"],
+        reason="需与业主13912345678约时间入户检测",
+        requested_due_at=clock.now() + timedelta(days=5),
+    )
+    client.force_login(staff["leader"])
+    board = client.get("/supervision/", {"view": "extensions"}).content.decode()
+    assert ticket.number in board and "约时间入户检测" in board
+    assert "13912345678" not in board

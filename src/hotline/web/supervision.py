@@ -182,7 +182,7 @@ def _supervision_row(supervision: Supervision, now: datetime) -> BoardRow:
 
 
 def _reason(supervision: Supervision, ticket: Ticket) -> str:
-    """The reason of `supervision` as its row shows it (`hotline_supervision.reason_shown`), the
+    """The reason of `supervision` as its row shows it, the
     ticket's title in a sentence of the sweep's ("工单 …「回电139…」已超期") masked as the row's
     title is (`wording.shown_masked`): the sweep wrote the title as it was. A person's reason as
     typed, the callers' numbers in it masked as the leaders' inbox masks it (`wording.typed_masked`):
@@ -208,6 +208,9 @@ def _extension_row(extension: Extension, now: datetime) -> BoardRow:
         urgency=urgency,
         supervisions=_own_supervisions(ticket, assignment.pk),
         extension=extension,
+        # What the unit typed, the callers' numbers in it masked as a 督办's reason is (leaders read
+        # the board too).
+        reason=wording.typed_masked(extension.reason, callers_of(ticket.appeals.all())),
         asked_past=extension.requested_due_at <= now,
         undecidable=review_blocker(extension),
     )

@@ -1,21 +1,13 @@
-"""A supervision's reason as the board shows it, a notice as the inbox (消息) shows it and a note
-the system wrote as a ticket's page shows it: the system's sentence in the reader's language
-(`supervision.wording`), a person's words as they typed them."""
+"""A notice as the inbox (消息) shows it and a text the system wrote (a note, an early warning's
+title) as a page shows it: the system's sentence in the reader's language (`supervision.wording`),
+a person's words as they typed them. (The board's reasons: `web.supervision._reason`.)"""
 
 from django import template
 
 from hotline.notifications.models import Notification
 from hotline.supervision import wording
-from hotline.supervision.models import Supervision
 
 register = template.Library()
-
-
-@register.filter
-def reason_shown(supervision: Supervision) -> str:
-    if supervision.created_by_id is not None:
-        return supervision.reason_text
-    return wording.shown(supervision.reason_text)
 
 
 @register.filter
