@@ -88,7 +88,7 @@ def test_each_role_sees_what_waits_for_it_with_links(client, staff, departments)
     assert 'href="/inbox/?status=pending"' in page
 
     client.force_login(staff["operator"])
-    assert _waiting(client)["待回访"] == (0, "/callbacks/")
+    assert _waiting(client)["待回访"] == (0, "/callbacks/?filter=to_call")
 
     client.force_login(staff["supervisor"])
     waiting = _waiting(client)

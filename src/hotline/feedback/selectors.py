@@ -61,7 +61,7 @@ E = EventType
 # Answered, by a department (replied) or on the spot (answered): the citizen is called back now.
 AWAITING_CALLBACK = (TicketStatus.REPLIED, TicketStatus.ANSWERED)
 
-CALLBACK_FILTERS = ("due_today", "overdue", "no_contact")
+CALLBACK_FILTERS = ("to_call", "due_today", "overdue", "no_contact")
 
 
 def retry_delay() -> timedelta:
@@ -201,6 +201,8 @@ class OnDesk:
         """Whether the desk lists it under the filter `show` (one of CALLBACK_FILTERS)."""
         if show == "no_contact":
             return self.no_number
+        if show == "to_call":
+            return self.to_call
         if not self.to_call or self.due_at is None:
             return False
         if show == "overdue":

@@ -54,6 +54,7 @@ from hotline.web.dispatch import paginate, staff_view
 from hotline.web.inbox import duration
 
 FILTER_LABELS = {
+    "to_call": gettext_lazy("待回访"),
     "due_today": gettext_lazy("今日到期"),
     "overdue": gettext_lazy("已超期"),
     "no_contact": gettext_lazy("无法回访"),

@@ -59,7 +59,7 @@ def counters(user: User) -> list[Counter]:
     if role in ACTION_ROLES["callback"]:
         c = callback_counts(user, now=now)
         found += [
-            Counter(str(_("待回访")), c["to_call"], reverse("callbacks")),
+            Counter(str(_("待回访")), c["to_call"], _url("callbacks", filter="to_call")),
             Counter(str(_("回访已超期")), c["overdue"], _url("callbacks", filter="overdue"), alert=True),
         ]
     if role in ACTION_ROLES["supervise"]:
