@@ -1,7 +1,7 @@
 """The leader's day on the pages they read: a report's hot spots opened to their tickets, as the
-overview's are, with the way back to the report; a supervisor's reason never showing a caller's
-number in the leader's inbox; the overview's districts adding up to its month, and its warnings
-opening to their evidence."""
+overview's are, with the way back to the report; the overview's districts adding up to its month,
+and its warnings opening to their evidence. (A supervisor's reason in the leader's inbox:
+test_review_supervision_reason_numbers.py.)"""
 
 import re
 from datetime import date, timedelta
@@ -10,7 +10,6 @@ import pytest
 
 from hotline.analytics.reports import period_of
 from hotline.core import clock
-from hotline.tickets.actions import do_dispatch_ticket
 from tests.analytics.conftest import at, kept_hotspots
 from tests.factories import EarlyWarningFactory, make_ticket
 
@@ -57,25 +56,6 @@ def test_a_reports_hot_spot_opens_to_its_tickets_and_back_to_the_report(client, 
     assert "幸福小区垃圾站臭味严重" in head and "/hotspots/" not in head
     # A hot spot the set does not hold is said to be missing, not another's shown.
     assert get(client, staff["leader"], f"/hotspots/{key}/", set=kept.pk + 1).status_code == 404
-
-
-def test_a_listing_whose_reason_quotes_the_callers_number_reaches_the_leader_masked(
-    client, staff, departments
-) -> None:
-    ticket = make_ticket(title="小区停水三天", phone="13912345678")
-    ticket = do_dispatch_ticket(ticket, staff["dispatcher"], lead_department_id=departments["housing"].pk)
-    client.force_login(staff["supervisor"])
-    response = client.post(
-        f"/supervision/tickets/{ticket.number}/open/",
-        {"kind": "listing", "reason": "回电13912345678无人接听，挂牌督办"},
-    )
-    assert response.status_code == 302
-    client.force_login(staff["leader"])
-    inbox = client.get("/notifications/").content.decode()
-    assert f"工单 {ticket.number}「小区停水三天」被挂牌督办" in inbox
-    assert "13912345678" not in inbox
-    listed = client.get("/api/v1/notifications")  # no slash: "/notifications/" is a 404 without a number
-    assert listed.status_code == 200 and "13912345678" not in listed.content.decode()
 
 
 def test_the_districts_table_adds_up_to_the_months_volume(client, staff, departments) -> None:
