@@ -111,6 +111,14 @@ def posted_next(request: HttpRequest) -> str | None:
     return None
 
 
+def back_to(request: HttpRequest, page: str) -> str:
+    """The posted `next` when it is `page` itself (its query kept: a list's filters and offset),
+    else `page`: an action taken on a list comes back to the list as it was read, and never goes
+    off it."""
+    wanted = posted_next(request)
+    return wanted if wanted is not None and urlsplit(wanted).path == page else page
+
+
 def next_url(request: HttpRequest, ticket: Ticket | None) -> str:
     """Where to go after the action: `next` when it is a path on this site, else the ticket's page."""
     if (wanted := posted_next(request)) is not None:

@@ -30,7 +30,6 @@ import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,7 +54,7 @@ from hotline.core.enums import NotificationReason, ReportKind, ReportScope, Role
 from hotline.core.errors import HotlineError, InvalidInput
 from hotline.notifications.actions import do_notify
 from hotline.supervision import wording as supervision_wording
-from hotline.web.actions import posted_next, refusal_page
+from hotline.web.actions import back_to, refusal_page
 from hotline.web.dispatch import paginate
 from hotline.web.models import KeptReport, KeptReportRemake, ReportsState
 from hotline.web.overview import not_found, unit_scope
@@ -321,11 +320,9 @@ def _remakes(rows: list[KeptReport]) -> dict[int, KeptReportRemake]:
 @require_POST
 def remake_report(request: HttpRequest, report_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    back = reverse("kept_reports")
     # Back to the list as it was read (its filters and page: a remade row keeps its place in it),
-    # at the row; never off the list.
-    if (wanted := posted_next(request)) is not None and urlsplit(wanted).path == back:
-        back = wanted.split("#", 1)[0]
+    # at the row.
+    back = back_to(request, reverse("kept_reports")).split("#", 1)[0]
     row = KeptReport.objects.filter(pk=report_id).first()
     if row is None:
         return not_found(request, _("没有这份报告"))

@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -58,7 +57,7 @@ from hotline.supervision.selectors import BOARD_VIEWS, BoardFilters
 from hotline.tickets import presenter
 from hotline.tickets.models import Assignment, Ticket
 from hotline.tickets.selectors import callers_of
-from hotline.web.actions import RowChange, done, next_url, posted_next, refusal_page, visible_by_number
+from hotline.web.actions import RowChange, back_to, done, next_url, refusal_page, visible_by_number
 from hotline.web.department_choices import Option, department_groups, department_label
 from hotline.web.dispatch import paginate, staff_view
 from hotline.web.forms import posted_text
@@ -608,10 +607,7 @@ def warnings_page(request: HttpRequest, user: User) -> HttpResponse:
 def decide_warning(request: HttpRequest, user: User, warning_id: int) -> HttpResponse:
     """POST /supervision/warnings/<id>/decide/: status (confirmed or dismissed) and note; back to
     the page of warnings it was decided on (`next`: its tab and page), else to the first."""
-    back = reverse("supervision_warnings")
-    wanted = posted_next(request)
-    if wanted is not None and urlsplit(wanted).path == back:
-        back = wanted
+    back = back_to(request, reverse("supervision_warnings"))
     warning = EarlyWarning.objects.filter(pk=warning_id).first()
     if warning is None:
         return refusal_page(request, _("预警 %(id)s 不存在") % {"id": warning_id}, 404, back)
