@@ -152,16 +152,21 @@ def board_assignments(view: str, *, now: datetime, filters: BoardFilters) -> Que
     )
 
 
-def board_supervisions(filters: BoardFilters, *, kind: str | None = None) -> QuerySet[Supervision]:
+def board_supervisions(
+    filters: BoardFilters, *, kind: str | None = None, origin: str | None = None
+) -> QuerySet[Supervision]:
     """The open supervisions: the 催办 of urgent tickets' missed first responses first (minutes
     count), then highest on the ladder first (提级, 挂牌, 督办, 催办), then the oldest.
-    `kind` narrows to one kind, or "public" to the public listings (挂牌). Each carries its ticket
-    (with every open supervision on it), its assignment and their departments."""
+    `kind` narrows to one kind, or "public" to the public listings (挂牌); `origin` to those the
+    sweep opened ("sweep") or a person ("hand"). Each carries its ticket (with every open
+    supervision on it), its assignment and their departments."""
     rows = _board_supervisions(filters)
     if kind == "public":
         rows = rows.filter(is_public=True)
     elif kind is not None:
         rows = rows.filter(kind=kind)
+    if origin is not None:
+        rows = rows.filter(created_by__isnull=origin == "sweep")
     rank = Case(
         When(reason=SupervisionReason.RESPONSE_OVERDUE, then=Value(len(ESCALATION_LADDER))),
         *[When(kind=k, then=Value(level)) for level, k in enumerate(ESCALATION_LADDER)],

@@ -265,10 +265,7 @@ def listing(query: QueryDict) -> Listing:
 
 def _supervisions(shown: Listing) -> QuerySet[Supervision]:
     """The 督办中 tab's supervisions under the listing's filters, kind and origin."""
-    rows = selectors.board_supervisions(shown.filters, kind=shown.kind)
-    if shown.origin is not None:
-        rows = rows.filter(created_by__isnull=shown.origin == "sweep")
-    return rows
+    return selectors.board_supervisions(shown.filters, kind=shown.kind, origin=shown.origin)
 
 
 def _filtered(shown: Listing) -> str:
