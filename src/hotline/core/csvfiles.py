@@ -118,6 +118,14 @@ def _open_quote(text: str, start: int) -> bool:
     return False
 
 
+def output_format(value: str) -> str:
+    """A command's `--format`, text or csv, refused in the command's words (argparse's `choices`
+    refuse in English)."""
+    if value not in ("text", "csv"):
+        raise CommandError(_("--format 须为 text 或 csv，收到 %(format)r") % {"format": value})
+    return value
+
+
 def line_error(path: Path, line: int, message: str) -> CommandError:
     return CommandError(
         _("%(file)s 第 %(line)d 行：%(message)s") % {"file": path, "line": line, "message": message}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hotline.analytics import hotspots
 from hotline.analytics.periods import Period
 from hotline.core import clock, timerange
+from hotline.core.csvfiles import output_format
 
 DEFAULT_DAYS = 30
 
@@ -42,9 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="text", help="text (default) or csv")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        fmt = options["format"]
-        if fmt not in ("text", "csv"):
-            raise CommandError(_("--format 须为 text 或 csv，收到 %(format)r") % {"format": fmt})
+        fmt = output_format(options["format"])
         if options["top"] < 1:
             raise CommandError(_("--top 须为正整数"))
         until = _day(options["until"], "--until") if options["until"] else clock.localtime().date()

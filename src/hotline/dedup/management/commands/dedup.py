@@ -31,7 +31,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from hotline.core import timerange
-from hotline.core.csvfiles import line_error, read_records
+from hotline.core.csvfiles import line_error, output_format, read_records
 from hotline.core.spreadsheets import csv_field
 from hotline.dedup import index as vector_index
 from hotline.dedup.embedders import configured_embedder, ticket_text
@@ -107,10 +107,7 @@ class Command(BaseCommand):
             )
 
     def do_scan(self, options: dict[str, Any]) -> None:
-        if options["format"] not in ("text", "csv"):
-            raise CommandError(
-                _("--format 须为 text 或 csv，收到 %(format)r") % {"format": options["format"]}
-            )
+        output_format(options["format"])
         since = _day_start(options["since"], "--since")
         until = _day_start(options["until"], "--until") if options["until"] else None
         if until is not None and until <= since:
