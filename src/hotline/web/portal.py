@@ -53,7 +53,7 @@ from hotline.directory.models import Department
 from hotline.feedback.actions import do_record_callback
 from hotline.feedback.disclosure import addressed_to
 from hotline.feedback.models import Reply
-from hotline.feedback.selectors import appellants
+from hotline.feedback.selectors import appellants, people
 from hotline.intake import attachments, limits
 from hotline.intake.actions import AppealData, do_receive_appeal, existing_ticket
 from hotline.intake.models import Appeal
@@ -548,14 +548,12 @@ def _public_context(ticket: Ticket, number: str, last4: str) -> dict[str, Any]:
 
 
 def callers_appeals(appeal: Appeal | None, everyone: Iterable[Appeal]) -> set[int]:
-    """The appeals of the citizen who made `appeal` among a ticket's appellants: those of their
-    number (`core.phone.dialled`, one person at the callback desk too)."""
+    """The appeals of the citizen who made `appeal` among a ticket's appellants: one person as at
+    the callback desk (`feedback.selectors.people`: one number; an appeal without one, a grid
+    worker's report or a letter, is its own)."""
     if appeal is None:
         return set()
-    number = dialled(appeal.citizen_phone)
-    if not number:  # a grid worker's report, a letter: its own appeal only
-        return {appeal.pk}
-    return {a.pk for a in everyone if dialled(a.citizen_phone) == number} | {appeal.pk}
+    return next(({a.pk for a in person} for person in people(everyone) if appeal in person), {appeal.pk})
 
 
 def _not_found(request: HttpRequest, form: forms.Form) -> HttpResponse:
