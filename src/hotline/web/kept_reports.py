@@ -27,7 +27,7 @@ workers do not make the same reports at once. When a period's reports are made, 
 
 import logging
 import os
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ from hotline.web.actions import back_to, refusal_page
 from hotline.web.dispatch import paginate
 from hotline.web.models import KeptReport, KeptReportRemake, ReportsState
 from hotline.web.overview import not_found, unit_scope
-from hotline.web.reports import FORMATS, render_file
+from hotline.web.reports import FORMATS, days_span, render_file
 from hotline.web.wording import shown
 
 logger = logging.getLogger("hotline.web.kept_reports")
@@ -193,7 +193,7 @@ def _tell_leaders(kind: str, period: Period, count: int) -> None:
     # Stored in the city's words, said in the reader's on the 消息 page (`supervision.wording`): the
     # city's report by its kind and days, which a reader's language says as it names reports.
     message = supervision_wording.stored(
-        "city_reports_made", report=kind, span=_span(city.first_day, city.last_day), count=count
+        "city_reports_made", report=kind, span=days_span(city.first_day, city.last_day), count=count
     )
     do_notify(
         key=f"report:{kind}:{period.first_day:%Y%m%d}",
@@ -214,12 +214,8 @@ def title_of(row: KeptReport) -> str:
     return _("%(name)s%(kind)s（%(span)s）") % {
         "name": scope_name(row.scope, row.scope_name),
         "kind": ReportKind(row.kind).label,
-        "span": _span(row.first_day, row.last_day),
+        "span": days_span(row.first_day, row.last_day),
     }
-
-
-def _span(first: date, last: date) -> str:
-    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
 
 
 def _claim(now: datetime) -> bool:

@@ -173,9 +173,14 @@ def unit_title(city: str, unit: str) -> str:
     return city + unit
 
 
+def days_span(first: date, last: date) -> str:
+    """A report's days as its title says them (also the kept reports' and their notice's)."""
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+
+
 def title(report: Report) -> str:
     first, last = report.period.first_day, report.period.last_day
-    span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+    span = days_span(first, last)
     if report.until is not None:
         # A running period's report says in its name where its figures stop, on the page and in
         # every file made of it: read or passed on later, it must not pass for the whole period.
