@@ -41,6 +41,11 @@ from hotline.directory.place_names import PlaceReader, normalise, place_names, s
         ("和谐城小区垃圾清运不及时", {"和谐"}),
         ("是和平路的路灯", {"和平"}),
         ("经过滨江花园时看到", {"滨江"}),
+        # An estate's central square (中心广场) is no place of its own: read as one, two estates'
+        # squares shared the name 中心, and the demo offered 明珠苑's dance noise as a likely
+        # duplicate of 翠湖城's at 0.99 (review of 2026-12-06).
+        ("我是翠湖城的居民，翠湖城中心广场跳广场舞的音响开得特别大", {"翠湖"}),
+        ("明珠苑中央广场晚上很吵", {"明珠"}),
     ],
 )
 def test_the_names_of_places(text: str, names: set[str]) -> None:
